@@ -1,0 +1,99 @@
+# casedesk - one build for the program, its tests and its benchmark.
+# Every library comes through pkg-config except iniparser, whose Debian package ships no .pc file.
+
+CC       ?= cc
+PKGS     := sqlite3 ncursesw openssl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+INI_LIBS   := -liniparser
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+DATADIR  ?= $(CURDIR)/data
+LOCALEDIR ?= $(CURDIR)/build/locale
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+# (snprintf cutting text to its buffer is the intent wherever we use it.)
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) \
+	-DCD_DATADIR='"$(DATADIR)"' -DCD_LOCALEDIR='"$(LOCALEDIR)"' -D_FILE_OFFSET_BITS=64
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRC  := $(wildcard model/*.c workflow/*.c print/*.c)
+APP_SRC  := $(filter-out app/enrol%.c,$(wildcard app/*.c)) $(wildcard screens/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+TOOL_SRC := $(wildcard tests/tool_*.c)
+
+# Two flavours of every object: build/ (release) and build/asan/ (what `make check` runs).
+define objs
+$(patsubst %.c,$(1)/%.o,$(2))
+endef
+
+.PHONY: all deps check asan unit test bench demo clean lint-workflows
+all: casedesk
+
+deps:
+	@sh .ci/deps
+
+build/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC asan $<"
+	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP -c $< -o $@
+
+build/libcasedesk.a: $(call objs,build,$(LIB_SRC))
+	@rm -f $@; ar rcs $@ $^
+build/asan/libcasedesk.a: $(call objs,build/asan,$(LIB_SRC))
+	@rm -f $@; ar rcs $@ $^
+
+casedesk: $(call objs,build,$(APP_SRC)) build/libcasedesk.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
+
+build/asan/casedesk: $(call objs,build/asan,$(APP_SRC)) build/asan/libcasedesk.a
+	@echo "  LD asan $@"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
+
+build/asan/tests/%: build/asan/tests/%.o build/asan/libcasedesk.a
+	@echo "  LD asan $@"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) $(CMOCKA_LIBS) -lm
+
+build/bench: build/tests/bench.o build/libcasedesk.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
+
+UNIT_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
+TOOL_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TOOL_SRC))
+
+# The test command: release build with warnings as errors, then every test under ASan + UBSan.
+check: deps
+	$(MAKE) casedesk build/asan/casedesk $(UNIT_BINS) $(TOOL_BINS)
+	CASEDESK_BIN=$(CURDIR)/build/asan/casedesk sh tests/run.sh $(UNIT_BINS)
+
+asan: check
+
+DEMO_STORE ?= demo.casedesk
+DEMO_PERSONS ?= 5000
+
+# Until the TUI lands: make the demo store once, then show the worklist and how to explore.
+demo: deps
+	@$(MAKE) --no-print-directory casedesk
+	@test -f $(DEMO_STORE) || ./casedesk --store $(DEMO_STORE) demo --persons $(DEMO_PERSONS) --seed 1
+	@echo; echo "Worklist of caseworker (overdue first):"; echo
+	@./casedesk --store $(DEMO_STORE) --user caseworker case list --limit 15
+	@echo
+	@echo "The TUI is not built yet (issue 4). Explore with the command line:"
+	@echo "  export CASEDESK_STORE=$(DEMO_STORE) CASEDESK_USER=caseworker"
+	@echo "  ./casedesk case show \$$(./casedesk case list --limit 1 | cut -d' ' -f1)"
+	@echo "  ./casedesk search Шевченко        ./casedesk --help"
+
+bench: deps
+	@sh .ci/deps --bench
+	$(MAKE) casedesk build/bench
+	./build/bench
+
+clean:
+	rm -rf build casedesk
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,174 @@
+/* cli.c - argument helpers, store opening and safe output shared by the commands. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "../model/caldate.h"
+#include "../model/countries.h"
+#include "../model/i18n.h"
+#include "../model/users.h"
+
+int cli_open_store(struct cli *c)
+{
+	if (c->store)
+		return CD_OK;
+	if (!c->store_path || !*c->store_path)
+		return cd_error_set(&c->err, CD_EUSAGE,
+				    _("which store? give --store FILE or set CASEDESK_STORE"));
+	return store_open(c->store_path, &c->store, &c->err);
+}
+
+int cli_open_acting(struct cli *c)
+{
+	int rc = cli_open_store(c);
+	if (rc)
+		return rc;
+	return user_resolve(c->store, c->user, &c->actor, &c->err);
+}
+
+int cli_load_workflows(struct cli *c)
+{
+	char dir[4096];
+	if (c->reg)
+		return CD_OK;
+	snprintf(dir, sizeof dir, "%s/workflows", cd_data_dir());
+	return registry_load(dir, &c->reg, &c->err);
+}
+
+static void remove_words(struct cli *c, int at, int n)
+{
+	memmove(&c->argv[at], &c->argv[at + n], (size_t)(c->argc - at - n) * sizeof *c->argv);
+	c->argc -= n;
+}
+
+const char *cli_take(struct cli *c, const char *name)
+{
+	size_t len = strlen(name);
+	for (int i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strncmp(a, name, len) != 0)
+			continue;
+		if (a[len] == '=') {
+			remove_words(c, i, 1);
+			return a + len + 1;
+		}
+		if (a[len] != '\0')
+			continue;
+		if (i + 1 >= c->argc) {
+			cd_error_set(&c->err, CD_EUSAGE, _("%s needs a value"), name);
+			remove_words(c, i, 1);
+			return NULL;
+		}
+		const char *v = c->argv[i + 1];
+		remove_words(c, i, 2);
+		return v;
+	}
+	return NULL;
+}
+
+int cli_flag(struct cli *c, const char *name)
+{
+	for (int i = 1; i < c->argc; i++) {
+		if (strcmp(c->argv[i], "--") == 0)
+			break;
+		if (strcmp(c->argv[i], name) == 0) {
+			remove_words(c, i, 1);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int cli_positional(struct cli *c, int min, int max, const char *usage)
+{
+	int n = 0;
+	if (c->err.code)
+		return c->err.code;
+	for (int i = 1; i < c->argc; i++) {
+		if (strcmp(c->argv[i], "--") == 0) {
+			remove_words(c, i, 1);
+			n += c->argc - i;
+			break;
+		}
+		if (strncmp(c->argv[i], "--", 2) == 0)
+			return cd_error_set(&c->err, CD_EUSAGE, _("unknown option %s; usage: casedesk %s"),
+					    c->argv[i], usage);
+		n++;
+	}
+	if (n < min || n > max)
+		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk %s"), usage);
+	return CD_OK;
+}
+
+/* ---- output -------------------------------------------------------------------------- */
+
+static size_t utf8_seq(const unsigned char *p, wchar_t *wc)
+{
+	size_t n;
+	unsigned v;
+	if (p[0] < 0x80) {
+		*wc = p[0];
+		return 1;
+	}
+	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2) { n = 2; v = p[0] & 0x1f; }
+	else if ((p[0] & 0xf0) == 0xe0) { n = 3; v = p[0] & 0x0f; }
+	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4) { n = 4; v = p[0] & 0x07; }
+	else return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3f);
+	}
+	*wc = (wchar_t)v;
+	return n;
+}
+
+/* Writes text, showing what a terminal would execute; returns the columns it took. */
+static int write_safe(FILE *f, const char *text)
+{
+	int cols = 0;
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+	while (*p) {
+		wchar_t wc;
+		size_t n = utf8_seq(p, &wc);
+		if (n == 0 || wc < 0x20 || wc == 0x7f || (wc >= 0x80 && wc < 0xa0)) {
+			/* ESC, other controls, C1 and malformed bytes: visible, not executed. */
+			size_t k = n ? n : 1;
+			for (size_t i = 0; i < k; i++) {
+				fprintf(f, "\\x%02x", p[i]);
+				cols += 4;
+			}
+			p += k;
+			continue;
+		}
+		fwrite(p, 1, n, f);
+		int w = wcwidth(wc);
+		cols += w > 0 ? w : 0;
+		p += n;
+	}
+	return cols;
+}
+
+void out_safe(FILE *f, const char *text)
+{
+	write_safe(f, text);
+}
+
+void out_safe_pad(FILE *f, const char *text, int width)
+{
+	int cols = write_safe(f, text);
+	for (; cols < width; cols++)
+		fputc(' ', f);
+}
+
+void cli_day(long day, char *buf, size_t size)
+{
+	if (day < 0)
+		snprintf(buf, size, "-");
+	else
+		cd_days_format(day, buf, (unsigned)size);
+}

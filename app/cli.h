@@ -1,0 +1,65 @@
+/*
+ * cli.h - what every command of the command line shares: the parsed global options, the
+ * open store, who acts, the workflows, and the argument helpers.  One command is one
+ * function in a table (app/main.c); it prints its result and returns an exit code.
+ */
+#ifndef CD_CLI_H
+#define CD_CLI_H
+
+#include <stdio.h>
+
+#include "../model/error.h"
+#include "../model/store.h"
+#include "../workflow/casework.h"
+
+struct cli {
+	const char *store_path;
+	const char *user;              /* --user / CASEDESK_USER */
+	const char *purpose;           /* --purpose: why personal data is read (audited) */
+	int json;
+	int argc;                      /* the command's own words, after global options */
+	char **argv;
+	struct cd_store *store;
+	struct cd_actor actor;
+	struct wf_registry *reg;
+	struct cd_error err;
+};
+
+/* Opens the store named by --store / CASEDESK_STORE. */
+int cli_open_store(struct cli *c);
+/* Opens the store and resolves who acts. */
+int cli_open_acting(struct cli *c);
+/* Loads data/workflows. */
+int cli_load_workflows(struct cli *c);
+
+/*
+ * Takes "--name VALUE" (or "--name=VALUE") out of the command's words; NULL when absent.
+ * A flag without its value is a usage error recorded in c->err.
+ */
+const char *cli_take(struct cli *c, const char *name);
+/* Takes a boolean "--name"; 1 when present. */
+int cli_flag(struct cli *c, const char *name);
+/* After the options are taken: the remaining positional words; unknown --options are errors. */
+int cli_positional(struct cli *c, int min, int max, const char *usage);
+
+/* Writes text from the store: control characters and bad UTF-8 shown as \xNN, never executed. */
+void out_safe(FILE *f, const char *text);
+/* out_safe padded to `width` columns (wide and combining characters counted). */
+void out_safe_pad(FILE *f, const char *text, int width);
+
+/* Commands. */
+int cmd_init(struct cli *c);
+int cmd_demo(struct cli *c);
+int cmd_user(struct cli *c);
+int cmd_person(struct cli *c);
+int cmd_document(struct cli *c);
+int cmd_family(struct cli *c);
+int cmd_search(struct cli *c);
+int cmd_case(struct cli *c);
+int cmd_workflow(struct cli *c);
+int cmd_store(struct cli *c);
+
+/* Formats a day number for people: "2026-12-01". */
+void cli_day(long day, char *buf, size_t size);
+
+#endif

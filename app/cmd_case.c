@@ -1,0 +1,371 @@
+/* cmd_case.c - `case new|show|history|list|move`: carrying cases through their workflow. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/buf.h"
+#include "../model/caldate.h"
+#include "../model/cases.h"
+#include "../model/i18n.h"
+#include "cli.h"
+
+static void shift(struct cli *c)
+{
+	c->argv++;
+	c->argc--;
+}
+
+/* "12 days left", "3 days overdue", "clock stopped, 40 days left". */
+static void deadline_text(long due, long frozen, long today, char *buf, size_t size)
+{
+	if (frozen >= 0)
+		snprintf(buf, size, _("clock stopped, %ld days left"), frozen);
+	else if (due < 0)
+		snprintf(buf, size, "-");
+	else if (due >= today)
+		snprintf(buf, size, _("%ld days left"), due - today);
+	else
+		snprintf(buf, size, _("%ld days overdue"), today - due);
+}
+
+static int case_new_cmd(struct cli *c)
+{
+	const char *person = cli_take(c, "--person"), *assign = cli_take(c, "--assign");
+	char number[40];
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, "case new WORKFLOW --person ID [--assign USER]")))
+		return rc;
+	if (!person)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--person is required: casedesk case new WORKFLOW --person ID"));
+	if ((rc = cli_open_acting(c)) || (rc = cli_load_workflows(c)) ||
+	    (rc = cw_case_new(c->store, c->reg, &c->actor, c->argv[1], person, assign, number, &c->err)))
+		return rc;
+	if (c->json)
+		printf("{\"number\":\"%s\"}\n", number);
+	else
+		printf("%s\n", number);
+	return CD_OK;
+}
+
+static int case_show_cmd(struct cli *c)
+{
+	struct cd_case *k = NULL;
+	const struct workflow *wf;
+	struct cw_option *opts = NULL;
+	size_t n_opts = 0;
+	struct cd_buf b = CD_BUF_INIT;
+	char due[16], left[64];
+	long today;
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, "case show NUMBER")) || (rc = cli_open_acting(c)) ||
+	    (rc = cli_load_workflows(c)))
+		return rc;
+	if ((rc = case_load(c->store, &c->actor, c->argv[1], c->purpose, &k, &c->err)))
+		return rc;
+	if ((rc = registry_for_case(c->reg, c->store, k->workflow_id, k->workflow_version, &wf, &c->err)) ||
+	    (rc = cw_case_options(c->store, c->reg, &c->actor, k, &opts, &n_opts, &c->err)))
+		goto out;
+	today = store_today(c->store);
+	cli_day(k->due_day, due, sizeof due);
+	deadline_text(k->due_day, k->frozen_left, today, left, sizeof left);
+	const struct wf_state *state = wf_find_state(wf, k->state);
+	if (c->json) {
+		buf_printf(&b, "{\"number\":\"%s\",\"uuid\":\"%s\",\"workflow\":\"%s\",\"workflow_version\":%d,"
+			       "\"state\":\"%s\",\"state_title\":", k->number, k->uuid, k->workflow_id,
+			   k->workflow_version, k->state);
+		buf_json_str(&b, state ? state->title : NULL);
+		buf_printf(&b, ",\"person\":\"%s\",\"person_name\":", k->person_number);
+		buf_json_str(&b, k->person_surname_latin);
+		buf_printf(&b, ",\"row_version\":%lld,\"opened_at\":\"%s\",\"closed\":%s,\"assignee\":",
+			   (long long)k->row_version, k->opened_at, k->closed_at ? "true" : "false");
+		buf_json_str(&b, k->assignee);
+		buf_puts(&b, ",\"deadline\":");
+		buf_json_str(&b, k->due_day >= 0 ? due : NULL);
+		buf_printf(&b, ",\"clock_stopped\":%s,\"days_left\":", k->frozen_left >= 0 ? "true" : "false");
+		if (k->frozen_left >= 0)
+			buf_printf(&b, "%ld", k->frozen_left);
+		else if (k->due_day >= 0)
+			buf_printf(&b, "%ld", k->due_day - today);
+		else
+			buf_puts(&b, "null");
+		buf_puts(&b, ",\"fields\":{");
+		for (size_t i = 0; i < k->n_fields; i++) {
+			if (i)
+				buf_puts(&b, ",");
+			buf_json_str(&b, k->fields[i].name);
+			buf_puts(&b, ":");
+			buf_json_str(&b, k->fields[i].value);
+		}
+		buf_puts(&b, "},\"transitions\":[");
+		for (size_t i = 0; i < n_opts; i++) {
+			buf_printf(&b, "%s{\"id\":\"%s\",\"to\":\"%s\",\"allowed\":%s,\"reason\":", i ? "," : "",
+				   opts[i].t->id, wf->states[opts[i].t->to].id, opts[i].allowed ? "true" : "false");
+			buf_json_str(&b, opts[i].allowed ? NULL : opts[i].reason);
+			buf_puts(&b, ",\"fields\":[");
+			for (size_t f = 0; f < opts[i].t->n_fields; f++)
+				buf_printf(&b, "%s\"%s\"", f ? "," : "", wf->fields[opts[i].t->fields[f]].id);
+			buf_puts(&b, "]}");
+		}
+		buf_puts(&b, "]}\n");
+		fputs(buf_str(&b), stdout);
+		goto out;
+	}
+	printf("%s  %s (v%d)  %s\n", k->number, wf->title, k->workflow_version, k->closed_at ? _("closed") : _("open"));
+	printf("  %s: %s", _("person"), k->person_number);
+	fputs("  ", stdout);
+	out_safe(stdout, k->person_surname_latin);
+	fputs(", ", stdout);
+	out_safe(stdout, k->person_given_latin);
+	printf("\n  %s: %s — %s (%s %s)\n", _("state"), k->state, state ? state->title : "?", _("since"), k->state_since);
+	printf("  %s: %s (%s)\n", _("deadline"), due, left);
+	printf("  %s: %s   %s: %lld\n", _("assignee"), k->assignee ? k->assignee : _("unassigned"), _("version"),
+	       (long long)k->row_version);
+	if (k->n_fields)
+		printf("%s:\n", _("fields"));
+	for (size_t i = 0; i < k->n_fields; i++) {
+		const struct wf_field *f = wf_find_field(wf, k->fields[i].name);
+		printf("  %-28s ", f && f->label ? f->label : k->fields[i].name);
+		out_safe(stdout, k->fields[i].value);
+		fputc('\n', stdout);
+	}
+	if (!k->closed_at) {
+		printf("%s %s:\n", _("steps open to"), c->actor.name);
+		for (size_t i = 0; i < n_opts; i++) {
+			const struct wf_transition *t = opts[i].t;
+			printf("  %s %-24s -> %-22s", opts[i].allowed ? "+" : "-", t->id, wf->states[t->to].id);
+			if (!opts[i].allowed) {
+				printf(" %s: %s", _("blocked"), opts[i].reason);
+			} else if (t->n_fields) {
+				printf(" %s:", _("needs"));
+				for (size_t f = 0; f < t->n_fields; f++)
+					printf(" --set %s=...", wf->fields[t->fields[f]].id);
+			}
+			fputc('\n', stdout);
+		}
+		if (!n_opts)
+			printf("  %s\n", _("none"));
+	}
+out:
+	buf_release(&b);
+	free(opts);
+	case_free(k);
+	return rc;
+}
+
+static int case_history_cmd(struct cli *c)
+{
+	struct cd_history_row *rows;
+	size_t n;
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, "case history NUMBER")) || (rc = cli_open_acting(c)) ||
+	    (rc = case_history(c->store, &c->actor, c->argv[1], &rows, &n, &c->err)))
+		return rc;
+	struct cd_buf b = CD_BUF_INIT;
+	if (c->json)
+		buf_puts(&b, "[");
+	for (size_t i = 0; i < n; i++) {
+		const struct cd_history_row *h = &rows[i];
+		if (c->json) {
+			buf_puts(&b, i ? ",{\"at\":" : "{\"at\":");
+			buf_json_str(&b, h->at);
+			buf_puts(&b, ",\"user\":");
+			buf_json_str(&b, h->user);
+			buf_puts(&b, ",\"kind\":");
+			buf_json_str(&b, h->kind);
+			buf_puts(&b, ",\"transition\":");
+			buf_json_str(&b, h->transition);
+			buf_puts(&b, ",\"from\":");
+			buf_json_str(&b, h->from_state);
+			buf_puts(&b, ",\"to\":");
+			buf_json_str(&b, h->to_state);
+			buf_puts(&b, ",\"field\":");
+			buf_json_str(&b, h->field);
+			buf_puts(&b, ",\"old\":");
+			buf_json_str(&b, h->old_value);
+			buf_puts(&b, ",\"new\":");
+			buf_json_str(&b, h->new_value);
+			buf_puts(&b, ",\"note\":");
+			buf_json_str(&b, h->note);
+			buf_printf(&b, ",\"row_version\":%lld}", (long long)h->row_version);
+		}
+	}
+	if (c->json) {
+		buf_puts(&b, "]\n");
+		fputs(buf_str(&b), stdout);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			const struct cd_history_row *h = &rows[i];
+			printf("%.19s  %-11s v%-3lld ", h->at, h->user, (long long)h->row_version);
+			if (strcmp(h->kind, "transition") == 0)
+				printf("%s: %s -> %s", h->transition, h->from_state ? h->from_state : "", h->to_state);
+			else if (strcmp(h->kind, "created") == 0)
+				printf("%s %s", _("opened in"), h->to_state);
+			else if (strcmp(h->kind, "field") == 0) {
+				printf("  %s: ", h->field);
+				out_safe(stdout, h->old_value ? h->old_value : "");
+				fputs(" -> ", stdout);
+				out_safe(stdout, h->new_value ? h->new_value : "");
+			} else
+				printf("%s", h->kind);
+			if (h->note) {
+				fputs("  ", stdout);
+				out_safe(stdout, h->note);
+			}
+			fputc('\n', stdout);
+		}
+	}
+	buf_release(&b);
+	case_history_free(rows, n);
+	return CD_OK;
+}
+
+static int case_list_cmd(struct cli *c)
+{
+	struct cd_case_filter f = { 0 };
+	struct cd_case_row *rows;
+	const char *limit_s;
+	size_t n;
+	int rc, mine;
+
+	f.workflow = cli_take(c, "--workflow");
+	f.state = cli_take(c, "--state");
+	f.overdue_only = cli_flag(c, "--overdue");
+	f.include_closed = cli_flag(c, "--all");
+	mine = cli_flag(c, "--mine");
+	limit_s = cli_take(c, "--limit");
+	f.limit = limit_s ? atoi(limit_s) : 0;
+	if (limit_s && f.limit <= 0)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--limit: give a positive number"));
+	if ((rc = cli_positional(c, 0, 0, "case list [--mine] [--state S] [--overdue] [--workflow W] [--all] [--limit N]")) ||
+	    (rc = cli_open_acting(c)))
+		return rc;
+	if (mine)
+		f.assignee_id = c->actor.user_id;
+	f.today = store_today(c->store);
+	if ((rc = case_list(c->store, &f, &rows, &n, &c->err)))
+		return rc;
+	struct cd_buf b = CD_BUF_INIT;
+	if (c->json)
+		buf_puts(&b, "[");
+	for (size_t i = 0; i < n; i++) {
+		const struct cd_case_row *r = &rows[i];
+		char due[16], left[64];
+		cli_day(r->due_day, due, sizeof due);
+		deadline_text(r->due_day, r->frozen_left, f.today, left, sizeof left);
+		if (c->json) {
+			buf_printf(&b, "%s{\"number\":\"%s\",\"workflow\":\"%s\",\"state\":\"%s\",\"assignee\":",
+				   i ? "," : "", r->number, r->workflow_id, r->state);
+			buf_json_str(&b, r->assignee);
+			buf_puts(&b, ",\"person\":");
+			buf_json_str(&b, r->person_name);
+			buf_puts(&b, ",\"deadline\":");
+			buf_json_str(&b, r->due_day >= 0 ? due : NULL);
+			buf_printf(&b, ",\"clock_stopped\":%s,\"overdue\":%s,\"closed\":%s}",
+				   r->frozen_left >= 0 ? "true" : "false",
+				   r->frozen_left < 0 && r->due_day >= 0 && r->due_day < f.today ? "true" : "false",
+				   r->closed ? "true" : "false");
+		}
+	}
+	if (c->json) {
+		buf_puts(&b, "]\n");
+		fputs(buf_str(&b), stdout);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			const struct cd_case_row *r = &rows[i];
+			char due[16], left[64];
+			cli_day(r->due_day, due, sizeof due);
+			deadline_text(r->due_day, r->frozen_left, f.today, left, sizeof left);
+			printf("%-22s %-10s %-24s %-10s %-28s %-11s ", r->number, r->workflow_id, r->state, due, left,
+			       r->assignee ? r->assignee : "-");
+			out_safe(stdout, r->person_name);
+			fputc('\n', stdout);
+		}
+	}
+	buf_release(&b);
+	case_list_free(rows, n);
+	return CD_OK;
+}
+
+static int case_move_cmd(struct cli *c)
+{
+	static const char usage[] = "case move NUMBER TRANSITION [--set FIELD=VALUE]... [--note TEXT] [--expect-version N]";
+	struct wf_value *values = NULL;
+	size_t n_values = 0;
+	const char *set, *note, *expect;
+	int64_t version = 0;
+	int rc;
+
+	note = cli_take(c, "--note");
+	expect = cli_take(c, "--expect-version");
+	while ((set = cli_take(c, "--set"))) {
+		const char *eq = strchr(set, '=');
+		if (!eq || eq == set) {
+			free(values);
+			return cd_error_set(&c->err, CD_EUSAGE, _("--set takes FIELD=VALUE"));
+		}
+		struct wf_value *g = realloc(values, (n_values + 1) * sizeof *g);
+		if (!g) {
+			free(values);
+			return cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
+		}
+		values = g;
+		/* The word is the caller's and lives as long as argv: cut it in place. */
+		((char *)set)[eq - set] = '\0';
+		values[n_values].field = set;
+		values[n_values].value = eq + 1;
+		n_values++;
+	}
+	if ((rc = cli_positional(c, 2, 2, usage)))
+		goto out;
+	struct cw_move mv = {
+		.number = c->argv[1],
+		.transition = c->argv[2],
+		.values = values,
+		.n_values = n_values,
+		.note = note,
+		.expected_version = expect ? atoll(expect) : 0,
+		.today = -1,
+	};
+	if (expect && mv.expected_version <= 0) {
+		rc = cd_error_set(&c->err, CD_EUSAGE, _("--expect-version: give the row version you saw (1, 2, ...)"));
+		goto out;
+	}
+	if ((rc = cli_open_acting(c)) || (rc = cli_load_workflows(c)) ||
+	    (rc = cw_case_move(c->store, c->reg, &c->actor, &mv, &version, &c->err)))
+		goto out;
+	{
+		struct cd_case *k = NULL;
+		if (case_load(c->store, &c->actor, mv.number, NULL, &k, NULL) == CD_OK) {
+			if (c->json)
+				printf("{\"number\":\"%s\",\"state\":\"%s\",\"row_version\":%lld}\n", k->number, k->state,
+				       (long long)version);
+			else
+				printf(_("%s is now %s (version %lld)\n"), k->number, k->state, (long long)version);
+			case_free(k);
+		}
+	}
+out:
+	free(values);
+	return rc;
+}
+
+int cmd_case(struct cli *c)
+{
+	static const struct {
+		const char *name;
+		int (*run)(struct cli *);
+	} subs[] = {
+		{ "new", case_new_cmd }, { "show", case_show_cmd }, { "history", case_history_cmd },
+		{ "list", case_list_cmd }, { "move", case_move_cmd },
+	};
+	for (size_t i = 0; c->argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp(c->argv[1], subs[i].name) == 0) {
+			shift(c);
+			return subs[i].run(c);
+		}
+	return cd_error_set(&c->err, CD_EUSAGE,
+			    _("usage: casedesk case new WORKFLOW --person ID | show NUMBER | history NUMBER | "
+			      "list [...] | move NUMBER TRANSITION [--set F=V]..."));
+}

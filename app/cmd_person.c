@@ -1,0 +1,282 @@
+/* cmd_person.c - `person`, `document`, `family` and `search`: people and how to find them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/buf.h"
+#include "../model/caldate.h"
+#include "../model/i18n.h"
+#include "../model/person.h"
+#include "../model/search.h"
+#include "cli.h"
+
+static void shift(struct cli *c)
+{
+	c->argv++;
+	c->argc--;
+}
+
+static int person_add_cmd(struct cli *c)
+{
+	struct cd_person_input in = {
+		.surname = cli_take(c, "--surname"),
+		.given = cli_take(c, "--given"),
+		.surname_latin = cli_take(c, "--surname-latin"),
+		.given_latin = cli_take(c, "--given-latin"),
+		.dob = cli_take(c, "--dob"),
+		.sex = cli_take(c, "--sex"),
+		.nationality = cli_take(c, "--nationality"),
+		.birth_place = cli_take(c, "--birth-place"),
+	};
+	struct cd_person p;
+	int rc;
+	static const char usage[] = "person add --surname S --given G --dob YYYY[-MM[-DD]] --sex M|F|X "
+				    "--nationality AAA [--surname-latin S] [--given-latin G] [--birth-place P]";
+
+	if ((rc = cli_positional(c, 0, 0, usage)))
+		return rc;
+	const char *missing = !in.surname ? "--surname" : !in.given ? "--given" : !in.dob ? "--dob"
+			      : !in.sex ? "--sex" : !in.nationality ? "--nationality" : NULL;
+	if (missing)
+		return cd_error_set(&c->err, CD_EUSAGE, _("%s is required; usage: casedesk %s"), missing, usage);
+	if ((rc = cli_open_acting(c)) || (rc = person_add(c->store, &c->actor, &in, &p, &c->err)))
+		return rc;
+	if (c->json)
+		printf("{\"number\":\"%s\",\"uuid\":\"%s\"}\n", p.number, p.uuid);
+	else
+		printf("%s\n", p.number);
+	return CD_OK;
+}
+
+static void json_person(struct cd_buf *b, const struct cd_person_record *r)
+{
+	const struct cd_person *p = &r->person;
+	buf_printf(b, "{\"number\":\"%s\",\"uuid\":\"%s\",\"surname\":", p->number, p->uuid);
+	buf_json_str(b, p->surname);
+	buf_puts(b, ",\"given\":");
+	buf_json_str(b, p->given);
+	buf_puts(b, ",\"surname_latin\":");
+	buf_json_str(b, p->surname_latin);
+	buf_puts(b, ",\"given_latin\":");
+	buf_json_str(b, p->given_latin);
+	buf_printf(b, ",\"sex\":\"%s\",\"dob\":\"%s\",\"nationality\":\"%s\",\"birth_place\":", p->sex, p->dob,
+		   p->nationality);
+	buf_json_str(b, p->birth_place);
+	buf_printf(b, ",\"row_version\":%lld,\"biometrics\":%d,\"documents\":[", (long long)p->row_version,
+		   r->biometrics);
+	for (size_t i = 0; i < r->n_documents; i++) {
+		const struct cd_document *d = &r->documents[i];
+		buf_puts(b, i ? ",{\"kind\":" : "{\"kind\":");
+		buf_json_str(b, d->kind);
+		buf_puts(b, ",\"number\":");
+		buf_json_str(b, d->number);
+		buf_puts(b, ",\"issuer\":");
+		buf_json_str(b, d->issuer);
+		buf_puts(b, ",\"issued\":");
+		buf_json_str(b, d->issued);
+		buf_puts(b, ",\"expires\":");
+		buf_json_str(b, d->expires);
+		buf_puts(b, "}");
+	}
+	buf_puts(b, "],\"aliases\":[");
+	for (size_t i = 0; i < r->n_aliases; i++) {
+		buf_puts(b, i ? ",{\"surname\":" : "{\"surname\":");
+		buf_json_str(b, r->aliases[i].surname);
+		buf_puts(b, ",\"given\":");
+		buf_json_str(b, r->aliases[i].given);
+		buf_puts(b, "}");
+	}
+	buf_puts(b, "],\"family\":[");
+	for (size_t i = 0; i < r->n_relatives; i++) {
+		const struct cd_relative *f = &r->relatives[i];
+		buf_printf(b, "%s{\"relation\":\"%s\",\"number\":\"%s\",\"name\":", i ? "," : "", f->relation,
+			   f->number);
+		buf_json_str(b, f->surname_latin);
+		buf_puts(b, "}");
+	}
+	buf_puts(b, "],\"cases\":[");
+	for (size_t i = 0; i < r->n_cases; i++) {
+		const struct cd_case_brief *k = &r->cases[i];
+		char due[16];
+		cli_day(k->due_day, due, sizeof due);
+		buf_printf(b, "%s{\"number\":\"%s\",\"workflow\":\"%s\",\"state\":\"%s\",\"closed\":%s}",
+			   i ? "," : "", k->number, k->workflow_id, k->state, k->closed ? "true" : "false");
+	}
+	buf_puts(b, "]}\n");
+}
+
+static int person_show_cmd(struct cli *c)
+{
+	struct cd_person_record *r;
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, "person show NUMBER")) || (rc = cli_open_acting(c)) ||
+	    (rc = person_load(c->store, &c->actor, c->argv[1], c->purpose, &r, &c->err)))
+		return rc;
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		json_person(&b, r);
+		fputs(buf_str(&b), stdout);
+		buf_release(&b);
+		person_record_free(r);
+		return CD_OK;
+	}
+	const struct cd_person *p = &r->person;
+	printf("%s  ", p->number);
+	out_safe(stdout, p->surname);
+	fputs(", ", stdout);
+	out_safe(stdout, p->given);
+	fputs("  (", stdout);
+	out_safe(stdout, p->surname_latin);
+	fputs(", ", stdout);
+	out_safe(stdout, p->given_latin);
+	printf(")\n  %s %s  %s %s  %s %s", _("born"), p->dob, _("sex"), p->sex, _("nationality"), p->nationality);
+	if (p->birth_place) {
+		printf("  %s ", _("in"));
+		out_safe(stdout, p->birth_place);
+	}
+	printf("\n  %s: %s\n", _("biometrics"),
+	       r->biometrics ? _("enrolled") : _("not enrolled"));
+	printf("%s:\n", _("documents"));
+	if (!r->n_documents)
+		printf("  %s\n", _("none on file"));
+	for (size_t i = 0; i < r->n_documents; i++) {
+		const struct cd_document *d = &r->documents[i];
+		printf("  %-10s ", d->kind);
+		out_safe(stdout, d->number);
+		printf("  %s  %s %s\n", d->issuer, _("expires"), d->expires ? d->expires : "-");
+	}
+	for (size_t i = 0; i < r->n_aliases; i++) {
+		printf(i ? "  " : "%s:\n  ", _("also known as"));
+		out_safe(stdout, r->aliases[i].surname);
+		fputs(", ", stdout);
+		out_safe(stdout, r->aliases[i].given);
+		fputc('\n', stdout);
+	}
+	if (r->n_relatives)
+		printf("%s:\n", _("family"));
+	for (size_t i = 0; i < r->n_relatives; i++) {
+		const struct cd_relative *f = &r->relatives[i];
+		printf("  %-8s %s  ", f->relation, f->number);
+		out_safe(stdout, f->surname_latin);
+		fputs(", ", stdout);
+		out_safe(stdout, f->given_latin);
+		printf("  %s\n", f->dob);
+	}
+	printf("%s:\n", _("cases"));
+	if (!r->n_cases)
+		printf("  %s\n", _("none"));
+	for (size_t i = 0; i < r->n_cases; i++) {
+		const struct cd_case_brief *k = &r->cases[i];
+		printf("  %-22s %-10s %-24s %s\n", k->number, k->workflow_id, k->state, k->closed ? _("closed") : _("open"));
+	}
+	person_record_free(r);
+	return CD_OK;
+}
+
+int cmd_person(struct cli *c)
+{
+	if (c->argc >= 2 && strcmp(c->argv[1], "add") == 0) {
+		shift(c);
+		return person_add_cmd(c);
+	}
+	if (c->argc >= 2 && strcmp(c->argv[1], "show") == 0) {
+		shift(c);
+		return person_show_cmd(c);
+	}
+	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk person add ... | person show NUMBER"));
+}
+
+int cmd_document(struct cli *c)
+{
+	static const char usage[] = "document add PERSON --number N --issuer AAA [--kind K] [--issued YYYY-MM-DD] "
+				    "[--expires YYYY-MM-DD]";
+	int rc;
+	if (c->argc < 2 || strcmp(c->argv[1], "add") != 0)
+		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk %s"), usage);
+	shift(c);
+	const char *number = cli_take(c, "--number"), *issuer = cli_take(c, "--issuer"),
+		   *kind = cli_take(c, "--kind"), *issued = cli_take(c, "--issued"),
+		   *expires = cli_take(c, "--expires");
+	if ((rc = cli_positional(c, 1, 1, usage)))
+		return rc;
+	if (!number || !issuer)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--number and --issuer are required; usage: casedesk %s"),
+				    usage);
+	if ((rc = cli_open_acting(c)) ||
+	    (rc = document_add(c->store, &c->actor, c->argv[1], kind, number, issuer, issued, expires, &c->err)))
+		return rc;
+	printf(_("document added to %s\n"), c->argv[1]);
+	return CD_OK;
+}
+
+int cmd_family(struct cli *c)
+{
+	static const char usage[] = "family link PERSON RELATIVE --relation spouse|child|parent|sibling";
+	int rc;
+	if (c->argc < 2 || strcmp(c->argv[1], "link") != 0)
+		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk %s"), usage);
+	shift(c);
+	const char *relation = cli_take(c, "--relation");
+	if ((rc = cli_positional(c, 2, 2, usage)))
+		return rc;
+	if ((rc = cli_open_acting(c)) ||
+	    (rc = family_link(c->store, &c->actor, c->argv[1], c->argv[2], relation, &c->err)))
+		return rc;
+	printf(_("linked %s and %s\n"), c->argv[1], c->argv[2]);
+	return CD_OK;
+}
+
+int cmd_search(struct cli *c)
+{
+	struct cd_search_hit *hits;
+	size_t n;
+	const char *limit_s = cli_take(c, "--limit");
+	int limit = 20, rc;
+
+	if (limit_s) {
+		char *end;
+		long v = strtol(limit_s, &end, 10);
+		if (*end || v < 1 || v > 1000)
+			return cd_error_set(&c->err, CD_EUSAGE, _("--limit: give a number from 1 to 1000"));
+		limit = (int)v;
+	}
+	if ((rc = cli_positional(c, 1, 1, "search QUERY [--limit N]")) || (rc = cli_open_acting(c)) ||
+	    (rc = search_people(c->store, c->argv[1], limit, &hits, &n, &c->err)))
+		return rc;
+	struct cd_buf b = CD_BUF_INIT;
+	if (c->json) {
+		buf_puts(&b, "[");
+		for (size_t i = 0; i < n; i++) {
+			buf_printf(&b, "%s{\"number\":\"%s\",\"surname\":", i ? "," : "", hits[i].number);
+			buf_json_str(&b, hits[i].surname);
+			buf_puts(&b, ",\"given\":");
+			buf_json_str(&b, hits[i].given);
+			buf_puts(&b, ",\"surname_latin\":");
+			buf_json_str(&b, hits[i].surname_latin);
+			buf_puts(&b, ",\"given_latin\":");
+			buf_json_str(&b, hits[i].given_latin);
+			buf_printf(&b, ",\"dob\":\"%s\",\"nationality\":\"%s\",\"matched\":\"%s\",\"detail\":",
+				   hits[i].dob, hits[i].nationality, cd_match_name(hits[i].match));
+			buf_json_str(&b, hits[i].detail[0] ? hits[i].detail : NULL);
+			buf_puts(&b, "}");
+		}
+		buf_puts(&b, "]\n");
+		fputs(buf_str(&b), stdout);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			printf("%-14s ", hits[i].number);
+			out_safe_pad(stdout, hits[i].surname, 18);
+			fputc(' ', stdout);
+			out_safe_pad(stdout, hits[i].given, 16);
+			fputc(' ', stdout);
+			out_safe_pad(stdout, hits[i].surname_latin, 16);
+			printf(" %-10s %s  %s %s\n", hits[i].dob, hits[i].nationality, cd_match_name(hits[i].match),
+			       hits[i].detail);
+		}
+		if (n == 0)
+			printf("%s\n", _("no one found"));
+	}
+	buf_release(&b);
+	search_hits_free(hits, n);
+	return CD_OK;
+}

@@ -1,0 +1,137 @@
+/* cmd_store.c - `init`, `user` and `store check`: making a store and saying who works in it. */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../model/buf.h"
+#include "../model/cases.h"
+#include "../model/i18n.h"
+#include "../model/roles.h"
+#include "../model/users.h"
+#include "cli.h"
+
+int cmd_init(struct cli *c)
+{
+	const char *office = cli_take(c, "--office");
+	int training = cli_flag(c, "--training");
+	struct passwd *pw = getpwuid(getuid());
+	int rc;
+
+	if ((rc = cli_positional(c, 0, 0, "init [--office CODE] [--training]")))
+		return rc;
+	if (!c->store_path)
+		return cd_error_set(&c->err, CD_EUSAGE, _("which file? give --store FILE or set CASEDESK_STORE"));
+	struct cd_store_create_opts opts = {
+		.office = office ? office : "TBS",
+		.training = training,
+		.admin_os_account = pw ? pw->pw_name : NULL,
+	};
+	if ((rc = store_create(c->store_path, &opts, &c->err)))
+		return rc;
+	if (training)
+		printf(_("created training store %s for office %s; users: clerk, caseworker, supervisor, admin\n"),
+		       c->store_path, opts.office);
+	else
+		printf(_("created store %s for office %s; %s is its first admin\n"), c->store_path, opts.office,
+		       opts.admin_os_account ? opts.admin_os_account : "?");
+	return CD_OK;
+}
+
+static int user_add_cmd(struct cli *c)
+{
+	unsigned roles = 0;
+	const char *r, *os = cli_take(c, "--os-account");
+	int rc;
+
+	while ((r = cli_take(c, "--role"))) {
+		unsigned bit = cd_role_from_name(r);
+		if (!bit)
+			return cd_error_set(&c->err, CD_EINPUT,
+					    _("--role %s: roles are clerk, caseworker, supervisor, admin"), r);
+		roles |= bit;
+	}
+	if ((rc = cli_positional(c, 1, 1, "user add NAME --role ROLE... [--os-account ACCOUNT]")))
+		return rc;
+	if ((rc = cli_open_acting(c)) || (rc = user_add(c->store, &c->actor, c->argv[1], roles, os, &c->err)))
+		return rc;
+	printf(_("added user %s\n"), c->argv[1]);
+	return CD_OK;
+}
+
+static int user_list_cmd(struct cli *c)
+{
+	struct cd_user *users;
+	size_t n;
+	int rc;
+
+	if ((rc = cli_positional(c, 0, 0, "user list")) || (rc = cli_open_store(c)) ||
+	    (rc = user_list(c->store, &users, &n, &c->err)))
+		return rc;
+	struct cd_buf b = CD_BUF_INIT;
+	if (c->json)
+		buf_puts(&b, "[");
+	for (size_t i = 0; i < n; i++) {
+		char roles[128];
+		cd_roles_format(users[i].roles, roles, sizeof roles);
+		if (c->json) {
+			buf_puts(&b, i ? ",{\"name\":" : "{\"name\":");
+			buf_json_str(&b, users[i].name);
+			buf_puts(&b, ",\"os_account\":");
+			buf_json_str(&b, users[i].os_account);
+			buf_puts(&b, ",\"roles\":");
+			buf_json_str(&b, roles);
+			buf_printf(&b, ",\"active\":%s}", users[i].active ? "true" : "false");
+		} else {
+			buf_printf(&b, "%-20s %-20s %s\n", users[i].name,
+				   users[i].os_account ? users[i].os_account : "-", roles);
+		}
+	}
+	if (c->json)
+		buf_puts(&b, "]\n");
+	fputs(buf_str(&b), stdout);
+	buf_release(&b);
+	user_list_free(users, n);
+	return CD_OK;
+}
+
+int cmd_user(struct cli *c)
+{
+	if (c->argc >= 2 && strcmp(c->argv[1], "add") == 0) {
+		c->argv++;
+		c->argc--;
+		return user_add_cmd(c);
+	}
+	if (c->argc >= 2 && strcmp(c->argv[1], "list") == 0) {
+		c->argv++;
+		c->argc--;
+		return user_list_cmd(c);
+	}
+	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk user add NAME --role ROLE... | user list"));
+}
+
+int cmd_store(struct cli *c)
+{
+	int64_t bad = 0, unsynced = 0;
+	int rc;
+
+	if (c->argc < 2 || strcmp(c->argv[1], "check") != 0)
+		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk store check"));
+	c->argv++;
+	c->argc--;
+	if ((rc = cli_positional(c, 0, 0, "store check")) || (rc = cli_open_store(c)) ||
+	    (rc = store_integrity_check(c->store, &c->err)) ||
+	    (rc = case_consistency(c->store, &bad, &c->err)) ||
+	    (rc = store_unsynced_count(c->store, &unsynced, &c->err)))
+		return rc;
+	if (bad)
+		return cd_error_set(&c->err, CD_ESTORE,
+				    _("%lld cases disagree with their last history event"), (long long)bad);
+	if (c->json)
+		printf("{\"integrity\":\"ok\",\"cases_disagreeing\":0,\"schema\":%d,\"unsynced\":%lld}\n",
+		       store_schema_version(c->store), (long long)unsynced);
+	else
+		printf(_("store ok: integrity ok, every case agrees with its history, schema %d, %lld changes not yet synced\n"),
+		       store_schema_version(c->store), (long long)unsynced);
+	return CD_OK;
+}

@@ -1,0 +1,82 @@
+/* cmd_workflow.c - `workflow list|lint|dot`: the case types an office runs, as data. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../model/buf.h"
+#include "../model/countries.h"
+#include "../model/i18n.h"
+#include "cli.h"
+
+static int list_cmd(struct cli *c)
+{
+	int rc;
+	if ((rc = cli_positional(c, 0, 0, "workflow list")) || (rc = cli_load_workflows(c)))
+		return rc;
+	struct cd_buf b = CD_BUF_INIT;
+	if (c->json)
+		buf_puts(&b, "[");
+	for (size_t i = 0; i < registry_count(c->reg); i++) {
+		const struct workflow *wf = registry_at(c->reg, i);
+		if (c->json) {
+			buf_printf(&b, "%s{\"id\":\"%s\",\"version\":%d,\"prefix\":\"%s\",\"title\":", i ? "," : "",
+				   wf->id, wf->version, wf->prefix);
+			buf_json_str(&b, wf->title);
+			buf_printf(&b, ",\"states\":%zu,\"transitions\":%zu}", wf->n_states, wf->n_transitions);
+		} else {
+			buf_printf(&b, "%-10s v%-3d %-4s %-40s %zu states, %zu transitions\n", wf->id, wf->version,
+				   wf->prefix, wf->title, wf->n_states, wf->n_transitions);
+		}
+	}
+	if (c->json)
+		buf_puts(&b, "]\n");
+	fputs(buf_str(&b), stdout);
+	buf_release(&b);
+	return CD_OK;
+}
+
+static int lint_cmd(struct cli *c)
+{
+	struct wf_known known;
+	char path[4096];
+	int have_known, problems = 0, rc;
+
+	if ((rc = cli_positional(c, 1, 1000, "workflow lint FILE...")))
+		return rc;
+	snprintf(path, sizeof path, "%s/forms/index.ini", cd_data_dir());
+	have_known = wf_known_load(path, &known, NULL) == CD_OK;
+	for (int i = 1; i < c->argc; i++)
+		problems += wf_lint_file(c->argv[i], have_known ? &known : NULL, stderr);
+	if (have_known)
+		wf_known_release(&known);
+	if (problems)
+		return cd_error_set(&c->err, CD_EINPUT, _("%d problem(s) found"), problems);
+	printf(_("%d file(s) clean\n"), c->argc - 1);
+	return CD_OK;
+}
+
+static int dot_cmd(struct cli *c)
+{
+	int rc;
+	if ((rc = cli_positional(c, 1, 1, "workflow dot ID")) || (rc = cli_load_workflows(c)))
+		return rc;
+	const struct workflow *wf = registry_current(c->reg, c->argv[1]);
+	if (!wf)
+		return cd_error_set(&c->err, CD_ENOTFOUND, _("no workflow %s; `casedesk workflow list` shows them"),
+				    c->argv[1]);
+	wf_write_dot(wf, stdout);
+	return CD_OK;
+}
+
+int cmd_workflow(struct cli *c)
+{
+	const char *sub = c->argc >= 2 ? c->argv[1] : "";
+	c->argv++;
+	c->argc--;
+	if (strcmp(sub, "list") == 0)
+		return list_cmd(c);
+	if (strcmp(sub, "lint") == 0)
+		return lint_cmd(c);
+	if (strcmp(sub, "dot") == 0)
+		return dot_cmd(c);
+	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk workflow list | lint FILE... | dot ID"));
+}

@@ -1,0 +1,494 @@
+/*
+ * demo.c - `casedesk demo`: a training store filled with synthetic but realistic people and
+ * cases, for learning, testing and benchmarks.
+ *
+ * Names come from data/demo/names.tsv (original script + ICAO Latin), birth places from
+ * data/demo/places.tsv.  Cases are walked through their workflow by the real engine
+ * (cw_case_move), backdated step by step, so every case's state, deadline and history
+ * agree exactly as they would after real work: the demo is a replay, not a fabrication.
+ * Demo rows carry no audit or outbox entries (store_set_bulk): nobody saw or changed these
+ * people, and there is nothing to send to the national tier.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../model/caldate.h"
+#include "../model/cases.h"
+#include "../model/countries.h"
+#include "../model/i18n.h"
+#include "../model/person.h"
+#include "../model/roles.h"
+#include "../model/users.h"
+#include "cli.h"
+
+#define DEMO_BATCH 2000
+
+/* xorshift64*: reproducible for a given --seed on every machine. */
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 2685821657736338717ull;
+}
+static unsigned rnd_below(unsigned n) { return n ? (unsigned)(rnd() % n) : 0; }
+static int chance(unsigned percent) { return rnd_below(100) < percent; }
+
+struct name_pair {
+	char *original, *latin;
+};
+
+struct pool {
+	struct name_pair *items;
+	size_t n, cap;
+};
+
+struct nation {
+	char code[4];
+	unsigned weight;               /* share of arrivals, per mille */
+	const char *workflows;         /* which case types its people mostly have */
+	struct pool surname, surname_f, given_m, given_f, places;
+};
+
+/* A plausible mix for an office in central Europe; weights are per mille. */
+static struct nation nations[] = {
+	{ "UKR", 190, "residence work residence asylum", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "SYR", 110, "asylum asylum asylum residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "AFG", 100, "asylum asylum asylum residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "GEO", 70, "visa work residence asylum", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "RUS", 60, "visa residence asylum work", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "TUR", 60, "work visa residence asylum", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "IRQ", 50, "asylum asylum residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "ARM", 40, "visa work residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "BLR", 40, "residence work asylum visa", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "MDA", 40, "work residence visa", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "IRN", 30, "asylum visa residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "IND", 30, "work visa work", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "VNM", 25, "work visa residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "PAK", 25, "asylum work visa", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "AZE", 25, "visa work residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "NGA", 20, "visa work asylum", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "ERI", 20, "asylum asylum", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "CHN", 20, "visa work", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "ALB", 15, "work visa", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "SRB", 10, "work visa residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "BGR", 5, "residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "ROU", 5, "residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "POL", 5, "residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "CZE", 5, "residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+	{ "DEU", 5, "residence", { 0 }, { 0 }, { 0 }, { 0 }, { 0 } },
+};
+#define N_NATIONS (sizeof nations / sizeof nations[0])
+
+static struct nation *nation_by_code(const char *code)
+{
+	for (size_t i = 0; i < N_NATIONS; i++)
+		if (strcmp(nations[i].code, code) == 0)
+			return &nations[i];
+	return NULL;
+}
+
+static int pool_add(struct pool *p, const char *original, const char *latin)
+{
+	if (p->n == p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 32;
+		struct name_pair *g = realloc(p->items, ncap * sizeof *g);
+		if (!g)
+			return -1;
+		p->items = g;
+		p->cap = ncap;
+	}
+	p->items[p->n].original = strdup(original);
+	p->items[p->n].latin = strdup(latin);
+	p->n++;
+	return 0;
+}
+
+static void pools_free(void)
+{
+	for (size_t i = 0; i < N_NATIONS; i++) {
+		struct pool *all[] = { &nations[i].surname, &nations[i].surname_f, &nations[i].given_m,
+				       &nations[i].given_f, &nations[i].places };
+		for (size_t k = 0; k < 5; k++) {
+			for (size_t j = 0; j < all[k]->n; j++) {
+				free(all[k]->items[j].original);
+				free(all[k]->items[j].latin);
+			}
+			free(all[k]->items);
+			memset(all[k], 0, sizeof *all[k]);
+		}
+	}
+}
+
+/* Reads a TAB-separated data file; `columns` 4 for names (code, kind, original, latin), 3 for places. */
+static int load_tsv(const char *name, int columns, struct cd_error *err)
+{
+	char path[4096], *line = NULL;
+	size_t cap = 0, lineno = 0;
+	FILE *f;
+	int rc = CD_OK;
+
+	snprintf(path, sizeof path, "%s/demo/%s", cd_data_dir(), name);
+	if (!(f = fopen(path, "r")))
+		return cd_error_set(err, CD_EINPUT, _("%s: cannot read demo data"), path);
+	while (getline(&line, &cap, f) > 0) {
+		char *col[4] = { 0 }, *p = line;
+		int n = 0;
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		while (n < 4) {
+			col[n++] = p;
+			if (!(p = strchr(p, '\t')))
+				break;
+			*p++ = '\0';
+		}
+		if (n != columns) {
+			rc = cd_error_set(err, CD_EINPUT, _("%s:%zu: expected %d TAB-separated columns"), path,
+					  lineno, columns);
+			break;
+		}
+		struct nation *nat = nation_by_code(col[0]);
+		if (!nat)
+			continue;   /* a nationality the demo mix does not draw */
+		struct pool *pool;
+		if (columns == 3)
+			pool = &nat->places;
+		else if (strcmp(col[1], "surname") == 0)
+			pool = &nat->surname;
+		else if (strcmp(col[1], "surname_f") == 0)
+			pool = &nat->surname_f;
+		else if (strcmp(col[1], "given_m") == 0)
+			pool = &nat->given_m;
+		else if (strcmp(col[1], "given_f") == 0)
+			pool = &nat->given_f;
+		else {
+			rc = cd_error_set(err, CD_EINPUT, _("%s:%zu: unknown kind %s"), path, lineno, col[1]);
+			break;
+		}
+		if (columns == 3 ? pool_add(pool, col[1], col[2]) : pool_add(pool, col[2], col[3])) {
+			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static struct nation *draw_nation(void)
+{
+	unsigned total = 0, r;
+	for (size_t i = 0; i < N_NATIONS; i++)
+		total += nations[i].surname.n ? nations[i].weight : 0;
+	r = rnd_below(total);
+	for (size_t i = 0; i < N_NATIONS; i++) {
+		if (!nations[i].surname.n)
+			continue;
+		if (r < nations[i].weight)
+			return &nations[i];
+		r -= nations[i].weight;
+	}
+	return &nations[0];
+}
+
+static const struct name_pair *draw(const struct pool *p)
+{
+	return p->n ? &p->items[rnd_below((unsigned)p->n)] : NULL;
+}
+
+/* A workflow id drawn from the nation's typical mix. */
+static void draw_workflow(const struct nation *nat, char *out, size_t size)
+{
+	const char *mix = nat->workflows, *p = mix;
+	int words = 1, pick;
+	for (const char *q = mix; *q; q++)
+		words += *q == ' ';
+	pick = (int)rnd_below((unsigned)words);
+	while (pick-- > 0)
+		p = strchr(p, ' ') + 1;
+	size_t len = strcspn(p, " ");
+	snprintf(out, size, "%.*s", (int)len, p);
+}
+
+static void iso_at(long day, char *buf, size_t size)
+{
+	int y, m, d;
+	cd_days_to_date(day, &y, &m, &d);
+	snprintf(buf, size, "%04d-%02d-%02dT%02u:%02u:00.000Z", y, m, d, 8 + rnd_below(9), rnd_below(60));
+}
+
+/* A plausible value for a field, so required fields are filled as a caseworker would. */
+static void field_value(const struct wf_field *f, long day, char *buf, size_t size)
+{
+	switch (f->type) {
+	case WF_DATE:
+		cd_days_format(day, buf, (unsigned)size);
+		break;
+	case WF_CHOICE:
+		snprintf(buf, size, "%s", f->n_choices ? f->choices[rnd_below((unsigned)f->n_choices)] : "");
+		break;
+	case WF_NUMBER: {
+		double lo = f->has_min ? f->min : 0, hi = f->has_max ? f->max : lo + 100;
+		snprintf(buf, size, "%.0f", lo + (double)rnd_below((unsigned)(hi - lo + 1)));
+		break;
+	}
+	case WF_YESNO:
+		snprintf(buf, size, "%s", chance(70) ? "yes" : "no");
+		break;
+	case WF_TEXT:
+	default:
+		snprintf(buf, size, "%s (demo)", f->label ? f->label : f->id);
+		break;
+	}
+}
+
+struct demo {
+	struct cd_store *s;
+	struct wf_registry *reg;
+	struct cd_actor users[4];      /* clerk, caseworker, supervisor, admin */
+	long today;
+	int64_t cases, steps, refused;
+};
+
+/* Walks a new case through its workflow with the real engine, as users would have. */
+static int walk_case(struct demo *d, const char *workflow_id, const char *person, long opened,
+		     struct cd_error *err)
+{
+	const struct workflow *wf = registry_current(d->reg, workflow_id);
+	char number[40], at[40];
+	long day = opened;
+	int rc;
+
+	if (!wf)
+		return cd_error_set(err, CD_ENOTFOUND, _("demo: no workflow %s"), workflow_id);
+	iso_at(day, at, sizeof at);
+	if ((rc = cw_case_new_at(d->s, d->reg, &d->users[chance(60) ? 1 : 0], wf->id, person,
+				 chance(75) ? "caseworker" : NULL, day, at, number, err)))
+		return rc;
+	d->cases++;
+	/* Guards read real rows: most people were fingerprinted and checked by now. */
+	if (chance(85) && (rc = case_check_record(d->s, &d->users[1], number, "sis-lost-stolen", "clear",
+						  "demo", err)))
+		return rc;
+	/* Old cases have mostly been decided, recent ones are under way: walk until today,
+	 * a step every few days, sometimes stopping where real cases wait. */
+	const char *state = wf->states[wf->initial].id;
+	for (int i = 0, tries = 0; i < 40 && tries < 80; tries++) {
+		const struct wf_transition *options[64];
+		size_t n = 0;
+		for (size_t t = 0; t < wf->n_transitions && n < 64; t++)
+			if (wf_transition_from(wf, &wf->transitions[t], state))
+				options[n++] = &wf->transitions[t];
+		if (!n || (chance(4) && d->today - day < 90))
+			break;
+		const struct wf_transition *t = options[rnd_below((unsigned)n)];
+		/* Withdrawals, discontinuations and inadmissibility are the exception. */
+		if ((strstr(t->id, "withdraw") || strstr(t->id, "discontinu") || strstr(t->id, "inadmissib")) &&
+		    !chance(5))
+			continue;
+		long next = day + 1 + (long)rnd_below(12);
+		if (next > d->today)
+			break;
+		/* The actor: a user with the role; four-eyes steps go to whoever did not propose. */
+		const struct cd_actor *actor = NULL;
+		for (int u = 2; u >= 0 && !actor; u--)
+			if (d->users[u].roles & t->roles)
+				actor = &d->users[u];
+		if (!actor)
+			continue;
+		struct wf_value values[16];
+		char texts[16][96];
+		size_t nv = 0;
+		for (size_t f = 0; f < t->n_fields && nv < 16; f++, nv++) {
+			const struct wf_field *fd = &wf->fields[t->fields[f]];
+			field_value(fd, next, texts[nv], sizeof texts[nv]);
+			values[nv].field = fd->id;
+			values[nv].value = texts[nv];
+		}
+		iso_at(next, at, sizeof at);
+		struct cw_move mv = { .number = number, .transition = t->id, .values = values, .n_values = nv,
+				      .at = at, .today = next };
+		struct cd_error why = CD_ERROR_INIT;
+		rc = cw_case_move(d->s, d->reg, actor, &mv, NULL, &why);
+		if (rc == CD_EREFUSED || rc == CD_EINPUT) {
+			/* A guard holds the case here (no biometrics, no document): try another way. */
+			d->refused++;
+			continue;
+		}
+		if (rc)
+			return cd_error_set(err, rc, "%s", why.msg);
+		d->steps++;
+		i++;
+		day = next;
+		state = wf->states[t->to].id;
+		if (wf->states[t->to].final)
+			break;
+	}
+	return CD_OK;
+}
+
+static int add_person(struct demo *d, struct nation *nat, char sex, const struct name_pair *surname,
+		      int age, char number_out[32], struct cd_error *err)
+{
+	const struct name_pair *given = draw(sex == 'F' ? &nat->given_f : &nat->given_m);
+	const struct name_pair *place = draw(&nat->places);
+	char dob[16], sexs[2] = { sex == 'X' ? 'X' : sex, 0 }, at[40];
+	int y, m, dd;
+	long born = d->today - age * 365L - (long)rnd_below(365);
+	struct cd_person p;
+	int rc;
+
+	cd_days_to_date(born, &y, &m, &dd);
+	/* Some people only know the year or the month of their birth (ICAO allows it). */
+	unsigned r = rnd_below(100);
+	if (r < 5)
+		snprintf(dob, sizeof dob, "%04d", y);
+	else if (r < 8)
+		snprintf(dob, sizeof dob, "%04d-%02d", y, m);
+	else
+		snprintf(dob, sizeof dob, "%04d-%02d-%02d", y, m, dd);
+	iso_at(d->today - 400 - (long)rnd_below(200), at, sizeof at);
+	struct cd_person_input in = {
+		.surname = surname->original, .given = given->original,
+		.surname_latin = surname->latin, .given_latin = given->latin,
+		.sex = sexs, .dob = dob, .nationality = nat->code,
+		.birth_place = place ? place->original : NULL, .at = at,
+	};
+	if ((rc = person_add(d->s, &d->users[0], &in, &p, err)))
+		return rc;
+	memcpy(number_out, p.number, 32);
+	if (chance(88)) {
+		char docno[16], expires[16];
+		snprintf(docno, sizeof docno, "%c%c%07u", 'A' + rnd_below(26), 'A' + rnd_below(26),
+			 rnd_below(10000000));
+		/* Most passports valid, some expired: documents_present reads the expiry. */
+		cd_days_format(d->today - 400 + (long)rnd_below(3650), expires, sizeof expires);
+		if ((rc = document_add(d->s, &d->users[0], p.number, "passport", docno, nat->code, NULL, expires, err)))
+			return rc;
+	}
+	if (chance(80) && (rc = biometric_record(d->s, &d->users[0], p.number, "finger", "all", 60 + (int)rnd_below(40),
+						 NULL, 0, "demo (synthetic, no template)", 1, err)))
+		return rc;
+	return CD_OK;
+}
+
+int cmd_demo(struct cli *c)
+{
+	const char *persons_s = cli_take(c, "--persons"), *seed_s = cli_take(c, "--seed");
+	const char *office = cli_take(c, "--office");
+	long persons;
+	struct demo d = { 0 };
+	struct timespec t0, t1;
+	int rc;
+
+	if ((rc = cli_positional(c, 0, 0, "demo --persons N [--seed S] [--office CODE]")))
+		return rc;
+	persons = persons_s ? strtol(persons_s, NULL, 10) : 0;
+	if (persons < 1 || persons > 20000000)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--persons: give a number from 1 to 20000000"));
+	rng_state = seed_s ? strtoull(seed_s, NULL, 10) * 0x9e3779b97f4a7c15ull + 1 : 0x2545f4914f6cdd1dull;
+	if (!c->store_path)
+		return cd_error_set(&c->err, CD_EUSAGE, _("which file? give --store FILE or set CASEDESK_STORE"));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = load_tsv("names.tsv", 4, &c->err)) || (rc = load_tsv("places.tsv", 3, &c->err)))
+		goto out;
+	struct cd_store_create_opts opts = { .office = office ? office : "TBS", .training = 1 };
+	if ((rc = store_create(c->store_path, &opts, &c->err)) || (rc = cli_open_store(c)) ||
+	    (rc = cli_load_workflows(c)))
+		goto out;
+	d.s = c->store;
+	d.reg = c->reg;
+	d.today = store_today(c->store);
+	static const char *const names[] = { "clerk", "caseworker", "supervisor", "admin" };
+	for (int i = 0; i < 4; i++)
+		if ((rc = user_resolve(c->store, names[i], &d.users[i], &c->err)))
+			goto out;
+	store_set_bulk(c->store, 1);
+	if ((rc = store_begin(c->store, &c->err)))
+		goto out;
+	long committed_at = 0;
+	for (long i = 0; i < persons;) {
+		struct nation *nat = draw_nation();
+		char head[32], partner[32], child[32], wfid[32];
+		char sex = chance(1) ? 'X' : chance(58) ? 'M' : 'F';
+		int household = chance(25) && i + 2 < persons;
+		long opened = d.today - (long)rnd_below(420);
+		size_t si = rnd_below((unsigned)nat->surname.n);
+		const struct name_pair *sur = &nat->surname.items[si];
+		const struct name_pair *sur_f = nat->surname_f.n == nat->surname.n ? &nat->surname_f.items[si] : sur;
+
+		if ((rc = add_person(&d, nat, sex, sex == 'F' ? sur_f : sur, 18 + (int)rnd_below(50), head, &c->err)))
+			goto out_txn;
+		i++;
+		if (chance(70)) {
+			draw_workflow(nat, wfid, sizeof wfid);
+			if ((rc = walk_case(&d, wfid, head, opened, &c->err)))
+				goto out_txn;
+		}
+		if (household) {
+			/* A family arriving together: a partner and children with the family name. */
+			char psex = sex == 'M' ? 'F' : 'M';
+			if ((rc = add_person(&d, nat, psex, psex == 'F' ? sur_f : sur, 18 + (int)rnd_below(45), partner,
+					     &c->err)) ||
+			    (rc = family_link(c->store, &d.users[0], head, partner, "spouse", &c->err)))
+				goto out_txn;
+			i++;
+			if (chance(60) && (rc = walk_case(&d, strstr(nat->workflows, "asylum") ? "asylum" : "residence",
+							  partner, opened, &c->err)))
+				goto out_txn;
+			for (int k = (int)rnd_below(4); k > 0 && i < persons; k--, i++) {
+				char csex = chance(50) ? 'M' : 'F';
+				if ((rc = add_person(&d, nat, csex, csex == 'F' ? sur_f : sur, (int)rnd_below(17), child,
+						     &c->err)) ||
+				    (rc = family_link(c->store, &d.users[0], head, child, "child", &c->err)))
+					goto out_txn;
+			}
+		}
+		if (i - committed_at >= DEMO_BATCH || i >= persons) {
+			committed_at = i;
+			if ((rc = store_commit(c->store, &c->err)))
+				goto out;
+			if (persons >= 20000 && isatty(2))
+				fprintf(stderr, "\r%s %ld/%ld", _("demo: people"), i, persons);
+			if (i < persons && (rc = store_begin(c->store, &c->err)))
+				goto out;
+		}
+	}
+	if (c->store && persons >= 20000 && isatty(2))
+		fputc('\n', stderr);
+	store_set_bulk(c->store, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	{
+		double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (c->json)
+			printf("{\"store\":\"%s\",\"persons\":%ld,\"cases\":%lld,\"steps\":%lld,\"seconds\":%.1f}\n",
+			       c->store_path, persons, (long long)d.cases, (long long)d.steps, secs);
+		else
+			printf(_("demo store %s: %ld people, %lld cases, %lld workflow steps in %.1f s\n"), c->store_path,
+			       persons, (long long)d.cases, (long long)d.steps, secs);
+	}
+	goto out;
+out_txn:
+	store_rollback(c->store);
+out:
+	pools_free();
+	if (rc != CD_OK && rc != CD_EUSAGE && d.s) {
+		/* A half-filled demo is worth nothing and would mislead: remove it. */
+		char side[4096];
+		store_close(c->store);
+		c->store = NULL;
+		unlink(c->store_path);
+		snprintf(side, sizeof side, "%s-wal", c->store_path);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", c->store_path);
+		unlink(side);
+	}
+	return rc;
+}

@@ -1,0 +1,140 @@
+/*
+ * main.c - casedesk's entry point: global options, locale, and the command table.
+ * A command is looked up by its first word; everything after the global options is its own.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "../model/countries.h"
+#include "../model/i18n.h"
+#include "cli.h"
+
+#ifndef CD_LOCALEDIR
+#define CD_LOCALEDIR "/usr/share/locale"
+#endif
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *c);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "init", cmd_init, N_("init [--office CODE] [--training]      a new empty store; never overwrites") },
+	{ "demo", cmd_demo, N_("demo --persons N [--seed S] [--office CODE]   a training store with synthetic people and cases") },
+	{ "user", cmd_user, N_("user add NAME --role ROLE... [--os-account A] | user list") },
+	{ "person", cmd_person, N_("person add --surname S --given G --dob YYYY[-MM[-DD]] --sex M|F|X --nationality AAA | person show ID") },
+	{ "document", cmd_document, N_("document add PERSON --number N --issuer AAA [--kind K] [--issued D] [--expires D]") },
+	{ "family", cmd_family, N_("family link PERSON RELATIVE --relation spouse|child|parent|sibling") },
+	{ "search", cmd_search, N_("search QUERY [--limit N]                names in any script, document and case numbers") },
+	{ "case", cmd_case, N_("case new WORKFLOW --person ID | show N | history N | list [...] | move N TRANSITION [--set F=V]...") },
+	{ "workflow", cmd_workflow, N_("workflow list | lint FILE... | dot ID") },
+	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "%s", _("usage: casedesk [--store FILE] [--user NAME] [--json] [--purpose TEXT] COMMAND ...\n\n"));
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  casedesk %s\n", _(commands[i].summary));
+	fprintf(f, "%s", _("\nThe store is --store FILE or $CASEDESK_STORE.  On a training store (made by demo or\n"
+			   "init --training) --user or $CASEDESK_USER says who acts; on a real store you act\n"
+			   "as your login account.\n\n"
+			   "Exit codes: 0 done, 1 internal error, 2 usage error, 3 not found, 4 refused by the\n"
+			   "workflow or the rules (role, guard, state), 5 conflict (someone changed the record\n"
+			   "first: reload and retry), 6 bad input, 7 store error.\n"));
+}
+
+/* Global options may stand anywhere; they are taken out before the command sees its words. */
+static int take_globals(struct cli *c, int argc, char **argv)
+{
+	int out = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+		if (strcmp(a, "--json") == 0) {
+			c->json = 1;
+			continue;
+		}
+		if (strcmp(a, "--store") == 0 || strncmp(a, "--store=", 8) == 0)
+			slot = &c->store_path;
+		else if (strcmp(a, "--user") == 0 || strncmp(a, "--user=", 7) == 0)
+			slot = &c->user;
+		else if (strcmp(a, "--purpose") == 0 || strncmp(a, "--purpose=", 10) == 0)
+			slot = &c->purpose;
+		if (!slot) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		const char *eq = strchr(a, '=');
+		if (eq) {
+			*slot = eq + 1;
+		} else if (i + 1 < argc) {
+			*slot = argv[++i];
+		} else {
+			return cd_error_set(&c->err, CD_EUSAGE, _("%s needs a value"), a);
+		}
+	}
+	c->argc = out;
+	c->argv = argv;
+	return CD_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = { 0 };
+	int rc;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain("casedesk", getenv("CASEDESK_LOCALEDIR") ? getenv("CASEDESK_LOCALEDIR") : CD_LOCALEDIR);
+	textdomain("casedesk");
+
+	c.store_path = getenv("CASEDESK_STORE");
+	c.user = getenv("CASEDESK_USER");
+	c.purpose = "casework";
+	if ((rc = take_globals(&c, argc, argv)))
+		goto done;
+	if (c.argc == 0 || strcmp(c.argv[0], "--help") == 0 || strcmp(c.argv[0], "-h") == 0 ||
+	    strcmp(c.argv[0], "help") == 0) {
+		usage(c.argc == 0 ? stderr : stdout);
+		return c.argc == 0 ? CD_EUSAGE : CD_OK;
+	}
+	if (strcmp(c.argv[0], "--version") == 0) {
+		printf("casedesk 0.1 (store schema %d)\n", CD_SCHEMA_VERSION);
+		return CD_OK;
+	}
+	rc = -1;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(c.argv[0], commands[i].name) == 0) {
+			rc = commands[i].run(&c);
+			break;
+		}
+	if (rc < 0)
+		rc = cd_error_set(&c.err, CD_EUSAGE, _("unknown command %s; `casedesk --help` lists them"),
+				  c.argv[0]);
+done:
+	if (rc != CD_OK) {
+		if (c.json) {
+			/* Errors name fields and record ids, never personal data, so they may go out as they are. */
+			fprintf(stdout, "{\"error\":{\"code\":%d,\"kind\":\"%s\",\"message\":", rc, cd_code_name(rc));
+			fputc('"', stdout);
+			for (const char *p = c.err.msg; *p; p++) {
+				if (*p == '"' || *p == '\\')
+					fputc('\\', stdout);
+				if ((unsigned char)*p < 0x20)
+					continue;
+				fputc(*p, stdout);
+			}
+			fputs("\"}}\n", stdout);
+		}
+		fputs("casedesk: ", stderr);
+		out_safe(stderr, c.err.msg[0] ? c.err.msg : _("failed"));
+		fputc('\n', stderr);
+	}
+	registry_free(c.reg);
+	store_close(c.store);
+	return rc;
+}

@@ -1,0 +1,20 @@
+/*
+ * countries.h - nationality codes: ISO 3166-1 alpha-3 from Debian's iso-codes plus ICAO
+ * Doc 9303's own codes (XXA, XXB, XXC, XXX, EUE, UN*), read from data/countries.tsv.
+ */
+#ifndef CD_COUNTRIES_H
+#define CD_COUNTRIES_H
+
+#include "error.h"
+
+/* Where data/ is: CASEDESK_DATA, else the directory compiled in. */
+const char *cd_data_dir(void);
+
+/* Loads the list once per process; CD_EINPUT naming file and line when it is malformed. */
+int countries_load(struct cd_error *err);
+/* 1 when `code` is a known alpha-3 (or ICAO) nationality code usable in a person record. */
+int country_known(const char *code);
+/* English name, or NULL. */
+const char *country_name(const char *code);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * store_internal.h - what the model's own files share about a store and nothing more:
+ * the SQLite handle, statement helpers and the change bookkeeping (event, audit, outbox).
+ * Not for app/ or screens/.
+ */
+#ifndef CD_STORE_INTERNAL_H
+#define CD_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* Prepared statements kept for reuse: parsing SQL costs more than running it. */
+#define STORE_STMT_CACHE 64
+struct stmt_slot {
+	const char *sql;          /* the caller's text pointer; checked against the statement's own text */
+	sqlite3_stmt *st;
+	int busy;
+};
+
+struct cd_store {
+	sqlite3 *db;
+	struct stmt_slot cache[STORE_STMT_CACHE];
+	int n_cache;
+	char *path;
+	char office[8];
+	int training;
+	int schema_version;
+	int txn_depth;
+	int txn_doomed;
+	int bulk;
+	long pinned_today;        /* -1: the clock */
+};
+
+/*
+ * Prepares a statement, or hands out the cached one for the same text; CD_ESTORE naming
+ * the SQLite reason on failure.  Give it back with st_finish, never sqlite3_finalize.
+ */
+int st_prepare(struct cd_store *s, const char *sql, sqlite3_stmt **st, struct cd_error *err);
+/* Resets a cached statement for its next use, or finalizes one that is not cached.  NULL is fine. */
+void st_finish(struct cd_store *s, sqlite3_stmt *st);
+/* Runs SQL without results. */
+int st_exec(struct cd_store *s, const char *sql, struct cd_error *err);
+/* CD_ESTORE with the SQLite message and what we were doing. */
+int st_fail(struct cd_store *s, const char *doing, struct cd_error *err);
+/* Binds NULL for a NULL string. */
+int st_bind_text(sqlite3_stmt *st, int idx, const char *text);
+/* A copy of a text column, or NULL. */
+char *st_dup_column(sqlite3_stmt *st, int col);
+
+/* Next value of a named counter (person numbers, case numbers), inside a transaction. */
+int store_next_counter(struct cd_store *s, const char *name, int64_t *value, struct cd_error *err);
+
+/* One change's bookkeeping, all inside the caller's transaction. */
+struct cd_event {
+	int64_t case_id;          /* 0: none */
+	int64_t person_id;        /* 0: none */
+	const char *kind;         /* created, transition, field, note, person_added, document_added ... */
+	const char *transition;
+	const char *from_state, *to_state;
+	const char *field, *old_value, *new_value;
+	const char *note;
+	int64_t row_version;
+	const char *at;           /* NULL: now; demo history passes its own time */
+};
+int store_add_event(struct cd_store *s, const struct cd_actor *actor, const struct cd_event *ev,
+		    struct cd_error *err);
+int store_add_audit(struct cd_store *s, const struct cd_actor *actor, const char *action,
+		    const char *entity, const char *entity_uuid, const char *purpose,
+		    struct cd_error *err);
+int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_uuid,
+		     const char *op, const char *payload_json, struct cd_error *err);
+
+#endif

@@ -1,0 +1,30 @@
+# lib.sh - helpers for the integration scripts: a fresh temp dir, the binary under test,
+# and checks that print "PASS: name" or "FAIL: name" for tests/run.sh to count.
+set -u
+CD=${CASEDESK_BIN:-$(pwd)/casedesk}
+export CASEDESK_DATA=${CASEDESK_DATA:-$(pwd)/data}
+T=$(mktemp -d /tmp/casedesk-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+# ASan: leaks are reported and fail the run; the environment may carry options of its own.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1"; shift; [ $# -gt 0 ] && printf '    %s\n' "$@"; return 0; }
+
+# expect_rc NAME CODE CMD...: runs CMD, checks its exit code; output kept in $T/out, $T/err.
+expect_rc() {
+	name=$1 want=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then pass "$name"; else fail "$name" "exit $got, wanted $want" "$(head -5 "$T/err")"; fi
+}
+
+# expect_grep NAME PATTERN FILE: the file holds a line matching the pattern.
+expect_grep() {
+	if grep -q -- "$2" "$3"; then pass "$1"; else fail "$1" "no line matching '$2' in:" "$(head -10 "$3")"; fi
+}
+
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', wanted '$3'"; fi
+}

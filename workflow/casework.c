@@ -1,0 +1,358 @@
+/* casework.c - workflow rules applied to stored cases; see casework.h. */
+#include "casework.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/caldate.h"
+#include "../model/countries.h"
+#include "../model/i18n.h"
+#include "../model/roles.h"
+
+struct wf_registry {
+	struct workflow **current;
+	size_t n_current;
+	struct workflow **kept;        /* older versions loaded from stores, cached */
+	size_t n_kept;
+	struct wf_known known;
+	int have_known;
+	/* Versions already matched to a definition for one store, so a busy desk (or the
+	 * demo) does not fetch and compare the kept text on every step. */
+	const struct cd_store *resolved_for;
+	struct {
+		const struct workflow *wf;
+		int version;
+	} resolved[32];
+	size_t n_resolved;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int registry_load(const char *dir, struct wf_registry **out, struct cd_error *err)
+{
+	struct wf_registry *reg;
+	char path[4096];
+	char **names = NULL;
+	size_t n_names = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int rc = CD_OK;
+
+	*out = NULL;
+	reg = calloc(1, sizeof *reg);
+	if (!reg)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	snprintf(path, sizeof path, "%s/../forms/index.ini", dir);
+	if (wf_known_load(path, &reg->known, NULL) == CD_OK)
+		reg->have_known = 1;
+	d = opendir(dir);
+	if (!d) {
+		rc = cd_error_set(err, CD_EINPUT, _("%s: cannot read the workflow directory"), dir);
+		goto out;
+	}
+	/* Sorted, so that listings and duplicate-id messages are the same on every machine. */
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (len < 5 || strcmp(de->d_name + len - 4, ".ini") != 0)
+			continue;
+		if (n_names == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			char **g = realloc(names, ncap * sizeof *g);
+			if (!g) {
+				closedir(d);
+				rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+				goto out;
+			}
+			names = g;
+			cap = ncap;
+		}
+		names[n_names++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n_names, sizeof *names, by_name);
+	reg->current = calloc(n_names ? n_names : 1, sizeof *reg->current);
+	if (!reg->current) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	for (size_t i = 0; i < n_names; i++) {
+		struct workflow *wf;
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		if ((rc = wf_load_file(path, reg->have_known ? &reg->known : NULL, &wf, err)))
+			goto out;
+		if (registry_current(reg, wf->id)) {
+			rc = cd_error_set(err, CD_EINPUT, _("%s: workflow id %s is used by another file too"),
+					  path, wf->id);
+			wf_free(wf);
+			goto out;
+		}
+		reg->current[reg->n_current++] = wf;
+	}
+	*out = reg;
+	reg = NULL;
+out:
+	for (size_t i = 0; i < n_names; i++)
+		free(names[i]);
+	free(names);
+	registry_free(reg);
+	return rc;
+}
+
+void registry_free(struct wf_registry *reg)
+{
+	if (!reg)
+		return;
+	for (size_t i = 0; i < reg->n_current; i++)
+		wf_free(reg->current[i]);
+	free(reg->current);
+	for (size_t i = 0; i < reg->n_kept; i++)
+		wf_free(reg->kept[i]);
+	free(reg->kept);
+	if (reg->have_known)
+		wf_known_release(&reg->known);
+	free(reg);
+}
+
+size_t registry_count(const struct wf_registry *reg) { return reg->n_current; }
+const struct workflow *registry_at(const struct wf_registry *reg, size_t i) { return reg->current[i]; }
+const struct wf_known *registry_known(const struct wf_registry *reg)
+{
+	return reg->have_known ? &reg->known : NULL;
+}
+
+const struct workflow *registry_current(const struct wf_registry *reg, const char *id)
+{
+	for (size_t i = 0; i < reg->n_current; i++)
+		if (strcmp(reg->current[i]->id, id) == 0)
+			return reg->current[i];
+	return NULL;
+}
+
+int registry_for_case(struct wf_registry *reg, struct cd_store *s, const char *id, int version,
+		      const struct workflow **out, struct cd_error *err)
+{
+	const struct workflow *cur = registry_current(reg, id);
+	struct workflow *wf, **grown;
+	char *source = NULL, name[128];
+	int rc;
+
+	if (reg->resolved_for != s) {
+		reg->resolved_for = s;
+		reg->n_resolved = 0;
+	}
+	for (size_t i = 0; i < reg->n_resolved; i++)
+		if (reg->resolved[i].version == version && strcmp(reg->resolved[i].wf->id, id) == 0) {
+			*out = reg->resolved[i].wf;
+			return CD_OK;
+		}
+	for (size_t i = 0; i < reg->n_kept; i++)
+		if (strcmp(reg->kept[i]->id, id) == 0 && reg->kept[i]->version == version) {
+			*out = reg->kept[i];
+			return CD_OK;
+		}
+	if ((rc = workflow_source(s, id, version, &source, err)))
+		return rc;
+	/* The file's text is what the store kept: use the loaded file as it is. */
+	if (cur && cur->version == version && cur->source && strcmp(cur->source, source) == 0) {
+		free(source);
+		*out = cur;
+		if (reg->n_resolved < sizeof reg->resolved / sizeof reg->resolved[0]) {
+			reg->resolved[reg->n_resolved].wf = cur;
+			reg->resolved[reg->n_resolved].version = version;
+			reg->n_resolved++;
+		}
+		return CD_OK;
+	}
+	snprintf(name, sizeof name, "%s version %d (kept in the store)", id, version);
+	rc = wf_load_text(source, name, &wf, err);
+	free(source);
+	if (rc)
+		return rc;
+	grown = realloc(reg->kept, (reg->n_kept + 1) * sizeof *grown);
+	if (!grown) {
+		wf_free(wf);
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	}
+	reg->kept = grown;
+	reg->kept[reg->n_kept++] = wf;
+	*out = wf;
+	return CD_OK;
+}
+
+/* ---- steps ---------------------------------------------------------------------------- */
+
+int cw_case_new(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		const char *workflow_id, const char *person_ref, const char *assignee,
+		char number_out[40], struct cd_error *err)
+{
+	return cw_case_new_at(s, reg, actor, workflow_id, person_ref, assignee, store_today(s), NULL,
+			      number_out, err);
+}
+
+int cw_case_new_at(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		   const char *workflow_id, const char *person_ref, const char *assignee,
+		   long today, const char *at, char number_out[40], struct cd_error *err)
+{
+	const struct workflow *wf = registry_current(reg, workflow_id);
+	const struct wf_state *initial;
+	int rc;
+
+	if (!wf)
+		return cd_error_set(err, CD_ENOTFOUND,
+				    _("no workflow %s; `casedesk workflow list` shows those there are"),
+				    workflow_id);
+	if (!(actor->roles & (CD_ROLE_CLERK | CD_ROLE_CASEWORKER | CD_ROLE_SUPERVISOR)))
+		return cd_error_set(err, CD_EREFUSED,
+				    _("opening a case needs the role clerk, caseworker or supervisor"));
+	if ((rc = workflow_pin(s, wf->id, wf->version, wf->source, err)))
+		return rc;
+	initial = &wf->states[wf->initial];
+	struct cd_case_new in = {
+		.workflow_id = wf->id,
+		.workflow_version = wf->version,
+		.prefix = wf->prefix,
+		.initial_state = initial->id,
+		.person_ref = person_ref,
+		.due_day = initial->deadline.unit != WF_NONE ? wf_duration_add(today, initial->deadline) : -1,
+		.frozen_left = -1,
+		.assignee = assignee,
+		.at = at,
+	};
+	return case_create(s, actor, &in, number_out, err);
+}
+
+static const char *case_value_of(void *ctx, const char *field)
+{
+	return case_field((const struct cd_case *)ctx, field);
+}
+
+static void fill_facts(const struct cd_case *c, const struct cd_actor *actor,
+		       const struct cd_case_facts *cf, struct wf_facts *f)
+{
+	memset(f, 0, sizeof *f);
+	f->state = c->state;
+	f->actor = actor->name;
+	f->actor_roles = actor->roles;
+	f->entered_by = c->entered_by;
+	f->documents_present = cf->documents_present;
+	f->biometrics_enrolled = cf->biometrics_enrolled;
+	f->checks_run = cf->checks_run;
+	f->checks_clear = cf->checks_clear;
+	f->value_of = case_value_of;
+	f->ctx = (void *)c;
+}
+
+int cw_case_move(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		 const struct cw_move *mv, int64_t *new_version, struct cd_error *err)
+{
+	struct cd_case *c = NULL;
+	const struct workflow *wf;
+	const struct wf_transition *t;
+	struct cd_case_facts cf;
+	struct wf_facts facts;
+	const char **names = NULL, **values = NULL;
+	long today = mv->today >= 0 ? mv->today : store_today(s), due, frozen;
+	int rc;
+
+	if ((rc = case_load(s, actor, mv->number, NULL, &c, err)))
+		return rc;
+	if ((rc = registry_for_case(reg, s, c->workflow_id, c->workflow_version, &wf, err)))
+		goto out;
+	t = wf_find_transition(wf, mv->transition);
+	if (!t) {
+		rc = cd_error_set(err, CD_EINPUT,
+				  _("workflow %s has no transition %s; `casedesk case show %s` lists "
+				    "the steps open now"), wf->id, mv->transition, c->number);
+		goto out;
+	}
+	if (c->closed_at) {
+		rc = cd_error_set(err, CD_EREFUSED, _("case %s is closed (%s); it takes no further steps"),
+				  c->number, c->state);
+		goto out;
+	}
+	if (mv->expected_version && mv->expected_version != c->row_version) {
+		/* Let the store say who moved it. */
+		struct cd_case_step probe = { .number = c->number, .expected_version = mv->expected_version };
+		rc = case_step(s, actor, &probe, NULL, err);
+		goto out;
+	}
+	if ((rc = case_facts(s, c, today, &cf, err)))
+		goto out;
+	fill_facts(c, actor, &cf, &facts);
+	if ((rc = wf_check(wf, t, &facts, mv->values, mv->n_values, err)))
+		goto out;
+	wf_next_deadline(wf, t, today, c->due_day, c->frozen_left, &due, &frozen);
+	names = calloc(mv->n_values + 1, sizeof *names);
+	values = calloc(mv->n_values + 1, sizeof *values);
+	if (!names || !values) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	for (size_t i = 0; i < mv->n_values; i++) {
+		names[i] = mv->values[i].field;
+		values[i] = mv->values[i].value;
+	}
+	struct cd_case_step step = {
+		.number = c->number,
+		.expected_version = mv->expected_version ? mv->expected_version : c->row_version,
+		.transition = t->id,
+		.to_state = wf->states[t->to].id,
+		.final = wf->states[t->to].final,
+		.due_day = due,
+		.frozen_left = frozen,
+		.names = names,
+		.values = values,
+		.n_values = mv->n_values,
+		.note = mv->note,
+		.at = mv->at,
+	};
+	rc = case_step(s, actor, &step, new_version, err);
+out:
+	free(names);
+	free(values);
+	case_free(c);
+	return rc;
+}
+
+int cw_case_options(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		    const struct cd_case *c, struct cw_option **out, size_t *n, struct cd_error *err)
+{
+	const struct workflow *wf;
+	struct cd_case_facts cf;
+	struct wf_facts facts;
+	struct cw_option *opts;
+	size_t count = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = registry_for_case(reg, s, c->workflow_id, c->workflow_version, &wf, err)))
+		return rc;
+	if (c->closed_at)
+		return CD_OK;
+	if ((rc = case_facts(s, c, store_today(s), &cf, err)))
+		return rc;
+	fill_facts(c, actor, &cf, &facts);
+	opts = calloc(wf->n_transitions ? wf->n_transitions : 1, sizeof *opts);
+	if (!opts)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	for (size_t i = 0; i < wf->n_transitions; i++) {
+		const struct wf_transition *t = &wf->transitions[i];
+		struct cd_error why = CD_ERROR_INIT;
+		if (!wf_transition_from(wf, t, c->state))
+			continue;
+		opts[count].t = t;
+		opts[count].allowed = wf_check_guards(wf, t, &facts, &why) == CD_OK;
+		if (!opts[count].allowed)
+			memcpy(opts[count].reason, why.msg, sizeof why.msg);
+		count++;
+	}
+	*out = opts;
+	*n = count;
+	return CD_OK;
+}

@@ -1,0 +1,67 @@
+/*
+ * casework.h - the steps a person takes on a case, with the workflow's rules applied:
+ * the glue between the engine (workflow.h, pure rules) and the store (model/).  The CLI
+ * and the TUI both come through here, so a rule holds the same wherever it is used.
+ */
+#ifndef CD_CASEWORK_H
+#define CD_CASEWORK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../model/cases.h"
+#include "../model/error.h"
+#include "../model/store.h"
+#include "workflow.h"
+
+/* The workflows of data/workflows/ and the older versions running cases still use. */
+struct wf_registry;
+
+/* Loads every *.ini of `dir` (data/workflows); any broken file fails the load with file:line. */
+int registry_load(const char *dir, struct wf_registry **out, struct cd_error *err);
+void registry_free(struct wf_registry *reg);
+size_t registry_count(const struct wf_registry *reg);
+const struct workflow *registry_at(const struct wf_registry *reg, size_t i);
+/* The current definition of a workflow id, or NULL. */
+const struct workflow *registry_current(const struct wf_registry *reg, const char *id);
+/* The definition a case runs on: its own version, kept in the store. */
+int registry_for_case(struct wf_registry *reg, struct cd_store *s, const char *id, int version,
+		      const struct workflow **out, struct cd_error *err);
+/* The forms known to lint (data/forms/index.ini). */
+const struct wf_known *registry_known(const struct wf_registry *reg);
+
+/* Opens a case of workflow `workflow_id` for a person; number_out gets RP-TBS-2026-000123. */
+int cw_case_new(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		const char *workflow_id, const char *person_ref, const char *assignee,
+		char number_out[40], struct cd_error *err);
+/* The same, as of day `today` and instant `at` (demo history). */
+int cw_case_new_at(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		   const char *workflow_id, const char *person_ref, const char *assignee,
+		   long today, const char *at, char number_out[40], struct cd_error *err);
+
+struct cw_move {
+	const char *number;
+	const char *transition;
+	const struct wf_value *values;
+	size_t n_values;
+	const char *note;
+	int64_t expected_version;     /* 0: the version read now */
+	const char *at;               /* NULL: now (demo history passes its own) */
+	long today;                   /* -1: the store's today */
+};
+
+/* Takes one step if the workflow allows it for this actor now; see wf_check for refusals. */
+int cw_case_move(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		 const struct cw_move *mv, int64_t *new_version, struct cd_error *err);
+
+struct cw_option {
+	const struct wf_transition *t;
+	int allowed;                  /* role and guards hold now (fields are asked when taken) */
+	char reason[CD_ERRMSG_MAX];   /* why not, when not */
+};
+
+/* The transitions out of the case's state, each with whether this actor may take it now. */
+int cw_case_options(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		    const struct cd_case *c, struct cw_option **out, size_t *n, struct cd_error *err);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * workflow.h - case types as data: one INI file per workflow in data/workflows/, read
+ * with iniparser, checked, and applied.  The engine knows nothing of SQL; the caller
+ * (app/ or screens/) gathers the facts a guard needs from the model and hands them in.
+ *
+ * The file format is documented in the README ("Workflow files").
+ */
+#ifndef CD_WORKFLOW_H
+#define CD_WORKFLOW_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../model/error.h"
+
+enum wf_field_type { WF_TEXT, WF_DATE, WF_CHOICE, WF_NUMBER, WF_YESNO };
+
+enum wf_unit { WF_NONE = 0, WF_DAYS, WF_WORKING_DAYS, WF_WEEKS, WF_MONTHS };
+
+struct wf_duration {
+	int amount;
+	enum wf_unit unit;       /* WF_NONE: no duration */
+};
+
+enum wf_guard {
+	WF_GUARD_FOUR_EYES = 1u << 0,
+	WF_GUARD_FIELDS_COMPLETE = 1u << 1,
+	WF_GUARD_DOCUMENTS_PRESENT = 1u << 2,
+	WF_GUARD_BIOMETRICS_ENROLLED = 1u << 3,
+	WF_GUARD_CHECKS_CLEAR = 1u << 4,
+};
+
+struct wf_field {
+	char *id;
+	char *label;
+	enum wf_field_type type;
+	char **choices;          /* WF_CHOICE */
+	size_t n_choices;
+	int required;            /* needed for the fields_complete guard */
+	int has_min, has_max;    /* WF_NUMBER */
+	double min, max;
+	int line;                /* where [field.ID] starts in the file */
+};
+
+struct wf_state {
+	char *id;
+	char *title;
+	struct wf_duration deadline;   /* a new clock starts on entry; WF_NONE: the running clock goes on */
+	int clock_stops;               /* the clock pauses here (waiting on the applicant) */
+	int final;                     /* a decision: no way out, no clock */
+	char *outcome;                 /* for final states: granted, refused, withdrawn, ... */
+	int line;
+};
+
+struct wf_transition {
+	char *id;
+	char *title;
+	size_t *from;                  /* indexes into states */
+	size_t n_from;
+	size_t to;
+	unsigned roles;                /* CD_ROLE_* bits, see model/roles.h */
+	size_t *fields;                /* indexes into fields: required in this step */
+	size_t n_fields;
+	size_t *optional;              /* indexes into fields: may be set in this step */
+	size_t n_optional;
+	unsigned guards;               /* WF_GUARD_* bits */
+	char *form;                    /* form id printed by this step, or NULL */
+	struct wf_duration extend;     /* pushes the running deadline back (visa 15 -> 45 days) */
+	int line;
+};
+
+struct workflow {
+	char *id;
+	char *title;
+	char *prefix;                  /* case number prefix, "RP" */
+	int version;
+	size_t initial;
+	struct wf_state *states;
+	size_t n_states;
+	struct wf_transition *transitions;
+	size_t n_transitions;
+	struct wf_field *fields;
+	size_t n_fields;
+	char *path;                    /* file it came from, for messages */
+	char *source;                  /* the file's text, kept so a store can pin this version */
+};
+
+/* Which forms exist (ids), for lint; NULL lists skip the form check. */
+struct wf_known {
+	const char *const *forms;
+	size_t n_forms;
+};
+
+/* Loads and validates one workflow file; the first problem fails the load with file:line. */
+int wf_load_file(const char *path, const struct wf_known *known,
+		 struct workflow **out, struct cd_error *err);
+/* The same from text kept in a store; `name` stands for the path in messages. */
+int wf_load_text(const char *text, const char *name, struct workflow **out, struct cd_error *err);
+void wf_free(struct workflow *wf);
+
+/*
+ * Lints one file and writes every problem found, one a line, as "FILE:LINE: message",
+ * to `report`.  Returns the number of problems (0 = clean).
+ */
+int wf_lint_file(const char *path, const struct wf_known *known, FILE *report);
+
+/* Reads the ids in data/forms/index.ini ([form.ID] sections) into *known; free with wf_known_release. */
+int wf_known_load(const char *forms_index_path, struct wf_known *known, struct cd_error *err);
+void wf_known_release(struct wf_known *known);
+
+const struct wf_state *wf_find_state(const struct workflow *wf, const char *id);
+const struct wf_transition *wf_find_transition(const struct workflow *wf, const char *id);
+const struct wf_field *wf_find_field(const struct workflow *wf, const char *id);
+/* Whether transition t may start from state `state_id`. */
+int wf_transition_from(const struct workflow *wf, const struct wf_transition *t, const char *state_id);
+
+/* Writes Graphviz for the workflow: states as nodes (finals doubled), transitions as labelled edges. */
+void wf_write_dot(const struct workflow *wf, FILE *out);
+
+/* "90d", "3wd", "2w", "6m" -> duration; CD_EINPUT otherwise. */
+int wf_duration_parse(const char *text, struct wf_duration *out, struct cd_error *err);
+/* Adds the duration to a day number (see model/caldate.h). */
+long wf_duration_add(long day, struct wf_duration d);
+void wf_duration_format(struct wf_duration d, char *buf, size_t size);
+
+/* A field value as given by the user: "decision_reason=..." */
+struct wf_value {
+	const char *field;
+	const char *value;
+};
+
+/* Checks one value against its field's type; CD_EINPUT naming the field. */
+int wf_field_validate(const struct wf_field *f, const char *value, struct cd_error *err);
+
+/*
+ * What the caller knows about the case and the acting user, gathered from the store.
+ * `value_of` looks up a case field's current value (NULL when unset).
+ */
+struct wf_facts {
+	const char *state;             /* the case's current state id */
+	const char *actor;             /* acting user name */
+	unsigned actor_roles;
+	const char *entered_by;        /* who made the step into the current state (four-eyes) */
+	int documents_present;         /* the person has a valid identity document */
+	int biometrics_enrolled;       /* an enrolment exists for the person */
+	int checks_run;                /* how many external checks ran for the case */
+	int checks_clear;              /* all of them came back clear */
+	const char *(*value_of)(void *ctx, const char *field);
+	void *ctx;
+};
+
+/*
+ * May `actor` take transition t now, with these values?  CD_OK, or CD_EREFUSED with
+ * the reason (wrong state, role, which guard and why), or CD_EINPUT naming a missing or
+ * invalid field.  Values for fields the transition does not take are CD_EINPUT too.
+ */
+int wf_check(const struct workflow *wf, const struct wf_transition *t,
+	     const struct wf_facts *facts, const struct wf_value *values, size_t n_values,
+	     struct cd_error *err);
+
+/*
+ * The same as wf_check without field values: state, role and guards only.  Used to list
+ * the steps open now; the fields are asked for when the step is taken.
+ */
+int wf_check_guards(const struct workflow *wf, const struct wf_transition *t,
+		    const struct wf_facts *facts, struct cd_error *err);
+
+/*
+ * The case's deadline after moving into state `to` on day `today`.
+ * In: the current due day (or -1 for none) and the days left frozen by a stopped clock
+ * (or -1).  Out: the new due day (-1 none) and frozen days left (-1 when running).
+ * Rules: a state with a deadline starts a new clock; a clock-stopping state freezes what
+ * is left; leaving it resumes with what was left; a final state clears the clock; a
+ * transition's `extend` pushes the due day back.
+ */
+void wf_next_deadline(const struct workflow *wf, const struct wf_transition *t, long today,
+		      long due, long frozen_left, long *new_due, long *new_frozen_left);
+
+#endif
