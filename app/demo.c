@@ -9,6 +9,7 @@
  * Demo rows carry no audit or outbox entries (store_set_bulk): nobody saw or changed these
  * people, and there is nothing to send to the national tier.
  */
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,6 +258,27 @@ struct demo {
 	int64_t cases, steps, refused;
 };
 
+static size_t fill_values(const struct workflow *wf, const struct wf_transition *t, long day,
+			  struct wf_value values[16], char texts[16][96]);
+
+/*
+ * A user who holds one of the step's roles, preferring the most senior, and not the one
+ * who made the last step when another can: decisions are taken under the four-eyes rule.
+ */
+static const struct cd_actor *pick_actor(const struct demo *d, const struct wf_transition *t,
+					 const struct cd_actor *last)
+{
+	const struct cd_actor *fallback = NULL;
+	for (int u = 2; u >= 0; u--) {
+		if (!(d->users[u].roles & t->roles))
+			continue;
+		if (&d->users[u] != last)
+			return &d->users[u];
+		fallback = &d->users[u];
+	}
+	return fallback;
+}
+
 /* Walks a new case through its workflow with the real engine, as users would have. */
 static int walk_case(struct demo *d, const char *workflow_id, const char *person, long opened,
 		     struct cd_error *err)
@@ -280,7 +302,10 @@ static int walk_case(struct demo *d, const char *workflow_id, const char *person
 	/* Old cases have mostly been decided, recent ones are under way: walk until today,
 	 * a step every few days, sometimes stopping where real cases wait. */
 	const char *state = wf->states[wf->initial].id;
-	for (int i = 0, tries = 0; i < 40 && tries < 80; tries++) {
+	const struct wf_transition *taken[40];
+	const struct cd_actor *last_actor = NULL;
+	int n_taken = 0;
+	for (int i = 0, tries = 0; i < 40 && tries < 16; tries++) {
 		const struct wf_transition *options[64];
 		size_t n = 0;
 		for (size_t t = 0; t < wf->n_transitions && n < 64; t++)
@@ -289,6 +314,12 @@ static int walk_case(struct demo *d, const char *workflow_id, const char *person
 		if (!n || (chance(4) && d->today - day < 90))
 			break;
 		const struct wf_transition *t = options[rnd_below((unsigned)n)];
+		/* Loops (documents asked again, sent back) happen, but rarely twice. */
+		int seen = 0;
+		for (int k = 0; k < n_taken; k++)
+			seen |= taken[k] == t;
+		if (seen && !chance(15))
+			continue;
 		/* Withdrawals, discontinuations and inadmissibility are the exception. */
 		if ((strstr(t->id, "withdraw") || strstr(t->id, "discontinu") || strstr(t->id, "inadmissib")) &&
 		    !chance(5))
@@ -297,21 +328,12 @@ static int walk_case(struct demo *d, const char *workflow_id, const char *person
 		if (next > d->today)
 			break;
 		/* The actor: a user with the role; four-eyes steps go to whoever did not propose. */
-		const struct cd_actor *actor = NULL;
-		for (int u = 2; u >= 0 && !actor; u--)
-			if (d->users[u].roles & t->roles)
-				actor = &d->users[u];
+		const struct cd_actor *actor = pick_actor(d, t, last_actor);
 		if (!actor)
 			continue;
 		struct wf_value values[16];
 		char texts[16][96];
-		size_t nv = 0;
-		for (size_t f = 0; f < t->n_fields && nv < 16; f++, nv++) {
-			const struct wf_field *fd = &wf->fields[t->fields[f]];
-			field_value(fd, next, texts[nv], sizeof texts[nv]);
-			values[nv].field = fd->id;
-			values[nv].value = texts[nv];
-		}
+		size_t nv = fill_values(wf, t, next, values, texts);
 		iso_at(next, at, sizeof at);
 		struct cw_move mv = { .number = number, .transition = t->id, .values = values, .n_values = nv,
 				      .at = at, .today = next };
@@ -325,6 +347,9 @@ static int walk_case(struct demo *d, const char *workflow_id, const char *person
 		if (rc)
 			return cd_error_set(err, rc, "%s", why.msg);
 		d->steps++;
+		last_actor = actor;
+		if (n_taken < 40)
+			taken[n_taken++] = t;
 		i++;
 		day = next;
 		state = wf->states[t->to].id;
@@ -332,6 +357,76 @@ static int walk_case(struct demo *d, const char *workflow_id, const char *person
 			break;
 	}
 	return CD_OK;
+}
+
+/* Fills a step's required fields as a caseworker would. */
+static size_t fill_values(const struct workflow *wf, const struct wf_transition *t, long day,
+			  struct wf_value values[16], char texts[16][96])
+{
+	size_t nv = 0;
+	for (size_t f = 0; f < t->n_fields + t->n_optional && nv < 16; f++) {
+		int optional = f >= t->n_fields;
+		const struct wf_field *fd = &wf->fields[optional ? t->optional[f - t->n_fields] : t->fields[f]];
+		/* Optional fields a later fields_complete guard needs are filled too. */
+		if (optional && !fd->required)
+			continue;
+		field_value(fd, day, texts[nv], sizeof texts[nv]);
+		values[nv].field = fd->id;
+		values[nv].value = texts[nv];
+		nv++;
+	}
+	return nv;
+}
+
+/*
+ * The shortest way from the initial state to `target` (breadth-first over transitions);
+ * writes the transitions into path and returns their number, or -1 when unreachable.
+ */
+static int path_to(const struct workflow *wf, size_t target, const struct wf_transition **path, int max)
+{
+	size_t n = wf->n_states, *prev_state, *queue, head = 0, tail = 0;
+	const struct wf_transition **via;
+	int len = -1;
+
+	prev_state = calloc(n, sizeof *prev_state);
+	queue = calloc(n, sizeof *queue);
+	via = calloc(n, sizeof *via);
+	if (!prev_state || !queue || !via)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		prev_state[i] = (size_t)-1;
+	prev_state[wf->initial] = wf->initial;
+	queue[tail++] = wf->initial;
+	while (head < tail) {
+		size_t at = queue[head++];
+		if (wf->states[at].final)
+			continue;
+		for (size_t k = 0; k < wf->n_transitions; k++) {
+			const struct wf_transition *t = &wf->transitions[k];
+			if (!wf_transition_from(wf, t, wf->states[at].id) || prev_state[t->to] != (size_t)-1)
+				continue;
+			prev_state[t->to] = at;
+			via[t->to] = t;
+			queue[tail++] = t->to;
+		}
+	}
+	if (prev_state[target] == (size_t)-1)
+		goto out;
+	len = 0;
+	for (size_t at = target; at != wf->initial; at = prev_state[at])
+		len++;
+	if (len > max) {
+		len = -1;
+		goto out;
+	}
+	int i = len;
+	for (size_t at = target; at != wf->initial; at = prev_state[at])
+		path[--i] = via[at];
+out:
+	free(prev_state);
+	free(queue);
+	free(via);
+	return len;
 }
 
 static int add_person(struct demo *d, struct nation *nat, char sex, const struct name_pair *surname,
@@ -379,6 +474,114 @@ static int add_person(struct demo *d, struct nation *nat, char sex, const struct
 	return CD_OK;
 }
 
+/*
+ * Before a step guarded by fields_complete: take the loops out of the current state that
+ * set a required field (a labour-market-test exemption recorded in place, say), as a
+ * caseworker completing the file would.  Refusals here only mean the loop was not needed.
+ */
+static void take_field_loops(struct demo *d, const struct workflow *wf, const char *number,
+			     const struct wf_transition *next, long *day, const struct cd_actor **last)
+{
+	for (size_t i = 0; i < wf->n_transitions; i++) {
+		const struct wf_transition *t = &wf->transitions[i];
+		int useful = 0;
+		if (t == next || t->n_from != 1 || t->from[0] != t->to || !wf_transition_from(wf, t, wf->states[next->from[0]].id))
+			continue;
+		for (size_t f = 0; f < t->n_fields; f++)
+			useful |= wf->fields[t->fields[f]].required;
+		if (!useful || t->extend.unit != WF_NONE)
+			continue;
+		struct wf_value values[16];
+		char texts[16][96], at[40];
+		size_t nv = fill_values(wf, t, *day + 5, values, texts);
+		const struct cd_actor *actor = pick_actor(d, t, *last);
+		struct cd_error ignored = CD_ERROR_INIT;
+		iso_at(*day + 5, at, sizeof at);
+		struct cw_move mv = { .number = number, .transition = t->id, .values = values, .n_values = nv,
+				      .at = at, .today = *day + 5 };
+		if (actor && cw_case_move(d->s, d->reg, actor, &mv, NULL, &ignored) == CD_OK) {
+			*day += 5;
+			*last = actor;
+			d->steps++;
+		}
+	}
+}
+
+/*
+ * Random walks leave rare states empty in a small demo; a trainer needs a case in every
+ * state of every workflow.  For each empty state: a person with a passport, enrolled
+ * biometrics and clear checks, and a case walked along the shortest path to it.
+ */
+static int cover_every_state(struct demo *d, struct cli *c)
+{
+	struct cd_case_count *counts;
+	size_t n_counts;
+	int rc;
+
+	if ((rc = case_counts(d->s, d->today, &counts, &n_counts, &c->err)))
+		return rc;
+	for (size_t w = 0; w < registry_count(d->reg); w++) {
+		const struct workflow *wf = registry_at(d->reg, w);
+		for (size_t st = 0; st < wf->n_states; st++) {
+			int have = 0;
+			for (size_t i = 0; i < n_counts; i++)
+				have |= strcmp(counts[i].workflow_id, wf->id) == 0 &&
+					strcmp(counts[i].state, wf->states[st].id) == 0;
+			if (have)
+				continue;
+			const struct wf_transition *path[32];
+			int len = path_to(wf, st, path, 32);
+			if (len < 0)
+				continue;
+			struct nation *nat = draw_nation();
+			char person[32], number[40], at[40];
+			long day = d->today - 20L * (len + 1);
+			if ((rc = add_person(d, nat, 'F', draw(nat->surname_f.n ? &nat->surname_f : &nat->surname),
+					     30, person, &c->err)))
+				goto out;
+			/* The guards read these rows: make sure this person passes them. */
+			if ((rc = document_add(d->s, &d->users[0], person, "passport", "ZZ0000000", nat->code, NULL,
+					       "2036-01-01", &c->err)) ||
+			    (rc = biometric_record(d->s, &d->users[0], person, "finger", "all", 90, NULL, 0,
+						   "demo (synthetic, no template)", 1, &c->err)))
+				goto out;
+			iso_at(day, at, sizeof at);
+			if ((rc = cw_case_new_at(d->s, d->reg, &d->users[0], wf->id, person, "caseworker", day, at,
+						 number, &c->err)) ||
+			    (rc = case_check_record(d->s, &d->users[1], number, "sis-lost-stolen", "clear", "demo",
+						    &c->err)))
+				goto out;
+			d->cases++;
+			const struct cd_actor *last = &d->users[0];
+			for (int k = 0; k < len; k++) {
+				struct wf_value values[16];
+				char texts[16][96];
+				size_t nv;
+				if (path[k]->guards & WF_GUARD_FIELDS_COMPLETE)
+					take_field_loops(d, wf, number, path[k], &day, &last);
+				day += 20;
+				nv = fill_values(wf, path[k], day, values, texts);
+				iso_at(day, at, sizeof at);
+				const struct cd_actor *actor = pick_actor(d, path[k], last);
+				struct cw_move mv = { .number = number, .transition = path[k]->id, .values = values,
+						      .n_values = nv, .at = at, .today = day };
+				if (!actor || (rc = cw_case_move(d->s, d->reg, actor, &mv, NULL, &c->err))) {
+					/* Say which state could not be reached; the demo is still usable. */
+					fprintf(stderr, _("demo: no case reaches %s/%s: %s\n"), wf->id, wf->states[st].id,
+						actor ? c->err.msg : _("no user holds the role"));
+					rc = CD_OK;
+					break;
+				}
+				d->steps++;
+				last = actor;
+			}
+		}
+	}
+out:
+	case_counts_free(counts, n_counts);
+	return rc;
+}
+
 int cmd_demo(struct cli *c)
 {
 	const char *persons_s = cli_take(c, "--persons"), *seed_s = cli_take(c, "--seed");
@@ -397,6 +600,9 @@ int cmd_demo(struct cli *c)
 	if (!c->store_path)
 		return cd_error_set(&c->err, CD_EUSAGE, _("which file? give --store FILE or set CASEDESK_STORE"));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* Millions of short-lived rows: keep freed memory instead of trimming the heap each time. */
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_TOP_PAD, 64 << 20);
 	if ((rc = load_tsv("names.tsv", 4, &c->err)) || (rc = load_tsv("places.tsv", 3, &c->err)))
 		goto out;
 	struct cd_store_create_opts opts = { .office = office ? office : "TBS", .training = 1 };
@@ -410,7 +616,8 @@ int cmd_demo(struct cli *c)
 	for (int i = 0; i < 4; i++)
 		if ((rc = user_resolve(c->store, names[i], &d.users[i], &c->err)))
 			goto out;
-	store_set_bulk(c->store, 1);
+	if ((rc = store_set_bulk(c->store, 1, &c->err)))
+		goto out;
 	if ((rc = store_begin(c->store, &c->err)))
 		goto out;
 	long committed_at = 0;
@@ -461,9 +668,18 @@ int cmd_demo(struct cli *c)
 				goto out;
 		}
 	}
+	if ((rc = store_begin(c->store, &c->err)))
+		goto out;
+	if ((rc = cover_every_state(&d, c))) {
+		store_rollback(c->store);
+		goto out;
+	}
+	if ((rc = store_commit(c->store, &c->err)))
+		goto out;
 	if (c->store && persons >= 20000 && isatty(2))
-		fputc('\n', stderr);
-	store_set_bulk(c->store, 0);
+		fprintf(stderr, "\n%s\n", _("demo: building the search index"));
+	if ((rc = store_set_bulk(c->store, 0, &c->err)))
+		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	{
 		double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

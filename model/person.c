@@ -122,18 +122,14 @@ int person_resolve(struct cd_store *s, const char *ref, int64_t *id, struct cd_e
 
 static int fts_refresh(struct cd_store *s, int64_t person_id, struct cd_error *err)
 {
-	/* The search row holds every spelling of the person's names: original script,
-	 * ICAO Latin form and aliases, so one trigram MATCH finds any of them. */
-	static const char *const sql =
-		"INSERT OR REPLACE INTO person_fts(rowid, names)"
-		" SELECT p.id, p.surname || ' ' || p.given || ' ' || p.surname_latin || ' ' || p.given_latin"
-		"  || coalesce((SELECT ' ' || group_concat(a.surname || ' ' || a.given || ' '"
-		"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"
-		"   FROM alias a WHERE a.person_id = p.id), '')"
-		" FROM person p WHERE p.id = ?1";
+	static const char sql[] = "INSERT OR REPLACE INTO person_fts(rowid, names)" SEARCH_NAMES_SQL
+				  " WHERE p.id = ?1";
 	sqlite3_stmt *st = NULL;
-	int rc = st_prepare(s, sql, &st, err);
-	if (rc)
+	int rc;
+
+	if (s->bulk)
+		return CD_OK;   /* built in one pass when bulk mode ends */
+	if ((rc = st_prepare(s, sql, &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, person_id);
 	if (sqlite3_step(st) != SQLITE_DONE)

@@ -69,8 +69,12 @@ void store_rollback(struct cd_store *s);
 /* Changes when another connection commits; cheap to poll (PRAGMA data_version). */
 int64_t store_data_version(struct cd_store *s);
 
-/* Bulk mode for `casedesk demo`: synthetic history is written without audit or outbox rows. */
-void store_set_bulk(struct cd_store *s, int on);
+/*
+ * Bulk mode for `casedesk demo`: synthetic history is written without audit or outbox rows,
+ * without per-commit fsync, and the search index is built once when bulk mode ends
+ * (one pass over all people is many times faster than a million small index updates).
+ */
+int store_set_bulk(struct cd_store *s, int on, struct cd_error *err);
 
 /* Number of outbox rows not yet sent to the national tier. */
 int store_unsynced_count(struct cd_store *s, int64_t *count, struct cd_error *err);

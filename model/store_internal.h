@@ -48,6 +48,18 @@ int st_bind_text(sqlite3_stmt *st, int idx, const char *text);
 /* A copy of a text column, or NULL. */
 char *st_dup_column(sqlite3_stmt *st, int col);
 
+/*
+ * Fills the search index from every person and alias (after a DELETE, or on an empty
+ * index): every spelling of a person's names in one row, so one trigram MATCH finds any.
+ */
+#define SEARCH_NAMES_SQL                                                                        \
+	" SELECT p.id, p.surname || ' ' || p.given || ' ' || p.surname_latin || ' ' || p.given_latin" \
+	"  || coalesce((SELECT ' ' || group_concat(a.surname || ' ' || a.given || ' '"            \
+	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"          \
+	"   FROM alias a WHERE a.person_id = p.id), '')"                                           \
+	" FROM person p"
+#define SEARCH_INDEX_FILL_SQL "INSERT INTO person_fts(rowid, names)" SEARCH_NAMES_SQL
+
 /* Next value of a named counter (person numbers, case numbers), inside a transaction. */
 int store_next_counter(struct cd_store *s, const char *name, int64_t *value, struct cd_error *err);
 
