@@ -173,8 +173,31 @@ static int person_show_cmd(struct cli *c)
 	return CD_OK;
 }
 
+static int person_alias_cmd(struct cli *c)
+{
+	static const char usage[] = "person alias PERSON --surname S --given G [--kind alias|birth|previous]";
+	const char *surname = cli_take(c, "--surname"), *given = cli_take(c, "--given"),
+		   *kind = cli_take(c, "--kind");
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, usage)))
+		return rc;
+	if (!surname || !given)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--surname and --given are required; usage: casedesk %s"),
+				    usage);
+	if ((rc = cli_open_acting(c)) ||
+	    (rc = alias_add(c->store, &c->actor, c->argv[1], kind, surname, given, &c->err)))
+		return rc;
+	printf(_("alias added to %s\n"), c->argv[1]);
+	return CD_OK;
+}
+
 int cmd_person(struct cli *c)
 {
+	if (c->argc >= 2 && strcmp(c->argv[1], "alias") == 0) {
+		shift(c);
+		return person_alias_cmd(c);
+	}
 	if (c->argc >= 2 && strcmp(c->argv[1], "add") == 0) {
 		shift(c);
 		return person_add_cmd(c);
@@ -183,7 +206,7 @@ int cmd_person(struct cli *c)
 		shift(c);
 		return person_show_cmd(c);
 	}
-	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk person add ... | person show NUMBER"));
+	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk person add ... | person show NUMBER | person alias NUMBER ..."));
 }
 
 int cmd_document(struct cli *c)

@@ -55,6 +55,9 @@ expect_grep "and named" "control character" "$T/err"
 expect_eq "a refused person leaves no row" "$(sqlite3 "$S" 'SELECT count(*) FROM person')" 3
 expect_rc "document add" 0 $CD --user clerk document add "$P1" --number "FE 123-456" --issuer UKR --expires 2030-01-01
 expect_rc "bad document expiry" 6 $CD --user clerk document add "$P1" --number X1 --issuer UKR --expires 2030-13-01
+expect_rc "alias add" 0 $CD --user clerk person alias "$P1" --surname Schewtschenko --given Alexander
+expect_rc "search finds the alias" 0 $CD --user caseworker search Schewtsch
+expect_grep "by its alias" "$P1" "$T/out"
 expect_rc "family link" 0 $CD --user clerk family link "$P1" "$P2" --relation spouse
 expect_rc "person show" 0 $CD --user caseworker person show "$P1"
 expect_grep "shows the original script" "Шевченко, Олександр" "$T/out"
