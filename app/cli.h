@@ -58,6 +58,7 @@ int cmd_search(struct cli *c);
 int cmd_case(struct cli *c);
 int cmd_workflow(struct cli *c);
 int cmd_store(struct cli *c);
+int cmd_tui(struct cli *c);
 
 /* Formats a day number for people: "2026-12-01". */
 void cli_day(long day, char *buf, size_t size);

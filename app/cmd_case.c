@@ -160,7 +160,7 @@ static int case_history_cmd(struct cli *c)
 	int rc;
 
 	if ((rc = cli_positional(c, 1, 1, "case history NUMBER")) || (rc = cli_open_acting(c)) ||
-	    (rc = case_history(c->store, &c->actor, c->argv[1], &rows, &n, &c->err)))
+	    (rc = case_history(c->store, &c->actor, c->argv[1], c->purpose, &rows, &n, &c->err)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
 	if (c->json)

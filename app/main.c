@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "../model/countries.h"
@@ -23,6 +24,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "tui", cmd_tui, N_("tui                                     the terminal interface (also: no command)") },
 	{ "init", cmd_init, N_("init [--office CODE] [--training]      a new empty store; never overwrites") },
 	{ "demo", cmd_demo, N_("demo --persons N [--seed S] [--office CODE]   a training store with synthetic people and cases") },
 	{ "user", cmd_user, N_("user add NAME --role ROLE... [--os-account A] | user list") },
@@ -97,6 +99,12 @@ int main(int argc, char **argv)
 	c.purpose = "casework";
 	if ((rc = take_globals(&c, argc, argv)))
 		goto done;
+	if (c.argc == 0 && c.store_path && isatty(STDIN_FILENO)) {
+		static char tui_word[] = "tui";
+		static char *tui_argv[] = { tui_word, NULL };
+		c.argv = tui_argv;
+		c.argc = 1;
+	}
 	if (c.argc == 0 || strcmp(c.argv[0], "--help") == 0 || strcmp(c.argv[0], "-h") == 0 ||
 	    strcmp(c.argv[0], "help") == 0) {
 		usage(c.argc == 0 ? stderr : stdout);

@@ -521,7 +521,7 @@ done:
 
 /* ---- history ------------------------------------------------------------------------------ */
 
-int case_history(struct cd_store *s, const struct cd_actor *actor, const char *number,
+int case_history(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *purpose,
 		 struct cd_history_row **out, size_t *n, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -563,14 +563,16 @@ int case_history(struct cd_store *s, const struct cd_actor *actor, const char *n
 		rc = cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store"), number);
 		goto out;
 	}
-	if ((rc = store_begin(s, err)))
-		goto out;
-	if ((rc = store_add_audit(s, actor, "view", "case_history", uuid, "casework", err))) {
-		store_rollback(s);
-		goto out;
+	if (purpose) {
+		if ((rc = store_begin(s, err)))
+			goto out;
+		if ((rc = store_add_audit(s, actor, "view", "case_history", uuid, purpose, err))) {
+			store_rollback(s);
+			goto out;
+		}
+		if ((rc = store_commit(s, err)))
+			goto out;
 	}
-	if ((rc = store_commit(s, err)))
-		goto out;
 	*out = rows;
 	*n = count;
 	return CD_OK;
@@ -613,6 +615,7 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 				" WHERE (?1 IS NULL OR c.workflow_id = ?1) AND (?2 IS NULL OR c.state = ?2)"
 				" AND (?3 = 0 OR (c.frozen_left IS NULL AND c.due_day < ?4))"
 				" AND (?5 = 0 OR c.assignee_id = ?5) AND (?6 OR c.closed_at IS NULL)"
+				" AND (?8 = 0 OR c.assignee_id IS NULL)"
 				" ORDER BY c.closed_at IS NOT NULL, c.frozen_left IS NOT NULL,"
 				" c.due_day IS NULL, c.due_day, c.id LIMIT ?7", &st, err)))
 		return rc;
@@ -623,6 +626,7 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 	sqlite3_bind_int64(st, 5, f->assignee_id);
 	sqlite3_bind_int(st, 6, f->include_closed);
 	sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int(st, 8, f->unassigned_only);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		GROW(rows, count, cap);
 		struct cd_case_row *r = &rows[count++];

@@ -90,7 +90,8 @@ struct cd_history_row {
 	int64_t row_version;
 };
 
-int case_history(struct cd_store *s, const struct cd_actor *actor, const char *number,
+/* The case's events, oldest first.  A purpose writes an audit row; NULL re-reads silently. */
+int case_history(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *purpose,
 		 struct cd_history_row **out, size_t *n, struct cd_error *err);
 void case_history_free(struct cd_history_row *rows, size_t n);
 
@@ -99,6 +100,7 @@ struct cd_case_filter {
 	const char *state;          /* NULL: all */
 	int overdue_only;
 	int64_t assignee_id;        /* 0: anyone */
+	int unassigned_only;
 	int include_closed;
 	long today;
 	int limit;                  /* 0: no limit */

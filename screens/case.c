@@ -1,0 +1,465 @@
+/*
+ * case.c - one case: fields, deadline (a stopped clock shown as such), history, and the
+ * steps open to this user now, with the reason for each blocked one.  Choosing a step
+ * opens a form for its fields, checked as each field is left, saved in one step against
+ * the version the user saw: a stale save is refused with who changed what, and the
+ * input stays for a retry (^R takes the new version, F5 saves again).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/caldate.h"
+#include "../model/cases.h"
+#include "../model/i18n.h"
+#include "input.h"
+#include "term.h"
+#include "ui.h"
+
+#define FORM_MAX 16
+
+enum { C_PERSON = A_SCREEN_FIRST };
+
+static const struct ui_action case_actions[] = {
+	{ A_OPEN, "open", "Enter", N_("take the highlighted step (opens its form); in a form: next field") },
+	{ A_UP, "up", "Up", N_("previous step; in a form: previous field") },
+	{ A_DOWN, "down", "Down", N_("next step; in a form: next field") },
+	{ A_SAVE, "save", "F5 ^S", N_("in a form: save the step") },
+	{ A_RELOAD, "reload", "^R", N_("read the case again (in a form: keep the input, take the new version)") },
+	{ C_PERSON, "person", "p", N_("open the person") },
+};
+
+struct form_field {
+	const struct wf_field *f;
+	int required;
+	struct input in;
+	char problem[CD_ERRMSG_MAX];
+};
+
+struct case_view {
+	char number[40];
+	struct cd_case *c;
+	const struct workflow *wf;
+	struct cw_option *opts;
+	size_t n_opts, selected;
+	struct cd_history_row *hist;
+	size_t n_hist;
+	/* The form of the step being taken, when one is open. */
+	const struct wf_transition *form_t;
+	struct form_field fields[FORM_MAX];
+	size_t n_fields, focus;     /* focus == n_fields: the note */
+	struct input note;
+	int64_t expected_version;
+	int stale;                  /* another desk changed the case while the form was open */
+};
+
+static int load(struct screen *sc, const char *purpose, struct cd_error *err)
+{
+	struct case_view *v = sc->data;
+	struct cd_case *c = NULL;
+	struct cw_option *opts = NULL;
+	struct cd_history_row *hist = NULL;
+	size_t n_opts = 0, n_hist = 0;
+	const struct workflow *wf;
+	int rc;
+
+	if ((rc = case_load(sc->ui->store, &sc->ui->actor, v->number, purpose, &c, err)))
+		return rc;
+	if ((rc = registry_for_case(sc->ui->reg, sc->ui->store, c->workflow_id, c->workflow_version, &wf, err)) ||
+	    (rc = cw_case_options(sc->ui->store, sc->ui->reg, &sc->ui->actor, c, &opts, &n_opts, err)) ||
+	    (rc = case_history(sc->ui->store, &sc->ui->actor, v->number, NULL, &hist, &n_hist, err))) {
+		case_free(c);
+		free(opts);
+		return rc;
+	}
+	case_free(v->c);
+	free(v->opts);
+	case_history_free(v->hist, v->n_hist);
+	v->c = c;
+	v->wf = wf;
+	v->opts = opts;
+	v->n_opts = n_opts;
+	v->hist = hist;
+	v->n_hist = n_hist;
+	if (v->selected >= n_opts)
+		v->selected = 0;
+	/* Prefer a step that is open now. */
+	if (v->selected < n_opts && !opts[v->selected].allowed)
+		for (size_t i = 0; i < n_opts; i++)
+			if (opts[i].allowed) {
+				v->selected = i;
+				break;
+			}
+	return CD_OK;
+}
+
+static void case_reload(struct screen *sc)
+{
+	struct case_view *v = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+	int64_t before = v->c ? v->c->row_version : 0;
+	if (load(sc, NULL, &err)) {
+		ui_error(sc->ui, "%s", err.msg);
+		return;
+	}
+	if (v->form_t && v->c->row_version != before && v->c->row_version != v->expected_version) {
+		v->stale = 1;
+		ui_error(sc->ui, _("%s changed this case meanwhile (now at version %lld); ^R takes the new version, "
+				   "your input stays"), v->c->updated_by, (long long)v->c->row_version);
+	}
+}
+
+static int case_open(struct screen *sc, const char *arg, struct cd_error *err)
+{
+	struct case_view *v = calloc(1, sizeof *v);
+	int rc;
+	if (!v)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	snprintf(v->number, sizeof v->number, "%s", arg ? arg : "");
+	sc->data = v;
+	if ((rc = load(sc, "casework", err))) {
+		free(v);
+		sc->data = NULL;
+	}
+	return rc;
+}
+
+static void case_close(struct screen *sc)
+{
+	struct case_view *v = sc->data;
+	if (!v)
+		return;
+	case_free(v->c);
+	free(v->opts);
+	case_history_free(v->hist, v->n_hist);
+	free(v);
+}
+
+/* ---- the form ------------------------------------------------------------------------------ */
+
+static void form_open(struct screen *sc, const struct wf_transition *t)
+{
+	struct case_view *v = sc->data;
+	v->form_t = t;
+	v->n_fields = 0;
+	v->focus = 0;
+	v->stale = 0;
+	v->expected_version = v->c->row_version;
+	input_set(&v->note, "");
+	for (size_t i = 0; i < t->n_fields + t->n_optional && v->n_fields < FORM_MAX; i++) {
+		int required = i < t->n_fields;
+		struct form_field *ff = &v->fields[v->n_fields++];
+		memset(ff, 0, sizeof *ff);
+		ff->f = &v->wf->fields[required ? t->fields[i] : t->optional[i - t->n_fields]];
+		ff->required = required;
+		input_set(&ff->in, case_field(v->c, ff->f->id));
+	}
+}
+
+/* Checks the focused field as it is left: the problem shows beside it at once. */
+static int form_check(struct form_field *ff)
+{
+	char value[INPUT_MAX * 4 + 1];
+	struct cd_error err = CD_ERROR_INIT;
+	input_get(&ff->in, value, sizeof value);
+	ff->problem[0] = '\0';
+	if (!value[0]) {
+		if (ff->required)
+			snprintf(ff->problem, sizeof ff->problem, "%s", _("required"));
+		return !ff->required;
+	}
+	if (wf_field_validate(ff->f, value, &err) != CD_OK) {
+		snprintf(ff->problem, sizeof ff->problem, "%s", err.msg);
+		return 0;
+	}
+	return 1;
+}
+
+static void form_save(struct screen *sc)
+{
+	struct case_view *v = sc->data;
+	struct wf_value values[FORM_MAX];
+	char texts[FORM_MAX][INPUT_MAX * 4 + 1], note[INPUT_MAX * 4 + 1];
+	struct cd_error err = CD_ERROR_INIT;
+	size_t nv = 0;
+	int ok = 1;
+	int64_t version = 0;
+
+	for (size_t i = 0; i < v->n_fields; i++)
+		ok &= form_check(&v->fields[i]);
+	if (!ok) {
+		ui_error(sc->ui, "%s", _("some fields need attention (marked); nothing was saved"));
+		return;
+	}
+	for (size_t i = 0; i < v->n_fields; i++) {
+		input_get(&v->fields[i].in, texts[i], sizeof texts[i]);
+		if (!texts[i][0])
+			continue;
+		values[nv].field = v->fields[i].f->id;
+		values[nv].value = texts[i];
+		nv++;
+	}
+	input_get(&v->note, note, sizeof note);
+	struct cw_move mv = {
+		.number = v->number,
+		.transition = v->form_t->id,
+		.values = values,
+		.n_values = nv,
+		.note = note[0] ? note : NULL,
+		.expected_version = v->expected_version,
+		.today = -1,
+	};
+	if (cw_case_move(sc->ui->store, sc->ui->reg, &sc->ui->actor, &mv, &version, &err) != CD_OK) {
+		/* The form stays open with everything typed: nothing is lost. */
+		ui_error(sc->ui, "%s", err.msg);
+		return;
+	}
+	ui_say(sc->ui, _("%s: %s done, now %s (version %lld)"), v->number, v->form_t->id,
+	       v->wf->states[v->form_t->to].id, (long long)version);
+	v->form_t = NULL;
+	if (load(sc, NULL, &err))
+		ui_error(sc->ui, "%s", err.msg);
+}
+
+static unsigned form_key(struct screen *sc, int action, wint_t ch)
+{
+	struct case_view *v = sc->data;
+	struct input *in = v->focus < v->n_fields ? &v->fields[v->focus].in : &v->note;
+	struct cd_error err = CD_ERROR_INIT;
+
+	switch (action) {
+	case A_BACK:
+		v->form_t = NULL;
+		ui_say(sc->ui, "%s", _("step cancelled; nothing was saved"));
+		return UI_HANDLED;
+	case A_SAVE:
+		form_save(sc);
+		return UI_HANDLED;
+	case A_RELOAD:
+		if (load(sc, NULL, &err) != CD_OK) {
+			ui_error(sc->ui, "%s", err.msg);
+			return UI_HANDLED;
+		}
+		v->expected_version = v->c->row_version;
+		v->stale = 0;
+		if (!wf_transition_from(v->wf, v->form_t, v->c->state)) {
+			ui_error(sc->ui, _("the case is now in state %s, where %s is not open; Esc closes the form"),
+				 v->c->state, v->form_t->id);
+		} else {
+			ui_say(sc->ui, _("read version %lld; your input is kept — F5 saves"), (long long)v->expected_version);
+		}
+		return UI_HANDLED;
+	case A_NEXT_FIELD:
+	case A_DOWN:
+	case A_OPEN:
+		if (v->focus < v->n_fields)
+			form_check(&v->fields[v->focus]);
+		if (action == A_OPEN && v->focus == v->n_fields) {
+			form_save(sc);
+			return UI_HANDLED;
+		}
+		if (v->focus < v->n_fields)
+			v->focus++;
+		return UI_HANDLED;
+	case A_PREV_FIELD:
+	case A_UP:
+		if (v->focus < v->n_fields)
+			form_check(&v->fields[v->focus]);
+		if (v->focus > 0)
+			v->focus--;
+		return UI_HANDLED;
+	case A_QUIT:
+	case A_HELP:
+		return UI_UNHANDLED;
+	}
+	/* Everything else edits the focused field, printable characters included. */
+	input_key(in, ch);
+	return UI_HANDLED;
+}
+
+static const char *type_hint(const struct wf_field *f, char *buf, size_t size)
+{
+	switch (f->type) {
+	case WF_DATE:
+		return _("date YYYY-MM-DD");
+	case WF_NUMBER:
+		return _("number");
+	case WF_YESNO:
+		return _("yes or no");
+	case WF_CHOICE: {
+		size_t used = 0;
+		buf[0] = '\0';
+		for (size_t i = 0; i < f->n_choices && used < size; i++)
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? " | " : "", f->choices[i]);
+		return buf;
+	}
+	case WF_TEXT:
+		break;
+	}
+	return _("text");
+}
+
+static void form_draw(struct case_view *v, WINDOW *w, int y, int rows, int cols)
+{
+	char line[512], hint[256];
+	snprintf(line, sizeof line, _("Step: %s → %s   (Tab next field, F5 save, Esc cancel)"),
+		 v->form_t->title ? v->form_t->title : v->form_t->id, v->wf->states[v->form_t->to].title);
+	term_fill(w, y, 0, cols, ST_TITLE);
+	term_put_styled(w, y++, 1, line, cols - 2, 0, ST_TITLE);
+	if (v->stale)
+		term_put_styled(w, y++, 1, _("Another desk changed this case: ^R takes the new version, your input stays."),
+				cols - 2, 0, ST_ERROR);
+	for (size_t i = 0; i < v->n_fields && y < rows - 1; i++, y++) {
+		const struct form_field *ff = &v->fields[i];
+		snprintf(line, sizeof line, "%s%s", ff->f->label ? ff->f->label : ff->f->id, ff->required ? " *" : "");
+		term_put_styled(w, y, 2, line, 28, 1, ST_LABEL);
+		input_draw(&ff->in, w, y, 31, 30, v->focus == i);
+		if (ff->problem[0])
+			term_put_styled(w, y, 63, ff->problem, cols - 64, 0, ST_ERROR);
+		else
+			term_put_styled(w, y, 63, type_hint(ff->f, hint, sizeof hint), cols - 64, 0, ST_DIM);
+	}
+	if (y < rows) {
+		term_put_styled(w, y, 2, _("Note"), 28, 1, ST_LABEL);
+		input_draw(&v->note, w, y, 31, cols - 33, v->focus == v->n_fields);
+	}
+}
+
+/* ---- the view --------------------------------------------------------------------------------- */
+
+static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
+{
+	struct case_view *v = sc->data;
+	const struct cd_case *c = v->c;
+	const struct wf_state *st = wf_find_state(v->wf, c->state);
+	long today = store_today(sc->ui->store);
+	char line[512], due[16];
+	int y = 2;
+
+	term_fill(w, 0, 0, cols, ST_TITLE);
+	snprintf(line, sizeof line, "%s — %s (v%d)%s", c->number, v->wf->title, c->workflow_version,
+		 c->closed_at ? _(" — closed") : "");
+	term_put_styled(w, 0, 1, line, cols - 12, 0, ST_TITLE);
+	term_put_styled(w, 0, cols - 10, _("? keys"), 9, 0, ST_TITLE);
+
+	term_put_styled(w, y, 1, _("Person"), 12, 1, ST_LABEL);
+	snprintf(line, sizeof line, "%s  %s, %s", c->person_number, c->person_surname_latin, c->person_given_latin);
+	term_put(w, y++, 14, line, cols - 15, 0);
+	term_put_styled(w, y, 1, _("State"), 12, 1, ST_LABEL);
+	snprintf(line, sizeof line, "%s — %s  (%s %.10s)", c->state, st ? st->title : "?", _("since"), c->state_since);
+	term_put(w, y++, 14, line, cols - 15, 0);
+	term_put_styled(w, y, 1, _("Deadline"), 12, 1, ST_LABEL);
+	cd_days_format(c->due_day, due, sizeof due);
+	if (c->frozen_left >= 0) {
+		snprintf(line, sizeof line, _("clock stopped — %ld days left when it restarts"), c->frozen_left);
+		term_put_styled(w, y++, 14, line, cols - 15, 0, ST_WARN);
+	} else if (c->due_day < 0) {
+		term_put(w, y++, 14, "-", 10, 0);
+	} else if (c->due_day >= today) {
+		snprintf(line, sizeof line, _("%s — %ld days left"), due, c->due_day - today);
+		term_put(w, y++, 14, line, cols - 15, 0);
+	} else {
+		snprintf(line, sizeof line, _("%s — %ld days overdue"), due, today - c->due_day);
+		term_put_styled(w, y++, 14, line, cols - 15, 0, ST_OVERDUE);
+	}
+	term_put_styled(w, y, 1, _("Assignee"), 12, 1, ST_LABEL);
+	snprintf(line, sizeof line, "%s   %s %lld", c->assignee ? c->assignee : _("unassigned"), _("version"),
+		 (long long)c->row_version);
+	term_put(w, y++, 14, line, cols - 15, 0);
+	for (size_t i = 0; i < c->n_fields && y < rows / 2; i++, y++) {
+		const struct wf_field *f = wf_find_field(v->wf, c->fields[i].name);
+		term_put_styled(w, y, 1, f && f->label ? f->label : c->fields[i].name, 28, 1, ST_DIM);
+		term_put(w, y, 30, c->fields[i].value, cols - 31, 0);
+	}
+	y++;
+	if (v->form_t) {
+		form_draw(v, w, y, rows, cols);
+		return;
+	}
+	if (!c->closed_at) {
+		snprintf(line, sizeof line, _("Steps for %s — Enter takes the highlighted one"), sc->ui->actor.name);
+		term_put_styled(w, y++, 1, line, cols - 2, 0, ST_LABEL);
+		if (!v->n_opts)
+			term_put(w, y++, 3, _("none from this state"), cols - 4, 0);
+	}
+	for (size_t i = 0; i < v->n_opts && y < rows - 4; i++, y++) {
+		const struct cw_option *o = &v->opts[i];
+		int sel = i == v->selected;
+		snprintf(line, sizeof line, "%s %-24s → %-22s %s", o->allowed ? "+" : "-", o->t->id,
+			 v->wf->states[o->t->to].id, o->allowed ? "" : o->reason);
+		if (sel)
+			term_fill(w, y, 0, cols, ST_SELECTED);
+		term_put_styled(w, y, 3, line, cols - 4, 0, sel ? ST_SELECTED : o->allowed ? ST_NORMAL : ST_DIM);
+	}
+	y++;
+	if (y < rows - 1)
+		term_put_styled(w, y++, 1, _("History (latest first)"), cols - 2, 0, ST_LABEL);
+	for (size_t i = v->n_hist; i > 0 && y < rows; i--) {
+		const struct cd_history_row *h = &v->hist[i - 1];
+		if (strcmp(h->kind, "transition") == 0)
+			snprintf(line, sizeof line, "%.16s  %-11s %s: %s → %s", h->at, h->user, h->transition,
+				 h->from_state ? h->from_state : "", h->to_state);
+		else if (strcmp(h->kind, "field") == 0)
+			snprintf(line, sizeof line, "%.16s  %-11s   %s = %s", h->at, h->user, h->field,
+				 h->new_value ? h->new_value : "");
+		else if (strcmp(h->kind, "created") == 0)
+			snprintf(line, sizeof line, "%.16s  %-11s %s %s", h->at, h->user, _("opened in"), h->to_state);
+		else
+			snprintf(line, sizeof line, "%.16s  %-11s %s", h->at, h->user, h->kind);
+		term_put(w, y++, 3, line, cols - 4, 0);
+	}
+}
+
+static unsigned case_key(struct screen *sc, int action, wint_t ch)
+{
+	struct case_view *v = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+
+	if (v->form_t)
+		return form_key(sc, action, ch);
+	switch (action) {
+	case A_UP:
+		if (v->selected > 0)
+			v->selected--;
+		return UI_HANDLED;
+	case A_DOWN:
+		if (v->selected + 1 < v->n_opts)
+			v->selected++;
+		return UI_HANDLED;
+	case A_OPEN:
+		if (!v->n_opts)
+			return UI_HANDLED;
+		if (!v->opts[v->selected].allowed) {
+			ui_error(sc->ui, _("%s is blocked: %s"), v->opts[v->selected].t->id, v->opts[v->selected].reason);
+			return UI_HANDLED;
+		}
+		form_open(sc, v->opts[v->selected].t);
+		return UI_HANDLED;
+	case A_RELOAD:
+		if (load(sc, NULL, &err))
+			ui_error(sc->ui, "%s", err.msg);
+		return UI_HANDLED;
+	case C_PERSON:
+		ui_push(sc->ui, &person_screen, v->c->person_number);
+		return UI_HANDLED;
+	}
+	return UI_UNHANDLED;
+}
+
+static int case_wants_text(const struct screen *sc)
+{
+	const struct case_view *v = sc->data;
+	return v && v->form_t;
+}
+
+const struct screen_ops case_screen = {
+	.name = "case",
+	.actions = case_actions,
+	.n_actions = sizeof case_actions / sizeof case_actions[0],
+	.open = case_open,
+	.draw = case_draw,
+	.key = case_key,
+	.wants_text = case_wants_text,
+	.reload = case_reload,
+	.close = case_close,
+};

@@ -1,0 +1,240 @@
+/*
+ * register.c - registering a person: a short surge form (what is needed to register fast)
+ * and the full one (birth place and the identity document).  Likely duplicates, found by
+ * the same search the desk uses, are shown before saving: saving over them takes a
+ * second, deliberate F5.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/i18n.h"
+#include "../model/person.h"
+#include "../model/search.h"
+#include "input.h"
+#include "term.h"
+#include "ui.h"
+
+enum { R_FULL = A_SCREEN_FIRST };
+
+static const struct ui_action register_actions[] = {
+	{ A_NEXT_FIELD, "next-field", "Tab Enter Down", N_("next field") },
+	{ A_PREV_FIELD, "previous-field", "BTab Up", N_("previous field") },
+	{ A_SAVE, "save", "F5 ^S", N_("register (a second F5 when duplicates are shown)") },
+	{ R_FULL, "full-form", "F7", N_("switch between the surge form and the full form") },
+};
+
+enum reg_field { F_SURNAME, F_GIVEN, F_SURNAME_LATIN, F_GIVEN_LATIN, F_DOB, F_SEX, F_NATIONALITY,
+		 F_SURGE_END, F_BIRTH_PLACE = F_SURGE_END, F_DOC_NUMBER, F_DOC_ISSUER, F_DOC_EXPIRES, F_COUNT };
+
+static const char *const labels[F_COUNT] = {
+	N_("Surname (as written)"), N_("Given names"), N_("Surname, ICAO Latin"), N_("Given, ICAO Latin"),
+	N_("Date of birth"), N_("Sex (M/F/X)"), N_("Nationality (AAA)"), N_("Place of birth"),
+	N_("Document number"), N_("Issued by (AAA)"), N_("Expires (YYYY-MM-DD)"),
+};
+
+struct reg {
+	struct input in[F_COUNT];
+	int focus, full;
+	struct cd_search_hit *dups;
+	size_t n_dups;
+	int confirmed;       /* F5 pressed once with duplicates shown */
+};
+
+static void text(const struct reg *r, int f, char *buf, size_t size)
+{
+	input_get(&r->in[f], buf, size);
+}
+
+/* Candidates by surname (either script) and, when given, the year of birth. */
+static void find_duplicates(struct screen *sc)
+{
+	struct reg *r = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+	char surname[256], latin[256], dob[32], q[600];
+	struct cd_search_hit *hits = NULL;
+	size_t n = 0, keep = 0;
+
+	search_hits_free(r->dups, r->n_dups);
+	r->dups = NULL;
+	r->n_dups = 0;
+	r->confirmed = 0;
+	text(r, F_SURNAME, surname, sizeof surname);
+	text(r, F_SURNAME_LATIN, latin, sizeof latin);
+	text(r, F_DOB, dob, sizeof dob);
+	snprintf(q, sizeof q, "%s", latin[0] ? latin : surname);
+	if (strlen(q) < 3 || search_people(sc->ui->store, q, 200, &hits, &n, &err) != CD_OK)
+		return;
+	/* Same year of birth when one is given: a surname alone matches too many. */
+	for (size_t i = 0; i < n; i++) {
+		if (dob[0] && strncmp(hits[i].dob, dob, 4) != 0)
+			continue;
+		if (keep != i) {
+			struct cd_search_hit tmp = hits[keep];
+			hits[keep] = hits[i];
+			hits[i] = tmp;
+		}
+		keep++;
+	}
+	for (size_t i = keep; i < n; i++) {
+		free(hits[i].surname);
+		free(hits[i].given);
+		free(hits[i].surname_latin);
+		free(hits[i].given_latin);
+	}
+	r->dups = hits;
+	r->n_dups = keep;
+}
+
+static int register_open(struct screen *sc, const char *arg, struct cd_error *err)
+{
+	struct reg *r = calloc(1, sizeof *r);
+	(void)arg;
+	if (!r)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	sc->data = r;
+	return CD_OK;
+}
+
+static void register_close(struct screen *sc)
+{
+	struct reg *r = sc->data;
+	search_hits_free(r->dups, r->n_dups);
+	free(r);
+}
+
+static int last_field(const struct reg *r)
+{
+	return r->full ? F_COUNT - 1 : F_SURGE_END - 1;
+}
+
+static unsigned save(struct screen *sc)
+{
+	struct reg *r = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+	char v[F_COUNT][INPUT_MAX * 4 + 1];
+	struct cd_person p;
+
+	for (int f = 0; f < F_COUNT; f++)
+		text(r, f, v[f], sizeof v[f]);
+	find_duplicates(sc);
+	if (r->n_dups && !r->confirmed) {
+		r->confirmed = 1;
+		ui_error(sc->ui, _("%zu possible duplicate(s) below: open one from search instead, or F5 again to register "
+				   "a new person"), r->n_dups);
+		return UI_HANDLED;
+	}
+	for (char *c = v[F_SEX]; *c; c++)
+		*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+	for (char *c = v[F_NATIONALITY]; *c; c++)
+		*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+	struct cd_person_input in = {
+		.surname = v[F_SURNAME], .given = v[F_GIVEN],
+		.surname_latin = v[F_SURNAME_LATIN][0] ? v[F_SURNAME_LATIN] : NULL,
+		.given_latin = v[F_GIVEN_LATIN][0] ? v[F_GIVEN_LATIN] : NULL,
+		.dob = v[F_DOB], .sex = v[F_SEX], .nationality = v[F_NATIONALITY],
+		.birth_place = v[F_BIRTH_PLACE][0] ? v[F_BIRTH_PLACE] : NULL,
+	};
+	/* Person and document in one transaction: registered whole, or not at all. */
+	if (store_begin(sc->ui->store, &err) != CD_OK)
+		goto fail;
+	if (person_add(sc->ui->store, &sc->ui->actor, &in, &p, &err) != CD_OK)
+		goto fail_txn;
+	if (v[F_DOC_NUMBER][0] &&
+	    document_add(sc->ui->store, &sc->ui->actor, p.number, "passport", v[F_DOC_NUMBER],
+			 v[F_DOC_ISSUER][0] ? v[F_DOC_ISSUER] : v[F_NATIONALITY], NULL,
+			 v[F_DOC_EXPIRES][0] ? v[F_DOC_EXPIRES] : NULL, &err) != CD_OK)
+		goto fail_txn;
+	if (store_commit(sc->ui->store, &err) != CD_OK)
+		goto fail;
+	ui_say(sc->ui, _("registered %s"), p.number);
+	ui_push(sc->ui, &person_screen, p.number);
+	return UI_HANDLED | UI_BACK;
+fail_txn:
+	store_rollback(sc->ui->store);
+fail:
+	/* The form keeps everything typed; the message names the field to fix. */
+	ui_error(sc->ui, "%s", err.msg);
+	return UI_HANDLED;
+}
+
+static unsigned register_key(struct screen *sc, int action, wint_t ch)
+{
+	struct reg *r = sc->data;
+	switch (action) {
+	case A_NEXT_FIELD:
+	case A_DOWN:
+	case A_OPEN:
+		if (r->focus == F_SURNAME_LATIN || r->focus == F_SURNAME || r->focus == F_DOB)
+			find_duplicates(sc);
+		if (r->focus < last_field(r))
+			r->focus++;
+		return UI_HANDLED;
+	case A_PREV_FIELD:
+	case A_UP:
+		if (r->focus > 0)
+			r->focus--;
+		return UI_HANDLED;
+	case A_SAVE:
+		return save(sc);
+	case R_FULL:
+		r->full = !r->full;
+		if (r->focus > last_field(r))
+			r->focus = last_field(r);
+		return UI_HANDLED;
+	case A_BACK:
+	case A_QUIT:
+	case A_HELP:
+	case A_WORKLIST:
+		return UI_UNHANDLED;
+	}
+	if (input_key(&r->in[r->focus], ch))
+		r->confirmed = 0;
+	return UI_HANDLED;
+}
+
+static void register_draw(struct screen *sc, WINDOW *w, int rows, int cols)
+{
+	struct reg *r = sc->data;
+	int y = 2;
+	term_fill(w, 0, 0, cols, ST_TITLE);
+	term_put_styled(w, 0, 1, r->full ? _("Register a person — full form (F7: surge form, F5 saves, Esc cancels)")
+					 : _("Register a person — surge form (F7: full form, F5 saves, Esc cancels)"),
+			cols - 2, 0, ST_TITLE);
+	for (int f = 0; f <= last_field(r) && y < rows; f++, y++) {
+		term_put_styled(w, y, 2, _(labels[f]), 24, 1, ST_LABEL);
+		input_draw(&r->in[f], w, y, 27, 40, r->focus == f);
+	}
+	if (y < rows)
+		term_put_styled(w, y++, 2, _("Latin forms: leave empty for plain Latin names; needed for other scripts."),
+				cols - 4, 0, ST_DIM);
+	y++;
+	if (!r->n_dups || y >= rows)
+		return;
+	char line[256];
+	snprintf(line, sizeof line, _("Possible duplicates (%zu) — already registered?"), r->n_dups);
+	term_put_styled(w, y++, 2, line, cols - 4, 0, ST_WARN);
+	for (size_t i = 0; i < r->n_dups && y < rows; i++, y++) {
+		const struct cd_search_hit *h = &r->dups[i];
+		snprintf(line, sizeof line, "%-14s %s, %s  (%s, %s)  %s %s", h->number, h->surname, h->given, h->surname_latin,
+			 h->given_latin, h->dob, h->nationality);
+		term_put(w, y, 4, line, cols - 6, 0);
+	}
+}
+
+static int register_wants_text(const struct screen *sc)
+{
+	(void)sc;
+	return 1;
+}
+
+const struct screen_ops register_screen = {
+	.name = "register",
+	.actions = register_actions,
+	.n_actions = sizeof register_actions / sizeof register_actions[0],
+	.wants_text = register_wants_text,
+	.open = register_open,
+	.draw = register_draw,
+	.key = register_key,
+	.close = register_close,
+};

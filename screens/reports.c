@@ -1,0 +1,119 @@
+/*
+ * reports.c - the office at a glance: open, overdue and closed cases per workflow and
+ * state, and who works here with which roles.  (Eurostat tables and PDF come with print/.)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../model/cases.h"
+#include "../model/i18n.h"
+#include "../model/roles.h"
+#include "../model/users.h"
+#include "term.h"
+#include "ui.h"
+
+struct reports {
+	struct cd_case_count *counts;
+	size_t n_counts;
+	struct cd_user *users;
+	size_t n_users;
+	int top;
+};
+
+static void load(struct screen *sc)
+{
+	struct reports *r = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+	case_counts_free(r->counts, r->n_counts);
+	user_list_free(r->users, r->n_users);
+	r->counts = NULL;
+	r->users = NULL;
+	r->n_counts = r->n_users = 0;
+	if (case_counts(sc->ui->store, store_today(sc->ui->store), &r->counts, &r->n_counts, &err) != CD_OK ||
+	    user_list(sc->ui->store, &r->users, &r->n_users, &err) != CD_OK)
+		ui_error(sc->ui, "%s", err.msg);
+}
+
+static int reports_open(struct screen *sc, const char *arg, struct cd_error *err)
+{
+	(void)arg;
+	if (!(sc->data = calloc(1, sizeof(struct reports))))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	load(sc);
+	return CD_OK;
+}
+
+static void reports_close(struct screen *sc)
+{
+	struct reports *r = sc->data;
+	case_counts_free(r->counts, r->n_counts);
+	user_list_free(r->users, r->n_users);
+	free(r);
+}
+
+static void reports_draw(struct screen *sc, WINDOW *w, int rows, int cols)
+{
+	struct reports *r = sc->data;
+	char line[256];
+	int y = 2, line_no = 0;
+	int64_t open = 0, overdue = 0, closed = 0;
+
+	term_fill(w, 0, 0, cols, ST_TITLE);
+	term_put_styled(w, 0, 1, _("Reports — cases per workflow and state, users (Up/Down scroll, Esc back)"), cols - 2, 0,
+			ST_TITLE);
+	term_style(w, ST_LABEL, 1);
+	mvwprintw(w, 1, 1, "%-12s %-28s %8s %8s %8s", _("Workflow"), _("State"), _("Open"), _("Overdue"), _("Closed"));
+	term_style(w, ST_LABEL, 0);
+	for (size_t i = 0; i < r->n_counts; i++) {
+		open += r->counts[i].open;
+		overdue += r->counts[i].overdue;
+		closed += r->counts[i].closed;
+	}
+	for (size_t i = 0; i < r->n_counts; i++, line_no++) {
+		if (line_no < r->top || y >= rows - 1)
+			continue;
+		const struct cd_case_count *c = &r->counts[i];
+		snprintf(line, sizeof line, "%-12s %-28s %8lld %8lld %8lld", c->workflow_id, c->state, (long long)c->open,
+			 (long long)c->overdue, (long long)c->closed);
+		term_put_styled(w, y++, 1, line, cols - 2, 0, c->overdue ? ST_OVERDUE : ST_NORMAL);
+	}
+	if (y < rows) {
+		snprintf(line, sizeof line, "%-12s %-28s %8lld %8lld %8lld", _("all"), "", (long long)open,
+			 (long long)overdue, (long long)closed);
+		term_put_styled(w, y++, 1, line, cols - 2, 0, ST_LABEL);
+	}
+	y++;
+	if (y < rows)
+		term_put_styled(w, y++, 1, _("Users"), cols - 2, 0, ST_LABEL);
+	for (size_t i = 0; i < r->n_users && y < rows; i++) {
+		char roles[96];
+		cd_roles_format(r->users[i].roles, roles, sizeof roles);
+		snprintf(line, sizeof line, "%-20s %-20s %s", r->users[i].name,
+			 r->users[i].os_account ? r->users[i].os_account : "-", roles);
+		term_put(w, y++, 3, line, cols - 4, 0);
+	}
+}
+
+static unsigned reports_key(struct screen *sc, int action, wint_t ch)
+{
+	struct reports *r = sc->data;
+	(void)ch;
+	if (action == A_DOWN && r->top + 1 < (int)r->n_counts) {
+		r->top++;
+		return UI_HANDLED;
+	}
+	if (action == A_UP && r->top > 0) {
+		r->top--;
+		return UI_HANDLED;
+	}
+	return UI_UNHANDLED;
+}
+
+const struct screen_ops reports_screen = {
+	.name = "reports",
+	.open = reports_open,
+	.draw = reports_draw,
+	.key = reports_key,
+	.reload = load,
+	.close = reports_close,
+};

@@ -1,0 +1,142 @@
+/*
+ * search.c - search as you type: people by name in any script, document number or case
+ * number; the results follow every key.  Enter opens the person.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/i18n.h"
+#include "../model/search.h"
+#include "input.h"
+#include "term.h"
+#include "ui.h"
+
+#define SEARCH_LIMIT 50
+
+static const struct ui_action search_actions[] = {
+	{ A_OPEN, "open", "Enter", N_("open the highlighted person") },
+	{ A_UP, "up", "Up", N_("previous result") },
+	{ A_DOWN, "down", "Down", N_("next result") },
+};
+
+struct search {
+	struct input query;
+	struct cd_search_hit *hits;
+	size_t n, selected;
+};
+
+static void run(struct screen *sc)
+{
+	struct search *s = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+	char q[INPUT_MAX * 4 + 1];
+
+	search_hits_free(s->hits, s->n);
+	s->hits = NULL;
+	s->n = s->selected = 0;
+	input_get(&s->query, q, sizeof q);
+	if (!q[0])
+		return;
+	if (search_people(sc->ui->store, q, SEARCH_LIMIT, &s->hits, &s->n, &err) != CD_OK)
+		ui_error(sc->ui, "%s", err.msg);
+}
+
+static int search_open(struct screen *sc, const char *arg, struct cd_error *err)
+{
+	struct search *s = calloc(1, sizeof *s);
+	if (!s)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	sc->data = s;
+	input_set(&s->query, arg);
+	run(sc);
+	return CD_OK;
+}
+
+static void search_close(struct screen *sc)
+{
+	struct search *s = sc->data;
+	search_hits_free(s->hits, s->n);
+	free(s);
+}
+
+static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
+{
+	struct search *s = sc->data;
+	term_fill(w, 0, 0, cols, ST_TITLE);
+	term_put_styled(w, 0, 1, _("Search — names in any script, document or case number — Enter opens, Esc goes back"),
+			cols - 2, 0, ST_TITLE);
+	term_put_styled(w, 2, 1, _("Find:"), 6, 0, ST_LABEL);
+	input_draw(&s->query, w, 2, 8, cols - 10, 1);
+	term_style(w, ST_LABEL, 1);
+	mvwprintw(w, 4, 1, "%-14s %-22s %-18s %-26s %-10s %-4s %s", _("Person"), _("Surname"), _("Given names"),
+		  _("Latin (ICAO)"), _("Born"), _("Nat."), _("Matched"));
+	term_style(w, ST_LABEL, 0);
+	if (s->n == 0 && s->query.len > 0)
+		term_put(w, 6, 2, _("No one found. Names need three letters; try another spelling or a document number."),
+			 cols - 4, 0);
+	for (size_t i = 0; i < s->n && (int)i < rows - 6; i++) {
+		const struct cd_search_hit *h = &s->hits[i];
+		int y = 5 + (int)i, sel = i == s->selected;
+		enum term_style st = sel ? ST_SELECTED : ST_NORMAL;
+		char latin[160];
+		if (sel)
+			term_fill(w, y, 0, cols, ST_SELECTED);
+		snprintf(latin, sizeof latin, "%s, %s", h->surname_latin, h->given_latin);
+		term_put_styled(w, y, 1, h->number, 14, 1, st);
+		term_put_styled(w, y, 16, h->surname, 22, 1, st);
+		term_put_styled(w, y, 39, h->given, 18, 1, st);
+		term_put_styled(w, y, 58, latin, 26, 1, st);
+		term_put_styled(w, y, 85, h->dob, 10, 1, st);
+		term_put_styled(w, y, 96, h->nationality, 4, 1, st);
+		if (cols > 102)
+			term_put_styled(w, y, 101, cd_match_name(h->match), cols - 102, 0, st);
+	}
+}
+
+static unsigned search_key(struct screen *sc, int action, wint_t ch)
+{
+	struct search *s = sc->data;
+	switch (action) {
+	case A_UP:
+		if (s->selected > 0)
+			s->selected--;
+		return UI_HANDLED;
+	case A_DOWN:
+		if (s->selected + 1 < s->n)
+			s->selected++;
+		return UI_HANDLED;
+	case A_OPEN:
+		if (s->n)
+			ui_push(sc->ui, &person_screen, s->hits[s->selected].number);
+		return UI_HANDLED;
+	case A_NONE:
+		if (input_key(&s->query, ch))
+			run(sc);
+		return UI_HANDLED;
+	}
+	/* Editing keys that are also bound elsewhere (Home, End, Backspace) edit here. */
+	if ((ch & UI_FKEY) && input_key(&s->query, ch)) {
+		run(sc);
+		return UI_HANDLED;
+	}
+	return UI_UNHANDLED;
+}
+
+static int always_text(const struct screen *sc)
+{
+	(void)sc;
+	return 1;
+}
+
+const struct screen_ops search_screen = {
+	.name = "search",
+	.actions = search_actions,
+	.n_actions = sizeof search_actions / sizeof search_actions[0],
+	.wants_text = always_text,
+	.open = search_open,
+	.draw = search_draw,
+	.key = search_key,
+	.reload = run,
+	.close = search_close,
+};

@@ -1,0 +1,189 @@
+/* term.c - the terminal layer; see term.h. */
+#include "term.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static int mono = 1;
+
+/* Monochrome fallbacks: every style still reads on a vt100. */
+static const attr_t mono_attr[ST_COUNT] = {
+	[ST_NORMAL] = A_NORMAL, [ST_TITLE] = A_BOLD | A_UNDERLINE, [ST_STATUS] = A_REVERSE,
+	[ST_SELECTED] = A_REVERSE, [ST_OVERDUE] = A_BOLD, [ST_WARN] = A_UNDERLINE,
+	[ST_ERROR] = A_BOLD, [ST_DIM] = A_DIM, [ST_LABEL] = A_BOLD, [ST_CONTROL] = A_REVERSE,
+};
+
+int term_start(void)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	/* A short ESC delay: Esc goes back at once, yet arrow keys over ssh still parse. */
+	if (!getenv("ESCDELAY"))
+		set_escdelay(50);
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	mono = !has_colors() || (no_color && *no_color);
+	if (!mono) {
+		start_color();
+		use_default_colors();
+		init_pair(1, COLOR_WHITE, COLOR_BLUE);    /* title, status */
+		init_pair(2, COLOR_BLACK, COLOR_CYAN);    /* selected */
+		init_pair(3, COLOR_RED, -1);              /* overdue, error */
+		init_pair(4, COLOR_YELLOW, -1);           /* warn */
+		init_pair(5, COLOR_CYAN, -1);             /* label */
+		init_pair(6, COLOR_WHITE, COLOR_RED);     /* control characters */
+	}
+	return mono;
+}
+
+void term_end(void)
+{
+	endwin();
+}
+
+void term_style(WINDOW *w, enum term_style st, int on)
+{
+	attr_t a = mono_attr[st];
+	if (!mono) {
+		static const short pair[ST_COUNT] = {
+			[ST_TITLE] = 1, [ST_STATUS] = 1, [ST_SELECTED] = 2, [ST_OVERDUE] = 3,
+			[ST_ERROR] = 3, [ST_WARN] = 4, [ST_LABEL] = 5, [ST_CONTROL] = 6,
+		};
+		a = pair[st] ? COLOR_PAIR(pair[st]) : A_NORMAL;
+		if (st == ST_TITLE || st == ST_ERROR || st == ST_OVERDUE)
+			a |= A_BOLD;
+		if (st == ST_DIM)
+			a = A_DIM;
+	}
+	if (on)
+		wattron(w, a);
+	else
+		wattroff(w, a);
+}
+
+/* Decodes one UTF-8 character; 0 bytes for malformed input. */
+static size_t decode(const unsigned char *p, wchar_t *wc)
+{
+	size_t n;
+	unsigned v;
+	if (p[0] < 0x80) {
+		*wc = p[0];
+		return 1;
+	}
+	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2) { n = 2; v = p[0] & 0x1f; }
+	else if ((p[0] & 0xf0) == 0xe0) { n = 3; v = p[0] & 0x0f; }
+	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4) { n = 4; v = p[0] & 0x07; }
+	else return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3f);
+	}
+	*wc = (wchar_t)v;
+	return n;
+}
+
+static int is_control(wchar_t wc)
+{
+	return wc < 0x20 || wc == 0x7f || (wc >= 0x80 && wc < 0xa0);
+}
+
+/* The visible form of a control character or a bad byte: ^[ for ESC, <9B> for C1. */
+static void visible(wchar_t wc, unsigned char byte, int bad, char out[8])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (!bad && wc < 0x20) {
+		out[0] = '^';
+		out[1] = (char)('@' + wc);
+		out[2] = '\0';
+	} else if (!bad && wc == 0x7f) {
+		memcpy(out, "^?", 3);
+	} else {
+		unsigned v = bad ? byte : (unsigned)wc;
+		out[0] = '<';
+		out[1] = hex[(v >> 4) & 15];
+		out[2] = hex[v & 15];
+		out[3] = '>';
+		out[4] = '\0';
+	}
+}
+
+static int draw(WINDOW *w, int y, int x, const char *text, int width, int pad, int do_draw, int base_style)
+{
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+	int used = 0;
+
+	if (do_draw)
+		wmove(w, y, x);
+	while (*p && used < width) {
+		wchar_t wc;
+		size_t n = decode(p, &wc);
+		if (n == 0 || is_control(wc)) {
+			char vis[8];
+			visible(wc, *p, n == 0, vis);
+			int vw = (int)strlen(vis);
+			if (used + vw > width)
+				break;
+			if (do_draw) {
+				term_style(w, ST_CONTROL, 1);
+				waddstr(w, vis);
+				term_style(w, ST_CONTROL, 0);
+				if (base_style >= 0)
+					term_style(w, (enum term_style)base_style, 1);
+			}
+			used += vw;
+			p += n ? n : 1;
+			continue;
+		}
+		int cw = wcwidth(wc);
+		if (cw < 0)
+			cw = 1;   /* unassigned code points: reserve a column rather than guess */
+		if (used + cw > width)
+			break;
+		if (do_draw) {
+			wchar_t s[2] = { wc, 0 };
+			waddnwstr(w, s, 1);
+		}
+		used += cw;
+		p += n;
+	}
+	if (pad && do_draw)
+		for (int i = used; i < width; i++)
+			waddch(w, ' ');
+	return pad ? width : used;
+}
+
+int term_width(const char *text)
+{
+	return draw(NULL, 0, 0, text, 1 << 20, 0, 0, -1);
+}
+
+int term_put(WINDOW *w, int y, int x, const char *text, int width, int pad)
+{
+	if (width <= 0)
+		return 0;
+	return draw(w, y, x, text, width, pad, 1, -1);
+}
+
+int term_put_styled(WINDOW *w, int y, int x, const char *text, int width, int pad, enum term_style st)
+{
+	int n;
+	if (width <= 0)
+		return 0;
+	term_style(w, st, 1);
+	n = draw(w, y, x, text, width, pad, 1, (int)st);
+	term_style(w, st, 0);
+	return n;
+}
+
+void term_fill(WINDOW *w, int y, int x, int cols, enum term_style st)
+{
+	term_style(w, st, 1);
+	mvwhline(w, y, x, ' ', cols - x);
+	term_style(w, st, 0);
+}

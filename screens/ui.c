@@ -1,0 +1,498 @@
+/*
+ * ui.c - the main loop: the screen stack, the status and message lines, keys to actions
+ * through one binding table (defaults from the action tables, overridden by the keymap in
+ * config), polling the store for other desks' changes, and the help screen.
+ */
+#include "ui.h"
+
+#include <iniparser/iniparser.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../model/i18n.h"
+#include "../model/roles.h"
+#include "term.h"
+
+/* Checks for other desks' commits this often while the keyboard is idle. */
+#define POLL_MS 700
+
+const struct ui_action ui_global_actions[] = {
+	{ A_HELP, "help", "? F1", N_("show the keys of this screen") },
+	{ A_SEARCH, "search", "/ F3", N_("search people by name, document or case number") },
+	{ A_WORKLIST, "worklist", "F2", N_("back to the worklist") },
+	{ A_REGISTER, "register", "F4", N_("register a new person") },
+	{ A_REPORTS, "reports", "F6", N_("reports and administration") },
+	{ A_BACK, "back", "Esc F12", N_("go back") },
+	{ A_QUIT, "quit", "F10 ^Q", N_("quit casedesk") },
+	{ A_UP, "up", "Up k", N_("previous line") },
+	{ A_DOWN, "down", "Down j", N_("next line") },
+	{ A_PAGE_UP, "page-up", "PgUp", N_("previous page") },
+	{ A_PAGE_DOWN, "page-down", "PgDn", N_("next page") },
+	{ A_HOME, "first", "Home", N_("first line") },
+	{ A_END, "last", "End", N_("last line") },
+	{ A_OPEN, "open", "Enter", N_("open the highlighted line") },
+	{ A_NEXT_FIELD, "next-field", "Tab", N_("next field") },
+	{ A_PREV_FIELD, "previous-field", "BTab", N_("previous field") },
+	{ A_SAVE, "save", "F5 ^S", N_("save") },
+	{ A_RELOAD, "reload", "^R", N_("read the store again") },
+};
+const size_t ui_n_global_actions = sizeof ui_global_actions / sizeof ui_global_actions[0];
+
+/* ---- key names and bindings ------------------------------------------------------------ */
+
+struct key_name {
+	const char *name;
+	int code;
+	int is_key;   /* a curses KEY_ code rather than a character */
+};
+
+static const struct key_name key_names[] = {
+	{ "Enter", '\r', 0 }, { "Enter", '\n', 0 }, { "Enter", KEY_ENTER, 1 }, { "Esc", 27, 0 },
+	{ "Tab", '\t', 0 }, { "BTab", KEY_BTAB, 1 }, { "Up", KEY_UP, 1 }, { "Down", KEY_DOWN, 1 },
+	{ "Left", KEY_LEFT, 1 }, { "Right", KEY_RIGHT, 1 }, { "PgUp", KEY_PPAGE, 1 },
+	{ "PgDn", KEY_NPAGE, 1 }, { "Home", KEY_HOME, 1 }, { "End", KEY_END, 1 },
+	{ "Backspace", KEY_BACKSPACE, 1 }, { "Del", KEY_DC, 1 }, { "Space", ' ', 0 },
+};
+
+struct binding {
+	const struct screen_ops *scope;  /* NULL: every screen */
+	int action;
+	int code, is_key;
+};
+
+static struct binding bindings[512];
+static size_t n_bindings;
+/* Actions the keymap rebound: their defaults are dropped. */
+static struct {
+	char name[32];
+	char keys[96];
+} overrides[64];
+static size_t n_overrides;
+
+/* "F5" -> KEY_F(5); "^S" -> 19; "r" -> 'r'.  Returns the number of codes (Enter has three). */
+static int parse_key(const char *name, int codes[4], int is_key[4])
+{
+	int n = 0;
+	for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
+		if (strcmp(key_names[i].name, name) == 0 && n < 4) {
+			codes[n] = key_names[i].code;
+			is_key[n++] = key_names[i].is_key;
+		}
+	if (n)
+		return n;
+	if (name[0] == 'F' && name[1] >= '1' && name[1] <= '9') {
+		int f = atoi(name + 1);
+		if (f >= 1 && f <= 12) {
+			codes[0] = KEY_F(f);
+			is_key[0] = 1;
+			return 1;
+		}
+	}
+	if (name[0] == '^' && name[1] >= 'A' && name[1] <= 'Z' && !name[2]) {
+		codes[0] = name[1] - '@';
+		is_key[0] = 0;
+		return 1;
+	}
+	if (name[0] && !name[1] && name[0] > ' ' && name[0] < 0x7f) {
+		codes[0] = (unsigned char)name[0];
+		is_key[0] = 0;
+		return 1;
+	}
+	return 0;
+}
+
+static const char *override_of(const char *name)
+{
+	for (size_t i = 0; i < n_overrides; i++)
+		if (strcmp(overrides[i].name, name) == 0)
+			return overrides[i].keys;
+	return NULL;
+}
+
+static void bind_all(const struct screen_ops *scope, const struct ui_action *actions, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *keys = override_of(actions[i].name);
+		char buf[96], *save = NULL;
+		snprintf(buf, sizeof buf, "%s", keys ? keys : actions[i].keys);
+		for (char *k = strtok_r(buf, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
+			int codes[4], is_key[4], nc = parse_key(k, codes, is_key);
+			for (int c = 0; c < nc && n_bindings < sizeof bindings / sizeof bindings[0]; c++)
+				bindings[n_bindings++] = (struct binding){ scope, actions[i].id, codes[c], is_key[c] };
+		}
+	}
+}
+
+static const struct screen_ops *const all_screens[] = {
+	&worklist_screen, &search_screen, &person_screen, &case_screen, &register_screen,
+	&reports_screen, &help_screen,
+};
+
+static void build_bindings(void)
+{
+	n_bindings = 0;
+	for (size_t i = 0; i < sizeof all_screens / sizeof all_screens[0]; i++)
+		bind_all(all_screens[i], all_screens[i]->actions, all_screens[i]->n_actions);
+	bind_all(NULL, ui_global_actions, ui_n_global_actions);
+}
+
+static int action_for(const struct screen_ops *ops, int code, int is_key)
+{
+	/* The screen's own bindings first, then the global ones. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n_bindings; i++)
+			if (bindings[i].scope == (pass ? NULL : ops) && bindings[i].code == code &&
+			    bindings[i].is_key == is_key)
+				return bindings[i].action;
+	return A_NONE;
+}
+
+const char *ui_keys_of(const struct screen_ops *ops, int action)
+{
+	const struct ui_action *table[2] = { ops ? ops->actions : NULL, ui_global_actions };
+	size_t sizes[2] = { ops ? ops->n_actions : 0, ui_n_global_actions };
+	for (int t = 0; t < 2; t++)
+		for (size_t i = 0; i < sizes[t]; i++)
+			if (table[t][i].id == action) {
+				const char *o = override_of(table[t][i].name);
+				return o ? o : table[t][i].keys;
+			}
+	return "";
+}
+
+static int known_action_name(const char *name)
+{
+	for (size_t i = 0; i < ui_n_global_actions; i++)
+		if (strcmp(ui_global_actions[i].name, name) == 0)
+			return 1;
+	for (size_t s = 0; s < sizeof all_screens / sizeof all_screens[0]; s++)
+		for (size_t i = 0; i < all_screens[s]->n_actions; i++)
+			if (strcmp(all_screens[s]->actions[i].name, name) == 0)
+				return 1;
+	return 0;
+}
+
+int ui_keymap_load(const char *path, struct cd_error *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, in_keys = 0, rc = CD_OK;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return CD_OK;
+	/* Read line by line so that every message names its line; the format is iniparser's. */
+	while (getline(&line, &cap, f) > 0) {
+		char *p = line, *eq, *name, *keys, *end;
+		lineno++;
+		p[strcspn(p, "\r\n;#")] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			continue;
+		if (*p == '[') {
+			in_keys = strncmp(p, "[keys]", 6) == 0;
+			continue;
+		}
+		if (!in_keys)
+			continue;
+		if (!(eq = strchr(p, '='))) {
+			rc = cd_error_set(err, CD_EINPUT, _("%s:%d: expected `action = key ...`"), path, lineno);
+			break;
+		}
+		*eq = '\0';
+		name = p;
+		keys = eq + 1;
+		for (end = eq - 1; end >= name && (*end == ' ' || *end == '\t'); end--)
+			*end = '\0';
+		while (*keys == ' ' || *keys == '\t')
+			keys++;
+		for (end = keys + strlen(keys) - 1; end >= keys && (*end == ' ' || *end == '\t'); end--)
+			*end = '\0';
+		if (!known_action_name(name)) {
+			rc = cd_error_set(err, CD_EINPUT, _("%s:%d: unknown action `%s`; `?` in casedesk lists them"),
+					  path, lineno, name);
+			break;
+		}
+		char buf[96], *save = NULL;
+		snprintf(buf, sizeof buf, "%s", keys);
+		for (char *k = strtok_r(buf, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
+			int codes[4], is_key[4];
+			if (!parse_key(k, codes, is_key)) {
+				rc = cd_error_set(err, CD_EINPUT,
+						  _("%s:%d: unknown key `%s` (use a letter, F1-F12, ^A-^Z, Enter, Esc, "
+						    "Tab, Up, Down, PgUp, PgDn, Home, End)"), path, lineno, k);
+				goto out;
+			}
+		}
+		if (n_overrides < sizeof overrides / sizeof overrides[0]) {
+			snprintf(overrides[n_overrides].name, sizeof overrides[n_overrides].name, "%s", name);
+			snprintf(overrides[n_overrides].keys, sizeof overrides[n_overrides].keys, "%s", keys);
+			n_overrides++;
+		}
+	}
+out:
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* ---- messages and the stack --------------------------------------------------------------- */
+
+void ui_push(struct ui *ui, const struct screen_ops *ops, const char *arg)
+{
+	ui->push_ops = ops;
+	snprintf(ui->push_arg, sizeof ui->push_arg, "%s", arg ? arg : "");
+}
+
+void ui_say(struct ui *ui, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->message, sizeof ui->message, fmt, ap);
+	va_end(ap);
+	ui->message_is_error = 0;
+}
+
+void ui_error(struct ui *ui, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->message, sizeof ui->message, fmt, ap);
+	va_end(ap);
+	ui->message_is_error = 1;
+}
+
+const struct screen_ops *ui_screen_below(const struct ui *ui)
+{
+	return ui->depth >= 2 ? ui->stack[ui->depth - 2].ops : NULL;
+}
+
+static int push(struct ui *ui, const struct screen_ops *ops, const char *arg)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	if (ui->depth >= (int)(sizeof ui->stack / sizeof ui->stack[0])) {
+		ui_error(ui, "%s", _("too many screens open; go back first"));
+		return CD_EUSAGE;
+	}
+	struct screen *sc = &ui->stack[ui->depth];
+	memset(sc, 0, sizeof *sc);
+	sc->ops = ops;
+	sc->ui = ui;
+	ui->depth++;
+	if (ops->open && ops->open(sc, arg, &err) != CD_OK) {
+		ui->depth--;
+		ui_error(ui, "%s", err.msg);
+		return err.code;
+	}
+	return CD_OK;
+}
+
+static void pop(struct ui *ui)
+{
+	struct screen *sc = &ui->stack[ui->depth - 1];
+	if (sc->ops->close)
+		sc->ops->close(sc);
+	ui->depth--;
+}
+
+/* ---- drawing ------------------------------------------------------------------------------ */
+
+static void draw_status(struct ui *ui, int rows, int cols)
+{
+	char roles[96], line[256], clock[8];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof clock, "%H:%M", &tm);
+	cd_roles_format(ui->actor.roles, roles, sizeof roles);
+	/* The store is local or shared (on a server several desks use); offline comes with sync. */
+	snprintf(line, sizeof line, " %s │ %s (%s) │ %s │ %lld %s │ %s ", store_office(ui->store), ui->actor.name,
+		 roles, store_is_training(ui->store) ? _("training") : _("local"), (long long)ui->unsynced,
+		 _("unsynced"), clock);
+	term_fill(stdscr, rows - 1, 0, cols, ST_STATUS);
+	term_put_styled(stdscr, rows - 1, 0, line, cols, 0, ST_STATUS);
+	term_fill(stdscr, rows - 2, 0, cols, ST_NORMAL);
+	if (ui->message[0])
+		term_put_styled(stdscr, rows - 2, 1, ui->message, cols - 2, 0, ui->message_is_error ? ST_ERROR : ST_NORMAL);
+}
+
+static void draw_all(struct ui *ui)
+{
+	int rows, cols;
+	getmaxyx(stdscr, rows, cols);
+	werase(stdscr);
+	if (rows < 10 || cols < 40) {
+		mvaddstr(0, 0, _("The terminal is too small; casedesk needs 80x24."));
+	} else {
+		struct screen *sc = &ui->stack[ui->depth - 1];
+		WINDOW *content = derwin(stdscr, rows - 2, cols, 0, 0);
+		if (content) {
+			sc->ops->draw(sc, content, rows - 2, cols);
+			delwin(content);
+		}
+		draw_status(ui, rows, cols);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* ---- the loop ------------------------------------------------------------------------------ */
+
+static void poll_store(struct ui *ui)
+{
+	int64_t v = store_data_version(ui->store);
+	if (v != ui->data_version) {
+		ui->data_version = v;
+		struct screen *sc = &ui->stack[ui->depth - 1];
+		if (sc->ops->reload)
+			sc->ops->reload(sc);
+		store_unsynced_count(ui->store, &ui->unsynced, NULL);
+	}
+}
+
+int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry *reg, struct cd_error *err)
+{
+	static struct ui ui;
+	int rc = CD_OK;
+
+	memset(&ui, 0, sizeof ui);
+	ui.store = s;
+	ui.actor = *actor;
+	ui.reg = reg;
+	ui.data_version = store_data_version(s);
+	store_unsynced_count(s, &ui.unsynced, NULL);
+	build_bindings();
+	ui.mono = term_start();
+	if (push(&ui, &worklist_screen, NULL) != CD_OK) {
+		term_end();
+		return cd_error_set(err, CD_ESTORE, "%s", ui.message);
+	}
+	ui_say(&ui, "%s", _("Welcome. ? shows the keys, / searches, F10 quits."));
+	while (ui.depth > 0) {
+		wint_t ch;
+		int got, action;
+		unsigned res;
+
+		draw_all(&ui);
+		timeout(POLL_MS);
+		got = get_wch(&ch);
+		if (got == ERR) {
+			poll_store(&ui);
+			continue;
+		}
+		if (got == KEY_CODE_YES && ch == KEY_RESIZE)
+			continue;   /* the next draw uses the new size */
+		struct screen *sc = &ui.stack[ui.depth - 1];
+		int is_key = got == KEY_CODE_YES;
+		/* In a text field, printable characters are text; only other keys are actions. */
+		if (sc->ops->wants_text && sc->ops->wants_text(sc) && !is_key && ch >= ' ' && ch != 0x7f)
+			action = A_NONE;
+		else
+			action = action_for(sc->ops, (int)ch, is_key);
+		if (action != A_HELP && action != A_NONE)
+			ui.message[0] = '\0';
+		res = sc->ops->key(sc, action, is_key ? (ch | UI_FKEY) : ch);
+		if (!(res & UI_HANDLED)) {
+			switch (action) {
+			case A_QUIT:
+				res |= UI_QUIT;
+				break;
+			case A_BACK:
+				res |= UI_BACK;
+				break;
+			case A_HELP:
+				ui_push(&ui, &help_screen, NULL);
+				break;
+			case A_SEARCH:
+				ui_push(&ui, &search_screen, NULL);
+				break;
+			case A_REGISTER:
+				ui_push(&ui, &register_screen, NULL);
+				break;
+			case A_REPORTS:
+				ui_push(&ui, &reports_screen, NULL);
+				break;
+			case A_WORKLIST:
+				while (ui.depth > 1)
+					pop(&ui);
+				ui.stack[0].ops->reload(&ui.stack[0]);
+				break;
+			case A_RELOAD:
+				res |= UI_RELOAD;
+				break;
+			default:
+				break;
+			}
+		}
+		if (res & UI_QUIT)
+			break;
+		if (res & UI_BACK) {
+			if (ui.depth > 1) {
+				pop(&ui);
+				sc = &ui.stack[ui.depth - 1];
+				if (sc->ops->reload)
+					sc->ops->reload(sc);
+			}
+		}
+		if (res & UI_RELOAD) {
+			sc = &ui.stack[ui.depth - 1];
+			if (sc->ops->reload)
+				sc->ops->reload(sc);
+		}
+		if (ui.push_ops) {
+			const struct screen_ops *ops = ui.push_ops;
+			ui.push_ops = NULL;
+			push(&ui, ops, ui.push_arg);
+		}
+	}
+	while (ui.depth > 0)
+		pop(&ui);
+	term_end();
+	return rc;
+}
+
+/* ---- help ------------------------------------------------------------------------------- */
+
+static unsigned help_key(struct screen *sc, int action, wint_t ch)
+{
+	(void)sc;
+	(void)ch;
+	/* Any key closes the help, except the ones that would open it again. */
+	return action == A_QUIT ? UI_UNHANDLED : (UI_HANDLED | UI_BACK);
+}
+
+static void help_lines(WINDOW *w, int *y, int rows, int cols, const struct ui_action *a, size_t n,
+		       const struct screen_ops *scope)
+{
+	for (size_t i = 0; i < n && *y < rows; i++, (*y)++) {
+		term_put_styled(w, *y, 2, ui_keys_of(scope, a[i].id), 16, 1, ST_LABEL);
+		term_put(w, *y, 20, _(a[i].help), cols - 22, 0);
+	}
+}
+
+static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
+{
+	const struct screen_ops *below = ui_screen_below(sc->ui);
+	int y = 2;
+	term_fill(w, 0, 0, cols, ST_TITLE);
+	term_put_styled(w, 0, 1, _("Keys — any key closes this help"), cols - 2, 0, ST_TITLE);
+	if (below && below->n_actions) {
+		term_put_styled(w, y++, 1, _("On this screen"), cols - 2, 0, ST_LABEL);
+		help_lines(w, &y, rows, cols, below->actions, below->n_actions, below);
+		y++;
+	}
+	if (y < rows)
+		term_put_styled(w, y++, 1, _("Everywhere"), cols - 2, 0, ST_LABEL);
+	help_lines(w, &y, rows, cols, ui_global_actions, ui_n_global_actions, NULL);
+}
+
+const struct screen_ops help_screen = {
+	.name = "help",
+	.draw = help_draw,
+	.key = help_key,
+};

@@ -1,0 +1,133 @@
+/*
+ * ui.h - the caseworker's terminal: a stack of screens over one store.
+ *
+ * Each screen is one file in screens/ exporting one `const struct screen_ops`.  The main
+ * loop (ui.c) knows no screen by name: it draws the top screen and the status line,
+ * turns a key into an action through the tables below (the same tables the `?` help
+ * and the keymap in config read), and acts on what the screen answers.  Screens never
+ * call each other: they ask for a screen to be pushed, or to go back.  Screens speak
+ * to model/ and workflow/ through their C APIs, never SQL.
+ */
+#ifndef CD_UI_H
+#define CD_UI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "../model/error.h"
+#include "../model/store.h"
+#include "../workflow/casework.h"
+
+/* What a key handler answers (htop's HandlerResult). */
+enum ui_result {
+	UI_UNHANDLED = 0,
+	UI_HANDLED = 1u << 0,
+	UI_REDRAW = 1u << 1,   /* draw this screen again */
+	UI_RELOAD = 1u << 2,   /* read the store again, then draw */
+	UI_BACK = 1u << 3,     /* close this screen, back to the one below */
+	UI_QUIT = 1u << 4,
+};
+
+/* Actions the main loop handles for every screen. */
+enum ui_global_action {
+	A_NONE = 0,
+	A_QUIT = 1,
+	A_BACK,
+	A_HELP,
+	A_SEARCH,
+	A_WORKLIST,
+	A_REGISTER,
+	A_REPORTS,
+	A_UP, A_DOWN, A_PAGE_UP, A_PAGE_DOWN, A_HOME, A_END,
+	A_OPEN,
+	A_NEXT_FIELD, A_PREV_FIELD,
+	A_SAVE,
+	A_RELOAD,
+	A_SCREEN_FIRST = 100,  /* screens number their own actions from here */
+};
+
+/* A curses KEY_ code handed to a screen is marked with this bit, to tell it from text. */
+#define UI_FKEY 0x1000000u
+
+/* One action: its name in the keymap, its default keys and its help line (N_() strings). */
+struct ui_action {
+	int id;
+	const char *name;
+	const char *keys;     /* space-separated key names: "Enter", "F5", "r", "^S", "Down" */
+	const char *help;
+};
+
+struct ui;
+struct screen;
+
+struct screen_ops {
+	const char *name;
+	const struct ui_action *actions;   /* this screen's own, shown in its help */
+	size_t n_actions;
+	/* Printable keys go to the screen as text, not actions (a search line, an open form). */
+	int (*wants_text)(const struct screen *sc);
+	int (*open)(struct screen *sc, const char *arg, struct cd_error *err);
+	void (*draw)(struct screen *sc, WINDOW *w, int rows, int cols);
+	/* action from the tables (A_NONE for text); ch the character, or a KEY_ code | UI_FKEY */
+	unsigned (*key)(struct screen *sc, int action, wint_t ch);
+	void (*reload)(struct screen *sc);    /* another desk changed the store */
+	void (*close)(struct screen *sc);
+};
+
+struct screen {
+	const struct screen_ops *ops;
+	struct ui *ui;
+	void *data;
+};
+
+struct ui {
+	struct cd_store *store;
+	struct cd_actor actor;
+	struct wf_registry *reg;
+	struct screen stack[16];
+	int depth;
+	char message[256];     /* one line under the screen: what just happened, or why not */
+	int message_is_error;
+	int64_t data_version;
+	int64_t unsynced;
+	int mono;              /* no colour: NO_COLOR, or the terminal has none */
+	/* A push asked for by a screen, done by the loop after the key is handled. */
+	const struct screen_ops *push_ops;
+	char push_arg[64];
+};
+
+/* Runs the TUI until the user quits; CD_OK or the error that stopped it. */
+int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry *reg, struct cd_error *err);
+
+/* Asks the loop to open a screen on top of this one once the key is handled. */
+void ui_push(struct ui *ui, const struct screen_ops *ops, const char *arg);
+void ui_say(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ui_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The screens. */
+extern const struct screen_ops worklist_screen;
+extern const struct screen_ops search_screen;
+extern const struct screen_ops person_screen;
+extern const struct screen_ops case_screen;
+extern const struct screen_ops register_screen;
+extern const struct screen_ops reports_screen;
+extern const struct screen_ops help_screen;
+
+/* The global action table, for the help screen. */
+extern const struct ui_action ui_global_actions[];
+extern const size_t ui_n_global_actions;
+/* The screen under the help screen, whose keys it shows. */
+const struct screen_ops *ui_screen_below(const struct ui *ui);
+/* The key names bound to an action now (after the keymap in config), for help lines. */
+const char *ui_keys_of(const struct screen_ops *ops, int action);
+
+/*
+ * Loads a keymap from an INI file ([keys] action = key key ...); an unknown action or key
+ * name is CD_EINPUT naming file and line.  Missing file: nothing changes.
+ */
+int ui_keymap_load(const char *path, struct cd_error *err);
+
+#endif

@@ -1,0 +1,232 @@
+/*
+ * worklist.c - the caseworker's list: my cases, the office's, or the unassigned ones, the
+ * nearest deadline first (overdue at the top, stopped clocks after running ones), filtered
+ * by workflow and state.  Enter opens the case.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/cases.h"
+#include "../model/i18n.h"
+#include "term.h"
+#include "ui.h"
+
+/* A worklist is read, not scrolled to the end: the first rows by deadline are what matter. */
+#define WORKLIST_ROWS 500
+
+enum { W_MINE = A_SCREEN_FIRST, W_TEAM, W_UNASSIGNED, W_WORKFLOW, W_STATE, W_OVERDUE };
+
+static const struct ui_action worklist_actions[] = {
+	{ A_OPEN, "open", "Enter", N_("open the highlighted case") },
+	{ W_MINE, "mine", "m", N_("my cases") },
+	{ W_TEAM, "team", "t", N_("the whole office's cases") },
+	{ W_UNASSIGNED, "unassigned", "u", N_("cases nobody has taken yet") },
+	{ W_WORKFLOW, "filter-workflow", "f", N_("next workflow filter (all, residence, work, visa, asylum)") },
+	{ W_STATE, "filter-state", "s", N_("next state filter within the workflow") },
+	{ W_OVERDUE, "overdue", "o", N_("only overdue cases, or all again") },
+};
+
+struct worklist {
+	struct cd_case_row *rows;
+	size_t n, selected, top;
+	int mode;                 /* W_MINE, W_TEAM, W_UNASSIGNED */
+	int workflow;             /* -1 all, else index in the registry */
+	int state;                /* -1 all, else index in the workflow's states */
+	int overdue;
+	long today;
+};
+
+static const struct workflow *chosen_workflow(struct screen *sc)
+{
+	struct worklist *w = sc->data;
+	return w->workflow >= 0 ? registry_at(sc->ui->reg, (size_t)w->workflow) : NULL;
+}
+
+static void load(struct screen *sc)
+{
+	struct worklist *w = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+	const struct workflow *wf = chosen_workflow(sc);
+	struct cd_case_filter f = {
+		.workflow = wf ? wf->id : NULL,
+		.state = wf && w->state >= 0 ? wf->states[w->state].id : NULL,
+		.overdue_only = w->overdue,
+		.assignee_id = w->mode == W_MINE ? sc->ui->actor.user_id : 0,
+		.unassigned_only = w->mode == W_UNASSIGNED,
+		.today = store_today(sc->ui->store),
+		.limit = WORKLIST_ROWS,
+	};
+	case_list_free(w->rows, w->n);
+	w->rows = NULL;
+	w->n = 0;
+	w->today = f.today;
+	if (case_list(sc->ui->store, &f, &w->rows, &w->n, &err) != CD_OK)
+		ui_error(sc->ui, "%s", err.msg);
+	if (w->selected >= w->n)
+		w->selected = w->n ? w->n - 1 : 0;
+}
+
+static int worklist_open(struct screen *sc, const char *arg, struct cd_error *err)
+{
+	struct worklist *w = calloc(1, sizeof *w);
+	(void)arg;
+	if (!w)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	w->mode = W_MINE;
+	w->workflow = -1;
+	w->state = -1;
+	sc->data = w;
+	load(sc);
+	/* Someone with no cases of their own sees the office's at first. */
+	if (w->n == 0) {
+		w->mode = W_TEAM;
+		load(sc);
+	}
+	return CD_OK;
+}
+
+static void worklist_close(struct screen *sc)
+{
+	struct worklist *w = sc->data;
+	case_list_free(w->rows, w->n);
+	free(w);
+}
+
+static void deadline_text(const struct cd_case_row *r, long today, char *buf, size_t size, enum term_style *st)
+{
+	*st = ST_NORMAL;
+	if (r->frozen_left >= 0) {
+		snprintf(buf, size, _("stopped, %ld d"), r->frozen_left);
+		*st = ST_WARN;
+	} else if (r->due_day < 0) {
+		snprintf(buf, size, "-");
+	} else if (r->due_day >= today) {
+		snprintf(buf, size, _("%ld d left"), r->due_day - today);
+	} else {
+		snprintf(buf, size, _("%ld d overdue"), today - r->due_day);
+		*st = ST_OVERDUE;
+	}
+}
+
+static void worklist_draw(struct screen *sc, WINDOW *win, int rows, int cols)
+{
+	struct worklist *w = sc->data;
+	const struct workflow *wf = chosen_workflow(sc);
+	char title[256];
+	const char *mode = w->mode == W_MINE ? _("my cases") : w->mode == W_TEAM ? _("office") : _("unassigned");
+	int list_rows = rows - 3;
+
+	snprintf(title, sizeof title, _("Worklist — %s — %s%s%s%s — %zu%s cases"), mode, wf ? wf->id : _("all workflows"),
+		 wf && w->state >= 0 ? "/" : "", wf && w->state >= 0 ? wf->states[w->state].id : "",
+		 w->overdue ? _(" — overdue only") : "", w->n, w->n >= WORKLIST_ROWS ? "+" : "");
+	term_fill(win, 0, 0, cols, ST_TITLE);
+	term_put_styled(win, 0, 1, title, cols - 12, 0, ST_TITLE);
+	term_put_styled(win, 0, cols - 10, _("? keys"), 9, 0, ST_TITLE);
+	term_style(win, ST_LABEL, 1);
+	mvwprintw(win, 1, 1, "%-20s %-10s %-22s %-16s %-11s %s", _("Case"), _("Workflow"), _("State"), _("Deadline"),
+		  _("Assignee"), _("Person"));
+	term_style(win, ST_LABEL, 0);
+	if (w->n == 0) {
+		term_put(win, 3, 2, _("No cases here. t: the office's cases, u: unassigned, f: another workflow."), cols - 4, 0);
+		return;
+	}
+	if (w->selected < w->top)
+		w->top = w->selected;
+	if (list_rows > 0 && w->selected >= w->top + (size_t)list_rows)
+		w->top = w->selected - (size_t)list_rows + 1;
+	for (int i = 0; i < list_rows && w->top + (size_t)i < w->n; i++) {
+		const struct cd_case_row *r = &w->rows[w->top + (size_t)i];
+		int y = 2 + i, sel = w->top + (size_t)i == w->selected;
+		char due[40];
+		enum term_style st;
+		deadline_text(r, w->today, due, sizeof due, &st);
+		if (sel)
+			term_fill(win, y, 0, cols, ST_SELECTED);
+		enum term_style base = sel ? ST_SELECTED : ST_NORMAL;
+		term_put_styled(win, y, 1, r->number, 20, 1, base);
+		term_put_styled(win, y, 22, r->workflow_id, 10, 1, base);
+		term_put_styled(win, y, 33, r->state, 22, 1, base);
+		term_put_styled(win, y, 56, due, 16, 1, sel ? ST_SELECTED : st);
+		term_put_styled(win, y, 73, r->assignee ? r->assignee : "-", 11, 1, base);
+		if (cols > 86)
+			term_put_styled(win, y, 85, r->person_name, cols - 86, 0, base);
+	}
+}
+
+static unsigned worklist_key(struct screen *sc, int action, wint_t ch)
+{
+	struct worklist *w = sc->data;
+	const struct workflow *wf;
+	int page = LINES > 8 ? LINES - 8 : 1;
+	(void)ch;
+
+	switch (action) {
+	case A_UP:
+		if (w->selected > 0)
+			w->selected--;
+		return UI_HANDLED;
+	case A_DOWN:
+		if (w->selected + 1 < w->n)
+			w->selected++;
+		return UI_HANDLED;
+	case A_PAGE_UP:
+		w->selected = w->selected > (size_t)page ? w->selected - (size_t)page : 0;
+		return UI_HANDLED;
+	case A_PAGE_DOWN:
+		w->selected = w->selected + (size_t)page < w->n ? w->selected + (size_t)page : (w->n ? w->n - 1 : 0);
+		return UI_HANDLED;
+	case A_HOME:
+		w->selected = 0;
+		return UI_HANDLED;
+	case A_END:
+		w->selected = w->n ? w->n - 1 : 0;
+		return UI_HANDLED;
+	case A_OPEN:
+		if (w->n)
+			ui_push(sc->ui, &case_screen, w->rows[w->selected].number);
+		return UI_HANDLED;
+	case W_MINE:
+	case W_TEAM:
+	case W_UNASSIGNED:
+		w->mode = action;
+		w->selected = 0;
+		load(sc);
+		return UI_HANDLED;
+	case W_WORKFLOW:
+		w->workflow = w->workflow + 1 >= (int)registry_count(sc->ui->reg) ? -1 : w->workflow + 1;
+		w->state = -1;
+		w->selected = 0;
+		load(sc);
+		return UI_HANDLED;
+	case W_STATE:
+		wf = chosen_workflow(sc);
+		if (!wf) {
+			ui_say(sc->ui, "%s", _("choose a workflow first (f)"));
+			return UI_HANDLED;
+		}
+		w->state = w->state + 1 >= (int)wf->n_states ? -1 : w->state + 1;
+		w->selected = 0;
+		load(sc);
+		return UI_HANDLED;
+	case W_OVERDUE:
+		w->overdue = !w->overdue;
+		w->selected = 0;
+		load(sc);
+		return UI_HANDLED;
+	case A_BACK:
+		return UI_HANDLED;   /* the worklist is the bottom: Esc stays here */
+	}
+	return UI_UNHANDLED;
+}
+
+const struct screen_ops worklist_screen = {
+	.name = "worklist",
+	.actions = worklist_actions,
+	.n_actions = sizeof worklist_actions / sizeof worklist_actions[0],
+	.open = worklist_open,
+	.draw = worklist_draw,
+	.key = worklist_key,
+	.reload = load,
+	.close = worklist_close,
+};
