@@ -6,18 +6,7 @@
 #include "../model/i18n.h"
 #include "../screens/ui.h"
 #include "cli.h"
-
-/* The config file: CASEDESK_CONFIG, else $XDG_CONFIG_HOME/casedesk/casedesk.ini, else ~/.config/... */
-static void config_path(char *buf, size_t size)
-{
-	const char *explicit = getenv("CASEDESK_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	if (explicit && *explicit)
-		snprintf(buf, size, "%s", explicit);
-	else if (xdg && *xdg)
-		snprintf(buf, size, "%s/casedesk/casedesk.ini", xdg);
-	else
-		snprintf(buf, size, "%s/.config/casedesk/casedesk.ini", home ? home : ".");
-}
+#include "config.h"
 
 int cmd_tui(struct cli *c)
 {

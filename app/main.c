@@ -12,6 +12,7 @@
 #include "../model/countries.h"
 #include "../model/i18n.h"
 #include "cli.h"
+#include "config.h"
 
 #ifndef CD_LOCALEDIR
 #define CD_LOCALEDIR "/usr/share/locale"
@@ -90,10 +91,18 @@ int main(int argc, char **argv)
 	struct cli c = { 0 };
 	int rc;
 
+	/* The settings file may choose the language: read it before the first translation. */
+	struct cd_error lang_err = CD_ERROR_INIT;
+	int lang_rc = config_apply_language(&lang_err);
 	setlocale(LC_ALL, "");
 	bindtextdomain("casedesk", getenv("CASEDESK_LOCALEDIR") ? getenv("CASEDESK_LOCALEDIR") : CD_LOCALEDIR);
 	textdomain("casedesk");
 
+	if (lang_rc) {
+		c.err = lang_err;
+		rc = lang_rc;
+		goto done;
+	}
 	c.store_path = getenv("CASEDESK_STORE");
 	c.user = getenv("CASEDESK_USER");
 	c.purpose = "casework";

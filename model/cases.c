@@ -606,18 +606,25 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 
 	*out = NULL;
 	*n = 0;
-	/* Stopped clocks are not overdue; open cases with the nearest deadline first. */
-	if ((rc = st_prepare(s, "SELECT c.number, c.workflow_id, c.state, u.name,"
-				" p.surname_latin || ', ' || p.given_latin, c.due_day, c.frozen_left,"
-				" c.closed_at IS NOT NULL"
-				" FROM cases c JOIN person p ON p.id = c.person_id"
-				" LEFT JOIN users u ON u.id = c.assignee_id"
-				" WHERE (?1 IS NULL OR c.workflow_id = ?1) AND (?2 IS NULL OR c.state = ?2)"
-				" AND (?3 = 0 OR (c.frozen_left IS NULL AND c.due_day < ?4))"
-				" AND (?5 = 0 OR c.assignee_id = ?5) AND (?6 OR c.closed_at IS NULL)"
-				" AND (?8 = 0 OR c.assignee_id IS NULL)"
-				" ORDER BY c.closed_at IS NOT NULL, c.frozen_left IS NOT NULL,"
-				" c.due_day IS NULL, c.due_day, c.id LIMIT ?7", &st, err)))
+	/* Stopped clocks are not overdue; open cases with the nearest deadline first.  Open
+	 * cases without a state filter walk the worklist index in order (schema 4): the first
+	 * page needs no sort of every open case.  A state filter is selective: let the
+	 * planner use the workflow/state index instead. */
+#define CASE_LIST_COLUMNS                                                                             \
+	"SELECT c.number, c.workflow_id, c.state, u.name, p.surname_latin || ', ' || p.given_latin,"   \
+	" c.due_day, c.frozen_left, c.closed_at IS NOT NULL FROM cases c"
+#define CASE_LIST_FILTER                                                                              \
+	" JOIN person p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.assignee_id"              \
+	" WHERE (?1 IS NULL OR c.workflow_id = ?1) AND (?2 IS NULL OR c.state = ?2)"                    \
+	" AND (?3 = 0 OR (c.frozen_left IS NULL AND c.due_day < ?4))"                                   \
+	" AND (?5 = 0 OR c.assignee_id = ?5) AND (?6 OR c.closed_at IS NULL)"                           \
+	" AND (?8 = 0 OR c.assignee_id IS NULL)"
+	static const char open_sql[] = CASE_LIST_COLUMNS " INDEXED BY cases_worklist" CASE_LIST_FILTER
+		" AND c.closed_at IS NULL ORDER BY c.frozen_left IS NOT NULL, c.due_day IS NULL, c.due_day, c.id LIMIT ?7";
+	static const char any_sql[] = CASE_LIST_COLUMNS CASE_LIST_FILTER
+		" ORDER BY c.closed_at IS NOT NULL, c.frozen_left IS NOT NULL, c.due_day IS NULL, c.due_day, c.id"
+		" LIMIT ?7";
+	if ((rc = st_prepare(s, !f->include_closed && !f->state ? open_sql : any_sql, &st, err)))
 		return rc;
 	st_bind_text(st, 1, f->workflow);
 	st_bind_text(st, 2, f->state);

@@ -1,0 +1,47 @@
+/* config.c - locating the settings file and applying its language; see config.h. */
+#include "config.h"
+
+#include <iniparser/iniparser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../model/i18n.h"
+
+void config_path(char *buf, size_t size)
+{
+	const char *explicit = getenv("CASEDESK_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	if (explicit && *explicit)
+		snprintf(buf, size, "%s", explicit);
+	else if (xdg && *xdg)
+		snprintf(buf, size, "%s/casedesk/casedesk.ini", xdg);
+	else
+		snprintf(buf, size, "%s/.config/casedesk/casedesk.ini", home ? home : ".");
+}
+
+int config_apply_language(struct cd_error *err)
+{
+	char path[4096];
+	dictionary *ini;
+	const char *lang;
+
+	config_path(path, sizeof path);
+	if (access(path, F_OK) != 0)
+		return CD_OK;
+	if (!(ini = iniparser_load(path)))
+		return cd_error_set(err, CD_EINPUT, _("%s: cannot read the settings file"), path);
+	lang = iniparser_getstring(ini, "ui:language", NULL);
+	if (lang && *lang) {
+		/* Letters and _ only (uk, ru_RU, ka): the value becomes part of a path lookup. */
+		for (const char *p = lang; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_')) {
+				iniparser_freedict(ini);
+				return cd_error_set(err, CD_EINPUT, _("%s: [ui] language: give a code like uk, ru, ka, ro or en"),
+						    path);
+			}
+		setenv("LANGUAGE", lang, 1);
+	}
+	iniparser_freedict(ini);
+	return CD_OK;
+}

@@ -1,0 +1,22 @@
+/*
+ * config.h - the user's settings file: CASEDESK_CONFIG, else
+ * $XDG_CONFIG_HOME/casedesk/casedesk.ini, else ~/.config/casedesk/casedesk.ini.
+ *   [ui]   language = uk        ; overrides LANG / LANGUAGE for casedesk only
+ *   [keys] search = / F3        ; see `?` in the TUI for the action names
+ */
+#ifndef CD_CONFIG_H
+#define CD_CONFIG_H
+
+#include <stddef.h>
+
+#include "../model/error.h"
+
+void config_path(char *buf, size_t size);
+
+/*
+ * Applies [ui] language before anything is translated: sets LANGUAGE for this process.
+ * A missing file is fine; an unreadable or malformed one is CD_EINPUT naming it.
+ */
+int config_apply_language(struct cd_error *err);
+
+#endif
