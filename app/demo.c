@@ -280,8 +280,8 @@ static const struct cd_actor *pick_actor(const struct demo *d, const struct wf_t
 }
 
 /* Walks a new case through its workflow with the real engine, as users would have. */
-static int walk_case(struct demo *d, const char *workflow_id, const char *person, long opened,
-		     struct cd_error *err)
+static int walk_case(struct demo *d, const char *workflow_id, const char *person, const char *nationality,
+		     long opened, struct cd_error *err)
 {
 	const struct workflow *wf = registry_current(d->reg, workflow_id);
 	char number[40], at[40];
@@ -304,8 +304,8 @@ static int walk_case(struct demo *d, const char *workflow_id, const char *person
 	const char *state = wf->states[wf->initial].id;
 	const struct wf_transition *taken[40];
 	const struct cd_actor *last_actor = NULL;
-	int n_taken = 0;
-	for (int i = 0, tries = 0; i < 40 && tries < 16; tries++) {
+	int n_taken = 0, enrolled_now = 0, checked_now = 0, documented_now = 0;
+	for (int i = 0, tries = 0; i < 40 && tries < 60; tries++) {
 		const struct wf_transition *options[64];
 		size_t n = 0;
 		for (size_t t = 0; t < wf->n_transitions && n < 64; t++)
@@ -331,6 +331,26 @@ static int walk_case(struct demo *d, const char *workflow_id, const char *person
 		const struct cd_actor *actor = pick_actor(d, t, last_actor);
 		if (!actor)
 			continue;
+		/* Before a decision, most offices get the fingerprints taken and the checks run
+		 * that are still missing; some cases stay waiting for them, as in life. */
+		if ((t->guards & WF_GUARD_BIOMETRICS_ENROLLED) && !enrolled_now && chance(60)) {
+			if ((rc = biometric_record(d->s, &d->users[0], person, "finger", "all", 60 + (int)rnd_below(40), NULL,
+						   0, "demo (synthetic, no template)", 1, err)))
+				return rc;
+			enrolled_now = 1;
+		}
+		if ((t->guards & WF_GUARD_DOCUMENTS_PRESENT) && !documented_now && chance(50)) {
+			char docno[16];
+			snprintf(docno, sizeof docno, "N%c%07u", 'A' + rnd_below(26), rnd_below(10000000));
+			if ((rc = document_add(d->s, &d->users[0], person, "passport", docno, nationality, NULL, "2034-12-31", err)))
+				return rc;
+			documented_now = 1;
+		}
+		if ((t->guards & WF_GUARD_CHECKS_CLEAR) && !checked_now && chance(60)) {
+			if ((rc = case_check_record(d->s, &d->users[1], number, "sis-lost-stolen", "clear", "demo", err)))
+				return rc;
+			checked_now = 1;
+		}
 		struct wf_value values[16];
 		char texts[16][96];
 		size_t nv = fill_values(wf, t, next, values, texts);
@@ -636,7 +656,7 @@ int cmd_demo(struct cli *c)
 		i++;
 		if (chance(70)) {
 			draw_workflow(nat, wfid, sizeof wfid);
-			if ((rc = walk_case(&d, wfid, head, opened, &c->err)))
+			if ((rc = walk_case(&d, wfid, head, nat->code, opened, &c->err)))
 				goto out_txn;
 		}
 		if (household) {
@@ -648,7 +668,7 @@ int cmd_demo(struct cli *c)
 				goto out_txn;
 			i++;
 			if (chance(60) && (rc = walk_case(&d, strstr(nat->workflows, "asylum") ? "asylum" : "residence",
-							  partner, opened, &c->err)))
+							  partner, nat->code, opened, &c->err)))
 				goto out_txn;
 			for (int k = (int)rnd_below(4); k > 0 && i < persons; k--, i++) {
 				char csex = chance(50) ? 'M' : 'F';
