@@ -255,6 +255,7 @@ struct demo {
 	struct wf_registry *reg;
 	struct cd_actor users[4];      /* clerk, caseworker, supervisor, admin */
 	long today;
+	long persons;
 	int64_t cases, steps, refused;
 };
 
@@ -553,14 +554,20 @@ static int cover_every_state(struct demo *d, struct cli *c)
 			int len = path_to(wf, st, path, 32);
 			if (len < 0)
 				continue;
-			struct nation *nat = draw_nation();
 			char person[32], number[40], at[40];
 			long day = d->today - 20L * (len + 1);
-			if ((rc = add_person(d, nat, 'F', draw(nat->surname_f.n ? &nat->surname_f : &nat->surname),
-					     30, person, &c->err)))
-				goto out;
+			/* An existing person takes the case, so --persons N means N people. */
+			snprintf(person, sizeof person, "P-%s-%06lu", store_office(d->s),
+				 1 + (unsigned long)rnd_below((unsigned)(d->persons > 0 ? d->persons : 1)));
 			/* The guards read these rows: make sure this person passes them. */
-			if ((rc = document_add(d->s, &d->users[0], person, "passport", "ZZ0000000", nat->code, NULL,
+			struct cd_person_record *pr = NULL;
+			char docno[16], issuer[4];
+			if ((rc = person_load(d->s, &d->users[0], person, NULL, &pr, &c->err)))
+				goto out;
+			snprintf(issuer, sizeof issuer, "%s", pr->person.nationality);
+			person_record_free(pr);
+			snprintf(docno, sizeof docno, "R%c%07u", 'A' + rnd_below(26), rnd_below(10000000));
+			if ((rc = document_add(d->s, &d->users[0], person, "passport", docno, issuer, NULL,
 					       "2036-01-01", &c->err)) ||
 			    (rc = biometric_record(d->s, &d->users[0], person, "finger", "all", 90, NULL, 0,
 						   "demo (synthetic, no template)", 1, &c->err)))
@@ -631,6 +638,7 @@ int cmd_demo(struct cli *c)
 		goto out;
 	d.s = c->store;
 	d.reg = c->reg;
+	d.persons = persons;
 	d.today = store_today(c->store);
 	static const char *const names[] = { "clerk", "caseworker", "supervisor", "admin" };
 	for (int i = 0; i < 4; i++)

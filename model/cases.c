@@ -353,12 +353,16 @@ static int conflict(struct cd_store *s, const char *number, int64_t case_id, int
 				       "%s took step %s (%s -> %s) at %s; reload the case and try again"),
 				     number, (long long)seen, (long long)now_version, user, tr,
 				     from ? from : "?", to ? to : "?", at);
+		else if (field)
+			cd_error_set(err, CD_ECONFLICT,
+				     _("case %s was changed after you read it (version %lld, now %lld): "
+				       "%s changed field %s at %s; reload the case and try again"),
+				     number, (long long)seen, (long long)now_version, user, field, at);
 		else
 			cd_error_set(err, CD_ECONFLICT,
 				     _("case %s was changed after you read it (version %lld, now %lld): "
-				       "%s made a %s change%s%s at %s; reload the case and try again"),
-				     number, (long long)seen, (long long)now_version, user, kind,
-				     field ? " to " : "", field ? field : "", at);
+				       "%s made a change (%s) at %s; reload the case and try again"),
+				     number, (long long)seen, (long long)now_version, user, kind, at);
 	} else {
 		cd_error_set(err, CD_ECONFLICT,
 			     _("case %s was changed after you read it (you saw version %lld); reload it "

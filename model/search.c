@@ -131,8 +131,9 @@ int search_people(struct cd_store *s, const char *query, int limit, struct cd_se
 		st = NULL;
 	}
 
-	/* Names in any script through the trigram index, best bm25 rank first. */
-	if ((int)count < limit && fts_query(query, &q) > 0 && !q.failed) {
+	/* Names in any script through the trigram index, best bm25 rank first.  A query that
+	 * found its case or document is a number, not a name: no name pass for it. */
+	if (count == 0 && fts_query(query, &q) > 0 && !q.failed) {
 		char sql[512];
 		snprintf(sql, sizeof sql, "SELECT %s FROM person_fts f JOIN person p ON p.id = f.rowid"
 					  " WHERE person_fts MATCH ?1 ORDER BY f.rank LIMIT ?2", person_cols);

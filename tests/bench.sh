@@ -6,8 +6,8 @@
 #                     build/bench-1M.casedesk, build/bench-20k.casedesk ...
 #   BENCH_STEPS=N     transitions and raw commits to time (default 2000)
 #
-# The store is cached with a side file (build/bench-TAG.time: seconds and when) holding the
-# wall time of the `casedesk demo` that built it.  A cached store is reused when it passes
+# The store is cached with a side file (build/bench-TAG.time: seconds, when, and a checksum
+# of app/demo.c) holding the wall time of the `casedesk demo` that built it.  A cached store is reused when it passes
 # `casedesk store check`; otherwise it is rebuilt.  The demo writes into a .part file that
 # is renamed only when the demo succeeded, so an interrupted build is never reused.
 set -eu
@@ -30,6 +30,9 @@ store="build/bench-$tag.casedesk"
 timefile="build/bench-$tag.time"
 mkdir -p build
 
+# Which demo generator built the cached store, to warn when the cache is older than it.
+demo_checksum() { cksum <app/demo.c | cut -d' ' -f1; }
+
 secs=""
 built_at=""
 state=""
@@ -38,9 +41,13 @@ if [ -f "$store" ]; then
 	if ./casedesk --store "$store" store check; then
 		state=reused
 		if [ -f "$timefile" ]; then
-			read -r secs built_at <"$timefile" || true
+			read -r secs built_at demo_sum <"$timefile" || true
 		fi
 		echo "bench: reusing $store, built ${built_at:-at an unrecorded time} in ${secs:-an unrecorded} s"
+		if [ "${demo_sum:-}" != "$(demo_checksum)" ]; then
+			echo "bench: note: app/demo.c changed since this store was built; its build time is the old" \
+				"demo's. To rebuild: rm $store $timefile"
+		fi
 	else
 		echo "bench: $store fails its check: building it again"
 	fi
@@ -58,7 +65,7 @@ if [ -z "$state" ]; then
 	[ -f "$store.part-wal" ] && mv -f "$store.part-wal" "$store-wal"
 	rm -f "$store.part-shm"
 	mv -f "$store.part" "$store"
-	echo "$secs $built_at" >"$timefile"
+	echo "$secs $built_at $(demo_checksum)" >"$timefile"
 	state=built
 	echo "bench: built $store in $secs s (wall)"
 fi

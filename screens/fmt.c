@@ -1,0 +1,77 @@
+/* fmt.c - locale-aware dates and counts; see fmt.h. */
+#include "fmt.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../model/caldate.h"
+
+static char thousands[8];
+
+void fmt_init(void)
+{
+	const char *loc = setlocale(LC_NUMERIC, "");
+	struct lconv *lc = localeconv();
+	snprintf(thousands, sizeof thousands, "%s", lc && lc->thousands_sep ? lc->thousands_sep : "");
+	(void)loc;
+	setlocale(LC_NUMERIC, "C");
+}
+
+void fmt_day(long day, char *buf, size_t size)
+{
+	const char *d_fmt = nl_langinfo(D_FMT);
+	struct tm tm;
+	int y, m, d;
+
+	if (day < 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	/* The C locale's %x is 12/31/26: ambiguous across offices, so ISO there. */
+	if (!d_fmt || strcmp(d_fmt, "%m/%d/%y") == 0) {
+		cd_days_format(day, buf, (unsigned)size);
+		return;
+	}
+	cd_days_to_date(day, &y, &m, &d);
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	/* The locale's own date order, with a four-digit year: deadlines cross centuries of files. */
+	char pattern[32];
+	size_t o = 0;
+	for (const char *p = d_fmt; *p && o + 3 < sizeof pattern; p++) {
+		pattern[o++] = *p;
+		if (*p == '%' && p[1] == 'y') {
+			pattern[o++] = 'Y';
+			p++;
+		}
+	}
+	pattern[o] = '\0';
+	if (strftime(buf, size, pattern, &tm) == 0)
+		cd_days_format(day, buf, (unsigned)size);
+}
+
+void fmt_count(int64_t n, char *buf, size_t size)
+{
+	char digits[32], out[64];
+	size_t len, o = 0, sep = strlen(thousands);
+	int neg = n < 0;
+
+	snprintf(digits, sizeof digits, "%lld", (long long)(neg ? -n : n));
+	len = strlen(digits);
+	if (neg)
+		out[o++] = '-';
+	for (size_t i = 0; i < len && o + sep + 2 < sizeof out; i++) {
+		if (i && (len - i) % 3 == 0 && sep) {
+			memcpy(out + o, thousands, sep);
+			o += sep;
+		}
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+	snprintf(buf, size, "%s", out);
+}

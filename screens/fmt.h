@@ -1,0 +1,19 @@
+/*
+ * fmt.h - dates and counts as the user's locale writes them.  The process keeps
+ * LC_NUMERIC at "C" so that numbers typed into fields and read from files parse the same
+ * everywhere; the user's digit grouping is taken once at start and applied here.
+ */
+#ifndef CD_FMT_H
+#define CD_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Call once after setlocale(LC_ALL, ""): remembers grouping, then sets LC_NUMERIC to C. */
+void fmt_init(void);
+/* A day number as the locale writes dates (31.12.2026, 31/12/2026); ISO in the C locale. */
+void fmt_day(long day, char *buf, size_t size);
+/* 1234567 as 1 234 567 / 1,234,567 / 1.234.567 per the locale. */
+void fmt_count(int64_t n, char *buf, size_t size);
+
+#endif
