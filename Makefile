@@ -27,8 +27,24 @@ define objs
 $(patsubst %.c,$(1)/%.o,$(2))
 endef
 
-.PHONY: all deps check asan unit test bench demo clean lint-workflows
-all: casedesk
+.PHONY: all deps check asan unit test bench demo clean lint-workflows pot
+all: casedesk catalogues
+
+# Message catalogues: locale/LANG.po -> build/locale/LANG/LC_MESSAGES/casedesk.mo
+# (`msgfmt -c` checks every translation keeps its printf conversions).
+LANGS    := $(basename $(notdir $(wildcard locale/*.po)))
+MO_FILES := $(patsubst %,build/locale/%/LC_MESSAGES/casedesk.mo,$(LANGS))
+catalogues: $(MO_FILES)
+build/locale/%/LC_MESSAGES/casedesk.mo: locale/%.po
+	@mkdir -p $(dir $@)
+	@echo "  MSGFMT  $<"
+	@msgfmt -c -o $@ $<
+
+# After changing user-visible strings: refresh the template and merge it into every catalogue.
+pot:
+	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
+		--package-name=casedesk -o locale/casedesk.pot $(sort $(wildcard app/*.c screens/*.c model/*.c workflow/*.c print/*.c))
+	for po in locale/*.po; do msgmerge -q -U --backup=none $$po locale/casedesk.pot; done
 
 deps:
 	@sh .ci/deps
@@ -61,15 +77,17 @@ build/asan/tests/%: build/asan/tests/%.o build/asan/libcasedesk.a
 	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) $(CMOCKA_LIBS) -lm
 
 build/bench: build/tests/bench.o build/libcasedesk.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
 
 UNIT_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
 TOOL_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TOOL_SRC))
 
 # The test command: release build with warnings as errors, then every test under ASan + UBSan.
 check: deps
-	$(MAKE) casedesk build/asan/casedesk $(UNIT_BINS) $(TOOL_BINS)
-	CASEDESK_BIN=$(CURDIR)/build/asan/casedesk sh tests/run.sh $(UNIT_BINS)
+	$(MAKE) casedesk catalogues build/asan/casedesk $(UNIT_BINS) $(TOOL_BINS)
+	CASEDESK_BIN=$(CURDIR)/build/asan/casedesk CASEDESK_LOCALEDIR=$(CURDIR)/build/locale \
+		sh tests/run.sh $(UNIT_BINS)
 
 asan: check
 
@@ -78,7 +96,7 @@ DEMO_PERSONS ?= 5000
 
 # Until the TUI lands: make the demo store once, then show the worklist and how to explore.
 demo: deps
-	@$(MAKE) --no-print-directory casedesk
+	@$(MAKE) --no-print-directory casedesk catalogues
 	@test -f $(DEMO_STORE) || ./casedesk --store $(DEMO_STORE) demo --persons $(DEMO_PERSONS) --seed 1
 	@echo; echo "Worklist of caseworker (overdue first):"; echo
 	@./casedesk --store $(DEMO_STORE) --user caseworker case list --limit 15
@@ -88,10 +106,10 @@ demo: deps
 	@echo "  ./casedesk case show \$$(./casedesk case list --limit 1 | cut -d' ' -f1)"
 	@echo "  ./casedesk search Шевченко        ./casedesk --help"
 
+# BENCH_PERSONS=20000 make bench for a quick run; the store is cached in build/bench-*.casedesk.
 bench: deps
-	@sh .ci/deps --bench
 	$(MAKE) casedesk build/bench
-	./build/bench
+	sh tests/bench.sh
 
 clean:
 	rm -rf build casedesk
