@@ -83,10 +83,22 @@ build/bench: build/tests/bench.o build/libcasedesk.a
 UNIT_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
 TOOL_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TOOL_SRC))
 
+# libFuzzer targets, built with clang (libFuzzer is clang's); tests/t_fuzz.sh runs each
+# for a bounded time from its seeds in tests/fuzz_corpus/ and fails `make check` on a crash.
+FUZZ_CC  ?= clang
+FUZZ_SRC := tests/fuzz_mrz.c model/mrz.c model/caldate.c model/countries.c model/error.c
+FUZZ_BINS := build/fuzz_mrz
+
+build/fuzz_mrz: $(FUZZ_SRC) $(wildcard model/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) -std=gnu11 -g -O1 -I. -DCD_DATADIR='"$(DATADIR)"' -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -o $@ $(FUZZ_SRC)
+
 # The test command: release build with warnings as errors, then every test under ASan + UBSan.
 check: deps
-	$(MAKE) casedesk catalogues build/asan/casedesk $(UNIT_BINS) $(TOOL_BINS)
-	CASEDESK_BIN=$(CURDIR)/build/asan/casedesk CASEDESK_LOCALEDIR=$(CURDIR)/build/locale \
+	$(MAKE) casedesk catalogues build/asan/casedesk $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
+	CASEDESK_BIN=$(CURDIR)/build/asan/casedesk CASEDESK_LOCALEDIR=$(CURDIR)/build/locale CASEDESK_FUZZ_MRZ=$(CURDIR)/build/fuzz_mrz \
 		sh tests/run.sh $(UNIT_BINS)
 
 asan: check

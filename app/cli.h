@@ -17,6 +17,7 @@ struct cli {
 	const char *user;              /* --user / CASEDESK_USER */
 	const char *purpose;           /* --purpose: why personal data is read (audited) */
 	int json;
+	int json_written;               /* the command printed its own JSON, errors included */
 	int argc;                      /* the command's own words, after global options */
 	char **argv;
 	struct cd_store *store;
@@ -59,6 +60,7 @@ int cmd_case(struct cli *c);
 int cmd_workflow(struct cli *c);
 int cmd_store(struct cli *c);
 int cmd_tui(struct cli *c);
+int cmd_mrz(struct cli *c);
 
 /* Formats a day number for people: "2026-12-01". */
 void cli_day(long day, char *buf, size_t size);

@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "family", cmd_family, N_("family link PERSON RELATIVE --relation spouse|child|parent|sibling") },
 	{ "search", cmd_search, N_("search QUERY [--limit N]                names in any script, document and case numbers") },
 	{ "case", cmd_case, N_("case new WORKFLOW --person ID | show N | history N | list [...] | move N TRANSITION [--set F=V]...") },
+	{ "mrz", cmd_mrz, N_("mrz parse [--json] < LINES               check a machine-readable zone: fields, check digits, OCR suggestions") },
 	{ "workflow", cmd_workflow, N_("workflow list | lint FILE... | dot ID") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 };
@@ -134,7 +135,7 @@ int main(int argc, char **argv)
 				  c.argv[0]);
 done:
 	if (rc != CD_OK) {
-		if (c.json) {
+		if (c.json && !c.json_written) {
 			/* Errors name fields and record ids, never personal data, so they may go out as they are. */
 			fprintf(stdout, "{\"error\":{\"code\":%d,\"kind\":\"%s\",\"message\":", rc, cd_code_name(rc));
 			fputc('"', stdout);

@@ -1,0 +1,226 @@
+/*
+ * cmd_mrz.c - `mrz parse`: reads the lines of a machine-readable zone on standard input
+ * and prints every field, every check digit and every problem (model/mrz.c does the
+ * reading).  Exit 0 when the MRZ is valid, 6 when it is not or is no MRZ at all, 2 on a
+ * usage error.  Needs no store: a scanner's text can be checked before anyone is looked up.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../model/buf.h"
+#include "../model/i18n.h"
+#include "../model/mrz.h"
+#include "cli.h"
+
+#define MRZ_INPUT_MAX 4096   /* far more than 3 lines of 44, with blanks and CRs */
+
+static const char *check_label(const char *name)
+{
+	if (strcmp(name, MRZ_F_NUMBER) == 0)
+		return _("document number");
+	if (strcmp(name, MRZ_F_DOB) == 0)
+		return _("date of birth");
+	if (strcmp(name, MRZ_F_EXPIRY) == 0)
+		return _("expiry date");
+	if (strcmp(name, MRZ_F_OPTIONAL) == 0)
+		return _("optional data");
+	if (strcmp(name, MRZ_F_COMPOSITE) == 0)
+		return _("composite");
+	return name;
+}
+
+static void json_char(struct cd_buf *b, char ch)
+{
+	char s[2] = { ch, '\0' };
+	buf_json_str(b, s);
+}
+
+static void print_json(const struct mrz_result *r)
+{
+	struct cd_buf b = CD_BUF_INIT;
+	char sex[2] = { r->sex, '\0' };
+
+	buf_printf(&b, "{\"format\":\"%s\",\"valid\":%s,\"lines\":[", mrz_format_name(r->format),
+		   r->valid ? "true" : "false");
+	for (int i = 0; i < r->n_lines; i++) {
+		buf_puts(&b, i ? "," : "");
+		buf_json_str(&b, r->lines[i]);
+	}
+	buf_puts(&b, "],\"document_code\":");
+	buf_json_str(&b, r->doc_code);
+	buf_puts(&b, ",\"issuing_state\":");
+	buf_json_str(&b, r->issuer);
+	buf_puts(&b, ",\"issuing_state_raw\":");
+	buf_json_str(&b, r->issuer_raw);
+	buf_puts(&b, ",\"surname\":");
+	buf_json_str(&b, r->surname);
+	buf_puts(&b, ",\"given_names\":");
+	buf_json_str(&b, r->given);
+	buf_printf(&b, ",\"name_truncated\":%s,\"document_number\":", r->name_truncated ? "true" : "false");
+	buf_json_str(&b, r->number);
+	buf_puts(&b, ",\"nationality\":");
+	buf_json_str(&b, r->nationality);
+	buf_puts(&b, ",\"nationality_raw\":");
+	buf_json_str(&b, r->nationality_raw);
+	buf_puts(&b, ",\"birth_date\":");
+	buf_json_str(&b, r->dob);
+	buf_puts(&b, ",\"sex\":");
+	buf_json_str(&b, sex);
+	buf_puts(&b, ",\"expiry_date\":");
+	buf_json_str(&b, r->expiry);
+	buf_puts(&b, ",\"optional_data\":");
+	buf_json_str(&b, r->optional1);
+	if (r->format == MRZ_TD1) {
+		buf_puts(&b, ",\"optional_data_2\":");
+		buf_json_str(&b, r->optional2);
+	}
+	buf_puts(&b, ",\"checks\":[");
+	for (int i = 0; i < r->n_checks; i++) {
+		const struct mrz_check *k = &r->checks[i];
+		buf_printf(&b, "%s{\"name\":\"%s\",\"line\":%d,\"column\":%d,\"found\":", i ? "," : "", k->name,
+			   k->line, k->column);
+		json_char(&b, k->found);
+		buf_puts(&b, ",\"expected\":");
+		json_char(&b, k->expected);
+		buf_printf(&b, ",\"ok\":%s}", k->ok ? "true" : "false");
+	}
+	buf_puts(&b, "],\"problems\":[");
+	for (int i = 0; i < r->n_problems; i++) {
+		const struct mrz_problem *p = &r->problems[i];
+		buf_printf(&b, "%s{\"field\":\"%s\",\"line\":%d,\"column\":%d,\"message\":", i ? "," : "", p->field,
+			   p->line, p->column);
+		buf_json_str(&b, p->message);
+		buf_puts(&b, "}");
+	}
+	buf_printf(&b, "],\"problems_not_listed\":%d,\"codes_checked\":%s,\"suggestion\":", r->problems_dropped,
+		   r->codes_checked ? "true" : "false");
+	if (r->has_suggestion) {
+		buf_puts(&b, "{\"lines\":[");
+		for (int i = 0; i < r->n_lines; i++) {
+			buf_puts(&b, i ? "," : "");
+			buf_json_str(&b, r->suggestion[i]);
+		}
+		buf_puts(&b, "],\"changes\":[");
+		for (int i = 0; i < r->n_changes; i++) {
+			buf_printf(&b, "%s{\"line\":%d,\"column\":%d,\"from\":", i ? "," : "", r->changes[i].line,
+				   r->changes[i].column);
+			json_char(&b, r->changes[i].from);
+			buf_puts(&b, ",\"to\":");
+			json_char(&b, r->changes[i].to);
+			buf_puts(&b, "}");
+		}
+		buf_puts(&b, "]}");
+	} else {
+		buf_puts(&b, "null");
+	}
+	buf_puts(&b, ",\"suggestion_note\":");
+	buf_json_str(&b, r->suggestion_note);
+	buf_puts(&b, "}\n");
+	fputs(buf_str(&b), stdout);
+	buf_release(&b);
+}
+
+static void row(const char *label, const char *value)
+{
+	out_safe_pad(stdout, label, 18);
+	out_safe(stdout, value);
+	fputc('\n', stdout);
+}
+
+static void code_row(const char *label, const char *norm, const char *raw)
+{
+	char v[32];
+	if (strncmp(norm, raw, strlen(norm)) != 0 || strlen(norm) < 3)
+		snprintf(v, sizeof v, "%s (MRZ: %s)", norm, raw);
+	else
+		snprintf(v, sizeof v, "%s", norm);
+	row(label, v);
+}
+
+static void print_text(const struct mrz_result *r)
+{
+	char sex[2] = { r->sex, '\0' };
+
+	row(_("format"), mrz_format_name(r->format));
+	row(_("document code"), r->doc_code);
+	code_row(_("issuing state"), r->issuer, r->issuer_raw);
+	row(_("surname"), r->surname);
+	row(_("given names"), r->given);
+	if (r->name_truncated)
+		row("", _("(the name field is full: the name may be truncated)"));
+	row(_("document number"), r->number);
+	code_row(_("nationality"), r->nationality, r->nationality_raw);
+	row(_("date of birth"), r->dob[0] ? r->dob : _("unknown"));
+	row(_("sex"), sex);
+	row(_("expiry date"), r->expiry[0] ? r->expiry : _("none"));
+	row(_("optional data"), r->optional1);
+	if (r->format == MRZ_TD1)
+		row(_("optional data 2"), r->optional2);
+	for (int i = 0; i < r->n_checks; i++) {
+		const struct mrz_check *k = &r->checks[i];
+		char v[160];
+		snprintf(v, sizeof v, _("%-16s line %d, column %2d: found %c, expected %c  %s"), check_label(k->name),
+			 k->line, k->column, k->found, k->expected, k->ok ? _("ok") : _("WRONG"));
+		row(_("check digit"), v);
+	}
+	for (int i = 0; i < r->n_problems; i++)
+		row(_("problem"), r->problems[i].message);
+	if (r->problems_dropped) {
+		char v[80];
+		snprintf(v, sizeof v, _("and %d more"), r->problems_dropped);
+		row(_("problem"), v);
+	}
+	if (r->has_suggestion) {
+		row(_("suggestion"), _("OCR may have confused characters; this reading has every check digit right:"));
+		for (int i = 0; i < r->n_lines; i++)
+			row("", r->suggestion[i]);
+		row(_("changed"), r->suggestion_note);
+	} else if (r->suggestion_note[0]) {
+		row(_("suggestion"), r->suggestion_note);
+	}
+	row(_("result"), r->valid ? _("valid") : _("NOT valid"));
+}
+
+static int parse_cmd(struct cli *c)
+{
+	char text[MRZ_INPUT_MAX + 1];
+	struct mrz_result r;
+	size_t n;
+	int rc;
+
+	if (cli_flag(c, "--json"))
+		c->json = 1;
+	if ((rc = cli_positional(c, 0, 0, "mrz parse [--json] < LINES")))
+		return rc;
+	n = fread(text, 1, sizeof text - 1, stdin);
+	if (ferror(stdin))
+		return cd_error_set(&c->err, CD_EINPUT, _("mrz parse: cannot read standard input"));
+	if (n == sizeof text - 1 && fgetc(stdin) != EOF)
+		return cd_error_set(&c->err, CD_EINPUT, _("mrz parse: the input is longer than %d bytes; an MRZ is 3 lines at most"),
+				    MRZ_INPUT_MAX);
+	text[n] = '\0';
+	if (memchr(text, '\0', n))
+		return cd_error_set(&c->err, CD_EINPUT, _("mrz parse: the input holds a NUL byte; an MRZ is text"));
+	if ((rc = mrz_parse(text, &r, &c->err)))
+		return rc;
+	if (c->json) {
+		print_json(&r);   /* holds the problems: no second error object after it */
+		c->json_written = 1;
+	} else
+		print_text(&r);
+	if (r.valid)
+		return CD_OK;
+	/* Problem messages name fields, positions and at most one character, never the data. */
+	return cd_error_set(&c->err, CD_EINPUT, _("the MRZ is not valid (%d problem(s)); first: %s"),
+			    r.n_problems + r.problems_dropped, r.n_problems ? r.problems[0].message : "");
+}
+
+int cmd_mrz(struct cli *c)
+{
+	const char *sub = c->argc >= 2 ? c->argv[1] : "";
+	c->argv++;
+	c->argc--;
+	if (strcmp(sub, "parse") == 0)
+		return parse_cmd(c);
+	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk mrz parse [--json] < LINES"));
+}
