@@ -15,11 +15,14 @@ int cmd_tui(struct cli *c)
 
 	if ((rc = cli_positional(c, 0, 0, "tui")))
 		return rc;
+	/* The keymap first: a broken config is reported even where no terminal is (CI, scripts). */
+	config_path(path, sizeof path);
+	if ((rc = ui_keymap_load(path, &c->err)))
+		return rc;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("the terminal interface needs a terminal; for scripts use the commands (casedesk --help)"));
-	config_path(path, sizeof path);
-	if ((rc = ui_keymap_load(path, &c->err)) || (rc = cli_open_acting(c)) || (rc = cli_load_workflows(c)))
+	if ((rc = cli_open_acting(c)) || (rc = cli_load_workflows(c)))
 		return rc;
 	return ui_run(c->store, &c->actor, c->reg, &c->err);
 }

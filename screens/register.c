@@ -115,10 +115,14 @@ static unsigned save(struct screen *sc)
 	char v[F_COUNT][INPUT_MAX * 4 + 1];
 	struct cd_person p;
 
+	/* find_duplicates() forgets the confirmation (leaving a name field re-arms the
+	 * warning): remember whether this F5 is the second, deliberate one. */
+	int confirmed = r->confirmed;
+
 	for (int f = 0; f < F_COUNT; f++)
 		text(r, f, v[f], sizeof v[f]);
 	find_duplicates(sc);
-	if (r->n_dups && !r->confirmed) {
+	if (r->n_dups && !confirmed) {
 		r->confirmed = 1;
 		ui_error(sc->ui, _("%zu possible duplicate(s) below: open one from search instead, or F5 again to register "
 				   "a new person"), r->n_dups);

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <wchar.h>
 
 static int mono = 1;
@@ -27,6 +29,18 @@ int term_start(void)
 	nonl();
 	keypad(stdscr, TRUE);
 	curs_set(0);
+	/*
+	 * ^S saves and ^Q quits: take them back from the terminal's XON/XOFF flow control,
+	 * which cbreak() leaves on (^S would freeze the screen, ^Q never reach us).  raw()
+	 * would do it too, but would also take ^C and ^Z away.  def_prog_mode() keeps the
+	 * change across endwin/refresh; endwin() restores the shell's own settings.
+	 */
+	struct termios tio;
+	if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+		tio.c_iflag &= ~(tcflag_t)IXON;
+		if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) == 0)
+			def_prog_mode();
+	}
 	mono = !has_colors() || (no_color && *no_color);
 	if (!mono) {
 		start_color();
@@ -113,9 +127,10 @@ static void visible(wchar_t wc, unsigned char byte, int bad, char out[8])
 	}
 }
 
-static int draw(WINDOW *w, int y, int x, const char *text, int width, int pad, int do_draw, int base_style)
+static int draw(WINDOW *w, int y, int x, const char *text, int width, int pad, int do_draw, int base_style,
+		size_t *consumed)
 {
-	const unsigned char *p = (const unsigned char *)(text ? text : "");
+	const unsigned char *start = (const unsigned char *)(text ? text : ""), *p = start;
 	int used = 0;
 
 	if (do_draw)
@@ -155,19 +170,36 @@ static int draw(WINDOW *w, int y, int x, const char *text, int width, int pad, i
 	if (pad && do_draw)
 		for (int i = used; i < width; i++)
 			waddch(w, ' ');
+	if (consumed)
+		*consumed = (size_t)(p - start);
 	return pad ? width : used;
 }
 
 int term_width(const char *text)
 {
-	return draw(NULL, 0, 0, text, 1 << 20, 0, 0, -1);
+	return draw(NULL, 0, 0, text, 1 << 20, 0, 0, -1, NULL);
+}
+
+size_t term_fit(const char *text, int width)
+{
+	size_t n = 0, cut;
+	if (width <= 0)
+		return 0;
+	draw(NULL, 0, 0, text, width, 0, 0, -1, &n);
+	if (!text[n])
+		return n;
+	/* Break after the last space, when there is one in the second half of the line. */
+	for (cut = n; cut > n / 2; cut--)
+		if (text[cut - 1] == ' ')
+			return cut;
+	return n;
 }
 
 int term_put(WINDOW *w, int y, int x, const char *text, int width, int pad)
 {
 	if (width <= 0)
 		return 0;
-	return draw(w, y, x, text, width, pad, 1, -1);
+	return draw(w, y, x, text, width, pad, 1, -1, NULL);
 }
 
 int term_put_styled(WINDOW *w, int y, int x, const char *text, int width, int pad, enum term_style st)
@@ -176,7 +208,7 @@ int term_put_styled(WINDOW *w, int y, int x, const char *text, int width, int pa
 	if (width <= 0)
 		return 0;
 	term_style(w, st, 1);
-	n = draw(w, y, x, text, width, pad, 1, (int)st);
+	n = draw(w, y, x, text, width, pad, 1, (int)st, NULL);
 	term_style(w, st, 0);
 	return n;
 }

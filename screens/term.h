@@ -7,6 +7,8 @@
 #ifndef CD_TERM_H
 #define CD_TERM_H
 
+#include <stddef.h>
+
 #include <curses.h>
 
 enum term_style {
@@ -30,6 +32,8 @@ void term_style(WINDOW *w, enum term_style st, int on);
 
 /* Display columns of UTF-8 text as term_put would draw it. */
 int term_width(const char *text);
+/* How many bytes of text fit in `width` columns, broken after a space when one is near the end. */
+size_t term_fit(const char *text, int width);
 
 /*
  * Draws UTF-8 text at y,x in at most `width` columns, padded with spaces to `width` when

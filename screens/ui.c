@@ -317,8 +317,27 @@ static void draw_status(struct ui *ui, int rows, int cols)
 	term_fill(stdscr, rows - 1, 0, cols, ST_STATUS);
 	term_put_styled(stdscr, rows - 1, 0, line, cols, 0, ST_STATUS);
 	term_fill(stdscr, rows - 2, 0, cols, ST_NORMAL);
-	if (ui->message[0])
-		term_put_styled(stdscr, rows - 2, 1, ui->message, cols - 2, 0, ui->message_is_error ? ST_ERROR : ST_NORMAL);
+	if (!ui->message[0])
+		return;
+	enum term_style st = ui->message_is_error ? ST_ERROR : ST_NORMAL;
+	const char *rest = ui->message;
+	/*
+	 * A message too long for one line takes the line above as well (over the screen's last
+	 * line, until the next key): the end of a refusal is often the part that matters, such as
+	 * who changed the case, and 80 columns cut it off.
+	 */
+	if (term_width(ui->message) > cols - 2) {
+		size_t cut = term_fit(ui->message, cols - 2);
+		char first[sizeof ui->message];
+		memcpy(first, ui->message, cut);
+		first[cut] = '\0';
+		term_fill(stdscr, rows - 3, 0, cols, ST_NORMAL);
+		term_put_styled(stdscr, rows - 3, 1, first, cols - 2, 0, st);
+		rest += cut;
+		while (*rest == ' ')
+			rest++;
+	}
+	term_put_styled(stdscr, rows - 2, 1, rest, cols - 2, 0, st);
 }
 
 static void draw_all(struct ui *ui)
@@ -466,29 +485,73 @@ static unsigned help_key(struct screen *sc, int action, wint_t ch)
 	return action == A_QUIT ? UI_UNHANDLED : (UI_HANDLED | UI_BACK);
 }
 
-static void help_lines(WINDOW *w, int *y, int rows, int cols, const struct ui_action *a, size_t n,
+/*
+ * Where the next help line goes: down the first column, then, when the screen is too short
+ * for every key (80x24 holds about half of them), down a second column beside it, so that
+ * no key goes unlisted.  The help texts are cut to the column's width instead.
+ */
+struct help_layout {
+	int y, x, top, rows, colw;
+	int kw;   /* the width of the keys column */
+};
+
+static int widest_keys(const struct ui_action *a, size_t n, const struct screen_ops *scope, int widest)
+{
+	for (size_t i = 0; i < n; i++) {
+		int kw = term_width(ui_keys_of(scope, a[i].id));
+		if (kw > widest)
+			widest = kw;
+	}
+	return widest;
+}
+
+static int help_next(struct help_layout *l)
+{
+	if (l->y < l->rows)
+		return 1;
+	if (l->x > 0 || l->colw == 0)
+		return 0;
+	l->x = l->colw;
+	l->y = l->top;
+	return l->y < l->rows;
+}
+
+static void help_lines(WINDOW *w, struct help_layout *l, const struct ui_action *a, size_t n,
 		       const struct screen_ops *scope)
 {
-	for (size_t i = 0; i < n && *y < rows; i++, (*y)++) {
-		term_put_styled(w, *y, 2, ui_keys_of(scope, a[i].id), 16, 1, ST_LABEL);
-		term_put(w, *y, 20, _(a[i].help), cols - 22, 0);
+	int width = l->colw ? l->colw : getmaxx(w);
+	for (size_t i = 0; i < n && help_next(l); i++, l->y++) {
+		term_put_styled(w, l->y, l->x + 2, ui_keys_of(scope, a[i].id), l->kw, 1, ST_LABEL);
+		term_put(w, l->y, l->x + l->kw + 4, _(a[i].help), width - l->kw - 6, 0);
 	}
 }
 
 static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
 	const struct screen_ops *below = ui_screen_below(sc->ui);
-	int y = 2;
+	size_t own = below ? below->n_actions : 0;
+	/* Section titles, lines and the gap between the sections. */
+	int needed = (own ? 2 + (int)own : 0) + 1 + (int)ui_n_global_actions;
+	struct help_layout l = { .y = 2, .x = 0, .top = 2, .rows = rows, .kw = 16 };
+	if (l.top + needed > rows && cols >= 80) {
+		/* Two columns: the keys take only the room they need, the help texts the rest. */
+		l.colw = cols / 2;
+		l.kw = widest_keys(ui_global_actions, ui_n_global_actions, NULL, 4);
+		if (own)
+			l.kw = widest_keys(below->actions, own, below, l.kw);
+		if (l.kw > 16)
+			l.kw = 16;
+	}
 	term_fill(w, 0, 0, cols, ST_TITLE);
 	term_put_styled(w, 0, 1, _("Keys — any key closes this help"), cols - 2, 0, ST_TITLE);
-	if (below && below->n_actions) {
-		term_put_styled(w, y++, 1, _("On this screen"), cols - 2, 0, ST_LABEL);
-		help_lines(w, &y, rows, cols, below->actions, below->n_actions, below);
-		y++;
+	if (own) {
+		term_put_styled(w, l.y++, 1, _("On this screen"), (l.colw ? l.colw : cols) - 2, 0, ST_LABEL);
+		help_lines(w, &l, below->actions, own, below);
+		l.y++;
 	}
-	if (y < rows)
-		term_put_styled(w, y++, 1, _("Everywhere"), cols - 2, 0, ST_LABEL);
-	help_lines(w, &y, rows, cols, ui_global_actions, ui_n_global_actions, NULL);
+	if (help_next(&l))
+		term_put_styled(w, l.y++, l.x + 1, _("Everywhere"), (l.colw ? l.colw : cols) - 2, 0, ST_LABEL);
+	help_lines(w, &l, ui_global_actions, ui_n_global_actions, NULL);
 }
 
 const struct screen_ops help_screen = {

@@ -1458,8 +1458,11 @@ static int check_guards(const struct workflow *wf, const struct wf_transition *t
 					    _("four-eyes rule: you proposed this yourself; another user must decide"));
 	}
 	if (t->guards & WF_GUARD_FIELDS_COMPLETE) {
+		int required_here;
 		for (size_t f = 0; f < wf->n_fields; f++)
-			if (wf->fields[f].required &&
+			/* When listing the steps (no values yet), the step's own fields will be asked
+			 * for by its form: they do not block it. */
+			if (wf->fields[f].required && !(!values && takes_field(t, f, &required_here)) &&
 			    !field_is_set(facts, values, n_values, wf->fields[f].id))
 				return cd_error_set(err, CD_EREFUSED,
 						    _("fields incomplete: field %s is required first"),
