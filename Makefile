@@ -76,6 +76,10 @@ build/asan/tests/%: build/asan/tests/%.o build/asan/libcasedesk.a
 	@echo "  LD asan $@"
 	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) $(CMOCKA_LIBS) -lm
 
+build/tool_ttybench: build/tests/tool_ttybench.o
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^
+
 build/bench: build/tests/bench.o build/libcasedesk.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
@@ -120,7 +124,7 @@ demo: deps
 
 # BENCH_PERSONS=20000 make bench for a quick run; the store is cached in build/bench-*.casedesk.
 bench: deps
-	$(MAKE) casedesk build/bench
+	$(MAKE) casedesk catalogues build/bench build/tool_ttybench
 	sh tests/bench.sh
 
 clean:

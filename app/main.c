@@ -96,6 +96,8 @@ int main(int argc, char **argv)
 	struct cd_error lang_err = CD_ERROR_INIT;
 	int lang_rc = config_apply_language(&lang_err);
 	setlocale(LC_ALL, "");
+	/* Numbers parse the same everywhere ("1.5" in any office); screens/fmt.c groups digits for display. */
+	setlocale(LC_NUMERIC, "C");
 	bindtextdomain("casedesk", getenv("CASEDESK_LOCALEDIR") ? getenv("CASEDESK_LOCALEDIR") : CD_LOCALEDIR);
 	textdomain("casedesk");
 

@@ -12,6 +12,7 @@
 #include "../model/caldate.h"
 #include "../model/cases.h"
 #include "../model/i18n.h"
+#include "fmt.h"
 #include "input.h"
 #include "term.h"
 #include "ui.h"
@@ -349,7 +350,7 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	snprintf(line, sizeof line, "%s — %s  (%s %.10s)", c->state, st ? st->title : "?", _("since"), c->state_since);
 	term_put(w, y++, 14, line, cols - 15, 0);
 	term_put_styled(w, y, 1, _("Deadline"), 12, 1, ST_LABEL);
-	cd_days_format(c->due_day, due, sizeof due);
+	fmt_day(c->due_day, due, sizeof due);
 	if (c->frozen_left >= 0) {
 		snprintf(line, sizeof line, _("clock stopped — %ld days left when it restarts"), c->frozen_left);
 		term_put_styled(w, y++, 14, line, cols - 15, 0, ST_WARN);

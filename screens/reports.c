@@ -9,6 +9,7 @@
 #include "../model/i18n.h"
 #include "../model/roles.h"
 #include "../model/users.h"
+#include "fmt.h"
 #include "term.h"
 #include "ui.h"
 
@@ -61,9 +62,11 @@ static void reports_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	term_fill(w, 0, 0, cols, ST_TITLE);
 	term_put_styled(w, 0, 1, _("Reports — cases per workflow and state, users (Up/Down scroll, Esc back)"), cols - 2, 0,
 			ST_TITLE);
-	term_style(w, ST_LABEL, 1);
-	mvwprintw(w, 1, 1, "%-12s %-28s %8s %8s %8s", _("Workflow"), _("State"), _("Open"), _("Overdue"), _("Closed"));
-	term_style(w, ST_LABEL, 0);
+	{
+		static const int x[] = { 1, 14, 43, 52, 61 };
+		const char *const head[] = { _("Workflow"), _("State"), _("Open"), _("Overdue"), _("Closed") };
+		term_columns(w, 1, x, head, 5, cols, ST_LABEL);
+	}
 	for (size_t i = 0; i < r->n_counts; i++) {
 		open += r->counts[i].open;
 		overdue += r->counts[i].overdue;
@@ -73,13 +76,19 @@ static void reports_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		if (line_no < r->top || y >= rows - 1)
 			continue;
 		const struct cd_case_count *c = &r->counts[i];
-		snprintf(line, sizeof line, "%-12s %-28s %8lld %8lld %8lld", c->workflow_id, c->state, (long long)c->open,
-			 (long long)c->overdue, (long long)c->closed);
+		char o[32], od[32], cl[32];
+		fmt_count(c->open, o, sizeof o);
+		fmt_count(c->overdue, od, sizeof od);
+		fmt_count(c->closed, cl, sizeof cl);
+		snprintf(line, sizeof line, "%-12s %-28s %8s %8s %8s", c->workflow_id, c->state, o, od, cl);
 		term_put_styled(w, y++, 1, line, cols - 2, 0, c->overdue ? ST_OVERDUE : ST_NORMAL);
 	}
 	if (y < rows) {
-		snprintf(line, sizeof line, "%-12s %-28s %8lld %8lld %8lld", _("all"), "", (long long)open,
-			 (long long)overdue, (long long)closed);
+		char o[32], od[32], cl[32];
+		fmt_count(open, o, sizeof o);
+		fmt_count(overdue, od, sizeof od);
+		fmt_count(closed, cl, sizeof cl);
+		snprintf(line, sizeof line, "%-12s %-28s %8s %8s %8s", _("all"), "", o, od, cl);
 		term_put_styled(w, y++, 1, line, cols - 2, 0, ST_LABEL);
 	}
 	y++;

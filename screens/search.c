@@ -68,10 +68,12 @@ static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 			cols - 2, 0, ST_TITLE);
 	term_put_styled(w, 2, 1, _("Find:"), 6, 0, ST_LABEL);
 	input_draw(&s->query, w, 2, 8, cols - 10, 1);
-	term_style(w, ST_LABEL, 1);
-	mvwprintw(w, 4, 1, "%-14s %-22s %-18s %-26s %-10s %-4s %s", _("Person"), _("Surname"), _("Given names"),
-		  _("Latin (ICAO)"), _("Born"), _("Nat."), _("Matched"));
-	term_style(w, ST_LABEL, 0);
+	{
+		static const int x[] = { 1, 16, 39, 58, 85, 96, 101 };
+		const char *const head[] = { _("Person"), _("Surname"), _("Given names"), _("Latin (ICAO)"), _("Born"),
+					     _("Nat."), _("Matched") };
+		term_columns(w, 4, x, head, 7, cols, ST_LABEL);
+	}
 	if (s->n == 0 && s->query.len > 0)
 		term_put(w, 6, 2, _("No one found. Names need three letters; try another spelling or a document number."),
 			 cols - 4, 0);

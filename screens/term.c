@@ -219,3 +219,12 @@ void term_fill(WINDOW *w, int y, int x, int cols, enum term_style st)
 	mvwhline(w, y, x, ' ', cols - x);
 	term_style(w, st, 0);
 }
+
+void term_columns(WINDOW *w, int y, const int *x, const char *const *texts, int n, int cols,
+		  enum term_style st)
+{
+	for (int i = 0; i < n && x[i] < cols; i++) {
+		int end = i + 1 < n ? x[i + 1] - 1 : cols - 1;
+		term_put_styled(w, y, x[i], texts[i], end - x[i], 0, st);
+	}
+}

@@ -45,6 +45,13 @@ int term_put(WINDOW *w, int y, int x, const char *text, int width, int pad);
 /* term_put with a style for the whole text. */
 int term_put_styled(WINDOW *w, int y, int x, const char *text, int width, int pad, enum term_style st);
 
+/*
+ * Draws a row of column headers: texts[i] at x[i], each cut to the start of the next
+ * column (display width, so translated headers in any script line up with the data).
+ */
+void term_columns(WINDOW *w, int y, const int *x, const char *const *texts, int n, int cols,
+		  enum term_style st);
+
 /* Fills a line from x to the end with spaces in a style. */
 void term_fill(WINDOW *w, int y, int x, int cols, enum term_style st);
 

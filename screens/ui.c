@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../model/i18n.h"
 #include "../model/roles.h"
+#include "fmt.h"
 #include "term.h"
 
 /* Checks for other desks' commits this often while the keyboard is idle. */
@@ -312,7 +315,7 @@ static void draw_status(struct ui *ui, int rows, int cols)
 	cd_roles_format(ui->actor.roles, roles, sizeof roles);
 	/* The store is local or shared (on a server several desks use); offline comes with sync. */
 	snprintf(line, sizeof line, " %s │ %s (%s) │ %s │ %lld %s │ %s ", store_office(ui->store), ui->actor.name,
-		 roles, store_is_training(ui->store) ? _("training") : _("local"), (long long)ui->unsynced,
+		 roles, store_is_training(ui->store) ? _("training") : ui->shared ? _("shared") : _("local"), (long long)ui->unsynced,
 		 _("unsynced"), clock);
 	term_fill(stdscr, rows - 1, 0, cols, ST_STATUS);
 	term_put_styled(stdscr, rows - 1, 0, line, cols, 0, ST_STATUS);
@@ -362,6 +365,13 @@ static void draw_all(struct ui *ui)
 
 /* ---- the loop ------------------------------------------------------------------------------ */
 
+static double now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
 static void poll_store(struct ui *ui)
 {
 	int64_t v = store_data_version(ui->store);
@@ -386,6 +396,16 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 	ui.data_version = store_data_version(s);
 	store_unsynced_count(s, &ui.unsynced, NULL);
 	build_bindings();
+	fmt_init();
+	{
+		/* A store owned by another account is the office server's, shared by the desks. */
+		struct stat sb;
+		ui.shared = stat(store_path(s), &sb) == 0 && sb.st_uid != getuid();
+	}
+	/* For `make bench`: the time from each key to the end of its redraw, in microseconds. */
+	const char *timing_path = getenv("CASEDESK_UI_TIMING");
+	FILE *timing = timing_path && *timing_path ? fopen(timing_path, "w") : NULL;
+	double key_at = -1;
 	ui.mono = term_start();
 	if (push(&ui, &worklist_screen, NULL) != CD_OK) {
 		term_end();
@@ -398,8 +418,14 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 		unsigned res;
 
 		draw_all(&ui);
+		if (timing && key_at >= 0) {
+			fprintf(timing, "%.0f\n", now_us() - key_at);
+			key_at = -1;
+		}
 		timeout(POLL_MS);
 		got = get_wch(&ch);
+		if (timing && got != ERR)
+			key_at = now_us();
 		if (got == ERR) {
 			poll_store(&ui);
 			continue;
@@ -472,6 +498,8 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 	while (ui.depth > 0)
 		pop(&ui);
 	term_end();
+	if (timing)
+		fclose(timing);
 	return rc;
 }
 

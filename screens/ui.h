@@ -94,6 +94,7 @@ struct ui {
 	int64_t data_version;
 	int64_t unsynced;
 	int mono;              /* no colour: NO_COLOR, or the terminal has none */
+	int shared;            /* the store belongs to another account: an office server's */
 	/* A push asked for by a screen, done by the loop after the key is handled. */
 	const struct screen_ops *push_ops;
 	char push_arg[64];

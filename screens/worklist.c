@@ -123,10 +123,11 @@ static void worklist_draw(struct screen *sc, WINDOW *win, int rows, int cols)
 	term_fill(win, 0, 0, cols, ST_TITLE);
 	term_put_styled(win, 0, 1, title, cols - 12, 0, ST_TITLE);
 	term_put_styled(win, 0, cols - 10, _("? keys"), 9, 0, ST_TITLE);
-	term_style(win, ST_LABEL, 1);
-	mvwprintw(win, 1, 1, "%-20s %-10s %-22s %-16s %-11s %s", _("Case"), _("Workflow"), _("State"), _("Deadline"),
-		  _("Assignee"), _("Person"));
-	term_style(win, ST_LABEL, 0);
+	{
+		static const int x[] = { 1, 22, 33, 56, 73, 85 };
+		const char *const head[] = { _("Case"), _("Workflow"), _("State"), _("Deadline"), _("Assignee"), _("Person") };
+		term_columns(win, 1, x, head, 6, cols, ST_LABEL);
+	}
 	if (w->n == 0) {
 		term_put(win, 3, 2, _("No cases here. t: the office's cases, u: unassigned, f: another workflow."), cols - 4, 0);
 		return;

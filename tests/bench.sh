@@ -70,4 +70,22 @@ if [ -z "$state" ]; then
 	echo "bench: built $store in $secs s (wall)"
 fi
 
-exec ./build/bench "$store" "$persons" "${secs:--}" "$state" "$built_at"
+./build/bench "$store" "$persons" "${secs:--}" "$state" "$built_at" || exit 1
+
+# The terminal as a caseworker sees it: the real casedesk in a pseudo-terminal (100x30).
+# Three runs; the first may read a cold store from disk.  Queries are typed a key at a time.
+echo
+echo "TUI (casedesk in a pseudo-terminal, 100x30, typing searches key by key)"
+printf '%-44s %10s %14s\n' figure value target
+for run in 1 2 3; do
+	./build/tool_ttybench ./casedesk "$store" Шевч kovalen ivanov mohamm "AL HA" >"build/ttybench.$run" || exit 1
+done
+pick() { sed -n "s/^$1 //p" "build/ttybench.$2"; }
+for run in 1 2 3; do
+	printf '%-44s %10s %14s\n' "run $run: start-up to first drawn worklist" "$(pick startup_ms $run) ms" "< 150 ms"
+	printf '%-44s %10s %14s\n' "run $run: keystroke to redraw in search, p50" "$(pick key_to_redraw_p50_ms $run) ms" ""
+	printf '%-44s %10s %14s\n' "run $run: keystroke to redraw in search, p99" "$(pick key_to_redraw_p99_ms $run) ms" "< 10 ms"
+	printf '%-44s %10s %14s\n' "run $run: bytes to the terminal per key, mean" "$(pick bytes_per_key_mean $run) B" "< 1 KB"
+	printf '%-44s %10s %14s\n' "run $run: bytes to the terminal per key, p99" "$(pick bytes_per_key_p99 $run) B" ""
+	printf '%-44s %10s %14s\n' "run $run: peak resident memory" "$(pick peak_rss_mb $run) MB" "< 40 MB"
+done
