@@ -110,17 +110,22 @@ asan: check
 DEMO_STORE ?= demo.casedesk
 DEMO_PERSONS ?= 5000
 
-# Until the TUI lands: make the demo store once, then show the worklist and how to explore.
+# The demo: build, make the demo store once, open the TUI on it (on a terminal; elsewhere
+# print the worklist and how to explore).  F9 switches between the training users.
 demo: deps
 	@$(MAKE) --no-print-directory casedesk catalogues
 	@test -f $(DEMO_STORE) || ./casedesk --store $(DEMO_STORE) demo --persons $(DEMO_PERSONS) --seed 1
-	@echo; echo "Worklist of caseworker (overdue first):"; echo
-	@./casedesk --store $(DEMO_STORE) --user caseworker case list --limit 15
-	@echo
-	@echo "The TUI is not built yet (issue 4). Explore with the command line:"
-	@echo "  export CASEDESK_STORE=$(DEMO_STORE) CASEDESK_USER=caseworker"
-	@echo "  ./casedesk case show \$$(./casedesk case list --limit 1 | cut -d' ' -f1)"
-	@echo "  ./casedesk search Шевченко        ./casedesk --help"
+	@if [ -t 0 ] && [ -t 1 ]; then \
+		echo "Opening casedesk as caseworker: ? shows the keys, F9 switches user (training), F10 quits."; \
+		CASEDESK_USER=$${CASEDESK_USER:-caseworker} ./casedesk --store $(DEMO_STORE); \
+	else \
+		echo; echo "Worklist of caseworker (overdue first):"; echo; \
+		./casedesk --store $(DEMO_STORE) --user caseworker case list --limit 15; \
+		echo; echo "On a terminal, make demo opens the TUI. Explore with the command line:"; \
+		echo "  export CASEDESK_STORE=$(DEMO_STORE) CASEDESK_USER=caseworker"; \
+		echo "  ./casedesk            # the terminal interface"; \
+		echo "  ./casedesk search Шевченко        ./casedesk --help"; \
+	fi
 
 # BENCH_PERSONS=20000 make bench for a quick run; the store is cached in build/bench-*.casedesk.
 bench: deps

@@ -16,6 +16,7 @@
 
 #include "../model/i18n.h"
 #include "../model/roles.h"
+#include "../model/users.h"
 #include "fmt.h"
 #include "term.h"
 
@@ -41,6 +42,7 @@ const struct ui_action ui_global_actions[] = {
 	{ A_PREV_FIELD, "previous-field", "BTab", N_("previous field") },
 	{ A_SAVE, "save", "F5 ^S", N_("save") },
 	{ A_RELOAD, "reload", "^R", N_("read the store again") },
+	{ A_SWITCH_USER, "switch-user", "F9", N_("training stores: act as the next user (clerk, caseworker, supervisor, admin)") },
 };
 const size_t ui_n_global_actions = sizeof ui_global_actions / sizeof ui_global_actions[0];
 
@@ -365,6 +367,36 @@ static void draw_all(struct ui *ui)
 
 /* ---- the loop ------------------------------------------------------------------------------ */
 
+/*
+ * Training stores have one user per role; switching lets one trainee play the four-eyes
+ * rule through (propose as caseworker, decide as supervisor).  A real store has no such
+ * key: there you are your login account.
+ */
+static void switch_user(struct ui *ui)
+{
+	static const char *const order[] = { "clerk", "caseworker", "supervisor", "admin" };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor next;
+	size_t at = 0;
+
+	if (!store_is_training(ui->store)) {
+		ui_error(ui, "%s", _("switching users is for training stores; here you act as your login account"));
+		return;
+	}
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(order[i], ui->actor.name) == 0)
+			at = i + 1;
+	for (size_t k = 0; k < 4; k++) {
+		const char *name = order[(at + k) % 4];
+		if (user_resolve(ui->store, name, &next, &err) == CD_OK) {
+			ui->actor = next;
+			ui_say(ui, _("now acting as %s"), next.name);
+			return;
+		}
+	}
+	ui_error(ui, "%s", err.msg);
+}
+
 static double now_us(void)
 {
 	struct timespec ts;
@@ -468,6 +500,10 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 				ui.stack[0].ops->reload(&ui.stack[0]);
 				break;
 			case A_RELOAD:
+				res |= UI_RELOAD;
+				break;
+			case A_SWITCH_USER:
+				switch_user(&ui);
 				res |= UI_RELOAD;
 				break;
 			default:

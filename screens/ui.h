@@ -46,6 +46,7 @@ enum ui_global_action {
 	A_NEXT_FIELD, A_PREV_FIELD,
 	A_SAVE,
 	A_RELOAD,
+	A_SWITCH_USER,
 	A_SCREEN_FIRST = 100,  /* screens number their own actions from here */
 };
 

@@ -283,6 +283,11 @@ t_help() {
 	keys help x
 	unseen "any key closes it" help "Keys — any key closes" || return
 	see "back on the worklist" help "^ Worklist" || return
+	# A training store lets one trainee play every role: F9 acts as the next user.
+	keys help F9
+	see "F9 switches to the supervisor on a training store" help "│ supervisor \(supervisor\) │" || return
+	keys help F9 F9 F9
+	see "and round to the caseworker again" help "│ caseworker \(caseworker\) │" || return
 	quit help
 }
 
