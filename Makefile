@@ -6,6 +6,10 @@ PKGS     := sqlite3 ncursesw openssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 INI_LIBS   := -liniparser
+# Forms and statistics (print/): libxlsxwriter through pkg-config (its .pc is "xlsxwriter");
+# libharu ships no .pc file on Debian 12, hence a plain -lhpdf.
+PKG_CFLAGS += $(shell pkg-config --cflags xlsxwriter 2>/dev/null)
+PKG_LIBS   += $(shell pkg-config --libs xlsxwriter 2>/dev/null) -lhpdf
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 DATADIR  ?= $(CURDIR)/data

@@ -61,6 +61,8 @@ int cmd_workflow(struct cli *c);
 int cmd_store(struct cli *c);
 int cmd_tui(struct cli *c);
 int cmd_mrz(struct cli *c);
+int cmd_form(struct cli *c);
+int cmd_report(struct cli *c);
 
 /* Formats a day number for people: "2026-12-01". */
 void cli_day(long day, char *buf, size_t size);

@@ -230,7 +230,16 @@ static void field_value(const struct wf_field *f, long day, char *buf, size_t si
 {
 	switch (f->type) {
 	case WF_DATE:
-		cd_days_format(day, buf, (unsigned)size);
+		/* Ends of validity lie a year or more ahead, due dates a month; other dates are the step's. */
+		if (strstr(f->id, "until") || strstr(f->id, "valid_to") || strstr(f->id, "expir"))
+			cd_days_format(cd_days_add_months(day, 12 * (1 + (int)rnd_below(3)) - (chance(30) ? 6 : 0)), buf,
+				       (unsigned)size);
+		else if (strstr(f->id, "due"))
+			cd_days_format(day + 30, buf, (unsigned)size);
+		else if (strstr(f->id, "exit") || strstr(f->id, "departure"))
+			cd_days_format(day + 7 + (long)rnd_below(60), buf, (unsigned)size);
+		else
+			cd_days_format(day, buf, (unsigned)size);
 		break;
 	case WF_CHOICE:
 		snprintf(buf, size, "%s", f->n_choices ? f->choices[rnd_below((unsigned)f->n_choices)] : "");

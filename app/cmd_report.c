@@ -1,0 +1,94 @@
+/*
+ * cmd_report.c - `report NAME --from D --to D --format xlsx|csv -o FILE`: the statistics
+ * of print/reports.c over a period, for Eurostat and for the office itself.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../model/buf.h"
+#include "../model/caldate.h"
+#include "../model/i18n.h"
+#include "../print/report.h"
+#include "cli.h"
+
+#define REPORT_USAGE "report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE"
+
+/* workload's decisions: steps the workflow puts under the four-eyes rule. */
+static int is_decision(void *ctx, const char *workflow, const char *transition)
+{
+	struct cli *c = ctx;
+	const struct workflow *wf = registry_current(c->reg, workflow);
+	const struct wf_transition *t = wf ? wf_find_transition(wf, transition) : NULL;
+	return t && (t->guards & WF_GUARD_FOUR_EYES);
+}
+
+static int unknown_report(struct cli *c, const char *name)
+{
+	struct cd_buf b = CD_BUF_INIT;
+	for (size_t i = 0; i < n_report_defs; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", report_defs[i].name);
+	int rc = cd_error_set(&c->err, CD_EUSAGE, _("unknown report '%s'; the reports are: %s (`casedesk report --help` says what each counts)"),
+			      name, buf_str(&b));
+	buf_release(&b);
+	return rc;
+}
+
+int cmd_report(struct cli *c)
+{
+	const char *from = cli_take(c, "--from");
+	const char *to = cli_take(c, "--to");
+	const char *format = cli_take(c, "--format");
+	const char *out = cli_take(c, "-o");
+	struct report r = { 0 };
+	long d_from, d_to;
+	int rc;
+
+	if (!out && !c->err.code)
+		out = cli_take(c, "--output");
+	if (cli_flag(c, "--help")) {
+		printf("usage: casedesk %s\n\n", REPORT_USAGE);
+		for (size_t i = 0; i < n_report_defs; i++)
+			printf("  %-18s %s\n", report_defs[i].name, _(report_defs[i].summary));
+		return CD_OK;
+	}
+	if ((rc = cli_positional(c, 1, 1, REPORT_USAGE)))
+		return rc;
+	const struct report_def *def = report_find(c->argv[1]);
+	if (!def)
+		return unknown_report(c, c->argv[1]);
+	if (!format)
+		format = out && strlen(out) > 4 && strcmp(out + strlen(out) - 4, ".csv") == 0 ? "csv" : "xlsx";
+	if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--format is xlsx or csv"));
+	if (!out)
+		return cd_error_set(&c->err, CD_EUSAGE, _("report: give the file to write with -o FILE"));
+	if (!from || !*from || !to || !*to)
+		return cd_error_set(&c->err, CD_EINPUT,
+				    _("the period is empty: give both --from YYYY-MM-DD and --to YYYY-MM-DD"));
+	if ((rc = cd_days_parse(from, "--from", &d_from, &c->err)) || (rc = cd_days_parse(to, "--to", &d_to, &c->err)))
+		return rc;
+	if (d_from > d_to)
+		return cd_error_set(&c->err, CD_EINPUT,
+				    _("the period is reversed: --from %s is after --to %s; swap them"), from, to);
+	if ((rc = cli_open_acting(c)) || (rc = cli_load_workflows(c)))
+		return rc;
+	struct report_params p = {
+		.from = from, .to = to, .today = store_today(c->store), .progress = isatty(STDERR_FILENO),
+		.is_decision = is_decision, .ctx = c,
+	};
+	if ((rc = def->build(c->store, &p, &r, &c->err)))
+		goto out;
+	if (strcmp(format, "csv") == 0)
+		rc = report_write_csv(&r, out, &c->err);
+	else {
+		char title[160];
+		snprintf(title, sizeof title, "%s %s..%s", def->name, from, to);
+		rc = report_write_xlsx(&r, out, title, &c->err);
+	}
+	if (rc == CD_OK && strcmp(out, "-") != 0 && !c->json)
+		printf(_("%s: %s, %s to %s\n"), out, def->name, from, to);
+out:
+	report_release(&r);
+	return rc;
+}

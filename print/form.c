@@ -1,0 +1,1097 @@
+/*
+ * form.c - form templates (INI, read with the workflow engine's line scanner so that
+ * every message names FILE:LINE), their layout, and drawing them with libharu.
+ *
+ * Layout: blocks are drawn in file order.  A block with `y` sits there; one without
+ * follows the previous block, `gap` millimetres below it.  Text wraps at the block's
+ * width; a block with a `height` is a box the text must fit.
+ *
+ * Fonts are TrueType files embedded in the PDF with libharu's UTF-8 encoder, so any
+ * character the font has prints: DejaVu Sans covers Latin with diacritics, Cyrillic,
+ * Greek, Georgian and Armenian.  libharu draws glyphs left to right without shaping, so
+ * scripts that need it (Arabic, Ethiopic, Indic) do not print properly: forms carry the
+ * ICAO Latin form of every name next to the original.
+ */
+#define _GNU_SOURCE
+#include "form.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hpdf.h>
+
+#include "../model/buf.h"
+#include "../model/countries.h"
+#include "../model/i18n.h"
+#include "../workflow/wf_ini.h"
+#include "barcode.h"
+#include "mrz_make.h"
+
+#define MM_PT (72.0 / 25.4)
+#define MIN_SIZE 6.0
+
+/* ---- reading a template ------------------------------------------------------------ */
+
+/* Problems while reading: the first fails form_load; lint lists them all. */
+struct problems {
+	const char *path;
+	FILE *report;               /* lint: every problem; NULL: keep the first in err */
+	struct cd_error *err;
+	int n;
+};
+
+static void problem(struct problems *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void problem(struct problems *p, int line, const char *fmt, ...)
+{
+	char msg[CD_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (p->report)
+		fprintf(p->report, "%s:%d: %s\n", p->path, line, msg);
+	else if (p->n == 0)
+		cd_error_set(p->err, CD_EINPUT, "%s:%d: %s", p->path, line, msg);
+	p->n++;
+}
+
+static void scan_report(void *ctx, int line, const char *msg)
+{
+	problem(ctx, line, "%s", msg);
+}
+
+static char *dup_str(const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	char *d = malloc(n + 1);
+	if (d)
+		memcpy(d, s, n + 1);
+	return d;
+}
+
+/* "\n" written in a template value stands for a line break (INI has no multi-line values). */
+static char *unescape(const char *s)
+{
+	char *d = dup_str(s);
+	if (!d)
+		return NULL;
+	char *w = d;
+	for (const char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] == 'n') {
+			*w++ = '\n';
+			r++;
+		} else
+			*w++ = *r;
+	}
+	*w = '\0';
+	return d;
+}
+
+/* Keys each section kind takes; those marked with a '*' may carry a language: text[ru]. */
+static const char *const form_keys[] = { "title*", "page", "orientation", "margin", "size", "font", "font_bold",
+					 "font_mono", "letterhead", NULL };
+static const char *const text_keys[] = { "text*", "x", "y", "width", "height", "size", "font", "align", "gap", NULL };
+static const char *const rule_keys[] = { "x", "y", "width", "gap", NULL };
+static const char *const barcode_keys[] = { "value", "x", "y", "height", "module", NULL };
+static const char *const mrz_keys[] = { "type", "x", "y", "size", NULL };
+
+/* Whether `key` is in `keys`, allowing "name[xx]" for keys marked translatable. */
+static int key_known(const char *const *keys, const char *key)
+{
+	for (size_t i = 0; keys[i]; i++) {
+		size_t n = strcspn(keys[i], "*");
+		if (strncmp(keys[i], key, n) != 0)
+			continue;
+		if (key[n] == '\0')
+			return 1;
+		if (keys[i][n] == '*' && key[n] == '[') {
+			size_t l = strspn(key + n + 1, "abcdefghijklmnopqrstuvwxyz");
+			if (l >= 2 && l <= 3 && key[n + 1 + l] == ']' && key[n + 2 + l] == '\0')
+				return 1;
+		}
+	}
+	return 0;
+}
+
+struct reader {
+	struct wf_ini_scan scan;
+	dictionary *dict;
+	struct problems *p;
+	const char *lang;
+};
+
+static const char *get(struct reader *r, const char *section, const char *key)
+{
+	char k[256];
+	snprintf(k, sizeof k, "%s:%s", section, key);
+	return iniparser_getstring(r->dict, k, NULL);
+}
+
+/* The value in the reader's language when the template has one, else the plain key. */
+static const char *get_lang(struct reader *r, const char *section, const char *key, int *line)
+{
+	char k[96];
+	const char *v = NULL;
+	if (r->lang) {
+		snprintf(k, sizeof k, "%s[%s]", key, r->lang);
+		v = get(r, section, k);
+		if (v) {
+			*line = wf_ini_line(&r->scan, section, k);
+			return v;
+		}
+	}
+	*line = wf_ini_line(&r->scan, section, key);
+	return get(r, section, key);
+}
+
+static int get_num(struct reader *r, const char *section, const char *key, double min, double max,
+		   double *out, int *present)
+{
+	const char *v = get(r, section, key);
+	if (present)
+		*present = v != NULL;
+	if (!v)
+		return 0;
+	char *end;
+	double d = strtod(v, &end);
+	if (end == v || *end || !isfinite(d) || d < min || d > max) {
+		problem(r->p, wf_ini_line(&r->scan, section, key), _("%s in [%s] must be a number from %g to %g"),
+			key, section, min, max);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+static int font_by_name(const char *v, enum form_font *out)
+{
+	if (strcmp(v, "regular") == 0)
+		*out = FONT_REGULAR;
+	else if (strcmp(v, "bold") == 0)
+		*out = FONT_BOLD;
+	else if (strcmp(v, "mono") == 0)
+		*out = FONT_MONO;
+	else
+		return -1;
+	return 0;
+}
+
+int form_font_path(const char *name, char *out, size_t size)
+{
+	const char *dirs[6];
+	char data_fonts[4096];
+	size_t n = 0;
+
+	if (strchr(name, '/')) {
+		snprintf(out, size, "%s", name);
+		return access(out, R_OK) == 0 ? 0 : -1;
+	}
+	if (getenv("CASEDESK_FONTS"))
+		dirs[n++] = getenv("CASEDESK_FONTS");
+	snprintf(data_fonts, sizeof data_fonts, "%s/forms/fonts", cd_data_dir());
+	dirs[n++] = data_fonts;
+	dirs[n++] = "/usr/share/fonts/truetype/dejavu";
+	dirs[n++] = "/usr/share/fonts/truetype/noto";
+	dirs[n++] = "/usr/share/fonts/truetype/freefont";
+	for (size_t i = 0; i < n; i++) {
+		snprintf(out, size, "%s/%s", dirs[i], name);
+		if (access(out, R_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static const struct {
+	const char *name;
+	double w, h;
+} page_sizes[] = { { "a4", 210, 297 }, { "a5", 148, 210 }, { "letter", 215.9, 279.4 }, { "id1", 85.6, 53.98 } };
+
+static int read_page(struct reader *r, struct form_tpl *t)
+{
+	const char *v = get(r, "form", "page");
+	int line = wf_ini_line(&r->scan, "form", "page");
+	t->page_w = 210;
+	t->page_h = 297;
+	if (v) {
+		size_t i;
+		char lower[32];
+		snprintf(lower, sizeof lower, "%s", v);
+		for (char *c = lower; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		for (i = 0; i < sizeof page_sizes / sizeof page_sizes[0]; i++)
+			if (strcmp(lower, page_sizes[i].name) == 0) {
+				t->page_w = page_sizes[i].w;
+				t->page_h = page_sizes[i].h;
+				break;
+			}
+		if (i == sizeof page_sizes / sizeof page_sizes[0]) {
+			double w, h;
+			char x;
+			if (sscanf(lower, "%lfx%lf%c", &w, &h, &x) != 2 || w < 20 || h < 20 || w > 1000 || h > 1000) {
+				problem(r->p, line, _("page '%s' is not A4, A5, letter, ID1 or WIDTHxHEIGHT in mm"), v);
+				return -1;
+			}
+			t->page_w = w;
+			t->page_h = h;
+		}
+	}
+	v = get(r, "form", "orientation");
+	if (v && strcmp(v, "landscape") == 0) {
+		double w = t->page_w;
+		t->page_w = t->page_h;
+		t->page_h = w;
+	} else if (v && strcmp(v, "portrait") != 0) {
+		problem(r->p, wf_ini_line(&r->scan, "form", "orientation"), _("orientation is portrait or landscape"));
+		return -1;
+	}
+	return 0;
+}
+
+static int read_fonts(struct reader *r, struct form_tpl *t)
+{
+	static const char *const keys[FONT_COUNT] = { "font", "font_bold", "font_mono" };
+	/* DejaVu Sans Mono for the MRZ: Debian's OCR-B (fonts-ocr-b) is CFF, which libharu cannot embed. */
+	static const char *const defaults[FONT_COUNT] = { "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf" };
+	int bad = 0;
+	for (int i = 0; i < FONT_COUNT; i++) {
+		const char *v = get(r, "form", keys[i]);
+		char path[4096];
+		if (!v)
+			v = defaults[i];
+		if (form_font_path(v, path, sizeof path) != 0) {
+			problem(r->p, wf_ini_line(&r->scan, "form", keys[i]), _("font file '%s' not found"), v);
+			bad = 1;
+			continue;
+		}
+		size_t n = strlen(path);
+		if (n < 4 || strcasecmp(path + n - 4, ".ttf") != 0) {
+			problem(r->p, wf_ini_line(&r->scan, "form", keys[i]),
+				_("font '%s' is not a TrueType (.ttf) file, the only kind libharu embeds"), v);
+			bad = 1;
+			continue;
+		}
+		t->fonts[i] = dup_str(path);
+	}
+	return bad ? -1 : 0;
+}
+
+static int add_block(struct form_tpl *t, struct form_block *b)
+{
+	struct form_block *grown = realloc(t->blocks, (t->n_blocks + 1) * sizeof *grown);
+	if (!grown)
+		return -1;
+	t->blocks = grown;
+	t->blocks[t->n_blocks++] = *b;
+	return 0;
+}
+
+static void read_block(struct reader *r, struct form_tpl *t, const struct wf_ini_section *sec)
+{
+	struct form_block b = { 0 };
+	const char *name = sec->name;
+	const char *v;
+
+	b.line = sec->line;
+	b.x = t->margin;
+	b.w = -1;
+	b.size = t->size;
+	b.gap = 2;
+	if (strncmp(name, "text.", 5) == 0) {
+		b.kind = FORM_TEXT;
+		v = get_lang(r, name, "text", &b.line);
+		if (!v) {
+			problem(r->p, sec->line, _("[%s] needs the key 'text'"), sec->raw);
+			return;
+		}
+		b.text = unescape(v);
+		if ((v = get(r, name, "font")) && font_by_name(v, &b.font) != 0)
+			problem(r->p, wf_ini_line(&r->scan, name, "font"), _("font in [%s] is regular, bold or mono"), sec->raw);
+		if ((v = get(r, name, "align"))) {
+			if (strcmp(v, "left") == 0)
+				b.align = ALIGN_LEFT;
+			else if (strcmp(v, "center") == 0)
+				b.align = ALIGN_CENTER;
+			else if (strcmp(v, "right") == 0)
+				b.align = ALIGN_RIGHT;
+			else
+				problem(r->p, wf_ini_line(&r->scan, name, "align"), _("align in [%s] is left, center or right"),
+					sec->raw);
+		}
+		get_num(r, name, "size", 4, 96, &b.size, NULL);
+		get_num(r, name, "height", 1, 1000, &b.h, &b.has_h);
+	} else if (strncmp(name, "rule.", 5) == 0) {
+		b.kind = FORM_RULE;
+	} else if (strcmp(name, "barcode") == 0) {
+		b.kind = FORM_BARCODE;
+		v = get(r, name, "value");
+		b.text = dup_str(v ? v : "{case.number}");
+		b.h = 10;
+		b.size = 0.3;     /* module: the narrow element, mm */
+		get_num(r, name, "height", 3, 100, &b.h, NULL);
+		get_num(r, name, "module", 0.19, 2, &b.size, NULL);
+		b.has_h = 1;
+	} else if (strcmp(name, "mrz") == 0) {
+		b.kind = FORM_MRZ;
+		v = get(r, name, "type");
+		if (!v || (strcmp(v, "td1") != 0 && strcmp(v, "mrva") != 0)) {
+			problem(r->p, wf_ini_line(&r->scan, name, "type"), _("type in [mrz] is td1 or mrva"));
+			return;
+		}
+		b.text = dup_str(v);
+		b.font = FONT_MONO;
+		b.size = 11;
+		get_num(r, name, "size", 6, 24, &b.size, NULL);
+	} else {
+		return;   /* an unknown section, reported already */
+	}
+	get_num(r, name, "x", 0, t->page_w, &b.x, &b.has_x);
+	get_num(r, name, "y", 0, t->page_h, &b.y, &b.has_y);
+	get_num(r, name, "width", 1, t->page_w, &b.w, NULL);
+	get_num(r, name, "gap", 0, 200, &b.gap, NULL);
+	if (b.w < 0)
+		b.w = t->page_w - t->margin - b.x;
+	if (b.kind == FORM_TEXT && b.w <= 0)
+		problem(r->p, sec->line, _("[%s] starts right of the margin: give it a width"), sec->raw);
+	if (!(b.id = dup_str(sec->raw)) || add_block(t, &b) != 0) {
+		free(b.id);
+		free(b.text);
+		problem(r->p, sec->line, _("out of memory"));
+	}
+}
+
+static int form_read(const char *path, const char *lang, struct problems *p, struct form_tpl **out)
+{
+	struct reader r = { .p = p, .lang = lang };
+	struct form_tpl *t = calloc(1, sizeof *t);
+	char *text = NULL;
+	struct cd_error err = CD_ERROR_INIT;
+	int n_syntax = 0, fatal = 1;
+
+	*out = NULL;
+	if (!t)
+		return CD_EINTERNAL;
+	t->path = dup_str(path);
+	t->lang = dup_str(lang ? lang : "en");
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	t->id = dup_str(base);
+	if (t->id && strrchr(t->id, '.'))
+		*strrchr(t->id, '.') = '\0';
+	if (wf_ini_read_file(path, &text, &err) != CD_OK) {
+		problem(p, 1, "%s", err.msg);
+		goto out;
+	}
+	if (wf_ini_scan(text, &r.scan, scan_report, p, &n_syntax) != CD_OK) {
+		problem(p, 1, _("out of memory"));
+		goto out;
+	}
+	if (!(r.dict = wf_ini_load_text(r.scan.clean, &err))) {
+		problem(p, 1, "%s", err.msg);
+		goto out;
+	}
+	if (!wf_ini_section(&r.scan, "form")) {
+		problem(p, 1, _("no [form] section"));
+		goto out;
+	}
+	/* Sections and keys first: a typo is the commonest mistake. */
+	for (size_t i = 0; i < r.scan.n_sections; i++) {
+		const struct wf_ini_section *s = &r.scan.sections[i];
+		const char *const *keys = NULL;
+		if (strcmp(s->name, "form") == 0)
+			keys = form_keys;
+		else if (strncmp(s->name, "text.", 5) == 0 && s->name[5])
+			keys = text_keys;
+		else if (strncmp(s->name, "rule.", 5) == 0 && s->name[5])
+			keys = rule_keys;
+		else if (strcmp(s->name, "barcode") == 0)
+			keys = barcode_keys;
+		else if (strcmp(s->name, "mrz") == 0)
+			keys = mrz_keys;
+		if (!keys) {
+			problem(p, s->line, _("unknown section [%s]; use [form], [text.ID], [rule.ID], [barcode] or [mrz]"),
+				s->raw);
+			continue;
+		}
+		for (size_t k = 0; k < s->n_keys; k++)
+			if (!key_known(keys, s->keys[k].name))
+				problem(p, s->keys[k].line, _("unknown key '%s' in [%s]"), s->keys[k].raw, s->raw);
+	}
+	int line;
+	const char *title = get_lang(&r, "form", "title", &line);
+	if (!title)
+		problem(p, wf_ini_line(&r.scan, "form", NULL), _("[form] needs the key 'title'"));
+	t->title = dup_str(title ? title : "");
+	t->margin = 20;
+	t->size = 10;
+	read_page(&r, t);
+	get_num(&r, "form", "margin", 0, 100, &t->margin, NULL);
+	get_num(&r, "form", "size", 4, 48, &t->size, NULL);
+	read_fonts(&r, t);
+	const char *lh = get(&r, "form", "letterhead");
+	t->letterhead = !lh || strcmp(lh, "yes") == 0;
+	if (lh && strcmp(lh, "yes") != 0 && strcmp(lh, "no") != 0)
+		problem(p, wf_ini_line(&r.scan, "form", "letterhead"), _("letterhead is yes or no"));
+	for (size_t i = 0; i < r.scan.n_sections; i++)
+		if (strcmp(r.scan.sections[i].name, "form") != 0)
+			read_block(&r, t, &r.scan.sections[i]);
+	fatal = 0;
+out:
+	if (r.dict)
+		iniparser_freedict(r.dict);
+	wf_ini_scan_release(&r.scan);
+	free(text);
+	if (fatal || !t->id || !t->path) {
+		form_free(t);
+		return p->n ? CD_EINPUT : CD_EINTERNAL;
+	}
+	/* With problems the template is still handed out, so that lint can go on checking it. */
+	*out = t;
+	return p->n ? CD_EINPUT : CD_OK;
+}
+
+int form_load(const char *path, const char *lang, struct form_tpl **out, struct cd_error *err)
+{
+	struct problems p = { path, NULL, err, 0 };
+	int rc = form_read(path, lang, &p, out);
+	if (rc == CD_EINTERNAL)
+		cd_error_set(err, rc, _("out of memory"));
+	if (rc != CD_OK) {
+		form_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+void form_free(struct form_tpl *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n_blocks; i++) {
+		free(t->blocks[i].id);
+		free(t->blocks[i].text);
+	}
+	free(t->blocks);
+	for (int i = 0; i < FONT_COUNT; i++)
+		free(t->fonts[i]);
+	free(t->id);
+	free(t->path);
+	free(t->lang);
+	free(t->title);
+	free(t);
+}
+
+/* ---- the PDF ---------------------------------------------------------------------- */
+
+struct font_slot {
+	char *path;
+	HPDF_Font font;
+};
+
+struct form_doc {
+	HPDF_Doc pdf;
+	HPDF_STATUS error, detail;
+	struct font_slot fonts[16];
+	int n_fonts;
+	int pages;
+};
+
+static void HPDF_STDCALL on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
+{
+	struct form_doc *d = user;
+	if (!d->error) {
+		d->error = error_no;
+		d->detail = detail_no;
+	}
+}
+
+static int pdf_failed(struct form_doc *d, const char *doing, struct cd_error *err)
+{
+	return cd_error_set(err, CD_EINTERNAL, _("PDF: %s failed (libharu error 0x%04X, detail %u)"), doing,
+			    (unsigned)d->error, (unsigned)d->detail);
+}
+
+int form_doc_new(struct form_doc **out, struct cd_error *err)
+{
+	struct form_doc *d = calloc(1, sizeof *d);
+	if (!d)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	d->pdf = HPDF_New(on_error, d);
+	if (!d->pdf) {
+		free(d);
+		return cd_error_set(err, CD_EINTERNAL, _("PDF: cannot start a document"));
+	}
+	HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(d->pdf);
+	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_CREATOR, "casedesk");
+	if (d->error) {
+		int rc = pdf_failed(d, _("starting a document"), err);
+		form_doc_free(d);
+		return rc;
+	}
+	*out = d;
+	return CD_OK;
+}
+
+void form_doc_free(struct form_doc *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < d->n_fonts; i++)
+		free(d->fonts[i].path);
+	HPDF_Free(d->pdf);
+	free(d);
+}
+
+static HPDF_Font load_font(struct form_doc *d, const char *path, struct cd_error *err)
+{
+	for (int i = 0; i < d->n_fonts; i++)
+		if (strcmp(d->fonts[i].path, path) == 0)
+			return d->fonts[i].font;
+	if (d->n_fonts == (int)(sizeof d->fonts / sizeof d->fonts[0])) {
+		cd_error_set(err, CD_EINPUT, _("a PDF may use at most %d font files"), d->n_fonts);
+		return NULL;
+	}
+	const char *name = HPDF_LoadTTFontFromFile(d->pdf, path, HPDF_TRUE);
+	HPDF_Font f = name ? HPDF_GetFont(d->pdf, name, "UTF-8") : NULL;
+	if (!f || d->error) {
+		cd_error_set(err, CD_EINPUT, _("PDF: cannot embed the font %s (libharu error 0x%04X)"), path,
+			     (unsigned)d->error);
+		d->error = 0;
+		return NULL;
+	}
+	d->fonts[d->n_fonts].path = dup_str(path);
+	d->fonts[d->n_fonts++].font = f;
+	return f;
+}
+
+/* Called when a text block does not fit its box (lint lists it; printing warns). */
+typedef void (*overflow_fn)(void *ctx, const struct form_tpl *t, const struct form_block *b);
+
+struct layout {
+	struct form_doc *d;
+	const struct form_tpl *t;
+	HPDF_Page page;
+	HPDF_Font fonts[FONT_COUNT];
+	double cursor;              /* mm from the top: where the next flowing block starts */
+	overflow_fn overflow;
+	void *ctx;
+	int draw;                   /* 0: measure only (lint) */
+};
+
+static double text_width(struct layout *l, HPDF_Font f, double size, const char *s, size_t n)
+{
+	char tmp[2048];
+	if (n >= sizeof tmp)
+		n = sizeof tmp - 1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	HPDF_Page_SetFontAndSize(l->page, f, (HPDF_REAL)size);
+	return HPDF_Page_TextWidth(l->page, tmp) / MM_PT;
+}
+
+/* Bytes of the UTF-8 sequence at p (1 for a stray byte). */
+static size_t u8len(const char *p)
+{
+	unsigned char c = (unsigned char)*p;
+	size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+	for (size_t i = 1; i < n; i++)
+		if (!p[i])
+			return i;
+	return n;
+}
+
+/* Breaks text into lines no wider than w mm; each line is [start, len) of the text. */
+struct lines {
+	size_t *start, *len;
+	size_t n, cap;
+};
+
+static void lines_add(struct lines *ls, size_t start, size_t len)
+{
+	if (ls->n == ls->cap) {
+		size_t cap = ls->cap ? ls->cap * 2 : 16;
+		size_t *s = realloc(ls->start, cap * sizeof *s);
+		if (!s)
+			return;
+		ls->start = s;
+		size_t *l = realloc(ls->len, cap * sizeof *l);
+		if (!l)
+			return;
+		ls->len = l;
+		ls->cap = cap;
+	}
+	ls->start[ls->n] = start;
+	ls->len[ls->n++] = len;
+}
+
+static void wrap(struct layout *l, HPDF_Font f, double size, const char *text, double w, struct lines *ls)
+{
+	ls->n = 0;
+	size_t i = 0, len = strlen(text);
+	while (i <= len) {
+		size_t end = i + strcspn(text + i, "\n");
+		/* one paragraph [i, end): greedy word wrap */
+		size_t line_start = i;
+		while (1) {
+			size_t best = line_start, p = line_start;
+			while (p < end) {
+				size_t word_end = p;
+				while (word_end < end && text[word_end] == ' ')
+					word_end++;
+				while (word_end < end && text[word_end] != ' ')
+					word_end += u8len(text + word_end);
+				if (word_end > end)
+					word_end = end;
+				if (text_width(l, f, size, text + line_start, word_end - line_start) > w)
+					break;
+				best = p = word_end;
+			}
+			if (best == line_start && line_start < end) {
+				/* a word wider than the box: cut it between characters */
+				size_t q = line_start + u8len(text + line_start);
+				while (q < end && text_width(l, f, size, text + line_start, q + u8len(text + q) - line_start) <= w)
+					q += u8len(text + q);
+				best = q > end ? end : q;
+			}
+			lines_add(ls, line_start, best - line_start);
+			line_start = best;
+			while (line_start < end && text[line_start] == ' ')
+				line_start++;
+			if (line_start >= end)
+				break;
+		}
+		i = end + 1;
+	}
+}
+
+static void draw_text_line(struct layout *l, HPDF_Font f, double size, double x_mm, double baseline_mm,
+			   const char *s, size_t n)
+{
+	char tmp[2048];
+	if (n >= sizeof tmp)
+		n = sizeof tmp - 1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	HPDF_Page_BeginText(l->page);
+	HPDF_Page_SetFontAndSize(l->page, f, (HPDF_REAL)size);
+	HPDF_Page_TextOut(l->page, (HPDF_REAL)(x_mm * MM_PT), (HPDF_REAL)((l->t->page_h - baseline_mm) * MM_PT), tmp);
+	HPDF_Page_EndText(l->page);
+}
+
+/* Lays out (and draws) one text block whose text is already expanded. */
+static void place_text(struct layout *l, const struct form_block *b, const char *text)
+{
+	HPDF_Font f = l->fonts[b->font];
+	double size = b->size, top = b->has_y ? b->y : l->cursor + b->gap;
+	double bottom_limit = b->has_h ? top + b->h : l->t->page_h - l->t->margin;
+	struct lines ls = { 0 };
+	double leading;
+	int overflow = 0;
+
+	while (1) {
+		wrap(l, f, size, text, b->w, &ls);
+		leading = size * 1.25 / MM_PT;
+		if (top + (double)ls.n * leading <= bottom_limit + 0.01)
+			break;
+		if (!b->has_h || size - 0.5 < MIN_SIZE) {
+			overflow = 1;
+			break;
+		}
+		size -= 0.5;
+	}
+	if (overflow && l->overflow)
+		l->overflow(l->ctx, l->t, b);
+	double y = top;
+	for (size_t i = 0; i < ls.n; i++) {
+		if (overflow && y + leading > bottom_limit + 0.01)
+			break;
+		if (l->draw) {
+			double x = b->x;
+			if (b->align != ALIGN_LEFT) {
+				double tw = text_width(l, f, size, text + ls.start[i], ls.len[i]);
+				x += b->align == ALIGN_CENTER ? (b->w - tw) / 2 : b->w - tw;
+			}
+			draw_text_line(l, f, size, x, y + size * 0.95 / MM_PT, text + ls.start[i], ls.len[i]);
+		}
+		y += leading;
+	}
+	l->cursor = b->has_h ? top + b->h : y;
+	free(ls.start);
+	free(ls.len);
+}
+
+static void place_rule(struct layout *l, const struct form_block *b)
+{
+	double y = b->has_y ? b->y : l->cursor + b->gap;
+	if (l->draw) {
+		HPDF_Page_SetLineWidth(l->page, 0.6f);
+		HPDF_Page_MoveTo(l->page, (HPDF_REAL)(b->x * MM_PT), (HPDF_REAL)((l->t->page_h - y) * MM_PT));
+		HPDF_Page_LineTo(l->page, (HPDF_REAL)((b->x + b->w) * MM_PT), (HPDF_REAL)((l->t->page_h - y) * MM_PT));
+		HPDF_Page_Stroke(l->page);
+	}
+	l->cursor = y;
+}
+
+/* Code 39: wide elements are 2.5 narrow ones; the human-readable text goes underneath. */
+static int place_barcode(struct layout *l, const struct form_block *b, const char *value, struct cd_error *err)
+{
+	char elems[1200];
+	int n = code39_encode(value, elems, sizeof elems);
+	if (n < 0)
+		return cd_error_set(err, CD_EINPUT, _("%s: [barcode] value has a character Code 39 cannot write"),
+				    l->t->path);
+	double module = b->size, total = 0;
+	for (int i = 0; i < n; i++)
+		total += elems[i] == 'w' ? module * 2.5 : module;
+	double x = b->x, y = b->has_y ? b->y : l->t->margin;
+	if (!l->draw)
+		return CD_OK;
+	if (!b->has_x)
+		x = l->t->page_w - l->t->margin - total;   /* default place: the right margin */
+	HPDF_Page_SetRGBFill(l->page, 0, 0, 0);
+	for (int i = 0; i < n; i++) {
+		double wd = elems[i] == 'w' ? module * 2.5 : module;
+		if (i % 2 == 0)
+			HPDF_Page_Rectangle(l->page, (HPDF_REAL)(x * MM_PT), (HPDF_REAL)((l->t->page_h - y - b->h) * MM_PT),
+					    (HPDF_REAL)(wd * MM_PT), (HPDF_REAL)(b->h * MM_PT));
+		x += wd;
+	}
+	HPDF_Page_Fill(l->page);
+	double tw = text_width(l, l->fonts[FONT_MONO], 8, value, strlen(value));
+	draw_text_line(l, l->fonts[FONT_MONO], 8, x - total / 2 - tw / 2, y + b->h + 3.2, value, strlen(value));
+	return CD_OK;
+}
+
+static const char *var(const struct ph_vars *v, const char *name)
+{
+	const char *s = v ? ph_get(v, name) : NULL;
+	return s && *s ? s : NULL;
+}
+
+int form_mrz_lines(const char *type, const struct ph_vars *vars, char lines[3][45], int *n_lines,
+		   struct cd_error *err)
+{
+	struct mrz_doc d = { 0 };
+	struct mrz_text out;
+	int td1 = strcmp(type, "td1") == 0;
+
+	d.format = td1 ? MRZ_TD1 : MRZ_MRVA;
+	d.doc_code = td1 ? "IR" : "VC";
+	d.issuer = var(vars, "office.state");
+	d.surname = var(vars, "person.surname_latin");
+	d.given = var(vars, "person.given_latin");
+	d.number = var(vars, "card.number");
+	d.nationality = var(vars, "person.nationality");
+	d.dob = var(vars, "person.dob");
+	const char *sex = var(vars, "person.sex");
+	d.sex = sex ? sex[0] : 'X';
+	d.expiry = var(vars, "field.valid_until");
+	static const char *const need[] = { "office.state", "person.surname_latin", "card.number",
+					    "person.nationality", "field.valid_until" };
+	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+		if (!var(vars, need[i]))
+			return cd_error_set(err, CD_EINPUT, _("the MRZ needs %s, which this case does not have yet"), need[i]);
+	int rc = mrz_make(&d, &out, err);
+	if (rc)
+		return rc;
+	*n_lines = out.n_lines;
+	for (int i = 0; i < out.n_lines; i++)
+		snprintf(lines[i], 45, "%s", out.lines[i]);
+	return CD_OK;
+}
+
+static int place_mrz(struct layout *l, const struct form_block *b, const struct ph_vars *vars, struct cd_error *err)
+{
+	char lines[3][45];
+	int n = 0, rc;
+	if ((rc = form_mrz_lines(b->text, vars, lines, &n, err)))
+		return rc;
+	double leading = b->size * 1.4 / MM_PT;
+	double top = b->has_y ? b->y : l->t->page_h - l->t->margin - n * leading;
+	for (int i = 0; i < n && l->draw; i++)
+		draw_text_line(l, l->fonts[FONT_MONO], b->size, b->x, top + (i + 0.8) * leading, lines[i], strlen(lines[i]));
+	l->cursor = top + n * leading;
+	return CD_OK;
+}
+
+static void place_letterhead(struct layout *l, const struct ph_vars *vars)
+{
+	const char *name = var(vars, "office.name"), *addr = var(vars, "office.address");
+	const char *phone = var(vars, "office.phone");
+	double y = l->t->margin, m = l->t->margin;
+	if (name && l->draw)
+		draw_text_line(l, l->fonts[FONT_BOLD], 12, m, y + 4.5, name, strlen(name));
+	if (addr && l->draw)
+		draw_text_line(l, l->fonts[FONT_REGULAR], 8.5, m, y + 9, addr, strlen(addr));
+	if (phone && l->draw)
+		draw_text_line(l, l->fonts[FONT_REGULAR], 8.5, m, y + 12.5, phone, strlen(phone));
+	y += 16;
+	if (l->draw) {
+		HPDF_Page_SetLineWidth(l->page, 0.8f);
+		HPDF_Page_MoveTo(l->page, (HPDF_REAL)(m * MM_PT), (HPDF_REAL)((l->t->page_h - y) * MM_PT));
+		HPDF_Page_LineTo(l->page, (HPDF_REAL)((l->t->page_w - m) * MM_PT), (HPDF_REAL)((l->t->page_h - y) * MM_PT));
+		HPDF_Page_Stroke(l->page);
+	}
+	l->cursor = y + 2;
+}
+
+static void draw_watermark(struct layout *l)
+{
+	const char *word = _("DRAFT");
+	double size = 110;
+	double tw = text_width(l, l->fonts[FONT_BOLD], size, word, strlen(word)) * MM_PT;
+	double a = atan2(l->t->page_h, l->t->page_w);
+	double c = cos(a), s = sin(a);
+	double cx = l->t->page_w * MM_PT / 2, cy = l->t->page_h * MM_PT / 2;
+	HPDF_Page_GSave(l->page);
+	HPDF_Page_SetGrayFill(l->page, 0.85f);
+	HPDF_Page_BeginText(l->page);
+	HPDF_Page_SetFontAndSize(l->page, l->fonts[FONT_BOLD], (HPDF_REAL)size);
+	HPDF_Page_SetTextMatrix(l->page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s, (HPDF_REAL)c,
+				(HPDF_REAL)(cx - c * tw / 2 + s * size * 0.35), (HPDF_REAL)(cy - s * tw / 2 - c * size * 0.35));
+	HPDF_Page_ShowText(l->page, word);
+	HPDF_Page_EndText(l->page);
+	HPDF_Page_GRestore(l->page);
+	/* Also in a plain line at the foot: text extractors skip diagonal text. */
+	const char *note = _("DRAFT - a preview, not a valid document");
+	draw_text_line(l, l->fonts[FONT_BOLD], 9, l->t->margin, l->t->page_h - l->t->margin / 2, note, strlen(note));
+}
+
+static void warn_overflow(void *ctx, const struct form_tpl *t, const struct form_block *b)
+{
+	(void)ctx;
+	/* The block id, never the text: the text holds personal data. */
+	fprintf(stderr, _("casedesk: %s:%d: [%s] does not fit its box; the text is cut\n"), t->path, b->line, b->id);
+}
+
+static int lay_out(struct layout *l, const struct ph_vars *vars, int draft, struct cd_error *err)
+{
+	struct form_doc *d = l->d;
+	const struct form_tpl *t = l->t;
+	int rc = CD_OK;
+
+	for (int i = 0; i < FONT_COUNT; i++)
+		if (!(l->fonts[i] = load_font(d, t->fonts[i], err)))
+			return CD_EINPUT;
+	l->page = HPDF_AddPage(d->pdf);
+	if (!l->page)
+		return pdf_failed(d, _("adding a page"), err);
+	HPDF_Page_SetWidth(l->page, (HPDF_REAL)(t->page_w * MM_PT));
+	HPDF_Page_SetHeight(l->page, (HPDF_REAL)(t->page_h * MM_PT));
+	if (draft && l->draw)
+		draw_watermark(l);
+	HPDF_Page_SetGrayFill(l->page, 0);
+	l->cursor = t->margin;
+	if (t->letterhead)
+		place_letterhead(l, vars);
+	for (size_t i = 0; i < t->n_blocks && rc == CD_OK; i++) {
+		const struct form_block *b = &t->blocks[i];
+		struct cd_buf text = CD_BUF_INIT;
+		switch (b->kind) {
+		case FORM_TEXT:
+			ph_expand(b->text, vars, &text, NULL, NULL);
+			place_text(l, b, buf_str(&text));
+			break;
+		case FORM_RULE:
+			place_rule(l, b);
+			break;
+		case FORM_BARCODE:
+			ph_expand(b->text, vars, &text, NULL, NULL);
+			rc = place_barcode(l, b, buf_str(&text), err);
+			break;
+		case FORM_MRZ:
+			rc = place_mrz(l, b, vars, err);
+			break;
+		}
+		buf_release(&text);
+	}
+	if (rc == CD_OK && d->error)
+		rc = pdf_failed(d, _("drawing the page"), err);
+	return rc;
+}
+
+int form_render(struct form_doc *d, const struct form_tpl *t, const struct ph_vars *vars, int draft,
+		struct cd_error *err)
+{
+	struct layout l = { .d = d, .t = t, .overflow = warn_overflow, .draw = 1 };
+	int rc = lay_out(&l, vars, draft, err);
+	if (rc == CD_OK)
+		d->pages++;
+	return rc;
+}
+
+int form_doc_save(struct form_doc *d, const char *path, struct cd_error *err)
+{
+	if (HPDF_SaveToFile(d->pdf, path) != HPDF_OK)
+		return cd_error_set(err, CD_EINPUT, _("cannot write %s (libharu error 0x%04X)"), path, (unsigned)d->error);
+	return CD_OK;
+}
+
+/* ---- lint ------------------------------------------------------------------------- */
+
+struct lint_ctx {
+	struct problems *p;
+	const char *const *known;
+	size_t n_known;
+	int line;
+};
+
+static void check_name(void *ctx, const char *name, size_t pos)
+{
+	struct lint_ctx *lc = ctx;
+	(void)pos;
+	for (size_t i = 0; i < lc->n_known; i++)
+		if (strcmp(lc->known[i], name) == 0)
+			return;
+	problem(lc->p, lc->line, _("unknown placeholder {%s}"), name);
+}
+
+/* Values of a plausible length for measuring: 20 characters, or a date's 10. */
+static void sample_vars(struct ph_vars *v, const char *const *known, size_t n_known)
+{
+	for (size_t i = 0; i < n_known; i++) {
+		const char *k = known[i];
+		int is_date = strstr(k, "date") || strstr(k, "valid_") || strstr(k, "_on") || strstr(k, "today") ||
+			      strstr(k, "dob") || strstr(k, "due") || strstr(k, "opened") || strstr(k, "expires");
+		ph_set(v, k, is_date ? "2026-12-31" : strcmp(k, "case.number") == 0 ? "RP-TBS-2026-000001"
+										 : "Xxxxxxxxxx Xxxxxxxxx");
+	}
+	ph_set(v, "office.state", "DEU");
+	ph_set(v, "person.surname_latin", "SAMPLE");
+	ph_set(v, "person.given_latin", "SAMPLE NAME");
+	ph_set(v, "person.nationality", "DEU");
+	ph_set(v, "person.dob", "1990-01-01");
+	ph_set(v, "person.sex", "F");
+	ph_set(v, "card.number", "R26000001");
+}
+
+static void lint_overflow(void *ctx, const struct form_tpl *t, const struct form_block *b)
+{
+	struct problems *p = ctx;
+	(void)t;
+	problem(p, b->line, _("the text of [%s] overflows its box (measured with 20 characters per field)"), b->id);
+}
+
+/* The languages a template carries ("ru" from "title[ru]"), plus the plain keys. */
+static size_t template_langs(const char *path, char langs[16][4])
+{
+	struct wf_ini_scan scan = { 0 };
+	char *text = NULL;
+	int n_syntax = 0;
+	size_t n = 0;
+	if (wf_ini_read_file(path, &text, NULL) != CD_OK || wf_ini_scan(text, &scan, NULL, NULL, &n_syntax) != CD_OK)
+		goto out;
+	for (size_t i = 0; i < scan.n_sections; i++)
+		for (size_t k = 0; k < scan.sections[i].n_keys; k++) {
+			const char *br = strchr(scan.sections[i].keys[k].name, '[');
+			if (!br || strlen(br) < 4 || strlen(br) > 5)
+				continue;
+			char lang[4] = { 0 };
+			memcpy(lang, br + 1, strlen(br) - 2);
+			size_t j;
+			for (j = 0; j < n; j++)
+				if (strcmp(langs[j], lang) == 0)
+					break;
+			if (j == n && n < 16)
+				memcpy(langs[n++], lang, 4);
+		}
+out:
+	wf_ini_scan_release(&scan);
+	free(text);
+	return n;
+}
+
+int form_lint_file(const char *path, const char *const *known, size_t n_known, FILE *report)
+{
+	struct problems p = { path, report, NULL, 0 };
+	struct form_tpl *t = NULL;
+	char langs[16][4];
+
+	if (form_read(path, NULL, &p, &t) != CD_OK && !t)
+		return p.n ? p.n : 1;
+	/* Placeholders in every text, every language. */
+	struct wf_ini_scan scan = { 0 };
+	char *text = NULL;
+	dictionary *dict = NULL;
+	int n_syntax = 0;
+	if (wf_ini_read_file(path, &text, NULL) == CD_OK && wf_ini_scan(text, &scan, NULL, NULL, &n_syntax) == CD_OK &&
+	    (dict = wf_ini_load_text(scan.clean, NULL))) {
+		for (size_t i = 0; i < scan.n_sections; i++)
+			for (size_t k = 0; k < scan.sections[i].n_keys; k++) {
+				const struct wf_ini_key *key = &scan.sections[i].keys[k];
+				if (strncmp(key->name, "text", 4) != 0 && strncmp(key->name, "title", 5) != 0 &&
+				    strcmp(key->name, "value") != 0)
+					continue;
+				char full[256];
+				snprintf(full, sizeof full, "%s:%s", scan.sections[i].name, key->name);
+				const char *v = iniparser_getstring(dict, full, NULL);
+				struct lint_ctx lc = { &p, known, n_known, key->line };
+				if (v)
+					ph_scan(v, check_name, &lc);
+			}
+	}
+	if (dict)
+		iniparser_freedict(dict);
+	wf_ini_scan_release(&scan);
+	free(text);
+
+	/* Overflow: lay every language out with sample values. */
+	size_t n_langs = template_langs(path, langs);
+	struct ph_vars vars = PH_VARS_INIT;
+	sample_vars(&vars, known, n_known);
+	for (size_t li = 0; li <= n_langs; li++) {
+		struct form_tpl *lt = NULL;
+		struct form_doc *d = NULL;
+		struct cd_error err = CD_ERROR_INIT;
+		struct problems quiet = { path, NULL, NULL, 0 };   /* already reported above */
+		form_read(path, li < n_langs ? langs[li] : NULL, &quiet, &lt);
+		if (!lt || !lt->fonts[0] || !lt->fonts[1] || !lt->fonts[2]) {
+			form_free(lt);
+			break;
+		}
+		if (form_doc_new(&d, &err) == CD_OK) {
+			struct layout l = { .d = d, .t = lt, .overflow = lint_overflow, .ctx = &p, .draw = 0 };
+			if (lay_out(&l, &vars, 0, &err) != CD_OK)
+				problem(&p, 1, "%s", err.msg);
+		}
+		form_doc_free(d);
+		form_free(lt);
+	}
+	ph_vars_release(&vars);
+	form_free(t);
+	return p.n;
+}
+
+int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
+{
+	static const char *const keys[] = { "name", "address", "phone", "state" };
+	char path[4096];
+	snprintf(path, sizeof path, "%s/forms/office.ini", cd_data_dir());
+	dictionary *d = iniparser_load(path);
+	if (!d)
+		return cd_error_set(err, CD_EINPUT, _("cannot read %s (the office's letterhead)"), path);
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		char k[64], name[64];
+		const char *val = NULL;
+		if (lang) {
+			snprintf(k, sizeof k, "office:%s[%s]", keys[i], lang);
+			val = iniparser_getstring(d, k, NULL);
+		}
+		if (!val) {
+			snprintf(k, sizeof k, "office:%s", keys[i]);
+			val = iniparser_getstring(d, k, "");
+		}
+		snprintf(name, sizeof name, "office.%s", keys[i]);
+		if (ph_set(v, name, val) != CD_OK) {
+			iniparser_freedict(d);
+			return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		}
+	}
+	iniparser_freedict(d);
+	return CD_OK;
+}

@@ -1,0 +1,113 @@
+/*
+ * report_xlsx.c - a report as an XLSX workbook through libxlsxwriter: a sheet per table,
+ * the header row frozen and filtered, a totals row (SUM formulas with their values
+ * cached, so readers without a calculation engine see the figures) and a chart of the
+ * table beside it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <xlsxwriter.h>
+
+#include "../model/i18n.h"
+#include "report.h"
+
+/* A1-style reference of a column: 0 -> A, 26 -> AA. */
+static void col_name(size_t col, char out[4])
+{
+	if (col < 26) {
+		out[0] = (char)('A' + col);
+		out[1] = '\0';
+	} else {
+		out[0] = (char)('A' + col / 26 - 1);
+		out[1] = (char)('A' + col % 26);
+		out[2] = '\0';
+	}
+}
+
+static void add_chart(lxw_workbook *wb, lxw_worksheet *ws, const struct rtable *t)
+{
+	if (t->n_rows == 0 || t->chart_from >= t->chart_to)
+		return;
+	uint8_t type = t->chart == RCHART_STACKED ? LXW_CHART_COLUMN_STACKED
+		       : t->chart == RCHART_BAR   ? LXW_CHART_BAR
+						  : LXW_CHART_COLUMN;
+	lxw_chart *chart = workbook_add_chart(wb, type);
+	if (!chart)
+		return;
+	/* Categories: one label column (month, quarter, reason, state ...). */
+	size_t cat = t->chart_cat;
+	char c1[4], c2[4], cats[128], vals[128], name[128];
+	col_name(cat, c1);
+	snprintf(cats, sizeof cats, "='%s'!$%s$2:$%s$%zu", t->name, c1, c1, t->n_rows + 1);
+	for (size_t c = t->chart_from; c < t->chart_to; c++) {
+		col_name(c, c2);
+		snprintf(vals, sizeof vals, "='%s'!$%s$2:$%s$%zu", t->name, c2, c2, t->n_rows + 1);
+		snprintf(name, sizeof name, "='%s'!$%s$1", t->name, c2);
+		lxw_chart_series *s = chart_add_series(chart, cats, vals);
+		if (s)
+			chart_series_set_name(s, name);
+	}
+	chart_title_set_name(chart, t->title);
+	col_name(t->n_cols + 1, c1);
+	char anchor[16];
+	snprintf(anchor, sizeof anchor, "%s2", c1);
+	worksheet_insert_chart(ws, lxw_name_to_row(anchor), lxw_name_to_col(anchor), chart);
+}
+
+int report_write_xlsx(const struct report *r, const char *path, const char *title, struct cd_error *err)
+{
+	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = NULL };
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	if (!wb)
+		return cd_error_set(err, CD_EINPUT, _("cannot write %s"), path);
+	char title_buf[256], author[] = "casedesk";
+	snprintf(title_buf, sizeof title_buf, "%s", title ? title : "");
+	lxw_doc_properties props = { .title = title_buf, .author = author };
+	workbook_set_properties(wb, &props);
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	format_set_bottom(bold, LXW_BORDER_THIN);
+	lxw_format *total = workbook_add_format(wb);
+	format_set_bold(total);
+	format_set_top(total, LXW_BORDER_THIN);
+
+	for (size_t k = 0; k < r->n_tables; k++) {
+		const struct rtable *t = &r->tables[k];
+		lxw_worksheet *ws = workbook_add_worksheet(wb, t->name);
+		if (!ws)
+			continue;
+		for (size_t c = 0; c < t->n_cols; c++) {
+			worksheet_write_string(ws, 0, (lxw_col_t)c, t->cols[c], bold);
+			worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, c < t->n_label_cols ? 16 : 12, NULL);
+		}
+		for (size_t row = 0; row < t->n_rows; row++)
+			for (size_t c = 0; c < t->n_cols; c++) {
+				const struct rcell *cell = &t->cells[row * t->n_cols + c];
+				if (cell->text)
+					worksheet_write_string(ws, (lxw_row_t)(row + 1), (lxw_col_t)c, cell->text, NULL);
+				else
+					worksheet_write_number(ws, (lxw_row_t)(row + 1), (lxw_col_t)c, cell->num, NULL);
+			}
+		worksheet_freeze_panes(ws, 1, 0);
+		if (t->n_rows)
+			worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->n_rows, (lxw_col_t)(t->n_cols - 1));
+		if (t->totals) {
+			lxw_row_t tr = (lxw_row_t)(t->n_rows + 1);
+			worksheet_write_string(ws, tr, 0, _("Total"), total);
+			for (size_t c = t->n_label_cols; c < t->n_cols; c++) {
+				char cn[4], formula[64];
+				if (c < 8 * sizeof t->no_total && (t->no_total >> c) & 1)
+					continue;
+				col_name(c, cn);
+				snprintf(formula, sizeof formula, "=SUM(%s2:%s%zu)", cn, cn, t->n_rows + 1);
+				worksheet_write_formula_num(ws, tr, (lxw_col_t)c, formula, total, rtable_total(t, c));
+			}
+		}
+		add_chart(wb, ws, t);
+	}
+	lxw_error e = workbook_close(wb);
+	if (e != LXW_NO_ERROR)
+		return cd_error_set(err, CD_EINPUT, _("cannot write %s: %s"), path, lxw_strerror(e));
+	return CD_OK;
+}
