@@ -6,6 +6,7 @@
 #include "../model/caldate.h"
 #include "../model/cases.h"
 #include "../model/i18n.h"
+#include "../print/case_form.h"
 #include "cli.h"
 
 static void shift(struct cli *c)
@@ -288,9 +289,34 @@ static int case_list_cmd(struct cli *c)
 	return CD_OK;
 }
 
+/*
+ * A step that names a form produces it: CASE-FORM.pdf in the print folder (see
+ * print/case_form.h).  The step is saved whatever happens here; a form that cannot be
+ * printed is said on stderr with the command that prints it later.
+ */
+static void print_step_form(struct cli *c, const struct cd_case *k, const char *transition, char *out, size_t size)
+{
+	const struct workflow *wf;
+	const struct wf_transition *t;
+	struct cd_error err = CD_ERROR_INIT;
+
+	out[0] = '\0';
+	if (registry_for_case(c->reg, c->store, k->workflow_id, k->workflow_version, &wf, &err) != CD_OK ||
+	    !(t = wf_find_transition(wf, transition)) || !t->form)
+		return;
+	const char *numbers[1] = { k->number };
+	if (case_form_step_path(store_path(c->store), k->number, t->form, out, size, &err) != CD_OK ||
+	    case_form_print(c->store, c->reg, &c->actor, t->form, NULL, numbers, 1, 0, out, &err) != CD_OK) {
+		fprintf(stderr, _("casedesk: the step is saved, but form %s was not printed: "), t->form);
+		out_safe(stderr, err.msg);
+		fprintf(stderr, _("; print it with `casedesk form %s %s -o FILE.pdf`\n"), k->number, t->form);
+		out[0] = '\0';
+	}
+}
+
 static int case_move_cmd(struct cli *c)
 {
-	static const char usage[] = "case move NUMBER TRANSITION [--set FIELD=VALUE]... [--note TEXT] [--expect-version N]";
+	static const char usage[] = "case move NUMBER TRANSITION [--set FIELD=VALUE]... [--note TEXT] [--expect-version N] [--no-print]";
 	struct wf_value *values = NULL;
 	size_t n_values = 0;
 	const char *set, *note, *expect;
@@ -299,6 +325,7 @@ static int case_move_cmd(struct cli *c)
 
 	note = cli_take(c, "--note");
 	expect = cli_take(c, "--expect-version");
+	int no_print = cli_flag(c, "--no-print");
 	while ((set = cli_take(c, "--set"))) {
 		const char *eq = strchr(set, '=');
 		if (!eq || eq == set) {
@@ -338,11 +365,21 @@ static int case_move_cmd(struct cli *c)
 	{
 		struct cd_case *k = NULL;
 		if (case_load(c->store, &c->actor, mv.number, NULL, &k, NULL) == CD_OK) {
-			if (c->json)
-				printf("{\"number\":\"%s\",\"state\":\"%s\",\"row_version\":%lld}\n", k->number, k->state,
-				       (long long)version);
-			else
+			char printed[4096] = "";
+			if (!no_print)
+				print_step_form(c, k, mv.transition, printed, sizeof printed);
+			if (c->json) {
+				printf("{\"number\":\"%s\",\"state\":\"%s\",\"row_version\":%lld,\"printed\":", k->number,
+				       k->state, (long long)version);
+				struct cd_buf pb = CD_BUF_INIT;
+				buf_json_str(&pb, printed[0] ? printed : NULL);
+				printf("%s}\n", buf_str(&pb));
+				buf_release(&pb);
+			} else {
 				printf(_("%s is now %s (version %lld)\n"), k->number, k->state, (long long)version);
+				if (printed[0])
+					printf(_("printed %s\n"), printed);
+			}
 			case_free(k);
 		}
 	}

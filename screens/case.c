@@ -12,6 +12,7 @@
 #include "../model/caldate.h"
 #include "../model/cases.h"
 #include "../model/i18n.h"
+#include "../print/case_form.h"
 #include "fmt.h"
 #include "input.h"
 #include "term.h"
@@ -19,7 +20,7 @@
 
 #define FORM_MAX 16
 
-enum { C_PERSON = A_SCREEN_FIRST };
+enum { C_PERSON = A_SCREEN_FIRST, C_PRINT };
 
 static const struct ui_action case_actions[] = {
 	{ A_OPEN, "open", "Enter", N_("take the highlighted step (opens its form); in a form: next field") },
@@ -28,6 +29,7 @@ static const struct ui_action case_actions[] = {
 	{ A_SAVE, "save", "F5 ^S", N_("in a form: save the step") },
 	{ A_RELOAD, "reload", "^R", N_("read the case again (in a form: keep the input, take the new version)") },
 	{ C_PERSON, "person", "p", N_("open the person") },
+	{ C_PRINT, "print", "P", N_("print the form of the last step (into the print folder)") },
 };
 
 struct form_field {
@@ -176,6 +178,29 @@ static int form_check(struct form_field *ff)
 	return 1;
 }
 
+/* Prints a form of this case into the print folder and says where (or why not). */
+static void print_form(struct screen *sc, const char *form_id, int after_step)
+{
+	struct case_view *v = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+	char path[4096];
+	const char *numbers[1] = { v->number };
+
+	if (case_form_step_path(store_path(sc->ui->store), v->number, form_id, path, sizeof path, &err) != CD_OK ||
+	    case_form_print(sc->ui->store, sc->ui->reg, &sc->ui->actor, form_id, NULL, numbers, 1, 0, path, &err) != CD_OK) {
+		ui_error(sc->ui, after_step ? _("step saved; form %s not printed: %s") : _("form %s not printed: %s"),
+			 form_id, err.msg);
+		return;
+	}
+	if (after_step) {
+		char said[sizeof sc->ui->message];
+		snprintf(said, sizeof said, "%s", sc->ui->message);
+		ui_say(sc->ui, _("%s — printed %s"), said, path);
+	} else {
+		ui_say(sc->ui, _("printed %s"), path);
+	}
+}
+
 static void form_save(struct screen *sc)
 {
 	struct case_view *v = sc->data;
@@ -217,6 +242,9 @@ static void form_save(struct screen *sc)
 	}
 	ui_say(sc->ui, _("%s: %s done, now %s (version %lld)"), v->number, v->form_t->id,
 	       v->wf->states[v->form_t->to].id, (long long)version);
+	/* A step that names a form produces it. */
+	if (v->form_t->form)
+		print_form(sc, v->form_t->form, 1);
 	v->form_t = NULL;
 	if (load(sc, NULL, &err))
 		ui_error(sc->ui, "%s", err.msg);
@@ -443,6 +471,18 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 	case C_PERSON:
 		ui_push(sc->ui, &person_screen, v->c->person_number);
 		return UI_HANDLED;
+	case C_PRINT: {
+		/* The form of the step that brought the case here: the letter the applicant is owed. */
+		const struct wf_transition *t = NULL;
+		for (size_t i = v->n_hist; i > 0 && !t; i--)
+			if (v->hist[i - 1].transition && strcmp(v->hist[i - 1].kind, "transition") == 0)
+				t = wf_find_transition(v->wf, v->hist[i - 1].transition);
+		if (!t || !t->form)
+			ui_error(sc->ui, "%s", _("the last step names no form; print others with `casedesk form CASE FORMID`"));
+		else
+			print_form(sc, t->form, 0);
+		return UI_HANDLED;
+	}
 	}
 	return UI_UNHANDLED;
 }

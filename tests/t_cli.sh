@@ -96,6 +96,12 @@ expect_rc "bad choice value" 6 $CD --user caseworker case move "$C" confirm_rece
 expect_rc "unknown transition" 6 $CD --user caseworker case move "$C" teleport
 expect_eq "refusals changed nothing" "$(sqlite3 "$S" "SELECT state||row_version FROM cases WHERE number='$C'")" lodged1
 expect_rc "confirm receipt" 0 $CD --user caseworker case move "$C" confirm_receipt --set permit_reason=family
+expect_grep "a step that names a form prints it" "printed $T/forms/$C-acknowledgement.pdf" "$T/out"
+if command -v pdftotext >/dev/null 2>&1; then
+	pdftotext "$T/forms/$C-acknowledgement.pdf" "$T/ack.txt" 2>/dev/null
+	expect_grep "the acknowledgement names the case" "$C" "$T/ack.txt"
+	expect_grep "and the person in their own script" "Олександр Шевченко\|Шевченко" "$T/ack.txt"
+fi
 expect_rc "documents_present guard blocks without a document" 4 $CD --user caseworker case move "$C2" confirm_receipt --set permit_reason=family
 expect_grep "and says so" "no valid identity document" "$T/err"
 

@@ -1,0 +1,204 @@
+/* case_form.c - filling a form for a case; see case_form.h. */
+#include "case_form.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../model/caldate.h"
+#include "../model/cases.h"
+#include "../model/countries.h"
+#include "../model/i18n.h"
+#include "../model/person.h"
+#include "form.h"
+
+/* The form language: --lang, else the language of the messages (ru_RU.UTF-8 -> ru), else en. */
+void case_form_lang(const char *given, char out[8])
+{
+	const char *l = given;
+	if (!l || !*l)
+		l = getenv("LANGUAGE");
+	if (!l || !*l)
+		l = setlocale(LC_MESSAGES, NULL);
+	if (!l || !*l || strcmp(l, "C") == 0 || strcmp(l, "POSIX") == 0)
+		l = "en";
+	size_t n = strspn(l, "abcdefghijklmnopqrstuvwxyz");
+	if (n < 2 || n > 3)
+		l = "en", n = 2;
+	memcpy(out, l, n);
+	out[n] = '\0';
+}
+
+static int valid_form_id(const char *id)
+{
+	size_t n = strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_");
+	return n > 0 && n <= 64 && id[n] == '\0';
+}
+
+/* Field of the card or sticker number: prefix letter, year, sequence ("R26000017"). */
+static void card_number(const char *case_number, char out[16])
+{
+	char prefix = case_number[0];
+	const char *year = strchr(case_number, '-') ? strchr(strchr(case_number, '-') + 1, '-') : NULL;
+	const char *seq = strrchr(case_number, '-');
+	if (!year || !seq || strlen(year) < 5 || strlen(seq) < 7) {
+		snprintf(out, 16, "%s", "");
+		return;
+	}
+	snprintf(out, 16, "%c%.2s%.6s", prefix, year + 3, seq + strlen(seq) - 6);
+}
+
+static int set_vars(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor, const struct cd_case *k,
+		    const struct cd_person_record *pr, const struct form_tpl *t, const char *lang, struct ph_vars *v,
+		    struct cd_error *err)
+{
+	const struct workflow *wf = NULL;
+	const struct cd_person *p = &pr->person;
+	char day[16], card[16];
+	int rc = 0;
+
+	if ((rc = registry_for_case(reg, s, k->workflow_id, k->workflow_version, &wf, err)))
+		return rc;
+	rc |= ph_set(v, "person.number", p->number);
+	rc |= ph_set(v, "person.surname", p->surname);
+	rc |= ph_set(v, "person.given", p->given);
+	rc |= ph_set(v, "person.surname_latin", p->surname_latin);
+	rc |= ph_set(v, "person.given_latin", p->given_latin);
+	rc |= ph_set(v, "person.sex", p->sex);
+	rc |= ph_set(v, "person.dob", p->dob);
+	rc |= ph_set(v, "person.nationality", p->nationality);
+	rc |= ph_set(v, "person.nationality_name", country_name(p->nationality) ? country_name(p->nationality) : p->nationality);
+	rc |= ph_set(v, "person.birth_place", p->birth_place);
+	/* The identity document: the last passport on file, else the last document of any kind. */
+	const struct cd_document *doc = NULL;
+	for (size_t i = 0; i < pr->n_documents; i++)
+		if (!doc || strcmp(pr->documents[i].kind, "passport") == 0 || strcmp(doc->kind, "passport") != 0)
+			doc = &pr->documents[i];
+	rc |= ph_set(v, "person.document_number", doc ? doc->number : "");
+	rc |= ph_set(v, "person.document_issuer", doc ? doc->issuer : "");
+	rc |= ph_set(v, "person.document_expires", doc ? doc->expires : "");
+	rc |= ph_set(v, "case.number", k->number);
+	rc |= ph_set(v, "case.workflow", k->workflow_id);
+	rc |= ph_set(v, "case.workflow_title", wf->title);
+	rc |= ph_set(v, "case.state", k->state);
+	const struct wf_state *st = wf_find_state(wf, k->state);
+	rc |= ph_set(v, "case.state_title", st ? st->title : k->state);
+	snprintf(day, sizeof day, "%.10s", k->opened_at ? k->opened_at : "");
+	rc |= ph_set(v, "case.opened", day);
+	rc |= ph_set(v, "case.assignee", k->assignee);
+	day[0] = '\0';
+	if (k->due_day >= 0)
+		cd_days_format(k->due_day, day, sizeof day);
+	rc |= ph_set(v, "case.due", day);
+	card_number(k->number, card);
+	rc |= ph_set(v, "card.number", card);
+	/* Every field the workflow knows, empty when unset, so a template prints a blank, not an error. */
+	for (size_t i = 0; i < wf->n_fields; i++) {
+		char name[96];
+		snprintf(name, sizeof name, "field.%s", wf->fields[i].id);
+		rc |= ph_set(v, name, case_field(k, wf->fields[i].id));
+	}
+	rc |= ph_set(v, "office.code", store_office(s));
+	cd_days_format(store_today(s), day, sizeof day);
+	rc |= ph_set(v, "today", day);
+	rc |= ph_set(v, "form.id", t->id);
+	rc |= ph_set(v, "form.title", t->title);
+	rc |= ph_set(v, "user.name", actor->name);
+	if (rc)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	return form_office_vars(lang, v, err);
+}
+
+/* Loads case and person (audited as "print") and adds one page. */
+static int render_case(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor, struct form_doc *d,
+		       const struct form_tpl *t, const char *lang, const char *number, int draft, struct cd_error *err)
+{
+	struct cd_case *k = NULL;
+	struct cd_person_record *pr = NULL;
+	struct ph_vars vars = PH_VARS_INIT;
+	int rc;
+
+	if ((rc = case_load(s, actor, number, "print", &k, err)))
+		goto out;
+	if ((rc = person_load(s, actor, k->person_number, "print", &pr, err)))
+		goto out;
+	if ((rc = set_vars(s, reg, actor, k, pr, t, lang, &vars, err)))
+		goto out;
+	if ((rc = form_render(d, t, &vars, draft, err)))
+		cd_error_prefix(err, _("case %s, form %s"), number, t->id);
+out:
+	ph_vars_release(&vars);
+	person_record_free(pr);
+	case_free(k);
+	return rc;
+}
+
+
+int case_form_check_id(const char *form_id, struct cd_error *err)
+{
+	char path[4096];
+	if (!valid_form_id(form_id))
+		return cd_error_set(err, CD_EUSAGE,
+				    _("form id '%s' may use only a-z, 0-9 and _; `casedesk form list` shows them"), form_id);
+	snprintf(path, sizeof path, "%s/forms/%s.ini", cd_data_dir(), form_id);
+	if (access(path, R_OK) != 0)
+		return cd_error_set(err, CD_ENOTFOUND, _("no form %s; `casedesk form list` shows them"), form_id);
+	return CD_OK;
+}
+
+int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		    const char *form_id, const char *lang_opt, const char *const *numbers, size_t n, int draft,
+		    const char *out_path, struct cd_error *err)
+{
+	struct form_tpl *t = NULL;
+	struct form_doc *d = NULL;
+	char path[4096], lang[8];
+	int rc;
+
+	if ((rc = case_form_check_id(form_id, err)))
+		return rc;
+	snprintf(path, sizeof path, "%s/forms/%s.ini", cd_data_dir(), form_id);
+	countries_load(NULL);
+	case_form_lang(lang_opt, lang);
+	if ((rc = form_load(path, lang, &t, err)) || (rc = form_doc_new(&d, err)))
+		goto done;
+	for (size_t i = 0; i < n && rc == CD_OK; i++) {
+		rc = render_case(s, reg, actor, d, t, lang, numbers[i], draft, err);
+		if (n > 50 && isatty(2))
+			fprintf(stderr, "\r%s %zu/%zu", form_id, i + 1, n);
+	}
+	if (n > 50 && isatty(2))
+		fputc('\n', stderr);
+	if (rc == CD_OK)
+		rc = form_doc_save(d, out_path, err);
+done:
+	form_doc_free(d);
+	form_free(t);
+	return rc;
+}
+
+int case_form_step_path(const char *store_path, const char *number, const char *form_id, char *out,
+			size_t size, struct cd_error *err)
+{
+	const char *dir_env = getenv("CASEDESK_PRINT_DIR");
+	char dir[4096];
+
+	if (dir_env && *dir_env) {
+		snprintf(dir, sizeof dir, "%s", dir_env);
+	} else {
+		const char *slash = strrchr(store_path, '/');
+		if (slash)
+			snprintf(dir, sizeof dir, "%.*s/forms", (int)(slash - store_path), store_path);
+		else
+			snprintf(dir, sizeof dir, "forms");
+	}
+	if (mkdir(dir, 0770) != 0 && errno != EEXIST)
+		return cd_error_set(err, CD_EINPUT, _("cannot make the folder %s for printed forms: %s"), dir,
+				    strerror(errno));
+	snprintf(out, size, "%s/%s-%s.pdf", dir, number, form_id);
+	return CD_OK;
+}
