@@ -4,10 +4,12 @@
 
 #include "../model/buf.h"
 #include "../model/caldate.h"
+#include "../model/dupes.h"
 #include "../model/i18n.h"
 #include "../model/person.h"
 #include "../model/search.h"
 #include "cli.h"
+#include "config.h"
 
 static void shift(struct cli *c)
 {
@@ -27,10 +29,14 @@ static int person_add_cmd(struct cli *c)
 		.nationality = cli_take(c, "--nationality"),
 		.birth_place = cli_take(c, "--birth-place"),
 	};
+	int force = cli_flag(c, "--force");
+	struct cd_dupe_thresholds th;
+	struct cd_dupe *dupes = NULL;
+	size_t n_dupes = 0;
 	struct cd_person p;
-	int rc;
+	int rc, blocking = 0;
 	static const char usage[] = "person add --surname S --given G --dob YYYY[-MM[-DD]] --sex M|F|X "
-				    "--nationality AAA [--surname-latin S] [--given-latin G] [--birth-place P]";
+				    "--nationality AAA [--surname-latin S] [--given-latin G] [--birth-place P] [--force]";
 
 	if ((rc = cli_positional(c, 0, 0, usage)))
 		return rc;
@@ -38,7 +44,27 @@ static int person_add_cmd(struct cli *c)
 			      : !in.sex ? "--sex" : !in.nationality ? "--nationality" : NULL;
 	if (missing)
 		return cd_error_set(&c->err, CD_EUSAGE, _("%s is required; usage: casedesk %s"), missing, usage);
-	if ((rc = cli_open_acting(c)) || (rc = person_add(c->store, &c->actor, &in, &p, &c->err)))
+	if ((rc = config_duplicates(&th, &c->err)) || (rc = cli_open_acting(c)))
+		return rc;
+	/* Likely duplicates first: listed on stderr from `warn`; from `block` registration is
+	 * refused unless --force says the caseworker checked them. */
+	if ((rc = dupes_find(c->store, &in, NULL, &dupes, &n_dupes, &c->err)))
+		return rc;
+	for (size_t i = 0; i < n_dupes; i++) {
+		if (dupes[i].score < th.warn)
+			continue;
+		if (dupes[i].score >= th.block)
+			blocking++;
+		fprintf(stderr, _("possible duplicate: %s  score %d  (%s)\n"), dupes[i].number, dupes[i].score,
+			dupes[i].why);
+	}
+	dupes_free(dupes, n_dupes);
+	if (blocking && !force)
+		return cd_error_set(&c->err, CD_EREFUSED,
+				    _("not registered: %d person(s) listed above score %d or more (the [duplicates] block "
+				      "threshold); open them with `casedesk person show`, or add --force to register a "
+				      "new person anyway"), blocking, th.block);
+	if ((rc = person_add(c->store, &c->actor, &in, &p, &c->err)))
 		return rc;
 	if (c->json)
 		printf("{\"number\":\"%s\",\"uuid\":\"%s\"}\n", p.number, p.uuid);
@@ -281,6 +307,8 @@ int cmd_search(struct cli *c)
 			buf_printf(&b, ",\"dob\":\"%s\",\"nationality\":\"%s\",\"matched\":\"%s\",\"detail\":",
 				   hits[i].dob, hits[i].nationality, cd_match_name(hits[i].match));
 			buf_json_str(&b, hits[i].detail[0] ? hits[i].detail : NULL);
+			buf_printf(&b, ",\"score\":%d,\"why\":", hits[i].score);
+			buf_json_str(&b, hits[i].why);
 			buf_puts(&b, "}");
 		}
 		buf_puts(&b, "]\n");
@@ -293,8 +321,8 @@ int cmd_search(struct cli *c)
 			out_safe_pad(stdout, hits[i].given, 16);
 			fputc(' ', stdout);
 			out_safe_pad(stdout, hits[i].surname_latin, 16);
-			printf(" %-10s %s  %s %s\n", hits[i].dob, hits[i].nationality, cd_match_name(hits[i].match),
-			       hits[i].detail);
+			printf(" %-10s %s  %3d  %s%s%s\n", hits[i].dob, hits[i].nationality, hits[i].score, hits[i].why,
+			       hits[i].detail[0] ? " " : "", hits[i].detail);
 		}
 		if (n == 0)
 			printf("%s\n", _("no one found"));

@@ -45,3 +45,26 @@ int config_apply_language(struct cd_error *err)
 	iniparser_freedict(ini);
 	return CD_OK;
 }
+
+int config_duplicates(struct cd_dupe_thresholds *t, struct cd_error *err)
+{
+	char path[4096];
+	dictionary *ini;
+	int rc = CD_OK;
+
+	t->warn = DUPES_WARN_DEFAULT;
+	t->block = DUPES_BLOCK_DEFAULT;
+	config_path(path, sizeof path);
+	if (access(path, F_OK) != 0)
+		return CD_OK;
+	if (!(ini = iniparser_load(path)))
+		return cd_error_set(err, CD_EINPUT, _("%s: cannot read the settings file"), path);
+	t->warn = iniparser_getint(ini, "duplicates:warn", DUPES_WARN_DEFAULT);
+	t->block = iniparser_getint(ini, "duplicates:block", DUPES_BLOCK_DEFAULT);
+	if (t->warn < 1 || t->warn > 100 || t->block < 1 || t->block > 100 || t->warn > t->block)
+		rc = cd_error_set(err, CD_EINPUT,
+				  _("%s: [duplicates] warn and block: give numbers from 1 to 100, warn not above block"),
+				  path);
+	iniparser_freedict(ini);
+	return rc;
+}

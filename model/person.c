@@ -11,6 +11,7 @@
 #include "countries.h"
 #include "i18n.h"
 #include "store_internal.h"
+#include "translit.h"
 
 #define NAME_MAX_BYTES 200
 
@@ -60,14 +61,6 @@ int person_check_name(const char *text, const char *field, struct cd_error *err)
 	return CD_OK;
 }
 
-static int is_plain_latin(const char *s)
-{
-	for (; *s; s++)
-		if (!(isalpha((unsigned char)*s) || *s == ' ' || *s == '-' || *s == '\''))
-			return 0;
-	return 1;
-}
-
 static int check_latin(const char *text, const char *field, struct cd_error *err)
 {
 	size_t n = strlen(text);
@@ -80,13 +73,27 @@ static int check_latin(const char *text, const char *field, struct cd_error *err
 	return CD_OK;
 }
 
-/* The ICAO form of a name that is already plain Latin: upper case. */
-static char *latin_of(const char *name)
+/*
+ * The ICAO Latin form of a name as written (data/translit/, the nationality choosing the
+ * language's rows: Ukrainian Г is H, Russian Г is G).  NULL with CD_EINPUT when nothing of
+ * it transliterates (a script without a table): then the caller must give the Latin form.
+ */
+static char *icao_of(const char *name, const char *nationality, const char *field, const char *option,
+		     struct cd_error *err)
 {
-	char *out = strdup(name);
-	if (out)
-		for (char *p = out; *p; p++)
-			*p = (char)toupper((unsigned char)*p);
+	char buf[NAME_MAX_BYTES * 4 + 1];
+	char *out;
+
+	if (translit_load(err))
+		return NULL;
+	if (translit_icao(name, nationality, buf, sizeof buf) < 0 || !buf[0]) {
+		cd_error_set(err, CD_EINPUT,
+			     _("%s: no ICAO Latin form can be derived from this script; give it with %s"), field,
+			     option);
+		return NULL;
+	}
+	if (!(out = strdup(buf)))
+		cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	return out;
 }
 
@@ -120,21 +127,28 @@ int person_resolve(struct cd_store *s, const char *ref, int64_t *id, struct cd_e
 	return rc;
 }
 
+/* Rewrites a person's rows in both search indexes (names, and their skeleton keys). */
 static int fts_refresh(struct cd_store *s, int64_t person_id, struct cd_error *err)
 {
-	static const char sql[] = "INSERT OR REPLACE INTO person_fts(rowid, names)" SEARCH_NAMES_SQL
-				  " WHERE p.id = ?1";
+	static const char names_sql[] = "INSERT OR REPLACE INTO person_fts(rowid, names)" SEARCH_NAMES_SQL
+					" WHERE p.id = ?1";
+	static const char keys_sql[] = "INSERT OR REPLACE INTO person_key(rowid, keys)" SEARCH_KEYS_SQL
+				       " WHERE p.id = ?1";
+	const char *const sqls[2] = { names_sql, keys_sql };
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc = CD_OK;
 
 	if (s->bulk)
 		return CD_OK;   /* built in one pass when bulk mode ends */
-	if ((rc = st_prepare(s, sql, &st, err)))
-		return rc;
-	sqlite3_bind_int64(st, 1, person_id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = st_fail(s, _("updating the search index"), err);
-	st_finish(s, st);
+	for (int i = 0; i < 2 && rc == CD_OK; i++) {
+		if ((rc = st_prepare(s, sqls[i], &st, err)))
+			break;
+		sqlite3_bind_int64(st, 1, person_id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = st_fail(s, _("updating the search index"), err);
+		st_finish(s, st);
+		st = NULL;
+	}
 	return rc;
 }
 
@@ -172,23 +186,16 @@ int person_add(struct cd_store *s, const struct cd_actor *actor, const struct cd
 	if (in->birth_place && in->birth_place[0] && (rc = person_check_name(in->birth_place, "place of birth", err)))
 		return rc;
 
+	/* Latin forms not given are derived: ICAO transliteration with the nationality's rows. */
 	if (in->surname_latin)
 		surname_latin = strdup(in->surname_latin);
-	else if (is_plain_latin(in->surname))
-		surname_latin = latin_of(in->surname);
-	else
-		return cd_error_set(err, CD_EINPUT,
-				    _("surname: not in plain Latin letters; give its ICAO Latin form "
-				      "with --surname-latin"));
+	else if (!(surname_latin = icao_of(in->surname, in->nationality, "surname", "--surname-latin", err)))
+		return err ? err->code : CD_EINPUT;
 	if (in->given_latin)
 		given_latin = strdup(in->given_latin);
-	else if (is_plain_latin(in->given))
-		given_latin = latin_of(in->given);
-	else {
+	else if (!(given_latin = icao_of(in->given, in->nationality, "given names", "--given-latin", err))) {
 		free(surname_latin);
-		return cd_error_set(err, CD_EINPUT,
-				    _("given names: not in plain Latin letters; give their ICAO Latin "
-				      "form with --given-latin"));
+		return err ? err->code : CD_EINPUT;
 	}
 	if (!surname_latin || !given_latin) {
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
@@ -361,14 +368,26 @@ int alias_add(struct cd_store *s, const struct cd_actor *actor, const char *pers
 	if ((rc = person_check_name(surname, "alias surname", err)) ||
 	    (rc = person_check_name(given, "alias given names", err)))
 		return rc;
-	if (is_plain_latin(surname))
-		sl = latin_of(surname);
-	if (is_plain_latin(given))
-		gl = latin_of(given);
-	if ((rc = store_begin(s, err)))
+	if ((rc = translit_load(err)) || (rc = store_begin(s, err)))
 		goto out_free;
 	if ((rc = person_resolve(s, person_ref, &pid, err)))
 		goto out;
+	/* The alias's ICAO form, with the person's nationality choosing the language's rows;
+	 * none when its script has no table (it is still found as written). */
+	if ((rc = st_prepare(s, "SELECT nationality FROM person WHERE id = ?1", &st, err)))
+		goto out;
+	sqlite3_bind_int64(st, 1, pid);
+	{
+		char nat[4] = "", buf[NAME_MAX_BYTES * 4 + 1];
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(nat, sizeof nat, "%s", (const char *)sqlite3_column_text(st, 0));
+		st_finish(s, st);
+		st = NULL;
+		if (translit_icao(surname, nat, buf, sizeof buf) >= 0 && buf[0] && !(sl = strdup(buf)))
+			goto oom;
+		if (translit_icao(given, nat, buf, sizeof buf) >= 0 && buf[0] && !(gl = strdup(buf)))
+			goto oom;
+	}
 	if ((rc = st_prepare(s, "INSERT INTO alias(uuid, person_id, kind, surname, given,"
 				" surname_latin, given_latin, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
 			     &st, err)))
@@ -399,6 +418,8 @@ int alias_add(struct cd_store *s, const struct cd_actor *actor, const char *pers
 	st_finish(s, st);
 	rc = store_commit(s, err);
 	goto out_free;
+oom:
+	rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 out:
 	st_finish(s, st);
 	store_rollback(s);

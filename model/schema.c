@@ -130,6 +130,17 @@ static const char *const migrations[] = {
 	 * office needs no sort: running clocks first, nearest deadline first. */
 	"CREATE INDEX cases_worklist ON cases(frozen_left IS NOT NULL, due_day IS NULL, due_day, id)"
 	" WHERE closed_at IS NULL;",
+
+	/* 4 -> 5: skeleton keys of every name word and the date of birth as tokens, so that a
+	 * spelling variant or a year finds a person through one MATCH.  cd_name_keys() is C
+	 * (search.c), registered on every connection before migrations run. */
+	"CREATE VIRTUAL TABLE person_key USING fts5(keys, tokenize = 'ascii', detail = none);"
+	"INSERT INTO person_key(rowid, keys)"
+	" SELECT p.id, cd_name_keys(p.nationality, p.dob, p.surname, p.given, p.surname_latin,"
+	"  p.given_latin, (SELECT group_concat(a.surname || ' ' || a.given || ' '"
+	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"
+	"   FROM alias a WHERE a.person_id = p.id))"
+	" FROM person p;",
 };
 
 int schema_latest(void)

@@ -1,7 +1,13 @@
 /*
  * search.h - finding people: by case number, by document number, and by any spelling of
- * their names (original script, ICAO Latin, aliases) through an FTS5 trigram index.
- * Each hit says why it matched.
+ * their names (original script, ICAO Latin, aliases, spelling variants, one or two typos,
+ * surname and given names swapped), optionally narrowed by a (partial) date of birth typed
+ * in the query (1987, 1987-04, 1987-04-12).  Each hit has a score and says why it matched.
+ *
+ * Candidates come from three bounded passes (each a LIMITed FTS5 MATCH): the trigram index
+ * over every spelling (person_fts), the skeleton keys (person_key, see translit_skeleton),
+ * and, when those found too little, a typo pass asking the trigram index for any half of
+ * each word.  Every candidate is then scored in C against the query (search_name_level).
  */
 #ifndef CD_SEARCH_H
 #define CD_SEARCH_H
@@ -20,7 +26,41 @@ struct cd_search_hit {
 	char nationality[4];
 	enum cd_match match;
 	char detail[48];               /* the case or document number that matched */
+	int score;                     /* 0-100, best first */
+	char why[64];                  /* "name: exact ICAO", "name: variant; dob: year", "document" ... */
 };
+
+/* How one typed name word matches one stored name word, best first; 0 is no match. */
+enum cd_name_level {
+	CD_NAME_NONE = 0,
+	CD_NAME_PART = 50,             /* inside the word (at least three letters) */
+	CD_NAME_TYPO2 = 55,            /* two edits */
+	CD_NAME_TYPO1 = 70,            /* one edit (or a swap of two letters) */
+	CD_NAME_PREFIX = 75,           /* the beginning of the word */
+	CD_NAME_VARIANT = 85,          /* same skeleton key: a spelling variant or another scheme */
+	CD_NAME_WRITTEN = 99,          /* same as written in the original script */
+	CD_NAME_EXACT = 100,           /* same ICAO form */
+};
+
+/* One name word in the forms we compare: ICAO Latin, its skeleton key, as written (folded). */
+struct cd_name_word {
+	char icao[64];
+	char key[32];
+	char orig[128];
+	int role;                      /* 0 surname, 1 given names */
+};
+
+/*
+ * Splits a name into words in all three forms; returns how many (at most max).  `latin` is
+ * its ICAO form when known (stored), else NULL: transliterated from `name` with lang_hint.
+ * The translit tables must be loaded.
+ */
+size_t search_name_words(const char *name, const char *latin, const char *lang_hint, int role,
+			 struct cd_name_word *out, size_t max);
+/* The level at which typed word q matches stored word w. */
+enum cd_name_level search_name_level(const struct cd_name_word *q, const struct cd_name_word *w);
+/* "exact ICAO", "variant", "1 typo" ... for a level. */
+const char *search_level_name(enum cd_name_level l);
 
 /* Up to `limit` people for the query, best first. */
 int search_people(struct cd_store *s, const char *query, int limit, struct cd_search_hit **out,

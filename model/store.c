@@ -246,7 +246,7 @@ int store_set_bulk(struct cd_store *s, int on, struct cd_error *err)
 	if (!on && s->bulk) {
 		if ((rc = store_begin(s, err)))
 			return rc;
-		if ((rc = st_exec(s, "DELETE FROM person_fts", err)) || (rc = st_exec(s, SEARCH_INDEX_FILL_SQL, err))) {
+		if ((rc = st_exec(s, SEARCH_INDEX_CLEAR_SQL, err)) || (rc = st_exec(s, SEARCH_INDEX_FILL_SQL, err))) {
 			store_rollback(s);
 			return rc;
 		}
@@ -458,6 +458,9 @@ static int configure_connection(struct cd_store *s, struct cd_error *err)
 {
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(s->db, 1);
+	/* The search index's name keys are computed in C (migrations and bulk fills use it). */
+	if (search_register_sql(s->db) != SQLITE_OK)
+		return st_fail(s, _("registering the search functions"), err);
 	if (exec_retrying(s, "PRAGMA journal_mode=WAL", _("switching to WAL"), err))
 		return err ? err->code : CD_ESTORE;
 	if (st_exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err))

@@ -7,6 +7,7 @@
 #define CD_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 
 #include "store.h"
 
@@ -49,8 +50,11 @@ int st_bind_text(sqlite3_stmt *st, int idx, const char *text);
 char *st_dup_column(sqlite3_stmt *st, int col);
 
 /*
- * Fills the search index from every person and alias (after a DELETE, or on an empty
- * index): every spelling of a person's names in one row, so one trigram MATCH finds any.
+ * Fills the search indexes from every person and alias (after SEARCH_INDEX_CLEAR_SQL, or on
+ * empty indexes): person_fts holds every spelling of a person's names in one row, so one
+ * trigram MATCH finds any; person_key holds the skeleton keys of every name word and the
+ * date of birth as tokens (y1987, m198704), computed in C by the SQL function
+ * cd_name_keys(nationality, dob, name, ...) that search_register_sql() defines.
  */
 #define SEARCH_NAMES_SQL                                                                        \
 	" SELECT p.id, p.surname || ' ' || p.given || ' ' || p.surname_latin || ' ' || p.given_latin" \
@@ -58,7 +62,28 @@ char *st_dup_column(sqlite3_stmt *st, int col);
 	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"          \
 	"   FROM alias a WHERE a.person_id = p.id), '')"                                           \
 	" FROM person p"
-#define SEARCH_INDEX_FILL_SQL "INSERT INTO person_fts(rowid, names)" SEARCH_NAMES_SQL
+#define SEARCH_KEYS_SQL                                                                         \
+	" SELECT p.id, cd_name_keys(p.nationality, p.dob, p.surname, p.given, p.surname_latin,"    \
+	"  p.given_latin, (SELECT group_concat(a.surname || ' ' || a.given || ' '"                 \
+	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"          \
+	"   FROM alias a WHERE a.person_id = p.id))"                                               \
+	" FROM person p"
+#define SEARCH_INDEX_CLEAR_SQL "DELETE FROM person_fts; DELETE FROM person_key;"
+#define SEARCH_INDEX_FILL_SQL                                                                   \
+	"INSERT INTO person_fts(rowid, names)" SEARCH_NAMES_SQL ";"                                 \
+	"INSERT INTO person_key(rowid, keys)" SEARCH_KEYS_SQL ";"
+
+/* Defines cd_name_keys() on a connection (search.c); an SQLite result code. */
+int search_register_sql(sqlite3 *db);
+
+/*
+ * The stored name words of person `id` (search.c, for search and dupes): names[] is
+ * surname, given, surname_latin, given_latin, nationality from the person row; its aliases
+ * are read here.  Returns how many words (at most max).
+ */
+struct cd_name_word;
+size_t search_person_words(struct cd_store *s, int64_t id, const char *const names[5], struct cd_name_word *w,
+			   size_t max, struct cd_error *err);
 
 /* Next value of a named counter (person numbers, case numbers), inside a transaction. */
 int store_next_counter(struct cd_store *s, const char *name, int64_t *value, struct cd_error *err);

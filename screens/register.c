@@ -1,16 +1,17 @@
 /*
  * register.c - registering a person: a short surge form (what is needed to register fast)
- * and the full one (birth place and the identity document).  Likely duplicates, found by
- * the same search the desk uses, are shown before saving: saving over them takes a
- * second, deliberate F5.
+ * and the full one (birth place and the identity document).  Likely duplicates, scored by
+ * dupes_find (names in any script and spelling, date of birth, nationality, document), are
+ * shown with their score and why before saving: saving over them takes a second,
+ * deliberate F5.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/dupes.h"
 #include "../model/i18n.h"
 #include "../model/person.h"
-#include "../model/search.h"
 #include "input.h"
 #include "term.h"
 #include "ui.h"
@@ -36,7 +37,7 @@ static const char *const labels[F_COUNT] = {
 struct reg {
 	struct input in[F_COUNT];
 	int focus, full;
-	struct cd_search_hit *dups;
+	struct cd_dupe *dups;
 	size_t n_dups;
 	int confirmed;       /* F5 pressed once with duplicates shown */
 };
@@ -46,43 +47,43 @@ static void text(const struct reg *r, int f, char *buf, size_t size)
 	input_get(&r->in[f], buf, size);
 }
 
-/* Candidates by surname (either script) and, when given, the year of birth. */
+/* Scored candidates for what the form holds so far (from the default warn threshold). */
 static void find_duplicates(struct screen *sc)
 {
 	struct reg *r = sc->data;
 	struct cd_error err = CD_ERROR_INIT;
-	char surname[256], latin[256], dob[32], q[600];
-	struct cd_search_hit *hits = NULL;
+	char v[F_COUNT][INPUT_MAX * 4 + 1];
+	struct cd_dupe *d = NULL;
 	size_t n = 0, keep = 0;
 
-	search_hits_free(r->dups, r->n_dups);
+	dupes_free(r->dups, r->n_dups);
 	r->dups = NULL;
 	r->n_dups = 0;
 	r->confirmed = 0;
-	text(r, F_SURNAME, surname, sizeof surname);
-	text(r, F_SURNAME_LATIN, latin, sizeof latin);
-	text(r, F_DOB, dob, sizeof dob);
-	snprintf(q, sizeof q, "%s", latin[0] ? latin : surname);
-	if (strlen(q) < 3 || search_people(sc->ui->store, q, 200, &hits, &n, &err) != CD_OK)
+	for (int f = 0; f < F_COUNT; f++)
+		text(r, f, v[f], sizeof v[f]);
+	for (char *c = v[F_NATIONALITY]; *c; c++)
+		*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+	if (!v[F_SURNAME][0] && !v[F_SURNAME_LATIN][0] && !v[F_DOC_NUMBER][0])
 		return;
-	/* Same year of birth when one is given: a surname alone matches too many. */
-	for (size_t i = 0; i < n; i++) {
-		if (dob[0] && strncmp(hits[i].dob, dob, 4) != 0)
-			continue;
-		if (keep != i) {
-			struct cd_search_hit tmp = hits[keep];
-			hits[keep] = hits[i];
-			hits[i] = tmp;
-		}
+	struct cd_person_input in = {
+		.surname = v[F_SURNAME][0] ? v[F_SURNAME] : v[F_SURNAME_LATIN], .given = v[F_GIVEN],
+		.surname_latin = v[F_SURNAME_LATIN][0] ? v[F_SURNAME_LATIN] : NULL,
+		.given_latin = v[F_GIVEN_LATIN][0] ? v[F_GIVEN_LATIN] : NULL,
+		.dob = v[F_DOB], .nationality = v[F_NATIONALITY][0] ? v[F_NATIONALITY] : NULL,
+	};
+	if (dupes_find(sc->ui->store, &in, v[F_DOC_NUMBER], &d, &n, &err) != CD_OK)
+		return;
+	/* Best first already; keep those at or above the warning threshold. */
+	while (keep < n && d[keep].score >= DUPES_WARN_DEFAULT)
 		keep++;
-	}
 	for (size_t i = keep; i < n; i++) {
-		free(hits[i].surname);
-		free(hits[i].given);
-		free(hits[i].surname_latin);
-		free(hits[i].given_latin);
+		free(d[i].surname);
+		free(d[i].given);
+		free(d[i].surname_latin);
+		free(d[i].given_latin);
 	}
-	r->dups = hits;
+	r->dups = d;
 	r->n_dups = keep;
 }
 
@@ -99,7 +100,7 @@ static int register_open(struct screen *sc, const char *arg, struct cd_error *er
 static void register_close(struct screen *sc)
 {
 	struct reg *r = sc->data;
-	search_hits_free(r->dups, r->n_dups);
+	dupes_free(r->dups, r->n_dups);
 	free(r);
 }
 
@@ -169,7 +170,8 @@ static unsigned register_key(struct screen *sc, int action, wint_t ch)
 	case A_NEXT_FIELD:
 	case A_DOWN:
 	case A_OPEN:
-		if (r->focus == F_SURNAME_LATIN || r->focus == F_SURNAME || r->focus == F_DOB)
+		if (r->focus == F_SURNAME_LATIN || r->focus == F_SURNAME || r->focus == F_GIVEN || r->focus == F_DOB ||
+		    r->focus == F_NATIONALITY || r->focus == F_DOC_NUMBER)
 			find_duplicates(sc);
 		if (r->focus < last_field(r))
 			r->focus++;
@@ -210,7 +212,7 @@ static void register_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		input_draw(&r->in[f], w, y, 27, 40, r->focus == f);
 	}
 	if (y < rows)
-		term_put_styled(w, y++, 2, _("Latin forms: leave empty for plain Latin names; needed for other scripts."),
+		term_put_styled(w, y++, 2, _("Latin forms: leave empty to derive them (ICAO transliteration by nationality)."),
 				cols - 4, 0, ST_DIM);
 	y++;
 	if (!r->n_dups || y >= rows)
@@ -219,9 +221,9 @@ static void register_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	snprintf(line, sizeof line, _("Possible duplicates (%zu) — already registered?"), r->n_dups);
 	term_put_styled(w, y++, 2, line, cols - 4, 0, ST_WARN);
 	for (size_t i = 0; i < r->n_dups && y < rows; i++, y++) {
-		const struct cd_search_hit *h = &r->dups[i];
-		snprintf(line, sizeof line, "%-14s %s, %s  (%s, %s)  %s %s", h->number, h->surname, h->given, h->surname_latin,
-			 h->given_latin, h->dob, h->nationality);
+		const struct cd_dupe *h = &r->dups[i];
+		snprintf(line, sizeof line, "%-14s %s, %s  (%s, %s)  %s %s  %d: %s", h->number, h->surname, h->given,
+			 h->surname_latin, h->given_latin, h->dob, h->nationality, h->score, h->why);
 		term_put(w, y, 4, line, cols - 6, 0);
 	}
 }

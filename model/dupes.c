@@ -1,0 +1,274 @@
+/*
+ * dupes.c - likely duplicates at registration; see dupes.h.
+ *
+ * Candidates come from bounded lookups (the same document number; the skeleton keys of the
+ * surname, then of the given names, each with the year of birth +-1; the halves of the
+ * surname through the trigram index for typos) and are scored in C with the name levels
+ * search uses.
+ */
+#include "dupes.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "i18n.h"
+#include "search.h"
+#include "store_internal.h"
+#include "translit.h"
+
+#define CAND_MAX 600
+#define WORDS 16
+#define STORED_WORDS 48
+
+struct cand {
+	int64_t id;
+	int doc;                       /* same document number */
+};
+
+static void add_cand(struct cand *c, size_t *n, int64_t id, int doc)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (c[i].id == id) {
+			c[i].doc |= doc;
+			return;
+		}
+	if (*n < CAND_MAX)
+		c[(*n)++] = (struct cand){ id, doc };
+}
+
+static int run_ids(struct cd_store *s, const char *sql, const char *match, int year, struct cand *c, size_t *n,
+		   struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if ((rc = st_prepare(s, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, year - 1);
+	sqlite3_bind_int(st, 3, year + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		add_cand(c, n, sqlite3_column_int64(st, 0), 0);
+	rc = rc == SQLITE_DONE ? CD_OK : st_fail(s, _("looking for duplicates"), err);
+	st_finish(s, st);
+	return rc;
+}
+
+/* "(K1 OR K2 ...)" over the words' keys; 0 when none has a key. */
+static int keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n)
+{
+	int terms = 0;
+	for (size_t i = 0; i < n; i++)
+		if (w[i].key[0])
+			buf_printf(b, "%s\"%s\"", terms++ ? " OR " : "(", w[i].key);
+	if (terms)
+		buf_puts(b, ")");
+	return terms;
+}
+
+/* Average over the new words of their best level among stored words of `role`. */
+static int side_level(const struct cd_name_word *q, size_t nq, const struct cd_name_word *w, size_t nw, int role,
+		      int *worst)
+{
+	int total = 0;
+	if (!nq)
+		return 0;
+	for (size_t i = 0; i < nq; i++) {
+		int best = 0;
+		for (size_t k = 0; k < nw; k++)
+			if (w[k].role == role) {
+				int l = (int)search_name_level(&q[i], &w[k]);
+				if (l > best)
+					best = l;
+			}
+		total += best;
+		if (best < *worst)
+			*worst = best;
+	}
+	return total / (int)nq;
+}
+
+static int dob_points(const char *a, const char *b, const char **why)
+{
+	size_t la = strlen(a), lb = strlen(b), k = la < lb ? la : lb;
+	int ya = atoi(a), yb = atoi(b);
+	if (strcmp(a, b) == 0) {
+		*why = la >= 10 ? "exact" : la >= 7 ? "same month" : "same year";
+		return la >= 10 ? 25 : la >= 7 ? 20 : 17;
+	}
+	if (strncmp(a, b, k) == 0) {
+		*why = "partial";
+		return 15;
+	}
+	if (ya == yb) {
+		*why = "year";
+		return 8;
+	}
+	if (ya - yb == 1 || yb - ya == 1) {
+		*why = "year +-1";
+		return 4;
+	}
+	*why = NULL;
+	return 0;
+}
+
+static int by_score(const void *a, const void *b)
+{
+	const struct cd_dupe *x = a, *y = b;
+	return x->score != y->score ? y->score - x->score : strcmp(x->number, y->number);
+}
+
+int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char *doc_number,
+	       struct cd_dupe **out, size_t *n, struct cd_error *err)
+{
+	static const char keys_sql[] = "SELECT k.rowid FROM person_key k WHERE person_key MATCH ?1 LIMIT 300";
+	static const char typo_sql[] = "SELECT f.rowid FROM person_fts f JOIN person p ON p.id = f.rowid"
+				       " WHERE person_fts MATCH ?1"
+				       " AND CAST(substr(p.dob, 1, 4) AS INTEGER) BETWEEN ?2 AND ?3 LIMIT 300";
+	static const char person_sql[] = "SELECT number, surname, given, surname_latin, given_latin, dob, nationality"
+					 " FROM person WHERE id = ?1";
+	struct cd_name_word sw[WORDS], gw[WORDS];
+	struct cand *cand = NULL;
+	struct cd_dupe *res = NULL;
+	struct cd_buf m = CD_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t ns = 0, ng = 0, nc = 0, nres = 0;
+	int rc, year = in->dob ? atoi(in->dob) : 0, own_read = s->txn_depth == 0;
+	const char *nat = in->nationality;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = translit_load(err)))
+		return rc;
+	if (!(cand = calloc(CAND_MAX, sizeof *cand)) || !(res = calloc(DUPES_MAX * 4, sizeof *res))) {
+		free(cand);
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	}
+	/* The new person's words: as given in Latin, and as their own script transliterates. */
+	if (in->surname_latin)
+		ns = search_name_words(in->surname, in->surname_latin, nat, 0, sw, WORDS / 2);
+	ns += search_name_words(in->surname, NULL, nat, 0, sw + ns, WORDS - ns);
+	if (in->given_latin)
+		ng = search_name_words(in->given, in->given_latin, nat, 1, gw, WORDS / 2);
+	ng += search_name_words(in->given, NULL, nat, 1, gw + ng, WORDS - ng);
+
+	if (own_read && (rc = st_exec(s, "BEGIN", err)))
+		goto out_free;
+	if (doc_number && *doc_number) {
+		char norm[64];
+		document_number_normalise(doc_number, norm, sizeof norm);
+		if ((rc = st_prepare(s, "SELECT person_id FROM document WHERE number = ?1", &st, err)))
+			goto out;
+		sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			add_cand(cand, &nc, sqlite3_column_int64(st, 0), 1);
+		st_finish(s, st);
+		st = NULL;
+	}
+	/* Either name's keys within a year of the date of birth (keys carry no role: this
+	 * finds swapped names too). */
+	for (int side = 0; side < 2; side++) {
+		buf_reset(&m);
+		if (!keys_or(&m, side ? gw : sw, side ? ng : ns))
+			continue;
+		if (year)
+			buf_printf(&m, " AND (y%d OR y%d OR y%d)", year - 1, year, year + 1);
+		if (!m.failed && (rc = run_ids(s, keys_sql, buf_str(&m), year, cand, &nc, err)))
+			goto out;
+	}
+	/* A surname with a typo: any half of its ICAO form, within a year. */
+	buf_reset(&m);
+	for (size_t i = 0; i < ns && year; i++) {
+		const char *w = sw[i].icao;
+		int len = (int)strlen(w), half = len / 2 < 3 ? 3 : len / 2;
+		if (len < 5)
+			continue;
+		buf_printf(&m, "%s\"%.*s\" OR \"%s\"", m.len ? " OR " : "", half, w, w + len - half);
+	}
+	if (m.len && !m.failed && (rc = run_ids(s, typo_sql, buf_str(&m), year, cand, &nc, err)))
+		goto out;
+
+	for (size_t i = 0; i < nc; i++) {
+		struct cd_name_word w[STORED_WORDS];
+		const char *names[5], *dob_why = NULL;
+		int worst = CD_NAME_EXACT, worst_swapped = CD_NAME_EXACT, score;
+		char why[96];
+
+		if ((rc = st_prepare(s, person_sql, &st, err)))
+			goto out;
+		sqlite3_bind_int64(st, 1, cand[i].id);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			st_finish(s, st);
+			st = NULL;
+			continue;
+		}
+		for (int k = 0; k < 4; k++)
+			names[k] = (const char *)sqlite3_column_text(st, 1 + k);
+		names[4] = (const char *)sqlite3_column_text(st, 6);
+		size_t nw = search_person_words(s, cand[i].id, names, w, STORED_WORDS, err);
+		int in_order = (side_level(sw, ns, w, nw, 0, &worst) + side_level(gw, ng, w, nw, 1, &worst)) / 2;
+		int swapped = (side_level(sw, ns, w, nw, 1, &worst_swapped) +
+			       side_level(gw, ng, w, nw, 0, &worst_swapped)) / 2 * 9 / 10;
+		int name = in_order >= swapped ? in_order : swapped;
+		int dob = dob_points(in->dob ? in->dob : "", (const char *)sqlite3_column_text(st, 5), &dob_why);
+		int same_nat = nat && strcmp(nat, (const char *)sqlite3_column_text(st, 6)) == 0;
+		score = name * 60 / 100 + dob + (same_nat ? 10 : 0);
+		if (cand[i].doc)
+			score = 100;
+		snprintf(why, sizeof why, "%s%s%s%s%s%s%s", cand[i].doc ? "document: same number; " : "",
+			 name ? "name: " : "", name ? search_level_name((enum cd_name_level)(in_order >= swapped ? worst : worst_swapped)) : "",
+			 name && swapped > in_order ? ", swapped" : "", dob_why ? "; dob: " : "", dob_why ? dob_why : "",
+			 same_nat ? "; nationality" : "");
+		if (score >= DUPES_FLOOR && nres < DUPES_MAX * 4) {
+			struct cd_dupe *d = &res[nres++];
+			snprintf(d->number, sizeof d->number, "%s", (const char *)sqlite3_column_text(st, 0));
+			d->surname = st_dup_column(st, 1);
+			d->given = st_dup_column(st, 2);
+			d->surname_latin = st_dup_column(st, 3);
+			d->given_latin = st_dup_column(st, 4);
+			snprintf(d->dob, sizeof d->dob, "%s", (const char *)sqlite3_column_text(st, 5));
+			snprintf(d->nationality, sizeof d->nationality, "%s", (const char *)sqlite3_column_text(st, 6));
+			d->score = score;
+			snprintf(d->why, sizeof d->why, "%s", why);
+		}
+		st_finish(s, st);
+		st = NULL;
+	}
+	if (nres)
+		qsort(res, nres, sizeof *res, by_score);
+	while (nres > DUPES_MAX) {
+		nres--;
+		free(res[nres].surname);
+		free(res[nres].given);
+		free(res[nres].surname_latin);
+		free(res[nres].given_latin);
+	}
+	*out = res;
+	*n = nres;
+	res = NULL;
+	nres = 0;
+out:
+	st_finish(s, st);
+	if (own_read)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+out_free:
+	buf_release(&m);
+	free(cand);
+	dupes_free(res, nres);
+	return rc;
+}
+
+void dupes_free(struct cd_dupe *d, size_t n)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(d[i].surname);
+		free(d[i].given);
+		free(d[i].surname_latin);
+		free(d[i].given_latin);
+	}
+	free(d);
+}

@@ -1,0 +1,280 @@
+/*
+ * test_search.c - name search and duplicate detection on a temporary store: every kind of
+ * spelling a caseworker may type finds the right person first and says why; dates in the
+ * query filter; registration's duplicate scores; and a store migrated from schema 4 gets
+ * its skeleton keys.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "model/cases.h"
+#include "model/dupes.h"
+#include "model/person.h"
+#include "model/search.h"
+#include "model/store_internal.h"
+#include "model/users.h"
+
+static char dir[64];
+static char path[128];
+static struct cd_store *store;
+static char shevchenko[32], mohammad[32], other_shev[32], georgian[32], case_no[40];
+
+static void add(struct cd_actor *a, const char *surname, const char *given, const char *dob, const char *nat,
+		char number[32])
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_person p;
+	struct cd_person_input in = { .surname = surname, .given = given, .sex = "M", .dob = dob, .nationality = nat };
+	if (person_add(store, a, &in, &p, &err) != CD_OK)
+		fail_msg("person_add: %s", err.msg);
+	memcpy(number, p.number, 32);
+}
+
+static int setup(void **state)
+{
+	struct cd_store_create_opts o = { .office = "TBS", .training = 1 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor a;
+	char filler[32];
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/cd-test-search.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/t.casedesk", dir);
+	setenv("CASEDESK_DATA", "data", 0);
+	if (store_create(path, &o, &err) || store_open(path, &store, &err) || user_resolve(store, "clerk", &a, &err))
+		return -1;
+	add(&a, "Шевченко", "Олександр", "1987-04", "UKR", shevchenko);
+	add(&a, "Шевчук", "Олег", "1987-05-02", "UKR", filler);
+	add(&a, "Шевченко", "Петро", "1990", "UKR", other_shev);
+	add(&a, "Mohammad", "Ali", "1980-01-01", "SYR", mohammad);
+	add(&a, "Ahmadi", "Mohammed", "1982", "AFG", filler);
+	add(&a, "შევარდნაძე", "ედუარდ", "1958", "GEO", georgian);
+	add(&a, "Petrenko", "Ivan", "1975", "UKR", filler);
+	if (document_add(store, &a, mohammad, "passport", "N 0123-456", "SYR", NULL, "2030-01-01", &err))
+		return -1;
+	if (workflow_pin(store, "t", 1, "[workflow]\nid = t\n", &err))
+		return -1;
+	struct cd_case_new in = { .workflow_id = "t", .workflow_version = 1, .prefix = "TT", .initial_state = "a",
+				  .person_ref = georgian, .due_day = 100, .frozen_left = -1 };
+	return case_create(store, &a, &in, case_no, &err) ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[256];
+	(void)state;
+	store_close(store);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd);
+}
+
+/* The query's first hit is `number`, with a why starting with `why`. */
+static void expect_top(const char *query, const char *number, const char *why)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_search_hit *h = NULL;
+	size_t n = 0;
+	assert_int_equal(search_people(store, query, 10, &h, &n, &err), CD_OK);
+	if (n == 0)
+		fail_msg("'%s': nothing found", query);
+	if (strcmp(h[0].number, number) != 0 || strncmp(h[0].why, why, strlen(why)) != 0)
+		fail_msg("'%s': first is %s (%s, %d), wanted %s (%s)", query, h[0].number, h[0].why, h[0].score, number,
+			 why);
+	for (size_t i = 1; i < n; i++)
+		assert_true(h[i - 1].score >= h[i].score);
+	search_hits_free(h, n);
+}
+
+static int count_hits(const char *query, const char *number)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_search_hit *h = NULL;
+	size_t n = 0;
+	int found = 0;
+	assert_int_equal(search_people(store, query, 20, &h, &n, &err), CD_OK);
+	for (size_t i = 0; i < n; i++)
+		found += strcmp(h[i].number, number) == 0;
+	search_hits_free(h, n);
+	return found;
+}
+
+static void exact(void **state)
+{
+	(void)state;
+	expect_top("Shevchenko Oleksandr", shevchenko, "name: exact ICAO");
+	expect_top("SHEVCHENKO OLEKSANDR", shevchenko, "name: exact ICAO");
+	expect_top("Шевченко Олександр", shevchenko, "name: exact");
+	expect_top("შევარდნაძე", georgian, "name: exact");
+	expect_top("Shevardnadze", georgian, "name: exact ICAO");
+}
+
+static void variants(void **state)
+{
+	(void)state;
+	expect_top("Schewtschenko Alexander", shevchenko, "name: variant");
+	expect_top("Ševčenko Aleksandr", shevchenko, "name: variant");
+	expect_top("Shevtchenko Oleksandr", shevchenko, "name: variant");
+	expect_top("Muhammad Ali", mohammad, "name: variant");
+	expect_top("Mohammed Ali", mohammad, "name: variant");
+	expect_top("Шевченко Александр", shevchenko, "name: variant");   /* the Russian spelling */
+}
+
+static void typos(void **state)
+{
+	(void)state;
+	expect_top("Shevchenmo Oleksandr", shevchenko, "name: 1 typo");
+	expect_top("Shevchneko Oleksandr", shevchenko, "name: variant");   /* vowels move freely */
+	expect_top("Shevchenko Oleksamdr", shevchenko, "name: 1 typo");
+	expect_top("Shevardnaze", georgian, "name: 1 typo");
+	expect_top("Shemchenkp Oleksandr", shevchenko, "name: 2 typos");
+	assert_int_equal(count_hits("Shwxyzqko Oleksandr", shevchenko), 0);
+}
+
+static void swapped(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_search_hit *h = NULL;
+	size_t n = 0;
+	(void)state;
+	expect_top("Oleksandr Shevchenko", shevchenko, "name: exact ICAO, swapped");
+	expect_top("Alexander Schewtschenko", shevchenko, "name: variant, swapped");
+	/* In order ranks above swapped for the same words. */
+	assert_int_equal(search_people(store, "Ali Mohammad", 10, &h, &n, &err), CD_OK);
+	assert_true(n >= 1);
+	assert_string_equal(h[0].number, mohammad);
+	assert_non_null(strstr(h[0].why, "swapped"));
+	assert_true(h[0].score < 100);
+	search_hits_free(h, n);
+}
+
+static void dates(void **state)
+{
+	(void)state;
+	expect_top("Shevchenko 1987", shevchenko, "name: exact ICAO; dob: year");
+	expect_top("Shevchenko 1987-04", shevchenko, "name: exact ICAO; dob: month");
+	expect_top("Shevchenko 1990", other_shev, "name: exact ICAO; dob: year");
+	assert_int_equal(count_hits("Shevchenko 1990", shevchenko), 0);
+	assert_int_equal(count_hits("Shevchenko 1987-05", shevchenko), 0);
+	assert_int_equal(count_hits("Shevchenko", shevchenko) + count_hits("Shevchenko", other_shev), 2);
+}
+
+static void numbers(void **state)
+{
+	(void)state;
+	expect_top("N0123456", mohammad, "document");
+	expect_top("n 0123-456", mohammad, "document");
+	expect_top(case_no, georgian, "case");
+	expect_top("Shevch", shevchenko, "name: prefix");
+	expect_top("Шевч", shevchenko, "name: prefix");
+	assert_int_equal(count_hits("Nobodyknowsme", shevchenko), 0);
+}
+
+static void aliases(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor a;
+	(void)state;
+	assert_int_equal(user_resolve(store, "clerk", &a, &err), CD_OK);
+	assert_int_equal(alias_add(store, &a, mohammad, "birth", "Аль-Хусейни", "Али", &err), CD_OK);
+	expect_top("Al-Khuseini", mohammad, "name: exact ICAO");
+	expect_top("Al Husseini", mohammad, "name: variant");
+}
+
+/* A store made at schema 4 gets its keys when opened. */
+static void migrated(void **state)
+{
+	struct cd_store_create_opts o = { .office = "TBS", .training = 1, .schema_version = 4 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = NULL;
+	char p4[160];
+	(void)state;
+	snprintf(p4, sizeof p4, "%s/v4.casedesk", dir);
+	assert_int_equal(store_create(p4, &o, &err), CD_OK);
+	assert_int_equal(store_open(p4, &s, &err), CD_OK);
+	assert_int_equal(store_schema_version(s), CD_SCHEMA_VERSION);
+	assert_int_equal(st_exec(s, "SELECT count(*) FROM person_key", &err), CD_OK);
+	store_close(s);
+}
+
+static const struct cd_dupe *find(const struct cd_dupe *d, size_t n, const char *number)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(d[i].number, number) == 0)
+			return &d[i];
+	return NULL;
+}
+
+static void duplicates(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_dupe *d = NULL;
+	size_t n = 0;
+	const struct cd_dupe *hit;
+	(void)state;
+
+	/* Another spelling, a partial date: found, scored as a warning. */
+	struct cd_person_input in = { .surname = "SCHEWTSCHENKO", .given = "Alexander", .sex = "M", .dob = "1987",
+				      .nationality = "UKR" };
+	assert_int_equal(dupes_find(store, &in, NULL, &d, &n, &err), CD_OK);
+	assert_non_null(hit = find(d, n, shevchenko));
+	assert_true(hit->score >= DUPES_WARN_DEFAULT && hit->score < DUPES_BLOCK_DEFAULT);
+	assert_non_null(strstr(hit->why, "name: variant"));
+	assert_string_equal(d[0].number, shevchenko);
+	assert_null(find(d, n, other_shev) && find(d, n, other_shev)->score >= DUPES_WARN_DEFAULT ? d : NULL);
+	dupes_free(d, n);
+
+	/* The same person again, in the original script: blocks. */
+	struct cd_person_input same = { .surname = "Шевченко", .given = "Олександр", .sex = "M", .dob = "1987-04",
+					.nationality = "UKR" };
+	assert_int_equal(dupes_find(store, &same, NULL, &d, &n, &err), CD_OK);
+	assert_true(n >= 1);
+	assert_string_equal(d[0].number, shevchenko);
+	assert_true(d[0].score >= DUPES_BLOCK_DEFAULT);
+	dupes_free(d, n);
+
+	/* Names swapped and a year off: still listed. */
+	struct cd_person_input swapped_in = { .surname = "Oleksandr", .given = "Shevchenko", .sex = "M", .dob = "1988",
+					      .nationality = "UKR" };
+	assert_int_equal(dupes_find(store, &swapped_in, NULL, &d, &n, &err), CD_OK);
+	assert_non_null(hit = find(d, n, shevchenko));
+	assert_non_null(strstr(hit->why, "swapped"));
+	dupes_free(d, n);
+
+	/* Someone else entirely, but the same passport: near-certain. */
+	struct cd_person_input stranger = { .surname = "Doe", .given = "John", .sex = "M", .dob = "1960",
+					    .nationality = "USA" };
+	assert_int_equal(dupes_find(store, &stranger, NULL, &d, &n, &err), CD_OK);
+	assert_int_equal(n, 0);
+	dupes_free(d, n);
+	assert_int_equal(dupes_find(store, &stranger, "N0123456", &d, &n, &err), CD_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0].number, mohammad);
+	assert_int_equal(d[0].score, 100);
+	assert_non_null(strstr(d[0].why, "document"));
+	dupes_free(d, n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(exact),
+		cmocka_unit_test(variants),
+		cmocka_unit_test(typos),
+		cmocka_unit_test(swapped),
+		cmocka_unit_test(dates),
+		cmocka_unit_test(numbers),
+		cmocka_unit_test(aliases),
+		cmocka_unit_test(migrated),
+		cmocka_unit_test(duplicates),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
