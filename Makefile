@@ -76,6 +76,23 @@ build/asan/casedesk: $(call objs,build/asan,$(APP_SRC)) build/asan/libcasedesk.a
 	@echo "  LD asan $@"
 	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
 
+# casedesk-enrol, the biometric helper (app/enrol_*.c, issue 6): its own process, the only
+# one linked with libfprint (Debian's .pc pulls in GLib); it shares the wire codec
+# (model/biometric_wire.c) and model/buf.c with casedesk.  Built next to casedesk, where
+# casedesk looks for it.
+FPRINT_CFLAGS := $(shell pkg-config --cflags libfprint-2 2>/dev/null)
+FPRINT_LIBS   := $(shell pkg-config --libs libfprint-2 2>/dev/null) -lpthread
+ENROL_SRC     := $(wildcard app/enrol_*.c) model/biometric_wire.c model/buf.c
+build/app/enrol_%.o build/asan/app/enrol_%.o: ALL_CFLAGS += $(FPRINT_CFLAGS)
+casedesk-enrol: $(call objs,build,$(ENROL_SRC))
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(FPRINT_LIBS) -lm
+build/asan/casedesk-enrol: $(call objs,build/asan,$(ENROL_SRC))
+	@echo "  LD asan $@"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(FPRINT_LIBS) -lm
+all: casedesk-enrol
+check: build/asan/casedesk-enrol
+
 build/asan/tests/%: build/asan/tests/%.o build/asan/libcasedesk.a
 	@echo "  LD asan $@"
 	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) $(CMOCKA_LIBS) -lm
@@ -137,6 +154,6 @@ bench: deps
 	sh tests/bench.sh
 
 clean:
-	rm -rf build casedesk
+	rm -rf build casedesk casedesk-enrol
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -61,6 +61,7 @@ int cmd_workflow(struct cli *c);
 int cmd_store(struct cli *c);
 int cmd_tui(struct cli *c);
 int cmd_mrz(struct cli *c);
+int cmd_enrol(struct cli *c);
 int cmd_form(struct cli *c);
 int cmd_report(struct cli *c);
 

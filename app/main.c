@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "family", cmd_family, N_("family link PERSON RELATIVE --relation spouse|child|parent|sibling") },
 	{ "search", cmd_search, N_("search QUERY [--limit N]                names in any script, document and case numbers") },
 	{ "case", cmd_case, N_("case new WORKFLOW --person ID | show N | history N | list [...] | move N TRANSITION [--set F=V]...") },
+	{ "enrol", cmd_enrol, N_("enrol PERSON [--fingers all|F,...] [--face FILE] [--exception F=REASON]... | enrol verify PERSON --finger F | enrol search --finger F") },
 	{ "mrz", cmd_mrz, N_("mrz parse [--json] < LINES               check a machine-readable zone: fields, check digits, OCR suggestions") },
 	{ "form", cmd_form, N_("form CASE FORMID -o FILE.pdf [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf CASE... | form lint FILE... | form list") },
 	{ "report", cmd_report, N_("report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE   statistics: asylum-applicants, asylum-decisions, first-permits, workload") },
@@ -51,7 +52,8 @@ static void usage(FILE *f)
 			   "as your login account.\n\n"
 			   "Exit codes: 0 done, 1 internal error, 2 usage error, 3 not found, 4 refused by the\n"
 			   "workflow or the rules (role, guard, state), 5 conflict (someone changed the record\n"
-			   "first: reload and retry), 6 bad input, 7 store error.\n"));
+			   "first: reload and retry), 6 bad input, 7 store error, 8 the enrolment helper or its\n"
+			   "device failed.\n"));
 }
 
 /* Global options may stand anywhere; they are taken out before the command sees its words. */

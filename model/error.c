@@ -50,6 +50,7 @@ const char *cd_code_name(int code)
 	case CD_ECONFLICT: return "conflict";
 	case CD_EINPUT: return "bad_input";
 	case CD_ESTORE: return "store";
+	case CD_EDEVICE: return "device";
 	}
 	return "unknown";
 }

@@ -19,6 +19,7 @@ enum cd_code {
 	CD_ECONFLICT = 5,  /* someone else changed the record first */
 	CD_EINPUT = 6,     /* bad input: a date, a code, a file */
 	CD_ESTORE = 7,     /* the store cannot be opened, read or written */
+	CD_EDEVICE = 8,    /* the biometric helper or its capture device failed */
 };
 
 #define CD_ERRMSG_MAX 512
