@@ -13,6 +13,7 @@
 #include "../model/i18n.h"
 #include "../model/person.h"
 #include "input.h"
+#include "wedge.h"
 #include "term.h"
 #include "ui.h"
 
@@ -37,6 +38,7 @@ static const char *const labels[F_COUNT] = {
 struct reg {
 	struct input in[F_COUNT];
 	int focus, full;
+	struct wedge wedge;  /* MRZ lines arriving from a document reader */
 	struct cd_dupe *dups;
 	size_t n_dups;
 	int confirmed;       /* F5 pressed once with duplicates shown */
@@ -163,6 +165,81 @@ fail:
 	return UI_HANDLED;
 }
 
+/* Puts a value read from the MRZ into a field. */
+static void fill(struct reg *r, int f, const char *value)
+{
+	if (value && *value)
+		input_set(&r->in[f], value);
+}
+
+/*
+ * Enter after a line a document reader typed: the line leaves the field (what was typed
+ * before it stays), and once the zone is complete the form fills itself from it.
+ * Returns 1 when the Enter belonged to the reader.
+ */
+static int take_wedge_line(struct screen *sc)
+{
+	struct reg *r = sc->data;
+	char field[INPUT_MAX * 4 + 1];
+	struct mrz_result m;
+	struct cd_error err = CD_ERROR_INIT;
+	int complete = 0;
+	size_t len;
+
+	text(r, r->focus, field, sizeof field);
+	len = strlen(field);
+	/* The line is the end of the field: 30, 36 or 44 characters after whatever was there. */
+	static const size_t lengths[] = { 44, 36, 30 };
+	size_t take = 0;
+	for (size_t i = 0; i < 3 && !take; i++) {
+		if (len < lengths[i])
+			continue;
+		const char *tail = field + len - lengths[i];
+		struct wedge probe = r->wedge;
+		int c2;
+		if (wedge_take(&probe, tail, &c2))
+			take = lengths[i];
+	}
+	if (!take) {
+		r->wedge.n = 0;
+		return 0;
+	}
+	wedge_take(&r->wedge, field + len - take, &complete);
+	field[len - take] = '\0';
+	input_set(&r->in[r->focus], field);
+	if (!complete) {
+		ui_say(sc->ui, "%s", _("reading the document's machine-readable zone..."));
+		return 1;
+	}
+	if (wedge_parse(&r->wedge, &m, &err) != CD_OK) {
+		ui_error(sc->ui, "%s", err.msg);
+		return 1;
+	}
+	fill(r, F_SURNAME_LATIN, m.surname);
+	fill(r, F_GIVEN_LATIN, m.given);
+	if (!r->in[F_SURNAME].len)
+		fill(r, F_SURNAME, m.surname);
+	if (!r->in[F_GIVEN].len)
+		fill(r, F_GIVEN, m.given);
+	fill(r, F_DOB, m.dob);
+	char sex[2] = { m.sex, 0 };
+	fill(r, F_SEX, sex);
+	fill(r, F_NATIONALITY, m.nationality);
+	fill(r, F_DOC_NUMBER, m.number);
+	fill(r, F_DOC_ISSUER, m.issuer);
+	fill(r, F_DOC_EXPIRES, m.expiry);
+	r->full = 1;
+	find_duplicates(sc);
+	if (m.valid)
+		ui_say(sc->ui, _("%s read: every check digit right; check the names in their own script"),
+		       mrz_format_name(m.format));
+	else
+		ui_error(sc->ui, _("%s read with %d problem(s) — %s%s%s"), mrz_format_name(m.format),
+			 m.n_problems + m.problems_dropped, m.n_problems ? m.problems[0].message : "",
+			 m.has_suggestion ? "; " : "", m.has_suggestion ? m.suggestion_note : "");
+	return 1;
+}
+
 static unsigned register_key(struct screen *sc, int action, wint_t ch)
 {
 	struct reg *r = sc->data;
@@ -170,6 +247,9 @@ static unsigned register_key(struct screen *sc, int action, wint_t ch)
 	case A_NEXT_FIELD:
 	case A_DOWN:
 	case A_OPEN:
+		/* A document reader ends each MRZ line with Enter: the line is not the field's. */
+		if (action != A_DOWN && take_wedge_line(sc))
+			return UI_HANDLED;
 		if (r->focus == F_SURNAME_LATIN || r->focus == F_SURNAME || r->focus == F_GIVEN || r->focus == F_DOB ||
 		    r->focus == F_NATIONALITY || r->focus == F_DOC_NUMBER)
 			find_duplicates(sc);
