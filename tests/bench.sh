@@ -89,3 +89,24 @@ for run in 1 2 3; do
 	printf '%-44s %10s %14s\n' "run $run: bytes to the terminal per key, p99" "$(pick bytes_per_key_p99 $run) B" ""
 	printf '%-44s %10s %14s\n' "run $run: peak resident memory" "$(pick peak_rss_mb $run) MB" "< 40 MB"
 done
+
+# Forms and statistics (issue 7): 1,000 decision letters in one PDF, and each report over
+# the whole store, timed as whole commands (they are what an office runs).
+echo
+echo "Forms and statistics (whole commands, wall time)"
+printf '%-44s %10s\n' figure value
+cases=$(sqlite3 "$store" "SELECT number FROM cases WHERE workflow_id = 'residence' ORDER BY id LIMIT 1000")
+t0=$(date +%s.%N)
+CASEDESK_USER=supervisor ./casedesk --store "$store" form --batch decision_grant -o build/bench-letters.pdf $cases >/dev/null 2>&1
+rc=$?
+t1=$(date +%s.%N)
+printf '%-44s %10s\n' "1,000 decision letters in one PDF (exit $rc)" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f s", b - a }')"
+for report in asylum-applicants asylum-decisions first-permits workload; do
+	t0=$(date +%s.%N)
+	CASEDESK_USER=supervisor ./casedesk --store "$store" report "$report" --from 2020-01-01 --to 2026-12-31 \
+		--format csv -o "build/bench-$report.csv" >/dev/null 2>&1
+	rc=$?
+	t1=$(date +%s.%N)
+	printf '%-44s %10s\n' "report $report, csv (exit $rc)" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f s", b - a }')"
+done
+rm -f build/bench-letters.pdf build/bench-*.csv
