@@ -10,6 +10,7 @@
 #include "caldate.h"
 #include "countries.h"
 #include "i18n.h"
+#include "lostdocs.h"
 #include "store_internal.h"
 #include "translit.h"
 
@@ -307,6 +308,9 @@ int document_add(struct cd_store *s, const struct cd_actor *actor, const char *p
 	if (issued && *issued && (rc = cd_date_parse(issued, "issue date", 0, &d, err)))
 		return rc;
 	if (expires && *expires && (rc = cd_date_parse(expires, "expiry date", 0, &d, err)))
+		return rc;
+	/* Offline check against the lost/stolen list: a hit refuses (or, forced, is recorded). */
+	if ((rc = lostdocs_gate(s, actor, person_ref, norm, issuer, err)))
 		return rc;
 	if ((rc = store_begin(s, err)))
 		return rc;

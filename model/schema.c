@@ -141,6 +141,23 @@ static const char *const migrations[] = {
 	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"
 	"   FROM alias a WHERE a.person_id = p.id))"
 	" FROM person p;",
+
+	/* 5 -> 6: the lost and stolen documents list, kept offline (issue 5), with every import
+	 * it came from; and merged records: a duplicate's row stays, pointing to its survivor,
+	 * so that its number still leads somewhere (model/merge.c). */
+	"CREATE TABLE lostdoc_import ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, at TEXT NOT NULL, user_name TEXT NOT NULL,"
+	" file TEXT NOT NULL, added INTEGER NOT NULL DEFAULT 0, replaced INTEGER NOT NULL DEFAULT 0,"
+	" bad INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE lostdoc ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" number TEXT NOT NULL, issuer TEXT NOT NULL, kind TEXT NOT NULL, reported TEXT NOT NULL,"
+	" source TEXT NOT NULL, imported_at TEXT NOT NULL,"
+	" import_id INTEGER NOT NULL REFERENCES lostdoc_import(id),"
+	" UNIQUE (number, issuer));"
+	"ALTER TABLE person ADD COLUMN merged_into INTEGER REFERENCES person(id);"
+	"ALTER TABLE person ADD COLUMN merged_at TEXT;"
+	"CREATE INDEX person_merged ON person(merged_into) WHERE merged_into IS NOT NULL;",
 };
 
 int schema_latest(void)

@@ -14,7 +14,7 @@
 
 #include "error.h"
 
-#define CD_SCHEMA_VERSION 5
+#define CD_SCHEMA_VERSION 6
 /* 'CSKD': marks a SQLite file as a casedesk store. */
 #define CD_APPLICATION_ID 0x43534b44
 
