@@ -13,6 +13,8 @@
 #include "ui.h"
 
 #define SEARCH_LIMIT 50
+/* Rows of results drawn: the best ones; a thin client pays for every row redrawn on each key. */
+#define SEARCH_SHOWN 12
 
 static const struct ui_action search_actions[] = {
 	{ A_OPEN, "open", "Enter", N_("open the highlighted person") },
@@ -77,7 +79,7 @@ static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	if (s->n == 0 && s->query.len > 0)
 		term_put(w, 6, 2, _("No one found. Names need three letters; try another spelling or a document number."),
 			 cols - 4, 0);
-	for (size_t i = 0; i < s->n && (int)i < rows - 6; i++) {
+	for (size_t i = 0; i < s->n && (int)i < rows - 6 && i < SEARCH_SHOWN; i++) {
 		const struct cd_search_hit *h = &s->hits[i];
 		int y = 5 + (int)i, sel = i == s->selected;
 		enum term_style st = sel ? ST_SELECTED : ST_NORMAL;
@@ -94,6 +96,9 @@ static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		if (cols > 102)
 			term_put_styled(w, y, 101, cd_match_name(h->match), cols - 102, 0, st);
 	}
+	if (s->n > SEARCH_SHOWN && 5 + SEARCH_SHOWN < rows)
+		term_put_styled(w, 5 + SEARCH_SHOWN, 1, _("more match: type more of the name, a date of birth or a document number"),
+				cols - 2, 0, ST_DIM);
 }
 
 static unsigned search_key(struct screen *sc, int action, wint_t ch)
@@ -105,7 +110,7 @@ static unsigned search_key(struct screen *sc, int action, wint_t ch)
 			s->selected--;
 		return UI_HANDLED;
 	case A_DOWN:
-		if (s->selected + 1 < s->n)
+		if (s->selected + 1 < s->n && s->selected + 1 < SEARCH_SHOWN)
 			s->selected++;
 		return UI_HANDLED;
 	case A_OPEN:
