@@ -10,6 +10,8 @@
 #include "../model/buf.h"
 #include "../model/i18n.h"
 #include "../model/mrz.h"
+#include "../model/person.h"
+#include "../print/mrz_make.h"
 #include "cli.h"
 
 #define MRZ_INPUT_MAX 4096   /* far more than 3 lines of 44, with blanks and CRs */
@@ -215,6 +217,93 @@ static int parse_cmd(struct cli *c)
 			    r.n_problems + r.problems_dropped, r.n_problems ? r.problems[0].message : "");
 }
 
+/*
+ * `mrz make PERSON`: the MRZ of a document on file for the person, written by
+ * print/mrz_make.c from the stored record (the issuing state's own zone for a passport,
+ * or the zone of a document the office issues).  Reading the person is audited (print).
+ */
+static int make_cmd(struct cli *c)
+{
+	static const char usage[] = "mrz make PERSON [--document NUMBER] [--format td1|td2|td3|mrva|mrvb] [--code CODE]";
+	const char *docno = cli_take(c, "--document"), *format = cli_take(c, "--format"), *code = cli_take(c, "--code");
+	struct cd_person_record *r = NULL;
+	const struct cd_document *doc = NULL;
+	struct mrz_text out;
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, usage)) || (rc = cli_open_acting(c)))
+		return rc;
+	static const struct {
+		const char *name;
+		enum mrz_format f;
+		const char *code;
+	} formats[] = {
+		{ "td1", MRZ_TD1, "I" }, { "td2", MRZ_TD2, "I" }, { "td3", MRZ_TD3, "P" },
+		{ "mrva", MRZ_MRVA, "V" }, { "mrvb", MRZ_MRVB, "V" },
+	};
+	size_t fi = 2;   /* a passport's zone by default */
+	if (format) {
+		for (fi = 0; fi < 5 && strcmp(formats[fi].name, format) != 0; fi++)
+			;
+		if (fi == 5)
+			return cd_error_set(&c->err, CD_EUSAGE, _("--format: give td1, td2, td3, mrva or mrvb"));
+	}
+	if ((rc = person_load(c->store, &c->actor, c->argv[1], "print", &r, &c->err)))
+		return rc;
+	for (size_t i = 0; i < r->n_documents; i++) {
+		char norm[64];
+		if (docno) {
+			document_number_normalise(docno, norm, sizeof norm);
+			if (strcmp(r->documents[i].number, norm) == 0)
+				doc = &r->documents[i];
+		} else if (!doc || strcmp(r->documents[i].kind, "passport") == 0) {
+			doc = &r->documents[i];
+		}
+	}
+	if (!doc) {
+		rc = cd_error_set(&c->err, CD_ENOTFOUND, docno ? _("%s has no such document on file")
+							 : _("%s has no document on file; add one with `casedesk document add`"),
+				  r->person.number);
+		goto out;
+	}
+	char sex = r->person.sex[0];
+	struct mrz_doc d = {
+		.format = formats[fi].f,
+		.doc_code = code ? code : formats[fi].code,
+		.issuer = doc->issuer,
+		.surname = r->person.surname_latin,
+		.given = r->person.given_latin,
+		.number = doc->number,
+		.nationality = r->person.nationality,
+		.dob = r->person.dob,
+		.sex = sex,
+		.expiry = doc->expires,
+	};
+	if ((rc = mrz_make(&d, &out, &c->err)))
+		goto out;
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		buf_printf(&b, "{\"format\":\"%s\",\"name_truncated\":%s,\"lines\":[", mrz_format_name(d.format),
+			   out.name_truncated ? "true" : "false");
+		for (int i = 0; i < out.n_lines; i++) {
+			if (i)
+				buf_puts(&b, ",");
+			buf_json_str(&b, out.lines[i]);
+		}
+		buf_puts(&b, "]}\n");
+		fputs(buf_str(&b), stdout);
+		buf_release(&b);
+	} else {
+		for (int i = 0; i < out.n_lines; i++)
+			printf("%s\n", out.lines[i]);
+		if (out.name_truncated)
+			fprintf(stderr, "%s\n", _("note: the name did not fit and was truncated as Doc 9303 says"));
+	}
+out:
+	person_record_free(r);
+	return rc;
+}
+
 int cmd_mrz(struct cli *c)
 {
 	const char *sub = c->argc >= 2 ? c->argv[1] : "";
@@ -222,5 +311,7 @@ int cmd_mrz(struct cli *c)
 	c->argc--;
 	if (strcmp(sub, "parse") == 0)
 		return parse_cmd(c);
-	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk mrz parse [--json] < LINES"));
+	if (strcmp(sub, "make") == 0)
+		return make_cmd(c);
+	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk mrz parse [--json] < LINES | mrz make PERSON ..."));
 }

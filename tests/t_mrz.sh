@@ -59,3 +59,19 @@ expect_grep "the length is named" "line 2 has 43 characters, TD3 lines have 44" 
 mrz "hello" "not an MRZ is exit 6" 6 $CD mrz parse
 mrz "$TD3" "an extra word is a usage error" 2 $CD mrz parse extra
 mrz "$TD3" "no subcommand is a usage error" 2 $CD mrz
+
+# ---- mrz make: the zone of a stored document, read back by mrz parse
+S=$T/mrz.casedesk
+$CD --store "$S" init --training >/dev/null
+P=$($CD --store "$S" --user clerk person add --surname Шевченко --given Олександр --dob 1987-04-12 --sex M --nationality UKR)
+$CD --store "$S" --user clerk document add "$P" --number FE123456 --issuer UKR --expires 2031-05-01 >/dev/null
+expect_rc "mrz make writes a passport's zone" 0 $CD --store "$S" --user caseworker mrz make "$P"
+expect_grep "with the ICAO Latin name" "^P<UKRSHEVCHENKO<<OLEKSANDR<" "$T/out"
+cp "$T/out" "$T/td3"
+expect_grep "with its number" "^FE123456" "$T/td3"
+expect_rc "which mrz parse reads as valid" 0 $CD mrz parse <"$T/td3"
+expect_rc "as a TD1 card" 0 $CD --store "$S" --user caseworker mrz make "$P" --format td1 --code IR
+cp "$T/out" "$T/td1"
+expect_rc "also valid" 0 $CD mrz parse <"$T/td1"
+expect_rc "an unknown format" 2 $CD --store "$S" --user caseworker mrz make "$P" --format td9
+expect_rc "a person without documents" 3 $CD --store "$S" --user caseworker mrz make "$($CD --store "$S" --user clerk person add --surname Doe --given Jo --dob 1990 --sex X --nationality XXA)"
