@@ -222,6 +222,18 @@ static void take_line(const char *line, size_t len)
 		answer_now(m, cmd);
 		goto drop;
 	}
+	/* An unknown command is refused here and now: it never makes the helper busy, so a
+	 * caller's next request is not turned away with 101 because of a typo. */
+	static const char *const known[] = { "discover", "info", "capture", "verify", "gallery_add",
+					     "gallery_clear", "identify", "quit" };
+	int is_known = 0;
+	for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+		is_known |= strcmp(cmd, known[k]) == 0;
+	if (!is_known) {
+		take_id(m, &r);
+		enrol_reply_error(&r, BW_EBADREQUEST, "unknown cmd");
+		goto drop;
+	}
 	pthread_mutex_lock(&lock);
 	if (busy) {
 		pthread_mutex_unlock(&lock);

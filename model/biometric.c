@@ -324,8 +324,15 @@ static int read_msg(struct bio_helper *h, long deadline, const char *doing, int 
 		if (pr < 0 && errno != EINTR)
 			return cd_error_set(err, CD_EINTERNAL, _("waiting for the enrolment helper failed"));
 		if (pr <= 0) {
-			if (h->o.progress && cancel && !*cancel && h->o.progress(h->o.progress_ctx, NULL, 0, 0))
-				*cancel = 1;
+			/* Esc while the reader waits for a finger: the helper writes nothing until a
+			 * touch, so the cancel goes out now (2: asked and sent), not with its next line. */
+			if (h->o.progress && cancel && !*cancel && h->o.progress(h->o.progress_ctx, NULL, 0, 0)) {
+				static const char req[] = "{\"cmd\":\"cancel\"}\n";
+				int src = send_line(h, req, sizeof req - 1, doing, err);
+				if (src)
+					return src;
+				*cancel = 2;
+			}
 			continue;
 		}
 		ssize_t r = read(h->from_fd, chunk, sizeof chunk);
@@ -374,6 +381,8 @@ static int request(struct bio_helper *h, const char *cmd, const char *members, l
 		struct bw_msg m;
 		if ((rc = read_msg(h, now_ms() + wait_ms, doing, &cancel, &m, err)))
 			return rc;
+		if (cancel == 2)
+			cancel_sent = 1;
 		if (cancel && !cancel_sent) {
 			static const char req[] = "{\"cmd\":\"cancel\"}\n";
 			cancel_sent = 1;

@@ -13,13 +13,14 @@
 #include "term.h"
 #include "ui.h"
 
-enum { P_NEW_CASE = A_SCREEN_FIRST };
+enum { P_NEW_CASE = A_SCREEN_FIRST, P_BIOMETRICS };
 
 static const struct ui_action person_actions[] = {
 	{ A_OPEN, "open", "Enter", N_("open the highlighted case") },
 	{ A_UP, "up", "Up", N_("previous case") },
 	{ A_DOWN, "down", "Down", N_("next case") },
 	{ P_NEW_CASE, "new-case", "c", N_("open a new case for this person (then choose the workflow)") },
+	{ P_BIOMETRICS, "biometrics", "b", N_("biometrics: enrol or verify") },
 };
 
 struct person_view {
@@ -198,6 +199,9 @@ static unsigned person_key(struct screen *sc, int action, wint_t ch)
 	case A_OPEN:
 		if (p->r->n_cases)
 			ui_push(sc->ui, &case_screen, p->r->cases[p->selected].number);
+		return UI_HANDLED;
+	case P_BIOMETRICS:
+		ui_push(sc->ui, &enrol_screen, p->number);
 		return UI_HANDLED;
 	case P_NEW_CASE: {
 		/* Ask which workflow first: a case is never opened by a stray key. */

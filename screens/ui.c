@@ -133,7 +133,7 @@ static void bind_all(const struct screen_ops *scope, const struct ui_action *act
 
 static const struct screen_ops *const all_screens[] = {
 	&worklist_screen, &search_screen, &person_screen, &case_screen, &register_screen,
-	&reports_screen, &help_screen,
+	&reports_screen, &help_screen, &enrol_screen,
 };
 
 static void build_bindings(void)

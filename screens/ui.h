@@ -117,6 +117,7 @@ extern const struct screen_ops case_screen;
 extern const struct screen_ops register_screen;
 extern const struct screen_ops reports_screen;
 extern const struct screen_ops help_screen;
+extern const struct screen_ops enrol_screen;
 
 /* The global action table, for the help screen. */
 extern const struct ui_action ui_global_actions[];
