@@ -8,6 +8,7 @@
 #include "../model/caldate.h"
 #include "../model/countries.h"
 #include "../model/i18n.h"
+#include "../model/utf8.h"
 #include "../model/users.h"
 
 int cli_open_store(struct cli *c)
@@ -106,27 +107,6 @@ int cli_positional(struct cli *c, int min, int max, const char *usage)
 
 /* ---- output -------------------------------------------------------------------------- */
 
-static size_t utf8_seq(const unsigned char *p, wchar_t *wc)
-{
-	size_t n;
-	unsigned v;
-	if (p[0] < 0x80) {
-		*wc = p[0];
-		return 1;
-	}
-	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2) { n = 2; v = p[0] & 0x1f; }
-	else if ((p[0] & 0xf0) == 0xe0) { n = 3; v = p[0] & 0x0f; }
-	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4) { n = 4; v = p[0] & 0x07; }
-	else return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	*wc = (wchar_t)v;
-	return n;
-}
-
 /* Writes text, showing what a terminal would execute; returns the columns it took. */
 static int write_safe(FILE *f, const char *text)
 {
@@ -134,7 +114,7 @@ static int write_safe(FILE *f, const char *text)
 	const unsigned char *p = (const unsigned char *)(text ? text : "");
 	while (*p) {
 		wchar_t wc;
-		size_t n = utf8_seq(p, &wc);
+		size_t n = utf8_decode(p, &wc);
 		if (n == 0 || wc < 0x20 || wc == 0x7f || (wc >= 0x80 && wc < 0xa0)) {
 			/* ESC, other controls, C1 and malformed bytes: visible, not executed. */
 			size_t k = n ? n : 1;

@@ -12,31 +12,12 @@
 #include "i18n.h"
 #include "lostdocs.h"
 #include "store_internal.h"
+#include "utf8.h"
 #include "translit.h"
 
 #define NAME_MAX_BYTES 200
 
 /* ---- validation ---------------------------------------------------------------------- */
-
-/* Returns the length of the UTF-8 sequence at p, or 0 when it is malformed. */
-static size_t utf8_len(const unsigned char *p)
-{
-	size_t n;
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
-		n = 2;
-	else if ((p[0] & 0xf0) == 0xe0)
-		n = 3;
-	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
 
 int person_check_name(const char *text, const char *field, struct cd_error *err)
 {
@@ -48,7 +29,8 @@ int person_check_name(const char *text, const char *field, struct cd_error *err)
 		return cd_error_set(err, CD_EINPUT, _("%s: longer than %d bytes"), field, NAME_MAX_BYTES);
 	while (i < len) {
 		const unsigned char *p = (const unsigned char *)text + i;
-		size_t n = utf8_len(p);
+		wchar_t wc;
+		size_t n = utf8_decode(p, &wc);
 		chars++;
 		if (n == 0)
 			return cd_error_set(err, CD_EINPUT, _("%s: not valid UTF-8 at character %zu"),

@@ -1,6 +1,8 @@
 /* term.c - the terminal layer; see term.h. */
 #include "term.h"
 
+#include "../model/utf8.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -80,28 +82,6 @@ void term_style(WINDOW *w, enum term_style st, int on)
 		wattroff(w, a);
 }
 
-/* Decodes one UTF-8 character; 0 bytes for malformed input. */
-static size_t decode(const unsigned char *p, wchar_t *wc)
-{
-	size_t n;
-	unsigned v;
-	if (p[0] < 0x80) {
-		*wc = p[0];
-		return 1;
-	}
-	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2) { n = 2; v = p[0] & 0x1f; }
-	else if ((p[0] & 0xf0) == 0xe0) { n = 3; v = p[0] & 0x0f; }
-	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4) { n = 4; v = p[0] & 0x07; }
-	else return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	*wc = (wchar_t)v;
-	return n;
-}
-
 static int is_control(wchar_t wc)
 {
 	return wc < 0x20 || wc == 0x7f || (wc >= 0x80 && wc < 0xa0);
@@ -137,7 +117,7 @@ static int draw(WINDOW *w, int y, int x, const char *text, int width, int pad, i
 		wmove(w, y, x);
 	while (*p && used < width) {
 		wchar_t wc;
-		size_t n = decode(p, &wc);
+		size_t n = utf8_decode(p, &wc);
 		if (n == 0 || is_control(wc)) {
 			char vis[8];
 			visible(wc, *p, n == 0, vis);
