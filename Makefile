@@ -105,6 +105,11 @@ build/bench: build/tests/bench.o build/libcasedesk.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
 
+# Issue 5: fuzzy search and duplicate check on the seeded duplicates (tests/bench_names.c).
+build/bench_names: build/tests/bench_names.o build/libcasedesk.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
+
 UNIT_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
 TOOL_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TOOL_SRC))
 
@@ -150,7 +155,7 @@ demo: deps
 
 # BENCH_PERSONS=20000 make bench for a quick run; the store is cached in build/bench-*.casedesk.
 bench: deps
-	$(MAKE) casedesk catalogues build/bench build/tool_ttybench
+	$(MAKE) casedesk catalogues build/bench build/tool_ttybench build/bench_names  # bench_names: issue 5
 	sh tests/bench.sh
 
 clean:

@@ -618,20 +618,199 @@ out:
 	return rc;
 }
 
+/*
+ * Seeded duplicates (--seed-duplicates PERCENT, for the benchmark): that share of the N people
+ * is a person registered a second time the way a real office gets duplicates: typed in Latin
+ * by a clerk under a transliteration variant (SHEVCHENKO -> SCHEVCHENKO, ALEKSANDR ->
+ * ALEXANDR), with a typo, with surname and given names swapped, or with the date of birth
+ * cut to the year or off by a day or a month; same nationality, no document, no case.  The
+ * truth goes to STORE.duplicates.tsv (original, duplicate, kind): bench data, not store data.
+ */
+static const char *const translit_rules[][2] = {
+	{ "KH", "H" }, { "SH", "SCH" }, { "IA", "YA" }, { "IU", "YU" }, { "E", "IE" }, { "KS", "X" },
+	{ "V", "W" }, { "CH", "TSCH" }, { "TS", "Z" }, { "Y", "I" }, { "J", "Y" }, { "OU", "U" },
+	{ "ZH", "J" }, { "OO", "U" }, { "IE", "E" }, { "YA", "IA" }, { "YU", "IU" },
+};
+#define N_TRANSLIT_RULES (sizeof translit_rules / sizeof translit_rules[0])
+
+/* Replaces the first `from` at or after a random position in s (size bytes); 1 when changed. */
+static int apply_rule(char *s, size_t size, const char *from, const char *to)
+{
+	size_t len = strlen(s), fl = strlen(from), tl = strlen(to);
+	char *hit = NULL;
+	for (size_t start = rnd_below((unsigned)len + 1), k = 0; k < 2 && !hit; k++, start = 0)
+		hit = strstr(s + start, from);
+	if (!hit || len - fl + tl + 1 > size)
+		return 0;
+	memmove(hit + tl, hit + fl, len - (size_t)(hit - s) - fl + 1);
+	memcpy(hit, to, tl);
+	return 1;
+}
+
+static int is_letter(char ch) { return ch >= 'A' && ch <= 'Z'; }
+
+/* A typo: a letter doubled, a letter left out, or two neighbours swapped; 1 when changed. */
+static int apply_typo(char *s, size_t size)
+{
+	size_t len = strlen(s);
+	if (len < 4)
+		return 0;
+	for (int tries = 0; tries < 8; tries++) {
+		size_t i = 1 + rnd_below((unsigned)len - 2);
+		if (!is_letter(s[i]) || !is_letter(s[i + 1]))
+			continue;
+		switch (rnd_below(3)) {
+		case 0:
+			if (len + 2 > size)
+				return 0;
+			memmove(s + i + 1, s + i, len - i + 1);
+			return 1;
+		case 1:
+			memmove(s + i, s + i + 1, len - i);
+			return 1;
+		default:
+			if (s[i] == s[i + 1])
+				continue;
+			char t = s[i];
+			s[i] = s[i + 1];
+			s[i + 1] = t;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The date of birth as a second registration may give it: the year only, a day or a month off. */
+static void vary_dob(const char *dob, char *out, size_t size)
+{
+	int y, m, d;
+	if (strlen(dob) != 10 || sscanf(dob, "%d-%d-%d", &y, &m, &d) != 3 || chance(34)) {
+		snprintf(out, size, "%.4s", dob);
+		return;
+	}
+	if (chance(50)) {
+		cd_days_format(cd_date_to_days(y, m, d) + (chance(50) ? 1 : -1), out, (unsigned)size);
+		return;
+	}
+	m = m == 12 ? 11 : m == 1 ? 2 : m + (chance(50) ? 1 : -1);
+	if (d > cd_days_in_month(y, m))
+		d = cd_days_in_month(y, m);
+	snprintf(out, size, "%04d-%02d-%02d", y, m, d);
+}
+
+static int add_duplicates(struct demo *d, long originals, long count, FILE *truth, struct cd_error *err)
+{
+	unsigned char *taken = calloc((size_t)originals + 1, 1);
+	int rc = CD_OK;
+	if (!taken)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	if ((rc = store_begin(d->s, err)))
+		goto out;
+	for (long i = 0; i < count; i++) {
+		unsigned long orig;
+		do
+			orig = 1 + rnd_below((unsigned)originals);
+		while (taken[orig]);
+		taken[orig] = 1;
+		char number[32], sur[160], giv[160], dob[16], at[40], kind[24];
+		struct cd_person_record *pr = NULL;
+		snprintf(number, sizeof number, "P-%s-%06lu", store_office(d->s), orig);
+		if ((rc = person_load(d->s, &d->users[0], number, NULL, &pr, err)))
+			goto out_txn;
+		snprintf(sur, sizeof sur, "%s", pr->person.surname_latin);
+		snprintf(giv, sizeof giv, "%s", pr->person.given_latin);
+		snprintf(dob, sizeof dob, "%s", pr->person.dob);
+		unsigned r = rnd_below(100);
+		int changed = 0;
+		if (r < 50) {
+			/* One or two spelling rules, on the surname, the given names, or both. */
+			snprintf(kind, sizeof kind, "translit");
+			size_t used = N_TRANSLIT_RULES;
+			for (int k = 0, want = 1 + (int)rnd_below(2); k < 40 && changed < want; k++) {
+				size_t ri = rnd_below(N_TRANSLIT_RULES);
+				const char *const *rule = translit_rules[ri];
+				/* Never the same rule twice, nor one undoing or re-spelling the other's result. */
+				if (used < N_TRANSLIT_RULES && (ri == used || strstr(translit_rules[used][1], rule[0]) ||
+								strstr(rule[1], translit_rules[used][1])))
+					continue;
+				if (apply_rule(chance(60) ? sur : giv, sizeof sur, rule[0], rule[1])) {
+					changed++;
+					used = ri;
+				}
+			}
+		} else if (r < 75) {
+			snprintf(kind, sizeof kind, "typo");
+			for (int k = 0; k < 4 && !changed; k++)
+				changed = apply_typo(chance(60) ? sur : giv, sizeof sur);
+		} else if (r < 90) {
+			char t[160];
+			snprintf(kind, sizeof kind, "swapped");
+			memcpy(t, sur, sizeof t);
+			memcpy(sur, giv, sizeof sur);
+			memcpy(giv, t, sizeof giv);
+			changed = strcmp(sur, giv) != 0;
+		} else {
+			snprintf(kind, sizeof kind, "dob");
+		}
+		if (!changed && strcmp(kind, "dob") != 0)
+			snprintf(kind, sizeof kind, "dob");
+		/* A second registration often gets the date of birth less exactly. */
+		if (strcmp(kind, "dob") == 0 || chance(30)) {
+			char v[16];
+			vary_dob(dob, v, sizeof v);
+			if (strcmp(v, dob) != 0) {
+				memcpy(dob, v, sizeof dob);
+				if (strcmp(kind, "dob") != 0)
+					strcat(kind, "+dob");
+			} else if (strcmp(kind, "dob") == 0) {
+				snprintf(kind, sizeof kind, "exact");   /* a year-only date cannot be cut further */
+			}
+		}
+		iso_at(d->today - (long)rnd_below(300), at, sizeof at);
+		struct cd_person_input in = {
+			.surname = sur, .given = giv, .sex = pr->person.sex, .dob = dob,
+			.nationality = pr->person.nationality, .at = at,
+		};
+		struct cd_person p;
+		rc = person_add(d->s, &d->users[0], &in, &p, err);
+		person_record_free(pr);
+		if (rc)
+			goto out_txn;
+		fprintf(truth, "%s\t%s\t%s\n", number, p.number, kind);
+		if ((i + 1) % DEMO_BATCH == 0 && ((rc = store_commit(d->s, err)) || (rc = store_begin(d->s, err))))
+			goto out;
+	}
+	rc = store_commit(d->s, err);
+	goto out;
+out_txn:
+	store_rollback(d->s);
+out:
+	free(taken);
+	return rc;
+}
+
 int cmd_demo(struct cli *c)
 {
 	const char *persons_s = cli_take(c, "--persons"), *seed_s = cli_take(c, "--seed");
 	const char *office = cli_take(c, "--office");
-	long persons;
+	const char *dup_s = cli_take(c, "--seed-duplicates");
+	long persons, dup_percent, n_dups = 0;
+	FILE *truth = NULL;
+	char truth_path[4200] = "";
 	struct demo d = { 0 };
 	struct timespec t0, t1;
 	int rc;
 
-	if ((rc = cli_positional(c, 0, 0, "demo --persons N [--seed S] [--office CODE]")))
+	if ((rc = cli_positional(c, 0, 0, "demo --persons N [--seed S] [--office CODE] [--seed-duplicates PERCENT]")))
 		return rc;
 	persons = persons_s ? strtol(persons_s, NULL, 10) : 0;
 	if (persons < 1 || persons > 20000000)
 		return cd_error_set(&c->err, CD_EUSAGE, _("--persons: give a number from 1 to 20000000"));
+	dup_percent = dup_s ? strtol(dup_s, NULL, 10) : 0;
+	if (dup_percent < 0 || dup_percent > 50)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--seed-duplicates: give a percentage from 0 to 50"));
+	/* The duplicates count inside N: N - n_dups originals, then n_dups second registrations. */
+	n_dups = persons * dup_percent / 100;
 	rng_state = seed_s ? strtoull(seed_s, NULL, 10) * 0x9e3779b97f4a7c15ull + 1 : 0x2545f4914f6cdd1dull;
 	if (!c->store_path)
 		return cd_error_set(&c->err, CD_EUSAGE, _("which file? give --store FILE or set CASEDESK_STORE"));
@@ -648,6 +827,7 @@ int cmd_demo(struct cli *c)
 	d.s = c->store;
 	d.reg = c->reg;
 	d.persons = persons;
+	persons -= n_dups;
 	d.today = store_today(c->store);
 	static const char *const names[] = { "clerk", "caseworker", "supervisor", "admin" };
 	for (int i = 0; i < 4; i++)
@@ -705,6 +885,23 @@ int cmd_demo(struct cli *c)
 				goto out;
 		}
 	}
+	if (n_dups > 0) {
+		snprintf(truth_path, sizeof truth_path, "%s.duplicates.tsv", c->store_path);
+		if (!(truth = fopen(truth_path, "w"))) {
+			rc = cd_error_set(&c->err, CD_ESTORE, _("%s: cannot write"), truth_path);
+			goto out;
+		}
+		fprintf(truth, "# seeded duplicates of %s: original_number\tduplicate_number\tkind\n", c->store_path);
+		if ((rc = add_duplicates(&d, persons, n_dups, truth, &c->err)))
+			goto out;
+		if (fclose(truth)) {
+			truth = NULL;
+			rc = cd_error_set(&c->err, CD_ESTORE, _("%s: cannot write"), truth_path);
+			goto out;
+		}
+		truth = NULL;
+		persons += n_dups;
+	}
 	if ((rc = store_begin(c->store, &c->err)))
 		goto out;
 	if ((rc = cover_every_state(&d, c))) {
@@ -732,6 +929,10 @@ out_txn:
 	store_rollback(c->store);
 out:
 	pools_free();
+	if (truth)
+		fclose(truth);
+	if (rc != CD_OK && *truth_path)
+		unlink(truth_path);
 	if (rc != CD_OK && rc != CD_EUSAGE && d.s) {
 		/* A half-filled demo is worth nothing and would mislead: remove it. */
 		char side[4096];
