@@ -96,11 +96,18 @@ void document_number_normalise(const char *in, char *out, size_t size)
 int person_resolve(struct cd_store *s, const char *ref, int64_t *id, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = st_prepare(s, "SELECT id FROM person WHERE number = ?1 OR uuid = lower(?1)", &st, err);
+	/* A record merged into another takes no new documents, cases or links: they would be
+	 * lost to the survivor.  The caller is told where to act instead. */
+	int rc = st_prepare(s, "SELECT p.id, q.number FROM person p LEFT JOIN person q ON q.id = p.merged_into"
+			       " WHERE p.number = ?1 OR p.uuid = lower(?1)", &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL)
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("person %s was merged into %s; act on %s (or unmerge %s first)"), ref,
+				  (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 1), ref);
+	else if (sqlite3_column_type(st, 0) != SQLITE_NULL && sqlite3_data_count(st) > 0)
 		*id = sqlite3_column_int64(st, 0);
 	else
 		rc = cd_error_set(err, CD_ENOTFOUND,

@@ -117,6 +117,9 @@ expect_grep "its names are an alias" "Test, Anne" "$T/out"
 expect_eq "one merge event with what moved" "$(sqlite3 "$S" "SELECT json_extract(new_value, '\$.cases[0]') || '/' || note FROM event WHERE kind='merge'")" "1/same passport"
 expect_eq "an audit row" "$(sqlite3 "$S" "SELECT count(*) FROM audit WHERE action='merge'")" 1
 expect_eq "an outbox row" "$(sqlite3 "$S" "SELECT count(*) FROM outbox WHERE op='merge'")" 1
+expect_rc "a merged record takes no new case" 4 $CD --user clerk case new residence --person "$P2"
+expect_grep "and says where to act" "was merged into $P1" "$T/err"
+expect_rc "nor a new document" 4 $CD --user clerk document add "$P2" --number ZX9988776 --issuer UKR
 expect_rc "unmerge by a caseworker" 4 $CD --user caseworker person unmerge "$P2"
 expect_rc "unmerge" 0 $CD --user supervisor person unmerge "$P2"
 expect_eq "the case is back" "$(sqlite3 "$S" "SELECT p.number FROM cases c JOIN person p ON p.id = c.person_id WHERE c.number='$C'")" "$P2"
