@@ -64,10 +64,8 @@ int cmd_mrz(struct cli *c);
 int cmd_enrol(struct cli *c);
 int cmd_form(struct cli *c);
 int cmd_report(struct cli *c);
-/* app/cmd_lists.c: the lost/stolen list; `document add --force` and `person merge/unmerge`
- * wrap cmd_document and cmd_person. */
+/* app/cmd_lists.c: the lost/stolen list; `person merge/unmerge` wraps cmd_person. */
 int cmd_lostdocs(struct cli *c);
-int cmd_document_lists(struct cli *c);
 int cmd_person_lists(struct cli *c);
 
 /* Formats a day number for people: "2026-12-01". */

@@ -1,8 +1,7 @@
 /*
  * cmd_lists.c - `lostdocs` (the offline lost and stolen documents list: import, check,
- * stats), `document add --force` over a listed document, and `person merge` / `person
- * unmerge`.  The document and person words are wrappers: they take what is theirs and hand
- * everything else to cmd_document and cmd_person (app/cmd_person.c).
+ * stats), and `person merge` / `person unmerge`.  The person word is a wrapper: it takes
+ * what is its own and hands everything else to cmd_person (app/cmd_person.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,6 @@
 
 /* Not in cli.h yet: declared here so the compiler checks them against their use. */
 int cmd_lostdocs(struct cli *c);
-int cmd_document_lists(struct cli *c);
 int cmd_person_lists(struct cli *c);
 
 static void shift(struct cli *c)
@@ -177,21 +175,6 @@ int cmd_lostdocs(struct cli *c)
 		return lostdocs_stats_cmd(c);
 	}
 	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk %s"), usage);
-}
-
-/* ---- document add --force ----------------------------------------------------------------- */
-
-int cmd_document_lists(struct cli *c)
-{
-	int rc;
-	/* --force: the document goes in even when it is on the lost/stolen list; the override
-	 * is an event and an audit row (model/lostdocs.c). */
-	if (c->argc >= 2 && strcmp(c->argv[1], "add") == 0 && cli_flag(c, "--force")) {
-		if ((rc = cli_open_acting(c)))
-			return rc;
-		lostdocs_force_next(c->store);
-	}
-	return cmd_document(c);
 }
 
 /* ---- person merge / unmerge, and following a merged number -------------------------------- */

@@ -238,7 +238,7 @@ int cmd_person(struct cli *c)
 int cmd_document(struct cli *c)
 {
 	static const char usage[] = "document add PERSON --number N --issuer AAA [--kind K] [--issued YYYY-MM-DD] "
-				    "[--expires YYYY-MM-DD]";
+				    "[--expires YYYY-MM-DD] [--force]";
 	int rc;
 	if (c->argc < 2 || strcmp(c->argv[1], "add") != 0)
 		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk %s"), usage);
@@ -246,13 +246,14 @@ int cmd_document(struct cli *c)
 	const char *number = cli_take(c, "--number"), *issuer = cli_take(c, "--issuer"),
 		   *kind = cli_take(c, "--kind"), *issued = cli_take(c, "--issued"),
 		   *expires = cli_take(c, "--expires");
+	int force = cli_flag(c, "--force");
 	if ((rc = cli_positional(c, 1, 1, usage)))
 		return rc;
 	if (!number || !issuer)
 		return cd_error_set(&c->err, CD_EUSAGE, _("--number and --issuer are required; usage: casedesk %s"),
 				    usage);
 	if ((rc = cli_open_acting(c)) ||
-	    (rc = document_add(c->store, &c->actor, c->argv[1], kind, number, issuer, issued, expires, &c->err)))
+	    (rc = document_add(c->store, &c->actor, c->argv[1], kind, number, issuer, issued, expires, force, &c->err)))
 		return rc;
 	printf(_("document added to %s\n"), c->argv[1]);
 	return CD_OK;

@@ -352,7 +352,7 @@ static int walk_case(struct demo *d, const char *workflow_id, const char *person
 		if ((t->guards & WF_GUARD_DOCUMENTS_PRESENT) && !documented_now && chance(50)) {
 			char docno[16];
 			snprintf(docno, sizeof docno, "N%c%07u", 'A' + rnd_below(26), rnd_below(10000000));
-			if ((rc = document_add(d->s, &d->users[0], person, "passport", docno, nationality, NULL, "2034-12-31", err)))
+			if ((rc = document_add(d->s, &d->users[0], person, "passport", docno, nationality, NULL, "2034-12-31", 0, err)))
 				return rc;
 			documented_now = 1;
 		}
@@ -495,7 +495,7 @@ static int add_person(struct demo *d, struct nation *nat, char sex, const struct
 			 rnd_below(10000000));
 		/* Most passports valid, some expired: documents_present reads the expiry. */
 		cd_days_format(d->today - 400 + (long)rnd_below(3650), expires, sizeof expires);
-		if ((rc = document_add(d->s, &d->users[0], p.number, "passport", docno, nat->code, NULL, expires, err)))
+		if ((rc = document_add(d->s, &d->users[0], p.number, "passport", docno, nat->code, NULL, expires, 0, err)))
 			return rc;
 	}
 	if (chance(80) && (rc = biometric_record(d->s, &d->users[0], p.number, "finger", "all", 60 + (int)rnd_below(40),
@@ -577,7 +577,7 @@ static int cover_every_state(struct demo *d, struct cli *c)
 			person_record_free(pr);
 			snprintf(docno, sizeof docno, "R%c%07u", 'A' + rnd_below(26), rnd_below(10000000));
 			if ((rc = document_add(d->s, &d->users[0], person, "passport", docno, issuer, NULL,
-					       "2036-01-01", &c->err)) ||
+					       "2036-01-01", 0, &c->err)) ||
 			    (rc = biometric_record(d->s, &d->users[0], person, "finger", "all", 90, NULL, 0,
 						   "demo (synthetic, no template)", 1, &c->err)))
 				goto out;

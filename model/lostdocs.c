@@ -642,23 +642,14 @@ void lostdocs_stats_release(struct cd_lostdocs_stats *st)
 
 /* ---- the gate ---------------------------------------------------------------------------- */
 
-/* The store whose next gate may go ahead over a hit (the CLI is one process, one store). */
-static const struct cd_store *forced_store;
-
-void lostdocs_force_next(struct cd_store *s)
-{
-	forced_store = s;
-}
-
 int lostdocs_gate(struct cd_store *s, const struct cd_actor *actor, const char *person_ref, const char *number,
-		  const char *issuer, struct cd_error *err)
+		  const char *issuer, int forced, struct cd_error *err)
 {
 	struct cd_lostdoc *hits = NULL;
 	size_t n = 0;
 	int64_t pid = 0;
-	int forced = forced_store == s, rc;
+	int rc;
 
-	forced_store = NULL;
 	if ((rc = lostdocs_find(s, number, issuer, &hits, &n, err)))
 		return rc;
 	if (n == 0)

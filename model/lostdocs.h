@@ -9,7 +9,7 @@
  * bad ones are reported as "FILE:LINE: field F: why" and the caller exits 6.
  *
  * document_add() calls lostdocs_gate() before it writes: a listed document is refused with
- * CD_EREFUSED, unless the caller armed lostdocs_force_next() (the CLI's --force); either
+ * CD_EREFUSED, unless the caller forces it (the CLI's --force); either
  * way the hit becomes an event and an audit row.
  */
 #ifndef CD_LOSTDOCS_H
@@ -83,12 +83,6 @@ void lostdocs_stats_release(struct cd_lostdocs_stats *st);
  * or in the caller's when one is open (and are then undone with it).
  */
 int lostdocs_gate(struct cd_store *s, const struct cd_actor *actor, const char *person_ref, const char *number,
-		  const char *issuer, struct cd_error *err);
-
-/*
- * Lets the next lostdocs_gate() on this store go ahead over a hit (recorded as an override).
- * One-shot: the next gate, hit or not, disarms it.  For the CLI's `document add --force`.
- */
-void lostdocs_force_next(struct cd_store *s);
+		  const char *issuer, int force, struct cd_error *err);
 
 #endif

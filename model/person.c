@@ -271,7 +271,7 @@ out_free:
 
 int document_add(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
 		 const char *kind, const char *number, const char *issuer, const char *issued,
-		 const char *expires, struct cd_error *err)
+		 const char *expires, int force, struct cd_error *err)
 {
 	char norm[64], uuid[37], now[32];
 	struct cd_date d;
@@ -299,7 +299,7 @@ int document_add(struct cd_store *s, const struct cd_actor *actor, const char *p
 	if (expires && *expires && (rc = cd_date_parse(expires, "expiry date", 0, &d, err)))
 		return rc;
 	/* Offline check against the lost/stolen list: a hit refuses (or, forced, is recorded). */
-	if ((rc = lostdocs_gate(s, actor, person_ref, norm, issuer, err)))
+	if ((rc = lostdocs_gate(s, actor, person_ref, norm, issuer, force, err)))
 		return rc;
 	if ((rc = store_begin(s, err)))
 		return rc;

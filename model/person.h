@@ -91,9 +91,13 @@ void person_record_free(struct cd_person_record *r);
 /* The person's row id for a number or uuid; CD_ENOTFOUND otherwise. */
 int person_resolve(struct cd_store *s, const char *ref, int64_t *id, struct cd_error *err);
 
+/*
+ * Adds an identity document.  One on the lost/stolen list is refused (CD_EREFUSED) unless
+ * `force` (a caseworker who checked the document in hand); either way it is recorded.
+ */
 int document_add(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
 		 const char *kind, const char *number, const char *issuer, const char *issued,
-		 const char *expires, struct cd_error *err);
+		 const char *expires, int force, struct cd_error *err);
 
 int alias_add(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
 	      const char *kind, const char *surname, const char *given, struct cd_error *err);

@@ -150,7 +150,7 @@ static unsigned save(struct screen *sc)
 	if (v[F_DOC_NUMBER][0] &&
 	    document_add(sc->ui->store, &sc->ui->actor, p.number, "passport", v[F_DOC_NUMBER],
 			 v[F_DOC_ISSUER][0] ? v[F_DOC_ISSUER] : v[F_NATIONALITY], NULL,
-			 v[F_DOC_EXPIRES][0] ? v[F_DOC_EXPIRES] : NULL, &err) != CD_OK)
+			 v[F_DOC_EXPIRES][0] ? v[F_DOC_EXPIRES] : NULL, 0, &err) != CD_OK)
 		goto fail_txn;
 	if (store_commit(sc->ui->store, &err) != CD_OK)
 		goto fail;

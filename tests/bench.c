@@ -483,7 +483,7 @@ static double transition_rate(const char *path, long steps, struct pct *lat, dou
 	if ((rc = store_create(path, &opts, &err)) || (rc = store_open(path, &s, &err)) ||
 	    (rc = registry_load(dir, &reg, &err)) || (rc = user_resolve(s, "caseworker", &caseworker, &err)) ||
 	    (rc = user_resolve(s, "clerk", &clerk, &err)) || (rc = person_add(s, &clerk, &in, &p, &err)) ||
-	    (rc = document_add(s, &clerk, p.number, "passport", "BX1234567", "UKR", NULL, "2035-01-01", &err)) ||
+	    (rc = document_add(s, &clerk, p.number, "passport", "BX1234567", "UKR", NULL, "2035-01-01", 0, &err)) ||
 	    (rc = cw_case_new(s, reg, &clerk, "residence", p.number, "caseworker", number, &err)))
 		die("setting up the transitions store %s: %s", path, err.msg);
 

@@ -95,7 +95,7 @@ static void test_merge_and_unmerge(void **state)
 	add(s, &clerk, "Ірина", &a);
 	add(s, &clerk, "Ирина", &b);
 	add(s, &clerk, "Олена", &c);
-	assert_int_equal(document_add(s, &clerk, b.number, "passport", "FE111", "UKR", NULL, NULL, &err), CD_OK);
+	assert_int_equal(document_add(s, &clerk, b.number, "passport", "FE111", "UKR", NULL, NULL, 0, &err), CD_OK);
 	assert_int_equal(alias_add(s, &clerk, b.number, "birth", "Петренко", "Ирина", &err), CD_OK);
 	assert_int_equal(family_link(s, &clerk, b.number, c.number, "sibling", &err), CD_OK);
 	assert_int_equal(family_link(s, &clerk, a.number, b.number, "sibling", &err), CD_OK);
@@ -218,17 +218,17 @@ static void test_lostdocs_gate(void **state)
 	assert_null(strstr(imp.problems[0].message, "FE222"));
 	lostdocs_import_release(&imp);
 
-	assert_int_equal(document_add(s, &clerk, a.number, "passport", "FE-111", "UKR", NULL, NULL, &err), CD_EREFUSED);
+	assert_int_equal(document_add(s, &clerk, a.number, "passport", "FE-111", "UKR", NULL, NULL, 0, &err), CD_EREFUSED);
 	assert_non_null(strstr(err.msg, "FE111 of UKR"));
 	assert_int_equal(count(s, "SELECT count(*) FROM document"), 0);
 	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'document_refused' AND person_id = 1"), 1);
-	lostdocs_force_next(s);
-	assert_int_equal(document_add(s, &clerk, a.number, "passport", "FE-111", "UKR", NULL, NULL, &err), CD_OK);
-	/* The override was one-shot. */
-	assert_int_equal(document_add(s, &clerk, a.number, "passport", "FE111", "UKR", NULL, NULL, &err), CD_EREFUSED);
+	assert_int_equal(document_add(s, &clerk, a.number, "passport", "FE-111", "UKR", NULL, NULL, 1, &err), CD_OK);
+	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'document_forced' AND person_id = 1"), 1);
+	/* Forcing is the one call's, not the store's. */
+	assert_int_equal(document_add(s, &clerk, a.number, "passport", "FE111", "UKR", NULL, NULL, 0, &err), CD_EREFUSED);
 	/* In the caller's transaction a refusal is undone with it. */
 	assert_int_equal(store_begin(s, &err), CD_OK);
-	assert_int_equal(document_add(s, &clerk, a.number, "passport", "FE111", "UKR", NULL, NULL, &err), CD_EREFUSED);
+	assert_int_equal(document_add(s, &clerk, a.number, "passport", "FE111", "UKR", NULL, NULL, 0, &err), CD_EREFUSED);
 	store_rollback(s);
 	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'document_refused'"), 2);
 	store_close(s);

@@ -59,7 +59,7 @@ static int setup(void **state)
 	add(&a, "Ahmadi", "Mohammed", "1982", "AFG", filler);
 	add(&a, "შევარდნაძე", "ედუარდ", "1958", "GEO", georgian);
 	add(&a, "Petrenko", "Ivan", "1975", "UKR", filler);
-	if (document_add(store, &a, mohammad, "passport", "N 0123-456", "SYR", NULL, "2030-01-01", &err))
+	if (document_add(store, &a, mohammad, "passport", "N 0123-456", "SYR", NULL, "2030-01-01", 0, &err))
 		return -1;
 	if (workflow_pin(store, "t", 1, "[workflow]\nid = t\n", &err))
 		return -1;

@@ -116,7 +116,7 @@ static void test_person_and_case_roundtrip(void **state)
 	actor(s, "clerk", &clerk);
 	add_person(s, &clerk, &p);
 	assert_string_equal(p.number, "P-TBS-000001");
-	assert_int_equal(document_add(s, &clerk, p.number, "passport", "ab 12-34", "UKR", NULL, "2031-01-01", &err), CD_OK);
+	assert_int_equal(document_add(s, &clerk, p.number, "passport", "ab 12-34", "UKR", NULL, "2031-01-01", 0, &err), CD_OK);
 	assert_int_equal(person_load(s, &clerk, p.number, "test", &r, &err), CD_OK);
 	assert_string_equal(r->person.surname, "Ковальчук");
 	assert_string_equal(r->person.dob, "1991-07");
