@@ -762,8 +762,7 @@ void bio_enrolment_release(struct bio_enrolment *e)
 	memset(e, 0, sizeof *e);
 }
 
-/* What a sealed template is bound to. */
-static void aad_for(const char *person_uuid, const char *modality, const char *position, char *out, size_t size)
+void bio_aad(const char *person_uuid, const char *modality, const char *position, char *out, size_t size)
 {
 	snprintf(out, size, "casedesk-biometric-1|%s|%s|%s", person_uuid, modality, position ? position : "");
 }
@@ -804,7 +803,7 @@ int bio_enrolment_commit(struct cd_store *s, const struct cd_actor *actor, const
 		free(sealed);
 		sealed = NULL;
 		if (it->tmpl) {
-			aad_for(puuid, it->modality, it->position, aad, sizeof aad);
+			bio_aad(puuid, it->modality, it->position, aad, sizeof aad);
 			if ((rc = bio_seal(key, aad, it->tmpl, it->tmpl_len, &sealed, &sealed_n, err)))
 				goto out;
 		}
@@ -934,7 +933,7 @@ int bio_verify(struct cd_store *s, const struct cd_actor *actor, const struct bi
 		goto out;
 	}
 	snprintf(row_uuid, sizeof row_uuid, "%s", (const char *)sqlite3_column_text(st, 0));
-	aad_for(puuid, "finger", finger, aad, sizeof aad);
+	bio_aad(puuid, "finger", finger, aad, sizeof aad);
 	if ((rc = bio_open(key, aad, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), &plain, &plain_n,
 			   err)))
 		goto out;
@@ -996,7 +995,7 @@ int bio_search(struct cd_store *s, const struct cd_actor *actor, const struct bi
 		unsigned char *plain = NULL;
 		size_t plain_n = 0;
 		struct cd_buf members = CD_BUF_INIT;
-		aad_for((const char *)sqlite3_column_text(st, 1), "finger", finger, aad, sizeof aad);
+		bio_aad((const char *)sqlite3_column_text(st, 1), "finger", finger, aad, sizeof aad);
 		if ((rc = bio_open(key, aad, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2), &plain,
 				   &plain_n, err)))
 			goto out;

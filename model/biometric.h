@@ -57,6 +57,8 @@ int bio_seal(const struct bio_key *key, const char *aad, const void *plain, size
 	     unsigned char **out, size_t *out_n, struct cd_error *err);
 int bio_open(const struct bio_key *key, const char *aad, const void *blob, size_t n,
 	     unsigned char **out, size_t *out_n, struct cd_error *err);
+/* The binding text (aad) of a template: its person's uuid, modality and position. */
+void bio_aad(const char *person_uuid, const char *modality, const char *position, char *out, size_t size);
 
 /* ---- 2. the helper -------------------------------------------------------------------- */
 

@@ -122,12 +122,6 @@ static int index_person(struct cd_store *s, int64_t id, int present, struct cd_e
 	return rc;
 }
 
-/* What a sealed template is bound to: the same text as model/biometric.c's aad_for(). */
-static void bio_aad(const char *person_uuid, const char *modality, const char *position, char *out, size_t size)
-{
-	snprintf(out, size, "casedesk-biometric-1|%s|%s|%s", person_uuid, modality, position ? position : "");
-}
-
 /*
  * Re-seals the sealed templates among `ids` (a JSON array) from one person's binding to the
  * other's.  A template that is not sealed (synthetic demo rows, exceptions) needs nothing.
