@@ -11,20 +11,6 @@
 #include "person.h"
 #include "store_internal.h"
 
-#define GROW(arr, n, cap)                                                          \
-	do {                                                                       \
-		if ((n) == (cap)) {                                                \
-			size_t ncap_ = (cap) ? (cap) * 2 : 16;                     \
-			void *g_ = realloc((arr), ncap_ * sizeof *(arr));          \
-			if (!g_) {                                                 \
-				rc = cd_error_set(err, CD_EINTERNAL, _("out of memory")); \
-				goto out;                                          \
-			}                                                          \
-			(arr) = g_;                                                \
-			(cap) = ncap_;                                             \
-		}                                                                  \
-	} while (0)
-
 static void bind_day(sqlite3_stmt *st, int idx, long day)
 {
 	if (day < 0)
@@ -261,7 +247,7 @@ int case_load(struct cd_store *s, const struct cd_actor *actor, const char *numb
 		goto out;
 	sqlite3_bind_int64(st, 1, c->id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		GROW(c->fields, c->n_fields, cap);
+		ST_GROW(c->fields, c->n_fields, cap);
 		c->fields[c->n_fields].name = st_dup_column(st, 0);
 		c->fields[c->n_fields].value = st_dup_column(st, 1);
 		c->n_fields++;
@@ -547,7 +533,7 @@ int case_history(struct cd_store *s, const struct cd_actor *actor, const char *n
 		snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 11));
 		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
 			continue;
-		GROW(rows, count, cap);
+		ST_GROW(rows, count, cap);
 		struct cd_history_row *h = &rows[count++];
 		h->at = st_dup_column(st, 0);
 		h->user = st_dup_column(st, 1);
@@ -639,7 +625,7 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 	sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : -1);
 	sqlite3_bind_int(st, 8, f->unassigned_only);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		GROW(rows, count, cap);
+		ST_GROW(rows, count, cap);
 		struct cd_case_row *r = &rows[count++];
 		snprintf(r->number, sizeof r->number, "%s", (const char *)sqlite3_column_text(st, 0));
 		r->workflow_id = st_dup_column(st, 1);
@@ -722,7 +708,7 @@ int case_counts(struct cd_store *s, long today, struct cd_case_count **out, size
 		return rc;
 	sqlite3_bind_int64(st, 1, today);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		GROW(rows, count, cap);
+		ST_GROW(rows, count, cap);
 		struct cd_case_count *r = &rows[count++];
 		r->workflow_id = st_dup_column(st, 0);
 		r->state = st_dup_column(st, 1);

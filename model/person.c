@@ -483,20 +483,6 @@ out:
 
 /* ---- person_load --------------------------------------------------------------------- */
 
-#define GROW(arr, n, cap)                                                          \
-	do {                                                                       \
-		if ((n) == (cap)) {                                                \
-			size_t ncap_ = (cap) ? (cap) * 2 : 4;                      \
-			void *g_ = realloc((arr), ncap_ * sizeof *(arr));          \
-			if (!g_) {                                                 \
-				rc = cd_error_set(err, CD_EINTERNAL, _("out of memory")); \
-				goto out;                                          \
-			}                                                          \
-			(arr) = g_;                                                \
-			(cap) = ncap_;                                             \
-		}                                                                  \
-	} while (0)
-
 static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
@@ -553,7 +539,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 	sqlite3_bind_int64(st, 1, p->id);
 	cap = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		GROW(r->documents, r->n_documents, cap);
+		ST_GROW(r->documents, r->n_documents, cap);
 		struct cd_document *d = &r->documents[r->n_documents++];
 		copy_col(d->uuid, sizeof d->uuid, st, 0);
 		d->kind = st_dup_column(st, 1);
@@ -571,7 +557,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 	sqlite3_bind_int64(st, 1, p->id);
 	cap = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		GROW(r->aliases, r->n_aliases, cap);
+		ST_GROW(r->aliases, r->n_aliases, cap);
 		struct cd_alias *a = &r->aliases[r->n_aliases++];
 		a->kind = st_dup_column(st, 0);
 		a->surname = st_dup_column(st, 1);
@@ -589,7 +575,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 	sqlite3_bind_int64(st, 1, p->id);
 	cap = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		GROW(r->relatives, r->n_relatives, cap);
+		ST_GROW(r->relatives, r->n_relatives, cap);
 		struct cd_relative *f = &r->relatives[r->n_relatives++];
 		f->relation = st_dup_column(st, 0);
 		copy_col(f->number, sizeof f->number, st, 1);
@@ -606,7 +592,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 	sqlite3_bind_int64(st, 1, p->id);
 	cap = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		GROW(r->cases, r->n_cases, cap);
+		ST_GROW(r->cases, r->n_cases, cap);
 		struct cd_case_brief *c = &r->cases[r->n_cases++];
 		copy_col(c->number, sizeof c->number, st, 0);
 		c->workflow_id = st_dup_column(st, 1);

@@ -85,6 +85,25 @@ struct cd_name_word;
 size_t search_person_words(struct cd_store *s, int64_t id, const char *const names[5], struct cd_name_word *w,
 			   size_t max, struct cd_error *err);
 
+/*
+ * Grows arr (n used, cap allocated) by doubling before one more element is written; on
+ * failure fills `err` and jumps to the caller's `out:` with `rc` set.  For the loops that
+ * collect query rows into arrays.
+ */
+#define ST_GROW(arr, n, cap)                                                               \
+	do {                                                                               \
+		if ((n) == (cap)) {                                                        \
+			size_t ncap_ = (cap) ? (cap) * 2 : 8;                              \
+			void *g_ = realloc((arr), ncap_ * sizeof *(arr));                  \
+			if (!g_) {                                                         \
+				rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));  \
+				goto out;                                                  \
+			}                                                                  \
+			(arr) = g_;                                                        \
+			(cap) = ncap_;                                                     \
+		}                                                                          \
+	} while (0)
+
 /* Next value of a named counter (person numbers, case numbers), inside a transaction. */
 int store_next_counter(struct cd_store *s, const char *name, int64_t *value, struct cd_error *err);
 
