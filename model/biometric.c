@@ -1008,8 +1008,12 @@ out:
 	return rc;
 }
 
-/* One touch of `finger` against the loaded gallery: *found and the matching ref. */
-static int gallery_identify(struct bio_helper *h, const char *finger, const char *doing, int *found,
+/* Matching after the touch: libfprint compares the touch with every print in turn, about
+ * 1 ms a print on a 2-core desk (bozorth3, tests/bench_bio.c); the wait allows twice that. */
+#define MATCH_MS_PER_PRINT 2
+
+/* One touch of `finger` against the `n` prints loaded: *found and the matching ref. */
+static int gallery_identify(struct bio_helper *h, const char *finger, int n, const char *doing, int *found,
 			    char ref_out[32], struct cd_error *err)
 {
 	struct bw_msg reply = BW_MSG_INIT;
@@ -1020,7 +1024,8 @@ static int gallery_identify(struct bio_helper *h, const char *finger, const char
 	*found = 0;
 	ref_out[0] = '\0';
 	snprintf(members, sizeof members, "\"finger\":\"%s\",\"timeout_ms\":%d", finger, h->o.timeout_ms);
-	if ((rc = request(h, "identify", members, h->o.timeout_ms + REPLY_GRACE_MS, doing, NULL, NULL, &reply, err)))
+	if ((rc = request(h, "identify", members, h->o.timeout_ms + REPLY_GRACE_MS + (long)n * MATCH_MS_PER_PRINT, doing,
+			  NULL, NULL, &reply, err)))
 		return rc;
 	bw_int(&reply, "error", &code);
 	if (code) {
@@ -1081,12 +1086,13 @@ int bio_duplicate_search(struct cd_store *s, const struct cd_actor *actor, const
 		return cd_error_set(err, CD_EUSAGE, _("unknown finger %s; fingers are right_thumb ... left_little"),
 				    finger);
 	snprintf(doing, sizeof doing, _("the duplicate search by %s"), finger);
+	snprintf(out->finger, sizeof out->finger, "%s", finger);
 	if ((rc = person_resolve(s, person_ref, &pid, err)) ||
 	    (rc = person_brief(s, pid, number, uuid, NULL, 0, err)))
 		return rc;
 	if ((rc = gallery_load(s, key, h, finger, pid, doing, &out->gallery, err)) || !out->gallery)
 		goto out;
-	if ((rc = gallery_identify(h, finger, doing, &out->found, out->number, err)))
+	if ((rc = gallery_identify(h, finger, out->gallery, doing, &out->found, out->number, err)))
 		goto out;
 	out->searched = 1;
 	if (out->found) {
@@ -1200,7 +1206,7 @@ int bio_search(struct cd_store *s, const struct cd_actor *actor, const struct bi
 				    finger);
 	if ((rc = gallery_load(s, key, h, finger, 0, doing, gallery_size, err)))
 		goto out;
-	if (*gallery_size && (rc = gallery_identify(h, finger, doing, found, person_number, err)))
+	if (*gallery_size && (rc = gallery_identify(h, finger, *gallery_size, doing, found, person_number, err)))
 		goto out;
 	rc = CD_OK;
 	if (*found) {

@@ -164,6 +164,7 @@ struct bio_duplicate {
 	int gallery;                 /* other people's templates of the finger */
 	int searched;                /* a touch was matched against them */
 	int found;
+	char finger[16];             /* the finger searched */
 	char number[32];             /* the other record */
 	char name[420];              /* its "Surname, Given" as written, for the caseworker's screen */
 };
