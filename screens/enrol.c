@@ -230,8 +230,8 @@ static void enrol_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		 _("On file:"), v->on_file, _("Unsaved:"), unsaved(v));
 	term_put(w, y++, 1, line, cols - 2, 0);
 	dup_line(v, line, sizeof line);
-	term_put_styled(w, y++, 1, line, cols - 2, 0,
-			v->dup == DS_HIT ? ST_ERROR : v->dup == DS_FAILED ? ST_WARN : ST_DIM);
+	cell_text(w, y, 1, cols - 2, line, v->dup == DS_HIT ? ST_ERROR : v->dup == DS_FAILED ? ST_WARN : ST_DIM);
+	y += term_width(line) > cols - 2 ? 2 : 1;
 	y++;
 	for (int hand = 0; hand < 2; hand++) {
 		term_put_styled(w, y++, 1, hand ? _("Left hand") : _("Right hand"), cols - 2, 0, ST_LABEL);
