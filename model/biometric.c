@@ -1072,3 +1072,48 @@ out:
 	}
 	return rc;
 }
+
+/* ---- the face photo, for forms ---------------------------------------------------------- */
+
+int bio_face_photo(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key,
+		   const char *person_ref, const char *purpose, unsigned char **photo, size_t *n,
+		   struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char puuid[37], aad[160], row_uuid[37];
+	int64_t pid;
+	int rc;
+
+	*photo = NULL;
+	*n = 0;
+	if ((rc = person_resolve(s, person_ref, &pid, err)) || (rc = person_uuid(s, pid, puuid, err)))
+		return rc;
+	if ((rc = st_prepare(s, "SELECT uuid, template FROM biometric WHERE person_id = ?1 AND modality = 'face'"
+				" AND exception IS NULL AND template IS NOT NULL AND synthetic = 0"
+				" ORDER BY id DESC LIMIT 1", &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, pid);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		st_finish(s, st);
+		return cd_error_set(err, CD_ENOTFOUND, _("%s has no enrolled face photo"), person_ref);
+	}
+	snprintf(row_uuid, sizeof row_uuid, "%s", (const char *)sqlite3_column_text(st, 0));
+	bio_aad(puuid, "face", "face", aad, sizeof aad);
+	rc = bio_open(key, aad, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), photo, n, err);
+	st_finish(s, st);
+	if (rc)
+		return rc;
+	if ((rc = store_begin(s, err)) == CD_OK) {
+		if ((rc = store_add_audit(s, actor, "view", "biometric", row_uuid, purpose, err)))
+			store_rollback(s);
+		else
+			rc = store_commit(s, err);
+	}
+	if (rc) {
+		OPENSSL_cleanse(*photo, *n);
+		free(*photo);
+		*photo = NULL;
+		*n = 0;
+	}
+	return rc;
+}

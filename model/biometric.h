@@ -168,4 +168,14 @@ int bio_search(struct cd_store *s, const struct cd_actor *actor, const struct bi
 	       struct bio_helper *h, const char *finger, const char *purpose, int *found,
 	       char person_number[32], int *gallery_size, struct cd_error *err);
 
+/*
+ * The person's latest face photo, opened with `key`: the file as it was enrolled (binary
+ * PGM or PPM, model/pnm.h), malloc'd into *photo; the caller wipes and frees it.  An audit
+ * row records who read it and why (`purpose`, e.g. "print").  CD_ENOTFOUND when no photo
+ * is enrolled; CD_EREFUSED when the key does not open it.
+ */
+int bio_face_photo(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key,
+		   const char *person_ref, const char *purpose, unsigned char **photo, size_t *n,
+		   struct cd_error *err);
+
 #endif
