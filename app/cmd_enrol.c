@@ -4,7 +4,7 @@
  * are stored together at the end or not at all (model/biometric.h does the work; this
  * file reads the command line and prints).
  *
- *   casedesk enrol PERSON [--fingers all|right_index,...] [--face FILE]
+ *   casedesk enrol PERSON [--fingers all|right_index,...] [--face FILE | --camera]
  *                  [--exception FINGER=REASON]... [--quality N] [--retries N]
  *   casedesk enrol verify PERSON --finger right_index
  *   casedesk enrol search --finger right_index
@@ -20,7 +20,8 @@
 #include "../model/person.h"
 #include "cli.h"
 
-#define ENROL_USAGE "enrol PERSON [--fingers all|right_index,...] [--face FILE] [--exception FINGER=REASON]... " \
+#define ENROL_USAGE "enrol PERSON [--fingers all|right_index,...] [--face FILE | --camera] " \
+	"[--exception FINGER=REASON]... " \
 	"[--quality N] [--retries N] | enrol verify PERSON --finger F | enrol search --finger F"
 
 /* Shows the helper's "place your finger" news on stderr; never cancels. */
@@ -88,6 +89,7 @@ static int enrol_cmd(struct cli *c)
 	struct cd_buf out = CD_BUF_INIT;
 	int want[BW_FINGERS + 1] = { 0 }, excepted[BW_FINGERS + 1] = { 0 }, n_fingers = 0, low = 0, rc;
 	const char *fingers = cli_take(c, "--fingers"), *face = cli_take(c, "--face"), *ex;
+	int camera = cli_flag(c, "--camera");
 	int64_t pid;
 
 	if ((rc = number_opt(c, "--quality", 0, 100, &o.quality_threshold)) ||
@@ -109,7 +111,11 @@ static int enrol_cmd(struct cli *c)
 	}
 	if ((rc = cli_positional(c, 1, 1, ENROL_USAGE)))
 		goto out;
-	if ((rc = parse_fingers(c, fingers ? fingers : face ? "" : "all", want)))
+	if (face && camera) {
+		rc = cd_error_set(&c->err, CD_EUSAGE, _("--face FILE and --camera both name the photo; give one"));
+		goto out;
+	}
+	if ((rc = parse_fingers(c, fingers ? fingers : face || camera ? "" : "all", want)))
 		goto out;
 	for (int i = 1; i <= BW_FINGERS; i++) {
 		if (excepted[i])
@@ -120,7 +126,7 @@ static int enrol_cmd(struct cli *c)
 	if ((rc = cli_open_acting(c)) || (rc = person_resolve(c->store, c->argv[1], &pid, &c->err)) ||
 	    (rc = bio_key_load(&key, &c->err)))
 		goto out;
-	if (n_fingers || face) {
+	if (n_fingers || face || camera) {
 		if ((rc = bio_helper_start(&o, &h, &c->err)))
 			goto out;
 	}
@@ -138,7 +144,7 @@ static int enrol_cmd(struct cli *c)
 		if ((rc = bio_enrolment_add_sample(&e, "finger", &sample, bio_helper_device(h, "finger"), &c->err)))
 			goto out;
 	}
-	if (face) {
+	if (face || camera) {
 		if ((rc = bio_helper_capture_face(h, face, &sample, &c->err)))
 			goto out;
 		if (sample.code == BW_ELOWQUALITY) {
@@ -146,7 +152,8 @@ static int enrol_cmd(struct cli *c)
 			low++;
 		}
 		buf_printf(&out, "%sface q%d", out.len ? ", " : "", sample.quality);
-		if ((rc = bio_enrolment_add_sample(&e, "face", &sample, bio_helper_device(h, "face"), &c->err)))
+		if ((rc = bio_enrolment_add_sample(&e, "face", &sample, bio_helper_device(h, camera ? "camera" : "face"),
+						   &c->err)))
 			goto out;
 	}
 	/* The helper is done; stop it before the store takes its write lock. */

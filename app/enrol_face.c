@@ -9,7 +9,7 @@
  * large means more than one face.  A grey (PGM) photo has no colour to go by: its centre
  * must differ clearly from its border (a subject in front of a plain background).
  * Quality (0-100) is half contrast, half how well the region fills a passport-style frame.
- * A camera back-end would feed the same checks; none is built.
+ * A photo from the camera (enrol_camera.c) goes through the same checks.
  */
 #include <math.h>
 #include <stdio.h>
@@ -205,8 +205,9 @@ void face_capture(struct enrol_req *r)
 	long threshold = 40;
 	struct cd_buf b = CD_BUF_INIT;
 
-	if (!path || !*path) {
-		enrol_reply_error(r, BW_EBADREQUEST, "a face capture needs \"file\" (no camera back-end is built)");
+	int from_camera = !path || !*path;
+	if (from_camera && !camera_present()) {
+		enrol_reply_error(r, BW_ENODEVICE, "no camera is connected: give a photo file instead");
 		return;
 	}
 	if (bw_get(r->msg, "quality_threshold") &&
@@ -214,7 +215,15 @@ void face_capture(struct enrol_req *r)
 		enrol_reply_error(r, BW_EBADREQUEST, "quality_threshold is 0-100");
 		return;
 	}
-	if (slurp(path, &data, &n)) {
+	if (from_camera) {
+		struct cd_buf shot = CD_BUF_INIT;
+		if ((why = camera_capture(r->timeout_ms, &shot, &code))) {
+			buf_release(&shot);
+			goto out;
+		}
+		n = shot.len;
+		data = (unsigned char *)buf_detach(&shot);
+	} else if (slurp(path, &data, &n)) {
 		why = "the photo file cannot be read (missing, unreadable or over 2 MB)";
 		code = BW_EUNUSABLE;
 		goto out;

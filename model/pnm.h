@@ -1,12 +1,15 @@
 /*
  * pnm.h - the binary PGM (P5) and PPM (P6) images casedesk keeps face photos in: read by
- * the enrolment helper to check a photo, and by print/ to put it on a form.  Pure: no
- * allocation, no I/O; the pixels point into the caller's bytes.
+ * the enrolment helper to check a photo, and by print/ to put it on a form; written by the
+ * helper from a camera's YUYV frame.  No I/O; decoding does not allocate (the pixels point
+ * into the caller's bytes).
  */
 #ifndef CD_PNM_H
 #define CD_PNM_H
 
 #include <stddef.h>
+
+#include "buf.h"
 
 struct pnm_image {
 	int w, h;
@@ -20,5 +23,12 @@ struct pnm_image {
  * it to a person say it in their own translated words).
  */
 const char *pnm_decode(const unsigned char *d, size_t n, struct pnm_image *out);
+
+/*
+ * Converts one YUYV 4:2:2 frame (the format every USB camera offers; ITU-R BT.601, video
+ * range 16-235) of w x h pixels, rows `stride` bytes apart, to a binary PPM (P6) appended
+ * to `out`.  -1 for an odd width, a stride shorter than a row, or no memory.
+ */
+int pnm_from_yuyv(const unsigned char *yuyv, int w, int h, size_t stride, struct cd_buf *out);
 
 #endif
