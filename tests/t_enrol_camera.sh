@@ -3,9 +3,10 @@
 # where the tests run, so this covers what can run here, through the real helper: no camera
 # is a clear 100, a character device that is not a camera (/dev/null) is refused as one,
 # discover lists "face:camera" only when there is a device, and casedesk's `enrol --camera`
-# says the same in words with exit 8, storing nothing.  The YUYV conversion has unit tests
-# (tests/test_pnm.c).
+# and the TUI's enrolment screen (Enter alone at the face prompt, driven in tmux) say the
+# same in words, storing nothing.  The YUYV conversion has unit tests (tests/test_pnm.c).
 . tests/lib.sh
+. tests/tui_lib.sh
 HELPER=$(dirname "$CD")/casedesk-enrol
 unset CASEDESK_ENROL CASEDESK_ENROL_FAULT FP_VIRTUAL_IMAGE
 [ -x "$HELPER" ] || { fail "the helper is built next to casedesk ($HELPER)"; exit 0; }
@@ -37,3 +38,29 @@ expect_grep "saying there is no camera" "no camera" "$T/err"
 CASEDESK_CAMERA=/dev/null expect_rc "enrol --camera on a device that is not a camera: exit 8" 8 $CD enrol "$P" --camera
 expect_grep "saying so" "Video4Linux2" "$T/err"
 expect_eq "nothing stored" "$(sqlite3 "$S" 'SELECT count(*) FROM biometric')" 0
+
+# ---- the TUI: Enter alone at the face prompt asks the camera
+if ! command -v tmux >/dev/null 2>&1; then fail "tmux is installed"; exit 0; fi
+start cam clerk "CASEDESK_KEY=$CASEDESK_KEY" "CASEDESK_ENROL=$HELPER" CASEDESK_CAMERA=/dev/null
+t_camera() {
+	wait_for cam "Worklist" || return
+	keys cam /
+	wait_for cam "Find:" || return
+	type_text cam "Delta"
+	wait_for cam "^ $P " || return
+	keys cam Enter
+	wait_for cam "^ Person $P" || return
+	keys cam b
+	wait_for cam "^ Biometrics — $P" || return
+	keys cam f
+	see "f offers the camera" cam "Enter alone for the camera" || return
+	keys cam Enter
+	see "a device that is not a camera is said in words" cam "Video4Linux2" 30 || return
+	keys cam f
+	see "the screen still answers: f prompts again" cam "Enter alone for the camera" || return
+	keys cam Escape
+	see "Esc leaves the prompt" cam "no face photo taken" || return
+	expect_eq "nothing stored from the TUI" "$(sqlite3 "$S" 'SELECT count(*) FROM biometric')" 0
+}
+t_camera
+quit cam
