@@ -75,7 +75,8 @@ static int set_vars(struct cd_store *s, struct wf_registry *reg, const struct cd
 	rc |= ph_set(v, "person.sex", p->sex);
 	rc |= ph_set(v, "person.dob", p->dob);
 	rc |= ph_set(v, "person.nationality", p->nationality);
-	rc |= ph_set(v, "person.nationality_name", country_name(p->nationality) ? country_name(p->nationality) : p->nationality);
+	const char *nationality = country_name_in(p->nationality, lang);   /* the form's language, not the process's */
+	rc |= ph_set(v, "person.nationality_name", nationality ? nationality : p->nationality);
 	rc |= ph_set(v, "person.birth_place", p->birth_place);
 	/* The identity document: the last passport on file, else the last document of any kind. */
 	const struct cd_document *doc = NULL;
