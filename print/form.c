@@ -1141,6 +1141,41 @@ out:
 	return n;
 }
 
+/*
+ * iniparser ends an unquoted value at ';' or '#' (a comment), so prose that contains one
+ * prints cut short without a word.  Trailing comments are fine on settings; on text and
+ * titles they are almost always a sentence losing its end.
+ */
+static void check_cut_text(struct problems *p, const char *text, const struct wf_ini_key *key)
+{
+	if (strncmp(key->name, "text", 4) != 0 && strncmp(key->name, "title", 5) != 0)
+		return;
+	const char *line = text;
+	for (int n = 1; n < key->line && line; n++) {
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	if (!line)
+		return;
+	size_t len = strcspn(line, "\r\n");
+	const char *eq = memchr(line, '=', len);
+	if (!eq)
+		return;
+	const char *v = eq + 1;
+	while (v < line + len && (*v == ' ' || *v == '\t'))
+		v++;
+	if (v < line + len && (*v == '"' || *v == '\''))
+		return;   /* a quoted value keeps its ; and # */
+	const char *cut = NULL;
+	for (const char *c = v; c < line + len && !cut; c++)
+		if (*c == ';' || *c == '#')
+			cut = c;
+	if (cut)
+		problem(p, key->line, _("'%c' in %s starts a comment: the text after it is not printed; reword, or put "
+				      "the whole value in double quotes"), *cut, key->raw);
+}
+
 int form_lint_file(const char *path, const char *const *known, size_t n_known, FILE *report)
 {
 	struct problems p = { path, report, NULL, 0 };
@@ -1168,6 +1203,7 @@ int form_lint_file(const char *path, const char *const *known, size_t n_known, F
 				struct lint_ctx lc = { &p, known, n_known, key->line };
 				if (v)
 					ph_scan(v, check_name, &lc);
+				check_cut_text(&p, text, key);
 			}
 	}
 	if (dict)

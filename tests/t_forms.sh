@@ -268,3 +268,7 @@ pdftext "$T/kept.pdf" >"$T/kept.txt"
 expect_grep "with the workflow's title as the current file translates it" "Краткосрочная виза" "$T/kept.txt"
 expect_rc "the kept state title stays as kept" 0 env LANGUAGE=ru $CD case show "$n"
 expect_grep "(shown as the store has it)" "Withdrawn by the applicant" "$T/out"
+printf '[form]\ntitle = x\n[text.a]\ntext = Reasons; and the rest\ntext[ru] = "Основания; и остальное"\n' >"$T/cut.ini"
+expect_rc "a ';' inside a text fails the lint (iniparser would cut the text there)" 6 $CD form lint "$T/cut.ini"
+expect_grep "naming the line" "cut.ini:4: ';' in text starts a comment" "$T/err"
+if grep -q "cut.ini:5" "$T/err"; then fail "a quoted value keeps its ';'"; else pass "a quoted value keeps its ';'"; fi
