@@ -10,15 +10,20 @@ INI_LIBS   := -liniparser
 # libharu ships no .pc file on Debian 12, hence a plain -lhpdf.
 PKG_CFLAGS += $(shell pkg-config --cflags xlsxwriter 2>/dev/null)
 PKG_LIBS   += $(shell pkg-config --libs xlsxwriter 2>/dev/null) -lhpdf
+# QR codes on forms (libqrencode: Debian's libqrencode-dev, the encoder qrencode(1) is built on).
+PKG_CFLAGS += $(shell pkg-config --cflags libqrencode 2>/dev/null)
+PKG_LIBS   += $(shell pkg-config --libs libqrencode 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 DATADIR  ?= $(CURDIR)/data
 LOCALEDIR ?= $(CURDIR)/build/locale
+FONTDIR  ?= $(CURDIR)/build/fonts
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 # (snprintf cutting text to its buffer is the intent wherever we use it.)
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) \
-	-DCD_DATADIR='"$(DATADIR)"' -DCD_LOCALEDIR='"$(LOCALEDIR)"' -D_FILE_OFFSET_BITS=64
+	-DCD_DATADIR='"$(DATADIR)"' -DCD_LOCALEDIR='"$(LOCALEDIR)"' -DCD_FONTDIR='"$(FONTDIR)"' \
+	-D_FILE_OFFSET_BITS=64
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIB_SRC  := $(wildcard model/*.c workflow/*.c print/*.c)
@@ -31,8 +36,17 @@ define objs
 $(patsubst %.c,$(1)/%.o,$(2))
 endef
 
-.PHONY: all deps check asan unit test bench demo clean lint-workflows pot
-all: casedesk catalogues
+.PHONY: all deps check asan unit test bench demo clean lint-workflows pot fonts
+all: casedesk catalogues fonts
+
+# The MRZ is printed in OCR-B.  Debian ships it as CFF OpenType (fonts-ocr-b), libharu embeds
+# TrueType only: print/otf2ttf.py converts it with fontTools (python3-fonttools).
+OCRB_OTF := /usr/share/fonts/opentype/ocr-b/OCRB.otf
+fonts: build/fonts/OCRB.ttf
+build/fonts/OCRB.ttf: $(OCRB_OTF) print/otf2ttf.py
+	@mkdir -p $(dir $@)
+	@echo "  FONT    $@"
+	@/usr/bin/python3 print/otf2ttf.py $< $@.part && mv -f $@.part $@
 
 # Message catalogues: locale/LANG.po -> build/locale/LANG/LC_MESSAGES/casedesk.mo
 # (`msgfmt -c` checks every translation keeps its printf conversions).
@@ -82,7 +96,7 @@ build/asan/casedesk: $(call objs,build/asan,$(APP_SRC)) build/asan/libcasedesk.a
 # casedesk looks for it.
 FPRINT_CFLAGS := $(shell pkg-config --cflags libfprint-2 2>/dev/null)
 FPRINT_LIBS   := $(shell pkg-config --libs libfprint-2 2>/dev/null) -lpthread
-ENROL_SRC     := $(wildcard app/enrol_*.c) model/biometric_wire.c model/buf.c
+ENROL_SRC     := $(wildcard app/enrol_*.c) model/biometric_wire.c model/buf.c model/pnm.c
 build/app/enrol_%.o build/asan/app/enrol_%.o: ALL_CFLAGS += $(FPRINT_CFLAGS)
 casedesk-enrol: $(call objs,build,$(ENROL_SRC))
 	@echo "  LD      $@"
@@ -133,7 +147,7 @@ build/fuzz_mrz: $(FUZZ_SRC) $(wildcard model/*.h)
 
 # The test command: release build with warnings as errors, then every test under ASan + UBSan.
 check: deps
-	$(MAKE) casedesk catalogues build/asan/casedesk $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
+	$(MAKE) casedesk catalogues fonts build/asan/casedesk $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
 	CASEDESK_BIN=$(CURDIR)/build/asan/casedesk CASEDESK_LOCALEDIR=$(CURDIR)/build/locale CASEDESK_FUZZ_MRZ=$(CURDIR)/build/fuzz_mrz \
 		sh tests/run.sh $(UNIT_BINS)
 
@@ -145,7 +159,7 @@ DEMO_PERSONS ?= 5000
 # The demo: build, make the demo store once, open the TUI on it (on a terminal; elsewhere
 # print the worklist and how to explore).  F9 switches between the training users.
 demo: deps
-	@$(MAKE) --no-print-directory casedesk catalogues
+	@$(MAKE) --no-print-directory casedesk catalogues fonts
 	@test -f $(DEMO_STORE) || ./casedesk --store $(DEMO_STORE) demo --persons $(DEMO_PERSONS) --seed 1
 	@if [ -t 0 ] && [ -t 1 ]; then \
 		echo "Opening casedesk as caseworker: ? shows the keys, F9 switches user (training), F10 quits."; \
@@ -161,7 +175,7 @@ demo: deps
 
 # BENCH_PERSONS=20000 make bench for a quick run; the store is cached in build/bench-*.casedesk.
 bench: deps
-	$(MAKE) casedesk casedesk-enrol catalogues build/bench build/tool_ttybench build/bench_names build/bench_bio  # bench_names: issue 5, bench_bio: issue 6
+	$(MAKE) casedesk casedesk-enrol catalogues fonts build/bench build/tool_ttybench build/bench_names build/bench_bio  # bench_names: issue 5, bench_bio: issue 6
 	sh tests/bench.sh
 
 clean:

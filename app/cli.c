@@ -10,6 +10,7 @@
 #include "../model/i18n.h"
 #include "../model/utf8.h"
 #include "../model/users.h"
+#include "../print/case_form.h"
 
 int cli_open_store(struct cli *c)
 {
@@ -35,7 +36,20 @@ int cli_load_workflows(struct cli *c)
 	if (c->reg)
 		return CD_OK;
 	snprintf(dir, sizeof dir, "%s/workflows", cd_data_dir());
-	return registry_load(dir, &c->reg, &c->err);
+	int rc = registry_load(dir, &c->reg, &c->err);
+	if (rc == CD_OK) {
+		char lang[8];
+		case_form_lang(NULL, lang);   /* the language of the messages, as forms take it */
+		cli_display_lang(c, lang);
+	}
+	return rc;
+}
+
+void cli_display_lang(struct cli *c, const char *lang)
+{
+	if (c->reg)
+		registry_set_lang(c->reg, lang);
+	countries_set_lang(lang);
 }
 
 static void remove_words(struct cli *c, int at, int n)

@@ -32,6 +32,12 @@ int cli_open_store(struct cli *c);
 int cli_open_acting(struct cli *c);
 /* Loads data/workflows. */
 int cli_load_workflows(struct cli *c);
+/*
+ * Titles of workflows and states, and country names, in `lang` ("ru"; "en": as written):
+ * what forms and screens print.  cli_load_workflows sets the language of the messages;
+ * `form --lang` sets its own.
+ */
+void cli_display_lang(struct cli *c, const char *lang);
 
 /*
  * Takes "--name VALUE" (or "--name=VALUE") out of the command's words; NULL when absent.

@@ -4,7 +4,7 @@
  * are stored together at the end or not at all (model/biometric.h does the work; this
  * file reads the command line and prints).
  *
- *   casedesk enrol PERSON [--fingers all|right_index,...] [--face FILE]
+ *   casedesk enrol PERSON [--fingers all|right_index,...] [--face FILE | --camera]
  *                  [--exception FINGER=REASON]... [--quality N] [--retries N]
  *   casedesk enrol verify PERSON --finger right_index
  *   casedesk enrol search --finger right_index
@@ -27,7 +27,8 @@
 #include "../model/person.h"
 #include "cli.h"
 
-#define ENROL_USAGE "enrol PERSON [--fingers all|right_index,...] [--face FILE] [--exception FINGER=REASON]... " \
+#define ENROL_USAGE "enrol PERSON [--fingers all|right_index,...] [--face FILE | --camera] " \
+	"[--exception FINGER=REASON]... " \
 	"[--quality N] [--retries N] | enrol verify PERSON --finger F | enrol search --finger F | " \
 	"enrol duplicates [PERSON]"
 
@@ -162,6 +163,7 @@ static int enrol_cmd(struct cli *c)
 	struct cd_buf out = CD_BUF_INIT;
 	int want[BW_FINGERS + 1] = { 0 }, excepted[BW_FINGERS + 1] = { 0 }, n_fingers = 0, low = 0, rc;
 	const char *fingers = cli_take(c, "--fingers"), *face = cli_take(c, "--face"), *ex;
+	int camera = cli_flag(c, "--camera");
 	int64_t pid;
 
 	if ((rc = number_opt(c, "--quality", 0, 100, &o.quality_threshold)) ||
@@ -183,7 +185,11 @@ static int enrol_cmd(struct cli *c)
 	}
 	if ((rc = cli_positional(c, 1, 1, ENROL_USAGE)))
 		goto out;
-	if ((rc = parse_fingers(c, fingers ? fingers : face ? "" : "all", want)))
+	if (face && camera) {
+		rc = cd_error_set(&c->err, CD_EUSAGE, _("--face FILE and --camera both name the photo; give one"));
+		goto out;
+	}
+	if ((rc = parse_fingers(c, fingers ? fingers : face || camera ? "" : "all", want)))
 		goto out;
 	for (int i = 1; i <= BW_FINGERS; i++) {
 		if (excepted[i])
@@ -194,7 +200,7 @@ static int enrol_cmd(struct cli *c)
 	if ((rc = cli_open_acting(c)) || (rc = person_resolve(c->store, c->argv[1], &pid, &c->err)) ||
 	    (rc = bio_key_load(&key, &c->err)))
 		goto out;
-	if (n_fingers || face) {
+	if (n_fingers || face || camera) {
 		if ((rc = bio_helper_start(&o, &h, &c->err)))
 			goto out;
 	}
@@ -218,7 +224,7 @@ static int enrol_cmd(struct cli *c)
 	if (n_fingers && dup_state == DUP_PENDING && bio_helper_has_finger(h))
 		fprintf(stderr, "%s\n", _("  duplicate search: nobody else in this office has these fingers enrolled; "
 					   "nothing to search against"));
-	if (face) {
+	if (face || camera) {
 		if ((rc = bio_helper_capture_face(h, face, &sample, &c->err)))
 			goto out;
 		if (sample.code == BW_ELOWQUALITY) {
@@ -226,7 +232,8 @@ static int enrol_cmd(struct cli *c)
 			low++;
 		}
 		buf_printf(&out, "%sface q%d", out.len ? ", " : "", sample.quality);
-		if ((rc = bio_enrolment_add_sample(&e, "face", &sample, bio_helper_device(h, "face"), &c->err)))
+		if ((rc = bio_enrolment_add_sample(&e, "face", &sample, bio_helper_device(h, camera ? "camera" : "face"),
+						   &c->err)))
 			goto out;
 	}
 	/* The helper is done; stop it before the store takes its write lock. */

@@ -51,6 +51,10 @@ static int print_cmd(struct cli *c)
 	n_cases = batch ? c->argc - 1 : 1;
 	if ((rc = case_form_check_id(form_id, &c->err)) || (rc = cli_open_acting(c)) || (rc = cli_load_workflows(c)))
 		return rc;
+	/* {case.workflow_title}, {case.state_title} and {person.nationality_name} in the form's language. */
+	char lang[8];
+	case_form_lang(lang_opt, lang);
+	cli_display_lang(c, lang);
 	if ((rc = case_form_print(c->store, c->reg, &c->actor, form_id, lang_opt, (const char *const *)&c->argv[1],
 				  (size_t)n_cases, draft, out, &c->err)))
 		return rc;

@@ -1,7 +1,7 @@
 /*
  * enrol.h - what the parts of casedesk-enrol share: the running request, the reply writer
- * and the two device back-ends (enrol_finger.c through libfprint, enrol_face.c from image
- * files).  Not used by casedesk itself; the protocol is in enrol_protocol.h.
+ * and the device back-ends (enrol_finger.c through libfprint, enrol_face.c from image
+ * files or enrol_camera.c's camera).  Not used by casedesk itself; the protocol is in enrol_protocol.h.
  */
 #ifndef CD_ENROL_H
 #define CD_ENROL_H
@@ -53,7 +53,17 @@ void finger_gallery_clear(struct enrol_req *r);
 void finger_identify(struct enrol_req *r);
 void finger_shutdown(void);
 
-/* Face from an image file. */
+/* Face from an image file, or from the camera when the request names no file. */
 void face_capture(struct enrol_req *r);
+
+/* The camera (enrol_camera.c, Video4Linux2): CASEDESK_CAMERA, else /dev/video0. */
+const char *camera_path(void);
+int camera_present(void);
+/*
+ * One still from the camera as a binary PPM appended to `ppm`.  NULL on success (*code
+ * 0); else the reason in words and *code from the protocol's table (100 no camera, 102
+ * timeout, 103 cancelled, 107 device failure, 109 unsupported camera).
+ */
+const char *camera_capture(int timeout_ms, struct cd_buf *ppm, int *code);
 
 #endif

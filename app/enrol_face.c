@@ -9,7 +9,7 @@
  * large means more than one face.  A grey (PGM) photo has no colour to go by: its centre
  * must differ clearly from its border (a subject in front of a plain background).
  * Quality (0-100) is half contrast, half how well the region fills a passport-style frame.
- * A camera back-end would feed the same checks; none is built.
+ * A photo from the camera (enrol_camera.c) goes through the same checks.
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,15 +17,11 @@
 #include <string.h>
 
 #include "enrol.h"
+#include "../model/pnm.h"
 
 #define FACE_FILE_MAX (2u << 20)        /* base64 of it still fits one protocol line */
 #define MIN_SIDE 300
 #define BLOCK 8
-
-struct photo {
-	int w, h, colour;
-	unsigned char *px;         /* w*h*(colour ? 3 : 1) bytes */
-};
 
 /* Reads the file into *data (at most FACE_FILE_MAX bytes); -1 when it cannot. */
 static int slurp(const char *path, unsigned char **data, size_t *n)
@@ -62,51 +58,6 @@ out:
 	free(buf);
 	fclose(f);
 	return rc;
-}
-
-/* One header number of a PNM file: whitespace and # comments skipped. */
-static int pnm_number(const unsigned char *d, size_t n, size_t *at, int *out)
-{
-	long v = 0;
-	int digits = 0;
-	while (*at < n) {
-		if (d[*at] == '#') {
-			while (*at < n && d[*at] != '\n')
-				(*at)++;
-		} else if (d[*at] == ' ' || d[*at] == '\t' || d[*at] == '\n' || d[*at] == '\r') {
-			(*at)++;
-		} else {
-			break;
-		}
-	}
-	while (*at < n && d[*at] >= '0' && d[*at] <= '9' && digits < 6) {
-		v = v * 10 + (d[*at] - '0');
-		(*at)++;
-		digits++;
-	}
-	if (!digits || v <= 0)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-/* Decodes binary PGM (P5) or PPM (P6) with maxval 255; the pixels point into `d`. */
-static const char *pnm_decode(unsigned char *d, size_t n, struct photo *p)
-{
-	size_t at = 2;
-	int maxval;
-	if (n < 2 || d[0] != 'P' || (d[1] != '5' && d[1] != '6'))
-		return "the photo is not a binary PGM or PPM file";
-	p->colour = d[1] == '6';
-	if (pnm_number(d, n, &at, &p->w) || pnm_number(d, n, &at, &p->h) || pnm_number(d, n, &at, &maxval) ||
-	    maxval != 255 || at >= n)
-		return "the photo's header is damaged (only 8-bit PGM/PPM is read)";
-	at++;   /* the single whitespace after maxval */
-	size_t need = (size_t)p->w * (size_t)p->h * (p->colour ? 3u : 1u);
-	if (n - at < need)
-		return "the photo file is cut short";
-	p->px = d + at;
-	return NULL;
 }
 
 static int is_skin(const unsigned char *c)
@@ -169,7 +120,7 @@ out:
 }
 
 /* The checks; NULL when the photo passes, else the reason.  *quality is set either way. */
-static const char *check(const struct photo *p, int *quality)
+static const char *check(const struct pnm_image *p, int *quality)
 {
 	size_t npx = (size_t)p->w * (size_t)p->h;
 	double sum = 0, sum2 = 0, fill = 0;
@@ -247,15 +198,16 @@ void face_capture(struct enrol_req *r)
 	const char *path = bw_str(r->msg, "file");
 	unsigned char *data = NULL;
 	size_t n = 0;
-	struct photo p = { 0 };
+	struct pnm_image p = { 0 };
 	const char *why;
 	char *b64 = NULL;
 	int quality = 0, code;
 	long threshold = 40;
 	struct cd_buf b = CD_BUF_INIT;
 
-	if (!path || !*path) {
-		enrol_reply_error(r, BW_EBADREQUEST, "a face capture needs \"file\" (no camera back-end is built)");
+	int from_camera = !path || !*path;
+	if (from_camera && !camera_present()) {
+		enrol_reply_error(r, BW_ENODEVICE, "no camera is connected: give a photo file instead");
 		return;
 	}
 	if (bw_get(r->msg, "quality_threshold") &&
@@ -263,7 +215,15 @@ void face_capture(struct enrol_req *r)
 		enrol_reply_error(r, BW_EBADREQUEST, "quality_threshold is 0-100");
 		return;
 	}
-	if (slurp(path, &data, &n)) {
+	if (from_camera) {
+		struct cd_buf shot = CD_BUF_INIT;
+		if ((why = camera_capture(r->timeout_ms, &shot, &code))) {
+			buf_release(&shot);
+			goto out;
+		}
+		n = shot.len;
+		data = (unsigned char *)buf_detach(&shot);
+	} else if (slurp(path, &data, &n)) {
 		why = "the photo file cannot be read (missing, unreadable or over 2 MB)";
 		code = BW_EUNUSABLE;
 		goto out;

@@ -340,6 +340,10 @@ static void discover(struct enrol_req *r)
 	/* Photos from files need no hardware: the face "device" is always there. */
 	buf_printf(&devices, "%s\"face:file\"", count ? "," : "");
 	count++;
+	if (camera_present()) {
+		buf_puts(&devices, ",\"face:camera\"");
+		count++;
+	}
 	buf_printf(&b, "\"error\":%d,\"devices\":[%s],\"count\":%d", rc, buf_str(&devices), count);
 	enrol_send(r, &b);
 	buf_release(&b);

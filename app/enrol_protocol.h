@@ -34,6 +34,10 @@
  *       -> {"id":4,"event":"result","finger":null,"error":0,"quality":71,"width":480,
  *           "height":600,"template":"BASE64 of the image file"} then {"id":4,"error":0,"results":1}
  *          108 with "reason" when the photo fails a check (too small, blank, no face region).
+ *       Without "file", one still from the camera ("face:camera" in discover: CASEDESK_CAMERA,
+ *       else /dev/video0; Video4Linux2, YUYV) within "timeout_ms", sent as a PPM file and
+ *       checked the same way; 100 when there is no camera, 102, 103, 107 or 109 ("reason"
+ *       in words) when it fails.
  *   {"id":5,"cmd":"verify","finger":"right_index","template":"BASE64","timeout_ms":30000}
  *       -> {"id":5,"error":0,"match":true}    (1:1; 110 when the template is not this device's)
  *   {"id":6,"cmd":"gallery_add","ref":"P-TBS-000123","template":"BASE64"}

@@ -199,6 +199,7 @@ struct bio_helper {
 	struct cd_buf in;            /* bytes read but not yet a whole line */
 	struct bio_helper_opts o;
 	char finger_device[64], face_device[64];
+	int has_camera;                 /* the helper listed "face:camera" */
 	struct sigaction old_pipe;
 };
 
@@ -415,12 +416,46 @@ static int request(struct bio_helper *h, const char *cmd, const char *members, l
 	}
 }
 
-/* The sentence for a protocol error code the helper answered with. */
+/*
+ * The reasons casedesk-enrol gives in English on its pipe (app/enrol_face.c,
+ * app/enrol_camera.c, model/pnm.c), listed here so that xgettext puts them into the
+ * catalogues and a caseworker reads them in their language.
+ */
+static const char *const helper_reasons[] __attribute__((unused)) = {
+	N_("the photo is not a binary PGM or PPM file"),
+	N_("the photo's header is damaged (only 8-bit PGM/PPM is read)"),
+	N_("the photo file is cut short"),
+	N_("the photo file cannot be read (missing, unreadable or over 2 MB)"),
+	N_("the photo is smaller than 300x300 pixels"),
+	N_("the photo is blank (almost no contrast)"),
+	N_("no face-sized skin-toned region found"),
+	N_("more than one face-sized region"),
+	N_("the skin-toned region fills the photo; step back from the camera"),
+	N_("the face region is not upright and face-shaped"),
+	N_("the face is not centred"),
+	N_("no face-sized region stands out from the background"),
+	N_("no camera is connected: give a photo file instead"),
+	N_("the camera cannot be opened (missing, or in use by another program)"),
+	N_("the camera device does not answer as a Video4Linux2 camera"),
+	N_("the video device cannot capture pictures"),
+	N_("the camera does not offer YUYV pictures, the only format read"),
+	N_("the camera gives no capture buffers"),
+	N_("the camera does not start streaming"),
+	N_("the camera sent no picture in time"),
+	N_("the camera went away during the capture"),
+	N_("the camera's picture cannot be converted"),
+	N_("waiting for the camera failed"),
+};
+
+/* The sentence for a protocol error code the helper answered with (and its reason, when it gave one). */
 static int device_error(long code, const char *reason, const char *doing, struct cd_error *err)
 {
 	if (code == BW_EUNUSABLE)
 		return cd_error_set(err, CD_EINPUT, _("%s: %s; nothing was stored"), doing,
 				    reason ? _(reason) : _(bw_error_text((int)code)));
+	if (reason && code != BW_EBADREQUEST && code != BW_EINTERNAL && code != BW_ECANCELLED)
+		return cd_error_set(err, CD_EDEVICE, _("%s: %s (code %ld: %s); nothing was stored"), doing,
+				    _(bw_error_text((int)code)), code, _(reason));
 	if (code == BW_EBADREQUEST || code == BW_EINTERNAL)
 		return cd_error_set(err, CD_EINTERNAL, _("%s: the enrolment helper answered %ld (%s)"), doing, code,
 				    _(bw_error_text((int)code)));
@@ -518,6 +553,8 @@ int bio_helper_start(const struct bio_helper_opts *opts, struct bio_helper **out
 		const char *d = devs->items[i];
 		if (strncmp(d, "finger:", 7) == 0 && !h->finger_device[0])
 			snprintf(h->finger_device, sizeof h->finger_device, "%s", d);
+		else if (strcmp(d, "face:camera") == 0)
+			h->has_camera = 1;
 		else if (strncmp(d, "face:", 5) == 0 && !h->face_device[0])
 			snprintf(h->face_device, sizeof h->face_device, "%s", d);
 	}
@@ -570,8 +607,15 @@ int bio_helper_has_finger(const struct bio_helper *h)
 	return h->finger_device[0] != '\0';
 }
 
+int bio_helper_has_camera(const struct bio_helper *h)
+{
+	return h->has_camera;
+}
+
 const char *bio_helper_device(const struct bio_helper *h, const char *modality)
 {
+	if (strcmp(modality, "camera") == 0)
+		return "face:camera";
 	if (strcmp(modality, "face") == 0)
 		return h->face_device[0] ? h->face_device : "face:file";
 	return h->finger_device[0] ? h->finger_device : "finger:none";
@@ -676,13 +720,22 @@ int bio_helper_capture_face(struct bio_helper *h, const char *file, struct bio_s
 	struct cd_buf b = CD_BUF_INIT;
 	char real[PATH_MAX];
 	int rc;
-	/* The helper may run elsewhere in the file system's view; give it an absolute path. */
-	if (!realpath(file, real))
-		return cd_error_set(err, CD_EINPUT, _("the face photo %s cannot be read (%s)"), file, strerror(errno));
-	buf_puts(&b, "\"modality\":\"face\",\"file\":");
-	buf_json_str(&b, real);
+	if (!file && !h->has_camera)
+		return cd_error_set(err, CD_EDEVICE,
+				    _("no camera is connected (CASEDESK_CAMERA, else /dev/video0): take the photo from "
+				      "a file instead; nothing was stored"));
+	buf_puts(&b, "\"modality\":\"face\"");
+	if (file) {
+		/* The helper may run elsewhere in the file system's view; give it an absolute path. */
+		if (!realpath(file, real))
+			return cd_error_set(err, CD_EINPUT, _("the face photo %s cannot be read (%s)"), file,
+					    strerror(errno));
+		buf_puts(&b, ",\"file\":");
+		buf_json_str(&b, real);
+	}
 	buf_printf(&b, ",\"quality_threshold\":%d,\"timeout_ms\":%d", h->o.quality_threshold, h->o.timeout_ms);
-	rc = capture(h, buf_str(&b), "face", _("checking the face photo"), out, err);
+	rc = capture(h, buf_str(&b), "face", file ? _("checking the face photo") : _("taking the face photo with the camera"),
+		     out, err);
 	buf_release(&b);
 	return rc;
 }
@@ -1236,6 +1289,51 @@ out:
 		struct cd_error ignored = CD_ERROR_INIT;
 		if (request(h, "gallery_clear", NULL, START_TIMEOUT_MS, doing, NULL, NULL, &r2, &ignored) == CD_OK)
 			bw_msg_release(&r2);
+	}
+	return rc;
+}
+
+/* ---- the face photo, for forms ---------------------------------------------------------- */
+
+int bio_face_photo(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key,
+		   const char *person_ref, const char *purpose, unsigned char **photo, size_t *n,
+		   struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char puuid[37], aad[160], row_uuid[37];
+	int64_t pid;
+	int rc;
+
+	*photo = NULL;
+	*n = 0;
+	if ((rc = person_resolve(s, person_ref, &pid, err)) || (rc = person_uuid(s, pid, puuid, err)))
+		return rc;
+	if ((rc = st_prepare(s, "SELECT uuid, template FROM biometric WHERE person_id = ?1 AND modality = 'face'"
+				" AND exception IS NULL AND template IS NOT NULL AND synthetic = 0"
+				" ORDER BY id DESC LIMIT 1", &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, pid);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		st_finish(s, st);
+		return cd_error_set(err, CD_ENOTFOUND, _("%s has no enrolled face photo"), person_ref);
+	}
+	snprintf(row_uuid, sizeof row_uuid, "%s", (const char *)sqlite3_column_text(st, 0));
+	bio_aad(puuid, "face", "face", aad, sizeof aad);
+	rc = bio_open(key, aad, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), photo, n, err);
+	st_finish(s, st);
+	if (rc)
+		return rc;
+	if ((rc = store_begin(s, err)) == CD_OK) {
+		if ((rc = store_add_audit(s, actor, "view", "biometric", row_uuid, purpose, err)))
+			store_rollback(s);
+		else
+			rc = store_commit(s, err);
+	}
+	if (rc) {
+		OPENSSL_cleanse(*photo, *n);
+		free(*photo);
+		*photo = NULL;
+		*n = 0;
 	}
 	return rc;
 }

@@ -89,7 +89,10 @@ int bio_helper_start(const struct bio_helper_opts *opts, struct bio_helper **out
 /* Asks the helper to quit, kills it after a second if it does not, and frees everything. */
 void bio_helper_stop(struct bio_helper *h);
 int bio_helper_has_finger(const struct bio_helper *h);
-/* "finger:virtual_image" or "face:file": what goes into the biometric row's device column. */
+/* Whether the helper found a camera (CASEDESK_CAMERA, else /dev/video0). */
+int bio_helper_has_camera(const struct bio_helper *h);
+/* "finger:virtual_image", "face:file" or (modality "camera") "face:camera": what goes into
+ * the biometric row's device column. */
 const char *bio_helper_device(const struct bio_helper *h, const char *modality);
 
 /* One capture's outcome. */
@@ -105,7 +108,7 @@ void bio_sample_release(struct bio_sample *s);
 
 /*
  * Captures one finger (ISO/IEC 19794-4 name, see bw_finger_code) or a face photo from a
- * file.  CD_OK with code 0 or 104; CD_EDEVICE for no device, timeout, cancel, a device
+ * file (NULL: from the helper's camera).  CD_OK with code 0 or 104; CD_EDEVICE for no device, timeout, cancel, a device
  * failure or a helper fault; CD_EINPUT for a photo that fails its checks (the reason in
  * words).
  */
@@ -190,5 +193,15 @@ int bio_verify(struct cd_store *s, const struct cd_actor *actor, const struct bi
 int bio_search(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key,
 	       struct bio_helper *h, const char *finger, const char *purpose, int *found,
 	       char person_number[32], int *gallery_size, struct cd_error *err);
+
+/*
+ * The person's latest face photo, opened with `key`: the file as it was enrolled (binary
+ * PGM or PPM, model/pnm.h), malloc'd into *photo; the caller wipes and frees it.  An audit
+ * row records who read it and why (`purpose`, e.g. "print").  CD_ENOTFOUND when no photo
+ * is enrolled; CD_EREFUSED when the key does not open it.
+ */
+int bio_face_photo(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key,
+		   const char *person_ref, const char *purpose, unsigned char **photo, size_t *n,
+		   struct cd_error *err);
 
 #endif

@@ -16,8 +16,18 @@ struct country {
 	char *name;
 };
 
+/* A name in another language (country_names.tsv), sorted by code and language. */
+struct country_name {
+	char code[4];
+	char lang[4];
+	char *name;
+};
+
 static struct country *countries;
 static size_t n_countries;
+static struct country_name *names;
+static size_t n_names;
+static char names_lang[4];          /* what country_name answers in; "" English */
 
 const char *cd_data_dir(void)
 {
@@ -28,6 +38,71 @@ const char *cd_data_dir(void)
 static int by_code(const void *a, const void *b)
 {
 	return strcmp(((const struct country *)a)->code, ((const struct country *)b)->code);
+}
+
+static int by_code_lang(const void *a, const void *b)
+{
+	const struct country_name *x = a, *y = b;
+	int c = strcmp(x->code, y->code);
+	return c ? c : strcmp(x->lang, y->lang);
+}
+
+/* data/country_names.tsv: code, language, name, source; a missing file means English only. */
+static int names_load(struct cd_error *err)
+{
+	char path[4096], *line = NULL;
+	size_t cap = 0, n = 0, lineno = 0, alloc = 0;
+	FILE *f;
+	int rc = CD_OK;
+
+	snprintf(path, sizeof path, "%s/country_names.tsv", cd_data_dir());
+	f = fopen(path, "r");
+	if (!f)
+		return CD_OK;
+	while (getline(&line, &cap, f) > 0) {
+		char *fields[3] = { 0 };
+		char *p = line;
+		int nf = 0;
+
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\r\n")] = '\0';
+		while (nf < 3 && p) {
+			fields[nf++] = p;
+			if ((p = strchr(p, '\t')))
+				*p++ = '\0';
+		}
+		size_t lc = nf == 3 ? strlen(fields[0]) : 0, ll = nf == 3 ? strlen(fields[1]) : 0;
+		if (lc < 1 || lc > 3 || ll < 2 || ll > 3 || !fields[2][0]) {
+			rc = cd_error_set(err, CD_EINPUT, _("%s:%zu: expected code<TAB>language<TAB>name"), path,
+					  lineno);
+			goto out;
+		}
+		if (n == alloc) {
+			size_t na = alloc ? alloc * 2 : 1024;
+			struct country_name *g = realloc(names, na * sizeof *g);
+			if (!g) {
+				rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+				goto out;
+			}
+			names = g;
+			alloc = na;
+		}
+		memcpy(names[n].code, fields[0], lc + 1);
+		memcpy(names[n].lang, fields[1], ll + 1);
+		if (!(names[n].name = strdup(fields[2]))) {
+			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+			goto out;
+		}
+		n++;
+	}
+out:
+	n_names = n;
+	qsort(names, n_names, sizeof *names, by_code_lang);
+	free(line);
+	fclose(f);
+	return rc;
 }
 
 int countries_load(struct cd_error *err)
@@ -81,6 +156,7 @@ int countries_load(struct cd_error *err)
 	}
 	n_countries = n;
 	qsort(countries, n, sizeof *countries, by_code);
+	rc = names_load(err);
 out:
 	free(line);
 	fclose(f);
@@ -104,8 +180,25 @@ int country_known(const char *code)
 	return strlen(code) == 3 && find(code) != NULL;
 }
 
-const char *country_name(const char *code)
+const char *country_name_in(const char *code, const char *lang)
 {
 	const struct country *c = find(code);
+	if (c && lang && *lang && strcmp(lang, "en") != 0 && strlen(lang) < 4) {
+		struct country_name key, *hit;
+		memcpy(key.code, c->code, sizeof key.code);
+		snprintf(key.lang, sizeof key.lang, "%s", lang);
+		if ((hit = bsearch(&key, names, n_names, sizeof key, by_code_lang)))
+			return hit->name;
+	}
 	return c ? c->name : NULL;
+}
+
+void countries_set_lang(const char *lang)
+{
+	snprintf(names_lang, sizeof names_lang, "%s", lang && strlen(lang) < 4 ? lang : "");
+}
+
+const char *country_name(const char *code)
+{
+	return country_name_in(code, names_lang);
 }

@@ -9,11 +9,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
+#include "../model/biometric.h"
 #include "../model/caldate.h"
 #include "../model/cases.h"
 #include "../model/countries.h"
 #include "../model/i18n.h"
 #include "../model/person.h"
+#include "../model/pnm.h"
 #include "form.h"
 
 /* The form language: --lang, else the language of the messages (ru_RU.UTF-8 -> ru), else en. */
@@ -71,7 +75,8 @@ static int set_vars(struct cd_store *s, struct wf_registry *reg, const struct cd
 	rc |= ph_set(v, "person.sex", p->sex);
 	rc |= ph_set(v, "person.dob", p->dob);
 	rc |= ph_set(v, "person.nationality", p->nationality);
-	rc |= ph_set(v, "person.nationality_name", country_name(p->nationality) ? country_name(p->nationality) : p->nationality);
+	const char *nationality = country_name_in(p->nationality, lang);   /* the form's language, not the process's */
+	rc |= ph_set(v, "person.nationality_name", nationality ? nationality : p->nationality);
 	rc |= ph_set(v, "person.birth_place", p->birth_place);
 	/* The identity document: the last passport on file, else the last document of any kind. */
 	const struct cd_document *doc = NULL;
@@ -113,13 +118,56 @@ static int set_vars(struct cd_store *s, struct wf_registry *reg, const struct cd
 	return form_office_vars(lang, v, err);
 }
 
+/*
+ * The person's photo for a [photo] block, opened with the biometric key (NULL: the desk
+ * has none).  A form still prints without it: the frame then says why, in words.  Only a
+ * failing store stops the print.
+ */
+static int fetch_photo(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key,
+		       const char *person_number, unsigned char **bytes, size_t *n, struct form_photo *photo,
+		       struct cd_error *err)
+{
+	struct cd_error why = CD_ERROR_INIT;
+	struct pnm_image img;
+	memset(photo, 0, sizeof *photo);
+	if (!key) {
+		photo->missing = _("photo not available: no biometric key on this desk");
+		return CD_OK;
+	}
+	int rc = bio_face_photo(s, actor, key, person_number, "print", bytes, n, &why);
+	if (rc == CD_ENOTFOUND) {
+		photo->missing = _("no photo enrolled");
+		return CD_OK;
+	}
+	if (rc == CD_EREFUSED) {
+		photo->missing = _("photo not available: the biometric key does not open it");
+		return CD_OK;
+	}
+	if (rc) {
+		return cd_error_set(err, rc, "%s", why.msg);
+	}
+	if (pnm_decode(*bytes, *n, &img)) {
+		photo->missing = _("the enrolled photo cannot be read");
+		return CD_OK;
+	}
+	photo->px = img.px;
+	photo->w = img.w;
+	photo->h = img.h;
+	photo->colour = img.colour;
+	return CD_OK;
+}
+
 /* Loads case and person (audited as "print") and adds one page. */
 static int render_case(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor, struct form_doc *d,
-		       const struct form_tpl *t, const char *lang, const char *number, int draft, struct cd_error *err)
+		       const struct form_tpl *t, const char *lang, const struct bio_key *key, const char *number,
+		       int draft, struct cd_error *err)
 {
 	struct cd_case *k = NULL;
 	struct cd_person_record *pr = NULL;
 	struct ph_vars vars = PH_VARS_INIT;
+	struct form_photo photo = { 0 };
+	unsigned char *photo_bytes = NULL;
+	size_t photo_n = 0;
 	int rc;
 
 	if ((rc = case_load(s, actor, number, "print", &k, err)))
@@ -128,9 +176,15 @@ static int render_case(struct cd_store *s, struct wf_registry *reg, const struct
 		goto out;
 	if ((rc = set_vars(s, reg, actor, k, pr, t, lang, &vars, err)))
 		goto out;
-	if ((rc = form_render(d, t, &vars, draft, err)))
+	if (t->has_photo && (rc = fetch_photo(s, actor, key, k->person_number, &photo_bytes, &photo_n, &photo, err)))
+		goto out;
+	if ((rc = form_render(d, t, &vars, t->has_photo ? &photo : NULL, draft, err)))
 		cd_error_prefix(err, _("case %s, form %s"), number, t->id);
 out:
+	if (photo_bytes) {
+		OPENSSL_cleanse(photo_bytes, photo_n);
+		free(photo_bytes);
+	}
 	ph_vars_release(&vars);
 	person_record_free(pr);
 	case_free(k);
@@ -156,6 +210,7 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 {
 	struct form_tpl *t = NULL;
 	struct form_doc *d = NULL;
+	struct bio_key key = { 0 };
 	char path[4096], lang[8];
 	int rc;
 
@@ -166,8 +221,13 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 	case_form_lang(lang_opt, lang);
 	if ((rc = form_load(path, lang, &t, err)) || (rc = form_doc_new(&d, err)))
 		goto done;
+	if (t->has_photo) {
+		/* Without a key the form still prints, its photo frame saying why it is empty. */
+		struct cd_error ignored = CD_ERROR_INIT;
+		bio_key_load(&key, &ignored);
+	}
 	for (size_t i = 0; i < n && rc == CD_OK; i++) {
-		rc = render_case(s, reg, actor, d, t, lang, numbers[i], draft, err);
+		rc = render_case(s, reg, actor, d, t, lang, key.loaded ? &key : NULL, numbers[i], draft, err);
 		if (n > 50 && isatty(2))
 			fprintf(stderr, "\r%s %zu/%zu", form_id, i + 1, n);
 	}
@@ -176,6 +236,7 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 	if (rc == CD_OK)
 		rc = form_doc_save(d, out_path, err);
 done:
+	bio_key_wipe(&key);
 	form_doc_free(d);
 	form_free(t);
 	return rc;

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <hpdf.h>
+#include <qrencode.h>
 
 #include "../model/buf.h"
 #include "../model/countries.h"
@@ -95,11 +96,13 @@ static char *unescape(const char *s)
 
 /* Keys each section kind takes; those marked with a '*' may carry a language: text[ru]. */
 static const char *const form_keys[] = { "title*", "page", "orientation", "margin", "size", "font", "font_bold",
-					 "font_mono", "letterhead", NULL };
+					 "font_mono", "font_mrz", "letterhead", NULL };
 static const char *const text_keys[] = { "text*", "x", "y", "width", "height", "size", "font", "align", "gap", NULL };
 static const char *const rule_keys[] = { "x", "y", "width", "gap", NULL };
 static const char *const barcode_keys[] = { "value", "x", "y", "height", "module", NULL };
 static const char *const mrz_keys[] = { "type", "x", "y", "size", NULL };
+static const char *const qr_keys[] = { "value", "x", "y", "size", "level", NULL };
+static const char *const photo_keys[] = { "x", "y", "width", "height", NULL };
 
 /* Whether `key` is in `keys`, allowing "name[xx]" for keys marked translatable. */
 static int key_known(const char *const *keys, const char *key)
@@ -184,7 +187,7 @@ static int font_by_name(const char *v, enum form_font *out)
 
 int form_font_path(const char *name, char *out, size_t size)
 {
-	const char *dirs[6];
+	const char *dirs[7];
 	char data_fonts[4096];
 	size_t n = 0;
 
@@ -196,6 +199,7 @@ int form_font_path(const char *name, char *out, size_t size)
 		dirs[n++] = getenv("CASEDESK_FONTS");
 	snprintf(data_fonts, sizeof data_fonts, "%s/forms/fonts", cd_data_dir());
 	dirs[n++] = data_fonts;
+	dirs[n++] = CD_FONTDIR;
 	dirs[n++] = "/usr/share/fonts/truetype/dejavu";
 	dirs[n++] = "/usr/share/fonts/truetype/noto";
 	dirs[n++] = "/usr/share/fonts/truetype/freefont";
@@ -255,17 +259,27 @@ static int read_page(struct reader *r, struct form_tpl *t)
 
 static int read_fonts(struct reader *r, struct form_tpl *t)
 {
-	static const char *const keys[FONT_COUNT] = { "font", "font_bold", "font_mono" };
-	/* DejaVu Sans Mono for the MRZ: Debian's OCR-B (fonts-ocr-b) is CFF, which libharu cannot embed. */
-	static const char *const defaults[FONT_COUNT] = { "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf" };
+	static const char *const keys[FONT_COUNT] = { "font", "font_bold", "font_mono", "font_mrz" };
+	/* OCR-B for the MRZ (ICAO Doc 9303 Part 3): `make` converts Debian's CFF OCR-B (fonts-ocr-b)
+	 * to TrueType in build/fonts, because libharu embeds TrueType only. */
+	static const char *const defaults[FONT_COUNT] = { "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf",
+							  "OCRB.ttf" };
 	int bad = 0;
+	int has_mrz = wf_ini_section(&r->scan, "mrz") != NULL;
 	for (int i = 0; i < FONT_COUNT; i++) {
 		const char *v = get(r, "form", keys[i]);
 		char path[4096];
+		if (i == FONT_MRZ && !has_mrz)
+			continue;
 		if (!v)
 			v = defaults[i];
 		if (form_font_path(v, path, sizeof path) != 0) {
-			problem(r->p, wf_ini_line(&r->scan, "form", keys[i]), _("font file '%s' not found"), v);
+			if (i == FONT_MRZ && !get(r, "form", keys[i]))
+				problem(r->p, wf_ini_line(&r->scan, "mrz", NULL),
+					_("the MRZ font OCRB.ttf is not found: run `make` (it converts Debian's "
+					  "fonts-ocr-b into build/fonts), or name a TrueType OCR-B with font_mrz"));
+			else
+				problem(r->p, wf_ini_line(&r->scan, "form", keys[i]), _("font file '%s' not found"), v);
 			bad = 1;
 			continue;
 		}
@@ -344,15 +358,39 @@ static void read_block(struct reader *r, struct form_tpl *t, const struct wf_ini
 			return;
 		}
 		b.text = dup_str(v);
-		b.font = FONT_MONO;
-		b.size = 11;
+		b.font = FONT_MRZ;
+		b.size = 10;      /* OCR-B's advance is 0.723 em: 10 pt gives ICAO's pitch of 2.54 mm */
 		get_num(r, name, "size", 6, 24, &b.size, NULL);
+	} else if (strcmp(name, "qr") == 0) {
+		b.kind = FORM_QR;
+		v = get(r, name, "value");
+		b.text = dup_str(v ? v : "{case.number}");
+		b.size = 20;      /* the side of the symbol with its quiet zone, mm */
+		get_num(r, name, "size", 8, 100, &b.size, NULL);
+		v = get(r, name, "level");
+		b.qr_level = 1;
+		if (v) {
+			const char *levels = "LMQH", *at = strlen(v) == 1 ? strchr(levels, v[0]) : NULL;
+			if (!at || !*at)
+				problem(r->p, wf_ini_line(&r->scan, name, "level"), _("level in [qr] is L, M, Q or H"));
+			else
+				b.qr_level = (int)(at - levels);
+		}
+	} else if (strcmp(name, "photo") == 0) {
+		b.kind = FORM_PHOTO;
+		b.w = 35;         /* a passport photo, ISO/IEC 19794-5: 35 x 45 mm */
+		b.h = 45;
+		get_num(r, name, "width", 10, 150, &b.w, NULL);
+		get_num(r, name, "height", 10, 200, &b.h, NULL);
+		b.has_h = 1;
+		t->has_photo = 1;
 	} else {
 		return;   /* an unknown section, reported already */
 	}
 	get_num(r, name, "x", 0, t->page_w, &b.x, &b.has_x);
 	get_num(r, name, "y", 0, t->page_h, &b.y, &b.has_y);
-	get_num(r, name, "width", 1, t->page_w, &b.w, NULL);
+	if (b.kind != FORM_PHOTO)
+		get_num(r, name, "width", 1, t->page_w, &b.w, NULL);
 	get_num(r, name, "gap", 0, 200, &b.gap, NULL);
 	if (b.w < 0)
 		b.w = t->page_w - t->margin - b.x;
@@ -412,8 +450,13 @@ static int form_read(const char *path, const char *lang, struct problems *p, str
 			keys = barcode_keys;
 		else if (strcmp(s->name, "mrz") == 0)
 			keys = mrz_keys;
+		else if (strcmp(s->name, "qr") == 0)
+			keys = qr_keys;
+		else if (strcmp(s->name, "photo") == 0)
+			keys = photo_keys;
 		if (!keys) {
-			problem(p, s->line, _("unknown section [%s]; use [form], [text.ID], [rule.ID], [barcode] or [mrz]"),
+			problem(p, s->line,
+				_("unknown section [%s]; use [form], [text.ID], [rule.ID], [barcode], [qr], [photo] or [mrz]"),
 				s->raw);
 			continue;
 		}
@@ -814,7 +857,7 @@ static int place_mrz(struct layout *l, const struct form_block *b, const struct 
 	double leading = b->size * 1.4 / MM_PT;
 	double top = b->has_y ? b->y : l->t->page_h - l->t->margin - n * leading;
 	for (int i = 0; i < n && l->draw; i++)
-		draw_text_line(l, l->fonts[FONT_MONO], b->size, b->x, top + (i + 0.8) * leading, lines[i], strlen(lines[i]));
+		draw_text_line(l, l->fonts[FONT_MRZ], b->size, b->x, top + (i + 0.8) * leading, lines[i], strlen(lines[i]));
 	l->cursor = top + n * leading;
 	return CD_OK;
 }
@@ -838,6 +881,78 @@ static void place_letterhead(struct layout *l, const struct ph_vars *vars)
 		HPDF_Page_Stroke(l->page);
 	}
 	l->cursor = y + 2;
+}
+
+/* A QR code (ISO/IEC 18004, libqrencode) of `value`, with its 4-module quiet zone inside `size` mm. */
+static int place_qr(struct layout *l, const struct form_block *b, const char *value, struct cd_error *err)
+{
+	static const QRecLevel levels[] = { QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q, QR_ECLEVEL_H };
+	QRcode *q = QRcode_encodeString8bit(value, 0, levels[b->qr_level]);
+	if (!q)
+		return cd_error_set(err, CD_EINPUT, _("%s: [qr] value is too long for a QR code (%zu bytes)"), l->t->path,
+				    strlen(value));
+	double module = b->size / (q->width + 8);
+	double x0 = b->has_x ? b->x : l->t->page_w - l->t->margin - b->size;
+	double y0 = b->has_y ? b->y : l->t->margin;
+	if (l->draw) {
+		HPDF_Page_SetRGBFill(l->page, 0, 0, 0);
+		/* One rectangle per run of dark modules in a row: a fifth of the drawing operators. */
+		for (int row = 0; row < q->width; row++)
+			for (int col = 0; col < q->width;) {
+				if (!(q->data[row * q->width + col] & 1)) {
+					col++;
+					continue;
+				}
+				int run = col;
+				while (run < q->width && (q->data[row * q->width + run] & 1))
+					run++;
+				double x = x0 + (col + 4) * module, y = y0 + (row + 4) * module;
+				HPDF_Page_Rectangle(l->page, (HPDF_REAL)(x * MM_PT),
+						    (HPDF_REAL)((l->t->page_h - y - module) * MM_PT),
+						    (HPDF_REAL)((run - col) * module * MM_PT), (HPDF_REAL)(module * MM_PT));
+				col = run;
+			}
+		HPDF_Page_Fill(l->page);
+	}
+	QRcode_free(q);
+	return CD_OK;
+}
+
+/* A thin frame; the photo fitted inside it, centred, its proportions kept; else why there is none. */
+static void place_photo(struct layout *l, const struct form_block *b, const struct form_photo *photo)
+{
+	double x = b->has_x ? b->x : l->t->page_w - l->t->margin - b->w;
+	double y = b->has_y ? b->y : l->t->margin + 25;
+	double page_h = l->t->page_h;
+	if (!l->draw)
+		return;
+	if (photo && photo->px && photo->w > 0 && photo->h > 0) {
+		HPDF_Image img = HPDF_LoadRawImageFromMem(l->d->pdf, photo->px, (HPDF_UINT)photo->w, (HPDF_UINT)photo->h,
+							  photo->colour ? HPDF_CS_DEVICE_RGB : HPDF_CS_DEVICE_GRAY, 8);
+		if (img) {
+			double scale = fmin(b->w / photo->w, b->h / photo->h);
+			double w = photo->w * scale, h = photo->h * scale;
+			double ix = x + (b->w - w) / 2, iy = y + (b->h - h) / 2;
+			HPDF_Page_DrawImage(l->page, img, (HPDF_REAL)(ix * MM_PT), (HPDF_REAL)((page_h - iy - h) * MM_PT),
+					    (HPDF_REAL)(w * MM_PT), (HPDF_REAL)(h * MM_PT));
+		}
+	} else {
+		/* The reason, wrapped inside the frame in small type. */
+		const char *why = photo && photo->missing ? photo->missing : _("no photo");
+		struct form_block note = { .id = b->id, .kind = FORM_TEXT, .x = x + 2, .y = y + 2, .w = b->w - 4,
+					   .h = b->h - 4, .has_x = 1, .has_y = 1, .has_h = 1, .size = 7,
+					   .font = FONT_REGULAR, .align = ALIGN_CENTER, .line = b->line };
+		overflow_fn saved = l->overflow;
+		double cursor = l->cursor;   /* the photo floats: the flow of text goes on below the last block */
+		l->overflow = NULL;
+		place_text(l, &note, why);
+		l->overflow = saved;
+		l->cursor = cursor;
+	}
+	HPDF_Page_SetLineWidth(l->page, 0.4f);
+	HPDF_Page_Rectangle(l->page, (HPDF_REAL)(x * MM_PT), (HPDF_REAL)((page_h - y - b->h) * MM_PT),
+			    (HPDF_REAL)(b->w * MM_PT), (HPDF_REAL)(b->h * MM_PT));
+	HPDF_Page_Stroke(l->page);
 }
 
 static void draw_watermark(struct layout *l)
@@ -869,14 +984,15 @@ static void warn_overflow(void *ctx, const struct form_tpl *t, const struct form
 	fprintf(stderr, _("casedesk: %s:%d: [%s] does not fit its box; the text is cut\n"), t->path, b->line, b->id);
 }
 
-static int lay_out(struct layout *l, const struct ph_vars *vars, int draft, struct cd_error *err)
+static int lay_out(struct layout *l, const struct ph_vars *vars, const struct form_photo *photo, int draft,
+		   struct cd_error *err)
 {
 	struct form_doc *d = l->d;
 	const struct form_tpl *t = l->t;
 	int rc = CD_OK;
 
 	for (int i = 0; i < FONT_COUNT; i++)
-		if (!(l->fonts[i] = load_font(d, t->fonts[i], err)))
+		if (t->fonts[i] && !(l->fonts[i] = load_font(d, t->fonts[i], err)))
 			return CD_EINPUT;
 	l->page = HPDF_AddPage(d->pdf);
 	if (!l->page)
@@ -907,6 +1023,13 @@ static int lay_out(struct layout *l, const struct ph_vars *vars, int draft, stru
 		case FORM_MRZ:
 			rc = place_mrz(l, b, vars, err);
 			break;
+		case FORM_QR:
+			ph_expand(b->text, vars, &text, NULL, NULL);
+			rc = place_qr(l, b, buf_str(&text), err);
+			break;
+		case FORM_PHOTO:
+			place_photo(l, b, photo);
+			break;
 		}
 		buf_release(&text);
 	}
@@ -915,11 +1038,11 @@ static int lay_out(struct layout *l, const struct ph_vars *vars, int draft, stru
 	return rc;
 }
 
-int form_render(struct form_doc *d, const struct form_tpl *t, const struct ph_vars *vars, int draft,
-		struct cd_error *err)
+int form_render(struct form_doc *d, const struct form_tpl *t, const struct ph_vars *vars,
+		const struct form_photo *photo, int draft, struct cd_error *err)
 {
 	struct layout l = { .d = d, .t = t, .overflow = warn_overflow, .draw = 1 };
-	int rc = lay_out(&l, vars, draft, err);
+	int rc = lay_out(&l, vars, photo, draft, err);
 	if (rc == CD_OK)
 		d->pages++;
 	return rc;
@@ -949,6 +1072,18 @@ static void check_name(void *ctx, const char *name, size_t pos)
 		if (strcmp(lc->known[i], name) == 0)
 			return;
 	problem(lc->p, lc->line, _("unknown placeholder {%s}"), name);
+}
+
+/* Whether a font the template draws with was not found (reported by form_read). */
+static int font_missing(const struct form_tpl *t)
+{
+	for (int i = 0; i < FONT_COUNT; i++)
+		if (!t->fonts[i] && i != FONT_MRZ)
+			return 1;
+	for (size_t i = 0; i < t->n_blocks; i++)
+		if (t->blocks[i].kind == FORM_MRZ && !t->fonts[FONT_MRZ])
+			return 1;
+	return 0;
 }
 
 /* Values of a plausible length for measuring: 20 characters, or a date's 10. */
@@ -1006,6 +1141,41 @@ out:
 	return n;
 }
 
+/*
+ * iniparser ends an unquoted value at ';' or '#' (a comment), so prose that contains one
+ * prints cut short without a word.  Trailing comments are fine on settings; on text and
+ * titles they are almost always a sentence losing its end.
+ */
+static void check_cut_text(struct problems *p, const char *text, const struct wf_ini_key *key)
+{
+	if (strncmp(key->name, "text", 4) != 0 && strncmp(key->name, "title", 5) != 0)
+		return;
+	const char *line = text;
+	for (int n = 1; n < key->line && line; n++) {
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	if (!line)
+		return;
+	size_t len = strcspn(line, "\r\n");
+	const char *eq = memchr(line, '=', len);
+	if (!eq)
+		return;
+	const char *v = eq + 1;
+	while (v < line + len && (*v == ' ' || *v == '\t'))
+		v++;
+	if (v < line + len && (*v == '"' || *v == '\''))
+		return;   /* a quoted value keeps its ; and # */
+	const char *cut = NULL;
+	for (const char *c = v; c < line + len && !cut; c++)
+		if (*c == ';' || *c == '#')
+			cut = c;
+	if (cut)
+		problem(p, key->line, _("'%c' in %s starts a comment: the text after it is not printed; reword, or put "
+				      "the whole value in double quotes"), *cut, key->raw);
+}
+
 int form_lint_file(const char *path, const char *const *known, size_t n_known, FILE *report)
 {
 	struct problems p = { path, report, NULL, 0 };
@@ -1033,6 +1203,7 @@ int form_lint_file(const char *path, const char *const *known, size_t n_known, F
 				struct lint_ctx lc = { &p, known, n_known, key->line };
 				if (v)
 					ph_scan(v, check_name, &lc);
+				check_cut_text(&p, text, key);
 			}
 	}
 	if (dict)
@@ -1050,13 +1221,13 @@ int form_lint_file(const char *path, const char *const *known, size_t n_known, F
 		struct cd_error err = CD_ERROR_INIT;
 		struct problems quiet = { path, NULL, NULL, 0 };   /* already reported above */
 		form_read(path, li < n_langs ? langs[li] : NULL, &quiet, &lt);
-		if (!lt || !lt->fonts[0] || !lt->fonts[1] || !lt->fonts[2]) {
+		if (!lt || font_missing(lt)) {
 			form_free(lt);
 			break;
 		}
 		if (form_doc_new(&d, &err) == CD_OK) {
 			struct layout l = { .d = d, .t = lt, .overflow = lint_overflow, .ctx = &p, .draw = 0 };
-			if (lay_out(&l, &vars, 0, &err) != CD_OK)
+			if (lay_out(&l, &vars, NULL, 0, &err) != CD_OK)
 				problem(&p, 1, "%s", err.msg);
 		}
 		form_doc_free(d);

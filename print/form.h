@@ -15,8 +15,9 @@
 #include "../model/error.h"
 #include "placeholder.h"
 
-enum form_block_kind { FORM_TEXT, FORM_RULE, FORM_BARCODE, FORM_MRZ };
-enum form_font { FONT_REGULAR, FONT_BOLD, FONT_MONO, FONT_COUNT };
+enum form_block_kind { FORM_TEXT, FORM_RULE, FORM_BARCODE, FORM_MRZ, FORM_QR, FORM_PHOTO };
+/* FONT_MRZ (OCR-B) is only resolved for a template with an [mrz] block: NULL otherwise. */
+enum form_font { FONT_REGULAR, FONT_BOLD, FONT_MONO, FONT_MRZ, FONT_COUNT };
 enum form_align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
 
 /* Lengths are millimetres from the page's top-left corner; sizes are points. */
@@ -28,7 +29,8 @@ struct form_block {
 	double size, gap;
 	enum form_font font;
 	enum form_align align;
-	char *text;          /* TEXT: with placeholders; BARCODE: the value; MRZ: the type (td1, mrva) */
+	char *text;          /* TEXT: with placeholders; BARCODE, QR: the value; MRZ: the type (td1, mrva) */
+	int qr_level;        /* QR: error correction, 0-3 for L, M, Q, H */
 	int line;            /* of the text key (or the section), for messages */
 };
 
@@ -38,6 +40,7 @@ struct form_tpl {
 	double page_w, page_h, margin, size;
 	char *fonts[FONT_COUNT];     /* resolved paths */
 	int letterhead;
+	int has_photo;               /* a [photo] block: the caller fetches the person's photo */
 	struct form_block *blocks;
 	size_t n_blocks;
 };
@@ -49,19 +52,29 @@ struct form_tpl {
 int form_load(const char *path, const char *lang, struct form_tpl **out, struct cd_error *err);
 void form_free(struct form_tpl *t);
 
-/* Where font files are looked for: CASEDESK_FONTS, then Debian's DejaVu and Noto dirs. */
+/*
+ * Where font files are looked for: CASEDESK_FONTS, data/forms/fonts, the fonts `make`
+ * converts (build/fonts: OCR-B as TrueType), then Debian's DejaVu and Noto dirs.
+ */
 int form_font_path(const char *name, char *out, size_t size);
 
 /* One PDF being built: pages of one or more forms, fonts loaded once. */
 struct form_doc;
 int form_doc_new(struct form_doc **out, struct cd_error *err);
+/* The person's photo for a [photo] block: 8-bit pixels, or why there is none. */
+struct form_photo {
+	const unsigned char *px;     /* w*h*(colour ? 3 : 1) bytes, rows top to bottom; NULL: none */
+	int w, h, colour;
+	const char *missing;         /* shown in the empty frame when px is NULL (translated) */
+};
+
 /*
- * Adds one page of `t` filled with `vars`; `draft` prints a DRAFT watermark.  Text that
- * does not fit its box is set smaller, down to 6 pt, then cut with a warning on stderr
- * naming the block.
+ * Adds one page of `t` filled with `vars` (and `photo` for a [photo] block; NULL prints
+ * an empty frame); `draft` prints a DRAFT watermark.  Text that does not fit its box is
+ * set smaller, down to 6 pt, then cut with a warning on stderr naming the block.
  */
-int form_render(struct form_doc *d, const struct form_tpl *t, const struct ph_vars *vars, int draft,
-		struct cd_error *err);
+int form_render(struct form_doc *d, const struct form_tpl *t, const struct ph_vars *vars,
+		const struct form_photo *photo, int draft, struct cd_error *err);
 int form_doc_save(struct form_doc *d, const char *path, struct cd_error *err);
 void form_doc_free(struct form_doc *d);
 

@@ -48,7 +48,7 @@ static const struct ui_action enrol_actions[] = {
 	{ A_OPEN, "bio-capture", "Enter", N_("capture the highlighted finger") },
 	{ E_ALL, "bio-capture-all", "a", N_("capture every finger not taken yet, one after the other") },
 	{ E_EXCEPTION, "bio-exception", "x", N_("record an exception for the highlighted finger (missing, amputated ...)") },
-	{ E_FACE, "bio-face", "f", N_("take the face photo from an image file") },
+	{ E_FACE, "bio-face", "f", N_("take the face photo from an image file or the camera") },
 	{ E_RETRY, "bio-retry", "r", N_("capture the highlighted finger again") },
 	{ E_VERIFY, "bio-verify", "v", N_("verify the highlighted finger 1:1 against the stored template") },
 	{ A_SAVE, "save", "F5 ^S", N_("store this session's captures and exceptions together") },
@@ -249,7 +249,11 @@ static void enrol_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		y += 4;
 	}
 	term_put_styled(w, y, 1, _("Face"), 8, 0, ST_LABEL);
-	if (v->face.state == FS_TAKEN || v->face.state == FS_LOW)
+	int camera = strcmp(v->face.device, "face:camera") == 0;
+	if ((v->face.state == FS_TAKEN || v->face.state == FS_LOW) && camera)
+		snprintf(status, sizeof status, v->face.state == FS_LOW ? _("from the camera, kept below threshold %d")
+									 : _("from the camera, quality %d"), v->face.quality);
+	else if (v->face.state == FS_TAKEN || v->face.state == FS_LOW)
 		snprintf(status, sizeof status, v->face.state == FS_LOW ? _("from file, kept below threshold %d")
 									 : _("from file, quality %d"), v->face.quality);
 	else if (v->face.state == FS_FAILED)
@@ -502,21 +506,19 @@ static void capture_all(struct enrol_view *v)
 	       n);
 }
 
+/* A face photo from `file`, or from the helper's camera when `file` is empty. */
 static void take_face(struct enrol_view *v, const char *file)
 {
 	struct cd_error err = CD_ERROR_INIT;
 	struct bio_sample s = { 0 };
-	if (!*file) {
-		ui_say(v->sc->ui, "%s", _("no face photo taken"));
-		return;
-	}
+	const char *from = *file ? file : NULL;
 	if (ensure_helper(v))
 		return;
 	v->busy = -1;
 	v->cancel = 0;
 	v->busy_since = now_s();
 	int delay = wgetdelay(stdscr);
-	int rc = bio_helper_capture_face(v->h, file, &s, &err);
+	int rc = bio_helper_capture_face(v->h, from, &s, &err);
 	timeout(delay);
 	v->busy = 0;
 	if (rc == CD_EINPUT) {
@@ -536,7 +538,7 @@ static void take_face(struct enrol_view *v, const char *file)
 	v->face.quality = s.quality;
 	v->face.state = s.code == BW_ELOWQUALITY ? FS_LOW : FS_TAKEN;
 	v->face.stored = 0;
-	snprintf(v->face.device, sizeof v->face.device, "%s", bio_helper_device(v->h, "face"));
+	snprintf(v->face.device, sizeof v->face.device, "%s", bio_helper_device(v->h, from ? "face" : "camera"));
 	ui_say(v->sc->ui, _("face: quality %d; F5 saves"), s.quality);
 }
 
@@ -812,7 +814,8 @@ static unsigned enrol_key(struct screen *sc, int action, wint_t ch)
 			return UI_HANDLED;
 		v->prompt = PR_FACE;
 		input_set(&v->in, "");
-		ui_say(sc->ui, "%s", _("face photo: type the image file's path, Enter checks it, Esc cancels"));
+		ui_say(sc->ui, "%s", _("face photo: type the image file's path and Enter, or Enter alone for the camera; "
+				       "Esc cancels"));
 		return UI_HANDLED;
 	case E_VERIFY:
 		verify(v);

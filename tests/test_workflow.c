@@ -374,6 +374,105 @@ static void test_lint_reports_every_problem(void **state)
 	rmdir(dir);
 }
 
+/* ---- translations: title[ru] = ... --------------------------------------------------- */
+
+/* base_ini with `add` inserted after the line `after` (a whole line, with its \n). */
+static char *with_line(const char *text, const char *after, const char *add)
+{
+	const char *at = strstr(text, after);
+	assert_non_null(at);
+	size_t head = (size_t)(at - text) + strlen(after);
+	size_t n_add = strlen(add), n_tail = strlen(text + head);
+	char *out = malloc(head + n_add + n_tail + 1);
+	assert_non_null(out);
+	memcpy(out, text, head);
+	memcpy(out + head, add, n_add);
+	memcpy(out + head + n_add, text + head, n_tail + 1);
+	return out;
+}
+
+static char *translated_ini(void)
+{
+	static const char *const adds[][2] = {
+		{ "title = Mini\n", "title[ru] = Мини\n" },
+		{ "title = Lodged\n", "title[ru] = Подано   ; a comment goes too\n" },
+		{ "title = Waiting\n", "Title[RU] = Ожидание\n" },
+		{ "title = Done\n", "title[ru] = Готово\n" },
+		{ "title = Ask\n", "title[ru] = Запросить\n" },
+	};
+	char *text = strdup(base_ini);
+	for (size_t i = 0; i < sizeof adds / sizeof adds[0]; i++) {
+		char *next = with_line(text, adds[i][0], adds[i][1]);
+		free(text);
+		text = next;
+	}
+	return text;
+}
+
+static void test_translations(void **state)
+{
+	struct workflow *wf = NULL, *old = NULL;
+	struct cd_error err = CD_ERROR_INIT;
+	char *text = translated_ini();
+	(void)state;
+
+	assert_int_equal(wf_load_text(text, "tr", &wf, &err), CD_OK);
+	/* Translations are not part of a version: the store pins the text without them. */
+	assert_string_equal(wf->source, base_ini);
+	assert_string_equal(wf->title, "Mini");
+	wf_localize(wf, "ru", NULL);
+	assert_string_equal(wf->title, "Мини");
+	assert_string_equal(wf_find_state(wf, "lodged")->title, "Подано");
+	assert_string_equal(wf_find_state(wf, "waiting")->title, "Ожидание");
+	assert_string_equal(wf_find_transition(wf, "ask")->title, "Запросить");
+	assert_string_equal(wf_find_transition(wf, "back")->title, "Back");   /* none: as written */
+	wf_localize(wf, "uk", NULL);
+	assert_string_equal(wf->title, "Mini");
+	assert_string_equal(wf_find_state(wf, "lodged")->title, "Lodged");
+	wf_localize(wf, "ru", NULL);
+	wf_localize(wf, "en", NULL);
+	assert_string_equal(wf_find_state(wf, "done")->title, "Done");
+
+	/* A version kept in a store without translations reads those of the current file
+	 * for texts written the same way, and only those. */
+	char *older = with_line(base_ini, "title = Waiting", " for papers");
+	assert_int_equal(wf_load_text(older, "store:mini@1", &old, &err), CD_OK);
+	wf_localize(wf, "ru", NULL);
+	wf_localize(old, "ru", wf);
+	assert_string_equal(old->title, "Мини");
+	assert_string_equal(wf_find_state(old, "lodged")->title, "Подано");
+	assert_string_equal(wf_find_state(old, "waiting")->title, "Waiting for papers");
+	wf_localize(old, NULL, wf);
+	assert_string_equal(old->title, "Mini");
+	wf_localize(old, "ru", wf);
+	wf_free(old);
+	wf_free(wf);
+	free(older);
+
+	/* Mistakes: a key that cannot carry a language, a bad language, an empty text, and a
+	 * state title missing a language the file has (it would print English on a letter). */
+	static const char *const bad[][3] = {
+		{ "deadline = 10d\n", "deadline[ru] = 5d\n", "only 'title' may carry a language" },
+		{ "title = Ask\n", "title[r] = Ask\n", "a language is written as 2 or 3 small letters" },
+		{ "title = Ask\n", "title[ro] =\n", "key 'title[ro]' in [transition.ask] is empty" },
+		{ "title = Ask\n", "title[ka] = ჰკითხე\n", "[workflow] has no title[ka]" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *b = with_line(text, bad[i][0], bad[i][1]);
+		wf = NULL;
+		assert_int_equal(wf_load_text(b, "bad", &wf, &err), CD_EINPUT);
+		assert_null(wf);
+		if (!strstr(err.msg, bad[i][2]))
+			fail_msg("wanted '%s' in: %s", bad[i][2], err.msg);
+		free(b);
+	}
+	char *b = with_line(base_ini, "title = Lodged\n", "title[ru] = Подано\n");
+	assert_int_equal(wf_load_text(b, "bad", &wf, &err), CD_EINPUT);
+	assert_non_null(strstr(err.msg, "bad:3: [workflow] has no title[ru]"));
+	free(b);
+	free(text);
+}
+
 /* ---- loading from text ------------------------------------------------------------ */
 
 static void test_load_text(void **state)
@@ -798,6 +897,7 @@ int main(void)
 		cmocka_unit_test(test_lint_reports_each_problem_at_its_line),
 		cmocka_unit_test(test_lint_reports_every_problem),
 		cmocka_unit_test(test_load_text),
+		cmocka_unit_test(test_translations),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test_setup_teardown(test_field_validation, setup_steps, teardown_steps),
 		cmocka_unit_test_setup_teardown(test_check_state_role_fields, setup_steps, teardown_steps),

@@ -18,6 +18,7 @@ struct wf_registry {
 	size_t n_kept;
 	struct wf_known known;
 	int have_known;
+	char lang[4];                  /* titles and labels shown in this language; "" as written */
 	/* Versions already matched to a definition for one store, so a busy desk (or the
 	 * demo) does not fetch and compare the kept text on every step. */
 	const struct cd_store *resolved_for;
@@ -180,8 +181,19 @@ int registry_for_case(struct wf_registry *reg, struct cd_store *s, const char *i
 	}
 	reg->kept = grown;
 	reg->kept[reg->n_kept++] = wf;
+	if (reg->lang[0])
+		wf_localize(wf, reg->lang, cur);
 	*out = wf;
 	return CD_OK;
+}
+
+void registry_set_lang(struct wf_registry *reg, const char *lang)
+{
+	snprintf(reg->lang, sizeof reg->lang, "%s", lang && strcmp(lang, "en") != 0 ? lang : "");
+	for (size_t i = 0; i < reg->n_current; i++)
+		wf_localize(reg->current[i], reg->lang, NULL);
+	for (size_t i = 0; i < reg->n_kept; i++)
+		wf_localize(reg->kept[i], reg->lang, registry_current(reg, reg->kept[i]->id));
 }
 
 /* ---- steps ---------------------------------------------------------------------------- */

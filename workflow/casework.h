@@ -27,6 +27,12 @@ const struct workflow *registry_current(const struct wf_registry *reg, const cha
 /* The definition a case runs on: its own version, kept in the store. */
 int registry_for_case(struct wf_registry *reg, struct cd_store *s, const char *id, int version,
 		      const struct workflow **out, struct cd_error *err);
+/*
+ * Titles and labels of every workflow, current and kept, in `lang` ("ru") where the files
+ * translate them (see wf_localize); NULL or "en": as written.  Nothing but the text
+ * users read changes.
+ */
+void registry_set_lang(struct wf_registry *reg, const char *lang);
 /* The forms known to lint (data/forms/index.ini). */
 const struct wf_known *registry_known(const struct wf_registry *reg);
 

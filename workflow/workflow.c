@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/buf.h"
 #include "../model/caldate.h"
 #include "../model/i18n.h"
 #include "../model/roles.h"
@@ -348,6 +349,13 @@ void wf_free(struct workflow *wf)
 {
 	if (!wf)
 		return;
+	/* Every slot back to the text it owns; the translations go with their table. */
+	wf_localize(wf, NULL, NULL);
+	for (size_t i = 0; i < wf->n_translations; i++) {
+		free_list(wf->translations[i].texts, wf->translations[i].n);
+		free(wf->translations[i].langs);
+	}
+	free(wf->translations);
 	for (size_t i = 0; i < wf->n_states; i++) {
 		free(wf->states[i].id);
 		free(wf->states[i].title);
@@ -413,14 +421,51 @@ static int line_of(struct builder *b, const char *section, const char *key)
 	return wf_ini_line(&b->scan, section, key);
 }
 
-/* Reports keys the section kind does not know, with a suggestion for typos. */
-static void check_keys(struct builder *b, const struct wf_ini_section *s, const char *const *known)
+/*
+ * "title[ru]" -> 5 (the length of "title") with lang "ru"; 0 when the name carries no
+ * language.  A language is 2 or 3 small letters (ISO 639-1, else 639-2), as in locale/.
+ */
+static size_t translation_key(const char *name, char lang[4])
 {
-	char list[256];
+	const char *br = strchr(name, '[');
+	size_t n;
+
+	if (!br || br == name)
+		return 0;
+	n = strspn(br + 1, "abcdefghijklmnopqrstuvwxyz");
+	if (n < 2 || n > 3 || br[1 + n] != ']' || br[2 + n] != '\0')
+		return 0;
+	memcpy(lang, br + 1, n);
+	lang[n] = '\0';
+	return (size_t)(br - name);
+}
+
+/*
+ * Reports keys the section kind does not know, with a suggestion for typos.  The key
+ * `translatable` (title or label) may also carry a language: title[ru].
+ */
+static void check_keys(struct builder *b, const struct wf_ini_section *s, const char *const *known,
+		       const char *translatable)
+{
+	char list[256], lang[4];
 
 	for (size_t k = 0; k < s->n_keys; k++) {
 		const char *name = s->keys[k].name;
-		size_t i;
+		size_t i, base = translation_key(name, lang);
+		if (base) {
+			if (strlen(translatable) == base && !strncmp(name, translatable, base))
+				continue;
+			problem_add(b->p, s->keys[k].line,
+				    _("key '%s' in [%s]: only '%s' may carry a language, as in %s[%s]"),
+				    s->keys[k].raw, s->raw, translatable, translatable, lang);
+			continue;
+		}
+		if (strchr(name, '[')) {
+			problem_add(b->p, s->keys[k].line,
+				    _("key '%s' in [%s]: a language is written as 2 or 3 small letters, as in %s[ru]"),
+				    s->keys[k].raw, s->raw, translatable);
+			continue;
+		}
 		for (i = 0; known[i]; i++)
 			if (!strcmp(known[i], name))
 				break;
@@ -471,6 +516,197 @@ static size_t field_index(const struct workflow *wf, const char *id)
 	return NO_INDEX;
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* Translations: title[ru] = ... beside title = ...                                     */
+
+static struct wf_translation *translation_of(const struct workflow *wf, char *const *slot)
+{
+	for (size_t i = 0; i < wf->n_translations; i++)
+		if (wf->translations[i].slot == slot)
+			return &wf->translations[i];
+	return NULL;
+}
+
+static const char *translated(const struct wf_translation *t, const char *lang)
+{
+	for (size_t i = 0; t && i < t->n; i++)
+		if (!strcmp(t->langs[i], lang))
+			return t->texts[i];
+	return NULL;
+}
+
+/* Records the section's key[xx] values as translations of *slot (already read, or NULL). */
+static void add_translations(struct builder *b, const struct wf_ini_section *s, const char *key, char **slot)
+{
+	struct workflow *wf = b->wf;
+	struct wf_translation *t = NULL;
+	size_t len = strlen(key);
+	char lang[4];
+
+	for (size_t k = 0; k < s->n_keys; k++) {
+		const char *name = s->keys[k].name;
+		if (translation_key(name, lang) != len || strncmp(name, key, len))
+			continue;
+		const char *v = value_of(b, s->name, name);
+		if (!v || is_blank(v)) {
+			problem_add(b->p, s->keys[k].line, _("key '%s' in [%s] is empty"), s->keys[k].raw, s->raw);
+			continue;
+		}
+		if (!*slot)
+			continue;   /* the missing key itself is reported */
+		if (!t) {
+			struct wf_translation *grown =
+				realloc(wf->translations, (wf->n_translations + 1) * sizeof *grown);
+			if (!grown) {
+				b->oom = 1;
+				return;
+			}
+			wf->translations = grown;
+			t = &wf->translations[wf->n_translations++];
+			memset(t, 0, sizeof *t);
+			t->slot = slot;
+			t->base = *slot;
+		}
+		char (*langs)[4] = realloc(t->langs, (t->n + 1) * sizeof *langs);
+		if (langs)
+			t->langs = langs;
+		char **texts = langs ? realloc(t->texts, (t->n + 1) * sizeof *texts) : NULL;
+		if (texts)
+			t->texts = texts;
+		if (!langs || !texts || !(t->texts[t->n] = strdup(v))) {
+			b->oom = 1;
+			return;
+		}
+		memcpy(t->langs[t->n++], lang, sizeof lang);
+	}
+}
+
+/*
+ * The workflow's title and its state titles are printed on letters ({case.workflow_title},
+ * {case.state_title}): each needs every language the file translates any of them into,
+ * or a letter would mix languages.  Transition titles and field labels, read on screen
+ * only, may fall back to the text as written.
+ */
+static void check_translations_complete(struct builder *b)
+{
+	struct workflow *wf = b->wf;
+	char langs[32][4];
+	size_t n_langs = 0;
+
+	for (size_t i = 0; i < wf->n_translations; i++)
+		for (size_t k = 0; k < wf->translations[i].n; k++) {
+			size_t j;
+			for (j = 0; j < n_langs && strcmp(langs[j], wf->translations[i].langs[k]); j++)
+				;
+			if (j == n_langs && n_langs < sizeof langs / sizeof langs[0])
+				memcpy(langs[n_langs++], wf->translations[i].langs[k], 4);
+		}
+	for (size_t l = 0; l < n_langs; l++) {
+		if (wf->title && !translated(translation_of(wf, &wf->title), langs[l]))
+			problem_add(b->p, line_of(b, "workflow", "title"),
+				    _("[workflow] has no title[%s]: the file translates titles into %s, and the workflow's title and every state title are printed on letters"),
+				    langs[l], langs[l]);
+		for (size_t i = 0; i < wf->n_states; i++) {
+			const struct wf_state *st = &wf->states[i];
+			char sec[2 * WF_INI_MAX_LINE];
+			if (!st->title || !st->id || translated(translation_of(wf, &st->title), langs[l]))
+				continue;
+			snprintf(sec, sizeof sec, "state.%s", st->id);
+			problem_add(b->p, line_of(b, sec, "title"),
+				    _("[state.%s] has no title[%s]: the file translates titles into %s, and the workflow's title and every state title are printed on letters"),
+				    st->id, langs[l], langs[l]);
+		}
+	}
+}
+
+/* The translation `also` has for a text of the same kind written as `base`. */
+static const char *borrowed(const struct workflow *also, int is_label, const char *base, const char *lang)
+{
+	for (size_t i = 0; also && i < also->n_translations; i++) {
+		const struct wf_translation *t = &also->translations[i];
+		int label = 0;
+		for (size_t f = 0; f < also->n_fields && !label; f++)
+			label = t->slot == &also->fields[f].label;
+		if (label == is_label && !strcmp(t->base, base))
+			return translated(t, lang);
+	}
+	return NULL;
+}
+
+static void localize_slot(struct workflow *wf, char **slot, int is_label, const char *lang,
+			  const struct workflow *also)
+{
+	struct wf_translation *t = translation_of(wf, slot);
+	char *base = t ? t->base : *slot;
+	const char *text = lang ? translated(t, lang) : NULL;
+
+	if (!text && lang && base)
+		text = borrowed(also, is_label, base, lang);
+	if (t)
+		*slot = base;
+	else if (!text)
+		return;
+	/*
+	 * A borrowed text belongs to `also`, which outlives a kept version in the registry;
+	 * a slot without a table entry of its own gets one, so that wf_free finds its base.
+	 */
+	if (text && !t) {
+		struct wf_translation *grown = realloc(wf->translations, (wf->n_translations + 1) * sizeof *grown);
+		if (!grown)
+			return;
+		wf->translations = grown;
+		t = &wf->translations[wf->n_translations++];
+		memset(t, 0, sizeof *t);
+		t->slot = slot;
+		t->base = base;
+	}
+	if (text)
+		*slot = (char *)text;
+}
+
+void wf_localize(struct workflow *wf, const char *lang, const struct workflow *also)
+{
+	if (lang && (!*lang || !strcmp(lang, "en")))
+		lang = NULL;
+	snprintf(wf->lang, sizeof wf->lang, "%s", lang ? lang : "");
+	localize_slot(wf, &wf->title, 0, lang, also);
+	for (size_t i = 0; i < wf->n_states; i++)
+		localize_slot(wf, &wf->states[i].title, 0, lang, also);
+	for (size_t i = 0; i < wf->n_transitions; i++)
+		localize_slot(wf, &wf->transitions[i].title, 0, lang, also);
+	for (size_t i = 0; i < wf->n_fields; i++)
+		localize_slot(wf, &wf->fields[i].label, 1, lang, also);
+}
+
+/* The text without its translation lines: what a store pins as this version. */
+static char *strip_translations(struct builder *b, const char *text)
+{
+	struct cd_buf out = CD_BUF_INIT;
+	const char *p = text;
+	char lang[4];
+	int line = 1;
+
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		int drop = 0;
+		for (size_t i = 0; i < b->scan.n_sections && !drop; i++)
+			for (size_t k = 0; k < b->scan.sections[i].n_keys && !drop; k++)
+				drop = b->scan.sections[i].keys[k].line == line &&
+				       translation_key(b->scan.sections[i].keys[k].name, lang) > 0;
+		if (p[len] == '\n')
+			len++;
+		if (!drop)
+			buf_add(&out, p, len);
+		p += len;
+		line++;
+	}
+	char *kept = out.failed ? NULL : buf_detach(&out);
+	if (!kept)
+		b->oom = 1;
+	buf_release(&out);
+	return kept;
+}
+
 static void check_workflow_section(struct builder *b)
 {
 	const struct wf_ini_section *s = wf_ini_section(&b->scan, "workflow");
@@ -481,7 +717,7 @@ static void check_workflow_section(struct builder *b)
 		problem_add(b->p, 1, _("no [workflow] section (it needs id, title, prefix, version, initial)"));
 		return;
 	}
-	check_keys(b, s, workflow_keys);
+	check_keys(b, s, workflow_keys, "title");
 	if ((v = required_value(b, "workflow", "id"))) {
 		if (!valid_id(v))
 			problem_add(b->p, line_of(b, "workflow", "id"),
@@ -490,6 +726,7 @@ static void check_workflow_section(struct builder *b)
 	}
 	if ((v = required_value(b, "workflow", "title")))
 		wf->title = bdup(b, v);
+	add_translations(b, s, "title", &wf->title);
 	if ((v = required_value(b, "workflow", "prefix"))) {
 		size_t n = strlen(v), i;
 		for (i = 0; i < n && v[i] >= 'A' && v[i] <= 'Z'; i++)
@@ -516,9 +753,10 @@ static void check_state(struct builder *b, const struct wf_ini_section *s, struc
 	const char *sec = s->name, *v;
 	struct cd_error err = CD_ERROR_INIT;
 
-	check_keys(b, s, state_keys);
+	check_keys(b, s, state_keys, "title");
 	if ((v = required_value(b, sec, "title")))
 		st->title = bdup(b, v);
+	add_translations(b, s, "title", &st->title);
 	if ((v = value_of(b, sec, "deadline")) && wf_duration_parse(v, &st->deadline, &err) != CD_OK)
 		problem_add(b->p, line_of(b, sec, "deadline"), _("deadline: %s"), err.msg);
 	if ((v = value_of(b, sec, "clock"))) {
@@ -556,9 +794,10 @@ static void check_field(struct builder *b, const struct wf_ini_section *s, struc
 	char list[256];
 	int typed = 0;
 
-	check_keys(b, s, field_keys);
+	check_keys(b, s, field_keys, "label");
 	if ((v = required_value(b, sec, "label")))
 		f->label = bdup(b, v);
+	add_translations(b, s, "label", &f->label);
 	if ((v = required_value(b, sec, "type"))) {
 		size_t i;
 		for (i = 0; type_names[i]; i++)
@@ -689,10 +928,11 @@ static void check_transition(struct builder *b, const struct wf_ini_section *s,
 	char **items = NULL;
 	size_t n = 0;
 
-	check_keys(b, s, transition_keys);
+	check_keys(b, s, transition_keys, "title");
 	t->to = NO_INDEX;
 	if ((v = required_value(b, sec, "title")))
 		t->title = bdup(b, v);
+	add_translations(b, s, "title", &t->title);
 	if ((v = required_value(b, sec, "to"))) {
 		t->to = state_index(wf, v);
 		if (t->to == NO_INDEX)
@@ -939,7 +1179,7 @@ static int build(const char *text, const char *name, const struct wf_known *know
 	}
 	wf->initial = NO_INDEX;
 	wf->path = bdup(&b, name);
-	wf->source = bdup(&b, text);
+	wf->source = strip_translations(&b, text);
 
 	for (size_t i = 0; i < b.scan.n_sections; i++) {
 		const char *id;
@@ -1030,6 +1270,7 @@ static int build(const char *text, const char *name, const struct wf_known *know
 				    wf->fields[f].id);
 	}
 	check_graph(&b, wf_ini_line(&b.scan, "workflow", NULL));
+	check_translations_complete(&b);
 	(void)n_syntax;
 out:
 	if (rc == CD_OK && (b.oom || p->oom))

@@ -69,9 +69,22 @@ struct wf_transition {
 	int line;
 };
 
+/*
+ * A translation of one title or label: `title[ru] = ...` in the file.  `slot` points at
+ * the text users see (wf->title, a state's or transition's title, a field's label),
+ * which wf_localize points at `base` (as written) or at the text in the chosen language.
+ */
+struct wf_translation {
+	char **slot;
+	char *base;                    /* the text as written, owned by the slot's struct */
+	char (*langs)[4];              /* "ru", "uk" ... */
+	char **texts;
+	size_t n;
+};
+
 struct workflow {
 	char *id;
-	char *title;
+	char *title;                   /* titles and labels: in the language of wf_localize */
 	char *prefix;                  /* case number prefix, "RP" */
 	int version;
 	size_t initial;
@@ -82,7 +95,15 @@ struct workflow {
 	struct wf_field *fields;
 	size_t n_fields;
 	char *path;                    /* file it came from, for messages */
-	char *source;                  /* the file's text, kept so a store can pin this version */
+	/*
+	 * The file's text without its translation lines (`title[ru] = ...`), kept so a store
+	 * can pin this version: translations are not part of a version, so adding one needs
+	 * no new version and every store, older ones too, keeps the same text.
+	 */
+	char *source;
+	struct wf_translation *translations;
+	size_t n_translations;
+	char lang[4];                  /* what wf_localize chose; "" as written */
 };
 
 /* Which forms exist (ids), for lint; NULL lists skip the form check. */
@@ -113,6 +134,14 @@ const struct wf_transition *wf_find_transition(const struct workflow *wf, const 
 const struct wf_field *wf_find_field(const struct workflow *wf, const char *id);
 /* Whether transition t may start from state `state_id`. */
 int wf_transition_from(const struct workflow *wf, const struct wf_transition *t, const char *state_id);
+
+/*
+ * Shows titles and labels in `lang` ("ru") where the file translates them, as written
+ * otherwise (NULL or "": as written).  A text `wf` does not translate takes the
+ * translation `also` (may be NULL) has for the same kind of text written the same way:
+ * a case on an older version reads its titles in the language of the current file.
+ */
+void wf_localize(struct workflow *wf, const char *lang, const struct workflow *also);
 
 /* Writes Graphviz for the workflow: states as nodes (finals doubled), transitions as labelled edges. */
 void wf_write_dot(const struct workflow *wf, FILE *out);
