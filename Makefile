@@ -124,6 +124,12 @@ build/bench_names: build/tests/bench_names.o build/libcasedesk.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
 
+# Issue 6: the helper's round trip, 1:1 and 1:N at 10,000 templates (tests/bench_bio.c), driving
+# the release casedesk-enrol.
+build/bench_bio: build/tests/bench_bio.o build/libcasedesk.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lpthread -lm
+
 UNIT_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
 TOOL_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TOOL_SRC))
 
@@ -169,7 +175,7 @@ demo: deps
 
 # BENCH_PERSONS=20000 make bench for a quick run; the store is cached in build/bench-*.casedesk.
 bench: deps
-	$(MAKE) casedesk catalogues fonts build/bench build/tool_ttybench build/bench_names  # bench_names: issue 5
+	$(MAKE) casedesk casedesk-enrol catalogues fonts build/bench build/tool_ttybench build/bench_names build/bench_bio  # bench_names: issue 5, bench_bio: issue 6
 	sh tests/bench.sh
 
 clean:

@@ -8,6 +8,12 @@
  *                  [--exception FINGER=REASON]... [--quality N] [--retries N]
  *   casedesk enrol verify PERSON --finger right_index
  *   casedesk enrol search --finger right_index
+ *   casedesk enrol duplicates [PERSON]
+ *
+ * An enrolment first looks for the same fingers under another name: one more touch of the
+ * first finger that other people of the office have enrolled, matched against theirs
+ * (bio_duplicate_search).  A hit is a warning naming the other record, not a refusal; a
+ * search that cannot be made (nobody to search against, a helper fault) is said and skipped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,21 +22,29 @@
 #include "../model/biometric.h"
 #include "../model/biometric_wire.h"
 #include "../model/buf.h"
+#include "../model/dupes.h"
 #include "../model/i18n.h"
 #include "../model/person.h"
 #include "cli.h"
 
 #define ENROL_USAGE "enrol PERSON [--fingers all|right_index,...] [--face FILE | --camera] " \
 	"[--exception FINGER=REASON]... " \
-	"[--quality N] [--retries N] | enrol verify PERSON --finger F | enrol search --finger F"
+	"[--quality N] [--retries N] | enrol verify PERSON --finger F | enrol search --finger F | " \
+	"enrol duplicates [PERSON]"
+
+struct progress {
+	int searching;               /* the touch asked for is the duplicate search's */
+};
 
 /* Shows the helper's "place your finger" news on stderr; never cancels. */
 static int show_progress(void *ctx, const char *finger, int stage, int stages)
 {
-	(void)ctx;
+	const struct progress *p = ctx;
 	if (!finger)
 		return 0;
-	if (stage == 0)
+	if (p && p->searching)
+		fprintf(stderr, _("  %s: place the finger for the duplicate search\n"), finger);
+	else if (stage == 0)
 		fprintf(stderr, _("  %s: place the finger for a quality check\n"), finger);
 	else if (stages > 1)
 		fprintf(stderr, _("  %s: place the finger (%d of %d)\n"), finger, stage, stages);
@@ -79,10 +93,70 @@ static int parse_fingers(struct cli *c, const char *list, int want[BW_FINGERS + 
 	return CD_OK;
 }
 
+/* Text from the store as out_safe writes it (control characters shown, not sent), for a
+ * message that is one sentence for the translators. */
+static char *safe_text(const char *text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return NULL;
+	out_safe(m, text);
+	fclose(m);
+	return buf;
+}
+
+enum dup_state { DUP_PENDING, DUP_SEARCHED, DUP_FAILED };
+
+/*
+ * The duplicate search before `finger`'s capture, while none was made: says what it found
+ * on stderr.  A failure is said and the enrolment goes on with a fresh helper; CD_OK unless
+ * that helper cannot be started.
+ */
+static int duplicate_search(struct cli *c, const struct bio_key *key, struct bio_helper **h,
+			    const struct bio_helper_opts *o, struct progress *prog, const char *finger,
+			    enum dup_state *state, struct bio_duplicate *dup)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	int rc;
+
+	prog->searching = 1;
+	rc = bio_duplicate_search(c->store, &c->actor, key, *h, c->argv[1], finger, "enrolment", dup, &err);
+	prog->searching = 0;
+	if (rc) {
+		*state = DUP_FAILED;
+		fprintf(stderr, _("warning: the duplicate search could not be made (%s); the enrolment goes on without "
+				  "it\n"), err.msg);
+		/* The helper may be gone: the captures get a fresh one. */
+		bio_helper_stop(*h);
+		*h = NULL;
+		return bio_helper_start(o, h, &c->err);
+	}
+	if (!dup->searched)
+		return CD_OK;           /* nobody else has this finger: the next one may do */
+	*state = DUP_SEARCHED;
+	if (dup->found) {
+		char *name = safe_text(dup->name);
+		fprintf(stderr, _("warning: these fingers are already enrolled for %s (%s): the %s matches; recorded on "
+				  "both records as a possible duplicate for a supervisor (casedesk enrol duplicates, "
+				  "casedesk person merge)\n"), dup->number, name ? name : "?", finger);
+		free(name);
+	} else {
+		fprintf(stderr, _("  duplicate search: the %s matches none of the %d other people who have it enrolled\n"),
+			finger, dup->gallery);
+	}
+	return CD_OK;
+}
+
 static int enrol_cmd(struct cli *c)
 {
 	struct bio_enrolment e = BIO_ENROLMENT_INIT;
-	struct bio_helper_opts o = { .quality_threshold = -1, .retries = -1, .progress = show_progress };
+	struct progress prog = { 0 };
+	struct bio_helper_opts o = { .quality_threshold = -1, .retries = -1, .progress = show_progress,
+				     .progress_ctx = &prog };
+	struct bio_duplicate dup = { 0 };
+	enum dup_state dup_state = DUP_PENDING;
 	struct bio_helper *h = NULL;
 	struct bio_key key = { 0 };
 	struct bio_sample sample = { 0 };
@@ -133,6 +207,9 @@ static int enrol_cmd(struct cli *c)
 	for (int i = 1; i <= BW_FINGERS; i++) {
 		if (!want[i])
 			continue;
+		if (dup_state == DUP_PENDING && bio_helper_has_finger(h) &&
+		    (rc = duplicate_search(c, &key, &h, &o, &prog, bw_finger_names[i], &dup_state, &dup)))
+			goto out;
 		if ((rc = bio_helper_capture_finger(h, bw_finger_names[i], &sample, &c->err)))
 			goto out;
 		if (sample.code == BW_ELOWQUALITY) {
@@ -144,6 +221,9 @@ static int enrol_cmd(struct cli *c)
 		if ((rc = bio_enrolment_add_sample(&e, "finger", &sample, bio_helper_device(h, "finger"), &c->err)))
 			goto out;
 	}
+	if (n_fingers && dup_state == DUP_PENDING && bio_helper_has_finger(h))
+		fprintf(stderr, "%s\n", _("  duplicate search: nobody else in this office has these fingers enrolled; "
+					   "nothing to search against"));
 	if (face || camera) {
 		if ((rc = bio_helper_capture_face(h, face, &sample, &c->err)))
 			goto out;
@@ -165,7 +245,10 @@ static int enrol_cmd(struct cli *c)
 		printf("{\"person\":");
 		struct cd_buf j = CD_BUF_INIT;
 		buf_json_str(&j, c->argv[1]);
-		printf("%s,\"stored\":%zu,\"below_threshold\":%d}\n", buf_str(&j), e.n, low);
+		printf("%s,\"stored\":%zu,\"below_threshold\":%d,\"duplicate_search\":\"%s\",\"duplicate_of\":%s%s%s}\n",
+		       buf_str(&j), e.n, low,
+		       dup_state == DUP_FAILED ? "failed" : dup_state == DUP_PENDING ? "none" : dup.found ? "match" : "no match",
+		       dup.found ? "\"" : "", dup.found ? dup.number : "null", dup.found ? "\"" : "");
 		buf_release(&j);
 		c->json_written = 1;
 	} else {
@@ -173,6 +256,8 @@ static int enrol_cmd(struct cli *c)
 		for (size_t i = 0; i < e.n; i++)
 			n_ex += e.items[i].exception != NULL;
 		printf(_("%s: enrolled %s; %zu exception(s) recorded\n"), c->argv[1], out.len ? buf_str(&out) : "-", n_ex);
+		if (dup.found)
+			printf(_("%s: possible duplicate of %s (the same %s)\n"), c->argv[1], dup.number, dup.finger);
 	}
 out:
 	bio_helper_stop(h);
@@ -258,9 +343,46 @@ out:
 	return rc;
 }
 
+/* The fingerprint duplicates still to be looked at: the office's, or one person's. */
+static int duplicates_cmd(struct cli *c)
+{
+	struct cd_bio_dupe *d = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = cli_positional(c, 0, 1, "enrol duplicates [PERSON]")) || (rc = cli_open_acting(c)) ||
+	    (rc = dupes_biometric(c->store, &c->actor, c->argc > 1 ? c->argv[1] : NULL, c->purpose, &d, &n, &c->err)))
+		return rc;
+	if (c->json) {
+		fputs("[", stdout);
+		for (size_t i = 0; i < n; i++)
+			printf("%s{\"person\":\"%s\",\"other\":\"%s\",\"finger\":\"%s\",\"at\":\"%s\"}", i ? "," : "",
+			       d[i].person, d[i].other, d[i].finger, d[i].at);
+		fputs("]\n", stdout);
+	} else if (!n) {
+		printf("%s\n", _("no fingerprint duplicates to look at"));
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			printf("%-16s %-16s %-13s %.19s  ", d[i].person, d[i].other, d[i].finger, d[i].at);
+			out_safe(stdout, d[i].user);
+			fputc('\n', stdout);
+		}
+		fprintf(stderr, "%s\n", _("the same fingers under two records: a supervisor looks at both (casedesk person "
+					   "show) and merges them if they are one person (casedesk person merge SURVIVOR "
+					   "DUPLICATE --reason TEXT)"));
+	}
+	free(d);
+	return CD_OK;
+}
+
 int cmd_enrol(struct cli *c)
 {
 	const char *sub = c->argc >= 2 ? c->argv[1] : "";
+	if (strcmp(sub, "duplicates") == 0) {
+		c->argv++;
+		c->argc--;
+		return duplicates_cmd(c);
+	}
 	if (strcmp(sub, "verify") == 0 || strcmp(sub, "search") == 0) {
 		c->argv++;
 		c->argc--;

@@ -73,7 +73,7 @@ static int person_add_cmd(struct cli *c)
 	return CD_OK;
 }
 
-static void json_person(struct cd_buf *b, const struct cd_person_record *r)
+static void json_person(struct cd_buf *b, const struct cd_person_record *r, const struct cd_bio_dupe *bd, size_t nbd)
 {
 	const struct cd_person *p = &r->person;
 	buf_printf(b, "{\"number\":\"%s\",\"uuid\":\"%s\",\"surname\":", p->number, p->uuid);
@@ -87,8 +87,12 @@ static void json_person(struct cd_buf *b, const struct cd_person_record *r)
 	buf_printf(b, ",\"sex\":\"%s\",\"dob\":\"%s\",\"nationality\":\"%s\",\"birth_place\":", p->sex, p->dob,
 		   p->nationality);
 	buf_json_str(b, p->birth_place);
-	buf_printf(b, ",\"row_version\":%lld,\"biometrics\":%d,\"documents\":[", (long long)p->row_version,
+	buf_printf(b, ",\"row_version\":%lld,\"biometrics\":%d,\"biometric_duplicates\":[", (long long)p->row_version,
 		   r->biometrics);
+	for (size_t i = 0; i < nbd; i++)
+		buf_printf(b, "%s{\"number\":\"%s\",\"finger\":\"%s\",\"at\":\"%s\"}", i ? "," : "", bd[i].other,
+			   bd[i].finger, bd[i].at);
+	buf_puts(b, "],\"documents\":[");
 	for (size_t i = 0; i < r->n_documents; i++) {
 		const struct cd_document *d = &r->documents[i];
 		buf_puts(b, i ? ",{\"kind\":" : "{\"kind\":");
@@ -133,17 +137,25 @@ static void json_person(struct cd_buf *b, const struct cd_person_record *r)
 static int person_show_cmd(struct cli *c)
 {
 	struct cd_person_record *r;
+	struct cd_bio_dupe *bd = NULL;
+	size_t nbd = 0;
 	int rc;
 
 	if ((rc = cli_positional(c, 1, 1, "person show NUMBER")) || (rc = cli_open_acting(c)) ||
 	    (rc = person_load(c->store, &c->actor, c->argv[1], c->purpose, &r, &c->err)))
 		return rc;
+	/* Fingers that matched another record's (read with the person: its view is audited). */
+	if ((rc = dupes_biometric(c->store, &c->actor, r->person.number, NULL, &bd, &nbd, &c->err))) {
+		person_record_free(r);
+		return rc;
+	}
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;
-		json_person(&b, r);
+		json_person(&b, r, bd, nbd);
 		fputs(buf_str(&b), stdout);
 		buf_release(&b);
 		person_record_free(r);
+		free(bd);
 		return CD_OK;
 	}
 	const struct cd_person *p = &r->person;
@@ -162,6 +174,10 @@ static int person_show_cmd(struct cli *c)
 	}
 	printf("\n  %s: %s\n", _("biometrics"),
 	       r->biometrics ? _("enrolled") : _("not enrolled"));
+	for (size_t i = 0; i < nbd; i++)
+		printf(_("  possible duplicate: %s has the same %s (found %.10s); a supervisor may merge the two records\n"),
+		       bd[i].other, bd[i].finger, bd[i].at);
+	free(bd);
 	printf("%s:\n", _("documents"));
 	if (!r->n_documents)
 		printf("  %s\n", _("none on file"));

@@ -302,13 +302,21 @@ static void *reader(void *arg)
 
 /* ---- the main thread ---------------------------------------------------------------- */
 
-/* Test-only: simulates a device or driver fault (see enrol_protocol.h). */
+/* Test-only: simulates a device or driver fault (see enrol_protocol.h).  "KIND:CMD" limits
+ * it to one device command, e.g. crash:identify. */
 static void maybe_fault(const char *cmd, int first)
 {
-	const char *fault = getenv("CASEDESK_ENROL_FAULT");
+	const char *env = getenv("CASEDESK_ENROL_FAULT"), *only;
 	int device_cmd = strcmp(cmd, "capture") == 0 || strcmp(cmd, "verify") == 0 || strcmp(cmd, "identify") == 0;
-	if (!fault || !*fault)
+	char fault[32];
+	if (!env || !*env)
 		return;
+	snprintf(fault, sizeof fault, "%s", env);
+	if ((only = strchr(env, ':'))) {
+		fault[only - env < (long)sizeof fault ? only - env : (long)sizeof fault - 1] = '\0';
+		if (strcmp(only + 1, cmd) != 0)
+			return;
+	}
 	if (strcmp(fault, "early") == 0 && first) {
 		write_line("\x01\x02garbage{{{ \xff\n", 15);
 		return;

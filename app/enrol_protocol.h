@@ -40,10 +40,19 @@
  *       in words) when it fails.
  *   {"id":5,"cmd":"verify","finger":"right_index","template":"BASE64","timeout_ms":30000}
  *       -> {"id":5,"error":0,"match":true}    (1:1; 110 when the template is not this device's)
- *   {"id":6,"cmd":"gallery_add","ref":"P-TBS-000123/right_index","template":"BASE64"}
- *       -> {"id":6,"error":0,"size":1}         (kept in memory for identify; never written to disk)
- *   {"id":7,"cmd":"identify","timeout_ms":30000}
- *       -> {"id":7,"error":0,"match":true,"ref":"P-TBS-000123/right_index"}   (1:N, one touch)
+ *   {"id":6,"cmd":"gallery_add","ref":"P-TBS-000123","template":"BASE64"}
+ *       -> {"id":6,"error":0,"size":1,"added":1}  (kept in memory for identify; never written to disk)
+ *   {"id":6,"cmd":"gallery_add","refs":["P-TBS-000123","P-TBS-000124"],"templates":["BASE64","BASE64"]}
+ *       -> {"id":6,"error":0,"size":3,"added":2}  a batch (the lists of the same length, at most
+ *          BW_MAX_ITEMS strings in all), all or nothing: a template that fails answers its error
+ *          with "index" (0-based) and adds none of the batch.  casedesk sends 128 a line (a
+ *          round trip per print made loading 10,000 about 1.5 times slower, tests/bench_bio.c).
+ *   {"id":7,"cmd":"identify","finger":"right_index","timeout_ms":30000}
+ *       -> {"id":7,"error":0,"match":true,"ref":"P-TBS-000123"}   (1:N, one touch)
+ *          "finger" (optional) only names the finger in the "place" event.  libfprint matches a
+ *          touch against prints, never a print against a print: any 1:N search costs a touch.
+ *          timeout_ms bounds the wait for the touch and the matching after it (about 1 ms a
+ *          print with the NBIS matcher of image devices).
  *   {"id":8,"cmd":"gallery_clear"}  -> {"id":8,"error":0,"size":0}
  *   {"id":9,"cmd":"cancel"}         -> {"id":9,"error":0,"cancelled":true|false}; the running
  *                                      request then ends with 103.
@@ -79,7 +88,14 @@
  * Test-only: CASEDESK_ENROL_FAULT=crash|hang|garbage makes the helper abort, stop
  * answering, or write a non-protocol line once it receives its first capture, verify or
  * identify request, simulating a hardware or driver fault; CASEDESK_ENROL_FAULT=early
- * does the same garbage on the very first request.
+ * does the same garbage on the very first request.  KIND:CMD limits it to one command,
+ * e.g. crash:identify (a fault during an enrolment's duplicate search only).
+ *
+ * How casedesk uses identify at enrolment (model/biometric.h, bio_duplicate_search): before
+ * the first finger of a session that other people of the office have enrolled is captured,
+ * it loads their latest template of that finger (gallery_clear, gallery_add in batches) and
+ * asks for one touch (identify with "finger"); then gallery_clear, and the capture of that
+ * finger as usual.  Nobody to search against costs no touch.
  */
 #ifndef CD_ENROL_PROTOCOL_H
 #define CD_ENROL_PROTOCOL_H

@@ -954,6 +954,231 @@ static int record_check(struct cd_store *s, const struct cd_actor *actor, int64_
 	return store_commit(s, err);
 }
 
+/* ---- the gallery: other people's templates for one finger, and one touch against them ---- */
+
+/* Prints handed to the helper per gallery_add: half the protocol's array items (refs and
+ * templates), and well under its line limit.  A round trip per print made loading a
+ * 10,000-print gallery about 1.5 times slower (tests/bench_bio.c); loading is a tenth of a
+ * search that compares every print, the rest is libfprint's matching. */
+#define GALLERY_BATCH (BW_MAX_ITEMS / 2)
+#define GALLERY_BATCH_BYTES (1u << 20)
+
+struct gallery_batch {
+	struct cd_buf refs, tmpls;
+	int n;
+};
+
+static void wipe_reset(struct cd_buf *b)
+{
+	if (b->data)
+		OPENSSL_cleanse(b->data, b->cap);
+	buf_reset(b);
+}
+
+static int gallery_flush(struct bio_helper *h, struct gallery_batch *g, const char *doing, struct cd_error *err)
+{
+	struct cd_buf members;
+	struct bw_msg reply = BW_MSG_INIT;
+	long code = 0;
+	int rc;
+
+	if (!g->n)
+		return CD_OK;
+	buf_init(&members, BW_LINE_MAX);
+	buf_printf(&members, "\"refs\":[%s],\"templates\":[%s]", buf_str(&g->refs), buf_str(&g->tmpls));
+	if (members.failed || g->refs.failed || g->tmpls.failed)
+		rc = cd_error_set(err, CD_EINTERNAL, _("a request to the enrolment helper is too long"));
+	else
+		rc = request(h, "gallery_add", buf_str(&members), START_TIMEOUT_MS, doing, NULL, NULL, &reply, err);
+	wipe_buf(&members);
+	wipe_reset(&g->refs);
+	wipe_reset(&g->tmpls);
+	g->n = 0;
+	if (rc)
+		return rc;
+	bw_int(&reply, "error", &code);
+	bw_msg_release(&reply);
+	return code ? device_error(code, NULL, doing, err) : CD_OK;
+}
+
+/*
+ * Empties the helper's gallery and fills it with the latest `finger` template of every
+ * person of the store but `exclude` (0: nobody) and merged records, referred to by person
+ * number; *n says how many.
+ */
+static int gallery_load(struct cd_store *s, const struct bio_key *key, struct bio_helper *h, const char *finger,
+			int64_t exclude, const char *doing, int *n, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct gallery_batch g = { CD_BUF_INIT, CD_BUF_INIT, 0 };
+	struct bw_msg reply = BW_MSG_INIT;
+	char aad[160];
+	int rc;
+
+	*n = 0;
+	if ((rc = request(h, "gallery_clear", NULL, START_TIMEOUT_MS, doing, NULL, NULL, &reply, err)))
+		return rc;
+	bw_msg_release(&reply);
+	if ((rc = st_prepare(s, "SELECT p.number, p.uuid, b.template FROM biometric b JOIN person p ON p.id = b.person_id"
+				" WHERE b.id IN (SELECT max(id) FROM biometric WHERE modality = 'finger' AND position = ?1"
+				"  AND exception IS NULL AND template IS NOT NULL AND synthetic = 0 GROUP BY person_id)"
+				" AND b.person_id <> ?2 AND p.merged_into IS NULL ORDER BY b.id", &st, err)))
+		return rc;
+	st_bind_text(st, 1, finger);
+	sqlite3_bind_int64(st, 2, exclude);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		unsigned char *plain = NULL;
+		size_t plain_n = 0;
+		bio_aad((const char *)sqlite3_column_text(st, 1), "finger", finger, aad, sizeof aad);
+		if ((rc = bio_open(key, aad, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2), &plain,
+				   &plain_n, err)))
+			goto out;
+		char *b64 = bw_base64(plain, plain_n);
+		OPENSSL_cleanse(plain, plain_n);
+		free(plain);
+		if (!b64) {
+			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+			goto out;
+		}
+		buf_puts(&g.refs, g.n ? "," : "");
+		buf_json_str(&g.refs, (const char *)sqlite3_column_text(st, 0));
+		buf_printf(&g.tmpls, "%s\"%s\"", g.n ? "," : "", b64);
+		OPENSSL_cleanse(b64, strlen(b64));
+		free(b64);
+		g.n++;
+		(*n)++;
+		if ((g.n >= GALLERY_BATCH || g.tmpls.len >= GALLERY_BATCH_BYTES) && (rc = gallery_flush(h, &g, doing, err)))
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = st_fail(s, _("reading enrolled templates"), err);
+		goto out;
+	}
+	rc = gallery_flush(h, &g, doing, err);
+out:
+	st_finish(s, st);
+	wipe_buf(&g.refs);
+	wipe_buf(&g.tmpls);
+	return rc;
+}
+
+/* Matching after the touch: libfprint compares the touch with every print in turn, about
+ * 1 ms a print on a 2-core desk (bozorth3, tests/bench_bio.c); the wait allows twice that. */
+#define MATCH_MS_PER_PRINT 2
+
+/* One touch of `finger` against the `n` prints loaded: *found and the matching ref. */
+static int gallery_identify(struct bio_helper *h, const char *finger, int n, const char *doing, int *found,
+			    char ref_out[32], struct cd_error *err)
+{
+	struct bw_msg reply = BW_MSG_INIT;
+	char members[96];
+	long code = 0;
+	int rc;
+
+	*found = 0;
+	ref_out[0] = '\0';
+	snprintf(members, sizeof members, "\"finger\":\"%s\",\"timeout_ms\":%d", finger, h->o.timeout_ms);
+	if ((rc = request(h, "identify", members, h->o.timeout_ms + REPLY_GRACE_MS + (long)n * MATCH_MS_PER_PRINT, doing,
+			  NULL, NULL, &reply, err)))
+		return rc;
+	bw_int(&reply, "error", &code);
+	if (code) {
+		rc = device_error(code, NULL, doing, err);
+	} else {
+		const char *ref = bw_str(&reply, "ref");
+		if (bw_bool(&reply, "match") == 1 && ref && strlen(ref) < 32) {
+			*found = 1;
+			snprintf(ref_out, 32, "%s", ref);
+		}
+	}
+	bw_msg_release(&reply);
+	return rc;
+}
+
+static void gallery_drop(struct bio_helper *h, const char *doing)
+{
+	if (!h->dead) {
+		struct bw_msg r2;
+		struct cd_error ignored = CD_ERROR_INIT;
+		if (request(h, "gallery_clear", NULL, START_TIMEOUT_MS, doing, NULL, NULL, &r2, &ignored) == CD_OK)
+			bw_msg_release(&r2);
+	}
+}
+
+/* A person's number, uuid and name as written ("Surname, Given"), by row id. */
+static int person_brief(struct cd_store *s, int64_t pid, char number[32], char uuid[37], char *name, size_t name_size,
+			struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = st_prepare(s, "SELECT number, uuid, surname, given FROM person WHERE id = ?1", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, pid);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(number, 32, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(uuid, 37, "%s", (const char *)sqlite3_column_text(st, 1));
+		if (name)
+			snprintf(name, name_size, "%s, %s", (const char *)sqlite3_column_text(st, 2),
+				 (const char *)sqlite3_column_text(st, 3));
+	} else {
+		rc = st_fail(s, _("reading a person"), err);
+	}
+	st_finish(s, st);
+	return rc;
+}
+
+int bio_duplicate_search(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key,
+			 struct bio_helper *h, const char *person_ref, const char *finger, const char *purpose,
+			 struct bio_duplicate *out, struct cd_error *err)
+{
+	char doing[96], number[32], uuid[37], other_uuid[37] = "";
+	int64_t pid, other = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!bw_finger_code(finger))
+		return cd_error_set(err, CD_EUSAGE, _("unknown finger %s; fingers are right_thumb ... left_little"),
+				    finger);
+	snprintf(doing, sizeof doing, _("the duplicate search by %s"), finger);
+	snprintf(out->finger, sizeof out->finger, "%s", finger);
+	if ((rc = person_resolve(s, person_ref, &pid, err)) ||
+	    (rc = person_brief(s, pid, number, uuid, NULL, 0, err)))
+		return rc;
+	if ((rc = gallery_load(s, key, h, finger, pid, doing, &out->gallery, err)) || !out->gallery)
+		goto out;
+	if ((rc = gallery_identify(h, finger, out->gallery, doing, &out->found, out->number, err)))
+		goto out;
+	out->searched = 1;
+	if (out->found) {
+		char ignored[32];
+		if ((rc = person_resolve(s, out->number, &other, err)) ||
+		    (rc = person_brief(s, other, ignored, other_uuid, out->name, sizeof out->name, err)))
+			goto out;
+	}
+	/* The search, and on a hit the candidate on both records and who it named: together. */
+	if ((rc = store_begin(s, err)))
+		goto out;
+	struct cd_event ev = { .person_id = pid, .kind = "biometric_search", .field = "finger", .new_value = finger,
+			       .note = out->found ? "duplicate check: match" : "duplicate check: no match" };
+	struct cd_event mine = { .person_id = pid, .kind = "biometric_duplicate", .field = finger,
+				 .new_value = out->number, .note = "the same finger is enrolled for this person" };
+	struct cd_event theirs = { .person_id = other, .kind = "biometric_duplicate", .field = finger,
+				   .new_value = number, .note = "the same finger was given at this person's enrolment" };
+	if ((rc = store_add_event(s, actor, &ev, err)) ||
+	    (rc = store_add_audit(s, actor, "search", "biometric", uuid, purpose, err)) ||
+	    (out->found && ((rc = store_add_event(s, actor, &mine, err)) || (rc = store_add_event(s, actor, &theirs, err)) ||
+			    (rc = store_add_audit(s, actor, "view", "person", other_uuid, purpose, err))))) {
+		store_rollback(s);
+		goto out;
+	}
+	rc = store_commit(s, err);
+out:
+	gallery_drop(h, doing);
+	if (rc)
+		out->found = out->searched = 0;
+	return rc;
+}
+
 int bio_verify(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key,
 	       struct bio_helper *h, const char *person_ref, const char *finger, const char *purpose,
 	       int *match, struct cd_error *err)
@@ -1023,9 +1248,8 @@ int bio_search(struct cd_store *s, const struct cd_actor *actor, const struct bi
 {
 	sqlite3_stmt *st = NULL;
 	struct bw_msg reply = BW_MSG_INIT;
-	char aad[160], doing[96], match_uuid[37] = "";
-	long code = 0;
-	int rc, n = 0;
+	char doing[96], match_uuid[37] = "";
+	int rc;
 
 	*found = 0;
 	*gallery_size = 0;
@@ -1034,67 +1258,10 @@ int bio_search(struct cd_store *s, const struct cd_actor *actor, const struct bi
 	if (!bw_finger_code(finger))
 		return cd_error_set(err, CD_EUSAGE, _("unknown finger %s; fingers are right_thumb ... left_little"),
 				    finger);
-	if ((rc = request(h, "gallery_clear", NULL, START_TIMEOUT_MS, doing, NULL, NULL, &reply, err)))
-		return rc;
-	bw_msg_release(&reply);
-	/* The latest template of each person for this finger. */
-	if ((rc = st_prepare(s, "SELECT p.number, p.uuid, b.template FROM biometric b JOIN person p ON p.id = b.person_id"
-				" WHERE b.id IN (SELECT max(id) FROM biometric WHERE modality = 'finger' AND position = ?1"
-				"  AND exception IS NULL AND template IS NOT NULL AND synthetic = 0 GROUP BY person_id)"
-				" ORDER BY b.id", &st, err)))
-		return rc;
-	st_bind_text(st, 1, finger);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		unsigned char *plain = NULL;
-		size_t plain_n = 0;
-		struct cd_buf members = CD_BUF_INIT;
-		bio_aad((const char *)sqlite3_column_text(st, 1), "finger", finger, aad, sizeof aad);
-		if ((rc = bio_open(key, aad, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2), &plain,
-				   &plain_n, err)))
-			goto out;
-		buf_puts(&members, "\"ref\":");
-		buf_json_str(&members, (const char *)sqlite3_column_text(st, 0));
-		buf_puts(&members, ",");
-		rc = template_member(plain, plain_n, "template", &members, err);
-		OPENSSL_cleanse(plain, plain_n);
-		free(plain);
-		if (!rc)
-			rc = request(h, "gallery_add", buf_str(&members), START_TIMEOUT_MS, doing, NULL, NULL, &reply, err);
-		wipe_buf(&members);
-		if (rc)
-			goto out;
-		bw_int(&reply, "error", &code);
-		bw_msg_release(&reply);
-		if (code) {
-			rc = device_error(code, NULL, doing, err);
-			goto out;
-		}
-		n++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = st_fail(s, _("reading enrolled templates"), err);
+	if ((rc = gallery_load(s, key, h, finger, 0, doing, gallery_size, err)))
 		goto out;
-	}
-	st_finish(s, st);
-	st = NULL;
-	*gallery_size = n;
-	if (n) {
-		char members[64];
-		snprintf(members, sizeof members, "\"timeout_ms\":%d", h->o.timeout_ms);
-		if ((rc = request(h, "identify", members, h->o.timeout_ms + REPLY_GRACE_MS, doing, NULL, NULL, &reply, err)))
-			goto out;
-		bw_int(&reply, "error", &code);
-		if (code) {
-			rc = device_error(code, NULL, doing, err);
-			goto out;
-		}
-		const char *ref = bw_str(&reply, "ref");
-		if (bw_bool(&reply, "match") == 1 && ref && strlen(ref) < 32) {
-			*found = 1;
-			snprintf(person_number, 32, "%s", ref);
-		}
-		bw_msg_release(&reply);
-	}
+	if (*gallery_size && (rc = gallery_identify(h, finger, *gallery_size, doing, found, person_number, err)))
+		goto out;
 	rc = CD_OK;
 	if (*found) {
 		int64_t pid = 0;

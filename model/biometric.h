@@ -153,6 +153,29 @@ int bio_enrolment_commit(struct cd_store *s, const struct cd_actor *actor, const
 			 const char *person_ref, const struct bio_enrolment *e, struct cd_error *err);
 
 /*
+ * Duplicate detection at enrolment: is the finger in front of the desk enrolled for someone
+ * else?  libfprint matches a touch against prints, never a print against a print, so this
+ * takes one touch of `finger` (identify) against the latest `finger` template of every other
+ * person of the store (merged records left out).  With nobody to search against it takes no
+ * touch and records nothing (gallery 0).  Otherwise it records, in one transaction, a
+ * biometric_search event on the person and a search audit row; on a hit also a
+ * biometric_duplicate event on both records, each naming the other (model/dupes.h lists
+ * them for whoever handles duplicates), and a view audit row for the person named.
+ * A failure is the helper's (CD_EDEVICE ...) and leaves the enrolment to go on without it.
+ */
+struct bio_duplicate {
+	int gallery;                 /* other people's templates of the finger */
+	int searched;                /* a touch was matched against them */
+	int found;
+	char finger[16];             /* the finger searched */
+	char number[32];             /* the other record */
+	char name[420];              /* its "Surname, Given" as written, for the caseworker's screen */
+};
+int bio_duplicate_search(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key,
+			 struct bio_helper *h, const char *person_ref, const char *finger, const char *purpose,
+			 struct bio_duplicate *out, struct cd_error *err);
+
+/*
  * 1:1: the person's latest template for `finger`, opened with `key`, handed to the
  * helper, which asks for the finger and answers match or not.  Writes an event and an
  * audit row (with `purpose`).  CD_ENOTFOUND when the person has no such template.

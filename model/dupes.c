@@ -4,7 +4,8 @@
  * Candidates come from bounded lookups (the same document number; the skeleton keys of the
  * surname, then of the given names, each with the year of birth +-1; the halves of the
  * surname through the trigram index for typos) and are scored in C with the name levels
- * search uses.
+ * search uses.  Fingerprint duplicates are not scored: they are what an enrolment's 1:N
+ * search found (biometric.c), read back from the events it wrote.
  */
 #include "dupes.h"
 
@@ -271,4 +272,67 @@ void dupes_free(struct cd_dupe *d, size_t n)
 		free(d[i].given_latin);
 	}
 	free(d);
+}
+
+int dupes_biometric(struct cd_store *s, const struct cd_actor *actor, const char *person_ref, const char *purpose,
+		    struct cd_bio_dupe **out, size_t *n, struct cd_error *err)
+{
+	/* Both records still stand (not merged); one row per pair, its latest finding.  A
+	 * person's through the event_person index; the office's scan the events once. */
+#define PAIRS_SQL(where)                                                                                        \
+	"SELECT p.number, o.number, e.field, max(e.at), e.user_name"                                          \
+	" FROM event e JOIN person p ON p.id = e.person_id JOIN person o ON o.number = e.new_value"           \
+	" WHERE " where " AND e.kind = 'biometric_duplicate' AND p.merged_into IS NULL AND o.merged_into IS NULL" \
+	" GROUP BY p.number, o.number ORDER BY max(e.at) DESC, p.number, o.number"
+	static const char person_sql[] = PAIRS_SQL("e.person_id = ?1");
+	static const char office_sql[] = PAIRS_SQL("p.number < o.number");
+#undef PAIRS_SQL
+	struct cd_bio_dupe *res = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int64_t pid = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (person_ref && (rc = person_resolve(s, person_ref, &pid, err)))
+		return rc;
+	if ((rc = st_prepare(s, person_ref ? person_sql : office_sql, &st, err)))
+		return rc;
+	if (person_ref)
+		sqlite3_bind_int64(st, 1, pid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ST_GROW(res, *n, cap);
+		struct cd_bio_dupe *d = &res[(*n)++];
+		memset(d, 0, sizeof *d);
+		snprintf(d->person, sizeof d->person, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(d->other, sizeof d->other, "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(d->finger, sizeof d->finger, "%s", sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "");
+		snprintf(d->at, sizeof d->at, "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(d->user, sizeof d->user, "%s", (const char *)sqlite3_column_text(st, 4));
+	}
+	if (rc != SQLITE_DONE) {
+		rc = st_fail(s, _("reading fingerprint duplicates"), err);
+		goto out;
+	}
+	st_finish(s, st);
+	st = NULL;
+	rc = CD_OK;
+	if (purpose) {
+		if ((rc = store_begin(s, err)))
+			goto out;
+		if ((rc = store_add_audit(s, actor, "view", "biometric_duplicates", NULL, purpose, err))) {
+			store_rollback(s);
+			goto out;
+		}
+		if ((rc = store_commit(s, err)))
+			goto out;
+	}
+	*out = res;
+	return CD_OK;
+out:
+	st_finish(s, st);
+	free(res);
+	*n = 0;
+	return rc;
 }

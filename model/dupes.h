@@ -50,4 +50,21 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 	       struct cd_dupe **out, size_t *n, struct cd_error *err);
 void dupes_free(struct cd_dupe *d, size_t n);
 
+/*
+ * Fingerprint duplicates: pairs of records whose fingers matched when one of them was
+ * enrolled (bio_duplicate_search in biometric.h writes a biometric_duplicate event on both).
+ * Each pair is a candidate for a supervisor's merge (merge.h); it drops out of the list once
+ * either record is merged.  With `person_ref`, the pairs of that person (`person` is it);
+ * with NULL, the office's, each pair once.  Latest finding first.  A `purpose` writes an
+ * audit row (the list names people); NULL reads without one.
+ */
+struct cd_bio_dupe {
+	char person[32], other[32];    /* person numbers */
+	char finger[16];               /* the finger that matched */
+	char at[32];                   /* when (the latest finding of the pair) */
+	char user[64];                 /* who enrolled */
+};
+int dupes_biometric(struct cd_store *s, const struct cd_actor *actor, const char *person_ref, const char *purpose,
+		    struct cd_bio_dupe **out, size_t *n, struct cd_error *err);
+
 #endif

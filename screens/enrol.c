@@ -10,6 +10,12 @@
  * missing, crashes, hangs or writes garbage costs the capture at hand and nothing else:
  * the session stays in memory until F5 writes it in one transaction, and the helper is
  * started again at the next capture.
+ *
+ * The duplicate search: before the first finger captured that other people of the office
+ * have enrolled, one more touch of it is matched against theirs (bio_duplicate_search); a
+ * hit stays on the screen as a warning naming the other record until the screen is left.
+ * Nobody to search against, or a helper fault during the search, is said and the capture
+ * goes on; Esc cancels the search with the capture, and the next capture searches again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +62,9 @@ static const char *const finger_labels[BW_FINGERS + 1] = {
 };
 
 enum fstate { FS_NONE, FS_CAPTURING, FS_TAKEN, FS_LOW, FS_EXCEPTION, FS_FAILED };
+/* The duplicate search of this session: not yet (nobody_yet says whether fingers captured so
+ * far had nobody to be searched against), made with or without a hit, or failed. */
+enum dstate { DS_PENDING, DS_CLEAR, DS_HIT, DS_FAILED };
 enum prompt { PR_NONE, PR_EXCEPTION, PR_FACE, PR_LEAVE, PR_QUIT };
 
 struct finger {
@@ -88,6 +97,11 @@ struct enrol_view {
 	int busy;                   /* a capture or verification runs */
 	int cancel;
 	long busy_since;
+	enum dstate dup;
+	int nobody_yet;
+	int searching;              /* the running request is the duplicate search */
+	struct bio_duplicate dupr;
+	char dup_note[CD_ERRMSG_MAX];
 };
 
 static long now_s(void)
@@ -153,6 +167,29 @@ static void finger_status(const struct enrol_view *v, const struct finger *f, ch
 	}
 }
 
+static void dup_line(const struct enrol_view *v, char *buf, size_t size)
+{
+	switch (v->dup) {
+	case DS_PENDING:
+		snprintf(buf, size, "%s", v->nobody_yet ? _("Duplicate search: nobody else in this office has the fingers "
+							    "captured so far enrolled")
+							  : _("Duplicate search: the first finger captured is first matched against "
+							      "the office's enrolled people (one more touch)"));
+		break;
+	case DS_CLEAR:
+		snprintf(buf, size, _("Duplicate search: the %s matches none of the %d other people who have it enrolled"),
+			 _(finger_labels[bw_finger_code(v->dupr.finger)]), v->dupr.gallery);
+		break;
+	case DS_HIT:
+		snprintf(buf, size, _("These fingers are already enrolled for %s (%s): possible duplicate, recorded for a "
+				      "supervisor"), v->dupr.number, v->dupr.name);
+		break;
+	case DS_FAILED:
+		snprintf(buf, size, _("Duplicate search: not made (%s); the enrolment goes on without it"), v->dup_note);
+		break;
+	}
+}
+
 /* Text in a cell of `width` columns over at most two lines. */
 static void cell_text(WINDOW *w, int y, int x, int width, const char *text, enum term_style st)
 {
@@ -192,6 +229,9 @@ static void enrol_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 									  : _("none (exceptions and face only)"),
 		 _("On file:"), v->on_file, _("Unsaved:"), unsaved(v));
 	term_put(w, y++, 1, line, cols - 2, 0);
+	dup_line(v, line, sizeof line);
+	cell_text(w, y, 1, cols - 2, line, v->dup == DS_HIT ? ST_ERROR : v->dup == DS_FAILED ? ST_WARN : ST_DIM);
+	y += term_width(line) > cols - 2 ? 2 : 1;
 	y++;
 	for (int hand = 0; hand < 2; hand++) {
 		term_put_styled(w, y++, 1, hand ? _("Left hand") : _("Right hand"), cols - 2, 0, ST_LABEL);
@@ -278,7 +318,10 @@ static int on_progress(void *ctx, const char *finger, int stage, int stages)
 		f->stages = stages;
 	}
 	if (!v->cancel) {
-		if (v->busy > 0)
+		if (v->busy > 0 && v->searching)
+			ui_say(v->sc->ui, _("duplicate search: place the %s to match it against the office (%ld s) — Esc cancels"),
+			       _(finger_labels[v->busy]), now_s() - v->busy_since);
+		else if (v->busy > 0)
 			ui_say(v->sc->ui, _("capturing the %s (%ld s) — Esc cancels"), _(finger_labels[v->busy]),
 			       now_s() - v->busy_since);
 		else
@@ -352,6 +395,59 @@ static int need_reader(struct enrol_view *v)
 	return 1;
 }
 
+/*
+ * The duplicate search before `code`'s capture, while none was made.  0: go on with the
+ * capture (whatever the search found, or if it failed); non-zero: Esc cancelled it, or no
+ * helper can be started for the capture.
+ */
+static int duplicate_search(struct enrol_view *v, int code)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct bio_duplicate d;
+	struct finger *f = &v->f[code];
+	enum fstate before = f->state;
+
+	f->state = FS_CAPTURING;
+	f->stage = f->stages = 0;
+	v->busy = code;
+	v->searching = 1;
+	v->cancel = 0;
+	v->busy_since = now_s();
+	int delay = wgetdelay(stdscr);
+	on_progress(v, NULL, 0, 0);
+	int rc = v->cancel ? CD_EDEVICE
+			   : bio_duplicate_search(v->sc->ui->store, &v->sc->ui->actor, &v->key, v->h, v->number,
+						  bw_finger_names[code], "enrolment", &d, &err);
+	timeout(delay);
+	v->busy = 0;
+	v->searching = 0;
+	f->state = before;
+	if (v->cancel) {
+		ui_error(v->sc->ui, "%s", _("duplicate search cancelled; nothing was captured"));
+		drop_helper(v);
+		return 1;
+	}
+	if (rc) {
+		v->dup = DS_FAILED;
+		snprintf(v->dup_note, sizeof v->dup_note, "%s", err.msg);
+		drop_helper(v);
+		if (!need_reader(v))
+			return 1;
+		ui_error(v->sc->ui, _("the duplicate search could not be made (%s); the enrolment goes on without it"),
+			 err.msg);
+		return 0;
+	}
+	if (!d.searched) {
+		v->nobody_yet = 1;
+		return 0;
+	}
+	v->dupr = d;
+	v->dup = d.found ? DS_HIT : DS_CLEAR;
+	if (d.found)
+		ui_error(v->sc->ui, _("these fingers are already enrolled for %s (%s)"), d.number, d.name);
+	return 0;
+}
+
 /* Captures one finger; keeps what the finger had when it fails.  CD_OK or the failure. */
 static int capture(struct enrol_view *v, int code)
 {
@@ -360,6 +456,8 @@ static int capture(struct enrol_view *v, int code)
 	struct bio_sample s = { 0 };
 	enum fstate before = f->state;
 
+	if (v->dup == DS_PENDING && duplicate_search(v, code))
+		return CD_EDEVICE;
 	f->state = FS_CAPTURING;
 	f->stage = f->stages = 0;
 	v->busy = code;
@@ -526,7 +624,11 @@ static void save(struct enrol_view *v)
 		v->face.stored = 1;
 	}
 	load_on_file(v);
-	ui_say(v->sc->ui, _("stored %d capture(s) and %d exception(s) for %s"), captures, exceptions, v->number);
+	if (v->dup == DS_HIT)
+		ui_error(v->sc->ui, _("stored %d capture(s) and %d exception(s) for %s; the same fingers as %s: recorded as a "
+				      "possible duplicate"), captures, exceptions, v->number, v->dupr.number);
+	else
+		ui_say(v->sc->ui, _("stored %d capture(s) and %d exception(s) for %s"), captures, exceptions, v->number);
 out:
 	bio_enrolment_release(&e);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../model/caldate.h"
+#include "../model/dupes.h"
 #include "../model/i18n.h"
 #include "../model/person.h"
 #include "term.h"
@@ -26,6 +27,8 @@ static const struct ui_action person_actions[] = {
 struct person_view {
 	char number[32];
 	struct cd_person_record *r;
+	struct cd_bio_dupe *bio_dupes;   /* the same fingers under another record (dupes.h) */
+	size_t n_bio_dupes;
 	size_t selected;
 	int choosing;            /* asked which workflow a new case is for */
 };
@@ -34,11 +37,21 @@ static int load(struct screen *sc, const char *purpose, struct cd_error *err)
 {
 	struct person_view *p = sc->data;
 	struct cd_person_record *r = NULL;
+	struct cd_bio_dupe *bd = NULL;
+	size_t nbd = 0;
 	int rc = person_load(sc->ui->store, &sc->ui->actor, p->number, purpose, &r, err);
 	if (rc)
 		return rc;
+	/* Read with the person, whose view person_load audited. */
+	if ((rc = dupes_biometric(sc->ui->store, &sc->ui->actor, r->person.number, NULL, &bd, &nbd, err))) {
+		person_record_free(r);
+		return rc;
+	}
 	person_record_free(p->r);
 	p->r = r;
+	free(p->bio_dupes);
+	p->bio_dupes = bd;
+	p->n_bio_dupes = nbd;
 	if (p->selected >= r->n_cases)
 		p->selected = r->n_cases ? r->n_cases - 1 : 0;
 	return CD_OK;
@@ -72,6 +85,7 @@ static void person_close(struct screen *sc)
 	if (!p)
 		return;
 	person_record_free(p->r);
+	free(p->bio_dupes);
 	free(p);
 }
 
@@ -111,6 +125,12 @@ static void person_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		term_put(w, y++, 16, _("enrolled"), 30, 0);
 	else
 		term_put_styled(w, y++, 16, _("not enrolled"), 30, 0, ST_WARN);
+	for (size_t i = 0; i < p->n_bio_dupes && y < rows - 10; i++) {
+		const struct cd_bio_dupe *d = &p->bio_dupes[i];
+		snprintf(line, sizeof line, _("possible duplicate: %s has the same %s (found %.10s); a supervisor may merge "
+					      "the two records"), d->other, d->finger, d->at);
+		term_put_styled(w, y++, 16, line, cols - 17, 0, ST_ERROR);
+	}
 	y++;
 	label(w, y, 1, _("Documents"));
 	if (!p->r->n_documents)

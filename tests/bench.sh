@@ -5,6 +5,8 @@
 #   BENCH_PERSONS=N   people in the store (default 1000000); the cache is named after N:
 #                     build/bench-1M.casedesk, build/bench-20k.casedesk ...
 #   BENCH_STEPS=N     transitions and raw commits to time (default 2000)
+#   BENCH_BIO_GALLERY=N, BENCH_BIO_DISTINCT=N   the biometric section's 1:N gallery (default
+#                     10000 templates) and the distinct fingers enrolled to fill it (60)
 #
 # The store is cached with a side file (build/bench-TAG.time: seconds, when, and a checksum
 # of app/demo.c) holding the wall time of the `casedesk demo` that built it.  A cached store is reused when it passes
@@ -119,6 +121,11 @@ rm -f build/bench-letters.pdf build/bench-*.csv
 # then only search is measured), and the same queries through PostgreSQL pg_trgm
 # (tests/bench_pg.sh; skipped with the reason when PostgreSQL cannot be installed or started).
 ./build/bench_names "$store" "$store.duplicates.tsv" build/bench-names.queries.tsv || exit 1
+
+# Biometrics (issue 6): the helper's round trip for a capture, 1:1 verify, and 1:N search
+# against 10,000 enrolled templates, through the release casedesk-enrol and libfprint's
+# virtual_image driver, on a store and key of its own (tests/bench_bio.c; about 3 minutes).
+./build/bench_bio ./casedesk-enrol "${BENCH_BIO_GALLERY:-10000}" "${BENCH_BIO_DISTINCT:-60}" || exit 1
 echo
 sh .ci/deps --bench || echo "bench: could not install the --bench packages (PostgreSQL); going on"
 sh tests/bench_pg.sh "$store" build/bench-names.queries.tsv || echo "bench: the PostgreSQL comparison failed; going on"

@@ -3,6 +3,8 @@
 # libfprint's virtual_image driver, set up as tests/t_enrol.sh does: a finger captured, an
 # exception recorded, F5 stores both; then a helper that hangs and one that crashes: the
 # screen says so in words, stays responsive and stores nothing; and Esc cancels a capture.
+# Then the duplicate search: the same finger under another name is named on the screen, a
+# different finger is not.
 . tests/lib.sh
 . tests/tui_lib.sh
 if ! command -v tmux >/dev/null 2>&1; then
@@ -24,21 +26,25 @@ rows() { sqlite3 "$S" "SELECT count(*) FROM biometric WHERE person_id = (SELECT 
 
 cli init --office TBS --training >/dev/null || { fail "init a training store"; exit 0; }
 P1=$(cli --user clerk person add --surname Alpha --given Person --dob 1980 --sex X --nationality XXA)
+P2=$(cli --user clerk person add --surname Bravo --given Person --dob 1981 --sex X --nationality XXA)
+P3=$(cli --user clerk person add --surname Charlie --given Person --dob 1982 --sex X --nationality XXA)
 head -c 32 /dev/urandom >"$T/key"
 chmod 600 "$T/key"
 BIO="CASEDESK_KEY=$T/key FP_VIRTUAL_IMAGE=$SOCK CASEDESK_ENROL=$HELPER"
 
-# open_enrol SESSION: search Alpha, open the person, then `b`.
+# open_enrol SESSION [SURNAME NUMBER]: search the surname (Alpha), open the person ($P1),
+# then `b`.
 open_enrol() {
+	_who=${2:-Alpha} _num=${3:-$P1}
 	wait_for "$1" "Worklist" || return 1
 	keys "$1" /
 	wait_for "$1" "Find:" || return 1
-	type_text "$1" "Alpha"
-	wait_for "$1" "^ $P1 " || return 1
+	type_text "$1" "$_who"
+	wait_for "$1" "^ $_num " || return 1
 	keys "$1" Enter
-	wait_for "$1" "^ Person $P1" || return 1
+	wait_for "$1" "^ Person $_num" || return 1
 	keys "$1" b
-	wait_for "$1" "^ Biometrics — $P1"
+	wait_for "$1" "^ Biometrics — $_num"
 }
 
 # ---- 1. a finger, an exception, F5: two rows; the person screen says enrolled
@@ -155,8 +161,49 @@ t_degraded() {
 	quit noreader y
 }
 
+# ---- 5. the duplicate search: P2 gives P1's right thumb (seed 11), P3 a finger of its own
+t_duplicate() {
+	# shellcheck disable=SC2086 # one word per variable
+	start dup clerk $BIO CASEDESK_ENROL_TIMEOUT_MS=45000
+	open_enrol dup Bravo "$P2" || return
+	see "before any capture the screen says the first finger is matched against the office" dup \
+		"Duplicate search: the first finger captured is first matched" || return
+	feed 11
+	keys dup Enter
+	see "the same finger under another name is named, with the person's name" dup \
+		"These fingers are already enrolled for $P1 \(Alpha, Person\)" 60 || { unfeed; return; }
+	see "and the capture goes on" dup "^ +quality [0-9]+ " 60 || { unfeed; return; }
+	unfeed
+	keys dup F5
+	see "F5 stores it and repeats the warning" dup "stored 1 capture\(s\) .*the same fingers as $P1" || return
+	see "the warning stays on the screen" dup "These fingers are already enrolled for $P1" || return
+	expect_eq "the candidate is on both records" \
+		"$(sqlite3 "$S" "SELECT group_concat(p.number || '>' || e.new_value, ' ') FROM event e JOIN person p ON p.id = e.person_id WHERE e.kind='biometric_duplicate' ORDER BY e.id")" \
+		"$P2>$P1 $P1>$P2"
+	keys dup Escape
+	see "the person screen shows the possible duplicate" dup "possible duplicate: $P1 has the same right_thumb" || return
+	quit dup
+
+	start clear clerk $BIO CASEDESK_ENROL_TIMEOUT_MS=45000
+	open_enrol clear Charlie "$P3" || return
+	feed 33
+	keys clear Enter
+	see "a finger of its own: the search says it matched none" clear \
+		"the right thumb matches none of the 2 other people" 60 || { unfeed; return; }
+	see "and the capture goes on" clear "^ +quality [0-9]+ " 60 || { unfeed; return; }
+	unfeed
+	unseen "no duplicate warning" clear "already enrolled" 1 || return
+	keys clear F5
+	see "F5 stores it" clear "stored 1 capture\(s\) and 0 exception\(s\) for $P3" || return
+	expect_eq "no candidate for P3" \
+		"$(sqlite3 "$S" "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id WHERE e.kind='biometric_duplicate' AND p.number='$P3'")" 0
+	keys clear Escape
+	quit clear
+}
+
 t_enrol
 t_fault hang "did not answer in time"
 t_fault crash "crashed \(signal 6\)"
 t_cancel
 t_degraded
+t_duplicate

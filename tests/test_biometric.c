@@ -2,7 +2,8 @@
  * test_biometric.c - the biometric model without a device: the helper protocol's line
  * parser (what it accepts, what it refuses, and a bounded mutation fuzz under ASan),
  * base64, finger names, the key file's refusals, sealing templates (wrong key, moved
- * template, altered blob) and an enrolment session written in one transaction.
+ * template, altered blob), an enrolment session written in one transaction, and the
+ * fingerprint duplicates an enrolment's search leaves for a supervisor (model/dupes.h).
  */
 #define _GNU_SOURCE     /* memmem */
 #include <setjmp.h>
@@ -19,6 +20,8 @@
 
 #include "model/biometric.h"
 #include "model/biometric_wire.h"
+#include "model/dupes.h"
+#include "model/merge.h"
 #include "model/person.h"
 #include "model/store_internal.h"
 #include "model/users.h"
@@ -310,6 +313,83 @@ static void test_enrolment_is_one_transaction(void **state)
 	store_close(s);
 }
 
+/* What bio_duplicate_search writes on a hit: a biometric_duplicate event on each record. */
+static void duplicate_events(struct cd_store *s, const struct cd_actor *a, const struct cd_person *x,
+			     const struct cd_person *y, const char *finger)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_event ex = { .person_id = 0, .kind = "biometric_duplicate", .field = finger, .new_value = y->number };
+	struct cd_event ey = { .person_id = 0, .kind = "biometric_duplicate", .field = finger, .new_value = x->number };
+	int64_t ix, iy;
+	assert_int_equal(person_resolve(s, x->number, &ix, &err), CD_OK);
+	assert_int_equal(person_resolve(s, y->number, &iy, &err), CD_OK);
+	ex.person_id = ix;
+	ey.person_id = iy;
+	assert_int_equal(store_begin(s, &err), CD_OK);
+	assert_int_equal(store_add_event(s, a, &ex, &err), CD_OK);
+	assert_int_equal(store_add_event(s, a, &ey, &err), CD_OK);
+	assert_int_equal(store_commit(s, &err), CD_OK);
+}
+
+static void test_fingerprint_duplicates_until_merged(void **state)
+{
+	struct cd_store_create_opts o = { .office = "TBS", .training = 1 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = NULL;
+	struct cd_actor clerk, sup;
+	struct cd_person pa, pb, pc;
+	struct cd_bio_dupe *d = NULL;
+	struct cd_merge_summary m;
+	size_t n = 0;
+	char path[128];
+	(void)state;
+	snprintf(path, sizeof path, "%s/d.casedesk", dir);
+	assert_int_equal(store_create(path, &o, &err), CD_OK);
+	assert_int_equal(store_open(path, &s, &err), CD_OK);
+	assert_int_equal(user_resolve(s, "clerk", &clerk, &err), CD_OK);
+	assert_int_equal(user_resolve(s, "supervisor", &sup, &err), CD_OK);
+	struct cd_person_input a = { .surname = "Alpha", .given = "One", .sex = "X", .dob = "1980", .nationality = "XXA" };
+	struct cd_person_input b = { .surname = "Bravo", .given = "Two", .sex = "X", .dob = "1981", .nationality = "XXA" };
+	struct cd_person_input c = { .surname = "Charlie", .given = "Three", .sex = "X", .dob = "1982", .nationality = "XXA" };
+	assert_int_equal(person_add(s, &clerk, &a, &pa, &err), CD_OK);
+	assert_int_equal(person_add(s, &clerk, &b, &pb, &err), CD_OK);
+	assert_int_equal(person_add(s, &clerk, &c, &pc, &err), CD_OK);
+
+	assert_int_equal(dupes_biometric(s, &clerk, NULL, NULL, &d, &n, &err), CD_OK);
+	assert_int_equal(n, 0);
+	free(d);
+	/* B was enrolled with A's right index, and searched again later: one pair. */
+	duplicate_events(s, &clerk, &pb, &pa, "right_index");
+	duplicate_events(s, &clerk, &pb, &pa, "right_index");
+	assert_int_equal(dupes_biometric(s, &clerk, NULL, "casework", &d, &n, &err), CD_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0].person, pa.number);      /* the office's list: each pair once */
+	assert_string_equal(d[0].other, pb.number);
+	assert_string_equal(d[0].finger, "right_index");
+	assert_string_equal(d[0].user, "clerk");
+	free(d);
+	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE entity = 'biometric_duplicates' AND purpose = 'casework'"), 1);
+	assert_int_equal(dupes_biometric(s, &clerk, pb.number, NULL, &d, &n, &err), CD_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0].person, pb.number);      /* a person's: that person first */
+	assert_string_equal(d[0].other, pa.number);
+	free(d);
+	assert_int_equal(dupes_biometric(s, &clerk, pc.number, NULL, &d, &n, &err), CD_OK);
+	assert_int_equal(n, 0);
+	free(d);
+	assert_int_equal(dupes_biometric(s, &clerk, "P-TBS-999999", NULL, &d, &n, &err), CD_ENOTFOUND);
+
+	/* The supervisor merges B into A: the pair is handled and leaves the list. */
+	assert_int_equal(merge_person(s, &sup, NULL, pa.number, pb.number, "same fingers", &m, &err), CD_OK);
+	assert_int_equal(dupes_biometric(s, &clerk, NULL, NULL, &d, &n, &err), CD_OK);
+	assert_int_equal(n, 0);
+	free(d);
+	assert_int_equal(dupes_biometric(s, &clerk, pa.number, NULL, &d, &n, &err), CD_OK);
+	assert_int_equal(n, 0);
+	free(d);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_key_file_refusals, setup, teardown),
 		cmocka_unit_test(test_seal_and_open),
 		cmocka_unit_test_setup_teardown(test_enrolment_is_one_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fingerprint_duplicates_until_merged, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
