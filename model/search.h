@@ -27,7 +27,8 @@ struct cd_search_hit {
 	enum cd_match match;
 	char detail[48];               /* the case or document number that matched */
 	int score;                     /* 0-100, best first */
-	char why[64];                  /* "name: exact ICAO", "name: variant; dob: year", "document" ... */
+	char why[192];                 /* "name: exact ICAO", "name: variant; dob: year", "document" ...
+					* (translated: room for UTF-8) */
 };
 
 /* How one typed name word matches one stored name word, best first; 0 is no match. */
