@@ -20,29 +20,41 @@
 #define QUERY_WORDS 8
 #define PERSON_WORDS 48
 
+/* The kind of match: its English name is the JSON value; N_() for screens to translate. */
 const char *cd_match_name(enum cd_match m)
 {
 	switch (m) {
-	case CD_MATCH_CASE: return "case";
-	case CD_MATCH_DOCUMENT: return "document";
-	case CD_MATCH_NAME: return "name";
+	/* TRANSLATORS: a search hit matched on a case number */
+	case CD_MATCH_CASE: return N_("case");
+	/* TRANSLATORS: a search hit matched on an identity document number */
+	case CD_MATCH_DOCUMENT: return N_("document");
+	/* TRANSLATORS: a search hit matched on a name */
+	case CD_MATCH_NAME: return N_("name");
 	}
 	return "?";
 }
 
+/* How a name word matched, for the "why" of a hit: N_(), translated where it is shown. */
 const char *search_level_name(enum cd_name_level l)
 {
 	switch (l) {
-	case CD_NAME_EXACT: return "exact ICAO";
-	case CD_NAME_WRITTEN: return "exact as written";
-	case CD_NAME_VARIANT: return "variant";
-	case CD_NAME_PREFIX: return "prefix";
-	case CD_NAME_TYPO1: return "1 typo";
-	case CD_NAME_TYPO2: return "2 typos";
-	case CD_NAME_PART: return "part";
+	/* TRANSLATORS: why a name matched: the same ICAO Latin spelling */
+	case CD_NAME_EXACT: return N_("exact ICAO");
+	/* TRANSLATORS: why a name matched: the same as written in its own script */
+	case CD_NAME_WRITTEN: return N_("exact as written");
+	/* TRANSLATORS: why a name matched: another spelling of it (SHEVCHENKO, SCHEWTSCHENKO) */
+	case CD_NAME_VARIANT: return N_("variant");
+	/* TRANSLATORS: why a name matched: the typed letters begin the name */
+	case CD_NAME_PREFIX: return N_("prefix");
+	/* TRANSLATORS: why a name matched: one letter wrong, missing, extra or swapped */
+	case CD_NAME_TYPO1: return N_("1 typo");
+	/* TRANSLATORS: why a name matched: two letters wrong, missing, extra or swapped */
+	case CD_NAME_TYPO2: return N_("2 typos");
+	/* TRANSLATORS: why a name matched: the typed letters are inside the name */
+	case CD_NAME_PART: return N_("part");
 	case CD_NAME_NONE: break;
 	}
-	return "none";
+	return N_("none");
 }
 
 /* ---- name words and their levels -------------------------------------------------- */
@@ -921,7 +933,7 @@ int search_people(struct cd_store *s, const char *query, int limit, struct cd_se
 				" WHERE c.number = upper(?1)", &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
-	if ((rc = collect(st, CD_MATCH_CASE, "case", 7, &hits, &count, &cap, limit, err)))
+	if ((rc = collect(st, CD_MATCH_CASE, _(cd_match_name(CD_MATCH_CASE)), 7, &hits, &count, &cap, limit, err)))
 		goto out;
 	st_finish(s, st);
 	st = NULL;
@@ -935,7 +947,8 @@ int search_people(struct cd_store *s, const char *query, int limit, struct cd_se
 		if ((rc = st_prepare(s, sql, &st, err)))
 			goto out;
 		sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
-		if ((rc = collect(st, CD_MATCH_DOCUMENT, "document", 7, &hits, &count, &cap, limit, err)))
+		if ((rc = collect(st, CD_MATCH_DOCUMENT, _(cd_match_name(CD_MATCH_DOCUMENT)), 7, &hits, &count, &cap,
+				   limit, err)))
 			goto out;
 		st_finish(s, st);
 		st = NULL;

@@ -27,7 +27,7 @@ struct cd_search_hit {
 	enum cd_match match;
 	char detail[48];               /* the case or document number that matched */
 	int score;                     /* 0-100, best first */
-	char why[192];                 /* "name: exact ICAO", "name: variant; dob: year", "document" ...
+	char why[256];                 /* "name: exact ICAO", "name: variant; dob: year", "document" ...
 					* (translated: room for UTF-8) */
 };
 
@@ -60,13 +60,14 @@ size_t search_name_words(const char *name, const char *latin, const char *lang_h
 			 struct cd_name_word *out, size_t max);
 /* The level at which typed word q matches stored word w. */
 enum cd_name_level search_name_level(const struct cd_name_word *q, const struct cd_name_word *w);
-/* "exact ICAO", "variant", "1 typo" ... for a level. */
+/* "exact ICAO", "variant", "1 typo" ... for a level: marked N_(), shown through _(). */
 const char *search_level_name(enum cd_name_level l);
 
 /* Up to `limit` people for the query, best first. */
 int search_people(struct cd_store *s, const char *query, int limit, struct cd_search_hit **out,
 		  size_t *n, struct cd_error *err);
 void search_hits_free(struct cd_search_hit *hits, size_t n);
+/* "case", "document", "name": the JSON value; marked N_(), shown through _(). */
 const char *cd_match_name(enum cd_match m);
 
 #endif
