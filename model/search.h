@@ -4,10 +4,14 @@
  * surname and given names swapped), optionally narrowed by a (partial) date of birth typed
  * in the query (1987, 1987-04, 1987-04-12).  Each hit has a score and says why it matched.
  *
- * Candidates come from three bounded passes (each a LIMITed FTS5 MATCH): the trigram index
- * over every spelling (person_fts), the skeleton keys (person_key, see translit_skeleton),
- * and, when those found too little, a typo pass asking the trigram index for any half of
- * each word.  Every candidate is then scored in C against the query (search_name_level).
+ * Candidates come from bounded passes (each a LIMITed FTS5 MATCH): the trigram index over
+ * every spelling (person_fts), the skeleton keys (person_key, see translit_skeleton), then
+ * typo passes, one typed word at a time (that word fuzzy, the others as typed): keys of its
+ * likely originals, trigram pieces of it that one edit cannot all break, and for short
+ * words keys one letter added or changed away.  Every candidate is then scored in C
+ * against the query (search_name_level), each typed word paired with its own stored word.
+ * Search as you type: the last word, when it begins a longer name of a hit, is still being
+ * typed and is read without typos, so more letters narrow the list.
  */
 #ifndef CD_SEARCH_H
 #define CD_SEARCH_H
