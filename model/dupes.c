@@ -96,19 +96,24 @@ static int dob_points(const char *a, const char *b, const char **why)
 	size_t la = strlen(a), lb = strlen(b), k = la < lb ? la : lb;
 	int ya = atoi(a), yb = atoi(b);
 	if (strcmp(a, b) == 0) {
-		*why = la >= 10 ? "exact" : la >= 7 ? "same month" : "same year";
+		/* TRANSLATORS: why a possible duplicate was listed: dates of birth equal (full, year and
+		 * month, year only) */
+		*why = la >= 10 ? N_("exact") : la >= 7 ? N_("same month") : N_("same year");
 		return la >= 10 ? 25 : la >= 7 ? 20 : 17;
 	}
 	if (strncmp(a, b, k) == 0) {
-		*why = "partial";
+		/* TRANSLATORS: why a possible duplicate was listed: one date of birth is part of the other */
+		*why = N_("partial");
 		return 15;
 	}
 	if (ya == yb) {
-		*why = "year";
+		/* TRANSLATORS: why a possible duplicate was listed: the same year of birth */
+		*why = N_("year");
 		return 8;
 	}
 	if (ya - yb == 1 || yb - ya == 1) {
-		*why = "year +-1";
+		/* TRANSLATORS: why a possible duplicate was listed: years of birth one apart */
+		*why = N_("year +-1");
 		return 4;
 	}
 	*why = NULL;
@@ -195,7 +200,7 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		struct cd_name_word w[STORED_WORDS];
 		const char *names[5], *dob_why = NULL;
 		int worst = CD_NAME_EXACT, worst_swapped = CD_NAME_EXACT, score;
-		char why[96];
+		char why[sizeof res->why], name_part[160] = "", dob_part[96] = "";
 
 		if ((rc = st_prepare(s, person_sql, &st, err)))
 			goto out;
@@ -218,10 +223,16 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		score = name * 60 / 100 + dob + (same_nat ? 10 : 0);
 		if (cand[i].doc)
 			score = 100;
-		snprintf(why, sizeof why, "%s%s%s%s%s%s%s", cand[i].doc ? "document: same number; " : "",
-			 name ? "name: " : "", name ? search_level_name((enum cd_name_level)(in_order >= swapped ? worst : worst_swapped)) : "",
-			 name && swapped > in_order ? ", swapped" : "", dob_why ? "; dob: " : "", dob_why ? dob_why : "",
-			 same_nat ? "; nationality" : "");
+		if (name)
+			snprintf(name_part, sizeof name_part, _("name: %s%s%s"),
+				 _(search_level_name((enum cd_name_level)(in_order >= swapped ? worst : worst_swapped))),
+				 swapped > in_order ? _(", swapped") : "", "");
+		if (dob_why)
+			snprintf(dob_part, sizeof dob_part, _("; dob: %s"), _(dob_why));
+		/* TRANSLATORS: why a possible duplicate was listed, before the rest: the same document number */
+		snprintf(why, sizeof why, "%s%s%s%s", cand[i].doc ? _("document: same number; ") : "", name_part,
+			 /* TRANSLATORS: why a possible duplicate was listed, after the rest: the same nationality */
+			 dob_part, same_nat ? _("; nationality") : "");
 		if (score >= DUPES_FLOOR && nres < DUPES_MAX * 4) {
 			struct cd_dupe *d = &res[nres++];
 			snprintf(d->number, sizeof d->number, "%s", (const char *)sqlite3_column_text(st, 0));

@@ -39,7 +39,8 @@ struct cd_dupe {
 	char dob[11];
 	char nationality[4];
 	int score;
-	char why[96];                  /* "name: variant; dob: year; nationality" */
+	char why[256];                 /* "name: variant; dob: year; nationality" (translated: room
+					* for UTF-8) */
 };
 
 /*

@@ -15,34 +15,46 @@
 /* Candidates each pass may bring (a LIMIT on its MATCH): scoring them in C stays cheap. */
 #define PASS_TRIGRAM 200
 #define PASS_KEYS 200
-#define PASS_TYPOS 300
-#define PASS_MAX 300           /* the largest of the three */
+#define PASS_TYPOS 150         /* each of the typo passes, one typed word at a time */
+#define PASS_MAX 200           /* the largest of them */
 #define QUERY_WORDS 8
 #define PERSON_WORDS 48
 
+/* The kind of match: its English name is the JSON value; N_() for screens to translate. */
 const char *cd_match_name(enum cd_match m)
 {
 	switch (m) {
-	case CD_MATCH_CASE: return "case";
-	case CD_MATCH_DOCUMENT: return "document";
-	case CD_MATCH_NAME: return "name";
+	/* TRANSLATORS: a search hit matched on a case number */
+	case CD_MATCH_CASE: return N_("case");
+	/* TRANSLATORS: a search hit matched on an identity document number */
+	case CD_MATCH_DOCUMENT: return N_("document");
+	/* TRANSLATORS: a search hit matched on a name */
+	case CD_MATCH_NAME: return N_("name");
 	}
 	return "?";
 }
 
+/* How a name word matched, for the "why" of a hit: N_(), translated where it is shown. */
 const char *search_level_name(enum cd_name_level l)
 {
 	switch (l) {
-	case CD_NAME_EXACT: return "exact ICAO";
-	case CD_NAME_WRITTEN: return "exact as written";
-	case CD_NAME_VARIANT: return "variant";
-	case CD_NAME_PREFIX: return "prefix";
-	case CD_NAME_TYPO1: return "1 typo";
-	case CD_NAME_TYPO2: return "2 typos";
-	case CD_NAME_PART: return "part";
+	/* TRANSLATORS: why a name matched: the same ICAO Latin spelling */
+	case CD_NAME_EXACT: return N_("exact ICAO");
+	/* TRANSLATORS: why a name matched: the same as written in its own script */
+	case CD_NAME_WRITTEN: return N_("exact as written");
+	/* TRANSLATORS: why a name matched: another spelling of it (SHEVCHENKO, SCHEWTSCHENKO) */
+	case CD_NAME_VARIANT: return N_("variant");
+	/* TRANSLATORS: why a name matched: the typed letters begin the name */
+	case CD_NAME_PREFIX: return N_("prefix");
+	/* TRANSLATORS: why a name matched: one letter wrong, missing, extra or swapped */
+	case CD_NAME_TYPO1: return N_("1 typo");
+	/* TRANSLATORS: why a name matched: two letters wrong, missing, extra or swapped */
+	case CD_NAME_TYPO2: return N_("2 typos");
+	/* TRANSLATORS: why a name matched: the typed letters are inside the name */
+	case CD_NAME_PART: return N_("part");
 	case CD_NAME_NONE: break;
 	}
-	return "none";
+	return N_("none");
 }
 
 /* ---- name words and their levels -------------------------------------------------- */
@@ -242,6 +254,8 @@ struct query {
 	struct cd_buf latin;                 /* their ICAO forms */
 	struct cd_name_word w[QUERY_WORDS];
 	size_t n;
+	int open_last;                       /* the last word ends the text: it may be half typed */
+	int typing;                          /* ... and it begins a longer name: it is (see name_search) */
 };
 
 static int is_date_token(const char *t, size_t len)
@@ -263,6 +277,7 @@ static void parse_query(const char *text, struct query *q)
 		size_t len = strcspn(p, " \t,");
 		if (!len)
 			break;
+		q->open_last = 0;
 		if (is_date_token(p, len)) {
 			if (!q->dob[0])
 				snprintf(q->dob, sizeof q->dob, "%.*s", (int)len, p);
@@ -279,6 +294,8 @@ static void parse_query(const char *text, struct query *q)
 				buf_puts(&q->latin, " ");
 			}
 			q->n += k;
+			/* Nothing after it, not even a space: the caseworker may still be typing it. */
+			q->open_last = k > 0 && p[len] == '\0';
 		}
 		p += len;
 	}
@@ -326,28 +343,148 @@ static int keys_query(const struct query *q, struct cd_buf *b)
 	return terms;
 }
 
-/*
- * The typo query: a word with one edit keeps one of its halves intact (two edits: one of
- * its thirds), so each word of 4+ letters asks for any of its parts; words AND together.
- */
-static int typo_query(const struct query *q, struct cd_buf *b)
+/* Whether typed word i may carry typos: not the word still being typed. */
+static int may_typo(const struct query *q, size_t i)
 {
-	int terms = 0;
-	for (size_t i = 0; i < q->n; i++) {
-		const char *w = q->w[i].icao;
-		int len = (int)strlen(w), parts = len >= 9 ? 3 : 2;
-		if (len < 4)
-			continue;
-		buf_puts(b, terms++ ? " AND (" : "(");
-		for (int k = 0; k < parts; k++) {
-			int size = len / parts < 3 ? 3 : len / parts;
-			int start = k == parts - 1 ? len - size : k * (len / parts);
-			if (k == parts - 1 && len - start < 3)
-				start = len - 3;
-			buf_printf(b, "%s\"%.*s\"", k ? " OR " : "", k == parts - 1 ? len - start : size, w + start);
-		}
-		buf_puts(b, ")");
+	return !(q->typing && i + 1 == q->n);
+}
+
+/*
+ * The typo queries ask for people who have typed word i with a typo and every other word
+ * as typed (one word wrong at a time keeps each query narrow).  Through the trigram index:
+ * pieces of word i that one edit cannot all break - two pieces with a letter between them
+ * (a swap of two neighbours touches one piece only), and its thirds for two edits in a
+ * long word; words of 5 and 6 letters have room only for their first and last three.
+ * Words of three and four letters are the skeleton keys' (typo_keys_query).  Returns 0
+ * when there is none.
+ */
+static int typo_trigram_query(const struct query *q, size_t i, struct cd_buf *b)
+{
+	const char *w = q->w[i].icao;
+	int len = (int)strlen(w), terms = 0;
+
+	if (len == 2 && i + 1 < q->n && q->w[i + 1].icao[0]) {
+		/* A two-letter word short of a letter (AL NI for AL ANI): itself and the next
+		 * word, as a phrase - which a letter added at either end of it keeps. */
+		buf_printf(b, "\"%s %s\"", w, q->w[i + 1].icao);
+		for (size_t j = 0; j < q->n; j++)
+			if (j != i && j != i + 1 && strlen(q->w[j].icao) >= 3)
+				buf_printf(b, " AND \"%s\"", q->w[j].icao);
+		return 1;
 	}
+	if (len < 5)
+		return 0;
+	buf_puts(b, "(");
+	if (len >= 7) {
+		int h = (len - 1) / 2;
+		buf_printf(b, "\"%.*s\" OR \"%s\"", h, w, w + h + 1);
+	} else {
+		buf_printf(b, "\"%.3s\" OR \"%s\"", w, w + len - 3);
+	}
+	if (len >= 9) {
+		int t = len / 3;
+		buf_printf(b, " OR \"%.*s\" OR \"%.*s\" OR \"%s\"", t, w, t, w + t, w + 2 * t);
+	}
+	buf_puts(b, ")");
+	for (size_t j = 0; j < q->n; j++)
+		if (j != i && strlen(q->w[j].icao) >= 3) {
+			buf_printf(b, " AND \"%s\"", q->w[j].icao);
+			terms++;
+		}
+	return 1 + terms;
+}
+
+/* Appends `"KEY"` to b as one more OR term unless it is empty or already there. */
+static void or_key(struct cd_buf *b, const char *key, int *terms)
+{
+	char t[40];
+	if (strlen(key) < 2 || strlen(key) > 32)
+		return;
+	snprintf(t, sizeof t, "\"%s\"", key);
+	if (strstr(buf_str(b), t))
+		return;
+	buf_printf(b, "%s%s", (*terms)++ ? " OR " : "", t);
+}
+
+/* Appends the skeleton key of ICAO word v as one more OR term. */
+static void or_key_of(struct cd_buf *b, const char *v, int *terms)
+{
+	char k[32];
+	translit_skeleton(v, k, sizeof k);
+	or_key(b, k, terms);
+}
+
+/*
+ * Through the skeleton keys, which are short (SADAT -> SDT) and so find what the trigram
+ * pieces cannot: every other typed word by its own key, and word i by the keys of its
+ * likely originals.  The cheap set: its own key, its key with a letter dropped or two
+ * neighbours swapped, and the keys of the word itself with a letter dropped or two
+ * neighbours swapped (PAHM is P-H-M but PHAM is F-M).  The `full` set, for when that and
+ * the trigram pieces found no one: a letter left out or changed, which the pieces cover
+ * from five letters on but for the middle letter of a five-letter word (both its pieces
+ * hold it), and in words of three and four letters every key one letter added or changed
+ * away.  Each term costs an index lookup (about 20 us at a million people, more for a
+ * common key): hence the full set last, and only where keys are short.
+ */
+static int typo_keys_query(const struct query *q, size_t i, int full, struct cd_buf *b)
+{
+	/* The letters a skeleton key is made of (translit_skeleton): consonant classes, and A
+	 * for a first vowel. */
+	static const char cls[] = "ABCDFHKLMNPRSTV";
+	const char *k = q->w[i].key, *w = q->w[i].icao;
+	size_t len = strlen(k), wl = strlen(w);
+	char t[64];
+	int terms = 0;
+
+	if (len == 0 || len > 30 || wl <= 2 || wl >= sizeof t)
+		return 0;
+	buf_puts(b, "(");
+	if (!full) {
+		or_key(b, k, &terms);
+		for (size_t p = 0; p < len; p++) {
+			snprintf(t, sizeof t, "%.*s%s", (int)p, k, k + p + 1);
+			or_key(b, t, &terms);
+			if (p + 1 < len) {
+				snprintf(t, sizeof t, "%.*s%c%c%s", (int)p, k, k[p + 1], k[p], k + p + 2);
+				or_key(b, t, &terms);
+			}
+		}
+		for (size_t p = 0; p < wl; p++) {
+			snprintf(t, sizeof t, "%.*s%s", (int)p, w, w + p + 1);
+			or_key_of(b, t, &terms);
+			if (p + 1 < wl) {
+				snprintf(t, sizeof t, "%.*s%c%c%s", (int)p, w, w[p + 1], w[p], w + p + 2);
+				or_key_of(b, t, &terms);
+			}
+		}
+	} else if (wl == 5) {
+		for (char c = 'A'; c <= 'Z'; c++) {
+			snprintf(t, sizeof t, "%.2s%c%s", w, c, w + 3);
+			or_key_of(b, t, &terms);
+		}
+	} else if (wl <= 4) {
+		for (size_t p = 0; p < len; p++)
+			for (const char *c = p ? cls + 1 : cls; *c; c++)
+				if (*c != k[p]) {
+					snprintf(t, sizeof t, "%.*s%c%s", (int)p, k, *c, k + p + 1);
+					or_key(b, t, &terms);
+				}
+		for (size_t p = 0; p <= len; p++)
+			for (const char *c = p ? cls + 1 : cls; *c; c++) {
+				snprintf(t, sizeof t, "%.*s%c%s", (int)p, k, *c, k + p);
+				or_key(b, t, &terms);
+			}
+	}
+	if (!terms)
+		return 0;
+	buf_puts(b, ")");
+	/* (The word still being typed is left out: a prefix query reads too much.  So is a
+	 * one-letter key, which narrows too little to be worth its reading.) */
+	for (size_t j = 0; j < q->n; j++)
+		if (j != i && may_typo(q, j) && strlen(q->w[j].key) >= 2)
+			buf_printf(b, " AND \"%s\"", q->w[j].key);
+	if (q->dob[0])
+		buf_printf(b, " AND y%.4s", q->dob);
 	return terms;
 }
 
@@ -401,47 +538,140 @@ size_t search_person_words(struct cd_store *s, int64_t id, const char *const nam
 	return n;
 }
 
+/* Whether typed word q is inside stored word w (three letters at least). */
+static int is_part(const struct cd_name_word *q, const struct cd_name_word *w)
+{
+	size_t lq = strlen(q->icao), lo = strlen(q->orig);
+	int written = lo > 0 && !is_ascii(q->orig);
+	return (lq >= 3 && strstr(w->icao, q->icao)) || (written && lo >= 6 && strstr(w->orig, q->orig));
+}
+
 /*
- * Scores one candidate against the query: each typed word's best level over the stored
- * words, averaged; all must match.  Returns 0 to drop the candidate.
+ * Typed word i against stored word w.  Search reads a three-letter word with one typo too
+ * (POA for POPA, SOG for SONG), which search_name_level leaves to longer words, and, next
+ * to a word typed after it, a two-letter one missing a letter (AL NI for AL ANI); the word still
+ * being typed (strict) is read without typos: more letters must narrow the list.
  */
-static int score_person(const struct query *q, const struct cd_name_word *w, size_t nw, const char *dob,
-			char *why, size_t why_size, int *dob_rank)
+static int word_level(const struct query *q, size_t i, const struct cd_name_word *w, int strict)
+{
+	const struct cd_name_word *t = &q->w[i];
+	int l = (int)search_name_level(t, w);
+	if (strict && i + 1 == q->n) {
+		if (l == CD_NAME_TYPO1 || l == CD_NAME_TYPO2)
+			l = is_part(t, w) ? CD_NAME_PART : CD_NAME_NONE;
+		return l;
+	}
+	size_t lt = strlen(t->icao), lw = strlen(w->icao);
+	if (l == CD_NAME_NONE && ((lt == 3 && lw >= 3) || (lt == 2 && lw == 3 && i + 1 < q->n)) &&
+	    translit_distance(t->icao, w->icao, 1) == 1)
+		l = CD_NAME_TYPO1;
+	return l;
+}
+
+/* Whether stored word w begins with typed word q and is longer: q may be half typed. */
+static int extends(const struct cd_name_word *q, const struct cd_name_word *w)
+{
+	size_t lq = strlen(q->icao), lo = strlen(q->orig);
+	int written = lo > 0 && !is_ascii(q->orig);
+	return (lq >= 3 && strlen(w->icao) > lq && strncmp(w->icao, q->icao, lq) == 0) ||
+	       (written && lo >= 6 && strlen(w->orig) > lo && strncmp(w->orig, q->orig, lo) == 0);
+}
+
+/*
+ * The best way to pair typed words with stored words, each stored word used once (MUSA
+ * MUSA is not every MUSA; KARIIMI KARIM is not DARWISH KARIM): a small search, typed
+ * words in order, stored words that match at all; ties go to the order a caseworker types
+ * (surname first).  `budget` bounds it for people with very many names.
+ */
+struct pairing {
+	const struct cd_name_word *wref;   /* the stored words */
+	unsigned char level[QUERY_WORDS][PERSON_WORDS];
+	int role[PERSON_WORDS];
+	unsigned char used[PERSON_WORDS];
+	int pick[QUERY_WORDS], best_pick[QUERY_WORDS];
+	size_t nq, nw;
+	int best, budget;
+};
+
+static void pair_words(struct pairing *p, size_t i, int total)
+{
+	if (p->budget-- <= 0)
+		return;
+	if (i == p->nq) {
+		if (total > p->best) {
+			p->best = total;
+			memcpy(p->best_pick, p->pick, sizeof p->pick);
+		}
+		return;
+	}
+	for (size_t k = 0; k < p->nw; k++) {
+		if (p->used[k] || !p->level[i][k])
+			continue;
+		int v = p->level[i][k] * 4 + (p->role[k] == (i == 0 ? 0 : 1));
+		p->used[k] = 1;
+		p->pick[i] = (int)k;
+		pair_words(p, i + 1, total + v);
+		p->used[k] = 0;
+	}
+}
+
+/* Translated "why" pieces for a date of birth typed in the query. */
+static const char *const dob_whys[] = {
+	/* TRANSLATORS: why a search hit matched: the date of birth typed matched exactly */
+	N_("exact"),
+	/* TRANSLATORS: why a search hit matched: the year and month of birth typed matched */
+	N_("month"),
+	/* TRANSLATORS: why a search hit matched: the year of birth typed matched */
+	N_("year"),
+};
+
+/*
+ * Scores one candidate against the query: the typed words paired with stored words (see
+ * pairing), their levels averaged; all must match.  Returns 0 to drop the candidate.
+ * `strict`: the last typed word is still being typed (word_level).
+ */
+static int score_person(const struct query *q, struct pairing *p, const char *dob, int strict, char *why,
+			size_t why_size, int *dob_rank)
 {
 	int total = 0, worst = CD_NAME_EXACT, swapped = 0, first_role = 0;
 	const char *dob_why = NULL;
 
+	p->best = 0;
+	p->budget = 4000;
+	memset(p->used, 0, sizeof p->used);
+	for (size_t i = 0; i < q->n; i++)
+		for (size_t k = 0; k < p->nw; k++)
+			p->level[i][k] = (unsigned char)word_level(q, i, &p->wref[k], strict);
+	pair_words(p, 0, 0);
+	if (!p->best)
+		return 0;
 	for (size_t i = 0; i < q->n; i++) {
-		int best = 0, role = 0;
-		for (size_t k = 0; k < nw; k++) {
-			int l = (int)search_name_level(&q->w[i], &w[k]);
-			/* Ties: the first typed word prefers a surname, the others given names. */
-			if (l > best || (l == best && l && w[k].role == (i == 0 ? 0 : 1))) {
-				best = l;
-				role = w[k].role;
-			}
-		}
-		if (!best)
-			return 0;
+		int k = p->best_pick[i], l = p->level[i][k];
 		if (i == 0)
-			first_role = role;
-		else if (first_role == 1 && role == 0)
+			first_role = p->role[k];
+		else if (first_role == 1 && p->role[k] == 0)
 			swapped = 1;
-		total += best;
-		if (best < worst)
-			worst = best;
+		total += l;
+		if (l < worst)
+			worst = l;
 	}
 	*dob_rank = 0;
 	if (q->dob[0]) {
 		size_t lq = strlen(q->dob), ls = strlen(dob), k = lq < ls ? lq : ls;
 		if (strncmp(q->dob, dob, k) != 0)
 			return 0;     /* a date typed in the query filters */
-		dob_why = k >= 10 ? "exact" : k >= 7 ? "month" : "year";
+		dob_why = dob_whys[k >= 10 ? 0 : k >= 7 ? 1 : 2];
 		*dob_rank = (int)k;
 	}
 	int score = total / (int)q->n - (swapped ? 3 : 0);
-	snprintf(why, why_size, "name: %s%s%s%s", search_level_name((enum cd_name_level)worst),
-		 swapped ? ", swapped" : "", dob_why ? "; dob: " : "", dob_why ? dob_why : "");
+	char dob_part[96] = "";
+	if (dob_why)
+		/* TRANSLATORS: why a search hit matched, after the name part: "; dob: year" */
+		snprintf(dob_part, sizeof dob_part, _("; dob: %s"), _(dob_why));
+	/* TRANSLATORS: why a search hit matched: "name: variant", "name: 1 typo, swapped; dob: year" */
+	snprintf(why, why_size, _("name: %s%s%s"), _(search_level_name((enum cd_name_level)worst)),
+		 /* TRANSLATORS: why a search hit matched: surname and given names typed the other way round */
+		 swapped ? _(", swapped") : "", dob_part);
 	return score < 1 ? 1 : score;
 }
 
@@ -456,9 +686,42 @@ static int by_score(const void *a, const void *b)
 	return strcmp(x->number, y->number);
 }
 
-/* Runs one candidate MATCH (?1, with ?2 the LIMIT) and scores every new candidate. */
-static int run_pass(struct cd_store *s, const char *sql, const char *match, int cap_rows, const struct query *q,
-		    struct idset *seen, struct cd_search_hit **hits, size_t *n, size_t *cap, struct cd_error *err)
+/* A scored candidate: its hit (score read with typos everywhere) and its strict score. */
+struct cand {
+	struct cd_search_hit h;
+	int strict;
+	char why_strict[sizeof ((struct cd_search_hit *)0)->why];
+};
+
+struct cands {
+	struct cand *c;
+	size_t n, cap;
+	struct idset seen;
+	struct pairing pair;
+	struct cd_name_word w[PERSON_WORDS];
+};
+
+static void cand_release(struct cand *c)
+{
+	free(c->h.surname);
+	free(c->h.given);
+	free(c->h.surname_latin);
+	free(c->h.given_latin);
+}
+
+/* The score the query gets: strict while its last word is being typed. */
+static int cand_score(const struct query *q, const struct cand *c)
+{
+	return q->typing ? c->strict : c->h.score;
+}
+
+/*
+ * Runs one candidate MATCH (?1, with ?2 the LIMIT, ?3 the year when a date was typed) and
+ * scores every new candidate.  `probe`: notes in q->typing whether a hit has a name that
+ * the last typed word begins.
+ */
+static int run_pass(struct cd_store *s, const char *sql, const char *match, int cap_rows, struct query *q,
+		    struct cands *cs, int probe, struct cd_error *err)
 {
 	static const char person_sql[] = "SELECT number, surname, given, surname_latin, given_latin, dob,"
 					  " nationality FROM person WHERE id = ?1";
@@ -473,7 +736,7 @@ static int run_pass(struct cd_store *s, const char *sql, const char *match, int 
 	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
 	if (q->dob[0])
 		sqlite3_bind_text(st, 3, q->dob, 4, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, cap_rows);
+	sqlite3_bind_int(st, 2, cap_rows < PASS_MAX ? cap_rows : PASS_MAX);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && nid < PASS_MAX)
 		ids[nid++] = sqlite3_column_int64(st, 0);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -485,10 +748,9 @@ static int run_pass(struct cd_store *s, const char *sql, const char *match, int 
 	rc = CD_OK;
 
 	for (size_t i = 0; i < nid && rc == CD_OK; i++) {
-		struct cd_name_word w[PERSON_WORDS];
-		char why[64];
-		int dob_rank, score;
-		if (!idset_add(seen, ids[i]))
+		struct cand c;
+		int dob_rank;
+		if (!idset_add(&cs->seen, ids[i]))
 			continue;
 		if ((rc = st_prepare(s, person_sql, &pst, err)))
 			break;
@@ -498,25 +760,64 @@ static int run_pass(struct cd_store *s, const char *sql, const char *match, int 
 			for (int k = 0; k < 4; k++)
 				names[k] = (const char *)sqlite3_column_text(pst, 1 + k);
 			names[4] = (const char *)sqlite3_column_text(pst, 6);
-			size_t nw = search_person_words(s, ids[i], names, w, PERSON_WORDS, err);
-			score = score_person(q, w, nw, (const char *)sqlite3_column_text(pst, 5), why, sizeof why,
-					     &dob_rank);
-			if (score > 0 && (rc = grow(hits, *n, cap, err)) == CD_OK) {
-				struct cd_search_hit *h = &(*hits)[(*n)++];
-				fill_hit(h, pst);
-				h->match = CD_MATCH_NAME;
-				h->score = score;
-				h->detail[0] = (char)dob_rank;
-				snprintf(h->why, sizeof h->why, "%s", why);
+			const char *dob = (const char *)sqlite3_column_text(pst, 5);
+			struct pairing *p = &cs->pair;
+			p->nw = search_person_words(s, ids[i], names, cs->w, PERSON_WORDS, err);
+			p->nq = q->n;
+			p->wref = cs->w;
+			for (size_t k = 0; k < p->nw; k++)
+				p->role[k] = cs->w[k].role;
+			char why[sizeof c.h.why];
+			int score = score_person(q, p, dob, 0, why, sizeof why, &dob_rank);
+			c.strict = score;
+			memcpy(c.why_strict, why, sizeof c.why_strict);
+			if (score > 0 && q->open_last)
+				c.strict = score_person(q, p, dob, 1, c.why_strict, sizeof c.why_strict, &dob_rank);
+			if (probe && score > 0 && q->open_last)
+				for (size_t k = 0; k < p->nw && !q->typing; k++)
+					q->typing = extends(&q->w[q->n - 1], &cs->w[k]);
+			if (score > 0) {
+				if (cs->n == cs->cap) {
+					size_t ncap = cs->cap ? cs->cap * 2 : 64;
+					struct cand *g = realloc(cs->c, ncap * sizeof *g);
+					if (!g) {
+						rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+						break;
+					}
+					cs->c = g;
+					cs->cap = ncap;
+				}
+				fill_hit(&c.h, pst);
+				c.h.score = score;
+				memcpy(c.h.why, why, sizeof c.h.why);
+				c.h.match = CD_MATCH_NAME;
+				c.h.detail[0] = (char)dob_rank;
+				cs->c[cs->n++] = c;
 			}
 		}
 		st_finish(s, pst);
 		pst = NULL;
 	}
+	st_finish(s, pst);
 	return rc;
 }
 
-static int name_search(struct cd_store *s, const char *text, struct cd_search_hit **hits, size_t *n,
+/*
+ * above: candidates scoring at least what one typo in one word leaves (a typo pass cannot
+ * bring better); near: those of them that are not exact, i.e. one typo away.
+ */
+static void tally(const struct query *q, const struct cands *cs, int *above, int *near)
+{
+	int bound = (100 * ((int)q->n - 1) + CD_NAME_TYPO1) / (int)q->n;
+	*above = *near = 0;
+	for (size_t i = 0; i < cs->n; i++) {
+		int sc = cand_score(q, &cs->c[i]);
+		*above += sc >= bound;
+		*near += sc >= bound && sc < 100;
+	}
+}
+
+static int name_search(struct cd_store *s, const char *text, int limit, struct cd_search_hit **hits, size_t *n,
 		       size_t *cap, struct cd_error *err)
 {
 	/* ?3 (a year) narrows the trigram passes when a date was typed. */
@@ -526,11 +827,11 @@ static int name_search(struct cd_store *s, const char *text, struct cd_search_hi
 	static const char keys_sql[] = "SELECT rowid FROM person_key WHERE person_key MATCH ?1 LIMIT ?2";
 	struct query q = { .raw = CD_BUF_INIT, .latin = CD_BUF_INIT };
 	struct cd_buf m = CD_BUF_INIT;
-	struct idset *seen = calloc(1, sizeof *seen);
+	struct cands *cs = calloc(1, sizeof *cs);
 	const char *tri = NULL;
 	int rc = CD_OK;
 
-	if (!seen)
+	if (!cs)
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	if ((rc = translit_load(err)))
 		goto out;
@@ -541,32 +842,68 @@ static int name_search(struct cd_store *s, const char *text, struct cd_search_hi
 
 	/* 1. As typed (any script, any part of a word) through the trigram index. */
 	if (fts_query(buf_str(&q.raw), &m) > 0 && !m.failed &&
-	    (rc = run_pass(s, tri, buf_str(&m), PASS_TRIGRAM, &q, seen, hits, n, cap, err)))
+	    (rc = run_pass(s, tri, buf_str(&m), PASS_TRIGRAM, &q, cs, 1, err)))
 		goto out;
 	/* ... and its ICAO form, for a query in another script than the stored Latin forms. */
 	buf_reset(&m);
 	if (!is_ascii(buf_str(&q.raw)) && fts_query(buf_str(&q.latin), &m) > 0 && !m.failed &&
-	    (rc = run_pass(s, tri, buf_str(&m), PASS_TRIGRAM, &q, seen, hits, n, cap, err)))
+	    (rc = run_pass(s, tri, buf_str(&m), PASS_TRIGRAM, &q, cs, 1, err)))
 		goto out;
 	/* 2. Spelling variants: the same skeleton keys. */
 	buf_reset(&m);
 	if (keys_query(&q, &m) > 0 && !m.failed &&
-	    (rc = run_pass(s, keys_sql, buf_str(&m), PASS_KEYS, &q, seen, hits, n, cap, err)))
+	    (rc = run_pass(s, keys_sql, buf_str(&m), PASS_KEYS, &q, cs, 1, err)))
 		goto out;
-	/* 3. Typos, only when the stricter passes found nothing as good as a prefix: a word
-	 * still being typed (search as you type) must narrow the list, not widen it. */
-	buf_reset(&m);
-	int good = 0;
-	for (size_t i = 0; i < *n; i++)
-		good += (*hits)[i].score >= CD_NAME_PREFIX;
-	if (!good && typo_query(&q, &m) > 0 && !m.failed &&
-	    (rc = run_pass(s, tri, buf_str(&m), PASS_TYPOS, &q, seen, hits, n, cap, err)))
-		goto out;
+
+	/*
+	 * 3. Typos, one word at a time - except in the word still being typed: when it begins
+	 * a longer name of a hit so far (q.typing), more letters must narrow the list, never
+	 * widen it; once it is a whole name (or begins none), it is read with typos too.
+	 * Three steps, cheapest first: the keys of the likeliest originals, the trigram
+	 * pieces, then the keys of every original one letter added or changed away; a step
+	 * runs only while nothing was found one typo away from the query (the person a
+	 * caseworker means), and none once `limit` hits score at least what one typo could.
+	 */
+	for (int step = 0; step < 3; step++) {
+		int above, near;
+		tally(&q, cs, &above, &near);
+		if (above >= limit || (step == 2 && near))
+			break;
+		for (size_t i = 0; i < q.n; i++) {
+			if (!may_typo(&q, i))
+				continue;
+			buf_reset(&m);
+			if (step == 1 ? typo_trigram_query(&q, i, &m) > 0 : typo_keys_query(&q, i, step == 2, &m) > 0) {
+				if (!m.failed && (rc = run_pass(s, step == 1 ? tri : keys_sql, buf_str(&m), PASS_TYPOS,
+								&q, cs, 0, err)))
+					goto out;
+			}
+		}
+	}
+
+	for (size_t i = 0; i < cs->n; i++) {
+		struct cand *c = &cs->c[i];
+		if (q.typing) {
+			c->h.score = c->strict;
+			memcpy(c->h.why, c->why_strict, sizeof c->h.why);
+		}
+		if (rc || c->h.score <= 0 || (rc = grow(hits, *n, cap, err))) {
+			cand_release(c);
+			continue;
+		}
+		(*hits)[(*n)++] = c->h;
+	}
+	cs->n = 0;
 out:
+	if (cs)
+		for (size_t i = 0; i < cs->n; i++)
+			cand_release(&cs->c[i]);
+	if (cs)
+		free(cs->c);
+	free(cs);
 	buf_release(&m);
 	buf_release(&q.raw);
 	buf_release(&q.latin);
-	free(seen);
 	return rc;
 }
 
@@ -596,7 +933,7 @@ int search_people(struct cd_store *s, const char *query, int limit, struct cd_se
 				" WHERE c.number = upper(?1)", &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
-	if ((rc = collect(st, CD_MATCH_CASE, "case", 7, &hits, &count, &cap, limit, err)))
+	if ((rc = collect(st, CD_MATCH_CASE, _(cd_match_name(CD_MATCH_CASE)), 7, &hits, &count, &cap, limit, err)))
 		goto out;
 	st_finish(s, st);
 	st = NULL;
@@ -610,7 +947,8 @@ int search_people(struct cd_store *s, const char *query, int limit, struct cd_se
 		if ((rc = st_prepare(s, sql, &st, err)))
 			goto out;
 		sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
-		if ((rc = collect(st, CD_MATCH_DOCUMENT, "document", 7, &hits, &count, &cap, limit, err)))
+		if ((rc = collect(st, CD_MATCH_DOCUMENT, _(cd_match_name(CD_MATCH_DOCUMENT)), 7, &hits, &count, &cap,
+				   limit, err)))
 			goto out;
 		st_finish(s, st);
 		st = NULL;
@@ -618,7 +956,7 @@ int search_people(struct cd_store *s, const char *query, int limit, struct cd_se
 
 	/* Names, scored.  A query that found its case or document is a number, not a name. */
 	if (count == 0) {
-		if ((rc = name_search(s, query, &hits, &count, &cap, err)))
+		if ((rc = name_search(s, query, limit, &hits, &count, &cap, err)))
 			goto out;
 		if (count)
 			qsort(hits, count, sizeof *hits, by_score);

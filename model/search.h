@@ -4,10 +4,14 @@
  * surname and given names swapped), optionally narrowed by a (partial) date of birth typed
  * in the query (1987, 1987-04, 1987-04-12).  Each hit has a score and says why it matched.
  *
- * Candidates come from three bounded passes (each a LIMITed FTS5 MATCH): the trigram index
- * over every spelling (person_fts), the skeleton keys (person_key, see translit_skeleton),
- * and, when those found too little, a typo pass asking the trigram index for any half of
- * each word.  Every candidate is then scored in C against the query (search_name_level).
+ * Candidates come from bounded passes (each a LIMITed FTS5 MATCH): the trigram index over
+ * every spelling (person_fts), the skeleton keys (person_key, see translit_skeleton), then
+ * typo passes, one typed word at a time (that word fuzzy, the others as typed): keys of its
+ * likely originals, trigram pieces of it that one edit cannot all break, and for short
+ * words keys one letter added or changed away.  Every candidate is then scored in C
+ * against the query (search_name_level), each typed word paired with its own stored word.
+ * Search as you type: the last word, when it begins a longer name of a hit, is still being
+ * typed and is read without typos, so more letters narrow the list.
  */
 #ifndef CD_SEARCH_H
 #define CD_SEARCH_H
@@ -27,7 +31,8 @@ struct cd_search_hit {
 	enum cd_match match;
 	char detail[48];               /* the case or document number that matched */
 	int score;                     /* 0-100, best first */
-	char why[64];                  /* "name: exact ICAO", "name: variant; dob: year", "document" ... */
+	char why[256];                 /* "name: exact ICAO", "name: variant; dob: year", "document" ...
+					* (translated: room for UTF-8) */
 };
 
 /* How one typed name word matches one stored name word, best first; 0 is no match. */
@@ -59,13 +64,14 @@ size_t search_name_words(const char *name, const char *latin, const char *lang_h
 			 struct cd_name_word *out, size_t max);
 /* The level at which typed word q matches stored word w. */
 enum cd_name_level search_name_level(const struct cd_name_word *q, const struct cd_name_word *w);
-/* "exact ICAO", "variant", "1 typo" ... for a level. */
+/* "exact ICAO", "variant", "1 typo" ... for a level: marked N_(), shown through _(). */
 const char *search_level_name(enum cd_name_level l);
 
 /* Up to `limit` people for the query, best first. */
 int search_people(struct cd_store *s, const char *query, int limit, struct cd_search_hit **out,
 		  size_t *n, struct cd_error *err);
 void search_hits_free(struct cd_search_hit *hits, size_t n);
+/* "case", "document", "name": the JSON value; marked N_(), shown through _(). */
 const char *cd_match_name(enum cd_match m);
 
 #endif

@@ -94,7 +94,7 @@ static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		term_put_styled(w, y, 85, h->dob, 10, 1, st);
 		term_put_styled(w, y, 96, h->nationality, 4, 1, st);
 		if (cols > 102)
-			term_put_styled(w, y, 101, cd_match_name(h->match), cols - 102, 0, st);
+			term_put_styled(w, y, 101, _(cd_match_name(h->match)), cols - 102, 0, st);
 	}
 	if (s->n > SEARCH_SHOWN && 5 + SEARCH_SHOWN < rows)
 		term_put_styled(w, 5 + SEARCH_SHOWN, 1, _("more match: type more of the name, a date of birth or a document number"),

@@ -199,6 +199,34 @@ static void run_dupes(struct cd_store *s, struct query *q, int timed)
 	dupes_free(d, n);
 }
 
+/*
+ * BENCH_NAMES_MISSES=1: each query whose person was not in the top 10, with where that
+ * person ranked among the first 500 and what came first - to see why it was missed.
+ */
+static void explain_miss(struct cd_store *s, const struct query *q)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_search_hit *hits = NULL;
+	size_t n = 0, rank = 0, at = 0;
+	const char *why = "-";
+	if (search_people(s, q->text, 500, &hits, &n, &err))
+		die("search_people", err.msg);
+	for (size_t i = 0; i < n; i++) {
+		if (*q->self && strcmp(hits[i].number, q->self) == 0)
+			continue;
+		rank++;
+		if (strcmp(hits[i].number, q->expect) == 0) {
+			at = rank;
+			why = hits[i].why;
+			break;
+		}
+	}
+	printf("miss\t%s\t%s\t%s\trank %zu of %zu (%s)\tfirst: %s %s, %s (%d, %s)\n", q->kind, q->text, q->expect,
+	       at, n, why, n ? hits[0].number : "-", n ? hits[0].surname_latin : "", n ? hits[0].given_latin : "",
+	       n ? hits[0].score : 0, n ? hits[0].why : "");
+	search_hits_free(hits, n);
+}
+
 static void row(const char *figure, const char *value, const char *target)
 {
 	printf("%-52s %14s %14s\n", figure, value, target);
@@ -276,6 +304,11 @@ int main(int argc, char **argv)
 		run_dupes(s, &qs[i], 0);
 	for (size_t i = n_typo; i < nq; i++)
 		run_dupes(s, &qs[i], 1);
+
+	if (getenv("BENCH_NAMES_MISSES"))
+		for (size_t i = 0; i < nq; i++)
+			if (!qs[i].search_found)
+				explain_miss(s, &qs[i]);
 
 	double *v = calloc(nq + 1, sizeof *v);
 	size_t nv = 0, found = 0;
