@@ -1,11 +1,17 @@
 /*
  * dupes.c - likely duplicates at registration; see dupes.h.
  *
- * Candidates come from bounded lookups (the same document number; the skeleton keys of the
- * surname, then of the given names, each with the year of birth +-1; the halves of the
- * surname through the trigram index for typos) and are scored in C with the name levels
- * search uses.  Fingerprint duplicates are not scored: they are what an enrolment's 1:N
- * search found (biometric.c), read back from the events it wrote.
+ * Candidates come from bounded lookups through the skeleton keys (person_key), the precise
+ * ones first, because at a million people a common name fills any loose lookup's rows with
+ * other people: the same document number; both names, within a year of the date of birth,
+ * then whatever it says; one name with a typo (its key one letter dropped, swapped, or for
+ * the surname changed away) with the other name as typed, born in the same month (else
+ * within a year); either name born in the same month; and, only for names rare enough that
+ * these found few people, either name alone within a year.  (The halves of the surname
+ * through the trigram index found nothing the typo keys miss among the seeded duplicates
+ * and took a third of the time at a million people.)  Every candidate is scored in C with
+ * the name levels search uses.  Fingerprint duplicates are not scored: they are what an
+ * enrolment's 1:N search found (biometric.c), read back from the events it wrote.
  */
 #include "dupes.h"
 
@@ -21,6 +27,10 @@
 #include "translit.h"
 
 #define CAND_MAX 600
+#define PRECISE_ROWS 100               /* rows read by the lookup of both names within a year */
+#define NEAR_ROWS 50                   /* by each of the other precise lookups */
+#define BROAD_ROWS 60                  /* by each broad lookup ... */
+#define BROAD_BELOW 40                 /* ... run only when the precise ones found fewer people */
 #define WORDS 16
 #define STORED_WORDS 48
 
@@ -40,7 +50,7 @@ static void add_cand(struct cand *c, size_t *n, int64_t id, int doc)
 		c[(*n)++] = (struct cand){ id, doc };
 }
 
-static int run_ids(struct cd_store *s, const char *sql, const char *match, int year, struct cand *c, size_t *n,
+static int run_ids(struct cd_store *s, const char *sql, const char *match, int rows, struct cand *c, size_t *n,
 		   struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -48,8 +58,7 @@ static int run_ids(struct cd_store *s, const char *sql, const char *match, int y
 	if ((rc = st_prepare(s, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, year - 1);
-	sqlite3_bind_int(st, 3, year + 1);
+	sqlite3_bind_int(st, 2, rows);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		add_cand(c, n, sqlite3_column_int64(st, 0), 0);
 	rc = rc == SQLITE_DONE ? CD_OK : st_fail(s, _("looking for duplicates"), err);
@@ -57,13 +66,79 @@ static int run_ids(struct cd_store *s, const char *sql, const char *match, int y
 	return rc;
 }
 
-/* "(K1 OR K2 ...)" over the words' keys; 0 when none has a key. */
+/*
+ * "(K1 OR K2 ...)" over the words' keys; 0 when none has a key.  A particle's short key
+ * (AL, EL, BN) is left out when the name has a longer one: it would match a tenth of the
+ * office and bury the person sought.
+ */
 static int keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n)
 {
-	int terms = 0;
+	int terms = 0, has_long = 0;
 	for (size_t i = 0; i < n; i++)
-		if (w[i].key[0])
+		has_long |= strlen(w[i].key) >= 3;
+	for (size_t i = 0; i < n; i++)
+		if (w[i].key[0] && (!has_long || strlen(w[i].key) >= 3))
 			buf_printf(b, "%s\"%s\"", terms++ ? " OR " : "(", w[i].key);
+	if (terms)
+		buf_puts(b, ")");
+	return terms;
+}
+
+/* Appends `"KEY"` as one more OR term unless it is too short, too long or there already. */
+static void or_term(struct cd_buf *b, const char *key, int *terms)
+{
+	char t[40];
+	size_t len = strlen(key);
+	if (len < 2 || len > 32)
+		return;
+	snprintf(t, sizeof t, "\"%s\"", key);
+	if (strstr(buf_str(b), t))
+		return;
+	buf_printf(b, "%s%s", (*terms)++ ? " OR " : "(", t);
+}
+
+/*
+ * "(K1 OR K2 ...)": the keys one typo away from the words' keys - a letter of the key
+ * dropped, two swapped, and when `changed`, one changed to another consonant class
+ * (translit_skeleton's letters; A stands for a first vowel) - which covers a letter
+ * doubled, dropped, swapped or mistyped in the name; a short key (up to 3) also with a
+ * letter added.  Changed letters are for the surname only: they triple the terms, and
+ * the given names are the commoner words.  0 when no
+ * word has a key of 2 or more.
+ */
+static int typo_keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n, int changed)
+{
+	static const char cls[] = "ABCDFHKLMNPRSTV";
+	int terms = 0;
+	char t[40];
+	for (size_t i = 0; i < n; i++) {
+		const char *k = w[i].key;
+		size_t len = strlen(k);
+		if (len < 2 || len > 24)
+			continue;
+		/* A short key lost a letter more often than not (MOUAD for MOURAD: MD, not MRD). */
+		for (size_t p = 0; p <= len && len <= 3; p++)
+			for (const char *c = p ? cls + 1 : cls; *c; c++) {
+				snprintf(t, sizeof t, "%.*s%c%s", (int)p, k, *c, k + p);
+				or_term(b, t, &terms);
+			}
+		if (len < 3)
+			continue;
+		or_term(b, k, &terms);
+		for (size_t p = 0; p < len; p++) {
+			snprintf(t, sizeof t, "%.*s%s", (int)p, k, k + p + 1);
+			or_term(b, t, &terms);
+			if (p + 1 < len) {
+				snprintf(t, sizeof t, "%.*s%c%c%s", (int)p, k, k[p + 1], k[p], k + p + 2);
+				or_term(b, t, &terms);
+			}
+			for (const char *c = p ? cls + 1 : cls; *c && changed; c++)
+				if (*c != k[p]) {
+					snprintf(t, sizeof t, "%.*s%c%s", (int)p, k, *c, k + p + 1);
+					or_term(b, t, &terms);
+				}
+		}
+	}
 	if (terms)
 		buf_puts(b, ")");
 	return terms;
@@ -129,10 +204,7 @@ static int by_score(const void *a, const void *b)
 int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char *doc_number,
 	       struct cd_dupe **out, size_t *n, struct cd_error *err)
 {
-	static const char keys_sql[] = "SELECT k.rowid FROM person_key k WHERE person_key MATCH ?1 LIMIT 300";
-	static const char typo_sql[] = "SELECT f.rowid FROM person_fts f JOIN person p ON p.id = f.rowid"
-				       " WHERE person_fts MATCH ?1"
-				       " AND CAST(substr(p.dob, 1, 4) AS INTEGER) BETWEEN ?2 AND ?3 LIMIT 300";
+	static const char keys_sql[] = "SELECT k.rowid FROM person_key k WHERE person_key MATCH ?1 LIMIT ?2";
 	static const char person_sql[] = "SELECT number, surname, given, surname_latin, given_latin, dob, nationality"
 					 " FROM person WHERE id = ?1";
 	struct cd_name_word sw[WORDS], gw[WORDS];
@@ -148,7 +220,7 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 	*n = 0;
 	if ((rc = translit_load(err)))
 		return rc;
-	if (!(cand = calloc(CAND_MAX, sizeof *cand)) || !(res = calloc(DUPES_MAX * 4, sizeof *res))) {
+	if (!(cand = calloc(CAND_MAX, sizeof *cand)) || !(res = calloc(CAND_MAX, sizeof *res))) {
 		free(cand);
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	}
@@ -173,29 +245,50 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		st_finish(s, st);
 		st = NULL;
 	}
-	/* Either name's keys within a year of the date of birth (keys carry no role: this
-	 * finds swapped names too). */
-	for (int side = 0; side < 2; side++) {
+	/* Keys carry no role: every lookup by keys finds swapped names too. */
+	char years[64] = "", month[16] = "";
+	if (year)
+		snprintf(years, sizeof years, " AND (y%d OR y%d OR y%d)", year - 1, year, year + 1);
+	if (in->dob && strlen(in->dob) >= 7)
+		snprintf(month, sizeof month, " AND m%.4s%.2s", in->dob, in->dob + 5);
+	/* Both names within a year, then whatever the date of birth says (a common pair of
+	 * names fills the second lookup with other people). */
+	for (int any_year = !year; any_year < 2; any_year++) {
+		buf_reset(&m);
+		if (keys_or(&m, sw, ns) && (buf_puts(&m, " AND "), keys_or(&m, gw, ng)) &&
+		    (buf_puts(&m, any_year ? "" : years), !m.failed) &&
+		    (rc = run_ids(s, keys_sql, buf_str(&m), any_year ? NEAR_ROWS : PRECISE_ROWS, cand, &nc, err)))
+			goto out;
+	}
+	/* One name with a typo, the other as typed, born in the same month (else within a
+	 * year): a common name fills a looser lookup with other people, and the three years'
+	 * tokens cost more to read than the names'. */
+	for (int side = 0; side < 2 && year; side++) {
+		buf_reset(&m);
+		if (typo_keys_or(&m, side ? gw : sw, side ? ng : ns, !side) &&
+		    (buf_puts(&m, " AND "), keys_or(&m, side ? sw : gw, side ? ns : ng)) &&
+		    (buf_puts(&m, month[0] ? month : years), !m.failed) &&
+		    (rc = run_ids(s, keys_sql, buf_str(&m), NEAR_ROWS, cand, &nc, err)))
+			goto out;
+	}
+	/* Either name born in the same month. */
+	for (int side = 0; side < 2 && month[0]; side++) {
+		buf_reset(&m);
+		if (keys_or(&m, side ? gw : sw, side ? ng : ns) && (buf_puts(&m, month), !m.failed) &&
+		    (rc = run_ids(s, keys_sql, buf_str(&m), NEAR_ROWS, cand, &nc, err)))
+			goto out;
+	}
+	/* The broad lookups, a share each, for names rare enough that the precise ones found
+	 * few people: either name alone within a year. */
+	int broad = nc < BROAD_BELOW;
+	for (int side = 0; side < 2 && broad; side++) {
 		buf_reset(&m);
 		if (!keys_or(&m, side ? gw : sw, side ? ng : ns))
 			continue;
-		if (year)
-			buf_printf(&m, " AND (y%d OR y%d OR y%d)", year - 1, year, year + 1);
-		if (!m.failed && (rc = run_ids(s, keys_sql, buf_str(&m), year, cand, &nc, err)))
+		buf_puts(&m, years);
+		if (!m.failed && (rc = run_ids(s, keys_sql, buf_str(&m), BROAD_ROWS, cand, &nc, err)))
 			goto out;
 	}
-	/* A surname with a typo: any half of its ICAO form, within a year. */
-	buf_reset(&m);
-	for (size_t i = 0; i < ns && year; i++) {
-		const char *w = sw[i].icao;
-		int len = (int)strlen(w), half = len / 2 < 3 ? 3 : len / 2;
-		if (len < 5)
-			continue;
-		buf_printf(&m, "%s\"%.*s\" OR \"%s\"", m.len ? " OR " : "", half, w, w + len - half);
-	}
-	if (m.len && !m.failed && (rc = run_ids(s, typo_sql, buf_str(&m), year, cand, &nc, err)))
-		goto out;
-
 	for (size_t i = 0; i < nc; i++) {
 		struct cd_name_word w[STORED_WORDS];
 		const char *names[5], *dob_why = NULL;
@@ -233,7 +326,7 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		snprintf(why, sizeof why, "%s%s%s%s", cand[i].doc ? _("document: same number; ") : "", name_part,
 			 /* TRANSLATORS: why a possible duplicate was listed, after the rest: the same nationality */
 			 dob_part, same_nat ? _("; nationality") : "");
-		if (score >= DUPES_FLOOR && nres < DUPES_MAX * 4) {
+		if (score >= DUPES_FLOOR && nres < CAND_MAX) {
 			struct cd_dupe *d = &res[nres++];
 			snprintf(d->number, sizeof d->number, "%s", (const char *)sqlite3_column_text(st, 0));
 			d->surname = st_dup_column(st, 1);

@@ -332,6 +332,64 @@ static void duplicates(void **state)
 	dupes_free(d, n);
 }
 
+/*
+ * A million-person office has crowds of namesakes.  120 Kravchenkos born the same year
+ * (each scoring above the floor) and 80 "Al ... Omar"s must not push the person sought out
+ * of the list: once the list kept the first 80 people above the floor in row order, and
+ * the particle AL matched a tenth of an Arab caseload.
+ */
+static void duplicates_in_a_crowd(void **state)
+{
+	static const char *const given[] = { "Andrii", "Oleh", "Petro", "Ivan", "Serhii", "Taras", "Yurii", "Mykola" };
+	struct cd_store_create_opts o = { .office = "TBS", .training = 1 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *shared = store;
+	struct cd_actor a;
+	struct cd_dupe *d = NULL;
+	size_t n = 0;
+	char crowd_path[160], number[32], kravchenko[32], janabi[32], dob[16];
+	const struct cd_dupe *hit;
+	(void)state;
+
+	snprintf(crowd_path, sizeof crowd_path, "%s/crowd.casedesk", dir);
+	assert_int_equal(store_create(crowd_path, &o, &err), CD_OK);
+	assert_int_equal(store_open(crowd_path, &store, &err), CD_OK);
+	assert_int_equal(user_resolve(store, "clerk", &a, &err), CD_OK);
+	assert_int_equal(store_begin(store, &err), CD_OK);   /* one commit for the crowd, not 200 */
+	for (int i = 0; i < 120; i++) {
+		snprintf(dob, sizeof dob, "1996-%02d-%02d", 1 + i % 12, 1 + i % 28);
+		add(&a, "Kravchenko", given[i % 8], dob, "UKR", number);
+	}
+	for (int i = 0; i < 80; i++) {
+		char surname[32];
+		snprintf(surname, sizeof surname, "Al %s", i % 2 ? "Hamdan" : "Tamimi");
+		snprintf(dob, sizeof dob, "%d-01-15", 1960 + i % 40);
+		add(&a, surname, "Omar", dob, "IRQ", number);
+	}
+	assert_int_equal(store_commit(store, &err), CD_OK);
+	add(&a, "Kravchenko", "Bohdan", "1996-10-01", "UKR", kravchenko);
+	add(&a, "Al Janabi", "Omar", "1993-07-30", "IRQ", janabi);
+
+	struct cd_person_input k = { .surname = "Kravchenko", .given = "Bohdan", .sex = "M", .dob = "1996",
+				     .nationality = "UKR" };
+	assert_int_equal(dupes_find(store, &k, NULL, &d, &n, &err), CD_OK);
+	assert_non_null(hit = find(d, n, kravchenko));
+	assert_true(hit->score >= DUPES_WARN_DEFAULT);
+	assert_string_equal(d[0].number, kravchenko);
+	dupes_free(d, n);
+
+	/* Registered again with a wrong date of birth: the names alone must still find him. */
+	struct cd_person_input j = { .surname = "Al Janabi", .given = "Omar", .sex = "M", .dob = "1989-01-01",
+				     .nationality = "IRQ" };
+	assert_int_equal(dupes_find(store, &j, NULL, &d, &n, &err), CD_OK);
+	assert_non_null(hit = find(d, n, janabi));
+	assert_true(hit->score >= DUPES_WARN_DEFAULT);
+	dupes_free(d, n);
+
+	store_close(store);
+	store = shared;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +404,7 @@ int main(void)
 		cmocka_unit_test(aliases),
 		cmocka_unit_test(migrated),
 		cmocka_unit_test(duplicates),
+		cmocka_unit_test(duplicates_in_a_crowd),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
