@@ -109,13 +109,15 @@ static void or_term(struct cd_buf *b, const char *key, int *terms)
 static int typo_keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n, int changed)
 {
 	static const char cls[] = "ABCDFHKLMNPRSTV";
-	int terms = 0;
+	int terms = 0, has_long = 0;
 	char t[40];
+	for (size_t i = 0; i < n; i++)
+		has_long |= strlen(w[i].key) >= 3;
 	for (size_t i = 0; i < n; i++) {
 		const char *k = w[i].key;
 		size_t len = strlen(k);
-		if (len < 2 || len > 24)
-			continue;
+		if (len < 2 || len > 24 || (has_long && len < 3))
+			continue;   /* a particle (AL, EL) beside a longer word: see keys_or */
 		/* A short key lost a letter more often than not (MOUAD for MOURAD: MD, not MRD). */
 		for (size_t p = 0; p <= len && len <= 3; p++)
 			for (const char *c = p ? cls + 1 : cls; *c; c++) {
