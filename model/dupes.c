@@ -3,7 +3,9 @@
  *
  * Candidates come from bounded lookups through the skeleton keys (person_key), the precise
  * ones first, because at a million people a common name fills any loose lookup's rows with
- * other people: the same document number; both names, within a year of the date of birth,
+ * other people: the same document number; the same ICAO names in either order (the
+ * person_latin index: Arabic names' keys collapse, SHAMI and SHAIMAA are both SM); both
+ * names by their keys, within a year of the date of birth,
  * then whatever it says; one name with a typo (its key one letter dropped, swapped, or for
  * the surname changed away) with the other name as typed, born in the same month (else
  * within a year); either name born in the same month; and, only for names rare enough that
@@ -257,6 +259,29 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		snprintf(years, sizeof years, " AND (y%d OR y%d OR y%d)", year - 1, year, year + 1);
 	if (in->dob && strlen(in->dob) >= 7)
 		snprintf(month, sizeof month, " AND m%.4s%.2s", in->dob, in->dob + 5);
+	/* The same ICAO names, in either order, through the person_latin index: the skeleton
+	 * keys of Arabic names collapse (SHAMI and SHAIMAA are both SM), and a common one
+	 * fills every lookup by keys with other people. */
+	{
+		char sl[160], gl[160];
+		const char *sv = in->surname_latin, *gv = in->given_latin;
+		if (!sv && in->surname && translit_icao(in->surname, nat, sl, sizeof sl) >= 0)
+			sv = sl;
+		if (!gv && in->given && translit_icao(in->given, nat, gl, sizeof gl) >= 0)
+			gv = gl;
+		for (int swap = 0; swap < 2 && sv && gv && *sv && *gv; swap++) {
+			if ((rc = st_prepare(s, "SELECT id FROM person WHERE surname_latin = ?1 AND given_latin = ?2 LIMIT ?3",
+					     &st, err)))
+				goto out;
+			sqlite3_bind_text(st, 1, swap ? gv : sv, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, swap ? sv : gv, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 3, PRECISE_ROWS);
+			while (sqlite3_step(st) == SQLITE_ROW)
+				add_cand(cand, &nc, sqlite3_column_int64(st, 0), 0);
+			st_finish(s, st);
+			st = NULL;
+		}
+	}
 	/* Both names within a year, then whatever the date of birth says (a common pair of
 	 * names fills the second lookup with other people). */
 	for (int any_year = !year; any_year < 2; any_year++) {

@@ -334,9 +334,10 @@ static void duplicates(void **state)
 
 /*
  * A million-person office has crowds of namesakes.  120 Kravchenkos born the same year
- * (each scoring above the floor) and 80 "Al ... Omar"s must not push the person sought out
- * of the list: once the list kept the first 80 people above the floor in row order, and
- * the particle AL matched a tenth of an Arab caseload.
+ * (each scoring above the floor), 80 "Al ... Omar"s and 120 Al Shamis whose given names
+ * share Shaimaa's skeleton key must not push the person sought out of the list: once the
+ * list kept the first 80 people above the floor in row order, the particle AL matched a
+ * tenth of an Arab caseload, and lookups by key read only the first rows of a crowd.
  */
 static void duplicates_in_a_crowd(void **state)
 {
@@ -366,8 +367,15 @@ static void duplicates_in_a_crowd(void **state)
 		snprintf(dob, sizeof dob, "%d-01-15", 1960 + i % 40);
 		add(&a, surname, "Omar", dob, "IRQ", number);
 	}
+	for (int i = 0; i < 120; i++)   /* SHAMI, SAMI and SHAIMAA share one skeleton key: SM */
+		add(&a, "Al Shami", i % 2 ? "Sami" : "Samia", "1989", "SYR", number);
 	assert_int_equal(store_commit(store, &err), CD_OK);
 	add(&a, "Kravchenko", "Bohdan", "1996-10-01", "UKR", kravchenko);
+	/* Written in Arabic script, with its ICAO form as the passport gives it. */
+	struct cd_person_input arabic = { .surname = "الشامي", .given = "شيماء", .surname_latin = "AL SHAMI",
+					  .given_latin = "SHAIMAA", .sex = "F", .dob = "1989", .nationality = "SYR" };
+	struct cd_person shaimaa;
+	assert_int_equal(person_add(store, &a, &arabic, &shaimaa, &err), CD_OK);
 	add(&a, "Al Janabi", "Omar", "1993-07-30", "IRQ", janabi);
 
 	struct cd_person_input k = { .surname = "Kravchenko", .given = "Bohdan", .sex = "M", .dob = "1996",
@@ -384,6 +392,15 @@ static void duplicates_in_a_crowd(void **state)
 	assert_int_equal(dupes_find(store, &j, NULL, &d, &n, &err), CD_OK);
 	assert_non_null(hit = find(d, n, janabi));
 	assert_true(hit->score >= DUPES_WARN_DEFAULT);
+	dupes_free(d, n);
+
+	/* Registered again, in Latin letters: the ICAO names themselves find her. */
+	struct cd_person_input latin = { .surname = "Al Shami", .given = "Shaimaa", .sex = "F", .dob = "1989",
+					 .nationality = "SYR" };
+	assert_int_equal(dupes_find(store, &latin, NULL, &d, &n, &err), CD_OK);
+	assert_non_null(hit = find(d, n, shaimaa.number));
+	assert_true(hit->score >= DUPES_WARN_DEFAULT);
+	assert_string_equal(d[0].number, shaimaa.number);
 	dupes_free(d, n);
 
 	store_close(store);
