@@ -135,6 +135,13 @@ int main(int argc, char **argv)
 	snprintf(buf, sizeof buf, "%.1fx", cd_p50 > 0 ? p50 / cd_p50 : 0);
 	printf("%-52s %14s %14s\n", "p50 ratio pg_trgm / casedesk", buf, "");
 
+	/* BENCH_PG_DIFF=1: the queries one side found and the other did not, to see why. */
+	if (getenv("BENCH_PG_DIFF"))
+		for (size_t i = 0; i < n; i++)
+			if (qs[i].cd_found != qs[i].pg_found)
+				printf("only %s\t%s\t%s\t%s\n", qs[i].cd_found ? "casedesk" : "pg_trgm", qs[i].kind,
+				       qs[i].text, qs[i].expect);
+
 	/* Found in the top 10, per set and kind, next to casedesk's on the same queries. */
 	printf("%-52s %14s %14s\n", "found in top 10 (set/kind, queries)", "casedesk", "pg_trgm");
 	const char *keys[64];
