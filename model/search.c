@@ -556,12 +556,17 @@ static int word_level(const struct query *q, size_t i, const struct cd_name_word
 {
 	const struct cd_name_word *t = &q->w[i];
 	int l = (int)search_name_level(t, w);
+	size_t lt = strlen(t->icao), lw = strlen(w->icao);
+	/* The last word, one or two letters typed after a whole word (AL H, SHEVCHENKO O): a
+	 * prefix, which search_name_level leaves to words of three letters or more. */
+	if (l == CD_NAME_NONE && i > 0 && i + 1 == q->n && q->open_last && lt > 0 && lt < 3 && lw > lt &&
+	    strncmp(w->icao, t->icao, lt) == 0)
+		return CD_NAME_PREFIX;
 	if (strict && i + 1 == q->n) {
 		if (l == CD_NAME_TYPO1 || l == CD_NAME_TYPO2)
 			l = is_part(t, w) ? CD_NAME_PART : CD_NAME_NONE;
 		return l;
 	}
-	size_t lt = strlen(t->icao), lw = strlen(w->icao);
 	if (l == CD_NAME_NONE && ((lt == 3 && lw >= 3) || (lt == 2 && lw == 3 && i + 1 < q->n)) &&
 	    translit_distance(t->icao, w->icao, 1) == 1)
 		l = CD_NAME_TYPO1;
@@ -825,6 +830,9 @@ static int name_search(struct cd_store *s, const char *text, int limit, struct c
 	static const char trigram_dob_sql[] = "SELECT f.rowid FROM person_fts f JOIN person p ON p.id = f.rowid"
 					      " WHERE person_fts MATCH ?1 AND substr(p.dob, 1, 4) = ?3 LIMIT ?2";
 	static const char keys_sql[] = "SELECT rowid FROM person_key WHERE person_key MATCH ?1 LIMIT ?2";
+	/* ICAO Latin is A-Z, space and '<': '~' sorts after every letter of it. */
+	static const char latin_prefix_sql[] = "SELECT id FROM person WHERE surname_latin >= ?1"
+					       " AND surname_latin < ?1 || '~' LIMIT ?2";
 	struct query q = { .raw = CD_BUF_INIT, .latin = CD_BUF_INIT };
 	struct cd_buf m = CD_BUF_INIT;
 	struct cands *cs = calloc(1, sizeof *cs);
@@ -854,6 +862,22 @@ static int name_search(struct cd_store *s, const char *text, int limit, struct c
 	if (keys_query(&q, &m) > 0 && !m.failed &&
 	    (rc = run_pass(s, keys_sql, buf_str(&m), PASS_KEYS, &q, cs, 1, err)))
 		goto out;
+
+	/*
+	 * 2b. A name that starts with a particle (AL HA, EL MA, DE LA): the trigram index has no
+	 * word of three letters to look up and the keys of two letters match a tenth of the
+	 * office, but the ICAO surname begins with what was typed - a range of the
+	 * person_latin index.
+	 */
+	if (q.n >= 2 && strlen(q.w[0].icao) < 3) {
+		char prefix[128];
+		size_t len = 0;
+		for (size_t i = 0; i < q.n && len + 1 < sizeof prefix; i++)
+			len += (size_t)snprintf(prefix + len, sizeof prefix - len, "%s%s", i ? " " : "", q.w[i].icao);
+		if (len < sizeof prefix &&
+		    (rc = run_pass(s, latin_prefix_sql, prefix, PASS_KEYS, &q, cs, 1, err)))
+			goto out;
+	}
 
 	/*
 	 * 3. Typos, one word at a time - except in the word still being typed: when it begins

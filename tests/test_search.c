@@ -206,6 +206,13 @@ static void narrowing(void **state)
 	assert_int_equal(count_hits("Shevchenko Oleks", shevchenko), 1);
 	/* A typo in the finished surname, the given name still being typed. */
 	expect_top("Shevchenmo Oleks", shevchenko, "name: 1 typo");
+	/* A particle and the first letters of the name: no word of three letters to look up. */
+	expect_top("Al A", al_ani, "name: prefix");
+	expect_top("AL AN", al_ani, "name: variant");
+	assert_int_equal(count_hits("Al Ab", al_ani), 0);
+	/* One letter of the given name after a whole surname narrows to it. */
+	expect_top("Shevchenko O", shevchenko, "name: prefix");
+	assert_int_equal(count_hits("Shevchenko P", shevchenko), 0);
 }
 
 static void swapped(void **state)
