@@ -43,7 +43,8 @@ const char *search_level_name(enum cd_name_level l)
 	/* TRANSLATORS: why a name matched: the same as written in its own script */
 	case CD_NAME_WRITTEN: return N_("exact as written");
 	/* TRANSLATORS: why a name matched: another spelling of it (SHEVCHENKO, SCHEWTSCHENKO) */
-	case CD_NAME_VARIANT: return N_("variant");
+	case CD_NAME_VARIANT:
+	case CD_NAME_VARIANT_TYPING: return N_("variant");
 	/* TRANSLATORS: why a name matched: the typed letters begin the name */
 	case CD_NAME_PREFIX: return N_("prefix");
 	/* TRANSLATORS: why a name matched: one letter wrong, missing, extra or swapped */
@@ -565,6 +566,15 @@ static int word_level(const struct query *q, size_t i, const struct cd_name_word
 	if (strict && i + 1 == q->n) {
 		if (l == CD_NAME_TYPO1 || l == CD_NAME_TYPO2)
 			l = is_part(t, w) ? CD_NAME_PART : CD_NAME_NONE;
+		/* KOVAL and KAVALEU share KOVALE's key, but whoever is typing KOVALE is on the way
+		 * to KOVALENKO: a name the typed word has outgrown goes, and another spelling
+		 * ranks just under the names the word begins (it may be complete: OLEKSANDR for
+		 * ALEKSANDR, while OLEKSANDRA makes it look half typed).  Шевче lists Шевченко
+		 * before Швец. */
+		if (l == CD_NAME_VARIANT && lt > lw && strncmp(t->icao, w->icao, lw) == 0)
+			l = CD_NAME_NONE;
+		else if (l == CD_NAME_VARIANT)
+			l = CD_NAME_VARIANT_TYPING;
 		return l;
 	}
 	if (l == CD_NAME_NONE && ((lt == 3 && lw >= 3) || (lt == 2 && lw == 3 && i + 1 < q->n)) &&

@@ -41,6 +41,7 @@ enum cd_name_level {
 	CD_NAME_PART = 50,             /* inside the word (at least three letters) */
 	CD_NAME_TYPO2 = 55,            /* two edits */
 	CD_NAME_TYPO1 = 70,            /* one edit (or a swap of two letters) */
+	CD_NAME_VARIANT_TYPING = 74,   /* a variant of the word still being typed: under what it begins */
 	CD_NAME_PREFIX = 75,           /* the beginning of the word */
 	CD_NAME_VARIANT = 85,          /* same skeleton key: a spelling variant or another scheme */
 	CD_NAME_WRITTEN = 99,          /* same as written in the original script */

@@ -27,7 +27,7 @@ static char path[128];
 static struct cd_store *store;
 static char shevchenko[32], mohammad[32], other_shev[32], georgian[32], case_no[40];
 static char shevchuk[32], zhukov[32], zhhukov[32], hamdan[32], popa[32], sadat[32], pham[32], al_ani[32];
-static char ogbonna_musa[32], musa_musa[32];
+static char ogbonna_musa[32], musa_musa[32], koval[32], kovalenko[32], shvets[32];
 
 static void add(struct cd_actor *a, const char *surname, const char *given, const char *dob, const char *nat,
 		char number[32])
@@ -69,6 +69,9 @@ static int setup(void **state)
 	add(&a, "Sadat", "Zahra", "1999", "AFG", sadat);
 	add(&a, "Pham", "Phuong", "1991", "VNM", pham);
 	add(&a, "Al Ani", "Hassan", "1971", "IRQ", al_ani);
+	add(&a, "Koval", "Taras", "1975", "UKR", koval);
+	add(&a, "Kovalenko", "Taras", "1976", "UKR", kovalenko);
+	add(&a, "Швець", "Іван", "1979", "UKR", shvets);   /* SHVETS: the skeleton key of ШЕВЧЕ */
 	add(&a, "Ogbonna", "Musa", "1985", "NGA", ogbonna_musa);
 	add(&a, "Musa", "Musa", "1986", "NGA", musa_musa);
 	if (document_add(store, &a, mohammad, "passport", "N 0123-456", "SYR", NULL, "2030-01-01", 0, &err))
@@ -210,6 +213,12 @@ static void narrowing(void **state)
 	expect_top("Al A", al_ani, "name: prefix");
 	expect_top("AL AN", al_ani, "name: variant");
 	assert_int_equal(count_hits("Al Ab", al_ani), 0);
+	/* KOVAL shares KOVALE's skeleton key, but typing KOVALE is on the way to KOVALENKO. */
+	expect_top("Koval", koval, "name: exact ICAO");
+	expect_top("Kovale", kovalenko, "name: prefix");
+	assert_int_equal(count_hits("Kovale", koval), 0);
+	expect_top("Шевче", shevchenko, "name: prefix");
+	expect_top("Shvets", shvets, "name: exact ICAO");
 	/* One letter of the given name after a whole surname narrows to it. */
 	expect_top("Shevchenko O", shevchenko, "name: prefix");
 	assert_int_equal(count_hits("Shevchenko P", shevchenko), 0);
