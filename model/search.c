@@ -832,6 +832,15 @@ static void tally(const struct query *q, const struct cands *cs, int *above, int
 	}
 }
 
+/* How many candidates score, read strictly, at least what a prefix of the last word does. */
+static int begun(const struct query *q, const struct cands *cs)
+{
+	int bound = (100 * ((int)q->n - 1) + CD_NAME_PREFIX) / (int)q->n, count = 0;
+	for (size_t i = 0; i < cs->n; i++)
+		count += cs->c[i].strict >= bound;
+	return count;
+}
+
 static int name_search(struct cd_store *s, const char *text, int limit, struct cd_search_hit **hits, size_t *n,
 		       size_t *cap, struct cd_error *err)
 {
@@ -867,9 +876,12 @@ static int name_search(struct cd_store *s, const char *text, int limit, struct c
 	if (!is_ascii(buf_str(&q.raw)) && fts_query(buf_str(&q.latin), &m) > 0 && !m.failed &&
 	    (rc = run_pass(s, tri, buf_str(&m), PASS_TRIGRAM, &q, cs, 1, err)))
 		goto out;
-	/* 2. Spelling variants: the same skeleton keys. */
+	/* 2. Spelling variants: the same skeleton keys - unless a word is still being typed
+	 * and `limit` hits already begin it: its other spellings rank under those
+	 * (CD_NAME_VARIANT_TYPING), so they could not be shown, and reading them is half the
+	 * time of a keystroke at a million people. */
 	buf_reset(&m);
-	if (keys_query(&q, &m) > 0 && !m.failed &&
+	if (!(q.typing && begun(&q, cs) >= limit) && keys_query(&q, &m) > 0 && !m.failed &&
 	    (rc = run_pass(s, keys_sql, buf_str(&m), PASS_KEYS, &q, cs, 1, err)))
 		goto out;
 
