@@ -136,7 +136,7 @@ TOOL_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TOOL_SRC))
 # libFuzzer targets, built with clang (libFuzzer is clang's); tests/t_fuzz.sh runs each
 # for a bounded time from its seeds in tests/fuzz_corpus/ and fails `make check` on a crash.
 FUZZ_CC  ?= clang
-FUZZ_SRC := tests/fuzz_mrz.c model/mrz.c model/caldate.c model/countries.c model/error.c
+FUZZ_SRC := tests/fuzz_mrz.c model/mrz.c model/caldate.c model/countries.c model/error.c model/utf8.c
 FUZZ_BINS := build/fuzz_mrz
 
 build/fuzz_mrz: $(FUZZ_SRC) $(wildcard model/*.h)

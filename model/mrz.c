@@ -15,6 +15,7 @@
 #include "caldate.h"
 #include "countries.h"
 #include "i18n.h"
+#include "utf8.h"
 
 /* ---- the layout table ------------------------------------------------------------------ */
 
@@ -695,30 +696,6 @@ static void suggest(struct mrz_result *r, int field_problems, long today)
 
 /* ---- reading the text ---------------------------------------------------------------------- */
 
-/* Decodes one UTF-8 character; 0 for a malformed sequence. */
-static size_t utf8_next(const unsigned char *p, const unsigned char *end, unsigned *cp)
-{
-	size_t n;
-	unsigned v;
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2) { n = 2; v = p[0] & 0x1f; }
-	else if ((p[0] & 0xf0) == 0xe0) { n = 3; v = p[0] & 0x0f; }
-	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4) { n = 4; v = p[0] & 0x07; }
-	else return 0;
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	*cp = v;
-	return n;
-}
-
 #define MRZ_READ_MAX 64   /* characters kept per line; longer lines are no MRZ */
 
 struct raw_line {
@@ -755,7 +732,10 @@ int mrz_parse_on(const char *text, long today, struct mrz_result *out, struct cd
 			rl->len = 0;
 			while (p < q) {
 				unsigned cp;
-				size_t k = utf8_next(p, q, &cp);
+				wchar_t wc;
+				/* (q is the line's end, never a continuation byte: the decoder stops there.) */
+				size_t k = utf8_decode(p, &wc);
+				cp = (unsigned)wc;
 				if (k == 0) {
 					cp = 0x80000000u | *p;
 					k = 1;

@@ -16,6 +16,7 @@
 
 #include "countries.h"
 #include "i18n.h"
+#include "utf8.h"
 
 #define SRC_MAX 4           /* code points in one row's source */
 #define NAME_CPS 512        /* code points of one name we transliterate */
@@ -44,28 +45,13 @@ static int loaded;
 
 /* ---- UTF-8 and case --------------------------------------------------------------- */
 
-/* Decodes one code point; returns bytes used (1 for a malformed byte, taken as U+FFFD). */
-static size_t utf8_decode(const unsigned char *p, uint32_t *cp)
+/* One code point (model/utf8.c); a malformed byte is taken as U+FFFD and skipped alone. */
+static size_t decode(const unsigned char *p, uint32_t *cp)
 {
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	size_t n = (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-	uint32_t v = n == 2 ? p[0] & 0x1f : n == 3 ? p[0] & 0x0f : p[0] & 0x07;
-	if (n == 0) {
-		*cp = 0xfffd;
-		return 1;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*cp = 0xfffd;
-			return i;
-		}
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	*cp = v;
-	return n;
+	wchar_t wc;
+	size_t n = utf8_decode(p, &wc);
+	*cp = n ? (uint32_t)wc : 0xfffd;
+	return n ? n : 1;
 }
 
 static size_t utf8_encode(uint32_t cp, char *o)
@@ -145,7 +131,7 @@ int translit_fold(const char *utf8, char *out, size_t size)
 	while (*p) {
 		uint32_t cp;
 		char enc[4];
-		p += utf8_decode(p, &cp);
+		p += decode(p, &cp);
 		size_t n = utf8_encode(fold(cp), enc);
 		if (o + n + 1 > size) {
 			out[o] = '\0';
@@ -253,7 +239,7 @@ static int load_file(const char *dir, const char *file, struct table *t, struct 
 		}
 		while (*p && r.n < SRC_MAX) {
 			uint32_t cp;
-			p += utf8_decode(p, &cp);
+			p += decode(p, &cp);
 			r.src[r.n++] = fold(cp);
 		}
 		const char *latin = tab + 1;
@@ -415,7 +401,7 @@ int translit_icao(const char *utf8, const char *lang_hint, char *out, size_t siz
 		return -1;
 	while (*p) {
 		uint32_t cp;
-		p += utf8_decode(p, &cp);
+		p += decode(p, &cp);
 		if (n < NAME_CPS)
 			cps[n++] = fold(cp);
 		else

@@ -28,6 +28,7 @@
 #include "../model/buf.h"
 #include "../model/countries.h"
 #include "../model/i18n.h"
+#include "../model/utf8.h"
 #include "../workflow/wf_ini.h"
 #include "barcode.h"
 #include "mrz_make.h"
@@ -637,15 +638,12 @@ static double text_width(struct layout *l, HPDF_Font f, double size, const char 
 	return HPDF_Page_TextWidth(l->page, tmp) / MM_PT;
 }
 
-/* Bytes of the UTF-8 sequence at p (1 for a stray byte). */
+/* Bytes of the UTF-8 character at p (model/utf8.c; 1 for a malformed byte). */
 static size_t u8len(const char *p)
 {
-	unsigned char c = (unsigned char)*p;
-	size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-	for (size_t i = 1; i < n; i++)
-		if (!p[i])
-			return i;
-	return n;
+	wchar_t wc;
+	size_t n = utf8_decode((const unsigned char *)p, &wc);
+	return n ? n : 1;
 }
 
 /* Breaks text into lines no wider than w mm; each line is [start, len) of the text. */
