@@ -86,66 +86,26 @@ static int keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n)
 	return terms;
 }
 
-/* Appends `"KEY"` as one more OR term unless it is too short, too long or there already. */
-static void or_term(struct cd_buf *b, const char *key, int *terms)
-{
-	char t[40];
-	size_t len = strlen(key);
-	if (len < 2 || len > 32)
-		return;
-	snprintf(t, sizeof t, "\"%s\"", key);
-	if (strstr(buf_str(b), t))
-		return;
-	buf_printf(b, "%s%s", (*terms)++ ? " OR " : "(", t);
-}
-
-/* or_term for a typo's key: at least three letters, as a two-letter key matches too many. */
-static void or_term3(struct cd_buf *b, const char *key, int *terms)
-{
-	if (strlen(key) >= 3)
-		or_term(b, key, terms);
-}
-
 /*
- * "(K1 OR K2 ...)": the keys one typo away from the words' keys - a letter of the key
- * dropped, two swapped, and when `changed`, one changed to another consonant class
- * (translit_skeleton's letters; A stands for a first vowel) - which covers a letter
- * doubled, dropped, swapped or mistyped in the name; a three-letter key also with a
- * letter added.  Every term has three letters or more: a two-letter key's doclist is a
- * tenth of the office, and reading it is what makes a lookup slow.  Changed letters are
- * for surnames of four letters or more only: they triple the terms, and the given names
- * are the commoner words.  0 when no word has a key of 3 or more.
+ * "(K1 OR K2 ...)": the keys one typo away from the words' keys (search_key_edits) - a
+ * letter of the key dropped or two swapped, which covers a letter doubled, dropped or
+ * swapped in the name; for a surname (`changed`) of four letters or more one changed too,
+ * and a three-letter key also with a letter added (AHMAD typed AMAD: AMD, not AHMD).
+ * Every term has three letters or more: a two-letter key's doclist is a tenth of the
+ * office, and reading it is what makes a lookup slow.  Changed letters are for surnames
+ * only: they triple the terms, and given names are the commoner words.  0 when no word
+ * has a key of 3 or more (a particle, AL or EL, or a two-letter name).
  */
 static int typo_keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n, int changed)
 {
-	static const char cls[] = "ABCDFHKLMNPRSTV";
 	int terms = 0;
-	char t[40];
+	buf_puts(b, "(");
 	for (size_t i = 0; i < n; i++) {
-		const char *k = w[i].key;
-		size_t len = strlen(k);
-		if (len < 3 || len > 24)
-			continue;   /* a particle (AL, EL) or a two-letter name: its neighbours are everyone */
-		or_term3(b, k, &terms);
-		for (size_t p = 0; p < len; p++) {
-			snprintf(t, sizeof t, "%.*s%s", (int)p, k, k + p + 1);
-			or_term3(b, t, &terms);
-			if (p + 1 < len) {
-				snprintf(t, sizeof t, "%.*s%c%c%s", (int)p, k, k[p + 1], k[p], k + p + 2);
-				or_term3(b, t, &terms);
-			}
-			for (const char *c = p ? cls + 1 : cls; *c && changed && len >= 4; c++)
-				if (*c != k[p]) {
-					snprintf(t, sizeof t, "%.*s%c%s", (int)p, k, *c, k + p + 1);
-					or_term3(b, t, &terms);
-				}
-		}
-		/* A three-letter key has often lost a letter (AHMAD typed AMAD: AMD, not AHMD). */
-		for (size_t p = 1; p <= len && len == 3; p++)
-			for (const char *c = cls + 1; *c; c++) {
-				snprintf(t, sizeof t, "%.*s%c%s", (int)p, k, *c, k + p);
-				or_term3(b, t, &terms);
-			}
+		size_t len = strlen(w[i].key);
+		if (len >= 3)
+			search_key_edits(b, w[i].key,
+					 KEY_DROP | KEY_SWAP | (changed && len >= 4 ? KEY_CHANGE : 0) | (len == 3 ? KEY_ADD : 0),
+					 3, &terms);
 	}
 	if (terms)
 		buf_puts(b, ")");

@@ -395,11 +395,11 @@ static int typo_trigram_query(const struct query *q, size_t i, struct cd_buf *b)
 	return 1 + terms;
 }
 
-/* Appends `"KEY"` to b as one more OR term unless it is empty or already there. */
-static void or_key(struct cd_buf *b, const char *key, int *terms)
+/* Appends `"KEY"` to b as one more OR term unless shorter than min_len, longer than 32 or already there. */
+static void or_key(struct cd_buf *b, const char *key, size_t min_len, int *terms)
 {
 	char t[40];
-	if (strlen(key) < 2 || strlen(key) > 32)
+	if (strlen(key) < min_len || strlen(key) > 32)
 		return;
 	snprintf(t, sizeof t, "\"%s\"", key);
 	if (strstr(buf_str(b), t))
@@ -412,7 +412,40 @@ static void or_key_of(struct cd_buf *b, const char *v, int *terms)
 {
 	char k[32];
 	translit_skeleton(v, k, sizeof k);
-	or_key(b, k, terms);
+	or_key(b, k, 2, terms);
+}
+
+void search_key_edits(struct cd_buf *b, const char *key, unsigned edits, size_t min_len, int *terms)
+{
+	/* The letters a skeleton key is made of (translit_skeleton): consonant classes, and A
+	 * for a first vowel. */
+	static const char cls[] = "ABCDFHKLMNPRSTV";
+	size_t len = strlen(key);
+	char t[40];
+
+	if (len > 30)
+		return;
+	or_key(b, key, min_len, terms);
+	for (size_t p = 0; p <= len; p++) {
+		const char *letters = p ? cls + 1 : cls;
+		if ((edits & KEY_DROP) && p < len) {
+			snprintf(t, sizeof t, "%.*s%s", (int)p, key, key + p + 1);
+			or_key(b, t, min_len, terms);
+		}
+		if ((edits & KEY_SWAP) && p + 1 < len) {
+			snprintf(t, sizeof t, "%.*s%c%c%s", (int)p, key, key[p + 1], key[p], key + p + 2);
+			or_key(b, t, min_len, terms);
+		}
+		for (const char *c = letters; (edits & KEY_CHANGE) && p < len && *c; c++)
+			if (*c != key[p]) {
+				snprintf(t, sizeof t, "%.*s%c%s", (int)p, key, *c, key + p + 1);
+				or_key(b, t, min_len, terms);
+			}
+		for (const char *c = letters; (edits & KEY_ADD) && *c; c++) {
+			snprintf(t, sizeof t, "%.*s%c%s", (int)p, key, *c, key + p);
+			or_key(b, t, min_len, terms);
+		}
+	}
 }
 
 /*
@@ -429,9 +462,6 @@ static void or_key_of(struct cd_buf *b, const char *v, int *terms)
  */
 static int typo_keys_query(const struct query *q, size_t i, int full, struct cd_buf *b)
 {
-	/* The letters a skeleton key is made of (translit_skeleton): consonant classes, and A
-	 * for a first vowel. */
-	static const char cls[] = "ABCDFHKLMNPRSTV";
 	const char *k = q->w[i].key, *w = q->w[i].icao;
 	size_t len = strlen(k), wl = strlen(w);
 	char t[64];
@@ -441,15 +471,7 @@ static int typo_keys_query(const struct query *q, size_t i, int full, struct cd_
 		return 0;
 	buf_puts(b, "(");
 	if (!full) {
-		or_key(b, k, &terms);
-		for (size_t p = 0; p < len; p++) {
-			snprintf(t, sizeof t, "%.*s%s", (int)p, k, k + p + 1);
-			or_key(b, t, &terms);
-			if (p + 1 < len) {
-				snprintf(t, sizeof t, "%.*s%c%c%s", (int)p, k, k[p + 1], k[p], k + p + 2);
-				or_key(b, t, &terms);
-			}
-		}
+		search_key_edits(b, k, KEY_DROP | KEY_SWAP, 2, &terms);
 		for (size_t p = 0; p < wl; p++) {
 			snprintf(t, sizeof t, "%.*s%s", (int)p, w, w + p + 1);
 			or_key_of(b, t, &terms);
@@ -464,17 +486,7 @@ static int typo_keys_query(const struct query *q, size_t i, int full, struct cd_
 			or_key_of(b, t, &terms);
 		}
 	} else if (wl <= 4) {
-		for (size_t p = 0; p < len; p++)
-			for (const char *c = p ? cls + 1 : cls; *c; c++)
-				if (*c != k[p]) {
-					snprintf(t, sizeof t, "%.*s%c%s", (int)p, k, *c, k + p + 1);
-					or_key(b, t, &terms);
-				}
-		for (size_t p = 0; p <= len; p++)
-			for (const char *c = p ? cls + 1 : cls; *c; c++) {
-				snprintf(t, sizeof t, "%.*s%c%s", (int)p, k, *c, k + p);
-				or_key(b, t, &terms);
-			}
+		search_key_edits(b, k, KEY_CHANGE | KEY_ADD, 2, &terms);
 	}
 	if (!terms)
 		return 0;

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "error.h"
 #include "store.h"
 
@@ -65,6 +66,16 @@ size_t search_name_words(const char *name, const char *latin, const char *lang_h
 			 struct cd_name_word *out, size_t max);
 /* The level at which typed word q matches stored word w. */
 enum cd_name_level search_name_level(const struct cd_name_word *q, const struct cd_name_word *w);
+
+/* Edits of a skeleton key, to look up the likely originals of a mistyped name word. */
+enum { KEY_DROP = 1, KEY_SWAP = 2, KEY_CHANGE = 4, KEY_ADD = 8 };
+/*
+ * Appends to b, as FTS5 OR terms ("K" OR "K2" ...; the caller brackets them), `key` and
+ * the keys one of `edits` away from it - a letter dropped, two neighbours swapped, one
+ * changed to another class, one added - each once, min_len to 32 letters long.  *terms
+ * counts what was appended.
+ */
+void search_key_edits(struct cd_buf *b, const char *key, unsigned edits, size_t min_len, int *terms);
 /* "exact ICAO", "variant", "1 typo" ... for a level: marked N_(), shown through _(). */
 const char *search_level_name(enum cd_name_level l);
 
