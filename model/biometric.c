@@ -199,7 +199,6 @@ struct bio_helper {
 	struct cd_buf in;            /* bytes read but not yet a whole line */
 	struct bio_helper_opts o;
 	char finger_device[64], face_device[64];
-	int has_camera;                 /* the helper listed "face:camera" */
 	struct sigaction old_pipe;
 };
 
@@ -553,8 +552,6 @@ int bio_helper_start(const struct bio_helper_opts *opts, struct bio_helper **out
 		const char *d = devs->items[i];
 		if (strncmp(d, "finger:", 7) == 0 && !h->finger_device[0])
 			snprintf(h->finger_device, sizeof h->finger_device, "%s", d);
-		else if (strcmp(d, "face:camera") == 0)
-			h->has_camera = 1;
 		else if (strncmp(d, "face:", 5) == 0 && !h->face_device[0])
 			snprintf(h->face_device, sizeof h->face_device, "%s", d);
 	}
@@ -605,11 +602,6 @@ void bio_helper_stop(struct bio_helper *h)
 int bio_helper_has_finger(const struct bio_helper *h)
 {
 	return h->finger_device[0] != '\0';
-}
-
-int bio_helper_has_camera(const struct bio_helper *h)
-{
-	return h->has_camera;
 }
 
 const char *bio_helper_device(const struct bio_helper *h, const char *modality)
@@ -680,13 +672,16 @@ static int capture(struct bio_helper *h, const char *members, const char *positi
 	if (rc)
 		goto out;
 	bw_int(&reply, "error", &final);
+	/* A refusal before any capture (no camera, a bad request) gives its reason in the final reply. */
+	if (!c.got && bw_str(&reply, "reason"))
+		snprintf(c.reason, sizeof c.reason, "%s", bw_str(&reply, "reason"));
 	bw_msg_release(&reply);
 	if (c.code < 0 || (c.got && (c.code == BW_OK || c.code == BW_ELOWQUALITY) && !out->tmpl)) {
 		rc = cd_error_set(err, CD_EDEVICE, _("%s: the enrolment helper sent a damaged template"), doing);
 		goto out;
 	}
 	if (!c.got) {
-		rc = device_error(final ? final : BW_EINTERNAL, NULL, doing, err);
+		rc = device_error(final ? final : BW_EINTERNAL, c.reason[0] ? c.reason : NULL, doing, err);
 		goto out;
 	}
 	if (c.code != BW_OK && c.code != BW_ELOWQUALITY) {
@@ -720,10 +715,8 @@ int bio_helper_capture_face(struct bio_helper *h, const char *file, struct bio_s
 	struct cd_buf b = CD_BUF_INIT;
 	char real[PATH_MAX];
 	int rc;
-	if (!file && !h->has_camera)
-		return cd_error_set(err, CD_EDEVICE,
-				    _("no camera is connected (CASEDESK_CAMERA, else /dev/video0): take the photo from "
-				      "a file instead; nothing was stored"));
+	/* Without a file the helper asks its camera; whether one is there is its to say (it may be
+	 * plugged in after the helper started), and it says so in words (code 100). */
 	buf_puts(&b, "\"modality\":\"face\"");
 	if (file) {
 		/* The helper may run elsewhere in the file system's view; give it an absolute path. */
@@ -1063,7 +1056,8 @@ out:
 }
 
 /* Matching after the touch: libfprint compares the touch with every print in turn, about
- * 1 ms a print on a 2-core desk (bozorth3, tests/bench_bio.c); the wait allows twice that. */
+ * 1 ms a print on a 2-core desk (bozorth3, tests/bench_bio.c); the wait allows twice that.
+ * The helper's own deadline runs through touch and matching, so it is told the whole wait. */
 #define MATCH_MS_PER_PRINT 2
 
 /* One touch of `finger` against the `n` prints loaded: *found and the matching ref. */
@@ -1077,9 +1071,11 @@ static int gallery_identify(struct bio_helper *h, const char *finger, int n, con
 
 	*found = 0;
 	ref_out[0] = '\0';
-	snprintf(members, sizeof members, "\"finger\":\"%s\",\"timeout_ms\":%d", finger, h->o.timeout_ms);
-	if ((rc = request(h, "identify", members, h->o.timeout_ms + REPLY_GRACE_MS + (long)n * MATCH_MS_PER_PRINT, doing,
-			  NULL, NULL, &reply, err)))
+	long wait_ms = h->o.timeout_ms + (long)n * MATCH_MS_PER_PRINT;
+	if (wait_ms > 600000)
+		wait_ms = 600000;   /* the protocol's ceiling (app/enrol_protocol.h) */
+	snprintf(members, sizeof members, "\"finger\":\"%s\",\"timeout_ms\":%ld", finger, wait_ms);
+	if ((rc = request(h, "identify", members, wait_ms + REPLY_GRACE_MS, doing, NULL, NULL, &reply, err)))
 		return rc;
 	bw_int(&reply, "error", &code);
 	if (code) {
@@ -1246,8 +1242,6 @@ int bio_search(struct cd_store *s, const struct cd_actor *actor, const struct bi
 	       struct bio_helper *h, const char *finger, const char *purpose, int *found,
 	       char person_number[32], int *gallery_size, struct cd_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	struct bw_msg reply = BW_MSG_INIT;
 	char doing[96], match_uuid[37] = "";
 	int rc;
 
@@ -1282,14 +1276,7 @@ int bio_search(struct cd_store *s, const struct cd_actor *actor, const struct bi
 		rc = store_commit(s, err);
 	}
 out:
-	st_finish(s, st);
-	bw_msg_release(&reply);
-	if (!h->dead) {
-		struct bw_msg r2;
-		struct cd_error ignored = CD_ERROR_INIT;
-		if (request(h, "gallery_clear", NULL, START_TIMEOUT_MS, doing, NULL, NULL, &r2, &ignored) == CD_OK)
-			bw_msg_release(&r2);
-	}
+	gallery_drop(h, doing);
 	return rc;
 }
 

@@ -89,8 +89,6 @@ int bio_helper_start(const struct bio_helper_opts *opts, struct bio_helper **out
 /* Asks the helper to quit, kills it after a second if it does not, and frees everything. */
 void bio_helper_stop(struct bio_helper *h);
 int bio_helper_has_finger(const struct bio_helper *h);
-/* Whether the helper found a camera (CASEDESK_CAMERA, else /dev/video0). */
-int bio_helper_has_camera(const struct bio_helper *h);
 /* "finger:virtual_image", "face:file" or (modality "camera") "face:camera": what goes into
  * the biometric row's device column. */
 const char *bio_helper_device(const struct bio_helper *h, const char *modality);

@@ -34,7 +34,7 @@ chmod 600 "$CASEDESK_KEY"
 $CD init --office TBS --training >/dev/null
 P=$($CD person add --surname Delta --given Person --dob 1983 --sex X --nationality XXA)
 CASEDESK_CAMERA=$T/no-camera expect_rc "enrol --camera without a camera: exit 8" 8 $CD enrol "$P" --camera
-expect_grep "saying there is no camera" "no camera" "$T/err"
+expect_grep "saying there is no camera, in the helper's words" "no camera is connected: give a photo file instead" "$T/err"
 CASEDESK_CAMERA=/dev/null expect_rc "enrol --camera on a device that is not a camera: exit 8" 8 $CD enrol "$P" --camera
 expect_grep "saying so" "Video4Linux2" "$T/err"
 expect_eq "nothing stored" "$(sqlite3 "$S" 'SELECT count(*) FROM biometric')" 0
