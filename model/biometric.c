@@ -1175,16 +1175,45 @@ out:
 	return rc;
 }
 
+/*
+ * The latest usable template of a person for `modality` at `position` (a finger, or
+ * "face"), opened with `key` into *plain (malloc'd; the caller wipes it); its row's uuid
+ * in row_uuid.  CD_ENOTFOUND, with no message, when there is none: the caller says what.
+ */
+static int latest_template(struct cd_store *s, const struct bio_key *key, int64_t pid, const char *puuid,
+			   const char *modality, const char *position, char row_uuid[37], unsigned char **plain,
+			   size_t *n, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char aad[160];
+	int rc = st_prepare(s, "SELECT uuid, template FROM biometric WHERE person_id = ?1 AND modality = ?2"
+			       " AND position = ?3 AND exception IS NULL AND template IS NOT NULL AND synthetic = 0"
+			       " ORDER BY id DESC LIMIT 1", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, pid);
+	st_bind_text(st, 2, modality);
+	st_bind_text(st, 3, position);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		st_finish(s, st);
+		return CD_ENOTFOUND;
+	}
+	snprintf(row_uuid, 37, "%s", (const char *)sqlite3_column_text(st, 0));
+	bio_aad(puuid, modality, position, aad, sizeof aad);
+	rc = bio_open(key, aad, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), plain, n, err);
+	st_finish(s, st);
+	return rc;
+}
+
 int bio_verify(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key,
 	       struct bio_helper *h, const char *person_ref, const char *finger, const char *purpose,
 	       int *match, struct cd_error *err)
 {
-	sqlite3_stmt *st = NULL;
 	unsigned char *plain = NULL;
 	size_t plain_n = 0;
 	struct cd_buf members = CD_BUF_INIT;
 	struct bw_msg reply = BW_MSG_INIT;
-	char puuid[37], aad[160], row_uuid[37] = "", doing[96];
+	char puuid[37], row_uuid[37] = "", doing[96];
 	int64_t pid;
 	long code = 0;
 	int rc;
@@ -1196,23 +1225,11 @@ int bio_verify(struct cd_store *s, const struct cd_actor *actor, const struct bi
 				    finger);
 	if ((rc = person_resolve(s, person_ref, &pid, err)) || (rc = person_uuid(s, pid, puuid, err)))
 		return rc;
-	if ((rc = st_prepare(s, "SELECT uuid, template FROM biometric WHERE person_id = ?1 AND modality = 'finger'"
-				" AND position = ?2 AND exception IS NULL AND template IS NOT NULL AND synthetic = 0"
-				" ORDER BY id DESC LIMIT 1", &st, err)))
-		return rc;
-	sqlite3_bind_int64(st, 1, pid);
-	st_bind_text(st, 2, finger);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	rc = latest_template(s, key, pid, puuid, "finger", finger, row_uuid, &plain, &plain_n, err);
+	if (rc == CD_ENOTFOUND)
 		rc = cd_error_set(err, CD_ENOTFOUND, _("%s has no enrolled %s to verify against"), person_ref, finger);
+	if (rc)
 		goto out;
-	}
-	snprintf(row_uuid, sizeof row_uuid, "%s", (const char *)sqlite3_column_text(st, 0));
-	bio_aad(puuid, "finger", finger, aad, sizeof aad);
-	if ((rc = bio_open(key, aad, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), &plain, &plain_n,
-			   err)))
-		goto out;
-	st_finish(s, st);
-	st = NULL;
 	buf_printf(&members, "\"finger\":\"%s\",\"timeout_ms\":%d,", finger, h->o.timeout_ms);
 	if ((rc = template_member(plain, plain_n, "template", &members, err)))
 		goto out;
@@ -1228,7 +1245,6 @@ int bio_verify(struct cd_store *s, const struct cd_actor *actor, const struct bi
 	rc = record_check(s, actor, pid, "biometric_verify", finger, *match ? "match" : "no match", "verify", row_uuid,
 			  purpose, err);
 out:
-	st_finish(s, st);
 	bw_msg_release(&reply);
 	wipe_buf(&members);
 	if (plain) {
@@ -1286,8 +1302,7 @@ int bio_face_photo(struct cd_store *s, const struct cd_actor *actor, const struc
 		   const char *person_ref, const char *purpose, unsigned char **photo, size_t *n,
 		   struct cd_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	char puuid[37], aad[160], row_uuid[37];
+	char puuid[37], row_uuid[37];
 	int64_t pid;
 	int rc;
 
@@ -1295,19 +1310,9 @@ int bio_face_photo(struct cd_store *s, const struct cd_actor *actor, const struc
 	*n = 0;
 	if ((rc = person_resolve(s, person_ref, &pid, err)) || (rc = person_uuid(s, pid, puuid, err)))
 		return rc;
-	if ((rc = st_prepare(s, "SELECT uuid, template FROM biometric WHERE person_id = ?1 AND modality = 'face'"
-				" AND exception IS NULL AND template IS NOT NULL AND synthetic = 0"
-				" ORDER BY id DESC LIMIT 1", &st, err)))
-		return rc;
-	sqlite3_bind_int64(st, 1, pid);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		st_finish(s, st);
+	rc = latest_template(s, key, pid, puuid, "face", "face", row_uuid, photo, n, err);
+	if (rc == CD_ENOTFOUND)
 		return cd_error_set(err, CD_ENOTFOUND, _("%s has no enrolled face photo"), person_ref);
-	}
-	snprintf(row_uuid, sizeof row_uuid, "%s", (const char *)sqlite3_column_text(st, 0));
-	bio_aad(puuid, "face", "face", aad, sizeof aad);
-	rc = bio_open(key, aad, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), photo, n, err);
-	st_finish(s, st);
 	if (rc)
 		return rc;
 	if ((rc = store_begin(s, err)) == CD_OK) {
