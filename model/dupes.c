@@ -284,7 +284,7 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		struct cd_name_word w[STORED_WORDS];
 		const char *names[5], *dob_why = NULL;
 		int worst = CD_NAME_EXACT, worst_swapped = CD_NAME_EXACT, score;
-		char why[sizeof res->why], name_part[160] = "", dob_part[96] = "";
+		char name_part[160] = "", dob_part[96] = "";
 
 		if ((rc = st_prepare(s, person_sql, &st, err)))
 			goto out;
@@ -307,18 +307,18 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		score = name * 60 / 100 + dob + (same_nat ? 10 : 0);
 		if (cand[i].doc)
 			score = 100;
-		if (name)
-			snprintf(name_part, sizeof name_part, _("name: %s%s%s"),
-				 _(search_level_name((enum cd_name_level)(in_order >= swapped ? worst : worst_swapped))),
-				 swapped > in_order ? _(", swapped") : "", "");
-		if (dob_why)
-			snprintf(dob_part, sizeof dob_part, _("; dob: %s"), _(dob_why));
-		/* TRANSLATORS: why a possible duplicate was listed, before the rest: the same document number */
-		snprintf(why, sizeof why, "%s%s%s%s", cand[i].doc ? _("document: same number; ") : "", name_part,
-			 /* TRANSLATORS: why a possible duplicate was listed, after the rest: the same nationality */
-			 dob_part, same_nat ? _("; nationality") : "");
-		if (score >= DUPES_FLOOR && nres < CAND_MAX) {
+		if (score >= DUPES_FLOOR) {   /* (nres <= nc <= CAND_MAX: res has room) */
 			struct cd_dupe *d = &res[nres++];
+			if (name)
+				snprintf(name_part, sizeof name_part, _("name: %s%s%s"),
+					 _(search_level_name((enum cd_name_level)(in_order >= swapped ? worst : worst_swapped))),
+					 swapped > in_order ? _(", swapped") : "", "");
+			if (dob_why)
+				snprintf(dob_part, sizeof dob_part, _("; dob: %s"), _(dob_why));
+			/* TRANSLATORS: why a possible duplicate was listed, before the rest: the same document number */
+			snprintf(d->why, sizeof d->why, "%s%s%s%s", cand[i].doc ? _("document: same number; ") : "", name_part,
+				 /* TRANSLATORS: why a possible duplicate was listed, after the rest: the same nationality */
+				 dob_part, same_nat ? _("; nationality") : "");
 			snprintf(d->number, sizeof d->number, "%s", (const char *)sqlite3_column_text(st, 0));
 			d->surname = st_dup_column(st, 1);
 			d->given = st_dup_column(st, 2);
@@ -327,7 +327,6 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 			snprintf(d->dob, sizeof d->dob, "%s", (const char *)sqlite3_column_text(st, 5));
 			snprintf(d->nationality, sizeof d->nationality, "%s", (const char *)sqlite3_column_text(st, 6));
 			d->score = score;
-			snprintf(d->why, sizeof d->why, "%s", why);
 		}
 		st_finish(s, st);
 		st = NULL;

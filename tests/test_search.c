@@ -350,8 +350,9 @@ static void duplicates(void **state)
 
 /*
  * A million-person office has crowds of namesakes.  120 Kravchenkos born the same year
- * (each scoring above the floor), 80 "Al ... Omar"s and 120 Al Shamis whose given names
- * share Shaimaa's skeleton key must not push the person sought out of the list: once the
+ * (each scoring above the floor), 80 Bohdans of one year, 80 "Al ... Omar"s and 120 Al
+ * Shamis whose given names share Shaimaa's skeleton key must not push the person sought
+ * out of the list: once the
  * list kept the first 80 people above the floor in row order, the particle AL matched a
  * tenth of an Arab caseload, and lookups by key read only the first rows of a crowd.
  */
@@ -383,6 +384,10 @@ static void duplicates_in_a_crowd(void **state)
 		snprintf(dob, sizeof dob, "%d-01-15", 1960 + i % 40);
 		add(&a, surname, "Omar", dob, "IRQ", number);
 	}
+	for (int i = 0; i < 80; i++) {   /* Bohdans born the same year: the given name alone is no lead */
+		static const char *const surnames[] = { "Melnyk", "Bondar", "Tkachenko", "Moroz" };
+		add(&a, surnames[i % 4], "Bohdan", "1996-03-03", "UKR", number);
+	}
 	for (int i = 0; i < 120; i++)   /* SHAMI, SAMI and SHAIMAA share one skeleton key: SM */
 		add(&a, "Al Shami", i % 2 ? "Sami" : "Samia", "1989", "SYR", number);
 	assert_int_equal(store_commit(store, &err), CD_OK);
@@ -397,6 +402,16 @@ static void duplicates_in_a_crowd(void **state)
 	struct cd_person_input k = { .surname = "Kravchenko", .given = "Bohdan", .sex = "M", .dob = "1996",
 				     .nationality = "UKR" };
 	assert_int_equal(dupes_find(store, &k, NULL, &d, &n, &err), CD_OK);
+	assert_non_null(hit = find(d, n, kravchenko));
+	assert_true(hit->score >= DUPES_WARN_DEFAULT);
+	assert_string_equal(d[0].number, kravchenko);
+	dupes_free(d, n);
+
+	/* A letter mistyped in the surname (M for N moves the skeleton key), the year of birth
+	 * only: among 80 Bohdans of that year only the surname's typo keys reach him. */
+	struct cd_person_input typo = { .surname = "Kravchemko", .given = "Bohdan", .sex = "M", .dob = "1996",
+					.nationality = "UKR" };
+	assert_int_equal(dupes_find(store, &typo, NULL, &d, &n, &err), CD_OK);
 	assert_non_null(hit = find(d, n, kravchenko));
 	assert_true(hit->score >= DUPES_WARN_DEFAULT);
 	assert_string_equal(d[0].number, kravchenko);
