@@ -105,6 +105,21 @@ out:
 	return rc;
 }
 
+/* Forgets a load that failed half-way, so that the next call reads the files again and
+ * says what is wrong again, instead of answering with half a list. */
+static void unload(void)
+{
+	for (size_t i = 0; countries && i < n_countries; i++)
+		free(countries[i].name);
+	for (size_t i = 0; names && i < n_names; i++)
+		free(names[i].name);
+	free(countries);
+	free(names);
+	countries = NULL;
+	names = NULL;
+	n_countries = n_names = 0;
+}
+
 int countries_load(struct cd_error *err)
 {
 	char path[4096], *line = NULL;
@@ -158,6 +173,10 @@ int countries_load(struct cd_error *err)
 	qsort(countries, n, sizeof *countries, by_code);
 	rc = names_load(err);
 out:
+	if (rc) {
+		n_countries = n;
+		unload();
+	}
 	free(line);
 	fclose(f);
 	return rc;

@@ -272,3 +272,13 @@ printf '[form]\ntitle = x\n[text.a]\ntext = Reasons; and the rest\ntext[ru] = "Ð
 expect_rc "a ';' inside a text fails the lint (iniparser would cut the text there)" 6 $CD form lint "$T/cut.ini"
 expect_grep "naming the line" "cut.ini:4: ';' in text starts a comment" "$T/err"
 if grep -q "cut.ini:5" "$T/err"; then fail "a quoted value keeps its ';'"; else pass "a quoted value keeps its ';'"; fi
+
+# ---- a damaged country_names.tsv: the file and line are named, and nobody is registered
+cp -r data "$T/data"
+printf 'UKR\tru\n' >>"$T/data/country_names.tsv"
+n=$(($(wc -l <data/country_names.tsv) + 1))
+people=$(q "SELECT count(*) FROM person")
+expect_rc "a damaged country_names.tsv refuses a registration" 6 env CASEDESK_DATA="$T/data" \
+	$CD person add --surname Test --given Person --dob 1990 --sex F --nationality UKR
+expect_grep "naming the file and line" "country_names.tsv:$n: expected code<TAB>language<TAB>name" "$T/err"
+expect_eq "and nobody was registered" "$(q "SELECT count(*) FROM person")" "$people"
