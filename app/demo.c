@@ -760,8 +760,9 @@ static int add_duplicates(struct demo *d, long originals, long count, FILE *trut
 			vary_dob(dob, v, sizeof v);
 			if (strcmp(v, dob) != 0) {
 				memcpy(dob, v, sizeof dob);
+				size_t kl = strlen(kind);
 				if (strcmp(kind, "dob") != 0)
-					strcat(kind, "+dob");
+					snprintf(kind + kl, sizeof kind - kl, "+dob");
 			} else if (strcmp(kind, "dob") == 0) {
 				snprintf(kind, sizeof kind, "exact");   /* a year-only date cannot be cut further */
 			}

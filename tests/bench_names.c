@@ -348,7 +348,8 @@ int main(int argc, char **argv)
 				       qs[i].dupe_score);
 	}
 
-	double *v = calloc(nq + 1, sizeof *v);
+	/* v holds one figure per query, and then time_new_people's NEW_PEOPLE. */
+	double *v = calloc((nq > NEW_PEOPLE ? nq : NEW_PEOPLE) + 1, sizeof *v);
 	size_t nv = 0, found = 0;
 	for (size_t i = 0; i < nq; i++) {
 		v[nv++] = qs[i].search_us;
