@@ -128,7 +128,6 @@ static int fetch_photo(struct cd_store *s, const struct cd_actor *actor, const s
 		       struct cd_error *err)
 {
 	struct cd_error why = CD_ERROR_INIT;
-	struct pnm_image img;
 	memset(photo, 0, sizeof *photo);
 	if (!key) {
 		photo->missing = _("photo not available: no biometric key on this desk");
@@ -143,17 +142,12 @@ static int fetch_photo(struct cd_store *s, const struct cd_actor *actor, const s
 		photo->missing = _("photo not available: the biometric key does not open it");
 		return CD_OK;
 	}
-	if (rc) {
+	if (rc)
 		return cd_error_set(err, rc, "%s", why.msg);
-	}
-	if (pnm_decode(*bytes, *n, &img)) {
+	if (pnm_decode(*bytes, *n, &photo->img)) {
+		memset(&photo->img, 0, sizeof photo->img);
 		photo->missing = _("the enrolled photo cannot be read");
-		return CD_OK;
 	}
-	photo->px = img.px;
-	photo->w = img.w;
-	photo->h = img.h;
-	photo->colour = img.colour;
 	return CD_OK;
 }
 

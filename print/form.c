@@ -16,6 +16,7 @@
 #include "form.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -293,6 +294,7 @@ static int read_fonts(struct reader *r, struct form_tpl *t)
 		}
 		t->fonts[i] = dup_str(path);
 	}
+	t->fonts_missing = bad;
 	return bad ? -1 : 0;
 }
 
@@ -372,7 +374,7 @@ static void read_block(struct reader *r, struct form_tpl *t, const struct wf_ini
 		b.qr_level = 1;
 		if (v) {
 			const char *levels = "LMQH", *at = strlen(v) == 1 ? strchr(levels, v[0]) : NULL;
-			if (!at || !*at)
+			if (!at)
 				problem(r->p, wf_ini_line(&r->scan, name, "level"), _("level in [qr] is L, M, Q or H"));
 			else
 				b.qr_level = (int)(at - levels);
@@ -885,10 +887,15 @@ static void place_letterhead(struct layout *l, const struct ph_vars *vars)
 static int place_qr(struct layout *l, const struct form_block *b, const char *value, struct cd_error *err)
 {
 	static const QRecLevel levels[] = { QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q, QR_ECLEVEL_H };
-	QRcode *q = QRcode_encodeString8bit(value, 0, levels[b->qr_level]);
+	errno = 0;
+	QRcode *q = *value ? QRcode_encodeString8bit(value, 0, levels[b->qr_level]) : NULL;
+	if (!q && !*value)
+		return cd_error_set(err, CD_EINPUT, _("%s:%d: [qr] value is empty for this case"), l->t->path, b->line);
+	if (!q && errno == ENOMEM)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	if (!q)
-		return cd_error_set(err, CD_EINPUT, _("%s: [qr] value is too long for a QR code (%zu bytes)"), l->t->path,
-				    strlen(value));
+		return cd_error_set(err, CD_EINPUT, _("%s:%d: [qr] value is too long for a QR code (%zu bytes)"), l->t->path,
+				    b->line, strlen(value));
 	double module = b->size / (q->width + 8);
 	double x0 = b->has_x ? b->x : l->t->page_w - l->t->margin - b->size;
 	double y0 = b->has_y ? b->y : l->t->margin;
@@ -924,12 +931,13 @@ static void place_photo(struct layout *l, const struct form_block *b, const stru
 	double page_h = l->t->page_h;
 	if (!l->draw)
 		return;
-	if (photo && photo->px && photo->w > 0 && photo->h > 0) {
-		HPDF_Image img = HPDF_LoadRawImageFromMem(l->d->pdf, photo->px, (HPDF_UINT)photo->w, (HPDF_UINT)photo->h,
-							  photo->colour ? HPDF_CS_DEVICE_RGB : HPDF_CS_DEVICE_GRAY, 8);
+	const struct pnm_image *pi = photo ? &photo->img : NULL;
+	if (pi && pi->px && pi->w > 0 && pi->h > 0) {
+		HPDF_Image img = HPDF_LoadRawImageFromMem(l->d->pdf, pi->px, (HPDF_UINT)pi->w, (HPDF_UINT)pi->h,
+							  pi->colour ? HPDF_CS_DEVICE_RGB : HPDF_CS_DEVICE_GRAY, 8);
 		if (img) {
-			double scale = fmin(b->w / photo->w, b->h / photo->h);
-			double w = photo->w * scale, h = photo->h * scale;
+			double scale = fmin(b->w / pi->w, b->h / pi->h);
+			double w = pi->w * scale, h = pi->h * scale;
 			double ix = x + (b->w - w) / 2, iy = y + (b->h - h) / 2;
 			HPDF_Page_DrawImage(l->page, img, (HPDF_REAL)(ix * MM_PT), (HPDF_REAL)((page_h - iy - h) * MM_PT),
 					    (HPDF_REAL)(w * MM_PT), (HPDF_REAL)(h * MM_PT));
@@ -1072,18 +1080,6 @@ static void check_name(void *ctx, const char *name, size_t pos)
 	problem(lc->p, lc->line, _("unknown placeholder {%s}"), name);
 }
 
-/* Whether a font the template draws with was not found (reported by form_read). */
-static int font_missing(const struct form_tpl *t)
-{
-	for (int i = 0; i < FONT_COUNT; i++)
-		if (!t->fonts[i] && i != FONT_MRZ)
-			return 1;
-	for (size_t i = 0; i < t->n_blocks; i++)
-		if (t->blocks[i].kind == FORM_MRZ && !t->fonts[FONT_MRZ])
-			return 1;
-	return 0;
-}
-
 /* Values of a plausible length for measuring: 20 characters, or a date's 10. */
 static void sample_vars(struct ph_vars *v, const char *const *known, size_t n_known)
 {
@@ -1219,7 +1215,7 @@ int form_lint_file(const char *path, const char *const *known, size_t n_known, F
 		struct cd_error err = CD_ERROR_INIT;
 		struct problems quiet = { path, NULL, NULL, 0 };   /* already reported above */
 		form_read(path, li < n_langs ? langs[li] : NULL, &quiet, &lt);
-		if (!lt || font_missing(lt)) {
+		if (!lt || lt->fonts_missing) {
 			form_free(lt);
 			break;
 		}

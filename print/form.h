@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "../model/error.h"
+#include "../model/pnm.h"
 #include "placeholder.h"
 
 enum form_block_kind { FORM_TEXT, FORM_RULE, FORM_BARCODE, FORM_MRZ, FORM_QR, FORM_PHOTO };
@@ -40,6 +41,7 @@ struct form_tpl {
 	double page_w, page_h, margin, size;
 	char *fonts[FONT_COUNT];     /* resolved paths */
 	int letterhead;
+	int fonts_missing;           /* a font the template draws with was not found (read_fonts said so) */
 	int has_photo;               /* a [photo] block: the caller fetches the person's photo */
 	struct form_block *blocks;
 	size_t n_blocks;
@@ -63,9 +65,8 @@ struct form_doc;
 int form_doc_new(struct form_doc **out, struct cd_error *err);
 /* The person's photo for a [photo] block: 8-bit pixels, or why there is none. */
 struct form_photo {
-	const unsigned char *px;     /* w*h*(colour ? 3 : 1) bytes, rows top to bottom; NULL: none */
-	int w, h, colour;
-	const char *missing;         /* shown in the empty frame when px is NULL (translated) */
+	struct pnm_image img;        /* img.px NULL: none */
+	const char *missing;         /* shown in the empty frame when there is none (translated) */
 };
 
 /*

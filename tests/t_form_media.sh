@@ -73,3 +73,7 @@ printf '[form]\ntitle = x\n[qr]\nlevel = Z\n[photo]\nwidth = 500\n' >"$T/bad.ini
 expect_rc "bad [qr] and [photo] values fail the lint" 6 $CD form lint "$T/bad.ini"
 expect_grep "naming the QR level's line" "bad.ini:4: level in \[qr\] is L, M, Q or H" "$T/err"
 expect_grep "and the photo width's line" "bad.ini:6: width in \[photo\]" "$T/err"
+# 75 placeholders of 20 letters each when the lint measures: 1,500 bytes, past a QR code's 1,273 at level H
+printf '[form]\ntitle = x\n[qr]\nlevel = H\nvalue = %s\n' "$(for i in $(seq 75); do printf '{office.name}'; done)" >"$T/longqr.ini"
+expect_rc "a [qr] value too long for a QR code fails the lint" 6 $CD form lint "$T/longqr.ini"
+expect_grep "saying so, with its length" "longqr.ini:3: \[qr\] value is too long for a QR code (1500 bytes)" "$T/err"
