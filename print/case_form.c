@@ -198,6 +198,27 @@ int case_form_check_id(const char *form_id, struct cd_error *err)
 	return CD_OK;
 }
 
+/*
+ * A language asked for by name must be one the template is written in: RU or xx would
+ * otherwise print the English text without a word.  (The language of the messages, when
+ * none is asked for, falls back to English quietly: that is what a desk set to another
+ * language wants.)
+ */
+static int check_lang(const char *path, const char *form_id, const char *lang, struct cd_error *err)
+{
+	char langs[16][4], list[96] = "en";
+	size_t n = form_langs(path, langs), len = 2;
+	if (strcmp(lang, "en") == 0)
+		return CD_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(langs[i], lang) == 0)
+			return CD_OK;
+		if (len < sizeof list)
+			len += (size_t)snprintf(list + len, sizeof list - len, ", %s", langs[i]);
+	}
+	return cd_error_set(err, CD_EUSAGE, _("--lang %s: form %s is written in %s"), lang, form_id, list);
+}
+
 int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
 		    const char *form_id, const char *lang_opt, const char *const *numbers, size_t n, int draft,
 		    const char *out_path, struct cd_error *err)
@@ -211,6 +232,8 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 	if ((rc = case_form_check_id(form_id, err)))
 		return rc;
 	snprintf(path, sizeof path, "%s/forms/%s.ini", cd_data_dir(), form_id);
+	if (lang_opt && *lang_opt && (rc = check_lang(path, form_id, lang_opt, err)))
+		return rc;
 	countries_load(NULL);
 	case_form_lang(lang_opt, lang);
 	if ((rc = form_load(path, lang, &t, err)) || (rc = form_doc_new(&d, err)))

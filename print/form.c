@@ -1106,8 +1106,7 @@ static void lint_overflow(void *ctx, const struct form_tpl *t, const struct form
 	problem(p, b->line, _("the text of [%s] overflows its box (measured with 20 characters per field)"), b->id);
 }
 
-/* The languages a template carries ("ru" from "title[ru]"), plus the plain keys. */
-static size_t template_langs(const char *path, char langs[16][4])
+size_t form_langs(const char *path, char langs[16][4])
 {
 	struct wf_ini_scan scan = { 0 };
 	char *text = NULL;
@@ -1206,7 +1205,7 @@ int form_lint_file(const char *path, const char *const *known, size_t n_known, F
 	free(text);
 
 	/* Overflow: lay every language out with sample values. */
-	size_t n_langs = template_langs(path, langs);
+	size_t n_langs = form_langs(path, langs);
 	struct ph_vars vars = PH_VARS_INIT;
 	sample_vars(&vars, known, n_known);
 	for (size_t li = 0; li <= n_langs; li++) {

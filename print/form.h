@@ -60,6 +60,9 @@ void form_free(struct form_tpl *t);
  */
 int form_font_path(const char *name, char *out, size_t size);
 
+/* The languages a template carries besides its plain keys (English): "ru" from "title[ru]". */
+size_t form_langs(const char *path, char langs[16][4]);
+
 /* One PDF being built: pages of one or more forms, fonts loaded once. */
 struct form_doc;
 int form_doc_new(struct form_doc **out, struct cd_error *err);

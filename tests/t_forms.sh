@@ -282,3 +282,10 @@ expect_rc "a damaged country_names.tsv refuses a registration" 6 env CASEDESK_DA
 	$CD person add --surname Test --given Person --dob 1990 --sex F --nationality UKR
 expect_grep "naming the file and line" "country_names.tsv:$n: expected code<TAB>language<TAB>name" "$T/err"
 expect_eq "and nobody was registered" "$(q "SELECT count(*) FROM person")" "$people"
+
+# ---- --lang names a language the form is written in, or is refused (it printed English before)
+n=$(case_for decision_refusal)
+expect_rc "--lang xx is refused" 2 $CD form "$n" decision_refusal --lang xx -o "$T/xx.pdf"
+expect_grep "naming the languages the form has" "--lang xx: form decision_refusal is written in en, .*ka" "$T/err"
+expect_rc "--lang RU (upper case) is refused too" 2 $CD form "$n" decision_refusal --lang RU -o "$T/xx.pdf"
+if [ -e "$T/xx.pdf" ]; then fail "a refused --lang writes no PDF"; else pass "a refused --lang writes no PDF"; fi
