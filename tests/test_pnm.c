@@ -34,19 +34,30 @@ static void test_decode_grey_and_colour(void **state)
 
 static void test_decode_refuses_damage(void **state)
 {
-	static const char *const bad[] = {
-		"P3\n1 1\n255\n0 0 0",         /* ASCII PPM: not read */
-		"P6\n1 1\n65535\n\x00\x00",    /* 16-bit */
-		"P6\n0 1\n255\n",              /* no width */
-		"P6\n1 x\n255\n\x00\x00\x00",  /* not a number */
-		"P5\n4 4\n255\n\x01\x02",      /* cut short */
-		"P",                           /* nothing */
+	/* Each damage with the reason it must be refused for (not merely some reason). */
+#define DAMAGED(bytes, why) { (const unsigned char *)bytes, sizeof bytes - 1, why }
+	static const struct {
+		const unsigned char *d;
+		size_t n;
+		const char *why;
+	} bad[] = {
+		DAMAGED("P3\n1 1\n255\n0 0 0", "not a binary PGM or PPM"),          /* ASCII PPM */
+		DAMAGED("P", "not a binary PGM or PPM"),                             /* nothing */
+		DAMAGED("P6\n1 1\n65535\n\x00\x00", "header is damaged"),          /* 16-bit */
+		DAMAGED("P6\n0 1\n255\n", "header is damaged"),                      /* no width */
+		DAMAGED("P6\n1 x\n255\n\x00\x00\x00", "header is damaged"),         /* not a number */
+		DAMAGED("P5\n4 4\n255\n\x01\x02", "cut short"),                     /* 2 of 16 pixels */
 	};
+#undef DAMAGED
 	struct pnm_image img;
 	(void)state;
 
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		assert_non_null(pnm_decode((const unsigned char *)bad[i], strlen(bad[i]) + (i == 1 || i == 3), &img));
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *why = pnm_decode(bad[i].d, bad[i].n, &img);
+		assert_non_null(why);
+		if (!strstr(why, bad[i].why))
+			fail_msg("case %zu: refused because '%s', wanted '%s'", i, why, bad[i].why);
+	}
 }
 
 /* One YUYV pixel pair of a single colour, converted: the RGB of its first pixel. */
