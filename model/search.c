@@ -830,26 +830,20 @@ static int run_pass(struct cd_store *s, const char *sql, const char *match, int 
 }
 
 /*
- * above: candidates scoring at least what one typo in one word leaves (a typo pass cannot
- * bring better); near: those of them that are not exact, i.e. one typo away.
+ * How many candidates score at least what every word exact but one at `level` gives (with
+ * TYPO1: a typo pass cannot bring better; with PREFIX, while a word is typed: its other
+ * spellings cannot rank above).  *near, when asked: how many of them are not exact.
  */
-static void tally(const struct query *q, const struct cands *cs, int *above, int *near)
+static int count_at_least(const struct query *q, const struct cands *cs, int level, int *near)
 {
-	int bound = (100 * ((int)q->n - 1) + CD_NAME_TYPO1) / (int)q->n;
-	*above = *near = 0;
+	int bound = (100 * ((int)q->n - 1) + level) / (int)q->n, count = 0, partial = 0;
 	for (size_t i = 0; i < cs->n; i++) {
 		int sc = cand_score(q, &cs->c[i]);
-		*above += sc >= bound;
-		*near += sc >= bound && sc < 100;
+		count += sc >= bound;
+		partial += sc >= bound && sc < 100;
 	}
-}
-
-/* How many candidates score, read strictly, at least what a prefix of the last word does. */
-static int begun(const struct query *q, const struct cands *cs)
-{
-	int bound = (100 * ((int)q->n - 1) + CD_NAME_PREFIX) / (int)q->n, count = 0;
-	for (size_t i = 0; i < cs->n; i++)
-		count += cs->c[i].strict >= bound;
+	if (near)
+		*near = partial;
 	return count;
 }
 
@@ -893,7 +887,8 @@ static int name_search(struct cd_store *s, const char *text, int limit, struct c
 	 * (CD_NAME_VARIANT_TYPING), so they could not be shown, and reading them is half the
 	 * time of a keystroke at a million people. */
 	buf_reset(&m);
-	if (!(q.typing && begun(&q, cs) >= limit) && keys_query(&q, &m) > 0 && !m.failed &&
+	int begun = q.typing ? count_at_least(&q, cs, CD_NAME_PREFIX, NULL) : 0;
+	if (begun < limit && keys_query(&q, &m) > 0 && !m.failed &&
 	    (rc = run_pass(s, keys_sql, buf_str(&m), PASS_KEYS, &q, cs, 1, err)))
 		goto out;
 
@@ -923,8 +918,7 @@ static int name_search(struct cd_store *s, const char *text, int limit, struct c
 	 * caseworker means), and none once `limit` hits score at least what one typo could.
 	 */
 	for (int step = 0; step < 3; step++) {
-		int above, near;
-		tally(&q, cs, &above, &near);
+		int near, above = count_at_least(&q, cs, CD_NAME_TYPO1, &near);
 		if (above >= limit || (step == 2 && near))
 			break;
 		for (size_t i = 0; i < q.n; i++) {
