@@ -26,10 +26,10 @@ ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) \
 	-D_FILE_OFFSET_BITS=64
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC  := $(wildcard model/*.c workflow/*.c print/*.c)
-APP_SRC  := $(filter-out app/enrol%.c,$(wildcard app/*.c)) $(wildcard screens/*.c)
-TEST_SRC := $(wildcard tests/test_*.c)
-TOOL_SRC := $(wildcard tests/tool_*.c)
+LIB_SRC  := $(wildcard model/*/*.c workflow/*.c print/*.c)
+APP_SRC  := $(wildcard app/*.c) $(wildcard screens/*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TOOL_SRC := $(wildcard tests/tool/tool_*.c)
 
 # Two flavours of every object: build/ (release) and build/asan/ (what `make check` runs).
 define objs
@@ -90,14 +90,14 @@ build/asan/casedesk: $(call objs,build/asan,$(APP_SRC)) build/asan/libcasedesk.a
 	@echo "  LD asan $@"
 	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
 
-# casedesk-enrol, the biometric helper (app/enrol_*.c, issue 6): its own process, the only
+# casedesk-enrol, the biometric helper (app/enrol/, issue 6): its own process, the only
 # one linked with libfprint (Debian's .pc pulls in GLib); it shares the wire codec
-# (model/biometric_wire.c) and model/buf.c with casedesk.  Built next to casedesk, where
+# (model/bio/wire.c) and model/base/buf.c with casedesk.  Built next to casedesk, where
 # casedesk looks for it.
 FPRINT_CFLAGS := $(shell pkg-config --cflags libfprint-2 2>/dev/null)
 FPRINT_LIBS   := $(shell pkg-config --libs libfprint-2 2>/dev/null) -lpthread
-ENROL_SRC     := $(wildcard app/enrol_*.c) model/biometric_wire.c model/buf.c model/pnm.c
-build/app/enrol_%.o build/asan/app/enrol_%.o: ALL_CFLAGS += $(FPRINT_CFLAGS)
+ENROL_SRC     := $(wildcard app/enrol/*.c) model/bio/wire.c model/base/buf.c model/base/pnm.c
+build/app/enrol/%.o build/asan/app/enrol/%.o: ALL_CFLAGS += $(FPRINT_CFLAGS)
 casedesk-enrol: $(call objs,build,$(ENROL_SRC))
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(FPRINT_LIBS) -lm
@@ -105,41 +105,40 @@ build/asan/casedesk-enrol: $(call objs,build/asan,$(ENROL_SRC))
 	@echo "  LD asan $@"
 	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(FPRINT_LIBS) -lm
 all: casedesk-enrol
-check: build/asan/casedesk-enrol
 
 build/asan/tests/%: build/asan/tests/%.o build/asan/libcasedesk.a
 	@echo "  LD asan $@"
 	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) $(CMOCKA_LIBS) -lm
 
-build/tool_ttybench: build/tests/tool_ttybench.o
+build/tool_ttybench: build/tests/tool/tool_ttybench.o
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^
 
-build/bench: build/tests/bench.o build/libcasedesk.a
+build/bench: build/tests/bench/bench.o build/libcasedesk.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
 
-# Issue 5: fuzzy search and duplicate check on the seeded duplicates (tests/bench_names.c).
-build/bench_names: build/tests/bench_names.o build/libcasedesk.a
+# Issue 5: fuzzy search and duplicate check on the seeded duplicates (tests/bench/bench_names.c).
+build/bench_names: build/tests/bench/bench_names.o build/libcasedesk.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
 
-# Issue 6: the helper's round trip, 1:1 and 1:N at 10,000 templates (tests/bench_bio.c), driving
+# Issue 6: the helper's round trip, 1:1 and 1:N at 10,000 templates (tests/bench/bench_bio.c), driving
 # the release casedesk-enrol.
-build/bench_bio: build/tests/bench_bio.o build/libcasedesk.a
+build/bench_bio: build/tests/bench/bench_bio.o build/libcasedesk.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lpthread -lm
 
 UNIT_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
 TOOL_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TOOL_SRC))
 
-# libFuzzer targets, built with clang (libFuzzer is clang's); tests/t_fuzz.sh runs each
-# for a bounded time from its seeds in tests/fuzz_corpus/ and fails `make check` on a crash.
+# libFuzzer targets, built with clang (libFuzzer is clang's); tests/script/t_fuzz.sh runs each
+# for a bounded time from its seeds in tests/fuzz/corpus/ and fails `make check` on a crash.
 FUZZ_CC  ?= clang
-FUZZ_SRC := tests/fuzz_mrz.c model/mrz.c model/caldate.c model/countries.c model/error.c model/utf8.c
+FUZZ_SRC := tests/fuzz/fuzz_mrz.c model/identity/mrz.c model/base/caldate.c model/identity/countries.c model/base/error.c model/base/utf8.c
 FUZZ_BINS := build/fuzz_mrz
 
-build/fuzz_mrz: $(FUZZ_SRC) $(wildcard model/*.h)
+build/fuzz_mrz: $(FUZZ_SRC) $(wildcard model/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@$(FUZZ_CC) -std=gnu11 -g -O1 -I. -DCD_DATADIR='"$(DATADIR)"' -fsanitize=fuzzer,address,undefined \
@@ -147,7 +146,7 @@ build/fuzz_mrz: $(FUZZ_SRC) $(wildcard model/*.h)
 
 # The test command: release build with warnings as errors, then every test under ASan + UBSan.
 check: deps
-	$(MAKE) casedesk catalogues fonts build/asan/casedesk $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
+	$(MAKE) casedesk catalogues fonts build/asan/casedesk build/asan/casedesk-enrol $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
 	CASEDESK_BIN=$(CURDIR)/build/asan/casedesk CASEDESK_LOCALEDIR=$(CURDIR)/build/locale CASEDESK_FUZZ_MRZ=$(CURDIR)/build/fuzz_mrz \
 		sh tests/run.sh $(UNIT_BINS)
 
@@ -176,7 +175,7 @@ demo: deps
 # BENCH_PERSONS=20000 make bench for a quick run; the store is cached in build/bench-*.casedesk.
 bench: deps
 	$(MAKE) casedesk casedesk-enrol catalogues fonts build/bench build/tool_ttybench build/bench_names build/bench_bio  # bench_names: issue 5, bench_bio: issue 6
-	sh tests/bench.sh
+	sh tests/bench/bench.sh
 
 clean:
 	rm -rf build casedesk casedesk-enrol

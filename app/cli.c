@@ -1,16 +1,16 @@
 /* cli.c - argument helpers, store opening and safe output shared by the commands. */
-#include "cli.h"
+#include "app/cli.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
-#include "../model/caldate.h"
-#include "../model/countries.h"
-#include "../model/i18n.h"
-#include "../model/utf8.h"
-#include "../model/users.h"
-#include "../print/case_form.h"
+#include "model/base/caldate.h"
+#include "model/identity/countries.h"
+#include "model/base/i18n.h"
+#include "model/base/utf8.h"
+#include "model/store/users.h"
+#include "print/case_form.h"
 
 int cli_open_store(struct cli *c)
 {

@@ -8,9 +8,9 @@
 
 #include <stdio.h>
 
-#include "../model/error.h"
-#include "../model/store.h"
-#include "../workflow/casework.h"
+#include "model/base/error.h"
+#include "model/store/store.h"
+#include "workflow/casework.h"
 
 struct cli {
 	const char *store_path;

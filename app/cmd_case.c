@@ -2,12 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/buf.h"
-#include "../model/caldate.h"
-#include "../model/cases.h"
-#include "../model/i18n.h"
-#include "../print/case_form.h"
-#include "cli.h"
+#include "model/base/buf.h"
+#include "model/base/caldate.h"
+#include "model/store/cases.h"
+#include "model/base/i18n.h"
+#include "print/case_form.h"
+#include "app/cli.h"
 
 static void shift(struct cli *c)
 {

@@ -19,13 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/biometric.h"
-#include "../model/biometric_wire.h"
-#include "../model/buf.h"
-#include "../model/dupes.h"
-#include "../model/i18n.h"
-#include "../model/person.h"
-#include "cli.h"
+#include "model/store/biometric.h"
+#include "model/bio/wire.h"
+#include "model/base/buf.h"
+#include "model/store/dupes.h"
+#include "model/base/i18n.h"
+#include "model/store/person.h"
+#include "app/cli.h"
 
 #define ENROL_USAGE "enrol PERSON [--fingers all|right_index,...] [--face FILE | --camera] " \
 	"[--exception FINGER=REASON]... " \

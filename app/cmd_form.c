@@ -9,15 +9,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../model/buf.h"
-#include "../model/caldate.h"
-#include "../model/cases.h"
-#include "../model/countries.h"
-#include "../model/i18n.h"
-#include "../model/person.h"
-#include "../print/case_form.h"
-#include "../print/form.h"
-#include "cli.h"
+#include "model/base/buf.h"
+#include "model/base/caldate.h"
+#include "model/store/cases.h"
+#include "model/identity/countries.h"
+#include "model/base/i18n.h"
+#include "model/store/person.h"
+#include "print/case_form.h"
+#include "print/form.h"
+#include "app/cli.h"
 
 #define FORM_USAGE "form CASE FORMID -o FILE.pdf [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf CASE... | form lint FILE... | form list"
 

@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/biometric.h"
-#include "../model/buf.h"
-#include "../model/i18n.h"
-#include "../model/lostdocs.h"
-#include "../model/merge.h"
-#include "../model/roles.h"
-#include "cli.h"
+#include "model/store/biometric.h"
+#include "model/base/buf.h"
+#include "model/base/i18n.h"
+#include "model/store/lostdocs.h"
+#include "model/store/merge.h"
+#include "model/store/roles.h"
+#include "app/cli.h"
 
 /* Not in cli.h yet: declared here so the compiler checks them against their use. */
 int cmd_lostdocs(struct cli *c);

@@ -7,12 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../model/buf.h"
-#include "../model/i18n.h"
-#include "../model/mrz.h"
-#include "../model/person.h"
-#include "../print/mrz_make.h"
-#include "cli.h"
+#include "model/base/buf.h"
+#include "model/base/i18n.h"
+#include "model/identity/mrz.h"
+#include "model/store/person.h"
+#include "print/mrz_make.h"
+#include "app/cli.h"
 
 #define MRZ_INPUT_MAX 4096   /* far more than 3 lines of 44, with blanks and CRs */
 

@@ -2,14 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/buf.h"
-#include "../model/caldate.h"
-#include "../model/dupes.h"
-#include "../model/i18n.h"
-#include "../model/person.h"
-#include "../model/search.h"
-#include "cli.h"
-#include "config.h"
+#include "model/base/buf.h"
+#include "model/base/caldate.h"
+#include "model/store/dupes.h"
+#include "model/base/i18n.h"
+#include "model/store/person.h"
+#include "model/store/search.h"
+#include "app/cli.h"
+#include "app/config.h"
 
 static void shift(struct cli *c)
 {

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../model/buf.h"
-#include "../model/caldate.h"
-#include "../model/i18n.h"
-#include "../print/report.h"
-#include "cli.h"
+#include "model/base/buf.h"
+#include "model/base/caldate.h"
+#include "model/base/i18n.h"
+#include "print/report.h"
+#include "app/cli.h"
 
 #define REPORT_USAGE "report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE"
 

@@ -4,12 +4,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../model/buf.h"
-#include "../model/cases.h"
-#include "../model/i18n.h"
-#include "../model/roles.h"
-#include "../model/users.h"
-#include "cli.h"
+#include "model/base/buf.h"
+#include "model/store/cases.h"
+#include "model/base/i18n.h"
+#include "model/store/roles.h"
+#include "model/store/users.h"
+#include "app/cli.h"
 
 int cmd_init(struct cli *c)
 {

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../model/i18n.h"
-#include "../screens/ui.h"
-#include "cli.h"
-#include "config.h"
+#include "model/base/i18n.h"
+#include "screens/ui.h"
+#include "app/cli.h"
+#include "app/config.h"
 
 int cmd_tui(struct cli *c)
 {

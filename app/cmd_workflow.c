@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../model/buf.h"
-#include "../model/countries.h"
-#include "../model/i18n.h"
-#include "cli.h"
+#include "model/base/buf.h"
+#include "model/identity/countries.h"
+#include "model/base/i18n.h"
+#include "app/cli.h"
 
 static int list_cmd(struct cli *c)
 {

@@ -1,5 +1,5 @@
 /* config.c - locating the settings file and applying its language; see config.h. */
-#include "config.h"
+#include "app/config.h"
 
 #include <iniparser/iniparser.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../model/i18n.h"
+#include "model/base/i18n.h"
 
 void config_path(char *buf, size_t size)
 {

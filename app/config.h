@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "../model/dupes.h"
-#include "../model/error.h"
+#include "model/store/dupes.h"
+#include "model/base/error.h"
 
 void config_path(char *buf, size_t size);
 

@@ -17,14 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../model/caldate.h"
-#include "../model/cases.h"
-#include "../model/countries.h"
-#include "../model/i18n.h"
-#include "../model/person.h"
-#include "../model/roles.h"
-#include "../model/users.h"
-#include "cli.h"
+#include "model/base/caldate.h"
+#include "model/store/cases.h"
+#include "model/identity/countries.h"
+#include "model/base/i18n.h"
+#include "model/store/person.h"
+#include "model/store/roles.h"
+#include "model/store/users.h"
+#include "app/cli.h"
 
 #define DEMO_BATCH 2000
 

@@ -9,10 +9,10 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "../model/countries.h"
-#include "../model/i18n.h"
-#include "cli.h"
-#include "config.h"
+#include "model/identity/countries.h"
+#include "model/base/i18n.h"
+#include "app/cli.h"
+#include "app/config.h"
 
 #ifndef CD_LOCALEDIR
 #define CD_LOCALEDIR "/usr/share/locale"

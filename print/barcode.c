@@ -1,5 +1,5 @@
 /* barcode.c - the Code 39 table and encoder; see barcode.h. */
-#include "barcode.h"
+#include "print/barcode.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* case_form.c - filling a form for a case; see case_form.h. */
-#include "case_form.h"
+#include "print/case_form.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -11,14 +11,14 @@
 
 #include <openssl/crypto.h>
 
-#include "../model/biometric.h"
-#include "../model/caldate.h"
-#include "../model/cases.h"
-#include "../model/countries.h"
-#include "../model/i18n.h"
-#include "../model/person.h"
-#include "../model/pnm.h"
-#include "form.h"
+#include "model/store/biometric.h"
+#include "model/base/caldate.h"
+#include "model/store/cases.h"
+#include "model/identity/countries.h"
+#include "model/base/i18n.h"
+#include "model/store/person.h"
+#include "model/base/pnm.h"
+#include "print/form.h"
 
 /* The form language: --lang, else the language of the messages (ru_RU.UTF-8 -> ru), else en. */
 void case_form_lang(const char *given, char out[8])

@@ -9,9 +9,9 @@
 
 #include <stddef.h>
 
-#include "../model/error.h"
-#include "../model/store.h"
-#include "../workflow/casework.h"
+#include "model/base/error.h"
+#include "model/store/store.h"
+#include "workflow/casework.h"
 
 /* CD_OK when form_id names a template in data/forms; CD_EUSAGE / CD_ENOTFOUND otherwise. */
 int case_form_check_id(const char *form_id, struct cd_error *err);

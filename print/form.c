@@ -13,7 +13,7 @@
  * ICAO Latin form of every name next to the original.
  */
 #define _GNU_SOURCE
-#include "form.h"
+#include "print/form.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -26,13 +26,13 @@
 #include <hpdf.h>
 #include <qrencode.h>
 
-#include "../model/buf.h"
-#include "../model/countries.h"
-#include "../model/i18n.h"
-#include "../model/utf8.h"
-#include "../workflow/wf_ini.h"
-#include "barcode.h"
-#include "mrz_make.h"
+#include "model/base/buf.h"
+#include "model/identity/countries.h"
+#include "model/base/i18n.h"
+#include "model/base/utf8.h"
+#include "model/base/ini.h"
+#include "print/barcode.h"
+#include "print/mrz_make.h"
 
 #define MM_PT (72.0 / 25.4)
 #define MIN_SIZE 6.0

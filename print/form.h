@@ -12,9 +12,9 @@
 
 #include <stdio.h>
 
-#include "../model/error.h"
-#include "../model/pnm.h"
-#include "placeholder.h"
+#include "model/base/error.h"
+#include "model/base/pnm.h"
+#include "print/placeholder.h"
 
 enum form_block_kind { FORM_TEXT, FORM_RULE, FORM_BARCODE, FORM_MRZ, FORM_QR, FORM_PHOTO };
 /* FONT_MRZ (OCR-B) is only resolved for a template with an [mrz] block: NULL otherwise. */

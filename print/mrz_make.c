@@ -15,14 +15,14 @@
  *      is the field left one character short (ending in a filler).
  * Doc 9303 also lets an issuer shorten names to initials by judgement; this does not.
  */
-#include "mrz_make.h"
+#include "print/mrz_make.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "../model/caldate.h"
-#include "../model/countries.h"
-#include "../model/i18n.h"
+#include "model/base/caldate.h"
+#include "model/identity/countries.h"
+#include "model/base/i18n.h"
 
 /* Words of A-Z joined by single `<`; apostrophes dropped.  -1 on another character. */
 static int name_component(const char *in, char *out, size_t size)

@@ -13,8 +13,8 @@
 #ifndef CD_MRZ_MAKE_H
 #define CD_MRZ_MAKE_H
 
-#include "../model/error.h"
-#include "../model/mrz.h"
+#include "model/base/error.h"
+#include "model/identity/mrz.h"
 
 struct mrz_doc {
 	enum mrz_format format;

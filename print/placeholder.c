@@ -1,10 +1,10 @@
 /* placeholder.c - expanding {name} in form text; see placeholder.h. */
-#include "placeholder.h"
+#include "print/placeholder.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/error.h"
+#include "model/base/error.h"
 
 static char *dup_str(const char *s)
 {

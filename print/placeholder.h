@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "../model/buf.h"
+#include "model/base/buf.h"
 
 #define PH_NAME_MAX 64
 

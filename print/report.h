@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../model/error.h"
-#include "../model/store.h"
+#include "model/base/error.h"
+#include "model/store/store.h"
 
 enum rchart { RCHART_COLUMN, RCHART_STACKED, RCHART_BAR };
 

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../model/i18n.h"
-#include "csv.h"
-#include "report.h"
+#include "model/base/i18n.h"
+#include "model/base/csv.h"
+#include "print/report.h"
 
 int report_write_csv(const struct report *r, const char *path, struct cd_error *err)
 {

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "print/report.h"
 
 static char *dup_str(const char *s)
 {

@@ -9,8 +9,8 @@
 
 #include <xlsxwriter.h>
 
-#include "../model/i18n.h"
-#include "report.h"
+#include "model/base/i18n.h"
+#include "print/report.h"
 
 /* A1-style reference of a column: 0 -> A, 26 -> AA. */
 static void col_name(size_t col, char out[4])

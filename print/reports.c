@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/caldate.h"
-#include "../model/i18n.h"
-#include "../model/stats.h"
-#include "report.h"
+#include "model/base/caldate.h"
+#include "model/base/i18n.h"
+#include "model/store/stats.h"
+#include "print/report.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

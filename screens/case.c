@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/caldate.h"
-#include "../model/cases.h"
-#include "../model/i18n.h"
-#include "../print/case_form.h"
-#include "fmt.h"
-#include "input.h"
-#include "term.h"
-#include "ui.h"
+#include "model/base/caldate.h"
+#include "model/store/cases.h"
+#include "model/base/i18n.h"
+#include "print/case_form.h"
+#include "screens/fmt.h"
+#include "screens/input.h"
+#include "screens/term.h"
+#include "screens/ui.h"
 
 #define FORM_MAX 16
 

@@ -22,13 +22,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "../model/biometric.h"
-#include "../model/biometric_wire.h"
-#include "../model/i18n.h"
-#include "../model/person.h"
-#include "input.h"
-#include "term.h"
-#include "ui.h"
+#include "model/store/biometric.h"
+#include "model/bio/wire.h"
+#include "model/base/i18n.h"
+#include "model/store/person.h"
+#include "screens/input.h"
+#include "screens/term.h"
+#include "screens/ui.h"
 
 enum {
 	E_LEFT = A_SCREEN_FIRST,

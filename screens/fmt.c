@@ -1,5 +1,5 @@
 /* fmt.c - locale-aware dates and counts; see fmt.h. */
-#include "fmt.h"
+#include "screens/fmt.h"
 
 #include <langinfo.h>
 #include <locale.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../model/caldate.h"
+#include "model/base/caldate.h"
 
 static char thousands[8];
 

@@ -1,12 +1,12 @@
 /* input.c - the one-line editor; see input.h. */
-#include "input.h"
+#include "screens/input.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <wctype.h>
 
-#include "term.h"
-#include "ui.h"
+#include "screens/term.h"
+#include "screens/ui.h"
 
 void input_set(struct input *in, const char *utf8)
 {

@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/caldate.h"
-#include "../model/dupes.h"
-#include "../model/i18n.h"
-#include "../model/person.h"
-#include "term.h"
-#include "ui.h"
+#include "model/base/caldate.h"
+#include "model/store/dupes.h"
+#include "model/base/i18n.h"
+#include "model/store/person.h"
+#include "screens/term.h"
+#include "screens/ui.h"
 
 enum { P_NEW_CASE = A_SCREEN_FIRST, P_BIOMETRICS };
 

@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/dupes.h"
-#include "../model/i18n.h"
-#include "../model/person.h"
-#include "input.h"
-#include "wedge.h"
-#include "term.h"
-#include "ui.h"
+#include "model/store/dupes.h"
+#include "model/base/i18n.h"
+#include "model/store/person.h"
+#include "screens/input.h"
+#include "screens/wedge.h"
+#include "screens/term.h"
+#include "screens/ui.h"
 
 enum { R_FULL = A_SCREEN_FIRST };
 

@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../model/cases.h"
-#include "../model/i18n.h"
-#include "../model/roles.h"
-#include "../model/users.h"
-#include "fmt.h"
-#include "term.h"
-#include "ui.h"
+#include "model/store/cases.h"
+#include "model/base/i18n.h"
+#include "model/store/roles.h"
+#include "model/store/users.h"
+#include "screens/fmt.h"
+#include "screens/term.h"
+#include "screens/ui.h"
 
 struct reports {
 	struct cd_case_count *counts;

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/i18n.h"
-#include "../model/search.h"
-#include "input.h"
-#include "term.h"
-#include "ui.h"
+#include "model/base/i18n.h"
+#include "model/store/search.h"
+#include "screens/input.h"
+#include "screens/term.h"
+#include "screens/ui.h"
 
 #define SEARCH_LIMIT 50
 /* Rows of results drawn: the best ones; a thin client pays for every row redrawn on each key. */

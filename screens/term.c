@@ -1,7 +1,7 @@
 /* term.c - the terminal layer; see term.h. */
-#include "term.h"
+#include "screens/term.h"
 
-#include "../model/utf8.h"
+#include "model/base/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>

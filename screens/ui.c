@@ -3,7 +3,7 @@
  * through one binding table (defaults from the action tables, overridden by the keymap in
  * config), polling the store for other desks' changes, and the help screen.
  */
-#include "ui.h"
+#include "screens/ui.h"
 
 #include <iniparser/iniparser.h>
 #include <stdarg.h>
@@ -14,11 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../model/i18n.h"
-#include "../model/roles.h"
-#include "../model/users.h"
-#include "fmt.h"
-#include "term.h"
+#include "model/base/i18n.h"
+#include "model/store/roles.h"
+#include "model/store/users.h"
+#include "screens/fmt.h"
+#include "screens/term.h"
 
 /* Checks for other desks' commits this often while the keyboard is idle. */
 #define POLL_MS 700

@@ -17,9 +17,9 @@
 
 #include <curses.h>
 
-#include "../model/error.h"
-#include "../model/store.h"
-#include "../workflow/casework.h"
+#include "model/base/error.h"
+#include "model/store/store.h"
+#include "workflow/casework.h"
 
 /* What a key handler answers (htop's HandlerResult). */
 enum ui_result {

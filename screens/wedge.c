@@ -1,5 +1,5 @@
 /* wedge.c - collecting MRZ lines typed by a document reader; see wedge.h. */
-#include "wedge.h"
+#include "screens/wedge.h"
 
 #include <stdio.h>
 #include <string.h>

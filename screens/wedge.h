@@ -7,8 +7,8 @@
 #ifndef CD_WEDGE_H
 #define CD_WEDGE_H
 
-#include "../model/error.h"
-#include "../model/mrz.h"
+#include "model/base/error.h"
+#include "model/identity/mrz.h"
 
 struct wedge {
 	char lines[3][48];

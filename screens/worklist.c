@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/cases.h"
-#include "../model/i18n.h"
-#include "term.h"
-#include "ui.h"
+#include "model/store/cases.h"
+#include "model/base/i18n.h"
+#include "screens/term.h"
+#include "screens/ui.h"
 
 /* A worklist is read, not scrolled to the end: the first rows by deadline are what matter. */
 #define WORKLIST_ROWS 500

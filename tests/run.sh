@@ -1,5 +1,5 @@
 #!/bin/sh
-# The test runner: every cmocka unit binary given as argument, then every tests/t_*.sh
+# The test runner: every cmocka unit binary given as argument, then every tests/script/t_*.sh
 # integration script, each counted case by case.  Ends with "N passed, N failed" and
 # exits non-zero when anything failed or crashed.
 set -u
@@ -29,7 +29,7 @@ for bin in "$@"; do
 	fi
 done
 
-for script in tests/t_*.sh; do
+for script in tests/script/t_*.sh; do
 	[ -f "$script" ] || continue
 	name=$(basename "$script" .sh)
 	out="$log/$name.out"

@@ -1,15 +1,15 @@
 /* casework.c - workflow rules applied to stored cases; see casework.h. */
-#include "casework.h"
+#include "workflow/casework.h"
 
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/caldate.h"
-#include "../model/countries.h"
-#include "../model/i18n.h"
-#include "../model/roles.h"
+#include "model/base/caldate.h"
+#include "model/identity/countries.h"
+#include "model/base/i18n.h"
+#include "model/store/roles.h"
 
 struct wf_registry {
 	struct workflow **current;

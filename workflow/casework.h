@@ -9,10 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../model/cases.h"
-#include "../model/error.h"
-#include "../model/store.h"
-#include "workflow.h"
+#include "model/store/cases.h"
+#include "model/base/error.h"
+#include "model/store/store.h"
+#include "workflow/workflow.h"
 
 /* The workflows of data/workflows/ and the older versions running cases still use. */
 struct wf_registry;

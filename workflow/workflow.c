@@ -8,7 +8,7 @@
  * The file format is documented in data/workflows/FORMAT.md.
  */
 #define _GNU_SOURCE
-#include "workflow.h"
+#include "workflow/workflow.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/buf.h"
-#include "../model/caldate.h"
-#include "../model/i18n.h"
-#include "../model/roles.h"
-#include "wf_ini.h"
+#include "model/base/buf.h"
+#include "model/base/caldate.h"
+#include "model/base/i18n.h"
+#include "model/store/roles.h"
+#include "model/base/ini.h"
 
 #define NO_INDEX ((size_t)-1)
 #define ID_MAX 64

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../model/error.h"
+#include "model/base/error.h"
 
 enum wf_field_type { WF_TEXT, WF_DATE, WF_CHOICE, WF_NUMBER, WF_YESNO };
 

@@ -1,0 +1,861 @@
+/* cases.c - cases, their steps, history and lists; see cases.h. */
+#include "model/store/cases.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/base/buf.h"
+#include "model/base/caldate.h"
+#include "model/base/i18n.h"
+#include "model/store/person.h"
+#include "model/store/store_internal.h"
+
+static void bind_day(sqlite3_stmt *st, int idx, long day)
+{
+	if (day < 0)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_int64(st, idx, day);
+}
+
+static long column_day(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, col);
+}
+
+/* ---- workflow versions ----------------------------------------------------------------- */
+
+int workflow_source(struct cd_store *s, const char *id, int version, char **source, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = st_prepare(s, "SELECT source FROM workflow_def WHERE workflow_id = ?1 AND version = ?2",
+			    &st, err);
+	*source = NULL;
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, version);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*source = st_dup_column(st, 0);
+	else
+		rc = cd_error_set(err, CD_ENOTFOUND, _("workflow %s version %d is not in this store"), id,
+				  version);
+	st_finish(s, st);
+	return rc;
+}
+
+int workflow_pin(struct cd_store *s, const char *id, int version, const char *source, struct cd_error *err)
+{
+	char *kept = NULL, now[32];
+	sqlite3_stmt *st = NULL;
+	int rc = workflow_source(s, id, version, &kept, NULL);
+
+	if (rc == CD_OK) {
+		rc = strcmp(kept, source) == 0
+			     ? CD_OK
+			     : cd_error_set(err, CD_EINPUT,
+					    _("workflow %s version %d: the file differs from the version %d this "
+					      "store already runs cases on; raise `version` in the file"),
+					    id, version, version);
+		free(kept);
+		return rc;
+	}
+	if (rc != CD_ENOTFOUND)
+		return cd_error_set(err, rc, _("reading kept workflow versions failed"));
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_prepare(s, "INSERT OR IGNORE INTO workflow_def(workflow_id, version, source, loaded_at)"
+				" VALUES (?1,?2,?3,?4)", &st, err)))
+		goto out;
+	store_now(s, now, sizeof now);
+	st_bind_text(st, 1, id);
+	sqlite3_bind_int(st, 2, version);
+	st_bind_text(st, 3, source);
+	st_bind_text(st, 4, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = st_fail(s, _("keeping a workflow version"), err);
+		goto out;
+	}
+	st_finish(s, st);
+	return store_commit(s, err);
+out:
+	st_finish(s, st);
+	store_rollback(s);
+	return rc;
+}
+
+/* ---- create ---------------------------------------------------------------------------- */
+
+int case_create(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_new *in,
+		char number_out[40], struct cd_error *err)
+{
+	char uuid[37], now[32], counter[48], number[40];
+	const char *at;
+	sqlite3_stmt *st = NULL;
+	int64_t pid, seq, assignee = 0, id;
+	int rc, year, month, day;
+
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = person_resolve(s, in->person_ref, &pid, err)))
+		goto out;
+	if (in->assignee) {
+		if ((rc = st_prepare(s, "SELECT id FROM users WHERE name = ?1", &st, err)))
+			goto out;
+		st_bind_text(st, 1, in->assignee);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			assignee = sqlite3_column_int64(st, 0);
+		st_finish(s, st);
+		st = NULL;
+		if (!assignee) {
+			rc = cd_error_set(err, CD_ENOTFOUND, _("no user %s to assign the case to"), in->assignee);
+			goto out;
+		}
+	}
+	store_now(s, now, sizeof now);
+	at = in->at ? in->at : now;
+	/* The year of the number is the year the case was opened. */
+	year = atoi(at);
+	(void)month;
+	(void)day;
+	snprintf(counter, sizeof counter, "case:%s:%d", in->prefix, year);
+	if ((rc = store_next_counter(s, counter, &seq, err)))
+		goto out;
+	snprintf(number, sizeof number, "%s-%s-%04d-%06lld", in->prefix, s->office, year, (long long)seq);
+	cd_uuid7(uuid);
+	if ((rc = st_prepare(s, "INSERT INTO cases(uuid, number, workflow_id, workflow_version, person_id,"
+				" office, state, state_since, entered_by, assignee_id, opened_at, due_day,"
+				" frozen_left, updated_at, updated_by)"
+				" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?8,?11,?12,?8,?9)", &st, err)))
+		goto out;
+	st_bind_text(st, 1, uuid);
+	st_bind_text(st, 2, number);
+	st_bind_text(st, 3, in->workflow_id);
+	sqlite3_bind_int(st, 4, in->workflow_version);
+	sqlite3_bind_int64(st, 5, pid);
+	st_bind_text(st, 6, s->office);
+	st_bind_text(st, 7, in->initial_state);
+	st_bind_text(st, 8, at);
+	st_bind_text(st, 9, actor->name);
+	if (assignee)
+		sqlite3_bind_int64(st, 10, assignee);
+	bind_day(st, 11, in->due_day);
+	bind_day(st, 12, in->frozen_left);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+			rc = cd_error_set(err, CD_EINTERNAL,
+					  _("workflow %s version %d was not kept in the store before use"),
+					  in->workflow_id, in->workflow_version);
+		else
+			rc = st_fail(s, _("opening a case"), err);
+		goto out;
+	}
+	id = sqlite3_last_insert_rowid(s->db);
+	st_finish(s, st);
+	st = NULL;
+	{
+		struct cd_event ev = { .case_id = id, .person_id = pid, .kind = "created",
+				       .to_state = in->initial_state, .row_version = 1, .at = in->at };
+		if ((rc = store_add_event(s, actor, &ev, err)))
+			goto out;
+	}
+	if (!s->bulk) {
+		struct cd_buf payload = CD_BUF_INIT;
+		buf_puts(&payload, "{\"number\":");
+		buf_json_str(&payload, number);
+		buf_puts(&payload, ",\"workflow\":");
+		buf_json_str(&payload, in->workflow_id);
+		buf_printf(&payload, ",\"version\":%d,\"state\":", in->workflow_version);
+		buf_json_str(&payload, in->initial_state);
+		buf_puts(&payload, "}");
+		rc = store_add_audit(s, actor, "change", "case", uuid, "casework", err);
+		if (!rc)
+			rc = store_add_outbox(s, "case", uuid, "insert", buf_str(&payload), err);
+		buf_release(&payload);
+		if (rc)
+			goto out;
+	}
+	if ((rc = store_commit(s, err)))
+		return rc;
+	memcpy(number_out, number, sizeof number);
+	return CD_OK;
+out:
+	st_finish(s, st);
+	store_rollback(s);
+	return rc;
+}
+
+/* ---- load -------------------------------------------------------------------------------- */
+
+int case_load(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *purpose,
+	      struct cd_case **out, struct cd_error *err)
+{
+	struct cd_case *c;
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, own_read = s->txn_depth == 0;
+	const unsigned char *t;
+
+	*out = NULL;
+	c = calloc(1, sizeof *c);
+	if (!c)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	if (own_read && (rc = st_exec(s, "BEGIN", err)))
+		goto out_free;
+	if ((rc = st_prepare(s, "SELECT c.id, c.uuid, c.number, c.workflow_id, c.workflow_version,"
+				" c.person_id, p.number, p.surname_latin, p.given_latin, c.state,"
+				" c.state_since, c.entered_by, u.name, c.opened_at, c.closed_at, c.due_day,"
+				" c.frozen_left, c.row_version, c.updated_at, c.updated_by"
+				" FROM cases c JOIN person p ON p.id = c.person_id"
+				" LEFT JOIN users u ON u.id = c.assignee_id WHERE c.number = upper(?1)",
+			     &st, err)))
+		goto out;
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store; list cases with "
+						       "`casedesk case list`"), number);
+		goto out;
+	}
+	c->id = sqlite3_column_int64(st, 0);
+	t = sqlite3_column_text(st, 1);
+	snprintf(c->uuid, sizeof c->uuid, "%s", t ? (const char *)t : "");
+	t = sqlite3_column_text(st, 2);
+	snprintf(c->number, sizeof c->number, "%s", t ? (const char *)t : "");
+	c->workflow_id = st_dup_column(st, 3);
+	c->workflow_version = sqlite3_column_int(st, 4);
+	c->person_id = sqlite3_column_int64(st, 5);
+	t = sqlite3_column_text(st, 6);
+	snprintf(c->person_number, sizeof c->person_number, "%s", t ? (const char *)t : "");
+	c->person_surname_latin = st_dup_column(st, 7);
+	c->person_given_latin = st_dup_column(st, 8);
+	c->state = st_dup_column(st, 9);
+	c->state_since = st_dup_column(st, 10);
+	c->entered_by = st_dup_column(st, 11);
+	c->assignee = st_dup_column(st, 12);
+	c->opened_at = st_dup_column(st, 13);
+	c->closed_at = st_dup_column(st, 14);
+	c->due_day = column_day(st, 15);
+	c->frozen_left = column_day(st, 16);
+	c->row_version = sqlite3_column_int64(st, 17);
+	c->updated_at = st_dup_column(st, 18);
+	c->updated_by = st_dup_column(st, 19);
+	st_finish(s, st);
+	st = NULL;
+	if ((rc = st_prepare(s, "SELECT name, value FROM case_field WHERE case_id = ?1 ORDER BY name",
+			     &st, err)))
+		goto out;
+	sqlite3_bind_int64(st, 1, c->id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ST_GROW(c->fields, c->n_fields, cap);
+		c->fields[c->n_fields].name = st_dup_column(st, 0);
+		c->fields[c->n_fields].value = st_dup_column(st, 1);
+		c->n_fields++;
+	}
+	st_finish(s, st);
+	st = NULL;
+	if (own_read)
+		st_exec(s, "COMMIT", NULL);
+	if (purpose) {
+		if ((rc = store_begin(s, err)))
+			goto out_free;
+		if ((rc = store_add_audit(s, actor, "view", "case", c->uuid, purpose, err))) {
+			store_rollback(s);
+			goto out_free;
+		}
+		if ((rc = store_commit(s, err)))
+			goto out_free;
+	}
+	*out = c;
+	return CD_OK;
+out:
+	st_finish(s, st);
+	if (own_read)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+out_free:
+	case_free(c);
+	return rc;
+}
+
+void case_free(struct cd_case *c)
+{
+	if (!c)
+		return;
+	free(c->workflow_id);
+	free(c->person_surname_latin);
+	free(c->person_given_latin);
+	free(c->state);
+	free(c->state_since);
+	free(c->entered_by);
+	free(c->assignee);
+	free(c->opened_at);
+	free(c->closed_at);
+	free(c->updated_at);
+	free(c->updated_by);
+	for (size_t i = 0; i < c->n_fields; i++) {
+		free(c->fields[i].name);
+		free(c->fields[i].value);
+	}
+	free(c->fields);
+	free(c);
+}
+
+const char *case_field(const struct cd_case *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_fields; i++)
+		if (strcmp(c->fields[i].name, name) == 0)
+			return c->fields[i].value;
+	return NULL;
+}
+
+/* ---- step -------------------------------------------------------------------------------- */
+
+/* Says who moved the case since `seen`: the first event after that version. */
+static int conflict(struct cd_store *s, const char *number, int64_t case_id, int64_t seen,
+		    struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t now_version = 0;
+	int rc = st_prepare(s, "SELECT e.user_name, e.at, e.kind, e.transition, e.from_state, e.to_state,"
+			       " e.field, c.row_version FROM event e JOIN cases c ON c.id = e.case_id"
+			       " WHERE e.case_id = ?1 AND e.row_version > ?2 ORDER BY e.id LIMIT 1",
+			    &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_int64(st, 2, seen);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *user = (const char *)sqlite3_column_text(st, 0);
+		const char *at = (const char *)sqlite3_column_text(st, 1);
+		const char *kind = (const char *)sqlite3_column_text(st, 2);
+		const char *tr = (const char *)sqlite3_column_text(st, 3);
+		const char *from = (const char *)sqlite3_column_text(st, 4);
+		const char *to = (const char *)sqlite3_column_text(st, 5);
+		const char *field = (const char *)sqlite3_column_text(st, 6);
+		now_version = sqlite3_column_int64(st, 7);
+		if (tr)
+			cd_error_set(err, CD_ECONFLICT,
+				     _("case %s was changed after you read it (version %lld, now %lld): "
+				       "%s took step %s (%s -> %s) at %s; reload the case and try again"),
+				     number, (long long)seen, (long long)now_version, user, tr,
+				     from ? from : "?", to ? to : "?", at);
+		else if (field)
+			cd_error_set(err, CD_ECONFLICT,
+				     _("case %s was changed after you read it (version %lld, now %lld): "
+				       "%s changed field %s at %s; reload the case and try again"),
+				     number, (long long)seen, (long long)now_version, user, field, at);
+		else
+			cd_error_set(err, CD_ECONFLICT,
+				     _("case %s was changed after you read it (version %lld, now %lld): "
+				       "%s made a change (%s) at %s; reload the case and try again"),
+				     number, (long long)seen, (long long)now_version, user, kind, at);
+	} else {
+		cd_error_set(err, CD_ECONFLICT,
+			     _("case %s was changed after you read it (you saw version %lld); reload it "
+			       "and try again"), number, (long long)seen);
+	}
+	st_finish(s, st);
+	return CD_ECONFLICT;
+}
+
+int case_step(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_step *step,
+	      int64_t *new_version, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL, *get = NULL, *put = NULL;
+	char now[32];
+	const char *at;
+	int64_t case_id = 0, person_id = 0, version = 0;
+	char uuid[37] = "", *from_state = NULL;
+	struct cd_buf payload = CD_BUF_INIT;
+	int rc;
+
+	store_now(s, now, sizeof now);
+	at = step->at ? step->at : now;
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_prepare(s, "SELECT id, person_id, row_version, state, uuid, closed_at IS NOT NULL"
+				" FROM cases WHERE number = upper(?1)", &st, err)))
+		goto out;
+	sqlite3_bind_text(st, 1, step->number, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store"), step->number);
+		goto out;
+	}
+	case_id = sqlite3_column_int64(st, 0);
+	person_id = sqlite3_column_int64(st, 1);
+	version = sqlite3_column_int64(st, 2);
+	from_state = st_dup_column(st, 3);
+	snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 4));
+	if (sqlite3_column_int(st, 5) && step->to_state) {
+		rc = cd_error_set(err, CD_EREFUSED, _("case %s is closed; it takes no further steps"),
+				  step->number);
+		goto out;
+	}
+	st_finish(s, st);
+	st = NULL;
+	if (step->expected_version && step->expected_version != version) {
+		rc = conflict(s, step->number, case_id, step->expected_version, err);
+		goto out;
+	}
+
+	/* The version check and the write are one statement under the write lock. */
+	if ((rc = st_prepare(s, "UPDATE cases SET state = coalesce(?1, state),"
+				" state_since = CASE WHEN ?1 IS NULL THEN state_since ELSE ?2 END,"
+				" entered_by = CASE WHEN ?1 IS NULL THEN entered_by ELSE ?3 END,"
+				" due_day = ?4, frozen_left = ?5,"
+				" closed_at = CASE WHEN ?6 THEN ?2 ELSE closed_at END,"
+				" row_version = row_version + 1, updated_at = ?2, updated_by = ?3"
+				" WHERE id = ?7 AND row_version = ?8", &st, err)))
+		goto out;
+	st_bind_text(st, 1, step->to_state);
+	st_bind_text(st, 2, at);
+	st_bind_text(st, 3, actor->name);
+	bind_day(st, 4, step->due_day);
+	bind_day(st, 5, step->frozen_left);
+	sqlite3_bind_int(st, 6, step->final);
+	sqlite3_bind_int64(st, 7, case_id);
+	sqlite3_bind_int64(st, 8, version);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = st_fail(s, _("saving the case"), err);
+		goto out;
+	}
+	if (sqlite3_changes(s->db) != 1) {
+		rc = conflict(s, step->number, case_id, version, err);
+		goto out;
+	}
+	version++;
+
+	buf_printf(&payload, "{\"number\":\"%s\",\"row_version\":%lld", step->number, (long long)version);
+	if (step->transition) {
+		struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "transition",
+				       .transition = step->transition, .from_state = from_state,
+				       .to_state = step->to_state, .note = step->note,
+				       .row_version = version, .at = step->at };
+		if ((rc = store_add_event(s, actor, &ev, err)))
+			goto out;
+		buf_puts(&payload, ",\"transition\":");
+		buf_json_str(&payload, step->transition);
+		buf_puts(&payload, ",\"to\":");
+		buf_json_str(&payload, step->to_state);
+	} else if (step->note) {
+		struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "note",
+				       .note = step->note, .row_version = version, .at = step->at };
+		if ((rc = store_add_event(s, actor, &ev, err)))
+			goto out;
+	}
+	if ((rc = st_prepare(s, "SELECT value FROM case_field WHERE case_id = ?1 AND name = ?2", &get, err)) ||
+	    (rc = st_prepare(s, "INSERT INTO case_field(case_id, name, value, updated_at) VALUES (?1,?2,?3,?4)"
+				" ON CONFLICT(case_id, name) DO UPDATE SET value = excluded.value,"
+				" updated_at = excluded.updated_at", &put, err)))
+		goto out;
+	buf_puts(&payload, ",\"fields\":{");
+	for (size_t i = 0; i < step->n_values; i++) {
+		char *old = NULL;
+		sqlite3_reset(get);
+		sqlite3_bind_int64(get, 1, case_id);
+		st_bind_text(get, 2, step->names[i]);
+		if (sqlite3_step(get) == SQLITE_ROW)
+			old = st_dup_column(get, 0);
+		if (old && strcmp(old, step->values[i]) == 0) {
+			free(old);
+			continue;
+		}
+		sqlite3_reset(put);
+		sqlite3_bind_int64(put, 1, case_id);
+		st_bind_text(put, 2, step->names[i]);
+		st_bind_text(put, 3, step->values[i]);
+		st_bind_text(put, 4, at);
+		if (sqlite3_step(put) != SQLITE_DONE) {
+			free(old);
+			rc = st_fail(s, _("saving a field"), err);
+			goto out;
+		}
+		struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "field",
+				       .transition = step->transition, .field = step->names[i],
+				       .old_value = old, .new_value = step->values[i],
+				       .row_version = version, .at = step->at };
+		rc = store_add_event(s, actor, &ev, err);
+		free(old);
+		if (rc)
+			goto out;
+		if (i)
+			buf_puts(&payload, ",");
+		buf_json_str(&payload, step->names[i]);
+		buf_puts(&payload, ":");
+		buf_json_str(&payload, step->values[i]);
+	}
+	buf_puts(&payload, "}}");
+	if ((rc = store_add_audit(s, actor, "change", "case", uuid, "casework", err)) ||
+	    (rc = store_add_outbox(s, "case", uuid, step->transition ? "transition" : "update",
+				   buf_str(&payload), err)))
+		goto out;
+	st_finish(s, get);
+	st_finish(s, put);
+	st_finish(s, st);
+	get = put = st = NULL;
+	if ((rc = store_commit(s, err)))
+		goto done;
+	if (new_version)
+		*new_version = version;
+	goto done;
+out:
+	st_finish(s, get);
+	st_finish(s, put);
+	st_finish(s, st);
+	store_rollback(s);
+done:
+	buf_release(&payload);
+	free(from_state);
+	return rc;
+}
+
+/* ---- history ------------------------------------------------------------------------------ */
+
+int case_history(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *purpose,
+		 struct cd_history_row **out, size_t *n, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct cd_history_row *rows = NULL;
+	size_t count = 0, cap = 0;
+	char uuid[37] = "";
+	int rc, found = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = st_prepare(s, "SELECT e.at, e.user_name, e.kind, e.transition, e.from_state, e.to_state,"
+				" e.field, e.old_value, e.new_value, e.note, e.row_version, c.uuid"
+				" FROM cases c LEFT JOIN event e ON e.case_id = c.id"
+				" WHERE c.number = upper(?1) ORDER BY e.id", &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		found = 1;
+		snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 11));
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			continue;
+		ST_GROW(rows, count, cap);
+		struct cd_history_row *h = &rows[count++];
+		h->at = st_dup_column(st, 0);
+		h->user = st_dup_column(st, 1);
+		h->kind = st_dup_column(st, 2);
+		h->transition = st_dup_column(st, 3);
+		h->from_state = st_dup_column(st, 4);
+		h->to_state = st_dup_column(st, 5);
+		h->field = st_dup_column(st, 6);
+		h->old_value = st_dup_column(st, 7);
+		h->new_value = st_dup_column(st, 8);
+		h->note = st_dup_column(st, 9);
+		h->row_version = sqlite3_column_int64(st, 10);
+	}
+	st_finish(s, st);
+	st = NULL;
+	if (!found) {
+		rc = cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store"), number);
+		goto out;
+	}
+	if (purpose) {
+		if ((rc = store_begin(s, err)))
+			goto out;
+		if ((rc = store_add_audit(s, actor, "view", "case_history", uuid, purpose, err))) {
+			store_rollback(s);
+			goto out;
+		}
+		if ((rc = store_commit(s, err)))
+			goto out;
+	}
+	*out = rows;
+	*n = count;
+	return CD_OK;
+out:
+	st_finish(s, st);
+	case_history_free(rows, count);
+	return rc;
+}
+
+void case_history_free(struct cd_history_row *rows, size_t n)
+{
+	if (!rows)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct cd_history_row *h = &rows[i];
+		free(h->at); free(h->user); free(h->kind); free(h->transition); free(h->from_state);
+		free(h->to_state); free(h->field); free(h->old_value); free(h->new_value); free(h->note);
+	}
+	free(rows);
+}
+
+/* ---- lists ------------------------------------------------------------------------------ */
+
+int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case_row **out, size_t *n,
+	      struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct cd_case_row *rows = NULL;
+	size_t count = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	/* Stopped clocks are not overdue; open cases with the nearest deadline first.  Open
+	 * cases without a state filter walk the worklist index in order (schema 4): the first
+	 * page needs no sort of every open case.  A state filter is selective: let the
+	 * planner use the workflow/state index instead. */
+#define CASE_LIST_COLUMNS                                                                             \
+	"SELECT c.number, c.workflow_id, c.state, u.name, p.surname_latin || ', ' || p.given_latin,"   \
+	" c.due_day, c.frozen_left, c.closed_at IS NOT NULL FROM cases c"
+#define CASE_LIST_FILTER                                                                              \
+	" JOIN person p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.assignee_id"              \
+	" WHERE (?1 IS NULL OR c.workflow_id = ?1) AND (?2 IS NULL OR c.state = ?2)"                    \
+	" AND (?3 = 0 OR (c.frozen_left IS NULL AND c.due_day < ?4))"                                   \
+	" AND (?5 = 0 OR c.assignee_id = ?5) AND (?6 OR c.closed_at IS NULL)"                           \
+	" AND (?8 = 0 OR c.assignee_id IS NULL)"
+	static const char open_sql[] = CASE_LIST_COLUMNS " INDEXED BY cases_worklist" CASE_LIST_FILTER
+		" AND c.closed_at IS NULL ORDER BY c.frozen_left IS NOT NULL, c.due_day IS NULL, c.due_day, c.id LIMIT ?7";
+	static const char any_sql[] = CASE_LIST_COLUMNS CASE_LIST_FILTER
+		" ORDER BY c.closed_at IS NOT NULL, c.frozen_left IS NOT NULL, c.due_day IS NULL, c.due_day, c.id"
+		" LIMIT ?7";
+	if ((rc = st_prepare(s, !f->include_closed && !f->state ? open_sql : any_sql, &st, err)))
+		return rc;
+	st_bind_text(st, 1, f->workflow);
+	st_bind_text(st, 2, f->state);
+	sqlite3_bind_int(st, 3, f->overdue_only);
+	sqlite3_bind_int64(st, 4, f->today);
+	sqlite3_bind_int64(st, 5, f->assignee_id);
+	sqlite3_bind_int(st, 6, f->include_closed);
+	sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int(st, 8, f->unassigned_only);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ST_GROW(rows, count, cap);
+		struct cd_case_row *r = &rows[count++];
+		snprintf(r->number, sizeof r->number, "%s", (const char *)sqlite3_column_text(st, 0));
+		r->workflow_id = st_dup_column(st, 1);
+		r->state = st_dup_column(st, 2);
+		r->assignee = st_dup_column(st, 3);
+		r->person_name = st_dup_column(st, 4);
+		r->due_day = column_day(st, 5);
+		r->frozen_left = column_day(st, 6);
+		r->closed = sqlite3_column_int(st, 7);
+	}
+	*out = rows;
+	*n = count;
+	rows = NULL;
+	count = 0;
+out:
+	st_finish(s, st);
+	case_list_free(rows, count);
+	return rc;
+}
+
+void case_list_free(struct cd_case_row *rows, size_t n)
+{
+	if (!rows)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].workflow_id);
+		free(rows[i].state);
+		free(rows[i].assignee);
+		free(rows[i].person_name);
+	}
+	free(rows);
+}
+
+int case_facts(struct cd_store *s, const struct cd_case *c, long today, struct cd_case_facts *out,
+	       struct cd_error *err)
+{
+	char day[16];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	cd_days_format(today, day, sizeof day);
+	if ((rc = st_prepare(s, "SELECT"
+				" (SELECT count(*) FROM document WHERE person_id = ?1"
+				"   AND (expires IS NULL OR expires >= ?2)),"
+				" (SELECT count(*) FROM biometric WHERE person_id = ?1 AND exception IS NULL),"
+				" (SELECT count(*) FROM checks WHERE case_id = ?3),"
+				" (SELECT count(*) FROM checks WHERE case_id = ?3 AND result = 'clear')",
+			     &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, c->person_id);
+	st_bind_text(st, 2, day);
+	sqlite3_bind_int64(st, 3, c->id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->documents_present = sqlite3_column_int(st, 0) > 0;
+		out->biometrics_enrolled = sqlite3_column_int(st, 1) > 0;
+		out->checks_run = sqlite3_column_int(st, 2);
+		out->checks_clear = out->checks_run > 0 && sqlite3_column_int(st, 3) == out->checks_run;
+	} else {
+		rc = st_fail(s, _("reading what the guards need"), err);
+	}
+	st_finish(s, st);
+	return rc;
+}
+
+int case_counts(struct cd_store *s, long today, struct cd_case_count **out, size_t *n, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct cd_case_count *rows = NULL;
+	size_t count = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = st_prepare(s, "SELECT workflow_id, state, sum(closed_at IS NULL),"
+				" sum(closed_at IS NULL AND frozen_left IS NULL AND due_day < ?1),"
+				" sum(closed_at IS NOT NULL)"
+				" FROM cases GROUP BY workflow_id, state ORDER BY workflow_id, state",
+			     &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, today);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ST_GROW(rows, count, cap);
+		struct cd_case_count *r = &rows[count++];
+		r->workflow_id = st_dup_column(st, 0);
+		r->state = st_dup_column(st, 1);
+		r->open = sqlite3_column_int64(st, 2);
+		r->overdue = sqlite3_column_int64(st, 3);
+		r->closed = sqlite3_column_int64(st, 4);
+	}
+	*out = rows;
+	*n = count;
+	rows = NULL;
+	count = 0;
+out:
+	st_finish(s, st);
+	case_counts_free(rows, count);
+	return rc;
+}
+
+void case_counts_free(struct cd_case_count *rows, size_t n)
+{
+	if (!rows)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].workflow_id);
+		free(rows[i].state);
+	}
+	free(rows);
+}
+
+/* ---- store-wide checks and guard rows ------------------------------------------------ */
+
+int case_consistency(struct cd_store *s, int64_t *mismatched, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = st_prepare(s, "SELECT count(*) FROM cases c WHERE c.state IS NOT"
+			       " (SELECT e.to_state FROM event e WHERE e.case_id = c.id"
+			       "  AND e.to_state IS NOT NULL ORDER BY e.id DESC LIMIT 1)", &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*mismatched = sqlite3_column_int64(st, 0);
+	else
+		rc = st_fail(s, _("comparing cases with their history"), err);
+	st_finish(s, st);
+	return rc;
+}
+
+int case_check_record(struct cd_store *s, const struct cd_actor *actor, const char *number,
+		      const char *list, const char *result, const char *source, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char uuid[37], now[32];
+	int64_t case_id = 0, person_id = 0;
+	int rc;
+
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_prepare(s, "SELECT id, person_id FROM cases WHERE number = upper(?1)", &st, err)))
+		goto out;
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		case_id = sqlite3_column_int64(st, 0);
+		person_id = sqlite3_column_int64(st, 1);
+	}
+	st_finish(s, st);
+	st = NULL;
+	if (!case_id) {
+		rc = cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store"), number);
+		goto out;
+	}
+	if ((rc = st_prepare(s, "INSERT INTO checks(uuid, case_id, person_id, list, asked_at, answered_at,"
+				" result, source) VALUES (?1,?2,?3,?4,?5,?5,?6,?7)", &st, err)))
+		goto out;
+	cd_uuid7(uuid);
+	store_now(s, now, sizeof now);
+	st_bind_text(st, 1, uuid);
+	sqlite3_bind_int64(st, 2, case_id);
+	sqlite3_bind_int64(st, 3, person_id);
+	st_bind_text(st, 4, list);
+	st_bind_text(st, 5, now);
+	st_bind_text(st, 6, result);
+	st_bind_text(st, 7, source);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = st_fail(s, _("recording a check"), err);
+		goto out;
+	}
+	st_finish(s, st);
+	st = NULL;
+	{
+		struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "check",
+				       .field = list, .new_value = result };
+		if ((rc = store_add_event(s, actor, &ev, err)) ||
+		    (rc = store_add_audit(s, actor, "change", "check", uuid, "casework", err)) ||
+		    (rc = store_add_outbox(s, "check", uuid, "insert", NULL, err)))
+			goto out;
+	}
+	return store_commit(s, err);
+out:
+	st_finish(s, st);
+	store_rollback(s);
+	return rc;
+}
+
+int biometric_record(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
+		     const char *modality, const char *position, int quality, const void *tmpl,
+		     size_t tmpl_len, const char *device, int synthetic, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char uuid[37], now[32];
+	int64_t pid;
+	int rc;
+
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = person_resolve(s, person_ref, &pid, err)))
+		goto out;
+	if ((rc = st_prepare(s, "INSERT INTO biometric(uuid, person_id, modality, position, quality,"
+				" template, device, synthetic, captured_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+			     &st, err)))
+		goto out;
+	cd_uuid7(uuid);
+	store_now(s, now, sizeof now);
+	st_bind_text(st, 1, uuid);
+	sqlite3_bind_int64(st, 2, pid);
+	st_bind_text(st, 3, modality);
+	st_bind_text(st, 4, position);
+	sqlite3_bind_int(st, 5, quality);
+	if (tmpl)
+		sqlite3_bind_blob(st, 6, tmpl, (int)tmpl_len, SQLITE_TRANSIENT);
+	st_bind_text(st, 7, device);
+	sqlite3_bind_int(st, 8, synthetic);
+	st_bind_text(st, 9, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = st_fail(s, _("recording a biometric capture"), err);
+		goto out;
+	}
+	st_finish(s, st);
+	st = NULL;
+	{
+		struct cd_event ev = { .person_id = pid, .kind = "biometric", .field = modality };
+		if ((rc = store_add_event(s, actor, &ev, err)) ||
+		    (rc = store_add_audit(s, actor, "change", "biometric", uuid, "enrolment", err)) ||
+		    (rc = store_add_outbox(s, "biometric", uuid, "insert", NULL, err)))
+			goto out;
+	}
+	return store_commit(s, err);
+out:
+	st_finish(s, st);
+	store_rollback(s);
+	return rc;
+}

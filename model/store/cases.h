@@ -1,0 +1,166 @@
+/*
+ * cases.h - cases as the store keeps them: number, workflow and the version it started
+ * on, state, deadline clock, typed field values, history.  The rules of which step is
+ * allowed live in workflow/; this file only stores a step atomically and refuses a stale
+ * one (optimistic locking on row_version), saying who changed what.
+ */
+#ifndef CD_CASES_H
+#define CD_CASES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/base/error.h"
+#include "model/store/store.h"
+
+struct cd_field_value {
+	char *name;
+	char *value;
+};
+
+struct cd_case {
+	int64_t id;
+	char uuid[37];
+	char number[40];
+	char *workflow_id;
+	int workflow_version;
+	int64_t person_id;
+	char person_number[32];
+	char *person_surname_latin, *person_given_latin;
+	char *state;
+	char *state_since;
+	char *entered_by;           /* who made the step into the current state */
+	char *assignee;             /* user name or NULL */
+	char *opened_at, *closed_at;
+	long due_day;               /* -1: none */
+	long frozen_left;           /* -1: clock running (or none) */
+	int64_t row_version;
+	char *updated_at, *updated_by;
+	struct cd_field_value *fields;
+	size_t n_fields;
+};
+
+struct cd_case_new {
+	const char *workflow_id;
+	int workflow_version;
+	const char *prefix;         /* RP */
+	const char *initial_state;
+	const char *person_ref;     /* number or uuid */
+	long due_day, frozen_left;  /* the clock of the initial state, -1 for none */
+	const char *assignee;       /* user name, NULL for unassigned */
+	const char *at;             /* NULL: now; demo passes its own */
+};
+
+/* Creates a case; writes its number (RP-TBS-2026-000123) to number_out. */
+int case_create(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_new *in,
+		char number_out[40], struct cd_error *err);
+
+/* Loads a case with its fields.  A purpose writes an audit row (see person_load). */
+int case_load(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *purpose,
+	      struct cd_case **out, struct cd_error *err);
+void case_free(struct cd_case *c);
+/* The value of a field, or NULL. */
+const char *case_field(const struct cd_case *c, const char *name);
+
+struct cd_case_step {
+	const char *number;
+	int64_t expected_version;   /* the row_version the user saw; a different one is a conflict */
+	const char *transition;     /* NULL for a note or a field change only */
+	const char *to_state;       /* NULL: stays */
+	int final;                  /* closes the case */
+	long due_day, frozen_left;  /* the clock after the step */
+	const char *const *names;   /* field values set in this step */
+	const char *const *values;
+	size_t n_values;
+	const char *note;
+	const char *at;             /* NULL: now */
+};
+
+/*
+ * Stores one step (state, clock, field values, note) as one transaction with an event per
+ * change, an audit row and an outbox row.  CD_ECONFLICT when the case moved since
+ * expected_version, naming who changed it, when and how; nothing is written then.
+ */
+int case_step(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_step *step,
+	      int64_t *new_version, struct cd_error *err);
+
+struct cd_history_row {
+	char *at, *user, *kind, *transition, *from_state, *to_state, *field, *old_value,
+		*new_value, *note;
+	int64_t row_version;
+};
+
+/* The case's events, oldest first.  A purpose writes an audit row; NULL re-reads silently. */
+int case_history(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *purpose,
+		 struct cd_history_row **out, size_t *n, struct cd_error *err);
+void case_history_free(struct cd_history_row *rows, size_t n);
+
+struct cd_case_filter {
+	const char *workflow;       /* NULL: all */
+	const char *state;          /* NULL: all */
+	int overdue_only;
+	int64_t assignee_id;        /* 0: anyone */
+	int unassigned_only;
+	int include_closed;
+	long today;
+	int limit;                  /* 0: no limit */
+};
+
+struct cd_case_row {
+	char number[40];
+	char *workflow_id, *state, *assignee, *person_name;
+	long due_day, frozen_left;
+	int closed;
+};
+
+/* Open cases, overdue first (earliest due day first, no deadline last). */
+int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case_row **out, size_t *n,
+	      struct cd_error *err);
+void case_list_free(struct cd_case_row *rows, size_t n);
+
+/* What the workflow guards need to know about a case's person and checks. */
+struct cd_case_facts {
+	int documents_present;      /* an identity document not expired on `today` */
+	int biometrics_enrolled;
+	int checks_run, checks_clear;
+};
+int case_facts(struct cd_store *s, const struct cd_case *c, long today, struct cd_case_facts *out,
+	       struct cd_error *err);
+
+/* Per workflow and state: open cases and overdue ones, for reports and the demo summary. */
+struct cd_case_count {
+	char *workflow_id, *state;
+	int64_t open, overdue, closed;
+};
+int case_counts(struct cd_store *s, long today, struct cd_case_count **out, size_t *n, struct cd_error *err);
+void case_counts_free(struct cd_case_count *rows, size_t n);
+
+/*
+ * Workflow versions a store uses are kept in it, so running cases keep theirs even when
+ * data/workflows/ changes.  Pinning the same id and version with other text is refused.
+ */
+int workflow_pin(struct cd_store *s, const char *id, int version, const char *source, struct cd_error *err);
+/* The kept text of a version; CD_ENOTFOUND when this store never used it.  free() it. */
+int workflow_source(struct cd_store *s, const char *id, int version, char **source, struct cd_error *err);
+
+#endif
+
+/* ---- store-wide checks and the rows the guards read ---------------------------------- */
+
+/*
+ * Counts cases whose state differs from the to_state of their last event: 0 in a healthy
+ * store, whatever process died when.
+ */
+int case_consistency(struct cd_store *s, int64_t *mismatched, struct cd_error *err);
+
+/* Records an external check's answer for a case (pending, clear, hit, error). */
+int case_check_record(struct cd_store *s, const struct cd_actor *actor, const char *number,
+		      const char *list, const char *result, const char *source, struct cd_error *err);
+
+/*
+ * Records a biometric capture or exception for a person.  `synthetic` marks demo rows
+ * that carry no template, so they can never be mistaken for a real enrolment's data.
+ */
+int biometric_record(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
+		     const char *modality, const char *position, int quality, const void *tmpl,
+		     size_t tmpl_len, const char *device, int synthetic, struct cd_error *err);

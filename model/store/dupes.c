@@ -1,0 +1,432 @@
+/*
+ * dupes.c - likely duplicates at registration; see dupes.h.
+ *
+ * Candidates come from bounded lookups through the skeleton keys (person_key), the precise
+ * ones first, because at a million people a common name fills any loose lookup's rows with
+ * other people: the same document number; the same ICAO names in either order (the
+ * person_latin index: Arabic names' keys collapse, SHAMI and SHAIMAA are both SM); both
+ * names by their keys, within a year of the date of birth,
+ * then whatever it says; one name with a typo (its key one letter dropped, swapped, or for
+ * the surname changed away) with the other name as typed, born in the same month (else
+ * within a year); either name born in the same month; and, only for names rare enough that
+ * these found few people, either name alone within a year.  (The halves of the surname
+ * through the trigram index found nothing the typo keys miss among the seeded duplicates
+ * and took a third of the time at a million people.)  Every candidate is scored in C with
+ * the name levels search uses.  Fingerprint duplicates are not scored: they are what an
+ * enrolment's 1:N search found (biometric.c), read back from the events it wrote.
+ */
+#include "model/store/dupes.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/base/buf.h"
+#include "model/base/i18n.h"
+#include "model/store/search.h"
+#include "model/store/store_internal.h"
+#include "model/identity/translit.h"
+
+#define CAND_MAX 600
+#define PRECISE_ROWS 100               /* rows read by the lookup of both names within a year */
+#define NEAR_ROWS 50                   /* by each of the other precise lookups */
+#define BROAD_ROWS 60                  /* by each broad lookup ... */
+#define BROAD_BELOW 40                 /* ... run only when the precise ones found fewer people */
+#define WORDS 16
+#define STORED_WORDS 48
+
+struct cand {
+	int64_t id;
+	int doc;                       /* same document number */
+};
+
+static void add_cand(struct cand *c, size_t *n, int64_t id, int doc)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (c[i].id == id) {
+			c[i].doc |= doc;
+			return;
+		}
+	if (*n < CAND_MAX)
+		c[(*n)++] = (struct cand){ id, doc };
+}
+
+static int run_ids(struct cd_store *s, const char *sql, const char *match, int rows, struct cand *c, size_t *n,
+		   struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if ((rc = st_prepare(s, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, rows);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		add_cand(c, n, sqlite3_column_int64(st, 0), 0);
+	rc = rc == SQLITE_DONE ? CD_OK : st_fail(s, _("looking for duplicates"), err);
+	st_finish(s, st);
+	return rc;
+}
+
+/*
+ * "(K1 OR K2 ...)" over the words' keys; 0 when none has a key.  A particle's short key
+ * (AL, EL, BN) is left out when the name has a longer one: it would match a tenth of the
+ * office and bury the person sought.
+ */
+static int keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n)
+{
+	int terms = 0, has_long = 0;
+	for (size_t i = 0; i < n; i++)
+		has_long |= strlen(w[i].key) >= 3;
+	for (size_t i = 0; i < n; i++)
+		if (w[i].key[0] && (!has_long || strlen(w[i].key) >= 3))
+			buf_printf(b, "%s\"%s\"", terms++ ? " OR " : "(", w[i].key);
+	if (terms)
+		buf_puts(b, ")");
+	return terms;
+}
+
+/*
+ * "(K1 OR K2 ...)": the keys one typo away from the words' keys (search_key_edits) - a
+ * letter of the key dropped or two swapped, which covers a letter doubled, dropped or
+ * swapped in the name; for a surname (`changed`) of four letters or more one changed too,
+ * and a three-letter key also with a letter added (AHMAD typed AMAD: AMD, not AHMD).
+ * Every term has three letters or more: a two-letter key's doclist is a tenth of the
+ * office, and reading it is what makes a lookup slow.  Changed letters are for surnames
+ * only: they triple the terms, and given names are the commoner words.  0 when no word
+ * has a key of 3 or more (a particle, AL or EL, or a two-letter name).
+ */
+static int typo_keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n, int changed)
+{
+	int terms = 0;
+	buf_puts(b, "(");
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(w[i].key);
+		if (len >= 3)
+			search_key_edits(b, w[i].key,
+					 KEY_DROP | KEY_SWAP | (changed && len >= 4 ? KEY_CHANGE : 0) | (len == 3 ? KEY_ADD : 0),
+					 3, &terms);
+	}
+	if (terms)
+		buf_puts(b, ")");
+	return terms;
+}
+
+/* Average over the new words of their best level among stored words of `role`. */
+static int side_level(const struct cd_name_word *q, size_t nq, const struct cd_name_word *w, size_t nw, int role,
+		      int *worst)
+{
+	int total = 0;
+	if (!nq)
+		return 0;
+	for (size_t i = 0; i < nq; i++) {
+		int best = 0;
+		for (size_t k = 0; k < nw; k++)
+			if (w[k].role == role) {
+				int l = (int)search_name_level(&q[i], &w[k]);
+				if (l > best)
+					best = l;
+			}
+		total += best;
+		if (best < *worst)
+			*worst = best;
+	}
+	return total / (int)nq;
+}
+
+static int dob_points(const char *a, const char *b, const char **why)
+{
+	size_t la = strlen(a), lb = strlen(b), k = la < lb ? la : lb;
+	int ya = atoi(a), yb = atoi(b);
+	if (strcmp(a, b) == 0) {
+		/* TRANSLATORS: why a possible duplicate was listed: dates of birth equal (full, year and
+		 * month, year only) */
+		*why = la >= 10 ? N_("exact") : la >= 7 ? N_("same month") : N_("same year");
+		return la >= 10 ? 25 : la >= 7 ? 20 : 17;
+	}
+	if (strncmp(a, b, k) == 0) {
+		/* TRANSLATORS: why a possible duplicate was listed: one date of birth is part of the other */
+		*why = N_("partial");
+		return 15;
+	}
+	if (ya == yb) {
+		/* TRANSLATORS: why a possible duplicate was listed: the same year of birth */
+		*why = N_("year");
+		return 8;
+	}
+	if (ya - yb == 1 || yb - ya == 1) {
+		/* TRANSLATORS: why a possible duplicate was listed: years of birth one apart */
+		*why = N_("year +-1");
+		return 4;
+	}
+	*why = NULL;
+	return 0;
+}
+
+static int by_score(const void *a, const void *b)
+{
+	const struct cd_dupe *x = a, *y = b;
+	return x->score != y->score ? y->score - x->score : strcmp(x->number, y->number);
+}
+
+int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char *doc_number,
+	       struct cd_dupe **out, size_t *n, struct cd_error *err)
+{
+	static const char keys_sql[] = "SELECT k.rowid FROM person_key k WHERE person_key MATCH ?1 LIMIT ?2";
+	static const char person_sql[] = "SELECT number, surname, given, surname_latin, given_latin, dob, nationality"
+					 " FROM person WHERE id = ?1";
+	struct cd_name_word sw[WORDS], gw[WORDS];
+	struct cand *cand = NULL;
+	struct cd_dupe *res = NULL;
+	struct cd_buf m = CD_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t ns = 0, ng = 0, nc = 0, nres = 0;
+	int rc, year = in->dob ? atoi(in->dob) : 0, own_read = s->txn_depth == 0;
+	const char *nat = in->nationality;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = translit_load(err)))
+		return rc;
+	if (!(cand = calloc(CAND_MAX, sizeof *cand)) || !(res = calloc(CAND_MAX, sizeof *res))) {
+		free(cand);
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	}
+	/* The new person's words: as given in Latin, and as their own script transliterates. */
+	if (in->surname_latin)
+		ns = search_name_words(in->surname, in->surname_latin, nat, 0, sw, WORDS / 2);
+	ns += search_name_words(in->surname, NULL, nat, 0, sw + ns, WORDS - ns);
+	if (in->given_latin)
+		ng = search_name_words(in->given, in->given_latin, nat, 1, gw, WORDS / 2);
+	ng += search_name_words(in->given, NULL, nat, 1, gw + ng, WORDS - ng);
+
+	if (own_read && (rc = st_exec(s, "BEGIN", err)))
+		goto out_free;
+	if (doc_number && *doc_number) {
+		char norm[64];
+		document_number_normalise(doc_number, norm, sizeof norm);
+		if ((rc = st_prepare(s, "SELECT person_id FROM document WHERE number = ?1", &st, err)))
+			goto out;
+		sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			add_cand(cand, &nc, sqlite3_column_int64(st, 0), 1);
+		st_finish(s, st);
+		st = NULL;
+	}
+	/* Keys carry no role: every lookup by keys finds swapped names too. */
+	char years[64] = "", month[16] = "";
+	if (year)
+		snprintf(years, sizeof years, " AND (y%d OR y%d OR y%d)", year - 1, year, year + 1);
+	if (in->dob && strlen(in->dob) >= 7)
+		snprintf(month, sizeof month, " AND m%.4s%.2s", in->dob, in->dob + 5);
+	/* The same ICAO names, in either order, through the person_latin index: the skeleton
+	 * keys of Arabic names collapse (SHAMI and SHAIMAA are both SM), and a common one
+	 * fills every lookup by keys with other people. */
+	{
+		char sl[160], gl[160];
+		const char *sv = in->surname_latin, *gv = in->given_latin;
+		if (!sv && in->surname && translit_icao(in->surname, nat, sl, sizeof sl) >= 0)
+			sv = sl;
+		if (!gv && in->given && translit_icao(in->given, nat, gl, sizeof gl) >= 0)
+			gv = gl;
+		for (int swap = 0; swap < 2 && sv && gv && *sv && *gv; swap++) {
+			if ((rc = st_prepare(s, "SELECT id FROM person WHERE surname_latin = ?1 AND given_latin = ?2 LIMIT ?3",
+					     &st, err)))
+				goto out;
+			sqlite3_bind_text(st, 1, swap ? gv : sv, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, swap ? sv : gv, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 3, PRECISE_ROWS);
+			while (sqlite3_step(st) == SQLITE_ROW)
+				add_cand(cand, &nc, sqlite3_column_int64(st, 0), 0);
+			st_finish(s, st);
+			st = NULL;
+		}
+	}
+	/* Both names within a year, then whatever the date of birth says (a common pair of
+	 * names fills the second lookup with other people). */
+	for (int any_year = !year; any_year < 2; any_year++) {
+		buf_reset(&m);
+		if (keys_or(&m, sw, ns) && (buf_puts(&m, " AND "), keys_or(&m, gw, ng)) &&
+		    (buf_puts(&m, any_year ? "" : years), !m.failed) &&
+		    (rc = run_ids(s, keys_sql, buf_str(&m), any_year ? NEAR_ROWS : PRECISE_ROWS, cand, &nc, err)))
+			goto out;
+	}
+	/* One name with a typo, the other as typed, born in the same month (else within a
+	 * year): a common name fills a looser lookup with other people, and the three years'
+	 * tokens cost more to read than the names'. */
+	for (int side = 0; side < 2 && year; side++) {
+		buf_reset(&m);
+		if (typo_keys_or(&m, side ? gw : sw, side ? ng : ns, !side) &&
+		    (buf_puts(&m, " AND "), keys_or(&m, side ? sw : gw, side ? ns : ng)) &&
+		    (buf_puts(&m, month[0] ? month : years), !m.failed) &&
+		    (rc = run_ids(s, keys_sql, buf_str(&m), NEAR_ROWS, cand, &nc, err)))
+			goto out;
+	}
+	/* Either name born in the same month. */
+	for (int side = 0; side < 2 && month[0]; side++) {
+		buf_reset(&m);
+		if (keys_or(&m, side ? gw : sw, side ? ng : ns) && (buf_puts(&m, month), !m.failed) &&
+		    (rc = run_ids(s, keys_sql, buf_str(&m), NEAR_ROWS, cand, &nc, err)))
+			goto out;
+	}
+	/* The broad lookups, a share each, for names rare enough that the precise ones found
+	 * few people: either name alone within a year. */
+	int broad = nc < BROAD_BELOW;
+	for (int side = 0; side < 2 && broad; side++) {
+		buf_reset(&m);
+		if (!keys_or(&m, side ? gw : sw, side ? ng : ns))
+			continue;
+		buf_puts(&m, years);
+		if (!m.failed && (rc = run_ids(s, keys_sql, buf_str(&m), BROAD_ROWS, cand, &nc, err)))
+			goto out;
+	}
+	for (size_t i = 0; i < nc; i++) {
+		struct cd_name_word w[STORED_WORDS];
+		const char *names[5], *dob_why = NULL;
+		int worst = CD_NAME_EXACT, worst_swapped = CD_NAME_EXACT, score;
+		char name_part[160] = "", dob_part[96] = "";
+
+		if ((rc = st_prepare(s, person_sql, &st, err)))
+			goto out;
+		sqlite3_bind_int64(st, 1, cand[i].id);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			st_finish(s, st);
+			st = NULL;
+			continue;
+		}
+		for (int k = 0; k < 4; k++)
+			names[k] = (const char *)sqlite3_column_text(st, 1 + k);
+		names[4] = (const char *)sqlite3_column_text(st, 6);
+		size_t nw = search_person_words(s, cand[i].id, names, w, STORED_WORDS, err);
+		int in_order = (side_level(sw, ns, w, nw, 0, &worst) + side_level(gw, ng, w, nw, 1, &worst)) / 2;
+		int swapped = (side_level(sw, ns, w, nw, 1, &worst_swapped) +
+			       side_level(gw, ng, w, nw, 0, &worst_swapped)) / 2 * 9 / 10;
+		int name = in_order >= swapped ? in_order : swapped;
+		int dob = dob_points(in->dob ? in->dob : "", (const char *)sqlite3_column_text(st, 5), &dob_why);
+		int same_nat = nat && strcmp(nat, (const char *)sqlite3_column_text(st, 6)) == 0;
+		score = name * 60 / 100 + dob + (same_nat ? 10 : 0);
+		if (cand[i].doc)
+			score = 100;
+		if (score >= DUPES_FLOOR) {   /* (nres <= nc <= CAND_MAX: res has room) */
+			struct cd_dupe *d = &res[nres++];
+			if (name)
+				snprintf(name_part, sizeof name_part, _("name: %s%s%s"),
+					 _(search_level_name((enum cd_name_level)(in_order >= swapped ? worst : worst_swapped))),
+					 swapped > in_order ? _(", swapped") : "", "");
+			if (dob_why)
+				snprintf(dob_part, sizeof dob_part, _("; dob: %s"), _(dob_why));
+			/* TRANSLATORS: why a possible duplicate was listed, before the rest: the same document number */
+			snprintf(d->why, sizeof d->why, "%s%s%s%s", cand[i].doc ? _("document: same number; ") : "", name_part,
+				 /* TRANSLATORS: why a possible duplicate was listed, after the rest: the same nationality */
+				 dob_part, same_nat ? _("; nationality") : "");
+			snprintf(d->number, sizeof d->number, "%s", (const char *)sqlite3_column_text(st, 0));
+			d->surname = st_dup_column(st, 1);
+			d->given = st_dup_column(st, 2);
+			d->surname_latin = st_dup_column(st, 3);
+			d->given_latin = st_dup_column(st, 4);
+			snprintf(d->dob, sizeof d->dob, "%s", (const char *)sqlite3_column_text(st, 5));
+			snprintf(d->nationality, sizeof d->nationality, "%s", (const char *)sqlite3_column_text(st, 6));
+			d->score = score;
+		}
+		st_finish(s, st);
+		st = NULL;
+	}
+	if (nres)
+		qsort(res, nres, sizeof *res, by_score);
+	while (nres > DUPES_MAX) {
+		nres--;
+		free(res[nres].surname);
+		free(res[nres].given);
+		free(res[nres].surname_latin);
+		free(res[nres].given_latin);
+	}
+	*out = res;
+	*n = nres;
+	res = NULL;
+	nres = 0;
+out:
+	st_finish(s, st);
+	if (own_read)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+out_free:
+	buf_release(&m);
+	free(cand);
+	dupes_free(res, nres);
+	return rc;
+}
+
+void dupes_free(struct cd_dupe *d, size_t n)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(d[i].surname);
+		free(d[i].given);
+		free(d[i].surname_latin);
+		free(d[i].given_latin);
+	}
+	free(d);
+}
+
+int dupes_biometric(struct cd_store *s, const struct cd_actor *actor, const char *person_ref, const char *purpose,
+		    struct cd_bio_dupe **out, size_t *n, struct cd_error *err)
+{
+	/* Both records still stand (not merged); one row per pair, its latest finding.  A
+	 * person's through the event_person index; the office's scan the events once. */
+#define PAIRS_SQL(where)                                                                                        \
+	"SELECT p.number, o.number, e.field, max(e.at), e.user_name"                                          \
+	" FROM event e JOIN person p ON p.id = e.person_id JOIN person o ON o.number = e.new_value"           \
+	" WHERE " where " AND e.kind = 'biometric_duplicate' AND p.merged_into IS NULL AND o.merged_into IS NULL" \
+	" GROUP BY p.number, o.number ORDER BY max(e.at) DESC, p.number, o.number"
+	static const char person_sql[] = PAIRS_SQL("e.person_id = ?1");
+	static const char office_sql[] = PAIRS_SQL("p.number < o.number");
+#undef PAIRS_SQL
+	struct cd_bio_dupe *res = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int64_t pid = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (person_ref && (rc = person_resolve(s, person_ref, &pid, err)))
+		return rc;
+	if ((rc = st_prepare(s, person_ref ? person_sql : office_sql, &st, err)))
+		return rc;
+	if (person_ref)
+		sqlite3_bind_int64(st, 1, pid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ST_GROW(res, *n, cap);
+		struct cd_bio_dupe *d = &res[(*n)++];
+		memset(d, 0, sizeof *d);
+		snprintf(d->person, sizeof d->person, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(d->other, sizeof d->other, "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(d->finger, sizeof d->finger, "%s", sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "");
+		snprintf(d->at, sizeof d->at, "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(d->user, sizeof d->user, "%s", (const char *)sqlite3_column_text(st, 4));
+	}
+	if (rc != SQLITE_DONE) {
+		rc = st_fail(s, _("reading fingerprint duplicates"), err);
+		goto out;
+	}
+	st_finish(s, st);
+	st = NULL;
+	rc = CD_OK;
+	if (purpose) {
+		if ((rc = store_begin(s, err)))
+			goto out;
+		if ((rc = store_add_audit(s, actor, "view", "biometric_duplicates", NULL, purpose, err))) {
+			store_rollback(s);
+			goto out;
+		}
+		if ((rc = store_commit(s, err)))
+			goto out;
+	}
+	*out = res;
+	return CD_OK;
+out:
+	st_finish(s, st);
+	free(res);
+	*n = 0;
+	return rc;
+}

@@ -1,0 +1,71 @@
+/*
+ * dupes.h - likely duplicates of a person about to be registered: the same person
+ * registered before under another spelling, another script, a swapped name order, a
+ * partial date of birth, or with the same identity document.
+ *
+ * Each candidate gets a score from 0 to 100 and the reasons behind it:
+ *   name (up to 60): surname and given names compared word by word at the levels search
+ *       uses (exact ICAO, as written, variant by skeleton key, typo), either order;
+ *   date of birth (up to 25): exact, equal partial dates, one a part of the other, the same
+ *       year, a year apart;
+ *   nationality (10): the same;
+ *   document (100): the same document number is near-certain whatever the rest says.
+ * What counts as a warning and what refuses registration is the caller's (settings file
+ * [duplicates] warn and block; defaults below).
+ */
+#ifndef CD_DUPES_H
+#define CD_DUPES_H
+
+#include <stddef.h>
+
+#include "model/base/error.h"
+#include "model/store/person.h"
+#include "model/store/store.h"
+
+#define DUPES_WARN_DEFAULT 60
+#define DUPES_BLOCK_DEFAULT 90
+/* Candidates below this score are not reported at all. */
+#define DUPES_FLOOR 40
+#define DUPES_MAX 20
+
+struct cd_dupe_thresholds {
+	int warn;                      /* at or above: shown as a possible duplicate */
+	int block;                     /* at or above: registration refused unless forced */
+};
+
+struct cd_dupe {
+	char number[32];
+	char *surname, *given, *surname_latin, *given_latin;
+	char dob[11];
+	char nationality[4];
+	int score;
+	char why[256];                 /* "name: variant; dob: year; nationality" (translated: room
+					* for UTF-8) */
+};
+
+/*
+ * Up to DUPES_MAX people scoring DUPES_FLOOR or more against `in` (its Latin forms may be
+ * NULL: derived as person_add derives them), best first.  `doc_number` may be NULL.
+ */
+int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char *doc_number,
+	       struct cd_dupe **out, size_t *n, struct cd_error *err);
+void dupes_free(struct cd_dupe *d, size_t n);
+
+/*
+ * Fingerprint duplicates: pairs of records whose fingers matched when one of them was
+ * enrolled (bio_duplicate_search in biometric.h writes a biometric_duplicate event on both).
+ * Each pair is a candidate for a supervisor's merge (merge.h); it drops out of the list once
+ * either record is merged.  With `person_ref`, the pairs of that person (`person` is it);
+ * with NULL, the office's, each pair once.  Latest finding first.  A `purpose` writes an
+ * audit row (the list names people); NULL reads without one.
+ */
+struct cd_bio_dupe {
+	char person[32], other[32];    /* person numbers */
+	char finger[16];               /* the finger that matched */
+	char at[32];                   /* when (the latest finding of the pair) */
+	char user[64];                 /* who enrolled */
+};
+int dupes_biometric(struct cd_store *s, const struct cd_actor *actor, const char *person_ref, const char *purpose,
+		    struct cd_bio_dupe **out, size_t *n, struct cd_error *err);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * schema.c - the store's schema as forward-only migrations.
+ *
+ * migrations[i] takes a store from version i to version i+1.  A migration is never edited
+ * once released: a change is a new entry at the end.  store.c runs them in one
+ * transaction and sets PRAGMA user_version.
+ */
+#include "model/store/schema.h"
+
+#include <stddef.h>
+
+static const char *const migrations[] = {
+	/* 0 -> 1: people, documents, users, workflows, cases, history, audit, outbox. */
+	"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE users ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE,"
+	" os_account TEXT UNIQUE, roles INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1,"
+	" created_at TEXT NOT NULL);"
+	"CREATE TABLE person ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, number TEXT NOT NULL UNIQUE,"
+	" surname TEXT NOT NULL, given TEXT NOT NULL,"
+	" surname_latin TEXT NOT NULL, given_latin TEXT NOT NULL,"
+	" sex TEXT NOT NULL CHECK (sex IN ('M','F','X')),"
+	" dob TEXT NOT NULL, nationality TEXT NOT NULL, birth_place TEXT,"
+	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	" row_version INTEGER NOT NULL DEFAULT 1);"
+	"CREATE INDEX person_latin ON person(surname_latin, given_latin);"
+	"CREATE TABLE alias ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL, surname TEXT NOT NULL, given TEXT NOT NULL,"
+	" surname_latin TEXT, given_latin TEXT, created_at TEXT NOT NULL);"
+	"CREATE INDEX alias_person ON alias(person_id);"
+	"CREATE TABLE document ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL, number TEXT NOT NULL, issuer TEXT NOT NULL,"
+	" issued TEXT, expires TEXT, created_at TEXT NOT NULL);"
+	"CREATE INDEX document_number ON document(number);"
+	"CREATE INDEX document_person ON document(person_id);"
+	"CREATE TABLE family ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	" relative_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	" relation TEXT NOT NULL CHECK (relation IN ('spouse','child','parent','sibling')),"
+	" created_at TEXT NOT NULL, UNIQUE (person_id, relative_id));"
+	"CREATE INDEX family_relative ON family(relative_id);"
+	"CREATE TABLE address ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL, line TEXT NOT NULL, city TEXT, country TEXT,"
+	" since TEXT, until TEXT, created_at TEXT NOT NULL);"
+	"CREATE TABLE workflow_def ("
+	" workflow_id TEXT NOT NULL, version INTEGER NOT NULL, source TEXT NOT NULL,"
+	" loaded_at TEXT NOT NULL, PRIMARY KEY (workflow_id, version)) WITHOUT ROWID;"
+	"CREATE TABLE cases ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, number TEXT NOT NULL UNIQUE,"
+	" workflow_id TEXT NOT NULL, workflow_version INTEGER NOT NULL,"
+	" person_id INTEGER NOT NULL REFERENCES person(id),"
+	" office TEXT NOT NULL, state TEXT NOT NULL, state_since TEXT NOT NULL,"
+	" entered_by TEXT NOT NULL, assignee_id INTEGER REFERENCES users(id),"
+	" opened_at TEXT NOT NULL, closed_at TEXT,"
+	" due_day INTEGER, frozen_left INTEGER,"
+	" row_version INTEGER NOT NULL DEFAULT 1, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,"
+	" FOREIGN KEY (workflow_id, workflow_version) REFERENCES workflow_def(workflow_id, version));"
+	"CREATE INDEX cases_person ON cases(person_id);"
+	"CREATE INDEX cases_open ON cases(closed_at, due_day);"
+	"CREATE INDEX cases_workflow_state ON cases(workflow_id, state);"
+	"CREATE INDEX cases_assignee ON cases(assignee_id);"
+	"CREATE TABLE case_field ("
+	" case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	" name TEXT NOT NULL, value TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	" PRIMARY KEY (case_id, name)) WITHOUT ROWID;"
+	"CREATE TABLE event ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, at TEXT NOT NULL, user_name TEXT NOT NULL,"
+	" case_id INTEGER REFERENCES cases(id), person_id INTEGER REFERENCES person(id),"
+	" kind TEXT NOT NULL, transition TEXT, from_state TEXT, to_state TEXT,"
+	" field TEXT, old_value TEXT, new_value TEXT, note TEXT, row_version INTEGER);"
+	"CREATE INDEX event_case ON event(case_id, id);"
+	"CREATE INDEX event_person ON event(person_id, id);"
+	/* Append-only, enforced by the store itself and not only by our code. */
+	"CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
+	" BEGIN SELECT RAISE(ABORT, 'event rows are append-only'); END;"
+	"CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
+	" BEGIN SELECT RAISE(ABORT, 'event rows are append-only'); END;"
+	"CREATE TABLE attachment ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" case_id INTEGER REFERENCES cases(id), person_id INTEGER REFERENCES person(id),"
+	" kind TEXT NOT NULL, name TEXT NOT NULL, mime TEXT NOT NULL, data BLOB,"
+	" created_at TEXT NOT NULL);"
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY, at TEXT NOT NULL, user_name TEXT NOT NULL, action TEXT NOT NULL,"
+	" entity TEXT NOT NULL, entity_uuid TEXT, purpose TEXT NOT NULL,"
+	" prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;"
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, at TEXT NOT NULL,"
+	" entity TEXT NOT NULL, entity_uuid TEXT NOT NULL, op TEXT NOT NULL,"
+	" payload TEXT NOT NULL, sent_at TEXT);"
+	"CREATE INDEX outbox_unsent ON outbox(sent_at) WHERE sent_at IS NULL;",
+
+	/* 1 -> 2: the search index (FTS5 trigram over names in every script, aliases). */
+	"CREATE VIRTUAL TABLE person_fts USING fts5(names, tokenize = 'trigram');"
+	"INSERT INTO person_fts(rowid, names)"
+	" SELECT p.id, p.surname || ' ' || p.given || ' ' || p.surname_latin || ' ' || p.given_latin"
+	"  || coalesce((SELECT ' ' || group_concat(a.surname || ' ' || a.given || ' '"
+	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"
+	"   FROM alias a WHERE a.person_id = p.id), '')"
+	" FROM person p;",
+
+	/* 2 -> 3: biometric enrolments and external checks, which the guards read. */
+	"CREATE TABLE biometric ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	" modality TEXT NOT NULL, position TEXT, quality INTEGER, template BLOB,"
+	" exception TEXT, device TEXT NOT NULL, synthetic INTEGER NOT NULL DEFAULT 0,"
+	" captured_at TEXT NOT NULL);"
+	"CREATE INDEX biometric_person ON biometric(person_id);"
+	"CREATE TABLE checks ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" case_id INTEGER REFERENCES cases(id), person_id INTEGER REFERENCES person(id),"
+	" list TEXT NOT NULL, asked_at TEXT NOT NULL, answered_at TEXT,"
+	" result TEXT CHECK (result IN ('pending','clear','hit','error')),"
+	" source TEXT NOT NULL);"
+	"CREATE INDEX checks_case ON checks(case_id);",
+
+	/* 3 -> 4: the worklist's order as an index, so the first page of a million-case
+	 * office needs no sort: running clocks first, nearest deadline first. */
+	"CREATE INDEX cases_worklist ON cases(frozen_left IS NOT NULL, due_day IS NULL, due_day, id)"
+	" WHERE closed_at IS NULL;",
+
+	/* 4 -> 5: skeleton keys of every name word and the date of birth as tokens, so that a
+	 * spelling variant or a year finds a person through one MATCH.  cd_name_keys() is C
+	 * (search.c), registered on every connection before migrations run. */
+	"CREATE VIRTUAL TABLE person_key USING fts5(keys, tokenize = 'ascii', detail = none);"
+	"INSERT INTO person_key(rowid, keys)"
+	" SELECT p.id, cd_name_keys(p.nationality, p.dob, p.surname, p.given, p.surname_latin,"
+	"  p.given_latin, (SELECT group_concat(a.surname || ' ' || a.given || ' '"
+	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"
+	"   FROM alias a WHERE a.person_id = p.id))"
+	" FROM person p;",
+
+	/* 5 -> 6: the lost and stolen documents list, kept offline (issue 5), with every import
+	 * it came from; and merged records: a duplicate's row stays, pointing to its survivor,
+	 * so that its number still leads somewhere (model/merge.c). */
+	"CREATE TABLE lostdoc_import ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, at TEXT NOT NULL, user_name TEXT NOT NULL,"
+	" file TEXT NOT NULL, added INTEGER NOT NULL DEFAULT 0, replaced INTEGER NOT NULL DEFAULT 0,"
+	" bad INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE lostdoc ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" number TEXT NOT NULL, issuer TEXT NOT NULL, kind TEXT NOT NULL, reported TEXT NOT NULL,"
+	" source TEXT NOT NULL, imported_at TEXT NOT NULL,"
+	" import_id INTEGER NOT NULL REFERENCES lostdoc_import(id),"
+	" UNIQUE (number, issuer));"
+	"ALTER TABLE person ADD COLUMN merged_into INTEGER REFERENCES person(id);"
+	"ALTER TABLE person ADD COLUMN merged_at TEXT;"
+	"CREATE INDEX person_merged ON person(merged_into) WHERE merged_into IS NOT NULL;",
+};
+
+int schema_latest(void)
+{
+	return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+const char *schema_migration(int from_version)
+{
+	if (from_version < 0 || from_version >= schema_latest())
+		return NULL;
+	return migrations[from_version];
+}

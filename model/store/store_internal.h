@@ -1,0 +1,130 @@
+/*
+ * store_internal.h - what the model's own files share about a store and nothing more:
+ * the SQLite handle, statement helpers and the change bookkeeping (event, audit, outbox).
+ * Not for app/ or screens/.
+ */
+#ifndef CD_STORE_INTERNAL_H
+#define CD_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "model/store/store.h"
+
+/* Prepared statements kept for reuse: parsing SQL costs more than running it. */
+#define STORE_STMT_CACHE 64
+struct stmt_slot {
+	const char *sql;          /* the caller's text pointer; checked against the statement's own text */
+	sqlite3_stmt *st;
+	int busy;
+};
+
+struct cd_store {
+	sqlite3 *db;
+	struct stmt_slot cache[STORE_STMT_CACHE];
+	int n_cache;
+	char *path;
+	char office[8];
+	int training;
+	int schema_version;
+	int txn_depth;
+	int txn_doomed;
+	int bulk;
+	long pinned_today;        /* -1: the clock */
+};
+
+/*
+ * Prepares a statement, or hands out the cached one for the same text; CD_ESTORE naming
+ * the SQLite reason on failure.  Give it back with st_finish, never sqlite3_finalize.
+ */
+int st_prepare(struct cd_store *s, const char *sql, sqlite3_stmt **st, struct cd_error *err);
+/* Resets a cached statement for its next use, or finalizes one that is not cached.  NULL is fine. */
+void st_finish(struct cd_store *s, sqlite3_stmt *st);
+/* Runs SQL without results. */
+int st_exec(struct cd_store *s, const char *sql, struct cd_error *err);
+/* CD_ESTORE with the SQLite message and what we were doing. */
+int st_fail(struct cd_store *s, const char *doing, struct cd_error *err);
+/* Binds NULL for a NULL string. */
+int st_bind_text(sqlite3_stmt *st, int idx, const char *text);
+/* A copy of a text column, or NULL. */
+char *st_dup_column(sqlite3_stmt *st, int col);
+
+/*
+ * Fills the search indexes from every person and alias (after SEARCH_INDEX_CLEAR_SQL, or on
+ * empty indexes): person_fts holds every spelling of a person's names in one row, so one
+ * trigram MATCH finds any; person_key holds the skeleton keys of every name word and the
+ * date of birth as tokens (y1987, m198704), computed in C by the SQL function
+ * cd_name_keys(nationality, dob, name, ...) that search_register_sql() defines.
+ */
+#define SEARCH_NAMES_SQL                                                                        \
+	" SELECT p.id, p.surname || ' ' || p.given || ' ' || p.surname_latin || ' ' || p.given_latin" \
+	"  || coalesce((SELECT ' ' || group_concat(a.surname || ' ' || a.given || ' '"            \
+	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"          \
+	"   FROM alias a WHERE a.person_id = p.id), '')"                                           \
+	" FROM person p"
+#define SEARCH_KEYS_SQL                                                                         \
+	" SELECT p.id, cd_name_keys(p.nationality, p.dob, p.surname, p.given, p.surname_latin,"    \
+	"  p.given_latin, (SELECT group_concat(a.surname || ' ' || a.given || ' '"                 \
+	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"          \
+	"   FROM alias a WHERE a.person_id = p.id))"                                               \
+	" FROM person p"
+#define SEARCH_INDEX_CLEAR_SQL "DELETE FROM person_fts; DELETE FROM person_key;"
+#define SEARCH_INDEX_FILL_SQL                                                                   \
+	"INSERT INTO person_fts(rowid, names)" SEARCH_NAMES_SQL ";"                                 \
+	"INSERT INTO person_key(rowid, keys)" SEARCH_KEYS_SQL ";"
+
+/* Defines cd_name_keys() on a connection (search.c); an SQLite result code. */
+int search_register_sql(sqlite3 *db);
+
+/*
+ * The stored name words of person `id` (search.c, for search and dupes): names[] is
+ * surname, given, surname_latin, given_latin, nationality from the person row; its aliases
+ * are read here.  Returns how many words (at most max).
+ */
+struct cd_name_word;
+size_t search_person_words(struct cd_store *s, int64_t id, const char *const names[5], struct cd_name_word *w,
+			   size_t max, struct cd_error *err);
+
+/*
+ * Grows arr (n used, cap allocated) by doubling before one more element is written; on
+ * failure fills `err` and jumps to the caller's `out:` with `rc` set.  For the loops that
+ * collect query rows into arrays.
+ */
+#define ST_GROW(arr, n, cap)                                                               \
+	do {                                                                               \
+		if ((n) == (cap)) {                                                        \
+			size_t ncap_ = (cap) ? (cap) * 2 : 8;                              \
+			void *g_ = realloc((arr), ncap_ * sizeof *(arr));                  \
+			if (!g_) {                                                         \
+				rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));  \
+				goto out;                                                  \
+			}                                                                  \
+			(arr) = g_;                                                        \
+			(cap) = ncap_;                                                     \
+		}                                                                          \
+	} while (0)
+
+/* Next value of a named counter (person numbers, case numbers), inside a transaction. */
+int store_next_counter(struct cd_store *s, const char *name, int64_t *value, struct cd_error *err);
+
+/* One change's bookkeeping, all inside the caller's transaction. */
+struct cd_event {
+	int64_t case_id;          /* 0: none */
+	int64_t person_id;        /* 0: none */
+	const char *kind;         /* created, transition, field, note, person_added, document_added ... */
+	const char *transition;
+	const char *from_state, *to_state;
+	const char *field, *old_value, *new_value;
+	const char *note;
+	int64_t row_version;
+	const char *at;           /* NULL: now; demo history passes its own time */
+};
+int store_add_event(struct cd_store *s, const struct cd_actor *actor, const struct cd_event *ev,
+		    struct cd_error *err);
+int store_add_audit(struct cd_store *s, const struct cd_actor *actor, const char *action,
+		    const char *entity, const char *entity_uuid, const char *purpose,
+		    struct cd_error *err);
+int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_uuid,
+		     const char *op, const char *payload_json, struct cd_error *err);
+
+#endif

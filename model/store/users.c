@@ -1,0 +1,183 @@
+/* users.c - users, roles and who acts; see users.h. */
+#include "model/store/users.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/base/i18n.h"
+#include "model/store/roles.h"
+#include "model/store/store_internal.h"
+
+int user_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	if (n < 2 || n > 32 || name[0] < 'a' || name[0] > 'z')
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+int user_add(struct cd_store *s, const struct cd_actor *actor, const char *name, unsigned roles,
+	     const char *os_account, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char uuid[37], now[32];
+	int rc;
+
+	if (!(actor->roles & CD_ROLE_ADMIN))
+		return cd_error_set(err, CD_EREFUSED, _("only an admin may add users; %s is not one"),
+				    actor->name);
+	if (!user_name_valid(name))
+		return cd_error_set(err, CD_EINPUT,
+				    _("user name: use 2-32 characters a-z, 0-9, '.', '_' or '-', "
+				      "starting with a letter"));
+	if (roles == 0)
+		return cd_error_set(err, CD_EUSAGE,
+				    _("give at least one --role (clerk, caseworker, supervisor, admin)"));
+	if (!s->training && !os_account)
+		os_account = name;
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_prepare(s, "INSERT INTO users(uuid, name, os_account, roles, created_at)"
+				" VALUES (?1,?2,?3,?4,?5)", &st, err)))
+		goto out;
+	cd_uuid7(uuid);
+	store_now(s, now, sizeof now);
+	st_bind_text(st, 1, uuid);
+	st_bind_text(st, 2, name);
+	st_bind_text(st, 3, os_account);
+	sqlite3_bind_int(st, 4, (int)roles);
+	st_bind_text(st, 5, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
+			rc = cd_error_set(err, CD_EINPUT,
+					  _("user %s (or that OS account) exists already"), name);
+		else
+			rc = st_fail(s, _("adding a user"), err);
+		goto out;
+	}
+	st_finish(s, st);
+	st = NULL;
+	if ((rc = store_add_audit(s, actor, "change", "user", uuid, "administration", err)) ||
+	    (rc = store_add_outbox(s, "user", uuid, "insert", NULL, err)))
+		goto out;
+	return store_commit(s, err);
+out:
+	st_finish(s, st);
+	store_rollback(s);
+	return rc;
+}
+
+static int lookup(struct cd_store *s, const char *column, const char *value, struct cd_actor *out,
+		  struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[128];
+	int rc;
+
+	snprintf(sql, sizeof sql, "SELECT id, name, roles FROM users WHERE %s = ?1 AND active = 1", column);
+	if ((rc = st_prepare(s, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->user_id = sqlite3_column_int64(st, 0);
+		snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 1));
+		out->roles = (unsigned)sqlite3_column_int(st, 2);
+		rc = CD_OK;
+	} else {
+		rc = CD_ENOTFOUND;
+	}
+	st_finish(s, st);
+	return rc;
+}
+
+int user_resolve(struct cd_store *s, const char *requested, struct cd_actor *out, struct cd_error *err)
+{
+	struct passwd *pw;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (requested && *requested) {
+		if (!s->training)
+			return cd_error_set(err, CD_EUSAGE,
+					    _("--user works on training stores only; on this store you act "
+					      "as your own login account"));
+		rc = lookup(s, "name", requested, out, err);
+		if (rc == CD_ENOTFOUND)
+			return cd_error_set(err, CD_ENOTFOUND,
+					    _("no user %s in this store (training users: clerk, caseworker, "
+					      "supervisor, admin)"), requested);
+		return rc;
+	}
+	pw = getpwuid(getuid());
+	if (pw && pw->pw_name) {
+		rc = lookup(s, "os_account", pw->pw_name, out, err);
+		if (rc != CD_ENOTFOUND)
+			return rc;
+	}
+	if (s->training)
+		return cd_error_set(err, CD_EUSAGE,
+				    _("say who acts: --user NAME or CASEDESK_USER (clerk, caseworker, "
+				      "supervisor, admin)"));
+	return cd_error_set(err, CD_EREFUSED,
+			    _("your login account %s is not a casedesk user; ask an admin to run "
+			      "`casedesk user add %s --role ...`"),
+			    pw ? pw->pw_name : "?", pw ? pw->pw_name : "NAME");
+}
+
+int user_list(struct cd_store *s, struct cd_user **out, size_t *n, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct cd_user *users = NULL;
+	size_t count = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = st_prepare(s, "SELECT id, name, os_account, roles, active FROM users ORDER BY name",
+			     &st, err)))
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (count == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			struct cd_user *grown = realloc(users, ncap * sizeof *users);
+			if (!grown) {
+				rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+				goto out;
+			}
+			users = grown;
+			cap = ncap;
+		}
+		struct cd_user *u = &users[count++];
+		u->id = sqlite3_column_int64(st, 0);
+		u->name = st_dup_column(st, 1);
+		u->os_account = st_dup_column(st, 2);
+		u->roles = (unsigned)sqlite3_column_int(st, 3);
+		u->active = sqlite3_column_int(st, 4);
+	}
+	*out = users;
+	*n = count;
+	users = NULL;
+out:
+	st_finish(s, st);
+	user_list_free(users, count);
+	return rc;
+}
+
+void user_list_free(struct cd_user *users, size_t n)
+{
+	if (!users)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(users[i].name);
+		free(users[i].os_account);
+	}
+	free(users);
+}
