@@ -9,6 +9,7 @@
 
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
+#include "model/identity/docnum.h"
 #include "model/identity/mrz.h"
 #include "model/store/person.h"
 #include "print/mrz_make.h"

@@ -469,7 +469,7 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 			ui_error(sc->ui, "%s", err.msg);
 		return UI_HANDLED;
 	case C_PERSON:
-		ui_push(sc->ui, &person_screen, v->c->person_number);
+		ui_open(sc->ui, UI_PERSON, v->c->person_number);
 		return UI_HANDLED;
 	case C_PRINT: {
 		/* The form of the step that brought the case here: the letter the applicant is owed. */

@@ -201,7 +201,7 @@ static unsigned person_key(struct screen *sc, int action, wint_t ch)
 				number, &err) == CD_OK) {
 			ui_say(sc->ui, _("opened %s (%s)"), number, wf->title);
 			person_reload(sc);
-			ui_push(sc->ui, &case_screen, number);
+			ui_open(sc->ui, UI_CASE, number);
 		} else {
 			ui_error(sc->ui, "%s", err.msg);
 		}
@@ -218,10 +218,10 @@ static unsigned person_key(struct screen *sc, int action, wint_t ch)
 		return UI_HANDLED;
 	case A_OPEN:
 		if (p->r->n_cases)
-			ui_push(sc->ui, &case_screen, p->r->cases[p->selected].number);
+			ui_open(sc->ui, UI_CASE, p->r->cases[p->selected].number);
 		return UI_HANDLED;
 	case P_BIOMETRICS:
-		ui_push(sc->ui, &enrol_screen, p->number);
+		ui_open(sc->ui, UI_ENROL, p->number);
 		return UI_HANDLED;
 	case P_NEW_CASE: {
 		/* Ask which workflow first: a case is never opened by a stray key. */

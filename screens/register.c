@@ -155,7 +155,7 @@ static unsigned save(struct screen *sc)
 	if (store_commit(sc->ui->store, &err) != CD_OK)
 		goto fail;
 	ui_say(sc->ui, _("registered %s"), p.number);
-	ui_push(sc->ui, &person_screen, p.number);
+	ui_open(sc->ui, UI_PERSON, p.number);
 	return UI_HANDLED | UI_BACK;
 fail_txn:
 	store_rollback(sc->ui->store);

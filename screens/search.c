@@ -115,7 +115,7 @@ static unsigned search_key(struct screen *sc, int action, wint_t ch)
 		return UI_HANDLED;
 	case A_OPEN:
 		if (s->n)
-			ui_push(sc->ui, &person_screen, s->hits[s->selected].number);
+			ui_open(sc->ui, UI_PERSON, s->hits[s->selected].number);
 		return UI_HANDLED;
 	case A_NONE:
 		if (input_key(&s->query, ch))

@@ -5,6 +5,7 @@
  */
 #include "screens/ui.h"
 
+#include <assert.h>
 #include <iniparser/iniparser.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,9 @@
 
 /* Checks for other desks' commits this often while the keyboard is idle. */
 #define POLL_MS 700
+
+/* The loop's own screen: the keys of the screen below it. */
+static const struct screen_ops help_screen;
 
 const struct ui_action ui_global_actions[] = {
 	{ A_HELP, "help", "? F1", N_("show the keys of this screen") },
@@ -131,16 +135,12 @@ static void bind_all(const struct screen_ops *scope, const struct ui_action *act
 	}
 }
 
-static const struct screen_ops *const all_screens[] = {
-	&worklist_screen, &search_screen, &person_screen, &case_screen, &register_screen,
-	&reports_screen, &help_screen, &enrol_screen,
-};
-
-static void build_bindings(void)
+static void build_bindings(const struct ui_screens *screens)
 {
 	n_bindings = 0;
-	for (size_t i = 0; i < sizeof all_screens / sizeof all_screens[0]; i++)
-		bind_all(all_screens[i], all_screens[i]->actions, all_screens[i]->n_actions);
+	for (size_t i = 0; i < screens->n; i++)
+		bind_all(screens->entries[i].ops, screens->entries[i].ops->actions, screens->entries[i].ops->n_actions);
+	bind_all(&help_screen, help_screen.actions, help_screen.n_actions);
 	bind_all(NULL, ui_global_actions, ui_n_global_actions);
 }
 
@@ -168,19 +168,19 @@ const char *ui_keys_of(const struct screen_ops *ops, int action)
 	return "";
 }
 
-static int known_action_name(const char *name)
+static int known_action_name(const struct ui_screens *screens, const char *name)
 {
 	for (size_t i = 0; i < ui_n_global_actions; i++)
 		if (strcmp(ui_global_actions[i].name, name) == 0)
 			return 1;
-	for (size_t s = 0; s < sizeof all_screens / sizeof all_screens[0]; s++)
-		for (size_t i = 0; i < all_screens[s]->n_actions; i++)
-			if (strcmp(all_screens[s]->actions[i].name, name) == 0)
+	for (size_t s = 0; s < screens->n; s++)
+		for (size_t i = 0; i < screens->entries[s].ops->n_actions; i++)
+			if (strcmp(screens->entries[s].ops->actions[i].name, name) == 0)
 				return 1;
 	return 0;
 }
 
-int ui_keymap_load(const char *path, struct cd_error *err)
+int ui_keymap_load(const char *path, const struct ui_screens *screens, struct cd_error *err)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -217,7 +217,7 @@ int ui_keymap_load(const char *path, struct cd_error *err)
 			keys++;
 		for (end = keys + strlen(keys) - 1; end >= keys && (*end == ' ' || *end == '\t'); end--)
 			*end = '\0';
-		if (!known_action_name(name)) {
+		if (!known_action_name(screens, name)) {
 			rc = cd_error_set(err, CD_EINPUT, _("%s:%d: unknown action `%s`; `?` in casedesk lists them"),
 					  path, lineno, name);
 			break;
@@ -247,10 +247,28 @@ out:
 
 /* ---- messages and the stack --------------------------------------------------------------- */
 
-void ui_push(struct ui *ui, const struct screen_ops *ops, const char *arg)
+static void ui_push(struct ui *ui, const struct screen_ops *ops, const char *arg)
 {
 	ui->push_ops = ops;
 	snprintf(ui->push_arg, sizeof ui->push_arg, "%s", arg ? arg : "");
+}
+
+/* The table's entry for a kind, or for the global action that opens one; NULL when none. */
+static const struct ui_screen_entry *entry_of(const struct ui_screens *screens, int by_action, int value)
+{
+	for (size_t i = 0; i < screens->n; i++)
+		if (by_action ? screens->entries[i].action == value : (int)screens->entries[i].kind == value)
+			return &screens->entries[i];
+	return NULL;
+}
+
+void ui_open(struct ui *ui, enum ui_screen_kind kind, const char *arg)
+{
+	const struct ui_screen_entry *e = entry_of(ui->screens, 0, (int)kind);
+	/* Every kind a screen asks for is in the caller's table: a missing one is a bug here. */
+	assert(e);
+	if (e)
+		ui_push(ui, e->ops, arg);
 }
 
 void ui_say(struct ui *ui, const char *fmt, ...)
@@ -416,18 +434,22 @@ static void poll_store(struct ui *ui)
 	}
 }
 
-int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry *reg, struct cd_error *err)
+int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry *reg,
+	   const struct ui_screens *screens, struct cd_error *err)
 {
 	static struct ui ui;
+	const struct ui_screen_entry *home = entry_of(screens, 0, UI_WORKLIST);
 	int rc = CD_OK;
 
+	assert(home);
 	memset(&ui, 0, sizeof ui);
+	ui.screens = screens;
 	ui.store = s;
 	ui.actor = *actor;
 	ui.reg = reg;
 	ui.data_version = store_data_version(s);
 	store_unsynced_count(s, &ui.unsynced, NULL);
-	build_bindings();
+	build_bindings(screens);
 	fmt_init();
 	{
 		/* A store owned by another account is the office server's, shared by the desks. */
@@ -439,7 +461,7 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 	FILE *timing = timing_path && *timing_path ? fopen(timing_path, "w") : NULL;
 	double key_at = -1;
 	ui.mono = term_start();
-	if (push(&ui, &worklist_screen, NULL) != CD_OK) {
+	if (push(&ui, home->ops, NULL) != CD_OK) {
 		term_end();
 		return cd_error_set(err, CD_ESTORE, "%s", ui.message);
 	}
@@ -485,20 +507,6 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 			case A_HELP:
 				ui_push(&ui, &help_screen, NULL);
 				break;
-			case A_SEARCH:
-				ui_push(&ui, &search_screen, NULL);
-				break;
-			case A_REGISTER:
-				ui_push(&ui, &register_screen, NULL);
-				break;
-			case A_REPORTS:
-				ui_push(&ui, &reports_screen, NULL);
-				break;
-			case A_WORKLIST:
-				while (ui.depth > 1)
-					pop(&ui);
-				ui.stack[0].ops->reload(&ui.stack[0]);
-				break;
 			case A_RELOAD:
 				res |= UI_RELOAD;
 				break;
@@ -506,8 +514,19 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 				switch_user(&ui);
 				res |= UI_RELOAD;
 				break;
-			default:
+			default: {
+				/* F2 F3 F4 F6 ...: the screens of the caller's table; the first one's
+				 * key goes back down to it rather than opening it again. */
+				const struct ui_screen_entry *e = action != A_NONE ? entry_of(screens, 1, action) : NULL;
+				if (e && e->ops == ui.stack[0].ops) {
+					while (ui.depth > 1)
+						pop(&ui);
+					ui.stack[0].ops->reload(&ui.stack[0]);
+				} else if (e) {
+					ui_push(&ui, e->ops, NULL);
+				}
 				break;
+			}
 			}
 		}
 		if (res & UI_QUIT)
@@ -618,7 +637,7 @@ static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	help_lines(w, &l, ui_global_actions, ui_n_global_actions, NULL);
 }
 
-const struct screen_ops help_screen = {
+static const struct screen_ops help_screen = {
 	.name = "help",
 	.draw = help_draw,
 	.key = help_key,

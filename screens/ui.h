@@ -5,7 +5,8 @@
  * loop (ui.c) knows no screen by name: it draws the top screen and the status line,
  * turns a key into an action through the tables below (the same tables the `?` help
  * and the keymap in config read), and acts on what the screen answers.  Screens never
- * call each other: they ask for a screen to be pushed, or to go back.  Screens speak
+ * call each other: they ask for a screen by its kind (ui_open), or to go back; the loop
+ * finds the screen in a table its caller gives (app/cmd_tui.c).  Screens speak
  * to model/ and workflow/ through their C APIs, never SQL.
  */
 #ifndef CD_UI_H
@@ -84,7 +85,35 @@ struct screen {
 	void *data;
 };
 
+/*
+ * The screens the loop may open, by kind: a screen asks for another by its kind (ui_open),
+ * never by name, and the loop finds it in the table its caller gives (app/cmd_tui.c).
+ */
+enum ui_screen_kind {
+	UI_WORKLIST,           /* the first screen, at the bottom of the stack */
+	UI_SEARCH,
+	UI_PERSON,             /* argument: a person number */
+	UI_CASE,               /* argument: a case number */
+	UI_REGISTER,
+	UI_REPORTS,
+	UI_ENROL,              /* argument: a person number */
+};
+
+/* One entry of that table: a kind, its screen and the global action that opens it (or A_NONE). */
+struct ui_screen_entry {
+	enum ui_screen_kind kind;
+	const struct screen_ops *ops;
+	int action;
+};
+
+/* The whole table.  Its UI_WORKLIST entry opens first, and its action goes back down to it. */
+struct ui_screens {
+	const struct ui_screen_entry *entries;
+	size_t n;
+};
+
 struct ui {
+	const struct ui_screens *screens;
 	struct cd_store *store;
 	struct cd_actor actor;
 	struct wf_registry *reg;
@@ -96,28 +125,19 @@ struct ui {
 	int64_t unsynced;
 	int mono;              /* no colour: NO_COLOR, or the terminal has none */
 	int shared;            /* the store belongs to another account: an office server's */
-	/* A push asked for by a screen, done by the loop after the key is handled. */
+	/* A push asked for by a screen (ui_open) or the loop, done after the key is handled. */
 	const struct screen_ops *push_ops;
 	char push_arg[64];
 };
 
-/* Runs the TUI until the user quits; CD_OK or the error that stopped it. */
-int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry *reg, struct cd_error *err);
+/* Runs the TUI over `screens` until the user quits; CD_OK or the error that stopped it. */
+int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry *reg,
+	   const struct ui_screens *screens, struct cd_error *err);
 
-/* Asks the loop to open a screen on top of this one once the key is handled. */
-void ui_push(struct ui *ui, const struct screen_ops *ops, const char *arg);
+/* Asks the loop to open the screen of `kind` on top of this one once the key is handled. */
+void ui_open(struct ui *ui, enum ui_screen_kind kind, const char *arg);
 void ui_say(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* The screens. */
-extern const struct screen_ops worklist_screen;
-extern const struct screen_ops search_screen;
-extern const struct screen_ops person_screen;
-extern const struct screen_ops case_screen;
-extern const struct screen_ops register_screen;
-extern const struct screen_ops reports_screen;
-extern const struct screen_ops help_screen;
-extern const struct screen_ops enrol_screen;
 
 /* The global action table, for the help screen. */
 extern const struct ui_action ui_global_actions[];
@@ -128,9 +148,10 @@ const struct screen_ops *ui_screen_below(const struct ui *ui);
 const char *ui_keys_of(const struct screen_ops *ops, int action);
 
 /*
- * Loads a keymap from an INI file ([keys] action = key key ...); an unknown action or key
- * name is CD_EINPUT naming file and line.  Missing file: nothing changes.
+ * Loads a keymap from an INI file ([keys] action = key key ...); an unknown action (of the
+ * loop or of one of `screens`) or key name is CD_EINPUT naming file and line.  Missing
+ * file: nothing changes.
  */
-int ui_keymap_load(const char *path, struct cd_error *err);
+int ui_keymap_load(const char *path, const struct ui_screens *screens, struct cd_error *err);
 
 #endif

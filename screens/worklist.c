@@ -185,7 +185,7 @@ static unsigned worklist_key(struct screen *sc, int action, wint_t ch)
 		return UI_HANDLED;
 	case A_OPEN:
 		if (w->n)
-			ui_push(sc->ui, &case_screen, w->rows[w->selected].number);
+			ui_open(sc->ui, UI_CASE, w->rows[w->selected].number);
 		return UI_HANDLED;
 	case W_MINE:
 	case W_TEAM:

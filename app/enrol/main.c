@@ -1,18 +1,16 @@
 /*
- * enrol_main.c - casedesk-enrol, the helper process that owns the biometric devices.
+ * main.c - casedesk-enrol, the helper process that owns the biometric devices.
  *
- * casedesk starts it and speaks the line protocol of enrol_protocol.h over its stdin and
- * stdout.  Two threads: the reader takes lines from stdin, answers `cancel` and `status`
- * at once and hands every other request to the main thread, one at a time (a second one
- * while the first runs gets 101 busy); the main thread runs the request against libfprint,
+ * casedesk starts it and speaks the line protocol of protocol.h over its stdin and
+ * stdout.  Two threads: the reader (io.c) takes lines from stdin, answers `cancel` and
+ * `status` at once and hands every other request to the main thread, one at a time (a
+ * second one while the first runs gets 101 busy); the main thread (here) dispatches the
+ * request to a device (enrol.h), which answers through io.c and runs against libfprint,
  * whose synchronous calls iterate GLib's default main context, where the request's timeout
  * and a cancel land as sources.  Kept in its own process so that a driver that hangs or
  * crashes takes down nothing but this helper.
  */
-#include <errno.h>
-#include <gio/gio.h>
 #include <locale.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,285 +18,7 @@
 #include <unistd.h>
 
 #include "app/enrol/enrol.h"
-
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static GAsyncQueue *queue;          /* struct bw_msg * for the main thread; &quit_marker at the end */
-static struct bw_msg quit_marker;
-static int busy;                     /* a request is queued or running (under lock) */
-static char busy_cmd[32];
-static int cancel_flag;              /* a cancel arrived for the running request */
-static GCancellable *op_cancel;      /* the device call that waits, if any (main thread) */
-static int op_timed_out;
-static guint op_timer;
-
-/* ---- output ------------------------------------------------------------------------ */
-
-static void write_line(const char *text, size_t n)
-{
-	static pthread_mutex_t out = PTHREAD_MUTEX_INITIALIZER;
-	pthread_mutex_lock(&out);
-	while (n) {
-		ssize_t w = write(STDOUT_FILENO, text, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;          /* casedesk went away; the next read of stdin ends us */
-		text += w;
-		n -= (size_t)w;
-	}
-	pthread_mutex_unlock(&out);
-}
-
-static void send_line(const struct enrol_req *r, struct cd_buf *members)
-{
-	struct cd_buf line;
-	buf_init(&line, BW_LINE_MAX);
-	buf_printf(&line, "{\"id\":%s", r ? r->id : "null");
-	if (members && members->len)
-		buf_printf(&line, ",%s", buf_str(members));
-	buf_puts(&line, "}\n");
-	if (line.failed) {
-		buf_reset(&line);
-		buf_printf(&line, "{\"id\":%s,\"error\":%d,\"reason\":\"reply too long\"}\n", r ? r->id : "null",
-			   BW_EINTERNAL);
-	}
-	write_line(buf_str(&line), line.len);
-	buf_release(&line);
-}
-
-void enrol_send(struct enrol_req *r, struct cd_buf *members)
-{
-	if (r->running) {
-		pthread_mutex_lock(&lock);
-		busy = 0;
-		pthread_mutex_unlock(&lock);
-	}
-	r->replied = 1;
-	send_line(r, members);
-}
-
-void enrol_event(const struct enrol_req *r, struct cd_buf *members)
-{
-	send_line(r, members);
-}
-
-void enrol_reply_error(struct enrol_req *r, int code, const char *reason)
-{
-	struct cd_buf b = CD_BUF_INIT;
-	buf_printf(&b, "\"error\":%d", code);
-	if (reason) {
-		buf_puts(&b, ",\"reason\":");
-		buf_json_str(&b, reason);
-	}
-	enrol_send(r, &b);
-	buf_release(&b);
-}
-
-/* The request's id as JSON text: a number as it came, a string re-quoted, else null. */
-static void take_id(const struct bw_msg *m, struct enrol_req *r)
-{
-	const struct bw_value *v = m ? bw_get(m, "id") : NULL;
-	snprintf(r->id, sizeof r->id, "null");
-	if (v && v->type == BW_NUM && v->num == (double)(long long)v->num) {
-		snprintf(r->id, sizeof r->id, "%lld", (long long)v->num);
-	} else if (v && v->type == BW_STR && strlen(v->str) < 64) {
-		struct cd_buf b = CD_BUF_INIT;
-		buf_json_str(&b, v->str);
-		snprintf(r->id, sizeof r->id, "%s", buf_str(&b));
-		buf_release(&b);
-	}
-}
-
-/* ---- cancellation and timeouts ----------------------------------------------------- */
-
-static gboolean on_timeout(gpointer data)
-{
-	(void)data;
-	op_timer = 0;
-	op_timed_out = 1;
-	if (op_cancel)
-		g_cancellable_cancel(op_cancel);
-	return G_SOURCE_REMOVE;
-}
-
-static gboolean on_cancel(gpointer data)
-{
-	(void)data;
-	if (op_cancel)
-		g_cancellable_cancel(op_cancel);
-	return G_SOURCE_REMOVE;
-}
-
-void *enrol_op_begin(int timeout_ms)
-{
-	GCancellable *c = g_cancellable_new();
-	pthread_mutex_lock(&lock);
-	op_cancel = c;
-	op_timed_out = 0;
-	if (cancel_flag)
-		g_cancellable_cancel(c);
-	pthread_mutex_unlock(&lock);
-	if (timeout_ms > 0)
-		op_timer = g_timeout_add((guint)timeout_ms, on_timeout, NULL);
-	return c;
-}
-
-int enrol_op_end(void *cancellable)
-{
-	int rc = 0;
-	if (op_timer) {
-		g_source_remove(op_timer);
-		op_timer = 0;
-	}
-	pthread_mutex_lock(&lock);
-	if (op_timed_out)
-		rc = BW_ETIMEOUT;
-	else if (cancel_flag)
-		rc = BW_ECANCELLED;
-	op_cancel = NULL;
-	pthread_mutex_unlock(&lock);
-	/* Let a cancel that was queued for this call run now, while nothing waits. */
-	while (g_main_context_pending(NULL))
-		g_main_context_iteration(NULL, FALSE);
-	g_object_unref(cancellable);
-	return rc;
-}
-
-int enrol_cancel_requested(void)
-{
-	pthread_mutex_lock(&lock);
-	int c = cancel_flag;
-	pthread_mutex_unlock(&lock);
-	return c;
-}
-
-/* ---- the reader thread -------------------------------------------------------------- */
-
-static void answer_now(const struct bw_msg *m, const char *cmd)
-{
-	struct enrol_req r = { 0 };
-	struct cd_buf b = CD_BUF_INIT;
-	take_id(m, &r);
-	pthread_mutex_lock(&lock);
-	if (strcmp(cmd, "cancel") == 0) {
-		int running = busy;
-		if (running) {
-			cancel_flag = 1;
-			g_main_context_invoke(NULL, on_cancel, NULL);
-		}
-		buf_printf(&b, "\"error\":0,\"cancelled\":%s", running ? "true" : "false");
-	} else {
-		buf_printf(&b, "\"error\":0,\"busy\":%s,\"cmd\":", busy ? "true" : "false");
-		if (busy)
-			buf_json_str(&b, busy_cmd);
-		else
-			buf_puts(&b, "null");
-	}
-	pthread_mutex_unlock(&lock);
-	enrol_send(&r, &b);
-	buf_release(&b);
-}
-
-static void take_line(const char *line, size_t len)
-{
-	struct bw_msg *m = calloc(1, sizeof *m);
-	const char *why = NULL, *cmd;
-	struct enrol_req r = { 0 };
-
-	if (!m)
-		return;
-	if (bw_parse(line, len, m, &why) != 0) {
-		take_id(NULL, &r);
-		enrol_reply_error(&r, BW_EBADREQUEST, why);
-		goto drop;
-	}
-	cmd = bw_str(m, "cmd");
-	if (!cmd) {
-		take_id(m, &r);
-		enrol_reply_error(&r, BW_EBADREQUEST, "no cmd");
-		goto drop;
-	}
-	if (strcmp(cmd, "cancel") == 0 || strcmp(cmd, "status") == 0) {
-		answer_now(m, cmd);
-		goto drop;
-	}
-	/* An unknown command is refused here and now: it never makes the helper busy, so a
-	 * caller's next request is not turned away with 101 because of a typo. */
-	static const char *const known[] = { "discover", "info", "capture", "verify", "gallery_add",
-					     "gallery_clear", "identify", "quit" };
-	int is_known = 0;
-	for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-		is_known |= strcmp(cmd, known[k]) == 0;
-	if (!is_known) {
-		take_id(m, &r);
-		enrol_reply_error(&r, BW_EBADREQUEST, "unknown cmd");
-		goto drop;
-	}
-	pthread_mutex_lock(&lock);
-	if (busy) {
-		pthread_mutex_unlock(&lock);
-		take_id(m, &r);
-		enrol_reply_error(&r, BW_EBUSY, NULL);
-		goto drop;
-	}
-	busy = 1;
-	cancel_flag = 0;
-	snprintf(busy_cmd, sizeof busy_cmd, "%s", cmd);
-	pthread_mutex_unlock(&lock);
-	g_async_queue_push(queue, m);
-	return;
-drop:
-	bw_msg_release(m);
-	free(m);
-}
-
-static void *reader(void *arg)
-{
-	struct cd_buf line;
-	char chunk[65536];
-	int overlong = 0;
-
-	(void)arg;
-	buf_init(&line, BW_LINE_MAX + 1);
-	for (;;) {
-		ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (ssize_t i = 0; i < n; i++) {
-			const char *nl = memchr(chunk + i, '\n', (size_t)(n - i));
-			size_t take = nl ? (size_t)(nl - (chunk + i)) : (size_t)(n - i);
-			if (!overlong && line.len + take > BW_LINE_MAX) {
-				overlong = 1;
-				buf_reset(&line);
-			}
-			if (!overlong)
-				buf_add(&line, chunk + i, take);
-			i += (ssize_t)take;
-			if (!nl)
-				break;
-			if (overlong) {
-				struct enrol_req r = { .id = "null" };
-				enrol_reply_error(&r, BW_EBADREQUEST, "a line longer than the protocol allows");
-			} else {
-				take_line(line.data ? line.data : "", line.len);
-			}
-			overlong = 0;
-			buf_reset(&line);
-		}
-	}
-	buf_release(&line);
-	/* End of input: stop what runs and let the main thread finish. */
-	pthread_mutex_lock(&lock);
-	if (busy) {
-		cancel_flag = 1;
-		g_main_context_invoke(NULL, on_cancel, NULL);
-	}
-	pthread_mutex_unlock(&lock);
-	g_async_queue_push(queue, &quit_marker);
-	return NULL;
-}
+#include "app/enrol/io.h"
 
 /* ---- the main thread ---------------------------------------------------------------- */
 
@@ -318,7 +38,7 @@ static void maybe_fault(const char *cmd, int first)
 			return;
 	}
 	if (strcmp(fault, "early") == 0 && first) {
-		write_line("\x01\x02garbage{{{ \xff\n", 15);
+		enrol_write_raw("\x01\x02garbage{{{ \xff\n", 15);
 		return;
 	}
 	if (!device_cmd)
@@ -329,7 +49,7 @@ static void maybe_fault(const char *cmd, int first)
 		for (;;)
 			pause();
 	if (strcmp(fault, "garbage") == 0)
-		write_line("<html>\x01 not the protocol\n", 26);
+		enrol_write_raw("<html>\x01 not the protocol\n", 26);
 }
 
 static void discover(struct enrol_req *r)
@@ -387,26 +107,24 @@ static void run(struct enrol_req *r, const char *cmd)
 
 int main(void)
 {
-	pthread_t th;
 	int first = 1;
 
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
-	queue = g_async_queue_new();
-	if (pthread_create(&th, NULL, reader, NULL) != 0) {
+	if (enrol_io_start() != 0) {
 		fputs("casedesk-enrol: cannot start the reader thread\n", stderr);
 		return 1;
 	}
 	for (;;) {
-		struct bw_msg *m = g_async_queue_pop(queue);
+		struct bw_msg *m = enrol_io_next();
 		struct enrol_req r = { 0 };
 		long timeout = 30000;
 		int quit;
 
-		if (m == &quit_marker)
+		if (!m)
 			break;
 		const char *cmd = bw_str(m, "cmd");
-		take_id(m, &r);
+		enrol_take_id(m, &r);
 		r.msg = m;
 		r.running = 1;
 		if (bw_get(m, "timeout_ms") && (bw_int(m, "timeout_ms", &timeout) || timeout < 1 || timeout > 600000)) {
@@ -427,6 +145,6 @@ int main(void)
 	}
 	finger_shutdown();
 	/* The reader may still block on stdin after quit; leaving main ends it with us. */
-	g_async_queue_unref(queue);
+	enrol_io_stop();
 	_exit(0);
 }

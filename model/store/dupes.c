@@ -26,6 +26,8 @@
 #include "model/base/i18n.h"
 #include "model/store/search.h"
 #include "model/store/store_internal.h"
+#include "model/identity/docnum.h"
+#include "model/identity/namescore.h"
 #include "model/identity/translit.h"
 
 #define CAND_MAX 600
@@ -87,7 +89,7 @@ static int keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n)
 }
 
 /*
- * "(K1 OR K2 ...)": the keys one typo away from the words' keys (search_key_edits) - a
+ * "(K1 OR K2 ...)": the keys one typo away from the words' keys (name_key_edits) - a
  * letter of the key dropped or two swapped, which covers a letter doubled, dropped or
  * swapped in the name; for a surname (`changed`) of four letters or more one changed too,
  * and a three-letter key also with a letter added (AHMAD typed AMAD: AMD, not AHMD).
@@ -103,7 +105,7 @@ static int typo_keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(w[i].key);
 		if (len >= 3)
-			search_key_edits(b, w[i].key,
+			name_key_edits(b, w[i].key,
 					 KEY_DROP | KEY_SWAP | (changed && len >= 4 ? KEY_CHANGE : 0) | (len == 3 ? KEY_ADD : 0),
 					 3, &terms);
 	}
@@ -123,7 +125,7 @@ static int side_level(const struct cd_name_word *q, size_t nq, const struct cd_n
 		int best = 0;
 		for (size_t k = 0; k < nw; k++)
 			if (w[k].role == role) {
-				int l = (int)search_name_level(&q[i], &w[k]);
+				int l = (int)name_level(&q[i], &w[k]);
 				if (l > best)
 					best = l;
 			}
@@ -194,11 +196,11 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 	}
 	/* The new person's words: as given in Latin, and as their own script transliterates. */
 	if (in->surname_latin)
-		ns = search_name_words(in->surname, in->surname_latin, nat, 0, sw, WORDS / 2);
-	ns += search_name_words(in->surname, NULL, nat, 0, sw + ns, WORDS - ns);
+		ns = name_words(in->surname, in->surname_latin, nat, 0, sw, WORDS / 2);
+	ns += name_words(in->surname, NULL, nat, 0, sw + ns, WORDS - ns);
 	if (in->given_latin)
-		ng = search_name_words(in->given, in->given_latin, nat, 1, gw, WORDS / 2);
-	ng += search_name_words(in->given, NULL, nat, 1, gw + ng, WORDS - ng);
+		ng = name_words(in->given, in->given_latin, nat, 1, gw, WORDS / 2);
+	ng += name_words(in->given, NULL, nat, 1, gw + ng, WORDS - ng);
 
 	if (own_read && (rc = st_exec(s, "BEGIN", err)))
 		goto out_free;
@@ -311,7 +313,7 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 			struct cd_dupe *d = &res[nres++];
 			if (name)
 				snprintf(name_part, sizeof name_part, _("name: %s%s%s"),
-					 _(search_level_name((enum cd_name_level)(in_order >= swapped ? worst : worst_swapped))),
+					 _(name_level_text((enum cd_name_level)(in_order >= swapped ? worst : worst_swapped))),
 					 swapped > in_order ? _(", swapped") : "", "");
 			if (dob_why)
 				snprintf(dob_part, sizeof dob_part, _("; dob: %s"), _(dob_why));

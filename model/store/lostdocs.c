@@ -13,8 +13,8 @@
 
 #include "model/base/caldate.h"
 #include "model/identity/countries.h"
+#include "model/identity/docnum.h"
 #include "model/base/i18n.h"
-#include "model/store/person.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -642,12 +642,11 @@ void lostdocs_stats_release(struct cd_lostdocs_stats *st)
 
 /* ---- the gate ---------------------------------------------------------------------------- */
 
-int lostdocs_gate(struct cd_store *s, const struct cd_actor *actor, const char *person_ref, const char *number,
+int lostdocs_gate(struct cd_store *s, const struct cd_actor *actor, int64_t pid, const char *number,
 		  const char *issuer, int forced, struct cd_error *err)
 {
 	struct cd_lostdoc *hits = NULL;
 	size_t n = 0;
-	int64_t pid = 0;
 	int rc;
 
 	if ((rc = lostdocs_find(s, number, issuer, &hits, &n, err)))
@@ -657,11 +656,6 @@ int lostdocs_gate(struct cd_store *s, const struct cd_actor *actor, const char *
 	/* The hit is on record either way: the event and audit name the list entry, not the number. */
 	if ((rc = store_begin(s, err)))
 		goto out;
-	{
-		struct cd_error ignore = CD_ERROR_INIT;
-		if (person_ref && person_resolve(s, person_ref, &pid, &ignore))
-			pid = 0;
-	}
 	struct cd_event ev = { .person_id = pid, .kind = forced ? "document_forced" : "document_refused",
 			       .field = "lostdoc", .new_value = hits[0].uuid,
 			       .note = forced ? "on the lost/stolen list; entered with --force" : "on the lost/stolen list" };

@@ -80,9 +80,11 @@ void lostdocs_stats_release(struct cd_lostdocs_stats *st);
  * CD_EREFUSED with a message naming the number, issuer, reported date and source (shown
  * to the person who typed the number, never logged); when forced, a "document_forced" event
  * and an "override" audit row, then CD_OK.  These rows are written in their own transaction,
- * or in the caller's when one is open (and are then undone with it).
+ * or in the caller's when one is open (and are then undone with it).  `person_id` is the
+ * person the document was for, 0 when unknown: the caller resolves it (the gate needs
+ * no person lookup of its own).
  */
-int lostdocs_gate(struct cd_store *s, const struct cd_actor *actor, const char *person_ref, const char *number,
+int lostdocs_gate(struct cd_store *s, const struct cd_actor *actor, int64_t person_id, const char *number,
 		  const char *issuer, int force, struct cd_error *err);
 
 #endif

@@ -1,7 +1,6 @@
 /* person.c - people, documents, aliases and family links; see person.h. */
 #include "model/store/person.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "model/base/buf.h"
 #include "model/base/caldate.h"
 #include "model/identity/countries.h"
+#include "model/identity/docnum.h"
 #include "model/base/i18n.h"
 #include "model/store/lostdocs.h"
 #include "model/store/store_internal.h"
@@ -78,17 +78,6 @@ static char *icao_of(const char *name, const char *nationality, const char *fiel
 	if (!(out = strdup(buf)))
 		cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	return out;
-}
-
-void document_number_normalise(const char *in, char *out, size_t size)
-{
-	size_t o = 0;
-	for (; *in && o + 1 < size; in++) {
-		if (*in == ' ' || *in == '-' || *in == '\t')
-			continue;
-		out[o++] = (char)toupper((unsigned char)*in);
-	}
-	out[o] = '\0';
 }
 
 /* ---- lookup -------------------------------------------------------------------------- */
@@ -298,9 +287,16 @@ int document_add(struct cd_store *s, const struct cd_actor *actor, const char *p
 		return rc;
 	if (expires && *expires && (rc = cd_date_parse(expires, "expiry date", 0, &d, err)))
 		return rc;
-	/* Offline check against the lost/stolen list: a hit refuses (or, forced, is recorded). */
-	if ((rc = lostdocs_gate(s, actor, person_ref, norm, issuer, force, err)))
-		return rc;
+	/* Offline check against the lost/stolen list: a hit refuses (or, forced, is recorded),
+	 * naming the person when the reference finds one (an unknown one is reported below). */
+	{
+		struct cd_error ignore = CD_ERROR_INIT;
+		int64_t gate_pid = 0;
+		if (person_ref && person_resolve(s, person_ref, &gate_pid, &ignore))
+			gate_pid = 0;
+		if ((rc = lostdocs_gate(s, actor, gate_pid, norm, issuer, force, err)))
+			return rc;
+	}
 	if ((rc = store_begin(s, err)))
 		return rc;
 	if ((rc = person_resolve(s, person_ref, &pid, err)))

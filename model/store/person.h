@@ -109,7 +109,4 @@ int family_link(struct cd_store *s, const struct cd_actor *actor, const char *pe
 /* Checks a name as typed (UTF-8, no control characters, 1-200 bytes); CD_EINPUT naming `field`. */
 int person_check_name(const char *text, const char *field, struct cd_error *err);
 
-/* Normalises a document number for storage and lookup: upper case, no spaces or dashes. */
-void document_number_normalise(const char *in, char *out, size_t size);
-
 #endif

@@ -8,8 +8,9 @@
 
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
-#include "model/store/person.h"
 #include "model/store/store_internal.h"
+#include "model/identity/docnum.h"
+#include "model/identity/namescore.h"
 #include "model/identity/translit.h"
 
 /* Candidates each pass may bring (a LIMIT on its MATCH): scoring them in C stays cheap. */
@@ -32,166 +33,6 @@ const char *cd_match_name(enum cd_match m)
 	case CD_MATCH_NAME: return N_("name");
 	}
 	return "?";
-}
-
-/* How a name word matched, for the "why" of a hit: N_(), translated where it is shown. */
-const char *search_level_name(enum cd_name_level l)
-{
-	switch (l) {
-	/* TRANSLATORS: why a name matched: the same ICAO Latin spelling */
-	case CD_NAME_EXACT: return N_("exact ICAO");
-	/* TRANSLATORS: why a name matched: the same as written in its own script */
-	case CD_NAME_WRITTEN: return N_("exact as written");
-	/* TRANSLATORS: why a name matched: another spelling of it (SHEVCHENKO, SCHEWTSCHENKO) */
-	case CD_NAME_VARIANT:
-	case CD_NAME_VARIANT_TYPING: return N_("variant");
-	/* TRANSLATORS: why a name matched: the typed letters begin the name */
-	case CD_NAME_PREFIX: return N_("prefix");
-	/* TRANSLATORS: why a name matched: one letter wrong, missing, extra or swapped */
-	case CD_NAME_TYPO1: return N_("1 typo");
-	/* TRANSLATORS: why a name matched: two letters wrong, missing, extra or swapped */
-	case CD_NAME_TYPO2: return N_("2 typos");
-	/* TRANSLATORS: why a name matched: the typed letters are inside the name */
-	case CD_NAME_PART: return N_("part");
-	case CD_NAME_NONE: break;
-	}
-	return N_("none");
-}
-
-/* ---- name words and their levels -------------------------------------------------- */
-
-/* Splits s at spaces and hyphens into at most max words of at most `wsize` bytes. */
-static size_t split_words(const char *s, char (*words)[128], size_t max)
-{
-	size_t n = 0;
-	while (*s && n < max) {
-		s += strspn(s, " -\t,");
-		size_t len = strcspn(s, " -\t,");
-		if (len == 0)
-			break;
-		snprintf(words[n++], 128, "%.*s", (int)(len < 127 ? len : 127), s);
-		s += len;
-	}
-	return n;
-}
-
-size_t search_name_words(const char *name, const char *latin, const char *lang_hint, int role,
-			 struct cd_name_word *out, size_t max)
-{
-	char icao[512], folded[1024];
-	char iw[16][128], ow[16][128];
-	size_t ni, no, n;
-
-	if (!name)
-		name = "";
-	if (latin)
-		snprintf(icao, sizeof icao, "%s", latin);
-	else if (translit_icao(name, lang_hint, icao, sizeof icao) < 0 && !icao[0])
-		return 0;
-	translit_fold(name, folded, sizeof folded);
-	ni = split_words(icao, iw, 16);
-	no = split_words(folded, ow, 16);
-	n = ni < max ? ni : max;
-	for (size_t i = 0; i < n; i++) {
-		struct cd_name_word *w = &out[i];
-		snprintf(w->icao, sizeof w->icao, "%s", iw[i]);
-		translit_skeleton(w->icao, w->key, sizeof w->key);
-		/* The written form pairs with its ICAO word only when both split alike. */
-		snprintf(w->orig, sizeof w->orig, "%s", ni == no ? ow[i] : "");
-		w->role = role;
-	}
-	return n;
-}
-
-static int is_ascii(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
-			return 0;
-	return 1;
-}
-
-enum cd_name_level search_name_level(const struct cd_name_word *q, const struct cd_name_word *w)
-{
-	size_t lq = strlen(q->icao), lo = strlen(q->orig);
-	int written = lo > 0 && !is_ascii(q->orig);
-
-	if (lq && strcmp(q->icao, w->icao) == 0)
-		return CD_NAME_EXACT;
-	if (written && strcmp(q->orig, w->orig) == 0)
-		return CD_NAME_WRITTEN;
-	if (q->key[0] && strcmp(q->key, w->key) == 0)
-		return CD_NAME_VARIANT;
-	if ((lq >= 3 && strncmp(w->icao, q->icao, lq) == 0) ||
-	    (written && lo >= 6 && strncmp(w->orig, q->orig, lo) == 0))
-		return CD_NAME_PREFIX;
-	if (lq >= 4) {
-		int d = translit_distance(q->icao, w->icao, 2);
-		if (d == 1)
-			return CD_NAME_TYPO1;
-		if (strlen(q->key) >= 4 && translit_distance(q->key, w->key, 1) == 1)
-			return CD_NAME_TYPO1;
-		if (d == 2 && lq >= 6)
-			return CD_NAME_TYPO2;
-	}
-	if ((lq >= 3 && strstr(w->icao, q->icao)) || (written && lo >= 6 && strstr(w->orig, q->orig)))
-		return CD_NAME_PART;
-	return CD_NAME_NONE;
-}
-
-/* ---- cd_name_keys(): the person_key row, computed in C ---------------------------- */
-
-/* Appends the skeleton keys of every word of `name` to b, each once. */
-static void add_keys(struct cd_buf *b, const char *name, const char *hint)
-{
-	struct cd_name_word w[16];
-	size_t n = search_name_words(name, NULL, hint, 0, w, 16);
-	for (size_t i = 0; i < n; i++) {
-		if (!w[i].key[0])
-			continue;
-		/* Tokens are whole words of the key text: " KEY " once is enough. */
-		char probe[40];
-		snprintf(probe, sizeof probe, " %s ", w[i].key);
-		if (strstr(buf_str(b), probe))
-			continue;
-		buf_puts(b, w[i].key);
-		buf_puts(b, " ");
-	}
-}
-
-/* cd_name_keys(nationality, dob, name, ...): "KEY KEY ... y1987 m198704". */
-static void sql_name_keys(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	struct cd_buf b = CD_BUF_INIT;
-	const char *nat = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
-	const char *dob = argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL;
-
-	if (translit_load(NULL)) {
-		sqlite3_result_error(ctx, _("the transliteration tables (data/translit) cannot be read"), -1);
-		return;
-	}
-	buf_puts(&b, " ");
-	for (int i = 2; i < argc; i++) {
-		const char *text = (const char *)sqlite3_value_text(argv[i]);
-		if (text)
-			add_keys(&b, text, nat);
-	}
-	if (dob && strlen(dob) >= 4) {
-		buf_printf(&b, "y%.4s", dob);
-		if (strlen(dob) >= 7)
-			buf_printf(&b, " m%.4s%.2s", dob, dob + 5);
-	}
-	if (b.failed)
-		sqlite3_result_error_nomem(ctx);
-	else
-		sqlite3_result_text(ctx, buf_str(&b) + 1, -1, SQLITE_TRANSIENT);
-	buf_release(&b);
-}
-
-int search_register_sql(sqlite3 *db)
-{
-	return sqlite3_create_function(db, "cd_name_keys", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-				       sql_name_keys, NULL, NULL);
 }
 
 /* ---- hits ------------------------------------------------------------------------- */
@@ -289,7 +130,7 @@ static void parse_query(const char *text, struct query *q)
 			snprintf(tok, sizeof tok, "%.*s", (int)len, p);
 			buf_puts(&q->raw, tok);
 			buf_puts(&q->raw, " ");
-			size_t k = search_name_words(tok, NULL, NULL, -1, q->w + q->n, QUERY_WORDS - q->n);
+			size_t k = name_words(tok, NULL, NULL, -1, q->w + q->n, QUERY_WORDS - q->n);
 			for (size_t i = 0; i < k; i++) {
 				buf_puts(&q->latin, q->w[q->n + i].icao);
 				buf_puts(&q->latin, " ");
@@ -395,57 +236,12 @@ static int typo_trigram_query(const struct query *q, size_t i, struct cd_buf *b)
 	return 1 + terms;
 }
 
-/* Appends `"KEY"` to b as one more OR term unless shorter than min_len, longer than 32 or already there. */
-static void or_key(struct cd_buf *b, const char *key, size_t min_len, int *terms)
-{
-	char t[40];
-	if (strlen(key) < min_len || strlen(key) > 32)
-		return;
-	snprintf(t, sizeof t, "\"%s\"", key);
-	if (strstr(buf_str(b), t))
-		return;
-	buf_printf(b, "%s%s", (*terms)++ ? " OR " : "", t);
-}
-
 /* Appends the skeleton key of ICAO word v as one more OR term. */
 static void or_key_of(struct cd_buf *b, const char *v, int *terms)
 {
 	char k[32];
 	translit_skeleton(v, k, sizeof k);
-	or_key(b, k, 2, terms);
-}
-
-void search_key_edits(struct cd_buf *b, const char *key, unsigned edits, size_t min_len, int *terms)
-{
-	/* The letters a skeleton key is made of (translit_skeleton): consonant classes, and A
-	 * for a first vowel. */
-	static const char cls[] = "ABCDFHKLMNPRSTV";
-	size_t len = strlen(key);
-	char t[40];
-
-	if (len > 30)
-		return;
-	or_key(b, key, min_len, terms);
-	for (size_t p = 0; p <= len; p++) {
-		const char *letters = p ? cls + 1 : cls;
-		if ((edits & KEY_DROP) && p < len) {
-			snprintf(t, sizeof t, "%.*s%s", (int)p, key, key + p + 1);
-			or_key(b, t, min_len, terms);
-		}
-		if ((edits & KEY_SWAP) && p + 1 < len) {
-			snprintf(t, sizeof t, "%.*s%c%c%s", (int)p, key, key[p + 1], key[p], key + p + 2);
-			or_key(b, t, min_len, terms);
-		}
-		for (const char *c = letters; (edits & KEY_CHANGE) && p < len && *c; c++)
-			if (*c != key[p]) {
-				snprintf(t, sizeof t, "%.*s%c%s", (int)p, key, *c, key + p + 1);
-				or_key(b, t, min_len, terms);
-			}
-		for (const char *c = letters; (edits & KEY_ADD) && *c; c++) {
-			snprintf(t, sizeof t, "%.*s%c%s", (int)p, key, *c, key + p);
-			or_key(b, t, min_len, terms);
-		}
-	}
+	name_key_or(b, k, 2, terms);
 }
 
 /*
@@ -471,7 +267,7 @@ static int typo_keys_query(const struct query *q, size_t i, int full, struct cd_
 		return 0;
 	buf_puts(b, "(");
 	if (!full) {
-		search_key_edits(b, k, KEY_DROP | KEY_SWAP, 2, &terms);
+		name_key_edits(b, k, KEY_DROP | KEY_SWAP, 2, &terms);
 		for (size_t p = 0; p < wl; p++) {
 			snprintf(t, sizeof t, "%.*s%s", (int)p, w, w + p + 1);
 			or_key_of(b, t, &terms);
@@ -486,7 +282,7 @@ static int typo_keys_query(const struct query *q, size_t i, int full, struct cd_
 			or_key_of(b, t, &terms);
 		}
 	} else if (wl <= 4) {
-		search_key_edits(b, k, KEY_CHANGE | KEY_ADD, 2, &terms);
+		name_key_edits(b, k, KEY_CHANGE | KEY_ADD, 2, &terms);
 	}
 	if (!terms)
 		return 0;
@@ -531,8 +327,8 @@ size_t search_person_words(struct cd_store *s, int64_t id, const char *const nam
 	sqlite3_stmt *st = NULL;
 	size_t n = 0;
 
-	n += search_name_words(names[0], names[2], nat, 0, w + n, max - n);
-	n += search_name_words(names[1], names[3], nat, 1, w + n, max - n);
+	n += name_words(names[0], names[2], nat, 0, w + n, max - n);
+	n += name_words(names[1], names[3], nat, 1, w + n, max - n);
 	if (st_prepare(s, "SELECT surname, given, surname_latin, given_latin FROM alias WHERE person_id = ?1",
 		       &st, err))
 		return n;
@@ -541,10 +337,10 @@ size_t search_person_words(struct cd_store *s, int64_t id, const char *const nam
 		for (int role = 0; role < 2; role++) {
 			const char *orig = (const char *)sqlite3_column_text(st, role);
 			const char *latin = (const char *)sqlite3_column_text(st, 2 + role);
-			n += search_name_words(orig, latin, nat, role, w + n, max - n);
+			n += name_words(orig, latin, nat, role, w + n, max - n);
 			/* Without a stored Latin form: also as its script's default reads it. */
 			if (!latin)
-				n += search_name_words(orig, NULL, NULL, role, w + n, max - n);
+				n += name_words(orig, NULL, NULL, role, w + n, max - n);
 		}
 	}
 	st_finish(s, st);
@@ -555,23 +351,23 @@ size_t search_person_words(struct cd_store *s, int64_t id, const char *const nam
 static int is_part(const struct cd_name_word *q, const struct cd_name_word *w)
 {
 	size_t lq = strlen(q->icao), lo = strlen(q->orig);
-	int written = lo > 0 && !is_ascii(q->orig);
+	int written = lo > 0 && !name_is_ascii(q->orig);
 	return (lq >= 3 && strstr(w->icao, q->icao)) || (written && lo >= 6 && strstr(w->orig, q->orig));
 }
 
 /*
  * Typed word i against stored word w.  Search reads a three-letter word with one typo too
- * (POA for POPA, SOG for SONG), which search_name_level leaves to longer words, and, next
+ * (POA for POPA, SOG for SONG), which name_level leaves to longer words, and, next
  * to a word typed after it, a two-letter one missing a letter (AL NI for AL ANI); the word still
  * being typed (strict) is read without typos: more letters must narrow the list.
  */
 static int word_level(const struct query *q, size_t i, const struct cd_name_word *w, int strict)
 {
 	const struct cd_name_word *t = &q->w[i];
-	int l = (int)search_name_level(t, w);
+	int l = (int)name_level(t, w);
 	size_t lt = strlen(t->icao), lw = strlen(w->icao);
 	/* The last word, one or two letters typed after a whole word (AL H, SHEVCHENKO O): a
-	 * prefix, which search_name_level leaves to words of three letters or more. */
+	 * prefix, which name_level leaves to words of three letters or more. */
 	if (l == CD_NAME_NONE && i > 0 && i + 1 == q->n && q->open_last && lt > 0 && lt < 3 && lw > lt &&
 	    strncmp(w->icao, t->icao, lt) == 0)
 		return CD_NAME_PREFIX;
@@ -599,7 +395,7 @@ static int word_level(const struct query *q, size_t i, const struct cd_name_word
 static int extends(const struct cd_name_word *q, const struct cd_name_word *w)
 {
 	size_t lq = strlen(q->icao), lo = strlen(q->orig);
-	int written = lo > 0 && !is_ascii(q->orig);
+	int written = lo > 0 && !name_is_ascii(q->orig);
 	return (lq >= 3 && strlen(w->icao) > lq && strncmp(w->icao, q->icao, lq) == 0) ||
 	       (written && lo >= 6 && strlen(w->orig) > lo && strncmp(w->orig, q->orig, lo) == 0);
 }
@@ -696,7 +492,7 @@ static int score_person(const struct query *q, struct pairing *p, const char *do
 		/* TRANSLATORS: why a search hit matched, after the name part: "; dob: year" */
 		snprintf(dob_part, sizeof dob_part, _("; dob: %s"), _(dob_why));
 	/* TRANSLATORS: why a search hit matched: "name: variant", "name: 1 typo, swapped; dob: year" */
-	snprintf(why, why_size, _("name: %s%s%s"), _(search_level_name((enum cd_name_level)worst)),
+	snprintf(why, why_size, _("name: %s%s%s"), _(name_level_text((enum cd_name_level)worst)),
 		 /* TRANSLATORS: why a search hit matched: surname and given names typed the other way round */
 		 swapped ? _(", swapped") : "", dob_part);
 	return score < 1 ? 1 : score;
@@ -879,7 +675,7 @@ static int name_search(struct cd_store *s, const char *text, int limit, struct c
 		goto out;
 	/* ... and its ICAO form, for a query in another script than the stored Latin forms. */
 	buf_reset(&m);
-	if (!is_ascii(buf_str(&q.raw)) && fts_query(buf_str(&q.latin), &m) > 0 && !m.failed &&
+	if (!name_is_ascii(buf_str(&q.raw)) && fts_query(buf_str(&q.latin), &m) > 0 && !m.failed &&
 	    (rc = run_pass(s, tri, buf_str(&m), PASS_TRIGRAM, &q, cs, 1, err)))
 		goto out;
 	/* 2. Spelling variants: the same skeleton keys - unless a word is still being typed

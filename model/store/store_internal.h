@@ -54,7 +54,7 @@ char *st_dup_column(sqlite3_stmt *st, int col);
  * empty indexes): person_fts holds every spelling of a person's names in one row, so one
  * trigram MATCH finds any; person_key holds the skeleton keys of every name word and the
  * date of birth as tokens (y1987, m198704), computed in C by the SQL function
- * cd_name_keys(nationality, dob, name, ...) that search_register_sql() defines.
+ * cd_name_keys(nationality, dob, name, ...) that namekeys_register() defines.
  */
 #define SEARCH_NAMES_SQL                                                                        \
 	" SELECT p.id, p.surname || ' ' || p.given || ' ' || p.surname_latin || ' ' || p.given_latin" \
@@ -72,9 +72,6 @@ char *st_dup_column(sqlite3_stmt *st, int col);
 #define SEARCH_INDEX_FILL_SQL                                                                   \
 	"INSERT INTO person_fts(rowid, names)" SEARCH_NAMES_SQL ";"                                 \
 	"INSERT INTO person_key(rowid, keys)" SEARCH_KEYS_SQL ";"
-
-/* Defines cd_name_keys() on a connection (search.c); an SQLite result code. */
-int search_register_sql(sqlite3 *db);
 
 /*
  * The stored name words of person `id` (search.c, for search and dupes): names[] is
