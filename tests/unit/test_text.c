@@ -1,0 +1,158 @@
+/*
+ * test_text.c - the one decoder (model/base/utf8.c) refuses every malformed sequence RFC
+ * 3629 forbids, each by itself; the text policy (model/base/text.c) refuses bad UTF-8 and
+ * control characters naming the field, allows new lines only where a text may span lines,
+ * composes to NFC; widths come from libunistring whatever the locale; transliteration
+ * gives one ICAO form to a name typed composed or decomposed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/base/text.h"
+#include "model/base/utf8.h"
+#include "model/identity/translit.h"
+
+static void expect_bad(const char *bytes, const char *why)
+{
+	wchar_t wc = 0;
+	size_t n = utf8_decode((const unsigned char *)bytes, &wc);
+	if (n != 0)
+		fail_msg("%s: decoded as U+%04lX (%zu bytes), wanted a refusal", why, (unsigned long)wc, n);
+	if (text_valid(bytes, strlen(bytes)))
+		fail_msg("%s: text_valid took it", why);
+}
+
+static void expect_good(const char *bytes, unsigned long want, size_t len)
+{
+	wchar_t wc = 0;
+	size_t n = utf8_decode((const unsigned char *)bytes, &wc);
+	assert_int_equal(n, len);
+	assert_int_equal((unsigned long)wc, want);
+}
+
+static void decoder_refuses_each_bad_sequence(void **state)
+{
+	(void)state;
+	expect_bad("\xed\xa0\x80", "surrogate U+D800 (ED A0 80)");
+	expect_bad("\xed\xbf\xbf", "surrogate U+DFFF (ED BF BF)");
+	expect_bad("\xe0\x80\xaf", "overlong 3-byte '/' (E0 80 AF)");
+	expect_bad("\xe0\x9f\xbf", "overlong 3-byte U+07FF (E0 9F BF)");
+	expect_bad("\xf0\x80\x80\xaf", "overlong 4-byte '/' (F0 80 80 AF)");
+	expect_bad("\xf0\x8f\xbf\xbf", "overlong 4-byte U+FFFF (F0 8F BF BF)");
+	expect_bad("\xf4\x90\x80\x80", "past U+10FFFF (F4 90 80 80)");
+	expect_bad("\xf5\x80\x80\x80", "lead byte F5");
+	expect_bad("\xc0\xaf", "overlong 2-byte '/' (C0 AF)");
+	expect_bad("\xc1\xbf", "overlong 2-byte (C1 BF)");
+	expect_bad("\x80", "stray continuation byte");
+	expect_bad("\xe2\x82", "a 3-byte sequence cut short by the NUL");
+	expect_bad("\xf0\x9f\x98", "a 4-byte sequence cut short by the NUL");
+	expect_bad("\xff", "byte FF");
+	/* The edges that are well-formed still decode. */
+	expect_good("\xed\x9f\xbf", 0xd7ff, 3);
+	expect_good("\xee\x80\x80", 0xe000, 3);
+	expect_good("\xe0\xa0\x80", 0x800, 3);
+	expect_good("\xf0\x90\x80\x80", 0x10000, 4);
+	expect_good("\xf4\x8f\xbf\xbf", 0x10ffff, 4);
+	expect_good("\xc3\xbc", 0xfc, 2);
+	expect_good("A", 'A', 1);
+}
+
+static void expect_refused(const char *text, enum text_lines lines, const char *want)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	int rc = text_check(text, "surname", lines, &err);
+	if (rc != CD_EINPUT)
+		fail_msg("took text it should refuse (wanted '%s')", want);
+	if (!strstr(err.msg, "surname") || !strstr(err.msg, want))
+		fail_msg("message '%s' should name the field and say '%s'", err.msg, want);
+}
+
+static void policy_refuses_controls_and_bad_bytes(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	(void)state;
+	expect_refused("Ab\xed\xa0\x80", TEXT_LINE, "not valid UTF-8 at character 3");
+	expect_refused("Evil\x1b[2J", TEXT_LINE, "control character at character 5");
+	expect_refused("ring\a", TEXT_LINE, "control character");
+	expect_refused("del\x7f", TEXT_LINE, "control character");
+	expect_refused("c1 \xc2\x9b", TEXT_LINE, "control character at character 4");
+	expect_refused("two\nlines", TEXT_LINE, "control character");
+	expect_refused("tab\there", TEXT_LINE, "control character");
+	/* A multi-line text takes new lines and tabs, and nothing else of C0/C1. */
+	assert_int_equal(text_check("two\nlines\tand a tab", "note", TEXT_MULTILINE, &err), CD_OK);
+	expect_refused("a\x1b" "b", TEXT_MULTILINE, "control character");
+	expect_refused("a\rb", TEXT_MULTILINE, "control character");
+	assert_int_equal(text_check("Шевченко Ǆ 𝔘 عبد", "surname", TEXT_LINE, &err), CD_OK);
+	assert_int_equal(text_check(NULL, "surname", TEXT_LINE, &err), CD_OK);
+}
+
+static void nfc_composes(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	char *out = NULL;
+	(void)state;
+	assert_int_equal(text_nfc("Mu\xcc\x88ller", "surname", TEXT_LINE, &out, &err), CD_OK);
+	assert_string_equal(out, "M\xc3\xbcller");
+	free(out);
+	/* Hangul jamo compose into one syllable; an already composed text is unchanged. */
+	assert_int_equal(text_nfc("\xe1\x84\x80\xe1\x85\xa1", "given", TEXT_LINE, &out, &err), CD_OK);
+	assert_string_equal(out, "\xea\xb0\x80");
+	free(out);
+	assert_int_equal(text_nfc("Ševčenko", "surname", TEXT_LINE, &out, &err), CD_OK);
+	assert_string_equal(out, "Ševčenko");
+	free(out);
+	assert_int_equal(text_nfc("a\x1b", "note", TEXT_MULTILINE, &out, &err), CD_EINPUT);
+	assert_null(out);
+	assert_int_equal(text_nfc(NULL, "note", TEXT_MULTILINE, &out, &err), CD_OK);
+	assert_null(out);
+	assert_null(text_nfc_dup("\xed\xa0\x80"));
+}
+
+static void widths_from_the_library(void **state)
+{
+	(void)state;
+	/* No setlocale() in this test: the C locale's wcwidth would call these -1. */
+	assert_int_equal(text_width("Müller"), 6);
+	assert_int_equal(text_width("Mu\xcc\x88ller"), 6);          /* a combining mark takes no column */
+	assert_int_equal(text_width("王小明"), 6);                  /* wide */
+	assert_int_equal(text_width("Шевченко"), 8);
+	assert_int_equal(text_width("ქართველი"), 8);                /* Georgian */
+	assert_int_equal(text_char_width(0x1b), -1);
+	assert_int_equal(text_char_width(0x9b), -1);
+	assert_int_equal(text_char_width(0x308), 0);
+	assert_int_equal(text_char_width(0x1f600), 2);
+}
+
+static void one_icao_form_composed_or_not(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	char a[64], b[64];
+	(void)state;
+	setenv("CASEDESK_DATA", "data", 0);
+	assert_int_equal(translit_load(&err), CD_OK);
+	assert_int_equal(translit_icao("Müller", "DEU", a, sizeof a), 0);
+	assert_int_equal(translit_icao("Mu\xcc\x88ller", "DEU", b, sizeof b), 0);
+	assert_string_equal(a, "MUELLER");
+	assert_string_equal(b, "MUELLER");
+	assert_int_equal(translit_fold("Mu\xcc\x88ller", a, sizeof a), 0);
+	assert_string_equal(a, "MÜLLER");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(decoder_refuses_each_bad_sequence),
+		cmocka_unit_test(policy_refuses_controls_and_bad_bytes),
+		cmocka_unit_test(nfc_composes),
+		cmocka_unit_test(widths_from_the_library),
+		cmocka_unit_test(one_icao_form_composed_or_not),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
