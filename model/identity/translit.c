@@ -481,7 +481,7 @@ int translit_icao(const char *utf8, const char *lang_hint, char *out, size_t siz
 static const struct {
 	const char *from, *to;
 } sk_rules[] = {
-	{ "SCHTSCH", "S" }, { "SHTCH", "S" }, { "SHCH", "S" }, { "SZCZ", "S" },
+	{ "SCHTSCH", "S" }, { "SHTSCH", "S" }, { "SHTCH", "S" }, { "SHCH", "S" }, { "SZCZ", "S" },
 	{ "TSCH", "C" }, { "DSCH", "I" }, { "DZH", "I" }, { "TCH", "C" }, { "SCH", "S" },
 	{ "SH", "S" }, { "SZ", "S" }, { "ZH", "S" }, { "CZ", "C" }, { "CH", "C" }, { "TS", "C" },
 	{ "TZ", "C" }, { "KH", "H" }, { "GH", "H" }, { "PH", "F" }, { "TH", "T" }, { "DJ", "D" },

@@ -50,8 +50,13 @@ int workflow_pin(struct cd_store *s, const char *id, int version, const char *so
 {
 	char *kept = NULL, now[32];
 	sqlite3_stmt *st = NULL;
-	int rc = workflow_source(s, id, version, &kept, NULL);
+	int rc;
 
+	/* The kept source is shown and parsed again for years: only well-formed UTF-8. */
+	if (!text_valid(source, strlen(source)))
+		return cd_error_set(err, CD_EINPUT, _("workflow %s version %d: the file is not valid UTF-8"), id,
+				    version);
+	rc = workflow_source(s, id, version, &kept, NULL);
 	if (rc == CD_OK) {
 		rc = strcmp(kept, source) == 0
 			     ? CD_OK

@@ -468,7 +468,7 @@ static int configure_connection(struct cd_store *s, struct cd_error *err)
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(s->db, 1);
 	/* The search index's name keys are computed in C (migrations and bulk fills use it). */
-	if (search_register_sql(s->db) != SQLITE_OK)
+	if (search_register_sql(s->db) != SQLITE_OK || schema_register_sql(s->db) != SQLITE_OK)
 		return st_fail(s, _("registering the search functions"), err);
 	if (exec_retrying(s, "PRAGMA journal_mode=WAL", _("switching to WAL"), err))
 		return err ? err->code : CD_ESTORE;

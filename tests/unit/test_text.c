@@ -12,12 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "model/base/text.h"
 #include "model/base/utf8.h"
 #include "model/identity/translit.h"
+#include "model/store/schema.h"
+#include "model/store/store_internal.h"
 
 static void expect_bad(const char *bytes, const char *why)
 {
@@ -145,6 +148,86 @@ static void one_icao_form_composed_or_not(void **state)
 	assert_string_equal(a, "MÜLLER");
 }
 
+static void skeleton_shtsch_is_shch(void **state)
+{
+	char a[32], b[32];
+	(void)state;
+	/* The German-English mix SHTSCH for Щ is the same sound as SHCH and SCHTSCH. */
+	translit_skeleton("SHCHERBAKOV", a, sizeof a);
+	translit_skeleton("SHTSCHERBAKOW", b, sizeof b);
+	assert_string_equal(a, b);
+	translit_skeleton("SCHTSCHERBAKOW", b, sizeof b);
+	assert_string_equal(a, b);
+}
+
+static const char *one(sqlite3 *db, const char *sql, char *buf, size_t size)
+{
+	sqlite3_stmt *st;
+	buf[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return buf;
+}
+
+/* Schema 6 -> 7: names to NFC, the Latin form the old code derived from a decomposed name
+ * derived again (one given by hand kept), both search indexes rebuilt. */
+static void migration_normalises_names(void **state)
+{
+	struct cd_store_create_opts o = { .office = "TBS", .training = 1, .schema_version = 6 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = NULL;
+	char dir[] = "/tmp/cd-test-text.XXXXXX", path[64], cmd[96], v[256];
+	sqlite3 *db;
+	(void)state;
+
+	setenv("CASEDESK_DATA", "data", 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/t.casedesk", dir);
+	assert_int_equal(store_create(path, &o, &err), CD_OK);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(schema_register_sql(db), SQLITE_OK);
+	assert_int_equal(search_register_sql(db), SQLITE_OK);
+	/* As a version-6 program wrote them: decomposed names, the Latin of their bare letters. */
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO person(uuid, number, surname, given, surname_latin, given_latin, sex, dob, nationality,"
+		" birth_place, created_at, updated_at) VALUES"
+		" ('u1', 'P-TBS-000001', 'Mu\xcc\x88ller', 'Anna', 'MULLER', 'ANNA', 'F', '1990', 'DEU',"
+		"  'Lu\xcc\x88" "beck', 'x', 'x'),"
+		" ('u2', 'P-TBS-000002', 'Mu\xcc\x88ller', 'Jo\xcc\x88rg', 'MILLER', 'JOERG', 'M', '1970', 'DEU', NULL, 'x', 'x'),"
+		" ('u3', 'P-TBS-000003', 'Shtscherbakow', 'Ivan', 'SHTSCHERBAKOW', 'IVAN', 'M', '1980', 'RUS', NULL, 'x', 'x');"
+		"INSERT INTO alias(uuid, person_id, kind, surname, given, surname_latin, given_latin, created_at)"
+		" VALUES ('a1', 1, 'alias', 'Mo\xcc\x88ller', 'Anna', 'MOLLER', 'ANNA', 'x');"
+		SEARCH_INDEX_FILL_SQL, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(store_open(path, &s, &err), CD_OK);
+	assert_int_equal(store_schema_version(s), 7);
+	store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_string_equal(one(db, "SELECT hex(surname) FROM person WHERE id = 1", v, sizeof v), "4DC3BC6C6C6572");
+	assert_string_equal(one(db, "SELECT surname_latin FROM person WHERE id = 1", v, sizeof v), "MUELLER");
+	assert_string_equal(one(db, "SELECT birth_place FROM person WHERE id = 1", v, sizeof v), "L\xc3\xbc" "beck");
+	/* A Latin form given by hand (not the bare letters' form) stays as it was. */
+	assert_string_equal(one(db, "SELECT surname_latin FROM person WHERE id = 2", v, sizeof v), "MILLER");
+	assert_string_equal(one(db, "SELECT given_latin FROM person WHERE id = 2", v, sizeof v), "JOERG");
+	assert_string_equal(one(db, "SELECT given FROM person WHERE id = 2", v, sizeof v), "J\xc3\xb6rg");
+	assert_string_equal(one(db, "SELECT surname || '/' || surname_latin FROM alias", v, sizeof v),
+			    "M\xc3\xb6ller/MOELLER");
+	/* The indexes hold the new names and keys. */
+	assert_string_equal(one(db, "SELECT count(*) FROM person_fts WHERE person_fts MATCH '\"MUELLER\"'", v, sizeof v),
+			    "1");
+	assert_string_equal(one(db, "SELECT count(*) FROM person_fts WHERE names LIKE '%M\xc3\xbcller%'", v, sizeof v),
+			    "2");
+	assert_string_equal(one(db, "SELECT count(*) FROM person_key WHERE person_key MATCH 'SRBKV'", v, sizeof v), "1");
+	assert_string_equal(one(db, "SELECT count(*) FROM person_key WHERE person_key MATCH 'STSRBKV'", v, sizeof v),
+			    "0");
+	sqlite3_close(db);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +236,8 @@ int main(void)
 		cmocka_unit_test(nfc_composes),
 		cmocka_unit_test(widths_from_the_library),
 		cmocka_unit_test(one_icao_form_composed_or_not),
+		cmocka_unit_test(skeleton_shtsch_is_shch),
+		cmocka_unit_test(migration_normalises_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
