@@ -7,6 +7,7 @@
  */
 #include "model/store/schema.h"
 
+#include <sqlite3.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,6 @@
 
 #include "model/base/text.h"
 #include "model/identity/translit.h"
-#include "model/store/store_internal.h"
 
 static const char *const migrations[] = {
 	/* 0 -> 1: people, documents, users, workflows, cases, history, audit, outbox. */
@@ -185,7 +185,19 @@ static const char *const migrations[] = {
 	"  OR birth_place IS NOT cd_nfc(birth_place);"
 	"UPDATE alias SET surname = cd_nfc(surname), given = cd_nfc(given)"
 	" WHERE surname IS NOT cd_nfc(surname) OR given IS NOT cd_nfc(given);"
-	SEARCH_INDEX_CLEAR_SQL SEARCH_INDEX_FILL_SQL,
+	"DELETE FROM person_fts; DELETE FROM person_key;"
+	"INSERT INTO person_fts(rowid, names)"
+	" SELECT p.id, p.surname || ' ' || p.given || ' ' || p.surname_latin || ' ' || p.given_latin"
+	"  || coalesce((SELECT ' ' || group_concat(a.surname || ' ' || a.given || ' '"
+	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"
+	"   FROM alias a WHERE a.person_id = p.id), '')"
+	" FROM person p;"
+	"INSERT INTO person_key(rowid, keys)"
+	" SELECT p.id, cd_name_keys(p.nationality, p.dob, p.surname, p.given, p.surname_latin,"
+	"  p.given_latin, (SELECT group_concat(a.surname || ' ' || a.given || ' '"
+	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"
+	"   FROM alias a WHERE a.person_id = p.id))"
+	" FROM person p;",
 };
 
 int schema_latest(void)
