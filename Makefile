@@ -13,6 +13,9 @@ PKG_LIBS   += $(shell pkg-config --libs xlsxwriter 2>/dev/null) -lhpdf
 # QR codes on forms (libqrencode: Debian's libqrencode-dev, the encoder qrencode(1) is built on).
 PKG_CFLAGS += $(shell pkg-config --cflags libqrencode 2>/dev/null)
 PKG_LIBS   += $(shell pkg-config --libs libqrencode 2>/dev/null)
+# Text (model/base/text.c, utf8.c): libunistring for UTF-8 checks, NFC and display width;
+# Debian's libunistring-dev ships no .pc file, hence a plain -lunistring.
+PKG_LIBS   += -lunistring
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 DATADIR  ?= $(CURDIR)/data
@@ -142,7 +145,7 @@ build/fuzz_mrz: $(FUZZ_SRC) $(wildcard model/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@$(FUZZ_CC) -std=gnu11 -g -O1 -I. -DCD_DATADIR='"$(DATADIR)"' -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -o $@ $(FUZZ_SRC)
+		-fno-sanitize-recover=undefined -o $@ $(FUZZ_SRC) -lunistring
 
 # The test command: release build with warnings as errors, then every test under ASan + UBSan.
 check: deps

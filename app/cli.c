@@ -8,6 +8,7 @@
 #include "model/base/caldate.h"
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/base/text.h"
 #include "model/base/utf8.h"
 #include "model/store/users.h"
 #include "print/case_form.h"
@@ -140,7 +141,7 @@ static int write_safe(FILE *f, const char *text)
 			continue;
 		}
 		fwrite(p, 1, n, f);
-		int w = wcwidth(wc);
+		int w = text_char_width((uint32_t)wc);   /* libunistring's, not the locale's */
 		cols += w > 0 ? w : 0;
 		p += n;
 	}

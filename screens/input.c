@@ -5,6 +5,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "model/base/text.h"
 #include "screens/term.h"
 #include "screens/ui.h"
 
@@ -54,8 +55,11 @@ int input_key(struct input *in, wint_t ch)
 		in->text[0] = L'\0';
 		return 1;
 	}
-	/* Control characters are never typed into a field: what goes in can be shown safely. */
-	if (ch < ' ' || (ch >= 0x7f && ch < 0xa0) || in->len >= INPUT_MAX || !iswprint((wint_t)ch))
+	/* Control characters are never typed into a field: what goes in can be shown safely.
+	 * Nor are surrogates or values past U+10FFFF, which no UTF-8 text may hold
+	 * (model/base/text.h: the store refuses them too). */
+	if (text_is_control((uint32_t)ch) || (ch >= 0xd800 && ch <= 0xdfff) || ch > 0x10ffff ||
+	    in->len >= INPUT_MAX || !iswprint((wint_t)ch))
 		return 0;
 	memmove(&in->text[in->cursor + 1], &in->text[in->cursor], (size_t)(in->len - in->cursor + 1) * sizeof(wchar_t));
 	in->text[in->cursor++] = (wchar_t)ch;
@@ -78,7 +82,7 @@ void input_draw(const struct input *in, WINDOW *w, int y, int x, int width, int 
 	int start = 0, cols = 0;
 	/* Scroll so the cursor stays inside the box. */
 	for (int i = in->cursor - 1; i >= 0; i--) {
-		int cw = wcwidth(in->text[i]);
+		int cw = text_char_width((uint32_t)in->text[i]);
 		cols += cw > 0 ? cw : 1;
 		if (cols >= width - 1) {
 			start = i + 1;
@@ -91,7 +95,7 @@ void input_draw(const struct input *in, WINDOW *w, int y, int x, int width, int 
 	cols = 0;
 	int cursor_x = x;
 	for (int i = start; i < in->len; i++) {
-		int cw = wcwidth(in->text[i]);
+		int cw = text_char_width((uint32_t)in->text[i]);   /* libunistring's width */
 		if (cw < 0)
 			cw = 1;
 		if (cols + cw > width)

@@ -1,6 +1,7 @@
 /* term.c - the terminal layer; see term.h. */
 #include "screens/term.h"
 
+#include "model/base/text.h"
 #include "model/base/utf8.h"
 
 #include <stdlib.h>
@@ -82,11 +83,6 @@ void term_style(WINDOW *w, enum term_style st, int on)
 		wattroff(w, a);
 }
 
-static int is_control(wchar_t wc)
-{
-	return wc < 0x20 || wc == 0x7f || (wc >= 0x80 && wc < 0xa0);
-}
-
 /* The visible form of a control character or a bad byte: ^[ for ESC, <9B> for C1. */
 static void visible(wchar_t wc, unsigned char byte, int bad, char out[8])
 {
@@ -118,7 +114,7 @@ static int draw(WINDOW *w, int y, int x, const char *text, int width, int pad, i
 	while (*p && used < width) {
 		wchar_t wc;
 		size_t n = utf8_decode(p, &wc);
-		if (n == 0 || is_control(wc)) {
+		if (n == 0 || text_is_control((uint32_t)wc)) {
 			char vis[8];
 			visible(wc, *p, n == 0, vis);
 			int vw = (int)strlen(vis);
@@ -135,9 +131,11 @@ static int draw(WINDOW *w, int y, int x, const char *text, int width, int pad, i
 			p += n ? n : 1;
 			continue;
 		}
-		int cw = wcwidth(wc);
+		/* The width is libunistring's (model/base/text.h), not the locale's: every desk,
+		 * whatever its LANG, lines up Cyrillic, Georgian and CJK columns alike. */
+		int cw = text_char_width((uint32_t)wc);
 		if (cw < 0)
-			cw = 1;   /* unassigned code points: reserve a column rather than guess */
+			cw = 1;
 		if (used + cw > width)
 			break;
 		if (do_draw) {

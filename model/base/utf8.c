@@ -1,32 +1,26 @@
-/* utf8.c - decoding one UTF-8 character; see utf8.h. */
+/*
+ * utf8.c - decoding one UTF-8 character; see utf8.h.  The decoding is libunistring's
+ * (u8_mbtoucr), which refuses what RFC 3629 forbids: overlong forms of any length,
+ * surrogates (ED A0 80 .. ED BF BF) and code points past U+10FFFF.
+ */
 #include "model/base/utf8.h"
+
+#include <string.h>
+#include <unistr.h>
 
 size_t utf8_decode(const unsigned char *p, wchar_t *wc)
 {
-	size_t n;
-	unsigned v;
+	ucs4_t uc;
+	int n;
 
-	if (p[0] < 0x80) {
-		*wc = p[0];
+	if (p[0] == 0) {
+		*wc = 0;
 		return 1;
 	}
-	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2) {
-		n = 2;
-		v = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		n = 3;
-		v = p[0] & 0x0f;
-	} else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		v = p[0] & 0x07;
-	} else {
+	/* At most the bytes before the NUL: u8_mbtoucr never reads past the n it is given. */
+	n = u8_mbtoucr(&uc, p, strnlen((const char *)p, 4));
+	if (n <= 0)
 		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	*wc = (wchar_t)v;
-	return n;
+	*wc = (wchar_t)uc;
+	return (size_t)n;
 }

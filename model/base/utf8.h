@@ -11,8 +11,9 @@
 
 /*
  * Decodes the character at p (NUL-terminated text) into *wc; returns its length in bytes,
- * or 0 when the bytes are not well-formed UTF-8 (overlong 2-byte forms, stray
- * continuation bytes, a sequence cut short).
+ * or 0 when the bytes are not well-formed UTF-8 (overlong forms of any length, surrogates,
+ * code points past U+10FFFF, stray continuation bytes, a sequence cut short).  For whole
+ * strings, the policy of what a field may hold and NFC, see model/base/text.h.
  */
 size_t utf8_decode(const unsigned char *p, wchar_t *wc);
 

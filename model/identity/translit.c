@@ -16,6 +16,7 @@
 
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/base/text.h"
 #include "model/base/utf8.h"
 
 #define SRC_MAX 4           /* code points in one row's source */
@@ -126,7 +127,9 @@ static uint32_t fold(uint32_t c)
 
 int translit_fold(const char *utf8, char *out, size_t size)
 {
-	const unsigned char *p = (const unsigned char *)utf8;
+	/* NFC first: a ü typed as u + U+0308 folds to the same Ü as a composed one. */
+	char *nfc = text_nfc_dup(utf8);
+	const unsigned char *p = (const unsigned char *)(nfc ? nfc : utf8);
 	size_t o = 0;
 	while (*p) {
 		uint32_t cp;
@@ -135,12 +138,14 @@ int translit_fold(const char *utf8, char *out, size_t size)
 		size_t n = utf8_encode(fold(cp), enc);
 		if (o + n + 1 > size) {
 			out[o] = '\0';
+			free(nfc);
 			return -1;
 		}
 		memcpy(out + o, enc, n);
 		o += n;
 	}
 	out[o] = '\0';
+	free(nfc);
 	return 0;
 }
 
@@ -392,13 +397,21 @@ int translit_icao(const char *utf8, const char *lang_hint, char *out, size_t siz
 	uint32_t cps[NAME_CPS];
 	int order[80], n_order = 0, n = 0, dropped = 0, full = 0;
 	size_t o = 0;
-	const unsigned char *p = (const unsigned char *)utf8;
+	char *nfc;
+	const unsigned char *p;
 
 	if (size == 0)
 		return -1;
 	out[0] = '\0';
 	if (!loaded)
 		return -1;
+	/*
+	 * NFC first: the tables hold composed letters (Ü UE), so a ü typed as u + U+0308 must
+	 * become that Ü before any row is matched, or it would lose its E.  Text that is not
+	 * valid UTF-8 goes as it is (its bad bytes are dropped and counted below).
+	 */
+	nfc = text_nfc_dup(utf8);
+	p = (const unsigned char *)(nfc ? nfc : utf8);
 	while (*p) {
 		uint32_t cp;
 		p += decode(p, &cp);
@@ -407,6 +420,7 @@ int translit_icao(const char *utf8, const char *lang_hint, char *out, size_t siz
 		else
 			dropped++;
 	}
+	free(nfc);
 	/* Which tables, in which order: the language's own chain, then defaults, then all. */
 	for (int t = find_hint(lang_hint); t >= 0 && n_order < 16; t = tables[t].base_ix)
 		order[n_order++] = t;
@@ -467,7 +481,7 @@ int translit_icao(const char *utf8, const char *lang_hint, char *out, size_t siz
 static const struct {
 	const char *from, *to;
 } sk_rules[] = {
-	{ "SCHTSCH", "S" }, { "SHTCH", "S" }, { "SHCH", "S" }, { "SZCZ", "S" },
+	{ "SCHTSCH", "S" }, { "SHTSCH", "S" }, { "SHTCH", "S" }, { "SHCH", "S" }, { "SZCZ", "S" },
 	{ "TSCH", "C" }, { "DSCH", "I" }, { "DZH", "I" }, { "TCH", "C" }, { "SCH", "S" },
 	{ "SH", "S" }, { "SZ", "S" }, { "ZH", "S" }, { "CZ", "C" }, { "CH", "C" }, { "TS", "C" },
 	{ "TZ", "C" }, { "KH", "H" }, { "GH", "H" }, { "PH", "F" }, { "TH", "T" }, { "DJ", "D" },

@@ -30,7 +30,7 @@ int translit_icao(const char *utf8, const char *lang_hint, char *out, size_t siz
  * The skeleton key of one ICAO Latin word (letters A-Z; anything else is skipped): the
  * same key for spellings a caseworker treats as one name (SHEVCHENKO, SEVCENKO,
  * SCHEWTSCHENKO -> SVCNK; ALEKSANDR, ALEXANDER, OLEKSANDR -> ALKSNDR).  Rules, in order:
- *   1. letter groups to one sound class, longest first: SCHTSCH SHCH SZCZ SHTCH -> S;
+ *   1. letter groups to one sound class, longest first: SCHTSCH SHTSCH SHCH SZCZ SHTCH -> S;
  *      TSCH TCH CH CZ TS TZ -> C; DZH DSCH -> J; SCH SH SZ ZH Z -> S; KH GH G -> H;
  *      PH -> F; TH -> T; DJ -> D; CK Q -> K; X -> KS; W -> V; OU -> U; J Y -> I;
  *   2. a vowel class (A E I O U) first becomes A; later vowels are dropped;

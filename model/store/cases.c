@@ -8,6 +8,7 @@
 #include "model/base/buf.h"
 #include "model/base/caldate.h"
 #include "model/base/i18n.h"
+#include "model/base/text.h"
 #include "model/store/person.h"
 #include "model/store/store_internal.h"
 
@@ -49,8 +50,13 @@ int workflow_pin(struct cd_store *s, const char *id, int version, const char *so
 {
 	char *kept = NULL, now[32];
 	sqlite3_stmt *st = NULL;
-	int rc = workflow_source(s, id, version, &kept, NULL);
+	int rc;
 
+	/* The kept source is shown and parsed again for years: only well-formed UTF-8. */
+	if (!text_valid(source, strlen(source)))
+		return cd_error_set(err, CD_EINPUT, _("workflow %s version %d: the file is not valid UTF-8"), id,
+				    version);
+	rc = workflow_source(s, id, version, &kept, NULL);
 	if (rc == CD_OK) {
 		rc = strcmp(kept, source) == 0
 			     ? CD_OK
@@ -358,8 +364,8 @@ static int conflict(struct cd_store *s, const char *number, int64_t case_id, int
 	return CD_ECONFLICT;
 }
 
-int case_step(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_step *step,
-	      int64_t *new_version, struct cd_error *err)
+static int step_case(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_step *step,
+		     int64_t *new_version, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL, *get = NULL, *put = NULL;
 	char now[32];
@@ -506,6 +512,37 @@ out:
 done:
 	buf_release(&payload);
 	free(from_state);
+	return rc;
+}
+
+/*
+ * A note and field values are checked strictly and stored in NFC (model/base/text.h)
+ * before anything is written: a value that is not text is refused naming its field, and
+ * the store stays as it was.  A note may span lines; a field value may not (no workflow
+ * declares a multi-line field).
+ */
+int case_step(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_step *step,
+	      int64_t *new_version, struct cd_error *err)
+{
+	struct cd_case_step nfc = *step;
+	char *note = NULL, **values = NULL;
+	int rc;
+
+	if (step->n_values && !(values = calloc(step->n_values, sizeof *values)))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	if ((rc = text_nfc(step->note, "note", TEXT_MULTILINE, &note, err)))
+		goto out;
+	for (size_t i = 0; i < step->n_values; i++)
+		if ((rc = text_nfc(step->values[i], step->names[i], TEXT_LINE, &values[i], err)))
+			goto out;
+	nfc.note = note;
+	nfc.values = (const char *const *)values;
+	rc = step_case(s, actor, &nfc, new_version, err);
+out:
+	for (size_t i = 0; values && i < step->n_values; i++)
+		free(values[i]);
+	free(values);
+	free(note);
 	return rc;
 }
 
@@ -763,6 +800,9 @@ int case_check_record(struct cd_store *s, const struct cd_actor *actor, const ch
 	int64_t case_id = 0, person_id = 0;
 	int rc;
 
+	if ((rc = text_check(list, "list", TEXT_LINE, err)) || (rc = text_check(result, "result", TEXT_LINE, err)) ||
+	    (rc = text_check(source, "source", TEXT_LINE, err)))
+		return rc;
 	if ((rc = store_begin(s, err)))
 		return rc;
 	if ((rc = st_prepare(s, "SELECT id, person_id FROM cases WHERE number = upper(?1)", &st, err)))

@@ -15,6 +15,7 @@
 #include "model/identity/countries.h"
 #include "model/identity/docnum.h"
 #include "model/base/i18n.h"
+#include "model/base/text.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -179,18 +180,6 @@ void lostdocs_import_release(struct cd_lostdocs_import *imp)
 	memset(imp, 0, sizeof *imp);
 }
 
-/* Printable text without control characters, 1..FIELD_MAX bytes. */
-static int plain_text(const char *t)
-{
-	size_t n = strlen(t);
-	if (n == 0 || n > FIELD_MAX)
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
-}
-
 static void trim(char *t)
 {
 	size_t n = strlen(t), i = 0;
@@ -317,8 +306,9 @@ static int check_record(struct cd_lostdocs_import *imp, const struct csv_record 
 	cd_date_format(&d, reported, 11);
 	*source = default_source;
 	if (cols[COL_SOURCE] >= 0 && v[COL_SOURCE][0]) {
-		if (!plain_text(csv_field(r, (size_t)cols[COL_SOURCE]))) {
-			add_problem(imp, r->line, _("field source: contains a control character%s"), cut);
+		/* Strict UTF-8, no control character (model/base/text.h); stored in NFC by the caller. */
+		if (text_check(csv_field(r, (size_t)cols[COL_SOURCE]), "field source", TEXT_LINE, &e)) {
+			add_problem(imp, r->line, "%s%s", e.msg, cut);
 			return CD_EINPUT;
 		}
 		*source = csv_field(r, (size_t)cols[COL_SOURCE]);
@@ -383,6 +373,9 @@ int lostdocs_import(struct cd_store *s, const struct cd_actor *actor, const char
 		return rc;
 	file_name(path, fname, sizeof fname);
 	default_source = source && *source ? source : fname;
+	/* The source (--source, or the file's name) is stored with every entry: valid text only. */
+	if ((rc = text_check(default_source, source && *source ? "--source" : "file name", TEXT_LINE, err)))
+		goto out_free;
 	c.p = data;
 	c.end = data + len;
 	c.line = 1;
@@ -473,7 +466,11 @@ int lostdocs_import(struct cd_store *s, const struct cd_actor *actor, const char
 						   "line is kept"));
 			continue;
 		}
-		char uuid[37];
+		char uuid[37], *src_nfc = text_nfc_dup(src);
+		if (!src_nfc) {
+			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+			goto out;
+		}
 		cd_uuid7(uuid);
 		sqlite3_reset(put);
 		st_bind_text(put, 1, uuid);
@@ -481,13 +478,13 @@ int lostdocs_import(struct cd_store *s, const struct cd_actor *actor, const char
 		st_bind_text(put, 3, issuer);
 		st_bind_text(put, 4, kind);
 		st_bind_text(put, 5, reported);
-		st_bind_text(put, 6, src);
+		st_bind_text(put, 6, src_nfc);
 		st_bind_text(put, 7, now);
 		sqlite3_bind_int64(put, 8, import_id);
-		if (sqlite3_step(put) != SQLITE_DONE) {
-			rc = st_fail(s, _("storing the lost/stolen list"), err);
+		rc = sqlite3_step(put) != SQLITE_DONE ? st_fail(s, _("storing the lost/stolen list"), err) : CD_OK;
+		free(src_nfc);
+		if (rc)
 			goto out;
-		}
 		if (seen)
 			out->replaced++;
 		else

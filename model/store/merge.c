@@ -16,6 +16,7 @@
 #include "model/store/biometric.h"
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
+#include "model/base/text.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -295,10 +296,8 @@ static int check_reason(const char *reason, int required, struct cd_error *err)
 		return required ? cd_error_set(err, CD_EINPUT, _("--reason: say why these are one person")) : CD_OK;
 	if (strlen(reason) > 500)
 		return cd_error_set(err, CD_EINPUT, _("--reason: at most 500 bytes"));
-	for (const unsigned char *p = (const unsigned char *)reason; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return cd_error_set(err, CD_EINPUT, _("--reason: contains a control character"));
-	return CD_OK;
+	/* Strict UTF-8, no C0/DEL/C1 (model/base/text.h). */
+	return text_check(reason, "--reason", TEXT_LINE, err);
 }
 
 int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key, const char *survivor,

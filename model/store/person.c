@@ -12,7 +12,7 @@
 #include "model/base/i18n.h"
 #include "model/store/lostdocs.h"
 #include "model/store/store_internal.h"
-#include "model/base/utf8.h"
+#include "model/base/text.h"
 #include "model/identity/translit.h"
 
 #define NAME_MAX_BYTES 200
@@ -21,27 +21,14 @@
 
 int person_check_name(const char *text, const char *field, struct cd_error *err)
 {
-	size_t len = text ? strlen(text) : 0, i = 0, chars = 0;
+	size_t len = text ? strlen(text) : 0;
 
 	if (len == 0)
 		return cd_error_set(err, CD_EINPUT, _("%s: must not be empty"), field);
 	if (len > NAME_MAX_BYTES)
 		return cd_error_set(err, CD_EINPUT, _("%s: longer than %d bytes"), field, NAME_MAX_BYTES);
-	while (i < len) {
-		const unsigned char *p = (const unsigned char *)text + i;
-		wchar_t wc;
-		size_t n = utf8_decode(p, &wc);
-		chars++;
-		if (n == 0)
-			return cd_error_set(err, CD_EINPUT, _("%s: not valid UTF-8 at character %zu"),
-					    field, chars);
-		/* C0, DEL and the C1 range (U+0080..U+009F, which some terminals execute). */
-		if ((n == 1 && (*p < 0x20 || *p == 0x7f)) || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0))
-			return cd_error_set(err, CD_EINPUT,
-					    _("%s: contains a control character at character %zu"), field, chars);
-		i += n;
-	}
-	return CD_OK;
+	/* Strict UTF-8; no C0, DEL or C1 (which some terminals execute), no new line. */
+	return text_check(text, field, TEXT_LINE, err);
 }
 
 static int check_latin(const char *text, const char *field, struct cd_error *err)
@@ -133,8 +120,8 @@ static int fts_refresh(struct cd_store *s, int64_t person_id, struct cd_error *e
 
 /* ---- person_add ---------------------------------------------------------------------- */
 
-int person_add(struct cd_store *s, const struct cd_actor *actor, const struct cd_person_input *in,
-	       struct cd_person *out, struct cd_error *err)
+static int add_person(struct cd_store *s, const struct cd_actor *actor, const struct cd_person_input *in,
+		      struct cd_person *out, struct cd_error *err)
 {
 	struct cd_date dob;
 	char dob_text[16], now[32], uuid[37], number[32];
@@ -256,6 +243,40 @@ out_free:
 	return rc;
 }
 
+/*
+ * Names are checked strictly and stored in NFC (model/base/text.h): "Müller" typed with a
+ * composed ü and with u + U+0308 is then one name, found and transliterated alike.
+ */
+int person_add(struct cd_store *s, const struct cd_actor *actor, const struct cd_person_input *in,
+	       struct cd_person *out, struct cd_error *err)
+{
+	struct cd_person_input nfc = *in;
+	char *sn = NULL, *gn = NULL, *bp = NULL, *sl = NULL, *gl = NULL;
+	int rc;
+
+	if ((rc = person_check_name(in->surname, "surname", err)) ||
+	    (rc = person_check_name(in->given, "given names", err)) ||
+	    (rc = text_nfc(in->surname, "surname", TEXT_LINE, &sn, err)) ||
+	    (rc = text_nfc(in->given, "given names", TEXT_LINE, &gn, err)) ||
+	    (rc = text_nfc(in->birth_place, "place of birth", TEXT_LINE, &bp, err)) ||
+	    (rc = text_nfc(in->surname_latin, "surname (Latin)", TEXT_LINE, &sl, err)) ||
+	    (rc = text_nfc(in->given_latin, "given names (Latin)", TEXT_LINE, &gl, err)))
+		goto out;
+	nfc.surname = sn;
+	nfc.given = gn;
+	nfc.birth_place = bp;
+	nfc.surname_latin = sl;
+	nfc.given_latin = gl;
+	rc = add_person(s, actor, &nfc, out, err);
+out:
+	free(sn);
+	free(gn);
+	free(bp);
+	free(sl);
+	free(gl);
+	return rc;
+}
+
 /* ---- documents, aliases, family ---------------------------------------------------- */
 
 int document_add(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
@@ -270,6 +291,8 @@ int document_add(struct cd_store *s, const struct cd_actor *actor, const char *p
 
 	if (!kind || !*kind)
 		kind = "passport";
+	if ((rc = text_check(kind, "document kind", TEXT_LINE, err)))
+		return rc;
 	if (!number || strlen(number) > 40)
 		return cd_error_set(err, CD_EINPUT, _("document number: give 1 to 40 characters"));
 	document_number_normalise(number, norm, sizeof norm);
@@ -345,8 +368,8 @@ out:
 	return rc;
 }
 
-int alias_add(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
-	      const char *kind, const char *surname, const char *given, struct cd_error *err)
+static int add_alias(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
+		     const char *kind, const char *surname, const char *given, struct cd_error *err)
 {
 	char uuid[37], now[32];
 	char *sl = NULL, *gl = NULL;
@@ -415,6 +438,27 @@ out:
 out_free:
 	free(sl);
 	free(gl);
+	return rc;
+}
+
+/* An alias is a name like any other: checked strictly, stored in NFC. */
+int alias_add(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
+	      const char *kind, const char *surname, const char *given, struct cd_error *err)
+{
+	char *sn = NULL, *gn = NULL, *kn = NULL;
+	int rc;
+
+	if ((rc = person_check_name(surname, "alias surname", err)) ||
+	    (rc = person_check_name(given, "alias given names", err)) ||
+	    (rc = text_nfc(surname, "alias surname", TEXT_LINE, &sn, err)) ||
+	    (rc = text_nfc(given, "alias given names", TEXT_LINE, &gn, err)) ||
+	    (rc = text_nfc(kind, "alias kind", TEXT_LINE, &kn, err)))
+		goto out;
+	rc = add_alias(s, actor, person_ref, kn, sn, gn, err);
+out:
+	free(sn);
+	free(gn);
+	free(kn);
 	return rc;
 }
 

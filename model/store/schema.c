@@ -7,7 +7,15 @@
  */
 #include "model/store/schema.h"
 
+#include <sqlite3.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unictype.h>
+#include <unistr.h>
+
+#include "model/base/text.h"
+#include "model/identity/translit.h"
 
 static const char *const migrations[] = {
 	/* 0 -> 1: people, documents, users, workflows, cases, history, audit, outbox. */
@@ -158,6 +166,38 @@ static const char *const migrations[] = {
 	"ALTER TABLE person ADD COLUMN merged_into INTEGER REFERENCES person(id);"
 	"ALTER TABLE person ADD COLUMN merged_at TEXT;"
 	"CREATE INDEX person_merged ON person(merged_into) WHERE merged_into IS NOT NULL;",
+
+	/* 6 -> 7: names in NFC (model/base/text.h), as every write now stores them.  A name
+	 * typed decomposed (u + U+0308) got the Latin form of its bare letters (MULLER for
+	 * Müller); where the kept Latin form is exactly that, it is derived again (MUELLER).
+	 * Then both search indexes are rebuilt: the names changed, and so did the skeleton
+	 * rules (SHTSCH, the German-English mix for Щ, is one sound class with SHCH now).
+	 * cd_nfc() and cd_relatin() are C (schema_register_sql below). */
+	"UPDATE person SET surname_latin = cd_relatin(surname, nationality, surname_latin),"
+	" given_latin = cd_relatin(given, nationality, given_latin)"
+	" WHERE surname IS NOT cd_nfc(surname) OR given IS NOT cd_nfc(given);"
+	"UPDATE alias SET surname_latin = cd_relatin(surname, (SELECT nationality FROM person p"
+	"  WHERE p.id = alias.person_id), surname_latin),"
+	" given_latin = cd_relatin(given, (SELECT nationality FROM person p WHERE p.id = alias.person_id), given_latin)"
+	" WHERE surname IS NOT cd_nfc(surname) OR given IS NOT cd_nfc(given);"
+	"UPDATE person SET surname = cd_nfc(surname), given = cd_nfc(given), birth_place = cd_nfc(birth_place)"
+	" WHERE surname IS NOT cd_nfc(surname) OR given IS NOT cd_nfc(given)"
+	"  OR birth_place IS NOT cd_nfc(birth_place);"
+	"UPDATE alias SET surname = cd_nfc(surname), given = cd_nfc(given)"
+	" WHERE surname IS NOT cd_nfc(surname) OR given IS NOT cd_nfc(given);"
+	"DELETE FROM person_fts; DELETE FROM person_key;"
+	"INSERT INTO person_fts(rowid, names)"
+	" SELECT p.id, p.surname || ' ' || p.given || ' ' || p.surname_latin || ' ' || p.given_latin"
+	"  || coalesce((SELECT ' ' || group_concat(a.surname || ' ' || a.given || ' '"
+	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"
+	"   FROM alias a WHERE a.person_id = p.id), '')"
+	" FROM person p;"
+	"INSERT INTO person_key(rowid, keys)"
+	" SELECT p.id, cd_name_keys(p.nationality, p.dob, p.surname, p.given, p.surname_latin,"
+	"  p.given_latin, (SELECT group_concat(a.surname || ' ' || a.given || ' '"
+	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"
+	"   FROM alias a WHERE a.person_id = p.id))"
+	" FROM person p;",
 };
 
 int schema_latest(void)
@@ -170,4 +210,85 @@ const char *schema_migration(int from_version)
 	if (from_version < 0 || from_version >= schema_latest())
 		return NULL;
 	return migrations[from_version];
+}
+
+/* ---- SQL functions the migrations use ------------------------------------------------ */
+
+/* cd_nfc(text): its NFC form; text that is not valid UTF-8 is kept as it is (no migration
+ * can guess what it meant; `store check` and the write paths are where it is refused). */
+static void sql_nfc(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	char *nfc;
+
+	(void)argc;
+	if (!text) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (!(nfc = text_nfc_dup(text))) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	sqlite3_result_text(ctx, nfc, -1, free);
+}
+
+/* The ICAO form of `name` (NULL when none can be derived), malloc'd. */
+static char *icao(const char *name, const char *nationality)
+{
+	char buf[1024];
+	if (translit_icao(name, nationality, buf, sizeof buf) < 0 || !buf[0])
+		return NULL;
+	return strdup(buf);
+}
+
+/*
+ * cd_relatin(name, nationality, latin): the Latin form the name gets now, when `latin` is
+ * what the old code derived from a decomposed name (its combining marks dropped);
+ * otherwise `latin` as it is (a form given by hand or read from an MRZ stays).
+ */
+static void sql_relatin(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *name = (const char *)sqlite3_value_text(argv[0]);
+	const char *nat = (const char *)sqlite3_value_text(argv[1]);
+	const char *latin = (const char *)sqlite3_value_text(argv[2]);
+	char *bare = NULL, *was = NULL, *now = NULL;
+	size_t o = 0;
+
+	(void)argc;
+	sqlite3_result_value(ctx, argv[2]);
+	if (!name || !latin || translit_load(NULL) || !text_valid(name, strlen(name)))
+		return;
+	if (!(bare = malloc(strlen(name) + 1)))
+		goto out;
+	for (const uint8_t *p = (const uint8_t *)name; *p;) {
+		ucs4_t uc;
+		int n = u8_strmbtouc(&uc, p);
+		if (n <= 0)
+			break;
+		if (!uc_is_general_category(uc, UC_CATEGORY_M)) {
+			memcpy(bare + o, p, (size_t)n);
+			o += (size_t)n;
+		}
+		p += n;
+	}
+	bare[o] = '\0';
+	if ((was = icao(bare, nat)) && strcmp(was, latin) == 0 && (now = icao(name, nat))) {
+		sqlite3_result_text(ctx, now, -1, free);
+		now = NULL;
+	}
+out:
+	free(bare);
+	free(was);
+	free(now);
+}
+
+int schema_register_sql(sqlite3 *db)
+{
+	int rc = sqlite3_create_function(db, "cd_nfc", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_nfc, NULL,
+					 NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db, "cd_relatin", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+					     sql_relatin, NULL, NULL);
+	return rc;
 }

@@ -17,6 +17,7 @@
 
 #include "model/base/caldate.h"
 #include "model/base/i18n.h"
+#include "model/base/text.h"
 #include "model/store/namekeys.h"
 #include "model/store/roles.h"
 #include "model/store/schema.h"
@@ -342,30 +343,36 @@ int store_add_audit(struct cd_store *s, const struct cd_actor *actor, const char
 {
 	sqlite3_stmt *st = NULL;
 	char now[32], prev[65] = "genesis", hash[65];
-	char *chain = NULL;
+	char *chain = NULL, *nfc = NULL;
 	int rc;
 
 	if (s->bulk)
 		return CD_OK;
+	/* A purpose is typed by a person: one line of valid text, stored (and hashed) in NFC. */
+	if ((rc = text_nfc(purpose, "purpose", TEXT_LINE, &nfc, err)))
+		return rc;
+	purpose = nfc;
 	/* Each row's hash covers the previous row's hash: editing or deleting a row breaks
 	 * every hash after it, which `casedesk audit verify` will show. */
 	rc = st_prepare(s, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1", &st, err);
 	if (rc)
-		return rc;
+		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(st, 0));
 	st_finish(s, st);
 	store_now(s, now, sizeof now);
 	chain = sqlite3_mprintf("%s|%s|%s|%s|%s|%s|%s", prev, now, actor->name, action, entity,
 				entity_uuid ? entity_uuid : "", purpose ? purpose : "");
-	if (!chain)
-		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	if (!chain) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
 	sha256_hex(chain, hash);
 	sqlite3_free(chain);
 	rc = st_prepare(s, "INSERT INTO audit(at, user_name, action, entity, entity_uuid, purpose,"
 			   " prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)", &st, err);
 	if (rc)
-		return rc;
+		goto out;
 	st_bind_text(st, 1, now);
 	st_bind_text(st, 2, actor->name);
 	st_bind_text(st, 3, action);
@@ -377,6 +384,8 @@ int store_add_audit(struct cd_store *s, const struct cd_actor *actor, const char
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = st_fail(s, _("writing the audit trail"), err);
 	st_finish(s, st);
+out:
+	free(nfc);
 	return rc;
 }
 
@@ -460,7 +469,7 @@ static int configure_connection(struct cd_store *s, struct cd_error *err)
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(s->db, 1);
 	/* The search index's name keys are computed in C (migrations and bulk fills use it). */
-	if (namekeys_register(s->db) != SQLITE_OK)
+	if (namekeys_register(s->db) != SQLITE_OK || schema_register_sql(s->db) != SQLITE_OK)
 		return st_fail(s, _("registering the search functions"), err);
 	if (exec_retrying(s, "PRAGMA journal_mode=WAL", _("switching to WAL"), err))
 		return err ? err->code : CD_ESTORE;

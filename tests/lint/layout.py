@@ -88,8 +88,8 @@ def symbol_deps(build):
     defined, used = {}, collections.defaultdict(set)
     for obj in glob.glob(os.path.join(build, "**", "*.o"), recursive=True):
         module = os.path.relpath(obj, build)[:-2]
-        if folder_of(module + ".c") is None:
-            continue   # tests, tools, benchmarks
+        if folder_of(module + ".c") is None or not os.path.exists(module + ".c"):
+            continue   # tests, tools, benchmarks, or a stale object whose source is gone
         for line in subprocess.run(["nm", obj], capture_output=True, text=True).stdout.splitlines():
             parts = line.split()
             if len(parts) == 3 and parts[1] in "TDBR":
