@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "model/base/buf.h"
+#include "model/base/json.h"
 #include "app/enrol/protocol.h"
 
 /* A request being served: its id (as JSON text, "null" when none) and its parsed line. */

@@ -196,11 +196,6 @@ int json_string(struct json_writer *w, const char *text)
 	return json_string_n(w, text, text ? strlen(text) : 0);
 }
 
-int json_char(struct json_writer *w, char ch)
-{
-	return ch ? json_string_n(w, &ch, 1) : json_null(w);
-}
-
 int json_int(struct json_writer *w, long long value)
 {
 	if (before_value(w))

@@ -54,8 +54,6 @@ int json_key(struct json_writer *w, const char *key);
 int json_string(struct json_writer *w, const char *text);
 /* A string of n bytes (NUL bytes inside become \u0000). */
 int json_string_n(struct json_writer *w, const char *text, size_t n);
-/* A one-character string ("<" from an MRZ), or null for '\0'. */
-int json_char(struct json_writer *w, char ch);
 int json_int(struct json_writer *w, long long value);
 /* A number with `decimals` digits after the point (NaN and infinities become null). */
 int json_fixed(struct json_writer *w, double value, int decimals);

@@ -429,11 +429,9 @@ static void test_numbers(void **state)
 	json_fixed(&w, 2.25, 1);
 	json_fixed(&w, NAN, 1);
 	json_fixed(&w, -INFINITY, 1);
-	json_char(&w, '<');
-	json_char(&w, '\0');
 	json_array_end(&w);
 	assert_int_equal(json_done(&w, &err), CD_OK);
-	assert_string_equal(buf_str(&b), "[-9223372036854775808,9223372036854775807,0,2.2,null,null,\"<\",null]");
+	assert_string_equal(buf_str(&b), "[-9223372036854775808,9223372036854775807,0,2.2,null,null]");
 	assert_int_equal(json_check(buf_str(&b), NULL), 0);
 	buf_release(&b);
 }
