@@ -120,6 +120,14 @@ run_json "an error under --json" 3 "d['error']['kind'] and d['error']['code'] ==
 	$CD --user caseworker --json case show 'RP-"\x'
 run_json "a usage error under --json" 2 "d['error']['code'] == 2" $CD --json frobnicate
 
+# The demo store: its summary, and its people in many scripts through the list commands.
+D=$T/demo.casedesk
+run_json "demo --json" 0 "d['persons'] == 50 and d['seconds'] >= 0" $CD --store "$D" --json demo --persons 50
+run_json "case list --json on the demo store" 0 "len(d) >= 20" $CD --store "$D" --user caseworker --json case list --all
+run_json "search --json on the demo store" 0 "isinstance(d, list)" $CD --store "$D" --user caseworker --json search a
+run_json "case show --json on a demo case" 0 "d['number']" $CD --store "$D" --user caseworker --json case show \
+	"$(sqlite3 "$D" 'SELECT number FROM cases ORDER BY id LIMIT 1')"
+
 # ---- more writes: aliases, merge and unmerge
 $CD --user clerk person alias "$P2" --surname "𠀂" --given '"Wei"' --kind previous >/dev/null 2>&1
 run_json "person alias --json" 0 "d['alias']['surname'] == 'Q\"\\\\'" $CD --user clerk --json person alias "$P3" --surname 'Q"\' --given B
