@@ -768,7 +768,7 @@ int case_check_record(struct cd_store *s, const struct cd_actor *actor, const ch
 		      const char *list, const char *result, const char *source, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	char uuid[37], now[32], case_uuid[37] = "";
+	char uuid[37], now[32], case_uuid[37] = "", case_number[64] = "";
 	int64_t case_id = 0, person_id = 0;
 	struct cd_buf payload = CD_BUF_INIT;
 	struct json_writer w;
@@ -776,13 +776,14 @@ int case_check_record(struct cd_store *s, const struct cd_actor *actor, const ch
 
 	if ((rc = store_begin(s, err)))
 		return rc;
-	if ((rc = st_prepare(s, "SELECT id, person_id, uuid FROM cases WHERE number = upper(?1)", &st, err)))
+	if ((rc = st_prepare(s, "SELECT id, person_id, uuid, number FROM cases WHERE number = upper(?1)", &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		case_id = sqlite3_column_int64(st, 0);
 		person_id = sqlite3_column_int64(st, 1);
 		snprintf(case_uuid, sizeof case_uuid, "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(case_number, sizeof case_number, "%s", (const char *)sqlite3_column_text(st, 3));
 	}
 	st_finish(s, st);
 	st = NULL;
@@ -814,7 +815,7 @@ int case_check_record(struct cd_store *s, const struct cd_actor *actor, const ch
 		json_init(&w, &payload);
 		json_object(&w);
 		json_kv_string(&w, "case", case_uuid);
-		json_kv_string(&w, "number", number);
+		json_kv_string(&w, "number", case_number);
 		json_kv_string(&w, "list", list);
 		json_kv_string(&w, "result", result);
 		json_kv_string(&w, "source", source);
