@@ -9,6 +9,7 @@
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
 #include "model/base/text.h"
+#include "model/base/json.h"
 #include "model/base/utf8.h"
 #include "model/store/users.h"
 #include "print/case_form.h"
@@ -166,4 +167,36 @@ void cli_day(long day, char *buf, size_t size)
 		snprintf(buf, size, "-");
 	else
 		cd_days_format(day, buf, (unsigned)size);
+}
+
+int cli_json_print(struct cli *c, const struct json_writer *w)
+{
+	int rc = json_done(w, &c->err);
+	if (rc == CD_OK) {
+		fputs(buf_str(w->out), stdout);
+		fputc('\n', stdout);
+	}
+	return rc;
+}
+
+void cli_json_error(const struct cli *c, int rc)
+{
+	struct cd_buf b = CD_BUF_INIT;
+	struct json_writer w;
+
+	/* Errors name fields and record ids, never personal data, so they may go out as they are. */
+	json_init(&w, &b);
+	json_object(&w);
+	json_key(&w, "error");
+	json_object(&w);
+	json_kv_int(&w, "code", rc);
+	json_kv_string(&w, "kind", cd_code_name(rc));
+	json_kv_string(&w, "message", c->err.msg);
+	json_object_end(&w);
+	json_object_end(&w);
+	if (json_done(&w, NULL) == CD_OK) {
+		fputs(buf_str(&b), stdout);
+		fputc('\n', stdout);
+	}
+	buf_release(&b);
 }

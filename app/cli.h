@@ -74,6 +74,16 @@ int cmd_report(struct cli *c);
 int cmd_lostdocs(struct cli *c);
 int cmd_person_lists(struct cli *c);
 
+/*
+ * --json output goes through the one writer (model/base/json.h).  cli_json_print prints a
+ * finished document and a new line on stdout, or fills c->err (CD_EINTERNAL) and prints
+ * nothing when the writer was misused or its buffer overflowed.
+ */
+struct json_writer;
+int cli_json_print(struct cli *c, const struct json_writer *w);
+/* The {"error":{"code","kind","message"}} object printed for a command failing under --json. */
+void cli_json_error(const struct cli *c, int rc);
+
 /* Formats a day number for people: "2026-12-01". */
 void cli_day(long day, char *buf, size_t size);
 

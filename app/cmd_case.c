@@ -6,6 +6,7 @@
 #include "model/base/caldate.h"
 #include "model/store/cases.h"
 #include "model/base/i18n.h"
+#include "model/base/json.h"
 #include "print/case_form.h"
 #include "app/cli.h"
 
@@ -41,10 +42,18 @@ static int case_new_cmd(struct cli *c)
 	if ((rc = cli_open_acting(c)) || (rc = cli_load_workflows(c)) ||
 	    (rc = cw_case_new(c->store, c->reg, &c->actor, c->argv[1], person, assign, number, &c->err)))
 		return rc;
-	if (c->json)
-		printf("{\"number\":\"%s\"}\n", number);
-	else
-		printf("%s\n", number);
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "number", number);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
+		return rc;
+	}
+	printf("%s\n", number);
 	return CD_OK;
 }
 
@@ -72,44 +81,52 @@ static int case_show_cmd(struct cli *c)
 	deadline_text(k->due_day, k->frozen_left, today, left, sizeof left);
 	const struct wf_state *state = wf_find_state(wf, k->state);
 	if (c->json) {
-		buf_printf(&b, "{\"number\":\"%s\",\"uuid\":\"%s\",\"workflow\":\"%s\",\"workflow_version\":%d,"
-			       "\"state\":\"%s\",\"state_title\":", k->number, k->uuid, k->workflow_id,
-			   k->workflow_version, k->state);
-		buf_json_str(&b, state ? state->title : NULL);
-		buf_printf(&b, ",\"person\":\"%s\",\"person_name\":", k->person_number);
-		buf_json_str(&b, k->person_surname_latin);
-		buf_printf(&b, ",\"row_version\":%lld,\"opened_at\":\"%s\",\"closed\":%s,\"assignee\":",
-			   (long long)k->row_version, k->opened_at, k->closed_at ? "true" : "false");
-		buf_json_str(&b, k->assignee);
-		buf_puts(&b, ",\"deadline\":");
-		buf_json_str(&b, k->due_day >= 0 ? due : NULL);
-		buf_printf(&b, ",\"clock_stopped\":%s,\"days_left\":", k->frozen_left >= 0 ? "true" : "false");
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "number", k->number);
+		json_kv_string(&w, "uuid", k->uuid);
+		json_kv_string(&w, "workflow", k->workflow_id);
+		json_kv_int(&w, "workflow_version", k->workflow_version);
+		json_kv_string(&w, "state", k->state);
+		json_kv_string(&w, "state_title", state ? state->title : NULL);
+		json_kv_string(&w, "person", k->person_number);
+		json_kv_string(&w, "person_name", k->person_surname_latin);
+		json_kv_int(&w, "row_version", k->row_version);
+		json_kv_string(&w, "opened_at", k->opened_at);
+		json_kv_bool(&w, "closed", k->closed_at != NULL);
+		json_kv_string(&w, "assignee", k->assignee);
+		json_kv_string(&w, "deadline", k->due_day >= 0 ? due : NULL);
+		json_kv_bool(&w, "clock_stopped", k->frozen_left >= 0);
 		if (k->frozen_left >= 0)
-			buf_printf(&b, "%ld", k->frozen_left);
+			json_kv_int(&w, "days_left", k->frozen_left);
 		else if (k->due_day >= 0)
-			buf_printf(&b, "%ld", k->due_day - today);
+			json_kv_int(&w, "days_left", k->due_day - today);
 		else
-			buf_puts(&b, "null");
-		buf_puts(&b, ",\"fields\":{");
-		for (size_t i = 0; i < k->n_fields; i++) {
-			if (i)
-				buf_puts(&b, ",");
-			buf_json_str(&b, k->fields[i].name);
-			buf_puts(&b, ":");
-			buf_json_str(&b, k->fields[i].value);
-		}
-		buf_puts(&b, "},\"transitions\":[");
+			json_kv_null(&w, "days_left");
+		json_key(&w, "fields");
+		json_object(&w);
+		for (size_t i = 0; i < k->n_fields; i++)
+			json_kv_string(&w, k->fields[i].name, k->fields[i].value);
+		json_object_end(&w);
+		json_key(&w, "transitions");
+		json_array(&w);
 		for (size_t i = 0; i < n_opts; i++) {
-			buf_printf(&b, "%s{\"id\":\"%s\",\"to\":\"%s\",\"allowed\":%s,\"reason\":", i ? "," : "",
-				   opts[i].t->id, wf->states[opts[i].t->to].id, opts[i].allowed ? "true" : "false");
-			buf_json_str(&b, opts[i].allowed ? NULL : opts[i].reason);
-			buf_puts(&b, ",\"fields\":[");
+			json_object(&w);
+			json_kv_string(&w, "id", opts[i].t->id);
+			json_kv_string(&w, "to", wf->states[opts[i].t->to].id);
+			json_kv_bool(&w, "allowed", opts[i].allowed);
+			json_kv_string(&w, "reason", opts[i].allowed ? NULL : opts[i].reason);
+			json_key(&w, "fields");
+			json_array(&w);
 			for (size_t f = 0; f < opts[i].t->n_fields; f++)
-				buf_printf(&b, "%s\"%s\"", f ? "," : "", wf->fields[opts[i].t->fields[f]].id);
-			buf_puts(&b, "]}");
+				json_string(&w, wf->fields[opts[i].t->fields[f]].id);
+			json_array_end(&w);
+			json_object_end(&w);
 		}
-		buf_puts(&b, "]}\n");
-		fputs(buf_str(&b), stdout);
+		json_array_end(&w);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
 		goto out;
 	}
 	printf("%s  %s (v%d)  %s\n", k->number, wf->title, k->workflow_version, k->closed_at ? _("closed") : _("open"));
@@ -164,37 +181,28 @@ static int case_history_cmd(struct cli *c)
 	    (rc = case_history(c->store, &c->actor, c->argv[1], c->purpose, &rows, &n, &c->err)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
-	if (c->json)
-		buf_puts(&b, "[");
-	for (size_t i = 0; i < n; i++) {
-		const struct cd_history_row *h = &rows[i];
-		if (c->json) {
-			buf_puts(&b, i ? ",{\"at\":" : "{\"at\":");
-			buf_json_str(&b, h->at);
-			buf_puts(&b, ",\"user\":");
-			buf_json_str(&b, h->user);
-			buf_puts(&b, ",\"kind\":");
-			buf_json_str(&b, h->kind);
-			buf_puts(&b, ",\"transition\":");
-			buf_json_str(&b, h->transition);
-			buf_puts(&b, ",\"from\":");
-			buf_json_str(&b, h->from_state);
-			buf_puts(&b, ",\"to\":");
-			buf_json_str(&b, h->to_state);
-			buf_puts(&b, ",\"field\":");
-			buf_json_str(&b, h->field);
-			buf_puts(&b, ",\"old\":");
-			buf_json_str(&b, h->old_value);
-			buf_puts(&b, ",\"new\":");
-			buf_json_str(&b, h->new_value);
-			buf_puts(&b, ",\"note\":");
-			buf_json_str(&b, h->note);
-			buf_printf(&b, ",\"row_version\":%lld}", (long long)h->row_version);
-		}
-	}
 	if (c->json) {
-		buf_puts(&b, "]\n");
-		fputs(buf_str(&b), stdout);
+		struct json_writer w;
+		json_init(&w, &b);
+		json_array(&w);
+		for (size_t i = 0; i < n; i++) {
+			const struct cd_history_row *h = &rows[i];
+			json_object(&w);
+			json_kv_string(&w, "at", h->at);
+			json_kv_string(&w, "user", h->user);
+			json_kv_string(&w, "kind", h->kind);
+			json_kv_string(&w, "transition", h->transition);
+			json_kv_string(&w, "from", h->from_state);
+			json_kv_string(&w, "to", h->to_state);
+			json_kv_string(&w, "field", h->field);
+			json_kv_string(&w, "old", h->old_value);
+			json_kv_string(&w, "new", h->new_value);
+			json_kv_string(&w, "note", h->note);
+			json_kv_int(&w, "row_version", h->row_version);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+		rc = cli_json_print(c, &w);
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			const struct cd_history_row *h = &rows[i];
@@ -219,7 +227,7 @@ static int case_history_cmd(struct cli *c)
 	}
 	buf_release(&b);
 	case_history_free(rows, n);
-	return CD_OK;
+	return rc;
 }
 
 static int case_list_cmd(struct cli *c)
@@ -248,30 +256,28 @@ static int case_list_cmd(struct cli *c)
 	if ((rc = case_list(c->store, &f, &rows, &n, &c->err)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
-	if (c->json)
-		buf_puts(&b, "[");
-	for (size_t i = 0; i < n; i++) {
-		const struct cd_case_row *r = &rows[i];
-		char due[16], left[64];
-		cli_day(r->due_day, due, sizeof due);
-		deadline_text(r->due_day, r->frozen_left, f.today, left, sizeof left);
-		if (c->json) {
-			buf_printf(&b, "%s{\"number\":\"%s\",\"workflow\":\"%s\",\"state\":\"%s\",\"assignee\":",
-				   i ? "," : "", r->number, r->workflow_id, r->state);
-			buf_json_str(&b, r->assignee);
-			buf_puts(&b, ",\"person\":");
-			buf_json_str(&b, r->person_name);
-			buf_puts(&b, ",\"deadline\":");
-			buf_json_str(&b, r->due_day >= 0 ? due : NULL);
-			buf_printf(&b, ",\"clock_stopped\":%s,\"overdue\":%s,\"closed\":%s}",
-				   r->frozen_left >= 0 ? "true" : "false",
-				   r->frozen_left < 0 && r->due_day >= 0 && r->due_day < f.today ? "true" : "false",
-				   r->closed ? "true" : "false");
-		}
-	}
 	if (c->json) {
-		buf_puts(&b, "]\n");
-		fputs(buf_str(&b), stdout);
+		struct json_writer w;
+		json_init(&w, &b);
+		json_array(&w);
+		for (size_t i = 0; i < n; i++) {
+			const struct cd_case_row *r = &rows[i];
+			char due[16];
+			cli_day(r->due_day, due, sizeof due);
+			json_object(&w);
+			json_kv_string(&w, "number", r->number);
+			json_kv_string(&w, "workflow", r->workflow_id);
+			json_kv_string(&w, "state", r->state);
+			json_kv_string(&w, "assignee", r->assignee);
+			json_kv_string(&w, "person", r->person_name);
+			json_kv_string(&w, "deadline", r->due_day >= 0 ? due : NULL);
+			json_kv_bool(&w, "clock_stopped", r->frozen_left >= 0);
+			json_kv_bool(&w, "overdue", r->frozen_left < 0 && r->due_day >= 0 && r->due_day < f.today);
+			json_kv_bool(&w, "closed", r->closed);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+		rc = cli_json_print(c, &w);
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			const struct cd_case_row *r = &rows[i];
@@ -286,7 +292,7 @@ static int case_list_cmd(struct cli *c)
 	}
 	buf_release(&b);
 	case_list_free(rows, n);
-	return CD_OK;
+	return rc;
 }
 
 /*
@@ -369,11 +375,16 @@ static int case_move_cmd(struct cli *c)
 			if (!no_print)
 				print_step_form(c, k, mv.transition, printed, sizeof printed);
 			if (c->json) {
-				printf("{\"number\":\"%s\",\"state\":\"%s\",\"row_version\":%lld,\"printed\":", k->number,
-				       k->state, (long long)version);
 				struct cd_buf pb = CD_BUF_INIT;
-				buf_json_str(&pb, printed[0] ? printed : NULL);
-				printf("%s}\n", buf_str(&pb));
+				struct json_writer w;
+				json_init(&w, &pb);
+				json_object(&w);
+				json_kv_string(&w, "number", k->number);
+				json_kv_string(&w, "state", k->state);
+				json_kv_int(&w, "row_version", version);
+				json_kv_string(&w, "printed", printed[0] ? printed : NULL);
+				json_object_end(&w);
+				rc = cli_json_print(c, &w);
 				buf_release(&pb);
 			} else {
 				printf(_("%s is now %s (version %lld)\n"), k->number, k->state, (long long)version);

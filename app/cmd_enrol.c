@@ -24,6 +24,7 @@
 #include "model/base/buf.h"
 #include "model/store/dupes.h"
 #include "model/base/i18n.h"
+#include "model/base/json.h"
 #include "model/store/person.h"
 #include "app/cli.h"
 
@@ -242,15 +243,20 @@ static int enrol_cmd(struct cli *c)
 	if ((rc = bio_enrolment_commit(c->store, &c->actor, &key, c->argv[1], &e, &c->err)))
 		goto out;
 	if (c->json) {
-		printf("{\"person\":");
 		struct cd_buf j = CD_BUF_INIT;
-		buf_json_str(&j, c->argv[1]);
-		printf("%s,\"stored\":%zu,\"below_threshold\":%d,\"duplicate_search\":\"%s\",\"duplicate_of\":%s%s%s}\n",
-		       buf_str(&j), e.n, low,
-		       dup_state == DUP_FAILED ? "failed" : dup_state == DUP_PENDING ? "none" : dup.found ? "match" : "no match",
-		       dup.found ? "\"" : "", dup.found ? dup.number : "null", dup.found ? "\"" : "");
+		struct json_writer w;
+		json_init(&w, &j);
+		json_object(&w);
+		json_kv_string(&w, "person", c->argv[1]);
+		json_kv_int(&w, "stored", (long long)e.n);
+		json_kv_int(&w, "below_threshold", low);
+		json_kv_string(&w, "duplicate_search", dup_state == DUP_FAILED ? "failed" : dup_state == DUP_PENDING ? "none"
+							: dup.found ? "match" : "no match");
+		json_kv_string(&w, "duplicate_of", dup.found ? dup.number : NULL);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
 		buf_release(&j);
-		c->json_written = 1;
+		c->json_written = rc == CD_OK;
 	} else {
 		size_t n_ex = 0;
 		for (size_t i = 0; i < e.n; i++)
@@ -287,7 +293,16 @@ static int verify_cmd(struct cli *c)
 	    (rc = bio_verify(c->store, &c->actor, &key, h, c->argv[1], finger, c->purpose, &match, &c->err)))
 		goto out;
 	if (c->json) {
-		printf("{\"match\":%s}\n", match ? "true" : "false");
+		struct cd_buf j = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &j);
+		json_object(&w);
+		json_kv_bool(&w, "match", match);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&j);
+		if (rc)
+			goto out;
 		c->json_written = 1;
 	} else {
 		printf("%s\n", match ? _("match") : _("no match"));
@@ -324,8 +339,19 @@ static int search_cmd(struct cli *c)
 	    (rc = bio_search(c->store, &c->actor, &key, h, finger, c->purpose, &found, number, &size, &c->err)))
 		goto out;
 	if (c->json) {
-		printf("{\"searched\":%d,\"match\":%s%s%s%s}\n", size, found ? "true" : "false", found ? ",\"person\":\"" : "",
-		       found ? number : "", found ? "\"" : "");
+		struct cd_buf j = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &j);
+		json_object(&w);
+		json_kv_int(&w, "searched", size);
+		json_kv_bool(&w, "match", found);
+		if (found)
+			json_kv_string(&w, "person", number);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&j);
+		if (rc)
+			goto out;
 		c->json_written = 1;
 	} else if (found) {
 		printf(_("%s (searched %d enrolled %s)\n"), number, size, finger);
@@ -354,11 +380,21 @@ static int duplicates_cmd(struct cli *c)
 	    (rc = dupes_biometric(c->store, &c->actor, c->argc > 1 ? c->argv[1] : NULL, c->purpose, &d, &n, &c->err)))
 		return rc;
 	if (c->json) {
-		fputs("[", stdout);
-		for (size_t i = 0; i < n; i++)
-			printf("%s{\"person\":\"%s\",\"other\":\"%s\",\"finger\":\"%s\",\"at\":\"%s\"}", i ? "," : "",
-			       d[i].person, d[i].other, d[i].finger, d[i].at);
-		fputs("]\n", stdout);
+		struct cd_buf j = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &j);
+		json_array(&w);
+		for (size_t i = 0; i < n; i++) {
+			json_object(&w);
+			json_kv_string(&w, "person", d[i].person);
+			json_kv_string(&w, "other", d[i].other);
+			json_kv_string(&w, "finger", d[i].finger);
+			json_kv_string(&w, "at", d[i].at);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&j);
 	} else if (!n) {
 		printf("%s\n", _("no fingerprint duplicates to look at"));
 	} else {
@@ -372,7 +408,7 @@ static int duplicates_cmd(struct cli *c)
 					   "DUPLICATE --reason TEXT)"));
 	}
 	free(d);
-	return CD_OK;
+	return rc;
 }
 
 int cmd_enrol(struct cli *c)

@@ -14,6 +14,7 @@
 #include "model/store/cases.h"
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/base/json.h"
 #include "model/store/person.h"
 #include "print/case_form.h"
 #include "print/form.h"
@@ -58,8 +59,20 @@ static int print_cmd(struct cli *c)
 	if ((rc = case_form_print(c->store, c->reg, &c->actor, form_id, lang_opt, (const char *const *)&c->argv[1],
 				  (size_t)n_cases, draft, out, &c->err)))
 		return rc;
-	if (!c->json)
-		printf(_("%s: %d page(s) of %s\n"), out, n_cases, form_id);
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "file", out);
+		json_kv_string(&w, "form", form_id);
+		json_kv_int(&w, "cases", n_cases);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
+		return rc;
+	}
+	printf(_("%s: %d page(s) of %s\n"), out, n_cases, form_id);
 	return CD_OK;
 }
 

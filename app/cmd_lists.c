@@ -9,6 +9,7 @@
 #include "model/store/biometric.h"
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
+#include "model/base/json.h"
 #include "model/store/lostdocs.h"
 #include "model/store/merge.h"
 #include "model/store/roles.h"
@@ -49,16 +50,29 @@ static int lostdocs_import_cmd(struct cli *c)
 	if (rc == CD_OK) {
 		if (c->json) {
 			struct cd_buf b = CD_BUF_INIT;
-			buf_printf(&b, "{\"records\":%ld,\"added\":%ld,\"replaced\":%ld,\"bad\":%ld,\"problems\":[",
-				   imp.records, imp.added, imp.replaced, imp.bad);
+			struct json_writer w;
+			json_init(&w, &b);
+			json_object(&w);
+			json_kv_int(&w, "records", imp.records);
+			json_kv_int(&w, "added", imp.added);
+			json_kv_int(&w, "replaced", imp.replaced);
+			json_kv_int(&w, "bad", imp.bad);
+			json_key(&w, "problems");
+			json_array(&w);
 			for (size_t i = 0; i < imp.n_problems; i++) {
-				buf_printf(&b, "%s{\"line\":%ld,\"message\":", i ? "," : "", imp.problems[i].line);
-				buf_json_str(&b, imp.problems[i].message);
-				buf_puts(&b, "}");
+				json_object(&w);
+				json_kv_int(&w, "line", imp.problems[i].line);
+				json_kv_string(&w, "message", imp.problems[i].message);
+				json_object_end(&w);
 			}
-			buf_puts(&b, "]}\n");
-			fputs(buf_str(&b), stdout);
+			json_array_end(&w);
+			json_object_end(&w);
+			rc = cli_json_print(c, &w);
 			buf_release(&b);
+			if (rc) {
+				lostdocs_import_release(&imp);
+				return rc;
+			}
 			c->json_written = 1;
 		} else {
 			printf(_("imported %s: %ld lines read, %ld added, %ld replaced, %ld bad\n"), file, imp.records,
@@ -89,20 +103,30 @@ static int lostdocs_check_cmd(struct cli *c)
 		return rc;
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;
-		buf_printf(&b, "{\"listed\":%s,\"entries\":[", n ? "true" : "false");
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_bool(&w, "listed", n > 0);
+		json_key(&w, "entries");
+		json_array(&w);
 		for (size_t i = 0; i < n; i++) {
-			buf_printf(&b, "%s{\"number\":\"%s\",\"issuer\":\"%s\",\"kind\":", i ? "," : "", hits[i].number,
-				   hits[i].issuer);
-			buf_json_str(&b, hits[i].kind);
-			buf_printf(&b, ",\"reported\":\"%s\",\"source\":", hits[i].reported);
-			buf_json_str(&b, hits[i].source);
-			buf_puts(&b, ",\"imported_at\":");
-			buf_json_str(&b, hits[i].imported_at);
-			buf_puts(&b, "}");
+			json_object(&w);
+			json_kv_string(&w, "number", hits[i].number);
+			json_kv_string(&w, "issuer", hits[i].issuer);
+			json_kv_string(&w, "kind", hits[i].kind);
+			json_kv_string(&w, "reported", hits[i].reported);
+			json_kv_string(&w, "source", hits[i].source);
+			json_kv_string(&w, "imported_at", hits[i].imported_at);
+			json_object_end(&w);
 		}
-		buf_puts(&b, "]}\n");
-		fputs(buf_str(&b), stdout);
+		json_array_end(&w);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
 		buf_release(&b);
+		if (rc) {
+			lostdocs_free(hits, n);
+			return rc;
+		}
 		c->json_written = 1;
 	} else if (n == 0) {
 		printf("%s\n", _("not listed"));
@@ -128,21 +152,28 @@ static int lostdocs_stats_cmd(struct cli *c)
 	    (rc = lostdocs_stats(c->store, &st, &c->err)))
 		return rc;
 	if (c->json) {
-		printf("{\"entries\":%lld,\"issuers\":%lld,\"last_import\":", (long long)st.entries, (long long)st.issuers);
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_int(&w, "entries", st.entries);
+		json_kv_int(&w, "issuers", st.issuers);
+		json_key(&w, "last_import");
 		if (st.last_at[0]) {
-			struct cd_buf b = CD_BUF_INIT;
-			buf_printf(&b, "{\"at\":\"%s\",\"user\":", st.last_at);
-			buf_json_str(&b, st.last_user);
-			buf_puts(&b, ",\"file\":");
-			buf_json_str(&b, st.last_file);
-			buf_printf(&b, ",\"added\":%lld,\"replaced\":%lld,\"bad\":%lld}", (long long)st.last_added,
-				   (long long)st.last_replaced, (long long)st.last_bad);
-			fputs(buf_str(&b), stdout);
-			buf_release(&b);
+			json_object(&w);
+			json_kv_string(&w, "at", st.last_at);
+			json_kv_string(&w, "user", st.last_user);
+			json_kv_string(&w, "file", st.last_file);
+			json_kv_int(&w, "added", st.last_added);
+			json_kv_int(&w, "replaced", st.last_replaced);
+			json_kv_int(&w, "bad", st.last_bad);
+			json_object_end(&w);
 		} else {
-			fputs("null", stdout);
+			json_null(&w);
 		}
-		fputs("}\n", stdout);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
 	} else if (st.last_at[0]) {
 		printf(_("lost/stolen list: %lld documents of %lld issuers; last import %s by "), (long long)st.entries,
 		       (long long)st.issuers, st.last_at);
@@ -155,7 +186,7 @@ static int lostdocs_stats_cmd(struct cli *c)
 		printf(_("lost/stolen list: %lld documents; never imported\n"), (long long)st.entries);
 	}
 	lostdocs_stats_release(&st);
-	return CD_OK;
+	return rc;
 }
 
 int cmd_lostdocs(struct cli *c)
@@ -179,19 +210,32 @@ int cmd_lostdocs(struct cli *c)
 
 /* ---- person merge / unmerge, and following a merged number -------------------------------- */
 
-static void print_summary(struct cli *c, const char *what, const struct cd_merge_summary *m)
+static int print_summary(struct cli *c, const char *what, const struct cd_merge_summary *m)
 {
 	if (c->json) {
-		printf("{\"%s\":true,\"survivor\":\"%s\",\"duplicate\":\"%s\",\"cases\":%ld,\"documents\":%ld,"
-		       "\"aliases\":%ld,\"family\":%ld,\"biometrics\":%ld,\"other\":%ld}\n",
-		       what, m->survivor, m->duplicate, m->cases, m->documents, m->aliases, m->family, m->biometrics,
-		       m->other);
-		return;
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_bool(&w, what, 1);
+		json_kv_string(&w, "survivor", m->survivor);
+		json_kv_string(&w, "duplicate", m->duplicate);
+		json_kv_int(&w, "cases", m->cases);
+		json_kv_int(&w, "documents", m->documents);
+		json_kv_int(&w, "aliases", m->aliases);
+		json_kv_int(&w, "family", m->family);
+		json_kv_int(&w, "biometrics", m->biometrics);
+		json_kv_int(&w, "other", m->other);
+		json_object_end(&w);
+		int rc = cli_json_print(c, &w);
+		buf_release(&b);
+		return rc;
 	}
 	printf(strcmp(what, "merged") == 0 ? _("merged %s into %s: ") : _("unmerged %s from %s: "), m->duplicate,
 	       m->survivor);
 	printf(_("%ld case(s), %ld document(s), %ld alias(es), %ld family link(s), %ld biometric(s), %ld other row(s)\n"),
 	       m->cases, m->documents, m->aliases, m->family, m->biometrics, m->other);
+	return CD_OK;
 }
 
 /* The biometric key when there is one: only records with sealed templates need it, and
@@ -222,7 +266,7 @@ static int person_merge_cmd(struct cli *c)
 	if (k)
 		bio_key_wipe(&key);
 	if (rc == CD_OK)
-		print_summary(c, "merged", &m);
+		rc = print_summary(c, "merged", &m);
 	return rc;
 }
 
@@ -242,7 +286,7 @@ static int person_unmerge_cmd(struct cli *c)
 	if (k)
 		bio_key_wipe(&key);
 	if (rc == CD_OK)
-		print_summary(c, "unmerged", &m);
+		rc = print_summary(c, "unmerged", &m);
 	return rc;
 }
 

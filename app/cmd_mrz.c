@@ -10,6 +10,7 @@
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
 #include "model/identity/docnum.h"
+#include "model/base/json.h"
 #include "model/identity/mrz.h"
 #include "model/store/person.h"
 #include "print/mrz_make.h"
@@ -32,95 +33,99 @@ static const char *check_label(const char *name)
 	return name;
 }
 
-static void json_char(struct cd_buf *b, char ch)
+/* One MRZ character as a string: "" when there is none. */
+static void json_char(struct json_writer *w, const char *key, char ch)
 {
-	char s[2] = { ch, '\0' };
-	buf_json_str(b, s);
+	json_key(w, key);
+	json_string_n(w, &ch, ch ? 1 : 0);
 }
 
-static void print_json(const struct mrz_result *r)
+static int print_json(struct cli *c, const struct mrz_result *r)
 {
 	struct cd_buf b = CD_BUF_INIT;
-	char sex[2] = { r->sex, '\0' };
+	struct json_writer w;
+	int rc;
 
-	buf_printf(&b, "{\"format\":\"%s\",\"valid\":%s,\"lines\":[", mrz_format_name(r->format),
-		   r->valid ? "true" : "false");
-	for (int i = 0; i < r->n_lines; i++) {
-		buf_puts(&b, i ? "," : "");
-		buf_json_str(&b, r->lines[i]);
-	}
-	buf_puts(&b, "],\"document_code\":");
-	buf_json_str(&b, r->doc_code);
-	buf_puts(&b, ",\"issuing_state\":");
-	buf_json_str(&b, r->issuer);
-	buf_puts(&b, ",\"issuing_state_raw\":");
-	buf_json_str(&b, r->issuer_raw);
-	buf_puts(&b, ",\"surname\":");
-	buf_json_str(&b, r->surname);
-	buf_puts(&b, ",\"given_names\":");
-	buf_json_str(&b, r->given);
-	buf_printf(&b, ",\"name_truncated\":%s,\"document_number\":", r->name_truncated ? "true" : "false");
-	buf_json_str(&b, r->number);
-	buf_puts(&b, ",\"nationality\":");
-	buf_json_str(&b, r->nationality);
-	buf_puts(&b, ",\"nationality_raw\":");
-	buf_json_str(&b, r->nationality_raw);
-	buf_puts(&b, ",\"birth_date\":");
-	buf_json_str(&b, r->dob);
-	buf_puts(&b, ",\"sex\":");
-	buf_json_str(&b, sex);
-	buf_puts(&b, ",\"expiry_date\":");
-	buf_json_str(&b, r->expiry);
-	buf_puts(&b, ",\"optional_data\":");
-	buf_json_str(&b, r->optional1);
-	if (r->format == MRZ_TD1) {
-		buf_puts(&b, ",\"optional_data_2\":");
-		buf_json_str(&b, r->optional2);
-	}
-	buf_puts(&b, ",\"checks\":[");
+	json_init(&w, &b);
+	json_object(&w);
+	json_kv_string(&w, "format", mrz_format_name(r->format));
+	json_kv_bool(&w, "valid", r->valid);
+	json_key(&w, "lines");
+	json_array(&w);
+	for (int i = 0; i < r->n_lines; i++)
+		json_string(&w, r->lines[i]);
+	json_array_end(&w);
+	json_kv_string(&w, "document_code", r->doc_code);
+	json_kv_string(&w, "issuing_state", r->issuer);
+	json_kv_string(&w, "issuing_state_raw", r->issuer_raw);
+	json_kv_string(&w, "surname", r->surname);
+	json_kv_string(&w, "given_names", r->given);
+	json_kv_bool(&w, "name_truncated", r->name_truncated);
+	json_kv_string(&w, "document_number", r->number);
+	json_kv_string(&w, "nationality", r->nationality);
+	json_kv_string(&w, "nationality_raw", r->nationality_raw);
+	json_kv_string(&w, "birth_date", r->dob);
+	json_char(&w, "sex", r->sex);
+	json_kv_string(&w, "expiry_date", r->expiry);
+	json_kv_string(&w, "optional_data", r->optional1);
+	if (r->format == MRZ_TD1)
+		json_kv_string(&w, "optional_data_2", r->optional2);
+	json_key(&w, "checks");
+	json_array(&w);
 	for (int i = 0; i < r->n_checks; i++) {
 		const struct mrz_check *k = &r->checks[i];
-		buf_printf(&b, "%s{\"name\":\"%s\",\"line\":%d,\"column\":%d,\"found\":", i ? "," : "", k->name,
-			   k->line, k->column);
-		json_char(&b, k->found);
-		buf_puts(&b, ",\"expected\":");
-		json_char(&b, k->expected);
-		buf_printf(&b, ",\"ok\":%s}", k->ok ? "true" : "false");
+		json_object(&w);
+		json_kv_string(&w, "name", k->name);
+		json_kv_int(&w, "line", k->line);
+		json_kv_int(&w, "column", k->column);
+		json_char(&w, "found", k->found);
+		json_char(&w, "expected", k->expected);
+		json_kv_bool(&w, "ok", k->ok);
+		json_object_end(&w);
 	}
-	buf_puts(&b, "],\"problems\":[");
+	json_array_end(&w);
+	json_key(&w, "problems");
+	json_array(&w);
 	for (int i = 0; i < r->n_problems; i++) {
 		const struct mrz_problem *p = &r->problems[i];
-		buf_printf(&b, "%s{\"field\":\"%s\",\"line\":%d,\"column\":%d,\"message\":", i ? "," : "", p->field,
-			   p->line, p->column);
-		buf_json_str(&b, p->message);
-		buf_puts(&b, "}");
+		json_object(&w);
+		json_kv_string(&w, "field", p->field);
+		json_kv_int(&w, "line", p->line);
+		json_kv_int(&w, "column", p->column);
+		json_kv_string(&w, "message", p->message);
+		json_object_end(&w);
 	}
-	buf_printf(&b, "],\"problems_not_listed\":%d,\"codes_checked\":%s,\"suggestion\":", r->problems_dropped,
-		   r->codes_checked ? "true" : "false");
+	json_array_end(&w);
+	json_kv_int(&w, "problems_not_listed", r->problems_dropped);
+	json_kv_bool(&w, "codes_checked", r->codes_checked);
+	json_key(&w, "suggestion");
 	if (r->has_suggestion) {
-		buf_puts(&b, "{\"lines\":[");
-		for (int i = 0; i < r->n_lines; i++) {
-			buf_puts(&b, i ? "," : "");
-			buf_json_str(&b, r->suggestion[i]);
-		}
-		buf_puts(&b, "],\"changes\":[");
+		json_object(&w);
+		json_key(&w, "lines");
+		json_array(&w);
+		for (int i = 0; i < r->n_lines; i++)
+			json_string(&w, r->suggestion[i]);
+		json_array_end(&w);
+		json_key(&w, "changes");
+		json_array(&w);
 		for (int i = 0; i < r->n_changes; i++) {
-			buf_printf(&b, "%s{\"line\":%d,\"column\":%d,\"from\":", i ? "," : "", r->changes[i].line,
-				   r->changes[i].column);
-			json_char(&b, r->changes[i].from);
-			buf_puts(&b, ",\"to\":");
-			json_char(&b, r->changes[i].to);
-			buf_puts(&b, "}");
+			json_object(&w);
+			json_kv_int(&w, "line", r->changes[i].line);
+			json_kv_int(&w, "column", r->changes[i].column);
+			json_char(&w, "from", r->changes[i].from);
+			json_char(&w, "to", r->changes[i].to);
+			json_object_end(&w);
 		}
-		buf_puts(&b, "]}");
+		json_array_end(&w);
+		json_object_end(&w);
 	} else {
-		buf_puts(&b, "null");
+		json_null(&w);
 	}
-	buf_puts(&b, ",\"suggestion_note\":");
-	buf_json_str(&b, r->suggestion_note);
-	buf_puts(&b, "}\n");
-	fputs(buf_str(&b), stdout);
+	json_kv_string(&w, "suggestion_note", r->suggestion_note);
+	json_object_end(&w);
+	rc = cli_json_print(c, &w);
 	buf_release(&b);
+	return rc;
 }
 
 static void row(const char *label, const char *value)
@@ -207,7 +212,9 @@ static int parse_cmd(struct cli *c)
 	if ((rc = mrz_parse(text, &r, &c->err)))
 		return rc;
 	if (c->json) {
-		print_json(&r);   /* holds the problems: no second error object after it */
+		/* It holds the problems: no second error object after it. */
+		if ((rc = print_json(c, &r)))
+			return rc;
 		c->json_written = 1;
 	} else
 		print_text(&r);
@@ -284,15 +291,18 @@ static int make_cmd(struct cli *c)
 		goto out;
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;
-		buf_printf(&b, "{\"format\":\"%s\",\"name_truncated\":%s,\"lines\":[", mrz_format_name(d.format),
-			   out.name_truncated ? "true" : "false");
-		for (int i = 0; i < out.n_lines; i++) {
-			if (i)
-				buf_puts(&b, ",");
-			buf_json_str(&b, out.lines[i]);
-		}
-		buf_puts(&b, "]}\n");
-		fputs(buf_str(&b), stdout);
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "format", mrz_format_name(d.format));
+		json_kv_bool(&w, "name_truncated", out.name_truncated);
+		json_key(&w, "lines");
+		json_array(&w);
+		for (int i = 0; i < out.n_lines; i++)
+			json_string(&w, out.lines[i]);
+		json_array_end(&w);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
 		buf_release(&b);
 	} else {
 		for (int i = 0; i < out.n_lines; i++)

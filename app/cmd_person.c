@@ -6,6 +6,7 @@
 #include "model/base/caldate.h"
 #include "model/store/dupes.h"
 #include "model/base/i18n.h"
+#include "model/base/json.h"
 #include "model/store/person.h"
 #include "model/store/search.h"
 #include "app/cli.h"
@@ -66,72 +67,116 @@ static int person_add_cmd(struct cli *c)
 				      "new person anyway"), blocking, th.block);
 	if ((rc = person_add(c->store, &c->actor, &in, &p, &c->err)))
 		return rc;
-	if (c->json)
-		printf("{\"number\":\"%s\",\"uuid\":\"%s\"}\n", p.number, p.uuid);
-	else
-		printf("%s\n", p.number);
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "number", p.number);
+		json_kv_string(&w, "uuid", p.uuid);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
+		return rc;
+	}
+	printf("%s\n", p.number);
 	return CD_OK;
 }
 
-static void json_person(struct cd_buf *b, const struct cd_person_record *r, const struct cd_bio_dupe *bd, size_t nbd)
+/* What a write command that changes a person prints under --json: {"person":..., key:{...}}. */
+static int json_done_for(struct cli *c, const char *what, const char *const *kv, size_t n)
+{
+	struct cd_buf b = CD_BUF_INIT;
+	struct json_writer w;
+	int rc;
+
+	json_init(&w, &b);
+	json_object(&w);
+	json_kv_string(&w, "person", c->argv[1]);
+	json_key(&w, what);
+	json_object(&w);
+	for (size_t i = 0; i + 1 < n; i += 2)
+		json_kv_string(&w, kv[i], kv[i + 1]);
+	json_object_end(&w);
+	json_object_end(&w);
+	rc = cli_json_print(c, &w);
+	buf_release(&b);
+	return rc;
+}
+
+static void json_person(struct json_writer *w, const struct cd_person_record *r, const struct cd_bio_dupe *bd,
+			size_t nbd)
 {
 	const struct cd_person *p = &r->person;
-	buf_printf(b, "{\"number\":\"%s\",\"uuid\":\"%s\",\"surname\":", p->number, p->uuid);
-	buf_json_str(b, p->surname);
-	buf_puts(b, ",\"given\":");
-	buf_json_str(b, p->given);
-	buf_puts(b, ",\"surname_latin\":");
-	buf_json_str(b, p->surname_latin);
-	buf_puts(b, ",\"given_latin\":");
-	buf_json_str(b, p->given_latin);
-	buf_printf(b, ",\"sex\":\"%s\",\"dob\":\"%s\",\"nationality\":\"%s\",\"birth_place\":", p->sex, p->dob,
-		   p->nationality);
-	buf_json_str(b, p->birth_place);
-	buf_printf(b, ",\"row_version\":%lld,\"biometrics\":%d,\"biometric_duplicates\":[", (long long)p->row_version,
-		   r->biometrics);
-	for (size_t i = 0; i < nbd; i++)
-		buf_printf(b, "%s{\"number\":\"%s\",\"finger\":\"%s\",\"at\":\"%s\"}", i ? "," : "", bd[i].other,
-			   bd[i].finger, bd[i].at);
-	buf_puts(b, "],\"documents\":[");
+	json_object(w);
+	json_kv_string(w, "number", p->number);
+	json_kv_string(w, "uuid", p->uuid);
+	json_kv_string(w, "surname", p->surname);
+	json_kv_string(w, "given", p->given);
+	json_kv_string(w, "surname_latin", p->surname_latin);
+	json_kv_string(w, "given_latin", p->given_latin);
+	json_kv_string(w, "sex", p->sex);
+	json_kv_string(w, "dob", p->dob);
+	json_kv_string(w, "nationality", p->nationality);
+	json_kv_string(w, "birth_place", p->birth_place);
+	json_kv_int(w, "row_version", p->row_version);
+	json_kv_int(w, "biometrics", r->biometrics);
+	json_key(w, "biometric_duplicates");
+	json_array(w);
+	for (size_t i = 0; i < nbd; i++) {
+		json_object(w);
+		json_kv_string(w, "number", bd[i].other);
+		json_kv_string(w, "finger", bd[i].finger);
+		json_kv_string(w, "at", bd[i].at);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "documents");
+	json_array(w);
 	for (size_t i = 0; i < r->n_documents; i++) {
 		const struct cd_document *d = &r->documents[i];
-		buf_puts(b, i ? ",{\"kind\":" : "{\"kind\":");
-		buf_json_str(b, d->kind);
-		buf_puts(b, ",\"number\":");
-		buf_json_str(b, d->number);
-		buf_puts(b, ",\"issuer\":");
-		buf_json_str(b, d->issuer);
-		buf_puts(b, ",\"issued\":");
-		buf_json_str(b, d->issued);
-		buf_puts(b, ",\"expires\":");
-		buf_json_str(b, d->expires);
-		buf_puts(b, "}");
+		json_object(w);
+		json_kv_string(w, "kind", d->kind);
+		json_kv_string(w, "number", d->number);
+		json_kv_string(w, "issuer", d->issuer);
+		json_kv_string(w, "issued", d->issued);
+		json_kv_string(w, "expires", d->expires);
+		json_object_end(w);
 	}
-	buf_puts(b, "],\"aliases\":[");
+	json_array_end(w);
+	json_key(w, "aliases");
+	json_array(w);
 	for (size_t i = 0; i < r->n_aliases; i++) {
-		buf_puts(b, i ? ",{\"surname\":" : "{\"surname\":");
-		buf_json_str(b, r->aliases[i].surname);
-		buf_puts(b, ",\"given\":");
-		buf_json_str(b, r->aliases[i].given);
-		buf_puts(b, "}");
+		json_object(w);
+		json_kv_string(w, "surname", r->aliases[i].surname);
+		json_kv_string(w, "given", r->aliases[i].given);
+		json_object_end(w);
 	}
-	buf_puts(b, "],\"family\":[");
+	json_array_end(w);
+	json_key(w, "family");
+	json_array(w);
 	for (size_t i = 0; i < r->n_relatives; i++) {
 		const struct cd_relative *f = &r->relatives[i];
-		buf_printf(b, "%s{\"relation\":\"%s\",\"number\":\"%s\",\"name\":", i ? "," : "", f->relation,
-			   f->number);
-		buf_json_str(b, f->surname_latin);
-		buf_puts(b, "}");
+		json_object(w);
+		json_kv_string(w, "relation", f->relation);
+		json_kv_string(w, "number", f->number);
+		json_kv_string(w, "name", f->surname_latin);
+		json_object_end(w);
 	}
-	buf_puts(b, "],\"cases\":[");
+	json_array_end(w);
+	json_key(w, "cases");
+	json_array(w);
 	for (size_t i = 0; i < r->n_cases; i++) {
 		const struct cd_case_brief *k = &r->cases[i];
-		char due[16];
-		cli_day(k->due_day, due, sizeof due);
-		buf_printf(b, "%s{\"number\":\"%s\",\"workflow\":\"%s\",\"state\":\"%s\",\"closed\":%s}",
-			   i ? "," : "", k->number, k->workflow_id, k->state, k->closed ? "true" : "false");
+		json_object(w);
+		json_kv_string(w, "number", k->number);
+		json_kv_string(w, "workflow", k->workflow_id);
+		json_kv_string(w, "state", k->state);
+		json_kv_bool(w, "closed", k->closed);
+		json_object_end(w);
 	}
-	buf_puts(b, "]}\n");
+	json_array_end(w);
+	json_object_end(w);
 }
 
 static int person_show_cmd(struct cli *c)
@@ -151,12 +196,14 @@ static int person_show_cmd(struct cli *c)
 	}
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;
-		json_person(&b, r, bd, nbd);
-		fputs(buf_str(&b), stdout);
+		struct json_writer w;
+		json_init(&w, &b);
+		json_person(&w, r, bd, nbd);
+		rc = cli_json_print(c, &w);
 		buf_release(&b);
 		person_record_free(r);
 		free(bd);
-		return CD_OK;
+		return rc;
 	}
 	const struct cd_person *p = &r->person;
 	printf("%s  ", p->number);
@@ -230,6 +277,10 @@ static int person_alias_cmd(struct cli *c)
 	if ((rc = cli_open_acting(c)) ||
 	    (rc = alias_add(c->store, &c->actor, c->argv[1], kind, surname, given, &c->err)))
 		return rc;
+	if (c->json) {
+		const char *kv[] = { "surname", surname, "given", given, "kind", kind };
+		return json_done_for(c, "alias", kv, sizeof kv / sizeof kv[0]);
+	}
 	printf(_("alias added to %s\n"), c->argv[1]);
 	return CD_OK;
 }
@@ -271,6 +322,11 @@ int cmd_document(struct cli *c)
 	if ((rc = cli_open_acting(c)) ||
 	    (rc = document_add(c->store, &c->actor, c->argv[1], kind, number, issuer, issued, expires, force, &c->err)))
 		return rc;
+	if (c->json) {
+		const char *kv[] = { "kind", kind, "number", number, "issuer", issuer,
+				     "issued", issued, "expires", expires };
+		return json_done_for(c, "document", kv, sizeof kv / sizeof kv[0]);
+	}
 	printf(_("document added to %s\n"), c->argv[1]);
 	return CD_OK;
 }
@@ -288,6 +344,10 @@ int cmd_family(struct cli *c)
 	if ((rc = cli_open_acting(c)) ||
 	    (rc = family_link(c->store, &c->actor, c->argv[1], c->argv[2], relation, &c->err)))
 		return rc;
+	if (c->json) {
+		const char *kv[] = { "relative", c->argv[2], "relation", relation };
+		return json_done_for(c, "family", kv, sizeof kv / sizeof kv[0]);
+	}
 	printf(_("linked %s and %s\n"), c->argv[1], c->argv[2]);
 	return CD_OK;
 }
@@ -311,25 +371,26 @@ int cmd_search(struct cli *c)
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
 	if (c->json) {
-		buf_puts(&b, "[");
+		struct json_writer w;
+		json_init(&w, &b);
+		json_array(&w);
 		for (size_t i = 0; i < n; i++) {
-			buf_printf(&b, "%s{\"number\":\"%s\",\"surname\":", i ? "," : "", hits[i].number);
-			buf_json_str(&b, hits[i].surname);
-			buf_puts(&b, ",\"given\":");
-			buf_json_str(&b, hits[i].given);
-			buf_puts(&b, ",\"surname_latin\":");
-			buf_json_str(&b, hits[i].surname_latin);
-			buf_puts(&b, ",\"given_latin\":");
-			buf_json_str(&b, hits[i].given_latin);
-			buf_printf(&b, ",\"dob\":\"%s\",\"nationality\":\"%s\",\"matched\":\"%s\",\"detail\":",
-				   hits[i].dob, hits[i].nationality, cd_match_name(hits[i].match));
-			buf_json_str(&b, hits[i].detail[0] ? hits[i].detail : NULL);
-			buf_printf(&b, ",\"score\":%d,\"why\":", hits[i].score);
-			buf_json_str(&b, hits[i].why);
-			buf_puts(&b, "}");
+			json_object(&w);
+			json_kv_string(&w, "number", hits[i].number);
+			json_kv_string(&w, "surname", hits[i].surname);
+			json_kv_string(&w, "given", hits[i].given);
+			json_kv_string(&w, "surname_latin", hits[i].surname_latin);
+			json_kv_string(&w, "given_latin", hits[i].given_latin);
+			json_kv_string(&w, "dob", hits[i].dob);
+			json_kv_string(&w, "nationality", hits[i].nationality);
+			json_kv_string(&w, "matched", cd_match_name(hits[i].match));
+			json_kv_string(&w, "detail", hits[i].detail[0] ? hits[i].detail : NULL);
+			json_kv_int(&w, "score", hits[i].score);
+			json_kv_string(&w, "why", hits[i].why);
+			json_object_end(&w);
 		}
-		buf_puts(&b, "]\n");
-		fputs(buf_str(&b), stdout);
+		json_array_end(&w);
+		rc = cli_json_print(c, &w);
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			printf("%-14s ", hits[i].number);
@@ -346,5 +407,5 @@ int cmd_search(struct cli *c)
 	}
 	buf_release(&b);
 	search_hits_free(hits, n);
-	return CD_OK;
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include "model/base/buf.h"
 #include "model/base/caldate.h"
 #include "model/base/i18n.h"
+#include "model/base/json.h"
 #include "print/report.h"
 #include "app/cli.h"
 
@@ -86,7 +87,20 @@ int cmd_report(struct cli *c)
 		snprintf(title, sizeof title, "%s %s..%s", def->name, from, to);
 		rc = report_write_xlsx(&r, out, title, &c->err);
 	}
-	if (rc == CD_OK && strcmp(out, "-") != 0 && !c->json)
+	/* To "-" the report itself is the output: nothing may follow it. */
+	if (rc == CD_OK && strcmp(out, "-") != 0 && c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "file", out);
+		json_kv_string(&w, "report", def->name);
+		json_kv_string(&w, "from", from);
+		json_kv_string(&w, "to", to);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
+	} else if (rc == CD_OK && strcmp(out, "-") != 0)
 		printf(_("%s: %s, %s to %s\n"), out, def->name, from, to);
 out:
 	report_release(&r);

@@ -7,6 +7,7 @@
 #include "model/base/buf.h"
 #include "model/store/cases.h"
 #include "model/base/i18n.h"
+#include "model/base/json.h"
 #include "model/store/roles.h"
 #include "model/store/users.h"
 #include "app/cli.h"
@@ -29,6 +30,19 @@ int cmd_init(struct cli *c)
 	};
 	if ((rc = store_create(c->store_path, &opts, &c->err)))
 		return rc;
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "store", c->store_path);
+		json_kv_string(&w, "office", opts.office);
+		json_kv_bool(&w, "training", training);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
+		return rc;
+	}
 	if (training)
 		printf(_("created training store %s for office %s; users: clerk, caseworker, supervisor, admin\n"),
 		       c->store_path, opts.office);
@@ -55,6 +69,21 @@ static int user_add_cmd(struct cli *c)
 		return rc;
 	if ((rc = cli_open_acting(c)) || (rc = user_add(c->store, &c->actor, c->argv[1], roles, os, &c->err)))
 		return rc;
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		char names[128];
+		cd_roles_format(roles, names, sizeof names);
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "user", c->argv[1]);
+		json_kv_string(&w, "roles", names);
+		json_kv_string(&w, "os_account", os);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
+		return rc;
+	}
 	printf(_("added user %s\n"), c->argv[1]);
 	return CD_OK;
 }
@@ -69,30 +98,33 @@ static int user_list_cmd(struct cli *c)
 	    (rc = user_list(c->store, &users, &n, &c->err)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
-	if (c->json)
-		buf_puts(&b, "[");
+	struct json_writer w;
+	json_init(&w, &b);
+	json_array(&w);
 	for (size_t i = 0; i < n; i++) {
 		char roles[128];
 		cd_roles_format(users[i].roles, roles, sizeof roles);
 		if (c->json) {
-			buf_puts(&b, i ? ",{\"name\":" : "{\"name\":");
-			buf_json_str(&b, users[i].name);
-			buf_puts(&b, ",\"os_account\":");
-			buf_json_str(&b, users[i].os_account);
-			buf_puts(&b, ",\"roles\":");
-			buf_json_str(&b, roles);
-			buf_printf(&b, ",\"active\":%s}", users[i].active ? "true" : "false");
+			json_object(&w);
+			json_kv_string(&w, "name", users[i].name);
+			json_kv_string(&w, "os_account", users[i].os_account);
+			json_kv_string(&w, "roles", roles);
+			json_kv_bool(&w, "active", users[i].active);
+			json_object_end(&w);
 		} else {
 			buf_printf(&b, "%-20s %-20s %s\n", users[i].name,
 				   users[i].os_account ? users[i].os_account : "-", roles);
 		}
 	}
-	if (c->json)
-		buf_puts(&b, "]\n");
-	fputs(buf_str(&b), stdout);
+	if (c->json) {
+		json_array_end(&w);
+		rc = cli_json_print(c, &w);
+	} else {
+		fputs(buf_str(&b), stdout);
+	}
 	buf_release(&b);
 	user_list_free(users, n);
-	return CD_OK;
+	return rc;
 }
 
 int cmd_user(struct cli *c)
@@ -127,10 +159,20 @@ int cmd_store(struct cli *c)
 	if (bad)
 		return cd_error_set(&c->err, CD_ESTORE,
 				    _("%lld cases disagree with their last history event"), (long long)bad);
-	if (c->json)
-		printf("{\"integrity\":\"ok\",\"cases_disagreeing\":0,\"schema\":%d,\"unsynced\":%lld}\n",
-		       store_schema_version(c->store), (long long)unsynced);
-	else
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "integrity", "ok");
+		json_kv_int(&w, "cases_disagreeing", 0);
+		json_kv_int(&w, "schema", store_schema_version(c->store));
+		json_kv_int(&w, "unsynced", unsynced);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
+		return rc;
+	} else
 		printf(_("store ok: integrity ok, every case agrees with its history, schema %d, %lld changes not yet synced\n"),
 		       store_schema_version(c->store), (long long)unsynced);
 	return CD_OK;

@@ -5,6 +5,7 @@
 #include "model/base/buf.h"
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/base/json.h"
 #include "app/cli.h"
 
 static int list_cmd(struct cli *c)
@@ -13,22 +14,31 @@ static int list_cmd(struct cli *c)
 	if ((rc = cli_positional(c, 0, 0, "workflow list")) || (rc = cli_load_workflows(c)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
-	if (c->json)
-		buf_puts(&b, "[");
+	if (c->json) {
+		struct json_writer w;
+		json_init(&w, &b);
+		json_array(&w);
+		for (size_t i = 0; i < registry_count(c->reg); i++) {
+			const struct workflow *wf = registry_at(c->reg, i);
+			json_object(&w);
+			json_kv_string(&w, "id", wf->id);
+			json_kv_int(&w, "version", wf->version);
+			json_kv_string(&w, "prefix", wf->prefix);
+			json_kv_string(&w, "title", wf->title);
+			json_kv_int(&w, "states", (long long)wf->n_states);
+			json_kv_int(&w, "transitions", (long long)wf->n_transitions);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
+		return rc;
+	}
 	for (size_t i = 0; i < registry_count(c->reg); i++) {
 		const struct workflow *wf = registry_at(c->reg, i);
-		if (c->json) {
-			buf_printf(&b, "%s{\"id\":\"%s\",\"version\":%d,\"prefix\":\"%s\",\"title\":", i ? "," : "",
-				   wf->id, wf->version, wf->prefix);
-			buf_json_str(&b, wf->title);
-			buf_printf(&b, ",\"states\":%zu,\"transitions\":%zu}", wf->n_states, wf->n_transitions);
-		} else {
-			buf_printf(&b, "%-10s v%-3d %-4s %-40s %zu states, %zu transitions\n", wf->id, wf->version,
-				   wf->prefix, wf->title, wf->n_states, wf->n_transitions);
-		}
+		buf_printf(&b, "%-10s v%-3d %-4s %-40s %zu states, %zu transitions\n", wf->id, wf->version,
+			   wf->prefix, wf->title, wf->n_states, wf->n_transitions);
 	}
-	if (c->json)
-		buf_puts(&b, "]\n");
 	fputs(buf_str(&b), stdout);
 	buf_release(&b);
 	return CD_OK;

@@ -21,6 +21,7 @@
 #include "model/store/cases.h"
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/base/json.h"
 #include "model/store/person.h"
 #include "model/store/roles.h"
 #include "model/store/users.h"
@@ -918,10 +919,21 @@ int cmd_demo(struct cli *c)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	{
 		double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-		if (c->json)
-			printf("{\"store\":\"%s\",\"persons\":%ld,\"cases\":%lld,\"steps\":%lld,\"seconds\":%.1f}\n",
-			       c->store_path, persons, (long long)d.cases, (long long)d.steps, secs);
-		else
+		if (c->json) {
+			struct cd_buf b = CD_BUF_INIT;
+			struct json_writer w;
+			json_init(&w, &b);
+			json_object(&w);
+			json_kv_string(&w, "store", c->store_path);
+			json_kv_int(&w, "persons", persons);
+			json_kv_int(&w, "cases", d.cases);
+			json_kv_int(&w, "steps", d.steps);
+			json_key(&w, "seconds");
+			json_fixed(&w, secs, 1);
+			json_object_end(&w);
+			rc = cli_json_print(c, &w);
+			buf_release(&b);
+		} else
 			printf(_("demo store %s: %ld people, %lld cases, %lld workflow steps in %.1f s\n"), c->store_path,
 			       persons, (long long)d.cases, (long long)d.steps, secs);
 	}

@@ -143,17 +143,7 @@ int main(int argc, char **argv)
 done:
 	if (rc != CD_OK) {
 		if (c.json && !c.json_written) {
-			/* Errors name fields and record ids, never personal data, so they may go out as they are. */
-			fprintf(stdout, "{\"error\":{\"code\":%d,\"kind\":\"%s\",\"message\":", rc, cd_code_name(rc));
-			fputc('"', stdout);
-			for (const char *p = c.err.msg; *p; p++) {
-				if (*p == '"' || *p == '\\')
-					fputc('\\', stdout);
-				if ((unsigned char)*p < 0x20)
-					continue;
-				fputc(*p, stdout);
-			}
-			fputs("\"}}\n", stdout);
+			cli_json_error(&c, rc);
 		}
 		fputs("casedesk: ", stderr);
 		out_safe(stderr, c.err.msg[0] ? c.err.msg : _("failed"));

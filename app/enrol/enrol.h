@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "model/base/buf.h"
+#include "model/base/json.h"
 #include "app/enrol/io.h"
 
 /* Fingers (libfprint). */

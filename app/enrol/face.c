@@ -242,7 +242,7 @@ out:
 	buf_printf(&b, "\"event\":\"result\",\"finger\":null,\"error\":%d,\"attempts\":1,\"quality\":%d", code, quality);
 	if (why) {
 		buf_puts(&b, ",\"reason\":");
-		buf_json_str(&b, why);
+		json_buf_string(&b, why);
 	}
 	if (b64)
 		buf_printf(&b, ",\"width\":%d,\"height\":%d,\"template\":\"%s\"", p.w, p.h, b64);

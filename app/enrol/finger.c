@@ -33,7 +33,7 @@ int finger_discover(struct cd_buf *devices, int *count)
 		struct cd_buf one = CD_BUF_INIT;
 		buf_printf(&one, "finger:%s", fp_device_get_driver(d));
 		buf_printf(devices, "%s", *count ? "," : "");
-		buf_json_str(devices, buf_str(&one));
+		json_buf_string(devices, buf_str(&one));
 		buf_release(&one);
 		(*count)++;
 	}
@@ -107,9 +107,9 @@ void finger_info(struct enrol_req *r)
 	}
 	FpDeviceFeature f = fp_device_get_features(dev);
 	buf_puts(&b, "\"error\":0,\"modality\":\"finger\",\"driver\":");
-	buf_json_str(&b, fp_device_get_driver(dev));
+	json_buf_string(&b, fp_device_get_driver(dev));
 	buf_puts(&b, ",\"name\":");
-	buf_json_str(&b, fp_device_get_name(dev));
+	json_buf_string(&b, fp_device_get_name(dev));
 	buf_printf(&b, ",\"stages\":%d,\"identify\":%s,\"capture\":%s,\"helper\":\"%s\"",
 		   fp_device_get_nr_enroll_stages(dev), (f & FP_DEVICE_FEATURE_IDENTIFY) ? "true" : "false",
 		   (f & FP_DEVICE_FEATURE_CAPTURE) ? "true" : "false", ENROL_HELPER_VERSION);
@@ -478,7 +478,7 @@ out:
 		buf_printf(&b, "\"error\":0,\"match\":%s", ref ? "true" : "false");
 		if (ref) {
 			buf_puts(&b, ",\"ref\":");
-			buf_json_str(&b, ref);
+			json_buf_string(&b, ref);
 		}
 	}
 send:

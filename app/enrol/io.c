@@ -7,6 +7,7 @@
  * it; it uses none of them, so main -> devices -> io has no way back.
  */
 #include "app/enrol/io.h"
+#include "model/base/json.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -83,7 +84,7 @@ void enrol_reply_error(struct enrol_req *r, int code, const char *reason)
 	buf_printf(&b, "\"error\":%d", code);
 	if (reason) {
 		buf_puts(&b, ",\"reason\":");
-		buf_json_str(&b, reason);
+		json_buf_string(&b, reason);
 	}
 	enrol_send(r, &b);
 	buf_release(&b);
@@ -98,7 +99,7 @@ void enrol_take_id(const struct bw_msg *m, struct enrol_req *r)
 		snprintf(r->id, sizeof r->id, "%lld", (long long)v->num);
 	} else if (v && v->type == BW_STR && strlen(v->str) < 64) {
 		struct cd_buf b = CD_BUF_INIT;
-		buf_json_str(&b, v->str);
+		json_buf_string(&b, v->str);
 		snprintf(r->id, sizeof r->id, "%s", buf_str(&b));
 		buf_release(&b);
 	}
@@ -185,7 +186,7 @@ static void answer_now(const struct bw_msg *m, const char *cmd)
 	} else {
 		buf_printf(&b, "\"error\":0,\"busy\":%s,\"cmd\":", busy ? "true" : "false");
 		if (busy)
-			buf_json_str(&b, busy_cmd);
+			json_buf_string(&b, busy_cmd);
 		else
 			buf_puts(&b, "null");
 	}

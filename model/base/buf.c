@@ -1,4 +1,4 @@
-/* buf.c - growable text with a ceiling, and JSON string escaping; see buf.h. */
+/* buf.c - growable text with a ceiling; see buf.h. */
 #include "model/base/buf.h"
 
 #include <stdarg.h>
@@ -86,32 +86,6 @@ int buf_printf(struct cd_buf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 	return 0;
-}
-
-int buf_json_str(struct cd_buf *b, const char *text)
-{
-	if (!text)
-		return buf_puts(b, "null");
-	if (buf_add(b, "\"", 1))
-		return -1;
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		char esc[8];
-		switch (*p) {
-		case '"': buf_add(b, "\\\"", 2); break;
-		case '\\': buf_add(b, "\\\\", 2); break;
-		case '\n': buf_add(b, "\\n", 2); break;
-		case '\r': buf_add(b, "\\r", 2); break;
-		case '\t': buf_add(b, "\\t", 2); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				snprintf(esc, sizeof esc, "\\u%04x", *p);
-				buf_add(b, esc, 6);
-			} else {
-				buf_add(b, (const char *)p, 1);
-			}
-		}
-	}
-	return buf_add(b, "\"", 1);
 }
 
 const char *buf_str(const struct cd_buf *b)

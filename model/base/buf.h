@@ -1,7 +1,7 @@
 /*
  * buf.h - a growable text buffer with a ceiling (after curl's dynbuf): text that comes
  * from outside never goes into a fixed array, and no buffer grows without bound.
- * Also the one JSON string writer, used for outbox payloads and --json output.
+ * JSON is written with model/base/json.h, which builds on this buffer.
  */
 #ifndef CD_BUF_H
 #define CD_BUF_H
@@ -23,8 +23,6 @@ void buf_reset(struct cd_buf *b);
 int buf_add(struct cd_buf *b, const char *text, size_t n);
 int buf_puts(struct cd_buf *b, const char *text);
 int buf_printf(struct cd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Appends text as a JSON string literal with quotes; NULL becomes null. */
-int buf_json_str(struct cd_buf *b, const char *text);
 /* The text so far ("" when empty); owned by the buffer. */
 const char *buf_str(const struct cd_buf *b);
 /* Hands the text to the caller (free() it) and empties the buffer. */

@@ -26,6 +26,7 @@
 #include "model/bio/wire.h"
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
+#include "model/base/json.h"
 #include "model/store/person.h"
 #include "model/store/store_internal.h"
 
@@ -724,7 +725,7 @@ int bio_helper_capture_face(struct bio_helper *h, const char *file, struct bio_s
 			return cd_error_set(err, CD_EINPUT, _("the face photo %s cannot be read (%s)"), file,
 					    strerror(errno));
 		buf_puts(&b, ",\"file\":");
-		buf_json_str(&b, real);
+		json_buf_string(&b, real);
 	}
 	buf_printf(&b, ",\"quality_threshold\":%d,\"timeout_ms\":%d", h->o.quality_threshold, h->o.timeout_ms);
 	rc = capture(h, buf_str(&b), "face", file ? _("checking the face photo") : _("taking the face photo with the camera"),
@@ -878,22 +879,23 @@ int bio_enrolment_commit(struct cd_store *s, const struct cd_actor *actor, const
 		st = NULL;
 		/* History and the national tier learn what was captured, never the template. */
 		struct cd_buf payload = CD_BUF_INIT;
-		char q[16] = "";
+		struct json_writer w;
+		json_init(&w, &payload);
+		json_object(&w);
+		json_kv_string(&w, "person", puuid);
+		json_kv_string(&w, "modality", it->modality);
+		json_kv_string(&w, "position", it->position);
 		if (it->quality >= 0)
-			snprintf(q, sizeof q, "%d", it->quality);
-		buf_puts(&payload, "{\"person\":");
-		buf_json_str(&payload, puuid);
-		buf_puts(&payload, ",\"modality\":");
-		buf_json_str(&payload, it->modality);
-		buf_puts(&payload, ",\"position\":");
-		buf_json_str(&payload, it->position);
-		buf_printf(&payload, ",\"quality\":%s,\"exception\":%s}", it->quality >= 0 ? q : "null",
-			   it->exception ? "true" : "false");
+			json_kv_int(&w, "quality", it->quality);
+		else
+			json_kv_null(&w, "quality");
+		json_kv_bool(&w, "exception", it->exception != NULL);
+		json_object_end(&w);
 		struct cd_event ev = { .person_id = pid, .kind = it->exception ? "biometric_exception" : "biometric",
 				       .field = it->modality, .new_value = it->position, .note = it->exception };
 		if ((rc = store_add_event(s, actor, &ev, err)) ||
 		    (rc = store_add_audit(s, actor, "change", "biometric", uuid, "enrolment", err)) ||
-		    (rc = store_add_outbox(s, "biometric", uuid, "insert", buf_str(&payload), err))) {
+		    (rc = store_add_outbox(s, "biometric", uuid, "insert", &w, err))) {
 			buf_release(&payload);
 			goto out;
 		}
@@ -1034,7 +1036,7 @@ static int gallery_load(struct cd_store *s, const struct bio_key *key, struct bi
 			goto out;
 		}
 		buf_puts(&g.refs, g.n ? "," : "");
-		buf_json_str(&g.refs, (const char *)sqlite3_column_text(st, 0));
+		json_buf_string(&g.refs, (const char *)sqlite3_column_text(st, 0));
 		buf_printf(&g.tmpls, "%s\"%s\"", g.n ? "," : "", b64);
 		OPENSSL_cleanse(b64, strlen(b64));
 		free(b64);

@@ -9,6 +9,7 @@
 #include "model/base/caldate.h"
 #include "model/base/i18n.h"
 #include "model/base/text.h"
+#include "model/base/json.h"
 #include "model/store/person.h"
 #include "model/store/store_internal.h"
 
@@ -168,16 +169,20 @@ int case_create(struct cd_store *s, const struct cd_actor *actor, const struct c
 	}
 	if (!s->bulk) {
 		struct cd_buf payload = CD_BUF_INIT;
-		buf_puts(&payload, "{\"number\":");
-		buf_json_str(&payload, number);
-		buf_puts(&payload, ",\"workflow\":");
-		buf_json_str(&payload, in->workflow_id);
-		buf_printf(&payload, ",\"version\":%d,\"state\":", in->workflow_version);
-		buf_json_str(&payload, in->initial_state);
-		buf_puts(&payload, "}");
-		rc = store_add_audit(s, actor, "change", "case", uuid, "casework", err);
+		struct json_writer w;
+		json_init(&w, &payload);
+		json_object(&w);
+		json_kv_string(&w, "number", number);
+		rc = store_json_person_uuid(s, &w, "person", pid, err);
+		json_kv_string(&w, "workflow", in->workflow_id);
+		json_kv_int(&w, "version", in->workflow_version);
+		json_kv_string(&w, "state", in->initial_state);
+		json_kv_string(&w, "assignee", in->assignee);
+		json_object_end(&w);
 		if (!rc)
-			rc = store_add_outbox(s, "case", uuid, "insert", buf_str(&payload), err);
+			rc = store_add_audit(s, actor, "change", "case", uuid, "casework", err);
+		if (!rc)
+			rc = store_add_outbox(s, "case", uuid, "insert", &w, err);
 		buf_release(&payload);
 		if (rc)
 			goto out;
@@ -371,15 +376,16 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 	char now[32];
 	const char *at;
 	int64_t case_id = 0, person_id = 0, version = 0;
-	char uuid[37] = "", *from_state = NULL;
+	char uuid[37] = "", *from_state = NULL, number[64] = "";
 	struct cd_buf payload = CD_BUF_INIT;
+	struct json_writer w;
 	int rc;
 
 	store_now(s, now, sizeof now);
 	at = step->at ? step->at : now;
 	if ((rc = store_begin(s, err)))
 		return rc;
-	if ((rc = st_prepare(s, "SELECT id, person_id, row_version, state, uuid, closed_at IS NOT NULL"
+	if ((rc = st_prepare(s, "SELECT id, person_id, row_version, state, uuid, closed_at IS NOT NULL, number"
 				" FROM cases WHERE number = upper(?1)", &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, step->number, -1, SQLITE_STATIC);
@@ -392,6 +398,7 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 	version = sqlite3_column_int64(st, 2);
 	from_state = st_dup_column(st, 3);
 	snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 4));
+	snprintf(number, sizeof number, "%s", (const char *)sqlite3_column_text(st, 6));
 	if (sqlite3_column_int(st, 5) && step->to_state) {
 		rc = cd_error_set(err, CD_EREFUSED, _("case %s is closed; it takes no further steps"),
 				  step->number);
@@ -431,7 +438,11 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 	}
 	version++;
 
-	buf_printf(&payload, "{\"number\":\"%s\",\"row_version\":%lld", step->number, (long long)version);
+	/* The payload says what this step changed: only the fields whose value is new. */
+	json_init(&w, &payload);
+	json_object(&w);
+	json_kv_string(&w, "number", number);
+	json_kv_int(&w, "row_version", version);
 	if (step->transition) {
 		struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "transition",
 				       .transition = step->transition, .from_state = from_state,
@@ -439,10 +450,9 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 				       .row_version = version, .at = step->at };
 		if ((rc = store_add_event(s, actor, &ev, err)))
 			goto out;
-		buf_puts(&payload, ",\"transition\":");
-		buf_json_str(&payload, step->transition);
-		buf_puts(&payload, ",\"to\":");
-		buf_json_str(&payload, step->to_state);
+		json_kv_string(&w, "transition", step->transition);
+		json_kv_string(&w, "from", from_state);
+		json_kv_string(&w, "to", step->to_state);
 	} else if (step->note) {
 		struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "note",
 				       .note = step->note, .row_version = version, .at = step->at };
@@ -454,7 +464,10 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 				" ON CONFLICT(case_id, name) DO UPDATE SET value = excluded.value,"
 				" updated_at = excluded.updated_at", &put, err)))
 		goto out;
-	buf_puts(&payload, ",\"fields\":{");
+	if (step->note)
+		json_kv_string(&w, "note", step->note);
+	json_key(&w, "fields");
+	json_object(&w);
 	for (size_t i = 0; i < step->n_values; i++) {
 		char *old = NULL;
 		sqlite3_reset(get);
@@ -484,16 +497,12 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 		free(old);
 		if (rc)
 			goto out;
-		if (i)
-			buf_puts(&payload, ",");
-		buf_json_str(&payload, step->names[i]);
-		buf_puts(&payload, ":");
-		buf_json_str(&payload, step->values[i]);
+		json_kv_string(&w, step->names[i], step->values[i]);
 	}
-	buf_puts(&payload, "}}");
+	json_object_end(&w);
+	json_object_end(&w);
 	if ((rc = store_add_audit(s, actor, "change", "case", uuid, "casework", err)) ||
-	    (rc = store_add_outbox(s, "case", uuid, step->transition ? "transition" : "update",
-				   buf_str(&payload), err)))
+	    (rc = store_add_outbox(s, "case", uuid, step->transition ? "transition" : "update", &w, err)))
 		goto out;
 	st_finish(s, get);
 	st_finish(s, put);
@@ -796,8 +805,10 @@ int case_check_record(struct cd_store *s, const struct cd_actor *actor, const ch
 		      const char *list, const char *result, const char *source, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	char uuid[37], now[32];
+	char uuid[37], now[32], case_uuid[37] = "", case_number[64] = "";
 	int64_t case_id = 0, person_id = 0;
+	struct cd_buf payload = CD_BUF_INIT;
+	struct json_writer w;
 	int rc;
 
 	if ((rc = text_check(list, "list", TEXT_LINE, err)) || (rc = text_check(result, "result", TEXT_LINE, err)) ||
@@ -805,12 +816,14 @@ int case_check_record(struct cd_store *s, const struct cd_actor *actor, const ch
 		return rc;
 	if ((rc = store_begin(s, err)))
 		return rc;
-	if ((rc = st_prepare(s, "SELECT id, person_id FROM cases WHERE number = upper(?1)", &st, err)))
+	if ((rc = st_prepare(s, "SELECT id, person_id, uuid, number FROM cases WHERE number = upper(?1)", &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		case_id = sqlite3_column_int64(st, 0);
 		person_id = sqlite3_column_int64(st, 1);
+		snprintf(case_uuid, sizeof case_uuid, "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(case_number, sizeof case_number, "%s", (const char *)sqlite3_column_text(st, 3));
 	}
 	st_finish(s, st);
 	st = NULL;
@@ -839,13 +852,24 @@ int case_check_record(struct cd_store *s, const struct cd_actor *actor, const ch
 	{
 		struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "check",
 				       .field = list, .new_value = result };
+		json_init(&w, &payload);
+		json_object(&w);
+		json_kv_string(&w, "case", case_uuid);
+		json_kv_string(&w, "number", case_number);
+		json_kv_string(&w, "list", list);
+		json_kv_string(&w, "result", result);
+		json_kv_string(&w, "source", source);
+		json_kv_string(&w, "at", now);
+		json_object_end(&w);
 		if ((rc = store_add_event(s, actor, &ev, err)) ||
 		    (rc = store_add_audit(s, actor, "change", "check", uuid, "casework", err)) ||
-		    (rc = store_add_outbox(s, "check", uuid, "insert", NULL, err)))
+		    (rc = store_add_outbox(s, "check", uuid, "insert", &w, err)))
 			goto out;
 	}
+	buf_release(&payload);
 	return store_commit(s, err);
 out:
+	buf_release(&payload);
 	st_finish(s, st);
 	store_rollback(s);
 	return rc;
@@ -858,6 +882,8 @@ int biometric_record(struct cd_store *s, const struct cd_actor *actor, const cha
 	sqlite3_stmt *st = NULL;
 	char uuid[37], now[32];
 	int64_t pid;
+	struct cd_buf payload = CD_BUF_INIT;
+	struct json_writer w;
 	int rc;
 
 	if ((rc = store_begin(s, err)))
@@ -888,13 +914,25 @@ int biometric_record(struct cd_store *s, const struct cd_actor *actor, const cha
 	st = NULL;
 	{
 		struct cd_event ev = { .person_id = pid, .kind = "biometric", .field = modality };
+		/* Like bio_enrolment_commit's payload: the capture's facts, never the template. */
+		json_init(&w, &payload);
+		json_object(&w);
+		if ((rc = store_json_person_uuid(s, &w, "person", pid, err)))
+			goto out;
+		json_kv_string(&w, "modality", modality);
+		json_kv_string(&w, "position", position);
+		json_kv_int(&w, "quality", quality);
+		json_kv_bool(&w, "synthetic", synthetic);
+		json_object_end(&w);
 		if ((rc = store_add_event(s, actor, &ev, err)) ||
 		    (rc = store_add_audit(s, actor, "change", "biometric", uuid, "enrolment", err)) ||
-		    (rc = store_add_outbox(s, "biometric", uuid, "insert", NULL, err)))
+		    (rc = store_add_outbox(s, "biometric", uuid, "insert", &w, err)))
 			goto out;
 	}
+	buf_release(&payload);
 	return store_commit(s, err);
 out:
+	buf_release(&payload);
 	st_finish(s, st);
 	store_rollback(s);
 	return rc;

@@ -5,7 +5,8 @@
  * array per kind of row ("cases", "document", ..., "family_person", "family_relative") and
  * the id of the alias the merge added ("new_alias").  The unmerge moves back exactly those
  * rows, reading the arrays with SQLite's json_each, and refuses when any of them is no
- * longer with the survivor.
+ * longer with the survivor.  The outbox payload names the same rows by their uuids, which
+ * are what the national tier knows.
  */
 #include "model/store/merge.h"
 
@@ -17,6 +18,7 @@
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
 #include "model/base/text.h"
+#include "model/base/json.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -178,26 +180,89 @@ out:
 	return rc;
 }
 
-/* Appends "name":[ids of the rows `select_sql` finds] to the record; counts them. */
-static int record_ids(struct cd_store *s, struct cd_buf *rec, const char *name, const char *select_sql, int64_t dup,
-		      int64_t surv, long *count, struct cd_error *err)
+/* The record's id lists: one per moved table, then the family's two. */
+#define N_LISTS (N_MOVED + 2)
+struct id_list {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static const char *list_name(size_t i)
+{
+	return i < N_MOVED ? moved_tables[i].name : i == N_MOVED ? "family_person" : "family_relative";
+}
+
+/* Collects the ids of the rows `select_sql` finds into the list; counts them. */
+static int record_ids(struct cd_store *s, struct id_list *l, const char *select_sql, int64_t dup, int64_t surv,
+		      long *count, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = st_prepare(s, select_sql, &st, err), first = 1;
+	int rc = st_prepare(s, select_sql, &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, dup);
 	if (sqlite3_bind_parameter_count(st) >= 2)
 		sqlite3_bind_int64(st, 2, surv);
-	buf_printf(rec, ",\"%s\":[", name);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		buf_printf(rec, "%s%lld", first ? "" : ",", (long long)sqlite3_column_int64(st, 0));
-		first = 0;
+		ST_GROW(l->v, l->n, l->cap);
+		l->v[l->n++] = sqlite3_column_int64(st, 0);
 		(*count)++;
 	}
-	buf_puts(rec, "]");
 	rc = rc == SQLITE_DONE ? CD_OK : st_fail(s, _("reading what a merge moves"), err);
+out:
 	st_finish(s, st);
+	return rc;
+}
+
+/* The record the merge event keeps (see the top of this file); new_alias 0: not known yet. */
+static int write_record(struct cd_buf *b, int64_t surv, int64_t dup, const struct id_list *lists, int64_t new_alias,
+			struct cd_error *err)
+{
+	struct json_writer w;
+
+	buf_reset(b);
+	json_init(&w, b);
+	json_object(&w);
+	json_kv_int(&w, "survivor_id", surv);
+	json_kv_int(&w, "duplicate_id", dup);
+	for (size_t i = 0; i < N_LISTS; i++) {
+		json_key(&w, list_name(i));
+		json_array(&w);
+		for (size_t k = 0; k < lists[i].n; k++)
+			json_int(&w, lists[i].v[k]);
+		json_array_end(&w);
+	}
+	if (new_alias)
+		json_kv_int(&w, "new_alias", new_alias);
+	json_object_end(&w);
+	return json_done(&w, err);
+}
+
+/* "moved":{list:[uuids of the rows the record names]}: the record in the national tier's terms. */
+static int write_moved(struct cd_store *s, struct json_writer *w, const char *record, struct cd_error *err)
+{
+	int rc = CD_OK;
+
+	json_key(w, "moved");
+	json_object(w);
+	for (size_t i = 0; i < N_LISTS && rc == CD_OK; i++) {
+		sqlite3_stmt *st = NULL;
+		char sql[192];
+		/* Table and list names are this file's constants, never input. */
+		snprintf(sql, sizeof sql, "SELECT uuid FROM %s WHERE id IN (SELECT value FROM json_each(?1, '$.%s'))"
+			 " ORDER BY id", i < N_MOVED ? moved_tables[i].name : "family", list_name(i));
+		if ((rc = st_prepare(s, sql, &st, err)))
+			break;
+		st_bind_text(st, 1, record);
+		json_key(w, list_name(i));
+		json_array(w);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			json_string(w, (const char *)sqlite3_column_text(st, 0));
+		json_array_end(w);
+		rc = rc == SQLITE_DONE ? CD_OK : st_fail(s, _("reading what a merge moved"), err);
+		st_finish(s, st);
+	}
+	json_object_end(w);
 	return rc;
 }
 
@@ -271,21 +336,31 @@ static void tally(struct cd_merge_summary *out, const char *table, long n)
 
 /* Event, audit and outbox of a merge or an unmerge. */
 static int bookkeeping(struct cd_store *s, const struct cd_actor *actor, const char *kind, const struct who *dup,
-		       const struct who *surv, const char *record, const char *reason, struct cd_error *err)
+		       const struct who *surv, const char *record, const char *alias_uuid, const char *reason,
+		       struct cd_error *err)
 {
 	struct cd_buf payload = CD_BUF_INIT;
+	struct json_writer w;
 	int rc;
 	struct cd_event ev = { .person_id = dup->id, .kind = kind, .field = "merged_into",
 			       .old_value = strcmp(kind, "merge") ? surv->number : NULL,
 			       .new_value = record, .note = reason };
 	struct cd_event ev2 = { .person_id = surv->id, .kind = strcmp(kind, "merge") ? "unmerged_from" : "merged_from",
 				.field = "duplicate", .new_value = dup->number, .note = reason };
-	buf_printf(&payload, "{\"survivor\":\"%s\",\"duplicate\":\"%s\",\"moved\":%s}", surv->uuid, dup->uuid, record);
-	if (payload.failed)
-		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
-	else if (!(rc = store_add_event(s, actor, &ev, err)) && !(rc = store_add_event(s, actor, &ev2, err)) &&
-		 !(rc = store_add_audit(s, actor, kind, "person", dup->uuid, kind, err)))
-		rc = store_add_outbox(s, "person", dup->uuid, kind, buf_str(&payload), err);
+	json_init(&w, &payload);
+	json_object(&w);
+	json_kv_string(&w, "survivor", surv->uuid);
+	json_kv_string(&w, "duplicate", dup->uuid);
+	json_kv_string(&w, "survivor_number", surv->number);
+	json_kv_string(&w, "duplicate_number", dup->number);
+	json_kv_string(&w, "reason", reason);
+	if (alias_uuid)
+		json_kv_string(&w, "new_alias", alias_uuid);
+	rc = write_moved(s, &w, record, err);
+	json_object_end(&w);
+	if (!rc && !(rc = store_add_event(s, actor, &ev, err)) && !(rc = store_add_event(s, actor, &ev2, err)) &&
+	    !(rc = store_add_audit(s, actor, kind, "person", dup->uuid, kind, err)))
+		rc = store_add_outbox(s, "person", dup->uuid, kind, &w, err);
 	buf_release(&payload);
 	return rc;
 }
@@ -305,6 +380,7 @@ int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct 
 {
 	struct who surv = { 0 }, dup = { 0 };
 	struct cd_buf rec = CD_BUF_INIT;
+	struct id_list moved[N_LISTS] = { { 0 } };
 	sqlite3_stmt *st = NULL;
 	char now[32], uuid[37];
 	int rc;
@@ -344,15 +420,15 @@ int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct 
 	st = NULL;
 
 	/* What will move, recorded before it moves. */
-	buf_printf(&rec, "{\"survivor_id\":%lld,\"duplicate_id\":%lld", (long long)surv.id, (long long)dup.id);
 	for (size_t i = 0; i < N_MOVED; i++) {
 		long n = 0;
-		if ((rc = record_ids(s, &rec, moved_tables[i].name, moved_tables[i].select_sql, dup.id, surv.id, &n, err)))
+		if ((rc = record_ids(s, &moved[i], moved_tables[i].select_sql, dup.id, surv.id, &n, err)))
 			goto out;
 		tally(out, moved_tables[i].name, n);
 	}
-	if ((rc = record_ids(s, &rec, "family_person", family_person_sql, dup.id, surv.id, &out->family, err)) ||
-	    (rc = record_ids(s, &rec, "family_relative", family_relative_sql, dup.id, surv.id, &out->family, err)))
+	if ((rc = record_ids(s, &moved[N_MOVED], family_person_sql, dup.id, surv.id, &out->family, err)) ||
+	    (rc = record_ids(s, &moved[N_MOVED + 1], family_relative_sql, dup.id, surv.id, &out->family, err)) ||
+	    (rc = write_record(&rec, surv.id, dup.id, moved, 0, err)))
 		goto out;
 
 	/* The family moves first: its NOT EXISTS test reads the links before any has moved. */
@@ -360,7 +436,6 @@ int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct 
 		static const char *const lists[2] = { "family_person", "family_relative" };
 		static const char *const moves[2] = { family_person_move, family_relative_move };
 		char tmp[32];
-		buf_puts(&rec, "}");
 		for (int k = 0; k < 2; k++) {
 			sqlite3_stmt *ids = NULL;
 			if ((rc = st_prepare(s, "SELECT value FROM json_each(?1, ?2)", &ids, err)))
@@ -385,8 +460,6 @@ int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct 
 		}
 		if ((rc = reseal(s, key, buf_str(&rec), dup.uuid, surv.uuid, err)))
 			goto out;
-		rec.len--;   /* reopen the record: the new alias's id follows */
-		rec.data[rec.len] = '\0';
 	}
 	for (size_t i = 0; i < N_MOVED; i++)
 		if ((rc = run3(s, moved_tables[i].move_sql, dup.id, surv.id, NULL, NULL, _("moving a record's rows"), err)))
@@ -411,14 +484,11 @@ int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct 
 	}
 	st_finish(s, st);
 	st = NULL;
-	buf_printf(&rec, ",\"new_alias\":%lld}", (long long)sqlite3_last_insert_rowid(s->db));
-	if (rec.failed) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	if ((rc = write_record(&rec, surv.id, dup.id, moved, sqlite3_last_insert_rowid(s->db), err)))
 		goto out;
-	}
 	if ((rc = mark(s, dup.id, surv.id, now, err)) || (rc = mark(s, surv.id, 0, now, err)) ||
 	    (rc = index_person(s, surv.id, 1, err)) || (rc = index_person(s, dup.id, 0, err)) ||
-	    (rc = bookkeeping(s, actor, "merge", &dup, &surv, buf_str(&rec), reason, err)))
+	    (rc = bookkeeping(s, actor, "merge", &dup, &surv, buf_str(&rec), uuid, reason, err)))
 		goto out;
 	if ((rc = store_commit(s, err)))
 		goto out_free;
@@ -431,6 +501,8 @@ out:
 	store_rollback(s);
 out_free:
 	buf_release(&rec);
+	for (size_t i = 0; i < N_LISTS; i++)
+		free(moved[i].v);
 	who_release(&surv);
 	who_release(&dup);
 	return rc;
@@ -521,7 +593,7 @@ int merge_undo(struct cd_store *s, const struct cd_actor *actor, const struct bi
 	store_now(s, now, sizeof now);
 	if ((rc = mark(s, dup.id, 0, now, err)) || (rc = mark(s, surv.id, 0, now, err)) ||
 	    (rc = index_person(s, surv.id, 1, err)) || (rc = index_person(s, dup.id, 1, err)) ||
-	    (rc = bookkeeping(s, actor, "unmerge", &dup, &surv, record, reason && *reason ? reason : NULL, err)))
+	    (rc = bookkeeping(s, actor, "unmerge", &dup, &surv, record, NULL, reason && *reason ? reason : NULL, err)))
 		goto out;
 	if ((rc = store_commit(s, err)))
 		goto out_free;

@@ -10,6 +10,7 @@
 #include "model/identity/countries.h"
 #include "model/identity/docnum.h"
 #include "model/base/i18n.h"
+#include "model/base/json.h"
 #include "model/store/lostdocs.h"
 #include "model/store/store_internal.h"
 #include "model/base/text.h"
@@ -207,20 +208,21 @@ static int add_person(struct cd_store *s, const struct cd_actor *actor, const st
 			goto out;
 	}
 	if (!s->bulk) {
-		buf_puts(&payload, "{\"number\":");
-		buf_json_str(&payload, number);
-		buf_puts(&payload, ",\"surname\":");
-		buf_json_str(&payload, in->surname);
-		buf_puts(&payload, ",\"given\":");
-		buf_json_str(&payload, in->given);
-		buf_puts(&payload, ",\"surname_latin\":");
-		buf_json_str(&payload, surname_latin);
-		buf_puts(&payload, ",\"given_latin\":");
-		buf_json_str(&payload, given_latin);
-		buf_printf(&payload, ",\"sex\":\"%s\",\"dob\":\"%s\",\"nationality\":\"%s\"}", in->sex,
-			   dob_text, in->nationality);
+		struct json_writer w;
+		json_init(&w, &payload);
+		json_object(&w);
+		json_kv_string(&w, "number", number);
+		json_kv_string(&w, "surname", in->surname);
+		json_kv_string(&w, "given", in->given);
+		json_kv_string(&w, "surname_latin", surname_latin);
+		json_kv_string(&w, "given_latin", given_latin);
+		json_kv_string(&w, "sex", in->sex);
+		json_kv_string(&w, "dob", dob_text);
+		json_kv_string(&w, "nationality", in->nationality);
+		json_kv_string(&w, "birth_place", in->birth_place && in->birth_place[0] ? in->birth_place : NULL);
+		json_object_end(&w);
 		if ((rc = store_add_audit(s, actor, "change", "person", uuid, "registration", err)) ||
-		    (rc = store_add_outbox(s, "person", uuid, "insert", buf_str(&payload), err)))
+		    (rc = store_add_outbox(s, "person", uuid, "insert", &w, err)))
 			goto out;
 	}
 	st_finish(s, st);
@@ -348,14 +350,20 @@ int document_add(struct cd_store *s, const struct cd_actor *actor, const char *p
 	}
 	if (!s->bulk) {
 		struct cd_buf payload = CD_BUF_INIT;
-		buf_puts(&payload, "{\"kind\":");
-		buf_json_str(&payload, kind);
-		buf_puts(&payload, ",\"number\":");
-		buf_json_str(&payload, norm);
-		buf_printf(&payload, ",\"issuer\":\"%s\"}", issuer);
-		rc = store_add_audit(s, actor, "change", "document", uuid, "registration", err);
+		struct json_writer w;
+		json_init(&w, &payload);
+		json_object(&w);
+		rc = store_json_person_uuid(s, &w, "person", pid, err);
+		json_kv_string(&w, "kind", kind);
+		json_kv_string(&w, "number", norm);
+		json_kv_string(&w, "issuer", issuer);
+		json_kv_string(&w, "issued", issued && *issued ? issued : NULL);
+		json_kv_string(&w, "expires", expires && *expires ? expires : NULL);
+		json_object_end(&w);
 		if (!rc)
-			rc = store_add_outbox(s, "document", uuid, "insert", buf_str(&payload), err);
+			rc = store_add_audit(s, actor, "change", "document", uuid, "registration", err);
+		if (!rc)
+			rc = store_add_outbox(s, "document", uuid, "insert", &w, err);
 		buf_release(&payload);
 		if (rc)
 			goto out;
@@ -422,9 +430,22 @@ static int add_alias(struct cd_store *s, const struct cd_actor *actor, const cha
 		goto out;
 	{
 		struct cd_event ev = { .person_id = pid, .kind = "alias_added" };
-		if ((rc = store_add_event(s, actor, &ev, err)) ||
-		    (rc = store_add_audit(s, actor, "change", "alias", uuid, "registration", err)) ||
-		    (rc = store_add_outbox(s, "alias", uuid, "insert", NULL, err)))
+		struct cd_buf payload = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &payload);
+		json_object(&w);
+		rc = store_json_person_uuid(s, &w, "person", pid, err);
+		json_kv_string(&w, "kind", kind && *kind ? kind : "alias");
+		json_kv_string(&w, "surname", surname);
+		json_kv_string(&w, "given", given);
+		json_kv_string(&w, "surname_latin", sl);
+		json_kv_string(&w, "given_latin", gl);
+		json_object_end(&w);
+		if (!rc && !(rc = store_add_event(s, actor, &ev, err)) &&
+		    !(rc = store_add_audit(s, actor, "change", "alias", uuid, "registration", err)))
+			rc = store_add_outbox(s, "alias", uuid, "insert", &w, err);
+		buf_release(&payload);
+		if (rc)
 			goto out;
 	}
 	st_finish(s, st);
@@ -508,9 +529,19 @@ int family_link(struct cd_store *s, const struct cd_actor *actor, const char *pe
 		}
 		struct cd_event ev = { .person_id = dir ? rid : pid, .kind = "family_linked",
 				       .new_value = dir ? inverse[which] : relations[which] };
-		if ((rc = store_add_event(s, actor, &ev, err)) ||
-		    (rc = store_add_audit(s, actor, "change", "family", uuid, "registration", err)) ||
-		    (rc = store_add_outbox(s, "family", uuid, "insert", NULL, err)))
+		struct cd_buf payload = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &payload);
+		json_object(&w);
+		if (!(rc = store_json_person_uuid(s, &w, "person", dir ? rid : pid, err)))
+			rc = store_json_person_uuid(s, &w, "relative", dir ? pid : rid, err);
+		json_kv_string(&w, "relation", dir ? inverse[which] : relations[which]);
+		json_object_end(&w);
+		if (!rc && !(rc = store_add_event(s, actor, &ev, err)) &&
+		    !(rc = store_add_audit(s, actor, "change", "family", uuid, "registration", err)))
+			rc = store_add_outbox(s, "family", uuid, "insert", &w, err);
+		buf_release(&payload);
+		if (rc)
 			goto out;
 	}
 	st_finish(s, st);

@@ -19,6 +19,7 @@
 #include "model/base/i18n.h"
 #include "model/base/text.h"
 #include "model/store/namekeys.h"
+#include "model/base/json.h"
 #include "model/store/roles.h"
 #include "model/store/schema.h"
 
@@ -390,7 +391,7 @@ out:
 }
 
 int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_uuid,
-		     const char *op, const char *payload_json, struct cd_error *err)
+		     const char *op, const struct json_writer *payload, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	char uuid[37], now[32];
@@ -398,6 +399,11 @@ int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_
 
 	if (s->bulk)
 		return CD_OK;
+	if (!payload)
+		return cd_error_set(err, CD_EINTERNAL, _("internal error: an outbox row for %s without its payload; "
+							 "please report it"), entity);
+	if ((rc = json_done(payload, err)))
+		return rc;
 	rc = st_prepare(s, "INSERT INTO outbox(uuid, at, entity, entity_uuid, op, payload)"
 			   " VALUES (?1,?2,?3,?4,?5,?6)", &st, err);
 	if (rc)
@@ -409,9 +415,33 @@ int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_
 	st_bind_text(st, 3, entity);
 	st_bind_text(st, 4, entity_uuid);
 	st_bind_text(st, 5, op);
-	st_bind_text(st, 6, payload_json ? payload_json : "{}");
+	st_bind_text(st, 6, buf_str(payload->out));
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = st_fail(s, _("queueing the change for sync"), err);
+	st_finish(s, st);
+	return rc;
+}
+
+int store_json_person_uuid(struct cd_store *s, struct json_writer *w, const char *key, int64_t person_id,
+			   struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = st_prepare(s, "SELECT uuid FROM person WHERE id = ?1", &st, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, person_id);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		json_kv_string(w, key, (const char *)sqlite3_column_text(st, 0));
+		break;
+	case SQLITE_DONE:
+		rc = cd_error_set(err, CD_EINTERNAL, _("internal error: person row %lld vanished inside its own "
+						       "transaction; please report it"), (long long)person_id);
+		break;
+	default:
+		rc = st_fail(s, _("reading a person's uuid for the outbox"), err);
+	}
 	st_finish(s, st);
 	return rc;
 }

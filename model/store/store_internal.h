@@ -121,7 +121,16 @@ int store_add_event(struct cd_store *s, const struct cd_actor *actor, const stru
 int store_add_audit(struct cd_store *s, const struct cd_actor *actor, const char *action,
 		    const char *entity, const char *entity_uuid, const char *purpose,
 		    struct cd_error *err);
+/*
+ * The outbox row for the national tier.  Its payload is a finished document of the one
+ * JSON writer (model/base/json.h) saying what changed, never hand-built text and never
+ * empty: a misused or missing writer is refused (CD_EINTERNAL), the transaction with it.
+ */
+struct json_writer;
 int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_uuid,
-		     const char *op, const char *payload_json, struct cd_error *err);
+		     const char *op, const struct json_writer *payload, struct cd_error *err);
+/* Writes `key`:UUID of person `person_id` into an open payload object: whose record changed. */
+int store_json_person_uuid(struct cd_store *s, struct json_writer *w, const char *key, int64_t person_id,
+			   struct cd_error *err);
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "model/base/i18n.h"
+#include "model/base/json.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -65,9 +66,23 @@ int user_add(struct cd_store *s, const struct cd_actor *actor, const char *name,
 	}
 	st_finish(s, st);
 	st = NULL;
-	if ((rc = store_add_audit(s, actor, "change", "user", uuid, "administration", err)) ||
-	    (rc = store_add_outbox(s, "user", uuid, "insert", NULL, err)))
-		goto out;
+	{
+		struct cd_buf payload = CD_BUF_INIT;
+		struct json_writer w;
+		char role_names[128];
+		cd_roles_format(roles, role_names, sizeof role_names);
+		json_init(&w, &payload);
+		json_object(&w);
+		json_kv_string(&w, "name", name);
+		json_kv_string(&w, "os_account", os_account);
+		json_kv_string(&w, "roles", role_names);
+		json_object_end(&w);
+		if (!(rc = store_add_audit(s, actor, "change", "user", uuid, "administration", err)))
+			rc = store_add_outbox(s, "user", uuid, "insert", &w, err);
+		buf_release(&payload);
+		if (rc)
+			goto out;
+	}
 	return store_commit(s, err);
 out:
 	st_finish(s, st);
