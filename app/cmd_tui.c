@@ -10,15 +10,14 @@
 
 int cmd_tui(struct cli *c)
 {
-	char path[4096];
 	int rc;
 
 	if ((rc = cli_positional(c, 0, 0, "tui")))
 		return rc;
-	/* The keymap first: a broken config is reported even where no terminal is (CI, scripts). */
-	config_path(path, sizeof path);
-	if ((rc = ui_keymap_load(path, &c->err)))
-		return rc;
+	/*
+	 * The keymap ([keys]) was taken with the rest of the settings before any command ran
+	 * (app/config.c): a broken one is reported even where no terminal is (CI, scripts).
+	 */
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("the terminal interface needs a terminal; for scripts use the commands (casedesk --help)"));

@@ -41,6 +41,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, N_("report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE   statistics: asylum-applicants, asylum-decisions, first-permits, workload") },
 	{ "workflow", cmd_workflow, N_("workflow list | lint FILE... | dot ID") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
+	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
 };
 
 static void usage(FILE *f)
