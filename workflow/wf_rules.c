@@ -159,10 +159,10 @@ const struct wf_field *wf_find_field(const struct workflow *wf, const char *id)
 
 int wf_transition_from(const struct workflow *wf, const struct wf_transition *t, const char *state_id)
 {
-	size_t s = state_id ? state_index(wf, state_id) : NO_INDEX;
-
-	for (size_t i = 0; s != NO_INDEX && i < t->n_from; i++)
-		if (t->from[i] == s)
+	/* By the ids of t's own states: listing the steps open from a state asks this of every
+	 * transition, and a lookup of the state among all states made that quadratic. */
+	for (size_t i = 0; state_id && i < t->n_from; i++)
+		if (wf->states[t->from[i]].id && !strcmp(wf->states[t->from[i]].id, state_id))
 			return 1;
 	return 0;
 }
