@@ -379,7 +379,12 @@ static void read_block(struct reader *r, struct form_tpl *t, const struct ini_se
 	}
 }
 
-static int form_read(const char *path, const char *lang, struct problems *p, struct form_tpl **out)
+/*
+ * Reads the template at `path` for `lang`; with `keep` the parsed file is handed to the
+ * caller (lint checks its placeholders without reading the file again).
+ */
+static int form_read(const char *path, const char *lang, struct problems *p, struct form_tpl **out,
+		     struct ini *keep)
 {
 	struct reader r = { .p = p, .lang = lang };
 	struct form_tpl *t = calloc(1, sizeof *t);
@@ -451,6 +456,10 @@ static int form_read(const char *path, const char *lang, struct problems *p, str
 			read_block(&r, t, &r.ini.sections[i]);
 	fatal = 0;
 out:
+	if (keep) {
+		*keep = r.ini;   /* the caller releases it */
+		memset(&r.ini, 0, sizeof r.ini);
+	}
 	ini_release(&r.ini);
 	if (fatal || !t->id || !t->path) {
 		form_free(t);
@@ -464,7 +473,7 @@ out:
 int form_load(const char *path, const char *lang, struct form_tpl **out, struct cd_error *err)
 {
 	struct problems p = { path, NULL, err, 0 };
-	int rc = form_read(path, lang, &p, out);
+	int rc = form_read(path, lang, &p, out, NULL);
 	if (rc == CD_EINTERNAL)
 		cd_error_set(err, rc, _("out of memory"));
 	if (rc != CD_OK) {
@@ -480,7 +489,7 @@ int form_load_lenient(const char *path, const char *lang, struct form_tpl **out)
 	struct cd_error err = CD_ERROR_INIT;
 
 	quiet.err = &err;
-	return form_read(path, lang, &quiet, out);
+	return form_read(path, lang, &quiet, out, NULL);
 }
 
 void form_free(struct form_tpl *t)
@@ -567,10 +576,12 @@ int form_template_lint(const char *path, const char *const *known, size_t n_know
 	struct ini ini = INI_INIT;
 
 	*out = NULL;
-	if (form_read(path, NULL, &p, out) != CD_OK && !*out)
+	if (form_read(path, NULL, &p, out, &ini) != CD_OK && !*out) {
+		ini_release(&ini);
 		return p.n ? p.n : 1;
-	/* Placeholders in every text, every language. */
-	if (ini_load(&ini, path, NULL, NULL, NULL) == CD_OK) {
+	}
+	/* Placeholders in every text, every language: in the file as read above. */
+	{
 		for (size_t i = 0; i < ini.n_sections; i++)
 			for (size_t k = 0; k < ini.sections[i].n_keys; k++) {
 				const struct ini_key *key = &ini.sections[i].keys[k];
