@@ -220,11 +220,9 @@ static void language_from_environment(void)
 
 int config_load(struct cd_error *err)
 {
-	if (cfg.loaded) {
-		if (cfg.rc != CD_OK)
-			*err = cfg.err;
-		return cfg.rc;
-	}
+	if (cfg.loaded)
+		return CD_OK;   /* only a file that passed is kept */
+	memset(&cfg, 0, sizeof cfg);
 	cfg.loaded = 1;
 	snprintf(cfg.lang, sizeof cfg.lang, "%s", defs[0].def);
 	cfg.lang_origin = FROM_DEFAULT;
@@ -243,9 +241,18 @@ int config_load(struct cd_error *err)
 		cfg.rc = CD_EINPUT;
 		cfg.err.code = CD_EINPUT;
 	}
-	if (cfg.rc != CD_OK)
+	if (cfg.rc != CD_OK) {
 		*err = cfg.err;
-	return cfg.rc;
+		/*
+		 * A refusal is not kept: main reads the file again once messages are translated,
+		 * so that the refusal reaches the user in their language.
+		 */
+		int rc = cfg.rc;
+		ini_release(&cfg.ini);
+		cfg.loaded = 0;
+		return rc;
+	}
+	return CD_OK;
 }
 
 int config_apply_language(struct cd_error *err)

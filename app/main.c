@@ -108,6 +108,10 @@ int main(int argc, char **argv)
 	textdomain("casedesk");
 
 	if (lang_rc) {
+		/* Read again now that messages are translated: the refusal in the user's language. */
+		lang_err = (struct cd_error)CD_ERROR_INIT;
+		if ((lang_rc = config_apply_language(&lang_err)) == CD_OK)
+			lang_rc = CD_EINTERNAL;   /* a file that changed in between: still refused */
 		c.err = lang_err;
 		rc = lang_rc;
 		goto done;

@@ -29,6 +29,16 @@ refused "a key given twice" '[duplicates]\nwarn = 50\nwarn = 55\n' "3: duplicate
 refused "a line that is no setting" '[ui]\nlanguage uk\n' "2: expected \[section\], key = value"
 refused "a key before any section" 'language = uk\n' "1: key 'language' comes before any \[section\]"
 
+# The refusal is in the user's language: the file is read again once messages are translated.
+export CASEDESK_LOCALEDIR=${CASEDESK_LOCALEDIR:-$(pwd)/build/locale}
+if localedef -i ru_RU -f UTF-8 "$T/ru_RU.UTF-8" 2>/dev/null; then
+	printf '[ui]\nlanguage uk\n' >"$CASEDESK_CONFIG"
+	LOCPATH=$T LANG=ru_RU.UTF-8 expect_rc "a refusal under LANG=ru_RU" 6 env LOCPATH="$T" LANG=ru_RU.UTF-8 "$CD" --help
+	expect_grep "is in Russian, with file and line" "casedesk.ini:2: ожидается \[section\]" "$T/err"
+else
+	pass "no ru_RU locale can be made here: the Russian refusal is not checked"
+fi
+
 # What is in force, and from where.
 rm -f "$CASEDESK_CONFIG"
 expect_rc "no settings file is fine" 0 "$CD" config
