@@ -378,6 +378,7 @@ struct builder {
 	struct problems *p;
 	struct ini ini;
 	struct idmap states, fields;   /* ids -> indexes, so references resolve in O(1) */
+	size_t *mark, mark_gen;        /* per field: the last list that named it (duplicates in O(1)) */
 	struct workflow *wf;
 	const struct wf_known *known;
 	int oom;
@@ -959,6 +960,7 @@ static size_t *resolve_fields(struct builder *b, const char *sec, const char *ke
 		b->oom = 1;
 		goto out;
 	}
+	b->mark_gen++;
 	for (size_t i = 0; i < n; i++) {
 		size_t f = field_index(b, items[i]);
 		if (items[i][0] == '\0') {
@@ -971,14 +973,13 @@ static size_t *resolve_fields(struct builder *b, const char *sec, const char *ke
 				    items[i]);
 			continue;
 		}
-		size_t k;
-		for (k = 0; k < kept && idx[k] != f; k++)
-			;
-		if (k < kept) {
+		if (b->mark && b->mark[f] == b->mark_gen) {
 			problem_add(b->p, line_of(b, sec, key), _("field %s is listed twice in %s"),
 				    items[i], key);
 			continue;
 		}
+		if (b->mark)
+			b->mark[f] = b->mark_gen;
 		idx[kept++] = f;
 	}
 	*n_out = kept;
@@ -1062,12 +1063,14 @@ static void check_transition(struct builder *b, const struct ini_section *s,
 	}
 	t->fields = resolve_fields(b, sec, "fields", &t->n_fields);
 	t->optional = resolve_fields(b, sec, "optional", &t->n_optional);
-	for (size_t i = 0; i < t->n_optional; i++)
-		for (size_t k = 0; k < t->n_fields; k++)
-			if (t->optional[i] == t->fields[k])
-				problem_add(b->p, line_of(b, sec, "optional"),
-					    _("field %s is both required and optional in transition %s"),
-					    wf->fields[t->optional[i]].id, t->id);
+	b->mark_gen++;
+	for (size_t k = 0; b->mark && k < t->n_fields; k++)
+		b->mark[t->fields[k]] = b->mark_gen;
+	for (size_t i = 0; b->mark && i < t->n_optional; i++)
+		if (b->mark[t->optional[i]] == b->mark_gen)
+			problem_add(b->p, line_of(b, sec, "optional"),
+				    _("field %s is both required and optional in transition %s"),
+				    wf->fields[t->optional[i]].id, t->id);
 	if ((v = value_of(b, sec, "guards")) && !is_blank(v)) {
 		free_list(items, n);
 		items = split_list(v, &n);
@@ -1371,6 +1374,10 @@ static int build(const char *text, const char *name, const struct wf_known *know
 		idmap_add(&b.states, i, state_id_at, wf);
 	for (size_t i = 0; i < wf->n_fields; i++)
 		idmap_add(&b.fields, i, field_id_at, wf);
+	if (!(b.mark = calloc(wf->n_fields + 1, sizeof *b.mark))) {
+		rc = CD_EINTERNAL;
+		goto out;
+	}
 	check_workflow_section(&b);
 	size_t si = 0, ti = 0, fi = 0;
 	for (size_t i = 0; i < b.ini.n_sections; i++) {
@@ -1427,6 +1434,7 @@ out:
 	}
 	wf_free(wf);
 	free(taken);
+	free(b.mark);
 	idmap_release(&b.states);
 	idmap_release(&b.fields);
 	ini_release(&b.ini);
