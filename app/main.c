@@ -109,9 +109,9 @@ int main(int argc, char **argv)
 
 	if (lang_rc) {
 		/* Read again now that messages are translated: the refusal in the user's language. */
-		lang_err = (struct cd_error)CD_ERROR_INIT;
-		if ((lang_rc = config_apply_language(&lang_err)) == CD_OK)
-			lang_rc = CD_EINTERNAL;   /* a file that changed in between: still refused */
+		struct cd_error again = CD_ERROR_INIT;
+		if (config_apply_language(&again) != CD_OK)
+			lang_err = again;
 		c.err = lang_err;
 		rc = lang_rc;
 		goto done;
