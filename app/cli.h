@@ -65,6 +65,7 @@ int cmd_search(struct cli *c);
 int cmd_case(struct cli *c);
 int cmd_workflow(struct cli *c);
 int cmd_store(struct cli *c);
+int cmd_config(struct cli *c);
 int cmd_tui(struct cli *c);
 int cmd_mrz(struct cli *c);
 int cmd_enrol(struct cli *c);

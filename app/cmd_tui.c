@@ -4,41 +4,25 @@
 #include <unistd.h>
 
 #include "model/base/i18n.h"
-#include "screens/screens.h"
 #include "screens/ui.h"
 #include "app/cli.h"
 #include "app/config.h"
-
-/*
- * The screens the loop may open, and the global keys that open them: the loop (ui.c)
- * knows none by name, and a screen asks for another by its kind.
- */
-static const struct ui_screen_entry screen_table[] = {
-	{ UI_WORKLIST, &worklist_screen, A_WORKLIST },
-	{ UI_SEARCH, &search_screen, A_SEARCH },
-	{ UI_REGISTER, &register_screen, A_REGISTER },
-	{ UI_REPORTS, &reports_screen, A_REPORTS },
-	{ UI_PERSON, &person_screen, A_NONE },
-	{ UI_CASE, &case_screen, A_NONE },
-	{ UI_ENROL, &enrol_screen, A_NONE },
-};
-static const struct ui_screens screens = { screen_table, sizeof screen_table / sizeof screen_table[0] };
+#include "app/tui_screens.h"
 
 int cmd_tui(struct cli *c)
 {
-	char path[4096];
 	int rc;
 
 	if ((rc = cli_positional(c, 0, 0, "tui")))
 		return rc;
-	/* The keymap first: a broken config is reported even where no terminal is (CI, scripts). */
-	config_path(path, sizeof path);
-	if ((rc = ui_keymap_load(path, &screens, &c->err)))
-		return rc;
+	/*
+	 * The keymap ([keys]) was taken with the rest of the settings before any command ran
+	 * (app/config.c): a broken one is reported even where no terminal is (CI, scripts).
+	 */
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("the terminal interface needs a terminal; for scripts use the commands (casedesk --help)"));
 	if ((rc = cli_open_acting(c)) || (rc = cli_load_workflows(c)))
 		return rc;
-	return ui_run(c->store, &c->actor, c->reg, &screens, &c->err);
+	return ui_run(c->store, &c->actor, c->reg, tui_screens(), &c->err);
 }

@@ -1,13 +1,64 @@
-/* config.c - locating the settings file and applying its language; see config.h. */
+/*
+ * config.c - the settings file: one table says which settings exist, of what type, with
+ * what default and help (NeoMutt's ConfigDef); the file is read once, through the one INI
+ * reader (model/base/ini), and checked against the table, so that a typo such as
+ * `langauge = uk` or `warm = 10` is refused naming its line instead of being ignored.
+ * `casedesk config` prints the table with the value in force and where it came from.
+ */
 #include "app/config.h"
+#include "app/tui_screens.h"
 
-#include <iniparser/iniparser.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "model/base/i18n.h"
+#include "model/base/ini.h"
+#include "screens/ui.h"
+
+enum cfg_type {
+	CFG_LANG,        /* a language code: letters and _ (uk, ru_RU); empty: not set */
+	CFG_PERCENT,     /* a whole number from 1 to 100 */
+	CFG_KEYMAP,      /* [keys]: any action name = key names; checked by the keymap */
+};
+
+struct cfg_def {
+	const char *section;
+	const char *key;         /* NULL: any key (the section is a map, as [keys]) */
+	enum cfg_type type;
+	const char *def;         /* the default as printed */
+	const char *help;
+};
+
+/* Every setting casedesk reads.  Adding one is a row here and a reader below. */
+static const struct cfg_def defs[] = {
+	{ "ui", "language", CFG_LANG, "en",
+	  N_("language of casedesk's messages (en, ru, uk, ka, ro); overrides LANG and LANGUAGE") },
+	{ "duplicates", "warn", CFG_PERCENT, "60",
+	  N_("registration lists candidate duplicates scoring this or more (1-100)") },
+	{ "duplicates", "block", CFG_PERCENT, "90",
+	  N_("registration refuses, unless forced or a reason is given, at this score or more (1-100, not below warn)") },
+	{ "keys", NULL, CFG_KEYMAP, "",
+	  N_("action = keys: binds an action named in the ? help to keys (a letter, F1-F12, ^A-^Z, Enter, Esc, ...)") },
+};
+#define N_DEFS (sizeof defs / sizeof defs[0])
+
+enum origin { FROM_DEFAULT, FROM_FILE, FROM_ENV };
+
+static struct {
+	int loaded, rc;
+	struct cd_error err;
+	char path[4096];
+	const char *path_from;   /* which variable chose the path */
+	int file_exists;
+	struct ini ini;
+	char lang[64];
+	enum origin lang_origin;
+	const char *lang_env;    /* the variable, when the environment chose */
+	struct cd_dupe_thresholds dupes;
+	int warn_line, block_line;
+} cfg;
 
 void config_path(char *buf, size_t size)
 {
@@ -20,51 +71,264 @@ void config_path(char *buf, size_t size)
 		snprintf(buf, size, "%s/.config/casedesk/casedesk.ini", home ? home : ".");
 }
 
+static const char *path_variable(void)
+{
+	const char *explicit = getenv("CASEDESK_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME");
+	return explicit && *explicit ? "CASEDESK_CONFIG" : xdg && *xdg ? "XDG_CONFIG_HOME" : "HOME";
+}
+
+static const char *section_names(char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < N_DEFS && used < size; i++) {
+		if (i > 0 && strcmp(defs[i].section, defs[i - 1].section) == 0)
+			continue;
+		int n = snprintf(buf + used, size - used, "%s[%s]", used ? ", " : "", defs[i].section);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
+static const char *key_names(const char *section, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < N_DEFS && used < size; i++) {
+		if (strcmp(defs[i].section, section) != 0 || !defs[i].key)
+			continue;
+		int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", defs[i].key);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
+static const struct cfg_def *def_of(const char *section, const char *key)
+{
+	for (size_t i = 0; i < N_DEFS; i++)
+		if (strcmp(defs[i].section, section) == 0 && (!key || !defs[i].key || strcmp(defs[i].key, key) == 0))
+			return &defs[i];
+	return NULL;
+}
+
+/* A whole number from 1 to 100, nothing else on the line. */
+static int parse_percent(const char *v, int *out)
+{
+	char *end;
+	long n;
+
+	if (!v || !*v || *v == '+' || *v == '-')
+		return -1;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || n < 1 || n > 100)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+/* Checks one key against its row of the table and takes its value. */
+static int take(const struct cfg_def *d, const struct ini_key *k, struct cd_error *err)
+{
+	const char *path = cfg.path;
+	struct cd_error why = CD_ERROR_INIT;
+
+	switch (d->type) {
+	case CFG_LANG:
+		/* Letters and _ only (uk, ru_RU, ka): the value becomes part of a path lookup. */
+		for (const char *p = k->value; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'))
+				return cd_error_set(err, CD_EINPUT,
+						    _("%s:%d: [%s] %s: give a code like uk, ru, ka, ro or en"), path,
+						    k->line, d->section, d->key);
+		if (strlen(k->value) >= sizeof cfg.lang)
+			return cd_error_set(err, CD_EINPUT, _("%s:%d: [%s] %s: give a code like uk, ru, ka, ro or en"),
+					    path, k->line, d->section, d->key);
+		if (*k->value) {
+			snprintf(cfg.lang, sizeof cfg.lang, "%s", k->value);
+			cfg.lang_origin = FROM_FILE;
+		}
+		return CD_OK;
+	case CFG_PERCENT: {
+		int n;
+		if (parse_percent(k->value, &n) != 0)
+			return cd_error_set(err, CD_EINPUT, _("%s:%d: [%s] %s: give a whole number from 1 to 100, not '%s'"),
+					    path, k->line, d->section, d->key, k->value);
+		if (strcmp(d->key, "warn") == 0) {
+			cfg.dupes.warn = n;
+			cfg.warn_line = k->line;
+		} else {
+			cfg.dupes.block = n;
+			cfg.block_line = k->line;
+		}
+		return CD_OK;
+	}
+	case CFG_KEYMAP:
+		if (ui_keymap_set(tui_screens(), k->name, k->value, &why) != CD_OK)
+			return cd_error_set(err, why.code, "%s:%d: %s", path, k->line, why.msg);
+		return CD_OK;
+	}
+	return cd_error_set(err, CD_EINTERNAL, _("%s:%d: setting of an unknown type"), path, k->line);
+}
+
+static int check_file(struct cd_error *err)
+{
+	char names[256];
+	int rc = CD_OK;
+
+	for (size_t i = 0; i < cfg.ini.n_sections; i++) {
+		const struct ini_section *s = &cfg.ini.sections[i];
+		if (!def_of(s->name, NULL))
+			return cd_error_set(err, CD_EINPUT, _("%s:%d: unknown section [%s] (sections: %s)"), cfg.path,
+					    s->line, s->raw, section_names(names, sizeof names));
+		for (size_t k = 0; k < s->n_keys; k++) {
+			const struct cfg_def *d = def_of(s->name, s->keys[k].name);
+			if (!d || (d->key && strcmp(d->key, s->keys[k].name) != 0))
+				return cd_error_set(err, CD_EINPUT, _("%s:%d: unknown key '%s' in [%s] (known keys: %s)"),
+						    cfg.path, s->keys[k].line, s->keys[k].raw, s->raw,
+						    key_names(s->name, names, sizeof names));
+			if ((rc = take(d, &s->keys[k], err)) != CD_OK)
+				return rc;
+		}
+	}
+	if (cfg.dupes.warn > cfg.dupes.block)
+		rc = cd_error_set(err, CD_EINPUT,
+				  _("%s:%d: [duplicates] warn (%d) is above block (%d): warn must not be above block"),
+				  cfg.path, cfg.block_line ? cfg.block_line : cfg.warn_line, cfg.dupes.warn,
+				  cfg.dupes.block);
+	return rc;
+}
+
+/* Where the language comes from when the file does not set it: gettext's own order. */
+static void language_from_environment(void)
+{
+	static const char *const vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v) {
+			snprintf(cfg.lang, sizeof cfg.lang, "%s", v);
+			cfg.lang_origin = FROM_ENV;
+			cfg.lang_env = vars[i];
+			return;
+		}
+	}
+}
+
+int config_load(struct cd_error *err)
+{
+	if (cfg.loaded)
+		return CD_OK;   /* only a file that passed is kept */
+	memset(&cfg, 0, sizeof cfg);
+	cfg.loaded = 1;
+	snprintf(cfg.lang, sizeof cfg.lang, "%s", defs[0].def);
+	cfg.lang_origin = FROM_DEFAULT;
+	language_from_environment();
+	cfg.dupes.warn = DUPES_WARN_DEFAULT;
+	cfg.dupes.block = DUPES_BLOCK_DEFAULT;
+	config_path(cfg.path, sizeof cfg.path);
+	cfg.path_from = path_variable();
+	cfg.rc = ini_load(&cfg.ini, cfg.path, NULL, NULL, &cfg.err);
+	if (cfg.rc == CD_ENOTFOUND) {
+		cfg.rc = CD_OK;   /* no file: every setting keeps its default */
+	} else if (cfg.rc == CD_OK) {
+		cfg.file_exists = 1;
+		cfg.rc = check_file(&cfg.err);
+	} else if (cfg.rc != CD_EINTERNAL) {
+		cfg.rc = CD_EINPUT;
+		cfg.err.code = CD_EINPUT;
+	}
+	if (cfg.rc != CD_OK) {
+		*err = cfg.err;
+		/*
+		 * A refusal is not kept: main reads the file again once messages are translated,
+		 * so that the refusal reaches the user in their language.
+		 */
+		int rc = cfg.rc;
+		ini_release(&cfg.ini);
+		cfg.loaded = 0;
+		return rc;
+	}
+	return CD_OK;
+}
+
 int config_apply_language(struct cd_error *err)
 {
-	char path[4096];
-	dictionary *ini;
-	const char *lang;
+	int rc = config_load(err);
 
-	config_path(path, sizeof path);
-	if (access(path, F_OK) != 0)
-		return CD_OK;
-	if (!(ini = iniparser_load(path)))
-		return cd_error_set(err, CD_EINPUT, _("%s: cannot read the settings file"), path);
-	lang = iniparser_getstring(ini, "ui:language", NULL);
-	if (lang && *lang) {
-		/* Letters and _ only (uk, ru_RU, ka): the value becomes part of a path lookup. */
-		for (const char *p = lang; *p; p++)
-			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_')) {
-				iniparser_freedict(ini);
-				return cd_error_set(err, CD_EINPUT, _("%s: [ui] language: give a code like uk, ru, ka, ro or en"),
-						    path);
-			}
-		setenv("LANGUAGE", lang, 1);
-	}
-	iniparser_freedict(ini);
-	return CD_OK;
+	if (rc == CD_OK && cfg.lang_origin == FROM_FILE)
+		setenv("LANGUAGE", cfg.lang, 1);
+	return rc;
 }
 
 int config_duplicates(struct cd_dupe_thresholds *t, struct cd_error *err)
 {
-	char path[4096];
-	dictionary *ini;
-	int rc = CD_OK;
+	int rc = config_load(err);
 
 	t->warn = DUPES_WARN_DEFAULT;
 	t->block = DUPES_BLOCK_DEFAULT;
-	config_path(path, sizeof path);
-	if (access(path, F_OK) != 0)
-		return CD_OK;
-	if (!(ini = iniparser_load(path)))
-		return cd_error_set(err, CD_EINPUT, _("%s: cannot read the settings file"), path);
-	t->warn = iniparser_getint(ini, "duplicates:warn", DUPES_WARN_DEFAULT);
-	t->block = iniparser_getint(ini, "duplicates:block", DUPES_BLOCK_DEFAULT);
-	if (t->warn < 1 || t->warn > 100 || t->block < 1 || t->block > 100 || t->warn > t->block)
-		rc = cd_error_set(err, CD_EINPUT,
-				  _("%s: [duplicates] warn and block: give numbers from 1 to 100, warn not above block"),
-				  path);
-	iniparser_freedict(ini);
+	if (rc == CD_OK)
+		*t = cfg.dupes;
 	return rc;
+}
+
+static void print_row(FILE *out, const char *name, const char *value, const char *origin, const char *help)
+{
+	char nv[256];
+	snprintf(nv, sizeof nv, "%s = %s", name, value);
+	fprintf(out, "%-28s %-32s %s\n", nv, origin, help);
+}
+
+int config_print(FILE *out, struct cd_error *err)
+{
+	char origin[4200], num[16];
+	int rc = config_load(err);
+
+	if (rc != CD_OK)
+		return rc;
+	fprintf(out, _("# settings file: %s (from %s)%s\n"), cfg.path, cfg.path_from,
+		cfg.file_exists ? "" : _(", not there: every setting is its default"));
+	for (size_t i = 0; i < N_DEFS; i++) {
+		const struct cfg_def *d = &defs[i];
+		char name[96];
+		if (d->key)
+			snprintf(name, sizeof name, "%s.%s", d->section, d->key);
+		if (d->type == CFG_KEYMAP) {
+			const struct ini_section *s = cfg.file_exists ? ini_section(&cfg.ini, d->section) : NULL;
+			for (size_t k = 0; s && k < s->n_keys; k++) {
+				snprintf(name, sizeof name, "%s.%s", d->section, s->keys[k].name);
+				snprintf(origin, sizeof origin, "%s:%d", cfg.path, s->keys[k].line);
+				print_row(out, name, s->keys[k].value, origin, _(d->help));
+			}
+			if (!s || s->n_keys == 0) {
+				snprintf(name, sizeof name, "%s.*", d->section);
+				print_row(out, name, _("(the keys ? shows)"), _("default"), _(d->help));
+			}
+			continue;
+		}
+		const struct ini_key *k = cfg.file_exists ? ini_key(&cfg.ini, d->section, d->key) : NULL;
+		const char *value = d->def;
+		if (d->type == CFG_LANG) {
+			value = cfg.lang;
+			if (cfg.lang_origin == FROM_ENV)
+				snprintf(origin, sizeof origin, _("environment (%s)"), cfg.lang_env);
+			else if (cfg.lang_origin == FROM_FILE && k)
+				snprintf(origin, sizeof origin, "%s:%d", cfg.path, k->line);
+			else
+				snprintf(origin, sizeof origin, "%s", _("default"));
+		} else {
+			snprintf(num, sizeof num, "%d", strcmp(d->key, "warn") == 0 ? cfg.dupes.warn : cfg.dupes.block);
+			value = num;
+			if (k)
+				snprintf(origin, sizeof origin, "%s:%d", cfg.path, k->line);
+			else
+				snprintf(origin, sizeof origin, "%s", _("default"));
+		}
+		print_row(out, name, value, origin, _(d->help));
+	}
+	return CD_OK;
 }

@@ -5,11 +5,16 @@
  *   [keys] search = / F3        ; see `?` in the TUI for the action names
  *   [duplicates] warn = 60      ; registration shows candidates scoring this or more
  *                block = 90     ; and refuses (unless forced) at this or more
+ *
+ * Every setting is one row of a table in config.c (section, key, type, default, help), in
+ * the manner of NeoMutt's ConfigDef.  The file is read once, through model/base/ini; an
+ * unknown section or key, or a value of the wrong type, is CD_EINPUT naming FILE:LINE.
  */
 #ifndef CD_CONFIG_H
 #define CD_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "model/store/dupes.h"
 #include "model/base/error.h"
@@ -17,15 +22,28 @@
 void config_path(char *buf, size_t size);
 
 /*
+ * Reads and checks the settings file, once per process (later calls answer from the
+ * first).  A missing file is fine: every setting keeps its default.  [keys] bindings are
+ * handed to the terminal interface's keymap here.
+ */
+int config_load(struct cd_error *err);
+
+/*
  * Applies [ui] language before anything is translated: sets LANGUAGE for this process.
- * A missing file is fine; an unreadable or malformed one is CD_EINPUT naming it.
+ * Loads the file first (config_load), so this is where a broken file is first refused.
  */
 int config_apply_language(struct cd_error *err);
 
 /*
  * The duplicate thresholds: [duplicates] warn and block, 1-100 with warn <= block; the
- * model's defaults when the file or the keys are missing.  CD_EINPUT naming the file.
+ * model's defaults when the file or the keys are missing.  CD_EINPUT naming FILE:LINE.
  */
 int config_duplicates(struct cd_dupe_thresholds *t, struct cd_error *err);
+
+/*
+ * Writes every setting in force, one a line, with where it came from (default, FILE:LINE,
+ * environment) and its help text: `casedesk config`.
+ */
+int config_print(FILE *out, struct cd_error *err);
 
 #endif

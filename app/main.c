@@ -41,6 +41,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, N_("report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE   statistics: asylum-applicants, asylum-decisions, first-permits, workload") },
 	{ "workflow", cmd_workflow, N_("workflow list | lint FILE... | dot ID") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
+	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
 };
 
 static void usage(FILE *f)
@@ -107,6 +108,10 @@ int main(int argc, char **argv)
 	textdomain("casedesk");
 
 	if (lang_rc) {
+		/* Read again now that messages are translated: the refusal in the user's language. */
+		struct cd_error again = CD_ERROR_INIT;
+		if (config_apply_language(&again) != CD_OK)
+			lang_err = again;
 		c.err = lang_err;
 		rc = lang_rc;
 		goto done;

@@ -1,10 +1,10 @@
 /*
- * form.c - form templates (INI, read with the workflow engine's line scanner so that
- * every message names FILE:LINE), their layout, and drawing them with libharu.
+ * form.c - drawing filled forms as PDF with libharu: one page per parsed template
+ * (struct form_tpl from form_template.c), laid out with its values, and the lint of what
+ * only drawing can tell (text that overflows its box).
  *
- * Layout: blocks are drawn in file order.  A block with `y` sits there; one without
- * follows the previous block, `gap` millimetres below it.  Text wraps at the block's
- * width; a block with a `height` is a box the text must fit.
+ * The drawing side takes a parsed template and nothing else from the file, so replacing
+ * libharu (Cairo and Pango, as the design card asks) touches this file only.
  *
  * Fonts are TrueType files embedded in the PDF with libharu's UTF-8 encoder, so any
  * character the font has prints: DejaVu Sans covers Latin with diacritics, Cyrillic,
@@ -30,506 +30,17 @@
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
 #include "model/base/utf8.h"
-#include "model/base/ini.h"
 #include "print/barcode.h"
 #include "print/mrz_make.h"
 
 #define MM_PT (72.0 / 25.4)
 #define MIN_SIZE 6.0
 
-/* ---- reading a template ------------------------------------------------------------ */
-
-/* Problems while reading: the first fails form_load; lint lists them all. */
-struct problems {
-	const char *path;
-	FILE *report;               /* lint: every problem; NULL: keep the first in err */
-	struct cd_error *err;
-	int n;
-};
-
-static void problem(struct problems *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void problem(struct problems *p, int line, const char *fmt, ...)
-{
-	char msg[CD_ERRMSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (p->report)
-		fprintf(p->report, "%s:%d: %s\n", p->path, line, msg);
-	else if (p->n == 0)
-		cd_error_set(p->err, CD_EINPUT, "%s:%d: %s", p->path, line, msg);
-	p->n++;
-}
-
-static void scan_report(void *ctx, int line, const char *msg)
-{
-	problem(ctx, line, "%s", msg);
-}
-
 static char *dup_str(const char *s)
 {
-	if (!s)
-		return NULL;
-	size_t n = strlen(s);
-	char *d = malloc(n + 1);
-	if (d)
-		memcpy(d, s, n + 1);
-	return d;
+	return s ? strdup(s) : NULL;
 }
 
-/* "\n" written in a template value stands for a line break (INI has no multi-line values). */
-static char *unescape(const char *s)
-{
-	char *d = dup_str(s);
-	if (!d)
-		return NULL;
-	char *w = d;
-	for (const char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] == 'n') {
-			*w++ = '\n';
-			r++;
-		} else
-			*w++ = *r;
-	}
-	*w = '\0';
-	return d;
-}
-
-/* Keys each section kind takes; those marked with a '*' may carry a language: text[ru]. */
-static const char *const form_keys[] = { "title*", "page", "orientation", "margin", "size", "font", "font_bold",
-					 "font_mono", "font_mrz", "letterhead", NULL };
-static const char *const text_keys[] = { "text*", "x", "y", "width", "height", "size", "font", "align", "gap", NULL };
-static const char *const rule_keys[] = { "x", "y", "width", "gap", NULL };
-static const char *const barcode_keys[] = { "value", "x", "y", "height", "module", NULL };
-static const char *const mrz_keys[] = { "type", "x", "y", "size", NULL };
-static const char *const qr_keys[] = { "value", "x", "y", "size", "level", NULL };
-static const char *const photo_keys[] = { "x", "y", "width", "height", NULL };
-
-/* Whether `key` is in `keys`, allowing "name[xx]" for keys marked translatable. */
-static int key_known(const char *const *keys, const char *key)
-{
-	for (size_t i = 0; keys[i]; i++) {
-		size_t n = strcspn(keys[i], "*");
-		if (strncmp(keys[i], key, n) != 0)
-			continue;
-		if (key[n] == '\0')
-			return 1;
-		if (keys[i][n] == '*' && key[n] == '[') {
-			size_t l = strspn(key + n + 1, "abcdefghijklmnopqrstuvwxyz");
-			if (l >= 2 && l <= 3 && key[n + 1 + l] == ']' && key[n + 2 + l] == '\0')
-				return 1;
-		}
-	}
-	return 0;
-}
-
-struct reader {
-	struct wf_ini_scan scan;
-	dictionary *dict;
-	struct problems *p;
-	const char *lang;
-};
-
-static const char *get(struct reader *r, const char *section, const char *key)
-{
-	char k[256];
-	snprintf(k, sizeof k, "%s:%s", section, key);
-	return iniparser_getstring(r->dict, k, NULL);
-}
-
-/* The value in the reader's language when the template has one, else the plain key. */
-static const char *get_lang(struct reader *r, const char *section, const char *key, int *line)
-{
-	char k[96];
-	const char *v = NULL;
-	if (r->lang) {
-		snprintf(k, sizeof k, "%s[%s]", key, r->lang);
-		v = get(r, section, k);
-		if (v) {
-			*line = wf_ini_line(&r->scan, section, k);
-			return v;
-		}
-	}
-	*line = wf_ini_line(&r->scan, section, key);
-	return get(r, section, key);
-}
-
-static int get_num(struct reader *r, const char *section, const char *key, double min, double max,
-		   double *out, int *present)
-{
-	const char *v = get(r, section, key);
-	if (present)
-		*present = v != NULL;
-	if (!v)
-		return 0;
-	char *end;
-	double d = strtod(v, &end);
-	if (end == v || *end || !isfinite(d) || d < min || d > max) {
-		problem(r->p, wf_ini_line(&r->scan, section, key), _("%s in [%s] must be a number from %g to %g"),
-			key, section, min, max);
-		return -1;
-	}
-	*out = d;
-	return 0;
-}
-
-static int font_by_name(const char *v, enum form_font *out)
-{
-	if (strcmp(v, "regular") == 0)
-		*out = FONT_REGULAR;
-	else if (strcmp(v, "bold") == 0)
-		*out = FONT_BOLD;
-	else if (strcmp(v, "mono") == 0)
-		*out = FONT_MONO;
-	else
-		return -1;
-	return 0;
-}
-
-int form_font_path(const char *name, char *out, size_t size)
-{
-	const char *dirs[7];
-	char data_fonts[4096];
-	size_t n = 0;
-
-	if (strchr(name, '/')) {
-		snprintf(out, size, "%s", name);
-		return access(out, R_OK) == 0 ? 0 : -1;
-	}
-	if (getenv("CASEDESK_FONTS"))
-		dirs[n++] = getenv("CASEDESK_FONTS");
-	snprintf(data_fonts, sizeof data_fonts, "%s/forms/fonts", cd_data_dir());
-	dirs[n++] = data_fonts;
-	dirs[n++] = CD_FONTDIR;
-	dirs[n++] = "/usr/share/fonts/truetype/dejavu";
-	dirs[n++] = "/usr/share/fonts/truetype/noto";
-	dirs[n++] = "/usr/share/fonts/truetype/freefont";
-	for (size_t i = 0; i < n; i++) {
-		snprintf(out, size, "%s/%s", dirs[i], name);
-		if (access(out, R_OK) == 0)
-			return 0;
-	}
-	return -1;
-}
-
-static const struct {
-	const char *name;
-	double w, h;
-} page_sizes[] = { { "a4", 210, 297 }, { "a5", 148, 210 }, { "letter", 215.9, 279.4 }, { "id1", 85.6, 53.98 } };
-
-static int read_page(struct reader *r, struct form_tpl *t)
-{
-	const char *v = get(r, "form", "page");
-	int line = wf_ini_line(&r->scan, "form", "page");
-	t->page_w = 210;
-	t->page_h = 297;
-	if (v) {
-		size_t i;
-		char lower[32];
-		snprintf(lower, sizeof lower, "%s", v);
-		for (char *c = lower; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		for (i = 0; i < sizeof page_sizes / sizeof page_sizes[0]; i++)
-			if (strcmp(lower, page_sizes[i].name) == 0) {
-				t->page_w = page_sizes[i].w;
-				t->page_h = page_sizes[i].h;
-				break;
-			}
-		if (i == sizeof page_sizes / sizeof page_sizes[0]) {
-			double w, h;
-			char x;
-			if (sscanf(lower, "%lfx%lf%c", &w, &h, &x) != 2 || w < 20 || h < 20 || w > 1000 || h > 1000) {
-				problem(r->p, line, _("page '%s' is not A4, A5, letter, ID1 or WIDTHxHEIGHT in mm"), v);
-				return -1;
-			}
-			t->page_w = w;
-			t->page_h = h;
-		}
-	}
-	v = get(r, "form", "orientation");
-	if (v && strcmp(v, "landscape") == 0) {
-		double w = t->page_w;
-		t->page_w = t->page_h;
-		t->page_h = w;
-	} else if (v && strcmp(v, "portrait") != 0) {
-		problem(r->p, wf_ini_line(&r->scan, "form", "orientation"), _("orientation is portrait or landscape"));
-		return -1;
-	}
-	return 0;
-}
-
-static int read_fonts(struct reader *r, struct form_tpl *t)
-{
-	static const char *const keys[FONT_COUNT] = { "font", "font_bold", "font_mono", "font_mrz" };
-	/* OCR-B for the MRZ (ICAO Doc 9303 Part 3): `make` converts Debian's CFF OCR-B (fonts-ocr-b)
-	 * to TrueType in build/fonts, because libharu embeds TrueType only. */
-	static const char *const defaults[FONT_COUNT] = { "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf",
-							  "OCRB.ttf" };
-	int bad = 0;
-	int has_mrz = wf_ini_section(&r->scan, "mrz") != NULL;
-	for (int i = 0; i < FONT_COUNT; i++) {
-		const char *v = get(r, "form", keys[i]);
-		char path[4096];
-		if (i == FONT_MRZ && !has_mrz)
-			continue;
-		if (!v)
-			v = defaults[i];
-		if (form_font_path(v, path, sizeof path) != 0) {
-			if (i == FONT_MRZ && !get(r, "form", keys[i]))
-				problem(r->p, wf_ini_line(&r->scan, "mrz", NULL),
-					_("the MRZ font OCRB.ttf is not found: run `make` (it converts Debian's "
-					  "fonts-ocr-b into build/fonts), or name a TrueType OCR-B with font_mrz"));
-			else
-				problem(r->p, wf_ini_line(&r->scan, "form", keys[i]), _("font file '%s' not found"), v);
-			bad = 1;
-			continue;
-		}
-		size_t n = strlen(path);
-		if (n < 4 || strcasecmp(path + n - 4, ".ttf") != 0) {
-			problem(r->p, wf_ini_line(&r->scan, "form", keys[i]),
-				_("font '%s' is not a TrueType (.ttf) file, the only kind libharu embeds"), v);
-			bad = 1;
-			continue;
-		}
-		t->fonts[i] = dup_str(path);
-	}
-	t->fonts_missing = bad;
-	return bad ? -1 : 0;
-}
-
-static int add_block(struct form_tpl *t, struct form_block *b)
-{
-	struct form_block *grown = realloc(t->blocks, (t->n_blocks + 1) * sizeof *grown);
-	if (!grown)
-		return -1;
-	t->blocks = grown;
-	t->blocks[t->n_blocks++] = *b;
-	return 0;
-}
-
-static void read_block(struct reader *r, struct form_tpl *t, const struct wf_ini_section *sec)
-{
-	struct form_block b = { 0 };
-	const char *name = sec->name;
-	const char *v;
-
-	b.line = sec->line;
-	b.x = t->margin;
-	b.w = -1;
-	b.size = t->size;
-	b.gap = 2;
-	if (strncmp(name, "text.", 5) == 0) {
-		b.kind = FORM_TEXT;
-		v = get_lang(r, name, "text", &b.line);
-		if (!v) {
-			problem(r->p, sec->line, _("[%s] needs the key 'text'"), sec->raw);
-			return;
-		}
-		b.text = unescape(v);
-		if ((v = get(r, name, "font")) && font_by_name(v, &b.font) != 0)
-			problem(r->p, wf_ini_line(&r->scan, name, "font"), _("font in [%s] is regular, bold or mono"), sec->raw);
-		if ((v = get(r, name, "align"))) {
-			if (strcmp(v, "left") == 0)
-				b.align = ALIGN_LEFT;
-			else if (strcmp(v, "center") == 0)
-				b.align = ALIGN_CENTER;
-			else if (strcmp(v, "right") == 0)
-				b.align = ALIGN_RIGHT;
-			else
-				problem(r->p, wf_ini_line(&r->scan, name, "align"), _("align in [%s] is left, center or right"),
-					sec->raw);
-		}
-		get_num(r, name, "size", 4, 96, &b.size, NULL);
-		get_num(r, name, "height", 1, 1000, &b.h, &b.has_h);
-	} else if (strncmp(name, "rule.", 5) == 0) {
-		b.kind = FORM_RULE;
-	} else if (strcmp(name, "barcode") == 0) {
-		b.kind = FORM_BARCODE;
-		v = get(r, name, "value");
-		b.text = dup_str(v ? v : "{case.number}");
-		b.h = 10;
-		b.size = 0.3;     /* module: the narrow element, mm */
-		get_num(r, name, "height", 3, 100, &b.h, NULL);
-		get_num(r, name, "module", 0.19, 2, &b.size, NULL);
-		b.has_h = 1;
-	} else if (strcmp(name, "mrz") == 0) {
-		b.kind = FORM_MRZ;
-		v = get(r, name, "type");
-		if (!v || (strcmp(v, "td1") != 0 && strcmp(v, "mrva") != 0)) {
-			problem(r->p, wf_ini_line(&r->scan, name, "type"), _("type in [mrz] is td1 or mrva"));
-			return;
-		}
-		b.text = dup_str(v);
-		b.font = FONT_MRZ;
-		b.size = 10;      /* OCR-B's advance is 0.723 em: 10 pt gives ICAO's pitch of 2.54 mm */
-		get_num(r, name, "size", 6, 24, &b.size, NULL);
-	} else if (strcmp(name, "qr") == 0) {
-		b.kind = FORM_QR;
-		v = get(r, name, "value");
-		b.text = dup_str(v ? v : "{case.number}");
-		b.size = 20;      /* the side of the symbol with its quiet zone, mm */
-		get_num(r, name, "size", 8, 100, &b.size, NULL);
-		v = get(r, name, "level");
-		b.qr_level = 1;
-		if (v) {
-			const char *levels = "LMQH", *at = strlen(v) == 1 ? strchr(levels, v[0]) : NULL;
-			if (!at)
-				problem(r->p, wf_ini_line(&r->scan, name, "level"), _("level in [qr] is L, M, Q or H"));
-			else
-				b.qr_level = (int)(at - levels);
-		}
-	} else if (strcmp(name, "photo") == 0) {
-		b.kind = FORM_PHOTO;
-		b.w = 35;         /* a passport photo, ISO/IEC 19794-5: 35 x 45 mm */
-		b.h = 45;
-		get_num(r, name, "width", 10, 150, &b.w, NULL);
-		get_num(r, name, "height", 10, 200, &b.h, NULL);
-		b.has_h = 1;
-		t->has_photo = 1;
-	} else {
-		return;   /* an unknown section, reported already */
-	}
-	get_num(r, name, "x", 0, t->page_w, &b.x, &b.has_x);
-	get_num(r, name, "y", 0, t->page_h, &b.y, &b.has_y);
-	if (b.kind != FORM_PHOTO)
-		get_num(r, name, "width", 1, t->page_w, &b.w, NULL);
-	get_num(r, name, "gap", 0, 200, &b.gap, NULL);
-	if (b.w < 0)
-		b.w = t->page_w - t->margin - b.x;
-	if (b.kind == FORM_TEXT && b.w <= 0)
-		problem(r->p, sec->line, _("[%s] starts right of the margin: give it a width"), sec->raw);
-	if (!(b.id = dup_str(sec->raw)) || add_block(t, &b) != 0) {
-		free(b.id);
-		free(b.text);
-		problem(r->p, sec->line, _("out of memory"));
-	}
-}
-
-static int form_read(const char *path, const char *lang, struct problems *p, struct form_tpl **out)
-{
-	struct reader r = { .p = p, .lang = lang };
-	struct form_tpl *t = calloc(1, sizeof *t);
-	char *text = NULL;
-	struct cd_error err = CD_ERROR_INIT;
-	int n_syntax = 0, fatal = 1;
-
-	*out = NULL;
-	if (!t)
-		return CD_EINTERNAL;
-	t->path = dup_str(path);
-	t->lang = dup_str(lang ? lang : "en");
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	t->id = dup_str(base);
-	if (t->id && strrchr(t->id, '.'))
-		*strrchr(t->id, '.') = '\0';
-	if (wf_ini_read_file(path, &text, &err) != CD_OK) {
-		problem(p, 1, "%s", err.msg);
-		goto out;
-	}
-	if (wf_ini_scan(text, &r.scan, scan_report, p, &n_syntax) != CD_OK) {
-		problem(p, 1, _("out of memory"));
-		goto out;
-	}
-	if (!(r.dict = wf_ini_load_text(r.scan.clean, &err))) {
-		problem(p, 1, "%s", err.msg);
-		goto out;
-	}
-	if (!wf_ini_section(&r.scan, "form")) {
-		problem(p, 1, _("no [form] section"));
-		goto out;
-	}
-	/* Sections and keys first: a typo is the commonest mistake. */
-	for (size_t i = 0; i < r.scan.n_sections; i++) {
-		const struct wf_ini_section *s = &r.scan.sections[i];
-		const char *const *keys = NULL;
-		if (strcmp(s->name, "form") == 0)
-			keys = form_keys;
-		else if (strncmp(s->name, "text.", 5) == 0 && s->name[5])
-			keys = text_keys;
-		else if (strncmp(s->name, "rule.", 5) == 0 && s->name[5])
-			keys = rule_keys;
-		else if (strcmp(s->name, "barcode") == 0)
-			keys = barcode_keys;
-		else if (strcmp(s->name, "mrz") == 0)
-			keys = mrz_keys;
-		else if (strcmp(s->name, "qr") == 0)
-			keys = qr_keys;
-		else if (strcmp(s->name, "photo") == 0)
-			keys = photo_keys;
-		if (!keys) {
-			problem(p, s->line,
-				_("unknown section [%s]; use [form], [text.ID], [rule.ID], [barcode], [qr], [photo] or [mrz]"),
-				s->raw);
-			continue;
-		}
-		for (size_t k = 0; k < s->n_keys; k++)
-			if (!key_known(keys, s->keys[k].name))
-				problem(p, s->keys[k].line, _("unknown key '%s' in [%s]"), s->keys[k].raw, s->raw);
-	}
-	int line;
-	const char *title = get_lang(&r, "form", "title", &line);
-	if (!title)
-		problem(p, wf_ini_line(&r.scan, "form", NULL), _("[form] needs the key 'title'"));
-	t->title = dup_str(title ? title : "");
-	t->margin = 20;
-	t->size = 10;
-	read_page(&r, t);
-	get_num(&r, "form", "margin", 0, 100, &t->margin, NULL);
-	get_num(&r, "form", "size", 4, 48, &t->size, NULL);
-	read_fonts(&r, t);
-	const char *lh = get(&r, "form", "letterhead");
-	t->letterhead = !lh || strcmp(lh, "yes") == 0;
-	if (lh && strcmp(lh, "yes") != 0 && strcmp(lh, "no") != 0)
-		problem(p, wf_ini_line(&r.scan, "form", "letterhead"), _("letterhead is yes or no"));
-	for (size_t i = 0; i < r.scan.n_sections; i++)
-		if (strcmp(r.scan.sections[i].name, "form") != 0)
-			read_block(&r, t, &r.scan.sections[i]);
-	fatal = 0;
-out:
-	if (r.dict)
-		iniparser_freedict(r.dict);
-	wf_ini_scan_release(&r.scan);
-	free(text);
-	if (fatal || !t->id || !t->path) {
-		form_free(t);
-		return p->n ? CD_EINPUT : CD_EINTERNAL;
-	}
-	/* With problems the template is still handed out, so that lint can go on checking it. */
-	*out = t;
-	return p->n ? CD_EINPUT : CD_OK;
-}
-
-int form_load(const char *path, const char *lang, struct form_tpl **out, struct cd_error *err)
-{
-	struct problems p = { path, NULL, err, 0 };
-	int rc = form_read(path, lang, &p, out);
-	if (rc == CD_EINTERNAL)
-		cd_error_set(err, rc, _("out of memory"));
-	if (rc != CD_OK) {
-		form_free(*out);
-		*out = NULL;
-	}
-	return rc;
-}
-
-void form_free(struct form_tpl *t)
-{
-	if (!t)
-		return;
-	for (size_t i = 0; i < t->n_blocks; i++) {
-		free(t->blocks[i].id);
-		free(t->blocks[i].text);
-	}
-	free(t->blocks);
-	for (int i = 0; i < FONT_COUNT; i++)
-		free(t->fonts[i]);
-	free(t->id);
-	free(t->path);
-	free(t->lang);
-	free(t->title);
-	free(t);
-}
 
 /* ---- the PDF ---------------------------------------------------------------------- */
 
@@ -1063,22 +574,6 @@ int form_doc_save(struct form_doc *d, const char *path, struct cd_error *err)
 
 /* ---- lint ------------------------------------------------------------------------- */
 
-struct lint_ctx {
-	struct problems *p;
-	const char *const *known;
-	size_t n_known;
-	int line;
-};
-
-static void check_name(void *ctx, const char *name, size_t pos)
-{
-	struct lint_ctx *lc = ctx;
-	(void)pos;
-	for (size_t i = 0; i < lc->n_known; i++)
-		if (strcmp(lc->known[i], name) == 0)
-			return;
-	problem(lc->p, lc->line, _("unknown placeholder {%s}"), name);
-}
 
 /* Values of a plausible length for measuring: 20 characters, or a date's 10. */
 static void sample_vars(struct ph_vars *v, const char *const *known, size_t n_known)
@@ -1099,111 +594,33 @@ static void sample_vars(struct ph_vars *v, const char *const *known, size_t n_kn
 	ph_set(v, "card.number", "R26000001");
 }
 
+/* ---- lint: what only laying out can tell ------------------------------------------ */
+
+struct overflow_report {
+	const char *path;
+	FILE *report;
+	int n;
+};
+
 static void lint_overflow(void *ctx, const struct form_tpl *t, const struct form_block *b)
 {
-	struct problems *p = ctx;
+	struct overflow_report *o = ctx;
 	(void)t;
-	problem(p, b->line, _("the text of [%s] overflows its box (measured with 20 characters per field)"), b->id);
-}
-
-size_t form_langs(const char *path, char langs[16][4])
-{
-	struct wf_ini_scan scan = { 0 };
-	char *text = NULL;
-	int n_syntax = 0;
-	size_t n = 0;
-	if (wf_ini_read_file(path, &text, NULL) != CD_OK || wf_ini_scan(text, &scan, NULL, NULL, &n_syntax) != CD_OK)
-		goto out;
-	for (size_t i = 0; i < scan.n_sections; i++)
-		for (size_t k = 0; k < scan.sections[i].n_keys; k++) {
-			const char *br = strchr(scan.sections[i].keys[k].name, '[');
-			if (!br || strlen(br) < 4 || strlen(br) > 5)
-				continue;
-			char lang[4] = { 0 };
-			memcpy(lang, br + 1, strlen(br) - 2);
-			size_t j;
-			for (j = 0; j < n; j++)
-				if (strcmp(langs[j], lang) == 0)
-					break;
-			if (j == n && n < 16)
-				memcpy(langs[n++], lang, 4);
-		}
-out:
-	wf_ini_scan_release(&scan);
-	free(text);
-	return n;
-}
-
-/*
- * iniparser ends an unquoted value at ';' or '#' (a comment), so prose that contains one
- * prints cut short without a word.  Trailing comments are fine on settings; on text and
- * titles they are almost always a sentence losing its end.
- */
-static void check_cut_text(struct problems *p, const char *text, const struct wf_ini_key *key)
-{
-	if (strncmp(key->name, "text", 4) != 0 && strncmp(key->name, "title", 5) != 0)
-		return;
-	const char *line = text;
-	for (int n = 1; n < key->line && line; n++) {
-		line = strchr(line, '\n');
-		if (line)
-			line++;
-	}
-	if (!line)
-		return;
-	size_t len = strcspn(line, "\r\n");
-	const char *eq = memchr(line, '=', len);
-	if (!eq)
-		return;
-	const char *v = eq + 1;
-	while (v < line + len && (*v == ' ' || *v == '\t'))
-		v++;
-	if (v < line + len && (*v == '"' || *v == '\''))
-		return;   /* a quoted value keeps its ; and # */
-	const char *cut = NULL;
-	for (const char *c = v; c < line + len && !cut; c++)
-		if (*c == ';' || *c == '#')
-			cut = c;
-	if (cut)
-		problem(p, key->line, _("'%c' in %s starts a comment: the text after it is not printed; reword, or put "
-				      "the whole value in double quotes"), *cut, key->raw);
+	fprintf(o->report, "%s:%d: ", o->path, b->line);
+	fprintf(o->report, _("the text of [%s] overflows its box (measured with 20 characters per field)"), b->id);
+	fputc('\n', o->report);
+	o->n++;
 }
 
 int form_lint_file(const char *path, const char *const *known, size_t n_known, FILE *report)
 {
-	struct problems p = { path, report, NULL, 0 };
+	struct overflow_report o = { path, report, 0 };
 	struct form_tpl *t = NULL;
 	char langs[16][4];
+	int n_read = form_template_lint(path, known, n_known, report, &t);
 
-	if (form_read(path, NULL, &p, &t) != CD_OK && !t)
-		return p.n ? p.n : 1;
-	/* Placeholders in every text, every language. */
-	struct wf_ini_scan scan = { 0 };
-	char *text = NULL;
-	dictionary *dict = NULL;
-	int n_syntax = 0;
-	if (wf_ini_read_file(path, &text, NULL) == CD_OK && wf_ini_scan(text, &scan, NULL, NULL, &n_syntax) == CD_OK &&
-	    (dict = wf_ini_load_text(scan.clean, NULL))) {
-		for (size_t i = 0; i < scan.n_sections; i++)
-			for (size_t k = 0; k < scan.sections[i].n_keys; k++) {
-				const struct wf_ini_key *key = &scan.sections[i].keys[k];
-				if (strncmp(key->name, "text", 4) != 0 && strncmp(key->name, "title", 5) != 0 &&
-				    strcmp(key->name, "value") != 0)
-					continue;
-				char full[256];
-				snprintf(full, sizeof full, "%s:%s", scan.sections[i].name, key->name);
-				const char *v = iniparser_getstring(dict, full, NULL);
-				struct lint_ctx lc = { &p, known, n_known, key->line };
-				if (v)
-					ph_scan(v, check_name, &lc);
-				check_cut_text(&p, text, key);
-			}
-	}
-	if (dict)
-		iniparser_freedict(dict);
-	wf_ini_scan_release(&scan);
-	free(text);
-
+	if (!t)
+		return n_read;
 	/* Overflow: lay every language out with sample values. */
 	size_t n_langs = form_langs(path, langs);
 	struct ph_vars vars = PH_VARS_INIT;
@@ -1212,50 +629,23 @@ int form_lint_file(const char *path, const char *const *known, size_t n_known, F
 		struct form_tpl *lt = NULL;
 		struct form_doc *d = NULL;
 		struct cd_error err = CD_ERROR_INIT;
-		struct problems quiet = { path, NULL, NULL, 0 };   /* already reported above */
-		form_read(path, li < n_langs ? langs[li] : NULL, &quiet, &lt);
+		/* Problems in reading were reported above, in the plain keys. */
+		form_load_lenient(path, li < n_langs ? langs[li] : NULL, &lt);
 		if (!lt || lt->fonts_missing) {
 			form_free(lt);
 			break;
 		}
 		if (form_doc_new(&d, &err) == CD_OK) {
-			struct layout l = { .d = d, .t = lt, .overflow = lint_overflow, .ctx = &p, .draw = 0 };
-			if (lay_out(&l, &vars, NULL, 0, &err) != CD_OK)
-				problem(&p, 1, "%s", err.msg);
+			struct layout l = { .d = d, .t = lt, .overflow = lint_overflow, .ctx = &o, .draw = 0 };
+			if (lay_out(&l, &vars, NULL, 0, &err) != CD_OK) {
+				fprintf(report, "%s:1: %s\n", path, err.msg);
+				o.n++;
+			}
 		}
 		form_doc_free(d);
 		form_free(lt);
 	}
 	ph_vars_release(&vars);
 	form_free(t);
-	return p.n;
-}
-
-int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
-{
-	static const char *const keys[] = { "name", "address", "phone", "state" };
-	char path[4096];
-	snprintf(path, sizeof path, "%s/forms/office.ini", cd_data_dir());
-	dictionary *d = iniparser_load(path);
-	if (!d)
-		return cd_error_set(err, CD_EINPUT, _("cannot read %s (the office's letterhead)"), path);
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		char k[64], name[64];
-		const char *val = NULL;
-		if (lang) {
-			snprintf(k, sizeof k, "office:%s[%s]", keys[i], lang);
-			val = iniparser_getstring(d, k, NULL);
-		}
-		if (!val) {
-			snprintf(k, sizeof k, "office:%s", keys[i]);
-			val = iniparser_getstring(d, k, "");
-		}
-		snprintf(name, sizeof name, "office.%s", keys[i]);
-		if (ph_set(v, name, val) != CD_OK) {
-			iniparser_freedict(d);
-			return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
-		}
-	}
-	iniparser_freedict(d);
-	return CD_OK;
+	return n_read + o.n;
 }

@@ -127,7 +127,7 @@ static void bind_all(const struct screen_ops *scope, const struct ui_action *act
 		const char *keys = override_of(actions[i].name);
 		char buf[96], *save = NULL;
 		snprintf(buf, sizeof buf, "%s", keys ? keys : actions[i].keys);
-		for (char *k = strtok_r(buf, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
+		for (char *k = strtok_r(buf, " \t", &save); k; k = strtok_r(NULL, " \t", &save)) {
 			int codes[4], is_key[4], nc = parse_key(k, codes, is_key);
 			for (int c = 0; c < nc && n_bindings < sizeof bindings / sizeof bindings[0]; c++)
 				bindings[n_bindings++] = (struct binding){ scope, actions[i].id, codes[c], is_key[c] };
@@ -180,69 +180,33 @@ static int known_action_name(const struct ui_screens *screens, const char *name)
 	return 0;
 }
 
-int ui_keymap_load(const char *path, const struct ui_screens *screens, struct cd_error *err)
+int ui_keymap_set(const struct ui_screens *screens, const char *action, const char *keys, struct cd_error *err)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	int lineno = 0, in_keys = 0, rc = CD_OK;
-	FILE *f = fopen(path, "r");
+	char buf[96], *save = NULL;
 
-	if (!f)
-		return CD_OK;
-	/* Read line by line so that every message names its line; the format is iniparser's. */
-	while (getline(&line, &cap, f) > 0) {
-		char *p = line, *eq, *name, *keys, *end;
-		lineno++;
-		p[strcspn(p, "\r\n;#")] = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			continue;
-		if (*p == '[') {
-			in_keys = strncmp(p, "[keys]", 6) == 0;
-			continue;
-		}
-		if (!in_keys)
-			continue;
-		if (!(eq = strchr(p, '='))) {
-			rc = cd_error_set(err, CD_EINPUT, _("%s:%d: expected `action = key ...`"), path, lineno);
-			break;
-		}
-		*eq = '\0';
-		name = p;
-		keys = eq + 1;
-		for (end = eq - 1; end >= name && (*end == ' ' || *end == '\t'); end--)
-			*end = '\0';
-		while (*keys == ' ' || *keys == '\t')
-			keys++;
-		for (end = keys + strlen(keys) - 1; end >= keys && (*end == ' ' || *end == '\t'); end--)
-			*end = '\0';
-		if (!known_action_name(screens, name)) {
-			rc = cd_error_set(err, CD_EINPUT, _("%s:%d: unknown action `%s`; `?` in casedesk lists them"),
-					  path, lineno, name);
-			break;
-		}
-		char buf[96], *save = NULL;
-		snprintf(buf, sizeof buf, "%s", keys);
-		for (char *k = strtok_r(buf, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
-			int codes[4], is_key[4];
-			if (!parse_key(k, codes, is_key)) {
-				rc = cd_error_set(err, CD_EINPUT,
-						  _("%s:%d: unknown key `%s` (use a letter, F1-F12, ^A-^Z, Enter, Esc, "
-						    "Tab, Up, Down, PgUp, PgDn, Home, End)"), path, lineno, k);
-				goto out;
-			}
-		}
-		if (n_overrides < sizeof overrides / sizeof overrides[0]) {
-			snprintf(overrides[n_overrides].name, sizeof overrides[n_overrides].name, "%s", name);
-			snprintf(overrides[n_overrides].keys, sizeof overrides[n_overrides].keys, "%s", keys);
-			n_overrides++;
-		}
+	if (!known_action_name(screens, action))
+		return cd_error_set(err, CD_EINPUT, _("unknown action `%s`; `?` in casedesk lists them"), action);
+	if (strlen(keys) >= sizeof buf || strlen(keys) >= sizeof overrides[0].keys)
+		return cd_error_set(err, CD_EINPUT, _("the keys for `%s` are too long"), action);
+	snprintf(buf, sizeof buf, "%s", keys);
+	for (char *k = strtok_r(buf, " \t", &save); k; k = strtok_r(NULL, " \t", &save)) {
+		int codes[4], is_key[4];
+		if (!parse_key(k, codes, is_key))
+			return cd_error_set(err, CD_EINPUT,
+					    _("unknown key `%s` (use a letter, F1-F12, ^A-^Z, Enter, Esc, "
+					      "Tab, Up, Down, PgUp, PgDn, Home, End)"), k);
 	}
-out:
-	free(line);
-	fclose(f);
-	return rc;
+	for (size_t i = 0; i < n_overrides; i++)
+		if (strcmp(overrides[i].name, action) == 0) {
+			snprintf(overrides[i].keys, sizeof overrides[i].keys, "%s", keys);
+			return CD_OK;
+		}
+	if (n_overrides == sizeof overrides / sizeof overrides[0])
+		return cd_error_set(err, CD_EINPUT, _("more than %zu key bindings"), sizeof overrides / sizeof overrides[0]);
+	snprintf(overrides[n_overrides].name, sizeof overrides[n_overrides].name, "%s", action);
+	snprintf(overrides[n_overrides].keys, sizeof overrides[n_overrides].keys, "%s", keys);
+	n_overrides++;
+	return CD_OK;
 }
 
 /* ---- messages and the stack --------------------------------------------------------------- */

@@ -148,10 +148,11 @@ const struct screen_ops *ui_screen_below(const struct ui *ui);
 const char *ui_keys_of(const struct screen_ops *ops, int action);
 
 /*
- * Loads a keymap from an INI file ([keys] action = key key ...); an unknown action (of the
- * loop or of one of `screens`) or key name is CD_EINPUT naming file and line.  Missing
- * file: nothing changes.
+ * Binds `action` (of the loop or of one of `screens`) to `keys` ("/ F8": names separated by spaces), over its default keys.
+ * The settings file's [keys] section comes here through app/config.c, which reads every
+ * setting with the one INI reader; an unknown action or key name is CD_EINPUT (the caller
+ * adds FILE:LINE).
  */
-int ui_keymap_load(const char *path, const struct ui_screens *screens, struct cd_error *err);
+int ui_keymap_set(const struct ui_screens *screens, const char *action, const char *keys, struct cd_error *err);
 
 #endif

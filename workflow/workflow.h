@@ -1,9 +1,13 @@
 /*
  * workflow.h - case types as data: one INI file per workflow in data/workflows/, read
- * with iniparser, checked, and applied.  The engine knows nothing of SQL; the caller
- * (app/ or screens/) gathers the facts a guard needs from the model and hands them in.
+ * through the one INI reader (model/base/ini), checked, and applied.  The engine knows
+ * nothing of SQL; the caller (app/ or screens/) gathers the facts a guard needs from the
+ * model and hands them in.
  *
- * The file format is documented in the README ("Workflow files").
+ * Where it lives: wf_load.c loads and checks (lint) a file and holds the translations and
+ * the forms index; wf_rules.c answers at run time (durations, the clock, field values,
+ * guards); wf_dot.c draws a workflow for Graphviz.  The file format is documented in
+ * data/workflows/FORMAT.md.
  */
 #ifndef CD_WORKFLOW_H
 #define CD_WORKFLOW_H

@@ -116,6 +116,23 @@ for report in asylum-applicants asylum-decisions first-permits workload; do
 done
 rm -f build/bench-letters.pdf build/bench-*.csv
 
+# Workflows (issue 11): a lint-clean workflow of 10,000 states (tests/bench/gen_workflow.awk,
+# a chain: the worst case for reachability), linted (read, checked, built) as a whole command.
+# Loading was quadratic (15 s on every `case show`); it is linear now.
+echo
+echo "Workflows (whole commands, wall time)"
+printf '%-44s %10s %14s\n' figure value target
+awk -v n=10000 -f tests/bench/gen_workflow.awk >build/bench-wf10k.ini
+for run in 1 2 3; do
+	rc=0
+	t0=$(date +%s.%N)
+	./casedesk workflow lint build/bench-wf10k.ini >/dev/null 2>&1 || rc=$?
+	t1=$(date +%s.%N)
+	printf '%-44s %10s %14s\n' "run $run: load and lint 10,000 states (exit $rc)" \
+		"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f ms", (b - a) * 1000 }')" "< 1000 ms"
+done
+rm -f build/bench-wf10k.ini
+
 # Names (issue 5): fuzzy search and the duplicate check, with recall of the seeded duplicates
 # (tests/bench/bench_names.c; a store built before --seed-duplicates has no STORE.duplicates.tsv:
 # then only search is measured), and the same queries through PostgreSQL pg_trgm

@@ -1,34 +1,33 @@
 /*
- * workflow.c - the workflow engine: reads a workflow file (one INI file per case type in data/workflows),
- * checks it, and answers what a case may do next and when it is due.
+ * wf_load.c - loading and checking (lint) a workflow file: one INI file per case type in
+ * data/workflows, read through model/base/ini, checked, and built into a struct workflow;
+ * also the titles' translations (title[ru]) and the forms index the checker consults.
  *
  * Loading and linting are one checker: lint writes every problem it finds, a load
  * fails with the first (by line), so no workflow is ever half-loaded and the two can
- * never disagree.  The engine does no I/O on cases: the caller hands in the facts.
- * The file format is documented in data/workflows/FORMAT.md.
+ * never disagree.  Every step is linear in the file's size (ids are found through hash
+ * indexes, the graph is walked over adjacency lists): every `case show` loads the
+ * workflows, and a 10,000-state file must load in well under a second.
+ * The rules that run on a loaded workflow are in wf_rules.c, the Graphviz output in
+ * wf_dot.c.  The file format is documented in data/workflows/FORMAT.md.
  */
 #define _GNU_SOURCE
 #include "workflow/workflow.h"
 
+#include <assert.h>
 #include <ctype.h>
-#include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/base/buf.h"
-#include "model/base/caldate.h"
 #include "model/base/i18n.h"
-#include "model/store/roles.h"
 #include "model/base/ini.h"
+#include "model/store/roles.h"
+#include "workflow/wf_internal.h"
 
-#define NO_INDEX ((size_t)-1)
 #define ID_MAX 64
-/* Large enough for any duration a statute sets, small enough never to overflow a day number. */
-#define DURATION_MAX 9999
-/* A text field value: a paragraph, not a document. */
-#define TEXT_VALUE_MAX 8000
-
 /* ------------------------------------------------------------------------------------ */
 /* Problems: collected, then sorted by line, so lint reads top to bottom.               */
 
@@ -164,31 +163,6 @@ static void free_list(char **items, size_t n)
 	free(items);
 }
 
-/* Digits with an optional sign and decimal part; no hex, exponents, inf or nan. */
-static int parse_number(const char *s, double *out)
-{
-	const char *p = s;
-	int digits = 0;
-
-	if (*p == '-' || *p == '+')
-		p++;
-	while (isdigit((unsigned char)*p)) {
-		p++;
-		digits++;
-	}
-	if (*p == '.') {
-		p++;
-		while (isdigit((unsigned char)*p)) {
-			p++;
-			digits++;
-		}
-	}
-	if (*p != '\0' || digits == 0 || strlen(s) > 32)
-		return -1;
-	*out = strtod(s, NULL);
-	return isfinite(*out) ? 0 : -1;
-}
-
 /* yes/no in a workflow file; true/false/1/0 too, since administrators write those. */
 static int parse_flag(const char *s, int *out)
 {
@@ -259,76 +233,6 @@ static void join_names(const char *const *names, char *buf, size_t size)
 }
 
 /* ------------------------------------------------------------------------------------ */
-/* Durations.                                                                            */
-
-int wf_duration_parse(const char *text, struct wf_duration *out, struct cd_error *err)
-{
-	const char *p = text ? text : "";
-	long amount = 0;
-	int digits = 0;
-	enum wf_unit unit;
-
-	while (*p == ' ')
-		p++;
-	while (isdigit((unsigned char)*p) && digits < 6) {
-		amount = amount * 10 + (*p - '0');
-		p++;
-		digits++;
-	}
-	if (!strcmp(p, "d"))
-		unit = WF_DAYS;
-	else if (!strcmp(p, "wd"))
-		unit = WF_WORKING_DAYS;
-	else if (!strcmp(p, "w"))
-		unit = WF_WEEKS;
-	else if (!strcmp(p, "m"))
-		unit = WF_MONTHS;
-	else
-		unit = WF_NONE;
-	if (digits == 0 || unit == WF_NONE)
-		return cd_error_set(err, CD_EINPUT,
-				    _("'%s' is not a duration (a number and d, wd, w or m: 90d, 3wd, 2w, 6m)"),
-				    text ? text : "");
-	if (amount < 1 || amount > DURATION_MAX)
-		return cd_error_set(err, CD_EINPUT, _("'%s': a duration is from 1 to %d"), text,
-				    DURATION_MAX);
-	if (out) {
-		out->amount = (int)amount;
-		out->unit = unit;
-	}
-	return CD_OK;
-}
-
-long wf_duration_add(long day, struct wf_duration d)
-{
-	switch (d.unit) {
-	case WF_DAYS:
-		return day + d.amount;
-	case WF_WORKING_DAYS:
-		return cd_days_add_working(day, d.amount);
-	case WF_WEEKS:
-		return day + 7L * d.amount;
-	case WF_MONTHS:
-		return cd_days_add_months(day, d.amount);
-	case WF_NONE:
-		break;
-	}
-	return day;
-}
-
-void wf_duration_format(struct wf_duration d, char *buf, size_t size)
-{
-	static const char *const units[] = { "", "d", "wd", "w", "m" };
-
-	if (size == 0)
-		return;
-	if (d.unit == WF_NONE || (unsigned)d.unit >= sizeof units / sizeof units[0])
-		buf[0] = '\0';
-	else
-		snprintf(buf, size, "%d%s", d.amount, units[d.unit]);
-}
-
-/* ------------------------------------------------------------------------------------ */
 /* Names the format knows.                                                               */
 
 static const char *const workflow_keys[] = { "id", "title", "prefix", "version", "initial", NULL };
@@ -388,12 +292,93 @@ void wf_free(struct workflow *wf)
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* Hash indexes from ids (or texts) to array positions: every reference resolves in O(1). */
+
+struct idmap {
+	size_t *slot;      /* position + 1; 0 is empty */
+	size_t cap;        /* a power of two, at least twice the entries */
+};
+
+/* The id at position i of whatever array the map indexes; NULL is never equal. */
+typedef const char *(*idmap_name_fn)(const void *ctx, size_t i);
+
+static uint64_t id_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;   /* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static int idmap_init(struct idmap *m, size_t n)
+{
+	m->cap = 16;
+	while (m->cap < 2 * n + 2)
+		m->cap *= 2;
+	m->slot = calloc(m->cap, sizeof *m->slot);
+	return m->slot ? CD_OK : CD_EINTERNAL;
+}
+
+static size_t *idmap_probe(const struct idmap *m, const char *id, idmap_name_fn name, const void *ctx)
+{
+	size_t mask = m->cap - 1, i = (size_t)id_hash(id) & mask;
+
+	for (;; i = (i + 1) & mask) {
+		const char *there;
+		if (m->slot[i] == 0 || ((there = name(ctx, m->slot[i] - 1)) && !strcmp(there, id)))
+			return &m->slot[i];
+	}
+}
+
+/* The position of `id`, or NO_INDEX. */
+static size_t idmap_find(const struct idmap *m, const char *id, idmap_name_fn name, const void *ctx)
+{
+	if (!m->slot || !id)
+		return NO_INDEX;
+	size_t *s = idmap_probe(m, id, name, ctx);
+	return *s ? *s - 1 : NO_INDEX;
+}
+
+/* Adds position i under its name; the first of two equal names keeps the place. */
+static void idmap_add(struct idmap *m, size_t i, idmap_name_fn name, const void *ctx)
+{
+	const char *id = name(ctx, i);
+
+	if (!m->slot || !id)
+		return;
+	size_t *s = idmap_probe(m, id, name, ctx);
+	if (*s == 0)
+		*s = i + 1;
+}
+
+static void idmap_release(struct idmap *m)
+{
+	free(m->slot);
+	m->slot = NULL;
+	m->cap = 0;
+}
+
+static const char *state_id_at(const void *ctx, size_t i)
+{
+	return ((const struct workflow *)ctx)->states[i].id;
+}
+
+static const char *field_id_at(const void *ctx, size_t i)
+{
+	return ((const struct workflow *)ctx)->fields[i].id;
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* The checker: builds a struct workflow and reports every problem on the way.           */
 
 struct builder {
 	struct problems *p;
-	struct wf_ini_scan scan;
-	dictionary *dict;
+	struct ini ini;
+	struct idmap states, fields;   /* ids -> indexes, so references resolve in O(1) */
+	size_t *mark, mark_gen;        /* per field: the last list that named it (duplicates in O(1)) */
 	struct workflow *wf;
 	const struct wf_known *known;
 	int oom;
@@ -407,51 +392,29 @@ static char *bdup(struct builder *b, const char *s)
 	return copy;
 }
 
-/* The value of section:key as iniparser read it, or NULL when the key is absent. */
+/* The value of section:key as read, or NULL when the key is absent. */
 static const char *value_of(struct builder *b, const char *section, const char *key)
 {
-	char entry[2 * WF_INI_MAX_LINE + 2];
-
-	snprintf(entry, sizeof entry, "%s:%s", section, key);
-	return iniparser_getstring(b->dict, entry, NULL);
+	return ini_get(&b->ini, section, key);
 }
 
 static int line_of(struct builder *b, const char *section, const char *key)
 {
-	return wf_ini_line(&b->scan, section, key);
-}
-
-/*
- * "title[ru]" -> 5 (the length of "title") with lang "ru"; 0 when the name carries no
- * language.  A language is 2 or 3 small letters (ISO 639-1, else 639-2), as in locale/.
- */
-static size_t translation_key(const char *name, char lang[4])
-{
-	const char *br = strchr(name, '[');
-	size_t n;
-
-	if (!br || br == name)
-		return 0;
-	n = strspn(br + 1, "abcdefghijklmnopqrstuvwxyz");
-	if (n < 2 || n > 3 || br[1 + n] != ']' || br[2 + n] != '\0')
-		return 0;
-	memcpy(lang, br + 1, n);
-	lang[n] = '\0';
-	return (size_t)(br - name);
+	return ini_line(&b->ini, section, key);
 }
 
 /*
  * Reports keys the section kind does not know, with a suggestion for typos.  The key
  * `translatable` (title or label) may also carry a language: title[ru].
  */
-static void check_keys(struct builder *b, const struct wf_ini_section *s, const char *const *known,
+static void check_keys(struct builder *b, const struct ini_section *s, const char *const *known,
 		       const char *translatable)
 {
 	char list[256], lang[4];
 
 	for (size_t k = 0; k < s->n_keys; k++) {
 		const char *name = s->keys[k].name;
-		size_t i, base = translation_key(name, lang);
+		size_t i, base = ini_key_lang(name, lang);
 		if (base) {
 			if (strlen(translatable) == base && !strncmp(name, translatable, base))
 				continue;
@@ -500,27 +463,80 @@ static const char *required_value(struct builder *b, const char *section, const 
 	return v;
 }
 
-static size_t state_index(const struct workflow *wf, const char *id)
+static size_t state_index(const struct builder *b, const char *id)
 {
-	for (size_t i = 0; i < wf->n_states; i++)
-		if (wf->states[i].id && !strcmp(wf->states[i].id, id))
-			return i;
-	return NO_INDEX;
+	return idmap_find(&b->states, id, state_id_at, b->wf);
 }
 
-static size_t field_index(const struct workflow *wf, const char *id)
+static size_t field_index(const struct builder *b, const char *id)
 {
-	for (size_t i = 0; i < wf->n_fields; i++)
-		if (wf->fields[i].id && !strcmp(wf->fields[i].id, id))
-			return i;
-	return NO_INDEX;
+	return idmap_find(&b->fields, id, field_id_at, b->wf);
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* Translations: title[ru] = ... beside title = ...                                     */
 
-static struct wf_translation *translation_of(const struct workflow *wf, char *const *slot)
+/*
+ * Every text that can be translated has a number: the workflow's title 0, then the state
+ * titles, the transition titles and the field labels.  A table from that number to the
+ * translation finds a slot's translation in O(1) where a scan of all translations per slot
+ * made localizing (and so wf_free) quadratic.
+ */
+static size_t n_slots(const struct workflow *wf)
 {
+	return 1 + wf->n_states + wf->n_transitions + wf->n_fields;
+}
+
+static size_t member_index(const void *array, size_t n, size_t size, char *const *slot)
+{
+	uintptr_t a = (uintptr_t)array, p = (uintptr_t)slot;
+
+	if (!array || p < a || p >= a + n * size)
+		return NO_INDEX;
+	return (size_t)(p - a) / size;
+}
+
+static size_t slot_number(const struct workflow *wf, char *const *slot)
+{
+	size_t i, base = 1;
+
+	if (slot == &wf->title)
+		return 0;
+	if ((i = member_index(wf->states, wf->n_states, sizeof *wf->states, slot)) != NO_INDEX)
+		return slot == &wf->states[i].title ? base + i : NO_INDEX;
+	base += wf->n_states;
+	if ((i = member_index(wf->transitions, wf->n_transitions, sizeof *wf->transitions, slot)) != NO_INDEX)
+		return slot == &wf->transitions[i].title ? base + i : NO_INDEX;
+	base += wf->n_transitions;
+	if ((i = member_index(wf->fields, wf->n_fields, sizeof *wf->fields, slot)) != NO_INDEX)
+		return slot == &wf->fields[i].label ? base + i : NO_INDEX;
+	return NO_INDEX;
+}
+
+/* Slot number -> index into wf->translations (NO_INDEX: none); NULL when memory runs out. */
+static size_t *translation_table(const struct workflow *wf)
+{
+	size_t n = n_slots(wf), *table = malloc(n * sizeof *table);
+
+	if (!table)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		table[i] = NO_INDEX;
+	for (size_t i = 0; i < wf->n_translations; i++) {
+		size_t k = slot_number(wf, wf->translations[i].slot);
+		if (k != NO_INDEX && table[k] == NO_INDEX)
+			table[k] = i;
+	}
+	return table;
+}
+
+/* The translation of *slot: through the table when there is one, else by a scan. */
+static struct wf_translation *translation_of(const struct workflow *wf, const size_t *table, char *const *slot)
+{
+	if (table) {
+		size_t k = slot_number(wf, slot);
+		return k == NO_INDEX || table[k] == NO_INDEX ? NULL : &wf->translations[table[k]];
+	}
 	for (size_t i = 0; i < wf->n_translations; i++)
 		if (wf->translations[i].slot == slot)
 			return &wf->translations[i];
@@ -536,7 +552,7 @@ static const char *translated(const struct wf_translation *t, const char *lang)
 }
 
 /* Records the section's key[xx] values as translations of *slot (already read, or NULL). */
-static void add_translations(struct builder *b, const struct wf_ini_section *s, const char *key, char **slot)
+static void add_translations(struct builder *b, const struct ini_section *s, const char *key, char **slot)
 {
 	struct workflow *wf = b->wf;
 	struct wf_translation *t = NULL;
@@ -545,7 +561,7 @@ static void add_translations(struct builder *b, const struct wf_ini_section *s, 
 
 	for (size_t k = 0; k < s->n_keys; k++) {
 		const char *name = s->keys[k].name;
-		if (translation_key(name, lang) != len || strncmp(name, key, len))
+		if (ini_key_lang(name, lang) != len || strncmp(name, key, len))
 			continue;
 		const char *v = value_of(b, s->name, name);
 		if (!v || is_blank(v)) {
@@ -590,9 +606,14 @@ static void add_translations(struct builder *b, const struct wf_ini_section *s, 
 static void check_translations_complete(struct builder *b)
 {
 	struct workflow *wf = b->wf;
+	size_t *table = translation_table(wf);
 	char langs[32][4];
 	size_t n_langs = 0;
 
+	if (!table) {
+		b->oom = 1;
+		return;
+	}
 	for (size_t i = 0; i < wf->n_translations; i++)
 		for (size_t k = 0; k < wf->translations[i].n; k++) {
 			size_t j;
@@ -602,14 +623,14 @@ static void check_translations_complete(struct builder *b)
 				memcpy(langs[n_langs++], wf->translations[i].langs[k], 4);
 		}
 	for (size_t l = 0; l < n_langs; l++) {
-		if (wf->title && !translated(translation_of(wf, &wf->title), langs[l]))
+		if (wf->title && !translated(translation_of(wf, table, &wf->title), langs[l]))
 			problem_add(b->p, line_of(b, "workflow", "title"),
 				    _("[workflow] has no title[%s]: the file translates titles into %s, and the workflow's title and every state title are printed on letters"),
 				    langs[l], langs[l]);
 		for (size_t i = 0; i < wf->n_states; i++) {
 			const struct wf_state *st = &wf->states[i];
-			char sec[2 * WF_INI_MAX_LINE];
-			if (!st->title || !st->id || translated(translation_of(wf, &st->title), langs[l]))
+			char sec[2 * INI_MAX_LINE];
+			if (!st->title || !st->id || translated(translation_of(wf, table, &st->title), langs[l]))
 				continue;
 			snprintf(sec, sizeof sec, "state.%s", st->id);
 			problem_add(b->p, line_of(b, sec, "title"),
@@ -617,31 +638,64 @@ static void check_translations_complete(struct builder *b)
 				    st->id, langs[l], langs[l]);
 		}
 	}
+	free(table);
 }
 
-/* The translation `also` has for a text of the same kind written as `base`. */
-static const char *borrowed(const struct workflow *also, int is_label, const char *base, const char *lang)
+/*
+ * What a case on an older version borrows from the current file (`also`): the translation
+ * of a text of the same kind written the same way.  Two indexes over `also`'s translations
+ * by the text as written, one for titles and one for labels, the first of equal texts
+ * winning as a scan in file order would.
+ */
+struct borrow {
+	const struct workflow *also;
+	struct idmap titles, labels;
+};
+
+static const char *base_at(const void *ctx, size_t i)
 {
-	for (size_t i = 0; also && i < also->n_translations; i++) {
-		const struct wf_translation *t = &also->translations[i];
-		int label = 0;
-		for (size_t f = 0; f < also->n_fields && !label; f++)
-			label = t->slot == &also->fields[f].label;
-		if (label == is_label && !strcmp(t->base, base))
-			return translated(t, lang);
+	return ((const struct workflow *)ctx)->translations[i].base;
+}
+
+static int is_label_slot(const struct workflow *wf, char *const *slot)
+{
+	size_t k = slot_number(wf, slot);
+	return k != NO_INDEX && k >= 1 + wf->n_states + wf->n_transitions;
+}
+
+static void borrow_init(struct borrow *bw, const struct workflow *also)
+{
+	memset(bw, 0, sizeof *bw);
+	if (!also || also->n_translations == 0)
+		return;
+	if (idmap_init(&bw->titles, also->n_translations) != CD_OK ||
+	    idmap_init(&bw->labels, also->n_translations) != CD_OK) {
+		idmap_release(&bw->titles);
+		return;   /* nothing borrowed: the texts stay as written */
 	}
-	return NULL;
+	bw->also = also;
+	for (size_t i = 0; i < also->n_translations; i++)
+		idmap_add(is_label_slot(also, also->translations[i].slot) ? &bw->labels : &bw->titles, i,
+			  base_at, also);
 }
 
-static void localize_slot(struct workflow *wf, char **slot, int is_label, const char *lang,
-			  const struct workflow *also)
+static const char *borrowed(const struct borrow *bw, int is_label, const char *base, const char *lang)
 {
-	struct wf_translation *t = translation_of(wf, slot);
+	if (!bw->also)
+		return NULL;
+	size_t i = idmap_find(is_label ? &bw->labels : &bw->titles, base, base_at, bw->also);
+	return i == NO_INDEX ? NULL : translated(&bw->also->translations[i], lang);
+}
+
+static void localize_slot(struct workflow *wf, size_t *table, char **slot, int is_label, const char *lang,
+			  const struct borrow *bw)
+{
+	struct wf_translation *t = translation_of(wf, table, slot);
 	char *base = t ? t->base : *slot;
 	const char *text = lang ? translated(t, lang) : NULL;
 
 	if (!text && lang && base)
-		text = borrowed(also, is_label, base, lang);
+		text = borrowed(bw, is_label, base, lang);
 	if (t)
 		*slot = base;
 	else if (!text)
@@ -659,6 +713,11 @@ static void localize_slot(struct workflow *wf, char **slot, int is_label, const 
 		memset(t, 0, sizeof *t);
 		t->slot = slot;
 		t->base = base;
+		if (table) {
+			size_t k = slot_number(wf, slot);
+			if (k != NO_INDEX)
+				table[k] = wf->n_translations - 1;
+		}
 	}
 	if (text)
 		*slot = (char *)text;
@@ -666,40 +725,59 @@ static void localize_slot(struct workflow *wf, char **slot, int is_label, const 
 
 void wf_localize(struct workflow *wf, const char *lang, const struct workflow *also)
 {
+	/* Without memory for the table the scan still gives the right answer, only slower. */
+	size_t *table = translation_table(wf);
+	struct borrow bw;
+
 	if (lang && (!*lang || !strcmp(lang, "en")))
 		lang = NULL;
+	borrow_init(&bw, lang ? also : NULL);
 	snprintf(wf->lang, sizeof wf->lang, "%s", lang ? lang : "");
-	localize_slot(wf, &wf->title, 0, lang, also);
+	localize_slot(wf, table, &wf->title, 0, lang, &bw);
 	for (size_t i = 0; i < wf->n_states; i++)
-		localize_slot(wf, &wf->states[i].title, 0, lang, also);
+		localize_slot(wf, table, &wf->states[i].title, 0, lang, &bw);
 	for (size_t i = 0; i < wf->n_transitions; i++)
-		localize_slot(wf, &wf->transitions[i].title, 0, lang, also);
+		localize_slot(wf, table, &wf->transitions[i].title, 0, lang, &bw);
 	for (size_t i = 0; i < wf->n_fields; i++)
-		localize_slot(wf, &wf->fields[i].label, 1, lang, also);
+		localize_slot(wf, table, &wf->fields[i].label, 1, lang, &bw);
+	idmap_release(&bw.titles);
+	idmap_release(&bw.labels);
+	free(table);
 }
 
-/* The text without its translation lines: what a store pins as this version. */
+/*
+ * The text without its translation lines: what a store pins as this version.  The lines
+ * to drop are marked in one pass over the keys, then the text is copied in one pass.
+ */
 static char *strip_translations(struct builder *b, const char *text)
 {
 	struct cd_buf out = CD_BUF_INIT;
+	unsigned char *drop = calloc((size_t)b->ini.n_lines + 2, 1);
 	const char *p = text;
 	char lang[4];
 	int line = 1;
 
+	if (!drop) {
+		b->oom = 1;
+		return NULL;
+	}
+	for (size_t i = 0; i < b->ini.n_sections; i++)
+		for (size_t k = 0; k < b->ini.sections[i].n_keys; k++) {
+			const struct ini_key *key = &b->ini.sections[i].keys[k];
+			if (key->line >= 1 && key->line <= b->ini.n_lines && ini_key_lang(key->name, lang) > 0)
+				drop[key->line] = 1;
+		}
 	while (*p) {
 		size_t len = strcspn(p, "\n");
-		int drop = 0;
-		for (size_t i = 0; i < b->scan.n_sections && !drop; i++)
-			for (size_t k = 0; k < b->scan.sections[i].n_keys && !drop; k++)
-				drop = b->scan.sections[i].keys[k].line == line &&
-				       translation_key(b->scan.sections[i].keys[k].name, lang) > 0;
+		int skip = line <= b->ini.n_lines && drop[line];
 		if (p[len] == '\n')
 			len++;
-		if (!drop)
+		if (!skip)
 			buf_add(&out, p, len);
 		p += len;
 		line++;
 	}
+	free(drop);
 	char *kept = out.failed ? NULL : buf_detach(&out);
 	if (!kept)
 		b->oom = 1;
@@ -709,7 +787,7 @@ static char *strip_translations(struct builder *b, const char *text)
 
 static void check_workflow_section(struct builder *b)
 {
-	const struct wf_ini_section *s = wf_ini_section(&b->scan, "workflow");
+	const struct ini_section *s = ini_section(&b->ini, "workflow");
 	struct workflow *wf = b->wf;
 	const char *v;
 
@@ -748,7 +826,7 @@ static void check_workflow_section(struct builder *b)
 	}
 }
 
-static void check_state(struct builder *b, const struct wf_ini_section *s, struct wf_state *st)
+static void check_state(struct builder *b, const struct ini_section *s, struct wf_state *st)
 {
 	const char *sec = s->name, *v;
 	struct cd_error err = CD_ERROR_INIT;
@@ -788,7 +866,7 @@ static void check_state(struct builder *b, const struct wf_ini_section *s, struc
 			    _("state %s stops the clock, so it cannot start a deadline"), st->id);
 }
 
-static void check_field(struct builder *b, const struct wf_ini_section *s, struct wf_field *f)
+static void check_field(struct builder *b, const struct ini_section *s, struct wf_field *f)
 {
 	const char *sec = s->name, *v;
 	char list[256];
@@ -846,7 +924,7 @@ static void check_field(struct builder *b, const struct wf_ini_section *s, struc
 		if (typed && f->type != WF_NUMBER) {
 			problem_add(b->p, line_of(b, sec, bounds[i]),
 				    _("%s is only for fields of type number"), bounds[i]);
-		} else if (parse_number(v, &number) < 0) {
+		} else if (wf_parse_number(v, &number) < 0) {
 			problem_add(b->p, line_of(b, sec, bounds[i]), _("%s '%s' is not a number"),
 				    bounds[i], v);
 		} else if (i == 0) {
@@ -882,8 +960,9 @@ static size_t *resolve_fields(struct builder *b, const char *sec, const char *ke
 		b->oom = 1;
 		goto out;
 	}
+	b->mark_gen++;
 	for (size_t i = 0; i < n; i++) {
-		size_t f = field_index(b->wf, items[i]);
+		size_t f = field_index(b, items[i]);
 		if (items[i][0] == '\0') {
 			problem_add(b->p, line_of(b, sec, key), _("empty item in %s"), key);
 			continue;
@@ -894,14 +973,13 @@ static size_t *resolve_fields(struct builder *b, const char *sec, const char *ke
 				    items[i]);
 			continue;
 		}
-		size_t k;
-		for (k = 0; k < kept && idx[k] != f; k++)
-			;
-		if (k < kept) {
+		if (b->mark && b->mark[f] == b->mark_gen) {
 			problem_add(b->p, line_of(b, sec, key), _("field %s is listed twice in %s"),
 				    items[i], key);
 			continue;
 		}
+		if (b->mark)
+			b->mark[f] = b->mark_gen;
 		idx[kept++] = f;
 	}
 	*n_out = kept;
@@ -918,7 +996,7 @@ static int known_form(const struct wf_known *known, const char *form)
 	return 0;
 }
 
-static void check_transition(struct builder *b, const struct wf_ini_section *s,
+static void check_transition(struct builder *b, const struct ini_section *s,
 			     struct wf_transition *t)
 {
 	struct workflow *wf = b->wf;
@@ -934,7 +1012,7 @@ static void check_transition(struct builder *b, const struct wf_ini_section *s,
 		t->title = bdup(b, v);
 	add_translations(b, s, "title", &t->title);
 	if ((v = required_value(b, sec, "to"))) {
-		t->to = state_index(wf, v);
+		t->to = state_index(b, v);
 		if (t->to == NO_INDEX)
 			problem_add(b->p, line_of(b, sec, "to"),
 				    _("transition %s goes to unknown state '%s'"), t->id, v);
@@ -953,7 +1031,7 @@ static void check_transition(struct builder *b, const struct wf_ini_section *s,
 			if (!t->from)
 				b->oom = 1;
 			for (size_t i = 0; t->from && i < n; i++) {
-				size_t st = state_index(wf, items[i]);
+				size_t st = state_index(b, items[i]);
 				if (!strcmp(items[i], "*"))
 					problem_add(b->p, line_of(b, sec, "from"),
 						    _("'*' (every non-final state) must stand alone in from"));
@@ -985,12 +1063,14 @@ static void check_transition(struct builder *b, const struct wf_ini_section *s,
 	}
 	t->fields = resolve_fields(b, sec, "fields", &t->n_fields);
 	t->optional = resolve_fields(b, sec, "optional", &t->n_optional);
-	for (size_t i = 0; i < t->n_optional; i++)
-		for (size_t k = 0; k < t->n_fields; k++)
-			if (t->optional[i] == t->fields[k])
-				problem_add(b->p, line_of(b, sec, "optional"),
-					    _("field %s is both required and optional in transition %s"),
-					    wf->fields[t->optional[i]].id, t->id);
+	b->mark_gen++;
+	for (size_t k = 0; b->mark && k < t->n_fields; k++)
+		b->mark[t->fields[k]] = b->mark_gen;
+	for (size_t i = 0; b->mark && i < t->n_optional; i++)
+		if (b->mark[t->optional[i]] == b->mark_gen)
+			problem_add(b->p, line_of(b, sec, "optional"),
+				    _("field %s is both required and optional in transition %s"),
+				    wf->fields[t->optional[i]].id, t->id);
 	if ((v = value_of(b, sec, "guards")) && !is_blank(v)) {
 		free_list(items, n);
 		items = split_list(v, &n);
@@ -1035,12 +1115,79 @@ static void check_transition(struct builder *b, const struct wf_ini_section *s,
 	free_list(items, n);
 }
 
+/*
+ * Reachability over adjacency lists (CSR: each state's edges in one run of an array), so
+ * the graph checks are linear in states plus edges.  Sweeping all transitions until
+ * nothing changed took one sweep per step of the longest path: quadratic on a long chain.
+ */
+struct graph {
+	size_t *start;     /* state s's edges are edge[start[s] .. start[s + 1]) */
+	size_t *edge;      /* transition index */
+	size_t *rstart;    /* the same by target state: which transitions enter s */
+	size_t *redge;
+};
+
+static void graph_release(struct graph *g)
+{
+	free(g->start);
+	free(g->edge);
+	free(g->rstart);
+	free(g->redge);
+}
+
+static int graph_build(const struct workflow *wf, struct graph *g)
+{
+	size_t n = wf->n_states, n_edges = 0, n_in = 0;
+
+	memset(g, 0, sizeof *g);
+	for (size_t i = 0; i < wf->n_transitions; i++) {
+		n_edges += wf->transitions[i].n_from;
+		n_in += wf->transitions[i].to != NO_INDEX;
+	}
+	g->start = calloc(n + 1, sizeof *g->start);
+	g->edge = calloc(n_edges + 1, sizeof *g->edge);
+	g->rstart = calloc(n + 1, sizeof *g->rstart);
+	g->redge = calloc(n_in + 1, sizeof *g->redge);
+	if (!g->start || !g->edge || !g->rstart || !g->redge)
+		return CD_EINTERNAL;
+	/* Count, make the counts offsets, then fill in transition order. */
+	for (size_t i = 0; i < wf->n_transitions; i++) {
+		const struct wf_transition *t = &wf->transitions[i];
+		for (size_t k = 0; k < t->n_from; k++)
+			g->start[t->from[k] + 1]++;
+		if (t->to != NO_INDEX)
+			g->rstart[t->to + 1]++;
+	}
+	for (size_t s = 0; s < n; s++) {
+		g->start[s + 1] += g->start[s];
+		g->rstart[s + 1] += g->rstart[s];
+	}
+	size_t *fill = calloc(n + 1, sizeof *fill), *rfill = calloc(n + 1, sizeof *rfill);
+	if (!fill || !rfill) {
+		free(fill);
+		free(rfill);
+		return CD_EINTERNAL;
+	}
+	for (size_t i = 0; i < wf->n_transitions; i++) {
+		const struct wf_transition *t = &wf->transitions[i];
+		for (size_t k = 0; k < t->n_from; k++) {
+			size_t s = t->from[k];
+			g->edge[g->start[s] + fill[s]++] = i;
+		}
+		if (t->to != NO_INDEX)
+			g->redge[g->rstart[t->to] + rfill[t->to]++] = i;
+	}
+	free(fill);
+	free(rfill);
+	return CD_OK;
+}
+
 static void check_graph(struct builder *b, int wf_line)
 {
 	struct workflow *wf = b->wf;
 	unsigned char *reach = NULL, *ends = NULL;
-	size_t n_final = 0;
-	int changed;
+	size_t *queue = NULL, head = 0, tail = 0, n_final = 0;
+	struct graph g;
 
 	if (wf->n_states == 0) {
 		problem_add(b->p, wf_line, _("the workflow has no [state.ID] sections"));
@@ -1048,70 +1195,64 @@ static void check_graph(struct builder *b, int wf_line)
 	}
 	reach = calloc(wf->n_states, 1);
 	ends = calloc(wf->n_states, 1);
-	if (!reach || !ends) {
+	queue = calloc(wf->n_states, sizeof *queue);
+	if (graph_build(wf, &g) != CD_OK || !reach || !ends || !queue) {
 		b->oom = 1;
 		goto out;
 	}
-	/* Forward from the initial state. */
+	/* Forward from the initial state: each state enters the queue once. */
 	if (wf->initial != NO_INDEX) {
 		reach[wf->initial] = 1;
-		do {
-			changed = 0;
-			for (size_t i = 0; i < wf->n_transitions; i++) {
-				struct wf_transition *t = &wf->transitions[i];
-				if (t->to == NO_INDEX || reach[t->to])
-					continue;
-				for (size_t k = 0; k < t->n_from; k++)
-					if (reach[t->from[k]]) {
-						reach[t->to] = changed = 1;
-						break;
-					}
+		queue[tail++] = wf->initial;
+	}
+	while (head < tail) {
+		size_t s = queue[head++];
+		for (size_t e = g.start[s]; e < g.start[s + 1]; e++) {
+			size_t to = wf->transitions[g.edge[e]].to;
+			if (to != NO_INDEX && !reach[to]) {
+				reach[to] = 1;
+				queue[tail++] = to;
 			}
-		} while (changed);
+		}
 	}
 	/* Backward from the final states. */
+	head = tail = 0;
 	for (size_t i = 0; i < wf->n_states; i++)
 		if (wf->states[i].final) {
 			ends[i] = 1;
+			queue[tail++] = i;
 			n_final++;
 		}
-	do {
-		changed = 0;
-		for (size_t i = 0; i < wf->n_transitions; i++) {
-			struct wf_transition *t = &wf->transitions[i];
-			if (t->to == NO_INDEX || !ends[t->to])
-				continue;
+	while (head < tail) {
+		size_t s = queue[head++];
+		for (size_t e = g.rstart[s]; e < g.rstart[s + 1]; e++) {
+			const struct wf_transition *t = &wf->transitions[g.redge[e]];
 			for (size_t k = 0; k < t->n_from; k++)
-				if (!ends[t->from[k]])
-					ends[t->from[k]] = changed = 1;
+				if (!ends[t->from[k]]) {
+					ends[t->from[k]] = 1;
+					queue[tail++] = t->from[k];
+				}
 		}
-	} while (changed);
+	}
 	if (n_final == 0)
 		problem_add(b->p, wf_line, _("the workflow has no final state (final = yes)"));
 	for (size_t s = 0; s < wf->n_states; s++) {
 		struct wf_state *st = &wf->states[s];
-		const struct wf_transition *out_t = NULL;
-		for (size_t i = 0; i < wf->n_transitions && !out_t; i++) {
-			const struct wf_transition *t = &wf->transitions[i];
-			for (size_t k = 0; k < t->n_from; k++)
-				if (t->from[k] == s && t->to != s && t->to != NO_INDEX) {
-					out_t = t;
-					break;
-				}
+		int way_out = 0;
+		for (size_t e = g.start[s]; e < g.start[s + 1] && !way_out; e++) {
+			size_t to = wf->transitions[g.edge[e]].to;
+			way_out = to != s && to != NO_INDEX;
 		}
 		if (wf->initial != NO_INDEX && !reach[s])
 			problem_add(b->p, st->line, _("state %s cannot be reached from the initial state %s"),
 				    st->id, wf->states[wf->initial].id);
 		if (st->final) {
-			for (size_t i = 0; i < wf->n_transitions; i++) {
-				const struct wf_transition *t = &wf->transitions[i];
-				for (size_t k = 0; k < t->n_from; k++)
-					if (t->from[k] == s)
-						problem_add(b->p, t->line,
-							    _("final state %s has a way out (transition %s)"),
-							    st->id, t->id);
+			for (size_t e = g.start[s]; e < g.start[s + 1]; e++) {
+				const struct wf_transition *t = &wf->transitions[g.edge[e]];
+				problem_add(b->p, t->line, _("final state %s has a way out (transition %s)"),
+					    st->id, t->id);
 			}
-		} else if (!out_t) {
+		} else if (!way_out) {
 			problem_add(b->p, st->line,
 				    _("state %s is not final but no transition leads out of it"), st->id);
 		} else if (n_final > 0 && !ends[s]) {
@@ -1120,14 +1261,16 @@ static void check_graph(struct builder *b, int wf_line)
 		}
 	}
 out:
+	graph_release(&g);
 	free(reach);
 	free(ends);
+	free(queue);
 }
 
 /* Which kind of section: 0 unknown, and the id after the dot. */
 enum section_kind { SEC_UNKNOWN, SEC_WORKFLOW, SEC_STATE, SEC_TRANSITION, SEC_FIELD };
 
-static enum section_kind section_kind(const struct wf_ini_section *s, const char **raw_id)
+static enum section_kind section_kind(const struct ini_section *s, const char **raw_id)
 {
 	static const struct {
 		const char *prefix;
@@ -1157,21 +1300,16 @@ static int build(const char *text, const char *name, const struct wf_known *know
 		 struct problems *p, struct workflow **out)
 {
 	struct builder b = { .p = p, .known = known };
-	struct cd_error err = CD_ERROR_INIT;
 	size_t n_states = 0, n_transitions = 0, n_fields = 0;
-	int n_syntax = 0, rc = CD_OK;
+	unsigned char *taken = NULL;
+	int rc = CD_OK;
 	struct workflow *wf = NULL;
 	const char *v;
 
 	*out = NULL;
-	rc = wf_ini_scan(text, &b.scan, scan_report, p, &n_syntax);
+	rc = ini_parse(&b.ini, text, name, scan_report, p);
 	if (rc != CD_OK)
 		goto out;
-	b.dict = wf_ini_load_text(b.scan.clean, &err);
-	if (!b.dict) {
-		problem_add(p, 1, "%s", err.msg);
-		goto out;
-	}
 	wf = b.wf = calloc(1, sizeof *wf);
 	if (!wf) {
 		rc = CD_EINTERNAL;
@@ -1181,17 +1319,17 @@ static int build(const char *text, const char *name, const struct wf_known *know
 	wf->path = bdup(&b, name);
 	wf->source = strip_translations(&b, text);
 
-	for (size_t i = 0; i < b.scan.n_sections; i++) {
+	for (size_t i = 0; i < b.ini.n_sections; i++) {
 		const char *id;
-		switch (section_kind(&b.scan.sections[i], &id)) {
+		switch (section_kind(&b.ini.sections[i], &id)) {
 		case SEC_STATE: n_states++; break;
 		case SEC_TRANSITION: n_transitions++; break;
 		case SEC_FIELD: n_fields++; break;
 		case SEC_WORKFLOW: break;
 		case SEC_UNKNOWN:
-			problem_add(p, b.scan.sections[i].line,
+			problem_add(p, b.ini.sections[i].line,
 				    _("unknown section kind [%s] (expected [workflow], [state.ID], [transition.ID] or [field.ID])"),
-				    b.scan.sections[i].raw);
+				    b.ini.sections[i].raw);
 			break;
 		}
 	}
@@ -1203,8 +1341,8 @@ static int build(const char *text, const char *name, const struct wf_known *know
 		goto out;
 	}
 	/* Ids first, so that references may point forwards in the file. */
-	for (size_t i = 0; i < b.scan.n_sections; i++) {
-		const struct wf_ini_section *s = &b.scan.sections[i];
+	for (size_t i = 0; i < b.ini.n_sections; i++) {
+		const struct ini_section *s = &b.ini.sections[i];
 		const char *id;
 		enum section_kind kind = section_kind(s, &id);
 		char **slot;
@@ -1221,31 +1359,43 @@ static int build(const char *text, const char *name, const struct wf_known *know
 		} else {
 			continue;
 		}
-		/* iniparser lowercases names, so "State.Lodged" would silently become "lodged". */
+		/* The reader lowercases names (as iniparser does), so "State.Lodged" would silently become "lodged". */
 		if (!valid_id(id))
 			problem_add(p, s->line, _("id '%s' in [%s] may use only a-z, 0-9 and _ (at most %d)"),
 				    id, s->raw, ID_MAX);
 		*slot = bdup(&b, id);
 		*line = s->line;
 	}
+	if (idmap_init(&b.states, wf->n_states) != CD_OK || idmap_init(&b.fields, wf->n_fields) != CD_OK) {
+		rc = CD_EINTERNAL;
+		goto out;
+	}
+	for (size_t i = 0; i < wf->n_states; i++)
+		idmap_add(&b.states, i, state_id_at, wf);
+	for (size_t i = 0; i < wf->n_fields; i++)
+		idmap_add(&b.fields, i, field_id_at, wf);
+	if (!(b.mark = calloc(wf->n_fields + 1, sizeof *b.mark))) {
+		rc = CD_EINTERNAL;
+		goto out;
+	}
 	check_workflow_section(&b);
 	size_t si = 0, ti = 0, fi = 0;
-	for (size_t i = 0; i < b.scan.n_sections; i++) {
-		const struct wf_ini_section *s = &b.scan.sections[i];
+	for (size_t i = 0; i < b.ini.n_sections; i++) {
+		const struct ini_section *s = &b.ini.sections[i];
 		const char *id;
 		if (section_kind(s, &id) == SEC_STATE)
 			check_state(&b, s, &wf->states[si++]);
 		else if (section_kind(s, &id) == SEC_FIELD)
 			check_field(&b, s, &wf->fields[fi++]);
 	}
-	for (size_t i = 0; i < b.scan.n_sections; i++) {
-		const struct wf_ini_section *s = &b.scan.sections[i];
+	for (size_t i = 0; i < b.ini.n_sections; i++) {
+		const struct ini_section *s = &b.ini.sections[i];
 		const char *id;
 		if (section_kind(s, &id) == SEC_TRANSITION)
 			check_transition(&b, s, &wf->transitions[ti++]);
 	}
-	if (wf_ini_section(&b.scan, "workflow") && (v = required_value(&b, "workflow", "initial"))) {
-		wf->initial = state_index(wf, v);
+	if (ini_section(&b.ini, "workflow") && (v = required_value(&b, "workflow", "initial"))) {
+		wf->initial = state_index(&b, v);
 		if (wf->initial == NO_INDEX)
 			problem_add(p, line_of(&b, "workflow", "initial"), _("initial state '%s' is not a [state.%s]"),
 				    v, v);
@@ -1253,25 +1403,28 @@ static int build(const char *text, const char *name, const struct wf_known *know
 			problem_add(p, line_of(&b, "workflow", "initial"),
 				    _("the initial state %s cannot be final"), v);
 	}
+	/* Which fields some transition takes: one pass over the transitions. */
+	if (!(taken = calloc(wf->n_fields + 1, 1))) {
+		rc = CD_EINTERNAL;
+		goto out;
+	}
+	for (size_t i = 0; i < wf->n_transitions; i++) {
+		const struct wf_transition *t = &wf->transitions[i];
+		for (size_t k = 0; k < t->n_fields; k++)
+			taken[t->fields[k]] = 1;
+		for (size_t k = 0; k < t->n_optional; k++)
+			taken[t->optional[k]] = 1;
+	}
 	for (size_t f = 0; f < wf->n_fields; f++) {
-		int taken = 0;
 		if (!wf->fields[f].required)
 			continue;
-		for (size_t i = 0; i < wf->n_transitions && !taken; i++) {
-			const struct wf_transition *t = &wf->transitions[i];
-			for (size_t k = 0; k < t->n_fields; k++)
-				taken |= t->fields[k] == f;
-			for (size_t k = 0; k < t->n_optional; k++)
-				taken |= t->optional[k] == f;
-		}
-		if (!taken)
+		if (!taken[f])
 			problem_add(p, wf->fields[f].line,
 				    _("required field %s is not taken by any transition, so fields_complete could never hold"),
 				    wf->fields[f].id);
 	}
-	check_graph(&b, wf_ini_line(&b.scan, "workflow", NULL));
+	check_graph(&b, ini_line(&b.ini, "workflow", NULL));
 	check_translations_complete(&b);
-	(void)n_syntax;
 out:
 	if (rc == CD_OK && (b.oom || p->oom))
 		rc = CD_EINTERNAL;
@@ -1280,9 +1433,11 @@ out:
 		wf = NULL;
 	}
 	wf_free(wf);
-	if (b.dict)
-		iniparser_freedict(b.dict);
-	wf_ini_scan_release(&b.scan);
+	free(taken);
+	free(b.mark);
+	idmap_release(&b.states);
+	idmap_release(&b.fields);
+	ini_release(&b.ini);
 	if (p->n > 1)
 		qsort(p->v, p->n, sizeof *p->v, problem_cmp);
 	return rc;
@@ -1316,7 +1471,7 @@ int wf_load_file(const char *path, const struct wf_known *known,
 	int rc;
 
 	*out = NULL;
-	rc = wf_ini_read_file(path, &text, err);
+	rc = ini_read_file(path, &text, err);
 	if (rc == CD_OK)
 		rc = load(text, path, known, out, err);
 	free(text);
@@ -1337,7 +1492,7 @@ int wf_lint_file(const char *path, const struct wf_known *known, FILE *report)
 	char *text = NULL;
 	int count;
 
-	if (wf_ini_read_file(path, &text, &err) != CD_OK) {
+	if (ini_read_file(path, &text, &err) != CD_OK) {
 		fprintf(report, "%s\n", err.msg);
 		return 1;
 	}
@@ -1361,19 +1516,19 @@ out:
 
 int wf_known_load(const char *forms_index_path, struct wf_known *known, struct cd_error *err)
 {
-	struct wf_ini_scan scan = { 0 };
+	struct ini scan = INI_INIT;
 	struct problems p = { 0 };
 	char **ids = NULL;
 	char *text = NULL;
 	size_t n = 0;
-	int n_syntax = 0, rc;
+	int rc;
 
 	known->forms = NULL;
 	known->n_forms = 0;
-	rc = wf_ini_read_file(forms_index_path, &text, err);
+	rc = ini_read_file(forms_index_path, &text, err);
 	if (rc != CD_OK)
 		goto out;
-	rc = wf_ini_scan(text, &scan, scan_report, &p, &n_syntax);
+	rc = ini_parse(&scan, text, forms_index_path, scan_report, &p);
 	if (rc != CD_OK) {
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 		goto out;
@@ -1384,15 +1539,14 @@ int wf_known_load(const char *forms_index_path, struct wf_known *known, struct c
 		goto out;
 	}
 	for (size_t i = 0; i < scan.n_sections; i++) {
-		const struct wf_ini_section *s = &scan.sections[i];
+		const struct ini_section *s = &scan.sections[i];
 		int titled = 0;
 		if (strncmp(s->name, "form.", 5) || !valid_id(s->raw + 5)) {
 			problem_add(&p, s->line, _("expected [form.ID] with an id of a-z, 0-9 and _, not [%s]"),
 				    s->raw);
 			continue;
 		}
-		for (size_t k = 0; k < s->n_keys; k++)
-			titled |= !strcmp(s->keys[k].name, "title");
+		titled = ini_key(&scan, s->name, "title") != NULL;
 		if (!titled)
 			problem_add(&p, s->line, _("[%s] needs the key 'title'"), s->raw);
 		if (!(ids[n] = strdup(s->raw + 5))) {
@@ -1413,7 +1567,7 @@ int wf_known_load(const char *forms_index_path, struct wf_known *known, struct c
 out:
 	free_list(ids, n);
 	problems_release(&p);
-	wf_ini_scan_release(&scan);
+	ini_release(&scan);
 	free(text);
 	return rc;
 }
@@ -1427,406 +1581,4 @@ void wf_known_release(struct wf_known *known)
 	known->n_forms = 0;
 }
 
-/* ------------------------------------------------------------------------------------ */
-/* Lookups.                                                                              */
 
-const struct wf_state *wf_find_state(const struct workflow *wf, const char *id)
-{
-	size_t i = id ? state_index(wf, id) : NO_INDEX;
-	return i == NO_INDEX ? NULL : &wf->states[i];
-}
-
-const struct wf_transition *wf_find_transition(const struct workflow *wf, const char *id)
-{
-	for (size_t i = 0; id && i < wf->n_transitions; i++)
-		if (!strcmp(wf->transitions[i].id, id))
-			return &wf->transitions[i];
-	return NULL;
-}
-
-const struct wf_field *wf_find_field(const struct workflow *wf, const char *id)
-{
-	size_t i = id ? field_index(wf, id) : NO_INDEX;
-	return i == NO_INDEX ? NULL : &wf->fields[i];
-}
-
-int wf_transition_from(const struct workflow *wf, const struct wf_transition *t, const char *state_id)
-{
-	size_t s = state_id ? state_index(wf, state_id) : NO_INDEX;
-
-	for (size_t i = 0; s != NO_INDEX && i < t->n_from; i++)
-		if (t->from[i] == s)
-			return 1;
-	return 0;
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Graphviz.                                                                             */
-
-/* A DOT string literal: quotes and backslashes escaped, control characters dropped. */
-static void dot_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		if ((unsigned char)*s >= 0x20)
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-void wf_write_dot(const struct workflow *wf, FILE *out)
-{
-	char dur[32], label[512];
-
-	fprintf(out, "digraph ");
-	dot_string(out, wf->id);
-	fprintf(out, " {\n\trankdir=LR;\n\tlabel=");
-	snprintf(label, sizeof label, "%s (%s, version %d)", wf->title ? wf->title : "",
-		 wf->id ? wf->id : "", wf->version);
-	dot_string(out, label);
-	fprintf(out, ";\n\tnode [shape=box, style=rounded];\n");
-	fprintf(out, "\t\"__start\" [shape=point, label=\"\"];\n");
-	for (size_t i = 0; i < wf->n_states; i++) {
-		const struct wf_state *s = &wf->states[i];
-		wf_duration_format(s->deadline, dur, sizeof dur);
-		if (s->final)
-			snprintf(label, sizeof label, "%s\n[%s]", s->title, s->outcome ? s->outcome : "");
-		else if (s->clock_stops)
-			snprintf(label, sizeof label, "%s\n(clock stops)", s->title);
-		else if (dur[0])
-			snprintf(label, sizeof label, "%s\n(deadline %s)", s->title, dur);
-		else
-			snprintf(label, sizeof label, "%s", s->title);
-		fputc('\t', out);
-		dot_string(out, s->id);
-		fprintf(out, " [label=");
-		/* Newlines become DOT's own \n escape rather than raw line breaks. */
-		fputc('"', out);
-		for (const char *c = label; *c; c++) {
-			if (*c == '\n')
-				fputs("\\n", out);
-			else if (*c == '"' || *c == '\\')
-				fprintf(out, "\\%c", *c);
-			else if ((unsigned char)*c >= 0x20)
-				fputc(*c, out);
-		}
-		fputc('"', out);
-		if (s->final)
-			fprintf(out, ", peripheries=2");
-		if (s->clock_stops)
-			fprintf(out, ", style=\"rounded,dashed\"");
-		fprintf(out, "];\n");
-	}
-	if (wf->initial < wf->n_states) {
-		fprintf(out, "\t\"__start\" -> ");
-		dot_string(out, wf->states[wf->initial].id);
-		fprintf(out, ";\n");
-	}
-	for (size_t i = 0; i < wf->n_transitions; i++) {
-		const struct wf_transition *t = &wf->transitions[i];
-		char roles[128];
-		cd_roles_format(t->roles, roles, sizeof roles);
-		wf_duration_format(t->extend, dur, sizeof dur);
-		snprintf(label, sizeof label, "%s%s%s%s%s", t->id, dur[0] ? " +" : "", dur,
-			 roles[0] ? " / " : "", roles);
-		for (size_t k = 0; k < t->n_from; k++) {
-			fputc('\t', out);
-			dot_string(out, wf->states[t->from[k]].id);
-			fprintf(out, " -> ");
-			dot_string(out, wf->states[t->to].id);
-			fprintf(out, " [label=");
-			dot_string(out, label);
-			if (t->guards & WF_GUARD_FOUR_EYES)
-				fprintf(out, ", style=bold");
-			fprintf(out, "];\n");
-		}
-	}
-	fprintf(out, "}\n");
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Field values.                                                                         */
-
-/* Well-formed UTF-8 with no control characters but tab and newline. */
-static int clean_text(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		int extra;
-		unsigned cp;
-		if (*p < 0x80) {
-			if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
-				return 0;
-			p++;
-			continue;
-		}
-		if ((*p & 0xE0) == 0xC0) {
-			extra = 1;
-			cp = *p & 0x1F;
-		} else if ((*p & 0xF0) == 0xE0) {
-			extra = 2;
-			cp = *p & 0x0F;
-		} else if ((*p & 0xF8) == 0xF0) {
-			extra = 3;
-			cp = *p & 0x07;
-		} else {
-			return 0;
-		}
-		p++;
-		for (int i = 0; i < extra; i++, p++) {
-			if ((*p & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (*p & 0x3F);
-		}
-		/* Overlong forms, surrogates, beyond Unicode, and C1 controls (terminal escapes). */
-		if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
-		    (extra == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
-		    (cp >= 0x80 && cp < 0xA0))
-			return 0;
-	}
-	return 1;
-}
-
-int wf_field_validate(const struct wf_field *f, const char *value, struct cd_error *err)
-{
-	double number;
-	char list[256];
-	size_t used = 0;
-
-	if (!value || value[0] == '\0')
-		return cd_error_set(err, CD_EINPUT, _("field %s: a value is needed"), f->id);
-	switch (f->type) {
-	case WF_TEXT:
-		if (strlen(value) > TEXT_VALUE_MAX)
-			return cd_error_set(err, CD_EINPUT, _("field %s: longer than %d bytes"), f->id,
-					    TEXT_VALUE_MAX);
-		if (!clean_text(value))
-			return cd_error_set(err, CD_EINPUT,
-					    _("field %s: not valid UTF-8 text, or contains control characters"),
-					    f->id);
-		return CD_OK;
-	case WF_DATE:
-		return cd_days_parse(value, f->id, NULL, err);
-	case WF_CHOICE:
-		for (size_t i = 0; i < f->n_choices; i++)
-			if (!strcmp(f->choices[i], value))
-				return CD_OK;
-		list[0] = '\0';
-		for (size_t i = 0; i < f->n_choices && used < sizeof list; i++) {
-			int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-					 f->choices[i]);
-			if (n < 0)
-				break;
-			used += (size_t)n;
-		}
-		return cd_error_set(err, CD_EINPUT, _("field %s: expected one of: %s"), f->id, list);
-	case WF_NUMBER:
-		if (parse_number(value, &number) < 0)
-			return cd_error_set(err, CD_EINPUT, _("field %s: expected a number"), f->id);
-		if ((f->has_min && number < f->min) || (f->has_max && number > f->max)) {
-			if (f->has_min && f->has_max)
-				return cd_error_set(err, CD_EINPUT, _("field %s: expected a number from %g to %g"),
-						    f->id, f->min, f->max);
-			if (f->has_min)
-				return cd_error_set(err, CD_EINPUT, _("field %s: expected a number of at least %g"),
-						    f->id, f->min);
-			return cd_error_set(err, CD_EINPUT, _("field %s: expected a number of at most %g"),
-					    f->id, f->max);
-		}
-		return CD_OK;
-	case WF_YESNO:
-		if (!strcmp(value, "yes") || !strcmp(value, "no"))
-			return CD_OK;
-		return cd_error_set(err, CD_EINPUT, _("field %s: expected yes or no"), f->id);
-	}
-	return cd_error_set(err, CD_EINTERNAL, _("field %s: unknown type"), f->id);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* May this step be taken now?                                                          */
-
-static const char *given_value(const struct wf_value *values, size_t n, const char *field)
-{
-	for (size_t i = 0; i < n; i++)
-		if (values[i].field && !strcmp(values[i].field, field))
-			return values[i].value;
-	return NULL;
-}
-
-/* Set now (non-empty) or already on the case. */
-static int field_is_set(const struct wf_facts *facts, const struct wf_value *values, size_t n,
-			const char *field)
-{
-	const char *v = given_value(values, n, field);
-
-	if (v)
-		return v[0] != '\0';
-	if (facts->value_of) {
-		v = facts->value_of(facts->ctx, field);
-		return v && v[0] != '\0';
-	}
-	return 0;
-}
-
-static int takes_field(const struct wf_transition *t, size_t f, int *required)
-{
-	for (size_t i = 0; i < t->n_fields; i++)
-		if (t->fields[i] == f) {
-			*required = 1;
-			return 1;
-		}
-	for (size_t i = 0; i < t->n_optional; i++)
-		if (t->optional[i] == f) {
-			*required = 0;
-			return 1;
-		}
-	return 0;
-}
-
-/* The guards in enum order; values are those given in this step (none when listing). */
-static int check_guards(const struct workflow *wf, const struct wf_transition *t,
-			const struct wf_facts *facts, const struct wf_value *values, size_t n_values,
-			struct cd_error *err)
-{
-	if (t->guards & WF_GUARD_FOUR_EYES) {
-		if (!facts->actor || !facts->actor[0])
-			return cd_error_set(err, CD_EREFUSED, _("four-eyes rule: the acting user is not known"));
-		if (facts->entered_by && !strcmp(facts->entered_by, facts->actor))
-			return cd_error_set(err, CD_EREFUSED,
-					    _("four-eyes rule: you proposed this yourself; another user must decide"));
-	}
-	if (t->guards & WF_GUARD_FIELDS_COMPLETE) {
-		int required_here;
-		for (size_t f = 0; f < wf->n_fields; f++)
-			/* When listing the steps (no values yet), the step's own fields will be asked
-			 * for by its form: they do not block it. */
-			if (wf->fields[f].required && !(!values && takes_field(t, f, &required_here)) &&
-			    !field_is_set(facts, values, n_values, wf->fields[f].id))
-				return cd_error_set(err, CD_EREFUSED,
-						    _("fields incomplete: field %s is required first"),
-						    wf->fields[f].id);
-	}
-	if ((t->guards & WF_GUARD_DOCUMENTS_PRESENT) && !facts->documents_present)
-		return cd_error_set(err, CD_EREFUSED, _("no valid identity document on file"));
-	if ((t->guards & WF_GUARD_BIOMETRICS_ENROLLED) && !facts->biometrics_enrolled)
-		return cd_error_set(err, CD_EREFUSED, _("biometrics not enrolled"));
-	if (t->guards & WF_GUARD_CHECKS_CLEAR) {
-		if (facts->checks_run <= 0)
-			return cd_error_set(err, CD_EREFUSED, _("no checks run"));
-		if (!facts->checks_clear)
-			return cd_error_set(err, CD_EREFUSED, _("a check is not clear"));
-	}
-	return CD_OK;
-}
-
-/* State and role: whether this actor could take the step at all from here. */
-static int check_state_and_role(const struct wf_transition *t, const struct workflow *wf,
-				const struct wf_facts *facts, struct cd_error *err)
-{
-	char roles[128];
-
-	if (!facts->state || !wf_transition_from(wf, t, facts->state))
-		return cd_error_set(err, CD_EREFUSED, _("transition %s is not open from state %s"), t->id,
-				    facts->state ? facts->state : "?");
-	if (!(facts->actor_roles & t->roles)) {
-		cd_roles_format(t->roles, roles, sizeof roles);
-		return cd_error_set(err, CD_EREFUSED, _("transition %s needs the role %s"), t->id, roles);
-	}
-	return CD_OK;
-}
-
-int wf_check_guards(const struct workflow *wf, const struct wf_transition *t,
-		    const struct wf_facts *facts, struct cd_error *err)
-{
-	int rc = check_state_and_role(t, wf, facts, err);
-	return rc ? rc : check_guards(wf, t, facts, NULL, 0, err);
-}
-
-int wf_check(const struct workflow *wf, const struct wf_transition *t,
-	     const struct wf_facts *facts, const struct wf_value *values, size_t n_values,
-	     struct cd_error *err)
-{
-	int rc = check_state_and_role(t, wf, facts, err);
-
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < n_values; i++) {
-		const char *name = values[i].field ? values[i].field : "";
-		size_t f = field_index(wf, name);
-		int required = 0;
-		if (f == NO_INDEX)
-			return cd_error_set(err, CD_EINPUT, _("unknown field %s"), name);
-		if (!takes_field(t, f, &required))
-			return cd_error_set(err, CD_EINPUT, _("field %s is not set by transition %s"), name,
-					    t->id);
-		for (size_t k = 0; k < i; k++)
-			if (values[k].field && !strcmp(values[k].field, name))
-				return cd_error_set(err, CD_EINPUT, _("field %s is given twice"), name);
-		/*
-		 * An empty optional value clears the field; an empty required one counts as
-		 * not given, which the check below reports.
-		 */
-		(void)required;
-		if (!values[i].value || values[i].value[0] == '\0')
-			continue;
-		rc = wf_field_validate(&wf->fields[f], values[i].value, err);
-		if (rc != CD_OK)
-			return rc;
-	}
-	for (size_t i = 0; i < t->n_fields; i++) {
-		const char *id = wf->fields[t->fields[i]].id;
-		if (!field_is_set(facts, values, n_values, id))
-			return cd_error_set(err, CD_EINPUT, _("field %s is required for transition %s"), id,
-					    t->id);
-	}
-	return check_guards(wf, t, facts, values, n_values, err);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Deadlines.                                                                            */
-
-/*
- * t may be NULL: the case is being created in the initial state.  A pure loop
- * (from = X, to = X) is not an entry: it keeps the clock as it is, so that an
- * extension or a note never restarts a statutory period.
- */
-void wf_next_deadline(const struct workflow *wf, const struct wf_transition *t, long today,
-		      long due, long frozen_left, long *new_due, long *new_frozen_left)
-{
-	size_t to = t ? t->to : wf->initial;
-	const struct wf_state *st = to < wf->n_states ? &wf->states[to] : NULL;
-	int loop = t && t->n_from == 1 && t->from[0] == t->to;
-
-	if (!t) {
-		due = -1;
-		frozen_left = -1;
-	}
-	if (!st || st->final) {
-		due = -1;
-		frozen_left = -1;
-	} else if (loop) {
-		/* the clock stays as it is */
-	} else if (st->deadline.unit != WF_NONE) {
-		due = wf_duration_add(today, st->deadline);
-		frozen_left = -1;
-	} else if (st->clock_stops) {
-		if (frozen_left < 0 && due >= 0)
-			/* An overdue case stays due on the day it resumes, not before it. */
-			frozen_left = due > today ? due - today : 0;
-		due = -1;
-	} else if (frozen_left >= 0) {
-		due = today + frozen_left;
-		frozen_left = -1;
-	}
-	if (t && st && !st->final && t->extend.unit != WF_NONE) {
-		if (due >= 0)
-			due = wf_duration_add(due, t->extend);
-		else if (frozen_left >= 0)
-			frozen_left = wf_duration_add(today + frozen_left, t->extend) - today;
-	}
-	*new_due = due;
-	*new_frozen_left = frozen_left;
-}

@@ -1,0 +1,410 @@
+/*
+ * wf_rules.c - what a loaded workflow decides at run time: durations and the case clock
+ * (deadlines that start, stop, resume and extend), field values checked against their
+ * types, and whether a step may be taken now (state, role, guards).  Apart from loading
+ * (wf_load.c) because none of it reads a file: it answers from a struct workflow and the
+ * facts the caller gathered.
+ */
+#define _GNU_SOURCE
+#include "workflow/workflow.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/base/caldate.h"
+#include "model/base/i18n.h"
+#include "model/base/text.h"
+#include "model/store/roles.h"
+#include "workflow/wf_internal.h"
+
+/* Large enough for any duration a statute sets, small enough never to overflow a day number. */
+#define DURATION_MAX 9999
+/* A text field value: a paragraph, not a document. */
+#define TEXT_VALUE_MAX 8000
+
+/* Digits with an optional sign and decimal part; no hex, exponents, inf or nan. */
+int wf_parse_number(const char *s, double *out)
+{
+	const char *p = s;
+	int digits = 0;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	while (isdigit((unsigned char)*p)) {
+		p++;
+		digits++;
+	}
+	if (*p == '.') {
+		p++;
+		while (isdigit((unsigned char)*p)) {
+			p++;
+			digits++;
+		}
+	}
+	if (*p != '\0' || digits == 0 || strlen(s) > 32)
+		return -1;
+	*out = strtod(s, NULL);
+	return isfinite(*out) ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Durations.                                                                            */
+
+int wf_duration_parse(const char *text, struct wf_duration *out, struct cd_error *err)
+{
+	const char *p = text ? text : "";
+	long amount = 0;
+	int digits = 0;
+	enum wf_unit unit;
+
+	while (*p == ' ')
+		p++;
+	while (isdigit((unsigned char)*p) && digits < 6) {
+		amount = amount * 10 + (*p - '0');
+		p++;
+		digits++;
+	}
+	if (!strcmp(p, "d"))
+		unit = WF_DAYS;
+	else if (!strcmp(p, "wd"))
+		unit = WF_WORKING_DAYS;
+	else if (!strcmp(p, "w"))
+		unit = WF_WEEKS;
+	else if (!strcmp(p, "m"))
+		unit = WF_MONTHS;
+	else
+		unit = WF_NONE;
+	if (digits == 0 || unit == WF_NONE)
+		return cd_error_set(err, CD_EINPUT,
+				    _("'%s' is not a duration (a number and d, wd, w or m: 90d, 3wd, 2w, 6m)"),
+				    text ? text : "");
+	if (amount < 1 || amount > DURATION_MAX)
+		return cd_error_set(err, CD_EINPUT, _("'%s': a duration is from 1 to %d"), text,
+				    DURATION_MAX);
+	if (out) {
+		out->amount = (int)amount;
+		out->unit = unit;
+	}
+	return CD_OK;
+}
+
+long wf_duration_add(long day, struct wf_duration d)
+{
+	switch (d.unit) {
+	case WF_DAYS:
+		return day + d.amount;
+	case WF_WORKING_DAYS:
+		return cd_days_add_working(day, d.amount);
+	case WF_WEEKS:
+		return day + 7L * d.amount;
+	case WF_MONTHS:
+		return cd_days_add_months(day, d.amount);
+	case WF_NONE:
+		break;
+	}
+	return day;
+}
+
+void wf_duration_format(struct wf_duration d, char *buf, size_t size)
+{
+	static const char *const units[] = { "", "d", "wd", "w", "m" };
+
+	if (size == 0)
+		return;
+	if (d.unit == WF_NONE || (unsigned)d.unit >= sizeof units / sizeof units[0])
+		buf[0] = '\0';
+	else
+		snprintf(buf, size, "%d%s", d.amount, units[d.unit]);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Lookups: one each, at run time, so a scan is enough (the loader indexes its own).      */
+
+static size_t state_index(const struct workflow *wf, const char *id)
+{
+	for (size_t i = 0; i < wf->n_states; i++)
+		if (wf->states[i].id && !strcmp(wf->states[i].id, id))
+			return i;
+	return NO_INDEX;
+}
+
+static size_t field_index(const struct workflow *wf, const char *id)
+{
+	for (size_t i = 0; i < wf->n_fields; i++)
+		if (wf->fields[i].id && !strcmp(wf->fields[i].id, id))
+			return i;
+	return NO_INDEX;
+}
+
+const struct wf_state *wf_find_state(const struct workflow *wf, const char *id)
+{
+	size_t i = id ? state_index(wf, id) : NO_INDEX;
+	return i == NO_INDEX ? NULL : &wf->states[i];
+}
+
+const struct wf_transition *wf_find_transition(const struct workflow *wf, const char *id)
+{
+	for (size_t i = 0; id && i < wf->n_transitions; i++)
+		if (!strcmp(wf->transitions[i].id, id))
+			return &wf->transitions[i];
+	return NULL;
+}
+
+const struct wf_field *wf_find_field(const struct workflow *wf, const char *id)
+{
+	size_t i = id ? field_index(wf, id) : NO_INDEX;
+	return i == NO_INDEX ? NULL : &wf->fields[i];
+}
+
+int wf_transition_from(const struct workflow *wf, const struct wf_transition *t, const char *state_id)
+{
+	/* By the ids of t's own states: listing the steps open from a state asks this of every
+	 * transition, and a lookup of the state among all states made that quadratic. */
+	for (size_t i = 0; state_id && i < t->n_from; i++)
+		if (wf->states[t->from[i]].id && !strcmp(wf->states[t->from[i]].id, state_id))
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Field values.                                                                         */
+
+int wf_field_validate(const struct wf_field *f, const char *value, struct cd_error *err)
+{
+	double number;
+	char list[256];
+	size_t used = 0;
+
+	if (!value || value[0] == '\0')
+		return cd_error_set(err, CD_EINPUT, _("field %s: a value is needed"), f->id);
+	switch (f->type) {
+	case WF_TEXT:
+		if (strlen(value) > TEXT_VALUE_MAX)
+			return cd_error_set(err, CD_EINPUT, _("field %s: longer than %d bytes"), f->id,
+					    TEXT_VALUE_MAX);
+		/* Text fields may hold several lines (a summary, grounds); other controls are refused. */
+		return text_check(value, f->id, TEXT_MULTILINE, err);
+	case WF_DATE:
+		return cd_days_parse(value, f->id, NULL, err);
+	case WF_CHOICE:
+		for (size_t i = 0; i < f->n_choices; i++)
+			if (!strcmp(f->choices[i], value))
+				return CD_OK;
+		list[0] = '\0';
+		for (size_t i = 0; i < f->n_choices && used < sizeof list; i++) {
+			int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+					 f->choices[i]);
+			if (n < 0)
+				break;
+			used += (size_t)n;
+		}
+		return cd_error_set(err, CD_EINPUT, _("field %s: expected one of: %s"), f->id, list);
+	case WF_NUMBER:
+		if (wf_parse_number(value, &number) < 0)
+			return cd_error_set(err, CD_EINPUT, _("field %s: expected a number"), f->id);
+		if ((f->has_min && number < f->min) || (f->has_max && number > f->max)) {
+			if (f->has_min && f->has_max)
+				return cd_error_set(err, CD_EINPUT, _("field %s: expected a number from %g to %g"),
+						    f->id, f->min, f->max);
+			if (f->has_min)
+				return cd_error_set(err, CD_EINPUT, _("field %s: expected a number of at least %g"),
+						    f->id, f->min);
+			return cd_error_set(err, CD_EINPUT, _("field %s: expected a number of at most %g"),
+					    f->id, f->max);
+		}
+		return CD_OK;
+	case WF_YESNO:
+		if (!strcmp(value, "yes") || !strcmp(value, "no"))
+			return CD_OK;
+		return cd_error_set(err, CD_EINPUT, _("field %s: expected yes or no"), f->id);
+	}
+	return cd_error_set(err, CD_EINTERNAL, _("field %s: unknown type"), f->id);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* May this step be taken now?                                                          */
+
+static const char *given_value(const struct wf_value *values, size_t n, const char *field)
+{
+	for (size_t i = 0; i < n; i++)
+		if (values[i].field && !strcmp(values[i].field, field))
+			return values[i].value;
+	return NULL;
+}
+
+/* Set now (non-empty) or already on the case. */
+static int field_is_set(const struct wf_facts *facts, const struct wf_value *values, size_t n,
+			const char *field)
+{
+	const char *v = given_value(values, n, field);
+
+	if (v)
+		return v[0] != '\0';
+	if (facts->value_of) {
+		v = facts->value_of(facts->ctx, field);
+		return v && v[0] != '\0';
+	}
+	return 0;
+}
+
+static int takes_field(const struct wf_transition *t, size_t f, int *required)
+{
+	for (size_t i = 0; i < t->n_fields; i++)
+		if (t->fields[i] == f) {
+			*required = 1;
+			return 1;
+		}
+	for (size_t i = 0; i < t->n_optional; i++)
+		if (t->optional[i] == f) {
+			*required = 0;
+			return 1;
+		}
+	return 0;
+}
+
+/* The guards in enum order; values are those given in this step (none when listing). */
+static int check_guards(const struct workflow *wf, const struct wf_transition *t,
+			const struct wf_facts *facts, const struct wf_value *values, size_t n_values,
+			struct cd_error *err)
+{
+	if (t->guards & WF_GUARD_FOUR_EYES) {
+		if (!facts->actor || !facts->actor[0])
+			return cd_error_set(err, CD_EREFUSED, _("four-eyes rule: the acting user is not known"));
+		if (facts->entered_by && !strcmp(facts->entered_by, facts->actor))
+			return cd_error_set(err, CD_EREFUSED,
+					    _("four-eyes rule: you proposed this yourself; another user must decide"));
+	}
+	if (t->guards & WF_GUARD_FIELDS_COMPLETE) {
+		int required_here;
+		for (size_t f = 0; f < wf->n_fields; f++)
+			/* When listing the steps (no values yet), the step's own fields will be asked
+			 * for by its form: they do not block it. */
+			if (wf->fields[f].required && !(!values && takes_field(t, f, &required_here)) &&
+			    !field_is_set(facts, values, n_values, wf->fields[f].id))
+				return cd_error_set(err, CD_EREFUSED,
+						    _("fields incomplete: field %s is required first"),
+						    wf->fields[f].id);
+	}
+	if ((t->guards & WF_GUARD_DOCUMENTS_PRESENT) && !facts->documents_present)
+		return cd_error_set(err, CD_EREFUSED, _("no valid identity document on file"));
+	if ((t->guards & WF_GUARD_BIOMETRICS_ENROLLED) && !facts->biometrics_enrolled)
+		return cd_error_set(err, CD_EREFUSED, _("biometrics not enrolled"));
+	if (t->guards & WF_GUARD_CHECKS_CLEAR) {
+		if (facts->checks_run <= 0)
+			return cd_error_set(err, CD_EREFUSED, _("no checks run"));
+		if (!facts->checks_clear)
+			return cd_error_set(err, CD_EREFUSED, _("a check is not clear"));
+	}
+	return CD_OK;
+}
+
+/* State and role: whether this actor could take the step at all from here. */
+static int check_state_and_role(const struct wf_transition *t, const struct workflow *wf,
+				const struct wf_facts *facts, struct cd_error *err)
+{
+	char roles[128];
+
+	if (!facts->state || !wf_transition_from(wf, t, facts->state))
+		return cd_error_set(err, CD_EREFUSED, _("transition %s is not open from state %s"), t->id,
+				    facts->state ? facts->state : "?");
+	if (!(facts->actor_roles & t->roles)) {
+		cd_roles_format(t->roles, roles, sizeof roles);
+		return cd_error_set(err, CD_EREFUSED, _("transition %s needs the role %s"), t->id, roles);
+	}
+	return CD_OK;
+}
+
+int wf_check_guards(const struct workflow *wf, const struct wf_transition *t,
+		    const struct wf_facts *facts, struct cd_error *err)
+{
+	int rc = check_state_and_role(t, wf, facts, err);
+	return rc ? rc : check_guards(wf, t, facts, NULL, 0, err);
+}
+
+int wf_check(const struct workflow *wf, const struct wf_transition *t,
+	     const struct wf_facts *facts, const struct wf_value *values, size_t n_values,
+	     struct cd_error *err)
+{
+	int rc = check_state_and_role(t, wf, facts, err);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n_values; i++) {
+		const char *name = values[i].field ? values[i].field : "";
+		size_t f = field_index(wf, name);
+		int required = 0;
+		if (f == NO_INDEX)
+			return cd_error_set(err, CD_EINPUT, _("unknown field %s"), name);
+		if (!takes_field(t, f, &required))
+			return cd_error_set(err, CD_EINPUT, _("field %s is not set by transition %s"), name,
+					    t->id);
+		for (size_t k = 0; k < i; k++)
+			if (values[k].field && !strcmp(values[k].field, name))
+				return cd_error_set(err, CD_EINPUT, _("field %s is given twice"), name);
+		/*
+		 * An empty optional value clears the field; an empty required one counts as
+		 * not given, which the check below reports.
+		 */
+		(void)required;
+		if (!values[i].value || values[i].value[0] == '\0')
+			continue;
+		rc = wf_field_validate(&wf->fields[f], values[i].value, err);
+		if (rc != CD_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < t->n_fields; i++) {
+		const char *id = wf->fields[t->fields[i]].id;
+		if (!field_is_set(facts, values, n_values, id))
+			return cd_error_set(err, CD_EINPUT, _("field %s is required for transition %s"), id,
+					    t->id);
+	}
+	return check_guards(wf, t, facts, values, n_values, err);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Deadlines.                                                                            */
+
+/*
+ * t may be NULL: the case is being created in the initial state.  A pure loop
+ * (from = X, to = X) is not an entry: it keeps the clock as it is, so that an
+ * extension or a note never restarts a statutory period.
+ */
+void wf_next_deadline(const struct workflow *wf, const struct wf_transition *t, long today,
+		      long due, long frozen_left, long *new_due, long *new_frozen_left)
+{
+	size_t to = t ? t->to : wf->initial;
+	const struct wf_state *st = to < wf->n_states ? &wf->states[to] : NULL;
+	int loop = t && t->n_from == 1 && t->from[0] == t->to;
+
+	if (!t) {
+		due = -1;
+		frozen_left = -1;
+	}
+	if (!st || st->final) {
+		due = -1;
+		frozen_left = -1;
+	} else if (loop) {
+		/* the clock stays as it is */
+	} else if (st->deadline.unit != WF_NONE) {
+		due = wf_duration_add(today, st->deadline);
+		frozen_left = -1;
+	} else if (st->clock_stops) {
+		if (frozen_left < 0 && due >= 0)
+			/* An overdue case stays due on the day it resumes, not before it. */
+			frozen_left = due > today ? due - today : 0;
+		due = -1;
+	} else if (frozen_left >= 0) {
+		due = today + frozen_left;
+		frozen_left = -1;
+	}
+	if (t && st && !st->final && t->extend.unit != WF_NONE) {
+		if (due >= 0)
+			due = wf_duration_add(due, t->extend);
+		else if (frozen_left >= 0)
+			frozen_left = wf_duration_add(today + frozen_left, t->extend) - today;
+	}
+	*new_due = due;
+	*new_frozen_left = frozen_left;
+}
