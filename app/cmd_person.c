@@ -4,10 +4,10 @@
 
 #include "model/base/buf.h"
 #include "model/base/caldate.h"
-#include "model/store/dupes.h"
 #include "model/base/i18n.h"
 #include "model/store/person.h"
 #include "model/store/search.h"
+#include "workflow/registration.h"
 #include "app/cli.h"
 #include "app/config.h"
 
@@ -31,10 +31,9 @@ static int person_add_cmd(struct cli *c)
 	};
 	int force = cli_flag(c, "--force");
 	struct cd_dupe_thresholds th;
-	struct cd_dupe *dupes = NULL;
-	size_t n_dupes = 0;
+	struct reg_verdict v = REG_VERDICT_INIT;
 	struct cd_person p;
-	int rc, blocking = 0;
+	int rc;
 	static const char usage[] = "person add --surname S --given G --dob YYYY[-MM[-DD]] --sex M|F|X "
 				    "--nationality AAA [--surname-latin S] [--given-latin G] [--birth-place P] [--force]";
 
@@ -46,25 +45,23 @@ static int person_add_cmd(struct cli *c)
 		return cd_error_set(&c->err, CD_EUSAGE, _("%s is required; usage: casedesk %s"), missing, usage);
 	if ((rc = config_duplicates(&th, &c->err)) || (rc = cli_open_acting(c)))
 		return rc;
-	/* Likely duplicates first: listed on stderr from `warn`; from `block` registration is
-	 * refused unless --force says the caseworker checked them. */
-	if ((rc = dupes_find(c->store, &in, NULL, &dupes, &n_dupes, &c->err)))
-		return rc;
-	for (size_t i = 0; i < n_dupes; i++) {
-		if (dupes[i].score < th.warn)
-			continue;
-		if (dupes[i].score >= th.block)
-			blocking++;
-		fprintf(stderr, _("possible duplicate: %s  score %d  (%s)\n"), dupes[i].number, dupes[i].score,
-			dupes[i].why);
-	}
-	dupes_free(dupes, n_dupes);
-	if (blocking && !force)
-		return cd_error_set(&c->err, CD_EREFUSED,
-				    _("not registered: %d person(s) listed above score %d or more (the [duplicates] block "
+	/* The verdict is registration's (workflow/registration.h); this front-end lists the
+	 * candidates on stderr and names its own way past a block, --force. */
+	rc = registration_add(c->store, &c->actor, &in, NULL, &th, force ? REG_FORCED_NOTE : NULL, &v, &p, &c->err);
+	for (size_t i = 0; i < v.n; i++)
+		fprintf(stderr, _("possible duplicate: %s  score %d  (%s)\n"), v.candidates[i].number,
+			v.candidates[i].score, v.candidates[i].why);
+	if (rc == CD_EREFUSED && v.outcome == REG_BLOCKED)
+		cd_error_set(&c->err, CD_EREFUSED,
+			     ngettext("not registered: %d person listed above scores %d or more (the [duplicates] block "
 				      "threshold); open them with `casedesk person show`, or add --force to register a "
-				      "new person anyway"), blocking, th.block);
-	if ((rc = person_add(c->store, &c->actor, &in, &p, &c->err)))
+				      "new person anyway",
+				      "not registered: %d people listed above score %d or more (the [duplicates] block "
+				      "threshold); open them with `casedesk person show`, or add --force to register a "
+				      "new person anyway", (unsigned long)v.n_blocking),
+			     v.n_blocking, th.block);
+	registration_verdict_release(&v);
+	if (rc)
 		return rc;
 	if (c->json)
 		printf("{\"number\":\"%s\",\"uuid\":\"%s\"}\n", p.number, p.uuid);

@@ -226,7 +226,8 @@ int person_add(struct cd_store *s, const struct cd_actor *actor, const struct cd
 	if ((rc = fts_refresh(s, id, err)))
 		goto out;
 	{
-		struct cd_event ev = { .person_id = id, .kind = "person_added", .row_version = 1, .at = in->at };
+		struct cd_event ev = { .person_id = id, .kind = "person_added", .row_version = 1, .at = in->at,
+				       .note = in->note };
 		if ((rc = store_add_event(s, actor, &ev, err)))
 			goto out;
 	}
