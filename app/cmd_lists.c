@@ -1,22 +1,11 @@
-/*
- * cmd_lists.c - `lostdocs` (the offline lost and stolen documents list: import, check,
- * stats), and `person merge` / `person unmerge`.  The person word is a wrapper: it takes
- * what is its own and hands everything else to cmd_person (app/cmd_person.c).
- */
+/* cmd_lists.c - `lostdocs`: the offline lost and stolen documents list (import, check, stats). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/store/biometric.h"
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
 #include "model/store/lostdocs.h"
-#include "model/store/merge.h"
-#include "model/store/roles.h"
 #include "app/cli.h"
-
-/* Not in cli.h yet: declared here so the compiler checks them against their use. */
-int cmd_lostdocs(struct cli *c);
-int cmd_person_lists(struct cli *c);
 
 static void shift(struct cli *c)
 {
@@ -175,102 +164,4 @@ int cmd_lostdocs(struct cli *c)
 		return lostdocs_stats_cmd(c);
 	}
 	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk %s"), usage);
-}
-
-/* ---- person merge / unmerge, and following a merged number -------------------------------- */
-
-static void print_summary(struct cli *c, const char *what, const struct cd_merge_summary *m)
-{
-	if (c->json) {
-		printf("{\"%s\":true,\"survivor\":\"%s\",\"duplicate\":\"%s\",\"cases\":%ld,\"documents\":%ld,"
-		       "\"aliases\":%ld,\"family\":%ld,\"biometrics\":%ld,\"other\":%ld}\n",
-		       what, m->survivor, m->duplicate, m->cases, m->documents, m->aliases, m->family, m->biometrics,
-		       m->other);
-		return;
-	}
-	printf(strcmp(what, "merged") == 0 ? _("merged %s into %s: ") : _("unmerged %s from %s: "), m->duplicate,
-	       m->survivor);
-	printf(_("%ld case(s), %ld document(s), %ld alias(es), %ld family link(s), %ld biometric(s), %ld other row(s)\n"),
-	       m->cases, m->documents, m->aliases, m->family, m->biometrics, m->other);
-}
-
-/* The biometric key when there is one: only records with sealed templates need it, and
- * model/merge.c says so when they do. */
-static const struct bio_key *maybe_key(struct bio_key *key)
-{
-	struct cd_error ignore = CD_ERROR_INIT;
-	return bio_key_load(key, &ignore) == CD_OK ? key : NULL;
-}
-
-static int person_merge_cmd(struct cli *c)
-{
-	static const char usage[] = "person merge SURVIVOR DUPLICATE --reason TEXT";
-	const char *reason = cli_take(c, "--reason");
-	struct cd_merge_summary m;
-	struct bio_key key;
-	const struct bio_key *k;
-	int rc;
-
-	if ((rc = cli_positional(c, 2, 2, usage)))
-		return rc;
-	if (!reason)
-		return cd_error_set(&c->err, CD_EUSAGE, _("--reason is required; usage: casedesk %s"), usage);
-	if ((rc = cli_open_acting(c)))
-		return rc;
-	k = maybe_key(&key);
-	rc = merge_person(c->store, &c->actor, k, c->argv[1], c->argv[2], reason, &m, &c->err);
-	if (k)
-		bio_key_wipe(&key);
-	if (rc == CD_OK)
-		print_summary(c, "merged", &m);
-	return rc;
-}
-
-static int person_unmerge_cmd(struct cli *c)
-{
-	static const char usage[] = "person unmerge DUPLICATE [--reason TEXT]";
-	const char *reason = cli_take(c, "--reason");
-	struct cd_merge_summary m;
-	struct bio_key key;
-	const struct bio_key *k;
-	int rc;
-
-	if ((rc = cli_positional(c, 1, 1, usage)) || (rc = cli_open_acting(c)))
-		return rc;
-	k = maybe_key(&key);
-	rc = merge_undo(c->store, &c->actor, k, c->argv[1], reason, &m, &c->err);
-	if (k)
-		bio_key_wipe(&key);
-	if (rc == CD_OK)
-		print_summary(c, "unmerged", &m);
-	return rc;
-}
-
-int cmd_person_lists(struct cli *c)
-{
-	if (c->argc >= 2 && strcmp(c->argv[1], "merge") == 0) {
-		shift(c);
-		return person_merge_cmd(c);
-	}
-	if (c->argc >= 2 && strcmp(c->argv[1], "unmerge") == 0) {
-		shift(c);
-		return person_unmerge_cmd(c);
-	}
-	/* `person show` of a merged record shows its survivor, with a note saying so. */
-	if (c->argc == 3 && strcmp(c->argv[1], "show") == 0 && strncmp(c->argv[2], "--", 2) != 0) {
-		static char survivor[32];
-		char at[32];
-		int rc, merged;
-		if ((rc = cli_open_acting(c)))
-			return rc;
-		merged = merge_follow(c->store, c->argv[2], survivor, at, &c->err);
-		if (merged < 0)
-			return c->err.code;
-		if (merged) {
-			fprintf(stderr, _("note: %s was merged into %s on %.10s; showing %s\n"), c->argv[2], survivor, at,
-				survivor);
-			c->argv[2] = survivor;
-		}
-	}
-	return cmd_person(c);
 }
