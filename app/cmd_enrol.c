@@ -202,7 +202,9 @@ static int enrol_cmd(struct cli *c)
 		if ((rc = bio_helper_capture_finger(h, bw_finger_names[i], &sample, &c->err)))
 			goto out;
 		if (sample.code == BW_ELOWQUALITY) {
-			fprintf(stderr, _("  %s: kept with quality %d, below the threshold, after %d attempts\n"),
+			fprintf(stderr, ngettext("  %s: kept with quality %d, below the threshold, after %d attempt\n",
+						 "  %s: kept with quality %d, below the threshold, after %d attempts\n",
+						 (unsigned long)sample.attempts),
 				bw_finger_names[i], sample.quality, sample.attempts);
 			low++;
 		}
@@ -243,7 +245,8 @@ static int enrol_cmd(struct cli *c)
 		size_t n_ex = 0;
 		for (size_t i = 0; i < e.n; i++)
 			n_ex += e.items[i].exception != NULL;
-		printf(_("%s: enrolled %s; %zu exception(s) recorded\n"), c->argv[1], out.len ? buf_str(&out) : "-", n_ex);
+		printf(ngettext("%s: enrolled %s; %zu exception recorded\n", "%s: enrolled %s; %zu exceptions recorded\n",
+				(unsigned long)n_ex), c->argv[1], out.len ? buf_str(&out) : "-", n_ex);
 		if (pol.state == ENR_HIT)
 			printf(_("%s: possible duplicate of %s (the same %s)\n"), c->argv[1], pol.found.number,
 			       pol.found.finger);
@@ -317,9 +320,11 @@ static int search_cmd(struct cli *c)
 		       found ? number : "", found ? "\"" : "");
 		c->json_written = 1;
 	} else if (found) {
-		printf(_("%s (searched %d enrolled %s)\n"), number, size, finger);
+		printf(ngettext("%s (searched %d enrolled %s)\n", "%s (searched %d enrolled %s)\n", (unsigned long)size),
+		       number, size, finger);
 	} else {
-		printf(_("no match among %d enrolled %s\n"), size, finger);
+		printf(ngettext("no match among %d enrolled %s\n", "no match among %d enrolled %s\n", (unsigned long)size),
+		       size, finger);
 	}
 	if (!found) {
 		rc = cd_error_set(&c->err, CD_ENOTFOUND, _("no enrolled person matches"));

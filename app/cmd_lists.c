@@ -50,14 +50,26 @@ static int lostdocs_import_cmd(struct cli *c)
 			buf_release(&b);
 			c->json_written = 1;
 		} else {
-			printf(_("imported %s: %ld lines read, %ld added, %ld replaced, %ld bad\n"), file, imp.records,
-			       imp.added, imp.replaced, imp.bad);
+			/* The count of lines takes its plural; added, replaced and bad are said with a
+			 * colon in the languages that need it. */
+			printf(ngettext("imported %s: %ld line read, %ld added, %ld replaced, %ld bad\n",
+					"imported %s: %ld lines read, %ld added, %ld replaced, %ld bad\n",
+					(unsigned long)imp.records),
+			       file, imp.records, imp.added, imp.replaced, imp.bad);
 		}
 		/* Good lines are in; the bad ones (listed above) make the exit code 6. */
-		if (imp.bad)
+		if (imp.bad) {
+			/* One count a phrase: each takes its own plural. */
+			char good[128];
+			snprintf(good, sizeof good,
+				 ngettext("the %ld good one was", "the %ld good ones were",
+					  (unsigned long)(imp.added + imp.replaced)),
+				 imp.added + imp.replaced);
 			rc = cd_error_set(&c->err, CD_EINPUT,
-					  _("%ld bad line(s) not imported (listed above); the %ld good ones were"),
-					  imp.bad, imp.added + imp.replaced);
+					  ngettext("%ld bad line not imported (listed above); %s",
+						   "%ld bad lines not imported (listed above); %s", (unsigned long)imp.bad),
+					  imp.bad, good);
+		}
 	}
 	lostdocs_import_release(&imp);
 	return rc;
@@ -133,15 +145,22 @@ static int lostdocs_stats_cmd(struct cli *c)
 		}
 		fputs("}\n", stdout);
 	} else if (st.last_at[0]) {
-		printf(_("lost/stolen list: %lld documents of %lld issuers; last import %s by "), (long long)st.entries,
-		       (long long)st.issuers, st.last_at);
+		/* One count a phrase: each takes its own plural. */
+		char docs[96];
+		snprintf(docs, sizeof docs, ngettext("%lld document", "%lld documents", (unsigned long)st.entries),
+			 (long long)st.entries);
+		printf(ngettext("lost/stolen list: %s of %lld issuer; last import %s by ",
+				"lost/stolen list: %s of %lld issuers; last import %s by ", (unsigned long)st.issuers),
+		       docs, (long long)st.issuers, st.last_at);
 		out_safe(stdout, st.last_user);
 		fputs(_(" from "), stdout);
 		out_safe(stdout, st.last_file);
 		printf(_(" (%lld added, %lld replaced, %lld bad)\n"), (long long)st.last_added,
 		       (long long)st.last_replaced, (long long)st.last_bad);
 	} else {
-		printf(_("lost/stolen list: %lld documents; never imported\n"), (long long)st.entries);
+		printf(ngettext("lost/stolen list: %lld document; never imported\n",
+				"lost/stolen list: %lld documents; never imported\n", (unsigned long)st.entries),
+		       (long long)st.entries);
 	}
 	lostdocs_stats_release(&st);
 	return CD_OK;

@@ -468,7 +468,9 @@ static int capture(struct enrol_view *v, int code)
 	f->reason[0] = '\0';
 	snprintf(f->device, sizeof f->device, "%s", bio_helper_device(v->h, "finger"));
 	if (f->state == FS_LOW)
-		ui_say(v->sc->ui, _("%s: kept with quality %d, below the threshold, after %d attempts; r tries again"),
+		ui_say(v->sc->ui, ngettext("%s: kept with quality %d, below the threshold, after %d attempt; r tries again",
+					   "%s: kept with quality %d, below the threshold, after %d attempts; r tries again",
+					   (unsigned long)s.attempts),
 		       _(finger_labels[code]), s.quality, s.attempts);
 	else
 		ui_say(v->sc->ui, _("%s: quality %d"), _(finger_labels[code]), s.quality);
@@ -488,8 +490,11 @@ static void capture_all(struct enrol_view *v)
 		if (!need_reader(v))
 			return;
 	}
-	ui_say(v->sc->ui, n ? _("%d finger(s) captured; F5 saves") : _("every finger is taken or excepted; r retakes one"),
-	       n);
+	if (n)
+		ui_say(v->sc->ui, ngettext("%d finger captured; F5 saves", "%d fingers captured; F5 saves", (unsigned long)n),
+		       n);
+	else
+		ui_say(v->sc->ui, "%s", _("every finger is taken or excepted; r retakes one"));
 }
 
 /* A face photo from `file`, or from the helper's camera when `file` is empty. */
@@ -610,11 +615,18 @@ static void save(struct enrol_view *v)
 		v->face.stored = 1;
 	}
 	load_on_file(v);
+	/* One count a phrase: each takes its own plural. */
+	char took[96], excepted[96];
+	snprintf(took, sizeof took, ngettext("%d capture", "%d captures", (unsigned long)captures), captures);
+	snprintf(excepted, sizeof excepted, ngettext("%d exception", "%d exceptions", (unsigned long)exceptions),
+		 exceptions);
 	if (v->pol.state == ENR_HIT)
-		ui_error(v->sc->ui, _("stored %d capture(s) and %d exception(s) for %s; the same fingers as %s: recorded as a "
-				      "possible duplicate"), captures, exceptions, v->number, v->pol.found.number);
+		/* TRANSLATORS: "stored 3 captures and 1 exception for P-TBS-000001; ..." */
+		ui_error(v->sc->ui, _("stored %s and %s for %s; the same fingers as %s: recorded as a possible duplicate"),
+			 took, excepted, v->number, v->pol.found.number);
 	else
-		ui_say(v->sc->ui, _("stored %d capture(s) and %d exception(s) for %s"), captures, exceptions, v->number);
+		/* TRANSLATORS: "stored 3 captures and 1 exception for P-TBS-000001" */
+		ui_say(v->sc->ui, _("stored %s and %s for %s"), took, excepted, v->number);
 out:
 	bio_enrolment_release(&e);
 }
@@ -712,8 +724,10 @@ static unsigned ask_leave(struct enrol_view *v, enum prompt which, unsigned othe
 	if (!n)
 		return UI_HANDLED | otherwise;
 	v->prompt = which;
-	ui_error(v->sc->ui, _("%d capture(s) or exception(s) not saved: y leaves and stores nothing (enrolment can be "
-			      "finished later), any other key stays"), n);
+	ui_error(v->sc->ui, ngettext("%d capture or exception not saved: y leaves and stores nothing (enrolment can be "
+				     "finished later), any other key stays",
+				     "%d captures or exceptions not saved: y leaves and stores nothing (enrolment can be "
+				     "finished later), any other key stays", (unsigned long)n), n);
 	return UI_HANDLED;
 }
 

@@ -264,7 +264,8 @@ static int take_wedge_line(struct screen *sc)
 		ui_say(sc->ui, _("%s read: every check digit right; check the names in their own script"),
 		       mrz_format_name(m.format));
 	else
-		ui_error(sc->ui, _("%s read with %d problem(s) — %s%s%s"), mrz_format_name(m.format),
+		ui_error(sc->ui, ngettext("%s read with %d problem — %s%s%s", "%s read with %d problems — %s%s%s",
+					  (unsigned long)(m.n_problems + m.problems_dropped)), mrz_format_name(m.format),
 			 m.n_problems + m.problems_dropped, m.n_problems ? m.problems[0].message : "",
 			 m.has_suggestion ? "; " : "", m.has_suggestion ? m.suggestion_note : "");
 	return 1;

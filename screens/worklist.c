@@ -109,7 +109,9 @@ static void worklist_draw(struct screen *sc, WINDOW *win, int rows, int cols)
 	const char *mode = w->mode == W_MINE ? _("my cases") : w->mode == W_TEAM ? _("office") : _("unassigned");
 	int list_rows = rows - 3;
 
-	snprintf(title, sizeof title, _("Worklist — %s — %s%s%s%s — %zu%s cases"), mode, wf ? wf->id : _("all workflows"),
+	snprintf(title, sizeof title,
+		 ngettext("Worklist — %s — %s%s%s%s — %zu%s case", "Worklist — %s — %s%s%s%s — %zu%s cases",
+			  (unsigned long)w->n), mode, wf ? wf->id : _("all workflows"),
 		 wf && w->state >= 0 ? "/" : "", wf && w->state >= 0 ? wf->states[w->state].id : "",
 		 w->overdue ? _(" — overdue only") : "", w->n, w->n >= WORKLIST_ROWS ? "+" : "");
 	term_fill(win, 0, 0, cols, ST_TITLE);

@@ -1302,7 +1302,9 @@ static int load(const char *text, const char *name, const struct wf_known *known
 			rc = cd_error_set(err, CD_EINPUT, "%s:%d: %s", name, p.v[0].line, p.v[0].msg);
 		else
 			rc = cd_error_set(err, CD_EINPUT,
-					  _("%s:%d: %s (and %zu more problems: run the workflow lint)"),
+					  ngettext("%s:%d: %s (and %zu more problem: run the workflow lint)",
+						   "%s:%d: %s (and %zu more problems: run the workflow lint)",
+						   (unsigned long)(p.n - 1)),
 					  name, p.v[0].line, p.v[0].msg, p.n - 1);
 	}
 	problems_release(&p);
@@ -1601,7 +1603,8 @@ int wf_field_validate(const struct wf_field *f, const char *value, struct cd_err
 	switch (f->type) {
 	case WF_TEXT:
 		if (strlen(value) > TEXT_VALUE_MAX)
-			return cd_error_set(err, CD_EINPUT, _("field %s: longer than %d bytes"), f->id,
+			return cd_error_set(err, CD_EINPUT, ngettext("field %s: longer than %d byte", "field %s: longer than %d bytes",
+								     (unsigned long)TEXT_VALUE_MAX), f->id,
 					    TEXT_VALUE_MAX);
 		if (!clean_text(value))
 			return cd_error_set(err, CD_EINPUT,

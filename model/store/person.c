@@ -26,7 +26,8 @@ int person_check_name(const char *text, const char *field, struct cd_error *err)
 	if (len == 0)
 		return cd_error_set(err, CD_EINPUT, _("%s: must not be empty"), field);
 	if (len > NAME_MAX_BYTES)
-		return cd_error_set(err, CD_EINPUT, _("%s: longer than %d bytes"), field, NAME_MAX_BYTES);
+		return cd_error_set(err, CD_EINPUT, ngettext("%s: longer than %d byte", "%s: longer than %d bytes",
+							     (unsigned long)NAME_MAX_BYTES), field, NAME_MAX_BYTES);
 	while (i < len) {
 		const unsigned char *p = (const unsigned char *)text + i;
 		wchar_t wc;
@@ -48,7 +49,8 @@ static int check_latin(const char *text, const char *field, struct cd_error *err
 {
 	size_t n = strlen(text);
 	if (n == 0 || n > NAME_MAX_BYTES)
-		return cd_error_set(err, CD_EINPUT, _("%s: give 1 to %d letters"), field, NAME_MAX_BYTES);
+		return cd_error_set(err, CD_EINPUT, ngettext("%s: give 1 to %d letter", "%s: give 1 to %d letters",
+							     (unsigned long)NAME_MAX_BYTES), field, NAME_MAX_BYTES);
 	for (const char *p = text; *p; p++)
 		if (!((*p >= 'A' && *p <= 'Z') || *p == ' ' || *p == '-' || *p == '\''))
 			return cd_error_set(err, CD_EINPUT,
