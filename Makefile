@@ -63,8 +63,9 @@ build/locale/%/LC_MESSAGES/casedesk.mo: locale/%.po
 
 # After changing user-visible strings: refresh the template and merge it into every catalogue.
 pot:
-	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
-		--package-name=casedesk -o locale/casedesk.pot $(sort $(wildcard app/*.c screens/*.c model/*.c workflow/*.c print/*.c))
+	xgettext --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --from-code=UTF-8 --language=C \
+		--add-comments=TRANSLATORS --package-name=casedesk -o locale/casedesk.pot \
+		$(sort $(wildcard app/*.c screens/*.c model/*/*.c workflow/*.c print/*.c))
 	for po in locale/*.po; do msgmerge -q -U --backup=none $$po locale/casedesk.pot; done
 
 deps:

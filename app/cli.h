@@ -71,9 +71,8 @@ int cmd_mrz(struct cli *c);
 int cmd_enrol(struct cli *c);
 int cmd_form(struct cli *c);
 int cmd_report(struct cli *c);
-/* app/cmd_lists.c: the lost/stolen list; `person merge/unmerge` wraps cmd_person. */
+/* app/cmd_lists.c: the lost/stolen list. */
 int cmd_lostdocs(struct cli *c);
-int cmd_person_lists(struct cli *c);
 
 /*
  * --json output goes through the one writer (model/base/json.h).  cli_json_print prints a

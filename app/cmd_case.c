@@ -8,25 +8,13 @@
 #include "model/base/i18n.h"
 #include "model/base/json.h"
 #include "print/case_form.h"
+#include "workflow/deadline.h"
 #include "app/cli.h"
 
 static void shift(struct cli *c)
 {
 	c->argv++;
 	c->argc--;
-}
-
-/* "12 days left", "3 days overdue", "clock stopped, 40 days left". */
-static void deadline_text(long due, long frozen, long today, char *buf, size_t size)
-{
-	if (frozen >= 0)
-		snprintf(buf, size, _("clock stopped, %ld days left"), frozen);
-	else if (due < 0)
-		snprintf(buf, size, "-");
-	else if (due >= today)
-		snprintf(buf, size, _("%ld days left"), due - today);
-	else
-		snprintf(buf, size, _("%ld days overdue"), today - due);
 }
 
 static int case_new_cmd(struct cli *c)
@@ -78,7 +66,7 @@ static int case_show_cmd(struct cli *c)
 		goto out;
 	today = store_today(c->store);
 	cli_day(k->due_day, due, sizeof due);
-	deadline_text(k->due_day, k->frozen_left, today, left, sizeof left);
+	deadline_text(k->due_day, k->frozen_left, today, DL_LONG, left, sizeof left);
 	const struct wf_state *state = wf_find_state(wf, k->state);
 	if (c->json) {
 		struct json_writer w;
@@ -283,7 +271,7 @@ static int case_list_cmd(struct cli *c)
 			const struct cd_case_row *r = &rows[i];
 			char due[16], left[64];
 			cli_day(r->due_day, due, sizeof due);
-			deadline_text(r->due_day, r->frozen_left, f.today, left, sizeof left);
+			deadline_text(r->due_day, r->frozen_left, f.today, DL_LONG, left, sizeof left);
 			printf("%-22s %-10s %-24s %-10s %-28s %-11s ", r->number, r->workflow_id, r->state, due, left,
 			       r->assignee ? r->assignee : "-");
 			out_safe(stdout, r->person_name);

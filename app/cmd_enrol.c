@@ -10,10 +10,9 @@
  *   casedesk enrol search --finger right_index
  *   casedesk enrol duplicates [PERSON]
  *
- * An enrolment first looks for the same fingers under another name: one more touch of the
- * first finger that other people of the office have enrolled, matched against theirs
- * (bio_duplicate_search).  A hit is a warning naming the other record, not a refusal; a
- * search that cannot be made (nobody to search against, a helper fault) is said and skipped.
+ * An enrolment first looks for the same fingers under another name: the policy (when to
+ * search, what a hit or a failure means) is workflow/enrolment.h's, shared with the
+ * enrolment screen; this file says what happened.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include "model/base/i18n.h"
 #include "model/base/json.h"
 #include "model/store/person.h"
+#include "workflow/enrolment.h"
 #include "app/cli.h"
 
 #define ENROL_USAGE "enrol PERSON [--fingers all|right_index,...] [--face FILE | --camera] " \
@@ -108,44 +108,35 @@ static char *safe_text(const char *text)
 	return buf;
 }
 
-enum dup_state { DUP_PENDING, DUP_SEARCHED, DUP_FAILED };
-
 /*
- * The duplicate search before `finger`'s capture, while none was made: says what it found
- * on stderr.  A failure is said and the enrolment goes on with a fresh helper; CD_OK unless
- * that helper cannot be started.
+ * The duplicate search before `finger`'s capture (the policy is workflow/enrolment.h's):
+ * says what it found on stderr, and starts a fresh helper when the search failed.  CD_OK
+ * unless that helper cannot be started.
  */
 static int duplicate_search(struct cli *c, const struct bio_key *key, struct bio_helper **h,
 			    const struct bio_helper_opts *o, struct progress *prog, const char *finger,
-			    enum dup_state *state, struct bio_duplicate *dup)
+			    struct enr_policy *pol)
 {
-	struct cd_error err = CD_ERROR_INIT;
-	int rc;
-
 	prog->searching = 1;
-	rc = bio_duplicate_search(c->store, &c->actor, key, *h, c->argv[1], finger, "enrolment", dup, &err);
+	enum enr_next next = enr_search(pol, c->store, &c->actor, key, h, c->argv[1], finger, NULL);
 	prog->searching = 0;
-	if (rc) {
-		*state = DUP_FAILED;
+	if (next != ENR_CAPTURE) {
 		fprintf(stderr, _("warning: the duplicate search could not be made (%s); the enrolment goes on without "
-				  "it\n"), err.msg);
-		/* The helper may be gone: the captures get a fresh one. */
-		bio_helper_stop(*h);
-		*h = NULL;
+				  "it\n"), pol->failure);
 		return bio_helper_start(o, h, &c->err);
 	}
-	if (!dup->searched)
-		return CD_OK;           /* nobody else has this finger: the next one may do */
-	*state = DUP_SEARCHED;
-	if (dup->found) {
-		char *name = safe_text(dup->name);
+	if (pol->state == ENR_HIT) {
+		char *name = safe_text(pol->found.name);
 		fprintf(stderr, _("warning: these fingers are already enrolled for %s (%s): the %s matches; recorded on "
 				  "both records as a possible duplicate for a supervisor (casedesk enrol duplicates, "
-				  "casedesk person merge)\n"), dup->number, name ? name : "?", finger);
+				  "casedesk person merge)\n"), pol->found.number, name ? name : "?", finger);
 		free(name);
-	} else {
-		fprintf(stderr, _("  duplicate search: the %s matches none of the %d other people who have it enrolled\n"),
-			finger, dup->gallery);
+	} else if (pol->state == ENR_CLEAR) {
+		fprintf(stderr, ngettext("  duplicate search: the %s matches none of the %d other person who has it "
+					 "enrolled\n",
+					 "  duplicate search: the %s matches none of the %d other people who have it "
+					 "enrolled\n", (unsigned long)pol->found.gallery),
+			finger, pol->found.gallery);
 	}
 	return CD_OK;
 }
@@ -156,8 +147,7 @@ static int enrol_cmd(struct cli *c)
 	struct progress prog = { 0 };
 	struct bio_helper_opts o = { .quality_threshold = -1, .retries = -1, .progress = show_progress,
 				     .progress_ctx = &prog };
-	struct bio_duplicate dup = { 0 };
-	enum dup_state dup_state = DUP_PENDING;
+	struct enr_policy pol = ENR_POLICY_INIT;
 	struct bio_helper *h = NULL;
 	struct bio_key key = { 0 };
 	struct bio_sample sample = { 0 };
@@ -208,13 +198,14 @@ static int enrol_cmd(struct cli *c)
 	for (int i = 1; i <= BW_FINGERS; i++) {
 		if (!want[i])
 			continue;
-		if (dup_state == DUP_PENDING && bio_helper_has_finger(h) &&
-		    (rc = duplicate_search(c, &key, &h, &o, &prog, bw_finger_names[i], &dup_state, &dup)))
+		if (enr_search_due(&pol, h) && (rc = duplicate_search(c, &key, &h, &o, &prog, bw_finger_names[i], &pol)))
 			goto out;
 		if ((rc = bio_helper_capture_finger(h, bw_finger_names[i], &sample, &c->err)))
 			goto out;
 		if (sample.code == BW_ELOWQUALITY) {
-			fprintf(stderr, _("  %s: kept with quality %d, below the threshold, after %d attempts\n"),
+			fprintf(stderr, ngettext("  %s: kept with quality %d, below the threshold, after %d attempt\n",
+						 "  %s: kept with quality %d, below the threshold, after %d attempts\n",
+						 (unsigned long)sample.attempts),
 				bw_finger_names[i], sample.quality, sample.attempts);
 			low++;
 		}
@@ -222,7 +213,7 @@ static int enrol_cmd(struct cli *c)
 		if ((rc = bio_enrolment_add_sample(&e, "finger", &sample, bio_helper_device(h, "finger"), &c->err)))
 			goto out;
 	}
-	if (n_fingers && dup_state == DUP_PENDING && bio_helper_has_finger(h))
+	if (n_fingers && enr_search_due(&pol, h))
 		fprintf(stderr, "%s\n", _("  duplicate search: nobody else in this office has these fingers enrolled; "
 					   "nothing to search against"));
 	if (face || camera) {
@@ -250,9 +241,8 @@ static int enrol_cmd(struct cli *c)
 		json_kv_string(&w, "person", c->argv[1]);
 		json_kv_int(&w, "stored", (long long)e.n);
 		json_kv_int(&w, "below_threshold", low);
-		json_kv_string(&w, "duplicate_search", dup_state == DUP_FAILED ? "failed" : dup_state == DUP_PENDING ? "none"
-							: dup.found ? "match" : "no match");
-		json_kv_string(&w, "duplicate_of", dup.found ? dup.number : NULL);
+		json_kv_string(&w, "duplicate_search", enr_search_outcome(&pol));
+		json_kv_string(&w, "duplicate_of", pol.state == ENR_HIT ? pol.found.number : NULL);
 		json_object_end(&w);
 		rc = cli_json_print(c, &w);
 		buf_release(&j);
@@ -261,9 +251,11 @@ static int enrol_cmd(struct cli *c)
 		size_t n_ex = 0;
 		for (size_t i = 0; i < e.n; i++)
 			n_ex += e.items[i].exception != NULL;
-		printf(_("%s: enrolled %s; %zu exception(s) recorded\n"), c->argv[1], out.len ? buf_str(&out) : "-", n_ex);
-		if (dup.found)
-			printf(_("%s: possible duplicate of %s (the same %s)\n"), c->argv[1], dup.number, dup.finger);
+		printf(ngettext("%s: enrolled %s; %zu exception recorded\n", "%s: enrolled %s; %zu exceptions recorded\n",
+				(unsigned long)n_ex), c->argv[1], out.len ? buf_str(&out) : "-", n_ex);
+		if (pol.state == ENR_HIT)
+			printf(_("%s: possible duplicate of %s (the same %s)\n"), c->argv[1], pol.found.number,
+			       pol.found.finger);
 	}
 out:
 	bio_helper_stop(h);
@@ -354,9 +346,11 @@ static int search_cmd(struct cli *c)
 			goto out;
 		c->json_written = 1;
 	} else if (found) {
-		printf(_("%s (searched %d enrolled %s)\n"), number, size, finger);
+		printf(ngettext("%s (searched %d enrolled %s)\n", "%s (searched %d enrolled %s)\n", (unsigned long)size),
+		       number, size, finger);
 	} else {
-		printf(_("no match among %d enrolled %s\n"), size, finger);
+		printf(ngettext("no match among %d enrolled %s\n", "no match among %d enrolled %s\n", (unsigned long)size),
+		       size, finger);
 	}
 	if (!found) {
 		rc = cd_error_set(&c->err, CD_ENOTFOUND, _("no enrolled person matches"));

@@ -72,7 +72,7 @@ static int print_cmd(struct cli *c)
 		buf_release(&b);
 		return rc;
 	}
-	printf(_("%s: %d page(s) of %s\n"), out, n_cases, form_id);
+	printf(ngettext("%s: %d page of %s\n", "%s: %d pages of %s\n", (unsigned long)n_cases), out, n_cases, form_id);
 	return CD_OK;
 }
 
@@ -117,8 +117,8 @@ static int lint_cmd(struct cli *c)
 		free(names[i]);
 	free(names);
 	if (problems)
-		return cd_error_set(&c->err, CD_EINPUT, _("%d problem(s) found"), problems);
-	printf(_("%d file(s) clean\n"), c->argc - 1);
+		return cd_error_set(&c->err, CD_EINPUT, ngettext("%d problem found", "%d problems found", (unsigned long)problems), problems);
+	printf(ngettext("%d file clean\n", "%d files clean\n", (unsigned long)(c->argc - 1)), c->argc - 1);
 	return CD_OK;
 }
 

@@ -1,23 +1,12 @@
-/*
- * cmd_lists.c - `lostdocs` (the offline lost and stolen documents list: import, check,
- * stats), and `person merge` / `person unmerge`.  The person word is a wrapper: it takes
- * what is its own and hands everything else to cmd_person (app/cmd_person.c).
- */
+/* cmd_lists.c - `lostdocs`: the offline lost and stolen documents list (import, check, stats). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/store/biometric.h"
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
 #include "model/base/json.h"
 #include "model/store/lostdocs.h"
-#include "model/store/merge.h"
-#include "model/store/roles.h"
 #include "app/cli.h"
-
-/* Not in cli.h yet: declared here so the compiler checks them against their use. */
-int cmd_lostdocs(struct cli *c);
-int cmd_person_lists(struct cli *c);
 
 static void shift(struct cli *c)
 {
@@ -75,14 +64,26 @@ static int lostdocs_import_cmd(struct cli *c)
 			}
 			c->json_written = 1;
 		} else {
-			printf(_("imported %s: %ld lines read, %ld added, %ld replaced, %ld bad\n"), file, imp.records,
-			       imp.added, imp.replaced, imp.bad);
+			/* The count of lines takes its plural; added, replaced and bad are said with a
+			 * colon in the languages that need it. */
+			printf(ngettext("imported %s: %ld line read, %ld added, %ld replaced, %ld bad\n",
+					"imported %s: %ld lines read, %ld added, %ld replaced, %ld bad\n",
+					(unsigned long)imp.records),
+			       file, imp.records, imp.added, imp.replaced, imp.bad);
 		}
 		/* Good lines are in; the bad ones (listed above) make the exit code 6. */
-		if (imp.bad)
+		if (imp.bad) {
+			/* One count a phrase: each takes its own plural. */
+			char good[128];
+			snprintf(good, sizeof good,
+				 ngettext("the %ld good one was", "the %ld good ones were",
+					  (unsigned long)(imp.added + imp.replaced)),
+				 imp.added + imp.replaced);
 			rc = cd_error_set(&c->err, CD_EINPUT,
-					  _("%ld bad line(s) not imported (listed above); the %ld good ones were"),
-					  imp.bad, imp.added + imp.replaced);
+					  ngettext("%ld bad line not imported (listed above); %s",
+						   "%ld bad lines not imported (listed above); %s", (unsigned long)imp.bad),
+					  imp.bad, good);
+		}
 	}
 	lostdocs_import_release(&imp);
 	return rc;
@@ -175,15 +176,22 @@ static int lostdocs_stats_cmd(struct cli *c)
 		rc = cli_json_print(c, &w);
 		buf_release(&b);
 	} else if (st.last_at[0]) {
-		printf(_("lost/stolen list: %lld documents of %lld issuers; last import %s by "), (long long)st.entries,
-		       (long long)st.issuers, st.last_at);
+		/* One count a phrase: each takes its own plural. */
+		char docs[96];
+		snprintf(docs, sizeof docs, ngettext("%lld document", "%lld documents", (unsigned long)st.entries),
+			 (long long)st.entries);
+		printf(ngettext("lost/stolen list: %s of %lld issuer; last import %s by ",
+				"lost/stolen list: %s of %lld issuers; last import %s by ", (unsigned long)st.issuers),
+		       docs, (long long)st.issuers, st.last_at);
 		out_safe(stdout, st.last_user);
 		fputs(_(" from "), stdout);
 		out_safe(stdout, st.last_file);
 		printf(_(" (%lld added, %lld replaced, %lld bad)\n"), (long long)st.last_added,
 		       (long long)st.last_replaced, (long long)st.last_bad);
 	} else {
-		printf(_("lost/stolen list: %lld documents; never imported\n"), (long long)st.entries);
+		printf(ngettext("lost/stolen list: %lld document; never imported\n",
+				"lost/stolen list: %lld documents; never imported\n", (unsigned long)st.entries),
+		       (long long)st.entries);
 	}
 	lostdocs_stats_release(&st);
 	return rc;
@@ -206,115 +214,4 @@ int cmd_lostdocs(struct cli *c)
 		return lostdocs_stats_cmd(c);
 	}
 	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk %s"), usage);
-}
-
-/* ---- person merge / unmerge, and following a merged number -------------------------------- */
-
-static int print_summary(struct cli *c, const char *what, const struct cd_merge_summary *m)
-{
-	if (c->json) {
-		struct cd_buf b = CD_BUF_INIT;
-		struct json_writer w;
-		json_init(&w, &b);
-		json_object(&w);
-		json_kv_bool(&w, what, 1);
-		json_kv_string(&w, "survivor", m->survivor);
-		json_kv_string(&w, "duplicate", m->duplicate);
-		json_kv_int(&w, "cases", m->cases);
-		json_kv_int(&w, "documents", m->documents);
-		json_kv_int(&w, "aliases", m->aliases);
-		json_kv_int(&w, "family", m->family);
-		json_kv_int(&w, "biometrics", m->biometrics);
-		json_kv_int(&w, "other", m->other);
-		json_object_end(&w);
-		int rc = cli_json_print(c, &w);
-		buf_release(&b);
-		return rc;
-	}
-	printf(strcmp(what, "merged") == 0 ? _("merged %s into %s: ") : _("unmerged %s from %s: "), m->duplicate,
-	       m->survivor);
-	printf(_("%ld case(s), %ld document(s), %ld alias(es), %ld family link(s), %ld biometric(s), %ld other row(s)\n"),
-	       m->cases, m->documents, m->aliases, m->family, m->biometrics, m->other);
-	return CD_OK;
-}
-
-/* The biometric key when there is one: only records with sealed templates need it, and
- * model/merge.c says so when they do. */
-static const struct bio_key *maybe_key(struct bio_key *key)
-{
-	struct cd_error ignore = CD_ERROR_INIT;
-	return bio_key_load(key, &ignore) == CD_OK ? key : NULL;
-}
-
-static int person_merge_cmd(struct cli *c)
-{
-	static const char usage[] = "person merge SURVIVOR DUPLICATE --reason TEXT";
-	const char *reason = cli_take(c, "--reason");
-	struct cd_merge_summary m;
-	struct bio_key key;
-	const struct bio_key *k;
-	int rc;
-
-	if ((rc = cli_positional(c, 2, 2, usage)))
-		return rc;
-	if (!reason)
-		return cd_error_set(&c->err, CD_EUSAGE, _("--reason is required; usage: casedesk %s"), usage);
-	if ((rc = cli_open_acting(c)))
-		return rc;
-	k = maybe_key(&key);
-	rc = merge_person(c->store, &c->actor, k, c->argv[1], c->argv[2], reason, &m, &c->err);
-	if (k)
-		bio_key_wipe(&key);
-	if (rc == CD_OK)
-		rc = print_summary(c, "merged", &m);
-	return rc;
-}
-
-static int person_unmerge_cmd(struct cli *c)
-{
-	static const char usage[] = "person unmerge DUPLICATE [--reason TEXT]";
-	const char *reason = cli_take(c, "--reason");
-	struct cd_merge_summary m;
-	struct bio_key key;
-	const struct bio_key *k;
-	int rc;
-
-	if ((rc = cli_positional(c, 1, 1, usage)) || (rc = cli_open_acting(c)))
-		return rc;
-	k = maybe_key(&key);
-	rc = merge_undo(c->store, &c->actor, k, c->argv[1], reason, &m, &c->err);
-	if (k)
-		bio_key_wipe(&key);
-	if (rc == CD_OK)
-		rc = print_summary(c, "unmerged", &m);
-	return rc;
-}
-
-int cmd_person_lists(struct cli *c)
-{
-	if (c->argc >= 2 && strcmp(c->argv[1], "merge") == 0) {
-		shift(c);
-		return person_merge_cmd(c);
-	}
-	if (c->argc >= 2 && strcmp(c->argv[1], "unmerge") == 0) {
-		shift(c);
-		return person_unmerge_cmd(c);
-	}
-	/* `person show` of a merged record shows its survivor, with a note saying so. */
-	if (c->argc == 3 && strcmp(c->argv[1], "show") == 0 && strncmp(c->argv[2], "--", 2) != 0) {
-		static char survivor[32];
-		char at[32];
-		int rc, merged;
-		if ((rc = cli_open_acting(c)))
-			return rc;
-		merged = merge_follow(c->store, c->argv[2], survivor, at, &c->err);
-		if (merged < 0)
-			return c->err.code;
-		if (merged) {
-			fprintf(stderr, _("note: %s was merged into %s on %.10s; showing %s\n"), c->argv[2], survivor, at,
-				survivor);
-			c->argv[2] = survivor;
-		}
-	}
-	return cmd_person(c);
 }

@@ -204,7 +204,10 @@ static int parse_cmd(struct cli *c)
 	if (ferror(stdin))
 		return cd_error_set(&c->err, CD_EINPUT, _("mrz parse: cannot read standard input"));
 	if (n == sizeof text - 1 && fgetc(stdin) != EOF)
-		return cd_error_set(&c->err, CD_EINPUT, _("mrz parse: the input is longer than %d bytes; an MRZ is 3 lines at most"),
+		return cd_error_set(&c->err, CD_EINPUT,
+				    ngettext("mrz parse: the input is longer than %d byte; an MRZ is 3 lines at most",
+					     "mrz parse: the input is longer than %d bytes; an MRZ is 3 lines at most",
+					     (unsigned long)MRZ_INPUT_MAX),
 				    MRZ_INPUT_MAX);
 	text[n] = '\0';
 	if (memchr(text, '\0', n))
@@ -221,7 +224,9 @@ static int parse_cmd(struct cli *c)
 	if (r.valid)
 		return CD_OK;
 	/* Problem messages name fields, positions and at most one character, never the data. */
-	return cd_error_set(&c->err, CD_EINPUT, _("the MRZ is not valid (%d problem(s)); first: %s"),
+	return cd_error_set(&c->err, CD_EINPUT, ngettext("the MRZ is not valid (%d problem); first: %s",
+				     "the MRZ is not valid (%d problems); first: %s",
+				     (unsigned long)(r.n_problems + r.problems_dropped)),
 			    r.n_problems + r.problems_dropped, r.n_problems ? r.problems[0].message : "");
 }
 

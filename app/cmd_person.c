@@ -1,14 +1,20 @@
-/* cmd_person.c - `person`, `document`, `family` and `search`: people and how to find them. */
+/*
+ * cmd_person.c - `person` (add, show, alias, merge, unmerge), `document`, `family` and
+ * `search`: people and how to find them.  `person show` of a merged record shows its
+ * survivor, with a note saying so.
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/base/buf.h"
+#include "model/store/biometric.h"
 #include "model/base/caldate.h"
-#include "model/store/dupes.h"
 #include "model/base/i18n.h"
 #include "model/base/json.h"
+#include "model/store/merge.h"
 #include "model/store/person.h"
 #include "model/store/search.h"
+#include "workflow/registration.h"
 #include "app/cli.h"
 #include "app/config.h"
 
@@ -32,10 +38,9 @@ static int person_add_cmd(struct cli *c)
 	};
 	int force = cli_flag(c, "--force");
 	struct cd_dupe_thresholds th;
-	struct cd_dupe *dupes = NULL;
-	size_t n_dupes = 0;
+	struct reg_verdict v = REG_VERDICT_INIT;
 	struct cd_person p;
-	int rc, blocking = 0;
+	int rc;
 	static const char usage[] = "person add --surname S --given G --dob YYYY[-MM[-DD]] --sex M|F|X "
 				    "--nationality AAA [--surname-latin S] [--given-latin G] [--birth-place P] [--force]";
 
@@ -47,25 +52,23 @@ static int person_add_cmd(struct cli *c)
 		return cd_error_set(&c->err, CD_EUSAGE, _("%s is required; usage: casedesk %s"), missing, usage);
 	if ((rc = config_duplicates(&th, &c->err)) || (rc = cli_open_acting(c)))
 		return rc;
-	/* Likely duplicates first: listed on stderr from `warn`; from `block` registration is
-	 * refused unless --force says the caseworker checked them. */
-	if ((rc = dupes_find(c->store, &in, NULL, &dupes, &n_dupes, &c->err)))
-		return rc;
-	for (size_t i = 0; i < n_dupes; i++) {
-		if (dupes[i].score < th.warn)
-			continue;
-		if (dupes[i].score >= th.block)
-			blocking++;
-		fprintf(stderr, _("possible duplicate: %s  score %d  (%s)\n"), dupes[i].number, dupes[i].score,
-			dupes[i].why);
-	}
-	dupes_free(dupes, n_dupes);
-	if (blocking && !force)
-		return cd_error_set(&c->err, CD_EREFUSED,
-				    _("not registered: %d person(s) listed above score %d or more (the [duplicates] block "
+	/* The verdict is registration's (workflow/registration.h); this front-end lists the
+	 * candidates on stderr and names its own way past a block, --force. */
+	rc = registration_add(c->store, &c->actor, &in, NULL, &th, force ? REG_FORCED_NOTE : NULL, &v, &p, &c->err);
+	for (size_t i = 0; i < v.n; i++)
+		fprintf(stderr, _("possible duplicate: %s  score %d  (%s)\n"), v.candidates[i].number,
+			v.candidates[i].score, v.candidates[i].why);
+	if (rc == CD_EREFUSED && v.outcome == REG_BLOCKED)
+		cd_error_set(&c->err, CD_EREFUSED,
+			     ngettext("not registered: %d person listed above scores %d or more (the [duplicates] block "
 				      "threshold); open them with `casedesk person show`, or add --force to register a "
-				      "new person anyway"), blocking, th.block);
-	if ((rc = person_add(c->store, &c->actor, &in, &p, &c->err)))
+				      "new person anyway",
+				      "not registered: %d people listed above score %d or more (the [duplicates] block "
+				      "threshold); open them with `casedesk person show`, or add --force to register a "
+				      "new person anyway", (unsigned long)v.n_blocking),
+			     v.n_blocking, th.block);
+	registration_verdict_release(&v);
+	if (rc)
 		return rc;
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;
@@ -186,8 +189,22 @@ static int person_show_cmd(struct cli *c)
 	size_t nbd = 0;
 	int rc;
 
-	if ((rc = cli_positional(c, 1, 1, "person show NUMBER")) || (rc = cli_open_acting(c)) ||
-	    (rc = person_load(c->store, &c->actor, c->argv[1], c->purpose, &r, &c->err)))
+	if ((rc = cli_positional(c, 1, 1, "person show NUMBER")) || (rc = cli_open_acting(c)))
+		return rc;
+	/* A merged number leads to its survivor. */
+	{
+		static char survivor[32];
+		char at[32];
+		int merged = merge_follow(c->store, c->argv[1], survivor, at, &c->err);
+		if (merged < 0)
+			return c->err.code;
+		if (merged) {
+			fprintf(stderr, _("note: %s was merged into %s on %.10s; showing %s\n"), c->argv[1], survivor, at,
+				survivor);
+			c->argv[1] = survivor;
+		}
+	}
+	if ((rc = person_load(c->store, &c->actor, c->argv[1], c->purpose, &r, &c->err)))
 		return rc;
 	/* Fingers that matched another record's (read with the person: its view is audited). */
 	if ((rc = dupes_biometric(c->store, &c->actor, r->person.number, NULL, &bd, &nbd, &c->err))) {
@@ -285,8 +302,109 @@ static int person_alias_cmd(struct cli *c)
 	return CD_OK;
 }
 
+/* ---- person merge / unmerge ------------------------------------------------------------ */
+
+static int print_summary(struct cli *c, const char *what, const struct cd_merge_summary *m)
+{
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_bool(&w, what, 1);
+		json_kv_string(&w, "survivor", m->survivor);
+		json_kv_string(&w, "duplicate", m->duplicate);
+		json_kv_int(&w, "cases", m->cases);
+		json_kv_int(&w, "documents", m->documents);
+		json_kv_int(&w, "aliases", m->aliases);
+		json_kv_int(&w, "family", m->family);
+		json_kv_int(&w, "biometrics", m->biometrics);
+		json_kv_int(&w, "other", m->other);
+		json_object_end(&w);
+		int rc = cli_json_print(c, &w);
+		buf_release(&b);
+		return rc;
+	}
+	printf(strcmp(what, "merged") == 0 ? _("merged %s into %s: ") : _("unmerged %s from %s: "), m->duplicate,
+	       m->survivor);
+	/* One count a phrase: each takes its own plural. */
+	printf(ngettext("%ld case", "%ld cases", (unsigned long)m->cases), m->cases);
+	fputs(", ", stdout);
+	printf(ngettext("%ld document", "%ld documents", (unsigned long)m->documents), m->documents);
+	fputs(", ", stdout);
+	printf(ngettext("%ld alias", "%ld aliases", (unsigned long)m->aliases), m->aliases);
+	fputs(", ", stdout);
+	printf(ngettext("%ld family link", "%ld family links", (unsigned long)m->family), m->family);
+	fputs(", ", stdout);
+	printf(ngettext("%ld biometric", "%ld biometrics", (unsigned long)m->biometrics), m->biometrics);
+	fputs(", ", stdout);
+	printf(ngettext("%ld other row", "%ld other rows", (unsigned long)m->other), m->other);
+	fputc('\n', stdout);
+	return CD_OK;
+}
+
+/* The biometric key when there is one: only records with sealed templates need it, and
+ * model/store/merge.c says so when they do. */
+static const struct bio_key *maybe_key(struct bio_key *key)
+{
+	struct cd_error ignore = CD_ERROR_INIT;
+	return bio_key_load(key, &ignore) == CD_OK ? key : NULL;
+}
+
+static int person_merge_cmd(struct cli *c)
+{
+	static const char usage[] = "person merge SURVIVOR DUPLICATE --reason TEXT";
+	const char *reason = cli_take(c, "--reason");
+	struct cd_merge_summary m;
+	struct bio_key key;
+	const struct bio_key *k;
+	int rc;
+
+	if ((rc = cli_positional(c, 2, 2, usage)))
+		return rc;
+	if (!reason)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--reason is required; usage: casedesk %s"), usage);
+	if ((rc = cli_open_acting(c)))
+		return rc;
+	k = maybe_key(&key);
+	rc = merge_person(c->store, &c->actor, k, c->argv[1], c->argv[2], reason, &m, &c->err);
+	if (k)
+		bio_key_wipe(&key);
+	if (rc == CD_OK)
+		rc = print_summary(c, "merged", &m);
+	return rc;
+}
+
+static int person_unmerge_cmd(struct cli *c)
+{
+	static const char usage[] = "person unmerge DUPLICATE [--reason TEXT]";
+	const char *reason = cli_take(c, "--reason");
+	struct cd_merge_summary m;
+	struct bio_key key;
+	const struct bio_key *k;
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, usage)) || (rc = cli_open_acting(c)))
+		return rc;
+	k = maybe_key(&key);
+	rc = merge_undo(c->store, &c->actor, k, c->argv[1], reason, &m, &c->err);
+	if (k)
+		bio_key_wipe(&key);
+	if (rc == CD_OK)
+		rc = print_summary(c, "unmerged", &m);
+	return rc;
+}
+
 int cmd_person(struct cli *c)
 {
+	if (c->argc >= 2 && strcmp(c->argv[1], "merge") == 0) {
+		shift(c);
+		return person_merge_cmd(c);
+	}
+	if (c->argc >= 2 && strcmp(c->argv[1], "unmerge") == 0) {
+		shift(c);
+		return person_unmerge_cmd(c);
+	}
 	if (c->argc >= 2 && strcmp(c->argv[1], "alias") == 0) {
 		shift(c);
 		return person_alias_cmd(c);
@@ -299,7 +417,8 @@ int cmd_person(struct cli *c)
 		shift(c);
 		return person_show_cmd(c);
 	}
-	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk person add ... | person show NUMBER | person alias NUMBER ..."));
+	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk person add ... | person show NUMBER | person alias NUMBER ... | "
+						  "person merge SURVIVOR DUPLICATE --reason TEXT | person unmerge DUPLICATE"));
 }
 
 int cmd_document(struct cli *c)

@@ -158,7 +158,9 @@ int cmd_store(struct cli *c)
 		return rc;
 	if (bad)
 		return cd_error_set(&c->err, CD_ESTORE,
-				    _("%lld cases disagree with their last history event"), (long long)bad);
+				    ngettext("%lld case disagrees with its last history event",
+					     "%lld cases disagree with their last history event", (unsigned long)bad),
+				    (long long)bad);
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;
 		struct json_writer w;
@@ -173,7 +175,10 @@ int cmd_store(struct cli *c)
 		buf_release(&b);
 		return rc;
 	} else
-		printf(_("store ok: integrity ok, every case agrees with its history, schema %d, %lld changes not yet synced\n"),
+		printf(ngettext("store ok: integrity ok, every case agrees with its history, schema %d, %lld change not "
+				"yet synced\n",
+				"store ok: integrity ok, every case agrees with its history, schema %d, %lld changes not "
+				"yet synced\n", (unsigned long)unsynced),
 		       store_schema_version(c->store), (long long)unsynced);
 	return CD_OK;
 }

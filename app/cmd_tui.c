@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "model/base/i18n.h"
+#include "screens/register.h"
 #include "screens/ui.h"
 #include "app/cli.h"
 #include "app/config.h"
@@ -11,6 +12,7 @@
 
 int cmd_tui(struct cli *c)
 {
+	struct cd_dupe_thresholds th;
 	int rc;
 
 	if ((rc = cli_positional(c, 0, 0, "tui")))
@@ -19,6 +21,10 @@ int cmd_tui(struct cli *c)
 	 * The keymap ([keys]) was taken with the rest of the settings before any command ran
 	 * (app/config.c): a broken one is reported even where no terminal is (CI, scripts).
 	 */
+	if ((rc = config_duplicates(&th, &c->err)))
+		return rc;
+	/* The registration screen decides duplicates as `person add` does: by these settings. */
+	register_set_thresholds(&th);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("the terminal interface needs a terminal; for scripts use the commands (casedesk --help)"));

@@ -59,8 +59,8 @@ static int lint_cmd(struct cli *c)
 	if (have_known)
 		wf_known_release(&known);
 	if (problems)
-		return cd_error_set(&c->err, CD_EINPUT, _("%d problem(s) found"), problems);
-	printf(_("%d file(s) clean\n"), c->argc - 1);
+		return cd_error_set(&c->err, CD_EINPUT, ngettext("%d problem found", "%d problems found", (unsigned long)problems), problems);
+	printf(ngettext("%d file clean\n", "%d files clean\n", (unsigned long)(c->argc - 1)), c->argc - 1);
 	return CD_OK;
 }
 

@@ -152,7 +152,8 @@ static int load_tsv(const char *name, int columns, struct cd_error *err)
 			*p++ = '\0';
 		}
 		if (n != columns) {
-			rc = cd_error_set(err, CD_EINPUT, _("%s:%zu: expected %d TAB-separated columns"), path,
+			rc = cd_error_set(err, CD_EINPUT, ngettext("%s:%zu: expected %d TAB-separated column",
+						   "%s:%zu: expected %d TAB-separated columns", (unsigned long)columns), path,
 					  lineno, columns);
 			break;
 		}
@@ -934,8 +935,16 @@ int cmd_demo(struct cli *c)
 			rc = cli_json_print(c, &w);
 			buf_release(&b);
 		} else
-			printf(_("demo store %s: %ld people, %lld cases, %lld workflow steps in %.1f s\n"), c->store_path,
-			       persons, (long long)d.cases, (long long)d.steps, secs);
+		{
+			/* One count a phrase: each takes its own plural. */
+			printf(_("demo store %s: "), c->store_path);
+			printf(ngettext("%ld person", "%ld people", (unsigned long)persons), persons);
+			fputs(", ", stdout);
+			printf(ngettext("%lld case", "%lld cases", (unsigned long)d.cases), (long long)d.cases);
+			fputs(", ", stdout);
+			printf(ngettext("%lld workflow step", "%lld workflow steps", (unsigned long)d.steps), (long long)d.steps);
+			printf(_(" in %.1f s\n"), secs);
+		}
 	}
 	goto out;
 out_txn:

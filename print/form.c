@@ -110,7 +110,8 @@ static HPDF_Font load_font(struct form_doc *d, const char *path, struct cd_error
 		if (strcmp(d->fonts[i].path, path) == 0)
 			return d->fonts[i].font;
 	if (d->n_fonts == (int)(sizeof d->fonts / sizeof d->fonts[0])) {
-		cd_error_set(err, CD_EINPUT, _("a PDF may use at most %d font files"), d->n_fonts);
+		cd_error_set(err, CD_EINPUT, ngettext("a PDF may use at most %d font file", "a PDF may use at most %d font files",
+						      (unsigned long)d->n_fonts), d->n_fonts);
 		return NULL;
 	}
 	const char *name = HPDF_LoadTTFontFromFile(d->pdf, path, HPDF_TRUE);
@@ -405,7 +406,10 @@ static int place_qr(struct layout *l, const struct form_block *b, const char *va
 	if (!q && errno == ENOMEM)
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	if (!q)
-		return cd_error_set(err, CD_EINPUT, _("%s:%d: [qr] value is too long for a QR code (%zu bytes)"), l->t->path,
+		return cd_error_set(err, CD_EINPUT,
+				    ngettext("%s:%d: [qr] value is too long for a QR code (%zu byte)",
+					     "%s:%d: [qr] value is too long for a QR code (%zu bytes)", (unsigned long)strlen(value)),
+				    l->t->path,
 				    b->line, strlen(value));
 	double module = b->size / (q->width + 8);
 	double x0 = b->has_x ? b->x : l->t->page_w - l->t->margin - b->size;

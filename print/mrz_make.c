@@ -147,7 +147,9 @@ static int put_optional(char *dst, const char *text, int room, const char *field
 	int n = text ? (int)strlen(text) : 0;
 
 	if (n > room)
-		return cd_error_set(err, CD_EINPUT, _("%s: %d characters, this format has room for %d"), field, n, room);
+		return cd_error_set(err, CD_EINPUT,
+				    ngettext("%s: %d character, this format has room for %d",
+					     "%s: %d characters, this format has room for %d", (unsigned long)n), field, n, room);
 	for (int i = 0; i < n; i++) {
 		char c = text[i] == ' ' ? '<' : text[i];
 		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '<'))
@@ -214,7 +216,9 @@ int mrz_make(const struct mrz_doc *d, struct mrz_text *out, struct cd_error *err
 		put_check(out, lo->number_check, pos(out, lo->number), 9);
 	} else {
 		if (!lo->overflow || (int)nlen - 9 + 1 > lo->opt1.len)
-			return cd_error_set(err, CD_EINPUT, _("document_number: %zu characters do not fit a %s MRZ"), nlen,
+			return cd_error_set(err, CD_EINPUT,
+					    ngettext("document_number: %zu character does not fit a %s MRZ",
+						     "document_number: %zu characters do not fit a %s MRZ", (unsigned long)nlen), nlen,
 					    mrz_format_name(d->format));
 		char *o = pos(out, lo->opt1);
 		memcpy(pos(out, lo->number), num, 9);

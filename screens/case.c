@@ -15,6 +15,7 @@
 #include "print/case_form.h"
 #include "screens/fmt.h"
 #include "screens/input.h"
+#include "workflow/deadline.h"
 #include "screens/term.h"
 #include "screens/ui.h"
 
@@ -379,17 +380,15 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	term_put(w, y++, 14, line, cols - 15, 0);
 	term_put_styled(w, y, 1, _("Deadline"), 12, 1, ST_LABEL);
 	fmt_day(c->due_day, due, sizeof due);
-	if (c->frozen_left >= 0) {
-		snprintf(line, sizeof line, _("clock stopped — %ld days left when it restarts"), c->frozen_left);
-		term_put_styled(w, y++, 14, line, cols - 15, 0, ST_WARN);
-	} else if (c->due_day < 0) {
-		term_put(w, y++, 14, "-", 10, 0);
-	} else if (c->due_day >= today) {
-		snprintf(line, sizeof line, _("%s — %ld days left"), due, c->due_day - today);
-		term_put(w, y++, 14, line, cols - 15, 0);
-	} else {
-		snprintf(line, sizeof line, _("%s — %ld days overdue"), due, today - c->due_day);
-		term_put_styled(w, y++, 14, line, cols - 15, 0, ST_OVERDUE);
+	{
+		char left[96];
+		enum deadline_state d = deadline_text(c->due_day, c->frozen_left, today, DL_LONG, left, sizeof left);
+		if (d == DL_RUNNING || d == DL_OVERDUE)
+			snprintf(line, sizeof line, "%s — %s", due, left);
+		else
+			snprintf(line, sizeof line, "%s", left);
+		term_put_styled(w, y++, 14, line, cols - 15, 0,
+				d == DL_STOPPED ? ST_WARN : d == DL_OVERDUE ? ST_OVERDUE : ST_NORMAL);
 	}
 	term_put_styled(w, y, 1, _("Assignee"), 12, 1, ST_LABEL);
 	snprintf(line, sizeof line, "%s   %s %lld", c->assignee ? c->assignee : _("unassigned"), _("version"),

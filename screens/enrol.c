@@ -11,11 +11,10 @@
  * the session stays in memory until F5 writes it in one transaction, and the helper is
  * started again at the next capture.
  *
- * The duplicate search: before the first finger captured that other people of the office
- * have enrolled, one more touch of it is matched against theirs (bio_duplicate_search); a
- * hit stays on the screen as a warning naming the other record until the screen is left.
- * Nobody to search against, or a helper fault during the search, is said and the capture
- * goes on; Esc cancels the search with the capture, and the next capture searches again.
+ * The duplicate search before the first capture, and the fresh helper after a failed one,
+ * are workflow/enrolment.h's policy, shared with `casedesk enrol`; this screen shows it: a
+ * hit stays on the screen as a warning naming the other record until the screen is left,
+ * and Esc cancels the search with the capture.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include "model/bio/wire.h"
 #include "model/base/i18n.h"
 #include "model/store/person.h"
+#include "workflow/enrolment.h"
 #include "screens/input.h"
 #include "screens/term.h"
 #include "screens/ui.h"
@@ -62,9 +62,6 @@ static const char *const finger_labels[BW_FINGERS + 1] = {
 };
 
 enum fstate { FS_NONE, FS_CAPTURING, FS_TAKEN, FS_LOW, FS_EXCEPTION, FS_FAILED };
-/* The duplicate search of this session: not yet (nobody_yet says whether fingers captured so
- * far had nobody to be searched against), made with or without a hit, or failed. */
-enum dstate { DS_PENDING, DS_CLEAR, DS_HIT, DS_FAILED };
 enum prompt { PR_NONE, PR_EXCEPTION, PR_FACE, PR_LEAVE, PR_QUIT };
 
 struct finger {
@@ -97,11 +94,8 @@ struct enrol_view {
 	int busy;                   /* a capture or verification runs */
 	int cancel;
 	long busy_since;
-	enum dstate dup;
-	int nobody_yet;
+	struct enr_policy pol;      /* the duplicate search of this session (workflow/enrolment.h) */
 	int searching;              /* the running request is the duplicate search */
-	struct bio_duplicate dupr;
-	char dup_note[CD_ERRMSG_MAX];
 };
 
 static long now_s(void)
@@ -169,23 +163,26 @@ static void finger_status(const struct enrol_view *v, const struct finger *f, ch
 
 static void dup_line(const struct enrol_view *v, char *buf, size_t size)
 {
-	switch (v->dup) {
-	case DS_PENDING:
-		snprintf(buf, size, "%s", v->nobody_yet ? _("Duplicate search: nobody else in this office has the fingers "
+	switch (v->pol.state) {
+	case ENR_PENDING:
+		snprintf(buf, size, "%s", v->pol.nobody_yet ? _("Duplicate search: nobody else in this office has the fingers "
 							    "captured so far enrolled")
 							  : _("Duplicate search: the first finger captured is first matched against "
 							      "the office's enrolled people (one more touch)"));
 		break;
-	case DS_CLEAR:
-		snprintf(buf, size, _("Duplicate search: the %s matches none of the %d other people who have it enrolled"),
-			 _(finger_labels[bw_finger_code(v->dupr.finger)]), v->dupr.gallery);
+	case ENR_CLEAR:
+		snprintf(buf, size,
+			 ngettext("Duplicate search: the %s matches none of the %d other person who has it enrolled",
+				  "Duplicate search: the %s matches none of the %d other people who have it enrolled",
+				  (unsigned long)v->pol.found.gallery),
+			 _(finger_labels[bw_finger_code(v->pol.found.finger)]), v->pol.found.gallery);
 		break;
-	case DS_HIT:
+	case ENR_HIT:
 		snprintf(buf, size, _("These fingers are already enrolled for %s (%s): possible duplicate, recorded for a "
-				      "supervisor"), v->dupr.number, v->dupr.name);
+				      "supervisor"), v->pol.found.number, v->pol.found.name);
 		break;
-	case DS_FAILED:
-		snprintf(buf, size, _("Duplicate search: not made (%s); the enrolment goes on without it"), v->dup_note);
+	case ENR_FAILED:
+		snprintf(buf, size, _("Duplicate search: not made (%s); the enrolment goes on without it"), v->pol.failure);
 		break;
 	}
 }
@@ -230,7 +227,7 @@ static void enrol_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		 _("On file:"), v->on_file, _("Unsaved:"), unsaved(v));
 	term_put(w, y++, 1, line, cols - 2, 0);
 	dup_line(v, line, sizeof line);
-	cell_text(w, y, 1, cols - 2, line, v->dup == DS_HIT ? ST_ERROR : v->dup == DS_FAILED ? ST_WARN : ST_DIM);
+	cell_text(w, y, 1, cols - 2, line, v->pol.state == ENR_HIT ? ST_ERROR : v->pol.state == ENR_FAILED ? ST_WARN : ST_DIM);
 	y += term_width(line) > cols - 2 ? 2 : 1;
 	y++;
 	for (int hand = 0; hand < 2; hand++) {
@@ -396,14 +393,13 @@ static int need_reader(struct enrol_view *v)
 }
 
 /*
- * The duplicate search before `code`'s capture, while none was made.  0: go on with the
- * capture (whatever the search found, or if it failed); non-zero: Esc cancelled it, or no
- * helper can be started for the capture.
+ * The duplicate search before `code`'s capture, while none was made (the policy is
+ * workflow/enrolment.h's; this says what happened).  0: go on with the capture (whatever
+ * the search found, or if it failed); non-zero: Esc cancelled it, or no helper can be
+ * started for the capture.
  */
 static int duplicate_search(struct enrol_view *v, int code)
 {
-	struct cd_error err = CD_ERROR_INIT;
-	struct bio_duplicate d;
 	struct finger *f = &v->f[code];
 	enum fstate before = f->state;
 
@@ -415,36 +411,26 @@ static int duplicate_search(struct enrol_view *v, int code)
 	v->busy_since = now_s();
 	int delay = wgetdelay(stdscr);
 	on_progress(v, NULL, 0, 0);
-	int rc = v->cancel ? CD_EDEVICE
-			   : bio_duplicate_search(v->sc->ui->store, &v->sc->ui->actor, &v->key, v->h, v->number,
-						  bw_finger_names[code], "enrolment", &d, &err);
+	enum enr_next next = enr_search(&v->pol, v->sc->ui->store, &v->sc->ui->actor, &v->key, &v->h, v->number,
+					bw_finger_names[code], &v->cancel);
 	timeout(delay);
 	v->busy = 0;
 	v->searching = 0;
 	f->state = before;
-	if (v->cancel) {
+	if (next == ENR_CANCELLED) {
 		ui_error(v->sc->ui, "%s", _("duplicate search cancelled; nothing was captured"));
-		drop_helper(v);
 		return 1;
 	}
-	if (rc) {
-		v->dup = DS_FAILED;
-		snprintf(v->dup_note, sizeof v->dup_note, "%s", err.msg);
-		drop_helper(v);
+	if (next == ENR_RESTART) {
 		if (!need_reader(v))
 			return 1;
 		ui_error(v->sc->ui, _("the duplicate search could not be made (%s); the enrolment goes on without it"),
-			 err.msg);
+			 v->pol.failure);
 		return 0;
 	}
-	if (!d.searched) {
-		v->nobody_yet = 1;
-		return 0;
-	}
-	v->dupr = d;
-	v->dup = d.found ? DS_HIT : DS_CLEAR;
-	if (d.found)
-		ui_error(v->sc->ui, _("these fingers are already enrolled for %s (%s)"), d.number, d.name);
+	if (v->pol.state == ENR_HIT)
+		ui_error(v->sc->ui, _("these fingers are already enrolled for %s (%s)"), v->pol.found.number,
+			 v->pol.found.name);
 	return 0;
 }
 
@@ -456,7 +442,7 @@ static int capture(struct enrol_view *v, int code)
 	struct bio_sample s = { 0 };
 	enum fstate before = f->state;
 
-	if (v->dup == DS_PENDING && duplicate_search(v, code))
+	if (enr_search_due(&v->pol, v->h) && duplicate_search(v, code))
 		return CD_EDEVICE;
 	f->state = FS_CAPTURING;
 	f->stage = f->stages = 0;
@@ -482,7 +468,9 @@ static int capture(struct enrol_view *v, int code)
 	f->reason[0] = '\0';
 	snprintf(f->device, sizeof f->device, "%s", bio_helper_device(v->h, "finger"));
 	if (f->state == FS_LOW)
-		ui_say(v->sc->ui, _("%s: kept with quality %d, below the threshold, after %d attempts; r tries again"),
+		ui_say(v->sc->ui, ngettext("%s: kept with quality %d, below the threshold, after %d attempt; r tries again",
+					   "%s: kept with quality %d, below the threshold, after %d attempts; r tries again",
+					   (unsigned long)s.attempts),
 		       _(finger_labels[code]), s.quality, s.attempts);
 	else
 		ui_say(v->sc->ui, _("%s: quality %d"), _(finger_labels[code]), s.quality);
@@ -502,8 +490,11 @@ static void capture_all(struct enrol_view *v)
 		if (!need_reader(v))
 			return;
 	}
-	ui_say(v->sc->ui, n ? _("%d finger(s) captured; F5 saves") : _("every finger is taken or excepted; r retakes one"),
-	       n);
+	if (n)
+		ui_say(v->sc->ui, ngettext("%d finger captured; F5 saves", "%d fingers captured; F5 saves", (unsigned long)n),
+		       n);
+	else
+		ui_say(v->sc->ui, "%s", _("every finger is taken or excepted; r retakes one"));
 }
 
 /* A face photo from `file`, or from the helper's camera when `file` is empty. */
@@ -624,11 +615,18 @@ static void save(struct enrol_view *v)
 		v->face.stored = 1;
 	}
 	load_on_file(v);
-	if (v->dup == DS_HIT)
-		ui_error(v->sc->ui, _("stored %d capture(s) and %d exception(s) for %s; the same fingers as %s: recorded as a "
-				      "possible duplicate"), captures, exceptions, v->number, v->dupr.number);
+	/* One count a phrase: each takes its own plural. */
+	char took[96], excepted[96];
+	snprintf(took, sizeof took, ngettext("%d capture", "%d captures", (unsigned long)captures), captures);
+	snprintf(excepted, sizeof excepted, ngettext("%d exception", "%d exceptions", (unsigned long)exceptions),
+		 exceptions);
+	if (v->pol.state == ENR_HIT)
+		/* TRANSLATORS: "stored 3 captures and 1 exception for P-TBS-000001; ..." */
+		ui_error(v->sc->ui, _("stored %s and %s for %s; the same fingers as %s: recorded as a possible duplicate"),
+			 took, excepted, v->number, v->pol.found.number);
 	else
-		ui_say(v->sc->ui, _("stored %d capture(s) and %d exception(s) for %s"), captures, exceptions, v->number);
+		/* TRANSLATORS: "stored 3 captures and 1 exception for P-TBS-000001" */
+		ui_say(v->sc->ui, _("stored %s and %s for %s"), took, excepted, v->number);
 out:
 	bio_enrolment_release(&e);
 }
@@ -726,8 +724,10 @@ static unsigned ask_leave(struct enrol_view *v, enum prompt which, unsigned othe
 	if (!n)
 		return UI_HANDLED | otherwise;
 	v->prompt = which;
-	ui_error(v->sc->ui, _("%d capture(s) or exception(s) not saved: y leaves and stores nothing (enrolment can be "
-			      "finished later), any other key stays"), n);
+	ui_error(v->sc->ui, ngettext("%d capture or exception not saved: y leaves and stores nothing (enrolment can be "
+				     "finished later), any other key stays",
+				     "%d captures or exceptions not saved: y leaves and stores nothing (enrolment can be "
+				     "finished later), any other key stays", (unsigned long)n), n);
 	return UI_HANDLED;
 }
 

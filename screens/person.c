@@ -11,6 +11,7 @@
 #include "model/store/dupes.h"
 #include "model/base/i18n.h"
 #include "model/store/person.h"
+#include "workflow/deadline.h"
 #include "screens/term.h"
 #include "screens/ui.h"
 
@@ -170,13 +171,8 @@ static void person_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		char due[48];
 		if (c->closed)
 			snprintf(due, sizeof due, "%s", _("closed"));
-		else if (c->frozen_left >= 0)
-			snprintf(due, sizeof due, _("clock stopped, %ld d left"), c->frozen_left);
-		else if (c->due_day >= 0)
-			snprintf(due, sizeof due, c->due_day >= today ? _("%ld d left") : _("%ld d overdue"),
-				 c->due_day >= today ? c->due_day - today : today - c->due_day);
 		else
-			snprintf(due, sizeof due, "-");
+			deadline_text(c->due_day, c->frozen_left, today, DL_SHORT, due, sizeof due);
 		snprintf(line, sizeof line, "%-20s %-10s %-26s %s", c->number, c->workflow_id, c->state, due);
 		if (sel)
 			term_fill(w, y, 0, cols, ST_SELECTED);

@@ -1,17 +1,20 @@
 /*
  * register.c - registering a person: a short surge form (what is needed to register fast)
- * and the full one (birth place and the identity document).  Likely duplicates, scored by
- * dupes_find (names in any script and spelling, date of birth, nationality, document), are
- * shown with their score and why before saving: saving over them takes a second,
- * deliberate F5.
+ * and the full one (birth place and the identity document).  Whether likely duplicates
+ * let the person be registered is workflow/registration.h's verdict under the settings'
+ * [duplicates] thresholds, the same as `person add`'s; this screen presents it.  The
+ * candidates are shown with their score and why before saving: saving over a warning
+ * takes a second, deliberate F5; over a block, a reason typed into the field that
+ * appears (the screen's way past a block, as --force is the command line's).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/store/dupes.h"
 #include "model/base/i18n.h"
 #include "model/store/person.h"
+#include "workflow/registration.h"
+#include "screens/register.h"
 #include "screens/input.h"
 #include "screens/wedge.h"
 #include "screens/term.h"
@@ -22,25 +25,34 @@ enum { R_FULL = A_SCREEN_FIRST };
 static const struct ui_action register_actions[] = {
 	{ A_NEXT_FIELD, "next-field", "Tab Enter Down", N_("next field") },
 	{ A_PREV_FIELD, "previous-field", "BTab Up", N_("previous field") },
-	{ A_SAVE, "save", "F5 ^S", N_("register (a second F5 when duplicates are shown)") },
+	{ A_SAVE, "save", "F5 ^S", N_("register (a second F5 when duplicates are shown; a reason when they block)") },
 	{ R_FULL, "full-form", "F7", N_("switch between the surge form and the full form") },
 };
 
 enum reg_field { F_SURNAME, F_GIVEN, F_SURNAME_LATIN, F_GIVEN_LATIN, F_DOB, F_SEX, F_NATIONALITY,
-		 F_SURGE_END, F_BIRTH_PLACE = F_SURGE_END, F_DOC_NUMBER, F_DOC_ISSUER, F_DOC_EXPIRES, F_COUNT };
+		 F_SURGE_END, F_BIRTH_PLACE = F_SURGE_END, F_DOC_NUMBER, F_DOC_ISSUER, F_DOC_EXPIRES,
+		 F_REASON, F_COUNT };
 
 static const char *const labels[F_COUNT] = {
 	N_("Surname (as written)"), N_("Given names"), N_("Surname, ICAO Latin"), N_("Given, ICAO Latin"),
 	N_("Date of birth"), N_("Sex (M/F/X)"), N_("Nationality (AAA)"), N_("Place of birth"),
 	N_("Document number"), N_("Issued by (AAA)"), N_("Expires (YYYY-MM-DD)"),
+	N_("Reason to register"),
 };
+
+/* The settings' thresholds, given by the entry point (the screens do not read settings). */
+static struct cd_dupe_thresholds thresholds = { DUPES_WARN_DEFAULT, DUPES_BLOCK_DEFAULT };
+
+void register_set_thresholds(const struct cd_dupe_thresholds *th)
+{
+	thresholds = *th;
+}
 
 struct reg {
 	struct input in[F_COUNT];
 	int focus, full;
 	struct wedge wedge;  /* MRZ lines arriving from a document reader */
-	struct cd_dupe *dups;
-	size_t n_dups;
+	struct reg_verdict v; /* for what the form holds: the candidates shown */
 	int confirmed;       /* F5 pressed once with duplicates shown */
 };
 
@@ -49,44 +61,39 @@ static void text(const struct reg *r, int f, char *buf, size_t size)
 	input_get(&r->in[f], buf, size);
 }
 
-/* Scored candidates for what the form holds so far (from the default warn threshold). */
+/* The form's values, upper-cased where the store wants capitals; the person input points
+ * into `v`. */
+static void form_input(const struct reg *r, char v[F_COUNT][INPUT_MAX * 4 + 1], struct cd_person_input *in)
+{
+	for (int f = 0; f < F_COUNT; f++)
+		text(r, f, v[f], sizeof v[f]);
+	for (char *c = v[F_SEX]; *c; c++)
+		*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+	for (char *c = v[F_NATIONALITY]; *c; c++)
+		*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+	*in = (struct cd_person_input){
+		.surname = v[F_SURNAME][0] ? v[F_SURNAME] : v[F_SURNAME_LATIN], .given = v[F_GIVEN],
+		.surname_latin = v[F_SURNAME_LATIN][0] ? v[F_SURNAME_LATIN] : NULL,
+		.given_latin = v[F_GIVEN_LATIN][0] ? v[F_GIVEN_LATIN] : NULL,
+		.dob = v[F_DOB], .sex = v[F_SEX], .nationality = v[F_NATIONALITY][0] ? v[F_NATIONALITY] : NULL,
+		.birth_place = v[F_BIRTH_PLACE][0] ? v[F_BIRTH_PLACE] : NULL,
+	};
+}
+
+/* The verdict for what the form holds so far, to show its candidates as the form fills. */
 static void find_duplicates(struct screen *sc)
 {
 	struct reg *r = sc->data;
 	struct cd_error err = CD_ERROR_INIT;
 	char v[F_COUNT][INPUT_MAX * 4 + 1];
-	struct cd_dupe *d = NULL;
-	size_t n = 0, keep = 0;
+	struct cd_person_input in;
 
-	dupes_free(r->dups, r->n_dups);
-	r->dups = NULL;
-	r->n_dups = 0;
+	registration_verdict_release(&r->v);
 	r->confirmed = 0;
-	for (int f = 0; f < F_COUNT; f++)
-		text(r, f, v[f], sizeof v[f]);
-	for (char *c = v[F_NATIONALITY]; *c; c++)
-		*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+	form_input(r, v, &in);
 	if (!v[F_SURNAME][0] && !v[F_SURNAME_LATIN][0] && !v[F_DOC_NUMBER][0])
 		return;
-	struct cd_person_input in = {
-		.surname = v[F_SURNAME][0] ? v[F_SURNAME] : v[F_SURNAME_LATIN], .given = v[F_GIVEN],
-		.surname_latin = v[F_SURNAME_LATIN][0] ? v[F_SURNAME_LATIN] : NULL,
-		.given_latin = v[F_GIVEN_LATIN][0] ? v[F_GIVEN_LATIN] : NULL,
-		.dob = v[F_DOB], .nationality = v[F_NATIONALITY][0] ? v[F_NATIONALITY] : NULL,
-	};
-	if (dupes_find(sc->ui->store, &in, v[F_DOC_NUMBER], &d, &n, &err) != CD_OK)
-		return;
-	/* Best first already; keep those at or above the warning threshold. */
-	while (keep < n && d[keep].score >= DUPES_WARN_DEFAULT)
-		keep++;
-	for (size_t i = keep; i < n; i++) {
-		free(d[i].surname);
-		free(d[i].given);
-		free(d[i].surname_latin);
-		free(d[i].given_latin);
-	}
-	r->dups = d;
-	r->n_dups = keep;
+	registration_check(sc->ui->store, &in, v[F_DOC_NUMBER], &thresholds, &r->v, &err);
 }
 
 static int register_open(struct screen *sc, const char *arg, struct cd_error *err)
@@ -95,6 +102,7 @@ static int register_open(struct screen *sc, const char *arg, struct cd_error *er
 	(void)arg;
 	if (!r)
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	r->v = (struct reg_verdict)REG_VERDICT_INIT;
 	sc->data = r;
 	return CD_OK;
 }
@@ -102,13 +110,32 @@ static int register_open(struct screen *sc, const char *arg, struct cd_error *er
 static void register_close(struct screen *sc)
 {
 	struct reg *r = sc->data;
-	dupes_free(r->dups, r->n_dups);
+	registration_verdict_release(&r->v);
 	free(r);
 }
 
-static int last_field(const struct reg *r)
+/* The surge form, the full one's extra fields, and the reason only while a block stands. */
+static int shown(const struct reg *r, int f)
 {
-	return r->full ? F_COUNT - 1 : F_SURGE_END - 1;
+	if (f == F_REASON)
+		return r->v.outcome == REG_BLOCKED;
+	return f < F_SURGE_END || r->full;
+}
+
+static int next_field(const struct reg *r, int f)
+{
+	for (int g = f + 1; g < F_COUNT; g++)
+		if (shown(r, g))
+			return g;
+	return f;
+}
+
+static int prev_field(const struct reg *r, int f)
+{
+	for (int g = f - 1; g >= 0; g--)
+		if (shown(r, g))
+			return g;
+	return f;
 }
 
 static unsigned save(struct screen *sc)
@@ -116,53 +143,56 @@ static unsigned save(struct screen *sc)
 	struct reg *r = sc->data;
 	struct cd_error err = CD_ERROR_INIT;
 	char v[F_COUNT][INPUT_MAX * 4 + 1];
+	struct cd_person_input in;
 	struct cd_person p;
 
 	/* find_duplicates() forgets the confirmation (leaving a name field re-arms the
 	 * warning): remember whether this F5 is the second, deliberate one. */
 	int confirmed = r->confirmed;
 
-	for (int f = 0; f < F_COUNT; f++)
-		text(r, f, v[f], sizeof v[f]);
 	find_duplicates(sc);
-	if (r->n_dups && !confirmed) {
+	form_input(r, v, &in);
+	in.surname = v[F_SURNAME];
+	/* The first F5 over candidates shows them; registering over them takes a second. */
+	int reason_given = v[F_REASON][strspn(v[F_REASON], " \t")] != '\0';
+	if (r->v.outcome != REG_CLEAR && !confirmed && !(r->v.outcome == REG_BLOCKED && reason_given)) {
 		r->confirmed = 1;
-		ui_error(sc->ui, _("%zu possible duplicate(s) below: open one from search instead, or F5 again to register "
-				   "a new person"), r->n_dups);
+		if (r->v.outcome == REG_BLOCKED) {
+			r->focus = F_REASON;
+			ui_error(sc->ui, ngettext("%zu person below scores %d or more: open it from search instead, "
+						  "or type a reason and F5 to register a new person",
+						  "%zu people below score %d or more: open one from search instead, "
+						  "or type a reason and F5 to register a new person",
+						  (unsigned long)r->v.n_blocking),
+				 (size_t)r->v.n_blocking, r->v.th.block);
+		} else {
+			ui_error(sc->ui, ngettext("%zu possible duplicate below: open it from search instead, or F5 "
+						  "again to register a new person",
+						  "%zu possible duplicates below: open one from search instead, or F5 "
+						  "again to register a new person", (unsigned long)r->v.n),
+				 r->v.n);
+		}
 		return UI_HANDLED;
 	}
-	for (char *c = v[F_SEX]; *c; c++)
-		*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
-	for (char *c = v[F_NATIONALITY]; *c; c++)
-		*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
-	struct cd_person_input in = {
-		.surname = v[F_SURNAME], .given = v[F_GIVEN],
-		.surname_latin = v[F_SURNAME_LATIN][0] ? v[F_SURNAME_LATIN] : NULL,
-		.given_latin = v[F_GIVEN_LATIN][0] ? v[F_GIVEN_LATIN] : NULL,
-		.dob = v[F_DOB], .sex = v[F_SEX], .nationality = v[F_NATIONALITY],
-		.birth_place = v[F_BIRTH_PLACE][0] ? v[F_BIRTH_PLACE] : NULL,
-	};
-	/* Person and document in one transaction: registered whole, or not at all. */
-	if (store_begin(sc->ui->store, &err) != CD_OK)
-		goto fail;
-	if (person_add(sc->ui->store, &sc->ui->actor, &in, &p, &err) != CD_OK)
-		goto fail_txn;
-	if (v[F_DOC_NUMBER][0] &&
-	    document_add(sc->ui->store, &sc->ui->actor, p.number, "passport", v[F_DOC_NUMBER],
-			 v[F_DOC_ISSUER][0] ? v[F_DOC_ISSUER] : v[F_NATIONALITY], NULL,
-			 v[F_DOC_EXPIRES][0] ? v[F_DOC_EXPIRES] : NULL, 0, &err) != CD_OK)
-		goto fail_txn;
-	if (store_commit(sc->ui->store, &err) != CD_OK)
-		goto fail;
+	r->confirmed = confirmed;
+	struct reg_document doc = { .kind = "passport", .number = v[F_DOC_NUMBER],
+				    .issuer = v[F_DOC_ISSUER][0] ? v[F_DOC_ISSUER] : v[F_NATIONALITY],
+				    .expires = v[F_DOC_EXPIRES] };
+	if (registration_add(sc->ui->store, &sc->ui->actor, &in, &doc, &thresholds, v[F_REASON], &r->v, &p,
+			     &err) != CD_OK) {
+		if (err.code == CD_EREFUSED && r->v.outcome == REG_BLOCKED) {
+			r->focus = F_REASON;
+			ui_error(sc->ui, "%s", _("not registered: a likely duplicate blocks it; type the reason to "
+						 "register a new person anyway, or open the person from search"));
+			return UI_HANDLED;
+		}
+		/* The form keeps everything typed; the message names the field to fix. */
+		ui_error(sc->ui, "%s", err.msg);
+		return UI_HANDLED;
+	}
 	ui_say(sc->ui, _("registered %s"), p.number);
 	ui_open(sc->ui, UI_PERSON, p.number);
 	return UI_HANDLED | UI_BACK;
-fail_txn:
-	store_rollback(sc->ui->store);
-fail:
-	/* The form keeps everything typed; the message names the field to fix. */
-	ui_error(sc->ui, "%s", err.msg);
-	return UI_HANDLED;
 }
 
 /* Puts a value read from the MRZ into a field. */
@@ -234,7 +264,8 @@ static int take_wedge_line(struct screen *sc)
 		ui_say(sc->ui, _("%s read: every check digit right; check the names in their own script"),
 		       mrz_format_name(m.format));
 	else
-		ui_error(sc->ui, _("%s read with %d problem(s) — %s%s%s"), mrz_format_name(m.format),
+		ui_error(sc->ui, ngettext("%s read with %d problem — %s%s%s", "%s read with %d problems — %s%s%s",
+					  (unsigned long)(m.n_problems + m.problems_dropped)), mrz_format_name(m.format),
 			 m.n_problems + m.problems_dropped, m.n_problems ? m.problems[0].message : "",
 			 m.has_suggestion ? "; " : "", m.has_suggestion ? m.suggestion_note : "");
 	return 1;
@@ -253,20 +284,18 @@ static unsigned register_key(struct screen *sc, int action, wint_t ch)
 		if (r->focus == F_SURNAME_LATIN || r->focus == F_SURNAME || r->focus == F_GIVEN || r->focus == F_DOB ||
 		    r->focus == F_NATIONALITY || r->focus == F_DOC_NUMBER)
 			find_duplicates(sc);
-		if (r->focus < last_field(r))
-			r->focus++;
+		r->focus = next_field(r, r->focus);
 		return UI_HANDLED;
 	case A_PREV_FIELD:
 	case A_UP:
-		if (r->focus > 0)
-			r->focus--;
+		r->focus = prev_field(r, r->focus);
 		return UI_HANDLED;
 	case A_SAVE:
 		return save(sc);
 	case R_FULL:
 		r->full = !r->full;
-		if (r->focus > last_field(r))
-			r->focus = last_field(r);
+		if (!shown(r, r->focus))
+			r->focus = prev_field(r, r->focus);
 		return UI_HANDLED;
 	case A_BACK:
 	case A_QUIT:
@@ -274,7 +303,8 @@ static unsigned register_key(struct screen *sc, int action, wint_t ch)
 	case A_WORKLIST:
 		return UI_UNHANDLED;
 	}
-	if (input_key(&r->in[r->focus], ch))
+	/* Typing the reason is the deliberate act itself; typing data re-arms the warning. */
+	if (input_key(&r->in[r->focus], ch) && r->focus != F_REASON)
 		r->confirmed = 0;
 	return UI_HANDLED;
 }
@@ -287,21 +317,24 @@ static void register_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	term_put_styled(w, 0, 1, r->full ? _("Register a person — full form (F7: surge form, F5 saves, Esc cancels)")
 					 : _("Register a person — surge form (F7: full form, F5 saves, Esc cancels)"),
 			cols - 2, 0, ST_TITLE);
-	for (int f = 0; f <= last_field(r) && y < rows; f++, y++) {
-		term_put_styled(w, y, 2, _(labels[f]), 24, 1, ST_LABEL);
+	for (int f = 0; f < F_COUNT && y < rows; f++) {
+		if (!shown(r, f))
+			continue;
+		term_put_styled(w, y, 2, _(labels[f]), 24, 1, f == F_REASON ? ST_WARN : ST_LABEL);
 		input_draw(&r->in[f], w, y, 27, 40, r->focus == f);
+		y++;
 	}
 	if (y < rows)
 		term_put_styled(w, y++, 2, _("Latin forms: leave empty to derive them (ICAO transliteration by nationality)."),
 				cols - 4, 0, ST_DIM);
 	y++;
-	if (!r->n_dups || y >= rows)
+	if (!r->v.n || y >= rows)
 		return;
 	char line[256];
-	snprintf(line, sizeof line, _("Possible duplicates (%zu) — already registered?"), r->n_dups);
+	snprintf(line, sizeof line, _("Possible duplicates (%zu) — already registered?"), r->v.n);
 	term_put_styled(w, y++, 2, line, cols - 4, 0, ST_WARN);
-	for (size_t i = 0; i < r->n_dups && y < rows; i++, y++) {
-		const struct cd_dupe *h = &r->dups[i];
+	for (size_t i = 0; i < r->v.n && y < rows; i++, y++) {
+		const struct cd_dupe *h = &r->v.candidates[i];
 		snprintf(line, sizeof line, "%-14s %s, %s  (%s, %s)  %s %s  %d: %s", h->number, h->surname, h->given,
 			 h->surname_latin, h->given_latin, h->dob, h->nationality, h->score, h->why);
 		term_put(w, y, 4, line, cols - 6, 0);

@@ -9,6 +9,7 @@
 
 #include "model/store/cases.h"
 #include "model/base/i18n.h"
+#include "workflow/deadline.h"
 #include "screens/term.h"
 #include "screens/ui.h"
 
@@ -93,20 +94,11 @@ static void worklist_close(struct screen *sc)
 	free(w);
 }
 
-static void deadline_text(const struct cd_case_row *r, long today, char *buf, size_t size, enum term_style *st)
+/* The deadline's words are workflow/deadline.h's; the colour is this screen's. */
+static void deadline_cell(const struct cd_case_row *r, long today, char *buf, size_t size, enum term_style *st)
 {
-	*st = ST_NORMAL;
-	if (r->frozen_left >= 0) {
-		snprintf(buf, size, _("stopped, %ld d"), r->frozen_left);
-		*st = ST_WARN;
-	} else if (r->due_day < 0) {
-		snprintf(buf, size, "-");
-	} else if (r->due_day >= today) {
-		snprintf(buf, size, _("%ld d left"), r->due_day - today);
-	} else {
-		snprintf(buf, size, _("%ld d overdue"), today - r->due_day);
-		*st = ST_OVERDUE;
-	}
+	enum deadline_state d = deadline_text(r->due_day, r->frozen_left, today, DL_SHORT, buf, size);
+	*st = d == DL_STOPPED ? ST_WARN : d == DL_OVERDUE ? ST_OVERDUE : ST_NORMAL;
 }
 
 static void worklist_draw(struct screen *sc, WINDOW *win, int rows, int cols)
@@ -117,7 +109,9 @@ static void worklist_draw(struct screen *sc, WINDOW *win, int rows, int cols)
 	const char *mode = w->mode == W_MINE ? _("my cases") : w->mode == W_TEAM ? _("office") : _("unassigned");
 	int list_rows = rows - 3;
 
-	snprintf(title, sizeof title, _("Worklist — %s — %s%s%s%s — %zu%s cases"), mode, wf ? wf->id : _("all workflows"),
+	snprintf(title, sizeof title,
+		 ngettext("Worklist — %s — %s%s%s%s — %zu%s case", "Worklist — %s — %s%s%s%s — %zu%s cases",
+			  (unsigned long)w->n), mode, wf ? wf->id : _("all workflows"),
 		 wf && w->state >= 0 ? "/" : "", wf && w->state >= 0 ? wf->states[w->state].id : "",
 		 w->overdue ? _(" — overdue only") : "", w->n, w->n >= WORKLIST_ROWS ? "+" : "");
 	term_fill(win, 0, 0, cols, ST_TITLE);
@@ -141,7 +135,7 @@ static void worklist_draw(struct screen *sc, WINDOW *win, int rows, int cols)
 		int y = 2 + i, sel = w->top + (size_t)i == w->selected;
 		char due[40];
 		enum term_style st;
-		deadline_text(r, w->today, due, sizeof due, &st);
+		deadline_cell(r, w->today, due, sizeof due, &st);
 		if (sel)
 			term_fill(win, y, 0, cols, ST_SELECTED);
 		enum term_style base = sel ? ST_SELECTED : ST_NORMAL;

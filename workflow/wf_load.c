@@ -1457,7 +1457,9 @@ static int load(const char *text, const char *name, const struct wf_known *known
 			rc = cd_error_set(err, CD_EINPUT, "%s:%d: %s", name, p.v[0].line, p.v[0].msg);
 		else
 			rc = cd_error_set(err, CD_EINPUT,
-					  _("%s:%d: %s (and %zu more problems: run the workflow lint)"),
+					  ngettext("%s:%d: %s (and %zu more problem: run the workflow lint)",
+						   "%s:%d: %s (and %zu more problems: run the workflow lint)",
+						   (unsigned long)(p.n - 1)),
 					  name, p.v[0].line, p.v[0].msg, p.n - 1);
 	}
 	problems_release(&p);

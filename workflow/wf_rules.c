@@ -182,7 +182,8 @@ int wf_field_validate(const struct wf_field *f, const char *value, struct cd_err
 	switch (f->type) {
 	case WF_TEXT:
 		if (strlen(value) > TEXT_VALUE_MAX)
-			return cd_error_set(err, CD_EINPUT, _("field %s: longer than %d bytes"), f->id,
+			return cd_error_set(err, CD_EINPUT, ngettext("field %s: longer than %d byte", "field %s: longer than %d bytes",
+								     (unsigned long)TEXT_VALUE_MAX), f->id,
 					    TEXT_VALUE_MAX);
 		/* Text fields may hold several lines (a summary, grounds); other controls are refused. */
 		return text_check(value, f->id, TEXT_MULTILINE, err);

@@ -670,7 +670,11 @@ static void suggest(struct mrz_result *r, int field_problems, long today)
 	}
 	if (found > 1) {
 		snprintf(r->suggestion_note, sizeof r->suggestion_note,
-			 _("%d different readings with %d swapped character(s) would make every check digit right; none is offered"),
+			 /* TRANSLATORS: the plural is the swapped characters' (the readings are 2 or more). */
+			 ngettext("%d different readings with %d swapped character would make every check digit right; "
+				  "none is offered",
+				  "%d different readings with %d swapped characters would make every check digit right; "
+				  "none is offered", (unsigned long)best_k),
 			 found, best_k);
 		return;
 	}
@@ -767,14 +771,18 @@ int mrz_parse_on(const char *text, long today, struct mrz_result *out, struct cd
 	for (int l = 0; l < n_lines; l++)
 		if (raw[l].len < lo->len - 10 || raw[l].len > lo->len + 10)
 			return cd_error_set(err, CD_EINPUT,
-					    _("not an MRZ: line %d has %d characters, %s lines have %d"), l + 1,
+					    ngettext("not an MRZ: line %d has %d character, %s lines have %d",
+						     "not an MRZ: line %d has %d characters, %s lines have %d",
+						     (unsigned long)raw[l].len), l + 1,
 					    raw[l].len, mrz_format_name(out->format), lo->len);
 	out->n_lines = n_lines;
 	out->codes_checked = countries_load(&cerr) == CD_OK;
 
 	for (int l = 0; l < n_lines; l++) {
 		if (raw[l].len != lo->len)
-			add_problem(out, MRZ_F_LINE, l + 1, 0, _("line %d has %d characters, %s lines have %d"), l + 1,
+			add_problem(out, MRZ_F_LINE, l + 1, 0,
+				    ngettext("line %d has %d character, %s lines have %d", "line %d has %d characters, %s lines have %d",
+					     (unsigned long)raw[l].len), l + 1,
 				    raw[l].len, mrz_format_name(out->format), lo->len);
 		memset(out->lines[l], '<', (size_t)lo->len);
 		out->lines[l][lo->len] = '\0';

@@ -247,7 +247,8 @@ static int check_record(struct cd_lostdocs_import *imp, const struct csv_record 
 			continue;
 		const char *f = csv_field(r, (size_t)cols[i]);
 		if (strlen(f) > FIELD_MAX) {
-			add_problem(imp, r->line, _("field %s: longer than %d bytes%s"), col_names[i], FIELD_MAX, cut);
+			add_problem(imp, r->line, ngettext("field %s: longer than %d byte%s", "field %s: longer than %d bytes%s",
+							   (unsigned long)FIELD_MAX), col_names[i], FIELD_MAX, cut);
 			return CD_EINPUT;
 		}
 		snprintf(v[i], sizeof v[i], "%s", f);
@@ -446,7 +447,8 @@ int lostdocs_import(struct cd_store *s, const struct cd_actor *actor, const char
 		}
 		if ((int)r.n != header) {
 			out->bad++;
-			add_problem(out, r.line, _("%zu fields, the header has %d%s"), r.n, header,
+			add_problem(out, r.line, ngettext("%zu field, the header has %d%s", "%zu fields, the header has %d%s",
+							  (unsigned long)r.n), r.n, header,
 				    r.ended ? "" : _(" (the file ends here without a line end: it may have been cut short)"));
 			continue;
 		}

@@ -27,7 +27,8 @@ int person_check_name(const char *text, const char *field, struct cd_error *err)
 	if (len == 0)
 		return cd_error_set(err, CD_EINPUT, _("%s: must not be empty"), field);
 	if (len > NAME_MAX_BYTES)
-		return cd_error_set(err, CD_EINPUT, _("%s: longer than %d bytes"), field, NAME_MAX_BYTES);
+		return cd_error_set(err, CD_EINPUT, ngettext("%s: longer than %d byte", "%s: longer than %d bytes",
+							     (unsigned long)NAME_MAX_BYTES), field, NAME_MAX_BYTES);
 	/* Strict UTF-8; no C0, DEL or C1 (which some terminals execute), no new line. */
 	return text_check(text, field, TEXT_LINE, err);
 }
@@ -36,7 +37,8 @@ static int check_latin(const char *text, const char *field, struct cd_error *err
 {
 	size_t n = strlen(text);
 	if (n == 0 || n > NAME_MAX_BYTES)
-		return cd_error_set(err, CD_EINPUT, _("%s: give 1 to %d letters"), field, NAME_MAX_BYTES);
+		return cd_error_set(err, CD_EINPUT, ngettext("%s: give 1 to %d letter", "%s: give 1 to %d letters",
+							     (unsigned long)NAME_MAX_BYTES), field, NAME_MAX_BYTES);
 	for (const char *p = text; *p; p++)
 		if (!((*p >= 'A' && *p <= 'Z') || *p == ' ' || *p == '-' || *p == '\''))
 			return cd_error_set(err, CD_EINPUT,
@@ -203,7 +205,8 @@ static int add_person(struct cd_store *s, const struct cd_actor *actor, const st
 	if ((rc = fts_refresh(s, id, err)))
 		goto out;
 	{
-		struct cd_event ev = { .person_id = id, .kind = "person_added", .row_version = 1, .at = in->at };
+		struct cd_event ev = { .person_id = id, .kind = "person_added", .row_version = 1, .at = in->at,
+				       .note = in->note };
 		if ((rc = store_add_event(s, actor, &ev, err)))
 			goto out;
 	}

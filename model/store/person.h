@@ -22,6 +22,7 @@ struct cd_person_input {
 	const char *nationality;                  /* ISO 3166-1 alpha-3 or ICAO code */
 	const char *birth_place;                  /* optional */
 	const char *at;                           /* NULL: now (demo passes its own) */
+	const char *note;                         /* on the registration event: why a block was overridden */
 };
 
 struct cd_person {

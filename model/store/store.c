@@ -186,8 +186,11 @@ static int exec_retrying(struct cd_store *s, const char *sql, const char *doing,
 			return st_fail(s, doing, err);
 		if (time(NULL) - start > STORE_BUSY_GIVE_UP_S)
 			return cd_error_set(err, CD_ESTORE,
-					    _("store %s: another process has held the store for over %d seconds "
-					      "while %s; find it with `fuser %s` and try again"),
+					    ngettext("store %s: another process has held the store for over %d second "
+						     "while %s; find it with `fuser %s` and try again",
+						     "store %s: another process has held the store for over %d seconds "
+						     "while %s; find it with `fuser %s` and try again",
+						     (unsigned long)STORE_BUSY_GIVE_UP_S),
 					    s->path, STORE_BUSY_GIVE_UP_S, doing, s->path);
 		busy_pause(attempt);
 	}

@@ -107,7 +107,7 @@ expect_rc "a caseworker may not merge" 4 $CD --user caseworker person merge "$P1
 expect_rc "a person with itself" 6 $CD --user supervisor person merge "$P1" "$P1" --reason same
 expect_rc "merge needs --reason" 2 $CD --user supervisor person merge "$P1" "$P2"
 expect_rc "merge" 0 $CD --user supervisor person merge "$P1" "$P2" --reason "same passport"
-expect_grep "says what moved" "1 case(s), 1 document(s), 2 alias(es), 2 family link(s)" "$T/out"
+expect_grep "says what moved" "1 case, 1 document, 2 aliases, 2 family links" "$T/out"
 expect_rc "an already merged duplicate" 4 $CD --user supervisor person merge "$P3" "$P2" --reason again
 expect_eq "the case moved" "$(sqlite3 "$S" "SELECT p.number FROM cases c JOIN person p ON p.id = c.person_id WHERE c.number='$C'")" "$P1"
 expect_rc "the duplicate's number leads to the survivor" 0 $CD --user caseworker person show "$P2"

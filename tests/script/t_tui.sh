@@ -89,10 +89,14 @@ t_registering() {
 	type_text reg "UKR"
 	wait_for reg "Nationality \(AAA\) +UKR" || return
 	keys reg F5
-	see "the first F5 warns about the duplicate" reg "1 possible duplicate\(s\) below" || return
+	see "the first F5 says the duplicate blocks (score 90, the default block)" reg "1 person below scores 90 or more" || return
 	expect_eq "and saves nothing" "$(persons)" "$before"
 	keys reg F5
-	see "the second F5 registers all the same" reg "registered P-TBS-" || return
+	see "a second F5 without a reason saves nothing" reg "not registered: a likely duplicate blocks it" || return
+	expect_eq "nothing at all" "$(persons)" "$before"
+	type_text reg "checked: another person"
+	keys reg F5
+	see "a typed reason registers all the same" reg "registered P-TBS-" || return
 	wait_for reg "^ Person P-TBS-" || return
 	PK2=$(sed -n 's/^ Person \(P-TBS-[0-9]*\).*/\1/p' "$T/screen")
 	if [ -n "$PK2" ] && [ "$PK2" != "$PK" ]; then pass "as a new person"; else fail "as a new person" "'$PK2' after '$PK'"; fi
