@@ -65,6 +65,7 @@ int cmd_search(struct cli *c);
 int cmd_case(struct cli *c);
 int cmd_workflow(struct cli *c);
 int cmd_store(struct cli *c);
+int cmd_audit(struct cli *c);
 int cmd_tui(struct cli *c);
 int cmd_mrz(struct cli *c);
 int cmd_enrol(struct cli *c);
@@ -73,6 +74,14 @@ int cmd_report(struct cli *c);
 /* app/cmd_lists.c: the lost/stolen list; `person merge/unmerge` wraps cmd_person. */
 int cmd_lostdocs(struct cli *c);
 int cmd_person_lists(struct cli *c);
+
+/*
+ * app/cmd_audit.c: `store check`'s part of `audit verify` (no escrow): prints warnings and
+ * failures to f, counts the warnings; CD_ETAMPERED when the trail was tampered with.
+ */
+int cli_audit_check(struct cli *c, FILE *f, int *warnings);
+/* What `init` and `demo` say about the escrowed first seal key. */
+void cli_escrow_notice(const char *escrow);
 
 /* Formats a day number for people: "2026-12-01". */
 void cli_day(long day, char *buf, size_t size);

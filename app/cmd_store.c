@@ -1,4 +1,7 @@
-/* cmd_store.c - `init`, `user` and `store check`: making a store and saying who works in it. */
+/*
+ * cmd_store.c - `init`, `user` and `store check`: making a store (with its first seal key,
+ * escrowed) and saying who works in it; `store check` verifies the audit trail too.
+ */
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +10,7 @@
 #include "model/base/buf.h"
 #include "model/store/cases.h"
 #include "model/base/i18n.h"
+#include "model/store/audit.h"
 #include "model/store/roles.h"
 #include "model/store/users.h"
 #include "app/cli.h"
@@ -16,6 +20,7 @@ int cmd_init(struct cli *c)
 	const char *office = cli_take(c, "--office");
 	int training = cli_flag(c, "--training");
 	struct passwd *pw = getpwuid(getuid());
+	char escrow[4200];
 	int rc;
 
 	if ((rc = cli_positional(c, 0, 0, "init [--office CODE] [--training]")))
@@ -27,14 +32,27 @@ int cmd_init(struct cli *c)
 		.training = training,
 		.admin_os_account = pw ? pw->pw_name : NULL,
 	};
-	if ((rc = store_create(c->store_path, &opts, &c->err)))
+	if ((rc = store_create(c->store_path, &opts, &c->err)) || (rc = cli_open_store(c)))
 		return rc;
+	if ((rc = audit_keys_create(c->store, escrow, sizeof escrow, &c->err))) {
+		/* A store whose trail can never be sealed from its start is not worth keeping. */
+		char side[4200];
+		store_close(c->store);
+		c->store = NULL;
+		unlink(c->store_path);
+		snprintf(side, sizeof side, "%s-wal", c->store_path);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", c->store_path);
+		unlink(side);
+		return rc;
+	}
 	if (training)
 		printf(_("created training store %s for office %s; users: clerk, caseworker, supervisor, admin\n"),
 		       c->store_path, opts.office);
 	else
 		printf(_("created store %s for office %s; %s is its first admin\n"), c->store_path, opts.office,
 		       opts.admin_os_account ? opts.admin_os_account : "?");
+	cli_escrow_notice(escrow);
 	return CD_OK;
 }
 
@@ -113,7 +131,7 @@ int cmd_user(struct cli *c)
 int cmd_store(struct cli *c)
 {
 	int64_t bad = 0, unsynced = 0;
-	int rc;
+	int rc, audit_warnings = 0;
 
 	if (c->argc < 2 || strcmp(c->argv[1], "check") != 0)
 		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk store check"));
@@ -127,11 +145,18 @@ int cmd_store(struct cli *c)
 	if (bad)
 		return cd_error_set(&c->err, CD_ESTORE,
 				    _("%lld cases disagree with their last history event"), (long long)bad);
+	/* The audit trail as `audit verify` sees it without the escrow key: tampering fails the
+	 * check; warnings (rows not yet sealed) are shown but the store is still ok. */
+	if ((rc = cli_audit_check(c, c->json ? stderr : stdout, &audit_warnings)))
+		return rc;
 	if (c->json)
-		printf("{\"integrity\":\"ok\",\"cases_disagreeing\":0,\"schema\":%d,\"unsynced\":%lld}\n",
-		       store_schema_version(c->store), (long long)unsynced);
+		printf("{\"integrity\":\"ok\",\"cases_disagreeing\":0,\"schema\":%d,\"unsynced\":%lld,"
+		       "\"audit\":\"%s\",\"audit_warnings\":%d}\n",
+		       store_schema_version(c->store), (long long)unsynced, audit_warnings ? "warning" : "ok",
+		       audit_warnings);
 	else
-		printf(_("store ok: integrity ok, every case agrees with its history, schema %d, %lld changes not yet synced\n"),
-		       store_schema_version(c->store), (long long)unsynced);
+		printf(_("store ok: integrity ok, every case agrees with its history, schema %d, %lld changes not yet synced, "
+			 "audit trail whole (%d warnings)\n"),
+		       store_schema_version(c->store), (long long)unsynced, audit_warnings);
 	return CD_OK;
 }

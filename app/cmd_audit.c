@@ -1,0 +1,184 @@
+/*
+ * cmd_audit.c - `casedesk audit verify|seal|init|policy`: proving the audit trail whole,
+ * and the seal key's life.  The work is model/store/audit.c's; this file decides who may
+ * ask, prints the report, and turns what it found into the exit code (0 ok, 9 warning,
+ * 10 tampering), which `store check` shares through cli_audit_check.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/base/buf.h"
+#include "model/base/i18n.h"
+#include "model/store/audit.h"
+#include "model/store/roles.h"
+#include "app/cli.h"
+
+static const char *severity_word(enum audit_severity sev)
+{
+	return sev == AUDIT_FAIL ? "FAIL" : sev == AUDIT_WARN ? "WARN" : "note";
+}
+
+static void print_json(const struct audit_report *r)
+{
+	struct cd_buf b = CD_BUF_INIT;
+	buf_printf(&b, "{\"result\":\"%s\",\"audit_rows\":%lld,\"first_id\":%lld,\"last_id\":%lld,\"first_at\":",
+		   r->failures ? "failed" : r->warnings ? "warning" : "ok", (long long)r->audit_rows,
+		   (long long)r->audit_first_id, (long long)r->audit_last_id);
+	buf_json_str(&b, r->audit_rows ? r->first_at : NULL);
+	buf_puts(&b, ",\"last_at\":");
+	buf_json_str(&b, r->audit_rows ? r->last_at : NULL);
+	buf_printf(&b, ",\"events\":%lld,\"events_unchained\":%lld,\"seals\":%lld,\"seal_macs_checked\":%lld,"
+		       "\"escrow\":%s,\"key_file_checked\":%s,\"unsealed_audit_rows\":%lld,\"unsealed_events\":%lld,"
+		       "\"first_broken_audit_id\":%lld,\"first_broken_event_id\":%lld,\"gaps\":%lld,"
+		       "\"time_backwards\":%lld,\"findings\":[",
+		   (long long)r->event_rows, (long long)r->events_unchained, (long long)r->seals,
+		   (long long)r->seals_mac_checked, r->escrow_used ? "true" : "false", r->key_checked ? "true" : "false",
+		   (long long)r->unsealed_audit, (long long)r->unsealed_events, (long long)r->broken_id,
+		   (long long)r->broken_event_id, (long long)r->gaps, (long long)r->backwards);
+	for (size_t i = 0; i < r->n_findings; i++) {
+		buf_printf(&b, "%s{\"severity\":\"%s\",\"text\":", i ? "," : "",
+			   r->findings[i].severity == AUDIT_FAIL ? "fail" : r->findings[i].severity == AUDIT_WARN ? "warn" : "note");
+		buf_json_str(&b, r->findings[i].text);
+		buf_puts(&b, "}");
+	}
+	buf_puts(&b, "]}\n");
+	fputs(buf_str(&b), stdout);
+	buf_release(&b);
+}
+
+static void print_text(FILE *f, const struct audit_report *r)
+{
+	if (r->audit_rows)
+		fprintf(f, _("audit rows checked: %lld (ids %lld to %lld), from %s to %s\n"), (long long)r->audit_rows,
+			(long long)r->audit_first_id, (long long)r->audit_last_id, r->first_at, r->last_at);
+	else
+		fprintf(f, "%s", _("audit rows checked: none yet\n"));
+	fprintf(f, _("history events checked: %lld\n"), (long long)r->event_rows);
+	if (r->escrow_used)
+		fprintf(f, _("seals: %lld, each MAC checked from the first epoch with the escrow key: %lld\n"),
+			(long long)r->seals, (long long)r->seals_mac_checked);
+	else
+		fprintf(f, _("seals: %lld (heads checked; MACs need --escrow FILE)\n"), (long long)r->seals);
+	fprintf(f, _("not yet sealed: %lld audit rows, %lld history events\n"), (long long)r->unsealed_audit,
+		(long long)r->unsealed_events);
+	for (size_t i = 0; i < r->n_findings; i++)
+		fprintf(f, "%s: %s\n", severity_word(r->findings[i].severity), r->findings[i].text);
+}
+
+/* The exit code of a report: 0, CD_EAUDITWARN or CD_ETAMPERED, with c->err said in words. */
+static int report_code(struct cli *c, const struct audit_report *r)
+{
+	if (r->failures)
+		return cd_error_set(&c->err, CD_ETAMPERED,
+				    _("the audit trail of %s has been tampered with: %d problems (see above)"),
+				    c->store_path, r->failures);
+	if (r->warnings)
+		return cd_error_set(&c->err, CD_EAUDITWARN, _("the audit trail of %s is whole, with %d warnings (see above)"),
+				    c->store_path, r->warnings);
+	return CD_OK;
+}
+
+static int may_verify(struct cli *c)
+{
+	if (c->actor.roles & (CD_ROLE_ADMIN | CD_ROLE_SUPERVISOR))
+		return CD_OK;
+	return cd_error_set(&c->err, CD_EREFUSED, _("only an admin or a supervisor may verify the audit trail"));
+}
+
+static int verify_cmd(struct cli *c)
+{
+	const char *escrow = cli_take(c, "--escrow");
+	struct audit_report r;
+	int rc;
+
+	if ((rc = cli_positional(c, 0, 0, "audit verify [--escrow FILE]")) || (rc = cli_open_acting(c)) ||
+	    (rc = may_verify(c)) || (rc = audit_verify(c->store, escrow, &r, &c->err)))
+		return rc;
+	if (c->json) {
+		print_json(&r);
+		c->json_written = 1;
+	} else {
+		print_text(stdout, &r);
+		printf(r.failures ? _("result: TAMPERED (%d problems)\n") : r.warnings ? _("result: whole, %d warnings\n")
+										       : _("result: ok\n"),
+		       r.failures ? r.failures : r.warnings);
+	}
+	rc = report_code(c, &r);
+	audit_report_release(&r);
+	return rc;
+}
+
+int cli_audit_check(struct cli *c, FILE *f, int *warnings)
+{
+	struct audit_report r;
+	int rc = audit_verify(c->store, NULL, &r, &c->err);
+	if (rc)
+		return rc;
+	*warnings = r.warnings;
+	for (size_t i = 0; i < r.n_findings; i++)
+		if (r.findings[i].severity != AUDIT_INFO)
+			fprintf(f, "audit %s: %s\n", severity_word(r.findings[i].severity), r.findings[i].text);
+	rc = r.failures ? report_code(c, &r) : CD_OK;
+	audit_report_release(&r);
+	return rc;
+}
+
+static int admin_only(struct cli *c)
+{
+	if (c->actor.roles & CD_ROLE_ADMIN)
+		return CD_OK;
+	return cd_error_set(&c->err, CD_EREFUSED, _("only an admin may do this to the audit trail's seals"));
+}
+
+void cli_escrow_notice(const char *escrow)
+{
+	printf(_("The first seal key is in %s, written once and never again: move it to the office safe now "
+		 "(it must not stay on this machine). With it, `casedesk audit verify --escrow FILE` checks every "
+		 "seal from the first.\n"),
+	       escrow);
+}
+
+int cmd_audit(struct cli *c)
+{
+	const char *sub = c->argc >= 2 ? c->argv[1] : "";
+	char escrow[4200];
+	int rc;
+
+	if (c->argc >= 2) {
+		c->argv++;
+		c->argc--;
+	}
+	if (strcmp(sub, "verify") == 0)
+		return verify_cmd(c);
+	if (strcmp(sub, "seal") == 0) {
+		if ((rc = cli_positional(c, 0, 0, "audit seal")) || (rc = cli_open_acting(c)) || (rc = admin_only(c)) ||
+		    (rc = audit_seal_now(c->store, &c->err)))
+			return rc;
+		printf("%s", _("sealed\n"));
+		return CD_OK;
+	}
+	if (strcmp(sub, "init") == 0) {
+		if ((rc = cli_positional(c, 0, 0, "audit init")) || (rc = cli_open_acting(c)) || (rc = admin_only(c)) ||
+		    (rc = audit_keys_create(c->store, escrow, sizeof escrow, &c->err)))
+			return rc;
+		cli_escrow_notice(escrow);
+		return CD_OK;
+	}
+	if (strcmp(sub, "policy") == 0) {
+		const char *rows = cli_take(c, "--rows"), *minutes = cli_take(c, "--minutes");
+		char *e1 = NULL, *e2 = NULL;
+		long nr = rows ? strtol(rows, &e1, 10) : 0, nm = minutes ? strtol(minutes, &e2, 10) : 0;
+		if ((rc = cli_positional(c, 0, 0, "audit policy [--rows N] [--minutes M]")))
+			return rc;
+		if ((rows && (*e1 || nr < 1 || nr > 1000000)) || (minutes && (*e2 || nm < 1 || nm > 10080)))
+			return cd_error_set(&c->err, CD_EUSAGE,
+					    _("--rows takes 1 to 1000000 rows, --minutes 1 to 10080 minutes"));
+		if ((rc = cli_open_acting(c)) || (rc = audit_set_policy(c->store, &c->actor, nr, nm, &c->err)))
+			return rc;
+		printf("%s", _("seal policy saved\n"));
+		return CD_OK;
+	}
+	return cd_error_set(&c->err, CD_EUSAGE,
+			    _("usage: casedesk audit verify [--escrow FILE] | audit seal | audit init | "
+			      "audit policy [--rows N] [--minutes M]"));
+}
