@@ -910,12 +910,18 @@ static int row_has_hash(struct cd_store *s, int events, int64_t id, const char *
 	return found;
 }
 
-static void check_head(struct cd_store *s, struct audit_report *r, const char *whose, int events, int64_t id,
-		       const char *hash)
+/* A head that is gone or changed is a failure; `quiet` counts it without a finding (seals
+ * after the first that covers the same damage would only repeat it).  1 when it holds. */
+static int check_head(struct cd_store *s, struct audit_report *r, const char *whose, int events, int64_t id,
+		      const char *hash, int quiet)
 {
 	int ok = row_has_hash(s, events, id, hash);
 	if (ok == 1)
-		return;
+		return 1;
+	if (quiet) {
+		r->failures++;
+		return 0;
+	}
 	if (ok < 0)
 		finding(r, AUDIT_FAIL,
 			events ? _("%s covers history events up to %lld, but event %lld no longer exists: "
@@ -928,6 +934,7 @@ static void check_head(struct cd_store *s, struct audit_report *r, const char *w
 			events ? _("%s: history event %lld is not the one that was sealed (the chain was rewritten)")
 			       : _("%s: audit row %lld is not the one that was sealed (the chain was rewritten)"),
 			whose, (long long)id);
+	return 0;
 }
 
 static int walk_seals(struct cd_store *s, struct audit_report *r, struct seal_key *escrow, const char *uuid,
@@ -935,7 +942,7 @@ static int walk_seals(struct cd_store *s, struct audit_report *r, struct seal_ke
 {
 	sqlite3_stmt *st = NULL;
 	char mac[65], whose[64];
-	int64_t bad_mac = 0;
+	int64_t bad_mac = 0, bad_audit_head = 0, bad_event_head = 0;
 	int rc = st_prepare(s, "SELECT epoch, at, audit_id, audit_hash, event_id, event_hash, prev_mac, mac"
 			       " FROM audit_seal ORDER BY epoch", &st, err);
 	if (rc)
@@ -967,8 +974,10 @@ static int walk_seals(struct cd_store *s, struct audit_report *r, struct seal_ke
 		if (last->epoch >= 0 && strcmp(row.at, last->at) < 0)
 			finding(r, AUDIT_WARN, _("time runs backwards at seal %lld (%s after %s)"), (long long)row.epoch,
 				row.at, last->at);
-		check_head(s, r, whose, 0, row.audit_id, row.audit_hash);
-		check_head(s, r, whose, 1, row.event_id, row.event_hash);
+		if (!check_head(s, r, whose, 0, row.audit_id, row.audit_hash, bad_audit_head > 0))
+			bad_audit_head++;
+		if (!check_head(s, r, whose, 1, row.event_id, row.event_hash, bad_event_head > 0))
+			bad_event_head++;
 		if (escrow) {
 			if (row.epoch < escrow->epoch || row.epoch - escrow->epoch > 10000000) {
 				if (!bad_mac++)
@@ -992,6 +1001,12 @@ static int walk_seals(struct cd_store *s, struct audit_report *r, struct seal_ke
 	st_finish(s, st);
 	if (bad_mac > 1)
 		finding(r, AUDIT_FAIL, _("%lld seals in all have a bad MAC"), (long long)bad_mac);
+	if (bad_audit_head > 1)
+		finding(r, AUDIT_FAIL, _("%lld seals in all cover audit rows that are gone or changed"),
+			(long long)bad_audit_head);
+	if (bad_event_head > 1)
+		finding(r, AUDIT_FAIL, _("%lld seals in all cover history events that are gone or changed"),
+			(long long)bad_event_head);
 	return rc;
 }
 
@@ -1055,8 +1070,8 @@ static void check_key_file(struct cd_store *s, struct audit_report *r, const cha
 					 "the key file was replaced with an older one"),
 			(long long)last->epoch, (long long)k.epoch);
 	if (k.has_head) {
-		check_head(s, r, _("the head recorded beside the key"), 0, k.audit_id, k.audit_hash);
-		check_head(s, r, _("the head recorded beside the key"), 1, k.event_id, k.event_hash);
+		check_head(s, r, _("the head recorded beside the key"), 0, k.audit_id, k.audit_hash, 0);
+		check_head(s, r, _("the head recorded beside the key"), 1, k.event_id, k.event_hash, 0);
 	}
 	if (escrow && k.epoch >= escrow->epoch && k.epoch - escrow->epoch < 10000000) {
 		while (escrow->epoch < k.epoch)
