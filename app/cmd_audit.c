@@ -170,7 +170,8 @@ int cmd_audit(struct cli *c)
 		long nr = rows ? strtol(rows, &e1, 10) : 0, nm = minutes ? strtol(minutes, &e2, 10) : 0;
 		if ((rc = cli_positional(c, 0, 0, "audit policy [--rows N] [--minutes M]")))
 			return rc;
-		if ((rows && (*e1 || nr < 1 || nr > 1000000)) || (minutes && (*e2 || nm < 1 || nm > 10080)))
+		if ((!rows && !minutes) || (rows && (*e1 || nr < 1 || nr > 1000000)) ||
+		    (minutes && (*e2 || nm < 1 || nm > 10080)))
 			return cd_error_set(&c->err, CD_EUSAGE,
 					    _("--rows takes 1 to 1000000 rows, --minutes 1 to 10080 minutes"));
 		if ((rc = cli_open_acting(c)) || (rc = audit_set_policy(c->store, &c->actor, nr, nm, &c->err)))

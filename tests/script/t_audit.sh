@@ -78,6 +78,7 @@ done
 
 # ---- seals come by themselves: every N rows, and after T minutes
 expect_rc "the seal policy is the admin's" 4 $CD --user supervisor audit policy --rows 3
+expect_rc "policy needs a number" 2 $CD --user admin audit policy
 expect_rc "policy: a seal every 3 rows" 0 $CD --user admin audit policy --rows 3
 seals=$(sqlite3 "$S" 'SELECT count(*) FROM audit_seal')
 for i in 1 2 3 4; do $CD --user caseworker person show "$P2" >/dev/null; done
