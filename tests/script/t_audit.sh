@@ -125,6 +125,7 @@ X=$(copy cut.casedesk)
 sqlite3 "$X" "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > $((last - 3));"
 expect_rc "deleted last rows are found" 10 $CD --store "$X" --user admin audit verify
 expect_grep "the seal covers more than remains" "covers audit rows up to $last, but row $last no longer exists" "$T/out"
+expect_rc "store check no longer says ok after DELETE FROM audit" 10 $CD --store "$X" store check
 
 # ---- the last rows deleted together with the seals that covered them
 X=$(copy cut2.casedesk)
