@@ -70,10 +70,15 @@ static int report_code(struct cli *c, const struct audit_report *r)
 {
 	if (r->failures)
 		return cd_error_set(&c->err, CD_ETAMPERED,
-				    _("the audit trail of %s has been tampered with: %d problems (see above)"),
+				    ngettext("the audit trail of %s has been tampered with: %d problem (see above)",
+					     "the audit trail of %s has been tampered with: %d problems (see above)",
+					     (unsigned long)r->failures),
 				    c->store_path, r->failures);
 	if (r->warnings)
-		return cd_error_set(&c->err, CD_EAUDITWARN, _("the audit trail of %s is whole, with %d warnings (see above)"),
+		return cd_error_set(&c->err, CD_EAUDITWARN,
+				    ngettext("the audit trail of %s is whole, with %d warning (see above)",
+					     "the audit trail of %s is whole, with %d warnings (see above)",
+					     (unsigned long)r->warnings),
 				    c->store_path, r->warnings);
 	return CD_OK;
 }
@@ -99,9 +104,14 @@ static int verify_cmd(struct cli *c)
 		c->json_written = 1;
 	} else {
 		print_text(stdout, &r);
-		printf(r.failures ? _("result: TAMPERED (%d problems)\n") : r.warnings ? _("result: whole, %d warnings\n")
-										       : _("result: ok\n"),
-		       r.failures ? r.failures : r.warnings);
+		if (r.failures)
+			printf(ngettext("result: TAMPERED (%d problem)\n", "result: TAMPERED (%d problems)\n",
+					(unsigned long)r.failures), r.failures);
+		else if (r.warnings)
+			printf(ngettext("result: whole, %d warning\n", "result: whole, %d warnings\n",
+					(unsigned long)r.warnings), r.warnings);
+		else
+			printf("%s", _("result: ok\n"));
 	}
 	rc = report_code(c, &r);
 	audit_report_release(&r);
