@@ -66,6 +66,7 @@ int cmd_case(struct cli *c);
 int cmd_workflow(struct cli *c);
 int cmd_store(struct cli *c);
 int cmd_config(struct cli *c);
+int cmd_audit(struct cli *c);
 int cmd_tui(struct cli *c);
 int cmd_mrz(struct cli *c);
 int cmd_enrol(struct cli *c);
@@ -83,6 +84,14 @@ struct json_writer;
 int cli_json_print(struct cli *c, const struct json_writer *w);
 /* The {"error":{"code","kind","message"}} object printed for a command failing under --json. */
 void cli_json_error(const struct cli *c, int rc);
+
+/*
+ * app/cmd_audit.c: `store check`'s part of `audit verify` (no escrow): prints warnings and
+ * failures to f, counts the warnings; CD_ETAMPERED when the trail was tampered with.
+ */
+int cli_audit_check(struct cli *c, FILE *f, int *warnings);
+/* What `init` and `demo` say about the escrowed first seal key. */
+void cli_escrow_notice(const char *escrow);
 
 /* Formats a day number for people: "2026-12-01". */
 void cli_day(long day, char *buf, size_t size);

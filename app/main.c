@@ -40,6 +40,7 @@ static const struct command commands[] = {
 	{ "form", cmd_form, N_("form CASE FORMID -o FILE.pdf [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf CASE... | form lint FILE... | form list") },
 	{ "report", cmd_report, N_("report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE   statistics: asylum-applicants, asylum-decisions, first-permits, workload") },
 	{ "workflow", cmd_workflow, N_("workflow list | lint FILE... | dot ID") },
+	{ "audit", cmd_audit, N_("audit verify [--escrow FILE] | seal | init | policy [--rows N] [--minutes M]   prove the audit trail whole") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
 };
@@ -55,7 +56,8 @@ static void usage(FILE *f)
 			   "Exit codes: 0 done, 1 internal error, 2 usage error, 3 not found, 4 refused by the\n"
 			   "workflow or the rules (role, guard, state), 5 conflict (someone changed the record\n"
 			   "first: reload and retry), 6 bad input, 7 store error, 8 the enrolment helper or its\n"
-			   "device failed.\n"));
+			   "device failed, 9 audit verify: warnings (rows not yet sealed), 10 audit verify: the trail\n"
+			   "was tampered with.\n"));
 }
 
 /* Global options may stand anywhere; they are taken out before the command sees its words. */

@@ -51,6 +51,8 @@ const char *cd_code_name(int code)
 	case CD_EINPUT: return "bad_input";
 	case CD_ESTORE: return "store";
 	case CD_EDEVICE: return "device";
+	case CD_EAUDITWARN: return "audit_warning";
+	case CD_ETAMPERED: return "tampered";
 	}
 	return "unknown";
 }

@@ -20,6 +20,8 @@ enum cd_code {
 	CD_EINPUT = 6,     /* bad input: a date, a code, a file */
 	CD_ESTORE = 7,     /* the store cannot be opened, read or written */
 	CD_EDEVICE = 8,    /* the biometric helper or its capture device failed */
+	CD_EAUDITWARN = 9, /* audit verify: nothing forged, but something to see to (rows not yet sealed) */
+	CD_ETAMPERED = 10, /* audit verify: the trail was changed, cut or forged */
 };
 
 #define CD_ERRMSG_MAX 512

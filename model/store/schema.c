@@ -198,6 +198,24 @@ static const char *const migrations[] = {
 	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"
 	"   FROM alias a WHERE a.person_id = p.id))"
 	" FROM person p;",
+	/* 7 -> 8: an audit trail that proves itself (model/store/audit.c).  Audit rows refuse
+	 * deletion as well as change; history events are chained (each hash covers the event
+	 * before it; events of older stores keep a NULL hash and are reported as unchained);
+	 * seals, each an HMAC under a key that moves forward, cover both chains' heads and
+	 * can neither be changed nor removed. */
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;"
+	"ALTER TABLE event ADD COLUMN hash TEXT;"
+	"CREATE TABLE audit_seal ("
+	" epoch INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+	" audit_id INTEGER NOT NULL, audit_hash TEXT NOT NULL,"
+	" event_id INTEGER NOT NULL, event_hash TEXT NOT NULL,"
+	" prev_mac TEXT NOT NULL, mac TEXT NOT NULL);"
+	"CREATE TRIGGER audit_seal_no_update BEFORE UPDATE ON audit_seal"
+	" BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END;"
+	"CREATE TRIGGER audit_seal_no_delete BEFORE DELETE ON audit_seal"
+	" BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END;"
+	"INSERT OR IGNORE INTO settings(key, value) VALUES ('audit_seal_rows', '256'), ('audit_seal_minutes', '10');",
 };
 
 int schema_latest(void)

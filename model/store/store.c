@@ -1,12 +1,11 @@
 /*
  * store.c - opening, creating, migrating and transacting on the case store, and the
- * bookkeeping rows (event, audit, outbox) every change writes.  See store.h for the why.
+ * outbox row every change writes (its event and audit rows: audit.c).  See store.h for the why.
  */
 #include "model/store/store_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +195,13 @@ static int exec_retrying(struct cd_store *s, const char *sql, const char *doing,
 	}
 }
 
+/* The outermost transaction is over: whoever asked to hear of it (audit.c's seal key) hears once. */
+static void txn_ended(struct cd_store *s, int committed)
+{
+	if (s->txn_end)
+		s->txn_end(s, committed);
+}
+
 int store_begin(struct cd_store *s, struct cd_error *err)
 {
 	if (s->txn_depth++ > 0)
@@ -215,11 +221,13 @@ int store_commit(struct cd_store *s, struct cd_error *err)
 		return CD_OK;
 	if (s->txn_doomed) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		txn_ended(s, 0);
 		return cd_error_set(err, CD_ESTORE, _("a part of this change failed; nothing was saved"));
 	}
 	int rc = exec_retrying(s, "COMMIT", _("saving a change"), err);
 	if (rc != CD_OK)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	txn_ended(s, rc == CD_OK);
 	return rc;
 }
 
@@ -232,6 +240,7 @@ void store_rollback(struct cd_store *s)
 		return;
 	}
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	txn_ended(s, 0);
 }
 
 int64_t store_data_version(struct cd_store *s)
@@ -296,102 +305,7 @@ int store_next_counter(struct cd_store *s, const char *name, int64_t *value, str
 	return rc;
 }
 
-int store_add_event(struct cd_store *s, const struct cd_actor *actor, const struct cd_event *ev,
-		    struct cd_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	char uuid[37], now[32];
-	int rc = st_prepare(s, "INSERT INTO event(uuid, at, user_name, case_id, person_id, kind,"
-			       " transition, from_state, to_state, field, old_value, new_value, note,"
-			       " row_version) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
-			    &st, err);
-	if (rc)
-		return rc;
-	cd_uuid7(uuid);
-	store_now(s, now, sizeof now);
-	st_bind_text(st, 1, uuid);
-	st_bind_text(st, 2, ev->at ? ev->at : now);
-	st_bind_text(st, 3, actor->name);
-	if (ev->case_id)
-		sqlite3_bind_int64(st, 4, ev->case_id);
-	if (ev->person_id)
-		sqlite3_bind_int64(st, 5, ev->person_id);
-	st_bind_text(st, 6, ev->kind);
-	st_bind_text(st, 7, ev->transition);
-	st_bind_text(st, 8, ev->from_state);
-	st_bind_text(st, 9, ev->to_state);
-	st_bind_text(st, 10, ev->field);
-	st_bind_text(st, 11, ev->old_value);
-	st_bind_text(st, 12, ev->new_value);
-	st_bind_text(st, 13, ev->note);
-	if (ev->row_version)
-		sqlite3_bind_int64(st, 14, ev->row_version);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = st_fail(s, _("recording history"), err);
-	st_finish(s, st);
-	return rc;
-}
-
-static void sha256_hex(const char *text, char out[65])
-{
-	unsigned char md[32];
-	unsigned int len = 0;
-	EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
-int store_add_audit(struct cd_store *s, const struct cd_actor *actor, const char *action,
-		    const char *entity, const char *entity_uuid, const char *purpose,
-		    struct cd_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	char now[32], prev[65] = "genesis", hash[65];
-	char *chain = NULL, *nfc = NULL;
-	int rc;
-
-	if (s->bulk)
-		return CD_OK;
-	/* A purpose is typed by a person: one line of valid text, stored (and hashed) in NFC. */
-	if ((rc = text_nfc(purpose, "purpose", TEXT_LINE, &nfc, err)))
-		return rc;
-	purpose = nfc;
-	/* Each row's hash covers the previous row's hash: editing or deleting a row breaks
-	 * every hash after it, which `casedesk audit verify` will show. */
-	rc = st_prepare(s, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1", &st, err);
-	if (rc)
-		goto out;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(st, 0));
-	st_finish(s, st);
-	store_now(s, now, sizeof now);
-	chain = sqlite3_mprintf("%s|%s|%s|%s|%s|%s|%s", prev, now, actor->name, action, entity,
-				entity_uuid ? entity_uuid : "", purpose ? purpose : "");
-	if (!chain) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
-		goto out;
-	}
-	sha256_hex(chain, hash);
-	sqlite3_free(chain);
-	rc = st_prepare(s, "INSERT INTO audit(at, user_name, action, entity, entity_uuid, purpose,"
-			   " prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)", &st, err);
-	if (rc)
-		goto out;
-	st_bind_text(st, 1, now);
-	st_bind_text(st, 2, actor->name);
-	st_bind_text(st, 3, action);
-	st_bind_text(st, 4, entity);
-	st_bind_text(st, 5, entity_uuid);
-	st_bind_text(st, 6, purpose ? purpose : "");
-	st_bind_text(st, 7, prev);
-	st_bind_text(st, 8, hash);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = st_fail(s, _("writing the audit trail"), err);
-	st_finish(s, st);
-out:
-	free(nfc);
-	return rc;
-}
+/* store_add_event and store_add_audit, with their hash chains and seals: audit.c. */
 
 int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_uuid,
 		     const char *op, const struct json_writer *payload, struct cd_error *err)
@@ -761,6 +675,7 @@ void store_close(struct cd_store *s)
 {
 	if (!s)
 		return;
+	txn_ended(s, 0);
 	cache_clear(s);
 	if (s->db)
 		sqlite3_close(s->db);

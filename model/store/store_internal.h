@@ -31,6 +31,10 @@ struct cd_store {
 	int txn_doomed;
 	int bulk;
 	long pinned_today;        /* -1: the clock */
+	/* Called once when the outermost transaction ends (1: committed), then cleared:
+	 * audit.c moves the seal key forward only once its seal is durable. */
+	void (*txn_end)(struct cd_store *s, int committed);
+	void *txn_end_data;
 };
 
 /*
@@ -104,7 +108,8 @@ size_t search_person_words(struct cd_store *s, int64_t id, const char *const nam
 /* Next value of a named counter (person numbers, case numbers), inside a transaction. */
 int store_next_counter(struct cd_store *s, const char *name, int64_t *value, struct cd_error *err);
 
-/* One change's bookkeeping, all inside the caller's transaction. */
+/* One change's bookkeeping, all inside the caller's transaction.  Events and audit rows
+ * (each in its hash chain, with seals) are written by audit.c, the outbox by store.c. */
 struct cd_event {
 	int64_t case_id;          /* 0: none */
 	int64_t person_id;        /* 0: none */
