@@ -377,9 +377,12 @@ static int request(struct bio_helper *h, const char *cmd, const char *members, l
 	buf_release(&line);
 	if (rc)
 		return rc;
+	/* Each line is parsed straight into *reply: a bw_msg points into its own text and
+	 * pool, so it is never copied by value (a copy's array items would point into the
+	 * original's pool, gone when this function returns). */
 	for (;;) {
-		struct bw_msg m;
-		if ((rc = read_msg(h, now_ms() + wait_ms, doing, &cancel, &m, err)))
+		struct bw_msg *m = reply;
+		if ((rc = read_msg(h, now_ms() + wait_ms, doing, &cancel, m, err)))
 			return rc;
 		if (cancel == 2)
 			cancel_sent = 1;
@@ -387,31 +390,29 @@ static int request(struct bio_helper *h, const char *cmd, const char *members, l
 			static const char req[] = "{\"cmd\":\"cancel\"}\n";
 			cancel_sent = 1;
 			if ((rc = send_line(h, req, sizeof req - 1, doing, err))) {
-				bw_msg_release(&m);
+				bw_msg_release(m);
 				return rc;
 			}
 		}
-		const char *event = bw_str(&m, "event");
-		if (bw_int(&m, "id", &got_id) || got_id != id) {
+		const char *event = bw_str(m, "event");
+		if (bw_int(m, "id", &got_id) || got_id != id) {
 			/* The answer to our cancel (no id), or a stale line: not ours to act on. */
-			bw_msg_release(&m);
+			bw_msg_release(m);
 			continue;
 		}
-		if (!event) {
-			*reply = m;
-			return CD_OK;
-		}
+		if (!event)
+			return CD_OK;         /* the final reply, already in *reply */
 		if (strcmp(event, "place") == 0 && h->o.progress) {
 			long stage = 0, stages = 0;
-			bw_int(&m, "stage", &stage);
-			bw_int(&m, "stages", &stages);
-			if (!cancel && h->o.progress(h->o.progress_ctx, bw_str(&m, "finger"), (int)stage, (int)stages))
+			bw_int(m, "stage", &stage);
+			bw_int(m, "stages", &stages);
+			if (!cancel && h->o.progress(h->o.progress_ctx, bw_str(m, "finger"), (int)stage, (int)stages))
 				cancel = 1;
-		} else if (on_event && (rc = on_event(ctx, &m))) {
-			bw_msg_release(&m);
+		} else if (on_event && (rc = on_event(ctx, m))) {
+			bw_msg_release(m);
 			return rc;
 		}
-		bw_msg_release(&m);
+		bw_msg_release(m);
 	}
 }
 

@@ -212,9 +212,11 @@ int case_load(struct cd_store *s, const struct cd_actor *actor, const char *numb
 			     &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store; list cases with "
-						       "`casedesk case list`"), number);
+	if ((rc = st_row(s, st, _("reading a case"), err)) <= 0) {
+		/* A failed read is the store's error, never "no such case". */
+		rc = rc < 0 ? CD_ESTORE
+			    : cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store; list cases with "
+								"`casedesk case list`"), number);
 		goto out;
 	}
 	c->id = sqlite3_column_int64(st, 0);
@@ -246,11 +248,15 @@ int case_load(struct cd_store *s, const struct cd_actor *actor, const char *numb
 			     &st, err)))
 		goto out;
 	sqlite3_bind_int64(st, 1, c->id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("reading a case's fields"), err)) > 0) {
 		ST_GROW(c->fields, c->n_fields, cap);
 		c->fields[c->n_fields].name = st_dup_column(st, 0);
 		c->fields[c->n_fields].value = st_dup_column(st, 1);
 		c->n_fields++;
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	st_finish(s, st);
 	st = NULL;
@@ -528,7 +534,7 @@ int case_history(struct cd_store *s, const struct cd_actor *actor, const char *n
 				" WHERE c.number = upper(?1) ORDER BY e.id", &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("reading a case's history"), err)) > 0) {
 		found = 1;
 		snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 11));
 		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
@@ -546,6 +552,10 @@ int case_history(struct cd_store *s, const struct cd_actor *actor, const char *n
 		h->new_value = st_dup_column(st, 8);
 		h->note = st_dup_column(st, 9);
 		h->row_version = sqlite3_column_int64(st, 10);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	st_finish(s, st);
 	st = NULL;
@@ -624,7 +634,7 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 	sqlite3_bind_int(st, 6, f->include_closed);
 	sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : -1);
 	sqlite3_bind_int(st, 8, f->unassigned_only);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("listing cases"), err)) > 0) {
 		ST_GROW(rows, count, cap);
 		struct cd_case_row *r = &rows[count++];
 		snprintf(r->number, sizeof r->number, "%s", (const char *)sqlite3_column_text(st, 0));
@@ -635,6 +645,10 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 		r->due_day = column_day(st, 5);
 		r->frozen_left = column_day(st, 6);
 		r->closed = sqlite3_column_int(st, 7);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	*out = rows;
 	*n = count;
@@ -707,7 +721,7 @@ int case_counts(struct cd_store *s, long today, struct cd_case_count **out, size
 			     &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, today);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("counting cases"), err)) > 0) {
 		ST_GROW(rows, count, cap);
 		struct cd_case_count *r = &rows[count++];
 		r->workflow_id = st_dup_column(st, 0);
@@ -715,6 +729,10 @@ int case_counts(struct cd_store *s, long today, struct cd_case_count **out, size
 		r->open = sqlite3_column_int64(st, 2);
 		r->overdue = sqlite3_column_int64(st, 3);
 		r->closed = sqlite3_column_int64(st, 4);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	*out = rows;
 	*n = count;

@@ -208,8 +208,12 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		if ((rc = st_prepare(s, "SELECT person_id FROM document WHERE number = ?1", &st, err)))
 			goto out;
 		sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while ((rc = st_row(s, st, _("looking for duplicates"), err)) > 0)
 			add_cand(cand, &nc, sqlite3_column_int64(st, 0), 1);
+		if (rc < 0) {
+			rc = CD_ESTORE;
+			goto out;
+		}
 		st_finish(s, st);
 		st = NULL;
 	}
@@ -236,8 +240,12 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 			sqlite3_bind_text(st, 1, swap ? gv : sv, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 2, swap ? sv : gv, -1, SQLITE_STATIC);
 			sqlite3_bind_int(st, 3, PRECISE_ROWS);
-			while (sqlite3_step(st) == SQLITE_ROW)
+			while ((rc = st_row(s, st, _("looking for duplicates"), err)) > 0)
 				add_cand(cand, &nc, sqlite3_column_int64(st, 0), 0);
+			if (rc < 0) {
+				rc = CD_ESTORE;
+				goto out;
+			}
 			st_finish(s, st);
 			st = NULL;
 		}

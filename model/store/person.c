@@ -511,9 +511,11 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 				" FROM person WHERE number = ?1 OR uuid = lower(?1)", &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = cd_error_set(err, CD_ENOTFOUND,
-				  _("no person %s in this store; find people with `casedesk search`"), ref);
+	if ((rc = st_row(s, st, _("reading a person"), err)) <= 0) {
+		/* A failed read is the store's error, never "no such person". */
+		rc = rc < 0 ? CD_ESTORE
+			    : cd_error_set(err, CD_ENOTFOUND,
+					   _("no person %s in this store; find people with `casedesk search`"), ref);
 		goto out;
 	}
 	struct cd_person *p = &r->person;
@@ -538,7 +540,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		goto out;
 	sqlite3_bind_int64(st, 1, p->id);
 	cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("reading a person's documents"), err)) > 0) {
 		ST_GROW(r->documents, r->n_documents, cap);
 		struct cd_document *d = &r->documents[r->n_documents++];
 		copy_col(d->uuid, sizeof d->uuid, st, 0);
@@ -548,6 +550,10 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		d->issued = st_dup_column(st, 4);
 		d->expires = st_dup_column(st, 5);
 	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
+	}
 	st_finish(s, st);
 	st = NULL;
 
@@ -556,7 +562,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		goto out;
 	sqlite3_bind_int64(st, 1, p->id);
 	cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("reading a person's aliases"), err)) > 0) {
 		ST_GROW(r->aliases, r->n_aliases, cap);
 		struct cd_alias *a = &r->aliases[r->n_aliases++];
 		a->kind = st_dup_column(st, 0);
@@ -564,6 +570,10 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		a->given = st_dup_column(st, 2);
 		a->surname_latin = st_dup_column(st, 3);
 		a->given_latin = st_dup_column(st, 4);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	st_finish(s, st);
 	st = NULL;
@@ -574,7 +584,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		goto out;
 	sqlite3_bind_int64(st, 1, p->id);
 	cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("reading a person's family"), err)) > 0) {
 		ST_GROW(r->relatives, r->n_relatives, cap);
 		struct cd_relative *f = &r->relatives[r->n_relatives++];
 		f->relation = st_dup_column(st, 0);
@@ -582,6 +592,10 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		f->surname_latin = st_dup_column(st, 2);
 		f->given_latin = st_dup_column(st, 3);
 		copy_col(f->dob, sizeof f->dob, st, 4);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	st_finish(s, st);
 	st = NULL;
@@ -591,7 +605,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		goto out;
 	sqlite3_bind_int64(st, 1, p->id);
 	cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("reading a person's cases"), err)) > 0) {
 		ST_GROW(r->cases, r->n_cases, cap);
 		struct cd_case_brief *c = &r->cases[r->n_cases++];
 		copy_col(c->number, sizeof c->number, st, 0);
@@ -601,6 +615,10 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		c->frozen_left = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 4);
 		c->closed = sqlite3_column_type(st, 5) != SQLITE_NULL;
 	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
+	}
 	st_finish(s, st);
 	st = NULL;
 
@@ -608,8 +626,12 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 			     &st, err)))
 		goto out;
 	sqlite3_bind_int64(st, 1, p->id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		r->biometrics = sqlite3_column_int(st, 0);
+	if ((rc = st_row(s, st, _("counting a person's biometrics"), err)) < 0) {
+		rc = CD_ESTORE;
+		goto out;
+	}
+	r->biometrics = rc ? sqlite3_column_int(st, 0) : 0;
+	rc = CD_OK;
 	st_finish(s, st);
 	st = NULL;
 	if (own_read)

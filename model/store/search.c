@@ -225,8 +225,8 @@ static void fill_hit(struct cd_search_hit *h, sqlite3_stmt *st)
 static int collect(sqlite3_stmt *st, enum cd_match match, const char *why, int detail_col,
 		   struct cd_search_hit **hits, size_t *n, size_t *cap, int limit, struct cd_error *err)
 {
-	int rc;
-	while ((int)*n < limit && sqlite3_step(st) == SQLITE_ROW) {
+	int rc = SQLITE_DONE;
+	while ((int)*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *number = (const char *)sqlite3_column_text(st, 0);
 		int dup = 0;
 		for (size_t i = 0; i < *n; i++)
@@ -244,6 +244,10 @@ static int collect(sqlite3_stmt *st, enum cd_match match, const char *why, int d
 		if (detail_col >= 0 && sqlite3_column_text(st, detail_col))
 			snprintf(h->detail, sizeof h->detail, "%s", (const char *)sqlite3_column_text(st, detail_col));
 	}
+	/* A failed step is the store's error, not the end of the hits. */
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return cd_error_set(err, CD_ESTORE, _("the store could not be read while searching: %s"),
+				    sqlite3_errmsg(sqlite3_db_handle(st)));
 	return CD_OK;
 }
 

@@ -33,6 +33,17 @@ int st_fail(struct cd_store *s, const char *doing, struct cd_error *err)
 			    doing);
 }
 
+int st_row(struct cd_store *s, sqlite3_stmt *st, const char *doing, struct cd_error *err)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	st_fail(s, doing, err);
+	return -1;
+}
+
 int st_prepare(struct cd_store *s, const char *sql, sqlite3_stmt **st, struct cd_error *err)
 {
 	for (int i = 0; i < s->n_cache; i++) {

@@ -44,6 +44,12 @@ void st_finish(struct cd_store *s, sqlite3_stmt *st);
 int st_exec(struct cd_store *s, const char *sql, struct cd_error *err);
 /* CD_ESTORE with the SQLite message and what we were doing. */
 int st_fail(struct cd_store *s, const char *doing, struct cd_error *err);
+/*
+ * Steps a query that reads rows: 1 for a row, 0 when the rows are done, -1 when the step
+ * failed (an I/O error, a busy or damaged store) with err filled by st_fail (CD_ESTORE).
+ * A failed step is never the end of the rows: a short list or "not found" would be a lie.
+ */
+int st_row(struct cd_store *s, sqlite3_stmt *st, const char *doing, struct cd_error *err);
 /* Binds NULL for a NULL string. */
 int st_bind_text(sqlite3_stmt *st, int idx, const char *text);
 /* A copy of a text column, or NULL. */

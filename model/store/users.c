@@ -144,7 +144,7 @@ int user_list(struct cd_store *s, struct cd_user **out, size_t *n, struct cd_err
 	if ((rc = st_prepare(s, "SELECT id, name, os_account, roles, active FROM users ORDER BY name",
 			     &st, err)))
 		return rc;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("listing users"), err)) > 0) {
 		if (count == cap) {
 			size_t ncap = cap ? cap * 2 : 8;
 			struct cd_user *grown = realloc(users, ncap * sizeof *users);
@@ -161,6 +161,10 @@ int user_list(struct cd_store *s, struct cd_user **out, size_t *n, struct cd_err
 		u->os_account = st_dup_column(st, 2);
 		u->roles = (unsigned)sqlite3_column_int(st, 3);
 		u->active = sqlite3_column_int(st, 4);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	*out = users;
 	*n = count;
