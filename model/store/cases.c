@@ -7,6 +7,7 @@
 
 #include "model/base/buf.h"
 #include "model/base/caldate.h"
+#include "model/base/number.h"
 #include "model/base/i18n.h"
 #include "model/store/person.h"
 #include "model/store/store_internal.h"
@@ -116,7 +117,13 @@ int case_create(struct cd_store *s, const struct cd_actor *actor, const struct c
 	store_now(s, now, sizeof now);
 	at = in->at ? in->at : now;
 	/* The year of the number is the year the case was opened. */
-	year = atoi(at);
+	{
+		long y;
+		if ((rc = cd_parse_long_n(at, strlen(at) >= 4 ? 4 : strlen(at), _("the time a case is opened"), 1000, 9999,
+					  &y, err)))
+			goto out;
+		year = (int)y;
+	}
 	(void)month;
 	(void)day;
 	snprintf(counter, sizeof counter, "case:%s:%d", in->prefix, year);

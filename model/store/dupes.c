@@ -23,6 +23,8 @@
 #include <string.h>
 
 #include "model/base/buf.h"
+#include "model/base/caldate.h"
+#include "model/base/number.h"
 #include "model/base/i18n.h"
 #include "model/store/search.h"
 #include "model/store/store_internal.h"
@@ -137,7 +139,13 @@ static int side_level(const struct cd_name_word *q, size_t nq, const struct cd_n
 static int dob_points(const char *a, const char *b, const char **why)
 {
 	size_t la = strlen(a), lb = strlen(b), k = la < lb ? la : lb;
-	int ya = atoi(a), yb = atoi(b);
+	long ya = -1, yb = -3;
+	/* Stored dates were checked when written: YYYY[-MM[-DD]].  A year that does not read
+	 * (an empty date) earns no year points: -1 and -3 are neither equal nor one apart. */
+	if (la >= 4)
+		cd_parse_long_n(a, 4, "dob", 1000, 9999, &ya, NULL);
+	if (lb >= 4)
+		cd_parse_long_n(b, 4, "dob", 1000, 9999, &yb, NULL);
 	if (strcmp(a, b) == 0) {
 		/* TRANSLATORS: why a possible duplicate was listed: dates of birth equal (full, year and
 		 * month, year only) */
@@ -181,11 +189,19 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 	struct cd_buf m = CD_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	size_t ns = 0, ng = 0, nc = 0, nres = 0;
-	int rc, year = in->dob ? atoi(in->dob) : 0, own_read = s->txn_depth == 0;
+	int rc, year = 0, own_read = s->txn_depth == 0;
 	const char *nat = in->nationality;
+	struct cd_date born = { 0 };
 
 	*out = NULL;
 	*n = 0;
+	/* The date of birth becomes part of the index queries below: it is checked first, so
+	 * that "2024-2-3" or "-1" is the caller's bad input, never a query the index refuses. */
+	if (in->dob && *in->dob) {
+		if ((rc = cd_date_parse(in->dob, _("date of birth"), 1, &born, err)))
+			return rc;
+		year = born.year;
+	}
 	if ((rc = translit_load(err)))
 		return rc;
 	if (!(cand = calloc(CAND_MAX, sizeof *cand)) || !(res = calloc(CAND_MAX, sizeof *res))) {
@@ -221,8 +237,8 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 	char years[64] = "", month[16] = "";
 	if (year)
 		snprintf(years, sizeof years, " AND (y%d OR y%d OR y%d)", year - 1, year, year + 1);
-	if (in->dob && strlen(in->dob) >= 7)
-		snprintf(month, sizeof month, " AND m%.4s%.2s", in->dob, in->dob + 5);
+	if (born.month)
+		snprintf(month, sizeof month, " AND m%04d%02d", born.year, born.month);
 	/* The same ICAO names, in either order, through the person_latin index: the skeleton
 	 * keys of Arabic names collapse (SHAMI and SHAIMAA are both SM), and a common one
 	 * fills every lookup by keys with other people. */
