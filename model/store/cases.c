@@ -37,8 +37,10 @@ int workflow_source(struct cd_store *s, const char *id, int version, char **sour
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, version);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*source = st_dup_column(st, 0);
+	if ((rc = st_row(s, st, _("reading a workflow"), err)) > 0)
+		rc = (*source = st_dup_column(st, 0)) ? CD_OK : cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	else if (rc < 0)
+		rc = CD_ESTORE;   /* a failed read is not a missing workflow */
 	else
 		rc = cd_error_set(err, CD_ENOTFOUND, _("workflow %s version %d is not in this store"), id,
 				  version);

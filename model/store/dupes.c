@@ -313,15 +313,24 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		if ((rc = st_prepare(s, person_sql, &st, err)))
 			goto out;
 		sqlite3_bind_int64(st, 1, cand[i].id);
-		if (sqlite3_step(st) != SQLITE_ROW) {
+		if ((rc = st_row(s, st, _("looking for duplicates"), err)) <= 0) {
+			if (rc < 0) {
+				rc = CD_ESTORE;   /* a candidate lost to a failed read would hide a duplicate */
+				goto out;
+			}
 			st_finish(s, st);
 			st = NULL;
 			continue;
 		}
+		rc = CD_OK;
 		for (int k = 0; k < 4; k++)
 			names[k] = (const char *)sqlite3_column_text(st, 1 + k);
 		names[4] = (const char *)sqlite3_column_text(st, 6);
 		size_t nw = search_person_words(s, cand[i].id, names, w, STORED_WORDS, err);
+		if (err && err->code == CD_ESTORE) {
+			rc = CD_ESTORE;
+			goto out;
+		}
 		int in_order = (side_level(sw, ns, w, nw, 0, &worst) + side_level(gw, ng, w, nw, 1, &worst)) / 2;
 		int swapped = (side_level(sw, ns, w, nw, 1, &worst_swapped) +
 			       side_level(gw, ng, w, nw, 0, &worst_swapped)) / 2 * 9 / 10;

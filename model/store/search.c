@@ -541,7 +541,8 @@ size_t search_person_words(struct cd_store *s, int64_t id, const char *const nam
 		       &st, err))
 		return n;
 	sqlite3_bind_int64(st, 1, id);
-	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+	int step = 0;
+	while (n < max && (step = st_row(s, st, _("reading a person's aliases"), err)) > 0) {
 		for (int role = 0; role < 2; role++) {
 			const char *orig = (const char *)sqlite3_column_text(st, role);
 			const char *latin = (const char *)sqlite3_column_text(st, 2 + role);
@@ -552,7 +553,8 @@ size_t search_person_words(struct cd_store *s, int64_t id, const char *const nam
 		}
 	}
 	st_finish(s, st);
-	return n;
+	/* A failed read (err says so, CD_ESTORE) leaves the person without their aliases: no words. */
+	return step < 0 ? 0 : n;
 }
 
 /* Whether typed word q is inside stored word w (three letters at least). */
@@ -786,7 +788,10 @@ static int run_pass(struct cd_store *s, const char *sql, const char *match, int 
 		if ((rc = st_prepare(s, person_sql, &pst, err)))
 			break;
 		sqlite3_bind_int64(pst, 1, ids[i]);
-		if (sqlite3_step(pst) == SQLITE_ROW) {
+		int step = st_row(s, pst, _("searching names"), err);
+		if (step < 0)
+			rc = CD_ESTORE;   /* a candidate lost to a failed read would shorten the list */
+		if (step > 0) {
 			const char *names[5];
 			for (int k = 0; k < 4; k++)
 				names[k] = (const char *)sqlite3_column_text(pst, 1 + k);
@@ -794,6 +799,10 @@ static int run_pass(struct cd_store *s, const char *sql, const char *match, int 
 			const char *dob = (const char *)sqlite3_column_text(pst, 5);
 			struct pairing *p = &cs->pair;
 			p->nw = search_person_words(s, ids[i], names, cs->w, PERSON_WORDS, err);
+			if (err && err->code == CD_ESTORE) {
+				rc = CD_ESTORE;
+				break;
+			}
 			p->nq = q->n;
 			p->wref = cs->w;
 			for (size_t k = 0; k < p->nw; k++)

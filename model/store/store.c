@@ -26,8 +26,38 @@
 
 /* ---- statement helpers ------------------------------------------------------------ */
 
+/*
+ * What to do about the last failure on `db`, or NULL: a full disk, a read-only file or
+ * folder, a damaged file and a failing disk each need a different person to act, so each
+ * gets its own sentence.  The OS's errno (sqlite3_system_errno) is asked first: SQLite
+ * reports a full disk met while growing the -shm file as a mere I/O error.
+ */
+static const char *trouble(sqlite3 *db)
+{
+	int sys = db ? sqlite3_system_errno(db) : 0, code = db ? sqlite3_errcode(db) & 0xff : SQLITE_OK;
+
+	if (sys == ENOSPC || sys == EDQUOT || code == SQLITE_FULL)
+		return _("the disk holding the store is full: free space on it, then try again");
+	if (sys == EROFS)
+		return _("the store is on a read-only file system: mount it read-write, or copy the store to a "
+			 "writable disk");
+	if (sys == EACCES || sys == EPERM || code == SQLITE_READONLY)
+		return _("the store or its folder is read-only for this account: casedesk writes to the store and "
+			 "creates STORE-wal and STORE-shm beside it; ask an administrator for write access to both");
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		return _("the store is damaged: run `casedesk store check`, and restore it from a backup");
+	if (code == SQLITE_IOERR)
+		return _("the disk could not be read or written: check the disk and the system log, then run "
+			 "`casedesk store check`");
+	return NULL;
+}
+
 int st_fail(struct cd_store *s, const char *doing, struct cd_error *err)
 {
+	const char *hint = trouble(s ? s->db : NULL);
+	if (hint)
+		return cd_error_set(err, CD_ESTORE, _("store %s: %s while %s; %s"), s && s->path ? s->path : "?",
+				    sqlite3_errmsg(s->db), doing, hint);
 	return cd_error_set(err, CD_ESTORE, _("store %s: %s while %s"),
 			    s && s->path ? s->path : "?", s && s->db ? sqlite3_errmsg(s->db) : "no database",
 			    doing);
@@ -289,7 +319,13 @@ int store_next_counter(struct cd_store *s, const char *name, int64_t *value, str
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	*value = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 1;
+	/* A failed read must not restart the numbering at 1. */
+	if ((rc = st_row(s, st, _("numbering"), err)) < 0) {
+		st_finish(s, st);
+		return CD_ESTORE;
+	}
+	*value = rc ? sqlite3_column_int64(st, 0) + 1 : 1;
+	rc = CD_OK;
 	st_finish(s, st);
 	if ((rc = st_prepare(s, "INSERT OR REPLACE INTO counters(name, value) VALUES (?1, ?2)", &st, err)))
 		return rc;
@@ -362,8 +398,14 @@ int store_add_audit(struct cd_store *s, const struct cd_actor *actor, const char
 	rc = st_prepare(s, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1", &st, err);
 	if (rc)
 		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW)
+	/* A failed read must not restart the chain at "genesis". */
+	if ((rc = st_row(s, st, _("writing the audit trail"), err)) < 0) {
+		st_finish(s, st);
+		return CD_ESTORE;
+	}
+	if (rc)
 		snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(st, 0));
+	rc = CD_OK;
 	st_finish(s, st);
 	store_now(s, now, sizeof now);
 	chain = sqlite3_mprintf("%s|%s|%s|%s|%s|%s|%s", prev, now, actor->name, action, entity,
@@ -511,17 +553,18 @@ out:
 	return rc;
 }
 
-static int read_setting(struct cd_store *s, const char *key, char *buf, size_t size)
+/* 1 with the value in buf, 0 when the setting is absent, -1 with err filled when the read failed. */
+static int read_setting(struct cd_store *s, const char *key, char *buf, size_t size, struct cd_error *err)
 {
 	sqlite3_stmt *st;
-	int found = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM settings WHERE key = ?1", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
-		found = 1;
+	int found;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM settings WHERE key = ?1", -1, &st, NULL) != SQLITE_OK) {
+		st_fail(s, _("reading the store's settings"), err);
+		return -1;
 	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if ((found = st_row(s, st, _("reading the store's settings"), err)) > 0)
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
 	st_finish(s, st);
 	return found;
 }
@@ -663,18 +706,101 @@ fail:
 	return rc;
 }
 
+/*
+ * Before SQLite sees the file: is it there, readable, writable (with its folder), and does
+ * its header look like a SQLite database?  SQLite itself answers "file is not a database"
+ * for an empty file, a foreign file and a damaged header alike, and "disk I/O error" for a
+ * read-only folder; a person needs to know which.
+ */
+static int check_file(const char *path, struct stat *sb, struct cd_error *err)
+{
+	static const unsigned char magic[16] = "SQLite format 3";   /* with its NUL */
+	unsigned char h[100];
+	char dir[4096], side[4200];
+	ssize_t n;
+	int fd;
+
+	if (stat(path, sb) != 0) {
+		if (errno == ENOENT)
+			return cd_error_set(err, CD_ESTORE,
+					    _("no store at %s; create one with `casedesk init` or `casedesk demo`"), path);
+		return cd_error_set(err, CD_ESTORE, _("cannot reach the store %s: %s"), path, strerror(errno));
+	}
+	if (!S_ISREG(sb->st_mode))
+		return cd_error_set(err, CD_ESTORE, _("%s is not a file, so not a casedesk store"), path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return cd_error_set(err, CD_ESTORE,
+				    _("cannot read the store %s: %s; ask an administrator for read and write access"),
+				    path, strerror(errno));
+	n = read(fd, h, sizeof h);
+	close(fd);
+	if (n == 0)
+		return cd_error_set(err, CD_ESTORE,
+				    _("%s is an empty file, not a casedesk store (casedesk never leaves an empty "
+				      "store); remove it, or give the right file"), path);
+	if (n < 0)
+		return cd_error_set(err, CD_ESTORE,
+				    _("cannot read the store %s: %s; check the disk and the system log"), path,
+				    strerror(errno));
+	if ((size_t)n < sizeof h || memcmp(h, magic, sizeof magic) != 0)
+		return cd_error_set(err, CD_ESTORE,
+				    _("%s is not a SQLite file, so not a casedesk store - or its first bytes were "
+				      "overwritten; if it was a store, restore it from a backup"), path);
+	/* The format bytes every SQLite 3 file carries: page size a power of two from 512 to
+	 * 65536 (1 meaning 65536), file format 1 or 2, payload fractions 64, 32, 32. */
+	unsigned page = (unsigned)h[16] << 8 | h[17];
+	if (page == 1)
+		page = 65536;
+	if (page < 512 || (page & (page - 1)) || h[18] < 1 || h[18] > 2 || h[19] < 1 || h[19] > 2 || h[21] != 64 ||
+	    h[22] != 32 || h[23] != 32)
+		return cd_error_set(err, CD_ESTORE,
+				    _("the header of %s is damaged: it begins like a SQLite file but its format "
+				      "bytes are impossible; restore the store from a backup"), path);
+	if (access(path, W_OK) != 0) {
+		if (errno == EROFS)
+			return cd_error_set(err, CD_ESTORE,
+					    _("%s is on a read-only file system: casedesk writes to its store; mount it "
+					      "read-write, or copy the store to a writable disk"), path);
+		return cd_error_set(err, CD_ESTORE,
+				    _("%s is read-only for this account (mode %03o): casedesk writes to its store; ask an "
+				      "administrator for write access"), path, (unsigned)(sb->st_mode & 0777));
+	}
+	/* WAL mode creates STORE-wal and STORE-shm beside the store. */
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	snprintf(side, sizeof side, "%s-wal", path);
+	int wal_ok = access(side, W_OK) == 0;
+	snprintf(side, sizeof side, "%s-shm", path);
+	int shm_ok = access(side, W_OK) == 0;
+	if (!(wal_ok && shm_ok) && access(dir, W_OK) != 0) {
+		if (errno == EROFS)
+			return cd_error_set(err, CD_ESTORE,
+					    _("%s is on a read-only file system: casedesk writes to its store; mount it "
+					      "read-write, or copy the store to a writable disk"), path);
+		return cd_error_set(err, CD_ESTORE,
+				    _("the folder %s is read-only for this account: casedesk creates %s-wal and %s-shm "
+				      "beside the store; ask an administrator for write access to the folder"),
+				    dir, path, path);
+	}
+	return CD_OK;
+}
+
 int store_open(const char *path, struct cd_store **out, struct cd_error *err)
 {
 	struct cd_store *s;
-	int app_id = 0, version = 0, rc;
+	int app_id = 0, version = 0, rc, found;
 	char buf[64];
 	struct stat sb;
 
 	*out = NULL;
-	if (stat(path, &sb) != 0)
-		return cd_error_set(err, CD_ESTORE,
-				    _("no store at %s; create one with `casedesk init` or `casedesk demo`"),
-				    path);
+	if ((rc = check_file(path, &sb, err)))
+		return rc;
 	s = calloc(1, sizeof *s);
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
@@ -687,8 +813,8 @@ int store_open(const char *path, struct cd_store **out, struct cd_error *err)
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	if (pragma_int(s, "PRAGMA application_id", &app_id) != SQLITE_OK) {
-		rc = cd_error_set(err, CD_ESTORE, _("%s is not a casedesk store (%s)"), path,
-				  sqlite3_errmsg(s->db));
+		/* The header looked like SQLite's (check_file): a refusal now is damage or the disk. */
+		rc = st_fail(s, _("reading the store's header"), err);
 		goto fail;
 	}
 	if (app_id != CD_APPLICATION_ID) {
@@ -713,9 +839,17 @@ int store_open(const char *path, struct cd_store **out, struct cd_error *err)
 	s->schema_version = version;
 	if (version < CD_SCHEMA_VERSION && (rc = migrate(s, CD_SCHEMA_VERSION, err)))
 		goto fail;
-	if (read_setting(s, "office", buf, sizeof buf))
+	if ((found = read_setting(s, "office", buf, sizeof buf, err)) < 0) {
+		rc = CD_ESTORE;
+		goto fail;
+	}
+	if (found)
 		snprintf(s->office, sizeof s->office, "%s", buf);
-	if (read_setting(s, "training", buf, sizeof buf))
+	if ((found = read_setting(s, "training", buf, sizeof buf, err)) < 0) {
+		rc = CD_ESTORE;
+		goto fail;
+	}
+	if (found)
 		s->training = strcmp(buf, "1") == 0;
 	pin_clock(s);
 	*out = s;

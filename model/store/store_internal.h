@@ -85,7 +85,8 @@ int search_register_sql(sqlite3 *db);
 /*
  * The stored name words of person `id` (search.c, for search and dupes): names[] is
  * surname, given, surname_latin, given_latin, nationality from the person row; its aliases
- * are read here.  Returns how many words (at most max).
+ * are read here.  Returns how many words (at most max); 0 with err filled (CD_ESTORE) when
+ * reading the aliases failed - callers check err->code.
  */
 struct cd_name_word;
 size_t search_person_words(struct cd_store *s, int64_t id, const char *const names[5], struct cd_name_word *w,

@@ -86,13 +86,14 @@ static int lookup(struct cd_store *s, const char *column, const char *value, str
 	if ((rc = st_prepare(s, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = st_row(s, st, _("reading users"), err)) > 0) {
 		out->user_id = sqlite3_column_int64(st, 0);
 		snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 1));
 		out->roles = (unsigned)sqlite3_column_int(st, 2);
 		rc = CD_OK;
 	} else {
-		rc = CD_ENOTFOUND;
+		/* A failed read is the store's error, never "no such user". */
+		rc = rc < 0 ? CD_ESTORE : CD_ENOTFOUND;
 	}
 	st_finish(s, st);
 	return rc;
