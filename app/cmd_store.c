@@ -110,28 +110,68 @@ int cmd_user(struct cli *c)
 	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk user add NAME --role ROLE... | user list"));
 }
 
+/*
+ * `store check [--rebuild-index]`: SQLite's integrity check, every case against its history,
+ * and the search indexes against the people.  A finding marks the store damaged
+ * (store_damage_mark): it then refuses every change until a check comes back clean, which
+ * clears the mark.  --rebuild-index first refills the search indexes from the people (the
+ * repair for an index that does not match them).
+ */
 int cmd_store(struct cli *c)
 {
-	int64_t bad = 0, unsynced = 0;
-	int rc;
+	int64_t bad = 0, unsynced = 0, index_bad = 0;
+	struct cd_buf finding = CD_BUF_INIT;
+	int rc, rebuild;
 
 	if (c->argc < 2 || strcmp(c->argv[1], "check") != 0)
-		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk store check"));
+		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk store check [--rebuild-index]"));
 	c->argv++;
 	c->argc--;
-	if ((rc = cli_positional(c, 0, 0, "store check")) || (rc = cli_open_store(c)) ||
-	    (rc = store_integrity_check(c->store, &c->err)) ||
-	    (rc = case_consistency(c->store, &bad, &c->err)) ||
-	    (rc = store_unsynced_count(c->store, &unsynced, &c->err)))
+	rebuild = cli_flag(c, "--rebuild-index");
+	if ((rc = cli_positional(c, 0, 0, "store check [--rebuild-index]")) || (rc = cli_open_store(c)))
 		return rc;
+	if (rebuild && (rc = store_search_index_rebuild(c->store, &c->err)))
+		return rc;
+	/* What SQLite finds damaged is the finding itself; a failure to read is the store's error. */
+	struct cd_error integrity = CD_ERROR_INIT;
+	if (store_integrity_check(c->store, &integrity) != CD_OK) {
+		/* The other checks read what SQLite just found damaged: mark it now. */
+		buf_printf(&finding, "%s", integrity.msg);
+		goto found;
+	}
+	if ((rc = case_consistency(c->store, &bad, &c->err)) ||
+	    (rc = store_search_index_check(c->store, &index_bad, &c->err)) ||
+	    (rc = store_unsynced_count(c->store, &unsynced, &c->err)))
+		goto out;
 	if (bad)
-		return cd_error_set(&c->err, CD_ESTORE,
-				    _("%lld cases disagree with their last history event"), (long long)bad);
+		buf_printf(&finding, _("%s%lld cases disagree with their last history event"), finding.len ? "; " : "",
+			   (long long)bad);
+	if (index_bad)
+		buf_printf(&finding, _("%sthe search index does not match the people (%lld rows)"), finding.len ? "; " : "",
+			   (long long)index_bad);
+found:
+	if (finding.len) {
+		if ((rc = store_damage_mark(c->store, buf_str(&finding), &c->err)))
+			goto out;
+		rc = cd_error_set(&c->err, CD_ESTORE,
+				  _("store %s is damaged: %s.  It takes no changes until repaired: %s; then run "
+				    "`casedesk store check` again"),
+				  store_path(c->store), buf_str(&finding),
+				  index_bad && !bad && !integrity.msg[0]
+					  ? _("`casedesk store check --rebuild-index` rebuilds the search index")
+					  : _("restore it from a backup (see \"A damaged store\" in the README)"));
+		goto out;
+	}
+	if ((rc = store_damage_clear(c->store, &c->err)))
+		goto out;
 	if (c->json)
-		printf("{\"integrity\":\"ok\",\"cases_disagreeing\":0,\"schema\":%d,\"unsynced\":%lld}\n",
-		       store_schema_version(c->store), (long long)unsynced);
+		printf("{\"integrity\":\"ok\",\"cases_disagreeing\":0,\"search_index\":\"ok\",\"schema\":%d,"
+		       "\"unsynced\":%lld}\n", store_schema_version(c->store), (long long)unsynced);
 	else
-		printf(_("store ok: integrity ok, every case agrees with its history, schema %d, %lld changes not yet synced\n"),
+		printf(_("store ok: integrity ok, every case agrees with its history, the search index matches the "
+			 "people, schema %d, %lld changes not yet synced\n"),
 		       store_schema_version(c->store), (long long)unsynced);
-	return CD_OK;
+out:
+	buf_release(&finding);
+	return rc;
 }

@@ -9,6 +9,10 @@
  * Demo rows carry no audit or outbox entries (store_set_bulk): nobody saw or changed these
  * people, and there is nothing to send to the national tier.
  */
+#define _GNU_SOURCE     /* renameat2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +22,7 @@
 #include <unistd.h>
 
 #include "model/base/caldate.h"
+#include "model/base/number.h"
 #include "model/store/cases.h"
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
@@ -790,6 +795,44 @@ out:
 	return rc;
 }
 
+static void remove_store_files(const char *path)
+{
+	char side[4300];
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
+/*
+ * The demo is complete in `building`: fold the WAL into the file, close it and give it the
+ * target's name - without replacing a file that appeared there meanwhile (RENAME_NOREPLACE,
+ * or link and unlink where the file system lacks it).
+ */
+static int finish_store(struct cli *c, const char *building, const char *target)
+{
+	int rc = store_checkpoint(c->store, &c->err);
+	store_close(c->store);
+	c->store = NULL;
+	if (rc)
+		return rc;
+	if (renameat2(AT_FDCWD, building, AT_FDCWD, target, RENAME_NOREPLACE) != 0) {
+		if ((errno != EINVAL && errno != ENOSYS) || link(building, target) != 0)
+			return cd_error_set(&c->err, errno == EEXIST ? CD_EUSAGE : CD_ESTORE,
+					    _("cannot give the finished demo store the name %s: %s"), target,
+					    strerror(errno));
+		unlink(building);
+	}
+	char side[4300];
+	snprintf(side, sizeof side, "%s-wal", building);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", building);
+	unlink(side);
+	c->store_path = target;
+	return CD_OK;
+}
+
 int cmd_demo(struct cli *c)
 {
 	const char *persons_s = cli_take(c, "--persons"), *seed_s = cli_take(c, "--seed");
@@ -797,24 +840,36 @@ int cmd_demo(struct cli *c)
 	const char *dup_s = cli_take(c, "--seed-duplicates");
 	long persons, dup_percent, n_dups = 0;
 	FILE *truth = NULL;
-	char truth_path[4200] = "";
+	char truth_path[4200] = "", building[4200] = "";
+	const char *target = NULL;
 	struct demo d = { 0 };
 	struct timespec t0, t1;
 	int rc;
 
 	if ((rc = cli_positional(c, 0, 0, "demo --persons N [--seed S] [--office CODE] [--seed-duplicates PERCENT]")))
 		return rc;
-	persons = persons_s ? strtol(persons_s, NULL, 10) : 0;
-	if (persons < 1 || persons > 20000000)
+	if (!persons_s || cd_parse_long(persons_s, "--persons", 1, 20000000, &persons, NULL))
 		return cd_error_set(&c->err, CD_EUSAGE, _("--persons: give a number from 1 to 20000000"));
-	dup_percent = dup_s ? strtol(dup_s, NULL, 10) : 0;
-	if (dup_percent < 0 || dup_percent > 50)
+	dup_percent = 0;
+	if (dup_s && cd_parse_long(dup_s, "--seed-duplicates", 0, 50, &dup_percent, NULL))
 		return cd_error_set(&c->err, CD_EUSAGE, _("--seed-duplicates: give a percentage from 0 to 50"));
+	long seed = 0;
+	if (seed_s && (rc = cd_parse_long(seed_s, "--seed", 0, LONG_MAX, &seed, &c->err)))
+		return rc;
 	/* The duplicates count inside N: N - n_dups originals, then n_dups second registrations. */
 	n_dups = persons * dup_percent / 100;
-	rng_state = seed_s ? strtoull(seed_s, NULL, 10) * 0x9e3779b97f4a7c15ull + 1 : 0x2545f4914f6cdd1dull;
+	rng_state = seed_s ? (uint64_t)seed * 0x9e3779b97f4a7c15ull + 1 : 0x2545f4914f6cdd1dull;
 	if (!c->store_path)
 		return cd_error_set(&c->err, CD_EUSAGE, _("which file? give --store FILE or set CASEDESK_STORE"));
+	/* Built under a name of its own beside the target and renamed only when complete: a demo
+	 * killed half-way leaves no half store under the real name (issue 11). */
+	target = c->store_path;
+	if (access(target, F_OK) == 0)
+		return cd_error_set(&c->err, CD_EUSAGE,
+				    _("%s already exists; casedesk never overwrites a store. "
+				      "Choose another file or remove this one yourself"), target);
+	snprintf(building, sizeof building, "%s.demo-%ld.part", target, (long)getpid());
+	c->store_path = building;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* Millions of short-lived rows: keep freed memory instead of trimming the heap each time. */
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
@@ -887,12 +942,12 @@ int cmd_demo(struct cli *c)
 		}
 	}
 	if (n_dups > 0) {
-		snprintf(truth_path, sizeof truth_path, "%s.duplicates.tsv", c->store_path);
+		snprintf(truth_path, sizeof truth_path, "%s.duplicates.tsv", target);
 		if (!(truth = fopen(truth_path, "w"))) {
 			rc = cd_error_set(&c->err, CD_ESTORE, _("%s: cannot write"), truth_path);
 			goto out;
 		}
-		fprintf(truth, "# seeded duplicates of %s: original_number\tduplicate_number\tkind\n", c->store_path);
+		fprintf(truth, "# seeded duplicates of %s: original_number\tduplicate_number\tkind\n", target);
 		if ((rc = add_duplicates(&d, persons, n_dups, truth, &c->err)))
 			goto out;
 		if (fclose(truth)) {
@@ -913,7 +968,7 @@ int cmd_demo(struct cli *c)
 		goto out;
 	if (c->store && persons >= 20000 && isatty(2))
 		fprintf(stderr, "\n%s\n", _("demo: building the search index"));
-	if ((rc = store_set_bulk(c->store, 0, &c->err)))
+	if ((rc = store_set_bulk(c->store, 0, &c->err)) || (rc = finish_store(c, building, target)))
 		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	{
@@ -934,16 +989,13 @@ out:
 		fclose(truth);
 	if (rc != CD_OK && *truth_path)
 		unlink(truth_path);
-	if (rc != CD_OK && rc != CD_EUSAGE && d.s) {
+	if (rc != CD_OK && *building) {
 		/* A half-filled demo is worth nothing and would mislead: remove it. */
-		char side[4096];
 		store_close(c->store);
 		c->store = NULL;
-		unlink(c->store_path);
-		snprintf(side, sizeof side, "%s-wal", c->store_path);
-		unlink(side);
-		snprintf(side, sizeof side, "%s-shm", c->store_path);
-		unlink(side);
+		remove_store_files(building);
 	}
+	if (target)
+		c->store_path = target;
 	return rc;
 }

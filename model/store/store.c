@@ -4,6 +4,7 @@
  */
 #include "model/store/store_internal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -231,10 +232,77 @@ static int exec_retrying(struct cd_store *s, const char *sql, const char *doing,
 	}
 }
 
+static void damage_path(const char *store_path, char *out, size_t size)
+{
+	snprintf(out, size, "%s-damaged", store_path);
+}
+
+int store_damage_read(const char *store_path, char *finding, size_t size)
+{
+	char path[4200];
+	FILE *f;
+	size_t n;
+
+	assert(size > 0);
+	finding[0] = '\0';
+	damage_path(store_path, path, sizeof path);
+	if (!(f = fopen(path, "r")))
+		return errno == ENOENT ? 0 : 1;   /* there but unreadable: still marked */
+	n = fread(finding, 1, size - 1, f);
+	fclose(f);
+	finding[n] = '\0';
+	while (n && (finding[n - 1] == '\n' || finding[n - 1] == '\r'))
+		finding[--n] = '\0';
+	return 1;
+}
+
+int store_damage_mark(struct cd_store *s, const char *finding, struct cd_error *err)
+{
+	char path[4200], tmp[4300], now[32];
+	FILE *f;
+	int ok;
+
+	damage_path(s->path, path, sizeof path);
+	snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
+	store_now(s, now, sizeof now);
+	if (!(f = fopen(tmp, "w")))
+		return cd_error_set(err, CD_ESTORE, _("cannot record the damage of %s in %s: %s"), s->path, path,
+				    strerror(errno));
+	ok = fprintf(f, "%s %s\n", now, finding) > 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		return cd_error_set(err, CD_ESTORE, _("cannot record the damage of %s in %s: %s"), s->path, path,
+				    strerror(e));
+	}
+	return CD_OK;
+}
+
+int store_damage_clear(struct cd_store *s, struct cd_error *err)
+{
+	char path[4200];
+	damage_path(s->path, path, sizeof path);
+	if (unlink(path) != 0 && errno != ENOENT)
+		return cd_error_set(err, CD_ESTORE, _("cannot remove %s after a clean check: %s"), path, strerror(errno));
+	return CD_OK;
+}
+
 int store_begin(struct cd_store *s, struct cd_error *err)
 {
-	if (s->txn_depth++ > 0)
+	if (s->txn_depth > 0) {
+		s->txn_depth++;
 		return CD_OK;
+	}
+	/* One stat per change: a store found damaged takes no change until it is repaired. */
+	char finding[400];
+	if (!s->repairing && store_damage_read(s->path, finding, sizeof finding))
+		return cd_error_set(err, CD_ESTORE,
+				    _("store %s was found damaged by `casedesk store check` and takes no changes "
+				      "until it is repaired (found: %s); see \"A damaged store\" in the README, then "
+				      "run `casedesk store check` again"),
+				    s->path, finding[0] ? finding : "?");
+	s->txn_depth++;
 	s->txn_doomed = 0;
 	int rc = exec_retrying(s, "BEGIN IMMEDIATE", _("starting a change"), err);
 	if (rc != CD_OK)
@@ -459,6 +527,14 @@ int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_
 	return rc;
 }
 
+int store_checkpoint(struct cd_store *s, struct cd_error *err)
+{
+	int busy = 0, rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, &busy);
+	if (rc != SQLITE_OK)
+		return st_fail(s, _("folding the write-ahead log into the store"), err);
+	return CD_OK;
+}
+
 int store_unsynced_count(struct cd_store *s, int64_t *count, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -489,6 +565,66 @@ int store_integrity_check(struct cd_store *s, struct cd_error *err)
 	}
 	st_finish(s, st);
 	return rc;
+}
+
+/* One number from a query, or -1 with err filled. */
+static int64_t count_of(struct cd_store *s, const char *sql, const char *doing, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+	if (st_prepare(s, sql, &st, err))
+		return -1;
+	int r = st_row(s, st, doing, err);
+	if (r > 0)
+		n = sqlite3_column_int64(st, 0);
+	else if (r == 0)
+		st_fail(s, doing, err);
+	st_finish(s, st);
+	return n;
+}
+
+int store_search_index_check(struct cd_store *s, int64_t *mismatched, struct cd_error *err)
+{
+	static const char *const counts[] = {
+		"SELECT count(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM person_fts f WHERE f.rowid = p.id)",
+		"SELECT count(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM person_key k WHERE k.rowid = p.id)",
+		"SELECT count(*) FROM person_fts f WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = f.rowid)",
+		"SELECT count(*) FROM person_key k WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = k.rowid)",
+	};
+	static const char *const fts[] = { "person_fts", "person_key" };
+	*mismatched = 0;
+	for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+		int64_t n = count_of(s, counts[i], _("checking the search index"), err);
+		if (n < 0)
+			return CD_ESTORE;
+		*mismatched += n;
+	}
+	/* FTS5's own check: the index agrees with the rows it holds. */
+	for (size_t i = 0; i < 2; i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES ('integrity-check')", fts[i], fts[i]);
+		int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+		if ((rc & 0xff) == SQLITE_CORRUPT)
+			(*mismatched)++;
+		else if (rc != SQLITE_OK)
+			return st_fail(s, _("checking the search index"), err);
+	}
+	return CD_OK;
+}
+
+int store_search_index_rebuild(struct cd_store *s, struct cd_error *err)
+{
+	int rc;
+	s->repairing = 1;
+	rc = store_begin(s, err);
+	s->repairing = 0;
+	if (rc)
+		return rc;
+	if ((rc = st_exec(s, SEARCH_INDEX_CLEAR_SQL, err)) || (rc = st_exec(s, SEARCH_INDEX_FILL_SQL, err))) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
 }
 
 /* ---- open, create, migrate ---------------------------------------------------------- */

@@ -31,6 +31,7 @@ struct cd_store {
 	int txn_doomed;
 	int bulk;
 	long pinned_today;        /* -1: the clock */
+	int repairing;            /* store_search_index_rebuild: writes allowed on a store marked damaged */
 };
 
 /*

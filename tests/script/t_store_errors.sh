@@ -149,3 +149,52 @@ head -c 32 /dev/urandom >"$T/key" && chmod 600 "$T/key"
 expect_rc "CASEDESK_ENROL_TIMEOUT_MS=30s is refused" 6 env CASEDESK_ENROL_TIMEOUT_MS=30s CASEDESK_ENROL=/bin/true \
 	CASEDESK_KEY="$T/key" $CD --user caseworker enrol search --finger right_index
 expect_grep "naming the variable" "CASEDESK_ENROL_TIMEOUT_MS" "$T/err"
+
+# ---- a demo killed half-way leaves no store under the real name; store check finds what
+# it left (people without a search index: the index is built once, at the end)
+K=$T/killed.casedesk
+$CD --store "$K" demo --persons 2000000 --seed 3 >/dev/null 2>&1 &
+pid=$!
+part=""
+# Wait for progress, not for time: the part file holding people (one batch committed).
+while kill -0 "$pid" 2>/dev/null; do
+	part=$(ls "$K".demo-*.part 2>/dev/null | head -1)
+	if [ -n "$part" ] && [ "$(sqlite3 "$part" 'SELECT count(*) FROM person' 2>/dev/null || echo 0)" -gt 0 ]; then
+		break
+	fi
+	sleep 0.05
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+if [ -n "$part" ]; then pass "the demo built under its own name ($(basename "$part"))"; else fail "the demo built under its own name"; fi
+if [ -e "$K" ]; then fail "a killed demo leaves no store under the real name" "$(ls -l "$K")"; else pass "a killed demo leaves no store under the real name"; fi
+expect_rc "store check finds the half-built store damaged" 7 $CD --store "$part" store check
+expect_grep "because its search index does not match the people" "search index does not match the people" "$T/err"
+expect_rc "a completed demo is under the real name" 0 $CD --store "$K" demo --persons 50 --seed 3
+expect_eq "and nothing else is left beside it" "$(ls "$K"* | grep -v part | wc -l)" 1
+
+# ---- a store found damaged refuses changes until a clean check
+D=$T/damaged.casedesk
+cp "$T/pristine" "$D"
+sqlite3 "$D" "DELETE FROM person_fts WHERE rowid IN (SELECT rowid FROM person_fts LIMIT 3)"
+expect_rc "store check finds a search index missing people" 7 $CD --store "$D" store check
+expect_grep "says how to repair it" "store check --rebuild-index" "$T/err"
+expect_rc "the damage is recorded beside the store" 0 test -s "$D-damaged"
+expect_rc "a change to the damaged store is refused" 7 $CD --store "$D" --user clerk person add --surname Late \
+	--given Change --dob 1980 --sex X --nationality XXA --force
+expect_grep "saying what was found and what to do" "found damaged .* README" "$T/err"
+expect_rc "reading it still works" 0 $CD --store "$D" case list --all
+expect_rc "the index is rebuilt and the check is clean" 0 $CD --store "$D" store check --rebuild-index
+expect_rc "the mark is gone" 1 test -e "$D-damaged"
+expect_rc "changes are taken again" 0 $CD --store "$D" --user clerk person add --surname Late --given Change \
+	--dob 1980 --sex X --nationality XXA --force
+# A case that disagrees with its history: a backup is the repair, and the mark stays until a clean check.
+sqlite3 "$D" "UPDATE cases SET state = 'nowhere' WHERE id = (SELECT min(id) FROM cases)"
+expect_rc "store check finds a case that disagrees with its history" 7 $CD --store "$D" store check
+expect_grep "and points to a backup" "restore it from a backup" "$T/err"
+expect_rc "a change is refused" 7 $CD --store "$D" --user clerk person add --surname Late --given Again \
+	--dob 1980 --sex X --nationality XXA --force
+cp "$T/pristine" "$D"
+expect_rc "after restoring, the check is clean" 0 $CD --store "$D" store check
+expect_rc "and changes are taken" 0 $CD --store "$D" --user clerk person add --surname Late --given Again \
+	--dob 1980 --sex X --nationality XXA --force
