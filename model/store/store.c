@@ -90,6 +90,7 @@ int st_prepare(struct cd_store *s, const char *sql, sqlite3_stmt **st, struct cd
 		*st = NULL;
 		return st_fail(s, _("preparing a query"), err);
 	}
+	assert(s->n_cache <= STORE_STMT_CACHE);
 	if (s->n_cache < STORE_STMT_CACHE) {
 		s->cache[s->n_cache].sql = sql;
 		s->cache[s->n_cache].st = *st;
@@ -290,6 +291,7 @@ int store_damage_clear(struct cd_store *s, struct cd_error *err)
 
 int store_begin(struct cd_store *s, struct cd_error *err)
 {
+	assert(s->txn_depth >= 0);
 	if (s->txn_depth > 0) {
 		s->txn_depth++;
 		return CD_OK;
@@ -328,6 +330,8 @@ int store_commit(struct cd_store *s, struct cd_error *err)
 
 void store_rollback(struct cd_store *s)
 {
+	/* Nested levels only ever come back down: a depth below zero is a rollback too many. */
+	assert(s->txn_depth >= 0);
 	if (s->txn_depth <= 0)
 		return;
 	if (--s->txn_depth > 0) {
