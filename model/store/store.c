@@ -238,9 +238,14 @@ static void damage_path(const char *store_path, char *out, size_t size)
 	snprintf(out, size, "%s-damaged", store_path);
 }
 
-int store_damage_read(const char *store_path, char *finding, size_t size)
+/*
+ * The mark is "STORE_UUID<TAB>WHEN FINDING": it applies to the store with that uuid only,
+ * so that a backup copied over the damaged store stays refused until checked, while a new
+ * store made under the same name (init, demo) is not refused for its predecessor.
+ */
+static int damage_read(const char *store_path, const char *uuid, char *finding, size_t size)
 {
-	char path[4200];
+	char path[4200], text[600];
 	FILE *f;
 	size_t n;
 
@@ -249,12 +254,21 @@ int store_damage_read(const char *store_path, char *finding, size_t size)
 	damage_path(store_path, path, sizeof path);
 	if (!(f = fopen(path, "r")))
 		return errno == ENOENT ? 0 : 1;   /* there but unreadable: still marked */
-	n = fread(finding, 1, size - 1, f);
+	n = fread(text, 1, sizeof text - 1, f);
 	fclose(f);
-	finding[n] = '\0';
-	while (n && (finding[n - 1] == '\n' || finding[n - 1] == '\r'))
-		finding[--n] = '\0';
+	text[n] = '\0';
+	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+		text[--n] = '\0';
+	const char *tab = strchr(text, '\t'), *what = tab ? tab + 1 : text;
+	if (tab && uuid && ((size_t)(tab - text) != strlen(uuid) || strncmp(text, uuid, strlen(uuid)) != 0))
+		return 0;                         /* another store's mark */
+	snprintf(finding, size, "%s", what);
 	return 1;
+}
+
+int store_damage_read(const char *store_path, char *finding, size_t size)
+{
+	return damage_read(store_path, NULL, finding, size);
 }
 
 int store_damage_mark(struct cd_store *s, const char *finding, struct cd_error *err)
@@ -269,7 +283,7 @@ int store_damage_mark(struct cd_store *s, const char *finding, struct cd_error *
 	if (!(f = fopen(tmp, "w")))
 		return cd_error_set(err, CD_ESTORE, _("cannot record the damage of %s in %s: %s"), s->path, path,
 				    strerror(errno));
-	ok = fprintf(f, "%s %s\n", now, finding) > 0;
+	ok = fprintf(f, "%s\t%s %s\n", s->uuid, now, finding) > 0;
 	ok = fclose(f) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0) {
 		int e = errno;
@@ -298,7 +312,7 @@ int store_begin(struct cd_store *s, struct cd_error *err)
 	}
 	/* One stat per change: a store found damaged takes no change until it is repaired. */
 	char finding[400];
-	if (!s->repairing && store_damage_read(s->path, finding, sizeof finding))
+	if (!s->repairing && damage_read(s->path, s->uuid, finding, sizeof finding))
 		return cd_error_set(err, CD_ESTORE,
 				    _("store %s was found damaged by `casedesk store check` and takes no changes "
 				      "until it is repaired (found: %s); see \"A damaged store\" in the README, then "
@@ -991,6 +1005,12 @@ int store_open(const char *path, struct cd_store **out, struct cd_error *err)
 	}
 	if (found)
 		s->training = strcmp(buf, "1") == 0;
+	if ((found = read_setting(s, "store_uuid", buf, sizeof buf, err)) < 0) {
+		rc = CD_ESTORE;
+		goto fail;
+	}
+	if (found)
+		snprintf(s->uuid, sizeof s->uuid, "%s", buf);
 	pin_clock(s);
 	*out = s;
 	return CD_OK;

@@ -101,7 +101,9 @@ int store_search_index_rebuild(struct cd_store *s, struct cd_error *err);
  * store_damage_mark writes the finding to STORE-damaged beside the store (beside, not in
  * it: a damaged file may not take the write), store_begin refuses while that file exists
  * (CD_ESTORE, saying what was found, when, and what to do), store_damage_clear removes it.
- * store_damage_read gives the finding (1), or 0 when the store is not marked.
+ * The mark names the store's uuid: a new store made under the same name is not refused for
+ * its predecessor, a backup of the same store is until checked.  store_damage_read gives a
+ * mark's finding (1), or 0 when there is none.
  */
 int store_damage_mark(struct cd_store *s, const char *finding, struct cd_error *err);
 int store_damage_clear(struct cd_store *s, struct cd_error *err);

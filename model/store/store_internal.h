@@ -32,6 +32,7 @@ struct cd_store {
 	int bulk;
 	long pinned_today;        /* -1: the clock */
 	int repairing;            /* store_search_index_rebuild: writes allowed on a store marked damaged */
+	char uuid[40];            /* the store_uuid setting: whose STORE-damaged mark applies */
 };
 
 /*

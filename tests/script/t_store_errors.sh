@@ -198,3 +198,10 @@ cp "$T/pristine" "$D"
 expect_rc "after restoring, the check is clean" 0 $CD --store "$D" store check
 expect_rc "and changes are taken" 0 $CD --store "$D" --user clerk person add --surname Late --given Again \
 	--dob 1980 --sex X --nationality XXA --force
+# The mark names the store it was made for: a new store under the same name is not refused for it.
+sqlite3 "$D" "DELETE FROM person_key WHERE rowid IN (SELECT rowid FROM person_key LIMIT 1)"
+expect_rc "store check marks the store again" 7 $CD --store "$D" store check
+rm -f "$D" "$D-wal" "$D-shm"
+expect_rc "a new store is made under the damaged one's name" 0 $CD --store "$D" init --training
+expect_rc "and takes changes: the old mark is not its own" 0 $CD --store "$D" --user clerk person add --surname New \
+	--given Store --dob 1980 --sex X --nationality XXA
