@@ -133,10 +133,12 @@ int cmd_store(struct cli *c)
 	if (rebuild && (rc = store_search_index_rebuild(c->store, &c->err)))
 		return rc;
 	/* What SQLite finds damaged is the finding itself; a failure to read is the store's error. */
-	struct cd_error integrity = CD_ERROR_INIT;
-	if (store_integrity_check(c->store, &integrity) != CD_OK) {
+	char integrity[400];
+	if ((rc = store_integrity_check(c->store, integrity, sizeof integrity, &c->err)))
+		goto out;
+	if (integrity[0]) {
 		/* The other checks read what SQLite just found damaged: mark it now. */
-		buf_printf(&finding, "%s", integrity.msg);
+		buf_printf(&finding, _("integrity check: %s"), integrity);
 		goto found;
 	}
 	if ((rc = case_consistency(c->store, &bad, &c->err)) ||
@@ -157,7 +159,7 @@ found:
 				  _("store %s is damaged: %s.  It takes no changes until repaired: %s; then run "
 				    "`casedesk store check` again"),
 				  store_path(c->store), buf_str(&finding),
-				  index_bad && !bad && !integrity.msg[0]
+				  index_bad && !bad && !integrity[0]
 					  ? _("`casedesk store check --rebuild-index` rebuilds the search index")
 					  : _("restore it from a backup (see \"A damaged store\" in the README)"));
 		goto out;

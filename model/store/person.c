@@ -103,11 +103,14 @@ int person_resolve(struct cd_store *s, const char *ref, int64_t *id, struct cd_e
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL)
+	int step = st_row(s, st, _("reading a person"), err);
+	if (step < 0)
+		rc = CD_ESTORE;   /* a failed read is the store's error, never "no such person" */
+	else if (step > 0 && sqlite3_column_type(st, 1) != SQLITE_NULL)
 		rc = cd_error_set(err, CD_EREFUSED,
 				  _("person %s was merged into %s; act on %s (or unmerge %s first)"), ref,
 				  (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 1), ref);
-	else if (sqlite3_column_type(st, 0) != SQLITE_NULL && sqlite3_data_count(st) > 0)
+	else if (step > 0 && sqlite3_column_type(st, 0) != SQLITE_NULL)
 		*id = sqlite3_column_int64(st, 0);
 	else
 		rc = cd_error_set(err, CD_ENOTFOUND,
@@ -372,8 +375,13 @@ int alias_add(struct cd_store *s, const struct cd_actor *actor, const char *pers
 	sqlite3_bind_int64(st, 1, pid);
 	{
 		char nat[4] = "", buf[NAME_MAX_BYTES * 4 + 1];
-		if (sqlite3_step(st) == SQLITE_ROW)
+		if ((rc = st_row(s, st, _("reading a person"), err)) < 0) {
+			rc = CD_ESTORE;   /* the alias would get no Latin form */
+			goto out;
+		}
+		if (rc)
 			snprintf(nat, sizeof nat, "%s", (const char *)sqlite3_column_text(st, 0));
+		rc = CD_OK;
 		st_finish(s, st);
 		st = NULL;
 		if (translit_icao(surname, nat, buf, sizeof buf) >= 0 && buf[0] && !(sl = strdup(buf)))

@@ -567,22 +567,65 @@ int store_unsynced_count(struct cd_store *s, int64_t *count, struct cd_error *er
 	return rc;
 }
 
-int store_integrity_check(struct cd_store *s, struct cd_error *err)
+/* Whether an integrity_check line reports a page it could not read ("error code=266"). */
+static int unreadable_page(const char *line)
+{
+	const char *p = strstr(line, "error code=");
+	long code;
+	if (!p)
+		return 0;
+	p += strlen("error code=");
+	code = strtol(p, NULL, 10);
+	return (code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_NOMEM || (code & 0xff) == SQLITE_BUSY;
+}
+
+static int integrity_once(struct cd_store *s, char *finding, size_t size, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = st_prepare(s, "PRAGMA integrity_check", &st, err);
+
+	assert(size > 0);
+	finding[0] = '\0';
 	if (rc)
 		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *r = (const char *)sqlite3_column_text(st, 0);
-		if (!r || strcmp(r, "ok") != 0)
-			rc = cd_error_set(err, CD_ESTORE, _("store %s is damaged: %s"), s->path,
-					  r ? r : "?");
-	} else {
+	int r = st_row(s, st, _("checking integrity"), err);
+	if (r < 0) {
+		rc = CD_ESTORE;
+	} else if (r == 0) {
 		rc = st_fail(s, _("checking integrity"), err);
+	} else {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+		/* A page the check could not read is the disk's failure to report, not a finding
+		 * about the store: marking it damaged would blame the file for the disk. */
+		if (line && unreadable_page(line))
+			rc = cd_error_set(err, CD_ESTORE,
+					  _("store %s: the disk could not be read while checking integrity; check the "
+					    "disk and the system log, then run `casedesk store check` again"), s->path);
+		else if (!line || strcmp(line, "ok") != 0) {
+			snprintf(finding, size, "%s", line ? line : "?");
+			for (char *p = finding; *p; p++)   /* SQLite's lines, as one line for the message */
+				if (*p == '\n')
+					*p = ' ';
+		}
 	}
 	st_finish(s, st);
 	return rc;
+}
+
+int store_integrity_check(struct cd_store *s, char *finding, size_t size, struct cd_error *err)
+{
+	int rc = integrity_once(s, finding, size, err);
+	if (rc || !finding[0])
+		return rc;
+	/* Damage is there every time; a page that failed to read once ("failed to get page")
+	 * may be the disk's passing failure.  A second check tells them apart. */
+	if ((rc = integrity_once(s, finding, size, err)))
+		return rc;
+	if (!finding[0])
+		return cd_error_set(err, CD_ESTORE,
+				    _("store %s: the disk could not be read while checking integrity; check the "
+				      "disk and the system log, then run `casedesk store check` again"), s->path);
+	return CD_OK;
 }
 
 /* One number from a query, or -1 with err filled. */

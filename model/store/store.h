@@ -83,8 +83,12 @@ int store_checkpoint(struct cd_store *s, struct cd_error *err);
 /* Number of outbox rows not yet sent to the national tier. */
 int store_unsynced_count(struct cd_store *s, int64_t *count, struct cd_error *err);
 
-/* Runs PRAGMA integrity_check; CD_ESTORE with its first complaint when not "ok". */
-int store_integrity_check(struct cd_store *s, struct cd_error *err);
+/*
+ * Runs PRAGMA integrity_check: CD_OK with `finding` empty when the store is sound, CD_OK
+ * with its first complaint in `finding` when it is damaged, CD_ESTORE when the check could
+ * not read the store (a failing disk is not a damaged file).
+ */
+int store_integrity_check(struct cd_store *s, char *finding, size_t size, struct cd_error *err);
 
 /*
  * Whether the search indexes match the people: *mismatched counts people missing from an

@@ -21,7 +21,7 @@ case=$($CD case list --all | head -1 | cut -d' ' -f1)
 # itself retries, or one after the answer was complete).  Each run starts from the same
 # store (a copy), so that commands that write give the same answer each time.
 cp "$S" "$T/pristine"
-fresh() { rm -f "$S-wal" "$S-shm"; cp "$T/pristine" "$S"; }
+fresh() { rm -f "$S-wal" "$S-shm" "$S-damaged"; cp "$T/pristine" "$S"; }
 scan() {
 	name=$1; shift
 	fresh
@@ -37,7 +37,9 @@ scan() {
 		fresh
 		LD_PRELOAD=$PRELOAD CASEDESK_FAIL_READ=$n "$@" >"$T/o" 2>"$T/e"
 		rc=$?
-		if [ "$rc" -eq 7 ] && [ ! -s "$T/o" ]; then
+		if [ -e "$S-damaged" ]; then
+			bad="$bad read $n: a read error marked the store damaged;"
+		elif [ "$rc" -eq 7 ] && [ ! -s "$T/o" ]; then
 			store_errors=$((store_errors + 1))
 		elif [ "$rc" -ne 0 ] || ! cmp -s "$T/o" "$T/base"; then
 			bad="$bad read $n: exit $rc, $(wc -l <"$T/o") of $(wc -l <"$T/base") lines, $(head -c 160 "$T/e");"
@@ -59,6 +61,9 @@ if [ -f "$SHIM" ]; then
 	scan "user list" $CD user list
 	scan "duplicates of a new person" $CD person add --surname Othman --given Aya --dob 1965-05-24 --sex F \
 		--nationality SYR --force
+	scan "case new" $CD case new residence --person "$person"
+	scan "document add" $CD document add "$person" --number AB1234567 --issuer SYR --expires 2030-01-01
+	scan "store check" $CD store check
 else
 	fail "the read-error shim is built" "no $SHIM (make $SHIM)"
 fi
@@ -198,6 +203,22 @@ cp "$T/pristine" "$D"
 expect_rc "after restoring, the check is clean" 0 $CD --store "$D" store check
 expect_rc "and changes are taken" 0 $CD --store "$D" --user clerk person add --surname Late --given Again \
 	--dob 1980 --sex X --nationality XXA --force
+# Pages overwritten in the middle of the file: SQLite's integrity check finds it, a backup is the repair.
+cp "$T/pristine" "$D"
+rm -f "$D-damaged"
+# A leaf page of the history (the event table), its cell pointers overwritten.
+page=$(sqlite3 "$D" "SELECT pageno FROM dbstat WHERE name = 'event' AND pagetype = 'leaf' LIMIT 1")
+python3 -c "
+import sys
+f = open(sys.argv[1], 'r+b')
+f.seek(4096 * (int(sys.argv[2]) - 1) + 8); f.write(b'\xff' * 64)
+" "$D" "$page"
+expect_rc "store check finds pages overwritten" 7 $CD --store "$D" store check
+expect_grep "in SQLite's integrity check" "integrity check: .*page" "$T/err"
+expect_rc "a change is refused" 7 $CD --store "$D" --user clerk person add --surname Late --given Third \
+	--dob 1980 --sex X --nationality XXA --force
+cp "$T/pristine" "$D"
+expect_rc "the backup restored, the check is clean again" 0 $CD --store "$D" store check
 # The mark names the store it was made for: a new store under the same name is not refused for it.
 sqlite3 "$D" "DELETE FROM person_key WHERE rowid IN (SELECT rowid FROM person_key LIMIT 1)"
 expect_rc "store check marks the store again" 7 $CD --store "$D" store check
