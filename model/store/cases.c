@@ -107,8 +107,13 @@ int case_create(struct cd_store *s, const struct cd_actor *actor, const struct c
 		if ((rc = st_prepare(s, "SELECT id FROM users WHERE name = ?1", &st, err)))
 			goto out;
 		st_bind_text(st, 1, in->assignee);
-		if (sqlite3_step(st) == SQLITE_ROW)
+		if ((rc = st_row(s, st, _("reading users"), err)) < 0) {
+			rc = CD_ESTORE;   /* not "no user" */
+			goto out;
+		}
+		if (rc)
 			assignee = sqlite3_column_int64(st, 0);
+		rc = CD_OK;
 		st_finish(s, st);
 		st = NULL;
 		if (!assignee) {
@@ -392,10 +397,11 @@ int case_step(struct cd_store *s, const struct cd_actor *actor, const struct cd_
 				" FROM cases WHERE number = upper(?1)", &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, step->number, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store"), step->number);
+	if ((rc = st_row(s, st, _("reading a case"), err)) <= 0) {
+		rc = rc < 0 ? CD_ESTORE : cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store"), step->number);
 		goto out;
 	}
+	rc = CD_OK;
 	case_id = sqlite3_column_int64(st, 0);
 	person_id = sqlite3_column_int64(st, 1);
 	version = sqlite3_column_int64(st, 2);
@@ -469,7 +475,12 @@ int case_step(struct cd_store *s, const struct cd_actor *actor, const struct cd_
 		sqlite3_reset(get);
 		sqlite3_bind_int64(get, 1, case_id);
 		st_bind_text(get, 2, step->names[i]);
-		if (sqlite3_step(get) == SQLITE_ROW)
+		int got = st_row(s, get, _("reading a field"), err);
+		if (got < 0) {
+			rc = CD_ESTORE;   /* the event would record no old value */
+			goto out;
+		}
+		if (got)
 			old = st_dup_column(get, 0);
 		if (old && strcmp(old, step->values[i]) == 0) {
 			free(old);
@@ -795,10 +806,15 @@ int case_check_record(struct cd_store *s, const struct cd_actor *actor, const ch
 	if ((rc = st_prepare(s, "SELECT id, person_id FROM cases WHERE number = upper(?1)", &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = st_row(s, st, _("reading a case"), err)) < 0) {
+		rc = CD_ESTORE;   /* not "no case" */
+		goto out;
+	}
+	if (rc) {
 		case_id = sqlite3_column_int64(st, 0);
 		person_id = sqlite3_column_int64(st, 1);
 	}
+	rc = CD_OK;
 	st_finish(s, st);
 	st = NULL;
 	if (!case_id) {

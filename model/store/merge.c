@@ -339,9 +339,11 @@ int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct 
 	if ((rc = st_prepare(s, "SELECT number FROM person WHERE merged_into = ?1 LIMIT 1", &st, err)))
 		goto out;
 	sqlite3_bind_int64(st, 1, dup.id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		rc = cd_error_set(err, CD_EREFUSED, _("%s was merged into %s; unmerge it first, or merge %s the other way"),
-				  (const char *)sqlite3_column_text(st, 0), dup.number, dup.number);
+	if ((rc = st_row(s, st, _("reading merged records"), err)) != 0) {
+		rc = rc < 0 ? CD_ESTORE
+			    : cd_error_set(err, CD_EREFUSED,
+					   _("%s was merged into %s; unmerge it first, or merge %s the other way"),
+					   (const char *)sqlite3_column_text(st, 0), dup.number, dup.number);
 		goto out;
 	}
 	st_finish(s, st);
@@ -553,8 +555,8 @@ int merge_follow(struct cd_store *s, const char *ref, char survivor[32], char me
 	if (rc)
 		return -1;
 	st_bind_text(st, 1, ref);
-	rc = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	rc = st_row(s, st, _("reading merged records"), err);   /* -1: the caller's error, not "not merged" */
+	if (rc > 0) {
 		snprintf(survivor, 32, "%s", (const char *)sqlite3_column_text(st, 0));
 		snprintf(merged_at, 32, "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
 		rc = 1;

@@ -16,6 +16,9 @@ ASANLIB=$(ldd "$CD" 2>/dev/null | awk '/libasan/ { print $3 }')
 PRELOAD=${ASANLIB:+$ASANLIB:}$SHIM
 person=$($CD search OTHMAN | head -1 | cut -d' ' -f1)
 case=$($CD case list --all | head -1 | cut -d' ' -f1)
+other=$($CD search OTHMAN | sed -n 2p | cut -d' ' -f1)
+printf 'number,issuer,kind,reported\nZZ9999999,SYR,lost,2025-01-01\n' >"$T/lost.csv"
+$CD --user admin lostdocs import "$T/lost.csv" >/dev/null 2>&1 || fail "lostdocs import" "$(cat "$T/err" 2>/dev/null)"
 # scan NAME CMD...: the command without faults, then failing its 1st, 2nd ... read.  Every
 # run must end with exit 7 and no output, or exit 0 and the whole output (a read SQLite
 # itself retries, or one after the answer was complete).  Each run starts from the same
@@ -64,6 +67,8 @@ if [ -f "$SHIM" ]; then
 	scan "case new" $CD case new residence --person "$person"
 	scan "document add" $CD document add "$person" --number AB1234567 --issuer SYR --expires 2030-01-01
 	scan "store check" $CD store check
+	scan "lostdocs stats" $CD lostdocs stats
+	scan "person merge" $CD --user supervisor person merge "$person" "$other" --reason "the same person"
 else
 	fail "the read-error shim is built" "no $SHIM (make $SHIM)"
 fi
