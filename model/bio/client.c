@@ -630,7 +630,7 @@ out:
 
 /* Prints handed to the helper per gallery_add: half the protocol's array items (refs and
  * templates), and well under its line limit.  A round trip per print made loading a
- * 10,000-print gallery about 1.5 times slower (tests/bench_bio.c); loading is a tenth of a
+ * 10,000-print gallery about 1.5 times slower (tests/bench/bench_bio.c); loading is a tenth of a
  * search that compares every print, the rest is libfprint's matching. */
 #define GALLERY_BATCH (BW_MAX_ITEMS / 2)
 #define GALLERY_BATCH_BYTES (1u << 20)
@@ -705,7 +705,7 @@ void bio_gallery_release(struct bio_gallery *g)
 }
 
 /* Matching after the touch: libfprint compares the touch with every print in turn, about
- * 1 ms a print on a 2-core desk (bozorth3, tests/bench_bio.c); the wait allows twice that.
+ * 1 ms a print on a 2-core desk (bozorth3, tests/bench/bench_bio.c); the wait allows twice that.
  * The helper's own deadline runs through touch and matching, so it is told the whole wait. */
 #define MATCH_MS_PER_PRINT 2
 

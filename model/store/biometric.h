@@ -103,7 +103,7 @@ int bio_search(struct cd_store *s, const struct cd_actor *actor, const struct bi
 
 /*
  * The person's latest face photo, opened with `key`: the file as it was enrolled (binary
- * PGM or PPM, model/pnm.h), malloc'd into *photo; the caller wipes and frees it.  An audit
+ * PGM or PPM, model/base/pnm.h), malloc'd into *photo; the caller wipes and frees it.  An audit
  * row records who read it and why (`purpose`, e.g. "print").  CD_ENOTFOUND when no photo
  * is enrolled; CD_EREFUSED when the key does not open it.
  */
