@@ -134,6 +134,15 @@ build/bench_bio: build/tests/bench/bench_bio.o build/libcasedesk.a
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lpthread -lm
 
 UNIT_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
+
+# The read-error shim (tests/tool/vfs_fail.c): LD_PRELOADed by tests/script/t_store_errors.sh
+# into the real binary to fail the Nth read of a store; a test artefact, never installed.
+VFS_SHIM := build/asan/tests/tool/vfs_fail.so
+$(VFS_SHIM): tests/tool/vfs_fail.c
+	@mkdir -p $(dir $@)
+	@echo "  SHIM    $@"
+	@$(CC) -std=gnu11 $(WARN) -O1 -g -fPIC -shared $(shell pkg-config --cflags sqlite3 2>/dev/null) -o $@ $< \
+		$(shell pkg-config --libs sqlite3 2>/dev/null)
 TOOL_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TOOL_SRC))
 
 # libFuzzer targets, built with clang (libFuzzer is clang's); tests/script/t_fuzz.sh runs each
@@ -148,9 +157,15 @@ build/fuzz_mrz: $(FUZZ_SRC) $(wildcard model/*/*.h)
 	@$(FUZZ_CC) -std=gnu11 -g -O1 -I. -DCD_DATADIR='"$(DATADIR)"' -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -o $@ $(FUZZ_SRC) -lunistring
 
+# ASan's defaults miss a pointer into a returned function's frame (a struct copied out of
+# its own storage, issue 11): fake stacks catch it; leaks fail the run too.  Options from
+# the environment come last and win.
+CHECK_ASAN_OPTIONS := detect_stack_use_after_return=1:detect_leaks=1$(if $(ASAN_OPTIONS),:$(ASAN_OPTIONS))
+
 # The test command: release build with warnings as errors, then every test under ASan + UBSan.
 check: deps
-	$(MAKE) casedesk catalogues fonts build/asan/casedesk build/asan/casedesk-enrol $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
+	$(MAKE) casedesk catalogues fonts build/asan/casedesk build/asan/casedesk-enrol $(UNIT_BINS) $(TOOL_BINS) $(VFS_SHIM) $(FUZZ_BINS)
+	ASAN_OPTIONS=$(CHECK_ASAN_OPTIONS) \
 	CASEDESK_BIN=$(CURDIR)/build/asan/casedesk CASEDESK_LOCALEDIR=$(CURDIR)/build/locale CASEDESK_FUZZ_MRZ=$(CURDIR)/build/fuzz_mrz \
 		sh tests/run.sh $(UNIT_BINS)
 

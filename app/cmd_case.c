@@ -1,9 +1,11 @@
 /* cmd_case.c - `case new|show|history|list|move`: carrying cases through their workflow. */
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "model/base/buf.h"
 #include "model/base/caldate.h"
+#include "model/base/number.h"
 #include "model/store/cases.h"
 #include "model/base/i18n.h"
 #include "model/base/json.h"
@@ -232,9 +234,12 @@ static int case_list_cmd(struct cli *c)
 	f.include_closed = cli_flag(c, "--all");
 	mine = cli_flag(c, "--mine");
 	limit_s = cli_take(c, "--limit");
-	f.limit = limit_s ? atoi(limit_s) : 0;
-	if (limit_s && f.limit <= 0)
-		return cd_error_set(&c->err, CD_EUSAGE, _("--limit: give a positive number"));
+	if (limit_s) {
+		long limit;
+		if (cd_parse_long(limit_s, "--limit", 1, INT_MAX, &limit, NULL))
+			return cd_error_set(&c->err, CD_EUSAGE, _("--limit: give a positive number"));
+		f.limit = (int)limit;
+	}
 	if ((rc = cli_positional(c, 0, 0, "case list [--mine] [--state S] [--overdue] [--workflow W] [--all] [--limit N]")) ||
 	    (rc = cli_open_acting(c)))
 		return rc;

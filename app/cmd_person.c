@@ -50,6 +50,10 @@ static int person_add_cmd(struct cli *c)
 			      : !in.sex ? "--sex" : !in.nationality ? "--nationality" : NULL;
 	if (missing)
 		return cd_error_set(&c->err, CD_EUSAGE, _("%s is required; usage: casedesk %s"), missing, usage);
+	/* The date goes into the duplicate search's queries: checked before any of them. */
+	struct cd_date dob;
+	if ((rc = cd_date_parse(in.dob, "--dob (date of birth)", 1, &dob, &c->err)))
+		return rc;
 	if ((rc = config_duplicates(&th, &c->err)) || (rc = cli_open_acting(c)))
 		return rc;
 	/* The verdict is registration's (workflow/registration.h); this front-end lists the

@@ -161,29 +161,69 @@ int cmd_user(struct cli *c)
 	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk user add NAME --role ROLE... | user list"));
 }
 
+/*
+ * `store check [--rebuild-index]`: SQLite's integrity check, every case against its history,
+ * and the search indexes against the people.  A finding marks the store damaged
+ * (store_damage_mark): it then refuses every change until a check comes back clean, which
+ * clears the mark.  --rebuild-index first refills the search indexes from the people (the
+ * repair for an index that does not match them).
+ */
 int cmd_store(struct cli *c)
 {
-	int64_t bad = 0, unsynced = 0;
-	int rc, audit_warnings = 0;
+	int64_t bad = 0, unsynced = 0, index_bad = 0;
+	struct cd_buf finding = CD_BUF_INIT;
+	int rc, rebuild, audit_warnings = 0;
 
 	if (c->argc < 2 || strcmp(c->argv[1], "check") != 0)
-		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk store check"));
+		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk store check [--rebuild-index]"));
 	c->argv++;
 	c->argc--;
-	if ((rc = cli_positional(c, 0, 0, "store check")) || (rc = cli_open_store(c)) ||
-	    (rc = store_integrity_check(c->store, &c->err)) ||
-	    (rc = case_consistency(c->store, &bad, &c->err)) ||
-	    (rc = store_unsynced_count(c->store, &unsynced, &c->err)))
+	rebuild = cli_flag(c, "--rebuild-index");
+	if ((rc = cli_positional(c, 0, 0, "store check [--rebuild-index]")) || (rc = cli_open_store(c)))
 		return rc;
+	if (rebuild && (rc = store_search_index_rebuild(c->store, &c->err)))
+		return rc;
+	/* What SQLite finds damaged is the finding itself; a failure to read is the store's error. */
+	char integrity[400];
+	if ((rc = store_integrity_check(c->store, integrity, sizeof integrity, &c->err)))
+		goto out;
+	if (integrity[0]) {
+		/* The other checks read what SQLite just found damaged: mark it now. */
+		buf_printf(&finding, _("integrity check: %s"), integrity);
+		goto found;
+	}
+	if ((rc = case_consistency(c->store, &bad, &c->err)) ||
+	    (rc = store_search_index_check(c->store, &index_bad, &c->err)) ||
+	    (rc = store_unsynced_count(c->store, &unsynced, &c->err)))
+		goto out;
 	if (bad)
-		return cd_error_set(&c->err, CD_ESTORE,
-				    ngettext("%lld case disagrees with its last history event",
-					     "%lld cases disagree with their last history event", (unsigned long)bad),
-				    (long long)bad);
+		buf_printf(&finding, ngettext("%s%lld case disagrees with its last history event",
+					      "%s%lld cases disagree with their last history event", (unsigned long)bad),
+			   finding.len ? "; " : "", (long long)bad);
+	if (index_bad)
+		buf_printf(&finding, ngettext("%sthe search index does not match the people (%lld row)",
+					      "%sthe search index does not match the people (%lld rows)",
+					      (unsigned long)index_bad),
+			   finding.len ? "; " : "", (long long)index_bad);
+found:
+	if (finding.len) {
+		if ((rc = store_damage_mark(c->store, buf_str(&finding), &c->err)))
+			goto out;
+		rc = cd_error_set(&c->err, CD_ESTORE,
+				  _("store %s is damaged: %s.  It takes no changes until repaired: %s; then run "
+				    "`casedesk store check` again"),
+				  store_path(c->store), buf_str(&finding),
+				  index_bad && !bad && !integrity[0]
+					  ? _("`casedesk store check --rebuild-index` rebuilds the search index")
+					  : _("restore it from a backup (see \"A damaged store\" in the README)"));
+		goto out;
+	}
+	if ((rc = store_damage_clear(c->store, &c->err)))
+		goto out;
 	/* The audit trail as `audit verify` sees it without the escrow key: tampering fails the
 	 * check; warnings (rows not yet sealed) are shown but the store is still ok. */
 	if ((rc = cli_audit_check(c, c->json ? stderr : stdout, &audit_warnings)))
-		return rc;
+		goto out;
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;
 		struct json_writer w;
@@ -191,6 +231,7 @@ int cmd_store(struct cli *c)
 		json_object(&w);
 		json_kv_string(&w, "integrity", "ok");
 		json_kv_int(&w, "cases_disagreeing", 0);
+		json_kv_string(&w, "search_index", "ok");
 		json_kv_int(&w, "schema", store_schema_version(c->store));
 		json_kv_int(&w, "unsynced", unsynced);
 		json_kv_string(&w, "audit", audit_warnings ? "warning" : "ok");
@@ -198,14 +239,17 @@ int cmd_store(struct cli *c)
 		json_object_end(&w);
 		rc = cli_json_print(c, &w);
 		buf_release(&b);
-		return rc;
+		goto out;
 	}
 	/* One count a phrase: each takes its own plural. */
-	printf(ngettext("store ok: integrity ok, every case agrees with its history, schema %d, %lld change not yet synced",
-			"store ok: integrity ok, every case agrees with its history, schema %d, %lld changes not yet synced",
-			(unsigned long)unsynced),
+	printf(ngettext("store ok: integrity ok, every case agrees with its history, the search index matches the "
+			"people, schema %d, %lld change not yet synced",
+			"store ok: integrity ok, every case agrees with its history, the search index matches the "
+			"people, schema %d, %lld changes not yet synced", (unsigned long)unsynced),
 	       store_schema_version(c->store), (long long)unsynced);
 	printf(ngettext(", audit trail whole (%d warning)\n", ", audit trail whole (%d warnings)\n",
 			(unsigned long)audit_warnings), audit_warnings);
-	return CD_OK;
+out:
+	buf_release(&finding);
+	return rc;
 }

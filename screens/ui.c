@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "model/base/i18n.h"
+#include "model/base/number.h"
 #include "model/store/roles.h"
 #include "model/store/users.h"
 #include "screens/fmt.h"
@@ -93,8 +94,9 @@ static int parse_key(const char *name, int codes[4], int is_key[4])
 	if (n)
 		return n;
 	if (name[0] == 'F' && name[1] >= '1' && name[1] <= '9') {
-		int f = atoi(name + 1);
-		if (f >= 1 && f <= 12) {
+		long f;
+		/* F1 ... F12 exactly: "F1x" is no key, not F1. */
+		if (cd_parse_long(name + 1, "key", 1, 12, &f, NULL) == CD_OK) {
 			codes[0] = KEY_F(f);
 			is_key[0] = 1;
 			return 1;

@@ -1,6 +1,7 @@
 /* casework.c - workflow rules applied to stored cases; see casework.h. */
 #include "workflow/casework.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +224,8 @@ int cw_case_new_at(struct cd_store *s, struct wf_registry *reg, const struct cd_
 				    _("opening a case needs the role clerk, caseworker or supervisor"));
 	if ((rc = workflow_pin(s, wf->id, wf->version, wf->source, err)))
 		return rc;
+	/* A loaded workflow passed wf_load's checks: its indexes point inside it. */
+	assert(wf->initial < wf->n_states);
 	initial = &wf->states[wf->initial];
 	struct cd_case_new in = {
 		.workflow_id = wf->id,
@@ -309,6 +312,7 @@ int cw_case_move(struct cd_store *s, struct wf_registry *reg, const struct cd_ac
 		names[i] = mv->values[i].field;
 		values[i] = mv->values[i].value;
 	}
+	assert(t->to < wf->n_states);
 	struct cd_case_step step = {
 		.number = c->number,
 		.expected_version = mv->expected_version ? mv->expected_version : c->row_version,

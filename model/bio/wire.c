@@ -5,6 +5,7 @@
  */
 #include "model/bio/wire.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -363,8 +364,14 @@ void bw_msg_release(struct bw_msg *m)
 const struct bw_value *bw_get(const struct bw_msg *m, const char *key)
 {
 	for (size_t i = 0; i < m->n; i++)
-		if (strcmp(m->keys[i], key) == 0)
-			return &m->vals[i];
+		if (strcmp(m->keys[i], key) == 0) {
+			const struct bw_value *v = &m->vals[i];
+			/* An array's items live in this message's own pool: a message copied by value
+			 * points into another's, which may be gone (issue 11's dangling reply). */
+			assert(v->type != BW_ARR || !v->n_items ||
+			       (v->items >= m->pool && v->items + v->n_items <= m->pool + m->n_pool));
+			return v;
+		}
 	return NULL;
 }
 

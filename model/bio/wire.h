@@ -2,7 +2,7 @@
  * biometric_wire.h - the wire format between casedesk and its enrolment helper
  * (casedesk-enrol): one flat JSON object a line, the error codes, the finger names and
  * base64.  Both ends compile this file; the protocol itself is written down in
- * app/enrol_protocol.h.
+ * app/enrol/protocol.h.
  *
  * The parser takes only what the protocol needs - a flat object whose values are strings,
  * numbers, true/false/null or arrays of strings - and refuses everything else (nesting,
@@ -19,7 +19,7 @@
 #define BW_MAX_KEYS 32             /* members of one object */
 #define BW_MAX_ITEMS 256           /* strings in all the arrays of one object */
 
-/* Error codes every reply carries in "error" (see app/enrol_protocol.h). */
+/* Error codes every reply carries in "error" (see app/enrol/protocol.h). */
 enum bw_error {
 	BW_OK = 0,
 	BW_ENODEVICE = 100,        /* no device for the modality */

@@ -145,10 +145,16 @@ int store_add_event(struct cd_store *s, const struct cd_actor *actor, const stru
 	rc = st_prepare(s, "SELECT id, coalesce(hash, '" GENESIS "') FROM event ORDER BY id DESC LIMIT 1", &st, err);
 	if (rc)
 		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	/* A failed read must not restart the chain at its genesis. */
+	if ((rc = st_row(s, st, _("reading the history's last link"), err)) < 0) {
+		st_finish(s, st);
+		return CD_ESTORE;
+	}
+	if (rc) {
 		id = sqlite3_column_int64(st, 0) + 1;
 		snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(st, 1));
 	}
+	rc = CD_OK;
 	st_finish(s, st);
 	cd_uuid7(uuid);
 	store_now(s, now, sizeof now);
@@ -485,10 +491,10 @@ static int read_setting_text(struct cd_store *s, const char *key, char *buf, siz
 		return rc;
 	buf[0] = '\0';
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if ((rc = st_row(s, st, _("reading the store's settings"), err)) > 0)
 		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
 	st_finish(s, st);
-	return CD_OK;
+	return rc < 0 ? CD_ESTORE : CD_OK;
 }
 
 static long setting_long(struct cd_store *s, const char *key, long dflt)
@@ -510,7 +516,11 @@ static int last_seal(struct cd_store *s, struct seal_row *r, struct cd_error *er
 		return rc;
 	memset(r, 0, sizeof *r);
 	r->epoch = -1;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = st_row(s, st, _("reading the seals"), err)) < 0) {
+		st_finish(s, st);
+		return CD_ESTORE;
+	}
+	if (rc) {
 		r->epoch = sqlite3_column_int64(st, 0);
 		snprintf(r->at, sizeof r->at, "%s", (const char *)sqlite3_column_text(st, 1));
 		r->audit_id = sqlite3_column_int64(st, 2);
@@ -535,12 +545,12 @@ static int chain_head(struct cd_store *s, int events, int64_t *id, char hash[65]
 		return rc;
 	*id = 0;
 	snprintf(hash, 65, "%s", GENESIS);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = st_row(s, st, _("reading the audit trail"), err)) > 0) {
 		*id = sqlite3_column_int64(st, 0);
 		snprintf(hash, 65, "%s", (const char *)sqlite3_column_text(st, 1));
 	}
 	st_finish(s, st);
-	return CD_OK;
+	return rc < 0 ? CD_ESTORE : CD_OK;
 }
 
 static void seal_mac(const unsigned char key[KEY_BYTES], const char *store, const struct seal_row *r, char out[65])

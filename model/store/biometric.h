@@ -1,19 +1,15 @@
 /*
- * biometric.h - biometric enrolment as the store keeps it: captures encrypted at rest, the
- * helper process that owns the devices, 1:1 verification and 1:N search.
+ * biometric.h - biometric enrolment as the store keeps it: captures encrypted at rest,
+ * 1:1 verification and 1:N search.
  *
  * Three parts, used in this order by `casedesk enrol` and by the TUI's enrolment screen:
  *
- *   1. bio_key_load: the AES-256-GCM key, from a file outside the store (CASEDESK_KEY or
- *      /etc/casedesk/biometric.key) readable by its owner only.  A store copied without
- *      its key holds no usable biometric.
- *   2. bio_helper_*: casedesk-enrol started as a child and driven over pipes with the line
- *      protocol of app/enrol_protocol.h.  Every wait has a deadline; a helper that is
- *      missing, crashes, hangs past its deadline (it is killed) or writes something that
- *      is not the protocol ends the session with a sentence saying which.
- *   3. bio_enrolment: the captures and exceptions of one session, collected in memory and
- *      written by bio_enrolment_commit in one transaction (rows, events, audit, outbox) -
- *      nothing half-done reaches the store.
+ *   1. the key and sealing (model/bio/seal.h): AES-256-GCM, key outside the store.
+ *   2. the helper (model/bio/client.h): casedesk-enrol started as a child, driven over pipes.
+ *   3. here: bio_enrolment, the captures and exceptions of one session, collected in memory
+ *      and written by bio_enrolment_commit in one transaction (rows, events, audit, outbox) -
+ *      nothing half-done reaches the store; verification and search read the templates,
+ *      open them and hand them to the helper.
  *
  * Templates are never logged, printed or put into error messages; neither is the photo.
  */
@@ -24,96 +20,9 @@
 #include <stdint.h>
 
 #include "model/base/error.h"
+#include "model/bio/client.h"
+#include "model/bio/seal.h"
 #include "model/store/store.h"
-
-/* A failed helper or device (missing, crashed, hung, garbage, no device, timeout, cancel)
- * is CD_EDEVICE (error.h): exit code 8 of the command line. */
-
-#define BIO_DEFAULT_KEY_FILE "/etc/casedesk/biometric.key"
-
-/* ---- 1. the key ----------------------------------------------------------------------- */
-
-struct bio_key {
-	unsigned char k[32];
-	int loaded;
-};
-
-/*
- * Loads the key from CASEDESK_KEY or BIO_DEFAULT_KEY_FILE: 32 raw bytes or 64 hex digits.
- * CD_EREFUSED when the file is missing, not a regular file, readable or writable by group
- * or others, or not a key; the message says how to fix it.
- */
-int bio_key_load(struct bio_key *key, struct cd_error *err);
-/* Wipes the key from memory. */
-void bio_key_wipe(struct bio_key *key);
-
-/*
- * AES-256-GCM with a fresh 96-bit nonce; `aad` binds the blob to its row (person uuid,
- * modality, position) so that a template moved to another person fails to open.  Blob:
- * "CDB1" | nonce (12) | tag (16) | ciphertext.  Both return malloc'd buffers.
- * bio_open fails with CD_EREFUSED ("wrong key, or the template was altered").
- */
-int bio_seal(const struct bio_key *key, const char *aad, const void *plain, size_t n,
-	     unsigned char **out, size_t *out_n, struct cd_error *err);
-int bio_open(const struct bio_key *key, const char *aad, const void *blob, size_t n,
-	     unsigned char **out, size_t *out_n, struct cd_error *err);
-/* The binding text (aad) of a template: its person's uuid, modality and position. */
-void bio_aad(const char *person_uuid, const char *modality, const char *position, char *out, size_t size);
-
-/* ---- 2. the helper -------------------------------------------------------------------- */
-
-struct bio_helper;
-
-/*
- * Progress of a running request, also called about every 200 ms while casedesk waits:
- * `finger` is NULL on a mere tick.  Return non-zero to cancel the request (the helper is
- * asked to stop; the call then fails with CD_EDEVICE "cancelled").
- */
-typedef int (*bio_progress_fn)(void *ctx, const char *finger, int stage, int stages);
-
-struct bio_helper_opts {
-	const char *path;            /* NULL: $CASEDESK_ENROL, else casedesk-enrol next to this program */
-	int timeout_ms;              /* longest wait for one touch; 0: $CASEDESK_ENROL_TIMEOUT_MS or 30000 */
-	int quality_threshold;       /* 0-100; -1: 40 */
-	int retries;                 /* further touches below the threshold; -1: 2 */
-	bio_progress_fn progress;
-	void *progress_ctx;
-};
-
-/*
- * Starts the helper and asks it which devices it has.  CD_EDEVICE when it is missing or
- * fails to answer.  A helper without a fingerprint reader still starts (face from files
- * works); bio_helper_has_finger says whether a reader is there.
- */
-int bio_helper_start(const struct bio_helper_opts *opts, struct bio_helper **out, struct cd_error *err);
-/* Asks the helper to quit, kills it after a second if it does not, and frees everything. */
-void bio_helper_stop(struct bio_helper *h);
-int bio_helper_has_finger(const struct bio_helper *h);
-/* "finger:virtual_image", "face:file" or (modality "camera") "face:camera": what goes into
- * the biometric row's device column. */
-const char *bio_helper_device(const struct bio_helper *h, const char *modality);
-
-/* One capture's outcome. */
-struct bio_sample {
-	char position[16];           /* right_index ...; "face" for a photo */
-	int code;                    /* protocol code: 0, or 104 (kept, below threshold) */
-	int quality;                 /* 0-100 */
-	int attempts;
-	unsigned char *tmpl;         /* malloc'd: the libfprint print, or the photo file */
-	size_t tmpl_len;
-};
-void bio_sample_release(struct bio_sample *s);
-
-/*
- * Captures one finger (ISO/IEC 19794-4 name, see bw_finger_code) or a face photo from a
- * file (NULL: from the helper's camera).  CD_OK with code 0 or 104; CD_EDEVICE for no device, timeout, cancel, a device
- * failure or a helper fault; CD_EINPUT for a photo that fails its checks (the reason in
- * words).
- */
-int bio_helper_capture_finger(struct bio_helper *h, const char *finger, struct bio_sample *out,
-			      struct cd_error *err);
-int bio_helper_capture_face(struct bio_helper *h, const char *file, struct bio_sample *out,
-			    struct cd_error *err);
 
 /* ---- 3. enrolment, verification, search ------------------------------------------------ */
 
@@ -194,7 +103,7 @@ int bio_search(struct cd_store *s, const struct cd_actor *actor, const struct bi
 
 /*
  * The person's latest face photo, opened with `key`: the file as it was enrolled (binary
- * PGM or PPM, model/pnm.h), malloc'd into *photo; the caller wipes and frees it.  An audit
+ * PGM or PPM, model/base/pnm.h), malloc'd into *photo; the caller wipes and frees it.  An audit
  * row records who read it and why (`purpose`, e.g. "print").  CD_ENOTFOUND when no photo
  * is enrolled; CD_EREFUSED when the key does not open it.
  */

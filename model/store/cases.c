@@ -7,6 +7,7 @@
 
 #include "model/base/buf.h"
 #include "model/base/caldate.h"
+#include "model/base/number.h"
 #include "model/base/i18n.h"
 #include "model/base/text.h"
 #include "model/base/json.h"
@@ -38,8 +39,10 @@ int workflow_source(struct cd_store *s, const char *id, int version, char **sour
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, version);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*source = st_dup_column(st, 0);
+	if ((rc = st_row(s, st, _("reading a workflow"), err)) > 0)
+		rc = (*source = st_dup_column(st, 0)) ? CD_OK : cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	else if (rc < 0)
+		rc = CD_ESTORE;   /* a failed read is not a missing workflow */
 	else
 		rc = cd_error_set(err, CD_ENOTFOUND, _("workflow %s version %d is not in this store"), id,
 				  version);
@@ -111,8 +114,13 @@ int case_create(struct cd_store *s, const struct cd_actor *actor, const struct c
 		if ((rc = st_prepare(s, "SELECT id FROM users WHERE name = ?1", &st, err)))
 			goto out;
 		st_bind_text(st, 1, in->assignee);
-		if (sqlite3_step(st) == SQLITE_ROW)
+		if ((rc = st_row(s, st, _("reading users"), err)) < 0) {
+			rc = CD_ESTORE;   /* not "no user" */
+			goto out;
+		}
+		if (rc)
 			assignee = sqlite3_column_int64(st, 0);
+		rc = CD_OK;
 		st_finish(s, st);
 		st = NULL;
 		if (!assignee) {
@@ -123,7 +131,13 @@ int case_create(struct cd_store *s, const struct cd_actor *actor, const struct c
 	store_now(s, now, sizeof now);
 	at = in->at ? in->at : now;
 	/* The year of the number is the year the case was opened. */
-	year = atoi(at);
+	{
+		long y;
+		if ((rc = cd_parse_long_n(at, strlen(at) >= 4 ? 4 : strlen(at), _("the time a case is opened"), 1000, 9999,
+					  &y, err)))
+			goto out;
+		year = (int)y;
+	}
 	(void)month;
 	(void)day;
 	snprintf(counter, sizeof counter, "case:%s:%d", in->prefix, year);
@@ -223,9 +237,11 @@ int case_load(struct cd_store *s, const struct cd_actor *actor, const char *numb
 			     &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store; list cases with "
-						       "`casedesk case list`"), number);
+	if ((rc = st_row(s, st, _("reading a case"), err)) <= 0) {
+		/* A failed read is the store's error, never "no such case". */
+		rc = rc < 0 ? CD_ESTORE
+			    : cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store; list cases with "
+								"`casedesk case list`"), number);
 		goto out;
 	}
 	c->id = sqlite3_column_int64(st, 0);
@@ -257,11 +273,15 @@ int case_load(struct cd_store *s, const struct cd_actor *actor, const char *numb
 			     &st, err)))
 		goto out;
 	sqlite3_bind_int64(st, 1, c->id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("reading a case's fields"), err)) > 0) {
 		ST_GROW(c->fields, c->n_fields, cap);
 		c->fields[c->n_fields].name = st_dup_column(st, 0);
 		c->fields[c->n_fields].value = st_dup_column(st, 1);
 		c->n_fields++;
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	st_finish(s, st);
 	st = NULL;
@@ -389,10 +409,11 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 				" FROM cases WHERE number = upper(?1)", &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, step->number, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store"), step->number);
+	if ((rc = st_row(s, st, _("reading a case"), err)) <= 0) {
+		rc = rc < 0 ? CD_ESTORE : cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store"), step->number);
 		goto out;
 	}
+	rc = CD_OK;
 	case_id = sqlite3_column_int64(st, 0);
 	person_id = sqlite3_column_int64(st, 1);
 	version = sqlite3_column_int64(st, 2);
@@ -473,7 +494,12 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 		sqlite3_reset(get);
 		sqlite3_bind_int64(get, 1, case_id);
 		st_bind_text(get, 2, step->names[i]);
-		if (sqlite3_step(get) == SQLITE_ROW)
+		int got = st_row(s, get, _("reading a field"), err);
+		if (got < 0) {
+			rc = CD_ESTORE;   /* the event would record no old value */
+			goto out;
+		}
+		if (got)
 			old = st_dup_column(get, 0);
 		if (old && strcmp(old, step->values[i]) == 0) {
 			free(old);
@@ -574,7 +600,7 @@ int case_history(struct cd_store *s, const struct cd_actor *actor, const char *n
 				" WHERE c.number = upper(?1) ORDER BY e.id", &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("reading a case's history"), err)) > 0) {
 		found = 1;
 		snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 11));
 		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
@@ -592,6 +618,10 @@ int case_history(struct cd_store *s, const struct cd_actor *actor, const char *n
 		h->new_value = st_dup_column(st, 8);
 		h->note = st_dup_column(st, 9);
 		h->row_version = sqlite3_column_int64(st, 10);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	st_finish(s, st);
 	st = NULL;
@@ -670,7 +700,7 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 	sqlite3_bind_int(st, 6, f->include_closed);
 	sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : -1);
 	sqlite3_bind_int(st, 8, f->unassigned_only);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("listing cases"), err)) > 0) {
 		ST_GROW(rows, count, cap);
 		struct cd_case_row *r = &rows[count++];
 		snprintf(r->number, sizeof r->number, "%s", (const char *)sqlite3_column_text(st, 0));
@@ -681,6 +711,10 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 		r->due_day = column_day(st, 5);
 		r->frozen_left = column_day(st, 6);
 		r->closed = sqlite3_column_int(st, 7);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	*out = rows;
 	*n = count;
@@ -753,7 +787,7 @@ int case_counts(struct cd_store *s, long today, struct cd_case_count **out, size
 			     &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, today);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("counting cases"), err)) > 0) {
 		ST_GROW(rows, count, cap);
 		struct cd_case_count *r = &rows[count++];
 		r->workflow_id = st_dup_column(st, 0);
@@ -761,6 +795,10 @@ int case_counts(struct cd_store *s, long today, struct cd_case_count **out, size
 		r->open = sqlite3_column_int64(st, 2);
 		r->overdue = sqlite3_column_int64(st, 3);
 		r->closed = sqlite3_column_int64(st, 4);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	*out = rows;
 	*n = count;
@@ -819,12 +857,17 @@ int case_check_record(struct cd_store *s, const struct cd_actor *actor, const ch
 	if ((rc = st_prepare(s, "SELECT id, person_id, uuid, number FROM cases WHERE number = upper(?1)", &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = st_row(s, st, _("reading a case"), err)) < 0) {
+		rc = CD_ESTORE;   /* not "no case" */
+		goto out;
+	}
+	if (rc) {
 		case_id = sqlite3_column_int64(st, 0);
 		person_id = sqlite3_column_int64(st, 1);
 		snprintf(case_uuid, sizeof case_uuid, "%s", (const char *)sqlite3_column_text(st, 2));
 		snprintf(case_number, sizeof case_number, "%s", (const char *)sqlite3_column_text(st, 3));
 	}
+	rc = CD_OK;
 	st_finish(s, st);
 	st = NULL;
 	if (!case_id) {

@@ -23,6 +23,8 @@
 #include <string.h>
 
 #include "model/base/buf.h"
+#include "model/base/caldate.h"
+#include "model/base/number.h"
 #include "model/base/i18n.h"
 #include "model/store/search.h"
 #include "model/store/store_internal.h"
@@ -139,7 +141,13 @@ static int side_level(const struct cd_name_word *q, size_t nq, const struct cd_n
 static int dob_points(const char *a, const char *b, const char **why)
 {
 	size_t la = strlen(a), lb = strlen(b), k = la < lb ? la : lb;
-	int ya = atoi(a), yb = atoi(b);
+	long ya = -1, yb = -3;
+	/* Stored dates were checked when written: YYYY[-MM[-DD]].  A year that does not read
+	 * (an empty date) earns no year points: -1 and -3 are neither equal nor one apart. */
+	if (la >= 4)
+		cd_parse_long_n(a, 4, "dob", 1000, 9999, &ya, NULL);
+	if (lb >= 4)
+		cd_parse_long_n(b, 4, "dob", 1000, 9999, &yb, NULL);
 	if (strcmp(a, b) == 0) {
 		/* TRANSLATORS: why a possible duplicate was listed: dates of birth equal (full, year and
 		 * month, year only) */
@@ -183,11 +191,19 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 	struct cd_buf m = CD_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	size_t ns = 0, ng = 0, nc = 0, nres = 0;
-	int rc, year = in->dob ? atoi(in->dob) : 0, own_read = s->txn_depth == 0;
+	int rc, year = 0, own_read = s->txn_depth == 0;
 	const char *nat = in->nationality;
+	struct cd_date born = { 0 };
 
 	*out = NULL;
 	*n = 0;
+	/* The date of birth becomes part of the index queries below: it is checked first, so
+	 * that "2024-2-3" or "-1" is the caller's bad input, never a query the index refuses. */
+	if (in->dob && *in->dob) {
+		if ((rc = cd_date_parse(in->dob, _("date of birth"), 1, &born, err)))
+			return rc;
+		year = born.year;
+	}
 	if ((rc = translit_load(err)))
 		return rc;
 	if (!(cand = calloc(CAND_MAX, sizeof *cand)) || !(res = calloc(CAND_MAX, sizeof *res))) {
@@ -210,8 +226,12 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		if ((rc = st_prepare(s, "SELECT person_id FROM document WHERE number = ?1", &st, err)))
 			goto out;
 		sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while ((rc = st_row(s, st, _("looking for duplicates"), err)) > 0)
 			add_cand(cand, &nc, sqlite3_column_int64(st, 0), 1);
+		if (rc < 0) {
+			rc = CD_ESTORE;
+			goto out;
+		}
 		st_finish(s, st);
 		st = NULL;
 	}
@@ -219,8 +239,8 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 	char years[64] = "", month[16] = "";
 	if (year)
 		snprintf(years, sizeof years, " AND (y%d OR y%d OR y%d)", year - 1, year, year + 1);
-	if (in->dob && strlen(in->dob) >= 7)
-		snprintf(month, sizeof month, " AND m%.4s%.2s", in->dob, in->dob + 5);
+	if (born.month)
+		snprintf(month, sizeof month, " AND m%04d%02d", born.year, born.month);
 	/* The same ICAO names, in either order, through the person_latin index: the skeleton
 	 * keys of Arabic names collapse (SHAMI and SHAIMAA are both SM), and a common one
 	 * fills every lookup by keys with other people. */
@@ -238,8 +258,12 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 			sqlite3_bind_text(st, 1, swap ? gv : sv, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 2, swap ? sv : gv, -1, SQLITE_STATIC);
 			sqlite3_bind_int(st, 3, PRECISE_ROWS);
-			while (sqlite3_step(st) == SQLITE_ROW)
+			while ((rc = st_row(s, st, _("looking for duplicates"), err)) > 0)
 				add_cand(cand, &nc, sqlite3_column_int64(st, 0), 0);
+			if (rc < 0) {
+				rc = CD_ESTORE;
+				goto out;
+			}
 			st_finish(s, st);
 			st = NULL;
 		}
@@ -291,15 +315,24 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		if ((rc = st_prepare(s, person_sql, &st, err)))
 			goto out;
 		sqlite3_bind_int64(st, 1, cand[i].id);
-		if (sqlite3_step(st) != SQLITE_ROW) {
+		if ((rc = st_row(s, st, _("looking for duplicates"), err)) <= 0) {
+			if (rc < 0) {
+				rc = CD_ESTORE;   /* a candidate lost to a failed read would hide a duplicate */
+				goto out;
+			}
 			st_finish(s, st);
 			st = NULL;
 			continue;
 		}
+		rc = CD_OK;
 		for (int k = 0; k < 4; k++)
 			names[k] = (const char *)sqlite3_column_text(st, 1 + k);
 		names[4] = (const char *)sqlite3_column_text(st, 6);
 		size_t nw = search_person_words(s, cand[i].id, names, w, STORED_WORDS, err);
+		if (err && err->code == CD_ESTORE) {
+			rc = CD_ESTORE;
+			goto out;
+		}
 		int in_order = (side_level(sw, ns, w, nw, 0, &worst) + side_level(gw, ng, w, nw, 1, &worst)) / 2;
 		int swapped = (side_level(sw, ns, w, nw, 1, &worst_swapped) +
 			       side_level(gw, ng, w, nw, 0, &worst_swapped)) / 2 * 9 / 10;

@@ -461,7 +461,11 @@ int lostdocs_import(struct cd_store *s, const struct cd_actor *actor, const char
 		sqlite3_reset(find);
 		st_bind_text(find, 1, number);
 		st_bind_text(find, 2, issuer);
-		int seen = sqlite3_step(find) == SQLITE_ROW;
+		int seen = st_row(s, find, _("storing the lost/stolen list"), err);
+		if (seen < 0) {
+			rc = CD_ESTORE;   /* not "a new entry" */
+			goto out;
+		}
 		if (seen && sqlite3_column_int64(find, 0) == import_id) {
 			out->bad++;
 			add_problem(out, r.line, _("the same number and issuer as an earlier line of this file; the earlier "
@@ -609,15 +613,23 @@ int lostdocs_stats(struct cd_store *s, struct cd_lostdocs_stats *out, struct cd_
 	memset(out, 0, sizeof *out);
 	if ((rc = st_prepare(s, "SELECT count(*), count(DISTINCT issuer) FROM lostdoc", &st, err)))
 		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = st_row(s, st, _("reading the lost/stolen list"), err)) < 0) {
+		st_finish(s, st);
+		return CD_ESTORE;
+	}
+	if (rc) {
 		out->entries = sqlite3_column_int64(st, 0);
 		out->issuers = sqlite3_column_int64(st, 1);
 	}
+	rc = CD_OK;
 	st_finish(s, st);
 	if ((rc = st_prepare(s, "SELECT at, user_name, file, added, replaced, bad FROM lostdoc_import"
 				" ORDER BY id DESC LIMIT 1", &st, err)))
 		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	int step = st_row(s, st, _("reading the lost/stolen list"), err);
+	if (step < 0)
+		rc = CD_ESTORE;
+	if (step > 0) {
 		copy_text(out->last_at, sizeof out->last_at, st, 0);
 		copy_text(out->last_user, sizeof out->last_user, st, 1);
 		out->last_file = st_dup_column(st, 2);

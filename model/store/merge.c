@@ -84,10 +84,13 @@ static int load_who(struct cd_store *s, const char *ref, int by_id, int64_t id, 
 		return rc;
 	st_bind_text(st, 1, ref);
 	sqlite3_bind_int64(st, 2, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = cd_error_set(err, CD_ENOTFOUND, _("no person %s in this store; find people with `casedesk search`"),
-				  ref ? ref : "");
+	if ((rc = st_row(s, st, _("reading a person"), err)) <= 0) {
+		/* A failed read is the store's error, never "no such person". */
+		rc = rc < 0 ? CD_ESTORE
+			    : cd_error_set(err, CD_ENOTFOUND,
+					   _("no person %s in this store; find people with `casedesk search`"), ref ? ref : "");
 	} else {
+		rc = CD_OK;
 		w->id = sqlite3_column_int64(st, 0);
 		snprintf(w->uuid, sizeof w->uuid, "%s", (const char *)sqlite3_column_text(st, 1));
 		snprintf(w->number, sizeof w->number, "%s", (const char *)sqlite3_column_text(st, 2));
@@ -411,9 +414,11 @@ int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct 
 	if ((rc = st_prepare(s, "SELECT number FROM person WHERE merged_into = ?1 LIMIT 1", &st, err)))
 		goto out;
 	sqlite3_bind_int64(st, 1, dup.id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		rc = cd_error_set(err, CD_EREFUSED, _("%s was merged into %s; unmerge it first, or merge %s the other way"),
-				  (const char *)sqlite3_column_text(st, 0), dup.number, dup.number);
+	if ((rc = st_row(s, st, _("reading merged records"), err)) != 0) {
+		rc = rc < 0 ? CD_ESTORE
+			    : cd_error_set(err, CD_EREFUSED,
+					   _("%s was merged into %s; unmerge it first, or merge %s the other way"),
+					   (const char *)sqlite3_column_text(st, 0), dup.number, dup.number);
 		goto out;
 	}
 	st_finish(s, st);
@@ -443,7 +448,8 @@ int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct 
 			snprintf(tmp, sizeof tmp, "$.%s", lists[k]);
 			st_bind_text(ids, 1, buf_str(&rec));
 			st_bind_text(ids, 2, tmp);
-			while (rc == CD_OK && sqlite3_step(ids) == SQLITE_ROW) {
+			int step = 0;
+			while (rc == CD_OK && (step = st_row(s, ids, _("reading a merge's family links"), err)) > 0) {
 				sqlite3_stmt *mv = NULL;
 				if ((rc = st_prepare(s, moves[k], &mv, err)))
 					break;
@@ -454,6 +460,8 @@ int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct 
 					rc = st_fail(s, _("moving family links"), err);
 				st_finish(s, mv);
 			}
+			if (rc == CD_OK && step < 0)
+				rc = CD_ESTORE;
 			st_finish(s, ids);
 			if (rc)
 				goto out;
@@ -618,8 +626,8 @@ int merge_follow(struct cd_store *s, const char *ref, char survivor[32], char me
 	if (rc)
 		return -1;
 	st_bind_text(st, 1, ref);
-	rc = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	rc = st_row(s, st, _("reading merged records"), err);   /* -1: the caller's error, not "not merged" */
+	if (rc > 0) {
 		snprintf(survivor, 32, "%s", (const char *)sqlite3_column_text(st, 0));
 		snprintf(merged_at, 32, "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
 		rc = 1;

@@ -82,11 +82,14 @@ int person_resolve(struct cd_store *s, const char *ref, int64_t *id, struct cd_e
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL)
+	int step = st_row(s, st, _("reading a person"), err);
+	if (step < 0)
+		rc = CD_ESTORE;   /* a failed read is the store's error, never "no such person" */
+	else if (step > 0 && sqlite3_column_type(st, 1) != SQLITE_NULL)
 		rc = cd_error_set(err, CD_EREFUSED,
 				  _("person %s was merged into %s; act on %s (or unmerge %s first)"), ref,
 				  (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 1), ref);
-	else if (sqlite3_column_type(st, 0) != SQLITE_NULL && sqlite3_data_count(st) > 0)
+	else if (step > 0 && sqlite3_column_type(st, 0) != SQLITE_NULL)
 		*id = sqlite3_column_int64(st, 0);
 	else
 		rc = cd_error_set(err, CD_ENOTFOUND,
@@ -402,8 +405,13 @@ static int add_alias(struct cd_store *s, const struct cd_actor *actor, const cha
 	sqlite3_bind_int64(st, 1, pid);
 	{
 		char nat[4] = "", buf[NAME_MAX_BYTES * 4 + 1];
-		if (sqlite3_step(st) == SQLITE_ROW)
+		if ((rc = st_row(s, st, _("reading a person"), err)) < 0) {
+			rc = CD_ESTORE;   /* the alias would get no Latin form */
+			goto out;
+		}
+		if (rc)
 			snprintf(nat, sizeof nat, "%s", (const char *)sqlite3_column_text(st, 0));
+		rc = CD_OK;
 		st_finish(s, st);
 		st = NULL;
 		if (translit_icao(surname, nat, buf, sizeof buf) >= 0 && buf[0] && !(sl = strdup(buf)))
@@ -585,9 +593,11 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 				" FROM person WHERE number = ?1 OR uuid = lower(?1)", &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = cd_error_set(err, CD_ENOTFOUND,
-				  _("no person %s in this store; find people with `casedesk search`"), ref);
+	if ((rc = st_row(s, st, _("reading a person"), err)) <= 0) {
+		/* A failed read is the store's error, never "no such person". */
+		rc = rc < 0 ? CD_ESTORE
+			    : cd_error_set(err, CD_ENOTFOUND,
+					   _("no person %s in this store; find people with `casedesk search`"), ref);
 		goto out;
 	}
 	struct cd_person *p = &r->person;
@@ -612,7 +622,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		goto out;
 	sqlite3_bind_int64(st, 1, p->id);
 	cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("reading a person's documents"), err)) > 0) {
 		ST_GROW(r->documents, r->n_documents, cap);
 		struct cd_document *d = &r->documents[r->n_documents++];
 		copy_col(d->uuid, sizeof d->uuid, st, 0);
@@ -622,6 +632,10 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		d->issued = st_dup_column(st, 4);
 		d->expires = st_dup_column(st, 5);
 	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
+	}
 	st_finish(s, st);
 	st = NULL;
 
@@ -630,7 +644,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		goto out;
 	sqlite3_bind_int64(st, 1, p->id);
 	cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("reading a person's aliases"), err)) > 0) {
 		ST_GROW(r->aliases, r->n_aliases, cap);
 		struct cd_alias *a = &r->aliases[r->n_aliases++];
 		a->kind = st_dup_column(st, 0);
@@ -638,6 +652,10 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		a->given = st_dup_column(st, 2);
 		a->surname_latin = st_dup_column(st, 3);
 		a->given_latin = st_dup_column(st, 4);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	st_finish(s, st);
 	st = NULL;
@@ -648,7 +666,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		goto out;
 	sqlite3_bind_int64(st, 1, p->id);
 	cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("reading a person's family"), err)) > 0) {
 		ST_GROW(r->relatives, r->n_relatives, cap);
 		struct cd_relative *f = &r->relatives[r->n_relatives++];
 		f->relation = st_dup_column(st, 0);
@@ -656,6 +674,10 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		f->surname_latin = st_dup_column(st, 2);
 		f->given_latin = st_dup_column(st, 3);
 		copy_col(f->dob, sizeof f->dob, st, 4);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	st_finish(s, st);
 	st = NULL;
@@ -665,7 +687,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		goto out;
 	sqlite3_bind_int64(st, 1, p->id);
 	cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("reading a person's cases"), err)) > 0) {
 		ST_GROW(r->cases, r->n_cases, cap);
 		struct cd_case_brief *c = &r->cases[r->n_cases++];
 		copy_col(c->number, sizeof c->number, st, 0);
@@ -675,6 +697,10 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 		c->frozen_left = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 4);
 		c->closed = sqlite3_column_type(st, 5) != SQLITE_NULL;
 	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
+	}
 	st_finish(s, st);
 	st = NULL;
 
@@ -682,8 +708,12 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 			     &st, err)))
 		goto out;
 	sqlite3_bind_int64(st, 1, p->id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		r->biometrics = sqlite3_column_int(st, 0);
+	if ((rc = st_row(s, st, _("counting a person's biometrics"), err)) < 0) {
+		rc = CD_ESTORE;
+		goto out;
+	}
+	r->biometrics = rc ? sqlite3_column_int(st, 0) : 0;
+	rc = CD_OK;
 	st_finish(s, st);
 	st = NULL;
 	if (own_read)

@@ -66,8 +66,8 @@ static void fill_hit(struct cd_search_hit *h, sqlite3_stmt *st)
 static int collect(sqlite3_stmt *st, enum cd_match match, const char *why, int detail_col,
 		   struct cd_search_hit **hits, size_t *n, size_t *cap, int limit, struct cd_error *err)
 {
-	int rc;
-	while ((int)*n < limit && sqlite3_step(st) == SQLITE_ROW) {
+	int rc = SQLITE_DONE;
+	while ((int)*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *number = (const char *)sqlite3_column_text(st, 0);
 		int dup = 0;
 		for (size_t i = 0; i < *n; i++)
@@ -85,6 +85,10 @@ static int collect(sqlite3_stmt *st, enum cd_match match, const char *why, int d
 		if (detail_col >= 0 && sqlite3_column_text(st, detail_col))
 			snprintf(h->detail, sizeof h->detail, "%s", (const char *)sqlite3_column_text(st, detail_col));
 	}
+	/* A failed step is the store's error, not the end of the hits. */
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return cd_error_set(err, CD_ESTORE, _("the store could not be read while searching: %s"),
+				    sqlite3_errmsg(sqlite3_db_handle(st)));
 	return CD_OK;
 }
 
@@ -333,7 +337,8 @@ size_t search_person_words(struct cd_store *s, int64_t id, const char *const nam
 		       &st, err))
 		return n;
 	sqlite3_bind_int64(st, 1, id);
-	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+	int step = 0;
+	while (n < max && (step = st_row(s, st, _("reading a person's aliases"), err)) > 0) {
 		for (int role = 0; role < 2; role++) {
 			const char *orig = (const char *)sqlite3_column_text(st, role);
 			const char *latin = (const char *)sqlite3_column_text(st, 2 + role);
@@ -344,7 +349,8 @@ size_t search_person_words(struct cd_store *s, int64_t id, const char *const nam
 		}
 	}
 	st_finish(s, st);
-	return n;
+	/* A failed read (err says so, CD_ESTORE) leaves the person without their aliases: no words. */
+	return step < 0 ? 0 : n;
 }
 
 /* Whether typed word q is inside stored word w (three letters at least). */
@@ -578,7 +584,10 @@ static int run_pass(struct cd_store *s, const char *sql, const char *match, int 
 		if ((rc = st_prepare(s, person_sql, &pst, err)))
 			break;
 		sqlite3_bind_int64(pst, 1, ids[i]);
-		if (sqlite3_step(pst) == SQLITE_ROW) {
+		int step = st_row(s, pst, _("searching names"), err);
+		if (step < 0)
+			rc = CD_ESTORE;   /* a candidate lost to a failed read would shorten the list */
+		if (step > 0) {
 			const char *names[5];
 			for (int k = 0; k < 4; k++)
 				names[k] = (const char *)sqlite3_column_text(pst, 1 + k);
@@ -586,6 +595,10 @@ static int run_pass(struct cd_store *s, const char *sql, const char *match, int 
 			const char *dob = (const char *)sqlite3_column_text(pst, 5);
 			struct pairing *p = &cs->pair;
 			p->nw = search_person_words(s, ids[i], names, cs->w, PERSON_WORDS, err);
+			if (err && err->code == CD_ESTORE) {
+				rc = CD_ESTORE;
+				break;
+			}
 			p->nq = q->n;
 			p->wref = cs->w;
 			for (size_t k = 0; k < p->nw; k++)

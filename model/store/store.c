@@ -4,6 +4,7 @@
  */
 #include "model/store/store_internal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,11 +29,52 @@
 
 /* ---- statement helpers ------------------------------------------------------------ */
 
+/*
+ * What to do about the last failure on `db`, or NULL: a full disk, a read-only file or
+ * folder, a damaged file and a failing disk each need a different person to act, so each
+ * gets its own sentence.  The OS's errno (sqlite3_system_errno) is asked first: SQLite
+ * reports a full disk met while growing the -shm file as a mere I/O error.
+ */
+static const char *trouble(sqlite3 *db)
+{
+	int sys = db ? sqlite3_system_errno(db) : 0, code = db ? sqlite3_errcode(db) & 0xff : SQLITE_OK;
+
+	if (sys == ENOSPC || sys == EDQUOT || code == SQLITE_FULL)
+		return _("the disk holding the store is full: free space on it, then try again");
+	if (sys == EROFS)
+		return _("the store is on a read-only file system: mount it read-write, or copy the store to a "
+			 "writable disk");
+	if (sys == EACCES || sys == EPERM || code == SQLITE_READONLY)
+		return _("the store or its folder is read-only for this account: casedesk writes to the store and "
+			 "creates STORE-wal and STORE-shm beside it; ask an administrator for write access to both");
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		return _("the store is damaged: run `casedesk store check`, and restore it from a backup");
+	if (code == SQLITE_IOERR)
+		return _("the disk could not be read or written: check the disk and the system log, then run "
+			 "`casedesk store check`");
+	return NULL;
+}
+
 int st_fail(struct cd_store *s, const char *doing, struct cd_error *err)
 {
+	const char *hint = trouble(s ? s->db : NULL);
+	if (hint)
+		return cd_error_set(err, CD_ESTORE, _("store %s: %s while %s; %s"), s && s->path ? s->path : "?",
+				    sqlite3_errmsg(s->db), doing, hint);
 	return cd_error_set(err, CD_ESTORE, _("store %s: %s while %s"),
 			    s && s->path ? s->path : "?", s && s->db ? sqlite3_errmsg(s->db) : "no database",
 			    doing);
+}
+
+int st_row(struct cd_store *s, sqlite3_stmt *st, const char *doing, struct cd_error *err)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	st_fail(s, doing, err);
+	return -1;
 }
 
 int st_prepare(struct cd_store *s, const char *sql, sqlite3_stmt **st, struct cd_error *err)
@@ -50,6 +92,7 @@ int st_prepare(struct cd_store *s, const char *sql, sqlite3_stmt **st, struct cd
 		*st = NULL;
 		return st_fail(s, _("preparing a query"), err);
 	}
+	assert(s->n_cache <= STORE_STMT_CACHE);
 	if (s->n_cache < STORE_STMT_CACHE) {
 		s->cache[s->n_cache].sql = sql;
 		s->cache[s->n_cache].st = *st;
@@ -202,10 +245,92 @@ static void txn_ended(struct cd_store *s, int committed)
 		s->txn_end(s, committed);
 }
 
+static void damage_path(const char *store_path, char *out, size_t size)
+{
+	snprintf(out, size, "%s-damaged", store_path);
+}
+
+/*
+ * The mark is "STORE_UUID<TAB>WHEN FINDING": it applies to the store with that uuid only,
+ * so that a backup copied over the damaged store stays refused until checked, while a new
+ * store made under the same name (init, demo) is not refused for its predecessor.
+ */
+static int damage_read(const char *store_path, const char *uuid, char *finding, size_t size)
+{
+	char path[4200], text[600];
+	FILE *f;
+	size_t n;
+
+	assert(size > 0);
+	finding[0] = '\0';
+	damage_path(store_path, path, sizeof path);
+	if (!(f = fopen(path, "r")))
+		return errno == ENOENT ? 0 : 1;   /* there but unreadable: still marked */
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+		text[--n] = '\0';
+	const char *tab = strchr(text, '\t'), *what = tab ? tab + 1 : text;
+	if (tab && uuid && ((size_t)(tab - text) != strlen(uuid) || strncmp(text, uuid, strlen(uuid)) != 0))
+		return 0;                         /* another store's mark */
+	snprintf(finding, size, "%s", what);
+	return 1;
+}
+
+int store_damage_read(const char *store_path, char *finding, size_t size)
+{
+	return damage_read(store_path, NULL, finding, size);
+}
+
+int store_damage_mark(struct cd_store *s, const char *finding, struct cd_error *err)
+{
+	char path[4200], tmp[4300], now[32];
+	FILE *f;
+	int ok;
+
+	damage_path(s->path, path, sizeof path);
+	snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
+	store_now(s, now, sizeof now);
+	if (!(f = fopen(tmp, "w")))
+		return cd_error_set(err, CD_ESTORE, _("cannot record the damage of %s in %s: %s"), s->path, path,
+				    strerror(errno));
+	ok = fprintf(f, "%s\t%s %s\n", s->uuid, now, finding) > 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		return cd_error_set(err, CD_ESTORE, _("cannot record the damage of %s in %s: %s"), s->path, path,
+				    strerror(e));
+	}
+	return CD_OK;
+}
+
+int store_damage_clear(struct cd_store *s, struct cd_error *err)
+{
+	char path[4200];
+	damage_path(s->path, path, sizeof path);
+	if (unlink(path) != 0 && errno != ENOENT)
+		return cd_error_set(err, CD_ESTORE, _("cannot remove %s after a clean check: %s"), path, strerror(errno));
+	return CD_OK;
+}
+
 int store_begin(struct cd_store *s, struct cd_error *err)
 {
-	if (s->txn_depth++ > 0)
+	assert(s->txn_depth >= 0);
+	if (s->txn_depth > 0) {
+		s->txn_depth++;
 		return CD_OK;
+	}
+	/* One stat per change: a store found damaged takes no change until it is repaired. */
+	char finding[400];
+	if (!s->repairing && damage_read(s->path, s->uuid, finding, sizeof finding))
+		return cd_error_set(err, CD_ESTORE,
+				    _("store %s was found damaged by `casedesk store check` and takes no changes "
+				      "until it is repaired (found: %s); see \"A damaged store\" in the README, then "
+				      "run `casedesk store check` again"),
+				    s->path, finding[0] ? finding : "?");
+	s->txn_depth++;
 	s->txn_doomed = 0;
 	int rc = exec_retrying(s, "BEGIN IMMEDIATE", _("starting a change"), err);
 	if (rc != CD_OK)
@@ -233,6 +358,8 @@ int store_commit(struct cd_store *s, struct cd_error *err)
 
 void store_rollback(struct cd_store *s)
 {
+	/* Nested levels only ever come back down: a depth below zero is a rollback too many. */
+	assert(s->txn_depth >= 0);
 	if (s->txn_depth <= 0)
 		return;
 	if (--s->txn_depth > 0) {
@@ -293,7 +420,13 @@ int store_next_counter(struct cd_store *s, const char *name, int64_t *value, str
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	*value = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 1;
+	/* A failed read must not restart the numbering at 1. */
+	if ((rc = st_row(s, st, _("numbering"), err)) < 0) {
+		st_finish(s, st);
+		return CD_ESTORE;
+	}
+	*value = rc ? sqlite3_column_int64(st, 0) + 1 : 1;
+	rc = CD_OK;
 	st_finish(s, st);
 	if ((rc = st_prepare(s, "INSERT OR REPLACE INTO counters(name, value) VALUES (?1, ?2)", &st, err)))
 		return rc;
@@ -363,6 +496,14 @@ int store_json_person_uuid(struct cd_store *s, struct json_writer *w, const char
 	return rc;
 }
 
+int store_checkpoint(struct cd_store *s, struct cd_error *err)
+{
+	int busy = 0, rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, &busy);
+	if (rc != SQLITE_OK)
+		return st_fail(s, _("folding the write-ahead log into the store"), err);
+	return CD_OK;
+}
+
 int store_unsynced_count(struct cd_store *s, int64_t *count, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -377,22 +518,125 @@ int store_unsynced_count(struct cd_store *s, int64_t *count, struct cd_error *er
 	return rc;
 }
 
-int store_integrity_check(struct cd_store *s, struct cd_error *err)
+/* Whether an integrity_check line reports a page it could not read ("error code=266"). */
+static int unreadable_page(const char *line)
+{
+	const char *p = strstr(line, "error code=");
+	long code;
+	if (!p)
+		return 0;
+	p += strlen("error code=");
+	code = strtol(p, NULL, 10);
+	return (code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_NOMEM || (code & 0xff) == SQLITE_BUSY;
+}
+
+static int integrity_once(struct cd_store *s, char *finding, size_t size, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = st_prepare(s, "PRAGMA integrity_check", &st, err);
+
+	assert(size > 0);
+	finding[0] = '\0';
 	if (rc)
 		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *r = (const char *)sqlite3_column_text(st, 0);
-		if (!r || strcmp(r, "ok") != 0)
-			rc = cd_error_set(err, CD_ESTORE, _("store %s is damaged: %s"), s->path,
-					  r ? r : "?");
-	} else {
+	int r = st_row(s, st, _("checking integrity"), err);
+	if (r < 0) {
+		rc = CD_ESTORE;
+	} else if (r == 0) {
 		rc = st_fail(s, _("checking integrity"), err);
+	} else {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+		/* A page the check could not read is the disk's failure to report, not a finding
+		 * about the store: marking it damaged would blame the file for the disk. */
+		if (line && unreadable_page(line))
+			rc = cd_error_set(err, CD_ESTORE,
+					  _("store %s: the disk could not be read while checking integrity; check the "
+					    "disk and the system log, then run `casedesk store check` again"), s->path);
+		else if (!line || strcmp(line, "ok") != 0) {
+			snprintf(finding, size, "%s", line ? line : "?");
+			for (char *p = finding; *p; p++)   /* SQLite's lines, as one line for the message */
+				if (*p == '\n')
+					*p = ' ';
+		}
 	}
 	st_finish(s, st);
 	return rc;
+}
+
+int store_integrity_check(struct cd_store *s, char *finding, size_t size, struct cd_error *err)
+{
+	int rc = integrity_once(s, finding, size, err);
+	if (rc || !finding[0])
+		return rc;
+	/* Damage is there every time; a page that failed to read once ("failed to get page")
+	 * may be the disk's passing failure.  A second check tells them apart. */
+	if ((rc = integrity_once(s, finding, size, err)))
+		return rc;
+	if (!finding[0])
+		return cd_error_set(err, CD_ESTORE,
+				    _("store %s: the disk could not be read while checking integrity; check the "
+				      "disk and the system log, then run `casedesk store check` again"), s->path);
+	return CD_OK;
+}
+
+/* One number from a query, or -1 with err filled. */
+static int64_t count_of(struct cd_store *s, const char *sql, const char *doing, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+	if (st_prepare(s, sql, &st, err))
+		return -1;
+	int r = st_row(s, st, doing, err);
+	if (r > 0)
+		n = sqlite3_column_int64(st, 0);
+	else if (r == 0)
+		st_fail(s, doing, err);
+	st_finish(s, st);
+	return n;
+}
+
+int store_search_index_check(struct cd_store *s, int64_t *mismatched, struct cd_error *err)
+{
+	static const char *const counts[] = {
+		"SELECT count(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM person_fts f WHERE f.rowid = p.id)",
+		"SELECT count(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM person_key k WHERE k.rowid = p.id)",
+		"SELECT count(*) FROM person_fts f WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = f.rowid)",
+		"SELECT count(*) FROM person_key k WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = k.rowid)",
+	};
+	static const char *const fts[] = { "person_fts", "person_key" };
+	*mismatched = 0;
+	for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+		int64_t n = count_of(s, counts[i], _("checking the search index"), err);
+		if (n < 0)
+			return CD_ESTORE;
+		*mismatched += n;
+	}
+	/* FTS5's own check: the index agrees with the rows it holds. */
+	for (size_t i = 0; i < 2; i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES ('integrity-check')", fts[i], fts[i]);
+		int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+		if ((rc & 0xff) == SQLITE_CORRUPT)
+			(*mismatched)++;
+		else if (rc != SQLITE_OK)
+			return st_fail(s, _("checking the search index"), err);
+	}
+	return CD_OK;
+}
+
+int store_search_index_rebuild(struct cd_store *s, struct cd_error *err)
+{
+	int rc;
+	s->repairing = 1;
+	rc = store_begin(s, err);
+	s->repairing = 0;
+	if (rc)
+		return rc;
+	if ((rc = st_exec(s, SEARCH_INDEX_CLEAR_SQL, err)) || (rc = st_exec(s, SEARCH_INDEX_FILL_SQL, err))) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
 }
 
 /* ---- open, create, migrate ---------------------------------------------------------- */
@@ -457,17 +701,18 @@ out:
 	return rc;
 }
 
-static int read_setting(struct cd_store *s, const char *key, char *buf, size_t size)
+/* 1 with the value in buf, 0 when the setting is absent, -1 with err filled when the read failed. */
+static int read_setting(struct cd_store *s, const char *key, char *buf, size_t size, struct cd_error *err)
 {
 	sqlite3_stmt *st;
-	int found = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM settings WHERE key = ?1", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
-		found = 1;
+	int found;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM settings WHERE key = ?1", -1, &st, NULL) != SQLITE_OK) {
+		st_fail(s, _("reading the store's settings"), err);
+		return -1;
 	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if ((found = st_row(s, st, _("reading the store's settings"), err)) > 0)
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
 	st_finish(s, st);
 	return found;
 }
@@ -609,18 +854,101 @@ fail:
 	return rc;
 }
 
+/*
+ * Before SQLite sees the file: is it there, readable, writable (with its folder), and does
+ * its header look like a SQLite database?  SQLite itself answers "file is not a database"
+ * for an empty file, a foreign file and a damaged header alike, and "disk I/O error" for a
+ * read-only folder; a person needs to know which.
+ */
+static int check_file(const char *path, struct stat *sb, struct cd_error *err)
+{
+	static const unsigned char magic[16] = "SQLite format 3";   /* with its NUL */
+	unsigned char h[100];
+	char dir[4096], side[4200];
+	ssize_t n;
+	int fd;
+
+	if (stat(path, sb) != 0) {
+		if (errno == ENOENT)
+			return cd_error_set(err, CD_ESTORE,
+					    _("no store at %s; create one with `casedesk init` or `casedesk demo`"), path);
+		return cd_error_set(err, CD_ESTORE, _("cannot reach the store %s: %s"), path, strerror(errno));
+	}
+	if (!S_ISREG(sb->st_mode))
+		return cd_error_set(err, CD_ESTORE, _("%s is not a file, so not a casedesk store"), path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return cd_error_set(err, CD_ESTORE,
+				    _("cannot read the store %s: %s; ask an administrator for read and write access"),
+				    path, strerror(errno));
+	n = read(fd, h, sizeof h);
+	close(fd);
+	if (n == 0)
+		return cd_error_set(err, CD_ESTORE,
+				    _("%s is an empty file, not a casedesk store (casedesk never leaves an empty "
+				      "store); remove it, or give the right file"), path);
+	if (n < 0)
+		return cd_error_set(err, CD_ESTORE,
+				    _("cannot read the store %s: %s; check the disk and the system log"), path,
+				    strerror(errno));
+	if ((size_t)n < sizeof h || memcmp(h, magic, sizeof magic) != 0)
+		return cd_error_set(err, CD_ESTORE,
+				    _("%s is not a SQLite file, so not a casedesk store - or its first bytes were "
+				      "overwritten; if it was a store, restore it from a backup"), path);
+	/* The format bytes every SQLite 3 file carries: page size a power of two from 512 to
+	 * 65536 (1 meaning 65536), file format 1 or 2, payload fractions 64, 32, 32. */
+	unsigned page = (unsigned)h[16] << 8 | h[17];
+	if (page == 1)
+		page = 65536;
+	if (page < 512 || (page & (page - 1)) || h[18] < 1 || h[18] > 2 || h[19] < 1 || h[19] > 2 || h[21] != 64 ||
+	    h[22] != 32 || h[23] != 32)
+		return cd_error_set(err, CD_ESTORE,
+				    _("the header of %s is damaged: it begins like a SQLite file but its format "
+				      "bytes are impossible; restore the store from a backup"), path);
+	if (access(path, W_OK) != 0) {
+		if (errno == EROFS)
+			return cd_error_set(err, CD_ESTORE,
+					    _("%s is on a read-only file system: casedesk writes to its store; mount it "
+					      "read-write, or copy the store to a writable disk"), path);
+		return cd_error_set(err, CD_ESTORE,
+				    _("%s is read-only for this account (mode %03o): casedesk writes to its store; ask an "
+				      "administrator for write access"), path, (unsigned)(sb->st_mode & 0777));
+	}
+	/* WAL mode creates STORE-wal and STORE-shm beside the store. */
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	snprintf(side, sizeof side, "%s-wal", path);
+	int wal_ok = access(side, W_OK) == 0;
+	snprintf(side, sizeof side, "%s-shm", path);
+	int shm_ok = access(side, W_OK) == 0;
+	if (!(wal_ok && shm_ok) && access(dir, W_OK) != 0) {
+		if (errno == EROFS)
+			return cd_error_set(err, CD_ESTORE,
+					    _("%s is on a read-only file system: casedesk writes to its store; mount it "
+					      "read-write, or copy the store to a writable disk"), path);
+		return cd_error_set(err, CD_ESTORE,
+				    _("the folder %s is read-only for this account: casedesk creates %s-wal and %s-shm "
+				      "beside the store; ask an administrator for write access to the folder"),
+				    dir, path, path);
+	}
+	return CD_OK;
+}
+
 int store_open(const char *path, struct cd_store **out, struct cd_error *err)
 {
 	struct cd_store *s;
-	int app_id = 0, version = 0, rc;
+	int app_id = 0, version = 0, rc, found;
 	char buf[64];
 	struct stat sb;
 
 	*out = NULL;
-	if (stat(path, &sb) != 0)
-		return cd_error_set(err, CD_ESTORE,
-				    _("no store at %s; create one with `casedesk init` or `casedesk demo`"),
-				    path);
+	if ((rc = check_file(path, &sb, err)))
+		return rc;
 	s = calloc(1, sizeof *s);
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
@@ -633,8 +961,8 @@ int store_open(const char *path, struct cd_store **out, struct cd_error *err)
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	if (pragma_int(s, "PRAGMA application_id", &app_id) != SQLITE_OK) {
-		rc = cd_error_set(err, CD_ESTORE, _("%s is not a casedesk store (%s)"), path,
-				  sqlite3_errmsg(s->db));
+		/* The header looked like SQLite's (check_file): a refusal now is damage or the disk. */
+		rc = st_fail(s, _("reading the store's header"), err);
 		goto fail;
 	}
 	if (app_id != CD_APPLICATION_ID) {
@@ -659,10 +987,24 @@ int store_open(const char *path, struct cd_store **out, struct cd_error *err)
 	s->schema_version = version;
 	if (version < CD_SCHEMA_VERSION && (rc = migrate(s, CD_SCHEMA_VERSION, err)))
 		goto fail;
-	if (read_setting(s, "office", buf, sizeof buf))
+	if ((found = read_setting(s, "office", buf, sizeof buf, err)) < 0) {
+		rc = CD_ESTORE;
+		goto fail;
+	}
+	if (found)
 		snprintf(s->office, sizeof s->office, "%s", buf);
-	if (read_setting(s, "training", buf, sizeof buf))
+	if ((found = read_setting(s, "training", buf, sizeof buf, err)) < 0) {
+		rc = CD_ESTORE;
+		goto fail;
+	}
+	if (found)
 		s->training = strcmp(buf, "1") == 0;
+	if ((found = read_setting(s, "store_uuid", buf, sizeof buf, err)) < 0) {
+		rc = CD_ESTORE;
+		goto fail;
+	}
+	if (found)
+		snprintf(s->uuid, sizeof s->uuid, "%s", buf);
 	pin_clock(s);
 	*out = s;
 	return CD_OK;

@@ -10,6 +10,7 @@
 #ifndef CD_STORE_H
 #define CD_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model/base/error.h"
@@ -76,11 +77,41 @@ int64_t store_data_version(struct cd_store *s);
  */
 int store_set_bulk(struct cd_store *s, int on, struct cd_error *err);
 
+/* Folds the WAL into the store file and empties it (before the file is moved or copied). */
+int store_checkpoint(struct cd_store *s, struct cd_error *err);
+
 /* Number of outbox rows not yet sent to the national tier. */
 int store_unsynced_count(struct cd_store *s, int64_t *count, struct cd_error *err);
 
-/* Runs PRAGMA integrity_check; CD_ESTORE with its first complaint when not "ok". */
-int store_integrity_check(struct cd_store *s, struct cd_error *err);
+/*
+ * Runs PRAGMA integrity_check: CD_OK with `finding` empty when the store is sound, CD_OK
+ * with its first complaint in `finding` when it is damaged, CD_ESTORE when the check could
+ * not read the store (a failing disk is not a damaged file).
+ */
+int store_integrity_check(struct cd_store *s, char *finding, size_t size, struct cd_error *err);
+
+/*
+ * Whether the search indexes match the people: *mismatched counts people missing from an
+ * index, index rows of no person, and FTS5's own integrity-check complaints (a demo killed
+ * mid-build once left every person out of the index while `store check` said ok).
+ */
+int store_search_index_check(struct cd_store *s, int64_t *mismatched, struct cd_error *err);
+/* Empties and refills the search indexes from the people, in one transaction; allowed on a
+ * store marked damaged (it is the repair for a damaged index). */
+int store_search_index_rebuild(struct cd_store *s, struct cd_error *err);
+
+/*
+ * A store that `store check` found damaged refuses every change until a clean check:
+ * store_damage_mark writes the finding to STORE-damaged beside the store (beside, not in
+ * it: a damaged file may not take the write), store_begin refuses while that file exists
+ * (CD_ESTORE, saying what was found, when, and what to do), store_damage_clear removes it.
+ * The mark names the store's uuid: a new store made under the same name is not refused for
+ * its predecessor, a backup of the same store is until checked.  store_damage_read gives a
+ * mark's finding (1), or 0 when there is none.
+ */
+int store_damage_mark(struct cd_store *s, const char *finding, struct cd_error *err);
+int store_damage_clear(struct cd_store *s, struct cd_error *err);
+int store_damage_read(const char *store_path, char *finding, size_t size);
 
 /* A new UUIDv7 (time-ordered, random tail) as 36 characters + NUL. */
 void cd_uuid7(char out[37]);

@@ -35,6 +35,8 @@ struct cd_store {
 	 * audit.c moves the seal key forward only once its seal is durable. */
 	void (*txn_end)(struct cd_store *s, int committed);
 	void *txn_end_data;
+	int repairing;            /* store_search_index_rebuild: writes allowed on a store marked damaged */
+	char uuid[40];            /* the store_uuid setting: whose STORE-damaged mark applies */
 };
 
 /*
@@ -48,6 +50,12 @@ void st_finish(struct cd_store *s, sqlite3_stmt *st);
 int st_exec(struct cd_store *s, const char *sql, struct cd_error *err);
 /* CD_ESTORE with the SQLite message and what we were doing. */
 int st_fail(struct cd_store *s, const char *doing, struct cd_error *err);
+/*
+ * Steps a query that reads rows: 1 for a row, 0 when the rows are done, -1 when the step
+ * failed (an I/O error, a busy or damaged store) with err filled by st_fail (CD_ESTORE).
+ * A failed step is never the end of the rows: a short list or "not found" would be a lie.
+ */
+int st_row(struct cd_store *s, sqlite3_stmt *st, const char *doing, struct cd_error *err);
 /* Binds NULL for a NULL string. */
 int st_bind_text(sqlite3_stmt *st, int idx, const char *text);
 /* A copy of a text column, or NULL. */
@@ -80,7 +88,8 @@ char *st_dup_column(sqlite3_stmt *st, int col);
 /*
  * The stored name words of person `id` (search.c, for search and dupes): names[] is
  * surname, given, surname_latin, given_latin, nationality from the person row; its aliases
- * are read here.  Returns how many words (at most max).
+ * are read here.  Returns how many words (at most max); 0 with err filled (CD_ESTORE) when
+ * reading the aliases failed - callers check err->code.
  */
 struct cd_name_word;
 size_t search_person_words(struct cd_store *s, int64_t id, const char *const names[5], struct cd_name_word *w,

@@ -101,13 +101,14 @@ static int lookup(struct cd_store *s, const char *column, const char *value, str
 	if ((rc = st_prepare(s, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = st_row(s, st, _("reading users"), err)) > 0) {
 		out->user_id = sqlite3_column_int64(st, 0);
 		snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 1));
 		out->roles = (unsigned)sqlite3_column_int(st, 2);
 		rc = CD_OK;
 	} else {
-		rc = CD_ENOTFOUND;
+		/* A failed read is the store's error, never "no such user". */
+		rc = rc < 0 ? CD_ESTORE : CD_ENOTFOUND;
 	}
 	st_finish(s, st);
 	return rc;
@@ -159,7 +160,7 @@ int user_list(struct cd_store *s, struct cd_user **out, size_t *n, struct cd_err
 	if ((rc = st_prepare(s, "SELECT id, name, os_account, roles, active FROM users ORDER BY name",
 			     &st, err)))
 		return rc;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = st_row(s, st, _("listing users"), err)) > 0) {
 		if (count == cap) {
 			size_t ncap = cap ? cap * 2 : 8;
 			struct cd_user *grown = realloc(users, ncap * sizeof *users);
@@ -176,6 +177,10 @@ int user_list(struct cd_store *s, struct cd_user **out, size_t *n, struct cd_err
 		u->os_account = st_dup_column(st, 2);
 		u->roles = (unsigned)sqlite3_column_int(st, 3);
 		u->active = sqlite3_column_int(st, 4);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
 	}
 	*out = users;
 	*n = count;

@@ -5,8 +5,9 @@ CD=${CASEDESK_BIN:-$(pwd)/casedesk}
 export CASEDESK_DATA=${CASEDESK_DATA:-$(pwd)/data}
 T=$(mktemp -d /tmp/casedesk-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-# ASan: leaks are reported and fail the run; the environment may carry options of its own.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+# ASan: leaks and uses of a returned function's stack are reported and fail the run; options
+# the environment carries come after ours and win.
+export ASAN_OPTIONS="detect_stack_use_after_return=1:detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 pass() { echo "PASS: $1"; }
