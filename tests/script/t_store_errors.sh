@@ -24,6 +24,10 @@ $CD --user admin lostdocs import "$T/lost.csv" >/dev/null 2>&1 || fail "lostdocs
 # itself retries, or one after the answer was complete).  Each run starts from the same
 # store (a copy), so that commands that write give the same answer each time.
 cp "$S" "$T/pristine"
+# The store's seal key goes with it, as a backup's would: without it its audit trail cannot
+# be verified (model/store/audit.c), and every `store check` verifies it.
+cp "$S.seal.key" "$T/pristine.seal.key"
+restore() { cp "$T/pristine" "$1"; cp "$T/pristine.seal.key" "$1.seal.key"; }
 fresh() { rm -f "$S-wal" "$S-shm" "$S-damaged"; cp "$T/pristine" "$S"; }
 scan() {
 	name=$1; shift
@@ -97,7 +101,8 @@ expect_grep "as newer" "newer than this casedesk" "$T/err"
 
 # Read-only file and folder, for real: as an account that is not root (root writes anyway).
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
-	AS_USER="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	# (its own HOME: root's settings file is not nobody's to read)
+	AS_USER="setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=$T"
 else
 	AS_USER=""
 fi
@@ -181,11 +186,12 @@ if [ -e "$K" ]; then fail "a killed demo leaves no store under the real name" "$
 expect_rc "store check finds the half-built store damaged" 7 $CD --store "$part" store check
 expect_grep "because its search index does not match the people" "search index does not match the people" "$T/err"
 expect_rc "a completed demo is under the real name" 0 $CD --store "$K" demo --persons 50 --seed 3
-expect_eq "and nothing else is left beside it" "$(ls "$K"* | grep -v part | wc -l)" 1
+expect_eq "and nothing else is left beside it but its seal keys" "$(ls "$K"* | grep -v part | tr '\n' ' ')" \
+	"$K $K.seal-escrow.key $K.seal.key "
 
 # ---- a store found damaged refuses changes until a clean check
 D=$T/damaged.casedesk
-cp "$T/pristine" "$D"
+restore "$D"
 sqlite3 "$D" "DELETE FROM person_fts WHERE rowid IN (SELECT rowid FROM person_fts LIMIT 3)"
 expect_rc "store check finds a search index missing people" 7 $CD --store "$D" store check
 expect_grep "says how to repair it" "store check --rebuild-index" "$T/err"
@@ -204,12 +210,12 @@ expect_rc "store check finds a case that disagrees with its history" 7 $CD --sto
 expect_grep "and points to a backup" "restore it from a backup" "$T/err"
 expect_rc "a change is refused" 7 $CD --store "$D" --user clerk person add --surname Late --given Again \
 	--dob 1980 --sex X --nationality XXA --force
-cp "$T/pristine" "$D"
+restore "$D"
 expect_rc "after restoring, the check is clean" 0 $CD --store "$D" store check
 expect_rc "and changes are taken" 0 $CD --store "$D" --user clerk person add --surname Late --given Again \
 	--dob 1980 --sex X --nationality XXA --force
 # Pages overwritten in the middle of the file: SQLite's integrity check finds it, a backup is the repair.
-cp "$T/pristine" "$D"
+restore "$D"
 rm -f "$D-damaged"
 # A leaf page of the history (the event table), its cell pointers overwritten.
 page=$(sqlite3 "$D" "SELECT pageno FROM dbstat WHERE name = 'event' AND pagetype = 'leaf' LIMIT 1")
@@ -222,12 +228,12 @@ expect_rc "store check finds pages overwritten" 7 $CD --store "$D" store check
 expect_grep "in SQLite's integrity check" "integrity check: .*page" "$T/err"
 expect_rc "a change is refused" 7 $CD --store "$D" --user clerk person add --surname Late --given Third \
 	--dob 1980 --sex X --nationality XXA --force
-cp "$T/pristine" "$D"
+restore "$D"
 expect_rc "the backup restored, the check is clean again" 0 $CD --store "$D" store check
 # The mark names the store it was made for: a new store under the same name is not refused for it.
 sqlite3 "$D" "DELETE FROM person_key WHERE rowid IN (SELECT rowid FROM person_key LIMIT 1)"
 expect_rc "store check marks the store again" 7 $CD --store "$D" store check
-rm -f "$D" "$D-wal" "$D-shm"
+rm -f "$D" "$D-wal" "$D-shm" "$D.seal.key" "$D.seal-escrow.key"
 expect_rc "a new store is made under the damaged one's name" 0 $CD --store "$D" init --training
 expect_rc "and takes changes: the old mark is not its own" 0 $CD --store "$D" --user clerk person add --surname New \
 	--given Store --dob 1980 --sex X --nationality XXA
