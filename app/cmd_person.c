@@ -408,12 +408,11 @@ static int person_unmerge_cmd(struct cli *c)
  * file or a planted link is never written through.  With `force` an existing regular file
  * is removed first (a link or anything else is refused) and the new one still made with
  * O_EXCL.  A local stand-in for the shared model/base/outfile module: switch to it.
+ * export_file_check says so before anything is read; `replace` removes the old file.
  */
-static int export_file_write(const char *path, int force, const void *data, size_t len, struct cd_error *err)
+static int export_file_check(const char *path, int force, int replace, struct cd_error *err)
 {
 	struct stat sb;
-	const char *p = data;
-	int fd, rc = CD_OK;
 
 	if (lstat(path, &sb) == 0) {
 		if (!force)
@@ -422,9 +421,19 @@ static int export_file_write(const char *path, int force, const void *data, size
 		if (!S_ISREG(sb.st_mode))
 			return cd_error_set(err, CD_EUSAGE, _("%s is not a plain file (a link or a folder); not replaced"),
 					    path);
-		if (unlink(path) != 0)
+		if (replace && unlink(path) != 0)
 			return cd_error_set(err, CD_EINPUT, _("cannot replace %s: %s"), path, strerror(errno));
 	}
+	return CD_OK;
+}
+
+static int export_file_write(const char *path, int force, const void *data, size_t len, struct cd_error *err)
+{
+	const char *p = data;
+	int fd, rc;
+
+	if ((rc = export_file_check(path, force, 1, err)))
+		return rc;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return cd_error_set(err, errno == EEXIST ? CD_EUSAGE : CD_EINPUT, _("cannot create %s: %s"), path,
@@ -458,7 +467,6 @@ static int person_export_cmd(struct cli *c)
 	struct cd_buf b = CD_BUF_INIT;
 	unsigned char *bytes = NULL;
 	size_t len = 0;
-	struct stat sb;
 	int rc;
 
 	if ((rc = cli_positional(c, 1, 1, usage)))
@@ -473,10 +481,7 @@ static int person_export_cmd(struct cli *c)
 		return cd_error_set(&c->err, CD_EUSAGE, _("--format: json or pdf"));
 	pdf = strcmp(format, "pdf") == 0;
 	/* Said before anything is read (and audited); the file is made with O_EXCL all the same. */
-	if (!force && lstat(path, &sb) == 0)
-		return cd_error_set(&c->err, CD_EUSAGE, _("%s exists; casedesk never overwrites a file: give another "
-							  "name, or --force to replace it"), path);
-	if ((rc = cli_open_acting(c)) || (rc = access_export(c->store, &c->actor, c->argv[1], &r, &c->err)))
+	if ((rc = export_file_check(path, force, 0, &c->err)) || (rc = cli_open_acting(c)) || (rc = access_export(c->store, &c->actor, c->argv[1], &r, &c->err)))
 		goto out;
 	if (pdf) {
 		if ((rc = subject_access_pdf(r, &bytes, &len, &c->err)))
