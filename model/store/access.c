@@ -311,8 +311,8 @@ static int subject_resolve(struct cd_store *s, const char *ref, int64_t *id, cha
  * transaction, committed before the reading so that it is listed too), then the tables
  * from one read snapshot.
  */
-static int gather(struct cd_store *s, const struct cd_actor *actor, const char *ref, const char *action,
-		  const char *entity, const char *purpose, const struct section *secs, size_t n_secs,
+static int gather(struct cd_store *s, const struct cd_actor *actor, const char *kind, const char *ref,
+		  const char *action, const char *entity, const char *purpose, const struct section *secs, size_t n_secs,
 		  struct access_report **out, struct cd_error *err)
 {
 	struct access_report *r = NULL;
@@ -327,6 +327,7 @@ static int gather(struct cd_store *s, const struct cd_actor *actor, const char *
 		free(r);
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	}
+	r->kind = kind;
 	if ((rc = subject_resolve(s, ref, &pid, uuid, r->person_number, err)))
 		goto out;
 	if ((rc = store_begin(s, err)))
@@ -361,7 +362,7 @@ out:
 int access_export(struct cd_store *s, const struct cd_actor *actor, const char *ref, struct access_report **out,
 		  struct cd_error *err)
 {
-	return gather(s, actor, ref, "export", "person", "subject access", sections,
+	return gather(s, actor, "subject_access", ref, "export", "person", "subject access", sections,
 		      sizeof sections / sizeof sections[0], out, err);
 }
 
@@ -371,7 +372,7 @@ int access_reads(struct cd_store *s, const struct cd_actor *actor, const char *r
 	static const struct section reads[] = {
 		{ "reads", N_("Who read this person's data, when and why"), 0, reads_sql },
 	};
-	return gather(s, actor, ref, "view", "person_audit", purpose, reads, 1, out, err);
+	return gather(s, actor, "audit_trail", ref, "view", "person_audit", purpose, reads, 1, out, err);
 }
 
 const struct access_table *access_table_get(const struct access_report *r, const char *key)
@@ -408,7 +409,7 @@ static void json_row(const struct access_table *t, size_t row, struct json_write
 void access_json(const struct access_report *r, struct json_writer *w)
 {
 	json_object(w);
-	json_key(w, "subject_access");
+	json_key(w, r->kind);
 	json_object(w);
 	json_kv_string(w, "person", r->person_number);
 	json_kv_string(w, "office", r->office);

@@ -66,6 +66,7 @@ struct access_table {
 };
 
 struct access_report {
+	const char *kind;       /* "subject_access" or "audit_trail": the JSON member of the facts below */
 	char person_number[32];
 	char made_at[32], made_by[64], office[8];
 	struct access_table *tables;
