@@ -172,6 +172,8 @@ int cmd_audit(struct cli *c)
 	char escrow[4200];
 	int rc;
 
+	if (strcmp(sub, "show") == 0)
+		return cmd_audit_show(c);   /* who read a person's data: app/cmd_audit_show.c */
 	if (c->argc >= 2) {
 		c->argv++;
 		c->argc--;
@@ -208,6 +210,6 @@ int cmd_audit(struct cli *c)
 		return CD_OK;
 	}
 	return cd_error_set(&c->err, CD_EUSAGE,
-			    _("usage: casedesk audit verify [--escrow FILE] | audit seal | audit init | "
+			    _("usage: casedesk audit verify [--escrow FILE] | audit show --person ID | audit seal | audit init | "
 			      "audit policy [--rows N] [--minutes M]"));
 }

@@ -246,7 +246,7 @@ static int case_list_cmd(struct cli *c)
 	if (mine)
 		f.assignee_id = c->actor.user_id;
 	f.today = store_today(c->store);
-	if ((rc = case_list(c->store, &f, &rows, &n, &c->err)))
+	if ((rc = case_list_read(c->store, &c->actor, &f, c->purpose, &rows, &n, &c->err)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
 	if (c->json) {

@@ -3,18 +3,24 @@
  * `search`: people and how to find them.  `person show` of a merged record shows its
  * survivor, with a note saying so.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "model/base/buf.h"
 #include "model/store/biometric.h"
 #include "model/base/caldate.h"
 #include "model/base/i18n.h"
 #include "model/base/json.h"
+#include "model/store/access.h"
 #include "model/store/merge.h"
 #include "model/store/person.h"
 #include "model/store/search.h"
 #include "workflow/registration.h"
+#include "print/subject_access.h"
 #include "app/cli.h"
 #include "app/config.h"
 
@@ -399,8 +405,139 @@ static int person_unmerge_cmd(struct cli *c)
 	return rc;
 }
 
+/* ---- person export: subject access ---------------------------------------------------- */
+
+/*
+ * Writes a file of personal data: created 0600 with O_EXCL|O_NOFOLLOW, so an existing
+ * file or a planted link is never written through.  With `force` an existing regular file
+ * is removed first (a link or anything else is refused) and the new one still made with
+ * O_EXCL.  A local stand-in for the shared model/base/outfile module: switch to it.
+ * export_file_check says so before anything is read; `replace` removes the old file.
+ */
+static int export_file_check(const char *path, int force, int replace, struct cd_error *err)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) == 0) {
+		if (!force)
+			return cd_error_set(err, CD_EUSAGE, _("%s exists; casedesk never overwrites a file: give another "
+							      "name, or --force to replace it"), path);
+		if (!S_ISREG(sb.st_mode))
+			return cd_error_set(err, CD_EUSAGE, _("%s is not a plain file (a link or a folder); not replaced"),
+					    path);
+		if (replace && unlink(path) != 0)
+			return cd_error_set(err, CD_EINPUT, _("cannot replace %s: %s"), path, strerror(errno));
+	}
+	return CD_OK;
+}
+
+static int export_file_write(const char *path, int force, const void *data, size_t len, struct cd_error *err)
+{
+	const char *p = data;
+	int fd, rc;
+
+	if ((rc = export_file_check(path, force, 1, err)))
+		return rc;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cd_error_set(err, errno == EEXIST ? CD_EUSAGE : CD_EINPUT, _("cannot create %s: %s"), path,
+				    strerror(errno));
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = cd_error_set(err, CD_EINPUT, _("cannot write %s: %s"), path, strerror(errno));
+			break;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (rc == CD_OK && fsync(fd) != 0)
+		rc = cd_error_set(err, CD_EINPUT, _("cannot write %s: %s"), path, strerror(errno));
+	if (close(fd) != 0 && rc == CD_OK)
+		rc = cd_error_set(err, CD_EINPUT, _("cannot write %s: %s"), path, strerror(errno));
+	if (rc)
+		unlink(path);
+	return rc;
+}
+
+static int person_export_cmd(struct cli *c)
+{
+	static const char usage[] = "person export PERSON -o FILE [--format json|pdf] [--force]";
+	const char *path = cli_take(c, "-o"), *format = cli_take(c, "--format");
+	int force = cli_flag(c, "--force"), pdf;
+	struct access_report *r = NULL;
+	struct cd_buf b = CD_BUF_INIT;
+	unsigned char *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, usage)))
+		return rc;
+	if (!path)
+		return cd_error_set(&c->err, CD_EUSAGE, _("-o FILE is required; usage: casedesk %s"), usage);
+	if (!format) {
+		size_t n = strlen(path);
+		format = n > 4 && strcmp(path + n - 4, ".pdf") == 0 ? "pdf" : "json";
+	}
+	if (strcmp(format, "json") != 0 && strcmp(format, "pdf") != 0)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--format: json or pdf"));
+	pdf = strcmp(format, "pdf") == 0;
+	/* Said before anything is read (and audited); the file is made with O_EXCL all the same. */
+	if ((rc = export_file_check(path, force, 0, &c->err)) || (rc = cli_open_acting(c)) || (rc = access_export(c->store, &c->actor, c->argv[1], &r, &c->err)))
+		goto out;
+	if (pdf) {
+		if ((rc = subject_access_pdf(r, &bytes, &len, &c->err)))
+			goto out;
+	} else {
+		struct json_writer w;
+		json_init(&w, &b);
+		access_json(r, &w);
+		if ((rc = json_done(&w, &c->err)))
+			goto out;
+		if (buf_add(&b, "\n", 1)) {
+			rc = cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
+			goto out;
+		}
+	}
+	if ((rc = export_file_write(path, force, pdf ? (const void *)bytes : (const void *)buf_str(&b),
+				    pdf ? len : b.len, &c->err)))
+		goto out;
+	{
+		const struct access_table *reads = access_table_get(r, "reads");
+		size_t n_reads = reads ? reads->n_rows : 0;
+		if (c->json) {
+			struct cd_buf jb = CD_BUF_INIT;
+			struct json_writer w;
+			json_init(&w, &jb);
+			json_object(&w);
+			json_kv_string(&w, "person", r->person_number);
+			json_kv_string(&w, "file", path);
+			json_kv_string(&w, "format", format);
+			json_kv_int(&w, "reads", (long long)n_reads);
+			json_object_end(&w);
+			rc = cli_json_print(c, &w);
+			buf_release(&jb);
+		} else {
+			printf(ngettext("wrote %s: everything held about %s, %zu read listed\n",
+					"wrote %s: everything held about %s, %zu reads listed\n", (unsigned long)n_reads),
+			       path, r->person_number, n_reads);
+		}
+	}
+out:
+	free(bytes);
+	buf_release(&b);
+	access_report_free(r);
+	return rc;
+}
+
 int cmd_person(struct cli *c)
 {
+	if (c->argc >= 2 && strcmp(c->argv[1], "export") == 0) {
+		shift(c);
+		return person_export_cmd(c);
+	}
 	if (c->argc >= 2 && strcmp(c->argv[1], "merge") == 0) {
 		shift(c);
 		return person_merge_cmd(c);
@@ -422,7 +559,8 @@ int cmd_person(struct cli *c)
 		return person_show_cmd(c);
 	}
 	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk person add ... | person show NUMBER | person alias NUMBER ... | "
-						  "person merge SURVIVOR DUPLICATE --reason TEXT | person unmerge DUPLICATE"));
+						  "person merge SURVIVOR DUPLICATE --reason TEXT | person unmerge DUPLICATE | "
+						  "person export NUMBER -o FILE [--format json|pdf] [--force]"));
 }
 
 int cmd_document(struct cli *c)
@@ -490,7 +628,7 @@ int cmd_search(struct cli *c)
 		limit = (int)v;
 	}
 	if ((rc = cli_positional(c, 1, 1, "search QUERY [--limit N]")) || (rc = cli_open_acting(c)) ||
-	    (rc = search_people(c->store, c->argv[1], limit, &hits, &n, &c->err)))
+	    (rc = search_read(c->store, &c->actor, c->argv[1], limit, c->purpose, &hits, &n, &c->err)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
 	if (c->json) {

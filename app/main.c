@@ -29,7 +29,7 @@ static const struct command commands[] = {
 	{ "init", cmd_init, N_("init [--office CODE] [--training]      a new empty store; never overwrites") },
 	{ "demo", cmd_demo, N_("demo --persons N [--seed S] [--office CODE]   a training store with synthetic people and cases") },
 	{ "user", cmd_user, N_("user add NAME --role ROLE... [--os-account A] | user list") },
-	{ "person", cmd_person, N_("person add --surname S --given G --dob YYYY[-MM[-DD]] --sex M|F|X --nationality AAA | person show ID | person merge SURVIVOR DUPLICATE --reason TEXT | person unmerge DUPLICATE") },
+	{ "person", cmd_person, N_("person add --surname S --given G --dob YYYY[-MM[-DD]] --sex M|F|X --nationality AAA | person show ID | person merge SURVIVOR DUPLICATE --reason TEXT | person unmerge DUPLICATE | person export ID -o FILE [--format json|pdf] [--force]") },
 	{ "document", cmd_document, N_("document add PERSON --number N --issuer AAA [--kind K] [--issued D] [--expires D] [--force]") },
 	{ "lostdocs", cmd_lostdocs, N_("lostdocs import FILE.csv [--source S] | check NUMBER [--issuer AAA] | stats   the lost/stolen documents list") },
 	{ "family", cmd_family, N_("family link PERSON RELATIVE --relation spouse|child|parent|sibling") },
@@ -40,7 +40,7 @@ static const struct command commands[] = {
 	{ "form", cmd_form, N_("form CASE FORMID -o FILE.pdf [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf CASE... | form lint FILE... | form list") },
 	{ "report", cmd_report, N_("report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE   statistics: asylum-applicants, asylum-decisions, first-permits, workload") },
 	{ "workflow", cmd_workflow, N_("workflow list | lint FILE... | dot ID") },
-	{ "audit", cmd_audit, N_("audit verify [--escrow FILE] | seal | init | policy [--rows N] [--minutes M]   prove the audit trail whole") },
+	{ "audit", cmd_audit, N_("audit verify [--escrow FILE] | show --person ID | seal | init | policy [--rows N] [--minutes M]   prove the audit trail whole; who read a person's data") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
 };

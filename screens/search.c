@@ -1,6 +1,12 @@
 /*
  * search.c - search as you type: people by name in any script, document number or case
  * number; the results follow every key.  Enter opens the person.
+ *
+ * Every key runs the search, but only a settled query is audited (search_audit: the
+ * query's hash, how many people were on screen, and who): the one on screen when a result
+ * is opened, when the screen is left, or when the query is cleared to type another.  One
+ * audit row per key would bury the trail in prefixes ("S", "Sh", "She" ...) and cost a
+ * commit, which refreshes every other desk, per key.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +32,23 @@ struct search {
 	struct input query;
 	struct cd_search_hit *hits;
 	size_t n, selected;
+	char shown[INPUT_MAX * 4 + 1];   /* the query whose hits are on screen */
+	int audited;                     /* ... and its audit row is written */
 };
+
+/* Audits the query on screen once, with the people the screen showed of its hits. */
+static void settle(struct screen *sc)
+{
+	struct search *s = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+	size_t shown = s->n < SEARCH_SHOWN ? s->n : SEARCH_SHOWN;
+
+	if (s->audited || !s->shown[0])
+		return;
+	s->audited = 1;
+	if (search_audit(sc->ui->store, &sc->ui->actor, s->shown, s->hits, shown, "casework", &err) != CD_OK)
+		ui_error(sc->ui, "%s", err.msg);
+}
 
 static void run(struct screen *sc)
 {
@@ -34,10 +56,18 @@ static void run(struct screen *sc)
 	struct cd_error err = CD_ERROR_INIT;
 	char q[INPUT_MAX * 4 + 1];
 
+	input_get(&s->query, q, sizeof q);
+	/* Cleared to type another query: the one that was on screen has settled. */
+	if (!q[0])
+		settle(sc);
+	/* The same query again (a refresh) keeps its audit; another one starts unaudited. */
+	if (strcmp(q, s->shown) != 0) {
+		snprintf(s->shown, sizeof s->shown, "%s", q);
+		s->audited = 0;
+	}
 	search_hits_free(s->hits, s->n);
 	s->hits = NULL;
 	s->n = s->selected = 0;
-	input_get(&s->query, q, sizeof q);
 	if (!q[0])
 		return;
 	if (search_people(sc->ui->store, q, SEARCH_LIMIT, &s->hits, &s->n, &err) != CD_OK)
@@ -58,6 +88,7 @@ static int search_open(struct screen *sc, const char *arg, struct cd_error *err)
 static void search_close(struct screen *sc)
 {
 	struct search *s = sc->data;
+	settle(sc);
 	search_hits_free(s->hits, s->n);
 	free(s);
 }
@@ -114,8 +145,10 @@ static unsigned search_key(struct screen *sc, int action, wint_t ch)
 			s->selected++;
 		return UI_HANDLED;
 	case A_OPEN:
-		if (s->n)
+		if (s->n) {
+			settle(sc);
 			ui_open(sc->ui, UI_PERSON, s->hits[s->selected].number);
+		}
 		return UI_HANDLED;
 	case A_NONE:
 		if (input_key(&s->query, ch))

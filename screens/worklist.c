@@ -2,6 +2,11 @@
  * worklist.c - the caseworker's list: my cases, the office's, or the unassigned ones, the
  * nearest deadline first (overdue at the top, stopped clocks after running ones), filtered
  * by workflow and state.  Enter opens the case.
+ *
+ * A list the user asked for (opening the screen, another mode or filter) is audited
+ * (case_list_audit: how many cases and people, and who when they are few); a refresh
+ * because another desk committed is not: it shows the same list again, and auditing it
+ * would be a commit that refreshes every other desk's list in turn.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +73,17 @@ static void load(struct screen *sc)
 		w->selected = w->n ? w->n - 1 : 0;
 }
 
+/* load, then the audit of a list the user asked for. */
+static void load_shown(struct screen *sc)
+{
+	struct worklist *w = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+
+	load(sc);
+	if (case_list_audit(sc->ui->store, &sc->ui->actor, w->rows, w->n, "casework", &err) != CD_OK)
+		ui_error(sc->ui, "%s", err.msg);
+}
+
 static int worklist_open(struct screen *sc, const char *arg, struct cd_error *err)
 {
 	struct worklist *w = calloc(1, sizeof *w);
@@ -83,6 +99,11 @@ static int worklist_open(struct screen *sc, const char *arg, struct cd_error *er
 	if (w->n == 0) {
 		w->mode = W_TEAM;
 		load(sc);
+	}
+	{
+		struct cd_error aerr = CD_ERROR_INIT;
+		if (case_list_audit(sc->ui->store, &sc->ui->actor, w->rows, w->n, "casework", &aerr) != CD_OK)
+			ui_error(sc->ui, "%s", aerr.msg);
 	}
 	return CD_OK;
 }
@@ -186,13 +207,13 @@ static unsigned worklist_key(struct screen *sc, int action, wint_t ch)
 	case W_UNASSIGNED:
 		w->mode = action;
 		w->selected = 0;
-		load(sc);
+		load_shown(sc);
 		return UI_HANDLED;
 	case W_WORKFLOW:
 		w->workflow = w->workflow + 1 >= (int)registry_count(sc->ui->reg) ? -1 : w->workflow + 1;
 		w->state = -1;
 		w->selected = 0;
-		load(sc);
+		load_shown(sc);
 		return UI_HANDLED;
 	case W_STATE:
 		wf = chosen_workflow(sc);
@@ -202,12 +223,12 @@ static unsigned worklist_key(struct screen *sc, int action, wint_t ch)
 		}
 		w->state = w->state + 1 >= (int)wf->n_states ? -1 : w->state + 1;
 		w->selected = 0;
-		load(sc);
+		load_shown(sc);
 		return UI_HANDLED;
 	case W_OVERDUE:
 		w->overdue = !w->overdue;
 		w->selected = 0;
-		load(sc);
+		load_shown(sc);
 		return UI_HANDLED;
 	case A_BACK:
 		return UI_HANDLED;   /* the worklist is the bottom: Esc stays here */

@@ -11,6 +11,7 @@
 #include "model/base/i18n.h"
 #include "model/base/text.h"
 #include "model/base/json.h"
+#include "model/store/access.h"
 #include "model/store/person.h"
 #include "model/store/store_internal.h"
 
@@ -678,7 +679,7 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 	 * planner use the workflow/state index instead. */
 #define CASE_LIST_COLUMNS                                                                             \
 	"SELECT c.number, c.workflow_id, c.state, u.name, p.surname_latin || ', ' || p.given_latin,"   \
-	" c.due_day, c.frozen_left, c.closed_at IS NOT NULL FROM cases c"
+	" c.due_day, c.frozen_left, c.closed_at IS NOT NULL, c.person_id FROM cases c"
 #define CASE_LIST_FILTER                                                                              \
 	" JOIN person p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.assignee_id"              \
 	" WHERE (?1 IS NULL OR c.workflow_id = ?1) AND (?2 IS NULL OR c.state = ?2)"                    \
@@ -711,6 +712,7 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 		r->due_day = column_day(st, 5);
 		r->frozen_left = column_day(st, 6);
 		r->closed = sqlite3_column_int(st, 7);
+		r->person_id = sqlite3_column_int64(st, 8);
 	}
 	if (rc < 0) {
 		rc = CD_ESTORE;
@@ -723,6 +725,47 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 out:
 	st_finish(s, st);
 	case_list_free(rows, count);
+	return rc;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int case_list_audit(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_row *rows, size_t n,
+		    const char *purpose, struct cd_error *err)
+{
+	int64_t *ids = NULL;
+	size_t people = 0;
+	char detail[64];
+	int rc;
+
+	if (n && !(ids = malloc(n * sizeof *ids)))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = rows[i].person_id;
+	if (n)
+		qsort(ids, n, sizeof *ids, cmp_id);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || ids[i] != ids[i - 1])
+			ids[people++] = ids[i];
+	snprintf(detail, sizeof detail, "shown=%zu people=%zu", n, people);
+	rc = access_audit_list(s, actor, "list", "case_list", detail, ids, people, purpose, err);
+	free(ids);
+	return rc;
+}
+
+int case_list_read(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_filter *f,
+		   const char *purpose, struct cd_case_row **out, size_t *n, struct cd_error *err)
+{
+	int rc = case_list(s, f, out, n, err);
+	if (rc == CD_OK && (rc = case_list_audit(s, actor, *out, *n, purpose, err))) {
+		case_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
 	return rc;
 }
 

@@ -111,11 +111,25 @@ struct cd_case_row {
 	char *workflow_id, *state, *assignee, *person_name;
 	long due_day, frozen_left;
 	int closed;
+	int64_t person_id;          /* whose case: what the list's audit names */
 };
 
-/* Open cases, overdue first (earliest due day first, no deadline last). */
+/*
+ * Open cases, overdue first (earliest due day first, no deadline last).  Not audited: a
+ * list a front-end shows goes through case_list_read, or case_list_audit when the user
+ * (not a refresh) asked for it.
+ */
 int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case_row **out, size_t *n,
 	      struct cd_error *err);
+/*
+ * Audits a list of cases shown (model/store/access.h): a "list" row with how many cases
+ * and people it showed, and a "list" row per person when they are ACCESS_NAMED_MAX or fewer.
+ */
+int case_list_audit(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_row *rows, size_t n,
+		    const char *purpose, struct cd_error *err);
+/* case_list, then case_list_audit with `purpose`. */
+int case_list_read(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_filter *f,
+		   const char *purpose, struct cd_case_row **out, size_t *n, struct cd_error *err);
 void case_list_free(struct cd_case_row *rows, size_t n);
 
 /* What the workflow guards need to know about a case's person and checks. */

@@ -8,6 +8,8 @@
 
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
+#include "model/store/access.h"
+#include "model/store/person.h"
 #include "model/store/store_internal.h"
 #include "model/identity/docnum.h"
 #include "model/identity/namescore.h"
@@ -854,4 +856,44 @@ void search_hits_free(struct cd_search_hit *hits, size_t n)
 		free(hits[i].given_latin);
 	}
 	free(hits);
+}
+
+/* ---- audited search -------------------------------------------------------------------- */
+
+int search_audit(struct cd_store *s, const struct cd_actor *actor, const char *query,
+		 const struct cd_search_hit *hits, size_t n, const char *purpose, struct cd_error *err)
+{
+	char hex[65], detail[96];
+	int64_t *ids = NULL;
+	size_t named = 0;
+	int rc = CD_OK;
+
+	if (!query || !*query)
+		return CD_OK;
+	/* The query names someone: only its hash is kept, enough to answer "who searched for
+	 * this name?" by hashing the name, never to read what was searched. */
+	access_sha256_hex(query, hex);
+	snprintf(detail, sizeof detail, "sha256=%s shown=%zu", hex, n);
+	if (n && n <= ACCESS_NAMED_MAX) {
+		if (!(ids = malloc(n * sizeof *ids)))
+			return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		for (size_t i = 0; i < n && rc == CD_OK; i++)
+			rc = person_resolve(s, hits[i].number, &ids[named++], err);
+	}
+	if (rc == CD_OK)
+		rc = access_audit_list(s, actor, "search", "query", detail, ids, ids ? named : n, purpose, err);
+	free(ids);
+	return rc;
+}
+
+int search_read(struct cd_store *s, const struct cd_actor *actor, const char *query, int limit,
+		const char *purpose, struct cd_search_hit **out, size_t *n, struct cd_error *err)
+{
+	int rc = search_people(s, query, limit, out, n, err);
+	if (rc == CD_OK && (rc = search_audit(s, actor, query, *out, *n, purpose, err))) {
+		search_hits_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
 }

@@ -36,10 +36,24 @@ struct cd_search_hit {
 					* (translated: room for UTF-8) */
 };
 
-/* Up to `limit` people for the query, best first. */
+/*
+ * Up to `limit` people for the query, best first.  Not audited: the query of a front-end
+ * goes through search_read, or (search as you type) through search_audit once it settles.
+ */
 int search_people(struct cd_store *s, const char *query, int limit, struct cd_search_hit **out,
 		  size_t *n, struct cd_error *err);
 void search_hits_free(struct cd_search_hit *hits, size_t n);
+
+/*
+ * Audits a search whose results were shown (model/store/access.h): a "search" row with
+ * the SHA-256 of the query as typed and how many people were shown, never the query's
+ * text, and a "search" row per person shown when they are ACCESS_NAMED_MAX or fewer.
+ */
+int search_audit(struct cd_store *s, const struct cd_actor *actor, const char *query,
+		 const struct cd_search_hit *hits, size_t n, const char *purpose, struct cd_error *err);
+/* search_people, then search_audit with `purpose`: a search whose results are shown. */
+int search_read(struct cd_store *s, const struct cd_actor *actor, const char *query, int limit,
+		const char *purpose, struct cd_search_hit **out, size_t *n, struct cd_error *err);
 /* "case", "document", "name": the JSON value; marked N_(), shown through _(). */
 const char *cd_match_name(enum cd_match m);
 
