@@ -169,6 +169,13 @@ static void json_person(struct json_writer *w, const struct cd_person_record *r,
 	for (size_t i = 0; i < r->n_cases; i++) {
 		const struct cd_case_brief *k = &r->cases[i];
 		json_object(w);
+		if (k->other_unit) {
+			/* Need-to-know: only that it exists, and the ref a supervisor may break the glass by. */
+			json_kv_bool(w, "other_unit", 1);
+			json_kv_string(w, "ref", k->ref);
+			json_object_end(w);
+			continue;
+		}
 		json_kv_string(w, "number", k->number);
 		json_kv_string(w, "workflow", k->workflow_id);
 		json_kv_string(w, "state", k->state);
@@ -256,6 +263,10 @@ static int person_show_cmd(struct cli *c)
 		printf("  %s\n", _("none"));
 	for (size_t i = 0; i < r->n_cases; i++) {
 		const struct cd_case_brief *k = &r->cases[i];
+		if (k->other_unit) {
+			printf("  %-22s %s (ref %s)\n", "-", _("a case in another unit"), k->ref);
+			continue;
+		}
 		printf("  %-22s %-10s %-24s %s\n", k->number, k->workflow_id, k->state, k->closed ? _("closed") : _("open"));
 	}
 	person_record_free(r);
@@ -367,7 +378,7 @@ int cmd_search(struct cli *c)
 		limit = (int)v;
 	}
 	if ((rc = cli_positional(c, 1, 1, "search QUERY [--limit N]")) || (rc = cli_open_acting(c)) ||
-	    (rc = search_people(c->store, c->argv[1], limit, &hits, &n, &c->err)))
+	    (rc = search_people(c->store, &c->actor, c->argv[1], limit, &hits, &n, &c->err)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
 	if (c->json) {
