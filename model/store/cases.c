@@ -107,6 +107,12 @@ int case_create(struct cd_store *s, const struct cd_actor *actor, const struct c
 	int64_t pid, seq, assignee = 0, id;
 	int rc, year, month, day;
 
+	/* Need-to-know: a user opens cases only in the workflows they work on (and can read). */
+	if (!cd_workflows_include(actor->workflows, in->workflow_id))
+		return cd_error_set(err, CD_EREFUSED,
+				    _("you do not work on workflow %s (need-to-know), so you cannot open its cases; "
+				      "ask an admin: `casedesk user set %s --workflows ...`"),
+				    in->workflow_id, actor->name);
 	if ((rc = store_begin(s, err)))
 		return rc;
 	if ((rc = person_resolve(s, in->person_ref, &pid, err)))
@@ -241,6 +247,24 @@ static int may_read(const struct cd_actor *actor, const char *workflow_id, const
 }
 
 /*
+ * A refused read is audited too ("refused"), so that a review sees who tried to read
+ * what they may not.  Best effort: the refusal stands whatever happens here.
+ */
+static void record_refusal(struct cd_store *s, const struct cd_actor *actor, const char *uuid, const char *entity,
+			   const char *purpose)
+{
+	struct cd_error ignored = CD_ERROR_INIT;
+
+	if (store_begin(s, &ignored))
+		return;
+	if (store_add_audit(s, actor, "refused", entity, uuid, purpose ? purpose : "need-to-know", &ignored)) {
+		store_rollback(s);
+		return;
+	}
+	store_commit(s, &ignored);
+}
+
+/*
  * Writes what a read leaves behind, in one transaction: an audit row ("view" with its
  * purpose), or for a break-glass read its break_glass row for review and an audit row
  * ("break_glass") whose purpose is the typed one.  NULL purpose: a silent re-read of what
@@ -295,6 +319,7 @@ int case_load(struct cd_store *s, const struct cd_actor *actor, const char *numb
 	size_t cap = 0;
 	int rc, own_read = s->txn_depth == 0, glass = 0;
 	const unsigned char *t;
+	char refused[37] = "";
 
 	*out = NULL;
 	c = calloc(1, sizeof *c);
@@ -317,8 +342,11 @@ int case_load(struct cd_store *s, const struct cd_actor *actor, const char *numb
 						       "`casedesk case list`"), number);
 		goto out;
 	}
-	if ((rc = may_read(actor, (const char *)sqlite3_column_text(st, 3), number, &glass, err)))
+	if ((rc = may_read(actor, (const char *)sqlite3_column_text(st, 3), number, &glass, err))) {
+		if (rc == CD_EREFUSED)
+			snprintf(refused, sizeof refused, "%s", (const char *)sqlite3_column_text(st, 1));
 		goto out;
+	}
 	c->id = sqlite3_column_int64(st, 0);
 	t = sqlite3_column_text(st, 1);
 	snprintf(c->uuid, sizeof c->uuid, "%s", t ? (const char *)t : "");
@@ -366,6 +394,8 @@ out:
 	st_finish(s, st);
 	if (own_read)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (refused[0])
+		record_refusal(s, actor, refused, "case", purpose);
 out_free:
 	case_free(c);
 	return rc;
@@ -666,6 +696,8 @@ int case_history(struct cd_store *s, const struct cd_actor *actor, const char *n
 	}
 	st_finish(s, st);
 	st = NULL;
+	if (rc == CD_EREFUSED)
+		record_refusal(s, actor, uuid, "case_history", purpose);
 	if (rc)
 		return rc;
 	if ((rc = st_prepare(s, "SELECT e.at, e.user_name, e.kind, e.transition, e.from_state, e.to_state,"

@@ -76,6 +76,14 @@ for u in clerk vclerk vsup acw fresh; do
 	done
 done
 
+expect_eq "refused reads are audited" "$(q "SELECT count(*) > 0 FROM audit WHERE action='refused' AND user_name='vclerk'")" 1
+expect_rc "vclerk cannot open an asylum case" 4 cli --user vclerk case new asylum --person "$PV"
+expect_grep "naming the rule" "need-to-know" "$T/err"
+expect_eq "and none was opened" "$(q "SELECT count(*) FROM cases")" 3
+expect_rc "but a visa case" 0 cli --user vclerk case new visa --person "$PV"
+V2=$(cat "$T/out")
+expect_rc "which they then read" 0 cli --user vclerk case show "$V2"
+
 # Search and person show: who a person is, for everyone; the case only as another unit's.
 expect_rc "vclerk: search by name finds the person" 0 cli --user vclerk search Doe
 expect_grep "with her number" "^$PA " "$T/out"

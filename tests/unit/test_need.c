@@ -155,6 +155,17 @@ static void test_reads_outside_workflows_are_refused(void **state)
 	assert_int_equal(case_history(s, &vclerk, asylum, "casework", &h, &n, &err), CD_EREFUSED);
 	assert_int_equal(case_load(s, &vclerk, visa, "casework", &k, &err), CD_OK);
 	case_free(k);
+	/* The refused reads are audited, the allowed one as a view. */
+	assert_int_equal(count("SELECT count(*) FROM audit WHERE user_name = 'vclerk' AND action = 'refused'"), 2);
+	assert_int_equal(count("SELECT count(*) FROM audit WHERE user_name = 'vclerk' AND action = 'view'"), 1);
+	/* Nor does a visa clerk open an asylum case. */
+	{
+		struct cd_case_new cn = { .workflow_id = "asylum", .workflow_version = 1, .prefix = "AS",
+					  .initial_state = "a", .person_ref = person, .due_day = -1, .frozen_left = -1 };
+		char num[40];
+		assert_int_equal(case_create(s, &vclerk, &cn, num, &err), CD_EREFUSED);
+		assert_int_equal(count("SELECT count(*) FROM cases"), 2);
+	}
 
 	assert_int_equal(case_list(s, &vclerk, &f, &rows, &n, &err), CD_OK);
 	assert_int_equal(n, 1);
