@@ -14,14 +14,27 @@
 #include "model/store/users.h"
 #include "print/case_form.h"
 
+/*
+ * On a real store only casedesk users read anything, `user list` and `store check`
+ * included: an OS account that is no user is refused here, naming what to ask the admin
+ * (user_resolve).  A training store holds no one's data and keeps its --user rules.
+ */
 int cli_open_store(struct cli *c)
 {
+	int rc;
+
 	if (c->store)
 		return CD_OK;
 	if (!c->store_path || !*c->store_path)
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("which store? give --store FILE or set CASEDESK_STORE"));
-	return store_open(c->store_path, &c->store, &c->err);
+	if ((rc = store_open(c->store_path, &c->store, &c->err)))
+		return rc;
+	if (!store_is_training(c->store) && (rc = user_resolve(c->store, c->user, &c->actor, &c->err))) {
+		store_close(c->store);
+		c->store = NULL;
+	}
+	return rc;
 }
 
 int cli_open_acting(struct cli *c)

@@ -58,9 +58,11 @@ static int case_show_cmd(struct cli *c)
 	long today;
 	int rc;
 
-	if ((rc = cli_positional(c, 1, 1, "case show NUMBER")) || (rc = cli_open_acting(c)) ||
+	const char *glass = cli_take(c, "--break-glass");
+	if ((rc = cli_positional(c, 1, 1, "case show NUMBER [--break-glass PURPOSE]")) || (rc = cli_open_acting(c)) ||
 	    (rc = cli_load_workflows(c)))
 		return rc;
+	c->actor.break_glass = glass;
 	if ((rc = case_load(c->store, &c->actor, c->argv[1], c->purpose, &k, &c->err)))
 		return rc;
 	if ((rc = registry_for_case(c->reg, c->store, k->workflow_id, k->workflow_version, &wf, &c->err)) ||
@@ -167,8 +169,11 @@ static int case_history_cmd(struct cli *c)
 	size_t n;
 	int rc;
 
-	if ((rc = cli_positional(c, 1, 1, "case history NUMBER")) || (rc = cli_open_acting(c)) ||
-	    (rc = case_history(c->store, &c->actor, c->argv[1], c->purpose, &rows, &n, &c->err)))
+	const char *glass = cli_take(c, "--break-glass");
+	if ((rc = cli_positional(c, 1, 1, "case history NUMBER [--break-glass PURPOSE]")) || (rc = cli_open_acting(c)))
+		return rc;
+	c->actor.break_glass = glass;
+	if ((rc = case_history(c->store, &c->actor, c->argv[1], c->purpose, &rows, &n, &c->err)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
 	if (c->json) {
@@ -407,6 +412,7 @@ int cmd_case(struct cli *c)
 			return subs[i].run(c);
 		}
 	return cd_error_set(&c->err, CD_EUSAGE,
-			    _("usage: casedesk case new WORKFLOW --person ID | show NUMBER | history NUMBER | "
+			    _("usage: casedesk case new WORKFLOW --person ID | show NUMBER [--break-glass PURPOSE] | "
+			      "history NUMBER [--break-glass PURPOSE] | "
 			      "list [...] | move NUMBER TRANSITION [--set F=V]..."));
 }

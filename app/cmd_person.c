@@ -182,6 +182,13 @@ static void json_person(struct json_writer *w, const struct cd_person_record *r,
 	for (size_t i = 0; i < r->n_cases; i++) {
 		const struct cd_case_brief *k = &r->cases[i];
 		json_object(w);
+		if (k->other_unit) {
+			/* Need-to-know: only that it exists, and the ref a supervisor may break the glass by. */
+			json_kv_bool(w, "other_unit", 1);
+			json_kv_string(w, "ref", k->ref);
+			json_object_end(w);
+			continue;
+		}
 		json_kv_string(w, "number", k->number);
 		json_kv_string(w, "workflow", k->workflow_id);
 		json_kv_string(w, "state", k->state);
@@ -283,6 +290,10 @@ static int person_show_cmd(struct cli *c)
 		printf("  %s\n", _("none"));
 	for (size_t i = 0; i < r->n_cases; i++) {
 		const struct cd_case_brief *k = &r->cases[i];
+		if (k->other_unit) {
+			printf("  %-22s %s (ref %s)\n", "-", _("a case in another unit"), k->ref);
+			continue;
+		}
 		printf("  %-22s %-10s %-24s %s\n", k->number, k->workflow_id, k->state, k->closed ? _("closed") : _("open"));
 	}
 	person_record_free(r);

@@ -1,6 +1,7 @@
 /*
  * cmd_store.c - `init`, `user` and `store check`: making a store (with its first seal key,
- * escrowed) and saying who works in it; `store check` verifies the audit trail too.
+ * escrowed) and saying who works in it: their roles and the workflows they work on
+ * (need-to-know, model/store/users.h); `store check` verifies the audit trail too.
  */
 #include <pwd.h>
 #include <stdlib.h>
@@ -71,23 +72,74 @@ int cmd_init(struct cli *c)
 	return CD_OK;
 }
 
-static int user_add_cmd(struct cli *c)
+/* --role words into bits; 0 with c->err set on an unknown role, 0 without when none given. */
+static unsigned take_roles(struct cli *c)
 {
 	unsigned roles = 0;
-	const char *r, *os = cli_take(c, "--os-account");
-	int rc;
+	const char *r;
 
 	while ((r = cli_take(c, "--role"))) {
 		unsigned bit = cd_role_from_name(r);
-		if (!bit)
-			return cd_error_set(&c->err, CD_EINPUT,
-					    _("--role %s: roles are clerk, caseworker, supervisor, admin"), r);
+		if (!bit) {
+			cd_error_set(&c->err, CD_EINPUT, _("--role %s: roles are clerk, caseworker, supervisor, admin"), r);
+			return 0;
+		}
 		roles |= bit;
 	}
-	if ((rc = cli_positional(c, 1, 1, "user add NAME --role ROLE... [--os-account ACCOUNT]")))
+	return roles;
+}
+
+/*
+ * Every workflow named in --workflows must be one this office runs (data/workflows), so
+ * that a typo does not silently leave a user without their cases.
+ */
+static int check_workflows(struct cli *c, const char *typed)
+{
+	char list[256];
+	int rc;
+
+	if (!typed)
+		return CD_OK;
+	if (cd_workflows_parse(typed, list, sizeof list))
+		return cd_error_set(&c->err, CD_EINPUT,
+				    _("--workflows: give workflow ids separated by commas (asylum,visa), all, or none"));
+	if (strcmp(list, "*") == 0 || !list[0])
+		return CD_OK;
+	if ((rc = cli_load_workflows(c)))
 		return rc;
-	if ((rc = cli_open_acting(c)) || (rc = user_add(c->store, &c->actor, c->argv[1], roles, os, &c->err)))
+	for (char *p = list; *p;) {
+		char *end = strchr(p, ',');
+		if (end)
+			*end = '\0';
+		if (!registry_current(c->reg, p)) {
+			struct cd_buf known = CD_BUF_INIT;
+			for (size_t i = 0; i < registry_count(c->reg); i++)
+				buf_printf(&known, "%s%s", i ? ", " : "", registry_at(c->reg, i)->id);
+			rc = cd_error_set(&c->err, CD_EINPUT, _("--workflows: no workflow %s; this office runs %s"), p,
+					  buf_str(&known));
+			buf_release(&known);
+			return rc;
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return CD_OK;
+}
+
+static int user_add_cmd(struct cli *c)
+{
+	const char *os = cli_take(c, "--os-account"), *workflows = cli_take(c, "--workflows");
+	unsigned roles = take_roles(c);
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, "user add NAME --role ROLE... [--workflows LIST] [--os-account ACCOUNT]")))
 		return rc;
+	if ((rc = cli_open_acting(c)) || (rc = check_workflows(c, workflows)) ||
+	    (rc = user_add(c->store, &c->actor, c->argv[1], roles, os, workflows, &c->err)))
+		return rc;
+	char list[256] = "";
+	cd_workflows_parse(workflows ? workflows : "none", list, sizeof list);
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;
 		struct json_writer w;
@@ -97,6 +149,7 @@ static int user_add_cmd(struct cli *c)
 		json_object(&w);
 		json_kv_string(&w, "user", c->argv[1]);
 		json_kv_string(&w, "roles", names);
+		json_kv_string(&w, "workflows", cd_workflows_show(list));
 		json_kv_string(&w, "os_account", os);
 		json_object_end(&w);
 		rc = cli_json_print(c, &w);
@@ -104,6 +157,36 @@ static int user_add_cmd(struct cli *c)
 		return rc;
 	}
 	printf(_("added user %s\n"), c->argv[1]);
+	if (!list[0])
+		printf(_("%s works on no workflow yet and reads no case: `casedesk user set %s --workflows LIST`\n"),
+		       c->argv[1], c->argv[1]);
+	return CD_OK;
+}
+
+static int user_set_cmd(struct cli *c)
+{
+	const char *workflows = cli_take(c, "--workflows");
+	unsigned roles = take_roles(c);
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, "user set NAME [--role ROLE]... [--workflows LIST]")))
+		return rc;
+	if ((rc = cli_open_acting(c)) || (rc = check_workflows(c, workflows)) ||
+	    (rc = user_set(c->store, &c->actor, c->argv[1], roles, workflows, &c->err)))
+		return rc;
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "user", c->argv[1]);
+		json_kv_bool(&w, "changed", 1);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
+		return rc;
+	}
+	printf(_("changed user %s\n"), c->argv[1]);
 	return CD_OK;
 }
 
@@ -113,13 +196,14 @@ static int user_list_cmd(struct cli *c)
 	size_t n;
 	int rc;
 
-	if ((rc = cli_positional(c, 0, 0, "user list")) || (rc = cli_open_store(c)) ||
+	if ((rc = cli_positional(c, 0, 0, "user list")) || (rc = cli_open_acting(c)) ||
 	    (rc = user_list(c->store, &users, &n, &c->err)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
 	struct json_writer w;
 	json_init(&w, &b);
-	json_array(&w);
+	if (c->json)
+		json_array(&w);
 	for (size_t i = 0; i < n; i++) {
 		char roles[128];
 		cd_roles_format(users[i].roles, roles, sizeof roles);
@@ -128,11 +212,13 @@ static int user_list_cmd(struct cli *c)
 			json_kv_string(&w, "name", users[i].name);
 			json_kv_string(&w, "os_account", users[i].os_account);
 			json_kv_string(&w, "roles", roles);
+			json_kv_string(&w, "workflows", cd_workflows_show(users[i].workflows));
 			json_kv_bool(&w, "active", users[i].active);
 			json_object_end(&w);
 		} else {
-			buf_printf(&b, "%-20s %-20s %s\n", users[i].name,
-				   users[i].os_account ? users[i].os_account : "-", roles);
+			buf_printf(&b, "%-20s %-20s %-32s %s\n", users[i].name,
+				   users[i].os_account ? users[i].os_account : "-", roles,
+				   cd_workflows_show(users[i].workflows));
 		}
 	}
 	if (c->json) {
@@ -146,19 +232,83 @@ static int user_list_cmd(struct cli *c)
 	return rc;
 }
 
+/* `user glass [--all]` lists break-glass reads for review; `user glass --reviewed ID` marks one. */
+static int user_glass_cmd(struct cli *c)
+{
+	struct cd_glass *rows = NULL;
+	const char *reviewed = cli_take(c, "--reviewed");
+	int all = cli_flag(c, "--all");
+	size_t n = 0;
+	int rc;
+
+	if ((rc = cli_positional(c, 0, 0, "user glass [--all] | user glass --reviewed ID")) || (rc = cli_open_acting(c)))
+		return rc;
+	if (reviewed) {
+		char *end;
+		long long id = strtoll(reviewed, &end, 10);
+		if (*end || id <= 0)
+			return cd_error_set(&c->err, CD_EUSAGE, _("--reviewed: give the number `casedesk user glass` shows"));
+		if ((rc = user_glass_review(c->store, &c->actor, id, &c->err)))
+			return rc;
+		if (!c->json)
+			printf(_("break-glass read %lld reviewed\n"), id);
+		else
+			printf("{\"reviewed\":%lld}\n", id);
+		return CD_OK;
+	}
+	if ((rc = user_glass_list(c->store, &c->actor, all, &rows, &n, &c->err)))
+		return rc;
+	struct cd_buf b = CD_BUF_INIT;
+	if (c->json) {
+		struct json_writer w;
+		json_init(&w, &b);
+		json_array(&w);
+		for (size_t i = 0; i < n; i++) {
+			json_object(&w);
+			json_kv_int(&w, "id", rows[i].id);
+			json_kv_string(&w, "at", rows[i].at);
+			json_kv_string(&w, "user", rows[i].user);
+			json_kv_string(&w, "case", rows[i].case_number);
+			json_kv_string(&w, "purpose", rows[i].purpose);
+			json_kv_string(&w, "reviewed_by", rows[i].reviewed_by);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+		rc = cli_json_print(c, &w);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			printf("%-5lld %.19s  %-12s %-22s ", (long long)rows[i].id, rows[i].at, rows[i].user,
+			       rows[i].case_number);
+			out_safe(stdout, rows[i].purpose);
+			if (rows[i].reviewed_by)
+				printf(_("  (reviewed by %s)"), rows[i].reviewed_by);
+			fputc('\n', stdout);
+		}
+		if (!n)
+			printf("%s\n", _("no break-glass reads to review"));
+	}
+	buf_release(&b);
+	user_glass_list_free(rows, n);
+	return rc;
+}
+
 int cmd_user(struct cli *c)
 {
-	if (c->argc >= 2 && strcmp(c->argv[1], "add") == 0) {
-		c->argv++;
-		c->argc--;
-		return user_add_cmd(c);
-	}
-	if (c->argc >= 2 && strcmp(c->argv[1], "list") == 0) {
-		c->argv++;
-		c->argc--;
-		return user_list_cmd(c);
-	}
-	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk user add NAME --role ROLE... | user list"));
+	static const struct {
+		const char *name;
+		int (*run)(struct cli *);
+	} subs[] = {
+		{ "add", user_add_cmd }, { "set", user_set_cmd }, { "list", user_list_cmd }, { "glass", user_glass_cmd },
+	};
+	for (size_t i = 0; c->argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp(c->argv[1], subs[i].name) == 0) {
+			c->argv++;
+			c->argc--;
+			return subs[i].run(c);
+		}
+	return cd_error_set(&c->err, CD_EUSAGE,
+			    _("usage: casedesk user add NAME --role ROLE... [--workflows LIST] | "
+			      "user set NAME [--role ROLE]... [--workflows LIST] | user list | user glass"));
 }
 
 /*

@@ -4,6 +4,11 @@
  * opens a form for its fields, checked as each field is left, saved in one step against
  * the version the user saw: a stale save is refused with who changed what, and the
  * input stays for a retry (^R takes the new version, F5 saves again).
+ *
+ * A case outside the user's workflows (need-to-know, model/store/users.h) is refused by
+ * the model; a supervisor is asked why instead, and with a purpose typed the case opens
+ * "behind broken glass": read-only in effect (steps still go as the user), recorded and
+ * listed for an admin's review.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +17,7 @@
 #include "model/base/caldate.h"
 #include "model/store/cases.h"
 #include "model/base/i18n.h"
+#include "model/store/roles.h"
 #include "print/case_form.h"
 #include "screens/fmt.h"
 #include "screens/input.h"
@@ -55,6 +61,11 @@ struct case_view {
 	struct input note;
 	int64_t expected_version;
 	int stale;                  /* another desk changed the case while the form was open */
+	/* Who reads: the user, with a break-glass purpose once a supervisor typed one. */
+	struct cd_actor reader;
+	int glass_asking;           /* a supervisor is asked why before another unit's case opens */
+	struct input glass;
+	char glass_purpose[INPUT_MAX * 4 + 1];
 };
 
 static int load(struct screen *sc, const char *purpose, struct cd_error *err)
@@ -67,11 +78,11 @@ static int load(struct screen *sc, const char *purpose, struct cd_error *err)
 	const struct workflow *wf;
 	int rc;
 
-	if ((rc = case_load(sc->ui->store, &sc->ui->actor, v->number, purpose, &c, err)))
+	if ((rc = case_load(sc->ui->store, &v->reader, v->number, purpose, &c, err)))
 		return rc;
 	if ((rc = registry_for_case(sc->ui->reg, sc->ui->store, c->workflow_id, c->workflow_version, &wf, err)) ||
 	    (rc = cw_case_options(sc->ui->store, sc->ui->reg, &sc->ui->actor, c, &opts, &n_opts, err)) ||
-	    (rc = case_history(sc->ui->store, &sc->ui->actor, v->number, NULL, &hist, &n_hist, err))) {
+	    (rc = case_history(sc->ui->store, &v->reader, v->number, NULL, &hist, &n_hist, err))) {
 		case_free(c);
 		free(opts);
 		return rc;
@@ -102,6 +113,8 @@ static void case_reload(struct screen *sc)
 	struct case_view *v = sc->data;
 	struct cd_error err = CD_ERROR_INIT;
 	int64_t before = v->c ? v->c->row_version : 0;
+	if (v->glass_asking)
+		return;
 	if (load(sc, NULL, &err)) {
 		ui_error(sc->ui, "%s", err.msg);
 		return;
@@ -120,12 +133,68 @@ static int case_open(struct screen *sc, const char *arg, struct cd_error *err)
 	if (!v)
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	snprintf(v->number, sizeof v->number, "%s", arg ? arg : "");
+	v->reader = sc->ui->actor;
+	v->reader.break_glass = NULL;
 	sc->data = v;
-	if ((rc = load(sc, "casework", err))) {
+	rc = load(sc, "casework", err);
+	if (rc == CD_EREFUSED && (sc->ui->actor.roles & CD_ROLE_SUPERVISOR)) {
+		/* Need-to-know refused it; a supervisor may say why and read it (glass_key). */
+		v->glass_asking = 1;
+		input_set(&v->glass, "");
+		cd_error_clear(err);
+		rc = CD_OK;
+	}
+	if (rc) {
 		free(v);
 		sc->data = NULL;
 	}
 	return rc;
+}
+
+/* The break-glass question: Enter reads the case with the typed purpose, Esc goes back. */
+static unsigned glass_key(struct screen *sc, int action, wint_t ch)
+{
+	struct case_view *v = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+
+	switch (action) {
+	case A_BACK:
+		return UI_BACK;
+	case A_OPEN:
+		input_get(&v->glass, v->glass_purpose, sizeof v->glass_purpose);
+		v->reader.break_glass = v->glass_purpose;
+		if (load(sc, "casework", &err) != CD_OK) {
+			v->reader.break_glass = NULL;
+			ui_error(sc->ui, "%s", err.msg);
+			return UI_HANDLED;
+		}
+		v->glass_asking = 0;
+		ui_say(sc->ui, "%s", _("opened behind broken glass: your purpose is recorded for an admin's review"));
+		return UI_HANDLED;
+	case A_QUIT:
+	case A_HELP:
+		return UI_UNHANDLED;
+	}
+	input_key(&v->glass, ch);
+	return UI_HANDLED;
+}
+
+static void glass_draw(struct screen *sc, WINDOW *w, int cols)
+{
+	struct case_view *v = sc->data;
+	char line[512];
+
+	term_fill(w, 0, 0, cols, ST_TITLE);
+	snprintf(line, sizeof line, _("Case %s — another unit's"), v->number);
+	term_put_styled(w, 0, 1, line, cols - 2, 0, ST_TITLE);
+	term_put_styled(w, 2, 1, _("This case belongs to a workflow you do not work on (need-to-know)."), cols - 2, 0,
+			ST_WARN);
+	term_put(w, 3, 1, _("As a supervisor you may break the glass: say why you must read it. Your purpose is"),
+		 cols - 2, 0);
+	term_put(w, 4, 1, _("kept with your name and listed for an admin's review. Enter reads it, Esc goes back."),
+		 cols - 2, 0);
+	term_put_styled(w, 6, 1, _("Purpose:"), 10, 0, ST_LABEL);
+	input_draw(&v->glass, w, 6, 11, cols - 13, 1);
 }
 
 static void case_close(struct screen *sc)
@@ -188,7 +257,7 @@ static void print_form(struct screen *sc, const char *form_id, int after_step)
 	const char *numbers[1] = { v->number };
 
 	if (case_form_step_path(store_path(sc->ui->store), v->number, form_id, path, sizeof path, &err) != CD_OK ||
-	    case_form_print(sc->ui->store, sc->ui->reg, &sc->ui->actor, form_id, NULL, numbers, 1, 0, path, &err) != CD_OK) {
+	    case_form_print(sc->ui->store, sc->ui->reg, &v->reader, form_id, NULL, numbers, 1, 0, path, &err) != CD_OK) {
 		ui_error(sc->ui, after_step ? _("step saved; form %s not printed: %s") : _("form %s not printed: %s"),
 			 form_id, err.msg);
 		return;
@@ -360,6 +429,10 @@ static void form_draw(struct case_view *v, WINDOW *w, int y, int rows, int cols)
 static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
 	struct case_view *v = sc->data;
+	if (v->glass_asking) {
+		glass_draw(sc, w, cols);
+		return;
+	}
 	const struct cd_case *c = v->c;
 	const struct wf_state *st = wf_find_state(v->wf, c->state);
 	long today = store_today(sc->ui->store);
@@ -443,6 +516,8 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 	struct case_view *v = sc->data;
 	struct cd_error err = CD_ERROR_INIT;
 
+	if (v->glass_asking)
+		return glass_key(sc, action, ch);
 	if (v->form_t)
 		return form_key(sc, action, ch);
 	switch (action) {
@@ -489,7 +564,7 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 static int case_wants_text(const struct screen *sc)
 {
 	const struct case_view *v = sc->data;
-	return v && v->form_t;
+	return v && (v->form_t || v->glass_asking);
 }
 
 const struct screen_ops case_screen = {

@@ -169,6 +169,14 @@ static void person_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		const struct cd_case_brief *c = &p->r->cases[i];
 		int sel = i == p->selected;
 		char due[48];
+		if (c->other_unit) {
+			/* Need-to-know: that it exists and no more; Enter asks a supervisor why. */
+			snprintf(line, sizeof line, "%-20s %s", "-", _("a case in another unit"));
+			if (sel)
+				term_fill(w, y, 0, cols, ST_SELECTED);
+			term_put_styled(w, y, 3, line, cols - 4, 0, sel ? ST_SELECTED : ST_DIM);
+			continue;
+		}
 		if (c->closed)
 			snprintf(due, sizeof due, "%s", _("closed"));
 		else
@@ -213,8 +221,12 @@ static unsigned person_key(struct screen *sc, int action, wint_t ch)
 			p->selected++;
 		return UI_HANDLED;
 	case A_OPEN:
-		if (p->r->n_cases)
-			ui_open(sc->ui, UI_CASE, p->r->cases[p->selected].number);
+		if (p->r->n_cases) {
+			const struct cd_case_brief *c = &p->r->cases[p->selected];
+			/* Another unit's case opens by its opaque ref: the case screen refuses or, for a
+			 * supervisor, asks why before it reads anything. */
+			ui_open(sc->ui, UI_CASE, c->other_unit ? c->ref : c->number);
+		}
 		return UI_HANDLED;
 	case P_BIOMETRICS:
 		ui_open(sc->ui, UI_ENROL, p->number);

@@ -70,7 +70,7 @@ static void run(struct screen *sc)
 	s->n = s->selected = 0;
 	if (!q[0])
 		return;
-	if (search_people(sc->ui->store, q, SEARCH_LIMIT, &s->hits, &s->n, &err) != CD_OK)
+	if (search_people(sc->ui->store, &sc->ui->actor, q, SEARCH_LIMIT, &s->hits, &s->n, &err) != CD_OK)
 		ui_error(sc->ui, "%s", err.msg);
 }
 

@@ -67,7 +67,7 @@ static void load(struct screen *sc)
 	w->rows = NULL;
 	w->n = 0;
 	w->today = f.today;
-	if (case_list(sc->ui->store, &f, &w->rows, &w->n, &err) != CD_OK)
+	if (case_list(sc->ui->store, &sc->ui->actor, &f, &w->rows, &w->n, &err) != CD_OK)
 		ui_error(sc->ui, "%s", err.msg);
 	if (w->selected >= w->n)
 		w->selected = w->n ? w->n - 1 : 0;

@@ -67,9 +67,14 @@ int access_audit_list(struct cd_store *s, const struct cd_actor *actor, const ch
 			break;
 		sqlite3_bind_int64(st, 1, sorted[i]);
 		uuid[0] = '\0';
-		if (sqlite3_step(st) == SQLITE_ROW)
+		if ((rc = st_row(s, st, _("reading a person's uuid for the audit trail"), err)) > 0)
 			snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 0));
 		st_finish(s, st);
+		if (rc < 0) {
+			rc = CD_ESTORE;
+			break;
+		}
+		rc = CD_OK;
 		if (uuid[0])
 			rc = store_add_audit(s, actor, action, "person", uuid, purpose, err);
 	}

@@ -1,4 +1,7 @@
-/* cases.c - cases, their steps, history and lists; see cases.h. */
+/*
+ * cases.c - cases, their steps, history and lists; see cases.h.  Every read of a case's
+ * contents passes need-to-know here (users.h), so that no front-end can differ.
+ */
 #include "model/store/cases.h"
 
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include "model/base/json.h"
 #include "model/store/access.h"
 #include "model/store/person.h"
+#include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
 static void bind_day(sqlite3_stmt *st, int idx, long day)
@@ -107,6 +111,12 @@ int case_create(struct cd_store *s, const struct cd_actor *actor, const struct c
 	int64_t pid, seq, assignee = 0, id;
 	int rc, year, month, day;
 
+	/* Need-to-know: a user opens cases only in the workflows they work on (and can read). */
+	if (!cd_workflows_include(actor->workflows, in->workflow_id))
+		return cd_error_set(err, CD_EREFUSED,
+				    _("you do not work on workflow %s (need-to-know), so you cannot open its cases; "
+				      "ask an admin: `casedesk user set %s --workflows ...`"),
+				    in->workflow_id, actor->name);
 	if ((rc = store_begin(s, err)))
 		return rc;
 	if ((rc = person_resolve(s, in->person_ref, &pid, err)))
@@ -212,6 +222,108 @@ out:
 	return rc;
 }
 
+/* ---- need-to-know --------------------------------------------------------------------- */
+
+/* A break-glass purpose says why in words: a few characters of text on one line. */
+#define GLASS_PURPOSE_MIN 10
+
+/*
+ * May `actor` read a case of `workflow_id`?  CD_OK when it is one of their workflows, or
+ * when a supervisor gave a break-glass purpose (then *glass is set: the read is recorded
+ * as such).  Otherwise CD_EREFUSED naming the rule and what to do: `ref` is what the user
+ * typed, never what the case holds.
+ */
+static int may_read(const struct cd_actor *actor, const char *workflow_id, const char *ref, int *glass,
+		    struct cd_error *err)
+{
+	int rc;
+
+	*glass = 0;
+	if (cd_workflows_include(actor->workflows, workflow_id))
+		return CD_OK;
+	if (!actor->break_glass)
+		return cd_error_set(err, CD_EREFUSED,
+				    _("case %s belongs to a workflow you do not work on (need-to-know): ask an "
+				      "admin to add it with `casedesk user set %s --workflows ...`; a supervisor "
+				      "may read it with --break-glass \"PURPOSE\", which is audited and reviewed"),
+				    ref, actor->name);
+	if (!(actor->roles & CD_ROLE_SUPERVISOR))
+		return cd_error_set(err, CD_EREFUSED,
+				    _("case %s: only a supervisor may break the glass; %s is not one"), ref,
+				    actor->name);
+	if ((rc = text_check(actor->break_glass, "--break-glass", TEXT_LINE, err)))
+		return rc;
+	if (strlen(actor->break_glass) < GLASS_PURPOSE_MIN)
+		return cd_error_set(err, CD_EUSAGE,
+				    _("--break-glass: say why in words (at least %d characters); the purpose is "
+				      "kept and reviewed"), GLASS_PURPOSE_MIN);
+	*glass = 1;
+	return CD_OK;
+}
+
+/*
+ * A refused read is audited too ("refused"), so that a review sees who tried to read
+ * what they may not.  Best effort: the refusal stands whatever happens here.
+ */
+static void record_refusal(struct cd_store *s, const struct cd_actor *actor, const char *uuid, const char *entity,
+			   const char *purpose)
+{
+	struct cd_error ignored = CD_ERROR_INIT;
+
+	if (store_begin(s, &ignored))
+		return;
+	if (store_add_audit(s, actor, "refused", entity, uuid, purpose ? purpose : "need-to-know", &ignored)) {
+		store_rollback(s);
+		return;
+	}
+	store_commit(s, &ignored);
+}
+
+/*
+ * Writes what a read leaves behind, in one transaction: an audit row ("view" with its
+ * purpose), or for a break-glass read its break_glass row for review and an audit row
+ * ("break_glass") whose purpose is the typed one.  NULL purpose: a silent re-read of what
+ * this desk already opened (and recorded), as everywhere in the store.
+ */
+static int record_read(struct cd_store *s, const struct cd_actor *actor, int64_t case_id, const char *uuid,
+		       const char *entity, const char *purpose, int glass, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int rc;
+
+	if (!purpose)
+		return CD_OK;
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if (glass) {
+		if ((rc = st_prepare(s, "INSERT INTO break_glass(at, user_name, case_id, purpose) VALUES (?1,?2,?3,?4)",
+				     &st, err)))
+			goto out;
+		store_now(s, now, sizeof now);
+		st_bind_text(st, 1, now);
+		st_bind_text(st, 2, actor->name);
+		sqlite3_bind_int64(st, 3, case_id);
+		st_bind_text(st, 4, actor->break_glass);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = st_fail(s, _("recording a break-glass read"), err);
+			goto out;
+		}
+		st_finish(s, st);
+		st = NULL;
+		rc = store_add_audit(s, actor, "break_glass", entity, uuid, actor->break_glass, err);
+	} else {
+		rc = store_add_audit(s, actor, "view", entity, uuid, purpose, err);
+	}
+	if (rc)
+		goto out;
+	return store_commit(s, err);
+out:
+	st_finish(s, st);
+	store_rollback(s);
+	return rc;
+}
+
 /* ---- load -------------------------------------------------------------------------------- */
 
 int case_load(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *purpose,
@@ -220,8 +332,9 @@ int case_load(struct cd_store *s, const struct cd_actor *actor, const char *numb
 	struct cd_case *c;
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
-	int rc, own_read = s->txn_depth == 0;
+	int rc, own_read = s->txn_depth == 0, glass = 0;
 	const unsigned char *t;
+	char refused[37] = "";
 
 	*out = NULL;
 	c = calloc(1, sizeof *c);
@@ -234,7 +347,8 @@ int case_load(struct cd_store *s, const struct cd_actor *actor, const char *numb
 				" c.state_since, c.entered_by, u.name, c.opened_at, c.closed_at, c.due_day,"
 				" c.frozen_left, c.row_version, c.updated_at, c.updated_by"
 				" FROM cases c JOIN person p ON p.id = c.person_id"
-				" LEFT JOIN users u ON u.id = c.assignee_id WHERE c.number = upper(?1)",
+				" LEFT JOIN users u ON u.id = c.assignee_id"
+				" WHERE c.number = upper(?1) OR c.uuid = lower(?1)",
 			     &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
@@ -243,6 +357,11 @@ int case_load(struct cd_store *s, const struct cd_actor *actor, const char *numb
 		rc = rc < 0 ? CD_ESTORE
 			    : cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store; list cases with "
 								"`casedesk case list`"), number);
+		goto out;
+	}
+	if ((rc = may_read(actor, (const char *)sqlite3_column_text(st, 3), number, &glass, err))) {
+		if (rc == CD_EREFUSED)
+			snprintf(refused, sizeof refused, "%s", (const char *)sqlite3_column_text(st, 1));
 		goto out;
 	}
 	c->id = sqlite3_column_int64(st, 0);
@@ -288,22 +407,16 @@ int case_load(struct cd_store *s, const struct cd_actor *actor, const char *numb
 	st = NULL;
 	if (own_read)
 		st_exec(s, "COMMIT", NULL);
-	if (purpose) {
-		if ((rc = store_begin(s, err)))
-			goto out_free;
-		if ((rc = store_add_audit(s, actor, "view", "case", c->uuid, purpose, err))) {
-			store_rollback(s);
-			goto out_free;
-		}
-		if ((rc = store_commit(s, err)))
-			goto out_free;
-	}
+	if ((rc = record_read(s, actor, c->id, c->uuid, "case", purpose, glass, err)))
+		goto out_free;
 	*out = c;
 	return CD_OK;
 out:
 	st_finish(s, st);
 	if (own_read)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (refused[0])
+		record_refusal(s, actor, refused, "case", purpose);
 out_free:
 	case_free(c);
 	return rc;
@@ -591,21 +704,37 @@ int case_history(struct cd_store *s, const struct cd_actor *actor, const char *n
 	struct cd_history_row *rows = NULL;
 	size_t count = 0, cap = 0;
 	char uuid[37] = "";
-	int rc, found = 0;
+	int64_t case_id = 0;
+	int rc, glass = 0;
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = st_prepare(s, "SELECT e.at, e.user_name, e.kind, e.transition, e.from_state, e.to_state,"
-				" e.field, e.old_value, e.new_value, e.note, e.row_version, c.uuid"
-				" FROM cases c LEFT JOIN event e ON e.case_id = c.id"
-				" WHERE c.number = upper(?1) ORDER BY e.id", &st, err)))
+	/* Need-to-know first: no event of a case outside the reader's workflows is read. */
+	if ((rc = st_prepare(s, "SELECT id, uuid, workflow_id FROM cases WHERE number = upper(?1) OR uuid = lower(?1)",
+			     &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	if ((rc = st_row(s, st, _("reading a case"), err)) > 0) {
+		case_id = sqlite3_column_int64(st, 0);
+		snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 1));
+		rc = may_read(actor, (const char *)sqlite3_column_text(st, 2), number, &glass, err);
+	} else if (rc == 0) {
+		rc = cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store"), number);
+	} else {
+		rc = CD_ESTORE;
+	}
+	st_finish(s, st);
+	st = NULL;
+	if (rc == CD_EREFUSED)
+		record_refusal(s, actor, uuid, "case_history", purpose);
+	if (rc)
+		return rc;
+	if ((rc = st_prepare(s, "SELECT e.at, e.user_name, e.kind, e.transition, e.from_state, e.to_state,"
+				" e.field, e.old_value, e.new_value, e.note, e.row_version"
+				" FROM event e WHERE e.case_id = ?1 ORDER BY e.id", &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, case_id);
 	while ((rc = st_row(s, st, _("reading a case's history"), err)) > 0) {
-		found = 1;
-		snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 11));
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
-			continue;
 		ST_GROW(rows, count, cap);
 		struct cd_history_row *h = &rows[count++];
 		h->at = st_dup_column(st, 0);
@@ -626,20 +755,8 @@ int case_history(struct cd_store *s, const struct cd_actor *actor, const char *n
 	}
 	st_finish(s, st);
 	st = NULL;
-	if (!found) {
-		rc = cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store"), number);
+	if ((rc = record_read(s, actor, case_id, uuid, "case_history", purpose, glass, err)))
 		goto out;
-	}
-	if (purpose) {
-		if ((rc = store_begin(s, err)))
-			goto out;
-		if ((rc = store_add_audit(s, actor, "view", "case_history", uuid, purpose, err))) {
-			store_rollback(s);
-			goto out;
-		}
-		if ((rc = store_commit(s, err)))
-			goto out;
-	}
 	*out = rows;
 	*n = count;
 	return CD_OK;
@@ -663,8 +780,8 @@ void case_history_free(struct cd_history_row *rows, size_t n)
 
 /* ---- lists ------------------------------------------------------------------------------ */
 
-int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case_row **out, size_t *n,
-	      struct cd_error *err)
+int case_list(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_filter *f,
+	      struct cd_case_row **out, size_t *n, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct cd_case_row *rows = NULL;
@@ -685,7 +802,8 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 	" WHERE (?1 IS NULL OR c.workflow_id = ?1) AND (?2 IS NULL OR c.state = ?2)"                    \
 	" AND (?3 = 0 OR (c.frozen_left IS NULL AND c.due_day < ?4))"                                   \
 	" AND (?5 = 0 OR c.assignee_id = ?5) AND (?6 OR c.closed_at IS NULL)"                           \
-	" AND (?8 = 0 OR c.assignee_id IS NULL)"
+	" AND (?8 = 0 OR c.assignee_id IS NULL)"                                                       \
+	" AND (?9 = '*' OR instr(',' || ?9 || ',', ',' || c.workflow_id || ',') > 0)"
 	static const char open_sql[] = CASE_LIST_COLUMNS " INDEXED BY cases_worklist" CASE_LIST_FILTER
 		" AND c.closed_at IS NULL ORDER BY c.frozen_left IS NOT NULL, c.due_day IS NULL, c.due_day, c.id LIMIT ?7";
 	static const char any_sql[] = CASE_LIST_COLUMNS CASE_LIST_FILTER
@@ -701,6 +819,8 @@ int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case
 	sqlite3_bind_int(st, 6, f->include_closed);
 	sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : -1);
 	sqlite3_bind_int(st, 8, f->unassigned_only);
+	/* Need-to-know: only cases of the reader's workflows are listed (no glass for lists). */
+	st_bind_text(st, 9, actor->workflows);
 	while ((rc = st_row(s, st, _("listing cases"), err)) > 0) {
 		ST_GROW(rows, count, cap);
 		struct cd_case_row *r = &rows[count++];
@@ -760,7 +880,7 @@ int case_list_audit(struct cd_store *s, const struct cd_actor *actor, const stru
 int case_list_read(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_filter *f,
 		   const char *purpose, struct cd_case_row **out, size_t *n, struct cd_error *err)
 {
-	int rc = case_list(s, f, out, n, err);
+	int rc = case_list(s, actor, f, out, n, err);
 	if (rc == CD_OK && (rc = case_list_audit(s, actor, *out, *n, purpose, err))) {
 		case_list_free(*out, *n);
 		*out = NULL;

@@ -55,7 +55,12 @@ struct cd_case_new {
 int case_create(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_new *in,
 		char number_out[40], struct cd_error *err);
 
-/* Loads a case with its fields.  A purpose writes an audit row (see person_load). */
+/*
+ * Loads a case (by number or uuid) with its fields.  A purpose writes an audit row (see
+ * person_load).  Need-to-know (users.h): a case outside the actor's workflows is
+ * CD_EREFUSED, unless the actor is a supervisor with a break_glass purpose: then the read
+ * is recorded for review (a re-read with purpose NULL records nothing, as ever).
+ */
 int case_load(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *purpose,
 	      struct cd_case **out, struct cd_error *err);
 void case_free(struct cd_case *c);
@@ -90,7 +95,10 @@ struct cd_history_row {
 	int64_t row_version;
 };
 
-/* The case's events, oldest first.  A purpose writes an audit row; NULL re-reads silently. */
+/*
+ * The case's events, oldest first.  A purpose writes an audit row; NULL re-reads silently.
+ * Need-to-know as case_load.
+ */
 int case_history(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *purpose,
 		 struct cd_history_row **out, size_t *n, struct cd_error *err);
 void case_history_free(struct cd_history_row *rows, size_t n);
@@ -115,12 +123,12 @@ struct cd_case_row {
 };
 
 /*
- * Open cases, overdue first (earliest due day first, no deadline last).  Not audited: a
- * list a front-end shows goes through case_list_read, or case_list_audit when the user
- * (not a refresh) asked for it.
+ * Open cases, overdue first (earliest due day first, no deadline last); only those of the
+ * actor's workflows (need-to-know).  Not audited: a list a front-end shows goes through
+ * case_list_read, or case_list_audit when the user (not a refresh) asked for it.
  */
-int case_list(struct cd_store *s, const struct cd_case_filter *f, struct cd_case_row **out, size_t *n,
-	      struct cd_error *err);
+int case_list(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_filter *f,
+	      struct cd_case_row **out, size_t *n, struct cd_error *err);
 /*
  * Audits a list of cases shown (model/store/access.h): a "list" row with how many cases
  * and people it showed, and a "list" row per person when they are ACCESS_NAMED_MAX or fewer.

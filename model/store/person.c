@@ -12,6 +12,7 @@
 #include "model/base/i18n.h"
 #include "model/base/json.h"
 #include "model/store/lostdocs.h"
+#include "model/store/roles.h"
 #include "model/store/store_internal.h"
 #include "model/base/text.h"
 #include "model/identity/translit.h"
@@ -682,7 +683,7 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 	st_finish(s, st);
 	st = NULL;
 
-	if ((rc = st_prepare(s, "SELECT number, workflow_id, state, due_day, frozen_left, closed_at"
+	if ((rc = st_prepare(s, "SELECT number, workflow_id, state, due_day, frozen_left, closed_at, uuid"
 				" FROM cases WHERE person_id = ?1 ORDER BY id", &st, err)))
 		goto out;
 	sqlite3_bind_int64(st, 1, p->id);
@@ -690,6 +691,14 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 	while ((rc = st_row(s, st, _("reading a person's cases"), err)) > 0) {
 		ST_GROW(r->cases, r->n_cases, cap);
 		struct cd_case_brief *c = &r->cases[r->n_cases++];
+		memset(c, 0, sizeof *c);
+		copy_col(c->ref, sizeof c->ref, st, 6);
+		/* Need-to-know (users.h): another unit's case is there, and nothing more. */
+		if (!cd_workflows_include(actor->workflows, (const char *)sqlite3_column_text(st, 1))) {
+			c->other_unit = 1;
+			c->due_day = c->frozen_left = -1;
+			continue;
+		}
 		copy_col(c->number, sizeof c->number, st, 0);
 		c->workflow_id = st_dup_column(st, 1);
 		c->state = st_dup_column(st, 2);

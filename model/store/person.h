@@ -54,6 +54,11 @@ struct cd_relative {
 	char dob[11];
 };
 
+/*
+ * A case of the person.  One outside the reader's workflows (need-to-know, users.h) is
+ * only "a case in another unit": other_unit set, number "", workflow_id and state NULL,
+ * no clock, and ref its opaque uuid, by which a supervisor may break the glass.
+ */
 struct cd_case_brief {
 	char number[40];
 	char *workflow_id;
@@ -61,6 +66,8 @@ struct cd_case_brief {
 	long due_day;                             /* -1: no running clock */
 	long frozen_left;                         /* -1: not stopped */
 	int closed;
+	int other_unit;
+	char ref[37];
 };
 
 struct cd_person_record {

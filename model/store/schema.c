@@ -216,6 +216,18 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER audit_seal_no_delete BEFORE DELETE ON audit_seal"
 	" BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END;"
 	"INSERT OR IGNORE INTO settings(key, value) VALUES ('audit_seal_rows', '256'), ('audit_seal_minutes', '10');",
+
+	/* 8 -> 9: need-to-know (users.h).  Each user names the workflows whose cases they may
+	 * read: '*' is all, which every user so far gets, so no office loses access on the
+	 * upgrade (an admin narrows it with `casedesk user set NAME --workflows ...`).  A
+	 * supervisor's read of a case outside them ("breaking the glass") is kept with its
+	 * typed purpose until an admin has reviewed it. */
+	"ALTER TABLE users ADD COLUMN workflows TEXT NOT NULL DEFAULT '*';"
+	"CREATE TABLE break_glass ("
+	" id INTEGER PRIMARY KEY, at TEXT NOT NULL, user_name TEXT NOT NULL,"
+	" case_id INTEGER NOT NULL REFERENCES cases(id), purpose TEXT NOT NULL,"
+	" reviewed_by TEXT, reviewed_at TEXT);"
+	"CREATE INDEX break_glass_open ON break_glass(id) WHERE reviewed_at IS NULL;",
 };
 
 int schema_latest(void)

@@ -10,6 +10,7 @@
 #include "model/base/i18n.h"
 #include "model/store/access.h"
 #include "model/store/person.h"
+#include "model/store/roles.h"
 #include "model/store/store_internal.h"
 #include "model/identity/docnum.h"
 #include "model/identity/namescore.h"
@@ -770,8 +771,8 @@ out:
 	return rc;
 }
 
-int search_people(struct cd_store *s, const char *query, int limit, struct cd_search_hit **out,
-		  size_t *n, struct cd_error *err)
+int search_people(struct cd_store *s, const struct cd_actor *actor, const char *query, int limit,
+		  struct cd_search_hit **out, size_t *n, struct cd_error *err)
 {
 	static const char person_cols[] =
 		"p.number, p.surname, p.given, p.surname_latin, p.given_latin, p.dob, p.nationality";
@@ -790,16 +791,44 @@ int search_people(struct cd_store *s, const char *query, int limit, struct cd_se
 	if (own_read && (rc = st_exec(s, "BEGIN", err)))
 		return rc;
 
-	/* A case number names one person exactly. */
+	/* A case number names one person exactly: within the reader's workflows. */
 	if ((rc = st_prepare(s, "SELECT p.number, p.surname, p.given, p.surname_latin, p.given_latin,"
 				" p.dob, p.nationality, c.number FROM cases c JOIN person p ON p.id = c.person_id"
-				" WHERE c.number = upper(?1)", &st, err)))
+				" WHERE c.number = upper(?1)"
+				" AND (?2 = '*' OR instr(',' || ?2 || ',', ',' || c.workflow_id || ',') > 0)", &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+	st_bind_text(st, 2, actor->workflows);
 	if ((rc = collect(st, CD_MATCH_CASE, _(cd_match_name(CD_MATCH_CASE)), 7, &hits, &count, &cap, limit, err)))
 		goto out;
 	st_finish(s, st);
 	st = NULL;
+	/* Another unit's case (need-to-know, users.h) is said to exist and no more: naming
+	 * its person would tell anyone who tries numbers who has, say, an asylum case. */
+	if (count == 0) {
+		if ((rc = st_prepare(s, "SELECT 1 FROM cases WHERE number = upper(?1)", &st, err)))
+			goto out;
+		sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			if ((rc = grow(&hits, count, &cap, err)))
+				goto out;
+			struct cd_search_hit *h = &hits[count++];
+			memset(h, 0, sizeof *h);
+			h->surname = strdup("");
+			h->given = strdup("");
+			h->surname_latin = strdup("");
+			h->given_latin = strdup("");
+			h->match = CD_MATCH_CASE;
+			h->other_unit = 1;
+			snprintf(h->why, sizeof h->why, "%s", _("a case in another unit"));
+			if (!h->surname || !h->given || !h->surname_latin || !h->given_latin) {
+				rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+				goto out;
+			}
+		}
+		st_finish(s, st);
+		st = NULL;
+	}
 
 	/* A document number, written with or without spaces and dashes. */
 	document_number_normalise(query, norm, sizeof norm);
@@ -877,8 +906,10 @@ int search_audit(struct cd_store *s, const struct cd_actor *actor, const char *q
 	if (n && n <= ACCESS_NAMED_MAX) {
 		if (!(ids = malloc(n * sizeof *ids)))
 			return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		/* Another unit's case names no one (need-to-know): there is nobody to name here. */
 		for (size_t i = 0; i < n && rc == CD_OK; i++)
-			rc = person_resolve(s, hits[i].number, &ids[named++], err);
+			if (!hits[i].other_unit)
+				rc = person_resolve(s, hits[i].number, &ids[named++], err);
 	}
 	if (rc == CD_OK)
 		rc = access_audit_list(s, actor, "search", "query", detail, ids, ids ? named : n, purpose, err);
@@ -889,7 +920,7 @@ int search_audit(struct cd_store *s, const struct cd_actor *actor, const char *q
 int search_read(struct cd_store *s, const struct cd_actor *actor, const char *query, int limit,
 		const char *purpose, struct cd_search_hit **out, size_t *n, struct cd_error *err)
 {
-	int rc = search_people(s, query, limit, out, n, err);
+	int rc = search_people(s, actor, query, limit, out, n, err);
 	if (rc == CD_OK && (rc = search_audit(s, actor, query, *out, *n, purpose, err))) {
 		search_hits_free(*out, *n);
 		*out = NULL;

@@ -34,14 +34,19 @@ struct cd_search_hit {
 	int score;                     /* 0-100, best first */
 	char why[256];                 /* "name: exact ICAO", "name: variant; dob: year", "document" ...
 					* (translated: room for UTF-8) */
+	int other_unit;                /* a case number of a workflow the reader does not work on:
+					* the hit names no one (number and names empty) */
 };
 
 /*
- * Up to `limit` people for the query, best first.  Not audited: the query of a front-end
- * goes through search_read, or (search as you type) through search_audit once it settles.
+ * Up to `limit` people for the query, best first.  Who a person is every user may find;
+ * a case number finds its person only within the actor's workflows (need-to-know,
+ * users.h), otherwise one hit with other_unit set that names no one.  Not audited: the
+ * query of a front-end goes through search_read, or (search as you type) through
+ * search_audit once it settles.
  */
-int search_people(struct cd_store *s, const char *query, int limit, struct cd_search_hit **out,
-		  size_t *n, struct cd_error *err);
+int search_people(struct cd_store *s, const struct cd_actor *actor, const char *query, int limit,
+		  struct cd_search_hit **out, size_t *n, struct cd_error *err);
 void search_hits_free(struct cd_search_hit *hits, size_t n);
 
 /*

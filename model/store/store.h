@@ -15,7 +15,7 @@
 
 #include "model/base/error.h"
 
-#define CD_SCHEMA_VERSION 8
+#define CD_SCHEMA_VERSION 9
 /* 'CSKD': marks a SQLite file as a casedesk store. */
 #define CD_APPLICATION_ID 0x43534b44
 
@@ -26,6 +26,12 @@ struct cd_actor {
 	int64_t user_id;
 	char name[64];
 	unsigned roles;
+	/* The workflows whose cases this user may read (need-to-know, users.h): "*" for all,
+	 * "asylum,visa", or "" for none.  Filled by user_resolve only. */
+	char workflows[256];
+	/* A supervisor's typed purpose for reading a case outside those workflows (break the
+	 * glass): the read is allowed, audited and flagged for review.  NULL otherwise. */
+	const char *break_glass;
 };
 
 struct cd_store_create_opts {

@@ -25,11 +25,21 @@ int user_name_valid(const char *name)
 	return 1;
 }
 
+/* A typed workflow list in its stored form, or CD_EINPUT saying how to write it. */
+static int parse_workflows(const char *typed, char *out, unsigned size, struct cd_error *err)
+{
+	if (cd_workflows_parse(typed ? typed : "none", out, size))
+		return cd_error_set(err, CD_EINPUT,
+				    _("--workflows: give workflow ids separated by commas (asylum,visa), "
+				      "all, or none"));
+	return CD_OK;
+}
+
 int user_add(struct cd_store *s, const struct cd_actor *actor, const char *name, unsigned roles,
-	     const char *os_account, struct cd_error *err)
+	     const char *os_account, const char *workflows, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	char uuid[37], now[32];
+	char uuid[37], now[32], wf[256];
 	int rc;
 
 	if (!(actor->roles & CD_ROLE_ADMIN))
@@ -42,12 +52,14 @@ int user_add(struct cd_store *s, const struct cd_actor *actor, const char *name,
 	if (roles == 0)
 		return cd_error_set(err, CD_EUSAGE,
 				    _("give at least one --role (clerk, caseworker, supervisor, admin)"));
+	if ((rc = parse_workflows(workflows, wf, sizeof wf, err)))
+		return rc;
 	if (!s->training && !os_account)
 		os_account = name;
 	if ((rc = store_begin(s, err)))
 		return rc;
-	if ((rc = st_prepare(s, "INSERT INTO users(uuid, name, os_account, roles, created_at)"
-				" VALUES (?1,?2,?3,?4,?5)", &st, err)))
+	if ((rc = st_prepare(s, "INSERT INTO users(uuid, name, os_account, roles, created_at, workflows)"
+				" VALUES (?1,?2,?3,?4,?5,?6)", &st, err)))
 		goto out;
 	cd_uuid7(uuid);
 	store_now(s, now, sizeof now);
@@ -56,6 +68,7 @@ int user_add(struct cd_store *s, const struct cd_actor *actor, const char *name,
 	st_bind_text(st, 3, os_account);
 	sqlite3_bind_int(st, 4, (int)roles);
 	st_bind_text(st, 5, now);
+	st_bind_text(st, 6, wf);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
 			rc = cd_error_set(err, CD_EINPUT,
@@ -76,6 +89,7 @@ int user_add(struct cd_store *s, const struct cd_actor *actor, const char *name,
 		json_kv_string(&w, "name", name);
 		json_kv_string(&w, "os_account", os_account);
 		json_kv_string(&w, "roles", role_names);
+		json_kv_string(&w, "workflows", cd_workflows_show(wf));
 		json_object_end(&w);
 		if (!(rc = store_add_audit(s, actor, "change", "user", uuid, "administration", err)))
 			rc = store_add_outbox(s, "user", uuid, "insert", &w, err);
@@ -90,6 +104,70 @@ out:
 	return rc;
 }
 
+int user_set(struct cd_store *s, const struct cd_actor *actor, const char *name, unsigned roles,
+	     const char *workflows, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char uuid[37] = "", wf[256], role_names[128];
+	unsigned new_roles = 0;
+	char *new_wf = NULL;
+	struct cd_buf payload = CD_BUF_INIT;
+	struct json_writer w;
+	int rc;
+
+	if (!(actor->roles & CD_ROLE_ADMIN))
+		return cd_error_set(err, CD_EREFUSED, _("only an admin may change users; %s is not one"),
+				    actor->name);
+	if (roles == 0 && !workflows)
+		return cd_error_set(err, CD_EUSAGE, _("say what changes: --role ROLE... and/or --workflows LIST"));
+	if (workflows && (rc = parse_workflows(workflows, wf, sizeof wf, err)))
+		return rc;
+	if (roles && !(roles & CD_ROLE_ADMIN) && strcmp(name, actor->name) == 0)
+		return cd_error_set(err, CD_EREFUSED,
+				    _("you cannot take the admin role from yourself; another admin can"));
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_prepare(s, "UPDATE users SET roles = CASE WHEN ?2 = 0 THEN roles ELSE ?2 END,"
+				" workflows = coalesce(?3, workflows) WHERE name = ?1"
+				" RETURNING uuid, roles, workflows", &st, err)))
+		goto out;
+	st_bind_text(st, 1, name);
+	sqlite3_bind_int(st, 2, (int)roles);
+	st_bind_text(st, 3, workflows ? wf : NULL);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = cd_error_set(err, CD_ENOTFOUND, _("no user %s in this store; `casedesk user list` shows them"),
+				  name);
+		goto out;
+	}
+	snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 0));
+	new_roles = (unsigned)sqlite3_column_int(st, 1);
+	new_wf = st_dup_column(st, 2);
+	/* RETURNING rows are all produced by the first step; stepping to the end finishes it. */
+	while (sqlite3_step(st) == SQLITE_ROW)
+		;
+	st_finish(s, st);
+	st = NULL;
+	cd_roles_format(new_roles, role_names, sizeof role_names);
+	json_init(&w, &payload);
+	json_object(&w);
+	json_kv_string(&w, "name", name);
+	json_kv_string(&w, "roles", role_names);
+	json_kv_string(&w, "workflows", cd_workflows_show(new_wf));
+	json_object_end(&w);
+	if ((rc = store_add_audit(s, actor, "change", "user", uuid, "administration", err)) ||
+	    (rc = store_add_outbox(s, "user", uuid, "update", &w, err)))
+		goto out;
+	buf_release(&payload);
+	free(new_wf);
+	return store_commit(s, err);
+out:
+	buf_release(&payload);
+	free(new_wf);
+	st_finish(s, st);
+	store_rollback(s);
+	return rc;
+}
+
 static int lookup(struct cd_store *s, const char *column, const char *value, struct cd_actor *out,
 		  struct cd_error *err)
 {
@@ -97,7 +175,8 @@ static int lookup(struct cd_store *s, const char *column, const char *value, str
 	char sql[128];
 	int rc;
 
-	snprintf(sql, sizeof sql, "SELECT id, name, roles FROM users WHERE %s = ?1 AND active = 1", column);
+	snprintf(sql, sizeof sql, "SELECT id, name, roles, workflows FROM users WHERE %s = ?1 AND active = 1",
+		 column);
 	if ((rc = st_prepare(s, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
@@ -105,6 +184,7 @@ static int lookup(struct cd_store *s, const char *column, const char *value, str
 		out->user_id = sqlite3_column_int64(st, 0);
 		snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 1));
 		out->roles = (unsigned)sqlite3_column_int(st, 2);
+		snprintf(out->workflows, sizeof out->workflows, "%s", (const char *)sqlite3_column_text(st, 3));
 		rc = CD_OK;
 	} else {
 		/* A failed read is the store's error, never "no such user". */
@@ -157,7 +237,7 @@ int user_list(struct cd_store *s, struct cd_user **out, size_t *n, struct cd_err
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = st_prepare(s, "SELECT id, name, os_account, roles, active FROM users ORDER BY name",
+	if ((rc = st_prepare(s, "SELECT id, name, os_account, roles, active, workflows FROM users ORDER BY name",
 			     &st, err)))
 		return rc;
 	while ((rc = st_row(s, st, _("listing users"), err)) > 0) {
@@ -177,6 +257,7 @@ int user_list(struct cd_store *s, struct cd_user **out, size_t *n, struct cd_err
 		u->os_account = st_dup_column(st, 2);
 		u->roles = (unsigned)sqlite3_column_int(st, 3);
 		u->active = sqlite3_column_int(st, 4);
+		u->workflows = st_dup_column(st, 5);
 	}
 	if (rc < 0) {
 		rc = CD_ESTORE;
@@ -198,6 +279,103 @@ void user_list_free(struct cd_user *users, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(users[i].name);
 		free(users[i].os_account);
+		free(users[i].workflows);
 	}
 	free(users);
+}
+
+/* ---- break-glass reads ---------------------------------------------------------------- */
+
+int user_glass_list(struct cd_store *s, const struct cd_actor *actor, int include_reviewed,
+		    struct cd_glass **out, size_t *n, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct cd_glass *rows = NULL;
+	size_t count = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!(actor->roles & CD_ROLE_ADMIN))
+		return cd_error_set(err, CD_EREFUSED, _("only an admin reviews break-glass reads; %s is not one"),
+				    actor->name);
+	if ((rc = st_prepare(s, "SELECT g.id, g.at, g.user_name, c.number, g.purpose, g.reviewed_by, g.reviewed_at"
+				" FROM break_glass g JOIN cases c ON c.id = g.case_id"
+				" WHERE ?1 OR g.reviewed_at IS NULL ORDER BY g.id DESC", &st, err)))
+		return rc;
+	sqlite3_bind_int(st, 1, include_reviewed);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ST_GROW(rows, count, cap);
+		struct cd_glass *g = &rows[count++];
+		g->id = sqlite3_column_int64(st, 0);
+		g->at = st_dup_column(st, 1);
+		g->user = st_dup_column(st, 2);
+		g->case_number = st_dup_column(st, 3);
+		g->purpose = st_dup_column(st, 4);
+		g->reviewed_by = st_dup_column(st, 5);
+		g->reviewed_at = st_dup_column(st, 6);
+	}
+	*out = rows;
+	*n = count;
+	rows = NULL;
+	count = 0;
+out:
+	st_finish(s, st);
+	user_glass_list_free(rows, count);
+	return rc;
+}
+
+void user_glass_list_free(struct cd_glass *rows, size_t n)
+{
+	if (!rows)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].at);
+		free(rows[i].user);
+		free(rows[i].case_number);
+		free(rows[i].purpose);
+		free(rows[i].reviewed_by);
+		free(rows[i].reviewed_at);
+	}
+	free(rows);
+}
+
+int user_glass_review(struct cd_store *s, const struct cd_actor *actor, int64_t id, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32], ref[32];
+	int rc;
+
+	if (!(actor->roles & CD_ROLE_ADMIN))
+		return cd_error_set(err, CD_EREFUSED, _("only an admin reviews break-glass reads; %s is not one"),
+				    actor->name);
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_prepare(s, "UPDATE break_glass SET reviewed_by = ?2, reviewed_at = ?3"
+				" WHERE id = ?1 AND reviewed_at IS NULL", &st, err)))
+		goto out;
+	store_now(s, now, sizeof now);
+	sqlite3_bind_int64(st, 1, id);
+	st_bind_text(st, 2, actor->name);
+	st_bind_text(st, 3, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = st_fail(s, _("marking a break-glass read reviewed"), err);
+		goto out;
+	}
+	if (sqlite3_changes(s->db) != 1) {
+		rc = cd_error_set(err, CD_ENOTFOUND,
+				  _("no unreviewed break-glass read %lld; `casedesk user glass` lists them"),
+				  (long long)id);
+		goto out;
+	}
+	st_finish(s, st);
+	st = NULL;
+	snprintf(ref, sizeof ref, "%lld", (long long)id);
+	if ((rc = store_add_audit(s, actor, "review", "break_glass", ref, "administration", err)))
+		goto out;
+	return store_commit(s, err);
+out:
+	st_finish(s, st);
+	store_rollback(s);
+	return rc;
 }

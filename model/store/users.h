@@ -2,6 +2,13 @@
  * users.h - who may act in a store.  On a real store a person is the OS account they are
  * logged in as (thin clients ssh into the office server with their own accounts), mapped
  * to a casedesk user; a training store has one user per role and lets --user choose.
+ *
+ * Need-to-know: a user holds roles and the workflows they work on.  Who a person is
+ * (names, birth, nationality, documents) every user may see, to find and de-duplicate
+ * people; a case's fields, history and forms only a user whose workflows include the
+ * case's (model/store/cases.c enforces it for every front-end).  A supervisor may read
+ * another case with a typed purpose, "breaking the glass": allowed, audited, and listed
+ * for an admin's review (user_glass_list).
  */
 #ifndef CD_USERS_H
 #define CD_USERS_H
@@ -17,12 +24,25 @@ struct cd_user {
 	char *name;
 	char *os_account;  /* NULL on training users */
 	unsigned roles;
+	char *workflows;   /* stored form (roles.h): "*", "" or "asylum,visa" */
 	int active;
 };
 
-/* Adds a user; only an admin may.  os_account NULL on a real store means "same as name". */
+/*
+ * Adds a user; only an admin may.  os_account NULL on a real store means "same as name".
+ * `workflows` as typed ("asylum,visa", "all", "none"); NULL is none: a new user reads no
+ * case until an admin says which workflows they work on.
+ */
 int user_add(struct cd_store *s, const struct cd_actor *actor, const char *name, unsigned roles,
-	     const char *os_account, struct cd_error *err);
+	     const char *os_account, const char *workflows, struct cd_error *err);
+
+/*
+ * Changes a user's roles (0: keep) and workflows (as typed; NULL: keep); only an admin
+ * may, and it is audited.  An admin cannot take admin away from themselves (the store
+ * would be left with no one to manage it).
+ */
+int user_set(struct cd_store *s, const struct cd_actor *actor, const char *name, unsigned roles,
+	     const char *workflows, struct cd_error *err);
 
 /*
  * Resolves who acts.  `requested` is --user (or CASEDESK_USER): honoured on a training
@@ -32,6 +52,17 @@ int user_resolve(struct cd_store *s, const char *requested, struct cd_actor *out
 
 int user_list(struct cd_store *s, struct cd_user **out, size_t *n, struct cd_error *err);
 void user_list_free(struct cd_user *users, size_t n);
+
+/* Reads of cases outside a supervisor's workflows, newest first (admins only). */
+struct cd_glass {
+	int64_t id;
+	char *at, *user, *case_number, *purpose, *reviewed_by, *reviewed_at;
+};
+int user_glass_list(struct cd_store *s, const struct cd_actor *actor, int include_reviewed,
+		    struct cd_glass **out, size_t *n, struct cd_error *err);
+void user_glass_list_free(struct cd_glass *rows, size_t n);
+/* Marks a break-glass read reviewed by this admin (audited). */
+int user_glass_review(struct cd_store *s, const struct cd_actor *actor, int64_t id, struct cd_error *err);
 
 /* Names of users are identifiers, not personal data: [a-z][a-z0-9._-]{1,31}. */
 int user_name_valid(const char *name);

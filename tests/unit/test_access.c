@@ -95,7 +95,7 @@ static void test_search_keeps_the_hash(void **state)
 	add(s, &clerk, "Ковальчук", &p);
 	/* The raw search writes nothing: search as you type audits once it settles. */
 	int64_t before = count(s, "SELECT count(*) FROM audit");
-	assert_int_equal(search_people(s, "Коваль", 10, &hits, &n, &err), CD_OK);
+	assert_int_equal(search_people(s, &clerk, "Коваль", 10, &hits, &n, &err), CD_OK);
 	search_hits_free(hits, n);
 	assert_int_equal(count(s, "SELECT count(*) FROM audit"), before);
 	assert_int_equal(search_read(s, &clerk, "Коваль", 10, "casework", &hits, &n, &err), CD_OK);

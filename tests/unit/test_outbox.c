@@ -146,7 +146,7 @@ static void test_payloads_say_what_changed(void **state)
 
 	struct cd_actor admin;
 	assert_int_equal(user_resolve(s, "admin", &admin, &err), CD_OK);
-	assert_int_equal(user_add(s, &admin, "anna", CD_ROLE_CLERK, NULL, &err), CD_OK);
+	assert_int_equal(user_add(s, &admin, "anna", CD_ROLE_CLERK, NULL, NULL, &err), CD_OK);
 	expect(s, "user", "$.name", "anna");
 	expect(s, "user", "$.roles", "clerk");
 	store_close(s);
