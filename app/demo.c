@@ -21,6 +21,7 @@
 #include "model/store/cases.h"
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/base/outfile.h"
 #include "model/store/person.h"
 #include "model/store/roles.h"
 #include "model/store/users.h"
@@ -795,6 +796,8 @@ int cmd_demo(struct cli *c)
 	const char *persons_s = cli_take(c, "--persons"), *seed_s = cli_take(c, "--seed");
 	const char *office = cli_take(c, "--office");
 	const char *dup_s = cli_take(c, "--seed-duplicates");
+	unsigned truth_flags = cli_flag(c, "--force") ? OUTFILE_FORCE : 0;   /* replace STORE.duplicates.tsv */
+	struct outfile truth_file = OUTFILE_INIT;
 	long persons, dup_percent, n_dups = 0;
 	FILE *truth = NULL;
 	char truth_path[4200] = "";
@@ -802,7 +805,7 @@ int cmd_demo(struct cli *c)
 	struct timespec t0, t1;
 	int rc;
 
-	if ((rc = cli_positional(c, 0, 0, "demo --persons N [--seed S] [--office CODE] [--seed-duplicates PERCENT]")))
+	if ((rc = cli_positional(c, 0, 0, "demo --persons N [--seed S] [--office CODE] [--seed-duplicates PERCENT [--force]]")))
 		return rc;
 	persons = persons_s ? strtol(persons_s, NULL, 10) : 0;
 	if (persons < 1 || persons > 20000000)
@@ -815,6 +818,12 @@ int cmd_demo(struct cli *c)
 	rng_state = seed_s ? strtoull(seed_s, NULL, 10) * 0x9e3779b97f4a7c15ull + 1 : 0x2545f4914f6cdd1dull;
 	if (!c->store_path)
 		return cd_error_set(&c->err, CD_EUSAGE, _("which file? give --store FILE or set CASEDESK_STORE"));
+	if (n_dups > 0) {
+		/* Said before the store is made: the truth file is never replaced without --force. */
+		snprintf(truth_path, sizeof truth_path, "%s.duplicates.tsv", c->store_path);
+		if ((rc = outfile_check(truth_path, truth_flags, &c->err)))
+			return rc;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* Millions of short-lived rows: keep freed memory instead of trimming the heap each time. */
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
@@ -887,20 +896,18 @@ int cmd_demo(struct cli *c)
 		}
 	}
 	if (n_dups > 0) {
-		snprintf(truth_path, sizeof truth_path, "%s.duplicates.tsv", c->store_path);
-		if (!(truth = fopen(truth_path, "w"))) {
-			rc = cd_error_set(&c->err, CD_ESTORE, _("%s: cannot write"), truth_path);
+		if ((rc = outfile_open(&truth_file, truth_path, truth_flags, &c->err)))
+			goto out;
+		if (!(truth = outfile_stream(&truth_file, &c->err))) {
+			rc = c->err.code;
 			goto out;
 		}
 		fprintf(truth, "# seeded duplicates of %s: original_number\tduplicate_number\tkind\n", c->store_path);
 		if ((rc = add_duplicates(&d, persons, n_dups, truth, &c->err)))
 			goto out;
-		if (fclose(truth)) {
-			truth = NULL;
-			rc = cd_error_set(&c->err, CD_ESTORE, _("%s: cannot write"), truth_path);
-			goto out;
-		}
 		truth = NULL;
+		if ((rc = outfile_close(&truth_file, &c->err)))
+			goto out;
 		persons += n_dups;
 	}
 	if ((rc = store_begin(c->store, &c->err)))
@@ -930,10 +937,7 @@ out_txn:
 	store_rollback(c->store);
 out:
 	pools_free();
-	if (truth)
-		fclose(truth);
-	if (rc != CD_OK && *truth_path)
-		unlink(truth_path);
+	outfile_abandon(&truth_file);   /* after a failure: closes and removes the half-written file */
 	if (rc != CD_OK && rc != CD_EUSAGE && d.s) {
 		/* A half-filled demo is worth nothing and would mislead: remove it. */
 		char side[4096];

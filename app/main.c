@@ -37,8 +37,8 @@ static const struct command commands[] = {
 	{ "case", cmd_case, N_("case new WORKFLOW --person ID | show N | history N | list [...] | move N TRANSITION [--set F=V]...") },
 	{ "enrol", cmd_enrol, N_("enrol PERSON [--fingers all|F,...] [--face FILE] [--exception F=REASON]... | enrol verify PERSON --finger F | enrol search --finger F | enrol duplicates [PERSON]") },
 	{ "mrz", cmd_mrz, N_("mrz parse [--json] < LINES | mrz make PERSON [--format F]   check a machine-readable zone, or write one from a document on file") },
-	{ "form", cmd_form, N_("form CASE FORMID -o FILE.pdf [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf CASE... | form lint FILE... | form list") },
-	{ "report", cmd_report, N_("report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE   statistics: asylum-applicants, asylum-decisions, first-permits, workload") },
+	{ "form", cmd_form, N_("form CASE FORMID -o FILE.pdf [--force] [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf [--force] CASE... | form lint FILE... | form list") },
+	{ "report", cmd_report, N_("report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE [--force]   statistics: asylum-applicants, asylum-decisions, first-permits, workload") },
 	{ "workflow", cmd_workflow, N_("workflow list | lint FILE... | dot ID") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 };
