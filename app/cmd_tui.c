@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "model/base/i18n.h"
+#include "model/base/privilege.h"
 #include "screens/screens.h"
 #include "screens/ui.h"
 #include "app/cli.h"
@@ -33,7 +34,12 @@ int cmd_tui(struct cli *c)
 		return rc;
 	/* The keymap first: a broken config is reported even where no terminal is (CI, scripts). */
 	config_path(path, sizeof path);
-	if ((rc = ui_keymap_load(path, &screens, &c->err)))
+	/* The user's own file: read with the user's ids, not casedesk's group (privilege.h). */
+	if (privilege_as_user() != 0)
+		return cd_error_set(&c->err, CD_EINTERNAL, _("cannot take the user's own group to read %s"), path);
+	rc = ui_keymap_load(path, &screens, &c->err);
+	privilege_restore();
+	if (rc)
 		return rc;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cd_error_set(&c->err, CD_EUSAGE,

@@ -11,6 +11,7 @@
 
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/base/privilege.h"
 #include "app/cli.h"
 #include "app/config.h"
 
@@ -97,13 +98,16 @@ int main(int argc, char **argv)
 	struct cli c = { 0 };
 	int rc;
 
+	/* Installed setgid (README, "An office server"): no core dumps, and the rules of
+	 * model/base/privilege.h from here on, before anything reads the environment. */
+	privilege_init();
 	/* The settings file may choose the language: read it before the first translation. */
 	struct cd_error lang_err = CD_ERROR_INIT;
 	int lang_rc = config_apply_language(&lang_err);
 	setlocale(LC_ALL, "");
 	/* Numbers parse the same everywhere ("1.5" in any office); screens/fmt.c groups digits for display. */
 	setlocale(LC_NUMERIC, "C");
-	bindtextdomain("casedesk", getenv("CASEDESK_LOCALEDIR") ? getenv("CASEDESK_LOCALEDIR") : CD_LOCALEDIR);
+	bindtextdomain("casedesk", cd_env("CASEDESK_LOCALEDIR") ? cd_env("CASEDESK_LOCALEDIR") : CD_LOCALEDIR);
 	textdomain("casedesk");
 
 	if (lang_rc) {
@@ -111,6 +115,8 @@ int main(int argc, char **argv)
 		rc = lang_rc;
 		goto done;
 	}
+	/* As good as --store and --user on the command line: the caller's own choice either way
+	 * (a real store ignores the user name and takes the login account). */
 	c.store_path = getenv("CASEDESK_STORE");
 	c.user = getenv("CASEDESK_USER");
 	c.purpose = "casework";

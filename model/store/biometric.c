@@ -26,6 +26,7 @@
 #include "model/bio/wire.h"
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
+#include "model/base/privilege.h"
 #include "model/store/person.h"
 #include "model/store/store_internal.h"
 
@@ -48,7 +49,7 @@ static int hexval(int c)
 
 int bio_key_load(struct bio_key *key, struct cd_error *err)
 {
-	const char *path = getenv("CASEDESK_KEY");
+	const char *path = cd_env("CASEDESK_KEY");
 	unsigned char raw[80];
 	struct stat sb;
 	ssize_t n = 0;
@@ -69,7 +70,8 @@ int bio_key_load(struct bio_key *key, struct cd_error *err)
 		rc = cd_error_set(err, CD_EREFUSED, _("the biometric key %s is not a regular file"), path);
 		goto out;
 	}
-	if (sb.st_mode & 077) {
+	/* Installed setgid, the key is the group's (root:casedesk 0640) like the store's folder. */
+	if (sb.st_mode & (privilege_setgid() && sb.st_gid == getegid() ? 027 : 077)) {
 		rc = cd_error_set(err, CD_EREFUSED,
 				  _("the biometric key %s is open to group or others (mode %03o); refusing it: "
 				    "`chmod 600 %s`, and consider the key exposed"),
@@ -464,7 +466,7 @@ static int device_error(long code, const char *reason, const char *doing, struct
 
 static int find_helper(const char *given, char *path, size_t size, struct cd_error *err)
 {
-	const char *env = getenv("CASEDESK_ENROL");
+	const char *env = cd_env("CASEDESK_ENROL");
 	if (given && *given) {
 		snprintf(path, size, "%s", given);
 	} else if (env && *env) {
@@ -506,7 +508,7 @@ int bio_helper_start(const struct bio_helper_opts *opts, struct bio_helper **out
 	if (opts)
 		h->o = *opts;
 	if (h->o.timeout_ms <= 0) {
-		const char *t = getenv("CASEDESK_ENROL_TIMEOUT_MS");
+		const char *t = cd_env("CASEDESK_ENROL_TIMEOUT_MS");
 		h->o.timeout_ms = t && atoi(t) > 0 ? atoi(t) : 30000;
 	}
 	if (!opts) {
@@ -532,6 +534,7 @@ int bio_helper_start(const struct bio_helper_opts *opts, struct bio_helper **out
 	}
 	if (h->pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
+		privilege_drop_for_child();   /* the helper runs with the user's ids only */
 		if (dup2(in_pipe[0], STDIN_FILENO) < 0 || dup2(out_pipe[1], STDOUT_FILENO) < 0)
 			_exit(127);
 		execl(path, path, (char *)NULL);

@@ -17,6 +17,7 @@
 
 #include "model/base/caldate.h"
 #include "model/base/i18n.h"
+#include "model/base/privilege.h"
 #include "model/base/text.h"
 #include "model/store/namekeys.h"
 #include "model/store/roles.h"
@@ -601,6 +602,15 @@ int store_create(const char *path, const struct cd_store_create_opts *opts, stru
 					    _("%s already exists; casedesk never overwrites a store. "
 					      "Choose another file or remove this one yourself"), path);
 		return cd_error_set(err, CD_ESTORE, _("cannot create %s: %s"), path, strerror(errno));
+	}
+	/* Installed setgid, every user opens the store through the group: whatever the umask of
+	 * the account that made it, the group may read and write it (SQLite gives its journals
+	 * the store's mode). */
+	if (privilege_setgid() && fchmod(fd, 0660) != 0) {
+		rc = cd_error_set(err, CD_ESTORE, _("cannot open %s to the casedesk group: %s"), path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return rc;
 	}
 	close(fd);
 
