@@ -138,7 +138,7 @@ TOOL_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TOOL_SRC))
 # libFuzzer targets, built with clang (libFuzzer is clang's); tests/script/t_fuzz.sh runs each
 # for a bounded time from its seeds in tests/fuzz/corpus/ and fails `make check` on a crash.
 FUZZ_CC  ?= clang
-FUZZ_SRC := tests/fuzz/fuzz_mrz.c model/identity/mrz.c model/base/caldate.c model/identity/countries.c model/base/error.c model/base/utf8.c
+FUZZ_SRC := tests/fuzz/fuzz_mrz.c model/identity/mrz.c model/base/caldate.c model/identity/countries.c model/base/error.c model/base/utf8.c model/base/privilege.c
 FUZZ_BINS := build/fuzz_mrz
 
 build/fuzz_mrz: $(FUZZ_SRC) $(wildcard model/*/*.h)
