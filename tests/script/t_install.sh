@@ -55,6 +55,10 @@ expect_rc "sqlite3 on the store as a user fails" 1 as "$B" sqlite3 "$S" "UPDATE 
 expect_grep "because the folder is the group's" "unable to open\|authorization denied\|Permission denied" "$T/err"
 expect_rc "cat on the store as a user fails" 1 as "$B" cat "$S"
 expect_rc "casedesk as that user works" 0 as "$B" "$CDI" --store "$S" user list
+chmod 2775 "$D"
+expect_rc "a real store in a folder open to others is refused" 4 as "$B" "$CDI" --store "$S" user list
+expect_grep "saying how to close it" "closed to others" "$T/err"
+chmod 2770 "$D"
 expect_rc "a file named to casedesk is read with the user's rights, not the group's" 6 as "$B" "$CDI" workflow lint "$S"
 expect_grep "so the store cannot be read through lint" "cannot open: Permission denied" "$T/err"
 
