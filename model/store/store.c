@@ -476,6 +476,10 @@ static int configure_connection(struct cd_store *s, struct cd_error *err)
 		return err ? err->code : CD_ESTORE;
 	if (st_exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err))
 		return CD_ESTORE;
+	/* Setgid: SQLite's temporary files (big sorts) would be the user's own in /tmp or
+	 * $SQLITE_TMPDIR, open to the user between their creation and unlink: keep them in memory. */
+	if (privilege_setgid() && st_exec(s, "PRAGMA temp_store=MEMORY;", err))
+		return CD_ESTORE;
 	return CD_OK;
 }
 
