@@ -39,7 +39,7 @@ define objs
 $(patsubst %.c,$(1)/%.o,$(2))
 endef
 
-.PHONY: all deps check asan unit test bench demo clean lint-workflows pot fonts
+.PHONY: all deps check asan unit test bench demo clean lint-workflows pot fonts install FORCE
 all: casedesk catalogues fonts
 
 # The MRZ is printed in OCR-B.  Debian ships it as CFF OpenType (fonts-ocr-b), libharu embeds
@@ -101,7 +101,7 @@ build/asan/casedesk: $(call objs,build/asan,$(APP_SRC)) build/asan/libcasedesk.a
 FPRINT_CFLAGS := $(shell pkg-config --cflags libfprint-2 2>/dev/null)
 FPRINT_LIBS   := $(shell pkg-config --libs libfprint-2 2>/dev/null) -lpthread
 ENROL_SRC     := $(wildcard app/enrol/*.c) model/bio/wire.c model/base/buf.c model/base/json.c model/base/error.c model/base/pnm.c
-build/app/enrol/%.o build/asan/app/enrol/%.o: ALL_CFLAGS += $(FPRINT_CFLAGS)
+build/app/enrol/%.o build/asan/app/enrol/%.o build/inst/app/enrol/%.o: ALL_CFLAGS += $(FPRINT_CFLAGS)
 casedesk-enrol: $(call objs,build,$(ENROL_SRC))
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(FPRINT_LIBS) -lm
@@ -148,7 +148,7 @@ TOOL_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TOOL_SRC))
 # libFuzzer targets, built with clang (libFuzzer is clang's); tests/script/t_fuzz.sh runs each
 # for a bounded time from its seeds in tests/fuzz/corpus/ and fails `make check` on a crash.
 FUZZ_CC  ?= clang
-FUZZ_SRC := tests/fuzz/fuzz_mrz.c model/identity/mrz.c model/base/caldate.c model/identity/countries.c model/base/error.c model/base/utf8.c
+FUZZ_SRC := tests/fuzz/fuzz_mrz.c model/identity/mrz.c model/base/caldate.c model/identity/countries.c model/base/error.c model/base/utf8.c model/base/privilege.c
 FUZZ_BINS := build/fuzz_mrz
 
 build/fuzz_mrz: $(FUZZ_SRC) $(wildcard model/*/*.h)
@@ -195,6 +195,61 @@ demo: deps
 bench: deps
 	$(MAKE) casedesk casedesk-enrol catalogues fonts build/bench build/tool_ttybench build/bench_names build/bench_bio  # bench_names: issue 5, bench_bio: issue 6
 	sh tests/bench/bench.sh
+
+# Installing on an office server (README, "An office server with thin clients"): casedesk is
+# built again into build/inst/ with the installed paths compiled in (data, catalogues and
+# fonts under PREFIX/share, which a setgid program must not take from the environment), and
+# installed setgid to the group `casedesk`, which alone may open the store's folder.  As
+# root the group is created when missing; otherwise the install says what root must do.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+INST_DATADIR   = $(PREFIX)/share/casedesk
+INST_LOCALEDIR = $(PREFIX)/share/locale
+INST_FONTDIR   = $(INST_DATADIR)/fonts
+CASEDESK_GROUP ?= casedesk
+build/inst/%: DATADIR = $(INST_DATADIR)
+build/inst/%: LOCALEDIR = $(INST_LOCALEDIR)
+build/inst/%: FONTDIR = $(INST_FONTDIR)
+
+# The paths are compiled in: a new PREFIX rebuilds every object.
+build/inst/paths: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(INST_DATADIR) $(INST_LOCALEDIR) $(INST_FONTDIR)' | cmp -s - $@ || \
+		echo '$(INST_DATADIR) $(INST_LOCALEDIR) $(INST_FONTDIR)' >$@
+FORCE:
+build/inst/%.o: %.c build/inst/paths
+	@mkdir -p $(dir $@)
+	@echo "  CC inst $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+build/inst/libcasedesk.a: $(call objs,build/inst,$(LIB_SRC))
+	@rm -f $@; ar rcs $@ $^
+build/inst/casedesk: $(call objs,build/inst,$(APP_SRC)) build/inst/libcasedesk.a
+	@echo "  LD inst $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
+build/inst/casedesk-enrol: $(call objs,build/inst,$(ENROL_SRC))
+	@echo "  LD inst $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(FPRINT_LIBS) -lm
+
+install: build/inst/casedesk build/inst/casedesk-enrol catalogues fonts
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(INST_DATADIR) $(DESTDIR)$(INST_FONTDIR)
+	install -m 0755 build/inst/casedesk-enrol $(DESTDIR)$(PREFIX)/bin/casedesk-enrol
+	install -m 0755 build/inst/casedesk $(DESTDIR)$(PREFIX)/bin/casedesk
+	cp -R data/. $(DESTDIR)$(INST_DATADIR)/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(INST_DATADIR)
+	install -m 0644 build/fonts/OCRB.ttf $(DESTDIR)$(INST_FONTDIR)/OCRB.ttf
+	for l in $(LANGS); do \
+		install -D -m 0644 build/locale/$$l/LC_MESSAGES/casedesk.mo \
+			$(DESTDIR)$(INST_LOCALEDIR)/$$l/LC_MESSAGES/casedesk.mo || exit 1; \
+	done
+	@if [ "$$(id -u)" -eq 0 ]; then \
+		getent group $(CASEDESK_GROUP) >/dev/null || groupadd --system $(CASEDESK_GROUP) || exit 1; \
+		chgrp $(CASEDESK_GROUP) $(DESTDIR)$(PREFIX)/bin/casedesk && \
+		chmod 2755 $(DESTDIR)$(PREFIX)/bin/casedesk && \
+		echo "installed $(DESTDIR)$(PREFIX)/bin/casedesk setgid $(CASEDESK_GROUP)"; \
+	else \
+		echo "not root: $(DESTDIR)$(PREFIX)/bin/casedesk is installed without its group; as root run"; \
+		echo "  groupadd --system $(CASEDESK_GROUP); chgrp $(CASEDESK_GROUP) $(DESTDIR)$(PREFIX)/bin/casedesk; chmod 2755 $(DESTDIR)$(PREFIX)/bin/casedesk"; \
+	fi
 
 clean:
 	rm -rf build casedesk casedesk-enrol

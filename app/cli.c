@@ -2,17 +2,46 @@
 #include "app/cli.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "model/base/caldate.h"
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/base/privilege.h"
 #include "model/base/text.h"
 #include "model/base/json.h"
 #include "model/base/utf8.h"
 #include "model/store/users.h"
 #include "print/case_form.h"
+
+/*
+ * Installed setgid (README, "An office server with thin clients"), a real store is safe only
+ * while its folder is the group's alone: a folder others may enter or write lets them copy
+ * the file or swap it.  casedesk refuses such a store rather than lend it the group.
+ */
+static int check_group_only(struct cli *c)
+{
+	char dir[4096];
+	struct stat sd, sf;
+	const char *slash = strrchr(c->store_path, '/');
+
+	if (!privilege_setgid() || store_is_training(c->store))
+		return CD_OK;
+	if (slash)
+		snprintf(dir, sizeof dir, "%.*s", slash == c->store_path ? 1 : (int)(slash - c->store_path), c->store_path);
+	else
+		snprintf(dir, sizeof dir, ".");
+	if (stat(dir, &sd) != 0 || stat(c->store_path, &sf) != 0 || sd.st_gid != getegid() || (sd.st_mode & 0007) ||
+	    (sf.st_mode & 0007))
+		return cd_error_set(&c->err, CD_EREFUSED,
+				    _("%s: a real store on a server must sit in a folder of the group casedesk closed to "
+				      "others (as root: chgrp casedesk FOLDER; chmod 2770 FOLDER; chmod o= STORE); "
+				      "casedesk will not use it until it does"), c->store_path);
+	return CD_OK;
+}
 
 /*
  * On a real store only casedesk users read anything, `user list` and `store check`
@@ -30,7 +59,8 @@ int cli_open_store(struct cli *c)
 				    _("which store? give --store FILE or set CASEDESK_STORE"));
 	if ((rc = store_open(c->store_path, &c->store, &c->err)))
 		return rc;
-	if (!store_is_training(c->store) && (rc = user_resolve(c->store, c->user, &c->actor, &c->err))) {
+	if ((rc = check_group_only(c)) != CD_OK ||
+	    (!store_is_training(c->store) && (rc = user_resolve(c->store, c->user, &c->actor, &c->err)))) {
 		store_close(c->store);
 		c->store = NULL;
 	}

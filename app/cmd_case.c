@@ -310,7 +310,7 @@ static void print_step_form(struct cli *c, const struct cd_case *k, const char *
 		return;
 	const char *numbers[1] = { k->number };
 	if (case_form_step_path(store_path(c->store), k->number, t->form, out, size, &err) != CD_OK ||
-	    case_form_print(c->store, c->reg, &c->actor, t->form, NULL, numbers, 1, 0, out, &err) != CD_OK) {
+	    case_form_print(c->store, c->reg, &c->actor, t->form, NULL, numbers, 1, 0, out, OUTFILE_OFFICE, &err) != CD_OK) {
 		fprintf(stderr, _("casedesk: the step is saved, but form %s was not printed: "), t->form);
 		out_safe(stderr, err.msg);
 		fprintf(stderr, _("; print it with `casedesk form %s %s -o FILE.pdf`\n"), k->number, t->form);

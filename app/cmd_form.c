@@ -20,7 +20,7 @@
 #include "print/form.h"
 #include "app/cli.h"
 
-#define FORM_USAGE "form CASE FORMID -o FILE.pdf [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf CASE... | form lint FILE... | form list"
+#define FORM_USAGE "form CASE FORMID -o FILE.pdf [--force] [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf [--force] CASE... | form lint FILE... | form list"
 
 /* Placeholders every template may use besides field.ID (the fields of the workflows). */
 static const char *const fixed_names[] = {
@@ -39,6 +39,7 @@ static int print_cmd(struct cli *c)
 	const char *lang_opt = cli_take(c, "--lang");
 	const char *batch = cli_take(c, "--batch");
 	int draft = cli_flag(c, "--preview");
+	unsigned out_flags = cli_flag(c, "--force") ? OUTFILE_FORCE : 0;
 	const char *form_id;
 	int n_cases, rc;
 
@@ -57,7 +58,7 @@ static int print_cmd(struct cli *c)
 	case_form_lang(lang_opt, lang);
 	cli_display_lang(c, lang);
 	if ((rc = case_form_print(c->store, c->reg, &c->actor, form_id, lang_opt, (const char *const *)&c->argv[1],
-				  (size_t)n_cases, draft, out, &c->err)))
+				  (size_t)n_cases, draft, out, out_flags, &c->err)))
 		return rc;
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;

@@ -10,10 +10,11 @@
 #include "model/base/caldate.h"
 #include "model/base/i18n.h"
 #include "model/base/json.h"
+#include "model/base/outfile.h"
 #include "print/report.h"
 #include "app/cli.h"
 
-#define REPORT_USAGE "report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE"
+#define REPORT_USAGE "report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE [--force]"
 
 /* workload's decisions: steps the workflow puts under the four-eyes rule. */
 static int is_decision(void *ctx, const char *workflow, const char *transition)
@@ -41,6 +42,7 @@ int cmd_report(struct cli *c)
 	const char *to = cli_take(c, "--to");
 	const char *format = cli_take(c, "--format");
 	const char *out = cli_take(c, "-o");
+	unsigned out_flags = cli_flag(c, "--force") ? OUTFILE_FORCE : 0;
 	struct report r = { 0 };
 	long d_from, d_to;
 	int rc;
@@ -72,6 +74,9 @@ int cmd_report(struct cli *c)
 	if (d_from > d_to)
 		return cd_error_set(&c->err, CD_EINPUT,
 				    _("the period is reversed: --from %s is after --to %s; swap them"), from, to);
+	/* Said before the store is read; the file is created (O_EXCL) only when written. */
+	if (strcmp(out, "-") != 0 && (rc = outfile_check(out, out_flags, &c->err)))
+		return rc;
 	if ((rc = cli_open_acting(c)) || (rc = cli_load_workflows(c)))
 		return rc;
 	struct report_params p = {
@@ -81,11 +86,11 @@ int cmd_report(struct cli *c)
 	if ((rc = def->build(c->store, &p, &r, &c->err)))
 		goto out;
 	if (strcmp(format, "csv") == 0)
-		rc = report_write_csv(&r, out, &c->err);
+		rc = report_write_csv(&r, out, out_flags, &c->err);
 	else {
 		char title[160];
 		snprintf(title, sizeof title, "%s %s..%s", def->name, from, to);
-		rc = report_write_xlsx(&r, out, title, &c->err);
+		rc = report_write_xlsx(&r, out, title, out_flags, &c->err);
 	}
 	/* To "-" the report itself is the output: nothing may follow it. */
 	if (rc == CD_OK && strcmp(out, "-") != 0 && c->json) {

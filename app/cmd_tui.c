@@ -5,6 +5,8 @@
 
 #include "model/base/i18n.h"
 #include "screens/register.h"
+#include "model/base/privilege.h"
+#include "screens/screens.h"
 #include "screens/ui.h"
 #include "app/cli.h"
 #include "app/config.h"

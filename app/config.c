@@ -13,8 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include "model/base/i18n.h"
 #include "model/base/ini.h"
+#include "model/base/privilege.h"
 #include "screens/ui.h"
 
 enum cfg_type {
@@ -62,7 +66,12 @@ static struct {
 
 void config_path(char *buf, size_t size)
 {
-	const char *explicit = getenv("CASEDESK_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	/* Setgid (model/base/privilege.h): no variable chooses the file, the account's home does. */
+	const char *explicit = cd_env("CASEDESK_CONFIG"), *xdg = cd_env("XDG_CONFIG_HOME"), *home = cd_env("HOME");
+	if (privilege_setgid()) {
+		struct passwd *pw = getpwuid(getuid());
+		home = pw ? pw->pw_dir : NULL;
+	}
 	if (explicit && *explicit)
 		snprintf(buf, size, "%s", explicit);
 	else if (xdg && *xdg)
@@ -73,7 +82,9 @@ void config_path(char *buf, size_t size)
 
 static const char *path_variable(void)
 {
-	const char *explicit = getenv("CASEDESK_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME");
+	const char *explicit = cd_env("CASEDESK_CONFIG"), *xdg = cd_env("XDG_CONFIG_HOME");
+	if (privilege_setgid())
+		return "HOME";   /* the account's home from the password file: no variable counts */
 	return explicit && *explicit ? "CASEDESK_CONFIG" : xdg && *xdg ? "XDG_CONFIG_HOME" : "HOME";
 }
 
@@ -232,6 +243,7 @@ int config_load(struct cd_error *err)
 	cfg.dupes.block = DUPES_BLOCK_DEFAULT;
 	config_path(cfg.path, sizeof cfg.path);
 	cfg.path_from = path_variable();
+	/* The user's own file: ini_load reads it with the user's ids, never casedesk's group. */
 	cfg.rc = ini_load(&cfg.ini, cfg.path, NULL, NULL, &cfg.err);
 	if (cfg.rc == CD_ENOTFOUND) {
 		cfg.rc = CD_OK;   /* no file: every setting keeps its default */

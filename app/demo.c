@@ -27,6 +27,7 @@
 #include "model/store/cases.h"
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/base/outfile.h"
 #include "model/store/person.h"
 #include "model/store/roles.h"
 #include "model/store/users.h"
@@ -99,6 +100,8 @@ int cmd_demo(struct cli *c)
 	const char *persons_s = cli_take(c, "--persons"), *seed_s = cli_take(c, "--seed");
 	const char *office = cli_take(c, "--office");
 	const char *dup_s = cli_take(c, "--seed-duplicates");
+	unsigned truth_flags = cli_flag(c, "--force") ? OUTFILE_FORCE : 0;   /* replace STORE.duplicates.tsv */
+	struct outfile truth_file = OUTFILE_INIT;
 	long persons, dup_percent, n_dups = 0;
 	FILE *truth = NULL;
 	char truth_path[4200] = "", building[4200] = "", escrow[4300] = "";
@@ -107,7 +110,7 @@ int cmd_demo(struct cli *c)
 	struct timespec t0, t1;
 	int rc;
 
-	if ((rc = cli_positional(c, 0, 0, "demo --persons N [--seed S] [--office CODE] [--seed-duplicates PERCENT]")))
+	if ((rc = cli_positional(c, 0, 0, "demo --persons N [--seed S] [--office CODE] [--seed-duplicates PERCENT [--force]]")))
 		return rc;
 	if (!persons_s || cd_parse_long(persons_s, "--persons", 1, 20000000, &persons, NULL))
 		return cd_error_set(&c->err, CD_EUSAGE, _("--persons: give a number from 1 to 20000000"));
@@ -129,6 +132,12 @@ int cmd_demo(struct cli *c)
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("%s already exists; casedesk never overwrites a store. "
 				      "Choose another file or remove this one yourself"), target);
+	if (n_dups > 0) {
+		/* Said before the store is made: the truth file is never replaced without --force. */
+		snprintf(truth_path, sizeof truth_path, "%s.duplicates.tsv", target);
+		if ((rc = outfile_check(truth_path, truth_flags, &c->err)))
+			return rc;
+	}
 	snprintf(building, sizeof building, "%s.demo-%ld.part", target, (long)getpid());
 	c->store_path = building;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -205,20 +214,18 @@ int cmd_demo(struct cli *c)
 		}
 	}
 	if (n_dups > 0) {
-		snprintf(truth_path, sizeof truth_path, "%s.duplicates.tsv", target);
-		if (!(truth = fopen(truth_path, "w"))) {
-			rc = cd_error_set(&c->err, CD_ESTORE, _("%s: cannot write"), truth_path);
+		if ((rc = outfile_open(&truth_file, truth_path, truth_flags, &c->err)))
+			goto out;
+		if (!(truth = outfile_stream(&truth_file, &c->err))) {
+			rc = c->err.code;
 			goto out;
 		}
 		fprintf(truth, "# seeded duplicates of %s: original_number\tduplicate_number\tkind\n", target);
 		if ((rc = demo_add_duplicates(&d, persons, n_dups, truth, &c->err)))
 			goto out;
-		if (fclose(truth)) {
-			truth = NULL;
-			rc = cd_error_set(&c->err, CD_ESTORE, _("%s: cannot write"), truth_path);
-			goto out;
-		}
 		truth = NULL;
+		if ((rc = outfile_close(&truth_file, &c->err)))
+			goto out;
 		persons += n_dups;
 	}
 	if ((rc = store_begin(c->store, &c->err)))
@@ -271,10 +278,7 @@ out_txn:
 	store_rollback(c->store);
 out:
 	demo_pools_free();
-	if (truth)
-		fclose(truth);
-	if (rc != CD_OK && *truth_path)
-		unlink(truth_path);
+	outfile_abandon(&truth_file);   /* after a failure: closes and removes the half-written file */
 	if (rc != CD_OK && *building) {
 		/* A half-filled demo is worth nothing and would mislead: remove it. */
 		store_close(c->store);

@@ -11,6 +11,7 @@
 
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/base/privilege.h"
 #include "app/cli.h"
 #include "app/config.h"
 
@@ -37,8 +38,8 @@ static const struct command commands[] = {
 	{ "case", cmd_case, N_("case new WORKFLOW --person ID | show N | history N | list [...] | move N TRANSITION [--set F=V]...") },
 	{ "enrol", cmd_enrol, N_("enrol PERSON [--fingers all|F,...] [--face FILE] [--exception F=REASON]... | enrol verify PERSON --finger F | enrol search --finger F | enrol duplicates [PERSON]") },
 	{ "mrz", cmd_mrz, N_("mrz parse [--json] < LINES | mrz make PERSON [--format F]   check a machine-readable zone, or write one from a document on file") },
-	{ "form", cmd_form, N_("form CASE FORMID -o FILE.pdf [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf CASE... | form lint FILE... | form list") },
-	{ "report", cmd_report, N_("report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE   statistics: asylum-applicants, asylum-decisions, first-permits, workload") },
+	{ "form", cmd_form, N_("form CASE FORMID -o FILE.pdf [--force] [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf [--force] CASE... | form lint FILE... | form list") },
+	{ "report", cmd_report, N_("report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE [--force]   statistics: asylum-applicants, asylum-decisions, first-permits, workload") },
 	{ "workflow", cmd_workflow, N_("workflow list | lint FILE... | dot ID") },
 	{ "audit", cmd_audit, N_("audit verify [--escrow FILE] | show --person ID | seal | init | policy [--rows N] [--minutes M]   prove the audit trail whole; who read a person's data") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
@@ -100,13 +101,16 @@ int main(int argc, char **argv)
 	struct cli c = { 0 };
 	int rc;
 
+	/* Installed setgid (README, "An office server"): no core dumps, and the rules of
+	 * model/base/privilege.h from here on, before anything reads the environment. */
+	privilege_init();
 	/* The settings file may choose the language: read it before the first translation. */
 	struct cd_error lang_err = CD_ERROR_INIT;
 	int lang_rc = config_apply_language(&lang_err);
 	setlocale(LC_ALL, "");
 	/* Numbers parse the same everywhere ("1.5" in any office); screens/fmt.c groups digits for display. */
 	setlocale(LC_NUMERIC, "C");
-	bindtextdomain("casedesk", getenv("CASEDESK_LOCALEDIR") ? getenv("CASEDESK_LOCALEDIR") : CD_LOCALEDIR);
+	bindtextdomain("casedesk", cd_env("CASEDESK_LOCALEDIR") ? cd_env("CASEDESK_LOCALEDIR") : CD_LOCALEDIR);
 	textdomain("casedesk");
 
 	if (lang_rc) {
@@ -118,6 +122,8 @@ int main(int argc, char **argv)
 		rc = lang_rc;
 		goto done;
 	}
+	/* As good as --store and --user on the command line: the caller's own choice either way
+	 * (a real store ignores the user name and takes the login account). */
 	c.store_path = getenv("CASEDESK_STORE");
 	c.user = getenv("CASEDESK_USER");
 	c.purpose = "casework";

@@ -18,6 +18,8 @@
 #include "model/base/i18n.h"
 #include "model/store/person.h"
 #include "model/base/pnm.h"
+#include "model/base/outfile.h"
+#include "model/base/privilege.h"
 #include "print/form.h"
 
 /* The form language: --lang, else the language of the messages (ru_RU.UTF-8 -> ru), else en. */
@@ -221,7 +223,7 @@ static int check_lang(const char *path, const char *form_id, const char *lang, s
 
 int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
 		    const char *form_id, const char *lang_opt, const char *const *numbers, size_t n, int draft,
-		    const char *out_path, struct cd_error *err)
+		    const char *out_path, unsigned out_flags, struct cd_error *err)
 {
 	struct form_tpl *t = NULL;
 	struct form_doc *d = NULL;
@@ -229,7 +231,8 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 	char path[4096], lang[8];
 	int rc;
 
-	if ((rc = case_form_check_id(form_id, err)))
+	/* Said before the cases are read and drawn; outfile_open checks again when writing. */
+	if ((rc = case_form_check_id(form_id, err)) || (rc = outfile_check(out_path, out_flags, err)))
 		return rc;
 	snprintf(path, sizeof path, "%s/forms/%s.ini", cd_data_dir(), form_id);
 	if (lang_opt && *lang_opt && (rc = check_lang(path, form_id, lang_opt, err)))
@@ -251,7 +254,7 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 	if (n > 50 && isatty(2))
 		fputc('\n', stderr);
 	if (rc == CD_OK)
-		rc = form_doc_save(d, out_path, err);
+		rc = form_doc_save(d, out_path, out_flags, err);
 done:
 	bio_key_wipe(&key);
 	form_doc_free(d);
@@ -262,8 +265,10 @@ done:
 int case_form_step_path(const char *store_path, const char *number, const char *form_id, char *out,
 			size_t size, struct cd_error *err)
 {
-	const char *dir_env = getenv("CASEDESK_PRINT_DIR");
+	/* Not when setgid: the folder next to the store is the office's, not the caller's choice. */
+	const char *dir_env = cd_env("CASEDESK_PRINT_DIR");
 	char dir[4096];
+	struct stat sb;
 
 	if (dir_env && *dir_env) {
 		snprintf(dir, sizeof dir, "%s", dir_env);
@@ -277,6 +282,18 @@ int case_form_step_path(const char *store_path, const char *number, const char *
 	if (mkdir(dir, 0770) != 0 && errno != EEXIST)
 		return cd_error_set(err, CD_EINPUT, _("cannot make the folder %s for printed forms: %s"), dir,
 				    strerror(errno));
-	snprintf(out, size, "%s/%s-%s.pdf", dir, number, form_id);
-	return CD_OK;
+	/*
+	 * A form printed again (or a name taken by anything, a planted link included) gets the
+	 * next free name, CASE-FORM-2.pdf...: printed forms are never replaced, and the file is
+	 * created O_EXCL|O_NOFOLLOW (model/base/outfile.h) should the name be taken meanwhile.
+	 */
+	for (int k = 1; k < 1000; k++) {
+		if (k == 1)
+			snprintf(out, size, "%s/%s-%s.pdf", dir, number, form_id);
+		else
+			snprintf(out, size, "%s/%s-%s-%d.pdf", dir, number, form_id, k);
+		if (lstat(out, &sb) != 0 && errno == ENOENT)
+			return CD_OK;
+	}
+	return cd_error_set(err, CD_EINPUT, _("%s: no free name left for form %s of case %s"), dir, form_id, number);
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "model/base/error.h"
+#include "model/base/outfile.h"
 #include "model/store/store.h"
 #include "workflow/casework.h"
 
@@ -19,14 +20,19 @@ int case_form_check_id(const char *form_id, struct cd_error *err);
 /* The form language: `given`, else the language of the messages (ru_RU.UTF-8 -> ru), else en. */
 void case_form_lang(const char *given, char out[8]);
 
-/* Prints form_id for each case in numbers[] into one PDF at out_path (draft: a DRAFT mark). */
+/*
+ * Prints form_id for each case in numbers[] into one PDF at out_path (draft: a DRAFT mark),
+ * created through model/base/outfile.h with out_flags (OUTFILE_FORCE, OUTFILE_OFFICE).
+ */
 int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
 		    const char *form_id, const char *lang, const char *const *numbers, size_t n, int draft,
-		    const char *out_path, struct cd_error *err);
+		    const char *out_path, unsigned out_flags, struct cd_error *err);
 
 /*
- * Where forms printed by a step go: CASEDESK_PRINT_DIR, else a "forms" folder beside the
- * store (made when missing); the file is CASE-FORM.pdf.  Writes the path to out.
+ * Where forms printed by a step go: CASEDESK_PRINT_DIR (not when setgid), else a "forms"
+ * folder beside the store (made when missing); the file is CASE-FORM.pdf, or CASE-FORM-2.pdf
+ * and on when that name is taken (printed forms are never replaced).  Writes the path to out;
+ * print it with OUTFILE_OFFICE.
  */
 int case_form_step_path(const char *store_path, const char *number, const char *form_id, char *out,
 			size_t size, struct cd_error *err);

@@ -30,6 +30,9 @@
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
 #include "model/base/utf8.h"
+#include "model/base/ini.h"
+#include "model/base/outfile.h"
+#include "model/base/privilege.h"
 #include "print/barcode.h"
 #include "print/mrz_make.h"
 
@@ -569,11 +572,39 @@ int form_render(struct form_doc *d, const struct form_tpl *t, const struct ph_va
 	return rc;
 }
 
-int form_doc_save(struct form_doc *d, const char *path, struct cd_error *err)
+/*
+ * The PDF is made in memory and written through model/base/outfile.c: libharu's own
+ * fopen() would follow a link, replace a file in silence, honour the umask and say only
+ * an error number.
+ */
+int form_doc_save(struct form_doc *d, const char *path, unsigned flags, struct cd_error *err)
 {
-	if (HPDF_SaveToFile(d->pdf, path) != HPDF_OK)
-		return cd_error_set(err, CD_EINPUT, _("cannot write %s (libharu error 0x%04X)"), path, (unsigned)d->error);
-	return CD_OK;
+	struct outfile o = OUTFILE_INIT;
+	HPDF_BYTE chunk[65536];
+	int rc;
+
+	if (HPDF_SaveToStream(d->pdf) != HPDF_OK)
+		return pdf_failed(d, _("writing the document"), err);
+	HPDF_ResetStream(d->pdf);
+	if ((rc = outfile_open(&o, path, flags, err)) != CD_OK)
+		return rc;
+	for (;;) {
+		HPDF_UINT32 n = sizeof chunk;
+		HPDF_STATUS st = HPDF_ReadFromStream(d->pdf, chunk, &n);
+		if (n > 0 && (rc = outfile_write(&o, chunk, n, err)) != CD_OK)
+			break;
+		if (st == HPDF_STREAM_EOF)
+			break;
+		if (st != HPDF_OK) {
+			rc = pdf_failed(d, _("writing the document"), err);
+			break;
+		}
+	}
+	if (rc != CD_OK) {
+		outfile_abandon(&o);
+		return rc;
+	}
+	return outfile_close(&o, err);
 }
 
 /* ---- lint ------------------------------------------------------------------------- */

@@ -31,7 +31,8 @@ struct form_photo {
  */
 int form_render(struct form_doc *d, const struct form_tpl *t, const struct ph_vars *vars,
 		const struct form_photo *photo, int draft, struct cd_error *err);
-int form_doc_save(struct form_doc *d, const char *path, struct cd_error *err);
+/* Writes the document to path through model/base/outfile.h (flags: OUTFILE_FORCE, OUTFILE_OFFICE). */
+int form_doc_save(struct form_doc *d, const char *path, unsigned flags, struct cd_error *err);
 void form_doc_free(struct form_doc *d);
 
 /* Builds an MRZ block's lines from the values; CD_EINPUT naming the missing field otherwise. */

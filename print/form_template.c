@@ -23,6 +23,7 @@
 
 #include "model/base/i18n.h"
 #include "model/base/ini.h"
+#include "model/base/privilege.h"
 #include "model/identity/countries.h"
 
 
@@ -170,8 +171,8 @@ int form_font_path(const char *name, char *out, size_t size)
 		snprintf(out, size, "%s", name);
 		return access(out, R_OK) == 0 ? 0 : -1;
 	}
-	if (getenv("CASEDESK_FONTS"))
-		dirs[n++] = getenv("CASEDESK_FONTS");
+	if (cd_env("CASEDESK_FONTS"))
+		dirs[n++] = cd_env("CASEDESK_FONTS");
 	snprintf(data_fonts, sizeof data_fonts, "%s/forms/fonts", cd_data_dir());
 	dirs[n++] = data_fonts;
 	dirs[n++] = CD_FONTDIR;

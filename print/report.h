@@ -56,8 +56,13 @@ void rtable_sort(struct rtable *t);
 double rtable_total(const struct rtable *t, size_t col);
 void report_release(struct report *r);
 
-int report_write_csv(const struct report *r, const char *path, struct cd_error *err);
-int report_write_xlsx(const struct report *r, const char *path, const char *title, struct cd_error *err);
+/*
+ * Write the report to path ("-": stdout, CSV only) through model/base/outfile.h; flags:
+ * OUTFILE_FORCE to replace an existing file.
+ */
+int report_write_csv(const struct report *r, const char *path, unsigned flags, struct cd_error *err);
+int report_write_xlsx(const struct report *r, const char *path, const char *title, unsigned flags,
+		      struct cd_error *err);
 
 /* ---- the reports ------------------------------------------------------------------ */
 

@@ -4,12 +4,16 @@
  * cached, so readers without a calculation engine see the figures) and a chart of the
  * table beside it.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <xlsxwriter.h>
 
 #include "model/base/i18n.h"
+#include "model/base/outfile.h"
 #include "print/report.h"
 
 /* A1-style reference of a column: 0 -> A, 26 -> AA. */
@@ -55,12 +59,37 @@ static void add_chart(lxw_workbook *wb, lxw_worksheet *ws, const struct rtable *
 	worksheet_insert_chart(ws, lxw_name_to_row(anchor), lxw_name_to_col(anchor), chart);
 }
 
-int report_write_xlsx(const struct report *r, const char *path, const char *title, struct cd_error *err)
+static int write_workbook(const struct report *r, const char *path, const char *title, struct cd_error *err);
+
+/*
+ * libxlsxwriter opens its output itself (fopen: follows links, replaces files, honours the
+ * umask).  So the workbook is written into a private folder (0700, mkdtemp) and copied to
+ * path through model/base/outfile.h; the folder goes whatever happens.
+ */
+int report_write_xlsx(const struct report *r, const char *path, const char *title, unsigned flags,
+		      struct cd_error *err)
+{
+	char dir[] = "/tmp/casedesk-xlsx-XXXXXX", tmp[64];
+	int rc;
+
+	if ((rc = outfile_check(path, flags, err)) != CD_OK)
+		return rc;
+	if (!mkdtemp(dir))
+		return cd_error_set(err, CD_EINTERNAL, _("cannot make a private folder in /tmp: %s"), strerror(errno));
+	snprintf(tmp, sizeof tmp, "%s/report.xlsx", dir);
+	if ((rc = write_workbook(r, tmp, title, err)) == CD_OK)
+		rc = outfile_copy(path, flags, tmp, err);
+	unlink(tmp);
+	rmdir(dir);
+	return rc;
+}
+
+static int write_workbook(const struct report *r, const char *path, const char *title, struct cd_error *err)
 {
 	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = NULL };
 	lxw_workbook *wb = workbook_new_opt(path, &opt);
 	if (!wb)
-		return cd_error_set(err, CD_EINPUT, _("cannot write %s"), path);
+		return cd_error_set(err, CD_EINTERNAL, _("cannot write the workbook in %s"), path);
 	char title_buf[256], author[] = "casedesk";
 	snprintf(title_buf, sizeof title_buf, "%s", title ? title : "");
 	lxw_doc_properties props = { .title = title_buf, .author = author };
@@ -108,6 +137,6 @@ int report_write_xlsx(const struct report *r, const char *path, const char *titl
 	}
 	lxw_error e = workbook_close(wb);
 	if (e != LXW_NO_ERROR)
-		return cd_error_set(err, CD_EINPUT, _("cannot write %s: %s"), path, lxw_strerror(e));
+		return cd_error_set(err, CD_EINTERNAL, _("cannot write the workbook in %s: %s"), path, lxw_strerror(e));
 	return CD_OK;
 }

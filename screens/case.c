@@ -257,7 +257,8 @@ static void print_form(struct screen *sc, const char *form_id, int after_step)
 	const char *numbers[1] = { v->number };
 
 	if (case_form_step_path(store_path(sc->ui->store), v->number, form_id, path, sizeof path, &err) != CD_OK ||
-	    case_form_print(sc->ui->store, sc->ui->reg, &v->reader, form_id, NULL, numbers, 1, 0, path, &err) != CD_OK) {
+	    case_form_print(sc->ui->store, sc->ui->reg, &v->reader, form_id, NULL, numbers, 1, 0, path,
+			    OUTFILE_OFFICE, &err) != CD_OK) {
 		ui_error(sc->ui, after_step ? _("step saved; form %s not printed: %s") : _("form %s not printed: %s"),
 			 form_id, err.msg);
 		return;

@@ -17,6 +17,7 @@
 
 #include "model/base/i18n.h"
 #include "model/base/number.h"
+#include "model/base/privilege.h"
 #include "model/store/roles.h"
 #include "model/store/users.h"
 #include "screens/fmt.h"
@@ -423,7 +424,7 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 		ui.shared = stat(store_path(s), &sb) == 0 && sb.st_uid != getuid();
 	}
 	/* For `make bench`: the time from each key to the end of its redraw, in microseconds. */
-	const char *timing_path = getenv("CASEDESK_UI_TIMING");
+	const char *timing_path = cd_env("CASEDESK_UI_TIMING");   /* never when setgid */
 	FILE *timing = timing_path && *timing_path ? fopen(timing_path, "w") : NULL;
 	double key_at = -1;
 	ui.mono = term_start();

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "model/base/i18n.h"
+#include "model/base/privilege.h"
 #include "model/base/json.h"
 #include "model/base/number.h"
 #include "model/bio/wire.h"
@@ -301,7 +302,7 @@ static int device_error(long code, const char *reason, const char *doing, struct
 
 static int find_helper(const char *given, char *path, size_t size, struct cd_error *err)
 {
-	const char *env = getenv("CASEDESK_ENROL");
+	const char *env = cd_env("CASEDESK_ENROL");
 	if (given && *given) {
 		snprintf(path, size, "%s", given);
 	} else if (env && *env) {
@@ -344,7 +345,7 @@ int bio_helper_start(const struct bio_helper_opts *opts, struct bio_helper **out
 	if (opts)
 		h->o = *opts;
 	if (h->o.timeout_ms <= 0) {
-		const char *t = getenv("CASEDESK_ENROL_TIMEOUT_MS");
+		const char *t = cd_env("CASEDESK_ENROL_TIMEOUT_MS");
 		long ms = 30000;
 		/* The protocol's ceiling is 600000 ms (app/enrol/protocol.h). */
 		if (t && *t && (rc = cd_parse_long(t, "CASEDESK_ENROL_TIMEOUT_MS", 1, 600000, &ms, err)))
@@ -374,6 +375,7 @@ int bio_helper_start(const struct bio_helper_opts *opts, struct bio_helper **out
 	}
 	if (h->pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
+		privilege_drop_for_child();   /* the helper runs with the user's ids only */
 		if (dup2(in_pipe[0], STDIN_FILENO) < 0 || dup2(out_pipe[1], STDOUT_FILENO) < 0)
 			_exit(127);
 		execl(path, path, (char *)NULL);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "model/base/i18n.h"
+#include "model/base/privilege.h"
 
 #define SEAL_MAGIC "CDB1"
 #define SEAL_IV 12
@@ -33,7 +34,7 @@ static int hexval(int c)
 
 int bio_key_load(struct bio_key *key, struct cd_error *err)
 {
-	const char *path = getenv("CASEDESK_KEY");
+	const char *path = cd_env("CASEDESK_KEY");
 	unsigned char raw[80];
 	struct stat sb;
 	ssize_t n = 0;
@@ -54,7 +55,8 @@ int bio_key_load(struct bio_key *key, struct cd_error *err)
 		rc = cd_error_set(err, CD_EREFUSED, _("the biometric key %s is not a regular file"), path);
 		goto out;
 	}
-	if (sb.st_mode & 077) {
+	/* Installed setgid, the key is the group's (root:casedesk 0640) like the store's folder. */
+	if (sb.st_mode & (privilege_setgid() && sb.st_gid == getegid() ? 027 : 077)) {
 		rc = cd_error_set(err, CD_EREFUSED,
 				  _("the biometric key %s is open to group or others (mode %03o); refusing it: "
 				    "`chmod 600 %s`, and consider the key exposed"),

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/base/i18n.h"
+#include "model/base/privilege.h"
 
 #ifndef CD_DATADIR
 #define CD_DATADIR "data"
@@ -31,7 +32,7 @@ static char names_lang[4];          /* what country_name answers in; "" English 
 
 const char *cd_data_dir(void)
 {
-	const char *d = getenv("CASEDESK_DATA");
+	const char *d = cd_env("CASEDESK_DATA");   /* ignored when setgid: the installed data rule */
 	return d && *d ? d : CD_DATADIR;
 }
 

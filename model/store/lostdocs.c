@@ -15,6 +15,7 @@
 #include "model/identity/countries.h"
 #include "model/identity/docnum.h"
 #include "model/base/i18n.h"
+#include "model/base/privilege.h"
 #include "model/base/text.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
@@ -199,12 +200,17 @@ static void file_name(const char *path, char *out, size_t size)
 /* Reads the whole file; CD_EINPUT saying why not. */
 static int slurp(const char *path, char **data, size_t *len, struct cd_error *err)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = NULL;
 	struct cd_buf b = CD_BUF_INIT;
 	char chunk[65536];
 	size_t n;
 
 	buf_init(&b, LIST_FILE_MAX);
+	/* Setgid: the user's file, read with the user's rights only (model/base/privilege.h). */
+	if (privilege_as_user() == 0) {
+		f = fopen(path, "rb");
+		privilege_restore();
+	}
 	if (!f)
 		return cd_error_set(err, CD_EINPUT, _("%s: cannot read: %s"), path, strerror(errno));
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)

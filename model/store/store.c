@@ -17,6 +17,7 @@
 
 #include "model/base/caldate.h"
 #include "model/base/i18n.h"
+#include "model/base/privilege.h"
 #include "model/base/text.h"
 #include "model/store/namekeys.h"
 #include "model/base/json.h"
@@ -666,6 +667,10 @@ static int configure_connection(struct cd_store *s, struct cd_error *err)
 		return err ? err->code : CD_ESTORE;
 	if (st_exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err))
 		return CD_ESTORE;
+	/* Setgid: SQLite's temporary files (big sorts) would be the user's own in /tmp or
+	 * $SQLITE_TMPDIR, open to the user between their creation and unlink: keep them in memory. */
+	if (privilege_setgid() && st_exec(s, "PRAGMA temp_store=MEMORY;", err))
+		return CD_ESTORE;
 	return CD_OK;
 }
 
@@ -793,6 +798,15 @@ int store_create(const char *path, const struct cd_store_create_opts *opts, stru
 					    _("%s already exists; casedesk never overwrites a store. "
 					      "Choose another file or remove this one yourself"), path);
 		return cd_error_set(err, CD_ESTORE, _("cannot create %s: %s"), path, strerror(errno));
+	}
+	/* Installed setgid, every user opens the store through the group: whatever the umask of
+	 * the account that made it, the group may read and write it (SQLite gives its journals
+	 * the store's mode). */
+	if (privilege_setgid() && fchmod(fd, 0660) != 0) {
+		rc = cd_error_set(err, CD_ESTORE, _("cannot open %s to the casedesk group: %s"), path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return rc;
 	}
 	close(fd);
 
