@@ -132,6 +132,16 @@ int cmd_demo(struct cli *c)
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("%s already exists; casedesk never overwrites a store. "
 				      "Choose another file or remove this one yourself"), target);
+	/* Said now, not after the build: a store's seal keys are never replaced either. */
+	for (size_t i = 2; i < sizeof store_sides / sizeof store_sides[0]; i++) {
+		char key[4300];
+		snprintf(key, sizeof key, "%s%s", target, store_sides[i]);
+		if (access(key, F_OK) == 0)
+			return cd_error_set(&c->err, CD_EUSAGE,
+					    _("%s already exists, the seal key of an earlier store of that name; casedesk "
+					      "never replaces one. Choose another file, or remove it if that store is gone"),
+					    key);
+	}
 	if (n_dups > 0) {
 		/* Said before the store is made: the truth file is never replaced without --force. */
 		snprintf(truth_path, sizeof truth_path, "%s.duplicates.tsv", target);

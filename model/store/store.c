@@ -918,7 +918,8 @@ static int check_file(const char *path, struct stat *sb, struct cd_error *err)
 		return cd_error_set(err, CD_ESTORE,
 				    _("the header of %s is damaged: it begins like a SQLite file but its format "
 				      "bytes are impossible; restore the store from a backup"), path);
-	if (access(path, W_OK) != 0) {
+	/* AT_EACCESS: the effective ids write the store (installed setgid, the group's), not the real ones. */
+	if (faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0) {
 		if (errno == EROFS)
 			return cd_error_set(err, CD_ESTORE,
 					    _("%s is on a read-only file system: casedesk writes to its store; mount it "
@@ -937,10 +938,10 @@ static int check_file(const char *path, struct stat *sb, struct cd_error *err)
 	else
 		*slash = '\0';
 	snprintf(side, sizeof side, "%s-wal", path);
-	int wal_ok = access(side, W_OK) == 0;
+	int wal_ok = faccessat(AT_FDCWD, side, W_OK, AT_EACCESS) == 0;
 	snprintf(side, sizeof side, "%s-shm", path);
-	int shm_ok = access(side, W_OK) == 0;
-	if (!(wal_ok && shm_ok) && access(dir, W_OK) != 0) {
+	int shm_ok = faccessat(AT_FDCWD, side, W_OK, AT_EACCESS) == 0;
+	if (!(wal_ok && shm_ok) && faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) != 0) {
 		if (errno == EROFS)
 			return cd_error_set(err, CD_ESTORE,
 					    _("%s is on a read-only file system: casedesk writes to its store; mount it "

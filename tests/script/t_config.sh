@@ -68,11 +68,11 @@ case_no=$(sqlite3 "$CASEDESK_STORE" "SELECT number FROM cases WHERE workflow_id 
 form=acknowledgement
 "$CD" form "$case_no" "$form" -o "$T/f.pdf" >/dev/null 2>&1 || fail "the form prints with the shipped office.ini"
 printf '[office]\nname = Test office\nnmae = typo\n' >"$T/data/forms/office.ini"
-expect_rc "a misspelt key in office.ini is refused" 6 "$CD" form "$case_no" "$form" -o "$T/f.pdf"
+expect_rc "a misspelt key in office.ini is refused" 6 "$CD" form "$case_no" "$form" -o "$T/f.pdf" --force
 expect_grep "naming file and line" "office.ini:3: unknown key 'nmae' in \[office\]" "$T/err"
 printf '[office]\nname = Test office\n[offices]\n' >"$T/data/forms/office.ini"
-expect_rc "an unknown section in office.ini is refused" 6 "$CD" form "$case_no" "$form" -o "$T/f.pdf"
+expect_rc "an unknown section in office.ini is refused" 6 "$CD" form "$case_no" "$form" -o "$T/f.pdf" --force
 expect_grep "naming its line" "office.ini:3: unknown section \[offices\]" "$T/err"
 printf '[office]\nname = Test office\nname = again\n' >"$T/data/forms/office.ini"
-expect_rc "a key given twice in office.ini is refused" 6 "$CD" form "$case_no" "$form" -o "$T/f.pdf"
+expect_rc "a key given twice in office.ini is refused" 6 "$CD" form "$case_no" "$form" -o "$T/f.pdf" --force
 expect_grep "naming both lines" "office.ini:3: duplicate key 'name' in \[office\] (first at line 2)" "$T/err"

@@ -56,7 +56,7 @@ expect_grep "says not a directory" "cannot write $T/victim/a.pdf: Not a director
 mkdir -m 777 "$T/pub" && mkdir -m 555 "$T/pub/ro"
 cp "$S" "$T/pub/s.casedesk" && chmod 666 "$T/pub/s.casedesk"
 chmod 755 "$T"
-if [ "$(id -u)" -eq 0 ]; then as_other="setpriv --reuid=65534 --regid=65534 --clear-groups"; else as_other=""; fi
+if [ "$(id -u)" -eq 0 ]; then as_other="setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=$T"; else as_other=""; fi
 expect_rc "a folder without write permission" 6 $as_other $CD --store "$T/pub/s.casedesk" --user caseworker \
 	form "$C" acknowledgement -o "$T/pub/ro/a.pdf"
 expect_grep "says permission denied, naming the path" "cannot write $T/pub/ro/a.pdf: Permission denied" "$T/err"
@@ -82,11 +82,11 @@ expect_eq "no private xlsx folder is left in /tmp" "$(find /tmp -maxdepth 1 -nam
 D=$T/demo.casedesk
 expect_rc "demo writes its duplicates file" 0 $CD --store "$D" demo --persons 40 --seed 3 --seed-duplicates 10
 expect_eq "duplicates file is 0600 at umask 000" "$(mode "$D.duplicates.tsv")" 600
-rm -f "$D"
+rm -f "$D" "$D.seal.key" "$D.seal-escrow.key"   # the store and its seal keys (model/store/audit.c)
 expect_rc "demo refuses to replace a duplicates file" 2 $CD --store "$D" demo --persons 40 --seed 3 --seed-duplicates 10
 expect_eq "and made no store" "$(test -e "$D" && echo made)" ""
 expect_rc "demo --force replaces it" 0 $CD --store "$D" demo --persons 40 --seed 3 --seed-duplicates 10 --force
-rm -f "$D" "$D.duplicates.tsv"
+rm -f "$D" "$D.duplicates.tsv" "$D.seal.key" "$D.seal-escrow.key"
 ln -s "$T/victim" "$D.duplicates.tsv"
 expect_rc "demo refuses a link even with --force" 4 $CD --store "$D" demo --persons 40 --seed 3 --seed-duplicates 10 --force
 expect_eq "the link's target is untouched by demo" "$(cat "$T/victim")" precious

@@ -48,7 +48,7 @@ D=$T/srv
 install -d -o root -g casedesk -m 2770 "$D"
 S=$D/office.casedesk
 expect_rc "the first account makes the store through casedesk" 0 as "$A" "$CDI" --store "$S" init --office ABC
-expect_rc "and adds the second" 0 as "$A" "$CDI" --store "$S" user add "$B" --role clerk --role caseworker
+expect_rc "and adds the second" 0 as "$A" "$CDI" --store "$S" user add "$B" --role clerk --role caseworker --workflows all
 expect_eq "the store belongs to the group, not to others" "$(stat -c '%G' "$S"; stat -c '%a' "$S" | cut -c3)" "casedesk
 0"
 expect_rc "sqlite3 on the store as a user fails" 1 as "$B" sqlite3 "$S" "UPDATE users SET roles=15"
