@@ -71,6 +71,7 @@ int cmd_mrz(struct cli *c);
 int cmd_enrol(struct cli *c);
 int cmd_form(struct cli *c);
 int cmd_report(struct cli *c);
+int cmd_retention(struct cli *c);
 /* app/cmd_lists.c: the lost/stolen list. */
 int cmd_lostdocs(struct cli *c);
 

@@ -40,6 +40,7 @@ static const struct command commands[] = {
 	{ "form", cmd_form, N_("form CASE FORMID -o FILE.pdf [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf CASE... | form lint FILE... | form list") },
 	{ "report", cmd_report, N_("report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE   statistics: asylum-applicants, asylum-decisions, first-permits, workload") },
 	{ "workflow", cmd_workflow, N_("workflow list | lint FILE... | dot ID") },
+	{ "retention", cmd_retention, N_("retention plan [--until YYYY-MM-DD] [--json] | retention run   what retention makes due, and the purge (admin)") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
 };
