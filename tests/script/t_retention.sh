@@ -158,3 +158,26 @@ $CD workflow lint "$T/asylum.ini" >"$T/out" 2>"$T/err"
 expect_grep "a bad period is named" "asylum.ini:[0-9]*: period: '10x' is not a retention period" "$T/err"
 expect_grep "a bad action is named" "asylum.ini:[0-9]*: action is purge, anonymise or review, not 'burn'" "$T/err"
 expect_grep "a bad clock start is named" "asylum.ini:[0-9]*: from is 'opened'" "$T/err"
+
+# ---- anonymise: names replaced, the record kept (an office whose visa files say so)
+D=$T/data
+cp -r "$CASEDESK_DATA" "$D"
+sed -i 's/^action = purge$/action = anonymise/' "$D/workflows/visa.ini"
+A=$T/anon.casedesk
+export CASEDESK_STORE=$A CASEDESK_DATA=$D CASEDESK_TODAY=2015-06-01
+$CD init --office TBS --training >/dev/null
+ANON=$(person Anonymouse Replaceme 1970)
+as clerk $CD document add "$ANON" --number AN5555555 --issuer SYR --expires 2030-01-01 >/dev/null
+ANONV=$(as clerk $CD case new visa --person "$ANON")
+as clerk $CD case move "$ANONV" withdraw --set withdrawal_date=2015-06-01 --note "kept note" >/dev/null
+export CASEDESK_TODAY=2026-06-01
+expect_rc "anonymise is planned" 0 as admin $CD retention plan
+expect_grep "for the person" "due anonymise person $ANONV" "$T/out"
+expect_rc "and run" 0 as admin $CD --json retention run
+expect_grep "counted as anonymised" '"people_anonymised":1' "$T/out"
+expect_rc "the anonymised person" 0 as clerk $CD person show "$ANON"
+if grep -q "Anonymouse\|Replaceme" "$T/out"; then fail "has no name any more"; else pass "has no name any more"; fi
+expect_grep "but a placeholder" "ANONYMISED" "$T/out"
+expect_grep "and keeps the record" "AN5555555" "$T/out"
+expect_eq "the case's history keeps its note" "$(sqlite3 "$A" "SELECT count(*) FROM event WHERE note = 'kept note'")" 1
+expect_eq "and the plan is done with it" "$(as admin $CD retention plan | grep -c "$ANONV")" 0
