@@ -250,7 +250,8 @@ static int run_cmd(struct cli *c)
 		buf_release(&b);
 		goto out;
 	}
-	printf(_("purged %ld case(s) and %ld person(s) with %ld biometric record(s); anonymised %ld person(s)\n"),
+	/* One count a line, each with its label: no plural forms to get wrong. */
+	printf(_("cases purged: %ld\npeople purged: %ld\nbiometric records deleted: %ld\npeople anonymised: %ld\n"),
 	       res.cases, res.people, res.biometrics, res.anonymised);
 	if ((res.cases || res.people || res.anonymised) && !res.checkpointed)
 		printf("%s", _("the write-ahead log is still in use by another desk; what was purged leaves it at the next checkpoint\n"));

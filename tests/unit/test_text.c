@@ -204,7 +204,7 @@ static void migration_normalises_names(void **state)
 	sqlite3_close(db);
 
 	assert_int_equal(store_open(path, &s, &err), CD_OK);
-	assert_int_equal(store_schema_version(s), 7);
+	assert_int_equal(store_schema_version(s), CD_SCHEMA_VERSION);
 	store_close(s);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_string_equal(one(db, "SELECT hex(surname) FROM person WHERE id = 1", v, sizeof v), "4DC3BC6C6C6572");
