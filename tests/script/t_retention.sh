@@ -25,7 +25,7 @@ decide() {
 	as clerk $CD case move "$c" lodge --set lodged_on=$day --note "$words lodged in person" >/dev/null &&
 	as caseworker $CD case move "$c" start_dublin_check >/dev/null &&
 	as caseworker $CD case move "$c" no_dublin_case --set eurodac_result=no_hit >/dev/null &&
-	q "INSERT INTO checks(uuid, case_id, person_id, list, asked_at, answered_at, result, source)
+	sqlite3 "$CASEDESK_STORE" "INSERT INTO checks(uuid, case_id, person_id, list, asked_at, answered_at, result, source)
 		SELECT 'check-$c', id, person_id, 'sis', '$day', '$day', 'clear', 'test' FROM cases WHERE number = '$c'" &&
 	as caseworker $CD case move "$c" propose_decision --set proposed_outcome=refugee_status \
 		--set "proposal_reason=$words told a consistent account" >/dev/null &&
@@ -159,6 +159,26 @@ $CD workflow lint "$T/asylum.ini" >"$T/out" 2>"$T/err"
 expect_grep "a bad period is named" "asylum.ini:[0-9]*: period: '10x' is not a retention period" "$T/err"
 expect_grep "a bad action is named" "asylum.ini:[0-9]*: action is purge, anonymise or review, not 'burn'" "$T/err"
 expect_grep "a bad clock start is named" "asylum.ini:[0-9]*: from is 'opened'" "$T/err"
+
+# ---- a purge that fails half-way leaves the person as they were (one transaction each)
+F=$T/fault.casedesk
+export CASEDESK_STORE=$F CASEDESK_TODAY=2015-06-01
+$CD init --office TBS --training >/dev/null
+FP=$(person Faultyname Halfway 1992)
+as clerk $CD document add "$FP" --number FL2222222 --issuer SYR --expires 2030-01-01 >/dev/null
+as clerk $CD enrol "$FP" --face "$T/face.ppm" >/dev/null 2>&1
+FPC=$(decide 2015-06-01 "$FP" "Faultyname") || fail "decide the case that will fail to purge"
+sqlite3 "$F" "CREATE TRIGGER fault BEFORE DELETE ON biometric BEGIN SELECT RAISE(ABORT, 'injected fault'); END;"
+export CASEDESK_TODAY=2026-06-01
+expect_rc "a purge failing at the biometrics is a store error" 7 as admin $CD retention run
+expect_eq "the name is still there" "$(sqlite3 "$F" "SELECT surname || given FROM person WHERE number = '$FP'")" "FaultynameHalfway"
+expect_eq "the case is not marked" "$(sqlite3 "$F" "SELECT count(*) FROM cases WHERE purged_at IS NOT NULL")" 0
+expect_eq "its notes and fields are all there" \
+	"$(sqlite3 "$F" "SELECT (SELECT count(*) FROM event WHERE note LIKE 'Faultyname%') || ' ' || (SELECT count(*) FROM case_field)")" "1 6"
+expect_eq "no purge was audited" "$(sqlite3 "$F" "SELECT count(*) FROM audit WHERE action = 'purge'")" 0
+sqlite3 "$F" "DROP TRIGGER fault"
+expect_rc "without the fault the next run purges" 0 as admin $CD retention run
+expect_eq "name and face gone" "$(sqlite3 "$F" "SELECT surname || (SELECT count(*) FROM biometric) FROM person WHERE number = '$FP'")" "PURGED0"
 
 # ---- anonymise: names replaced, the record kept (an office whose visa files say so)
 D=$T/data
