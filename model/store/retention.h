@@ -70,8 +70,9 @@ struct ret_result {
 };
 
 /*
- * Purges and anonymises what is due today; admins only (CD_EREFUSED otherwise).  One
- * transaction per person, each with its events, audit rows and outbox rows; then the
+ * Purges and anonymises what is due today; admins only (CD_EREFUSED otherwise).  Each
+ * person all or nothing with their events, audit rows and outbox rows (a few hundred
+ * people share one transaction, so one failure stops the run with that batch undone); then the
  * search indexes are merged (so no freed segment keeps a purged name) and the
  * write-ahead log is checkpointed.
  */
