@@ -39,6 +39,9 @@ OLD=$(person Quixotewxyz Zamboniqrst 1990-08-20)
 as clerk $CD document add "$OLD" --number QX1234567 --issuer SYR --expires 2030-01-01 >/dev/null
 expect_rc "enrol the old applicant's face" 0 as clerk $CD enrol "$OLD" --face "$T/face.ppm"
 OLDC=$(decide 2015-06-01 "$OLD" "Quixotewxyz") || fail "decide the old case"
+# A duplicate record of the same applicant, merged into theirs: it goes with them.
+DUP=$(person Quixotewxyz Zamboniqrsx 1990-08-20 2>/dev/null)
+expect_rc "merge a duplicate into the old applicant" 0 as supervisor $CD person merge "$OLD" "$DUP" --reason "same person"
 KEEP=$(person Keepnameabc Stayhere 1985)
 as clerk $CD document add "$KEEP" --number KP7654321 --issuer SYR --expires 2030-01-01 >/dev/null
 expect_rc "enrol the recent applicant's face" 0 as clerk $CD enrol "$KEEP" --face "$T/face.ppm"
@@ -86,6 +89,8 @@ expect_rc "person show still answers for the number" 0 as clerk $CD person show 
 if grep -q "Quixotewxyz\|Zamboniqrst" "$T/out"; then fail "person show no longer shows the name" "$(cat "$T/out")"
 else pass "person show no longer shows the name"; fi
 expect_grep "but says it was purged" "PURGED" "$T/out"
+expect_rc "the merged duplicate's number" 0 as clerk $CD person show "$DUP"
+if grep -q "Quixotewxyz\|Zamboniqrsx" "$T/out"; then fail "no longer shows its name either"; else pass "no longer shows its name either"; fi
 as clerk $CD search Quixotewxyz >"$T/search" 2>&1
 if grep -q "$OLD" "$T/search"; then fail "search no longer finds the name"; else pass "search no longer finds the name"; fi
 as clerk $CD search QX1234567 >"$T/search" 2>&1
