@@ -39,6 +39,12 @@ OLD=$(person Quixotewxyz Zamboniqrst 1990-08-20)
 as clerk $CD document add "$OLD" --number QX1234567 --issuer SYR --expires 2030-01-01 >/dev/null
 expect_rc "enrol the old applicant's face" 0 as clerk $CD enrol "$OLD" --face "$T/face.ppm"
 OLDC=$(decide 2015-06-01 "$OLD" "Quixotewxyz") || fail "decide the old case"
+# Eighteen on the day of application, seventeen by the year of birth alone (mid-year):
+# the purge keeps year and month, so the age group the report counted stays.
+YNG=$(person Youngapplicant Eighteen 1997-03-01)
+as clerk $CD document add "$YNG" --number YN3333333 --issuer SYR --expires 2030-01-01 >/dev/null
+as clerk $CD enrol "$YNG" --face "$T/face.ppm" >/dev/null 2>&1
+YNGC=$(decide 2015-06-01 "$YNG" "Youngapplicant") || fail "decide the young applicant's case"
 # A duplicate record of the same applicant, merged into theirs: it goes with them.
 DUP=$(person Quixotewxyz Zamboniqrsx 1990-08-20 2>/dev/null)
 expect_rc "merge a duplicate into the old applicant" 0 as supervisor $CD person merge "$OLD" "$DUP" --reason "same person"
@@ -98,6 +104,8 @@ if grep -q "$OLD" "$T/search"; then fail "nor the document number"; else pass "n
 expect_eq "biometrics gone" "$(q "SELECT count(*) FROM biometric b JOIN person p ON p.id = b.person_id WHERE p.number = '$OLD'")" 0
 expect_eq "documents gone" "$(q "SELECT count(*) FROM document d JOIN person p ON p.id = d.person_id WHERE p.number = '$OLD'")" 0
 expect_eq "what the statistics count stays" "$(q "SELECT sex || nationality || dob FROM person WHERE number = '$OLD'")" "FSYR1990"
+expect_eq "the year of birth alone where that keeps the age group" "$(q "SELECT dob FROM person WHERE number = '$OLD'")" "1990"
+expect_eq "year and month where the year alone would move it" "$(q "SELECT dob FROM person WHERE number = '$YNG'")" "1997-03"
 expect_eq "free-text fields gone, categories kept" \
 	"$(q "SELECT group_concat(name) FROM (SELECT f.name FROM case_field f JOIN cases c ON c.id = f.case_id WHERE c.number = '$OLDC' ORDER BY 1)")" \
 	"eurodac_result,proposed_outcome"
