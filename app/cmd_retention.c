@@ -170,7 +170,7 @@ static int plan_cmd(struct cli *c)
 	if ((rc = rules_build(c, &r)))
 		goto out;
 	long today = store_today(c->store);
-	if ((rc = retention_plan(c->store, r.v, r.n, today, until, &items, &n, &c->err)))
+	if ((rc = retention_plan(c->store, &c->actor, r.v, r.n, today, until, &items, &n, &c->err)))
 		goto out;
 	cli_day(today, today_text, sizeof today_text);
 	if (c->json) {

@@ -161,8 +161,8 @@ static int by_due(const void *a, const void *b)
 	return strcmp(x->case_number, y->case_number);
 }
 
-int retention_plan(struct cd_store *s, const struct ret_rule *rules, size_t n_rules, long today, long until,
-		   struct ret_item **out, size_t *n_out, struct cd_error *err)
+int retention_plan(struct cd_store *s, const struct cd_actor *actor, const struct ret_rule *rules, size_t n_rules,
+		   long today, long until, struct ret_item **out, size_t *n_out, struct cd_error *err)
 {
 	struct row *rows = NULL;
 	struct ret_item *items = NULL;
@@ -192,6 +192,19 @@ int retention_plan(struct cd_store *s, const struct ret_rule *rules, size_t n_ru
 	}
 	if (n > 1)
 		qsort(items, n, sizeof *items, by_due);
+	/* The plan shows whose cases the office holds: a read, audited like the others. */
+	if (actor) {
+		char purpose[64];
+		snprintf(purpose, sizeof purpose, "retention plan: %zu cases", n);
+		if ((rc = store_begin(s, err)))
+			goto out;
+		if ((rc = store_add_audit(s, actor, "list", "retention", NULL, purpose, err))) {
+			store_rollback(s);
+			goto out;
+		}
+		if ((rc = store_commit(s, err)))
+			goto out;
+	}
 	*out = items;
 	*n_out = n;
 	items = NULL;

@@ -56,10 +56,11 @@ struct ret_item {
 
 /*
  * Every closed case not yet purged that a rule covers, with when it falls due and what
- * then happens, nearest first (`until` >= 0: only those due by that day).
+ * then happens, nearest first (`until` >= 0: only those due by that day).  With an
+ * actor, the listing is audited (action list, entity retention, how many cases).
  */
-int retention_plan(struct cd_store *s, const struct ret_rule *rules, size_t n_rules, long today, long until,
-		   struct ret_item **out, size_t *n, struct cd_error *err);
+int retention_plan(struct cd_store *s, const struct cd_actor *actor, const struct ret_rule *rules, size_t n_rules,
+		   long today, long until, struct ret_item **out, size_t *n, struct cd_error *err);
 
 struct ret_result {
 	long cases;                      /* cases purged */

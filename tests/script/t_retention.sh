@@ -80,6 +80,7 @@ expect_grep "as JSON: person, case, clock, due date, action" \
 	"{\"person\":\"$OLD\",\"case\":\"$OLDC\",\"workflow\":\"asylum\",\"from\":\"decision\",\"started\":\"2015-06-01\",\"due_on\":\"2025-06-01\",\"due\":true,\"action\":\"purge\",\"scope\":\"person\"}" "$T/out"
 if grep -q "$KEEPC" "$T/out"; then fail "--until leaves out what falls due later"; else pass "--until leaves out what falls due later"; fi
 expect_rc "a clerk sees no plan" 4 as clerk $CD retention plan
+expect_eq "reading the plan is audited" "$(q "SELECT count(*) FROM audit WHERE action = 'list' AND entity = 'retention' AND user_name = 'admin'")" 2
 
 # ---- only an admin purges
 expect_rc "a supervisor's retention run is refused" 4 as supervisor $CD retention run
