@@ -74,6 +74,7 @@ int cmd_form(struct cli *c);
 int cmd_report(struct cli *c);
 /* app/cmd_audit_show.c: `audit show` (who read a person's data). */
 int cmd_audit_show(struct cli *c);
+int cmd_retention(struct cli *c);
 /* app/cmd_lists.c: the lost/stolen list. */
 int cmd_lostdocs(struct cli *c);
 

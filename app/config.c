@@ -20,11 +20,13 @@
 #include "model/base/ini.h"
 #include "model/base/privilege.h"
 #include "screens/ui.h"
+#include "workflow/workflow.h"
 
 enum cfg_type {
 	CFG_LANG,        /* a language code: letters and _ (uk, ru_RU); empty: not set */
 	CFG_PERCENT,     /* a whole number from 1 to 100 */
 	CFG_KEYMAP,      /* [keys]: any action name = key names; checked by the keymap */
+	CFG_RETENTION,   /* [retention]: any workflow id = a period (10y, 60m); may only shorten */
 };
 
 struct cfg_def {
@@ -45,6 +47,8 @@ static const struct cfg_def defs[] = {
 	  N_("registration refuses, unless forced or a reason is given, at this score or more (1-100, not below warn)") },
 	{ "keys", NULL, CFG_KEYMAP, "",
 	  N_("action = keys: binds an action named in the ? help to keys (a letter, F1-F12, ^A-^Z, Enter, Esc, ...)") },
+	{ "retention", NULL, CFG_RETENTION, "",
+	  N_("workflow = period (8y, 36m): the office keeps that workflow's cases for less than its [retention] says; never for more") },
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 
@@ -182,6 +186,14 @@ static int take(const struct cfg_def *d, const struct ini_key *k, struct cd_erro
 		if (ui_keymap_set(tui_screens(), k->name, k->value, &why) != CD_OK)
 			return cd_error_set(err, why.code, "%s:%d: %s", path, k->line, why.msg);
 		return CD_OK;
+	case CFG_RETENTION: {
+		/* The period's form here; whether it shortens is known once the workflows are read. */
+		struct wf_duration period;
+		if (wf_retention_period_parse(k->value, &period, &why) != CD_OK)
+			return cd_error_set(err, CD_EINPUT, "%s:%d: [%s] %s: %s", path, k->line, "retention", k->raw,
+					    why.msg);
+		return CD_OK;
+	}
 	}
 	return cd_error_set(err, CD_EINTERNAL, _("%s:%d: setting of an unknown type"), path, k->line);
 }
@@ -309,7 +321,7 @@ int config_print(FILE *out, struct cd_error *err)
 		char name[96];
 		if (d->key)
 			snprintf(name, sizeof name, "%s.%s", d->section, d->key);
-		if (d->type == CFG_KEYMAP) {
+		if (d->type == CFG_KEYMAP || d->type == CFG_RETENTION) {
 			const struct ini_section *s = cfg.file_exists ? ini_section(&cfg.ini, d->section) : NULL;
 			for (size_t k = 0; s && k < s->n_keys; k++) {
 				snprintf(name, sizeof name, "%s.%s", d->section, s->keys[k].name);
@@ -318,7 +330,8 @@ int config_print(FILE *out, struct cd_error *err)
 			}
 			if (!s || s->n_keys == 0) {
 				snprintf(name, sizeof name, "%s.*", d->section);
-				print_row(out, name, _("(the keys ? shows)"), _("default"), _(d->help));
+				print_row(out, name, d->type == CFG_KEYMAP ? _("(the keys ? shows)") : _("(the workflows' own)"),
+					  _("default"), _(d->help));
 			}
 			continue;
 		}
@@ -343,4 +356,18 @@ int config_print(FILE *out, struct cd_error *err)
 		print_row(out, name, value, origin, _(d->help));
 	}
 	return CD_OK;
+}
+
+int config_retention_each(int (*fn)(void *ctx, const char *workflow_id, const char *period, const char *where),
+			  void *ctx, struct cd_error *err)
+{
+	int rc = config_load(err);
+	const struct ini_section *sec = rc == CD_OK && cfg.file_exists ? ini_section(&cfg.ini, "retention") : NULL;
+	char where[4200];
+
+	for (size_t k = 0; sec && k < sec->n_keys && rc == CD_OK; k++) {
+		snprintf(where, sizeof where, "%s:%d", cfg.path, sec->keys[k].line);
+		rc = fn(ctx, sec->keys[k].name, sec->keys[k].value, where);
+	}
+	return rc;
 }

@@ -5,6 +5,7 @@
  *   [keys] search = / F3        ; see `?` in the TUI for the action names
  *   [duplicates] warn = 60      ; registration shows candidates scoring this or more
  *                block = 90     ; and refuses (unless forced) at this or more
+ *   [retention] asylum = 8y     ; keeps a workflow's cases less long than its [retention]
  *
  * Every setting is one row of a table in config.c (section, key, type, default, help), in
  * the manner of NeoMutt's ConfigDef.  The file is read once, through model/base/ini; an
@@ -45,5 +46,13 @@ int config_duplicates(struct cd_dupe_thresholds *t, struct cd_error *err);
  * environment) and its help text: `casedesk config`.
  */
 int config_print(FILE *out, struct cd_error *err);
+
+/*
+ * The office's own retention periods, [retention] WORKFLOW = PERIOD (10y, 36m): calls
+ * fn with each, and `where` as FILE:LINE; stops at the first non-zero return.  Whether
+ * a period only shortens the workflow's is for the caller, who has the workflows.
+ */
+int config_retention_each(int (*fn)(void *ctx, const char *workflow_id, const char *period, const char *where),
+			  void *ctx, struct cd_error *err);
 
 #endif

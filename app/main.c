@@ -42,6 +42,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, N_("report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE [--force]   statistics: asylum-applicants, asylum-decisions, first-permits, workload") },
 	{ "workflow", cmd_workflow, N_("workflow list | lint FILE... | dot ID") },
 	{ "audit", cmd_audit, N_("audit verify [--escrow FILE] | show --person ID | seal | init | policy [--rows N] [--minutes M]   prove the audit trail whole; who read a person's data") },
+	{ "retention", cmd_retention, N_("retention plan [--until YYYY-MM-DD] [--json] | retention run   what retention makes due, and the purge (admin)") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
 };

@@ -239,6 +239,7 @@ static const char *const workflow_keys[] = { "id", "title", "prefix", "version",
 static const char *const state_keys[] = { "title", "deadline", "clock", "final", "outcome", NULL };
 static const char *const transition_keys[] = { "title", "from", "to", "role", "fields",
 					       "optional", "guards", "form", "extend", NULL };
+static const char *const retention_keys[] = { "from", "period", "action", NULL };
 static const char *const field_keys[] = { "type", "label", "required", "choices", "min", "max",
 					  NULL };
 static const char *const type_names[] = { "text", "date", "choice", "number", "yesno", NULL };
@@ -826,6 +827,76 @@ static void check_workflow_section(struct builder *b)
 	}
 }
 
+int wf_retention_period_parse(const char *text, struct wf_duration *out, struct cd_error *err)
+{
+	const char *p = text ? text : "";
+	long amount = 0;
+	int digits = 0;
+
+	out->unit = WF_NONE;
+	out->amount = 0;
+	while (*p == ' ')
+		p++;
+	while (isdigit((unsigned char)*p) && digits < 4) {
+		amount = amount * 10 + (*p - '0');
+		p++;
+		digits++;
+	}
+	if (digits && amount >= 1 && !strcmp(p, "y") && amount <= 100) {
+		out->unit = WF_MONTHS;
+		out->amount = (int)amount * 12;
+	} else if (digits && amount >= 1 && (!strcmp(p, "m") || !strcmp(p, "w") || !strcmp(p, "d"))) {
+		out->unit = *p == 'm' ? WF_MONTHS : *p == 'w' ? WF_WEEKS : WF_DAYS;
+		out->amount = (int)amount;
+	} else {
+		return cd_error_set(err, CD_EINPUT,
+				    _("'%s' is not a retention period (a number from 1 and y, m, w or d: 10y, 60m, 26w, 365d)"),
+				    text ? text : "");
+	}
+	return CD_OK;
+}
+
+/*
+ * [retention]: from (opened | decision), period (10y, 60m, ...), action (purge | anonymise
+ * | review).  Optional: a workflow without it keeps its cases.
+ */
+static void check_retention(struct builder *b)
+{
+	static const char *const froms[] = { "opened", "decision", NULL };
+	static const char *const actions[] = { "purge", "anonymise", "review", NULL };
+	const struct ini_section *s = ini_section(&b->ini, "retention");
+	struct wf_retention *r = &b->wf->retention;
+	struct cd_error err = CD_ERROR_INIT;
+	const char *v;
+	size_t i;
+
+	if (!s)
+		return;
+	r->line = s->line;
+	check_keys(b, s, retention_keys, "");
+	if ((v = required_value(b, "retention", "from"))) {
+		for (i = 0; froms[i] && strcmp(froms[i], v); i++)
+			;
+		if (froms[i])
+			r->from = i == 0 ? WF_RET_OPENED : WF_RET_DECISION;
+		else
+			problem_add(b->p, line_of(b, "retention", "from"),
+				    _("from is 'opened' (the day the case was opened) or 'decision' (the day it reached a final state), not '%s'"),
+				    v);
+	}
+	if ((v = required_value(b, "retention", "period")) && wf_retention_period_parse(v, &r->period, &err) != CD_OK)
+		problem_add(b->p, line_of(b, "retention", "period"), _("period: %s"), err.msg);
+	if ((v = required_value(b, "retention", "action"))) {
+		for (i = 0; actions[i] && strcmp(actions[i], v); i++)
+			;
+		if (actions[i])
+			r->action = i == 0 ? WF_RET_PURGE : i == 1 ? WF_RET_ANONYMISE : WF_RET_REVIEW;
+		else
+			problem_add(b->p, line_of(b, "retention", "action"),
+				    _("action is purge, anonymise or review, not '%s'"), v);
+	}
+}
+
 static void check_state(struct builder *b, const struct ini_section *s, struct wf_state *st)
 {
 	const char *sec = s->name, *v;
@@ -1268,7 +1339,7 @@ out:
 }
 
 /* Which kind of section: 0 unknown, and the id after the dot. */
-enum section_kind { SEC_UNKNOWN, SEC_WORKFLOW, SEC_STATE, SEC_TRANSITION, SEC_FIELD };
+enum section_kind { SEC_UNKNOWN, SEC_WORKFLOW, SEC_STATE, SEC_TRANSITION, SEC_FIELD, SEC_RETENTION };
 
 static enum section_kind section_kind(const struct ini_section *s, const char **raw_id)
 {
@@ -1282,6 +1353,8 @@ static enum section_kind section_kind(const struct ini_section *s, const char **
 	*raw_id = NULL;
 	if (!strcmp(s->name, "workflow"))
 		return SEC_WORKFLOW;
+	if (!strcmp(s->name, "retention"))
+		return SEC_RETENTION;
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		size_t n = strlen(kinds[i].prefix);
 		if (!strncmp(s->name, kinds[i].prefix, n)) {
@@ -1326,9 +1399,10 @@ static int build(const char *text, const char *name, const struct wf_known *know
 		case SEC_TRANSITION: n_transitions++; break;
 		case SEC_FIELD: n_fields++; break;
 		case SEC_WORKFLOW: break;
+		case SEC_RETENTION: break;
 		case SEC_UNKNOWN:
 			problem_add(p, b.ini.sections[i].line,
-				    _("unknown section kind [%s] (expected [workflow], [state.ID], [transition.ID] or [field.ID])"),
+				    _("unknown section kind [%s] (expected [workflow], [state.ID], [transition.ID], [field.ID] or [retention])"),
 				    b.ini.sections[i].raw);
 			break;
 		}
@@ -1425,6 +1499,7 @@ static int build(const char *text, const char *name, const struct wf_known *know
 	}
 	check_graph(&b, ini_line(&b.ini, "workflow", NULL));
 	check_translations_complete(&b);
+	check_retention(&b);
 out:
 	if (rc == CD_OK && (b.oom || p->oom))
 		rc = CD_EINTERNAL;

@@ -78,6 +78,20 @@ struct wf_transition {
  * the text users see (wf->title, a state's or transition's title, a field's label),
  * which wf_localize points at `base` (as written) or at the text in the chosen language.
  */
+/*
+ * How long a workflow's cases are kept ([retention] in the file): from which event the
+ * clock runs, for how long (years are kept as months), and what happens when it ends.
+ * WF_RET_NONE: the file has no [retention], so its cases are kept.
+ */
+enum wf_retention_from { WF_RET_NONE = 0, WF_RET_OPENED, WF_RET_DECISION };
+enum wf_retention_action { WF_RET_PURGE, WF_RET_ANONYMISE, WF_RET_REVIEW };
+struct wf_retention {
+	enum wf_retention_from from;
+	struct wf_duration period;
+	enum wf_retention_action action;
+	int line;                      /* where [retention] starts */
+};
+
 struct wf_translation {
 	char **slot;
 	char *base;                    /* the text as written, owned by the slot's struct */
@@ -98,6 +112,7 @@ struct workflow {
 	size_t n_transitions;
 	struct wf_field *fields;
 	size_t n_fields;
+	struct wf_retention retention;
 	char *path;                    /* file it came from, for messages */
 	/*
 	 * The file's text without its translation lines (`title[ru] = ...`), kept so a store
@@ -152,6 +167,11 @@ void wf_write_dot(const struct workflow *wf, FILE *out);
 
 /* "90d", "3wd", "2w", "6m" -> duration; CD_EINPUT otherwise. */
 int wf_duration_parse(const char *text, struct wf_duration *out, struct cd_error *err);
+/*
+ * A [retention] period: "10y" (kept as 120 months), "60m", "26w" or "365d"; CD_EINPUT
+ * otherwise.  Working days make no sense over years and are refused.
+ */
+int wf_retention_period_parse(const char *text, struct wf_duration *out, struct cd_error *err);
 /* Adds the duration to a day number (see model/caldate.h). */
 long wf_duration_add(long day, struct wf_duration d);
 void wf_duration_format(struct wf_duration d, char *buf, size_t size);

@@ -599,8 +599,11 @@ static int64_t count_of(struct cd_store *s, const char *sql, const char *doing, 
 int store_search_index_check(struct cd_store *s, int64_t *mismatched, struct cd_error *err)
 {
 	static const char *const counts[] = {
-		"SELECT count(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM person_fts f WHERE f.rowid = p.id)",
-		"SELECT count(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM person_key k WHERE k.rowid = p.id)",
+		/* Every person but the purged (retention.c), who keep no names to find. */
+		"SELECT count(*) FROM person p WHERE p.purge_action IS NOT 'purge'"
+		" AND NOT EXISTS (SELECT 1 FROM person_fts f WHERE f.rowid = p.id)",
+		"SELECT count(*) FROM person p WHERE p.purge_action IS NOT 'purge'"
+		" AND NOT EXISTS (SELECT 1 FROM person_key k WHERE k.rowid = p.id)",
 		"SELECT count(*) FROM person_fts f WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = f.rowid)",
 		"SELECT count(*) FROM person_key k WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = k.rowid)",
 	};

@@ -81,9 +81,10 @@ char *st_dup_column(sqlite3_stmt *st, int col);
 	"   FROM alias a WHERE a.person_id = p.id))"                                               \
 	" FROM person p"
 #define SEARCH_INDEX_CLEAR_SQL "DELETE FROM person_fts; DELETE FROM person_key;"
+/* A purged person (retention.c) keeps no names to find: the index holds everyone else. */
 #define SEARCH_INDEX_FILL_SQL                                                                   \
-	"INSERT INTO person_fts(rowid, names)" SEARCH_NAMES_SQL ";"                                 \
-	"INSERT INTO person_key(rowid, keys)" SEARCH_KEYS_SQL ";"
+	"INSERT INTO person_fts(rowid, names)" SEARCH_NAMES_SQL " WHERE p.purge_action IS NOT 'purge';" \
+	"INSERT INTO person_key(rowid, keys)" SEARCH_KEYS_SQL " WHERE p.purge_action IS NOT 'purge';"
 
 /*
  * The stored name words of person `id` (search.c, for search and dupes): names[] is

@@ -199,7 +199,9 @@ expect_rc "the damage is recorded beside the store" 0 test -s "$D-damaged"
 expect_rc "a change to the damaged store is refused" 7 $CD --store "$D" --user clerk person add --surname Late \
 	--given Change --dob 1980 --sex X --nationality XXA --force
 expect_grep "saying what was found and what to do" "found damaged .* README" "$T/err"
-expect_rc "reading it still works" 0 $CD --store "$D" case list --all
+# Every read is audited, and an audit row is a change: a damaged store is not read either.
+expect_rc "reading it is refused too (every read writes its audit row)" 7 $CD --store "$D" case list --all
+expect_grep "for the same reason" "found damaged" "$T/err"
 expect_rc "the index is rebuilt and the check is clean" 0 $CD --store "$D" store check --rebuild-index
 expect_rc "the mark is gone" 1 test -e "$D-damaged"
 expect_rc "changes are taken again" 0 $CD --store "$D" --user clerk person add --surname Late --given Change \
