@@ -10,8 +10,9 @@
 #
 # The store is cached with a side file (build/bench-TAG.time: seconds, when, and a checksum
 # of app/demo.c) holding the wall time of the `casedesk demo` that built it.  A cached store is reused when it passes
-# `casedesk store check`; otherwise it is rebuilt.  The demo writes into a .part file that
-# is renamed only when the demo succeeded, so an interrupted build is never reused.
+# `casedesk store check`; otherwise it is rebuilt.  The demo itself builds under a name of
+# its own and renames the store and its seal keys only when complete, so an interrupted
+# build is never reused.
 set -eu
 
 cd "$(dirname "$0")/../.."
@@ -56,20 +57,15 @@ if [ -f "$store" ]; then
 fi
 
 if [ -z "$state" ]; then
-	rm -f "$store" "$store-wal" "$store-shm" "$timefile" "$store.part" "$store.part-wal" "$store.part-shm" \
-		"$store.duplicates.tsv" "$store.part.duplicates.tsv"
+	rm -f "$store" "$store-wal" "$store-shm" "$timefile" "$store.duplicates.tsv" "$store.seal.key" \
+		"$store.seal-escrow.key" "$store-damaged"
 	echo "bench: building $store: casedesk demo --persons $persons --seed 1 --seed-duplicates 1 (1M people take minutes)"
 	t0=$(date +%s.%N)
 	# 1% of the people are seeded duplicates (issue 5); the truth lands in STORE.duplicates.tsv.
-	./casedesk --store "$store.part" demo --persons "$persons" --seed 1 --seed-duplicates 1
+	./casedesk --store "$store" demo --persons "$persons" --seed 1 --seed-duplicates 1
 	t1=$(date +%s.%N)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	built_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-	# casedesk closes its store cleanly (WAL checkpointed and gone); move any leftover with it.
-	[ -f "$store.part-wal" ] && mv -f "$store.part-wal" "$store-wal"
-	rm -f "$store.part-shm"
-	mv -f "$store.part" "$store"
-	[ -f "$store.part.duplicates.tsv" ] && mv -f "$store.part.duplicates.tsv" "$store.duplicates.tsv"
 	echo "$secs $built_at $(demo_checksum)" >"$timefile"
 	state=built
 	echo "bench: built $store in $secs s (wall)"
