@@ -34,17 +34,33 @@ int cli_open_acting(struct cli *c)
 
 int cli_load_workflows(struct cli *c)
 {
-	char dir[4096];
 	if (c->reg)
 		return CD_OK;
-	snprintf(dir, sizeof dir, "%s/workflows", cd_data_dir());
-	int rc = registry_load(dir, &c->reg, &c->err);
+	/* The store's installed versions, never a folder: CASEDESK_DATA changes no rules. */
+	int rc = cli_open_store(c);
+	if (rc == CD_OK)
+		rc = registry_open(c->store, &c->reg, &c->err);
 	if (rc == CD_OK) {
 		char lang[8];
 		case_form_lang(NULL, lang);   /* the language of the messages, as forms take it */
 		cli_display_lang(c, lang);
 	}
 	return rc;
+}
+
+int cli_install_shipped(struct cli *c)
+{
+	struct cd_actor admin;
+	char dir[4096];
+	int rc;
+
+	/* The store was just made: its first admin (the OS account, or the training "admin")
+	 * installs what the package ships, whoever --user names. */
+	if ((rc = cli_open_store(c)) ||
+	    (rc = user_resolve(c->store, store_is_training(c->store) ? "admin" : NULL, &admin, &c->err)))
+		return rc;
+	snprintf(dir, sizeof dir, "%s/workflows", cd_data_dir());
+	return registry_install_dir(c->store, &admin, dir, &c->err);
 }
 
 void cli_display_lang(struct cli *c, const char *lang)

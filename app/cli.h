@@ -30,8 +30,10 @@ struct cli {
 int cli_open_store(struct cli *c);
 /* Opens the store and resolves who acts. */
 int cli_open_acting(struct cli *c);
-/* Loads data/workflows. */
+/* Opens the store and reads the workflow versions installed in it. */
 int cli_load_workflows(struct cli *c);
+/* Installs data/workflows into a store just made (`init`, `demo`), as its first admin. */
+int cli_install_shipped(struct cli *c);
 /*
  * Titles of workflows and states, and country names, in `lang` ("ru"; "en": as written):
  * what forms and screens print.  cli_load_workflows sets the language of the messages;

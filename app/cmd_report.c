@@ -21,7 +21,7 @@ static int is_decision(void *ctx, const char *workflow, const char *transition)
 	struct cli *c = ctx;
 	const struct workflow *wf = registry_current(c->reg, workflow);
 	const struct wf_transition *t = wf ? wf_find_transition(wf, transition) : NULL;
-	return t && (t->guards & WF_GUARD_FOUR_EYES);
+	return t && ((t->guards & WF_GUARD_FOUR_EYES) || t->four_eyes != WF_NO_PAIR);
 }
 
 static int unknown_report(struct cli *c, const char *name)

@@ -28,7 +28,7 @@ int cmd_init(struct cli *c)
 		.training = training,
 		.admin_os_account = pw ? pw->pw_name : NULL,
 	};
-	if ((rc = store_create(c->store_path, &opts, &c->err)))
+	if ((rc = store_create(c->store_path, &opts, &c->err)) || (rc = cli_install_shipped(c)))
 		return rc;
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;

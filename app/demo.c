@@ -825,7 +825,7 @@ int cmd_demo(struct cli *c)
 		goto out;
 	struct cd_store_create_opts opts = { .office = office ? office : "TBS", .training = 1 };
 	if ((rc = store_create(c->store_path, &opts, &c->err)) || (rc = cli_open_store(c)) ||
-	    (rc = cli_load_workflows(c)))
+	    (rc = cli_install_shipped(c)) || (rc = cli_load_workflows(c)))
 		goto out;
 	d.s = c->store;
 	d.reg = c->reg;
