@@ -77,11 +77,10 @@ static int lint_cmd(struct cli *c)
 		wf_known_release(&known);
 	if (problems)
 		return cd_error_set(&c->err, CD_EINPUT, ngettext("%d problem found", "%d problems found", (unsigned long)problems), problems);
+	printf(ngettext("%d file clean\n", "%d files clean\n", (unsigned long)(c->argc - 1)), c->argc - 1);
 	if (warnings)
-		printf(ngettext("%d file clean, %d warning(s)\n", "%d files clean, %d warning(s)\n",
-				(unsigned long)(c->argc - 1)), c->argc - 1, warnings);
-	else
-		printf(ngettext("%d file clean\n", "%d files clean\n", (unsigned long)(c->argc - 1)), c->argc - 1);
+		printf(ngettext("%d warning (see above)\n", "%d warnings (see above)\n", (unsigned long)warnings),
+		       warnings);
 	return CD_OK;
 }
 

@@ -315,6 +315,7 @@ static int walk_case(struct demo *d, const char *workflow_id, const char *person
 	 * a step every few days, sometimes stopping where real cases wait. */
 	const char *state = wf->states[wf->initial].id;
 	const struct wf_transition *taken[40];
+	const struct cd_actor *taken_by[40];
 	const struct cd_actor *last_actor = NULL;
 	int n_taken = 0, enrolled_now = 0, checked_now = 0, documented_now = 0;
 	for (int i = 0, tries = 0; i < 40 && tries < 60; tries++) {
@@ -326,21 +327,40 @@ static int walk_case(struct demo *d, const char *workflow_id, const char *person
 		if (!n || (chance(4) && d->today - day < 90))
 			break;
 		const struct wf_transition *t = options[rnd_below((unsigned)n)];
+		/* A proposal made in place (a loop: the inadmissibility proposed, the judgment
+		 * entered) is mostly followed by the decision it pairs with. */
+		for (size_t k = 0; k < n && n_taken > 0 && chance(90); k++)
+			if (options[k]->four_eyes != WF_NO_PAIR &&
+			    &wf->transitions[options[k]->four_eyes] == taken[n_taken - 1] &&
+			    taken[n_taken - 1]->n_from == 1 && taken[n_taken - 1]->from[0] == taken[n_taken - 1]->to) {
+				t = options[k];
+				break;
+			}
 		/* Loops (documents asked again, sent back) happen, but rarely twice. */
 		int seen = 0;
 		for (int k = 0; k < n_taken; k++)
 			seen |= taken[k] == t;
 		if (seen && !chance(15))
 			continue;
-		/* Withdrawals, discontinuations and inadmissibility are the exception. */
+		/* A four-eyes decision goes to someone other than who took the step it pairs with. */
+		const struct cd_actor *avoid = last_actor;
+		int proposed = 0;
+		for (int k = n_taken; k-- > 0 && t->four_eyes != WF_NO_PAIR;)
+			if (taken[k] == &wf->transitions[t->four_eyes]) {
+				avoid = taken_by[k];
+				proposed = 1;
+				break;
+			}
+		/* Withdrawals, discontinuations and inadmissibility are the exception (once
+		 * proposed, an inadmissibility is decided). */
 		if ((strstr(t->id, "withdraw") || strstr(t->id, "discontinu") || strstr(t->id, "inadmissib")) &&
-		    !chance(5))
+		    !proposed && !chance(t->n_from == 1 && t->from[0] == t->to ? 15 : 5))
 			continue;
 		long next = day + 1 + (long)rnd_below(12);
 		if (next > d->today)
 			break;
 		/* The actor: a user with the role; four-eyes steps go to whoever did not propose. */
-		const struct cd_actor *actor = pick_actor(d, t, last_actor);
+		const struct cd_actor *actor = pick_actor(d, t, avoid);
 		if (!actor)
 			continue;
 		/* Before a decision, most offices get the fingerprints taken and the checks run
@@ -380,8 +400,10 @@ static int walk_case(struct demo *d, const char *workflow_id, const char *person
 			return cd_error_set(err, rc, "%s", why.msg);
 		d->steps++;
 		last_actor = actor;
-		if (n_taken < 40)
+		if (n_taken < 40) {
+			taken_by[n_taken] = actor;
 			taken[n_taken++] = t;
+		}
 		i++;
 		day = next;
 		state = wf->states[t->to].id;
@@ -591,17 +613,28 @@ static int cover_every_state(struct demo *d, struct cli *c)
 				goto out;
 			d->cases++;
 			const struct cd_actor *last = &d->users[0];
-			for (int k = 0; k < len; k++) {
+			for (int k = 0, pre_taken = -1; k < len; k++) {
 				struct wf_value values[16];
 				char texts[16][96];
 				size_t nv;
-				if (path[k]->guards & WF_GUARD_FIELDS_COMPLETE)
-					take_field_loops(d, wf, number, path[k], &day, &last);
+				/* A decision paired with a step taken in place (a loop, which no shortest
+				 * path holds): that step first, by someone else than the decider. */
+				const struct wf_transition *step = path[k];
+				if (pre_taken != k && step->four_eyes != WF_NO_PAIR) {
+					const struct wf_transition *p = &wf->transitions[step->four_eyes];
+					if (p->n_from == 1 && p->from[0] == p->to) {
+						step = p;
+						pre_taken = k;
+						k--;   /* path[k] itself comes next */
+					}
+				}
+				if (step->guards & WF_GUARD_FIELDS_COMPLETE)
+					take_field_loops(d, wf, number, step, &day, &last);
 				day += 20;
-				nv = fill_values(wf, path[k], day, values, texts);
+				nv = fill_values(wf, step, day, values, texts);
 				iso_at(day, at, sizeof at);
-				const struct cd_actor *actor = pick_actor(d, path[k], last);
-				struct cw_move mv = { .number = number, .transition = path[k]->id, .values = values,
+				const struct cd_actor *actor = pick_actor(d, step, last);
+				struct cw_move mv = { .number = number, .transition = step->id, .values = values,
 						      .n_values = nv, .at = at, .today = day };
 				if (!actor || (rc = cw_case_move(d->s, d->reg, actor, &mv, NULL, &c->err))) {
 					/* Say which state could not be reached; the demo is still usable. */
