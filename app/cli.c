@@ -1,6 +1,7 @@
 /* cli.c - argument helpers, store opening and safe output shared by the commands. */
 #include "app/cli.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -168,6 +169,36 @@ static int write_safe(FILE *f, const char *text)
 void out_safe(FILE *f, const char *text)
 {
 	write_safe(f, text);
+}
+
+void out_safef(FILE *f, const char *fmt, ...)
+{
+	char small[512], *text = small;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof small) {
+		if (!(text = malloc((size_t)n + 1)))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	/* The line's own end (from fmt, not from a text) stays a newline. */
+	size_t len = strlen(text), flen = strlen(fmt);
+	int eol = flen > 0 && fmt[flen - 1] == '\n' && len > 0 && text[len - 1] == '\n';
+	if (eol)
+		text[len - 1] = '\0';
+	write_safe(f, text);
+	if (eol)
+		fputc('\n', f);
+	if (text != small)
+		free(text);
 }
 
 void out_safe_pad(FILE *f, const char *text, int width)

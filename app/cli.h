@@ -53,6 +53,12 @@ int cli_positional(struct cli *c, int min, int max, const char *usage);
 
 /* Writes text from the store: control characters and bad UTF-8 shown as \xNN, never executed. */
 void out_safe(FILE *f, const char *text);
+/*
+ * printf, then out_safe on the result: for lines made of texts from the store or an
+ * installed workflow (titles, labels, states, names).  A newline ending `fmt` is written
+ * as one; any other is shown as \x0a.
+ */
+void out_safef(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* out_safe padded to `width` columns (wide and combining characters counted). */
 void out_safe_pad(FILE *f, const char *text, int width);
 

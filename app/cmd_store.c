@@ -112,8 +112,10 @@ static int user_list_cmd(struct cli *c)
 			json_kv_bool(&w, "active", users[i].active);
 			json_object_end(&w);
 		} else {
-			buf_printf(&b, "%-20s %-20s %s\n", users[i].name,
-				   users[i].os_account ? users[i].os_account : "-", roles);
+			/* Names come from the store: shown, never executed by the terminal. */
+			out_safef(stdout, "%-20s %-20s %s", users[i].name,
+				  users[i].os_account ? users[i].os_account : "-", roles);
+			fputc('\n', stdout);
 		}
 	}
 	if (c->json) {
