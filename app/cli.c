@@ -49,6 +49,16 @@ int cli_load_workflows(struct cli *c)
 	return rc;
 }
 
+int cli_load_workflow_files(struct cli *c)
+{
+	char dir[4096];
+
+	if (c->reg)
+		return CD_OK;
+	snprintf(dir, sizeof dir, "%s/workflows", cd_data_dir());
+	return registry_load(dir, &c->reg, &c->err);
+}
+
 int cli_install_shipped(struct cli *c)
 {
 	struct cd_actor admin;

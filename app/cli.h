@@ -32,6 +32,8 @@ int cli_open_store(struct cli *c);
 int cli_open_acting(struct cli *c);
 /* Opens the store and reads the workflow versions installed in it. */
 int cli_load_workflows(struct cli *c);
+/* The package's data/workflows files, for checks that apply no rules (form lint without a store). */
+int cli_load_workflow_files(struct cli *c);
 /* Installs data/workflows into a store just made (`init`, `demo`), as its first admin. */
 int cli_install_shipped(struct cli *c);
 /*

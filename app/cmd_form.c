@@ -81,7 +81,13 @@ static int known_names(struct cli *c, char ***out, size_t *n)
 {
 	size_t cap = sizeof fixed_names / sizeof fixed_names[0], count = 0;
 	int rc;
-	if ((rc = cli_load_workflows(c)))
+	/* A store's installed workflows when there is one; else the package's files (lint
+	 * checks a template, it applies no rules). */
+	if (c->store_path && *c->store_path)
+		rc = cli_load_workflows(c);
+	else
+		rc = cli_load_workflow_files(c);
+	if (rc)
 		return rc;
 	for (size_t i = 0; i < registry_count(c->reg); i++)
 		cap += registry_at(c->reg, i)->n_fields;

@@ -122,3 +122,6 @@ expect_eq "decided by two people" "$(sqlite3 "$S" "SELECT group_concat(user_name
 # ---- 4. the shipped workflows lint clean, with no four-eyes warnings
 expect_rc "shipped workflows lint clean" 0 $CD workflow lint "$CASEDESK_DATA"/workflows/*.ini
 expect_eq "with no warnings" "$(grep -c warning "$T/err" "$T/out" | awk -F: '{ s += $2 } END { print s }')" 0
+
+# ---- 5. checks that apply no rules need no store: form lint reads the package's workflows
+expect_rc "form lint without a store" 0 env -u CASEDESK_STORE $CD form lint "$CASEDESK_DATA/forms/decision_grant.ini"
