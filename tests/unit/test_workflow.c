@@ -1,8 +1,9 @@
 /*
  * test_workflow.c - unit tests for workflow/: the shipped workflows lint clean and
  * draw, every lint problem kind is reported at its FILE:LINE, loading from text, field
- * validation per type, wf_check's refusals and their reasons, and deadlines with the
- * clock stopping, resuming and being extended.
+ * validation per type, wf_check's refusals and their reasons, four-eyes pairings,
+ * installing versions into a store (admin only, rules fixed per version), and deadlines
+ * with the clock stopping, resuming and being extended.
  *
  * Data files are read relative to $CASEDESK_DATA (default "data"): run from the repo root.
  */
@@ -20,6 +21,9 @@
 
 #include "model/base/caldate.h"
 #include "model/store/roles.h"
+#include "model/store/users.h"
+#include "model/store/workflows.h"
+#include "workflow/casework.h"
 #include "workflow/workflow.h"
 
 static const char *data_dir(void)
@@ -795,6 +799,18 @@ static const char pair_ini[] =
 	"[transition.grant]\ntitle = Grant\nfrom = proposed\nto = granted\nrole = caseworker, supervisor\n"
 	"four_eyes = propose\n";
 
+/* pair_ini with Russian titles: the same rules. */
+static const char pair_ru_ini[] =
+	"[workflow]\nid = pair\ntitle = Pair\ntitle[ru] = Пара\nprefix = PA\nversion = 1\ninitial = review\n"
+	"[state.review]\ntitle = Review\ntitle[ru] = Рассмотрение\n"
+	"[state.proposed]\ntitle = Proposed\ntitle[ru] = Предложено\n"
+	"[state.granted]\ntitle = Granted\ntitle[ru] = Предоставлено\nfinal = yes\noutcome = granted\n"
+	"[transition.propose]\ntitle = Propose\nfrom = review\nto = proposed\nrole = caseworker, supervisor\n"
+	"[transition.send_back]\ntitle = Back\nfrom = proposed\nto = review\nrole = supervisor\n"
+	"[transition.note]\ntitle = Note\nfrom = proposed\nto = proposed\nrole = caseworker\n"
+	"[transition.grant]\ntitle = Grant\nfrom = proposed\nto = granted\nrole = caseworker, supervisor\n"
+	"four_eyes = propose\n";
+
 /* four_eyes = propose: the proposal stands, and someone else made it. */
 static void test_four_eyes_pairing(void **state)
 {
@@ -840,6 +856,74 @@ static void test_four_eyes_pairing(void **state)
 	assert_int_equal(wf_check_guards(wf, grant, &facts, &err), CD_EREFUSED);
 	assert_string_equal(err.msg, "four-eyes rule: needs propose by someone else first");
 	wf_free(wf);
+}
+
+/*
+ * Installing: only an admin; a version's rules never change once installed; its
+ * translations may; a new case starts on the newest installed version whatever files a
+ * registry was read from.
+ */
+static void test_install(void **state)
+{
+	char dir[] = "/tmp/casedesk-test-XXXXXX", store[300], file[300], *text = NULL;
+	struct cd_store_create_opts o = { .office = "TBS", .training = 1 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor clerk, admin;
+	struct cd_store *s = NULL;
+	struct wf_registry *reg = NULL;
+	enum registry_installed done;
+	FILE *quiet = fopen("/dev/null", "w");
+	int version = 0;
+	(void)state;
+
+	assert_non_null(quiet);
+	assert_non_null(mkdtemp(dir));
+	snprintf(store, sizeof store, "%s/s.casedesk", dir);
+	snprintf(file, sizeof file, "%s/pair.ini", dir);
+	assert_int_equal(store_create(store, &o, &err), CD_OK);
+	assert_int_equal(store_open(store, &s, &err), CD_OK);
+	assert_int_equal(user_resolve(s, "clerk", &clerk, &err), CD_OK);
+	assert_int_equal(user_resolve(s, "admin", &admin, &err), CD_OK);
+	write_file(file, pair_ini);
+
+	/* not an admin: refused, in the store as well as before lint */
+	assert_int_equal(registry_install(s, &clerk, file, NULL, quiet, &done, &err), CD_EREFUSED);
+	assert_int_equal(workflow_put(s, &clerk, "pair", 1, pair_ini, 0, &err), CD_EREFUSED);
+	assert_int_equal(workflow_newest(s, "pair", &version, &err), CD_ENOTFOUND);
+	/* the admin installs it */
+	assert_int_equal(registry_install(s, &admin, file, NULL, quiet, &done, &err), CD_OK);
+	assert_int_equal(done, REGISTRY_INSTALLED);
+	assert_int_equal(workflow_newest(s, "pair", &version, &err), CD_OK);
+	assert_int_equal(version, 1);
+	/* the same file again: nothing new */
+	assert_int_equal(registry_install(s, &admin, file, NULL, quiet, &done, &err), CD_OK);
+	assert_int_equal(done, REGISTRY_UNCHANGED);
+	/* other rules under the same version: refused, naming what to do */
+	assert_int_equal(asprintf(&text, "%s", pair_ini) > 0, 1);
+	char *role = strstr(text, "role = caseworker, supervisor\nfour_eyes");
+	assert_non_null(role);
+	memcpy(role, "role = clerk     ", 17);
+	write_file(file, text);
+	assert_int_equal(registry_install(s, &admin, file, NULL, quiet, &done, &err), CD_EINPUT);
+	assert_non_null(strstr(err.msg, "installed already with other rules; raise `version`"));
+	free(text);
+	/* a translation added: the same rules, the text replaced */
+	write_file(file, pair_ru_ini);
+	assert_int_equal(registry_install(s, &admin, file, NULL, quiet, &done, &err), CD_OK);
+	assert_int_equal(done, REGISTRY_TRANSLATED);
+	/* the registry is what the store installed, translations included */
+	assert_int_equal(registry_open(s, &reg, &err), CD_OK);
+	const struct workflow *wf = registry_current(reg, "pair");
+	assert_non_null(wf);
+	assert_int_equal(wf->version, 1);
+	registry_set_lang(reg, "ru");
+	assert_string_equal(wf->title, "Пара");
+	registry_free(reg);
+	store_close(s);
+	fclose(quiet);
+	unlink(file);
+	unlink(store);
+	rmdir(dir);
 }
 
 static void test_check_guards(void **state)
@@ -993,6 +1077,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_check_guards, setup_steps, teardown_steps),
 		cmocka_unit_test(test_lint_warns_unpaired_decision),
 		cmocka_unit_test(test_four_eyes_pairing),
+		cmocka_unit_test(test_install),
 		cmocka_unit_test_setup_teardown(test_deadlines, setup_steps, teardown_steps),
 		cmocka_unit_test(test_known_forms),
 	};
