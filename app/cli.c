@@ -211,6 +211,44 @@ void out_safef(FILE *f, const char *fmt, ...)
 		free(text);
 }
 
+void out_safe_lines(FILE *f, const char *text)
+{
+	const char *p = text ? text : "";
+
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char *line = strndup(p, len);
+		if (!line)
+			return;
+		write_safe(f, line);
+		free(line);
+		if (p[len] == '\n') {
+			fputc('\n', f);
+			len++;
+		}
+		p += len;
+	}
+}
+
+FILE *cli_report_open(struct cli_report *r)
+{
+	r->text = NULL;
+	r->len = 0;
+	r->f = open_memstream(&r->text, &r->len);
+	return r->f ? r->f : stderr;
+}
+
+void cli_report_flush(struct cli_report *r, FILE *to)
+{
+	if (!r->f)
+		return;
+	fclose(r->f);
+	r->f = NULL;
+	out_safe_lines(to, r->text);
+	free(r->text);
+	r->text = NULL;
+}
+
 void out_safe_pad(FILE *f, const char *text, int width)
 {
 	int cols = write_safe(f, text);

@@ -61,6 +61,19 @@ void out_safe(FILE *f, const char *text);
  * as one; any other is shown as \x0a.
  */
 void out_safef(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* out_safe, keeping the text's newlines: a report of several lines. */
+void out_safe_lines(FILE *f, const char *text);
+/*
+ * A report (lint) whose lines quote files: collected, then written with out_safe_lines,
+ * so a value holding ESC in a file being checked is shown, not executed.
+ */
+struct cli_report {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+FILE *cli_report_open(struct cli_report *r);   /* stderr when memory runs out */
+void cli_report_flush(struct cli_report *r, FILE *to);
 /* out_safe padded to `width` columns (wide and combining characters counted). */
 void out_safe_pad(FILE *f, const char *text, int width);
 

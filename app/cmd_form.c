@@ -117,8 +117,11 @@ static int lint_cmd(struct cli *c)
 
 	if ((rc = cli_positional(c, 1, 10000, "form lint FILE...")) || (rc = known_names(c, &names, &n)))
 		return rc;
-	for (int i = 1; i < c->argc; i++)
-		problems += form_lint_file(c->argv[i], (const char *const *)names, n, stderr);
+	for (int i = 1; i < c->argc; i++) {
+		struct cli_report r;
+		problems += form_lint_file(c->argv[i], (const char *const *)names, n, cli_report_open(&r));
+		cli_report_flush(&r, stderr);   /* the lines quote the file: shown, never executed */
+	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

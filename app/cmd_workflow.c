@@ -69,8 +69,10 @@ static int lint_cmd(struct cli *c)
 		return rc;
 	have_known = known_forms(&known);
 	for (int i = 1; i < c->argc; i++) {
+		struct cli_report r;
 		int w = 0;
-		problems += wf_lint_file(c->argv[i], have_known ? &known : NULL, stderr, &w);
+		problems += wf_lint_file(c->argv[i], have_known ? &known : NULL, cli_report_open(&r), &w);
+		cli_report_flush(&r, stderr);
 		warnings += w;
 	}
 	if (have_known)
@@ -99,8 +101,10 @@ static int install_cmd(struct cli *c)
 	have_known = known_forms(&known);
 	for (int i = 1; i < c->argc && rc == CD_OK; i++) {
 		enum registry_installed done;
-		rc = registry_install(c->store, &c->actor, c->argv[i], have_known ? &known : NULL, stderr, &done,
-				      &c->err);
+		struct cli_report r;
+		rc = registry_install(c->store, &c->actor, c->argv[i], have_known ? &known : NULL,
+				      cli_report_open(&r), &done, &c->err);
+		cli_report_flush(&r, stderr);
 		if (rc)
 			break;
 		if (done == REGISTRY_INSTALLED)

@@ -76,6 +76,11 @@ line=$(grep -n '^title = Asylum' "$T/esc.ini" | cut -d: -f1)
 expect_rc "lint refuses ESC in a title" 6 $CD workflow lint "$T/esc.ini"
 expect_grep "naming file and line" "esc.ini:$line: key 'title' in \[workflow\]: title: contains a control character" "$T/err"
 expect_rc "and so does install" 6 $CD --store "$R" workflow install "$T/esc.ini"
+# Lint quotes what it found (an unknown role, as written): the report is shown, not executed.
+sed 's/^role = supervisor$/role = boss'"$(printf '\033')"'[2J/' "$T/esc.ini" >"$T/esc2.ini"
+expect_rc "lint reports a role holding ESC" 6 $CD workflow lint "$T/esc2.ini"
+if grep -q "$(printf '\033')" "$T/err"; then fail "the lint report holds no raw ESC"; else pass "the lint report holds no raw ESC"; fi
+expect_grep "but shows it" "unknown role 'boss\\\\x1b\[2J'" "$T/err"
 expect_eq "nothing installed" "$(q "SELECT count(*) FROM workflow_def WHERE version = 5")" 0
 # Texts that reach the store anyway (a doctored file) are shown, not executed.
 q "UPDATE cases SET state = 'made' || char(27) || ']2;pwned' || char(7) WHERE number = '$N'"
