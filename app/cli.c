@@ -1,6 +1,7 @@
 /* cli.c - argument helpers, store opening and safe output shared by the commands. */
 #include "app/cli.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -77,17 +78,43 @@ int cli_open_acting(struct cli *c)
 
 int cli_load_workflows(struct cli *c)
 {
-	char dir[4096];
 	if (c->reg)
 		return CD_OK;
-	snprintf(dir, sizeof dir, "%s/workflows", cd_data_dir());
-	int rc = registry_load(dir, &c->reg, &c->err);
+	/* The store's installed versions, never a folder: CASEDESK_DATA changes no rules. */
+	int rc = cli_open_store(c);
+	if (rc == CD_OK)
+		rc = registry_open(c->store, &c->reg, &c->err);
 	if (rc == CD_OK) {
 		char lang[8];
 		case_form_lang(NULL, lang);   /* the language of the messages, as forms take it */
 		cli_display_lang(c, lang);
 	}
 	return rc;
+}
+
+int cli_load_workflow_files(struct cli *c)
+{
+	char dir[4096];
+
+	if (c->reg)
+		return CD_OK;
+	snprintf(dir, sizeof dir, "%s/workflows", cd_data_dir());
+	return registry_load(dir, &c->reg, &c->err);
+}
+
+int cli_install_shipped(struct cli *c)
+{
+	struct cd_actor admin;
+	char dir[4096];
+	int rc;
+
+	/* The store was just made: its first admin (the OS account, or the training "admin")
+	 * installs what the package ships, whoever --user names. */
+	if ((rc = cli_open_store(c)) ||
+	    (rc = user_resolve(c->store, store_is_training(c->store) ? "admin" : NULL, &admin, &c->err)))
+		return rc;
+	snprintf(dir, sizeof dir, "%s/workflows", cd_data_dir());
+	return registry_install_dir(c->store, &admin, dir, &c->err);
 }
 
 void cli_display_lang(struct cli *c, const char *lang)
@@ -195,6 +222,74 @@ static int write_safe(FILE *f, const char *text)
 void out_safe(FILE *f, const char *text)
 {
 	write_safe(f, text);
+}
+
+void out_safef(FILE *f, const char *fmt, ...)
+{
+	char small[512], *text = small;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof small) {
+		if (!(text = malloc((size_t)n + 1)))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	/* The line's own end (from fmt, not from a text) stays a newline. */
+	size_t len = strlen(text), flen = strlen(fmt);
+	int eol = flen > 0 && fmt[flen - 1] == '\n' && len > 0 && text[len - 1] == '\n';
+	if (eol)
+		text[len - 1] = '\0';
+	write_safe(f, text);
+	if (eol)
+		fputc('\n', f);
+	if (text != small)
+		free(text);
+}
+
+void out_safe_lines(FILE *f, const char *text)
+{
+	const char *p = text ? text : "";
+
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char *line = strndup(p, len);
+		if (!line)
+			return;
+		write_safe(f, line);
+		free(line);
+		if (p[len] == '\n') {
+			fputc('\n', f);
+			len++;
+		}
+		p += len;
+	}
+}
+
+FILE *cli_report_open(struct cli_report *r)
+{
+	r->text = NULL;
+	r->len = 0;
+	r->f = open_memstream(&r->text, &r->len);
+	return r->f ? r->f : stderr;
+}
+
+void cli_report_flush(struct cli_report *r, FILE *to)
+{
+	if (!r->f)
+		return;
+	fclose(r->f);
+	r->f = NULL;
+	out_safe_lines(to, r->text);
+	free(r->text);
+	r->text = NULL;
 }
 
 void out_safe_pad(FILE *f, const char *text, int width)

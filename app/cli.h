@@ -30,8 +30,12 @@ struct cli {
 int cli_open_store(struct cli *c);
 /* Opens the store and resolves who acts. */
 int cli_open_acting(struct cli *c);
-/* Loads data/workflows. */
+/* Opens the store and reads the workflow versions installed in it. */
 int cli_load_workflows(struct cli *c);
+/* The package's data/workflows files, for checks that apply no rules (form lint without a store). */
+int cli_load_workflow_files(struct cli *c);
+/* Installs data/workflows into a store just made (`init`, `demo`), as its first admin. */
+int cli_install_shipped(struct cli *c);
 /*
  * Titles of workflows and states, and country names, in `lang` ("ru"; "en": as written):
  * what forms and screens print.  cli_load_workflows sets the language of the messages;
@@ -51,6 +55,25 @@ int cli_positional(struct cli *c, int min, int max, const char *usage);
 
 /* Writes text from the store: control characters and bad UTF-8 shown as \xNN, never executed. */
 void out_safe(FILE *f, const char *text);
+/*
+ * printf, then out_safe on the result: for lines made of texts from the store or an
+ * installed workflow (titles, labels, states, names).  A newline ending `fmt` is written
+ * as one; any other is shown as \x0a.
+ */
+void out_safef(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* out_safe, keeping the text's newlines: a report of several lines. */
+void out_safe_lines(FILE *f, const char *text);
+/*
+ * A report (lint) whose lines quote files: collected, then written with out_safe_lines,
+ * so a value holding ESC in a file being checked is shown, not executed.
+ */
+struct cli_report {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+FILE *cli_report_open(struct cli_report *r);   /* stderr when memory runs out */
+void cli_report_flush(struct cli_report *r, FILE *to);
 /* out_safe padded to `width` columns (wide and combining characters counted). */
 void out_safe_pad(FILE *f, const char *text, int width);
 

@@ -121,21 +121,26 @@ static int case_show_cmd(struct cli *c)
 		rc = cli_json_print(c, &w);
 		goto out;
 	}
-	printf("%s  %s (v%d)  %s\n", k->number, wf->title, k->workflow_version, k->closed_at ? _("closed") : _("open"));
-	printf("  %s: %s", _("person"), k->person_number);
+	/* Every text here comes from the store or its installed workflow: shown, never executed. */
+	out_safef(stdout, "%s  %s (v%d)  %s", k->number, wf->title, k->workflow_version, k->closed_at ? _("closed") : _("open"));
+	fputc('\n', stdout);
+	out_safef(stdout, "  %s: %s", _("person"), k->person_number);
 	fputs("  ", stdout);
 	out_safe(stdout, k->person_surname_latin);
 	fputs(", ", stdout);
 	out_safe(stdout, k->person_given_latin);
-	printf("\n  %s: %s — %s (%s %s)\n", _("state"), k->state, state ? state->title : "?", _("since"), k->state_since);
+	fputc('\n', stdout);
+	out_safef(stdout, "  %s: %s — %s (%s %s)", _("state"), k->state, state ? state->title : "?", _("since"), k->state_since);
+	fputc('\n', stdout);
 	printf("  %s: %s (%s)\n", _("deadline"), due, left);
-	printf("  %s: %s   %s: %lld\n", _("assignee"), k->assignee ? k->assignee : _("unassigned"), _("version"),
-	       (long long)k->row_version);
+	out_safef(stdout, "  %s: %s   %s: %lld", _("assignee"), k->assignee ? k->assignee : _("unassigned"), _("version"),
+		  (long long)k->row_version);
+	fputc('\n', stdout);
 	if (k->n_fields)
 		printf("%s:\n", _("fields"));
 	for (size_t i = 0; i < k->n_fields; i++) {
 		const struct wf_field *f = wf_find_field(wf, k->fields[i].name);
-		printf("  %-28s ", f && f->label ? f->label : k->fields[i].name);
+		out_safef(stdout, "  %-28s ", f && f->label ? f->label : k->fields[i].name);
 		out_safe(stdout, k->fields[i].value);
 		fputc('\n', stdout);
 	}
@@ -143,13 +148,13 @@ static int case_show_cmd(struct cli *c)
 		printf("%s %s:\n", _("steps open to"), c->actor.name);
 		for (size_t i = 0; i < n_opts; i++) {
 			const struct wf_transition *t = opts[i].t;
-			printf("  %s %-24s -> %-22s", opts[i].allowed ? "+" : "-", t->id, wf->states[t->to].id);
+			out_safef(stdout, "  %s %-24s -> %-22s", opts[i].allowed ? "+" : "-", t->id, wf->states[t->to].id);
 			if (!opts[i].allowed) {
-				printf(" %s: %s", _("blocked"), opts[i].reason);
+				out_safef(stdout, " %s: %s", _("blocked"), opts[i].reason);
 			} else if (t->n_fields) {
 				printf(" %s:", _("needs"));
 				for (size_t f = 0; f < t->n_fields; f++)
-					printf(" --set %s=...", wf->fields[t->fields[f]].id);
+					out_safef(stdout, " --set %s=...", wf->fields[t->fields[f]].id);
 			}
 			fputc('\n', stdout);
 		}
@@ -201,18 +206,19 @@ static int case_history_cmd(struct cli *c)
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			const struct cd_history_row *h = &rows[i];
-			printf("%.19s  %-11s v%-3lld ", h->at, h->user, (long long)h->row_version);
+			out_safef(stdout, "%.19s  %-11s v%-3lld ", h->at, h->user, (long long)h->row_version);
 			if (strcmp(h->kind, "transition") == 0)
-				printf("%s: %s -> %s", h->transition, h->from_state ? h->from_state : "", h->to_state);
+				out_safef(stdout, "%s: %s -> %s", h->transition, h->from_state ? h->from_state : "",
+					  h->to_state ? h->to_state : "");
 			else if (strcmp(h->kind, "created") == 0)
-				printf("%s %s", _("opened in"), h->to_state);
+				out_safef(stdout, "%s %s", _("opened in"), h->to_state ? h->to_state : "");
 			else if (strcmp(h->kind, "field") == 0) {
-				printf("  %s: ", h->field);
+				out_safef(stdout, "  %s: ", h->field ? h->field : "");
 				out_safe(stdout, h->old_value ? h->old_value : "");
 				fputs(" -> ", stdout);
 				out_safe(stdout, h->new_value ? h->new_value : "");
 			} else
-				printf("%s", h->kind);
+				out_safe(stdout, h->kind);
 			if (h->note) {
 				fputs("  ", stdout);
 				out_safe(stdout, h->note);
@@ -282,8 +288,8 @@ static int case_list_cmd(struct cli *c)
 			char due[16], left[64];
 			cli_day(r->due_day, due, sizeof due);
 			deadline_text(r->due_day, r->frozen_left, f.today, DL_LONG, left, sizeof left);
-			printf("%-22s %-10s %-24s %-10s %-28s %-11s ", r->number, r->workflow_id, r->state, due, left,
-			       r->assignee ? r->assignee : "-");
+			out_safef(stdout, "%-22s %-10s %-24s %-10s %-28s %-11s ", r->number, r->workflow_id, r->state, due,
+				  left, r->assignee ? r->assignee : "-");
 			out_safe(stdout, r->person_name);
 			fputc('\n', stdout);
 		}
@@ -385,7 +391,7 @@ static int case_move_cmd(struct cli *c)
 				rc = cli_json_print(c, &w);
 				buf_release(&pb);
 			} else {
-				printf(_("%s is now %s (version %lld)\n"), k->number, k->state, (long long)version);
+				out_safef(stdout, _("%s is now %s (version %lld)\n"), k->number, k->state, (long long)version);
 				if (printed[0])
 					printf(_("printed %s\n"), printed);
 			}

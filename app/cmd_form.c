@@ -82,7 +82,13 @@ static int known_names(struct cli *c, char ***out, size_t *n)
 {
 	size_t cap = sizeof fixed_names / sizeof fixed_names[0], count = 0;
 	int rc;
-	if ((rc = cli_load_workflows(c)))
+	/* A store's installed workflows when there is one; else the package's files (lint
+	 * checks a template, it applies no rules). */
+	if (c->store_path && *c->store_path)
+		rc = cli_load_workflows(c);
+	else
+		rc = cli_load_workflow_files(c);
+	if (rc)
 		return rc;
 	for (size_t i = 0; i < registry_count(c->reg); i++)
 		cap += registry_at(c->reg, i)->n_fields;
@@ -112,8 +118,11 @@ static int lint_cmd(struct cli *c)
 
 	if ((rc = cli_positional(c, 1, 10000, "form lint FILE...")) || (rc = known_names(c, &names, &n)))
 		return rc;
-	for (int i = 1; i < c->argc; i++)
-		problems += form_lint_file(c->argv[i], (const char *const *)names, n, stderr);
+	for (int i = 1; i < c->argc; i++) {
+		struct cli_report r;
+		problems += form_lint_file(c->argv[i], (const char *const *)names, n, cli_report_open(&r));
+		cli_report_flush(&r, stderr);   /* the lines quote the file: shown, never executed */
+	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

@@ -133,10 +133,10 @@ static int lostdocs_check_cmd(struct cli *c)
 		printf("%s\n", _("not listed"));
 	}
 	for (size_t i = 0; i < n && !c->json; i++) {
-		printf(_("listed: %s %s %s reported %s, source "), hits[i].number, hits[i].issuer, hits[i].kind,
-		       hits[i].reported);
+		out_safef(stdout, _("listed: %s %s %s reported %s, source "), hits[i].number, hits[i].issuer, hits[i].kind,
+			  hits[i].reported);
 		out_safe(stdout, hits[i].source);
-		printf(_(", imported %s\n"), hits[i].imported_at);
+		out_safef(stdout, _(", imported %s\n"), hits[i].imported_at);
 	}
 	lostdocs_free(hits, n);
 	if (n == 0)
@@ -180,9 +180,9 @@ static int lostdocs_stats_cmd(struct cli *c)
 		char docs[96];
 		snprintf(docs, sizeof docs, ngettext("%lld document", "%lld documents", (unsigned long)st.entries),
 			 (long long)st.entries);
-		printf(ngettext("lost/stolen list: %s of %lld issuer; last import %s by ",
-				"lost/stolen list: %s of %lld issuers; last import %s by ", (unsigned long)st.issuers),
-		       docs, (long long)st.issuers, st.last_at);
+		out_safef(stdout, ngettext("lost/stolen list: %s of %lld issuer; last import %s by ",
+					   "lost/stolen list: %s of %lld issuers; last import %s by ", (unsigned long)st.issuers),
+			  docs, (long long)st.issuers, st.last_at);
 		out_safe(stdout, st.last_user);
 		fputs(_(" from "), stdout);
 		out_safe(stdout, st.last_file);

@@ -248,7 +248,9 @@ static int person_show_cmd(struct cli *c)
 	out_safe(stdout, p->surname_latin);
 	fputs(", ", stdout);
 	out_safe(stdout, p->given_latin);
-	printf(")\n  %s %s  %s %s  %s %s", _("born"), p->dob, _("sex"), p->sex, _("nationality"), p->nationality);
+	fputs(")\n", stdout);
+	/* Every text below comes from the store: shown, never executed by the terminal. */
+	out_safef(stdout, "  %s %s  %s %s  %s %s", _("born"), p->dob, _("sex"), p->sex, _("nationality"), p->nationality);
 	if (p->birth_place) {
 		printf("  %s ", _("in"));
 		out_safe(stdout, p->birth_place);
@@ -256,17 +258,20 @@ static int person_show_cmd(struct cli *c)
 	printf("\n  %s: %s\n", _("biometrics"),
 	       r->biometrics ? _("enrolled") : _("not enrolled"));
 	for (size_t i = 0; i < nbd; i++)
-		printf(_("  possible duplicate: %s has the same %s (found %.10s); a supervisor may merge the two records\n"),
-		       bd[i].other, bd[i].finger, bd[i].at);
+	{
+		out_safef(stdout, _("  possible duplicate: %s has the same %s (found %.10s); a supervisor may merge the two records\n"),
+			  bd[i].other, bd[i].finger, bd[i].at);
+	}
 	free(bd);
 	printf("%s:\n", _("documents"));
 	if (!r->n_documents)
 		printf("  %s\n", _("none on file"));
 	for (size_t i = 0; i < r->n_documents; i++) {
 		const struct cd_document *d = &r->documents[i];
-		printf("  %-10s ", d->kind);
+		out_safef(stdout, "  %-10s ", d->kind);
 		out_safe(stdout, d->number);
-		printf("  %s  %s %s\n", d->issuer, _("expires"), d->expires ? d->expires : "-");
+		out_safef(stdout, "  %s  %s %s", d->issuer, _("expires"), d->expires ? d->expires : "-");
+		fputc('\n', stdout);
 	}
 	for (size_t i = 0; i < r->n_aliases; i++) {
 		printf(i ? "  " : "%s:\n  ", _("also known as"));
@@ -279,11 +284,12 @@ static int person_show_cmd(struct cli *c)
 		printf("%s:\n", _("family"));
 	for (size_t i = 0; i < r->n_relatives; i++) {
 		const struct cd_relative *f = &r->relatives[i];
-		printf("  %-8s %s  ", f->relation, f->number);
+		out_safef(stdout, "  %-8s %s  ", f->relation, f->number);
 		out_safe(stdout, f->surname_latin);
 		fputs(", ", stdout);
 		out_safe(stdout, f->given_latin);
-		printf("  %s\n", f->dob);
+		out_safef(stdout, "  %s", f->dob);
+		fputc('\n', stdout);
 	}
 	printf("%s:\n", _("cases"));
 	if (!r->n_cases)
@@ -291,10 +297,12 @@ static int person_show_cmd(struct cli *c)
 	for (size_t i = 0; i < r->n_cases; i++) {
 		const struct cd_case_brief *k = &r->cases[i];
 		if (k->other_unit) {
-			printf("  %-22s %s (ref %s)\n", "-", _("a case in another unit"), k->ref);
+			out_safef(stdout, "  %-22s %s (ref %s)", "-", _("a case in another unit"), k->ref);
+			fputc('\n', stdout);
 			continue;
 		}
-		printf("  %-22s %-10s %-24s %s\n", k->number, k->workflow_id, k->state, k->closed ? _("closed") : _("open"));
+		out_safef(stdout, "  %-22s %-10s %-24s %s", k->number, k->workflow_id, k->state, k->closed ? _("closed") : _("open"));
+		fputc('\n', stdout);
 	}
 	person_record_free(r);
 	return CD_OK;
@@ -665,14 +673,15 @@ int cmd_search(struct cli *c)
 		rc = cli_json_print(c, &w);
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			printf("%-14s ", hits[i].number);
+			out_safef(stdout, "%-14s ", hits[i].number);
 			out_safe_pad(stdout, hits[i].surname, 18);
 			fputc(' ', stdout);
 			out_safe_pad(stdout, hits[i].given, 16);
 			fputc(' ', stdout);
 			out_safe_pad(stdout, hits[i].surname_latin, 16);
-			printf(" %-10s %s  %3d  %s%s%s\n", hits[i].dob, hits[i].nationality, hits[i].score, hits[i].why,
-			       hits[i].detail[0] ? " " : "", hits[i].detail);
+			out_safef(stdout, " %-10s %s  %3d  %s%s%s", hits[i].dob, hits[i].nationality, hits[i].score, hits[i].why,
+				  hits[i].detail[0] ? " " : "", hits[i].detail);
+			fputc('\n', stdout);
 		}
 		if (n == 0)
 			printf("%s\n", _("no one found"));

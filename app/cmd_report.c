@@ -16,13 +16,21 @@
 
 #define REPORT_USAGE "report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE [--force]"
 
-/* workload's decisions: steps the workflow puts under the four-eyes rule. */
+/*
+ * workload's decisions: steps paired with a proposal (four_eyes = STEP where STEP is not
+ * itself a decision: a card ordered after a grant is not a second decision), and steps of
+ * older versions under the old four_eyes guard.
+ */
 static int is_decision(void *ctx, const char *workflow, const char *transition)
 {
 	struct cli *c = ctx;
 	const struct workflow *wf = registry_current(c->reg, workflow);
 	const struct wf_transition *t = wf ? wf_find_transition(wf, transition) : NULL;
-	return t && (t->guards & WF_GUARD_FOUR_EYES);
+	if (!t)
+		return 0;
+	if (t->four_eyes != WF_NO_PAIR)
+		return wf->transitions[t->four_eyes].four_eyes == WF_NO_PAIR;
+	return (t->guards & WF_GUARD_FOUR_EYES) != 0;
 }
 
 static int unknown_report(struct cli *c, const char *name)

@@ -48,6 +48,9 @@ int cmd_init(struct cli *c)
 		unlink(side);
 		return rc;
 	}
+	/* What the package ships, installed by the store's first admin (audited, sealed keys first). */
+	if ((rc = cli_install_shipped(c)))
+		return rc;
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;
 		struct json_writer w;
@@ -216,9 +219,11 @@ static int user_list_cmd(struct cli *c)
 			json_kv_bool(&w, "active", users[i].active);
 			json_object_end(&w);
 		} else {
-			buf_printf(&b, "%-20s %-20s %-32s %s\n", users[i].name,
-				   users[i].os_account ? users[i].os_account : "-", roles,
-				   cd_workflows_show(users[i].workflows));
+			/* Names come from the store: shown, never executed by the terminal. */
+			out_safef(stdout, "%-20s %-20s %-32s %s", users[i].name,
+				  users[i].os_account ? users[i].os_account : "-", roles,
+				  cd_workflows_show(users[i].workflows));
+			fputc('\n', stdout);
 		}
 	}
 	if (c->json) {

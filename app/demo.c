@@ -157,12 +157,12 @@ int cmd_demo(struct cli *c)
 	if ((rc = demo_load_names(&c->err)))
 		goto out;
 	struct cd_store_create_opts opts = { .office = office ? office : "TBS", .training = 1 };
+	/* The seal keys first: installing the workflows already writes audit rows. */
 	if ((rc = store_create(c->store_path, &opts, &c->err)) || (rc = cli_open_store(c)) ||
+	    (rc = audit_keys_create(c->store, escrow, sizeof escrow, &c->err)) || (rc = cli_install_shipped(c)) ||
 	    (rc = cli_load_workflows(c)))
 		goto out;
 	d.s = c->store;
-	if ((rc = audit_keys_create(c->store, escrow, sizeof escrow, &c->err)))
-		goto out;
 	d.reg = c->reg;
 	d.persons = persons;
 	persons -= n_dups;

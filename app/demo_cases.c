@@ -328,17 +328,28 @@ int demo_cover_every_state(struct demo *d, struct cli *c)
 				goto out;
 			d->cases++;
 			const struct cd_actor *last = &d->users[0];
-			for (int k = 0; k < len; k++) {
+			for (int k = 0, pre_taken = -1; k < len; k++) {
 				struct wf_value values[16];
 				char texts[16][96];
 				size_t nv;
-				if (path[k]->guards & WF_GUARD_FIELDS_COMPLETE)
-					take_field_loops(d, wf, number, path[k], &day, &last);
+				/* A decision paired with a step taken in place (a loop, which no shortest
+				 * path holds): that step first, by someone else than the decider. */
+				const struct wf_transition *step = path[k];
+				if (pre_taken != k && step->four_eyes != WF_NO_PAIR) {
+					const struct wf_transition *p = &wf->transitions[step->four_eyes];
+					if (p->n_from == 1 && p->from[0] == p->to) {
+						step = p;
+						pre_taken = k;
+						k--;   /* path[k] itself comes next */
+					}
+				}
+				if (step->guards & WF_GUARD_FIELDS_COMPLETE)
+					take_field_loops(d, wf, number, step, &day, &last);
 				day += 20;
-				nv = fill_values(wf, path[k], day, values, texts);
+				nv = fill_values(wf, step, day, values, texts);
 				demo_iso_at(day, at, sizeof at);
-				const struct cd_actor *actor = pick_actor(d, path[k], last);
-				struct cw_move mv = { .number = number, .transition = path[k]->id, .values = values,
+				const struct cd_actor *actor = pick_actor(d, step, last);
+				struct cw_move mv = { .number = number, .transition = step->id, .values = values,
 						      .n_values = nv, .at = at, .today = day };
 				if (!actor || (rc = cw_case_move(d->s, d->reg, actor, &mv, NULL, &c->err))) {
 					/* Say which state could not be reached; the demo is still usable. */

@@ -81,7 +81,8 @@ static int load(struct screen *sc, const char *purpose, struct cd_error *err)
 	if ((rc = case_load(sc->ui->store, &v->reader, v->number, purpose, &c, err)))
 		return rc;
 	if ((rc = registry_for_case(sc->ui->reg, sc->ui->store, c->workflow_id, c->workflow_version, &wf, err)) ||
-	    (rc = cw_case_options(sc->ui->store, sc->ui->reg, &sc->ui->actor, c, &opts, &n_opts, err)) ||
+	    /* As the reader: behind broken glass the four-eyes pairings read the history too. */
+	    (rc = cw_case_options(sc->ui->store, sc->ui->reg, &v->reader, c, &opts, &n_opts, err)) ||
 	    (rc = case_history(sc->ui->store, &v->reader, v->number, NULL, &hist, &n_hist, err))) {
 		case_free(c);
 		free(opts);

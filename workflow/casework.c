@@ -10,7 +10,9 @@
 #include "model/base/caldate.h"
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/base/ini.h"
 #include "model/store/roles.h"
+#include "model/store/workflows.h"
 
 struct wf_registry {
 	struct workflow **current;
@@ -20,14 +22,8 @@ struct wf_registry {
 	struct wf_known known;
 	int have_known;
 	char lang[4];                  /* titles and labels shown in this language; "" as written */
-	/* Versions already matched to a definition for one store, so a busy desk (or the
-	 * demo) does not fetch and compare the kept text on every step. */
-	const struct cd_store *resolved_for;
-	struct {
-		const struct workflow *wf;
-		int version;
-	} resolved[32];
-	size_t n_resolved;
+	const struct cd_store **kept_for;   /* the store each kept version was read from */
+	const struct cd_store *store;  /* registry_open: the store `current` was read from */
 };
 
 static int by_name(const void *a, const void *b)
@@ -115,6 +111,7 @@ void registry_free(struct wf_registry *reg)
 	for (size_t i = 0; i < reg->n_kept; i++)
 		wf_free(reg->kept[i]);
 	free(reg->kept);
+	free(reg->kept_for);
 	if (reg->have_known)
 		wf_known_release(&reg->known);
 	free(reg);
@@ -143,34 +140,20 @@ int registry_for_case(struct wf_registry *reg, struct cd_store *s, const char *i
 	char *source = NULL, name[128];
 	int rc;
 
-	if (reg->resolved_for != s) {
-		reg->resolved_for = s;
-		reg->n_resolved = 0;
+	/* Loaded from this store: its newest versions are the store's own text. */
+	if (reg->store == s && cur && cur->version == version) {
+		*out = cur;
+		return CD_OK;
 	}
-	for (size_t i = 0; i < reg->n_resolved; i++)
-		if (reg->resolved[i].version == version && strcmp(reg->resolved[i].wf->id, id) == 0) {
-			*out = reg->resolved[i].wf;
-			return CD_OK;
-		}
 	for (size_t i = 0; i < reg->n_kept; i++)
-		if (strcmp(reg->kept[i]->id, id) == 0 && reg->kept[i]->version == version) {
+		if (reg->kept_for[i] == s && strcmp(reg->kept[i]->id, id) == 0 && reg->kept[i]->version == version) {
 			*out = reg->kept[i];
 			return CD_OK;
 		}
+	/* Whatever files the registry was read from, a case runs on what its store installed. */
 	if ((rc = workflow_source(s, id, version, &source, err)))
 		return rc;
-	/* The file's text is what the store kept: use the loaded file as it is. */
-	if (cur && cur->version == version && cur->source && strcmp(cur->source, source) == 0) {
-		free(source);
-		*out = cur;
-		if (reg->n_resolved < sizeof reg->resolved / sizeof reg->resolved[0]) {
-			reg->resolved[reg->n_resolved].wf = cur;
-			reg->resolved[reg->n_resolved].version = version;
-			reg->n_resolved++;
-		}
-		return CD_OK;
-	}
-	snprintf(name, sizeof name, "%s version %d (kept in the store)", id, version);
+	snprintf(name, sizeof name, "%s version %d (installed in the store)", id, version);
 	rc = wf_load_text(source, name, &wf, err);
 	free(source);
 	if (rc)
@@ -181,11 +164,118 @@ int registry_for_case(struct wf_registry *reg, struct cd_store *s, const char *i
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	}
 	reg->kept = grown;
+	const struct cd_store **grown_for = realloc(reg->kept_for, (reg->n_kept + 1) * sizeof *grown_for);
+	if (!grown_for) {
+		wf_free(wf);
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	}
+	reg->kept_for = grown_for;
+	reg->kept_for[reg->n_kept] = s;
 	reg->kept[reg->n_kept++] = wf;
 	if (reg->lang[0])
 		wf_localize(wf, reg->lang, cur);
 	*out = wf;
 	return CD_OK;
+}
+
+int registry_open(struct cd_store *s, struct wf_registry **out, struct cd_error *err)
+{
+	struct cd_wf_installed *rows = NULL;
+	struct wf_registry *reg;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	if (!(reg = calloc(1, sizeof *reg)))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	if ((rc = workflow_installed(s, &rows, &n, err)))
+		goto out;
+	if (!(reg->current = calloc(n ? n : 1, sizeof *reg->current))) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char name[128];
+		struct workflow *wf;
+		snprintf(name, sizeof name, "%s version %d (installed in the store)", rows[i].id, rows[i].version);
+		if ((rc = wf_load_text(rows[i].text, name, &wf, err)))
+			goto out;
+		reg->current[reg->n_current++] = wf;
+	}
+	reg->store = s;
+	*out = reg;
+	reg = NULL;
+out:
+	workflow_installed_free(rows, n);
+	registry_free(reg);
+	return rc;
+}
+
+int registry_install(struct cd_store *s, const struct cd_actor *actor, const char *path,
+		     const struct wf_known *known, FILE *report, enum registry_installed *done,
+		     struct cd_error *err)
+{
+	struct workflow *wf = NULL, *kept_wf = NULL;
+	char *text = NULL, *kept = NULL;
+	int rc, problems;
+
+	*done = REGISTRY_UNCHANGED;
+	/* The same rule as the store's, checked first so that lint is not run for nothing. */
+	if (!(actor->roles & CD_ROLE_ADMIN))
+		return cd_error_set(err, CD_EREFUSED, _("installing workflows needs the role admin"));
+	problems = wf_lint_file(path, known, report, NULL);
+	if (problems)
+		return cd_error_set(err, CD_EINPUT,
+				    ngettext("%s: %d problem found; nothing installed",
+					     "%s: %d problems found; nothing installed", (unsigned long)problems),
+				    path, problems);
+	if ((rc = ini_read_file(path, &text, err)) || (rc = wf_load_text(text, path, &wf, err)))
+		goto out;
+	rc = workflow_source(s, wf->id, wf->version, &kept, NULL);
+	if (rc == CD_ENOTFOUND) {
+		if ((rc = workflow_put(s, actor, wf->id, wf->version, text, 0, err)) == CD_OK)
+			*done = REGISTRY_INSTALLED;
+		goto out;
+	}
+	if (rc) {
+		rc = cd_error_set(err, rc, _("reading installed workflow versions failed"));
+		goto out;
+	}
+	/* A version's rules never change; its translations may (they are not part of it). */
+	if ((rc = wf_load_text(kept, wf->id, &kept_wf, err)))
+		goto out;
+	if (strcmp(kept_wf->source, wf->source) != 0) {
+		rc = cd_error_set(err, CD_EINPUT,
+				  _("%s: workflow %s version %d is installed already with other rules; "
+				    "raise `version` in the file"), path, wf->id, wf->version);
+		goto out;
+	}
+	if (strcmp(kept, text) != 0 && (rc = workflow_put(s, actor, wf->id, wf->version, text, 1, err)) == CD_OK)
+		*done = REGISTRY_TRANSLATED;
+out:
+	wf_free(wf);
+	wf_free(kept_wf);
+	free(text);
+	free(kept);
+	return rc;
+}
+
+int registry_install_dir(struct cd_store *s, const struct cd_actor *actor, const char *dir, struct cd_error *err)
+{
+	struct wf_registry *files = NULL;
+	char path[4096];
+	int rc;
+
+	/* registry_load reads and checks every file, sorted, so a broken one installs nothing. */
+	if ((rc = registry_load(dir, &files, err)))
+		return rc;
+	for (size_t i = 0; i < files->n_current && rc == CD_OK; i++) {
+		enum registry_installed done;
+		snprintf(path, sizeof path, "%s", files->current[i]->path);
+		rc = registry_install(s, actor, path, registry_known(files), stderr, &done, err);
+	}
+	registry_free(files);
+	return rc;
 }
 
 void registry_set_lang(struct wf_registry *reg, const char *lang)
@@ -211,18 +301,17 @@ int cw_case_new_at(struct cd_store *s, struct wf_registry *reg, const struct cd_
 		   const char *workflow_id, const char *person_ref, const char *assignee,
 		   long today, const char *at, char number_out[40], struct cd_error *err)
 {
-	const struct workflow *wf = registry_current(reg, workflow_id);
+	const struct workflow *wf;
 	const struct wf_state *initial;
-	int rc;
+	int rc, version;
 
-	if (!wf)
-		return cd_error_set(err, CD_ENOTFOUND,
-				    _("no workflow %s; `casedesk workflow list` shows those there are"),
-				    workflow_id);
 	if (!(actor->roles & (CD_ROLE_CLERK | CD_ROLE_CASEWORKER | CD_ROLE_SUPERVISOR)))
 		return cd_error_set(err, CD_EREFUSED,
 				    _("opening a case needs the role clerk, caseworker or supervisor"));
-	if ((rc = workflow_pin(s, wf->id, wf->version, wf->source, err)))
+	/* A new case starts on the newest version the store's admin installed, whatever files
+	 * the registry was read from. */
+	if ((rc = workflow_newest(s, workflow_id, &version, err)) ||
+	    (rc = registry_for_case(reg, s, workflow_id, version, &wf, err)))
 		return rc;
 	/* A loaded workflow passed wf_load's checks: its indexes point inside it. */
 	assert(wf->initial < wf->n_states);
@@ -244,6 +333,30 @@ int cw_case_new_at(struct cd_store *s, struct wf_registry *reg, const struct cd_
 static const char *case_value_of(void *ctx, const char *field)
 {
 	return case_field((const struct cd_case *)ctx, field);
+}
+
+/* The case's steps for four-eyes pairings; *out points into `rows`. */
+static int case_steps(struct cd_store *s, const struct cd_actor *actor, const struct cd_case *c,
+		      struct cd_history_row **rows, size_t *n_rows, struct wf_step_done **out, size_t *n,
+		      struct cd_error *err)
+{
+	int rc = case_history(s, actor, c->number, NULL, rows, n_rows, err);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	if (!(*out = calloc(*n_rows ? *n_rows : 1, sizeof **out)))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	for (size_t i = 0; i < *n_rows; i++) {
+		if (!(*rows)[i].transition)
+			continue;
+		(*out)[*n].transition = (*rows)[i].transition;
+		(*out)[*n].to_state = (*rows)[i].to_state;
+		(*out)[*n].user = (*rows)[i].user;
+		(*n)++;
+	}
+	return CD_OK;
 }
 
 static void fill_facts(const struct cd_case *c, const struct cd_actor *actor,
@@ -271,6 +384,9 @@ int cw_case_move(struct cd_store *s, struct wf_registry *reg, const struct cd_ac
 	struct cd_case_facts cf;
 	struct wf_facts facts;
 	const char **names = NULL, **values = NULL;
+	struct cd_history_row *hist = NULL;
+	struct wf_step_done *steps = NULL;
+	size_t n_hist = 0, n_steps = 0;
 	long today = mv->today >= 0 ? mv->today : store_today(s), due, frozen;
 	int rc;
 
@@ -296,9 +412,12 @@ int cw_case_move(struct cd_store *s, struct wf_registry *reg, const struct cd_ac
 		rc = case_step(s, actor, &probe, NULL, err);
 		goto out;
 	}
-	if ((rc = case_facts(s, c, today, &cf, err)))
+	if ((rc = case_facts(s, c, today, &cf, err)) ||
+	    (rc = case_steps(s, actor, c, &hist, &n_hist, &steps, &n_steps, err)))
 		goto out;
 	fill_facts(c, actor, &cf, &facts);
+	facts.steps = steps;
+	facts.n_steps = n_steps;
 	if ((rc = wf_check(wf, t, &facts, mv->values, mv->n_values, err)))
 		goto out;
 	wf_next_deadline(wf, t, today, c->due_day, c->frozen_left, &due, &frozen);
@@ -331,6 +450,8 @@ int cw_case_move(struct cd_store *s, struct wf_registry *reg, const struct cd_ac
 out:
 	free(names);
 	free(values);
+	free(steps);
+	case_history_free(hist, n_hist);
 	case_free(c);
 	return rc;
 }
@@ -342,7 +463,9 @@ int cw_case_options(struct cd_store *s, struct wf_registry *reg, const struct cd
 	struct cd_case_facts cf;
 	struct wf_facts facts;
 	struct cw_option *opts;
-	size_t count = 0;
+	struct cd_history_row *hist = NULL;
+	struct wf_step_done *steps = NULL;
+	size_t count = 0, n_hist = 0, n_steps = 0;
 	int rc;
 
 	*out = NULL;
@@ -351,12 +474,17 @@ int cw_case_options(struct cd_store *s, struct wf_registry *reg, const struct cd
 		return rc;
 	if (c->closed_at)
 		return CD_OK;
-	if ((rc = case_facts(s, c, store_today(s), &cf, err)))
-		return rc;
+	if ((rc = case_facts(s, c, store_today(s), &cf, err)) ||
+	    (rc = case_steps(s, actor, c, &hist, &n_hist, &steps, &n_steps, err)))
+		goto out;
 	fill_facts(c, actor, &cf, &facts);
+	facts.steps = steps;
+	facts.n_steps = n_steps;
 	opts = calloc(wf->n_transitions ? wf->n_transitions : 1, sizeof *opts);
-	if (!opts)
-		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	if (!opts) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
 	for (size_t i = 0; i < wf->n_transitions; i++) {
 		const struct wf_transition *t = &wf->transitions[i];
 		struct cd_error why = CD_ERROR_INIT;
@@ -370,5 +498,8 @@ int cw_case_options(struct cd_store *s, struct wf_registry *reg, const struct cd
 	}
 	*out = opts;
 	*n = count;
-	return CD_OK;
+out:
+	free(steps);
+	case_history_free(hist, n_hist);
+	return rc;
 }

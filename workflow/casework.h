@@ -8,17 +8,44 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "model/store/cases.h"
 #include "model/base/error.h"
 #include "model/store/store.h"
 #include "workflow/workflow.h"
 
-/* The workflows of data/workflows/ and the older versions running cases still use. */
+/*
+ * The workflows a store runs and the older versions running cases still use.  The rules
+ * a store applies come only from the versions an admin installed into it (see
+ * model/store/workflows.h): registry_open reads them; a registry read from files
+ * (registry_load) serves lint, tools and titles, and even then a case's step and a new
+ * case use the store's installed text.
+ */
 struct wf_registry;
 
-/* Loads every *.ini of `dir` (data/workflows); any broken file fails the load with file:line. */
+/* The newest installed version of every workflow in the store. */
+int registry_open(struct cd_store *s, struct wf_registry **out, struct cd_error *err);
+/* Loads every *.ini of `dir`; any broken file fails the load with file:line. */
 int registry_load(const char *dir, struct wf_registry **out, struct cd_error *err);
+
+enum registry_installed {
+	REGISTRY_INSTALLED,     /* a new version */
+	REGISTRY_TRANSLATED,    /* the same rules with other translations: the text replaced */
+	REGISTRY_UNCHANGED,     /* installed already, the same text */
+};
+
+/*
+ * Installs one workflow file into the store: admin only; lint first (problems go to
+ * `report`, nothing is installed); a version installed already with other rules is
+ * refused (raise `version`).  An audited event.
+ */
+int registry_install(struct cd_store *s, const struct cd_actor *actor, const char *path,
+		     const struct wf_known *known, FILE *report, enum registry_installed *done,
+		     struct cd_error *err);
+/* Installs every *.ini of `dir` (what `init` and `demo` do with data/workflows). */
+int registry_install_dir(struct cd_store *s, const struct cd_actor *actor, const char *dir,
+			 struct cd_error *err);
 void registry_free(struct wf_registry *reg);
 size_t registry_count(const struct wf_registry *reg);
 const struct workflow *registry_at(const struct wf_registry *reg, size_t i);

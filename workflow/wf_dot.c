@@ -83,7 +83,7 @@ void wf_write_dot(const struct workflow *wf, FILE *out)
 			dot_string(out, wf->states[t->to].id);
 			fprintf(out, " [label=");
 			dot_string(out, label);
-			if (t->guards & WF_GUARD_FOUR_EYES)
+			if ((t->guards & WF_GUARD_FOUR_EYES) || t->four_eyes != WF_NO_PAIR)
 				fprintf(out, ", style=bold");
 			fprintf(out, "];\n");
 		}

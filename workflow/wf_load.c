@@ -24,6 +24,7 @@
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
 #include "model/base/ini.h"
+#include "model/base/text.h"
 #include "model/store/roles.h"
 #include "workflow/wf_internal.h"
 
@@ -35,20 +36,21 @@ struct problem {
 	int line;
 	size_t seq;
 	char *msg;
+	int warning;       /* reported by lint, but the file still loads */
 };
 
 struct problems {
 	struct problem *v;
 	size_t n, cap;
+	size_t n_errors;   /* problems that are not warnings */
 	int oom;
 };
 
-static void problem_add(struct problems *p, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void problem_vadd(struct problems *p, int warning, int line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
-static void problem_add(struct problems *p, int line, const char *fmt, ...)
+static void problem_vadd(struct problems *p, int warning, int line, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *msg = NULL;
 
 	if (p->n == p->cap) {
@@ -61,10 +63,8 @@ static void problem_add(struct problems *p, int line, const char *fmt, ...)
 		p->v = grown;
 		p->cap = cap;
 	}
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	va_end(ap);
 	if (!msg) {
 		p->oom = 1;
 		return;
@@ -72,7 +72,33 @@ static void problem_add(struct problems *p, int line, const char *fmt, ...)
 	p->v[p->n].line = line;
 	p->v[p->n].seq = p->n;
 	p->v[p->n].msg = msg;
+	p->v[p->n].warning = warning;
 	p->n++;
+	p->n_errors += !warning;
+}
+
+static void problem_add(struct problems *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void problem_add(struct problems *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	problem_vadd(p, 0, line, fmt, ap);
+	va_end(ap);
+}
+
+static void warning_add(struct problems *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void warning_add(struct problems *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	problem_vadd(p, 1, line, fmt, ap);
+	va_end(ap);
 }
 
 static void scan_report(void *ctx, int line, const char *msg)
@@ -238,7 +264,8 @@ static void join_names(const char *const *names, char *buf, size_t size)
 static const char *const workflow_keys[] = { "id", "title", "prefix", "version", "initial", NULL };
 static const char *const state_keys[] = { "title", "deadline", "clock", "final", "outcome", NULL };
 static const char *const transition_keys[] = { "title", "from", "to", "role", "fields",
-					       "optional", "guards", "form", "extend", NULL };
+					       "optional", "guards", "form", "extend", "four_eyes",
+					       NULL };
 static const char *const retention_keys[] = { "from", "period", "action", NULL };
 static const char *const field_keys[] = { "type", "label", "required", "choices", "min", "max",
 					  NULL };
@@ -372,13 +399,18 @@ static const char *field_id_at(const void *ctx, size_t i)
 	return ((const struct workflow *)ctx)->fields[i].id;
 }
 
+static const char *transition_id_at(const void *ctx, size_t i)
+{
+	return ((const struct workflow *)ctx)->transitions[i].id;
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* The checker: builds a struct workflow and reports every problem on the way.           */
 
 struct builder {
 	struct problems *p;
 	struct ini ini;
-	struct idmap states, fields;   /* ids -> indexes, so references resolve in O(1) */
+	struct idmap states, fields, transitions;   /* ids -> indexes, so references resolve in O(1) */
 	size_t *mark, mark_gen;        /* per field: the last list that named it (duplicates in O(1)) */
 	struct workflow *wf;
 	const struct wf_known *known;
@@ -1338,6 +1370,73 @@ out:
 	free(queue);
 }
 
+/*
+ * Titles, labels and every other value are printed on terminals, screens and letters: a
+ * control character (ESC, BEL, C1, DEL ...) in one would be executed by a supervisor's
+ * terminal (retitle it, clear it).  Refused wherever it stands, naming the line.
+ */
+static void check_controls(struct builder *b)
+{
+	for (size_t i = 0; i < b->ini.n_sections; i++) {
+		const struct ini_section *s = &b->ini.sections[i];
+		for (size_t k = 0; k < s->n_keys; k++) {
+			struct cd_error err = CD_ERROR_INIT;
+			if (text_check(s->keys[k].value, s->keys[k].raw, TEXT_LINE, &err) != CD_OK)
+				problem_add(b->p, s->keys[k].line, _("key '%s' in [%s]: %s (titles and labels are shown on terminals and letters)"),
+					    s->keys[k].raw, s->raw, err.msg);
+		}
+	}
+}
+
+int wf_outcome_decides(const char *outcome)
+{
+	static const char *const not_decisions[] = { "withdrawn", "discontinued", "transferred", NULL };
+
+	if (!outcome)
+		return 0;
+	for (size_t i = 0; not_decisions[i]; i++)
+		if (!strncmp(outcome, not_decisions[i], strlen(not_decisions[i])))
+			return 0;
+	return 1;
+}
+
+/*
+ * `four_eyes = STEP`: the step exists and is another one.  Every transition into a final
+ * state that grants or refuses without a pairing is warned about: one user could decide
+ * alone (the old `guards = four_eyes` checks only who made the last step).
+ */
+static void check_four_eyes(struct builder *b)
+{
+	struct workflow *wf = b->wf;
+
+	for (size_t i = 0; i < wf->n_transitions; i++) {
+		struct wf_transition *t = &wf->transitions[i];
+		char sec[2 * INI_MAX_LINE];
+		const char *v;
+		snprintf(sec, sizeof sec, "transition.%s", t->id ? t->id : "");
+		t->four_eyes = WF_NO_PAIR;
+		if ((v = value_of(b, sec, "four_eyes")) && !is_blank(v)) {
+			size_t k = idmap_find(&b->transitions, v, transition_id_at, wf);
+			if (k == NO_INDEX)
+				problem_add(b->p, line_of(b, sec, "four_eyes"),
+					    _("four_eyes names unknown transition '%s' (no [transition.%s] section)"), v, v);
+			else if (k == i)
+				problem_add(b->p, line_of(b, sec, "four_eyes"),
+					    _("transition %s cannot pair with itself in four_eyes; name the step that proposes it"),
+					    t->id);
+			else
+				t->four_eyes = k;
+		} else if (v) {
+			problem_add(b->p, line_of(b, sec, "four_eyes"), _("key 'four_eyes' in [%s] is empty"), sec);
+		}
+		if (t->four_eyes == WF_NO_PAIR && t->to != NO_INDEX && wf->states[t->to].final &&
+		    wf_outcome_decides(wf->states[t->to].outcome))
+			warning_add(b->p, t->line,
+				    _("transition %s decides (state %s, outcome %s) without a four-eyes pairing: one user could decide alone; name the step it pairs with, as in four_eyes = propose_decision"),
+				    t->id, wf->states[t->to].id, wf->states[t->to].outcome);
+	}
+}
+
 /* Which kind of section: 0 unknown, and the id after the dot. */
 enum section_kind { SEC_UNKNOWN, SEC_WORKFLOW, SEC_STATE, SEC_TRANSITION, SEC_FIELD, SEC_RETENTION };
 
@@ -1391,6 +1490,7 @@ static int build(const char *text, const char *name, const struct wf_known *know
 	wf->initial = NO_INDEX;
 	wf->path = bdup(&b, name);
 	wf->source = strip_translations(&b, text);
+	check_controls(&b);
 
 	for (size_t i = 0; i < b.ini.n_sections; i++) {
 		const char *id;
@@ -1440,7 +1540,8 @@ static int build(const char *text, const char *name, const struct wf_known *know
 		*slot = bdup(&b, id);
 		*line = s->line;
 	}
-	if (idmap_init(&b.states, wf->n_states) != CD_OK || idmap_init(&b.fields, wf->n_fields) != CD_OK) {
+	if (idmap_init(&b.states, wf->n_states) != CD_OK || idmap_init(&b.fields, wf->n_fields) != CD_OK ||
+	    idmap_init(&b.transitions, wf->n_transitions) != CD_OK) {
 		rc = CD_EINTERNAL;
 		goto out;
 	}
@@ -1448,6 +1549,8 @@ static int build(const char *text, const char *name, const struct wf_known *know
 		idmap_add(&b.states, i, state_id_at, wf);
 	for (size_t i = 0; i < wf->n_fields; i++)
 		idmap_add(&b.fields, i, field_id_at, wf);
+	for (size_t i = 0; i < wf->n_transitions; i++)
+		idmap_add(&b.transitions, i, transition_id_at, wf);
 	if (!(b.mark = calloc(wf->n_fields + 1, sizeof *b.mark))) {
 		rc = CD_EINTERNAL;
 		goto out;
@@ -1500,10 +1603,11 @@ static int build(const char *text, const char *name, const struct wf_known *know
 	check_graph(&b, ini_line(&b.ini, "workflow", NULL));
 	check_translations_complete(&b);
 	check_retention(&b);
+	check_four_eyes(&b);
 out:
 	if (rc == CD_OK && (b.oom || p->oom))
 		rc = CD_EINTERNAL;
-	if (rc == CD_OK && p->n == 0) {
+	if (rc == CD_OK && p->n_errors == 0) {
 		*out = wf;
 		wf = NULL;
 	}
@@ -1512,6 +1616,7 @@ out:
 	free(b.mark);
 	idmap_release(&b.states);
 	idmap_release(&b.fields);
+	idmap_release(&b.transitions);
 	ini_release(&b.ini);
 	if (p->n > 1)
 		qsort(p->v, p->n, sizeof *p->v, problem_cmp);
@@ -1527,15 +1632,19 @@ static int load(const char *text, const char *name, const struct wf_known *known
 
 	if (rc != CD_OK) {
 		rc = cd_error_set(err, rc, _("%s: out of memory while loading the workflow"), name);
-	} else if (p.n > 0) {
-		if (p.n == 1)
-			rc = cd_error_set(err, CD_EINPUT, "%s:%d: %s", name, p.v[0].line, p.v[0].msg);
+	} else if (p.n_errors > 0) {
+		/* Warnings do not stop a load: the first problem that is not one is the error. */
+		size_t first = 0;
+		while (p.v[first].warning)
+			first++;
+		if (p.n_errors == 1)
+			rc = cd_error_set(err, CD_EINPUT, "%s:%d: %s", name, p.v[first].line, p.v[first].msg);
 		else
 			rc = cd_error_set(err, CD_EINPUT,
 					  ngettext("%s:%d: %s (and %zu more problem: run the workflow lint)",
 						   "%s:%d: %s (and %zu more problems: run the workflow lint)",
-						   (unsigned long)(p.n - 1)),
-					  name, p.v[0].line, p.v[0].msg, p.n - 1);
+						   (unsigned long)(p.n_errors - 1)),
+					  name, p.v[first].line, p.v[first].msg, p.n_errors - 1);
 	}
 	problems_release(&p);
 	return rc;
@@ -1561,7 +1670,7 @@ int wf_load_text(const char *text, const char *name, struct workflow **out, stru
 	return load(text ? text : "", name ? name : "(workflow)", NULL, out, err);
 }
 
-int wf_lint_file(const char *path, const struct wf_known *known, FILE *report)
+int wf_lint_file(const char *path, const struct wf_known *known, FILE *report, int *warnings)
 {
 	struct cd_error err = CD_ERROR_INIT;
 	struct problems p = { 0 };
@@ -1569,6 +1678,8 @@ int wf_lint_file(const char *path, const struct wf_known *known, FILE *report)
 	char *text = NULL;
 	int count;
 
+	if (warnings)
+		*warnings = 0;
 	if (ini_read_file(path, &text, &err) != CD_OK) {
 		fprintf(report, "%s\n", err.msg);
 		return 1;
@@ -1579,8 +1690,14 @@ int wf_lint_file(const char *path, const struct wf_known *known, FILE *report)
 		goto out;
 	}
 	for (size_t i = 0; i < p.n; i++)
-		fprintf(report, "%s:%d: %s\n", path, p.v[i].line, p.v[i].msg);
-	count = (int)p.n;
+		if (!p.v[i].warning)
+			fprintf(report, "%s:%d: %s\n", path, p.v[i].line, p.v[i].msg);
+	for (size_t i = 0; i < p.n; i++)
+		if (p.v[i].warning)
+			fprintf(report, _("%s:%d: warning: %s\n"), path, p.v[i].line, p.v[i].msg);
+	count = (int)p.n_errors;
+	if (warnings)
+		*warnings = (int)(p.n - p.n_errors);
 out:
 	wf_free(wf);
 	problems_release(&p);

@@ -265,6 +265,37 @@ static int takes_field(const struct wf_transition *t, size_t f, int *required)
 	return 0;
 }
 
+/*
+ * Four-eyes that means it (`four_eyes = P`): P was taken on this case, by someone other
+ * than the one deciding now, and the case has not gone back into P's from-states since
+ * (a proposal sent back for more work must be made again).  The last P counts.
+ */
+static int check_pairing(const struct workflow *wf, const struct wf_transition *p,
+			 const struct wf_facts *facts, struct cd_error *err)
+{
+	size_t last = facts->n_steps;
+
+	if (!facts->actor || !facts->actor[0])
+		return cd_error_set(err, CD_EREFUSED, _("four-eyes rule: the acting user is not known"));
+	for (size_t i = facts->n_steps; i-- > 0;)
+		if (facts->steps[i].transition && !strcmp(facts->steps[i].transition, p->id)) {
+			last = i;
+			break;
+		}
+	for (size_t i = last + 1; last < facts->n_steps && i < facts->n_steps; i++) {
+		const char *to = facts->steps[i].to_state;
+		for (size_t k = 0; to && k < p->n_from; k++)
+			if (!strcmp(wf->states[p->from[k]].id, to))
+				last = facts->n_steps;   /* sent back: the proposal no longer stands */
+	}
+	if (last == facts->n_steps)
+		return cd_error_set(err, CD_EREFUSED, _("four-eyes rule: needs %s by someone else first"), p->id);
+	if (facts->steps[last].user && !strcmp(facts->steps[last].user, facts->actor))
+		return cd_error_set(err, CD_EREFUSED,
+				    _("four-eyes rule: needs %s by someone else; you took that step yourself"), p->id);
+	return CD_OK;
+}
+
 /* The guards in enum order; values are those given in this step (none when listing). */
 static int check_guards(const struct workflow *wf, const struct wf_transition *t,
 			const struct wf_facts *facts, const struct wf_value *values, size_t n_values,
@@ -276,6 +307,11 @@ static int check_guards(const struct workflow *wf, const struct wf_transition *t
 		if (facts->entered_by && !strcmp(facts->entered_by, facts->actor))
 			return cd_error_set(err, CD_EREFUSED,
 					    _("four-eyes rule: you proposed this yourself; another user must decide"));
+	}
+	if (t->four_eyes != WF_NO_PAIR && t->four_eyes < wf->n_transitions) {
+		int rc = check_pairing(wf, &wf->transitions[t->four_eyes], facts, err);
+		if (rc)
+			return rc;
 	}
 	if (t->guards & WF_GUARD_FIELDS_COMPLETE) {
 		int required_here;

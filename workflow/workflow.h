@@ -70,8 +70,16 @@ struct wf_transition {
 	unsigned guards;               /* WF_GUARD_* bits */
 	char *form;                    /* form id printed by this step, or NULL */
 	struct wf_duration extend;     /* pushes the running deadline back (visa 15 -> 45 days) */
+	/*
+	 * Four-eyes pairing (`four_eyes = propose_decision`): the index into transitions of
+	 * the step that must have been taken on the case by someone else since the case last
+	 * entered that step's from-states; WF_NO_PAIR when the transition has none.
+	 */
+	size_t four_eyes;
 	int line;
 };
+
+#define WF_NO_PAIR ((size_t)-1)
 
 /*
  * A translation of one title or label: `title[ru] = ...` in the file.  `slot` points at
@@ -140,9 +148,18 @@ void wf_free(struct workflow *wf);
 
 /*
  * Lints one file and writes every problem found, one a line, as "FILE:LINE: message",
- * to `report`.  Returns the number of problems (0 = clean).
+ * to `report`, then every warning as "FILE:LINE: warning: message" (a warning does not
+ * stop a load: a decision without a four-eyes pairing).  Returns the number of problems
+ * (0 = clean); *warnings (may be NULL) gets the number of warnings.
  */
-int wf_lint_file(const char *path, const struct wf_known *known, FILE *report);
+int wf_lint_file(const char *path, const struct wf_known *known, FILE *report, int *warnings);
+
+/*
+ * The outcome of a final state grants or refuses something (and so needs four-eyes):
+ * every outcome but those that record no decision on the merits (withdrawn,
+ * discontinued, transferred...).
+ */
+int wf_outcome_decides(const char *outcome);
 
 /* Reads the ids in data/forms/index.ini ([form.ID] sections) into *known; free with wf_known_release. */
 int wf_known_load(const char *forms_index_path, struct wf_known *known, struct cd_error *err);
@@ -185,6 +202,13 @@ struct wf_value {
 /* Checks one value against its field's type; CD_EINPUT naming the field. */
 int wf_field_validate(const struct wf_field *f, const char *value, struct cd_error *err);
 
+/* One step taken on a case, as its history keeps it. */
+struct wf_step_done {
+	const char *transition;
+	const char *to_state;
+	const char *user;
+};
+
 /*
  * What the caller knows about the case and the acting user, gathered from the store.
  * `value_of` looks up a case field's current value (NULL when unset).
@@ -193,7 +217,9 @@ struct wf_facts {
 	const char *state;             /* the case's current state id */
 	const char *actor;             /* acting user name */
 	unsigned actor_roles;
-	const char *entered_by;        /* who made the step into the current state (four-eyes) */
+	const char *entered_by;        /* who made the step into the current state (guards = four_eyes) */
+	const struct wf_step_done *steps;  /* the case's steps, oldest first (four_eyes = STEP) */
+	size_t n_steps;
 	int documents_present;         /* the person has a valid identity document */
 	int biometrics_enrolled;       /* an enrolment exists for the person */
 	int checks_run;                /* how many external checks ran for the case */

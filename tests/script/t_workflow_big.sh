@@ -15,13 +15,15 @@ expect_eq "the generated file has 10,000 chained states and a withdrawal" \
 
 expect_rc "it lints clean" 0 "$CD" workflow lint "$T/data/workflows/big.ini"
 expect_grep "lint says so" "1 file clean" "$T/out"
+# Rules come from the store: a file is used once an admin installed it.
+expect_rc "a store" 0 "$CD" init --office TBS --training
+expect_rc "the admin installs it" 0 "$CD" --user admin workflow install "$T/data/workflows/big.ini"
 expect_rc "workflow list loads it with the shipped ones" 0 "$CD" workflow list
 expect_grep "and lists it" "big" "$T/out"
 expect_rc "dot draws it" 0 "$CD" workflow dot big
 # 9,999 steps, a withdrawal from each of the 9,999 states that are not final, and the start.
 expect_eq "every transition is an edge" "$(grep -c -- ' -> ' "$T/out")" 19999
 
-expect_rc "a store" 0 "$CD" init --office TBS --training
 P=$("$CD" --user clerk person add --surname Long --given Chain --dob 1990-01-01 --sex F --nationality DEU 2>"$T/err")
 N=$("$CD" case new big --person "$P" 2>"$T/err")
 case "$N" in BG-TBS-*) pass "a case on the big workflow";; *) fail "a case on the big workflow" "$N" "$(cat "$T/err")";; esac

@@ -1,8 +1,9 @@
 /*
  * test_workflow.c - unit tests for workflow/: the shipped workflows lint clean and
  * draw, every lint problem kind is reported at its FILE:LINE, loading from text, field
- * validation per type, wf_check's refusals and their reasons, and deadlines with the
- * clock stopping, resuming and being extended.
+ * validation per type, wf_check's refusals and their reasons, four-eyes pairings,
+ * installing versions into a store (admin only, rules fixed per version), and deadlines
+ * with the clock stopping, resuming and being extended.
  *
  * Data files are read relative to $CASEDESK_DATA (default "data"): run from the repo root.
  */
@@ -20,6 +21,9 @@
 
 #include "model/base/caldate.h"
 #include "model/store/roles.h"
+#include "model/store/users.h"
+#include "model/store/workflows.h"
+#include "workflow/casework.h"
 #include "workflow/workflow.h"
 
 static const char *data_dir(void)
@@ -56,26 +60,26 @@ static void test_shipped_workflows_lint_clean(void **state)
 		struct workflow *wf = NULL;
 
 		snprintf(path, sizeof path, "%s/workflows/%s.ini", data_dir(), shipped[i]);
-		int problems = wf_lint_file(path, &known, out);
+		int warnings = -1;
+		int problems = wf_lint_file(path, &known, out, &warnings);
 		fclose(out);
-		if (problems)
+		if (problems || warnings)
 			print_error("%s", report);
 		assert_int_equal(problems, 0);
+		assert_int_equal(warnings, 0);   /* no decision without a four-eyes pairing */
 		free(report);
 
 		assert_int_equal(wf_load_file(path, &known, &wf, &err), CD_OK);
 		assert_string_equal(wf->id, shipped[i]);
 		assert_true(wf->version >= 1);
 		assert_non_null(wf->source);
-		/* every workflow can be withdrawn, and every decision needs four eyes */
+		/* every workflow can be withdrawn, and every decision pairs with another user's step */
 		assert_non_null(wf_find_transition(wf, "withdraw"));
 		for (size_t t = 0; t < wf->n_transitions; t++) {
 			const struct wf_transition *tr = &wf->transitions[t];
 			const struct wf_state *to = &wf->states[tr->to];
-			if (to->final && strcmp(to->outcome, "withdrawn") != 0 &&
-			    strcmp(tr->id, "rejection_final") && strcmp(tr->id, "inadmissibility_final") &&
-			    strcmp(tr->id, "order_card") && strcmp(tr->id, "order_permit"))
-				assert_true(tr->guards & WF_GUARD_FOUR_EYES);
+			if (to->final && wf_outcome_decides(to->outcome))
+				assert_true(tr->four_eyes != WF_NO_PAIR);
 		}
 
 		char *dot = NULL;
@@ -228,6 +232,12 @@ static const struct lint_case lint_cases[] = {
 	{ "type = text\n", "type = number\nmin = 5\nmax = 2\n", 39, "max is below min" },
 	{ "type = text\n", "type = number\nmin = five\n", 38, "min 'five' is not a number" },
 	{ NULL, "[states.x]\ntitle = X\n", 39, "unknown section kind [states.x]" },
+	/* a title that would retitle and clear a supervisor's terminal */
+	{ "title = Mini\n", "title = Mini\x1b]2;pwned\x07\x1b[2J\n", 3,
+	  "key 'title' in [workflow]: title: contains a control character at character 5" },
+	{ "label = Missing\n", "label = Miss\xc2\x9bing\n", 38, "key 'label' in [field.missing]: label: contains a control character" },
+	{ "guards = four_eyes\n", "four_eyes = propose\n", 35, "four_eyes names unknown transition 'propose'" },
+	{ "guards = four_eyes\n", "four_eyes = finish\n", 35, "transition finish cannot pair with itself" },
 	{ NULL, "[state.lodged]\ntitle = again\n", 39, "duplicate section [state.lodged] (first at line 8)" },
 	{ NULL, "[state.lodged]\ntitle = again\n", 40, "duplicate key 'title' in [state.lodged] (first at line 9)" },
 	{ "title = Mini\n", "title = Mini\nTitle = Maxi\n", 4, "duplicate key 'Title' in [workflow] (first at line 3)" },
@@ -293,7 +303,7 @@ static void test_lint_reports_each_problem_at_its_line(void **state)
 	snprintf(path, sizeof path, "%s/case.ini", dir);
 	/* the base itself is clean */
 	write_file(path, base_ini);
-	assert_int_equal(wf_lint_file(path, &known, stderr), 0);
+	assert_int_equal(wf_lint_file(path, &known, stderr, NULL), 0);
 
 	for (size_t i = 0; i < sizeof lint_cases / sizeof lint_cases[0]; i++) {
 		const struct lint_case *c = &lint_cases[i];
@@ -304,7 +314,7 @@ static void test_lint_reports_each_problem_at_its_line(void **state)
 		struct cd_error err = CD_ERROR_INIT;
 
 		write_file(path, text);
-		int problems = wf_lint_file(path, &known, out);
+		int problems = wf_lint_file(path, &known, out, NULL);
 		fclose(out);
 		if (!c->expect) {
 			if (problems)
@@ -352,7 +362,7 @@ static void test_lint_reports_every_problem(void **state)
 		   "[state.b]\ntitle = B\nfinal = yes\noutcome = ok\n"
 		   "[transition.go]\ntitle = Go\nfrom = a\nto = c\nrole = king\nguards = luck\n");
 	FILE *out = open_memstream(&report, &len);
-	int problems = wf_lint_file(path, NULL, out);
+	int problems = wf_lint_file(path, NULL, out, NULL);
 	fclose(out);
 	/* prefix, version, dealine, unknown state c, king, luck, a has no way out, b unreachable */
 	assert_true(problems >= 8);
@@ -369,7 +379,7 @@ static void test_lint_reports_every_problem(void **state)
 	/* a file that is not there */
 	report = NULL;
 	out = open_memstream(&report, &len);
-	assert_int_equal(wf_lint_file("/nonexistent/x.ini", NULL, out), 1);
+	assert_int_equal(wf_lint_file("/nonexistent/x.ini", NULL, out, NULL), 1);
 	fclose(out);
 	assert_non_null(strstr(report, "/nonexistent/x.ini"));
 	free(report);
@@ -756,6 +766,166 @@ static void test_check_state_role_fields(void **state)
 	assert_string_equal(err.msg, "field outcome is required for transition propose");
 }
 
+/* A decision without a pairing is a warning: the file loads, lint says so, naming the line. */
+static void test_lint_warns_unpaired_decision(void **state)
+{
+	char dir[] = "/tmp/casedesk-test-XXXXXX", path[300];
+	char *report = NULL;
+	size_t len = 0;
+	int warnings = -1;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/case.ini", dir);
+	write_file(path, base_ini);   /* finish: lodged -> done (granted), guards = four_eyes only */
+	FILE *out = open_memstream(&report, &len);
+	assert_int_equal(wf_lint_file(path, NULL, out, &warnings), 0);
+	fclose(out);
+	assert_int_equal(warnings, 1);
+	assert_non_null(strstr(report, "case.ini:30: warning: transition finish decides"));
+	free(report);
+	unlink(path);
+	rmdir(dir);
+}
+
+static const char pair_ini[] =
+	"[workflow]\nid = pair\ntitle = Pair\nprefix = PA\nversion = 1\ninitial = review\n"
+	"[state.review]\ntitle = Review\n"
+	"[state.proposed]\ntitle = Proposed\n"
+	"[state.granted]\ntitle = Granted\nfinal = yes\noutcome = granted\n"
+	"[transition.propose]\ntitle = Propose\nfrom = review\nto = proposed\nrole = caseworker, supervisor\n"
+	"[transition.send_back]\ntitle = Back\nfrom = proposed\nto = review\nrole = supervisor\n"
+	"[transition.note]\ntitle = Note\nfrom = proposed\nto = proposed\nrole = caseworker\n"
+	"[transition.grant]\ntitle = Grant\nfrom = proposed\nto = granted\nrole = caseworker, supervisor\n"
+	"four_eyes = propose\n";
+
+/* pair_ini with Russian titles: the same rules. */
+static const char pair_ru_ini[] =
+	"[workflow]\nid = pair\ntitle = Pair\ntitle[ru] = Пара\nprefix = PA\nversion = 1\ninitial = review\n"
+	"[state.review]\ntitle = Review\ntitle[ru] = Рассмотрение\n"
+	"[state.proposed]\ntitle = Proposed\ntitle[ru] = Предложено\n"
+	"[state.granted]\ntitle = Granted\ntitle[ru] = Предоставлено\nfinal = yes\noutcome = granted\n"
+	"[transition.propose]\ntitle = Propose\nfrom = review\nto = proposed\nrole = caseworker, supervisor\n"
+	"[transition.send_back]\ntitle = Back\nfrom = proposed\nto = review\nrole = supervisor\n"
+	"[transition.note]\ntitle = Note\nfrom = proposed\nto = proposed\nrole = caseworker\n"
+	"[transition.grant]\ntitle = Grant\nfrom = proposed\nto = granted\nrole = caseworker, supervisor\n"
+	"four_eyes = propose\n";
+
+/* four_eyes = propose: the proposal stands, and someone else made it. */
+static void test_four_eyes_pairing(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct workflow *wf = NULL;
+	(void)state;
+
+	assert_int_equal(wf_load_text(pair_ini, "pair", &wf, &err), CD_OK);
+	const struct wf_transition *grant = wf_find_transition(wf, "grant");
+	assert_true(grant->four_eyes == (size_t)(wf_find_transition(wf, "propose") - wf->transitions));
+	struct wf_step_done steps[] = {
+		{ "start", "review", "clerk" },
+		{ "propose", "proposed", "ana" },
+		{ "note", "proposed", "ana" },
+		{ "send_back", "review", "boris" },
+		{ "propose", "proposed", "boris" },
+	};
+	struct wf_facts facts = { .state = "proposed", .actor = "ana", .actor_roles = CD_ROLE_SUPERVISOR,
+				  .entered_by = "clerk", .steps = steps, .n_steps = 2 };
+	/* the same user proposing and deciding: refused, naming the pairing */
+	assert_int_equal(wf_check_guards(wf, grant, &facts, &err), CD_EREFUSED);
+	assert_string_equal(err.msg, "four-eyes rule: needs propose by someone else; you took that step yourself");
+	/* even after another user's step into the state (the old rule looked only at that) */
+	facts.n_steps = 3;
+	facts.entered_by = "boris";
+	assert_int_equal(wf_check_guards(wf, grant, &facts, &err), CD_EREFUSED);
+	/* another user decides: allowed */
+	facts.actor = "carla";
+	assert_int_equal(wf_check_guards(wf, grant, &facts, &err), CD_OK);
+	/* sent back after the proposal: the proposal no longer stands */
+	facts.n_steps = 4;
+	assert_int_equal(wf_check_guards(wf, grant, &facts, &err), CD_EREFUSED);
+	assert_string_equal(err.msg, "four-eyes rule: needs propose by someone else first");
+	/* proposed again, by boris: carla may decide, boris may not */
+	facts.n_steps = 5;
+	assert_int_equal(wf_check_guards(wf, grant, &facts, &err), CD_OK);
+	facts.actor = "boris";
+	assert_int_equal(wf_check_guards(wf, grant, &facts, &err), CD_EREFUSED);
+	/* no proposal at all (the case got there some other way): refused */
+	facts.actor = "carla";
+	facts.steps = NULL;
+	facts.n_steps = 0;
+	assert_int_equal(wf_check_guards(wf, grant, &facts, &err), CD_EREFUSED);
+	assert_string_equal(err.msg, "four-eyes rule: needs propose by someone else first");
+	wf_free(wf);
+}
+
+/*
+ * Installing: only an admin; a version's rules never change once installed; its
+ * translations may; a new case starts on the newest installed version whatever files a
+ * registry was read from.
+ */
+static void test_install(void **state)
+{
+	char dir[] = "/tmp/casedesk-test-XXXXXX", store[300], file[300], *text = NULL;
+	struct cd_store_create_opts o = { .office = "TBS", .training = 1 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor clerk, admin;
+	struct cd_store *s = NULL;
+	struct wf_registry *reg = NULL;
+	enum registry_installed done;
+	FILE *quiet = fopen("/dev/null", "w");
+	int version = 0;
+	(void)state;
+
+	assert_non_null(quiet);
+	assert_non_null(mkdtemp(dir));
+	snprintf(store, sizeof store, "%s/s.casedesk", dir);
+	snprintf(file, sizeof file, "%s/pair.ini", dir);
+	assert_int_equal(store_create(store, &o, &err), CD_OK);
+	assert_int_equal(store_open(store, &s, &err), CD_OK);
+	assert_int_equal(user_resolve(s, "clerk", &clerk, &err), CD_OK);
+	assert_int_equal(user_resolve(s, "admin", &admin, &err), CD_OK);
+	write_file(file, pair_ini);
+
+	/* not an admin: refused, in the store as well as before lint */
+	assert_int_equal(registry_install(s, &clerk, file, NULL, quiet, &done, &err), CD_EREFUSED);
+	assert_int_equal(workflow_put(s, &clerk, "pair", 1, pair_ini, 0, &err), CD_EREFUSED);
+	assert_int_equal(workflow_newest(s, "pair", &version, &err), CD_ENOTFOUND);
+	/* the admin installs it */
+	assert_int_equal(registry_install(s, &admin, file, NULL, quiet, &done, &err), CD_OK);
+	assert_int_equal(done, REGISTRY_INSTALLED);
+	assert_int_equal(workflow_newest(s, "pair", &version, &err), CD_OK);
+	assert_int_equal(version, 1);
+	/* the same file again: nothing new */
+	assert_int_equal(registry_install(s, &admin, file, NULL, quiet, &done, &err), CD_OK);
+	assert_int_equal(done, REGISTRY_UNCHANGED);
+	/* other rules under the same version: refused, naming what to do */
+	assert_int_equal(asprintf(&text, "%s", pair_ini) > 0, 1);
+	char *role = strstr(text, "role = caseworker, supervisor\nfour_eyes");
+	assert_non_null(role);
+	memcpy(role, "role = clerk     ", 17);
+	write_file(file, text);
+	assert_int_equal(registry_install(s, &admin, file, NULL, quiet, &done, &err), CD_EINPUT);
+	assert_non_null(strstr(err.msg, "installed already with other rules; raise `version`"));
+	free(text);
+	/* a translation added: the same rules, the text replaced */
+	write_file(file, pair_ru_ini);
+	assert_int_equal(registry_install(s, &admin, file, NULL, quiet, &done, &err), CD_OK);
+	assert_int_equal(done, REGISTRY_TRANSLATED);
+	/* the registry is what the store installed, translations included */
+	assert_int_equal(registry_open(s, &reg, &err), CD_OK);
+	const struct workflow *wf = registry_current(reg, "pair");
+	assert_non_null(wf);
+	assert_int_equal(wf->version, 1);
+	registry_set_lang(reg, "ru");
+	assert_string_equal(wf->title, "Пара");
+	registry_free(reg);
+	store_close(s);
+	fclose(quiet);
+	unlink(file);
+	unlink(store);
+	rmdir(dir);
+}
+
 static void test_check_guards(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
@@ -905,6 +1075,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_field_validation, setup_steps, teardown_steps),
 		cmocka_unit_test_setup_teardown(test_check_state_role_fields, setup_steps, teardown_steps),
 		cmocka_unit_test_setup_teardown(test_check_guards, setup_steps, teardown_steps),
+		cmocka_unit_test(test_lint_warns_unpaired_decision),
+		cmocka_unit_test(test_four_eyes_pairing),
+		cmocka_unit_test(test_install),
 		cmocka_unit_test_setup_teardown(test_deadlines, setup_steps, teardown_steps),
 		cmocka_unit_test(test_known_forms),
 	};
