@@ -136,7 +136,7 @@ UNIT_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
 TOOL_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TOOL_SRC))
 
 # libFuzzer targets, built with clang (libFuzzer is clang's): one per tests/fuzz/fuzz_NAME.c,
-# linked against a clang-built ASan+UBSan+fuzzer copy of model/ (the linker takes only the
+# linked against a clang-built ASan+UBSan+fuzzer copy of model/, workflow/ and print/ (the linker takes only the
 # modules a target calls).  tests/script/t_fuzz.sh runs each for a few seconds from its kept
 # corpus tests/fuzz/corpus/NAME/ and fails `make check` on a crash; `make fuzz` runs each for
 # FUZZ_SECONDS and merges the new interesting inputs into the corpus.
@@ -147,7 +147,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. $(PKG_CFLAGS) -DCD_DATADIR='"$(DATADIR)"' -
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_NAMES))
-FUZZ_LIB_SRC := $(wildcard model/*/*.c)
+FUZZ_LIB_SRC := $(wildcard model/*/*.c workflow/*.c print/*.c)
 # The helper's side of the protocol (app/enrol/io.c, included by fuzz_enrol.c) needs GLib.
 FUZZ_CFLAGS_enrol := $(FPRINT_CFLAGS)
 FUZZ_LIBS_enrol := $(FPRINT_LIBS)

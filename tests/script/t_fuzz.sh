@@ -19,6 +19,7 @@ max_len() {
 	case $1 in
 	mrz) echo 400 ;;
 	pnm) echo 16384 ;;
+	workflow | form) echo 24576 ;;
 	*) echo 4096 ;;
 	esac
 }
