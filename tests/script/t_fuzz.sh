@@ -6,7 +6,7 @@
 # new inputs go to a temporary directory, never into the kept corpus.  `make fuzz` runs each
 # for longer with FUZZ_MERGE=1, which merges the inputs that reach new code into the kept
 # corpus (commit them).  FUZZ_TARGETS="csv pnm" picks some targets.  A crash leaves its input
-# in build/fuzz/crash-NAME-*, named in the FAIL line: reproduce with `build/fuzz/fuzz_NAME FILE`,
+# in build/fuzz/NAME-crash-*, named in the FAIL line: reproduce with `build/fuzz/fuzz_NAME FILE`,
 # fix the bug and keep the input in the corpus.
 . tests/script/lib.sh
 DIR=${CASEDESK_FUZZ_DIR:-$(pwd)/build/fuzz}
@@ -41,7 +41,7 @@ for name in $names; do
 	mkdir -p "$new"
 	# -rss_limit_mb: a target that leaks or grows without bound fails here, not in CI's OOM killer.
 	"$bin" -max_total_time="$SECS" -max_len="$(max_len "$name")" -timeout=10 -rss_limit_mb=1024 \
-		-print_final_stats=1 -artifact_prefix="$ART/crash-$name-" "$new" "$seeds" >"$T/log-$name" 2>&1
+		-print_final_stats=1 -artifact_prefix="$ART/$name-" "$new" "$seeds" >"$T/log-$name" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$T/log-$name" | tail -1)
 	crash=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$T/log-$name" | tail -1)
