@@ -18,6 +18,7 @@ ART=$(pwd)/build/fuzz
 max_len() {
 	case $1 in
 	mrz) echo 400 ;;
+	bioclient) echo 2048 ;;
 	pnm) echo 16384 ;;
 	workflow | form) echo 24576 ;;
 	*) echo 4096 ;;
