@@ -1,0 +1,51 @@
+/*
+ * fuzz_config.c - libFuzzer target for the user's settings file, casedesk.ini (app/config.c,
+ * included here: it is not part of the library).  Any bytes as the file named by
+ * CASEDESK_CONFIG must be applied or refused with a message naming the file; a language
+ * taken holds letters and '_' only (it becomes part of a path lookup); duplicate thresholds
+ * taken lie within 1-100 with warn not above block.
+ *
+ * Written against the API of ca685da (config_apply_language, config_duplicates); when the
+ * settings reader changes, this follows it.
+ */
+#define _GNU_SOURCE     /* memfd_create */
+#include "app/config.c"
+
+#include <stdint.h>
+#include <sys/mman.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int fd = -1;
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_dupe_thresholds t;
+
+	if (fd < 0) {
+		char path[64];
+		if ((fd = memfd_create("casedesk.ini", 0)) < 0)
+			abort();
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+		setenv("CASEDESK_CONFIG", path, 1);
+	}
+	if (ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
+		abort();
+	unsetenv("LANGUAGE");
+	if (config_apply_language(&err) == CD_OK) {
+		const char *lang = getenv("LANGUAGE");
+		for (const char *p = lang ? lang : ""; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'))
+				abort();
+	} else if (!err.msg[0]) {
+		abort();
+	}
+	err.msg[0] = '\0';
+	if (config_duplicates(&t, &err) == CD_OK) {
+		if (t.warn < 1 || t.warn > 100 || t.block < 1 || t.block > 100 || t.warn > t.block)
+			abort();
+	} else if (!err.msg[0]) {
+		abort();
+	}
+	return 0;
+}
