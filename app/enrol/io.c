@@ -102,7 +102,9 @@ void enrol_take_id(const struct bw_msg *m, struct enrol_req *r)
 	} else if (v && v->type == BW_STR && strlen(v->str) < 64) {
 		struct cd_buf b = CD_BUF_INIT;
 		buf_json_str(&b, v->str);
-		snprintf(r->id, sizeof r->id, "%s", buf_str(&b));
+		/* Escaping can make it longer than r->id: cut, it would end the reply's JSON mid-string. */
+		if (!b.failed && b.len < sizeof r->id)
+			snprintf(r->id, sizeof r->id, "%s", buf_str(&b));
 		buf_release(&b);
 	}
 }
