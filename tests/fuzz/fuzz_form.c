@@ -1,10 +1,11 @@
 /*
  * fuzz_form.c - libFuzzer target for the form template reader (print/form.c over
  * model/base/ini.c and iniparser): the templates in data/forms/ that offices edit.  Any
- * bytes must load or be refused with a message; lint must find a problem in whatever the
- * loader refuses; a template that loads must render a page (with every placeholder empty)
- * without tripping a sanitizer.  The first byte picks the language read and whether to
- * render and lint (both load fonts: slow).
+ * bytes must load or be refused with a message naming it; a template that loads must render
+ * a page (with every placeholder empty) without tripping a sanitizer.  The first byte picks
+ * the language read and whether to render (it loads fonts: slow).  `form lint` is left out:
+ * it lays the template out in every language it has, loading the fonts each time (about
+ * 0.15 s an input), which would make the kept corpus too slow for make check.
  *
  * Written against the API of ca685da (form_load, form_lint_file, form_render); when the
  * INI reader changes, this follows it.
@@ -28,14 +29,13 @@ static const char *const langs[] = { NULL, "en", "uk", "ru", "ka", "ro", "de" };
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int fd = -1;
-	static FILE *sink;
 	static char path[64];
 	struct cd_error err = CD_ERROR_INIT;
 	struct form_tpl *t = NULL;
 
 	if (fd < 0) {
 		/* The reader takes a path: a memory file stands for it. */
-		if ((fd = memfd_create("form.ini", 0)) < 0 || !(sink = fopen("/dev/null", "w")))
+		if ((fd = memfd_create("form.ini", 0)) < 0)
 			abort();
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 	}
@@ -54,12 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			form_doc_free(d);
 		}
 		form_free(t);
-	} else if (t || !err.msg[0]) {
+	} else if (t || !strstr(err.msg, path)) {
 		abort();
 	}
-	/* Lint measures text against the fonts (about 0.1 s a template): only on refusals, and
-	 * only on those the first byte picks. */
-	if (rc != CD_OK && (data[0] & 0x40) && form_lint_file(path, NULL, 0, sink) <= 0)
-		abort();
 	return 0;
 }
