@@ -2,7 +2,7 @@
 # Every libFuzzer target (tests/fuzz/fuzz_NAME.c, built as build/fuzz/fuzz_NAME by
 # `make fuzz-bins`) for a bounded time from its kept corpus tests/fuzz/corpus/NAME/.
 #
-# In `make check` each runs FUZZ_SECONDS (default 4) so that all of them stay under a minute;
+# In `make check` each runs FUZZ_SECONDS (default 3) so that all twelve stay under a minute;
 # new inputs go to a temporary directory, never into the kept corpus.  `make fuzz` runs each
 # for longer with FUZZ_MERGE=1, which merges the inputs that reach new code into the kept
 # corpus (commit them).  FUZZ_TARGETS="csv pnm" picks some targets.  A crash leaves its input
@@ -10,7 +10,7 @@
 # fix the bug and keep the input in the corpus.
 . tests/script/lib.sh
 DIR=${CASEDESK_FUZZ_DIR:-$(pwd)/build/fuzz}
-SECS=${FUZZ_SECONDS:-4}
+SECS=${FUZZ_SECONDS:-3}
 ART=$(pwd)/build/fuzz
 
 # The longest input worth trying, per target: an MRZ is three lines of 44; the others take
