@@ -39,7 +39,7 @@ define objs
 $(patsubst %.c,$(1)/%.o,$(2))
 endef
 
-.PHONY: all deps check asan unit test bench demo clean lint-workflows pot fonts install FORCE
+.PHONY: all deps check asan unit test bench demo clean lint-workflows pot fonts install FORCE fuzz fuzz-bins
 all: casedesk catalogues fonts
 
 # The MRZ is printed in OCR-B.  Debian ships it as CFF OpenType (fonts-ocr-b), libharu embeds
@@ -145,17 +145,42 @@ $(VFS_SHIM): tests/tool/vfs_fail.c
 		$(shell pkg-config --libs sqlite3 2>/dev/null)
 TOOL_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TOOL_SRC))
 
-# libFuzzer targets, built with clang (libFuzzer is clang's); tests/script/t_fuzz.sh runs each
-# for a bounded time from its seeds in tests/fuzz/corpus/ and fails `make check` on a crash.
+# libFuzzer targets, built with clang (libFuzzer is clang's): one per tests/fuzz/fuzz_NAME.c,
+# linked against a clang-built ASan+UBSan+fuzzer copy of model/, workflow/ and print/ (the linker takes only the
+# modules a target calls).  tests/script/t_fuzz.sh runs each for a few seconds from its kept
+# corpus tests/fuzz/corpus/NAME/ and fails `make check` on a crash; `make fuzz` runs each for
+# FUZZ_SECONDS and merges the new interesting inputs into the corpus.
 FUZZ_CC  ?= clang
-FUZZ_SRC := tests/fuzz/fuzz_mrz.c model/identity/mrz.c model/base/caldate.c model/identity/countries.c model/base/error.c model/base/utf8.c model/base/privilege.c
-FUZZ_BINS := build/fuzz_mrz
+FUZZ_SECONDS ?= 300
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. $(PKG_CFLAGS) -DCD_DATADIR='"$(DATADIR)"' -DCD_LOCALEDIR='"$(LOCALEDIR)"' \
+	-DCD_FONTDIR='"$(FONTDIR)"' -D_FILE_OFFSET_BITS=64 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_NAMES))
+FUZZ_LIB_SRC := $(wildcard model/*/*.c workflow/*.c print/*.c)
+# The helper's side of the protocol (app/enrol/io.c, included by fuzz_enrol.c) needs GLib.
+FUZZ_CFLAGS_enrol := $(FPRINT_CFLAGS)
+FUZZ_LIBS_enrol := $(FPRINT_LIBS)
 
-build/fuzz_mrz: $(FUZZ_SRC) $(wildcard model/*/*.h)
+build/fuzz/lib/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+build/fuzz/libcasedesk.a: $(call objs,build/fuzz/lib,$(FUZZ_LIB_SRC))
+	@rm -f $@; ar rcs $@ $^
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libcasedesk.a
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	@$(FUZZ_CC) -std=gnu11 -g -O1 -I. -DCD_DATADIR='"$(DATADIR)"' -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -o $@ $(FUZZ_SRC) -lunistring
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter-out -Wno-format-truncation,$(WARN)) $(FUZZ_CFLAGS_$*) -fsanitize=fuzzer -MMD -MP -MF $@.d -MT $@ -o $@ $< \
+		build/fuzz/libcasedesk.a $(PKG_LIBS) $(INI_LIBS) $(FUZZ_LIBS_$*) -lm
+fuzz-bins: $(FUZZ_BINS)
+
+# Each target for FUZZ_SECONDS (default 300), one after the other, niced; new interesting
+# inputs are merged into tests/fuzz/corpus/NAME/ (commit them), crashes land in build/fuzz/.
+# FUZZ_TARGETS="csv pnm" picks some.
+fuzz: $(FUZZ_BINS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MERGE=1 FUZZ_TARGETS="$(FUZZ_TARGETS)" CASEDESK_FUZZ_DIR=$(CURDIR)/build/fuzz \
+		nice sh tests/script/t_fuzz.sh
 
 # ASan's defaults miss a pointer into a returned function's frame (a struct copied out of
 # its own storage, issue 11): fake stacks catch it; leaks fail the run too.  Options from
@@ -166,7 +191,7 @@ CHECK_ASAN_OPTIONS := detect_stack_use_after_return=1:detect_leaks=1$(if $(ASAN_
 check: deps
 	$(MAKE) casedesk catalogues fonts build/asan/casedesk build/asan/casedesk-enrol $(UNIT_BINS) $(TOOL_BINS) $(VFS_SHIM) $(FUZZ_BINS)
 	ASAN_OPTIONS=$(CHECK_ASAN_OPTIONS) \
-	CASEDESK_BIN=$(CURDIR)/build/asan/casedesk CASEDESK_LOCALEDIR=$(CURDIR)/build/locale CASEDESK_FUZZ_MRZ=$(CURDIR)/build/fuzz_mrz \
+	CASEDESK_BIN=$(CURDIR)/build/asan/casedesk CASEDESK_LOCALEDIR=$(CURDIR)/build/locale CASEDESK_FUZZ_DIR=$(CURDIR)/build/fuzz \
 		sh tests/run.sh $(UNIT_BINS)
 
 asan: check

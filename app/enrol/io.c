@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <gio/gio.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,12 +96,16 @@ void enrol_take_id(const struct bw_msg *m, struct enrol_req *r)
 {
 	const struct bw_value *v = m ? bw_get(m, "id") : NULL;
 	snprintf(r->id, sizeof r->id, "null");
-	if (v && v->type == BW_NUM && v->num == (double)(long long)v->num) {
+	/* Whole numbers up to 2^53 only: beyond it a double is no longer every integer, and
+	 * converting one past long long's range is undefined. */
+	if (v && v->type == BW_NUM && fabs(v->num) <= 9007199254740992.0 && v->num == floor(v->num)) {
 		snprintf(r->id, sizeof r->id, "%lld", (long long)v->num);
 	} else if (v && v->type == BW_STR && strlen(v->str) < 64) {
 		struct cd_buf b = CD_BUF_INIT;
 		json_buf_string(&b, v->str);
-		snprintf(r->id, sizeof r->id, "%s", buf_str(&b));
+		/* Escaping can make it longer than r->id: cut, it would end the reply's JSON mid-string. */
+		if (!b.failed && b.len < sizeof r->id)
+			snprintf(r->id, sizeof r->id, "%s", buf_str(&b));
 		buf_release(&b);
 	}
 }

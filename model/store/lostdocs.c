@@ -360,59 +360,22 @@ static int read_header(struct cd_lostdocs_import *imp, const struct csv_record *
 	return CD_OK;
 }
 
-int lostdocs_import(struct cd_store *s, const struct cd_actor *actor, const char *path, const char *source,
-		    struct cd_lostdocs_import *out, struct cd_error *err)
+/*
+ * The parsing half of an import, apart from the store so that it can be fuzzed
+ * (tests/fuzz/fuzz_lostdocs.c): see lostdocs.h.
+ */
+int lostdocs_parse(const char *data, size_t len, const char *fname, const char *default_source, long today,
+		   struct cd_lostdocs_import *out, lostdocs_entry_fn fn, void *ctx, struct cd_error *err)
 {
 	struct csv_record r = { .text = CD_BUF_INIT };
-	sqlite3_stmt *find = NULL, *put = NULL, *st = NULL;
-	char *data = NULL, now[32], import_uuid[37], fname[256], counts[96];
-	const char *default_source;
 	struct csv c;
-	size_t len = 0;
-	int64_t import_id = 0;
-	int cols[COL_COUNT], rc, header = 0;
-	long today = store_today(s);
+	int cols[COL_COUNT], rc = CD_OK, header = 0;
 
-	memset(out, 0, sizeof *out);
-	if (!(actor->roles & (CD_ROLE_SUPERVISOR | CD_ROLE_ADMIN)))
-		return cd_error_set(err, CD_EREFUSED, _("importing the lost/stolen list needs the role supervisor or admin"));
-	if ((rc = countries_load(err)) || (rc = slurp(path, &data, &len, err)))
-		return rc;
-	file_name(path, fname, sizeof fname);
-	default_source = source && *source ? source : fname;
-	/* The source (--source, or the file's name) is stored with every entry: valid text only. */
-	if ((rc = text_check(default_source, source && *source ? "--source" : "file name", TEXT_LINE, err)))
-		goto out_free;
 	c.p = data;
 	c.end = data + len;
 	c.line = 1;
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		c.p += 3;
-
-	if ((rc = store_begin(s, err)))
-		goto out_free;
-	store_now(s, now, sizeof now);
-	cd_uuid7(import_uuid);
-	if ((rc = st_prepare(s, "INSERT INTO lostdoc_import(uuid, at, user_name, file) VALUES (?1,?2,?3,?4)", &st, err)))
-		goto out;
-	st_bind_text(st, 1, import_uuid);
-	st_bind_text(st, 2, now);
-	st_bind_text(st, 3, actor->name);
-	st_bind_text(st, 4, fname);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = st_fail(s, _("recording the import"), err);
-		goto out;
-	}
-	import_id = sqlite3_last_insert_rowid(s->db);
-	st_finish(s, st);
-	st = NULL;
-	if ((rc = st_prepare(s, "SELECT import_id FROM lostdoc WHERE number = ?1 AND issuer = ?2", &find, err)) ||
-	    (rc = st_prepare(s, "INSERT INTO lostdoc(uuid, number, issuer, kind, reported, source, imported_at, import_id)"
-				" VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT (number, issuer) DO UPDATE SET"
-				" kind = excluded.kind, reported = excluded.reported, source = excluded.source,"
-				" imported_at = excluded.imported_at, import_id = excluded.import_id", &put, err)))
-		goto out;
-
 	for (;;) {
 		enum csv_status cs = csv_read(&c, &r);
 		if (cs == CSV_EOF)
@@ -458,58 +421,129 @@ int lostdocs_import(struct cd_store *s, const struct cd_actor *actor, const char
 				    r.ended ? "" : _(" (the file ends here without a line end: it may have been cut short)"));
 			continue;
 		}
-		char number[48], issuer[4], kind[40], reported[11];
-		const char *src;
-		if (check_record(out, &r, cols, default_source, today, number, issuer, kind, reported, &src)) {
+		struct cd_lostdocs_entry e = { .line = r.line };
+		if (check_record(out, &r, cols, default_source, today, e.number, e.issuer, e.kind, e.reported, &e.source)) {
 			out->bad++;
 			continue;
 		}
-		sqlite3_reset(find);
-		st_bind_text(find, 1, number);
-		st_bind_text(find, 2, issuer);
-		int seen = st_row(s, find, _("storing the lost/stolen list"), err);
-		if (seen < 0) {
-			rc = CD_ESTORE;   /* not "a new entry" */
-			goto out;
-		}
-		if (seen && sqlite3_column_int64(find, 0) == import_id) {
+		rc = fn(ctx, &e, out, err);
+		if (rc == CD_EINPUT) {
 			out->bad++;
-			add_problem(out, r.line, _("the same number and issuer as an earlier line of this file; the earlier "
-						   "line is kept"));
-			continue;
-		}
-		char uuid[37], *src_nfc = text_nfc_dup(src);
-		if (!src_nfc) {
-			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+			rc = CD_OK;
+		} else if (rc) {
 			goto out;
 		}
-		cd_uuid7(uuid);
-		sqlite3_reset(put);
-		st_bind_text(put, 1, uuid);
-		st_bind_text(put, 2, number);
-		st_bind_text(put, 3, issuer);
-		st_bind_text(put, 4, kind);
-		st_bind_text(put, 5, reported);
-		st_bind_text(put, 6, src_nfc);
-		st_bind_text(put, 7, now);
-		sqlite3_bind_int64(put, 8, import_id);
-		rc = sqlite3_step(put) != SQLITE_DONE ? st_fail(s, _("storing the lost/stolen list"), err) : CD_OK;
-		free(src_nfc);
-		if (rc)
-			goto out;
-		if (seen)
-			out->replaced++;
-		else
-			out->added++;
 	}
 	if (!header) {
 		add_problem(out, 0, _("the file is empty"));
 		rc = cd_error_set(err, CD_EINPUT, _("%s: nothing imported: the file is empty"), fname);
 		goto out;
 	}
-	if (out->n_problems < (size_t)out->bad) {
+	if (out->n_problems < (size_t)out->bad)
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+out:
+	buf_release(&r.text);
+	return rc;
+}
+
+/* What lostdocs_import hands lostdocs_parse for its good entries. */
+struct import_ctx {
+	struct cd_store *s;
+	sqlite3_stmt *find, *put;
+	int64_t import_id;
+	const char *now;
+};
+
+/* Stores one good entry: added, or replacing one of an earlier import. */
+static int import_entry(void *arg, const struct cd_lostdocs_entry *e, struct cd_lostdocs_import *out,
+			struct cd_error *err)
+{
+	struct import_ctx *x = arg;
+	char uuid[37], *src_nfc;
+	int rc;
+
+	sqlite3_reset(x->find);
+	st_bind_text(x->find, 1, e->number);
+	st_bind_text(x->find, 2, e->issuer);
+	int seen = st_row(x->s, x->find, _("storing the lost/stolen list"), err);
+	if (seen < 0)
+		return CD_ESTORE;   /* not "a new entry" */
+	if (seen && sqlite3_column_int64(x->find, 0) == x->import_id) {
+		add_problem(out, e->line, _("the same number and issuer as an earlier line of this file; the earlier "
+					    "line is kept"));
+		return CD_EINPUT;
+	}
+	if (!(src_nfc = text_nfc_dup(e->source)))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	cd_uuid7(uuid);
+	sqlite3_reset(x->put);
+	st_bind_text(x->put, 1, uuid);
+	st_bind_text(x->put, 2, e->number);
+	st_bind_text(x->put, 3, e->issuer);
+	st_bind_text(x->put, 4, e->kind);
+	st_bind_text(x->put, 5, e->reported);
+	st_bind_text(x->put, 6, src_nfc);
+	st_bind_text(x->put, 7, x->now);
+	sqlite3_bind_int64(x->put, 8, x->import_id);
+	rc = sqlite3_step(x->put) != SQLITE_DONE ? st_fail(x->s, _("storing the lost/stolen list"), err) : CD_OK;
+	free(src_nfc);
+	if (rc)
+		return rc;
+	if (seen)
+		out->replaced++;
+	else
+		out->added++;
+	return CD_OK;
+}
+
+int lostdocs_import(struct cd_store *s, const struct cd_actor *actor, const char *path, const char *source,
+		    struct cd_lostdocs_import *out, struct cd_error *err)
+{
+	sqlite3_stmt *find = NULL, *put = NULL, *st = NULL;
+	char *data = NULL, now[32], import_uuid[37], fname[256], counts[96];
+	const char *default_source;
+	size_t len = 0;
+	int64_t import_id = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!(actor->roles & (CD_ROLE_SUPERVISOR | CD_ROLE_ADMIN)))
+		return cd_error_set(err, CD_EREFUSED, _("importing the lost/stolen list needs the role supervisor or admin"));
+	if ((rc = countries_load(err)) || (rc = slurp(path, &data, &len, err)))
+		return rc;
+	file_name(path, fname, sizeof fname);
+	default_source = source && *source ? source : fname;
+	/* The source (--source, or the file's name) is stored with every entry: valid text only. */
+	if ((rc = text_check(default_source, source && *source ? "--source" : "file name", TEXT_LINE, err)))
+		goto out_free;
+
+	if ((rc = store_begin(s, err)))
+		goto out_free;
+	store_now(s, now, sizeof now);
+	cd_uuid7(import_uuid);
+	if ((rc = st_prepare(s, "INSERT INTO lostdoc_import(uuid, at, user_name, file) VALUES (?1,?2,?3,?4)", &st, err)))
 		goto out;
+	st_bind_text(st, 1, import_uuid);
+	st_bind_text(st, 2, now);
+	st_bind_text(st, 3, actor->name);
+	st_bind_text(st, 4, fname);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = st_fail(s, _("recording the import"), err);
+		goto out;
+	}
+	import_id = sqlite3_last_insert_rowid(s->db);
+	st_finish(s, st);
+	st = NULL;
+	if ((rc = st_prepare(s, "SELECT import_id FROM lostdoc WHERE number = ?1 AND issuer = ?2", &find, err)) ||
+	    (rc = st_prepare(s, "INSERT INTO lostdoc(uuid, number, issuer, kind, reported, source, imported_at, import_id)"
+				" VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT (number, issuer) DO UPDATE SET"
+				" kind = excluded.kind, reported = excluded.reported, source = excluded.source,"
+				" imported_at = excluded.imported_at, import_id = excluded.import_id", &put, err)))
+		goto out;
+	{
+		struct import_ctx x = { .s = s, .find = find, .put = put, .import_id = import_id, .now = now };
+		if ((rc = lostdocs_parse(data, len, fname, default_source, store_today(s), out, import_entry, &x, err)))
+			goto out;
 	}
 	if ((rc = st_prepare(s, "UPDATE lostdoc_import SET added = ?2, replaced = ?3, bad = ?4 WHERE id = ?1", &st, err)))
 		goto out;
@@ -540,7 +574,6 @@ out:
 	st_finish(s, put);
 	store_rollback(s);
 out_free:
-	buf_release(&r.text);
 	free(data);
 	return rc;
 }

@@ -56,6 +56,26 @@ int lostdocs_import(struct cd_store *s, const struct cd_actor *actor, const char
 		    struct cd_lostdocs_import *out, struct cd_error *err);
 void lostdocs_import_release(struct cd_lostdocs_import *imp);
 
+/* One entry of a list that checks out (lostdocs_parse hands it over; `source` points into
+ * the file's text or is the default source, not yet in NFC). */
+struct cd_lostdocs_entry {
+	long line;
+	char number[48], issuer[4], kind[40], reported[11];
+	const char *source;
+};
+/* CD_OK: taken; CD_EINPUT: refused after adding a problem to `out` (counted bad); else stop. */
+typedef int (*lostdocs_entry_fn)(void *ctx, const struct cd_lostdocs_entry *e, struct cd_lostdocs_import *out,
+				 struct cd_error *err);
+/*
+ * The parsing half of lostdocs_import, with no store (so that it can be fuzzed): reads the
+ * CSV list in data[0, len) (`fname` names it in messages), checks every record against
+ * `today` (days, model/base/caldate.h) with countries loaded, counts and reports bad ones in
+ * `out`, and hands each good entry to `fn`.  Returns what lostdocs_import does for the
+ * file's text: CD_EINPUT for an empty file or a bad header; any other code `fn` stopped with.
+ */
+int lostdocs_parse(const char *data, size_t len, const char *fname, const char *default_source, long today,
+		   struct cd_lostdocs_import *out, lostdocs_entry_fn fn, void *ctx, struct cd_error *err);
+
 /*
  * The entries for a document number (normalised here), of one issuer or of any when
  * `issuer` is NULL.  *n = 0 when not listed.  Free with lostdocs_free.

@@ -1,9 +1,9 @@
 /*
- * fuzz_mrz.c - a libFuzzer target for model/mrz.c's parser.  Any bytes go in; the parser
+ * fuzz_mrz.c - a libFuzzer target for model/identity/mrz.c's parser.  Any bytes go in; the parser
  * must neither crash nor trip a sanitizer, and what it reports must hold together: counts
  * within their arrays, a valid MRZ without problems, a suggestion whose lines really
- * have every check digit right.  Built with clang by `make build/fuzz_mrz`; tests/t_fuzz.sh
- * runs it for 20 seconds from the seeds in tests/fuzz_corpus/mrz/.
+ * have every check digit right.  Built with clang as build/fuzz/fuzz_mrz (`make fuzz-bins`);
+ * tests/script/t_fuzz.sh runs it from the kept corpus tests/fuzz/corpus/mrz/.
  */
 #include <stdint.h>
 #include <stdlib.h>
