@@ -216,6 +216,14 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER audit_seal_no_delete BEFORE DELETE ON audit_seal"
 	" BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END;"
 	"INSERT OR IGNORE INTO settings(key, value) VALUES ('audit_seal_rows', '256'), ('audit_seal_minutes', '10');",
+	/* 8 -> 9: field kits (model/store/passphrase.c): a passphrase hash per user (scrypt, its
+	 * parameters in the text), and failed passphrases counted per name typed - known user or
+	 * not, so that the lock cannot tell who exists - with the lock's end in Unix seconds. */
+	"ALTER TABLE users ADD COLUMN passphrase TEXT;"
+	"CREATE TABLE login_lock ("
+	" name TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0,"
+	" locked_until INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO settings(key, value) VALUES ('kit', '0'), ('kit_lock_minutes', '15');",
 };
 
 int schema_latest(void)
