@@ -21,11 +21,12 @@ struct kdf_params {
 };
 
 /*
- * What new hashes use: N=2^14, r=8, p=1 (16 MiB), about 60-130 ms for one check on the
- * office laptops this was measured on (`make bench` prints the figure).  A field kit's
- * passphrase is its only door; the lock after five failures bounds guessing at the door.
+ * What new hashes use: N=2^15, r=8, p=1 (32 MiB), about 75 ms for one check on the
+ * 2-core machine this was measured on, more under load (`make bench` prints the figure).
+ * A field kit's passphrase is its only door; the lock after five failures bounds guessing
+ * at the door, the cost bounds guessing at a copied store.
  */
-#define KDF_LOG2N_DEFAULT 14
+#define KDF_LOG2N_DEFAULT 15
 #define KDF_R_DEFAULT 8
 #define KDF_P_DEFAULT 1
 

@@ -36,7 +36,7 @@ expect_eq "init --kit --user chief, the passphrase from a descriptor" "$?" 0
 expect_grep "names the first admin" "chief is its first admin" "$T/out"
 expect_eq "the store says it is a kit" "$(sqlite3 "$S" "SELECT value FROM settings WHERE key = 'kit'")" 1
 sqlite3 "$S" "SELECT passphrase FROM users WHERE name = 'chief'" >"$T/hash"
-expect_grep "the hash is scrypt with its parameters and salt" '^scrypt\$ln=14,r=8,p=1\$[0-9a-f]\{32\}\$[0-9a-f]\{64\}$' "$T/hash"
+expect_grep "the hash is scrypt with its parameters and salt" '^scrypt\$ln=15,r=8,p=1\$[0-9a-f]\{32\}\$[0-9a-f]\{64\}$' "$T/hash"
 if sqlite3 "$S" .dump | grep -q "$CHIEF"; then fail "the passphrase is nowhere in the store"; else pass "the passphrase is nowhere in the store"; fi
 
 # ---- who acts
