@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <curses.h>
+
 #include "model/base/i18n.h"
 #include "model/store/passphrase.h"
 #include "screens/term.h"
@@ -32,7 +34,7 @@ struct lock_form {
 	int message_is_error;
 };
 
-static void draw(const struct ui *ui, const struct lock_form *f, int kit, int login)
+static void draw(struct cd_store *store, const struct cd_actor *actor, const struct lock_form *f, int kit, int login)
 {
 	int rows, cols, y;
 	char line[256];
@@ -41,9 +43,9 @@ static void draw(const struct ui *ui, const struct lock_form *f, int kit, int lo
 	werase(stdscr);
 	term_fill(stdscr, 0, 0, cols, ST_TITLE);
 	if (login)
-		snprintf(line, sizeof line, _("casedesk — field kit of office %s: log in"), store_office(ui->store));
+		snprintf(line, sizeof line, _("casedesk — field kit of office %s: log in"), store_office(store));
 	else
-		snprintf(line, sizeof line, _("casedesk — locked (idle); %s was working here"), ui->actor.name);
+		snprintf(line, sizeof line, _("casedesk — locked (idle); %s was working here"), actor->name);
 	term_put_styled(stdscr, 0, 1, line, cols - 2, 0, ST_TITLE);
 	y = rows / 3;
 	if (!kit) {
@@ -106,7 +108,7 @@ static int is_quit(wint_t ch, int is_key)
 	return (is_key && ch == KEY_F(10)) || (!is_key && ch == 0x11);   /* F10, ^Q */
 }
 
-int lock_run(struct ui *ui, int login, int *switched)
+int lock_run(struct cd_store *store, struct cd_actor *actor, int login, int *switched)
 {
 	struct lock_form f;
 	struct cd_error err = CD_ERROR_INIT;
@@ -115,16 +117,16 @@ int lock_run(struct ui *ui, int login, int *switched)
 	*switched = 0;
 	memset(&f, 0, sizeof f);
 	/* A store that cannot say whether it is a kit is treated as one: the door stays shut. */
-	if (kit_store_is(ui->store, &kit, &err) != CD_OK)
+	if (kit_store_is(store, &kit, &err) != CD_OK)
 		kit = 1;
-	snprintf(f.user, sizeof f.user, "%s", ui->actor.name);
+	snprintf(f.user, sizeof f.user, "%s", actor->name);
 	f.field = f.user[0] ? FIELD_PASS : FIELD_USER;
 	timeout(-1);
 	for (;;) {
 		wint_t ch;
 		int got, is_key;
 
-		draw(ui, &f, kit, login);
+		draw(store, actor, &f, kit, login);
 		got = get_wch(&ch);
 		if (got == ERR)
 			continue;
@@ -165,11 +167,11 @@ int lock_run(struct ui *ui, int login, int *switched)
 			f.message[0] = '\0';
 			term_put(stdscr, getmaxy(stdscr) - 2, 1, _("checking ..."), getmaxx(stdscr) - 2, 1);
 			refresh();
-			int rc = passphrase_login(ui->store, f.user, f.pass, &who, &err);
+			int rc = passphrase_login(store, f.user, f.pass, &who, &err);
 			wipe(&f);
 			if (rc == CD_OK) {
-				*switched = strcmp(who.name, ui->actor.name) != 0;
-				ui->actor = who;
+				*switched = strcmp(who.name, actor->name) != 0;
+				*actor = who;
 				in = 1;
 				break;
 			}

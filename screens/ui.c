@@ -462,7 +462,7 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 			term_end();
 			return err->code;
 		}
-		if (kit && !lock_run(&ui, 1, &switched)) {
+		if (kit && !lock_run(s, &ui.actor, 1, &switched)) {
 			term_end();
 			return CD_OK;
 		}
@@ -492,7 +492,7 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 			if (idle_limit > 0 && now_us() - last_key >= idle_limit) {
 				/* Idle too long: cover the screen until a passphrase (or Enter) lifts it. */
 				int switched;
-				if (!lock_run(&ui, 0, &switched))
+				if (!lock_run(ui.store, &ui.actor, 0, &switched))
 					break;
 				if (switched && restart_session(&ui, home->ops) != CD_OK)
 					break;
