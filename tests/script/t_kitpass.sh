@@ -110,6 +110,20 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 0
 fi
 sqlite3 "$S" "DELETE FROM login_lock"
+# The command line at a terminal: the passphrase is asked there, and what is typed is not echoed.
+{
+	echo "export CASEDESK_DATA='$CASEDESK_DATA' ASAN_OPTIONS='$ASAN_OPTIONS' UBSAN_OPTIONS='$UBSAN_OPTIONS'"
+	echo "'$CD' --store '$S' --user chief case list"
+	echo "echo \"rc=\$?\""
+	echo "sleep 60"
+} >"$T/prompt.sh"
+tm new-session -d -s prompt -x 100 -y 10 "sh '$T/prompt.sh'"
+see "the command line asks for the passphrase at the terminal" prompt "^passphrase of chief:"
+type_text prompt "$CHIEF"
+if poll prompt "keeps the kit" 1 1; then fail "and does not echo it"; else pass "and does not echo it"; fi
+keys prompt Enter
+see "then acts" prompt "^rc=0"
+tm kill-session -t prompt >/dev/null 2>&1
 printf '[ui]\nlock_minutes = 0.05\n' >"$T/lock.ini"
 start desk bob "CASEDESK_CONFIG=$T/lock.ini"
 see "a kit's TUI opens on its login" desk "field kit of office TBS: log in"
