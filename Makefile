@@ -133,6 +133,11 @@ build/bench_bio: build/tests/bench/bench_bio.o build/libcasedesk.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lpthread -lm
 
+# Issue 12 item 9: the cost of one field kit passphrase check (tests/bench/bench_kdf.c).
+build/bench_kdf: build/tests/bench/bench_kdf.o build/libcasedesk.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
+
 UNIT_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
 
 # The read-error shim (tests/tool/vfs_fail.c): LD_PRELOADed by tests/script/t_store_errors.sh
@@ -218,7 +223,7 @@ demo: deps
 
 # BENCH_PERSONS=20000 make bench for a quick run; the store is cached in build/bench-*.casedesk.
 bench: deps
-	$(MAKE) casedesk casedesk-enrol catalogues fonts build/bench build/tool_ttybench build/bench_names build/bench_bio  # bench_names: issue 5, bench_bio: issue 6
+	$(MAKE) casedesk casedesk-enrol catalogues fonts build/bench build/tool_ttybench build/bench_names build/bench_bio build/bench_kdf  # bench_names: issue 5, bench_bio: issue 6, bench_kdf: issue 12
 	sh tests/bench/bench.sh
 
 # Installing on an office server (README, "An office server with thin clients"): casedesk is

@@ -2,10 +2,14 @@
 #include "app/cli.h"
 
 #include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "model/base/caldate.h"
@@ -15,6 +19,7 @@
 #include "model/base/text.h"
 #include "model/base/json.h"
 #include "model/base/utf8.h"
+#include "model/store/passphrase.h"
 #include "model/store/users.h"
 #include "print/case_form.h"
 
@@ -60,20 +65,104 @@ int cli_open_store(struct cli *c)
 				    _("which store? give --store FILE or set CASEDESK_STORE"));
 	if ((rc = store_open(c->store_path, &c->store, &c->err)))
 		return rc;
-	if ((rc = check_group_only(c)) != CD_OK ||
-	    (!store_is_training(c->store) && (rc = user_resolve(c->store, c->user, &c->actor, &c->err)))) {
+	/* A field kit's users are proved by their passphrase (cli_open_acting), not the OS account. */
+	int kit = 0;
+	if ((rc = check_group_only(c)) != CD_OK || (rc = kit_store_is(c->store, &kit, &c->err)) != CD_OK ||
+	    (!store_is_training(c->store) && !kit && !c->creating &&
+	     (rc = user_resolve(c->store, c->user, &c->actor, &c->err)))) {
 		store_close(c->store);
 		c->store = NULL;
 	}
 	return rc;
 }
 
+/* One line from fd, a byte at a time so that the next read gets the next line. */
+static int read_line_fd(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	int over = 0;
+	for (;;) {
+		char ch;
+		ssize_t r = read(fd, &ch, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (ch == '\n')
+			break;
+		if (n + 1 < size)
+			buf[n++] = ch;
+		else
+			over = 1;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return over ? -2 : (int)n;
+}
+
+int cli_read_secret(struct cli *c, const char *prompt, char *buf, size_t size)
+{
+	struct termios old, quiet;
+	int fd, n, restore = 0;
+
+	buf[0] = '\0';
+	if (c->passphrase_fd >= 0) {
+		if ((n = read_line_fd(c->passphrase_fd, buf, size)) == -2)
+			return cd_error_set(&c->err, CD_EINPUT, _("a passphrase may have at most %d bytes"),
+					    (int)size - 2);
+		if (n <= 0)
+			return cd_error_set(&c->err, CD_EUSAGE,
+					    _("--passphrase-fd %d gave no passphrase (an empty line or the end)"),
+					    c->passphrase_fd);
+		return CD_OK;
+	}
+	if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+		return cd_error_set(&c->err, CD_EUSAGE,
+				    _("this store is a field kit: a passphrase is needed, and there is no terminal to "
+				      "type it; scripts give it with --passphrase-fd N"));
+	if (tcgetattr(fd, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		quiet.c_lflag |= ICANON;
+		restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+	}
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		/* The prompt is a courtesy; the read below still works. */
+	}
+	n = read_line_fd(fd, buf, size);
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0) {
+		/* as above */
+	}
+	close(fd);
+	if (n == -2)
+		return cd_error_set(&c->err, CD_EINPUT, _("a passphrase may have at most %d bytes"), (int)size - 2);
+	if (n <= 0)
+		return cd_error_set(&c->err, CD_EUSAGE, _("no passphrase given"));
+	return CD_OK;
+}
+
 int cli_open_acting(struct cli *c)
 {
-	int rc = cli_open_store(c);
-	if (rc)
+	char pass[PASSPHRASE_MAX_BYTES + 2], prompt[128];
+	int rc = cli_open_store(c), kit;
+
+	if (rc || (rc = kit_store_is(c->store, &kit, &c->err)))
 		return rc;
-	return user_resolve(c->store, c->user, &c->actor, &c->err);
+	if (!kit)
+		return user_resolve(c->store, c->user, &c->actor, &c->err);
+	/* A field kit: one OS account for everyone, so it proves nothing; the passphrase decides. */
+	if (!c->user || !*c->user)
+		return cd_error_set(&c->err, CD_EUSAGE,
+				    _("this store is a field kit shared by several users: say who you are with "
+				      "--user NAME or CASEDESK_USER"));
+	snprintf(prompt, sizeof prompt, _("passphrase of %s: "), c->user);
+	if (!(rc = cli_read_secret(c, prompt, pass, sizeof pass)))
+		rc = passphrase_login(c->store, c->user, pass, &c->actor, &c->err);
+	explicit_bzero(pass, sizeof pass);
+	return rc;
 }
 
 int cli_load_workflows(struct cli *c)
@@ -110,8 +199,11 @@ int cli_install_shipped(struct cli *c)
 
 	/* The store was just made: its first admin (the OS account, or the training "admin")
 	 * installs what the package ships, whoever --user names. */
-	if ((rc = cli_open_store(c)) ||
-	    (rc = user_resolve(c->store, store_is_training(c->store) ? "admin" : NULL, &admin, &c->err)))
+	int kit = 0;
+	if ((rc = cli_open_store(c)) || (rc = kit_store_is(c->store, &kit, &c->err)) ||
+	    (rc = kit && c->user && *c->user ? user_by_name(c->store, c->user, &admin, &c->err)
+					     : user_resolve(c->store, store_is_training(c->store) ? "admin" : NULL,
+							    &admin, &c->err)))
 		return rc;
 	snprintf(dir, sizeof dir, "%s/workflows", cd_data_dir());
 	return registry_install_dir(c->store, &admin, dir, &c->err);

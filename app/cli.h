@@ -16,6 +16,8 @@ struct cli {
 	const char *store_path;
 	const char *user;              /* --user / CASEDESK_USER */
 	const char *purpose;           /* --purpose: why personal data is read (audited) */
+	int passphrase_fd;             /* --passphrase-fd N: field kits read passphrases there, one a line; -1: the terminal */
+	int creating;                  /* init: the store was just made; its first admin is set up, not asked for */
 	int json;
 	int json_written;               /* the command printed its own JSON, errors included */
 	int argc;                      /* the command's own words, after global options */
@@ -30,6 +32,12 @@ struct cli {
 int cli_open_store(struct cli *c);
 /* Opens the store and resolves who acts. */
 int cli_open_acting(struct cli *c);
+/*
+ * Reads a secret (a field kit's passphrase): the next line of --passphrase-fd, or typed at
+ * the terminal (/dev/tty) after `prompt` without echo.  Never from an argument or the
+ * environment, which other processes can read.  Wipe it (explicit_bzero) after use.
+ */
+int cli_read_secret(struct cli *c, const char *prompt, char *buf, size_t size);
 /* Opens the store and reads the workflow versions installed in it. */
 int cli_load_workflows(struct cli *c);
 /* The package's data/workflows files, for checks that apply no rules (form lint without a store). */

@@ -13,32 +13,80 @@
 #include "model/base/i18n.h"
 #include "model/base/json.h"
 #include "model/store/audit.h"
+#include "model/store/passphrase.h"
 #include "model/store/roles.h"
 #include "model/store/users.h"
 #include "app/cli.h"
 
+/*
+ * A new passphrase for `name`: typed twice at the terminal (a typo would lock its owner
+ * out), or one line of --passphrase-fd; checked before anything is written.
+ */
+static int new_passphrase(struct cli *c, const char *name, char *pass, size_t size)
+{
+	char again[PASSPHRASE_MAX_BYTES + 2], prompt[128];
+	int rc;
+
+	snprintf(prompt, sizeof prompt, _("new passphrase of %s: "), name);
+	if ((rc = cli_read_secret(c, prompt, pass, size)) || (rc = passphrase_acceptable(name, pass, &c->err)))
+		goto out;
+	if (c->passphrase_fd >= 0)
+		goto out;
+	snprintf(prompt, sizeof prompt, _("the same passphrase again: "));
+	if ((rc = cli_read_secret(c, prompt, again, sizeof again)))
+		goto out;
+	if (strcmp(pass, again) != 0)
+		rc = cd_error_set(&c->err, CD_EINPUT, _("the two passphrases differ; nothing was changed"));
+out:
+	explicit_bzero(again, sizeof again);
+	if (rc)
+		explicit_bzero(pass, size);
+	return rc;
+}
+
 int cmd_init(struct cli *c)
 {
 	const char *office = cli_take(c, "--office");
-	int training = cli_flag(c, "--training");
+	int training = cli_flag(c, "--training"), kit = cli_flag(c, "--kit");
 	struct passwd *pw = getpwuid(getuid());
-	char escrow[4200];
+	char escrow[4200], pass[PASSPHRASE_MAX_BYTES + 2] = "";
 	int rc;
 
-	if ((rc = cli_positional(c, 0, 0, "init [--office CODE] [--training]")))
+	if ((rc = cli_positional(c, 0, 0, "init [--office CODE] [--training | --kit]")))
 		return rc;
 	if (!c->store_path)
 		return cd_error_set(&c->err, CD_EUSAGE, _("which file? give --store FILE or set CASEDESK_STORE"));
+	if (kit && training)
+		return cd_error_set(&c->err, CD_EUSAGE,
+				    _("--kit and --training exclude each other: a training store's users have no "
+				      "passphrases"));
 	struct cd_store_create_opts opts = {
 		.office = office ? office : "TBS",
 		.training = training,
 		.admin_os_account = pw ? pw->pw_name : NULL,
 	};
-	if ((rc = store_create(c->store_path, &opts, &c->err)) || (rc = cli_open_store(c)))
-		return rc;
-	if ((rc = audit_keys_create(c->store, escrow, sizeof escrow, &c->err))) {
-		/* A store whose trail can never be sealed from its start is not worth keeping. */
+	if (kit) {
+		/* On a kit the OS account is everyone's: the first admin is named by --user (or
+		 * after the account), and their passphrase is read before the store is made. */
+		if (c->user && *c->user)
+			opts.admin_os_account = c->user;
+		if (!opts.admin_os_account || !user_name_valid(opts.admin_os_account))
+			return cd_error_set(&c->err, CD_EUSAGE,
+					    _("init --kit: name the first admin with --user NAME (2-32 characters "
+					      "a-z, 0-9, '.', '_' or '-', starting with a letter)"));
+		if ((rc = new_passphrase(c, opts.admin_os_account, pass, sizeof pass)))
+			return rc;
+	}
+	c->creating = 1;   /* the gate of cli_open_store asks for a user this store is about to get */
+	if ((rc = store_create(c->store_path, &opts, &c->err)) || (rc = cli_open_store(c)) ||
+	    (kit && (rc = kit_init(c->store, opts.admin_os_account, pass, &c->err))) ||
+	    (rc = audit_keys_create(c->store, escrow, sizeof escrow, &c->err))) {
+		/* A store whose trail can never be sealed from its start, or a kit without its
+		 * admin's passphrase, is not worth keeping. */
 		char side[4200];
+		explicit_bzero(pass, sizeof pass);
+		if (!c->store)
+			return rc;
 		store_close(c->store);
 		c->store = NULL;
 		unlink(c->store_path);
@@ -48,6 +96,7 @@ int cmd_init(struct cli *c)
 		unlink(side);
 		return rc;
 	}
+	explicit_bzero(pass, sizeof pass);
 	/* What the package ships, installed by the store's first admin (audited, sealed keys first). */
 	if ((rc = cli_install_shipped(c)))
 		return rc;
@@ -59,6 +108,7 @@ int cmd_init(struct cli *c)
 		json_kv_string(&w, "store", c->store_path);
 		json_kv_string(&w, "office", opts.office);
 		json_kv_bool(&w, "training", training);
+		json_kv_bool(&w, "kit", kit);
 		json_kv_string(&w, "escrow", escrow);
 		json_object_end(&w);
 		rc = cli_json_print(c, &w);
@@ -68,6 +118,10 @@ int cmd_init(struct cli *c)
 	if (training)
 		printf(_("created training store %s for office %s; users: clerk, caseworker, supervisor, admin\n"),
 		       c->store_path, opts.office);
+	else if (kit)
+		printf(_("created field kit %s for office %s; %s is its first admin and acts with --user %s and "
+			 "their passphrase\n"),
+		       c->store_path, opts.office, opts.admin_os_account, opts.admin_os_account);
 	else
 		printf(_("created store %s for office %s; %s is its first admin\n"), c->store_path, opts.office,
 		       opts.admin_os_account ? opts.admin_os_account : "?");
@@ -297,6 +351,26 @@ static int user_glass_cmd(struct cli *c)
 	return rc;
 }
 
+/* `user passphrase NAME`: the user themself, or an admin resetting it (which lifts a lock). */
+static int user_passphrase_cmd(struct cli *c)
+{
+	char pass[PASSPHRASE_MAX_BYTES + 2] = "";
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, "user passphrase NAME")) || (rc = cli_open_acting(c)))
+		return rc;
+	if (strcmp(c->actor.name, c->argv[1]) != 0 && !(c->actor.roles & CD_ROLE_ADMIN))
+		return cd_error_set(&c->err, CD_EREFUSED,
+				    _("only an admin may set another user's passphrase; %s is not one"), c->actor.name);
+	if (!(rc = new_passphrase(c, c->argv[1], pass, sizeof pass)))
+		rc = passphrase_set(c->store, &c->actor, c->argv[1], pass, &c->err);
+	explicit_bzero(pass, sizeof pass);
+	if (rc)
+		return rc;
+	printf(_("passphrase of %s set\n"), c->argv[1]);
+	return CD_OK;
+}
+
 int cmd_user(struct cli *c)
 {
 	static const struct {
@@ -304,6 +378,7 @@ int cmd_user(struct cli *c)
 		int (*run)(struct cli *);
 	} subs[] = {
 		{ "add", user_add_cmd }, { "set", user_set_cmd }, { "list", user_list_cmd }, { "glass", user_glass_cmd },
+		{ "passphrase", user_passphrase_cmd },
 	};
 	for (size_t i = 0; c->argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp(c->argv[1], subs[i].name) == 0) {
@@ -313,7 +388,29 @@ int cmd_user(struct cli *c)
 		}
 	return cd_error_set(&c->err, CD_EUSAGE,
 			    _("usage: casedesk user add NAME --role ROLE... [--workflows LIST] | "
-			      "user set NAME [--role ROLE]... [--workflows LIST] | user list | user glass"));
+			      "user set NAME [--role ROLE]... [--workflows LIST] | user list | user glass | "
+			      "user passphrase NAME"));
+}
+
+/* `store set-kit [--lock-minutes N]`: an admin makes an existing store a field kit (audited). */
+static int store_set_kit(struct cli *c)
+{
+	const char *m = cli_take(c, "--lock-minutes");
+	long minutes = 0;
+	char *end;
+	int rc;
+
+	if (m) {
+		minutes = strtol(m, &end, 10);
+		if (!*m || *end || minutes < 1 || minutes > 24 * 60)
+			return cd_error_set(&c->err, CD_EINPUT, _("--lock-minutes: give a whole number from 1 to 1440"));
+	}
+	if ((rc = cli_positional(c, 0, 0, "store set-kit [--lock-minutes N]")) || (rc = cli_open_acting(c)) ||
+	    (rc = kit_enable(c->store, &c->actor, (int)minutes, &c->err)))
+		return rc;
+	printf(_("%s is a field kit now: every user acts with --user NAME and their passphrase\n"),
+	       store_path(c->store));
+	return CD_OK;
 }
 
 /*
@@ -329,6 +426,11 @@ int cmd_store(struct cli *c)
 	struct cd_buf finding = CD_BUF_INIT;
 	int rc, rebuild, audit_warnings = 0;
 
+	if (c->argc >= 2 && strcmp(c->argv[1], "set-kit") == 0) {
+		c->argv++;
+		c->argc--;
+		return store_set_kit(c);
+	}
 	if (c->argc < 2 || strcmp(c->argv[1], "check") != 0)
 		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk store check [--rebuild-index]"));
 	c->argv++;

@@ -1,9 +1,12 @@
 /* cmd_tui.c - `casedesk` with no command, or `casedesk tui`: the caseworker's terminal. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "model/base/i18n.h"
+#include "model/store/passphrase.h"
+#include "model/store/users.h"
 #include "screens/register.h"
 #include "model/base/privilege.h"
 #include "screens/screens.h"
@@ -15,7 +18,7 @@
 int cmd_tui(struct cli *c)
 {
 	struct cd_dupe_thresholds th;
-	int rc;
+	int rc, kit = 0;
 
 	if ((rc = cli_positional(c, 0, 0, "tui")))
 		return rc;
@@ -30,7 +33,18 @@ int cmd_tui(struct cli *c)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("the terminal interface needs a terminal; for scripts use the commands (casedesk --help)"));
-	if ((rc = cli_open_acting(c)) || (rc = cli_load_workflows(c)))
+	ui_set_lock_minutes(config_lock_minutes());
+	/* A field kit's user logs in on the TUI's own door (screens/lock.c); --user only fills it in. */
+	if ((rc = cli_open_store(c)) || (rc = kit_store_is(c->store, &kit, &c->err)))
+		return rc;
+	if (kit) {
+		memset(&c->actor, 0, sizeof c->actor);
+		if (c->user && user_name_valid(c->user))
+			snprintf(c->actor.name, sizeof c->actor.name, "%s", c->user);
+	} else if ((rc = cli_open_acting(c))) {
+		return rc;
+	}
+	if ((rc = cli_load_workflows(c)))
 		return rc;
 	return ui_run(c->store, &c->actor, c->reg, tui_screens(), &c->err);
 }

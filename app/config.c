@@ -27,6 +27,7 @@ enum cfg_type {
 	CFG_PERCENT,     /* a whole number from 1 to 100 */
 	CFG_KEYMAP,      /* [keys]: any action name = key names; checked by the keymap */
 	CFG_RETENTION,   /* [retention]: any workflow id = a period (10y, 60m); may only shorten */
+	CFG_MINUTES,     /* minutes from 0 to 1440, fractions allowed (0.5 is 30 seconds) */
 };
 
 struct cfg_def {
@@ -41,6 +42,8 @@ struct cfg_def {
 static const struct cfg_def defs[] = {
 	{ "ui", "language", CFG_LANG, "en",
 	  N_("language of casedesk's messages (en, ru, uk, ka, ro); overrides LANG and LANGUAGE") },
+	{ "ui", "lock_minutes", CFG_MINUTES, "5",
+	  N_("the terminal interface locks after this many idle minutes (0: never; a field kit locks after 15 at most)") },
 	{ "duplicates", "warn", CFG_PERCENT, "60",
 	  N_("registration lists candidate duplicates scoring this or more (1-100)") },
 	{ "duplicates", "block", CFG_PERCENT, "90",
@@ -66,6 +69,8 @@ static struct {
 	const char *lang_env;    /* the variable, when the environment chose */
 	struct cd_dupe_thresholds dupes;
 	int warn_line, block_line;
+	double lock_minutes;
+	char lock_text[32];      /* as written, for `casedesk config` */
 } cfg;
 
 void config_path(char *buf, size_t size)
@@ -182,6 +187,19 @@ static int take(const struct cfg_def *d, const struct ini_key *k, struct cd_erro
 		}
 		return CD_OK;
 	}
+	case CFG_MINUTES: {
+		char *end;
+		double m;
+		errno = 0;
+		m = *k->value ? strtod(k->value, &end) : -1;
+		if (!*k->value || errno || *end || !(m >= 0 && m <= 1440) || strlen(k->value) >= sizeof cfg.lock_text)
+			return cd_error_set(err, CD_EINPUT,
+					    _("%s:%d: [%s] %s: give minutes from 0 to 1440 (0.5 is half a minute), not '%s'"),
+					    path, k->line, d->section, d->key, k->value);
+		cfg.lock_minutes = m;
+		snprintf(cfg.lock_text, sizeof cfg.lock_text, "%s", k->value);
+		return CD_OK;
+	}
 	case CFG_KEYMAP:
 		if (ui_keymap_set(tui_screens(), k->name, k->value, &why) != CD_OK)
 			return cd_error_set(err, why.code, "%s:%d: %s", path, k->line, why.msg);
@@ -253,6 +271,8 @@ int config_load(struct cd_error *err)
 	language_from_environment();
 	cfg.dupes.warn = DUPES_WARN_DEFAULT;
 	cfg.dupes.block = DUPES_BLOCK_DEFAULT;
+	cfg.lock_minutes = 5;
+	snprintf(cfg.lock_text, sizeof cfg.lock_text, "5");
 	config_path(cfg.path, sizeof cfg.path);
 	cfg.path_from = path_variable();
 	/* The user's own file: ini_load reads it with the user's ids, never casedesk's group. */
@@ -345,6 +365,12 @@ int config_print(FILE *out, struct cd_error *err)
 				snprintf(origin, sizeof origin, "%s:%d", cfg.path, k->line);
 			else
 				snprintf(origin, sizeof origin, "%s", _("default"));
+		} else if (d->type == CFG_MINUTES) {
+			value = cfg.lock_text;
+			if (k)
+				snprintf(origin, sizeof origin, "%s:%d", cfg.path, k->line);
+			else
+				snprintf(origin, sizeof origin, "%s", _("default"));
 		} else {
 			snprintf(num, sizeof num, "%d", strcmp(d->key, "warn") == 0 ? cfg.dupes.warn : cfg.dupes.block);
 			value = num;
@@ -370,4 +396,11 @@ int config_retention_each(int (*fn)(void *ctx, const char *workflow_id, const ch
 		rc = fn(ctx, sec->keys[k].name, sec->keys[k].value, where);
 	}
 	return rc;
+}
+
+double config_lock_minutes(void)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	/* A broken file was refused before any command ran; its default is what is left. */
+	return config_load(&err) == CD_OK ? cfg.lock_minutes : 5;
 }

@@ -54,5 +54,8 @@ int config_print(FILE *out, struct cd_error *err);
  */
 int config_retention_each(int (*fn)(void *ctx, const char *workflow_id, const char *period, const char *where),
 			  void *ctx, struct cd_error *err);
+/* [ui] lock_minutes: idle minutes before the TUI locks (0: never, but see screens/ui.h for
+ * field kits); the default when the file is broken or silent. */
+double config_lock_minutes(void);
 
 #endif

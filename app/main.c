@@ -60,6 +60,8 @@ static void usage(FILE *f)
 			   "first: reload and retry), 6 bad input, 7 store error, 8 the enrolment helper or its\n"
 			   "device failed, 9 audit verify: warnings (rows not yet sealed), 10 audit verify: the trail\n"
 			   "was tampered with.\n"));
+	fprintf(f, "%s", _("\nOn a field kit (init --kit) --user or $CASEDESK_USER says who acts, and that user's\n"
+			   "passphrase is asked at the terminal, or read from --passphrase-fd N (one a line).\n"));
 }
 
 /* Global options may stand anywhere; they are taken out before the command sees its words. */
@@ -71,6 +73,16 @@ static int take_globals(struct cli *c, int argc, char **argv)
 		const char **slot = NULL;
 		if (strcmp(a, "--json") == 0) {
 			c->json = 1;
+			continue;
+		}
+		if (strcmp(a, "--passphrase-fd") == 0 || strncmp(a, "--passphrase-fd=", 16) == 0) {
+			/* A field kit's passphrases come from this descriptor (app/cli.c: cli_read_secret). */
+			const char *v = a[15] == '=' ? a + 16 : i + 1 < argc ? argv[++i] : NULL;
+			char *end;
+			long fd = v ? strtol(v, &end, 10) : -1;
+			if (!v || !*v || *end || fd < 0 || fd > 1023)
+				return cd_error_set(&c->err, CD_EUSAGE, _("--passphrase-fd needs a file descriptor number"));
+			c->passphrase_fd = (int)fd;
 			continue;
 		}
 		if (strcmp(a, "--store") == 0 || strncmp(a, "--store=", 8) == 0)
@@ -128,6 +140,7 @@ int main(int argc, char **argv)
 	c.store_path = getenv("CASEDESK_STORE");
 	c.user = getenv("CASEDESK_USER");
 	c.purpose = "casework";
+	c.passphrase_fd = -1;
 	if ((rc = take_globals(&c, argc, argv)))
 		goto done;
 	if (c.argc == 0 && c.store_path && isatty(STDIN_FILENO)) {

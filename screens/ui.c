@@ -19,8 +19,10 @@
 #include "model/base/number.h"
 #include "model/base/privilege.h"
 #include "model/store/roles.h"
+#include "model/store/passphrase.h"
 #include "model/store/users.h"
 #include "screens/fmt.h"
+#include "screens/lock.h"
 #include "screens/term.h"
 
 /* Checks for other desks' commits this often while the keyboard is idle. */
@@ -382,6 +384,31 @@ static void switch_user(struct ui *ui)
 	ui_error(ui, "%s", err.msg);
 }
 
+static double lock_minutes;
+
+void ui_set_lock_minutes(double minutes)
+{
+	lock_minutes = minutes;
+}
+
+/* The idle time that locks, in microseconds; 0: never. */
+static double idle_limit_us(int kit)
+{
+	double m = lock_minutes;
+	if (kit && (m <= 0 || m > UI_KIT_LOCK_MAX_MINUTES))
+		m = UI_KIT_LOCK_MAX_MINUTES;
+	return m > 0 ? m * 60e6 : 0;
+}
+
+/* Back to a first screen of its own for a user who logged in over another's session. */
+static int restart_session(struct ui *ui, const struct screen_ops *home)
+{
+	while (ui->depth > 0)
+		pop(ui);
+	ui->message[0] = '\0';
+	return push(ui, home, NULL);
+}
+
 static double now_us(void)
 {
 	struct timespec ts;
@@ -406,7 +433,8 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 {
 	static struct ui ui;
 	const struct ui_screen_entry *home = entry_of(screens, 0, UI_WORKLIST);
-	int rc = CD_OK;
+	double idle_limit, last_key;
+	int rc = CD_OK, kit = 0;
 
 	assert(home);
 	memset(&ui, 0, sizeof ui);
@@ -428,6 +456,20 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 	FILE *timing = timing_path && *timing_path ? fopen(timing_path, "w") : NULL;
 	double key_at = -1;
 	ui.mono = term_start();
+	{
+		/* A field kit opens on its door: nobody is anybody until their passphrase says so. */
+		int switched;
+		if (kit_store_is(s, &kit, err) != CD_OK) {
+			term_end();
+			return err->code;
+		}
+		if (kit && !lock_run(s, &ui.actor, 1, &switched)) {
+			term_end();
+			return CD_OK;
+		}
+	}
+	idle_limit = idle_limit_us(kit);
+	last_key = now_us();
 	if (push(&ui, home->ops, NULL) != CD_OK) {
 		term_end();
 		return cd_error_set(err, CD_ESTORE, "%s", ui.message);
@@ -448,9 +490,20 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 		if (timing && got != ERR)
 			key_at = now_us();
 		if (got == ERR) {
+			if (idle_limit > 0 && now_us() - last_key >= idle_limit) {
+				/* Idle too long: cover the screen until a passphrase (or Enter) lifts it. */
+				int switched;
+				if (!lock_run(ui.store, &ui.actor, 0, &switched))
+					break;
+				if (switched && restart_session(&ui, home->ops) != CD_OK)
+					break;
+				last_key = now_us();
+				continue;
+			}
 			poll_store(&ui);
 			continue;
 		}
+		last_key = now_us();
 		if (got == KEY_CODE_YES && ch == KEY_RESIZE)
 			continue;   /* the next draw uses the new size */
 		struct screen *sc = &ui.stack[ui.depth - 1];

@@ -130,7 +130,18 @@ struct ui {
 	char push_arg[64];
 };
 
-/* Runs the TUI over `screens` until the user quits; CD_OK or the error that stopped it. */
+/*
+ * Idle minutes (fractions allowed) after which the screen locks (screens/lock.c); 0 never,
+ * except on a field kit, where UI_KIT_LOCK_MAX_MINUTES is both the default and the most.
+ * From [ui] lock_minutes (app/config.c), set before ui_run.
+ */
+#define UI_KIT_LOCK_MAX_MINUTES 15
+void ui_set_lock_minutes(double minutes);
+
+/*
+ * Runs the TUI over `screens` until the user quits; CD_OK or the error that stopped it.  On
+ * a field kit it starts with the login screen, and `actor` only suggests the user name.
+ */
 int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry *reg,
 	   const struct ui_screens *screens, struct cd_error *err);
 

@@ -251,6 +251,14 @@ static const char *const migrations[] = {
 	"  OR (old.case_id IS NULL AND EXISTS (SELECT 1 FROM person p WHERE p.id = old.person_id"
 	"   AND p.purge_action = 'purge'))))"
 	" BEGIN SELECT RAISE(ABORT, 'event rows are append-only'); END;",
+	/* 10 -> 11: field kits (model/store/passphrase.c): a passphrase hash per user (scrypt, its
+	 * parameters in the text), and failed passphrases counted per name typed - known user or
+	 * not, so that the lock cannot tell who exists - with the lock's end in Unix seconds. */
+	"ALTER TABLE users ADD COLUMN passphrase TEXT;"
+	"CREATE TABLE login_lock ("
+	" name TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0,"
+	" locked_until INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO settings(key, value) VALUES ('kit', '0'), ('kit_lock_minutes', '15');",
 };
 
 int schema_latest(void)

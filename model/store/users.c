@@ -194,6 +194,16 @@ static int lookup(struct cd_store *s, const char *column, const char *value, str
 	return rc;
 }
 
+int user_by_name(struct cd_store *s, const char *name, struct cd_actor *out, struct cd_error *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = lookup(s, "name", name, out, err)) == CD_ENOTFOUND)
+		return cd_error_set(err, CD_ENOTFOUND, _("no user %s in this store; `casedesk user list` shows them"), name);
+	return rc;
+}
+
 int user_resolve(struct cd_store *s, const char *requested, struct cd_actor *out, struct cd_error *err)
 {
 	struct passwd *pw;

@@ -49,6 +49,12 @@ int user_set(struct cd_store *s, const struct cd_actor *actor, const char *name,
  * store, refused with CD_EUSAGE on a real one.  Without it the OS account decides.
  */
 int user_resolve(struct cd_store *s, const char *requested, struct cd_actor *out, struct cd_error *err);
+/*
+ * The active user called `name`, roles and workflows filled, whatever the store's kind: for
+ * callers that proved who acts some other way (a field kit's passphrase, the store's first
+ * admin at init).  CD_ENOTFOUND naming the name.
+ */
+int user_by_name(struct cd_store *s, const char *name, struct cd_actor *out, struct cd_error *err);
 
 int user_list(struct cd_store *s, struct cd_user **out, size_t *n, struct cd_error *err);
 void user_list_free(struct cd_user *users, size_t n);

@@ -129,6 +129,11 @@ for run in 1 2 3; do
 done
 rm -f build/bench-wf10k.ini
 
+# Field kits (issue 12, item 9): one passphrase check, the kit's only door, on its own
+# store in /tmp (tests/bench/bench_kdf.c): scrypt alone, and the whole check for a known and
+# an unknown user.
+./build/bench_kdf 21 || exit 1
+
 # Names (issue 5): fuzzy search and the duplicate check, with recall of the seeded duplicates
 # (tests/bench/bench_names.c; a store built before --seed-duplicates has no STORE.duplicates.tsv:
 # then only search is measured), and the same queries through PostgreSQL pg_trgm
