@@ -165,6 +165,8 @@ else pass "the trigger refuses to erase the text of a case not purged"; fi
 sqlite3 "$X" "UPDATE cases SET purge_action = 'purge' WHERE id = (SELECT case_id FROM event WHERE id = $nid)"
 expect_rc "erased text of a purged case verifies" 0 $CD --store "$X" --user admin audit verify
 expect_grep "and is counted" "1 history events' text erased by retention" "$T/out"
+expect_rc "--json on it" 0 $CD --store "$X" --user admin --json audit verify
+expect_grep "json counts the erased events" '"events_erased":1' "$T/out"
 
 # ---- a row changed and the SHA-256 chain recomputed without the key
 X=$(copy rechained.casedesk)
