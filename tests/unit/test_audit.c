@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/sha.h>
 
 #include "model/store/audit.h"
 #include "model/store/person.h"
@@ -272,6 +273,45 @@ static void test_event_text_digest(void **state)
 	store_close(s);
 }
 
+/* A store of schema 9 whose history was chained the old way ("casedesk-event 1", over every
+ * column): after the upgrade its events still verify, and cannot be erased. */
+static void test_old_chain_still_verifies(void **state)
+{
+	struct cd_store_create_opts o = { .office = "TBS", .training = 1, .schema_version = 9 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = NULL;
+	static const char link[] = "casedesk-event 1|genesis|1:1|2:e1|24:2026-01-01T00:00:00.000Z|5:clerk|-|-|4:note"
+				   "|-|-|-|-|-|-|6:a note|-";
+	unsigned char md[32];
+	char hash[65], sql[256];
+	sqlite3 *db;
+	(void)state;
+
+	SHA256((const unsigned char *)link, strlen(link), md);
+	for (int i = 0; i < 32; i++)
+		snprintf(hash + 2 * i, 3, "%02x", md[i]);
+	assert_int_equal(store_create(path, &o, &err), CD_OK);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	snprintf(sql, sizeof sql, "INSERT INTO event(id, uuid, at, user_name, kind, note, hash) VALUES"
+				  " (1, 'e1', '2026-01-01T00:00:00.000Z', 'clerk', 'note', 'a note', '%s')", hash);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, &s, &err), CD_OK);
+	assert_int_equal(store_schema_version(s), CD_SCHEMA_VERSION);
+	assert_int_equal(audit_keys_create(s, escrow, sizeof escrow, &err), CD_OK);
+	add_person(s, "Lomidze");    /* a new event links to the old one */
+	assert_int_equal(audit_seal_now(s, &err), CD_OK);
+	verify(s, 1, 0, 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE text_digest IS NULL"), 1);
+	assert_int_equal(sqlite3_exec(s->db, "UPDATE person SET purge_action = 'purge'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(s->db, "UPDATE event SET note = NULL WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
+	/* Its note changed behind the trigger's back: the old link finds it. */
+	assert_int_equal(sqlite3_exec(s->db, "DROP TRIGGER event_no_update; UPDATE event SET note = 'another' WHERE id = 1",
+				      NULL, NULL, NULL), SQLITE_OK);
+	verify(s, 1, 1, 0);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +320,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_crash_before_the_key_moves_is_a_warning, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_from_schema_6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_text_digest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_chain_still_verifies, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
