@@ -35,6 +35,7 @@ static int print_json(struct cli *c, const struct audit_report *r)
 	json_kv_string(&w, "last_at", r->audit_rows ? r->last_at : NULL);
 	json_kv_int(&w, "events", r->event_rows);
 	json_kv_int(&w, "events_unchained", r->events_unchained);
+	json_kv_int(&w, "events_erased", r->events_erased);
 	json_kv_int(&w, "seals", r->seals);
 	json_kv_int(&w, "seal_macs_checked", r->seals_mac_checked);
 	json_kv_bool(&w, "escrow", r->escrow_used);

@@ -90,29 +90,30 @@ static int audit_digest(const char *prev, const char *at, const char *user, cons
 }
 
 /*
- * The history event's link (schema 8): SHA-256 over the previous hash and every column,
- * each as "length:text" or "-" for NULL, so that no two rows can run into each other.
+ * Fields joined for hashing: `prefix`, then each field as "|length:text" or "|-" for NULL,
+ * so that no two rows can run into each other.  `skip` (may be NULL) leaves fields out.
+ * One buffer and one SHA256() call: a demo writes hundreds of thousands of events, and a
+ * digest context per event cost more than the hashing itself.
  */
-#define EVENT_COLUMNS 15
-#define EVENT_SELECT                                                                     \
-	"SELECT id, uuid, at, user_name, case_id, person_id, kind, transition, from_state," \
-	" to_state, field, old_value, new_value, note, row_version, hash FROM event"
-static void event_digest(const char *prev, const char *const col[EVENT_COLUMNS], char out[65])
+static void fields_digest(const char *prefix, const char *const *col, int n_cols, const unsigned char *skip,
+			  char out[65])
 {
-	/* One buffer and one SHA256() call: a demo writes hundreds of thousands of events,
-	 * and a digest context per event cost more than the hashing itself. */
 	char stack[2048], *text = stack;
-	size_t need = 17 + strlen(prev) + 1, n = 0;
+	size_t need = strlen(prefix) + 1, n = 0;
 	unsigned char md[32];
 
-	for (int i = 0; i < EVENT_COLUMNS; i++)
-		need += col[i] ? strlen(col[i]) + 24 : 2;
+	for (int i = 0; i < n_cols; i++)
+		if (!skip || !skip[i])
+			need += col[i] ? strlen(col[i]) + 24 : 2;
 	if (need > sizeof stack && !(text = malloc(need))) {
 		out[0] = '\0';   /* matches no stored hash: verify says so rather than crash */
 		return;
 	}
-	n += (size_t)snprintf(text + n, need - n, "casedesk-event 1|%s", prev);
-	for (int i = 0; i < EVENT_COLUMNS; i++) {
+	memcpy(text, prefix, strlen(prefix));
+	n = strlen(prefix);
+	for (int i = 0; i < n_cols; i++) {
+		if (skip && skip[i])
+			continue;
 		if (!col[i]) {
 			memcpy(text + n, "|-", 2);
 			n += 2;
@@ -129,6 +130,59 @@ static void event_digest(const char *prev, const char *const col[EVENT_COLUMNS],
 		free(text);
 }
 
+/*
+ * The history event's link.  Schema 8 chained every column ("casedesk-event 1"): the
+ * event's texts were inside the chain, so retention could not blank a purged person's
+ * words without breaking it.  Since schema 10 the texts (note, old and new value) are
+ * committed to apart, in text_digest = SHA-256("casedesk-event-text 1", salt, the three
+ * texts), and the link ("casedesk-event 2") covers every other column and text_digest
+ * instead of the texts and the salt.  Erasing is then setting the texts and the salt to
+ * NULL: the link still holds, and the digest kept without its salt cannot be used to
+ * try out guesses of what the text was.  Events written before schema 10 have no
+ * text_digest and keep the old link.
+ */
+#define EVENT_COLUMNS 15
+#define EV_OLD 11
+#define EV_NEW 12
+#define EV_NOTE 13
+#define SALT_BYTES 16
+#define EVENT_SELECT                                                                     \
+	"SELECT id, uuid, at, user_name, case_id, person_id, kind, transition, from_state," \
+	" to_state, field, old_value, new_value, note, row_version, hash, text_salt, text_digest FROM event"
+/* Columns of EVENT_SELECT after the EVENT_COLUMNS hashed ones. */
+#define EV_HASH EVENT_COLUMNS
+#define EV_SALT (EVENT_COLUMNS + 1)
+#define EV_DIGEST (EVENT_COLUMNS + 2)
+
+/* An event's text commitment: the salt, then the old value, the new value and the note. */
+static void event_text_digest(const char *salt, const char *old_value, const char *new_value, const char *note,
+			      char out[65])
+{
+	const char *col[4] = { salt, old_value, new_value, note };
+	fields_digest("casedesk-event-text 1", col, 4, NULL, out);
+}
+
+/* The link of an event: with text_digest, over everything but the texts (schema 10). */
+static void event_digest(const char *prev, const char *const col[EVENT_COLUMNS], const char *text_digest,
+			 char out[65])
+{
+	static const unsigned char no_text[EVENT_COLUMNS + 2] = { [EV_OLD + 1] = 1, [EV_NEW + 1] = 1,
+								 [EV_NOTE + 1] = 1 };
+	const char *all[EVENT_COLUMNS + 2];
+	char v1[96];
+
+	if (!text_digest) {
+		/* Schema 8's format: the previous hash joined as it is, then every column. */
+		snprintf(v1, sizeof v1, "casedesk-event 1|%s", prev);
+		fields_digest(v1, col, EVENT_COLUMNS, NULL, out);
+		return;
+	}
+	all[0] = prev;
+	memcpy(all + 1, col, EVENT_COLUMNS * sizeof *col);
+	all[EVENT_COLUMNS + 1] = text_digest;
+	fields_digest("casedesk-event 2", all, EVENT_COLUMNS + 2, no_text, out);
+}
+
 /* ---- the rows every change writes ------------------------------------------------------ */
 
 static int maybe_seal(struct cd_store *s, struct cd_error *err);
@@ -138,6 +192,8 @@ int store_add_event(struct cd_store *s, const struct cd_actor *actor, const stru
 {
 	sqlite3_stmt *st = NULL;
 	char uuid[37], now[32], prev[65] = GENESIS, hash[65], idbuf[24], casebuf[24], personbuf[24], rvbuf[24];
+	char salt[2 * SALT_BYTES + 1], text_digest[65];
+	unsigned char salt_bytes[SALT_BYTES];
 	int64_t id = 1;
 	int rc;
 
@@ -168,10 +224,17 @@ int store_add_event(struct cd_store *s, const struct cd_actor *actor, const stru
 		ev->kind, ev->transition, ev->from_state, ev->to_state, ev->field,
 		ev->old_value, ev->new_value, ev->note, ev->row_version ? rvbuf : NULL,
 	};
-	event_digest(prev, col, hash);
+	/* A fresh salt for each event: without it, the digest of a short text (a yes, a date)
+	 * would give the text away to anyone who tries the likely ones. */
+	if (RAND_bytes(salt_bytes, sizeof salt_bytes) != 1)
+		return cd_error_set(err, CD_EINTERNAL, _("no random numbers for the history's text salt"));
+	hex(salt_bytes, sizeof salt_bytes, salt);
+	event_text_digest(salt, ev->old_value, ev->new_value, ev->note, text_digest);
+	event_digest(prev, col, text_digest, hash);
 	rc = st_prepare(s, "INSERT INTO event(id, uuid, at, user_name, case_id, person_id, kind,"
 			   " transition, from_state, to_state, field, old_value, new_value, note,"
-			   " row_version, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+			   " row_version, hash, text_salt, text_digest)"
+			   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
 			&st, err);
 	if (rc)
 		return rc;
@@ -186,6 +249,8 @@ int store_add_event(struct cd_store *s, const struct cd_actor *actor, const stru
 		st_bind_text(st, i + 1, col[i]);
 	}
 	st_bind_text(st, 16, hash);
+	st_bind_text(st, 17, salt);
+	st_bind_text(st, 18, text_digest);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = st_fail(s, _("recording history"), err);
 	st_finish(s, st);
@@ -880,9 +945,81 @@ out:
 	return rc;
 }
 
+/* Up to this many events are named one by one for each kind of text finding; the rest are counted. */
+#define TEXT_FINDINGS_NAMED 10
+
+/* Whether the case (or, for a person's own event, the person) of an event was purged: the
+ * one condition under which the append-only trigger lets retention erase its text. */
+static int event_owner_purged(struct cd_store *s, sqlite3_stmt **st, sqlite3_stmt *ev, struct cd_error *err)
+{
+	int rc, purged = 0;
+	if (!*st && (rc = st_prepare(s, "SELECT CASE WHEN ?1 IS NOT NULL"
+					" THEN EXISTS (SELECT 1 FROM cases WHERE id = ?1 AND purge_action = 'purge')"
+					" ELSE EXISTS (SELECT 1 FROM person WHERE id = ?2 AND purge_action = 'purge') END",
+				     st, err)))
+		return -1;
+	sqlite3_reset(*st);
+	sqlite3_bind_value(*st, 1, sqlite3_column_value(ev, 4));
+	sqlite3_bind_value(*st, 2, sqlite3_column_value(ev, 5));
+	if ((rc = st_row(s, *st, _("reading the history"), err)) < 0)
+		return -1;
+	if (rc)
+		purged = sqlite3_column_int(*st, 0);
+	sqlite3_reset(*st);
+	return purged;
+}
+
+/*
+ * An event's texts against its text_digest: 0 when they hold (or were erased as retention
+ * erases them), 1 when they were changed (a finding is made for the first few), -1 when
+ * the store could not be read.
+ */
+static int check_event_text(struct cd_store *s, struct audit_report *r, sqlite3_stmt *st, sqlite3_stmt **purged_st,
+			    struct cd_error *err)
+{
+	int64_t id = sqlite3_column_int64(st, 0);
+	const char *salt = col_text(st, EV_SALT), *digest = col_text(st, EV_DIGEST);
+	char text_digest[65];
+	int purged;
+
+	if (salt) {
+		event_text_digest(salt, col_text(st, EV_OLD), col_text(st, EV_NEW), col_text(st, EV_NOTE), text_digest);
+		if (strcmp(text_digest, digest) == 0)
+			return 0;
+		if (r->events_text_changed++ < TEXT_FINDINGS_NAMED)
+			finding(r, AUDIT_FAIL,
+				_("event %lld: its note or values do not match their digest (changed after they were "
+				  "written)"),
+				(long long)id);
+		return 1;
+	}
+	/* No salt: erased by retention, which is only allowed for a purged case or person, and
+	 * takes the note and both values with the salt. */
+	if (col_text(st, EV_OLD) || col_text(st, EV_NEW) || col_text(st, EV_NOTE)) {
+		if (r->events_text_changed++ < TEXT_FINDINGS_NAMED)
+			finding(r, AUDIT_FAIL,
+				_("event %lld: its text salt is gone but its text is not (changed after it was written)"),
+				(long long)id);
+		return 1;
+	}
+	if ((purged = event_owner_purged(s, purged_st, st, err)) < 0)
+		return -1;
+	if (!purged) {
+		if (r->events_text_changed++ < TEXT_FINDINGS_NAMED)
+			finding(r, AUDIT_FAIL,
+				sqlite3_column_type(st, 4) != SQLITE_NULL
+					? _("event %lld: its text was erased, but its case is not purged")
+					: _("event %lld: its text was erased, but its person is not purged"),
+				(long long)id);
+		return 1;
+	}
+	r->events_erased++;
+	return 0;
+}
+
 static int walk_events(struct cd_store *s, struct audit_report *r, struct cd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *purged_st = NULL;
 	char prev[65] = GENESIS, hash[65];
 	int64_t prev_id = 0, gaps = 0;
 	int chained = 0;
@@ -892,7 +1029,7 @@ static int walk_events(struct cd_store *s, struct audit_report *r, struct cd_err
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *col[EVENT_COLUMNS];
-		const char *stored = col_text(st, EVENT_COLUMNS);
+		const char *stored = col_text(st, EV_HASH), *digest = col_text(st, EV_DIGEST);
 		r->event_rows++;
 		if (id != prev_id + 1 && gaps++ == 0)
 			finding(r, AUDIT_FAIL, _("history events %lld to %lld are missing (ids jump from %lld to %lld)"),
@@ -905,7 +1042,7 @@ static int walk_events(struct cd_store *s, struct audit_report *r, struct cd_err
 		chained = 1;
 		for (int i = 0; i < EVENT_COLUMNS; i++)
 			col[i] = col_text(st, i);
-		event_digest(prev, col, hash);
+		event_digest(prev, col, digest, hash);
 		if (!stored || strcmp(hash, stored) != 0) {
 			if (!r->broken_event_id) {
 				r->broken_event_id = id;
@@ -915,10 +1052,19 @@ static int walk_events(struct cd_store *s, struct audit_report *r, struct cd_err
 					(long long)id);
 			}
 		}
+		if (digest && check_event_text(s, r, st, &purged_st, err) < 0) {
+			rc = CD_ESTORE;
+			goto out;
+		}
 		snprintf(prev, sizeof prev, "%s", stored ? stored : GENESIS);
 	}
 	rc = rc == SQLITE_DONE ? CD_OK : st_fail(s, _("reading the history"), err);
 	r->gaps += gaps;
+	if (r->events_text_changed > TEXT_FINDINGS_NAMED)
+		finding(r, AUDIT_FAIL, _("%lld history events in all have a note or values changed or wrongly erased"),
+			(long long)r->events_text_changed);
+out:
+	st_finish(s, purged_st);
 	st_finish(s, st);
 	return rc;
 }
@@ -1157,6 +1303,10 @@ int audit_verify(struct cd_store *s, const char *escrow_file, struct audit_repor
 	if (r->unsealed_audit || r->unsealed_events)
 		finding(r, AUDIT_WARN, _("%lld audit rows and %lld history events are not yet sealed"),
 			(long long)r->unsealed_audit, (long long)r->unsealed_events);
+	if (r->events_erased)
+		finding(r, AUDIT_INFO, _("%lld history events' text erased by retention (their case or person was "
+					 "purged); the chain still covers everything else about them"),
+			(long long)r->events_erased);
 	if (r->events_unchained)
 		finding(r, AUDIT_INFO, _("%lld history events were written before events were chained (schema 8)"),
 			(long long)r->events_unchained);

@@ -57,6 +57,8 @@ struct audit_report {
 	int64_t audit_rows, audit_first_id, audit_last_id;
 	char first_at[32], last_at[32];
 	int64_t event_rows, events_unchained;
+	int64_t events_erased;        /* text erased by retention, as allowed (a note, not a failure) */
+	int64_t events_text_changed;  /* note or values changed, or erased where that is not allowed */
 	int64_t seals, seals_mac_checked;
 	int64_t unsealed_audit, unsealed_events;
 	int64_t broken_id;        /* first audit row whose link is broken, 0 none */

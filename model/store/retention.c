@@ -355,9 +355,15 @@ static int purge_case(struct cd_store *s, const struct cd_actor *actor, const st
 	}
 	st_finish(s, st);
 	st = NULL;
+	/* Erasing is all of an event's texts and their salt (the chain keeps their digest,
+	 * which cannot be split): a kept field's change goes only when it carries a note.
+	 * Events written before schema 10 have no digest and cannot be erased (their link
+	 * covers the texts themselves); they keep their text. */
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = run1(s, keep[i] ? "UPDATE event SET note = NULL WHERE id = ?1"
-				     : "UPDATE event SET note = NULL, old_value = NULL, new_value = NULL WHERE id = ?1",
+		rc = run1(s, keep[i] ? "UPDATE event SET note = NULL, old_value = NULL, new_value = NULL, text_salt = NULL"
+				       " WHERE id = ?1 AND note IS NOT NULL AND text_digest IS NOT NULL"
+				     : "UPDATE event SET note = NULL, old_value = NULL, new_value = NULL, text_salt = NULL"
+				       " WHERE id = ?1 AND text_digest IS NOT NULL",
 			  ids[i], NULL, NULL, NULL, _("blanking the notes of a purged case"), err);
 	if (!rc)
 		rc = record(s, actor, "case", uuid, r->id, r->person_id, r->workflow_id, "purge", err);
@@ -467,8 +473,9 @@ static int purge_person(struct cd_store *s, const struct cd_actor *actor, int64_
 				rc = run1(s, "DELETE FROM biometric WHERE person_id = ?1", id, NULL, NULL,
 					  &res->biometrics, _("purging a person's biometrics"), err);
 			if (!rc)
-				rc = run1(s, "UPDATE event SET note = NULL WHERE case_id IS NULL AND person_id = ?1"
-					     " AND note IS NOT NULL",
+				rc = run1(s, "UPDATE event SET note = NULL, old_value = NULL, new_value = NULL,"
+					     " text_salt = NULL WHERE case_id IS NULL AND person_id = ?1"
+					     " AND note IS NOT NULL AND text_digest IS NOT NULL",
 					  id, NULL, NULL, NULL, _("blanking the notes of a purged person"), err);
 		}
 		/* Not found by any search: the index rows go rather than index a placeholder. */

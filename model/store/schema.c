@@ -231,22 +231,27 @@ static const char *const migrations[] = {
 
 	/* 9 -> 10: retention (model/store/retention.c).  A person or case whose time is over is
 	 * marked purged or anonymised; event rows stay (the trail is kept), but the one change
-	 * the append-only trigger now lets through is blanking the personal free text of a
-	 * purged case's or person's events: the note, and the old and new values of a field
-	 * change, set to NULL with every other column as it was.  Anything else is refused as
-	 * before, so history cannot be rewritten, only emptied of a purged person's words. */
+	 * the append-only trigger now lets through is erasing the personal text of a purged
+	 * case's or person's event: the note, the old and new values and the event's text salt,
+	 * all four set to NULL with every other column as it was.  The hash chain can allow
+	 * that because, from this version on, an event's link covers its texts only through
+	 * text_digest (a salted SHA-256 of them, see model/store/audit.c), which stays; only
+	 * events that have one can be erased.  Anything else is refused as before, so history
+	 * cannot be rewritten, only emptied of a purged person's words. */
 	"ALTER TABLE person ADD COLUMN purged_at TEXT;"
 	"ALTER TABLE person ADD COLUMN purge_action TEXT CHECK (purge_action IN ('purge','anonymise'));"
 	"ALTER TABLE cases ADD COLUMN purged_at TEXT;"
 	"ALTER TABLE cases ADD COLUMN purge_action TEXT CHECK (purge_action IN ('purge','anonymise'));"
+	"ALTER TABLE event ADD COLUMN text_salt TEXT;"
+	"ALTER TABLE event ADD COLUMN text_digest TEXT;"
 	"DROP TRIGGER event_no_update;"
 	"CREATE TRIGGER event_no_update BEFORE UPDATE ON event WHEN NOT ("
 	" new.id IS old.id AND new.uuid IS old.uuid AND new.at IS old.at AND new.user_name IS old.user_name"
 	" AND new.case_id IS old.case_id AND new.person_id IS old.person_id AND new.kind IS old.kind"
 	" AND new.transition IS old.transition AND new.from_state IS old.from_state"
 	" AND new.to_state IS old.to_state AND new.field IS old.field AND new.row_version IS old.row_version"
-	" AND new.hash IS old.hash AND new.note IS NULL AND (new.old_value IS NULL OR new.old_value IS old.old_value)"
-	" AND (new.new_value IS NULL OR new.new_value IS old.new_value)"
+	" AND new.hash IS old.hash AND old.text_digest IS NOT NULL AND new.text_digest IS old.text_digest"
+	" AND new.note IS NULL AND new.old_value IS NULL AND new.new_value IS NULL AND new.text_salt IS NULL"
 	" AND (EXISTS (SELECT 1 FROM cases c WHERE c.id = old.case_id AND c.purge_action = 'purge')"
 	"  OR (old.case_id IS NULL AND EXISTS (SELECT 1 FROM person p WHERE p.id = old.person_id"
 	"   AND p.purge_action = 'purge'))))"

@@ -146,6 +146,28 @@ expect_rc "a case's deleted history is found" 10 $CD --store "$X" --user admin a
 expect_grep "the history chain names the event" "first broken link in the history: event [0-9]" "$T/out"
 expect_grep "and the gap" "history events .* are missing" "$T/out"
 
+# ---- an event's note changed: the chain covers it through the event's text digest
+nid=$(sqlite3 "$S" "SELECT min(id) FROM event WHERE text_digest IS NOT NULL AND kind = 'transition'")
+X=$(copy note.casedesk)
+sqlite3 "$X" "DROP TRIGGER event_no_update; UPDATE event SET note = 'nothing happened' WHERE id = $nid;"
+expect_rc "a changed note is found (exit 10)" 10 $CD --store "$X" --user admin audit verify
+expect_grep "naming the event" "event $nid: its note or values do not match their digest" "$T/out"
+expect_eq "the chain itself holds: only the digest tells" "$(grep -c "first broken link" "$T/out")" 0
+# ... and the note and its salt removed, as retention would, but the case is not purged
+X=$(copy erased.casedesk)
+sqlite3 "$X" "DROP TRIGGER event_no_update; UPDATE event SET note = NULL, old_value = NULL, new_value = NULL, text_salt = NULL WHERE id = $nid;"
+expect_rc "text erased where no purge allows it is found" 10 $CD --store "$X" --user admin audit verify
+expect_grep "naming the event and why" "event $nid: its text was erased, but its case is not purged" "$T/out"
+if sqlite3 "$S" "UPDATE event SET note = NULL, old_value = NULL, new_value = NULL, text_salt = NULL WHERE id = $nid" 2>/dev/null
+then fail "the trigger refuses to erase the text of a case not purged"
+else pass "the trigger refuses to erase the text of a case not purged"; fi
+# ... and with the case marked purged, the same erasure is retention's: a note, not tampering
+sqlite3 "$X" "UPDATE cases SET purge_action = 'purge' WHERE id = (SELECT case_id FROM event WHERE id = $nid)"
+expect_rc "erased text of a purged case verifies" 0 $CD --store "$X" --user admin audit verify
+expect_grep "and is counted" "1 history events' text erased by retention" "$T/out"
+expect_rc "--json on it" 0 $CD --store "$X" --user admin --json audit verify
+expect_grep "json counts the erased events" '"events_erased":1' "$T/out"
+
 # ---- a row changed and the SHA-256 chain recomputed without the key
 X=$(copy rechained.casedesk)
 sqlite3 "$X" "DROP TRIGGER audit_no_update; UPDATE audit SET user_name='supervisor' WHERE id = 3;"

@@ -137,6 +137,20 @@ done
 expect_eq "the demo's old asylum applicants went too" \
 	"$(q "SELECT count(*) FROM cases WHERE workflow_id = 'asylum' AND closed_at < '2016' AND purged_at IS NULL")" 0
 expect_rc "store check is ok after" 0 as admin $CD store check
+# The erased texts leave the chain whole: their digest stays, their salt goes with them.
+as admin $CD audit verify >"$T/out" 2>"$T/err"
+rc=$?
+if [ $rc -eq 0 ] || [ $rc -eq 9 ]; then pass "audit verify after the purge finds no tampering"
+else fail "audit verify after the purge finds no tampering" "exit $rc" "$(grep -v '^ *ok' "$T/out" | head -5)"; fi
+expect_grep "and notes the erased events" "[1-9][0-9]* history events' text erased by retention" "$T/out"
+expect_eq "an erased event keeps its digest, not its salt" \
+	"$(q "SELECT count(*) > 0 AND sum(e.text_digest IS NULL OR e.note IS NOT NULL) = 0 FROM event e JOIN cases c ON c.id = e.case_id WHERE c.number = '$OLDC' AND e.text_salt IS NULL")" 1
+expect_eq "a kept case's events keep their salt" \
+	"$(q "SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id WHERE c.number = '$KEEPC' AND e.text_salt IS NULL")" 0
+if sqlite3 "$S" "UPDATE event SET text_salt = NULL WHERE case_id = (SELECT id FROM cases WHERE number = '$KEEPC')" 2>/dev/null; then
+	fail "a kept case's text salt cannot be erased"; else pass "a kept case's text salt cannot be erased"; fi
+if sqlite3 "$S" "UPDATE event SET text_digest = NULL WHERE case_id = (SELECT id FROM cases WHERE number = '$OLDC')" 2>/dev/null; then
+	fail "a purged case's text digest cannot be removed"; else pass "a purged case's text digest cannot be removed"; fi
 
 # ---- what is still inside its period
 expect_rc "the recent applicant" 0 as clerk $CD person show "$KEEP"
