@@ -15,6 +15,7 @@
 #include "model/base/caldate.h"
 #include "model/base/i18n.h"
 #include "model/base/json.h"
+#include "model/base/outfile.h"
 #include "model/store/access.h"
 #include "model/store/merge.h"
 #include "model/store/person.h"
@@ -426,66 +427,14 @@ static int person_unmerge_cmd(struct cli *c)
 
 /* ---- person export: subject access ---------------------------------------------------- */
 
-/*
- * Writes a file of personal data: created 0600 with O_EXCL|O_NOFOLLOW, so an existing
- * file or a planted link is never written through.  With `force` an existing regular file
- * is removed first (a link or anything else is refused) and the new one still made with
- * O_EXCL.  A local stand-in for the shared model/base/outfile module: switch to it.
- * export_file_check says so before anything is read; `replace` removes the old file.
- */
-static int export_file_check(const char *path, int force, int replace, struct cd_error *err)
-{
-	struct stat sb;
-
-	if (lstat(path, &sb) == 0) {
-		if (!force)
-			return cd_error_set(err, CD_EUSAGE, _("%s exists; casedesk never overwrites a file: give another "
-							      "name, or --force to replace it"), path);
-		if (!S_ISREG(sb.st_mode))
-			return cd_error_set(err, CD_EUSAGE, _("%s is not a plain file (a link or a folder); not replaced"),
-					    path);
-		if (replace && unlink(path) != 0)
-			return cd_error_set(err, CD_EINPUT, _("cannot replace %s: %s"), path, strerror(errno));
-	}
-	return CD_OK;
-}
-
-static int export_file_write(const char *path, int force, const void *data, size_t len, struct cd_error *err)
-{
-	const char *p = data;
-	int fd, rc;
-
-	if ((rc = export_file_check(path, force, 1, err)))
-		return rc;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return cd_error_set(err, errno == EEXIST ? CD_EUSAGE : CD_EINPUT, _("cannot create %s: %s"), path,
-				    strerror(errno));
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			rc = cd_error_set(err, CD_EINPUT, _("cannot write %s: %s"), path, strerror(errno));
-			break;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (rc == CD_OK && fsync(fd) != 0)
-		rc = cd_error_set(err, CD_EINPUT, _("cannot write %s: %s"), path, strerror(errno));
-	if (close(fd) != 0 && rc == CD_OK)
-		rc = cd_error_set(err, CD_EINPUT, _("cannot write %s: %s"), path, strerror(errno));
-	if (rc)
-		unlink(path);
-	return rc;
-}
-
 static int person_export_cmd(struct cli *c)
 {
 	static const char usage[] = "person export PERSON -o FILE [--format json|pdf] [--force]";
 	const char *path = cli_take(c, "-o"), *format = cli_take(c, "--format");
-	int force = cli_flag(c, "--force"), pdf;
+	/* The file is the user's, made through model/base/outfile.h: 0600, never through a link,
+	 * and with the user's ids when installed setgid (never into the group's store folder). */
+	unsigned flags = cli_flag(c, "--force") ? OUTFILE_FORCE : 0;
+	int pdf;
 	struct access_report *r = NULL;
 	struct cd_buf b = CD_BUF_INIT;
 	unsigned char *bytes = NULL;
@@ -504,7 +453,8 @@ static int person_export_cmd(struct cli *c)
 		return cd_error_set(&c->err, CD_EUSAGE, _("--format: json or pdf"));
 	pdf = strcmp(format, "pdf") == 0;
 	/* Said before anything is read (and audited); the file is made with O_EXCL all the same. */
-	if ((rc = export_file_check(path, force, 0, &c->err)) || (rc = cli_open_acting(c)) || (rc = access_export(c->store, &c->actor, c->argv[1], &r, &c->err)))
+	if ((rc = outfile_check(path, flags, &c->err)) || (rc = cli_open_acting(c)) ||
+	    (rc = access_export(c->store, &c->actor, c->argv[1], &r, &c->err)))
 		goto out;
 	if (pdf) {
 		if ((rc = subject_access_pdf(r, &bytes, &len, &c->err)))
@@ -520,8 +470,8 @@ static int person_export_cmd(struct cli *c)
 			goto out;
 		}
 	}
-	if ((rc = export_file_write(path, force, pdf ? (const void *)bytes : (const void *)buf_str(&b),
-				    pdf ? len : b.len, &c->err)))
+	if ((rc = outfile_save(path, flags, pdf ? (const void *)bytes : (const void *)buf_str(&b), pdf ? len : b.len,
+			       &c->err)))
 		goto out;
 	{
 		const struct access_table *reads = access_table_get(r, "reads");

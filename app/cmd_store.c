@@ -97,8 +97,9 @@ int cmd_init(struct cli *c)
 		return rc;
 	}
 	explicit_bzero(pass, sizeof pass);
-	/* What the package ships, installed by the store's first admin (audited, sealed keys first). */
-	if ((rc = cli_install_shipped(c)))
+	/* What the package ships, installed by the store's first admin (audited, sealed keys
+	 * first), then sealed: a new store verifies clean from its first day. */
+	if ((rc = cli_install_shipped(c)) || (rc = audit_seal_now(c->store, &c->err)))
 		return rc;
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;

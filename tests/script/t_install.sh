@@ -83,6 +83,21 @@ mkdir -m 700 "$T/home-a" && chown "$A:$A" "$T/home-a"
 # A's PDF: B lacks rights to other users' folders, so the form is A's; give A the roles.
 as "$A" "$CDI" --store "$S" user add "$A-cw" --role caseworker --os-account "$A" >/dev/null 2>&1 || true
 expect_rc "the user prints a form into a folder of their own" 0 as "$A" "$CDI" --store "$S" form "$CB" acknowledgement -o "$T/home-a/ack.pdf"
+# A subject access export is the user's file too: it cannot replace the store, nor land in the
+# group's folder (an auditor's finding: it once wrote with the group's rights).
+cp "$S" "$T/store-before"
+if as "$A" "$CDI" --store "$S" person export "$PB" -o "$S" --force >"$T/out" 2>"$T/err"; then
+	fail "an export over the store is refused" "$(cat "$T/out")"
+else
+	pass "an export over the store is refused"
+fi
+expect_rc "and the store is still the store" 0 cmp -s "$S" "$T/store-before"
+if as "$A" "$CDI" --store "$S" person export "$PB" -o "$D/x.json" >"$T/out" 2>"$T/err"; then
+	fail "an export into the group's folder is refused" "$(cat "$T/out")"
+else
+	pass "an export into the group's folder is refused"
+fi
+expect_rc "and nothing was made there" 1 test -e "$D/x.json"
 expect_eq "the PDF is the user's: uid, gid, 0600" "$(stat -c '%u %g %a' "$T/home-a/ack.pdf")" "$UA $GA 600"
 expect_rc "casedesk cannot write into a folder only the group may (the group is not lent)" 6 \
 	as "$A" "$CDI" --store "$S" form "$CB" acknowledgement -o "$D/planted.pdf"
