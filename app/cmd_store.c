@@ -78,9 +78,10 @@ int cmd_init(struct cli *c)
 			return rc;
 	}
 	c->creating = 1;   /* the gate of cli_open_store asks for a user this store is about to get */
+	/* The shipped workflows are installed (audited) before the first seal, which covers them. */
 	if ((rc = store_create(c->store_path, &opts, &c->err)) || (rc = cli_open_store(c)) ||
 	    (kit && (rc = kit_init(c->store, opts.admin_os_account, pass, &c->err))) ||
-	    (rc = audit_keys_create(c->store, escrow, sizeof escrow, &c->err))) {
+	    (rc = cli_install_shipped(c)) || (rc = audit_keys_create(c->store, escrow, sizeof escrow, &c->err))) {
 		/* A store whose trail can never be sealed from its start, or a kit without its
 		 * admin's passphrase, is not worth keeping. */
 		char side[4200];
@@ -97,10 +98,6 @@ int cmd_init(struct cli *c)
 		return rc;
 	}
 	explicit_bzero(pass, sizeof pass);
-	/* What the package ships, installed by the store's first admin (audited, sealed keys
-	 * first), then sealed: a new store verifies clean from its first day. */
-	if ((rc = cli_install_shipped(c)) || (rc = audit_seal_now(c->store, &c->err)))
-		return rc;
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;
 		struct json_writer w;
