@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "model/base/i18n.h"
+#include "model/base/privilege.h"
 #include "model/base/text.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
@@ -451,6 +452,15 @@ static int write_key_new(const char *path, const char *magic, const struct seal_
 	if (fd < 0) {
 		rc = cd_error_set(err, errno == EEXIST ? CD_EUSAGE : CD_ESTORE,
 				  _("cannot create the seal key file %s: %s"), path, strerror(errno));
+		goto out;
+	}
+	/* Installed setgid, every desk seals: the key is the casedesk group's, as the store is
+	 * (README, "An office server with thin clients"), whatever the user's umask. */
+	if (privilege_setgid() && (fchown(fd, (uid_t)-1, getegid()) != 0 || fchmod(fd, 0660) != 0)) {
+		rc = cd_error_set(err, CD_ESTORE, _("cannot give the seal key file %s to the casedesk group: %s"), path,
+				  strerror(errno));
+		close(fd);
+		unlink(path);
 		goto out;
 	}
 	if (write(fd, text, (size_t)n) != n || fsync(fd) != 0) {
@@ -1232,7 +1242,8 @@ static void check_key_file(struct cd_store *s, struct audit_report *r, const cha
 		finding(r, AUDIT_FAIL, _("the seal key file %s belongs to another store"), path);
 		goto out;
 	}
-	if (mode & 077)
+	/* Its owner's only; installed setgid, the casedesk group's too (every desk seals). */
+	if (mode & (privilege_setgid() ? 007 : 077))
 		finding(r, AUDIT_WARN, _("the seal key file %s may be read by others (mode %03o): make it 0600"),
 			path, mode);
 	if (k.epoch == last->epoch)

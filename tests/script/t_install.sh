@@ -54,6 +54,14 @@ expect_eq "the store belongs to the group, not to others" "$(stat -c '%G' "$S"; 
 expect_rc "sqlite3 on the store as a user fails" 1 as "$B" sqlite3 "$S" "UPDATE users SET roles=15"
 expect_grep "because the folder is the group's" "unable to open\|authorization denied\|Permission denied" "$T/err"
 expect_rc "cat on the store as a user fails" 1 as "$B" cat "$S"
+# Every desk seals: the seal key is the group's (an auditor found only init's account could).
+expect_eq "the seal key belongs to the group, read and written by it only" "$(stat -c '%G %a' "$S.seal.key")" "casedesk 660"
+expect_rc "cat on the seal key as a user fails" 1 as "$B" cat "$S.seal.key"
+expect_rc "the admin seals every 2 rows" 0 as "$A" "$CDI" --store "$S" audit policy --rows 2 --minutes 60
+seals_before=$(sqlite3 "$S" "SELECT count(*) FROM audit_seal")
+for i in 1 2 3; do as "$B" "$CDI" --store "$S" user list >/dev/null 2>&1; as "$B" "$CDI" --store "$S" search Nobody >/dev/null 2>&1; done
+expect_eq "the second account's reads were sealed by its own desk" \
+	"$(sqlite3 "$S" "SELECT count(*) > $seals_before FROM audit_seal")" 1
 expect_rc "casedesk as that user works" 0 as "$B" "$CDI" --store "$S" user list
 chmod 2775 "$D"
 expect_rc "a real store in a folder open to others is refused" 4 as "$B" "$CDI" --store "$S" user list
