@@ -77,7 +77,7 @@ static int person_add_cmd(struct cli *c)
 				      "not registered: %d people listed above score %d or more (the [duplicates] block "
 				      "threshold); open them with `casedesk person show`, or add --force to register a "
 				      "new person anyway", (unsigned long)v.n_blocking),
-			     v.n_blocking, th.block);
+			     v.n_blocking, v.th.block);
 	registration_verdict_release(&v);
 	if (rc)
 		return rc;

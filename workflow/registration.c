@@ -31,6 +31,19 @@ int registration_check(struct cd_store *s, const struct cd_person_input *in, con
 	assert(th && th->warn <= th->block);
 	registration_verdict_release(v);
 	v->th = *th;
+	/*
+	 * The thresholds come from the user's own settings file.  On a real store that file may
+	 * make the check stricter, never looser: the office's thresholds are the ceiling, so no
+	 * account switches the duplicate block off for itself (an auditor's finding).  Training
+	 * stores take any value, to practise with.
+	 */
+	if (!store_is_training(s)) {
+		if (v->th.block > DUPES_BLOCK_DEFAULT)
+			v->th.block = DUPES_BLOCK_DEFAULT;
+		if (v->th.warn > DUPES_WARN_DEFAULT)
+			v->th.warn = DUPES_WARN_DEFAULT;
+	}
+	th = &v->th;
 	if ((rc = dupes_find(s, in, doc_number && *doc_number ? doc_number : NULL, &d, &n, err)))
 		return rc;
 	/* Best first: keep those at or above warn; the rest are not this policy's business. */
@@ -70,6 +83,7 @@ int registration_add(struct cd_store *s, const struct cd_actor *actor, const str
 
 	if ((rc = registration_check(s, in, doc ? doc->number : NULL, th, v, err)))
 		goto out;
+	th = &v->th;   /* the thresholds in force (a real store caps the user's) */
 	if (v->outcome == REG_BLOCKED && blank(override)) {
 		rc = cd_error_set(err, CD_EREFUSED,
 				  ngettext("not registered: %d person already registered scores %d or more (the "

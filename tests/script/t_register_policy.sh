@@ -105,3 +105,20 @@ t_warn_screen() {
 	quit wrn
 }
 t_warn_screen
+
+# ---- a real store: a user's own settings file may make the check stricter, never looser
+# (an auditor switched the block off for one account with `block = 100`).
+R=$T/real.casedesk
+"$CD" --store "$R" init --office TBS >/dev/null 2>&1 || fail "init a real store"
+"$CD" --store "$R" person add --surname Petrenko --given Olha --dob 1990-03-04 --sex F --nationality UKR >/dev/null
+printf '[duplicates]\nwarn = 100\nblock = 100\n' >"$T/loose.ini"
+expect_rc "real store: block = 100 in the user's file does not let a duplicate through" 4 \
+	env CASEDESK_CONFIG="$T/loose.ini" "$CD" --store "$R" person add --surname Petrenko --given Olha \
+	--dob 1990-03-04 --sex F --nationality UKR
+expect_grep "the office's threshold is named" "scores 90 or more" "$T/err"
+expect_eq "nobody was registered" "$(sqlite3 "$R" "SELECT count(*) FROM person")" 1
+printf '[duplicates]\nwarn = 50\nblock = 80\n' >"$T/strict.ini"
+"$CD" --store "$R" person add --surname Kovalenko --given Ivan --dob 1980 --sex M --nationality UKR >/dev/null
+expect_rc "real store: a stricter file is followed" 4 env CASEDESK_CONFIG="$T/strict.ini" "$CD" --store "$R" \
+	person add --surname Kovalenko --given Ivan --dob 1980 --sex M --nationality UKR
+expect_grep "at its own threshold" "scores 80 or more" "$T/err"
