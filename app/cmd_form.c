@@ -73,7 +73,11 @@ static int print_cmd(struct cli *c)
 		buf_release(&b);
 		return rc;
 	}
-	printf(ngettext("%s: %d page of %s\n", "%s: %d pages of %s\n", (unsigned long)n_cases), out, n_cases, form_id);
+	/* The path is the user's words: shown, never executed by the terminal (out_safe). */
+	char said[4400];
+	snprintf(said, sizeof said, ngettext("%s: %d page of %s\n", "%s: %d pages of %s\n", (unsigned long)n_cases), out,
+		 n_cases, form_id);
+	out_safe_lines(stdout, said);
 	return CD_OK;
 }
 

@@ -489,9 +489,13 @@ static int person_export_cmd(struct cli *c)
 			rc = cli_json_print(c, &w);
 			buf_release(&jb);
 		} else {
-			printf(ngettext("wrote %s: everything held about %s, %zu read listed\n",
-					"wrote %s: everything held about %s, %zu reads listed\n", (unsigned long)n_reads),
-			       path, r->person_number, n_reads);
+			/* The path is the user's words: shown, never executed by the terminal (out_safe). */
+			char said[4400];
+			snprintf(said, sizeof said,
+				 ngettext("wrote %s: everything held about %s, %zu read listed\n",
+					  "wrote %s: everything held about %s, %zu reads listed\n", (unsigned long)n_reads),
+				 path, r->person_number, n_reads);
+			out_safe_lines(stdout, said);
 		}
 	}
 out:

@@ -113,8 +113,12 @@ int cmd_report(struct cli *c)
 		json_object_end(&w);
 		rc = cli_json_print(c, &w);
 		buf_release(&b);
-	} else if (rc == CD_OK && strcmp(out, "-") != 0)
-		printf(_("%s: %s, %s to %s\n"), out, def->name, from, to);
+	} else if (rc == CD_OK && strcmp(out, "-") != 0) {
+		/* The path is the user's words: shown, never executed by the terminal (out_safe). */
+		char said[4400];
+		snprintf(said, sizeof said, _("%s: %s, %s to %s\n"), out, def->name, from, to);
+		out_safe_lines(stdout, said);
+	}
 out:
 	report_release(&r);
 	return rc;

@@ -90,3 +90,11 @@ rm -f "$D" "$D.duplicates.tsv" "$D.seal.key" "$D.seal-escrow.key"
 ln -s "$T/victim" "$D.duplicates.tsv"
 expect_rc "demo refuses a link even with --force" 4 $CD --store "$D" demo --persons 40 --seed 3 --seed-duplicates 10 --force
 expect_eq "the link's target is untouched by demo" "$(cat "$T/victim")" precious
+
+# ---- a path is the user's words: a success message shows its control characters, never runs them
+EVIL=$(printf 'Evil\033]2;pwned\007')
+expect_rc "a report to a path with ESC in it" 0 $CD --store "$S" --user supervisor report workload --from 2026-01-01 \
+	--to 2026-12-31 --format csv -o "$T/r$EVIL.csv"
+if grep -q "$(printf '\033')" "$T/out"; then fail "the report's message prints the ESC raw" "$(od -c "$T/out" | head -3)"; else pass "the report's message shows ESC as text"; fi
+expect_rc "a form to a path with ESC in it" 0 $CD --store "$S" --user caseworker form "$C" acknowledgement -o "$T/f$EVIL.pdf"
+if grep -q "$(printf '\033')" "$T/out"; then fail "the form's message prints the ESC raw" "$(od -c "$T/out" | head -3)"; else pass "the form's message shows ESC as text"; fi
