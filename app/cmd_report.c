@@ -85,7 +85,7 @@ int cmd_report(struct cli *c)
 	/* Said before the store is read; the file is created (O_EXCL) only when written. */
 	if (strcmp(out, "-") != 0 && (rc = outfile_check(out, out_flags, &c->err)))
 		return rc;
-	if ((rc = cli_open_acting(c)) || (rc = cli_load_workflows(c)))
+	if ((rc = cli_open_acting(c)) || (rc = report_may(def, &c->actor, &c->err)) || (rc = cli_load_workflows(c)))
 		return rc;
 	struct report_params p = {
 		.from = from, .to = to, .today = store_today(c->store), .progress = isatty(STDERR_FILENO),

@@ -79,11 +79,19 @@ struct report_def {
 	const char *name;
 	const char *summary;
 	int (*build)(struct cd_store *s, const struct report_params *p, struct report *out, struct cd_error *err);
+	const char *reads;   /* the workflows it counts, "a,b"; "*" every one (need-to-know: report_may) */
 };
 
 extern const struct report_def report_defs[];
 extern const size_t n_report_defs;
 
 const struct report_def *report_find(const char *name);
+
+/*
+ * Need-to-know for statistics: small cells name people (one applicant of one citizenship
+ * in one month), so a report is for users who work on every workflow it counts.
+ * CD_EREFUSED naming the workflow missing, CD_OK otherwise.
+ */
+int report_may(const struct report_def *def, const struct cd_actor *actor, struct cd_error *err);
 
 #endif

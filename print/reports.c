@@ -15,6 +15,7 @@
 
 #include "model/base/caldate.h"
 #include "model/base/i18n.h"
+#include "model/store/roles.h"
 #include "model/store/stats.h"
 #include "print/report.h"
 
@@ -286,12 +287,13 @@ static int build_workload(struct cd_store *s, const struct report_params *p, str
 
 const struct report_def report_defs[] = {
 	{ "asylum-applicants", N_("asylum applicants by month, citizenship, sex, age group, first-time/subsequent (Eurostat migr_asyappctzm)"),
-	  build_applicants },
+	  build_applicants, "asylum" },
 	{ "asylum-decisions", N_("first-instance asylum decisions by quarter and outcome (Eurostat migr_asydcfstq)"),
-	  build_decisions },
-	{ "first-permits", N_("first residence permits by reason and validity (Eurostat migr_resfirst)"), build_permits },
+	  build_decisions, "asylum" },
+	{ "first-permits", N_("first residence permits by reason and validity (Eurostat migr_resfirst)"), build_permits,
+	  "residence,work,asylum" },
 	{ "workload", N_("open and overdue cases per workflow and state, decisions per user and days to decision"),
-	  build_workload },
+	  build_workload, "*" },
 };
 const size_t n_report_defs = N(report_defs);
 
@@ -301,4 +303,25 @@ const struct report_def *report_find(const char *name)
 		if (strcmp(report_defs[i].name, name) == 0)
 			return &report_defs[i];
 	return NULL;
+}
+
+int report_may(const struct report_def *def, const struct cd_actor *actor, struct cd_error *err)
+{
+	char list[256], *save = NULL;
+
+	if (strcmp(actor->workflows, "*") == 0)
+		return CD_OK;
+	if (strcmp(def->reads, "*") == 0)
+		return cd_error_set(err, CD_EREFUSED,
+				    _("report %s counts the cases of every workflow, and %s works on some only "
+				      "(need-to-know); ask an admin, or a colleague who works on all of them"),
+				    def->name, actor->name);
+	snprintf(list, sizeof list, "%s", def->reads);
+	for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (!cd_workflows_include(actor->workflows, w))
+			return cd_error_set(err, CD_EREFUSED,
+					    _("report %s counts %s cases, and %s does not work on workflow %s "
+					      "(need-to-know: a small figure can name a person)"),
+					    def->name, w, actor->name, w);
+	return CD_OK;
 }

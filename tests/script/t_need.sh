@@ -77,6 +77,16 @@ for u in clerk vclerk vsup acw fresh; do
 done
 
 expect_eq "refused reads are audited" "$(q "SELECT count(*) > 0 FROM audit WHERE action='refused' AND user_name='vclerk'")" 1
+# Statistics: a small cell names a person (one Syrian applicant in a month), so a report is
+# for users who work on every workflow it counts (an auditor's finding).
+expect_rc "vclerk: the asylum applicants report is refused" 4 cli --user vclerk report asylum-applicants \
+	--from 2026-01-01 --to 2026-12-31 --format csv -o "$T/vclerk-asy.csv"
+expect_grep "naming the rule" "need-to-know" "$T/err"
+if [ -e "$T/vclerk-asy.csv" ]; then fail "vclerk: no report file"; else pass "vclerk: no report file"; fi
+expect_rc "vclerk: the workload report (every workflow) is refused" 4 cli --user vclerk report workload \
+	--from 2026-01-01 --to 2026-12-31 --format csv -o "$T/vclerk-wl.csv"
+expect_rc "clerk (all workflows): the asylum applicants report" 0 cli --user clerk report asylum-applicants \
+	--from 2026-01-01 --to 2026-12-31 --format csv -o "$T/clerk-asy.csv"
 expect_rc "vclerk cannot open an asylum case" 4 cli --user vclerk case new asylum --person "$PV"
 expect_grep "naming the rule" "need-to-know" "$T/err"
 expect_eq "and none was opened" "$(q "SELECT count(*) FROM cases")" 3
