@@ -471,7 +471,7 @@ static double transition_rate(const char *path, long steps, struct pct *lat, dou
 	struct cd_error err = CD_ERROR_INIT;
 	struct cd_store *s = NULL;
 	struct wf_registry *reg = NULL;
-	struct cd_actor caseworker, clerk;
+	struct cd_actor caseworker, clerk, admin;
 	struct cd_person p;
 	char dir[4096], number[40];
 	double *v = xcalloc((size_t)steps, sizeof *v);
@@ -483,7 +483,9 @@ static double transition_rate(const char *path, long steps, struct pct *lat, dou
 
 	remove_db(path);
 	snprintf(dir, sizeof dir, "%s/workflows", cd_data_dir());
+	/* The rules a store applies are the versions installed in it (as init installs them). */
 	if ((rc = store_create(path, &opts, &err)) || (rc = store_open(path, &s, &err)) ||
+	    (rc = user_resolve(s, "admin", &admin, &err)) || (rc = registry_install_dir(s, &admin, dir, &err)) ||
 	    (rc = registry_load(dir, &reg, &err)) || (rc = user_resolve(s, "caseworker", &caseworker, &err)) ||
 	    (rc = user_resolve(s, "clerk", &clerk, &err)) || (rc = person_add(s, &clerk, &in, &p, &err)) ||
 	    (rc = document_add(s, &clerk, p.number, "passport", "BX1234567", "UKR", NULL, "2035-01-01", 0, &err)) ||
