@@ -412,8 +412,10 @@ int cw_case_move(struct cd_store *s, struct wf_registry *reg, const struct cd_ac
 		rc = case_step(s, actor, &probe, NULL, err);
 		goto out;
 	}
+	/* The history is read only for a four-eyes pairing: a case that loops (documents asked
+	 * again and again) would otherwise make every step read its whole past. */
 	if ((rc = case_facts(s, c, today, &cf, err)) ||
-	    (rc = case_steps(s, actor, c, &hist, &n_hist, &steps, &n_steps, err)))
+	    (t->four_eyes != WF_NO_PAIR && (rc = case_steps(s, actor, c, &hist, &n_hist, &steps, &n_steps, err))))
 		goto out;
 	fill_facts(c, actor, &cf, &facts);
 	facts.steps = steps;
@@ -474,8 +476,12 @@ int cw_case_options(struct cd_store *s, struct wf_registry *reg, const struct cd
 		return rc;
 	if (c->closed_at)
 		return CD_OK;
+	/* The history only when a step open here pairs with another (four_eyes = STEP). */
+	int pairs = 0;
+	for (size_t i = 0; i < wf->n_transitions && !pairs; i++)
+		pairs = wf->transitions[i].four_eyes != WF_NO_PAIR && wf_transition_from(wf, &wf->transitions[i], c->state);
 	if ((rc = case_facts(s, c, store_today(s), &cf, err)) ||
-	    (rc = case_steps(s, actor, c, &hist, &n_hist, &steps, &n_steps, err)))
+	    (pairs && (rc = case_steps(s, actor, c, &hist, &n_hist, &steps, &n_steps, err))))
 		goto out;
 	fill_facts(c, actor, &cf, &facts);
 	facts.steps = steps;
