@@ -50,6 +50,44 @@ static int check_group_only(struct cli *c)
 }
 
 /*
+ * Installed setgid, casedesk lends its group only to a file in the group's own folder: a
+ * file the user cannot read alone and that lies elsewhere (the biometric key, another
+ * office's file) is refused before it is opened, so that --store tells nothing about it
+ * (an auditor used "is not a SQLite file" as an oracle on /etc/casedesk/biometric.key).
+ */
+static int lend_group_only_to_its_folder(struct cli *c)
+{
+	char dir[4096];
+	struct stat sd;
+	const char *slash = strrchr(c->store_path, '/');
+	int fd, e;
+
+	if (!privilege_setgid())
+		return CD_OK;
+	if (privilege_as_user() != 0)
+		return cd_error_set(&c->err, CD_EINTERNAL, _("cannot take the user's own group to read %s"), c->store_path);
+	fd = open(c->store_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	e = errno;
+	privilege_restore();
+	if (fd >= 0) {
+		close(fd);   /* the user's own file: nothing is lent */
+		return CD_OK;
+	}
+	if (e != EACCES && e != EPERM)
+		return CD_OK;   /* missing and the like: the store's own message says so */
+	if (slash)
+		snprintf(dir, sizeof dir, "%.*s", slash == c->store_path ? 1 : (int)(slash - c->store_path), c->store_path);
+	else
+		snprintf(dir, sizeof dir, ".");
+	if (stat(dir, &sd) == 0 && sd.st_gid == getegid() && !(sd.st_mode & 0007))
+		return CD_OK;
+	return cd_error_set(&c->err, CD_EREFUSED,
+			    _("%s: you cannot read it yourself, and it is not in a folder of the group casedesk "
+			      "closed to others (as root: chgrp casedesk FOLDER; chmod 2770 FOLDER; chmod o= STORE); "
+			      "casedesk lends its group to a store only there"), c->store_path);
+}
+
+/*
  * On a real store only casedesk users read anything, `user list` and `store check`
  * included: an OS account that is no user is refused here, naming what to ask the admin
  * (user_resolve).  A training store holds no one's data and keeps its --user rules.
@@ -63,7 +101,7 @@ int cli_open_store(struct cli *c)
 	if (!c->store_path || !*c->store_path)
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("which store? give --store FILE or set CASEDESK_STORE"));
-	if ((rc = store_open(c->store_path, &c->store, &c->err)))
+	if ((rc = lend_group_only_to_its_folder(c)) || (rc = store_open(c->store_path, &c->store, &c->err)))
 		return rc;
 	/* A field kit's users are proved by their passphrase (cli_open_acting), not the OS account. */
 	int kit = 0;

@@ -134,6 +134,10 @@ else
 	head -c 32 /dev/urandom >"$KEY" && made_key=1
 	chown root:casedesk "$KEY" && chmod 640 "$KEY"
 	expect_rc "the key cannot be read by the user" 1 as "$A" cat "$KEY"
+	# Nor probed through --store: the group is lent only inside its own folder (an auditor read
+	# "is not a SQLite file" for the key, so it was opened with the group's rights).
+	expect_rc "--store on the key is refused before it is opened" 4 as "$A" "$CDI" --store "$KEY" case list
+	if grep -q "SQLite" "$T/err"; then fail "and says nothing of what the key holds" "$(cat "$T/err")"; else pass "and says nothing of what the key holds"; fi
 	echo "P3" >"$T/home-a/face.ppm"; chown "$A" "$T/home-a/face.ppm"
 	setpriv --reuid="$A" --regid="$A" --init-groups env CASEDESK_ENROL_FAULT=hang:capture "$CDI" --store "$S" \
 		enrol "$PB" --face "$T/home-a/face.ppm" >"$T/enrol.out" 2>&1 &
