@@ -23,6 +23,16 @@
 #include "model/store/users.h"
 #include "print/case_form.h"
 
+/* The folder a store file lies in ("." for a bare name), for the setgid checks below. */
+static void store_folder(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash)
+		snprintf(dir, size, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	else
+		snprintf(dir, size, ".");
+}
+
 /*
  * Installed setgid (README, "An office server with thin clients"), a real store is safe only
  * while its folder is the group's alone: a folder others may enter or write lets them copy
@@ -32,14 +42,10 @@ static int check_group_only(struct cli *c)
 {
 	char dir[4096];
 	struct stat sd, sf;
-	const char *slash = strrchr(c->store_path, '/');
 
 	if (!privilege_setgid() || store_is_training(c->store))
 		return CD_OK;
-	if (slash)
-		snprintf(dir, sizeof dir, "%.*s", slash == c->store_path ? 1 : (int)(slash - c->store_path), c->store_path);
-	else
-		snprintf(dir, sizeof dir, ".");
+	store_folder(c->store_path, dir, sizeof dir);
 	if (stat(dir, &sd) != 0 || stat(c->store_path, &sf) != 0 || sd.st_gid != getegid() || (sd.st_mode & 0007) ||
 	    (sf.st_mode & 0007))
 		return cd_error_set(&c->err, CD_EREFUSED,
@@ -59,7 +65,6 @@ static int lend_group_only_to_its_folder(struct cli *c)
 {
 	char dir[4096];
 	struct stat sd;
-	const char *slash = strrchr(c->store_path, '/');
 	int fd, e;
 
 	if (!privilege_setgid())
@@ -75,10 +80,7 @@ static int lend_group_only_to_its_folder(struct cli *c)
 	}
 	if (e != EACCES && e != EPERM)
 		return CD_OK;   /* missing and the like: the store's own message says so */
-	if (slash)
-		snprintf(dir, sizeof dir, "%.*s", slash == c->store_path ? 1 : (int)(slash - c->store_path), c->store_path);
-	else
-		snprintf(dir, sizeof dir, ".");
+	store_folder(c->store_path, dir, sizeof dir);
 	if (stat(dir, &sd) == 0 && sd.st_gid == getegid() && !(sd.st_mode & 0007))
 		return CD_OK;
 	return cd_error_set(&c->err, CD_EREFUSED,

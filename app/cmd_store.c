@@ -84,17 +84,12 @@ int cmd_init(struct cli *c)
 	    (rc = cli_install_shipped(c)) || (rc = audit_keys_create(c->store, escrow, sizeof escrow, &c->err))) {
 		/* A store whose trail can never be sealed from its start, or a kit without its
 		 * admin's passphrase, is not worth keeping. */
-		char side[4200];
 		explicit_bzero(pass, sizeof pass);
 		if (!c->store)
 			return rc;
 		store_close(c->store);
 		c->store = NULL;
-		unlink(c->store_path);
-		snprintf(side, sizeof side, "%s-wal", c->store_path);
-		unlink(side);
-		snprintf(side, sizeof side, "%s-shm", c->store_path);
-		unlink(side);
+		store_remove_files(c->store_path);
 		return rc;
 	}
 	explicit_bzero(pass, sizeof pass);

@@ -36,15 +36,17 @@
 #include "app/demo_dice.h"
 #include "app/demo_people.h"
 
-/* The store's files: the WAL and its index, and the seal keys beside it (model/store/audit.c). */
-static const char *const store_sides[] = { "-wal", "-shm", ".seal.key", ".seal-escrow.key" };
+/* The seal keys beside a store (model/store/audit.c); its -wal and -shm are store.c's to name. */
+static const char *const seal_keys[] = { ".seal.key", ".seal-escrow.key" };
+#define N_SEAL_KEYS (sizeof seal_keys / sizeof seal_keys[0])
 
+/* A demo given up: its part file, the WAL beside it, and the seal keys it made for it. */
 static void remove_store_files(const char *path)
 {
 	char side[4300];
-	unlink(path);
-	for (size_t i = 0; i < sizeof store_sides / sizeof store_sides[0]; i++) {
-		snprintf(side, sizeof side, "%s%s", path, store_sides[i]);
+	store_remove_files(path);
+	for (size_t i = 0; i < N_SEAL_KEYS; i++) {
+		snprintf(side, sizeof side, "%s%s", path, seal_keys[i]);
 		unlink(side);
 	}
 }
@@ -73,10 +75,10 @@ static int finish_store(struct cli *c, const char *building, const char *target)
 	c->store = NULL;
 	if (rc)
 		return rc;
-	for (size_t i = 2; i < sizeof store_sides / sizeof store_sides[0]; i++) {
+	for (size_t i = 0; i < N_SEAL_KEYS; i++) {
 		char from[4300], to[4300];
-		snprintf(from, sizeof from, "%s%s", building, store_sides[i]);
-		snprintf(to, sizeof to, "%s%s", target, store_sides[i]);
+		snprintf(from, sizeof from, "%s%s", building, seal_keys[i]);
+		snprintf(to, sizeof to, "%s%s", target, seal_keys[i]);
 		if (rename_noreplace(from, to) != 0)
 			return cd_error_set(&c->err, errno == EEXIST ? CD_EUSAGE : CD_ESTORE,
 					    _("cannot give the finished demo store's key the name %s: %s"), to,
@@ -86,11 +88,7 @@ static int finish_store(struct cli *c, const char *building, const char *target)
 		return cd_error_set(&c->err, errno == EEXIST ? CD_EUSAGE : CD_ESTORE,
 				    _("cannot give the finished demo store the name %s: %s"), target,
 				    strerror(errno));
-	char side[4300];
-	for (size_t i = 0; i < 2; i++) {
-		snprintf(side, sizeof side, "%s%s", building, store_sides[i]);
-		unlink(side);
-	}
+	store_remove_files(building);   /* its -wal and -shm; the file itself has the target's name now */
 	c->store_path = target;
 	return CD_OK;
 }
@@ -133,9 +131,9 @@ int cmd_demo(struct cli *c)
 				    _("%s already exists; casedesk never overwrites a store. "
 				      "Choose another file or remove this one yourself"), target);
 	/* Said now, not after the build: a store's seal keys are never replaced either. */
-	for (size_t i = 2; i < sizeof store_sides / sizeof store_sides[0]; i++) {
+	for (size_t i = 0; i < N_SEAL_KEYS; i++) {
 		char key[4300];
-		snprintf(key, sizeof key, "%s%s", target, store_sides[i]);
+		snprintf(key, sizeof key, "%s%s", target, seal_keys[i]);
 		if (access(key, F_OK) == 0)
 			return cd_error_set(&c->err, CD_EUSAGE,
 					    _("%s already exists, the seal key of an earlier store of that name; casedesk "

@@ -860,15 +860,20 @@ fail:
 	if (s.db)
 		sqlite3_close(s.db);
 	/* Nothing of a half-made store is left behind to be mistaken for a real one. */
+	store_remove_files(path);
+	return rc;
+}
+
+void store_remove_files(const char *path)
+{
+	static const char *const sides[] = { "-wal", "-shm" };
+	char side[4200];
+
 	unlink(path);
-	{
-		char side[4096];
-		snprintf(side, sizeof side, "%s-wal", path);
-		unlink(side);
-		snprintf(side, sizeof side, "%s-shm", path);
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+		snprintf(side, sizeof side, "%s%s", path, sides[i]);
 		unlink(side);
 	}
-	return rc;
 }
 
 /*

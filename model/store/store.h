@@ -43,6 +43,11 @@ struct cd_store_create_opts {
 
 /* Creates a new store; refuses when the file exists. */
 int store_create(const char *path, const struct cd_store_create_opts *opts, struct cd_error *err);
+/*
+ * Removes a store file that is closed and its -wal and -shm: for a store just made and
+ * given up (init, demo).  Its seal keys are not touched: they may be an earlier store's.
+ */
+void store_remove_files(const char *path);
 
 /*
  * Opens an existing store, migrating it forward when it is older.  Refuses a file that is
