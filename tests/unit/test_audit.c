@@ -22,29 +22,18 @@
 #include "model/store/person.h"
 #include "model/store/store_internal.h"
 #include "model/store/users.h"
+#include "tests/unit/store_dir.h"
 
-static char dir[64];
-static char path[128];
 static char keypath[160];
 static char escrow[4200];
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/cd-test-audit.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/t.casedesk", dir);
+	store_dir_make("audit");
 	snprintf(keypath, sizeof keypath, "%s.seal.key", path);
 	setenv("CASEDESK_DATA", "data", 0);
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[256];
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
 }
 
 static struct cd_store *fresh_sealed(void)

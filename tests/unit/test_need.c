@@ -20,25 +20,14 @@
 #include "model/store/search.h"
 #include "model/store/store.h"
 #include "model/store/users.h"
+#include "tests/unit/store_dir.h"
 
-static char dir[64];
-static char path[128];
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/cd-test-need.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/t.casedesk", dir);
+	store_dir_make("need");
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[256];
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
 }
 
 static struct cd_store *fresh(void)

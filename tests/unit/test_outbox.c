@@ -20,27 +20,15 @@
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 #include "model/store/users.h"
+#include "tests/unit/store_dir.h"
 
-static char dir[64];
-static char path[128];
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/cd-test-outbox.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/t.casedesk", dir);
-	setenv("CASEDESK_DATA", "data", 0);
+	store_dir_make("outbox");
 	setenv("CASEDESK_TODAY", "2026-03-02", 1);
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[256];
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
 }
 
 /* One text from the newest outbox row of `entity`: json_extract(payload, path), or "INVALID". */

@@ -19,9 +19,8 @@
 #include "model/store/search.h"
 #include "model/store/store_internal.h"
 #include "model/store/users.h"
+#include "tests/unit/store_dir.h"
 
-static char dir[64];
-static char path[128];
 
 /* Reads as a user of every workflow would (need-to-know is tested in t_need.sh). */
 static const struct cd_actor reader = { .name = "clerk", .roles = 1, .workflows = "*" };
@@ -29,19 +28,8 @@ static const struct cd_actor reader = { .name = "clerk", .roles = 1, .workflows 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/cd-test-store.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/t.casedesk", dir);
-	setenv("CASEDESK_DATA", "data", 0);
+	store_dir_make("store");
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[256];
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
 }
 
 static struct cd_store *fresh(int version)
