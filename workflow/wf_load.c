@@ -308,6 +308,8 @@ void wf_free(struct workflow *wf)
 		struct wf_field *f = &wf->fields[i];
 		free(f->id);
 		free(f->label);
+		if (f->choice_labels)
+			free_list(f->choice_labels, f->n_choices);
 		free_list(f->choices, f->n_choices);
 	}
 	free(wf->fields);

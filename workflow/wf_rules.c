@@ -171,6 +171,13 @@ int wf_transition_from(const struct workflow *wf, const struct wf_transition *t,
 /* ------------------------------------------------------------------------------------ */
 /* Field values.                                                                         */
 
+const char *wf_choice_label(const struct wf_field *f, size_t i)
+{
+	if (i >= f->n_choices)
+		return "";
+	return f->choice_labels && f->choice_labels[i] ? f->choice_labels[i] : f->choices[i];
+}
+
 int wf_field_validate(const struct wf_field *f, const char *value, struct cd_error *err)
 {
 	double number;

@@ -40,6 +40,12 @@ struct wf_field {
 	enum wf_field_type type;
 	char **choices;          /* WF_CHOICE */
 	size_t n_choices;
+	/*
+	 * Parallel to choices: the label users see (`choice.grant = Grant` in the field's
+	 * section, translated as `choice.grant[uk] = ...`); NULL, or a NULL entry, when the
+	 * file gives none.  Read it through wf_choice_label.
+	 */
+	char **choice_labels;
 	int required;            /* needed for the fields_complete guard */
 	int has_min, has_max;    /* WF_NUMBER */
 	double min, max;
@@ -198,6 +204,9 @@ struct wf_value {
 	const char *field;
 	const char *value;
 };
+
+/* The label of choice i of a choice field: its `choice.ID` label, else the id itself. */
+const char *wf_choice_label(const struct wf_field *f, size_t i);
 
 /* Checks one value against its field's type; CD_EINPUT naming the field. */
 int wf_field_validate(const struct wf_field *f, const char *value, struct cd_error *err);
