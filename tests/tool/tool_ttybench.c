@@ -1,12 +1,12 @@
 /*
  * tool_ttybench.c - measures the TUI as a caseworker's terminal sees it, for `make bench`:
- * the real casedesk in a pseudo-terminal (forkpty), 100x30, xterm.
+ * the real casedesk in a pseudo-terminal (forkpty), 100x30 or --size COLSxROWS, xterm.
  *   - start-up: from exec to the first complete frame (the status line drawn);
  *   - per keystroke while typing searches: bytes the program wrote to the terminal, and
  *     the program's own time from the key to the end of its redraw (CASEDESK_UI_TIMING,
  *     written by screens/ui.c), p50/p99;
  *   - peak resident memory (VmHWM) at the end.
- * usage: tool_ttybench CASEDESK STORE QUERY...
+ * usage: tool_ttybench [--size COLSxROWS] CASEDESK STORE QUERY...
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,8 +64,21 @@ int main(int argc, char **argv)
 	int master, tfd;
 	pid_t pid;
 
+	if (argc > 2 && strcmp(argv[1], "--size") == 0) {
+		unsigned cols, rows;
+		char end;
+		if (sscanf(argv[2], "%ux%u%c", &cols, &rows, &end) != 2 || cols < 20 || cols > 1000 ||
+		    rows < 5 || rows > 500) {
+			fprintf(stderr, "tool_ttybench: --size wants COLSxROWS, like 80x24, not %s\n", argv[2]);
+			return 2;
+		}
+		ws.ws_col = (unsigned short)cols;
+		ws.ws_row = (unsigned short)rows;
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: tool_ttybench CASEDESK STORE QUERY...\n");
+		fprintf(stderr, "usage: tool_ttybench [--size COLSxROWS] CASEDESK STORE QUERY...\n");
 		return 2;
 	}
 	if ((tfd = mkstemp(timing)) < 0)
