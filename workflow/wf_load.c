@@ -1850,6 +1850,39 @@ out:
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* Titles for ids: what screens, the CLI and letters show instead of an id.              */
+
+const char *wf_state_title(const struct workflow *wf, const char *state_id)
+{
+	const struct wf_state *st = wf && state_id ? wf_find_state(wf, state_id) : NULL;
+	return st && st->title ? st->title : state_id;
+}
+
+const char *wf_step_title(const struct workflow *wf, const char *transition_id)
+{
+	const struct wf_transition *t = wf && transition_id ? wf_find_transition(wf, transition_id) : NULL;
+	return t && t->title ? t->title : transition_id;
+}
+
+const char *wf_field_label(const struct workflow *wf, const char *field_id)
+{
+	const struct wf_field *f = wf && field_id ? wf_find_field(wf, field_id) : NULL;
+	return f && f->label ? f->label : field_id;
+}
+
+const char *wf_value_text(const struct workflow *wf, const char *field_id, const char *value)
+{
+	const struct wf_field *f = wf && field_id ? wf_find_field(wf, field_id) : NULL;
+
+	if (!f || f->type != WF_CHOICE || !value)
+		return value;
+	for (size_t i = 0; i < f->n_choices; i++)
+		if (!strcmp(f->choices[i], value))
+			return wf_choice_label(f, i);
+	return value;
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* The forms index.                                                                      */
 
 int wf_known_load(const char *forms_index_path, struct wf_known *known, struct cd_error *err)
