@@ -183,14 +183,19 @@ static int case_history_cmd(struct cli *c)
 	if ((rc = case_history(c->store, &c->actor, c->argv[1], c->purpose, &rows, &n, &c->err)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
-	/* Titles for the human lines: the case's own workflow version (read again silently). */
+	/*
+	 * Titles for the human lines: the case's own workflow version (the case read again
+	 * silently).  A read that fails fails the command: never ids in place of titles.
+	 */
 	const struct workflow *wf = NULL;
 	if (!c->json) {
 		struct cd_case *k = NULL;
-		struct cd_error ignore = CD_ERROR_INIT;
-		if (cli_load_workflows(c) == CD_OK && case_load(c->store, &c->actor, c->argv[1], NULL, &k, &ignore) == CD_OK &&
-		    registry_for_case(c->reg, c->store, k->workflow_id, k->workflow_version, &wf, &ignore) != CD_OK)
-			wf = NULL;
+		if ((rc = cli_load_workflows(c)) || (rc = case_load(c->store, &c->actor, c->argv[1], NULL, &k, &c->err)) ||
+		    (rc = registry_for_case(c->reg, c->store, k->workflow_id, k->workflow_version, &wf, &c->err))) {
+			case_free(k);
+			case_history_free(rows, n);
+			return rc;
+		}
 		case_free(k);
 	}
 	if (c->json) {
@@ -272,7 +277,12 @@ static int case_list_cmd(struct cli *c)
 	f.today = store_today(c->store);
 	if ((rc = case_list_read(c->store, &c->actor, &f, c->purpose, &rows, &n, &c->err)))
 		return rc;
-	int have_wfs = !c->json && cli_load_workflows(c) == CD_OK;   /* state titles; ids without */
+	/* State titles (the current workflow's): a failed read fails the command. */
+	int have_wfs = !c->json;
+	if (have_wfs && (rc = cli_load_workflows(c))) {
+		case_list_free(rows, n);
+		return rc;
+	}
 	struct cd_buf b = CD_BUF_INIT;
 	if (c->json) {
 		struct json_writer w;

@@ -58,6 +58,9 @@ expect_rc "--json keeps the ids" 0 env LANGUAGE=uk "$CD" --store "$S" --user cas
 expect_grep "the state id" '"state":"assessment"' "$T/out"
 expect_grep "the field's value as stored" '"permit_reason":"family"' "$T/out"
 
+expect_rc "form list in Ukrainian" 0 env LANGUAGE=uk "$CD" form list
+expect_grep "each form's id and its Ukrainian title" "^decision_grant  *Рішення: заяву задоволено" "$T/out"
+
 # ---- a LANG this machine lacks: C.UTF-8 for characters, Ukrainian messages, said once
 missing=uk_UA.UTF-8
 if locale -a 2>/dev/null | grep -qi '^uk_UA\.utf-\?8$'; then
