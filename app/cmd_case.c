@@ -130,7 +130,7 @@ static int case_show_cmd(struct cli *c)
 	fputs(", ", stdout);
 	out_safe(stdout, k->person_given_latin);
 	fputc('\n', stdout);
-	out_safef(stdout, "  %s: %s — %s (%s %s)", _("state"), k->state, state ? state->title : "?", _("since"), k->state_since);
+	out_safef(stdout, "  %s: %s (%s %s)", _("state"), wf_state_title(wf, k->state), _("since"), k->state_since);
 	fputc('\n', stdout);
 	printf("  %s: %s (%s)\n", _("deadline"), due, left);
 	out_safef(stdout, "  %s: %s   %s: %lld", _("assignee"), k->assignee ? k->assignee : _("unassigned"), _("version"),
@@ -141,14 +141,16 @@ static int case_show_cmd(struct cli *c)
 	for (size_t i = 0; i < k->n_fields; i++) {
 		const struct wf_field *f = wf_find_field(wf, k->fields[i].name);
 		out_safef(stdout, "  %-28s ", f && f->label ? f->label : k->fields[i].name);
-		out_safe(stdout, k->fields[i].value);
+		out_safe(stdout, wf_value_text(wf, k->fields[i].name, k->fields[i].value));
 		fputc('\n', stdout);
 	}
 	if (!k->closed_at) {
 		printf("%s %s:\n", _("steps open to"), c->actor.name);
 		for (size_t i = 0; i < n_opts; i++) {
 			const struct wf_transition *t = opts[i].t;
-			out_safef(stdout, "  %s %-24s -> %-22s", opts[i].allowed ? "+" : "-", t->id, wf->states[t->to].id);
+			/* The id is what `case move` takes; the titles are what the step is. */
+			out_safef(stdout, "  %s %-24s %s -> %s", opts[i].allowed ? "+" : "-", t->id,
+				  t->title ? t->title : t->id, wf_state_title(wf, wf->states[t->to].id));
 			if (!opts[i].allowed) {
 				out_safef(stdout, " %s: %s", _("blocked"), opts[i].reason);
 			} else if (t->n_fields) {
@@ -181,6 +183,21 @@ static int case_history_cmd(struct cli *c)
 	if ((rc = case_history(c->store, &c->actor, c->argv[1], c->purpose, &rows, &n, &c->err)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
+	/*
+	 * Titles for the human lines: the case's own workflow version (the case read again
+	 * silently).  A read that fails fails the command: never ids in place of titles.
+	 */
+	const struct workflow *wf = NULL;
+	if (!c->json) {
+		struct cd_case *k = NULL;
+		if ((rc = cli_load_workflows(c)) || (rc = case_load(c->store, &c->actor, c->argv[1], NULL, &k, &c->err)) ||
+		    (rc = registry_for_case(c->reg, c->store, k->workflow_id, k->workflow_version, &wf, &c->err))) {
+			case_free(k);
+			case_history_free(rows, n);
+			return rc;
+		}
+		case_free(k);
+	}
 	if (c->json) {
 		struct json_writer w;
 		json_init(&w, &b);
@@ -208,15 +225,16 @@ static int case_history_cmd(struct cli *c)
 			const struct cd_history_row *h = &rows[i];
 			out_safef(stdout, "%.19s  %-11s v%-3lld ", h->at, h->user, (long long)h->row_version);
 			if (strcmp(h->kind, "transition") == 0)
-				out_safef(stdout, "%s: %s -> %s", h->transition, h->from_state ? h->from_state : "",
-					  h->to_state ? h->to_state : "");
+				out_safef(stdout, "%s: %s -> %s", wf_step_title(wf, h->transition),
+					  h->from_state ? wf_state_title(wf, h->from_state) : "",
+					  h->to_state ? wf_state_title(wf, h->to_state) : "");
 			else if (strcmp(h->kind, "created") == 0)
-				out_safef(stdout, "%s %s", _("opened in"), h->to_state ? h->to_state : "");
+				out_safef(stdout, "%s %s", _("opened in"), h->to_state ? wf_state_title(wf, h->to_state) : "");
 			else if (strcmp(h->kind, "field") == 0) {
-				out_safef(stdout, "  %s: ", h->field ? h->field : "");
-				out_safe(stdout, h->old_value ? h->old_value : "");
+				out_safef(stdout, "  %s: ", h->field ? wf_field_label(wf, h->field) : "");
+				out_safe(stdout, h->old_value ? wf_value_text(wf, h->field, h->old_value) : "");
 				fputs(" -> ", stdout);
-				out_safe(stdout, h->new_value ? h->new_value : "");
+				out_safe(stdout, h->new_value ? wf_value_text(wf, h->field, h->new_value) : "");
 			} else
 				out_safe(stdout, h->kind);
 			if (h->note) {
@@ -259,6 +277,12 @@ static int case_list_cmd(struct cli *c)
 	f.today = store_today(c->store);
 	if ((rc = case_list_read(c->store, &c->actor, &f, c->purpose, &rows, &n, &c->err)))
 		return rc;
+	/* State titles (the current workflow's): a failed read fails the command. */
+	int have_wfs = !c->json;
+	if (have_wfs && (rc = cli_load_workflows(c))) {
+		case_list_free(rows, n);
+		return rc;
+	}
 	struct cd_buf b = CD_BUF_INIT;
 	if (c->json) {
 		struct json_writer w;
@@ -288,8 +312,9 @@ static int case_list_cmd(struct cli *c)
 			char due[16], left[64];
 			cli_day(r->due_day, due, sizeof due);
 			deadline_text(r->due_day, r->frozen_left, f.today, DL_LONG, left, sizeof left);
-			out_safef(stdout, "%-22s %-10s %-24s %-10s %-28s %-11s ", r->number, r->workflow_id, r->state, due,
-				  left, r->assignee ? r->assignee : "-");
+			const struct workflow *rwf = have_wfs ? registry_current(c->reg, r->workflow_id) : NULL;
+			out_safef(stdout, "%-22s %-10s %-24s %-10s %-28s %-11s ", r->number, r->workflow_id,
+				  wf_state_title(rwf, r->state), due, left, r->assignee ? r->assignee : "-");
 			out_safe(stdout, r->person_name);
 			fputc('\n', stdout);
 		}
@@ -391,7 +416,11 @@ static int case_move_cmd(struct cli *c)
 				rc = cli_json_print(c, &w);
 				buf_release(&pb);
 			} else {
-				out_safef(stdout, _("%s is now %s (version %lld)\n"), k->number, k->state, (long long)version);
+				const struct workflow *kwf = NULL;
+				if (registry_for_case(c->reg, c->store, k->workflow_id, k->workflow_version, &kwf, NULL) != CD_OK)
+					kwf = NULL;
+				out_safef(stdout, _("%s is now %s (version %lld)\n"), k->number, wf_state_title(kwf, k->state),
+					  (long long)version);
 				if (printed[0])
 					printf(_("printed %s\n"), printed);
 			}

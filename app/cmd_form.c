@@ -14,6 +14,7 @@
 #include "model/store/cases.h"
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/base/ini.h"
 #include "model/base/json.h"
 #include "model/store/person.h"
 #include "print/case_form.h"
@@ -146,14 +147,23 @@ static int list_cmd(struct cli *c)
 	snprintf(path, sizeof path, "%s/forms/index.ini", cd_data_dir());
 	if ((rc = wf_known_load(path, &known, &c->err)))
 		return rc;
+	/* Each form's title in the language of the messages (title[uk] in the index), the id to print it by. */
+	struct ini index = INI_INIT;
+	char lang[8];
+	case_form_lang(NULL, lang);
+	int have_index = ini_load(&index, path, NULL, NULL, NULL) == CD_OK;
 	for (size_t i = 0; i < known.n_forms; i++) {
-		char tpl[4096];
+		char tpl[4096], sec[96];
 		snprintf(tpl, sizeof tpl, "%s/forms/%s.ini", cd_data_dir(), known.forms[i]);
+		snprintf(sec, sizeof sec, "form.%s", known.forms[i]);
+		const struct ini_key *title = have_index ? ini_get_lang(&index, sec, "title", lang) : NULL;
 		FILE *f = fopen(tpl, "r");
-		printf("%-36s %s\n", known.forms[i], f ? "" : _("(no template)"));
+		out_safef(stdout, "%-36s %s%s", known.forms[i], title ? title->value : "", f ? "" : _(" (no template)"));
+		fputc('\n', stdout);
 		if (f)
 			fclose(f);
 	}
+	ini_release(&index);
 	wf_known_release(&known);
 	return CD_OK;
 }

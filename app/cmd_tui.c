@@ -34,6 +34,11 @@ int cmd_tui(struct cli *c)
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("the terminal interface needs a terminal; for scripts use the commands (casedesk --help)"));
 	ui_set_lock_minutes(config_lock_minutes());
+	if (config_locale_missing()) {
+		char notice[512];
+		config_locale_notice(notice, sizeof notice);
+		ui_set_notice(notice);
+	}
 	/* A field kit's user logs in on the TUI's own door (screens/lock.c); --user only fills it in. */
 	if ((rc = cli_open_store(c)) || (rc = kit_store_is(c->store, &kit, &c->err)))
 		return rc;

@@ -9,6 +9,7 @@
 #include "app/tui_screens.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,4 +404,69 @@ double config_lock_minutes(void)
 	struct cd_error err = CD_ERROR_INIT;
 	/* A broken file was refused before any command ran; its default is what is left. */
 	return config_load(&err) == CD_OK ? cfg.lock_minutes : 5;
+}
+
+/*
+ * The locale.  A LANG (or LC_ALL ...) naming a locale the machine lacks makes
+ * setlocale(LC_ALL, "") fail and leaves the C locale, in which ncursesw reads and draws
+ * bytes, not characters: every key outside ASCII is dropped (Шевченко cannot be typed)
+ * and gettext, in C, ignores the language asked for.  Each category that cannot be set
+ * as asked falls back to C.UTF-8, which every glibc since 2.35 has, so characters work;
+ * the catalogue still follows the language asked for (through LANGUAGE, unless the
+ * settings file or the user set it); and the missing locale is named once.
+ */
+static char locale_missing[64];
+
+static const char *first_env(const char *const *vars, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return v;
+	}
+	return NULL;
+}
+
+void config_locale_start(void)
+{
+	static const int categories[] = { LC_CTYPE, LC_COLLATE, LC_MESSAGES, LC_MONETARY, LC_NUMERIC, LC_TIME };
+	static const char *const ctype_vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	static const char *const msg_vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	int messages_fell_back = 0;
+
+	locale_missing[0] = '\0';
+	if (setlocale(LC_ALL, ""))
+		return;
+	for (size_t i = 0; i < sizeof categories / sizeof categories[0]; i++) {
+		if (setlocale(categories[i], ""))
+			continue;
+		if (!setlocale(categories[i], "C.UTF-8"))
+			setlocale(categories[i], "C.utf8");
+		if (categories[i] == LC_MESSAGES)
+			messages_fell_back = 1;
+		if (!locale_missing[0]) {
+			const char *name = categories[i] == LC_MESSAGES ? first_env(msg_vars, 3) : first_env(ctype_vars, 3);
+			snprintf(locale_missing, sizeof locale_missing, "%s", name ? name : "?");
+		}
+	}
+	/* uk_UA.UTF-8@euro -> uk_UA: gettext tries uk_UA, then uk. */
+	const char *asked = first_env(msg_vars, 3), *language = getenv("LANGUAGE");
+	if (messages_fell_back && asked && (!language || !*language) && strcmp(asked, "C") && strcmp(asked, "POSIX")) {
+		char lang[64];
+		snprintf(lang, sizeof lang, "%.*s", (int)strcspn(asked, ".@"), asked);
+		if (lang[0])
+			setenv("LANGUAGE", lang, 1);
+	}
+}
+
+const char *config_locale_missing(void)
+{
+	return locale_missing[0] ? locale_missing : NULL;
+}
+
+void config_locale_notice(char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 _("locale %s is not installed; using C.UTF-8 for characters. To add it (as root): locale-gen %s, or dpkg-reconfigure locales"),
+		 locale_missing, locale_missing);
 }

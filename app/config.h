@@ -54,6 +54,16 @@ int config_print(FILE *out, struct cd_error *err);
  */
 int config_retention_each(int (*fn)(void *ctx, const char *workflow_id, const char *period, const char *where),
 			  void *ctx, struct cd_error *err);
+/*
+ * setlocale(LC_ALL, "") with a fallback: a category whose locale the machine lacks gets
+ * C.UTF-8 (so multibyte keys are read and drawn), and messages keep the language asked
+ * for (LANGUAGE, when nobody set it).  Call once at start, after config_apply_language.
+ */
+void config_locale_start(void);
+/* The locale name that was asked for and is missing, or NULL when all was set as asked. */
+const char *config_locale_missing(void);
+/* What to tell the user about it (translated): which locale, and how to add it. */
+void config_locale_notice(char *buf, size_t size);
 /* [ui] lock_minutes: idle minutes before the TUI locks (0: never, but see screens/ui.h for
  * field kits); the default when the file is broken or silent. */
 double config_lock_minutes(void);

@@ -120,7 +120,8 @@ int main(int argc, char **argv)
 	/* The settings file may choose the language: read it before the first translation. */
 	struct cd_error lang_err = CD_ERROR_INIT;
 	int lang_rc = config_apply_language(&lang_err);
-	setlocale(LC_ALL, "");
+	/* A locale the machine lacks: C.UTF-8 for characters, the language asked for in messages. */
+	config_locale_start();
 	/* Numbers parse the same everywhere ("1.5" in any office); screens/fmt.c groups digits for display. */
 	setlocale(LC_NUMERIC, "C");
 	bindtextdomain("casedesk", cd_env("CASEDESK_LOCALEDIR") ? cd_env("CASEDESK_LOCALEDIR") : CD_LOCALEDIR);
@@ -148,6 +149,14 @@ int main(int argc, char **argv)
 		static char *tui_argv[] = { tui_word, NULL };
 		c.argv = tui_argv;
 		c.argc = 1;
+	}
+	if (config_locale_missing() && !(c.argc > 0 && strcmp(c.argv[0], "tui") == 0)) {
+		/* Once, on stderr; the terminal interface says it in its message line instead. */
+		char notice[512];
+		config_locale_notice(notice, sizeof notice);
+		fputs("casedesk: ", stderr);
+		out_safe(stderr, notice);
+		fputc('\n', stderr);
 	}
 	if (c.argc == 0 || strcmp(c.argv[0], "--help") == 0 || strcmp(c.argv[0], "-h") == 0 ||
 	    strcmp(c.argv[0], "help") == 0) {

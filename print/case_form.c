@@ -107,7 +107,8 @@ static int set_vars(struct cd_store *s, struct wf_registry *reg, const struct cd
 	for (size_t i = 0; i < wf->n_fields; i++) {
 		char name[96];
 		snprintf(name, sizeof name, "field.%s", wf->fields[i].id);
-		rc |= ph_set(v, name, case_field(k, wf->fields[i].id));
+		/* A choice prints its label (in the form's language), never its id. */
+		rc |= ph_set(v, name, wf_value_text(wf, wf->fields[i].id, case_field(k, wf->fields[i].id)));
 	}
 	rc |= ph_set(v, "office.code", store_office(s));
 	cd_days_format(store_today(s), day, sizeof day);

@@ -312,8 +312,8 @@ static void form_save(struct screen *sc)
 		ui_error(sc->ui, "%s", err.msg);
 		return;
 	}
-	ui_say(sc->ui, _("%s: %s done, now %s (version %lld)"), v->number, v->form_t->id,
-	       v->wf->states[v->form_t->to].id, (long long)version);
+	ui_say(sc->ui, _("%s: %s done, now %s (version %lld)"), v->number, wf_step_title(v->wf, v->form_t->id),
+	       wf_state_title(v->wf, v->wf->states[v->form_t->to].id), (long long)version);
 	/* A step that names a form produces it. */
 	if (v->form_t->form)
 		print_form(sc, v->form_t->form, 1);
@@ -345,7 +345,7 @@ static unsigned form_key(struct screen *sc, int action, wint_t ch)
 		v->stale = 0;
 		if (!wf_transition_from(v->wf, v->form_t, v->c->state)) {
 			ui_error(sc->ui, _("the case is now in state %s, where %s is not open; Esc closes the form"),
-				 v->c->state, v->form_t->id);
+				 wf_state_title(v->wf, v->c->state), wf_step_title(v->wf, v->form_t->id));
 		} else {
 			ui_say(sc->ui, _("read version %lld; your input is kept — F5 saves"), (long long)v->expected_version);
 		}
@@ -451,7 +451,7 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	snprintf(line, sizeof line, "%s  %s, %s", c->person_number, c->person_surname_latin, c->person_given_latin);
 	term_put(w, y++, 14, line, cols - 15, 0);
 	term_put_styled(w, y, 1, _("State"), 12, 1, ST_LABEL);
-	snprintf(line, sizeof line, "%s — %s  (%s %.10s)", c->state, st ? st->title : "?", _("since"), c->state_since);
+	snprintf(line, sizeof line, "%s  (%s %.10s)", st && st->title ? st->title : c->state, _("since"), c->state_since);
 	term_put(w, y++, 14, line, cols - 15, 0);
 	term_put_styled(w, y, 1, _("Deadline"), 12, 1, ST_LABEL);
 	fmt_day(c->due_day, due, sizeof due);
@@ -472,7 +472,7 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	for (size_t i = 0; i < c->n_fields && y < rows / 2; i++, y++) {
 		const struct wf_field *f = wf_find_field(v->wf, c->fields[i].name);
 		term_put_styled(w, y, 1, f && f->label ? f->label : c->fields[i].name, 28, 1, ST_DIM);
-		term_put(w, y, 30, c->fields[i].value, cols - 31, 0);
+		term_put(w, y, 30, wf_value_text(v->wf, c->fields[i].name, c->fields[i].value), cols - 31, 0);
 	}
 	y++;
 	if (v->form_t) {
@@ -488,8 +488,8 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	for (size_t i = 0; i < v->n_opts && y < rows - 4; i++, y++) {
 		const struct cw_option *o = &v->opts[i];
 		int sel = i == v->selected;
-		snprintf(line, sizeof line, "%s %-24s → %-22s %s", o->allowed ? "+" : "-", o->t->id,
-			 v->wf->states[o->t->to].id, o->allowed ? "" : o->reason);
+		snprintf(line, sizeof line, "%s %s → %s %s", o->allowed ? "+" : "-", wf_step_title(v->wf, o->t->id),
+			 wf_state_title(v->wf, v->wf->states[o->t->to].id), o->allowed ? "" : o->reason);
 		if (sel)
 			term_fill(w, y, 0, cols, ST_SELECTED);
 		term_put_styled(w, y, 3, line, cols - 4, 0, sel ? ST_SELECTED : o->allowed ? ST_NORMAL : ST_DIM);
@@ -500,13 +500,13 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	for (size_t i = v->n_hist; i > 0 && y < rows; i--) {
 		const struct cd_history_row *h = &v->hist[i - 1];
 		if (strcmp(h->kind, "transition") == 0)
-			snprintf(line, sizeof line, "%.16s  %-11s %s: %s → %s", h->at, h->user, h->transition,
-				 h->from_state ? h->from_state : "", h->to_state);
+			snprintf(line, sizeof line, "%.16s  %-11s %s: %s → %s", h->at, h->user, wf_step_title(v->wf, h->transition),
+				 h->from_state ? wf_state_title(v->wf, h->from_state) : "", wf_state_title(v->wf, h->to_state));
 		else if (strcmp(h->kind, "field") == 0)
-			snprintf(line, sizeof line, "%.16s  %-11s   %s = %s", h->at, h->user, h->field,
-				 h->new_value ? h->new_value : "");
+			snprintf(line, sizeof line, "%.16s  %-11s   %s = %s", h->at, h->user, wf_field_label(v->wf, h->field),
+				 h->new_value ? wf_value_text(v->wf, h->field, h->new_value) : "");
 		else if (strcmp(h->kind, "created") == 0)
-			snprintf(line, sizeof line, "%.16s  %-11s %s %s", h->at, h->user, _("opened in"), h->to_state);
+			snprintf(line, sizeof line, "%.16s  %-11s %s %s", h->at, h->user, _("opened in"), wf_state_title(v->wf, h->to_state));
 		else
 			snprintf(line, sizeof line, "%.16s  %-11s %s", h->at, h->user, h->kind);
 		term_put(w, y++, 3, line, cols - 4, 0);
@@ -535,7 +535,8 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 		if (!v->n_opts)
 			return UI_HANDLED;
 		if (!v->opts[v->selected].allowed) {
-			ui_error(sc->ui, _("%s is blocked: %s"), v->opts[v->selected].t->id, v->opts[v->selected].reason);
+			ui_error(sc->ui, _("%s is blocked: %s"), wf_step_title(v->wf, v->opts[v->selected].t->id),
+				 v->opts[v->selected].reason);
 			return UI_HANDLED;
 		}
 		form_open(sc, v->opts[v->selected].t);

@@ -181,7 +181,9 @@ static void person_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 			snprintf(due, sizeof due, "%s", _("closed"));
 		else
 			deadline_text(c->due_day, c->frozen_left, today, DL_SHORT, due, sizeof due);
-		snprintf(line, sizeof line, "%-20s %-10s %-26s %s", c->number, c->workflow_id, c->state, due);
+		const struct workflow *cwf = registry_current(sc->ui->reg, c->workflow_id);
+		snprintf(line, sizeof line, "%-20s %-10s %-26s %s", c->number, cwf ? cwf->title : c->workflow_id,
+			 wf_state_title(cwf, c->state), due);
 		if (sel)
 			term_fill(w, y, 0, cols, ST_SELECTED);
 		term_put_styled(w, y, 3, line, cols - 4, 0, sel ? ST_SELECTED : ST_NORMAL);
@@ -233,11 +235,11 @@ static unsigned person_key(struct screen *sc, int action, wint_t ch)
 		return UI_HANDLED;
 	case P_NEW_CASE: {
 		/* Ask which workflow first: a case is never opened by a stray key. */
-		char prompt[256];
+		char prompt[512];
 		size_t used = (size_t)snprintf(prompt, sizeof prompt, "%s", _("New case — press"));
 		for (size_t i = 0; i < registry_count(sc->ui->reg) && i < 9 && used < sizeof prompt; i++)
 			used += (size_t)snprintf(prompt + used, sizeof prompt - used, "  %zu %s", i + 1,
-						 registry_at(sc->ui->reg, i)->id);
+						 registry_at(sc->ui->reg, i)->title);
 		if (used < sizeof prompt)
 			snprintf(prompt + used, sizeof prompt - used, "  %s", _("— any other key cancels"));
 		ui_say(sc->ui, "%s", prompt);

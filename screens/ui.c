@@ -385,6 +385,12 @@ static void switch_user(struct ui *ui)
 }
 
 static double lock_minutes;
+static char start_notice[256];
+
+void ui_set_notice(const char *text)
+{
+	snprintf(start_notice, sizeof start_notice, "%s", text ? text : "");
+}
 
 void ui_set_lock_minutes(double minutes)
 {
@@ -474,7 +480,10 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 		term_end();
 		return cd_error_set(err, CD_ESTORE, "%s", ui.message);
 	}
-	ui_say(&ui, "%s", _("Welcome. ? shows the keys, / searches, F10 quits."));
+	if (start_notice[0])
+		ui_error(&ui, "%s", start_notice);
+	else
+		ui_say(&ui, "%s", _("Welcome. ? shows the keys, / searches, F10 quits."));
 	while (ui.depth > 0) {
 		wint_t ch;
 		int got, action;

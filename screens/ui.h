@@ -137,6 +137,8 @@ struct ui {
  */
 #define UI_KIT_LOCK_MAX_MINUTES 15
 void ui_set_lock_minutes(double minutes);
+/* A line for the message line at start instead of the welcome (a missing locale, app/config.c). */
+void ui_set_notice(const char *text);
 
 /*
  * Runs the TUI over `screens` until the user quits; CD_OK or the error that stopped it.  On

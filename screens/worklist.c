@@ -132,8 +132,8 @@ static void worklist_draw(struct screen *sc, WINDOW *win, int rows, int cols)
 
 	snprintf(title, sizeof title,
 		 ngettext("Worklist — %s — %s%s%s%s — %zu%s case", "Worklist — %s — %s%s%s%s — %zu%s cases",
-			  (unsigned long)w->n), mode, wf ? wf->id : _("all workflows"),
-		 wf && w->state >= 0 ? "/" : "", wf && w->state >= 0 ? wf->states[w->state].id : "",
+			  (unsigned long)w->n), mode, wf ? wf->title : _("all workflows"),
+		 wf && w->state >= 0 ? "/" : "", wf && w->state >= 0 ? wf->states[w->state].title : "",
 		 w->overdue ? _(" — overdue only") : "", w->n, w->n >= WORKLIST_ROWS ? "+" : "");
 	term_fill(win, 0, 0, cols, ST_TITLE);
 	term_put_styled(win, 0, 1, title, cols - 12, 0, ST_TITLE);
@@ -161,8 +161,9 @@ static void worklist_draw(struct screen *sc, WINDOW *win, int rows, int cols)
 			term_fill(win, y, 0, cols, ST_SELECTED);
 		enum term_style base = sel ? ST_SELECTED : ST_NORMAL;
 		term_put_styled(win, y, 1, r->number, 20, 1, base);
-		term_put_styled(win, y, 22, r->workflow_id, 10, 1, base);
-		term_put_styled(win, y, 33, r->state, 22, 1, base);
+		const struct workflow *rwf = registry_current(sc->ui->reg, r->workflow_id);
+		term_put_styled(win, y, 22, rwf ? rwf->title : r->workflow_id, 10, 1, base);
+		term_put_styled(win, y, 33, wf_state_title(rwf, r->state), 22, 1, base);
 		term_put_styled(win, y, 56, due, 16, 1, sel ? ST_SELECTED : st);
 		term_put_styled(win, y, 73, r->assignee ? r->assignee : "-", 11, 1, base);
 		if (cols > 86)

@@ -29,6 +29,8 @@
 #include "workflow/wf_internal.h"
 
 #define ID_MAX 64
+/* A choice's label in its field's section: `choice.grant = Grant`, `choice.grant[uk] = ...`. */
+#define CHOICE_KEY "choice."
 /* ------------------------------------------------------------------------------------ */
 /* Problems: collected, then sorted by line, so lint reads top to bottom.               */
 
@@ -450,6 +452,9 @@ static void check_keys(struct builder *b, const struct ini_section *s, const cha
 	for (size_t k = 0; k < s->n_keys; k++) {
 		const char *name = s->keys[k].name;
 		size_t i, base = ini_key_lang(name, lang);
+		/* A field's choice labels (choice.ID, choice.ID[uk]) are checked by check_choice_labels. */
+		if (known == field_keys && !strncmp(name, CHOICE_KEY, strlen(CHOICE_KEY)))
+			continue;
 		if (base) {
 			if (strlen(translatable) == base && !strncmp(name, translatable, base))
 				continue;
@@ -519,7 +524,11 @@ static size_t field_index(const struct builder *b, const char *id)
  */
 static size_t n_slots(const struct workflow *wf)
 {
-	return 1 + wf->n_states + wf->n_transitions + wf->n_fields;
+	size_t n = 1 + wf->n_states + wf->n_transitions + wf->n_fields;
+
+	for (size_t i = 0; i < wf->n_fields; i++)
+		n += wf->fields[i].n_choices;
+	return n;
 }
 
 static size_t member_index(const void *array, size_t n, size_t size, char *const *slot)
@@ -545,6 +554,15 @@ static size_t slot_number(const struct workflow *wf, char *const *slot)
 	base += wf->n_transitions;
 	if ((i = member_index(wf->fields, wf->n_fields, sizeof *wf->fields, slot)) != NO_INDEX)
 		return slot == &wf->fields[i].label ? base + i : NO_INDEX;
+	base += wf->n_fields;
+	/* Choice labels last, field by field: only fields with labels are looked into. */
+	for (size_t f = 0; f < wf->n_fields; f++) {
+		const struct wf_field *fd = &wf->fields[f];
+		if (fd->choice_labels &&
+		    (i = member_index(fd->choice_labels, fd->n_choices, sizeof *fd->choice_labels, slot)) != NO_INDEX)
+			return base + i;
+		base += fd->n_choices;
+	}
 	return NO_INDEX;
 }
 
@@ -633,10 +651,12 @@ static void add_translations(struct builder *b, const struct ini_section *s, con
 }
 
 /*
- * The workflow's title and its state titles are printed on letters ({case.workflow_title},
- * {case.state_title}): each needs every language the file translates any of them into,
- * or a letter would mix languages.  Transition titles and field labels, read on screen
- * only, may fall back to the text as written.
+ * Every text needs every language the file translates any text into, or a screen (and a
+ * letter) mixes languages.  The workflow's title and its state titles are printed on
+ * letters ({case.workflow_title}, {case.state_title}): one missing is a problem, the file
+ * does not load.  A missing step title, field label or choice label is a warning: the
+ * screen shows the text as written, and an office adding a language can work meanwhile;
+ * lint names each one, with its line and the language, and the shipped files have none.
  */
 static void check_translations_complete(struct builder *b)
 {
@@ -658,20 +678,62 @@ static void check_translations_complete(struct builder *b)
 				memcpy(langs[n_langs++], wf->translations[i].langs[k], 4);
 		}
 	for (size_t l = 0; l < n_langs; l++) {
-		if (wf->title && !translated(translation_of(wf, table, &wf->title), langs[l]))
+		const char *lg = langs[l];
+		char sec[2 * INI_MAX_LINE], key[INI_MAX_LINE];
+		if (wf->title && !translated(translation_of(wf, table, &wf->title), lg))
 			problem_add(b->p, line_of(b, "workflow", "title"),
 				    _("[workflow] has no title[%s]: the file translates titles into %s, and the workflow's title and every state title are printed on letters"),
-				    langs[l], langs[l]);
+				    lg, lg);
 		for (size_t i = 0; i < wf->n_states; i++) {
 			const struct wf_state *st = &wf->states[i];
-			char sec[2 * INI_MAX_LINE];
-			if (!st->title || !st->id || translated(translation_of(wf, table, &st->title), langs[l]))
+			if (!st->title || !st->id || translated(translation_of(wf, table, &st->title), lg))
 				continue;
 			snprintf(sec, sizeof sec, "state.%s", st->id);
 			problem_add(b->p, line_of(b, sec, "title"),
 				    _("[state.%s] has no title[%s]: the file translates titles into %s, and the workflow's title and every state title are printed on letters"),
-				    st->id, langs[l], langs[l]);
+				    st->id, lg, lg);
 		}
+		for (size_t i = 0; i < wf->n_transitions; i++) {
+			const struct wf_transition *t = &wf->transitions[i];
+			if (!t->title || !t->id || translated(translation_of(wf, table, &t->title), lg))
+				continue;
+			snprintf(sec, sizeof sec, "transition.%s", t->id);
+			warning_add(b->p, line_of(b, sec, "title"),
+				    _("[transition.%s] has no title[%s]: the file translates into %s, and this step would show as written"),
+				    t->id, lg, lg);
+		}
+		for (size_t i = 0; i < wf->n_fields; i++) {
+			const struct wf_field *f = &wf->fields[i];
+			if (!f->id)
+				continue;
+			snprintf(sec, sizeof sec, "field.%s", f->id);
+			if (f->label && !translated(translation_of(wf, table, &f->label), lg))
+				warning_add(b->p, line_of(b, sec, "label"),
+					    _("[field.%s] has no label[%s]: the file translates into %s, and this label would show as written"),
+					    f->id, lg, lg);
+			for (size_t k = 0; f->choice_labels && k < f->n_choices; k++) {
+				if (!f->choice_labels[k] ||
+				    translated(translation_of(wf, table, &f->choice_labels[k]), lg))
+					continue;
+				snprintf(key, sizeof key, CHOICE_KEY "%s", f->choices[k]);
+				warning_add(b->p, line_of(b, sec, key),
+					    _("[field.%s] has no %s[%s]: the file translates into %s, and this choice would show as written"),
+					    f->id, key, lg, lg);
+			}
+		}
+	}
+	/* A choice without a label shows its id, in every language. */
+	for (size_t i = 0; i < wf->n_fields; i++) {
+		const struct wf_field *f = &wf->fields[i];
+		char sec[2 * INI_MAX_LINE];
+		if (!f->id || (n_langs == 0 && !f->choice_labels))
+			continue;
+		snprintf(sec, sizeof sec, "field.%s", f->id);
+		for (size_t k = 0; k < f->n_choices; k++)
+			if (f->choices[k][0] && (!f->choice_labels || !f->choice_labels[k]))
+				warning_add(b->p, line_of(b, sec, "choices"),
+					    _("choice '%s' of field %s has no label: its id would be shown; add %s%s = ..."),
+					    f->choices[k], f->id, CHOICE_KEY, f->choices[k]);
 	}
 	free(table);
 }
@@ -773,8 +835,12 @@ void wf_localize(struct workflow *wf, const char *lang, const struct workflow *a
 		localize_slot(wf, table, &wf->states[i].title, 0, lang, &bw);
 	for (size_t i = 0; i < wf->n_transitions; i++)
 		localize_slot(wf, table, &wf->transitions[i].title, 0, lang, &bw);
-	for (size_t i = 0; i < wf->n_fields; i++)
-		localize_slot(wf, table, &wf->fields[i].label, 1, lang, &bw);
+	for (size_t i = 0; i < wf->n_fields; i++) {
+		struct wf_field *f = &wf->fields[i];
+		localize_slot(wf, table, &f->label, 1, lang, &bw);
+		for (size_t k = 0; f->choice_labels && k < f->n_choices; k++)
+			localize_slot(wf, table, &f->choice_labels[k], 1, lang, &bw);
+	}
 	idmap_release(&bw.titles);
 	idmap_release(&bw.labels);
 	free(table);
@@ -971,6 +1037,81 @@ static void check_state(struct builder *b, const struct ini_section *s, struct w
 			    _("state %s stops the clock, so it cannot start a deadline"), st->id);
 }
 
+/*
+ * `choice.ID = Label` and `choice.ID[uk] = ...` in a field's section: the label users see
+ * for a choice, and its translations.  A label naming no choice of the field, or a
+ * translation without the label it translates, is a problem at its line.
+ */
+static void check_choice_labels(struct builder *b, const struct ini_section *s, struct wf_field *f, int typed)
+{
+	const size_t plen = strlen(CHOICE_KEY);
+	char lang[4];
+
+	for (size_t k = 0; k < s->n_keys; k++) {
+		const struct ini_key *key = &s->keys[k];
+		size_t end, i;
+		if (strncmp(key->name, CHOICE_KEY, plen))
+			continue;
+		if (typed && f->type != WF_CHOICE) {
+			problem_add(b->p, key->line, _("key '%s' in [%s]: choice labels are only for fields of type choice"),
+				    key->raw, s->raw);
+			continue;
+		}
+		end = ini_key_lang(key->name, lang);
+		if (!end) {
+			if (strchr(key->name, '[')) {
+				problem_add(b->p, key->line,
+					    _("key '%s' in [%s]: a language is written as 2 or 3 small letters, as in %s[ru]"),
+					    key->raw, s->raw, CHOICE_KEY "ID");
+				continue;
+			}
+			end = strlen(key->name);
+		}
+		for (i = 0; i < f->n_choices; i++)
+			if (strlen(f->choices[i]) == end - plen && !strncmp(f->choices[i], key->name + plen, end - plen))
+				break;
+		if (i == f->n_choices) {
+			char list[256];
+			list[0] = '\0';
+			for (size_t c = 0, used = 0; c < f->n_choices && used < sizeof list; c++) {
+				int n = snprintf(list + used, sizeof list - used, "%s%s", c ? ", " : "", f->choices[c]);
+				if (n < 0)
+					break;
+				used += (size_t)n;
+			}
+			problem_add(b->p, key->line, _("key '%s' in [%s] names no choice of field %s (choices: %s)"),
+				    key->raw, s->raw, f->id, list);
+			continue;
+		}
+		if (end != strlen(key->name))
+			continue;   /* a translation: read below, once its label is known */
+		if (is_blank(key->value)) {
+			problem_add(b->p, key->line, _("key '%s' in [%s] is empty"), key->raw, s->raw);
+			continue;
+		}
+		if (!f->choice_labels && !(f->choice_labels = calloc(f->n_choices, sizeof *f->choice_labels))) {
+			b->oom = 1;
+			return;
+		}
+		f->choice_labels[i] = bdup(b, key->value);
+	}
+	/* Translations, choice by choice, now that every label is read. */
+	for (size_t i = 0; i < f->n_choices; i++) {
+		char name[INI_MAX_LINE + 8];
+		snprintf(name, sizeof name, CHOICE_KEY "%s", f->choices[i]);
+		if (f->choice_labels && f->choice_labels[i]) {
+			add_translations(b, s, name, &f->choice_labels[i]);
+			continue;
+		}
+		for (size_t k = 0; k < s->n_keys; k++)
+			if (ini_key_lang(s->keys[k].name, lang) == strlen(name) &&
+			    !strncmp(s->keys[k].name, name, strlen(name)))
+				problem_add(b->p, s->keys[k].line,
+					    _("key '%s' in [%s] translates a label the field does not give: add %s = ... first"),
+					    s->keys[k].raw, s->raw, name);
+	}
+}
+
 static void check_field(struct builder *b, const struct ini_section *s, struct wf_field *f)
 {
 	const char *sec = s->name, *v;
@@ -1042,6 +1183,7 @@ static void check_field(struct builder *b, const struct ini_section *s, struct w
 	}
 	if (f->has_min && f->has_max && f->min > f->max)
 		problem_add(b->p, line_of(b, sec, "max"), _("max is below min in field %s"), f->id);
+	check_choice_labels(b, s, f, typed);
 }
 
 /* Resolves a list of field ids into indexes; every unknown id is reported. */
@@ -1705,6 +1847,39 @@ out:
 	problems_release(&p);
 	free(text);
 	return count;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Titles for ids: what screens, the CLI and letters show instead of an id.              */
+
+const char *wf_state_title(const struct workflow *wf, const char *state_id)
+{
+	const struct wf_state *st = wf && state_id ? wf_find_state(wf, state_id) : NULL;
+	return st && st->title ? st->title : state_id;
+}
+
+const char *wf_step_title(const struct workflow *wf, const char *transition_id)
+{
+	const struct wf_transition *t = wf && transition_id ? wf_find_transition(wf, transition_id) : NULL;
+	return t && t->title ? t->title : transition_id;
+}
+
+const char *wf_field_label(const struct workflow *wf, const char *field_id)
+{
+	const struct wf_field *f = wf && field_id ? wf_find_field(wf, field_id) : NULL;
+	return f && f->label ? f->label : field_id;
+}
+
+const char *wf_value_text(const struct workflow *wf, const char *field_id, const char *value)
+{
+	const struct wf_field *f = wf && field_id ? wf_find_field(wf, field_id) : NULL;
+
+	if (!f || f->type != WF_CHOICE || !value)
+		return value;
+	for (size_t i = 0; i < f->n_choices; i++)
+		if (!strcmp(f->choices[i], value))
+			return wf_choice_label(f, i);
+	return value;
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -208,6 +208,16 @@ struct wf_value {
 /* The label of choice i of a choice field: its `choice.ID` label, else the id itself. */
 const char *wf_choice_label(const struct wf_field *f, size_t i);
 
+/*
+ * What users read for an id the workflow names: a state's or step's title, a field's
+ * label, a value's choice label (a value of another type as it is).  The id itself when
+ * the workflow (may be NULL) has no such thing, so an old event still reads.
+ */
+const char *wf_state_title(const struct workflow *wf, const char *state_id);
+const char *wf_step_title(const struct workflow *wf, const char *transition_id);
+const char *wf_field_label(const struct workflow *wf, const char *field_id);
+const char *wf_value_text(const struct workflow *wf, const char *field_id, const char *value);
+
 /* Checks one value against its field's type; CD_EINPUT naming the field. */
 int wf_field_validate(const struct wf_field *f, const char *value, struct cd_error *err);
 

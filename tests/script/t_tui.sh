@@ -133,7 +133,7 @@ t_moving_a_case() {
 	# shellcheck disable=SC2086
 	keys cw $downs Enter
 	see "Enter on the worklist opens the case" cw "^ $C1 — Residence permit" || return
-	see "the case shows the state" cw "State +lodged" || return
+	see "the case shows the state" cw "State +Application lodged" || return
 	choose_step cw confirm_receipt || return
 	see "Enter on a step opens its form" cw "Step: Confirm receipt" || return
 	type_text cw "tourism"
@@ -144,8 +144,8 @@ t_moving_a_case() {
 	keys cw Tab
 	unseen "fixing it clears the problem" cw "tourism" || return
 	keys cw F5
-	see "F5 takes the step" cw "$C1: confirm_receipt done, now assessment" || return
-	see "the screen shows the new state" cw "State +assessment" || return
+	see "F5 takes the step" cw "$C1: Confirm receipt and start the assessment done, now Admissibility" || return
+	see "the screen shows the new state" cw "State +Admissibility and assessment" || return
 	cli --user caseworker --json case show "$C1" >"$T/out" 2>&1
 	expect_grep "the store agrees" '"state":"assessment"' "$T/out"
 	expect_grep "with the field" '"permit_reason"' "$T/out"
@@ -165,12 +165,12 @@ t_four_eyes() {
 	type_text both "meets the conditions"
 	wait_for both "Reasons for the proposal \* +meets the conditions" || return
 	keys both C-s
-	see "^S saves too (flow control is off), and both proposes" both "propose_decision done, now proposed" || return
-	see "the decision shows as blocked by four-eyes" both "^   - grant .*four-eyes" || return
+	see "^S saves too (flow control is off), and both proposes" both "Propose a decision done, now Decision proposed" || return
+	see "the decision shows as blocked by four-eyes" both "^   - Grant the permit → .*four-eyes" || return
 	v=$(state_of "$C3")
 	choose_step both grant || return
-	see "Enter on it says why" both "^ grant is blocked: .*four-eyes" || return
-	see "naming the step it pairs with" both "grant is blocked: four-eyes rule: needs propose_decision by someone else" || return
+	see "Enter on it says why" both "^ Grant the permit is blocked: .*four-eyes" || return
+	see "naming the step it pairs with" both "Grant the permit is blocked: four-eyes rule: needs propose_decision by someone else" || return
 	unseen "and opens no form" both "Step: Grant" || return
 	expect_eq "the case is unchanged in the store" "$(state_of "$C3")" "$v"
 	expect_eq "still proposed" "${v% *}" proposed
@@ -194,7 +194,7 @@ t_conflict() {
 	wait_for deskB "Step: Confirm receipt" || return
 	type_text deskB "family"
 	keys deskB F5
-	see "desk B takes a step" deskB "confirm_receipt done, now assessment" || return
+	see "desk B takes a step" deskB "Confirm receipt and start the assessment done, now Admissibility" || return
 	see "desk A notices within the poll" deskA "clerk changed this case meanwhile" 5 || return
 	see "and marks the form stale" deskA "Another desk changed this case" || return
 	keys deskA F5
@@ -206,7 +206,7 @@ t_conflict() {
 	keys deskA C-r
 	see "^R takes the new version, keeping the input" deskA "read version 2; your input is kept" || return
 	keys deskA F5
-	see "then F5 saves" deskA "request_documents done, now awaiting_documents" || return
+	see "then F5 saves" deskA "Ask the applicant for missing documents done, now Waiting for the applicant" || return
 	steps=$(sqlite3 "$S" "SELECT group_concat(user_name || ':' || transition, ' ') FROM
 		(SELECT e.user_name, e.transition FROM event e JOIN cases c ON c.id = e.case_id
 		 WHERE c.number = '$C4' AND e.kind = 'transition' ORDER BY e.id)")
@@ -239,7 +239,7 @@ t_resize() {
 	tm resize-window -t rsz -x 120 -y 40
 	see "and again at 120 columns" rsz "^.{110}\? keys$" || return
 	keys rsz F5
-	see "F5 saves after the resizes" rsz "confirm_receipt done, now assessment" || return
+	see "F5 saves after the resizes" rsz "Confirm receipt and start the assessment done, now Admissibility" || return
 	expect_eq "with the typed value" "$(sqlite3 "$S" "SELECT value FROM case_field f JOIN cases c ON c.id = f.case_id
 		WHERE c.number = '$C5' AND f.name = 'permit_reason'")" education
 	quit rsz
@@ -327,7 +327,7 @@ t_wedge() {
 t_monochrome() {
 	start mono caseworker TERM=vt100 NO_COLOR=1
 	see "the worklist draws on a vt100" mono "^ Worklist — my cases" || return
-	see "with its rows" mono "^ $C1 +residence +assessment" || return
+	see "with its rows" mono "^ $C1 +Residenc.* +Admissibility" || return
 	tm capture-pane -p -e -t mono >"$T/raw"
 	if grep -Eq "$(printf '\033')\[([0-9;]*;)?(3[0-7]|4[0-7]|38|48|9[0-7]|10[0-7])(;[0-9;]*)?m" "$T/raw"; then
 		fail "NO_COLOR draws no colour" "$(grep -c . "$T/raw") lines; colour codes in: $(grep -n "$(printf '\033')\[" "$T/raw" | head -3 | cat -v)"

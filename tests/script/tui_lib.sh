@@ -119,11 +119,34 @@ open_case() {
 	wait_for "$1" "^ $2 — "
 }
 
-# choose_step SESSION STEP: highlights STEP in the case screen's steps and presses Enter.
+# step_titles STEP: the English titles data/workflows give transition STEP (the case screen
+# shows titles, not ids), then STEP itself, so a title may be given as well.
+step_titles() {
+	awk -v id="$1" '/^\[/ { ins = ($0 == "[transition." id "]") }
+		ins && /^title *=/ { sub(/^title *= */, ""); sub(/ *;.*$/, ""); print }' "$CASEDESK_DATA"/workflows/*.ini
+	printf '%s\n' "$1"
+}
+
+# choose_step SESSION STEP: highlights STEP (an id or a title) in the case screen's steps
+# and presses Enter.
 choose_step() {
-	wait_for "$1" "^   [+-] $2 " || return 1
+	_n=150
+	_k=
+	while [ -z "$_k" ]; do
+		screen "$1" >"$T/screen"
+		_k=$(step_titles "$2" | awk 'NR == FNR { want[$0] = 1; next }
+			/^   [+-] / { t = substr($0, 6); p = index(t, " → "); if (p) t = substr(t, 1, p - 1)
+				if (t in want) { print n + 0; exit } n++ }' - "$T/screen")
+		[ -n "$_k" ] && break
+		if [ "$_n" -le 0 ]; then
+			fail "$1: step $2 on the screen" "not within 15 s; the last screen:"
+			dump_screen
+			return 1
+		fi
+		_n=$((_n - 1))
+		sleep 0.1
+	done
 	_n=$(grep -c '^   [+-] ' "$T/screen")
-	_k=$(awk -v s="$2" '/^   [+-] / { if ($2 == s) { print n + 0; exit } n++ }' "$T/screen")
 	_keys=""
 	while [ "$_n" -gt 0 ]; do _keys="$_keys Up"; _n=$((_n - 1)); done
 	while [ "$_k" -gt 0 ]; do _keys="$_keys Down"; _k=$((_k - 1)); done
