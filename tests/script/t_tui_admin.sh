@@ -3,7 +3,8 @@
 # then A opens it; it lists users with roles, OS account and whether they may act; d
 # disables the highlighted user (the store says so, and that user can no longer act), d
 # again enables them; r changes roles; Tab shows the office's settings and Enter edits one,
-# which the next printed form's letterhead shows.  A caseworker may look but not change.
+# which the next printed form's letterhead shows.  A caseworker may look but not change, and
+# their open desk stops once an admin disables them.
 . tests/script/lib.sh
 . tests/script/tui_lib.sh
 if ! command -v tmux >/dev/null 2>&1; then
@@ -85,5 +86,8 @@ see "a caseworker sees the screen" cw "only an admin may change users"
 keys cw Down d
 see "and is refused a change" cw "only an admin may enable or disable users"
 expect_eq "nothing changed" "$(active_of clerk)" 1
-quit cw
+# Disabled while their desk is open: the desk stops at the next change it sees.
+expect_rc "(an admin disables the caseworker meanwhile)" 0 cli --user admin user disable caseworker
+expect_eq "the open desk of a disabled user stops, refused" "$(wait_exit cw)" 4
+expect_grep "saying an admin can enable them" "disabled and cannot act; an admin can enable it" "$T/cw.err"
 
