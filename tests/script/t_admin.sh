@@ -128,3 +128,20 @@ else
 	expect_grep "names the folder" "the folder $T/d is read-only for this account" "$T/err"
 	chmod 755 "$T/d"
 fi
+
+# ---- a field kit: the passphrase is the door, and a disabled user's right one opens nothing
+K=$T/kit.casedesk
+kit() { setsid -w "$CD" --store "$K" "$@"; }
+CHIEF="the chief keeps the kit"
+BOB="bob walks to the border post"
+printf '%s\n' "$CHIEF" | kit --user chief --passphrase-fd 0 init --kit --office TBS >/dev/null 2>&1
+printf '%s\n' "$CHIEF" | kit --user chief --passphrase-fd 0 user add bob --role caseworker --workflows all >/dev/null 2>&1
+printf '%s\n%s\n' "$CHIEF" "$BOB" | kit --user chief --passphrase-fd 0 user passphrase bob >/dev/null 2>&1
+printf '%s\n' "$BOB" | kit --user bob --passphrase-fd 0 case list >"$T/out" 2>"$T/err"
+expect_eq "(bob acts on the kit)" "$?" 0
+printf '%s\n' "$CHIEF" | kit --user chief --passphrase-fd 0 user disable bob >/dev/null 2>&1
+printf '%s\n' "$BOB" | kit --user bob --passphrase-fd 0 case list >"$T/out" 2>"$T/err"
+expect_eq "a disabled kit user with the right passphrase is refused" "$?" 4
+expect_grep "told an admin can enable them" "disabled and cannot act; an admin can enable it" "$T/err"
+printf '%s\n' "wrong wrong wrong wrong" | kit --user bob --passphrase-fd 0 case list >"$T/out" 2>"$T/err"
+expect_grep "a wrong passphrase still says only that (the name's state is not told)" "wrong user name or passphrase" "$T/err"
