@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -90,6 +92,92 @@ static int lend_group_only_to_its_folder(struct cli *c)
 }
 
 /*
+ * After the store would not open: is it this account's permissions?  SQLite says only
+ * "unable to open database file" (an -shm it may not read), and the checks before it "cannot
+ * read"; a person needs to know which file or folder lacks which permission, and how it is
+ * granted where this casedesk runs: installed setgid, the group casedesk must have it; a
+ * plain build in a folder of the group casedesk is not the installed program; elsewhere the
+ * owner grants it.  Replaces c->err and returns 1 when it found the missing permission.
+ */
+static int permission_hint(struct cli *c)
+{
+	char dir[4096], side[4200], what[4300], grant[600];
+	const char *missing = NULL;
+	struct stat sb;
+	char account[64], owner[64], ogname[64];
+	struct passwd *pw = getpwuid(getuid());
+	struct group *gr;
+	int have_cd_group = 0;
+	gid_t cd_gid = 0;
+
+	/* getpwuid and getgrnam answer in one static buffer each: copy before the next call. */
+	snprintf(account, sizeof account, "%s", pw && pw->pw_name ? pw->pw_name : "NAME");
+	if ((gr = getgrnam("casedesk"))) {
+		have_cd_group = 1;
+		cd_gid = gr->gr_gid;
+	}
+
+	store_folder(c->store_path, dir, sizeof dir);
+	/* Each in the order the kernel meets them: the folder, the file, the files beside it. */
+	if (faccessat(AT_FDCWD, dir, X_OK, AT_EACCESS) != 0 && (errno == EACCES || errno == EPERM)) {
+		snprintf(what, sizeof what, "%s", dir);
+		missing = _("the folder %s is closed to this account %s: it may not enter it (x)");
+	} else if (faccessat(AT_FDCWD, c->store_path, R_OK | W_OK, AT_EACCESS) != 0 && (errno == EACCES || errno == EPERM)) {
+		snprintf(what, sizeof what, "%s", c->store_path);
+		missing = faccessat(AT_FDCWD, c->store_path, R_OK, AT_EACCESS) == 0
+				  ? _("the store file %s is read-only for this account %s: casedesk reads and writes it (rw)")
+				  : _("the store file %s is closed to this account %s: casedesk reads and writes it (rw)");
+	} else {
+		static const char *const sides[] = { "-wal", "-shm" };
+		for (size_t i = 0; i < 2 && !missing; i++) {
+			snprintf(side, sizeof side, "%s%s", c->store_path, sides[i]);
+			if (faccessat(AT_FDCWD, side, R_OK | W_OK, AT_EACCESS) != 0 && (errno == EACCES || errno == EPERM)) {
+				snprintf(what, sizeof what, "%s", side);
+				missing = _("%s, which SQLite keeps beside the store, is closed to this account %s: it must "
+					    "read and write it (rw)");
+			}
+		}
+		if (!missing && faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) != 0 && (errno == EACCES || errno == EPERM)) {
+			snprintf(what, sizeof what, "%s", dir);
+			missing = _("the folder %s is read-only for this account %s: SQLite makes STORE-wal and "
+				    "STORE-shm there (w)");
+		}
+	}
+	if (!missing || stat(what, &sb) != 0)
+		return 0;
+	pw = getpwuid(sb.st_uid);
+	snprintf(owner, sizeof owner, "%s", pw && pw->pw_name ? pw->pw_name : "?");
+	gr = getgrgid(sb.st_gid);
+	snprintf(ogname, sizeof ogname, "%s", gr && gr->gr_name ? gr->gr_name : "?");
+	int is_dir = S_ISDIR(sb.st_mode);
+	if (sb.st_uid == getuid())
+		snprintf(grant, sizeof grant, _("it is the account's own: chmod u+%s %s"), is_dir ? "rwx" : "rw", what);
+	else if (privilege_setgid())
+		snprintf(grant, sizeof grant,
+			 _("casedesk runs with the group casedesk, which must have it: as root, chgrp casedesk %s; "
+			   "chmod %s %s"),
+			 what, is_dir ? "2770" : "g+rw", what);
+	else if (have_cd_group && sb.st_gid == cd_gid)
+		snprintf(grant, sizeof grant,
+			 _("this casedesk is not the installed one: `make install` as root installs casedesk setgid "
+			   "to the group casedesk (PREFIX/bin, mode 2755), which alone opens the store; run that one. "
+			   "(adduser %s casedesk would open it too, and to sqlite3 as well, so the README advises against it)"),
+			 account);
+	else
+		snprintf(grant, sizeof grant,
+			 _("the owner (%s) or root can grant it: chmod %s %s, and adduser %s %s if %s is not in that group"),
+			 owner, is_dir ? "g+rwx" : "g+rw", what, account, ogname,
+			 account);
+	char why[4600], details[200];
+	snprintf(details, sizeof details, _("(mode %03o), owner %s, group %s,"), (unsigned)(sb.st_mode & 0777), owner,
+		 ogname);
+	snprintf(why, sizeof why, missing, what, details);
+	cd_error_set(&c->err, CD_ESTORE, _("the account %s cannot open the store %s: %s; %s"), account, c->store_path,
+		     why, grant);
+	return 1;
+}
+
+/*
  * On a real store only casedesk users read anything, `user list` and `store check`
  * included: an OS account that is no user is refused here, naming what to ask the admin
  * (user_resolve).  A training store holds no one's data and keeps its --user rules.
@@ -103,8 +191,13 @@ int cli_open_store(struct cli *c)
 	if (!c->store_path || !*c->store_path)
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("which store? give --store FILE or set CASEDESK_STORE"));
-	if ((rc = lend_group_only_to_its_folder(c)) || (rc = store_open(c->store_path, &c->store, &c->err)))
+	if ((rc = lend_group_only_to_its_folder(c)))
 		return rc;
+	if ((rc = store_open(c->store_path, &c->store, &c->err))) {
+		if (rc == CD_ESTORE)
+			permission_hint(c);
+		return rc;
+	}
 	/* A field kit's users are proved by their passphrase (cli_open_acting), not the OS account. */
 	int kit = 0;
 	if ((rc = check_group_only(c)) != CD_OK || (rc = kit_store_is(c->store, &kit, &c->err)) != CD_OK ||

@@ -96,6 +96,8 @@ int cmd_search(struct cli *c);
 int cmd_case(struct cli *c);
 int cmd_workflow(struct cli *c);
 int cmd_store(struct cli *c);
+/* app/cmd_store.c: the office's settings (letterhead, appeal court). */
+int cmd_office(struct cli *c);
 int cmd_config(struct cli *c);
 int cmd_audit(struct cli *c);
 int cmd_tui(struct cli *c);

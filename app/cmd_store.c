@@ -4,6 +4,7 @@
  * (need-to-know, model/store/users.h); `store check` verifies the audit trail too.
  */
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "model/base/i18n.h"
 #include "model/base/json.h"
 #include "model/store/audit.h"
+#include "model/store/office.h"
 #include "model/store/passphrase.h"
 #include "model/store/roles.h"
 #include "model/store/users.h"
@@ -44,6 +46,37 @@ out:
 	return rc;
 }
 
+/* What an admin does after `init`, with the store's own path in every command. */
+static void init_next_steps(struct cli *c, int training, int kit)
+{
+	char abs[4096];
+	const char *path = c->store_path;
+
+	if (path[0] != '/' && realpath(path, abs))
+		path = abs;
+	printf("\n%s\n", _("Next steps:"));
+	if (cli_load_workflows(c) == CD_OK)
+		printf(ngettext("  - the shipped workflow is installed (%zu); add your own: casedesk workflow install FILE\n",
+			"  - the shipped workflows are installed (%zu); add your own: casedesk workflow install FILE\n",
+				registry_count(c->reg)),
+		       registry_count(c->reg));
+	if (training)
+		printf("%s\n", _("  - the users clerk, caseworker, supervisor and admin are there: act as one with "
+				   "--user NAME"));
+	else
+		printf("%s\n", _("  - add each person who works here, by their login account: casedesk user add NAME "
+				   "--role caseworker --workflows all"));
+	printf("%s\n", _("  - set the office's letterhead and appeal court: casedesk office set name \"...\" "
+			   "(casedesk office show lists the settings)"));
+	printf(_("  - the store is %s: export CASEDESK_STORE=%s (or give --store each time)\n"), path, path);
+	if (training)
+		printf("%s\n", _("  - start: casedesk --user caseworker (the terminal interface; F10 quits)"));
+	else if (kit)
+		printf("%s\n", _("  - start: casedesk --user NAME (each user gives their passphrase; F10 quits)"));
+	else
+		printf("%s\n", _("  - start: casedesk (the terminal interface, as your own login account; F10 quits)"));
+}
+
 int cmd_init(struct cli *c)
 {
 	const char *office = cli_take(c, "--office");
@@ -52,10 +85,17 @@ int cmd_init(struct cli *c)
 	char escrow[4200], pass[PASSPHRASE_MAX_BYTES + 2] = "";
 	int rc;
 
-	if ((rc = cli_positional(c, 0, 0, "init [--office CODE] [--training | --kit]")))
+	if ((rc = cli_positional(c, 0, 0, "init --office CODE [--training | --kit]")))
 		return rc;
 	if (!c->store_path)
 		return cd_error_set(&c->err, CD_EUSAGE, _("which file? give --store FILE or set CASEDESK_STORE"));
+	/* A real office's code goes into every case number it ever makes (RP-TBS-2026-000123):
+	 * never guessed.  A training store, like the demo, is practice and keeps a default. */
+	if ((!office || !*office) && !training)
+		return cd_error_set(&c->err, CD_EUSAGE,
+				    _("init needs --office CODE: the office's code, 2 to 5 capital letters, which every "
+				      "case number carries (RP-CODE-2026-000123); e.g. casedesk --store %s init --office TBS"),
+				    c->store_path);
 	if (kit && training)
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("--kit and --training exclude each other: a training store's users have no "
@@ -119,6 +159,7 @@ int cmd_init(struct cli *c)
 		printf(_("created store %s for office %s; %s is its first admin\n"), c->store_path, opts.office,
 		       opts.admin_os_account ? opts.admin_os_account : "?");
 	cli_escrow_notice(escrow);
+	init_next_steps(c, training, kit);
 	return CD_OK;
 }
 
@@ -240,6 +281,37 @@ static int user_set_cmd(struct cli *c)
 	return CD_OK;
 }
 
+/* `user disable NAME` / `user enable NAME`: whether the account may act (model/store/users.h). */
+static int user_active_cmd(struct cli *c, int active)
+{
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, active ? "user enable NAME" : "user disable NAME")) ||
+	    (rc = cli_open_acting(c)) || (rc = user_set_active(c->store, &c->actor, c->argv[1], active, &c->err)))
+		return rc;
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "user", c->argv[1]);
+		json_kv_bool(&w, "active", active);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
+		return rc;
+	}
+	if (active)
+		printf(_("enabled user %s: they can act again\n"), c->argv[1]);
+	else
+		printf(_("disabled user %s: they cannot act until an admin runs `casedesk user enable %s`\n"),
+		       c->argv[1], c->argv[1]);
+	return CD_OK;
+}
+
+static int user_disable_cmd(struct cli *c) { return user_active_cmd(c, 0); }
+static int user_enable_cmd(struct cli *c) { return user_active_cmd(c, 1); }
+
 static int user_list_cmd(struct cli *c)
 {
 	struct cd_user *users;
@@ -267,9 +339,9 @@ static int user_list_cmd(struct cli *c)
 			json_object_end(&w);
 		} else {
 			/* Names come from the store: shown, never executed by the terminal. */
-			out_safef(stdout, "%-20s %-20s %-32s %s", users[i].name,
+			out_safef(stdout, "%-20s %-20s %-32s %s%s", users[i].name,
 				  users[i].os_account ? users[i].os_account : "-", roles,
-				  cd_workflows_show(users[i].workflows));
+				  cd_workflows_show(users[i].workflows), users[i].active ? "" : _("  (disabled)"));
 			fputc('\n', stdout);
 		}
 	}
@@ -371,7 +443,7 @@ int cmd_user(struct cli *c)
 		int (*run)(struct cli *);
 	} subs[] = {
 		{ "add", user_add_cmd }, { "set", user_set_cmd }, { "list", user_list_cmd }, { "glass", user_glass_cmd },
-		{ "passphrase", user_passphrase_cmd },
+		{ "passphrase", user_passphrase_cmd }, { "disable", user_disable_cmd }, { "enable", user_enable_cmd },
 	};
 	for (size_t i = 0; c->argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp(c->argv[1], subs[i].name) == 0) {
@@ -381,8 +453,100 @@ int cmd_user(struct cli *c)
 		}
 	return cd_error_set(&c->err, CD_EUSAGE,
 			    _("usage: casedesk user add NAME --role ROLE... [--workflows LIST] | "
-			      "user set NAME [--role ROLE]... [--workflows LIST] | user list | user glass | "
-			      "user passphrase NAME"));
+			      "user set NAME [--role ROLE]... [--workflows LIST] | user disable NAME | user enable NAME | "
+			      "user list | user glass | user passphrase NAME"));
+}
+
+/* ---- the office's settings (model/store/office.h) ------------------------------------- */
+
+/* `office set KEY VALUE`: an admin sets (or with "" removes) one setting; audited. */
+static int office_set_cmd(struct cli *c)
+{
+	int rc;
+
+	if ((rc = cli_positional(c, 2, 2, "office set KEY VALUE")) || (rc = cli_open_acting(c)) ||
+	    (rc = office_set(c->store, &c->actor, c->argv[1], c->argv[2], &c->err)))
+		return rc;
+	if (c->json) {
+		printf("{\"changed\":true}\n");
+		return CD_OK;
+	}
+	if (*c->argv[2])
+		printf(_("office setting %s set\n"), c->argv[1]);
+	else
+		printf(_("office setting %s removed\n"), c->argv[1]);
+	return CD_OK;
+}
+
+/* `office show [--json]`: every setting, what each is for, and where the letterhead comes from. */
+static int office_show_cmd(struct cli *c)
+{
+	struct cd_office_setting *rows = NULL;
+	struct cd_letterhead lh;
+	size_t n = 0, nkeys;
+	const struct cd_office_key *keys = office_keys(&nkeys);
+	int rc, own = 0;
+
+	if ((rc = cli_positional(c, 0, 0, "office show [--json]")) || (rc = cli_open_acting(c)) ||
+	    (rc = office_list(c->store, &rows, &n, &c->err)) ||
+	    (rc = office_letterhead(c->store, NULL, &lh, &own, &c->err)))
+		goto out;
+	office_letterhead_release(&lh);
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "code", store_office(c->store));
+		json_kv_string(&w, "letterhead", own ? "store" : "data/forms/office.ini");
+		json_key(&w, "settings");
+		json_object(&w);
+		for (size_t i = 0; i < n; i++)
+			json_kv_string(&w, rows[i].key, rows[i].value);
+		json_object_end(&w);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
+		goto out;
+	}
+	printf(_("office %s\n"), store_office(c->store));
+	for (size_t k = 0; k < nkeys; k++) {
+		int shown = 0;
+		size_t len = strlen(keys[k].key);
+		for (size_t i = 0; i < n; i++) {
+			if (strncmp(rows[i].key, keys[k].key, len) != 0 || (rows[i].key[len] && rows[i].key[len] != '['))
+				continue;
+			out_safe_pad(stdout, rows[i].key, 24);
+			fputc(' ', stdout);
+			out_safe(stdout, rows[i].value);
+			fputc('\n', stdout);
+			shown = 1;
+		}
+		if (!shown)
+			printf("%-24s %s\n", keys[k].key, _("(not set)"));
+		printf("%-24s   %s\n", "", _(keys[k].help));
+	}
+	if (!own)
+		printf("%s\n", _("note: no letterhead of its own yet (name is not set): forms print the package's "
+				   "data/forms/office.ini; set one with casedesk office set name \"...\""));
+out:
+	office_list_free(rows, n);
+	return rc;
+}
+
+int cmd_office(struct cli *c)
+{
+	if (c->argc >= 2 && strcmp(c->argv[1], "set") == 0) {
+		c->argv++;
+		c->argc--;
+		return office_set_cmd(c);
+	}
+	if (c->argc >= 2 && strcmp(c->argv[1], "show") == 0) {
+		c->argv++;
+		c->argc--;
+		return office_show_cmd(c);
+	}
+	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk office show [--json] | office set KEY VALUE"));
 }
 
 /* `store set-kit [--lock-minutes N]`: an admin makes an existing store a field kit (audited). */

@@ -27,9 +27,10 @@ struct command {
 
 static const struct command commands[] = {
 	{ "tui", cmd_tui, N_("tui                                     the terminal interface (also: no command)") },
-	{ "init", cmd_init, N_("init [--office CODE] [--training]      a new empty store; never overwrites") },
+	{ "init", cmd_init, N_("init --office CODE [--training | --kit]   a new empty store; never overwrites") },
 	{ "demo", cmd_demo, N_("demo --persons N [--seed S] [--office CODE]   a training store with synthetic people and cases") },
-	{ "user", cmd_user, N_("user add NAME --role ROLE... [--os-account A] | user list") },
+	{ "user", cmd_user, N_("user add NAME --role ROLE... [--os-account A] | user set NAME --role ROLE... | user disable|enable NAME | user list") },
+	{ "office", cmd_office, N_("office show [--json] | office set KEY VALUE   the office's letterhead, appeal court and time limit (admin)") },
 	{ "person", cmd_person, N_("person add --surname S --given G --dob YYYY[-MM[-DD]] --sex M|F|X --nationality AAA | person show ID | person merge SURVIVOR DUPLICATE --reason TEXT | person unmerge DUPLICATE | person export ID -o FILE [--format json|pdf] [--force]") },
 	{ "document", cmd_document, N_("document add PERSON --number N --issuer AAA [--kind K] [--issued D] [--expires D] [--force]") },
 	{ "lostdocs", cmd_lostdocs, N_("lostdocs import FILE.csv [--source S] | check NUMBER [--issuer AAA] | stats   the lost/stolen documents list") },

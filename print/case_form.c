@@ -16,6 +16,7 @@
 #include "model/store/cases.h"
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
+#include "model/store/office.h"
 #include "model/store/person.h"
 #include "model/base/pnm.h"
 #include "model/base/outfile.h"
@@ -56,6 +57,26 @@ static void card_number(const char *case_number, char out[16])
 		return;
 	}
 	snprintf(out, 16, "%c%.2s%.6s", prefix, year + 3, seq + strlen(seq) - 6);
+}
+
+/*
+ * The office's own letterhead (model/store/office.h, `casedesk office set`) over the
+ * package's data/forms/office.ini, once the store has a name of its own: the store's lines
+ * only, so another office's address never shows under this office's name.  office.state
+ * (the MRZ's issuing State) stays the package's.
+ */
+static int office_letterhead_vars(struct cd_store *s, const char *lang, struct ph_vars *v, struct cd_error *err)
+{
+	struct cd_letterhead lh;
+	int found, rc;
+
+	if ((rc = office_letterhead(s, lang, &lh, &found, err)) || !found)
+		return rc;
+	if (ph_set(v, "office.name", lh.name) || ph_set(v, "office.address", lh.address) ||
+	    ph_set(v, "office.phone", lh.contact))
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	office_letterhead_release(&lh);
+	return rc;
 }
 
 static int set_vars(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor, const struct cd_case *k,
@@ -118,7 +139,9 @@ static int set_vars(struct cd_store *s, struct wf_registry *reg, const struct cd
 	rc |= ph_set(v, "user.name", actor->name);
 	if (rc)
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
-	return form_office_vars(lang, v, err);
+	if ((rc = form_office_vars(lang, v, err)))
+		return rc;
+	return office_letterhead_vars(s, lang, v, err);
 }
 
 /*

@@ -103,10 +103,19 @@ static void reports_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	}
 }
 
+enum { R_ADMIN = A_SCREEN_FIRST };
+static const struct ui_action reports_actions[] = {
+	{ R_ADMIN, "admin", "A", N_("administration: users and the office's settings") },
+};
+
 static unsigned reports_key(struct screen *sc, int action, wint_t ch)
 {
 	struct reports *r = sc->data;
 	(void)ch;
+	if (action == R_ADMIN) {
+		ui_open(sc->ui, UI_ADMIN, NULL);
+		return UI_HANDLED;
+	}
 	if (action == A_DOWN && r->top + 1 < (int)r->n_counts) {
 		r->top++;
 		return UI_HANDLED;
@@ -120,6 +129,8 @@ static unsigned reports_key(struct screen *sc, int action, wint_t ch)
 
 const struct screen_ops reports_screen = {
 	.name = "reports",
+	.actions = reports_actions,
+	.n_actions = sizeof reports_actions / sizeof reports_actions[0],
 	.open = reports_open,
 	.draw = reports_draw,
 	.key = reports_key,

@@ -422,16 +422,30 @@ static double now_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
-static void poll_store(struct ui *ui)
+/*
+ * Another desk committed: the screen reads again, and who acts is read again too, since an
+ * admin may have changed this user's roles or disabled them (model/store/users.h): a
+ * disabled user's desk stops, with the model's message (CD_EREFUSED in err).
+ */
+static int poll_store(struct ui *ui, struct cd_error *err)
 {
 	int64_t v = store_data_version(ui->store);
 	if (v != ui->data_version) {
+		struct cd_actor now;
 		ui->data_version = v;
+		if (user_by_name(ui->store, ui->actor.name, &now, err) == CD_EREFUSED)
+			return CD_EREFUSED;
+		cd_error_clear(err);
+		if (now.user_id) {
+			ui->actor.roles = now.roles;
+			snprintf(ui->actor.workflows, sizeof ui->actor.workflows, "%s", now.workflows);
+		}
 		struct screen *sc = &ui->stack[ui->depth - 1];
 		if (sc->ops->reload)
 			sc->ops->reload(sc);
 		store_unsynced_count(ui->store, &ui->unsynced, NULL);
 	}
+	return CD_OK;
 }
 
 int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry *reg,
@@ -509,7 +523,8 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 				last_key = now_us();
 				continue;
 			}
-			poll_store(&ui);
+			if ((rc = poll_store(&ui, err)))
+				break;
 			continue;
 		}
 		last_key = now_us();

@@ -97,6 +97,7 @@ enum ui_screen_kind {
 	UI_REGISTER,
 	UI_REPORTS,
 	UI_ENROL,              /* argument: a person number */
+	UI_ADMIN,              /* users and the office's settings (from the reports screen) */
 };
 
 /* One entry of that table: a kind, its screen and the global action that opens it (or A_NONE). */

@@ -87,7 +87,7 @@ static int read_user(struct cd_store *s, const char *name, struct door_user *u, 
 	int rc;
 
 	memset(u, 0, sizeof *u);
-	if ((rc = st_prepare(s, "SELECT id, roles, uuid, passphrase FROM users WHERE name = ?1 AND active = 1",
+	if ((rc = st_prepare(s, "SELECT id, roles, uuid, passphrase FROM users WHERE name = ?1",
 			     &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);

@@ -104,6 +104,35 @@ out:
 	return rc;
 }
 
+/*
+ * Refuses (CD_EREFUSED, `doing` saying what was asked) when `name` is the store's last
+ * active admin: taking their admin role or disabling them would leave no one to manage
+ * users, workflows and the office's settings.  Inside the caller's transaction.
+ */
+static int keep_an_admin(struct cd_store *s, const char *name, const char *doing, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = st_prepare(s, "SELECT (SELECT count(*) FROM users WHERE name = ?1 AND active = 1 AND roles & ?2),"
+				" (SELECT count(*) FROM users WHERE name <> ?1 AND active = 1 AND roles & ?2)",
+			     &st, err)))
+		return rc;
+	st_bind_text(st, 1, name);
+	sqlite3_bind_int(st, 2, (int)CD_ROLE_ADMIN);
+	if ((rc = st_row(s, st, _("reading users"), err)) < 0)
+		rc = CD_ESTORE;
+	else if (rc > 0 && sqlite3_column_int(st, 0) > 0 && sqlite3_column_int(st, 1) == 0)
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("%s is this store's last active admin: %s would leave no one to manage it; "
+				    "make another user an admin first"),
+				  name, doing);
+	else
+		rc = CD_OK;
+	st_finish(s, st);
+	return rc;
+}
+
 int user_set(struct cd_store *s, const struct cd_actor *actor, const char *name, unsigned roles,
 	     const char *workflows, struct cd_error *err)
 {
@@ -127,6 +156,9 @@ int user_set(struct cd_store *s, const struct cd_actor *actor, const char *name,
 				    _("you cannot take the admin role from yourself; another admin can"));
 	if ((rc = store_begin(s, err)))
 		return rc;
+	if (roles && !(roles & CD_ROLE_ADMIN) &&
+	    (rc = keep_an_admin(s, name, _("taking the admin role away"), err)))
+		goto out;
 	if ((rc = st_prepare(s, "UPDATE users SET roles = CASE WHEN ?2 = 0 THEN roles ELSE ?2 END,"
 				" workflows = coalesce(?3, workflows) WHERE name = ?1"
 				" RETURNING uuid, roles, workflows", &st, err)))
@@ -168,6 +200,61 @@ out:
 	return rc;
 }
 
+int user_set_active(struct cd_store *s, const struct cd_actor *actor, const char *name, int active,
+		    struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char uuid[37] = "";
+	struct cd_buf payload = CD_BUF_INIT;
+	struct json_writer w;
+	int rc;
+
+	if (!(actor->roles & CD_ROLE_ADMIN))
+		return cd_error_set(err, CD_EREFUSED, _("only an admin may enable or disable users; %s is not one"),
+				    actor->name);
+	if (!active && strcmp(name, actor->name) == 0)
+		return cd_error_set(err, CD_EREFUSED, _("you cannot disable your own account; another admin can"));
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if (!active && (rc = keep_an_admin(s, name, _("disabling them"), err)))
+		goto out;
+	if ((rc = st_prepare(s, "UPDATE users SET active = ?2 WHERE name = ?1 RETURNING uuid", &st, err)))
+		goto out;
+	st_bind_text(st, 1, name);
+	sqlite3_bind_int(st, 2, active ? 1 : 0);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? cd_error_set(err, CD_ENOTFOUND,
+						      _("no user %s in this store; `casedesk user list` shows them"), name)
+				       : st_fail(s, _("changing a user"), err);
+		goto out;
+	}
+	snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 0));
+	while (sqlite3_step(st) == SQLITE_ROW)
+		;
+	st_finish(s, st);
+	st = NULL;
+	json_init(&w, &payload);
+	json_object(&w);
+	json_kv_string(&w, "name", name);
+	json_kv_bool(&w, "active", active);
+	json_object_end(&w);
+	if ((rc = store_add_audit(s, actor, active ? "enable" : "disable", "user", uuid, "administration", err)) ||
+	    (rc = store_add_outbox(s, "user", uuid, "update", &w, err)))
+		goto out;
+	buf_release(&payload);
+	return store_commit(s, err);
+out:
+	buf_release(&payload);
+	st_finish(s, st);
+	store_rollback(s);
+	return rc;
+}
+
+/*
+ * The user whose `column` is `value`.  A disabled account is refused here, for every way in
+ * (OS account, --user, a kit's passphrase, F9), saying who can let it act again; a caller
+ * gets CD_ENOTFOUND with err untouched when there is no such user at all.
+ */
 static int lookup(struct cd_store *s, const char *column, const char *value, struct cd_actor *out,
 		  struct cd_error *err)
 {
@@ -175,12 +262,16 @@ static int lookup(struct cd_store *s, const char *column, const char *value, str
 	char sql[128];
 	int rc;
 
-	snprintf(sql, sizeof sql, "SELECT id, name, roles, workflows FROM users WHERE %s = ?1 AND active = 1",
-		 column);
+	snprintf(sql, sizeof sql, "SELECT id, name, roles, workflows, active FROM users WHERE %s = ?1", column);
 	if ((rc = st_prepare(s, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	if ((rc = st_row(s, st, _("reading users"), err)) > 0) {
+	if ((rc = st_row(s, st, _("reading users"), err)) > 0 && !sqlite3_column_int(st, 4)) {
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("the casedesk account %s is disabled and cannot act; an admin can enable it: "
+				    "`casedesk user enable %s`"),
+				  (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 1));
+	} else if (rc > 0) {
 		out->user_id = sqlite3_column_int64(st, 0);
 		snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 1));
 		out->roles = (unsigned)sqlite3_column_int(st, 2);

@@ -38,11 +38,20 @@ int user_add(struct cd_store *s, const struct cd_actor *actor, const char *name,
 
 /*
  * Changes a user's roles (0: keep) and workflows (as typed; NULL: keep); only an admin
- * may, and it is audited.  An admin cannot take admin away from themselves (the store
- * would be left with no one to manage it).
+ * may, and it is audited.  Roles given replace the user's roles.  An admin cannot take
+ * admin away from themselves, nor from the last active admin (the store would be left with
+ * no one to manage it).
  */
 int user_set(struct cd_store *s, const struct cd_actor *actor, const char *name, unsigned roles,
 	     const char *workflows, struct cd_error *err);
+
+/*
+ * Disables (active 0) or enables a user; only an admin may, audited.  A disabled user keeps
+ * their history but cannot act: every way of resolving who acts refuses them, saying an
+ * admin can enable them.  No admin disables themselves or the last active admin.
+ */
+int user_set_active(struct cd_store *s, const struct cd_actor *actor, const char *name, int active,
+		    struct cd_error *err);
 
 /*
  * Resolves who acts.  `requested` is --user (or CASEDESK_USER): honoured on a training
@@ -50,7 +59,7 @@ int user_set(struct cd_store *s, const struct cd_actor *actor, const char *name,
  */
 int user_resolve(struct cd_store *s, const char *requested, struct cd_actor *out, struct cd_error *err);
 /*
- * The active user called `name`, roles and workflows filled, whatever the store's kind: for
+ * The active user called `name` (a disabled one is refused, CD_EREFUSED), roles and workflows filled, whatever the store's kind: for
  * callers that proved who acts some other way (a field kit's passphrase, the store's first
  * admin at init).  CD_ENOTFOUND naming the name.
  */
