@@ -6,6 +6,7 @@
  */
 #include "model/store/checks.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,15 @@
 #include "model/store/cases.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
+
+/* No reason at all: nothing but spaces and line ends. */
+static int blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
+}
 
 /* The lists a workflow names, ", "-separated, for a message. */
 static void join_lists(const struct cd_check_answer *a, char *buf, size_t size)
@@ -235,7 +245,7 @@ int checks_clear(struct cd_store *s, const struct cd_actor *actor, const struct 
 		return cd_error_set(err, CD_EREFUSED, _("clearing a hit needs the role supervisor"));
 	if ((rc = open_case(s, actor, a->number, &case_id, number, err)) || (rc = list_named(a, number, err)))
 		return rc;
-	if (!a->text || !a->text[0] || text_width(a->text) == 0)
+	if (blank(a->text))
 		return cd_error_set(err, CD_EINPUT, _("--reason: say why the hit does not hold the case"));
 	if (strlen(a->text) > CHECK_TEXT_MAX)
 		return cd_error_set(err, CD_EINPUT, _("--reason: at most %d bytes"), CHECK_TEXT_MAX);
