@@ -706,9 +706,11 @@ static unsigned check_block_key(struct screen *sc, int action)
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < v->checks.n && f->n_lists < CHECK_FORM_LISTS; i++) {
 			const struct cw_check *k = &v->checks.v[i];
-			int offer = clearing ? pass == 0 && k->answer == WF_CHECK_HIT
-					     : k->required && k->answer != WF_CHECK_HIT &&
-						       (pass == 0) == (k->answer == WF_CHECK_MISSING);
+			/* Only the workflow's own lists: their names live in the loaded workflow, not
+			 * in the rows a reload (another desk's change) frees while the form is open. */
+			int offer = k->required && (clearing ? pass == 0 && k->answer == WF_CHECK_HIT
+							      : k->answer != WF_CHECK_HIT &&
+									(pass == 0) == (k->answer == WF_CHECK_MISSING));
 			if (offer)
 				f->lists[f->n_lists++] = k->list;
 		}

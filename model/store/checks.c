@@ -118,7 +118,7 @@ static int newest_answer(struct cd_store *s, int64_t case_id, const char *list, 
 /* The bookkeeping of one change to a check: event, audit row, outbox row. */
 static int bookkeeping(struct cd_store *s, const struct cd_actor *actor, const struct case_row *c,
 		       const char *check_uuid, const struct cd_event *ev, const char *op, const char *list,
-		       const char *result, const char *at, struct cd_error *err)
+		       const char *result, const char *source, const char *at, struct cd_error *err)
 {
 	struct cd_buf payload = CD_BUF_INIT;
 	struct json_writer w;
@@ -130,6 +130,8 @@ static int bookkeeping(struct cd_store *s, const struct cd_actor *actor, const s
 	json_kv_string(&w, "number", c->number);
 	json_kv_string(&w, "list", list);
 	json_kv_string(&w, "result", result);
+	if (source)
+		json_kv_string(&w, "source", source);
 	json_kv_string(&w, "by", actor->name);
 	json_kv_string(&w, "at", at);
 	json_object_end(&w);
@@ -176,7 +178,7 @@ int checks_record(struct cd_store *s, const struct cd_actor *actor, const struct
 		return rc;
 	if (a->text && a->text[0]) {
 		if (strlen(a->text) > CHECK_TEXT_MAX)
-			return cd_error_set(err, CD_EINPUT, _("--note: at most %d bytes"), CHECK_TEXT_MAX);
+			return cd_error_set(err, CD_EINPUT, _("the note: at most %d bytes"), CHECK_TEXT_MAX);
 		if ((rc = text_nfc(a->text, "note", TEXT_MULTILINE, &note, err)))
 			return rc;
 	}
@@ -219,7 +221,8 @@ int checks_record(struct cd_store *s, const struct cd_actor *actor, const struct
 	struct cd_event ev = { .case_id = c.id, .person_id = c.person_id, .kind = "check", .field = a->list,
 			       .old_value = prev_id ? previous : NULL, .new_value = a->result, .note = note,
 			       .row_version = c.row_version, .at = a->at };
-	if ((rc = bookkeeping(s, actor, &c, uuid, &ev, "insert", a->list, a->result, a->at ? a->at : now, err)))
+	if ((rc = bookkeeping(s, actor, &c, uuid, &ev, "insert", a->list, a->result, a->source, a->at ? a->at : now,
+			       err)))
 		goto out;
 	rc = store_commit(s, err);
 	goto done;
@@ -246,9 +249,9 @@ int checks_clear(struct cd_store *s, const struct cd_actor *actor, const struct 
 	if ((rc = open_case(s, actor, a->number, &case_id, number, err)) || (rc = list_named(a, number, err)))
 		return rc;
 	if (blank(a->text))
-		return cd_error_set(err, CD_EINPUT, _("--reason: say why the hit does not hold the case"));
+		return cd_error_set(err, CD_EINPUT, _("a hit is cleared with a reason: say why it does not hold the case"));
 	if (strlen(a->text) > CHECK_TEXT_MAX)
-		return cd_error_set(err, CD_EINPUT, _("--reason: at most %d bytes"), CHECK_TEXT_MAX);
+		return cd_error_set(err, CD_EINPUT, _("the reason: at most %d bytes"), CHECK_TEXT_MAX);
 	if ((rc = text_nfc(a->text, "reason", TEXT_MULTILINE, &reason, err)))
 		return rc;
 	if ((rc = store_begin(s, err)))
@@ -283,7 +286,7 @@ int checks_clear(struct cd_store *s, const struct cd_actor *actor, const struct 
 	struct cd_event ev = { .case_id = c.id, .person_id = c.person_id, .kind = "check_cleared",
 			       .field = a->list, .old_value = "hit", .new_value = "cleared", .note = reason,
 			       .row_version = c.row_version, .at = a->at };
-	if ((rc = bookkeeping(s, actor, &c, uuid, &ev, "update", a->list, "cleared", a->at ? a->at : now, err)))
+	if ((rc = bookkeeping(s, actor, &c, uuid, &ev, "update", a->list, "cleared", NULL, a->at ? a->at : now, err)))
 		goto out;
 	rc = store_commit(s, err);
 	goto done;

@@ -128,3 +128,23 @@ see "C: a caseworker does not clear" desk "clearing a hit needs the role supervi
 screen desk >"$T/screen"
 expect_eq "no line wider than 80 columns" "$(while IFS= read -r l; do printf '%s\n' "$l" | wc -L; done <"$T/screen" | awk '$1 > 80 { n++ } END { print n + 0 }')" 0
 quit desk
+
+# ---- C: a supervisor clears a hit with a reason
+cli --user caseworker check record "$C2" --list sltd --result hit --note "number on the list" >/dev/null
+start sup supervisor
+tm resize-window -t sup -x 80 -y 24
+open_case sup "$C2" "$P2" || exit 0
+see "the hit shows" sup "^ Checks +sis clear, sltd HIT — missing: national_watchlist"
+keys sup C
+see "C opens the clearing form on the hit" sup "List +sltd"
+keys sup F5
+see "a reason is required" sup "cleared with a reason: say why"
+type_text sup "the number belongs to another passport"
+keys sup F5
+see "the hit is cleared" sup "^ Checks +sis clear, sltd cleared — missing: national_watchlist"
+expect_eq "cleared in the store by the supervisor, with the reason" \
+	"$(sqlite3 "$S" "SELECT u.name || ':' || k.clear_reason FROM checks k JOIN users u ON u.id = k.cleared_by JOIN cases c ON c.id = k.case_id WHERE c.number = '$C2'")" \
+	"supervisor:the number belongs to another passport"
+keys sup C
+see "no hit left to clear" sup "no hit to clear on this case"
+quit sup
