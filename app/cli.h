@@ -94,6 +94,8 @@ int cmd_document(struct cli *c);
 int cmd_family(struct cli *c);
 int cmd_search(struct cli *c);
 int cmd_case(struct cli *c);
+/* app/cmd_check.c: a case's checks against other registers. */
+int cmd_check(struct cli *c);
 int cmd_workflow(struct cli *c);
 int cmd_store(struct cli *c);
 /* app/cmd_store.c: the office's settings (letterhead, appeal court). */

@@ -12,6 +12,7 @@
 #include "model/base/caldate.h"
 #include "model/base/i18n.h"
 #include "model/store/cases.h"
+#include "model/store/checks.h"
 #include "model/store/person.h"
 #include "model/store/roles.h"
 #include "app/demo_cases.h"
@@ -124,6 +125,32 @@ static const struct cd_actor *pick_actor(const struct demo *d, const struct wf_t
 	return fallback;
 }
 
+/*
+ * The checks the case's workflow names, answered clear by the caseworker through the same
+ * model call as a caseworker's (model/store/checks.h: its rules, event and audit row), so
+ * demo cases are decidable as real ones.  Source 'demo', so no one takes them for real.
+ */
+static int record_checks(struct demo *d, const char *number, const char *at, struct cd_error *err)
+{
+	const struct workflow *wf;
+	struct cd_case *c = NULL;
+	int rc;
+
+	if ((rc = case_load(d->s, &d->users[1], number, NULL, &c, err)) ||
+	    (rc = registry_for_case(d->reg, d->s, c->workflow_id, c->workflow_version, &wf, err)))
+		goto out;
+	for (size_t i = 0; i < wf->n_checks && rc == CD_OK; i++) {
+		struct cd_check_answer a = {
+			.number = c->number, .list = wf->checks[i], .result = "clear", .source = "demo",
+			.lists = (const char *const *)wf->checks, .n_lists = wf->n_checks, .at = at,
+		};
+		rc = checks_record(d->s, &d->users[1], &a, err);
+	}
+out:
+	case_free(c);
+	return rc;
+}
+
 /* Walks a new case through its workflow with the real engine, as users would have. */
 int demo_walk_case(struct demo *d, const char *workflow_id, const char *person, const char *nationality,
 		     long opened, struct cd_error *err)
@@ -141,8 +168,7 @@ int demo_walk_case(struct demo *d, const char *workflow_id, const char *person, 
 		return rc;
 	d->cases++;
 	/* Guards read real rows: most people were fingerprinted and checked by now. */
-	if (demo_chance(85) && (rc = case_check_record(d->s, &d->users[1], number, "sis-lost-stolen", "clear",
-						  "demo", err)))
+	if (demo_chance(85) && (rc = record_checks(d, number, at, err)))
 		return rc;
 	/* Old cases have mostly been decided, recent ones are under way: walk until today,
 	 * a step every few days, sometimes stopping where real cases wait. */
@@ -192,7 +218,9 @@ int demo_walk_case(struct demo *d, const char *workflow_id, const char *person, 
 			documented_now = 1;
 		}
 		if ((t->guards & WF_GUARD_CHECKS_CLEAR) && !checked_now && demo_chance(60)) {
-			if ((rc = case_check_record(d->s, &d->users[1], number, "sis-lost-stolen", "clear", "demo", err)))
+			char checked_at[40];
+			demo_iso_at(day, checked_at, sizeof checked_at);
+			if ((rc = record_checks(d, number, checked_at, err)))
 				return rc;
 			checked_now = 1;
 		}
@@ -323,8 +351,7 @@ int demo_cover_every_state(struct demo *d, struct cli *c)
 			demo_iso_at(day, at, sizeof at);
 			if ((rc = cw_case_new_at(d->s, d->reg, &d->users[0], wf->id, person, "caseworker", day, at,
 						 number, &c->err)) ||
-			    (rc = case_check_record(d->s, &d->users[1], number, "sis-lost-stolen", "clear", "demo",
-						    &c->err)))
+			    (rc = record_checks(d, number, at, &c->err)))
 				goto out;
 			d->cases++;
 			const struct cd_actor *last = &d->users[0];

@@ -17,6 +17,7 @@
 #include "model/base/caldate.h"
 #include "model/store/cases.h"
 #include "model/base/i18n.h"
+#include "model/base/text.h"
 #include "model/store/roles.h"
 #include "print/case_form.h"
 #include "screens/fmt.h"
@@ -28,6 +29,8 @@
 #define FORM_MAX 16
 
 enum { C_PERSON = A_SCREEN_FIRST, C_PRINT };
+/* The check block's actions, numbered apart so other blocks' enums do not move them. */
+enum { C_CHECK_RECORD = A_SCREEN_FIRST + 40, C_CHECK_CLEAR };
 
 static const struct ui_action case_actions[] = {
 	{ A_OPEN, "open", "Enter", N_("take the highlighted step (opens its form); in a form: next field") },
@@ -37,6 +40,9 @@ static const struct ui_action case_actions[] = {
 	{ A_RELOAD, "reload", "^R", N_("read the case again (in a form: keep the input, take the new version)") },
 	{ C_PERSON, "person", "p", N_("open the person") },
 	{ C_PRINT, "print", "P", N_("print the form of the last step (into the print folder)") },
+	/* checks against other registers (the check block below) */
+	{ C_CHECK_RECORD, "check-record", "c", N_("record a check's answer (clear or hit) for a list the case needs") },
+	{ C_CHECK_CLEAR, "check-clear", "C", N_("supervisors: clear a hit with a reason") },
 };
 
 struct form_field {
@@ -66,7 +72,17 @@ struct case_view {
 	int glass_asking;           /* a supervisor is asked why before another unit's case opens */
 	struct input glass;
 	char glass_purpose[INPUT_MAX * 4 + 1];
+	/* The check block: the case's lists and answers, and the small form c and C open. */
+	struct cw_checks checks;
+	struct check_form *check_form;
 };
+
+static void check_block_load(struct screen *sc);
+static int check_block_draw(const struct case_view *v, WINDOW *w, int y, int cols);
+static void check_form_draw(const struct case_view *v, WINDOW *w, int y, int rows, int cols);
+static unsigned check_form_key(struct screen *sc, int action, wint_t ch);
+static unsigned check_block_key(struct screen *sc, int action);
+static void check_block_close(struct case_view *v);
 
 static int load(struct screen *sc, const char *purpose, struct cd_error *err)
 {
@@ -97,6 +113,7 @@ static int load(struct screen *sc, const char *purpose, struct cd_error *err)
 	v->n_opts = n_opts;
 	v->hist = hist;
 	v->n_hist = n_hist;
+	check_block_load(sc);
 	if (v->selected >= n_opts)
 		v->selected = 0;
 	/* Prefer a step that is open now. */
@@ -206,6 +223,7 @@ static void case_close(struct screen *sc)
 	case_free(v->c);
 	free(v->opts);
 	case_history_free(v->hist, v->n_hist);
+	check_block_close(v);
 	free(v);
 }
 
@@ -469,6 +487,7 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	snprintf(line, sizeof line, "%s   %s %lld", c->assignee ? c->assignee : _("unassigned"), _("version"),
 		 (long long)c->row_version);
 	term_put(w, y++, 14, line, cols - 15, 0);
+	y = check_block_draw(v, w, y, cols);
 	for (size_t i = 0; i < c->n_fields && y < rows / 2; i++, y++) {
 		const struct wf_field *f = wf_find_field(v->wf, c->fields[i].name);
 		term_put_styled(w, y, 1, f && f->label ? f->label : c->fields[i].name, 28, 1, ST_DIM);
@@ -477,6 +496,10 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	y++;
 	if (v->form_t) {
 		form_draw(v, w, y, rows, cols);
+		return;
+	}
+	if (v->check_form) {
+		check_form_draw(v, w, y, rows, cols);
 		return;
 	}
 	if (!c->closed_at) {
@@ -505,6 +528,9 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		else if (strcmp(h->kind, "field") == 0)
 			snprintf(line, sizeof line, "%.16s  %-11s   %s = %s", h->at, h->user, wf_field_label(v->wf, h->field),
 				 h->new_value ? wf_value_text(v->wf, h->field, h->new_value) : "");
+		else if (strncmp(h->kind, "check", 5) == 0 && h->field)   /* check, check_cleared */
+			snprintf(line, sizeof line, "%.16s  %-11s %s %s: %s", h->at, h->user, _("check"), h->field,
+				 h->new_value ? h->new_value : "");
 		else if (strcmp(h->kind, "created") == 0)
 			snprintf(line, sizeof line, "%.16s  %-11s %s %s", h->at, h->user, _("opened in"), wf_state_title(v->wf, h->to_state));
 		else
@@ -522,6 +548,10 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 		return glass_key(sc, action, ch);
 	if (v->form_t)
 		return form_key(sc, action, ch);
+	if (v->check_form)
+		return check_form_key(sc, action, ch);
+	if (action == C_CHECK_RECORD || action == C_CHECK_CLEAR)
+		return check_block_key(sc, action);
 	switch (action) {
 	case A_UP:
 		if (v->selected > 0)
@@ -567,7 +597,247 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 static int case_wants_text(const struct screen *sc)
 {
 	const struct case_view *v = sc->data;
-	return v && (v->form_t || v->glass_asking);
+	return v && (v->form_t || v->glass_asking || v->check_form);
+}
+
+/* ---- checks against other registers: the line, and the form of c and C ------------------------ */
+
+#define CHECK_FORM_LISTS 16
+
+struct check_form {
+	int clearing;                          /* C: a supervisor clears a hit; c: an answer */
+	const char *lists[CHECK_FORM_LISTS];   /* the lists offered, missing ones first */
+	size_t n_lists, list;
+	int hit;                               /* the answer: hit, else clear */
+	size_t focus;                          /* 0 list, 1 result (c only), 2 note or reason */
+	struct input text;
+};
+
+/* The case's lists and answers, read again with the case (no audit: the case read was). */
+static void check_block_load(struct screen *sc)
+{
+	struct case_view *v = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+
+	cw_checks_release(&v->checks);
+	if (cw_case_checks(sc->ui->store, sc->ui->reg, &v->reader, v->c, NULL, &v->checks, &err) != CD_OK)
+		ui_error(sc->ui, "%s", err.msg);
+}
+
+static void check_block_close(struct case_view *v)
+{
+	cw_checks_release(&v->checks);
+	free(v->check_form);
+	v->check_form = NULL;
+}
+
+static const char *check_word(enum wf_check_answer a)
+{
+	switch (a) {
+	case WF_CHECK_CLEAR: return _("clear");
+	case WF_CHECK_HIT: return _("HIT");
+	case WF_CHECK_CLEARED: return _("cleared");
+	case WF_CHECK_MISSING: break;
+	}
+	return _("missing");
+}
+
+/*
+ * "Checks  sis clear, sltd HIT — missing: national_watchlist": answered lists with their
+ * answer, then the missing ones; a second line when one is not enough at this width.
+ */
+static int check_block_draw(const struct case_view *v, WINDOW *w, int y, int cols)
+{
+	char line[2][512] = { "", "" };
+	size_t used[2] = { 0, 0 };
+	int row = 0, width = cols - 15, missing = 0, held = 0;
+
+	if (!v->checks.n)
+		return y;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < v->checks.n; i++) {
+			const struct cw_check *k = &v->checks.v[i];
+			char item[256];
+			if (!k->required || (pass == 0) != (k->answer != WF_CHECK_MISSING))
+				continue;
+			if (pass == 0)
+				snprintf(item, sizeof item, "%s%s %s", used[row] ? ", " : "", k->list, check_word(k->answer));
+			else
+				snprintf(item, sizeof item, "%s%s", missing++ ? ", " : (used[row] ? _(" — missing: ") : _("missing: ")),
+					 k->list);
+			held |= k->answer == WF_CHECK_HIT;
+			if (row == 0 && used[0] && text_width(line[0]) + text_width(item) > width)
+				row = 1;
+			used[row] += (size_t)snprintf(line[row] + used[row], sizeof line[row] - used[row], "%s", item);
+			if (used[row] >= sizeof line[row])
+				used[row] = sizeof line[row] - 1;
+		}
+	if (!missing && !held)
+		snprintf(line[row] + used[row], sizeof line[row] - used[row], "%s", _(" — all clear"));
+	term_put_styled(w, y, 1, _("Checks"), 12, 1, ST_LABEL);
+	for (int r = 0; r <= row; r++)
+		term_put_styled(w, y++, 14, line[r], width, 0, held ? ST_ERROR : missing ? ST_WARN : ST_NORMAL);
+	return y;
+}
+
+/* c and C: the lists the form offers, or a message why there is none. */
+static unsigned check_block_key(struct screen *sc, int action)
+{
+	struct case_view *v = sc->data;
+	int clearing = action == C_CHECK_CLEAR;
+	struct check_form *f;
+
+	if (v->c->closed_at) {
+		ui_error(sc->ui, "%s", _("the case is closed; its checks are kept as they were"));
+		return UI_HANDLED;
+	}
+	if (clearing ? !(sc->ui->actor.roles & CD_ROLE_SUPERVISOR)
+		     : !(sc->ui->actor.roles & (CD_ROLE_CASEWORKER | CD_ROLE_SUPERVISOR))) {
+		ui_error(sc->ui, "%s", clearing ? _("clearing a hit needs the role supervisor")
+						: _("recording a check needs the role caseworker or supervisor"));
+		return UI_HANDLED;
+	}
+	if (!(f = calloc(1, sizeof *f))) {
+		ui_error(sc->ui, "%s", _("out of memory"));
+		return UI_HANDLED;
+	}
+	f->clearing = clearing;
+	/* c: missing lists first, then the answered ones (an answer may be replaced), never an
+	 * uncleared hit (only its clearing ends it); C: the hits. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < v->checks.n && f->n_lists < CHECK_FORM_LISTS; i++) {
+			const struct cw_check *k = &v->checks.v[i];
+			/* Only the workflow's own lists: their names live in the loaded workflow, not
+			 * in the rows a reload (another desk's change) frees while the form is open. */
+			int offer = k->required && (clearing ? pass == 0 && k->answer == WF_CHECK_HIT
+							      : k->answer != WF_CHECK_HIT &&
+									(pass == 0) == (k->answer == WF_CHECK_MISSING));
+			if (offer)
+				f->lists[f->n_lists++] = k->list;
+		}
+	if (!f->n_lists) {
+		free(f);
+		ui_error(sc->ui, "%s", clearing ? _("no hit to clear on this case")
+						: _("this case's workflow names no list that can be answered now"));
+		return UI_HANDLED;
+	}
+	f->focus = clearing ? 2 : 0;
+	input_set(&f->text, "");
+	v->check_form = f;
+	return UI_HANDLED;
+}
+
+static void check_form_save(struct screen *sc)
+{
+	struct case_view *v = sc->data;
+	struct check_form *f = v->check_form;
+	struct cd_error err = CD_ERROR_INIT;
+	char text[INPUT_MAX * 4 + 1];
+	const char *list = f->lists[f->list];
+	int rc;
+
+	input_get(&f->text, text, sizeof text);
+	if (f->clearing)
+		rc = cw_check_clear(sc->ui->store, sc->ui->reg, &sc->ui->actor, v->number, list, text, &err);
+	else
+		rc = cw_check_record(sc->ui->store, sc->ui->reg, &sc->ui->actor, v->number, list,
+				     f->hit ? "hit" : "clear", text[0] ? text : NULL, &err);
+	if (rc != CD_OK) {
+		/* The form stays open with what was typed. */
+		ui_error(sc->ui, "%s", err.msg);
+		return;
+	}
+	if (f->clearing)
+		ui_say(sc->ui, _("%s: the hit on %s is cleared"), v->number, list);
+	else
+		ui_say(sc->ui, _("%s: %s recorded as %s"), v->number, list, f->hit ? _("hit") : _("clear"));
+	free(f);
+	v->check_form = NULL;
+	if (load(sc, NULL, &err))
+		ui_error(sc->ui, "%s", err.msg);
+}
+
+static unsigned check_form_key(struct screen *sc, int action, wint_t ch)
+{
+	struct case_view *v = sc->data;
+	struct check_form *f = v->check_form;
+	size_t first = f->clearing ? 2 : 0;
+	int left = ch == (KEY_LEFT | UI_FKEY), right = ch == (KEY_RIGHT | UI_FKEY) || (action == A_NONE && ch == ' ');
+
+	switch (action) {
+	case A_BACK:
+		free(f);
+		v->check_form = NULL;
+		ui_say(sc->ui, "%s", _("nothing was recorded"));
+		return UI_HANDLED;
+	case A_SAVE:
+		check_form_save(sc);
+		return UI_HANDLED;
+	case A_OPEN:
+	case A_NEXT_FIELD:
+	case A_DOWN:
+		/* Enter on the last field saves; elsewhere it moves on, as in the step form. */
+		if (action == A_OPEN && f->focus == 2) {
+			check_form_save(sc);
+			return UI_HANDLED;
+		}
+		if (f->focus < 2)
+			f->focus++;
+		return UI_HANDLED;
+	case A_PREV_FIELD:
+	case A_UP:
+		if (f->focus > first)
+			f->focus--;
+		return UI_HANDLED;
+	case A_QUIT:
+	case A_HELP:
+		return UI_UNHANDLED;
+	}
+	if (f->focus == 0 && (left || right) && f->n_lists) {
+		f->list = (f->list + (left ? f->n_lists - 1 : 1)) % f->n_lists;
+		return UI_HANDLED;
+	}
+	if (f->focus == 1) {
+		if (left || right)
+			f->hit = !f->hit;
+		else if (ch == 'h' || ch == 'H')
+			f->hit = 1;
+		else if (ch == 'c' || ch == 'C')
+			f->hit = 0;
+		return UI_HANDLED;
+	}
+	if (f->focus == 2)
+		input_key(&f->text, ch);
+	return UI_HANDLED;
+}
+
+static void check_form_draw(const struct case_view *v, WINDOW *w, int y, int rows, int cols)
+{
+	const struct check_form *f = v->check_form;
+	char line[512];
+
+	term_fill(w, y, 0, cols, ST_TITLE);
+	term_put_styled(w, y++, 1,
+			f->clearing ? _("Clear a hit — a reason is required; F5 saves, Esc cancels")
+				    : _("Record a check — ←→ or Space change, Tab next, F5 saves, Esc cancels"),
+			cols - 2, 0, ST_TITLE);
+	if (y >= rows)
+		return;
+	term_put_styled(w, y, 2, _("List"), 12, 1, ST_LABEL);
+	snprintf(line, sizeof line, f->n_lists > 1 ? "< %s >" : "%s", f->lists[f->list]);
+	term_put_styled(w, y, 15, line, cols - 16, 0, f->focus == 0 ? ST_SELECTED : ST_NORMAL);
+	y++;
+	if (!f->clearing && y < rows) {
+		term_put_styled(w, y, 2, _("Result"), 12, 1, ST_LABEL);
+		snprintf(line, sizeof line, "< %s >", f->hit ? _("hit") : _("clear"));
+		term_put_styled(w, y, 15, line, 14, 0, f->focus == 1 ? ST_SELECTED : f->hit ? ST_ERROR : ST_NORMAL);
+		term_put_styled(w, y, 31, _("c clear, h hit"), cols - 32, 0, ST_DIM);
+		y++;
+	}
+	if (y < rows) {
+		term_put_styled(w, y, 2, f->clearing ? _("Reason *") : _("Note"), 12, 1, ST_LABEL);
+		input_draw(&f->text, w, y, 15, cols - 17, f->focus == 2);
+	}
 }
 
 const struct screen_ops case_screen = {

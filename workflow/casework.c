@@ -359,6 +359,33 @@ static int case_steps(struct cd_store *s, const struct cd_actor *actor, const st
 	return CD_OK;
 }
 
+static enum wf_check_answer answer_of(const struct cd_check *k)
+{
+	if (!strcmp(k->result, "clear"))
+		return WF_CHECK_CLEAR;
+	if (!strcmp(k->result, "hit"))
+		return k->cleared_at ? WF_CHECK_CLEARED : WF_CHECK_HIT;
+	return WF_CHECK_MISSING;   /* pending, error: no answer to go on */
+}
+
+/* The case's checks as the guard reads them; *rows and *facts to be freed by the caller. */
+static int gather_checks(struct cd_store *s, const struct cd_case *c, struct cd_check **rows, size_t *n,
+			 struct wf_check_fact **facts, struct cd_error *err)
+{
+	int rc = checks_current(s, c->id, rows, n, err);
+
+	*facts = NULL;
+	if (rc)
+		return rc;
+	if (!(*facts = calloc(*n ? *n : 1, sizeof **facts)))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	for (size_t i = 0; i < *n; i++) {
+		(*facts)[i].list = (*rows)[i].list;
+		(*facts)[i].answer = answer_of(&(*rows)[i]);
+	}
+	return CD_OK;
+}
+
 static void fill_facts(const struct cd_case *c, const struct cd_actor *actor,
 		       const struct cd_case_facts *cf, struct wf_facts *f)
 {
@@ -369,8 +396,6 @@ static void fill_facts(const struct cd_case *c, const struct cd_actor *actor,
 	f->entered_by = c->entered_by;
 	f->documents_present = cf->documents_present;
 	f->biometrics_enrolled = cf->biometrics_enrolled;
-	f->checks_run = cf->checks_run;
-	f->checks_clear = cf->checks_clear;
 	f->value_of = case_value_of;
 	f->ctx = (void *)c;
 }
@@ -386,7 +411,9 @@ int cw_case_move(struct cd_store *s, struct wf_registry *reg, const struct cd_ac
 	const char **names = NULL, **values = NULL;
 	struct cd_history_row *hist = NULL;
 	struct wf_step_done *steps = NULL;
-	size_t n_hist = 0, n_steps = 0;
+	struct cd_check *check_rows = NULL;
+	struct wf_check_fact *check_facts = NULL;
+	size_t n_hist = 0, n_steps = 0, n_check_rows = 0;
 	long today = mv->today >= 0 ? mv->today : store_today(s), due, frozen;
 	int rc;
 
@@ -415,11 +442,14 @@ int cw_case_move(struct cd_store *s, struct wf_registry *reg, const struct cd_ac
 	/* The history is read only for a four-eyes pairing: a case that loops (documents asked
 	 * again and again) would otherwise make every step read its whole past. */
 	if ((rc = case_facts(s, c, today, &cf, err)) ||
+	    (rc = gather_checks(s, c, &check_rows, &n_check_rows, &check_facts, err)) ||
 	    (t->four_eyes != WF_NO_PAIR && (rc = case_steps(s, actor, c, &hist, &n_hist, &steps, &n_steps, err))))
 		goto out;
 	fill_facts(c, actor, &cf, &facts);
 	facts.steps = steps;
 	facts.n_steps = n_steps;
+	facts.checks = check_facts;
+	facts.n_checks = n_check_rows;
 	if ((rc = wf_check(wf, t, &facts, mv->values, mv->n_values, err)))
 		goto out;
 	wf_next_deadline(wf, t, today, c->due_day, c->frozen_left, &due, &frozen);
@@ -453,6 +483,8 @@ out:
 	free(names);
 	free(values);
 	free(steps);
+	free(check_facts);
+	checks_free(check_rows, n_check_rows);
 	case_history_free(hist, n_hist);
 	case_free(c);
 	return rc;
@@ -467,7 +499,9 @@ int cw_case_options(struct cd_store *s, struct wf_registry *reg, const struct cd
 	struct cw_option *opts;
 	struct cd_history_row *hist = NULL;
 	struct wf_step_done *steps = NULL;
-	size_t count = 0, n_hist = 0, n_steps = 0;
+	struct cd_check *check_rows = NULL;
+	struct wf_check_fact *check_facts = NULL;
+	size_t count = 0, n_hist = 0, n_steps = 0, n_check_rows = 0;
 	int rc;
 
 	*out = NULL;
@@ -481,11 +515,14 @@ int cw_case_options(struct cd_store *s, struct wf_registry *reg, const struct cd
 	for (size_t i = 0; i < wf->n_transitions && !pairs; i++)
 		pairs = wf->transitions[i].four_eyes != WF_NO_PAIR && wf_transition_from(wf, &wf->transitions[i], c->state);
 	if ((rc = case_facts(s, c, store_today(s), &cf, err)) ||
+	    (rc = gather_checks(s, c, &check_rows, &n_check_rows, &check_facts, err)) ||
 	    (pairs && (rc = case_steps(s, actor, c, &hist, &n_hist, &steps, &n_steps, err))))
 		goto out;
 	fill_facts(c, actor, &cf, &facts);
 	facts.steps = steps;
 	facts.n_steps = n_steps;
+	facts.checks = check_facts;
+	facts.n_checks = n_check_rows;
 	opts = calloc(wf->n_transitions ? wf->n_transitions : 1, sizeof *opts);
 	if (!opts) {
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
@@ -506,6 +543,111 @@ int cw_case_options(struct cd_store *s, struct wf_registry *reg, const struct cd
 	*n = count;
 out:
 	free(steps);
+	free(check_facts);
+	checks_free(check_rows, n_check_rows);
 	case_history_free(hist, n_hist);
 	return rc;
+}
+
+/* ---- checks ----------------------------------------------------------------------------- */
+
+/* The workflow version the case runs on, for the lists it names. */
+static int case_workflow(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+			 const char *number, const struct workflow **wf, struct cd_error *err)
+{
+	struct cd_case *c = NULL;
+	int rc = case_load(s, actor, number, NULL, &c, err);
+
+	if (rc == CD_OK)
+		rc = registry_for_case(reg, s, c->workflow_id, c->workflow_version, wf, err);
+	case_free(c);
+	return rc;
+}
+
+int cw_check_record_at(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		       const char *number, const char *list, const char *result, const char *note,
+		       const char *source, const char *at, struct cd_error *err)
+{
+	const struct workflow *wf;
+	int rc;
+
+	if ((rc = case_workflow(s, reg, actor, number, &wf, err)))
+		return rc;
+	struct cd_check_answer a = {
+		.number = number, .list = list, .result = result, .text = note, .source = source,
+		.lists = (const char *const *)wf->checks, .n_lists = wf->n_checks, .at = at,
+	};
+	return checks_record(s, actor, &a, err);
+}
+
+int cw_check_record(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor, const char *number,
+		    const char *list, const char *result, const char *note, struct cd_error *err)
+{
+	return cw_check_record_at(s, reg, actor, number, list, result, note, "hand", NULL, err);
+}
+
+int cw_check_clear(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor, const char *number,
+		   const char *list, const char *reason, struct cd_error *err)
+{
+	const struct workflow *wf;
+	int rc;
+
+	if ((rc = case_workflow(s, reg, actor, number, &wf, err)))
+		return rc;
+	struct cd_check_answer a = {
+		.number = number, .list = list, .text = reason,
+		.lists = (const char *const *)wf->checks, .n_lists = wf->n_checks,
+	};
+	return checks_clear(s, actor, &a, err);
+}
+
+int cw_case_checks(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		   const struct cd_case *c, const char *purpose, struct cw_checks *out, struct cd_error *err)
+{
+	const struct workflow *wf;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = registry_for_case(reg, s, c->workflow_id, c->workflow_version, &wf, err)))
+		return rc;
+	rc = purpose ? checks_read(s, actor, c->number, purpose, &out->rows, &out->n_rows, err)
+		     : checks_current(s, c->id, &out->rows, &out->n_rows, err);
+	if (rc)
+		return rc;
+	if (!(out->v = calloc(wf->n_checks + out->n_rows + 1, sizeof *out->v))) {
+		cw_checks_release(out);
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	}
+	for (size_t i = 0; i < wf->n_checks; i++) {
+		struct cw_check *k = &out->v[out->n++];
+		k->list = wf->checks[i];
+		k->required = 1;
+		for (size_t r = 0; r < out->n_rows && !k->row; r++)
+			if (!strcmp(out->rows[r].list, k->list))
+				k->row = &out->rows[r];
+		k->answer = k->row ? answer_of(k->row) : WF_CHECK_MISSING;
+		out->outstanding += k->answer == WF_CHECK_MISSING || k->answer == WF_CHECK_HIT;
+	}
+	/* Answers for lists the workflow does not name (rows from before schema 12) are shown too. */
+	for (size_t r = 0; r < out->n_rows; r++) {
+		int named = 0;
+		for (size_t i = 0; i < wf->n_checks && !named; i++)
+			named = !strcmp(wf->checks[i], out->rows[r].list);
+		if (named)
+			continue;
+		struct cw_check *k = &out->v[out->n++];
+		k->list = out->rows[r].list;
+		k->row = &out->rows[r];
+		k->answer = answer_of(k->row);
+	}
+	return CD_OK;
+}
+
+void cw_checks_release(struct cw_checks *k)
+{
+	if (!k)
+		return;
+	free(k->v);
+	checks_free(k->rows, k->n_rows);
+	memset(k, 0, sizeof *k);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "model/store/cases.h"
+#include "model/store/checks.h"
 #include "model/base/error.h"
 #include "model/store/store.h"
 #include "workflow/workflow.h"
@@ -96,5 +97,45 @@ struct cw_option {
 /* The transitions out of the case's state, each with whether this actor may take it now. */
 int cw_case_options(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
 		    const struct cd_case *c, struct cw_option **out, size_t *n, struct cd_error *err);
+
+/* ---- checks against other registers (model/store/checks.h) ----------------------------- */
+
+/*
+ * Records an answer (`result` clear or hit, an optional note) for one of the lists the
+ * case's workflow names (`checks =` in its file); see checks_record for who may and when.
+ */
+int cw_check_record(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor, const char *number,
+		    const char *list, const char *result, const char *note, struct cd_error *err);
+/* The same with the source and time the demo gives its history. */
+int cw_check_record_at(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		       const char *number, const char *list, const char *result, const char *note,
+		       const char *source, const char *at, struct cd_error *err);
+/* A supervisor clears the hit on `list` with a reason; see checks_clear. */
+int cw_check_clear(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor, const char *number,
+		   const char *list, const char *reason, struct cd_error *err);
+
+/* One list of a case: required by its workflow, or answered though the workflow names it not. */
+struct cw_check {
+	const char *list;
+	int required;
+	enum wf_check_answer answer;
+	const struct cd_check *row;    /* the newest answer; NULL: none */
+};
+
+struct cw_checks {
+	struct cw_check *v;            /* the workflow's lists in its order, then others by name */
+	size_t n;
+	size_t outstanding;            /* required lists with no answer or an uncleared hit */
+	struct cd_check *rows;
+	size_t n_rows;
+};
+
+/*
+ * The case's lists with their answers.  A purpose audits the read ("view",
+ * "case_checks"); NULL reads what a screen has opened already.
+ */
+int cw_case_checks(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+		   const struct cd_case *c, const char *purpose, struct cw_checks *out, struct cd_error *err);
+void cw_checks_release(struct cw_checks *k);
 
 #endif

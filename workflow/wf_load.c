@@ -263,7 +263,7 @@ static void join_names(const char *const *names, char *buf, size_t size)
 /* ------------------------------------------------------------------------------------ */
 /* Names the format knows.                                                               */
 
-static const char *const workflow_keys[] = { "id", "title", "prefix", "version", "initial", NULL };
+static const char *const workflow_keys[] = { "id", "title", "prefix", "version", "initial", "checks", NULL };
 static const char *const state_keys[] = { "title", "deadline", "clock", "final", "outcome", NULL };
 static const char *const transition_keys[] = { "title", "from", "to", "role", "fields",
 					       "optional", "guards", "form", "extend", "four_eyes",
@@ -315,6 +315,7 @@ void wf_free(struct workflow *wf)
 		free_list(f->choices, f->n_choices);
 	}
 	free(wf->fields);
+	free_list(wf->checks, wf->n_checks);
 	free(wf->id);
 	free(wf->title);
 	free(wf->prefix);
@@ -418,6 +419,7 @@ struct builder {
 	size_t *mark, mark_gen;        /* per field: the last list that named it (duplicates in O(1)) */
 	struct workflow *wf;
 	const struct wf_known *known;
+	int stored;                    /* text kept in a store (wf_load_text), not a file being written */
 	int oom;
 };
 
@@ -886,6 +888,76 @@ static char *strip_translations(struct builder *b, const char *text)
 	return kept;
 }
 
+/*
+ * `checks = sis, sltd, national_watchlist`: the lists every case of the workflow is checked
+ * against (the checks_clear guard).  Ids as everywhere, each once.
+ */
+static void check_checks_key(struct builder *b)
+{
+	struct workflow *wf = b->wf;
+	const char *v = value_of(b, "workflow", "checks");
+	int line = line_of(b, "workflow", "checks");
+
+	if (!v)
+		return;
+	if (is_blank(v)) {
+		problem_add(b->p, line, _("key '%s' in [%s] is empty"), "checks", "workflow");
+		return;
+	}
+	if (!(wf->checks = split_list(v, &wf->n_checks))) {
+		b->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < wf->n_checks; i++) {
+		if (!wf->checks[i][0]) {
+			problem_add(b->p, line, _("empty item in %s"), "checks");
+			continue;
+		}
+		if (!valid_id(wf->checks[i]))
+			problem_add(b->p, line, _("check list '%s' may use only a-z, 0-9 and _ (at most %d)"),
+				    wf->checks[i], ID_MAX);
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(wf->checks[k], wf->checks[i])) {
+				problem_add(b->p, line, _("check list %s is named twice in checks"), wf->checks[i]);
+				break;
+			}
+	}
+}
+
+/*
+ * checks_clear needs the lists it means.  A file must name them (`checks = ...`); text a
+ * store kept from before the key existed (versions 1-3 of the shipped workflows) meant the
+ * lists those workflows name now, so that cases still running on it can be decided.
+ */
+static void check_checks_needed(struct builder *b)
+{
+	static const char *const before_the_key[] = { "sis", "sltd", "national_watchlist" };
+	struct workflow *wf = b->wf;
+	size_t first = NO_INDEX;
+
+	for (size_t i = 0; i < wf->n_transitions && first == NO_INDEX; i++)
+		if (wf->transitions[i].guards & WF_GUARD_CHECKS_CLEAR)
+			first = i;
+	if (first == NO_INDEX || wf->n_checks > 0 || value_of(b, "workflow", "checks"))
+		return;
+	if (!b->stored) {
+		char sec[2 * INI_MAX_LINE];
+		snprintf(sec, sizeof sec, "transition.%s", wf->transitions[first].id);
+		problem_add(b->p, line_of(b, sec, "guards"),
+			    _("transition %s has the guard checks_clear, but [workflow] names no lists: add "
+			      "e.g. checks = sis, sltd, national_watchlist"),
+			    wf->transitions[first].id);
+		return;
+	}
+	size_t n = sizeof before_the_key / sizeof before_the_key[0];
+	if (!(wf->checks = calloc(n, sizeof *wf->checks))) {
+		b->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		wf->checks[wf->n_checks++] = bdup(b, before_the_key[i]);
+}
+
 static void check_workflow_section(struct builder *b)
 {
 	const struct ini_section *s = ini_section(&b->ini, "workflow");
@@ -925,6 +997,7 @@ static void check_workflow_section(struct builder *b)
 				    _("version '%s' must be a whole number from 1 to 999999"), v);
 		wf->version = (int)version;
 	}
+	check_checks_key(b);
 }
 
 int wf_retention_period_parse(const char *text, struct wf_duration *out, struct cd_error *err)
@@ -1612,10 +1685,10 @@ static enum section_kind section_kind(const struct ini_section *s, const char **
  * Checks `text` and builds the workflow; every problem goes to *p.  *out is set only
  * when there is no problem.  CD_EINTERNAL when memory runs out.
  */
-static int build(const char *text, const char *name, const struct wf_known *known,
+static int build(const char *text, const char *name, const struct wf_known *known, int stored,
 		 struct problems *p, struct workflow **out)
 {
-	struct builder b = { .p = p, .known = known };
+	struct builder b = { .p = p, .known = known, .stored = stored };
 	size_t n_states = 0, n_transitions = 0, n_fields = 0;
 	unsigned char *taken = NULL;
 	int rc = CD_OK;
@@ -1748,6 +1821,7 @@ static int build(const char *text, const char *name, const struct wf_known *know
 	check_translations_complete(&b);
 	check_retention(&b);
 	check_four_eyes(&b);
+	check_checks_needed(&b);
 out:
 	if (rc == CD_OK && (b.oom || p->oom))
 		rc = CD_EINTERNAL;
@@ -1768,11 +1842,11 @@ out:
 }
 
 /* Loads with the checker; the first problem (by line) becomes the error. */
-static int load(const char *text, const char *name, const struct wf_known *known,
+static int load(const char *text, const char *name, const struct wf_known *known, int stored,
 		struct workflow **out, struct cd_error *err)
 {
 	struct problems p = { 0 };
-	int rc = build(text, name, known, &p, out);
+	int rc = build(text, name, known, stored, &p, out);
 
 	if (rc != CD_OK) {
 		rc = cd_error_set(err, rc, _("%s: out of memory while loading the workflow"), name);
@@ -1803,7 +1877,7 @@ int wf_load_file(const char *path, const struct wf_known *known,
 	*out = NULL;
 	rc = ini_read_file(path, &text, err);
 	if (rc == CD_OK)
-		rc = load(text, path, known, out, err);
+		rc = load(text, path, known, 0, out, err);
 	free(text);
 	return rc;
 }
@@ -1811,7 +1885,7 @@ int wf_load_file(const char *path, const struct wf_known *known,
 int wf_load_text(const char *text, const char *name, struct workflow **out, struct cd_error *err)
 {
 	*out = NULL;
-	return load(text ? text : "", name ? name : "(workflow)", NULL, out, err);
+	return load(text ? text : "", name ? name : "(workflow)", NULL, 1, out, err);
 }
 
 int wf_lint_file(const char *path, const struct wf_known *known, FILE *report, int *warnings)
@@ -1828,7 +1902,7 @@ int wf_lint_file(const char *path, const struct wf_known *known, FILE *report, i
 		fprintf(report, "%s\n", err.msg);
 		return 1;
 	}
-	if (build(text, path, known, &p, &wf) != CD_OK) {
+	if (build(text, path, known, 0, &p, &wf) != CD_OK) {
 		fprintf(report, _("%s: out of memory while checking the workflow\n"), path);
 		count = p.n > 0 ? (int)p.n : 1;
 		goto out;

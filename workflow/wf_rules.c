@@ -336,12 +336,62 @@ static int check_guards(const struct workflow *wf, const struct wf_transition *t
 	if ((t->guards & WF_GUARD_BIOMETRICS_ENROLLED) && !facts->biometrics_enrolled)
 		return cd_error_set(err, CD_EREFUSED, _("biometrics not enrolled"));
 	if (t->guards & WF_GUARD_CHECKS_CLEAR) {
-		if (facts->checks_run <= 0)
-			return cd_error_set(err, CD_EREFUSED, _("no checks run"));
-		if (!facts->checks_clear)
-			return cd_error_set(err, CD_EREFUSED, _("a check is not clear"));
+		char hits[256], missing[256];
+		if (wf_checks_outstanding(wf, facts, hits, sizeof hits, missing, sizeof missing) > 0) {
+			/* A hit says more than a missing answer: it is what holds the case. */
+			if (hits[0] && missing[0])
+				return cd_error_set(err, CD_EREFUSED,
+						    _("checks: a hit on %s holds the case until a supervisor clears it; "
+						      "no answer yet from %s"), hits, missing);
+			if (hits[0])
+				return cd_error_set(err, CD_EREFUSED,
+						    _("checks: a hit on %s holds the case until a supervisor clears it"),
+						    hits);
+			return cd_error_set(err, CD_EREFUSED, _("checks missing: %s"), missing);
+		}
 	}
 	return CD_OK;
+}
+
+enum wf_check_answer wf_check_answer_of(const struct wf_facts *facts, const char *list)
+{
+	for (size_t i = 0; facts && list && i < facts->n_checks; i++)
+		if (facts->checks[i].list && !strcmp(facts->checks[i].list, list))
+			return facts->checks[i].answer;
+	return WF_CHECK_MISSING;
+}
+
+/* Appends ", item" (or "item") to buf, cutting with "..." when it is full. */
+static void list_append(char *buf, size_t size, const char *item)
+{
+	size_t used = strlen(buf);
+	int n;
+
+	if (used + 4 >= size)
+		return;
+	n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", item);
+	if (n < 0 || (size_t)n >= size - used)
+		snprintf(buf + size - 4, 4, "...");
+}
+
+size_t wf_checks_outstanding(const struct workflow *wf, const struct wf_facts *facts, char *hits,
+			     size_t hits_size, char *missing, size_t missing_size)
+{
+	size_t n = 0;
+
+	hits[0] = '\0';
+	missing[0] = '\0';
+	for (size_t i = 0; i < wf->n_checks; i++) {
+		enum wf_check_answer a = wf_check_answer_of(facts, wf->checks[i]);
+		if (a == WF_CHECK_HIT)
+			list_append(hits, hits_size, wf->checks[i]);
+		else if (a == WF_CHECK_MISSING)
+			list_append(missing, missing_size, wf->checks[i]);
+		else
+			continue;
+		n++;
+	}
+	return n;
 }
 
 /* State and role: whether this actor could take the step at all from here. */

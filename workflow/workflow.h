@@ -127,6 +127,14 @@ struct workflow {
 	struct wf_field *fields;
 	size_t n_fields;
 	struct wf_retention retention;
+	/*
+	 * `checks = sis, sltd, national_watchlist` in [workflow]: the lists every case is
+	 * checked against, which the checks_clear guard reads.  A file whose steps use
+	 * checks_clear must name them; text a store kept from before the key (versions 1-3)
+	 * reads as sis, sltd, national_watchlist.
+	 */
+	char **checks;
+	size_t n_checks;
 	char *path;                    /* file it came from, for messages */
 	/*
 	 * The file's text without its translation lines (`title[ru] = ...`), kept so a store
@@ -229,6 +237,22 @@ struct wf_step_done {
 };
 
 /*
+ * A case's answer for one check list, as the checks_clear guard reads it: the newest answer
+ * recorded for the list (model/store/checks.h).
+ */
+enum wf_check_answer {
+	WF_CHECK_MISSING = 0,     /* none yet, or asked and not answered (pending, error) */
+	WF_CHECK_CLEAR,
+	WF_CHECK_HIT,             /* a hit no supervisor has cleared: it holds the case */
+	WF_CHECK_CLEARED,         /* a hit a supervisor cleared, with a reason */
+};
+
+struct wf_check_fact {
+	const char *list;
+	enum wf_check_answer answer;
+};
+
+/*
  * What the caller knows about the case and the acting user, gathered from the store.
  * `value_of` looks up a case field's current value (NULL when unset).
  */
@@ -241,11 +265,22 @@ struct wf_facts {
 	size_t n_steps;
 	int documents_present;         /* the person has a valid identity document */
 	int biometrics_enrolled;       /* an enrolment exists for the person */
-	int checks_run;                /* how many external checks ran for the case */
-	int checks_clear;              /* all of them came back clear */
+	const struct wf_check_fact *checks;  /* the case's answer per list (lists not named: missing) */
+	size_t n_checks;
 	const char *(*value_of)(void *ctx, const char *field);
 	void *ctx;
 };
+
+/* The case's answer for `list` in facts; WF_CHECK_MISSING when it has none. */
+enum wf_check_answer wf_check_answer_of(const struct wf_facts *facts, const char *list);
+
+/*
+ * What keeps checks_clear from holding: the lists of wf->checks with a hit not cleared
+ * (into `hits`) and those with no answer (into `missing`), each ", "-separated ("" for
+ * none).  Returns how many lists are outstanding (0: the guard holds).
+ */
+size_t wf_checks_outstanding(const struct workflow *wf, const struct wf_facts *facts, char *hits,
+			     size_t hits_size, char *missing, size_t missing_size);
 
 /*
  * May `actor` take transition t now, with these values?  CD_OK, or CD_EREFUSED with

@@ -914,19 +914,14 @@ int case_facts(struct cd_store *s, const struct cd_case *c, long today, struct c
 	if ((rc = st_prepare(s, "SELECT"
 				" (SELECT count(*) FROM document WHERE person_id = ?1"
 				"   AND (expires IS NULL OR expires >= ?2)),"
-				" (SELECT count(*) FROM biometric WHERE person_id = ?1 AND exception IS NULL),"
-				" (SELECT count(*) FROM checks WHERE case_id = ?3),"
-				" (SELECT count(*) FROM checks WHERE case_id = ?3 AND result = 'clear')",
+				" (SELECT count(*) FROM biometric WHERE person_id = ?1 AND exception IS NULL)",
 			     &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, c->person_id);
 	st_bind_text(st, 2, day);
-	sqlite3_bind_int64(st, 3, c->id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		out->documents_present = sqlite3_column_int(st, 0) > 0;
 		out->biometrics_enrolled = sqlite3_column_int(st, 1) > 0;
-		out->checks_run = sqlite3_column_int(st, 2);
-		out->checks_clear = out->checks_run > 0 && sqlite3_column_int(st, 3) == out->checks_run;
 	} else {
 		rc = st_fail(s, _("reading what the guards need"), err);
 	}
@@ -999,85 +994,6 @@ int case_consistency(struct cd_store *s, int64_t *mismatched, struct cd_error *e
 	else
 		rc = st_fail(s, _("comparing cases with their history"), err);
 	st_finish(s, st);
-	return rc;
-}
-
-int case_check_record(struct cd_store *s, const struct cd_actor *actor, const char *number,
-		      const char *list, const char *result, const char *source, struct cd_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	char uuid[37], now[32], case_uuid[37] = "", case_number[64] = "";
-	int64_t case_id = 0, person_id = 0;
-	struct cd_buf payload = CD_BUF_INIT;
-	struct json_writer w;
-	int rc;
-
-	if ((rc = text_check(list, "list", TEXT_LINE, err)) || (rc = text_check(result, "result", TEXT_LINE, err)) ||
-	    (rc = text_check(source, "source", TEXT_LINE, err)))
-		return rc;
-	if ((rc = store_begin(s, err)))
-		return rc;
-	if ((rc = st_prepare(s, "SELECT id, person_id, uuid, number FROM cases WHERE number = upper(?1)", &st, err)))
-		goto out;
-	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-	if ((rc = st_row(s, st, _("reading a case"), err)) < 0) {
-		rc = CD_ESTORE;   /* not "no case" */
-		goto out;
-	}
-	if (rc) {
-		case_id = sqlite3_column_int64(st, 0);
-		person_id = sqlite3_column_int64(st, 1);
-		snprintf(case_uuid, sizeof case_uuid, "%s", (const char *)sqlite3_column_text(st, 2));
-		snprintf(case_number, sizeof case_number, "%s", (const char *)sqlite3_column_text(st, 3));
-	}
-	rc = CD_OK;
-	st_finish(s, st);
-	st = NULL;
-	if (!case_id) {
-		rc = cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store"), number);
-		goto out;
-	}
-	if ((rc = st_prepare(s, "INSERT INTO checks(uuid, case_id, person_id, list, asked_at, answered_at,"
-				" result, source) VALUES (?1,?2,?3,?4,?5,?5,?6,?7)", &st, err)))
-		goto out;
-	cd_uuid7(uuid);
-	store_now(s, now, sizeof now);
-	st_bind_text(st, 1, uuid);
-	sqlite3_bind_int64(st, 2, case_id);
-	sqlite3_bind_int64(st, 3, person_id);
-	st_bind_text(st, 4, list);
-	st_bind_text(st, 5, now);
-	st_bind_text(st, 6, result);
-	st_bind_text(st, 7, source);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = st_fail(s, _("recording a check"), err);
-		goto out;
-	}
-	st_finish(s, st);
-	st = NULL;
-	{
-		struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "check",
-				       .field = list, .new_value = result };
-		json_init(&w, &payload);
-		json_object(&w);
-		json_kv_string(&w, "case", case_uuid);
-		json_kv_string(&w, "number", case_number);
-		json_kv_string(&w, "list", list);
-		json_kv_string(&w, "result", result);
-		json_kv_string(&w, "source", source);
-		json_kv_string(&w, "at", now);
-		json_object_end(&w);
-		if ((rc = store_add_event(s, actor, &ev, err)) ||
-		    (rc = store_add_audit(s, actor, "change", "check", uuid, "casework", err)) ||
-		    (rc = store_add_outbox(s, "check", uuid, "insert", &w, err)))
-			goto out;
-	}
-	buf_release(&payload);
-	return store_commit(s, err);
-out:
-	buf_release(&payload);
-	st_finish(s, st);
-	store_rollback(s);
 	return rc;
 }
 

@@ -140,11 +140,13 @@ int case_list_read(struct cd_store *s, const struct cd_actor *actor, const struc
 		   const char *purpose, struct cd_case_row **out, size_t *n, struct cd_error *err);
 void case_list_free(struct cd_case_row *rows, size_t n);
 
-/* What the workflow guards need to know about a case's person and checks. */
+/*
+ * What the workflow guards need to know about a case's person.  The case's checks are
+ * model/store/checks.h's (checks_current), which builds on this file.
+ */
 struct cd_case_facts {
 	int documents_present;      /* an identity document not expired on `today` */
 	int biometrics_enrolled;
-	int checks_run, checks_clear;
 };
 int case_facts(struct cd_store *s, const struct cd_case *c, long today, struct cd_case_facts *out,
 	       struct cd_error *err);
@@ -174,10 +176,6 @@ int workflow_source(struct cd_store *s, const char *id, int version, char **sour
  * store, whatever process died when.
  */
 int case_consistency(struct cd_store *s, int64_t *mismatched, struct cd_error *err);
-
-/* Records an external check's answer for a case (pending, clear, hit, error). */
-int case_check_record(struct cd_store *s, const struct cd_actor *actor, const char *number,
-		      const char *list, const char *result, const char *source, struct cd_error *err);
 
 /*
  * Records a biometric capture or exception for a person.  `synthetic` marks demo rows

@@ -264,6 +264,34 @@ static const char *const migrations[] = {
 	" name TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0,"
 	" locked_until INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
 	"INSERT OR IGNORE INTO settings(key, value) VALUES ('kit', '0'), ('kit_lock_minutes', '15');",
+	/* 11 -> 12: checks recorded by hand (model/store/checks.c): who answered, a note, and a
+	 * supervisor's clearing of a hit with a reason.  A row is one answer; recording again
+	 * adds a row (the newest per list counts), so a list's answers stay as they came, and
+	 * a network check (source 'network') can be asked as 'pending' and answered later.
+	 * The rules hold against any writer: a clearing is a supervisor's, of a hit, with a
+	 * reason, once; an answer, once given, is not changed.  Rows from before (the demo's,
+	 * list 'sis-lost-stolen', source 'demo') stay as disclosures; they answer no list a
+	 * workflow names. */
+	"ALTER TABLE checks ADD COLUMN recorded_by INTEGER REFERENCES users(id);"
+	"ALTER TABLE checks ADD COLUMN note TEXT;"
+	"ALTER TABLE checks ADD COLUMN cleared_by INTEGER REFERENCES users(id);"
+	"ALTER TABLE checks ADD COLUMN cleared_at TEXT;"
+	"ALTER TABLE checks ADD COLUMN clear_reason TEXT;"
+	"CREATE INDEX checks_case_list ON checks(case_id, list, id);"
+	"CREATE TRIGGER checks_insert BEFORE INSERT ON checks WHEN"
+	" (new.source IN ('hand','demo') AND (new.recorded_by IS NULL OR new.result NOT IN ('clear','hit')))"
+	" OR new.cleared_at IS NOT NULL OR new.cleared_by IS NOT NULL OR new.clear_reason IS NOT NULL"
+	" BEGIN SELECT RAISE(ABORT, 'a check is recorded by a user with its answer, and cleared afterwards'); END;"
+	"CREATE TRIGGER checks_answer_kept BEFORE UPDATE OF result, list, source, recorded_by, note, answered_at"
+	" ON checks WHEN old.result IN ('clear','hit') AND (new.result IS NOT old.result OR new.list IS NOT old.list"
+	"  OR new.source IS NOT old.source OR new.recorded_by IS NOT old.recorded_by OR new.note IS NOT old.note"
+	"  OR new.answered_at IS NOT old.answered_at)"
+	" BEGIN SELECT RAISE(ABORT, 'an answer once given is kept; record a new one'); END;"
+	"CREATE TRIGGER checks_clearing BEFORE UPDATE OF cleared_by, cleared_at, clear_reason ON checks WHEN"
+	" old.cleared_at IS NOT NULL OR new.result IS NOT 'hit' OR new.cleared_at IS NULL"
+	" OR trim(coalesce(new.clear_reason, '')) = ''"
+	" OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = new.cleared_by AND (u.roles & 4) != 0)"
+	" BEGIN SELECT RAISE(ABORT, 'only a supervisor clears a hit, once, with a reason'); END;",
 };
 
 int schema_latest(void)

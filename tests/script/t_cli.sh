@@ -116,9 +116,10 @@ expect_grep "clock resumes: 80 days from the restart" '"deadline":"2026-06-30","
 
 expect_rc "checks_clear blocks with no checks run" 4 $CD --user caseworker case move "$C" propose_decision \
 	--set proposed_outcome=grant --set "proposal_reason=meets the conditions"
-expect_grep "honestly" "no checks run" "$T/err"
-sqlite3 "$S" "INSERT INTO checks(uuid, case_id, person_id, list, asked_at, answered_at, result, source)
-	SELECT 'test-check', id, person_id, 'sis', '2026-04-11', '2026-04-11', 'clear', 'test' FROM cases WHERE number='$C'"
+expect_grep "honestly, naming the lists" "checks missing: sis, sltd, national_watchlist" "$T/err"
+for l in sis sltd national_watchlist; do
+	CASEDESK_TODAY=2026-04-11 $CD --user caseworker check record "$C" --list $l --result clear >/dev/null
+done
 expect_rc "case show lists propose_decision" 0 $CD --user caseworker --json case show "$C"
 expect_grep "as open: its own fields come with its form" '"id":"propose_decision","to":"proposed","allowed":true' "$T/out"
 expect_rc "propose" 0 $CD --user caseworker case move "$C" propose_decision \

@@ -25,8 +25,9 @@ decide() {
 	as clerk $CD case move "$c" lodge --set lodged_on=$day --note "$words lodged in person" >/dev/null &&
 	as caseworker $CD case move "$c" start_dublin_check >/dev/null &&
 	as caseworker $CD case move "$c" no_dublin_case --set eurodac_result=no_hit >/dev/null &&
-	sqlite3 "$CASEDESK_STORE" "INSERT INTO checks(uuid, case_id, person_id, list, asked_at, answered_at, result, source)
-		SELECT 'check-$c', id, person_id, 'sis', '$day', '$day', 'clear', 'test' FROM cases WHERE number = '$c'" &&
+	for l in sis sltd national_watchlist eurodac; do
+		as caseworker $CD check record "$c" --list $l --result clear >/dev/null || return 1
+	done &&
 	as caseworker $CD case move "$c" propose_decision --set proposed_outcome=refugee_status \
 		--set "proposal_reason=$words told a consistent account" >/dev/null &&
 	as supervisor $CD case move "$c" grant_refugee_status >/dev/null || { export CASEDESK_TODAY=2015-06-01; return 1; }

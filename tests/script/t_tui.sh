@@ -42,8 +42,7 @@ C4=$(cli --user clerk case new residence --person "$P4")                       #
 C5=$(cli --user clerk case new residence --person "$P5" --assign caseworker)   # 6: resize
 C6=$(cli --user clerk case new visa --person "$P6")                            # 7: escapes
 cli --user caseworker case move "$C3" confirm_receipt --set permit_reason=other >/dev/null
-sqlite3 "$S" "INSERT INTO checks(uuid, case_id, person_id, list, asked_at, answered_at, result, source)
-	SELECT 'tui-check', id, person_id, 'sis', '2026-03-02', '2026-03-02', 'clear', 'test' FROM cases WHERE number='$C3'"
+for l in sis sltd national_watchlist; do cli --user caseworker check record "$C3" --list $l --result clear >/dev/null; done
 # A proposal sent back: its fields are set, so propose_decision is open again (on a case
 # whose fields were never set, fields_complete lists it as blocked; see the report).
 cli --user caseworker case move "$C3" propose_decision --set proposed_outcome=refuse --set "proposal_reason=first look" >/dev/null

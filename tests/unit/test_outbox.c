@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "model/store/cases.h"
+#include "model/store/checks.h"
 #include "model/store/person.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
@@ -106,10 +107,16 @@ static void test_payloads_say_what_changed(void **state)
 	char lower[40];
 	for (size_t i = 0; i < sizeof lower; i++)
 		lower[i] = (char)(number[i] >= 'A' && number[i] <= 'Z' ? number[i] + 32 : number[i]);
-	assert_int_equal(case_check_record(s, &clerk, lower, "sis-lost-stolen", "clear", "desk \"2\"", &err), CD_OK);
-	expect(s, "check", "$.list", "sis-lost-stolen");
+	struct cd_actor caseworker;
+	static const char *const lists[] = { "sis" };
+	assert_int_equal(user_resolve(s, "caseworker", &caseworker, &err), CD_OK);
+	struct cd_check_answer ans = { .number = lower, .list = "sis", .result = "clear", .text = "desk \"2\"",
+				       .source = "hand", .lists = lists, .n_lists = 1 };
+	assert_int_equal(checks_record(s, &caseworker, &ans, &err), CD_OK);
+	expect(s, "check", "$.list", "sis");
 	expect(s, "check", "$.result", "clear");
-	expect(s, "check", "$.source", "desk \"2\"");
+	expect(s, "check", "$.source", "hand");
+	expect(s, "check", "$.by", "caseworker");
 	expect(s, "check", "$.number", number);   /* as stored, not as typed */
 
 	assert_int_equal(biometric_record(s, &clerk, p.number, "finger", "all", 77, NULL, 0, "demo", 1, &err), CD_OK);

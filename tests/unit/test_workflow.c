@@ -213,6 +213,14 @@ static const struct lint_case lint_cases[] = {
 	{ "version = 1\n", "version = one\n", 5, "version 'one'" },
 	{ "initial = lodged\n", "initial = nowhere\n", 6, "initial state 'nowhere' is not a [state.nowhere]" },
 	{ "initial = lodged\n", "initial = done\n", 6, "the initial state done cannot be final" },
+	/* checks = LISTS: the lists checks_clear needs, named in a file */
+	{ "guards = four_eyes\n", "guards = checks_clear\n", 35,
+	  "transition finish has the guard checks_clear, but [workflow] names no lists" },
+	{ "initial = lodged\n", "initial = lodged\nchecks = sis, sis\n", 7, "check list sis is named twice in checks" },
+	{ "initial = lodged\n", "initial = lodged\nchecks = sis, SLTD-list\n", 7, "check list 'SLTD-list' may use only" },
+	{ "initial = lodged\n", "initial = lodged\nchecks = sis,, sltd\n", 7, "empty item in checks" },
+	{ "initial = lodged\n", "initial = lodged\nchecks =\n", 7, "key 'checks' in [workflow] is empty" },
+	{ "initial = lodged\n", "initial = lodged\nchecks = sis, sltd\n", 0, NULL },
 	{ "to = waiting\n", "to = limbo\n", 21, "transition ask goes to unknown state 'limbo'" },
 	{ "from = lodged\n", "from = lodged, nowhere\n", 20, "transition ask comes from unknown state 'nowhere'" },
 	{ "guards = four_eyes\n", "guards = four_eyes, luck\n", 35, "unknown guard 'luck'" },
@@ -553,6 +561,44 @@ static void test_load_text(void **state)
 
 /* ---- durations ----------------------------------------------------------------------- */
 
+/*
+ * `checks =` is read into the workflow; text kept in a store from before the key (the
+ * shipped versions 1-3) reads as the three lists those workflows name now, so its running
+ * cases can still be decided; a file without it is a problem (test_lint_reports_...).
+ */
+static void test_checks_key(void **state)
+{
+	struct workflow *wf = NULL;
+	struct cd_error err = CD_ERROR_INIT;
+	char *text = NULL;
+	(void)state;
+
+	assert_true(asprintf(&text, "%.*schecks = eurodac , sis\n%s", (int)(strstr(base_ini, "\n[state.") - base_ini),
+			     base_ini, strstr(base_ini, "\n[state.") + 1) > 0);
+	assert_int_equal(wf_load_text(text, "with", &wf, &err), CD_OK);
+	assert_int_equal(wf->n_checks, 2);
+	assert_string_equal(wf->checks[0], "eurodac");
+	assert_string_equal(wf->checks[1], "sis");
+	wf_free(wf);
+	free(text);
+	/* no checks_clear, no key: no lists */
+	assert_int_equal(wf_load_text(base_ini, "without", &wf, &err), CD_OK);
+	assert_int_equal(wf->n_checks, 0);
+	wf_free(wf);
+	/* stored text with checks_clear and no key: the lists it always meant */
+	const char *g = strstr(base_ini, "guards = four_eyes\n");
+	assert_non_null(g);
+	assert_true(asprintf(&text, "%.*sguards = checks_clear\n%s", (int)(g - base_ini), base_ini,
+			     g + strlen("guards = four_eyes\n")) > 0);
+	assert_int_equal(wf_load_text(text, "kept", &wf, &err), CD_OK);
+	assert_int_equal(wf->n_checks, 3);
+	assert_string_equal(wf->checks[0], "sis");
+	assert_string_equal(wf->checks[1], "sltd");
+	assert_string_equal(wf->checks[2], "national_watchlist");
+	wf_free(wf);
+	free(text);
+}
+
 static void test_durations(void **state)
 {
 	struct wf_duration d;
@@ -591,6 +637,7 @@ static void test_durations(void **state)
 
 static const char step_ini[] =
 	"[workflow]\nid = steps\ntitle = Steps\nprefix = ST\nversion = 3\ninitial = lodged\n"
+	"checks = sis, watchlist\n"
 	"[state.lodged]\ntitle = Lodged\ndeadline = 30d\n"
 	"[state.review]\ntitle = Review\n"
 	"[state.waiting]\ntitle = Waiting\nclock = stop\n"
@@ -930,10 +977,12 @@ static void test_check_guards(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
 	struct case_values cv = { { "outcome", "reference" }, { "grant", "R-1" } };
+	struct wf_check_fact answers[3] = { { "sis", WF_CHECK_MISSING }, { "watchlist", WF_CHECK_MISSING },
+					    { "eurodac", WF_CHECK_HIT } };
 	struct wf_facts facts = {
 		.state = "proposed", .actor = "ana", .actor_roles = CD_ROLE_SUPERVISOR,
 		.entered_by = "ana", .documents_present = 0, .biometrics_enrolled = 0,
-		.checks_run = 0, .checks_clear = 0, .value_of = lookup, .ctx = &cv,
+		.checks = answers, .n_checks = 0, .value_of = lookup, .ctx = &cv,
 	};
 	const struct wf_transition *grant = wf_find_transition(step_wf, "grant");
 	(void)state;
@@ -947,12 +996,26 @@ static void test_check_guards(void **state)
 	assert_int_equal(wf_check(step_wf, grant, &facts, NULL, 0, &err), CD_EREFUSED);
 	assert_string_equal(err.msg, "biometrics not enrolled");
 	facts.biometrics_enrolled = 1;
+	/* no answers at all: every list the workflow names is missing, by name */
 	assert_int_equal(wf_check(step_wf, grant, &facts, NULL, 0, &err), CD_EREFUSED);
-	assert_string_equal(err.msg, "no checks run");
-	facts.checks_run = 2;
+	assert_string_equal(err.msg, "checks missing: sis, watchlist");
+	/* a hit on a list the workflow does not name holds nothing */
+	facts.n_checks = 3;
+	answers[0].answer = WF_CHECK_CLEAR;
 	assert_int_equal(wf_check(step_wf, grant, &facts, NULL, 0, &err), CD_EREFUSED);
-	assert_string_equal(err.msg, "a check is not clear");
-	facts.checks_clear = 1;
+	assert_string_equal(err.msg, "checks missing: watchlist");
+	/* a hit holds the case, and says so before what is missing */
+	answers[0].answer = WF_CHECK_HIT;
+	assert_int_equal(wf_check(step_wf, grant, &facts, NULL, 0, &err), CD_EREFUSED);
+	assert_string_equal(err.msg, "checks: a hit on sis holds the case until a supervisor clears it; "
+				     "no answer yet from watchlist");
+	answers[1].answer = WF_CHECK_CLEAR;
+	assert_int_equal(wf_check(step_wf, grant, &facts, NULL, 0, &err), CD_EREFUSED);
+	assert_string_equal(err.msg, "checks: a hit on sis holds the case until a supervisor clears it");
+	assert_int_equal(wf_check_answer_of(&facts, "sis"), WF_CHECK_HIT);
+	assert_int_equal(wf_check_answer_of(&facts, "nowhere"), WF_CHECK_MISSING);
+	/* a hit a supervisor cleared lets the case go on */
+	answers[0].answer = WF_CHECK_CLEARED;
 	assert_int_equal(wf_check(step_wf, grant, &facts, NULL, 0, &err), CD_OK);
 	/* fields_complete comes before the document guard */
 	cv.names[1] = NULL;
@@ -1070,6 +1133,7 @@ int main(void)
 		cmocka_unit_test(test_lint_reports_each_problem_at_its_line),
 		cmocka_unit_test(test_lint_reports_every_problem),
 		cmocka_unit_test(test_load_text),
+		cmocka_unit_test(test_checks_key),
 		cmocka_unit_test(test_translations),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test_setup_teardown(test_field_validation, setup_steps, teardown_steps),
