@@ -35,7 +35,7 @@ static const struct command commands[] = {
 	{ "lostdocs", cmd_lostdocs, N_("lostdocs import FILE.csv [--source S] | check NUMBER [--issuer AAA] | stats   the lost/stolen documents list") },
 	{ "family", cmd_family, N_("family link PERSON RELATIVE --relation spouse|child|parent|sibling") },
 	{ "search", cmd_search, N_("search QUERY [--limit N]                names in any script, document and case numbers") },
-	{ "case", cmd_case, N_("case new WORKFLOW --person ID | show N | history N | list [...] | move N TRANSITION [--set F=V]...") },
+	{ "case", cmd_case, N_("case new WORKFLOW --person ID | show N | history N | list [...] | move N TRANSITION [--set F=V]... | assign N USER|--me|--none") },
 	{ "enrol", cmd_enrol, N_("enrol PERSON [--fingers all|F,...] [--face FILE] [--exception F=REASON]... | enrol verify PERSON --finger F | enrol search --finger F | enrol duplicates [PERSON]") },
 	{ "mrz", cmd_mrz, N_("mrz parse [--json] < LINES | mrz make PERSON [--format F]   check a machine-readable zone, or write one from a document on file") },
 	{ "form", cmd_form, N_("form CASE FORMID -o FILE.pdf [--force] [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf [--force] CASE... | form lint FILE... | form list") },
