@@ -848,6 +848,7 @@ refused:
 	record_refusal(s, actor, uuid, "case", "casework");
 	goto done;
 out:
+	out->changed = 0;   /* nothing of it was kept */
 	st_finish(s, st);
 	store_rollback(s);
 done:
