@@ -791,10 +791,8 @@ int case_assign(struct cd_store *s, const struct cd_actor *actor, const struct c
 	out->row_version = version;
 	if (strcmp(out->before, out->after) == 0) {
 		/* Nothing to change: no event, the version stays. */
-		st_finish(s, st);
-		free(workflow);
-		free(before);
-		return store_commit(s, err);
+		rc = store_commit(s, err);
+		goto done;
 	}
 
 	store_now(s, now, sizeof now);
