@@ -40,9 +40,9 @@ static const struct ui_action case_actions[] = {
 	{ A_RELOAD, "reload", "^R", N_("read the case again (in a form: keep the input, take the new version)") },
 	{ C_PERSON, "person", "p", N_("open the person") },
 	{ C_PRINT, "print", "P", N_("print the form of the last step (into the print folder)") },
-	{ C_TAKE, "take", "a", N_("take this case (it becomes yours)") },
-	{ C_HANDOVER, "hand-over", "h", N_("supervisors: hand this case over to a user") },
-	{ C_RELEASE, "release", "r", N_("release this case (nobody holds it then)") },
+	{ C_TAKE, "take", "a", N_("take the case (it is yours)") },
+	{ C_HANDOVER, "hand-over", "h", N_("hand it over (supervisors)") },
+	{ C_RELEASE, "release", "r", N_("release the case") },
 };
 
 struct form_field {

@@ -35,9 +35,9 @@ static const struct ui_action worklist_actions[] = {
 	{ W_WORKFLOW, "filter-workflow", "f", N_("next workflow filter (all, residence, work, visa, asylum)") },
 	{ W_STATE, "filter-state", "s", N_("next state filter within the workflow") },
 	{ W_OVERDUE, "overdue", "o", N_("only overdue cases, or all again") },
-	{ W_TAKE, "take", "a", N_("take the highlighted case (it becomes yours)") },
-	{ W_HANDOVER, "hand-over", "h", N_("supervisors: hand the highlighted case over to a user") },
-	{ W_RELEASE, "release", "r", N_("release the highlighted case (nobody holds it then)") },
+	{ W_TAKE, "take", "a", N_("take the case (it is yours)") },
+	{ W_HANDOVER, "hand-over", "h", N_("hand it over (supervisors)") },
+	{ W_RELEASE, "release", "r", N_("release the case") },
 };
 
 struct worklist {

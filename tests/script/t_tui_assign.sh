@@ -32,6 +32,12 @@ start80() {
 t_worklist() {
 	start80 wl caseworker
 	wait_for wl "Worklist" || return
+	keys wl '?'
+	see "? lists a (take) among the worklist's keys" wl "^  a +take the case" || return
+	see "? lists h (hand over)" wl "^  h +hand it over \(supervisors\)" || return
+	see "? lists r (release)" wl "^  r +release the case" || return
+	keys wl Escape
+	wait_for wl "Worklist" || return
 	keys wl u
 	see "u shows the unassigned tab" wl "Worklist — unassigned — all workflows — 3 cases" || return
 	keys wl h
