@@ -249,6 +249,7 @@ static int case_list_cmd(struct cli *c)
 	f.overdue_only = cli_flag(c, "--overdue");
 	f.include_closed = cli_flag(c, "--all");
 	mine = cli_flag(c, "--mine");
+	f.unassigned_only = cli_flag(c, "--unassigned");
 	limit_s = cli_take(c, "--limit");
 	if (limit_s) {
 		long limit;
@@ -256,9 +257,11 @@ static int case_list_cmd(struct cli *c)
 			return cd_error_set(&c->err, CD_EUSAGE, _("--limit: give a positive number"));
 		f.limit = (int)limit;
 	}
-	if ((rc = cli_positional(c, 0, 0, "case list [--mine] [--state S] [--overdue] [--workflow W] [--all] [--limit N]")) ||
+	if ((rc = cli_positional(c, 0, 0, "case list [--mine|--unassigned] [--state S] [--overdue] [--workflow W] [--all] [--limit N]")) ||
 	    (rc = cli_open_acting(c)))
 		return rc;
+	if (mine && f.unassigned_only)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--mine and --unassigned exclude each other"));
 	if (mine)
 		f.assignee_id = c->actor.user_id;
 	f.today = store_today(c->store);

@@ -39,6 +39,9 @@ cli --user caseworker case list --mine >"$T/mine"
 expect_grep "case list --mine shows the taken case to its holder" "^$C .* caseworker " "$T/mine"
 cli --user supervisor case list --mine >"$T/mine"
 expect_eq "and not to the supervisor" "$(grep -c "^$C " "$T/mine")" 0
+cli --user caseworker case list --unassigned >"$T/free"
+expect_eq "case list --unassigned no longer shows it, but the other case" "$(grep -c "^$C " "$T/free") $(grep -c "^$C2 " "$T/free")" "0 1"
+expect_rc "--mine and --unassigned together: usage (exit 2)" 2 cli --user caseworker case list --mine --unassigned
 cli --user caseworker --json case list >"$T/all"
 expect_grep "case list --json names the assignee" "\"number\":\"$C\",[^}]*\"assignee\":\"caseworker\"" "$T/all"
 
