@@ -1,4 +1,4 @@
-/* cmd_case.c - `case new|show|history|list|move`: carrying cases through their workflow. */
+/* cmd_case.c - `case new|show|history|list|move|assign`: carrying cases through their workflow. */
 #include <stdlib.h>
 #include <limits.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "model/base/i18n.h"
 #include "model/base/json.h"
 #include "print/case_form.h"
+#include "workflow/assign.h"
 #include "workflow/deadline.h"
 #include "app/cli.h"
 
@@ -230,7 +231,11 @@ static int case_history_cmd(struct cli *c)
 					  h->to_state ? wf_state_title(wf, h->to_state) : "");
 			else if (strcmp(h->kind, "created") == 0)
 				out_safef(stdout, "%s %s", _("opened in"), h->to_state ? wf_state_title(wf, h->to_state) : "");
-			else if (strcmp(h->kind, "field") == 0) {
+			else if (strcmp(h->kind, "assigned") == 0) {
+				char said[256];
+				cw_assign_event_text(h->user, h->old_value, h->new_value, said, sizeof said);
+				out_safe(stdout, said);
+			} else if (strcmp(h->kind, "field") == 0) {
 				out_safef(stdout, "  %s: ", h->field ? wf_field_label(wf, h->field) : "");
 				out_safe(stdout, h->old_value ? wf_value_text(wf, h->field, h->old_value) : "");
 				fputs(" -> ", stdout);
@@ -262,6 +267,7 @@ static int case_list_cmd(struct cli *c)
 	f.overdue_only = cli_flag(c, "--overdue");
 	f.include_closed = cli_flag(c, "--all");
 	mine = cli_flag(c, "--mine");
+	f.unassigned_only = cli_flag(c, "--unassigned");
 	limit_s = cli_take(c, "--limit");
 	if (limit_s) {
 		long limit;
@@ -269,9 +275,11 @@ static int case_list_cmd(struct cli *c)
 			return cd_error_set(&c->err, CD_EUSAGE, _("--limit: give a positive number"));
 		f.limit = (int)limit;
 	}
-	if ((rc = cli_positional(c, 0, 0, "case list [--mine] [--state S] [--overdue] [--workflow W] [--all] [--limit N]")) ||
+	if ((rc = cli_positional(c, 0, 0, "case list [--mine|--unassigned] [--state S] [--overdue] [--workflow W] [--all] [--limit N]")) ||
 	    (rc = cli_open_acting(c)))
 		return rc;
+	if (mine && f.unassigned_only)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--mine and --unassigned exclude each other"));
 	if (mine)
 		f.assignee_id = c->actor.user_id;
 	f.today = store_today(c->store);
@@ -432,6 +440,59 @@ out:
 	return rc;
 }
 
+/*
+ * `case assign NUMBER USER|--me|--none`: take a case, hand it over (supervisors) or release
+ * it; the rule is workflow/assign.h's.  Exit 4 when the rule refuses, 5 when the case
+ * changed since --expect-version.
+ */
+static int case_assign_cmd(struct cli *c)
+{
+	static const char usage[] = "case assign NUMBER USER|--me|--none [--expect-version N]";
+	const char *expect = cli_take(c, "--expect-version");
+	int me = cli_flag(c, "--me"), none = cli_flag(c, "--none");
+	enum cw_assign_want want = me ? CW_WANT_ME : none ? CW_WANT_NONE : CW_WANT_USER;
+	enum cw_assign_kind kind;
+	struct cd_case_assigned done;
+	long long expected = 0;
+	char said[512];
+	int rc;
+
+	if ((rc = cli_positional(c, 1, want == CW_WANT_USER ? 2 : 1, usage)))
+		return rc;
+	if ((me && none) || (want == CW_WANT_USER && c->argc != 3))
+		return cd_error_set(&c->err, CD_EUSAGE, _("say who holds the case: a user name, --me or --none; usage: "
+							  "casedesk %s"), usage);
+	if (expect) {
+		long v;
+		if (cd_parse_long(expect, "--expect-version", 1, LONG_MAX, &v, NULL))
+			return cd_error_set(&c->err, CD_EUSAGE,
+					    _("--expect-version: give the row version you saw (1, 2, ...)"));
+		expected = v;
+	}
+	if ((rc = cli_open_acting(c)) ||
+	    (rc = cw_case_assign(c->store, &c->actor, c->argv[1], want, want == CW_WANT_USER ? c->argv[2] : NULL,
+				 expected, &kind, &done, &c->err)))
+		return rc;
+	if (c->json) {
+		struct cd_buf b = CD_BUF_INIT;
+		struct json_writer w;
+		json_init(&w, &b);
+		json_object(&w);
+		json_kv_string(&w, "number", done.number);
+		json_kv_string(&w, "assignee", done.after[0] ? done.after : NULL);
+		json_kv_string(&w, "previous", done.before[0] ? done.before : NULL);
+		json_kv_bool(&w, "changed", done.changed);
+		json_kv_int(&w, "row_version", done.row_version);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&b);
+		return rc;
+	}
+	cw_assign_said(kind, &done, said, sizeof said);
+	out_safef(stdout, "%s\n", said);
+	return CD_OK;
+}
+
 int cmd_case(struct cli *c)
 {
 	static const struct {
@@ -439,7 +500,7 @@ int cmd_case(struct cli *c)
 		int (*run)(struct cli *);
 	} subs[] = {
 		{ "new", case_new_cmd }, { "show", case_show_cmd }, { "history", case_history_cmd },
-		{ "list", case_list_cmd }, { "move", case_move_cmd },
+		{ "list", case_list_cmd }, { "move", case_move_cmd }, { "assign", case_assign_cmd },
 	};
 	for (size_t i = 0; c->argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp(c->argv[1], subs[i].name) == 0) {
@@ -449,5 +510,5 @@ int cmd_case(struct cli *c)
 	return cd_error_set(&c->err, CD_EUSAGE,
 			    _("usage: casedesk case new WORKFLOW --person ID | show NUMBER [--break-glass PURPOSE] | "
 			      "history NUMBER [--break-glass PURPOSE] | "
-			      "list [...] | move NUMBER TRANSITION [--set F=V]..."));
+			      "list [...] | move NUMBER TRANSITION [--set F=V]... | assign NUMBER USER|--me|--none"));
 }

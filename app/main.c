@@ -36,7 +36,7 @@ static const struct command commands[] = {
 	{ "lostdocs", cmd_lostdocs, N_("lostdocs import FILE.csv [--source S] | check NUMBER [--issuer AAA] | stats   the lost/stolen documents list") },
 	{ "family", cmd_family, N_("family link PERSON RELATIVE --relation spouse|child|parent|sibling") },
 	{ "search", cmd_search, N_("search QUERY [--limit N]                names in any script, document and case numbers") },
-	{ "case", cmd_case, N_("case new WORKFLOW --person ID | show N | history N | list [...] | move N TRANSITION [--set F=V]...") },
+	{ "case", cmd_case, N_("case new WORKFLOW --person ID | show N | history N | list [...] | move N TRANSITION [--set F=V]... | assign N USER|--me|--none") },
 	{ "check", cmd_check, N_("check record N --list L --result clear|hit [--note T] | clear N --list L --reason T | list N   a case's checks") },
 	{ "enrol", cmd_enrol, N_("enrol PERSON [--fingers all|F,...] [--face FILE] [--exception F=REASON]... | enrol verify PERSON --finger F | enrol search --finger F | enrol duplicates [PERSON]") },
 	{ "mrz", cmd_mrz, N_("mrz parse [--json] < LINES | mrz make PERSON [--format F]   check a machine-readable zone, or write one from a document on file") },

@@ -21,6 +21,7 @@
 #include "model/store/roles.h"
 #include "print/case_form.h"
 #include "screens/fmt.h"
+#include "screens/handover.h"
 #include "screens/input.h"
 #include "workflow/deadline.h"
 #include "screens/term.h"
@@ -31,6 +32,8 @@
 enum { C_PERSON = A_SCREEN_FIRST, C_PRINT };
 /* The check block's actions, numbered apart so other blocks' enums do not move them. */
 enum { C_CHECK_RECORD = A_SCREEN_FIRST + 40, C_CHECK_CLEAR };
+/* Assignment (screens/handover.h): numbered apart so other keys' blocks merge cleanly. */
+enum { C_TAKE = A_SCREEN_FIRST + 50, C_HANDOVER, C_RELEASE };
 
 static const struct ui_action case_actions[] = {
 	{ A_OPEN, "open", "Enter", N_("take the highlighted step (opens its form); in a form: next field") },
@@ -43,6 +46,9 @@ static const struct ui_action case_actions[] = {
 	/* checks against other registers (the check block below) */
 	{ C_CHECK_RECORD, "check-record", "c", N_("record a check's answer (clear or hit) for a list the case needs") },
 	{ C_CHECK_CLEAR, "check-clear", "C", N_("supervisors: clear a hit with a reason") },
+	{ C_TAKE, "take", "a", N_("take the case (it is yours)") },
+	{ C_HANDOVER, "hand-over", "h", N_("hand it over (supervisors)") },
+	{ C_RELEASE, "release", "r", N_("release the case") },
 };
 
 struct form_field {
@@ -75,6 +81,7 @@ struct case_view {
 	/* The check block: the case's lists and answers, and the small form c and C open. */
 	struct cw_checks checks;
 	struct check_form *check_form;
+	struct userpick pick;       /* h: whom to hand the case to */
 };
 
 static void check_block_load(struct screen *sc);
@@ -224,7 +231,43 @@ static void case_close(struct screen *sc)
 	free(v->opts);
 	case_history_free(v->hist, v->n_hist);
 	check_block_close(v);
+	userpick_close(&v->pick);
 	free(v);
+}
+
+/* ---- assignment: a takes, h hands over, r releases (workflow/assign.h) ------------------- */
+
+/* Who holds the case, in the header's words. */
+static void assign_header(const struct cd_case *c, char *buf, size_t size)
+{
+	if (c->assignee)
+		snprintf(buf, size, _("taken by %s"), c->assignee);
+	else
+		snprintf(buf, size, "%s", _("nobody has taken this case"));
+}
+
+/* Every key goes to an open picker; otherwise a, h and r.  UI_UNHANDLED for the rest. */
+static unsigned assign_key(struct screen *sc, int action)
+{
+	struct case_view *v = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+
+	if (v->pick.open) {
+		if (action == A_QUIT || action == A_HELP)
+			return UI_UNHANDLED;
+		userpick_key(&v->pick, sc->ui, action);
+	} else if (action == C_HANDOVER) {
+		userpick_open(&v->pick, sc->ui, v->c->number, v->c->workflow_id, v->c->assignee, v->c->row_version);
+		return UI_HANDLED;
+	} else if (action == C_TAKE || action == C_RELEASE) {
+		handover_apply(sc->ui, v->c->number, action == C_TAKE ? CW_WANT_ME : CW_WANT_NONE, NULL,
+			       v->c->row_version);
+	} else {
+		return UI_UNHANDLED;
+	}
+	if (!v->pick.open && load(sc, NULL, &err) != CD_OK)
+		ui_error(sc->ui, "%s", err.msg);
+	return UI_HANDLED;
 }
 
 /* ---- the form ------------------------------------------------------------------------------ */
@@ -484,8 +527,11 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 				d == DL_STOPPED ? ST_WARN : d == DL_OVERDUE ? ST_OVERDUE : ST_NORMAL);
 	}
 	term_put_styled(w, y, 1, _("Assignee"), 12, 1, ST_LABEL);
-	snprintf(line, sizeof line, "%s   %s %lld", c->assignee ? c->assignee : _("unassigned"), _("version"),
-		 (long long)c->row_version);
+	{
+		char held[128];
+		assign_header(c, held, sizeof held);
+		snprintf(line, sizeof line, "%s   %s %lld", held, _("version"), (long long)c->row_version);
+	}
 	term_put(w, y++, 14, line, cols - 15, 0);
 	y = check_block_draw(v, w, y, cols);
 	for (size_t i = 0; i < c->n_fields && y < rows / 2; i++, y++) {
@@ -533,10 +579,16 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 				 h->new_value ? h->new_value : "");
 		else if (strcmp(h->kind, "created") == 0)
 			snprintf(line, sizeof line, "%.16s  %-11s %s %s", h->at, h->user, _("opened in"), wf_state_title(v->wf, h->to_state));
+		else if (strcmp(h->kind, "assigned") == 0) {
+			char said[256];
+			cw_assign_event_text(h->user, h->old_value, h->new_value, said, sizeof said);
+			snprintf(line, sizeof line, "%.16s  %-11s %s", h->at, h->user, said);
+		}
 		else
 			snprintf(line, sizeof line, "%.16s  %-11s %s", h->at, h->user, h->kind);
 		term_put(w, y++, 3, line, cols - 4, 0);
 	}
+	userpick_draw(&v->pick, w, rows, cols);
 }
 
 static unsigned case_key(struct screen *sc, int action, wint_t ch)
@@ -552,6 +604,8 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 		return check_form_key(sc, action, ch);
 	if (action == C_CHECK_RECORD || action == C_CHECK_CLEAR)
 		return check_block_key(sc, action);
+	if (v->pick.open || action == C_TAKE || action == C_HANDOVER || action == C_RELEASE)
+		return assign_key(sc, action);
 	switch (action) {
 	case A_UP:
 		if (v->selected > 0)

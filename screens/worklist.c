@@ -1,7 +1,9 @@
 /*
  * worklist.c - the caseworker's list: my cases, the office's, or the unassigned ones, the
  * nearest deadline first (overdue at the top, stopped clocks after running ones), filtered
- * by workflow and state.  Enter opens the case.
+ * by workflow and state.  Enter opens the case; a takes the highlighted case, h hands it
+ * over (supervisors, from a picker), r releases it, and the tab follows at once: a case
+ * taken from "unassigned" leaves it and is under "mine".
  *
  * A list the user asked for (opening the screen, another mode or filter) is audited
  * (case_list_audit: how many cases and people, and who when they are few); a refresh
@@ -15,13 +17,15 @@
 #include "model/store/cases.h"
 #include "model/base/i18n.h"
 #include "workflow/deadline.h"
+#include "screens/handover.h"
 #include "screens/term.h"
 #include "screens/ui.h"
 
 /* A worklist is read, not scrolled to the end: the first rows by deadline are what matter. */
 #define WORKLIST_ROWS 500
 
-enum { W_MINE = A_SCREEN_FIRST, W_TEAM, W_UNASSIGNED, W_WORKFLOW, W_STATE, W_OVERDUE };
+enum { W_MINE = A_SCREEN_FIRST, W_TEAM, W_UNASSIGNED, W_WORKFLOW, W_STATE, W_OVERDUE, W_TAKE, W_HANDOVER,
+       W_RELEASE };
 
 static const struct ui_action worklist_actions[] = {
 	{ A_OPEN, "open", "Enter", N_("open the highlighted case") },
@@ -31,6 +35,9 @@ static const struct ui_action worklist_actions[] = {
 	{ W_WORKFLOW, "filter-workflow", "f", N_("next workflow filter (all, residence, work, visa, asylum)") },
 	{ W_STATE, "filter-state", "s", N_("next state filter within the workflow") },
 	{ W_OVERDUE, "overdue", "o", N_("only overdue cases, or all again") },
+	{ W_TAKE, "take", "a", N_("take the case (it is yours)") },
+	{ W_HANDOVER, "hand-over", "h", N_("hand it over (supervisors)") },
+	{ W_RELEASE, "release", "r", N_("release the case") },
 };
 
 struct worklist {
@@ -41,6 +48,7 @@ struct worklist {
 	int state;                /* -1 all, else index in the workflow's states */
 	int overdue;
 	long today;
+	struct userpick pick;     /* h: whom to hand the highlighted case to */
 };
 
 static const struct workflow *chosen_workflow(struct screen *sc)
@@ -112,6 +120,7 @@ static void worklist_close(struct screen *sc)
 {
 	struct worklist *w = sc->data;
 	case_list_free(w->rows, w->n);
+	userpick_close(&w->pick);
 	free(w);
 }
 
@@ -169,6 +178,27 @@ static void worklist_draw(struct screen *sc, WINDOW *win, int rows, int cols)
 		if (cols > 86)
 			term_put_styled(win, y, 85, r->person_name, cols - 86, 0, base);
 	}
+	userpick_draw(&w->pick, win, rows, cols);
+}
+
+/* a, h, r: the change through workflow/assign.h, then the tab read again so it follows. */
+static void assign_key(struct screen *sc, int action)
+{
+	struct worklist *w = sc->data;
+	const struct cd_case_row *r;
+
+	if (!w->n) {
+		ui_error(sc->ui, "%s", _("no case highlighted"));
+		return;
+	}
+	r = &w->rows[w->selected];
+	if (action == W_HANDOVER) {
+		userpick_open(&w->pick, sc->ui, r->number, r->workflow_id, r->assignee, r->row_version);
+		return;
+	}
+	/* Read again whatever the answer: a refusal or a conflict means the list was behind. */
+	handover_apply(sc->ui, r->number, action == W_TAKE ? CW_WANT_ME : CW_WANT_NONE, NULL, r->row_version);
+	load(sc);
 }
 
 static unsigned worklist_key(struct screen *sc, int action, wint_t ch)
@@ -178,7 +208,20 @@ static unsigned worklist_key(struct screen *sc, int action, wint_t ch)
 	int page = LINES > 8 ? LINES - 8 : 1;
 	(void)ch;
 
+	if (w->pick.open) {
+		if (action == A_QUIT || action == A_HELP)
+			return UI_UNHANDLED;
+		userpick_key(&w->pick, sc->ui, action);
+		if (!w->pick.open)
+			load(sc);   /* handed over or cancelled: the tab as it is now */
+		return UI_HANDLED;
+	}
 	switch (action) {
+	case W_TAKE:
+	case W_HANDOVER:
+	case W_RELEASE:
+		assign_key(sc, action);
+		return UI_HANDLED;
 	case A_UP:
 		if (w->selected > 0)
 			w->selected--;

@@ -695,6 +695,167 @@ out:
 	return rc;
 }
 
+/* ---- assignment ----------------------------------------------------------------------------- */
+
+/*
+ * Who holds a case is a change like any other: the row version moves, so a desk that read
+ * the case before is told (conflict above) rather than overwritten.  Who may take, hand
+ * over or release is workflow/assign.c's rule; what holds here for every caller is
+ * need-to-know: the actor works on the case's workflow, and so does the user who receives
+ * it (a case is never given to someone who may not read it), who must be active.
+ */
+int case_assign(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_assign *in,
+		struct cd_case_assigned *out, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32], uuid[37] = "", number[64] = "", *workflow = NULL, *before = NULL;
+	int64_t case_id = 0, person_id = 0, version = 0, to_id = 0;
+	struct cd_buf payload = CD_BUF_INIT;
+	struct json_writer w;
+	int rc, closed = 0;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_prepare(s, "SELECT c.id, c.person_id, c.row_version, c.uuid, c.number, c.workflow_id,"
+				" c.closed_at IS NOT NULL, u.name FROM cases c LEFT JOIN users u ON u.id = c.assignee_id"
+				" WHERE c.number = upper(?1) OR c.uuid = lower(?1)", &st, err)))
+		goto out;
+	sqlite3_bind_text(st, 1, in->number, -1, SQLITE_STATIC);
+	if ((rc = st_row(s, st, _("reading a case"), err)) <= 0) {
+		rc = rc < 0 ? CD_ESTORE : cd_error_set(err, CD_ENOTFOUND, _("no case %s in this store"), in->number);
+		goto out;
+	}
+	case_id = sqlite3_column_int64(st, 0);
+	person_id = sqlite3_column_int64(st, 1);
+	version = sqlite3_column_int64(st, 2);
+	snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 3));
+	snprintf(number, sizeof number, "%s", (const char *)sqlite3_column_text(st, 4));
+	workflow = st_dup_column(st, 5);
+	closed = sqlite3_column_int(st, 6);
+	before = st_dup_column(st, 7);
+	st_finish(s, st);
+	st = NULL;
+	if (!workflow) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	if (!cd_workflows_include(actor->workflows, workflow)) {
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("case %s belongs to workflow %s, which you do not work on (need-to-know); "
+				    "you cannot change who holds it"), number, workflow);
+		goto refused;
+	}
+	if (closed) {
+		rc = cd_error_set(err, CD_EREFUSED, _("case %s is closed; nobody takes it any more"), number);
+		goto out;
+	}
+	if (in->expected_version && in->expected_version != version) {
+		rc = conflict(s, number, case_id, in->expected_version, err);
+		goto out;
+	}
+	if (in->assignee) {
+		int active = 0;
+		char *works = NULL;
+		if ((rc = st_prepare(s, "SELECT id, active, workflows FROM users WHERE name = ?1", &st, err)))
+			goto out;
+		st_bind_text(st, 1, in->assignee);
+		if ((rc = st_row(s, st, _("reading users"), err)) < 0) {
+			rc = CD_ESTORE;   /* not "no user" */
+			goto out;
+		}
+		if (rc) {
+			to_id = sqlite3_column_int64(st, 0);
+			active = sqlite3_column_int(st, 1);
+			works = st_dup_column(st, 2);
+		}
+		st_finish(s, st);
+		st = NULL;
+		rc = !to_id ? cd_error_set(err, CD_ENOTFOUND, _("no user %s in this store; `casedesk user list` shows them"),
+					   in->assignee)
+		   : !active ? cd_error_set(err, CD_EREFUSED, _("user %s is disabled; an admin can enable the account"),
+					    in->assignee)
+		   : !works || !cd_workflows_include(works, workflow)
+			   ? cd_error_set(err, CD_EREFUSED,
+					  _("%s does not work on workflow %s (need-to-know), so case %s cannot be "
+					    "given to them; an admin can run `casedesk user set %s --workflows ...`"),
+					  in->assignee, workflow, number, in->assignee)
+			   : CD_OK;
+		free(works);
+		if (rc)
+			goto out;
+	}
+	snprintf(out->number, sizeof out->number, "%s", number);
+	snprintf(out->before, sizeof out->before, "%s", before ? before : "");
+	snprintf(out->after, sizeof out->after, "%s", in->assignee ? in->assignee : "");
+	out->row_version = version;
+	if (strcmp(out->before, out->after) == 0) {
+		/* Nothing to change: no event, the version stays. */
+		rc = store_commit(s, err);
+		goto done;
+	}
+
+	store_now(s, now, sizeof now);
+	/* The version check and the write are one statement under the write lock. */
+	if ((rc = st_prepare(s, "UPDATE cases SET assignee_id = ?1, row_version = row_version + 1,"
+				" updated_at = ?2, updated_by = ?3 WHERE id = ?4 AND row_version = ?5", &st, err)))
+		goto out;
+	if (to_id)
+		sqlite3_bind_int64(st, 1, to_id);
+	else
+		sqlite3_bind_null(st, 1);
+	st_bind_text(st, 2, now);
+	st_bind_text(st, 3, actor->name);
+	sqlite3_bind_int64(st, 4, case_id);
+	sqlite3_bind_int64(st, 5, version);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = st_fail(s, _("saving who holds the case"), err);
+		goto out;
+	}
+	if (sqlite3_changes(s->db) != 1) {
+		rc = conflict(s, number, case_id, version, err);
+		goto out;
+	}
+	st_finish(s, st);
+	st = NULL;
+	version++;
+	out->row_version = version;
+	out->changed = 1;
+	{
+		struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "assigned",
+				       .field = "assignee", .old_value = before, .new_value = in->assignee,
+				       .row_version = version };
+		json_init(&w, &payload);
+		json_object(&w);
+		json_kv_string(&w, "number", number);
+		json_kv_int(&w, "row_version", version);
+		json_kv_string(&w, "assignee", in->assignee);
+		json_kv_string(&w, "previous", before);
+		json_object_end(&w);
+		if ((rc = store_add_event(s, actor, &ev, err)) ||
+		    (rc = store_add_audit(s, actor, "change", "case", uuid, "casework", err)) ||
+		    (rc = store_add_outbox(s, "case", uuid, "assign", &w, err)))
+			goto out;
+	}
+	if ((rc = store_commit(s, err)))
+		out->changed = 0;
+	goto done;
+refused:
+	st_finish(s, st);
+	store_rollback(s);
+	record_refusal(s, actor, uuid, "case", "casework");
+	goto done;
+out:
+	out->changed = 0;   /* nothing of it was kept */
+	st_finish(s, st);
+	store_rollback(s);
+done:
+	buf_release(&payload);
+	free(workflow);
+	free(before);
+	return rc;
+}
+
 /* ---- history ------------------------------------------------------------------------------ */
 
 int case_history(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *purpose,
@@ -796,7 +957,7 @@ int case_list(struct cd_store *s, const struct cd_actor *actor, const struct cd_
 	 * planner use the workflow/state index instead. */
 #define CASE_LIST_COLUMNS                                                                             \
 	"SELECT c.number, c.workflow_id, c.state, u.name, p.surname_latin || ', ' || p.given_latin,"   \
-	" c.due_day, c.frozen_left, c.closed_at IS NOT NULL, c.person_id FROM cases c"
+	" c.due_day, c.frozen_left, c.closed_at IS NOT NULL, c.person_id, c.row_version FROM cases c"
 #define CASE_LIST_FILTER                                                                              \
 	" JOIN person p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.assignee_id"              \
 	" WHERE (?1 IS NULL OR c.workflow_id = ?1) AND (?2 IS NULL OR c.state = ?2)"                    \
@@ -833,6 +994,7 @@ int case_list(struct cd_store *s, const struct cd_actor *actor, const struct cd_
 		r->frozen_left = column_day(st, 6);
 		r->closed = sqlite3_column_int(st, 7);
 		r->person_id = sqlite3_column_int64(st, 8);
+		r->row_version = sqlite3_column_int64(st, 9);
 	}
 	if (rc < 0) {
 		rc = CD_ESTORE;

@@ -89,6 +89,30 @@ struct cd_case_step {
 int case_step(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_step *step,
 	      int64_t *new_version, struct cd_error *err);
 
+/*
+ * Who holds a case (cases.assignee_id).  case_assign sets it, or clears it with assignee
+ * NULL, as one transaction with an event ("assigned": field assignee, old and new user),
+ * an audit row and an outbox row; the row version moves.  CD_ECONFLICT when the case moved
+ * since expected_version (0: the version read now), naming who changed it.  Need-to-know:
+ * the actor and the receiving user (who must exist and be active) both work on the case's
+ * workflow; a closed case is refused.  Who may take, hand over or release is the rule of
+ * workflow/assign.h, which callers go through.  Setting the holder it has already writes
+ * nothing (changed = 0).
+ */
+struct cd_case_assign {
+	const char *number;
+	int64_t expected_version;
+	const char *assignee;       /* user name; NULL: nobody */
+};
+struct cd_case_assigned {
+	char number[40];
+	char before[64], after[64]; /* user names, "" for nobody */
+	int64_t row_version;        /* after the change */
+	int changed;
+};
+int case_assign(struct cd_store *s, const struct cd_actor *actor, const struct cd_case_assign *in,
+		struct cd_case_assigned *out, struct cd_error *err);
+
 struct cd_history_row {
 	char *at, *user, *kind, *transition, *from_state, *to_state, *field, *old_value,
 		*new_value, *note;
@@ -120,6 +144,7 @@ struct cd_case_row {
 	long due_day, frozen_left;
 	int closed;
 	int64_t person_id;          /* whose case: what the list's audit names */
+	int64_t row_version;        /* what a change from the list (assignment) expects */
 };
 
 /*
