@@ -231,8 +231,8 @@ static void form_start(struct person_view *p, enum pform_kind kind, long today)
 		correct_orig(f, pe);
 		field(f, N_("Surname (as written)"), NULL, 0, f->orig[CF_SURNAME]);
 		field(f, N_("Given names"), NULL, 0, f->orig[CF_GIVEN]);
-		field(f, N_("Surname, ICAO Latin"), N_("derived again when the name changes"), 1, f->orig[CF_SURNAME_LATIN]);
-		field(f, N_("Given, ICAO Latin"), N_("derived again when the name changes"), 1, f->orig[CF_GIVEN_LATIN]);
+		field(f, N_("Surname, ICAO Latin"), N_("derived from a new name"), 1, f->orig[CF_SURNAME_LATIN]);
+		field(f, N_("Given, ICAO Latin"), N_("derived from a new name"), 1, f->orig[CF_GIVEN_LATIN]);
 		field(f, N_("Sex (M/F/X)"), NULL, 1, f->orig[CF_SEX]);
 		field(f, N_("Date of birth"), N_("YYYY, YYYY-MM or YYYY-MM-DD"), 0, f->orig[CF_DOB]);
 		field(f, N_("Nationality (AAA)"), NULL, 1, f->orig[CF_NATIONALITY]);
@@ -242,7 +242,7 @@ static void form_start(struct person_view *p, enum pform_kind kind, long today)
 		break;
 	case PF_DOCUMENT:
 		f->title = N_("Add a document");
-		field(f, N_("Kind"), N_("passport, id, travel, residence"), 0, "passport");
+		field(f, N_("Kind"), N_("passport, id, travel ..."), 0, "passport");
 		field(f, N_("Number *"), NULL, 1, "");
 		field(f, N_("Issued by (AAA) *"), NULL, 1, pe->nationality);
 		field(f, N_("Issued"), N_("YYYY-MM-DD"), 0, "");
@@ -259,17 +259,17 @@ static void form_start(struct person_view *p, enum pform_kind kind, long today)
 		f->title = N_("Add an alias");
 		field(f, N_("Surname *"), NULL, 0, "");
 		field(f, N_("Given names *"), NULL, 0, "");
-		field(f, N_("Kind"), N_("alias, previous, birth, spelling"), 0, "alias");
+		field(f, N_("Kind"), N_("previous, birth, spelling ..."), 0, "alias");
 		break;
 	case PF_LINK:
 		f->title = N_("Link a relative");
-		field(f, N_("Find *"), N_("person number or name; Enter searches"), 0, "");
+		field(f, N_("Find *"), N_("number or name; Enter finds"), 0, "");
 		field(f, N_("Person"), N_("Up/Down pick, Enter takes"), 0, "");
-		field(f, N_("Relation *"), N_("what they are: spouse, child, parent, sibling"), 0, "");
+		field(f, N_("Relation *"), N_("spouse, child, parent, sibling"), 0, "");
 		break;
 	case PF_ADDRESS:
 		f->title = N_("Add an address");
-		field(f, N_("Kind"), N_("residence, stay, postal, previous"), 0, "residence");
+		field(f, N_("Kind"), N_("residence, stay, postal ..."), 0, "residence");
 		field(f, N_("Street and house *"), NULL, 0, "");
 		field(f, N_("City"), NULL, 0, "");
 		field(f, N_("Country (AAA)"), NULL, 1, "");
@@ -351,7 +351,7 @@ static void form_save(struct screen *sc)
 		if (rc == CD_EREFUSED && !f->need_reason) {
 			/* On the lost/stolen list: say so, and ask why before going on (--force). */
 			f->need_reason = 1;
-			field(f, N_("Reason to go on *"), N_("the document is listed lost or stolen"), 0, "");
+			field(f, N_("Reason to go on *"), N_("it is listed lost or stolen"), 0, "");
 			f->focus = f->n - 1;
 			ui_error(sc->ui, "%s", err.msg);
 			return;
@@ -504,7 +504,7 @@ static void form_draw(struct person_view *p, WINDOW *w, int y, int rows, int col
 			continue;
 		}
 		/* Room for the hint beside the box where there is a hint; the box takes the rest. */
-		int width = f->hints[i] && iw > 30 ? 30 : iw;
+		int box = cols < 100 ? 22 : 30, width = f->hints[i] && iw > box ? box : iw;
 		input_draw(&f->in[i], w, y, lw + 3, width, f->focus == i);
 		if (f->hints[i] && lw + 3 + width + 2 < cols)
 			term_put_styled(w, y, lw + 5 + width, _(f->hints[i]), cols - lw - 6 - width, 0, ST_DIM);
