@@ -97,5 +97,9 @@ for k in person_corrected document_expired alias_added address_added family_link
 	expect_eq "an event: $k" "$(q "SELECT count(*) > 0 FROM event WHERE kind = '$k'")" "1"
 done
 expect_eq "audit: the address" "$(q "SELECT count(*) FROM audit WHERE action = 'change' AND entity = 'address'")" "1"
+# Subject access names the corrections and additions among the sources of what is held.
+expect_rc "person export" 0 cli --user supervisor person export "$P" -o "$T/sar.json"
+expect_grep "subject access: a correction is a source" '"recorded":"person_corrected"' "$T/sar.json"
+expect_grep "subject access: so is an address" '"recorded":"address_added"' "$T/sar.json"
 cli --user admin audit seal >/dev/null 2>&1
 expect_rc "the event and audit chains verify" 0 cli --user admin audit verify
