@@ -20,6 +20,7 @@
 #include "model/base/i18n.h"
 #include "model/store/person.h"
 #include "model/store/person_edit.h"
+#include "model/store/roles.h"
 #include "model/store/search.h"
 #include "workflow/deadline.h"
 #include "screens/input.h"
@@ -727,6 +728,11 @@ static unsigned person_key(struct screen *sc, int action, wint_t ch)
 		ui_open(sc->ui, UI_ENROL, p->number);
 		return UI_HANDLED;
 	case P_CORRECT:
+		/* Said before anything is typed: the model refuses a clerk's correction anyway. */
+		if (!(sc->ui->actor.roles & (CD_ROLE_CASEWORKER | CD_ROLE_SUPERVISOR))) {
+			ui_error(sc->ui, "%s", _("correcting bio-data is for caseworkers and supervisors; ask one to make it"));
+			return UI_HANDLED;
+		}
 		form_start(p, PF_CORRECT, today);
 		return UI_HANDLED;
 	case P_DOCUMENT:

@@ -18,6 +18,7 @@ q() { sqlite3 "$S" "$1"; }
 cli init --office TBS --training >/dev/null || { fail "init a training store"; exit 0; }
 P=$(cli --user clerk person add --surname Shevchenko --given Taras --dob 1980-03-09 --sex M --nationality UKR)
 R=$(cli --user clerk person add --surname Bondarenko --given Olha --dob 1984 --sex F --nationality UKR)
+K=$(cli --user clerk person add --surname Melnyk --given Ivan --dob 2010 --sex M --nationality UKR)
 printf 'number,issuer,kind,reported\nEB777777,UKR,passport,2025-11-01\n' >"$T/lost.csv"
 cli --user supervisor lostdocs import "$T/lost.csv" --source test >/dev/null
 
@@ -124,10 +125,17 @@ type_text pe "spouse"
 keys pe Enter
 see "the relative is linked and shown" pe "Family +spouse +$R" || exit 0
 expect_eq "linked both ways" "$(q "SELECT count(*) FROM family")" "2"
+keys pe l
+wait_for pe "Link a relative" || exit 0
+type_text pe "$K"
+keys pe Enter Enter
+type_text pe "child"
+keys pe Enter
+see "a relative linked by person number" pe "child +$K +MELNYK, IVAN" || exit 0
 screen pe >"$T/screen"
 if awk 'length($0) > 80 { bad = 1 } END { exit !bad }' "$T/screen"; then fail "the screen fits 80 columns"; else pass "the screen fits 80 columns"; fi
 see "the name stays at the top at 80x24" pe "Name +Shevchuk, Taras"
-keys pe Down Down Down
+keys pe Down Down
 wait_for pe "Family" || exit 0
 keys pe Enter
 see "Enter on the family row opens the relative" pe "^ Person $R" || exit 0
@@ -135,3 +143,18 @@ see "who shows the link back" pe "Family +spouse +$P"
 keys pe Escape
 see "Esc comes back to the person" pe "^ Person $P"
 quit pe
+
+# ---- a clerk adds, but does not correct -----------------------------------------------------------
+start cl clerk
+tm resize-window -t cl -x 80 -y 24
+wait_for cl "Worklist" || exit 0
+keys cl /
+wait_for cl "Find:" || exit 0
+type_text cl "Melnyk"
+wait_for cl "^ $K " || exit 0
+keys cl Enter
+wait_for cl "^ Person $K" || exit 0
+keys cl e
+see "a clerk is told who corrects bio-data" cl "for caseworkers and supervisors"
+if grep -q "Correct bio-data" "$T/screen"; then fail "no correction form for a clerk"; else pass "no correction form for a clerk"; fi
+quit cl
