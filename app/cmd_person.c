@@ -1,5 +1,6 @@
 /*
- * cmd_person.c - `person` (add, show, alias, merge, unmerge), `document`, `family` and
+ * cmd_person.c - `person` (add, show, correct, alias, address, merge, unmerge, export),
+ * `document` (add, expire), `family` and
  * `search`: people and how to find them.  `person show` of a merged record shows its
  * survivor, with a note saying so.
  */
@@ -19,6 +20,7 @@
 #include "model/store/access.h"
 #include "model/store/merge.h"
 #include "model/store/person.h"
+#include "model/store/person_edit.h"
 #include "model/store/search.h"
 #include "workflow/registration.h"
 #include "print/subject_access.h"
@@ -162,8 +164,22 @@ static void json_person(struct json_writer *w, const struct cd_person_record *r,
 	json_array(w);
 	for (size_t i = 0; i < r->n_aliases; i++) {
 		json_object(w);
+		json_kv_string(w, "kind", r->aliases[i].kind);
 		json_kv_string(w, "surname", r->aliases[i].surname);
 		json_kv_string(w, "given", r->aliases[i].given);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "addresses");
+	json_array(w);
+	for (size_t i = 0; i < r->n_addresses; i++) {
+		const struct cd_address *a = &r->addresses[i];
+		json_object(w);
+		json_kv_string(w, "kind", a->kind);
+		json_kv_string(w, "line", a->line);
+		json_kv_string(w, "city", a->city);
+		json_kv_string(w, "country", a->country[0] ? a->country : NULL);
+		json_kv_string(w, "since", a->since[0] ? a->since : NULL);
 		json_object_end(w);
 	}
 	json_array_end(w);
@@ -281,6 +297,21 @@ static int person_show_cmd(struct cli *c)
 		out_safe(stdout, r->aliases[i].given);
 		fputc('\n', stdout);
 	}
+	for (size_t i = 0; i < r->n_addresses; i++) {
+		const struct cd_address *a = &r->addresses[i];
+		printf(i ? "  " : "%s:\n  ", _("addresses"));
+		out_safef(stdout, "%-10s ", a->kind);
+		out_safe(stdout, a->line);
+		if (a->city) {
+			fputs(", ", stdout);
+			out_safe(stdout, a->city);
+		}
+		if (a->country[0])
+			out_safef(stdout, "  %s", a->country);
+		if (a->since[0])
+			out_safef(stdout, "  %s %s", _("since"), a->since);
+		fputc('\n', stdout);
+	}
 	if (r->n_relatives)
 		printf("%s:\n", _("family"));
 	for (size_t i = 0; i < r->n_relatives; i++) {
@@ -329,6 +360,70 @@ static int person_alias_cmd(struct cli *c)
 		return json_done_for(c, "alias", kv, sizeof kv / sizeof kv[0]);
 	}
 	printf(_("alias added to %s\n"), c->argv[1]);
+	return CD_OK;
+}
+
+/*
+ * One field a command: `--field F --value V`.  A screen corrects several at once (the
+ * model takes a list); on the command line one at a time keeps each reason with its field.
+ */
+static int person_correct_cmd(struct cli *c)
+{
+	static const char usage[] = "person correct PERSON --field F --value V --reason TEXT [--row-version N]";
+	const char *field = cli_take(c, "--field"), *value = cli_take(c, "--value"),
+		   *reason = cli_take(c, "--reason"), *rv = cli_take(c, "--row-version");
+	int64_t version = 0, now = 0;
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, usage)))
+		return rc;
+	if (!field || !value || !reason)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--field, --value and --reason are required; usage: casedesk %s"),
+				    usage);
+	if (rv) {
+		char *end;
+		long long v = strtoll(rv, &end, 10);
+		if (!*rv || *end || v < 1)
+			return cd_error_set(&c->err, CD_EUSAGE, _("--row-version: give the version `person show --json` "
+								  "printed (a number from 1)"));
+		version = v;
+	}
+	struct cd_person_fix fix = { .field = field, .value = value };
+	if ((rc = cli_open_acting(c)) ||
+	    (rc = person_correct(c->store, &c->actor, c->argv[1], version, &fix, 1, reason, &now, &c->err)))
+		return rc;
+	if (c->json) {
+		char v[24];
+		snprintf(v, sizeof v, "%lld", (long long)now);
+		const char *kv[] = { "field", field, "value", value, "row_version", v };
+		return json_done_for(c, "correction", kv, sizeof kv / sizeof kv[0]);
+	}
+	printf(_("%s corrected on %s (version %lld)\n"), field, c->argv[1], (long long)now);
+	return CD_OK;
+}
+
+static int person_address_cmd(struct cli *c)
+{
+	static const char usage[] = "person address PERSON --line L [--city C] [--country AAA] "
+				    "[--kind residence|stay|postal|previous] [--since YYYY-MM-DD]";
+	struct cd_address_input in = {
+		.line = cli_take(c, "--line"), .city = cli_take(c, "--city"), .country = cli_take(c, "--country"),
+		.kind = cli_take(c, "--kind"), .since = cli_take(c, "--since"),
+	};
+	int rc;
+
+	if ((rc = cli_positional(c, 1, 1, usage)))
+		return rc;
+	if (!in.line)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--line is required; usage: casedesk %s"), usage);
+	if ((rc = cli_open_acting(c)) || (rc = address_add(c->store, &c->actor, c->argv[1], &in, &c->err)))
+		return rc;
+	if (c->json) {
+		const char *kv[] = { "kind", in.kind, "line", in.line, "city", in.city, "country", in.country,
+				     "since", in.since };
+		return json_done_for(c, "address", kv, sizeof kv / sizeof kv[0]);
+	}
+	printf(_("address added to %s\n"), c->argv[1]);
 	return CD_OK;
 }
 
@@ -527,34 +622,79 @@ int cmd_person(struct cli *c)
 		shift(c);
 		return person_add_cmd(c);
 	}
+	if (c->argc >= 2 && strcmp(c->argv[1], "correct") == 0) {
+		shift(c);
+		return person_correct_cmd(c);
+	}
+	if (c->argc >= 2 && strcmp(c->argv[1], "address") == 0) {
+		shift(c);
+		return person_address_cmd(c);
+	}
 	if (c->argc >= 2 && strcmp(c->argv[1], "show") == 0) {
 		shift(c);
 		return person_show_cmd(c);
 	}
 	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk person add ... | person show NUMBER | person alias NUMBER ... | "
+						  "person correct NUMBER --field F --value V --reason TEXT | person address NUMBER --line L ... | "
 						  "person merge SURVIVOR DUPLICATE --reason TEXT | person unmerge DUPLICATE | "
 						  "person export NUMBER -o FILE [--format json|pdf] [--force]"));
+}
+
+static int document_expire_cmd(struct cli *c)
+{
+	static const char usage[] = "document expire PERSON NUMBER [--on YYYY-MM-DD] --reason TEXT";
+	const char *on = cli_take(c, "--on"), *reason = cli_take(c, "--reason");
+	int rc;
+
+	if ((rc = cli_positional(c, 2, 2, usage)))
+		return rc;
+	if (!reason)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--reason is required; usage: casedesk %s"), usage);
+	if ((rc = cli_open_acting(c)) ||
+	    (rc = document_expire(c->store, &c->actor, c->argv[1], c->argv[2], on, reason, &c->err)))
+		return rc;
+	if (c->json) {
+		const char *kv[] = { "number", c->argv[2], "on", on };
+		return json_done_for(c, "document_expired", kv, sizeof kv / sizeof kv[0]);
+	}
+	printf(_("document expired on the file of %s\n"), c->argv[1]);
+	return CD_OK;
 }
 
 int cmd_document(struct cli *c)
 {
 	static const char usage[] = "document add PERSON --number N --issuer AAA [--kind K] [--issued YYYY-MM-DD] "
-				    "[--expires YYYY-MM-DD] [--force]";
+				    "[--expires YYYY-MM-DD] [--force [--reason TEXT]] | "
+				    "document expire PERSON NUMBER [--on YYYY-MM-DD] --reason TEXT";
 	int rc;
+	if (c->argc >= 2 && strcmp(c->argv[1], "expire") == 0) {
+		shift(c);
+		return document_expire_cmd(c);
+	}
 	if (c->argc < 2 || strcmp(c->argv[1], "add") != 0)
 		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk %s"), usage);
 	shift(c);
 	const char *number = cli_take(c, "--number"), *issuer = cli_take(c, "--issuer"),
 		   *kind = cli_take(c, "--kind"), *issued = cli_take(c, "--issued"),
 		   *expires = cli_take(c, "--expires");
+	const char *reason = cli_take(c, "--reason");
 	int force = cli_flag(c, "--force");
 	if ((rc = cli_positional(c, 1, 1, usage)))
 		return rc;
 	if (!number || !issuer)
 		return cd_error_set(&c->err, CD_EUSAGE, _("--number and --issuer are required; usage: casedesk %s"),
 				    usage);
-	if ((rc = cli_open_acting(c)) ||
-	    (rc = document_add(c->store, &c->actor, c->argv[1], kind, number, issuer, issued, expires, force, &c->err)))
+	if (reason && !force)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--reason goes with --force: why a listed document is taken"));
+	if ((rc = cli_open_acting(c)))
+		return rc;
+	/* --force --reason keeps the reason on the document's event, as the person screen does. */
+	if (reason)
+		rc = document_add_because(c->store, &c->actor, c->argv[1], kind, number, issuer, issued, expires, reason,
+					  &c->err);
+	else
+		rc = document_add(c->store, &c->actor, c->argv[1], kind, number, issuer, issued, expires, force, &c->err);
+	if (rc)
 		return rc;
 	if (c->json) {
 		const char *kv[] = { "kind", kind, "number", number, "issuer", issuer,

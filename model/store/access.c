@@ -193,7 +193,8 @@ static const struct section {
 	  SUBJECT "SELECT e.at, e.user_name AS user, e.kind AS recorded,"
 	  " (SELECT number FROM cases WHERE id = e.case_id) AS case_number, e.note FROM event e"
 	  " WHERE (e.person_id IN (SELECT id FROM pid) AND e.kind IN"
-	  "  ('person_added', 'document_added', 'alias_added', 'family_linked', 'biometric'))"
+	  "  ('person_added', 'document_added', 'alias_added', 'family_linked', 'biometric',"
+	  "   'person_corrected', 'document_expired', 'address_added'))"
 	  " OR (e.case_id IN (SELECT id FROM cid) AND e.kind = 'created') ORDER BY e.id" },
 	{ "lost_stolen", N_("Sources: lost and stolen documents lists that matched"), 0,
 	  SUBJECT "SELECT e.at, e.user_name AS user, e.kind AS outcome, l.number, l.issuer, l.kind, l.reported,"

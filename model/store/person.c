@@ -12,6 +12,7 @@
 #include "model/base/i18n.h"
 #include "model/base/json.h"
 #include "model/store/lostdocs.h"
+#include "model/store/person_internal.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 #include "model/base/text.h"
@@ -34,7 +35,7 @@ int person_check_name(const char *text, const char *field, struct cd_error *err)
 	return text_check(text, field, TEXT_LINE, err);
 }
 
-static int check_latin(const char *text, const char *field, struct cd_error *err)
+int person_check_latin(const char *text, const char *field, struct cd_error *err)
 {
 	size_t n = strlen(text);
 	if (n == 0 || n > NAME_MAX_BYTES)
@@ -52,8 +53,8 @@ static int check_latin(const char *text, const char *field, struct cd_error *err
  * language's rows: Ukrainian Г is H, Russian Г is G).  NULL with CD_EINPUT when nothing of
  * it transliterates (a script without a table): then the caller must give the Latin form.
  */
-static char *icao_of(const char *name, const char *nationality, const char *field, const char *option,
-		     struct cd_error *err)
+char *person_icao_of(const char *name, const char *nationality, const char *field, const char *option,
+			    struct cd_error *err)
 {
 	char buf[NAME_MAX_BYTES * 4 + 1];
 	char *out;
@@ -101,7 +102,7 @@ int person_resolve(struct cd_store *s, const char *ref, int64_t *id, struct cd_e
 }
 
 /* Rewrites a person's rows in both search indexes (names, and their skeleton keys). */
-static int fts_refresh(struct cd_store *s, int64_t person_id, struct cd_error *err)
+int person_fts_refresh(struct cd_store *s, int64_t person_id, struct cd_error *err)
 {
 	static const char names_sql[] = "INSERT OR REPLACE INTO person_fts(rowid, names)" SEARCH_NAMES_SQL
 					" WHERE p.id = ?1";
@@ -162,11 +163,11 @@ static int add_person(struct cd_store *s, const struct cd_actor *actor, const st
 	/* Latin forms not given are derived: ICAO transliteration with the nationality's rows. */
 	if (in->surname_latin)
 		surname_latin = strdup(in->surname_latin);
-	else if (!(surname_latin = icao_of(in->surname, in->nationality, "surname", "--surname-latin", err)))
+	else if (!(surname_latin = person_icao_of(in->surname, in->nationality, "surname", "--surname-latin", err)))
 		return err ? err->code : CD_EINPUT;
 	if (in->given_latin)
 		given_latin = strdup(in->given_latin);
-	else if (!(given_latin = icao_of(in->given, in->nationality, "given names", "--given-latin", err))) {
+	else if (!(given_latin = person_icao_of(in->given, in->nationality, "given names", "--given-latin", err))) {
 		free(surname_latin);
 		return err ? err->code : CD_EINPUT;
 	}
@@ -174,8 +175,8 @@ static int add_person(struct cd_store *s, const struct cd_actor *actor, const st
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 		goto out_free;
 	}
-	if ((rc = check_latin(surname_latin, "surname (Latin)", err)) ||
-	    (rc = check_latin(given_latin, "given names (Latin)", err)))
+	if ((rc = person_check_latin(surname_latin, "surname (Latin)", err)) ||
+	    (rc = person_check_latin(given_latin, "given names (Latin)", err)))
 		goto out_free;
 
 	cd_date_format(&dob, dob_text, sizeof dob_text);
@@ -206,7 +207,7 @@ static int add_person(struct cd_store *s, const struct cd_actor *actor, const st
 		goto out;
 	}
 	id = sqlite3_last_insert_rowid(s->db);
-	if ((rc = fts_refresh(s, id, err)))
+	if ((rc = person_fts_refresh(s, id, err)))
 		goto out;
 	{
 		struct cd_event ev = { .person_id = id, .kind = "person_added", .row_version = 1, .at = in->at,
@@ -288,9 +289,9 @@ out:
 
 /* ---- documents, aliases, family ---------------------------------------------------- */
 
-int document_add(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
-		 const char *kind, const char *number, const char *issuer, const char *issued,
-		 const char *expires, int force, struct cd_error *err)
+static int add_document(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
+			const char *kind, const char *number, const char *issuer, const char *issued,
+			const char *expires, int force, const char *note, struct cd_error *err)
 {
 	char norm[64], uuid[37], now[32];
 	struct cd_date d;
@@ -351,7 +352,7 @@ int document_add(struct cd_store *s, const struct cd_actor *actor, const char *p
 		goto out;
 	}
 	{
-		struct cd_event ev = { .person_id = pid, .kind = "document_added", .field = kind };
+		struct cd_event ev = { .person_id = pid, .kind = "document_added", .field = kind, .note = note };
 		if ((rc = store_add_event(s, actor, &ev, err)))
 			goto out;
 	}
@@ -380,6 +381,33 @@ int document_add(struct cd_store *s, const struct cd_actor *actor, const char *p
 out:
 	st_finish(s, st);
 	store_rollback(s);
+	return rc;
+}
+
+int document_add(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
+		 const char *kind, const char *number, const char *issuer, const char *issued,
+		 const char *expires, int force, struct cd_error *err)
+{
+	return add_document(s, actor, person_ref, kind, number, issuer, issued, expires, force, NULL, err);
+}
+
+/* The screen's way past a lost/stolen hit: the caseworker's typed reason goes on the
+ * document's event, so the history says why a listed document was taken anyway. */
+int document_add_because(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
+			 const char *kind, const char *number, const char *issuer, const char *issued,
+			 const char *expires, const char *force_reason, struct cd_error *err)
+{
+	char *reason = NULL;
+	int rc;
+
+	if (force_reason && (rc = text_nfc(force_reason, "reason", TEXT_LINE, &reason, err)))
+		return rc;
+	if (force_reason && !reason[strspn(reason, " ")]) {
+		free(reason);
+		return cd_error_set(err, CD_EINPUT, _("reason: say why the listed document is taken anyway"));
+	}
+	rc = add_document(s, actor, person_ref, kind, number, issuer, issued, expires, reason != NULL, reason, err);
+	free(reason);
 	return rc;
 }
 
@@ -438,7 +466,7 @@ static int add_alias(struct cd_store *s, const struct cd_actor *actor, const cha
 		rc = st_fail(s, _("adding an alias"), err);
 		goto out;
 	}
-	if ((rc = fts_refresh(s, pid, err)))
+	if ((rc = person_fts_refresh(s, pid, err)))
 		goto out;
 	{
 		struct cd_event ev = { .person_id = pid, .kind = "alias_added" };
@@ -683,6 +711,27 @@ int person_load(struct cd_store *s, const struct cd_actor *actor, const char *re
 	st_finish(s, st);
 	st = NULL;
 
+	if ((rc = st_prepare(s, "SELECT kind, line, city, country, since FROM address"
+				" WHERE person_id = ?1 ORDER BY id", &st, err)))
+		goto out;
+	sqlite3_bind_int64(st, 1, p->id);
+	cap = 0;
+	while ((rc = st_row(s, st, _("reading a person's addresses"), err)) > 0) {
+		ST_GROW(r->addresses, r->n_addresses, cap);
+		struct cd_address *a = &r->addresses[r->n_addresses++];
+		a->kind = st_dup_column(st, 0);
+		a->line = st_dup_column(st, 1);
+		a->city = st_dup_column(st, 2);
+		copy_col(a->country, sizeof a->country, st, 3);
+		copy_col(a->since, sizeof a->since, st, 4);
+	}
+	if (rc < 0) {
+		rc = CD_ESTORE;
+		goto out;
+	}
+	st_finish(s, st);
+	st = NULL;
+
 	if ((rc = st_prepare(s, "SELECT number, workflow_id, state, due_day, frozen_left, closed_at, uuid"
 				" FROM cases WHERE person_id = ?1 ORDER BY id", &st, err)))
 		goto out;
@@ -781,6 +830,12 @@ void person_record_free(struct cd_person_record *r)
 		free(r->relatives[i].given_latin);
 	}
 	free(r->relatives);
+	for (size_t i = 0; i < r->n_addresses; i++) {
+		free(r->addresses[i].kind);
+		free(r->addresses[i].line);
+		free(r->addresses[i].city);
+	}
+	free(r->addresses);
 	for (size_t i = 0; i < r->n_cases; i++) {
 		free(r->cases[i].workflow_id);
 		free(r->cases[i].state);

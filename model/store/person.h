@@ -54,6 +54,13 @@ struct cd_relative {
 	char dob[11];
 };
 
+struct cd_address {
+	char *kind;                               /* residence, stay, postal, previous */
+	char *line, *city;                        /* city may be NULL */
+	char country[4];                          /* "" when not given */
+	char since[11];                           /* "" when not given */
+};
+
 /*
  * A case of the person.  One outside the reader's workflows (need-to-know, users.h) is
  * only "a case in another unit": other_unit set, number "", workflow_id and state NULL,
@@ -78,6 +85,8 @@ struct cd_person_record {
 	size_t n_aliases;
 	struct cd_relative *relatives;
 	size_t n_relatives;
+	struct cd_address *addresses;
+	size_t n_addresses;
 	struct cd_case_brief *cases;
 	size_t n_cases;
 	int biometrics;                           /* enrolled captures on file */
@@ -106,6 +115,14 @@ int person_resolve(struct cd_store *s, const char *ref, int64_t *id, struct cd_e
 int document_add(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
 		 const char *kind, const char *number, const char *issuer, const char *issued,
 		 const char *expires, int force, struct cd_error *err);
+
+/*
+ * document_add for a front-end that asks why: `force_reason` NULL is not forced; given, it
+ * must say something, forces past a lost/stolen hit and is kept as the event's note.
+ */
+int document_add_because(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
+			 const char *kind, const char *number, const char *issuer, const char *issued,
+			 const char *expires, const char *force_reason, struct cd_error *err);
 
 int alias_add(struct cd_store *s, const struct cd_actor *actor, const char *person_ref,
 	      const char *kind, const char *surname, const char *given, struct cd_error *err);
