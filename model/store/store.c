@@ -1029,6 +1029,9 @@ int store_open(const char *path, struct cd_store **out, struct cd_error *err)
 	if (found)
 		snprintf(s->uuid, sizeof s->uuid, "%s", buf);
 	pin_clock(s);
+	/* Name keys older than this casedesk's: the search index is rebuilt once. */
+	if ((rc = namekeys_ensure(s, err)))
+		goto fail;
 	*out = s;
 	return CD_OK;
 fail:
