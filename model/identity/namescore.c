@@ -64,11 +64,14 @@ static void latin_key2(const char *icao, char *key2, size_t size)
 static void arabic_keys(struct cd_name_word *w, const char *raw)
 {
 	char sound[256];
+	const char *lam;
 	if (translit_icao(raw, "arabic_sound", sound, sizeof sound) < 0 || !sound[0])
 		return;
 	translit_skeleton(sound, w->key, sizeof w->key);
-	if (translit_arabic_bare(w->orig) != w->orig && strncmp(sound, "AL", 2) == 0)
-		translit_skeleton(sound + 2, w->key2, sizeof w->key2);
+	/* The rest read as a word of its own: its first letter is the first (العمر: OMAR). */
+	if (translit_arabic_bare(w->orig) != w->orig && (lam = strstr(raw, "\xd9\x84")) &&
+	    translit_icao(lam + 2, "arabic_sound", sound, sizeof sound) >= 0)
+		translit_skeleton(sound, w->key2, sizeof w->key2);
 }
 
 size_t name_words(const char *name, const char *latin, const char *lang_hint, int role,
