@@ -130,8 +130,8 @@ static uint32_t fold(uint32_t c)
  * compared in (translit_fold): alef with hamza or madda and alef wasla to bare alef, the
  * hamza on its seat to the seat (ؤ و, ئ ي), teh marbuta to heh, alef maksura and the
  * Persian yeh to yeh, the Persian kaf to kaf.  Returns 0 for what is dropped: a lone hamza,
- * tatweel, harakat (U+064B-U+0652) and the superscript alef (U+0670), which only some
- * writers of the name put in.
+ * tatweel, harakat (U+064B-U+0652), the combining madda and hamzas (U+0653-U+0655) NFC
+ * left alone, and the superscript alef (U+0670), which only some writers of the name put in.
  */
 static uint32_t arabic_fold(uint32_t c)
 {
@@ -143,7 +143,7 @@ static uint32_t arabic_fold(uint32_t c)
 	case 0x6a9: return 0x643;
 	case 0x621: case 0x640: case 0x670: return 0;
 	}
-	if (c >= 0x64b && c <= 0x652)
+	if (c >= 0x64b && c <= 0x655)
 		return 0;
 	return c;
 }

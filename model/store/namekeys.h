@@ -14,19 +14,9 @@ int namekeys_register(sqlite3 *db);
  * The version of the name keys cd_name_keys() computes, kept in the settings table as
  * "name_keys" (absent: 1).  Raise it whenever the keys of a stored name change (a rule in
  * translit_skeleton, a table in data/translit/, namescore.c's name_words): stores opened
- * afterwards rebuild their search index once.
+ * afterwards rebuild their search index once (store.c, when it opens one).
  *   2: Arabic script (data/translit/arabic.tsv, arabic_sound.tsv), keys without ال.
  */
 #define NAMEKEYS_VERSION 2
-
-struct cd_store;
-struct cd_error;
-/*
- * Rebuilds the search index (person_fts, person_key) of a store whose name keys are older
- * than NAMEKEYS_VERSION, in one transaction that records the new version; store_open calls
- * it.  A store that cannot be written now (marked damaged, busy) is left for its next
- * opening; CD_OK.  A failed rebuild is rolled back, err filled.
- */
-int namekeys_ensure(struct cd_store *s, struct cd_error *err);
 
 #endif
