@@ -761,6 +761,7 @@ int cmd_search(struct cli *c)
 			json_kv_string(&w, "detail", hits[i].detail[0] ? hits[i].detail : NULL);
 			json_kv_int(&w, "score", hits[i].score);
 			json_kv_string(&w, "why", hits[i].why);
+			json_kv_string(&w, "via", hits[i].via);
 			json_object_end(&w);
 		}
 		json_array_end(&w);
@@ -775,6 +776,9 @@ int cmd_search(struct cli *c)
 			out_safe_pad(stdout, hits[i].surname_latin, 16);
 			out_safef(stdout, " %-10s %s  %3d  %s%s%s", hits[i].dob, hits[i].nationality, hits[i].score, hits[i].why,
 				  hits[i].detail[0] ? " " : "", hits[i].detail);
+			/* A name says what of the person matched; a number said it already. */
+			if (hits[i].match == CD_MATCH_NAME && hits[i].via)
+				out_safef(stdout, "  (%s)", _(hits[i].via));
 			fputc('\n', stdout);
 		}
 		if (n == 0)

@@ -35,7 +35,7 @@ static const struct command commands[] = {
 	{ "document", cmd_document, N_("document add PERSON --number N --issuer AAA [--kind K] [--issued D] [--expires D] [--force [--reason T]] | document expire PERSON NUMBER [--on D] --reason TEXT") },
 	{ "lostdocs", cmd_lostdocs, N_("lostdocs import FILE.csv [--source S] | check NUMBER [--issuer AAA] | stats   the lost/stolen documents list") },
 	{ "family", cmd_family, N_("family link PERSON RELATIVE --relation spouse|child|parent|sibling") },
-	{ "search", cmd_search, N_("search QUERY [--limit N]                names in any script, document and case numbers") },
+	{ "search", cmd_search, N_("search QUERY [--limit N]                names in any script; document, person and case numbers, or their last digits") },
 	{ "case", cmd_case, N_("case new WORKFLOW --person ID | show N | history N | list [...] | move N TRANSITION [--set F=V]... | assign N USER|--me|--none") },
 	{ "check", cmd_check, N_("check record N --list L --result clear|hit [--note T] | clear N --list L --reason T | list N   a case's checks") },
 	{ "enrol", cmd_enrol, N_("enrol PERSON [--fingers all|F,...] [--face FILE] [--exception F=REASON]... | enrol verify PERSON --finger F | enrol search --finger F | enrol duplicates [PERSON]") },

@@ -1,6 +1,7 @@
 /*
  * search.c - search as you type: people by name in any script, document number or case
- * number; the results follow every key.  Enter opens the person.
+ * number; the results follow every key.  Enter opens the person, or the case a case number
+ * found.
  *
  * Every key runs the search, but only a settled query is audited (search_audit: the
  * query's hash, how many people were on screen, and who): the one on screen when a result
@@ -23,7 +24,7 @@
 #define SEARCH_SHOWN 12
 
 static const struct ui_action search_actions[] = {
-	{ A_OPEN, "open", "Enter", N_("open the highlighted person") },
+	{ A_OPEN, "open", "Enter", N_("open the highlighted person or case") },
 	{ A_UP, "up", "Up", N_("previous result") },
 	{ A_DOWN, "down", "Down", N_("next result") },
 };
@@ -124,8 +125,9 @@ static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		term_put_styled(w, y, 58, latin, 26, 1, st);
 		term_put_styled(w, y, 85, h->dob, 10, 1, st);
 		term_put_styled(w, y, 96, h->nationality, 4, 1, st);
+		/* Why it matched: alias, Latin form, Arabic form, case number ... */
 		if (cols > 102)
-			term_put_styled(w, y, 101, _(cd_match_name(h->match)), cols - 102, 0, st);
+			term_put_styled(w, y, 101, _(h->via ? h->via : cd_match_name(h->match)), cols - 102, 0, st);
 	}
 	if (s->n > SEARCH_SHOWN && 5 + SEARCH_SHOWN < rows)
 		term_put_styled(w, 5 + SEARCH_SHOWN, 1, _("more match: type more of the name, a date of birth or a document number"),
@@ -146,8 +148,13 @@ static unsigned search_key(struct screen *sc, int action, wint_t ch)
 		return UI_HANDLED;
 	case A_OPEN:
 		if (s->n) {
+			const struct cd_search_hit *h = &s->hits[s->selected];
 			settle(sc);
-			ui_open(sc->ui, UI_PERSON, s->hits[s->selected].number);
+			/* A case number found its case: that is what was asked for. */
+			if (h->match == CD_MATCH_CASE && h->detail[0])
+				ui_open(sc->ui, UI_CASE, h->detail);
+			else
+				ui_open(sc->ui, UI_PERSON, h->number);
 		}
 		return UI_HANDLED;
 	case A_NONE:

@@ -48,12 +48,38 @@ static size_t split_words(const char *s, char (*words)[128], size_t max)
 	return n;
 }
 
+/* The skeleton key of a Latin word after a guessed article (AL or EL and 4+ letters). */
+static void latin_key2(const char *icao, char *key2, size_t size)
+{
+	key2[0] = '\0';
+	if ((strncmp(icao, "AL", 2) == 0 || strncmp(icao, "EL", 2) == 0) && strlen(icao) >= 6)
+		translit_skeleton(icao + 2, key2, size);
+}
+
+/*
+ * The keys of an Arabic word from how it sounds (arabic_sound.tsv): the ICAO form is the
+ * MRZ's (XH for ح) and shares no key with MOHAMMED.  With the article, key2 is the key of
+ * the rest (MALKI for المالكي), so that MALIKI and مالكي find it.
+ */
+static void arabic_keys(struct cd_name_word *w, const char *raw)
+{
+	char sound[256];
+	const char *lam;
+	if (translit_icao(raw, "arabic_sound", sound, sizeof sound) < 0 || !sound[0])
+		return;
+	translit_skeleton(sound, w->key, sizeof w->key);
+	/* The rest read as a word of its own: its first letter is the first (العمر: OMAR). */
+	if (translit_arabic_bare(w->orig) != w->orig && (lam = strstr(raw, "\xd9\x84")) &&
+	    translit_icao(lam + 2, "arabic_sound", sound, sizeof sound) >= 0)
+		translit_skeleton(sound, w->key2, sizeof w->key2);
+}
+
 size_t name_words(const char *name, const char *latin, const char *lang_hint, int role,
 		struct cd_name_word *out, size_t max)
 {
 	char icao[512], folded[1024];
-	char iw[16][128], ow[16][128];
-	size_t ni, no, n;
+	char iw[16][128], ow[16][128], rw[16][128];
+	size_t ni, no, nr, n;
 
 	if (!name)
 		name = "";
@@ -64,14 +90,24 @@ size_t name_words(const char *name, const char *latin, const char *lang_hint, in
 	translit_fold(name, folded, sizeof folded);
 	ni = split_words(icao, iw, 16);
 	no = split_words(folded, ow, 16);
+	nr = split_words(name, rw, 16);
 	n = ni < max ? ni : max;
 	for (size_t i = 0; i < n; i++) {
 		struct cd_name_word *w = &out[i];
 		snprintf(w->icao, sizeof w->icao, "%s", iw[i]);
 		translit_skeleton(w->icao, w->key, sizeof w->key);
+		w->key2[0] = '\0';
 		/* The written form pairs with its ICAO word only when both split alike. */
 		snprintf(w->orig, sizeof w->orig, "%s", ni == no ? ow[i] : "");
 		w->role = role;
+		w->alias = 0;
+		w->arabic = ni == no && nr == no && translit_is_arabic(rw[i]);
+		if (w->arabic)
+			arabic_keys(w, rw[i]);
+		else if (!latin)
+			/* Typed (or derived) Latin: AL or EL may be an article.  A stored Latin
+			 * form keeps one key: ALBERTO is not an article and BERTO. */
+			latin_key2(w->icao, w->key2, sizeof w->key2);
 	}
 	return n;
 }
@@ -84,6 +120,23 @@ int name_is_ascii(const char *s)
 	return 1;
 }
 
+int name_is_article(const struct cd_name_word *q)
+{
+	return strcmp(q->icao, "AL") == 0 || strcmp(q->icao, "EL") == 0;
+}
+
+int name_has_article(const struct cd_name_word *w)
+{
+	return w->key2[0] || ((strncmp(w->icao, "AL", 2) == 0 || strncmp(w->icao, "EL", 2) == 0) &&
+			      strlen(w->icao) >= 6);
+}
+
+/* Whether two non-empty keys are one. */
+static int same_key(const char *a, const char *b)
+{
+	return a[0] && strcmp(a, b) == 0;
+}
+
 enum cd_name_level name_level(const struct cd_name_word *q, const struct cd_name_word *w)
 {
 	size_t lq = strlen(q->icao), lo = strlen(q->orig);
@@ -93,8 +146,17 @@ enum cd_name_level name_level(const struct cd_name_word *q, const struct cd_name
 		return CD_NAME_EXACT;
 	if (written && strcmp(q->orig, w->orig) == 0)
 		return CD_NAME_WRITTEN;
-	if (q->key[0] && strcmp(q->key, w->key) == 0)
+	/* With or without the Arabic article, as written: مالكي is المالكي. */
+	if (written && w->orig[0] && strcmp(translit_arabic_bare(q->orig), translit_arabic_bare(w->orig)) == 0)
+		return CD_NAME_WRITTEN;
+	if (same_key(q->key, w->key))
 		return CD_NAME_VARIANT;
+	/* MALIKI for المالكي (the stored word's article is sure), ALMALIKI for مالكي. */
+	if (same_key(q->key, w->key2) || same_key(q->key2, w->key2) || (q->arabic && same_key(q->key2, w->key)))
+		return CD_NAME_VARIANT;
+	/* ELMALIKI for MALIKI: the typed AL or EL may be no article (ALBERTO, BERT). */
+	if (same_key(q->key2, w->key))
+		return CD_NAME_TYPO1;
 	if ((lq >= 3 && strncmp(w->icao, q->icao, lq) == 0) ||
 	    (written && lo >= 6 && strncmp(w->orig, q->orig, lo) == 0))
 		return CD_NAME_PREFIX;

@@ -29,9 +29,13 @@ enum cd_name_level {
 /* One name word in the forms we compare: ICAO Latin, its skeleton key, as written (folded). */
 struct cd_name_word {
 	char icao[64];
-	char key[32];
+	char key[32];                  /* of how an Arabic word sounds (arabic_sound.tsv), else of icao */
+	char key2[32];                 /* the key without an article: ال written, or AL/EL typed
+					* before four letters or more; "" when none */
 	char orig[128];
 	int role;                      /* 0 surname, 1 given names */
+	unsigned char arabic;          /* written in Arabic script: its article is sure */
+	unsigned char alias;           /* one of the person's aliases (search_person_words) */
 };
 
 /*
@@ -45,6 +49,10 @@ size_t name_words(const char *name, const char *latin, const char *lang_hint, in
 enum cd_name_level name_level(const struct cd_name_word *q, const struct cd_name_word *w);
 /* Whether s is all ASCII: a written form that is not is compared as written too. */
 int name_is_ascii(const char *s);
+/* Whether typed word q is an article alone (AL, EL, ال) that the next typed word may carry. */
+int name_is_article(const struct cd_name_word *q);
+/* Whether stored word w begins with an article (ال, or AL/EL before four letters or more). */
+int name_has_article(const struct cd_name_word *w);
 
 /* Edits of a skeleton key, to look up the likely originals of a mistyped name word. */
 enum { KEY_DROP = 1, KEY_SWAP = 2, KEY_CHANGE = 4, KEY_ADD = 8 };

@@ -125,6 +125,54 @@ static uint32_t fold(uint32_t c)
 	return c;
 }
 
+/*
+ * Arabic letters a name is written with in more than one way, to the one form they are
+ * compared in (translit_fold): alef with hamza or madda and alef wasla to bare alef, the
+ * hamza on its seat to the seat (ؤ و, ئ ي), teh marbuta to heh, alef maksura and the
+ * Persian yeh to yeh, the Persian kaf to kaf.  Returns 0 for what is dropped: a lone hamza,
+ * tatweel, harakat (U+064B-U+0652), the combining madda and hamzas (U+0653-U+0655) NFC
+ * left alone, and the superscript alef (U+0670), which only some writers of the name put in.
+ */
+static uint32_t arabic_fold(uint32_t c)
+{
+	switch (c) {
+	case 0x622: case 0x623: case 0x625: case 0x671: return 0x627;
+	case 0x624: return 0x648;
+	case 0x626: case 0x649: case 0x6cc: case 0x6d2: return 0x64a;
+	case 0x629: case 0x6c0: case 0x6c1: case 0x6be: return 0x647;
+	case 0x6a9: return 0x643;
+	case 0x621: case 0x640: case 0x670: return 0;
+	}
+	if (c >= 0x64b && c <= 0x655)
+		return 0;
+	return c;
+}
+
+int translit_is_arabic(const char *utf8)
+{
+	const unsigned char *p = (const unsigned char *)utf8;
+	while (*p) {
+		uint32_t cp;
+		p += decode(p, &cp);
+		if ((cp >= 0x600 && cp <= 0x6ff) || (cp >= 0x750 && cp <= 0x77f) || (cp >= 0x8a0 && cp <= 0x8ff))
+			return 1;
+		if (cp >= 'A')
+			return 0;   /* a letter of another script first */
+	}
+	return 0;
+}
+
+/* The Arabic article as translit_fold leaves it: alef (D8 A7), lam (D9 84). */
+#define ARTICLE "\xd8\xa7\xd9\x84"
+
+const char *translit_arabic_bare(const char *folded)
+{
+	/* Two letters at least after it: الي is a name, not an article and a letter. */
+	if (strncmp(folded, ARTICLE, 4) == 0 && strlen(folded + 4) >= 4)
+		return folded + 4;
+	return folded;
+}
+
 int translit_fold(const char *utf8, char *out, size_t size)
 {
 	/* NFC first: a ü typed as u + U+0308 folds to the same Ü as a composed one. */
@@ -135,6 +183,8 @@ int translit_fold(const char *utf8, char *out, size_t size)
 		uint32_t cp;
 		char enc[4];
 		p += decode(p, &cp);
+		if (!(cp = arabic_fold(cp)))
+			continue;
 		size_t n = utf8_encode(fold(cp), enc);
 		if (o + n + 1 > size) {
 			out[o] = '\0';

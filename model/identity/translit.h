@@ -40,8 +40,15 @@ int translit_icao(const char *utf8, const char *lang_hint, char *out, size_t siz
 size_t translit_skeleton(const char *icao_word, char *out, size_t size);
 
 /* Upper-cases UTF-8 text (Latin, Greek, Cyrillic, Armenian) into `out`, for comparing names
- * as written; returns -1 when it does not fit. */
+ * as written; Arabic script is brought to one spelling (alef, hamza, teh marbuta and alef
+ * maksura variants; harakat, the superscript alef and tatweel dropped; Persian kaf and
+ * yeh as Arabic's).  Returns -1 when it does not fit. */
 int translit_fold(const char *utf8, char *out, size_t size);
+/* Whether the first letter of utf8 is Arabic script (Arabic, Persian, Urdu ...). */
+int translit_is_arabic(const char *utf8);
+/* A word folded by translit_fold without its Arabic article (ال) when two letters or more
+ * follow it; else the word itself. */
+const char *translit_arabic_bare(const char *folded);
 
 /* Damerau-Levenshtein distance (adjacent transpositions) between a and b, giving up with
  * max + 1 as soon as it must exceed `max`. */

@@ -14,21 +14,30 @@
 #include "model/identity/namescore.h"
 #include "model/identity/translit.h"
 
-/* Appends the skeleton keys of every word of `name` to b, each once. */
+/* Appends key to b unless empty or there already. */
+static void add_key(struct cd_buf *b, const char *key)
+{
+	/* Tokens are whole words of the key text: " KEY " once is enough. */
+	char probe[40];
+	if (!key[0])
+		return;
+	snprintf(probe, sizeof probe, " %s ", key);
+	if (strstr(buf_str(b), probe))
+		return;
+	buf_puts(b, key);
+	buf_puts(b, " ");
+}
+
+/* Appends the skeleton keys of every word of `name` to b, each once; an Arabic word's
+ * also without its article (MLK for المالكي), which MALIKI and مالكي look up. */
 static void add_keys(struct cd_buf *b, const char *name, const char *hint)
 {
 	struct cd_name_word w[16];
 	size_t n = name_words(name, NULL, hint, 0, w, 16);
 	for (size_t i = 0; i < n; i++) {
-		if (!w[i].key[0])
-			continue;
-		/* Tokens are whole words of the key text: " KEY " once is enough. */
-		char probe[40];
-		snprintf(probe, sizeof probe, " %s ", w[i].key);
-		if (strstr(buf_str(b), probe))
-			continue;
-		buf_puts(b, w[i].key);
-		buf_puts(b, " ");
+		add_key(b, w[i].key);
+		if (w[i].arabic)
+			add_key(b, w[i].key2);
 	}
 }
 
@@ -66,3 +75,4 @@ int namekeys_register(sqlite3 *db)
 	return sqlite3_create_function(db, "cd_name_keys", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				       sql_name_keys, NULL, NULL);
 }
+

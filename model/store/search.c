@@ -34,11 +34,28 @@ const char *cd_match_name(enum cd_match m)
 	case CD_MATCH_DOCUMENT: return N_("document");
 	/* TRANSLATORS: a search hit matched on a name */
 	case CD_MATCH_NAME: return N_("name");
+	/* TRANSLATORS: a search hit matched on a person number (P-TBS-002345) */
+	case CD_MATCH_PERSON: return N_("person");
 	}
 	return "?";
 }
 
 /* ---- hits ------------------------------------------------------------------------- */
+
+/* What a number hit was found by, for the "matched" column: N_(), shown through _(). */
+static const char *number_via(enum cd_match m)
+{
+	switch (m) {
+	/* TRANSLATORS: why a search hit matched: its case number (whole or the last digits) */
+	case CD_MATCH_CASE: return N_("case number");
+	/* TRANSLATORS: why a search hit matched: the person's own number (P-TBS-002345) */
+	case CD_MATCH_PERSON: return N_("person number");
+	/* TRANSLATORS: why a search hit matched: an identity document's number */
+	case CD_MATCH_DOCUMENT: return N_("document");
+	case CD_MATCH_NAME: break;
+	}
+	return NULL;
+}
 
 static int grow(struct cd_search_hit **hits, size_t n, size_t *cap, struct cd_error *err)
 {
@@ -72,9 +89,12 @@ static int collect(sqlite3_stmt *st, enum cd_match match, const char *why, int d
 	int rc = SQLITE_DONE;
 	while ((int)*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *number = (const char *)sqlite3_column_text(st, 0);
+		const char *detail = detail_col >= 0 ? (const char *)sqlite3_column_text(st, detail_col) : NULL;
 		int dup = 0;
+		/* One person may be found twice over: by two cases, or by their own number and a case. */
 		for (size_t i = 0; i < *n; i++)
-			if (strcmp((*hits)[i].number, number) == 0)
+			if (strcmp((*hits)[i].number, number) == 0 && (*hits)[i].match == match &&
+			    strcmp((*hits)[i].detail, detail ? detail : "") == 0)
 				dup = 1;
 		if (dup)
 			continue;
@@ -83,6 +103,7 @@ static int collect(sqlite3_stmt *st, enum cd_match match, const char *why, int d
 		struct cd_search_hit *h = &(*hits)[(*n)++];
 		fill_hit(h, st);
 		h->match = match;
+		h->via = number_via(match);
 		h->score = 100;
 		snprintf(h->why, sizeof h->why, "%s", why);
 		if (detail_col >= 0 && sqlite3_column_text(st, detail_col))
@@ -178,14 +199,36 @@ static int fts_query(const char *query, struct cd_buf *q)
 	return terms;
 }
 
-/* The skeleton-key query: every word's key, and the year of birth when one was typed. */
-static int keys_query(const struct query *q, struct cd_buf *b)
+/* Whether typed word i is an article alone (AL MALIKI, ال مالكي) the next word may carry. */
+static int skippable(const struct query *q, size_t i)
+{
+	return i + 1 < q->n && name_is_article(&q->w[i]);
+}
+
+/*
+ * The skeleton-key query: every word's key (or its key without an article: MALIKI finds
+ * المالكي by its key2, ALMALIKI finds MALIKI), and the year of birth when one was typed.
+ * `merged`: an article typed alone is left out and the word after it is looked up with
+ * the article too (AL MALIKI: ALMLK or MLK).
+ */
+static int keys_query(const struct query *q, int merged, struct cd_buf *b)
 {
 	int terms = 0;
 	for (size_t i = 0; i < q->n; i++) {
-		if (!q->w[i].key[0])
+		const struct cd_name_word *w = &q->w[i];
+		char joined[128], k[32] = "";
+		if (!w->key[0] || (merged && skippable(q, i)))
 			continue;
-		buf_printf(b, "%s\"%s\"", terms++ ? " AND " : "", q->w[i].key);
+		if (merged && i > 0 && skippable(q, i - 1)) {
+			snprintf(joined, sizeof joined, "%s%s", q->w[i - 1].icao, w->icao);
+			translit_skeleton(joined, k, sizeof k);
+		} else if (w->key2[0]) {
+			snprintf(k, sizeof k, "%s", w->key2);
+		}
+		if (k[0] && strcmp(k, w->key) != 0)
+			buf_printf(b, "%s(\"%s\" OR \"%s\")", terms++ ? " AND " : "", w->key, k);
+		else
+			buf_printf(b, "%s\"%s\"", terms++ ? " AND " : "", w->key);
 	}
 	if (terms && q->dob[0])
 		buf_printf(b, " AND y%.4s", q->dob);
@@ -345,10 +388,13 @@ size_t search_person_words(struct cd_store *s, int64_t id, const char *const nam
 		for (int role = 0; role < 2; role++) {
 			const char *orig = (const char *)sqlite3_column_text(st, role);
 			const char *latin = (const char *)sqlite3_column_text(st, 2 + role);
+			size_t from = n;
 			n += name_words(orig, latin, nat, role, w + n, max - n);
 			/* Without a stored Latin form: also as its script's default reads it. */
 			if (!latin)
 				n += name_words(orig, NULL, NULL, role, w + n, max - n);
+			for (size_t k = from; k < n; k++)
+				w[k].alias = 1;
 		}
 	}
 	st_finish(s, st);
@@ -420,6 +466,7 @@ struct pairing {
 	unsigned char level[QUERY_WORDS][PERSON_WORDS];
 	int role[PERSON_WORDS];
 	unsigned char used[PERSON_WORDS];
+	unsigned char skip_ok[QUERY_WORDS];  /* an article typed alone: may pair with nothing */
 	int pick[QUERY_WORDS], best_pick[QUERY_WORDS];
 	size_t nq, nw;
 	int best, budget;
@@ -430,6 +477,10 @@ static void pair_words(struct pairing *p, size_t i, int total)
 	if (p->budget-- <= 0)
 		return;
 	if (i == p->nq) {
+		/* An article paired with nothing is the next typed word's: AL MALIKI is المالكي. */
+		for (size_t j = 0; j + 1 < p->nq; j++)
+			if (p->pick[j] < 0 && (p->pick[j + 1] < 0 || !name_has_article(&p->wref[p->pick[j + 1]])))
+				return;
 		if (total > p->best) {
 			p->best = total;
 			memcpy(p->best_pick, p->pick, sizeof p->pick);
@@ -444,6 +495,10 @@ static void pair_words(struct pairing *p, size_t i, int total)
 		p->pick[i] = (int)k;
 		pair_words(p, i + 1, total + v);
 		p->used[k] = 0;
+	}
+	if (p->skip_ok[i]) {
+		p->pick[i] = -1;
+		pair_words(p, i + 1, total + CD_NAME_VARIANT * 4);
 	}
 }
 
@@ -463,30 +518,50 @@ static const char *const dob_whys[] = {
  * `strict`: the last typed word is still being typed (word_level).
  */
 static int score_person(const struct query *q, struct pairing *p, const char *dob, int strict, char *why,
-			size_t why_size, int *dob_rank)
+			size_t why_size, int *dob_rank, const char **via)
 {
-	int total = 0, worst = CD_NAME_EXACT, swapped = 0, first_role = 0;
+	int total = 0, worst = CD_NAME_EXACT, swapped = 0, first_role = -1, written = 0;
 	const char *dob_why = NULL;
 
 	p->best = 0;
 	p->budget = 4000;
 	memset(p->used, 0, sizeof p->used);
-	for (size_t i = 0; i < q->n; i++)
+	for (size_t i = 0; i < q->n; i++) {
+		p->skip_ok[i] = (unsigned char)skippable(q, i);
 		for (size_t k = 0; k < p->nw; k++)
 			p->level[i][k] = (unsigned char)word_level(q, i, &p->wref[k], strict);
+	}
 	pair_words(p, 0, 0);
 	if (!p->best)
 		return 0;
+	*via = NULL;
 	for (size_t i = 0; i < q->n; i++) {
-		int k = p->best_pick[i], l = p->level[i][k];
-		if (i == 0)
-			first_role = p->role[k];
-		else if (first_role == 1 && p->role[k] == 0)
-			swapped = 1;
+		int k = p->best_pick[i];
+		/* An article alone counts as the word it belongs to. */
+		int l = k >= 0 ? p->level[i][k] : p->level[i + 1][p->best_pick[i + 1]];
+		if (k >= 0) {
+			if (first_role < 0)
+				first_role = p->role[k];
+			else if (first_role == 1 && p->role[k] == 0)
+				swapped = 1;
+			if (p->wref[k].alias)
+				/* TRANSLATORS: why a search hit matched: one of the person's aliases */
+				*via = N_("alias");
+			written |= !name_is_ascii(q->w[i].orig) ? 1 + q->w[i].arabic : 0;
+		}
 		total += l;
 		if (l < worst)
 			worst = l;
 	}
+	if (!*via && written == 2)
+		/* TRANSLATORS: why a search hit matched: the name as written in Arabic script */
+		*via = N_("Arabic form");
+	else if (!*via && written)
+		/* TRANSLATORS: why a search hit matched: the name as written in its own script */
+		*via = N_("as written");
+	else if (!*via)
+		/* TRANSLATORS: why a search hit matched: the name's Latin (ICAO) form or a spelling of it */
+		*via = N_("Latin form");
 	*dob_rank = 0;
 	if (q->dob[0]) {
 		size_t lq = strlen(q->dob), ls = strlen(dob), k = lq < ls ? lq : ls;
@@ -607,11 +682,13 @@ static int run_pass(struct cd_store *s, const char *sql, const char *match, int 
 			for (size_t k = 0; k < p->nw; k++)
 				p->role[k] = cs->w[k].role;
 			char why[sizeof c.h.why];
-			int score = score_person(q, p, dob, 0, why, sizeof why, &dob_rank);
+			const char *via = NULL;
+			int score = score_person(q, p, dob, 0, why, sizeof why, &dob_rank, &via);
 			c.strict = score;
 			memcpy(c.why_strict, why, sizeof c.why_strict);
 			if (score > 0 && q->open_last)
-				c.strict = score_person(q, p, dob, 1, c.why_strict, sizeof c.why_strict, &dob_rank);
+				c.strict = score_person(q, p, dob, 1, c.why_strict, sizeof c.why_strict, &dob_rank,
+							&via);
 			if (probe && score > 0 && q->open_last)
 				for (size_t k = 0; k < p->nw && !q->typing; k++)
 					q->typing = extends(&q->w[q->n - 1], &cs->w[k]);
@@ -630,6 +707,7 @@ static int run_pass(struct cd_store *s, const char *sql, const char *match, int 
 				c.h.score = score;
 				memcpy(c.h.why, why, sizeof c.h.why);
 				c.h.match = CD_MATCH_NAME;
+				c.h.via = via;
 				c.h.detail[0] = (char)dob_rank;
 				cs->c[cs->n++] = c;
 			}
@@ -700,7 +778,15 @@ static int name_search(struct cd_store *s, const char *text, int limit, struct c
 	 * time of a keystroke at a million people. */
 	buf_reset(&m);
 	int begun = q.typing ? count_at_least(&q, cs, CD_NAME_PREFIX, NULL) : 0;
-	if (begun < limit && keys_query(&q, &m) > 0 && !m.failed &&
+	if (begun < limit && keys_query(&q, 0, &m) > 0 && !m.failed &&
+	    (rc = run_pass(s, keys_sql, buf_str(&m), PASS_KEYS, &q, cs, 1, err)))
+		goto out;
+	/* ... and with an article typed alone as part of the next word (AL MALIKI). */
+	int articles = 0;
+	for (size_t i = 0; i < q.n; i++)
+		articles |= skippable(&q, i);
+	buf_reset(&m);
+	if (articles && begun < limit && keys_query(&q, 1, &m) > 0 && !m.failed &&
 	    (rc = run_pass(s, keys_sql, buf_str(&m), PASS_KEYS, &q, cs, 1, err)))
 		goto out;
 
@@ -771,15 +857,105 @@ out:
 	return rc;
 }
 
+/* ---- numbers ------------------------------------------------------------------------ */
+
+/* Every statement is one lookup of a UNIQUE (or document_number) index, ?1 the number. */
+#define HIT_COLS "p.number, p.surname, p.given, p.surname_latin, p.given_latin, p.dob, p.nationality"
+static const char case_sql[] = "SELECT " HIT_COLS ", c.number FROM cases c JOIN person p ON p.id = c.person_id"
+			       " WHERE c.number = upper(?1)"
+			       " AND (?2 = '*' OR instr(',' || ?2 || ',', ',' || c.workflow_id || ',') > 0)";
+static const char person_number_sql[] = "SELECT " HIT_COLS ", p.number FROM person p WHERE p.number = upper(?1)";
+static const char document_sql[] = "SELECT " HIT_COLS ", d.number FROM document d JOIN person p ON p.id = d.person_id"
+				   " WHERE d.number = ?1";
+/* The first number after ?1: one seek each finds the next prefix (P-TBS-, RP-TBS-2026-). */
+static const char person_next_sql[] = "SELECT number FROM person WHERE number > ?1 ORDER BY number LIMIT 1";
+static const char case_next_sql[] = "SELECT number FROM cases WHERE number > ?1 ORDER BY number LIMIT 1";
+
+const char *const search_number_sql[] = { case_sql, person_number_sql, document_sql, person_next_sql, case_next_sql };
+const size_t search_number_sql_n = sizeof search_number_sql / sizeof search_number_sql[0];
+
+/* The hits of one number statement (its ?2, when it has one, the reader's workflows). */
+static int number_hits(struct cd_store *s, const struct cd_actor *actor, const char *sql, const char *number,
+		       enum cd_match match, struct cd_search_hit **hits, size_t *n, size_t *cap, int limit,
+		       struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if ((rc = st_prepare(s, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		st_bind_text(st, 2, actor->workflows);
+	rc = collect(st, match, _(cd_match_name(match)), 7, hits, n, cap, limit, err);
+	st_finish(s, st);
+	return rc;
+}
+
+/*
+ * Whether the query is the last digits of a number (1 to 12 digits, not all zeros): their
+ * sequence part as numbers write it, at least six digits (123 and 000123 -> 000123).
+ */
+static int last_digits(const char *query, char *out, size_t size)
+{
+	size_t len = strspn(query, "0123456789");
+	if (len == 0 || len > 12 || query[len] || size < 13)
+		return 0;
+	while (*query == '0')
+		query++, len--;
+	if (len == 0)
+		return 0;
+	snprintf(out, size, "%.*s%s", len < 6 ? (int)(6 - len) : 0, "000000", query);
+	return 1;
+}
+
+/*
+ * The numbers of a table ending in `digits`: for each prefix in its number index, found
+ * by one seek past the last (there are a few dozen: office and year, per workflow), the
+ * number prefix + digits looked up whole.  No scan at a million people: each is a lookup.
+ */
+static int by_last_digits(struct cd_store *s, const struct cd_actor *actor, const char *next_sql, const char *sql,
+			  enum cd_match match, const char *digits, struct cd_search_hit **hits, size_t *n,
+			  size_t *cap, int limit, struct cd_error *err)
+{
+	char after[64] = "", number[64];
+	int rc = CD_OK;
+
+	for (int seeks = 0; seeks < 1000 && rc == CD_OK && (int)*n < limit; seeks++) {
+		sqlite3_stmt *st = NULL;
+		if ((rc = st_prepare(s, next_sql, &st, err)))
+			break;
+		sqlite3_bind_text(st, 1, after, -1, SQLITE_STATIC);
+		int r = st_row(s, st, _("searching numbers"), err);
+		if (r > 0)
+			snprintf(number, sizeof number, "%s", (const char *)sqlite3_column_text(st, 0));
+		st_finish(s, st);
+		if (r < 0)
+			rc = CD_ESTORE;
+		if (r <= 0)
+			break;
+		const char *dash = strrchr(number, '-');
+		if (!dash) {
+			/* No prefix to keep: the next number after this one. */
+			snprintf(after, sizeof after, "%s", number);
+			continue;
+		}
+		int plen = (int)(dash - number) + 1;
+		char whole[96];
+		snprintf(whole, sizeof whole, "%.*s%s", plen, number, digits);
+		rc = number_hits(s, actor, sql, whole, match, hits, n, cap, limit, err);
+		/* '~' sorts after every digit: past every number with this prefix. */
+		snprintf(after, sizeof after, "%.*s~", plen, number);
+	}
+	return rc;
+}
+
 int search_people(struct cd_store *s, const struct cd_actor *actor, const char *query, int limit,
 		  struct cd_search_hit **out, size_t *n, struct cd_error *err)
 {
-	static const char person_cols[] =
-		"p.number, p.surname, p.given, p.surname_latin, p.given_latin, p.dob, p.nationality";
 	struct cd_search_hit *hits = NULL;
 	size_t count = 0, cap = 0;
 	sqlite3_stmt *st = NULL;
-	char norm[64];
+	char norm[64], digits[16];
 	int rc, own_read = s->txn_depth == 0;
 
 	*out = NULL;
@@ -792,17 +968,8 @@ int search_people(struct cd_store *s, const struct cd_actor *actor, const char *
 		return rc;
 
 	/* A case number names one person exactly: within the reader's workflows. */
-	if ((rc = st_prepare(s, "SELECT p.number, p.surname, p.given, p.surname_latin, p.given_latin,"
-				" p.dob, p.nationality, c.number FROM cases c JOIN person p ON p.id = c.person_id"
-				" WHERE c.number = upper(?1)"
-				" AND (?2 = '*' OR instr(',' || ?2 || ',', ',' || c.workflow_id || ',') > 0)", &st, err)))
+	if ((rc = number_hits(s, actor, case_sql, query, CD_MATCH_CASE, &hits, &count, &cap, limit, err)))
 		goto out;
-	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
-	st_bind_text(st, 2, actor->workflows);
-	if ((rc = collect(st, CD_MATCH_CASE, _(cd_match_name(CD_MATCH_CASE)), 7, &hits, &count, &cap, limit, err)))
-		goto out;
-	st_finish(s, st);
-	st = NULL;
 	/* Another unit's case (need-to-know, users.h) is said to exist and no more: naming
 	 * its person would tell anyone who tries numbers who has, say, an asylum case. */
 	if (count == 0) {
@@ -819,6 +986,7 @@ int search_people(struct cd_store *s, const struct cd_actor *actor, const char *
 			h->surname_latin = strdup("");
 			h->given_latin = strdup("");
 			h->match = CD_MATCH_CASE;
+			h->via = number_via(CD_MATCH_CASE);
 			h->other_unit = 1;
 			snprintf(h->why, sizeof h->why, "%s", _("a case in another unit"));
 			if (!h->surname || !h->given || !h->surname_latin || !h->given_latin) {
@@ -829,22 +997,25 @@ int search_people(struct cd_store *s, const struct cd_actor *actor, const char *
 		st_finish(s, st);
 		st = NULL;
 	}
+	/* A person number. */
+	if (count == 0 && (rc = number_hits(s, actor, person_number_sql, query, CD_MATCH_PERSON, &hits, &count, &cap, limit,
+					    err)))
+		goto out;
 
 	/* A document number, written with or without spaces and dashes. */
 	document_number_normalise(query, norm, sizeof norm);
-	if (*norm) {
-		char sql[512];
-		snprintf(sql, sizeof sql, "SELECT %s, d.number FROM document d JOIN person p ON p.id = d.person_id"
-					  " WHERE d.number = ?1", person_cols);
-		if ((rc = st_prepare(s, sql, &st, err)))
-			goto out;
-		sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
-		if ((rc = collect(st, CD_MATCH_DOCUMENT, _(cd_match_name(CD_MATCH_DOCUMENT)), 7, &hits, &count, &cap,
-				   limit, err)))
-			goto out;
-		st_finish(s, st);
-		st = NULL;
-	}
+	if (*norm && (rc = number_hits(s, actor, document_sql, norm, CD_MATCH_DOCUMENT, &hits, &count, &cap, limit,
+				       err)))
+		goto out;
+
+	/* The last digits of person and case numbers: 2345 for P-TBS-002345, 123 for
+	 * RP-TBS-2026-000123 (every prefix that has one). */
+	if (last_digits(query, digits, sizeof digits) &&
+	    ((rc = by_last_digits(s, actor, person_next_sql, person_number_sql, CD_MATCH_PERSON, digits, &hits, &count, &cap,
+				  limit, err)) ||
+	     (rc = by_last_digits(s, actor, case_next_sql, case_sql, CD_MATCH_CASE, digits, &hits, &count, &cap, limit,
+				  err))))
+		goto out;
 
 	/* Names, scored.  A query that found its case or document is a number, not a name. */
 	if (count == 0) {

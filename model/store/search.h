@@ -22,7 +22,10 @@
 #include "model/base/error.h"
 #include "model/store/store.h"
 
-enum cd_match { CD_MATCH_CASE, CD_MATCH_DOCUMENT, CD_MATCH_NAME };
+/* What a hit was found by: a case number (whole or its last digits; the hit's detail is
+ * the case, which a front-end opens), a document number, a person number (whole or its
+ * last digits: P-TBS-002345, 002345, 2345), or a name. */
+enum cd_match { CD_MATCH_CASE, CD_MATCH_DOCUMENT, CD_MATCH_NAME, CD_MATCH_PERSON };
 
 struct cd_search_hit {
 	char number[32];               /* person number */
@@ -36,7 +39,17 @@ struct cd_search_hit {
 					* (translated: room for UTF-8) */
 	int other_unit;                /* a case number of a workflow the reader does not work on:
 					* the hit names no one (number and names empty) */
+	const char *via;               /* what of the person matched, short, for a column: "alias",
+					* "Latin form", "Arabic form", "as written", "case number" ...
+					* marked N_(), shown through _() */
 };
+
+/*
+ * The statements that find numbers, each an index lookup at a million people (tests run
+ * EXPLAIN QUERY PLAN on them): ?1 a number; the prefix seeks take ?1 a number to start after.
+ */
+extern const char *const search_number_sql[];
+extern const size_t search_number_sql_n;
 
 /*
  * Up to `limit` people for the query, best first.  Who a person is every user may find;
@@ -59,7 +72,7 @@ int search_audit(struct cd_store *s, const struct cd_actor *actor, const char *q
 /* search_people, then search_audit with `purpose`: a search whose results are shown. */
 int search_read(struct cd_store *s, const struct cd_actor *actor, const char *query, int limit,
 		const char *purpose, struct cd_search_hit **out, size_t *n, struct cd_error *err);
-/* "case", "document", "name": the JSON value; marked N_(), shown through _(). */
+/* "case", "document", "name", "person": the JSON value; marked N_(), shown through _(). */
 const char *cd_match_name(enum cd_match m);
 
 #endif

@@ -739,6 +739,61 @@ static int write_setting(struct cd_store *s, const char *key, const char *value,
 	return rc;
 }
 
+/* The store's name-key version (1 when it keeps none), or -1 with err filled. */
+static int keys_version(struct cd_store *s, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1, r;
+	if (st_prepare(s, "SELECT value FROM settings WHERE key = 'name_keys'", &st, err))
+		return -1;
+	r = st_row(s, st, _("reading the store's settings"), err);
+	if (r > 0)
+		v = sqlite3_column_int(st, 0);
+	else if (r == 0)
+		v = 1;
+	st_finish(s, st);
+	return v;
+}
+
+/*
+ * Rebuilds the search index of a store whose name keys are older than NAMEKEYS_VERSION
+ * (namekeys.h), in one transaction that records the new version.  A store that cannot be
+ * written now (marked damaged, busy) is left for its next opening: CD_OK.
+ */
+static int name_keys_ensure(struct cd_store *s, struct cd_error *err)
+{
+	struct cd_error begin_err = CD_ERROR_INIT;
+	char sql[128];
+	int v, rc;
+
+	if ((v = keys_version(s, err)) < 0)
+		return CD_ESTORE;
+	if (v >= NAMEKEYS_VERSION)
+		return CD_OK;
+	/* Not now: the store refuses writes (damaged: `store check` and repair need it open)
+	 * or another desk holds it; the index is rebuilt at the next opening. */
+	if (store_begin(s, &begin_err))
+		return CD_OK;
+	/* Another desk may have rebuilt it while this one waited for the write lock. */
+	if ((v = keys_version(s, err)) < 0) {
+		rc = CD_ESTORE;
+		goto fail;
+	}
+	if (v >= NAMEKEYS_VERSION) {
+		store_rollback(s);
+		return CD_OK;
+	}
+	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO settings(key, value) VALUES ('name_keys', '%d')",
+		 NAMEKEYS_VERSION);
+	if ((rc = st_exec(s, SEARCH_INDEX_CLEAR_SQL, err)) || (rc = st_exec(s, SEARCH_INDEX_FILL_SQL, err)) ||
+	    (rc = st_exec(s, sql, err)))
+		goto fail;
+	return store_commit(s, err);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
 static void pin_clock(struct cd_store *s)
 {
 	const char *pin = getenv("CASEDESK_TODAY");
@@ -1029,6 +1084,9 @@ int store_open(const char *path, struct cd_store **out, struct cd_error *err)
 	if (found)
 		snprintf(s->uuid, sizeof s->uuid, "%s", buf);
 	pin_clock(s);
+	/* Name keys older than this casedesk's: the search index is rebuilt once. */
+	if ((rc = name_keys_ensure(s, err)))
+		goto fail;
 	*out = s;
 	return CD_OK;
 fail:
