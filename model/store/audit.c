@@ -958,14 +958,16 @@ out:
 /* Up to this many events are named one by one for each kind of text finding; the rest are counted. */
 #define TEXT_FINDINGS_NAMED 10
 
-/* Whether the case (or, for a person's own event, the person) of an event was purged: the
- * one condition under which the append-only trigger lets retention erase its text. */
+/* Whether the case (or, for a person's own event, the person) of an event was purged (a
+ * person anonymised counts, schema 13): the one condition under which the append-only
+ * trigger lets retention erase its text. */
 static int event_owner_purged(struct cd_store *s, sqlite3_stmt **st, sqlite3_stmt *ev, struct cd_error *err)
 {
 	int rc, purged = 0;
 	if (!*st && (rc = st_prepare(s, "SELECT CASE WHEN ?1 IS NOT NULL"
 					" THEN EXISTS (SELECT 1 FROM cases WHERE id = ?1 AND purge_action = 'purge')"
-					" ELSE EXISTS (SELECT 1 FROM person WHERE id = ?2 AND purge_action = 'purge') END",
+					" ELSE EXISTS (SELECT 1 FROM person WHERE id = ?2"
+					"  AND purge_action IN ('purge', 'anonymise')) END",
 				     st, err)))
 		return -1;
 	sqlite3_reset(*st);

@@ -330,6 +330,11 @@ static int purge_case(struct cd_store *s, const struct cd_actor *actor, const st
 	if (rc || (rc = run1(s, "DELETE FROM attachment WHERE case_id = ?1", r->id, NULL, NULL, NULL,
 			     _("purging a case's attachments"), err)))
 		goto out;
+	/* Hand-recorded checks carry a caseworker's note and a supervisor's reason: the rows go
+	 * (an answer cannot be rewritten, schema 12); the history keeps that they were made. */
+	if ((rc = run1(s, "DELETE FROM checks WHERE case_id = ?1", r->id, NULL, NULL, NULL,
+		       _("purging a case's checks"), err)))
+		goto out;
 	/* The history: which rows carry personal text, decided here, blanked one by one. */
 	if ((rc = st_prepare(s, "SELECT id, kind, field FROM event WHERE case_id = ?1 AND (note IS NOT NULL"
 				" OR (kind = 'field' AND (old_value IS NOT NULL OR new_value IS NOT NULL)))",
@@ -450,6 +455,13 @@ static int purge_person(struct cd_store *s, const struct cd_actor *actor, int64_
 			if (!rc)
 				rc = run1(s, "DELETE FROM alias WHERE person_id = ?1", id, NULL, NULL, NULL,
 					  _("anonymising a person's aliases"), err);
+			/* The person's own history (corrections hold the old and the new name). */
+			if (!rc)
+				rc = run1(s, "UPDATE event SET note = NULL, old_value = NULL, new_value = NULL,"
+					     " text_salt = NULL WHERE case_id IS NULL AND person_id = ?1"
+					     " AND text_digest IS NOT NULL AND (note IS NOT NULL OR old_value IS NOT NULL"
+					     " OR new_value IS NOT NULL)",
+					  id, NULL, NULL, NULL, _("blanking the history of an anonymised person"), err);
 		} else {
 			if ((rc = coarse_dob(s, id, dob, kept, err)))
 				break;

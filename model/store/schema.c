@@ -292,6 +292,23 @@ static const char *const migrations[] = {
 	" OR trim(coalesce(new.clear_reason, '')) = ''"
 	" OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = new.cleared_by AND (u.roles & 4) != 0)"
 	" BEGIN SELECT RAISE(ABORT, 'only a supervisor clears a hit, once, with a reason'); END;",
+
+	/* 12 -> 13: an anonymised person's own history is emptied of their words as a purged
+	 * one's is: corrections of bio-data (model/store/person_edit.c) keep the old and the
+	 * new name in their event, which anonymisation must not leave behind.  The same one
+	 * update as before (texts and salt to NULL, digest and links kept). */
+	"DROP TRIGGER event_no_update;"
+	"CREATE TRIGGER event_no_update BEFORE UPDATE ON event WHEN NOT ("
+	" new.id IS old.id AND new.uuid IS old.uuid AND new.at IS old.at AND new.user_name IS old.user_name"
+	" AND new.case_id IS old.case_id AND new.person_id IS old.person_id AND new.kind IS old.kind"
+	" AND new.transition IS old.transition AND new.from_state IS old.from_state"
+	" AND new.to_state IS old.to_state AND new.field IS old.field AND new.row_version IS old.row_version"
+	" AND new.hash IS old.hash AND old.text_digest IS NOT NULL AND new.text_digest IS old.text_digest"
+	" AND new.note IS NULL AND new.old_value IS NULL AND new.new_value IS NULL AND new.text_salt IS NULL"
+	" AND (EXISTS (SELECT 1 FROM cases c WHERE c.id = old.case_id AND c.purge_action = 'purge')"
+	"  OR (old.case_id IS NULL AND EXISTS (SELECT 1 FROM person p WHERE p.id = old.person_id"
+	"   AND p.purge_action IN ('purge', 'anonymise')))))"
+	" BEGIN SELECT RAISE(ABORT, 'event rows are append-only'); END;",
 };
 
 int schema_latest(void)

@@ -113,6 +113,8 @@ expect_eq "free-text fields gone, categories kept" \
 	"eurodac_result,proposed_outcome"
 expect_eq "the history keeps every step" "$(q "SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id WHERE c.number = '$OLDC' AND e.kind = 'transition'")" 6
 expect_eq "with no note or free text left" "$(q "SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id WHERE c.number = '$OLDC' AND (e.note IS NOT NULL OR e.new_value LIKE '%Quixotewxyz%')")" 0
+expect_eq "its hand-recorded checks (notes, reasons) are gone" "$(q "SELECT count(*) FROM checks k JOIN cases c ON c.id = k.case_id WHERE c.number = '$OLDC'")" 0
+expect_eq "a kept case keeps its checks" "$(q "SELECT count(*) > 0 FROM checks k JOIN cases c ON c.id = k.case_id WHERE c.number = '$KEEPC'")" 1
 sqlite3 "$S" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 if grep -a -q "Quixotewxyz\|Zamboniqrst" "$S" "$S-wal" 2>/dev/null; then fail "the name is nowhere in the store file"
 else pass "the name is nowhere in the store file"; fi
@@ -220,6 +222,9 @@ ANON=$(person Anonymouse Replaceme 1970)
 as clerk $CD document add "$ANON" --number AN5555555 --issuer SYR --expires 2030-01-01 >/dev/null
 ANONV=$(as clerk $CD case new visa --person "$ANON")
 as clerk $CD case move "$ANONV" withdraw --set withdrawal_date=2015-06-01 --note "kept note" >/dev/null
+# A correction keeps the old and the new name in its event: anonymisation must take both.
+expect_rc "the surname corrected before" 0 as caseworker $CD person correct "$ANON" --field surname \
+	--value Anonymoose --reason "typed from the passport again"
 export CASEDESK_TODAY=2026-06-01
 expect_rc "anonymise is planned" 0 as admin $CD retention plan
 expect_grep "for the person" "due anonymise person $ANONV" "$T/out"
@@ -230,4 +235,13 @@ if grep -q "Anonymouse\|Replaceme" "$T/out"; then fail "has no name any more"; e
 expect_grep "but a placeholder" "ANONYMISED" "$T/out"
 expect_grep "and keeps the record" "AN5555555" "$T/out"
 expect_eq "the case's history keeps its note" "$(sqlite3 "$A" "SELECT count(*) FROM event WHERE note = 'kept note'")" 1
+expect_eq "no event keeps the old or the corrected name" \
+	"$(sqlite3 "$A" "SELECT count(*) FROM event WHERE coalesce(note,'') || coalesce(old_value,'') || coalesce(new_value,'') LIKE '%Anonymo%'")" 0
+expect_eq "the corrections themselves are still in the history, emptied" \
+	"$(sqlite3 "$A" "SELECT count(*) || ' ' || sum(note IS NULL AND text_digest IS NOT NULL) FROM event WHERE kind = 'person_corrected'")" "2 2"
+as admin $CD audit verify >"$T/out" 2>"$T/err"
+rc=$?
+# 9: whole, with the warning that rows written since the last seal are not sealed yet.
+if [ $rc -eq 0 ] || [ $rc -eq 9 ]; then pass "audit verify after the anonymisation finds no tampering"
+else fail "audit verify after the anonymisation finds no tampering" "exit $rc" "$(grep -v '^ *ok' "$T/out" | head -5)"; fi
 expect_eq "and the plan is done with it" "$(as admin $CD retention plan | grep -c "$ANONV")" 0
