@@ -75,3 +75,17 @@ void fmt_count(int64_t n, char *buf, size_t size)
 	out[o] = '\0';
 	snprintf(buf, size, "%s", out);
 }
+
+void col_put(WINDOW *w, int y, const struct col *c, const char *text, enum term_style st)
+{
+	if (c->w <= 0)
+		return;
+	int tw = term_width(text ? text : "");
+	term_put_styled(w, y, col_text_x(c, tw), text ? text : "", tw < c->w ? tw : c->w, 0, st);
+}
+
+void cols_head(WINDOW *w, int y, const struct col *c, size_t n, enum term_style st)
+{
+	for (size_t i = 0; i < n; i++)
+		col_put(w, y, &c[i], c[i].head, st);
+}
