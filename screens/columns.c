@@ -5,6 +5,8 @@
 
 void col_want_width(struct col *c, int width)
 {
+	if (width > c->full)
+		c->full = width;
 	if (c->max > 0 && width > c->max)
 		width = c->max;
 	if (width > c->pref)
@@ -35,7 +37,7 @@ int cols_layout(struct col *c, size_t n, int width)
 	for (size_t i = 0; i < n; i++) {
 		if (c[i].pref < c[i].min)
 			c[i].pref = c[i].min;
-		c[i].w = c[i].min > 0 ? c[i].min : 1;
+		c[i].w = c[i].prio < 0 ? 0 : c[i].min > 0 ? c[i].min : 1;
 		c[i].x = 0;
 	}
 	/* The lowest priority gives way first; among equals the rightmost, the least read. */
@@ -73,17 +75,29 @@ int cols_layout(struct col *c, size_t n, int width)
 		c[best].w += add;
 		extra -= add;
 	}
-	/* What is left goes to the flexible columns, shared evenly. */
-	for (size_t i = 0; i < n; i++)
-		if (c[i].w && c[i].flex)
-			n_flex++;
-	for (size_t i = 0; i < n && extra > 0 && n_flex > 0; i++)
-		if (c[i].w && c[i].flex) {
-			int add = extra / n_flex;
-			c[i].w += add;
-			extra -= add;
-			n_flex--;
-		}
+	/*
+	 * What is left goes to the flexible columns whose content is cut, shared evenly, each
+	 * up to its whole content: past that, room is only blank at the right edge.
+	 */
+	for (int round = 0; round < 8 && extra > 0; round++) {
+		n_flex = 0;
+		for (size_t i = 0; i < n; i++)
+			if (c[i].w && c[i].flex && (!c[i].full || c[i].w < c[i].full))
+				n_flex++;
+		if (!n_flex)
+			break;
+		int share = extra / n_flex > 0 ? extra / n_flex : 1;
+		for (size_t i = 0; i < n && extra > 0; i++)
+			if (c[i].w && c[i].flex && (!c[i].full || c[i].w < c[i].full)) {
+				int add = share;
+				if (c[i].full && add > c[i].full - c[i].w)
+					add = c[i].full - c[i].w;
+				if (add > extra)
+					add = extra;
+				c[i].w += add;
+				extra -= add;
+			}
+	}
 	{
 		int x = 1;
 		for (size_t i = 0; i < n; i++)

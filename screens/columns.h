@@ -24,14 +24,15 @@ struct col {
 	int min;               /* narrower than this the column says nothing: hide it instead */
 	int pref;              /* the width it asks for (col_want raises it to its content) */
 	int max;               /* col_want never raises pref past this; 0: no cap */
-	int prio;              /* higher stays longer; COL_KEEP never goes */
-	int flex;              /* takes a share of the room left over, past pref */
+	int prio;              /* higher stays longer; COL_KEEP never goes; below 0 never shows */
+	int flex;              /* takes a share of the room left over, past pref ... */
+	int full;              /* ... up to its content's whole width (col_want); 0: no limit */
 	enum col_align align;
 	/* Set by cols_layout. */
 	int x, w;              /* where it starts and its width; w == 0: hidden */
 };
 
-/* Raises c->pref to the display width of text (capped at c->max). */
+/* Raises c->pref to the display width of text (capped at c->max), and c->full uncapped. */
 void col_want(struct col *c, const char *text);
 /* Raises c->pref to a width in columns (capped at c->max). */
 void col_want_width(struct col *c, int width);

@@ -146,6 +146,28 @@ static void display_width_not_bytes(void **state)
 	assert_int_equal(c.pref, 20);
 }
 
+static void room_past_the_content_stays_blank(void **state)
+{
+	struct col c[2] = {
+		{ .head = "State", .min = 10, .pref = 10, .max = 30, .prio = 40, .flex = 1 },
+		{ .head = "Person", .min = 14, .pref = 14, .max = 40, .prio = COL_KEEP, .flex = 1 },
+	};
+	(void)state;
+	col_want(&c[0], "assessment");                       /* 10 */
+	col_want(&c[1], "PROCHAZKOVA, ZUZANA MARIE ELISABETH ANNA-LENA");  /* 45, past its max */
+	assert_int_equal(c[1].pref, 40);
+	assert_int_equal(c[1].full, 45);
+	cols_layout(c, 2, 200);
+	/* The state needs no more than its content; the person grows to its whole name. */
+	assert_int_equal(c[0].w, 10);
+	assert_int_equal(c[1].w, 45);
+	/* A column of negative priority never shows. */
+	c[0].prio = -1;
+	assert_int_equal(cols_layout(c, 2, 200), 1);
+	assert_int_equal(c[0].w, 0);
+	assert_int_equal(c[1].x, 1);
+}
+
 static void numbers_align_right(void **state)
 {
 	struct col c[2] = {
@@ -170,6 +192,7 @@ int main(void)
 		cmocka_unit_test(wide_screens_grow_the_flexible_columns),
 		cmocka_unit_test(flexible_shrink_before_anything_goes),
 		cmocka_unit_test(display_width_not_bytes),
+		cmocka_unit_test(room_past_the_content_stays_blank),
 		cmocka_unit_test(numbers_align_right),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
