@@ -28,6 +28,8 @@
 #define FORM_MAX 16
 
 enum { C_PERSON = A_SCREEN_FIRST, C_PRINT };
+/* The history and the text viewer (issue 13 item 5): numbered apart from the other keys. */
+enum { C_VIEW = A_SCREEN_FIRST + 40 };
 
 static const struct ui_action case_actions[] = {
 	{ A_OPEN, "open", "Enter", N_("take the highlighted step (opens its form); in a form: next field") },
@@ -37,6 +39,12 @@ static const struct ui_action case_actions[] = {
 	{ A_RELOAD, "reload", "^R", N_("read the case again (in a form: keep the input, take the new version)") },
 	{ C_PERSON, "person", "p", N_("open the person") },
 	{ C_PRINT, "print", "P", N_("print the form of the last step (into the print folder)") },
+	{ A_PAGE_DOWN, "page-down", "PgDn", N_("history: older entries") },
+	{ A_PAGE_UP, "page-up", "PgUp", N_("history: newer entries") },
+	{ A_HOME, "first", "Home", N_("history: the latest entry") },
+	{ A_END, "last", "End", N_("history: the first entry") },
+	{ C_VIEW, "view", "v", N_("read in full: the blocked step's reason, or the highlighted history entry once "
+				  "PgUp/PgDn/Home/End moved to it") },
 };
 
 struct form_field {
@@ -54,6 +62,10 @@ struct case_view {
 	size_t n_opts, selected;
 	struct cd_history_row *hist;
 	size_t n_hist;
+	/* The history's scroll: the first entry shown and the highlighted one, from the latest (0). */
+	size_t hist_top, hist_at;
+	int hist_rows;              /* entries shown, as last drawn: a page */
+	int hist_focus;             /* PgUp/PgDn/Home/End moved last: `v` reads the entry */
 	/* The form of the step being taken, when one is open. */
 	const struct wf_transition *form_t;
 	struct form_field fields[FORM_MAX];
@@ -97,6 +109,10 @@ static int load(struct screen *sc, const char *purpose, struct cd_error *err)
 	v->n_opts = n_opts;
 	v->hist = hist;
 	v->n_hist = n_hist;
+	if (v->hist_at >= n_hist)
+		v->hist_at = n_hist ? n_hist - 1 : 0;
+	if (v->hist_top > v->hist_at)
+		v->hist_top = v->hist_at;
 	if (v->selected >= n_opts)
 		v->selected = 0;
 	/* Prefer a step that is open now. */
@@ -426,6 +442,133 @@ static void form_draw(struct case_view *v, WINDOW *w, int y, int rows, int cols)
 	}
 }
 
+/* ---- the history ------------------------------------------------------------------------------ */
+
+/* One history entry on one line: when, who, what; the note after it (`v` reads it whole). */
+static void history_line(const struct cd_history_row *h, char *line, size_t size)
+{
+	size_t used;
+	if (strcmp(h->kind, "transition") == 0)
+		used = (size_t)snprintf(line, size, "%.16s  %-11s %s: %s → %s", h->at, h->user, h->transition,
+					h->from_state ? h->from_state : "", h->to_state ? h->to_state : "");
+	else if (strcmp(h->kind, "field") == 0)
+		used = (size_t)snprintf(line, size, "%.16s  %-11s   %s = %s%s%s", h->at, h->user, h->field,
+					h->new_value ? h->new_value : "", h->old_value ? _(" (was ") : "",
+					h->old_value ? h->old_value : "");
+	else if (strcmp(h->kind, "created") == 0)
+		used = (size_t)snprintf(line, size, "%.16s  %-11s %s %s", h->at, h->user, _("opened in"),
+					h->to_state ? h->to_state : "");
+	else
+		used = (size_t)snprintf(line, size, "%.16s  %-11s %s", h->at, h->user, h->kind);
+	if (used < size && strcmp(h->kind, "field") == 0 && h->old_value)
+		used += (size_t)snprintf(line + used, size - used, ")");
+	if (used < size && h->note && h->note[0])
+		snprintf(line + used, size - used, " — %s", h->note);
+}
+
+/* The whole of one entry, for the viewer. */
+static void history_full(const struct cd_history_row *h, char *text, size_t size)
+{
+	char line[1024];
+	size_t used;
+	history_line(h, line, sizeof line);
+	used = (size_t)snprintf(text, size, "%s\n", line);
+	if (used < size && h->field)
+		used += (size_t)snprintf(text + used, size - used, "\n%s: %s\n%s: %s\n", _("old value"),
+					 h->old_value ? h->old_value : "-", _("new value"), h->new_value ? h->new_value : "-");
+	if (used < size && h->note && h->note[0])
+		snprintf(text + used, size - used, "\n%s:\n%s\n", _("Note"), h->note);
+}
+
+/*
+ * The history, latest first, from row y to the end of the screen: it scrolls so that the
+ * highlighted entry (PgUp, PgDn, Home, End) is always on screen.
+ */
+static void history_draw(struct case_view *v, WINDOW *w, int y, int rows, int cols)
+{
+	char line[1024], head[160];
+	int shown;
+	size_t first;
+
+	if (y >= rows - 1)
+		return;
+	v->hist_rows = rows - y - 1 > 1 ? rows - y - 1 : 1;
+	/* The highlighted entry stays on screen whatever the height (a resize moves it). */
+	if (v->hist_at < v->hist_top)
+		v->hist_top = v->hist_at;
+	if (v->hist_at >= v->hist_top + (size_t)v->hist_rows)
+		v->hist_top = v->hist_at - (size_t)v->hist_rows + 1;
+	first = v->hist_top;
+	if (v->n_hist > (size_t)v->hist_rows)
+		snprintf(head, sizeof head, _("History (latest first) — %zu-%zu of %zu — PgUp PgDn Home End, v reads"),
+			 first + 1, first + (size_t)v->hist_rows < v->n_hist ? first + (size_t)v->hist_rows : v->n_hist,
+			 v->n_hist);
+	else
+		snprintf(head, sizeof head, "%s", _("History (latest first)"));
+	term_put_styled(w, y++, 1, head, cols - 2, 0, ST_LABEL);
+	shown = 0;
+	for (size_t k = first; k < v->n_hist && y < rows; k++, y++, shown++) {
+		const struct cd_history_row *h = &v->hist[v->n_hist - 1 - k];
+		int sel = v->hist_focus && k == v->hist_at;
+		history_line(h, line, sizeof line);
+		if (sel)
+			term_fill(w, y, 0, cols, ST_SELECTED);
+		term_put_styled(w, y, 3, line, cols - 4, 0, sel ? ST_SELECTED : ST_NORMAL);
+	}
+	(void)shown;
+}
+
+/* PgUp, PgDn, Home, End: the history's highlight moves (and the list with it). */
+static unsigned history_key(struct case_view *v, int action)
+{
+	size_t page = v->hist_rows > 1 ? (size_t)v->hist_rows : 1;
+	size_t last_top = v->n_hist > page ? v->n_hist - page : 0;
+	switch (action) {
+	case A_PAGE_DOWN:
+		v->hist_top = v->hist_top + page < last_top ? v->hist_top + page : last_top;
+		/* A first PgDn on a history that fits highlights its latest entry. */
+		v->hist_at = v->hist_focus || v->hist_top ? v->hist_top : 0;
+		break;
+	case A_PAGE_UP:
+		v->hist_top = v->hist_top > page ? v->hist_top - page : 0;
+		v->hist_at = v->hist_top;
+		break;
+	case A_HOME:
+		v->hist_top = v->hist_at = 0;
+		break;
+	case A_END:
+		v->hist_top = last_top;
+		v->hist_at = v->n_hist ? v->n_hist - 1 : 0;
+		break;
+	default:
+		return UI_UNHANDLED;
+	}
+	v->hist_focus = 1;
+	return UI_HANDLED;
+}
+
+/* `v`: the blocked step's reason, or the highlighted history entry, in full. */
+static void view_key(struct screen *sc)
+{
+	struct case_view *v = sc->data;
+	char title[256], text[4096];
+
+	if (!v->hist_focus && v->n_opts && !v->opts[v->selected].allowed) {
+		snprintf(title, sizeof title, _("%s — why %s is blocked"), v->number, v->opts[v->selected].t->id);
+		ui_view(sc->ui, title, v->opts[v->selected].reason);
+		return;
+	}
+	if (!v->n_hist) {
+		ui_say(sc->ui, "%s", _("nothing to read in full here"));
+		return;
+	}
+	if (!v->hist_focus)
+		v->hist_at = 0;
+	history_full(&v->hist[v->n_hist - 1 - v->hist_at], text, sizeof text);
+	snprintf(title, sizeof title, _("%s — history entry %zu of %zu"), v->number, v->n_hist - v->hist_at, v->n_hist);
+	ui_view(sc->ui, title, text);
+}
+
 /* ---- the view --------------------------------------------------------------------------------- */
 
 static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
@@ -495,22 +638,7 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		term_put_styled(w, y, 3, line, cols - 4, 0, sel ? ST_SELECTED : o->allowed ? ST_NORMAL : ST_DIM);
 	}
 	y++;
-	if (y < rows - 1)
-		term_put_styled(w, y++, 1, _("History (latest first)"), cols - 2, 0, ST_LABEL);
-	for (size_t i = v->n_hist; i > 0 && y < rows; i--) {
-		const struct cd_history_row *h = &v->hist[i - 1];
-		if (strcmp(h->kind, "transition") == 0)
-			snprintf(line, sizeof line, "%.16s  %-11s %s: %s → %s", h->at, h->user, h->transition,
-				 h->from_state ? h->from_state : "", h->to_state);
-		else if (strcmp(h->kind, "field") == 0)
-			snprintf(line, sizeof line, "%.16s  %-11s   %s = %s", h->at, h->user, h->field,
-				 h->new_value ? h->new_value : "");
-		else if (strcmp(h->kind, "created") == 0)
-			snprintf(line, sizeof line, "%.16s  %-11s %s %s", h->at, h->user, _("opened in"), h->to_state);
-		else
-			snprintf(line, sizeof line, "%.16s  %-11s %s", h->at, h->user, h->kind);
-		term_put(w, y++, 3, line, cols - 4, 0);
-	}
+	history_draw(v, w, y, rows, cols);
 }
 
 static unsigned case_key(struct screen *sc, int action, wint_t ch)
@@ -522,14 +650,21 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 		return glass_key(sc, action, ch);
 	if (v->form_t)
 		return form_key(sc, action, ch);
+	if (history_key(v, action) == UI_HANDLED)
+		return UI_HANDLED;
 	switch (action) {
 	case A_UP:
+		v->hist_focus = 0;
 		if (v->selected > 0)
 			v->selected--;
 		return UI_HANDLED;
 	case A_DOWN:
+		v->hist_focus = 0;
 		if (v->selected + 1 < v->n_opts)
 			v->selected++;
+		return UI_HANDLED;
+	case C_VIEW:
+		view_key(sc);
 		return UI_HANDLED;
 	case A_OPEN:
 		if (!v->n_opts)

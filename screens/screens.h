@@ -15,5 +15,6 @@ extern const struct screen_ops case_screen;
 extern const struct screen_ops register_screen;
 extern const struct screen_ops reports_screen;
 extern const struct screen_ops enrol_screen;
+extern const struct screen_ops viewer_screen;
 
 #endif

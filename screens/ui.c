@@ -51,6 +51,7 @@ const struct ui_action ui_global_actions[] = {
 	{ A_SAVE, "save", "F5 ^S", N_("save") },
 	{ A_RELOAD, "reload", "^R", N_("read the store again") },
 	{ A_SWITCH_USER, "switch-user", "F9", N_("training stores: act as the next user (clerk, caseworker, supervisor, admin)") },
+	{ A_VIEW_MESSAGE, "view-message", "F8", N_("read the last message in full") },
 };
 const size_t ui_n_global_actions = sizeof ui_global_actions / sizeof ui_global_actions[0];
 
@@ -240,6 +241,19 @@ void ui_open(struct ui *ui, enum ui_screen_kind kind, const char *arg)
 		ui_push(ui, e->ops, arg);
 }
 
+void ui_view(struct ui *ui, const char *title, const char *text)
+{
+	free(ui->view_title);
+	free(ui->view_text);
+	ui->view_title = strdup(title ? title : "");
+	ui->view_text = strdup(text ? text : "");
+	if (!ui->view_title || !ui->view_text) {
+		ui_error(ui, "%s", _("out of memory"));
+		return;
+	}
+	ui_open(ui, UI_VIEWER, NULL);
+}
+
 void ui_say(struct ui *ui, const char *fmt, ...)
 {
 	va_list ap;
@@ -247,6 +261,7 @@ void ui_say(struct ui *ui, const char *fmt, ...)
 	vsnprintf(ui->message, sizeof ui->message, fmt, ap);
 	va_end(ap);
 	ui->message_is_error = 0;
+	memcpy(ui->last_message, ui->message, sizeof ui->last_message);
 }
 
 void ui_error(struct ui *ui, const char *fmt, ...)
@@ -256,6 +271,7 @@ void ui_error(struct ui *ui, const char *fmt, ...)
 	vsnprintf(ui->message, sizeof ui->message, fmt, ap);
 	va_end(ap);
 	ui->message_is_error = 1;
+	memcpy(ui->last_message, ui->message, sizeof ui->last_message);
 }
 
 const struct screen_ops *ui_screen_below(const struct ui *ui)
@@ -513,7 +529,7 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 			action = A_NONE;
 		else
 			action = action_for(sc->ops, (int)ch, is_key);
-		if (action != A_HELP && action != A_NONE)
+		if (action != A_HELP && action != A_NONE && action != A_VIEW_MESSAGE)
 			ui.message[0] = '\0';
 		res = sc->ops->key(sc, action, is_key ? (ch | UI_FKEY) : ch);
 		if (!(res & UI_HANDLED)) {
@@ -533,6 +549,10 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 			case A_SWITCH_USER:
 				switch_user(&ui);
 				res |= UI_RELOAD;
+				break;
+			case A_VIEW_MESSAGE:
+				if (ui.last_message[0])
+					ui_view(&ui, _("The last message"), ui.last_message);
 				break;
 			default: {
 				/* F2 F3 F4 F6 ...: the screens of the caller's table; the first one's
@@ -572,6 +592,8 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 	}
 	while (ui.depth > 0)
 		pop(&ui);
+	free(ui.view_title);
+	free(ui.view_text);
 	term_end();
 	if (timing)
 		fclose(timing);
