@@ -26,6 +26,13 @@ void fmt_count(int64_t n, char *buf, size_t size);
  * right-aligned when the column says so; nothing for a hidden column.
  */
 void col_put(WINDOW *w, int y, const struct col *c, const char *text, enum term_style st);
+/*
+ * Text wrapped to `width` columns (new lines kept; a long line broken after a space near
+ * its end): draws its lines skip .. skip + rows - 1 at y, x (nothing when w is NULL) and
+ * returns how many lines the whole text takes.  The viewer and the help share it.
+ */
+int fmt_wrap(WINDOW *w, int y, int x, const char *text, int width, int skip, int rows, enum term_style st);
+
 /* The header row of laid-out columns. */
 void cols_head(WINDOW *w, int y, const struct col *c, size_t n, enum term_style st);
 

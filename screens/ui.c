@@ -602,23 +602,54 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 
 /* ---- help ------------------------------------------------------------------------------- */
 
-static unsigned help_key(struct screen *sc, int action, wint_t ch)
+/*
+ * The keys of the screen below and the global ones, each help text wrapped to its column
+ * (never cut: a translated line is often longer than the English).  When the screen is too
+ * short for them all, a second column beside the first (at 80 columns and more), and when
+ * that is not enough either, pages: PgDn and PgUp turn them, any other key closes the help.
+ */
+struct help_view {
+	int page, pages;
+};
+
+enum help_kind { H_SECTION, H_KEY, H_GAP };
+
+struct help_item {
+	enum help_kind kind;
+	const char *keys, *text;
+};
+
+static int help_open(struct screen *sc, const char *arg, struct cd_error *err)
 {
-	(void)sc;
-	(void)ch;
-	/* Any key closes the help, except the ones that would open it again. */
-	return action == A_QUIT ? UI_UNHANDLED : (UI_HANDLED | UI_BACK);
+	(void)arg;
+	if (!(sc->data = calloc(1, sizeof(struct help_view))))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	return CD_OK;
 }
 
-/*
- * Where the next help line goes: down the first column, then, when the screen is too short
- * for every key (80x24 holds about half of them), down a second column beside it, so that
- * no key goes unlisted.  The help texts are cut to the column's width instead.
- */
-struct help_layout {
-	int y, x, top, rows, colw;
-	int kw;   /* the width of the keys column */
-};
+static void help_close(struct screen *sc)
+{
+	free(sc->data);
+}
+
+static unsigned help_key(struct screen *sc, int action, wint_t ch)
+{
+	struct help_view *h = sc->data;
+	(void)ch;
+	if (action == A_PAGE_DOWN || action == A_DOWN) {
+		if (h->page + 1 < h->pages) {
+			h->page++;
+			return UI_HANDLED;
+		}
+	} else if (action == A_PAGE_UP || action == A_UP) {
+		if (h->page > 0) {
+			h->page--;
+			return UI_HANDLED;
+		}
+	}
+	/* Any other key closes the help, except the ones that would open it again. */
+	return action == A_QUIT ? UI_UNHANDLED : (UI_HANDLED | UI_BACK);
+}
 
 static int widest_keys(const struct ui_action *a, size_t n, const struct screen_ops *scope, int widest)
 {
@@ -630,57 +661,106 @@ static int widest_keys(const struct ui_action *a, size_t n, const struct screen_
 	return widest;
 }
 
-static int help_next(struct help_layout *l)
+/* Lines an item takes in a column of width colw with keys kw wide. */
+static int help_item_lines(const struct help_item *it, int colw, int kw)
 {
-	if (l->y < l->rows)
+	if (it->kind != H_KEY)
 		return 1;
-	if (l->x > 0 || l->colw == 0)
-		return 0;
-	l->x = l->colw;
-	l->y = l->top;
-	return l->y < l->rows;
+	return fmt_wrap(NULL, 0, 0, _(it->text), colw - kw - 6, 0, 0, ST_NORMAL);
 }
 
-static void help_lines(WINDOW *w, struct help_layout *l, const struct ui_action *a, size_t n,
-		       const struct screen_ops *scope)
+/*
+ * Places the items in columns of `rows` lines from `top` (n_cols side by side, a page
+ * after that), drawing those of page `page` when w is given; returns how many pages.
+ */
+static int help_flow(WINDOW *w, const struct help_item *items, size_t n, const struct screen_ops *below, int top,
+		     int rows, int colw, int n_cols, int kw, int page)
 {
-	int width = l->colw ? l->colw : getmaxx(w);
-	for (size_t i = 0; i < n && help_next(l); i++, l->y++) {
-		term_put_styled(w, l->y, l->x + 2, ui_keys_of(scope, a[i].id), l->kw, 1, ST_LABEL);
-		term_put(w, l->y, l->x + l->kw + 4, _(a[i].help), width - l->kw - 6, 0);
+	int p = 0, col = 0, y = top;
+	for (size_t i = 0; i < n; i++) {
+		int need = help_item_lines(&items[i], colw, kw);
+		if (y > top && y + need > rows) {
+			if (++col >= n_cols) {
+				col = 0;
+				p++;
+			}
+			y = top;
+		}
+		/* A gap or a section title does not start a column; a section title not end one. */
+		if (items[i].kind == H_GAP && y == top)
+			continue;
+		if (items[i].kind == H_SECTION && y + 1 + help_item_lines(&items[i + 1 < n ? i + 1 : i], colw, kw) > rows &&
+		    y > top) {
+			if (++col >= n_cols) {
+				col = 0;
+				p++;
+			}
+			y = top;
+		}
+		if (w && p == page) {
+			int x = col * colw;
+			if (items[i].kind == H_SECTION)
+				term_put_styled(w, y, x + 1, _(items[i].text), colw - 2, 0, ST_LABEL);
+			else if (items[i].kind == H_KEY) {
+				term_put_styled(w, y, x + 2, items[i].keys, kw, 1, ST_LABEL);
+				fmt_wrap(w, y, x + kw + 4, _(items[i].text), colw - kw - 6, 0, rows - y, ST_NORMAL);
+			}
+		}
+		y += need;
 	}
+	(void)below;
+	return p + 1;
 }
 
 static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
+	struct help_view *h = sc->data;
 	const struct screen_ops *below = ui_screen_below(sc->ui);
-	size_t own = below ? below->n_actions : 0;
-	/* Section titles, lines and the gap between the sections. */
-	int needed = (own ? 2 + (int)own : 0) + 1 + (int)ui_n_global_actions;
-	struct help_layout l = { .y = 2, .x = 0, .top = 2, .rows = rows, .kw = 16 };
-	if (l.top + needed > rows && cols >= 80) {
-		/* Two columns: the keys take only the room they need, the help texts the rest. */
-		l.colw = cols / 2;
-		l.kw = widest_keys(ui_global_actions, ui_n_global_actions, NULL, 4);
-		if (own)
-			l.kw = widest_keys(below->actions, own, below, l.kw);
-		if (l.kw > 16)
-			l.kw = 16;
-	}
-	term_fill(w, 0, 0, cols, ST_TITLE);
-	term_put_styled(w, 0, 1, _("Keys — any key closes this help"), cols - 2, 0, ST_TITLE);
+	size_t own = below ? below->n_actions : 0, n = 0;
+	struct help_item *items = calloc(own + ui_n_global_actions + 3, sizeof *items);
+	int kw, n_cols = 1, colw = cols;
+	char title[256];
+
+	if (!items)
+		return;
 	if (own) {
-		term_put_styled(w, l.y++, 1, _("On this screen"), (l.colw ? l.colw : cols) - 2, 0, ST_LABEL);
-		help_lines(w, &l, below->actions, own, below);
-		l.y++;
+		items[n++] = (struct help_item){ H_SECTION, NULL, N_("On this screen") };
+		for (size_t i = 0; i < own; i++)
+			items[n++] = (struct help_item){ H_KEY, ui_keys_of(below, below->actions[i].id), below->actions[i].help };
+		items[n++] = (struct help_item){ H_GAP, NULL, NULL };
 	}
-	if (help_next(&l))
-		term_put_styled(w, l.y++, l.x + 1, _("Everywhere"), (l.colw ? l.colw : cols) - 2, 0, ST_LABEL);
-	help_lines(w, &l, ui_global_actions, ui_n_global_actions, NULL);
+	items[n++] = (struct help_item){ H_SECTION, NULL, N_("Everywhere") };
+	for (size_t i = 0; i < ui_n_global_actions; i++)
+		items[n++] = (struct help_item){ H_KEY, ui_keys_of(NULL, ui_global_actions[i].id), ui_global_actions[i].help };
+	/* The keys take only the room they need (16 at most), the help texts the rest. */
+	kw = widest_keys(ui_global_actions, ui_n_global_actions, NULL, 4);
+	if (own)
+		kw = widest_keys(below->actions, own, below, kw);
+	if (kw > 16)
+		kw = 16;
+	h->pages = help_flow(NULL, items, n, below, 2, rows, colw, 1, kw, 0);
+	if (h->pages > 1 && cols >= 80) {
+		n_cols = 2;
+		colw = cols / 2;
+		h->pages = help_flow(NULL, items, n, below, 2, rows, colw, n_cols, kw, 0);
+	}
+	if (h->page >= h->pages)
+		h->page = h->pages - 1;
+	term_fill(w, 0, 0, cols, ST_TITLE);
+	if (h->pages > 1)
+		snprintf(title, sizeof title, _("Keys, page %d of %d — PgDn, PgUp turn; any other key closes this help"),
+			 h->page + 1, h->pages);
+	else
+		snprintf(title, sizeof title, "%s", _("Keys — any key closes this help"));
+	term_put_styled(w, 0, 1, title, cols - 2, 0, ST_TITLE);
+	help_flow(w, items, n, below, 2, rows, colw, n_cols, kw, h->page);
+	free(items);
 }
 
 static const struct screen_ops help_screen = {
 	.name = "help",
+	.open = help_open,
 	.draw = help_draw,
 	.key = help_key,
+	.close = help_close,
 };

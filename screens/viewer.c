@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/base/i18n.h"
+#include "screens/fmt.h"
 #include "screens/term.h"
 #include "screens/ui.h"
 
@@ -55,46 +56,6 @@ static void viewer_close(struct screen *sc)
 	free(v);
 }
 
-/*
- * Walks the text as wrapped lines of `width` columns (new lines kept, long lines broken
- * after a space where one is near the end), drawing those from `top` at row y0 when w is
- * given; returns how many lines the whole text takes.
- */
-static int wrap(WINDOW *w, const char *text, int width, int top, int y0, int rows)
-{
-	int line = 0;
-	const char *p = text;
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		char *para = strndup(p, len);
-		const char *q = para;
-		if (!para)
-			break;
-		do {
-			size_t cut = term_fit(q, width);
-			if (cut == 0 && *q)
-				cut = 1;   /* a character wider than the line: never stuck */
-			if (w && line >= top && line - top < rows) {
-				char *piece = strndup(q, cut);
-				if (piece) {
-					term_put(w, y0 + line - top, 1, piece, width, 0);
-					free(piece);
-				}
-			}
-			line++;
-			q += cut;
-			while (*q == ' ')
-				q++;
-		} while (*q);
-		free(para);
-		p += len;
-		if (*p == '\n')
-			p++;
-	}
-	return line;
-}
-
 static void viewer_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
 	struct viewer *v = sc->data;
@@ -102,14 +63,14 @@ static void viewer_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	char foot[160];
 
 	v->page = body > 1 ? body : 1;
-	v->lines = wrap(NULL, v->text, width, 0, 0, 0);
+	v->lines = fmt_wrap(NULL, 0, 1, v->text, width, 0, 0, ST_NORMAL);
 	if (v->top > v->lines - v->page)
 		v->top = v->lines - v->page;
 	if (v->top < 0)
 		v->top = 0;
 	term_fill(w, 0, 0, cols, ST_TITLE);
 	term_put_styled(w, 0, 1, v->title, cols - 2, 0, ST_TITLE);
-	wrap(w, v->text, width, v->top, 1, body);
+	fmt_wrap(w, 1, 1, v->text, width, v->top, body, ST_NORMAL);
 	if (v->lines > v->page)
 		snprintf(foot, sizeof foot, _("lines %d-%d of %d — Up, Down, PgUp, PgDn, Home, End scroll; Esc closes"),
 			 v->top + 1, v->top + v->page < v->lines ? v->top + v->page : v->lines, v->lines);
