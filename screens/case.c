@@ -32,9 +32,9 @@ enum { C_PERSON = A_SCREEN_FIRST, C_PRINT };
 enum { C_VIEW = A_SCREEN_FIRST + 40 };
 
 static const struct ui_action case_actions[] = {
-	{ A_OPEN, "open", "Enter", N_("take the highlighted step (opens its form); in a form: next field") },
-	{ A_UP, "up", "Up", N_("previous step; in a form: previous field") },
-	{ A_DOWN, "down", "Down", N_("next step; in a form: next field") },
+	{ A_OPEN, "open", "Enter", N_("take the highlighted step (opens its form); in a form: next field; in the history: read the entry") },
+	{ A_UP, "up", "Up", N_("previous step; in a form: previous field; in the history: newer entry (past the latest, back to the steps)") },
+	{ A_DOWN, "down", "Down", N_("next step; in a form: next field; in the history: older entry") },
 	{ A_SAVE, "save", "F5 ^S", N_("in a form: save the step") },
 	{ A_RELOAD, "reload", "^R", N_("read the case again (in a form: keep the input, take the new version)") },
 	{ C_PERSON, "person", "p", N_("open the person") },
@@ -654,12 +654,23 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 		return UI_HANDLED;
 	switch (action) {
 	case A_UP:
-		v->hist_focus = 0;
+		/* In the history (once PgUp/PgDn/Home/End went there): up an entry; past the latest, back to the steps. */
+		if (v->hist_focus) {
+			if (v->hist_at > 0)
+				v->hist_at--;
+			else
+				v->hist_focus = 0;
+			return UI_HANDLED;
+		}
 		if (v->selected > 0)
 			v->selected--;
 		return UI_HANDLED;
 	case A_DOWN:
-		v->hist_focus = 0;
+		if (v->hist_focus) {
+			if (v->hist_at + 1 < v->n_hist)
+				v->hist_at++;
+			return UI_HANDLED;
+		}
 		if (v->selected + 1 < v->n_opts)
 			v->selected++;
 		return UI_HANDLED;
@@ -667,6 +678,11 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 		view_key(sc);
 		return UI_HANDLED;
 	case A_OPEN:
+		/* In the history, Enter reads the entry: a step is never taken from there. */
+		if (v->hist_focus) {
+			view_key(sc);
+			return UI_HANDLED;
+		}
 		if (!v->n_opts)
 			return UI_HANDLED;
 		if (!v->opts[v->selected].allowed) {
