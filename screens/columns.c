@@ -1,7 +1,39 @@
 /* columns.c - fitting a list screen's columns to the terminal's width; see columns.h. */
 #include "screens/columns.h"
 
+#include <stdint.h>
+
 #include "model/base/text.h"
+#include "model/base/utf8.h"
+
+/*
+ * Columns as screens/term.c draws the text: a control character shown as ^X (two), a C1
+ * one or a malformed byte as <9B> (four), other characters by their width (libunistring).
+ * Kept here in step with term.c's draw() so that a name with an escape in it cannot push
+ * the next column over.
+ */
+int col_text_width(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+	int w = 0;
+	while (*p) {
+		wchar_t wc;
+		size_t n = utf8_decode(p, &wc);
+		if (n == 0) {
+			w += 4;
+			p++;
+			continue;
+		}
+		if (text_is_control((uint32_t)wc))
+			w += (uint32_t)wc < 0x20 || wc == 0x7f ? 2 : 4;
+		else {
+			int cw = text_char_width((uint32_t)wc);
+			w += cw < 0 ? 1 : cw;
+		}
+		p += n;
+	}
+	return w;
+}
 
 void col_want_width(struct col *c, int width)
 {
@@ -15,7 +47,7 @@ void col_want_width(struct col *c, int width)
 
 void col_want(struct col *c, const char *text)
 {
-	col_want_width(c, text ? text_width(text) : 0);
+	col_want_width(c, col_text_width(text));
 }
 
 /* Display columns the shown columns need at their minimum, with a space between each two. */

@@ -32,6 +32,8 @@ struct col {
 	int x, w;              /* where it starts and its width; w == 0: hidden */
 };
 
+/* Display columns of text as screens/term.c draws it (control characters shown as ^[ or <9B>). */
+int col_text_width(const char *text);
 /* Raises c->pref to the display width of text (capped at c->max), and c->full uncapped. */
 void col_want(struct col *c, const char *text);
 /* Raises c->pref to a width in columns (capped at c->max). */

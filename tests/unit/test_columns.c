@@ -138,6 +138,10 @@ static void display_width_not_bytes(void **state)
 	c.pref = 4;
 	col_want(&c, "Шевче\xcc\x81нко");
 	assert_int_equal(c.pref, 8);
+	/* A control character counts as it is shown: ESC as ^[ (two), CSI U+009B as <9B> (four). */
+	assert_int_equal(col_text_width("Evil\x1b[2Jname"), 4 + 2 + 3 + 4);
+	assert_int_equal(col_text_width("a\xc2\x9b"), 1 + 4);
+	assert_int_equal(col_text_width("\xff"), 4);
 	/* Capped at max. */
 	col_want(&c, "a name far longer than the column may ever be");
 	assert_int_equal(c.pref, 20);
