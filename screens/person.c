@@ -12,6 +12,8 @@
 #include "model/base/i18n.h"
 #include "model/store/person.h"
 #include "workflow/deadline.h"
+#include "screens/columns.h"
+#include "screens/fmt.h"
 #include "screens/term.h"
 #include "screens/ui.h"
 
@@ -163,6 +165,34 @@ static void person_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	}
 	y++;
 	label(w, y++, 1, _("Cases"));
+	/* The cases in the shared column layout: the deadline never goes, the state gives way last. */
+	enum { PC_CASE, PC_WORKFLOW, PC_STATE, PC_DEADLINE, PC_N };
+	struct col cc[PC_N] = {
+		[PC_CASE] = { .head = _("Case"), .min = 12, .pref = 12, .max = 24, .prio = 90 },
+		[PC_WORKFLOW] = { .head = _("Workflow"), .min = 6, .pref = 6, .max = 16, .prio = 20 },
+		[PC_STATE] = { .head = _("State"), .min = 10, .pref = 10, .max = 30, .prio = 40, .flex = 1 },
+		[PC_DEADLINE] = { .head = _("Deadline"), .min = 10, .pref = 10, .max = 24, .prio = COL_KEEP },
+	};
+	for (size_t i = 0; i < p->r->n_cases; i++) {
+		const struct cd_case_brief *c = &p->r->cases[i];
+		char due[48];
+		if (c->closed)
+			snprintf(due, sizeof due, "%s", _("closed"));
+		else
+			deadline_text(c->due_day, c->frozen_left, today, DL_SHORT, due, sizeof due);
+		col_want(&cc[PC_CASE], c->other_unit ? "-" : c->number);
+		col_want(&cc[PC_WORKFLOW], c->other_unit ? "" : c->workflow_id);
+		col_want(&cc[PC_STATE], c->other_unit ? _("a case in another unit") : c->state);
+		col_want(&cc[PC_DEADLINE], due);
+	}
+	cc[PC_CASE].min = cc[PC_CASE].pref;
+	cc[PC_WORKFLOW].min = cc[PC_WORKFLOW].pref;
+	cc[PC_DEADLINE].min = cc[PC_DEADLINE].pref;
+	/* Indented under the label, as the other sections are. */
+	cols_layout(cc, PC_N, cols - 2);
+	for (int k = 0; k < PC_N; k++)
+		if (cc[k].w)
+			cc[k].x += 2;
 	if (!p->r->n_cases)
 		term_put(w, y++, 3, _("none — c opens one"), cols - 4, 0);
 	for (size_t i = 0; i < p->r->n_cases && y < rows; i++, y++) {
@@ -171,20 +201,24 @@ static void person_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		char due[48];
 		if (c->other_unit) {
 			/* Need-to-know: that it exists and no more; Enter asks a supervisor why. */
-			snprintf(line, sizeof line, "%-20s %s", "-", _("a case in another unit"));
 			if (sel)
 				term_fill(w, y, 0, cols, ST_SELECTED);
-			term_put_styled(w, y, 3, line, cols - 4, 0, sel ? ST_SELECTED : ST_DIM);
+			col_put(w, y, &cc[PC_CASE], "-", sel ? ST_SELECTED : ST_DIM);
+			term_put_styled(w, y, cc[PC_WORKFLOW].w ? cc[PC_WORKFLOW].x : cc[PC_STATE].x, _("a case in another unit"),
+					cols - 4 - cc[PC_CASE].w, 0, sel ? ST_SELECTED : ST_DIM);
 			continue;
 		}
 		if (c->closed)
 			snprintf(due, sizeof due, "%s", _("closed"));
 		else
 			deadline_text(c->due_day, c->frozen_left, today, DL_SHORT, due, sizeof due);
-		snprintf(line, sizeof line, "%-20s %-10s %-26s %s", c->number, c->workflow_id, c->state, due);
 		if (sel)
 			term_fill(w, y, 0, cols, ST_SELECTED);
-		term_put_styled(w, y, 3, line, cols - 4, 0, sel ? ST_SELECTED : ST_NORMAL);
+		enum term_style st = sel ? ST_SELECTED : ST_NORMAL;
+		col_put(w, y, &cc[PC_CASE], c->number, st);
+		col_put(w, y, &cc[PC_WORKFLOW], c->workflow_id, st);
+		col_put(w, y, &cc[PC_STATE], c->state, st);
+		col_put(w, y, &cc[PC_DEADLINE], due, st);
 	}
 }
 
