@@ -345,6 +345,14 @@ static void draw_status(struct ui *ui, int rows, int cols)
 		while (*rest == ' ')
 			rest++;
 	}
+	/* Longer still: the end is cut, and F8 reads it whole (screens/viewer.c). */
+	if (term_width(rest) > cols - 2) {
+		const char *more = _(" … F8 reads all");
+		int mw = term_width(more);
+		term_put_styled(stdscr, rows - 2, 1, rest, cols - 2 - mw, 0, st);
+		term_put_styled(stdscr, rows - 2, cols - 1 - mw, more, mw, 0, ST_DIM);
+		return;
+	}
 	term_put_styled(stdscr, rows - 2, 1, rest, cols - 2, 0, st);
 }
 
@@ -673,8 +681,8 @@ static int help_item_lines(const struct help_item *it, int colw, int kw)
  * Places the items in columns of `rows` lines from `top` (n_cols side by side, a page
  * after that), drawing those of page `page` when w is given; returns how many pages.
  */
-static int help_flow(WINDOW *w, const struct help_item *items, size_t n, const struct screen_ops *below, int top,
-		     int rows, int colw, int n_cols, int kw, int page)
+static int help_flow(WINDOW *w, const struct help_item *items, size_t n, int top, int rows, int colw, int n_cols,
+		     int kw, int page)
 {
 	int p = 0, col = 0, y = top;
 	for (size_t i = 0; i < n; i++) {
@@ -708,7 +716,6 @@ static int help_flow(WINDOW *w, const struct help_item *items, size_t n, const s
 		}
 		y += need;
 	}
-	(void)below;
 	return p + 1;
 }
 
@@ -738,11 +745,11 @@ static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		kw = widest_keys(below->actions, own, below, kw);
 	if (kw > 16)
 		kw = 16;
-	h->pages = help_flow(NULL, items, n, below, 2, rows, colw, 1, kw, 0);
+	h->pages = help_flow(NULL, items, n, 2, rows, colw, 1, kw, 0);
 	if (h->pages > 1 && cols >= 80) {
 		n_cols = 2;
 		colw = cols / 2;
-		h->pages = help_flow(NULL, items, n, below, 2, rows, colw, n_cols, kw, 0);
+		h->pages = help_flow(NULL, items, n, 2, rows, colw, n_cols, kw, 0);
 	}
 	if (h->page >= h->pages)
 		h->page = h->pages - 1;
@@ -753,7 +760,7 @@ static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	else
 		snprintf(title, sizeof title, "%s", _("Keys — any key closes this help"));
 	term_put_styled(w, 0, 1, title, cols - 2, 0, ST_TITLE);
-	help_flow(w, items, n, below, 2, rows, colw, n_cols, kw, h->page);
+	help_flow(w, items, n, 2, rows, colw, n_cols, kw, h->page);
 	free(items);
 }
 

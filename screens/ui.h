@@ -121,7 +121,7 @@ struct ui {
 	struct wf_registry *reg;
 	struct screen stack[16];
 	int depth;
-	char message[256];     /* one line under the screen: what just happened, or why not */
+	char message[1024];    /* under the screen: what just happened, or why not (F8 reads it whole) */
 	int message_is_error;
 	int64_t data_version;
 	int64_t unsynced;
@@ -130,7 +130,7 @@ struct ui {
 	/* A push asked for by a screen (ui_open) or the loop, done after the key is handled. */
 	const struct screen_ops *push_ops;
 	char push_arg[64];
-	char last_message[256];  /* the last message said, kept after the line is cleared */
+	char last_message[1024]; /* the last message said, kept after the line is cleared */
 	/* The text ui_view hands to the viewer (screens/viewer.c takes it; malloc'd). */
 	char *view_title, *view_text;
 };

@@ -112,8 +112,13 @@ t_case() {
 	# Up past the latest history entry goes back to the steps.
 	keys case Up Up Up Down Enter
 	see "Enter on a blocked step says why" case "documents_not_provided is blocked" || return
+	# Too long for the two message lines (here on a 40-column terminal): the end says F8.
+	size case 40 24
+	see "a message longer than two lines points to F8" case "F8 reads all" || return
+	size case 80 24
 	keys case F8
 	see "F8 reads the last message in the viewer" case "The last message" || return
+	see "whole" case "^ the role caseworker" || return
 	keys case Escape
 	# Help wraps its lines instead of cutting them.
 	keys case '?'
