@@ -47,6 +47,7 @@ size() { tm resize-window -t "$1" -x "$2" -y "$3"; }
 t_lists() {
 	start lists caseworker
 	wait_for lists "Worklist" || return
+	fits "the worklist fits 100 columns" lists 100
 	size lists 80 24
 	see "the worklist redraws at 80 columns" lists "^.{70}\? keys$" || return
 	fits "the worklist fits 80 columns" lists 80
