@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/buf.h"
 #include "model/base/caldate.h"
 #include "model/store/cases.h"
 #include "model/base/i18n.h"
@@ -466,18 +467,17 @@ static void history_line(const struct cd_history_row *h, char *line, size_t size
 		snprintf(line + used, size - used, " — %s", h->note);
 }
 
-/* The whole of one entry, for the viewer. */
-static void history_full(const struct cd_history_row *h, char *text, size_t size)
+/* The whole of one entry, for the viewer: a note of any length, whole. */
+static void history_full(const struct cd_history_row *h, struct cd_buf *text)
 {
 	char line[1024];
-	size_t used;
 	history_line(h, line, sizeof line);
-	used = (size_t)snprintf(text, size, "%s\n", line);
-	if (used < size && h->field)
-		used += (size_t)snprintf(text + used, size - used, "\n%s: %s\n%s: %s\n", _("old value"),
-					 h->old_value ? h->old_value : "-", _("new value"), h->new_value ? h->new_value : "-");
-	if (used < size && h->note && h->note[0])
-		snprintf(text + used, size - used, "\n%s:\n%s\n", _("Note"), h->note);
+	buf_printf(text, "%s\n", line);
+	if (h->field)
+		buf_printf(text, "\n%s: %s\n%s: %s\n", _("old value"), h->old_value ? h->old_value : "-", _("new value"),
+			   h->new_value ? h->new_value : "-");
+	if (h->note && h->note[0])
+		buf_printf(text, "\n%s:\n%s\n", _("Note"), h->note);
 }
 
 /*
@@ -487,7 +487,6 @@ static void history_full(const struct cd_history_row *h, char *text, size_t size
 static void history_draw(struct case_view *v, WINDOW *w, int y, int rows, int cols)
 {
 	char line[1024], head[160];
-	int shown;
 	size_t first;
 
 	if (y >= rows - 1)
@@ -506,8 +505,7 @@ static void history_draw(struct case_view *v, WINDOW *w, int y, int rows, int co
 	else
 		snprintf(head, sizeof head, "%s", _("History (latest first)"));
 	term_put_styled(w, y++, 1, head, cols - 2, 0, ST_LABEL);
-	shown = 0;
-	for (size_t k = first; k < v->n_hist && y < rows; k++, y++, shown++) {
+	for (size_t k = first; k < v->n_hist && y < rows; k++, y++) {
 		const struct cd_history_row *h = &v->hist[v->n_hist - 1 - k];
 		int sel = v->hist_focus && k == v->hist_at;
 		history_line(h, line, sizeof line);
@@ -515,7 +513,6 @@ static void history_draw(struct case_view *v, WINDOW *w, int y, int rows, int co
 			term_fill(w, y, 0, cols, ST_SELECTED);
 		term_put_styled(w, y, 3, line, cols - 4, 0, sel ? ST_SELECTED : ST_NORMAL);
 	}
-	(void)shown;
 }
 
 /* PgUp, PgDn, Home, End: the history's highlight moves (and the list with it). */
@@ -551,7 +548,8 @@ static unsigned history_key(struct case_view *v, int action)
 static void view_key(struct screen *sc)
 {
 	struct case_view *v = sc->data;
-	char title[256], text[4096];
+	char title[256];
+	struct cd_buf text = CD_BUF_INIT;
 
 	if (!v->hist_focus && v->n_opts && !v->opts[v->selected].allowed) {
 		snprintf(title, sizeof title, _("%s — why %s is blocked"), v->number, v->opts[v->selected].t->id);
@@ -564,9 +562,10 @@ static void view_key(struct screen *sc)
 	}
 	if (!v->hist_focus)
 		v->hist_at = 0;
-	history_full(&v->hist[v->n_hist - 1 - v->hist_at], text, sizeof text);
+	history_full(&v->hist[v->n_hist - 1 - v->hist_at], &text);
 	snprintf(title, sizeof title, _("%s — history entry %zu of %zu"), v->number, v->n_hist - v->hist_at, v->n_hist);
-	ui_view(sc->ui, title, text);
+	ui_view(sc->ui, title, buf_str(&text));
+	buf_release(&text);
 }
 
 /* ---- the view --------------------------------------------------------------------------------- */
