@@ -174,9 +174,10 @@ static void layout(struct worklist *w, struct col c[WC_N], int cols)
 		col_want(&c[i], c[i].head);
 		col_want_width(&c[i], w->want[i]);
 	}
-	/* The case number, its workflow and deadline are read whole or not at all. */
+	/* The case number, its workflow, deadline and assignee are read whole or not at all. */
 	c[WC_CASE].min = c[WC_CASE].pref;
 	c[WC_WORKFLOW].min = c[WC_WORKFLOW].pref;
+	c[WC_ASSIGNEE].min = c[WC_ASSIGNEE].pref;
 	c[WC_DEADLINE].min = c[WC_DEADLINE].pref;
 	cols_layout(c, WC_N, cols);
 }

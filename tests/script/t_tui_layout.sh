@@ -60,6 +60,8 @@ t_lists() {
 	see "the office's cases show the assignee at 200" lists "Assignee +Person" || return
 	fits "with the assignee it fits 200 columns too" lists 200
 	size lists 80 24
+	see "at 80 the office's cases keep the assignee, whole" lists "^ $C1 .* caseworker +SHEVCHENKO, OLEKSANDR" || return
+	fits "the office's cases fit 80 columns" lists 80
 	keys lists /
 	wait_for lists "Find:" || return
 	type_text lists "Шевченко"
