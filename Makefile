@@ -285,3 +285,9 @@ clean:
 	rm -rf build casedesk casedesk-enrol
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# The column layout lives with the screens (screens/columns.c) but speaks no curses: its
+# unit test links it beside the library.
+build/asan/tests/unit/test_columns: build/asan/tests/unit/test_columns.o build/asan/screens/columns.o build/asan/libcasedesk.a
+	@echo "  LD asan $@"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) $(CMOCKA_LIBS) -lm

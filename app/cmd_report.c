@@ -16,23 +16,6 @@
 
 #define REPORT_USAGE "report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE [--force]"
 
-/*
- * workload's decisions: steps paired with a proposal (four_eyes = STEP where STEP is not
- * itself a decision: a card ordered after a grant is not a second decision), and steps of
- * older versions under the old four_eyes guard.
- */
-static int is_decision(void *ctx, const char *workflow, const char *transition)
-{
-	struct cli *c = ctx;
-	const struct workflow *wf = registry_current(c->reg, workflow);
-	const struct wf_transition *t = wf ? wf_find_transition(wf, transition) : NULL;
-	if (!t)
-		return 0;
-	if (t->four_eyes != WF_NO_PAIR)
-		return wf->transitions[t->four_eyes].four_eyes == WF_NO_PAIR;
-	return (t->guards & WF_GUARD_FOUR_EYES) != 0;
-}
-
 static int unknown_report(struct cli *c, const char *name)
 {
 	struct cd_buf b = CD_BUF_INIT;
@@ -51,7 +34,6 @@ int cmd_report(struct cli *c)
 	const char *format = cli_take(c, "--format");
 	const char *out = cli_take(c, "-o");
 	unsigned out_flags = cli_flag(c, "--force") ? OUTFILE_FORCE : 0;
-	struct report r = { 0 };
 	long d_from, d_to;
 	int rc;
 
@@ -89,17 +71,9 @@ int cmd_report(struct cli *c)
 		return rc;
 	struct report_params p = {
 		.from = from, .to = to, .today = store_today(c->store), .progress = isatty(STDERR_FILENO),
-		.is_decision = is_decision, .ctx = c,
+		.is_decision = report_is_decision, .ctx = c->reg,
 	};
-	if ((rc = def->build(c->store, &p, &r, &c->err)))
-		goto out;
-	if (strcmp(format, "csv") == 0)
-		rc = report_write_csv(&r, out, out_flags, &c->err);
-	else {
-		char title[160];
-		snprintf(title, sizeof title, "%s %s..%s", def->name, from, to);
-		rc = report_write_xlsx(&r, out, title, out_flags, &c->err);
-	}
+	rc = report_export(c->store, def, &p, format, out, out_flags, &c->err);
 	/* To "-" the report itself is the output: nothing may follow it. */
 	if (rc == CD_OK && strcmp(out, "-") != 0 && c->json) {
 		struct cd_buf b = CD_BUF_INIT;
@@ -119,7 +93,5 @@ int cmd_report(struct cli *c)
 		snprintf(said, sizeof said, _("%s: %s, %s to %s\n"), out, def->name, from, to);
 		out_safe_lines(stdout, said);
 	}
-out:
-	report_release(&r);
 	return rc;
 }

@@ -17,6 +17,7 @@ static const struct ui_screen_entry screen_table[] = {
 	{ UI_CASE, &case_screen, A_NONE },
 	{ UI_ENROL, &enrol_screen, A_NONE },
 	{ UI_ADMIN, &admin_screen, A_NONE },
+	{ UI_VIEWER, &viewer_screen, A_NONE },
 };
 static const struct ui_screens screens = { screen_table, sizeof screen_table / sizeof screen_table[0] };
 

@@ -286,8 +286,8 @@ done:
 	return rc;
 }
 
-int case_form_step_path(const char *store_path, const char *number, const char *form_id, char *out,
-			size_t size, struct cd_error *err)
+int print_folder_path(const char *store_path, const char *stem, const char *ext, char *out, size_t size,
+		      struct cd_error *err)
 {
 	/* Not when setgid: the folder next to the store is the office's, not the caller's choice. */
 	const char *dir_env = cd_env("CASEDESK_PRINT_DIR");
@@ -313,11 +313,19 @@ int case_form_step_path(const char *store_path, const char *number, const char *
 	 */
 	for (int k = 1; k < 1000; k++) {
 		if (k == 1)
-			snprintf(out, size, "%s/%s-%s.pdf", dir, number, form_id);
+			snprintf(out, size, "%s/%s.%s", dir, stem, ext);
 		else
-			snprintf(out, size, "%s/%s-%s-%d.pdf", dir, number, form_id, k);
+			snprintf(out, size, "%s/%s-%d.%s", dir, stem, k, ext);
 		if (lstat(out, &sb) != 0 && errno == ENOENT)
 			return CD_OK;
 	}
-	return cd_error_set(err, CD_EINPUT, _("%s: no free name left for form %s of case %s"), dir, form_id, number);
+	return cd_error_set(err, CD_EINPUT, _("%s: no free name left for %s"), dir, stem);
+}
+
+int case_form_step_path(const char *store_path, const char *number, const char *form_id, char *out,
+			size_t size, struct cd_error *err)
+{
+	char stem[256];
+	snprintf(stem, sizeof stem, "%s-%s", number, form_id);
+	return print_folder_path(store_path, stem, "pdf", out, size, err);
 }

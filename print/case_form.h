@@ -36,5 +36,11 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
  */
 int case_form_step_path(const char *store_path, const char *number, const char *form_id, char *out,
 			size_t size, struct cd_error *err);
+/*
+ * The same folder and the same never-replace rule for any file printed there (a report
+ * exported from the TUI): STEM.EXT, or STEM-2.EXT and on.
+ */
+int print_folder_path(const char *store_path, const char *stem, const char *ext, char *out, size_t size,
+		      struct cd_error *err);
 
 #endif

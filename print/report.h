@@ -94,4 +94,19 @@ const struct report_def *report_find(const char *name);
  */
 int report_may(const struct report_def *def, const struct cd_actor *actor, struct cd_error *err);
 
+/*
+ * workload's decisions (report_params.is_decision) as the installed workflows say, with ctx
+ * the `const struct wf_registry *`: steps paired with a proposal (four_eyes = STEP where STEP
+ * is not itself a decision), and steps of older versions under the old four_eyes guard.
+ */
+int report_is_decision(void *registry, const char *workflow, const char *transition);
+
+/*
+ * The one export of a report, for the CLI and the TUI alike (the same bytes from both):
+ * builds `def` over p's period and writes it as format "csv" or "xlsx" to path (flags as
+ * report_write_csv).  Need-to-know (report_may) is the caller's, before.
+ */
+int report_export(struct cd_store *s, const struct report_def *def, const struct report_params *p,
+		  const char *format, const char *path, unsigned flags, struct cd_error *err);
+
 #endif

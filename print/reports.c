@@ -18,6 +18,7 @@
 #include "model/store/roles.h"
 #include "model/store/stats.h"
 #include "print/report.h"
+#include "workflow/casework.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -324,4 +325,35 @@ int report_may(const struct report_def *def, const struct cd_actor *actor, struc
 					      "(need-to-know: a small figure can name a person)"),
 					    def->name, w, actor->name, w);
 	return CD_OK;
+}
+
+int report_is_decision(void *registry, const char *workflow, const char *transition)
+{
+	const struct workflow *wf = registry_current(registry, workflow);
+	const struct wf_transition *t = wf ? wf_find_transition(wf, transition) : NULL;
+	if (!t)
+		return 0;
+	if (t->four_eyes != WF_NO_PAIR)
+		return wf->transitions[t->four_eyes].four_eyes == WF_NO_PAIR;
+	return (t->guards & WF_GUARD_FOUR_EYES) != 0;
+}
+
+int report_export(struct cd_store *s, const struct report_def *def, const struct report_params *p,
+		  const char *format, const char *path, unsigned flags, struct cd_error *err)
+{
+	struct report r = { 0 };
+	int rc;
+
+	if ((rc = def->build(s, p, &r, err)))
+		goto out;
+	if (strcmp(format, "csv") == 0) {
+		rc = report_write_csv(&r, path, flags, err);
+	} else {
+		char title[160];
+		snprintf(title, sizeof title, "%s %s..%s", def->name, p->from, p->to);
+		rc = report_write_xlsx(&r, path, title, flags, err);
+	}
+out:
+	report_release(&r);
+	return rc;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/buf.h"
 #include "model/base/caldate.h"
 #include "model/store/cases.h"
 #include "model/base/i18n.h"
@@ -34,11 +35,13 @@ enum { C_PERSON = A_SCREEN_FIRST, C_PRINT };
 enum { C_CHECK_RECORD = A_SCREEN_FIRST + 40, C_CHECK_CLEAR };
 /* Assignment (screens/handover.h): numbered apart so other keys' blocks merge cleanly. */
 enum { C_TAKE = A_SCREEN_FIRST + 50, C_HANDOVER, C_RELEASE };
+/* The history and the text viewer (issue 13 item 5): numbered apart from the other keys. */
+enum { C_VIEW = A_SCREEN_FIRST + 60 };
 
 static const struct ui_action case_actions[] = {
-	{ A_OPEN, "open", "Enter", N_("take the highlighted step (opens its form); in a form: next field") },
-	{ A_UP, "up", "Up", N_("previous step; in a form: previous field") },
-	{ A_DOWN, "down", "Down", N_("next step; in a form: next field") },
+	{ A_OPEN, "open", "Enter", N_("take the highlighted step (opens its form); in a form: next field; in the history: read the entry") },
+	{ A_UP, "up", "Up", N_("previous step; in a form: previous field; in the history: newer entry (past the latest, back to the steps)") },
+	{ A_DOWN, "down", "Down", N_("next step; in a form: next field; in the history: older entry") },
 	{ A_SAVE, "save", "F5 ^S", N_("in a form: save the step") },
 	{ A_RELOAD, "reload", "^R", N_("read the case again (in a form: keep the input, take the new version)") },
 	{ C_PERSON, "person", "p", N_("open the person") },
@@ -49,6 +52,12 @@ static const struct ui_action case_actions[] = {
 	{ C_TAKE, "take", "a", N_("take the case (it is yours)") },
 	{ C_HANDOVER, "hand-over", "h", N_("hand it over (supervisors)") },
 	{ C_RELEASE, "release", "r", N_("release the case") },
+	{ A_PAGE_DOWN, "page-down", "PgDn", N_("history: older entries") },
+	{ A_PAGE_UP, "page-up", "PgUp", N_("history: newer entries") },
+	{ A_HOME, "first", "Home", N_("history: the latest entry") },
+	{ A_END, "last", "End", N_("history: the first entry") },
+	{ C_VIEW, "view", "v", N_("read in full: the blocked step's reason, or the highlighted history entry once "
+				  "PgUp/PgDn/Home/End moved to it") },
 };
 
 struct form_field {
@@ -66,6 +75,10 @@ struct case_view {
 	size_t n_opts, selected;
 	struct cd_history_row *hist;
 	size_t n_hist;
+	/* The history's scroll: the first entry shown and the highlighted one, from the latest (0). */
+	size_t hist_top, hist_at;
+	int hist_rows;              /* entries shown, as last drawn: a page */
+	int hist_focus;             /* PgUp/PgDn/Home/End moved last: `v` reads the entry */
 	/* The form of the step being taken, when one is open. */
 	const struct wf_transition *form_t;
 	struct form_field fields[FORM_MAX];
@@ -121,6 +134,10 @@ static int load(struct screen *sc, const char *purpose, struct cd_error *err)
 	v->hist = hist;
 	v->n_hist = n_hist;
 	check_block_load(sc);
+	if (v->hist_at >= n_hist)
+		v->hist_at = n_hist ? n_hist - 1 : 0;
+	if (v->hist_top > v->hist_at)
+		v->hist_top = v->hist_at;
 	if (v->selected >= n_opts)
 		v->selected = 0;
 	/* Prefer a step that is open now. */
@@ -487,6 +504,143 @@ static void form_draw(struct case_view *v, WINDOW *w, int y, int rows, int cols)
 	}
 }
 
+/* ---- the history ------------------------------------------------------------------------------ */
+
+/* One history entry on one line: when, who, what (titles and labels, not ids); the note
+ * after it (`v` reads it whole). */
+static void history_line(const struct workflow *wf, const struct cd_history_row *h, char *line, size_t size)
+{
+	size_t used;
+	if (strcmp(h->kind, "transition") == 0)
+		used = (size_t)snprintf(line, size, "%.16s  %-11s %s: %s → %s", h->at, h->user,
+					wf_step_title(wf, h->transition),
+					h->from_state ? wf_state_title(wf, h->from_state) : "",
+					h->to_state ? wf_state_title(wf, h->to_state) : "");
+	else if (strcmp(h->kind, "field") == 0)
+		used = (size_t)snprintf(line, size, "%.16s  %-11s   %s = %s%s%s", h->at, h->user,
+					wf_field_label(wf, h->field),
+					h->new_value ? wf_value_text(wf, h->field, h->new_value) : "",
+					h->old_value ? _(" (was ") : "",
+					h->old_value ? wf_value_text(wf, h->field, h->old_value) : "");
+	else if (strncmp(h->kind, "check", 5) == 0 && h->field)   /* check, check_cleared */
+		used = (size_t)snprintf(line, size, "%.16s  %-11s %s %s: %s", h->at, h->user, _("check"), h->field,
+					h->new_value ? h->new_value : "");
+	else if (strcmp(h->kind, "created") == 0)
+		used = (size_t)snprintf(line, size, "%.16s  %-11s %s %s", h->at, h->user, _("opened in"),
+					h->to_state ? wf_state_title(wf, h->to_state) : "");
+	else if (strcmp(h->kind, "assigned") == 0) {
+		char said[256];
+		cw_assign_event_text(h->user, h->old_value, h->new_value, said, sizeof said);
+		used = (size_t)snprintf(line, size, "%.16s  %-11s %s", h->at, h->user, said);
+	} else
+		used = (size_t)snprintf(line, size, "%.16s  %-11s %s", h->at, h->user, h->kind);
+	if (used < size && strcmp(h->kind, "field") == 0 && h->old_value)
+		used += (size_t)snprintf(line + used, size - used, ")");
+	if (used < size && h->note && h->note[0])
+		snprintf(line + used, size - used, " — %s", h->note);
+}
+
+/* The whole of one entry, for the viewer: a note of any length, whole. */
+static void history_full(const struct workflow *wf, const struct cd_history_row *h, struct cd_buf *text)
+{
+	char line[1024];
+	history_line(wf, h, line, sizeof line);
+	buf_printf(text, "%s\n", line);
+	if (h->field)
+		buf_printf(text, "\n%s: %s\n%s: %s\n", _("old value"), h->old_value ? h->old_value : "-", _("new value"),
+			   h->new_value ? h->new_value : "-");
+	if (h->note && h->note[0])
+		buf_printf(text, "\n%s:\n%s\n", _("Note"), h->note);
+}
+
+/*
+ * The history, latest first, from row y to the end of the screen: it scrolls so that the
+ * highlighted entry (PgUp, PgDn, Home, End) is always on screen.
+ */
+static void history_draw(struct case_view *v, WINDOW *w, int y, int rows, int cols)
+{
+	char line[1024], head[160];
+	size_t first;
+
+	if (y >= rows - 1)
+		return;
+	v->hist_rows = rows - y - 1 > 1 ? rows - y - 1 : 1;
+	/* The highlighted entry stays on screen whatever the height (a resize moves it). */
+	if (v->hist_at < v->hist_top)
+		v->hist_top = v->hist_at;
+	if (v->hist_at >= v->hist_top + (size_t)v->hist_rows)
+		v->hist_top = v->hist_at - (size_t)v->hist_rows + 1;
+	first = v->hist_top;
+	if (v->n_hist > (size_t)v->hist_rows)
+		snprintf(head, sizeof head, _("History (latest first) — %zu-%zu of %zu — PgUp PgDn Home End, v reads"),
+			 first + 1, first + (size_t)v->hist_rows < v->n_hist ? first + (size_t)v->hist_rows : v->n_hist,
+			 v->n_hist);
+	else
+		snprintf(head, sizeof head, "%s", _("History (latest first)"));
+	term_put_styled(w, y++, 1, head, cols - 2, 0, ST_LABEL);
+	for (size_t k = first; k < v->n_hist && y < rows; k++, y++) {
+		const struct cd_history_row *h = &v->hist[v->n_hist - 1 - k];
+		int sel = v->hist_focus && k == v->hist_at;
+		history_line(v->wf, h, line, sizeof line);
+		if (sel)
+			term_fill(w, y, 0, cols, ST_SELECTED);
+		term_put_styled(w, y, 3, line, cols - 4, 0, sel ? ST_SELECTED : ST_NORMAL);
+	}
+}
+
+/* PgUp, PgDn, Home, End: the history's highlight moves (and the list with it). */
+static unsigned history_key(struct case_view *v, int action)
+{
+	size_t page = v->hist_rows > 1 ? (size_t)v->hist_rows : 1;
+	size_t last_top = v->n_hist > page ? v->n_hist - page : 0;
+	switch (action) {
+	case A_PAGE_DOWN:
+		v->hist_top = v->hist_top + page < last_top ? v->hist_top + page : last_top;
+		/* A first PgDn on a history that fits highlights its latest entry. */
+		v->hist_at = v->hist_focus || v->hist_top ? v->hist_top : 0;
+		break;
+	case A_PAGE_UP:
+		v->hist_top = v->hist_top > page ? v->hist_top - page : 0;
+		v->hist_at = v->hist_top;
+		break;
+	case A_HOME:
+		v->hist_top = v->hist_at = 0;
+		break;
+	case A_END:
+		v->hist_top = last_top;
+		v->hist_at = v->n_hist ? v->n_hist - 1 : 0;
+		break;
+	default:
+		return UI_UNHANDLED;
+	}
+	v->hist_focus = 1;
+	return UI_HANDLED;
+}
+
+/* `v`: the blocked step's reason, or the highlighted history entry, in full. */
+static void view_key(struct screen *sc)
+{
+	struct case_view *v = sc->data;
+	char title[256];
+	struct cd_buf text = CD_BUF_INIT;
+
+	if (!v->hist_focus && v->n_opts && !v->opts[v->selected].allowed) {
+		snprintf(title, sizeof title, _("%s — why %s is blocked"), v->number, v->opts[v->selected].t->id);
+		ui_view(sc->ui, title, v->opts[v->selected].reason);
+		return;
+	}
+	if (!v->n_hist) {
+		ui_say(sc->ui, "%s", _("nothing to read in full here"));
+		return;
+	}
+	if (!v->hist_focus)
+		v->hist_at = 0;
+	history_full(v->wf, &v->hist[v->n_hist - 1 - v->hist_at], &text);
+	snprintf(title, sizeof title, _("%s — history entry %zu of %zu"), v->number, v->n_hist - v->hist_at, v->n_hist);
+	ui_view(sc->ui, title, buf_str(&text));
+	buf_release(&text);
+}
+
 /* ---- the view --------------------------------------------------------------------------------- */
 
 static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
@@ -564,30 +718,7 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		term_put_styled(w, y, 3, line, cols - 4, 0, sel ? ST_SELECTED : o->allowed ? ST_NORMAL : ST_DIM);
 	}
 	y++;
-	if (y < rows - 1)
-		term_put_styled(w, y++, 1, _("History (latest first)"), cols - 2, 0, ST_LABEL);
-	for (size_t i = v->n_hist; i > 0 && y < rows; i--) {
-		const struct cd_history_row *h = &v->hist[i - 1];
-		if (strcmp(h->kind, "transition") == 0)
-			snprintf(line, sizeof line, "%.16s  %-11s %s: %s → %s", h->at, h->user, wf_step_title(v->wf, h->transition),
-				 h->from_state ? wf_state_title(v->wf, h->from_state) : "", wf_state_title(v->wf, h->to_state));
-		else if (strcmp(h->kind, "field") == 0)
-			snprintf(line, sizeof line, "%.16s  %-11s   %s = %s", h->at, h->user, wf_field_label(v->wf, h->field),
-				 h->new_value ? wf_value_text(v->wf, h->field, h->new_value) : "");
-		else if (strncmp(h->kind, "check", 5) == 0 && h->field)   /* check, check_cleared */
-			snprintf(line, sizeof line, "%.16s  %-11s %s %s: %s", h->at, h->user, _("check"), h->field,
-				 h->new_value ? h->new_value : "");
-		else if (strcmp(h->kind, "created") == 0)
-			snprintf(line, sizeof line, "%.16s  %-11s %s %s", h->at, h->user, _("opened in"), wf_state_title(v->wf, h->to_state));
-		else if (strcmp(h->kind, "assigned") == 0) {
-			char said[256];
-			cw_assign_event_text(h->user, h->old_value, h->new_value, said, sizeof said);
-			snprintf(line, sizeof line, "%.16s  %-11s %s", h->at, h->user, said);
-		}
-		else
-			snprintf(line, sizeof line, "%.16s  %-11s %s", h->at, h->user, h->kind);
-		term_put(w, y++, 3, line, cols - 4, 0);
-	}
+	history_draw(v, w, y, rows, cols);
 	userpick_draw(&v->pick, w, rows, cols);
 }
 
@@ -606,16 +737,39 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 		return check_block_key(sc, action);
 	if (v->pick.open || action == C_TAKE || action == C_HANDOVER || action == C_RELEASE)
 		return assign_key(sc, action);
+	if (history_key(v, action) == UI_HANDLED)
+		return UI_HANDLED;
 	switch (action) {
 	case A_UP:
+		/* In the history (once PgUp/PgDn/Home/End went there): up an entry; past the latest, back to the steps. */
+		if (v->hist_focus) {
+			if (v->hist_at > 0)
+				v->hist_at--;
+			else
+				v->hist_focus = 0;
+			return UI_HANDLED;
+		}
 		if (v->selected > 0)
 			v->selected--;
 		return UI_HANDLED;
 	case A_DOWN:
+		if (v->hist_focus) {
+			if (v->hist_at + 1 < v->n_hist)
+				v->hist_at++;
+			return UI_HANDLED;
+		}
 		if (v->selected + 1 < v->n_opts)
 			v->selected++;
 		return UI_HANDLED;
+	case C_VIEW:
+		view_key(sc);
+		return UI_HANDLED;
 	case A_OPEN:
+		/* In the history, Enter reads the entry: a step is never taken from there. */
+		if (v->hist_focus) {
+			view_key(sc);
+			return UI_HANDLED;
+		}
 		if (!v->n_opts)
 			return UI_HANDLED;
 		if (!v->opts[v->selected].allowed) {

@@ -4,6 +4,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -74,4 +75,55 @@ void fmt_count(int64_t n, char *buf, size_t size)
 	}
 	out[o] = '\0';
 	snprintf(buf, size, "%s", out);
+}
+
+void col_put(WINDOW *w, int y, const struct col *c, const char *text, enum term_style st)
+{
+	if (c->w <= 0)
+		return;
+	int tw = term_width(text ? text : "");
+	term_put_styled(w, y, col_text_x(c, tw), text ? text : "", tw < c->w ? tw : c->w, 0, st);
+}
+
+void cols_head(WINDOW *w, int y, const struct col *c, size_t n, enum term_style st)
+{
+	for (size_t i = 0; i < n; i++)
+		col_put(w, y, &c[i], c[i].head, st);
+}
+
+int fmt_wrap(WINDOW *w, int y, int x, const char *text, int width, int skip, int rows, enum term_style st)
+{
+	int line = 0;
+	const char *p = text ? text : "";
+
+	if (width < 1)
+		width = 1;
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char *para = strndup(p, len);
+		const char *q = para;
+		if (!para)
+			break;
+		do {
+			size_t cut = term_fit(q, width);
+			if (cut == 0 && *q)
+				cut = 1;   /* a character wider than the line: never stuck */
+			if (w && line >= skip && line - skip < rows) {
+				char *piece = strndup(q, cut);
+				if (piece) {
+					term_put_styled(w, y + line - skip, x, piece, width, 0, st);
+					free(piece);
+				}
+			}
+			line++;
+			q += cut;
+			while (*q == ' ')
+				q++;
+		} while (*q);
+		free(para);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	return line;
 }

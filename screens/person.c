@@ -24,6 +24,8 @@
 #include "model/store/search.h"
 #include "workflow/deadline.h"
 #include "screens/input.h"
+#include "screens/columns.h"
+#include "screens/fmt.h"
 #include "screens/term.h"
 #include "screens/ui.h"
 

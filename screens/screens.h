@@ -16,5 +16,6 @@ extern const struct screen_ops register_screen;
 extern const struct screen_ops reports_screen;
 extern const struct screen_ops enrol_screen;
 extern const struct screen_ops admin_screen;
+extern const struct screen_ops viewer_screen;
 
 #endif

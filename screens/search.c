@@ -15,6 +15,8 @@
 
 #include "model/base/i18n.h"
 #include "model/store/search.h"
+#include "screens/columns.h"
+#include "screens/fmt.h"
 #include "screens/input.h"
 #include "screens/term.h"
 #include "screens/ui.h"
@@ -94,6 +96,45 @@ static void search_close(struct screen *sc)
 	free(s);
 }
 
+/*
+ * The columns at this width.  Born and nationality tell namesakes apart, so at 80 columns
+ * they stay and the Latin form and the reason a hit matched give way; the surname never
+ * goes.  Widths follow the hits on screen, so a short list of short names is not spread out.
+ */
+enum { SC_NUMBER, SC_SURNAME, SC_GIVEN, SC_LATIN, SC_BORN, SC_NAT, SC_WHY, SC_N };
+
+static void layout(const struct search *s, struct col c[SC_N], int cols)
+{
+	struct col def[SC_N] = {
+		[SC_NUMBER] = { .head = _("Person"), .min = 8, .pref = 8, .max = 16, .prio = 60, .flex = 0 },
+		[SC_SURNAME] = { .head = _("Surname"), .min = 10, .pref = 10, .max = 30, .prio = COL_KEEP, .flex = 1 },
+		[SC_GIVEN] = { .head = _("Given names"), .min = 8, .pref = 8, .max = 26, .prio = 70, .flex = 1 },
+		[SC_LATIN] = { .head = _("Latin (ICAO)"), .min = 12, .pref = 12, .max = 40, .prio = 30, .flex = 1 },
+		[SC_BORN] = { .head = _("Born"), .min = 10, .pref = 10, .max = 10, .prio = 80, .flex = 0 },
+		[SC_NAT] = { .head = _("Nat."), .min = 3, .pref = 3, .max = 4, .prio = 80, .flex = 0 },
+		/* Why a hit matched: the first to go, and room left for a longer reason. */
+		[SC_WHY] = { .head = _("Matched"), .min = 8, .pref = 8, .max = 30, .prio = 10, .flex = 0 },
+	};
+	for (int i = 0; i < SC_N; i++) {
+		c[i] = def[i];
+		col_want(&c[i], c[i].head);
+	}
+	for (size_t i = 0; i < s->n && i < SEARCH_SHOWN; i++) {
+		const struct cd_search_hit *h = &s->hits[i];
+		col_want(&c[SC_NUMBER], h->number);
+		col_want(&c[SC_SURNAME], h->surname);
+		col_want(&c[SC_GIVEN], h->given);
+		col_want_width(&c[SC_LATIN], term_width(h->surname_latin) + 2 + term_width(h->given_latin));
+		col_want(&c[SC_BORN], h->dob);
+		col_want(&c[SC_NAT], h->nationality);
+		col_want(&c[SC_WHY], _(h->via ? h->via : cd_match_name(h->match)));
+	}
+	/* A person number and why it matched are read whole or not at all. */
+	c[SC_NUMBER].min = c[SC_NUMBER].pref;
+	c[SC_WHY].min = c[SC_WHY].pref;
+	cols_layout(c, SC_N, cols);
+}
+
 static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
 	struct search *s = sc->data;
@@ -102,12 +143,9 @@ static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 			cols - 2, 0, ST_TITLE);
 	term_put_styled(w, 2, 1, _("Find:"), 6, 0, ST_LABEL);
 	input_draw(&s->query, w, 2, 8, cols - 10, 1);
-	{
-		static const int x[] = { 1, 16, 39, 58, 85, 96, 101 };
-		const char *const head[] = { _("Person"), _("Surname"), _("Given names"), _("Latin (ICAO)"), _("Born"),
-					     _("Nat."), _("Matched") };
-		term_columns(w, 4, x, head, 7, cols, ST_LABEL);
-	}
+	struct col c[SC_N];
+	layout(s, c, cols);
+	cols_head(w, 4, c, SC_N, ST_LABEL);
 	if (s->n == 0 && s->query.len > 0)
 		term_put(w, 6, 2, _("No one found. Names need three letters; try another spelling or a document number."),
 			 cols - 4, 0);
@@ -119,15 +157,13 @@ static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		if (sel)
 			term_fill(w, y, 0, cols, ST_SELECTED);
 		snprintf(latin, sizeof latin, "%s, %s", h->surname_latin, h->given_latin);
-		term_put_styled(w, y, 1, h->number, 14, 1, st);
-		term_put_styled(w, y, 16, h->surname, 22, 1, st);
-		term_put_styled(w, y, 39, h->given, 18, 1, st);
-		term_put_styled(w, y, 58, latin, 26, 1, st);
-		term_put_styled(w, y, 85, h->dob, 10, 1, st);
-		term_put_styled(w, y, 96, h->nationality, 4, 1, st);
-		/* Why it matched: alias, Latin form, Arabic form, case number ... */
-		if (cols > 102)
-			term_put_styled(w, y, 101, _(h->via ? h->via : cd_match_name(h->match)), cols - 102, 0, st);
+		col_put(w, y, &c[SC_NUMBER], h->number, st);
+		col_put(w, y, &c[SC_SURNAME], h->surname, st);
+		col_put(w, y, &c[SC_GIVEN], h->given, st);
+		col_put(w, y, &c[SC_LATIN], latin, st);
+		col_put(w, y, &c[SC_BORN], h->dob, st);
+		col_put(w, y, &c[SC_NAT], h->nationality, st);
+		col_put(w, y, &c[SC_WHY], _(h->via ? h->via : cd_match_name(h->match)), st);
 	}
 	if (s->n > SEARCH_SHOWN && 5 + SEARCH_SHOWN < rows)
 		term_put_styled(w, 5 + SEARCH_SHOWN, 1, _("more match: type more of the name, a date of birth or a document number"),

@@ -51,6 +51,7 @@ const struct ui_action ui_global_actions[] = {
 	{ A_SAVE, "save", "F5 ^S", N_("save") },
 	{ A_RELOAD, "reload", "^R", N_("read the store again") },
 	{ A_SWITCH_USER, "switch-user", "F9", N_("training stores: act as the next user (clerk, caseworker, supervisor, admin)") },
+	{ A_VIEW_MESSAGE, "view-message", "F8", N_("read the last message in full") },
 };
 const size_t ui_n_global_actions = sizeof ui_global_actions / sizeof ui_global_actions[0];
 
@@ -240,6 +241,19 @@ void ui_open(struct ui *ui, enum ui_screen_kind kind, const char *arg)
 		ui_push(ui, e->ops, arg);
 }
 
+void ui_view(struct ui *ui, const char *title, const char *text)
+{
+	free(ui->view_title);
+	free(ui->view_text);
+	ui->view_title = strdup(title ? title : "");
+	ui->view_text = strdup(text ? text : "");
+	if (!ui->view_title || !ui->view_text) {
+		ui_error(ui, "%s", _("out of memory"));
+		return;
+	}
+	ui_open(ui, UI_VIEWER, NULL);
+}
+
 void ui_say(struct ui *ui, const char *fmt, ...)
 {
 	va_list ap;
@@ -247,6 +261,7 @@ void ui_say(struct ui *ui, const char *fmt, ...)
 	vsnprintf(ui->message, sizeof ui->message, fmt, ap);
 	va_end(ap);
 	ui->message_is_error = 0;
+	memcpy(ui->last_message, ui->message, sizeof ui->last_message);
 }
 
 void ui_error(struct ui *ui, const char *fmt, ...)
@@ -256,6 +271,7 @@ void ui_error(struct ui *ui, const char *fmt, ...)
 	vsnprintf(ui->message, sizeof ui->message, fmt, ap);
 	va_end(ap);
 	ui->message_is_error = 1;
+	memcpy(ui->last_message, ui->message, sizeof ui->last_message);
 }
 
 const struct screen_ops *ui_screen_below(const struct ui *ui)
@@ -328,6 +344,14 @@ static void draw_status(struct ui *ui, int rows, int cols)
 		rest += cut;
 		while (*rest == ' ')
 			rest++;
+	}
+	/* Longer still: the end is cut, and F8 reads it whole (screens/viewer.c). */
+	if (term_width(rest) > cols - 2) {
+		const char *more = _(" … F8 reads all");
+		int mw = term_width(more);
+		term_put_styled(stdscr, rows - 2, 1, rest, cols - 2 - mw, 0, st);
+		term_put_styled(stdscr, rows - 2, cols - 1 - mw, more, mw, 0, ST_DIM);
+		return;
 	}
 	term_put_styled(stdscr, rows - 2, 1, rest, cols - 2, 0, st);
 }
@@ -537,7 +561,7 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 			action = A_NONE;
 		else
 			action = action_for(sc->ops, (int)ch, is_key);
-		if (action != A_HELP && action != A_NONE)
+		if (action != A_HELP && action != A_NONE && action != A_VIEW_MESSAGE)
 			ui.message[0] = '\0';
 		res = sc->ops->key(sc, action, is_key ? (ch | UI_FKEY) : ch);
 		if (!(res & UI_HANDLED)) {
@@ -557,6 +581,10 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 			case A_SWITCH_USER:
 				switch_user(&ui);
 				res |= UI_RELOAD;
+				break;
+			case A_VIEW_MESSAGE:
+				if (ui.last_message[0])
+					ui_view(&ui, _("The last message"), ui.last_message);
 				break;
 			default: {
 				/* F2 F3 F4 F6 ...: the screens of the caller's table; the first one's
@@ -596,6 +624,8 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 	}
 	while (ui.depth > 0)
 		pop(&ui);
+	free(ui.view_title);
+	free(ui.view_text);
 	term_end();
 	if (timing)
 		fclose(timing);
@@ -604,23 +634,54 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 
 /* ---- help ------------------------------------------------------------------------------- */
 
-static unsigned help_key(struct screen *sc, int action, wint_t ch)
+/*
+ * The keys of the screen below and the global ones, each help text wrapped to its column
+ * (never cut: a translated line is often longer than the English).  When the screen is too
+ * short for them all, a second column beside the first (at 80 columns and more), and when
+ * that is not enough either, pages: PgDn and PgUp turn them, any other key closes the help.
+ */
+struct help_view {
+	int page, pages;
+};
+
+enum help_kind { H_SECTION, H_KEY, H_GAP };
+
+struct help_item {
+	enum help_kind kind;
+	const char *keys, *text;
+};
+
+static int help_open(struct screen *sc, const char *arg, struct cd_error *err)
 {
-	(void)sc;
-	(void)ch;
-	/* Any key closes the help, except the ones that would open it again. */
-	return action == A_QUIT ? UI_UNHANDLED : (UI_HANDLED | UI_BACK);
+	(void)arg;
+	if (!(sc->data = calloc(1, sizeof(struct help_view))))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	return CD_OK;
 }
 
-/*
- * Where the next help line goes: down the first column, then, when the screen is too short
- * for every key (80x24 holds about half of them), down a second column beside it, so that
- * no key goes unlisted.  The help texts are cut to the column's width instead.
- */
-struct help_layout {
-	int y, x, top, rows, colw;
-	int kw;   /* the width of the keys column */
-};
+static void help_close(struct screen *sc)
+{
+	free(sc->data);
+}
+
+static unsigned help_key(struct screen *sc, int action, wint_t ch)
+{
+	struct help_view *h = sc->data;
+	(void)ch;
+	if (action == A_PAGE_DOWN || action == A_DOWN) {
+		if (h->page + 1 < h->pages) {
+			h->page++;
+			return UI_HANDLED;
+		}
+	} else if (action == A_PAGE_UP || action == A_UP) {
+		if (h->page > 0) {
+			h->page--;
+			return UI_HANDLED;
+		}
+	}
+	/* Any other key closes the help, except the ones that would open it again. */
+	return action == A_QUIT ? UI_UNHANDLED : (UI_HANDLED | UI_BACK);
+}
 
 static int widest_keys(const struct ui_action *a, size_t n, const struct screen_ops *scope, int widest)
 {
@@ -632,57 +693,105 @@ static int widest_keys(const struct ui_action *a, size_t n, const struct screen_
 	return widest;
 }
 
-static int help_next(struct help_layout *l)
+/* Lines an item takes in a column of width colw with keys kw wide. */
+static int help_item_lines(const struct help_item *it, int colw, int kw)
 {
-	if (l->y < l->rows)
+	if (it->kind != H_KEY)
 		return 1;
-	if (l->x > 0 || l->colw == 0)
-		return 0;
-	l->x = l->colw;
-	l->y = l->top;
-	return l->y < l->rows;
+	return fmt_wrap(NULL, 0, 0, _(it->text), colw - kw - 6, 0, 0, ST_NORMAL);
 }
 
-static void help_lines(WINDOW *w, struct help_layout *l, const struct ui_action *a, size_t n,
-		       const struct screen_ops *scope)
+/*
+ * Places the items in columns of `rows` lines from `top` (n_cols side by side, a page
+ * after that), drawing those of page `page` when w is given; returns how many pages.
+ */
+static int help_flow(WINDOW *w, const struct help_item *items, size_t n, int top, int rows, int colw, int n_cols,
+		     int kw, int page)
 {
-	int width = l->colw ? l->colw : getmaxx(w);
-	for (size_t i = 0; i < n && help_next(l); i++, l->y++) {
-		term_put_styled(w, l->y, l->x + 2, ui_keys_of(scope, a[i].id), l->kw, 1, ST_LABEL);
-		term_put(w, l->y, l->x + l->kw + 4, _(a[i].help), width - l->kw - 6, 0);
+	int p = 0, col = 0, y = top;
+	for (size_t i = 0; i < n; i++) {
+		int need = help_item_lines(&items[i], colw, kw);
+		if (y > top && y + need > rows) {
+			if (++col >= n_cols) {
+				col = 0;
+				p++;
+			}
+			y = top;
+		}
+		/* A gap or a section title does not start a column; a section title not end one. */
+		if (items[i].kind == H_GAP && y == top)
+			continue;
+		if (items[i].kind == H_SECTION && y + 1 + help_item_lines(&items[i + 1 < n ? i + 1 : i], colw, kw) > rows &&
+		    y > top) {
+			if (++col >= n_cols) {
+				col = 0;
+				p++;
+			}
+			y = top;
+		}
+		if (w && p == page) {
+			int x = col * colw;
+			if (items[i].kind == H_SECTION)
+				term_put_styled(w, y, x + 1, _(items[i].text), colw - 2, 0, ST_LABEL);
+			else if (items[i].kind == H_KEY) {
+				term_put_styled(w, y, x + 2, items[i].keys, kw, 1, ST_LABEL);
+				fmt_wrap(w, y, x + kw + 4, _(items[i].text), colw - kw - 6, 0, rows - y, ST_NORMAL);
+			}
+		}
+		y += need;
 	}
+	return p + 1;
 }
 
 static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
+	struct help_view *h = sc->data;
 	const struct screen_ops *below = ui_screen_below(sc->ui);
-	size_t own = below ? below->n_actions : 0;
-	/* Section titles, lines and the gap between the sections. */
-	int needed = (own ? 2 + (int)own : 0) + 1 + (int)ui_n_global_actions;
-	struct help_layout l = { .y = 2, .x = 0, .top = 2, .rows = rows, .kw = 16 };
-	if (l.top + needed > rows && cols >= 80) {
-		/* Two columns: the keys take only the room they need, the help texts the rest. */
-		l.colw = cols / 2;
-		l.kw = widest_keys(ui_global_actions, ui_n_global_actions, NULL, 4);
-		if (own)
-			l.kw = widest_keys(below->actions, own, below, l.kw);
-		if (l.kw > 16)
-			l.kw = 16;
-	}
-	term_fill(w, 0, 0, cols, ST_TITLE);
-	term_put_styled(w, 0, 1, _("Keys — any key closes this help"), cols - 2, 0, ST_TITLE);
+	size_t own = below ? below->n_actions : 0, n = 0;
+	struct help_item *items = calloc(own + ui_n_global_actions + 3, sizeof *items);
+	int kw, n_cols = 1, colw = cols;
+	char title[256];
+
+	if (!items)
+		return;
 	if (own) {
-		term_put_styled(w, l.y++, 1, _("On this screen"), (l.colw ? l.colw : cols) - 2, 0, ST_LABEL);
-		help_lines(w, &l, below->actions, own, below);
-		l.y++;
+		items[n++] = (struct help_item){ H_SECTION, NULL, N_("On this screen") };
+		for (size_t i = 0; i < own; i++)
+			items[n++] = (struct help_item){ H_KEY, ui_keys_of(below, below->actions[i].id), below->actions[i].help };
+		items[n++] = (struct help_item){ H_GAP, NULL, NULL };
 	}
-	if (help_next(&l))
-		term_put_styled(w, l.y++, l.x + 1, _("Everywhere"), (l.colw ? l.colw : cols) - 2, 0, ST_LABEL);
-	help_lines(w, &l, ui_global_actions, ui_n_global_actions, NULL);
+	items[n++] = (struct help_item){ H_SECTION, NULL, N_("Everywhere") };
+	for (size_t i = 0; i < ui_n_global_actions; i++)
+		items[n++] = (struct help_item){ H_KEY, ui_keys_of(NULL, ui_global_actions[i].id), ui_global_actions[i].help };
+	/* The keys take only the room they need (16 at most), the help texts the rest. */
+	kw = widest_keys(ui_global_actions, ui_n_global_actions, NULL, 4);
+	if (own)
+		kw = widest_keys(below->actions, own, below, kw);
+	if (kw > 16)
+		kw = 16;
+	h->pages = help_flow(NULL, items, n, 2, rows, colw, 1, kw, 0);
+	if (h->pages > 1 && cols >= 80) {
+		n_cols = 2;
+		colw = cols / 2;
+		h->pages = help_flow(NULL, items, n, 2, rows, colw, n_cols, kw, 0);
+	}
+	if (h->page >= h->pages)
+		h->page = h->pages - 1;
+	term_fill(w, 0, 0, cols, ST_TITLE);
+	if (h->pages > 1)
+		snprintf(title, sizeof title, _("Keys, page %d of %d — PgDn, PgUp turn; any other key closes this help"),
+			 h->page + 1, h->pages);
+	else
+		snprintf(title, sizeof title, "%s", _("Keys — any key closes this help"));
+	term_put_styled(w, 0, 1, title, cols - 2, 0, ST_TITLE);
+	help_flow(w, items, n, 2, rows, colw, n_cols, kw, h->page);
+	free(items);
 }
 
 static const struct screen_ops help_screen = {
 	.name = "help",
+	.open = help_open,
 	.draw = help_draw,
 	.key = help_key,
+	.close = help_close,
 };

@@ -48,6 +48,7 @@ enum ui_global_action {
 	A_SAVE,
 	A_RELOAD,
 	A_SWITCH_USER,
+	A_VIEW_MESSAGE,        /* the last message in full, in the text viewer */
 	A_SCREEN_FIRST = 100,  /* screens number their own actions from here */
 };
 
@@ -98,6 +99,7 @@ enum ui_screen_kind {
 	UI_REPORTS,
 	UI_ENROL,              /* argument: a person number */
 	UI_ADMIN,              /* users and the office's settings (from the reports screen) */
+	UI_VIEWER,             /* a long text in full: given with ui_view, not the argument */
 };
 
 /* One entry of that table: a kind, its screen and the global action that opens it (or A_NONE). */
@@ -120,7 +122,7 @@ struct ui {
 	struct wf_registry *reg;
 	struct screen stack[16];
 	int depth;
-	char message[256];     /* one line under the screen: what just happened, or why not */
+	char message[1024];    /* under the screen: what just happened, or why not (F8 reads it whole) */
 	int message_is_error;
 	int64_t data_version;
 	int64_t unsynced;
@@ -129,6 +131,9 @@ struct ui {
 	/* A push asked for by a screen (ui_open) or the loop, done after the key is handled. */
 	const struct screen_ops *push_ops;
 	char push_arg[64];
+	char last_message[1024]; /* the last message said, kept after the line is cleared */
+	/* The text ui_view hands to the viewer (screens/viewer.c takes it; malloc'd). */
+	char *view_title, *view_text;
 };
 
 /*
@@ -150,6 +155,11 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 
 /* Asks the loop to open the screen of `kind` on top of this one once the key is handled. */
 void ui_open(struct ui *ui, enum ui_screen_kind kind, const char *arg);
+/*
+ * Opens the text viewer on top of this screen once the key is handled: the whole of
+ * `text` wrapped to the width and scrolled (text cut elsewhere is read in full here).
+ */
+void ui_view(struct ui *ui, const char *title, const char *text);
 void ui_say(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -18,6 +18,8 @@
 #include "model/base/i18n.h"
 #include "workflow/deadline.h"
 #include "screens/handover.h"
+#include "screens/columns.h"
+#include "screens/fmt.h"
 #include "screens/term.h"
 #include "screens/ui.h"
 
@@ -49,12 +51,48 @@ struct worklist {
 	int overdue;
 	long today;
 	struct userpick pick;     /* h: whom to hand the highlighted case to */
+	/* What the loaded rows ask of each column (display widths), measured once per load. */
+	int want[6];
 };
+
+/* The columns, left to right; the person and the deadline never give way (issue 13). */
+enum { WC_CASE, WC_WORKFLOW, WC_STATE, WC_DEADLINE, WC_ASSIGNEE, WC_PERSON, WC_N };
 
 static const struct workflow *chosen_workflow(struct screen *sc)
 {
 	struct worklist *w = sc->data;
 	return w->workflow >= 0 ? registry_at(sc->ui->reg, (size_t)w->workflow) : NULL;
+}
+
+/* The deadline's words are workflow/deadline.h's; the colour is this screen's. */
+static void deadline_cell(const struct cd_case_row *r, long today, char *buf, size_t size, enum term_style *st)
+{
+	enum deadline_state d = deadline_text(r->due_day, r->frozen_left, today, DL_SHORT, buf, size);
+	*st = d == DL_STOPPED ? ST_WARN : d == DL_OVERDUE ? ST_OVERDUE : ST_NORMAL;
+}
+
+static int widest(int a, const char *text)
+{
+	int tw = term_width(text ? text : "");
+	return tw > a ? tw : a;
+}
+
+static void measure(struct worklist *w, const struct wf_registry *reg)
+{
+	memset(w->want, 0, sizeof w->want);
+	for (size_t i = 0; i < w->n; i++) {
+		const struct cd_case_row *r = &w->rows[i];
+		char due[40];
+		enum term_style st;
+		deadline_cell(r, w->today, due, sizeof due, &st);
+		w->want[WC_CASE] = widest(w->want[WC_CASE], r->number);
+		const struct workflow *rwf = registry_current(reg, r->workflow_id);
+		w->want[WC_WORKFLOW] = widest(w->want[WC_WORKFLOW], rwf ? rwf->title : r->workflow_id);
+		w->want[WC_STATE] = widest(w->want[WC_STATE], wf_state_title(rwf, r->state));
+		w->want[WC_DEADLINE] = widest(w->want[WC_DEADLINE], due);
+		w->want[WC_ASSIGNEE] = widest(w->want[WC_ASSIGNEE], r->assignee ? r->assignee : "-");
+		w->want[WC_PERSON] = widest(w->want[WC_PERSON], r->person_name);
+	}
 }
 
 static void load(struct screen *sc)
@@ -77,6 +115,7 @@ static void load(struct screen *sc)
 	w->today = f.today;
 	if (case_list(sc->ui->store, &sc->ui->actor, &f, &w->rows, &w->n, &err) != CD_OK)
 		ui_error(sc->ui, "%s", err.msg);
+	measure(w, sc->ui->reg);
 	if (w->selected >= w->n)
 		w->selected = w->n ? w->n - 1 : 0;
 }
@@ -124,11 +163,33 @@ static void worklist_close(struct screen *sc)
 	free(w);
 }
 
-/* The deadline's words are workflow/deadline.h's; the colour is this screen's. */
-static void deadline_cell(const struct cd_case_row *r, long today, char *buf, size_t size, enum term_style *st)
+/*
+ * The columns at this width: the case number as wide as the longest, the state and the
+ * person sharing what is left; the assignee goes first (on "my cases" it says who I am),
+ * then the workflow (the case number's prefix says it too), then the state.
+ */
+static void layout(struct worklist *w, struct col c[WC_N], int cols)
 {
-	enum deadline_state d = deadline_text(r->due_day, r->frozen_left, today, DL_SHORT, buf, size);
-	*st = d == DL_STOPPED ? ST_WARN : d == DL_OVERDUE ? ST_OVERDUE : ST_NORMAL;
+	struct col def[WC_N] = {
+		[WC_CASE] = { .head = _("Case"), .min = 12, .pref = 12, .max = 24, .prio = 90, .flex = 0 },
+		[WC_WORKFLOW] = { .head = _("Workflow"), .min = 6, .pref = 6, .max = 16, .prio = 20, .flex = 0 },
+		[WC_STATE] = { .head = _("State"), .min = 12, .pref = 12, .max = 30, .prio = 40, .flex = 1 },
+		[WC_DEADLINE] = { .head = _("Deadline"), .min = 10, .pref = 10, .max = 20, .prio = COL_KEEP, .flex = 0 },
+		/* On "my cases" every row's assignee is the reader: no column for it. */
+		[WC_ASSIGNEE] = { .head = _("Assignee"), .min = 6, .pref = 6, .max = 16, .prio = w->mode == W_MINE ? -1 : 50, .flex = 0 },
+		[WC_PERSON] = { .head = _("Person"), .min = 20, .pref = 20, .max = 40, .prio = COL_KEEP, .flex = 1 },
+	};
+	for (int i = 0; i < WC_N; i++) {
+		c[i] = def[i];
+		col_want(&c[i], c[i].head);
+		col_want_width(&c[i], w->want[i]);
+	}
+	/* The case number, its workflow, deadline and assignee are read whole or not at all. */
+	c[WC_CASE].min = c[WC_CASE].pref;
+	c[WC_WORKFLOW].min = c[WC_WORKFLOW].pref;
+	c[WC_ASSIGNEE].min = c[WC_ASSIGNEE].pref;
+	c[WC_DEADLINE].min = c[WC_DEADLINE].pref;
+	cols_layout(c, WC_N, cols);
 }
 
 static void worklist_draw(struct screen *sc, WINDOW *win, int rows, int cols)
@@ -147,11 +208,9 @@ static void worklist_draw(struct screen *sc, WINDOW *win, int rows, int cols)
 	term_fill(win, 0, 0, cols, ST_TITLE);
 	term_put_styled(win, 0, 1, title, cols - 12, 0, ST_TITLE);
 	term_put_styled(win, 0, cols - 10, _("? keys"), 9, 0, ST_TITLE);
-	{
-		static const int x[] = { 1, 22, 33, 56, 73, 85 };
-		const char *const head[] = { _("Case"), _("Workflow"), _("State"), _("Deadline"), _("Assignee"), _("Person") };
-		term_columns(win, 1, x, head, 6, cols, ST_LABEL);
-	}
+	struct col c[WC_N];
+	layout(w, c, cols);
+	cols_head(win, 1, c, WC_N, ST_LABEL);
 	if (w->n == 0) {
 		term_put(win, 3, 2, _("No cases here. t: the office's cases, u: unassigned, f: another workflow."), cols - 4, 0);
 		return;
@@ -169,14 +228,13 @@ static void worklist_draw(struct screen *sc, WINDOW *win, int rows, int cols)
 		if (sel)
 			term_fill(win, y, 0, cols, ST_SELECTED);
 		enum term_style base = sel ? ST_SELECTED : ST_NORMAL;
-		term_put_styled(win, y, 1, r->number, 20, 1, base);
 		const struct workflow *rwf = registry_current(sc->ui->reg, r->workflow_id);
-		term_put_styled(win, y, 22, rwf ? rwf->title : r->workflow_id, 10, 1, base);
-		term_put_styled(win, y, 33, wf_state_title(rwf, r->state), 22, 1, base);
-		term_put_styled(win, y, 56, due, 16, 1, sel ? ST_SELECTED : st);
-		term_put_styled(win, y, 73, r->assignee ? r->assignee : "-", 11, 1, base);
-		if (cols > 86)
-			term_put_styled(win, y, 85, r->person_name, cols - 86, 0, base);
+		col_put(win, y, &c[WC_CASE], r->number, base);
+		col_put(win, y, &c[WC_WORKFLOW], rwf ? rwf->title : r->workflow_id, base);
+		col_put(win, y, &c[WC_STATE], wf_state_title(rwf, r->state), base);
+		col_put(win, y, &c[WC_DEADLINE], due, sel ? ST_SELECTED : st);
+		col_put(win, y, &c[WC_ASSIGNEE], r->assignee ? r->assignee : "-", base);
+		col_put(win, y, &c[WC_PERSON], r->person_name, base);
 	}
 	userpick_draw(&w->pick, win, rows, cols);
 }
