@@ -13,7 +13,7 @@ R=$T/real.casedesk
 expect_rc "init a real store" 0 $CD --store "$R" init --office ABC
 expect_eq "init installed the shipped workflows" \
 	"$(q "SELECT group_concat(workflow_id || ':' || version, ' ') FROM (SELECT * FROM workflow_def ORDER BY workflow_id)")" \
-	"asylum:3 residence:3 visa:3 work:3"
+	"asylum:4 residence:4 visa:4 work:4"
 expect_eq "each install is audited" "$(q "SELECT count(*) FROM audit WHERE entity = 'workflow' AND action = 'install' AND user_name = (SELECT name FROM users WHERE os_account = '$me')")" 4
 
 # The clerk's attack: a copy of data/ with asylum.ini rewritten as a new version that lets
@@ -34,7 +34,7 @@ q "UPDATE users SET roles = 1 WHERE os_account = '$me'"
 P=$(env CASEDESK_DATA="$T/evil" $CD --store "$R" person add --surname Doe --given Jane --dob 1975 --sex F --nationality XXA 2>"$T/err")
 N=$(env CASEDESK_DATA="$T/evil" $CD --store "$R" case new asylum --person "$P" 2>"$T/err")
 case "$N" in AS-ABC-*) pass "the clerk opens an asylum case";; *) fail "the clerk opens an asylum case" "$N" "$(cat "$T/err")";; esac
-expect_eq "on the installed version, not the doctored one" "$(q "SELECT workflow_version FROM cases WHERE number = '$N'")" 3
+expect_eq "on the installed version, not the doctored one" "$(q "SELECT workflow_version FROM cases WHERE number = '$N'")" 4
 expect_eq "the doctored version is not in the store" "$(q "SELECT count(*) FROM workflow_def WHERE version = 9")" 0
 expect_rc "the clerk cannot grant with CASEDESK_DATA pointing at the copy" 4 \
 	env CASEDESK_DATA="$T/evil" $CD --store "$R" case move "$N" grant_refugee_status
@@ -45,11 +45,11 @@ expect_rc "the clerk cannot install the doctored version" 4 \
 expect_grep "installing needs the admin" "needs the role admin" "$T/err"
 expect_eq "still not in the store" "$(q "SELECT count(*) FROM workflow_def WHERE version = 9")" 0
 expect_rc "workflow list shows the installed versions" 0 env CASEDESK_DATA="$T/evil" $CD --store "$R" workflow list
-expect_grep "asylum v3" "^asylum  *v3 " "$T/out"
+expect_grep "asylum v4" "^asylum  *v4 " "$T/out"
 
 # The admin: a changed file with a version number already installed is refused.
 q "UPDATE users SET roles = 8 WHERE os_account = '$me'"
-sed 's/^version = 9$/version = 3/' "$T/evil/workflows/asylum.ini" >"$T/same3.ini"
+sed 's/^version = 9$/version = 4/' "$T/evil/workflows/asylum.ini" >"$T/same3.ini"
 expect_rc "a doctored version with the same number is refused" 6 $CD --store "$R" workflow install "$T/same3.ini"
 expect_grep "saying to raise the version" "installed already with other rules; raise .version." "$T/err"
 expect_rc "the shipped file again is nothing new" 0 $CD --store "$R" workflow install "$CASEDESK_DATA/workflows/asylum.ini"
@@ -57,21 +57,21 @@ expect_grep "and says so" "installed already" "$T/out"
 # New translations of an installed version are not new rules: the text is replaced.
 sed 's/^title\[ru\] = Международная защита (убежище)$/title[ru] = Международная защита/' \
 	"$CASEDESK_DATA/workflows/asylum.ini" >"$T/asylum_ru.ini"
-expect_rc "new translations for version 3" 0 $CD --store "$R" workflow install "$T/asylum_ru.ini"
+expect_rc "new translations for version 4" 0 $CD --store "$R" workflow install "$T/asylum_ru.ini"
 expect_grep "replace its text" "translations updated" "$T/out"
 # A real new version: new cases start on it, running ones keep theirs.
-sed 's/^version = 3 .*/version = 4/' "$CASEDESK_DATA/workflows/asylum.ini" >"$T/asylum4.ini"
-expect_rc "the admin installs version 4" 0 $CD --store "$R" workflow install "$T/asylum4.ini"
-expect_eq "an audited event" "$(q "SELECT count(*) FROM audit WHERE entity = 'workflow' AND entity_uuid = 'asylum:4' AND action = 'install'")" 1
+sed 's/^version = 4 .*/version = 5/' "$CASEDESK_DATA/workflows/asylum.ini" >"$T/asylum4.ini"
+expect_rc "the admin installs version 5" 0 $CD --store "$R" workflow install "$T/asylum4.ini"
+expect_eq "an audited event" "$(q "SELECT count(*) FROM audit WHERE entity = 'workflow' AND entity_uuid = 'asylum:5' AND action = 'install'")" 1
 q "UPDATE users SET roles = 1 WHERE os_account = '$me'"
 N2=$($CD --store "$R" case new asylum --person "$P" 2>"$T/err")
-expect_eq "a new case starts on the newest version" "$(q "SELECT workflow_version FROM cases WHERE number = '$N2'")" 4
-expect_eq "the running case keeps its own" "$(q "SELECT workflow_version FROM cases WHERE number = '$N'")" 3
+expect_eq "a new case starts on the newest version" "$(q "SELECT workflow_version FROM cases WHERE number = '$N2'")" 5
+expect_eq "the running case keeps its own" "$(q "SELECT workflow_version FROM cases WHERE number = '$N'")" 4
 q "UPDATE users SET roles = 8 WHERE os_account = '$me'"
 
 # ---- 2. control characters: refused by lint naming the line, never printed raw
 awk '/^title = International protection/ { printf "title = Asylum\033]2;pwned\007\033[2J\n"; next } { print }' \
-	"$T/asylum4.ini" | sed 's/^version = 4$/version = 5/' >"$T/esc.ini"
+	"$T/asylum4.ini" | sed 's/^version = 5$/version = 6/' >"$T/esc.ini"
 line=$(grep -n '^title = Asylum' "$T/esc.ini" | cut -d: -f1)
 expect_rc "lint refuses ESC in a title" 6 $CD workflow lint "$T/esc.ini"
 expect_grep "naming file and line" "esc.ini:$line: key 'title' in \[workflow\]: title: contains a control character" "$T/err"
@@ -81,7 +81,7 @@ sed 's/^role = supervisor$/role = boss'"$(printf '\033')"'[2J/' "$T/esc.ini" >"$
 expect_rc "lint reports a role holding ESC" 6 $CD workflow lint "$T/esc2.ini"
 if grep -q "$(printf '\033')" "$T/err"; then fail "the lint report holds no raw ESC"; else pass "the lint report holds no raw ESC"; fi
 expect_grep "but shows it" "unknown role 'boss\\\\x1b\[2J'" "$T/err"
-expect_eq "nothing installed" "$(q "SELECT count(*) FROM workflow_def WHERE version = 5")" 0
+expect_eq "nothing installed" "$(q "SELECT count(*) FROM workflow_def WHERE version = 6")" 0
 # Texts that reach the store anyway (a doctored file) are shown, not executed.
 q "UPDATE cases SET state = 'made' || char(27) || ']2;pwned' || char(7) WHERE number = '$N'"
 q "UPDATE users SET roles = 1 WHERE os_account = '$me'"
@@ -89,10 +89,10 @@ expect_rc "case show on a doctored state" 0 $CD --store "$R" case show "$N"
 if grep -q "$(printf '\033')" "$T/out"; then fail "case show prints no raw ESC"; else pass "case show prints no raw ESC"; fi
 expect_grep "but shows it as text" 'made\\x1b\]2;pwned\\x07' "$T/out"
 q "UPDATE workflow_def SET source = replace(source, 'title = International protection (asylum)',
-	'title = Asylum' || char(27) || '[2J') WHERE workflow_id = 'asylum' AND version = 4"
+	'title = Asylum' || char(27) || '[2J') WHERE workflow_id = 'asylum' AND version = 5"
 $CD --store "$R" workflow list >"$T/out" 2>"$T/err"
 if grep -q "$(printf '\033')" "$T/out" "$T/err"; then fail "workflow list prints no raw ESC"; else pass "workflow list prints no raw ESC"; fi
-expect_grep "a doctored installed text is refused, naming where" "asylum version 4 (installed in the store):[0-9]*: key 'title'" "$T/err"
+expect_grep "a doctored installed text is refused, naming where" "asylum version 5 (installed in the store):[0-9]*: key 'title'" "$T/err"
 
 # ---- 3. four-eyes that means it (a training store: one user per role)
 S=$T/train.casedesk
