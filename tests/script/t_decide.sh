@@ -38,7 +38,7 @@ expect_rc "the same day twice is refused too (strictly after)" 6 $CD --user supe
 	--set valid_from=2026-12-10 --set valid_until=2026-12-10 --no-print
 expect_rc "the dates the right way round are granted" 0 $CD --user supervisor case move "$C" grant \
 	--set valid_from=2026-12-10 --set valid_until=2027-12-09 --no-print
-expect_eq "granted" "$(q "SELECT state FROM cases WHERE number = '$C'")" "granted"
+expect_eq "granted (the card is pending)" "$(q "SELECT state FROM cases WHERE number = '$C'")" "card_pending"
 
 # lint names the line of a rule naming an unknown field
 sed 's/^after = valid_from$/after = valid_form/' "$CASEDESK_DATA/workflows/residence.ini" >"$T/bad.ini"
