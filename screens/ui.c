@@ -22,6 +22,7 @@
 #include "model/store/passphrase.h"
 #include "model/store/users.h"
 #include "screens/fmt.h"
+#include "screens/input.h"
 #include "screens/lock.h"
 #include "screens/term.h"
 
@@ -354,6 +355,40 @@ static void draw_all(struct ui *ui)
 
 /* ---- the loop ------------------------------------------------------------------------------ */
 
+/* Whether the top screen (all: any screen on the stack) holds unsaved input. */
+static int stack_dirty(const struct ui *ui, int all)
+{
+	for (int i = all ? 0 : ui->depth - 1; i >= 0 && i < ui->depth; i++) {
+		const struct screen *sc = &ui->stack[i];
+		if (sc->ops->dirty && sc->ops->dirty(sc))
+			return 1;
+	}
+	return 0;
+}
+
+int ui_ask_discard(struct ui *ui)
+{
+	wint_t ch = 0;
+	int got;
+
+	ui_error(ui, "%s", _("Discard what you typed? y/n"));
+	for (;;) {
+		draw_all(ui);
+		timeout(-1);
+		got = get_wch(&ch);
+		if (got == KEY_CODE_YES && ch == KEY_RESIZE)
+			continue;
+		if (got != ERR)
+			break;
+	}
+	if (got == OK && (ch == 'y' || ch == 'Y')) {
+		ui->message[0] = '\0';
+		return 1;
+	}
+	ui_say(ui, "%s", _("your input is kept"));
+	return 0;
+}
+
 /*
  * Training stores have one user per role; switching lets one trainee play the four-eyes
  * rule through (propose as caseworker, decide as supervisor).  A real store has no such
@@ -516,6 +551,14 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 		if (action != A_HELP && action != A_NONE)
 			ui.message[0] = '\0';
 		res = sc->ops->key(sc, action, is_key ? (ch | UI_FKEY) : ch);
+		if (!(res & UI_HANDLED) && action != A_NONE && action != A_HELP && action != A_RELOAD) {
+			/* Leaving a form typed into asks first: quitting and F2 close every screen. */
+			const struct ui_screen_entry *e = entry_of(screens, 1, action);
+			int all = action == A_QUIT || (e && e->ops == ui.stack[0].ops);
+			if ((action == A_QUIT || action == A_BACK || action == A_SWITCH_USER || e) &&
+			    stack_dirty(&ui, all) && !ui_ask_discard(&ui))
+				res |= UI_HANDLED;
+		}
 		if (!(res & UI_HANDLED)) {
 			switch (action) {
 			case A_QUIT:
@@ -629,12 +672,27 @@ static void help_lines(WINDOW *w, struct help_layout *l, const struct ui_action 
 	}
 }
 
+/* The editing keys of screens/input.c, for a screen with a text field open. */
+static void help_edit_lines(WINDOW *w, struct help_layout *l)
+{
+	int width = l->colw ? l->colw : getmaxx(w);
+	if (help_next(l))
+		term_put_styled(w, l->y++, l->x + 1, _("Editing text"), width - 2, 0, ST_LABEL);
+	for (size_t i = 0; i < input_n_help && help_next(l); i++, l->y++) {
+		term_put_styled(w, l->y, l->x + 2, _(input_help[i].keys), l->kw, 1, ST_LABEL);
+		term_put(w, l->y, l->x + l->kw + 4, _(input_help[i].help), width - l->kw - 6, 0);
+	}
+	l->y++;
+}
+
 static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
 	const struct screen_ops *below = ui_screen_below(sc->ui);
+	const struct screen *below_sc = sc->ui->depth >= 2 ? &sc->ui->stack[sc->ui->depth - 2] : NULL;
 	size_t own = below ? below->n_actions : 0;
+	int editing = below_sc && below->wants_text && below->wants_text(below_sc);
 	/* Section titles, lines and the gap between the sections. */
-	int needed = (own ? 2 + (int)own : 0) + 1 + (int)ui_n_global_actions;
+	int needed = (own ? 2 + (int)own : 0) + 1 + (int)ui_n_global_actions + (editing ? 2 + (int)input_n_help : 0);
 	struct help_layout l = { .y = 2, .x = 0, .top = 2, .rows = rows, .kw = 16 };
 	if (l.top + needed > rows && cols >= 80) {
 		/* Two columns: the keys take only the room they need, the help texts the rest. */
@@ -642,6 +700,9 @@ static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		l.kw = widest_keys(ui_global_actions, ui_n_global_actions, NULL, 4);
 		if (own)
 			l.kw = widest_keys(below->actions, own, below, l.kw);
+		for (size_t i = 0; editing && i < input_n_help; i++)
+			if (term_width(_(input_help[i].keys)) > l.kw)
+				l.kw = term_width(_(input_help[i].keys));
 		if (l.kw > 16)
 			l.kw = 16;
 	}
@@ -652,6 +713,8 @@ static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		help_lines(w, &l, below->actions, own, below);
 		l.y++;
 	}
+	if (editing)
+		help_edit_lines(w, &l);
 	if (help_next(&l))
 		term_put_styled(w, l.y++, l.x + 1, _("Everywhere"), (l.colw ? l.colw : cols) - 2, 0, ST_LABEL);
 	help_lines(w, &l, ui_global_actions, ui_n_global_actions, NULL);

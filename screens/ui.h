@@ -76,6 +76,12 @@ struct screen_ops {
 	/* action from the tables (A_NONE for text); ch the character, or a KEY_ code | UI_FKEY */
 	unsigned (*key)(struct screen *sc, int action, wint_t ch);
 	void (*reload)(struct screen *sc);    /* another desk changed the store */
+	/*
+	 * The screen holds input not saved yet (a form typed into): the loop asks "Discard
+	 * what you typed?" before Esc, a jump (F2 F3 F4 F6), F9 or quitting leaves it.  NULL:
+	 * never.
+	 */
+	int (*dirty)(const struct screen *sc);
 	void (*close)(struct screen *sc);
 };
 
@@ -149,6 +155,13 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 void ui_open(struct ui *ui, enum ui_screen_kind kind, const char *arg);
 void ui_say(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Asks "Discard what you typed? y/n" on the message line and waits for the answer: 1 for
+ * y (go on and lose it), 0 for anything else (the input stays).  For a screen leaving a
+ * form of its own (the case screen's step form); the loop asks for the rest.
+ */
+int ui_ask_discard(struct ui *ui);
 
 /* The global action table, for the help screen. */
 extern const struct ui_action ui_global_actions[];
