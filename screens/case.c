@@ -337,14 +337,15 @@ static void form_save(struct screen *sc)
 	char texts[FORM_MAX][INPUT_MAX * 4 + 1], note[INPUT_MAX * 4 + 1];
 	struct cd_error err = CD_ERROR_INIT;
 	size_t nv = 0;
-	int ok = 1;
 	int64_t version = 0;
 
+	const char *first = NULL;
 	for (size_t i = 0; i < v->n_fields; i++)
-		ok &= form_check(sc, &v->fields[i]);
-	if (!ok) {
+		if (!form_check(sc, &v->fields[i]) && !first)
+			first = v->fields[i].problem;
+	if (first) {
 		v->confirming = 0;
-		ui_error(sc->ui, "%s", _("some fields need attention (marked); nothing was saved"));
+		ui_error(sc->ui, _("some fields need attention (marked); nothing was saved — %s"), first);
 		return;
 	}
 	/* A decision is shown whole and asked for before it is saved (form_draw_summary). */
@@ -545,8 +546,9 @@ static unsigned form_key(struct screen *sc, int action, wint_t ch)
 		/* Down in a long text moves a line down while there is one. */
 		if (action == A_DOWN && is_text_field(v) && input_move_line(in, v->text_width, 1))
 			return UI_HANDLED;
-		if (v->focus < v->n_fields)
-			form_check(sc, &v->fields[v->focus]);
+		if (v->focus < v->n_fields && !form_check(sc, &v->fields[v->focus]) && v->fields[v->focus].problem[0])
+			/* Whole on the message line too: beside the field, 80 columns cut it. */
+			ui_error(sc->ui, "%s", v->fields[v->focus].problem);
 		if (action == A_OPEN && v->focus == v->n_fields) {
 			form_save(sc);
 			return UI_HANDLED;
@@ -558,8 +560,8 @@ static unsigned form_key(struct screen *sc, int action, wint_t ch)
 	case A_UP:
 		if (action == A_UP && is_text_field(v) && input_move_line(in, v->text_width, -1))
 			return UI_HANDLED;
-		if (v->focus < v->n_fields)
-			form_check(sc, &v->fields[v->focus]);
+		if (v->focus < v->n_fields && !form_check(sc, &v->fields[v->focus]) && v->fields[v->focus].problem[0])
+			ui_error(sc->ui, "%s", v->fields[v->focus].problem);
 		if (v->focus > 0)
 			form_focus(v, v->focus - 1);
 		return UI_HANDLED;
