@@ -449,23 +449,25 @@ static unsigned pick_key(struct screen *sc, int action, wint_t ch)
 		p->open = 0;
 		return UI_HANDLED;
 	case A_UP:
-	case A_PREV_FIELD:
 		if (p->selected > 0)
 			p->selected--;
 		return UI_HANDLED;
 	case A_DOWN:
-	case A_NEXT_FIELD:
 		if (p->selected + 1 < p->n_shown)
 			p->selected++;
 		return UI_HANDLED;
+	case A_NEXT_FIELD:   /* Tab completes, as in a shell: the highlighted choice, then the next field */
 	case A_OPEN:
+	case A_SAVE:         /* F5 picks the highlighted choice and saves */
 		if (!p->n_shown)
 			return UI_HANDLED;
 		input_set(&ff->in, ff->f->choices[p->shown[p->selected]]);
 		p->open = 0;
 		v->changed = 1;
 		form_check(sc, ff);
-		if (v->focus < v->n_fields)
+		if (action == A_SAVE)
+			form_save(sc);
+		else if (v->focus < v->n_fields)
 			form_focus(v, v->focus + 1);
 		return UI_HANDLED;
 	case A_QUIT:

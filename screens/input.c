@@ -9,22 +9,11 @@
 #include <string.h>
 #include <wctype.h>
 
-#include "model/base/i18n.h"
 #include "model/base/text.h"
 #include "screens/term.h"
 #include "screens/ui.h"
 
-const struct input_help input_help[] = {
-	{ "Left Right", N_("move the cursor (keeps a prefilled text for editing)") },
-	{ "Home End ^A ^E", N_("start / end of the text") },
-	{ "Up Down", N_("in a long text: the line above / below") },
-	{ "Backspace Del", N_("delete before / at the cursor") },
-	{ "^W", N_("delete the word before the cursor") },
-	{ "^K", N_("delete to the end of the text") },
-	{ "^U", N_("clear the field") },
-	{ N_("typing"), N_("replaces a prefilled (highlighted) text; move the cursor first to edit it") },
-};
-const size_t input_n_help = sizeof input_help / sizeof input_help[0];
+/* The keys handled here are listed for the `?` help in ui.c (ui_edit_keys): keep the two alike. */
 
 void input_set(struct input *in, const char *utf8)
 {

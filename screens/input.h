@@ -46,12 +46,6 @@ int input_move_line(struct input *in, int width, int dir);
 /* Draws the text wrapped in a box of `height` lines, scrolled to show the cursor. */
 void input_draw_box(const struct input *in, WINDOW *w, int y, int x, int width, int height, int focused);
 
-/* The editing keys, for the `?` help of screens with text fields. */
-struct input_help {
-	const char *keys;
-	const char *help;  /* N_() */
-};
-extern const struct input_help input_help[];
-extern const size_t input_n_help;
+/* The editing keys it handles are listed for the `?` help as ui_edit_keys (screens/ui.h). */
 
 #endif

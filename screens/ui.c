@@ -22,7 +22,6 @@
 #include "model/store/passphrase.h"
 #include "model/store/users.h"
 #include "screens/fmt.h"
-#include "screens/input.h"
 #include "screens/lock.h"
 #include "screens/term.h"
 
@@ -54,6 +53,19 @@ const struct ui_action ui_global_actions[] = {
 	{ A_SWITCH_USER, "switch-user", "F9", N_("training stores: act as the next user (clerk, caseworker, supervisor, admin)") },
 };
 const size_t ui_n_global_actions = sizeof ui_global_actions / sizeof ui_global_actions[0];
+
+/* The editing keys screens/input.c handles (input_key), for the help of a screen with a text field. */
+const struct ui_key_help ui_edit_keys[] = {
+	{ "Left Right", N_("move the cursor (keeps a prefilled text for editing)") },
+	{ "Home End ^A ^E", N_("start / end of the text") },
+	{ "Up Down", N_("in a long text: the line above / below") },
+	{ "Backspace Del", N_("delete before / at the cursor") },
+	{ "^W", N_("delete the word before the cursor") },
+	{ "^K", N_("delete to the end of the text") },
+	{ "^U", N_("clear the field") },
+	{ N_("typing"), N_("replaces a prefilled (highlighted) text; move the cursor first to edit it") },
+};
+const size_t ui_n_edit_keys = sizeof ui_edit_keys / sizeof ui_edit_keys[0];
 
 /* ---- key names and bindings ------------------------------------------------------------ */
 
@@ -678,9 +690,9 @@ static void help_edit_lines(WINDOW *w, struct help_layout *l)
 	int width = l->colw ? l->colw : getmaxx(w);
 	if (help_next(l))
 		term_put_styled(w, l->y++, l->x + 1, _("Editing text"), width - 2, 0, ST_LABEL);
-	for (size_t i = 0; i < input_n_help && help_next(l); i++, l->y++) {
-		term_put_styled(w, l->y, l->x + 2, _(input_help[i].keys), l->kw, 1, ST_LABEL);
-		term_put(w, l->y, l->x + l->kw + 4, _(input_help[i].help), width - l->kw - 6, 0);
+	for (size_t i = 0; i < ui_n_edit_keys && help_next(l); i++, l->y++) {
+		term_put_styled(w, l->y, l->x + 2, _(ui_edit_keys[i].keys), l->kw, 1, ST_LABEL);
+		term_put(w, l->y, l->x + l->kw + 4, _(ui_edit_keys[i].help), width - l->kw - 6, 0);
 	}
 	l->y++;
 }
@@ -692,7 +704,7 @@ static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	size_t own = below ? below->n_actions : 0;
 	int editing = below_sc && below->wants_text && below->wants_text(below_sc);
 	/* Section titles, lines and the gap between the sections. */
-	int needed = (own ? 2 + (int)own : 0) + 1 + (int)ui_n_global_actions + (editing ? 2 + (int)input_n_help : 0);
+	int needed = (own ? 2 + (int)own : 0) + 1 + (int)ui_n_global_actions + (editing ? 2 + (int)ui_n_edit_keys : 0);
 	struct help_layout l = { .y = 2, .x = 0, .top = 2, .rows = rows, .kw = 16 };
 	if (l.top + needed > rows && cols >= 80) {
 		/* Two columns: the keys take only the room they need, the help texts the rest. */
@@ -700,9 +712,9 @@ static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		l.kw = widest_keys(ui_global_actions, ui_n_global_actions, NULL, 4);
 		if (own)
 			l.kw = widest_keys(below->actions, own, below, l.kw);
-		for (size_t i = 0; editing && i < input_n_help; i++)
-			if (term_width(_(input_help[i].keys)) > l.kw)
-				l.kw = term_width(_(input_help[i].keys));
+		for (size_t i = 0; editing && i < ui_n_edit_keys; i++)
+			if (term_width(_(ui_edit_keys[i].keys)) > l.kw)
+				l.kw = term_width(_(ui_edit_keys[i].keys));
 		if (l.kw > 16)
 			l.kw = 16;
 	}

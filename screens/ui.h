@@ -163,6 +163,17 @@ void ui_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf,
  */
 int ui_ask_discard(struct ui *ui);
 
+/*
+ * The editing keys of a text field (those screens/input.c handles), for the help of a
+ * screen with one open.
+ */
+struct ui_key_help {
+	const char *keys;
+	const char *help;  /* N_() */
+};
+extern const struct ui_key_help ui_edit_keys[];
+extern const size_t ui_n_edit_keys;
+
 /* The global action table, for the help screen. */
 extern const struct ui_action ui_global_actions[];
 extern const size_t ui_n_global_actions;
