@@ -3,7 +3,7 @@
 # and 6), at 80x24 in tmux: a grant with its dates reversed is refused as the field is
 # left and again on save; a decision shows its summary and asks, and Esc keeps the input;
 # Esc and F10 on a half-filled registration ask; a prefilled field is replaced by typing;
-# a choice is picked from its list by its label.
+# a choice is picked from its list by its label; a long text wraps in its field.
 . tests/script/lib.sh
 . tests/script/tui_lib.sh
 if ! command -v tmux >/dev/null 2>&1; then
@@ -121,11 +121,14 @@ t_choice() {
 	keys pick Enter
 	see "Enter picks; the form shows the choice" pick "[Rr]efuse"
 	unseen "the list is closed" pick "^ Pick " 5
-	type_text pick "no reason yet"
+	# A long text wraps in its field and grows, at 80 columns too
+	type_text pick "The applicant has not shown sufficient means of subsistence for the whole period of the stay asked here."
+	see "a long text starts beside its label" pick "Reasons for the proposal \* +The applicant has"
+	see "and wraps onto lines of its own under it" pick "^ {31}.*asked here\."
 	keys pick Escape
 	see "Esc on a typed form asks" pick "Discard what you typed\? y/n"
 	keys pick n
-	see "n keeps the input" pick "no reason yet"
+	see "n keeps the input" pick "asked here\."
 	keys pick F10
 	see "F10 asks too" pick "Discard what you typed\? y/n"
 	keys pick n
