@@ -339,13 +339,19 @@ static void form_save(struct screen *sc)
 	size_t nv = 0;
 	int64_t version = 0;
 
-	const char *first = NULL;
+	const struct form_field *first = NULL;
 	for (size_t i = 0; i < v->n_fields; i++)
 		if (!form_check(sc, &v->fields[i]) && !first)
-			first = v->fields[i].problem;
+			first = &v->fields[i];
 	if (first) {
+		/* The first problem in words: a rule's names both fields, an empty field is named here. */
+		char why[CD_ERRMSG_MAX + 128];
+		if (!strcmp(first->problem, _("required")))
+			snprintf(why, sizeof why, _("%s is required"), first->f->label ? first->f->label : first->f->id);
+		else
+			snprintf(why, sizeof why, "%s", first->problem);
 		v->confirming = 0;
-		ui_error(sc->ui, _("some fields need attention (marked); nothing was saved — %s"), first);
+		ui_error(sc->ui, _("some fields need attention (marked); nothing was saved — %s"), why);
 		return;
 	}
 	/* A decision is shown whole and asked for before it is saved (form_draw_summary). */

@@ -383,6 +383,7 @@ int ui_ask_discard(struct ui *ui)
 	wint_t ch = 0;
 	int got;
 
+	/* TRANSLATORS: the answer keys stay y and n (y discards, any other key keeps the input). */
 	ui_error(ui, "%s", _("Discard what you typed? y/n"));
 	for (;;) {
 		draw_all(ui);
