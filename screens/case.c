@@ -606,7 +606,7 @@ static const char *type_hint(const struct wf_field *f, char *buf, size_t size)
 	case WF_CHOICE:
 		(void)buf;
 		(void)size;
-		return _("type or Enter: pick from the list");
+		return _("type to pick");
 	case WF_TEXT:
 		break;
 	}
