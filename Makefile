@@ -138,6 +138,13 @@ build/bench_kdf: build/tests/bench/bench_kdf.o build/libcasedesk.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
 
+# The text editor of the forms (screens/input.c) is tested without a terminal: its test links
+# the screens' editor and the terminal layer it draws through.
+build/asan/tests/unit/test_input: build/asan/tests/unit/test_input.o build/asan/screens/input.o \
+		build/asan/screens/term.o build/asan/libcasedesk.a
+	@echo "  LD asan $@"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) $(CMOCKA_LIBS) -lm
+
 UNIT_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRC))
 
 # The read-error shim (tests/tool/vfs_fail.c): LD_PRELOADed by tests/script/t_store_errors.sh

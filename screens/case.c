@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "model/base/buf.h"
 #include "model/base/caldate.h"
@@ -63,8 +64,15 @@ static const struct ui_action case_actions[] = {
 struct form_field {
 	const struct wf_field *f;
 	int required;
-	struct input in;
+	struct input in;           /* a choice field holds the choice's id; the form shows its label */
 	char problem[CD_ERRMSG_MAX];
+};
+
+/* The list a choice field picks from: typing filters it by label, Enter picks. */
+struct picker {
+	int open;
+	struct input filter;
+	size_t shown[64], n_shown, selected;
 };
 
 struct case_view {
@@ -86,6 +94,11 @@ struct case_view {
 	struct input note;
 	int64_t expected_version;
 	int stale;                  /* another desk changed the case while the form was open */
+	int changed;                /* something was typed or picked: leaving asks first */
+	int confirming;             /* a decision's summary is shown, asking before it is saved */
+	struct picker pick;
+	int text_width;             /* the width text fields were last drawn at (Up/Down in them) */
+	char lookup[INPUT_MAX * 4 + 1];   /* a form value read for a cross-field rule */
 	/* Who reads: the user, with a break-glass purpose once a supervisor typed one. */
 	struct cd_actor reader;
 	int glass_asking;           /* a supervisor is asked why before another unit's case opens */
@@ -94,7 +107,7 @@ struct case_view {
 	/* The check block: the case's lists and answers, and the small form c and C open. */
 	struct cw_checks checks;
 	struct check_form *check_form;
-	struct userpick pick;       /* h: whom to hand the case to */
+	struct userpick handover;   /* h: whom to hand the case to */
 };
 
 static void check_block_load(struct screen *sc);
@@ -248,7 +261,7 @@ static void case_close(struct screen *sc)
 	free(v->opts);
 	case_history_free(v->hist, v->n_hist);
 	check_block_close(v);
-	userpick_close(&v->pick);
+	userpick_close(&v->handover);
 	free(v);
 }
 
@@ -269,12 +282,12 @@ static unsigned assign_key(struct screen *sc, int action)
 	struct case_view *v = sc->data;
 	struct cd_error err = CD_ERROR_INIT;
 
-	if (v->pick.open) {
+	if (v->handover.open) {
 		if (action == A_QUIT || action == A_HELP)
 			return UI_UNHANDLED;
-		userpick_key(&v->pick, sc->ui, action);
+		userpick_key(&v->handover, sc->ui, action);
 	} else if (action == C_HANDOVER) {
-		userpick_open(&v->pick, sc->ui, v->c->number, v->c->workflow_id, v->c->assignee, v->c->row_version);
+		userpick_open(&v->handover, sc->ui, v->c->number, v->c->workflow_id, v->c->assignee, v->c->row_version);
 		return UI_HANDLED;
 	} else if (action == C_TAKE || action == C_RELEASE) {
 		handover_apply(sc->ui, v->c->number, action == C_TAKE ? CW_WANT_ME : CW_WANT_NONE, NULL,
@@ -282,12 +295,24 @@ static unsigned assign_key(struct screen *sc, int action)
 	} else {
 		return UI_UNHANDLED;
 	}
-	if (!v->pick.open && load(sc, NULL, &err) != CD_OK)
+	if (!v->handover.open && load(sc, NULL, &err) != CD_OK)
 		ui_error(sc->ui, "%s", err.msg);
 	return UI_HANDLED;
 }
 
 /* ---- the form ------------------------------------------------------------------------------ */
+
+static struct input *focused_input(struct case_view *v)
+{
+	return v->focus < v->n_fields ? &v->fields[v->focus].in : &v->note;
+}
+
+/* Moves the focus; the field entered has its text selected, so typing replaces it. */
+static void form_focus(struct case_view *v, size_t to)
+{
+	v->focus = to;
+	input_select(focused_input(v));
+}
 
 static void form_open(struct screen *sc, const struct wf_transition *t)
 {
@@ -296,6 +321,9 @@ static void form_open(struct screen *sc, const struct wf_transition *t)
 	v->n_fields = 0;
 	v->focus = 0;
 	v->stale = 0;
+	v->changed = 0;
+	v->confirming = 0;
+	v->pick.open = 0;
 	v->expected_version = v->c->row_version;
 	input_set(&v->note, "");
 	for (size_t i = 0; i < t->n_fields + t->n_optional && v->n_fields < FORM_MAX; i++) {
@@ -304,13 +332,32 @@ static void form_open(struct screen *sc, const struct wf_transition *t)
 		memset(ff, 0, sizeof *ff);
 		ff->f = &v->wf->fields[required ? t->fields[i] : t->optional[i - t->n_fields]];
 		ff->required = required;
-		input_set(&ff->in, case_field(v->c, ff->f->id));
+		/* The case's value is a suggestion: selected, the first key typed replaces it. */
+		input_prefill(&ff->in, case_field(v->c, ff->f->id));
 	}
+	form_focus(v, 0);
 }
 
-/* Checks the focused field as it is left: the problem shows beside it at once. */
-static int form_check(struct form_field *ff)
+/* A field's value as it stands for a cross-field rule: the form's, else the case's. */
+static const char *form_value_of(void *ctx, const char *field)
 {
+	struct case_view *v = ctx;
+	for (size_t i = 0; i < v->n_fields; i++)
+		if (!strcmp(v->fields[i].f->id, field)) {
+			input_get(&v->fields[i].in, v->lookup, sizeof v->lookup);
+			return v->lookup;
+		}
+	return case_field(v->c, field);
+}
+
+/*
+ * Checks a field as it is left: its type, then the workflow's date rules against the
+ * other dates of the form and the case (valid_until after valid_from).  The problem shows
+ * beside the field at once.
+ */
+static int form_check(struct screen *sc, struct form_field *ff)
+{
+	struct case_view *v = sc->data;
 	char value[INPUT_MAX * 4 + 1];
 	struct cd_error err = CD_ERROR_INIT;
 	input_get(&ff->in, value, sizeof value);
@@ -320,11 +367,21 @@ static int form_check(struct form_field *ff)
 			snprintf(ff->problem, sizeof ff->problem, "%s", _("required"));
 		return !ff->required;
 	}
-	if (wf_field_validate(ff->f, value, &err) != CD_OK) {
+	if (wf_field_validate(ff->f, value, &err) != CD_OK ||
+	    wf_field_rules_check(v->wf, ff->f, form_value_of, v, store_today(sc->ui->store), &err) != CD_OK) {
 		snprintf(ff->problem, sizeof ff->problem, "%s", err.msg);
 		return 0;
 	}
 	return 1;
+}
+
+/* The label of a choice field's value (its id when the file gives no label). */
+static const char *choice_shown(const struct wf_field *f, const char *id)
+{
+	for (size_t i = 0; i < f->n_choices; i++)
+		if (!strcmp(f->choices[i], id))
+			return wf_choice_label(f, i);
+	return id;
 }
 
 /* Prints a form of this case into the print folder and says where (or why not). */
@@ -358,15 +415,30 @@ static void form_save(struct screen *sc)
 	char texts[FORM_MAX][INPUT_MAX * 4 + 1], note[INPUT_MAX * 4 + 1];
 	struct cd_error err = CD_ERROR_INIT;
 	size_t nv = 0;
-	int ok = 1;
 	int64_t version = 0;
 
+	const struct form_field *first = NULL;
 	for (size_t i = 0; i < v->n_fields; i++)
-		ok &= form_check(&v->fields[i]);
-	if (!ok) {
-		ui_error(sc->ui, "%s", _("some fields need attention (marked); nothing was saved"));
+		if (!form_check(sc, &v->fields[i]) && !first)
+			first = &v->fields[i];
+	if (first) {
+		/* The first problem in words: a rule's names both fields, an empty field is named here. */
+		char why[CD_ERRMSG_MAX + 128];
+		if (!strcmp(first->problem, _("required")))
+			snprintf(why, sizeof why, _("%s is required"), first->f->label ? first->f->label : first->f->id);
+		else
+			snprintf(why, sizeof why, "%s", first->problem);
+		v->confirming = 0;
+		ui_error(sc->ui, _("some fields need attention (marked); nothing was saved — %s"), why);
 		return;
 	}
+	/* A decision is shown whole and asked for before it is saved (form_draw_summary). */
+	if (wf_transition_confirms(v->wf, v->form_t) && !v->confirming) {
+		v->confirming = 1;
+		ui_say(sc->ui, "%s", _("check the summary: Enter or y saves, Esc or n goes back to the form"));
+		return;
+	}
+	v->confirming = 0;
 	for (size_t i = 0; i < v->n_fields; i++) {
 		input_get(&v->fields[i].in, texts[i], sizeof texts[i]);
 		if (!texts[i][0])
@@ -400,14 +472,134 @@ static void form_save(struct screen *sc)
 		ui_error(sc->ui, "%s", err.msg);
 }
 
-static unsigned form_key(struct screen *sc, int action, wint_t ch)
+/* Fills the picker's list with the choices whose label (or id) holds the filter. */
+static void pick_filter(struct case_view *v)
+{
+	const struct wf_field *f = v->fields[v->focus].f;
+	wchar_t want[INPUT_MAX + 1], label[256];
+	struct picker *p = &v->pick;
+
+	for (int i = 0; i <= p->filter.len; i++)
+		want[i] = (wchar_t)towlower((wint_t)p->filter.text[i]);
+	p->n_shown = 0;
+	for (size_t i = 0; i < f->n_choices && p->n_shown < sizeof p->shown / sizeof p->shown[0]; i++) {
+		int hit = 0;
+		for (int k = 0; k < 2 && !hit; k++) {
+			const char *src = k ? f->choices[i] : wf_choice_label(f, i);
+			mbstate_t st;
+			memset(&st, 0, sizeof st);
+			size_t n = mbsrtowcs(label, &src, sizeof label / sizeof label[0] - 1, &st);
+			if (n == (size_t)-1)
+				continue;
+			label[n] = L'\0';
+			for (size_t c = 0; c < n; c++)
+				label[c] = (wchar_t)towlower((wint_t)label[c]);
+			hit = wcsstr(label, want) != NULL;
+		}
+		if (hit)
+			p->shown[p->n_shown++] = i;
+	}
+	if (p->selected >= p->n_shown)
+		p->selected = 0;
+}
+
+static void pick_open(struct case_view *v, wint_t first)
+{
+	struct picker *p = &v->pick;
+	const struct wf_field *f = v->fields[v->focus].f;
+	char id[INPUT_MAX * 4 + 1];
+
+	p->open = 1;
+	p->selected = 0;
+	input_set(&p->filter, "");
+	if (first)
+		input_key(&p->filter, first);
+	pick_filter(v);
+	/* Start on the value the field holds. */
+	input_get(&v->fields[v->focus].in, id, sizeof id);
+	for (size_t i = 0; !first && i < p->n_shown; i++)
+		if (!strcmp(f->choices[p->shown[i]], id))
+			p->selected = i;
+}
+
+static unsigned pick_key(struct screen *sc, int action, wint_t ch)
 {
 	struct case_view *v = sc->data;
-	struct input *in = v->focus < v->n_fields ? &v->fields[v->focus].in : &v->note;
-	struct cd_error err = CD_ERROR_INIT;
+	struct picker *p = &v->pick;
+	struct form_field *ff = &v->fields[v->focus];
 
 	switch (action) {
 	case A_BACK:
+		p->open = 0;
+		return UI_HANDLED;
+	case A_UP:
+		if (p->selected > 0)
+			p->selected--;
+		return UI_HANDLED;
+	case A_DOWN:
+		if (p->selected + 1 < p->n_shown)
+			p->selected++;
+		return UI_HANDLED;
+	case A_NEXT_FIELD:   /* Tab completes, as in a shell: the highlighted choice, then the next field */
+	case A_OPEN:
+	case A_SAVE:         /* F5 picks the highlighted choice and saves */
+		if (!p->n_shown)
+			return UI_HANDLED;
+		input_set(&ff->in, ff->f->choices[p->shown[p->selected]]);
+		p->open = 0;
+		v->changed = 1;
+		form_check(sc, ff);
+		if (action == A_SAVE)
+			form_save(sc);
+		else if (v->focus < v->n_fields)
+			form_focus(v, v->focus + 1);
+		return UI_HANDLED;
+	case A_QUIT:
+	case A_HELP:
+		return UI_UNHANDLED;
+	}
+	if (input_key(&p->filter, ch))
+		pick_filter(v);
+	return UI_HANDLED;
+}
+
+/* The decision's summary is up: Enter or y saves, Esc or n goes back with the input kept. */
+static unsigned confirm_key(struct screen *sc, int action, wint_t ch)
+{
+	struct case_view *v = sc->data;
+
+	if (action == A_OPEN || action == A_SAVE || (action == A_NONE && (ch == 'y' || ch == 'Y'))) {
+		form_save(sc);
+		return UI_HANDLED;
+	}
+	if (action == A_BACK || (action == A_NONE && (ch == 'n' || ch == 'N'))) {
+		v->confirming = 0;
+		ui_say(sc->ui, "%s", _("not saved; your input is kept — F5 saves"));
+		return UI_HANDLED;
+	}
+	return action == A_QUIT || action == A_HELP ? UI_UNHANDLED : UI_HANDLED;
+}
+
+static int is_text_field(const struct case_view *v)
+{
+	return v->focus == v->n_fields || v->fields[v->focus].f->type == WF_TEXT;
+}
+
+static unsigned form_key(struct screen *sc, int action, wint_t ch)
+{
+	struct case_view *v = sc->data;
+	struct input *in = focused_input(v);
+	struct cd_error err = CD_ERROR_INIT;
+	int is_choice = v->focus < v->n_fields && v->fields[v->focus].f->type == WF_CHOICE;
+
+	if (v->pick.open)
+		return pick_key(sc, action, ch);
+	if (v->confirming)
+		return confirm_key(sc, action, ch);
+	switch (action) {
+	case A_BACK:
+		if (v->changed && !ui_ask_discard(sc->ui))
+			return UI_HANDLED;
 		v->form_t = NULL;
 		ui_say(sc->ui, "%s", _("step cancelled; nothing was saved"));
 		return UI_HANDLED;
@@ -428,31 +620,55 @@ static unsigned form_key(struct screen *sc, int action, wint_t ch)
 			ui_say(sc->ui, _("read version %lld; your input is kept — F5 saves"), (long long)v->expected_version);
 		}
 		return UI_HANDLED;
+	case A_OPEN:
+		/* Enter on an empty choice opens its list; on a filled one it goes on. */
+		if (is_choice && !in->len) {
+			pick_open(v, 0);
+			return UI_HANDLED;
+		}
+		/* fall through */
 	case A_NEXT_FIELD:
 	case A_DOWN:
-	case A_OPEN:
-		if (v->focus < v->n_fields)
-			form_check(&v->fields[v->focus]);
+		/* Down in a long text moves a line down while there is one. */
+		if (action == A_DOWN && is_text_field(v) && input_move_line(in, v->text_width, 1))
+			return UI_HANDLED;
+		if (v->focus < v->n_fields && !form_check(sc, &v->fields[v->focus]) && v->fields[v->focus].problem[0])
+			/* Whole on the message line too: beside the field, 80 columns cut it. */
+			ui_error(sc->ui, "%s", v->fields[v->focus].problem);
 		if (action == A_OPEN && v->focus == v->n_fields) {
 			form_save(sc);
 			return UI_HANDLED;
 		}
 		if (v->focus < v->n_fields)
-			v->focus++;
+			form_focus(v, v->focus + 1);
 		return UI_HANDLED;
 	case A_PREV_FIELD:
 	case A_UP:
-		if (v->focus < v->n_fields)
-			form_check(&v->fields[v->focus]);
+		if (action == A_UP && is_text_field(v) && input_move_line(in, v->text_width, -1))
+			return UI_HANDLED;
+		if (v->focus < v->n_fields && !form_check(sc, &v->fields[v->focus]) && v->fields[v->focus].problem[0])
+			ui_error(sc->ui, "%s", v->fields[v->focus].problem);
 		if (v->focus > 0)
-			v->focus--;
+			form_focus(v, v->focus - 1);
 		return UI_HANDLED;
 	case A_QUIT:
 	case A_HELP:
+	/* Jumps and F9 leave the form to the loop, which asks before input is lost. */
+	case A_SEARCH:
+	case A_WORKLIST:
+	case A_REGISTER:
+	case A_REPORTS:
+	case A_SWITCH_USER:
 		return UI_UNHANDLED;
 	}
+	/* A choice is picked from its list: a printable key opens it, filtered by that key. */
+	if (is_choice && !(ch & UI_FKEY) && ch >= ' ' && ch != 0x7f) {
+		pick_open(v, ch == ' ' ? 0 : ch);
+		return UI_HANDLED;
+	}
 	/* Everything else edits the focused field, printable characters included. */
-	input_key(in, ch);
+	if (input_key(in, ch))
+		v->changed = 1;
 	return UI_HANDLED;
 }
 
@@ -465,22 +681,115 @@ static const char *type_hint(const struct wf_field *f, char *buf, size_t size)
 		return _("number");
 	case WF_YESNO:
 		return _("yes or no");
-	case WF_CHOICE: {
-		size_t used = 0;
-		buf[0] = '\0';
-		for (size_t i = 0; i < f->n_choices && used < size; i++)
-			used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? " | " : "", f->choices[i]);
-		return buf;
-	}
+	case WF_CHOICE:
+		(void)buf;
+		(void)size;
+		return _("type to pick");
 	case WF_TEXT:
 		break;
 	}
 	return _("text");
 }
 
+/* Draws text wrapped at `width` from line y; returns the line after it (stops at `rows`). */
+static int put_wrapped(WINDOW *w, int y, int x, const char *text, int width, int rows, enum term_style st)
+{
+	const char *p = text;
+	do {
+		char line[1024];
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len >= sizeof line)
+			len = sizeof line - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		size_t cut = term_width(line) > width ? term_fit(line, width) : len;
+		if (cut == 0)
+			cut = len;
+		line[cut] = '\0';
+		if (y < rows)
+			term_put_styled(w, y, x, line, width, 0, st);
+		y++;
+		p += cut;
+		if (*p == '\n')
+			p++;
+		while (*p == ' ')
+			p++;
+	} while (*p && y < rows);
+	return y;
+}
+
+/* What the decision will say, before it is saved: every value, and where the case goes. */
+static void form_draw_summary(struct case_view *v, WINDOW *w, int y, int rows, int cols)
+{
+	char line[INPUT_MAX * 4 + 512], value[INPUT_MAX * 4 + 1];
+	const struct cd_case *c = v->c;
+
+	term_fill(w, y, 0, cols, ST_TITLE);
+	snprintf(line, sizeof line, _("Confirm: %s"), v->form_t->title ? v->form_t->title : v->form_t->id);
+	term_put_styled(w, y++, 1, line, cols - 2, 0, ST_TITLE);
+	snprintf(line, sizeof line, _("Case %s — %s, %s"), c->number, c->person_surname_latin, c->person_given_latin);
+	y = put_wrapped(w, y, 2, line, cols - 4, rows, ST_NORMAL);
+	for (size_t i = 0; i < v->n_fields && y < rows; i++) {
+		const struct form_field *ff = &v->fields[i];
+		input_get(&ff->in, value, sizeof value);
+		snprintf(line, sizeof line, "%s: %s", ff->f->label ? ff->f->label : ff->f->id,
+			 !value[0] ? "—" : ff->f->type == WF_CHOICE ? choice_shown(ff->f, value) : value);
+		y = put_wrapped(w, y, 2, line, cols - 4, rows, ST_NORMAL);
+	}
+	input_get(&v->note, value, sizeof value);
+	if (value[0] && y < rows) {
+		snprintf(line, sizeof line, "%s: %s", _("Note"), value);
+		y = put_wrapped(w, y, 2, line, cols - 4, rows, ST_NORMAL);
+	}
+	snprintf(line, sizeof line, _("The case goes to: %s"), v->wf->states[v->form_t->to].title);
+	y = put_wrapped(w, y, 2, line, cols - 4, rows, ST_LABEL);
+	put_wrapped(w, y, 2, _("Save this? Enter or y saves; Esc or n goes back to the form with your input."), cols - 4,
+		    rows, ST_WARN);
+}
+
+/* The list of a choice field's labels, filtered by what was typed. */
+static void form_draw_picker(struct case_view *v, WINDOW *w, int y, int rows, int cols)
+{
+	const struct wf_field *f = v->fields[v->focus].f;
+	struct picker *p = &v->pick;
+	char line[512];
+
+	term_fill(w, y, 0, cols, ST_TITLE);
+	snprintf(line, sizeof line, _("Pick %s — type to filter, Enter picks, Esc closes"), f->label ? f->label : f->id);
+	term_put_styled(w, y++, 1, line, cols - 2, 0, ST_TITLE);
+	if (y < rows) {
+		term_put_styled(w, y, 2, _("Filter"), 10, 1, ST_LABEL);
+		input_draw(&p->filter, w, y++, 13, cols - 15, 1);
+	}
+	if (!p->n_shown && y < rows)
+		term_put_styled(w, y++, 4, _("no choice matches"), cols - 6, 0, ST_DIM);
+	/* Scrolled so the highlighted choice is in view. */
+	size_t room = rows > y ? (size_t)(rows - y) : 0, first = 0;
+	if (room && p->selected >= room)
+		first = p->selected - room + 1;
+	for (size_t i = first; i < p->n_shown && y < rows; i++, y++) {
+		int sel = i == p->selected;
+		if (sel)
+			term_fill(w, y, 0, cols, ST_SELECTED);
+		term_put_styled(w, y, 4, wf_choice_label(f, p->shown[i]), cols - 6, 0, sel ? ST_SELECTED : ST_NORMAL);
+	}
+}
+
 static void form_draw(struct case_view *v, WINDOW *w, int y, int rows, int cols)
 {
-	char line[512], hint[256];
+	char line[512], hint[256], value[INPUT_MAX * 4 + 1];
+	int box_w = cols - 33;
+
+	if (v->confirming) {
+		form_draw_summary(v, w, y, rows, cols);
+		return;
+	}
+	if (v->pick.open) {
+		form_draw_picker(v, w, y, rows, cols);
+		return;
+	}
+	v->text_width = box_w;
 	snprintf(line, sizeof line, _("Step: %s → %s   (Tab next field, F5 save, Esc cancel)"),
 		 v->form_t->title ? v->form_t->title : v->form_t->id, v->wf->states[v->form_t->to].title);
 	term_fill(w, y, 0, cols, ST_TITLE);
@@ -490,9 +799,34 @@ static void form_draw(struct case_view *v, WINDOW *w, int y, int rows, int cols)
 				cols - 2, 0, ST_ERROR);
 	for (size_t i = 0; i < v->n_fields && y < rows - 1; i++, y++) {
 		const struct form_field *ff = &v->fields[i];
+		int focused = v->focus == i;
 		snprintf(line, sizeof line, "%s%s", ff->f->label ? ff->f->label : ff->f->id, ff->required ? " *" : "");
 		term_put_styled(w, y, 2, line, 28, 1, ST_LABEL);
-		input_draw(&ff->in, w, y, 31, 30, v->focus == i);
+		if (ff->f->type == WF_TEXT) {
+			/* A long text wraps and grows with the screen, leaving a line for each field after it. */
+			int room = rows - y - (int)(v->n_fields - i) - (ff->problem[0] ? 1 : 0);
+			int h = input_rows(&ff->in, box_w);
+			if (h > room)
+				h = room;
+			if (h < 1)
+				h = 1;
+			input_draw_box(&ff->in, w, y, 31, box_w, h, focused);
+			y += h - 1;
+			if (ff->problem[0] && y + 1 < rows - 1)
+				term_put_styled(w, ++y, 31, ff->problem, cols - 32, 0, ST_ERROR);
+			continue;
+		}
+		if (ff->f->type == WF_CHOICE) {
+			/* The choice's label, never its id. */
+			input_get(&ff->in, value, sizeof value);
+			term_style(w, focused ? ST_SELECTED : ST_DIM, 1);
+			mvwhline(w, y, 31, ' ', 30);
+			term_style(w, focused ? ST_SELECTED : ST_DIM, 0);
+			term_put_styled(w, y, 31, value[0] ? choice_shown(ff->f, value) : "", 30, 1,
+					focused ? ST_SELECTED : ST_DIM);
+		} else {
+			input_draw(&ff->in, w, y, 31, 30, focused);
+		}
 		if (ff->problem[0])
 			term_put_styled(w, y, 63, ff->problem, cols - 64, 0, ST_ERROR);
 		else
@@ -500,7 +834,10 @@ static void form_draw(struct case_view *v, WINDOW *w, int y, int rows, int cols)
 	}
 	if (y < rows) {
 		term_put_styled(w, y, 2, _("Note"), 28, 1, ST_LABEL);
-		input_draw(&v->note, w, y, 31, cols - 33, v->focus == v->n_fields);
+		int h = input_rows(&v->note, box_w);
+		if (h > rows - y)
+			h = rows - y;
+		input_draw_box(&v->note, w, y, 31, box_w, h < 1 ? 1 : h, v->focus == v->n_fields);
 	}
 }
 
@@ -719,7 +1056,7 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	}
 	y++;
 	history_draw(v, w, y, rows, cols);
-	userpick_draw(&v->pick, w, rows, cols);
+	userpick_draw(&v->handover, w, rows, cols);
 }
 
 static unsigned case_key(struct screen *sc, int action, wint_t ch)
@@ -735,7 +1072,7 @@ static unsigned case_key(struct screen *sc, int action, wint_t ch)
 		return check_form_key(sc, action, ch);
 	if (action == C_CHECK_RECORD || action == C_CHECK_CLEAR)
 		return check_block_key(sc, action);
-	if (v->pick.open || action == C_TAKE || action == C_HANDOVER || action == C_RELEASE)
+	if (v->handover.open || action == C_TAKE || action == C_HANDOVER || action == C_RELEASE)
 		return assign_key(sc, action);
 	if (history_key(v, action) == UI_HANDLED)
 		return UI_HANDLED;
@@ -1048,6 +1385,13 @@ static void check_form_draw(const struct case_view *v, WINDOW *w, int y, int row
 	}
 }
 
+/* A step form typed into holds input not saved yet. */
+static int case_dirty(const struct screen *sc)
+{
+	const struct case_view *v = sc->data;
+	return v && v->form_t && v->changed;
+}
+
 const struct screen_ops case_screen = {
 	.name = "case",
 	.actions = case_actions,
@@ -1056,6 +1400,7 @@ const struct screen_ops case_screen = {
 	.draw = case_draw,
 	.key = case_key,
 	.wants_text = case_wants_text,
+	.dirty = case_dirty,
 	.reload = case_reload,
 	.close = case_close,
 };

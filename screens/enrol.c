@@ -718,6 +718,13 @@ static int enrol_wants_text(const struct screen *sc)
 	return v->prompt == PR_EXCEPTION || v->prompt == PR_FACE;
 }
 
+/* Captures not stored yet: a jump (F2 F3 F4), F9 or quitting from another screen asks (ui.c). */
+static int enrol_dirty(const struct screen *sc)
+{
+	const struct enrol_view *v = sc->data;
+	return v && unsaved(v) > 0;
+}
+
 static unsigned ask_leave(struct enrol_view *v, enum prompt which, unsigned otherwise)
 {
 	int n = unsaved(v);
@@ -836,6 +843,7 @@ const struct screen_ops enrol_screen = {
 	.actions = enrol_actions,
 	.n_actions = sizeof enrol_actions / sizeof enrol_actions[0],
 	.wants_text = enrol_wants_text,
+	.dirty = enrol_dirty,
 	.open = enrol_open,
 	.draw = enrol_draw,
 	.key = enrol_key,

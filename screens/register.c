@@ -198,8 +198,9 @@ static unsigned save(struct screen *sc)
 /* Puts a value read from the MRZ into a field. */
 static void fill(struct reg *r, int f, const char *value)
 {
+	/* Read, not typed: selected, so a key typed into the field replaces it. */
 	if (value && *value)
-		input_set(&r->in[f], value);
+		input_prefill(&r->in[f], value);
 }
 
 /*
@@ -285,10 +286,12 @@ static unsigned register_key(struct screen *sc, int action, wint_t ch)
 		    r->focus == F_NATIONALITY || r->focus == F_DOC_NUMBER)
 			find_duplicates(sc);
 		r->focus = next_field(r, r->focus);
+		input_select(&r->in[r->focus]);
 		return UI_HANDLED;
 	case A_PREV_FIELD:
 	case A_UP:
 		r->focus = prev_field(r, r->focus);
+		input_select(&r->in[r->focus]);
 		return UI_HANDLED;
 	case A_SAVE:
 		return save(sc);
@@ -301,6 +304,11 @@ static unsigned register_key(struct screen *sc, int action, wint_t ch)
 	case A_QUIT:
 	case A_HELP:
 	case A_WORKLIST:
+	/* The loop asks before these leave a half-filled form. */
+	case A_SEARCH:
+	case A_REGISTER:
+	case A_REPORTS:
+	case A_SWITCH_USER:
 		return UI_UNHANDLED;
 	}
 	/* Typing the reason is the deliberate act itself; typing data re-arms the warning. */
@@ -347,11 +355,22 @@ static int register_wants_text(const struct screen *sc)
 	return 1;
 }
 
+/* Anything typed or read into the form and not registered yet: leaving asks first. */
+static int register_dirty(const struct screen *sc)
+{
+	const struct reg *r = sc->data;
+	for (int f = 0; r && f < F_COUNT; f++)
+		if (r->in[f].len)
+			return 1;
+	return 0;
+}
+
 const struct screen_ops register_screen = {
 	.name = "register",
 	.actions = register_actions,
 	.n_actions = sizeof register_actions / sizeof register_actions[0],
 	.wants_text = register_wants_text,
+	.dirty = register_dirty,
 	.open = register_open,
 	.draw = register_draw,
 	.key = register_key,

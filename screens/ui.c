@@ -55,6 +55,19 @@ const struct ui_action ui_global_actions[] = {
 };
 const size_t ui_n_global_actions = sizeof ui_global_actions / sizeof ui_global_actions[0];
 
+/* The editing keys screens/input.c handles (input_key), for the help of a screen with a text field. */
+const struct ui_key_help ui_edit_keys[] = {
+	{ "Left Right", N_("move the cursor (keeps a prefilled text for editing)") },
+	{ "Home End ^A ^E", N_("start / end of the text") },
+	{ "Up Down", N_("in a long text: the line above / below") },
+	{ "Backspace Del", N_("delete before / at the cursor") },
+	{ "^W", N_("delete the word before the cursor") },
+	{ "^K", N_("delete to the end of the text") },
+	{ "^U", N_("clear the field") },
+	{ N_("typing"), N_("replaces a prefilled (highlighted) text; move the cursor first to edit it") },
+};
+const size_t ui_n_edit_keys = sizeof ui_edit_keys / sizeof ui_edit_keys[0];
+
 /* ---- key names and bindings ------------------------------------------------------------ */
 
 struct key_name {
@@ -378,6 +391,41 @@ static void draw_all(struct ui *ui)
 
 /* ---- the loop ------------------------------------------------------------------------------ */
 
+/* Whether the top screen (all: any screen on the stack) holds unsaved input. */
+static int stack_dirty(const struct ui *ui, int all)
+{
+	for (int i = all ? 0 : ui->depth - 1; i >= 0 && i < ui->depth; i++) {
+		const struct screen *sc = &ui->stack[i];
+		if (sc->ops->dirty && sc->ops->dirty(sc))
+			return 1;
+	}
+	return 0;
+}
+
+int ui_ask_discard(struct ui *ui)
+{
+	wint_t ch = 0;
+	int got;
+
+	/* TRANSLATORS: the answer keys stay y and n (y discards, any other key keeps the input). */
+	ui_error(ui, "%s", _("Discard what you typed? y/n"));
+	for (;;) {
+		draw_all(ui);
+		timeout(-1);
+		got = get_wch(&ch);
+		if (got == KEY_CODE_YES && ch == KEY_RESIZE)
+			continue;
+		if (got != ERR)
+			break;
+	}
+	if (got == OK && (ch == 'y' || ch == 'Y')) {
+		ui->message[0] = '\0';
+		return 1;
+	}
+	ui_say(ui, "%s", _("your input is kept"));
+	return 0;
+}
+
 /*
  * Training stores have one user per role; switching lets one trainee play the four-eyes
  * rule through (propose as caseworker, decide as supervisor).  A real store has no such
@@ -564,6 +612,14 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 		if (action != A_HELP && action != A_NONE && action != A_VIEW_MESSAGE)
 			ui.message[0] = '\0';
 		res = sc->ops->key(sc, action, is_key ? (ch | UI_FKEY) : ch);
+		if (!(res & UI_HANDLED) && action != A_NONE && action != A_HELP && action != A_RELOAD) {
+			/* Leaving a form typed into asks first: quitting and F2 close every screen. */
+			const struct ui_screen_entry *e = entry_of(screens, 1, action);
+			int all = action == A_QUIT || (e && e->ops == ui.stack[0].ops);
+			if ((action == A_QUIT || action == A_BACK || action == A_SWITCH_USER || e) &&
+			    stack_dirty(&ui, all) && !ui_ask_discard(&ui))
+				res |= UI_HANDLED;
+		}
 		if (!(res & UI_HANDLED)) {
 			switch (action) {
 			case A_QUIT:
@@ -747,8 +803,10 @@ static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
 	struct help_view *h = sc->data;
 	const struct screen_ops *below = ui_screen_below(sc->ui);
+	const struct screen *below_sc = sc->ui->depth >= 2 ? &sc->ui->stack[sc->ui->depth - 2] : NULL;
 	size_t own = below ? below->n_actions : 0, n = 0;
-	struct help_item *items = calloc(own + ui_n_global_actions + 3, sizeof *items);
+	int editing = below_sc && below->wants_text && below->wants_text(below_sc);
+	struct help_item *items = calloc(own + ui_n_global_actions + ui_n_edit_keys + 5, sizeof *items);
 	int kw, n_cols = 1, colw = cols;
 	char title[256];
 
@@ -760,6 +818,13 @@ static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 			items[n++] = (struct help_item){ H_KEY, ui_keys_of(below, below->actions[i].id), below->actions[i].help };
 		items[n++] = (struct help_item){ H_GAP, NULL, NULL };
 	}
+	/* The editing keys of screens/input.c, for a screen with a text field open. */
+	if (editing) {
+		items[n++] = (struct help_item){ H_SECTION, NULL, N_("Editing text") };
+		for (size_t i = 0; i < ui_n_edit_keys; i++)
+			items[n++] = (struct help_item){ H_KEY, _(ui_edit_keys[i].keys), ui_edit_keys[i].help };
+		items[n++] = (struct help_item){ H_GAP, NULL, NULL };
+	}
 	items[n++] = (struct help_item){ H_SECTION, NULL, N_("Everywhere") };
 	for (size_t i = 0; i < ui_n_global_actions; i++)
 		items[n++] = (struct help_item){ H_KEY, ui_keys_of(NULL, ui_global_actions[i].id), ui_global_actions[i].help };
@@ -767,6 +832,9 @@ static void help_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	kw = widest_keys(ui_global_actions, ui_n_global_actions, NULL, 4);
 	if (own)
 		kw = widest_keys(below->actions, own, below, kw);
+	for (size_t i = 0; editing && i < ui_n_edit_keys; i++)
+		if (term_width(_(ui_edit_keys[i].keys)) > kw)
+			kw = term_width(_(ui_edit_keys[i].keys));
 	if (kw > 16)
 		kw = 16;
 	h->pages = help_flow(NULL, items, n, 2, rows, colw, 1, kw, 0);

@@ -77,6 +77,12 @@ struct screen_ops {
 	/* action from the tables (A_NONE for text); ch the character, or a KEY_ code | UI_FKEY */
 	unsigned (*key)(struct screen *sc, int action, wint_t ch);
 	void (*reload)(struct screen *sc);    /* another desk changed the store */
+	/*
+	 * The screen holds input not saved yet (a form typed into): the loop asks "Discard
+	 * what you typed?" before Esc, a jump (F2 F3 F4 F6), F9 or quitting leaves it.  NULL:
+	 * never.
+	 */
+	int (*dirty)(const struct screen *sc);
 	void (*close)(struct screen *sc);
 };
 
@@ -162,6 +168,24 @@ void ui_open(struct ui *ui, enum ui_screen_kind kind, const char *arg);
 void ui_view(struct ui *ui, const char *title, const char *text);
 void ui_say(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Asks "Discard what you typed? y/n" on the message line and waits for the answer: 1 for
+ * y (go on and lose it), 0 for anything else (the input stays).  For a screen leaving a
+ * form of its own (the case screen's step form); the loop asks for the rest.
+ */
+int ui_ask_discard(struct ui *ui);
+
+/*
+ * The editing keys of a text field (those screens/input.c handles), for the help of a
+ * screen with one open.
+ */
+struct ui_key_help {
+	const char *keys;
+	const char *help;  /* N_() */
+};
+extern const struct ui_key_help ui_edit_keys[];
+extern const size_t ui_n_edit_keys;
 
 /* The global action table, for the help screen. */
 extern const struct ui_action ui_global_actions[];

@@ -450,6 +450,7 @@ int cw_case_move(struct cd_store *s, struct wf_registry *reg, const struct cd_ac
 	facts.n_steps = n_steps;
 	facts.checks = check_facts;
 	facts.n_checks = n_check_rows;
+	facts.today = today;
 	if ((rc = wf_check(wf, t, &facts, mv->values, mv->n_values, err)))
 		goto out;
 	wf_next_deadline(wf, t, today, c->due_day, c->frozen_left, &due, &frozen);

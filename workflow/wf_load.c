@@ -267,10 +267,12 @@ static const char *const workflow_keys[] = { "id", "title", "prefix", "version",
 static const char *const state_keys[] = { "title", "deadline", "clock", "final", "outcome", NULL };
 static const char *const transition_keys[] = { "title", "from", "to", "role", "fields",
 					       "optional", "guards", "form", "extend", "four_eyes",
-					       NULL };
+					       "confirm", NULL };
 static const char *const retention_keys[] = { "from", "period", "action", NULL };
 static const char *const field_keys[] = { "type", "label", "required", "choices", "min", "max",
-					  NULL };
+					  "after", "before", "not_before", "not_after", NULL };
+/* The cross-field rules of a date field, in enum wf_date_rel order. */
+static const char *const rule_keys[] = { "after", "before", "not_before", "not_after", NULL };
 static const char *const type_names[] = { "text", "date", "choice", "number", "yesno", NULL };
 static const char *const guard_names[] = { "four_eyes", "fields_complete", "documents_present",
 					   "biometrics_enrolled", "checks_clear", NULL };
@@ -1259,6 +1261,58 @@ static void check_field(struct builder *b, const struct ini_section *s, struct w
 	check_choice_labels(b, s, f, typed);
 }
 
+/*
+ * The cross-field rules of one field (`after = valid_from`, `not_before = today`), read
+ * once every field's type is known: a rule compares dates, so both sides must be date
+ * fields, and a rule naming no field is reported where it is written.
+ */
+static void check_field_rules(struct builder *b, const struct ini_section *s, struct wf_field *f)
+{
+	const char *sec = s->name, *v;
+
+	for (int r = 0; rule_keys[r]; r++) {
+		char **items;
+		size_t n = 0;
+		int line = line_of(b, sec, rule_keys[r]);
+
+		if (!(v = value_of(b, sec, rule_keys[r])))
+			continue;
+		if (f->type != WF_DATE) {
+			problem_add(b->p, line, _("%s is only for fields of type date (field %s is not one)"),
+				    rule_keys[r], f->id);
+			continue;
+		}
+		if (is_blank(v)) {
+			problem_add(b->p, line, _("key '%s' in [%s] is empty"), rule_keys[r], sec);
+			continue;
+		}
+		if (!(items = split_list(v, &n))) {
+			b->oom = 1;
+			return;
+		}
+		for (size_t i = 0; i < n; i++) {
+			size_t other = !strcmp(items[i], "today") ? WF_TODAY : field_index(b, items[i]);
+			if (other == NO_INDEX) {
+				problem_add(b->p, line,
+					    _("%s = %s: unknown field (no [field.%s] section; `today` is the day itself)"),
+					    rule_keys[r], items[i], items[i]);
+			} else if (other != WF_TODAY && b->wf->fields[other].type != WF_DATE) {
+				problem_add(b->p, line, _("%s = %s: field %s is not a date"), rule_keys[r], items[i],
+					    items[i]);
+			} else if (other != WF_TODAY && &b->wf->fields[other] == f) {
+				problem_add(b->p, line, _("%s = %s: a field cannot be compared with itself"),
+					    rule_keys[r], items[i]);
+			} else if (f->n_rules == WF_RULES_MAX) {
+				problem_add(b->p, line, _("field %s has more than %d date rules"), f->id,
+					    WF_RULES_MAX);
+			} else {
+				f->rules[f->n_rules++] = (struct wf_date_rule){ (enum wf_date_rel)r, other, line };
+			}
+		}
+		free_list(items, n);
+	}
+}
+
 /* Resolves a list of field ids into indexes; every unknown id is reported. */
 static size_t *resolve_fields(struct builder *b, const char *sec, const char *key, size_t *n_out)
 {
@@ -1419,6 +1473,8 @@ static void check_transition(struct builder *b, const struct ini_section *s,
 				    _("unknown form '%s' (not in the forms index)"), v);
 		t->form = bdup(b, v);
 	}
+	if ((v = value_of(b, sec, "confirm")) && parse_flag(v, &t->confirm) < 0)
+		problem_add(b->p, line_of(b, sec, "confirm"), _("confirm is yes or no, not '%s'"), v);
 	if ((v = value_of(b, sec, "extend")) && wf_duration_parse(v, &t->extend, &err) != CD_OK)
 		problem_add(b->p, line_of(b, sec, "extend"), _("extend: %s"), err.msg);
 	/*
@@ -1781,6 +1837,13 @@ static int build(const char *text, const char *name, const struct wf_known *know
 			check_state(&b, s, &wf->states[si++]);
 		else if (section_kind(s, &id) == SEC_FIELD)
 			check_field(&b, s, &wf->fields[fi++]);
+	}
+	fi = 0;
+	for (size_t i = 0; i < b.ini.n_sections; i++) {
+		const struct ini_section *s = &b.ini.sections[i];
+		const char *id;
+		if (section_kind(s, &id) == SEC_FIELD)
+			check_field_rules(&b, s, &wf->fields[fi++]);
 	}
 	for (size_t i = 0; i < b.ini.n_sections; i++) {
 		const struct ini_section *s = &b.ini.sections[i];

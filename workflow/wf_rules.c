@@ -232,6 +232,103 @@ int wf_field_validate(const struct wf_field *f, const char *value, struct cd_err
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* Cross-field date rules.                                                               */
+
+/* A date as it stands, or -1: unset, or not a date (wf_field_validate says so). */
+static long date_of(const char *(*value_of)(void *ctx, const char *field), void *ctx, const char *field)
+{
+	const char *v = value_of ? value_of(ctx, field) : NULL;
+	long day;
+
+	if (!v || !v[0] || cd_days_parse(v, field, &day, NULL) != CD_OK)
+		return -1;
+	return day;
+}
+
+static const char *label_of(const struct wf_field *f)
+{
+	return f->label && f->label[0] ? f->label : f->id;
+}
+
+/* One rule of field `f` (day `day`) against `other` (day `than`); CD_EINPUT when broken. */
+static int rule_holds(const struct workflow *wf, const struct wf_field *f, const struct wf_date_rule *r, long day,
+		      long than, struct cd_error *err)
+{
+	char shown[16];
+	const char *other = r->other == WF_TODAY ? _("today") : label_of(&wf->fields[r->other]);
+	int ok = 0;
+
+	switch (r->rel) {
+	case WF_REL_AFTER: ok = day > than; break;
+	case WF_REL_BEFORE: ok = day < than; break;
+	case WF_REL_NOT_BEFORE: ok = day >= than; break;
+	case WF_REL_NOT_AFTER: ok = day <= than; break;
+	}
+	if (ok)
+		return CD_OK;
+	cd_days_format(than, shown, sizeof shown);
+	switch (r->rel) {
+	case WF_REL_AFTER:
+		return cd_error_set(err, CD_EINPUT, _("%s must be after %s (%s)"), label_of(f), other, shown);
+	case WF_REL_BEFORE:
+		return cd_error_set(err, CD_EINPUT, _("%s must be before %s (%s)"), label_of(f), other, shown);
+	case WF_REL_NOT_BEFORE:
+		return cd_error_set(err, CD_EINPUT, _("%s must not be before %s (%s)"), label_of(f), other, shown);
+	case WF_REL_NOT_AFTER:
+		break;
+	}
+	return cd_error_set(err, CD_EINPUT, _("%s must not be after %s (%s)"), label_of(f), other, shown);
+}
+
+/* The rules of field g that involve field `touch` (SIZE_MAX: all of g's rules). */
+static int field_rules(const struct workflow *wf, size_t g, size_t touch,
+		       const char *(*value_of)(void *ctx, const char *field), void *ctx, long today,
+		       struct cd_error *err)
+{
+	const struct wf_field *f = &wf->fields[g];
+	long day = -1;
+
+	for (size_t i = 0; i < f->n_rules; i++) {
+		const struct wf_date_rule *r = &f->rules[i];
+		long than;
+		int rc;
+		if (touch != (size_t)-1 && r->other != touch)
+			continue;
+		if (day < 0 && (day = date_of(value_of, ctx, f->id)) < 0)
+			return CD_OK;   /* unset: nothing to compare */
+		than = r->other == WF_TODAY ? today : r->other < wf->n_fields ? date_of(value_of, ctx, wf->fields[r->other].id) : -1;
+		if (than < 0)
+			continue;
+		if ((rc = rule_holds(wf, f, r, day, than, err)) != CD_OK)
+			return rc;
+	}
+	return CD_OK;
+}
+
+int wf_field_rules_check(const struct workflow *wf, const struct wf_field *f,
+			 const char *(*value_of)(void *ctx, const char *field), void *ctx, long today,
+			 struct cd_error *err)
+{
+	size_t self = (size_t)(f - wf->fields);
+	int rc;
+
+	if (self >= wf->n_fields)
+		return CD_OK;
+	if ((rc = field_rules(wf, self, (size_t)-1, value_of, ctx, today, err)) != CD_OK)
+		return rc;
+	/* The rules of other fields that name this one: moving valid_from past valid_until. */
+	for (size_t g = 0; g < wf->n_fields; g++)
+		if (g != self && (rc = field_rules(wf, g, self, value_of, ctx, today, err)) != CD_OK)
+			return rc;
+	return CD_OK;
+}
+
+int wf_transition_confirms(const struct workflow *wf, const struct wf_transition *t)
+{
+	return t->confirm || (t->to < wf->n_states && wf->states[t->to].final);
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* May this step be taken now?                                                          */
 
 static const char *given_value(const struct wf_value *values, size_t n, const char *field)
@@ -255,6 +352,23 @@ static int field_is_set(const struct wf_facts *facts, const struct wf_value *val
 		return v && v[0] != '\0';
 	}
 	return 0;
+}
+
+/* A field's value as it will stand after the step: given now, else the case's. */
+struct step_values {
+	const struct wf_value *values;
+	size_t n;
+	const struct wf_facts *facts;
+};
+
+static const char *step_value(void *ctx, const char *field)
+{
+	const struct step_values *sv = ctx;
+	const char *v = given_value(sv->values, sv->n, field);
+
+	if (v)
+		return v;
+	return sv->facts->value_of ? sv->facts->value_of(sv->facts->ctx, field) : NULL;
 }
 
 static int takes_field(const struct wf_transition *t, size_t f, int *required)
@@ -453,6 +567,13 @@ int wf_check(const struct workflow *wf, const struct wf_transition *t,
 		if (!field_is_set(facts, values, n_values, id))
 			return cd_error_set(err, CD_EINPUT, _("field %s is required for transition %s"), id,
 					    t->id);
+	}
+	/* Dates against each other and today, as they will stand after the step. */
+	struct step_values sv = { values, n_values, facts };
+	for (size_t i = 0; i < n_values; i++) {
+		const struct wf_field *f = values[i].value && values[i].value[0] ? wf_find_field(wf, values[i].field) : NULL;
+		if (f && (rc = wf_field_rules_check(wf, f, step_value, &sv, facts->today, err)) != CD_OK)
+			return rc;
 	}
 	return check_guards(wf, t, facts, values, n_values, err);
 }

@@ -34,6 +34,21 @@ enum wf_guard {
 	WF_GUARD_CHECKS_CLEAR = 1u << 4,
 };
 
+/*
+ * A cross-field rule on a date field (`after = valid_from`, `not_before = today` in the
+ * field's section): this field's date must be after (before, not before, not after) the
+ * other field's date or today.  Checked when a step sets the field (wf_check) and by the
+ * forms as the field is left (wf_field_rules_check).
+ */
+enum wf_date_rel { WF_REL_AFTER, WF_REL_BEFORE, WF_REL_NOT_BEFORE, WF_REL_NOT_AFTER };
+#define WF_TODAY ((size_t)-2)          /* a rule's `other` naming today, not a field */
+#define WF_RULES_MAX 8
+struct wf_date_rule {
+	enum wf_date_rel rel;
+	size_t other;                  /* index into fields, or WF_TODAY */
+	int line;
+};
+
 struct wf_field {
 	char *id;
 	char *label;
@@ -49,6 +64,8 @@ struct wf_field {
 	int required;            /* needed for the fields_complete guard */
 	int has_min, has_max;    /* WF_NUMBER */
 	double min, max;
+	struct wf_date_rule rules[WF_RULES_MAX];   /* WF_DATE: after = ..., not_before = today */
+	size_t n_rules;
 	int line;                /* where [field.ID] starts in the file */
 };
 
@@ -82,6 +99,8 @@ struct wf_transition {
 	 * entered that step's from-states; WF_NO_PAIR when the transition has none.
 	 */
 	size_t four_eyes;
+	/* A decision: the forms show a summary and ask before saving (`confirm = yes`, or a final `to`). */
+	int confirm;
 	int line;
 };
 
@@ -229,6 +248,20 @@ const char *wf_value_text(const struct workflow *wf, const char *field_id, const
 /* Checks one value against its field's type; CD_EINPUT naming the field. */
 int wf_field_validate(const struct wf_field *f, const char *value, struct cd_error *err);
 
+/*
+ * The cross-field rules that touch field f: f's own (`after = valid_from`) and those of
+ * other fields naming f, each checked where both dates are known.  `value_of` gives any
+ * field's value as it stands (the form's or the case's; NULL or "" when unset, and a
+ * value that is no date is left to wf_field_validate).  CD_EINPUT with a message naming
+ * both fields by their labels: "Valid until must be after Valid from (2026-12-10)".
+ */
+int wf_field_rules_check(const struct workflow *wf, const struct wf_field *f,
+			 const char *(*value_of)(void *ctx, const char *field), void *ctx, long today,
+			 struct cd_error *err);
+
+/* Whether a step asks before it is saved: into a final state, or `confirm = yes`. */
+int wf_transition_confirms(const struct workflow *wf, const struct wf_transition *t);
+
 /* One step taken on a case, as its history keeps it. */
 struct wf_step_done {
 	const char *transition;
@@ -269,6 +302,7 @@ struct wf_facts {
 	size_t n_checks;
 	const char *(*value_of)(void *ctx, const char *field);
 	void *ctx;
+	long today;                    /* day number (model/base/caldate.h) for `not_before = today` */
 };
 
 /* The case's answer for `list` in facts; WF_CHECK_MISSING when it has none. */

@@ -135,13 +135,14 @@ t_moving_a_case() {
 	see "the case shows the state" cw "State +Application lodged" || return
 	choose_step cw confirm_receipt || return
 	see "Enter on a step opens its form" cw "Step: Confirm receipt" || return
-	type_text cw "tourism"
+	# (A choice is picked from its list now, so no bad value can be typed into it: the
+	# problem shown is the empty required field's.)
 	keys cw Tab
-	see "leaving a field with a bad value shows the problem" cw "Reason for the permit \* +tourism +.*permit_reason" || return
-	keys cw BTab C-u
-	type_text cw "family"
+	see "leaving a field without its value shows the problem" cw "Reason for the permit \* +required" || return
+	keys cw BTab
+	type_text cw "fam"
 	keys cw Tab
-	unseen "fixing it clears the problem" cw "tourism" || return
+	unseen "fixing it clears the problem" cw "required" || return
 	keys cw F5
 	see "F5 takes the step" cw "$C1: Confirm receipt and start the assessment done, now Admissibility" || return
 	see "the screen shows the new state" cw "State +Admissibility and assessment" || return
@@ -158,12 +159,15 @@ t_four_eyes() {
 	open_case both "$C3" "$P3" || return
 	choose_step both propose_decision || return
 	wait_for both "Step: Propose a decision" || return
-	see "the form holds the earlier proposal" both "Proposed outcome \* +refuse" || return
+	see "the form holds the earlier proposal" both "Proposed outcome \* +Refuse" || return
 	keys both C-u
 	type_text both "grant"; keys both Tab C-u
 	type_text both "meets the conditions"
 	wait_for both "Reasons for the proposal \* +meets the conditions" || return
 	keys both C-s
+	# A proposal shows its summary and asks first (confirm = yes): Enter says yes.
+	wait_for both "^ Confirm: Propose a decision" || return
+	keys both Enter
 	see "^S saves too (flow control is off), and both proposes" both "Propose a decision done, now Decision proposed" || return
 	see "the decision shows as blocked by four-eyes" both "^   - Grant the permit → .*four-eyes" || return
 	v=$(state_of "$C3")
@@ -223,11 +227,12 @@ t_resize() {
 	open_case rsz "$C5" "$P5" || return
 	choose_step rsz confirm_receipt || return
 	wait_for rsz "Step: Confirm receipt" || return
-	type_text rsz "education"
-	wait_for rsz "Reason for the permit \* +education" || return
+	type_text rsz "educ"
+	keys rsz Tab
+	wait_for rsz "Reason for the permit \* +Education" || return
 	tm resize-window -t rsz -x 80 -y 24
 	see "the screen redraws at 80 columns" rsz "^.{70}\? keys$" || return
-	see "the form and the typed text survive" rsz "Reason for the permit \* +education" || return
+	see "the form and the typed text survive" rsz "Reason for the permit \* +Education" || return
 	see "the status line is on the new last line" rsz "TBS │ caseworker" || return
 	if [ "$(wc -l <"$T/screen")" -eq 24 ] && tail -1 "$T/screen" | grep -q 'TBS │'; then
 		pass "24 rows, the status line last"
@@ -312,6 +317,9 @@ t_wedge() {
 	see "and its expiry" wedge "Expires \(YYYY-MM-DD\) +2012-04-15" || return
 	unseen "no MRZ line is left in a field" wedge "<<<<<" 3 || return
 	keys wedge Escape
+	# The form holds what the reader typed: leaving it asks first (issue 13, item 6).
+	wait_for wedge "Discard what you typed\? y/n" || return
+	keys wedge y
 	wait_for wedge "Worklist" || return
 	keys wedge F4
 	wait_for wedge "Register a person" || return
@@ -319,7 +327,10 @@ t_wedge() {
 	type_text wedge "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"; keys wedge Enter
 	type_text wedge "L898902C35UTO7408122F1204159ZE184226B<<<<<10"; keys wedge Enter
 	see "a wrong check digit is named" wedge "TD3 read with [0-9]+ problem" || return
-	quit wedge
+	# F10 over what the reader typed asks first; y quits.
+	keys wedge F10
+	wait_for wedge "Discard what you typed\? y/n" || return
+	quit wedge y
 }
 
 # ---- 9. monochrome: a vt100 and NO_COLOR
