@@ -89,9 +89,10 @@ int cmd_init(struct cli *c)
 		return rc;
 	if (!c->store_path)
 		return cd_error_set(&c->err, CD_EUSAGE, _("which file? give --store FILE or set CASEDESK_STORE"));
-	/* A real office's code goes into every case number it ever makes (RP-TBS-2026-000123):
-	 * never guessed.  A training store, like the demo, is practice and keeps a default. */
-	if ((!office || !*office) && !training)
+	/* The office's code goes into every case number it ever makes (RP-TBS-2026-000123):
+	 * never guessed, for a training store either (practice is on the office's own numbers;
+	 * `demo` keeps a default of its own). */
+	if (!office || !*office)
 		return cd_error_set(&c->err, CD_EUSAGE,
 				    _("init needs --office CODE: the office's code, 2 to 5 capital letters, which every "
 				      "case number carries (RP-CODE-2026-000123); e.g. casedesk --store %s init --office TBS"),
@@ -101,7 +102,7 @@ int cmd_init(struct cli *c)
 				    _("--kit and --training exclude each other: a training store's users have no "
 				      "passphrases"));
 	struct cd_store_create_opts opts = {
-		.office = office ? office : "TBS",
+		.office = office,
 		.training = training,
 		.admin_os_account = pw ? pw->pw_name : NULL,
 	};

@@ -20,7 +20,9 @@ expect_grep "the workflows installed" "shipped workflows are installed (4)" "$T/
 expect_grep "where the store is" "export CASEDESK_STORE=$T/real.casedesk" "$T/out"
 expect_grep "how to start" "start: casedesk " "$T/out"
 expect_grep "and the letterhead" "casedesk office set name" "$T/out"
-expect_rc "a training store keeps its default office, like the demo" 0 "$CD" --store "$S" init --training
+expect_rc "a training store needs --office too (practice is on the office's own numbers)" 2 "$CD" --store "$S" init --training
+expect_grep "saying what the code is" "init needs --office CODE" "$T/err"
+expect_rc "a training store with its office" 0 "$CD" --store "$S" init --office TBS --training
 expect_grep "and says how to act in it" "act as one with --user NAME" "$T/out"
 
 # ---- users

@@ -32,7 +32,7 @@ rechain() {
 }
 
 # ---- init escrows the first key and seals the empty trail
-expect_rc "init" 0 $CD init --training
+expect_rc "init" 0 $CD init --office TBS --training
 expect_grep "init names the escrow file" "$E" "$T/out"
 expect_grep "and says it goes to the safe" "office safe" "$T/out"
 expect_eq "the escrow file is its owner's alone" "$(stat -c %a "$E")" 600
@@ -188,7 +188,7 @@ expect_rc "with the escrow, the forged seals are found" 10 $CD --store "$X" --us
 expect_grep "by their MAC" "seal [0-9]* is bad: its MAC does not match" "$T/out"
 
 # ---- the key and the escrow
-expect_rc "an escrow of another store is refused" 0 $CD --store "$T/other.casedesk" init --training
+expect_rc "an escrow of another store is refused" 0 $CD --store "$T/other.casedesk" init --office TBS --training
 expect_rc "... as bad input" 6 $CD --user admin audit verify --escrow "$T/other.casedesk.seal-escrow.key"
 expect_rc "a key file that is not one" 6 $CD --user admin audit verify --escrow "$K"
 X=$(copy nokey.casedesk)
@@ -198,7 +198,7 @@ expect_grep "naming it" "seal key file .* is missing" "$T/out"
 cp -p "$E" "$T/escrow-copy"
 expect_rc "no second first key" 4 $CD --user admin audit init
 expect_rc "the escrow file is untouched" 0 cmp "$E" "$T/escrow-copy"
-if ln -s "$T/target" "$T/link.casedesk.seal-escrow.key" && $CD --store "$T/link.casedesk" init --training >/dev/null 2>&1; then
+if ln -s "$T/target" "$T/link.casedesk.seal-escrow.key" && $CD --store "$T/link.casedesk" init --office TBS --training >/dev/null 2>&1; then
 	fail "init refuses to write the escrow through a planted link"
 else
 	pass "init refuses to write the escrow through a planted link"

@@ -7,7 +7,7 @@ export CASEDESK_TODAY=2026-03-02
 
 # ---- a store's life
 expect_rc "init makes a training store" 0 $CD --store "$S" init --office TBS --training
-expect_rc "init refuses to overwrite" 2 $CD --store "$S" init --training
+expect_rc "init refuses to overwrite" 2 $CD --store "$S" init --office TBS --training
 expect_grep "overwrite refusal says why" "never overwrites" "$T/err"
 printf 'hello' >"$T/not-a-store"
 expect_rc "a text file is refused" 7 $CD --store "$T/not-a-store" case list --user clerk

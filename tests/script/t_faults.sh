@@ -5,7 +5,7 @@ MOVER=${CASEDESK_TOOLS:-$(pwd)/build/asan/tests/tool}/tool_mover
 S=$T/faults.casedesk
 export CASEDESK_STORE=$S
 
-$CD init --training >/dev/null
+$CD init --office TBS --training >/dev/null
 cases=""
 i=0
 for name in Alpha Bravo Charlie Delta Echo Foxtrot Golf Hotel; do

@@ -62,7 +62,7 @@ mrz "$TD3" "no subcommand is a usage error" 2 $CD mrz
 
 # ---- mrz make: the zone of a stored document, read back by mrz parse
 S=$T/mrz.casedesk
-$CD --store "$S" init --training >/dev/null
+$CD --store "$S" init --office TBS --training >/dev/null
 P=$($CD --store "$S" --user clerk person add --surname Шевченко --given Олександр --dob 1987-04-12 --sex M --nationality UKR)
 $CD --store "$S" --user clerk document add "$P" --number FE123456 --issuer UKR --expires 2031-05-01 >/dev/null
 expect_rc "mrz make writes a passport's zone" 0 $CD --store "$S" --user caseworker mrz make "$P"

@@ -239,6 +239,6 @@ expect_rc "the backup restored, the check is clean again" 0 $CD --store "$D" sto
 sqlite3 "$D" "DELETE FROM person_key WHERE rowid IN (SELECT rowid FROM person_key LIMIT 1)"
 expect_rc "store check marks the store again" 7 $CD --store "$D" store check
 rm -f "$D" "$D-wal" "$D-shm" "$D.seal.key" "$D.seal-escrow.key"
-expect_rc "a new store is made under the damaged one's name" 0 $CD --store "$D" init --training
+expect_rc "a new store is made under the damaged one's name" 0 $CD --store "$D" init --office TBS --training
 expect_rc "and takes changes: the old mark is not its own" 0 $CD --store "$D" --user clerk person add --surname New \
 	--given Store --dob 1980 --sex X --nationality XXA
