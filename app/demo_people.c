@@ -288,8 +288,12 @@ static int apply_typo(char *s, size_t size)
 	return 0;
 }
 
-/* The date of birth as a second registration may give it: the year only, a day or a month off. */
-static void vary_dob(const char *dob, char *out, size_t size)
+/*
+ * The date of birth as a second registration may give it: the year only, a day or a month
+ * off - never a day after `today` (a baby registered on the day it was born, given a day
+ * later, is refused like any future birth: the year alone then).
+ */
+static void vary_dob(const char *dob, long today, char *out, size_t size)
 {
 	int y, m, d;
 	if (strlen(dob) != 10 || sscanf(dob, "%d-%d-%d", &y, &m, &d) != 3 || demo_chance(34)) {
@@ -297,13 +301,20 @@ static void vary_dob(const char *dob, char *out, size_t size)
 		return;
 	}
 	if (demo_chance(50)) {
-		cd_days_format(cd_date_to_days(y, m, d) + (demo_chance(50) ? 1 : -1), out, (unsigned)size);
+		long day = cd_date_to_days(y, m, d) + (demo_chance(50) ? 1 : -1);
+		if (day > today)
+			snprintf(out, size, "%.4s", dob);
+		else
+			cd_days_format(day, out, (unsigned)size);
 		return;
 	}
 	m = m == 12 ? 11 : m == 1 ? 2 : m + (demo_chance(50) ? 1 : -1);
 	if (d > cd_days_in_month(y, m))
 		d = cd_days_in_month(y, m);
-	snprintf(out, size, "%04d-%02d-%02d", y, m, d);
+	if (cd_date_to_days(y, m, d) > today)
+		snprintf(out, size, "%.4s", dob);
+	else
+		snprintf(out, size, "%04d-%02d-%02d", y, m, d);
 }
 
 int demo_add_duplicates(struct demo *d, long originals, long count, FILE *truth, struct cd_error *err)
@@ -365,7 +376,7 @@ int demo_add_duplicates(struct demo *d, long originals, long count, FILE *truth,
 		/* A second registration often gets the date of birth less exactly. */
 		if (strcmp(kind, "dob") == 0 || demo_chance(30)) {
 			char v[16];
-			vary_dob(dob, v, sizeof v);
+			vary_dob(dob, d->today, v, sizeof v);
 			if (strcmp(v, dob) != 0) {
 				memcpy(dob, v, sizeof dob);
 				size_t kl = strlen(kind);
