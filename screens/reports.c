@@ -165,11 +165,17 @@ static void reports_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	y++;
 	term_put_styled(w, y, 1, _("Period"), 8, 1, ST_LABEL);
 	if (r->editing) {
-		term_put(w, y, 10, _("from"), 5, 0);
-		input_draw(&r->in_from, w, y, 15, 11, r->editing == 1);
-		term_put(w, y, 28, _("to"), 3, 0);
-		input_draw(&r->in_to, w, y, 31, 11, r->editing == 2);
-		term_put_styled(w, y++, 44, _("Tab, Enter sets, Esc keeps"), cols - 45, 0, ST_DIM);
+		/* The labels take their own width (Georgian "to" is three letters, Romanian "from" two). */
+		int x = 10, fw = term_width(_("from")), tw = term_width(_("to"));
+		term_put(w, y, x, _("from"), fw, 0);
+		x += fw + 1;
+		input_draw(&r->in_from, w, y, x, 11, r->editing == 1);
+		x += 13;
+		term_put(w, y, x, _("to"), tw, 0);
+		x += tw + 1;
+		input_draw(&r->in_to, w, y, x, 11, r->editing == 2);
+		x += 13;
+		term_put_styled(w, y++, x, _("Tab, Enter sets, Esc keeps"), cols - x - 1, 0, ST_DIM);
 	} else {
 		snprintf(line, sizeof line, _("%s to %s — d changes it; x exports XLSX, c CSV, v reads"), r->from, r->to);
 		term_put(w, y++, 10, line, cols - 11, 0);

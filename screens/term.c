@@ -166,8 +166,9 @@ size_t term_fit(const char *text, int width)
 	draw(NULL, 0, 0, text, width, 0, 0, -1, &n);
 	if (!text[n])
 		return n;
-	/* Break after the last space, when there is one in the second half of the line. */
-	for (cut = n; cut > n / 2; cut--)
+	/* Break after the last space on the line: a word is split only when it alone is wider
+	 * than the line (a long Ukrainian or Georgian word in a narrow help column). */
+	for (cut = n; cut > 0; cut--)
 		if (text[cut - 1] == ' ')
 			return cut;
 	return n;
