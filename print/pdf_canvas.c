@@ -70,7 +70,7 @@ static void release_fonts(void)
 		free(added[i]);
 	n_added = 0;
 	cairo_debug_reset_static_data();
-	FcFini();
+	/* (not FcFini: it aborts the process when anything still holds a cached pattern) */
 }
 
 static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int length)
