@@ -7,9 +7,11 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 INI_LIBS   := -liniparser
 # Forms and statistics (print/): libxlsxwriter through pkg-config (its .pc is "xlsxwriter");
-# libharu ships no .pc file on Debian 12, hence a plain -lhpdf.
-PKG_CFLAGS += $(shell pkg-config --cflags xlsxwriter 2>/dev/null)
-PKG_LIBS   += $(shell pkg-config --libs xlsxwriter 2>/dev/null) -lhpdf
+# PDFs drawn with Cairo and laid out with Pango (HarfBuzz shaping, fontconfig fallback;
+# pangoft2 for telling Pango of a font file fontconfig did not know).
+PRINT_PKGS := xlsxwriter pangocairo pangoft2 cairo-pdf cairo-ft fontconfig
+PKG_CFLAGS += $(shell pkg-config --cflags $(PRINT_PKGS) 2>/dev/null)
+PKG_LIBS   += $(shell pkg-config --libs $(PRINT_PKGS) 2>/dev/null)
 # QR codes on forms (libqrencode: Debian's libqrencode-dev, the encoder qrencode(1) is built on).
 PKG_CFLAGS += $(shell pkg-config --cflags libqrencode 2>/dev/null)
 PKG_LIBS   += $(shell pkg-config --libs libqrencode 2>/dev/null)
@@ -42,8 +44,10 @@ endef
 .PHONY: all deps check asan unit test bench demo clean lint-workflows pot fonts install FORCE fuzz fuzz-bins
 all: casedesk catalogues fonts
 
-# The MRZ is printed in OCR-B.  Debian ships it as CFF OpenType (fonts-ocr-b), libharu embeds
-# TrueType only: print/otf2ttf.py converts it with fontTools (python3-fonttools).
+# The MRZ is printed in OCR-B.  Debian ships it as CFF OpenType (fonts-ocr-b); Cairo 1.16
+# (Debian 12) writes a PDF that lacks the font when it subsets that file (tried: pdffonts
+# finds no font object), so print/otf2ttf.py converts it to TrueType with fontTools
+# (python3-fonttools), which Cairo embeds.
 OCRB_OTF := /usr/share/fonts/opentype/ocr-b/OCRB.otf
 fonts: build/fonts/OCRB.ttf
 build/fonts/OCRB.ttf: $(OCRB_OTF) print/otf2ttf.py
@@ -202,7 +206,7 @@ CHECK_ASAN_OPTIONS := detect_stack_use_after_return=1:detect_leaks=1$(if $(ASAN_
 # The test command: release build with warnings as errors, then every test under ASan + UBSan.
 check: deps
 	$(MAKE) casedesk catalogues fonts build/asan/casedesk build/asan/casedesk-enrol $(UNIT_BINS) $(TOOL_BINS) $(VFS_SHIM) $(FUZZ_BINS)
-	ASAN_OPTIONS=$(CHECK_ASAN_OPTIONS) \
+	ASAN_OPTIONS=$(CHECK_ASAN_OPTIONS) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	CASEDESK_BIN=$(CURDIR)/build/asan/casedesk CASEDESK_LOCALEDIR=$(CURDIR)/build/locale CASEDESK_FUZZ_DIR=$(CURDIR)/build/fuzz \
 		sh tests/run.sh $(UNIT_BINS)
 

@@ -1,5 +1,5 @@
 /*
- * form.h - filled forms as PDF (libharu) from parsed templates (print/form_template.h,
+ * form.h - filled forms as PDF (Cairo and Pango) from parsed templates (print/form_template.h,
  * which this header brings along: the callers use both).
  *
  * The caller (app/cmd_form.c) gathers the values - person, case, office, today - into a

@@ -237,7 +237,8 @@ static int read_fonts(struct reader *r, struct form_tpl *t)
 {
 	static const char *const keys[FONT_COUNT] = { "font", "font_bold", "font_mono", "font_mrz" };
 	/* OCR-B for the MRZ (ICAO Doc 9303 Part 3): `make` converts Debian's CFF OCR-B (fonts-ocr-b)
-	 * to TrueType in build/fonts, because libharu embeds TrueType only. */
+	 * to TrueType in build/fonts: Cairo 1.16 (Debian 12) writes a PDF without the font when
+	 * it subsets that CFF file. */
 	static const char *const defaults[FONT_COUNT] = { "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf",
 							  "OCRB.ttf" };
 	int bad = 0;
@@ -262,7 +263,7 @@ static int read_fonts(struct reader *r, struct form_tpl *t)
 		size_t n = strlen(path);
 		if (n < 4 || strcasecmp(path + n - 4, ".ttf") != 0) {
 			problem(r->p, ini_line(&r->ini, "form", keys[i]),
-				_("font '%s' is not a TrueType (.ttf) file, the only kind libharu embeds"), v);
+				_("font '%s' is not a TrueType (.ttf) file, the only kind forms are set in"), v);
 			bad = 1;
 			continue;
 		}

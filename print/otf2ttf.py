@@ -4,7 +4,8 @@
 usage: print/otf2ttf.py IN.otf OUT.ttf
 
 Why: the MRZ must be printed in OCR-B (ICAO Doc 9303 Part 3), Debian ships OCR-B only as
-CFF OpenType (fonts-ocr-b), and libharu embeds TrueType outlines only.  The cubic CFF
+CFF OpenType (fonts-ocr-b), and Cairo 1.16 (Debian 12) drops that CFF file from the PDF
+when it subsets it (a TrueType copy embeds).  The cubic CFF
 curves are approximated by quadratic ones (fontTools' cu2qu, within 1 font unit of 1000
 per em: far below a printer's dot), everything else - metrics, cmap, names - is kept.
 Run by the Makefile into build/fonts/; the font's licence travels with it unchanged.

@@ -1,129 +1,60 @@
 /*
- * subject_access.c - the subject access export drawn as PDF with libharu; see
- * subject_access.h.  The layout is a running cursor down A4 pages: headings, then
- * paragraphs wrapped to the text width, a new page whenever the next line does not fit.
+ * subject_access.c - the subject access export drawn as PDF (print/pdf_canvas.c: Cairo and
+ * Pango, so names in every script print shaped and in their order); see subject_access.h.
+ * The layout is a running cursor down A4 pages: headings, then paragraphs wrapped to the
+ * text width by Pango, a new page whenever the next line does not fit.
  */
 #include "print/subject_access.h"
 
-#include <hpdf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
-#include "model/base/utf8.h"
 #include "print/form_template.h"
+#include "print/pdf_canvas.h"
 
 #define MM_PT (72.0 / 25.4)
 #define PAGE_W 210.0
 #define PAGE_H 297.0
 #define MARGIN 18.0
-#define TEXT_W (PAGE_W - 2 * MARGIN)
-/* Longest piece of text drawn at once (a wrapped line is far shorter). */
-#define LINE_MAX 2048
 
 struct sa_doc {
-	HPDF_Doc pdf;
-	HPDF_Page page;
-	HPDF_Font regular, bold;
-	HPDF_STATUS error, detail;
-	double y;                 /* mm from the top of the page to the next baseline */
+	struct pdf_canvas *cv;
+	const PangoFontDescription *regular, *bold;
+	double y;                 /* mm from the top of the page to the last baseline */
 	int pages;
 };
-
-static void HPDF_STDCALL on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
-{
-	struct sa_doc *d = user;
-	if (!d->error) {
-		d->error = error_no;
-		d->detail = detail_no;
-	}
-}
 
 static void new_page(struct sa_doc *d)
 {
 	char num[32];
-	d->page = HPDF_AddPage(d->pdf);
-	HPDF_Page_SetWidth(d->page, (HPDF_REAL)(PAGE_W * MM_PT));
-	HPDF_Page_SetHeight(d->page, (HPDF_REAL)(PAGE_H * MM_PT));
+	canvas_page(d->cv, PAGE_W * MM_PT, PAGE_H * MM_PT);
 	d->pages++;
 	d->y = MARGIN;
 	snprintf(num, sizeof num, "%d", d->pages);
-	HPDF_Page_BeginText(d->page);
-	HPDF_Page_SetFontAndSize(d->page, d->regular, 8);
-	HPDF_Page_TextOut(d->page, (HPDF_REAL)((PAGE_W - MARGIN) * MM_PT), (HPDF_REAL)(MARGIN / 2 * MM_PT), num);
-	HPDF_Page_EndText(d->page);
+	canvas_show(d->cv, d->regular, 8, (PAGE_W - MARGIN) * MM_PT, (PAGE_H - MARGIN / 2) * MM_PT, num);
 }
 
-static double width_of(struct sa_doc *d, HPDF_Font f, double size, const char *s, size_t n)
+/* Draws text wrapped at words to the width left of x (a word wider than that is cut). */
+static void paragraph(struct sa_doc *d, const PangoFontDescription *f, double size, double x, const char *text)
 {
-	char tmp[LINE_MAX];
-	if (n >= sizeof tmp)
-		n = sizeof tmp - 1;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	HPDF_Page_SetFontAndSize(d->page, f, (HPDF_REAL)size);
-	return HPDF_Page_TextWidth(d->page, tmp) / MM_PT;
-}
-
-static void draw_line(struct sa_doc *d, HPDF_Font f, double size, double x, const char *s, size_t n)
-{
-	char tmp[LINE_MAX];
 	double leading = size * 0.5;     /* mm: about 1.4 times the size in points */
-	if (d->y + leading > PAGE_H - MARGIN)
-		new_page(d);
-	d->y += leading;
-	if (n >= sizeof tmp)
-		n = sizeof tmp - 1;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	HPDF_Page_BeginText(d->page);
-	HPDF_Page_SetFontAndSize(d->page, f, (HPDF_REAL)size);
-	HPDF_Page_TextOut(d->page, (HPDF_REAL)(x * MM_PT), (HPDF_REAL)((PAGE_H - d->y) * MM_PT), tmp);
-	HPDF_Page_EndText(d->page);
-}
+	PangoLayout *pl = canvas_set_text(d->cv, f, size, text, (PAGE_W - MARGIN - x) * MM_PT, PANGO_ALIGN_LEFT);
+	PangoLayoutIter *it = pango_layout_get_iter(pl);
+	cairo_t *cr = canvas_cr(d->cv);
 
-/* Bytes of the UTF-8 character at p (1 for a malformed byte: it is drawn as the font can). */
-static size_t u8len(const char *p)
-{
-	wchar_t wc;
-	size_t n = utf8_decode((const unsigned char *)p, &wc);
-	return n ? n : 1;
-}
-
-/* Draws text wrapped at spaces to the width left of x (a word wider than that is cut). */
-static void paragraph(struct sa_doc *d, HPDF_Font f, double size, double x, const char *text)
-{
-	double w = PAGE_W - MARGIN - x;
-	size_t len = strlen(text), start = 0;
-
-	while (start < len) {
-		size_t best = start, p = start;
-		while (p < len) {
-			size_t end = p;
-			while (end < len && text[end] == ' ')
-				end++;
-			while (end < len && text[end] != ' ')
-				end += u8len(text + end);
-			if (end > len)
-				end = len;
-			if (end - start >= LINE_MAX - 1 || width_of(d, f, size, text + start, end - start) > w)
-				break;
-			best = p = end;
-		}
-		if (best == start) {
-			size_t q = start + u8len(text + start);
-			while (q < len && q - start < LINE_MAX - 8 &&
-			       width_of(d, f, size, text + start, q + u8len(text + q) - start) <= w)
-				q += u8len(text + q);
-			best = q > len ? len : q;
-		}
-		draw_line(d, f, size, x, text + start, best - start);
-		start = best;
-		while (start < len && text[start] == ' ')
-			start++;
-	}
+	do {
+		PangoRectangle logical;
+		if (d->y + leading > PAGE_H - MARGIN)
+			new_page(d);      /* (the page number is drawn with the canvas's other layout) */
+		d->y += leading;
+		pango_layout_iter_get_line_extents(it, NULL, &logical);
+		cairo_move_to(cr, x * MM_PT + (double)logical.x / PANGO_SCALE, d->y * MM_PT);
+		pango_cairo_show_layout_line(cr, pango_layout_iter_get_line_readonly(it));
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
 }
 
 /* "surname_latin" -> "surname latin": the column names are the labels. */
@@ -191,37 +122,28 @@ out:
 	return rc;
 }
 
-static HPDF_Font font(struct sa_doc *d, const char *name, struct cd_error *err)
+static const PangoFontDescription *font(struct sa_doc *d, const char *name, struct cd_error *err)
 {
 	char path[4096];
-	const char *loaded;
 	if (form_font_path(name, path, sizeof path) != 0) {
 		cd_error_set(err, CD_EINPUT, _("font %s not found; install fonts-dejavu-core"), name);
 		return NULL;
 	}
-	loaded = HPDF_LoadTTFontFromFile(d->pdf, path, HPDF_TRUE);
-	HPDF_Font f = loaded ? HPDF_GetFont(d->pdf, loaded, "UTF-8") : NULL;
-	if (!f)
-		cd_error_set(err, CD_EINPUT, _("PDF: cannot embed the font %s (libharu error 0x%04X)"), path,
-			     (unsigned)d->error);
-	return f;
+	return canvas_font(d->cv, path, err);
 }
 
 int subject_access_pdf(const struct access_report *r, unsigned char **out, size_t *len, struct cd_error *err)
 {
 	struct sa_doc d = { 0 };
 	struct cd_buf b = CD_BUF_INIT;
-	unsigned char *bytes = NULL;
-	HPDF_UINT32 size = 0;
+	const unsigned char *bytes;
+	size_t size;
 	int rc = CD_OK;
 
 	*out = NULL;
 	*len = 0;
-	if (!(d.pdf = HPDF_New(on_error, &d)))
-		return cd_error_set(err, CD_EINTERNAL, _("PDF: cannot start a document"));
-	HPDF_SetCompressionMode(d.pdf, HPDF_COMP_ALL);
-	HPDF_UseUTFEncodings(d.pdf);
-	HPDF_SetInfoAttr(d.pdf, HPDF_INFO_CREATOR, "casedesk");
+	if ((rc = canvas_new(&d.cv, err)) != CD_OK)
+		return rc;
 	if (!(d.regular = font(&d, "DejaVuSans.ttf", err)) || !(d.bold = font(&d, "DejaVuSans-Bold.ttf", err))) {
 		rc = err->code;
 		goto out;
@@ -244,29 +166,16 @@ int subject_access_pdf(const struct access_report *r, unsigned char **out, size_
 		rc = draw_table(&d, &r->tables[i], err);
 	if (rc)
 		goto out;
-	if (d.error) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("PDF: drawing failed (libharu error 0x%04X, detail %u)"),
-				  (unsigned)d.error, (unsigned)d.detail);
+	if ((rc = canvas_finish(d.cv, &bytes, &size, err)) != CD_OK)
+		goto out;
+	if (!(*out = malloc(size ? size : 1))) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 		goto out;
 	}
-	if (HPDF_SaveToStream(d.pdf) != HPDF_OK || !(size = HPDF_GetStreamSize(d.pdf)) ||
-	    !(bytes = malloc(size))) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("PDF: cannot finish the document (libharu error 0x%04X)"),
-				  (unsigned)d.error);
-		goto out;
-	}
-	HPDF_ResetStream(d.pdf);
-	if (HPDF_ReadFromStream(d.pdf, bytes, &size) != HPDF_OK && d.error) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("PDF: cannot finish the document (libharu error 0x%04X)"),
-				  (unsigned)d.error);
-		goto out;
-	}
-	*out = bytes;
+	memcpy(*out, bytes, size);
 	*len = size;
-	bytes = NULL;
 out:
-	free(bytes);
 	buf_release(&b);
-	HPDF_Free(d.pdf);
+	canvas_free(d.cv);
 	return rc;
 }

@@ -4,10 +4,8 @@
  * one paragraph a row, wrapped and paged.  The PDF is made in memory; the caller writes it
  * (a file with personal data is created by app/ with its own rules: 0600, no overwrite).
  *
- * Drawn with libharu and DejaVu Sans (Cyrillic, Greek, Georgian, Armenian print; scripts
- * that need shaping do not, which is why every name also stands in its ICAO Latin form).
- * Nothing outside this file knows the PDF library, so moving to Cairo and Pango touches
- * this file only.
+ * Drawn with Cairo and Pango (print/pdf_canvas.h) in DejaVu Sans, with fontconfig's
+ * fallback for the scripts it lacks: every name prints shaped, in its own script.
  */
 #ifndef CD_SUBJECT_ACCESS_H
 #define CD_SUBJECT_ACCESS_H

@@ -9,7 +9,7 @@ if ! command -v pdftotext >/dev/null 2>&1; then fail "pdftotext (poppler-utils) 
 $CD form list >/dev/null 2>&1
 $CD demo --persons 300 --seed 5 >/dev/null 2>&1 || { fail "demo store"; exit 0; }
 q() { sqlite3 "$S" "$1"; }
-# pdftext FILE: the PDF's text (libharu's ToUnicode maps make poppler warn; the text is right)
+# pdftext FILE: the PDF's text (poppler's warnings, if any, are not the test's business)
 pdftext() { pdftotext -layout "$1" - 2>/dev/null; }
 
 # A case for each form: in a state after the step that prints it.
