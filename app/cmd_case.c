@@ -240,6 +240,16 @@ static int case_history_cmd(struct cli *c)
 				out_safe(stdout, h->old_value ? wf_value_text(wf, h->field, h->old_value) : "");
 				fputs(" -> ", stdout);
 				out_safe(stdout, h->new_value ? wf_value_text(wf, h->field, h->new_value) : "");
+			} else if (!strcmp(h->kind, "check") || !strcmp(h->kind, "check_cleared")) {
+				/* check sis: hit — the note (the clearing's reason) */
+				out_safef(stdout, "%s %s: %s", _("check"), h->field ? h->field : "",
+					  h->new_value ? h->new_value : "");
+				if (h->note) {
+					fputs(" — ", stdout);
+					out_safe(stdout, h->note);
+				}
+				fputc('\n', stdout);
+				continue;
 			} else
 				out_safe(stdout, h->kind);
 			if (h->note) {

@@ -96,6 +96,14 @@ static const char *answer_word(const struct cw_check *k)
 	return k->row ? k->row->result : "missing";
 }
 
+/* A stored time (2026-03-02T10:15:00.000Z) to the minute, as the column holds it. */
+static void minute(const char *at, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.16s", at && at[0] ? at : "-");
+	if (strlen(buf) > 10 && buf[10] == 'T')
+		buf[10] = ' ';
+}
+
 static int check_list_cmd(struct cli *c)
 {
 	static const char usage[] = "check list NUMBER";
@@ -139,20 +147,35 @@ static int check_list_cmd(struct cli *c)
 		goto out;
 	}
 	/* Every text here comes from the store: shown, never executed. */
-	printf("%-20s %-8s %-12s %-20s %s\n", _("list"), _("result"), _("by"), _("when"), _("cleared"));
+	/* Headers padded as the rows are, by columns (a translation's letters are not bytes). */
+	out_safe_pad(stdout, _("list"), 20);
+	fputc(' ', stdout);
+	out_safe_pad(stdout, _("result"), 8);
+	fputc(' ', stdout);
+	out_safe_pad(stdout, _("by"), 12);
+	fputc(' ', stdout);
+	out_safe_pad(stdout, _("when"), 16);
+	fputc(' ', stdout);
+	fputs(_("cleared"), stdout);
+	fputc('\n', stdout);
 	for (size_t i = 0; i < ks.n; i++) {
 		const struct cw_check *x = &ks.v[i];
 		const struct cd_check *r = x->row;
+		char when[20];
 		out_safe_pad(stdout, x->list, 20);
 		fputc(' ', stdout);
 		out_safe_pad(stdout, answer_word(x), 8);
 		fputc(' ', stdout);
 		out_safe_pad(stdout, r && r->recorded_by ? r->recorded_by : "-", 12);
 		fputc(' ', stdout);
-		out_safe_pad(stdout, r && r->answered_at ? r->answered_at : "-", 20);
+		minute(r ? r->answered_at : NULL, when, sizeof when);
+		out_safe_pad(stdout, when, 16);
 		fputc(' ', stdout);
 		if (r && r->cleared_by)
-			out_safef(stdout, _("by %s at %.16s: %s"), r->cleared_by, r->cleared_at, r->clear_reason);
+		{
+			minute(r->cleared_at, when, sizeof when);
+			out_safef(stdout, _("by %s at %s: %s"), r->cleared_by, when, r->clear_reason);
+		}
 		else
 			fputs("-", stdout);
 		if (!x->required)

@@ -217,7 +217,7 @@ int demo_walk_case(struct demo *d, const char *workflow_id, const char *person, 
 				return rc;
 			documented_now = 1;
 		}
-		if ((t->guards & WF_GUARD_CHECKS_CLEAR) && !checked_now && demo_chance(60)) {
+		if ((t->guards & (WF_GUARD_CHECKS_CLEAR | WF_GUARD_CHECKS_ANSWERED)) && !checked_now && demo_chance(60)) {
 			char checked_at[40];
 			demo_iso_at(day, checked_at, sizeof checked_at);
 			if ((rc = record_checks(d, number, checked_at, err)))

@@ -275,7 +275,8 @@ static const char *const field_keys[] = { "type", "label", "required", "choices"
 static const char *const rule_keys[] = { "after", "before", "not_before", "not_after", NULL };
 static const char *const type_names[] = { "text", "date", "choice", "number", "yesno", NULL };
 static const char *const guard_names[] = { "four_eyes", "fields_complete", "documents_present",
-					   "biometrics_enrolled", "checks_clear", NULL };
+					   "biometrics_enrolled", "checks_clear", "checks_answered",
+					   NULL };
 static const char *const role_names[] = { "clerk", "caseworker", "supervisor", "admin", NULL };
 
 /* ------------------------------------------------------------------------------------ */
@@ -927,7 +928,7 @@ static void check_checks_key(struct builder *b)
 }
 
 /*
- * checks_clear needs the lists it means.  A file must name them (`checks = ...`); text a
+ * checks_clear and checks_answered need the lists they mean.  A file must name them (`checks = ...`); text a
  * store kept from before the key existed (versions 1-3 of the shipped workflows) meant the
  * lists those workflows name now, so that cases still running on it can be decided.
  */
@@ -938,7 +939,7 @@ static void check_checks_needed(struct builder *b)
 	size_t first = NO_INDEX;
 
 	for (size_t i = 0; i < wf->n_transitions && first == NO_INDEX; i++)
-		if (wf->transitions[i].guards & WF_GUARD_CHECKS_CLEAR)
+		if (wf->transitions[i].guards & (WF_GUARD_CHECKS_CLEAR | WF_GUARD_CHECKS_ANSWERED))
 			first = i;
 	if (first == NO_INDEX || wf->n_checks > 0 || value_of(b, "workflow", "checks"))
 		return;
@@ -946,9 +947,10 @@ static void check_checks_needed(struct builder *b)
 		char sec[2 * INI_MAX_LINE];
 		snprintf(sec, sizeof sec, "transition.%s", wf->transitions[first].id);
 		problem_add(b->p, line_of(b, sec, "guards"),
-			    _("transition %s has the guard checks_clear, but [workflow] names no lists: add "
+			    _("transition %s has the guard %s, but [workflow] names no lists: add "
 			      "e.g. checks = sis, sltd, national_watchlist"),
-			    wf->transitions[first].id);
+			    wf->transitions[first].id,
+			    wf->transitions[first].guards & WF_GUARD_CHECKS_CLEAR ? "checks_clear" : "checks_answered");
 		return;
 	}
 	size_t n = sizeof before_the_key / sizeof before_the_key[0];

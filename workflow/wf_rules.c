@@ -464,6 +464,14 @@ static int check_guards(const struct workflow *wf, const struct wf_transition *t
 			return cd_error_set(err, CD_EREFUSED, _("checks missing: %s"), missing);
 		}
 	}
+	/* A refusal needs every answer in, but a hit is an answer: it may be what the refusal
+	 * is for, so it does not hold this step as it holds a grant. */
+	if (t->guards & WF_GUARD_CHECKS_ANSWERED) {
+		char hits[256], missing[256];
+		wf_checks_outstanding(wf, facts, hits, sizeof hits, missing, sizeof missing);
+		if (missing[0])
+			return cd_error_set(err, CD_EREFUSED, _("checks missing: %s"), missing);
+	}
 	return CD_OK;
 }
 

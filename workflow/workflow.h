@@ -31,7 +31,8 @@ enum wf_guard {
 	WF_GUARD_FIELDS_COMPLETE = 1u << 1,
 	WF_GUARD_DOCUMENTS_PRESENT = 1u << 2,
 	WF_GUARD_BIOMETRICS_ENROLLED = 1u << 3,
-	WF_GUARD_CHECKS_CLEAR = 1u << 4,
+	WF_GUARD_CHECKS_CLEAR = 1u << 4,      /* every list answered, no hit standing: grants */
+	WF_GUARD_CHECKS_ANSWERED = 1u << 5,   /* every list answered, a hit too: refusals */
 };
 
 /*
@@ -309,7 +310,7 @@ struct wf_facts {
 enum wf_check_answer wf_check_answer_of(const struct wf_facts *facts, const char *list);
 
 /*
- * What keeps checks_clear from holding: the lists of wf->checks with a hit not cleared
+ * What keeps checks_clear from holding (checks_answered: only `missing` counts): the lists of wf->checks with a hit not cleared
  * (into `hits`) and those with no answer (into `missing`), each ", "-separated ("" for
  * none).  Returns how many lists are outstanding (0: the guard holds).
  */

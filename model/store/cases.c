@@ -484,6 +484,11 @@ static int conflict(struct cd_store *s, const char *number, int64_t case_id, int
 				       "%s took step %s (%s -> %s) at %s; reload the case and try again"),
 				     number, (long long)seen, (long long)now_version, user, tr,
 				     from ? from : "?", to ? to : "?", at);
+		else if (field && kind && !strncmp(kind, "check", 5))   /* checks.c: field is the list */
+			cd_error_set(err, CD_ECONFLICT,
+				     _("case %s was changed after you read it (version %lld, now %lld): "
+				       "%s recorded a check on %s at %s; reload the case and try again"),
+				     number, (long long)seen, (long long)now_version, user, field, at);
 		else if (field)
 			cd_error_set(err, CD_ECONFLICT,
 				     _("case %s was changed after you read it (version %lld, now %lld): "

@@ -90,25 +90,64 @@ static int case_row_read(struct cd_store *s, int64_t id, struct case_row *out, s
 	return rc;
 }
 
-/* The list's newest answer: its row id (0: none), result and whether it was cleared. */
-static int newest_answer(struct cd_store *s, int64_t case_id, const char *list, int64_t *id, char *result,
-			 size_t size, int *cleared, struct cd_error *err)
+/*
+ * A check is a change to the case like any other: it raises the case's row_version in the
+ * same transaction, so a desk that read the case (and its checks) before this answer came
+ * is refused as a conflict when it moves the case (case_step), instead of deciding on a
+ * view the answer has made stale.
+ */
+static int bump_version(struct cd_store *s, const struct cd_actor *actor, struct case_row *c, const char *at,
+			struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	*id = 0;
-	result[0] = '\0';
-	*cleared = 0;
-	if ((rc = st_prepare(s, "SELECT id, coalesce(result, 'pending'), cleared_at IS NOT NULL FROM checks"
-				" WHERE case_id = ?1 AND list = ?2 ORDER BY id DESC LIMIT 1", &st, err)))
+	if ((rc = st_prepare(s, "UPDATE cases SET row_version = row_version + 1, updated_at = ?2, updated_by = ?3"
+				" WHERE id = ?1 AND row_version = ?4", &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, c->id);
+	st_bind_text(st, 2, at);
+	st_bind_text(st, 3, actor->name);
+	sqlite3_bind_int64(st, 4, c->row_version);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("saving the case"), err);
+	else if (sqlite3_changes(s->db) != 1)
+		rc = cd_error_set(err, CD_ECONFLICT, _("case %s was changed while its check was saved; try again"),
+				  c->number);
+	else
+		c->row_version++;
+	st_finish(s, st);
+	return rc;
+}
+
+/* The list's newest answer: its row id (0: none), result, whether it was cleared, and who
+ * recorded it (user row id, 0: not known; the name for a message, "" when not known). */
+struct answer {
+	int64_t id, recorded_by;
+	char result[16], recorder[64];
+	int cleared;
+};
+
+static int newest_answer(struct cd_store *s, int64_t case_id, const char *list, struct answer *out,
+			 struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = st_prepare(s, "SELECT k.id, coalesce(k.result, 'pending'), k.cleared_at IS NOT NULL,"
+				" coalesce(k.recorded_by, 0), coalesce(u.name, '') FROM checks k"
+				" LEFT JOIN users u ON u.id = k.recorded_by"
+				" WHERE k.case_id = ?1 AND k.list = ?2 ORDER BY k.id DESC LIMIT 1", &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, case_id);
 	st_bind_text(st, 2, list);
 	if ((rc = st_row(s, st, _("reading a case's checks"), err)) > 0) {
-		*id = sqlite3_column_int64(st, 0);
-		snprintf(result, size, "%s", (const char *)sqlite3_column_text(st, 1));
-		*cleared = sqlite3_column_int(st, 2);
+		out->id = sqlite3_column_int64(st, 0);
+		snprintf(out->result, sizeof out->result, "%s", (const char *)sqlite3_column_text(st, 1));
+		out->cleared = sqlite3_column_int(st, 2);
+		out->recorded_by = sqlite3_column_int64(st, 3);
+		snprintf(out->recorder, sizeof out->recorder, "%s", (const char *)sqlite3_column_text(st, 4));
 	}
 	rc = rc < 0 ? CD_ESTORE : CD_OK;
 	st_finish(s, st);
@@ -161,11 +200,12 @@ int checks_record(struct cd_store *s, const struct cd_actor *actor, const struct
 		  struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	char uuid[37], now[32], number[40], previous[16];
+	char uuid[37], now[32], number[40];
 	char *note = NULL;
-	int64_t case_id = 0, prev_id = 0;
-	int cleared = 0, rc;
+	int64_t case_id = 0;
+	int rc;
 	struct case_row c;
+	struct answer prev;
 
 	if (!(actor->roles & (CD_ROLE_CASEWORKER | CD_ROLE_SUPERVISOR)))
 		return cd_error_set(err, CD_EREFUSED, _("recording a check needs the role caseworker or supervisor"));
@@ -185,13 +225,13 @@ int checks_record(struct cd_store *s, const struct cd_actor *actor, const struct
 	if ((rc = store_begin(s, err)))
 		goto done;
 	if ((rc = case_row_read(s, case_id, &c, err)) ||
-	    (rc = newest_answer(s, case_id, a->list, &prev_id, previous, sizeof previous, &cleared, err)))
+	    (rc = newest_answer(s, case_id, a->list, &prev, err)))
 		goto out;
 	if (c.closed) {
 		rc = cd_error_set(err, CD_EREFUSED, _("case %s is closed; its checks are kept as they were"), c.number);
 		goto out;
 	}
-	if (prev_id && strcmp(previous, "hit") == 0 && !cleared) {
+	if (prev.id && strcmp(prev.result, "hit") == 0 && !prev.cleared) {
 		rc = cd_error_set(err, CD_EREFUSED,
 				  _("case %s has a hit on %s: it stands until a supervisor clears it with a reason "
 				    "(casedesk check clear %s --list %s --reason TEXT)"), c.number, a->list, c.number,
@@ -218,8 +258,10 @@ int checks_record(struct cd_store *s, const struct cd_actor *actor, const struct
 	}
 	st_finish(s, st);
 	st = NULL;
+	if ((rc = bump_version(s, actor, &c, a->at ? a->at : now, err)))
+		goto out;
 	struct cd_event ev = { .case_id = c.id, .person_id = c.person_id, .kind = "check", .field = a->list,
-			       .old_value = prev_id ? previous : NULL, .new_value = a->result, .note = note,
+			       .old_value = prev.id ? prev.result : NULL, .new_value = a->result, .note = note,
 			       .row_version = c.row_version, .at = a->at };
 	if ((rc = bookkeeping(s, actor, &c, uuid, &ev, "insert", a->list, a->result, a->source, a->at ? a->at : now,
 			       err)))
@@ -238,11 +280,12 @@ int checks_clear(struct cd_store *s, const struct cd_actor *actor, const struct 
 		 struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	char now[32], number[40], previous[16], uuid[37] = "";
+	char now[32], number[40], uuid[37] = "";
 	char *reason = NULL;
-	int64_t case_id = 0, prev_id = 0;
-	int cleared = 0, rc;
+	int64_t case_id = 0;
+	int rc;
 	struct case_row c;
+	struct answer prev;
 
 	if (!(actor->roles & CD_ROLE_SUPERVISOR))
 		return cd_error_set(err, CD_EREFUSED, _("clearing a hit needs the role supervisor"));
@@ -257,22 +300,29 @@ int checks_clear(struct cd_store *s, const struct cd_actor *actor, const struct 
 	if ((rc = store_begin(s, err)))
 		goto done;
 	if ((rc = case_row_read(s, case_id, &c, err)) ||
-	    (rc = newest_answer(s, case_id, a->list, &prev_id, previous, sizeof previous, &cleared, err)))
+	    (rc = newest_answer(s, case_id, a->list, &prev, err)))
 		goto out;
 	if (c.closed) {
 		rc = cd_error_set(err, CD_EREFUSED, _("case %s is closed; its checks are kept as they were"), c.number);
 		goto out;
 	}
-	if (!prev_id || strcmp(previous, "hit") != 0 || cleared) {
+	if (!prev.id || strcmp(prev.result, "hit") != 0 || prev.cleared) {
 		rc = cd_error_set(err, CD_EREFUSED, _("case %s has no hit on %s to clear (its answer: %s)"), c.number,
-				  a->list, !prev_id ? _("none") : cleared ? _("cleared already") : previous);
+				  a->list, !prev.id ? _("none") : prev.cleared ? _("cleared already") : prev.result);
+		goto out;
+	}
+	/* Four eyes: whoever recorded a hit does not also wave it away. */
+	if (prev.recorded_by && prev.recorded_by == actor->user_id) {
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("case %s: you recorded the hit on %s yourself; a supervisor other than %s clears it "
+				    "(four-eyes rule)"), c.number, a->list, prev.recorder[0] ? prev.recorder : actor->name);
 		goto out;
 	}
 	if ((rc = st_prepare(s, "UPDATE checks SET cleared_by = ?2, cleared_at = ?3, clear_reason = ?4"
 				" WHERE id = ?1 RETURNING uuid", &st, err)))
 		goto out;
 	store_now(s, now, sizeof now);
-	sqlite3_bind_int64(st, 1, prev_id);
+	sqlite3_bind_int64(st, 1, prev.id);
 	sqlite3_bind_int64(st, 2, actor->user_id);
 	st_bind_text(st, 3, a->at ? a->at : now);
 	st_bind_text(st, 4, reason);
@@ -283,6 +333,8 @@ int checks_clear(struct cd_store *s, const struct cd_actor *actor, const struct 
 	snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 0));
 	st_finish(s, st);
 	st = NULL;
+	if ((rc = bump_version(s, actor, &c, a->at ? a->at : now, err)))
+		goto out;
 	struct cd_event ev = { .case_id = c.id, .person_id = c.person_id, .kind = "check_cleared",
 			       .field = a->list, .old_value = "hit", .new_value = "cleared", .note = reason,
 			       .row_version = c.row_version, .at = a->at };

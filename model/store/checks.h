@@ -58,7 +58,11 @@ int checks_record(struct cd_store *s, const struct cd_actor *actor, const struct
 
 /*
  * A supervisor clears the list's hit with a reason (a.text, not empty): the case may go
- * on.  CD_EREFUSED for other roles, or when the list's answer is no uncleared hit.
+ * on.  CD_EREFUSED for other roles, when the list's answer is no uncleared hit, or when
+ * the actor recorded that hit (four eyes: another supervisor clears it).
+ *
+ * Recording and clearing raise the case's row_version in the same transaction, so a move
+ * decided on the case as read before the answer came is refused as a conflict.
  */
 int checks_clear(struct cd_store *s, const struct cd_actor *actor, const struct cd_check_answer *a,
 		 struct cd_error *err);

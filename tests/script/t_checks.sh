@@ -13,6 +13,7 @@ cli --user clerk document add "$P" --number "FE 1" --issuer UKR --expires 2030-0
 C=$(cli --user clerk case new residence --person "$P")
 cli --user caseworker case move "$C" confirm_receipt --set permit_reason=family >/dev/null
 propose() { cli --user caseworker case move "$C" propose_decision --set proposed_outcome=grant --set "proposal_reason=meets the conditions"; }
+grant() { cli --user supervisor case move "$C" grant --set valid_from=2026-04-01 --set valid_until=2028-03-31; }
 
 # ---- the guard names what is missing
 expect_rc "no checks: the proposal is refused" 4 propose
@@ -35,7 +36,8 @@ expect_eq "refusals recorded nothing" "$(sqlite3 "$S" 'SELECT count(*) FROM chec
 expect_rc "caseworker records a hit" 0 cli --user caseworker check record "$C" --list sis --result hit --note "name and year match"
 expect_rc "sltd clear" 0 cli --user caseworker check record "$C" --list sltd --result clear
 expect_rc "national_watchlist clear" 0 cli --user caseworker check record "$C" --list national_watchlist --result clear
-expect_rc "the hit holds the proposal" 4 propose
+expect_rc "a hit is an answer: the proposal goes (checks_answered)" 0 propose
+expect_rc "the hit holds the grant" 4 grant
 expect_grep "naming the list with the hit" "a hit on sis holds the case until a supervisor clears it" "$T/err"
 expect_rc "a hit is not answered away" 4 cli --user caseworker check record "$C" --list sis --result clear
 expect_grep "the refusal says how it ends" "check clear $C --list sis --reason" "$T/err"
@@ -46,9 +48,12 @@ expect_rc "the supervisor clears the hit" 0 cli --user supervisor check clear "$
 expect_rc "check list" 0 cli --user caseworker --json check list "$C"
 expect_grep "shows the cleared hit with who and why" '"list":"sis","required":true,"result":"cleared","by":"caseworker".*"note":"name and year match","cleared_by":"supervisor",.*"clear_reason":"other person, born 1961"' "$T/out"
 expect_grep "and says the case is clear" '"clear":true' "$T/out"
-expect_rc "now the proposal goes" 0 propose
+expect_rc "now the grant goes" 0 grant
 
 # ---- every change an event and an audit row; a list read audited
+expect_rc "case history in text" 0 cli --user caseworker case history "$C"
+expect_grep "a check's list, result and note" "check sis: hit — name and year match$" "$T/out"
+expect_grep "a clearing's reason" "check sis: cleared — other person, born 1961$" "$T/out"
 expect_eq "three answers and a clearing in the history" \
 	"$(sqlite3 "$S" "SELECT group_concat(kind || ':' || field || ':' || coalesce(new_value, ''), ' ') FROM event WHERE kind LIKE 'check%'")" \
 	"check:sis:hit check:sltd:clear check:national_watchlist:clear check_cleared:sis:cleared"
@@ -63,7 +68,12 @@ expect_rc "sltd answered again (a hit now)" 0 cli --user supervisor check record
 expect_eq "both answers kept" "$(sqlite3 "$S" "SELECT group_concat(result, ',') FROM checks WHERE list = 'sltd' ORDER BY id")" "clear,hit"
 expect_rc "check list shows the newest" 0 cli --user caseworker check list "$C"
 expect_grep "sltd is a hit now" "^sltd  *hit " "$T/out"
+expect_eq "the columns line up: 'cleared' heads the column the row's '-' is in" \
+	"$(awk 'NR == 1 { h = index($0, "cleared") } /^sltd/ { r = length($0) } END { print (h == r && h > 0) }' "$T/out")" 1
+expect_grep "the time to the minute" "^sltd  *hit  *supervisor  *2026-03-02 [0-9][0-9]:[0-9][0-9] " "$T/out"
 expect_grep "and the case held" "1 list holds the case" "$T/out"
+expect_rc "who recorded a hit does not clear it" 4 cli --user supervisor check clear "$C" --list sltd --reason "mine"
+expect_grep "saying who may" "you recorded the hit on sltd yourself; a supervisor other than supervisor clears it" "$T/err"
 expect_eq "the replacement is an event with the old answer" "$(sqlite3 "$S" "SELECT old_value || '>' || new_value FROM event WHERE kind = 'check' ORDER BY id DESC LIMIT 1")" "clear>hit"
 
 # ---- the rules hold against sqlite3 on the file
@@ -88,7 +98,7 @@ expect_rc "and reading its checks" 4 cli --user vera check list "$C"
 sed '/^checks = /d' data/workflows/residence.ini >"$T/nolists.ini"
 expect_rc "lint refuses checks_clear without checks =" 6 cli workflow lint "$T/nolists.ini"
 cat "$T/out" "$T/err" >"$T/lint"
-expect_grep "naming the file and line" "$T/nolists.ini:[0-9]*: transition .* has the guard checks_clear, but \[workflow\] names no lists" "$T/lint"
+expect_grep "naming the file and line" "$T/nolists.ini:[0-9]*: transition .* has the guard checks_\(clear\|answered\), but \[workflow\] names no lists" "$T/lint"
 
 # ---- the case screen: c records a check, and the missing lists shrink (80x24)
 . tests/script/tui_lib.sh

@@ -108,6 +108,17 @@ static int propose(struct cd_error *err)
 	return cw_case_move(fx.s, fx.reg, &fx.caseworker, &mv, NULL, err);
 }
 
+/* The supervisor decides the proposal: "grant" or "refuse". */
+static int decide(const char *how, struct cd_error *err)
+{
+	struct wf_value g[] = { { "valid_from", "2027-01-01" }, { "valid_until", "2028-01-01" } };
+	struct wf_value r[] = { { "refusal_grounds", "entry ban in force" } };
+	int grant = !strcmp(how, "grant");
+	struct cw_move mv = { .number = fx.number, .transition = how, .values = grant ? g : r,
+			      .n_values = grant ? 2 : 1, .today = -1 };
+	return cw_case_move(fx.s, fx.reg, &fx.supervisor, &mv, NULL, err);
+}
+
 static int record(const struct cd_actor *a, const char *list, const char *result, const char *note,
 		  struct cd_error *err)
 {
@@ -173,7 +184,9 @@ static void test_hit_held_until_a_supervisor_clears_it(void **state)
 	assert_int_equal(record(&fx.caseworker, "sis", "hit", "name and year match", &err), CD_OK);
 	assert_int_equal(record(&fx.caseworker, "sltd", "clear", NULL, &err), CD_OK);
 	assert_int_equal(record(&fx.caseworker, "national_watchlist", "clear", NULL, &err), CD_OK);
-	assert_int_equal(propose(&err), CD_EREFUSED);
+	/* a hit is an answer: the decision may be proposed (refusing may be what it is for) */
+	assert_int_equal(propose(&err), CD_OK);
+	assert_int_equal(decide("grant", &err), CD_EREFUSED);
 	assert_string_equal(err.msg, "checks: a hit on sis holds the case until a supervisor clears it");
 	/* nobody answers a hit away */
 	assert_int_equal(record(&fx.caseworker, "sis", "clear", NULL, &err), CD_EREFUSED);
@@ -185,7 +198,7 @@ static void test_hit_held_until_a_supervisor_clears_it(void **state)
 	assert_int_equal(cw_check_clear(fx.s, fx.reg, &fx.supervisor, fx.number, "sis", "  \n", &err), CD_EINPUT);
 	assert_int_equal(cw_check_clear(fx.s, fx.reg, &fx.supervisor, fx.number, "sltd", "nothing", &err), CD_EREFUSED);
 	assert_non_null(strstr(err.msg, "no hit on sltd"));
-	assert_int_equal(propose(&err), CD_EREFUSED);
+	assert_int_equal(decide("grant", &err), CD_EREFUSED);
 	assert_int_equal(cw_check_clear(fx.s, fx.reg, &fx.supervisor, fx.number, "sis", "another person, born 1961", &err),
 			 CD_OK);
 	/* once */
@@ -211,7 +224,49 @@ static void test_hit_held_until_a_supervisor_clears_it(void **state)
 	assert_int_equal(count("SELECT count(*) FROM event WHERE kind = 'check_cleared' AND field = 'sis'"
 			       " AND note = 'another person, born 1961' AND user_name = 'supervisor'"), 1);
 	assert_int_equal(count("SELECT count(*) FROM audit WHERE action = 'change' AND entity = 'check'"), 4);
+	assert_int_equal(decide("grant", &err), CD_OK);
+}
+
+/*
+ * checks_answered: a refusal waits for every list's answer, but a hit does not hold it (it
+ * may be what the refusal is for), where it holds a grant.
+ */
+static void test_refusal_waits_for_answers_not_for_clearing(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	(void)state;
+
+	assert_int_equal(record(&fx.caseworker, "sis", "hit", "listed for refusal of entry", &err), CD_OK);
+	assert_int_equal(propose(&err), CD_EREFUSED);
+	assert_string_equal(err.msg, "checks missing: sltd, national_watchlist");
+	assert_int_equal(record(&fx.caseworker, "sltd", "clear", NULL, &err), CD_OK);
+	assert_int_equal(record(&fx.caseworker, "national_watchlist", "clear", NULL, &err), CD_OK);
 	assert_int_equal(propose(&err), CD_OK);
+	assert_int_equal(decide("grant", &err), CD_EREFUSED);
+	assert_non_null(strstr(err.msg, "a hit on sis"));
+	assert_int_equal(decide("refuse", &err), CD_OK);
+	assert_int_equal(count("SELECT count(*) FROM cases WHERE state = 'refused'"), 1);
+}
+
+/* A hit recorded after the grant holds the card: the final, positive step checks again. */
+static void test_hit_after_grant_holds_the_card(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cw_move mv = { .number = fx.number, .transition = "order_card", .today = -1 };
+	(void)state;
+
+	assert_int_equal(record(&fx.caseworker, "sis", "clear", NULL, &err), CD_OK);
+	assert_int_equal(record(&fx.caseworker, "sltd", "clear", NULL, &err), CD_OK);
+	assert_int_equal(record(&fx.caseworker, "national_watchlist", "clear", NULL, &err), CD_OK);
+	assert_int_equal(propose(&err), CD_OK);
+	assert_int_equal(decide("grant", &err), CD_OK);
+	assert_int_equal(biometric_record(fx.s, &fx.clerk, fx.person, "finger", "all", 77, NULL, 0, "demo", 1, &err),
+			 CD_OK);
+	assert_int_equal(record(&fx.caseworker, "sltd", "hit", "passport reported stolen", &err), CD_OK);
+	assert_int_equal(cw_case_move(fx.s, fx.reg, &fx.caseworker, &mv, NULL, &err), CD_EREFUSED);
+	assert_string_equal(err.msg, "checks: a hit on sltd holds the case until a supervisor clears it");
+	assert_int_equal(cw_check_clear(fx.s, fx.reg, &fx.supervisor, fx.number, "sltd", "other passport", &err), CD_OK);
+	assert_int_equal(cw_case_move(fx.s, fx.reg, &fx.caseworker, &mv, NULL, &err), CD_OK);
 }
 
 static void test_replace_keeps_history(void **state)
@@ -271,6 +326,76 @@ static void test_refusals(void **state)
 	assert_non_null(strstr(err.msg, "closed"));
 }
 
+/*
+ * The race the review found (grant while a hit commits): one desk reads the case and its
+ * checks (all clear), another desk records a hit, the first desk then moves the case on the
+ * version it read.  This is cw_case_move's order (case_load, checks_current, case_step),
+ * taken apart so the hit lands in between every time: the move is a conflict.
+ */
+static void test_hit_after_the_read_is_a_conflict(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *b = NULL;
+	struct cd_case *c = NULL;
+	struct cd_check *rows = NULL;
+	size_t n = 0;
+	int64_t seen, after = 0;
+	(void)state;
+
+	assert_int_equal(record(&fx.caseworker, "sis", "clear", NULL, &err), CD_OK);
+	assert_int_equal(record(&fx.caseworker, "sltd", "clear", NULL, &err), CD_OK);
+	assert_int_equal(record(&fx.caseworker, "national_watchlist", "clear", NULL, &err), CD_OK);
+	assert_int_equal(case_load(fx.s, &fx.caseworker, fx.number, NULL, &c, &err), CD_OK);
+	seen = c->row_version;
+	assert_int_equal(checks_current(fx.s, c->id, &rows, &n, &err), CD_OK);
+	assert_int_equal(n, 3);
+	checks_free(rows, n);
+
+	/* the other desk, its own handle on the same file */
+	assert_int_equal(store_open(path, &b, &err), CD_OK);
+	assert_int_equal(cw_check_record(b, fx.reg, &fx.caseworker, fx.number, "sis", "hit", "name matches", &err),
+			 CD_OK);
+	store_close(b);
+
+	const char *names[] = { "proposed_outcome", "proposal_reason" };
+	const char *values[] = { "grant", "fine" };
+	struct cd_case_step step = { .number = fx.number, .expected_version = seen, .transition = "propose_decision",
+				     .to_state = "proposed", .names = names, .values = values, .n_values = 2 };
+	assert_int_equal(case_step(fx.s, &fx.supervisor, &step, &after, &err), CD_ECONFLICT);
+	assert_non_null(strstr(err.msg, "caseworker recorded a check on sis"));
+	assert_int_equal(count("SELECT count(*) FROM cases WHERE state = 'proposed'"), 0);
+	/* the check's event carries the version it made, as every change's does */
+	assert_int_equal(count("SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'check'"
+			       " AND e.new_value = 'hit' AND e.row_version = c.row_version"), 1);
+	case_free(c);
+
+	/* and a clearing too */
+	assert_int_equal(case_load(fx.s, &fx.caseworker, fx.number, NULL, &c, &err), CD_OK);
+	seen = c->row_version;
+	case_free(c);
+	assert_int_equal(cw_check_clear(fx.s, fx.reg, &fx.supervisor, fx.number, "sis", "another man", &err), CD_OK);
+	step.expected_version = seen;
+	assert_int_equal(case_step(fx.s, &fx.caseworker, &step, &after, &err), CD_ECONFLICT);
+}
+
+/* Four eyes on a hit: who recorded it does not clear it; another supervisor does. */
+static void test_recorder_does_not_clear_own_hit(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor sam;
+	(void)state;
+
+	assert_int_equal(record(&fx.supervisor, "sltd", "hit", "document listed", &err), CD_OK);
+	assert_int_equal(cw_check_clear(fx.s, fx.reg, &fx.supervisor, fx.number, "sltd", "my mistake", &err),
+			 CD_EREFUSED);
+	assert_non_null(strstr(err.msg, "you recorded the hit on sltd yourself; a supervisor other than supervisor "
+					"clears it (four-eyes rule)"));
+	assert_int_equal(count("SELECT count(*) FROM checks WHERE cleared_at IS NOT NULL"), 0);
+	assert_int_equal(user_add(fx.s, &fx.admin, "sam", CD_ROLE_SUPERVISOR, NULL, "all", &err), CD_OK);
+	as("sam", &sam);
+	assert_int_equal(cw_check_clear(fx.s, fx.reg, &sam, fx.number, "sltd", "another document", &err), CD_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +403,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hit_held_until_a_supervisor_clears_it, setup, teardown_fx),
 		cmocka_unit_test_setup_teardown(test_replace_keeps_history, setup, teardown_fx),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_hit_after_the_read_is_a_conflict, setup, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_recorder_does_not_clear_own_hit, setup, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_refusal_waits_for_answers_not_for_clearing, setup, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_hit_after_grant_holds_the_card, setup, teardown_fx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,6 +80,19 @@ static void test_shipped_workflows_lint_clean(void **state)
 			const struct wf_state *to = &wf->states[tr->to];
 			if (to->final && wf_outcome_decides(to->outcome))
 				assert_true(tr->four_eyes != WF_NO_PAIR);
+			/* every way to a final state that gives something waits for the checks
+			 * and no hit standing; a refusal waits for the answers, a hit being one */
+			int gives = to->final && strcmp(to->outcome, "refused") && strcmp(to->outcome, "rejected") &&
+				    strcmp(to->outcome, "inadmissible") && strcmp(to->outcome, "withdrawn") &&
+				    strcmp(to->outcome, "discontinued") && strcmp(to->outcome, "transferred_dublin");
+			if (gives && !(tr->guards & WF_GUARD_CHECKS_CLEAR))
+				print_error("%s: %s to %s without checks_clear\n", shipped[i], tr->id, to->id);
+			assert_true(!gives || (tr->guards & WF_GUARD_CHECKS_CLEAR));
+			if (!strcmp(tr->id, "refuse") || !strcmp(tr->id, "reject") ||
+			    !strcmp(tr->id, "propose_decision")) {
+				assert_true(tr->guards & WF_GUARD_CHECKS_ANSWERED);
+				assert_false(tr->guards & WF_GUARD_CHECKS_CLEAR);
+			}
 		}
 
 		char *dot = NULL;
@@ -216,6 +229,8 @@ static const struct lint_case lint_cases[] = {
 	/* checks = LISTS: the lists checks_clear needs, named in a file */
 	{ "guards = four_eyes\n", "guards = checks_clear\n", 35,
 	  "transition finish has the guard checks_clear, but [workflow] names no lists" },
+	{ "guards = four_eyes\n", "guards = checks_answered\n", 35,
+	  "transition finish has the guard checks_answered, but [workflow] names no lists" },
 	{ "initial = lodged\n", "initial = lodged\nchecks = sis, sis\n", 7, "check list sis is named twice in checks" },
 	{ "initial = lodged\n", "initial = lodged\nchecks = sis, SLTD-list\n", 7, "check list 'SLTD-list' may use only" },
 	{ "initial = lodged\n", "initial = lodged\nchecks = sis,, sltd\n", 7, "empty item in checks" },
@@ -1026,6 +1041,33 @@ static void test_check_guards(void **state)
 	facts.actor = NULL;
 	assert_int_equal(wf_check(step_wf, grant, &facts, NULL, 0, &err), CD_EREFUSED);
 	assert_non_null(strstr(err.msg, "four-eyes rule"));
+	/* checks_answered (a refusal): a missing answer holds it, a hit does not */
+	{
+		static const char refusing[] =
+			"[workflow]\nid = r\ntitle = R\nprefix = R\nversion = 1\ninitial = proposed\n"
+			"checks = sis, watchlist\n"
+			"[state.proposed]\ntitle = Proposed\n"
+			"[state.refused]\ntitle = Refused\nfinal = yes\noutcome = refused\n"
+			"[transition.refuse]\ntitle = Refuse\nfrom = proposed\nto = refused\nrole = supervisor\n"
+			"guards = checks_answered\n"
+			"[transition.withdraw]\ntitle = Withdraw\nfrom = *\nto = refused\nrole = clerk\n";
+		struct workflow *rw = NULL;
+		assert_int_equal(wf_load_text(refusing, "refusing", &rw, &err), CD_OK);
+		const struct wf_transition *refuse = wf_find_transition(rw, "refuse");
+		assert_true(refuse->guards & WF_GUARD_CHECKS_ANSWERED);
+		answers[0].answer = WF_CHECK_HIT;
+		answers[1].answer = WF_CHECK_MISSING;
+		facts.n_checks = 2;
+		assert_int_equal(wf_check(rw, refuse, &facts, NULL, 0, &err), CD_EREFUSED);
+		assert_string_equal(err.msg, "checks missing: watchlist");
+		facts.n_checks = 0;
+		assert_int_equal(wf_check(rw, refuse, &facts, NULL, 0, &err), CD_EREFUSED);
+		assert_string_equal(err.msg, "checks missing: sis, watchlist");
+		facts.n_checks = 2;
+		answers[1].answer = WF_CHECK_CLEAR;
+		assert_int_equal(wf_check(rw, refuse, &facts, NULL, 0, &err), CD_OK);
+		wf_free(rw);
+	}
 	/* withdraw from = * is open from every non-final state and none of the final ones */
 	const struct wf_transition *withdraw = wf_find_transition(step_wf, "withdraw");
 	assert_true(wf_transition_from(step_wf, withdraw, "waiting"));
