@@ -599,13 +599,15 @@ static int64_t count_of(struct cd_store *s, const char *sql, const char *doing, 
 int store_search_index_check(struct cd_store *s, int64_t *mismatched, struct cd_error *err)
 {
 	static const char *const counts[] = {
-		/* Every person but the purged (retention.c), who keep no names to find. */
-		"SELECT count(*) FROM person p WHERE p.purge_action IS NOT 'purge'"
+		/* Every person the index should hold (SEARCH_INDEXED_SQL) has rows, and no one else. */
+		"SELECT count(*) FROM person p WHERE " SEARCH_INDEXED_SQL
 		" AND NOT EXISTS (SELECT 1 FROM person_fts f WHERE f.rowid = p.id)",
-		"SELECT count(*) FROM person p WHERE p.purge_action IS NOT 'purge'"
+		"SELECT count(*) FROM person p WHERE " SEARCH_INDEXED_SQL
 		" AND NOT EXISTS (SELECT 1 FROM person_key k WHERE k.rowid = p.id)",
-		"SELECT count(*) FROM person_fts f WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = f.rowid)",
-		"SELECT count(*) FROM person_key k WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = k.rowid)",
+		"SELECT count(*) FROM person_fts f WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = f.rowid"
+		" AND " SEARCH_INDEXED_SQL ")",
+		"SELECT count(*) FROM person_key k WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = k.rowid"
+		" AND " SEARCH_INDEXED_SQL ")",
 	};
 	static const char *const fts[] = { "person_fts", "person_key" };
 	*mismatched = 0;

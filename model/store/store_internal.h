@@ -81,10 +81,13 @@ char *st_dup_column(sqlite3_stmt *st, int col);
 	"   FROM alias a WHERE a.person_id = p.id))"                                               \
 	" FROM person p"
 #define SEARCH_INDEX_CLEAR_SQL "DELETE FROM person_fts; DELETE FROM person_key;"
-/* A purged person (retention.c) keeps no names to find: the index holds everyone else. */
+/* Who the search indexes hold: a purged or anonymised person (retention.c) keeps no names
+ * to find, and a merged duplicate (merge.c) is found through its survivor, whose aliases
+ * carry its names. */
+#define SEARCH_INDEXED_SQL "p.purge_action IS NULL AND p.merged_into IS NULL"
 #define SEARCH_INDEX_FILL_SQL                                                                   \
-	"INSERT INTO person_fts(rowid, names)" SEARCH_NAMES_SQL " WHERE p.purge_action IS NOT 'purge';" \
-	"INSERT INTO person_key(rowid, keys)" SEARCH_KEYS_SQL " WHERE p.purge_action IS NOT 'purge';"
+	"INSERT INTO person_fts(rowid, names)" SEARCH_NAMES_SQL " WHERE " SEARCH_INDEXED_SQL ";"   \
+	"INSERT INTO person_key(rowid, keys)" SEARCH_KEYS_SQL " WHERE " SEARCH_INDEXED_SQL ";"
 
 /*
  * The stored name words of person `id` (search.c, for search and dupes): names[] is
