@@ -16,7 +16,6 @@
 
 #include "model/base/text.h"
 #include "model/identity/translit.h"
-#include "model/store/store_internal.h"
 
 static const char *const migrations[] = {
 	/* 0 -> 1: people, documents, users, workflows, cases, history, audit, outbox. */
