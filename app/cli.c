@@ -164,12 +164,17 @@ static int permission_hint(struct cli *c)
 			   "(adduser %s casedesk would open it too, and to sqlite3 as well, so the README advises against it)"),
 			 account);
 	else
+		/* Never "join the file's group": that may be root or someone's own group, and any
+		 * account in the store's group opens it with sqlite3 too.  The store belongs to the
+		 * group casedesk and is opened through the setgid program (README, "An office server
+		 * with thin clients"). */
 		snprintf(grant, sizeof grant,
-			 _("the owner (%s) or root can grant it: chmod %s %s, and adduser %s %s if %s is not in that group"),
-			 owner, is_dir ? "g+rwx" : "g+rw", what, account, ogname,
-			 account);
+			 _("as root, give it to the group casedesk: chgrp casedesk %s; chmod %s %s; and run the casedesk "
+			   "that `make install` installs setgid to that group (README, \"An office server with thin "
+			   "clients\"); do not add accounts to the group %s or to casedesk"),
+			 what, is_dir ? "2770" : "g+rw", what, ogname);
 	char why[4600], details[200];
-	snprintf(details, sizeof details, _("(mode %03o), owner %s, group %s,"), (unsigned)(sb.st_mode & 0777), owner,
+	snprintf(details, sizeof details, _("(mode %03o, owner %s, group %s)"), (unsigned)(sb.st_mode & 0777), owner,
 		 ogname);
 	snprintf(why, sizeof why, missing, what, details);
 	cd_error_set(&c->err, CD_ESTORE, _("the account %s cannot open the store %s: %s; %s"), account, c->store_path,

@@ -580,7 +580,7 @@ static int store_set_kit(struct cli *c)
  */
 int cmd_store(struct cli *c)
 {
-	int64_t bad = 0, unsynced = 0, index_bad = 0;
+	int64_t bad = 0, unsynced = 0, index_bad = 0, checks_bad = 0;
 	struct cd_buf finding = CD_BUF_INIT;
 	int rc, rebuild, audit_warnings = 0;
 
@@ -609,6 +609,7 @@ int cmd_store(struct cli *c)
 	}
 	if ((rc = case_consistency(c->store, &bad, &c->err)) ||
 	    (rc = store_search_index_check(c->store, &index_bad, &c->err)) ||
+	    (rc = store_checks_trail_check(c->store, &checks_bad, &c->err)) ||
 	    (rc = store_unsynced_count(c->store, &unsynced, &c->err)))
 		goto out;
 	if (bad)
@@ -620,6 +621,12 @@ int cmd_store(struct cli *c)
 					      "%sthe search index does not match the people (%lld rows)",
 					      (unsigned long)index_bad),
 			   finding.len ? "; " : "", (long long)index_bad);
+	if (checks_bad)
+		buf_printf(&finding, ngettext("%s%lld check answer disagrees with the history (a row without its event, "
+					      "or an event without its row)",
+					      "%s%lld check answers disagree with the history (rows without their event, "
+					      "or events without their row)", (unsigned long)checks_bad),
+			   finding.len ? "; " : "", (long long)checks_bad);
 found:
 	if (finding.len) {
 		if ((rc = store_damage_mark(c->store, buf_str(&finding), &c->err)))
@@ -628,7 +635,7 @@ found:
 				  _("store %s is damaged: %s.  It takes no changes until repaired: %s; then run "
 				    "`casedesk store check` again"),
 				  store_path(c->store), buf_str(&finding),
-				  index_bad && !bad && !integrity[0]
+				  index_bad && !bad && !checks_bad && !integrity[0]
 					  ? _("`casedesk store check --rebuild-index` rebuilds the search index")
 					  : _("restore it from a backup (see \"A damaged store\" in the README)"));
 		goto out;

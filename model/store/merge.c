@@ -469,6 +469,11 @@ int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct 
 		if ((rc = reseal(s, key, buf_str(&rec), dup.uuid, surv.uuid, err)))
 			goto out;
 	}
+	/* The duplicate is marked before its rows move: the checks' trigger (schema 14) lets a
+	 * check change person only between a record and the one it is merged into. */
+	if ((rc = run3(s, "UPDATE person SET merged_into = ?2 WHERE id = ?1", dup.id, surv.id, NULL, NULL,
+		       _("marking a merged record"), err)))
+		goto out;
 	for (size_t i = 0; i < N_MOVED; i++)
 		if ((rc = run3(s, moved_tables[i].move_sql, dup.id, surv.id, NULL, NULL, _("moving a record's rows"), err)))
 			goto out;

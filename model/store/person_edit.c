@@ -308,9 +308,18 @@ int document_expire(struct cd_store *s, const struct cd_actor *actor, const char
 	if (!number || !*number || strlen(number) > 40)
 		return cd_error_set(err, CD_EINPUT, _("document number: give 1 to 40 characters"));
 	document_number_normalise(number, norm, sizeof norm);
+	/* "Expired" says the document is no longer valid from a day that has come: a day still
+	 * to come is refused (until then it counts as valid; its printed expiry is kept). */
 	if (on && *on) {
-		if ((rc = cd_days_parse(on, "expiry date", &d, err)))
+		if ((rc = cd_days_parse(on, "--on", &d, err)))
 			return rc;
+		if (d > store_today(s)) {
+			char today[16];
+			cd_days_format(store_today(s), today, sizeof today);
+			return cd_error_set(err, CD_EINPUT, _("--on: %s is after today (%s); a document is expired from a "
+							      "day that has come, and until then it counts as valid"),
+					    on, today);
+		}
 	} else {
 		d = store_today(s);
 	}
@@ -322,8 +331,9 @@ int document_expire(struct cd_store *s, const struct cd_actor *actor, const char
 	in_txn = 1;
 	if ((rc = person_resolve(s, person_ref, &pid, err)))
 		goto out;
-	if ((rc = st_prepare(s, "SELECT id, uuid, expires FROM document WHERE person_id = ?1 AND number = ?2"
-				" ORDER BY id DESC LIMIT 1", &st, err)))
+	if ((rc = st_prepare(s, "SELECT d.id, d.uuid, d.expires, d.issued, p.dob FROM document d"
+				" JOIN person p ON p.id = d.person_id WHERE d.person_id = ?1 AND d.number = ?2"
+				" ORDER BY d.id DESC LIMIT 1", &st, err)))
 		goto out;
 	sqlite3_bind_int64(st, 1, pid);
 	st_bind_text(st, 2, norm);
@@ -337,6 +347,21 @@ int document_expire(struct cd_store *s, const struct cd_actor *actor, const char
 	doc_id = sqlite3_column_int64(st, 0);
 	snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 1));
 	was = st_dup_column(st, 2);
+	{
+		/* Not before the document was issued, nor before its holder was born (a date of
+		 * birth may be a year or a month: the text's order compares them). */
+		const char *issued = (const char *)sqlite3_column_text(st, 3);
+		const char *dob = (const char *)sqlite3_column_text(st, 4);
+		if (issued && strcmp(day, issued) < 0) {
+			rc = cd_error_set(err, CD_EINPUT, _("--on: %s is before the document's issue date (person show lists it)"),
+					  day);
+			goto out;
+		}
+		if (dob && *dob && strncmp(day, dob, strlen(dob)) < 0) {
+			rc = cd_error_set(err, CD_EINPUT, _("--on: %s is before its holder's date of birth"), day);
+			goto out;
+		}
+	}
 	st_finish(s, st);
 	st = NULL;
 	rc = CD_OK;

@@ -455,6 +455,11 @@ static int purge_person(struct cd_store *s, const struct cd_actor *actor, int64_
 			if (!rc)
 				rc = run1(s, "DELETE FROM alias WHERE person_id = ?1", id, NULL, NULL, NULL,
 					  _("anonymising a person's aliases"), err);
+			/* Where someone lived identifies them and counts for no statistic: addresses go.
+			 * Documents stay (kind, issuer, dates: identity papers counted), as before. */
+			if (!rc)
+				rc = run1(s, "DELETE FROM address WHERE person_id = ?1", id, NULL, NULL, NULL,
+					  _("anonymising a person's addresses"), err);
 			/* The person's own history (corrections hold the old and the new name). */
 			if (!rc)
 				rc = run1(s, "UPDATE event SET note = NULL, old_value = NULL, new_value = NULL,"

@@ -309,6 +309,50 @@ static const char *const migrations[] = {
 	"  OR (old.case_id IS NULL AND EXISTS (SELECT 1 FROM person p WHERE p.id = old.person_id"
 	"   AND p.purge_action IN ('purge', 'anonymise')))))"
 	" BEGIN SELECT RAISE(ABORT, 'event rows are append-only'); END;",
+
+	/* 13 -> 14: the checks' rules hold against sqlite3 on the file, too (review of issue 13).
+	 * A check row goes only with its purged case (retention.c); what it is about (id, uuid,
+	 * case, list, source, when asked) never changes, and its person only between a record
+	 * and the record it is merged into (merge.c marks the duplicate before moving rows).
+	 * A hand (or demo) answer is recorded by a caseworker or supervisor (roles bits 2|4,
+	 * model/store/roles.h) and never changes; a network check is asked 'pending' and
+	 * answered once (clear, hit or error) - issue 16 asks them.  A hit is cleared by a
+	 * supervisor who is not the one who recorded it (four-eyes).  The search index is
+	 * rebuilt to hold no merged or anonymised record (store_internal.h, SEARCH_INDEXED_SQL). */
+	"CREATE TRIGGER checks_no_delete BEFORE DELETE ON checks WHEN NOT EXISTS"
+	" (SELECT 1 FROM cases c WHERE c.id = old.case_id AND c.purge_action = 'purge')"
+	" BEGIN SELECT RAISE(ABORT, 'checks are kept; they go only with their purged case'); END;"
+	"DROP TRIGGER checks_insert;"
+	"CREATE TRIGGER checks_insert BEFORE INSERT ON checks WHEN"
+	" new.source NOT IN ('hand','demo','network')"
+	" OR (new.source IN ('hand','demo') AND (new.result NOT IN ('clear','hit')"
+	"  OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = new.recorded_by AND (u.roles & 6) != 0)))"
+	" OR (new.source = 'network' AND (new.result IS NOT 'pending' OR new.answered_at IS NOT NULL))"
+	" OR new.cleared_at IS NOT NULL OR new.cleared_by IS NOT NULL OR new.clear_reason IS NOT NULL"
+	" BEGIN SELECT RAISE(ABORT, 'a check is recorded by a caseworker or supervisor with its answer, or asked"
+	" of the network as pending; it is cleared afterwards'); END;"
+	"CREATE TRIGGER checks_fixed BEFORE UPDATE ON checks WHEN"
+	" new.id IS NOT old.id OR new.uuid IS NOT old.uuid OR new.case_id IS NOT old.case_id"
+	" OR new.list IS NOT old.list OR new.source IS NOT old.source OR new.asked_at IS NOT old.asked_at"
+	" OR (new.person_id IS NOT old.person_id AND NOT EXISTS (SELECT 1 FROM person p"
+	"  WHERE (p.id = old.person_id AND p.merged_into = new.person_id)"
+	"   OR (p.id = new.person_id AND p.merged_into = old.person_id)))"
+	" BEGIN SELECT RAISE(ABORT, 'what a check is about does not change'); END;"
+	"DROP TRIGGER checks_answer_kept;"
+	"CREATE TRIGGER checks_answer_kept BEFORE UPDATE ON checks WHEN"
+	" (new.result IS NOT old.result OR new.answered_at IS NOT old.answered_at"
+	"  OR new.recorded_by IS NOT old.recorded_by OR new.note IS NOT old.note)"
+	" AND NOT (old.source = 'network' AND old.result = 'pending' AND new.result IN ('clear','hit','error')"
+	"  AND new.answered_at IS NOT NULL)"
+	" BEGIN SELECT RAISE(ABORT, 'an answer once given is kept; record a new one'); END;"
+	"DROP TRIGGER checks_clearing;"
+	"CREATE TRIGGER checks_clearing BEFORE UPDATE OF cleared_by, cleared_at, clear_reason ON checks WHEN"
+	" old.cleared_at IS NOT NULL OR new.result IS NOT 'hit' OR new.cleared_at IS NULL"
+	" OR trim(coalesce(new.clear_reason, '')) = '' OR new.cleared_by IS old.recorded_by"
+	" OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = new.cleared_by AND (u.roles & 4) != 0)"
+	" BEGIN SELECT RAISE(ABORT, 'only a supervisor clears a hit, once, with a reason, and not one they recorded');"
+	" END;"
+	SEARCH_INDEX_CLEAR_SQL SEARCH_INDEX_FILL_SQL,
 };
 
 int schema_latest(void)

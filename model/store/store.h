@@ -15,7 +15,7 @@
 
 #include "model/base/error.h"
 
-#define CD_SCHEMA_VERSION 13
+#define CD_SCHEMA_VERSION 14
 /* 'CSKD': marks a SQLite file as a casedesk store. */
 #define CD_APPLICATION_ID 0x43534b44
 
@@ -107,6 +107,12 @@ int store_integrity_check(struct cd_store *s, char *finding, size_t size, struct
  * mid-build once left every person out of the index while `store check` said ok).
  */
 int store_search_index_check(struct cd_store *s, int64_t *mismatched, struct cd_error *err);
+/*
+ * Each recorded check answer (checks.c: source hand or demo) against its `check` event:
+ * *mismatched counts answers without their event and events without their row (a row
+ * written or removed with sqlite3 on the file).
+ */
+int store_checks_trail_check(struct cd_store *s, int64_t *mismatched, struct cd_error *err);
 /* Empties and refills the search indexes from the people, in one transaction; allowed on a
  * store marked damaged (it is the repair for a damaged index). */
 int store_search_index_rebuild(struct cd_store *s, struct cd_error *err);

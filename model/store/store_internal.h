@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "model/store/store.h"
+#include "model/store/schema.h"
 
 /* Prepared statements kept for reuse: parsing SQL costs more than running it. */
 #define STORE_STMT_CACHE 64
@@ -61,30 +62,8 @@ int st_bind_text(sqlite3_stmt *st, int idx, const char *text);
 /* A copy of a text column, or NULL. */
 char *st_dup_column(sqlite3_stmt *st, int col);
 
-/*
- * Fills the search indexes from every person and alias (after SEARCH_INDEX_CLEAR_SQL, or on
- * empty indexes): person_fts holds every spelling of a person's names in one row, so one
- * trigram MATCH finds any; person_key holds the skeleton keys of every name word and the
- * date of birth as tokens (y1987, m198704), computed in C by the SQL function
- * cd_name_keys(nationality, dob, name, ...) that namekeys_register() defines.
- */
-#define SEARCH_NAMES_SQL                                                                        \
-	" SELECT p.id, p.surname || ' ' || p.given || ' ' || p.surname_latin || ' ' || p.given_latin" \
-	"  || coalesce((SELECT ' ' || group_concat(a.surname || ' ' || a.given || ' '"            \
-	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"          \
-	"   FROM alias a WHERE a.person_id = p.id), '')"                                           \
-	" FROM person p"
-#define SEARCH_KEYS_SQL                                                                         \
-	" SELECT p.id, cd_name_keys(p.nationality, p.dob, p.surname, p.given, p.surname_latin,"    \
-	"  p.given_latin, (SELECT group_concat(a.surname || ' ' || a.given || ' '"                 \
-	"   || coalesce(a.surname_latin, '') || ' ' || coalesce(a.given_latin, ''), ' ')"          \
-	"   FROM alias a WHERE a.person_id = p.id))"                                               \
-	" FROM person p"
-#define SEARCH_INDEX_CLEAR_SQL "DELETE FROM person_fts; DELETE FROM person_key;"
-/* A purged person (retention.c) keeps no names to find: the index holds everyone else. */
-#define SEARCH_INDEX_FILL_SQL                                                                   \
-	"INSERT INTO person_fts(rowid, names)" SEARCH_NAMES_SQL " WHERE p.purge_action IS NOT 'purge';" \
-	"INSERT INTO person_key(rowid, keys)" SEARCH_KEYS_SQL " WHERE p.purge_action IS NOT 'purge';"
+/* The search index SQL (SEARCH_NAMES_SQL, SEARCH_INDEX_FILL_SQL ...) lives in schema.h, which
+ * migration 14 uses to rebuild the index. */
 
 /*
  * The stored name words of person `id` (search.c, for search and dupes): names[] is

@@ -100,12 +100,13 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 755 "$T"
 	chmod 700 "$T/d"
 	expect_rc "a folder the account cannot enter" 7 $AS "$CD" --store "$T/d/s.casedesk" --user clerk case list
-	expect_grep "names the folder and the missing permission" "the account nobody cannot open the store .*the folder $T/d is closed to this account (mode 700), owner root" "$T/err"
-	expect_grep "and how it is granted" "chmod g+rwx $T/d" "$T/err"
+	expect_grep "names the folder and the missing permission" "the account nobody cannot open the store .*the folder $T/d is closed to this account (mode 700, owner root, group root): it may not" "$T/err"
+	expect_grep "and how it is granted: the group casedesk, the setgid install" "chgrp casedesk $T/d; chmod 2770 $T/d; and run the casedesk that .make install. installs setgid" "$T/err"
+	if grep -q "adduser\|usermod\|group root," "$T/err"; then fail "never advises joining root's group, no stray \",:\""; else pass "never advises joining root's group, no stray \",:\""; fi
 	chmod 755 "$T/d"
 	chmod 600 "$T/d/s.casedesk"
 	expect_rc "a store file the account cannot read" 7 $AS "$CD" --store "$T/d/s.casedesk" --user clerk case list
-	expect_grep "names the file" "the store file $T/d/s.casedesk is closed to this account (mode 600)" "$T/err"
+	expect_grep "names the file" "the store file $T/d/s.casedesk is closed to this account (mode 600, owner root, group root): casedesk reads" "$T/err"
 	if getent group casedesk >/dev/null 2>&1; then
 		chgrp casedesk "$T/d/s.casedesk"
 		chmod 660 "$T/d/s.casedesk"

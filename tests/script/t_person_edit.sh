@@ -78,6 +78,34 @@ expect_rc "document add: forced with a reason" 0 cli --user clerk document add "
 expect_eq "document add: the reason on the event" \
 	"$(q "SELECT note FROM event WHERE kind = 'document_added' ORDER BY id DESC LIMIT 1")" "recovered; owner in person"
 
+# Dates that cannot be (review of issue 13): each refused naming the field, nothing written.
+cli --user clerk document add "$P" --number FD100200 --issuer UKR --issued 2020-05-01 --expires 2030-05-01 >/dev/null
+expect_rc "expire: a day before the document was issued" 6 cli --user clerk document expire "$P" FD100200 --on 2019-01-01 --reason x
+expect_grep "  names --on and the issue date" "--on: 2019-01-01 is before the document's issue date" "$T/err"
+expect_rc "expire: a day before its holder was born" 6 cli --user clerk document expire "$P" FA123456 --on 1800-01-01 --reason x
+expect_grep "  names --on and the date of birth" "--on: 1800-01-01 is before its holder's date of birth" "$T/err"
+expect_rc "expire: a day still to come is refused" 6 cli --user clerk document expire "$P" FD100200 --on 2026-03-03 --reason x
+expect_grep "  says why" "--on: 2026-03-03 is after today (2026-03-02); a document is expired from a day that has come" "$T/err"
+expect_eq "  and nothing changed" "$(q "SELECT expires FROM document WHERE number = 'FD100200'")" "2030-05-01"
+expect_rc "document add: expiring before it was issued" 6 cli --user clerk document add "$P" --number FD300400 --issuer UKR \
+	--issued 2030-01-01 --expires 2020-01-01
+expect_grep "  names the expiry date" "expiry date: 2020-01-01 is not after the issue date 2030-01-01" "$T/err"
+expect_rc "document add: issued in the future" 6 cli --user clerk document add "$P" --number FD300400 --issuer UKR --issued 2026-03-03
+expect_grep "  names the issue date" "issue date: 2026-03-03 is after today (2026-03-02)" "$T/err"
+expect_eq "  neither was added" "$(q "SELECT count(*) FROM document WHERE number = 'FD300400'")" "0"
+# One document, one person (review of issue 13): the same number and issuer again is refused.
+expect_rc "document add: the same one again for the same person" 4 cli --user clerk document add "$P" --number FD100200 --issuer UKR
+expect_grep "  says it is on file already" "already on file for this person" "$T/err"
+expect_rc "document add: the same number from another country is another document" 0 cli --user clerk document add "$P" --number FD100200 --issuer GEO
+expect_rc "document add: another person's document" 4 cli --user clerk document add "$R" --number FD100200 --issuer UKR
+expect_grep "  names the other person" "on file for person $P: one document belongs to one person" "$T/err"
+expect_rc "document add: --force alone is not enough for it" 4 cli --user clerk document add "$R" --number FD100200 --issuer UKR --force
+expect_rc "document add: another person's, forced with a reason" 0 cli --user clerk document add "$R" --number FD100200 --issuer UKR \
+	--force --reason "twins share the passport number, checked with the embassy"
+expect_eq "  the reason on the event" \
+	"$(q "SELECT note FROM event WHERE kind = 'document_added' ORDER BY id DESC LIMIT 1")" "twins share the passport number, checked with the embassy"
+expect_eq "  and each file holds it once" "$(q "SELECT group_concat(n) FROM (SELECT count(*) n FROM document WHERE number = 'FD100200' AND issuer = 'UKR' GROUP BY person_id)")" "1,1"
+
 # --- alias, address, family ---------------------------------------------------------------------
 expect_rc "alias: bad name bytes" 6 cli --user clerk person alias "$P" --surname "$(printf 'A\001B')" --given X
 expect_rc "alias: a previous name" 0 cli --user clerk person alias "$P" --surname Shevchenko --given Taras --kind previous

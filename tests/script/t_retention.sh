@@ -225,6 +225,7 @@ as clerk $CD case move "$ANONV" withdraw --set withdrawal_date=2015-06-01 --note
 # A correction keeps the old and the new name in its event: anonymisation must take both.
 expect_rc "the surname corrected before" 0 as caseworker $CD person correct "$ANON" --field surname \
 	--value Anonymoose --reason "typed from the passport again"
+expect_rc "an address on file before" 0 as caseworker $CD person address "$ANON" --line "12 Secretstreet, Hidetown"
 export CASEDESK_TODAY=2026-06-01
 expect_rc "anonymise is planned" 0 as admin $CD retention plan
 expect_grep "for the person" "due anonymise person $ANONV" "$T/out"
@@ -234,6 +235,12 @@ expect_rc "the anonymised person" 0 as clerk $CD person show "$ANON"
 if grep -q "Anonymouse\|Replaceme" "$T/out"; then fail "has no name any more"; else pass "has no name any more"; fi
 expect_grep "but a placeholder" "ANONYMISED" "$T/out"
 expect_grep "and keeps the record" "AN5555555" "$T/out"
+if grep -q "Secretstreet" "$T/out"; then fail "keeps no address"; else pass "keeps no address"; fi
+expect_rc "the anonymised person exported" 0 as supervisor $CD person export "$ANON" -o "$T/anon.json" --format json
+if grep -q "Secretstreet" "$T/anon.json"; then fail "and the export holds no address"; else pass "and the export holds no address"; fi
+expect_eq "no address row is left" "$(sqlite3 "$A" "SELECT count(*) FROM address")" 0
+expect_eq "and no event holds the address" "$(sqlite3 "$A" "SELECT count(*) FROM event WHERE coalesce(note,'') || coalesce(old_value,'') || coalesce(new_value,'') LIKE '%Secretstreet%'")" 0
+expect_rc "store check agrees (the anonymised are not in the search index)" 0 as admin $CD store check
 expect_eq "the case's history keeps its note" "$(sqlite3 "$A" "SELECT count(*) FROM event WHERE note = 'kept note'")" 1
 expect_eq "no event keeps the old or the corrected name" \
 	"$(sqlite3 "$A" "SELECT count(*) FROM event WHERE coalesce(note,'') || coalesce(old_value,'') || coalesce(new_value,'') LIKE '%Anonymo%'")" 0

@@ -121,7 +121,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$AS_USER" ]; then
 	chmod 666 "$T/rodir/dir.casedesk"
 	chmod 555 "$T/rodir"
 	expect_rc "a read-only store file is refused" 7 $AS_USER $CD --store "$T/ro/file.casedesk" case list
-	expect_grep "as read-only" "read-only for this account (mode 444)" "$T/err"
+	expect_grep "as read-only" "read-only for this account (mode 444, owner" "$T/err"
 	expect_rc "a store in a read-only folder is refused" 7 $AS_USER $CD --store "$T/rodir/dir.casedesk" case list
 	expect_grep "as a read-only folder" "folder .* is read-only for this account" "$T/err"
 else
