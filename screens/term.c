@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -56,6 +57,20 @@ int term_start(void)
 		init_pair(6, COLOR_WHITE, COLOR_RED);     /* control characters */
 	}
 	return mono;
+}
+
+/*
+ * The terminal's size as the kernel has it, taken when it differs from curses' idea: a
+ * resize that came while curses was starting (its SIGWINCH handler not yet in place, as
+ * when a tmux pane is resized at once after the program starts) is otherwise never seen,
+ * and every screen draws past the edge until the next resize.  One ioctl per redraw.
+ */
+void term_follow_size(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+	    is_term_resized(ws.ws_row, ws.ws_col))
+		resizeterm(ws.ws_row, ws.ws_col);
 }
 
 void term_end(void)

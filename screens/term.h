@@ -28,6 +28,8 @@ enum term_style {
 /* Starts curses; respects NO_COLOR and terminals without colour.  Returns 1 when monochrome. */
 int term_start(void);
 void term_end(void);
+/* Takes the terminal's current size when curses missed a resize (see term.c). */
+void term_follow_size(void);
 void term_style(WINDOW *w, enum term_style st, int on);
 
 /* Display columns of UTF-8 text as term_put would draw it. */

@@ -372,6 +372,7 @@ static void draw_status(struct ui *ui, int rows, int cols)
 static void draw_all(struct ui *ui)
 {
 	int rows, cols;
+	term_follow_size();
 	getmaxyx(stdscr, rows, cols);
 	werase(stdscr);
 	if (rows < 10 || cols < 40) {
