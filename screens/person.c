@@ -467,6 +467,12 @@ static unsigned form_key(struct screen *sc, int action, wint_t ch)
 		return UI_HANDLED;
 	case A_QUIT:
 	case A_HELP:
+	/* Jumps and F9 leave the form to the loop, which asks before input is lost. */
+	case A_SEARCH:
+	case A_WORKLIST:
+	case A_REGISTER:
+	case A_REPORTS:
+	case A_SWITCH_USER:
 		return UI_UNHANDLED;
 	}
 	/* Everything else edits the focused field; the results row takes no text. */

@@ -56,6 +56,22 @@ day() {
 	see "and its ICAO Latin form" desk "SHEVCHENKO, OLEKSANDR"
 	see "and the passport" desk "passport +FK123456 +UKR +expires 2031-05-01"
 	P=$(grep -Eo 'P-TBS-[0-9]+' "$T/screen" | head -1)
+	# The person screen's forms ask too before typed input is lost.
+	keys desk w
+	wait_for desk "Street and house" || return
+	type_text desk "вул. Хрещатик 1"
+	keys desk Escape
+	see "Esc on a typed address asks" desk "Discard what you typed\? y/n" || return
+	keys desk n
+	see "  n keeps it" desk "вул. Хрещатик 1"
+	keys desk F9
+	see "  F9 asks too" desk "Discard what you typed\? y/n" || return
+	keys desk n
+	see "  and n stays the clerk" desk "clerk \(clerk\)"
+	keys desk Escape
+	wait_for desk "Discard what you typed" || return
+	keys desk y
+	see "  y discards it" desk "cancelled; nothing was saved" || return
 
 	# ---- a residence case from the person screen
 	keys desk c
