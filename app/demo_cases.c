@@ -163,8 +163,12 @@ int demo_walk_case(struct demo *d, const char *workflow_id, const char *person, 
 	if (!wf)
 		return cd_error_set(err, CD_ENOTFOUND, _("demo: no workflow %s"), workflow_id);
 	demo_iso_at(day, at, sizeof at);
-	if ((rc = cw_case_new_at(d->s, d->reg, &d->users[demo_chance(60) ? 1 : 0], wf->id, person,
-				 demo_chance(75) ? "caseworker" : NULL, day, at, number, err)))
+	/* Opened by the clerk or the caseworker; a case in the caseworker's hands from the
+	 * start was opened by them (the assignment rule: a clerk hands no case over). */
+	int by_caseworker = demo_chance(60);
+	const char *holder = demo_chance(75) ? "caseworker" : NULL;
+	if ((rc = cw_case_new_at(d->s, d->reg, &d->users[by_caseworker || holder ? 1 : 0], wf->id, person, holder,
+				 day, at, number, err)))
 		return rc;
 	d->cases++;
 	/* Guards read real rows: most people were fingerprinted and checked by now. */
@@ -349,7 +353,7 @@ int demo_cover_every_state(struct demo *d, struct cli *c)
 						   "demo (synthetic, no template)", 1, &c->err)))
 				goto out;
 			demo_iso_at(day, at, sizeof at);
-			if ((rc = cw_case_new_at(d->s, d->reg, &d->users[0], wf->id, person, "caseworker", day, at,
+			if ((rc = cw_case_new_at(d->s, d->reg, &d->users[1], wf->id, person, "caseworker", day, at,
 						 number, &c->err)) ||
 			    (rc = record_checks(d, number, at, &c->err)))
 				goto out;

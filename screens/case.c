@@ -99,8 +99,10 @@ struct case_view {
 	struct picker pick;
 	int text_width;             /* the width text fields were last drawn at (Up/Down in them) */
 	char lookup[INPUT_MAX * 4 + 1];   /* a form value read for a cross-field rule */
-	/* Who reads: the user, with a break-glass purpose once a supervisor typed one. */
+	/* Who reads: the user acting now (F9 changes them), with a break-glass purpose only
+	 * while the supervisor who typed it (glass_by) is the one acting. */
 	struct cd_actor reader;
+	char glass_by[64];
 	int glass_asking;           /* a supervisor is asked why before another unit's case opens */
 	struct input glass;
 	char glass_purpose[INPUT_MAX * 4 + 1];
@@ -117,6 +119,21 @@ static unsigned check_form_key(struct screen *sc, int action, wint_t ch);
 static unsigned check_block_key(struct screen *sc, int action);
 static void check_block_close(struct case_view *v);
 
+/*
+ * The reader is whoever acts now: after F9 the screen reads and judges the steps as the
+ * next user, never as the one who opened it.  A purpose typed behind broken glass stays
+ * with the supervisor who typed it.
+ */
+static void reader_refresh(struct screen *sc)
+{
+	struct case_view *v = sc->data;
+	const struct cd_actor *now = &sc->ui->actor;
+	int glass = v->glass_by[0] && strcmp(v->glass_by, now->name) == 0;
+
+	v->reader = *now;
+	v->reader.break_glass = glass ? v->glass_purpose : NULL;
+}
+
 static int load(struct screen *sc, const char *purpose, struct cd_error *err)
 {
 	struct case_view *v = sc->data;
@@ -127,6 +144,10 @@ static int load(struct screen *sc, const char *purpose, struct cd_error *err)
 	const struct workflow *wf;
 	int rc;
 
+	/* Another user now reads the case: their read is audited as an opening is. */
+	if (!purpose && v->c && strcmp(v->reader.name, sc->ui->actor.name) != 0)
+		purpose = "casework";
+	reader_refresh(sc);
 	if ((rc = case_load(sc->ui->store, &v->reader, v->number, purpose, &c, err)))
 		return rc;
 	if ((rc = registry_for_case(sc->ui->reg, sc->ui->store, c->workflow_id, c->workflow_version, &wf, err)) ||
@@ -188,8 +209,6 @@ static int case_open(struct screen *sc, const char *arg, struct cd_error *err)
 	if (!v)
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	snprintf(v->number, sizeof v->number, "%s", arg ? arg : "");
-	v->reader = sc->ui->actor;
-	v->reader.break_glass = NULL;
 	sc->data = v;
 	rc = load(sc, "casework", err);
 	if (rc == CD_EREFUSED && (sc->ui->actor.roles & CD_ROLE_SUPERVISOR)) {
@@ -217,9 +236,9 @@ static unsigned glass_key(struct screen *sc, int action, wint_t ch)
 		return UI_BACK;
 	case A_OPEN:
 		input_get(&v->glass, v->glass_purpose, sizeof v->glass_purpose);
-		v->reader.break_glass = v->glass_purpose;
+		snprintf(v->glass_by, sizeof v->glass_by, "%s", sc->ui->actor.name);
 		if (load(sc, "casework", &err) != CD_OK) {
-			v->reader.break_glass = NULL;
+			v->glass_by[0] = '\0';
 			ui_error(sc->ui, "%s", err.msg);
 			return UI_HANDLED;
 		}
@@ -1156,6 +1175,7 @@ struct check_form {
 	int hit;                               /* the answer: hit, else clear */
 	size_t focus;                          /* 0 list, 1 result (c only), 2 note or reason */
 	struct input text;
+	int changed;                           /* a note or reason typed: leaving asks first */
 };
 
 /* The case's lists and answers, read again with the case (no audit: the case read was). */
@@ -1311,6 +1331,8 @@ static unsigned check_form_key(struct screen *sc, int action, wint_t ch)
 
 	switch (action) {
 	case A_BACK:
+		if (f->changed && !ui_ask_discard(sc->ui))
+			return UI_HANDLED;
 		free(f);
 		v->check_form = NULL;
 		ui_say(sc->ui, "%s", _("nothing was recorded"));
@@ -1336,6 +1358,12 @@ static unsigned check_form_key(struct screen *sc, int action, wint_t ch)
 		return UI_HANDLED;
 	case A_QUIT:
 	case A_HELP:
+	/* Jumps and F9 leave the form to the loop, which asks before input is lost. */
+	case A_SEARCH:
+	case A_WORKLIST:
+	case A_REGISTER:
+	case A_REPORTS:
+	case A_SWITCH_USER:
 		return UI_UNHANDLED;
 	}
 	if (f->focus == 0 && (left || right) && f->n_lists) {
@@ -1351,8 +1379,8 @@ static unsigned check_form_key(struct screen *sc, int action, wint_t ch)
 			f->hit = 0;
 		return UI_HANDLED;
 	}
-	if (f->focus == 2)
-		input_key(&f->text, ch);
+	if (f->focus == 2 && input_key(&f->text, ch))
+		f->changed = 1;
 	return UI_HANDLED;
 }
 
@@ -1385,11 +1413,11 @@ static void check_form_draw(const struct case_view *v, WINDOW *w, int y, int row
 	}
 }
 
-/* A step form typed into holds input not saved yet. */
+/* A step form typed into, or a check's note or reason typed, holds input not saved yet. */
 static int case_dirty(const struct screen *sc)
 {
 	const struct case_view *v = sc->data;
-	return v && v->form_t && v->changed;
+	return v && ((v->form_t && v->changed) || (v->check_form && v->check_form->changed));
 }
 
 const struct screen_ops case_screen = {

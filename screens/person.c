@@ -22,6 +22,7 @@
 #include "model/store/person_edit.h"
 #include "model/store/roles.h"
 #include "model/store/search.h"
+#include "workflow/assign.h"
 #include "workflow/deadline.h"
 #include "screens/input.h"
 #include "screens/columns.h"
@@ -71,6 +72,7 @@ struct pform {
 	char orig[CF_COUNT][PF_TEXT];         /* correction: the values as read, to send only changes */
 	int64_t version;                      /* correction: the row version read */
 	int stale;                            /* correction: another desk changed the person */
+	int changed;                          /* something was typed: leaving asks first */
 	int need_reason;                      /* document: a lost/stolen hit asks why to go on */
 	char doc_number[64];                  /* expiry: the document */
 	/* link: the people the Find field found; the results are a row between Find and Relation */
@@ -406,6 +408,8 @@ static unsigned form_key(struct screen *sc, int action, wint_t ch)
 
 	switch (action) {
 	case A_BACK:
+		if (f->changed && !ui_ask_discard(sc->ui))
+			return UI_HANDLED;
 		form_close(f);
 		ui_say(sc->ui, "%s", _("cancelled; nothing was saved"));
 		return UI_HANDLED;
@@ -463,11 +467,17 @@ static unsigned form_key(struct screen *sc, int action, wint_t ch)
 		return UI_HANDLED;
 	case A_QUIT:
 	case A_HELP:
+	/* Jumps and F9 leave the form to the loop, which asks before input is lost. */
+	case A_SEARCH:
+	case A_WORKLIST:
+	case A_REGISTER:
+	case A_REPORTS:
+	case A_SWITCH_USER:
 		return UI_UNHANDLED;
 	}
 	/* Everything else edits the focused field; the results row takes no text. */
-	if (!on_results)
-		input_key(&f->in[f->focus], ch);
+	if (!on_results && input_key(&f->in[f->focus], ch))
+		f->changed = 1;
 	return UI_HANDLED;
 }
 
@@ -695,7 +705,8 @@ static unsigned person_key(struct screen *sc, int action, wint_t ch)
 		const struct workflow *wf = registry_at(sc->ui->reg, pick);
 		struct cd_error err = CD_ERROR_INIT;
 		char number[40];
-		if (cw_case_new(sc->ui->store, sc->ui->reg, &sc->ui->actor, wf->id, p->number, sc->ui->actor.name,
+		if (cw_case_new(sc->ui->store, sc->ui->reg, &sc->ui->actor, wf->id, p->number,
+				cw_opener_holds(&sc->ui->actor, wf->id),
 				number, &err) == CD_OK) {
 			ui_say(sc->ui, _("opened %s (%s)"), number, wf->title);
 			person_reload(sc);
@@ -776,6 +787,13 @@ static unsigned person_key(struct screen *sc, int action, wint_t ch)
 	return UI_UNHANDLED;
 }
 
+/* A form typed into holds input not saved yet: F2, F9 or quitting ask first. */
+static int person_dirty(const struct screen *sc)
+{
+	const struct person_view *p = sc->data;
+	return p && p->form.kind != PF_NONE && p->form.changed;
+}
+
 const struct screen_ops person_screen = {
 	.name = "person",
 	.actions = person_actions,
@@ -785,5 +803,6 @@ const struct screen_ops person_screen = {
 	.draw = person_draw,
 	.key = person_key,
 	.reload = person_reload,
+	.dirty = person_dirty,
 	.close = person_close,
 };

@@ -144,6 +144,37 @@ out:
 	return rc;
 }
 
+int cw_assign_new_case(struct cd_store *s, const struct cd_actor *actor, const char *workflow_id, const char *to,
+		       struct cd_error *err)
+{
+	struct cd_user *users = NULL;
+	size_t n_users = 0;
+	enum cw_assign_kind kind;
+	unsigned to_roles = 0;
+	int rc, found = 0;
+
+	if ((rc = user_list(s, &users, &n_users, err)))
+		return rc;
+	for (size_t i = 0; i < n_users; i++)
+		if (strcmp(users[i].name, to) == 0) {
+			found = 1;
+			to_roles = users[i].roles;
+		}
+	if (!found)
+		rc = cd_error_set(err, CD_ENOTFOUND, _("no user %s in this store; `casedesk user list` shows them"), to);
+	else
+		/* Nobody holds a new case: the opener's own name is a take, anyone else's a hand-over. */
+		rc = cw_assign_rule(actor, strcmp(to, actor->name) == 0 ? CW_WANT_ME : CW_WANT_USER, workflow_id, NULL,
+				    to, to_roles, &kind, err);
+	user_list_free(users, n_users);
+	return rc;
+}
+
+const char *cw_opener_holds(const struct cd_actor *actor, const char *workflow_id)
+{
+	return cw_may_hold(actor->roles) && cd_workflows_include(actor->workflows, workflow_id) ? actor->name : NULL;
+}
+
 int cw_assign_candidates(struct cd_store *s, const char *workflow_id, const char *holder, char ***names,
 			 size_t *n, struct cd_error *err)
 {

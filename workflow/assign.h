@@ -54,6 +54,23 @@ int cw_case_assign(struct cd_store *s, const struct cd_actor *actor, const char 
 		   struct cd_case_assigned *out, struct cd_error *err);
 
 /*
+ * A new case of `workflow_id` given to `to` at opening (`case new --assign`): the same rule
+ * as for a case nobody holds yet - the opener takes it (a caseworker or supervisor), or a
+ * supervisor hands it to someone who may hold it.  CD_OK, CD_ENOTFOUND for no such user,
+ * CD_EREFUSED with the rule's message.  The store checks the account is active and works
+ * on the workflow (case_create).
+ */
+int cw_assign_new_case(struct cd_store *s, const struct cd_actor *actor, const char *workflow_id, const char *to,
+		       struct cd_error *err);
+
+/*
+ * Who holds a case the actor opens on a screen: the actor when the rule lets them hold a
+ * case of `workflow_id` (caseworker or supervisor working on it), else NULL (unassigned,
+ * for a caseworker to take).
+ */
+const char *cw_opener_holds(const struct cd_actor *actor, const char *workflow_id);
+
+/*
  * The users a case of workflow `workflow_id` may be handed to, by name: active, able to
  * hold cases, working on that workflow; `holder` (NULL: none) left out.  free with
  * cw_assign_candidates_free.

@@ -13,6 +13,7 @@
 #include "model/base/ini.h"
 #include "model/store/roles.h"
 #include "model/store/workflows.h"
+#include "workflow/assign.h"
 
 struct wf_registry {
 	struct workflow **current;
@@ -310,6 +311,9 @@ int cw_case_new_at(struct cd_store *s, struct wf_registry *reg, const struct cd_
 				    _("opening a case needs the role clerk, caseworker or supervisor"));
 	/* A new case starts on the newest version the store's admin installed, whatever files
 	 * the registry was read from. */
+	/* A holder named at opening passes the assignment rule, as `case assign` would. */
+	if (assignee && (rc = cw_assign_new_case(s, actor, workflow_id, assignee, err)))
+		return rc;
 	if ((rc = workflow_newest(s, workflow_id, &version, err)) ||
 	    (rc = registry_for_case(reg, s, workflow_id, version, &wf, err)))
 		return rc;

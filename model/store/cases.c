@@ -122,22 +122,36 @@ int case_create(struct cd_store *s, const struct cd_actor *actor, const struct c
 	if ((rc = person_resolve(s, in->person_ref, &pid, err)))
 		goto out;
 	if (in->assignee) {
-		if ((rc = st_prepare(s, "SELECT id FROM users WHERE name = ?1", &st, err)))
+		/* As case_assign: the holder's account is active and works on the workflow, so a
+		 * case is never opened in the hands of someone who may not read it. */
+		int active = 0;
+		char *works = NULL;
+		if ((rc = st_prepare(s, "SELECT id, active, workflows FROM users WHERE name = ?1", &st, err)))
 			goto out;
 		st_bind_text(st, 1, in->assignee);
 		if ((rc = st_row(s, st, _("reading users"), err)) < 0) {
 			rc = CD_ESTORE;   /* not "no user" */
 			goto out;
 		}
-		if (rc)
+		if (rc) {
 			assignee = sqlite3_column_int64(st, 0);
-		rc = CD_OK;
+			active = sqlite3_column_int(st, 1);
+			works = st_dup_column(st, 2);
+		}
 		st_finish(s, st);
 		st = NULL;
-		if (!assignee) {
-			rc = cd_error_set(err, CD_ENOTFOUND, _("no user %s to assign the case to"), in->assignee);
+		rc = !assignee ? cd_error_set(err, CD_ENOTFOUND, _("no user %s to assign the case to"), in->assignee)
+		   : !active ? cd_error_set(err, CD_EREFUSED, _("user %s is disabled; an admin can enable the account"),
+					    in->assignee)
+		   : !works || !cd_workflows_include(works, in->workflow_id)
+			   ? cd_error_set(err, CD_EREFUSED,
+					  _("%s does not work on workflow %s (need-to-know), so its cases cannot be "
+					    "given to them; an admin can run `casedesk user set %s --workflows ...`"),
+					  in->assignee, in->workflow_id, in->assignee)
+			   : CD_OK;
+		free(works);
+		if (rc)
 			goto out;
-		}
 	}
 	store_now(s, now, sizeof now);
 	at = in->at ? in->at : now;

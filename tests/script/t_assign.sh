@@ -90,6 +90,34 @@ expect_eq "the refused need-to-know attempt is audited" \
 	"$(q "SELECT count(*) FROM audit WHERE action = 'refused' AND user_name = 'vera'")" 1
 expect_rc "the store still checks whole (history agrees with every case)" 0 cli --user admin store check
 
+# ---- a holder named at opening (case new --assign) passes the same rule
+cases() { q "SELECT count(*) FROM cases"; }
+n0=$(cases)
+expect_rc "a clerk cannot open a case in a caseworker's hands (exit 4)" 4 \
+	cli --user clerk case new residence --person "$P" --assign caseworker
+expect_grep "  only a supervisor hands a case over" "only a supervisor hands a case over" "$T/err"
+expect_rc "nor in their own (exit 4)" 4 cli --user clerk case new residence --person "$P" --assign clerk
+expect_grep "  a clerk takes no case" "no caseworker or supervisor role" "$T/err"
+expect_rc "a supervisor cannot open one in an admin's hands (exit 4)" 4 \
+	cli --user supervisor case new residence --person "$P" --assign admin
+expect_grep "  an admin holds no case" "admin cannot hold a case" "$T/err"
+expect_rc "nor in a disabled user's (exit 4)" 4 cli --user supervisor case new residence --person "$P" --assign olga
+expect_grep "  the message says the account is disabled" "user olga is disabled" "$T/err"
+expect_rc "nor in the hands of a user of another workflow (exit 4)" 4 \
+	cli --user supervisor case new residence --person "$P" --assign vera
+expect_grep "  need-to-know names the workflow" "vera does not work on workflow residence" "$T/err"
+expect_rc "nor a user who does not exist (exit 3)" 3 cli --user supervisor case new residence --person "$P" --assign nosuchuser
+expect_eq "the refusals opened no case" "$(cases)" "$n0"
+expect_rc "a caseworker opens a case and holds it" 0 cli --user caseworker case new residence --person "$P" --assign caseworker
+C3=$(cat "$T/out")
+expect_rc "a supervisor opens one in the caseworker's hands" 0 \
+	cli --user supervisor case new residence --person "$P" --assign caseworker
+C4=$(cat "$T/out")
+expect_eq "  both held by the caseworker" \
+	"$(q "SELECT group_concat(u.name, ' ') FROM cases c JOIN users u ON u.id = c.assignee_id WHERE c.number IN ('$C3', '$C4')")" \
+	"caseworker caseworker"
+expect_rc "a clerk still opens a case for nobody in particular" 0 cli --user clerk case new residence --person "$P"
+
 # ---- usage
 expect_rc "no holder named: usage (exit 2)" 2 cli --user caseworker case assign "$C"
 expect_rc "--me and --none together: usage (exit 2)" 2 cli --user caseworker case assign "$C" --me --none

@@ -107,7 +107,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 0
 fi
 P2=$(cli --user clerk person add --surname Tui --given Check --dob 1981 --sex M --nationality GBR)
-C2=$(cli --user clerk case new residence --person "$P2" --assign caseworker)
+C2=$(cli --user caseworker case new residence --person "$P2" --assign caseworker)
 start desk caseworker
 tm resize-window -t desk -x 80 -y 24
 open_case desk "$C2" "$P2" || exit 0

@@ -36,10 +36,10 @@ done
 for p in "$P1" "$P3" "$P7" "$P8"; do
 	cli --user clerk person alias "$p" --surname Widecheck --given Test >/dev/null
 done
-C1=$(cli --user clerk case new residence --person "$P1" --assign caseworker)   # 3: required fields
+C1=$(cli --user caseworker case new residence --person "$P1" --assign caseworker)   # 3: required fields
 C3=$(cli --user clerk case new residence --person "$P3")                       # 4: four-eyes
 C4=$(cli --user clerk case new residence --person "$P4")                       # 5: conflict
-C5=$(cli --user clerk case new residence --person "$P5" --assign caseworker)   # 6: resize
+C5=$(cli --user caseworker case new residence --person "$P5" --assign caseworker)   # 6: resize
 C6=$(cli --user clerk case new visa --person "$P6")                            # 7: escapes
 cli --user caseworker case move "$C3" confirm_receipt --set permit_reason=other >/dev/null
 for l in sis sltd national_watchlist; do cli --user caseworker check record "$C3" --list $l --result clear >/dev/null; done

@@ -23,7 +23,7 @@ P1=$(cli --user clerk person add --surname "Шевченко" --given "Олек�
 P2=$(cli --user clerk person add --surname "Шевченко" --given "Олександр" --surname-latin SHEVCHENKO \
 	--given-latin OLEKSANDR --dob 1990-05-06 --sex M --nationality MDA)
 cli --user clerk document add "$P1" --number XA123 --issuer UKR --expires 2031-01-01 >/dev/null
-C1=$(cli --user clerk case new residence --person "$P1" --assign caseworker)
+C1=$(cli --user caseworker case new residence --person "$P1" --assign caseworker)
 mv_case() { cli --user caseworker case move "$C1" "$@" >/dev/null 2>&1 || fail "case move $*"; }
 mv_case confirm_receipt --set permit_reason=family --note "the first note"
 for i in 1 2 3; do
