@@ -277,6 +277,13 @@ static int takes_field(const struct wf_transition *t, size_t f, int *required)
  * than the one deciding now, and the case has not gone back into P's from-states since
  * (a proposal sent back for more work must be made again).  The last P counts.
  */
+/* A state as the user reads it: its title (wf_state_title lives in wf_load, which needs us). */
+static const char *state_name(const struct workflow *wf, const char *id)
+{
+	const struct wf_state *st = id ? wf_find_state(wf, id) : NULL;
+	return st && st->title && st->title[0] ? st->title : id ? id : "?";
+}
+
 /* A step as the user reads it in a reason: its title, in the workflow's language, quoted. */
 static const char *step_name(const struct wf_transition *t)
 {
@@ -408,7 +415,7 @@ static int check_state_and_role(const struct wf_transition *t, const struct work
 
 	if (!facts->state || !wf_transition_from(wf, t, facts->state))
 		return cd_error_set(err, CD_EREFUSED, _("«%s» is not open from the state «%s»"), step_name(t),
-				    facts->state ? wf_state_title(wf, facts->state) : "?");
+				    state_name(wf, facts->state));
 	if (!(facts->actor_roles & t->roles)) {
 		cd_roles_format(t->roles, roles, sizeof roles);
 		return cd_error_set(err, CD_EREFUSED, _("«%s» needs the role %s"), step_name(t), roles);

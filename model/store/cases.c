@@ -487,6 +487,11 @@ static int conflict(struct cd_store *s, const char *number, int64_t case_id, int
 				     _("case %s was changed after you read it (version %lld, now %lld): "
 				       "%s took the case at %s; reload the case and try again"),
 				     number, (long long)seen, (long long)now_version, user, at);
+		else if (kind && !strcmp(kind, "assigned") && holder && user && !strcmp(user, holder))
+			cd_error_set(err, CD_ECONFLICT,
+				     _("case %s was changed after you read it (version %lld, now %lld): "
+				       "%s took the case over from %s at %s; reload the case and try again"),
+				     number, (long long)seen, (long long)now_version, user, old, at);
 		else if (kind && !strcmp(kind, "assigned") && holder)
 			cd_error_set(err, CD_ECONFLICT,
 				     _("case %s was changed after you read it (version %lld, now %lld): "
