@@ -441,6 +441,12 @@ static int write_safe(FILE *f, const char *text)
 			p += k;
 			continue;
 		}
+		if (text_is_bidi_control((uint32_t)wc)) {
+			/* RLO, LRM and the like: named, not obeyed, so they cannot reorder the line. */
+			cols += fprintf(f, "<U+%04X>", (unsigned)wc);
+			p += n;
+			continue;
+		}
 		fwrite(p, 1, n, f);
 		int w = text_char_width((uint32_t)wc);   /* libunistring's, not the locale's */
 		cols += w > 0 ? w : 0;

@@ -57,8 +57,8 @@ static const struct ui_action case_actions[] = {
 	{ A_PAGE_UP, "page-up", "PgUp", N_("history: newer entries") },
 	{ A_HOME, "first", "Home", N_("history: the latest entry") },
 	{ A_END, "last", "End", N_("history: the first entry") },
-	{ C_VIEW, "view", "v", N_("read in full: the blocked step's reason, or the highlighted history entry once "
-				  "PgUp/PgDn/Home/End moved to it") },
+	{ C_VIEW, "view", "v", N_("read in full: the blocked step's reason, the highlighted history entry once "
+				  "PgUp/PgDn/Home/End moved to it, else all the case's fields") },
 };
 
 struct form_field {
@@ -91,6 +91,7 @@ struct case_view {
 	const struct wf_transition *form_t;
 	struct form_field fields[FORM_MAX];
 	size_t n_fields, focus;     /* focus == n_fields: the note */
+	int note_field;             /* the step takes a field `note`: it is the note, no second one */
 	struct input note;
 	int64_t expected_version;
 	int stale;                  /* another desk changed the case while the form was open */
@@ -118,6 +119,7 @@ static void check_form_draw(const struct case_view *v, WINDOW *w, int y, int row
 static unsigned check_form_key(struct screen *sc, int action, wint_t ch);
 static unsigned check_block_key(struct screen *sc, int action);
 static void check_block_close(struct case_view *v);
+static void check_block_text(const struct case_view *v, struct cd_buf *text);
 
 /*
  * The reader is whoever acts now: after F9 the screen reads and judges the steps as the
@@ -345,6 +347,7 @@ static void form_open(struct screen *sc, const struct wf_transition *t)
 	v->pick.open = 0;
 	v->expected_version = v->c->row_version;
 	input_set(&v->note, "");
+	v->note_field = 0;
 	for (size_t i = 0; i < t->n_fields + t->n_optional && v->n_fields < FORM_MAX; i++) {
 		int required = i < t->n_fields;
 		struct form_field *ff = &v->fields[v->n_fields++];
@@ -353,8 +356,15 @@ static void form_open(struct screen *sc, const struct wf_transition *t)
 		ff->required = required;
 		/* The case's value is a suggestion: selected, the first key typed replaces it. */
 		input_prefill(&ff->in, case_field(v->c, ff->f->id));
+		v->note_field |= strcmp(ff->f->id, "note") == 0;
 	}
 	form_focus(v, 0);
+}
+
+/* The form's last place: the event's note, or the last field when a field is the note. */
+static size_t form_last(const struct case_view *v)
+{
+	return v->note_field && v->n_fields ? v->n_fields - 1 : v->n_fields;
 }
 
 /* A field's value as it stands for a cross-field rule: the form's, else the case's. */
@@ -570,7 +580,7 @@ static unsigned pick_key(struct screen *sc, int action, wint_t ch)
 		form_check(sc, ff);
 		if (action == A_SAVE)
 			form_save(sc);
-		else if (v->focus < v->n_fields)
+		else if (v->focus < form_last(v))
 			form_focus(v, v->focus + 1);
 		return UI_HANDLED;
 	case A_QUIT:
@@ -654,11 +664,11 @@ static unsigned form_key(struct screen *sc, int action, wint_t ch)
 		if (v->focus < v->n_fields && !form_check(sc, &v->fields[v->focus]) && v->fields[v->focus].problem[0])
 			/* Whole on the message line too: beside the field, 80 columns cut it. */
 			ui_error(sc->ui, "%s", v->fields[v->focus].problem);
-		if (action == A_OPEN && v->focus == v->n_fields) {
+		if (action == A_OPEN && v->focus == form_last(v)) {
 			form_save(sc);
 			return UI_HANDLED;
 		}
-		if (v->focus < v->n_fields)
+		if (v->focus < form_last(v))
 			form_focus(v, v->focus + 1);
 		return UI_HANDLED;
 	case A_PREV_FIELD:
@@ -851,7 +861,8 @@ static void form_draw(struct case_view *v, WINDOW *w, int y, int rows, int cols)
 		else
 			term_put_styled(w, y, 63, type_hint(ff->f, hint, sizeof hint), cols - 64, 0, ST_DIM);
 	}
-	if (y < rows) {
+	/* One Note: a step whose own field `note` is shown above takes no second, event note. */
+	if (y < rows && !v->note_field) {
 		term_put_styled(w, y, 2, _("Note"), 28, 1, ST_LABEL);
 		int h = input_rows(&v->note, box_w);
 		if (h > rows - y)
@@ -973,7 +984,29 @@ static unsigned history_key(struct case_view *v, int action)
 	return UI_HANDLED;
 }
 
-/* `v`: the blocked step's reason, or the highlighted history entry, in full. */
+/* `v` with nothing else highlighted: every field of the case and its value, whole, so the
+ * one deciding reads the proposal however few rows the screen gives the fields block. */
+static void fields_view(struct screen *sc)
+{
+	struct case_view *v = sc->data;
+	const struct cd_case *c = v->c;
+	char title[256];
+	struct cd_buf text = CD_BUF_INIT;
+
+	if (!c->n_fields) {
+		ui_say(sc->ui, "%s", _("this case has no fields set yet"));
+		return;
+	}
+	for (size_t i = 0; i < c->n_fields; i++)
+		buf_printf(&text, "%s: %s\n", wf_field_label(v->wf, c->fields[i].name),
+			   wf_value_text(v->wf, c->fields[i].name, c->fields[i].value));
+	check_block_text(v, &text);
+	snprintf(title, sizeof title, _("%s — all %zu fields"), v->number, c->n_fields);
+	ui_view(sc->ui, title, buf_str(&text));
+	buf_release(&text);
+}
+
+/* `v`: the blocked step's reason, the highlighted history entry, or the fields, in full. */
 static void view_key(struct screen *sc)
 {
 	struct case_view *v = sc->data;
@@ -985,12 +1018,14 @@ static void view_key(struct screen *sc)
 		ui_view(sc->ui, title, v->opts[v->selected].reason);
 		return;
 	}
+	if (!v->hist_focus) {
+		fields_view(sc);
+		return;
+	}
 	if (!v->n_hist) {
 		ui_say(sc->ui, "%s", _("nothing to read in full here"));
 		return;
 	}
-	if (!v->hist_focus)
-		v->hist_at = 0;
 	history_full(v->wf, &v->hist[v->n_hist - 1 - v->hist_at], &text);
 	snprintf(title, sizeof title, _("%s — history entry %zu of %zu"), v->number, v->n_hist - v->hist_at, v->n_hist);
 	ui_view(sc->ui, title, buf_str(&text));
@@ -1044,10 +1079,20 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	}
 	term_put(w, y++, 14, line, cols - 15, 0);
 	y = check_block_draw(v, w, y, cols);
-	for (size_t i = 0; i < c->n_fields && y < rows / 2; i++, y++) {
-		const struct wf_field *f = wf_find_field(v->wf, c->fields[i].name);
-		term_put_styled(w, y, 1, f && f->label ? f->label : c->fields[i].name, 28, 1, ST_DIM);
-		term_put(w, y, 30, wf_value_text(v->wf, c->fields[i].name, c->fields[i].value), cols - 31, 0);
+	{
+		/* The fields get the rows to half the screen; those that do not fit are said, with
+		 * the key that reads them all (fields_view), never dropped unseen. */
+		size_t room = y < rows / 2 ? (size_t)(rows / 2 - y) : 0;
+		size_t shown = c->n_fields <= room ? c->n_fields : room ? room - 1 : 0;
+		for (size_t i = 0; i < shown; i++, y++) {
+			const struct wf_field *f = wf_find_field(v->wf, c->fields[i].name);
+			term_put_styled(w, y, 1, f && f->label ? f->label : c->fields[i].name, 28, 1, ST_DIM);
+			term_put(w, y, 30, wf_value_text(v->wf, c->fields[i].name, c->fields[i].value), cols - 31, 0);
+		}
+		if (shown < c->n_fields) {
+			snprintf(line, sizeof line, _("+%zu more fields — v reads them all"), c->n_fields - shown);
+			term_put_styled(w, y++, 1, line, cols - 2, 0, ST_WARN);
+		}
 	}
 	y++;
 	if (v->form_t) {
@@ -1245,6 +1290,44 @@ static int check_block_draw(const struct case_view *v, WINDOW *w, int y, int col
 	return y;
 }
 
+/* A list of the case's with its answer, or NULL. */
+static const struct cw_check *check_of(const struct case_view *v, const char *list)
+{
+	for (size_t i = 0; i < v->checks.n; i++)
+		if (!strcmp(v->checks.v[i].list, list))
+			return &v->checks.v[i];
+	return NULL;
+}
+
+/* "HIT — caseworker, 2026-03-02 10:15": an answer and who gave it when. */
+static void check_said(const struct cd_check *k, enum wf_check_answer a, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s — %s, %.16s", check_word(a), k->recorded_by ? k->recorded_by : _("(not recorded)"),
+		 k->answered_at ? k->answered_at : "");
+}
+
+/* For the viewer (`v`): every answered list with who answered, the note, and a clearing. */
+static void check_block_text(const struct case_view *v, struct cd_buf *text)
+{
+	char said[256];
+	int head = 0;
+	for (size_t i = 0; i < v->checks.n; i++) {
+		const struct cw_check *c = &v->checks.v[i];
+		const struct cd_check *k = c->row;
+		if (!k)
+			continue;
+		if (!head++)
+			buf_printf(text, "\n%s\n", _("Checks"));
+		check_said(k, c->answer, said, sizeof said);
+		buf_printf(text, "%s: %s\n", c->list, said);
+		if (k->note && k->note[0])
+			buf_printf(text, "  %s: %s\n", _("Note"), k->note);
+		if (k->cleared_by)
+			buf_printf(text, "  %s %s, %.16s: %s\n", _("cleared by"), k->cleared_by,
+				   k->cleared_at ? k->cleared_at : "", k->clear_reason ? k->clear_reason : "");
+	}
+}
+
 /* c and C: the lists the form offers, or a message why there is none. */
 static unsigned check_block_key(struct screen *sc, int action)
 {
@@ -1400,6 +1483,20 @@ static void check_form_draw(const struct case_view *v, WINDOW *w, int y, int row
 	snprintf(line, sizeof line, f->n_lists > 1 ? "< %s >" : "%s", f->lists[f->list]);
 	term_put_styled(w, y, 15, line, cols - 16, 0, f->focus == 0 ? ST_SELECTED : ST_NORMAL);
 	y++;
+	/* The list's answer so far, who gave it and its note: what a clearing weighs. */
+	const struct cw_check *ck = check_of(v, f->lists[f->list]);
+	const struct cd_check *k = ck ? ck->row : NULL;
+	if (k && y < rows) {
+		enum wf_check_answer a = ck->answer;
+		char said[256];
+		check_said(k, a, said, sizeof said);
+		term_put_styled(w, y, 2, _("Answered"), 12, 1, ST_LABEL);
+		term_put_styled(w, y++, 15, said, cols - 16, 0, a == WF_CHECK_HIT ? ST_ERROR : ST_NORMAL);
+		if (k->note && k->note[0] && y < rows) {
+			term_put_styled(w, y, 2, _("Its note"), 12, 1, ST_LABEL);
+			term_put(w, y++, 15, k->note, cols - 16, 0);
+		}
+	}
 	if (!f->clearing && y < rows) {
 		term_put_styled(w, y, 2, _("Result"), 12, 1, ST_LABEL);
 		snprintf(line, sizeof line, "< %s >", f->hit ? _("hit") : _("clear"));

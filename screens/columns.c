@@ -26,6 +26,8 @@ int col_text_width(const char *text)
 		}
 		if (text_is_control((uint32_t)wc))
 			w += (uint32_t)wc < 0x20 || wc == 0x7f ? 2 : 4;
+		else if (text_is_bidi_control((uint32_t)wc))
+			w += 8;   /* <U+202E> */
 		else {
 			int cw = text_char_width((uint32_t)wc);
 			w += cw < 0 ? 1 : cw;

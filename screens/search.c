@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "model/base/i18n.h"
+#include "model/store/roles.h"
 #include "model/store/search.h"
 #include "screens/columns.h"
 #include "screens/fmt.h"
@@ -156,6 +157,13 @@ static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		char latin[160];
 		if (sel)
 			term_fill(w, y, 0, cols, ST_SELECTED);
+		if (h->other_unit) {
+			/* A case number of another unit's: need-to-know names no one, and says so. */
+			col_put(w, y, &c[SC_NUMBER], "-", st);
+			term_put_styled(w, y, c[SC_SURNAME].x, _("a case in another unit"), cols - c[SC_SURNAME].x - 1, 0,
+					sel ? ST_SELECTED : ST_DIM);
+			continue;
+		}
 		snprintf(latin, sizeof latin, "%s, %s", h->surname_latin, h->given_latin);
 		col_put(w, y, &c[SC_NUMBER], h->number, st);
 		col_put(w, y, &c[SC_SURNAME], h->surname, st);
@@ -186,8 +194,19 @@ static unsigned search_key(struct screen *sc, int action, wint_t ch)
 		if (s->n) {
 			const struct cd_search_hit *h = &s->hits[s->selected];
 			settle(sc);
-			/* A case number found its case: that is what was asked for. */
-			if (h->match == CD_MATCH_CASE && h->detail[0])
+			/* A case number found its case: that is what was asked for.  Another unit's
+			 * opens for a supervisor, who is asked why first (the case screen's broken
+			 * glass); anyone else is told why not. */
+			if (h->other_unit && (sc->ui->actor.roles & CD_ROLE_SUPERVISOR)) {
+				char number[sizeof s->shown];
+				const char *q = s->shown + strspn(s->shown, " ");
+				size_t len = strcspn(q, " ");
+				snprintf(number, sizeof number, "%.*s", (int)len, q);
+				ui_open(sc->ui, UI_CASE, number);
+			} else if (h->other_unit)
+				ui_error(sc->ui, "%s", _("a case in another unit: need-to-know keeps it from you; a supervisor "
+							 "may open it, saying why"));
+			else if (h->match == CD_MATCH_CASE && h->detail[0])
 				ui_open(sc->ui, UI_CASE, h->detail);
 			else
 				ui_open(sc->ui, UI_PERSON, h->number);

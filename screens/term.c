@@ -98,11 +98,17 @@ void term_style(WINDOW *w, enum term_style st, int on)
 		wattroff(w, a);
 }
 
-/* The visible form of a control character or a bad byte: ^[ for ESC, <9B> for C1. */
-static void visible(wchar_t wc, unsigned char byte, int bad, char out[8])
+/* The visible form of a control character or a bad byte: ^[ for ESC, <9B> for C1, <U+202E>
+ * for a bidi format character (it would reorder the text around it, unseen). */
+static void visible(wchar_t wc, unsigned char byte, int bad, char out[12])
 {
 	static const char hex[] = "0123456789ABCDEF";
-	if (!bad && wc < 0x20) {
+	if (!bad && text_is_bidi_control((uint32_t)wc)) {
+		memcpy(out, "<U+", 3);
+		for (int i = 0; i < 4; i++)
+			out[3 + i] = hex[((unsigned)wc >> (12 - 4 * i)) & 15];
+		memcpy(out + 7, ">", 2);
+	} else if (!bad && wc < 0x20) {
 		out[0] = '^';
 		out[1] = (char)('@' + wc);
 		out[2] = '\0';
@@ -129,8 +135,8 @@ static int draw(WINDOW *w, int y, int x, const char *text, int width, int pad, i
 	while (*p && used < width) {
 		wchar_t wc;
 		size_t n = utf8_decode(p, &wc);
-		if (n == 0 || text_is_control((uint32_t)wc)) {
-			char vis[8];
+		if (n == 0 || text_is_control((uint32_t)wc) || text_is_bidi_control((uint32_t)wc)) {
+			char vis[12];
 			visible(wc, *p, n == 0, vis);
 			int vw = (int)strlen(vis);
 			if (used + vw > width)

@@ -391,6 +391,19 @@ static int takes_field(const struct wf_transition *t, size_t f, int *required)
  * than the one deciding now, and the case has not gone back into P's from-states since
  * (a proposal sent back for more work must be made again).  The last P counts.
  */
+/* A state as the user reads it: its title (wf_state_title lives in wf_load, which needs us). */
+static const char *state_name(const struct workflow *wf, const char *id)
+{
+	const struct wf_state *st = id ? wf_find_state(wf, id) : NULL;
+	return st && st->title && st->title[0] ? st->title : id ? id : "?";
+}
+
+/* A step as the user reads it in a reason: its title, in the workflow's language, quoted. */
+static const char *step_name(const struct wf_transition *t)
+{
+	return t->title && t->title[0] ? t->title : t->id;
+}
+
 static int check_pairing(const struct workflow *wf, const struct wf_transition *p,
 			 const struct wf_facts *facts, struct cd_error *err)
 {
@@ -410,10 +423,10 @@ static int check_pairing(const struct workflow *wf, const struct wf_transition *
 				last = facts->n_steps;   /* sent back: the proposal no longer stands */
 	}
 	if (last == facts->n_steps)
-		return cd_error_set(err, CD_EREFUSED, _("four-eyes rule: needs %s by someone else first"), p->id);
+		return cd_error_set(err, CD_EREFUSED, _("four-eyes rule: needs «%s» by someone else first"), step_name(p));
 	if (facts->steps[last].user && !strcmp(facts->steps[last].user, facts->actor))
 		return cd_error_set(err, CD_EREFUSED,
-				    _("four-eyes rule: needs %s by someone else; you took that step yourself"), p->id);
+				    _("four-eyes rule: needs «%s» by someone else; you took that step yourself"), step_name(p));
 	return CD_OK;
 }
 
@@ -523,11 +536,11 @@ static int check_state_and_role(const struct wf_transition *t, const struct work
 	char roles[128];
 
 	if (!facts->state || !wf_transition_from(wf, t, facts->state))
-		return cd_error_set(err, CD_EREFUSED, _("transition %s is not open from state %s"), t->id,
-				    facts->state ? facts->state : "?");
+		return cd_error_set(err, CD_EREFUSED, _("«%s» is not open from the state «%s»"), step_name(t),
+				    state_name(wf, facts->state));
 	if (!(facts->actor_roles & t->roles)) {
 		cd_roles_format(t->roles, roles, sizeof roles);
-		return cd_error_set(err, CD_EREFUSED, _("transition %s needs the role %s"), t->id, roles);
+		return cd_error_set(err, CD_EREFUSED, _("«%s» needs the role %s"), step_name(t), roles);
 	}
 	return CD_OK;
 }
@@ -554,8 +567,8 @@ int wf_check(const struct workflow *wf, const struct wf_transition *t,
 		if (f == NO_INDEX)
 			return cd_error_set(err, CD_EINPUT, _("unknown field %s"), name);
 		if (!takes_field(t, f, &required))
-			return cd_error_set(err, CD_EINPUT, _("field %s is not set by transition %s"), name,
-					    t->id);
+			return cd_error_set(err, CD_EINPUT, _("field %s is not set by «%s»"), name,
+					    step_name(t));
 		for (size_t k = 0; k < i; k++)
 			if (values[k].field && !strcmp(values[k].field, name))
 				return cd_error_set(err, CD_EINPUT, _("field %s is given twice"), name);
@@ -573,8 +586,8 @@ int wf_check(const struct workflow *wf, const struct wf_transition *t,
 	for (size_t i = 0; i < t->n_fields; i++) {
 		const char *id = wf->fields[t->fields[i]].id;
 		if (!field_is_set(facts, values, n_values, id))
-			return cd_error_set(err, CD_EINPUT, _("field %s is required for transition %s"), id,
-					    t->id);
+			return cd_error_set(err, CD_EINPUT, _("field %s is required for «%s»"), id,
+					    step_name(t));
 	}
 	/* Dates against each other and today, as they will stand after the step. */
 	struct step_values sv = { values, n_values, facts };

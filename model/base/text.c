@@ -18,6 +18,12 @@ int text_is_control(uint32_t uc)
 	return uc < 0x20 || uc == 0x7f || (uc >= 0x80 && uc < 0xa0);
 }
 
+int text_is_bidi_control(uint32_t uc)
+{
+	return uc == 0x200e || uc == 0x200f || uc == 0x061c || (uc >= 0x202a && uc <= 0x202e) ||
+	       (uc >= 0x2066 && uc <= 0x2069);
+}
+
 int text_valid(const char *s, size_t len)
 {
 	return u8_check((const uint8_t *)s, len) == NULL;

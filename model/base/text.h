@@ -45,6 +45,14 @@ char *text_nfc_dup(const char *text);
 /* Whether a code point is a control character: C0, DEL or C1. */
 int text_is_control(uint32_t uc);
 
+/*
+ * Whether a code point is an invisible bidirectional format character (LRM, RLM, ALM, the
+ * embeddings and overrides U+202A..U+202E, the isolates U+2066..U+2069): legitimate in an
+ * Arabic or Hebrew name, so accepted as text, but able to reorder what a reader sees, so
+ * the screen and the command line show them as <U+202E> instead of obeying them.
+ */
+int text_is_bidi_control(uint32_t uc);
+
 /* Columns one code point takes on a terminal: 0 (combining), 1 or 2 (wide); -1 for a control. */
 int text_char_width(uint32_t uc);
 

@@ -476,7 +476,7 @@ static int conflict(struct cd_store *s, const char *number, int64_t case_id, int
 	sqlite3_stmt *st = NULL;
 	int64_t now_version = 0;
 	int rc = st_prepare(s, "SELECT e.user_name, e.at, e.kind, e.transition, e.from_state, e.to_state,"
-			       " e.field, c.row_version FROM event e JOIN cases c ON c.id = e.case_id"
+			       " e.field, c.row_version, e.old_value, e.new_value FROM event e JOIN cases c ON c.id = e.case_id"
 			       " WHERE e.case_id = ?1 AND e.row_version > ?2 ORDER BY e.id LIMIT 1",
 			    &st, err);
 	if (rc)
@@ -491,8 +491,32 @@ static int conflict(struct cd_store *s, const char *number, int64_t case_id, int
 		const char *from = (const char *)sqlite3_column_text(st, 4);
 		const char *to = (const char *)sqlite3_column_text(st, 5);
 		const char *field = (const char *)sqlite3_column_text(st, 6);
+		const char *old = (const char *)sqlite3_column_text(st, 8);
+		const char *holder = (const char *)sqlite3_column_text(st, 9);
 		now_version = sqlite3_column_int64(st, 7);
-		if (tr)
+		/* An assignment is said as what the other desk did (took, handed, released): the
+		 * words of workflow/assign.c's history line, which this layer may not include. */
+		if (kind && !strcmp(kind, "assigned") && holder && user && !old && !strcmp(user, holder))
+			cd_error_set(err, CD_ECONFLICT,
+				     _("case %s was changed after you read it (version %lld, now %lld): "
+				       "%s took the case at %s; reload the case and try again"),
+				     number, (long long)seen, (long long)now_version, user, at);
+		else if (kind && !strcmp(kind, "assigned") && holder && user && !strcmp(user, holder))
+			cd_error_set(err, CD_ECONFLICT,
+				     _("case %s was changed after you read it (version %lld, now %lld): "
+				       "%s took the case over from %s at %s; reload the case and try again"),
+				     number, (long long)seen, (long long)now_version, user, old, at);
+		else if (kind && !strcmp(kind, "assigned") && holder)
+			cd_error_set(err, CD_ECONFLICT,
+				     _("case %s was changed after you read it (version %lld, now %lld): "
+				       "%s handed the case to %s at %s; reload the case and try again"),
+				     number, (long long)seen, (long long)now_version, user, holder, at);
+		else if (kind && !strcmp(kind, "assigned"))
+			cd_error_set(err, CD_ECONFLICT,
+				     _("case %s was changed after you read it (version %lld, now %lld): "
+				       "%s released the case at %s; reload the case and try again"),
+				     number, (long long)seen, (long long)now_version, user, at);
+		else if (tr)
 			cd_error_set(err, CD_ECONFLICT,
 				     _("case %s was changed after you read it (version %lld, now %lld): "
 				       "%s took step %s (%s -> %s) at %s; reload the case and try again"),

@@ -64,7 +64,7 @@ expect_grep "case list --mine follows the hand-over" "^$C .* supervisor " "$T/mi
 # ---- a stale version is a conflict, naming who changed the case
 expect_rc "a change against a stale version is refused (exit 5)" 5 \
 	cli --user supervisor case assign "$C" caseworker --expect-version 2
-expect_grep "  naming who changed what" "changed after you read it (version 2, now 3): supervisor changed field assignee" "$T/err"
+expect_grep "  naming who changed what" "changed after you read it (version 2, now 3): supervisor took the case over from caseworker at " "$T/err"
 
 # ---- release
 expect_rc "the caseworker cannot release the supervisor's case (exit 4)" 4 cli --user caseworker case assign "$C" --none

@@ -87,9 +87,9 @@ expect_rc "case show" 0 $CD --user caseworker --json case show "$C"
 expect_grep "deadline is 90 days from lodging" '"deadline":"2026-05-31"' "$T/out"
 expect_grep "lists open steps" '"id":"confirm_receipt","to":"assessment","allowed":true' "$T/out"
 expect_rc "a step not open from this state" 4 $CD --user supervisor case move "$C" grant --set valid_from=2026-04-01
-expect_grep "and why" "not open from state lodged" "$T/err"
+expect_grep "and why" "«Grant the permit» is not open from the state «Application lodged»" "$T/err"
 expect_rc "wrong role" 4 $CD --user supervisor case move "$C" confirm_receipt --set permit_reason=family
-expect_grep "names the role needed" "needs the role" "$T/err"
+expect_grep "names the step by its title and the role needed" "«Confirm receipt and start the assessment» needs the role clerk, caseworker" "$T/err"
 expect_rc "required field missing" 6 $CD --user caseworker case move "$C" confirm_receipt
 expect_grep "names the field" "permit_reason" "$T/err"
 expect_rc "bad choice value" 6 $CD --user caseworker case move "$C" confirm_receipt --set permit_reason=tourism

@@ -173,7 +173,7 @@ t_four_eyes() {
 	v=$(state_of "$C3")
 	choose_step both grant || return
 	see "Enter on it says why" both "^ Grant the permit is blocked: .*four-eyes" || return
-	see "naming the step it pairs with" both "Grant the permit is blocked: four-eyes rule: needs propose_decision by someone else" || return
+	see "naming the step it pairs with" both "Grant the permit is blocked: four-eyes rule: needs «Propose a decision» by someone else" || return
 	unseen "and opens no form" both "Step: Grant" || return
 	expect_eq "the case is unchanged in the store" "$(state_of "$C3")" "$v"
 	expect_eq "still proposed" "${v% *}" proposed

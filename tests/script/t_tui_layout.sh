@@ -88,7 +88,7 @@ t_case() {
 	# The first step open now is highlighted: Down to the blocked one, then v.
 	keys case Down v
 	see "v opens the blocked step's reason in the viewer" case "why documents_not_provided is blocked" || return
-	see "in full" case "^ transition documents_not_provided .*caseworker" || return
+	see "in full" case "^ «Documents not provided in time: assess as it stands» needs the role" || return
 	keys case Escape
 	see "Esc closes the viewer" case "^ $C1 — " || return
 	see "the history shows a note on its line" case "Documents received|Ask the applicant for missing documents: " || return

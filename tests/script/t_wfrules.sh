@@ -41,7 +41,7 @@ expect_eq "on the installed version, not the doctored one" "$(q "SELECT workflow
 expect_eq "the doctored version is not in the store" "$(q "SELECT count(*) FROM workflow_def WHERE version = 9")" 0
 expect_rc "the clerk cannot grant with CASEDESK_DATA pointing at the copy" 4 \
 	env CASEDESK_DATA="$T/evil" $CD --store "$R" case move "$N" grant_refugee_status
-expect_grep "the installed rules say why" "not open from state made\|needs the role" "$T/err"
+expect_grep "the installed rules say why" "not open from the state «Application made, to be registered»\|«Grant refugee status» needs the role" "$T/err"
 expect_eq "the case is not decided" "$(q "SELECT state || coalesce(closed_at, '') FROM cases WHERE number = '$N'")" made
 expect_rc "the clerk cannot install the doctored version" 4 \
 	env CASEDESK_DATA="$T/evil" $CD --store "$R" workflow install "$T/evil/workflows/asylum.ini"
@@ -112,16 +112,16 @@ expect_rc "both proposes" 0 $CD --user both case move "$C" propose_decision \
 	--set proposed_outcome=grant --set "proposal_reason=meets the conditions"
 expect_rc "the same user proposing and deciding is refused" 4 $CD --user both case move "$C" grant \
 	--set valid_from=2026-05-01 --set valid_until=2027-04-30
-expect_grep "naming the pairing" "needs propose_decision by someone else; you took that step yourself" "$T/err"
+expect_grep "naming the pairing" "needs «Propose a decision» by someone else; you took that step yourself" "$T/err"
 expect_rc "case show names the reason before you try" 0 $CD --user both case show "$C"
-expect_grep "in the list of steps" "grant .*blocked: four-eyes rule: needs propose_decision by someone else" "$T/out"
+expect_grep "in the list of steps" "grant .*blocked: four-eyes rule: needs «Propose a decision» by someone else" "$T/out"
 expect_rc "another user decides" 0 $CD --user both2 case move "$C" grant \
 	--set valid_from=2026-05-01 --set valid_until=2027-04-30
 # A decision without its paired step: visa inadmissibility needs a proposal first.
 V=$($CD --user clerk case new visa --person "$P")
 expect_rc "a decision without the paired step is refused" 4 $CD --user caseworker case move "$V" declare_inadmissible \
 	--set inadmissibility_reason=fee_not_paid
-expect_grep "saying which step it needs" "needs propose_inadmissibility by someone else first" "$T/err"
+expect_grep "saying which step it needs" "needs «Propose to return the application as inadmissible» by someone else first" "$T/err"
 expect_rc "the clerk proposes" 0 $CD --user clerk case move "$V" propose_inadmissibility --set inadmissibility_reason=fee_not_paid
 expect_rc "the caseworker decides" 0 $CD --user caseworker case move "$V" declare_inadmissible
 expect_eq "decided by two people" "$(sqlite3 "$S" "SELECT group_concat(user_name, ',') FROM (SELECT user_name FROM event e JOIN cases c ON c.id = e.case_id WHERE c.number = '$V' AND e.kind = 'transition' ORDER BY e.id)")" "clerk,caseworker"

@@ -321,7 +321,7 @@ static void test_concurrent_change(void **state)
 	/* desk B, which saw it unassigned, would hand it to ivan: refused, nothing written */
 	assert_int_equal(cw_case_assign(b, &sup, number, CW_WANT_USER, "ivan", seen->row_version, &k, &done, &err),
 			 CD_ECONFLICT);
-	assert_non_null(strstr(err.msg, "was changed after you read it (version 1, now 2): caseworker changed field assignee"));
+	assert_non_null(strstr(err.msg, "was changed after you read it (version 1, now 2): caseworker took the case at "));
 	assert_int_equal(k, CW_ASSIGN_KEEP);
 	assert_int_equal(cw_case_assign(b, &sup, number, CW_WANT_NONE, NULL, seen->row_version, &k, &done, &err),
 			 CD_ECONFLICT);
@@ -338,6 +338,12 @@ static void test_concurrent_change(void **state)
 	assert_int_equal(cw_case_assign(a, &cw, number, CW_WANT_NONE, NULL, 2, &k, &done, &err), CD_ECONFLICT);
 	assert_non_null(strstr(err.msg, "(version 2, now 3): caseworker made a change (note)"));
 	assert_int_equal(cw_case_assign(a, &cw, number, CW_WANT_NONE, NULL, 3, &k, &done, &err), CD_OK);
+	/* a release and a hand-over are said as such, not as a changed field */
+	assert_int_equal(cw_case_assign(b, &sup, number, CW_WANT_ME, NULL, 3, &k, &done, &err), CD_ECONFLICT);
+	assert_non_null(strstr(err.msg, "(version 3, now 4): caseworker released the case at "));
+	assert_int_equal(cw_case_assign(b, &sup, number, CW_WANT_USER, "ivan", 4, &k, &done, &err), CD_OK);
+	assert_int_equal(cw_case_assign(a, &cw, number, CW_WANT_ME, NULL, 4, &k, &done, &err), CD_ECONFLICT);
+	assert_non_null(strstr(err.msg, "(version 4, now 5): supervisor handed the case to ivan at "));
 	case_free(seen);
 	store_close(b);
 	store_close(a);

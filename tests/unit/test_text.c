@@ -134,6 +134,19 @@ static void widths_from_the_library(void **state)
 	assert_int_equal(text_char_width(0x1f600), 2);
 }
 
+/* Bidi format characters are told apart (shown as <U+202E>), letters and marks around them not. */
+static void bidi_controls_known(void **state)
+{
+	static const uint32_t bidi[] = { 0x200e, 0x200f, 0x061c, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+					 0x2066, 0x2067, 0x2068, 0x2069 };
+	static const uint32_t plain[] = { 'a', 0x05d0, 0x0627, 0x200d, 0x2029, 0x202f, 0x2065, 0x206a };
+	(void)state;
+	for (size_t i = 0; i < sizeof bidi / sizeof bidi[0]; i++)
+		assert_true(text_is_bidi_control(bidi[i]));
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+		assert_false(text_is_bidi_control(plain[i]));
+}
+
 static void one_icao_form_composed_or_not(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
@@ -238,6 +251,7 @@ int main(void)
 		cmocka_unit_test(policy_refuses_controls_and_bad_bytes),
 		cmocka_unit_test(nfc_composes),
 		cmocka_unit_test(widths_from_the_library),
+		cmocka_unit_test(bidi_controls_known),
 		cmocka_unit_test(one_icao_form_composed_or_not),
 		cmocka_unit_test(skeleton_shtsch_is_shch),
 		cmocka_unit_test(migration_normalises_names),

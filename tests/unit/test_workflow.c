@@ -778,16 +778,16 @@ static void test_check_state_role_fields(void **state)
 
 	/* wrong state */
 	assert_int_equal(wf_check(step_wf, start, &facts, NULL, 0, &err), CD_EREFUSED);
-	assert_string_equal(err.msg, "transition start is not open from state review");
+	assert_string_equal(err.msg, "«Start» is not open from the state «Review»");
 	/* wrong role */
 	facts.actor_roles = CD_ROLE_CLERK;
 	assert_int_equal(wf_check(step_wf, ask, &facts, NULL, 0, &err), CD_EREFUSED);
-	assert_string_equal(err.msg, "transition ask needs the role caseworker");
+	assert_string_equal(err.msg, "«Ask» needs the role caseworker");
 	facts.actor_roles = CD_ROLE_CLERK | CD_ROLE_CASEWORKER;
 
 	/* required field missing, then given, then given empty */
 	assert_int_equal(wf_check(step_wf, ask, &facts, NULL, 0, &err), CD_EINPUT);
-	assert_string_equal(err.msg, "field missing is required for transition ask");
+	assert_string_equal(err.msg, "field missing is required for «Ask»");
 	struct wf_value ok[] = { { "missing", "passport copy" }, { "due_on", "2026-04-01" } };
 	assert_int_equal(wf_check(step_wf, ask, &facts, ok, 2, &err), CD_OK);
 	struct wf_value empty[] = { { "missing", "" } };
@@ -802,7 +802,7 @@ static void test_check_state_role_fields(void **state)
 	/* a field the transition does not take, or no field at all */
 	struct wf_value foreign[] = { { "missing", "x" }, { "outcome", "grant" } };
 	assert_int_equal(wf_check(step_wf, ask, &facts, foreign, 2, &err), CD_EINPUT);
-	assert_string_equal(err.msg, "field outcome is not set by transition ask");
+	assert_string_equal(err.msg, "field outcome is not set by «Ask»");
 	struct wf_value unknown[] = { { "colour", "red" } };
 	assert_int_equal(wf_check(step_wf, ask, &facts, unknown, 1, &err), CD_EINPUT);
 	assert_string_equal(err.msg, "unknown field colour");
@@ -825,7 +825,7 @@ static void test_check_state_role_fields(void **state)
 	assert_int_equal(wf_check(step_wf, propose, &facts, wrong_choice, 1, &err), CD_EINPUT);
 	facts.value_of = NULL;
 	assert_int_equal(wf_check(step_wf, propose, &facts, with_ref, 1, &err), CD_EINPUT);
-	assert_string_equal(err.msg, "field outcome is required for transition propose");
+	assert_string_equal(err.msg, "field outcome is required for «Propose»");
 }
 
 /* A decision without a pairing is a warning: the file loads, lint says so, naming the line. */
@@ -894,7 +894,7 @@ static void test_four_eyes_pairing(void **state)
 				  .entered_by = "clerk", .steps = steps, .n_steps = 2 };
 	/* the same user proposing and deciding: refused, naming the pairing */
 	assert_int_equal(wf_check_guards(wf, grant, &facts, &err), CD_EREFUSED);
-	assert_string_equal(err.msg, "four-eyes rule: needs propose by someone else; you took that step yourself");
+	assert_string_equal(err.msg, "four-eyes rule: needs «Propose» by someone else; you took that step yourself");
 	/* even after another user's step into the state (the old rule looked only at that) */
 	facts.n_steps = 3;
 	facts.entered_by = "boris";
@@ -905,7 +905,7 @@ static void test_four_eyes_pairing(void **state)
 	/* sent back after the proposal: the proposal no longer stands */
 	facts.n_steps = 4;
 	assert_int_equal(wf_check_guards(wf, grant, &facts, &err), CD_EREFUSED);
-	assert_string_equal(err.msg, "four-eyes rule: needs propose by someone else first");
+	assert_string_equal(err.msg, "four-eyes rule: needs «Propose» by someone else first");
 	/* proposed again, by boris: carla may decide, boris may not */
 	facts.n_steps = 5;
 	assert_int_equal(wf_check_guards(wf, grant, &facts, &err), CD_OK);
@@ -916,7 +916,7 @@ static void test_four_eyes_pairing(void **state)
 	facts.steps = NULL;
 	facts.n_steps = 0;
 	assert_int_equal(wf_check_guards(wf, grant, &facts, &err), CD_EREFUSED);
-	assert_string_equal(err.msg, "four-eyes rule: needs propose by someone else first");
+	assert_string_equal(err.msg, "four-eyes rule: needs «Propose» by someone else first");
 	wf_free(wf);
 }
 
