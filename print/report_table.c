@@ -82,9 +82,14 @@ struct rcell *rtable_row(struct rtable *t, const char *const *labels)
 {
 	if (t->n_label_cols > 32)
 		return NULL;
-	if ((!t->index || 2 * (t->n_rows + 1) > t->index_cap) &&
-	    index_build(t, t->index_cap ? t->index_cap * 2 : 256) != 0)
-		return NULL;
+	if (!t->index || 2 * (t->n_rows + 1) > t->index_cap) {
+		/* A power of two at least four times the rows (after a sort the index starts again). */
+		size_t cap = 256;
+		while (cap < 4 * (t->n_rows + 1))
+			cap *= 2;
+		if (index_build(t, cap) != 0)
+			return NULL;
+	}
 	size_t h = row_hash(t, labels) & (t->index_cap - 1);
 	for (; t->index[h]; h = (h + 1) & (t->index_cap - 1))
 		if (row_is(t, t->index[h] - 1, labels))
