@@ -45,11 +45,13 @@ static void add_chart(lxw_workbook *wb, lxw_worksheet *ws, const struct rtable *
 	lxw_chart *chart = workbook_add_chart(wb, type);
 	if (!chart)
 		return;
-	/* Categories: one label column (month, quarter, reason, state ...). */
 	size_t cat = t->chart_cat;
 	char c1[4], c2[4], cats[128], vals[128], name[128];
 	col_name(cat, c1);
-	snprintf(cats, sizeof cats, "='%s'!$%s$%zu:$%s$%zu", t->name, c1, first, c1, last);
+	/* Categories of more than one label (year and reason) as a multi-level axis. */
+	char c0[4];
+	col_name(0, c0);
+	snprintf(cats, sizeof cats, "='%s'!$%s$%zu:$%s$%zu", t->name, cat ? c0 : c1, first, c1, last);
 	for (size_t c = t->chart_from; c < t->chart_to; c++) {
 		col_name(c, c2);
 		snprintf(vals, sizeof vals, "='%s'!$%s$%zu:$%s$%zu", t->name, c2, first, c2, last);
