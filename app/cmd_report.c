@@ -1,6 +1,7 @@
 /*
- * cmd_report.c - `report NAME --from D --to D --format xlsx|csv -o FILE`: the statistics
- * of print/reports.c over a period, for Eurostat and for the office itself.
+ * cmd_report.c - `report NAME --from D --to D --format xlsx|csv|sdmx-csv -o FILE`: the
+ * statistics of print/reports.c over a period, for Eurostat (sdmx-csv, with --geo and
+ * --round 5 for publication) and for the office itself.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +15,9 @@
 #include "print/report.h"
 #include "app/cli.h"
 
-#define REPORT_USAGE "report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv -o FILE [--force]"
+#define REPORT_USAGE                                                                            \
+	"report NAME --from YYYY-MM-DD --to YYYY-MM-DD --format xlsx|csv|sdmx-csv -o FILE [--force]\n" \
+	"       [--geo CC] [--round 5]   (sdmx-csv: the reporting country, Eurostat's rounding)"
 
 static int unknown_report(struct cli *c, const char *name)
 {
@@ -33,6 +36,9 @@ int cmd_report(struct cli *c)
 	const char *to = cli_take(c, "--to");
 	const char *format = cli_take(c, "--format");
 	const char *out = cli_take(c, "-o");
+	const char *geo = cli_take(c, "--geo");
+	const char *round_s = cli_take(c, "--round");
+	int round = 1;
 	unsigned out_flags = cli_flag(c, "--force") ? OUTFILE_FORCE : 0;
 	long d_from, d_to;
 	int rc;
@@ -52,8 +58,28 @@ int cmd_report(struct cli *c)
 		return unknown_report(c, c->argv[1]);
 	if (!format)
 		format = out && strlen(out) > 4 && strcmp(out + strlen(out) - 4, ".csv") == 0 ? "csv" : "xlsx";
-	if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0)
-		return cd_error_set(&c->err, CD_EUSAGE, _("--format is xlsx or csv"));
+	if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0 && strcmp(format, "sdmx-csv") != 0)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--format is xlsx, csv or sdmx-csv"));
+	int sdmx = strcmp(format, "sdmx-csv") == 0;
+	if (round_s) {
+		/* Eurostat publishes asylum figures rounded to 5; 1 is "as counted". */
+		if (!sdmx)
+			return cd_error_set(&c->err, CD_EUSAGE, _("--round goes with --format sdmx-csv"));
+		if (strcmp(round_s, "5") != 0 && strcmp(round_s, "1") != 0)
+			return cd_error_set(&c->err, CD_EUSAGE, _("--round is 5 (as Eurostat publishes) or 1 (as counted)"));
+		round = round_s[0] - '0';
+	}
+	if (sdmx && strcmp(def->reads, "*") == 0)
+		return cd_error_set(&c->err, CD_EUSAGE,
+				    _("report %s has no Eurostat dataflow: give --format xlsx or csv"), def->name);
+	if (sdmx && !geo)
+		return cd_error_set(&c->err, CD_EUSAGE,
+				    _("sdmx-csv: give --geo CC, the reporting country as Eurostat writes it (DE, EL, ...)"));
+	if (geo && !eurostat_geo_ok(geo))
+		return cd_error_set(&c->err, CD_EINPUT,
+				    _("--geo %s is no country reporting to Eurostat: give an EU, EEA or Swiss code "
+				      "as Eurostat writes it (EL for Greece)"),
+				    geo);
 	if (!out)
 		return cd_error_set(&c->err, CD_EUSAGE, _("report: give the file to write with -o FILE"));
 	if (!from || !*from || !to || !*to)
@@ -71,9 +97,9 @@ int cmd_report(struct cli *c)
 		return rc;
 	struct report_params p = {
 		.from = from, .to = to, .today = store_today(c->store), .progress = isatty(STDERR_FILENO),
-		.is_decision = report_is_decision, .ctx = c->reg,
+		.is_decision = report_is_decision, .ctx = c->reg, .geo = geo,
 	};
-	rc = report_export(c->store, def, &p, format, out, out_flags, &c->err);
+	rc = report_export(c->store, def, &p, format, round, out, out_flags, &c->err);
 	/* To "-" the report itself is the output: nothing may follow it. */
 	if (rc == CD_OK && strcmp(out, "-") != 0 && c->json) {
 		struct cd_buf b = CD_BUF_INIT;

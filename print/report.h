@@ -1,7 +1,9 @@
 /*
  * report.h - statistics as tables (print/reports.c builds them from model/stats.h) and
- * their two outputs: XLSX through libxlsxwriter, a sheet per table with a frozen header,
- * a totals row and a chart; CSV (RFC 4180) of the report's main table for machines.
+ * their three outputs: XLSX through libxlsxwriter, a sheet per table with the period, a
+ * frozen header of titles, number formats, a totals row and a chart of an aggregate; CSV
+ * (RFC 4180) of the report's main table for machines; SDMX-CSV 1.0 of the Eurostat
+ * reports, in Eurostat's dimensions and codes, for transmission (report_sdmx.c).
  */
 #ifndef CD_REPORT_H
 #define CD_REPORT_H
@@ -32,12 +34,16 @@ struct rtable {
 	size_t chart_cat;            /* the label column the chart's categories come from */
 	int totals;                  /* XLSX: a totals row under the numbers */
 	unsigned long no_total;      /* bit per column: not summed (averages) */
+	char **labels;               /* XLSX headers (titles, translated); NULL: cols */
+	int sdmx;                    /* the SDMX-CSV observations: not a sheet, not the CSV */
+	size_t *index, index_cap;    /* hash of the rows by their labels (rtable_row) */
 };
 
 struct report {
 	struct rtable *tables;
 	size_t n_tables;
 	size_t csv_table;            /* the table CSV writes */
+	char period[96];             /* shown on every sheet: "Period: 2026-01-01 to 2026-12-31" */
 };
 
 /* A new table with the given columns; the first n_label columns are text. */
@@ -48,6 +54,8 @@ struct rtable *report_add_table(struct report *r, const char *name, const char *
  * unless sorted).  NULL when memory runs out.
  */
 struct rcell *rtable_row(struct rtable *t, const char *const *labels);
+/* XLSX header titles for the columns (n_cols of them). */
+void rtable_set_labels(struct rtable *t, const char *const *labels);
 /* Adds v to a numeric column of a row. */
 void rtable_add(struct rtable *t, const char *const *labels, size_t col, double v);
 /* Sorts rows by their labels (byte order). */
@@ -63,6 +71,33 @@ void report_release(struct report *r);
 int report_write_csv(const struct report *r, const char *path, unsigned flags, struct cd_error *err);
 int report_write_xlsx(const struct report *r, const char *path, const char *title, unsigned flags,
 		      struct cd_error *err);
+/*
+ * The SDMX-CSV 1.0 observations (the table marked sdmx), each OBS_VALUE rounded to the
+ * nearest multiple of `round` when round > 1 (every cell on its own, totals too, as
+ * Eurostat publishes).  CD_EUSAGE when the report has none (workload).
+ */
+int report_write_sdmx(const struct report *r, const char *path, int round, unsigned flags, struct cd_error *err);
+int report_has_sdmx(const struct report *r);
+
+/* ---- Eurostat's codes (report_sdmx.c) ---------------------------------------------- */
+
+/*
+ * Eurostat's CITIZEN code of a nationality code as stored (alpha-3 or ICAO): ISO 3166
+ * alpha-2 from data/countries.tsv, with EL for Greece, UK for the United Kingdom (and the
+ * ICAO British codes), XK for Kosovo (ICAO UNK), STLS for stateless (XXA), UNK for
+ * unknown, unspecified, refugee (XXB, XXC) and organisation codes.
+ */
+const char *eurostat_citizen(const char *code);
+/* 1 when a CITIZEN code is an EU member (EU27_2020). */
+int eurostat_in_eu27(const char *citizen);
+/* 1 for the EU, EEA (IS, LI, NO) and Switzerland: no residence permits counted for them. */
+int eurostat_in_eea_ch(const char *citizen);
+/* SEX: F, M, UNK (X and anything else). */
+const char *eurostat_sex(const char *sex);
+/* AGE of a stats_age_group: Y_LT14, Y14-17, Y18-34, Y35-64, Y_GE65, UNK. */
+const char *eurostat_age(const char *group);
+/* 1 when `geo` is a country reporting to Eurostat (EU27, IS, LI, NO, CH) in its code. */
+int eurostat_geo_ok(const char *geo);
 
 /* ---- the reports ------------------------------------------------------------------ */
 
@@ -73,6 +108,7 @@ struct report_params {
 	/* workload: decisions are steps whose transition has the four-eyes guard */
 	int (*is_decision)(void *ctx, const char *workflow, const char *transition);
 	void *ctx;
+	const char *geo;             /* SDMX-CSV: the reporting country's code; NULL: "UNK" */
 };
 
 struct report_def {
@@ -103,10 +139,11 @@ int report_is_decision(void *registry, const char *workflow, const char *transit
 
 /*
  * The one export of a report, for the CLI and the TUI alike (the same bytes from both):
- * builds `def` over p's period and writes it as format "csv" or "xlsx" to path (flags as
+ * builds `def` over p's period and writes it as format "csv", "xlsx" or "sdmx-csv" (round:
+ * 1 as counted, 5 as Eurostat publishes; p->geo the reporting country) to path (flags as
  * report_write_csv).  Need-to-know (report_may) is the caller's, before.
  */
 int report_export(struct cd_store *s, const struct report_def *def, const struct report_params *p,
-		  const char *format, const char *path, unsigned flags, struct cd_error *err);
+		  const char *format, int round, const char *path, unsigned flags, struct cd_error *err);
 
 #endif

@@ -1,10 +1,16 @@
 /*
  * reports.c - the statistics casedesk produces, shaped from model/stats.h rows:
  *
- *   asylum-applicants  Eurostat migr_asyappctzm: asylum applications by month, citizenship,
- *                      sex, age group, first-time or subsequent
+ *   asylum-applicants  Eurostat migr_asyappctzm: asylum applicants (family members included)
+ *                      by month, citizenship, sex, age group, first-time or subsequent
  *   asylum-decisions   Eurostat migr_asydcfstq: first-instance decisions by quarter and outcome
- *   first-permits      Eurostat migr_resfirst: first residence permits by reason and validity
+ *   first-permits      Eurostat migr_resfirst: first residence permits by year, reason and
+ *                      validity, without EU, EEA and Swiss citizens
+ *
+ * Each Eurostat report also builds its SDMX-CSV observations (a table marked sdmx): every
+ * person is added under each aggregate they belong to (TOTAL, EU27_2020 or EXT_EU27_2020,
+ * sex T, age TOTAL and Y_LT18, ASY_APP, TOTAL_POS ...), so every total is the sum of its
+ * parts by construction and only cells with someone in them are written.
  *   workload           open and overdue cases per workflow and state; decisions per user
  *
  * The definitions are documented in the README ("Forms and statistics").
@@ -27,12 +33,94 @@ static int oom(struct cd_error *err)
 	return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 }
 
+/* Translated XLSX headers from an N_() table. */
+static void set_labels(struct rtable *t, const char *const *msgids, size_t n)
+{
+	const char *tr[32];
+	for (size_t i = 0; i < n && i < 32; i++)
+		tr[i] = _(msgids[i]);
+	rtable_set_labels(t, tr);
+}
+
+/* ---- SDMX-CSV: Eurostat's aggregates ------------------------------------------------ */
+
+/* A person's citizenship under itself, TOTAL and the EU or non-EU aggregate. */
+static size_t citizen_set(const char *alpha3, const char *out[3])
+{
+	const char *c = eurostat_citizen(alpha3);
+	out[0] = c;
+	out[1] = "TOTAL";
+	out[2] = eurostat_in_eu27(c) ? "EU27_2020" : "EXT_EU27_2020";
+	return 3;
+}
+
+/* An age group under itself, TOTAL and, for minors, Y_LT18. */
+static size_t age_set(const char *group, const char *out[3])
+{
+	const char *a = eurostat_age(group);
+	size_t n = 0;
+	out[n++] = a;
+	out[n++] = "TOTAL";
+	if (strcmp(a, "Y_LT14") == 0 || strcmp(a, "Y14-17") == 0)
+		out[n++] = "Y_LT18";
+	return n;
+}
+
+static const char *geo_of(const struct report_params *p)
+{
+	return p->geo && *p->geo ? p->geo : "UNK";
+}
+
+/*
+ * The sheet charted for a detail table: its `total` column summed per citizenship, the ten
+ * largest and the rest as one row - a chart of every row would be unreadable.
+ */
+static int add_top_citizenships(struct report *out, size_t src, size_t cit_col, size_t total_col, const char *title,
+				struct cd_error *err)
+{
+	static const char *const cols[] = { "citizenship", "total" };
+	static const char *const labels[] = { N_("Citizenship"), N_("Persons") };
+	struct report tmp = { 0 };
+	struct rtable *sum = report_add_table(&tmp, "sum", "", cols, 2, 1);
+	int rc = CD_OK;
+	if (!sum)
+		return oom(err);
+	const struct rtable *t = &out->tables[src];
+	for (size_t r = 0; r < t->n_rows; r++) {
+		const char *l[] = { t->cells[r * t->n_cols + cit_col].text };
+		rtable_add(sum, l, 1, t->cells[r * t->n_cols + total_col].num);
+	}
+	/* Largest first; ties by code, so the file is the same every time. */
+	for (size_t i = 1; i < sum->n_rows; i++)
+		for (size_t j = i; j > 0; j--) {
+			struct rcell *a = &sum->cells[(j - 1) * 2], *b = &sum->cells[j * 2];
+			if (a[1].num > b[1].num || (a[1].num == b[1].num && strcmp(a[0].text, b[0].text) <= 0))
+				break;
+			struct rcell x[2] = { a[0], a[1] };
+			a[0] = b[0], a[1] = b[1], b[0] = x[0], b[1] = x[1];
+		}
+	struct rtable *top = report_add_table(out, "by citizenship", title, cols, 2, 1);
+	if (!top) {
+		rc = oom(err);
+		goto out;
+	}
+	set_labels(top, labels, 2);
+	for (size_t r = 0; r < sum->n_rows; r++) {
+		const char *l[] = { r < 10 ? sum->cells[r * 2].text : _("all others") };
+		rtable_add(top, l, 1, sum->cells[r * 2 + 1].num);
+	}
+out:
+	report_release(&tmp);
+	return rc;
+}
+
 /* ---- asylum-applicants ------------------------------------------------------------ */
 
 static const char *const age_groups[] = { "under_14", "14_17", "18_34", "35_64", "65_plus", "unknown" };
 
 struct applicants {
-	struct rtable *detail, *by_month;
+	struct rtable *detail, *by_month, *sdmx;
+	const char *geo;
 	int64_t done, total;
 	int progress;
 };
@@ -57,6 +145,23 @@ static int applicant_row(void *ctx, const struct stats_applicant *r)
 	const char *ml[] = { month };
 	rtable_add(a->by_month, ml, r->subsequent ? 2 : 1, 1);
 	rtable_add(a->by_month, ml, 3, 1);
+	if (r->family_member)
+		rtable_add(a->by_month, ml, 4, 1);
+
+	/* migr_asyappctzm: every applicant under ASY_APP, first-time ones under NASY_APP too. */
+	const char *cits[3], *ages[3], *sexes[] = { eurostat_sex(r->sex), "T" };
+	const char *apps[] = { "ASY_APP", "NASY_APP" };
+	char period[8];
+	snprintf(period, sizeof period, "%.7s", r->opened);
+	size_t nc = citizen_set(r->citizenship, cits), na = age_set(group, ages), nt = r->subsequent ? 1 : 2;
+	for (size_t i = 0; i < nc; i++)
+		for (size_t j = 0; j < 2; j++)
+			for (size_t k = 0; k < na; k++)
+				for (size_t m = 0; m < nt; m++) {
+					const char *l[] = { "ESTAT:MIGR_ASYAPPCTZM(1.0)", "M", "PER", cits[i], sexes[j],
+							    ages[k], apps[m], a->geo, period };
+					rtable_add(a->sdmx, l, N(l), 1);
+				}
 	if (a->progress && ++a->done % 1000 == 0)
 		fprintf(stderr, "\rasylum-applicants: %lld/%lld", (long long)a->done, (long long)a->total);
 	return CD_OK;
@@ -66,21 +171,31 @@ static int build_applicants(struct cd_store *s, const struct report_params *p, s
 {
 	static const char *const dcols[] = { "month", "citizenship", "sex", "applicant_type", "total", "under_14",
 					     "14_17", "18_34", "35_64", "65_plus", "unknown" };
-	static const char *const mcols[] = { "month", "first_time", "subsequent", "total" };
+	static const char *const dlabels[] = { N_("Month"), N_("Citizenship"), N_("Sex"), N_("Applicant type"),
+					       N_("Applicants"), N_("Under 14"), N_("14 to 17"), N_("18 to 34"),
+					       N_("35 to 64"), N_("65 or over"), N_("Age unknown") };
+	static const char *const mcols[] = { "month", "first_time", "subsequent", "total", "family_members" };
+	static const char *const mlabels[] = { N_("Month"), N_("First-time applicants"), N_("Subsequent applicants"),
+					       N_("Applicants"), N_("Of which family members") };
+	static const char *const scols[] = { "DATAFLOW", "freq", "unit", "citizen", "sex", "age",
+					     "asyl_app", "geo", "TIME_PERIOD", "OBS_VALUE" };
 	struct applicants a = { 0 };
 	int rc;
 
-	a.detail = report_add_table(out, "applicants", _("Asylum applicants by age group"), dcols, N(dcols), 4);
-	if (!a.detail)
-		return oom(err);
-	a.detail->chart = RCHART_STACKED;
-	a.detail->chart_from = 5;
-	a.by_month = report_add_table(out, "by month", _("Asylum applicants per month"), mcols, N(mcols), 1);
-	if (!a.by_month)
+	if (!report_add_table(out, "applicants", _("Asylum applicants by age group"), dcols, N(dcols), 4) ||
+	    !report_add_table(out, "by month", _("Asylum applicants per month"), mcols, N(mcols), 1) ||
+	    !report_add_table(out, "sdmx", "", scols, N(scols), N(scols) - 1))
 		return oom(err);
 	a.detail = &out->tables[0];
+	a.by_month = &out->tables[1];
+	a.sdmx = &out->tables[2];
+	set_labels(a.detail, dlabels, N(dlabels));
+	set_labels(a.by_month, mlabels, N(mlabels));
+	a.detail->chart_from = a.detail->chart_to = 0;   /* charted by citizenship instead */
 	a.by_month->chart = RCHART_STACKED;
 	a.by_month->chart_to = 3;
+	a.sdmx->sdmx = 1;
+	a.geo = geo_of(p);
 	a.progress = p->progress;
 	if (a.progress && (rc = stats_asylum_applicants_count(s, p->from, p->to, &a.total, err)))
 		return rc;
@@ -89,79 +204,125 @@ static int build_applicants(struct cd_store *s, const struct report_params *p, s
 		fputc('\n', stderr);
 	rtable_sort(a.detail);
 	rtable_sort(a.by_month);
+	rtable_sort(a.sdmx);
+	if (rc == CD_OK)
+		rc = add_top_citizenships(out, 0, 1, 4, _("Asylum applicants: the ten largest citizenships"), err);
 	return rc;
 }
 
 /* ---- asylum-decisions ------------------------------------------------------------- */
 
-/* The asylum workflow's first-instance decision states and Eurostat's outcome for each. */
+/* The asylum workflow's first-instance decision states and Eurostat's DECISION code for each. */
 static const struct {
-	const char *state, *outcome;
+	const char *state, *outcome, *code;
+	int positive;
 } decision_map[] = {
-	{ "refugee_status", "geneva_convention" },
-	{ "humanitarian", "humanitarian" },
-	{ "subsidiary_protection", "subsidiary_protection" },
-	{ "rejected", "rejected" },
-	{ "inadmissible", "rejected" },
+	{ "refugee_status", "geneva_convention", "GENCONV", 1 },
+	{ "humanitarian", "humanitarian", "HUMSTAT", 1 },
+	{ "subsidiary_protection", "subsidiary_protection", "SUB_PROT", 1 },
+	{ "rejected", "rejected", "REJECTED", 0 },
+	{ "inadmissible", "rejected", "REJECTED", 0 },
 };
 static const char *const outcomes[] = { "geneva_convention", "humanitarian", "subsidiary_protection", "rejected" };
 
 struct decisions {
-	struct rtable *detail, *by_quarter;
+	struct rtable *detail, *by_quarter, *sdmx;
+	const char *geo;
 };
 
 static int decision_row(void *ctx, const struct stats_decision *r)
 {
 	struct decisions *d = ctx;
-	const char *outcome = NULL;
+	size_t which = N(decision_map);
 	for (size_t i = 0; i < N(decision_map); i++)
 		if (strcmp(decision_map[i].state, r->state) == 0)
-			outcome = decision_map[i].outcome;
-	if (!outcome)
+			which = i;
+	if (which == N(decision_map))
 		return CD_OK;
 	size_t col = 0;
 	for (size_t i = 0; i < N(outcomes); i++)
-		if (strcmp(outcomes[i], outcome) == 0)
+		if (strcmp(outcomes[i], decision_map[which].outcome) == 0)
 			col = i;
+	int pos = decision_map[which].positive;
 	const char *labels[] = { r->quarter, r->citizenship, r->sex };
 	rtable_add(d->detail, labels, 3, (double)r->count);
-	rtable_add(d->detail, labels, 4 + col, (double)r->count);
+	if (pos)
+		rtable_add(d->detail, labels, 4, (double)r->count);
+	rtable_add(d->detail, labels, 5 + col, (double)r->count);
 	const char *ql[] = { r->quarter };
 	rtable_add(d->by_quarter, ql, 1, (double)r->count);
-	rtable_add(d->by_quarter, ql, 2 + col, (double)r->count);
+	if (pos)
+		rtable_add(d->by_quarter, ql, 2, (double)r->count);
+	rtable_add(d->by_quarter, ql, 3 + col, (double)r->count);
+
+	/* migr_asydcfstq: age at the decision; TOTAL and TOTAL_POS over the outcomes. */
+	long day;
+	if (cd_days_parse(r->day, "decided", &day, NULL) != CD_OK)
+		day = 0;
+	const char *cits[3], *ages[3], *sexes[] = { eurostat_sex(r->sex), "T" };
+	const char *decs[] = { decision_map[which].code, "TOTAL", "TOTAL_POS" };
+	char period[10];
+	snprintf(period, sizeof period, "%.4s-%s", r->quarter, r->quarter + 4);
+	size_t nc = citizen_set(r->citizenship, cits), na = age_set(stats_age_group(r->dob, day), ages);
+	for (size_t i = 0; i < nc; i++)
+		for (size_t j = 0; j < 2; j++)
+			for (size_t k = 0; k < na; k++)
+				for (size_t m = 0; m < (pos ? 3u : 2u); m++) {
+					const char *l[] = { "ESTAT:MIGR_ASYDCFSTQ(1.0)", "Q", "PER", cits[i], sexes[j],
+							    ages[k], decs[m], d->geo, period };
+					rtable_add(d->sdmx, l, N(l), (double)r->count);
+				}
 	return CD_OK;
 }
 
 static int build_decisions(struct cd_store *s, const struct report_params *p, struct report *out, struct cd_error *err)
 {
-	static const char *const dcols[] = { "quarter", "citizenship", "sex", "total", "geneva_convention",
-					     "humanitarian", "subsidiary_protection", "rejected" };
-	static const char *const qcols[] = { "quarter", "total", "geneva_convention", "humanitarian",
+	static const char *const dcols[] = { "quarter", "citizenship", "sex", "total", "total_positive",
+					     "geneva_convention", "humanitarian", "subsidiary_protection", "rejected" };
+	static const char *const dlabels[] = { N_("Quarter"), N_("Citizenship"), N_("Sex"), N_("Decisions"),
+					       N_("Positive decisions"), N_("Refugee status (Geneva Convention)"),
+					       N_("Humanitarian status"), N_("Subsidiary protection"), N_("Rejected") };
+	static const char *const qcols[] = { "quarter", "total", "total_positive", "geneva_convention", "humanitarian",
 					     "subsidiary_protection", "rejected" };
+	static const char *const scols[] = { "DATAFLOW", "freq", "unit", "citizen", "sex", "age",
+					     "decision", "geo", "TIME_PERIOD", "OBS_VALUE" };
 	const char *states[N(decision_map)];
+	const char *qlabels[N(qcols)];
 	struct decisions d;
 
+	qlabels[0] = dlabels[0];
+	for (size_t i = 1; i < N(qcols); i++)
+		qlabels[i] = dlabels[i + 2];
 	for (size_t i = 0; i < N(decision_map); i++)
 		states[i] = decision_map[i].state;
 	if (!report_add_table(out, "decisions", _("First-instance decisions by outcome"), dcols, N(dcols), 3) ||
-	    !report_add_table(out, "by quarter", _("First-instance decisions per quarter"), qcols, N(qcols), 1))
+	    !report_add_table(out, "by quarter", _("First-instance decisions per quarter"), qcols, N(qcols), 1) ||
+	    !report_add_table(out, "sdmx", "", scols, N(scols), N(scols) - 1))
 		return oom(err);
 	d.detail = &out->tables[0];
 	d.by_quarter = &out->tables[1];
-	d.detail->chart = RCHART_STACKED;
-	d.detail->chart_from = 4;
+	d.sdmx = &out->tables[2];
+	set_labels(d.detail, dlabels, N(dlabels));
+	set_labels(d.by_quarter, qlabels, N(qlabels));
+	d.detail->chart_from = d.detail->chart_to = 0;
 	d.by_quarter->chart = RCHART_STACKED;
-	d.by_quarter->chart_from = 2;
+	d.by_quarter->chart_from = 3;
+	d.sdmx->sdmx = 1;
+	d.geo = geo_of(p);
 	int rc = stats_decisions(s, "asylum", states, (int)N(states), p->from, p->to, decision_row, &d, err);
 	rtable_sort(d.detail);
 	rtable_sort(d.by_quarter);
+	rtable_sort(d.sdmx);
+	if (rc == CD_OK)
+		rc = add_top_citizenships(out, 0, 1, 3, _("First-instance decisions: the ten largest citizenships"), err);
 	return rc;
 }
 
 /* ---- first-permits ---------------------------------------------------------------- */
 
 struct permits {
-	struct rtable *detail, *by_reason;
+	struct rtable *detail, *by_reason, *sdmx;
+	const char *geo;
 };
 
 /* Whole months from `from` to the day after `until` (2026-01-01 .. 2026-12-31 is 12); -1 when unknown. */
@@ -177,51 +338,95 @@ static int validity_months(const char *from, const char *until)
 	return (y2 - y1) * 12 + (m2 - m1) - (d2 < d1 ? 1 : 0);
 }
 
-static int permit_row(void *ctx, const struct stats_permit *r)
+static int permit_row(void *ctx, const struct stats_first_permit *r)
 {
 	struct permits *pm = ctx;
-	static const char *const reasons[] = { "family", "education", "remunerated_activities", "other" };
-	const char *reason = "other";
-	if (!r->first)
+	static const struct {
+		const char *reason, *code;
+	} reasons[] = { { "family", "FAM" }, { "education", "EDUC" }, { "remunerated_activities", "EMP" },
+			{ "other", "OTH" } };
+	size_t reason = 3;
+	/* Citizens of the EU, the EEA and Switzerland hold no residence permit (migr_resfirst). */
+	if (!r->first || eurostat_in_eea_ch(eurostat_citizen(r->citizenship)))
 		return CD_OK;
 	if (strcmp(r->workflow, "work") == 0)
-		reason = "remunerated_activities";
+		reason = 2;
+	else if (strcmp(r->workflow, "asylum") == 0)
+		reason = 3;   /* refugee status, subsidiary protection, humanitarian: other reasons */
 	else if (r->permit_reason)
 		for (size_t i = 0; i < N(reasons); i++)
-			if (strcmp(reasons[i], r->permit_reason) == 0)
-				reason = reasons[i];
+			if (strcmp(reasons[i].reason, r->permit_reason) == 0)
+				reason = i;
 	int months = validity_months(r->valid_from, r->valid_until);
+	/* A protection status gives a permit of at least one year (Directive 2011/95/EU art. 24). */
+	if (months < 0 && strcmp(r->workflow, "asylum") == 0)
+		months = 12;
 	size_t col = months >= 12 ? 5 : months >= 6 ? 4 : months >= 3 ? 3 : 6;
-	const char *labels[] = { r->citizenship, reason };
-	rtable_add(pm->detail, labels, 2, 1);
+	char year[5];
+	snprintf(year, sizeof year, "%.4s", r->day);
+	const char *labels[] = { year, r->citizenship, reasons[reason].reason };
+	if (col != 6)
+		rtable_add(pm->detail, labels, 3, 1);
 	rtable_add(pm->detail, labels, col, 1);
-	const char *rl[] = { reason };
-	rtable_add(pm->by_reason, rl, 1, 1);
-	rtable_add(pm->by_reason, rl, col - 1, 1);
+	const char *rl[] = { year, reasons[reason].reason };
+	if (col != 6)
+		rtable_add(pm->by_reason, rl, 2, 1);
+	rtable_add(pm->by_reason, rl, col, 1);
+	if (col == 6)
+		return CD_OK;   /* under 3 months or unknown: no residence permit for Eurostat */
+
+	static const char *const durations[] = { "M3-5", "M6-11", "M_GE12" };
+	const char *cits[3], *rs[] = { reasons[reason].code, "TOTAL" }, *ds[] = { durations[col - 3], "TOTAL" };
+	size_t nc = citizen_set(r->citizenship, cits);
+	for (size_t i = 0; i < 2; i++)
+		for (size_t j = 0; j < 2; j++)
+			for (size_t k = 0; k < nc; k++) {
+				const char *l[] = { "ESTAT:MIGR_RESFIRST(1.0)", "A", rs[i], ds[j], cits[k], "PER",
+						    pm->geo, year };
+				rtable_add(pm->sdmx, l, N(l), 1);
+			}
 	return CD_OK;
 }
 
 static int build_permits(struct cd_store *s, const struct report_params *p, struct report *out, struct cd_error *err)
 {
-	static const char *const dcols[] = { "citizenship", "reason", "total", "3_5_months", "6_11_months",
+	static const char *const dcols[] = { "year", "citizenship", "reason", "total", "3_5_months", "6_11_months",
 					     "12_months_plus", "other_validity" };
-	static const char *const rcols[] = { "reason", "total", "3_5_months", "6_11_months", "12_months_plus",
+	static const char *const dlabels[] = { N_("Year"), N_("Citizenship"), N_("Reason"), N_("First permits"),
+					       N_("3 to 5 months"), N_("6 to 11 months"), N_("12 months or over"),
+					       N_("Not counted: under 3 months or unknown") };
+	static const char *const rcols[] = { "year", "reason", "total", "3_5_months", "6_11_months", "12_months_plus",
 					     "other_validity" };
-	static const char *const workflows[] = { "residence", "work" };
+	static const char *const scols[] = { "DATAFLOW", "freq", "reason", "duration", "citizen",
+					     "unit", "geo", "TIME_PERIOD", "OBS_VALUE" };
+	const char *rlabels[N(rcols)];
 	struct permits pm;
 
-	if (!report_add_table(out, "permits", _("First residence permits by reason and validity"), dcols, N(dcols), 2) ||
-	    !report_add_table(out, "by reason", _("First residence permits by reason"), rcols, N(rcols), 1))
+	rlabels[0] = dlabels[0];
+	for (size_t i = 1; i < N(rcols); i++)
+		rlabels[i] = dlabels[i + 1];
+	if (!report_add_table(out, "permits", _("First residence permits by reason and validity"), dcols, N(dcols), 3) ||
+	    !report_add_table(out, "by reason", _("First residence permits by reason"), rcols, N(rcols), 2) ||
+	    !report_add_table(out, "sdmx", "", scols, N(scols), N(scols) - 1))
 		return oom(err);
 	pm.detail = &out->tables[0];
 	pm.by_reason = &out->tables[1];
-	pm.detail->chart = RCHART_STACKED;
-	pm.detail->chart_from = 3;
+	pm.sdmx = &out->tables[2];
+	set_labels(pm.detail, dlabels, N(dlabels));
+	set_labels(pm.by_reason, rlabels, N(rlabels));
+	pm.detail->chart_from = pm.detail->chart_to = 0;
 	pm.by_reason->chart = RCHART_STACKED;
-	pm.by_reason->chart_from = 2;
-	int rc = stats_permits_granted(s, workflows, (int)N(workflows), "grant", p->from, p->to, permit_row, &pm, err);
+	pm.by_reason->chart_cat = 1;
+	pm.by_reason->chart_from = 3;
+	pm.by_reason->chart_to = 6;
+	pm.sdmx->sdmx = 1;
+	pm.geo = geo_of(p);
+	int rc = stats_first_permits(s, p->from, p->to, permit_row, &pm, err);
 	rtable_sort(pm.detail);
 	rtable_sort(pm.by_reason);
+	rtable_sort(pm.sdmx);
+	if (rc == CD_OK)
+		rc = add_top_citizenships(out, 0, 1, 3, _("First residence permits: the ten largest citizenships"), err);
 	return rc;
 }
 
@@ -256,6 +461,8 @@ static int build_workload(struct cd_store *s, const struct report_params *p, str
 {
 	static const char *const ocols[] = { "workflow", "state", "open", "overdue" };
 	static const char *const dcols[] = { "user", "decided", "average_days_to_decision", "days_sum" };
+	static const char *const olabels[] = { N_("Workflow"), N_("State"), N_("Open cases"), N_("Overdue") };
+	static const char *const dlabels[] = { N_("User"), N_("Decisions"), N_("Average days to decision") };
 	struct workload w = { .p = p };
 	int rc;
 
@@ -282,16 +489,18 @@ static int build_workload(struct cd_store *s, const struct report_params *p, str
 		w.decided->cells[r * 3 + 2] = w.decided->cells[r * 4 + 2];
 	free(w.decided->cols[3]);
 	w.decided->n_cols = 3;
+	set_labels(w.open, olabels, N(olabels));
+	set_labels(w.decided, dlabels, N(dlabels));
 	rtable_sort(w.decided);
 	return CD_OK;
 }
 
 const struct report_def report_defs[] = {
-	{ "asylum-applicants", N_("asylum applicants by month, citizenship, sex, age group, first-time/subsequent (Eurostat migr_asyappctzm)"),
+	{ "asylum-applicants", N_("asylum applicants, family members included, by month, citizenship, sex, age group, first-time/subsequent (Eurostat migr_asyappctzm)"),
 	  build_applicants, "asylum" },
-	{ "asylum-decisions", N_("first-instance asylum decisions by quarter and outcome (Eurostat migr_asydcfstq)"),
+	{ "asylum-decisions", N_("first-instance asylum decisions by quarter, citizenship, sex, age and outcome (Eurostat migr_asydcfstq)"),
 	  build_decisions, "asylum" },
-	{ "first-permits", N_("first residence permits by reason and validity (Eurostat migr_resfirst)"), build_permits,
+	{ "first-permits", N_("first residence permits by year, reason and validity, non-EU/EEA/Swiss citizens (Eurostat migr_resfirst)"), build_permits,
 	  "residence,work,asylum" },
 	{ "workload", N_("open and overdue cases per workflow and state, decisions per user and days to decision"),
 	  build_workload, "*" },
@@ -339,14 +548,17 @@ int report_is_decision(void *registry, const char *workflow, const char *transit
 }
 
 int report_export(struct cd_store *s, const struct report_def *def, const struct report_params *p,
-		  const char *format, const char *path, unsigned flags, struct cd_error *err)
+		  const char *format, int round, const char *path, unsigned flags, struct cd_error *err)
 {
 	struct report r = { 0 };
 	int rc;
 
 	if ((rc = def->build(s, p, &r, err)))
 		goto out;
-	if (strcmp(format, "csv") == 0) {
+	snprintf(r.period, sizeof r.period, _("Period: %s to %s"), p->from, p->to);
+	if (strcmp(format, "sdmx-csv") == 0) {
+		rc = report_write_sdmx(&r, path, round, flags, err);
+	} else if (strcmp(format, "csv") == 0) {
 		rc = report_write_csv(&r, path, flags, err);
 	} else {
 		char title[160];

@@ -190,7 +190,7 @@ static void reports_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		if (may) {
 			term_put_styled(w, y, 3, _(report_defs[i].summary), cols - 4, 0, sel ? ST_SELECTED : ST_NORMAL);
 		} else {
-			snprintf(line, sizeof line, _("%s (not yours: need-to-know)"), _(report_defs[i].summary));
+			snprintf(line, sizeof line, _("(not yours: need-to-know) %s"), _(report_defs[i].summary));
 			term_put_styled(w, y, 3, line, cols - 4, 0, sel ? ST_SELECTED : ST_DIM);
 		}
 	}
@@ -295,7 +295,7 @@ static void export(struct screen *sc, const char *format)
 	snprintf(stem, sizeof stem, "%s-%s-%s", def->name, r->from, r->to);
 	if (report_may(def, &sc->ui->actor, &err) != CD_OK ||
 	    print_folder_path(store_path(sc->ui->store), stem, format, path, sizeof path, &err) != CD_OK ||
-	    report_export(sc->ui->store, def, &p, format, path, OUTFILE_OFFICE, &err) != CD_OK) {
+	    report_export(sc->ui->store, def, &p, format, 1, path, OUTFILE_OFFICE, &err) != CD_OK) {
 		ui_error(sc->ui, _("not exported: %s"), err.msg);
 		return;
 	}

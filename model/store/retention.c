@@ -395,7 +395,17 @@ static int coarse_dob(struct cd_store *s, int64_t pid, const char *dob, char out
 	int rc;
 
 	snprintf(out, 11, "%s", dob);
-	if ((rc = st_prepare(s, "SELECT substr(opened_at, 1, 10) FROM cases WHERE person_id = ?1", &st, err)))
+	/* Every day an age is taken on: applications and decisions of the person's own cases,
+	 * and of the applications that include them as a family member (stats.h). */
+	if ((rc = st_prepare(s, "SELECT substr(opened_at, 1, 10) FROM cases WHERE person_id = ?1"
+			       " UNION SELECT substr(e.at, 1, 10) FROM event e JOIN cases c ON c.id = e.case_id"
+			       "  WHERE c.person_id = ?1 AND e.kind = 'transition'"
+			       " UNION SELECT substr(c.opened_at, 1, 10) FROM family f JOIN cases c ON c.person_id = f.person_id"
+			       "  WHERE f.relative_id = ?1 AND f.relation IN ('spouse', 'child')"
+			       " UNION SELECT substr(e.at, 1, 10) FROM family f JOIN cases c ON c.person_id = f.person_id"
+			       "  JOIN event e ON e.case_id = c.id"
+			       "  WHERE f.relative_id = ?1 AND f.relation IN ('spouse', 'child') AND e.kind = 'transition'",
+			    &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, pid);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -474,7 +484,13 @@ static int purge_person(struct cd_store *s, const struct cd_actor *actor, int64_
 				"DELETE FROM alias WHERE person_id = ?1",
 				"DELETE FROM document WHERE person_id = ?1",
 				"DELETE FROM address WHERE person_id = ?1",
-				"DELETE FROM family WHERE person_id = ?1 OR relative_id = ?1",
+				/* Kept: an asylum applicant's link to a spouse or child their application
+				 * includes, which the statistics count as an applicant (stats.h). */
+				"DELETE FROM family WHERE (person_id = ?1 OR relative_id = ?1)"
+				" AND NOT (relation IN ('spouse', 'child') AND EXISTS (SELECT 1 FROM cases c"
+				"  WHERE c.person_id = family.person_id AND c.workflow_id = 'asylum')"
+				"  AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.person_id = family.relative_id"
+				"  AND o.workflow_id = 'asylum'))",
 				"DELETE FROM attachment WHERE person_id = ?1",
 			};
 			rc = run1(s, "UPDATE person SET surname = ?2, given = '', surname_latin = ?2, given_latin = '',"

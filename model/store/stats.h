@@ -14,13 +14,27 @@
 #include "model/base/error.h"
 #include "model/store/store.h"
 
-/* One asylum case opened in the period (Eurostat migr_asyappctzm counts applicants). */
+/*
+ * One applicant of an asylum application made in the period (Eurostat migr_asyappctzm
+ * counts persons, not files): the person whose case it is, and every person included in
+ * it as a family member - a spouse or child linked to the applicant (family table) who
+ * has no asylum case of their own.  A family member is counted once, with the earliest
+ * application of a relative that includes them, and shares its date and type.
+ */
 struct stats_applicant {
 	const char *opened;        /* "YYYY-MM-DD", the application date */
 	const char *citizenship;   /* alpha-3 */
 	const char *sex;           /* M, F, X */
 	const char *dob;           /* YYYY, YYYY-MM or YYYY-MM-DD */
-	int subsequent;            /* the person had an earlier asylum case */
+	/*
+	 * A subsequent application (Directive 2013/32/EU art. 2(q)): made after a final
+	 * decision on an earlier asylum application of the same person - the earlier case
+	 * was closed (granted, rejected and final, inadmissible and final, withdrawn,
+	 * discontinued) before this one was opened.  A Dublin transfer decides no
+	 * application, so it does not make the next one subsequent.
+	 */
+	int subsequent;
+	int family_member;         /* included in a relative's application */
 };
 typedef int (*stats_applicant_fn)(void *ctx, const struct stats_applicant *row);
 /* How many rows stats_asylum_applicants will give, for progress. */
@@ -29,12 +43,19 @@ int stats_asylum_applicants_count(struct cd_store *s, const char *from, const ch
 int stats_asylum_applicants(struct cd_store *s, const char *from, const char *to, stats_applicant_fn fn,
 			    void *ctx, struct cd_error *err);
 
-/* Transitions of `workflow` into any of `states` within the period, per quarter, citizenship, sex. */
+/*
+ * Transitions of `workflow` into any of `states` within the period, one row per person
+ * the decision covers: the applicant and the family members included in the application
+ * (as for stats_applicant).  count is always 1.
+ */
 struct stats_decision {
 	const char *quarter;       /* "2026Q2" */
 	const char *citizenship, *sex;
 	const char *state;         /* the state the decision led to */
 	int64_t count;
+	const char *day;           /* "YYYY-MM-DD", the decision's day */
+	const char *dob;
+	int family_member;
 };
 typedef int (*stats_decision_fn)(void *ctx, const struct stats_decision *row);
 int stats_decisions(struct cd_store *s, const char *workflow, const char *const *states, int n_states,
@@ -52,6 +73,25 @@ typedef int (*stats_permit_fn)(void *ctx, const struct stats_permit *row);
 int stats_permits_granted(struct cd_store *s, const char *const *workflows, int n_workflows,
 			  const char *transition, const char *from, const char *to, stats_permit_fn fn,
 			  void *ctx, struct cd_error *err);
+
+/*
+ * First residence permits granted in the period (Eurostat migr_resfirst): a grant of the
+ * residence or work workflow, or an asylum decision granting protection (refugee status,
+ * subsidiary protection, humanitarian status: a permit follows, Directive 2011/95/EU
+ * art. 24), to a person granted none of these before.  Rows in grant order.
+ */
+struct stats_first_permit {
+	const char *day;                   /* "YYYY-MM-DD", the grant */
+	const char *workflow;              /* residence, work, asylum */
+	const char *status;                /* asylum: the state granted; else NULL */
+	const char *citizenship, *sex, *dob;
+	const char *permit_reason;         /* the case field, NULL when unset */
+	const char *valid_from, *valid_until;
+	int first;                         /* no earlier grant of any of these to the person */
+};
+typedef int (*stats_first_permit_fn)(void *ctx, const struct stats_first_permit *row);
+int stats_first_permits(struct cd_store *s, const char *from, const char *to, stats_first_permit_fn fn, void *ctx,
+			struct cd_error *err);
 
 /* Open cases per workflow and state; overdue: a running clock past its due day on `today`. */
 struct stats_open {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Statistics on a demo store: each report as CSV and XLSX; the XLSX read back with openpyxl
-# (sheets, header, frozen row, totals, a chart per sheet); totals cross-checked against
-# SQL counts on the same store; bad periods and names refused.
+# (title and period on every sheet, titled headers, frozen row, number formats, totals,
+# charts of aggregates); totals cross-checked against SQL counts on the same store and
+# against the SDMX-CSV; bad periods and names refused.
 . tests/script/lib.sh
 S=$T/reports.casedesk
 export CASEDESK_STORE=$S CASEDESK_USER=supervisor
@@ -18,36 +19,63 @@ for r in asylum-applicants asylum-decisions first-permits workload; do
 	if head -1 "$T/$r.csv" | grep -q "$(printf '\r$')"; then pass "$r CSV lines end in CRLF"; else fail "$r CSV lines end in CRLF"; fi
 done
 
-# ---- totals against SQL
-want=$(q "SELECT count(*) FROM cases WHERE workflow_id = 'asylum'")
-expect_eq "asylum-applicants total = asylum cases" "$(csv_sum "$T/asylum-applicants.csv" total)" "$want"
+# ---- totals against SQL (the definitions: tests/script/t_sdmx.sh checks every cell)
+# Applicants are persons: the applicant of each asylum case and the spouse or children
+# included in it (no asylum case of their own).  This used to count cases only.
+cases=$(q "SELECT count(*) FROM cases WHERE workflow_id = 'asylum'")
+members=$(q "SELECT count(DISTINCT f.relative_id) FROM family f JOIN cases c ON c.person_id = f.person_id AND c.workflow_id = 'asylum'
+	WHERE f.relation IN ('spouse', 'child') AND f.relative_id NOT IN (SELECT person_id FROM cases WHERE workflow_id = 'asylum')")
+want=$((cases + members))
+expect_eq "asylum-applicants total = asylum cases + family members included" "$(csv_sum "$T/asylum-applicants.csv" total)" "$want"
 ages=$(awk -F, 'NR > 1 { s += $6 + $7 + $8 + $9 + $10 + $11 } END { print s }' "$T/asylum-applicants.csv")
 expect_eq "every applicant is in one age group" "$ages" "$want"
+# Subsequent: after a final decision on an earlier application (APD art. 2(q)); an earlier
+# case still open does not make one (this used to count any earlier case).
 want=$(q "SELECT count(*) FROM cases c WHERE workflow_id = 'asylum' AND EXISTS (SELECT 1 FROM cases e
-	WHERE e.person_id = c.person_id AND e.workflow_id = 'asylum' AND e.opened_at < c.opened_at)")
+	WHERE e.person_id = c.person_id AND e.workflow_id = 'asylum' AND e.id <> c.id AND e.closed_at <= c.opened_at
+	AND e.state <> 'transferred')")
+fam=$(q "WITH first AS (SELECT f.relative_id AS rid, (SELECT c.id FROM cases c JOIN family g ON g.person_id = c.person_id
+	 AND g.relation IN ('spouse', 'child') WHERE g.relative_id = f.relative_id AND c.workflow_id = 'asylum'
+	 ORDER BY c.opened_at, c.id LIMIT 1) AS cid FROM family f WHERE f.relative_id NOT IN (SELECT person_id FROM cases
+	 WHERE workflow_id = 'asylum') GROUP BY 1)
+	SELECT count(*) FROM first x JOIN cases c ON c.id = x.cid WHERE EXISTS (SELECT 1 FROM cases e
+	WHERE e.person_id = c.person_id AND e.workflow_id = 'asylum' AND e.id <> c.id AND e.closed_at <= c.opened_at
+	AND e.state <> 'transferred')")
 got=$(awk -F, 'NR > 1 && $4 == "subsequent" { s += $5 } END { print s + 0 }' "$T/asylum-applicants.csv")
-expect_eq "subsequent applicants = people with an earlier asylum case" "$got" "$want"
-want=$(q "SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'transition'
+expect_eq "subsequent applicants = applications after a final decision on an earlier one" "$got" "$((want + fam))"
+# Decisions cover persons too: the applicant and the family members included.
+want=$(q "SELECT count(*) + (SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id JOIN family f ON f.person_id = c.person_id
+	AND f.relation IN ('spouse', 'child') AND f.relative_id NOT IN (SELECT person_id FROM cases WHERE workflow_id = 'asylum')
+	WHERE e.kind = 'transition' AND c.workflow_id = 'asylum'
+	AND e.to_state IN ('refugee_status', 'humanitarian', 'subsidiary_protection', 'rejected', 'inadmissible')
+	AND c.id = (SELECT c2.id FROM cases c2 JOIN family g ON g.person_id = c2.person_id AND g.relation IN ('spouse', 'child')
+	 WHERE g.relative_id = f.relative_id AND c2.workflow_id = 'asylum' ORDER BY c2.opened_at, c2.id LIMIT 1))
+	FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'transition'
 	AND c.workflow_id = 'asylum' AND e.to_state IN ('refugee_status', 'humanitarian', 'subsidiary_protection', 'rejected', 'inadmissible')")
-expect_eq "asylum-decisions total = first-instance decision events" "$(csv_sum "$T/asylum-decisions.csv" total)" "$want"
-want=$(q "SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'transition'
-	AND c.workflow_id = 'asylum' AND e.to_state = 'subsidiary_protection'")
-expect_eq "subsidiary protection counted" "$(csv_sum "$T/asylum-decisions.csv" subsidiary_protection)" "$want"
-want=$(q "SELECT count(DISTINCT c.person_id) FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'transition'
-	AND e.transition = 'grant' AND c.workflow_id IN ('residence', 'work')")
-expect_eq "first-permits total = people granted a first permit" "$(csv_sum "$T/first-permits.csv" total)" "$want"
-want=$(q "SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'transition'
-	AND e.transition = 'grant' AND c.workflow_id = 'work'")
-got=$(awk -F, 'NR > 1 && $2 == "remunerated_activities" { s += $3 } END { print s + 0 }' "$T/first-permits.csv")
-if [ "$got" -ge "$want" ]; then pass "work permits count as remunerated activities"; else fail "work permits count as remunerated activities" "$got < $want"; fi
+expect_eq "asylum-decisions total = persons covered by first-instance decisions" "$(csv_sum "$T/asylum-decisions.csv" total)" "$want"
+pos=$(awk -F, 'NR > 1 { s += $6 + $7 + $8 } END { print s + 0 }' "$T/asylum-decisions.csv")
+expect_eq "total positive = Geneva Convention + humanitarian + subsidiary protection" "$(csv_sum "$T/asylum-decisions.csv" total_positive)" "$pos"
+# Every format says the same: the plain CSV's totals against the SDMX-CSV's TOTAL cells.
+sdmx_total() { awk -F, -v pat="$2" '$0 ~ pat { s += $NF } END { print s + 0 }' "$1"; }
+$CD report asylum-applicants --from $FROM --to $TO --format sdmx-csv --geo DE -o "$T/a.sdmx" >/dev/null 2>&1
+$CD report asylum-decisions --from $FROM --to $TO --format sdmx-csv --geo DE -o "$T/d.sdmx" >/dev/null 2>&1
+$CD report first-permits --from $FROM --to $TO --format sdmx-csv --geo DE -o "$T/p.sdmx" >/dev/null 2>&1
+expect_eq "applicants: CSV total = SDMX TOTAL" "$(csv_sum "$T/asylum-applicants.csv" total)" "$(sdmx_total "$T/a.sdmx" ',TOTAL,T,TOTAL,ASY_APP,')"
+expect_eq "decisions: CSV total = SDMX TOTAL" "$(csv_sum "$T/asylum-decisions.csv" total)" "$(sdmx_total "$T/d.sdmx" ',TOTAL,T,TOTAL,TOTAL,')"
+expect_eq "first permits: CSV total = SDMX TOTAL" "$(csv_sum "$T/first-permits.csv" total)" "$(sdmx_total "$T/p.sdmx" ',TOTAL,TOTAL,TOTAL,PER,')"
+got=$(awk -F, 'NR > 1 && $3 == "remunerated_activities" { s += $4 } END { print s + 0 }' "$T/first-permits.csv")
+if [ "$got" -gt 0 ]; then pass "work permits count as remunerated activities"; else fail "work permits count as remunerated activities" "$got"; fi
 expect_eq "workload open = open cases" "$(csv_sum "$T/workload.csv" open)" "$(q "SELECT count(*) FROM cases WHERE closed_at IS NULL")"
 
 # ---- a period restricts the counts
 expect_rc "one month" 0 $CD report asylum-applicants --from 2026-03-01 --to 2026-03-31 --format csv -o "$T/march.csv"
+got=$(awk -F, 'NR > 1 && $1 != "2026-03" { n++ } END { print n + 0 }' "$T/march.csv")
+expect_eq "one month counts that month's applications only" "$got" 0
 want=$(q "SELECT count(*) FROM cases WHERE workflow_id = 'asylum' AND substr(opened_at, 1, 7) = '2026-03'")
-expect_eq "one month counts that month's cases" "$(csv_sum "$T/march.csv" total)" "$want"
+if [ "$(csv_sum "$T/march.csv" total)" -ge "$want" ]; then pass "one month counts that month's cases"; else fail "one month counts that month's cases"; fi
 
-# ---- the XLSX read back
+# ---- the XLSX read back: title and period on every sheet, titled headers, number formats,
+# totals, and charts only of aggregates (a sheet per citizenship top ten, per month ...)
 if $PY -c 'import openpyxl' 2>/dev/null; then
 	for r in asylum-applicants asylum-decisions first-permits workload; do
 		$PY - "$T/$r.xlsx" "$T/$r.csv" >"$T/py.out" 2>&1 <<'PY'
@@ -57,19 +85,30 @@ cached = openpyxl.load_workbook(sys.argv[1], data_only=True)
 rows = list(csv.reader(open(sys.argv[2], newline='')))
 ws, wc = wb.worksheets[0], cached.worksheets[0]
 assert len(wb.worksheets) >= 2, "sheets"
-assert [c.value for c in ws[1]] == rows[0], "header differs from the CSV"
-assert ws.freeze_panes == "A2", "header row not frozen"
+assert "sdmx" not in wb.sheetnames, "the SDMX observations are no sheet"
+head = [c.value for c in ws[4]][:len(rows[0])]
+assert len(head) == len(rows[0]) and all(head), "header row 4 has a title per column"
+assert not any("_" in h for h in head), "headers are titles, not snake_case: %s" % head
 for sheet in wb.worksheets:
-    assert len(sheet._charts) == 1, "no chart on " + sheet.title
+    assert sheet["A1"].value, "no title on " + sheet.title
+    assert "2000-01-01" in str(sheet["A2"].value) and "2099-12-31" in str(sheet["A2"].value), "no period on " + sheet.title
+    assert sheet.freeze_panes == "A5", "header row not frozen on " + sheet.title
+charted = [s.title for s in wb.worksheets if s._charts]
+assert charted, "no chart"
+if r"%s" % sys.argv[1].split("/")[-1] != "workload.xlsx":
+    assert not ws._charts, "a chart with one bar per row of the detail"
+    assert "by citizenship" in wb.sheetnames and wb["by citizenship"]._charts, "no chart by citizenship"
+    assert wb["by citizenship"].max_row <= 4 + 11 + 1, "more than the ten largest and the rest"
+col = rows[0].index(next(h for h in rows[0] if h in ("total", "open")))
+assert ws.cell(5, col + 1).number_format == "#,##0", "number format " + ws.cell(5, col + 1).number_format
 last = [c.value for c in wc[wc.max_row]]
 assert last[0] == "Total", "no totals row"
-col = rows[0].index(next(h for h in rows[0] if h in ("total", "open")))
 assert str(ws.cell(ws.max_row, col + 1).value).startswith("=SUM("), "totals are not formulas"
 want = sum(float(r[col]) for r in rows[1:])
 assert float(last[col]) == want, "total %s != %s" % (last[col], want)
-print("ok", [s.title for s in wb.worksheets])
+print("ok", [s.title for s in wb.worksheets], charted)
 PY
-		if grep -q '^ok' "$T/py.out"; then pass "$r XLSX: sheets, header, frozen row, totals, charts"; else fail "$r XLSX" "$(cat "$T/py.out")"; fi
+		if grep -q '^ok' "$T/py.out"; then pass "$r XLSX: title, period, titled header, number format, totals, charts of aggregates"; else fail "$r XLSX" "$(cat "$T/py.out")"; fi
 	done
 else
 	fail "python3-openpyxl is installed"
@@ -85,3 +124,4 @@ expect_rc "an impossible date" 6 $CD report workload --from 2026-02-30 --to 2026
 expect_rc "an unknown report" 2 $CD report nonsense --from $FROM --to $TO -o "$T/x.csv"
 expect_grep "lists the reports" "asylum-applicants, asylum-decisions, first-permits, workload" "$T/err"
 expect_rc "an unknown format" 2 $CD report workload --from $FROM --to $TO --format ods -o "$T/x.ods"
+expect_grep "names sdmx-csv" "sdmx-csv" "$T/err"
