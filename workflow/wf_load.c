@@ -2014,31 +2014,6 @@ const char *wf_field_label(const struct workflow *wf, const char *field_id)
 	return f && f->label ? f->label : field_id;
 }
 
-int wf_multi_next(const char **pos, char *id, size_t size)
-{
-	const char *p = *pos, *end;
-	size_t n;
-
-	while (*p == ' ' || *p == ',')
-		p++;
-	if (!*p) {
-		*pos = p;
-		return 0;
-	}
-	end = strchr(p, ',');
-	if (!end)
-		end = p + strlen(p);
-	*pos = end;
-	while (end > p && end[-1] == ' ')
-		end--;
-	n = (size_t)(end - p);
-	if (n >= size)
-		return -1;
-	memcpy(id, p, n);
-	id[n] = '\0';
-	return 1;
-}
-
 /*
  * The labels of a multiple choice value, joined by ", " in the order stored.  The text
  * lives in one of a few rotating buffers, so that a caller may hold the old and the new

@@ -178,6 +178,31 @@ const char *wf_choice_label(const struct wf_field *f, size_t i)
 	return f->choice_labels && f->choice_labels[i] ? f->choice_labels[i] : f->choices[i];
 }
 
+int wf_multi_next(const char **pos, char *id, size_t size)
+{
+	const char *p = *pos, *end;
+	size_t n;
+
+	while (*p == ' ' || *p == ',')
+		p++;
+	if (!*p) {
+		*pos = p;
+		return 0;
+	}
+	end = strchr(p, ',');
+	if (!end)
+		end = p + strlen(p);
+	*pos = end;
+	while (end > p && end[-1] == ' ')
+		end--;
+	n = (size_t)(end - p);
+	if (n >= size)
+		return -1;
+	memcpy(id, p, n);
+	id[n] = '\0';
+	return 1;
+}
+
 /* The ids of a choice field, "a, b, c", for a message. */
 static void choice_list(const struct wf_field *f, char *list, size_t size)
 {
