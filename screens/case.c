@@ -68,11 +68,17 @@ struct form_field {
 	char problem[CD_ERRMSG_MAX];
 };
 
-/* The list a choice field picks from: typing filters it by label, Enter picks. */
+/*
+ * The list a choice field picks from: typing filters it by label, Enter picks.  For a
+ * `multiple = yes` field Space marks and unmarks the highlighted choice, and Enter or Tab
+ * takes the marked set (the highlighted one when none is marked).
+ */
+#define PICK_MAX 64
 struct picker {
 	int open;
 	struct input filter;
-	size_t shown[64], n_shown, selected;
+	size_t shown[PICK_MAX], n_shown, selected;
+	unsigned char marked[PICK_MAX];   /* by choice index: part of a multiple field's set */
 };
 
 struct case_view {
@@ -407,10 +413,8 @@ static int form_check(struct screen *sc, struct form_field *ff)
 /* The label of a choice field's value (its id when the file gives no label). */
 static const char *choice_shown(const struct wf_field *f, const char *id)
 {
-	for (size_t i = 0; i < f->n_choices; i++)
-		if (!strcmp(f->choices[i], id))
-			return wf_choice_label(f, i);
-	return id;
+	/* A multiple field's labels come joined, in the order stored. */
+	return wf_field_value_text(f, id);
 }
 
 /* Prints a form of this case into the print folder and says where (or why not). */
@@ -532,6 +536,42 @@ static void pick_filter(struct case_view *v)
 		p->selected = 0;
 }
 
+/* A multiple field's set as the picker starts: the ids the field holds, marked. */
+static void pick_mark_value(struct picker *p, const struct wf_field *f, const char *value)
+{
+	const char *pos = value;
+	char one[128];
+	int r;
+
+	memset(p->marked, 0, sizeof p->marked);
+	while ((r = wf_multi_next(&pos, one, sizeof one)) != 0)
+		for (size_t i = 0; r > 0 && i < f->n_choices && i < PICK_MAX; i++)
+			if (!strcmp(f->choices[i], one))
+				p->marked[i] = 1;
+}
+
+/*
+ * The value a multiple field takes from the picker: the marked ids in the file's order,
+ * joined by ", " (the highlighted one when none is marked); 0 when nothing is to take.
+ */
+static int pick_take_multi(const struct picker *p, const struct wf_field *f, char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < f->n_choices && i < PICK_MAX; i++) {
+		if (!p->marked[i])
+			continue;
+		int n = snprintf(out + used, size - used, "%s%s", used ? ", " : "", f->choices[i]);
+		if (n < 0 || (size_t)n >= size - used)
+			return 0;
+		used += (size_t)n;
+	}
+	if (!used && p->n_shown)
+		snprintf(out, size, "%s", f->choices[p->shown[p->selected]]);
+	return out[0] != '\0';
+}
+
 static void pick_open(struct case_view *v, wint_t first)
 {
 	struct picker *p = &v->pick;
@@ -549,6 +589,8 @@ static void pick_open(struct case_view *v, wint_t first)
 	for (size_t i = 0; !first && i < p->n_shown; i++)
 		if (!strcmp(f->choices[p->shown[i]], id))
 			p->selected = i;
+	if (f->multiple)
+		pick_mark_value(p, f, id);
 }
 
 static unsigned pick_key(struct screen *sc, int action, wint_t ch)
@@ -572,9 +614,16 @@ static unsigned pick_key(struct screen *sc, int action, wint_t ch)
 	case A_NEXT_FIELD:   /* Tab completes, as in a shell: the highlighted choice, then the next field */
 	case A_OPEN:
 	case A_SAVE:         /* F5 picks the highlighted choice and saves */
-		if (!p->n_shown)
-			return UI_HANDLED;
-		input_set(&ff->in, ff->f->choices[p->shown[p->selected]]);
+		if (ff->f->multiple) {
+			char set[INPUT_MAX * 4 + 1];
+			if (!pick_take_multi(p, ff->f, set, sizeof set))
+				return UI_HANDLED;
+			input_set(&ff->in, set);
+		} else {
+			if (!p->n_shown)
+				return UI_HANDLED;
+			input_set(&ff->in, ff->f->choices[p->shown[p->selected]]);
+		}
 		p->open = 0;
 		v->changed = 1;
 		form_check(sc, ff);
@@ -586,6 +635,12 @@ static unsigned pick_key(struct screen *sc, int action, wint_t ch)
 	case A_QUIT:
 	case A_HELP:
 		return UI_UNHANDLED;
+	}
+	/* Space marks or unmarks in a multiple field's list (a filter needs no spaces: a word of a label finds it). */
+	if (ff->f->multiple && ch == ' ') {
+		if (p->n_shown && p->shown[p->selected] < PICK_MAX)
+			p->marked[p->shown[p->selected]] ^= 1;
+		return UI_HANDLED;
 	}
 	if (input_key(&p->filter, ch))
 		pick_filter(v);
@@ -785,7 +840,12 @@ static void form_draw_picker(struct case_view *v, WINDOW *w, int y, int rows, in
 	char line[512];
 
 	term_fill(w, y, 0, cols, ST_TITLE);
-	snprintf(line, sizeof line, _("Pick %s — type to filter, Enter picks, Esc closes"), f->label ? f->label : f->id);
+	if (f->multiple)
+		snprintf(line, sizeof line, _("Pick %s — type to filter, Space marks, Enter takes the marked, Esc closes"),
+			 f->label ? f->label : f->id);
+	else
+		snprintf(line, sizeof line, _("Pick %s — type to filter, Enter picks, Esc closes"),
+			 f->label ? f->label : f->id);
 	term_put_styled(w, y++, 1, line, cols - 2, 0, ST_TITLE);
 	if (y < rows) {
 		term_put_styled(w, y, 2, _("Filter"), 10, 1, ST_LABEL);
@@ -801,7 +861,15 @@ static void form_draw_picker(struct case_view *v, WINDOW *w, int y, int rows, in
 		int sel = i == p->selected;
 		if (sel)
 			term_fill(w, y, 0, cols, ST_SELECTED);
-		term_put_styled(w, y, 4, wf_choice_label(f, p->shown[i]), cols - 6, 0, sel ? ST_SELECTED : ST_NORMAL);
+		if (f->multiple) {
+			/* [x] marks a choice of the set; the label keeps its own column. */
+			size_t k = p->shown[i];
+			term_put_styled(w, y, 2, k < PICK_MAX && p->marked[k] ? "[x]" : "[ ]", 3, 0,
+					sel ? ST_SELECTED : ST_NORMAL);
+			term_put_styled(w, y, 6, wf_choice_label(f, k), cols - 8, 0, sel ? ST_SELECTED : ST_NORMAL);
+		} else {
+			term_put_styled(w, y, 4, wf_choice_label(f, p->shown[i]), cols - 6, 0, sel ? ST_SELECTED : ST_NORMAL);
+		}
 	}
 }
 

@@ -269,7 +269,7 @@ static const char *const transition_keys[] = { "title", "from", "to", "role", "f
 					       "optional", "guards", "form", "extend", "four_eyes",
 					       "confirm", NULL };
 static const char *const retention_keys[] = { "from", "period", "action", NULL };
-static const char *const field_keys[] = { "type", "label", "required", "choices", "min", "max",
+static const char *const field_keys[] = { "type", "label", "required", "choices", "multiple", "min", "max",
 					  "after", "before", "not_before", "not_after", NULL };
 /* The cross-field rules of a date field, in enum wf_date_rel order. */
 static const char *const rule_keys[] = { "after", "before", "not_before", "not_after", NULL };
@@ -1239,6 +1239,13 @@ static void check_field(struct builder *b, const struct ini_section *s, struct w
 		problem_add(b->p, line_of(b, sec, "choices"),
 			    _("choices are only for fields of type choice"));
 	}
+	if ((v = value_of(b, sec, "multiple"))) {
+		if (parse_flag(v, &f->multiple) < 0)
+			problem_add(b->p, line_of(b, sec, "multiple"), _("multiple is yes or no, not '%s'"), v);
+		else if (typed && f->type != WF_CHOICE)
+			problem_add(b->p, line_of(b, sec, "multiple"),
+				    _("multiple is only for fields of type choice (field %s is not one)"), f->id);
+	}
 	static const char *const bounds[] = { "min", "max" };
 	for (int i = 0; i < 2; i++) {
 		double number;
@@ -2009,12 +2016,50 @@ const char *wf_field_label(const struct workflow *wf, const char *field_id)
 	return f && f->label ? f->label : field_id;
 }
 
+/*
+ * The labels of a multiple choice value, joined by ", " in the order stored.  The text
+ * lives in one of a few rotating buffers, so that a caller may hold the old and the new
+ * value of one change at once (history shows both); an id the field does not know shows
+ * as itself, so an old event still reads.
+ */
+static const char *multi_text(const struct wf_field *f, const char *value)
+{
+	static char ring[4][2048];
+	static unsigned next;
+	char *out = ring[next++ % 4];
+	const char *pos = value;
+	char id[128];
+	size_t used = 0;
+	int r;
+
+	out[0] = '\0';
+	while ((r = wf_multi_next(&pos, id, sizeof id)) != 0) {
+		const char *label = id;
+		int n;
+		if (r < 0)
+			return value;
+		for (size_t i = 0; i < f->n_choices; i++)
+			if (!strcmp(f->choices[i], id))
+				label = wf_choice_label(f, i);
+		n = snprintf(out + used, sizeof ring[0] - used, "%s%s", used ? ", " : "", label);
+		if (n < 0 || (size_t)n >= sizeof ring[0] - used)
+			return value;
+		used += (size_t)n;
+	}
+	return out;
+}
+
 const char *wf_value_text(const struct workflow *wf, const char *field_id, const char *value)
 {
-	const struct wf_field *f = wf && field_id ? wf_find_field(wf, field_id) : NULL;
+	return wf_field_value_text(wf && field_id ? wf_find_field(wf, field_id) : NULL, value);
+}
 
+const char *wf_field_value_text(const struct wf_field *f, const char *value)
+{
 	if (!f || f->type != WF_CHOICE || !value)
 		return value;
+	if (f->multiple)
+		return multi_text(f, value);
 	for (size_t i = 0; i < f->n_choices; i++)
 		if (!strcmp(f->choices[i], value))
 			return wf_choice_label(f, i);

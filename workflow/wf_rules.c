@@ -178,11 +178,83 @@ const char *wf_choice_label(const struct wf_field *f, size_t i)
 	return f->choice_labels && f->choice_labels[i] ? f->choice_labels[i] : f->choices[i];
 }
 
+int wf_multi_next(const char **pos, char *id, size_t size)
+{
+	const char *p = *pos, *end;
+	size_t n;
+
+	while (*p == ' ' || *p == ',')
+		p++;
+	if (!*p) {
+		*pos = p;
+		return 0;
+	}
+	end = strchr(p, ',');
+	if (!end)
+		end = p + strlen(p);
+	*pos = end;
+	while (end > p && end[-1] == ' ')
+		end--;
+	n = (size_t)(end - p);
+	if (n >= size)
+		return -1;
+	memcpy(id, p, n);
+	id[n] = '\0';
+	return 1;
+}
+
+/* The ids of a choice field, "a, b, c", for a message. */
+static void choice_list(const struct wf_field *f, char *list, size_t size)
+{
+	size_t used = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; i < f->n_choices && used < size; i++) {
+		int n = snprintf(list + used, size - used, "%s%s", i ? ", " : "", f->choices[i]);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/*
+ * A multiple choice value: one or more known ids, separated by commas, none twice
+ * (`--set rejection_grounds=no_fear,not_credible`).
+ */
+static int multi_validate(const struct wf_field *f, const char *value, struct cd_error *err)
+{
+	const char *pos = value, *start;
+	char id[128], before[128], list[256];
+	size_t count = 0;
+	int r;
+
+	for (start = pos; (r = wf_multi_next(&pos, id, sizeof id)) != 0; start = pos) {
+		const char *back = value;
+		size_t i = f->n_choices;
+		if (r > 0)
+			for (i = 0; i < f->n_choices; i++)
+				if (!strcmp(f->choices[i], id))
+					break;
+		if (i == f->n_choices) {
+			choice_list(f, list, sizeof list);
+			return cd_error_set(err, CD_EINPUT,
+					    _("field %s: '%s' is not one of its choices (one or more of: %s, separated by commas)"),
+					    f->id, r > 0 ? id : "...", list);
+		}
+		while (back < start && wf_multi_next(&back, before, sizeof before) > 0)
+			if (!strcmp(before, id))
+				return cd_error_set(err, CD_EINPUT, _("field %s: '%s' is given twice"), f->id, id);
+		count++;
+	}
+	if (count == 0)
+		return cd_error_set(err, CD_EINPUT, _("field %s: a value is needed"), f->id);
+	return CD_OK;
+}
+
 int wf_field_validate(const struct wf_field *f, const char *value, struct cd_error *err)
 {
 	double number;
 	char list[256];
-	size_t used = 0;
 
 	if (!value || value[0] == '\0')
 		return cd_error_set(err, CD_EINPUT, _("field %s: a value is needed"), f->id);
@@ -197,17 +269,12 @@ int wf_field_validate(const struct wf_field *f, const char *value, struct cd_err
 	case WF_DATE:
 		return cd_days_parse(value, f->id, NULL, err);
 	case WF_CHOICE:
+		if (f->multiple)
+			return multi_validate(f, value, err);
 		for (size_t i = 0; i < f->n_choices; i++)
 			if (!strcmp(f->choices[i], value))
 				return CD_OK;
-		list[0] = '\0';
-		for (size_t i = 0; i < f->n_choices && used < sizeof list; i++) {
-			int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-					 f->choices[i]);
-			if (n < 0)
-				break;
-			used += (size_t)n;
-		}
+		choice_list(f, list, sizeof list);
 		return cd_error_set(err, CD_EINPUT, _("field %s: expected one of: %s"), f->id, list);
 	case WF_NUMBER:
 		if (wf_parse_number(value, &number) < 0)

@@ -62,6 +62,12 @@ struct wf_field {
 	 * file gives none.  Read it through wf_choice_label.
 	 */
 	char **choice_labels;
+	/*
+	 * `multiple = yes`: the value is one or more of the choices, their ids separated by
+	 * commas ("no_fear, not_credible"; spaces around an id do not count).  Read the ids
+	 * with wf_multi_next; wf_value_text joins their labels.
+	 */
+	int multiple;
 	int required;            /* needed for the fields_complete guard */
 	int has_min, has_max;    /* WF_NUMBER */
 	double min, max;
@@ -245,6 +251,20 @@ const char *wf_state_title(const struct workflow *wf, const char *state_id);
 const char *wf_step_title(const struct workflow *wf, const char *transition_id);
 const char *wf_field_label(const struct workflow *wf, const char *field_id);
 const char *wf_value_text(const struct workflow *wf, const char *field_id, const char *value);
+
+/*
+ * What users read for a value of field f: a choice's label, a multiple choice's labels
+ * joined by ", " (held in one of a few rotating buffers: use it before the fifth call),
+ * any other value as it is.
+ */
+const char *wf_field_value_text(const struct wf_field *f, const char *value);
+
+/*
+ * One id of a multiple choice value: *pos starts at the value and moves past each id;
+ * the id is copied to id (trimmed).  0 when there is none left, -1 when an id is too
+ * long for id.
+ */
+int wf_multi_next(const char **pos, char *id, size_t size);
 
 /* Checks one value against its field's type; CD_EINPUT naming the field. */
 int wf_field_validate(const struct wf_field *f, const char *value, struct cd_error *err);

@@ -1166,6 +1166,64 @@ static void test_known_forms(void **state)
 	assert_int_equal(wf_known_load("/nonexistent/index.ini", &known, &err), CD_ENOTFOUND);
 }
 
+/* A choice field with `multiple = yes` takes a set of its ids; letters and screens read the labels. */
+static const char multi_ini[] =
+	"[workflow]\nid = m\ntitle = M\nprefix = M\nversion = 1\ninitial = a\n"
+	"[state.a]\ntitle = A\n"
+	"[state.b]\ntitle = B\nfinal = yes\noutcome = refused\n"
+	"[transition.go]\ntitle = Go\nfrom = a\nto = b\nrole = caseworker\nfields = grounds\n"
+	"[field.grounds]\ntype = choice\nmultiple = yes\nlabel = Grounds\nchoices = x, y, z\n"
+	"choice.x = Ex\nchoice.y = Why\nchoice.z = Zed\n";
+
+static void test_multiple_choice(void **state)
+{
+	struct workflow *wf = NULL;
+	struct cd_error err = CD_ERROR_INIT;
+	const struct wf_field *f;
+	char *bad = NULL;
+	(void)state;
+
+	assert_int_equal(wf_load_text(multi_ini, "multi", &wf, &err), CD_OK);
+	f = wf_find_field(wf, "grounds");
+	assert_true(f->multiple);
+	assert_int_equal(wf_field_validate(f, "x, y", &err), CD_OK);
+	assert_int_equal(wf_field_validate(f, "z,x", &err), CD_OK);
+	assert_int_equal(wf_field_validate(f, "y", &err), CD_OK);
+	assert_int_equal(wf_field_validate(f, "x, x", &err), CD_EINPUT);
+	assert_non_null(strstr(err.msg, "field grounds: 'x' is given twice"));
+	assert_int_equal(wf_field_validate(f, "x, w", &err), CD_EINPUT);
+	assert_non_null(strstr(err.msg, "'w' is not one of its choices (one or more of: x, y, z"));
+	assert_int_equal(wf_field_validate(f, " , ", &err), CD_EINPUT);
+	assert_int_equal(wf_field_validate(f, "Ex", &err), CD_EINPUT);
+	/* Labels joined in the order stored; an unknown id (an old event) shows as itself. */
+	assert_string_equal(wf_value_text(wf, "grounds", "x, z"), "Ex, Zed");
+	assert_string_equal(wf_value_text(wf, "grounds", "y,x"), "Why, Ex");
+	assert_string_equal(wf_value_text(wf, "grounds", "gone, y"), "gone, Why");
+	/* Two texts held at once (history shows old and new) stay apart. */
+	const char *a = wf_value_text(wf, "grounds", "x"), *b = wf_value_text(wf, "grounds", "z");
+	assert_string_equal(a, "Ex");
+	assert_string_equal(b, "Zed");
+	wf_free(wf);
+	wf = NULL;
+
+	/* multiple is for choice fields only, and a yes or no. */
+	assert_true(asprintf(&bad, "%s", multi_ini) > 0);
+	char *t = strstr(bad, "type = choice");
+	memcpy(t, "type = text  ", 13);
+	t = strstr(bad, "choices = x, y, z\nchoice.x = Ex\nchoice.y = Why\nchoice.z = Zed\n");
+	*t = '\0';
+	assert_int_equal(wf_load_text(bad, "bad", &wf, &err), CD_EINPUT);
+	assert_non_null(strstr(err.msg, "multiple is only for fields of type choice (field grounds is not one)"));
+	free(bad);
+	bad = NULL;
+	assert_true(asprintf(&bad, "%s", multi_ini) > 0);
+	t = strstr(bad, "multiple = yes");
+	memcpy(t, "multiple = may", 14);
+	assert_int_equal(wf_load_text(bad, "bad", &wf, &err), CD_EINPUT);
+	assert_non_null(strstr(err.msg, "multiple is yes or no, not 'may'"));
+	free(bad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1186,6 +1244,7 @@ int main(void)
 		cmocka_unit_test(test_install),
 		cmocka_unit_test_setup_teardown(test_deadlines, setup_steps, teardown_steps),
 		cmocka_unit_test(test_known_forms),
+		cmocka_unit_test(test_multiple_choice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
