@@ -277,7 +277,7 @@ static unsigned parse_roles(struct screen *sc, const char *typed)
 static void start(struct admin *a, enum ask what, const char *text)
 {
 	a->asking = what;
-	input_set(&a->in, text);
+	input_prefill(&a->in, text);   /* the value as it stands: the first key replaces it */
 }
 
 /* Enter on the prompt line: the change goes to the model, whose answer is shown. */

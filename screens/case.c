@@ -1082,7 +1082,7 @@ static void view_key(struct screen *sc)
 	struct cd_buf text = CD_BUF_INIT;
 
 	if (!v->hist_focus && v->n_opts && !v->opts[v->selected].allowed) {
-		snprintf(title, sizeof title, _("%s — why %s is blocked"), v->number, v->opts[v->selected].t->id);
+		snprintf(title, sizeof title, _("%s — why %s is blocked"), v->number, wf_step_title(v->wf, v->opts[v->selected].t->id));
 		ui_view(sc->ui, title, v->opts[v->selected].reason);
 		return;
 	}

@@ -200,7 +200,8 @@ static void field(struct pform *f, const char *label, const char *hint, int uppe
 	f->labels[f->n] = label;
 	f->hints[f->n] = hint;
 	f->upper[f->n] = upper;
-	input_set(&f->in[f->n], value);
+	/* A value given (the nationality, today) is a suggestion: the first key replaces it. */
+	input_prefill(&f->in[f->n], value);
 	f->n++;
 }
 
@@ -258,7 +259,7 @@ static void form_start(struct person_view *p, enum pform_kind kind, long today)
 		f->title = N_("Expire a document");
 		field(f, N_("Expires on *"), N_("YYYY-MM-DD; today by default"), 0, day);
 		field(f, N_("Reason *"), N_("lost, stolen, replaced ..."), 0, "");
-		f->focus = 1;
+		f->focus = 0;   /* top to bottom: the day (today, selected), then the reason */
 		break;
 	case PF_ALIAS:
 		f->title = N_("Add an alias");
@@ -445,7 +446,7 @@ static unsigned form_key(struct screen *sc, int action, wint_t ch)
 		/* fall through */
 	case A_PREV_FIELD:
 		if (f->focus > 0)
-			f->focus--;
+			input_select(&f->in[--f->focus]);
 		return UI_HANDLED;
 	case A_DOWN:
 		if (on_results) {
@@ -463,7 +464,7 @@ static unsigned form_key(struct screen *sc, int action, wint_t ch)
 			return UI_HANDLED;
 		}
 		if (f->focus < f->n - 1)
-			f->focus++;
+			input_select(&f->in[++f->focus]);
 		return UI_HANDLED;
 	case A_QUIT:
 	case A_HELP:

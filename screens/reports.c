@@ -265,6 +265,7 @@ static unsigned period_key(struct screen *sc, int action, wint_t ch)
 	case A_NEXT_FIELD:
 	case A_PREV_FIELD:
 		r->editing = r->editing == 1 ? 2 : 1;
+		input_select(r->editing == 1 ? &r->in_from : &r->in_to);
 		return UI_HANDLED;
 	case A_OPEN:
 		if (take_period(sc)) {
@@ -330,8 +331,8 @@ static unsigned reports_key(struct screen *sc, int action, wint_t ch)
 		r->top = r->top > 5 ? r->top - 5 : 0;
 		return UI_HANDLED;
 	case R_PERIOD:
-		input_set(&r->in_from, r->from);
-		input_set(&r->in_to, r->to);
+		input_prefill(&r->in_from, r->from);
+		input_prefill(&r->in_to, r->to);
 		r->editing = 1;
 		return UI_HANDLED;
 	case R_XLSX:

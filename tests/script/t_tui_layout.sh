@@ -87,7 +87,7 @@ t_case() {
 	see "a blocked step shows its title, cut at the edge" case "^   - Documents not provided in time: assess as it stands → Admissibility and" || return
 	# The first step open now is highlighted: Down to the blocked one, then v.
 	keys case Down v
-	see "v opens the blocked step's reason in the viewer" case "why documents_not_provided is blocked" || return
+	see "v opens the blocked step's reason in the viewer" case "why Documents not provided in time" || return
 	see "in full" case "^ «Documents not provided in time: assess as it stands» needs the role" || return
 	keys case Escape
 	see "Esc closes the viewer" case "^ $C1 — " || return

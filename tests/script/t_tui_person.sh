@@ -37,8 +37,11 @@ see "no document yet" pe "none on file"
 keys pe d
 see "d opens the document form" pe "Add a document" || exit 0
 type_text pe "FB555666"
+# "Issued by" holds the nationality as a suggestion: typing replaces it, never appends.
+keys pe Tab
+type_text pe "MDA"
 keys pe F5
-see "the document is saved and shown" pe "passport +FB555666 +UKR" || exit 0
+see "the document is saved and shown, the issuer typed over the suggestion" pe "passport +FB555666 +MDA" || exit 0
 expect_eq "the document is in the store" "$(q "SELECT count(*) FROM document WHERE number = 'FB555666'")" "1"
 keys pe d
 wait_for pe "Add a document" || exit 0
@@ -99,9 +102,12 @@ expect_eq "both changes are kept" "$(q "SELECT sex || ' ' || birth_place || ' v'
 # ---- expire the highlighted document ----------------------------------------------------------
 keys pe x
 see "x opens the expiry form for the highlighted document" pe "Document FB555666" || exit 0
+# The form reads top to bottom: the day first (today, selected), Tab to the reason.
+see "the expiry day comes first" pe "Expires on \* +2026-03-02" || exit 0
+keys pe Tab
 type_text pe "reported lost"
 keys pe F5
-see "the document now expires today" pe "FB555666 +UKR +expires 2026-03-02" || exit 0
+see "the document now expires today" pe "FB555666 +MDA +expires 2026-03-02" || exit 0
 
 # ---- an address --------------------------------------------------------------------------------
 keys pe w
