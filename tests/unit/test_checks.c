@@ -112,10 +112,10 @@ static int propose(struct cd_error *err)
 static int decide(const char *how, struct cd_error *err)
 {
 	struct wf_value g[] = { { "valid_from", "2027-01-01" }, { "valid_until", "2028-01-01" } };
-	struct wf_value r[] = { { "refusal_grounds", "entry ban in force" } };
+	struct wf_value r[] = { { "refusal_grounds", "public_policy" }, { "refusal_reasoning", "entry ban in force" } };
 	int grant = !strcmp(how, "grant");
 	struct cw_move mv = { .number = fx.number, .transition = how, .values = grant ? g : r,
-			      .n_values = grant ? 2 : 1, .today = -1 };
+			      .n_values = 2, .today = -1 };
 	return cw_case_move(fx.s, fx.reg, &fx.supervisor, &mv, NULL, err);
 }
 
