@@ -23,7 +23,8 @@ DEMO_SUBSEQUENT=$(awk -F, 'NR > 1 && $4 == "subsequent" { s += $5 } END { print 
 $CD report asylum-applicants --from 2000-01-01 --to 2099-12-31 --format sdmx-csv --geo DE -o "$T/demo-applicants.sdmx.csv" \
 	>/dev/null 2>&1 || fail "the demo's applicants before the scenario, as sdmx-csv"
 # demo_cell KEY: the demo's own count in the cell the scenario adds to (0 when it has none).
-demo_cell() { grep "^ESTAT:MIGR_ASYAPPCTZM(1.0),M,PER,$1," "$T/demo-applicants.sdmx.csv" | awk -F, '{ print $NF }' | head -1 | grep . || echo 0; }
+# (SDMX-CSV lines end in CR LF: the CR is no part of the number.)
+demo_cell() { grep "^ESTAT:MIGR_ASYAPPCTZM(1.0),M,PER,$1," "$T/demo-applicants.sdmx.csv" | tr -d '\r' | awk -F, '{ print $NF }' | head -1 | grep . || echo 0; }
 
 # ---- the definitions, as cases: A withdrawn then B (subsequent); C undecided then D (first-time);
 # a child included in B's application
@@ -247,10 +248,10 @@ expect_eq "the plain CSV counts subsequent applications the same way" "$got" $((
 M=$(q "SELECT substr(opened_at, 1, 7) FROM cases WHERE number = '$B'")
 # (the demo may have applicants of its own in this month's cells: the scenario adds to them)
 expect_grep "the child is an applicant (SY, M, Y_LT14)" \
-	"^ESTAT:MIGR_ASYAPPCTZM(1.0),M,PER,SY,M,Y_LT14,ASY_APP,DE,$M,$(( $(demo_cell "SY,M,Y_LT14,ASY_APP,DE,$M") + 1 ))\$" \
+	"^ESTAT:MIGR_ASYAPPCTZM(1.0),M,PER,SY,M,Y_LT14,ASY_APP,DE,$M,$(( $(demo_cell "SY,M,Y_LT14,ASY_APP,DE,$M") + 1 ))[^0-9]*\$" \
 	"$T/asylum-applicants.sdmx.csv"
 expect_grep "a Greek citizen is EL, sex X is UNK" \
-	"^ESTAT:MIGR_ASYAPPCTZM(1.0),M,PER,EL,UNK,Y18-34,ASY_APP,DE,$M,$(( $(demo_cell "EL,UNK,Y18-34,ASY_APP,DE,$M") + 2 ))\$" \
+	"^ESTAT:MIGR_ASYAPPCTZM(1.0),M,PER,EL,UNK,Y18-34,ASY_APP,DE,$M,$(( $(demo_cell "EL,UNK,Y18-34,ASY_APP,DE,$M") + 2 ))[^0-9]*\$" \
 	"$T/asylum-applicants.sdmx.csv"
 expect_grep "Greece is in EU27_2020" "^ESTAT:MIGR_ASYAPPCTZM(1.0),M,PER,EU27_2020,UNK,Y18-34,ASY_APP,DE,$M," "$T/asylum-applicants.sdmx.csv"
 
