@@ -562,6 +562,10 @@ size_t translit_skeleton(const char *icao_word, char *out, size_t size)
 		size_t k, used = 1;
 		const char *to = NULL;
 		for (k = 0; k < sizeof sk_rules / sizeof sk_rules[0]; k++) {
+			/* The first letter decides most rules at once: scoring reads this per
+			 * candidate name, thousands of times a keystroke. */
+			if (sk_rules[k].from[0] != letters[i])
+				continue;
 			size_t len = strlen(sk_rules[k].from);
 			if (strncmp(letters + i, sk_rules[k].from, len) == 0) {
 				to = sk_rules[k].to;
