@@ -402,7 +402,7 @@ int store_set_bulk(struct cd_store *s, int on, struct cd_error *err)
 	sqlite3_exec(s->db, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", NULL, NULL, NULL);
 	/* A large page cache while generating: the indexes of a million people do not fit
 	 * the default 2 MB, and every miss is a read from disk. */
-	sqlite3_exec(s->db, on ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-2000", NULL, NULL, NULL);
+	sqlite3_exec(s->db, on ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-8192", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -692,7 +692,10 @@ static int configure_connection(struct cd_store *s, struct cd_error *err)
 		return st_fail(s, _("registering the search functions"), err);
 	if (exec_retrying(s, "PRAGMA journal_mode=WAL", _("switching to WAL"), err))
 		return err ? err->code : CD_ESTORE;
-	if (st_exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err))
+	/* An 8 MB page cache (SQLite's default is 2 MB): a search at a million people reads the
+	 * same index pages key after key, and each miss is a read through the kernel.  The
+	 * desk stays near 23 MB resident, under the 40 MB of a thin client's budget. */
+	if (st_exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192;", err))
 		return CD_ESTORE;
 	/* Setgid: SQLite's temporary files (big sorts) would be the user's own in /tmp or
 	 * $SQLITE_TMPDIR, open to the user between their creation and unlink: keep them in memory. */
