@@ -17,39 +17,10 @@
 #include "model/store/store_internal.h"
 #include "model/store/users.h"
 
-/* 1 with the value in buf, 0 when absent, -1 with err filled when the read failed. */
-static int setting_read(struct cd_store *s, const char *key, char *buf, size_t size, struct cd_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int found;
-
-	if (st_prepare(s, "SELECT value FROM settings WHERE key = ?1", &st, err))
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if ((found = st_row(s, st, _("reading the store's settings"), err)) > 0)
-		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
-	st_finish(s, st);
-	return found;
-}
-
-static int setting_write(struct cd_store *s, const char *key, const char *value, struct cd_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = st_prepare(s, "INSERT OR REPLACE INTO settings(key, value) VALUES (?1, ?2)", &st, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = st_fail(s, _("writing settings"), err);
-	st_finish(s, st);
-	return rc;
-}
-
 int kit_store_is(struct cd_store *s, int *kit, struct cd_error *err)
 {
 	char v[16];
-	int found = setting_read(s, "kit", v, sizeof v, err);
+	int found = st_setting_read(s, "kit", v, sizeof v, err);
 
 	*kit = found > 0 && strcmp(v, "1") == 0;
 	return found < 0 ? CD_ESTORE : CD_OK;
@@ -58,7 +29,7 @@ int kit_store_is(struct cd_store *s, int *kit, struct cd_error *err)
 static int lock_minutes(struct cd_store *s, long *minutes, struct cd_error *err)
 {
 	char v[32], *end;
-	int found = setting_read(s, "kit_lock_minutes", v, sizeof v, err);
+	int found = st_setting_read(s, "kit_lock_minutes", v, sizeof v, err);
 
 	*minutes = KIT_LOCK_MINUTES_DEFAULT;
 	if (found < 0)
@@ -341,8 +312,8 @@ int kit_enable(struct cd_store *s, const struct cd_actor *actor, int minutes, st
 	if ((rc = store_begin(s, err)))
 		return rc;
 	snprintf(num, sizeof num, "%d", minutes);
-	if ((rc = setting_write(s, "kit", "1", err)) ||
-	    (minutes > 0 && (rc = setting_write(s, "kit_lock_minutes", num, err))) ||
+	if ((rc = st_setting_write(s, "kit", "1", err)) ||
+	    (minutes > 0 && (rc = st_setting_write(s, "kit_lock_minutes", num, err))) ||
 	    (rc = store_add_audit(s, actor, "change", "settings", NULL, "made a field kit", err)))
 		goto out;
 	return store_commit(s, err);
@@ -367,7 +338,7 @@ int kit_init(struct cd_store *s, const char *admin, const char *pass, struct cd_
 	snprintf(actor.name, sizeof actor.name, "%s", admin);
 	if ((rc = store_begin(s, err)))
 		return rc;
-	if ((rc = store_hash(s, admin, pass, uuid, sizeof uuid, err)) || (rc = setting_write(s, "kit", "1", err)) ||
+	if ((rc = store_hash(s, admin, pass, uuid, sizeof uuid, err)) || (rc = st_setting_write(s, "kit", "1", err)) ||
 	    (rc = store_add_audit(s, &actor, "change", "settings", NULL, "made a field kit", err)) ||
 	    (rc = store_add_audit(s, &actor, "change", "user", uuid, "passphrase set at init", err)))
 		goto out;

@@ -737,7 +737,7 @@ out:
 }
 
 /* 1 with the value in buf, 0 when the setting is absent, -1 with err filled when the read failed. */
-static int read_setting(struct cd_store *s, const char *key, char *buf, size_t size, struct cd_error *err)
+int st_setting_read(struct cd_store *s, const char *key, char *buf, size_t size, struct cd_error *err)
 {
 	sqlite3_stmt *st;
 	int found;
@@ -752,7 +752,7 @@ static int read_setting(struct cd_store *s, const char *key, char *buf, size_t s
 	return found;
 }
 
-static int write_setting(struct cd_store *s, const char *key, const char *value, struct cd_error *err)
+int st_setting_write(struct cd_store *s, const char *key, const char *value, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = st_prepare(s, "INSERT OR REPLACE INTO settings(key, value) VALUES (?1, ?2)", &st, err);
@@ -915,10 +915,10 @@ int store_create(const char *path, const struct cd_store_create_opts *opts, stru
 		goto fail;
 	cd_uuid7(uuid);
 	store_now(&s, now, sizeof now);
-	if ((rc = write_setting(&s, "office", office, err)) ||
-	    (rc = write_setting(&s, "training", opts->training ? "1" : "0", err)) ||
-	    (rc = write_setting(&s, "store_uuid", uuid, err)) ||
-	    (rc = write_setting(&s, "created_at", now, err)))
+	if ((rc = st_setting_write(&s, "office", office, err)) ||
+	    (rc = st_setting_write(&s, "training", opts->training ? "1" : "0", err)) ||
+	    (rc = st_setting_write(&s, "store_uuid", uuid, err)) ||
+	    (rc = st_setting_write(&s, "created_at", now, err)))
 		goto fail_txn;
 	if (opts->training) {
 		static const char *const names[] = { "clerk", "caseworker", "supervisor", "admin" };
@@ -1092,19 +1092,19 @@ int store_open(const char *path, struct cd_store **out, struct cd_error *err)
 	s->schema_version = version;
 	if (version < CD_SCHEMA_VERSION && (rc = migrate(s, CD_SCHEMA_VERSION, err)))
 		goto fail;
-	if ((found = read_setting(s, "office", buf, sizeof buf, err)) < 0) {
+	if ((found = st_setting_read(s, "office", buf, sizeof buf, err)) < 0) {
 		rc = CD_ESTORE;
 		goto fail;
 	}
 	if (found)
 		snprintf(s->office, sizeof s->office, "%s", buf);
-	if ((found = read_setting(s, "training", buf, sizeof buf, err)) < 0) {
+	if ((found = st_setting_read(s, "training", buf, sizeof buf, err)) < 0) {
 		rc = CD_ESTORE;
 		goto fail;
 	}
 	if (found)
 		s->training = strcmp(buf, "1") == 0;
-	if ((found = read_setting(s, "store_uuid", buf, sizeof buf, err)) < 0) {
+	if ((found = st_setting_read(s, "store_uuid", buf, sizeof buf, err)) < 0) {
 		rc = CD_ESTORE;
 		goto fail;
 	}

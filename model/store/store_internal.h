@@ -57,6 +57,10 @@ int st_fail(struct cd_store *s, const char *doing, struct cd_error *err);
  * A failed step is never the end of the rows: a short list or "not found" would be a lie.
  */
 int st_row(struct cd_store *s, sqlite3_stmt *st, const char *doing, struct cd_error *err);
+/* One row of the settings table: 1 with the value in buf, 0 when absent, -1 with err
+ * filled when the read failed; the write replaces the value (CD_OK or CD_ESTORE). */
+int st_setting_read(struct cd_store *s, const char *key, char *buf, size_t size, struct cd_error *err);
+int st_setting_write(struct cd_store *s, const char *key, const char *value, struct cd_error *err);
 /* Binds NULL for a NULL string. */
 int st_bind_text(sqlite3_stmt *st, int idx, const char *text);
 /* A copy of a text column, or NULL. */
