@@ -55,7 +55,7 @@ expect_eq "and stays active" "$(active_of admin)" 1
 keys adm Down Down
 keys adm r
 wait_for adm "Roles of clerk:" || exit 0
-keys adm C-u
+# No ^U: the roles as they stand are selected, the first key typed replaces them.
 type_text adm "clerk caseworker"
 keys adm Enter
 see "r replaces the roles" adm "changed the roles of clerk"

@@ -158,10 +158,10 @@ t_reports() {
 	keys rep x
 	see "x exports XLSX" rep "workload-2026-01-01-2026-03-02\.xlsx" || return
 	expect_eq "an XLSX file (a zip)" "$(head -c 2 "$T/forms/workload-2026-01-01-2026-03-02.xlsx")" "PK"
-	# Another period: d, type both days, Enter.
-	keys rep d C-u
+	# Another period: d, type both days over the ones shown (no ^U: typing replaces), Enter.
+	keys rep d
 	type_text rep "2026-02-01"
-	keys rep Tab C-u
+	keys rep Tab
 	type_text rep "2026-02-28"
 	keys rep Enter
 	see "d sets another period" rep "Period +2026-02-01 to 2026-02-28" || return
