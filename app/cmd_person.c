@@ -364,20 +364,36 @@ static int person_alias_cmd(struct cli *c)
 }
 
 /*
- * One field a command: `--field F --value V`.  A screen corrects several at once (the
- * model takes a list); on the command line one at a time keeps each reason with its field.
+ * `--field F --value V`, repeated for fields that belong together under one reason: a
+ * surname in a script with no transliteration (Chinese) is corrected with its ICAO Latin
+ * form in one change, as the person screen does, since either alone is refused.
  */
+#define CORRECT_MAX 8
 static int person_correct_cmd(struct cli *c)
 {
-	static const char usage[] = "person correct PERSON --field F --value V --reason TEXT [--row-version N]";
-	const char *field = cli_take(c, "--field"), *value = cli_take(c, "--value"),
-		   *reason = cli_take(c, "--reason"), *rv = cli_take(c, "--row-version");
+	static const char usage[] = "person correct PERSON --field F --value V [--field F --value V ...] --reason TEXT "
+				    "[--row-version N]";
+	const char *reason = cli_take(c, "--reason"), *rv = cli_take(c, "--row-version");
+	struct cd_person_fix fix[CORRECT_MAX];
+	size_t n = 0;
 	int64_t version = 0, now = 0;
 	int rc;
 
+	for (const char *field; (field = cli_take(c, "--field")) != NULL;) {
+		if (n == CORRECT_MAX)
+			return cd_error_set(&c->err, CD_EUSAGE, _("person correct: at most %d fields at once"), CORRECT_MAX);
+		fix[n].field = field;
+		fix[n].value = cli_take(c, "--value");
+		if (!fix[n].value)
+			return cd_error_set(&c->err, CD_EUSAGE, _("--field %s has no --value after it; usage: casedesk %s"),
+					    field, usage);
+		n++;
+	}
+	if (c->err.code)
+		return c->err.code;
 	if ((rc = cli_positional(c, 1, 1, usage)))
 		return rc;
-	if (!field || !value || !reason)
+	if (!n || !reason)
 		return cd_error_set(&c->err, CD_EUSAGE, _("--field, --value and --reason are required; usage: casedesk %s"),
 				    usage);
 	if (rv) {
@@ -388,17 +404,18 @@ static int person_correct_cmd(struct cli *c)
 								  "printed (a number from 1)"));
 		version = v;
 	}
-	struct cd_person_fix fix = { .field = field, .value = value };
 	if ((rc = cli_open_acting(c)) ||
-	    (rc = person_correct(c->store, &c->actor, c->argv[1], version, &fix, 1, reason, &now, &c->err)))
+	    (rc = person_correct(c->store, &c->actor, c->argv[1], version, fix, n, reason, &now, &c->err)))
 		return rc;
+	const char *field = fix[0].field, *value = fix[0].value;
 	if (c->json) {
 		char v[24];
 		snprintf(v, sizeof v, "%lld", (long long)now);
 		const char *kv[] = { "field", field, "value", value, "row_version", v };
 		return json_done_for(c, "correction", kv, sizeof kv / sizeof kv[0]);
 	}
-	printf(_("%s corrected on %s (version %lld)\n"), field, c->argv[1], (long long)now);
+	for (size_t i = 0; i < n; i++)
+		printf(_("%s corrected on %s (version %lld)\n"), fix[i].field, c->argv[1], (long long)now);
 	return CD_OK;
 }
 
