@@ -1158,7 +1158,10 @@ static void case_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 			term_put(w, y, 30, wf_value_text(v->wf, c->fields[i].name, c->fields[i].value), cols - 31, 0);
 		}
 		if (shown < c->n_fields) {
-			snprintf(line, sizeof line, _("+%zu more fields — v reads them all"), c->n_fields - shown);
+			snprintf(line, sizeof line,
+				 ngettext("+%zu more field — v reads them all", "+%zu more fields — v reads them all",
+					  (unsigned long)(c->n_fields - shown)),
+				 c->n_fields - shown);
 			term_put_styled(w, y++, 1, line, cols - 2, 0, ST_WARN);
 		}
 	}
