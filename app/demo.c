@@ -28,7 +28,6 @@
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
 #include "model/base/outfile.h"
-#include "model/store/office.h"
 #include "model/store/person.h"
 #include "model/store/roles.h"
 #include "model/store/users.h"
@@ -170,11 +169,6 @@ int cmd_demo(struct cli *c)
 	for (int i = 0; i < 4; i++)
 		if ((rc = user_resolve(c->store, names[i], &d.users[i], &c->err)))
 			goto out;
-	/* The training office's appeal court, so that its refusals print (issue 14). */
-	if ((rc = office_set(c->store, &d.users[3], "appeal_court", "Tbilisi City Court, Administrative Cases Panel", &c->err)) ||
-	    (rc = office_set(c->store, &d.users[3], "appeal_court_address", "David Agmashenebeli Alley 64, 0102 Tbilisi", &c->err)) ||
-	    (rc = office_set(c->store, &d.users[3], "appeal_limit", "30d", &c->err)))
-		goto out;
 	if ((rc = store_set_bulk(c->store, 1, &c->err)))
 		goto out;
 	if ((rc = store_begin(c->store, &c->err)))

@@ -313,7 +313,7 @@ static long decision_event(const struct workflow *wf, const struct cd_case *k, c
  * office's settings; person.address; print.copy and print.date for a reprint.  Values
  * the case lacks stay empty, and the form is then refused naming them (check_values).
  */
-static int letter_vars(struct cd_store *s, const struct cd_actor *actor, const struct workflow *wf,
+static int letter_vars(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor, const struct workflow *wf,
 		       const struct cd_case *k, const struct cd_person_record *pr, const char *form_id, int decision,
 		       int draft, const char *lang, struct ph_vars *v, struct cd_error *err)
 {
@@ -350,6 +350,11 @@ static int letter_vars(struct cd_store *s, const struct cd_actor *actor, const s
 	}
 	if (!*basis && st && st->legal_basis)
 		basis = st->legal_basis;
+	/* A case decided on an older version (before legal_basis): the law of the current one. */
+	const struct workflow *now = *basis ? NULL : registry_current(reg, wf->id);
+	const struct wf_state *now_st = now ? wf_find_state(now, at >= 0 && rows[at].to_state ? rows[at].to_state : k->state) : NULL;
+	if (now_st && now_st->legal_basis)
+		basis = now_st->legal_basis;
 	limit_words(appeal.limit, words, sizeof words);
 	person_address(pr, lang, &addr);
 	if (decision && !draft && (rc = prints_count(s, k->number, form_id, &printed, first, err)))
@@ -573,7 +578,7 @@ static int render_case(struct cd_store *s, struct wf_registry *reg, const struct
 		goto out;
 	if ((rc = set_vars(s, reg, actor, k, pr, t, lang, &vars, err)))
 		goto out;
-	if ((rc = letter_vars(s, actor, wf, k, pr, t->id, wf_form_is_decision(known, t->id), draft, lang, &vars, err)))
+	if ((rc = letter_vars(s, reg, actor, wf, k, pr, t->id, wf_form_is_decision(known, t->id), draft, lang, &vars, err)))
 		goto out;
 	if ((rc = template_view(t, &vars, &view, err)))
 		goto out;
