@@ -41,6 +41,11 @@ static void lang_push(const char *lang, struct lang_switch *ls)
 {
 	const char *cur = getenv("LANGUAGE");
 	ls->had = cur != NULL;
+	ls->saved = NULL;
+	if (cur && !strcmp(cur, lang)) {
+		ls->had = -1;      /* the desk's language already: gettext's cache stays warm */
+		return;
+	}
 	ls->saved = cur ? strdup(cur) : NULL;
 	setenv("LANGUAGE", lang, 1);
 	++_nl_msg_cat_cntr;
@@ -48,6 +53,8 @@ static void lang_push(const char *lang, struct lang_switch *ls)
 
 static void lang_pop(struct lang_switch *ls)
 {
+	if (ls->had < 0)
+		return;
 	if (ls->had && ls->saved)
 		setenv("LANGUAGE", ls->saved, 1);
 	else
@@ -327,10 +334,11 @@ static int letter_vars(struct cd_store *s, struct wf_registry *reg, const struct
 	int rc, printed = 0;
 
 	lang_push(lang, &ls);
-	if ((rc = case_history(s, actor, k->number, NULL, &rows, &n, err)) ||
+	/* The history only for a decision's letter: a batch of acknowledgements reads none. */
+	if ((decision && (rc = case_history(s, actor, k->number, NULL, &rows, &n, err))) ||
 	    (rc = office_appeal(s, lang, &appeal, err)))
 		goto out;
-	long at = decision_event(wf, k, form_id, rows, n);
+	long at = decision ? decision_event(wf, k, form_id, rows, n) : -1;
 	const struct wf_state *st = wf_find_state(wf, k->state);
 	if (at >= 0) {
 		const struct cd_history_row *e = &rows[at];
