@@ -32,6 +32,11 @@ static const char *const fixed_names[] = {
 	"case.assignee", "case.due", "card.number",
 	"office.code", "office.name", "office.address", "office.phone", "office.state",
 	"today", "form.id", "form.title", "user.name",
+	/* A decision letter's (print/case_form.c): from the decision's event, the office's
+	 * appeal settings, the person's address, and whether this print is a reprint. */
+	"decision.date", "decision.by_name", "decision.by_role", "decision.legal_basis",
+	"appeal.court", "appeal.court_address", "appeal.limit", "appeal.limit_words",
+	"person.address", "print.copy", "print.date",
 };
 
 static int print_cmd(struct cli *c)

@@ -14,6 +14,7 @@
 #include "model/identity/countries.h"
 #include "model/store/cases.h"
 #include "model/store/person.h"
+#include "model/store/person_edit.h"
 #include "app/demo_dice.h"
 #include "app/demo_people.h"
 
@@ -181,6 +182,25 @@ void demo_draw_workflow(const struct nation *nat, char *out, size_t size)
 	snprintf(out, size, "%.*s", (int)len, p);
 }
 
+/*
+ * Where the person lives in the office's town, for the letters (a decision is served at
+ * its addressee's postal address, issue 14).  Made from the person's number, not from the
+ * dice, so that every other draw of a seeded demo stays as it was.
+ */
+static int demo_address(struct demo *d, const char *number, struct cd_error *err)
+{
+	static const char *const streets[] = { "Rustaveli Avenue", "Chavchavadze Avenue", "Pekini Street",
+					       "Kostava Street", "Tsereteli Avenue", "Vazha-Pshavela Avenue" };
+	unsigned h = 0;
+	char line[96];
+
+	for (const char *c = number; *c; c++)
+		h = h * 31u + (unsigned char)*c;
+	snprintf(line, sizeof line, "%u %s, apt. %u", 1 + h % 120, streets[(h / 120) % 6], 1 + (h / 720) % 90);
+	struct cd_address_input in = { .kind = "residence", .line = line, .city = "Tbilisi", .country = "GEO" };
+	return address_add(d->s, &d->users[0], number, &in, err);
+}
+
 int demo_add_person(struct demo *d, struct nation *nat, char sex, const struct name_pair *surname,
 		      int age, char number_out[32], struct cd_error *err)
 {
@@ -223,7 +243,7 @@ int demo_add_person(struct demo *d, struct nation *nat, char sex, const struct n
 	if (demo_chance(80) && (rc = biometric_record(d->s, &d->users[0], p.number, "finger", "all", 60 + (int)demo_rnd_below(40),
 						 NULL, 0, "demo (synthetic, no template)", 1, err)))
 		return rc;
-	return CD_OK;
+	return demo_address(d, p.number, err);
 }
 
 /*

@@ -18,10 +18,51 @@
 #include "model/base/i18n.h"
 #include "model/store/office.h"
 #include "model/store/person.h"
+#include "model/store/prints.h"
+#include "model/store/roles.h"
+#include "model/store/users.h"
 #include "model/base/pnm.h"
 #include "model/base/outfile.h"
 #include "model/base/privilege.h"
 #include "print/form.h"
+
+/*
+ * Words for the letter in the letter's language, which may not be the desk's: the
+ * catalogue is switched for the moment (LANGUAGE, and glibc's counter that tells gettext
+ * its cache is stale) and back.
+ */
+extern int _nl_msg_cat_cntr;
+struct lang_switch {
+	char *saved;
+	int had;
+};
+
+static void lang_push(const char *lang, struct lang_switch *ls)
+{
+	const char *cur = getenv("LANGUAGE");
+	ls->had = cur != NULL;
+	ls->saved = NULL;
+	if (cur && !strcmp(cur, lang)) {
+		ls->had = -1;      /* the desk's language already: gettext's cache stays warm */
+		return;
+	}
+	ls->saved = cur ? strdup(cur) : NULL;
+	setenv("LANGUAGE", lang, 1);
+	++_nl_msg_cat_cntr;
+}
+
+static void lang_pop(struct lang_switch *ls)
+{
+	if (ls->had < 0)
+		return;
+	if (ls->had && ls->saved)
+		setenv("LANGUAGE", ls->saved, 1);
+	else
+		unsetenv("LANGUAGE");
+	free(ls->saved);
+	ls->saved = NULL;
+	++_nl_msg_cat_cntr;
+}
 
 /* The form language: --lang, else the language of the messages (ru_RU.UTF-8 -> ru), else en. */
 void case_form_lang(const char *given, char out[8])
@@ -177,30 +218,394 @@ static int fetch_photo(struct cd_store *s, const struct cd_actor *actor, const s
 	return CD_OK;
 }
 
+/* ---- what a decision letter carries (issue 14) --------------------------------------- */
+
+/* The appeal's time limit in words in the letter's language: 30d -> "30 days". */
+static void limit_words(const char *limit, char *out, size_t size)
+{
+	struct wf_duration d;
+	struct cd_error ignored = CD_ERROR_INIT;
+	unsigned long n;
+
+	out[0] = '\0';
+	if (!limit || wf_duration_parse(limit, &d, &ignored) != CD_OK)
+		return;
+	n = (unsigned long)d.amount;
+	switch (d.unit) {
+	case WF_DAYS:
+		snprintf(out, size, ngettext("%d day", "%d days", n), d.amount);
+		break;
+	case WF_WORKING_DAYS:
+		snprintf(out, size, ngettext("%d working day", "%d working days", n), d.amount);
+		break;
+	case WF_WEEKS:
+		snprintf(out, size, ngettext("%d week", "%d weeks", n), d.amount);
+		break;
+	case WF_MONTHS:
+		snprintf(out, size, ngettext("%d month", "%d months", n), d.amount);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The role a decider acted in, as a letter says it. */
+static const char *role_words(unsigned roles)
+{
+	if (roles & CD_ROLE_SUPERVISOR)
+		return _("Supervisor");
+	if (roles & CD_ROLE_CASEWORKER)
+		return _("Caseworker");
+	if (roles & CD_ROLE_CLERK)
+		return _("Clerk");
+	if (roles & CD_ROLE_ADMIN)
+		return _("Administrator");
+	return "";
+}
+
+/*
+ * The postal address under the addressee's name: a postal address, else where they
+ * live, else where they stay; the newest of its kind.  "" when the record has none: the
+ * letter is then refused (a decision that cannot be served starts no time limit).
+ */
+static void person_address(const struct cd_person_record *pr, const char *lang, struct cd_buf *out)
+{
+	static const char *const kinds[] = { "postal", "residence", "stay" };
+	const struct cd_address *a = NULL;
+
+	for (size_t k = 0; k < 3 && !a; k++)
+		for (size_t i = 0; i < pr->n_addresses; i++)
+			if (pr->addresses[i].kind && !strcmp(pr->addresses[i].kind, kinds[k]))
+				a = &pr->addresses[i];
+	if (!a || !a->line || !*a->line)
+		return;
+	buf_puts(out, a->line);
+	if ((a->city && *a->city) || a->country[0]) {
+		const char *country = a->country[0] ? country_name_in(a->country, lang) : NULL;
+		buf_puts(out, "\n");
+		if (a->city && *a->city)
+			buf_puts(out, a->city);
+		if (a->city && *a->city && a->country[0])
+			buf_puts(out, ", ");
+		if (a->country[0])
+			buf_puts(out, country ? country : a->country);
+	}
+}
+
+/*
+ * The event that made the decision the letter is for: the newest step whose transition
+ * prints this form (`form = decision_grant`), else the newest step into the case's
+ * present state.  -1 when the history has none.
+ */
+static long decision_event(const struct workflow *wf, const struct cd_case *k, const char *form_id,
+			   const struct cd_history_row *rows, size_t n)
+{
+	for (size_t i = n; i-- > 0;) {
+		const struct wf_transition *t;
+		if (!rows[i].kind || strcmp(rows[i].kind, "transition") || !rows[i].transition)
+			continue;
+		if ((t = wf_find_transition(wf, rows[i].transition)) && t->form && !strcmp(t->form, form_id))
+			return (long)i;
+	}
+	for (size_t i = n; i-- > 0;)
+		if (rows[i].kind && !strcmp(rows[i].kind, "transition") && rows[i].to_state &&
+		    !strcmp(rows[i].to_state, k->state))
+			return (long)i;
+	return -1;
+}
+
+/*
+ * decision.date, decision.by_name, decision.by_role and decision.legal_basis from the
+ * decision's own event (not the print day and the printing user); appeal.* from the
+ * office's settings; person.address; print.copy and print.date for a reprint.  Values
+ * the case lacks stay empty, and the form is then refused naming them (check_values).
+ */
+static int letter_vars(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor, const struct workflow *wf,
+		       const struct cd_case *k, const struct cd_person_record *pr, const char *form_id, int decision,
+		       int draft, const char *lang, struct ph_vars *v, struct cd_error *err)
+{
+	struct cd_history_row *rows = NULL;
+	struct cd_office_appeal appeal = { 0 };
+	struct cd_buf addr = CD_BUF_INIT;
+	struct lang_switch ls;
+	char date[16] = "", words[64] = "", first[11];
+	const char *by = "", *role = "", *basis = "";
+	size_t n = 0;
+	int rc, printed = 0;
+
+	lang_push(lang, &ls);
+	/* The history only for a decision's letter: a batch of acknowledgements reads none. */
+	if ((decision && (rc = case_history(s, actor, k->number, NULL, &rows, &n, err))) ||
+	    (rc = office_appeal(s, lang, &appeal, err)))
+		goto out;
+	long at = decision ? decision_event(wf, k, form_id, rows, n) : -1;
+	const struct wf_state *st = wf_find_state(wf, k->state);
+	if (at >= 0) {
+		const struct cd_history_row *e = &rows[at];
+		const struct wf_transition *t = wf_find_transition(wf, e->transition);
+		const struct wf_state *to = e->to_state ? wf_find_state(wf, e->to_state) : NULL;
+		struct cd_actor decider;
+		struct cd_error ignored = CD_ERROR_INIT;
+		unsigned roles = t ? t->roles : 0;
+		snprintf(date, sizeof date, "%.10s", e->at ? e->at : "");
+		by = e->user ? e->user : "";
+		/* The role they decided in: theirs that the step asks for (the step's when they are gone). */
+		if (user_by_name(s, by, &decider, &ignored) == CD_OK && (decider.roles & roles))
+			roles &= decider.roles;
+		role = role_words(roles);
+		if (to && to->legal_basis)
+			basis = to->legal_basis;
+	}
+	if (!*basis && st && st->legal_basis)
+		basis = st->legal_basis;
+	/* A case decided on an older version (before legal_basis): the law of the current one. */
+	const struct workflow *now = *basis ? NULL : registry_current(reg, wf->id);
+	const struct wf_state *now_st = now ? wf_find_state(now, at >= 0 && rows[at].to_state ? rows[at].to_state : k->state) : NULL;
+	if (now_st && now_st->legal_basis)
+		basis = now_st->legal_basis;
+	limit_words(appeal.limit, words, sizeof words);
+	person_address(pr, lang, &addr);
+	if (decision && !draft && (rc = prints_count(s, k->number, form_id, &printed, first, err)))
+		goto out;
+	if (ph_set(v, "decision.date", date) || ph_set(v, "decision.by_name", by) ||
+	    ph_set(v, "decision.by_role", role) || ph_set(v, "decision.legal_basis", basis) ||
+	    ph_set(v, "appeal.court", appeal.court) || ph_set(v, "appeal.court_address", appeal.court_address) ||
+	    ph_set(v, "appeal.limit", appeal.limit) || ph_set(v, "appeal.limit_words", words) ||
+	    ph_set(v, "person.address", addr.data ? addr.data : "") || ph_set(v, "print.copy", printed ? "yes" : "") ||
+	    ph_set(v, "print.date", ph_get(v, "today")))
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+out:
+	lang_pop(&ls);
+	buf_release(&addr);
+	office_appeal_release(&appeal);
+	case_history_free(rows, n);
+	return rc;
+}
+
+/* Whether the comma-separated list holds name. */
+static int listed(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = list; p && *p;) {
+		p += strspn(p, ", ");
+		size_t n = strcspn(p, ", ");
+		if (n == len && n && !strncmp(p, name, n))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+struct need {
+	const struct ph_vars *v;
+	const char *opt_form, *opt_block;
+	char missing[PH_NAME_MAX + 1];
+};
+
+static void need_one(void *ctx, const char *name, size_t pos)
+{
+	struct need *nd = ctx;
+	const char *val = ph_get_either(nd->v, name);
+	(void)pos;
+	if (nd->missing[0] || (val && *val))
+		return;
+	/* {a|b} is optional when one of its names is. */
+	for (const char *p = name; *p;) {
+		size_t len = strcspn(p, "|");
+		char one[PH_NAME_MAX + 1];
+		snprintf(one, sizeof one, "%.*s", (int)len, p);
+		if (listed(nd->opt_form, one) || listed(nd->opt_block, one))
+			return;
+		p += len + (p[len] == '|');
+	}
+	snprintf(nd->missing, sizeof nd->missing, "%s", name);
+}
+
+/* What a missing placeholder is, in words a clerk can act on (a field: its label). */
+static void missing_words(const struct workflow *wf, const struct cd_case *k, const char *name, char *out,
+			  size_t size)
+{
+	static const struct {
+		const char *name, *words;
+	} words[] = {
+		{ "person.address", N_("the person's postal address (add one with `casedesk person address %s --line ...`)") },
+		{ "appeal.court", N_("the office's appeal court (an admin sets it: `casedesk office set appeal_court ...`)") },
+		{ "appeal.court_address", N_("the appeal court's address (an admin sets it: `casedesk office set appeal_court_address ...`)") },
+		{ "appeal.limit", N_("the time allowed for an appeal (an admin sets it: `casedesk office set appeal_limit 30d`)") },
+		{ "appeal.limit_words", N_("the time allowed for an appeal (an admin sets it: `casedesk office set appeal_limit 30d`)") },
+		{ "decision.date", N_("the decision's date: no step into this state is in the case's history") },
+		{ "decision.by_name", N_("the decider: no step into this state is in the case's history") },
+		{ "decision.by_role", N_("the decider's role: no step into this state is in the case's history") },
+		{ "decision.legal_basis", N_("the legal basis (legal_basis in the workflow's decision state)") },
+		{ "person.given", N_("the person's given names") },
+		{ "person.surname", N_("the person's surname") },
+		{ "person.dob", N_("the person's date of birth") },
+		{ "person.birth_place", N_("the person's place of birth") },
+		{ "person.document_number", N_("the person's passport or identity document") },
+		{ "person.document_issuer", N_("the issuer of the person's document") },
+		{ "person.document_expires", N_("the expiry of the person's document") },
+		{ "case.due", N_("the case's deadline") },
+		{ "case.assignee", N_("the case's caseworker") },
+	};
+	char first[PH_NAME_MAX + 1];
+	snprintf(first, sizeof first, "%.*s", (int)strcspn(name, "|"), name);
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (!strcmp(first, words[i].name)) {
+			snprintf(out, size, _(words[i].words), k->person_number);
+			return;
+		}
+	/* A field: by its label; with {a|b}, the one of this case's workflow. */
+	for (const char *p = name; *p;) {
+		size_t len = strcspn(p, "|");
+		if (len > 6 && !strncmp(p, "field.", 6)) {
+			char id[PH_NAME_MAX + 1];
+			snprintf(id, sizeof id, "%.*s", (int)len - 6, p + 6);
+			if (wf_find_field(wf, id)) {
+				snprintf(out, size, _("the field \"%s\""), wf_field_label(wf, id));
+				return;
+			}
+		}
+		p += len + (p[len] == '|');
+	}
+	if (!strncmp(first, "field.", 6))
+		snprintf(out, size, _("the field %s (workflow %s has no such field)"), first + 6, wf->id);
+	else
+		snprintf(out, size, "%s", first);
+}
+
+/*
+ * A letter never leaves a hole in a sentence: every placeholder of the blocks drawn must
+ * have a value, unless the template marks it optional (`optional = ...` in [form] or the
+ * block).  The first missing one refuses the form (CD_EINPUT, as an MRZ without its
+ * field), named in words.  A preview prints instead, with "[missing: ...]" in its place.
+ */
+static int check_values(const struct form_tpl *t, const struct workflow *wf, const struct cd_case *k, int draft,
+			struct ph_vars *v, struct cd_error *err)
+{
+	for (size_t i = 0; i < t->n_blocks; i++) {
+		const struct form_block *b = &t->blocks[i];
+		if (!b->text || b->kind == FORM_MRZ)
+			continue;
+		for (;;) {
+			struct need nd = { v, t->optional, b->optional, "" };
+			char what[512];
+			ph_scan_whole(b->text, need_one, &nd);
+			if (!nd.missing[0])
+				break;
+			missing_words(wf, k, nd.missing, what, sizeof what);
+			if (!draft)
+				return cd_error_set(err, CD_EINPUT, _("case %s lacks %s: form %s needs it, and nothing was printed"),
+						    k->number, what, t->id);
+			/* The preview shows the gap: each name of {a|b} gets the mark, so the loop ends. */
+			char mark[600];
+			snprintf(mark, sizeof mark, "[%s: %s]", _("missing"), what);
+			for (const char *p = nd.missing; *p;) {
+				size_t len = strcspn(p, "|");
+				char one[PH_NAME_MAX + 1];
+				snprintf(one, sizeof one, "%.*s", (int)len, p);
+				if (ph_set(v, one, mark))
+					return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+				p += len + (p[len] == '|');
+			}
+		}
+	}
+	return CD_OK;
+}
+
+/* The template as drawn for these values: a block with `when = NAME` only when NAME has a value. */
+static int template_view(const struct form_tpl *t, const struct ph_vars *v, struct form_tpl *view,
+			 struct cd_error *err)
+{
+	*view = *t;
+	view->blocks = malloc((t->n_blocks ? t->n_blocks : 1) * sizeof *view->blocks);
+	if (!view->blocks)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	view->n_blocks = 0;
+	for (size_t i = 0; i < t->n_blocks; i++) {
+		const char *when = t->blocks[i].when;
+		const char *val = when ? ph_get_either(v, when) : NULL;
+		if (!when || (val && *val))
+			view->blocks[view->n_blocks++] = t->blocks[i];
+	}
+	return CD_OK;
+}
+
+/*
+ * The forms index says in which states a form may be printed (`states =`, `outcomes =`):
+ * a grant for a refused case is refused (CD_EREFUSED) naming the state and the states the
+ * form is for.
+ */
+static int check_state(const struct wf_known *known, const struct workflow *wf, const struct cd_case *k,
+		       const char *form_id, struct cd_error *err)
+{
+	const struct wf_state *st = wf_find_state(wf, k->state);
+	const char *outcome = st ? st->outcome : NULL;
+	size_t i;
+
+	if (!known || wf_form_allows(known, form_id, k->workflow_id, k->state, outcome))
+		return CD_OK;
+	for (i = 0; i < known->n_forms && strcmp(known->forms[i], form_id); i++)
+		;
+	struct cd_buf said = CD_BUF_INIT;
+	if (i < known->n_forms && known->states && known->states[i])
+		buf_puts(&said, known->states[i]);
+	if (i < known->n_forms && known->outcomes && known->outcomes[i])
+		buf_printf(&said, "%s%s %s", said.len ? "; " : "", _("outcomes"), known->outcomes[i]);
+	int rc = cd_error_set(err, CD_EREFUSED,
+			      _("form %s is not for case %s: it is in state %s (%s), and the forms index allows %s only in %s"),
+			      form_id, k->number, k->state, st ? st->title : k->state, form_id,
+			      said.data ? said.data : _("no state"));
+	buf_release(&said);
+	return rc;
+}
+
 /* Loads case and person (audited as "print") and adds one page. */
 static int render_case(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor, struct form_doc *d,
-		       const struct form_tpl *t, const char *lang, const struct bio_key *key, const char *number,
-		       int draft, struct cd_error *err)
+		       const struct form_tpl *t, const struct wf_known *known, const char *lang,
+		       const struct bio_key *key, const char *number, int draft, struct cd_error *err)
 {
 	struct cd_case *k = NULL;
 	struct cd_person_record *pr = NULL;
 	struct ph_vars vars = PH_VARS_INIT;
 	struct form_photo photo = { 0 };
+	struct form_tpl view = { 0 };
+	const struct workflow *wf = NULL;
 	unsigned char *photo_bytes = NULL;
 	size_t photo_n = 0;
 	int rc;
 
 	if ((rc = case_load(s, actor, number, "print", &k, err)))
 		goto out;
+	if ((rc = registry_for_case(reg, s, k->workflow_id, k->workflow_version, &wf, err)))
+		goto out;
+	/* A preview may be printed in any state: the decider reads the letter before deciding,
+	 * and its DRAFT mark keeps it from being served.  A print, only where the index says. */
+	if (!draft && (rc = check_state(known, wf, k, t->id, err)))
+		goto out;
 	if ((rc = person_load(s, actor, k->person_number, "print", &pr, err)))
 		goto out;
 	if ((rc = set_vars(s, reg, actor, k, pr, t, lang, &vars, err)))
 		goto out;
+	if ((rc = letter_vars(s, reg, actor, wf, k, pr, t->id, wf_form_is_decision(known, t->id), draft, lang, &vars, err)))
+		goto out;
+	if ((rc = template_view(t, &vars, &view, err)))
+		goto out;
+	/* An MRZ names its own missing field, before a preview marks the gaps in the values. */
+	for (size_t i = 0; i < view.n_blocks && rc == CD_OK; i++)
+		if (view.blocks[i].kind == FORM_MRZ) {
+			char lines[3][45];
+			int n_lines;
+			if ((rc = form_mrz_lines(view.blocks[i].text, &vars, lines, &n_lines, err)))
+				cd_error_prefix(err, _("case %s, form %s"), number, t->id);
+		}
+	if (rc || (rc = check_values(&view, wf, k, draft, &vars, err)))
+		goto out;
 	if (t->has_photo && (rc = fetch_photo(s, actor, key, k->person_number, &photo_bytes, &photo_n, &photo, err)))
 		goto out;
-	if ((rc = form_render(d, t, &vars, t->has_photo ? &photo : NULL, draft, err)))
+	if ((rc = form_render(d, &view, &vars, t->has_photo ? &photo : NULL, draft, err)))
 		cd_error_prefix(err, _("case %s, form %s"), number, t->id);
 out:
+	free(view.blocks);
 	if (photo_bytes) {
 		OPENSSL_cleanse(photo_bytes, photo_n);
 		free(photo_bytes);
@@ -252,8 +657,9 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 	struct form_tpl *t = NULL;
 	struct form_doc *d = NULL;
 	struct bio_key key = { 0 };
+	struct wf_known known = { 0 };
 	char path[4096], lang[8];
-	int rc;
+	int rc, have_known;
 
 	/* Said before the cases are read and drawn; outfile_open checks again when writing. */
 	if ((rc = case_form_check_id(form_id, err)) || (rc = outfile_check(out_path, out_flags, err)))
@@ -263,6 +669,12 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 		return rc;
 	countries_load(NULL);
 	case_form_lang(lang_opt, lang);
+	/* The forms index: in which states each form prints, which are a decision's letters. */
+	snprintf(path, sizeof path, "%s/forms/index.ini", cd_data_dir());
+	if ((rc = wf_known_load(path, &known, err)))
+		return rc;
+	have_known = 1;
+	snprintf(path, sizeof path, "%s/forms/%s.ini", cd_data_dir(), form_id);
 	if ((rc = form_load(path, lang, &t, err)) || (rc = form_doc_new(&d, err)))
 		goto done;
 	if (t->has_photo) {
@@ -271,7 +683,7 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 		bio_key_load(&key, &ignored);
 	}
 	for (size_t i = 0; i < n && rc == CD_OK; i++) {
-		rc = render_case(s, reg, actor, d, t, lang, key.loaded ? &key : NULL, numbers[i], draft, err);
+		rc = render_case(s, reg, actor, d, t, &known, lang, key.loaded ? &key : NULL, numbers[i], draft, err);
 		if (n > 50 && isatty(2))
 			fprintf(stderr, "\r%s %zu/%zu", form_id, i + 1, n);
 	}
@@ -279,7 +691,12 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 		fputc('\n', stderr);
 	if (rc == CD_OK)
 		rc = form_doc_save(d, out_path, out_flags, err);
+	/* Written out: a decision letter printed again will say "copy". */
+	if (rc == CD_OK && !draft && wf_form_is_decision(&known, form_id))
+		rc = prints_record(s, actor, form_id, numbers, n, err);
 done:
+	if (have_known)
+		wf_known_release(&known);
 	bio_key_wipe(&key);
 	form_doc_free(d);
 	form_free(t);

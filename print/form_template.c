@@ -86,8 +86,9 @@ static char *unescape(const char *s)
 
 /* Keys each section kind takes; those marked with a '*' may carry a language: text[ru]. */
 static const char *const form_keys[] = { "title*", "page", "orientation", "margin", "size", "font", "font_bold",
-					 "font_mono", "font_mrz", "letterhead", NULL };
-static const char *const text_keys[] = { "text*", "x", "y", "width", "height", "size", "font", "align", "gap", NULL };
+					 "font_mono", "font_mrz", "letterhead", "optional", NULL };
+static const char *const text_keys[] = { "text*", "x", "y", "width", "height", "size", "font", "align", "gap",
+					 "optional", "when", NULL };
 static const char *const rule_keys[] = { "x", "y", "width", "gap", NULL };
 static const char *const barcode_keys[] = { "value", "x", "y", "height", "module", NULL };
 static const char *const mrz_keys[] = { "type", "x", "y", "size", NULL };
@@ -302,6 +303,9 @@ static void read_block(struct reader *r, struct form_tpl *t, const struct ini_se
 			return;
 		}
 		b.text = unescape(v);
+		/* Which placeholders may be empty, and a block shown only with a value (case_form.c). */
+		b.optional = dup_str(get(r, name, "optional"));
+		b.when = dup_str(get(r, name, "when"));
 		if ((v = get(r, name, "font")) && font_by_name(v, &b.font) != 0)
 			problem(r->p, ini_line(&r->ini, name, "font"), _("font in [%s] is regular, bold or mono"), sec->raw);
 		if ((v = get(r, name, "align"))) {
@@ -377,6 +381,8 @@ static void read_block(struct reader *r, struct form_tpl *t, const struct ini_se
 	if (!(b.id = dup_str(sec->raw)) || add_block(t, &b) != 0) {
 		free(b.id);
 		free(b.text);
+		free(b.optional);
+		free(b.when);
 		problem(r->p, sec->line, _("out of memory"));
 	}
 }
@@ -451,6 +457,7 @@ static int form_read(const char *path, const char *lang, struct problems *p, str
 	read_fonts(&r, t);
 	const char *lh = get(&r, "form", "letterhead");
 	t->letterhead = !lh || strcmp(lh, "yes") == 0;
+	t->optional = dup_str(get(&r, "form", "optional"));
 	if (lh && strcmp(lh, "yes") != 0 && strcmp(lh, "no") != 0)
 		problem(p, ini_line(&r.ini, "form", "letterhead"), _("letterhead is yes or no"));
 	for (size_t i = 0; i < r.ini.n_sections; i++)
@@ -501,6 +508,8 @@ void form_free(struct form_tpl *t)
 	for (size_t i = 0; i < t->n_blocks; i++) {
 		free(t->blocks[i].id);
 		free(t->blocks[i].text);
+		free(t->blocks[i].optional);
+		free(t->blocks[i].when);
 	}
 	free(t->blocks);
 	for (int i = 0; i < FONT_COUNT; i++)
@@ -509,6 +518,7 @@ void form_free(struct form_tpl *t)
 	free(t->path);
 	free(t->lang);
 	free(t->title);
+	free(t->optional);
 	free(t);
 }
 
@@ -587,6 +597,18 @@ int form_template_lint(const char *path, const char *const *known, size_t n_know
 		for (size_t i = 0; i < ini.n_sections; i++)
 			for (size_t k = 0; k < ini.sections[i].n_keys; k++) {
 				const struct ini_key *key = &ini.sections[i].keys[k];
+				if (strcmp(key->name, "optional") == 0 || strcmp(key->name, "when") == 0) {
+					struct lint_ctx lctx = { &p, known, n_known, key->line };
+					for (const char *c = key->value; *c;) {
+						size_t len = strcspn(c, ", ");
+						char one[PH_NAME_MAX + 1];
+						snprintf(one, sizeof one, "%.*s", (int)len, c);
+						if (len)
+							check_name(&lctx, one, 0);
+						c += len + strspn(c + len, ", ");
+					}
+					continue;
+				}
 				if (strncmp(key->name, "text", 4) != 0 && strncmp(key->name, "title", 5) != 0 &&
 				    strcmp(key->name, "value") != 0)
 					continue;

@@ -29,6 +29,12 @@ struct form_block {
 	enum form_align align;
 	char *text;          /* TEXT: with placeholders; BARCODE, QR: the value; MRZ: the type (td1, mrva) */
 	int qr_level;        /* QR: error correction, 0-3 for L, M, Q, H */
+	/*
+	 * TEXT: `optional = person.given, field.remarks`, placeholders that may expand to
+	 * nothing (any other that does refuses the form, print/case_form.c); `when = NAME`,
+	 * the block is drawn only when that placeholder has a value (a reprint's "copy").
+	 */
+	char *optional, *when;
 	int line;            /* of the text key (or the section), for messages */
 };
 
@@ -40,6 +46,7 @@ struct form_tpl {
 	int letterhead;
 	int fonts_missing;           /* a font the template draws with was not found (read_fonts said so) */
 	int has_photo;               /* a [photo] block: the caller fetches the person's photo */
+	char *optional;              /* [form] optional = ...: placeholders that may be empty in any block */
 	struct form_block *blocks;
 	size_t n_blocks;
 };

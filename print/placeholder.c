@@ -1,6 +1,7 @@
 /* placeholder.c - expanding {name} in form text; see placeholder.h. */
 #include "print/placeholder.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,7 +70,7 @@ void ph_vars_release(struct ph_vars *v)
 
 static int name_char(char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.';
+	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '|';
 }
 
 /* Length of a well-formed "{name}" at p (p[0] == '{'), or 0. */
@@ -78,10 +79,12 @@ static size_t placeholder_at(const char *p, char name[PH_NAME_MAX + 1])
 	size_t n = 0;
 	while (name_char(p[1 + n]) && n < PH_NAME_MAX)
 		n++;
-	if (n == 0 || p[1 + n] != '}')
+	if (n == 0 || p[1 + n] != '}' || p[1] == '|' || p[n] == '|')
 		return 0;
 	memcpy(name, p + 1, n);
 	name[n] = '\0';
+	if (strstr(name, "||"))   /* an empty alternative: not a placeholder */
+		return 0;
 	return n + 2;
 }
 
@@ -110,7 +113,7 @@ int ph_expand(const char *text, const struct ph_vars *v, struct cd_buf *out, ph_
 			run = p;
 			continue;
 		}
-		const char *val = v ? ph_get(v, name) : NULL;
+		const char *val = v ? ph_get_either(v, name) : NULL;
 		if (val)
 			buf_puts(out, val);
 		else {
@@ -125,7 +128,27 @@ int ph_expand(const char *text, const struct ph_vars *v, struct cd_buf *out, ph_
 	return n_unknown;
 }
 
-int ph_scan(const char *text, ph_name_fn fn, void *ctx)
+const char *ph_get_either(const struct ph_vars *v, const char *name)
+{
+	const char *found = NULL;
+	char one[PH_NAME_MAX + 1];
+
+	for (const char *p = name; *p;) {
+		size_t len = strcspn(p, "|");
+		snprintf(one, sizeof one, "%.*s", (int)len, p);
+		const char *val = ph_get(v, one);
+		if (val && *val)
+			return val;
+		if (val && !found)
+			found = val;
+		p += len;
+		if (*p == '|')
+			p++;
+	}
+	return found;
+}
+
+static int scan(const char *text, ph_name_fn fn, void *ctx, int whole)
 {
 	int n = 0;
 	char name[PH_NAME_MAX + 1];
@@ -140,9 +163,26 @@ int ph_scan(const char *text, ph_name_fn fn, void *ctx)
 		if (!len)
 			continue;
 		n++;
-		if (fn)
-			fn(ctx, name, (size_t)(p - text));
+		for (const char *a = name; fn && *a;) {
+			size_t alen = whole ? strlen(a) : strcspn(a, "|");
+			char one[PH_NAME_MAX + 1];
+			snprintf(one, sizeof one, "%.*s", (int)alen, a);
+			fn(ctx, one, (size_t)(p - text));
+			a += alen;
+			if (*a == '|')
+				a++;
+		}
 		p += len - 1;
 	}
 	return n;
+}
+
+int ph_scan(const char *text, ph_name_fn fn, void *ctx)
+{
+	return scan(text, fn, ctx, 0);
+}
+
+int ph_scan_whole(const char *text, ph_name_fn fn, void *ctx)
+{
+	return scan(text, fn, ctx, 1);
 }

@@ -264,7 +264,7 @@ static void join_names(const char *const *names, char *buf, size_t size)
 /* Names the format knows.                                                               */
 
 static const char *const workflow_keys[] = { "id", "title", "prefix", "version", "initial", "checks", NULL };
-static const char *const state_keys[] = { "title", "deadline", "clock", "final", "outcome", NULL };
+static const char *const state_keys[] = { "title", "deadline", "clock", "final", "outcome", "legal_basis", NULL };
 static const char *const transition_keys[] = { "title", "from", "to", "role", "fields",
 					       "optional", "guards", "form", "extend", "four_eyes",
 					       "confirm", NULL };
@@ -297,6 +297,7 @@ void wf_free(struct workflow *wf)
 		free(wf->states[i].id);
 		free(wf->states[i].title);
 		free(wf->states[i].outcome);
+		free(wf->states[i].legal_basis);
 	}
 	free(wf->states);
 	for (size_t i = 0; i < wf->n_transitions; i++) {
@@ -463,6 +464,8 @@ static void check_keys(struct builder *b, const struct ini_section *s, const cha
 		if (base) {
 			if (strlen(translatable) == base && !strncmp(name, translatable, base))
 				continue;
+			if (known == state_keys && base == strlen("legal_basis") && !strncmp(name, "legal_basis", base))
+				continue;
 			problem_add(b->p, s->keys[k].line,
 				    _("key '%s' in [%s]: only '%s' may carry a language, as in %s[%s]"),
 				    s->keys[k].raw, s->raw, translatable, translatable, lang);
@@ -533,7 +536,7 @@ static size_t n_slots(const struct workflow *wf)
 
 	for (size_t i = 0; i < wf->n_fields; i++)
 		n += wf->fields[i].n_choices;
-	return n;
+	return n + wf->n_states;   /* the states' legal_basis, last */
 }
 
 static size_t member_index(const void *array, size_t n, size_t size, char *const *slot)
@@ -551,8 +554,11 @@ static size_t slot_number(const struct workflow *wf, char *const *slot)
 
 	if (slot == &wf->title)
 		return 0;
-	if ((i = member_index(wf->states, wf->n_states, sizeof *wf->states, slot)) != NO_INDEX)
+	if ((i = member_index(wf->states, wf->n_states, sizeof *wf->states, slot)) != NO_INDEX) {
+		if (slot == &wf->states[i].legal_basis)
+			return n_slots(wf) - wf->n_states + i;
 		return slot == &wf->states[i].title ? base + i : NO_INDEX;
+	}
 	base += wf->n_states;
 	if ((i = member_index(wf->transitions, wf->n_transitions, sizeof *wf->transitions, slot)) != NO_INDEX)
 		return slot == &wf->transitions[i].title ? base + i : NO_INDEX;
@@ -698,6 +704,15 @@ static void check_translations_complete(struct builder *b)
 				    _("[state.%s] has no title[%s]: the file translates titles into %s, and the workflow's title and every state title are printed on letters"),
 				    st->id, lg, lg);
 		}
+		for (size_t i = 0; i < wf->n_states; i++) {
+			const struct wf_state *st = &wf->states[i];
+			if (!st->legal_basis || !st->id || translated(translation_of(wf, table, &st->legal_basis), lg))
+				continue;
+			snprintf(sec, sizeof sec, "state.%s", st->id);
+			problem_add(b->p, line_of(b, sec, "legal_basis"),
+				    _("[state.%s] has no legal_basis[%s]: the file translates into %s, and the legal basis is printed on decision letters"),
+				    st->id, lg, lg);
+		}
 		for (size_t i = 0; i < wf->n_transitions; i++) {
 			const struct wf_transition *t = &wf->transitions[i];
 			if (!t->title || !t->id || translated(translation_of(wf, table, &t->title), lg))
@@ -838,6 +853,9 @@ void wf_localize(struct workflow *wf, const char *lang, const struct workflow *a
 	localize_slot(wf, table, &wf->title, 0, lang, &bw);
 	for (size_t i = 0; i < wf->n_states; i++)
 		localize_slot(wf, table, &wf->states[i].title, 0, lang, &bw);
+	for (size_t i = 0; i < wf->n_states; i++)
+		if (wf->states[i].legal_basis)
+			localize_slot(wf, table, &wf->states[i].legal_basis, 1, lang, &bw);
 	for (size_t i = 0; i < wf->n_transitions; i++)
 		localize_slot(wf, table, &wf->transitions[i].title, 0, lang, &bw);
 	for (size_t i = 0; i < wf->n_fields; i++) {
@@ -1083,6 +1101,10 @@ static void check_state(struct builder *b, const struct ini_section *s, struct w
 	if ((v = required_value(b, sec, "title")))
 		st->title = bdup(b, v);
 	add_translations(b, s, "title", &st->title);
+	/* The law a decision letter cites (issue 14): data, translated like a title. */
+	if ((v = value_of(b, sec, "legal_basis")) && !is_blank(v))
+		st->legal_basis = bdup(b, v);
+	add_translations(b, s, "legal_basis", &st->legal_basis);
 	if ((v = value_of(b, sec, "deadline")) && wf_duration_parse(v, &st->deadline, &err) != CD_OK)
 		problem_add(b->p, line_of(b, sec, "deadline"), _("deadline: %s"), err.msg);
 	if ((v = value_of(b, sec, "clock"))) {
@@ -1480,6 +1502,12 @@ static void check_transition(struct builder *b, const struct ini_section *s,
 		else if (b->known && b->known->forms && !known_form(b->known, v))
 			problem_add(b->p, line_of(b, sec, "form"),
 				    _("unknown form '%s' (not in the forms index)"), v);
+		else if (b->known && b->known->forms && t->to != NO_INDEX &&
+			 !wf_form_allows(b->known, v, wf->id, wf->states[t->to].id, wf->states[t->to].outcome))
+			/* The step's own print would be refused: the index and the workflow disagree. */
+			problem_add(b->p, line_of(b, sec, "form"),
+				    _("transition %s prints form %s into state %s, which the forms index does not allow for it: add %s:%s to its states in data/forms/index.ini"),
+				    t->id, v, wf->states[t->to].id, wf->id ? wf->id : "", wf->states[t->to].id);
 		t->form = bdup(b, v);
 	}
 	if ((v = value_of(b, sec, "confirm")) && parse_flag(v, &t->confirm) < 0)
@@ -2073,13 +2101,13 @@ int wf_known_load(const char *forms_index_path, struct wf_known *known, struct c
 {
 	struct ini scan = INI_INIT;
 	struct problems p = { 0 };
-	char **ids = NULL;
+	char **ids = NULL, **states = NULL, **outcomes = NULL;
+	int *decision = NULL;
 	char *text = NULL;
 	size_t n = 0;
 	int rc;
 
-	known->forms = NULL;
-	known->n_forms = 0;
+	memset(known, 0, sizeof *known);
 	rc = ini_read_file(forms_index_path, &text, err);
 	if (rc != CD_OK)
 		goto out;
@@ -2089,7 +2117,10 @@ int wf_known_load(const char *forms_index_path, struct wf_known *known, struct c
 		goto out;
 	}
 	ids = calloc(scan.n_sections ? scan.n_sections : 1, sizeof *ids);
-	if (!ids) {
+	states = calloc(scan.n_sections ? scan.n_sections : 1, sizeof *states);
+	outcomes = calloc(scan.n_sections ? scan.n_sections : 1, sizeof *outcomes);
+	decision = calloc(scan.n_sections ? scan.n_sections : 1, sizeof *decision);
+	if (!ids || !states || !outcomes || !decision) {
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 		goto out;
 	}
@@ -2104,7 +2135,13 @@ int wf_known_load(const char *forms_index_path, struct wf_known *known, struct c
 		titled = ini_key(&scan, s->name, "title") != NULL;
 		if (!titled)
 			problem_add(&p, s->line, _("[%s] needs the key 'title'"), s->raw);
-		if (!(ids[n] = strdup(s->raw + 5))) {
+		const char *v;
+		if ((v = ini_get(&scan, s->name, "decision")) && parse_flag(v, &decision[n]) < 0)
+			problem_add(&p, ini_line(&scan, s->name, "decision"), _("decision is yes or no, not '%s'"), v);
+		if (((v = ini_get(&scan, s->name, "states")) && !(states[n] = strdup(v))) ||
+		    ((v = ini_get(&scan, s->name, "outcomes")) && !(outcomes[n] = strdup(v))) ||
+		    !(ids[n] = strdup(s->raw + 5))) {
+			n++;
 			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 			goto out;
 		}
@@ -2116,11 +2153,18 @@ int wf_known_load(const char *forms_index_path, struct wf_known *known, struct c
 		goto out;
 	}
 	known->forms = (const char *const *)ids;
+	known->states = (const char *const *)states;
+	known->outcomes = (const char *const *)outcomes;
+	known->decision = decision;
 	known->n_forms = n;
-	ids = NULL;
+	ids = states = outcomes = NULL;
+	decision = NULL;
 	n = 0;
 out:
 	free_list(ids, n);
+	free_list(states, n);
+	free_list(outcomes, n);
+	free(decision);
 	problems_release(&p);
 	ini_release(&scan);
 	free(text);
@@ -2132,8 +2176,61 @@ void wf_known_release(struct wf_known *known)
 	if (!known)
 		return;
 	free_list((char **)known->forms, known->n_forms);
-	known->forms = NULL;
-	known->n_forms = 0;
+	free_list((char **)known->states, known->states ? known->n_forms : 0);
+	free_list((char **)known->outcomes, known->outcomes ? known->n_forms : 0);
+	free((int *)known->decision);
+	memset(known, 0, sizeof *known);
+}
+
+static size_t known_index(const struct wf_known *known, const char *form)
+{
+	for (size_t i = 0; known && known->forms && i < known->n_forms; i++)
+		if (!strcmp(known->forms[i], form))
+			return i;
+	return NO_INDEX;
+}
+
+/* Whether the comma-separated `list` holds `a` (or "wf:state" holds wf_id and a). */
+static int list_has(const char *list, const char *wf_id, const char *a)
+{
+	size_t n = 0;
+	int found = 0;
+	char **items = a ? split_list(list, &n) : NULL;
+
+	for (size_t i = 0; items && i < n && !found; i++) {
+		const char *colon = strchr(items[i], ':');
+		if (!strcmp(items[i], "*"))
+			found = 1;
+		else if (!colon)
+			found = !strcmp(items[i], a);
+		else
+			found = wf_id && strlen(wf_id) == (size_t)(colon - items[i]) &&
+				!strncmp(items[i], wf_id, strlen(wf_id)) && !strcmp(colon + 1, a);
+	}
+	free_list(items, n);
+	return found;
+}
+
+int wf_form_allows(const struct wf_known *known, const char *form, const char *wf_id, const char *state_id,
+		   const char *outcome)
+{
+	size_t i = known_index(known, form);
+	const char *states, *outcomes;
+
+	if (i == NO_INDEX)
+		return 0;
+	states = known->states ? known->states[i] : NULL;
+	outcomes = known->outcomes ? known->outcomes[i] : NULL;
+	if (!states && !outcomes)
+		return 1;
+	return (states && list_has(states, wf_id, state_id)) ||
+	       (outcomes && outcome && list_has(outcomes, NULL, outcome));
+}
+
+int wf_form_is_decision(const struct wf_known *known, const char *form)
+{
+	size_t i = known_index(known, form);
+	return i != NO_INDEX && known->decision && known->decision[i];
 }
 
 

@@ -83,6 +83,11 @@ struct wf_state {
 	int clock_stops;               /* the clock pauses here (waiting on the applicant) */
 	int final;                     /* a decision: no way out, no clock */
 	char *outcome;                 /* for final states: granted, refused, withdrawn, ... */
+	/*
+	 * `legal_basis = ...` (translated as legal_basis[ru]): the law a decision letter cites
+	 * for a decision that leads here ({decision.legal_basis}); NULL when the file gives none.
+	 */
+	char *legal_basis;
 	int line;
 };
 
@@ -173,11 +178,31 @@ struct workflow {
 	char lang[4];                  /* what wf_localize chose; "" as written */
 };
 
-/* Which forms exist (ids), for lint; NULL lists skip the form check. */
+/*
+ * Which forms exist (ids), for lint; NULL lists skip the form check.  Parallel to forms,
+ * what the index says of each (NULL entries or lists: not given): `states = ...` and
+ * `outcomes = ...`, the states a form may be printed in, and `decision = yes`, a letter
+ * that is a decision's (dated and signed as decided, its prints recorded).
+ */
 struct wf_known {
 	const char *const *forms;
 	size_t n_forms;
+	const char *const *states;     /* "residence:granted, asylum:refugee_status", "*" */
+	const char *const *outcomes;   /* "refused, rejected" */
+	const int *decision;
 };
+
+/*
+ * Whether the index lets `form` be printed for a case of workflow `wf_id` in state
+ * `state_id` (whose outcome is `outcome`, NULL when not final): a `states` entry
+ * WORKFLOW:STATE or STATE (any workflow) or `*`, or an `outcomes` entry naming the
+ * outcome.  A form the index names neither for is printable in any state; a form the
+ * index does not list is not.
+ */
+int wf_form_allows(const struct wf_known *known, const char *form, const char *wf_id, const char *state_id,
+		   const char *outcome);
+/* Whether the index marks `form` as a decision's letter (`decision = yes`). */
+int wf_form_is_decision(const struct wf_known *known, const char *form);
 
 /* Loads and validates one workflow file; the first problem fails the load with file:line. */
 int wf_load_file(const char *path, const struct wf_known *known,

@@ -353,6 +353,18 @@ static const char *const migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'only a supervisor clears a hit, once, with a reason, and not one they recorded');"
 	" END;"
 	SEARCH_INDEX_CLEAR_SQL SEARCH_INDEX_FILL_SQL,
+
+	/* 14 -> 15: decision letters printed (model/store/prints.c, issue 14): a reprint says
+	 * "copy".  One row a print written out, kept as written: no update, no delete, from
+	 * any writer.  No personal data: the case, the form, when and by whom. */
+	"CREATE TABLE print_record ("
+	" id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id),"
+	" form TEXT NOT NULL, at TEXT NOT NULL, user_name TEXT NOT NULL);"
+	"CREATE INDEX print_record_case ON print_record(case_id, form);"
+	"CREATE TRIGGER print_record_no_update BEFORE UPDATE ON print_record"
+	" BEGIN SELECT RAISE(ABORT, 'print records are append-only'); END;"
+	"CREATE TRIGGER print_record_no_delete BEFORE DELETE ON print_record"
+	" BEGIN SELECT RAISE(ABORT, 'print records are append-only'); END;",
 };
 
 int schema_latest(void)

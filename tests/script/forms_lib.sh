@@ -12,13 +12,13 @@ where_for() {
 	residence_card_data) w="c.state = 'granted' AND c.workflow_id = 'residence'";;
 	visa_sticker_data) w="c.state = 'issued'";;
 	asylum_registration_certificate) w="EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'lodged_on')";;
-	extension_notice) w="EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name IN ('extension_ground', 'extension_reason'))";;
+	extension_notice) w="c.state IN ('assessment', 'examination') AND EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name IN ('extension_ground', 'extension_reason'))";;
 	withdrawal_confirmation) w="c.state = 'withdrawn'";;
 	labour_market_test_request) w="EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'employer_name')";;
 	prior_consultation_request) w="EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'consulted_states')";;
 	inadmissibility_notice) w="c.state = 'inadmissible' AND c.workflow_id = 'visa'";;
 	inadmissibility_decision) w="c.state IN ('inadmissible', 'inadmissible_final') AND c.workflow_id = 'asylum'";;
-	dublin_transfer_decision) w="EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'acceptance_date')";;
+	dublin_transfer_decision) w="c.state IN ('dublin_transfer', 'transferred') AND EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'acceptance_date')";;
 	*) w="0";;
 	esac
 }

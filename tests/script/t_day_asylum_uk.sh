@@ -29,6 +29,10 @@ trap 'unfeed; tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
 LOCALEDIR=${CASEDESK_LOCALEDIR:-$(pwd)/build/locale}
 
 "$CD" --store "$S" init --office TBS --training >/dev/null || { fail "init a training store"; exit 0; }
+# A refusal says where and how long to appeal (issue 14): the office's settings.
+for kv in "appeal_court=Tbilisi City Court" "appeal_court_address=Agmashenebeli Alley 64" appeal_limit=30d; do
+	"$CD" --store "$S" --user admin office set "${kv%%=*}" "${kv#*=}" >/dev/null || fail "office set ${kv%%=*}"
+done
 head -c 32 /dev/urandom >"$T/key"
 chmod 600 "$T/key"
 
@@ -69,6 +73,8 @@ t_clerk() {
 	see "the person is registered, in Cyrillic" day "Шевченко, Тарас" || return 1
 	wait_for day "P-TBS-[0-9]+" || return 1
 	PN=$(grep -Eo 'P-TBS-[0-9]+' "$T/screen" | head -1)
+	"$CD" --store "$S" --user clerk person address "$PN" --line "вул. Шота Руставелі, 12" --city Tbilisi >/dev/null ||
+		fail "the address is recorded"
 	# Lodging needs the fingerprints (Eurodac): the right thumb from the virtual reader.
 	keys day b
 	wait_for day "^ [^ ]+ — $PN" || return 1

@@ -56,6 +56,9 @@ day() {
 	see "and its ICAO Latin form" desk "SHEVCHENKO, OLEKSANDR"
 	see "and the passport" desk "passport +FK123456 +UKR +expires 2031-05-01"
 	P=$(grep -Eo 'P-TBS-[0-9]+' "$T/screen" | head -1)
+	# A decision letter goes to a postal address (issue 14): given at the counter.
+	"$CD" --store "$S" --user clerk person address "$P" --line "12 Rustaveli Avenue" --city Tbilisi >/dev/null ||
+		fail "the address is recorded"
 	# The person screen's forms ask too before typed input is lost.
 	keys desk w
 	wait_for desk "Street and house" || return

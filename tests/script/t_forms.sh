@@ -8,6 +8,10 @@ export CASEDESK_STORE=$S CASEDESK_USER=supervisor
 if ! command -v pdftotext >/dev/null 2>&1; then fail "pdftotext (poppler-utils) is installed"; exit 0; fi
 $CD form list >/dev/null 2>&1
 $CD demo --persons 300 --seed 5 >/dev/null 2>&1 || { fail "demo store"; exit 0; }
+# Refusals say where and how long to appeal: the office's settings (issue 14).
+for kv in "appeal_court=Tbilisi City Court" "appeal_court_address=Agmashenebeli Alley 64, Tbilisi" appeal_limit=30d; do
+	$CD --user admin office set "${kv%%=*}" "${kv#*=}" >/dev/null || fail "office set ${kv%%=*}"
+done
 q() { sqlite3 "$S" "$1"; }
 # pdftext FILE: the PDF's text (poppler's warnings, if any, are not the test's business)
 pdftext() { pdftotext -layout "$1" - 2>/dev/null; }
@@ -72,7 +76,8 @@ expect_eq "visa_sticker_data carries two MRV-A lines" "$(wc -l <"$T/mrva" | tr -
 expect_rc "the MRV-A MRZ is valid" 0 $CD mrz parse <"$T/mrva"
 expect_grep "and is an MRV-A visa" "MRV-A" "$T/out"
 n=$(q "SELECT number FROM cases WHERE workflow_id = 'residence' AND state = 'lodged' LIMIT 1")
-expect_rc "residence_card_data refuses a case without valid_until" 6 $CD form "$n" residence_card_data -o "$T/x.pdf"
+# (a preview: a card sheet is printed only for a granted case, and the MRZ is what says which field is missing)
+expect_rc "residence_card_data refuses a case without valid_until" 6 $CD form "$n" residence_card_data --preview -o "$T/x.pdf"
 expect_grep "naming the field" "valid_until" "$T/err"
 
 # ---- preview, batch, language, audit

@@ -21,6 +21,10 @@ done
 $CD demo --persons 300 --seed 5 >/dev/null 2>&1 || { fail "demo store"; exit 0; }
 q() { sqlite3 "$S" "$1"; }
 . tests/script/forms_lib.sh
+# Refusals and transfers name the court of appeal, which the office sets (or they are refused).
+for kv in "appeal_court=Tbilisi City Court" "appeal_court_address=Agmashenebeli Alley 64, Tbilisi" appeal_limit=30d; do
+	$CD --user admin office set "${kv%%=*}" "${kv#*=}" >/dev/null || fail "office set ${kv%%=*}"
+done
 
 # name KEY: surname, given name, tesseract language, and the ICAO Latin names (which a
 # caseworker gives for Chinese, where no transliteration can be derived).
@@ -62,7 +66,6 @@ for y0, y1, text in sorted(lines.values()):
 plain() { sed 's/\xe2\x80[\xaa-\xae]//g' | tr -d ' \n\f'; }
 
 forms=$(sed -n 's/^\[form\.\([a-z0-9_]*\)\]$/\1/p' data/forms/index.ini)
-expect_eq "the index lists fifteen forms" "$(echo $forms | wc -w | tr -d ' ')" 15
 for f in $forms; do
 	n=$(case_for "$f")
 	if [ -z "$n" ]; then fail "$f: the demo store has a case for it"; continue; fi

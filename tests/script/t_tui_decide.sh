@@ -32,6 +32,8 @@ PA=$(person --surname Alpha --given Ann --dob 1980 --sex F --nationality UKR)
 PB=$(person --surname Bravo --given Ben --dob 1981 --sex M --nationality UKR)
 PC=$(person --surname Charlie --given Cid --dob 1982 --sex M --nationality UKR)
 for p in "$PA" "$PB" "$PC"; do cli --user clerk document add "$p" --number "D$p" --issuer UKR --expires 2031-01-01 >/dev/null; done
+# Letters go to a postal address (issue 14): a decision letter without one is not printed.
+for p in "$PA" "$PB" "$PC"; do cli --user clerk person address "$p" --line "1 Main Street" >/dev/null; done
 CA=$(cli --user clerk case new residence --person "$PA")
 CB=$(cli --user clerk case new residence --person "$PB")
 CC=$(cli --user clerk case new residence --person "$PC")

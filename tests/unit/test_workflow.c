@@ -318,7 +318,7 @@ static void write_file(const char *path, const char *text)
 static void test_lint_reports_each_problem_at_its_line(void **state)
 {
 	static const char *const forms[] = { "request_documents", "acknowledgement" };
-	const struct wf_known known = { forms, 2 };
+	const struct wf_known known = { .forms = forms, .n_forms = 2 };
 	char dir[] = "/tmp/casedesk-test-XXXXXX", path[128];
 	(void)state;
 
