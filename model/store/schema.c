@@ -353,6 +353,100 @@ static const char *const migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'only a supervisor clears a hit, once, with a reason, and not one they recorded');"
 	" END;"
 	SEARCH_INDEX_CLEAR_SQL SEARCH_INDEX_FILL_SQL,
+
+	/* 14 -> 15: reserved for printed forms (issue 14); empty here so that a store's
+	 * numbering has no gap.  The lead reconciles it with that branch's migration. */
+	"",
+
+	/* 15 -> 16: the op log (model/store/oplog.h).  Every store gets its own uuid (the
+	 * origin of its ops; stores made before store_uuid was kept get one now).  The outbox
+	 * is rebuilt with the op's origin and its per-origin number, 1, 2, 3 ... in the order
+	 * the rows were written; ops from before keep their payload as it was (no "fields").
+	 * Ops are append-only: never deleted, never changed but for sent_at and acked_at, each
+	 * set once, and the erasure of a purged or anonymised person's or case's values
+	 * (retention.c), to {"purged":true}, the row and its number kept.  Every row sync
+	 * merges has a row version, raised by the store itself on any update that does not
+	 * raise it, and never lowered: base versions in ops mean the same to every writer. */
+	"INSERT OR IGNORE INTO settings(key, value) SELECT 'store_uuid',"
+	" lower(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-'"
+	"  || substr('89ab', 1 + abs(random() % 4), 1) || substr(h, 18, 3) || '-' || substr(h, 21, 12))"
+	" FROM (SELECT hex(randomblob(16)) AS h);"
+	"CREATE TABLE outbox_16 ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" origin TEXT NOT NULL, origin_seq INTEGER NOT NULL CHECK (origin_seq > 0),"
+	" at TEXT NOT NULL, entity TEXT NOT NULL, entity_uuid TEXT NOT NULL, op TEXT NOT NULL,"
+	" payload TEXT NOT NULL, sent_at TEXT, acked_at TEXT,"
+	" UNIQUE (origin, origin_seq));"
+	"INSERT INTO outbox_16(id, uuid, origin, origin_seq, at, entity, entity_uuid, op, payload, sent_at)"
+	" SELECT id, uuid, (SELECT value FROM settings WHERE key = 'store_uuid'), row_number() OVER (ORDER BY id),"
+	"  at, entity, entity_uuid, op, payload, sent_at FROM outbox;"
+	"DROP TABLE outbox;"
+	"ALTER TABLE outbox_16 RENAME TO outbox;"
+	"CREATE INDEX outbox_unsent ON outbox(origin, origin_seq) WHERE sent_at IS NULL;"
+	"CREATE INDEX outbox_entity ON outbox(entity_uuid);"
+	"CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox"
+	" BEGIN SELECT RAISE(ABORT, 'ops are append-only: an op is never deleted'); END;"
+	"CREATE TRIGGER outbox_no_update BEFORE UPDATE ON outbox WHEN NOT ("
+	" new.id IS old.id AND new.uuid IS old.uuid AND new.origin IS old.origin"
+	" AND new.origin_seq IS old.origin_seq AND new.at IS old.at AND new.entity IS old.entity"
+	" AND new.entity_uuid IS old.entity_uuid AND new.op IS old.op"
+	" AND (new.sent_at IS old.sent_at OR (old.sent_at IS NULL AND new.sent_at IS NOT NULL))"
+	" AND (new.acked_at IS old.acked_at OR (old.acked_at IS NULL AND new.acked_at IS NOT NULL))"
+	" AND (new.payload IS old.payload OR (new.payload = '{\"purged\":true}' AND old.op NOT IN ('purge', 'anonymise')"
+	"  AND (EXISTS (SELECT 1 FROM person p WHERE p.purge_action IS NOT NULL AND p.uuid IN (old.entity_uuid,"
+	"    CASE WHEN json_valid(old.payload) THEN json_extract(old.payload, '$.fields.person.new') END,"
+	"    CASE WHEN json_valid(old.payload) THEN json_extract(old.payload, '$.person') END))"
+	"   OR EXISTS (SELECT 1 FROM cases c WHERE c.purge_action IS NOT NULL AND c.uuid IN (old.entity_uuid,"
+	"    CASE WHEN json_valid(old.payload) THEN json_extract(old.payload, '$.fields.case.new') END,"
+	"    CASE WHEN json_valid(old.payload) THEN json_extract(old.payload, '$.case') END))))))"
+	" BEGIN SELECT RAISE(ABORT, 'ops are append-only: only sent_at and acked_at are set, once each, and a"
+	" purged record''s values erased'); END;"
+	"ALTER TABLE document ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE alias ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE address ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE family ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE checks ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE users ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;"
+	"CREATE TRIGGER person_row_version AFTER UPDATE ON person WHEN new.row_version IS old.row_version"
+	" BEGIN UPDATE person SET row_version = old.row_version + 1 WHERE id = old.id; END;"
+	"CREATE TRIGGER person_row_version_rises BEFORE UPDATE OF row_version ON person"
+	" WHEN new.row_version < old.row_version"
+	" BEGIN SELECT RAISE(ABORT, 'a row version never goes down'); END;"
+	"CREATE TRIGGER cases_row_version AFTER UPDATE ON cases WHEN new.row_version IS old.row_version"
+	" BEGIN UPDATE cases SET row_version = old.row_version + 1 WHERE id = old.id; END;"
+	"CREATE TRIGGER cases_row_version_rises BEFORE UPDATE OF row_version ON cases"
+	" WHEN new.row_version < old.row_version"
+	" BEGIN SELECT RAISE(ABORT, 'a row version never goes down'); END;"
+	"CREATE TRIGGER document_row_version AFTER UPDATE ON document WHEN new.row_version IS old.row_version"
+	" BEGIN UPDATE document SET row_version = old.row_version + 1 WHERE id = old.id; END;"
+	"CREATE TRIGGER document_row_version_rises BEFORE UPDATE OF row_version ON document"
+	" WHEN new.row_version < old.row_version"
+	" BEGIN SELECT RAISE(ABORT, 'a row version never goes down'); END;"
+	"CREATE TRIGGER alias_row_version AFTER UPDATE ON alias WHEN new.row_version IS old.row_version"
+	" BEGIN UPDATE alias SET row_version = old.row_version + 1 WHERE id = old.id; END;"
+	"CREATE TRIGGER alias_row_version_rises BEFORE UPDATE OF row_version ON alias"
+	" WHEN new.row_version < old.row_version"
+	" BEGIN SELECT RAISE(ABORT, 'a row version never goes down'); END;"
+	"CREATE TRIGGER address_row_version AFTER UPDATE ON address WHEN new.row_version IS old.row_version"
+	" BEGIN UPDATE address SET row_version = old.row_version + 1 WHERE id = old.id; END;"
+	"CREATE TRIGGER address_row_version_rises BEFORE UPDATE OF row_version ON address"
+	" WHEN new.row_version < old.row_version"
+	" BEGIN SELECT RAISE(ABORT, 'a row version never goes down'); END;"
+	"CREATE TRIGGER family_row_version AFTER UPDATE ON family WHEN new.row_version IS old.row_version"
+	" BEGIN UPDATE family SET row_version = old.row_version + 1 WHERE id = old.id; END;"
+	"CREATE TRIGGER family_row_version_rises BEFORE UPDATE OF row_version ON family"
+	" WHEN new.row_version < old.row_version"
+	" BEGIN SELECT RAISE(ABORT, 'a row version never goes down'); END;"
+	"CREATE TRIGGER checks_row_version AFTER UPDATE ON checks WHEN new.row_version IS old.row_version"
+	" BEGIN UPDATE checks SET row_version = old.row_version + 1 WHERE id = old.id; END;"
+	"CREATE TRIGGER checks_row_version_rises BEFORE UPDATE OF row_version ON checks"
+	" WHEN new.row_version < old.row_version"
+	" BEGIN SELECT RAISE(ABORT, 'a row version never goes down'); END;"
+	"CREATE TRIGGER users_row_version AFTER UPDATE ON users WHEN new.row_version IS old.row_version"
+	" BEGIN UPDATE users SET row_version = old.row_version + 1 WHERE id = old.id; END;"
+	"CREATE TRIGGER users_row_version_rises BEFORE UPDATE OF row_version ON users"
+	" WHEN new.row_version < old.row_version"
+	" BEGIN SELECT RAISE(ABORT, 'a row version never goes down'); END;",
 };
 
 int schema_latest(void)
