@@ -187,11 +187,13 @@ static int bookkeeping(struct cd_store *s, const struct cd_actor *actor, const s
 		op_text(&op, "source", NULL, source);
 		op_text(&op, "recorded_by", NULL, actor->name);
 		op_text(&op, "answered_at", NULL, at);
+		op_meta_text(&op, "number", c->number);
 	} else {
 		op_text(&op, "cleared_by", NULL, actor->name);
 		op_text(&op, "cleared_at", NULL, at);
 		op_text(&op, "clear_reason", NULL, ev->note);
 		op_meta_text(&op, "case", c->uuid);
+		op_meta_text(&op, "number", c->number);
 	}
 	rc = op_record(s, actor, ev, "casework", &op, "check", check_uuid, op_kind, err);
 	op_release(&op);
