@@ -678,6 +678,7 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 		if (rc)
 			goto out;
 	}
+	op_meta_text(&op, "number", number);
 	if (step->transition)
 		op_meta_text(&op, "transition", step->transition);
 	if (step->note)
@@ -868,6 +869,7 @@ int case_assign(struct cd_store *s, const struct cd_actor *actor, const struct c
 				       .row_version = version };
 		op.base = version - 1;
 		op_text(&op, "assignee", before, in->assignee);
+		op_meta_text(&op, "number", number);
 		if ((rc = op_record(s, actor, &ev, "casework", &op, "case", uuid, "assign", err)))
 			goto out;
 	}
