@@ -11,7 +11,11 @@
  *   at            the wall clock, for people to read; nothing may depend on its order
  *   payload       {"fields":{"surname":{"base":3,"old":"X","new":"Y"}, ...}, ...}: per field the
  *                 row version the change was made on (0 for an insert), the value before
- *                 (null for an insert) and the value after.  Other rows are named by uuid only.
+ *                 (null for an insert) and the value after.  Other rows are named by uuid only;
+ *                 what is not a field (a transition's name, a reason, what a merge moved)
+ *                 follows "fields" at the top.  Settings keep no row version (an office's
+ *                 own, never merged): their base is 0.  Ops written before schema 16 keep
+ *                 the payload they had (no "fields").
  * An op is never changed or deleted (schema 16's triggers): only sent_at and acked_at are
  * set, once each, and the payload of a purged or anonymised person's or case's op is
  * erased to {"purged":true} (retention.c), the row and its seq kept.
@@ -55,8 +59,8 @@ int oplog_show(struct cd_store *s, const struct cd_actor *actor, const char *uui
 
 /*
  * `store check`: ops of each origin numbered 1..N without a gap or a repeat; *gaps is the
- * count of missing or repeated numbers (0: whole), *first_bad the first seq that is not
- * where it should be (0 when whole).
+ * count of ops not at their place (0: whole; a number missing displaces every op after
+ * it), *first_bad the first number that is missing (0 when whole).
  */
 int oplog_check(struct cd_store *s, int64_t *gaps, int64_t *first_bad, struct cd_error *err);
 

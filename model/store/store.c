@@ -480,30 +480,6 @@ int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_
 	return rc;
 }
 
-int store_json_person_uuid(struct cd_store *s, struct json_writer *w, const char *key, int64_t person_id,
-			   struct cd_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = st_prepare(s, "SELECT uuid FROM person WHERE id = ?1", &st, err);
-
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, person_id);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		json_kv_string(w, key, (const char *)sqlite3_column_text(st, 0));
-		break;
-	case SQLITE_DONE:
-		rc = cd_error_set(err, CD_EINTERNAL, _("internal error: person row %lld vanished inside its own "
-						       "transaction; please report it"), (long long)person_id);
-		break;
-	default:
-		rc = st_fail(s, _("reading a person's uuid for the outbox"), err);
-	}
-	st_finish(s, st);
-	return rc;
-}
-
 int store_checkpoint(struct cd_store *s, struct cd_error *err)
 {
 	int busy = 0, rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, &busy);

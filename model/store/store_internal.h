@@ -175,8 +175,5 @@ struct cd_event;
 int op_record(struct cd_store *s, const struct cd_actor *actor, const struct cd_event *ev, const char *purpose,
 	      struct cd_op *op, const char *entity, const char *entity_uuid, const char *kind, struct cd_error *err);
 
-/* Writes `key`:UUID of person `person_id` into an open payload object: whose record changed. */
-int store_json_person_uuid(struct cd_store *s, struct json_writer *w, const char *key, int64_t person_id,
-			   struct cd_error *err);
 
 #endif
