@@ -16,6 +16,7 @@ struct cli {
 	const char *store_path;
 	const char *user;              /* --user / CASEDESK_USER */
 	const char *purpose;           /* --purpose: why personal data is read (audited) */
+	int purpose_given;             /* --purpose was on the command line (not the default) */
 	int passphrase_fd;             /* --passphrase-fd N: field kits read passphrases there, one a line; -1: the terminal */
 	int creating;                  /* init: the store was just made; its first admin is set up, not asked for */
 	int json;
@@ -112,6 +113,8 @@ int cmd_audit_show(struct cli *c);
 int cmd_retention(struct cli *c);
 /* app/cmd_lists.c: the lost/stolen list. */
 int cmd_lostdocs(struct cli *c);
+/* app/cmd_ops.c: the op log (admin). */
+int cmd_ops(struct cli *c);
 
 /*
  * --json output goes through the one writer (model/base/json.h).  cli_json_print prints a

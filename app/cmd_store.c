@@ -18,6 +18,7 @@
 #include "model/store/passphrase.h"
 #include "model/store/roles.h"
 #include "model/store/users.h"
+#include "model/store/oplog.h"
 #include "app/cli.h"
 
 /*
@@ -580,7 +581,7 @@ static int store_set_kit(struct cli *c)
  */
 int cmd_store(struct cli *c)
 {
-	int64_t bad = 0, unsynced = 0, index_bad = 0, checks_bad = 0;
+	int64_t bad = 0, unsynced = 0, index_bad = 0, checks_bad = 0, ops_bad = 0, ops_first = 0;
 	struct cd_buf finding = CD_BUF_INIT;
 	int rc, rebuild, audit_warnings = 0;
 
@@ -610,6 +611,7 @@ int cmd_store(struct cli *c)
 	if ((rc = case_consistency(c->store, &bad, &c->err)) ||
 	    (rc = store_search_index_check(c->store, &index_bad, &c->err)) ||
 	    (rc = store_checks_trail_check(c->store, &checks_bad, &c->err)) ||
+	    (rc = oplog_check(c->store, &ops_bad, &ops_first, &c->err)) ||
 	    (rc = store_unsynced_count(c->store, &unsynced, &c->err)))
 		goto out;
 	if (bad)
@@ -627,6 +629,12 @@ int cmd_store(struct cli *c)
 					      "%s%lld check answers disagree with the history (rows without their event, "
 					      "or events without their row)", (unsigned long)checks_bad),
 			   finding.len ? "; " : "", (long long)checks_bad);
+	/* A gap in the op log's numbering: the national tier would wait for that op forever. */
+	if (ops_bad)
+		buf_printf(&finding, ngettext("%sthe op log's numbering is broken from op %lld on (%lld op out of place)",
+					      "%sthe op log's numbering is broken from op %lld on (%lld ops out of place)",
+					      (unsigned long)ops_bad),
+			   finding.len ? "; " : "", (long long)ops_first, (long long)ops_bad);
 found:
 	if (finding.len) {
 		if ((rc = store_damage_mark(c->store, buf_str(&finding), &c->err)))
@@ -635,7 +643,7 @@ found:
 				  _("store %s is damaged: %s.  It takes no changes until repaired: %s; then run "
 				    "`casedesk store check` again"),
 				  store_path(c->store), buf_str(&finding),
-				  index_bad && !bad && !checks_bad && !integrity[0]
+				  index_bad && !bad && !checks_bad && !ops_bad && !integrity[0]
 					  ? _("`casedesk store check --rebuild-index` rebuilds the search index")
 					  : _("restore it from a backup (see \"A damaged store\" in the README)"));
 		goto out;

@@ -45,6 +45,7 @@ static const struct command commands[] = {
 	{ "workflow", cmd_workflow, N_("workflow list | lint FILE... | dot ID") },
 	{ "audit", cmd_audit, N_("audit verify [--escrow FILE] | show --person ID | seal | init | policy [--rows N] [--minutes M]   prove the audit trail whole; who read a person's data") },
 	{ "retention", cmd_retention, N_("retention plan [--until YYYY-MM-DD] [--json] | retention run   what retention makes due, and the purge (admin)") },
+	{ "ops", cmd_ops, N_("ops list [--unsent] [--json] | ops show UUID --purpose TEXT   the op log sync sends (admin)") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
 };
@@ -105,6 +106,7 @@ static int take_globals(struct cli *c, int argc, char **argv)
 		} else {
 			return cd_error_set(&c->err, CD_EUSAGE, _("%s needs a value"), a);
 		}
+		c->purpose_given |= slot == &c->purpose;
 	}
 	c->argc = out;
 	c->argv = argv;

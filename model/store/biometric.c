@@ -158,28 +158,22 @@ int bio_enrolment_commit(struct cd_store *s, const struct cd_actor *actor, const
 		st_finish(s, st);
 		st = NULL;
 		/* History and the national tier learn what was captured, never the template. */
-		struct cd_buf payload = CD_BUF_INIT;
-		struct json_writer w;
-		json_init(&w, &payload);
-		json_object(&w);
-		json_kv_string(&w, "person", puuid);
-		json_kv_string(&w, "modality", it->modality);
-		json_kv_string(&w, "position", it->position);
-		if (it->quality >= 0)
-			json_kv_int(&w, "quality", it->quality);
-		else
-			json_kv_null(&w, "quality");
-		json_kv_bool(&w, "exception", it->exception != NULL);
-		json_object_end(&w);
 		struct cd_event ev = { .person_id = pid, .kind = it->exception ? "biometric_exception" : "biometric",
 				       .field = it->modality, .new_value = it->position, .note = it->exception };
-		if ((rc = store_add_event(s, actor, &ev, err)) ||
-		    (rc = store_add_audit(s, actor, "change", "biometric", uuid, "enrolment", err)) ||
-		    (rc = store_add_outbox(s, "biometric", uuid, "insert", &w, err))) {
-			buf_release(&payload);
+		struct cd_op op;
+		op_init(&op, 0);
+		op_text(&op, "person", NULL, puuid);
+		op_text(&op, "modality", NULL, it->modality);
+		op_text(&op, "position", NULL, it->position);
+		if (it->quality >= 0)
+			op_int(&op, "quality", 0, 0, it->quality);
+		else
+			op_text(&op, "quality", NULL, NULL);
+		op_int(&op, "exception", 0, 0, it->exception != NULL);
+		rc = op_record(s, actor, &ev, "enrolment", &op, "biometric", uuid, "insert", err);
+		op_release(&op);
+		if (rc)
 			goto out;
-		}
-		buf_release(&payload);
 	}
 	free(sealed);
 	return store_commit(s, err);

@@ -207,22 +207,17 @@ int case_create(struct cd_store *s, const struct cd_actor *actor, const struct c
 			goto out;
 	}
 	if (!s->bulk) {
-		struct cd_buf payload = CD_BUF_INIT;
-		struct json_writer w;
-		json_init(&w, &payload);
-		json_object(&w);
-		json_kv_string(&w, "number", number);
-		rc = store_json_person_uuid(s, &w, "person", pid, err);
-		json_kv_string(&w, "workflow", in->workflow_id);
-		json_kv_int(&w, "version", in->workflow_version);
-		json_kv_string(&w, "state", in->initial_state);
-		json_kv_string(&w, "assignee", in->assignee);
-		json_object_end(&w);
-		if (!rc)
-			rc = store_add_audit(s, actor, "change", "case", uuid, "casework", err);
-		if (!rc)
-			rc = store_add_outbox(s, "case", uuid, "insert", &w, err);
-		buf_release(&payload);
+		struct cd_op op;
+		op_init(&op, 0);
+		op_text(&op, "number", NULL, number);
+		op_person(s, &op, "person", 0, pid);
+		op_text(&op, "workflow", NULL, in->workflow_id);
+		op_int(&op, "workflow_version", 0, 0, in->workflow_version);
+		op_text(&op, "office", NULL, s->office);
+		op_text(&op, "state", NULL, in->initial_state);
+		op_text(&op, "assignee", NULL, in->assignee);
+		rc = op_record(s, actor, NULL, "casework", &op, "case", uuid, "insert", err);
+		op_release(&op);
 		if (rc)
 			goto out;
 	}
@@ -554,9 +549,10 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 	const char *at;
 	int64_t case_id = 0, person_id = 0, version = 0;
 	char uuid[37] = "", *from_state = NULL, number[64] = "";
-	struct cd_buf payload = CD_BUF_INIT;
-	struct json_writer w;
+	struct cd_op op;
 	int rc;
+
+	op_init(&op, 0);
 
 	store_now(s, now, sizeof now);
 	at = step->at ? step->at : now;
@@ -616,11 +612,14 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 	}
 	version++;
 
-	/* The payload says what this step changed: only the fields whose value is new. */
-	json_init(&w, &payload);
-	json_object(&w);
-	json_kv_string(&w, "number", number);
-	json_kv_int(&w, "row_version", version);
+	/* The op says what this step changed, each field on the version the step was taken
+	 * on: the state (a step taken elsewhere meanwhile is then a conflict, never a second
+	 * transition) and the fields whose value is new, as "field.NAME". */
+	op.base = version - 1;
+	if (step->transition)
+		op_text(&op, "state", from_state, step->to_state);
+	if (step->final)
+		op_int(&op, "closed", 1, 0, 1);
 	if (step->transition) {
 		struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "transition",
 				       .transition = step->transition, .from_state = from_state,
@@ -628,9 +627,6 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 				       .row_version = version, .at = step->at };
 		if ((rc = store_add_event(s, actor, &ev, err)))
 			goto out;
-		json_kv_string(&w, "transition", step->transition);
-		json_kv_string(&w, "from", from_state);
-		json_kv_string(&w, "to", step->to_state);
 	} else if (step->note) {
 		struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "note",
 				       .note = step->note, .row_version = version, .at = step->at };
@@ -642,10 +638,6 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 				" ON CONFLICT(case_id, name) DO UPDATE SET value = excluded.value,"
 				" updated_at = excluded.updated_at", &put, err)))
 		goto out;
-	if (step->note)
-		json_kv_string(&w, "note", step->note);
-	json_key(&w, "fields");
-	json_object(&w);
 	for (size_t i = 0; i < step->n_values; i++) {
 		char *old = NULL;
 		sqlite3_reset(get);
@@ -677,15 +669,22 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 				       .old_value = old, .new_value = step->values[i],
 				       .row_version = version, .at = step->at };
 		rc = store_add_event(s, actor, &ev, err);
+		{
+			char key[96];
+			snprintf(key, sizeof key, "field.%s", step->names[i]);
+			op_text(&op, key, old, step->values[i]);
+		}
 		free(old);
 		if (rc)
 			goto out;
-		json_kv_string(&w, step->names[i], step->values[i]);
 	}
-	json_object_end(&w);
-	json_object_end(&w);
-	if ((rc = store_add_audit(s, actor, "change", "case", uuid, "casework", err)) ||
-	    (rc = store_add_outbox(s, "case", uuid, step->transition ? "transition" : "update", &w, err)))
+	op_meta_text(&op, "number", number);
+	if (step->transition)
+		op_meta_text(&op, "transition", step->transition);
+	if (step->note)
+		op_meta_text(&op, "note", step->note);
+	if ((rc = op_record(s, actor, NULL, "casework", &op, "case", uuid, step->transition ? "transition" : "update",
+			    err)))
 		goto out;
 	st_finish(s, get);
 	st_finish(s, put);
@@ -702,7 +701,7 @@ out:
 	st_finish(s, st);
 	store_rollback(s);
 done:
-	buf_release(&payload);
+	op_release(&op);
 	free(from_state);
 	return rc;
 }
@@ -753,11 +752,11 @@ int case_assign(struct cd_store *s, const struct cd_actor *actor, const struct c
 	sqlite3_stmt *st = NULL;
 	char now[32], uuid[37] = "", number[64] = "", *workflow = NULL, *before = NULL;
 	int64_t case_id = 0, person_id = 0, version = 0, to_id = 0;
-	struct cd_buf payload = CD_BUF_INIT;
-	struct json_writer w;
+	struct cd_op op;
 	int rc, closed = 0;
 
 	memset(out, 0, sizeof *out);
+	op_init(&op, 0);
 	if ((rc = store_begin(s, err)))
 		return rc;
 	if ((rc = st_prepare(s, "SELECT c.id, c.person_id, c.row_version, c.uuid, c.number, c.workflow_id,"
@@ -868,16 +867,10 @@ int case_assign(struct cd_store *s, const struct cd_actor *actor, const struct c
 		struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "assigned",
 				       .field = "assignee", .old_value = before, .new_value = in->assignee,
 				       .row_version = version };
-		json_init(&w, &payload);
-		json_object(&w);
-		json_kv_string(&w, "number", number);
-		json_kv_int(&w, "row_version", version);
-		json_kv_string(&w, "assignee", in->assignee);
-		json_kv_string(&w, "previous", before);
-		json_object_end(&w);
-		if ((rc = store_add_event(s, actor, &ev, err)) ||
-		    (rc = store_add_audit(s, actor, "change", "case", uuid, "casework", err)) ||
-		    (rc = store_add_outbox(s, "case", uuid, "assign", &w, err)))
+		op.base = version - 1;
+		op_text(&op, "assignee", before, in->assignee);
+		op_meta_text(&op, "number", number);
+		if ((rc = op_record(s, actor, &ev, "casework", &op, "case", uuid, "assign", err)))
 			goto out;
 	}
 	if ((rc = store_commit(s, err)))
@@ -893,7 +886,7 @@ out:
 	st_finish(s, st);
 	store_rollback(s);
 done:
-	buf_release(&payload);
+	op_release(&op);
 	free(workflow);
 	free(before);
 	return rc;
@@ -1209,8 +1202,6 @@ int biometric_record(struct cd_store *s, const struct cd_actor *actor, const cha
 	sqlite3_stmt *st = NULL;
 	char uuid[37], now[32];
 	int64_t pid;
-	struct cd_buf payload = CD_BUF_INIT;
-	struct json_writer w;
 	int rc;
 
 	if ((rc = store_begin(s, err)))
@@ -1241,25 +1232,21 @@ int biometric_record(struct cd_store *s, const struct cd_actor *actor, const cha
 	st = NULL;
 	{
 		struct cd_event ev = { .person_id = pid, .kind = "biometric", .field = modality };
-		/* Like bio_enrolment_commit's payload: the capture's facts, never the template. */
-		json_init(&w, &payload);
-		json_object(&w);
-		if ((rc = store_json_person_uuid(s, &w, "person", pid, err)))
-			goto out;
-		json_kv_string(&w, "modality", modality);
-		json_kv_string(&w, "position", position);
-		json_kv_int(&w, "quality", quality);
-		json_kv_bool(&w, "synthetic", synthetic);
-		json_object_end(&w);
-		if ((rc = store_add_event(s, actor, &ev, err)) ||
-		    (rc = store_add_audit(s, actor, "change", "biometric", uuid, "enrolment", err)) ||
-		    (rc = store_add_outbox(s, "biometric", uuid, "insert", &w, err)))
+		/* Like bio_enrolment_commit's op: the capture's facts, never the template. */
+		struct cd_op op;
+		op_init(&op, 0);
+		op_person(s, &op, "person", 0, pid);
+		op_text(&op, "modality", NULL, modality);
+		op_text(&op, "position", NULL, position);
+		op_int(&op, "quality", 0, 0, quality);
+		op_int(&op, "synthetic", 0, 0, synthetic);
+		rc = op_record(s, actor, &ev, "enrolment", &op, "biometric", uuid, "insert", err);
+		op_release(&op);
+		if (rc)
 			goto out;
 	}
-	buf_release(&payload);
 	return store_commit(s, err);
 out:
-	buf_release(&payload);
 	st_finish(s, st);
 	store_rollback(s);
 	return rc;

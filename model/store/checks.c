@@ -154,30 +154,49 @@ static int newest_answer(struct cd_store *s, int64_t case_id, const char *list, 
 	return rc;
 }
 
-/* The bookkeeping of one change to a check: event, audit row, outbox row. */
+/* The bookkeeping of one change to a check: event, audit row, op.  A recording is a new
+ * row (base 0); a clearing changes the row the trigger has just raised the version of. */
 static int bookkeeping(struct cd_store *s, const struct cd_actor *actor, const struct case_row *c,
-		       const char *check_uuid, const struct cd_event *ev, const char *op, const char *list,
+		       const char *check_uuid, const struct cd_event *ev, const char *op_kind, const char *list,
 		       const char *result, const char *source, const char *at, struct cd_error *err)
 {
-	struct cd_buf payload = CD_BUF_INIT;
-	struct json_writer w;
-	int rc;
+	struct cd_op op;
+	int64_t base = 0;
+	int rc = CD_OK;
 
-	json_init(&w, &payload);
-	json_object(&w);
-	json_kv_string(&w, "case", c->uuid);
-	json_kv_string(&w, "number", c->number);
-	json_kv_string(&w, "list", list);
-	json_kv_string(&w, "result", result);
-	if (source)
-		json_kv_string(&w, "source", source);
-	json_kv_string(&w, "by", actor->name);
-	json_kv_string(&w, "at", at);
-	json_object_end(&w);
-	if (!(rc = store_add_event(s, actor, ev, err)) &&
-	    !(rc = store_add_audit(s, actor, "change", "check", check_uuid, "casework", err)))
-		rc = store_add_outbox(s, "check", check_uuid, op, &w, err);
-	buf_release(&payload);
+	if (strcmp(op_kind, "insert") != 0) {
+		sqlite3_stmt *st = NULL;
+		if ((rc = st_prepare(s, "SELECT row_version - 1 FROM checks WHERE uuid = ?1", &st, err)))
+			return rc;
+		st_bind_text(st, 1, check_uuid);
+		int r = st_row(s, st, _("reading a check"), err);
+		if (r > 0)
+			base = sqlite3_column_int64(st, 0);
+		else
+			rc = r < 0 ? CD_ESTORE : cd_error_set(err, CD_EINTERNAL, _("internal error: a check row vanished "
+										  "inside its own transaction; please report it"));
+		st_finish(s, st);
+		if (rc)
+			return rc;
+	}
+	op_init(&op, base);
+	if (!base) {
+		op_text(&op, "case", NULL, c->uuid);
+		op_text(&op, "list", NULL, list);
+		op_text(&op, "result", NULL, result);
+		op_text(&op, "source", NULL, source);
+		op_text(&op, "recorded_by", NULL, actor->name);
+		op_text(&op, "answered_at", NULL, at);
+		op_meta_text(&op, "number", c->number);
+	} else {
+		op_text(&op, "cleared_by", NULL, actor->name);
+		op_text(&op, "cleared_at", NULL, at);
+		op_text(&op, "clear_reason", NULL, ev->note);
+		op_meta_text(&op, "case", c->uuid);
+		op_meta_text(&op, "number", c->number);
+	}
+	rc = op_record(s, actor, ev, "casework", &op, "check", check_uuid, op_kind, err);
+	op_release(&op);
 	return rc;
 }
 

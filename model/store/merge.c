@@ -59,7 +59,7 @@ static const char family_relative_back[] =
 	" AND id IN (SELECT value FROM json_each(?3, '$.family_relative'))";
 
 struct who {
-	int64_t id, merged_into;
+	int64_t id, merged_into, row_version;   /* row_version: as read, before this change */
 	char uuid[37], number[32];
 	char *surname, *given, *surname_latin, *given_latin;
 };
@@ -75,10 +75,10 @@ static void who_release(struct who *w)
 static int load_who(struct cd_store *s, const char *ref, int by_id, int64_t id, struct who *w, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = st_prepare(s, by_id ? "SELECT id, uuid, number, surname, given, surname_latin, given_latin, merged_into"
-				       " FROM person WHERE id = ?2"
-				     : "SELECT id, uuid, number, surname, given, surname_latin, given_latin, merged_into"
-				       " FROM person WHERE number = ?1 OR uuid = lower(?1)",
+	int rc = st_prepare(s, by_id ? "SELECT id, uuid, number, surname, given, surname_latin, given_latin, merged_into,"
+				       " row_version FROM person WHERE id = ?2"
+				     : "SELECT id, uuid, number, surname, given, surname_latin, given_latin, merged_into,"
+				       " row_version FROM person WHERE number = ?1 OR uuid = lower(?1)",
 			    &st, err);
 	if (rc)
 		return rc;
@@ -99,6 +99,7 @@ static int load_who(struct cd_store *s, const char *ref, int by_id, int64_t id, 
 		w->surname_latin = st_dup_column(st, 5);
 		w->given_latin = st_dup_column(st, 6);
 		w->merged_into = sqlite3_column_type(st, 7) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 7);
+		w->row_version = sqlite3_column_int64(st, 8);
 		if (!w->surname || !w->given || !w->surname_latin || !w->given_latin)
 			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	}
@@ -241,12 +242,12 @@ static int write_record(struct cd_buf *b, int64_t surv, int64_t dup, const struc
 	return json_done(&w, err);
 }
 
-/* "moved":{list:[uuids of the rows the record names]}: the record in the national tier's terms. */
+/* {list:[uuids of the rows the record names]}, the value of the op's "moved": the record in
+ * the national tier's terms. */
 static int write_moved(struct cd_store *s, struct json_writer *w, const char *record, struct cd_error *err)
 {
 	int rc = CD_OK;
 
-	json_key(w, "moved");
 	json_object(w);
 	for (size_t i = 0; i < N_LISTS && rc == CD_OK; i++) {
 		sqlite3_stmt *st = NULL;
@@ -342,29 +343,27 @@ static int bookkeeping(struct cd_store *s, const struct cd_actor *actor, const c
 		       const struct who *surv, const char *record, const char *alias_uuid, const char *reason,
 		       struct cd_error *err)
 {
-	struct cd_buf payload = CD_BUF_INIT;
-	struct json_writer w;
+	struct cd_op op;
 	int rc;
 	struct cd_event ev = { .person_id = dup->id, .kind = kind, .field = "merged_into",
 			       .old_value = strcmp(kind, "merge") ? surv->number : NULL,
 			       .new_value = record, .note = reason };
 	struct cd_event ev2 = { .person_id = surv->id, .kind = strcmp(kind, "merge") ? "unmerged_from" : "merged_from",
 				.field = "duplicate", .new_value = dup->number, .note = reason };
-	json_init(&w, &payload);
-	json_object(&w);
-	json_kv_string(&w, "survivor", surv->uuid);
-	json_kv_string(&w, "duplicate", dup->uuid);
-	json_kv_string(&w, "survivor_number", surv->number);
-	json_kv_string(&w, "duplicate_number", dup->number);
-	json_kv_string(&w, "reason", reason);
+	int merge = strcmp(kind, "merge") == 0;
+	/* The duplicate's one field that changed, by the survivor's uuid; what moved with it
+	 * (by uuid) and why, after. */
+	op_init(&op, dup->row_version);
+	op_text(&op, "merged_into", merge ? NULL : surv->uuid, merge ? surv->uuid : NULL);
+	op_meta_text(&op, "survivor", surv->uuid);
+	op_meta_text(&op, "reason", reason);
 	if (alias_uuid)
-		json_kv_string(&w, "new_alias", alias_uuid);
-	rc = write_moved(s, &w, record, err);
-	json_object_end(&w);
+		op_meta_text(&op, "new_alias", alias_uuid);
+	rc = write_moved(s, op_meta(&op, "moved"), record, err);
 	if (!rc && !(rc = store_add_event(s, actor, &ev, err)) && !(rc = store_add_event(s, actor, &ev2, err)) &&
 	    !(rc = store_add_audit(s, actor, kind, "person", dup->uuid, kind, err)))
-		rc = store_add_outbox(s, "person", dup->uuid, kind, &w, err);
-	buf_release(&payload);
+		rc = op_write(s, &op, "person", dup->uuid, kind, err);
+	op_release(&op);
 	return rc;
 }
 

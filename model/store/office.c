@@ -112,10 +112,9 @@ int office_set(struct cd_store *s, const struct cd_actor *actor, const char *key
 	       struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	struct cd_buf payload = CD_BUF_INIT;
-	struct json_writer w;
-	char *norm = NULL, row[80];
-	int rc;
+	struct cd_op op;
+	char *norm = NULL, row[80], was[512];
+	int rc, had;
 
 	if (!(actor->roles & CD_ROLE_ADMIN))
 		return cd_error_set(err, CD_EREFUSED, _("only an admin may change the office's settings; %s is not one"),
@@ -123,8 +122,13 @@ int office_set(struct cd_store *s, const struct cd_actor *actor, const char *key
 	if ((rc = office_check(key, value, &norm, err)))
 		return rc;
 	snprintf(row, sizeof row, "office.%s", key);
+	op_init(&op, 0);
 	if ((rc = store_begin(s, err)))
 		goto out_free;
+	if ((had = st_setting_read(s, row, was, sizeof was, err)) < 0) {
+		rc = CD_ESTORE;
+		goto out;
+	}
 	if ((rc = st_prepare(s, *norm ? "INSERT OR REPLACE INTO settings(key, value) VALUES (?1, ?2)"
 				      : "DELETE FROM settings WHERE key = ?1",
 			     &st, err)))
@@ -138,13 +142,12 @@ int office_set(struct cd_store *s, const struct cd_actor *actor, const char *key
 	}
 	st_finish(s, st);
 	st = NULL;
-	json_init(&w, &payload);
-	json_object(&w);
-	json_kv_string(&w, "key", key);
-	json_kv_string(&w, "value", *norm ? norm : NULL);
-	json_object_end(&w);
+	/* Settings keep no row version: an office's settings are its own, never merged, so
+	 * their ops carry base 0 with the value before and after. */
+	op_text(&op, "value", had ? was : NULL, *norm ? norm : NULL);
+	op_meta_text(&op, "key", key);
 	if ((rc = store_add_audit(s, actor, "change", "office", row, "administration", err)) ||
-	    (rc = store_add_outbox(s, "setting", row, *norm ? "update" : "delete", &w, err)))
+	    (rc = op_write(s, &op, "setting", row, *norm ? "update" : "delete", err)))
 		goto out;
 	rc = store_commit(s, err);
 	goto out_free;
@@ -152,7 +155,7 @@ out:
 	st_finish(s, st);
 	store_rollback(s);
 out_free:
-	buf_release(&payload);
+	op_release(&op);
 	free(norm);
 	return rc;
 }

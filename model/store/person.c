@@ -136,7 +136,6 @@ static int add_person(struct cd_store *s, const struct cd_actor *actor, const st
 	struct cd_date dob;
 	char dob_text[16], now[32], uuid[37], number[32];
 	char *surname_latin = NULL, *given_latin = NULL;
-	struct cd_buf payload = CD_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int64_t seq = 0, id;
 	int rc;
@@ -218,21 +217,20 @@ static int add_person(struct cd_store *s, const struct cd_actor *actor, const st
 			goto out;
 	}
 	if (!s->bulk) {
-		struct json_writer w;
-		json_init(&w, &payload);
-		json_object(&w);
-		json_kv_string(&w, "number", number);
-		json_kv_string(&w, "surname", in->surname);
-		json_kv_string(&w, "given", in->given);
-		json_kv_string(&w, "surname_latin", surname_latin);
-		json_kv_string(&w, "given_latin", given_latin);
-		json_kv_string(&w, "sex", in->sex);
-		json_kv_string(&w, "dob", dob_text);
-		json_kv_string(&w, "nationality", in->nationality);
-		json_kv_string(&w, "birth_place", in->birth_place && in->birth_place[0] ? in->birth_place : NULL);
-		json_object_end(&w);
-		if ((rc = store_add_audit(s, actor, "change", "person", uuid, "registration", err)) ||
-		    (rc = store_add_outbox(s, "person", uuid, "insert", &w, err)))
+		struct cd_op op;
+		op_init(&op, 0);
+		op_text(&op, "number", NULL, number);
+		op_text(&op, "surname", NULL, in->surname);
+		op_text(&op, "given", NULL, in->given);
+		op_text(&op, "surname_latin", NULL, surname_latin);
+		op_text(&op, "given_latin", NULL, given_latin);
+		op_text(&op, "sex", NULL, in->sex);
+		op_text(&op, "dob", NULL, dob_text);
+		op_text(&op, "nationality", NULL, in->nationality);
+		op_text(&op, "birth_place", NULL, in->birth_place && in->birth_place[0] ? in->birth_place : NULL);
+		rc = op_record(s, actor, NULL, "registration", &op, "person", uuid, "insert", err);
+		op_release(&op);
+		if (rc)
 			goto out;
 	}
 	st_finish(s, st);
@@ -249,7 +247,6 @@ out:
 	st_finish(s, st);
 	store_rollback(s);
 out_free:
-	buf_release(&payload);
 	free(surname_latin);
 	free(given_latin);
 	return rc;
@@ -423,22 +420,16 @@ static int add_document(struct cd_store *s, const struct cd_actor *actor, const 
 			goto out;
 	}
 	if (!s->bulk) {
-		struct cd_buf payload = CD_BUF_INIT;
-		struct json_writer w;
-		json_init(&w, &payload);
-		json_object(&w);
-		rc = store_json_person_uuid(s, &w, "person", pid, err);
-		json_kv_string(&w, "kind", kind);
-		json_kv_string(&w, "number", norm);
-		json_kv_string(&w, "issuer", issuer);
-		json_kv_string(&w, "issued", issued && *issued ? issued : NULL);
-		json_kv_string(&w, "expires", expires && *expires ? expires : NULL);
-		json_object_end(&w);
-		if (!rc)
-			rc = store_add_audit(s, actor, "change", "document", uuid, "registration", err);
-		if (!rc)
-			rc = store_add_outbox(s, "document", uuid, "insert", &w, err);
-		buf_release(&payload);
+		struct cd_op op;
+		op_init(&op, 0);
+		op_person(s, &op, "person", 0, pid);
+		op_text(&op, "kind", NULL, kind);
+		op_text(&op, "number", NULL, norm);
+		op_text(&op, "issuer", NULL, issuer);
+		op_text(&op, "issued", NULL, issued && *issued ? issued : NULL);
+		op_text(&op, "expires", NULL, expires && *expires ? expires : NULL);
+		rc = op_record(s, actor, NULL, "registration", &op, "document", uuid, "insert", err);
+		op_release(&op);
 		if (rc)
 			goto out;
 	}
@@ -536,21 +527,16 @@ static int add_alias(struct cd_store *s, const struct cd_actor *actor, const cha
 		goto out;
 	{
 		struct cd_event ev = { .person_id = pid, .kind = "alias_added" };
-		struct cd_buf payload = CD_BUF_INIT;
-		struct json_writer w;
-		json_init(&w, &payload);
-		json_object(&w);
-		rc = store_json_person_uuid(s, &w, "person", pid, err);
-		json_kv_string(&w, "kind", kind && *kind ? kind : "alias");
-		json_kv_string(&w, "surname", surname);
-		json_kv_string(&w, "given", given);
-		json_kv_string(&w, "surname_latin", sl);
-		json_kv_string(&w, "given_latin", gl);
-		json_object_end(&w);
-		if (!rc && !(rc = store_add_event(s, actor, &ev, err)) &&
-		    !(rc = store_add_audit(s, actor, "change", "alias", uuid, "registration", err)))
-			rc = store_add_outbox(s, "alias", uuid, "insert", &w, err);
-		buf_release(&payload);
+		struct cd_op op;
+		op_init(&op, 0);
+		op_person(s, &op, "person", 0, pid);
+		op_text(&op, "kind", NULL, kind && *kind ? kind : "alias");
+		op_text(&op, "surname", NULL, surname);
+		op_text(&op, "given", NULL, given);
+		op_text(&op, "surname_latin", NULL, sl);
+		op_text(&op, "given_latin", NULL, gl);
+		rc = op_record(s, actor, &ev, "registration", &op, "alias", uuid, "insert", err);
+		op_release(&op);
 		if (rc)
 			goto out;
 	}
@@ -635,18 +621,13 @@ int family_link(struct cd_store *s, const struct cd_actor *actor, const char *pe
 		}
 		struct cd_event ev = { .person_id = dir ? rid : pid, .kind = "family_linked",
 				       .new_value = dir ? inverse[which] : relations[which] };
-		struct cd_buf payload = CD_BUF_INIT;
-		struct json_writer w;
-		json_init(&w, &payload);
-		json_object(&w);
-		if (!(rc = store_json_person_uuid(s, &w, "person", dir ? rid : pid, err)))
-			rc = store_json_person_uuid(s, &w, "relative", dir ? pid : rid, err);
-		json_kv_string(&w, "relation", dir ? inverse[which] : relations[which]);
-		json_object_end(&w);
-		if (!rc && !(rc = store_add_event(s, actor, &ev, err)) &&
-		    !(rc = store_add_audit(s, actor, "change", "family", uuid, "registration", err)))
-			rc = store_add_outbox(s, "family", uuid, "insert", &w, err);
-		buf_release(&payload);
+		struct cd_op op;
+		op_init(&op, 0);
+		op_person(s, &op, "person", 0, dir ? rid : pid);
+		op_person(s, &op, "relative", 0, dir ? pid : rid);
+		op_text(&op, "relation", NULL, dir ? inverse[which] : relations[which]);
+		rc = op_record(s, actor, &ev, "registration", &op, "family", uuid, "insert", err);
+		op_release(&op);
 		if (rc)
 			goto out;
 	}

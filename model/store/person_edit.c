@@ -28,17 +28,19 @@ static const char *const field_names[F_COUNT] = {
 	"surname", "given", "surname_latin", "given_latin", "sex", "dob", "nationality", "birth_place",
 };
 
-/* One UPDATE a field, each a constant the statement cache keeps. */
-static const char *const update_sql[F_COUNT] = {
-	"UPDATE person SET surname = ?1 WHERE id = ?2",
-	"UPDATE person SET given = ?1 WHERE id = ?2",
-	"UPDATE person SET surname_latin = ?1 WHERE id = ?2",
-	"UPDATE person SET given_latin = ?1 WHERE id = ?2",
-	"UPDATE person SET sex = ?1 WHERE id = ?2",
-	"UPDATE person SET dob = ?1 WHERE id = ?2",
-	"UPDATE person SET nationality = ?1 WHERE id = ?2",
-	"UPDATE person SET birth_place = ?1 WHERE id = ?2",
-};
+/* One UPDATE for the whole correction: ?2k+1 says whether field k is corrected, ?2k+2 its
+ * value.  One statement raises the row version once (the store raises it on any update
+ * that does not, schema 16), and checks the version read, under the write lock. */
+static const char update_sql[] =
+	"UPDATE person SET surname = CASE WHEN ?1 THEN ?2 ELSE surname END,"
+	" given = CASE WHEN ?3 THEN ?4 ELSE given END,"
+	" surname_latin = CASE WHEN ?5 THEN ?6 ELSE surname_latin END,"
+	" given_latin = CASE WHEN ?7 THEN ?8 ELSE given_latin END,"
+	" sex = CASE WHEN ?9 THEN ?10 ELSE sex END,"
+	" dob = CASE WHEN ?11 THEN ?12 ELSE dob END,"
+	" nationality = CASE WHEN ?13 THEN ?14 ELSE nationality END,"
+	" birth_place = CASE WHEN ?15 THEN ?16 ELSE birth_place END,"
+	" row_version = row_version + 1, updated_at = ?17 WHERE id = ?18 AND row_version = ?19";
 
 static int field_of(const char *name)
 {
@@ -136,7 +138,6 @@ int person_correct(struct cd_store *s, const struct cd_actor *actor, const char 
 	char *want[F_COUNT] = { 0 }, *old[F_COUNT] = { 0 };
 	int given[F_COUNT] = { 0 };
 	char *why = NULL, uuid[37] = "", now[32];
-	struct cd_buf payload = CD_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int64_t pid, version;
 	int rc, changed = 0, in_txn = 0;
@@ -211,51 +212,21 @@ int person_correct(struct cd_store *s, const struct cd_actor *actor, const char 
 
 	store_now(s, now, sizeof now);
 	{
-		struct json_writer w;
-		json_init(&w, &payload);
-		json_object(&w);
-		json_kv_string(&w, "number", person_ref);
-		json_kv_int(&w, "base_version", version);
-		json_kv_string(&w, "reason", why);
-		json_key(&w, "fields");
-		json_object(&w);
+		if ((rc = st_prepare(s, update_sql, &st, err)))
+			goto out;
 		for (int f = 0; f < F_COUNT; f++) {
-			if (!given[f] || same(want[f], old[f]))
-				continue;
-			changed++;
-			if ((rc = st_prepare(s, update_sql[f], &st, err)))
-				goto out;
-			st_bind_text(st, 1, want[f]);
-			sqlite3_bind_int64(st, 2, pid);
-			if (sqlite3_step(st) != SQLITE_DONE) {
-				rc = st_fail(s, _("correcting a person"), err);
-				goto out;
-			}
-			st_finish(s, st);
-			st = NULL;
-			struct cd_event ev = { .person_id = pid, .kind = "person_corrected", .field = field_names[f],
-					       .old_value = old[f], .new_value = want[f], .note = why,
-					       .row_version = version + 1 };
-			if ((rc = store_add_event(s, actor, &ev, err)))
-				goto out;
-			json_key(&w, field_names[f]);
-			json_object(&w);
-			json_kv_string(&w, "old", old[f]);
-			json_kv_string(&w, "new", want[f]);
-			json_object_end(&w);
+			int fix = given[f] && !same(want[f], old[f]);
+			sqlite3_bind_int(st, 2 * f + 1, fix);
+			st_bind_text(st, 2 * f + 2, fix ? want[f] : NULL);
+			changed += fix;
 		}
-		json_object_end(&w);
-		json_object_end(&w);
 		if (!changed) {
 			rc = cd_error_set(err, CD_EINPUT, _("nothing to correct: the value is the one on file"));
 			goto out;
 		}
-		if ((rc = st_prepare(s, "UPDATE person SET row_version = row_version + 1, updated_at = ?1"
-					" WHERE id = ?2 AND row_version = ?3", &st, err)))
-			goto out;
-		st_bind_text(st, 1, now);
-		sqlite3_bind_int64(st, 2, pid);
-		sqlite3_bind_int64(st, 3, version);
+		st_bind_text(st, 17, now);
+		sqlite3_bind_int64(st, 18, pid);
+		sqlite3_bind_int64(st, 19, version);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			rc = st_fail(s, _("correcting a person"), err);
 			goto out;
@@ -267,9 +238,23 @@ int person_correct(struct cd_store *s, const struct cd_actor *actor, const char 
 		}
 		st_finish(s, st);
 		st = NULL;
-		if ((rc = person_fts_refresh(s, pid, err)) ||
-		    (rc = store_add_audit(s, actor, "change", "person", uuid, "correction", err)) ||
-		    (rc = store_add_outbox(s, "person", uuid, "update", &w, err)))
+		struct cd_op op;
+		op_init(&op, version);
+		/* One event a changed field, each with the version it made; one op with them all. */
+		for (int f = 0; f < F_COUNT && !rc; f++) {
+			if (!given[f] || same(want[f], old[f]))
+				continue;
+			struct cd_event ev = { .person_id = pid, .kind = "person_corrected", .field = field_names[f],
+					       .old_value = old[f], .new_value = want[f], .note = why,
+					       .row_version = version + 1 };
+			rc = store_add_event(s, actor, &ev, err);
+			op_text(&op, field_names[f], old[f], want[f]);
+		}
+		op_meta_text(&op, "reason", why);
+		if (!rc && !(rc = person_fts_refresh(s, pid, err)))
+			rc = op_record(s, actor, NULL, "correction", &op, "person", uuid, "update", err);
+		op_release(&op);
+		if (rc)
 			goto out;
 	}
 	if ((rc = store_commit(s, err)))
@@ -287,7 +272,6 @@ out_nort:
 		free(old[f]);
 	}
 	free(why);
-	buf_release(&payload);
 	return rc;
 }
 
@@ -296,9 +280,8 @@ int document_expire(struct cd_store *s, const struct cd_actor *actor, const char
 {
 	char norm[64], day[16], uuid[37] = "";
 	char *why = NULL, *was = NULL;
-	struct cd_buf payload = CD_BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	int64_t pid, doc_id;
+	int64_t pid, doc_id, doc_version;
 	long d;
 	int rc, in_txn = 0;
 
@@ -331,7 +314,7 @@ int document_expire(struct cd_store *s, const struct cd_actor *actor, const char
 	in_txn = 1;
 	if ((rc = person_resolve(s, person_ref, &pid, err)))
 		goto out;
-	if ((rc = st_prepare(s, "SELECT d.id, d.uuid, d.expires, d.issued, p.dob FROM document d"
+	if ((rc = st_prepare(s, "SELECT d.id, d.uuid, d.expires, d.issued, p.dob, d.row_version FROM document d"
 				" JOIN person p ON p.id = d.person_id WHERE d.person_id = ?1 AND d.number = ?2"
 				" ORDER BY d.id DESC LIMIT 1", &st, err)))
 		goto out;
@@ -345,6 +328,7 @@ int document_expire(struct cd_store *s, const struct cd_actor *actor, const char
 		goto out;
 	}
 	doc_id = sqlite3_column_int64(st, 0);
+	doc_version = sqlite3_column_int64(st, 5);
 	snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 1));
 	was = st_dup_column(st, 2);
 	{
@@ -383,18 +367,13 @@ int document_expire(struct cd_store *s, const struct cd_actor *actor, const char
 	{
 		struct cd_event ev = { .person_id = pid, .kind = "document_expired", .field = "expires",
 				       .old_value = was, .new_value = day, .note = why };
-		struct json_writer w;
-		json_init(&w, &payload);
-		json_object(&w);
-		rc = store_json_person_uuid(s, &w, "person", pid, err);
-		json_kv_string(&w, "number", norm);
-		json_kv_string(&w, "old_expires", was);
-		json_kv_string(&w, "expires", day);
-		json_kv_string(&w, "reason", why);
-		json_object_end(&w);
-		if (rc || (rc = store_add_event(s, actor, &ev, err)) ||
-		    (rc = store_add_audit(s, actor, "change", "document", uuid, "correction", err)) ||
-		    (rc = store_add_outbox(s, "document", uuid, "update", &w, err)))
+		struct cd_op op;
+		op_init(&op, doc_version);
+		op_text(&op, "expires", was, day);
+		op_meta_text(&op, "reason", why);
+		rc = op_record(s, actor, &ev, "correction", &op, "document", uuid, "update", err);
+		op_release(&op);
+		if (rc)
 			goto out;
 	}
 	in_txn = 0;   /* store_commit rolls back what it cannot write */
@@ -405,7 +384,6 @@ out:
 		store_rollback(s);
 	free(why);
 	free(was);
-	buf_release(&payload);
 	return rc;
 }
 
@@ -415,7 +393,6 @@ int address_add(struct cd_store *s, const struct cd_actor *actor, const char *pe
 	static const char *const kinds[] = { "residence", "stay", "postal", "previous" };
 	const char *kind = in->kind && *in->kind ? in->kind : "residence";
 	char *line = NULL, *city = NULL, uuid[37], now[32], since[16] = "";
-	struct cd_buf payload = CD_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int64_t pid;
 	int rc, known = 0, in_txn = 0;
@@ -477,19 +454,17 @@ int address_add(struct cd_store *s, const struct cd_actor *actor, const char *pe
 	st = NULL;
 	{
 		struct cd_event ev = { .person_id = pid, .kind = "address_added", .field = kind };
-		struct json_writer w;
-		json_init(&w, &payload);
-		json_object(&w);
-		rc = store_json_person_uuid(s, &w, "person", pid, err);
-		json_kv_string(&w, "kind", kind);
-		json_kv_string(&w, "line", line);
-		json_kv_string(&w, "city", city);
-		json_kv_string(&w, "country", in->country && *in->country ? in->country : NULL);
-		json_kv_string(&w, "since", since[0] ? since : NULL);
-		json_object_end(&w);
-		if (rc || (rc = store_add_event(s, actor, &ev, err)) ||
-		    (rc = store_add_audit(s, actor, "change", "address", uuid, "registration", err)) ||
-		    (rc = store_add_outbox(s, "address", uuid, "insert", &w, err)))
+		struct cd_op op;
+		op_init(&op, 0);
+		op_person(s, &op, "person", 0, pid);
+		op_text(&op, "kind", NULL, kind);
+		op_text(&op, "line", NULL, line);
+		op_text(&op, "city", NULL, city);
+		op_text(&op, "country", NULL, in->country && *in->country ? in->country : NULL);
+		op_text(&op, "since", NULL, since[0] ? since : NULL);
+		rc = op_record(s, actor, &ev, "registration", &op, "address", uuid, "insert", err);
+		op_release(&op);
+		if (rc)
 			goto out;
 	}
 	in_txn = 0;
@@ -500,6 +475,5 @@ out:
 		store_rollback(s);
 	free(line);
 	free(city);
-	buf_release(&payload);
 	return rc;
 }

@@ -266,24 +266,20 @@ static int record(struct cd_store *s, const struct cd_actor *actor, const char *
 		  int64_t case_id, int64_t person_id, const char *workflow_id, const char *action,
 		  struct cd_error *err)
 {
-	struct cd_buf b = CD_BUF_INIT;
-	struct json_writer w;
+	struct cd_op op;
 	int rc;
 
 	struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "retention",
 			       .field = workflow_id, .new_value = action };
-	if ((rc = store_add_event(s, actor, &ev, err)) ||
-	    (rc = store_add_audit(s, actor, action, entity, uuid, "retention", err)))
-		goto out;
-	json_init(&w, &b);
-	json_object(&w);
-	json_kv_string(&w, "action", action);
+	/* No field: the op tells the national tier to do the same purge or anonymisation. */
+	op_init(&op, 0);
+	op_meta_text(&op, "action", action);
 	if (workflow_id)
-		json_kv_string(&w, "workflow", workflow_id);
-	json_object_end(&w);
-	rc = store_add_outbox(s, entity, uuid, action, &w, err);
-out:
-	buf_release(&b);
+		op_meta_text(&op, "workflow", workflow_id);
+	if (!(rc = store_add_event(s, actor, &ev, err)) &&
+	    !(rc = store_add_audit(s, actor, action, entity, uuid, "retention", err)))
+		rc = op_write(s, &op, entity, uuid, action, err);
+	op_release(&op);
 	return rc;
 }
 
@@ -581,10 +577,15 @@ static int purge_group(struct cd_store *s, const struct cd_actor *actor, const s
 }
 
 /*
- * Outbox payloads of purged people and cases: the national tier learns of the purge from
- * the purge's own row; what the older rows carried goes.  One pass over the outbox per
- * run, and again on the next run should this one stop before it.
+ * Op payloads of purged or anonymised people and cases: the national tier learns of the
+ * purge from the purge's own op; the values the older ops carried go, sent or not (an
+ * unsent op of a purged person still goes out, as {"purged":true}, so the origin's
+ * numbering stays whole).  An op names its record as its entity, or by uuid in its
+ * "person" or "case" field (schema 16; "person" and "case" at the top in older ops).
+ * One pass over the ops per run, and again on the next run should this one stop before it.
  */
+#define GONE_PERSON "(SELECT uuid FROM person WHERE purge_action IS NOT NULL)"
+#define GONE_CASE "(SELECT uuid FROM cases WHERE purge_action IS NOT NULL)"
 static int purge_outbox(struct cd_store *s, struct cd_error *err)
 {
 	int rc = store_begin(s, err);
@@ -592,10 +593,11 @@ static int purge_outbox(struct cd_store *s, struct cd_error *err)
 		return rc;
 	rc = st_exec(s, "UPDATE outbox SET payload = '" PURGED_PAYLOAD "'"
 			" WHERE payload <> '" PURGED_PAYLOAD "' AND op NOT IN ('purge', 'anonymise') AND ("
-			" entity_uuid IN (SELECT uuid FROM person WHERE purge_action = 'purge')"
-			" OR entity_uuid IN (SELECT uuid FROM cases WHERE purge_action = 'purge')"
-			" OR (json_valid(payload) AND json_extract(payload, '$.person') IN"
-			"  (SELECT uuid FROM person WHERE purge_action = 'purge')))",
+			" entity_uuid IN " GONE_PERSON " OR entity_uuid IN " GONE_CASE
+			" OR (json_valid(payload) AND (json_extract(payload, '$.person') IN " GONE_PERSON
+			"  OR json_extract(payload, '$.fields.person.new') IN " GONE_PERSON
+			"  OR json_extract(payload, '$.case') IN " GONE_CASE
+			"  OR json_extract(payload, '$.fields.case.new') IN " GONE_CASE ")))",
 		     err);
 	if (rc) {
 		store_rollback(s);

@@ -455,8 +455,14 @@ int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_
 							 "please report it"), entity);
 	if ((rc = json_done(payload, err)))
 		return rc;
-	rc = st_prepare(s, "INSERT INTO outbox(uuid, at, entity, entity_uuid, op, payload)"
-			   " VALUES (?1,?2,?3,?4,?5,?6)", &st, err);
+	if (!s->uuid[0])
+		return cd_error_set(err, CD_EINTERNAL, _("store %s has no store_uuid setting, so its changes cannot be "
+							 "numbered for sync; please report it"), s->path);
+	/* The next number of this origin, taken under the write lock of the change's own
+	 * transaction: a rollback gives it back, so the numbering has no gap. */
+	rc = st_prepare(s, "INSERT INTO outbox(uuid, origin, origin_seq, at, entity, entity_uuid, op, payload)"
+			   " SELECT ?1, ?7, coalesce(max(origin_seq), 0) + 1, ?2, ?3, ?4, ?5, ?6"
+			   " FROM outbox WHERE origin = ?7", &st, err);
 	if (rc)
 		return rc;
 	cd_uuid7(uuid);
@@ -467,32 +473,9 @@ int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_
 	st_bind_text(st, 4, entity_uuid);
 	st_bind_text(st, 5, op);
 	st_bind_text(st, 6, buf_str(payload->out));
+	st_bind_text(st, 7, s->uuid);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = st_fail(s, _("queueing the change for sync"), err);
-	st_finish(s, st);
-	return rc;
-}
-
-int store_json_person_uuid(struct cd_store *s, struct json_writer *w, const char *key, int64_t person_id,
-			   struct cd_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = st_prepare(s, "SELECT uuid FROM person WHERE id = ?1", &st, err);
-
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, person_id);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		json_kv_string(w, key, (const char *)sqlite3_column_text(st, 0));
-		break;
-	case SQLITE_DONE:
-		rc = cd_error_set(err, CD_EINTERNAL, _("internal error: person row %lld vanished inside its own "
-						       "transaction; please report it"), (long long)person_id);
-		break;
-	default:
-		rc = st_fail(s, _("reading a person's uuid for the outbox"), err);
-	}
 	st_finish(s, st);
 	return rc;
 }

@@ -9,6 +9,8 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
+#include "model/base/buf.h"
+#include "model/base/json.h"
 #include "model/store/store.h"
 #include "model/store/schema.h"
 
@@ -120,15 +122,58 @@ int store_add_audit(struct cd_store *s, const struct cd_actor *actor, const char
 		    const char *entity, const char *entity_uuid, const char *purpose,
 		    struct cd_error *err);
 /*
- * The outbox row for the national tier.  Its payload is a finished document of the one
- * JSON writer (model/base/json.h) saying what changed, never hand-built text and never
- * empty: a misused or missing writer is refused (CD_EINTERNAL), the transaction with it.
+ * The outbox row (an op, oplog.h) for the national tier, given its origin seq inside the
+ * caller's transaction.  Its payload is a finished document of the one JSON writer
+ * (model/base/json.h), never hand-built text and never empty: a misused or missing writer
+ * is refused (CD_EINTERNAL), the transaction with it.  Writers use struct cd_op below.
  */
 struct json_writer;
 int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_uuid,
 		     const char *op, const struct json_writer *payload, struct cd_error *err);
-/* Writes `key`:UUID of person `person_id` into an open payload object: whose record changed. */
-int store_json_person_uuid(struct cd_store *s, struct json_writer *w, const char *key, int64_t person_id,
-			   struct cd_error *err);
+
+/*
+ * One op's payload, built field by field (oplog.c):
+ *   struct cd_op op;
+ *   op_init(&op, version_before);          0 for an insert
+ *   op_text(&op, "surname", old, new);     old NULL for an insert
+ *   op_person(s, &op, "person", 0, pid, err);   another row by its uuid, never its id
+ *   op_meta_text(&op, "reason", why);      after the fields: what the op is not a field of
+ *   rc = op_record(s, actor, &ev, "correction", &op, "person", uuid, "update", err);
+ *   op_release(&op);
+ * Nothing is written until op_record (or op_write); errors of the builder (a JSON misuse,
+ * a person without a uuid) are kept and returned there, so callers check once.
+ */
+struct cd_op {
+	struct cd_buf buf;
+	struct json_writer w;
+	int64_t base;             /* the entity's row version before the change; 0: an insert */
+	int in_fields;            /* the "fields" object is open */
+	int n_fields;
+	int rc;                   /* the first failure of the builder, reported by op_write */
+	struct cd_error err;
+};
+void op_init(struct cd_op *op, int64_t base);
+void op_release(struct cd_op *op);
+/* A field with its old (NULL: none) and new value (NULL: cleared); unchanged values are skipped. */
+void op_text(struct cd_op *op, const char *field, const char *old, const char *new_value);
+/* A field whose values are integers; has_old 0 for none. */
+void op_int(struct cd_op *op, const char *field, int has_old, int64_t old, int64_t new_value);
+/* A field naming a person by uuid (0: none); the store is asked inside the transaction. */
+void op_person(struct cd_store *s, struct cd_op *op, const char *field, int64_t old_pid, int64_t new_pid);
+/* A top-level member after the fields: the transition taken, the reason, what moved. */
+void op_meta_text(struct cd_op *op, const char *key, const char *value);
+/* The writer positioned for a top-level member `key` after the fields (its value is the next call). */
+struct json_writer *op_meta(struct cd_op *op, const char *key);
+/* Writes the op (store_add_outbox). */
+int op_write(struct cd_store *s, struct cd_op *op, const char *entity, const char *entity_uuid, const char *kind,
+	     struct cd_error *err);
+/*
+ * One change's bookkeeping in one call: its event (when ev is not NULL), its audit row
+ * ("change" of entity for `purpose`) and its op.
+ */
+struct cd_event;
+int op_record(struct cd_store *s, const struct cd_actor *actor, const struct cd_event *ev, const char *purpose,
+	      struct cd_op *op, const char *entity, const char *entity_uuid, const char *kind, struct cd_error *err);
+
 
 #endif

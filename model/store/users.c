@@ -80,20 +80,17 @@ int user_add(struct cd_store *s, const struct cd_actor *actor, const char *name,
 	st_finish(s, st);
 	st = NULL;
 	{
-		struct cd_buf payload = CD_BUF_INIT;
-		struct json_writer w;
+		struct cd_op op;
 		char role_names[128];
 		cd_roles_format(roles, role_names, sizeof role_names);
-		json_init(&w, &payload);
-		json_object(&w);
-		json_kv_string(&w, "name", name);
-		json_kv_string(&w, "os_account", os_account);
-		json_kv_string(&w, "roles", role_names);
-		json_kv_string(&w, "workflows", cd_workflows_show(wf));
-		json_object_end(&w);
+		op_init(&op, 0);
+		op_text(&op, "name", NULL, name);
+		op_text(&op, "os_account", NULL, os_account);
+		op_text(&op, "roles", NULL, role_names);
+		op_text(&op, "workflows", NULL, cd_workflows_show(wf));
 		if (!(rc = store_add_audit(s, actor, "change", "user", uuid, "administration", err)))
-			rc = store_add_outbox(s, "user", uuid, "insert", &w, err);
-		buf_release(&payload);
+			rc = op_write(s, &op, "user", uuid, "insert", err);
+		op_release(&op);
 		if (rc)
 			goto out;
 	}
@@ -133,6 +130,36 @@ static int keep_an_admin(struct cd_store *s, const char *name, const char *doing
 	return rc;
 }
 
+/* A user's row as it was before a change: its version, roles (as words), workflows and
+ * whether active, for the change's op.  CD_ENOTFOUND when there is no such user. */
+struct user_before {
+	int64_t version;
+	char roles[128], workflows[256];
+	int active;
+};
+
+static int read_before(struct cd_store *s, const char *name, struct user_before *b, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = st_prepare(s, "SELECT row_version, roles, workflows, active FROM users WHERE name = ?1", &st, err);
+	if (rc)
+		return rc;
+	st_bind_text(st, 1, name);
+	int r = st_row(s, st, _("reading users"), err);
+	if (r > 0) {
+		b->version = sqlite3_column_int64(st, 0);
+		cd_roles_format((unsigned)sqlite3_column_int(st, 1), b->roles, sizeof b->roles);
+		snprintf(b->workflows, sizeof b->workflows, "%s",
+			 cd_workflows_show((const char *)sqlite3_column_text(st, 2)));
+		b->active = sqlite3_column_int(st, 3);
+	} else {
+		rc = r < 0 ? CD_ESTORE : cd_error_set(err, CD_ENOTFOUND,
+						      _("no user %s in this store; `casedesk user list` shows them"), name);
+	}
+	st_finish(s, st);
+	return rc;
+}
+
 int user_set(struct cd_store *s, const struct cd_actor *actor, const char *name, unsigned roles,
 	     const char *workflows, struct cd_error *err)
 {
@@ -140,8 +167,8 @@ int user_set(struct cd_store *s, const struct cd_actor *actor, const char *name,
 	char uuid[37] = "", wf[256], role_names[128];
 	unsigned new_roles = 0;
 	char *new_wf = NULL;
-	struct cd_buf payload = CD_BUF_INIT;
-	struct json_writer w;
+	struct user_before was;
+	struct cd_op op;
 	int rc;
 
 	if (!(actor->roles & CD_ROLE_ADMIN))
@@ -156,8 +183,11 @@ int user_set(struct cd_store *s, const struct cd_actor *actor, const char *name,
 				    _("you cannot take the admin role from yourself; another admin can"));
 	if ((rc = store_begin(s, err)))
 		return rc;
+	op_init(&op, 0);
 	if (roles && !(roles & CD_ROLE_ADMIN) &&
 	    (rc = keep_an_admin(s, name, _("taking the admin role away"), err)))
+		goto out;
+	if ((rc = read_before(s, name, &was, err)))
 		goto out;
 	if ((rc = st_prepare(s, "UPDATE users SET roles = CASE WHEN ?2 = 0 THEN roles ELSE ?2 END,"
 				" workflows = coalesce(?3, workflows) WHERE name = ?1"
@@ -180,20 +210,18 @@ int user_set(struct cd_store *s, const struct cd_actor *actor, const char *name,
 	st_finish(s, st);
 	st = NULL;
 	cd_roles_format(new_roles, role_names, sizeof role_names);
-	json_init(&w, &payload);
-	json_object(&w);
-	json_kv_string(&w, "name", name);
-	json_kv_string(&w, "roles", role_names);
-	json_kv_string(&w, "workflows", cd_workflows_show(new_wf));
-	json_object_end(&w);
+	op.base = was.version;
+	op_text(&op, "roles", was.roles, role_names);
+	op_text(&op, "workflows", was.workflows, cd_workflows_show(new_wf));
+	op_meta_text(&op, "name", name);
 	if ((rc = store_add_audit(s, actor, "change", "user", uuid, "administration", err)) ||
-	    (rc = store_add_outbox(s, "user", uuid, "update", &w, err)))
+	    (rc = op_write(s, &op, "user", uuid, "update", err)))
 		goto out;
-	buf_release(&payload);
+	op_release(&op);
 	free(new_wf);
 	return store_commit(s, err);
 out:
-	buf_release(&payload);
+	op_release(&op);
 	free(new_wf);
 	st_finish(s, st);
 	store_rollback(s);
@@ -205,8 +233,8 @@ int user_set_active(struct cd_store *s, const struct cd_actor *actor, const char
 {
 	sqlite3_stmt *st = NULL;
 	char uuid[37] = "";
-	struct cd_buf payload = CD_BUF_INIT;
-	struct json_writer w;
+	struct user_before was;
+	struct cd_op op;
 	int rc;
 
 	if (!(actor->roles & CD_ROLE_ADMIN))
@@ -216,7 +244,10 @@ int user_set_active(struct cd_store *s, const struct cd_actor *actor, const char
 		return cd_error_set(err, CD_EREFUSED, _("you cannot disable your own account; another admin can"));
 	if ((rc = store_begin(s, err)))
 		return rc;
+	op_init(&op, 0);
 	if (!active && (rc = keep_an_admin(s, name, _("disabling them"), err)))
+		goto out;
+	if ((rc = read_before(s, name, &was, err)))
 		goto out;
 	if ((rc = st_prepare(s, "UPDATE users SET active = ?2 WHERE name = ?1 RETURNING uuid", &st, err)))
 		goto out;
@@ -233,18 +264,16 @@ int user_set_active(struct cd_store *s, const struct cd_actor *actor, const char
 		;
 	st_finish(s, st);
 	st = NULL;
-	json_init(&w, &payload);
-	json_object(&w);
-	json_kv_string(&w, "name", name);
-	json_kv_bool(&w, "active", active);
-	json_object_end(&w);
+	op.base = was.version;
+	op_int(&op, "active", 1, was.active, active ? 1 : 0);
+	op_meta_text(&op, "name", name);
 	if ((rc = store_add_audit(s, actor, active ? "enable" : "disable", "user", uuid, "administration", err)) ||
-	    (rc = store_add_outbox(s, "user", uuid, "update", &w, err)))
+	    (rc = op_write(s, &op, "user", uuid, "update", err)))
 		goto out;
-	buf_release(&payload);
+	op_release(&op);
 	return store_commit(s, err);
 out:
-	buf_release(&payload);
+	op_release(&op);
 	st_finish(s, st);
 	store_rollback(s);
 	return rc;

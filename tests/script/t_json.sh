@@ -141,37 +141,45 @@ run_json "person unmerge --json" 0 "d['unmerged']" $CD --user supervisor --json 
 sqlite3 "$S" "SELECT entity, op, hex(payload) FROM outbox ORDER BY id" >"$T/outbox"
 python3 - "$T/outbox" "$C1" >"$T/py" 2>&1 <<'PY'
 import json, sys
+# Since schema 16 (the op log) a payload is {"fields":{NAME:{"base","old","new"}}, ...}:
+# "f:NAME" is a field, a bare NAME a top-level member.
 need = {
-    ('person', 'insert'): ['number', 'surname', 'given', 'dob', 'nationality'],
-    ('document', 'insert'): ['person', 'kind', 'number', 'issuer'],
-    ('alias', 'insert'): ['person', 'kind', 'surname', 'given'],
-    ('family', 'insert'): ['person', 'relative', 'relation'],
-    ('case', 'insert'): ['number', 'person', 'workflow', 'state'],
-    ('case', 'transition'): ['number', 'transition', 'to', 'fields'],
-    ('person', 'merge'): ['survivor', 'duplicate', 'moved', 'reason'],
-    ('person', 'unmerge'): ['survivor', 'duplicate', 'moved'],
-    ('user', 'insert'): ['name', 'roles'],
+    ('person', 'insert'): ['f:number', 'f:surname', 'f:given', 'f:dob', 'f:nationality'],
+    ('document', 'insert'): ['f:person', 'f:kind', 'f:number', 'f:issuer'],
+    ('alias', 'insert'): ['f:person', 'f:kind', 'f:surname', 'f:given'],
+    ('family', 'insert'): ['f:person', 'f:relative', 'f:relation'],
+    ('case', 'insert'): ['f:number', 'f:person', 'f:workflow', 'f:state'],
+    ('case', 'transition'): ['number', 'transition', 'f:state', 'fields'],
+    ('person', 'merge'): ['survivor', 'f:merged_into', 'moved', 'reason'],
+    ('person', 'unmerge'): ['survivor', 'f:merged_into', 'moved'],
+    ('user', 'insert'): ['f:name', 'f:roles'],
 }
 rows, moves = 0, []
 for line in open(sys.argv[1], encoding='ascii'):
     entity, op, hexed = line.rstrip('\n').split('|')
     d = json.loads(bytes.fromhex(hexed).decode('utf-8', 'strict'))
     assert isinstance(d, dict) and d, f'{entity} {op}: empty payload'
+    assert isinstance(d.get('fields'), dict), f'{entity} {op}: no fields in {d}'
+    for f in d['fields'].values():
+        assert set(f) == {'base', 'old', 'new'}, f'{entity} {op}: a field without base, old and new in {d}'
     for k in need.get((entity, op), ['?']):
-        assert k in d, f'{entity} {op}: no {k} in {d}'
+        if k.startswith('f:'):
+            assert k[2:] in d['fields'], f'{entity} {op}: no field {k[2:]} in {d}'
+        else:
+            assert k in d, f'{entity} {op}: no {k} in {d}'
     if entity == 'case' and op == 'transition' and d['number'] == sys.argv[2]:
-        moves.append(d)
+        moves.append({k[6:]: v['new'] for k, v in d['fields'].items() if k.startswith('field.')})
     rows += 1
 # The second request_documents changed documents_due only: the unchanged first value is left out.
-assert moves[0]['fields'] == {'missing_documents': 'proof of "address" \\ lease', 'documents_due': '2026-04-01'}, moves[0]
-assert moves[2]['fields'] == {'documents_due': '2026-05-01'}, moves[2]
+assert moves[0] == {'missing_documents': 'proof of "address" \\ lease', 'documents_due': '2026-04-01'}, moves[0]
+assert moves[2] == {'documents_due': '2026-05-01'}, moves[2]
 print(rows)
 PY
 if [ $? -eq 0 ]; then pass "every outbox payload parses and names what changed ($(cat "$T/py") rows)"
 else fail "every outbox payload parses and names what changed" "$(tail -3 "$T/py")"; fi
 expect_eq "the quote-and-backslash alias is in its payload" \
-	"$(sqlite3 "$S" "SELECT json_extract(payload, '$.surname') FROM outbox WHERE entity = 'alias' AND json_extract(payload, '$.surname') = 'Q\"\\'")" 'Q"\'
+	"$(sqlite3 "$S" "SELECT json_extract(payload, '$.fields.surname.new') FROM outbox WHERE entity = 'alias' AND json_extract(payload, '$.fields.surname.new') = 'Q\"\\'")" 'Q"\'
 expect_eq "the alias beyond the BMP is in its payload" \
-	"$(sqlite3 "$S" "SELECT json_extract(payload, '$.surname') FROM outbox WHERE entity = 'alias' AND json_extract(payload, '$.kind') = 'previous'")" '𠀂'
+	"$(sqlite3 "$S" "SELECT json_extract(payload, '$.fields.surname.new') FROM outbox WHERE entity = 'alias' AND json_extract(payload, '$.fields.kind.new') = 'previous'")" '𠀂'
 expect_eq "the merge payload names the moved document by uuid" \
 	"$(sqlite3 "$S" "SELECT json_extract(payload, '$.moved.document[0]') = (SELECT uuid FROM document WHERE number = 'FE2') FROM outbox WHERE op = 'merge'")" 1

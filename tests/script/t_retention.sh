@@ -240,6 +240,9 @@ expect_rc "the anonymised person exported" 0 as supervisor $CD person export "$A
 if grep -q "Secretstreet" "$T/anon.json"; then fail "and the export holds no address"; else pass "and the export holds no address"; fi
 expect_eq "no address row is left" "$(sqlite3 "$A" "SELECT count(*) FROM address")" 0
 expect_eq "and no event holds the address" "$(sqlite3 "$A" "SELECT count(*) FROM event WHERE coalesce(note,'') || coalesce(old_value,'') || coalesce(new_value,'') LIKE '%Secretstreet%'")" 0
+# The op log (schema 16): the ops keep their numbers, the anonymised person's values go.
+expect_eq "no op holds the names or the address" "$(sqlite3 "$A" "SELECT count(*) FROM outbox WHERE payload LIKE '%Anonymo%' OR payload LIKE '%Replaceme%' OR payload LIKE '%Secretstreet%'")" 0
+expect_eq "the erased ops are kept, numbered" "$(sqlite3 "$A" "SELECT count(*) = max(origin_seq) AND sum(payload = '{\"purged\":true}') >= 3 FROM outbox")" 1
 expect_rc "store check agrees (the anonymised are not in the search index)" 0 as admin $CD store check
 expect_eq "the case's history keeps its note" "$(sqlite3 "$A" "SELECT count(*) FROM event WHERE note = 'kept note'")" 1
 expect_eq "no event keeps the old or the corrected name" \

@@ -1,5 +1,6 @@
 /*
- * test_outbox.c - every outbox row is JSON that says what changed (issue 11, item 6),
+ * test_outbox.c - every outbox row is JSON that says what changed (issue 11, item 6; the
+ * op log's {"fields":{NAME:{"base","old","new"}}} since schema 16, issue 15),
  * through the C API on a temporary store: the rows the command line cannot reach alone
  * (a check, a demo biometric) and the move whose first field value is unchanged, whose
  * payload once read "fields":{,...}.  Payloads are read back with SQLite's JSON functions.
@@ -75,33 +76,33 @@ static void test_payloads_say_what_changed(void **state)
 	struct cd_person_input in = { .surname = "O\"Brien\\", .given = "\xF0\xA0\x80\x80", .surname_latin = "OBRIEN",
 				      .given_latin = "ANNE", .sex = "F", .dob = "1980", .nationality = "IRL" };
 	assert_int_equal(person_add(s, &clerk, &in, &p, &err), CD_OK);
-	expect(s, "person", "$.surname", "O\"Brien\\");
-	expect(s, "person", "$.given", "\xF0\xA0\x80\x80");
+	expect(s, "person", "$.fields.surname.new", "O\"Brien\\");
+	expect(s, "person", "$.fields.given.new", "\xF0\xA0\x80\x80");
 	in.surname = "Other";
 	assert_int_equal(person_add(s, &clerk, &in, &q, &err), CD_OK);
 
 	/* An alias carries its names and kind (it carried {}). */
 	assert_int_equal(alias_add(s, &clerk, p.number, "birth", "Tab\\Name", "\"Q\"", &err), CD_OK);
-	expect(s, "alias", "$.surname", "Tab\\Name");
-	expect(s, "alias", "$.given", "\"Q\"");
-	expect(s, "alias", "$.kind", "birth");
-	expect(s, "alias", "$.person", p.uuid);
+	expect(s, "alias", "$.fields.surname.new", "Tab\\Name");
+	expect(s, "alias", "$.fields.given.new", "\"Q\"");
+	expect(s, "alias", "$.fields.kind.new", "birth");
+	expect(s, "alias", "$.fields.person.new", p.uuid);
 
 	assert_int_equal(family_link(s, &clerk, p.number, q.number, "spouse", &err), CD_OK);
-	expect(s, "family", "$.relation", "spouse");   /* the second row: q's side */
-	expect(s, "family", "$.person", q.uuid);
-	expect(s, "family", "$.relative", p.uuid);
+	expect(s, "family", "$.fields.relation.new", "spouse");   /* the second row: q's side */
+	expect(s, "family", "$.fields.person.new", q.uuid);
+	expect(s, "family", "$.fields.relative.new", p.uuid);
 
 	assert_int_equal(document_add(s, &clerk, p.number, NULL, "ie 1", "IRL", NULL, "2030-01-01", 0, &err), CD_OK);
-	expect(s, "document", "$.number", "IE1");
-	expect(s, "document", "$.person", p.uuid);
-	expect(s, "document", "$.expires", "2030-01-01");
+	expect(s, "document", "$.fields.number.new", "IE1");
+	expect(s, "document", "$.fields.person.new", p.uuid);
+	expect(s, "document", "$.fields.expires.new", "2030-01-01");
 
 	struct cd_case_new cn = { .workflow_id = "t", .workflow_version = 1, .prefix = "TT", .initial_state = "a",
 				  .person_ref = p.number, .due_day = -1, .frozen_left = -1 };
 	assert_int_equal(workflow_pin(s, "t", 1, "[workflow]\nid = t\n", &err), CD_OK);
 	assert_int_equal(case_create(s, &clerk, &cn, number, &err), CD_OK);
-	expect(s, "case", "$.person", p.uuid);
+	expect(s, "case", "$.fields.person.new", p.uuid);
 
 	/* A check carries its list, result and source (it carried {}). */
 	char lower[40];
@@ -113,37 +114,41 @@ static void test_payloads_say_what_changed(void **state)
 	struct cd_check_answer ans = { .number = lower, .list = "sis", .result = "clear", .text = "desk \"2\"",
 				       .source = "hand", .lists = lists, .n_lists = 1 };
 	assert_int_equal(checks_record(s, &caseworker, &ans, &err), CD_OK);
-	expect(s, "check", "$.list", "sis");
-	expect(s, "check", "$.result", "clear");
-	expect(s, "check", "$.source", "hand");
-	expect(s, "check", "$.by", "caseworker");
+	expect(s, "check", "$.fields.list.new", "sis");
+	expect(s, "check", "$.fields.result.new", "clear");
+	expect(s, "check", "$.fields.source.new", "hand");
+	expect(s, "check", "$.fields.recorded_by.new", "caseworker");
 	expect(s, "check", "$.number", number);   /* as stored, not as typed */
 
 	assert_int_equal(biometric_record(s, &clerk, p.number, "finger", "all", 77, NULL, 0, "demo", 1, &err), CD_OK);
-	expect(s, "biometric", "$.position", "all");
-	expect(s, "biometric", "$.quality", "77");
-	expect(s, "biometric", "$.person", p.uuid);
+	expect(s, "biometric", "$.fields.position.new", "all");
+	expect(s, "biometric", "$.fields.quality.new", "77");
+	expect(s, "biometric", "$.fields.person.new", p.uuid);
 
 	/* The first value equals the stored one, the second is new: only the second is sent. */
 	const char *names[] = { "x", "y" }, *first[] = { "1", "2" }, *again[] = { "1", "3" };
 	struct cd_case_step step = { .number = number, .transition = "go", .to_state = "b", .due_day = -1,
 				     .frozen_left = -1, .names = names, .values = first, .n_values = 2 };
 	assert_int_equal(case_step(s, &clerk, &step, &version, &err), CD_OK);
-	expect(s, "case", "$.fields", "{\"x\":\"1\",\"y\":\"2\"}");
+	expect(s, "case", "$.fields.\"field.x\".new", "1");
+	expect(s, "case", "$.fields.\"field.y\".new", "2");
 	step.values = again;
 	step.transition = "back";
 	step.to_state = "a";
 	step.note = "tab\there";
 	assert_int_equal(case_step(s, &clerk, &step, &version, &err), CD_OK);
-	expect(s, "case", "$.fields", "{\"y\":\"3\"}");
+	expect(s, "case", "$.fields.\"field.x\"", "NULL");
+	expect(s, "case", "$.fields.\"field.y\".old", "2");
+	expect(s, "case", "$.fields.\"field.y\".new", "3");
 	expect(s, "case", "$.note", "tab\there");
-	expect(s, "case", "$.from", "b");
+	expect(s, "case", "$.fields.state.old", "b");
+	expect(s, "case", "$.fields.state.new", "a");
 
 	struct cd_actor admin;
 	assert_int_equal(user_resolve(s, "admin", &admin, &err), CD_OK);
 	assert_int_equal(user_add(s, &admin, "anna", CD_ROLE_CLERK, NULL, NULL, &err), CD_OK);
-	expect(s, "user", "$.name", "anna");
-	expect(s, "user", "$.roles", "clerk");
+	expect(s, "user", "$.fields.name.new", "anna");
+	expect(s, "user", "$.fields.roles.new", "clerk");
 	store_close(s);
 }
 

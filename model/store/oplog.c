@@ -1,0 +1,305 @@
+/*
+ * oplog.c - the op log (oplog.h): the builder every writer in model/store uses to say what
+ * a change did field by field (struct cd_op, store_internal.h), the one call that writes a
+ * change's event, audit row and op together, and the admin's reads of the log and the
+ * `store check` of its numbering.
+ *
+ * Why the fields are a JSON payload and not a child table: an op is one immutable unit
+ * that travels whole (the national tier keeps it as one row, inserted ON CONFLICT (uuid)
+ * DO NOTHING, and a bundle carries it as one line); the append-only and erasure rules are
+ * then one trigger on one row; erasing a purged person's values is one update; and the
+ * readers that already look into the outbox (access.c, retention.c) keep working.
+ * SQLite's json_each reads the fields where a query needs them.
+ */
+#include "model/store/oplog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/base/i18n.h"
+#include "model/store/roles.h"
+#include "model/store/store_internal.h"
+
+/* ---- the builder --------------------------------------------------------------------- */
+
+void op_init(struct cd_op *op, int64_t base)
+{
+	memset(op, 0, sizeof *op);
+	buf_init(&op->buf, CD_BUF_MAX_DEFAULT);
+	op->base = base;
+	json_init(&op->w, &op->buf);
+	json_object(&op->w);
+	json_key(&op->w, "fields");
+	json_object(&op->w);
+	op->in_fields = 1;
+}
+
+void op_release(struct cd_op *op)
+{
+	buf_release(&op->buf);
+}
+
+static void field_open(struct cd_op *op, const char *field)
+{
+	if (!op->in_fields) {
+		/* A field after the top-level members: a writer's mistake, reported by op_write. */
+		if (!op->rc)
+			op->rc = cd_error_set(&op->err, CD_EINTERNAL,
+					      _("internal error: op field %s written after its other members; "
+						"please report it"), field);
+		return;
+	}
+	op->n_fields++;
+	json_key(&op->w, field);
+	json_object(&op->w);
+	json_kv_int(&op->w, "base", op->base);
+}
+
+static int same_text(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+void op_text(struct cd_op *op, const char *field, const char *old, const char *new_value)
+{
+	/* An update names what it changed; an insert names every field it set. */
+	if (op->base > 0 && same_text(old, new_value))
+		return;
+	field_open(op, field);
+	if (op->rc)
+		return;
+	json_kv_string(&op->w, "old", old);
+	json_kv_string(&op->w, "new", new_value);
+	json_object_end(&op->w);
+}
+
+void op_int(struct cd_op *op, const char *field, int has_old, int64_t old, int64_t new_value)
+{
+	if (op->base > 0 && has_old && old == new_value)
+		return;
+	field_open(op, field);
+	if (op->rc)
+		return;
+	if (has_old)
+		json_kv_int(&op->w, "old", old);
+	else
+		json_kv_null(&op->w, "old");
+	json_kv_int(&op->w, "new", new_value);
+	json_object_end(&op->w);
+}
+
+/* The uuid of person `pid` into `out`; 0 is none (""). */
+static int person_uuid(struct cd_store *s, int64_t pid, char out[40], struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	out[0] = '\0';
+	if (!pid)
+		return CD_OK;
+	if ((rc = st_prepare(s, "SELECT uuid FROM person WHERE id = ?1", &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, pid);
+	int r = st_row(s, st, _("reading a person's uuid for the op log"), err);
+	if (r > 0)
+		snprintf(out, 40, "%s", (const char *)sqlite3_column_text(st, 0));
+	else if (r == 0)
+		rc = cd_error_set(err, CD_EINTERNAL, _("internal error: person row %lld vanished inside its own "
+						       "transaction; please report it"), (long long)pid);
+	else
+		rc = CD_ESTORE;
+	st_finish(s, st);
+	return rc;
+}
+
+void op_person(struct cd_store *s, struct cd_op *op, const char *field, int64_t old_pid, int64_t new_pid)
+{
+	char was[40], now[40];
+	if (op->rc)
+		return;
+	if ((op->rc = person_uuid(s, old_pid, was, &op->err)) || (op->rc = person_uuid(s, new_pid, now, &op->err)))
+		return;
+	op_text(op, field, old_pid ? was : NULL, new_pid ? now : NULL);
+}
+
+struct json_writer *op_meta(struct cd_op *op, const char *key)
+{
+	if (op->in_fields) {
+		json_object_end(&op->w);
+		op->in_fields = 0;
+	}
+	json_key(&op->w, key);
+	return &op->w;
+}
+
+void op_meta_text(struct cd_op *op, const char *key, const char *value)
+{
+	json_string(op_meta(op, key), value);
+}
+
+int op_write(struct cd_store *s, struct cd_op *op, const char *entity, const char *entity_uuid, const char *kind,
+	     struct cd_error *err)
+{
+	if (op->rc) {
+		if (err)
+			*err = op->err;
+		return op->rc;
+	}
+	if (op->in_fields) {
+		json_object_end(&op->w);
+		op->in_fields = 0;
+	}
+	json_object_end(&op->w);
+	return store_add_outbox(s, entity, entity_uuid, kind, &op->w, err);
+}
+
+int op_record(struct cd_store *s, const struct cd_actor *actor, const struct cd_event *ev, const char *purpose,
+	      struct cd_op *op, const char *entity, const char *entity_uuid, const char *kind, struct cd_error *err)
+{
+	int rc;
+	if (op->rc) {
+		if (err)
+			*err = op->err;
+		return op->rc;
+	}
+	if (ev && (rc = store_add_event(s, actor, ev, err)))
+		return rc;
+	/* Demo history (bulk) keeps neither audit rows nor ops. */
+	if (s->bulk)
+		return CD_OK;
+	if ((rc = store_add_audit(s, actor, "change", entity, entity_uuid, purpose, err)))
+		return rc;
+	return op_write(s, op, entity, entity_uuid, kind, err);
+}
+
+/* ---- reading the log ----------------------------------------------------------------- */
+
+const char *oplog_origin(const struct cd_store *s)
+{
+	return s->uuid;
+}
+
+#define OP_COLUMNS "uuid, origin, origin_seq, at, entity, entity_uuid, op, coalesce(sent_at, ''), coalesce(acked_at, '')"
+
+static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(dst, size, "%s", t ? (const char *)t : "");
+}
+
+static void read_row(sqlite3_stmt *st, struct cd_op_row *r)
+{
+	copy_text(r->uuid, sizeof r->uuid, st, 0);
+	copy_text(r->origin, sizeof r->origin, st, 1);
+	r->seq = sqlite3_column_int64(st, 2);
+	copy_text(r->at, sizeof r->at, st, 3);
+	copy_text(r->entity, sizeof r->entity, st, 4);
+	copy_text(r->entity_uuid, sizeof r->entity_uuid, st, 5);
+	copy_text(r->op, sizeof r->op, st, 6);
+	copy_text(r->sent_at, sizeof r->sent_at, st, 7);
+	copy_text(r->acked_at, sizeof r->acked_at, st, 8);
+}
+
+static int admin_only(const struct cd_actor *actor, struct cd_error *err)
+{
+	if (actor && (actor->roles & CD_ROLE_ADMIN))
+		return CD_OK;
+	return cd_error_set(err, CD_EREFUSED, _("the op log is for admins; %s is not one"), actor ? actor->name : "?");
+}
+
+int oplog_list(struct cd_store *s, const struct cd_actor *actor, int unsent_only, cd_op_cb cb, void *ctx,
+	       struct cd_error *err)
+{
+	static const char all_sql[] = "SELECT " OP_COLUMNS " FROM outbox ORDER BY origin = ?1 DESC, origin, origin_seq";
+	static const char unsent_sql[] = "SELECT " OP_COLUMNS " FROM outbox WHERE sent_at IS NULL"
+					 " ORDER BY origin = ?1 DESC, origin, origin_seq";
+	sqlite3_stmt *st = NULL;
+	struct cd_op_row row;
+	int rc, r;
+
+	if ((rc = admin_only(actor, err)) || (rc = st_prepare(s, unsent_only ? unsent_sql : all_sql, &st, err)))
+		return rc;
+	st_bind_text(st, 1, s->uuid);
+	while ((r = st_row(s, st, _("reading the op log"), err)) > 0) {
+		read_row(st, &row);
+		if ((rc = cb(ctx, &row)))
+			break;
+	}
+	if (r < 0)
+		rc = CD_ESTORE;
+	st_finish(s, st);
+	return rc;
+}
+
+int oplog_show(struct cd_store *s, const struct cd_actor *actor, const char *uuid, const char *purpose,
+	       struct cd_op_row *row, char **payload, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	*payload = NULL;
+	if ((rc = admin_only(actor, err)))
+		return rc;
+	if (!purpose || !purpose[strspn(purpose, " \t")])
+		return cd_error_set(err, CD_EINPUT, _("--purpose: an op shows the values it changed; say why you read it"));
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_prepare(s, "SELECT " OP_COLUMNS ", payload FROM outbox WHERE uuid = ?1", &st, err)))
+		goto out;
+	st_bind_text(st, 1, uuid);
+	if ((r = st_row(s, st, _("reading the op log"), err)) <= 0) {
+		rc = r < 0 ? CD_ESTORE
+			   : cd_error_set(err, CD_ENOTFOUND, _("no op %s in this store; `casedesk ops list` lists them"),
+					  uuid);
+		goto out;
+	}
+	read_row(st, row);
+	if (!(*payload = st_dup_column(st, 9))) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	st_finish(s, st);
+	st = NULL;
+	/* The read is audited as the entity's: a subject access export finds it there. */
+	if ((rc = store_add_audit(s, actor, "read", row->entity, row->entity_uuid, purpose, err)))
+		goto out;
+	rc = store_commit(s, err);
+	if (rc) {
+		free(*payload);
+		*payload = NULL;
+	}
+	return rc;
+out:
+	st_finish(s, st);
+	store_rollback(s);
+	free(*payload);
+	*payload = NULL;
+	return rc;
+}
+
+int oplog_check(struct cd_store *s, int64_t *gaps, int64_t *first_bad, struct cd_error *err)
+{
+	/* Per origin, seq n is the n-th op: any number missing or repeated moves the rest. */
+	static const char sql[] =
+		"SELECT coalesce(sum(n <> origin_seq), 0), coalesce(min(CASE WHEN n <> origin_seq THEN n END), 0)"
+		" FROM (SELECT origin_seq, row_number() OVER (PARTITION BY origin ORDER BY origin_seq, id) AS n"
+		" FROM outbox)";
+	sqlite3_stmt *st = NULL;
+	int rc = st_prepare(s, sql, &st, err);
+
+	*gaps = *first_bad = 0;
+	if (rc)
+		return rc;
+	int r = st_row(s, st, _("checking the op log's numbering"), err);
+	if (r > 0) {
+		*gaps = sqlite3_column_int64(st, 0);
+		*first_bad = sqlite3_column_int64(st, 1);
+	} else {
+		rc = r < 0 ? CD_ESTORE : st_fail(s, _("checking the op log's numbering"), err);
+	}
+	st_finish(s, st);
+	return rc;
+}

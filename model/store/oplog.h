@@ -1,0 +1,70 @@
+/*
+ * oplog.h - the op log: the outbox read as the unit of sync (issue 15, deliverable 3).
+ *
+ * Every change a store makes is one op, written in the change's own transaction
+ * (store_internal.h: struct cd_op and op_record for the writers in model/store):
+ *   uuid          the idempotency key: the national tier inserts it once, however often sent
+ *   origin        the uuid of the store that made it (the store_uuid setting)
+ *   origin_seq    1, 2, 3 ... per origin, gapless: a rolled back change takes no number,
+ *                 so a receiver that has seq N knows it has everything up to N
+ *   entity, entity_uuid, op   what changed and how (insert, update, transition, assign ...)
+ *   at            the wall clock, for people to read; nothing may depend on its order
+ *   payload       {"fields":{"surname":{"base":3,"old":"X","new":"Y"}, ...}, ...}: per field the
+ *                 row version the change was made on (0 for an insert), the value before
+ *                 (null for an insert) and the value after.  Other rows are named by uuid only;
+ *                 what is not a field (a transition's name, a reason, what a merge moved)
+ *                 follows "fields" at the top.  Settings keep no row version (an office's
+ *                 own, never merged): their base is 0.  Ops written before schema 16 keep
+ *                 the payload they had (no "fields").
+ * An op is never changed or deleted (schema 16's triggers): only sent_at and acked_at are
+ * set, once each, and the payload of a purged or anonymised person's or case's op is
+ * erased to {"purged":true} (retention.c), the row and its seq kept.
+ */
+#ifndef CD_OPLOG_H
+#define CD_OPLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/base/error.h"
+#include "model/store/store.h"
+
+/* One op as `ops list` shows it: no personal data (no payload). */
+struct cd_op_row {
+	char uuid[40];
+	char origin[40];
+	int64_t seq;
+	char at[32];
+	char entity[24];
+	char entity_uuid[80];
+	char op[24];
+	char sent_at[32];          /* "" when not sent */
+	char acked_at[32];         /* "" when not acknowledged */
+};
+
+/* Called for each op in seq order; a non-zero return stops the walk and is returned. */
+typedef int (*cd_op_cb)(void *ctx, const struct cd_op_row *op);
+
+/* Walks this store's ops (all of them, or only those not sent); admins only (CD_EREFUSED). */
+int oplog_list(struct cd_store *s, const struct cd_actor *actor, int unsent_only, cd_op_cb cb, void *ctx,
+	       struct cd_error *err);
+
+/*
+ * One op with its payload (values: personal data), into *row and *payload (malloc'd, the
+ * caller frees); admins only, with a purpose that goes into the audit row (CD_EINPUT
+ * without one).  CD_ENOTFOUND when no op has that uuid.
+ */
+int oplog_show(struct cd_store *s, const struct cd_actor *actor, const char *uuid, const char *purpose,
+	       struct cd_op_row *row, char **payload, struct cd_error *err);
+
+/*
+ * `store check`: ops of each origin numbered 1..N without a gap or a repeat; *gaps is the
+ * count of ops not at their place (0: whole; a number missing displaces every op after
+ * it), *first_bad the first number that is missing (0 when whole).
+ */
+int oplog_check(struct cd_store *s, int64_t *gaps, int64_t *first_bad, struct cd_error *err);
+
+/* This store's origin uuid (the store_uuid setting). */
+const char *oplog_origin(const struct cd_store *s);
+
+#endif

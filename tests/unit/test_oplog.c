@@ -1,0 +1,355 @@
+/*
+ * test_oplog.c - the op log (model/store/oplog.h, issue 15 deliverable 3) on real store
+ * files: a correction is one op with the base version, old and new value of each field; a
+ * case step names the state it moved from; the per-origin numbering is gapless across 100
+ * changes and a rolled back one; payloads name other rows by uuid only; ops refuse change
+ * and deletion from sqlite3 (but for sent_at once, and a purged record's erasure); and the
+ * numbering check finds a gap made by hand.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "model/store/cases.h"
+#include "model/store/merge.h"
+#include "model/store/office.h"
+#include "model/store/oplog.h"
+#include "model/store/person.h"
+#include "model/store/person_edit.h"
+#include "model/store/roles.h"
+#include "model/store/store_internal.h"
+#include "model/store/users.h"
+#include "tests/unit/store_dir.h"
+
+static int setup(void **state)
+{
+	(void)state;
+	store_dir_make("oplog");
+	setenv("CASEDESK_TODAY", "2026-03-02", 1);
+	return 0;
+}
+
+static struct cd_store *fresh(void)
+{
+	struct cd_store_create_opts o = { .office = "TBS", .training = 1 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = NULL;
+	unlink(path);
+	assert_int_equal(store_create(path, &o, &err), CD_OK);
+	assert_int_equal(store_open(path, &s, &err), CD_OK);
+	return s;
+}
+
+static void as(struct cd_store *s, const char *name, struct cd_actor *a)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	assert_int_equal(user_resolve(s, name, a, &err), CD_OK);
+}
+
+static int64_t count(struct cd_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* One text from the newest op: `sql` selects it (NULL reads as ""). */
+static const char *text(struct cd_store *s, const char *sql)
+{
+	static char out[512];
+	sqlite3_stmt *st;
+	out[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return out;
+}
+
+static void add(struct cd_store *s, const struct cd_actor *a, const char *surname, struct cd_person *p)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_person_input in = { .surname = surname, .given = "Anna", .sex = "F", .dob = "1990-01-02",
+				      .nationality = "UKR" };
+	assert_int_equal(person_add(s, a, &in, p, &err), CD_OK);
+}
+
+#define NEWEST "SELECT %s FROM outbox ORDER BY origin_seq DESC LIMIT 1"
+
+static void test_correction(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = fresh();
+	struct cd_actor clerk, cw;
+	struct cd_person p;
+	int64_t v = 0;
+	(void)state;
+
+	as(s, "clerk", &clerk);
+	as(s, "caseworker", &cw);
+	add(s, &clerk, "Ivanova", &p);
+	/* The insert: every field on base 0, old null. */
+	assert_string_equal(text(s, "SELECT op FROM outbox WHERE origin_seq = 1"), "insert");
+	assert_int_equal(count(s, "SELECT json_extract(payload, '$.fields.surname.base') FROM outbox WHERE origin_seq = 1"), 0);
+	assert_int_equal(count(s, "SELECT json_type(payload, '$.fields.surname.old') = 'null' FROM outbox WHERE origin_seq = 1"), 1);
+	struct cd_person_fix fix[] = { { "given", "Hanna" } };
+	assert_int_equal(person_correct(s, &cw, p.number, 1, fix, 1, "typo", &v, &err), CD_OK);
+	assert_int_equal(v, 2);
+	int64_t before = count(s, "SELECT count(*) FROM outbox");
+	struct cd_person_fix fix2[] = { { "surname", "Petrova" }, { "surname_latin", "PETROVA" } };
+	assert_int_equal(person_correct(s, &cw, p.number, 2, fix2, 2, "passport seen", &v, &err), CD_OK);
+	assert_int_equal(v, 3);
+	/* One op for the correction, made on version 2, with old and new; the row is at 3. */
+	assert_int_equal(count(s, "SELECT count(*) FROM outbox"), before + 1);
+	assert_int_equal(count(s, "SELECT row_version FROM person"), 3);
+	assert_string_equal(text(s, "SELECT entity || ' ' || op FROM outbox ORDER BY origin_seq DESC LIMIT 1"),
+			    "person update");
+	assert_int_equal(count(s, "SELECT json_extract(payload, '$.fields.surname.base') FROM outbox"
+				  " ORDER BY origin_seq DESC LIMIT 1"), 2);
+	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.surname.old') FROM outbox"
+				    " ORDER BY origin_seq DESC LIMIT 1"), "Ivanova");
+	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.surname.new') FROM outbox"
+				    " ORDER BY origin_seq DESC LIMIT 1"), "Petrova");
+	/* Only what changed: the given name was not touched. */
+	assert_int_equal(count(s, "SELECT json_type(payload, '$.fields.given') IS NULL FROM outbox"
+				  " ORDER BY origin_seq DESC LIMIT 1"), 1);
+	assert_string_equal(text(s, "SELECT entity_uuid FROM outbox ORDER BY origin_seq DESC LIMIT 1"), p.uuid);
+	/* The origin is the store's own uuid. */
+	assert_string_equal(text(s, "SELECT origin FROM outbox ORDER BY origin_seq DESC LIMIT 1"),
+			    text(s, "SELECT value FROM settings WHERE key = 'store_uuid'"));
+	/* A stale version is a conflict and writes no op. */
+	assert_int_equal(person_correct(s, &cw, p.number, 2, fix, 1, "again", &v, &err), CD_ECONFLICT);
+	assert_int_equal(count(s, "SELECT count(*) FROM outbox"), before + 1);
+	store_close(s);
+}
+
+static void test_transition(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = fresh();
+	struct cd_actor clerk, cw;
+	struct cd_person p;
+	char number[40];
+	int64_t v = 0;
+	(void)state;
+
+	as(s, "clerk", &clerk);
+	as(s, "caseworker", &cw);
+	add(s, &clerk, "Ivanova", &p);
+	assert_int_equal(workflow_pin(s, "residence", 1, "[workflow]\nid = residence\n", &err), CD_OK);
+	struct cd_case_new cn = { .workflow_id = "residence", .workflow_version = 1, .prefix = "RP",
+				  .initial_state = "lodged", .person_ref = p.number, .due_day = -1, .frozen_left = -1 };
+	assert_int_equal(case_create(s, &clerk, &cn, number, &err), CD_OK);
+	/* The case names its person by uuid. */
+	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.person.new') FROM outbox"
+				    " ORDER BY origin_seq DESC LIMIT 1"), p.uuid);
+	const char *names[] = { "employer" }, *values[] = { "ACME" };
+	struct cd_case_step step = { .number = number, .expected_version = 1, .transition = "assess",
+				     .to_state = "assessment", .due_day = -1, .frozen_left = -1,
+				     .names = names, .values = values, .n_values = 1 };
+	assert_int_equal(case_step(s, &cw, &step, &v, &err), CD_OK);
+	assert_int_equal(v, 2);
+	assert_string_equal(text(s, "SELECT op FROM outbox ORDER BY origin_seq DESC LIMIT 1"), "transition");
+	assert_string_equal(text(s, "SELECT json_extract(payload, '$.transition') FROM outbox"
+				    " ORDER BY origin_seq DESC LIMIT 1"), "assess");
+	assert_int_equal(count(s, "SELECT json_extract(payload, '$.fields.state.base') FROM outbox"
+				  " ORDER BY origin_seq DESC LIMIT 1"), 1);
+	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.state.old') || '>' ||"
+				    " json_extract(payload, '$.fields.state.new') FROM outbox ORDER BY origin_seq DESC LIMIT 1"),
+			    "lodged>assessment");
+	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.\"field.employer\".new') FROM outbox"
+				    " ORDER BY origin_seq DESC LIMIT 1"), "ACME");
+	assert_int_equal(count(s, "SELECT json_type(payload, '$.fields.\"field.employer\".old') = 'null' FROM outbox"
+				  " ORDER BY origin_seq DESC LIMIT 1"), 1);
+	store_close(s);
+}
+
+static void test_gapless(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = fresh();
+	struct cd_actor clerk;
+	struct cd_person p;
+	int64_t gaps = -1, first = -1;
+	(void)state;
+
+	as(s, "clerk", &clerk);
+	add(s, &clerk, "Ivanova", &p);
+	for (int i = 0; i < 99; i++) {
+		char alias[32];
+		snprintf(alias, sizeof alias, "Alias%c%c", 'A' + i / 26, 'A' + i % 26);
+		assert_int_equal(alias_add(s, &clerk, p.number, "alias", alias, "Anna", &err), CD_OK);
+	}
+	assert_int_equal(count(s, "SELECT count(*) FROM outbox"), 100);
+	assert_int_equal(count(s, "SELECT max(origin_seq) FROM outbox"), 100);
+	/* A change inside a transaction that rolls back: its op and its number go with it. */
+	assert_int_equal(store_begin(s, &err), CD_OK);
+	assert_int_equal(alias_add(s, &clerk, p.number, "alias", "Gone", "Anna", &err), CD_OK);
+	assert_int_equal(count(s, "SELECT max(origin_seq) FROM outbox"), 101);
+	store_rollback(s);
+	assert_int_equal(count(s, "SELECT count(*) FROM outbox"), 100);
+	/* A change refused half way (a second link of the same pair) takes no number either. */
+	struct cd_person q;
+	add(s, &clerk, "Petrova", &q);
+	assert_int_equal(family_link(s, &clerk, p.number, q.number, "sibling", &err), CD_OK);
+	assert_int_equal(family_link(s, &clerk, p.number, q.number, "sibling", &err), CD_EINPUT);
+	assert_int_equal(alias_add(s, &clerk, p.number, "alias", "Kept", "Anna", &err), CD_OK);
+	assert_int_equal(count(s, "SELECT count(*) FROM outbox"), 104);
+	assert_int_equal(count(s, "SELECT max(origin_seq) FROM outbox"), 104);
+	assert_int_equal(oplog_check(s, &gaps, &first, &err), CD_OK);
+	assert_int_equal(gaps, 0);
+	assert_int_equal(first, 0);
+	store_close(s);
+}
+
+static void test_uuids_only(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = fresh();
+	struct cd_actor clerk, cw, sup, admin;
+	struct cd_person p, q;
+	struct cd_merge_summary m;
+	char number[40];
+	int64_t v;
+	(void)state;
+
+	as(s, "clerk", &clerk);
+	as(s, "caseworker", &cw);
+	as(s, "supervisor", &sup);
+	as(s, "admin", &admin);
+	add(s, &clerk, "Ivanova", &p);
+	add(s, &clerk, "Ivanowa", &q);
+	assert_int_equal(document_add(s, &clerk, p.number, "passport", "AB1234567", "UKR", NULL, NULL, 0, &err), CD_OK);
+	assert_int_equal(document_expire(s, &clerk, p.number, "AB1234567", NULL, "lost", &err), CD_OK);
+	assert_int_equal(alias_add(s, &clerk, p.number, "alias", "Iwanowa", "Anna", &err), CD_OK);
+	assert_int_equal(family_link(s, &clerk, p.number, q.number, "sibling", &err), CD_OK);
+	struct cd_address_input ad = { .line = "Rustaveli 1", .city = "Tbilisi", .country = "GEO" };
+	assert_int_equal(address_add(s, &clerk, p.number, &ad, &err), CD_OK);
+	assert_int_equal(workflow_pin(s, "residence", 1, "[workflow]\nid = residence\n", &err), CD_OK);
+	struct cd_case_new cn = { .workflow_id = "residence", .workflow_version = 1, .prefix = "RP",
+				  .initial_state = "lodged", .person_ref = q.number, .due_day = -1, .frozen_left = -1 };
+	assert_int_equal(case_create(s, &clerk, &cn, number, &err), CD_OK);
+	struct cd_case_step step = { .number = number, .expected_version = 1, .transition = "assess",
+				     .to_state = "assessment", .due_day = -1, .frozen_left = -1 };
+	assert_int_equal(case_step(s, &cw, &step, &v, &err), CD_OK);
+	struct cd_case_assign asg = { .number = number, .assignee = "caseworker" };
+	struct cd_case_assigned got;
+	assert_int_equal(case_assign(s, &sup, &asg, &got, &err), CD_OK);
+	assert_int_equal(user_add(s, &admin, "vera", CD_ROLE_CASEWORKER, NULL, "visa", &err), CD_OK);
+	assert_int_equal(user_set_active(s, &admin, "vera", 0, &err), CD_OK);
+	assert_int_equal(office_set(s, &admin, "name", "Tbilisi office", &err), CD_OK);
+	assert_int_equal(merge_person(s, &sup, NULL, p.number, q.number, "same person", &m, &err), CD_OK);
+	assert_true(count(s, "SELECT count(DISTINCT entity) FROM outbox") == 8);
+
+	/* No integer in any payload but the versions and the few counts that are values. */
+	assert_int_equal(count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t WHERE t.type = 'integer'"
+				  " AND t.key <> 'base' AND t.path NOT IN ('$.fields.\"workflow_version\"', '$.fields.active')"),
+			 0);
+	/* Every reference to another row is a uuid that row has. */
+	assert_int_equal(count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t"
+				  " WHERE t.key = 'new' AND t.path IN ('$.fields.person', '$.fields.relative',"
+				  " '$.fields.\"merged_into\"') AND t.atom NOT IN (SELECT uuid FROM person)"), 0);
+	assert_true(count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t"
+			     " WHERE t.key = 'new' AND t.path = '$.fields.person'") >= 5);
+	assert_int_equal(count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t"
+				  " WHERE t.key = 'new' AND t.path = '$.fields.\"merged_into\"'"), 1);
+	/* The assignment says who held the case before and who now, on the version it moved from. */
+	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.assignee.new') || '@' ||"
+				    " json_extract(payload, '$.fields.assignee.base') FROM outbox WHERE op = 'assign'"),
+			    "caseworker@2");
+	/* The setting's op has the value before (none) and after. */
+	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.value.new') FROM outbox"
+				    " WHERE entity = 'setting'"), "Tbilisi office");
+	/* The merge names the survivor by uuid, on the duplicate's version before. */
+	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.merged_into.new') FROM outbox"
+				    " WHERE op = 'merge'"), p.uuid);
+	store_close(s);
+}
+
+static int try_sql(struct cd_store *s, const char *sql)
+{
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) & 0xff;
+}
+
+static void test_append_only(void **state)
+{
+	struct cd_store *s = fresh();
+	struct cd_actor clerk;
+	struct cd_person p, q;
+	(void)state;
+
+	as(s, "clerk", &clerk);
+	add(s, &clerk, "Ivanova", &p);
+	add(s, &clerk, "Petrova", &q);
+	assert_int_equal(try_sql(s, "UPDATE outbox SET payload = '{}' WHERE origin_seq = 1"), SQLITE_CONSTRAINT);
+	assert_int_equal(try_sql(s, "UPDATE outbox SET origin_seq = 7 WHERE origin_seq = 1"), SQLITE_CONSTRAINT);
+	assert_int_equal(try_sql(s, "UPDATE outbox SET entity_uuid = 'x' WHERE origin_seq = 1"), SQLITE_CONSTRAINT);
+	assert_int_equal(try_sql(s, "DELETE FROM outbox WHERE origin_seq = 2"), SQLITE_CONSTRAINT);
+	/* Sent once, acknowledged once; never again, never unsent. */
+	assert_int_equal(try_sql(s, "UPDATE outbox SET sent_at = '2026-03-02T10:00:00Z' WHERE origin_seq = 1"), SQLITE_OK);
+	assert_int_equal(try_sql(s, "UPDATE outbox SET sent_at = '2026-03-03T10:00:00Z' WHERE origin_seq = 1"),
+			 SQLITE_CONSTRAINT);
+	assert_int_equal(try_sql(s, "UPDATE outbox SET sent_at = NULL WHERE origin_seq = 1"), SQLITE_CONSTRAINT);
+	assert_int_equal(try_sql(s, "UPDATE outbox SET acked_at = '2026-03-02T10:00:01Z' WHERE origin_seq = 1"), SQLITE_OK);
+	assert_int_equal(try_sql(s, "UPDATE outbox SET acked_at = NULL WHERE origin_seq = 1"), SQLITE_CONSTRAINT);
+	/* The one erasure: a purged person's op emptied of values, the row and number kept. */
+	assert_int_equal(try_sql(s, "UPDATE outbox SET payload = '{\"purged\":true}' WHERE origin_seq = 1"),
+			 SQLITE_CONSTRAINT);
+	assert_int_equal(try_sql(s, "UPDATE person SET purge_action = 'purge' WHERE id = 1"), SQLITE_OK);
+	assert_int_equal(try_sql(s, "UPDATE outbox SET payload = '{\"purged\":true}' WHERE origin_seq = 1"), SQLITE_OK);
+	assert_int_equal(try_sql(s, "UPDATE outbox SET payload = '{\"purged\":true}' WHERE origin_seq = 2"),
+			 SQLITE_CONSTRAINT);
+	/* Row versions: any update raises one, by hand too; none goes down. */
+	int64_t v = count(s, "SELECT row_version FROM person WHERE id = 2");
+	assert_int_equal(try_sql(s, "UPDATE person SET birth_place = 'Lviv' WHERE id = 2"), SQLITE_OK);
+	assert_int_equal(count(s, "SELECT row_version FROM person WHERE id = 2"), v + 1);
+	assert_int_equal(try_sql(s, "UPDATE person SET row_version = 1 WHERE id = 2"), SQLITE_CONSTRAINT);
+	assert_int_equal(try_sql(s, "UPDATE document SET row_version = 0"), SQLITE_OK);   /* no rows: nothing to refuse */
+	store_close(s);
+}
+
+static void test_check_finds_gap(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = fresh();
+	struct cd_actor clerk;
+	struct cd_person p;
+	int64_t gaps = -1, first = -1;
+	(void)state;
+
+	as(s, "clerk", &clerk);
+	for (int i = 0; i < 5; i++)
+		add(s, &clerk, "Ivanova", &p);
+	assert_int_equal(oplog_check(s, &gaps, &first, &err), CD_OK);
+	assert_int_equal(gaps, 0);
+	/* Only by dropping the rule can a number go: the check still sees it. */
+	assert_int_equal(try_sql(s, "DROP TRIGGER outbox_no_delete; DELETE FROM outbox WHERE origin_seq = 3"), SQLITE_OK);
+	assert_int_equal(oplog_check(s, &gaps, &first, &err), CD_OK);
+	assert_int_equal(gaps, 2);
+	assert_int_equal(first, 3);
+	store_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_correction),
+		cmocka_unit_test(test_transition),
+		cmocka_unit_test(test_gapless),
+		cmocka_unit_test(test_uuids_only),
+		cmocka_unit_test(test_append_only),
+		cmocka_unit_test(test_check_finds_gap),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
