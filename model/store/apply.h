@@ -1,0 +1,72 @@
+/*
+ * apply.h - ops made by another store, applied to this one (issue 15: `sync`'s pull and
+ * `bundle import` both come here, so the rules are one).
+ *
+ * An op (model/store/oplog.h: uuid, origin, origin_seq, entity, entity_uuid, op kind, and a
+ * payload {"fields":{F:{"base":V,"old":O,"new":N}}, ...}) is applied per field, three ways:
+ *   this store's value == old    -> the new value is written (the row version is raised)
+ *   this store's value == new    -> nothing to do (the change came here another way)
+ *   otherwise                    -> a conflict: this store's value is kept, the op's value
+ *                                   goes to the conflict queue (conflicts.h) for a supervisor
+ * An insert of an entity this store does not have creates it; of one it has, is compared
+ * field by field as above.  A step (transition) whose "from" state is not the case's state
+ * here is a conflict on the case's state, never a second transition.
+ *
+ * Idempotent: an op whose uuid this store has already applied (or made) changes nothing and
+ * says so.  Per origin this store remembers the highest origin_seq applied without a gap
+ * (op_origin_high_water); an op past a gap is refused (CD_EREFUSED, naming the missing
+ * number), so ops of one origin are applied in their order and none is skipped.  Nothing
+ * depends on the ops' wall clock ("at").
+ *
+ * Every op applied is written in this store like a local change (its event, its audit row
+ * with the purpose "sync", and a row in the applied-ops record), all in one transaction
+ * with the op: applied whole or not at all.  An applied op is not re-sent as this store's
+ * own: it keeps its origin.
+ */
+#ifndef CD_APPLY_H
+#define CD_APPLY_H
+
+#include <stdint.h>
+
+#include "model/base/error.h"
+#include "model/store/store.h"
+
+/* One op as it arrives (from the national tier or a bundle); the strings are borrowed. */
+struct cd_remote_op {
+	const char *uuid;          /* the idempotency key */
+	const char *origin;        /* the uuid of the store that made it */
+	int64_t origin_seq;        /* 1, 2, 3 ... per origin */
+	const char *origin_office; /* the office code of that store */
+	const char *entity;        /* person, document, alias, family, address, case, check ... */
+	const char *entity_uuid;
+	const char *op;            /* insert, update, transition, assign ... */
+	const char *at;            /* informational */
+	const char *payload;       /* the JSON payload as oplog.h describes it */
+};
+
+enum cd_apply_outcome {
+	APPLY_APPLIED,             /* every field written (or already equal) */
+	APPLY_CONFLICTED,          /* written where it could be; n_conflicts fields queued */
+	APPLY_ALREADY,             /* this op was applied (or made) here before: nothing done */
+};
+
+struct cd_apply_result {
+	enum cd_apply_outcome outcome;
+	int n_fields;              /* fields written */
+	int n_conflicts;           /* fields sent to the conflict queue */
+};
+
+/*
+ * Applies one op in its own transaction (or inside the caller's, when one is open: a
+ * bundle or a pull batch is applied whole).  Refused: an op of this store's own origin
+ * (CD_EREFUSED: it would be applied twice), an op past a gap in its origin's sequence, a
+ * malformed payload (CD_EINPUT naming the op's uuid and the member, never a value).
+ * `actor` is the user running the sync or import (audit rows name them).
+ */
+int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_remote_op *op,
+	     struct cd_apply_result *res, struct cd_error *err);
+
+/* The highest origin_seq of `origin` applied here without a gap (0: none). */
+int op_origin_high_water(struct cd_store *s, const char *origin, int64_t *seq, struct cd_error *err);
+
+#endif
