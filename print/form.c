@@ -85,6 +85,8 @@ typedef void (*overflow_fn)(void *ctx, const struct form_tpl *t, const struct fo
  * fixed y is moved when something above it reaches below its top. */
 struct extent {
 	double top, bottom;
+	const struct form_block *b;  /* what lies there (row: of a [rows] block, else 0), to name it */
+	int row;
 };
 
 struct layout {
@@ -131,7 +133,7 @@ static double page_bottom(const struct layout *l)
 	return l->t->page_h - l->t->margin;
 }
 
-static void note_extent(struct layout *l, double top, double bottom)
+static void note_extent(struct layout *l, double top, double bottom, const struct form_block *b, int row)
 {
 	if (l->n_ext == l->cap_ext) {
 		size_t cap = l->cap_ext ? l->cap_ext * 2 : 16;
@@ -141,16 +143,22 @@ static void note_extent(struct layout *l, double top, double bottom)
 		l->ext = grown;
 		l->cap_ext = cap;
 	}
-	l->ext[l->n_ext++] = (struct extent){ top, bottom };
+	l->ext[l->n_ext++] = (struct extent){ top, bottom, b, row };
 }
 
-/* The lowest point of what lies on the current page, from what starts above `y`. */
-static double reach_above(const struct layout *l, double y)
+/* The lowest point of what lies on the current page, from what starts above `y`; *by: the
+ * first such thing that reaches below y (NULL when none does). */
+static double reach_above(const struct layout *l, double y, const struct extent **by)
 {
 	double low = 0;
-	for (size_t i = 0; i < l->n_ext; i++)
+	if (by)
+		*by = NULL;
+	for (size_t i = 0; i < l->n_ext; i++) {
 		if (l->ext[i].top < y - 0.01 && l->ext[i].bottom > low)
 			low = l->ext[i].bottom;
+		if (by && !*by && l->ext[i].top < y - 0.01 && l->ext[i].bottom > y + 0.01)
+			*by = &l->ext[i];
+	}
 	return low;
 }
 
@@ -220,15 +228,19 @@ static double block_top(struct layout *l, const struct form_block *b, double nee
 	*moved = 0;
 	if (!b->has_y)
 		return l->cursor + b->gap;
-	if (l->page == 1 && reach_above(l, b->y) <= b->y + 0.01)
+	const struct extent *by = NULL;
+	if (l->page == 1 && reach_above(l, b->y, &by) <= b->y + 0.01)
 		return b->y;
 	if (l->t->max_pages == 1) {
-		if (!l->overrun)
-			l->overrun = b;
+		/* what reaches over the block is what is too long */
+		if (!l->overrun) {
+			l->overrun = by ? by->b : b;
+			l->overrun_row = by ? by->row : 0;
+		}
 		return b->y;
 	}
 	*moved = 1;
-	double y = fmax(l->cursor, reach_above(l, page_bottom(l))) + fmax(b->gap, MOVED_GAP);
+	double y = fmax(l->cursor, reach_above(l, page_bottom(l), NULL)) + fmax(b->gap, MOVED_GAP);
 	if (y + need > page_bottom(l) + 0.01)
 		y = break_page(l, b, 0) + b->gap;
 	return y;
@@ -319,7 +331,7 @@ static void place_text_keep(struct layout *l, const struct form_block *b, const 
 				own = pango_layout_copy(pl);
 				pl = own;
 			}
-			note_extent(l, from, y);
+			note_extent(l, from, y, b, 0);
 			double ny = break_page(l, b, 0);
 			if (l->t->max_pages != 1)
 				y = from = ny;
@@ -333,7 +345,7 @@ static void place_text_keep(struct layout *l, const struct form_block *b, const 
 		g_object_unref(own);
 	l->cursor = b->has_h && fits && l->page == first_page ? top + b->h : y;
 	if (!keep)
-		note_extent(l, from, l->cursor);
+		note_extent(l, from, l->cursor, b, 0);
 }
 
 static void place_text(struct layout *l, const struct form_block *b, const char *text)
@@ -378,11 +390,11 @@ static void place_rows(struct layout *l, const struct form_block *b, const struc
 		int nv = row_lines(l, b->font, size, buf_str(&value), vw);
 		double h = (double)(nl > nv ? nl : nv) * leading;
 		if (y + h > page_bottom(l) + 0.01 && (y > top + 0.01 || l->t->max_pages == 1)) {
-			note_extent(l, top, y);
 			double ny = break_page(l, b, b->row_keys[i]);
 			if (l->t->max_pages != 1)
 				y = top = ny;
 		}
+		note_extent(l, y, y + h, b, b->row_keys[i]);
 		if (l->draw) {
 			draw_row_part(l, FONT_BOLD, size, b->labels[i], b->x, b->label_w - 2, y);
 			draw_row_part(l, b->font, size, buf_str(&value), vx, vw, y);
@@ -391,7 +403,6 @@ static void place_rows(struct layout *l, const struct form_block *b, const struc
 		buf_release(&value);
 	}
 	l->cursor = y;
-	note_extent(l, top, y);
 }
 
 static void stroke_line(struct layout *l, double width_pt, double x0, double y0, double x1, double y1)

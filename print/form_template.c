@@ -515,7 +515,7 @@ static void read_words(struct form_tpl *t, const char *lang)
 
 	snprintf(path, sizeof path, "%s/forms/office.ini", cd_data_dir());
 	if (ini_load(&ini, path, NULL, NULL, NULL) == CD_OK) {
-		page = ini_get_lang(&ini, "words", "page", lang);
+		page = ini_get_lang(&ini, "words", "page_number", lang);
 		cont = ini_get_lang(&ini, "words", "continued", lang);
 	}
 	t->page_words = dup_str(page ? page->value : "Page {page} of {pages}");

@@ -49,7 +49,7 @@ struct form_tpl {
 	int has_photo;               /* a [photo] block: the caller fetches the person's photo */
 	int max_pages;               /* `pages = 1`: a sheet that must be one page (0: a letter, any length) */
 	/* The words of page numbers and continuation headers in the template's language, from
-	 * data/forms/office.ini [words] (page, continued), with {page}, {pages} and the form's
+	 * data/forms/office.ini [words] (page_number, continued), with {page}, {pages} and the form's
 	 * placeholders; English when the file has none. */
 	char *page_words, *continued_words;
 	struct form_block *blocks;
