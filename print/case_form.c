@@ -245,6 +245,10 @@ static int check_lang(const char *path, const char *form_id, const char *lang, s
 	return cd_error_set(err, CD_EUSAGE, _("--lang %s: form %s is written in %s"), lang, form_id, list);
 }
 
+/* Cases read in one transaction in a batch: its write lock is held while they are drawn
+ * (about 2 ms a letter), which another desk waits out (store_begin retries). */
+#define BATCH_AUDIT 64
+
 int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
 		    const char *form_id, const char *lang_opt, const char *const *numbers, size_t n, int draft,
 		    const char *out_path, unsigned out_flags, struct cd_error *err)
@@ -270,12 +274,30 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 		struct cd_error ignored = CD_ERROR_INIT;
 		bio_key_load(&key, &ignored);
 	}
-	for (size_t i = 0; i < n && rc == CD_OK; i++) {
-		rc = render_case(s, reg, actor, d, t, lang, key.loaded ? &key : NULL, numbers[i], draft, err);
-		if (n > 50 && isatty(2))
-			fprintf(stderr, "\r%s %zu/%zu", form_id, i + 1, n);
+	/* The reads' audit rows of a batch are committed BATCH_AUDIT cases at a time: one fsync
+	 * for them all instead of two a case (8 s of 10 for 1,000 letters).  A chunk is committed
+	 * whatever happens in it, so no read goes unrecorded. */
+	int progress = n > 50 && isatty(2);
+	for (size_t i = 0; i < n && rc == CD_OK; i += BATCH_AUDIT) {
+		size_t end = i + BATCH_AUDIT < n ? i + BATCH_AUDIT : n;
+		int chunk = end - i > 1;
+		if (chunk && (rc = store_begin(s, err)))
+			break;
+		for (size_t j = i; j < end && rc == CD_OK; j++) {
+			rc = render_case(s, reg, actor, d, t, lang, key.loaded ? &key : NULL, numbers[j], draft, err);
+			if (progress)
+				fprintf(stderr, "\r%s %zu/%zu", form_id, j + 1, n);
+		}
+		if (chunk) {
+			struct cd_error cerr = CD_ERROR_INIT;
+			int crc = store_commit(s, &cerr);
+			if (rc == CD_OK && crc != CD_OK) {
+				rc = crc;
+				*err = cerr;
+			}
+		}
 	}
-	if (n > 50 && isatty(2))
+	if (progress)
 		fputc('\n', stderr);
 	if (rc == CD_OK)
 		rc = form_doc_save(d, out_path, out_flags, err);

@@ -111,11 +111,6 @@ struct layout {
 	int overrun_row;
 };
 
-static double text_width(struct layout *l, enum form_font f, double size, const char *s)
-{
-	return canvas_text_width(canvas_set_text(l->d->cv, l->fonts[f], size, s, -1, PANGO_ALIGN_LEFT)) / MM_PT;
-}
-
 /* One line of text, its baseline starting at (x, baseline) mm. */
 static void draw_text_line(struct layout *l, enum form_font f, double size, double x_mm, double baseline_mm,
 			   const char *s)
@@ -191,9 +186,8 @@ static void draw_page_number(struct layout *l)
 	ph_set(&v, "page", page);
 	ph_set(&v, "pages", pages);
 	ph_expand(l->t->page_words, &v, &text, NULL, NULL);
-	double w = text_width(l, FONT_REGULAR, FOOT_SIZE, buf_str(&text));
-	draw_text_line(l, FONT_REGULAR, FOOT_SIZE, l->t->page_w - l->t->margin - w, l->t->page_h - l->t->margin / 2,
-		       buf_str(&text));
+	canvas_show_anchored(l->d->cv, l->fonts[FONT_REGULAR], FOOT_SIZE, (l->t->page_w - l->t->margin) * MM_PT, 1,
+			     (l->t->page_h - l->t->margin / 2) * MM_PT, buf_str(&text));
 	buf_release(&text);
 	ph_vars_release(&v);
 }
@@ -442,15 +436,24 @@ static int place_barcode(struct layout *l, const struct form_block *b, const cha
 		return CD_OK;
 	if (!b->has_x)
 		x = l->t->page_w - l->t->margin - total;   /* default place: the right margin */
-	for (int i = 0; i < n; i++) {
-		double wd = elems[i] == 'w' ? module * 2.5 : module;
-		if (i % 2 == 0)
-			fill_rect(l, x, y, wd, b->h);
-		x += wd;
-	}
-	cairo_fill(l->cr);
-	double tw = text_width(l, FONT_MONO, 8, value);
-	draw_text_line(l, FONT_MONO, 8, x - total / 2 - tw / 2, y + b->h + 3.2, value);
+	/*
+	 * The bars as one line, as thick as the bars are high, dashed bar, space, bar ...: the
+	 * same marks as a rectangle a bar, in a quarter of the numbers (a rectangle a bar made
+	 * a third of the time of 1,000 letters).  Butt caps: each dash ends where its bar does.
+	 */
+	double dashes[sizeof elems];
+	for (int i = 0; i < n; i++)
+		dashes[i] = (elems[i] == 'w' ? module * 2.5 : module) * MM_PT;
+	cairo_save(l->cr);
+	cairo_set_line_width(l->cr, b->h * MM_PT);
+	cairo_set_line_cap(l->cr, CAIRO_LINE_CAP_BUTT);
+	cairo_set_dash(l->cr, dashes, n, 0);
+	cairo_move_to(l->cr, x * MM_PT, (y + b->h / 2) * MM_PT);
+	cairo_line_to(l->cr, (x + total) * MM_PT, (y + b->h / 2) * MM_PT);
+	cairo_stroke(l->cr);
+	cairo_restore(l->cr);
+	canvas_show_anchored(l->d->cv, l->fonts[FONT_MONO], 8, (x + total / 2) * MM_PT, 0.5, (y + b->h + 3.2) * MM_PT,
+			     value);
 	return CD_OK;
 }
 

@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "model/base/i18n.h"
@@ -753,17 +754,16 @@ int form_template_lint(const char *path, const char *const *known, size_t n_know
 	return p.n;
 }
 
+static const char *const office_keys[] = { "name", "address", "phone", "state" };
+
 /* The letterhead: data/forms/office.ini, [office] with name, address, phone, state, each
  * of which may carry a language (name[ru]).  Through the one reader, so a mistake in the
  * file is refused naming its line, and an unknown section or key too. */
-int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
+static int office_vars_read(const char *path, const char *lang, struct ph_vars *v, struct cd_error *err)
 {
-	static const char *const keys[] = { "name", "address", "phone", "state" };
 	struct ini ini = INI_INIT;
-	char path[4096];
 	int rc;
 
-	snprintf(path, sizeof path, "%s/forms/office.ini", cd_data_dir());
 	if ((rc = ini_load(&ini, path, NULL, NULL, err)) != CD_OK) {
 		if (rc == CD_ENOTFOUND)
 			rc = cd_error_set(err, CD_EINPUT, _("cannot read %s (the office's letterhead)"), path);
@@ -784,10 +784,10 @@ int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
 			size_t n = ini_key_lang(name, lang_of), j;
 			if (!n)
 				n = strchr(name, '[') ? 0 : strlen(name);
-			for (j = 0; n && j < sizeof keys / sizeof keys[0]; j++)
-				if (strlen(keys[j]) == n && !strncmp(keys[j], name, n))
+			for (j = 0; n && j < sizeof office_keys / sizeof office_keys[0]; j++)
+				if (strlen(office_keys[j]) == n && !strncmp(office_keys[j], name, n))
 					break;
-			if (!n || j == sizeof keys / sizeof keys[0]) {
+			if (!n || j == sizeof office_keys / sizeof office_keys[0]) {
 				rc = cd_error_set(err, CD_EINPUT,
 						  _("%s:%d: unknown key '%s' in [office] (known keys: name, address, phone, state; each may carry a language, as in name[ru])"),
 						  path, s->keys[k].line, s->keys[k].raw);
@@ -795,10 +795,10 @@ int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
 			}
 		}
 	}
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+	for (size_t i = 0; i < sizeof office_keys / sizeof office_keys[0]; i++) {
 		char name[64];
-		const struct ini_key *k = ini_get_lang(&ini, "office", keys[i], lang);
-		snprintf(name, sizeof name, "office.%s", keys[i]);
+		const struct ini_key *k = ini_get_lang(&ini, "office", office_keys[i], lang);
+		snprintf(name, sizeof name, "office.%s", office_keys[i]);
 		if (ph_set(v, name, k ? k->value : "") != CD_OK) {
 			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 			goto out;
@@ -807,4 +807,68 @@ int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
 out:
 	ini_release(&ini);
 	return rc;
+}
+
+/*
+ * The values of the last language read, kept while the file is unchanged (its size and
+ * time): a batch of 1,000 letters read and parsed the file 1,000 times.
+ */
+static struct {
+	char path[4096], lang[8];
+	struct stat sb;
+	char *values[sizeof office_keys / sizeof office_keys[0]];
+	int valid;
+} office_cache;
+
+static void office_cache_drop(void)
+{
+	for (size_t i = 0; i < sizeof office_keys / sizeof office_keys[0]; i++) {
+		free(office_cache.values[i]);
+		office_cache.values[i] = NULL;
+	}
+	office_cache.valid = 0;
+}
+
+int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
+{
+	static int registered;
+	char path[4096], name[64];
+	struct stat sb;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/forms/office.ini", cd_data_dir());
+	const char *l = lang ? lang : "";
+	int same = office_cache.valid && stat(path, &sb) == 0 && strcmp(office_cache.path, path) == 0 &&
+		   strcmp(office_cache.lang, l) == 0 && sb.st_size == office_cache.sb.st_size &&
+		   sb.st_mtim.tv_sec == office_cache.sb.st_mtim.tv_sec &&
+		   sb.st_mtim.tv_nsec == office_cache.sb.st_mtim.tv_nsec && sb.st_ino == office_cache.sb.st_ino;
+	if (same) {
+		for (size_t i = 0; i < sizeof office_keys / sizeof office_keys[0]; i++) {
+			snprintf(name, sizeof name, "office.%s", office_keys[i]);
+			if (ph_set(v, name, office_cache.values[i]) != CD_OK)
+				return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		}
+		return CD_OK;
+	}
+	office_cache_drop();
+	if (stat(path, &sb) != 0)
+		memset(&sb, 0, sizeof sb);
+	if ((rc = office_vars_read(path, lang, v, err)) != CD_OK)
+		return rc;
+	if (!registered) {
+		atexit(office_cache_drop);
+		registered = 1;
+	}
+	for (size_t i = 0; i < sizeof office_keys / sizeof office_keys[0]; i++) {
+		snprintf(name, sizeof name, "office.%s", office_keys[i]);
+		if (!(office_cache.values[i] = dup_str(ph_get(v, name) ? ph_get(v, name) : ""))) {
+			office_cache_drop();
+			return CD_OK;   /* (only the cache is lost) */
+		}
+	}
+	snprintf(office_cache.path, sizeof office_cache.path, "%s", path);
+	snprintf(office_cache.lang, sizeof office_cache.lang, "%s", l);
+	office_cache.sb = sb;
+	office_cache.valid = sb.st_ino != 0;
+	return CD_OK;
 }
