@@ -99,6 +99,7 @@ struct layout {
 	const PangoFontDescription *fonts[FONT_COUNT];
 	cairo_font_face_t *mrz;
 	double cursor;              /* mm from the top: where the next flowing block starts */
+	double page_top;            /* where the text of this page starts (below letterhead or header) */
 	overflow_fn overflow;
 	void *ctx;
 	int draw;                   /* 0: measure only (lint, counting pages) */
@@ -319,7 +320,8 @@ static void place_text_keep(struct layout *l, const struct form_block *b, const 
 	for (int i = 0; i < n; i++) {
 		if (keep && b->has_h && y + leading > top + b->h + 0.01)
 			break;
-		if (!keep && y + leading > page_bottom(l) + 0.01 && (y > from + 0.01 || l->t->max_pages == 1)) {
+		/* (a line taller than a whole page stays where it is: a new page would not help) */
+		if (!keep && y + leading > page_bottom(l) + 0.01 && (y > l->page_top + 0.01 || l->t->max_pages == 1)) {
 			/* Own copy: the next page's header and number are set with the canvas's layout. */
 			if (!own && l->t->max_pages != 1) {
 				own = pango_layout_copy(pl);
@@ -375,7 +377,7 @@ static void place_rows(struct layout *l, const struct form_block *b, const struc
 	double size = b->size, leading = leading_of(size);
 	double vx = b->x + b->label_w, vw = b->w - b->label_w;
 	int moved;
-	double y = block_top(l, b, leading, &moved), top = y;
+	double y = block_top(l, b, leading, &moved);
 
 	for (size_t i = 0; i < b->n_rows; i++) {
 		struct cd_buf value = CD_BUF_INIT;
@@ -383,10 +385,10 @@ static void place_rows(struct layout *l, const struct form_block *b, const struc
 		int nl = row_lines(l, FONT_BOLD, size, b->labels[i], b->label_w - 2);
 		int nv = row_lines(l, b->font, size, buf_str(&value), vw);
 		double h = (double)(nl > nv ? nl : nv) * leading;
-		if (y + h > page_bottom(l) + 0.01 && (y > top + 0.01 || l->t->max_pages == 1)) {
+		if (y + h > page_bottom(l) + 0.01 && (y > l->page_top + 0.01 || l->t->max_pages == 1)) {
 			double ny = break_page(l, b, b->row_keys[i]);
 			if (l->t->max_pages != 1)
-				y = top = ny;
+				y = ny;
 		}
 		note_extent(l, y, y + h, b, b->row_keys[i]);
 		if (l->draw) {
@@ -670,6 +672,7 @@ static void start_page(struct layout *l)
 	if (l->page == 1) {
 		if (t->letterhead)
 			place_letterhead(l, l->vars);
+		l->page_top = l->cursor;
 		return;
 	}
 	if (l->draw) {
@@ -679,7 +682,7 @@ static void start_page(struct layout *l)
 		stroke_line(l, 0.5, t->margin, t->margin + 5.5, t->page_w - t->margin, t->margin + 5.5);
 		buf_release(&head);
 	}
-	l->cursor = t->margin + 8;
+	l->cursor = l->page_top = t->margin + 8;
 }
 
 /* What a block needs below its top, to keep it on one page when it is moved. */
