@@ -38,7 +38,16 @@
 #include "print/pdf_canvas.h"
 
 #define MM_PT (72.0 / 25.4)
-#define MIN_SIZE 6.0
+/*
+ * The smallest size a box of flowing text is shrunk to before it grows instead (and goes on
+ * over the next page): 9 pt is the usual floor for body text in official letters; text set
+ * smaller in the template (a 7 pt note) is never shrunk at all.
+ */
+#define FLOOR_SIZE 9.0
+/* A block moved below the text that overran it (a signature) keeps this much air above it. */
+#define MOVED_GAP 10.0
+/* Continuation header and page numbers. */
+#define FOOT_SIZE 8.5
 
 /* ---- the PDF ---------------------------------------------------------------------- */
 
@@ -69,25 +78,39 @@ void form_doc_free(struct form_doc *d)
 	free(d);
 }
 
-/* Called when a text block does not fit its box (lint lists it; printing warns). */
+/* Called when a text block does not fit its box at the floor size (lint lists it). */
 typedef void (*overflow_fn)(void *ctx, const struct form_tpl *t, const struct form_block *b);
+
+/* Where something drawn on the current page lies, top to bottom (mm): a block placed at a
+ * fixed y is moved when something above it reaches below its top. */
+struct extent {
+	double top, bottom;
+	const struct form_block *b;  /* what lies there (row: of a [rows] block, else 0), to name it */
+	int row;
+};
 
 struct layout {
 	struct form_doc *d;
 	const struct form_tpl *t;
+	const struct ph_vars *vars;
+	const struct form_photo *photo;
+	int draft;
 	cairo_t *cr;
 	const PangoFontDescription *fonts[FONT_COUNT];
 	cairo_font_face_t *mrz;
 	double cursor;              /* mm from the top: where the next flowing block starts */
+	double page_top;            /* where the text of this page starts (below letterhead or header) */
 	overflow_fn overflow;
 	void *ctx;
-	int draw;                   /* 0: measure only (lint) */
+	int draw;                   /* 0: measure only (lint, counting pages) */
+	int page;                   /* of this letter, from 1 */
+	int total;                  /* pages of this letter; 0 until counted */
+	struct extent *ext;         /* on the current page */
+	size_t n_ext, cap_ext;
+	/* pages = 1: the first thing that did not fit the one page (the form is refused) */
+	const struct form_block *overrun;
+	int overrun_row;
 };
-
-static double text_width(struct layout *l, enum form_font f, double size, const char *s)
-{
-	return canvas_text_width(canvas_set_text(l->d->cv, l->fonts[f], size, s, -1, PANGO_ALIGN_LEFT)) / MM_PT;
-}
 
 /* One line of text, its baseline starting at (x, baseline) mm. */
 static void draw_text_line(struct layout *l, enum form_font f, double size, double x_mm, double baseline_mm,
@@ -101,49 +124,281 @@ static PangoAlignment pango_align(enum form_align a)
 	return a == ALIGN_CENTER ? PANGO_ALIGN_CENTER : a == ALIGN_RIGHT ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
 }
 
+static double page_bottom(const struct layout *l)
+{
+	return l->t->page_h - l->t->margin;
+}
+
+static void note_extent(struct layout *l, double top, double bottom, const struct form_block *b, int row)
+{
+	if (l->n_ext == l->cap_ext) {
+		size_t cap = l->cap_ext ? l->cap_ext * 2 : 16;
+		struct extent *grown = realloc(l->ext, cap * sizeof *grown);
+		if (!grown)
+			return;   /* only a moved block's place is less exact */
+		l->ext = grown;
+		l->cap_ext = cap;
+	}
+	l->ext[l->n_ext++] = (struct extent){ top, bottom, b, row };
+}
+
+/* The lowest point of what lies on the current page, from what starts above `y`; *by: the
+ * first such thing that reaches below y (NULL when none does). */
+static double reach_above(const struct layout *l, double y, const struct extent **by)
+{
+	double low = 0;
+	if (by)
+		*by = NULL;
+	for (size_t i = 0; i < l->n_ext; i++) {
+		if (l->ext[i].top < y - 0.01 && l->ext[i].bottom > low)
+			low = l->ext[i].bottom;
+		if (by && !*by && l->ext[i].top < y - 0.01 && l->ext[i].bottom > y + 0.01)
+			*by = &l->ext[i];
+	}
+	return low;
+}
+
+static void start_page(struct layout *l);
+static int lay_out(struct layout *l, struct cd_error *err);
+
+/* The pages of this letter, counted by laying it out once without drawing. */
+static int count_pages(const struct layout *l)
+{
+	struct layout m = { .d = l->d, .t = l->t, .vars = l->vars, .photo = l->photo, .draw = 0 };
+	struct cd_error ignored = CD_ERROR_INIT;
+	lay_out(&m, &ignored);
+	free(m.ext);
+	return m.page;
+}
+
+/* "Page 1 of 2" at the foot, right: on every page of a letter, "1 of 1" included, so that a
+ * reader knows nothing is missing. */
+static void draw_page_number(struct layout *l)
+{
+	struct ph_vars v = PH_VARS_INIT;
+	struct cd_buf text = CD_BUF_INIT;
+	char page[16], pages[16];
+	if (!l->draw || l->t->max_pages == 1)
+		return;
+	if (!l->total)
+		l->total = l->page;
+	snprintf(page, sizeof page, "%d", l->page);
+	snprintf(pages, sizeof pages, "%d", l->total);
+	ph_set(&v, "page", page);
+	ph_set(&v, "pages", pages);
+	ph_expand(l->t->page_words, &v, &text, NULL, NULL);
+	canvas_show_anchored(l->d->cv, l->fonts[FONT_REGULAR], FOOT_SIZE, (l->t->page_w - l->t->margin) * MM_PT, 1,
+			     (l->t->page_h - l->t->margin / 2) * MM_PT, buf_str(&text));
+	buf_release(&text);
+	ph_vars_release(&v);
+}
+
+/*
+ * The rest of the letter goes on a new page: the page being left gets its number (the
+ * letter's pages are counted first, when that is not known yet), the new one a short
+ * header.  Returns the y where text goes on.  A sheet of one page (pages = 1) gets no new
+ * page: `b` (row `row`) is recorded as what did not fit, and the caller refuses the form.
+ */
+static double break_page(struct layout *l, const struct form_block *b, int row)
+{
+	if (l->t->max_pages == 1) {
+		if (!l->overrun) {
+			l->overrun = b;
+			l->overrun_row = row;
+		}
+		return l->cursor;
+	}
+	if (l->draw && !l->total)
+		l->total = count_pages(l);
+	draw_page_number(l);
+	l->page++;
+	start_page(l);
+	return l->cursor;
+}
+
+/* Where a block goes: its y, unless something above reaches over it or the letter is past
+ * its first page; then below the text, on a new page when it does not fit (`need` mm). */
+static double block_top(struct layout *l, const struct form_block *b, double need, int *moved)
+{
+	*moved = 0;
+	if (!b->has_y)
+		return l->cursor + b->gap;
+	const struct extent *by = NULL;
+	if (l->page == 1 && reach_above(l, b->y, &by) <= b->y + 0.01)
+		return b->y;
+	if (l->t->max_pages == 1) {
+		/* what reaches over the block is what is too long */
+		if (!l->overrun) {
+			l->overrun = by ? by->b : b;
+			l->overrun_row = by ? by->row : 0;
+		}
+		return b->y;
+	}
+	*moved = 1;
+	double y = fmax(l->cursor, reach_above(l, page_bottom(l), NULL)) + fmax(b->gap, MOVED_GAP);
+	if (y + need > page_bottom(l) + 0.01)
+		y = break_page(l, b, 0) + b->gap;
+	return y;
+}
+
+static double leading_of(double size)
+{
+	return size * 1.25 / MM_PT;
+}
+
+/* The x of each line within the layout (alignment), as Pango places it; NULL when out of memory. */
+static double *line_xs(PangoLayout *pl, int n)
+{
+	double *xs = calloc((size_t)(n > 0 ? n : 1), sizeof *xs);
+	PangoLayoutIter *it = pango_layout_get_iter(pl);
+	int i = 0;
+	do {
+		PangoRectangle logical;
+		pango_layout_iter_get_line_extents(it, NULL, &logical);
+		if (xs && i < n)
+			xs[i] = (double)logical.x / PANGO_SCALE;
+		i++;
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	return xs;
+}
+
+/* Draws line `i` of `pl` with its top at y mm, x_pt points into the layout. */
+static void draw_line(struct layout *l, PangoLayout *pl, int i, double x, double x_pt, double y, double size)
+{
+	cairo_move_to(l->cr, x * MM_PT + x_pt, (y + size * 0.95 / MM_PT) * MM_PT);
+	pango_cairo_show_layout_line(l->cr, pango_layout_get_line_readonly(pl, i));
+}
+
+static PangoLayout *set_block_text(struct layout *l, const struct form_block *b, double size, const char *text)
+{
+	return canvas_set_text(l->d->cv, l->fonts[b->font], size, text, b->w * MM_PT, pango_align(b->align));
+}
+
 /*
  * Lays out (and draws) one text block whose text is already expanded.  Pango breaks the
  * lines (at words, between characters for a word wider than the box); the lines are
  * placed 1.25 times the size apart whatever fonts the fallback brought in, so a box holds
  * as many lines in Chinese as in Latin.
+ *
+ * A box (height) that the text does not fit is tried smaller, down to FLOOR_SIZE; when even
+ * that does not fit, the text keeps its own size and the box grows: the lines go on below
+ * it and over as many pages as they need.  No line is ever dropped.  `keep` (our own note in
+ * the photo frame) stays where it is and clips at its box instead.
  */
+static void place_text_keep(struct layout *l, const struct form_block *b, const char *text, int keep)
+{
+	double size = b->size, floor = fmin(b->size, FLOOR_SIZE);
+	PangoLayout *pl, *own = NULL;
+	int n, fits = 1, moved = 0;
+
+	pl = set_block_text(l, b, size, text);
+	n = pango_layout_get_line_count(pl);
+	if (b->has_h && (double)n * leading_of(size) > b->h + 0.01) {
+		fits = 0;
+		for (double s = size - 0.5; s >= floor - 0.001; s -= 0.5) {
+			pl = set_block_text(l, b, s, text);
+			n = pango_layout_get_line_count(pl);
+			if ((double)n * leading_of(s) <= b->h + 0.01) {
+				size = s;
+				fits = 1;
+				break;
+			}
+		}
+		if (!fits && l->overflow)
+			l->overflow(l->ctx, l->t, b);
+	}
+	int page0 = l->page;
+	double top = keep ? b->y : block_top(l, b, fits && b->has_h ? b->h : (double)n * leading_of(size), &moved);
+	/* (a new page was started for it, or it does not fit: set again, the canvas's layout was used meanwhile) */
+	if (!fits || l->page != page0)
+		pl = set_block_text(l, b, size, text);
+	n = pango_layout_get_line_count(pl);
+	double *xs = line_xs(pl, n);
+	double leading = leading_of(size), y = top, from = top;
+	int first_page = l->page;
+	for (int i = 0; i < n; i++) {
+		if (keep && b->has_h && y + leading > top + b->h + 0.01)
+			break;
+		/* (a line taller than a whole page stays where it is: a new page would not help) */
+		if (!keep && y + leading > page_bottom(l) + 0.01 && (y > l->page_top + 0.01 || l->t->max_pages == 1)) {
+			/* Own copy: the next page's header and number are set with the canvas's layout. */
+			if (!own && l->t->max_pages != 1) {
+				own = pango_layout_copy(pl);
+				pl = own;
+			}
+			note_extent(l, from, y, b, 0);
+			double ny = break_page(l, b, 0);
+			if (l->t->max_pages != 1)
+				y = from = ny;
+		}
+		if (l->draw)
+			draw_line(l, pl, i, b->x, xs ? xs[i] : 0, y, size);
+		y += leading;
+	}
+	free(xs);
+	if (own)
+		g_object_unref(own);
+	l->cursor = b->has_h && fits && l->page == first_page ? top + b->h : y;
+	if (!keep)
+		note_extent(l, from, l->cursor, b, 0);
+}
+
 static void place_text(struct layout *l, const struct form_block *b, const char *text)
 {
-	double size = b->size, top = b->has_y ? b->y : l->cursor + b->gap;
-	double bottom_limit = b->has_h ? top + b->h : l->t->page_h - l->t->margin;
-	PangoLayout *pl;
-	double leading;
-	int overflow = 0, n;
+	place_text_keep(l, b, text, 0);
+}
 
-	while (1) {
-		pl = canvas_set_text(l->d->cv, l->fonts[b->font], size, text, b->w * MM_PT, pango_align(b->align));
-		n = pango_layout_get_line_count(pl);
-		leading = size * 1.25 / MM_PT;
-		if (top + (double)n * leading <= bottom_limit + 0.01)
-			break;
-		if (!b->has_h || size - 0.5 < MIN_SIZE) {
-			overflow = 1;
-			break;
+/* Lines of `text` set at the block's size in `width` mm. */
+static int row_lines(struct layout *l, enum form_font f, double size, const char *text, double width)
+{
+	return pango_layout_get_line_count(canvas_set_text(l->d->cv, l->fonts[f], size, text, width * MM_PT,
+							   PANGO_ALIGN_LEFT));
+}
+
+static void draw_row_part(struct layout *l, enum form_font f, double size, const char *text, double x, double width,
+			  double y)
+{
+	PangoLayout *pl = canvas_set_text(l->d->cv, l->fonts[f], size, text, width * MM_PT, PANGO_ALIGN_LEFT);
+	int n = pango_layout_get_line_count(pl);
+	double *xs = line_xs(pl, n);
+	for (int i = 0; i < n; i++)
+		draw_line(l, pl, i, x, xs ? xs[i] : 0, y + i * leading_of(size), size);
+	free(xs);
+}
+
+/*
+ * [rows.ID]: each label beside its value, the row as tall as the taller of the two, so a
+ * value that wraps (a long surname) pushes the rows below down together with their labels.
+ * A row is never split over two pages.
+ */
+static void place_rows(struct layout *l, const struct form_block *b, const struct ph_vars *vars)
+{
+	double size = b->size, leading = leading_of(size);
+	double vx = b->x + b->label_w, vw = b->w - b->label_w;
+	int moved;
+	double y = block_top(l, b, leading, &moved);
+
+	for (size_t i = 0; i < b->n_rows; i++) {
+		struct cd_buf value = CD_BUF_INIT;
+		ph_expand(b->values[i], vars, &value, NULL, NULL);
+		int nl = row_lines(l, FONT_BOLD, size, b->labels[i], b->label_w - 2);
+		int nv = row_lines(l, b->font, size, buf_str(&value), vw);
+		double h = (double)(nl > nv ? nl : nv) * leading;
+		if (y + h > page_bottom(l) + 0.01 && (y > l->page_top + 0.01 || l->t->max_pages == 1)) {
+			double ny = break_page(l, b, b->row_keys[i]);
+			if (l->t->max_pages != 1)
+				y = ny;
 		}
-		size -= 0.5;
-	}
-	if (overflow && l->overflow)
-		l->overflow(l->ctx, l->t, b);
-	double y = top;
-	PangoLayoutIter *it = pango_layout_get_iter(pl);
-	do {
-		if (overflow && y + leading > bottom_limit + 0.01)
-			break;
+		note_extent(l, y, y + h, b, b->row_keys[i]);
 		if (l->draw) {
-			PangoRectangle logical;
-			pango_layout_iter_get_line_extents(it, NULL, &logical);
-			cairo_move_to(l->cr, b->x * MM_PT + (double)logical.x / PANGO_SCALE, (y + size * 0.95 / MM_PT) * MM_PT);
-			pango_cairo_show_layout_line(l->cr, pango_layout_iter_get_line_readonly(it));
+			draw_row_part(l, FONT_BOLD, size, b->labels[i], b->x, b->label_w - 2, y);
+			draw_row_part(l, b->font, size, buf_str(&value), vx, vw, y);
 		}
-		y += leading;
-	} while (pango_layout_iter_next_line(it));
-	pango_layout_iter_free(it);
-	l->cursor = b->has_h ? top + b->h : y;
+		y += h + (i + 1 < b->n_rows ? b->row_gap : 0);
+		buf_release(&value);
+	}
+	l->cursor = y;
 }
 
 static void stroke_line(struct layout *l, double width_pt, double x0, double y0, double x1, double y1)
@@ -183,15 +438,24 @@ static int place_barcode(struct layout *l, const struct form_block *b, const cha
 		return CD_OK;
 	if (!b->has_x)
 		x = l->t->page_w - l->t->margin - total;   /* default place: the right margin */
-	for (int i = 0; i < n; i++) {
-		double wd = elems[i] == 'w' ? module * 2.5 : module;
-		if (i % 2 == 0)
-			fill_rect(l, x, y, wd, b->h);
-		x += wd;
-	}
-	cairo_fill(l->cr);
-	double tw = text_width(l, FONT_MONO, 8, value);
-	draw_text_line(l, FONT_MONO, 8, x - total / 2 - tw / 2, y + b->h + 3.2, value);
+	/*
+	 * The bars as one line, as thick as the bars are high, dashed bar, space, bar ...: the
+	 * same marks as a rectangle a bar, in a quarter of the numbers (a rectangle a bar made
+	 * a third of the time of 1,000 letters).  Butt caps: each dash ends where its bar does.
+	 */
+	double dashes[sizeof elems];
+	for (int i = 0; i < n; i++)
+		dashes[i] = (elems[i] == 'w' ? module * 2.5 : module) * MM_PT;
+	cairo_save(l->cr);
+	cairo_set_line_width(l->cr, b->h * MM_PT);
+	cairo_set_line_cap(l->cr, CAIRO_LINE_CAP_BUTT);
+	cairo_set_dash(l->cr, dashes, n, 0);
+	cairo_move_to(l->cr, x * MM_PT, (y + b->h / 2) * MM_PT);
+	cairo_line_to(l->cr, (x + total) * MM_PT, (y + b->h / 2) * MM_PT);
+	cairo_stroke(l->cr);
+	cairo_restore(l->cr);
+	canvas_show_anchored(l->d->cv, l->fonts[FONT_MONO], 8, (x + total / 2) * MM_PT, 0.5, (y + b->h + 3.2) * MM_PT,
+			     value);
 	return CD_OK;
 }
 
@@ -364,7 +628,7 @@ static void place_photo(struct layout *l, const struct form_block *b, const stru
 		overflow_fn saved = l->overflow;
 		double cursor = l->cursor;   /* the photo floats: the flow of text goes on below the last block */
 		l->overflow = NULL;
-		place_text(l, &note, why);
+		place_text_keep(l, &note, why, 1);
 		l->overflow = saved;
 		l->cursor = cursor;
 	}
@@ -393,18 +657,76 @@ static void draw_watermark(struct layout *l)
 	draw_text_line(l, FONT_BOLD, 9, l->t->margin, l->t->page_h - l->t->margin / 2, note);
 }
 
-static void warn_overflow(void *ctx, const struct form_tpl *t, const struct form_block *b)
+/* A page of this letter: the letterhead on the first, a short header on the others. */
+static void start_page(struct layout *l)
 {
-	(void)ctx;
-	/* The block id, never the text: the text holds personal data. */
-	fprintf(stderr, _("casedesk: %s:%d: [%s] does not fit its box; the text is cut\n"), t->path, b->line, b->id);
+	const struct form_tpl *t = l->t;
+	l->n_ext = 0;
+	if (l->draw) {
+		canvas_page(l->d->cv, t->page_w * MM_PT, t->page_h * MM_PT);
+		if (l->draft)
+			draw_watermark(l);
+		cairo_set_source_rgb(l->cr, 0, 0, 0);
+	}
+	l->cursor = t->margin;
+	if (l->page == 1) {
+		if (t->letterhead)
+			place_letterhead(l, l->vars);
+		l->page_top = l->cursor;
+		return;
+	}
+	if (l->draw) {
+		struct cd_buf head = CD_BUF_INIT;
+		ph_expand(t->continued_words, l->vars, &head, NULL, NULL);
+		draw_text_line(l, FONT_REGULAR, FOOT_SIZE, t->margin, t->margin + 3.5, buf_str(&head));
+		stroke_line(l, 0.5, t->margin, t->margin + 5.5, t->page_w - t->margin, t->margin + 5.5);
+		buf_release(&head);
+	}
+	l->cursor = l->page_top = t->margin + 8;
 }
 
-static int lay_out(struct layout *l, const struct ph_vars *vars, const struct form_photo *photo, int draft,
-		   struct cd_error *err)
+/* What a block needs below its top, to keep it on one page when it is moved. */
+static double block_need(const struct form_block *b)
+{
+	switch (b->kind) {
+	case FORM_BARCODE:
+		return b->h + 4;
+	case FORM_QR:
+		return b->size;
+	case FORM_PHOTO:
+		return b->h;
+	case FORM_MRZ:
+		return 3 * b->size * 1.4 / MM_PT;
+	default:
+		return 0;
+	}
+}
+
+/* The refusal of a sheet that must be one page (pages = 1), naming what did not fit. */
+static int overrun_error(const struct layout *l, struct cd_error *err)
+{
+	const struct form_block *b = l->overrun;
+	if (b->kind == FORM_ROWS && l->overrun_row > 0) {
+		const char *label = "";
+		for (size_t i = 0; i < b->n_rows; i++)
+			if (b->row_keys[i] == l->overrun_row)
+				label = b->labels[i];
+		return cd_error_set(err, CD_EINPUT,
+				    _("%s:%d: [%s] row.%d (%s) does not fit on the one page this sheet has (pages = 1): "
+				      "a value is too long for it"),
+				    l->t->path, b->line, b->id, l->overrun_row, label);
+	}
+	return cd_error_set(err, CD_EINPUT,
+			    _("%s:%d: [%s] does not fit on the one page this sheet has (pages = 1): the text above it "
+			      "is too long"),
+			    l->t->path, b->line, b->id);
+}
+
+static int lay_out(struct layout *l, struct cd_error *err)
 {
 	struct form_doc *d = l->d;
 	const struct form_tpl *t = l->t;
+	const struct ph_vars *vars = l->vars;
 	int rc = CD_OK;
 
 	for (int i = 0; i < FONT_COUNT; i++) {
@@ -416,21 +738,25 @@ static int lay_out(struct layout *l, const struct ph_vars *vars, const struct fo
 			return CD_EINPUT;
 	}
 	l->cr = canvas_cr(d->cv);
-	if (l->draw)
-		canvas_page(d->cv, t->page_w * MM_PT, t->page_h * MM_PT);
-	if (draft && l->draw)
-		draw_watermark(l);
-	cairo_set_source_rgb(l->cr, 0, 0, 0);
-	l->cursor = t->margin;
-	if (t->letterhead)
-		place_letterhead(l, vars);
+	l->page = 1;
+	start_page(l);
 	for (size_t i = 0; i < t->n_blocks && rc == CD_OK; i++) {
 		const struct form_block *b = &t->blocks[i];
 		struct cd_buf text = CD_BUF_INIT;
+		struct form_block here = *b;
+		/* A block at a fixed place that the text above has overrun goes below that text. */
+		if (b->has_y && b->kind != FORM_TEXT && b->kind != FORM_ROWS) {
+			int moved;
+			here.y = block_top(l, b, block_need(b), &moved);
+			b = &here;
+		}
 		switch (b->kind) {
 		case FORM_TEXT:
 			ph_expand(b->text, vars, &text, NULL, NULL);
 			place_text(l, b, buf_str(&text));
+			break;
+		case FORM_ROWS:
+			place_rows(l, b, vars);
 			break;
 		case FORM_RULE:
 			place_rule(l, b);
@@ -447,11 +773,15 @@ static int lay_out(struct layout *l, const struct ph_vars *vars, const struct fo
 			rc = place_qr(l, b, buf_str(&text), err);
 			break;
 		case FORM_PHOTO:
-			place_photo(l, b, photo);
+			place_photo(l, b, l->photo);
 			break;
 		}
 		buf_release(&text);
 	}
+	if (rc == CD_OK && l->overrun)
+		rc = overrun_error(l, err);
+	if (rc == CD_OK)
+		draw_page_number(l);
 	if (rc == CD_OK)
 		rc = canvas_check(d->cv, _("drawing the page"), err);
 	return rc;
@@ -460,10 +790,11 @@ static int lay_out(struct layout *l, const struct ph_vars *vars, const struct fo
 int form_render(struct form_doc *d, const struct form_tpl *t, const struct ph_vars *vars,
 		const struct form_photo *photo, int draft, struct cd_error *err)
 {
-	struct layout l = { .d = d, .t = t, .overflow = warn_overflow, .draw = 1 };
-	int rc = lay_out(&l, vars, photo, draft, err);
+	struct layout l = { .d = d, .t = t, .vars = vars, .photo = photo, .draft = draft, .draw = 1 };
+	int rc = lay_out(&l, err);
 	if (rc == CD_OK)
-		d->pages++;
+		d->pages += l.page;
+	free(l.ext);
 	return rc;
 }
 
@@ -554,11 +885,16 @@ int form_lint_file(const char *path, const char *const *known, size_t n_known, F
 			break;
 		}
 		if (form_doc_new(&d, &err) == CD_OK) {
-			struct layout l = { .d = d, .t = lt, .overflow = lint_overflow, .ctx = &o, .draw = 0 };
-			if (lay_out(&l, &vars, NULL, 0, &err) != CD_OK) {
-				fprintf(report, "%s:1: %s\n", path, err.msg);
+			struct layout l = { .d = d, .t = lt, .vars = &vars, .overflow = lint_overflow, .ctx = &o, .draw = 0 };
+			if (lay_out(&l, &err) != CD_OK) {
+				/* (an overrun names FILE:LINE itself) */
+				if (strncmp(err.msg, path, strlen(path)) == 0)
+					fprintf(report, "%s\n", err.msg);
+				else
+					fprintf(report, "%s:1: %s\n", path, err.msg);
 				o.n++;
 			}
+			free(l.ext);
 		}
 		form_doc_free(d);
 		form_free(lt);

@@ -25,9 +25,14 @@ struct form_photo {
 };
 
 /*
- * Adds one page of `t` filled with `vars` (and `photo` for a [photo] block; NULL prints
- * an empty frame); `draft` prints a DRAFT watermark.  Text that does not fit its box is
- * set smaller, down to 6 pt, then cut with a warning on stderr naming the block.
+ * Adds `t` filled with `vars` (and `photo` for a [photo] block; NULL prints an empty
+ * frame); `draft` prints a DRAFT watermark.  A letter takes as many pages as its text
+ * needs, each numbered "Page 1 of 2" (the words of office.ini [words], in the template's
+ * language): a box of text that does not fit is set smaller down to 9 pt, then goes on
+ * below the box and over the next page, and a block at a fixed place that the text
+ * overruns moves below it.  A sheet with `pages = 1` that does not fit is refused
+ * (CD_EINPUT naming FILE:LINE, the block and the row); the pages drawn so far are then not
+ * to be saved.
  */
 int form_render(struct form_doc *d, const struct form_tpl *t, const struct ph_vars *vars,
 		const struct form_photo *photo, int draft, struct cd_error *err);

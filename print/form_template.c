@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "model/base/i18n.h"
@@ -86,7 +87,7 @@ static char *unescape(const char *s)
 
 /* Keys each section kind takes; those marked with a '*' may carry a language: text[ru]. */
 static const char *const form_keys[] = { "title*", "page", "orientation", "margin", "size", "font", "font_bold",
-					 "font_mono", "font_mrz", "letterhead", "optional", NULL };
+					 "font_mono", "font_mrz", "letterhead", "optional", "pages", NULL };
 static const char *const text_keys[] = { "text*", "x", "y", "width", "height", "size", "font", "align", "gap",
 					 "optional", "when", NULL };
 static const char *const rule_keys[] = { "x", "y", "width", "gap", NULL };
@@ -94,6 +95,13 @@ static const char *const barcode_keys[] = { "value", "x", "y", "height", "module
 static const char *const mrz_keys[] = { "type", "x", "y", "size", NULL };
 static const char *const qr_keys[] = { "value", "x", "y", "size", "level", NULL };
 static const char *const photo_keys[] = { "x", "y", "width", "height", NULL };
+/* [rows.ID] takes these and row.N (N = 1 to 999), which may carry a language: row.3[ru]. */
+static const char *const rows_keys[] = { "x", "y", "width", "label_width", "size", "font", "gap", "row_gap",
+					 "optional", NULL };
+struct reader;
+static void read_rows(struct reader *r, const struct ini_section *sec, struct form_block *b);
+static void free_rows(struct form_block *b);
+static int rows_key_known(const char *key);
 
 /* Whether `key` is in `keys`, allowing "name[xx]" for keys marked translatable. */
 static int key_known(const char *const *keys, const char *key)
@@ -366,6 +374,13 @@ static void read_block(struct reader *r, struct form_tpl *t, const struct ini_se
 		get_num(r, name, "height", 10, 200, &b.h, NULL);
 		b.has_h = 1;
 		t->has_photo = 1;
+	} else if (strncmp(name, "rows.", 5) == 0 && name[5]) {
+		b.kind = FORM_ROWS;
+		b.optional = dup_str(get(r, name, "optional"));   /* values that may be empty (case_form.c) */
+		if ((v = get(r, name, "font")) && font_by_name(v, &b.font) != 0)
+			problem(r->p, ini_line(&r->ini, name, "font"), _("font in [%s] is regular, bold or mono"), sec->raw);
+		get_num(r, name, "size", 4, 96, &b.size, NULL);
+		read_rows(r, sec, &b);
 	} else {
 		return;   /* an unknown section, reported already */
 	}
@@ -376,15 +391,145 @@ static void read_block(struct reader *r, struct form_tpl *t, const struct ini_se
 	get_num(r, name, "gap", 0, 200, &b.gap, NULL);
 	if (b.w < 0)
 		b.w = t->page_w - t->margin - b.x;
-	if (b.kind == FORM_TEXT && b.w <= 0)
+	if ((b.kind == FORM_TEXT || b.kind == FORM_ROWS) && b.w <= 0)
 		problem(r->p, sec->line, _("[%s] starts right of the margin: give it a width"), sec->raw);
+	if (b.kind == FORM_ROWS && b.label_w + 5 > b.w)
+		problem(r->p, ini_line(&r->ini, name, "label_width"),
+			_("label_width in [%s] leaves less than 5 mm for the values"), sec->raw);
 	if (!(b.id = dup_str(sec->raw)) || add_block(t, &b) != 0) {
 		free(b.id);
 		free(b.text);
 		free(b.optional);
 		free(b.when);
+		free_rows(&b);
 		problem(r->p, sec->line, _("out of memory"));
 	}
+}
+
+
+/* ---- [rows.ID]: label | value rows -------------------------------------------------- */
+
+/* N of "row.N" or "row.N[xx]" (1 to 999), else 0. */
+static int row_number(const char *key)
+{
+	if (strncmp(key, "row.", 4) != 0 || !isdigit((unsigned char)key[4]) || key[4] == '0')
+		return 0;
+	char *end;
+	long n = strtol(key + 4, &end, 10);
+	char lang[4];
+	if (n < 1 || n > 999 || (*end && !(*end == '[' && ini_key_lang(key, lang) == (size_t)(end - key))))
+		return 0;
+	return (int)n;
+}
+
+static int rows_key_known(const char *key)
+{
+	return row_number(key) > 0 || key_known(rows_keys, key);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* A copy of s[0..n) without the spaces around it, "\n" standing for a line break. */
+static char *trimmed_part(const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	char *raw = strndup(s, n);
+	char *out = raw ? unescape(raw) : NULL;
+	free(raw);
+	return out;
+}
+
+/*
+ * The rows of a [rows.ID] section, in the order of their numbers (a template adds row.25
+ * between row.2 and row.3 without renumbering): "Label | value", split at the first '|'.
+ */
+static void read_rows(struct reader *r, const struct ini_section *sec, struct form_block *b)
+{
+	int *nums = calloc(sec->n_keys ? sec->n_keys : 1, sizeof *nums);
+	size_t n = 0;
+
+	b->label_w = 55;
+	b->row_gap = 1;
+	if (!nums) {
+		problem(r->p, sec->line, _("out of memory"));
+		return;
+	}
+	for (size_t k = 0; k < sec->n_keys; k++) {
+		char lang[4];
+		int num = row_number(sec->keys[k].name);
+		if (num > 0 && !ini_key_lang(sec->keys[k].name, lang))
+			nums[n++] = num;
+	}
+	qsort(nums, n, sizeof *nums, cmp_int);
+	b->labels = calloc(n ? n : 1, sizeof *b->labels);
+	b->values = calloc(n ? n : 1, sizeof *b->values);
+	b->row_keys = nums;
+	if (!b->labels || !b->values) {
+		problem(r->p, sec->line, _("out of memory"));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char key[16];
+		int line;
+		snprintf(key, sizeof key, "row.%d", nums[i]);
+		const char *v = get_lang(r, sec->name, key, &line);
+		const char *bar = v ? strchr(v, '|') : NULL;
+		if (!bar) {
+			problem(r->p, line, _("%s in [%s] is 'Label | value': the '|' is missing"), key, sec->raw);
+			continue;
+		}
+		b->labels[b->n_rows] = trimmed_part(v, (size_t)(bar - v));
+		b->values[b->n_rows] = trimmed_part(bar + 1, strlen(bar + 1));
+		b->row_keys[b->n_rows] = nums[i];
+		b->n_rows++;
+	}
+	if (n == 0)
+		problem(r->p, sec->line, _("[%s] has no rows: add row.1 = Label | {value}"), sec->raw);
+	get_num(r, sec->name, "label_width", 5, 500, &b->label_w, NULL);
+	get_num(r, sec->name, "row_gap", 0, 50, &b->row_gap, NULL);
+}
+
+static void free_rows(struct form_block *b)
+{
+	for (size_t i = 0; i < b->n_rows; i++) {
+		free(b->labels[i]);
+		free(b->values[i]);
+	}
+	free(b->labels);
+	free(b->values);
+	free(b->row_keys);
+}
+
+/* ---- page numbers and continuation headers --------------------------------------------- */
+
+/*
+ * The words come from data/forms/office.ini's [words] section in the template's language
+ * (page[ru] = Страница {page} из {pages}), not from the message catalogue: a form is
+ * printed in its own language whatever the language of the desk that prints it.
+ */
+static void read_words(struct form_tpl *t, const char *lang)
+{
+	struct ini ini = INI_INIT;
+	char path[4096];
+	const struct ini_key *page = NULL, *cont = NULL;
+
+	snprintf(path, sizeof path, "%s/forms/office.ini", cd_data_dir());
+	if (ini_load(&ini, path, NULL, NULL, NULL) == CD_OK) {
+		page = ini_get_lang(&ini, "words", "page_number", lang);
+		cont = ini_get_lang(&ini, "words", "continued", lang);
+	}
+	t->page_words = dup_str(page ? page->value : "Page {page} of {pages}");
+	t->continued_words = dup_str(cont ? cont->value : "Case {case.number} - {form.title} (continued)");
+	ini_release(&ini);
 }
 
 /*
@@ -434,14 +579,16 @@ static int form_read(const char *path, const char *lang, struct problems *p, str
 			keys = qr_keys;
 		else if (strcmp(s->name, "photo") == 0)
 			keys = photo_keys;
+		else if (strncmp(s->name, "rows.", 5) == 0 && s->name[5])
+			keys = rows_keys;
 		if (!keys) {
 			problem(p, s->line,
-				_("unknown section [%s]; use [form], [text.ID], [rule.ID], [barcode], [qr], [photo] or [mrz]"),
+				_("unknown section [%s]; use [form], [text.ID], [rows.ID], [rule.ID], [barcode], [qr], [photo] or [mrz]"),
 				s->raw);
 			continue;
 		}
 		for (size_t k = 0; k < s->n_keys; k++)
-			if (!key_known(keys, s->keys[k].name))
+			if (keys == rows_keys ? !rows_key_known(s->keys[k].name) : !key_known(keys, s->keys[k].name))
 				problem(p, s->keys[k].line, _("unknown key '%s' in [%s]"), s->keys[k].raw, s->raw);
 	}
 	int line;
@@ -460,6 +607,13 @@ static int form_read(const char *path, const char *lang, struct problems *p, str
 	t->optional = dup_str(get(&r, "form", "optional"));
 	if (lh && strcmp(lh, "yes") != 0 && strcmp(lh, "no") != 0)
 		problem(p, ini_line(&r.ini, "form", "letterhead"), _("letterhead is yes or no"));
+	const char *pages = get(&r, "form", "pages");
+	if (pages && strcmp(pages, "1") == 0)
+		t->max_pages = 1;
+	else if (pages && strcmp(pages, "any") != 0)
+		problem(p, ini_line(&r.ini, "form", "pages"),
+			_("pages is 1 (a sheet that must be one page: what does not fit is refused) or any"));
+	read_words(t, lang);
 	for (size_t i = 0; i < r.ini.n_sections; i++)
 		if (strcmp(r.ini.sections[i].name, "form") != 0)
 			read_block(&r, t, &r.ini.sections[i]);
@@ -510,6 +664,7 @@ void form_free(struct form_tpl *t)
 		free(t->blocks[i].text);
 		free(t->blocks[i].optional);
 		free(t->blocks[i].when);
+		free_rows(&t->blocks[i]);
 	}
 	free(t->blocks);
 	for (int i = 0; i < FONT_COUNT; i++)
@@ -519,6 +674,8 @@ void form_free(struct form_tpl *t)
 	free(t->lang);
 	free(t->title);
 	free(t->optional);
+	free(t->page_words);
+	free(t->continued_words);
 	free(t);
 }
 
@@ -574,7 +731,7 @@ out:
  */
 static void check_cut_text(struct problems *p, const struct ini_key *key)
 {
-	if (strncmp(key->name, "text", 4) != 0 && strncmp(key->name, "title", 5) != 0)
+	if (strncmp(key->name, "text", 4) != 0 && strncmp(key->name, "title", 5) != 0 && !row_number(key->name))
 		return;
 	if (key->cut)
 		problem(p, key->line, _("'%c' in %s starts a comment: the text after it is not printed; reword, or put "
@@ -610,7 +767,7 @@ int form_template_lint(const char *path, const char *const *known, size_t n_know
 					continue;
 				}
 				if (strncmp(key->name, "text", 4) != 0 && strncmp(key->name, "title", 5) != 0 &&
-				    strcmp(key->name, "value") != 0)
+				    strcmp(key->name, "value") != 0 && !row_number(key->name))
 					continue;
 				struct lint_ctx lctx = { &p, known, n_known, key->line };
 				ph_scan(key->value, check_name, &lctx);
@@ -621,17 +778,16 @@ int form_template_lint(const char *path, const char *const *known, size_t n_know
 	return p.n;
 }
 
+static const char *const office_keys[] = { "name", "address", "phone", "state" };
+
 /* The letterhead: data/forms/office.ini, [office] with name, address, phone, state, each
  * of which may carry a language (name[ru]).  Through the one reader, so a mistake in the
  * file is refused naming its line, and an unknown section or key too. */
-int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
+static int office_vars_read(const char *path, const char *lang, struct ph_vars *v, struct cd_error *err)
 {
-	static const char *const keys[] = { "name", "address", "phone", "state" };
 	struct ini ini = INI_INIT;
-	char path[4096];
 	int rc;
 
-	snprintf(path, sizeof path, "%s/forms/office.ini", cd_data_dir());
 	if ((rc = ini_load(&ini, path, NULL, NULL, err)) != CD_OK) {
 		if (rc == CD_ENOTFOUND)
 			rc = cd_error_set(err, CD_EINPUT, _("cannot read %s (the office's letterhead)"), path);
@@ -639,6 +795,8 @@ int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
 	}
 	for (size_t i = 0; i < ini.n_sections; i++) {
 		const struct ini_section *s = &ini.sections[i];
+		if (strcmp(s->name, "words") == 0)
+			continue;   /* page numbers and continuation headers: read_words */
 		if (strcmp(s->name, "office") != 0) {
 			rc = cd_error_set(err, CD_EINPUT, _("%s:%d: unknown section [%s]; the letterhead is [office]"),
 					  path, s->line, s->raw);
@@ -650,10 +808,10 @@ int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
 			size_t n = ini_key_lang(name, lang_of), j;
 			if (!n)
 				n = strchr(name, '[') ? 0 : strlen(name);
-			for (j = 0; n && j < sizeof keys / sizeof keys[0]; j++)
-				if (strlen(keys[j]) == n && !strncmp(keys[j], name, n))
+			for (j = 0; n && j < sizeof office_keys / sizeof office_keys[0]; j++)
+				if (strlen(office_keys[j]) == n && !strncmp(office_keys[j], name, n))
 					break;
-			if (!n || j == sizeof keys / sizeof keys[0]) {
+			if (!n || j == sizeof office_keys / sizeof office_keys[0]) {
 				rc = cd_error_set(err, CD_EINPUT,
 						  _("%s:%d: unknown key '%s' in [office] (known keys: name, address, phone, state; each may carry a language, as in name[ru])"),
 						  path, s->keys[k].line, s->keys[k].raw);
@@ -661,10 +819,10 @@ int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
 			}
 		}
 	}
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+	for (size_t i = 0; i < sizeof office_keys / sizeof office_keys[0]; i++) {
 		char name[64];
-		const struct ini_key *k = ini_get_lang(&ini, "office", keys[i], lang);
-		snprintf(name, sizeof name, "office.%s", keys[i]);
+		const struct ini_key *k = ini_get_lang(&ini, "office", office_keys[i], lang);
+		snprintf(name, sizeof name, "office.%s", office_keys[i]);
 		if (ph_set(v, name, k ? k->value : "") != CD_OK) {
 			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 			goto out;
@@ -673,4 +831,68 @@ int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
 out:
 	ini_release(&ini);
 	return rc;
+}
+
+/*
+ * The values of the last language read, kept while the file is unchanged (its size and
+ * time): a batch of 1,000 letters read and parsed the file 1,000 times.
+ */
+static struct {
+	char path[4096], lang[8];
+	struct stat sb;
+	char *values[sizeof office_keys / sizeof office_keys[0]];
+	int valid;
+} office_cache;
+
+static void office_cache_drop(void)
+{
+	for (size_t i = 0; i < sizeof office_keys / sizeof office_keys[0]; i++) {
+		free(office_cache.values[i]);
+		office_cache.values[i] = NULL;
+	}
+	office_cache.valid = 0;
+}
+
+int form_office_vars(const char *lang, struct ph_vars *v, struct cd_error *err)
+{
+	static int registered;
+	char path[4096], name[64];
+	struct stat sb;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/forms/office.ini", cd_data_dir());
+	const char *l = lang ? lang : "";
+	int same = office_cache.valid && stat(path, &sb) == 0 && strcmp(office_cache.path, path) == 0 &&
+		   strcmp(office_cache.lang, l) == 0 && sb.st_size == office_cache.sb.st_size &&
+		   sb.st_mtim.tv_sec == office_cache.sb.st_mtim.tv_sec &&
+		   sb.st_mtim.tv_nsec == office_cache.sb.st_mtim.tv_nsec && sb.st_ino == office_cache.sb.st_ino;
+	if (same) {
+		for (size_t i = 0; i < sizeof office_keys / sizeof office_keys[0]; i++) {
+			snprintf(name, sizeof name, "office.%s", office_keys[i]);
+			if (ph_set(v, name, office_cache.values[i]) != CD_OK)
+				return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		}
+		return CD_OK;
+	}
+	office_cache_drop();
+	if (stat(path, &sb) != 0)
+		memset(&sb, 0, sizeof sb);
+	if ((rc = office_vars_read(path, lang, v, err)) != CD_OK)
+		return rc;
+	if (!registered) {
+		atexit(office_cache_drop);
+		registered = 1;
+	}
+	for (size_t i = 0; i < sizeof office_keys / sizeof office_keys[0]; i++) {
+		snprintf(name, sizeof name, "office.%s", office_keys[i]);
+		if (!(office_cache.values[i] = dup_str(ph_get(v, name) ? ph_get(v, name) : ""))) {
+			office_cache_drop();
+			return CD_OK;   /* (only the cache is lost) */
+		}
+	}
+	snprintf(office_cache.path, sizeof office_cache.path, "%s", path);
+	snprintf(office_cache.lang, sizeof office_cache.lang, "%s", l);
+	office_cache.sb = sb;
+	office_cache.valid = sb.st_ino != 0;
+	return CD_OK;
 }

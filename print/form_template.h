@@ -13,7 +13,7 @@
 #include "model/base/error.h"
 #include "print/placeholder.h"
 
-enum form_block_kind { FORM_TEXT, FORM_RULE, FORM_BARCODE, FORM_MRZ, FORM_QR, FORM_PHOTO };
+enum form_block_kind { FORM_TEXT, FORM_RULE, FORM_BARCODE, FORM_MRZ, FORM_QR, FORM_PHOTO, FORM_ROWS };
 /* FONT_MRZ (OCR-B) is only resolved for a template with an [mrz] block: NULL otherwise. */
 enum form_font { FONT_REGULAR, FONT_BOLD, FONT_MONO, FONT_MRZ, FONT_COUNT };
 enum form_align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
@@ -36,6 +36,13 @@ struct form_block {
 	 */
 	char *optional, *when;
 	int line;            /* of the text key (or the section), for messages */
+	/* ROWS ([rows.ID]): label | value pairs in the order of their numbers (row.1, row.2 ...);
+	 * labels are set in bold in a column label_w mm wide, values (font) beside them; each
+	 * row is as tall as the taller of the two, row_gap mm apart. */
+	char **labels, **values;
+	int *row_keys;       /* N of row.N, for messages */
+	size_t n_rows;
+	double label_w, row_gap;
 };
 
 struct form_tpl {
@@ -47,6 +54,11 @@ struct form_tpl {
 	int fonts_missing;           /* a font the template draws with was not found (read_fonts said so) */
 	int has_photo;               /* a [photo] block: the caller fetches the person's photo */
 	char *optional;              /* [form] optional = ...: placeholders that may be empty in any block */
+	int max_pages;               /* `pages = 1`: a sheet that must be one page (0: a letter, any length) */
+	/* The words of page numbers and continuation headers in the template's language, from
+	 * data/forms/office.ini [words] (page_number, continued), with {page}, {pages} and the form's
+	 * placeholders; English when the file has none. */
+	char *page_words, *continued_words;
 	struct form_block *blocks;
 	size_t n_blocks;
 };

@@ -30,6 +30,16 @@
 /* A PDF of a thousand letters is a few megabytes; this only stops a runaway. */
 #define PDF_MAX (1024u << 20)
 
+/* Lines drawn by canvas_show, kept laid out: the letterhead and the page number are the
+ * same on every letter of a batch, and shaping them again was a tenth of its time. */
+#define SHOW_CACHE 8
+struct shown {
+	const PangoFontDescription *fd;
+	double size;
+	char *text;
+	PangoLayout *layout;
+};
+
 struct canvas_font {
 	char *path;
 	PangoFontDescription *desc;
@@ -41,7 +51,8 @@ struct pdf_canvas {
 	cairo_t *cr;
 	PangoContext *ctx;
 	PangoLayout *layout;
-	PangoLayout *show;          /* canvas_show's own: drawing a line never disturbs `layout` */
+	struct shown shown[SHOW_CACHE];   /* canvas_show's own: drawing a line never disturbs `layout` */
+	int next_shown;
 	struct canvas_font fonts[MAX_FONTS];
 	int n_fonts;
 	int pages;
@@ -120,8 +131,6 @@ int canvas_new(struct pdf_canvas **out, struct cd_error *err)
 	c->layout = pango_layout_new(c->ctx);
 	pango_layout_set_wrap(c->layout, PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_auto_dir(c->layout, FALSE);
-	c->show = pango_layout_new(c->ctx);
-	pango_layout_set_auto_dir(c->show, FALSE);
 	*out = c;
 	return CD_OK;
 }
@@ -132,8 +141,11 @@ void canvas_free(struct pdf_canvas *c)
 		return;
 	if (c->layout)
 		g_object_unref(c->layout);
-	if (c->show)
-		g_object_unref(c->show);
+	for (int i = 0; i < SHOW_CACHE; i++) {
+		if (c->shown[i].layout)
+			g_object_unref(c->shown[i].layout);
+		free(c->shown[i].text);
+	}
 	if (c->ctx)
 		g_object_unref(c->ctx);
 	cairo_destroy(c->cr);
@@ -288,11 +300,39 @@ double canvas_text_width(PangoLayout *l)
 	return (double)logical.width / PANGO_SCALE;
 }
 
+/* The line laid out, from the cache or set now (NULL when memory runs out). */
+static PangoLayout *shown_line(struct pdf_canvas *c, const PangoFontDescription *fd, double size, const char *text)
+{
+	for (int i = 0; i < SHOW_CACHE; i++)
+		if (c->shown[i].layout && c->shown[i].fd == fd && c->shown[i].size == size &&
+		    strcmp(c->shown[i].text, text) == 0)
+			return c->shown[i].layout;
+	struct shown *e = &c->shown[c->next_shown];
+	c->next_shown = (c->next_shown + 1) % SHOW_CACHE;
+	if (!e->layout) {
+		e->layout = pango_layout_new(c->ctx);
+		pango_layout_set_auto_dir(e->layout, FALSE);
+	}
+	free(e->text);
+	e->text = strdup(text);
+	e->fd = e->text ? fd : NULL;
+	e->size = size;
+	return set_text(e->layout, fd, size, text, -1, PANGO_ALIGN_LEFT);
+}
+
 void canvas_show(struct pdf_canvas *c, const PangoFontDescription *fd, double size, double x, double baseline,
 		 const char *text)
 {
-	PangoLayout *l = set_text(c->show, fd, size, text, -1, PANGO_ALIGN_LEFT);
+	PangoLayout *l = shown_line(c, fd, size, text);
 	cairo_move_to(c->cr, x, baseline);
+	pango_cairo_show_layout_line(c->cr, pango_layout_get_line_readonly(l, 0));
+}
+
+void canvas_show_anchored(struct pdf_canvas *c, const PangoFontDescription *fd, double size, double x, double anchor,
+			  double baseline, const char *text)
+{
+	PangoLayout *l = shown_line(c, fd, size, text);
+	cairo_move_to(c->cr, x - anchor * canvas_text_width(l), baseline);
 	pango_cairo_show_layout_line(c->cr, pango_layout_get_line_readonly(l, 0));
 }
 

@@ -50,9 +50,14 @@ PangoLayout *canvas_set_text(struct pdf_canvas *c, const PangoFontDescription *f
 /* Width in points of the layout's widest line. */
 double canvas_text_width(PangoLayout *l);
 /* Draws one line of `text` (no wrapping) with its baseline starting at (x, baseline); it has
- * a layout of its own, so a layout canvas_set_text gave stays as it was. */
+ * layouts of its own, so a layout canvas_set_text gave stays as it was.  The last few lines
+ * are kept laid out: a letterhead is shaped once for a whole batch. */
 void canvas_show(struct pdf_canvas *c, const PangoFontDescription *fd, double size, double x, double baseline,
 		 const char *text);
+
+/* The same, `anchor` of the line's width at x: 0.5 centres it on x, 1 ends it there. */
+void canvas_show_anchored(struct pdf_canvas *c, const PangoFontDescription *fd, double size, double x, double anchor,
+			  double baseline, const char *text);
 
 /* Whether drawing has failed so far (CD_EINTERNAL with Cairo's reason, `doing` naming the step). */
 int canvas_check(struct pdf_canvas *c, const char *doing, struct cd_error *err);

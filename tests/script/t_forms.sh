@@ -175,8 +175,8 @@ expect_eq "every form printed in every language" "$n_forms" "$(($(echo $forms | 
 # The card and the sticker: each label beside its value, however long the text above.
 for l in $langs; do
 	for f in residence_card_data visa_sticker_data; do
-		labels=$(in_lang "data/forms/$f.ini" text.labels text "$l")
-		nat_label=$(printf '%s\n' "$labels" | awk -F'\\\\n' '{ print $11 }')
+		row=$(in_lang "data/forms/$f.ini" rows.holder row.11 "$l")
+		nat_label=${row%% |*}
 		code=$(grep -oE '\(([A-Z]{3})\)' "$T/$f.$l.txt" | head -1)
 		if grep -qE "^$nat_label +.*$(printf '%s' "$code" | sed 's/[()]/\\&/g')" "$T/$f.$l.txt"; then
 			pass "$f in $l: the nationality beside its label"
@@ -200,7 +200,7 @@ untranslated() {
 		FNR == 1 && NR > 1 { flush() }
 		/^\[/ { flush(); sec = substr($0, 2, index($0, "]") - 2); next }
 		sec !~ secs { next }
-		/^[a-z_]+(\[[a-z]+\])? *=/ {
+		/^[a-z_.0-9]+(\[[a-z]+\])? *=/ {
 			k = $0; sub(/ *=.*/, "", k); v = $0; sub(/^[^=]*= */, "", v)
 			b = k; sub(/\[.*/, "", b)
 			if (b !~ keys) next
@@ -211,7 +211,7 @@ untranslated() {
 		END { flush() }' $(shift 3; echo "$@")
 }
 templates_all=$(ls data/forms/*.ini | grep -v '/index\.ini$')
-untranslated "$langs" '^(form|text\..*|office)$' '^(title|text|name|address|phone)$' $templates_all >"$T/missing"
+untranslated "$langs" '^(form|text\..*|rows\..*|office|words)$' '^(title|text|name|address|phone|row\.[0-9]+|page_number|continued)$' $templates_all >"$T/missing"
 expect_eq "every form and the letterhead carry every language of locale/ ($(echo $langs))" "$(cat "$T/missing")" ""
 untranslated "$langs" '^(workflow|state\..*)$' '^title$' data/workflows/*.ini >"$T/missing"
 expect_eq "every workflow's title and state titles carry every language of locale/" "$(cat "$T/missing")" ""
@@ -226,7 +226,7 @@ for l in $langs; do
 		"$(awk -F'\t' '!/^#/ && NF { print $1 }' data/countries.tsv | sort | tr '\n' ' ')"
 done
 # iniparser ends a value at ';' or '#': a text holding one would print cut short.
-grep -nE '^(title|text|name|address|phone)(\[[a-z]+\])? *= *[^"].*[;#]' $templates_all >"$T/cut"
+grep -nE '^(title|text|name|address|phone|row\.[0-9]+)(\[[a-z]+\])? *= *[^"].*[;#]' $templates_all >"$T/cut"
 expect_eq "no form text is cut at a ';' or '#'" "$(cat "$T/cut")" ""
 
 # ---- a store keeps each workflow version as its admin installed it, translations

@@ -2,7 +2,9 @@
  * test_form_render.c - drawing a form with Cairo and Pango (print/form.c, pdf_canvas.c):
  * the fallback fonts for scripts DejaVu lacks are embedded, the file is written by the
  * rules for files (0600, never over a file without force, never through a link, a bad
- * path said in words), and the fit rules still find text too long for its box.
+ * path said in words), and the fit rules still find text too long for its box; rows
+ * blocks read in the order of their numbers; long text continued on a second page, and
+ * refused on a one-page sheet.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -164,6 +166,76 @@ static void test_lint_overflow(void **state)
 	unlink(tpl);
 }
 
+/* [rows.ID]: rows in the order of their numbers (row.15 between row.1 and row.2), split at
+ * the first '|', in the language asked for, with the row's own number kept for messages. */
+static void test_rows_parse(void **state)
+{
+	(void)state;
+	char tpl[512];
+	struct form_tpl *t = NULL;
+	struct cd_error err = CD_ERROR_INIT;
+
+	path_in(tpl, sizeof tpl, "rows.ini");
+	write_file(tpl, "[form]\ntitle = Rows\npages = 1\n\n[rows.holder]\ny = 80\nlabel_width = 40\n"
+			"row.2 = Sex | {person.sex}\nrow.1 = Surname | {person.surname}\nrow.1[ru] = Фамилия | {person.surname}\n"
+			"row.15 = Note | a | b\n");
+	assert_int_equal(form_load(tpl, "ru", &t, &err), CD_OK);
+	assert_int_equal(t->max_pages, 1);
+	assert_int_equal(t->n_blocks, 1);
+	const struct form_block *b = &t->blocks[0];
+	assert_int_equal(b->kind, FORM_ROWS);
+	assert_int_equal(b->n_rows, 3);
+	assert_string_equal(b->labels[0], "Фамилия");
+	assert_string_equal(b->values[0], "{person.surname}");
+	assert_int_equal(b->row_keys[1], 2);
+	assert_string_equal(b->labels[1], "Sex");
+	assert_int_equal(b->row_keys[2], 15);
+	assert_string_equal(b->values[2], "a | b");
+	assert_true(b->label_w == 40);
+	form_free(t);
+
+	/* A row without its '|' names its key and line. */
+	write_file(tpl, "[form]\ntitle = Rows\n[rows.r]\nrow.1 = Surname {person.surname}\n");
+	assert_int_equal(form_load(tpl, NULL, &t, &err), CD_EINPUT);
+	assert_non_null(strstr(err.msg, "rows.ini:4: row.1 in [rows.r]"));
+	unlink(tpl);
+}
+
+/* A long text goes on over a second page; a one-page sheet refuses it, naming the block. */
+static void test_pages(void **state)
+{
+	(void)state;
+	char tpl[512], text[6000] = "text = ";
+	struct form_tpl *t = NULL;
+	struct form_doc *d = NULL;
+	struct ph_vars v = PH_VARS_INIT;
+	struct cd_error err = CD_ERROR_INIT;
+
+	for (int i = 0; i < 120; i++)
+		strncat(text, "line\\n", sizeof text - strlen(text) - 1);
+	char body[7000];
+	snprintf(body, sizeof body, "[form]\ntitle = Long\n[text.a]\nheight = 20\n%s\n[text.sig]\ny = 250\ntext = signed\n",
+		 text);
+	path_in(tpl, sizeof tpl, "long.ini");
+	write_file(tpl, body);
+	assert_int_equal(form_load(tpl, NULL, &t, &err), CD_OK);
+	assert_int_equal(form_doc_new(&d, &err), CD_OK);
+	assert_int_equal(form_render(d, t, &v, NULL, 0, &err), CD_OK);
+	form_doc_free(d);
+	form_free(t);
+
+	snprintf(body, sizeof body, "[form]\ntitle = Long\npages = 1\n[text.a]\n%s\n", text);
+	write_file(tpl, body);
+	assert_int_equal(form_load(tpl, NULL, &t, &err), CD_OK);
+	assert_int_equal(form_doc_new(&d, &err), CD_OK);
+	assert_int_equal(form_render(d, t, &v, NULL, 0, &err), CD_EINPUT);
+	assert_non_null(strstr(err.msg, "[text.a] does not fit on the one page"));
+	form_doc_free(d);
+	form_free(t);
+	ph_vars_release(&v);
+	unlink(tpl);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -185,6 +257,8 @@ int main(void)
 		cmocka_unit_test(test_fallback_fonts_embedded),
 		cmocka_unit_test(test_save_rules),
 		cmocka_unit_test(test_lint_overflow),
+		cmocka_unit_test(test_rows_parse),
+		cmocka_unit_test(test_pages),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
