@@ -141,6 +141,20 @@ static int set_vars(struct cd_store *s, struct wf_registry *reg, const struct cd
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	if ((rc = form_office_vars(lang, v, err)))
 		return rc;
+	/* The employment service a labour-market test request is addressed to (issue 14: a letter
+	 * to another authority goes to it, not to the applicant), from the office's settings in
+	 * the form's language; empty where the admin has not set it. */
+	static const char *const services[] = { "employment_service", "employment_service_address" };
+	for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
+		char name[48], *val = NULL;
+		if ((rc = office_get(s, services[i], lang, &val, err)))
+			return rc;
+		snprintf(name, sizeof name, "office.%s", services[i]);
+		rc = ph_set(v, name, val);
+		free(val);
+		if (rc)
+			return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	}
 	return office_letterhead_vars(s, lang, v, err);
 }
 
