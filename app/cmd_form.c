@@ -31,6 +31,7 @@ static const char *const fixed_names[] = {
 	"case.number", "case.workflow", "case.workflow_title", "case.state", "case.state_title", "case.opened",
 	"case.assignee", "case.due", "card.number",
 	"office.code", "office.name", "office.address", "office.phone", "office.state",
+	"office.employment_service", "office.employment_service_address",
 	"today", "form.id", "form.title", "user.name",
 	/* A decision letter's (print/case_form.c): from the decision's event, the office's
 	 * appeal settings, the person's address, and whether this print is a reprint. */

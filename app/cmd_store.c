@@ -518,15 +518,15 @@ static int office_show_cmd(struct cli *c)
 		for (size_t i = 0; i < n; i++) {
 			if (strncmp(rows[i].key, keys[k].key, len) != 0 || (rows[i].key[len] && rows[i].key[len] != '['))
 				continue;
-			out_safe_pad(stdout, rows[i].key, 24);
+			out_safe_pad(stdout, rows[i].key, 30);
 			fputc(' ', stdout);
 			out_safe(stdout, rows[i].value);
 			fputc('\n', stdout);
 			shown = 1;
 		}
 		if (!shown)
-			printf("%-24s %s\n", keys[k].key, _("(not set)"));
-		printf("%-24s   %s\n", "", _(keys[k].help));
+			printf("%-30s %s\n", keys[k].key, _("(not set)"));
+		printf("%-30s   %s\n", "", _(keys[k].help));
 	}
 	if (!own)
 		printf("%s\n", _("note: no letterhead of its own yet (name is not set): forms print the package's "

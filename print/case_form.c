@@ -182,6 +182,20 @@ static int set_vars(struct cd_store *s, struct wf_registry *reg, const struct cd
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	if ((rc = form_office_vars(lang, v, err)))
 		return rc;
+	/* The employment service a labour-market test request is addressed to (issue 14: a letter
+	 * to another authority goes to it, not to the applicant), from the office's settings in
+	 * the form's language; empty where the admin has not set it. */
+	static const char *const services[] = { "employment_service", "employment_service_address" };
+	for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
+		char name[48], *val = NULL;
+		if ((rc = office_get(s, services[i], lang, &val, err)))
+			return rc;
+		snprintf(name, sizeof name, "office.%s", services[i]);
+		rc = ph_set(v, name, val);
+		free(val);
+		if (rc)
+			return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	}
 	return office_letterhead_vars(s, lang, v, err);
 }
 
@@ -429,6 +443,8 @@ static void missing_words(const struct workflow *wf, const struct cd_case *k, co
 		const char *name, *words;
 	} words[] = {
 		{ "person.address", N_("the person's postal address (add one with `casedesk person address %s --line ...`)") },
+		{ "office.employment_service", N_("the employment service (an admin sets it: `casedesk office set employment_service ...`)") },
+		{ "office.employment_service_address", N_("the employment service's address (an admin sets it: `casedesk office set employment_service_address ...`)") },
 		{ "appeal.court", N_("the office's appeal court (an admin sets it: `casedesk office set appeal_court ...`)") },
 		{ "appeal.court_address", N_("the appeal court's address (an admin sets it: `casedesk office set appeal_court_address ...`)") },
 		{ "appeal.limit", N_("the time allowed for an appeal (an admin sets it: `casedesk office set appeal_limit 30d`)") },

@@ -187,8 +187,9 @@ static void draw_office(struct screen *sc, struct admin *a, WINDOW *w, int y, in
 		int sel = i == a->sel_row;
 		if (sel)
 			term_fill(w, y, 0, cols, ST_SELECTED);
-		term_put_styled(w, y, 1, r->key, 24, 0, sel ? ST_SELECTED : ST_LABEL);
-		term_put_styled(w, y, 26, r->value ? r->value : _("(not set)"), cols - 27, 0,
+		/* 30 columns: the longest key with a language, employment_service_address[ru] */
+		term_put_styled(w, y, 1, r->key, 30, 0, sel ? ST_SELECTED : ST_LABEL);
+		term_put_styled(w, y, 32, r->value ? r->value : _("(not set)"), cols - 33, 0,
 				sel ? ST_SELECTED : r->value ? ST_NORMAL : ST_DIM);
 	}
 	/* What the highlighted setting is for, under the list. */

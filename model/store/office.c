@@ -1,6 +1,6 @@
 /*
  * office.c - the office's settings in its store (letterhead, appeal court, appeal time
- * limit); see office.h.  Kept as rows "office.KEY" of the settings table, which every store
+ * limit, the employment service letters go to); see office.h.  Kept as rows "office.KEY" of the settings table, which every store
  * has, so no migration is needed and a store made before them simply has none (forms then
  * use the package's data/forms/office.ini).
  */
@@ -25,6 +25,10 @@ static const struct cd_office_key keys[] = {
 	{ "appeal_court", N_("the court that hears an appeal against a decision"), 1 },
 	{ "appeal_court_address", N_("that court's address"), 1 },
 	{ "appeal_limit", N_("time allowed for an appeal: 30d, 4w, 1m or 10wd"), 0 },
+	/* The authority a labour-market test is asked of (work permits, Directive 2011/98/EU):
+	 * the addressee of labour_market_test_request, never the applicant. */
+	{ "employment_service", N_("the employment service that carries out labour-market tests"), 1 },
+	{ "employment_service_address", N_("that service's postal address"), 1 },
 };
 
 #define VALUE_MAX 400   /* bytes: a letterhead line, not a letter */
@@ -75,8 +79,8 @@ int office_check(const char *key, const char *value, char **norm, struct cd_erro
 		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 			buf_printf(&known, "%s%s", i ? ", " : "", keys[i].key);
 		rc = cd_error_set(err, CD_EINPUT,
-				  _("no office setting '%s'; the settings are %s (name, address and the court's may "
-				    "carry a language: name[ru])"),
+				  _("no office setting '%s'; the settings are %s (name, address, the court's and the "
+				    "employment service's may carry a language: name[ru])"),
 				  key ? key : "", buf_str(&known));
 		buf_release(&known);
 		return rc;

@@ -1,7 +1,8 @@
 /*
  * office.h - the office's own settings, kept in its store: the letterhead every printed form
  * carries (name, address, phone, email), the court that hears an appeal against its
- * decisions and the time allowed for one.  They were one shared data file
+ * decisions and the time allowed for one, and the employment service (name and address) a
+ * labour-market test request is addressed to.  They were one shared data file
  * (data/forms/office.ini) for every office running the same package; an office's letterhead
  * and its appeal court are its own, set by its admin (`casedesk office set`, the admin
  * screen) and, like every change, audited.

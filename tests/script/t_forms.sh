@@ -9,7 +9,8 @@ if ! command -v pdftotext >/dev/null 2>&1; then fail "pdftotext (poppler-utils) 
 $CD form list >/dev/null 2>&1
 $CD demo --persons 300 --seed 5 >/dev/null 2>&1 || { fail "demo store"; exit 0; }
 # Refusals say where and how long to appeal: the office's settings (issue 14).
-for kv in "appeal_court=Tbilisi City Court" "appeal_court_address=Agmashenebeli Alley 64, Tbilisi" appeal_limit=30d; do
+for kv in "appeal_court=Tbilisi City Court" "appeal_court_address=Agmashenebeli Alley 64, Tbilisi" appeal_limit=30d \
+	"employment_service=State Employment Agency" "employment_service_address=Tamarashvili Street 15, Tbilisi"; do
 	$CD --user admin office set "${kv%%=*}" "${kv#*=}" >/dev/null || fail "office set ${kv%%=*}"
 done
 q() { sqlite3 "$S" "$1"; }

@@ -21,8 +21,10 @@ done
 $CD demo --persons 300 --seed 5 >/dev/null 2>&1 || { fail "demo store"; exit 0; }
 q() { sqlite3 "$S" "$1"; }
 . tests/script/forms_lib.sh
-# Refusals and transfers name the court of appeal, which the office sets (or they are refused).
-for kv in "appeal_court=Tbilisi City Court" "appeal_court_address=Agmashenebeli Alley 64, Tbilisi" appeal_limit=30d; do
+# Refusals and transfers name the court of appeal, the labour-market request the employment
+# service: the office sets both (or those letters are refused).
+for kv in "appeal_court=Tbilisi City Court" "appeal_court_address=Agmashenebeli Alley 64, Tbilisi" appeal_limit=30d \
+	"employment_service=State Employment Agency" "employment_service_address=Tamarashvili Street 15, Tbilisi"; do
 	$CD --user admin office set "${kv%%=*}" "${kv#*=}" >/dev/null || fail "office set ${kv%%=*}"
 done
 

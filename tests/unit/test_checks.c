@@ -252,7 +252,10 @@ static void test_refusal_waits_for_answers_not_for_clearing(void **state)
 static void test_hit_after_grant_holds_the_card(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	struct cw_move mv = { .number = fx.number, .transition = "order_card", .today = -1 };
+	/* the card's type of permit is given as it is ordered (residence.ini version 5) */
+	struct wf_value type = { .field = "permit_type", .value = "temporary_residence" };
+	struct cw_move mv = { .number = fx.number, .transition = "order_card", .values = &type, .n_values = 1,
+			      .today = -1 };
 	(void)state;
 
 	assert_int_equal(record(&fx.caseworker, "sis", "clear", NULL, &err), CD_OK);
