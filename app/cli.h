@@ -112,6 +112,9 @@ int cmd_audit_show(struct cli *c);
 int cmd_retention(struct cli *c);
 /* app/cmd_lists.c: the lost/stolen list. */
 int cmd_lostdocs(struct cli *c);
+/* app/cmd_kit.c: field kits' leased numbers; cli_kit_warn says on stderr when a kit's run low. */
+int cmd_kit(struct cli *c);
+void cli_kit_warn(struct cli *c);
 
 /*
  * --json output goes through the one writer (model/base/json.h).  cli_json_print prints a
