@@ -219,7 +219,7 @@ static int kit_return_cmd(struct cli *c)
 	if (!c->json && !b.n)
 		printf("%s", _("no unused numbers to return\n"));
 	else
-		rc = print_blocks(c, _("returned unused (void from the number shown; never issued again):"), &b, NULL);
+		rc = print_blocks(c, _("returned unused, void and never issued again:"), &b, NULL);
 	if (!rc && !c->json && office)
 		printf(_("the office store %s marks them returned\n"), office);
 out:

@@ -677,7 +677,11 @@ int kit_return(struct cd_store *kit, const struct cd_actor *actor, const char *o
 		ev.note = note;
 		if ((rc = store_add_event(kit, actor, &ev, err)))
 			goto txn;
-		k->returned = u.first;
+		/* What is given back: the void range itself. */
+		k->first = u.first;
+		k->last = u.last;
+		k->returned = 0;
+		k->left = k->total = 0;
 		if ((rc = blocks_push(returned, k, err)))
 			goto txn;
 	}

@@ -67,7 +67,7 @@ int kit_topup(struct cd_store *office, const struct cd_actor *actor, const char 
 /*
  * `kit return`, run on a kit: every block's unused numbers are given back, one `void`
  * event per range; with `office_path`, the office marks the same blocks returned.
- * Returned numbers stay burnt everywhere.
+ * Returned numbers stay burnt everywhere.  *returned gets the void ranges (first..last).
  */
 int kit_return(struct cd_store *kit, const struct cd_actor *actor, const char *office_path,
 	       struct kit_blocks *returned, struct cd_error *err);
