@@ -254,11 +254,11 @@ struct lease {
  * and every block leased before, so they never overlap (the insert trigger holds that too).
  */
 static int lease_on_office(struct cd_store *office, const struct cd_actor *actor, const char *kit_name,
-			   const char *kit_uuid, const struct kit_lease_opts *o, int year, struct lease **out,
-			   size_t *n_out, struct cd_error *err)
+			   const char *kit_uuid, const struct kit_lease_opts *o, int year, int with_person,
+			   struct lease **out, size_t *n_out, struct cd_error *err)
 {
 	struct lease *l = NULL;
-	size_t n = 1 + o->n_case_prefixes, done = 0;
+	size_t n = 1 + o->n_case_prefixes, done = with_person ? 0 : 1;
 	char now[32];
 	int rc;
 
@@ -298,6 +298,11 @@ static int lease_on_office(struct cd_store *office, const struct cd_actor *actor
 	if ((rc = store_add_audit(office, actor, "change", "number_blocks", kit_uuid, "leased numbers to a field kit", err)) ||
 	    (rc = store_commit(office, err)))
 		goto fail;
+	if (!with_person) {
+		/* Only the case series were leased: close up the unused first slot. */
+		memmove(l, l + 1, (n - 1) * sizeof *l);
+		n--;
+	}
 	*out = l;
 	*n_out = n;
 	return CD_OK;
@@ -328,6 +333,13 @@ static int lease_into_kit(struct cd_store *kit, const struct cd_actor *actor, co
 fail:
 	store_rollback(kit);
 	return rc;
+}
+
+static int this_year(struct cd_store *s)
+{
+	int y, m, d;
+	cd_days_to_date(store_today(s), &y, &m, &d);
+	return y;
 }
 
 static int check_office(struct cd_store *office, const struct cd_actor *actor, const struct kit_lease_opts *o,
@@ -479,7 +491,7 @@ int kit_make(struct cd_store *office, const struct cd_actor *actor, const char *
 	    (rc = setting(kit, "store_uuid", kit_uuid, sizeof kit_uuid, err)))
 		goto out;
 	/* From here the office commits its leases: the kit exists whatever follows. */
-	if ((rc = lease_on_office(office, actor, name, kit_uuid, o, year, &l, &n, err)))
+	if ((rc = lease_on_office(office, actor, name, kit_uuid, o, year, 1, &l, &n, err)))
 		goto out;
 	made = 0;
 	if ((rc = lease_into_kit(kit, actor, kit_uuid, l, n, err))) {
@@ -527,9 +539,11 @@ int kit_topup(struct cd_store *office, const struct cd_actor *actor, const char 
 	char name[32], kit_uuid[40];
 	int rc, year;
 
+	/* Person numbers are not counted per year: next year's topup leases case numbers only. */
 	if ((rc = check_office(office, actor, o, &year, err)) ||
 	    (rc = open_kit_of(office, kit_path, &kit, name, sizeof name, kit_uuid, sizeof kit_uuid, err)) ||
-	    (rc = lease_on_office(office, actor, name, kit_uuid, o, year, &l, &n, err)))
+	    (rc = lease_on_office(office, actor, name, kit_uuid, o, year, !o->year || o->year == this_year(office),
+				  &l, &n, err)))
 		goto out;
 	if ((rc = lease_into_kit(kit, actor, kit_uuid, l, n, err))) {
 		cd_error_set(err, rc,

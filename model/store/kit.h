@@ -61,7 +61,8 @@ int kit_leased_is(struct cd_store *s, int *is, char *name, size_t size, struct c
 int kit_make(struct cd_store *office, const struct cd_actor *actor, const char *path,
 	     const struct kit_lease_opts *o, struct kit_blocks *leased, char *escrow, size_t escrow_size,
 	     struct cd_error *err);
-/* `kit topup`: another block of each series into the kit at `kit_path`, leased by `office`. */
+/* `kit topup`: another block of each series into the kit at `kit_path`, leased by `office`;
+ * for next year (o->year) the case series only, person numbers not being counted per year. */
 int kit_topup(struct cd_store *office, const struct cd_actor *actor, const char *kit_path,
 	      const struct kit_lease_opts *o, struct kit_blocks *leased, struct cd_error *err);
 /*
