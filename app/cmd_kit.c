@@ -167,6 +167,10 @@ static int kit_new_cmd(struct cli *c)
 		goto out;
 	if (!c->json) {
 		cli_escrow_notice(escrow);
+		if (!store_is_training(c->store))
+			printf(_("On the kit, where several officers share one OS account, turn on its passphrase door: "
+				 "an admin sets a passphrase (`casedesk --store %s user passphrase NAME`) and runs "
+				 "`casedesk --store %s store set-kit`.\n"), c->argv[1], c->argv[1]);
 		printf("%s", _("Take more numbers before these run out or the year turns: `casedesk kit topup --kit "
 			       "FILE --block N [--year YYYY]` here; unused ones go back with `casedesk kit return` on "
 			       "the kit.\n"));
@@ -272,8 +276,16 @@ void cli_kit_warn(struct cli *c)
 	struct cd_error err = CD_ERROR_INIT;
 	char series[32];
 	int64_t left, total;
-	int low = 0, year = 0;
-	if (!c->store || kit_block_low(c->store, &low, series, sizeof series, &year, &left, &total, &err) || !low)
+	int low = 0, year = 0, missing = 0;
+	if (!c->store)
+		return;
+	if (kit_next_year_missing(c->store, &missing, series, sizeof series, &year, &err) == CD_OK && missing) {
+		fputs("casedesk: ", stderr);
+		fprintf(stderr, _("warning: this field kit holds no numbers of %s for %d yet; take them before the year "
+				  "turns: `casedesk kit topup --kit KITFILE --block N --year %d` on the office store\n"),
+			series, year, year);
+	}
+	if (kit_block_low(c->store, &low, series, sizeof series, &year, &left, &total, &err) || !low)
 		return;
 	/* The kit warns while it can still take more: a fifth of its numbers or fewer are left. */
 	fputs("casedesk: ", stderr);

@@ -157,6 +157,38 @@ out:
 	return rc;
 }
 
+int kit_next_year_missing(struct cd_store *s, int *missing, char *series, size_t size, int *year,
+			  struct cd_error *err)
+{
+	struct kit_blocks all = { 0 };
+	int is, rc, y, m, d;
+
+	*missing = 0;
+	if ((rc = kit_leased_is(s, &is, NULL, 0, err)) || !is)
+		return rc;
+	cd_days_to_date(store_today(s), &y, &m, &d);
+	if (m != 12)
+		return CD_OK;
+	if ((rc = series_list(s, &all, err)))
+		goto out;
+	for (size_t i = 0; i < all.n && !*missing; i++) {
+		int next = 0;
+		if (all.v[i].year != y)
+			continue;
+		for (size_t j = 0; j < all.n; j++)
+			if (all.v[j].year == y + 1 && strcmp(all.v[j].series, all.v[i].series) == 0)
+				next = 1;
+		if (!next) {
+			*missing = 1;
+			*year = y + 1;
+			snprintf(series, size, "%s", all.v[i].series);
+		}
+	}
+out:
+	kit_blocks_release(&all);
+	return rc;
+}
+
 int kit_status(struct cd_store *s, struct kit_blocks *out, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;

@@ -89,4 +89,13 @@ int kit_block_status(struct cd_store *s, const char *series, int year, int64_t *
 int kit_block_low(struct cd_store *s, int *low, char *series, size_t size, int *year, int64_t *left,
 		  int64_t *total, struct cd_error *err);
 
+/*
+ * In December, a kit's case series of this year that holds no block for the next: *missing
+ * 1 with the first such series and the next year, so that the kit is told to take next
+ * year's numbers before the year turns.  0 in other months, on a store that is no kit, or
+ * when every series has its next year's block.
+ */
+int kit_next_year_missing(struct cd_store *s, int *missing, char *series, size_t size, int *year,
+			  struct cd_error *err);
+
 #endif

@@ -106,9 +106,15 @@ expect_grep "named K01 by default" "K01" "$T/out"
 pk=$(CASEDESK_TODAY=2027-01-04 $CD --store "$K2" --user clerk person add --surname Zinchenko --given Sofiya --dob 1980-02-02 --sex F --nationality UKR)
 expect_rc "in the new year a kit without its block refuses a case" 4 env CASEDESK_TODAY=2027-01-04 $CD --store "$K2" --user caseworker case new residence --person "$pk"
 expect_grep "and says so" "no numbers of case:RP for 2027" "$T/err"
+CASEDESK_TODAY=2026-12-10 $CD --store "$K2" --user clerk person show "$pk" >/dev/null 2>"$T/err"
+expect_grep "in December the kit says next year's block is missing" "no numbers of case:.* for 2027 yet" "$T/err"
+CASEDESK_TODAY=2026-11-30 $CD --store "$K2" --user clerk person show "$pk" >/dev/null 2>"$T/err"
+expect_eq "not in November" "$(grep -c 'for 2027 yet' "$T/err")" "0"
 expect_rc "next year's block is leased before the year turns" 0 off --user admin kit topup --kit "$K2" --block 5 --year 2027
 expect_grep "numbered for 2027" "RP-TBS-2027-000001..RP-TBS-2027-000005" "$T/out"
 expect_eq "case numbers only: person numbers are not counted per year" "$(grep -c ' P-TBS-' "$T/out")" "0"
+CASEDESK_TODAY=2026-12-10 $CD --store "$K2" --user clerk person show "$pk" >/dev/null 2>"$T/err"
+expect_eq "nor once next year's blocks are leased" "$(grep -c 'for 2027 yet' "$T/err")" "0"
 expect_rc "two years ahead is refused" 6 off --user admin kit topup --kit "$K2" --block 5 --year 2028
 CASEDESK_TODAY=2027-01-04 $CD --store "$K2" --user caseworker case new residence --person "$pk" >"$T/out" 2>"$T/err"
 expect_grep "then the kit numbers its cases in 2027" "RP-TBS-2027-000001" "$T/out"
