@@ -25,7 +25,9 @@ int kit_range_overlaps(const struct kit_range *r, size_t n, int64_t first, int64
 int64_t kit_lease_first(const struct kit_range *r, size_t n, int64_t counter);
 /* An office's next number: counter + 1, skipping every leased block. */
 int64_t kit_office_next(const struct kit_range *r, size_t n, int64_t counter);
-/* A kit's next number: the lowest usable number of its blocks above `counter`; 0 when spent. */
+/* A kit's next number: the lowest usable number of its blocks above `counter`; 0 when spent.
+ * A kit issues in ascending order, so whoever leases must lease above everything leased
+ * before (kit_lease_first): a block below the kit's counter would never be used. */
 int64_t kit_kit_next(const struct kit_range *r, size_t n, int64_t counter);
 /*
  * What is left: *left usable numbers above `counter`, *total the size of the blocks still

@@ -133,5 +133,9 @@ expect_grep "a returned block stays returned" "changes only when" "$T/e4"
 q "$K" "INSERT INTO person(uuid, number, surname, given, surname_latin, given_latin, sex, dob, nationality, created_at, updated_at)
 	VALUES ('y', 'P-TBS-000500', 'A', 'B', 'A', 'B', 'F', '1990', 'UKR', 'now', 'now')" >"$T/e5"
 expect_grep "a kit numbers a person only from its blocks" "only from a block" "$T/e5"
+q "$K" "INSERT INTO cases(uuid, number, workflow_id, workflow_version, person_id, office, state, state_since,
+	entered_by, opened_at, updated_at, updated_by) VALUES ('z', 'RP-TBS-2026-000900', 'residence', 5, 1, 'TBS', 'lodged',
+	'now', 'x', 'now', 'now', 'x')" >"$T/e6"
+expect_grep "and a case only from its blocks" "only from a block" "$T/e6"
 expect_eq "the office's store check is clean" "$(off --user admin store check >/dev/null 2>&1; echo $?)" "0"
 expect_eq "the kit's too" "$(kit --user admin store check >/dev/null 2>&1; echo $?)" "0"
