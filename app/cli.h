@@ -115,6 +115,9 @@ int cmd_retention(struct cli *c);
 int cmd_lostdocs(struct cli *c);
 /* app/cmd_ops.c: the op log (admin). */
 int cmd_ops(struct cli *c);
+/* app/cmd_kit.c: field kits' leased numbers; cli_kit_warn says on stderr when a kit's run low. */
+int cmd_kit(struct cli *c);
+void cli_kit_warn(struct cli *c);
 
 /*
  * --json output goes through the one writer (model/base/json.h).  cli_json_print prints a

@@ -46,6 +46,7 @@ static const struct command commands[] = {
 	{ "audit", cmd_audit, N_("audit verify [--escrow FILE] | show --person ID | seal | init | policy [--rows N] [--minutes M]   prove the audit trail whole; who read a person's data") },
 	{ "retention", cmd_retention, N_("retention plan [--until YYYY-MM-DD] [--json] | retention run   what retention makes due, and the purge (admin)") },
 	{ "ops", cmd_ops, N_("ops list [--unsent] [--json] | ops show UUID --purpose TEXT   the op log sync sends (admin)") },
+	{ "kit", cmd_kit, N_("kit new FILE --office CODE --block N [--name K07] [--year YYYY] | kit topup --kit KITFILE --block N [--year YYYY] | kit return [--office-store FILE] | kit status   field kits' leased numbers") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
 };
@@ -181,6 +182,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(c.argv[0], commands[i].name) == 0) {
 			rc = commands[i].run(&c);
+			/* A field kit running out of numbers says so after whatever it did. */
+			if (rc == CD_OK)
+				cli_kit_warn(&c);
 			break;
 		}
 	if (rc < 0)

@@ -19,6 +19,7 @@
 #include "model/base/number.h"
 #include "model/base/privilege.h"
 #include "model/store/roles.h"
+#include "model/store/kit.h"
 #include "model/store/passphrase.h"
 #include "model/store/users.h"
 #include "screens/fmt.h"
@@ -322,6 +323,19 @@ static void pop(struct ui *ui)
 
 /* ---- drawing ------------------------------------------------------------------------------ */
 
+/* The status word of a field kit whose numbers run low (a fifth or less left), read when the
+ * unsynced count is: "" elsewhere. */
+static void kit_numbers_read(struct ui *ui)
+{
+	char series[32];
+	int64_t left = 0, total = 0;
+	int low = 0, year = 0;
+	struct cd_error err = CD_ERROR_INIT;
+	ui->kit_numbers[0] = '\0';
+	if (kit_block_low(ui->store, &low, series, sizeof series, &year, &left, &total, &err) == CD_OK && low)
+		snprintf(ui->kit_numbers, sizeof ui->kit_numbers, _("%lld/%lld numbers"), (long long)left, (long long)total);
+}
+
 static void draw_status(struct ui *ui, int rows, int cols)
 {
 	char roles[96], line[256], clock[8];
@@ -332,9 +346,9 @@ static void draw_status(struct ui *ui, int rows, int cols)
 	strftime(clock, sizeof clock, "%H:%M", &tm);
 	cd_roles_format(ui->actor.roles, roles, sizeof roles);
 	/* The store is local or shared (on a server several desks use); offline comes with sync. */
-	snprintf(line, sizeof line, " %s │ %s (%s) │ %s │ %lld %s │ %s ", store_office(ui->store), ui->actor.name,
+	snprintf(line, sizeof line, " %s │ %s (%s) │ %s │ %lld %s │ %s%s%s ", store_office(ui->store), ui->actor.name,
 		 roles, store_is_training(ui->store) ? _("training") : ui->shared ? _("shared") : _("local"), (long long)ui->unsynced,
-		 _("unsynced"), clock);
+		 _("unsynced"), ui->kit_numbers, ui->kit_numbers[0] ? " │ " : "", clock);
 	term_fill(stdscr, rows - 1, 0, cols, ST_STATUS);
 	term_put_styled(stdscr, rows - 1, 0, line, cols, 0, ST_STATUS);
 	term_fill(stdscr, rows - 2, 0, cols, ST_NORMAL);
@@ -517,6 +531,7 @@ static int poll_store(struct ui *ui, struct cd_error *err)
 		if (sc->ops->reload)
 			sc->ops->reload(sc);
 		store_unsynced_count(ui->store, &ui->unsynced, NULL);
+		kit_numbers_read(ui);
 	}
 	return CD_OK;
 }
@@ -537,6 +552,7 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 	ui.reg = reg;
 	ui.data_version = store_data_version(s);
 	store_unsynced_count(s, &ui.unsynced, NULL);
+	kit_numbers_read(&ui);
 	build_bindings(screens);
 	fmt_init();
 	{
@@ -677,7 +693,12 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 			const struct screen_ops *ops = ui.push_ops;
 			ui.push_ops = NULL;
 			push(&ui, ops, ui.push_arg);
+			res |= UI_RELOAD;
 		}
+		/* This desk's own commits move no data_version: a registration done here may have
+		 * taken a field kit's number. */
+		if (res & (UI_BACK | UI_RELOAD))
+			kit_numbers_read(&ui);
 	}
 	while (ui.depth > 0)
 		pop(&ui);

@@ -455,6 +455,50 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER users_row_version_rises BEFORE UPDATE OF row_version ON users"
 	" WHEN new.row_version < old.row_version"
 	" BEGIN SELECT RAISE(ABORT, 'a row version never goes down'); END;",
+
+	/* 16 -> 17: field kits lease blocks of numbers (model/store/kit.c).  A row is one block of
+	 * one series ('person', or 'case:RP' per year; year 0 for a series not counted per year):
+	 * on an office store a block it leased to a kit, which its own counter skips; on a kit
+	 * store a block it was leased, the only numbers it may issue.  `returned` is the first
+	 * number given back unused (the rest of the block up to `last`), NULL while in use: it is
+	 * the only thing that changes, once.  Blocks never overlap and are never deleted - a
+	 * number once leased may have been written on paper, so it is never issued again.
+	 * In a kit store a person's or a case's number must fall in a block in use (the insert
+	 * triggers; on an office store they cost one settings lookup). */
+	"CREATE TABLE number_blocks ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" series TEXT NOT NULL, year INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,"
+	" kit_name TEXT NOT NULL, kit_uuid TEXT NOT NULL, leased_at TEXT NOT NULL, leased_by TEXT NOT NULL,"
+	" returned INTEGER, returned_at TEXT,"
+	" CHECK (first >= 1 AND last >= first AND year >= 0),"
+	" CHECK (returned IS NULL OR (returned >= first AND returned <= last)));"
+	"CREATE INDEX number_blocks_series ON number_blocks(series, year, first);"
+	"CREATE TRIGGER number_blocks_insert BEFORE INSERT ON number_blocks WHEN"
+	" new.returned IS NOT NULL OR new.returned_at IS NOT NULL OR EXISTS (SELECT 1 FROM number_blocks b"
+	"  WHERE b.series = new.series AND b.year = new.year AND b.first <= new.last AND new.first <= b.last)"
+	" BEGIN SELECT RAISE(ABORT, 'a block of numbers overlaps one already leased, or is leased returned'); END;"
+	"CREATE TRIGGER number_blocks_update BEFORE UPDATE ON number_blocks WHEN"
+	" new.id IS NOT old.id OR new.uuid IS NOT old.uuid OR new.series IS NOT old.series"
+	" OR new.year IS NOT old.year OR new.first IS NOT old.first OR new.last IS NOT old.last"
+	" OR new.kit_name IS NOT old.kit_name OR new.kit_uuid IS NOT old.kit_uuid"
+	" OR new.leased_at IS NOT old.leased_at OR new.leased_by IS NOT old.leased_by"
+	" OR old.returned IS NOT NULL OR new.returned IS NULL OR new.returned_at IS NULL"
+	" BEGIN SELECT RAISE(ABORT, 'a leased block changes only when its unused numbers are returned, once'); END;"
+	"CREATE TRIGGER number_blocks_no_delete BEFORE DELETE ON number_blocks"
+	" BEGIN SELECT RAISE(ABORT, 'leased blocks of numbers are kept'); END;"
+	"CREATE TRIGGER kit_case_number BEFORE INSERT ON cases WHEN"
+	" EXISTS (SELECT 1 FROM settings WHERE key = 'kit_name') AND NOT EXISTS (SELECT 1 FROM number_blocks b"
+	"  WHERE b.series = 'case:' || substr(new.number, 1, instr(new.number, '-') - 1)"
+	"  AND b.year = CAST(substr(new.number, instr(new.number, '-') + length(new.office) + 2, 4) AS INTEGER)"
+	"  AND CAST(substr(new.number, instr(new.number, '-') + length(new.office) + 7) AS INTEGER)"
+	"   BETWEEN b.first AND coalesce(b.returned - 1, b.last))"
+	" BEGIN SELECT RAISE(ABORT, 'a field kit numbers a case only from a block it was leased'); END;"
+	"CREATE TRIGGER kit_person_number BEFORE INSERT ON person WHEN"
+	" EXISTS (SELECT 1 FROM settings WHERE key = 'kit_name') AND NOT EXISTS (SELECT 1 FROM number_blocks b"
+	"  WHERE b.series = 'person' AND b.year = 0"
+	"  AND CAST(substr(new.number, length((SELECT value FROM settings WHERE key = 'office')) + 4) AS INTEGER)"
+	"   BETWEEN b.first AND coalesce(b.returned - 1, b.last))"
+	" BEGIN SELECT RAISE(ABORT, 'a field kit numbers a person only from a block it was leased'); END;",
 };
 
 int schema_latest(void)

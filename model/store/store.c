@@ -19,6 +19,7 @@
 #include "model/base/i18n.h"
 #include "model/base/privilege.h"
 #include "model/base/text.h"
+#include "model/store/kit_range.h"
 #include "model/store/namekeys.h"
 #include "model/base/json.h"
 #include "model/store/roles.h"
@@ -413,6 +414,97 @@ const char *store_path(const struct cd_store *s) { return s->path; }
 
 /* ---- bookkeeping rows -------------------------------------------------------------- */
 
+int store_number_ranges(struct cd_store *s, const char *series, int year, struct kit_range **out, size_t *n,
+		       struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct kit_range *r = NULL;
+	size_t cap = 0;
+	int rc = st_prepare(s, "SELECT first, last, coalesce(returned, 0) FROM number_blocks"
+			       " WHERE series = ?1 AND year = ?2 ORDER BY first", &st, err);
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	st_bind_text(st, 1, series);
+	sqlite3_bind_int(st, 2, year);
+	for (;;) {
+		int got = st_row(s, st, _("reading the leased blocks of numbers"), err);
+		if (got < 0) {
+			rc = CD_ESTORE;
+			goto out;
+		}
+		if (!got)
+			break;
+		ST_GROW(r, *n, cap);
+		r[*n].first = sqlite3_column_int64(st, 0);
+		r[*n].last = sqlite3_column_int64(st, 1);
+		r[*n].returned = sqlite3_column_int64(st, 2);
+		(*n)++;
+	}
+out:
+	st_finish(s, st);
+	if (rc) {
+		free(r);
+		r = NULL;
+		*n = 0;
+	}
+	*out = r;
+	return rc;
+}
+
+/* How a number of a series is written, for messages: RP-TBS-2026-000500 or P-TBS-000500. */
+static void series_number(const char *office, const char *series, int year, int64_t n, char *buf, size_t size)
+{
+	if (strncmp(series, "case:", 5) == 0)
+		snprintf(buf, size, "%s-%s-%04d-%06lld", series + 5, office, year, (long long)n);
+	else
+		snprintf(buf, size, "P-%s-%06lld", office, (long long)n);
+}
+
+/*
+ * The number after `counter` of counter `name` ("case:RP:2026"): on a field kit (the
+ * setting kit_name, model/store/kit.c) the next of its leased blocks, refused saying how to
+ * get more when they are spent or there is none for the year; elsewhere counter + 1,
+ * skipping the blocks leased to kits.
+ */
+static int next_number(struct cd_store *s, const char *name, int64_t counter, int64_t *next, struct cd_error *err)
+{
+	char series[32], kit[64];
+	struct kit_range *r = NULL;
+	size_t n = 0;
+	int year, found, rc;
+
+	if ((rc = kit_series_split(name, series, sizeof series, &year, err)))
+		return rc;
+	if ((found = st_setting_read(s, "kit_name", kit, sizeof kit, err)) < 0)
+		return CD_ESTORE;
+	if ((rc = store_number_ranges(s, series, year, &r, &n, err)))
+		return rc;
+	if (!found) {
+		*next = kit_office_next(r, n, counter);
+		goto out;
+	}
+	if ((*next = kit_kit_next(r, n, counter)))
+		goto out;
+	if (!n && year)
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("field kit %s holds no numbers of %s for %d (a block is leased per year): run "
+				    "`casedesk kit topup --kit KITFILE --block N --year %d` on the office store, or sync"),
+				  kit, series, year, year);
+	else {
+		char last[48];
+		series_number(s->office, series, year, n ? r[n - 1].last : 0, last, sizeof last);
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("field kit %s has used every number leased to it (%s was the last): no new "
+				    "number until the office leases more: run `casedesk kit topup --kit KITFILE "
+				    "--block N` on the office store, or sync"), kit, last);
+	}
+out:
+	free(r);
+	return rc;
+}
+
 int store_next_counter(struct cd_store *s, const char *name, int64_t *value, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -426,9 +518,16 @@ int store_next_counter(struct cd_store *s, const char *name, int64_t *value, str
 		st_finish(s, st);
 		return CD_ESTORE;
 	}
-	*value = rc ? sqlite3_column_int64(st, 0) + 1 : 1;
-	rc = CD_OK;
-	st_finish(s, st);
+	{
+		/* The next number comes from kit.c: on a field kit the next one of its leased
+		 * blocks (refused when they are spent), on an office store counter + 1 skipping
+		 * the blocks leased to kits.  Read and written in the caller's transaction, so a
+		 * registration that rolls back takes no number with it. */
+		int64_t cur = rc ? sqlite3_column_int64(st, 0) : 0;
+		st_finish(s, st);
+		if ((rc = next_number(s, name, cur, value, err)))
+			return rc;
+	}
 	if ((rc = st_prepare(s, "INSERT OR REPLACE INTO counters(name, value) VALUES (?1, ?2)", &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);

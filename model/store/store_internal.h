@@ -102,6 +102,11 @@ size_t search_person_words(struct cd_store *s, int64_t id, const char *const nam
 
 /* Next value of a named counter (person numbers, case numbers), inside a transaction. */
 int store_next_counter(struct cd_store *s, const char *name, int64_t *value, struct cd_error *err);
+/* The leased blocks of numbers (kit_range.h) of one series and year, in number order:
+ * store_next_counter's and model/store/kit.c's.  *out is the caller's to free. */
+struct kit_range;
+int store_number_ranges(struct cd_store *s, const char *series, int year, struct kit_range **out, size_t *n,
+			struct cd_error *err);
 
 /* One change's bookkeeping, all inside the caller's transaction.  Events and audit rows
  * (each in its hash chain, with seals) are written by audit.c, the outbox by store.c. */

@@ -1,0 +1,300 @@
+/*
+ * cmd_kit.c - `kit new | topup | return | status`: field kits and the blocks of numbers
+ * they are leased (model/store/kit.h), and the warning a kit gives when its numbers run low.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/base/buf.h"
+#include "model/base/i18n.h"
+#include "model/base/json.h"
+#include "model/base/number.h"
+#include "model/store/kit.h"
+#include "app/cli.h"
+#include "workflow/casework.h"
+#include "workflow/workflow.h"
+
+static void shift(struct cli *c)
+{
+	c->argv++;
+	c->argc--;
+}
+
+/* RP-TBS-2026-000500 or P-TBS-000500. */
+static void number_of(const char *office, const struct kit_block *k, int64_t n, char *buf, size_t size)
+{
+	if (strncmp(k->series, "case:", 5) == 0)
+		snprintf(buf, size, "%s-%s-%04d-%06lld", k->series + 5, office, k->year, (long long)n);
+	else
+		snprintf(buf, size, "P-%s-%06lld", office, (long long)n);
+}
+
+static int print_blocks(struct cli *c, const char *title, const struct kit_blocks *b, const char *escrow)
+{
+	const char *office = store_office(c->store);
+	if (c->json) {
+		struct cd_buf buf = CD_BUF_INIT;
+		struct json_writer w;
+		int rc;
+		json_init(&w, &buf);
+		json_object(&w);
+		if (escrow)
+			json_kv_string(&w, "escrow", escrow);
+		json_key(&w, "blocks");
+		json_array(&w);
+		for (size_t i = 0; i < b->n; i++) {
+			char lo[48], hi[48];
+			number_of(office, &b->v[i], b->v[i].first, lo, sizeof lo);
+			number_of(office, &b->v[i], b->v[i].last, hi, sizeof hi);
+			json_object(&w);
+			json_kv_string(&w, "kit", b->v[i].kit_name);
+			json_kv_string(&w, "series", b->v[i].series);
+			json_kv_int(&w, "year", b->v[i].year);
+			json_kv_int(&w, "first", b->v[i].first);
+			json_kv_int(&w, "last", b->v[i].last);
+			json_kv_string(&w, "from", lo);
+			json_kv_string(&w, "to", hi);
+			if (b->v[i].returned)
+				json_kv_int(&w, "returned", b->v[i].returned);
+			json_kv_int(&w, "left", b->v[i].left);
+			json_kv_int(&w, "total", b->v[i].total);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+		json_object_end(&w);
+		rc = cli_json_print(c, &w);
+		buf_release(&buf);
+		if (!rc)
+			c->json_written = 1;
+		return rc;
+	}
+	if (title)
+		printf("%s\n", title);
+	for (size_t i = 0; i < b->n; i++) {
+		char lo[48], hi[48], ret[48];
+		number_of(office, &b->v[i], b->v[i].first, lo, sizeof lo);
+		number_of(office, &b->v[i], b->v[i].last, hi, sizeof hi);
+		out_safef(stdout, "  %-6s %s..%s", b->v[i].kit_name, lo, hi);
+		if (b->v[i].returned) {
+			number_of(office, &b->v[i], b->v[i].returned, ret, sizeof ret);
+			printf(_("  returned from %s"), ret);
+		}
+		if (b->v[i].total)
+			printf(_("  (%lld of %lld left)"), (long long)b->v[i].left, (long long)b->v[i].total);
+		fputc('\n', stdout);
+	}
+	return CD_OK;
+}
+
+/* --block N and --year YYYY into o. */
+static int take_lease(struct cli *c, struct kit_lease_opts *o, const char *usage)
+{
+	const char *block = cli_take(c, "--block"), *year = cli_take(c, "--year");
+	long v;
+	int rc;
+	if (c->err.code)
+		return c->err.code;
+	if (!block)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--block N is needed: how many numbers of each series; usage: "
+							"casedesk %s"), usage);
+	if ((rc = cd_parse_long(block, "--block", 1, 1000000, &v, &c->err)))
+		return rc;
+	o->block = v;
+	if (year) {
+		if ((rc = cd_parse_long(year, "--year", 1000, 9999, &v, &c->err)))
+			return rc;
+		o->year = (int)v;
+	}
+	return CD_OK;
+}
+
+/* The case number prefixes of the workflows installed in the store, each once. */
+static int case_prefixes(struct cli *c, const char ***out, size_t *n)
+{
+	const char **p = NULL;
+	size_t count, used = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if ((rc = cli_load_workflows(c)))
+		return rc;
+	count = registry_count(c->reg);
+	if (count && !(p = calloc(count, sizeof *p)))
+		return cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
+	for (size_t i = 0; i < count; i++) {
+		const char *prefix = registry_at(c->reg, i)->prefix;
+		size_t j = 0;
+		while (j < used && strcmp(p[j], prefix) != 0)
+			j++;
+		if (j == used)
+			p[used++] = prefix;
+	}
+	*out = p;
+	*n = used;
+	return CD_OK;
+}
+
+static int kit_new_cmd(struct cli *c)
+{
+	static const char usage[] = "kit new FILE --office CODE --block N [--name K07] [--year YYYY]";
+	struct kit_lease_opts o = { 0 };
+	struct kit_blocks b = { 0 };
+	const char **prefixes = NULL;
+	char escrow[4200] = "";
+	int rc;
+
+	o.office = cli_take(c, "--office");
+	o.name = cli_take(c, "--name");
+	if ((rc = take_lease(c, &o, usage)) || (rc = cli_positional(c, 1, 1, usage)))
+		return rc;
+	if (!o.office)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--office CODE is needed: the office leasing the numbers; "
+							"usage: casedesk %s"), usage);
+	if ((rc = cli_open_acting(c)) || (rc = case_prefixes(c, &prefixes, &o.n_case_prefixes)))
+		goto out;
+	o.case_prefixes = prefixes;
+	if ((rc = kit_make(c->store, &c->actor, c->argv[1], &o, &b, escrow, sizeof escrow, &c->err)))
+		goto out;
+	if (!c->json) {
+		char title[512];
+		snprintf(title, sizeof title, _("created field kit %s (%s) from office %s with these numbers:"),
+			 c->argv[1], b.n ? b.v[0].kit_name : "", store_office(c->store));
+		out_safe(stdout, title);
+		fputc('\n', stdout);
+	}
+	if ((rc = print_blocks(c, NULL, &b, escrow)))
+		goto out;
+	if (!c->json) {
+		cli_escrow_notice(escrow);
+		if (!store_is_training(c->store))
+			printf(_("On the kit, where several officers share one OS account, turn on its passphrase door: "
+				 "an admin sets a passphrase (`casedesk --store %s user passphrase NAME`) and runs "
+				 "`casedesk --store %s store set-kit`.\n"), c->argv[1], c->argv[1]);
+		printf("%s", _("Take more numbers before these run out or the year turns: `casedesk kit topup --kit "
+			       "FILE --block N [--year YYYY]` here; unused ones go back with `casedesk kit return` on "
+			       "the kit.\n"));
+	}
+out:
+	free(prefixes);
+	kit_blocks_release(&b);
+	return rc;
+}
+
+static int kit_topup_cmd(struct cli *c)
+{
+	static const char usage[] = "kit topup --kit KITFILE --block N [--year YYYY]";
+	struct kit_lease_opts o = { 0 };
+	struct kit_blocks b = { 0 };
+	const char **prefixes = NULL;
+	const char *kit = cli_take(c, "--kit");
+	int rc;
+
+	o.office = cli_take(c, "--office");
+	if ((rc = take_lease(c, &o, usage)) || (rc = cli_positional(c, 0, 0, usage)))
+		return rc;
+	if (!kit)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--kit KITFILE is needed; usage: casedesk %s"), usage);
+	if ((rc = cli_open_acting(c)) || (rc = case_prefixes(c, &prefixes, &o.n_case_prefixes)))
+		goto out;
+	if (!o.office)
+		o.office = store_office(c->store);
+	o.case_prefixes = prefixes;
+	if ((rc = kit_topup(c->store, &c->actor, kit, &o, &b, &c->err)))
+		goto out;
+	rc = print_blocks(c, _("leased to the kit:"), &b, NULL);
+out:
+	free(prefixes);
+	kit_blocks_release(&b);
+	return rc;
+}
+
+static int kit_return_cmd(struct cli *c)
+{
+	static const char usage[] = "kit return [--office-store OFFICEFILE]";
+	struct kit_blocks b = { 0 };
+	const char *office = cli_take(c, "--office-store");
+	int rc;
+
+	if ((rc = cli_positional(c, 0, 0, usage)) || (rc = cli_open_acting(c)))
+		return rc;
+	if ((rc = kit_return(c->store, &c->actor, office, &b, &c->err)))
+		goto out;
+	if (!c->json && !b.n)
+		printf("%s", _("no unused numbers to return\n"));
+	else
+		rc = print_blocks(c, _("returned unused, void and never issued again:"), &b, NULL);
+	if (!rc && !c->json && office)
+		printf(_("the office store %s marks them returned\n"), office);
+out:
+	kit_blocks_release(&b);
+	return rc;
+}
+
+static int kit_status_cmd(struct cli *c)
+{
+	struct kit_blocks b = { 0 };
+	int rc;
+	if ((rc = cli_positional(c, 0, 0, "kit status")) || (rc = cli_open_acting(c)))
+		return rc;
+	if (!(rc = kit_status(c->store, &b, &c->err))) {
+		if (!c->json && !b.n)
+			printf("%s", _("no blocks of numbers leased\n"));
+		else
+			rc = print_blocks(c, NULL, &b, NULL);
+	}
+	kit_blocks_release(&b);
+	return rc;
+}
+
+int cmd_kit(struct cli *c)
+{
+	static const char usage[] = "kit new FILE --office CODE --block N [--name K07] [--year YYYY] | "
+				    "kit topup --kit KITFILE --block N [--year YYYY] | "
+				    "kit return [--office-store OFFICEFILE] | kit status";
+	if (c->argc >= 2 && strcmp(c->argv[1], "new") == 0) {
+		shift(c);
+		return kit_new_cmd(c);
+	}
+	if (c->argc >= 2 && strcmp(c->argv[1], "topup") == 0) {
+		shift(c);
+		return kit_topup_cmd(c);
+	}
+	if (c->argc >= 2 && strcmp(c->argv[1], "return") == 0) {
+		shift(c);
+		return kit_return_cmd(c);
+	}
+	if (c->argc >= 2 && strcmp(c->argv[1], "status") == 0) {
+		shift(c);
+		return kit_status_cmd(c);
+	}
+	return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk %s"), usage);
+}
+
+void cli_kit_warn(struct cli *c)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	char series[32];
+	int64_t left, total;
+	int low = 0, year = 0, missing = 0;
+	if (!c->store)
+		return;
+	if (kit_next_year_missing(c->store, &missing, series, sizeof series, &year, &err) == CD_OK && missing) {
+		fputs("casedesk: ", stderr);
+		fprintf(stderr, _("warning: this field kit holds no numbers of %s for %d yet; take them before the year "
+				  "turns: `casedesk kit topup --kit KITFILE --block N --year %d` on the office store\n"),
+			series, year, year);
+	}
+	if (kit_block_low(c->store, &low, series, sizeof series, &year, &left, &total, &err) || !low)
+		return;
+	/* The kit warns while it can still take more: a fifth of its numbers or fewer are left. */
+	fputs("casedesk: ", stderr);
+	if (year)
+		fprintf(stderr, _("warning: this field kit has %lld of %lld numbers of %s for %d left; the office leases "
+				  "more with `casedesk kit topup --kit KITFILE --block N`, or sync\n"),
+			(long long)left, (long long)total, series, year);
+	else
+		fprintf(stderr, _("warning: this field kit has %lld of %lld numbers of %s left; the office leases more "
+				  "with `casedesk kit topup --kit KITFILE --block N`, or sync\n"),
+			(long long)left, (long long)total, series);
+}
