@@ -112,6 +112,14 @@ int cmd_audit_show(struct cli *c);
 int cmd_retention(struct cli *c);
 /* app/cmd_lists.c: the lost/stolen list. */
 int cmd_lostdocs(struct cli *c);
+/* app/cmd_national.c: the national tier (init, status, use). */
+int cmd_national(struct cli *c);
+/*
+ * Connects to the national tier named by `db` (--db), else $CASEDESK_NATIONAL_DB (not when
+ * setgid), else the store's setting when a store is given.
+ */
+struct cd_national;
+int cli_national_open(struct cli *c, const char *db, struct cd_national **out);
 
 /*
  * --json output goes through the one writer (model/base/json.h).  cli_json_print prints a

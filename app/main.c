@@ -46,6 +46,7 @@ static const struct command commands[] = {
 	{ "audit", cmd_audit, N_("audit verify [--escrow FILE] | show --person ID | seal | init | policy [--rows N] [--minutes M]   prove the audit trail whole; who read a person's data") },
 	{ "retention", cmd_retention, N_("retention plan [--until YYYY-MM-DD] [--json] | retention run   what retention makes due, and the purge (admin)") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
+	{ "national", cmd_national, N_("national init [--db CONNINFO] | status [--db CONNINFO] | use [--db CONNINFO | --none]   the national tier (PostgreSQL)") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
 };
 
