@@ -9,7 +9,8 @@
 # not a reason to skip.  PostgreSQL refuses to run as root: as root, the server runs as the
 # postgres user on a directory it owns (as tests/bench/bench_pg.sh does).
 #
-#   pg_start               starts the server; sets PG_PORT, PG_DIR, PG_BIN, PG_USER
+#   pg_start [OPTION...]   starts the server (OPTIONs go to postgres: -c log_statement=all);
+#                          sets PG_PORT, PG_DIR (the server's log is $PG_DIR/server.log), PG_BIN, PG_USER
 #   pg_conninfo DB         the connection string for database DB (over TCP, no password: trust)
 #   pg_createdb DB         creates database DB
 #   pg_sql DB SQL          runs SQL in DB with psql, prints rows unaligned (-At), stops on an error
@@ -62,7 +63,7 @@ pg_start() {
 	for attempt in 1 2 3 4 5; do
 		PG_PORT=$(pg_free_port)
 		if $PG_AS "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-			-o "-k $PG_DIR -p $PG_PORT -h 127.0.0.1 -F -c max_connections=40 -c shared_buffers=32MB" \
+			-o "-k $PG_DIR -p $PG_PORT -h 127.0.0.1 -F -c max_connections=40 -c shared_buffers=32MB $*" \
 			start >/dev/null 2>&1; then
 			return 0
 		fi

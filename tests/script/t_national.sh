@@ -9,7 +9,8 @@
 . tests/script/lib.sh
 . tests/script/pg_lib.sh
 
-pg_start
+# Every statement logged with the client's application_name: what casedesk sets up is seen.
+pg_start -c log_statement=all -c log_line_prefix=app=%a:
 pg_createdb national
 DB=$(pg_conninfo national)
 
@@ -27,6 +28,8 @@ expect_eq "pg_trgm and btree_gist are installed" \
 expect_eq "names have a trigram GIN index, name keys a GIN index" \
 	"$(pg_sql national "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'persons' AND indexdef LIKE '%USING gin%'")" \
 	"persons_name_keys,persons_names_trgm"
+expect_grep "casedesk names itself to the server and sets a statement timeout" \
+	"app=casedesk:.*statement: SET statement_timeout = '300s'" "$PG_DIR/server.log"
 expect_rc "national init again" 0 $CD national init --db "$DB"
 expect_grep "is a no-op" "schema version 1 already; nothing to do" "$T/out"
 expect_eq "and applies nothing twice" "$(pg_sql national 'SELECT count(*) FROM schema_version')" 1
