@@ -285,7 +285,11 @@ int national_init(struct cd_national *n, int *from, int *to, struct cd_error *er
 
 	*from = *to = -1;
 	for (;;) {
-		if ((rc = nat_exec(n, "BEGIN; SELECT pg_advisory_xact_lock(" NAT_MIGRATION_LOCK ")",
+		/* A migration may build indexes over millions of rows, and may wait for another
+		 * init's: no statement timeout inside it. */
+		if ((rc = nat_exec(n,
+				   "BEGIN; SET LOCAL statement_timeout = 0;"
+				   " SELECT pg_advisory_xact_lock(" NAT_MIGRATION_LOCK ")",
 				   _("starting a migration"), err)))
 			goto fail;
 		/* Read under the lock: another init may have migrated while we waited. */
