@@ -19,6 +19,10 @@ PKG_LIBS   += $(shell pkg-config --libs libqrencode 2>/dev/null)
 # Debian's libunistring-dev ships no .pc file, hence a plain -lunistring.
 PKG_LIBS   += -lunistring
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# The national tier (model/national/, issue 15): PostgreSQL's client library, libpq
+# (Debian's libpq-dev; its .pc is "libpq").
+PKG_CFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null)
+PKG_LIBS   += $(shell pkg-config --libs libpq 2>/dev/null)
 
 DATADIR  ?= $(CURDIR)/data
 LOCALEDIR ?= $(CURDIR)/build/locale

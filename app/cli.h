@@ -118,6 +118,14 @@ int cmd_ops(struct cli *c);
 /* app/cmd_kit.c: field kits' leased numbers; cli_kit_warn says on stderr when a kit's run low. */
 int cmd_kit(struct cli *c);
 void cli_kit_warn(struct cli *c);
+/* app/cmd_national.c: the national tier (init, status, use). */
+int cmd_national(struct cli *c);
+/*
+ * Connects to the national tier named by `db` (--db), else $CASEDESK_NATIONAL_DB (not when
+ * setgid), else the store's setting when a store is given.
+ */
+struct cd_national;
+int cli_national_open(struct cli *c, const char *db, struct cd_national **out);
 
 /*
  * --json output goes through the one writer (model/base/json.h).  cli_json_print prints a
