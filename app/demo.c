@@ -28,6 +28,7 @@
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
 #include "model/base/outfile.h"
+#include "model/store/office.h"
 #include "model/store/person.h"
 #include "model/store/roles.h"
 #include "model/store/users.h"
@@ -171,6 +172,19 @@ int cmd_demo(struct cli *c)
 			goto out;
 	if ((rc = store_set_bulk(c->store, 1, &c->err)))
 		goto out;
+	/* A real office has set where its refusals may be appealed and which employment service
+	 * its work permits consult, or those letters are refused; set as its admin would (in bulk
+	 * mode: no audit rows or ops, as for the rest of the demo's history). */
+	static const char *const office_settings[][2] = {
+		{ "appeal_court", "Tbilisi City Court" },
+		{ "appeal_court_address", "Agmashenebeli Alley 64, 0102 Tbilisi" },
+		{ "appeal_limit", "30d" },
+		{ "employment_service", "State Employment Support Agency" },
+		{ "employment_service_address", "Tamarashvili Street 15, 0162 Tbilisi" },
+	};
+	for (size_t k = 0; k < sizeof office_settings / sizeof office_settings[0]; k++)
+		if ((rc = office_set(c->store, &d.users[3], office_settings[k][0], office_settings[k][1], &c->err)))
+			goto out;
 	if ((rc = store_begin(c->store, &c->err)))
 		goto out;
 	long committed_at = 0;
