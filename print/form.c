@@ -791,7 +791,16 @@ int form_render(struct form_doc *d, const struct form_tpl *t, const struct ph_va
 		const struct form_photo *photo, int draft, struct cd_error *err)
 {
 	struct layout l = { .d = d, .t = t, .vars = vars, .photo = photo, .draft = draft, .draw = 1 };
+	long boxes = canvas_unknown_glyphs(d->cv);
 	int rc = lay_out(&l, err);
+	/* Refused rather than printed with boxes where letters should be: the characters are not
+	 * named (they are a person's), the fonts to install are. */
+	if (rc == CD_OK && canvas_unknown_glyphs(d->cv) > boxes)
+		rc = cd_error_set(err, CD_EINPUT,
+				  _("%s: a value on this form has characters that no font installed here can draw (they "
+				    "would print as boxes); install fonts-noto-core and fonts-noto-cjk, or the font for that "
+				    "script, and print again"),
+				  t->id);
 	if (rc == CD_OK)
 		d->pages += l.page;
 	free(l.ext);

@@ -57,6 +57,7 @@ struct pdf_canvas {
 	int n_fonts;
 	int pages;
 	int finished;
+	long unknown_glyphs;   /* characters laid out that no installed font has (drawn as boxes) */
 	struct cd_buf out;
 };
 
@@ -290,7 +291,15 @@ static PangoLayout *set_text(PangoLayout *l, const PangoFontDescription *fd, dou
 PangoLayout *canvas_set_text(struct pdf_canvas *c, const PangoFontDescription *fd, double size, const char *text,
 			     double width, PangoAlignment align)
 {
-	return set_text(c->layout, fd, size, text, width, align);
+	PangoLayout *l = set_text(c->layout, fd, size, text, width, align);
+	if (l)
+		c->unknown_glyphs += pango_layout_get_unknown_glyphs_count(l);
+	return l;
+}
+
+long canvas_unknown_glyphs(const struct pdf_canvas *c)
+{
+	return c->unknown_glyphs;
 }
 
 double canvas_text_width(PangoLayout *l)

@@ -48,6 +48,12 @@ cairo_font_face_t *canvas_face(struct pdf_canvas *c, const char *path, struct cd
 PangoLayout *canvas_set_text(struct pdf_canvas *c, const PangoFontDescription *fd, double size, const char *text,
 			     double width, PangoAlignment align);
 /* Width in points of the layout's widest line. */
+/*
+ * How many characters laid out so far no installed font has: Pango would draw each as a
+ * box with its code in it.  A form must not go out with a name printed as boxes.
+ */
+long canvas_unknown_glyphs(const struct pdf_canvas *c);
+
 double canvas_text_width(PangoLayout *l);
 /* Draws one line of `text` (no wrapping) with its baseline starting at (x, baseline); it has
  * layouts of its own, so a layout canvas_set_text gave stays as it was.  The last few lines

@@ -108,6 +108,34 @@ static void test_fallback_fonts_embedded(void **state)
 	assert_true(embedded);
 }
 
+/* A character no installed font has (U+10FFFD, private use) is refused, not drawn as a box. */
+static void test_no_font_refused(void **state)
+{
+	(void)state;
+	char tpl[512];
+	struct form_tpl *t = NULL;
+	struct form_doc *d = NULL;
+	struct ph_vars v = PH_VARS_INIT;
+	struct cd_error err = CD_ERROR_INIT;
+
+	path_in(tpl, sizeof tpl, "boxes.ini");
+	write_file(tpl, template_text);
+	assert_int_equal(form_load(tpl, NULL, &t, &err), CD_OK);
+	ph_set(&v, "person.given", "Anna");
+	ph_set(&v, "person.surname", "Kov\xf4\x8f\xbf\xbd");
+	assert_int_equal(form_doc_new(&d, &err), CD_OK);
+	assert_int_equal(form_render(d, t, &v, NULL, 0, &err), CD_EINPUT);
+	assert_non_null(strstr(err.msg, "fonts-noto-core"));
+	assert_null(strstr(err.msg, "Kov"));
+	/* and the same name without the character prints */
+	ph_set(&v, "person.surname", "Kov");
+	assert_int_equal(form_render(d, t, &v, NULL, 0, &err), CD_OK);
+	form_doc_free(d);
+	ph_vars_release(&v);
+	form_free(t);
+	unlink(tpl);
+}
+
 static void test_save_rules(void **state)
 {
 	(void)state;
@@ -255,6 +283,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fallback_fonts_embedded),
+		cmocka_unit_test(test_no_font_refused),
 		cmocka_unit_test(test_save_rules),
 		cmocka_unit_test(test_lint_overflow),
 		cmocka_unit_test(test_rows_parse),
