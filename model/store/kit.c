@@ -679,7 +679,7 @@ int kit_return(struct cd_store *kit, const struct cd_actor *actor, const char *o
 		return rc;
 	if (!is)
 		return cd_error_set(err, CD_EREFUSED,
-				    _("%s is no field kit: `kit return` runs on the kit, with --office naming its "
+				    _("%s is no field kit: `kit return` runs on the kit, with --office-store naming its "
 				      "office store"), store_path(kit));
 	if ((rc = store_begin(kit, err)))
 		return rc;
