@@ -99,6 +99,7 @@ struct fval {
 	char *name;
 	char *old, *new_v;
 	int old_int, new_int;
+	int write;                  /* apply_fields: this field is to be written */
 	const struct fdesc *d;
 };
 
@@ -507,12 +508,63 @@ static int queue_conflict(struct applying *a, const struct fval *v, const char *
 	return rc;
 }
 
+/*
+ * The column fields to write, in one UPDATE: a row's rules (a check's clearing: who, when and
+ * why together) see the change whole, and the row version rises once.
+ */
+static int write_columns(struct applying *a, const size_t *idx, size_t k, struct cd_error *err)
+{
+	struct cd_buf sql;
+	sqlite3_stmt *st = NULL;
+	int rc = CD_OK, berr, state = 0;
+
+	if (!k)
+		return CD_OK;
+	buf_init(&sql, CD_BUF_MAX_DEFAULT);
+	berr = buf_printf(&sql, "UPDATE %s SET ", a->e->table);
+	for (size_t j = 0; j < k; j++) {
+		berr |= buf_printf(&sql, "%s%s = ?%zu", j ? ", " : "", a->f[idx[j]].d->col, j + 4);
+		state |= strcmp(a->e->table, "cases") == 0 && strcmp(a->f[idx[j]].d->col, "state") == 0;
+	}
+	if (state)
+		berr |= buf_puts(&sql, ", state_since = ?2, entered_by = ?3");
+	if (strcmp(a->e->table, "person") == 0 || strcmp(a->e->table, "cases") == 0)
+		berr |= buf_puts(&sql, ", updated_at = ?2");
+	if (strcmp(a->e->table, "cases") == 0)
+		berr |= buf_puts(&sql, ", updated_by = ?3");
+	berr |= buf_puts(&sql, " WHERE id = ?1 AND ?2 IS NOT NULL AND ?3 IS NOT NULL");
+	if (berr) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	if (sqlite3_prepare_v2(a->s->db, buf_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+		rc = st_fail(a->s, _("writing the fields an op changes"), err);
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, a->row_id);
+	st_bind_text(st, 2, a->now);
+	st_bind_text(st, 3, a->actor->name);
+	for (size_t j = 0; j < k && !rc; j++)
+		rc = bind_value(a, st, (int)(j + 4), &a->f[idx[j]], a->f[idx[j]].new_v, err);
+	if (!rc && sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(a->s, _("writing the fields an op changes"), err);
+out:
+	sqlite3_finalize(st);
+	buf_release(&sql);
+	return rc;
+}
+
 /* The three ways for each field of a row this store has. */
 static int apply_fields(struct applying *a, struct cd_error *err)
 {
-	int rc = CD_OK;
-	int names = 0;
+	size_t *cols = NULL, k = 0;
+	char **before = NULL;
+	int rc = CD_OK, names = 0;
 
+	if (!(cols = calloc(a->n + 1, sizeof *cols)) || !(before = calloc(a->n + 1, sizeof *before))) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
 	/* The state first: a step that does not start from this store's state takes nothing
 	 * of the step's closing with it. */
 	for (int pass = 0; pass < 2 && !rc; pass++) {
@@ -527,23 +579,40 @@ static int apply_fields(struct applying *a, struct cd_error *err)
 			if ((rc = here_value(a, v, &here, err)))
 				break;
 			if (same(here, v->new_v)) {
-				/* Nothing to do: the change came here another way. */
+				free(here);   /* nothing to do: the change came here another way */
 			} else if (same(here, v->old) || (a->also_old[0] && same(here, a->also_old[0])) ||
 				   (a->also_old[1] && same(here, a->also_old[1]))) {
-				if (!(rc = write_field(a, v, v->new_v, err)) && !(rc = field_event(a, v, here, err))) {
-					a->res->n_fields++;
-					names |= strcmp(a->e->entity, "person") == 0;
-				}
+				before[i] = here;
+				v->write = 1;
+				if (v->d->kind != F_CLOSED && v->d->kind != F_CASEFIELD)
+					cols[k++] = i;
+				names |= strcmp(a->e->entity, "person") == 0;
 			} else {
 				if (is_state)
 					a->state_conflicted = 1;
 				rc = queue_conflict(a, v, here, err);
+				free(here);
 			}
-			free(here);
 		}
+	}
+	if (rc || (rc = write_columns(a, cols, k, err)))
+		goto out;
+	for (size_t i = 0; i < a->n && !rc; i++) {
+		struct fval *v = &a->f[i];
+		if (!v->write)
+			continue;
+		if ((v->d->kind == F_CLOSED || v->d->kind == F_CASEFIELD) && (rc = write_field(a, v, v->new_v, err)))
+			break;
+		if (!(rc = field_event(a, v, before[i], err)))
+			a->res->n_fields++;
 	}
 	if (!rc && names)
 		rc = person_fts_refresh(a->s, a->row_id, err);
+out:
+	for (size_t i = 0; before && i < a->n; i++)
+		free(before[i]);
+	free(before);
+	free(cols);
 	return rc;
 }
 
@@ -650,6 +719,15 @@ static int insert_row(struct applying *a, struct cd_error *err)
 		snprintf(note, sizeof note, "sync: from %s", a->op->origin_office ? a->op->origin_office : a->op->origin);
 		struct cd_event ev = { .person_id = a->person_id, .case_id = a->case_id, .kind = a->e->event_insert,
 				       .note = note, .row_version = row_version(a) };
+		/* What `store check` compares the rows with: a case's state, a check's answer. */
+		for (size_t i = 0; i < a->n; i++) {
+			if (strcmp(a->e->entity, "case") == 0 && strcmp(a->f[i].name, "state") == 0)
+				ev.to_state = a->f[i].new_v;
+			else if (strcmp(a->e->entity, "check") == 0 && strcmp(a->f[i].name, "list") == 0)
+				ev.field = a->f[i].new_v;
+			else if (strcmp(a->e->entity, "check") == 0 && strcmp(a->f[i].name, "result") == 0)
+				ev.new_value = a->f[i].new_v;
+		}
 		rc = store_add_event(a->s, a->actor, &ev, err);
 	}
 out:

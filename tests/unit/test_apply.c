@@ -21,6 +21,7 @@
 
 #include "model/store/apply.h"
 #include "model/store/cases.h"
+#include "model/store/checks.h"
 #include "model/store/conflicts.h"
 #include "model/store/person.h"
 #include "model/store/person_edit.h"
@@ -340,6 +341,105 @@ static void test_transition_conflict(void **state)
 	store_close(b);
 }
 
+/* A case with its steps and a check, recorded and cleared, arrive whole: `store check`'s
+ * comparisons (each case against its history, the checks against theirs, the search index
+ * against the people) find B whole too. */
+static void test_case_and_checks(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS");
+	struct cd_actor clerk, cw, sup;
+	struct cd_person p;
+	char number[40];
+	int64_t bad = -1;
+	(void)state;
+
+	add(a, "Ivanova", &p);
+	as(a, "clerk", &clerk);
+	as(a, "caseworker", &cw);
+	as(a, "supervisor", &sup);
+	struct cd_case_new cn = { .workflow_id = "residence", .workflow_version = 1, .prefix = "RP",
+				  .initial_state = "lodged", .person_ref = p.number, .due_day = -1, .frozen_left = -1 };
+	assert_int_equal(case_create(a, &clerk, &cn, number, &err), CD_OK);
+	const char *names[] = { "employer" }, *values[] = { "ACME" };
+	struct cd_case_step st = { .number = number, .transition = "assess", .to_state = "assessment",
+				   .due_day = -1, .frozen_left = -1, .names = names, .values = values, .n_values = 1 };
+	assert_int_equal(case_step(a, &cw, &st, NULL, &err), CD_OK);
+	const char *lists[] = { "sis" };
+	struct cd_check_answer hit = { .number = number, .list = "sis", .result = "hit", .source = "hand",
+				       .lists = lists, .n_lists = 1 };
+	assert_int_equal(checks_record(a, &cw, &hit, &err), CD_OK);
+	struct cd_check_answer clear = { .number = number, .list = "sis", .text = "another person",
+					 .lists = lists, .n_lists = 1 };
+	assert_int_equal(checks_clear(a, &sup, &clear, &err), CD_OK);
+	assert_int_equal(sync_all(a, b), 0);
+
+#define CASE_ROW "SELECT uuid || number || state || office || (SELECT group_concat(name || '=' || value) FROM case_field)" \
+		 " FROM cases"
+#define CHECK_ROW "SELECT c.uuid || c.list || c.result || c.source || r.name || s.name || c.clear_reason FROM checks c" \
+		  " JOIN users r ON r.id = c.recorded_by JOIN users s ON s.id = c.cleared_by"
+	assert_string_equal(text(b, CASE_ROW), text(a, CASE_ROW));
+	assert_string_equal(text(b, CHECK_ROW), text(a, CHECK_ROW));
+	assert_int_equal(case_consistency(b, &bad, &err), CD_OK);
+	assert_int_equal(bad, 0);
+	assert_int_equal(store_checks_trail_check(b, &bad, &err), CD_OK);
+	assert_int_equal(bad, 0);
+	assert_int_equal(store_search_index_check(b, &bad, &err), CD_OK);
+	assert_int_equal(bad, 0);
+	assert_int_equal(count(b, "SELECT count(*) FROM applied_ops WHERE outcome = 'applied'"),
+			 count(a, "SELECT count(*) FROM outbox"));
+	store_close(a);
+	store_close(b);
+}
+
+/* What is not applied is recorded with why, and counted: a purged payload, a user. */
+static void test_skipped(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *b = make(path_b, "TBS");
+	struct cd_actor admin;
+	struct cd_apply_result res;
+	struct cd_remote_op op = { .uuid = "01900000-0000-7000-8000-000000000001", .origin = "kit-origin",
+				   .origin_seq = 1, .origin_office = "KIT", .entity = "person",
+				   .entity_uuid = "01900000-0000-7000-8000-0000000000aa", .op = "insert",
+				   .payload = "{\"purged\":true}" };
+	(void)state;
+	as(b, "admin", &admin);
+	assert_int_equal(op_apply(b, &admin, &op, &res, &err), CD_OK);
+	assert_int_equal(res.outcome, APPLY_SKIPPED);
+	assert_int_equal(count(b, "SELECT count(*) FROM person"), 0);
+	assert_int_equal(count(b, "SELECT note LIKE '%erased%' FROM applied_ops"), 1);
+	struct cd_remote_op user = op;
+	user.uuid = "01900000-0000-7000-8000-000000000002";
+	user.origin_seq = 2;
+	user.entity = "user";
+	user.payload = "{\"fields\":{\"name\":{\"base\":0,\"old\":null,\"new\":\"eve\"}}}";
+	assert_int_equal(op_apply(b, &admin, &user, &res, &err), CD_OK);
+	assert_int_equal(res.outcome, APPLY_SKIPPED);
+	assert_int_equal(count(b, "SELECT count(*) FROM users WHERE name = 'eve'"), 0);
+	/* A payload that is not JSON: refused, naming the op, nothing recorded. */
+	struct cd_remote_op bad = op;
+	bad.uuid = "01900000-0000-7000-8000-000000000003";
+	bad.origin_seq = 3;
+	bad.payload = "{\"fields\":";
+	assert_int_equal(op_apply(b, &admin, &bad, &res, &err), CD_EINPUT);
+	assert_non_null(strstr(err.msg, bad.uuid));
+	/* An unknown person named by a document: refused, naming the missing uuid. */
+	struct cd_remote_op doc = op;
+	doc.uuid = "01900000-0000-7000-8000-000000000004";
+	doc.origin_seq = 3;
+	doc.entity = "document";
+	doc.payload = "{\"fields\":{\"person\":{\"base\":0,\"old\":null,\"new\":\"01900000-0000-7000-8000-0000000000bb\"},"
+		      "\"kind\":{\"base\":0,\"old\":null,\"new\":\"passport\"}}}";
+	assert_int_equal(op_apply(b, &admin, &doc, &res, &err), CD_EREFUSED);
+	assert_non_null(strstr(err.msg, "01900000-0000-7000-8000-0000000000bb"));
+	assert_int_equal(count(b, "SELECT count(*) FROM applied_ops"), 2);
+	int64_t hw = 0;
+	assert_int_equal(op_origin_high_water(b, "kit-origin", &hw, &err), CD_OK);
+	assert_int_equal(hw, 2);
+	store_close(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +447,8 @@ int main(void)
 		cmocka_unit_test(test_twice_and_gap),
 		cmocka_unit_test(test_conflict_and_resolution),
 		cmocka_unit_test(test_transition_conflict),
+		cmocka_unit_test(test_case_and_checks),
+		cmocka_unit_test(test_skipped),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
