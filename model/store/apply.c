@@ -154,6 +154,31 @@ static void fvals_free(struct fval *f, size_t n)
 	free(f);
 }
 
+/*
+ * Prepares SQL this file builds from its tables (a column name, an entity's table): the
+ * same few texts again and again in a pull of thousands of ops, so each is kept once for
+ * the process and its statement comes from the store's cache (st_prepare keys it by the
+ * text's address).  -1 on failure; the caller's st_fail reads SQLite's reason.
+ */
+static int dyn_prepare(struct cd_store *s, const char *sql, sqlite3_stmt **st)
+{
+	static char *kept[128];
+	static size_t n_kept;
+	struct cd_error ignored = CD_ERROR_INIT;
+	const char *text = NULL;
+
+	for (size_t i = 0; i < n_kept && !text; i++)
+		if (strcmp(kept[i], sql) == 0)
+			text = kept[i];
+	if (!text && n_kept < sizeof kept / sizeof kept[0] && (kept[n_kept] = strdup(sql)))
+		text = kept[n_kept++];
+	if (!text) {
+		/* Too many shapes to keep: prepared for this use only. */
+		return sqlite3_prepare_v2(s->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : -1;
+	}
+	return st_prepare(s, text, st, &ignored) == CD_OK ? 0 : -1;
+}
+
 /* ---- reading the payload ------------------------------------------------------------- */
 
 static int read_fields(struct applying *a, struct cd_error *err)
@@ -215,13 +240,13 @@ static char *meta(struct cd_store *s, const char *payload, const char *path)
 {
 	sqlite3_stmt *st = NULL;
 	char *out = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT json_extract(?1, ?2)", -1, &st, NULL) != SQLITE_OK)
+	if (dyn_prepare(s, "SELECT json_extract(?1, ?2)", &st) != 0)
 		return NULL;
 	st_bind_text(st, 1, payload);
 	st_bind_text(st, 2, path);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		out = st_dup_column(st, 0);
-	sqlite3_finalize(st);
+	st_finish(s, st);
 	return out;
 }
 
@@ -276,7 +301,7 @@ static int find_row(struct applying *a, struct cd_error *err)
 
 	a->row_id = a->person_id = a->case_id = 0;
 	snprintf(sql, sizeof sql, "SELECT id, %s FROM %s WHERE uuid = ?1", who, a->e->table);
-	if (sqlite3_prepare_v2(a->s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (dyn_prepare(a->s, sql, &st) != 0)
 		return st_fail(a->s, _("reading a row an op changes"), err);
 	st_bind_text(st, 1, a->op->entity_uuid);
 	int r = st_row(a->s, st, _("reading a row an op changes"), err);
@@ -287,7 +312,7 @@ static int find_row(struct applying *a, struct cd_error *err)
 	} else if (r < 0) {
 		rc = CD_ESTORE;
 	}
-	sqlite3_finalize(st);
+	st_finish(a->s, st);
 	return rc;
 }
 
@@ -321,7 +346,7 @@ static int here_value(struct applying *a, const struct fval *v, char **out, stru
 	default:
 		snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE id = ?1", v->d->col, a->e->table);
 	}
-	if (sqlite3_prepare_v2(a->s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (dyn_prepare(a->s, sql, &st) != 0)
 		return st_fail(a->s, _("reading a field an op changes"), err);
 	sqlite3_bind_int64(st, 1, a->row_id);
 	if (v->d->kind == F_CASEFIELD)
@@ -331,7 +356,7 @@ static int here_value(struct applying *a, const struct fval *v, char **out, stru
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	else if (r < 0)
 		rc = CD_ESTORE;
-	sqlite3_finalize(st);
+	st_finish(a->s, st);
 	return rc;
 }
 
@@ -386,7 +411,7 @@ static int write_field(struct applying *a, const struct fval *v, const char *val
 				 strcmp(a->e->table, "person") == 0 || strcmp(a->e->table, "cases") == 0
 					 ? ", updated_at = ?4" : "");
 	}
-	if (sqlite3_prepare_v2(a->s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (dyn_prepare(a->s, sql, &st) != 0)
 		return st_fail(a->s, _("writing a field an op changes"), err);
 	sqlite3_bind_int64(st, 1, a->row_id);
 	if ((rc = bind_value(a, st, 2, v, value, err)))
@@ -398,18 +423,17 @@ static int write_field(struct applying *a, const struct fval *v, const char *val
 		rc = st_fail(a->s, _("writing a field an op changes"), err);
 	else if (v->d->kind == F_CASEFIELD && strcmp(a->e->table, "cases") == 0) {
 		/* A case field lives in its own row: the case's version rises with it. */
-		sqlite3_finalize(st);
+		st_finish(a->s, st);
 		st = NULL;
-		if (sqlite3_prepare_v2(a->s->db, "UPDATE cases SET updated_at = ?2 WHERE id = ?1", -1, &st, NULL) !=
-		    SQLITE_OK)
-			return st_fail(a->s, _("writing a field an op changes"), err);
+		if ((rc = st_prepare(a->s, "UPDATE cases SET updated_at = ?2 WHERE id = ?1", &st, err)))
+			return rc;
 		sqlite3_bind_int64(st, 1, a->row_id);
 		st_bind_text(st, 2, a->now);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = st_fail(a->s, _("writing a field an op changes"), err);
 	}
 out:
-	sqlite3_finalize(st);
+	st_finish(a->s, st);
 	return rc;
 }
 
@@ -419,12 +443,12 @@ static int64_t row_version(struct applying *a)
 	sqlite3_stmt *st = NULL;
 	int64_t v = 0;
 	snprintf(sql, sizeof sql, "SELECT row_version FROM %s WHERE id = ?1", a->e->table);
-	if (sqlite3_prepare_v2(a->s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (dyn_prepare(a->s, sql, &st) != 0)
 		return 0;
 	sqlite3_bind_int64(st, 1, a->row_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	st_finish(a->s, st);
 	return v;
 }
 
@@ -537,7 +561,7 @@ static int write_columns(struct applying *a, const size_t *idx, size_t k, struct
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 		goto out;
 	}
-	if (sqlite3_prepare_v2(a->s->db, buf_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+	if (dyn_prepare(a->s, buf_str(&sql), &st) != 0) {
 		rc = st_fail(a->s, _("writing the fields an op changes"), err);
 		goto out;
 	}
@@ -549,7 +573,7 @@ static int write_columns(struct applying *a, const size_t *idx, size_t k, struct
 	if (!rc && sqlite3_step(st) != SQLITE_DONE)
 		rc = st_fail(a->s, _("writing the fields an op changes"), err);
 out:
-	sqlite3_finalize(st);
+	st_finish(a->s, st);
 	buf_release(&sql);
 	return rc;
 }
@@ -674,9 +698,9 @@ static int insert_row(struct applying *a, struct cd_error *err)
 			goto out;
 		}
 		snprintf(sql, len, "INSERT INTO %s(%s) VALUES (%s)", a->e->table, buf_str(&cols), buf_str(&vals));
-		int prc = sqlite3_prepare_v2(a->s->db, sql, -1, &st, NULL);
+		int prc = dyn_prepare(a->s, sql, &st);
 		free(sql);
-		if (prc != SQLITE_OK) {
+		if (prc != 0) {
 			rc = st_fail(a->s, _("adding a row an op made"), err);
 			goto out;
 		}
@@ -699,7 +723,7 @@ static int insert_row(struct applying *a, struct cd_error *err)
 		rc = st_fail(a->s, _("adding a row an op made"), err);
 		goto out;
 	}
-	sqlite3_finalize(st);
+	st_finish(a->s, st);
 	st = NULL;
 	if ((rc = find_row(a, err)))
 		goto out;
@@ -731,7 +755,7 @@ static int insert_row(struct applying *a, struct cd_error *err)
 		rc = store_add_event(a->s, a->actor, &ev, err);
 	}
 out:
-	sqlite3_finalize(st);
+	st_finish(a->s, st);
 	buf_release(&cols);
 	buf_release(&vals);
 	return rc;
