@@ -47,6 +47,7 @@ static const struct command commands[] = {
 	{ "retention", cmd_retention, N_("retention plan [--until YYYY-MM-DD] [--json] | retention run   what retention makes due, and the purge (admin)") },
 	{ "ops", cmd_ops, N_("ops list [--unsent] [--json] | ops show UUID --purpose TEXT   the op log sync sends (admin)") },
 	{ "kit", cmd_kit, N_("kit new FILE --office CODE --block N [--name K07] [--year YYYY] | kit topup --kit KITFILE --block N [--year YYYY] | kit return [--office-store FILE] | kit status   field kits' leased numbers") },
+	{ "conflict", cmd_conflict, N_("conflict list [--all] [--json] | show ID | resolve ID --keep ours|theirs | --value V --reason TEXT   the conflict queue sync leaves (supervisor)") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 	{ "national", cmd_national, N_("national init [--db CONNINFO] | status [--db CONNINFO] | use [--db CONNINFO | --none]   the national tier (PostgreSQL)") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },

@@ -53,6 +53,7 @@ const struct ui_action ui_global_actions[] = {
 	{ A_RELOAD, "reload", "^R", N_("read the store again") },
 	{ A_SWITCH_USER, "switch-user", "F9", N_("training stores: act as the next user (clerk, caseworker, supervisor, admin)") },
 	{ A_VIEW_MESSAGE, "view-message", "F8", N_("read the last message in full") },
+	{ A_CONFLICTS, "conflicts", "F7", N_("the conflict queue sync leaves: keep ours, take theirs or type a value (supervisors)") },
 };
 const size_t ui_n_global_actions = sizeof ui_global_actions / sizeof ui_global_actions[0];
 

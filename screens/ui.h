@@ -49,6 +49,7 @@ enum ui_global_action {
 	A_RELOAD,
 	A_SWITCH_USER,
 	A_VIEW_MESSAGE,        /* the last message in full, in the text viewer */
+	A_CONFLICTS,           /* the conflict queue sync leaves (screens/conflicts.c) */
 	A_SCREEN_FIRST = 100,  /* screens number their own actions from here */
 };
 
@@ -106,6 +107,7 @@ enum ui_screen_kind {
 	UI_ENROL,              /* argument: a person number */
 	UI_ADMIN,              /* users and the office's settings (from the reports screen) */
 	UI_VIEWER,             /* a long text in full: given with ui_view, not the argument */
+	UI_CONFLICTS,          /* the conflict queue (supervisors) */
 };
 
 /* One entry of that table: a kind, its screen and the global action that opens it (or A_NONE). */

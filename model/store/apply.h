@@ -48,6 +48,9 @@ enum cd_apply_outcome {
 	APPLY_APPLIED,             /* every field written (or already equal) */
 	APPLY_CONFLICTED,          /* written where it could be; n_conflicts fields queued */
 	APPLY_ALREADY,             /* this op was applied (or made) here before: nothing done */
+	APPLY_SKIPPED,             /* recorded (and counted in the high-water mark) but not applied:
+				    * a purged payload, one from before schema 16, an office's own
+				    * users or settings, a biometric, a merge; applied_ops says why */
 };
 
 struct cd_apply_result {
@@ -68,5 +71,16 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 
 /* The highest origin_seq of `origin` applied here without a gap (0: none). */
 int op_origin_high_water(struct cd_store *s, const char *origin, int64_t *seq, struct cd_error *err);
+
+/*
+ * For conflicts.c: a resolution's value put in place in the caller's transaction, as a
+ * local change of `field` (its event, the search index for a person); write 0 only checks
+ * that the row and field exist.  `ours` is the value it replaces (for the event).
+ */
+int apply_resolution(struct cd_store *s, const struct cd_actor *actor, const char *entity, const char *entity_uuid,
+		     const char *field, const char *ours, const char *value, int write, struct cd_error *err);
+/* The row version of an entity named by uuid here (0: no such row). */
+int apply_row_version(struct cd_store *s, const char *entity, const char *entity_uuid, int64_t *version,
+		      struct cd_error *err);
 
 #endif

@@ -499,6 +499,56 @@ static const char *const migrations[] = {
 	"  AND CAST(substr(new.number, length((SELECT value FROM settings WHERE key = 'office')) + 4) AS INTEGER)"
 	"   BETWEEN b.first AND coalesce(b.returned - 1, b.last))"
 	" BEGIN SELECT RAISE(ABORT, 'a field kit numbers a person only from a block it was leased'); END;",
+
+	/* 17 -> 18: ops of other stores applied here (model/store/apply.h) and the conflicts
+	 * they left (model/store/conflicts.h).  applied_ops: one row an op applied (or skipped,
+	 * with why), its uuid the idempotency key; origins: per origin the highest seq applied
+	 * without a gap.  A conflict keeps base, theirs and ours as JSON text; it is resolved
+	 * once (who, when, how, the value, the resolving op) and otherwise never changes or goes,
+	 * whoever writes the file.  Applied ops are kept, too: they are the proof of what came. */
+	"CREATE TABLE applied_ops ("
+	" uuid TEXT PRIMARY KEY, origin TEXT NOT NULL, origin_seq INTEGER NOT NULL CHECK (origin_seq > 0),"
+	" applied_at TEXT NOT NULL,"
+	" outcome TEXT NOT NULL CHECK (outcome IN ('applied','conflicted','skipped')), note TEXT,"
+	" UNIQUE (origin, origin_seq)) WITHOUT ROWID;"
+	"CREATE TRIGGER applied_ops_no_update BEFORE UPDATE ON applied_ops"
+	" BEGIN SELECT RAISE(ABORT, 'applied ops are append-only'); END;"
+	"CREATE TRIGGER applied_ops_no_delete BEFORE DELETE ON applied_ops"
+	" BEGIN SELECT RAISE(ABORT, 'applied ops are append-only'); END;"
+	"CREATE TABLE origins ("
+	" origin TEXT PRIMARY KEY, office TEXT, high_water INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE TRIGGER origins_rise BEFORE UPDATE ON origins WHEN new.high_water < old.high_water"
+	" OR new.origin IS NOT old.origin"
+	" BEGIN SELECT RAISE(ABORT, 'an origin''s high-water mark never goes down'); END;"
+	"CREATE TRIGGER origins_no_delete BEFORE DELETE ON origins"
+	" BEGIN SELECT RAISE(ABORT, 'origins are kept'); END;"
+	"CREATE TABLE conflicts ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" entity TEXT NOT NULL, entity_uuid TEXT NOT NULL, field TEXT NOT NULL,"
+	" base TEXT, theirs TEXT, ours TEXT,"
+	" op_uuid TEXT NOT NULL, origin TEXT NOT NULL, origin_office TEXT, at TEXT NOT NULL,"
+	" resolved_by TEXT, resolved_at TEXT,"
+	" resolution TEXT CHECK (resolution IN ('ours','theirs','typed')), resolved_value TEXT,"
+	" reason TEXT, resolution_op TEXT);"
+	"CREATE INDEX conflicts_open ON conflicts(resolved_at, id);"
+	"CREATE INDEX conflicts_entity ON conflicts(entity_uuid);"
+	"CREATE TRIGGER conflicts_insert BEFORE INSERT ON conflicts WHEN new.resolved_at IS NOT NULL"
+	" OR new.resolved_by IS NOT NULL OR new.resolution IS NOT NULL OR new.resolved_value IS NOT NULL"
+	" OR new.reason IS NOT NULL OR new.resolution_op IS NOT NULL"
+	" BEGIN SELECT RAISE(ABORT, 'a conflict is queued open; it is resolved afterwards'); END;"
+	"CREATE TRIGGER conflicts_no_delete BEFORE DELETE ON conflicts"
+	" BEGIN SELECT RAISE(ABORT, 'conflicts are kept, resolved or not'); END;"
+	"CREATE TRIGGER conflicts_fixed BEFORE UPDATE ON conflicts WHEN"
+	" new.id IS NOT old.id OR new.uuid IS NOT old.uuid OR new.entity IS NOT old.entity"
+	" OR new.entity_uuid IS NOT old.entity_uuid OR new.field IS NOT old.field OR new.base IS NOT old.base"
+	" OR new.theirs IS NOT old.theirs OR new.ours IS NOT old.ours OR new.op_uuid IS NOT old.op_uuid"
+	" OR new.origin IS NOT old.origin OR new.origin_office IS NOT old.origin_office OR new.at IS NOT old.at"
+	" BEGIN SELECT RAISE(ABORT, 'what a conflict is about does not change'); END;"
+	"CREATE TRIGGER conflicts_resolve_once BEFORE UPDATE ON conflicts WHEN"
+	" old.resolved_at IS NOT NULL OR new.resolved_at IS NULL OR new.resolved_by IS NULL"
+	" OR new.resolution IS NULL OR trim(coalesce(new.reason, '')) = ''"
+	" OR NOT EXISTS (SELECT 1 FROM users u WHERE u.name = new.resolved_by AND (u.roles & 4) != 0)"
+	" BEGIN SELECT RAISE(ABORT, 'a conflict is resolved once, by a supervisor, with a reason'); END;",
 };
 
 int schema_latest(void)

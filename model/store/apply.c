@@ -1,0 +1,1011 @@
+/*
+ * apply.c - ops made by another store, applied here (apply.h), and the one writer a
+ * conflict's resolution uses to put its value in place (apply_resolution, conflicts.c).
+ *
+ * Why one table of fields per entity and not a function per op kind: the rule is per
+ * field (three ways: old -> write, new -> nothing, else conflict), the same for an insert
+ * that meets a row this store already has and for an update; only where a field lives
+ * differs (a column, another row named by uuid, a user named by name, a case's field row).
+ * What is not a field (a transition's name, a note) is read from the payload's top level.
+ *
+ * What is skipped, with its reason in applied_ops: payloads erased by retention
+ * ({"purged":true}), ops from before schema 16 (no "fields"), an office's own users and
+ * settings (never merged), biometric enrolments (their templates do not travel in ops),
+ * and merges, purges and anonymisations (applied by hand at each office for now).
+ */
+#include "model/store/apply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/base/i18n.h"
+#include "model/store/person_internal.h"
+#include "model/store/roles.h"
+#include "model/store/store_internal.h"
+
+enum fkind { F_TEXT, F_INT, F_PERSON, F_CASE, F_USER, F_CLOSED, F_CASEFIELD };
+
+struct fdesc {
+	const char *name;
+	const char *col;
+	enum fkind kind;
+};
+
+struct edesc {
+	const char *entity;
+	const char *table;
+	const char *event_insert;  /* the event kind of a local insert */
+	const struct fdesc *fields;
+	const char *insert_cols;   /* columns a local insert fills that no op names */
+	const char *insert_vals;   /* ?1 now, ?3 the actor's name, ?4 a check's person */
+};
+
+static const struct fdesc person_fields[] = {
+	{ "number", "number", F_TEXT },       { "surname", "surname", F_TEXT },
+	{ "given", "given", F_TEXT },         { "surname_latin", "surname_latin", F_TEXT },
+	{ "given_latin", "given_latin", F_TEXT }, { "sex", "sex", F_TEXT },
+	{ "dob", "dob", F_TEXT },             { "nationality", "nationality", F_TEXT },
+	{ "birth_place", "birth_place", F_TEXT }, { NULL, NULL, F_TEXT },
+};
+static const struct fdesc document_fields[] = {
+	{ "person", "person_id", F_PERSON }, { "kind", "kind", F_TEXT },   { "number", "number", F_TEXT },
+	{ "issuer", "issuer", F_TEXT },      { "issued", "issued", F_TEXT }, { "expires", "expires", F_TEXT },
+	{ NULL, NULL, F_TEXT },
+};
+static const struct fdesc alias_fields[] = {
+	{ "person", "person_id", F_PERSON }, { "kind", "kind", F_TEXT },
+	{ "surname", "surname", F_TEXT },    { "given", "given", F_TEXT },
+	{ "surname_latin", "surname_latin", F_TEXT }, { "given_latin", "given_latin", F_TEXT },
+	{ NULL, NULL, F_TEXT },
+};
+static const struct fdesc family_fields[] = {
+	{ "person", "person_id", F_PERSON }, { "relative", "relative_id", F_PERSON },
+	{ "relation", "relation", F_TEXT },  { NULL, NULL, F_TEXT },
+};
+static const struct fdesc address_fields[] = {
+	{ "person", "person_id", F_PERSON }, { "kind", "kind", F_TEXT }, { "line", "line", F_TEXT },
+	{ "city", "city", F_TEXT },          { "country", "country", F_TEXT }, { "since", "since", F_TEXT },
+	{ NULL, NULL, F_TEXT },
+};
+static const struct fdesc case_fields[] = {
+	{ "number", "number", F_TEXT },      { "person", "person_id", F_PERSON },
+	{ "workflow", "workflow_id", F_TEXT }, { "workflow_version", "workflow_version", F_INT },
+	{ "office", "office", F_TEXT },      { "state", "state", F_TEXT },
+	{ "assignee", "assignee_id", F_USER }, { "closed", "closed_at", F_CLOSED },
+	{ NULL, NULL, F_TEXT },
+};
+static const struct fdesc check_fields[] = {
+	{ "case", "case_id", F_CASE },       { "list", "list", F_TEXT },     { "result", "result", F_TEXT },
+	{ "source", "source", F_TEXT },      { "recorded_by", "recorded_by", F_USER },
+	{ "answered_at", "answered_at", F_TEXT }, { "cleared_by", "cleared_by", F_USER },
+	{ "cleared_at", "cleared_at", F_TEXT }, { "clear_reason", "clear_reason", F_TEXT },
+	{ NULL, NULL, F_TEXT },
+};
+
+static const struct edesc entities[] = {
+	{ "person", "person", "person_added", person_fields, ", created_at, updated_at", ", ?1, ?1" },
+	{ "document", "document", "document_added", document_fields, ", created_at", ", ?1" },
+	{ "alias", "alias", "alias_added", alias_fields, ", created_at", ", ?1" },
+	{ "family", "family", "family_linked", family_fields, ", created_at", ", ?1" },
+	{ "address", "address", "address_added", address_fields, ", created_at", ", ?1" },
+	{ "case", "cases", "created", case_fields,
+	  ", state_since, entered_by, opened_at, updated_at, updated_by", ", ?1, ?3, ?1, ?1, ?3" },
+	{ "check", "checks", "check", check_fields, ", asked_at, person_id", ", ?1, ?4" },
+};
+
+/* One field of the op: its values as text (NULL: JSON null), is_int when a JSON integer. */
+struct fval {
+	char *name;
+	char *old, *new_v;
+	int old_int, new_int;
+	int write;                  /* apply_fields: this field is to be written */
+	const struct fdesc *d;
+};
+
+struct applying {
+	struct cd_store *s;
+	const struct cd_actor *actor;
+	const struct cd_remote_op *op;
+	const struct edesc *e;
+	struct fval *f;
+	size_t n;
+	char *also_old[2];          /* a resolution's other accepted starting values */
+	int64_t row_id, person_id, case_id;
+	int64_t check_person;       /* the person of a check's case, for its insert */
+	char now[32];
+	struct cd_apply_result *res;
+	int state_conflicted;
+};
+
+static int same(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static const struct edesc *entity_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
+		if (strcmp(entities[i].entity, name) == 0)
+			return &entities[i];
+	return NULL;
+}
+
+static const struct fdesc *field_of(const struct edesc *e, const char *name)
+{
+	static const struct fdesc case_field = { NULL, NULL, F_CASEFIELD };
+	if (strcmp(e->entity, "case") == 0 && strncmp(name, "field.", 6) == 0 && name[6])
+		return &case_field;
+	for (const struct fdesc *d = e->fields; d->name; d++)
+		if (strcmp(d->name, name) == 0)
+			return d;
+	return NULL;
+}
+
+static void fvals_free(struct fval *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].name);
+		free(f[i].old);
+		free(f[i].new_v);
+	}
+	free(f);
+}
+
+/*
+ * Prepares SQL this file builds from its tables (a column name, an entity's table): the
+ * same few texts again and again in a pull of thousands of ops, so each is kept once for
+ * the process and its statement comes from the store's cache (st_prepare keys it by the
+ * text's address).  -1 on failure; the caller's st_fail reads SQLite's reason.
+ */
+static int dyn_prepare(struct cd_store *s, const char *sql, sqlite3_stmt **st)
+{
+	static char *kept[128];
+	static size_t n_kept;
+	struct cd_error ignored = CD_ERROR_INIT;
+	const char *text = NULL;
+
+	for (size_t i = 0; i < n_kept && !text; i++)
+		if (strcmp(kept[i], sql) == 0)
+			text = kept[i];
+	if (!text && n_kept < sizeof kept / sizeof kept[0] && (kept[n_kept] = strdup(sql)))
+		text = kept[n_kept++];
+	if (!text) {
+		/* Too many shapes to keep: prepared for this use only. */
+		return sqlite3_prepare_v2(s->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : -1;
+	}
+	return st_prepare(s, text, st, &ignored) == CD_OK ? 0 : -1;
+}
+
+/* ---- reading the payload ------------------------------------------------------------- */
+
+static int read_fields(struct applying *a, struct cd_error *err)
+{
+	static const char sql[] = "SELECT key, json_type(value, '$.old'), json_extract(value, '$.old'),"
+				  " json_type(value, '$.new'), json_extract(value, '$.new'), json_type(value)"
+				  " FROM json_each(?1, '$.fields')";
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc = CD_OK, r;
+
+	if ((rc = st_prepare(a->s, sql, &st, err)))
+		return rc;
+	st_bind_text(st, 1, a->op->payload);
+	while ((r = st_row(a->s, st, _("reading an op's fields"), err)) > 0) {
+		const char *key = (const char *)sqlite3_column_text(st, 0);
+		const char *type = (const char *)sqlite3_column_text(st, 5);
+		if (!type || strcmp(type, "object") != 0) {
+			rc = cd_error_set(err, CD_EINPUT, _("op %s: member fields.%s is not an object"), a->op->uuid,
+					  key ? key : "?");
+			goto out;
+		}
+		const struct fdesc *d = field_of(a->e, key);
+		if (!d) {
+			rc = cd_error_set(err, CD_EINPUT, _("op %s: %s has no field %s here; is this program older "
+							    "than the one that made the op?"),
+					  a->op->uuid, a->e->entity, key);
+			goto out;
+		}
+		ST_GROW(a->f, a->n, cap);
+		struct fval *v = &a->f[a->n++];
+		memset(v, 0, sizeof *v);
+		v->d = d;
+		v->name = strdup(key);
+		const char *ot = (const char *)sqlite3_column_text(st, 1);
+		const char *nt = (const char *)sqlite3_column_text(st, 3);
+		v->old = st_dup_column(st, 2);
+		v->new_v = st_dup_column(st, 4);
+		v->old_int = ot && strcmp(ot, "integer") == 0;
+		v->new_int = nt && strcmp(nt, "integer") == 0;
+		if (!v->name || (ot && strcmp(ot, "null") != 0 && !v->old) || (nt && strcmp(nt, "null") != 0 && !v->new_v)) {
+			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+			goto out;
+		}
+		if (!nt) {
+			rc = cd_error_set(err, CD_EINPUT, _("op %s: member fields.%s has no \"new\""), a->op->uuid, key);
+			goto out;
+		}
+	}
+	if (r < 0)
+		rc = CD_ESTORE;
+out:
+	st_finish(a->s, st);
+	return rc;
+}
+
+/* A text at `path` of the payload's top level into a malloc'd string (NULL: absent). */
+static char *meta(struct cd_store *s, const char *payload, const char *path)
+{
+	sqlite3_stmt *st = NULL;
+	char *out = NULL;
+	if (dyn_prepare(s, "SELECT json_extract(?1, ?2)", &st) != 0)
+		return NULL;
+	st_bind_text(st, 1, payload);
+	st_bind_text(st, 2, path);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		out = st_dup_column(st, 0);
+	st_finish(s, st);
+	return out;
+}
+
+/* ---- references ---------------------------------------------------------------------- */
+
+/* The local id of a row another store names: a person or case by uuid, a user by name. */
+static int ref_id(struct applying *a, enum fkind kind, const char *value, int64_t *id, struct cd_error *err)
+{
+	static const char *const sqls[] = { [F_PERSON] = "SELECT id, id FROM person WHERE uuid = ?1",
+					    [F_CASE] = "SELECT id, person_id FROM cases WHERE uuid = ?1",
+					    [F_USER] = "SELECT id, id FROM users WHERE name = ?1" };
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*id = 0;
+	if (!value)
+		return CD_OK;
+	if ((rc = st_prepare(a->s, sqls[kind], &st, err)))
+		return rc;
+	st_bind_text(st, 1, value);
+	int r = st_row(a->s, st, _("looking up a row an op names"), err);
+	if (r > 0) {
+		*id = sqlite3_column_int64(st, 0);
+		if (kind == F_CASE)
+			a->check_person = sqlite3_column_int64(st, 1);
+	} else if (r == 0) {
+		rc = cd_error_set(err, CD_EREFUSED,
+				  kind == F_USER ? _("op %s (%s %s) names user %s, who is not in this store; add the "
+						     "user here (or sync the users first) and apply it again")
+						 : _("op %s (%s %s) names %s, which this store does not have; apply the "
+						     "ops of its origin in their order, the one that made it first"),
+				  a->op->uuid, a->op->entity, a->op->op, value);
+	} else {
+		rc = CD_ESTORE;
+	}
+	st_finish(a->s, st);
+	return rc;
+}
+
+/* ---- the row as it is here ----------------------------------------------------------- */
+
+/* The row's id, and the person and case it belongs to; 0 in row_id when absent. */
+static int find_row(struct applying *a, struct cd_error *err)
+{
+	char sql[256];
+	const char *who = strcmp(a->e->table, "person") == 0 ? "id, 0"
+			  : strcmp(a->e->table, "cases") == 0 ? "person_id, id"
+			  : strcmp(a->e->table, "checks") == 0 ? "person_id, case_id"
+							       : "person_id, 0";
+	sqlite3_stmt *st = NULL;
+	int rc = CD_OK;
+
+	a->row_id = a->person_id = a->case_id = 0;
+	snprintf(sql, sizeof sql, "SELECT id, %s FROM %s WHERE uuid = ?1", who, a->e->table);
+	if (dyn_prepare(a->s, sql, &st) != 0)
+		return st_fail(a->s, _("reading a row an op changes"), err);
+	st_bind_text(st, 1, a->op->entity_uuid);
+	int r = st_row(a->s, st, _("reading a row an op changes"), err);
+	if (r > 0) {
+		a->row_id = sqlite3_column_int64(st, 0);
+		a->person_id = sqlite3_column_int64(st, 1);
+		a->case_id = sqlite3_column_int64(st, 2);
+	} else if (r < 0) {
+		rc = CD_ESTORE;
+	}
+	st_finish(a->s, st);
+	return rc;
+}
+
+/* This store's value of field `v` on the row (malloc'd; NULL for SQL NULL); *got 0 on failure. */
+static int here_value(struct applying *a, const struct fval *v, char **out, struct cd_error *err)
+{
+	char sql[256];
+	sqlite3_stmt *st = NULL;
+	int rc = CD_OK;
+
+	*out = NULL;
+	switch (v->d->kind) {
+	case F_CASEFIELD:
+		snprintf(sql, sizeof sql, "SELECT value FROM case_field WHERE case_id = ?1 AND name = ?2");
+		break;
+	case F_CLOSED:
+		snprintf(sql, sizeof sql, "SELECT closed_at IS NOT NULL FROM cases WHERE id = ?1");
+		break;
+	case F_PERSON:
+		snprintf(sql, sizeof sql, "SELECT (SELECT uuid FROM person WHERE id = t.%s) FROM %s t WHERE id = ?1",
+			 v->d->col, a->e->table);
+		break;
+	case F_CASE:
+		snprintf(sql, sizeof sql, "SELECT (SELECT uuid FROM cases WHERE id = t.%s) FROM %s t WHERE id = ?1",
+			 v->d->col, a->e->table);
+		break;
+	case F_USER:
+		snprintf(sql, sizeof sql, "SELECT (SELECT name FROM users WHERE id = t.%s) FROM %s t WHERE id = ?1",
+			 v->d->col, a->e->table);
+		break;
+	default:
+		snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE id = ?1", v->d->col, a->e->table);
+	}
+	if (dyn_prepare(a->s, sql, &st) != 0)
+		return st_fail(a->s, _("reading a field an op changes"), err);
+	sqlite3_bind_int64(st, 1, a->row_id);
+	if (v->d->kind == F_CASEFIELD)
+		st_bind_text(st, 2, v->name + 6);
+	int r = st_row(a->s, st, _("reading a field an op changes"), err);
+	if (r > 0 && sqlite3_column_type(st, 0) != SQLITE_NULL && !(*out = st_dup_column(st, 0)))
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	else if (r < 0)
+		rc = CD_ESTORE;
+	st_finish(a->s, st);
+	return rc;
+}
+
+/* ---- writing ------------------------------------------------------------------------- */
+
+static int bind_value(struct applying *a, sqlite3_stmt *st, int idx, const struct fval *v, const char *value,
+		      struct cd_error *err)
+{
+	int64_t id;
+	int rc;
+	switch (v->d->kind) {
+	case F_PERSON:
+	case F_CASE:
+	case F_USER:
+		if ((rc = ref_id(a, v->d->kind, value, &id, err)))
+			return rc;
+		if (id)
+			sqlite3_bind_int64(st, idx, id);
+		else
+			sqlite3_bind_null(st, idx);
+		return CD_OK;
+	default:
+		st_bind_text(st, idx, value);
+		return CD_OK;
+	}
+}
+
+/* Puts `value` into field `v` of the existing row. */
+static int write_field(struct applying *a, const struct fval *v, const char *value, struct cd_error *err)
+{
+	char sql[256];
+	sqlite3_stmt *st = NULL;
+	int rc = CD_OK;
+
+	switch (v->d->kind) {
+	case F_CASEFIELD:
+		snprintf(sql, sizeof sql, "%s", value
+			 ? "INSERT INTO case_field(case_id, name, value, updated_at) VALUES (?1, ?3, ?2, ?4)"
+			   " ON CONFLICT(case_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"
+			 : "DELETE FROM case_field WHERE case_id = ?1 AND name = ?3 AND ?2 IS NULL AND ?4 IS NOT NULL");
+		break;
+	case F_CLOSED:
+		snprintf(sql, sizeof sql, "UPDATE cases SET closed_at = CASE WHEN ?2 = '1' THEN ?4 END WHERE id = ?1");
+		break;
+	default:
+		if (strcmp(a->e->table, "cases") == 0 && strcmp(v->d->col, "state") == 0)
+			snprintf(sql, sizeof sql, "UPDATE cases SET state = ?2, state_since = ?4, updated_at = ?4,"
+				 " updated_by = ?5 WHERE id = ?1 AND ?3 IS NOT NULL");
+		else
+			snprintf(sql, sizeof sql, "UPDATE %s SET %s = ?2%s WHERE id = ?1 AND ?3 IS NOT NULL AND ?4 IS NOT NULL"
+				 " AND ?5 IS NOT NULL", a->e->table, v->d->col,
+				 strcmp(a->e->table, "person") == 0 || strcmp(a->e->table, "cases") == 0
+					 ? ", updated_at = ?4" : "");
+	}
+	if (dyn_prepare(a->s, sql, &st) != 0)
+		return st_fail(a->s, _("writing a field an op changes"), err);
+	sqlite3_bind_int64(st, 1, a->row_id);
+	if ((rc = bind_value(a, st, 2, v, value, err)))
+		goto out;
+	st_bind_text(st, 3, v->d->kind == F_CASEFIELD ? v->name + 6 : v->name);
+	st_bind_text(st, 4, a->now);
+	st_bind_text(st, 5, a->actor->name);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(a->s, _("writing a field an op changes"), err);
+	else if (v->d->kind == F_CASEFIELD && strcmp(a->e->table, "cases") == 0) {
+		/* A case field lives in its own row: the case's version rises with it. */
+		st_finish(a->s, st);
+		st = NULL;
+		if ((rc = st_prepare(a->s, "UPDATE cases SET updated_at = ?2 WHERE id = ?1", &st, err)))
+			return rc;
+		sqlite3_bind_int64(st, 1, a->row_id);
+		st_bind_text(st, 2, a->now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = st_fail(a->s, _("writing a field an op changes"), err);
+	}
+out:
+	st_finish(a->s, st);
+	return rc;
+}
+
+static int64_t row_version(struct applying *a)
+{
+	char sql[128];
+	sqlite3_stmt *st = NULL;
+	int64_t v = 0;
+	snprintf(sql, sizeof sql, "SELECT row_version FROM %s WHERE id = ?1", a->e->table);
+	if (dyn_prepare(a->s, sql, &st) != 0)
+		return 0;
+	sqlite3_bind_int64(st, 1, a->row_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	st_finish(a->s, st);
+	return v;
+}
+
+/* The event of one written field, as a local change of it would write. */
+static int field_event(struct applying *a, const struct fval *v, const char *old, struct cd_error *err)
+{
+	char note[96];
+	char *transition = NULL;
+	struct cd_event ev = { .person_id = a->person_id, .case_id = a->case_id, .field = v->name, .old_value = old,
+			       .new_value = v->new_v, .note = note, .row_version = row_version(a) };
+	int rc;
+
+	snprintf(note, sizeof note, "sync: from %s", a->op->origin_office ? a->op->origin_office : a->op->origin);
+	if (strcmp(a->e->entity, "person") == 0) {
+		ev.kind = "person_corrected";
+	} else if (strcmp(a->e->entity, "case") == 0 && strcmp(v->name, "state") == 0) {
+		transition = meta(a->s, a->op->payload, "$.transition");
+		ev.kind = "transition";
+		ev.transition = transition;
+		ev.from_state = old;
+		ev.to_state = v->new_v;
+		ev.field = ev.old_value = ev.new_value = NULL;
+	} else if (strcmp(a->e->entity, "case") == 0 && strcmp(v->name, "assignee") == 0) {
+		ev.kind = "assigned";
+	} else if (strcmp(a->e->entity, "check") == 0 && strcmp(v->name, "cleared_at") == 0) {
+		ev.kind = "check_cleared";
+	} else {
+		ev.kind = "field";
+		if (v->d->kind == F_CASEFIELD)
+			ev.field = v->name + 6;
+	}
+	if (strcmp(a->e->entity, "person") != 0 && strcmp(a->e->entity, "case") != 0 && strcmp(a->e->entity, "check") != 0)
+		ev.kind = "field";
+	rc = store_add_event(a->s, a->actor, &ev, err);
+	free(transition);
+	return rc;
+}
+
+/* JSON text of a value for the conflict queue: null, a number, or a string. */
+static int queue_conflict(struct applying *a, const struct fval *v, const char *ours, struct cd_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO conflicts(uuid, entity, entity_uuid, field, base, theirs, ours, op_uuid, origin,"
+		" origin_office, at) VALUES (?1, ?2, ?3, ?4,"
+		" CASE WHEN ?12 THEN json(?5) ELSE json_quote(?5) END,"
+		" CASE WHEN ?13 THEN json(?6) ELSE json_quote(?6) END,"
+		" CASE WHEN ?13 AND ?7 GLOB '[0-9]*' THEN json(?7) ELSE json_quote(?7) END, ?8, ?9, ?10, ?11)";
+	sqlite3_stmt *st = NULL;
+	char uuid[37];
+	int rc;
+
+	if ((rc = st_prepare(a->s, sql, &st, err)))
+		return rc;
+	cd_uuid7(uuid);
+	st_bind_text(st, 1, uuid);
+	st_bind_text(st, 2, a->e->entity);
+	st_bind_text(st, 3, a->op->entity_uuid);
+	st_bind_text(st, 4, v->name);
+	st_bind_text(st, 5, v->old);
+	st_bind_text(st, 6, v->new_v);
+	st_bind_text(st, 7, ours);
+	st_bind_text(st, 8, a->op->uuid);
+	st_bind_text(st, 9, a->op->origin);
+	st_bind_text(st, 10, a->op->origin_office);
+	st_bind_text(st, 11, a->now);
+	sqlite3_bind_int(st, 12, v->old_int);
+	sqlite3_bind_int(st, 13, v->new_int);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(a->s, _("queueing a conflict"), err);
+	st_finish(a->s, st);
+	if (!rc) {
+		/* The queue is seen in the record's history: no value in the event, only the field. */
+		char note[160];
+		struct cd_event ev = { .person_id = a->person_id, .case_id = a->case_id, .kind = "note",
+				       .note = note, .row_version = row_version(a) };
+		snprintf(note, sizeof note, "sync conflict on %s.%s from %s: kept here, queued for a supervisor",
+			 a->e->entity, v->name, a->op->origin_office ? a->op->origin_office : a->op->origin);
+		rc = store_add_event(a->s, a->actor, &ev, err);
+	}
+	a->res->n_conflicts++;
+	return rc;
+}
+
+/*
+ * The column fields to write, in one UPDATE: a row's rules (a check's clearing: who, when and
+ * why together) see the change whole, and the row version rises once.
+ */
+static int write_columns(struct applying *a, const size_t *idx, size_t k, struct cd_error *err)
+{
+	struct cd_buf sql;
+	sqlite3_stmt *st = NULL;
+	int rc = CD_OK, berr, state = 0;
+
+	if (!k)
+		return CD_OK;
+	buf_init(&sql, CD_BUF_MAX_DEFAULT);
+	berr = buf_printf(&sql, "UPDATE %s SET ", a->e->table);
+	for (size_t j = 0; j < k; j++) {
+		berr |= buf_printf(&sql, "%s%s = ?%zu", j ? ", " : "", a->f[idx[j]].d->col, j + 4);
+		state |= strcmp(a->e->table, "cases") == 0 && strcmp(a->f[idx[j]].d->col, "state") == 0;
+	}
+	if (state)
+		berr |= buf_puts(&sql, ", state_since = ?2, entered_by = ?3");
+	if (strcmp(a->e->table, "person") == 0 || strcmp(a->e->table, "cases") == 0)
+		berr |= buf_puts(&sql, ", updated_at = ?2");
+	if (strcmp(a->e->table, "cases") == 0)
+		berr |= buf_puts(&sql, ", updated_by = ?3");
+	berr |= buf_puts(&sql, " WHERE id = ?1 AND ?2 IS NOT NULL AND ?3 IS NOT NULL");
+	if (berr) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	if (dyn_prepare(a->s, buf_str(&sql), &st) != 0) {
+		rc = st_fail(a->s, _("writing the fields an op changes"), err);
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, a->row_id);
+	st_bind_text(st, 2, a->now);
+	st_bind_text(st, 3, a->actor->name);
+	for (size_t j = 0; j < k && !rc; j++)
+		rc = bind_value(a, st, (int)(j + 4), &a->f[idx[j]], a->f[idx[j]].new_v, err);
+	if (!rc && sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(a->s, _("writing the fields an op changes"), err);
+out:
+	st_finish(a->s, st);
+	buf_release(&sql);
+	return rc;
+}
+
+/* The three ways for each field of a row this store has. */
+static int apply_fields(struct applying *a, struct cd_error *err)
+{
+	size_t *cols = NULL, k = 0;
+	char **before = NULL;
+	int rc = CD_OK, names = 0;
+
+	if (!(cols = calloc(a->n + 1, sizeof *cols)) || !(before = calloc(a->n + 1, sizeof *before))) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	/* The state first: a step that does not start from this store's state takes nothing
+	 * of the step's closing with it. */
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		for (size_t i = 0; i < a->n && !rc; i++) {
+			struct fval *v = &a->f[i];
+			int is_state = strcmp(a->e->entity, "case") == 0 && strcmp(v->name, "state") == 0;
+			if ((pass == 0) != is_state)
+				continue;
+			if (v->d->kind == F_CLOSED && a->state_conflicted)
+				continue;
+			char *here = NULL;
+			if ((rc = here_value(a, v, &here, err)))
+				break;
+			if (same(here, v->new_v)) {
+				free(here);   /* nothing to do: the change came here another way */
+			} else if (same(here, v->old) || (a->also_old[0] && same(here, a->also_old[0])) ||
+				   (a->also_old[1] && same(here, a->also_old[1]))) {
+				before[i] = here;
+				v->write = 1;
+				if (v->d->kind != F_CLOSED && v->d->kind != F_CASEFIELD)
+					cols[k++] = i;
+				names |= strcmp(a->e->entity, "person") == 0;
+			} else {
+				if (is_state)
+					a->state_conflicted = 1;
+				rc = queue_conflict(a, v, here, err);
+				free(here);
+			}
+		}
+	}
+	if (rc || (rc = write_columns(a, cols, k, err)))
+		goto out;
+	for (size_t i = 0; i < a->n && !rc; i++) {
+		struct fval *v = &a->f[i];
+		if (!v->write)
+			continue;
+		if ((v->d->kind == F_CLOSED || v->d->kind == F_CASEFIELD) && (rc = write_field(a, v, v->new_v, err)))
+			break;
+		if (!(rc = field_event(a, v, before[i], err)))
+			a->res->n_fields++;
+	}
+	if (!rc && names)
+		rc = person_fts_refresh(a->s, a->row_id, err);
+out:
+	for (size_t i = 0; before && i < a->n; i++)
+		free(before[i]);
+	free(before);
+	free(cols);
+	return rc;
+}
+
+/* A row this store does not have: made with the op's uuid and every field it names. */
+static int insert_row(struct applying *a, struct cd_error *err)
+{
+	struct cd_buf cols, vals;
+	sqlite3_stmt *st = NULL;
+	int rc = CD_OK, p = 5;
+
+	buf_init(&cols, CD_BUF_MAX_DEFAULT);
+	buf_init(&vals, CD_BUF_MAX_DEFAULT);
+	int berr = buf_puts(&cols, "uuid") | buf_puts(&vals, "?2");
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->f[i].d->kind == F_CLOSED || a->f[i].d->kind == F_CASEFIELD)
+			continue;
+		berr |= buf_printf(&cols, ", %s", a->f[i].d->col);
+		berr |= buf_printf(&vals, ", ?%d", p++);
+	}
+	berr |= buf_puts(&cols, a->e->insert_cols);
+	berr |= buf_puts(&vals, a->e->insert_vals);
+	if (strcmp(a->e->entity, "case") == 0) {
+		/* The workflow the case follows must be installed here, at the op's version. */
+		char *wf = NULL, *ver = NULL;
+		for (size_t i = 0; i < a->n; i++) {
+			if (strcmp(a->f[i].name, "workflow") == 0)
+				wf = a->f[i].new_v;
+			else if (strcmp(a->f[i].name, "workflow_version") == 0)
+				ver = a->f[i].new_v;
+		}
+		sqlite3_stmt *w = NULL;
+		if ((rc = st_prepare(a->s, "SELECT 1 FROM workflow_def WHERE workflow_id = ?1 AND version = ?2", &w, err)))
+			goto out;
+		st_bind_text(w, 1, wf);
+		st_bind_text(w, 2, ver);
+		int r = st_row(a->s, w, _("reading the installed workflows"), err);
+		st_finish(a->s, w);
+		if (r < 0) {
+			rc = CD_ESTORE;
+			goto out;
+		}
+		if (r == 0) {
+			rc = cd_error_set(err, CD_EREFUSED, _("op %s: case %s follows workflow %s version %s, which is not "
+							      "installed here; install it (`casedesk workflow install`) and "
+							      "apply the op again"),
+					  a->op->uuid, a->op->entity_uuid, wf ? wf : "?", ver ? ver : "?");
+			goto out;
+		}
+	}
+	{
+		char *sql = NULL;
+		if (berr) {
+			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+			goto out;
+		}
+		size_t len = strlen(buf_str(&cols)) + strlen(buf_str(&vals)) + strlen(a->e->table) + 40;
+		if (!(sql = malloc(len))) {
+			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+			goto out;
+		}
+		snprintf(sql, len, "INSERT INTO %s(%s) VALUES (%s)", a->e->table, buf_str(&cols), buf_str(&vals));
+		int prc = dyn_prepare(a->s, sql, &st);
+		free(sql);
+		if (prc != 0) {
+			rc = st_fail(a->s, _("adding a row an op made"), err);
+			goto out;
+		}
+	}
+	st_bind_text(st, 1, a->now);
+	st_bind_text(st, 2, a->op->entity_uuid);
+	st_bind_text(st, 3, a->actor->name);
+	p = 5;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->f[i].d->kind == F_CLOSED || a->f[i].d->kind == F_CASEFIELD)
+			continue;
+		if ((rc = bind_value(a, st, p++, &a->f[i], a->f[i].new_v, err)))
+			goto out;
+	}
+	if (a->check_person)
+		sqlite3_bind_int64(st, 4, a->check_person);
+	else
+		sqlite3_bind_null(st, 4);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = st_fail(a->s, _("adding a row an op made"), err);
+		goto out;
+	}
+	st_finish(a->s, st);
+	st = NULL;
+	if ((rc = find_row(a, err)))
+		goto out;
+	a->res->n_fields += (int)a->n;
+	/* What the insert could not name as a column: a case's closing and its fields. */
+	for (size_t i = 0; i < a->n && !rc; i++)
+		if (a->f[i].d->kind == F_CLOSED || a->f[i].d->kind == F_CASEFIELD)
+			rc = write_field(a, &a->f[i], a->f[i].new_v, err);
+	if (rc)
+		goto out;
+	if (a->person_id && strcmp(a->e->entity, "document") != 0 && strcmp(a->e->entity, "address") != 0 &&
+	    strcmp(a->e->entity, "case") != 0 && strcmp(a->e->entity, "check") != 0 &&
+	    (rc = person_fts_refresh(a->s, a->person_id, err)))
+		goto out;
+	{
+		char note[96];
+		snprintf(note, sizeof note, "sync: from %s", a->op->origin_office ? a->op->origin_office : a->op->origin);
+		struct cd_event ev = { .person_id = a->person_id, .case_id = a->case_id, .kind = a->e->event_insert,
+				       .note = note, .row_version = row_version(a) };
+		/* What `store check` compares the rows with: a case's state, a check's answer. */
+		for (size_t i = 0; i < a->n; i++) {
+			if (strcmp(a->e->entity, "case") == 0 && strcmp(a->f[i].name, "state") == 0)
+				ev.to_state = a->f[i].new_v;
+			else if (strcmp(a->e->entity, "check") == 0 && strcmp(a->f[i].name, "list") == 0)
+				ev.field = a->f[i].new_v;
+			else if (strcmp(a->e->entity, "check") == 0 && strcmp(a->f[i].name, "result") == 0)
+				ev.new_value = a->f[i].new_v;
+		}
+		rc = store_add_event(a->s, a->actor, &ev, err);
+	}
+out:
+	st_finish(a->s, st);
+	buf_release(&cols);
+	buf_release(&vals);
+	return rc;
+}
+
+/* ---- the record of what was applied -------------------------------------------------- */
+
+int op_origin_high_water(struct cd_store *s, const char *origin, int64_t *seq, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = st_prepare(s, "SELECT high_water FROM origins WHERE origin = ?1", &st, err);
+	*seq = 0;
+	if (rc)
+		return rc;
+	st_bind_text(st, 1, origin);
+	int r = st_row(s, st, _("reading what this store has applied"), err);
+	if (r > 0)
+		*seq = sqlite3_column_int64(st, 0);
+	else if (r < 0)
+		rc = CD_ESTORE;
+	st_finish(s, st);
+	return rc;
+}
+
+static int record_applied(struct cd_store *s, const struct cd_remote_op *op, const char *outcome, const char *note,
+			  const char *now, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if ((rc = st_prepare(s, "INSERT INTO applied_ops(uuid, origin, origin_seq, applied_at, outcome, note)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, err)))
+		return rc;
+	st_bind_text(st, 1, op->uuid);
+	st_bind_text(st, 2, op->origin);
+	sqlite3_bind_int64(st, 3, op->origin_seq);
+	st_bind_text(st, 4, now);
+	st_bind_text(st, 5, outcome);
+	st_bind_text(st, 6, note);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("recording an applied op"), err);
+	st_finish(s, st);
+	if (rc)
+		return rc;
+	if ((rc = st_prepare(s, "INSERT INTO origins(origin, office, high_water) VALUES (?1, ?2, ?3)"
+				" ON CONFLICT(origin) DO UPDATE SET high_water = excluded.high_water,"
+				" office = coalesce(excluded.office, office)", &st, err)))
+		return rc;
+	st_bind_text(st, 1, op->origin);
+	st_bind_text(st, 2, op->origin_office);
+	sqlite3_bind_int64(st, 3, op->origin_seq);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("moving the origin's high-water mark"), err);
+	st_finish(s, st);
+	return rc;
+}
+
+/* 1 when an op with this uuid was applied or made here. */
+static int known_op(struct cd_store *s, const char *uuid, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (st_prepare(s, "SELECT 1 FROM applied_ops WHERE uuid = ?1 UNION ALL SELECT 1 FROM outbox WHERE uuid = ?1",
+		       &st, err))
+		return -1;
+	st_bind_text(st, 1, uuid);
+	int r = st_row(s, st, _("reading what this store has applied"), err);
+	st_finish(s, st);
+	return r;
+}
+
+/* Why an op is recorded but not applied; NULL when it is applied. */
+static const char *skip_reason(const struct cd_remote_op *op, int purged, int has_fields)
+{
+	if (purged)
+		return N_("skipped: its values were erased at its origin (a purged or anonymised record)");
+	if (!has_fields)
+		return N_("skipped: made before schema 16, its payload has no fields to apply");
+	if (strcmp(op->entity, "user") == 0 || strcmp(op->entity, "setting") == 0)
+		return N_("skipped: an office's own users and settings are not merged");
+	if (strcmp(op->entity, "biometric") == 0)
+		return N_("skipped: biometric templates do not travel in ops; enrol the person here");
+	if (strcmp(op->op, "insert") != 0 && strcmp(op->op, "update") != 0 && strcmp(op->op, "transition") != 0 &&
+	    strcmp(op->op, "assign") != 0 && strcmp(op->op, "resolve") != 0)
+		return N_("skipped: merges, purges and anonymisations are made at each office by hand");
+	return NULL;
+}
+
+int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_remote_op *op,
+	     struct cd_apply_result *res, struct cd_error *err)
+{
+	struct applying a = { .s = s, .actor = actor, .op = op, .res = res };
+	int64_t hw = 0;
+	int rc, in_txn = 0;
+
+	memset(res, 0, sizeof *res);
+	if (!op || !op->uuid || !op->origin || !op->entity || !op->entity_uuid || !op->op || !op->payload ||
+	    op->origin_seq < 1)
+		return cd_error_set(err, CD_EINPUT, _("op %s: uuid, origin, a seq from 1, entity, its uuid, op and "
+						      "payload are all needed"), op && op->uuid ? op->uuid : "?");
+	if (strcmp(op->origin, s->uuid) == 0)
+		return cd_error_set(err, CD_EREFUSED, _("op %s was made by this store (origin %s); applying it here "
+							"would apply it twice"), op->uuid, op->origin);
+	if ((rc = store_begin(s, err)))
+		return rc;
+	in_txn = 1;
+	store_now(s, a.now, sizeof a.now);
+	int known = known_op(s, op->uuid, err);
+	if (known < 0) {
+		rc = CD_ESTORE;
+		goto out;
+	}
+	if (known) {
+		res->outcome = APPLY_ALREADY;
+		goto done;
+	}
+	if ((rc = op_origin_high_water(s, op->origin, &hw, err)))
+		goto out;
+	if (op->origin_seq <= hw) {
+		rc = cd_error_set(err, CD_EREFUSED, _("op %s claims number %lld of origin %s, which this store has "
+						      "applied as another op; the op or its origin is not genuine"),
+				  op->uuid, (long long)op->origin_seq, op->origin);
+		goto out;
+	}
+	if (op->origin_seq > hw + 1) {
+		rc = cd_error_set(err, CD_EREFUSED, _("op %s is number %lld of origin %s, but this store has applied "
+						      "up to %lld: op %lld is missing; apply the ops in their order"),
+				  op->uuid, (long long)op->origin_seq, op->origin, (long long)hw, (long long)(hw + 1));
+		goto out;
+	}
+
+	{
+		sqlite3_stmt *st = NULL;
+		int purged = 0, has_fields = 0;
+		if ((rc = st_prepare(s, "SELECT json_valid(?1), CASE WHEN json_valid(?1) THEN json_extract(?1, '$.purged')"
+					" END IS 1, CASE WHEN json_valid(?1) THEN json_type(?1, '$.fields') END", &st, err)))
+			goto out;
+		st_bind_text(st, 1, op->payload);
+		int r = st_row(s, st, _("reading an op's payload"), err);
+		int valid = r > 0 && sqlite3_column_int(st, 0);
+		if (r > 0) {
+			purged = sqlite3_column_int(st, 1);
+			const char *t = (const char *)sqlite3_column_text(st, 2);
+			has_fields = t != NULL;
+			if (t && strcmp(t, "object") != 0)
+				valid = 0;
+		}
+		st_finish(s, st);
+		if (r < 0) {
+			rc = CD_ESTORE;
+			goto out;
+		}
+		if (!valid) {
+			rc = cd_error_set(err, CD_EINPUT, _("op %s: its payload is not a JSON object with a \"fields\" "
+							    "object"), op->uuid);
+			goto out;
+		}
+		const char *why = skip_reason(op, purged, has_fields);
+		if (!why && !(a.e = entity_of(op->entity)))
+			why = N_("skipped: this program applies no ops of this entity");
+		if (why) {
+			res->outcome = APPLY_SKIPPED;
+			if ((rc = record_applied(s, op, "skipped", why, a.now, err)))
+				goto out;
+			goto done;
+		}
+	}
+	if ((rc = read_fields(&a, err)))
+		goto out;
+	if (strcmp(op->op, "resolve") == 0) {
+		a.also_old[0] = meta(s, op->payload, "$.resolution.ours");
+		a.also_old[1] = meta(s, op->payload, "$.resolution.theirs");
+	}
+	if ((rc = find_row(&a, err)))
+		goto out;
+	if (!a.row_id && strcmp(op->op, "insert") == 0) {
+		rc = insert_row(&a, err);
+	} else if (!a.row_id) {
+		rc = cd_error_set(err, CD_EREFUSED, _("op %s changes %s %s, which this store does not have; apply the "
+						      "ops of its origin in their order, the one that made it first"),
+				  op->uuid, op->entity, op->entity_uuid);
+	} else {
+		rc = apply_fields(&a, err);
+	}
+	if (rc)
+		goto out;
+	if ((rc = store_add_audit(s, actor, "change", op->entity, op->entity_uuid, "sync", err)))
+		goto out;
+	res->outcome = res->n_conflicts ? APPLY_CONFLICTED : APPLY_APPLIED;
+	if ((rc = record_applied(s, op, res->n_conflicts ? "conflicted" : "applied", NULL, a.now, err)))
+		goto out;
+done:
+	rc = store_commit(s, err);
+	in_txn = 0;
+	if (rc)
+		memset(res, 0, sizeof *res);
+out:
+	if (in_txn) {
+		store_rollback(s);
+		memset(res, 0, sizeof *res);
+	}
+	fvals_free(a.f, a.n);
+	free(a.also_old[0]);
+	free(a.also_old[1]);
+	return rc;
+}
+
+/* ---- a resolution's value ------------------------------------------------------------ */
+
+int apply_resolution(struct cd_store *s, const struct cd_actor *actor, const char *entity, const char *entity_uuid,
+		     const char *field, const char *ours, const char *value, int write, struct cd_error *err)
+{
+	struct cd_remote_op op = { .uuid = "-", .origin = s->uuid, .origin_office = s->office, .entity = entity,
+				   .entity_uuid = entity_uuid, .op = "resolve", .payload = "{}" };
+	struct cd_apply_result res = { 0 };
+	struct applying a = { .s = s, .actor = actor, .op = &op, .res = &res };
+	struct fval v = { .name = (char *)field, .old = (char *)ours, .new_v = (char *)value };
+	int rc;
+
+	if (!(a.e = entity_of(entity)) || !(v.d = field_of(a.e, field)))
+		return cd_error_set(err, CD_EINPUT, _("%s.%s is not a field this program writes"), entity, field);
+	store_now(s, a.now, sizeof a.now);
+	if ((rc = find_row(&a, err)))
+		return rc;
+	if (!a.row_id)
+		return cd_error_set(err, CD_ENOTFOUND, _("%s %s is not in this store"), entity, entity_uuid);
+	if (!write) {
+		/* Nothing changes here, but the record's history says the queue was emptied. */
+		char note[160];
+		struct cd_event ev = { .person_id = a.person_id, .case_id = a.case_id, .kind = "note", .note = note,
+				       .row_version = row_version(&a) };
+		snprintf(note, sizeof note, "sync conflict on %s.%s resolved: this store's value kept", entity, field);
+		return store_add_event(s, actor, &ev, err);
+	}
+	if ((rc = write_field(&a, &v, value, err)) || (rc = field_event(&a, &v, ours, err)))
+		return rc;
+	if (strcmp(entity, "person") == 0)
+		rc = person_fts_refresh(s, a.row_id, err);
+	return rc;
+}
+
+int apply_row_version(struct cd_store *s, const char *entity, const char *entity_uuid, int64_t *version,
+		      struct cd_error *err)
+{
+	struct cd_remote_op op = { .entity_uuid = entity_uuid };
+	struct applying a = { .s = s, .op = &op };
+	int rc;
+	*version = 0;
+	if (!(a.e = entity_of(entity)))
+		return cd_error_set(err, CD_EINPUT, _("%s is not an entity this program writes"), entity);
+	if ((rc = find_row(&a, err)))
+		return rc;
+	*version = a.row_id ? row_version(&a) : 0;
+	return CD_OK;
+}
