@@ -115,6 +115,8 @@ int cmd_retention(struct cli *c);
 int cmd_lostdocs(struct cli *c);
 /* app/cmd_ops.c: the op log (admin). */
 int cmd_ops(struct cli *c);
+/* app/cmd_bundle.c: bundles carried by hand (admin). */
+int cmd_bundle(struct cli *c);
 
 /*
  * --json output goes through the one writer (model/base/json.h).  cli_json_print prints a

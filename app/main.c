@@ -46,6 +46,7 @@ static const struct command commands[] = {
 	{ "audit", cmd_audit, N_("audit verify [--escrow FILE] | show --person ID | seal | init | policy [--rows N] [--minutes M]   prove the audit trail whole; who read a person's data") },
 	{ "retention", cmd_retention, N_("retention plan [--until YYYY-MM-DD] [--json] | retention run   what retention makes due, and the purge (admin)") },
 	{ "ops", cmd_ops, N_("ops list [--unsent] [--json] | ops show UUID --purpose TEXT   the op log sync sends (admin)") },
+	{ "bundle", cmd_bundle, N_("bundle key | trust --origin UUID --office CODE --key KEY | export -o FILE [--force] | import FILE [-o ACKFILE] | ack FILE   ops carried by hand (admin)") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
 };

@@ -455,6 +455,29 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER users_row_version_rises BEFORE UPDATE OF row_version ON users"
 	" WHEN new.row_version < old.row_version"
 	" BEGIN SELECT RAISE(ABORT, 'a row version never goes down'); END;",
+
+	/* 16 -> 17: reserved for kits (the lead reconciles the numbers at merge). */
+	"",
+
+	/* 17 -> 18: reserved for apply (conflicts) (the lead reconciles the numbers at merge). */
+	"",
+
+	/* 18 -> 19: bundles (model/store/bundle.h).  This store's Ed25519 key pair, made on first
+	 * need and never changed (the private half never leaves the store; a real store is a
+	 * group-protected file), and the other stores whose bundles and acknowledgements this
+	 * store accepts: each origin with the office it is and the public key an admin trusted. */
+	"CREATE TABLE bundle_key ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1), private_key TEXT NOT NULL, public_key TEXT NOT NULL,"
+	" created_at TEXT NOT NULL);"
+	"CREATE TRIGGER bundle_key_no_update BEFORE UPDATE ON bundle_key"
+	" BEGIN SELECT RAISE(ABORT, 'a store''s bundle key is never changed'); END;"
+	"CREATE TRIGGER bundle_key_no_delete BEFORE DELETE ON bundle_key"
+	" BEGIN SELECT RAISE(ABORT, 'a store''s bundle key is never deleted'); END;"
+	"CREATE TABLE trusted_origins ("
+	" origin TEXT PRIMARY KEY, office TEXT NOT NULL, public_key TEXT NOT NULL,"
+	" added_at TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TRIGGER trusted_origins_no_update BEFORE UPDATE ON trusted_origins"
+	" BEGIN SELECT RAISE(ABORT, 'a trusted key is never replaced'); END;",
 };
 
 int schema_latest(void)

@@ -93,4 +93,4 @@ D=$T/demo.casedesk
 expect_rc "a demo store (its checks recorded through the model)" 0 "$CD" --store "$D" demo --persons 60 --seed 3
 expect_eq "  with checks" "$(sqlite3 "$D" "SELECT count(*) > 0 FROM checks WHERE source = 'demo'")" 1
 expect_rc "  and store check is ok" 0 "$CD" --store "$D" --user admin store check
-expect_eq "the store is at schema 16" "$(q "PRAGMA user_version")" 16
+expect_eq "the store is at schema 19" "$(q "PRAGMA user_version")" 19
