@@ -27,6 +27,7 @@
 #include "model/base/i18n.h"
 #include "model/base/json.h"
 #include "model/base/outfile.h"
+#include "model/base/privilege.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -905,12 +906,20 @@ out:
 static int read_file(const char *path, char **data, size_t *len, struct cd_error *err)
 {
 	struct stat sb;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = -1;
 	char *d = NULL;
 	size_t got = 0;
 	int rc = CD_OK;
 
 	*data = NULL;
+	/* Setgid: the user's file, opened with the user's rights only (model/base/privilege.h):
+	 * the group opens the store, never a file the user could not read. */
+	if (privilege_as_user() == 0) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		int e = errno;
+		privilege_restore();
+		errno = e;
+	}
 	if (fd < 0)
 		return cd_error_set(err, errno == ENOENT ? CD_ENOTFOUND : CD_EINPUT, _("%s: cannot open: %s"), path,
 				    strerror(errno));
