@@ -321,6 +321,57 @@ static int is_word(const char *p, size_t n, size_t max)
 	return 1;
 }
 
+static unsigned hex4(const char *p)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		v = v * 16 + (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+/*
+ * Decodes the JSON string body p .. e (already checked by skip_string) in place and ends
+ * it with a NUL; NULL when done, or where it holds what no op member may: a control
+ * character or a surrogate (every member is a uuid, a code, a name or a timestamp).
+ */
+static const char *unescape(char *p, const char *e)
+{
+	char *out = p;
+	while (p < e) {
+		const char *at = p;
+		unsigned c = (unsigned char)*p++;
+		if (c == '\\') {
+			char k = *p++;
+			if (k != 'u') {
+				if (k != '"' && k != '\\' && k != '/')
+					return at;     /* \b \f \n \r \t: control characters */
+				*out++ = k;
+				continue;
+			}
+			c = hex4(p);
+			p += 4;
+			if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff))
+				return at;
+			if (c < 0x80) {
+				*out++ = (char)c;
+			} else if (c < 0x800) {
+				*out++ = (char)(0xc0 | (c >> 6));
+				*out++ = (char)(0x80 | (c & 0x3f));
+			} else {
+				*out++ = (char)(0xe0 | (c >> 12));
+				*out++ = (char)(0x80 | ((c >> 6) & 0x3f));
+				*out++ = (char)(0x80 | (c & 0x3f));
+			}
+			continue;
+		}
+		*out++ = (char)c;
+	}
+	*out = '\0';
+	return NULL;
+}
+
 #define BAD(...) cd_error_set(err, CD_EINPUT, __VA_ARGS__)
 
 enum {
@@ -385,19 +436,16 @@ static int parse_op(char *l, char *e, size_t line, size_t offset, struct bundle_
 			start[m] = v;
 			end[m] = p;
 		} else {
-			/* Plain strings only: uuids, codes, names of entities and ops, a timestamp. */
 			if (p >= e || *p != '"')
 				return BAD(_("line %zu (byte %zu): member %s is not a string"), line, AT(v), member_names[m]);
-			for (p++; p < e && *p != '"'; p++)
-				if ((unsigned char)*p < 0x20 || *p == '\\')
-					return BAD(_("line %zu (byte %zu): member %s holds a character it may not"), line,
-						   AT(p), member_names[m]);
-			if (p >= e || p - v - 1 == 0 || p - v - 1 > 200)
-				return BAD(_("line %zu (byte %zu): member %s is empty, too long or not closed"), line,
-					   AT(v), member_names[m]);
+			if (!(p = skip_string(p, e)))
+				return BAD(_("line %zu (byte %zu): member %s is not a valid JSON string"), line, AT(v),
+					   member_names[m]);
+			if (p - v - 2 == 0 || p - v - 2 > 400)
+				return BAD(_("line %zu (byte %zu): member %s is empty or too long"), line, AT(v),
+					   member_names[m]);
 			start[m] = v + 1;
-			end[m] = p;
-			p++;
+			end[m] = p - 1;
 		}
 		p = skip_ws(p, e);
 	}
@@ -409,10 +457,20 @@ static int parse_op(char *l, char *e, size_t line, size_t offset, struct bundle_
 			return BAD(_("line %zu (byte %zu): the op has no member %s"), line, offset, member_names[m]);
 	if (!is_uuid(start[M_ORIGIN], (size_t)(end[M_ORIGIN] - start[M_ORIGIN])))
 		return BAD(_("line %zu (byte %zu): member origin is not a store uuid"), line, AT(start[M_ORIGIN]));
-	/* Every member read: cut the strings where they end (no member overlaps another). */
-	for (int m = 0; m < M_COUNT; m++)
-		if (m != M_SEQ)
+	/* Every member read: the strings decoded in place (a decoded string is never longer
+	 * than its JSON form) and cut where they end; no member overlaps another. */
+	for (int m = 0; m < M_COUNT; m++) {
+		if (m == M_SEQ)
+			continue;
+		if (m == M_PAYLOAD) {
 			*(char *)end[m] = '\0';
+			continue;
+		}
+		const char *bad = unescape((char *)start[m], end[m]);
+		if (bad)
+			return BAD(_("line %zu (byte %zu): member %s holds a control character or a lone surrogate"), line,
+				   AT(bad), member_names[m]);
+	}
 	o->op.uuid = start[M_UUID];
 	o->op.origin = start[M_ORIGIN];
 	o->op.origin_seq = seq;

@@ -9,10 +9,11 @@
 # marking the sender's ops acknowledged so that the next export starts after them.
 #
 # Applying ops is op_apply's (model/store/apply.h, the apply branch).  While this branch
-# builds with model/store/apply_stub.c (which refuses every op), the section "with the
-# stub" makes B hold A's ops as if they had come by the network, so that the replay and
-# acknowledgement paths run for real; once the stub is deleted at merge, the section "with
-# op_apply" runs instead: import, import again (nothing changes), acknowledge.
+# builds with model/store/apply_stub.c (which refuses every op), B is given A's ops as if
+# they had come by the network, so the bundle holds nothing new for B; once the stub is
+# deleted at merge, B applies them through op_apply instead.  Everything after that (the
+# acknowledgement written, the replay changing nothing, every refusal of an
+# acknowledgement, acked_at set, the next export starting after it) runs the same either way.
 . tests/script/lib.sh
 export CASEDESK_TODAY=2026-03-02
 A=$T/a.casedesk B=$T/b.casedesk C=$T/c.casedesk D=$T/d.casedesk

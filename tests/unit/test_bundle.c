@@ -88,6 +88,32 @@ static void test_good_bundle(void **state)
 	buf_release(&b);
 }
 
+/* Plain members written by the one JSON writer come back as they were: quotes, backslashes,
+ * \u escapes of letters. */
+static void test_escaped_members(void **state)
+{
+	struct cd_buf b = CD_BUF_INIT;
+	struct bundle bd;
+	struct cd_error err = CD_ERROR_INIT;
+	(void)state;
+
+	buf_puts(&b, header);
+	buf_puts(&b, "{\"uuid\":\"op-4\",\"origin\":\"" ORIGIN "\",\"seq\":4,\"office\":\"TBS\",\"entity\":\"setting\","
+		     "\"entity_uuid\":\"office.name[\\\"r\\u0075\\u00e9\\u20ac\\\\\\/]\",\"op\":\"update\",\"at\":\"t\","
+		     "\"payload\":{}}\n");
+	op_line(&b, 5, ORIGIN);
+	op_line(&b, 6, ORIGIN);
+	buf_puts(&b, "signature ed25519 ");
+	for (int i = 0; i < 86; i++)
+		buf_puts(&b, "A");
+	buf_puts(&b, "==\n");
+	assert_int_equal(bundle_parse(buf_str(&b), b.len, &bd, &err), CD_OK);
+	assert_string_equal(bd.ops[0].op.entity_uuid, "office.name[\"ru\u00e9\u20ac\\/]");
+	assert_string_equal(bd.ops[0].op.payload, "{}");
+	bundle_free(&bd);
+	buf_release(&b);
+}
+
 static void test_every_prefix_refused(void **state)
 {
 	struct cd_buf b = CD_BUF_INIT;
@@ -179,6 +205,10 @@ static void test_order_and_origin(void **state)
 	buf_release(&b);
 }
 
+/* The members after uuid, for a line whose uuid is the fault. */
+#define REST ",\"origin\":\"" ORIGIN "\",\"seq\":4,\"office\":\"TBS\",\"entity\":\"person\",\"entity_uuid\":\"p\"," \
+	     "\"op\":\"update\",\"at\":\"t\",\"payload\":{}}\n"
+
 static void test_malformed(void **state)
 {
 	struct cd_buf b = CD_BUF_INIT;
@@ -206,7 +236,10 @@ static void test_malformed(void **state)
 		{ "{\"uuid\":\"a\"}\n", "line 12 (byte 189): the op has no member origin" },
 		{ "{\"uuid\":\"a\",\"uuid\":\"b\"}\n", "line 12 (byte 201): member uuid twice" },
 		{ "{\"colour\":\"a\"}\n", "line 12 (byte 190): an op has no such member" },
-		{ "{\"uuid\":\"a\\n\"}\n", "member uuid holds a character it may not" },
+		{ "{\"uuid\":\"a\\n\"" REST, "line 12 (byte 199): member uuid holds a control character or a lone surrogate" },
+		{ "{\"uuid\":\"a\\ud800\"" REST, "member uuid holds a control character or a lone surrogate" },
+		{ "{\"uuid\":\"a\\u0000\"" REST, "member uuid holds a control character or a lone surrogate" },
+		{ "{\"uuid\":\"a\nb\"}\n", "member uuid is not a valid JSON string" },
 		{ "{\"uuid\":1}\n", "member uuid is not a string" },
 		{ "{\"seq\":0}\n", "member seq is not a number from 1" },
 		{ "{\"payload\":{\"a\":}}\n", "member payload is not a valid JSON object" },
@@ -285,6 +318,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_bundle),
+		cmocka_unit_test(test_escaped_members),
 		cmocka_unit_test(test_every_prefix_refused),
 		cmocka_unit_test(test_every_byte_changed_refused),
 		cmocka_unit_test(test_other_key_refused),
