@@ -128,6 +128,8 @@ int cmd_national(struct cli *c);
  */
 struct cd_national;
 int cli_national_open(struct cli *c, const char *db, struct cd_national **out);
+/* app/cmd_bundle.c: bundles carried by hand (admin). */
+int cmd_bundle(struct cli *c);
 
 /*
  * --json output goes through the one writer (model/base/json.h).  cli_json_print prints a

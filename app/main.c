@@ -48,6 +48,7 @@ static const struct command commands[] = {
 	{ "ops", cmd_ops, N_("ops list [--unsent] [--json] | ops show UUID --purpose TEXT   the op log sync sends (admin)") },
 	{ "kit", cmd_kit, N_("kit new FILE --office CODE --block N [--name K07] [--year YYYY] | kit topup --kit KITFILE --block N [--year YYYY] | kit return [--office-store FILE] | kit status   field kits' leased numbers") },
 	{ "conflict", cmd_conflict, N_("conflict list [--all] [--json] | show ID | resolve ID --keep ours|theirs | --value V --reason TEXT   the conflict queue sync leaves (supervisor)") },
+	{ "bundle", cmd_bundle, N_("bundle key | trust --origin UUID --office CODE --key KEY | export -o FILE [--force] | import FILE [-o ACKFILE] | ack FILE   ops carried by hand (admin)") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 	{ "national", cmd_national, N_("national init [--db CONNINFO] | status [--db CONNINFO] | use [--db CONNINFO | --none]   the national tier (PostgreSQL)") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },

@@ -549,6 +549,23 @@ static const char *const migrations[] = {
 	" OR new.resolution IS NULL OR trim(coalesce(new.reason, '')) = ''"
 	" OR NOT EXISTS (SELECT 1 FROM users u WHERE u.name = new.resolved_by AND (u.roles & 4) != 0)"
 	" BEGIN SELECT RAISE(ABORT, 'a conflict is resolved once, by a supervisor, with a reason'); END;",
+
+	/* 18 -> 19: bundles (model/store/bundle.h).  This store's Ed25519 key pair, made on first
+	 * need and never changed (the private half never leaves the store; a real store is a
+	 * group-protected file), and the other stores whose bundles and acknowledgements this
+	 * store accepts: each origin with the office it is and the public key an admin trusted. */
+	"CREATE TABLE bundle_key ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1), private_key TEXT NOT NULL, public_key TEXT NOT NULL,"
+	" created_at TEXT NOT NULL);"
+	"CREATE TRIGGER bundle_key_no_update BEFORE UPDATE ON bundle_key"
+	" BEGIN SELECT RAISE(ABORT, 'a store''s bundle key is never changed'); END;"
+	"CREATE TRIGGER bundle_key_no_delete BEFORE DELETE ON bundle_key"
+	" BEGIN SELECT RAISE(ABORT, 'a store''s bundle key is never deleted'); END;"
+	"CREATE TABLE trusted_origins ("
+	" origin TEXT PRIMARY KEY, office TEXT NOT NULL, public_key TEXT NOT NULL,"
+	" added_at TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TRIGGER trusted_origins_no_update BEFORE UPDATE ON trusted_origins"
+	" BEGIN SELECT RAISE(ABORT, 'a trusted key is never replaced'); END;",
 };
 
 int schema_latest(void)

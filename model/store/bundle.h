@@ -1,0 +1,146 @@
+/*
+ * bundle.h - bundles: the op log carried by hand where there is no link (issue 15,
+ * deliverable 7).  A store's ops not yet acknowledged go into a signed file; the receiving
+ * store checks it whole before it applies anything, applies it in one transaction through
+ * op_apply (apply.h: the same rules as the network), and writes a signed acknowledgement
+ * that goes back to the sender, which then marks its ops acknowledged.
+ *
+ * The file (format 1), text, one item a line, every line ending in '\n':
+ *   casedesk-bundle 1
+ *   kind ops                 (or: kind ack)
+ *   id UUID                  this bundle's own uuid
+ *   origin UUID              the store that wrote and signed it
+ *   office CODE              that store's office
+ *   created TIMESTAMP        informational
+ *   first N / last N / count N    (ops) the seqs it carries, strictly consecutive
+ *   acked N                  (ops) the highest seq the sender knows acknowledged (0: none)
+ *   for UUID / seq N / applied N / already N / conflicts N   (ack) which origin's ops this
+ *                            store now has up to seq N, and what the import did
+ *   --
+ *   {"uuid":...,"origin":...,"seq":N,"office":...,"entity":...,"entity_uuid":...,"op":...,
+ *    "at":...,"payload":{...}}       (ops) one op a line, in seq order
+ *   signature ed25519 BASE64  the Ed25519 signature of the SHA-256 of every byte before
+ *                            this line, by the key of `origin`; nothing may follow it
+ *
+ * Why a signature over everything and the counts in the header: a bundle that was cut
+ * (a stick pulled out), changed, reordered or made by another store must be told apart
+ * from a good one before anything is applied, and every such refusal names what is wrong.
+ * Keys: each store makes its Ed25519 pair on first need and keeps the private half in its
+ * own table (never printed; a real store is a group-protected file); a receiving store
+ * trusts another store's public key only when an admin says so (`bundle trust`).
+ */
+#ifndef CD_BUNDLE_H
+#define CD_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/base/error.h"
+#include "model/store/apply.h"
+#include "model/store/store.h"
+
+#define BUNDLE_FORMAT 1
+/* The largest bundle read: a kit's surge weeks are a few hundred MB at most. */
+#define BUNDLE_MAX_BYTES ((size_t)1 << 30)
+/* A public key as base64 of its 32 raw bytes (44 characters) + NUL. */
+#define BUNDLE_KEY_B64 45
+/* A fingerprint "ab12-cd34-ef56-7890" + NUL. */
+#define BUNDLE_FPR 20
+
+enum bundle_kind { BUNDLE_OPS = 1, BUNDLE_ACK = 2 };
+
+struct bundle_op {
+	struct cd_remote_op op;    /* its strings point into the bundle's text */
+	size_t line;               /* 1-based line of the file */
+	size_t offset;             /* byte offset of that line */
+};
+
+/* A parsed bundle: what the header says, its ops, and the digest its signature covers. */
+struct bundle {
+	int kind;
+	char id[40], origin[40], office[8], created[40];
+	int64_t first, last, count, acked;                 /* ops */
+	char for_origin[40];                               /* ack */
+	int64_t seq, applied, already, conflicts;          /* ack */
+	unsigned char digest[32];  /* SHA-256 of every byte before the signature line */
+	unsigned char sig[64];
+	struct bundle_op *ops;
+	size_t n_ops;
+	char *text;                /* the parsed copy the ops point into */
+};
+
+/*
+ * Parses and checks the structure of `len` bytes of a bundle (no key needed): the magic and
+ * format, every header member, each op line a JSON object of the members above, the ops'
+ * seqs strictly consecutive from `first`, count and last as the header says, the signature
+ * the last line.  CD_EINPUT naming the line and byte offset and what is wrong (cut short,
+ * out of order, malformed); never quotes a value.  Free with bundle_free (also on failure).
+ */
+int bundle_parse(const char *data, size_t len, struct bundle *b, struct cd_error *err);
+void bundle_free(struct bundle *b);
+
+/* Checks b's signature against a public key (base64): CD_EREFUSED when it does not match. */
+int bundle_verify(const struct bundle *b, const char *pub_b64, struct cd_error *err);
+
+/* A new key pair (for tests and the store): the private seed and the public key, base64. */
+int bundle_keypair_new(char priv_b64[BUNDLE_KEY_B64], char pub_b64[BUNDLE_KEY_B64], struct cd_error *err);
+/* "signature ed25519 BASE64\n" for the SHA-256 `digest`, signed with the private seed. */
+int bundle_sign_line(const unsigned char digest[32], const char *priv_b64, char line[128], struct cd_error *err);
+/* The short fingerprint people compare when they trust a key (CD_EINPUT: not a key). */
+int bundle_fingerprint(const char *pub_b64, char fpr[BUNDLE_FPR], struct cd_error *err);
+
+/* This store's public key and fingerprint, the pair made on first need; admins only. */
+int bundle_key_public(struct cd_store *s, const struct cd_actor *actor, char pub_b64[BUNDLE_KEY_B64],
+		      char fpr[BUNDLE_FPR], struct cd_error *err);
+
+/*
+ * Trusts `origin` (a store uuid) of office `office` with public key `pub_b64` (base64 of 32
+ * bytes): its bundles and acknowledgements are then accepted here.  The same key again
+ * changes nothing; another key for a trusted origin is refused (CD_EREFUSED).  No role
+ * check and no audit: for `kit new`, which registers a kit it is making, inside its own
+ * transaction.  bundle_trust is the admin's command: admins only, audited.
+ */
+int bundle_trust_add(struct cd_store *s, const char *origin, const char *office, const char *pub_b64,
+		     struct cd_error *err);
+int bundle_trust(struct cd_store *s, const struct cd_actor *actor, const char *origin, const char *office,
+		 const char *pub_b64, struct cd_error *err);
+
+struct bundle_export_result {
+	int64_t first, last, count, acked;
+};
+/*
+ * Writes this store's ops not yet acknowledged (acked_at IS NULL), in seq order, into a new
+ * bundle at `path` (model/base/outfile.h: 0600, OUTFILE_FORCE to replace, never a link).
+ * Marks nothing: an op stays in every export until its acknowledgement comes back.  With no
+ * op waiting, writes nothing (count 0).  Admins only; audited as one export.
+ */
+int bundle_export(struct cd_store *s, const struct cd_actor *actor, const char *path, unsigned flags,
+		  struct bundle_export_result *res, struct cd_error *err);
+
+struct bundle_import_result {
+	char origin[40], office[8];
+	int64_t first, last;
+	int64_t n_new, n_already, n_conflicts;
+	int64_t acked;             /* the seq the acknowledgement says this store has */
+	int ack_written;
+};
+/*
+ * Checks the bundle at `path` whole (structure, a trusted key of its origin, its signature,
+ * no gap after this store's high-water mark for that origin), then applies the ops it does
+ * not have in one transaction (all or none), then writes the signed acknowledgement to
+ * `ack_path` (NULL: none; ack_flags as outfile.h).  Every refusal names the file and leaves
+ * the store as it was.  Admins only.
+ */
+int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *path, const char *ack_path,
+		  unsigned ack_flags, struct bundle_import_result *res, struct cd_error *err);
+
+struct bundle_ack_result {
+	char receiver[40], office[8];
+	int64_t seq, n_marked, conflicts;
+};
+/* Reads an acknowledgement (signed by a trusted receiver, for this store's ops) and marks
+ * this store's ops up to its seq acknowledged.  Twice changes nothing.  Admins only. */
+int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *path, struct bundle_ack_result *res,
+	       struct cd_error *err);
+
+#endif

@@ -1,0 +1,240 @@
+#!/bin/sh
+# t_bundle.sh - bundles carried by hand (issue 15, deliverable 7) through the real binary,
+# with training stores A (the sender), B (the receiver), C (a third store) and D (a store
+# that trusts nobody): keys and trust for admins only; export 0600, never over a file or
+# through a link; every bad bundle refused with the file and what is wrong named and the
+# receiving store unchanged (sqlite3 dumps compared): not trusted, cut at many points, one
+# byte changed, two ops swapped (also re-signed with A's own key), signed by C claiming to
+# be A, a gap before its first op; acknowledgements signed by a trusted receiver only,
+# marking the sender's ops acknowledged so that the next export starts after them.
+#
+# B applies A's ops through op_apply (model/store/apply.h), all in one transaction; then
+# the acknowledgement is written, a replay changes nothing, every refusal of an
+# acknowledgement leaves A unchanged, and acked_at set makes the next export start after it.
+. tests/script/lib.sh
+export CASEDESK_TODAY=2026-03-02
+A=$T/a.casedesk B=$T/b.casedesk C=$T/c.casedesk D=$T/d.casedesk
+cd_as() { st=$1 who=$2; shift 2; "$CD" --store "$st" --user "$who" "$@"; }
+dump() { sqlite3 "$1" .dump >"$2"; }
+same_store() { # same_store NAME STORE BEFORE: the store's dump is what it was
+	sqlite3 "$2" .dump >"$T/after.dump"
+	if cmp -s "$3" "$T/after.dump"; then pass "$1"; else fail "$1" "$(diff "$3" "$T/after.dump" | head -5)"; fi
+}
+field() { sed -n "s/^$1 *//p" "$2"; }
+# resign IN OUT SEED: IN without its signature line, signed again with the private seed SEED
+# (base64 of 32 bytes) by openssl, as a store holding that key would: Ed25519 over the
+# SHA-256 of every byte before the signature line.
+resign() {
+	grep -v '^signature ' "$1" >"$T/rs.body"
+	python3 -c 'import sys, base64; sys.stdout.buffer.write(bytes.fromhex("302e020100300506032b657004220420") + base64.b64decode(sys.argv[1]))' "$3" >"$T/rs.der"
+	openssl pkey -inform DER -in "$T/rs.der" -out "$T/rs.pem" 2>/dev/null
+	openssl dgst -sha256 -binary "$T/rs.body" >"$T/rs.dg"
+	sig=$(openssl pkeyutl -sign -rawin -inkey "$T/rs.pem" -in "$T/rs.dg" | base64 -w0)
+	{ cat "$T/rs.body"; printf 'signature ed25519 %s\n' "$sig"; } >"$2"
+	rm -f "$T/rs.body" "$T/rs.der" "$T/rs.pem" "$T/rs.dg"
+}
+
+for s in A:TBS B:KUT C:ALT D:DDD; do
+	eval "st=\$${s%%:*}"
+	"$CD" --store "$st" init --office "${s#*:}" --training >/dev/null || { fail "init ${s%%:*}"; exit 0; }
+done
+P=$(cd_as "$A" clerk person add --surname Ковальчук --given Ірина --dob 1991-07-04 --sex F --nationality UKR)
+cd_as "$A" caseworker person correct "$P" --field surname --value Коваленко --reason "passport seen" >/dev/null
+cd_as "$A" clerk document add "$P" --number FB123456 --issuer UKR --kind passport >/dev/null
+NA=$(sqlite3 "$A" "SELECT count(*) FROM outbox")
+if [ "$NA" -ge 3 ]; then pass "A has $NA ops to carry"; else fail "A has ops to carry" "only $NA"; fi
+
+# ---- keys and trust --------------------------------------------------------------------
+expect_rc "bundle key as an admin" 0 cd_as "$A" admin bundle key
+cp "$T/out" "$T/keyA"
+KA=$(field key "$T/keyA") OA=$(field origin "$T/keyA")
+expect_eq "  the origin is the store's uuid" "$OA" "$(sqlite3 "$A" "SELECT value FROM settings WHERE key = 'store_uuid'")"
+expect_grep "  with a fingerprint" '^fingerprint [0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}$' "$T/keyA"
+expect_grep "  and the trust command for the other side" "bundle trust --origin $OA --office TBS --key" "$T/keyA"
+SEEDA=$(sqlite3 "$A" "SELECT private_key FROM bundle_key")
+if grep -qF "$SEEDA" "$T/keyA"; then fail "  the private key is never printed"; else pass "  the private key is never printed"; fi
+cd_as "$A" admin bundle key >"$T/keyA2"
+expect_eq "  the key is made once and kept" "$(field key "$T/keyA2")" "$KA"
+expect_rc "bundle key is refused to a clerk" 4 cd_as "$A" clerk bundle key
+for s in B C; do
+	eval "st=\$$s"
+	cd_as "$st" admin bundle key >"$T/key$s"
+done
+KB=$(field key "$T/keyB") OB=$(field origin "$T/keyB") KC=$(field key "$T/keyC") OC=$(field origin "$T/keyC")
+SEEDC=$(sqlite3 "$C" "SELECT private_key FROM bundle_key")
+
+expect_rc "bundle trust is refused to a clerk" 4 cd_as "$B" clerk bundle trust --origin "$OA" --office TBS --key "$KA"
+expect_rc "bundle trust: a key that is not one" 6 cd_as "$B" admin bundle trust --origin "$OA" --office TBS --key "abc"
+expect_rc "bundle trust: an origin that is not a uuid" 6 cd_as "$B" admin bundle trust --origin "x" --office TBS --key "$KA"
+expect_rc "bundle trust: without --key" 2 cd_as "$B" admin bundle trust --origin "$OA" --office TBS
+expect_rc "B trusts A" 0 cd_as "$B" admin bundle trust --origin "$OA" --office TBS --key "$KA"
+expect_grep "  naming the fingerprint" "$(field fingerprint "$T/keyA")" "$T/out"
+expect_rc "  the same again changes nothing" 0 cd_as "$B" admin bundle trust --origin "$OA" --office TBS --key "$KA"
+expect_rc "  another key for A is refused" 4 cd_as "$B" admin bundle trust --origin "$OA" --office TBS --key "$KC"
+expect_rc "  a store does not trust itself" 4 cd_as "$B" admin bundle trust --origin "$OB" --office KUT --key "$KB"
+expect_eq "  one trusted origin in B" "$(sqlite3 "$B" "SELECT count(*) FROM trusted_origins")" 1
+expect_eq "  and an audit row for it" "$(sqlite3 "$B" "SELECT count(*) FROM audit WHERE entity = 'trusted_origin'")" 1
+expect_rc "C trusts A (to be asked later)" 0 cd_as "$C" admin bundle trust --origin "$OA" --office TBS --key "$KA"
+
+# ---- export ------------------------------------------------------------------------------
+expect_rc "export is refused to a clerk" 4 cd_as "$A" clerk bundle export -o "$T/x.bundle"
+expect_rc "export -o FILE" 0 cd_as "$A" admin bundle export -o "$T/a1.bundle"
+expect_grep "  says what it holds" "ops 1 to $NA ($NA) of origin $OA" "$T/out"
+expect_eq "  the file is 0600" "$(stat -c %a "$T/a1.bundle")" 600
+expect_eq "  its header" "$(sed -n '1,2p;7,10p' "$T/a1.bundle" | tr '\n' ' ')" \
+	"casedesk-bundle 1 kind ops first 1 last $NA count $NA acked 0 "
+expect_eq "  one op a line" "$(grep -c '^{' "$T/a1.bundle")" "$NA"
+expect_grep "  signed at the end" '^signature ed25519 ' "$T/a1.bundle"
+expect_eq "  nothing marked sent or acknowledged" \
+	"$(sqlite3 "$A" "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL OR acked_at IS NOT NULL")" 0
+expect_eq "  the export is audited" "$(sqlite3 "$A" "SELECT count(*) FROM audit WHERE action = 'export' AND entity = 'bundle'")" 1
+expect_rc "export over an existing file without --force" 2 cd_as "$A" admin bundle export -o "$T/a1.bundle"
+ln -s "$T/target" "$T/link.bundle"
+expect_rc "export through a symbolic link" 4 cd_as "$A" admin bundle export -o "$T/link.bundle" --force
+if [ -e "$T/target" ]; then fail "  nothing written through the link"; else pass "  nothing written through the link"; fi
+expect_rc "export again, without an acknowledgement, with --force" 0 cd_as "$A" admin bundle export -o "$T/a2.bundle"
+expect_eq "  the second bundle starts at the same first op" "$(field first "$T/a2.bundle")" 1
+expect_rc "export --force replaces a file" 0 cd_as "$A" admin bundle export -o "$T/a2.bundle" --force
+expect_eq "  still 0600" "$(stat -c %a "$T/a2.bundle")" 600
+expect_rc "a store with no op exports nothing" 0 cd_as "$D" admin bundle export -o "$T/d.bundle"
+if [ -e "$T/d.bundle" ]; then fail "  and writes no file"; else pass "  and writes no file"; fi
+
+# ---- refusals: B (or D) unchanged every time ------------------------------------------
+dump "$B" "$T/b0.dump"
+dump "$D" "$T/d0.dump"
+expect_rc "import into a store that does not trust A" 4 cd_as "$D" admin bundle import "$T/a1.bundle"
+expect_grep "  names the file, the origin and that it is not trusted" "a1.bundle: origin $OA (office TBS) is not trusted here" "$T/err"
+same_store "  D unchanged" "$D" "$T/d0.dump"
+expect_rc "import is refused to a clerk" 4 cd_as "$B" clerk bundle import "$T/a1.bundle"
+expect_rc "import of a file that is not there" 3 cd_as "$B" admin bundle import "$T/none.bundle"
+printf 'hello\n' >"$T/hello.bundle"
+expect_rc "import of a file that is not a bundle" 6 cd_as "$B" admin bundle import "$T/hello.bundle"
+expect_grep "  says so, naming it" "hello.bundle: not a casedesk bundle" "$T/err"
+
+size=$(stat -c %s "$T/a1.bundle")
+hdr=$(grep -b -- '^--$' "$T/a1.bundle" | cut -d: -f1)
+op2=$(grep -b '^{' "$T/a1.bundle" | sed -n 2p | cut -d: -f1)
+sigat=$(grep -b '^signature ' "$T/a1.bundle" | cut -d: -f1)
+for cut in 5 40 "$hdr" $((hdr + 3)) $((hdr + 50)) "$op2" $((op2 + 7)) "$sigat" $((sigat + 30)) $((size - 1)); do
+	head -c "$cut" "$T/a1.bundle" >"$T/cut.bundle"
+	expect_rc "a bundle cut at byte $cut of $size is refused" 6 cd_as "$B" admin bundle import "$T/cut.bundle"
+	expect_grep "  naming the file" "cut.bundle" "$T/err"
+	same_store "  B unchanged" "$B" "$T/b0.dump"
+done
+expect_grep "a cut before the last newline: the signature line does not end" "(byte $sigat) does not end" "$T/err"
+head -c "$((op2 + 7))" "$T/a1.bundle" >"$T/cut.bundle"
+cd_as "$B" admin bundle import "$T/cut.bundle" 2>"$T/err"
+expect_grep "  a cut inside an op: the byte offset of its line" "(byte $op2) does not end" "$T/err"
+head -c "$sigat" "$T/a1.bundle" >"$T/cut.bundle"
+cd_as "$B" admin bundle import "$T/cut.bundle" 2>"$T/err"
+expect_grep "  a cut before the signature: said so" "without its signature" "$T/err"
+# A cut at a line boundary, re-signed by A itself: the count gives it away.
+head -c "$op2" "$T/a1.bundle" >"$T/cut.bundle"
+resign "$T/cut.bundle" "$T/cutsigned.bundle" "$SEEDA"
+expect_rc "ops cut away and signed again by A: refused" 6 cd_as "$B" admin bundle import "$T/cutsigned.bundle"
+expect_grep "  the header's count against the ops there" "the header says $NA ops, the file holds 1" "$T/err"
+same_store "  B unchanged" "$B" "$T/b0.dump"
+
+# One byte changed inside an op's values: only the signature can tell.
+python3 - "$T/a1.bundle" "$T/altered.bundle" <<'EOF'
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+i = d.index(b'"new":"FB123456"') + 8
+d[i] = ord('C')
+open(sys.argv[2], 'wb').write(d)
+EOF
+expect_rc "one byte altered" 4 cd_as "$B" admin bundle import "$T/altered.bundle"
+expect_grep "  the signature does not match A's key" "altered.bundle: the signature does not match the key trusted for origin $OA" "$T/err"
+same_store "  B unchanged" "$B" "$T/b0.dump"
+sed 's/^count .*/count 9/' "$T/a1.bundle" >"$T/altered2.bundle"
+expect_rc "the header's count altered" 6 cd_as "$B" admin bundle import "$T/altered2.bundle"
+same_store "  B unchanged" "$B" "$T/b0.dump"
+printf 'x\n' | cat "$T/a1.bundle" - >"$T/trailing.bundle"
+expect_rc "a line after the signature" 6 cd_as "$B" admin bundle import "$T/trailing.bundle"
+expect_grep "  said so" "something follows the signature" "$T/err"
+
+# Two ops swapped: out of order, also when A itself signed the swapped file.
+awk -v a=12 -v b=13 'NR == a { x = $0; next } NR == b { print; print x; next } { print }' "$T/a1.bundle" >"$T/swapped.bundle"
+expect_rc "two ops swapped" 6 cd_as "$B" admin bundle import "$T/swapped.bundle"
+expect_grep "  out of order, naming the line" "swapped.bundle: out of order: line 12 (byte [0-9]*) holds op 2 where op 1 belongs" "$T/err"
+resign "$T/swapped.bundle" "$T/swapsigned.bundle" "$SEEDA"
+expect_rc "two ops swapped and signed by A's own key" 6 cd_as "$B" admin bundle import "$T/swapsigned.bundle"
+expect_grep "  still out of order" "out of order: line 12" "$T/err"
+same_store "  B unchanged" "$B" "$T/b0.dump"
+
+# Signed by C, claiming to be A.
+resign "$T/a1.bundle" "$T/forged.bundle" "$SEEDC"
+expect_rc "a bundle signed by C claiming A's origin" 4 cd_as "$B" admin bundle import "$T/forged.bundle"
+expect_grep "  refused, naming the origin whose key does not match" "forged.bundle: the signature does not match the key trusted for origin $OA (office TBS)" "$T/err"
+same_store "  B unchanged" "$B" "$T/b0.dump"
+# C's own bundle (C has an op: its trust of A wrote none, so C registers a person).
+cd_as "$C" clerk person add --surname Smith --given Jo --dob 1980-02-02 --sex M --nationality GBR >/dev/null
+cd_as "$C" admin bundle export -o "$T/c1.bundle" >/dev/null
+expect_rc "C's own bundle in B, which does not trust C" 4 cd_as "$B" admin bundle import "$T/c1.bundle"
+expect_grep "  names C's origin, not trusted" "origin $OC (office ALT) is not trusted here" "$T/err"
+expect_rc "A's own bundle back in A" 4 cd_as "$A" admin bundle import "$T/a1.bundle"
+expect_grep "  made by this store" "made by this store itself" "$T/err"
+
+# A gap before the first op: A's first two ops acknowledged by hand, so its next export
+# starts at op 3, which B (having none of A's ops) cannot take.
+sqlite3 "$A" "UPDATE outbox SET acked_at = '2026-03-02T09:00:00.000Z' WHERE origin_seq <= 2"
+cd_as "$A" admin bundle export -o "$T/gap.bundle" >/dev/null
+expect_eq "the export after an acknowledgement starts after it" "$(field first "$T/gap.bundle") $(field acked "$T/gap.bundle")" "3 2"
+expect_rc "a bundle after a gap" 4 cd_as "$B" admin bundle import "$T/gap.bundle"
+expect_grep "  names the missing ops and asks for the earlier bundle" \
+	"gap.bundle: ops 1 to 2 of origin $OA (office TBS) are missing here: import the bundle that carries them first" "$T/err"
+same_store "  B unchanged" "$B" "$T/b0.dump"
+
+# Acknowledgements read the other way are refused.
+expect_rc "bundle ack on a bundle of ops" 6 cd_as "$A" admin bundle ack "$T/a1.bundle"
+expect_grep "  says what it is" "a1.bundle is a bundle of ops, not an acknowledgement" "$T/err"
+
+# ---- import, replay and acknowledgement --------------------------------------------------
+PU=$(sqlite3 "$A" "SELECT uuid FROM person WHERE number = '$P'")
+# With op_apply (apply.c merged): B applies A's ops, all in one transaction.
+expect_rc "import A's bundle into B" 0 cd_as "$B" admin bundle import "$T/a1.bundle" -o "$T/ack1"
+expect_grep "  $NA new" ": $NA new, 0 already had" "$T/out"
+expect_eq "  B has A's person" "$(sqlite3 "$B" "SELECT count(*) FROM person WHERE uuid = '$PU'")" 1
+dump "$B" "$T/b1.dump"
+expect_grep "  the acknowledgement is written" "acknowledgement (ops up to $NA) written to $T/ack1" "$T/out"
+expect_eq "  0600" "$(stat -c %a "$T/ack1")" 600
+expect_eq "  and says B has A's ops up to $NA" "$(field kind "$T/ack1") $(field for "$T/ack1") $(field seq "$T/ack1")" "ack $OA $NA"
+expect_rc "import again, the ack file there without --force" 2 cd_as "$B" admin bundle import "$T/a1.bundle" -o "$T/ack1"
+same_store "  B unchanged" "$B" "$T/b1.dump"
+expect_rc "import again (replay)" 0 cd_as "$B" admin bundle import "$T/a1.bundle"
+expect_grep "  0 new, $NA already had" ": 0 new, $NA already had" "$T/out"
+same_store "  B unchanged by the replay" "$B" "$T/b1.dump"
+expect_rc "the bundle after the 'gap' now goes in (B has ops 1 and 2)" 0 cd_as "$B" admin bundle import "$T/gap.bundle"
+expect_grep "  nothing new in it either" ": 0 new, $((NA - 2)) already had" "$T/out"
+expect_rc "an acknowledgement imported as a bundle" 6 cd_as "$A" admin bundle import "$T/ack1"
+dump "$A" "$T/a0.dump"
+expect_rc "A reads B's acknowledgement before trusting B" 4 cd_as "$A" admin bundle ack "$T/ack1"
+expect_grep "  B is not trusted" "origin $OB (office KUT) is not trusted here" "$T/err"
+cd_as "$A" admin bundle trust --origin "$OB" --office KUT --key "$KB" >/dev/null
+dump "$A" "$T/a0.dump"
+resign "$T/ack1" "$T/ackforged" "$SEEDC"
+expect_rc "an acknowledgement signed by C claiming B" 4 cd_as "$A" admin bundle ack "$T/ackforged"
+sed "s/^seq .*/seq 99/" "$T/ack1" >"$T/ackaltered"
+expect_rc "an acknowledgement altered" 4 cd_as "$A" admin bundle ack "$T/ackaltered"
+resign "$T/ackaltered" "$T/ackbeyond" "$(sqlite3 "$B" "SELECT private_key FROM bundle_key")"
+expect_rc "an acknowledgement of ops A never made (signed by B)" 4 cd_as "$A" admin bundle ack "$T/ackbeyond"
+expect_grep "  says so" "acknowledges op 99, but this store has made only $NA" "$T/err"
+head -c 100 "$T/ack1" >"$T/ackcut"
+expect_rc "an acknowledgement cut short" 6 cd_as "$A" admin bundle ack "$T/ackcut"
+same_store "  A unchanged by every refusal" "$A" "$T/a0.dump"
+cd_as "$C" admin bundle trust --origin "$OB" --office KUT --key "$KB" >/dev/null
+expect_rc "A's acknowledgement read by C" 4 cd_as "$C" admin bundle ack "$T/ack1"
+expect_grep "  the ops of another store" "acknowledges the ops of another store (origin $OA)" "$T/err"
+expect_rc "A reads B's acknowledgement" 0 cd_as "$A" admin bundle ack "$T/ack1"
+expect_grep "  up to $NA, the rest marked" "has this store's ops up to $NA (0 conflicts there); $((NA - 2)) ops marked acknowledged" "$T/out"
+expect_eq "  every op acknowledged, those marked now also sent" \
+	"$(sqlite3 "$A" "SELECT count(*) FROM outbox WHERE acked_at IS NULL OR (origin_seq > 2 AND sent_at IS NULL)")" 0
+expect_rc "  twice changes nothing" 0 cd_as "$A" admin bundle ack "$T/ack1"
+expect_grep "  0 marked" "0 ops marked acknowledged" "$T/out"
+expect_rc "with every op acknowledged, export writes nothing" 0 cd_as "$A" admin bundle export -o "$T/a3.bundle"
+expect_grep "  says so" "no op waiting for an acknowledgement" "$T/out"
+cd_as "$A" clerk person add --surname Doe --given Ann --dob 1970-03-03 --sex F --nationality USA >/dev/null
+cd_as "$A" admin bundle export -o "$T/a3.bundle" >/dev/null
+expect_eq "the next export starts after the acknowledged ops" "$(field first "$T/a3.bundle") $(field acked "$T/a3.bundle")" "$((NA + 1)) $NA"
+expect_rc "store check on A" 0 cd_as "$A" admin store check
+expect_rc "store check on B" 0 cd_as "$B" admin store check
