@@ -49,6 +49,7 @@ static const struct command commands[] = {
 	{ "kit", cmd_kit, N_("kit new FILE --office CODE --block N [--name K07] [--year YYYY] | kit topup --kit KITFILE --block N [--year YYYY] | kit return [--office-store FILE] | kit status   field kits' leased numbers") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 	{ "national", cmd_national, N_("national init [--db CONNINFO] | status [--db CONNINFO] | use [--db CONNINFO | --none]   the national tier (PostgreSQL)") },
+	{ "sync", cmd_sync, N_("sync [--db CONNINFO] [--batch N] [--progress]   send this store's ops to the national tier") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
 };
 
