@@ -7,9 +7,13 @@
 # (the store copy from before it) inserts nothing; a batch past the tier's high-water mark
 # is refused; SIGKILL of sync at random points, ten rounds, then a sync: every op once and
 # every op marked sent; PostgreSQL stopped mid-run and started: the next sync completes;
-# a wrong port fails in words and marks nothing.
+# a wrong port fails in words and marks nothing.  The TUI's status line (80x24, tmux) shows
+# the last sync's recorded outcome and the ops waiting, without connecting.
 . tests/script/lib.sh
 . tests/script/pg_lib.sh
+. tests/script/tui_lib.sh
+# Both libraries stop what they started on exit: the tmux server and PostgreSQL.
+trap 'tm kill-server >/dev/null 2>&1; pg_stop; rm -rf "$T"' EXIT
 
 pg_start
 pg_createdb national
@@ -53,6 +57,16 @@ expect_eq "persons carry the local search's name keys" \
 expect_eq "both origins with their high-water marks" \
 	"$(nat "SELECT string_agg(office || ':' || kind || ':' || high_water, ',' ORDER BY office) FROM origins")" \
 	"BTM:office:$(ops_of "$B"),TBS:office:$(ops_of "$A")"
+
+# The status line: online since the last sync, nothing waiting.
+if command -v tmux >/dev/null 2>&1; then
+	S=$A start tuia clerk
+	tm resize-window -t tuia -x 80 -y 24
+	see "the status line says online, with nothing waiting" tuia "0 unsynced, online [0-9][0-9]:[0-9][0-9] "
+	quit tuia
+else
+	fail "tmux is installed" "the status line test needs tmux (.ci/deps installs it)"
+fi
 
 expect_rc "sync again" 0 "$CD" --store "$A" --user admin sync --db "$DB"
 expect_grep "sends nothing" " 0 ops sent" "$T/out"
@@ -116,6 +130,12 @@ BAD=$(pg_free_port)
 expect_rc "sync to a port nothing listens on fails" 7 "$CD" --store "$K" --user admin sync --db "host=127.0.0.1 port=$BAD user=casedesk dbname=national connect_timeout=3"
 expect_grep "saying so in words" "cannot connect to the national tier (database national on 127.0.0.1:$BAD as casedesk)" "$T/err"
 expect_eq "and marks nothing sent" "$(q "$K" 'SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL')" 0
+if command -v tmux >/dev/null 2>&1; then
+	S=$K start tuik clerk
+	tm resize-window -t tuik -x 80 -y 24
+	see "the status line says offline, with the ops waiting" tuik "$KOPS unsynced, offline [0-9][0-9]:[0-9][0-9] "
+	quit tuik
+fi
 
 # ---- SIGKILL at random points of a sync of 3,000 ops, ten rounds
 for round in 1 2 3 4 5 6 7 8 9 10; do
