@@ -106,3 +106,70 @@ out:
 	buf_release(&b);
 	return rc;
 }
+
+/* ---- the pull ------------------------------------------------------------------------ */
+
+void national_pull_release(struct cd_pull_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct cd_pull_op *o = &b->ops[i];
+		free(o->uuid);
+		free(o->origin);
+		free(o->origin_office);
+		free(o->entity);
+		free(o->entity_uuid);
+		free(o->op);
+		free(o->at);
+		free(o->payload);
+	}
+	free(b->ops);
+	b->ops = NULL;
+	b->n = 0;
+}
+
+int national_pull(struct cd_national *n, const char *self, const char *office, int64_t after, size_t limit,
+		  struct cd_pull_batch *out, struct cd_error *err)
+{
+	static const char sql[] =
+		"SELECT o.uuid, o.origin, g.office, o.entity, o.entity_uuid, o.op,"
+		" to_char(o.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), o.payload::text, o.origin_seq, o.server_seq"
+		" FROM ops o JOIN origins g ON g.store_uuid = o.origin"
+		" WHERE o.server_seq > $1::bigint AND o.origin <> $2::uuid"
+		" AND (o.entity IN ('person', 'document', 'alias', 'address', 'family')"
+		"  OR (o.entity = 'case' AND EXISTS (SELECT 1 FROM cases c WHERE c.uuid::text = o.entity_uuid AND c.office = $3)))"
+		" ORDER BY o.server_seq LIMIT $4::bigint";
+	char after_s[24], limit_s[24];
+	PGresult *r = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	snprintf(after_s, sizeof after_s, "%lld", (long long)after);
+	snprintf(limit_s, sizeof limit_s, "%zu", limit);
+	const char *params[4] = { after_s, self, office, limit_s };
+	r = PQexecParams(n->conn, sql, 4, NULL, params, NULL, NULL, 0);
+	if ((rc = nat_check(n, r, _("reading the ops of other stores"), err)))
+		goto out;
+	int rows = PQntuples(r);
+	if (rows > 0 && !(out->ops = calloc((size_t)rows, sizeof *out->ops))) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	for (int i = 0; i < rows; i++) {
+		struct cd_pull_op *o = &out->ops[i];
+		char **cols[8] = { &o->uuid, &o->origin, &o->origin_office, &o->entity, &o->entity_uuid, &o->op, &o->at,
+				   &o->payload };
+		out->n++;
+		for (int k = 0; k < 8; k++)
+			if (!(*cols[k] = strdup(PQgetisnull(r, i, k) ? "" : PQgetvalue(r, i, k)))) {
+				rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+				goto out;
+			}
+		o->origin_seq = strtoll(PQgetvalue(r, i, 8), NULL, 10);
+		o->server_seq = strtoll(PQgetvalue(r, i, 9), NULL, 10);
+	}
+out:
+	PQclear(r);
+	if (rc)
+		national_pull_release(out);
+	return rc;
+}

@@ -53,4 +53,28 @@ struct cd_push_result {
 int national_push(struct cd_national *n, const struct cd_push_origin *origin, const struct cd_push_op *ops, size_t n_ops,
 		  struct cd_push_result *res, struct cd_error *err);
 
+/* ---- the pull: what other origins changed in this store's scope ------------------------- */
+
+/* One op of another origin as the tier holds it (strings malloc'd, released with the batch). */
+struct cd_pull_op {
+	char *uuid, *origin, *origin_office, *entity, *entity_uuid, *op, *at, *payload;
+	int64_t origin_seq;
+	int64_t server_seq;        /* the tier's order: the pull's cursor */
+};
+struct cd_pull_batch {
+	struct cd_pull_op *ops;
+	size_t n;
+};
+
+/*
+ * Up to `limit` ops after server_seq `after`, in server_seq order, of origins other than
+ * `self` and in the scope of an office `office`: persons and their parts (documents,
+ * aliases, addresses, family links) of every office, for search and de-duplication; cases
+ * of this office only.  Pushes commit one at a time (cd_push's advisory lock), so server_seq
+ * grows in commit order and a cursor never passes an op committed later.
+ */
+int national_pull(struct cd_national *n, const char *self, const char *office, int64_t after, size_t limit,
+		  struct cd_pull_batch *out, struct cd_error *err);
+void national_pull_release(struct cd_pull_batch *b);
+
 #endif

@@ -119,7 +119,8 @@ static const char *const migrations[] = {
 	 * retry of a batch whose commit was not seen) and moved, each op inserted ON CONFLICT
 	 * (uuid) DO NOTHING, and each newly inserted op applied to persons and cases by
 	 * cd_push_op() three ways per field.  A conflict keeps the server's value: base is the
-	 * op's old value, theirs the server's, ours the op's new value. */
+	 * op's old value, theirs the server's, ours the op's new value.  Pushes take one advisory
+	 * lock in turn, so that ops.server_seq grows in commit order: the pull's cursor. */
 	"ALTER TABLE ops ALTER COLUMN entity_uuid TYPE text;"
 	"CREATE FUNCTION cd_push_op(p_origin uuid, p_office text, p_op jsonb) RETURNS integer"
 	" LANGUAGE plpgsql AS $cd$"
@@ -205,6 +206,9 @@ static const char *const migrations[] = {
 	" DECLARE hw bigint; first_seq bigint; expect bigint; o jsonb; seq bigint; got uuid;"
 	" BEGIN"
 	"  inserted := 0; conflicts := 0;"
+	/* One push at a time: server_seq is then taken in commit order, so a pull that has read
+	 * up to server_seq N never finds a smaller one committed later. */
+	"  PERFORM pg_advisory_xact_lock(7161541336458782572);"
 	"  INSERT INTO origins AS g (store_uuid, office, name, kind, last_sync) VALUES (p_origin, p_office, p_name, p_kind, now())"
 	"   ON CONFLICT (store_uuid) DO UPDATE SET office = EXCLUDED.office, name = EXCLUDED.name, kind = EXCLUDED.kind,"
 	"   last_sync = now();"

@@ -456,3 +456,31 @@ int oplog_sync_status(struct cd_store *s, struct cd_sync_status *st, struct cd_e
 	st->last_ok = r > 0 && ok[0] == '1';
 	return CD_OK;
 }
+
+int oplog_pull_cursor(struct cd_store *s, int64_t *seq, struct cd_error *err)
+{
+	char v[32];
+	int r = st_setting_read(s, "sync_pull_cursor", v, sizeof v, err);
+
+	*seq = 0;
+	if (r < 0)
+		return CD_ESTORE;
+	if (r > 0)
+		*seq = strtoll(v, NULL, 10);
+	return CD_OK;
+}
+
+int oplog_pull_cursor_set(struct cd_store *s, int64_t seq, struct cd_error *err)
+{
+	char v[32];
+	int rc;
+
+	snprintf(v, sizeof v, "%lld", (long long)seq);
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_setting_write(s, "sync_pull_cursor", v, err))) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
+}

@@ -102,6 +102,10 @@ struct cd_sync_status {
 	char last_at[32];          /* when it ended ("2026-03-02T10:00:00.000Z"), "" when never */
 };
 int oplog_sync_status(struct cd_store *s, struct cd_sync_status *st, struct cd_error *err);
+/* The pull's cursor: the national tier's server_seq of the last op pulled (0: none yet), a
+ * setting; set it in the transaction that applied the ops up to it. */
+int oplog_pull_cursor(struct cd_store *s, int64_t *seq, struct cd_error *err);
+int oplog_pull_cursor_set(struct cd_store *s, int64_t seq, struct cd_error *err);
 /* Records a sync's outcome (ok: 1 finished, 0 failed) at the store's now. */
 int oplog_sync_record(struct cd_store *s, int ok, struct cd_error *err);
 
