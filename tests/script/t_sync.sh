@@ -112,20 +112,23 @@ expect_rc "sent once the mark is right" 0 "$CD" --store "$A" --user admin sync -
 # ---- a wrong port: fails within the connect timeout, in words, nothing marked
 K=$T/kill.casedesk
 "$CD" --store "$K" init --office KIL --training >/dev/null
-# 3,000 registrations' ops, written straight into the op log (CLI registrations one by one
-# would take minutes here): person inserts as the store writes them.
+# Registrations' ops written straight into the op log, 300 at a time (CLI registrations one by
+# one would take minutes here): person inserts as the store writes them.
 ORIGIN=$(origin_of "$K")
-q "$K" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+add_ops() {
+	q "$K" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300),
+	base(b) AS (SELECT coalesce(max(origin_seq), 0) FROM outbox)
 INSERT INTO outbox(uuid, origin, origin_seq, at, entity, entity_uuid, op, payload)
-SELECT printf('0190b000-0000-7000-8000-%012x', i), '$ORIGIN', (SELECT coalesce(max(origin_seq), 0) FROM outbox) + i,
- '2026-03-02T10:00:00.000Z', 'person', printf('0190c000-0000-7000-8000-%012x', i), 'insert',
- json_object('fields', json_object('number', json_object('base', 0, 'old', NULL, 'new', printf('P-KIL-%06d', i)),
+SELECT printf('0190b000-0000-7000-8000-%012x', b + i), '$ORIGIN', b + i,
+ '2026-03-02T10:00:00.000Z', 'person', printf('0190c000-0000-7000-8000-%012x', b + i), 'insert',
+ json_object('fields', json_object('number', json_object('base', 0, 'old', NULL, 'new', printf('P-KIL-%06d', b + i)),
   'surname', json_object('base', 0, 'old', NULL, 'new', 'Surname' || i), 'given', json_object('base', 0, 'old', NULL, 'new', 'Given'),
   'surname_latin', json_object('base', 0, 'old', NULL, 'new', 'SURNAME' || i), 'given_latin', json_object('base', 0, 'old', NULL, 'new', 'GIVEN'),
   'sex', json_object('base', 0, 'old', NULL, 'new', 'M'), 'dob', json_object('base', 0, 'old', NULL, 'new', '1990'),
   'nationality', json_object('base', 0, 'old', NULL, 'new', 'GEO')))
-FROM n"
-KOPS=$(ops_of "$K")
+FROM n, base"
+}
+add_ops
 BAD=$(pg_free_port)
 expect_rc "sync to a port nothing listens on fails" 7 "$CD" --store "$K" --user admin sync --db "host=127.0.0.1 port=$BAD user=casedesk dbname=national connect_timeout=3"
 expect_grep "saying so in words" "cannot connect to the national tier (database national on 127.0.0.1:$BAD as casedesk)" "$T/err"
@@ -133,24 +136,30 @@ expect_eq "and marks nothing sent" "$(q "$K" 'SELECT count(*) FROM outbox WHERE 
 if command -v tmux >/dev/null 2>&1; then
 	S=$K start tuik clerk
 	tm resize-window -t tuik -x 80 -y 24
-	see "the status line says offline, with the ops waiting" tuik "$KOPS unsynced, offline [0-9][0-9]:[0-9][0-9] "
+	see "the status line says offline, with the ops waiting" tuik "300 unsynced, offline [0-9][0-9]:[0-9][0-9] "
 	quit tuik
 fi
 
-# ---- SIGKILL at random points of a sync of 3,000 ops, ten rounds
+# ---- SIGKILL at random points of syncs of 3,300 ops, ten rounds: each round adds 300 ops
+# to what the killed ones left and kills the sync after a random short delay.
 for round in 1 2 3 4 5 6 7 8 9 10; do
-	"$CD" --store "$K" --user admin sync --db "$DB" --batch 100 >/dev/null 2>&1 &
+	add_ops
+	"$CD" --store "$K" --user admin sync --db "$DB" --batch 5 >/dev/null 2>&1 &
 	pid=$!
-	sleep "$(python3 -c 'import random; print(round(random.uniform(0.02, 0.6), 3))')"
+	sleep "$(python3 -c 'import random; print(round(random.uniform(0.01, 0.2), 3))')"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	echo "$(nat "SELECT count(*) FROM ops WHERE origin = '$ORIGIN'") $(q "$K" 'SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL')" >>"$T/rounds"
 done
+# How far the killed syncs got (the tier's ops, the store's marked ops), for a failure's report.
+ROUNDS=$(tr '\n' ';' <"$T/rounds")
+KOPS=$(ops_of "$K")
 expect_rc "after ten killed syncs, a sync completes" 0 "$CD" --store "$K" --user admin sync --db "$DB" --batch 100
-expect_eq "the tier holds every op of the store" "$(nat "SELECT count(*) FROM ops WHERE origin = '$ORIGIN'")" "$KOPS"
+expect_eq "the tier holds every op of the store (rounds: $ROUNDS)" "$(nat "SELECT count(*) FROM ops WHERE origin = '$ORIGIN'")" "$KOPS"
 expect_eq "each once, at its own number" \
 	"$(nat "SELECT count(DISTINCT uuid) || ',' || count(DISTINCT origin_seq) || ',' || max(origin_seq) FROM ops WHERE origin = '$ORIGIN'")" \
 	"$KOPS,$KOPS,$KOPS"
-expect_eq "one national person per registration" "$(nat "SELECT count(*) FROM persons WHERE number LIKE 'P-KIL-%'")" 3000
+expect_eq "one national person per registration" "$(nat "SELECT count(*) FROM persons WHERE number LIKE 'P-KIL-%'")" "$KOPS"
 expect_eq "every op is marked sent" "$(q "$K" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" 0
 expect_eq "the high-water mark is the last op" "$(nat "SELECT high_water FROM origins WHERE store_uuid = '$ORIGIN'")" "$KOPS"
 
