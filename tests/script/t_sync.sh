@@ -68,6 +68,20 @@ else
 	fail "tmux is installed" "the status line test needs tmux (.ci/deps installs it)"
 fi
 
+# A field kit of the first office pushes as a kit, under its own name.
+KIT=$T/kit.casedesk
+"$CD" --store "$A" --user admin kit new "$KIT" --office TBS --block 10 >/dev/null 2>&1 || fail "kit new"
+"$CD" --store "$KIT" --user clerk person add --surname Lomidze --given Tamar --dob 1995 --sex F --nationality GEO >/dev/null
+expect_rc "a kit syncs" 0 "$CD" --store "$KIT" --user admin sync --db "$DB"
+expect_eq "as an origin of kind kit, named by its name" \
+	"$(nat "SELECT office || ':' || kind || ':' || name || ':' || high_water FROM origins WHERE store_uuid = '$(origin_of "$KIT")'")" \
+	"TBS:kit:K01:$(ops_of "$KIT")"
+expect_eq "its person is on the tier with a number from its block" \
+	"$(nat "SELECT count(*) FROM persons WHERE surname = 'Lomidze' AND origin = '$(origin_of "$KIT")'")" 1
+expect_rc "the office syncs the lease it made" 0 "$CD" --store "$A" --user admin sync --db "$DB"
+TOTAL=$(( $(ops_of "$A") + $(ops_of "$B") + $(ops_of "$KIT") ))
+expect_eq "the national ops equal the three stores' ops" "$(nat 'SELECT count(*) FROM ops')" "$TOTAL"
+
 expect_rc "sync again" 0 "$CD" --store "$A" --user admin sync --db "$DB"
 expect_grep "sends nothing" " 0 ops sent" "$T/out"
 expect_eq "and duplicates nothing" "$(nat 'SELECT count(*) FROM ops')" "$TOTAL"
@@ -130,6 +144,7 @@ FROM n, base"
 }
 add_ops
 BAD=$(pg_free_port)
+expect_rc "--batch 0 is a usage error" 2 "$CD" --store "$K" --user admin sync --db "$DB" --batch 0
 expect_rc "sync to a port nothing listens on fails" 7 "$CD" --store "$K" --user admin sync --db "host=127.0.0.1 port=$BAD user=casedesk dbname=national connect_timeout=3"
 expect_grep "saying so in words" "cannot connect to the national tier (database national on 127.0.0.1:$BAD as casedesk)" "$T/err"
 expect_eq "and marks nothing sent" "$(q "$K" 'SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL')" 0
@@ -154,7 +169,8 @@ done
 # How far the killed syncs got (the tier's ops, the store's marked ops), for a failure's report.
 ROUNDS=$(tr '\n' ';' <"$T/rounds")
 KOPS=$(ops_of "$K")
-expect_rc "after ten killed syncs, a sync completes" 0 "$CD" --store "$K" --user admin sync --db "$DB" --batch 100
+expect_rc "after ten killed syncs, a sync completes" 0 "$CD" --store "$K" --user admin sync --db "$DB" --batch 100 --progress
+expect_grep "saying how far it is with --progress" "^sync: 100/[0-9]* ops$" "$T/err"
 expect_eq "the tier holds every op of the store (rounds: $ROUNDS)" "$(nat "SELECT count(*) FROM ops WHERE origin = '$ORIGIN'")" "$KOPS"
 expect_eq "each once, at its own number" \
 	"$(nat "SELECT count(DISTINCT uuid) || ',' || count(DISTINCT origin_seq) || ',' || max(origin_seq) FROM ops WHERE origin = '$ORIGIN'")" \
