@@ -210,6 +210,16 @@ expect_rc "after the server is back, sync completes" 0 "$CD" --store "$P2" --use
 expect_eq "with every op once" "$(nat "SELECT count(*) || ',' || count(DISTINCT origin_seq) FROM ops WHERE origin = '$O2'")" "$P2OPS,$P2OPS"
 expect_eq "and every op marked sent" "$(q "$P2" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" 0
 
+# ---- a national schema newer than this casedesk: refused, nothing sent or marked
+"$CD" --store "$P2" --user clerk person add --surname Later --given Op --dob 1990 --sex M --nationality GEO >/dev/null
+N0=$(nat 'SELECT count(*) FROM ops')
+nat "INSERT INTO schema_version (version, program) VALUES (99, 'casedesk from the future')" >/dev/null
+expect_rc "sync against a newer national schema is refused" 4 "$CD" --store "$P2" --user admin sync --db "$DB"
+expect_grep "saying to upgrade casedesk" "newer than this casedesk understands" "$T/err"
+expect_eq "nothing was sent" "$(nat 'SELECT count(*) FROM ops')" "$N0"
+expect_eq "nothing was marked" "$(q "$P2" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" 1
+nat "DELETE FROM schema_version WHERE version = 99" >/dev/null
+
 # ---- the pull: applies other offices' ops with op_apply (model/store/apply.h), which the
 # apply branch brings; until it is merged sync only pushes.  SYNC_PULL=1 runs these checks
 # (the lead turns them on at merge).
