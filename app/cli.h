@@ -120,6 +120,8 @@ int cmd_ops(struct cli *c);
 /* app/cmd_kit.c: field kits' leased numbers; cli_kit_warn says on stderr when a kit's run low. */
 int cmd_kit(struct cli *c);
 void cli_kit_warn(struct cli *c);
+/* app/cmd_sync.c: this store's ops to the national tier. */
+int cmd_sync(struct cli *c);
 /* app/cmd_national.c: the national tier (init, status, use). */
 int cmd_national(struct cli *c);
 /*

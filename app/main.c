@@ -51,6 +51,7 @@ static const struct command commands[] = {
 	{ "bundle", cmd_bundle, N_("bundle key | trust --origin UUID --office CODE --key KEY | export -o FILE [--force] | import FILE [-o ACKFILE] | ack FILE   ops carried by hand (admin)") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
 	{ "national", cmd_national, N_("national init [--db CONNINFO] | status [--db CONNINFO] | use [--db CONNINFO | --none]   the national tier (PostgreSQL)") },
+	{ "sync", cmd_sync, N_("sync [--db CONNINFO] [--batch N] [--progress]   send this store's ops to the national tier") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
 };
 

@@ -20,6 +20,7 @@
 #include "model/base/privilege.h"
 #include "model/store/roles.h"
 #include "model/store/kit.h"
+#include "model/store/oplog.h"
 #include "model/store/passphrase.h"
 #include "model/store/users.h"
 #include "screens/fmt.h"
@@ -337,6 +338,32 @@ static void kit_numbers_read(struct ui *ui)
 		snprintf(ui->kit_numbers, sizeof ui->kit_numbers, _("%lld/%lld numbers"), (long long)left, (long long)total);
 }
 
+/* This store's own ops waiting and the last sync's recorded outcome (model/store/oplog.h): the
+ * status line never connects to the national tier, so offline costs nothing.  The time is the
+ * hour when the last sync was today, else the day. */
+static void sync_read(struct ui *ui)
+{
+	struct cd_sync_status st;
+	char today[32], when[8];
+	struct cd_error err = CD_ERROR_INIT;
+	if (oplog_sync_status(ui->store, &st, &err) != CD_OK) {
+		store_unsynced_count(ui->store, &ui->unsynced, NULL);
+		ui->sync_word[0] = '\0';
+		return;
+	}
+	ui->unsynced = st.unsent;
+	if (st.last_ok < 0 || strlen(st.last_at) < 16) {
+		ui->sync_word[0] = '\0';   /* never synced: the count says it all */
+		return;
+	}
+	store_now(ui->store, today, sizeof today);
+	if (strncmp(today, st.last_at, 10) == 0)
+		snprintf(when, sizeof when, "%.5s", st.last_at + 11);
+	else
+		snprintf(when, sizeof when, "%.5s", st.last_at + 5);
+	snprintf(ui->sync_word, sizeof ui->sync_word, st.last_ok ? _("online %s") : _("offline %s"), when);
+}
+
 static void draw_status(struct ui *ui, int rows, int cols)
 {
 	char roles[96], line[256], clock[8];
@@ -347,9 +374,9 @@ static void draw_status(struct ui *ui, int rows, int cols)
 	strftime(clock, sizeof clock, "%H:%M", &tm);
 	cd_roles_format(ui->actor.roles, roles, sizeof roles);
 	/* The store is local or shared (on a server several desks use); offline comes with sync. */
-	snprintf(line, sizeof line, " %s │ %s (%s) │ %s │ %lld %s │ %s%s%s ", store_office(ui->store), ui->actor.name,
+	snprintf(line, sizeof line, " %s │ %s (%s) │ %s │ %lld %s%s%s │ %s%s%s ", store_office(ui->store), ui->actor.name,
 		 roles, store_is_training(ui->store) ? _("training") : ui->shared ? _("shared") : _("local"), (long long)ui->unsynced,
-		 _("unsynced"), ui->kit_numbers, ui->kit_numbers[0] ? " │ " : "", clock);
+		 _("unsynced"), ui->sync_word[0] ? ", " : "", ui->sync_word, ui->kit_numbers, ui->kit_numbers[0] ? " │ " : "", clock);
 	term_fill(stdscr, rows - 1, 0, cols, ST_STATUS);
 	term_put_styled(stdscr, rows - 1, 0, line, cols, 0, ST_STATUS);
 	term_fill(stdscr, rows - 2, 0, cols, ST_NORMAL);
@@ -531,7 +558,7 @@ static int poll_store(struct ui *ui, struct cd_error *err)
 		struct screen *sc = &ui->stack[ui->depth - 1];
 		if (sc->ops->reload)
 			sc->ops->reload(sc);
-		store_unsynced_count(ui->store, &ui->unsynced, NULL);
+		sync_read(ui);
 		kit_numbers_read(ui);
 	}
 	return CD_OK;
@@ -552,7 +579,7 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 	ui.actor = *actor;
 	ui.reg = reg;
 	ui.data_version = store_data_version(s);
-	store_unsynced_count(s, &ui.unsynced, NULL);
+	sync_read(&ui);
 	kit_numbers_read(&ui);
 	build_bindings(screens);
 	fmt_init();

@@ -303,3 +303,184 @@ int oplog_check(struct cd_store *s, int64_t *gaps, int64_t *first_bad, struct cd
 	st_finish(s, st);
 	return rc;
 }
+
+/* ---- sync: the push's reads and marks ------------------------------------------------ */
+
+void oplog_batch_release(struct cd_op_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->payloads[i]);
+		free(b->name_keys[i]);
+	}
+	free(b->rows);
+	free(b->payloads);
+	free(b->name_keys);
+	memset(b, 0, sizeof *b);
+}
+
+int oplog_unsent_batch(struct cd_store *s, int64_t after, size_t limit, struct cd_op_batch *b, struct cd_error *err)
+{
+	/* A person op carries the person's keys as the local search has them now (person_key,
+	 * cd_name_keys): the national tier searches with the same keys. */
+	static const char sql[] =
+		"SELECT " OP_COLUMNS ", payload,"
+		" CASE WHEN o.entity = 'person' THEN (SELECT k.keys FROM person p JOIN person_key k ON k.rowid = p.id"
+		"  WHERE p.uuid = o.entity_uuid) END"
+		" FROM outbox o WHERE o.origin = ?1 AND o.sent_at IS NULL AND o.origin_seq > ?2"
+		" ORDER BY o.origin_seq LIMIT ?3";
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	memset(b, 0, sizeof *b);
+	if (!limit)
+		return CD_OK;
+	if (!(b->rows = calloc(limit, sizeof *b->rows)) || !(b->payloads = calloc(limit, sizeof *b->payloads)) ||
+	    !(b->name_keys = calloc(limit, sizeof *b->name_keys))) {
+		oplog_batch_release(b);
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	}
+	/* One snapshot: a change made meanwhile waits for the next batch. */
+	if ((rc = store_begin(s, err)))
+		goto fail;
+	if ((rc = st_prepare(s, sql, &st, err)))
+		goto fail_txn;
+	st_bind_text(st, 1, s->uuid);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	while ((r = st_row(s, st, _("reading the ops to send"), err)) > 0) {
+		size_t i = b->n;
+		read_row(st, &b->rows[i]);
+		b->payloads[i] = st_dup_column(st, 9);
+		b->name_keys[i] = sqlite3_column_type(st, 10) == SQLITE_NULL ? NULL : st_dup_column(st, 10);
+		b->n++;
+		if (!b->payloads[i] || (sqlite3_column_type(st, 10) != SQLITE_NULL && !b->name_keys[i])) {
+			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+			goto fail_txn;
+		}
+	}
+	if (r < 0) {
+		rc = CD_ESTORE;
+		goto fail_txn;
+	}
+	st_finish(s, st);
+	st = NULL;
+	if ((rc = store_commit(s, err)))
+		goto fail;
+	return CD_OK;
+fail_txn:
+	st_finish(s, st);
+	store_rollback(s);
+fail:
+	oplog_batch_release(b);
+	return rc;
+}
+
+int oplog_mark_sent(struct cd_store *s, const struct cd_actor *actor, const char *origin, int64_t upto_seq,
+		    int64_t *marked, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int rc;
+
+	if (marked)
+		*marked = 0;
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_prepare(s, "UPDATE outbox SET sent_at = ?1 WHERE origin = ?2 AND origin_seq <= ?3 AND sent_at IS NULL",
+			     &st, err)))
+		goto fail;
+	store_now(s, now, sizeof now);
+	st_bind_text(st, 1, now);
+	st_bind_text(st, 2, origin);
+	sqlite3_bind_int64(st, 3, upto_seq);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = st_fail(s, _("marking ops sent"), err);
+		goto fail;
+	}
+	int64_t n = sqlite3_changes64(s->db);
+	st_finish(s, st);
+	st = NULL;
+	/* The values of these ops left the store for the national tier. */
+	if (n > 0 && (rc = store_add_audit(s, actor, "sync", "outbox", NULL, "sync", err)))
+		goto fail;
+	if ((rc = store_commit(s, err)))
+		return rc;
+	if (marked)
+		*marked = n;
+	return CD_OK;
+fail:
+	st_finish(s, st);
+	store_rollback(s);
+	return rc;
+}
+
+int oplog_sync_record(struct cd_store *s, int ok, struct cd_error *err)
+{
+	char now[32];
+	int rc;
+
+	store_now(s, now, sizeof now);
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_setting_write(s, "sync_last_at", now, err)) ||
+	    (rc = st_setting_write(s, "sync_last_ok", ok ? "1" : "0", err))) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
+}
+
+int oplog_sync_status(struct cd_store *s, struct cd_sync_status *st, struct cd_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	char ok[8];
+	int rc, r;
+
+	memset(st, 0, sizeof *st);
+	st->last_ok = -1;
+	if ((rc = st_prepare(s, "SELECT count(*) FROM outbox WHERE origin = ?1 AND sent_at IS NULL", &q, err)))
+		return rc;
+	st_bind_text(q, 1, s->uuid);
+	r = st_row(s, q, _("counting the ops waiting to be sent"), err);
+	if (r > 0)
+		st->unsent = sqlite3_column_int64(q, 0);
+	st_finish(s, q);
+	if (r <= 0)
+		return r < 0 ? CD_ESTORE : cd_error_set(err, CD_ESTORE, _("counting the ops waiting to be sent: no answer"));
+	if ((r = st_setting_read(s, "sync_last_at", st->last_at, sizeof st->last_at, err)) < 0)
+		return CD_ESTORE;
+	if (r == 0)
+		return CD_OK;
+	if ((r = st_setting_read(s, "sync_last_ok", ok, sizeof ok, err)) < 0)
+		return CD_ESTORE;
+	st->last_ok = r > 0 && ok[0] == '1';
+	return CD_OK;
+}
+
+int oplog_pull_cursor(struct cd_store *s, int64_t *seq, struct cd_error *err)
+{
+	char v[32];
+	int r = st_setting_read(s, "sync_pull_cursor", v, sizeof v, err);
+
+	*seq = 0;
+	if (r < 0)
+		return CD_ESTORE;
+	if (r > 0)
+		*seq = strtoll(v, NULL, 10);
+	return CD_OK;
+}
+
+int oplog_pull_cursor_set(struct cd_store *s, int64_t seq, struct cd_error *err)
+{
+	char v[32];
+	int rc;
+
+	snprintf(v, sizeof v, "%lld", (long long)seq);
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_setting_write(s, "sync_pull_cursor", v, err))) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
+}

@@ -67,4 +67,46 @@ int oplog_check(struct cd_store *s, int64_t *gaps, int64_t *first_bad, struct cd
 /* This store's origin uuid (the store_uuid setting). */
 const char *oplog_origin(const struct cd_store *s);
 
+/* ---- sync (issue 15, deliverable 4): what the push reads and marks ----------------------- */
+
+/* This store's own unsent ops, first ones first, with what the national tier needs. */
+struct cd_op_batch {
+	struct cd_op_row *rows;
+	char **payloads;           /* the op's JSON payload (personal data) */
+	char **name_keys;          /* a person op's person's search keys now ("KVLNK IRN y1991"), else NULL */
+	size_t n;
+};
+
+/*
+ * Up to `limit` of this store's own ops not yet sent (sent_at IS NULL), in origin_seq
+ * order, after seq `after` (0: from the first).  Only this store's origin: ops applied from
+ * other stores keep theirs and are never sent back.  Release with oplog_batch_release.
+ */
+int oplog_unsent_batch(struct cd_store *s, int64_t after, size_t limit, struct cd_op_batch *b, struct cd_error *err);
+void oplog_batch_release(struct cd_op_batch *b);
+
+/*
+ * Marks `origin`'s ops up to `upto_seq` sent, in one transaction with an audit row (the
+ * values left the store, purpose "sync").  Call it only after the national tier
+ * acknowledged their commit: a crash before it makes the next sync send them again, which
+ * the tier takes as a no-op.  *marked gets the count newly marked (may be NULL).
+ */
+int oplog_mark_sent(struct cd_store *s, const struct cd_actor *actor, const char *origin, int64_t upto_seq,
+		    int64_t *marked, struct cd_error *err);
+
+/* The last sync's outcome as `sync` recorded it, and what waits: the TUI's status line reads
+ * this and never connects to the national tier. */
+struct cd_sync_status {
+	int64_t unsent;            /* this store's own ops not sent */
+	int last_ok;               /* 1: the last sync reached the tier and finished; 0: it failed; -1: never synced */
+	char last_at[32];          /* when it ended ("2026-03-02T10:00:00.000Z"), "" when never */
+};
+int oplog_sync_status(struct cd_store *s, struct cd_sync_status *st, struct cd_error *err);
+/* The pull's cursor: the national tier's server_seq of the last op pulled (0: none yet), a
+ * setting; set it in the transaction that applied the ops up to it. */
+int oplog_pull_cursor(struct cd_store *s, int64_t *seq, struct cd_error *err);
+int oplog_pull_cursor_set(struct cd_store *s, int64_t seq, struct cd_error *err);
+/* Records a sync's outcome (ok: 1 finished, 0 failed) at the store's now. */
+int oplog_sync_record(struct cd_store *s, int ok, struct cd_error *err);
+
 #endif

@@ -1,0 +1,229 @@
+/*
+ * cmd_sync.c - `casedesk sync`: this store's ops to the national tier (issue 15,
+ * deliverable 4).  It joins the two models that know nothing of each other: the store's op
+ * log (model/store/oplog.h: what is unsent, marking it sent) and the tier's push
+ * (model/national/national_push.h: one batch, one PostgreSQL transaction).
+ *
+ * The order is the whole of its safety: read a batch, push it, and mark it sent only after
+ * the tier acknowledged its commit.  Killed anywhere, the next sync sends again what was
+ * not marked; the tier inserts nothing twice (op uuid) and checks the batch against the
+ * origin's high-water mark.  The outcome is recorded in the store for the TUI's status line,
+ * which never connects itself.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/base/buf.h"
+#include "model/base/i18n.h"
+#include "model/base/json.h"
+#include "model/base/number.h"
+#include "model/national/national.h"
+#include "model/national/national_push.h"
+#include "model/store/apply.h"
+#include "model/store/kit.h"
+#include "model/store/oplog.h"
+#include "app/cli.h"
+
+/* op_apply (model/store/apply.c) is written on another branch: until it is merged this
+ * build has none, and sync only pushes.  The lead drops this line at merge. */
+#pragma weak op_apply
+
+#define SYNC_BATCH_DEFAULT 500
+#define SYNC_BATCH_MAX 100000
+
+struct sync_totals {
+	int64_t sent, inserted, conflicts, waiting_at_start;
+	int pull;                  /* 1: this build pulls (op_apply is there) */
+	int64_t pulled, applied, already, pull_conflicts;
+};
+
+static void progress(int show, int tty, int64_t done, int64_t total)
+{
+	if (!show)
+		return;
+	fprintf(stderr, _("sync: %lld/%lld ops"), (long long)done, (long long)total);
+	fputs(tty ? "\r" : "\n", stderr);
+	fflush(stderr);
+}
+
+/* Pushes every unsent op of this store, batch by batch. */
+static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show, struct sync_totals *t)
+{
+	const int tty = isatty(2);
+	struct cd_push_origin origin;
+	struct cd_sync_status st;
+	struct cd_op_batch b = { 0 };
+	struct cd_push_op *ops = NULL;
+	char kit_name[32] = "";
+	int is_kit = 0, rc;
+	int64_t after = 0;
+
+	if ((rc = kit_leased_is(c->store, &is_kit, kit_name, sizeof kit_name, &c->err)) ||
+	    (rc = oplog_sync_status(c->store, &st, &c->err)))
+		return rc;
+	origin.store_uuid = oplog_origin(c->store);
+	origin.office = store_office(c->store);
+	origin.kind = is_kit ? "kit" : "office";
+	origin.name = is_kit && kit_name[0] ? kit_name : store_office(c->store);
+	t->waiting_at_start = st.unsent;
+	if (!(ops = calloc(batch, sizeof *ops)))
+		return cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
+	for (;;) {
+		if ((rc = oplog_unsent_batch(c->store, after, batch, &b, &c->err)))
+			break;
+		if (!b.n)
+			break;
+		for (size_t i = 0; i < b.n; i++) {
+			const struct cd_op_row *r = &b.rows[i];
+			ops[i] = (struct cd_push_op){ .uuid = r->uuid, .seq = r->seq, .at = r->at, .entity = r->entity,
+						      .entity_uuid = r->entity_uuid, .op = r->op, .payload = b.payloads[i],
+						      .name_keys = b.name_keys[i] };
+		}
+		struct cd_push_result res;
+		if ((rc = national_push(n, &origin, ops, b.n, &res, &c->err)))
+			break;
+		/* Committed on the tier: only now the store may say so. */
+		int64_t last = b.rows[b.n - 1].seq;
+		if ((rc = oplog_mark_sent(c->store, &c->actor, origin.store_uuid, last, NULL, &c->err)))
+			break;
+		t->sent += (int64_t)b.n;
+		t->inserted += res.inserted;
+		t->conflicts += res.conflicts;
+		after = last;
+		oplog_batch_release(&b);
+		progress(show, tty, t->sent, t->waiting_at_start);
+	}
+	if (show && tty && t->sent)
+		fputs("\n", stderr);
+	oplog_batch_release(&b);
+	free(ops);
+	return rc;
+}
+
+/*
+ * Pulls what other stores changed in this store's scope, batch by batch, each batch applied
+ * whole in one store transaction with the cursor moved in it: killed anywhere, the next
+ * pull starts after the last batch applied (and op_apply takes an op twice as a no-op).
+ */
+static int pull_all(struct cli *c, struct cd_national *n, size_t batch, struct sync_totals *t)
+{
+	struct cd_pull_batch b = { 0 };
+	int64_t cursor = 0;
+	int rc;
+
+	if ((rc = oplog_pull_cursor(c->store, &cursor, &c->err)))
+		return rc;
+	for (;;) {
+		if ((rc = national_pull(n, oplog_origin(c->store), store_office(c->store), cursor, batch, &b, &c->err)))
+			break;
+		if (!b.n)
+			break;
+		if ((rc = store_begin(c->store, &c->err)))
+			break;
+		for (size_t i = 0; i < b.n && !rc; i++) {
+			const struct cd_pull_op *o = &b.ops[i];
+			struct cd_remote_op rop = { .uuid = o->uuid, .origin = o->origin, .origin_seq = o->origin_seq,
+						    .origin_office = o->origin_office, .entity = o->entity,
+						    .entity_uuid = o->entity_uuid, .op = o->op, .at = o->at, .payload = o->payload };
+			struct cd_apply_result res = { 0 };
+			if ((rc = op_apply(c->store, &c->actor, &rop, &res, &c->err)))
+				break;
+			t->pulled++;
+			if (res.outcome == APPLY_ALREADY)
+				t->already++;
+			else
+				t->applied++;
+			t->pull_conflicts += res.n_conflicts;
+		}
+		if (!rc)
+			rc = oplog_pull_cursor_set(c->store, b.ops[b.n - 1].server_seq, &c->err);
+		if (rc) {
+			store_rollback(c->store);
+			break;
+		}
+		if ((rc = store_commit(c->store, &c->err)))
+			break;
+		cursor = b.ops[b.n - 1].server_seq;
+		national_pull_release(&b);
+	}
+	national_pull_release(&b);
+	return rc;
+}
+
+/* `sync [--db CONNINFO] [--batch N] [--progress]`. */
+int cmd_sync(struct cli *c)
+{
+	struct cd_national *n = NULL;
+	struct sync_totals t = { 0 };
+	const char *db = cli_take(c, "--db");
+	const char *batch_s = cli_take(c, "--batch");
+	int show = cli_flag(c, "--progress");
+	long batch = SYNC_BATCH_DEFAULT;
+	int rc, connected = 0;
+
+	if (batch_s && cd_parse_long(batch_s, "--batch", 1, SYNC_BATCH_MAX, &batch, NULL))
+		return cd_error_set(&c->err, CD_EUSAGE, _("--batch: give a number of ops from 1 to %d"), SYNC_BATCH_MAX);
+	if ((rc = cli_positional(c, 0, 0, "sync [--db CONNINFO] [--batch N] [--progress]")) ||
+	    (rc = cli_open_acting(c)))
+		return rc;
+	if (isatty(2))
+		show = 1;
+	if ((rc = cli_national_open(c, db, &n)) || (rc = national_require_current(n, &c->err)))
+		goto out;
+	connected = 1;
+	if ((rc = push_all(c, n, (size_t)batch, show, &t)))
+		goto out;
+	if (op_apply) {
+		t.pull = 1;
+		rc = pull_all(c, n, (size_t)batch, &t);
+	}
+out:
+	/* Recorded whatever happened (a usage error aside): the status line shows the last outcome. */
+	if (c->store) {
+		struct cd_error ignored = CD_ERROR_INIT;
+		oplog_sync_record(c->store, rc == CD_OK, &ignored);
+	}
+	if (rc == CD_OK) {
+		struct cd_sync_status st;
+		if (oplog_sync_status(c->store, &st, &c->err) != CD_OK)
+			st.unsent = 0;
+		if (c->json) {
+			struct cd_buf b = CD_BUF_INIT;
+			struct json_writer w;
+			json_init(&w, &b);
+			json_object(&w);
+			json_kv_string(&w, "national", national_where(n));
+			json_kv_int(&w, "sent", t.sent);
+			json_kv_int(&w, "new", t.inserted);
+			json_kv_int(&w, "conflicts", t.conflicts);
+			json_kv_int(&w, "waiting", st.unsent);
+			if (t.pull) {
+				json_kv_int(&w, "pulled", t.pulled);
+				json_kv_int(&w, "pull_applied", t.applied);
+				json_kv_int(&w, "pull_conflicts", t.pull_conflicts);
+			}
+			json_object_end(&w);
+			if (!(rc = cli_json_print(c, &w)))
+				c->json_written = 1;
+			buf_release(&b);
+		} else {
+			printf(_("sync with %s: %lld ops sent (%lld new to the national tier, %lld already there), "
+				 "%lld conflicts kept the national value; %lld waiting\n"),
+			       national_where(n), (long long)t.sent, (long long)t.inserted, (long long)(t.sent - t.inserted),
+			       (long long)t.conflicts, (long long)st.unsent);
+			if (t.pull)
+				printf(_("pulled %lld ops of other stores: %lld applied, %lld had been applied before, "
+					 "%lld conflicts queued\n"),
+				       (long long)t.pulled, (long long)t.applied, (long long)t.already,
+				       (long long)t.pull_conflicts);
+		}
+	} else if (connected && t.sent) {
+		fprintf(stderr, _("sync: %lld ops were sent and marked before the failure; the rest waits for the next sync\n"),
+			(long long)t.sent);
+	}
+	national_close(n);
+	return rc;
+}

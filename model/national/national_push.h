@@ -1,0 +1,80 @@
+/*
+ * national_push.h - one batch of a store's ops pushed to the national tier (issue 15,
+ * deliverable 4).  This side takes op rows with their payloads and knows nothing of the
+ * store: app/cmd_sync.c reads the rows from the store (model/store/oplog.h) and marks
+ * them sent once national_push has returned CD_OK, which is after PostgreSQL acknowledged
+ * the batch's commit.
+ *
+ * A batch is ONE statement, SELECT cd_push(...) (national_schema.c, version 2), and so one
+ * transaction and one round trip: the origin is upserted, its high-water mark checked and
+ * moved, the ops inserted ON CONFLICT (uuid) DO NOTHING and each new one applied to the
+ * national persons and cases three ways per field (a conflict keeps the server's value and
+ * records ours).  A batch sent again after a crash between the commit and the store's mark
+ * inserts nothing and moves nothing.
+ */
+#ifndef CD_NATIONAL_PUSH_H
+#define CD_NATIONAL_PUSH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/base/error.h"
+#include "model/national/national.h"
+
+/* One op as the store holds it; the strings are borrowed. */
+struct cd_push_op {
+	const char *uuid;
+	int64_t seq;               /* origin_seq: a batch's seqs follow each other */
+	const char *at;
+	const char *entity, *entity_uuid, *op;
+	const char *payload;       /* the op's JSON payload, as stored */
+	const char *name_keys;     /* a person's search keys, blank-separated ("KVLNK IRN y1991"), or NULL */
+};
+
+/* Who pushes: the store's uuid, its office code, its name (a kit's K07), office or kit. */
+struct cd_push_origin {
+	const char *store_uuid, *office, *name, *kind;
+};
+
+struct cd_push_result {
+	int inserted;              /* ops new to the tier (0 for a batch sent twice) */
+	int conflicts;             /* fields the tier kept its own value for */
+	int64_t high_water;        /* the origin's high-water mark after the batch */
+};
+
+/*
+ * Pushes ops[0..n) (seqs following each other) in one transaction.  CD_OK only once the
+ * server acknowledged the commit.  Refused by the tier (CD_EREFUSED): a batch that starts
+ * past the origin's high-water mark + 1 (ops missing before it), or an op the tier holds
+ * under another origin or number.  A lost connection or a failed statement: CD_ESTORE,
+ * and nothing of the batch is kept (the transaction never committed) - or, if the commit
+ * went through before the answer was lost, all of it, and sending it again is harmless.
+ */
+int national_push(struct cd_national *n, const struct cd_push_origin *origin, const struct cd_push_op *ops, size_t n_ops,
+		  struct cd_push_result *res, struct cd_error *err);
+
+/* ---- the pull: what other origins changed in this store's scope ------------------------- */
+
+/* One op of another origin as the tier holds it (strings malloc'd, released with the batch). */
+struct cd_pull_op {
+	char *uuid, *origin, *origin_office, *entity, *entity_uuid, *op, *at, *payload;
+	int64_t origin_seq;
+	int64_t server_seq;        /* the tier's order: the pull's cursor */
+};
+struct cd_pull_batch {
+	struct cd_pull_op *ops;
+	size_t n;
+};
+
+/*
+ * Up to `limit` ops after server_seq `after`, in server_seq order, of origins other than
+ * `self` and in the scope of an office `office`: persons and their parts (documents,
+ * aliases, addresses, family links) of every office, for search and de-duplication; cases
+ * of this office only.  Pushes commit one at a time (cd_push's advisory lock), so server_seq
+ * grows in commit order and a cursor never passes an op committed later.
+ */
+int national_pull(struct cd_national *n, const char *self, const char *office, int64_t after, size_t limit,
+		  struct cd_pull_batch *out, struct cd_error *err);
+void national_pull_release(struct cd_pull_batch *b);
+
+#endif
