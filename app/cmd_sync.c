@@ -27,16 +27,12 @@
 #include "model/store/oplog.h"
 #include "app/cli.h"
 
-/* op_apply (model/store/apply.c) is written on another branch: until it is merged this
- * build has none, and sync only pushes.  The lead drops this line at merge. */
-#pragma weak op_apply
-
 #define SYNC_BATCH_DEFAULT 500
 #define SYNC_BATCH_MAX 100000
 
 struct sync_totals {
 	int64_t sent, inserted, conflicts, waiting_at_start;
-	int pull;                  /* 1: this build pulls (op_apply is there) */
+	int pull;                  /* 1: the pull ran (after a push that went through) */
 	int64_t pulled, applied, already, pull_conflicts;
 };
 
@@ -127,7 +123,8 @@ static int pull_all(struct cli *c, struct cd_national *n, size_t batch, struct s
 			const struct cd_pull_op *o = &b.ops[i];
 			struct cd_remote_op rop = { .uuid = o->uuid, .origin = o->origin, .origin_seq = o->origin_seq,
 						    .origin_office = o->origin_office, .entity = o->entity,
-						    .entity_uuid = o->entity_uuid, .op = o->op, .at = o->at, .payload = o->payload };
+						    .entity_uuid = o->entity_uuid, .op = o->op, .at = o->at, .payload = o->payload,
+						    .scoped = 1 };
 			struct cd_apply_result res = { 0 };
 			if ((rc = op_apply(c->store, &c->actor, &rop, &res, &c->err)))
 				break;
@@ -176,10 +173,8 @@ int cmd_sync(struct cli *c)
 	connected = 1;
 	if ((rc = push_all(c, n, (size_t)batch, show, &t)))
 		goto out;
-	if (op_apply) {
-		t.pull = 1;
-		rc = pull_all(c, n, (size_t)batch, &t);
-	}
+	t.pull = 1;
+	rc = pull_all(c, n, (size_t)batch, &t);
 out:
 	/* Recorded whatever happened (a usage error aside): the status line shows the last outcome. */
 	if (c->store) {

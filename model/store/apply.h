@@ -15,7 +15,9 @@
  * Idempotent: an op whose uuid this store has already applied (or made) changes nothing and
  * says so.  Per origin this store remembers the highest origin_seq applied without a gap
  * (op_origin_high_water); an op past a gap is refused (CD_EREFUSED, naming the missing
- * number), so ops of one origin are applied in their order and none is skipped.  Nothing
+ * number), so ops of one origin are applied in their order and none is skipped.  A scoped
+ * op (a pull: the national tier sends only what this store's scope holds - its office's
+ * cases, every person) may jump numbers; it must still come after its origin's last.  Nothing
  * depends on the ops' wall clock ("at").
  *
  * Every op applied is written in this store like a local change (its event, its audit row
@@ -42,6 +44,9 @@ struct cd_remote_op {
 	const char *op;            /* insert, update, transition, assign ... */
 	const char *at;            /* informational */
 	const char *payload;       /* the JSON payload as oplog.h describes it */
+	int scoped;                /* 1: from a pull that sends only the ops in this store's scope
+	                            * (sync): a jump in its origin's numbers is not a gap, only
+	                            * their order is kept; 0: the origin's every op (a bundle) */
 };
 
 enum cd_apply_outcome {

@@ -566,6 +566,28 @@ static const char *const migrations[] = {
 	" added_at TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE TRIGGER trusted_origins_no_update BEFORE UPDATE ON trusted_origins"
 	" BEGIN SELECT RAISE(ABORT, 'a trusted key is never replaced'); END;",
+
+	/* 19 -> 20: a kit's number rules are for the numbers it issues, not for the persons and
+	 * cases it is sent (a pull, a bundle): op_apply marks its inserts with a row in
+	 * `applying`, written and deleted inside the op's own transaction, never committed. */
+	"CREATE TABLE applying (op TEXT NOT NULL);"
+	"DROP TRIGGER kit_case_number;"
+	"DROP TRIGGER kit_person_number;"
+	"CREATE TRIGGER kit_case_number BEFORE INSERT ON cases WHEN"
+	" EXISTS (SELECT 1 FROM settings WHERE key = 'kit_name') AND NOT EXISTS (SELECT 1 FROM applying)"
+	" AND NOT EXISTS (SELECT 1 FROM number_blocks b"
+	"  WHERE b.series = 'case:' || substr(new.number, 1, instr(new.number, '-') - 1)"
+	"  AND b.year = CAST(substr(new.number, instr(new.number, '-') + length(new.office) + 2, 4) AS INTEGER)"
+	"  AND CAST(substr(new.number, instr(new.number, '-') + length(new.office) + 7) AS INTEGER)"
+	"   BETWEEN b.first AND coalesce(b.returned - 1, b.last))"
+	" BEGIN SELECT RAISE(ABORT, 'a field kit numbers a case only from a block it was leased'); END;"
+	"CREATE TRIGGER kit_person_number BEFORE INSERT ON person WHEN"
+	" EXISTS (SELECT 1 FROM settings WHERE key = 'kit_name') AND NOT EXISTS (SELECT 1 FROM applying)"
+	" AND NOT EXISTS (SELECT 1 FROM number_blocks b"
+	"  WHERE b.series = 'person' AND b.year = 0"
+	"  AND CAST(substr(new.number, length((SELECT value FROM settings WHERE key = 'office')) + 4) AS INTEGER)"
+	"   BETWEEN b.first AND coalesce(b.returned - 1, b.last))"
+	" BEGIN SELECT RAISE(ABORT, 'a field kit numbers a person only from a block it was leased'); END;",
 };
 
 int schema_latest(void)

@@ -78,6 +78,11 @@ expect_eq "as an origin of kind kit, named by its name" \
 	"TBS:kit:K01:$(ops_of "$KIT")"
 expect_eq "its person is on the tier with a number from its block" \
 	"$(nat "SELECT count(*) FROM persons WHERE surname = 'Lomidze' AND origin = '$(origin_of "$KIT")'")" 1
+# The kit pulls the persons of every office, the office's own among them: its number rules
+# are for the numbers it issues, not for the persons it is sent (schema 20).
+expect_eq "and it pulled the office's persons, numbered outside its block" \
+	"$(q "$KIT" "SELECT count(*) FROM person WHERE number NOT IN (SELECT number FROM person WHERE surname = 'Lomidze')")" \
+	"$(nat "SELECT count(*) FROM persons WHERE surname <> 'Lomidze'")"
 expect_rc "the office syncs the lease it made" 0 "$CD" --store "$A" --user admin sync --db "$DB"
 TOTAL=$(( $(ops_of "$A") + $(ops_of "$B") + $(ops_of "$KIT") ))
 expect_eq "the national ops equal the three stores' ops" "$(nat 'SELECT count(*) FROM ops')" "$TOTAL"
@@ -221,27 +226,24 @@ expect_eq "nothing was sent" "$(nat 'SELECT count(*) FROM ops')" "$N0"
 expect_eq "nothing was marked" "$(q "$P2" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" 1
 nat "DELETE FROM schema_version WHERE version = 99" >/dev/null
 
-# ---- the pull: applies other offices' ops with op_apply (model/store/apply.h), which the
-# apply branch brings; until it is merged sync only pushes.  SYNC_PULL=1 runs these checks
-# (the lead turns them on at merge).
-if [ "${SYNC_PULL:-0}" = 1 ]; then
-	PU=$(nat "SELECT uuid FROM persons WHERE number = '$PA'")
-	expect_rc "the second office syncs and pulls" 0 "$CD" --store "$B" --user admin sync --db "$DB"
-	expect_grep "saying what it pulled" "^pulled [1-9][0-9]* ops of other stores" "$T/out"
-	expect_eq "it has the other office's person (persons of every office)" \
-		"$(q "$B" "SELECT count(*) FROM person WHERE uuid = '$PU'")" 1
-	expect_eq "but not the other office's case (cases of its own office only)" \
-		"$(q "$B" "SELECT count(*) FROM cases WHERE number = '$CA'")" 0
-	expect_rc "a second pull" 0 "$CD" --store "$B" --user admin sync --db "$DB"
-	expect_grep "pulls nothing again" "^pulled 0 ops" "$T/out"
-	# The same field of the same person changed differently on both offices.
-	"$CD" --store "$A" --user caseworker person correct "$PA" --field given --value Irina --reason "spelling" >/dev/null
-	"$CD" --store "$B" --user caseworker person correct "$PA" --field given --value Ira --reason "as she said" >/dev/null
-	expect_rc "the first office syncs its change" 0 "$CD" --store "$A" --user admin sync --db "$DB"
-	expect_rc "the second office syncs its own" 0 "$CD" --store "$B" --user admin sync --db "$DB"
-	expect_eq "one conflict on the tier, both values kept" \
-		"$(nat "SELECT theirs #>> '{}', ours #>> '{}' FROM conflicts WHERE field = 'given' AND entity_uuid = '$PU'")" "Irina|Ira"
-	expect_eq "the tier keeps its value" "$(nat "SELECT given FROM persons WHERE uuid = '$PU'")" "Irina"
-	expect_eq "and the second office keeps its own (its conflict queued locally)" \
-		"$(q "$B" "SELECT given FROM person WHERE uuid = '$PU'")" "Ira"
-fi
+# ---- the pull: other offices' ops applied with op_apply (model/store/apply.h), in scope:
+# persons of every office, this office's cases.
+PU=$(nat "SELECT uuid FROM persons WHERE number = '$PA'")
+expect_rc "the second office syncs and pulls" 0 "$CD" --store "$B" --user admin sync --db "$DB"
+expect_grep "saying what it pulled" "^pulled [1-9][0-9]* ops of other stores" "$T/out"
+expect_eq "it has the other office's person (persons of every office)" \
+	"$(q "$B" "SELECT count(*) FROM person WHERE uuid = '$PU'")" 1
+expect_eq "but not the other office's case (cases of its own office only)" \
+	"$(q "$B" "SELECT count(*) FROM cases WHERE number = '$CA'")" 0
+expect_rc "a second pull" 0 "$CD" --store "$B" --user admin sync --db "$DB"
+expect_grep "pulls nothing again" "^pulled 0 ops" "$T/out"
+# The same field of the same person changed differently on both offices.
+"$CD" --store "$A" --user caseworker person correct "$PA" --field given --value Irina --reason "spelling" >/dev/null
+"$CD" --store "$B" --user caseworker person correct "$PA" --field given --value Ira --reason "as she said" >/dev/null
+expect_rc "the first office syncs its change" 0 "$CD" --store "$A" --user admin sync --db "$DB"
+expect_rc "the second office syncs its own" 0 "$CD" --store "$B" --user admin sync --db "$DB"
+expect_eq "one conflict on the tier, both values kept" \
+	"$(nat "SELECT theirs #>> '{}', ours #>> '{}' FROM conflicts WHERE field = 'given' AND entity_uuid = '$PU'")" "Irina|Ira"
+expect_eq "the tier keeps its value" "$(nat "SELECT given FROM persons WHERE uuid = '$PU'")" "Irina"
+expect_eq "and the second office keeps its own (its conflict queued locally)" \
+	"$(q "$B" "SELECT given FROM person WHERE uuid = '$PU'")" "Ira"
