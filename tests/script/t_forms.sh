@@ -43,6 +43,14 @@ for f in $forms; do
 	expect_grep "$f carries its title" "$title" "$T/$f.txt"
 done
 
+# ---- a visa with limited territorial validity never prints as a uniform one (and back):
+# the sticker producer would print "valid for all Schengen States" (review of issue 14)
+n=$(case_for visa_sticker_data_ltv)
+expect_rc "the uniform sticker sheet is refused for an LTV visa" 4 $CD form "$n" visa_sticker_data -o "$T/vs-ltv.pdf"
+expect_grep "naming the state it is for" "only in visa:issued" "$T/err"
+n=$(case_for visa_sticker_data)
+expect_rc "the LTV sticker sheet is refused for a uniform visa" 4 $CD form "$n" visa_sticker_data_ltv -o "$T/vs-uni.pdf"
+
 # ---- fields of the case and the person
 n=$(case_for decision_grant)
 until=$(q "SELECT value FROM case_field f JOIN cases c ON c.id = f.case_id WHERE c.number = '$n' AND f.name = 'valid_until'")
