@@ -51,6 +51,16 @@ expect_grep "naming the state it is for" "only in visa:issued" "$T/err"
 n=$(case_for visa_sticker_data)
 expect_rc "the LTV sticker sheet is refused for a uniform visa" 4 $CD form "$n" visa_sticker_data_ltv -o "$T/vs-uni.pdf"
 
+# ---- a refugee who holds no passport is still served the grant: the passport sentence is
+# left out, not the letter refused (review of issue 14)
+n=$(q "SELECT c.number FROM cases c WHERE c.state IN ('refugee_status', 'subsidiary_protection', 'humanitarian')
+	AND NOT EXISTS (SELECT 1 FROM document d WHERE d.person_id = c.person_id) ORDER BY c.id LIMIT 1")
+if [ -z "$n" ]; then fail "the demo store has a protection grant for a person without documents"; else
+	expect_rc "the grant prints for $n, who has no passport" 0 $CD form "$n" decision_grant -o "$T/nopass.pdf"
+	pdftext "$T/nopass.pdf" >"$T/nopass.txt"
+	if grep -q "passport" "$T/nopass.txt"; then fail "no passport sentence without a passport"; else pass "no passport sentence without a passport"; fi
+fi
+
 # ---- fields of the case and the person
 n=$(case_for decision_grant)
 until=$(q "SELECT value FROM case_field f JOIN cases c ON c.id = f.case_id WHERE c.number = '$n' AND f.name = 'valid_until'")
