@@ -61,6 +61,12 @@ if [ -z "$n" ]; then fail "the demo store has a protection grant for a person wi
 	if grep -q "passport" "$T/nopass.txt"; then fail "no passport sentence without a passport"; else pass "no passport sentence without a passport"; fi
 fi
 
+# ---- the registration certificate says the holder may stay while the application is
+# examined: never printed once it is decided for good (review of issue 14)
+n=$(q "SELECT c.number FROM cases c WHERE c.state IN ('appeal_dismissed', 'rejected_final', 'refugee_status')
+	AND EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'lodged_on') ORDER BY c.id LIMIT 1")
+expect_rc "no registration certificate for the closed case $n" 4 $CD form "$n" asylum_registration_certificate -o "$T/cert-closed.pdf"
+
 # ---- fields of the case and the person
 n=$(case_for decision_grant)
 until=$(q "SELECT value FROM case_field f JOIN cases c ON c.id = f.case_id WHERE c.number = '$n' AND f.name = 'valid_until'")
