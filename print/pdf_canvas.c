@@ -132,6 +132,13 @@ int canvas_new(struct pdf_canvas **out, struct cd_error *err)
 	c->layout = pango_layout_new(c->ctx);
 	pango_layout_set_wrap(c->layout, PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_auto_dir(c->layout, FALSE);
+	/* A word broken between characters (a 60-letter surname in its box) gets no hyphen:
+	 * Pango would draw one, and a card producer would copy it into the name.  The
+	 * attribute stays with the layout: pango_layout_set_text keeps the attribute list. */
+	PangoAttrList *attrs = pango_attr_list_new();
+	pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(FALSE));
+	pango_layout_set_attributes(c->layout, attrs);
+	pango_attr_list_unref(attrs);
 	*out = c;
 	return CD_OK;
 }

@@ -12,7 +12,7 @@ where_for() {
 	residence_card_data) w="c.state = 'granted' AND c.workflow_id = 'residence'";;
 	visa_sticker_data) w="c.state = 'issued'";;
 	visa_sticker_data_ltv) w="c.state = 'issued_ltv'";;
-	asylum_registration_certificate) w="EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'lodged_on')";;
+	asylum_registration_certificate) w="c.closed_at IS NULL AND c.state NOT IN ('made', 'registered') AND EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'lodged_on')";;
 	extension_notice) w="c.state IN ('assessment', 'examination') AND EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name IN ('extension_ground', 'extension_reason'))";;
 	withdrawal_confirmation) w="c.state = 'withdrawn'";;
 	labour_market_test_request) w="EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'employer_name')";;

@@ -36,7 +36,7 @@ expect_rc "the OCR-B MRZ reads back as a valid TD1" 0 $CD mrz parse <"$T/td1"
 
 # ---- the QR code: the case and the person, read from the printed page
 expect_eq "the QR code on the card data holds case and person" "$(qr "$T/nokey.pdf")" "$n $p"
-c=$(q "SELECT c.number FROM cases c WHERE EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'lodged_on') ORDER BY c.id LIMIT 1")
+c=$(q "SELECT c.number FROM cases c WHERE c.closed_at IS NULL AND EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'lodged_on') ORDER BY c.id LIMIT 1")
 expect_rc "the asylum registration certificate prints" 0 $CD form "$c" asylum_registration_certificate -o "$T/cert.pdf"
 expect_eq "its QR code holds the case number" "$(qr "$T/cert.pdf")" "$c"
 

@@ -43,6 +43,30 @@ for f in $forms; do
 	expect_grep "$f carries its title" "$title" "$T/$f.txt"
 done
 
+# ---- a visa with limited territorial validity never prints as a uniform one (and back):
+# the sticker producer would print "valid for all Schengen States" (review of issue 14)
+n=$(case_for visa_sticker_data_ltv)
+expect_rc "the uniform sticker sheet is refused for an LTV visa" 4 $CD form "$n" visa_sticker_data -o "$T/vs-ltv.pdf"
+expect_grep "naming the state it is for" "only in visa:issued" "$T/err"
+n=$(case_for visa_sticker_data)
+expect_rc "the LTV sticker sheet is refused for a uniform visa" 4 $CD form "$n" visa_sticker_data_ltv -o "$T/vs-uni.pdf"
+
+# ---- a refugee who holds no passport is still served the grant: the passport sentence is
+# left out, not the letter refused (review of issue 14)
+n=$(q "SELECT c.number FROM cases c WHERE c.state IN ('refugee_status', 'subsidiary_protection', 'humanitarian')
+	AND NOT EXISTS (SELECT 1 FROM document d WHERE d.person_id = c.person_id) ORDER BY c.id LIMIT 1")
+if [ -z "$n" ]; then fail "the demo store has a protection grant for a person without documents"; else
+	expect_rc "the grant prints for $n, who has no passport" 0 $CD form "$n" decision_grant -o "$T/nopass.pdf"
+	pdftext "$T/nopass.pdf" >"$T/nopass.txt"
+	if grep -q "passport" "$T/nopass.txt"; then fail "no passport sentence without a passport"; else pass "no passport sentence without a passport"; fi
+fi
+
+# ---- the registration certificate says the holder may stay while the application is
+# examined: never printed once it is decided for good (review of issue 14)
+n=$(q "SELECT c.number FROM cases c WHERE c.state IN ('appeal_dismissed', 'rejected_final', 'refugee_status')
+	AND EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'lodged_on') ORDER BY c.id LIMIT 1")
+expect_rc "no registration certificate for the closed case $n" 4 $CD form "$n" asylum_registration_certificate -o "$T/cert-closed.pdf"
+
 # ---- fields of the case and the person
 n=$(case_for decision_grant)
 until=$(q "SELECT value FROM case_field f JOIN cases c ON c.id = f.case_id WHERE c.number = '$n' AND f.name = 'valid_until'")
