@@ -67,6 +67,16 @@ n=$(q "SELECT c.number FROM cases c WHERE c.state IN ('appeal_dismissed', 'rejec
 	AND EXISTS (SELECT 1 FROM case_field f WHERE f.case_id = c.id AND f.name = 'lodged_on') ORDER BY c.id LIMIT 1")
 expect_rc "no registration certificate for the closed case $n" 4 $CD form "$n" asylum_registration_certificate -o "$T/cert-closed.pdf"
 
+# ---- the Dublin transfer names the requested State by its name, never a code (asylum v6)
+n=$(case_for dublin_transfer_decision)
+st=$(q "SELECT value FROM case_field f JOIN cases c ON c.id = f.case_id WHERE c.number = '$n' AND f.name = 'requested_state'")
+expect_grep "the transfer decision names the State in words" "The State [A-Z][a-z]" "$T/dublin_transfer_decision.txt"
+if grep -q "The State $st " "$T/dublin_transfer_decision.txt"; then
+	fail "not by its code ($st)"
+else
+	pass "not by its code ($st)"
+fi
+
 # ---- fields of the case and the person
 n=$(case_for decision_grant)
 until=$(q "SELECT value FROM case_field f JOIN cases c ON c.id = f.case_id WHERE c.number = '$n' AND f.name = 'valid_until'")
