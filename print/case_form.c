@@ -103,16 +103,25 @@ static void card_number(const char *case_number, char out[16])
 /*
  * The office's own letterhead (model/store/office.h, `casedesk office set`) over the
  * package's data/forms/office.ini, once the store has a name of its own: the store's lines
- * only, so another office's address never shows under this office's name.  office.state
- * (the MRZ's issuing State) stays the package's.
+ * only, so another office's address never shows under this office's name; a real store
+ * without one prints nothing.  office.state (the MRZ's issuing State) stays the package's.
  */
 static int office_letterhead_vars(struct cd_store *s, const char *lang, struct ph_vars *v, struct cd_error *err)
 {
 	struct cd_letterhead lh;
 	int found, rc;
 
-	if ((rc = office_letterhead(s, lang, &lh, &found, err)) || !found)
+	if ((rc = office_letterhead(s, lang, &lh, &found, err)))
 		return rc;
+	/* A real office's letter never goes out under the package's example address (a training
+	 * store, the demo's among them, may print it: it is an example office). */
+	if (!found && !store_is_training(s))
+		return cd_error_set(err, CD_EINPUT,
+				    _("this office has no letterhead of its own yet, and its letters would carry the "
+				      "package's example address; an admin sets it: `casedesk office set name \"...\"`, "
+				      "then address and phone"));
+	if (!found)
+		return CD_OK;
 	if (ph_set(v, "office.name", lh.name) || ph_set(v, "office.address", lh.address) ||
 	    ph_set(v, "office.phone", lh.contact))
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));

@@ -90,6 +90,11 @@ CB=$(as "$B" "$CDI" --store "$S" case new residence --person "$PB")
 mkdir -m 700 "$T/home-a" && chown "$A:$A" "$T/home-a"
 # A's PDF: B lacks rights to other users' folders, so the form is A's; give A the roles.
 as "$A" "$CDI" --store "$S" user add "$A-cw" --role caseworker --os-account "$A" >/dev/null 2>&1 || true
+# A real office's letters carry its own letterhead, never the package's example address.
+expect_rc "no letter before the office has a letterhead of its own" 6 as "$A" "$CDI" --store "$S" form "$CB" acknowledgement -o "$T/home-a/ack.pdf"
+expect_grep "  saying how to set one" "office set name" "$T/err"
+as "$A" "$CDI" --store "$S" office set name "Migration Office Test Town" >/dev/null
+as "$A" "$CDI" --store "$S" office set address "1 Station Road, Test Town" >/dev/null
 expect_rc "the user prints a form into a folder of their own" 0 as "$A" "$CDI" --store "$S" form "$CB" acknowledgement -o "$T/home-a/ack.pdf"
 # A subject access export is the user's file too: it cannot replace the store, nor land in the
 # group's folder (an auditor's finding: it once wrote with the group's rights).
