@@ -104,7 +104,8 @@ static void card_number(const char *case_number, char out[16])
  * The office's own letterhead (model/store/office.h, `casedesk office set`) over the
  * package's data/forms/office.ini, once the store has a name of its own: the store's lines
  * only, so another office's address never shows under this office's name; a real store
- * without one prints nothing.  office.state (the MRZ's issuing State) stays the package's.
+ * without one prints nothing.  office.state (the MRZ's issuing State) is the office's
+ * `state` setting when set (set_vars), else the package's.
  */
 static int office_letterhead_vars(struct cd_store *s, const char *lang, struct ph_vars *v, struct cd_error *err)
 {
@@ -190,6 +191,15 @@ static int set_vars(struct cd_store *s, struct wf_registry *reg, const struct cd
 	if (rc)
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	if ((rc = form_office_vars(lang, v, err)))
+		return rc;
+	/* The issuing State the office set (`office set state`) over the package's example. */
+	char *state = NULL;
+	if ((rc = office_get(s, "state", NULL, &state, err)))
+		return rc;
+	if (state && *state && ph_set(v, "office.state", state))
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	free(state);
+	if (rc)
 		return rc;
 	/* The employment service a labour-market test request is addressed to (issue 14: a letter
 	 * to another authority goes to it, not to the applicant), from the office's settings in

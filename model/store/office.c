@@ -14,6 +14,7 @@
 #include "model/base/i18n.h"
 #include "model/base/json.h"
 #include "model/base/text.h"
+#include "model/identity/countries.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -29,6 +30,9 @@ static const struct cd_office_key keys[] = {
 	 * the addressee of labour_market_test_request, never the applicant. */
 	{ "employment_service", N_("the employment service that carries out labour-market tests"), 1 },
 	{ "employment_service_address", N_("that service's postal address"), 1 },
+	/* The issuing State in the MRZ of residence cards and visas (ICAO Doc 9303): the
+	 * package's data/forms/office.ini holds an example until the office sets its own. */
+	{ "state", N_("the issuing State in cards' and visas' MRZ: ISO 3166-1 alpha-3 (DEU, AUT ...)"), 0 },
 };
 
 #define VALUE_MAX 400   /* bytes: a letterhead line, not a letter */
@@ -100,6 +104,15 @@ int office_check(const char *key, const char *value, char **norm, struct cd_erro
 		*norm = NULL;
 		return cd_error_set(err, CD_EINPUT,
 				    _("appeal_limit: give a number and d, wd, w or m (30d, 10wd, 4w, 1m)"));
+	}
+	if (strcmp(k->key, "state") == 0) {
+		countries_load(NULL);
+		if (strlen(*norm) != 3 || strspn(*norm, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3 || !country_known(*norm)) {
+			free(*norm);
+			*norm = NULL;
+			return cd_error_set(err, CD_EINPUT, _("state: give the issuing State's ISO 3166-1 alpha-3 code in "
+							      "capitals (DEU, AUT ...)"));
+		}
 	}
 	if (strcmp(k->key, "email") == 0) {
 		const char *at = strchr(*norm, '@');

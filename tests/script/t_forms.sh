@@ -115,6 +115,15 @@ n=$(q "SELECT number FROM cases WHERE workflow_id = 'residence' AND state = 'lod
 expect_rc "residence_card_data refuses a case without valid_until" 6 $CD form "$n" residence_card_data --preview -o "$T/x.pdf"
 expect_grep "naming the field" "valid_until" "$T/err"
 
+# ---- the issuing State in the MRZ is the office's own once set (office set state)
+expect_rc "office set state refuses what is no alpha-3 code" 6 $CD --user admin office set state Germany
+expect_rc "office set state NLD" 0 $CD --user admin office set state NLD
+n=$(case_for residence_card_data)
+expect_rc "the card sheet prints" 0 $CD form "$n" residence_card_data -o "$T/card-nld.pdf"
+pdftext "$T/card-nld.pdf" | grep -E '^[A-Z0-9<]{30}$' >"$T/td1-nld"
+expect_grep "its MRZ names NLD as the issuing State" "^IRNLD" "$T/td1-nld"
+expect_rc "and is still a valid TD1" 0 $CD mrz parse <"$T/td1-nld"
+
 # ---- preview, batch, language, audit
 n=$(case_for decision_refusal)
 expect_rc "a preview" 0 $CD form "$n" decision_refusal -o "$T/preview.pdf" --preview
