@@ -42,6 +42,15 @@ static void set_labels(struct rtable *t, const char *const *msgids, size_t n)
 	rtable_set_labels(t, tr);
 }
 
+/* The report's period as day numbers (validated by the caller; all time when not). */
+static void period_days(const struct report_params *p, long *from, long *to)
+{
+	if (cd_days_parse(p->from, "from", from, NULL) != CD_OK)
+		*from = 0;
+	if (cd_days_parse(p->to, "to", to, NULL) != CD_OK)
+		*to = 99999999;
+}
+
 /* ---- SDMX-CSV: Eurostat's aggregates ------------------------------------------------ */
 
 /* A person's citizenship under itself, TOTAL and the EU or non-EU aggregate. */
@@ -114,6 +123,58 @@ out:
 	return rc;
 }
 
+/* ---- periods ----------------------------------------------------------------------- */
+
+void report_period_bounds(char freq, long day, long *first, long *last)
+{
+	int y, m, d;
+	cd_days_to_date(day, &y, &m, &d);
+	int m0 = freq == 'A' ? 1 : freq == 'Q' ? (m - 1) / 3 * 3 + 1 : m;
+	int m1 = freq == 'A' ? 12 : freq == 'Q' ? m0 + 2 : m;
+	*first = cd_date_to_days(y, m0, 1);
+	*last = cd_date_to_days(y, m1, cd_days_in_month(y, m1));
+}
+
+void report_period_label(char freq, long day, long from, long to, const char *whole, char *out, size_t size)
+{
+	long first, last;
+	report_period_bounds(freq, day, &first, &last);
+	if (first >= from && last <= to) {
+		snprintf(out, size, "%s", whole);
+		return;
+	}
+	char a[16], b[16];
+	cd_days_format(first > from ? first : from, a, sizeof a);
+	cd_days_format(last < to ? last : to, b, sizeof b);
+	snprintf(out, size, "%s..%s", a, b);
+}
+
+/*
+ * SDMX-CSV is a transmission: a TIME_PERIOD of 2026-03 says "all of March", so the period
+ * must start on the first day of one of the report's periods and end on the last day of one.
+ */
+static int whole_periods(const struct report_def *def, const struct report_params *p, struct cd_error *err)
+{
+	static const char *const what[] = { N_("whole months"), N_("whole quarters"), N_("whole years") };
+	long from, to, first, last, f_first, t_last;
+	if (!def->freq)
+		return CD_OK;
+	if (cd_days_parse(p->from, "--from", &from, err) != CD_OK || cd_days_parse(p->to, "--to", &to, err) != CD_OK)
+		return err->code;
+	report_period_bounds(def->freq, from, &f_first, &last);
+	report_period_bounds(def->freq, to, &first, &t_last);
+	if (f_first == from && t_last == to)
+		return CD_OK;
+	char want_from[16], want_to[16];
+	cd_days_format(f_first, want_from, sizeof want_from);
+	cd_days_format(t_last, want_to, sizeof want_to);
+	return cd_error_set(err, CD_EUSAGE,
+			    _("SDMX-CSV of %s transmits %s: the period %s to %s covers part of one, which Eurostat "
+			      "would read as the whole; give --from %s --to %s (or xlsx or csv for part of a period)"),
+			    def->name, _(what[def->freq == 'M' ? 0 : def->freq == 'Q' ? 1 : 2]), p->from, p->to,
+			    want_from, want_to);
+}
+
 /* ---- asylum-applicants ------------------------------------------------------------ */
 
 static const char *const age_groups[] = { "under_14", "14_17", "18_34", "35_64", "65_plus", "unknown" };
@@ -121,6 +182,7 @@ static const char *const age_groups[] = { "under_14", "14_17", "18_34", "35_64",
 struct applicants {
 	struct rtable *detail, *by_month, *sdmx;
 	const char *geo;
+	long from, to;
 	int64_t done, total;
 	int progress;
 };
@@ -128,11 +190,12 @@ struct applicants {
 static int applicant_row(void *ctx, const struct stats_applicant *r)
 {
 	struct applicants *a = ctx;
-	char month[8];
+	char whole[8], month[32];
 	long day;
-	snprintf(month, sizeof month, "%.7s", r->opened);
+	snprintf(whole, sizeof whole, "%.7s", r->opened);
 	if (cd_days_parse(r->opened, "opened", &day, NULL) != CD_OK)
 		day = 0;
+	report_period_label('M', day, a->from, a->to, whole, month, sizeof month);
 	const char *group = stats_age_group(r->dob, day);
 	const char *type = r->subsequent ? "subsequent" : "first_time";
 	const char *labels[] = { month, r->citizenship, r->sex, type };
@@ -196,6 +259,7 @@ static int build_applicants(struct cd_store *s, const struct report_params *p, s
 	a.by_month->chart_to = 3;
 	a.sdmx->sdmx = 1;
 	a.geo = geo_of(p);
+	period_days(p, &a.from, &a.to);
 	a.progress = p->progress;
 	if (a.progress && (rc = stats_asylum_applicants_count(s, p->from, p->to, &a.total, err)))
 		return rc;
@@ -228,6 +292,7 @@ static const char *const outcomes[] = { "geneva_convention", "humanitarian", "su
 struct decisions {
 	struct rtable *detail, *by_quarter, *sdmx;
 	const char *geo;
+	long from, to;
 };
 
 static int decision_row(void *ctx, const struct stats_decision *r)
@@ -244,21 +309,23 @@ static int decision_row(void *ctx, const struct stats_decision *r)
 		if (strcmp(outcomes[i], decision_map[which].outcome) == 0)
 			col = i;
 	int pos = decision_map[which].positive;
-	const char *labels[] = { r->quarter, r->citizenship, r->sex };
+	long day;
+	if (cd_days_parse(r->day, "decided", &day, NULL) != CD_OK)
+		day = 0;
+	char quarter[32];
+	report_period_label('Q', day, d->from, d->to, r->quarter, quarter, sizeof quarter);
+	const char *labels[] = { quarter, r->citizenship, r->sex };
 	rtable_add(d->detail, labels, 3, (double)r->count);
 	if (pos)
 		rtable_add(d->detail, labels, 4, (double)r->count);
 	rtable_add(d->detail, labels, 5 + col, (double)r->count);
-	const char *ql[] = { r->quarter };
+	const char *ql[] = { quarter };
 	rtable_add(d->by_quarter, ql, 1, (double)r->count);
 	if (pos)
 		rtable_add(d->by_quarter, ql, 2, (double)r->count);
 	rtable_add(d->by_quarter, ql, 3 + col, (double)r->count);
 
 	/* migr_asydcfstq: age at the decision; TOTAL and TOTAL_POS over the outcomes. */
-	long day;
-	if (cd_days_parse(r->day, "decided", &day, NULL) != CD_OK)
-		day = 0;
 	const char *cits[3], *ages[3], *sexes[] = { eurostat_sex(r->sex), "T" };
 	const char *decs[] = { decision_map[which].code, "TOTAL", "TOTAL_POS" };
 	char period[10];
@@ -309,6 +376,7 @@ static int build_decisions(struct cd_store *s, const struct report_params *p, st
 	d.by_quarter->chart_from = 3;
 	d.sdmx->sdmx = 1;
 	d.geo = geo_of(p);
+	period_days(p, &d.from, &d.to);
 	int rc = stats_decisions(s, "asylum", states, (int)N(states), p->from, p->to, decision_row, &d, err);
 	rtable_sort(d.detail);
 	rtable_sort(d.by_quarter);
@@ -323,6 +391,7 @@ static int build_decisions(struct cd_store *s, const struct report_params *p, st
 struct permits {
 	struct rtable *detail, *by_reason, *sdmx;
 	const char *geo;
+	long from, to;
 };
 
 /* Whole months from `from` to the day after `until` (2026-01-01 .. 2026-12-31 is 12); -1 when unknown. */
@@ -362,13 +431,17 @@ static int permit_row(void *ctx, const struct stats_first_permit *r)
 	if (months < 0 && strcmp(r->workflow, "asylum") == 0)
 		months = 12;
 	size_t col = months >= 12 ? 5 : months >= 6 ? 4 : months >= 3 ? 3 : 6;
-	char year[5];
+	char year[5], shown[32];
+	long day;
 	snprintf(year, sizeof year, "%.4s", r->day);
-	const char *labels[] = { year, r->citizenship, reasons[reason].reason };
+	if (cd_days_parse(r->day, "granted", &day, NULL) != CD_OK)
+		day = 0;
+	report_period_label('A', day, pm->from, pm->to, year, shown, sizeof shown);
+	const char *labels[] = { shown, r->citizenship, reasons[reason].reason };
 	if (col != 6)
 		rtable_add(pm->detail, labels, 3, 1);
 	rtable_add(pm->detail, labels, col, 1);
-	const char *rl[] = { year, reasons[reason].reason };
+	const char *rl[] = { shown, reasons[reason].reason };
 	if (col != 6)
 		rtable_add(pm->by_reason, rl, 2, 1);
 	rtable_add(pm->by_reason, rl, col, 1);
@@ -421,6 +494,7 @@ static int build_permits(struct cd_store *s, const struct report_params *p, stru
 	pm.by_reason->chart_to = 6;
 	pm.sdmx->sdmx = 1;
 	pm.geo = geo_of(p);
+	period_days(p, &pm.from, &pm.to);
 	int rc = stats_first_permits(s, p->from, p->to, permit_row, &pm, err);
 	rtable_sort(pm.detail);
 	rtable_sort(pm.by_reason);
@@ -497,13 +571,13 @@ static int build_workload(struct cd_store *s, const struct report_params *p, str
 
 const struct report_def report_defs[] = {
 	{ "asylum-applicants", N_("asylum applicants, family members included, by month, citizenship, sex, age group, first-time/subsequent (Eurostat migr_asyappctzm)"),
-	  build_applicants, "asylum" },
+	  build_applicants, "asylum", 'M' },
 	{ "asylum-decisions", N_("first-instance asylum decisions by quarter, citizenship, sex, age and outcome (Eurostat migr_asydcfstq)"),
-	  build_decisions, "asylum" },
+	  build_decisions, "asylum", 'Q' },
 	{ "first-permits", N_("first residence permits by year, reason and validity, non-EU/EEA/Swiss citizens (Eurostat migr_resfirst)"), build_permits,
-	  "residence,work,asylum" },
+	  "residence,work,asylum", 'A' },
 	{ "workload", N_("open and overdue cases per workflow and state, decisions per user and days to decision"),
-	  build_workload, "*" },
+	  build_workload, "*", 0 },
 };
 const size_t n_report_defs = N(report_defs);
 
@@ -553,6 +627,8 @@ int report_export(struct cd_store *s, const struct report_def *def, const struct
 	struct report r = { 0 };
 	int rc;
 
+	if (strcmp(format, "sdmx-csv") == 0 && (rc = whole_periods(def, p, err)))
+		goto out;
 	if ((rc = def->build(s, p, &r, err)))
 		goto out;
 	snprintf(r.period, sizeof r.period, _("Period: %s to %s"), p->from, p->to);

@@ -269,4 +269,17 @@ expect_rc "--geo GR is not Eurostat's code" 6 $CD report asylum-applicants --fro
 expect_rc "--round 3 refused" 2 $CD report asylum-applicants --from $FROM --to $TO --format sdmx-csv --geo DE --round 3 -o "$T/x.csv"
 expect_rc "--round with xlsx refused" 2 $CD report asylum-applicants --from $FROM --to $TO --format xlsx --round 5 -o "$T/x.xlsx"
 expect_rc "workload has no dataflow" 2 $CD report workload --from $FROM --to $TO --format sdmx-csv --geo DE -o "$T/x.csv"
+# a transmission covers whole periods of the dataflow's frequency; xlsx and csv label a part truthfully
+expect_rc "part of a month refused as sdmx-csv" 2 $CD report asylum-applicants --from 2026-03-15 --to 2026-04-10 --format sdmx-csv --geo DE -o "$T/x.csv"
+expect_grep "the refusal names the whole months" "give --from 2026-03-01 --to 2026-04-30" "$T/err"
+[ -e "$T/x.csv" ] && fail "nothing written for part of a month" || pass "nothing written for part of a month"
+expect_rc "part of a quarter refused as sdmx-csv" 2 $CD report asylum-decisions --from 2026-02-01 --to 2026-04-30 --format sdmx-csv --geo DE -o "$T/x.csv"
+expect_grep "the refusal names the whole quarters" "give --from 2026-01-01 --to 2026-06-30" "$T/err"
+expect_rc "part of a year refused as sdmx-csv" 2 $CD report first-permits --from 2026-01-01 --to 2026-11-30 --format sdmx-csv --geo DE -o "$T/x.csv"
+expect_rc "whole quarters taken as sdmx-csv" 0 $CD report asylum-decisions --from 2026-01-01 --to 2026-06-30 --format sdmx-csv --geo DE -o "$T/q.csv"
+DAY=$(q "SELECT substr(opened_at, 1, 10) FROM cases WHERE number = '$B'")
+expect_rc "part of a month as csv" 0 $CD report asylum-applicants --from 2000-01-01 --to "$DAY" --format csv -o "$T/part.csv"
+WANT="$M-01..$DAY"
+[ "$(q "SELECT date('$DAY', '+1 day') LIKE '%-01'")" = 1 ] && WANT=$M
+expect_eq "the last month is labelled by the days it covers" "$(tail -n 1 "$T/part.csv" | cut -d, -f1)" "$WANT"
 cd "$OLDPWD_" 2>/dev/null || true
