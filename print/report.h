@@ -36,6 +36,8 @@ struct rtable {
 	unsigned long no_total;      /* bit per column: not summed (averages) */
 	char **labels;               /* XLSX headers (titles, translated); NULL: cols */
 	int sdmx;                    /* the SDMX-CSV observations: not a sheet, not the CSV */
+	/* XLSX: the words (translated) shown for a label cell's code; NULL: the code itself */
+	const char *(*word)(size_t col, const char *code);
 	size_t *index, index_cap;    /* hash of the rows by their labels (rtable_row) */
 };
 

@@ -175,6 +175,53 @@ static int whole_periods(const struct report_def *def, const struct report_param
 			    want_from, want_to);
 }
 
+/*
+ * The words the XLSX shows for the codes in label columns (the CSV keeps the codes, for
+ * machines): applicant types, age groups, permit reasons.  NULL for a code not listed.
+ */
+static const char *code_word(const char *code)
+{
+	static const char *const words[][2] = {
+		{ "first_time", N_("first-time") },
+		{ "subsequent", N_("subsequent") },
+		{ "under_14", N_("Under 14") },
+		{ "14_17", N_("14 to 17") },
+		{ "18_34", N_("18 to 34") },
+		{ "35_64", N_("35 to 64") },
+		{ "65_plus", N_("65 or over") },
+		{ "unknown", N_("Age unknown") },
+		{ "family", N_("family") },
+		{ "education", N_("education") },
+		{ "remunerated_activities", N_("remunerated activities") },
+		{ "other", N_("other") },
+	};
+	for (size_t i = 0; i < N(words); i++)
+		if (strcmp(words[i][0], code) == 0)
+			return _(words[i][1]);
+	return NULL;
+}
+
+/* Applicant type (column 3), age group (decisions' column 3), reason (permits' column 2, 1 by reason). */
+static const char *applicants_word(size_t col, const char *code)
+{
+	return col == 3 ? code_word(code) : NULL;
+}
+
+static const char *decisions_word(size_t col, const char *code)
+{
+	return col == 3 ? code_word(code) : NULL;
+}
+
+static const char *permits_word(size_t col, const char *code)
+{
+	return col == 2 ? code_word(code) : NULL;
+}
+
+static const char *by_reason_word(size_t col, const char *code)
+{
+	return col == 1 ? code_word(code) : NULL;
+}
+
 /* ---- asylum-applicants ------------------------------------------------------------ */
 
 static const char *const age_groups[] = { "under_14", "14_17", "18_34", "35_64", "65_plus", "unknown" };
@@ -253,6 +300,7 @@ static int build_applicants(struct cd_store *s, const struct report_params *p, s
 	a.by_month = &out->tables[1];
 	a.sdmx = &out->tables[2];
 	set_labels(a.detail, dlabels, N(dlabels));
+	a.detail->word = applicants_word;
 	set_labels(a.by_month, mlabels, N(mlabels));
 	a.detail->chart_from = a.detail->chart_to = 0;   /* charted by citizenship instead */
 	a.by_month->chart = RCHART_STACKED;
@@ -314,11 +362,12 @@ static int decision_row(void *ctx, const struct stats_decision *r)
 		day = 0;
 	char quarter[32];
 	report_period_label('Q', day, d->from, d->to, r->quarter, quarter, sizeof quarter);
-	const char *labels[] = { quarter, r->citizenship, r->sex };
-	rtable_add(d->detail, labels, 3, (double)r->count);
+	const char *group = stats_age_group(r->dob, day);
+	const char *labels[] = { quarter, r->citizenship, r->sex, group };
+	rtable_add(d->detail, labels, 4, (double)r->count);
 	if (pos)
-		rtable_add(d->detail, labels, 4, (double)r->count);
-	rtable_add(d->detail, labels, 5 + col, (double)r->count);
+		rtable_add(d->detail, labels, 5, (double)r->count);
+	rtable_add(d->detail, labels, 6 + col, (double)r->count);
 	const char *ql[] = { quarter };
 	rtable_add(d->by_quarter, ql, 1, (double)r->count);
 	if (pos)
@@ -330,7 +379,7 @@ static int decision_row(void *ctx, const struct stats_decision *r)
 	const char *decs[] = { decision_map[which].code, "TOTAL", "TOTAL_POS" };
 	char period[10];
 	snprintf(period, sizeof period, "%.4s-%s", r->quarter, r->quarter + 4);
-	size_t nc = citizen_set(r->citizenship, cits), na = age_set(stats_age_group(r->dob, day), ages);
+	size_t nc = citizen_set(r->citizenship, cits), na = age_set(group, ages);
 	for (size_t i = 0; i < nc; i++)
 		for (size_t j = 0; j < 2; j++)
 			for (size_t k = 0; k < na; k++)
@@ -344,9 +393,9 @@ static int decision_row(void *ctx, const struct stats_decision *r)
 
 static int build_decisions(struct cd_store *s, const struct report_params *p, struct report *out, struct cd_error *err)
 {
-	static const char *const dcols[] = { "quarter", "citizenship", "sex", "total", "total_positive",
+	static const char *const dcols[] = { "quarter", "citizenship", "sex", "age_group", "total", "total_positive",
 					     "geneva_convention", "humanitarian", "subsidiary_protection", "rejected" };
-	static const char *const dlabels[] = { N_("Quarter"), N_("Citizenship"), N_("Sex"), N_("Decisions"),
+	static const char *const dlabels[] = { N_("Quarter"), N_("Citizenship"), N_("Sex"), N_("Age group"), N_("Decisions"),
 					       N_("Positive decisions"), N_("Refugee status (Geneva Convention)"),
 					       N_("Humanitarian status"), N_("Subsidiary protection"), N_("Rejected") };
 	static const char *const qcols[] = { "quarter", "total", "total_positive", "geneva_convention", "humanitarian",
@@ -359,10 +408,10 @@ static int build_decisions(struct cd_store *s, const struct report_params *p, st
 
 	qlabels[0] = dlabels[0];
 	for (size_t i = 1; i < N(qcols); i++)
-		qlabels[i] = dlabels[i + 2];
+		qlabels[i] = dlabels[i + 3];
 	for (size_t i = 0; i < N(decision_map); i++)
 		states[i] = decision_map[i].state;
-	if (!report_add_table(out, "decisions", _("First-instance decisions by outcome"), dcols, N(dcols), 3) ||
+	if (!report_add_table(out, "decisions", _("First-instance decisions by outcome"), dcols, N(dcols), 4) ||
 	    !report_add_table(out, "by quarter", _("First-instance decisions per quarter"), qcols, N(qcols), 1) ||
 	    !report_add_table(out, "sdmx", "", scols, N(scols), N(scols) - 1))
 		return oom(err);
@@ -370,6 +419,7 @@ static int build_decisions(struct cd_store *s, const struct report_params *p, st
 	d.by_quarter = &out->tables[1];
 	d.sdmx = &out->tables[2];
 	set_labels(d.detail, dlabels, N(dlabels));
+	d.detail->word = decisions_word;
 	set_labels(d.by_quarter, qlabels, N(qlabels));
 	d.detail->chart_from = d.detail->chart_to = 0;
 	d.by_quarter->chart = RCHART_STACKED;
@@ -382,7 +432,7 @@ static int build_decisions(struct cd_store *s, const struct report_params *p, st
 	rtable_sort(d.by_quarter);
 	rtable_sort(d.sdmx);
 	if (rc == CD_OK)
-		rc = add_top_citizenships(out, 0, 1, 3, _("First-instance decisions: the ten largest citizenships"), err);
+		rc = add_top_citizenships(out, 0, 1, 4, _("First-instance decisions: the ten largest citizenships"), err);
 	return rc;
 }
 
@@ -486,6 +536,8 @@ static int build_permits(struct cd_store *s, const struct report_params *p, stru
 	pm.by_reason = &out->tables[1];
 	pm.sdmx = &out->tables[2];
 	set_labels(pm.detail, dlabels, N(dlabels));
+	pm.detail->word = permits_word;
+	pm.by_reason->word = by_reason_word;
 	set_labels(pm.by_reason, rlabels, N(rlabels));
 	pm.detail->chart_from = pm.detail->chart_to = 0;
 	pm.by_reason->chart = RCHART_STACKED;

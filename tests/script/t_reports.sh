@@ -53,7 +53,7 @@ want=$(q "SELECT count(*) + (SELECT count(*) FROM event e JOIN cases c ON c.id =
 	FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'transition'
 	AND c.workflow_id = 'asylum' AND e.to_state IN ('refugee_status', 'humanitarian', 'subsidiary_protection', 'rejected', 'inadmissible')")
 expect_eq "asylum-decisions total = persons covered by first-instance decisions" "$(csv_sum "$T/asylum-decisions.csv" total)" "$want"
-pos=$(awk -F, 'NR > 1 { s += $6 + $7 + $8 } END { print s + 0 }' "$T/asylum-decisions.csv")
+pos=$(awk -F, 'NR > 1 { s += $7 + $8 + $9 } END { print s + 0 }' "$T/asylum-decisions.csv")
 expect_eq "total positive = Geneva Convention + humanitarian + subsidiary protection" "$(csv_sum "$T/asylum-decisions.csv" total_positive)" "$pos"
 # Every format says the same: the plain CSV's totals against the SDMX-CSV's TOTAL cells.
 sdmx_total() { awk -F, -v pat="$2" '$0 ~ pat { s += $NF } END { print s + 0 }' "$1"; }
@@ -89,6 +89,12 @@ assert "sdmx" not in wb.sheetnames, "the SDMX observations are no sheet"
 head = [c.value for c in ws[4]][:len(rows[0])]
 assert len(head) == len(rows[0]) and all(head), "header row 4 has a title per column"
 assert not any("_" in h for h in head), "headers are titles, not snake_case: %s" % head
+codes = [c.value for row in ws.iter_rows(min_row=5, max_row=ws.max_row - 1) for c in row if isinstance(c.value, str)]
+assert "workload" in sys.argv[1] or not any("_" in v for v in codes), "label cells in words, not codes: %s" % [v for v in codes if "_" in v][:3]
+if "asylum-decisions" in sys.argv[1]:
+    assert "Age group" in head and any(v == "Under 14" for v in codes), "decisions by age group"
+if "asylum-applicants" in sys.argv[1]:
+    assert any(v == "first-time" for v in codes), "applicant type in words"
 for sheet in wb.worksheets:
     assert sheet["A1"].value, "no title on " + sheet.title
     assert "2000-01-01" in str(sheet["A2"].value) and "2099-12-31" in str(sheet["A2"].value), "no period on " + sheet.title
