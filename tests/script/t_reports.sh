@@ -23,8 +23,16 @@ done
 # Applicants are persons: the applicant of each asylum case and the spouse or children
 # included in it (no asylum case of their own).  This used to count cases only.
 cases=$(q "SELECT count(*) FROM cases WHERE workflow_id = 'asylum'")
+# incl F C: family row F names a relative application C includes - the applicant's child, a minor on the
+# day C was opened (18th birthday after it; a year of birth alone from 1 July, year and month the 15th)
+incl() {
+	born="(CASE length(r.dob) WHEN 4 THEN r.dob || '-07-01' WHEN 7 THEN r.dob || '-15' ELSE r.dob END)"
+	echo "$1.relation = 'child' AND EXISTS (SELECT 1 FROM person r WHERE r.id = $1.relative_id
+	 AND r.dob GLOB '[0-9][0-9][0-9][0-9]*' AND $born <= substr($2.opened_at, 1, 10)
+	 AND date($born, '+18 years') > substr($2.opened_at, 1, 10))"
+}
 members=$(q "SELECT count(DISTINCT f.relative_id) FROM family f JOIN cases c ON c.person_id = f.person_id AND c.workflow_id = 'asylum'
-	WHERE f.relation IN ('spouse', 'child') AND f.relative_id NOT IN (SELECT person_id FROM cases WHERE workflow_id = 'asylum')")
+	WHERE $(incl f c) AND f.relative_id NOT IN (SELECT person_id FROM cases WHERE workflow_id = 'asylum')")
 want=$((cases + members))
 expect_eq "asylum-applicants total = asylum cases + family members included" "$(csv_sum "$T/asylum-applicants.csv" total)" "$want"
 ages=$(awk -F, 'NR > 1 { s += $6 + $7 + $8 + $9 + $10 + $11 } END { print s }' "$T/asylum-applicants.csv")
@@ -35,7 +43,7 @@ want=$(q "SELECT count(*) FROM cases c WHERE workflow_id = 'asylum' AND EXISTS (
 	WHERE e.person_id = c.person_id AND e.workflow_id = 'asylum' AND e.id <> c.id AND e.closed_at <= c.opened_at
 	AND e.state <> 'transferred')")
 fam=$(q "WITH first AS (SELECT f.relative_id AS rid, (SELECT c.id FROM cases c JOIN family g ON g.person_id = c.person_id
-	 AND g.relation IN ('spouse', 'child') WHERE g.relative_id = f.relative_id AND c.workflow_id = 'asylum'
+	 AND $(incl g c) WHERE g.relative_id = f.relative_id AND c.workflow_id = 'asylum'
 	 ORDER BY c.opened_at, c.id LIMIT 1) AS cid FROM family f WHERE f.relative_id NOT IN (SELECT person_id FROM cases
 	 WHERE workflow_id = 'asylum') GROUP BY 1)
 	SELECT count(*) FROM first x JOIN cases c ON c.id = x.cid WHERE EXISTS (SELECT 1 FROM cases e
@@ -45,10 +53,10 @@ got=$(awk -F, 'NR > 1 && $4 == "subsequent" { s += $5 } END { print s + 0 }' "$T
 expect_eq "subsequent applicants = applications after a final decision on an earlier one" "$got" "$((want + fam))"
 # Decisions cover persons too: the applicant and the family members included.
 want=$(q "SELECT count(*) + (SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id JOIN family f ON f.person_id = c.person_id
-	AND f.relation IN ('spouse', 'child') AND f.relative_id NOT IN (SELECT person_id FROM cases WHERE workflow_id = 'asylum')
+	AND $(incl f c) AND f.relative_id NOT IN (SELECT person_id FROM cases WHERE workflow_id = 'asylum')
 	WHERE e.kind = 'transition' AND c.workflow_id = 'asylum'
 	AND e.to_state IN ('refugee_status', 'humanitarian', 'subsidiary_protection', 'rejected', 'inadmissible')
-	AND c.id = (SELECT c2.id FROM cases c2 JOIN family g ON g.person_id = c2.person_id AND g.relation IN ('spouse', 'child')
+	AND c.id = (SELECT c2.id FROM cases c2 JOIN family g ON g.person_id = c2.person_id AND $(incl g c2)
 	 WHERE g.relative_id = f.relative_id AND c2.workflow_id = 'asylum' ORDER BY c2.opened_at, c2.id LIMIT 1))
 	FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'transition'
 	AND c.workflow_id = 'asylum' AND e.to_state IN ('refugee_status', 'humanitarian', 'subsidiary_protection', 'rejected', 'inadmissible')")
