@@ -36,6 +36,8 @@ struct rtable {
 	unsigned long no_total;      /* bit per column: not summed (averages) */
 	char **labels;               /* XLSX headers (titles, translated); NULL: cols */
 	int sdmx;                    /* the SDMX-CSV observations: not a sheet, not the CSV */
+	/* XLSX: the words (translated) shown for a label cell's code; NULL: the code itself */
+	const char *(*word)(size_t col, const char *code);
 	size_t *index, index_cap;    /* hash of the rows by their labels (rtable_row) */
 };
 
@@ -116,6 +118,7 @@ struct report_def {
 	const char *summary;
 	int (*build)(struct cd_store *s, const struct report_params *p, struct report *out, struct cd_error *err);
 	const char *reads;   /* the workflows it counts, "a,b"; "*" every one (need-to-know: report_may) */
+	char freq;           /* the dataflow's periods: 'M' months, 'Q' quarters, 'A' years; 0 none */
 };
 
 extern const struct report_def report_defs[];
@@ -138,10 +141,23 @@ int report_may(const struct report_def *def, const struct cd_actor *actor, struc
 int report_is_decision(void *registry, const char *workflow, const char *transition);
 
 /*
+ * The first and last day of the period of frequency freq ('M', 'Q', 'A') that holds day.
+ */
+void report_period_bounds(char freq, long day, long *first, long *last);
+
+/*
+ * The label of the period (frequency freq) holding `day`, as the tables show it: `whole`
+ * (e.g. "2026-03") when [from, to] covers all of it, else the days it covers,
+ * "2026-03-15..2026-03-31" - a part of a month is never labelled as the month.
+ */
+void report_period_label(char freq, long day, long from, long to, const char *whole, char *out, size_t size);
+
+/*
  * The one export of a report, for the CLI and the TUI alike (the same bytes from both):
  * builds `def` over p's period and writes it as format "csv", "xlsx" or "sdmx-csv" (round:
  * 1 as counted, 5 as Eurostat publishes; p->geo the reporting country) to path (flags as
- * report_write_csv).  Need-to-know (report_may) is the caller's, before.
+ * report_write_csv).  Need-to-know (report_may) is the caller's, before.  SDMX-CSV is a
+ * transmission: CD_EUSAGE unless p->from and p->to bound whole periods of def->freq.
  */
 int report_export(struct cd_store *s, const struct report_def *def, const struct report_params *p,
 		  const char *format, int round, const char *path, unsigned flags, struct cd_error *err);

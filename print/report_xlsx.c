@@ -143,8 +143,9 @@ static int write_workbook(const struct report *r, const char *path, const char *
 				const struct rcell *cell = &t->cells[row * t->n_cols + c];
 				lxw_row_t at = (lxw_row_t)(hr + 1 + row);
 				int avg = c < 8 * sizeof t->no_total && (t->no_total >> c) & 1;
+				const char *word = cell->text && t->word ? t->word(c, cell->text) : NULL;
 				if (cell->text)
-					worksheet_write_string(ws, at, (lxw_col_t)c, cell->text, NULL);
+					worksheet_write_string(ws, at, (lxw_col_t)c, word ? word : cell->text, NULL);
 				else
 					worksheet_write_number(ws, at, (lxw_col_t)c, cell->num, avg ? tenth : whole);
 			}

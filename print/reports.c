@@ -42,6 +42,15 @@ static void set_labels(struct rtable *t, const char *const *msgids, size_t n)
 	rtable_set_labels(t, tr);
 }
 
+/* The report's period as day numbers (validated by the caller; all time when not). */
+static void period_days(const struct report_params *p, long *from, long *to)
+{
+	if (cd_days_parse(p->from, "from", from, NULL) != CD_OK)
+		*from = 0;
+	if (cd_days_parse(p->to, "to", to, NULL) != CD_OK)
+		*to = 99999999;
+}
+
 /* ---- SDMX-CSV: Eurostat's aggregates ------------------------------------------------ */
 
 /* A person's citizenship under itself, TOTAL and the EU or non-EU aggregate. */
@@ -114,6 +123,105 @@ out:
 	return rc;
 }
 
+/* ---- periods ----------------------------------------------------------------------- */
+
+void report_period_bounds(char freq, long day, long *first, long *last)
+{
+	int y, m, d;
+	cd_days_to_date(day, &y, &m, &d);
+	int m0 = freq == 'A' ? 1 : freq == 'Q' ? (m - 1) / 3 * 3 + 1 : m;
+	int m1 = freq == 'A' ? 12 : freq == 'Q' ? m0 + 2 : m;
+	*first = cd_date_to_days(y, m0, 1);
+	*last = cd_date_to_days(y, m1, cd_days_in_month(y, m1));
+}
+
+void report_period_label(char freq, long day, long from, long to, const char *whole, char *out, size_t size)
+{
+	long first, last;
+	report_period_bounds(freq, day, &first, &last);
+	if (first >= from && last <= to) {
+		snprintf(out, size, "%s", whole);
+		return;
+	}
+	char a[16], b[16];
+	cd_days_format(first > from ? first : from, a, sizeof a);
+	cd_days_format(last < to ? last : to, b, sizeof b);
+	snprintf(out, size, "%s..%s", a, b);
+}
+
+/*
+ * SDMX-CSV is a transmission: a TIME_PERIOD of 2026-03 says "all of March", so the period
+ * must start on the first day of one of the report's periods and end on the last day of one.
+ */
+static int whole_periods(const struct report_def *def, const struct report_params *p, struct cd_error *err)
+{
+	static const char *const what[] = { N_("whole months"), N_("whole quarters"), N_("whole years") };
+	long from, to, first, last, f_first, t_last;
+	if (!def->freq)
+		return CD_OK;
+	if (cd_days_parse(p->from, "--from", &from, err) != CD_OK || cd_days_parse(p->to, "--to", &to, err) != CD_OK)
+		return err->code;
+	report_period_bounds(def->freq, from, &f_first, &last);
+	report_period_bounds(def->freq, to, &first, &t_last);
+	if (f_first == from && t_last == to)
+		return CD_OK;
+	char want_from[16], want_to[16];
+	cd_days_format(f_first, want_from, sizeof want_from);
+	cd_days_format(t_last, want_to, sizeof want_to);
+	return cd_error_set(err, CD_EUSAGE,
+			    _("SDMX-CSV of %s transmits %s: the period %s to %s covers part of one, which Eurostat "
+			      "would read as the whole; give --from %s --to %s (or xlsx or csv for part of a period)"),
+			    def->name, _(what[def->freq == 'M' ? 0 : def->freq == 'Q' ? 1 : 2]), p->from, p->to,
+			    want_from, want_to);
+}
+
+/*
+ * The words the XLSX shows for the codes in label columns (the CSV keeps the codes, for
+ * machines): applicant types, age groups, permit reasons.  NULL for a code not listed.
+ */
+static const char *code_word(const char *code)
+{
+	static const char *const words[][2] = {
+		{ "first_time", N_("first-time") },
+		{ "subsequent", N_("subsequent") },
+		{ "under_14", N_("Under 14") },
+		{ "14_17", N_("14 to 17") },
+		{ "18_34", N_("18 to 34") },
+		{ "35_64", N_("35 to 64") },
+		{ "65_plus", N_("65 or over") },
+		{ "unknown", N_("Age unknown") },
+		{ "family", N_("family") },
+		{ "education", N_("education") },
+		{ "remunerated_activities", N_("remunerated activities") },
+		{ "other", N_("other") },
+	};
+	for (size_t i = 0; i < N(words); i++)
+		if (strcmp(words[i][0], code) == 0)
+			return _(words[i][1]);
+	return NULL;
+}
+
+/* Applicant type (column 3), age group (decisions' column 3), reason (permits' column 2, 1 by reason). */
+static const char *applicants_word(size_t col, const char *code)
+{
+	return col == 3 ? code_word(code) : NULL;
+}
+
+static const char *decisions_word(size_t col, const char *code)
+{
+	return col == 3 ? code_word(code) : NULL;
+}
+
+static const char *permits_word(size_t col, const char *code)
+{
+	return col == 2 ? code_word(code) : NULL;
+}
+
+static const char *by_reason_word(size_t col, const char *code)
+{
+	return col == 1 ? code_word(code) : NULL;
+}
+
 /* ---- asylum-applicants ------------------------------------------------------------ */
 
 static const char *const age_groups[] = { "under_14", "14_17", "18_34", "35_64", "65_plus", "unknown" };
@@ -121,6 +229,7 @@ static const char *const age_groups[] = { "under_14", "14_17", "18_34", "35_64",
 struct applicants {
 	struct rtable *detail, *by_month, *sdmx;
 	const char *geo;
+	long from, to;
 	int64_t done, total;
 	int progress;
 };
@@ -128,11 +237,12 @@ struct applicants {
 static int applicant_row(void *ctx, const struct stats_applicant *r)
 {
 	struct applicants *a = ctx;
-	char month[8];
+	char whole[8], month[32];
 	long day;
-	snprintf(month, sizeof month, "%.7s", r->opened);
+	snprintf(whole, sizeof whole, "%.7s", r->opened);
 	if (cd_days_parse(r->opened, "opened", &day, NULL) != CD_OK)
 		day = 0;
+	report_period_label('M', day, a->from, a->to, whole, month, sizeof month);
 	const char *group = stats_age_group(r->dob, day);
 	const char *type = r->subsequent ? "subsequent" : "first_time";
 	const char *labels[] = { month, r->citizenship, r->sex, type };
@@ -190,12 +300,14 @@ static int build_applicants(struct cd_store *s, const struct report_params *p, s
 	a.by_month = &out->tables[1];
 	a.sdmx = &out->tables[2];
 	set_labels(a.detail, dlabels, N(dlabels));
+	a.detail->word = applicants_word;
 	set_labels(a.by_month, mlabels, N(mlabels));
 	a.detail->chart_from = a.detail->chart_to = 0;   /* charted by citizenship instead */
 	a.by_month->chart = RCHART_STACKED;
 	a.by_month->chart_to = 3;
 	a.sdmx->sdmx = 1;
 	a.geo = geo_of(p);
+	period_days(p, &a.from, &a.to);
 	a.progress = p->progress;
 	if (a.progress && (rc = stats_asylum_applicants_count(s, p->from, p->to, &a.total, err)))
 		return rc;
@@ -228,6 +340,7 @@ static const char *const outcomes[] = { "geneva_convention", "humanitarian", "su
 struct decisions {
 	struct rtable *detail, *by_quarter, *sdmx;
 	const char *geo;
+	long from, to;
 };
 
 static int decision_row(void *ctx, const struct stats_decision *r)
@@ -244,26 +357,29 @@ static int decision_row(void *ctx, const struct stats_decision *r)
 		if (strcmp(outcomes[i], decision_map[which].outcome) == 0)
 			col = i;
 	int pos = decision_map[which].positive;
-	const char *labels[] = { r->quarter, r->citizenship, r->sex };
-	rtable_add(d->detail, labels, 3, (double)r->count);
+	long day;
+	if (cd_days_parse(r->day, "decided", &day, NULL) != CD_OK)
+		day = 0;
+	char quarter[32];
+	report_period_label('Q', day, d->from, d->to, r->quarter, quarter, sizeof quarter);
+	const char *group = stats_age_group(r->dob, day);
+	const char *labels[] = { quarter, r->citizenship, r->sex, group };
+	rtable_add(d->detail, labels, 4, (double)r->count);
 	if (pos)
-		rtable_add(d->detail, labels, 4, (double)r->count);
-	rtable_add(d->detail, labels, 5 + col, (double)r->count);
-	const char *ql[] = { r->quarter };
+		rtable_add(d->detail, labels, 5, (double)r->count);
+	rtable_add(d->detail, labels, 6 + col, (double)r->count);
+	const char *ql[] = { quarter };
 	rtable_add(d->by_quarter, ql, 1, (double)r->count);
 	if (pos)
 		rtable_add(d->by_quarter, ql, 2, (double)r->count);
 	rtable_add(d->by_quarter, ql, 3 + col, (double)r->count);
 
 	/* migr_asydcfstq: age at the decision; TOTAL and TOTAL_POS over the outcomes. */
-	long day;
-	if (cd_days_parse(r->day, "decided", &day, NULL) != CD_OK)
-		day = 0;
 	const char *cits[3], *ages[3], *sexes[] = { eurostat_sex(r->sex), "T" };
 	const char *decs[] = { decision_map[which].code, "TOTAL", "TOTAL_POS" };
 	char period[10];
 	snprintf(period, sizeof period, "%.4s-%s", r->quarter, r->quarter + 4);
-	size_t nc = citizen_set(r->citizenship, cits), na = age_set(stats_age_group(r->dob, day), ages);
+	size_t nc = citizen_set(r->citizenship, cits), na = age_set(group, ages);
 	for (size_t i = 0; i < nc; i++)
 		for (size_t j = 0; j < 2; j++)
 			for (size_t k = 0; k < na; k++)
@@ -277,9 +393,9 @@ static int decision_row(void *ctx, const struct stats_decision *r)
 
 static int build_decisions(struct cd_store *s, const struct report_params *p, struct report *out, struct cd_error *err)
 {
-	static const char *const dcols[] = { "quarter", "citizenship", "sex", "total", "total_positive",
+	static const char *const dcols[] = { "quarter", "citizenship", "sex", "age_group", "total", "total_positive",
 					     "geneva_convention", "humanitarian", "subsidiary_protection", "rejected" };
-	static const char *const dlabels[] = { N_("Quarter"), N_("Citizenship"), N_("Sex"), N_("Decisions"),
+	static const char *const dlabels[] = { N_("Quarter"), N_("Citizenship"), N_("Sex"), N_("Age group"), N_("Decisions"),
 					       N_("Positive decisions"), N_("Refugee status (Geneva Convention)"),
 					       N_("Humanitarian status"), N_("Subsidiary protection"), N_("Rejected") };
 	static const char *const qcols[] = { "quarter", "total", "total_positive", "geneva_convention", "humanitarian",
@@ -292,10 +408,10 @@ static int build_decisions(struct cd_store *s, const struct report_params *p, st
 
 	qlabels[0] = dlabels[0];
 	for (size_t i = 1; i < N(qcols); i++)
-		qlabels[i] = dlabels[i + 2];
+		qlabels[i] = dlabels[i + 3];
 	for (size_t i = 0; i < N(decision_map); i++)
 		states[i] = decision_map[i].state;
-	if (!report_add_table(out, "decisions", _("First-instance decisions by outcome"), dcols, N(dcols), 3) ||
+	if (!report_add_table(out, "decisions", _("First-instance decisions by outcome"), dcols, N(dcols), 4) ||
 	    !report_add_table(out, "by quarter", _("First-instance decisions per quarter"), qcols, N(qcols), 1) ||
 	    !report_add_table(out, "sdmx", "", scols, N(scols), N(scols) - 1))
 		return oom(err);
@@ -303,18 +419,20 @@ static int build_decisions(struct cd_store *s, const struct report_params *p, st
 	d.by_quarter = &out->tables[1];
 	d.sdmx = &out->tables[2];
 	set_labels(d.detail, dlabels, N(dlabels));
+	d.detail->word = decisions_word;
 	set_labels(d.by_quarter, qlabels, N(qlabels));
 	d.detail->chart_from = d.detail->chart_to = 0;
 	d.by_quarter->chart = RCHART_STACKED;
 	d.by_quarter->chart_from = 3;
 	d.sdmx->sdmx = 1;
 	d.geo = geo_of(p);
+	period_days(p, &d.from, &d.to);
 	int rc = stats_decisions(s, "asylum", states, (int)N(states), p->from, p->to, decision_row, &d, err);
 	rtable_sort(d.detail);
 	rtable_sort(d.by_quarter);
 	rtable_sort(d.sdmx);
 	if (rc == CD_OK)
-		rc = add_top_citizenships(out, 0, 1, 3, _("First-instance decisions: the ten largest citizenships"), err);
+		rc = add_top_citizenships(out, 0, 1, 4, _("First-instance decisions: the ten largest citizenships"), err);
 	return rc;
 }
 
@@ -323,6 +441,7 @@ static int build_decisions(struct cd_store *s, const struct report_params *p, st
 struct permits {
 	struct rtable *detail, *by_reason, *sdmx;
 	const char *geo;
+	long from, to;
 };
 
 /* Whole months from `from` to the day after `until` (2026-01-01 .. 2026-12-31 is 12); -1 when unknown. */
@@ -362,13 +481,17 @@ static int permit_row(void *ctx, const struct stats_first_permit *r)
 	if (months < 0 && strcmp(r->workflow, "asylum") == 0)
 		months = 12;
 	size_t col = months >= 12 ? 5 : months >= 6 ? 4 : months >= 3 ? 3 : 6;
-	char year[5];
+	char year[5], shown[32];
+	long day;
 	snprintf(year, sizeof year, "%.4s", r->day);
-	const char *labels[] = { year, r->citizenship, reasons[reason].reason };
+	if (cd_days_parse(r->day, "granted", &day, NULL) != CD_OK)
+		day = 0;
+	report_period_label('A', day, pm->from, pm->to, year, shown, sizeof shown);
+	const char *labels[] = { shown, r->citizenship, reasons[reason].reason };
 	if (col != 6)
 		rtable_add(pm->detail, labels, 3, 1);
 	rtable_add(pm->detail, labels, col, 1);
-	const char *rl[] = { year, reasons[reason].reason };
+	const char *rl[] = { shown, reasons[reason].reason };
 	if (col != 6)
 		rtable_add(pm->by_reason, rl, 2, 1);
 	rtable_add(pm->by_reason, rl, col, 1);
@@ -413,6 +536,8 @@ static int build_permits(struct cd_store *s, const struct report_params *p, stru
 	pm.by_reason = &out->tables[1];
 	pm.sdmx = &out->tables[2];
 	set_labels(pm.detail, dlabels, N(dlabels));
+	pm.detail->word = permits_word;
+	pm.by_reason->word = by_reason_word;
 	set_labels(pm.by_reason, rlabels, N(rlabels));
 	pm.detail->chart_from = pm.detail->chart_to = 0;
 	pm.by_reason->chart = RCHART_STACKED;
@@ -421,6 +546,7 @@ static int build_permits(struct cd_store *s, const struct report_params *p, stru
 	pm.by_reason->chart_to = 6;
 	pm.sdmx->sdmx = 1;
 	pm.geo = geo_of(p);
+	period_days(p, &pm.from, &pm.to);
 	int rc = stats_first_permits(s, p->from, p->to, permit_row, &pm, err);
 	rtable_sort(pm.detail);
 	rtable_sort(pm.by_reason);
@@ -497,13 +623,13 @@ static int build_workload(struct cd_store *s, const struct report_params *p, str
 
 const struct report_def report_defs[] = {
 	{ "asylum-applicants", N_("asylum applicants, family members included, by month, citizenship, sex, age group, first-time/subsequent (Eurostat migr_asyappctzm)"),
-	  build_applicants, "asylum" },
+	  build_applicants, "asylum", 'M' },
 	{ "asylum-decisions", N_("first-instance asylum decisions by quarter, citizenship, sex, age and outcome (Eurostat migr_asydcfstq)"),
-	  build_decisions, "asylum" },
+	  build_decisions, "asylum", 'Q' },
 	{ "first-permits", N_("first residence permits by year, reason and validity, non-EU/EEA/Swiss citizens (Eurostat migr_resfirst)"), build_permits,
-	  "residence,work,asylum" },
+	  "residence,work,asylum", 'A' },
 	{ "workload", N_("open and overdue cases per workflow and state, decisions per user and days to decision"),
-	  build_workload, "*" },
+	  build_workload, "*", 0 },
 };
 const size_t n_report_defs = N(report_defs);
 
@@ -553,6 +679,8 @@ int report_export(struct cd_store *s, const struct report_def *def, const struct
 	struct report r = { 0 };
 	int rc;
 
+	if (strcmp(format, "sdmx-csv") == 0 && (rc = whole_periods(def, p, err)))
+		goto out;
 	if ((rc = def->build(s, p, &r, err)))
 		goto out;
 	snprintf(r.period, sizeof r.period, _("Period: %s to %s"), p->from, p->to);

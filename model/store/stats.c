@@ -51,10 +51,18 @@ static int step_end(struct cd_store *s, int step_rc, const char *doing, struct c
 
 /*
  * Who asylum applications include (stats.h, struct stats_applicant): dep holds every
- * family member included in an application - a spouse or child of the applicant with no
- * asylum case of their own - once, under the earliest application (by opening, then id)
- * of a relative that includes them.  Indexed lookups only (cases_person, family's
- * unique key): a quadratic join took a minute on 20,000 people.
+ * family member included in an application, once, under the earliest application (by
+ * opening, then id) of a parent that includes them.  No case records whom an application
+ * includes, and a family link alone says nothing of where the relative is (relatives
+ * abroad are linked too, for reunification), so the rule is the narrowest one the store
+ * supports: a child of the applicant (family relation 'child'), a minor on the day the
+ * application was opened (Directive 2013/32/EU art. 7(3): a minor's application may be
+ * made by the parent), with no asylum case of their own.  A spouse or adult child counts
+ * only with a case of their own: an adult is included only with their written consent
+ * (art. 7(2)), which casedesk does not record.  Age as stats_age_group: a birth date of
+ * year and month from the 15th, of a year only from 1 July; none: not a minor.
+ * Indexed lookups only (cases_person, family's unique key): a quadratic join took a
+ * minute on 20,000 people.
  */
 /* Whether asylum case c is a subsequent application (stats.h). */
 #define SUBSEQUENT(c)                                                                          \
@@ -62,12 +70,20 @@ static int step_end(struct cd_store *s, int step_rc, const char *doing, struct c
 	" AND e.workflow_id = 'asylum' AND e.id <> " c ".id AND e.closed_at IS NOT NULL"            \
 	" AND e.closed_at <= " c ".opened_at AND e.state <> 'transferred')"
 
+/* A birth date as the day age counts from (stats_age_group): year only 1 July, year and month the 15th. */
+#define DOB_DAY(d)                                                                             \
+	"(CASE length(" d ") WHEN 4 THEN " d " || '-07-01' WHEN 7 THEN " d " || '-15'"              \
+	" ELSE substr(" d ", 1, 10) END)"
+
 #define APPLICATIONS_CTE                                                                       \
 	"WITH dep AS (SELECT rid AS person_id, cid AS app_id FROM ("                               \
 	"  SELECT f.relative_id AS rid, a.id AS cid, row_number() OVER ("                           \
 	"   PARTITION BY f.relative_id ORDER BY a.opened_at, a.id) AS n"                            \
 	"  FROM family f JOIN cases a ON a.person_id = f.person_id AND a.workflow_id = 'asylum'"    \
-	"  WHERE f.relation IN ('spouse', 'child')"                                                 \
+	"  JOIN person r ON r.id = f.relative_id"                                                   \
+	"  WHERE f.relation = 'child' AND r.dob GLOB '[0-9][0-9][0-9][0-9]*'"                       \
+	"  AND " DOB_DAY("r.dob") " <= substr(a.opened_at, 1, 10)"                                  \
+	"  AND date(" DOB_DAY("r.dob") ", '+18 years') > substr(a.opened_at, 1, 10)"                \
 	"  AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.person_id = f.relative_id"                 \
 	"   AND o.workflow_id = 'asylum')) WHERE n = 1)"
 

@@ -17,8 +17,9 @@
 /*
  * One applicant of an asylum application made in the period (Eurostat migr_asyappctzm
  * counts persons, not files): the person whose case it is, and every person included in
- * it as a family member - a spouse or child linked to the applicant (family table) who
- * has no asylum case of their own.  A family member is counted once, with the earliest
+ * it as a family member - a child linked to the applicant (family table) who was a minor
+ * on the day the application was opened and has no asylum case of their own (stats.c
+ * says why no spouse).  A family member is counted once, with the earliest
  * application of a relative that includes them, and shares its date and type.
  */
 struct stats_applicant {

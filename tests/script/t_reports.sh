@@ -23,8 +23,16 @@ done
 # Applicants are persons: the applicant of each asylum case and the spouse or children
 # included in it (no asylum case of their own).  This used to count cases only.
 cases=$(q "SELECT count(*) FROM cases WHERE workflow_id = 'asylum'")
+# incl F C: family row F names a relative application C includes - the applicant's child, a minor on the
+# day C was opened (18th birthday after it; a year of birth alone from 1 July, year and month the 15th)
+incl() {
+	born="(CASE length(r.dob) WHEN 4 THEN r.dob || '-07-01' WHEN 7 THEN r.dob || '-15' ELSE r.dob END)"
+	echo "$1.relation = 'child' AND EXISTS (SELECT 1 FROM person r WHERE r.id = $1.relative_id
+	 AND r.dob GLOB '[0-9][0-9][0-9][0-9]*' AND $born <= substr($2.opened_at, 1, 10)
+	 AND date($born, '+18 years') > substr($2.opened_at, 1, 10))"
+}
 members=$(q "SELECT count(DISTINCT f.relative_id) FROM family f JOIN cases c ON c.person_id = f.person_id AND c.workflow_id = 'asylum'
-	WHERE f.relation IN ('spouse', 'child') AND f.relative_id NOT IN (SELECT person_id FROM cases WHERE workflow_id = 'asylum')")
+	WHERE $(incl f c) AND f.relative_id NOT IN (SELECT person_id FROM cases WHERE workflow_id = 'asylum')")
 want=$((cases + members))
 expect_eq "asylum-applicants total = asylum cases + family members included" "$(csv_sum "$T/asylum-applicants.csv" total)" "$want"
 ages=$(awk -F, 'NR > 1 { s += $6 + $7 + $8 + $9 + $10 + $11 } END { print s }' "$T/asylum-applicants.csv")
@@ -35,7 +43,7 @@ want=$(q "SELECT count(*) FROM cases c WHERE workflow_id = 'asylum' AND EXISTS (
 	WHERE e.person_id = c.person_id AND e.workflow_id = 'asylum' AND e.id <> c.id AND e.closed_at <= c.opened_at
 	AND e.state <> 'transferred')")
 fam=$(q "WITH first AS (SELECT f.relative_id AS rid, (SELECT c.id FROM cases c JOIN family g ON g.person_id = c.person_id
-	 AND g.relation IN ('spouse', 'child') WHERE g.relative_id = f.relative_id AND c.workflow_id = 'asylum'
+	 AND $(incl g c) WHERE g.relative_id = f.relative_id AND c.workflow_id = 'asylum'
 	 ORDER BY c.opened_at, c.id LIMIT 1) AS cid FROM family f WHERE f.relative_id NOT IN (SELECT person_id FROM cases
 	 WHERE workflow_id = 'asylum') GROUP BY 1)
 	SELECT count(*) FROM first x JOIN cases c ON c.id = x.cid WHERE EXISTS (SELECT 1 FROM cases e
@@ -45,15 +53,15 @@ got=$(awk -F, 'NR > 1 && $4 == "subsequent" { s += $5 } END { print s + 0 }' "$T
 expect_eq "subsequent applicants = applications after a final decision on an earlier one" "$got" "$((want + fam))"
 # Decisions cover persons too: the applicant and the family members included.
 want=$(q "SELECT count(*) + (SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id JOIN family f ON f.person_id = c.person_id
-	AND f.relation IN ('spouse', 'child') AND f.relative_id NOT IN (SELECT person_id FROM cases WHERE workflow_id = 'asylum')
+	AND $(incl f c) AND f.relative_id NOT IN (SELECT person_id FROM cases WHERE workflow_id = 'asylum')
 	WHERE e.kind = 'transition' AND c.workflow_id = 'asylum'
 	AND e.to_state IN ('refugee_status', 'humanitarian', 'subsidiary_protection', 'rejected', 'inadmissible')
-	AND c.id = (SELECT c2.id FROM cases c2 JOIN family g ON g.person_id = c2.person_id AND g.relation IN ('spouse', 'child')
+	AND c.id = (SELECT c2.id FROM cases c2 JOIN family g ON g.person_id = c2.person_id AND $(incl g c2)
 	 WHERE g.relative_id = f.relative_id AND c2.workflow_id = 'asylum' ORDER BY c2.opened_at, c2.id LIMIT 1))
 	FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'transition'
 	AND c.workflow_id = 'asylum' AND e.to_state IN ('refugee_status', 'humanitarian', 'subsidiary_protection', 'rejected', 'inadmissible')")
 expect_eq "asylum-decisions total = persons covered by first-instance decisions" "$(csv_sum "$T/asylum-decisions.csv" total)" "$want"
-pos=$(awk -F, 'NR > 1 { s += $6 + $7 + $8 } END { print s + 0 }' "$T/asylum-decisions.csv")
+pos=$(awk -F, 'NR > 1 { s += $7 + $8 + $9 } END { print s + 0 }' "$T/asylum-decisions.csv")
 expect_eq "total positive = Geneva Convention + humanitarian + subsidiary protection" "$(csv_sum "$T/asylum-decisions.csv" total_positive)" "$pos"
 # Every format says the same: the plain CSV's totals against the SDMX-CSV's TOTAL cells.
 sdmx_total() { awk -F, -v pat="$2" '$0 ~ pat { s += $NF } END { print s + 0 }' "$1"; }
@@ -89,6 +97,12 @@ assert "sdmx" not in wb.sheetnames, "the SDMX observations are no sheet"
 head = [c.value for c in ws[4]][:len(rows[0])]
 assert len(head) == len(rows[0]) and all(head), "header row 4 has a title per column"
 assert not any("_" in h for h in head), "headers are titles, not snake_case: %s" % head
+codes = [c.value for row in ws.iter_rows(min_row=5, max_row=ws.max_row - 1) for c in row if isinstance(c.value, str)]
+assert "workload" in sys.argv[1] or not any("_" in v for v in codes), "label cells in words, not codes: %s" % [v for v in codes if "_" in v][:3]
+if "asylum-decisions" in sys.argv[1]:
+    assert "Age group" in head and any(v == "Under 14" for v in codes), "decisions by age group"
+if "asylum-applicants" in sys.argv[1]:
+    assert any(v == "first-time" for v in codes), "applicant type in words"
 for sheet in wb.worksheets:
     assert sheet["A1"].value, "no title on " + sheet.title
     assert "2000-01-01" in str(sheet["A2"].value) and "2099-12-31" in str(sheet["A2"].value), "no period on " + sheet.title
