@@ -35,7 +35,7 @@ static const char *const fixed_names[] = {
 	"today", "form.id", "form.title", "user.name",
 	/* A decision letter's (print/case_form.c): from the decision's event, the office's
 	 * appeal settings, the person's address, and whether this print is a reprint. */
-	"decision.date", "decision.by_name", "decision.by_role", "decision.legal_basis",
+	"decision.date", "decision.by_name", "decision.by_role", "decision.legal_basis", "decision.state_title",
 	"appeal.court", "appeal.court_address", "appeal.limit", "appeal.limit_words",
 	"person.address", "print.copy", "print.date",
 };

@@ -354,6 +354,7 @@ static int letter_vars(struct cd_store *s, struct wf_registry *reg, const struct
 		goto out;
 	long at = decision ? decision_event(wf, k, form_id, rows, n) : -1;
 	const struct wf_state *st = wf_find_state(wf, k->state);
+	const char *decided = "";
 	if (at >= 0) {
 		const struct cd_history_row *e = &rows[at];
 		const struct wf_transition *t = wf_find_transition(wf, e->transition);
@@ -369,6 +370,9 @@ static int letter_vars(struct cd_store *s, struct wf_registry *reg, const struct
 		role = role_words(roles);
 		if (to && to->legal_basis)
 			basis = to->legal_basis;
+		/* The state decided, in the letter's language: a refusal appealed since still says
+		 * what was refused, not "appeal lodged". */
+		decided = to ? to->title : e->to_state ? e->to_state : "";
 	}
 	if (!*basis && st && st->legal_basis)
 		basis = st->legal_basis;
@@ -382,7 +386,8 @@ static int letter_vars(struct cd_store *s, struct wf_registry *reg, const struct
 	if (decision && !draft && (rc = prints_count(s, k->number, form_id, &printed, first, err)))
 		goto out;
 	if (ph_set(v, "decision.date", date) || ph_set(v, "decision.by_name", by) ||
-	    ph_set(v, "decision.by_role", role) || ph_set(v, "decision.legal_basis", basis) ||
+	    ph_set(v, "decision.by_role", role) ||
+	    ph_set(v, "decision.state_title", decided) || ph_set(v, "decision.legal_basis", basis) ||
 	    ph_set(v, "appeal.court", appeal.court) || ph_set(v, "appeal.court_address", appeal.court_address) ||
 	    ph_set(v, "appeal.limit", appeal.limit) || ph_set(v, "appeal.limit_words", words) ||
 	    ph_set(v, "person.address", addr.data ? addr.data : "") || ph_set(v, "print.copy", printed ? "yes" : "") ||
@@ -449,6 +454,7 @@ static void missing_words(const struct workflow *wf, const struct cd_case *k, co
 		{ "appeal.court_address", N_("the appeal court's address (an admin sets it: `casedesk office set appeal_court_address ...`)") },
 		{ "appeal.limit", N_("the time allowed for an appeal (an admin sets it: `casedesk office set appeal_limit 30d`)") },
 		{ "appeal.limit_words", N_("the time allowed for an appeal (an admin sets it: `casedesk office set appeal_limit 30d`)") },
+		{ "decision.state_title", N_("the state decided: no step of the case's history printed this form") },
 		{ "decision.date", N_("the decision's date: no step into this state is in the case's history") },
 		{ "decision.by_name", N_("the decider: no step into this state is in the case's history") },
 		{ "decision.by_role", N_("the decider's role: no step into this state is in the case's history") },

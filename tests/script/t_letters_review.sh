@@ -1,0 +1,32 @@
+#!/bin/sh
+# What a hostile review of the decision letters found (issue 14), each checked against the
+# demo store (`demo` sets the office's appeal court and employment service): a letter says
+# the state its decision led into, not the case's state now; a decision letter prints only
+# when a step of the case printed it (else exit 4, not signed by whoever moved the case
+# last); the signature keeps text of the letter with it on its page; a batch names a case
+# once; the message counts letters and pages; a preview's DRAFT is in the letter's language;
+# `-o -` is refused for a PDF.
+. tests/script/lib.sh
+if ! command -v pdftotext >/dev/null 2>&1; then fail "pdftotext (poppler-utils) is installed"; exit 0; fi
+export CASEDESK_STORE=$T/d.casedesk CASEDESK_USER=supervisor
+q() { sqlite3 "$CASEDESK_STORE" "$1"; }
+pdftext() { pdftotext "$@" - 2>/dev/null; }
+no_grep() { if grep -q -- "$2" "$3"; then fail "$1" "'$2' found in $3"; else pass "$1"; fi; }
+
+expect_rc "the demo store" 0 $CD demo --persons 300 --seed 5
+# An asylum case refused on the merits whose refusal was appealed since (its state now:
+# "Appeal lodged with the court").
+A=$(q "SELECT c.number FROM cases c WHERE c.workflow_id = 'asylum' AND c.state = 'appeal_lodged' AND EXISTS
+	(SELECT 1 FROM event e WHERE e.case_id = c.id AND e.kind = 'transition' AND e.transition = 'reject') LIMIT 1")
+[ -n "$A" ] && pass "the demo has an appealed refusal" || fail "the demo has an appealed refusal"
+
+# ---- 1. the state decided, not the state now
+expect_rc "the refusal of the appealed case prints" 0 $CD form "$A" decision_refusal -o "$T/ref.pdf"
+pdftext "$T/ref.pdf" >"$T/ref.txt"
+expect_grep "it says the state the refusal led into" "REFUSED (Rejected at first instance" "$T/ref.txt"
+no_grep "not the appeal lodged since" "Appeal lodged with the court" "$T/ref.txt"
+expect_rc "in Ukrainian too" 0 $CD form "$A" decision_refusal --lang uk -o "$T/ref-uk.pdf"
+pdftext "$T/ref-uk.pdf" >"$T/ref-uk.txt"
+expect_grep "the decided state's Ukrainian title" "ВІДМОВЛЕНО (" "$T/ref-uk.txt"
+no_grep "no English state title on the Ukrainian sheet" "Rejected at first instance" "$T/ref-uk.txt"
+
