@@ -307,12 +307,13 @@ static void person_address(const struct cd_person_record *pr, const char *lang, 
 }
 
 /*
- * The event that made the decision the letter is for: the newest step whose transition
- * prints this form (`form = decision_grant`), else the newest step into the case's
- * present state.  -1 when the history has none.
+ * The event that made the decision the letter is for: the newest step of this case whose
+ * transition prints this form (`form = decision_grant` in the workflow).  -1 when the
+ * history has none: the decision the letter records was not taken, and the letter is
+ * refused (not signed by whoever last moved the case, nor dated by its last step).
  */
-static long decision_event(const struct workflow *wf, const struct cd_case *k, const char *form_id,
-			   const struct cd_history_row *rows, size_t n)
+static long decision_event(const struct workflow *wf, const char *form_id, const struct cd_history_row *rows,
+			   size_t n)
 {
 	for (size_t i = n; i-- > 0;) {
 		const struct wf_transition *t;
@@ -321,10 +322,6 @@ static long decision_event(const struct workflow *wf, const struct cd_case *k, c
 		if ((t = wf_find_transition(wf, rows[i].transition)) && t->form && !strcmp(t->form, form_id))
 			return (long)i;
 	}
-	for (size_t i = n; i-- > 0;)
-		if (rows[i].kind && !strcmp(rows[i].kind, "transition") && rows[i].to_state &&
-		    !strcmp(rows[i].to_state, k->state))
-			return (long)i;
 	return -1;
 }
 
@@ -352,9 +349,16 @@ static int letter_vars(struct cd_store *s, struct wf_registry *reg, const struct
 	if ((decision && (rc = case_history(s, actor, k->number, NULL, &rows, &n, err))) ||
 	    (rc = office_appeal(s, lang, &appeal, err)))
 		goto out;
-	long at = decision ? decision_event(wf, k, form_id, rows, n) : -1;
+	long at = decision ? decision_event(wf, form_id, rows, n) : -1;
 	const struct wf_state *st = wf_find_state(wf, k->state);
 	const char *decided = "";
+	/* A preview may be read before the step is taken: its gaps are marked, not refused. */
+	if (decision && at < 0 && !draft) {
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("no step of case %s produced form %s; the decision it records was not taken"),
+				  k->number, form_id);
+		goto out;
+	}
 	if (at >= 0) {
 		const struct cd_history_row *e = &rows[at];
 		const struct wf_transition *t = wf_find_transition(wf, e->transition);
@@ -374,7 +378,7 @@ static int letter_vars(struct cd_store *s, struct wf_registry *reg, const struct
 		 * what was refused, not "appeal lodged". */
 		decided = to ? to->title : e->to_state ? e->to_state : "";
 	}
-	if (!*basis && st && st->legal_basis)
+	if (!*basis && at < 0 && st && st->legal_basis)
 		basis = st->legal_basis;
 	/* A case decided on an older version (before legal_basis): the law of the current one. */
 	const struct workflow *now = *basis ? NULL : registry_current(reg, wf->id);

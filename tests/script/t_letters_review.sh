@@ -30,3 +30,10 @@ pdftext "$T/ref-uk.pdf" >"$T/ref-uk.txt"
 expect_grep "the decided state's Ukrainian title" "ВІДМОВЛЕНО (" "$T/ref-uk.txt"
 no_grep "no English state title on the Ukrainian sheet" "Rejected at first instance" "$T/ref-uk.txt"
 
+# ---- 2. no step printed it: refused, not signed by whoever lodged the appeal
+expect_rc "an inadmissibility decision for a case rejected on the merits is refused" 4 \
+	$CD form "$A" inadmissibility_decision -o "$T/inad.pdf"
+expect_grep "naming the case and the form" "no step of case $A produced form inadmissibility_decision" "$T/err"
+[ -e "$T/inad.pdf" ] && fail "no letter is written" || pass "no letter is written"
+expect_rc "a preview of it still prints, its gaps marked" 0 \
+	$CD form "$A" inadmissibility_decision --preview -o "$T/inad-pre.pdf"
