@@ -37,3 +37,30 @@ expect_grep "naming the case and the form" "no step of case $A produced form ina
 [ -e "$T/inad.pdf" ] && fail "no letter is written" || pass "no letter is written"
 expect_rc "a preview of it still prints, its gaps marked" 0 \
 	$CD form "$A" inadmissibility_decision --preview -o "$T/inad-pre.pdf"
+
+# ---- 3. the signature keeps text of the letter with it on its page
+# A residence refusal whose reasoning grows by 5 words from 140 to 240: at some lengths the
+# signature no longer fits under the last text of page 1 (it went over alone, or split its
+# lines over both pages); its page must then hold text too, and all of the signature.
+R=$(q "SELECT number FROM cases WHERE workflow_id = 'residence' AND state = 'proposed' ORDER BY id LIMIT 1")
+[ -n "$R" ] && pass "the demo has a residence case with a proposed decision" || fail "a residence case proposed"
+cp "$CASEDESK_STORE" "$T/base.casedesk"
+alone="" split="" two=0
+for nw in $(seq 140 5 240); do
+	cp "$T/base.casedesk" "$T/long.casedesk"
+	r=$(for i in $(seq 1 "$nw"); do printf 'reason%d ' "$i"; done)
+	CASEDESK_STORE=$T/long.casedesk $CD case move "$R" refuse --set refusal_grounds=insufficient_resources \
+		--set "refusal_reasoning=$r" --no-print >/dev/null || fail "refused with $nw words"
+	rm -f "$T/long.pdf"
+	CASEDESK_STORE=$T/long.casedesk $CD form "$R" decision_refusal -o "$T/long.pdf" >/dev/null 2>&1 ||
+		fail "the refusal with $nw words prints"
+	pages=$(pdfinfo "$T/long.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+	[ "$pages" = 2 ] && two=$((two + 1))
+	# the signature's page without its header, the signature and the page number
+	pdftext -f "$pages" -l "$pages" "$T/long.pdf" | sed -n '/^____/q; p' | grep -v '(continued)$' |
+		grep -q '[[:alnum:]]' || alone="$alone $nw"
+	pdftext -f "$pages" -l "$pages" "$T/long.pdf" | sed -n '/^____/,$p' | grep -q "on behalf of" || split="$split $nw"
+done
+[ "$two" -gt 0 ] && pass "some of these letters take two pages" || fail "some of these letters take two pages"
+expect_eq "the signature never stands alone on its page (reasoning of 140-240 words)" "$alone" ""
+expect_eq "nor is it split over two pages" "$split" ""
