@@ -397,6 +397,10 @@ static int letter_vars(struct cd_store *s, struct wf_registry *reg, const struct
 	    ph_set(v, "person.address", addr.data ? addr.data : "") || ph_set(v, "print.copy", printed ? "yes" : "") ||
 	    ph_set(v, "print.date", ph_get(v, "today")))
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	/* A preview's mark in the letter's language, not the desk's (print/form.c draws it). */
+	if (rc == CD_OK && draft &&
+	    (ph_set(v, "draft.word", _("DRAFT")) || ph_set(v, "draft.note", _("DRAFT - a preview, not a valid document"))))
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 out:
 	lang_pop(&ls);
 	buf_release(&addr);

@@ -675,7 +675,13 @@ static void place_photo(struct layout *l, const struct form_block *b, const stru
 
 static void draw_watermark(struct layout *l)
 {
-	const char *word = _("DRAFT");
+	/* In the letter's language when the caller gives it (print/case_form.c), else the desk's. */
+	const char *word = ph_get(l->vars, "draft.word");
+	const char *note = ph_get(l->vars, "draft.note");
+	if (!word || !*word)
+		word = _("DRAFT");
+	if (!note || !*note)
+		note = _("DRAFT - a preview, not a valid document");
 	double size = 110;
 	PangoLayout *pl = canvas_set_text(l->d->cv, l->fonts[FONT_BOLD], size, word, -1, PANGO_ALIGN_LEFT);
 	double tw = canvas_text_width(pl);
@@ -689,7 +695,6 @@ static void draw_watermark(struct layout *l)
 	pango_cairo_show_layout_line(l->cr, pango_layout_get_line_readonly(pl, 0));
 	cairo_restore(l->cr);
 	/* Also in a plain line at the foot: text extractors skip diagonal text. */
-	const char *note = _("DRAFT - a preview, not a valid document");
 	draw_text_line(l, FONT_BOLD, 9, l->t->margin, l->t->page_h - l->t->margin / 2, note);
 }
 

@@ -64,3 +64,14 @@ done
 [ "$two" -gt 0 ] && pass "some of these letters take two pages" || fail "some of these letters take two pages"
 expect_eq "the signature never stands alone on its page (reasoning of 140-240 words)" "$alone" ""
 expect_eq "nor is it split over two pages" "$split" ""
+
+# ---- 6. a preview's DRAFT in the letter's language, not the desk's
+expect_rc "a Ukrainian desk previews an English letter" 0 \
+	env LANGUAGE=uk $CD form "$A" decision_refusal --lang en --preview -o "$T/pre-en.pdf"
+pdftext "$T/pre-en.pdf" >"$T/pre-en.txt"
+expect_grep "its footer says DRAFT in English" "DRAFT - a preview, not a valid document" "$T/pre-en.txt"
+no_grep "not in Ukrainian" "ЧЕРНЕТКА" "$T/pre-en.txt"
+expect_rc "an English desk previews a Ukrainian letter" 0 \
+	env LANGUAGE=en $CD form "$A" decision_refusal --lang uk --preview -o "$T/pre-uk.pdf"
+pdftext "$T/pre-uk.pdf" >"$T/pre-uk.txt"
+expect_grep "its footer says DRAFT in Ukrainian" "ЧЕРНЕТКА - попередній перегляд" "$T/pre-uk.txt"
