@@ -697,6 +697,36 @@ static int check_lang(const char *path, const char *form_id, const char *lang, s
  * (about 2 ms a letter), which another desk waits out (store_begin retries). */
 #define BATCH_AUDIT 64
 
+static int cmp_number(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * A batch names each case once: the same case twice would print two originals of one
+ * decision (the second is not a copy: the prints are recorded after the file is written).
+ * Sorted copies of the pointers, so a batch of 100,000 is checked in n log n.
+ */
+static int check_batch(const char *const *numbers, size_t n, struct cd_error *err)
+{
+	const char **sorted;
+	int rc = CD_OK;
+	if (n < 2)
+		return CD_OK;
+	if (!(sorted = malloc(n * sizeof *sorted)))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	memcpy(sorted, numbers, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_number);
+	for (size_t i = 1; i < n && rc == CD_OK; i++)
+		if (!strcmp(sorted[i - 1], sorted[i]))
+			rc = cd_error_set(err, CD_EUSAGE,
+					  _("case %s is named twice in the batch: it would print as two originals; name "
+					    "each case once"),
+					  sorted[i]);
+	free(sorted);
+	return rc;
+}
+
 int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
 		    const char *form_id, const char *lang_opt, const char *const *numbers, size_t n, int draft,
 		    const char *out_path, unsigned out_flags, struct cd_error *err)
@@ -709,7 +739,8 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 	int rc, have_known;
 
 	/* Said before the cases are read and drawn; outfile_open checks again when writing. */
-	if ((rc = case_form_check_id(form_id, err)) || (rc = outfile_check(out_path, out_flags, err)))
+	if ((rc = case_form_check_id(form_id, err)) || (rc = outfile_check(out_path, out_flags, err)) ||
+	    (rc = check_batch(numbers, n, err)))
 		return rc;
 	snprintf(path, sizeof path, "%s/forms/%s.ini", cd_data_dir(), form_id);
 	if (lang_opt && *lang_opt && (rc = check_lang(path, form_id, lang_opt, err)))

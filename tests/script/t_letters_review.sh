@@ -52,10 +52,10 @@ for nw in $(seq 140 5 240); do
 	CASEDESK_STORE=$T/long.casedesk $CD case move "$R" refuse --set refusal_grounds=insufficient_resources \
 		--set "refusal_reasoning=$r" --no-print >/dev/null || fail "refused with $nw words"
 	rm -f "$T/long.pdf"
-	CASEDESK_STORE=$T/long.casedesk $CD form "$R" decision_refusal -o "$T/long.pdf" >/dev/null 2>&1 ||
+	CASEDESK_STORE=$T/long.casedesk $CD form "$R" decision_refusal -o "$T/long.pdf" >"$T/said" 2>&1 ||
 		fail "the refusal with $nw words prints"
 	pages=$(pdfinfo "$T/long.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
-	[ "$pages" = 2 ] && two=$((two + 1))
+	[ "$pages" = 2 ] && two=$((two + 1)) && cp "$T/said" "$T/said2"
 	# the signature's page without its header, the signature and the page number
 	pdftext -f "$pages" -l "$pages" "$T/long.pdf" | sed -n '/^____/q; p' | grep -v '(continued)$' |
 		grep -q '[[:alnum:]]' || alone="$alone $nw"
@@ -75,3 +75,10 @@ expect_rc "an English desk previews a Ukrainian letter" 0 \
 	env LANGUAGE=en $CD form "$A" decision_refusal --lang uk --preview -o "$T/pre-uk.pdf"
 pdftext "$T/pre-uk.pdf" >"$T/pre-uk.txt"
 expect_grep "its footer says DRAFT in Ukrainian" "ЧЕРНЕТКА - попередній перегляд" "$T/pre-uk.txt"
+
+# ---- 4. a batch names each case once
+expect_rc "a batch naming a case twice is refused" 2 $CD form --batch decision_refusal -o "$T/dup.pdf" "$A" "$A"
+expect_grep "naming the case" "case $A is named twice in the batch" "$T/err"
+[ -e "$T/dup.pdf" ] && fail "no file for the refused batch" || pass "no file for the refused batch"
+expect_rc "the case once prints" 0 $CD form --batch decision_refusal -o "$T/once.pdf" "$A"
+
