@@ -731,6 +731,15 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 		    const char *form_id, const char *lang_opt, const char *const *numbers, size_t n, int draft,
 		    const char *out_path, unsigned out_flags, struct cd_error *err)
 {
+	int pages;
+	return case_form_print_pages(s, reg, actor, form_id, lang_opt, numbers, n, draft, out_path, out_flags,
+				     &pages, err);
+}
+
+int case_form_print_pages(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+			  const char *form_id, const char *lang_opt, const char *const *numbers, size_t n, int draft,
+			  const char *out_path, unsigned out_flags, int *pages, struct cd_error *err)
+{
 	struct form_tpl *t = NULL;
 	struct form_doc *d = NULL;
 	struct bio_key key = { 0 };
@@ -738,6 +747,7 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 	char path[4096], lang[8];
 	int rc, have_known;
 
+	*pages = 0;
 	/* Said before the cases are read and drawn; outfile_open checks again when writing. */
 	if ((rc = case_form_check_id(form_id, err)) || (rc = outfile_check(out_path, out_flags, err)) ||
 	    (rc = check_batch(numbers, n, err)))
@@ -787,6 +797,8 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 		fputc('\n', stderr);
 	if (rc == CD_OK)
 		rc = form_doc_save(d, out_path, out_flags, err);
+	if (rc == CD_OK)
+		*pages = form_doc_pages(d);
 	/* Written out: a decision letter printed again will say "copy". */
 	if (rc == CD_OK && !draft && wf_form_is_decision(&known, form_id))
 		rc = prints_record(s, actor, form_id, numbers, n, err);

@@ -56,6 +56,11 @@ struct form_doc {
 	int pages;
 };
 
+int form_doc_pages(const struct form_doc *d)
+{
+	return d ? d->pages : 0;
+}
+
 int form_doc_new(struct form_doc **out, struct cd_error *err)
 {
 	struct form_doc *d = calloc(1, sizeof *d);

@@ -76,6 +76,9 @@ expect_rc "an English desk previews a Ukrainian letter" 0 \
 pdftext "$T/pre-uk.pdf" >"$T/pre-uk.txt"
 expect_grep "its footer says DRAFT in Ukrainian" "ЧЕРНЕТКА - попередній перегляд" "$T/pre-uk.txt"
 
+# ---- 5. what was printed: letters and pages (it counted cases as pages)
+expect_grep "a 2-page letter is said as 1 letter, 2 pages" "^$T/long.pdf: 1 letter, 2 pages of decision_refusal$" "$T/said2"
+
 # ---- 4. a batch names each case once
 expect_rc "a batch naming a case twice is refused" 2 $CD form --batch decision_refusal -o "$T/dup.pdf" "$A" "$A"
 expect_grep "naming the case" "case $A is named twice in the batch" "$T/err"
