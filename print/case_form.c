@@ -748,6 +748,11 @@ int case_form_print_pages(struct cd_store *s, struct wf_registry *reg, const str
 	int rc, have_known;
 
 	*pages = 0;
+	/* "-" is no file here: a PDF is binary, and a terminal or a pipe is no place for it. */
+	if (out_path && !strcmp(out_path, "-"))
+		return cd_error_set(err, CD_EUSAGE,
+				    _("-o -: a PDF is binary and is not written to standard output; give a file name "
+				      "(-o FILE.pdf)"));
 	/* Said before the cases are read and drawn; outfile_open checks again when writing. */
 	if ((rc = case_form_check_id(form_id, err)) || (rc = outfile_check(out_path, out_flags, err)) ||
 	    (rc = check_batch(numbers, n, err)))

@@ -85,3 +85,8 @@ expect_grep "naming the case" "case $A is named twice in the batch" "$T/err"
 [ -e "$T/dup.pdf" ] && fail "no file for the refused batch" || pass "no file for the refused batch"
 expect_rc "the case once prints" 0 $CD form --batch decision_refusal -o "$T/once.pdf" "$A"
 
+# ---- 7. a PDF is not written to "-"
+mkdir "$T/cwd"
+expect_rc "-o - is refused for a PDF" 2 sh -c 'cd "$1" && shift && "$@"' sh "$T/cwd" $CD form "$A" decision_refusal -o -
+expect_grep "saying to give a file name" "give a file name" "$T/err"
+[ -e "$T/cwd/-" ] && fail "no file named '-' is written" || pass "no file named '-' is written"
