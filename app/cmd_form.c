@@ -35,7 +35,7 @@ static const char *const fixed_names[] = {
 	"today", "form.id", "form.title", "user.name",
 	/* A decision letter's (print/case_form.c): from the decision's event, the office's
 	 * appeal settings, the person's address, and whether this print is a reprint. */
-	"decision.date", "decision.by_name", "decision.by_role", "decision.legal_basis",
+	"decision.date", "decision.by_name", "decision.by_role", "decision.legal_basis", "decision.state_title",
 	"appeal.court", "appeal.court_address", "appeal.limit", "appeal.limit_words",
 	"person.address", "print.copy", "print.date",
 };
@@ -64,8 +64,9 @@ static int print_cmd(struct cli *c)
 	char lang[8];
 	case_form_lang(lang_opt, lang);
 	cli_display_lang(c, lang);
-	if ((rc = case_form_print(c->store, c->reg, &c->actor, form_id, lang_opt, (const char *const *)&c->argv[1],
-				  (size_t)n_cases, draft, out, out_flags, &c->err)))
+	int pages = 0;
+	if ((rc = case_form_print_pages(c->store, c->reg, &c->actor, form_id, lang_opt, (const char *const *)&c->argv[1],
+					(size_t)n_cases, draft, out, out_flags, &pages, &c->err)))
 		return rc;
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;
@@ -75,15 +76,19 @@ static int print_cmd(struct cli *c)
 		json_kv_string(&w, "file", out);
 		json_kv_string(&w, "form", form_id);
 		json_kv_int(&w, "cases", n_cases);
+		json_kv_int(&w, "pages", pages);
 		json_object_end(&w);
 		rc = cli_json_print(c, &w);
 		buf_release(&b);
 		return rc;
 	}
 	/* The path is the user's words: shown, never executed by the terminal (out_safe). */
-	char said[4400];
-	snprintf(said, sizeof said, ngettext("%s: %d page of %s\n", "%s: %d pages of %s\n", (unsigned long)n_cases), out,
-		 n_cases, form_id);
+	/* Letters and pages both: a 3-page letter is "1 letter, 3 pages", not "1 page". */
+	char said[4400], letters[64], sheets[64];
+	snprintf(letters, sizeof letters, ngettext("%d letter", "%d letters", (unsigned long)n_cases), n_cases);
+	snprintf(sheets, sizeof sheets, ngettext("%d page", "%d pages", (unsigned long)pages), pages);
+	/* TRANSLATORS: the file, "2 letters", "3 pages", the form id */
+	snprintf(said, sizeof said, _("%s: %s, %s of %s\n"), out, letters, sheets, form_id);
 	out_safe_lines(stdout, said);
 	return CD_OK;
 }

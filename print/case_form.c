@@ -326,12 +326,13 @@ static void person_address(const struct cd_person_record *pr, const char *lang, 
 }
 
 /*
- * The event that made the decision the letter is for: the newest step whose transition
- * prints this form (`form = decision_grant`), else the newest step into the case's
- * present state.  -1 when the history has none.
+ * The event that made the decision the letter is for: the newest step of this case whose
+ * transition prints this form (`form = decision_grant` in the workflow).  -1 when the
+ * history has none: the decision the letter records was not taken, and the letter is
+ * refused (not signed by whoever last moved the case, nor dated by its last step).
  */
-static long decision_event(const struct workflow *wf, const struct cd_case *k, const char *form_id,
-			   const struct cd_history_row *rows, size_t n)
+static long decision_event(const struct workflow *wf, const char *form_id, const struct cd_history_row *rows,
+			   size_t n)
 {
 	for (size_t i = n; i-- > 0;) {
 		const struct wf_transition *t;
@@ -340,10 +341,6 @@ static long decision_event(const struct workflow *wf, const struct cd_case *k, c
 		if ((t = wf_find_transition(wf, rows[i].transition)) && t->form && !strcmp(t->form, form_id))
 			return (long)i;
 	}
-	for (size_t i = n; i-- > 0;)
-		if (rows[i].kind && !strcmp(rows[i].kind, "transition") && rows[i].to_state &&
-		    !strcmp(rows[i].to_state, k->state))
-			return (long)i;
 	return -1;
 }
 
@@ -371,8 +368,16 @@ static int letter_vars(struct cd_store *s, struct wf_registry *reg, const struct
 	if ((decision && (rc = case_history(s, actor, k->number, NULL, &rows, &n, err))) ||
 	    (rc = office_appeal(s, lang, &appeal, err)))
 		goto out;
-	long at = decision ? decision_event(wf, k, form_id, rows, n) : -1;
+	long at = decision ? decision_event(wf, form_id, rows, n) : -1;
 	const struct wf_state *st = wf_find_state(wf, k->state);
+	const char *decided = "";
+	/* A preview may be read before the step is taken: its gaps are marked, not refused. */
+	if (decision && at < 0 && !draft) {
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("no step of case %s produced form %s; the decision it records was not taken"),
+				  k->number, form_id);
+		goto out;
+	}
 	if (at >= 0) {
 		const struct cd_history_row *e = &rows[at];
 		const struct wf_transition *t = wf_find_transition(wf, e->transition);
@@ -388,8 +393,11 @@ static int letter_vars(struct cd_store *s, struct wf_registry *reg, const struct
 		role = role_words(roles);
 		if (to && to->legal_basis)
 			basis = to->legal_basis;
+		/* The state decided, in the letter's language: a refusal appealed since still says
+		 * what was refused, not "appeal lodged". */
+		decided = to ? to->title : e->to_state ? e->to_state : "";
 	}
-	if (!*basis && st && st->legal_basis)
+	if (!*basis && at < 0 && st && st->legal_basis)
 		basis = st->legal_basis;
 	/* A case decided on an older version (before legal_basis): the law of the current one. */
 	const struct workflow *now = *basis ? NULL : registry_current(reg, wf->id);
@@ -401,11 +409,16 @@ static int letter_vars(struct cd_store *s, struct wf_registry *reg, const struct
 	if (decision && !draft && (rc = prints_count(s, k->number, form_id, &printed, first, err)))
 		goto out;
 	if (ph_set(v, "decision.date", date) || ph_set(v, "decision.by_name", by) ||
-	    ph_set(v, "decision.by_role", role) || ph_set(v, "decision.legal_basis", basis) ||
+	    ph_set(v, "decision.by_role", role) ||
+	    ph_set(v, "decision.state_title", decided) || ph_set(v, "decision.legal_basis", basis) ||
 	    ph_set(v, "appeal.court", appeal.court) || ph_set(v, "appeal.court_address", appeal.court_address) ||
 	    ph_set(v, "appeal.limit", appeal.limit) || ph_set(v, "appeal.limit_words", words) ||
 	    ph_set(v, "person.address", addr.data ? addr.data : "") || ph_set(v, "print.copy", printed ? "yes" : "") ||
 	    ph_set(v, "print.date", ph_get(v, "today")))
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	/* A preview's mark in the letter's language, not the desk's (print/form.c draws it). */
+	if (rc == CD_OK && draft &&
+	    (ph_set(v, "draft.word", _("DRAFT")) || ph_set(v, "draft.note", _("DRAFT - a preview, not a valid document"))))
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 out:
 	lang_pop(&ls);
@@ -468,6 +481,7 @@ static void missing_words(const struct workflow *wf, const struct cd_case *k, co
 		{ "appeal.court_address", N_("the appeal court's address (an admin sets it: `casedesk office set appeal_court_address ...`)") },
 		{ "appeal.limit", N_("the time allowed for an appeal (an admin sets it: `casedesk office set appeal_limit 30d`)") },
 		{ "appeal.limit_words", N_("the time allowed for an appeal (an admin sets it: `casedesk office set appeal_limit 30d`)") },
+		{ "decision.state_title", N_("the state decided: no step of the case's history printed this form") },
 		{ "decision.date", N_("the decision's date: no step into this state is in the case's history") },
 		{ "decision.by_name", N_("the decider: no step into this state is in the case's history") },
 		{ "decision.by_role", N_("the decider's role: no step into this state is in the case's history") },
@@ -702,9 +716,48 @@ static int check_lang(const char *path, const char *form_id, const char *lang, s
  * (about 2 ms a letter), which another desk waits out (store_begin retries). */
 #define BATCH_AUDIT 64
 
+static int cmp_number(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * A batch names each case once: the same case twice would print two originals of one
+ * decision (the second is not a copy: the prints are recorded after the file is written).
+ * Sorted copies of the pointers, so a batch of 100,000 is checked in n log n.
+ */
+static int check_batch(const char *const *numbers, size_t n, struct cd_error *err)
+{
+	const char **sorted;
+	int rc = CD_OK;
+	if (n < 2)
+		return CD_OK;
+	if (!(sorted = malloc(n * sizeof *sorted)))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	memcpy(sorted, numbers, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_number);
+	for (size_t i = 1; i < n && rc == CD_OK; i++)
+		if (!strcmp(sorted[i - 1], sorted[i]))
+			rc = cd_error_set(err, CD_EUSAGE,
+					  _("case %s is named twice in the batch: it would print as two originals; name "
+					    "each case once"),
+					  sorted[i]);
+	free(sorted);
+	return rc;
+}
+
 int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
 		    const char *form_id, const char *lang_opt, const char *const *numbers, size_t n, int draft,
 		    const char *out_path, unsigned out_flags, struct cd_error *err)
+{
+	int pages;
+	return case_form_print_pages(s, reg, actor, form_id, lang_opt, numbers, n, draft, out_path, out_flags,
+				     &pages, err);
+}
+
+int case_form_print_pages(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+			  const char *form_id, const char *lang_opt, const char *const *numbers, size_t n, int draft,
+			  const char *out_path, unsigned out_flags, int *pages, struct cd_error *err)
 {
 	struct form_tpl *t = NULL;
 	struct form_doc *d = NULL;
@@ -713,8 +766,15 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 	char path[4096], lang[8];
 	int rc, have_known;
 
+	*pages = 0;
+	/* "-" is no file here: a PDF is binary, and a terminal or a pipe is no place for it. */
+	if (out_path && !strcmp(out_path, "-"))
+		return cd_error_set(err, CD_EUSAGE,
+				    _("-o -: a PDF is binary and is not written to standard output; give a file name "
+				      "(-o FILE.pdf)"));
 	/* Said before the cases are read and drawn; outfile_open checks again when writing. */
-	if ((rc = case_form_check_id(form_id, err)) || (rc = outfile_check(out_path, out_flags, err)))
+	if ((rc = case_form_check_id(form_id, err)) || (rc = outfile_check(out_path, out_flags, err)) ||
+	    (rc = check_batch(numbers, n, err)))
 		return rc;
 	snprintf(path, sizeof path, "%s/forms/%s.ini", cd_data_dir(), form_id);
 	if (lang_opt && *lang_opt && (rc = check_lang(path, form_id, lang_opt, err)))
@@ -761,6 +821,8 @@ int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd
 		fputc('\n', stderr);
 	if (rc == CD_OK)
 		rc = form_doc_save(d, out_path, out_flags, err);
+	if (rc == CD_OK)
+		*pages = form_doc_pages(d);
 	/* Written out: a decision letter printed again will say "copy". */
 	if (rc == CD_OK && !draft && wf_form_is_decision(&known, form_id))
 		rc = prints_record(s, actor, form_id, numbers, n, err);

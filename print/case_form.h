@@ -27,6 +27,10 @@ void case_form_lang(const char *given, char out[8]);
 int case_form_print(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
 		    const char *form_id, const char *lang, const char *const *numbers, size_t n, int draft,
 		    const char *out_path, unsigned out_flags, struct cd_error *err);
+/* The same, and *pages: the pages the PDF holds (a letter may take more than one). */
+int case_form_print_pages(struct cd_store *s, struct wf_registry *reg, const struct cd_actor *actor,
+			  const char *form_id, const char *lang, const char *const *numbers, size_t n, int draft,
+			  const char *out_path, unsigned out_flags, int *pages, struct cd_error *err);
 
 /*
  * Where forms printed by a step go: CASEDESK_PRINT_DIR (not when setgid), else a "forms"

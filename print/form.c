@@ -56,6 +56,11 @@ struct form_doc {
 	int pages;
 };
 
+int form_doc_pages(const struct form_doc *d)
+{
+	return d ? d->pages : 0;
+}
+
 int form_doc_new(struct form_doc **out, struct cd_error *err)
 {
 	struct form_doc *d = calloc(1, sizeof *d);
@@ -110,6 +115,9 @@ struct layout {
 	/* pages = 1: the first thing that did not fit the one page (the form is refused) */
 	const struct form_block *overrun;
 	int overrun_row;
+	/* mm the next block (a letter's signature) needs below this text block, or 0: when it
+	 * would not fit under the text, the text's last lines go to the new page with it */
+	double keep_next;
 };
 
 /* One line of text, its baseline starting at (x, baseline) mm. */
@@ -276,6 +284,37 @@ static PangoLayout *set_block_text(struct layout *l, const struct form_block *b,
 }
 
 /*
+ * Keep-with-next: a letter's signature never stands alone on its last page.  Where the n
+ * lines of a text block starting at `top` end (page breaks as place_text_keep makes them),
+ * and whether l->keep_next mm still fit under them; when not, the line from which the text
+ * goes to the new page with the signature: its last 2 lines, or all of it when that would
+ * leave 1 line behind.  -1: no move (it fits, or nothing is to keep).
+ */
+static int keep_with_next(const struct layout *l, double top, double leading, int n)
+{
+	double y = top, page_top = l->page_top, bottom = page_bottom(l);
+	int at = 0;   /* the first line of the block on the page it ends on */
+	if (l->keep_next <= 0 || l->t->max_pages == 1 || n <= 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (y + leading > bottom + 0.01 && y > page_top + 0.01) {
+			y = page_top = l->t->margin + 8;   /* as start_page sets it on a next page */
+			at = i;
+		}
+		y += leading;
+	}
+	if (y + l->keep_next <= bottom + 0.01)
+		return -1;
+	int from = n - 2 < 0 ? 0 : n - 2;
+	if (from - at < 2)
+		from = at;   /* no single line left behind: the block's part on this page moves whole */
+	/* Already at the top of its page: moving it would only leave an empty page. */
+	if (from == at && (at > 0 || top <= l->page_top + 0.01))
+		return -1;
+	return from;
+}
+
+/*
  * Lays out (and draws) one text block whose text is already expanded.  Pango breaks the
  * lines (at words, between characters for a word wider than the box); the lines are
  * placed 1.25 times the size apart whatever fonts the fallback brought in, so a box holds
@@ -317,11 +356,13 @@ static void place_text_keep(struct layout *l, const struct form_block *b, const 
 	double *xs = line_xs(pl, n);
 	double leading = leading_of(size), y = top, from = top;
 	int first_page = l->page;
+	int moved_from = keep || b->has_h ? -1 : keep_with_next(l, top, leading, n);
 	for (int i = 0; i < n; i++) {
 		if (keep && b->has_h && y + leading > top + b->h + 0.01)
 			break;
 		/* (a line taller than a whole page stays where it is: a new page would not help) */
-		if (!keep && y + leading > page_bottom(l) + 0.01 && (y > l->page_top + 0.01 || l->t->max_pages == 1)) {
+		if (!keep && (y + leading > page_bottom(l) + 0.01 || i == moved_from) &&
+		    (y > l->page_top + 0.01 || l->t->max_pages == 1)) {
 			/* Own copy: the next page's header and number are set with the canvas's layout. */
 			if (!own && l->t->max_pages != 1) {
 				own = pango_layout_copy(pl);
@@ -639,7 +680,13 @@ static void place_photo(struct layout *l, const struct form_block *b, const stru
 
 static void draw_watermark(struct layout *l)
 {
-	const char *word = _("DRAFT");
+	/* In the letter's language when the caller gives it (print/case_form.c), else the desk's. */
+	const char *word = ph_get(l->vars, "draft.word");
+	const char *note = ph_get(l->vars, "draft.note");
+	if (!word || !*word)
+		word = _("DRAFT");
+	if (!note || !*note)
+		note = _("DRAFT - a preview, not a valid document");
 	double size = 110;
 	PangoLayout *pl = canvas_set_text(l->d->cv, l->fonts[FONT_BOLD], size, word, -1, PANGO_ALIGN_LEFT);
 	double tw = canvas_text_width(pl);
@@ -653,7 +700,6 @@ static void draw_watermark(struct layout *l)
 	pango_cairo_show_layout_line(l->cr, pango_layout_get_line_readonly(pl, 0));
 	cairo_restore(l->cr);
 	/* Also in a plain line at the foot: text extractors skip diagonal text. */
-	const char *note = _("DRAFT - a preview, not a valid document");
 	draw_text_line(l, FONT_BOLD, 9, l->t->margin, l->t->page_h - l->t->margin / 2, note);
 }
 
@@ -722,6 +768,25 @@ static int overrun_error(const struct layout *l, struct cd_error *err)
 			    l->t->path, b->line, b->id);
 }
 
+/*
+ * What the block after flowing text block i needs below it when that block is the letter's
+ * last, flowing text (its signature): its gap and lines.  0 when nothing is kept with it.
+ */
+static double next_need(struct layout *l, size_t i)
+{
+	const struct form_tpl *t = l->t;
+	const struct form_block *b = &t->blocks[i], *next = i + 1 < t->n_blocks ? &t->blocks[i + 1] : NULL;
+	struct cd_buf text = CD_BUF_INIT;
+	if (!next || i + 2 != t->n_blocks || next->kind != FORM_TEXT || next->has_y || b->has_y || b->has_h ||
+	    t->max_pages == 1)
+		return 0;
+	ph_expand(next->text, l->vars, &text, NULL, NULL);
+	PangoLayout *pl = set_block_text(l, next, next->size, buf_str(&text));
+	double need = next->gap + (double)pango_layout_get_line_count(pl) * leading_of(next->size);
+	buf_release(&text);
+	return need;
+}
+
 static int lay_out(struct layout *l, struct cd_error *err)
 {
 	struct form_doc *d = l->d;
@@ -752,8 +817,10 @@ static int lay_out(struct layout *l, struct cd_error *err)
 		}
 		switch (b->kind) {
 		case FORM_TEXT:
+			l->keep_next = next_need(l, i);
 			ph_expand(b->text, vars, &text, NULL, NULL);
 			place_text(l, b, buf_str(&text));
+			l->keep_next = 0;
 			break;
 		case FORM_ROWS:
 			place_rows(l, b, vars);

@@ -18,6 +18,8 @@
 /* One PDF being built: pages of one or more forms, fonts loaded once. */
 struct form_doc;
 int form_doc_new(struct form_doc **out, struct cd_error *err);
+/* The pages drawn into it so far. */
+int form_doc_pages(const struct form_doc *d);
 /* The person's photo for a [photo] block: 8-bit pixels, or why there is none. */
 struct form_photo {
 	struct pnm_image img;        /* img.px NULL: none */
