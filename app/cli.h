@@ -113,6 +113,8 @@ int cmd_audit_show(struct cli *c);
 int cmd_retention(struct cli *c);
 /* app/cmd_lists.c: the lost/stolen list. */
 int cmd_lostdocs(struct cli *c);
+/* app/cmd_review.c: possible duplicates arrived from other offices (supervisors). */
+int cmd_review(struct cli *c);
 /* app/cmd_conflict.c: the conflict queue sync leaves (supervisors). */
 int cmd_conflict(struct cli *c);
 /* app/cmd_ops.c: the op log (admin). */

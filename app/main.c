@@ -14,6 +14,7 @@
 #include "model/base/privilege.h"
 #include "app/cli.h"
 #include "app/config.h"
+#include "model/store/review.h"
 
 #ifndef CD_LOCALEDIR
 #define CD_LOCALEDIR "/usr/share/locale"
@@ -47,6 +48,7 @@ static const struct command commands[] = {
 	{ "retention", cmd_retention, N_("retention plan [--until YYYY-MM-DD] [--json] | retention run   what retention makes due, and the purge (admin)") },
 	{ "ops", cmd_ops, N_("ops list [--unsent] [--json] | ops show UUID --purpose TEXT   the op log sync sends (admin)") },
 	{ "kit", cmd_kit, N_("kit new FILE --office CODE --block N [--name K07] [--year YYYY] | kit topup --kit KITFILE --block N [--year YYYY] | kit return [--office-store FILE] | kit status   field kits' leased numbers") },
+	{ "review", cmd_review, N_("review list [--all] [--json] | show ID | dismiss ID --reason TEXT | merge ID --reason TEXT [--keep-arrived]   possible duplicates arrived from other offices (supervisor)") },
 	{ "conflict", cmd_conflict, N_("conflict list [--all] [--json] | show ID | resolve ID --keep ours|theirs | --value V --reason TEXT   the conflict queue sync leaves (supervisor)") },
 	{ "bundle", cmd_bundle, N_("bundle key | trust --origin UUID --office CODE --key KEY | export -o FILE [--force] | import FILE [-o ACKFILE] | ack FILE   ops carried by hand (admin)") },
 	{ "store", cmd_store, N_("store check                             integrity and case/history agreement") },
@@ -131,6 +133,10 @@ int main(int argc, char **argv)
 	int lang_rc = config_apply_language(&lang_err);
 	/* A locale the machine lacks: C.UTF-8 for characters, the language asked for in messages. */
 	config_locale_start();
+	/* Arrivals from other offices are queued for review at the desk's [duplicates] warn. */
+	struct cd_dupe_thresholds dupe_th;
+	if (lang_rc == CD_OK && config_duplicates(&dupe_th, &lang_err) == CD_OK)
+		review_set_warn(dupe_th.warn);
 	/* Numbers parse the same everywhere ("1.5" in any office); screens/fmt.c groups digits for display. */
 	setlocale(LC_NUMERIC, "C");
 	/* An absolute folder: given a relative one, gettext asks for the working directory on

@@ -18,5 +18,6 @@ extern const struct screen_ops enrol_screen;
 extern const struct screen_ops admin_screen;
 extern const struct screen_ops viewer_screen;
 extern const struct screen_ops conflicts_screen;
+extern const struct screen_ops review_screen;
 
 #endif

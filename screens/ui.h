@@ -108,6 +108,7 @@ enum ui_screen_kind {
 	UI_ADMIN,              /* users and the office's settings (from the reports screen) */
 	UI_VIEWER,             /* a long text in full: given with ui_view, not the argument */
 	UI_CONFLICTS,          /* the conflict queue (supervisors) */
+	UI_REVIEW,             /* possible duplicates from other offices (d on the worklist) */
 };
 
 /* One entry of that table: a kind, its screen and the global action that opens it (or A_NONE). */

@@ -28,6 +28,8 @@
 
 enum { W_MINE = A_SCREEN_FIRST, W_TEAM, W_UNASSIGNED, W_WORKFLOW, W_STATE, W_OVERDUE, W_TAKE, W_HANDOVER,
        W_RELEASE };
+/* The duplicate review queue (screens/review.c), issue 15: its own value, its own row. */
+enum { W_REVIEW = A_SCREEN_FIRST + 50 };
 
 static const struct ui_action worklist_actions[] = {
 	{ A_OPEN, "open", "Enter", N_("open the highlighted case") },
@@ -40,6 +42,7 @@ static const struct ui_action worklist_actions[] = {
 	{ W_TAKE, "take", "a", N_("take the case (it is yours)") },
 	{ W_HANDOVER, "hand-over", "h", N_("hand it over (supervisors)") },
 	{ W_RELEASE, "release", "r", N_("release the case") },
+	{ W_REVIEW, "duplicates", "d", N_("possible duplicates arrived from other offices (supervisors)") },
 };
 
 struct worklist {
@@ -275,6 +278,9 @@ static unsigned worklist_key(struct screen *sc, int action, wint_t ch)
 		return UI_HANDLED;
 	}
 	switch (action) {
+	case W_REVIEW:
+		ui_open(sc->ui, UI_REVIEW, NULL);
+		return UI_HANDLED;
 	case W_TAKE:
 	case W_HANDOVER:
 	case W_RELEASE:

@@ -21,6 +21,7 @@
 
 #include "model/base/i18n.h"
 #include "model/store/person_internal.h"
+#include "model/store/review.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -933,6 +934,10 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 		/* Marked as sent here, so a kit's rules on the numbers it issues let it in (schema 20). */
 		if (!(rc = st_exec(s, "INSERT INTO applying(op) VALUES ('insert')", err))) {
 			rc = insert_row(&a, err);
+			/* A person (or a passport) from another office: is it one of ours? (review.h) */
+			if (!rc)
+				rc = review_on_arrival(s, op->entity, a.row_id,
+						       op->origin_office ? op->origin_office : op->origin, a.now, NULL, err);
 			struct cd_error e2 = CD_ERROR_INIT;
 			int rc2 = st_exec(s, "DELETE FROM applying", &e2);
 			if (!rc && rc2) {

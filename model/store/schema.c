@@ -588,6 +588,40 @@ static const char *const migrations[] = {
 	"  AND CAST(substr(new.number, length((SELECT value FROM settings WHERE key = 'office')) + 4) AS INTEGER)"
 	"   BETWEEN b.first AND coalesce(b.returned - 1, b.last))"
 	" BEGIN SELECT RAISE(ABORT, 'a field kit numbers a person only from a block it was leased'); END;",
+
+	/* 20 -> 21: persons arriving from other origins that look like one of this store's
+	 * (model/store/review.h).  A row names the pair by uuid, the score and dupes' reasons
+	 * (levels, never a name), and the office it came from; it is queued undecided, its
+	 * score may only rise while undecided (the person's document arrives after it), and it
+	 * is decided once - dismissed or merged - by a supervisor, with a reason; it never goes. */
+	"CREATE TABLE dupe_review ("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" person_uuid TEXT NOT NULL, candidate_uuid TEXT NOT NULL,"
+	" score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100), reasons TEXT NOT NULL,"
+	" origin_office TEXT, queued_at TEXT NOT NULL,"
+	" decided_by TEXT, decided_at TEXT,"
+	" decision TEXT CHECK (decision IN ('dismissed','merged')), reason TEXT,"
+	" CHECK (person_uuid != candidate_uuid), UNIQUE (person_uuid, candidate_uuid));"
+	"CREATE INDEX dupe_review_open ON dupe_review(decided_at, id);"
+	"CREATE INDEX dupe_review_candidate ON dupe_review(candidate_uuid);"
+	"CREATE TRIGGER dupe_review_insert BEFORE INSERT ON dupe_review WHEN new.decision IS NOT NULL"
+	" OR new.decided_by IS NOT NULL OR new.decided_at IS NOT NULL OR new.reason IS NOT NULL"
+	" BEGIN SELECT RAISE(ABORT, 'a possible duplicate is queued undecided; it is decided afterwards'); END;"
+	"CREATE TRIGGER dupe_review_no_delete BEFORE DELETE ON dupe_review"
+	" BEGIN SELECT RAISE(ABORT, 'duplicate reviews are kept, decided or not'); END;"
+	"CREATE TRIGGER dupe_review_fixed BEFORE UPDATE ON dupe_review WHEN"
+	" new.id IS NOT old.id OR new.uuid IS NOT old.uuid OR new.person_uuid IS NOT old.person_uuid"
+	" OR new.candidate_uuid IS NOT old.candidate_uuid OR new.origin_office IS NOT old.origin_office"
+	" OR new.queued_at IS NOT old.queued_at"
+	" BEGIN SELECT RAISE(ABORT, 'which pair a duplicate review is about does not change'); END;"
+	"CREATE TRIGGER dupe_review_decide_once BEFORE UPDATE ON dupe_review WHEN"
+	" old.decision IS NOT NULL"
+	" OR (new.decision IS NULL AND (new.score < old.score OR new.decided_by IS NOT NULL"
+	"  OR new.decided_at IS NOT NULL OR new.reason IS NOT NULL))"
+	" OR (new.decision IS NOT NULL AND (new.score IS NOT old.score OR new.reasons IS NOT old.reasons"
+	"  OR new.decided_at IS NULL OR trim(coalesce(new.reason, '')) = ''"
+	"  OR NOT EXISTS (SELECT 1 FROM users u WHERE u.name = new.decided_by AND (u.roles & 4) != 0)))"
+	" BEGIN SELECT RAISE(ABORT, 'a duplicate review is decided once, by a supervisor, with a reason'); END;",
 };
 
 int schema_latest(void)

@@ -1,0 +1,274 @@
+/*
+ * test_review.c - the duplicate review queue (model/store/review.h) filled by op_apply, with
+ * two real training stores in one process as test_apply.c has them: A (office KIT) registers
+ * people, B (office TBS) applies A's op log.  A person registered in both with the same name,
+ * date of birth and passport queues one row in B when A's person op arrives, scored as
+ * dupes_find scores the pair, raised to 100 by the passport's op; a dissimilar person queues
+ * nothing; the warn threshold is honoured; a local person merged away is no candidate; a
+ * dismissal is made once, by a supervisor, with a reason, and sqlite3 on the file can
+ * neither change a decided row nor delete one.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "model/store/apply.h"
+#include "model/store/dupes.h"
+#include "model/store/merge.h"
+#include "model/store/person.h"
+#include "model/store/review.h"
+#include "model/store/store_internal.h"
+#include "model/store/users.h"
+#include "tests/unit/store_dir.h"
+
+static char path_b[160];
+
+static int setup(void **state)
+{
+	(void)state;
+	store_dir_make("review");
+	snprintf(path_b, sizeof path_b, "%s/b.casedesk", dir);
+	setenv("CASEDESK_TODAY", "2026-03-02", 1);
+	return 0;
+}
+
+static struct cd_store *make(const char *p, const char *office)
+{
+	struct cd_store_create_opts o = { .office = office, .training = 1 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = NULL;
+	unlink(p);
+	assert_int_equal(store_create(p, &o, &err), CD_OK);
+	assert_int_equal(store_open(p, &s, &err), CD_OK);
+	return s;
+}
+
+static void as(struct cd_store *s, const char *name, struct cd_actor *a)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	assert_int_equal(user_resolve(s, name, a, &err), CD_OK);
+}
+
+static int64_t count(struct cd_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Everything of `from` that `to` has not applied yet, in order. */
+static void sync_all(struct cd_store *from, struct cd_store *to)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_apply_result res;
+	struct cd_actor admin;
+	sqlite3_stmt *st;
+	int64_t hw = 0;
+	as(to, "admin", &admin);
+	assert_int_equal(op_origin_high_water(to, from->uuid, &hw, &err), CD_OK);
+	assert_int_equal(sqlite3_prepare_v2(from->db, "SELECT uuid, origin, origin_seq, entity, entity_uuid, op, at,"
+					    " payload FROM outbox WHERE origin_seq > ?1 ORDER BY origin_seq", -1, &st,
+					    NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, hw);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct cd_remote_op op = { .uuid = (const char *)sqlite3_column_text(st, 0),
+					   .origin = (const char *)sqlite3_column_text(st, 1),
+					   .origin_seq = sqlite3_column_int64(st, 2), .origin_office = from->office,
+					   .entity = (const char *)sqlite3_column_text(st, 3),
+					   .entity_uuid = (const char *)sqlite3_column_text(st, 4),
+					   .op = (const char *)sqlite3_column_text(st, 5),
+					   .at = (const char *)sqlite3_column_text(st, 6),
+					   .payload = (const char *)sqlite3_column_text(st, 7) };
+		int rc = op_apply(to, &admin, &op, &res, &err);
+		if (rc)
+			print_message("op_apply: %s\n", err.msg);
+		assert_int_equal(rc, CD_OK);
+	}
+	sqlite3_finalize(st);
+}
+
+static const struct cd_person_input IRYNA = { .surname = "Коваленко", .given = "Ірина", .sex = "F",
+					      .dob = "1991-07-04", .nationality = "UKR" };
+static const struct cd_person_input CHIDI = { .surname = "Okonkwo", .given = "Chidi", .sex = "M",
+					      .dob = "1970-01-15", .nationality = "NGA" };
+
+static void add(struct cd_store *s, const struct cd_person_input *in, const char *passport, struct cd_person *p)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor clerk;
+	as(s, "clerk", &clerk);
+	assert_int_equal(person_add(s, &clerk, in, p, &err), CD_OK);
+	if (passport)
+		assert_int_equal(document_add(s, &clerk, p->number, "passport", passport, "UKR", NULL, NULL, 0, &err),
+				 CD_OK);
+}
+
+/* The score dupes_find gives `in` against the one person of `s` (no document). */
+static int name_score(struct cd_store *s, const struct cd_person_input *in)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_dupe *d = NULL;
+	size_t n = 0;
+	assert_int_equal(dupes_find(s, in, NULL, &d, &n, &err), CD_OK);
+	assert_int_equal(n, 1);
+	int score = d[0].score;
+	dupes_free(d, n);
+	return score;
+}
+
+static void test_arrival_queued(void **state)
+{
+	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS");
+	struct cd_person pa, pb, qa;
+	char sql[256];
+	(void)state;
+
+	review_set_warn(DUPES_WARN_DEFAULT);
+	add(b, &IRYNA, "FB123456", &pb);
+	int expected = name_score(b, &IRYNA);
+	assert_true(expected >= DUPES_WARN_DEFAULT && expected < 100);
+	add(a, &IRYNA, NULL, &pa);
+	add(a, &CHIDI, NULL, &qa);
+	sync_all(a, b);
+	/* One row: A's Iryna against B's, scored as dupes_find scores the pair by name. */
+	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review"), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s' AND candidate_uuid = '%s'"
+		 " AND score = %d AND origin_office = 'KIT' AND decision IS NULL", pa.uuid, pb.uuid, expected);
+	assert_int_equal(count(b, sql), 1);
+	/* The dissimilar person queued nothing. */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s'", qa.uuid);
+	assert_int_equal(count(b, sql), 0);
+	/* A's passport arrives: the same number raises the open pair to 100, no second row. */
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor clerk;
+	as(a, "clerk", &clerk);
+	assert_int_equal(document_add(a, &clerk, pa.number, "passport", "FB123456", "UKR", NULL, NULL, 0, &err), CD_OK);
+	sync_all(a, b);
+	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review"), 1);
+	assert_int_equal(count(b, "SELECT score FROM dupe_review"), 100);
+	/* The open count names nobody and is anyone's. */
+	int64_t open = 0;
+	assert_int_equal(review_open_count(b, &open, &err), CD_OK);
+	assert_int_equal(open, 1);
+	store_close(a);
+	store_close(b);
+}
+
+static void test_threshold_and_merged(void **state)
+{
+	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS");
+	struct cd_person pa, pb, pb2, ra;
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor sup;
+	(void)state;
+
+	add(b, &IRYNA, NULL, &pb);
+	/* At warn 100 a match by name alone is not queued. */
+	review_set_warn(100);
+	add(a, &IRYNA, NULL, &pa);
+	sync_all(a, b);
+	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review"), 0);
+	review_set_warn(0);   /* out of range: ignored */
+	assert_int_equal(review_warn(), 100);
+	review_set_warn(DUPES_WARN_DEFAULT);
+	/* A second Iryna in B, merged into the first: only the survivor is a candidate. */
+	add(b, &IRYNA, NULL, &pb2);
+	as(b, "supervisor", &sup);
+	struct cd_merge_summary m;
+	assert_int_equal(merge_person(b, &sup, NULL, pb.number, pb2.number, "same person", &m, &err), CD_OK);
+	struct cd_person_input again = IRYNA;
+	again.given = "Iryna";
+	add(a, &again, NULL, &ra);
+	sync_all(a, b);
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s'", ra.uuid);
+	int64_t rows = count(b, sql);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE candidate_uuid = '%s'", pb2.uuid);
+	assert_int_equal(count(b, sql), 0);
+	/* The earlier arrival (pa, not queued at 100) is B's person now, and a candidate. */
+	assert_true(rows >= 1);
+	store_close(a);
+	store_close(b);
+}
+
+static void test_dismiss_once(void **state)
+{
+	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS");
+	struct cd_person pa, pb;
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor sup, cw;
+	struct cd_review *rows = NULL;
+	size_t n = 0;
+	(void)state;
+
+	review_set_warn(DUPES_WARN_DEFAULT);
+	add(b, &IRYNA, "FB123456", &pb);
+	add(a, &IRYNA, "FB123456", &pa);
+	sync_all(a, b);
+	as(b, "supervisor", &sup);
+	as(b, "caseworker", &cw);
+	assert_int_equal(review_list(b, &cw, 0, &rows, &n, &err), CD_EREFUSED);
+	cd_error_clear(&err);
+	assert_int_equal(review_list(b, &sup, 0, &rows, &n, &err), CD_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].person_number, pa.number);
+	assert_string_equal(rows[0].candidate_number, pb.number);
+	assert_int_equal(rows[0].score, 100);
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)rows[0].id);
+	review_free(rows, n);
+	/* Listed: both persons audited with the purpose. */
+	assert_int_equal(count(b, "SELECT count(*) FROM audit WHERE purpose = 'duplicate review'"), 2);
+
+	assert_int_equal(review_dismiss(b, &cw, id, "two people", &err), CD_EREFUSED);
+	cd_error_clear(&err);
+	assert_int_equal(review_dismiss(b, &sup, id, "", &err), CD_EINPUT);
+	cd_error_clear(&err);
+	assert_int_equal(review_dismiss(b, &sup, id, "twins, checked by phone", &err), CD_OK);
+	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review WHERE decision = 'dismissed'"
+				  " AND decided_by = 'supervisor' AND reason = 'twins, checked by phone'"), 1);
+	assert_int_equal(count(b, "SELECT count(*) FROM event WHERE kind = 'duplicate_reviewed'"), 1);
+	/* Once. */
+	assert_int_equal(review_dismiss(b, &sup, id, "again", &err), CD_EREFUSED);
+	cd_error_clear(&err);
+	char survivor[32], duplicate[32];
+	assert_int_equal(review_merge(b, &sup, NULL, id, 0, "after all", survivor, duplicate, &err), CD_EREFUSED);
+	cd_error_clear(&err);
+	assert_int_equal(count(b, "SELECT count(*) FROM person WHERE merged_into IS NOT NULL"), 0);
+	/* sqlite3 on the file: a decided row does not change and does not go. */
+	assert_int_not_equal(sqlite3_exec(b->db, "UPDATE dupe_review SET decision = 'merged'", NULL, NULL, NULL),
+			     SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(b->db, "UPDATE dupe_review SET reason = 'x'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(b->db, "DELETE FROM dupe_review", NULL, NULL, NULL), SQLITE_OK);
+	/* Nor is a row queued decided. */
+	assert_int_not_equal(sqlite3_exec(b->db, "INSERT INTO dupe_review(uuid, person_uuid, candidate_uuid, score,"
+					  " reasons, queued_at, decision) VALUES ('u', 'p', 'c', 70, '', 'now',"
+					  " 'dismissed')", NULL, NULL, NULL),
+			     SQLITE_OK);
+	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review WHERE decision = 'dismissed' AND reason ="
+				  " 'twins, checked by phone'"), 1);
+	store_close(a);
+	store_close(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arrival_queued),
+		cmocka_unit_test(test_threshold_and_merged),
+		cmocka_unit_test(test_dismiss_once),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
