@@ -25,6 +25,9 @@
 #include "model/store/person.h"
 #include "model/store/roles.h"
 #include "model/store/search.h"
+#include "model/store/nationaldb.h"
+#include "screens/natlookup.h"
+#include "screens/ui.h"
 #include "app/natsearch.h"
 
 struct nat_hit {
@@ -33,6 +36,21 @@ struct nat_hit {
 	char why[256];
 	const char *via;
 };
+
+/* The candidates of a national search and the hits among them, best first. */
+struct nat_found {
+	struct cd_nat_person *cands;
+	size_t n_cands;
+	struct nat_hit *hits;
+	size_t n;
+};
+
+static void nat_found_release(struct nat_found *f)
+{
+	free(f->hits);
+	national_persons_free(f->cands, f->n_cands);
+	memset(f, 0, sizeof *f);
+}
 
 static int by_score(const void *a, const void *b)
 {
@@ -45,22 +63,22 @@ static int by_score(const void *a, const void *b)
 }
 
 /* Only the roles that read persons at a desk; an admin alone does not. */
-static int may_read_national(struct cli *c)
+static int may_read_national(const struct cd_actor *a, struct cd_error *err)
 {
-	if (c->actor.roles & (CD_ROLE_CLERK | CD_ROLE_CASEWORKER | CD_ROLE_SUPERVISOR))
+	if (a->roles & (CD_ROLE_CLERK | CD_ROLE_CASEWORKER | CD_ROLE_SUPERVISOR))
 		return CD_OK;
-	return cd_error_set(&c->err, CD_EREFUSED,
+	return cd_error_set(err, CD_EREFUSED,
 			    _("%s may not read persons from the national tier: clerks, caseworkers and supervisors may"),
-			    c->actor.name);
+			    a->name);
 }
 
 /*
- * Audits a read of national persons: one summary row ("national", the query's hash or the
- * number read, how many shown) and a row per person the store also holds (persons pulled
- * by sync); a person the store does not hold yet is counted in the summary.
+ * Audits a read of national persons: one summary row ("national", the SHA-256 of the query
+ * or of the person read, how many shown) and a row per person the store also holds (persons
+ * pulled by sync); a person the store does not hold yet is counted in the summary.
  */
-static int audit_national(struct cli *c, const char *action, const char *what, struct cd_nat_person *const *ps,
-			  size_t n)
+static int audit_national(struct cd_store *s, const struct cd_actor *a, const char *action, const char *what,
+			  struct cd_nat_person *const *ps, size_t n, const char *purpose, struct cd_error *err)
 {
 	char hex[65], detail[128];
 	int64_t *ids = NULL;
@@ -69,68 +87,90 @@ static int audit_national(struct cli *c, const char *action, const char *what, s
 
 	access_sha256_hex(what, hex);
 	if (n && !(ids = calloc(n, sizeof *ids)))
-		return cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	for (size_t i = 0; i < n && n <= ACCESS_NAMED_MAX; i++) {
 		struct cd_error ignored = CD_ERROR_INIT;
-		if (person_resolve(c->store, ps[i]->uuid, &ids[named], &ignored) == CD_OK)
+		if (person_resolve(s, ps[i]->uuid, &ids[named], &ignored) == CD_OK)
 			named++;
 	}
 	snprintf(detail, sizeof detail, "national sha256=%s shown=%zu", hex, n);
-	rc = access_audit_list(c->store, &c->actor, action, "national", detail, ids, named, c->purpose, &c->err);
+	rc = access_audit_list(s, a, action, "national", detail, ids, named, purpose, err);
 	free(ids);
 	return rc;
 }
 
-int cli_search_national(struct cli *c, const char *db, const char *query, int limit)
+/*
+ * The national search: the query read as the local search reads it, the tier's candidates,
+ * each scored by the local search's own function, the best `limit` audited.
+ */
+static int nat_find(struct cd_store *s, const struct cd_actor *a, struct cd_national *n, const char *query, int limit,
+		    const char *purpose, struct nat_found *f, struct cd_error *err)
 {
 	char groups[8][2][32], year[8];
-	struct cd_national *n = NULL;
-	struct cd_nat_person *cands = NULL;
-	struct nat_hit *hits = NULL;
 	struct cd_nat_person **shown = NULL;
-	size_t n_cands = 0, n_hits = 0;
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	size_t ng = search_query_keys(query, groups, 8, year);
+	if (!ng)
+		return cd_error_set(err, CD_EUSAGE,
+				    _("a national search looks for names: type a surname, given names or both (numbers are "
+				      "searched in this office's store)"));
+	if ((rc = national_require_current(n, err)) ||
+	    (rc = national_search_candidates(n, query, (const char(*)[2][32])groups, ng, year, &f->cands, &f->n_cands,
+					     err)))
+		goto out;
+	if (f->n_cands && (!(f->hits = calloc(f->n_cands, sizeof *f->hits)) ||
+			   !(shown = calloc(f->n_cands, sizeof *shown)))) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	for (size_t i = 0; i < f->n_cands; i++) {
+		struct nat_hit *h = &f->hits[f->n];
+		const struct cd_nat_person *p = &f->cands[i];
+		const char *names[5] = { p->surname, p->given, p->surname_latin, p->given_latin, p->nationality };
+		h->p = &f->cands[i];
+		h->score = search_score_names(query, names, p->dob, h->why, sizeof h->why, &h->via, &h->dob_rank);
+		if (h->score > 0)
+			f->n++;
+	}
+	qsort(f->hits, f->n, sizeof *f->hits, by_score);
+	if (f->n > (size_t)limit)
+		f->n = (size_t)limit;
+	for (size_t i = 0; i < f->n; i++)
+		shown[i] = f->hits[i].p;
+	rc = audit_national(s, a, "search", query, shown, f->n, purpose, err);
+out:
+	free(shown);
+	if (rc)
+		nat_found_release(f);
+	return rc;
+}
+
+/* Whether this store holds the person (sync pulls every office's persons). */
+static int held_here(struct cd_store *s, const char *uuid)
+{
+	int64_t id;
+	struct cd_error ignored = CD_ERROR_INIT;
+	return person_resolve(s, uuid, &id, &ignored) == CD_OK;
+}
+
+int cli_search_national(struct cli *c, const char *db, const char *query, int limit)
+{
+	struct cd_national *n = NULL;
+	struct nat_found f = { 0 };
 	struct cd_buf b = CD_BUF_INIT;
 	int rc;
 
-	if ((rc = may_read_national(c)))
-		return rc;
-	size_t ng = search_query_keys(query, groups, 8, year);
-	if (!ng) {
-		rc = cd_error_set(&c->err, CD_EUSAGE,
-				  _("a national search looks for names: type a surname, given names or both (numbers are "
-				    "searched in this office's store)"));
-		goto out;
-	}
-	if ((rc = cli_national_open(c, db, &n)) || (rc = national_require_current(n, &c->err)) ||
-	    (rc = national_search_candidates(n, query, (const char(*)[2][32])groups, ng, year, &cands, &n_cands,
-					     &c->err)))
-		goto out;
-	if (n_cands && (!(hits = calloc(n_cands, sizeof *hits)) || !(shown = calloc(n_cands, sizeof *shown)))) {
-		rc = cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
-		goto out;
-	}
-	for (size_t i = 0; i < n_cands; i++) {
-		struct nat_hit *h = &hits[n_hits];
-		const char *names[5] = { cands[i].surname, cands[i].given, cands[i].surname_latin, cands[i].given_latin,
-					 cands[i].nationality };
-		h->p = &cands[i];
-		h->score = search_score_names(query, names, cands[i].dob, h->why, sizeof h->why, &h->via, &h->dob_rank);
-		if (h->score > 0)
-			n_hits++;
-	}
-	qsort(hits, n_hits, sizeof *hits, by_score);
-	if (n_hits > (size_t)limit)
-		n_hits = (size_t)limit;
-	for (size_t i = 0; i < n_hits; i++)
-		shown[i] = hits[i].p;
-	if ((rc = audit_national(c, "search", query, shown, n_hits)))
+	if ((rc = may_read_national(&c->actor, &c->err)) || (rc = cli_national_open(c, db, &n)) ||
+	    (rc = nat_find(c->store, &c->actor, n, query, limit, c->purpose, &f, &c->err)))
 		goto out;
 	if (c->json) {
 		struct json_writer w;
 		json_init(&w, &b);
 		json_array(&w);
-		for (size_t i = 0; i < n_hits; i++) {
-			const struct cd_nat_person *p = hits[i].p;
+		for (size_t i = 0; i < f.n; i++) {
+			const struct cd_nat_person *p = f.hits[i].p;
 			json_object(&w);
 			json_kv_string(&w, "number", p->number);
 			json_kv_string(&w, "surname", p->surname);
@@ -140,36 +180,34 @@ int cli_search_national(struct cli *c, const char *db, const char *query, int li
 			json_kv_string(&w, "dob", p->dob);
 			json_kv_string(&w, "nationality", p->nationality);
 			json_kv_string(&w, "office", p->origin_office);
-			json_kv_int(&w, "local", strcmp(p->origin_office, store_office(c->store)) == 0);
-			json_kv_int(&w, "score", hits[i].score);
-			json_kv_string(&w, "why", hits[i].why);
-			json_kv_string(&w, "via", hits[i].via);
+			json_kv_int(&w, "local", held_here(c->store, p->uuid));
+			json_kv_int(&w, "score", f.hits[i].score);
+			json_kv_string(&w, "why", f.hits[i].why);
+			json_kv_string(&w, "via", f.hits[i].via);
 			json_object_end(&w);
 		}
 		json_array_end(&w);
 		rc = cli_json_print(c, &w);
 	} else {
-		for (size_t i = 0; i < n_hits; i++) {
-			const struct cd_nat_person *p = hits[i].p;
+		for (size_t i = 0; i < f.n; i++) {
+			const struct cd_nat_person *p = f.hits[i].p;
 			out_safef(stdout, "%-14s %-4s ", p->number, p->origin_office);
 			out_safe_pad(stdout, p->surname, 18);
 			fputc(' ', stdout);
 			out_safe_pad(stdout, p->given, 16);
 			fputc(' ', stdout);
 			out_safe_pad(stdout, p->surname_latin, 16);
-			out_safef(stdout, " %-10s %s  %3d  %s", p->dob, p->nationality, hits[i].score, hits[i].why);
-			if (hits[i].via)
-				out_safef(stdout, "  (%s)", _(hits[i].via));
+			out_safef(stdout, " %-10s %s  %3d  %s", p->dob, p->nationality, f.hits[i].score, f.hits[i].why);
+			if (f.hits[i].via)
+				out_safef(stdout, "  (%s)", _(f.hits[i].via));
 			fputc('\n', stdout);
 		}
-		if (!n_hits)
+		if (!f.n)
 			printf("%s\n", _("no one found in the national tier"));
 	}
 out:
 	buf_release(&b);
-	free(shown);
-	free(hits);
-	national_persons_free(cands, n_cands);
+	nat_found_release(&f);
 	national_close(n);
 	return rc;
 }
@@ -184,7 +222,7 @@ int cli_person_national(struct cli *c, const char *db, const char *ref, const ch
 	struct cd_buf b = CD_BUF_INIT;
 	int rc;
 
-	if ((rc = may_read_national(c)))
+	if ((rc = may_read_national(&c->actor, &c->err)))
 		return rc;
 	if ((rc = cli_national_open(c, db, &n)) || (rc = national_require_current(n, &c->err)))
 		goto out;
@@ -198,7 +236,7 @@ int cli_person_national(struct cli *c, const char *db, const char *ref, const ch
 		goto out;
 	{
 		struct cd_nat_person *one = np.uuid ? &np : NULL;
-		if ((rc = audit_national(c, "read", person_uuid, &one, one ? 1 : 0)))
+		if ((rc = audit_national(c->store, &c->actor, "read", person_uuid, &one, one ? 1 : 0, c->purpose, &c->err)))
 			goto out;
 	}
 	for (size_t i = 0; i < n_cs; i++)
@@ -268,3 +306,124 @@ out:
 	national_close(n);
 	return rc;
 }
+
+/* ---- the screens' national reads (screens/natlookup.h) ---------------------------------- */
+
+/* Connects with the store's national database setting: the TUI takes no --db. */
+static int tui_connect(struct ui *ui, struct cd_national **n, struct cd_error *err)
+{
+	char *db = NULL;
+	int rc;
+
+	*n = NULL;
+	if ((rc = may_read_national(&ui->actor, err)) || (rc = store_national_db(ui->store, &db, err)))
+		return rc;
+	if (!db)
+		return cd_error_set(err, CD_EUSAGE,
+				    _("this store names no national database: an admin names one with `casedesk national "
+				      "use --db CONNINFO`"));
+	rc = national_connect(db, n, err);
+	free(db);
+	return rc;
+}
+
+static int tui_search(struct ui *ui, const char *query, int limit, struct ui_nat_hit **out, size_t *n_out,
+		      struct cd_error *err)
+{
+	struct cd_national *n = NULL;
+	struct nat_found f = { 0 };
+	int rc;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((rc = tui_connect(ui, &n, err)) ||
+	    (rc = nat_find(ui->store, &ui->actor, n, query, limit, "casework", &f, err)))
+		goto out;
+	if (f.n && !(*out = calloc(f.n, sizeof **out))) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	for (size_t i = 0; i < f.n; i++) {
+		struct ui_nat_hit *h = &(*out)[i];
+		const struct cd_nat_person *p = f.hits[i].p;
+		(*n_out)++;
+		snprintf(h->number, sizeof h->number, "%s", p->number);
+		snprintf(h->office, sizeof h->office, "%s", p->origin_office);
+		snprintf(h->dob, sizeof h->dob, "%s", p->dob);
+		snprintf(h->nationality, sizeof h->nationality, "%s", p->nationality);
+		snprintf(h->why, sizeof h->why, "%s", f.hits[i].why);
+		h->score = f.hits[i].score;
+		h->via = f.hits[i].via;
+		h->local = held_here(ui->store, p->uuid);
+		if (!(h->surname = strdup(p->surname)) || !(h->given = strdup(p->given)) ||
+		    !(h->surname_latin = strdup(p->surname_latin)) || !(h->given_latin = strdup(p->given_latin))) {
+			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+			goto out;
+		}
+	}
+out:
+	if (rc) {
+		ui_nat_hits_free(*out, *n_out);
+		*out = NULL;
+		*n_out = 0;
+	}
+	nat_found_release(&f);
+	national_close(n);
+	return rc;
+}
+
+static int tui_cases(struct ui *ui, const char *number, int record, char **text, struct cd_error *err)
+{
+	struct cd_national *n = NULL;
+	struct cd_nat_person np = { 0 };
+	struct cd_nat_case *cs = NULL;
+	struct cd_buf b = CD_BUF_INIT;
+	size_t n_cs = 0, shown = 0, hidden = 0;
+	const char *office = store_office(ui->store);
+	int rc;
+
+	*text = NULL;
+	if ((rc = tui_connect(ui, &n, err)) || (rc = national_require_current(n, err)) ||
+	    (rc = national_person_get(n, number, &np, err)) ||
+	    (rc = national_person_cases(n, np.uuid, &cs, &n_cs, err)))
+		goto out;
+	{
+		struct cd_nat_person *one = &np;
+		if ((rc = audit_national(ui->store, &ui->actor, "read", np.uuid, &one, 1, "casework", err)))
+			goto out;
+	}
+	if (record) {
+		buf_printf(&b, "%s  %s, %s  (%s, %s)\n", np.number, np.surname, np.given, np.surname_latin, np.given_latin);
+		buf_printf(&b, "%s %s  %s %s\n", _("born"), np.dob, _("nationality"), np.nationality);
+		buf_printf(&b, _("registered at %s; national record, read-only (not in this store)\n"), np.origin_office);
+	}
+	buf_puts(&b, _("Cases at other offices:"));
+	for (size_t i = 0; i < n_cs; i++) {
+		if (!strcmp(cs[i].office, office))
+			continue;
+		if (!cd_workflows_include(ui->actor.workflows, cs[i].workflow)) {
+			hidden++;
+			continue;
+		}
+		/* TRANSLATORS: a case at another office: number (workflow, state) */
+		buf_printf(&b, shown++ ? ", %s (%s, %s)" : " %s (%s, %s)", cs[i].number, cs[i].workflow, cs[i].state);
+	}
+	if (!shown && !hidden)
+		buf_printf(&b, " %s", _("none"));
+	if (hidden)
+		buf_printf(&b, _("; %zu more in workflows you do not work on"), hidden);
+	if (b.failed) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	if (!(*text = strdup(buf_str(&b))))
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+out:
+	buf_release(&b);
+	national_cases_free(cs, n_cs);
+	national_person_release(&np);
+	national_close(n);
+	return rc;
+}
+
+const struct ui_national cli_tui_national = { tui_search, tui_cases };

@@ -16,4 +16,8 @@ int cli_search_national(struct cli *c, const char *db, const char *query, int li
  */
 int cli_person_national(struct cli *c, const char *db, const char *ref, const char *person_uuid);
 
+/* The screens' national reads (screens/natlookup.h), for ui_national. */
+struct ui_national;
+extern const struct ui_national cli_tui_national;
+
 #endif
