@@ -10,8 +10,9 @@
 # in the local store; a wrong port and a server that never answers fail in words, exit 7.
 . tests/script/lib.sh
 . tests/script/pg_lib.sh
+. tests/script/tui_lib.sh
 LISTENER=""
-trap 'pg_stop; [ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'tm kill-server >/dev/null 2>&1; pg_stop; [ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null; rm -rf "$T"' EXIT
 
 pg_start
 pg_createdb national
@@ -49,7 +50,7 @@ expect_rc "by a typo and a year" 0 "$CD" --store "$A" --user clerk search --nati
 head -1 "$T/out" >"$T/first"
 expect_grep "first, with the typo said" "^$PB  *BTM .*name: 1 typo; dob: year" "$T/first"
 expect_rc "in Cyrillic" 0 "$CD" --store "$A" --user clerk --json search --national --db "$DB" "Шевченко"
-expect_grep "json: number, office, score" "\"number\":\"$PB\",.*\"office\":\"BTM\",\"local\":0,\"score\":" "$T/out"
+expect_grep "json: number, office, held here (pulled by sync), score" "\"number\":\"$PB\",.*\"office\":\"BTM\",\"local\":1,\"score\":" "$T/out"
 expect_grep "the German-registered one by its key too" "\"number\":\"$PB2\"" "$T/out"
 if grep -q -i "document\|passport" "$T/out"; then fail "no documents in the national hits" "$(cat "$T/out")"; else pass "no documents in the national hits"; fi
 # The same query locally at BTM ranks the same person first with the same score.
@@ -95,6 +96,38 @@ expect_grep "json: cases_elsewhere" "\"cases_elsewhere\":\[{\"number\":\"$CB\",\
 expect_rc "TBS's own person has no cases elsewhere" 0 "$CD" --store "$A" --user caseworker person show --national --db "$DB" "$PA"
 expect_eq "none" "$(sed -n '/^cases at other offices:/{n;p}' "$T/out")" "  none"
 expect_rc "a number the tier does not hold" 3 "$CD" --store "$A" --user caseworker person show --national --db "$DB" P-XXX-000001
+
+# ---- the TUI (80x24): ^N on the search screen, N on the person screen
+"$CD" --store "$A" --user admin national use --db "$DB" >/dev/null 2>&1 || fail "national use"
+if command -v tmux >/dev/null 2>&1; then
+	S=$A start tuin clerk
+	tm resize-window -t tuin -x 80 -y 24
+	wait_for tuin "Worklist" >/dev/null
+	keys tuin F3
+	type_text tuin "Shevchenko Oleksandr"
+	keys tuin C-n
+	see "^N lists the national hits, each with its office" tuin "$PB .*office BTM"
+	see "TBS's own person marked with its office" tuin "$PA .*office TBS"
+	see "and says how many" tuin "national tier: [0-9]+ found"
+	keys tuin C-u
+	type_text tuin "Lomidze Tamar"
+	keys tuin C-n
+	see "a person this store does not hold is found" tuin "$PB3 .*office BTM"
+	keys tuin Enter
+	see "opening them says read-only, with the record and the cases" tuin "registered at BTM; national record, read-only"
+	see "their case at BTM" tuin "$CB3 \\(residence"
+	keys tuin Escape
+	keys tuin C-u
+	type_text tuin "Shevchenko Oleksandr"
+	wait_for tuin "$PB" >/dev/null
+	keys tuin Enter
+	wait_for tuin "SHEVCHENKO" >/dev/null
+	keys tuin N
+	see "N on the person screen: the cases at other offices" tuin "Cases at other offices: $CB \\(asylum, [a-z_]+\\), $CB2"
+	quit tuin
+else
+	fail "tmux is installed" "the TUI checks need tmux (.ci/deps installs it)"
+fi
 
 # ---- the tier unreachable: in words, exit 7, within the timeout
 BAD=$(pg_free_port)
