@@ -117,7 +117,7 @@ static int nat_find(struct cd_store *s, const struct cd_actor *a, struct cd_nati
 				    _("a national search looks for names: type a surname, given names or both (numbers are "
 				      "searched in this office's store)"));
 	if ((rc = national_require_current(n, err)) ||
-	    (rc = national_search_candidates(n, query, (const char(*)[2][32])groups, ng, year, &f->cands, &f->n_cands,
+	    (rc = national_search_candidates(n, query, (const char(*)[2][32])groups, ng, year, limit, &f->cands, &f->n_cands,
 					     err)))
 		goto out;
 	if (f->n_cands && (!(f->hits = calloc(f->n_cands, sizeof *f->hits)) ||

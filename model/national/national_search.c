@@ -66,14 +66,14 @@ static void array_literal(struct cd_buf *b, const char *const *keys, size_t n)
 }
 
 int national_search_candidates(struct cd_national *n, const char *text, const char (*key_groups)[2][32],
-			       size_t n_groups, const char *year, struct cd_nat_person **out, size_t *n_out,
+			       size_t n_groups, const char *year, int want, struct cd_nat_person **out, size_t *n_out,
 			       struct cd_error *err)
 {
-	/* Parameters: $1 the text for the trigram pass, $2 the limit, $3... the key groups. */
+	/* Parameters: $1 the text for the trigram pass, $2 a pass's limit, $3 want, $4... the key groups. */
 	enum { MAX_GROUPS = 8 };
 	struct cd_buf sql = CD_BUF_INIT, lit[MAX_GROUPS + 1];
-	const char *params[MAX_GROUPS + 3];
-	char limit_s[16];
+	const char *params[MAX_GROUPS + 4];
+	char limit_s[16], want_s[16];
 	PGresult *r = NULL;
 	size_t np = 0, ng = n_groups < MAX_GROUPS ? n_groups : MAX_GROUPS;
 	int rc = CD_OK;
@@ -83,12 +83,13 @@ int national_search_candidates(struct cd_national *n, const char *text, const ch
 	for (size_t i = 0; i <= MAX_GROUPS; i++)
 		buf_init(&lit[i], 4096);
 	snprintf(limit_s, sizeof limit_s, "%d", NATIONAL_SEARCH_PASS);
+	snprintf(want_s, sizeof want_s, "%d", want);
 	params[np++] = text;
 	params[np++] = limit_s;
-	buf_puts(&sql, "SELECT DISTINCT ON (uuid) * FROM (");
+	params[np++] = want_s;
 	if (ng) {
 		/* Every typed word by one of its keys: a GIN lookup per word, intersected. */
-		buf_puts(&sql, "(SELECT " PERSON_COLS " FROM persons p WHERE p.merged_into IS NULL");
+		buf_puts(&sql, "WITH k AS MATERIALIZED (SELECT " PERSON_COLS " FROM persons p WHERE p.merged_into IS NULL");
 		for (size_t i = 0; i < ng; i++) {
 			const char *keys[2] = { key_groups[i][0], key_groups[i][1] };
 			array_literal(&lit[i], keys, keys[1][0] ? 2 : 1);
@@ -101,11 +102,18 @@ int national_search_candidates(struct cd_national *n, const char *text, const ch
 			params[np] = buf_str(&lit[MAX_GROUPS]);
 			buf_printf(&sql, " AND p.name_keys @> $%zu::text[]", ++np);
 		}
-		buf_puts(&sql, " LIMIT $2::int) UNION ALL ");
+		buf_puts(&sql, " LIMIT $2::int) SELECT * FROM k UNION ");
 	}
-	/* The words as typed, by trigram word similarity (typos the keys do not forgive). */
-	buf_puts(&sql, "(SELECT " PERSON_COLS " FROM persons p WHERE p.merged_into IS NULL AND $1 <% p.names"
-		       " ORDER BY $1 <<-> p.names LIMIT $2::int)) c");
+	/* The words as typed, by trigram word similarity: typos the keys do not forgive.  Only
+	 * when the keys brought fewer than `want` (a one-time filter: the scan is not run
+	 * otherwise): `want` hits at the keys' level (a variant or better) rank above any that
+	 * needs a typo forgiven, as the local search's count_at_least reasons. */
+	buf_puts(&sql, "(SELECT " PERSON_COLS " FROM persons p WHERE p.merged_into IS NULL AND $1 <% p.names");
+	if (ng)
+		buf_puts(&sql, " AND (SELECT count(*) FROM k) < $3::int");
+	else
+		buf_puts(&sql, " AND $3::int > 0");
+	buf_puts(&sql, " ORDER BY $1 <<-> p.names LIMIT $2::int)");
 	if (sql.failed) {
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 		goto out;

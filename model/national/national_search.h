@@ -26,11 +26,11 @@ struct cd_nat_person {
  * The candidates for a name query: persons holding, for every typed word, one of its keys
  * (key_groups[i][0] or, when not "", key_groups[i][1]) and the year key `year` when not ""
  * (the GIN index on name_keys), together with persons whose names hold the words typed
- * (`text`) by pg_trgm word similarity (the trigram GIN index): NATIONAL_SEARCH_PASS of each
- * at most, merged persons left out.
+ * (`text`) by pg_trgm word similarity (the trigram GIN index) when the keys brought fewer
+ * than `want`: NATIONAL_SEARCH_PASS of each at most, merged persons left out, each once.
  */
 int national_search_candidates(struct cd_national *n, const char *text, const char (*key_groups)[2][32],
-			       size_t n_groups, const char *year, struct cd_nat_person **out, size_t *n_out,
+			       size_t n_groups, const char *year, int want, struct cd_nat_person **out, size_t *n_out,
 			       struct cd_error *err);
 /* One person by number or uuid; CD_ENOTFOUND when the tier has none. */
 int national_person_get(struct cd_national *n, const char *ref, struct cd_nat_person *out, struct cd_error *err);
