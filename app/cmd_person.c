@@ -228,6 +228,8 @@ static int person_show_cmd(struct cli *c)
 
 	if ((rc = cli_positional(c, 1, 1, "person show NUMBER [--national [--db CONNINFO]]")) || (rc = cli_open_acting(c)))
 		return rc;
+	if (db && !national)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--db goes with --national"));
 	if (national) {
 		/* A person this store does not hold: the national record, read-only. */
 		int64_t id;
