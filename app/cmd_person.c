@@ -25,6 +25,7 @@
 #include "workflow/registration.h"
 #include "print/subject_access.h"
 #include "app/cli.h"
+#include "app/natsearch.h"
 #include "app/config.h"
 
 static void shift(struct cli *c)
@@ -221,10 +222,21 @@ static int person_show_cmd(struct cli *c)
 	struct cd_person_record *r;
 	struct cd_bio_dupe *bd = NULL;
 	size_t nbd = 0;
+	int national = cli_flag(c, "--national");
+	const char *db = cli_take(c, "--db");
 	int rc;
 
-	if ((rc = cli_positional(c, 1, 1, "person show NUMBER")) || (rc = cli_open_acting(c)))
+	if ((rc = cli_positional(c, 1, 1, "person show NUMBER [--national [--db CONNINFO]]")) || (rc = cli_open_acting(c)))
 		return rc;
+	if (db && !national)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--db goes with --national"));
+	if (national) {
+		/* A person this store does not hold: the national record, read-only. */
+		int64_t id;
+		struct cd_error nf = CD_ERROR_INIT;
+		if (person_resolve(c->store, c->argv[1], &id, &nf) == CD_ENOTFOUND)
+			return cli_person_national(c, db, c->argv[1], NULL);
+	}
 	/* A merged number leads to its survivor. */
 	{
 		static char survivor[32];
@@ -244,6 +256,15 @@ static int person_show_cmd(struct cli *c)
 	if ((rc = dupes_biometric(c->store, &c->actor, r->person.number, NULL, &bd, &nbd, &c->err))) {
 		person_record_free(r);
 		return rc;
+	}
+	if (c->json && national) {
+		/* One JSON document: the national part (the local one is `person show --json`). */
+		char number[32], uuid[37];
+		snprintf(number, sizeof number, "%s", r->person.number);
+		snprintf(uuid, sizeof uuid, "%s", r->person.uuid);
+		person_record_free(r);
+		free(bd);
+		return cli_person_national(c, db, number, uuid);
 	}
 	if (c->json) {
 		struct cd_buf b = CD_BUF_INIT;
@@ -336,8 +357,13 @@ static int person_show_cmd(struct cli *c)
 		out_safef(stdout, "  %-22s %-10s %-24s %s", k->number, k->workflow_id, k->state, k->closed ? _("closed") : _("open"));
 		fputc('\n', stdout);
 	}
+	if (national) {
+		/* The local record is printed: the national part follows, or says why it cannot. */
+		fflush(stdout);
+		rc = cli_person_national(c, db, r->person.number, r->person.uuid);
+	}
 	person_record_free(r);
-	return CD_OK;
+	return rc;
 }
 
 static int person_alias_cmd(struct cli *c)
@@ -748,6 +774,8 @@ int cmd_search(struct cli *c)
 	struct cd_search_hit *hits;
 	size_t n;
 	const char *limit_s = cli_take(c, "--limit");
+	int national = cli_flag(c, "--national");
+	const char *db = cli_take(c, "--db");
 	int limit = 20, rc;
 
 	if (limit_s) {
@@ -757,8 +785,14 @@ int cmd_search(struct cli *c)
 			return cd_error_set(&c->err, CD_EUSAGE, _("--limit: give a number from 1 to 1000"));
 		limit = (int)v;
 	}
-	if ((rc = cli_positional(c, 1, 1, "search QUERY [--limit N]")) || (rc = cli_open_acting(c)) ||
-	    (rc = search_read(c->store, &c->actor, c->argv[1], limit, c->purpose, &hits, &n, &c->err)))
+	if ((rc = cli_positional(c, 1, 1, "search QUERY [--limit N] [--national [--db CONNINFO]]")) ||
+	    (rc = cli_open_acting(c)))
+		return rc;
+	if (national)
+		return cli_search_national(c, db, c->argv[1], limit);
+	if (db)
+		return cd_error_set(&c->err, CD_EUSAGE, _("--db goes with --national"));
+	if ((rc = search_read(c->store, &c->actor, c->argv[1], limit, c->purpose, &hits, &n, &c->err)))
 		return rc;
 	struct cd_buf b = CD_BUF_INIT;
 	if (c->json) {

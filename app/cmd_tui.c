@@ -14,6 +14,8 @@
 #include "app/cli.h"
 #include "app/config.h"
 #include "app/tui_screens.h"
+#include "app/natsearch.h"
+#include "screens/natlookup.h"
 
 int cmd_tui(struct cli *c)
 {
@@ -51,5 +53,6 @@ int cmd_tui(struct cli *c)
 	}
 	if ((rc = cli_load_workflows(c)))
 		return rc;
+	ui_national = &cli_tui_national;
 	return ui_run(c->store, &c->actor, c->reg, tui_screens(), &c->err);
 }

@@ -27,10 +27,13 @@
 #include "screens/input.h"
 #include "screens/columns.h"
 #include "screens/fmt.h"
+#include "screens/natlookup.h"
 #include "screens/term.h"
 #include "screens/ui.h"
 
 enum { P_NEW_CASE = A_SCREEN_FIRST, P_BIOMETRICS, P_CORRECT, P_DOCUMENT, P_EXPIRE, P_ALIAS, P_LINK, P_ADDRESS };
+/* The national tier's cases of this person (issue 15): numbered apart, for easy merges. */
+enum { P_NATIONAL = A_SCREEN_FIRST + 40 };
 
 static const struct ui_action person_actions[] = {
 	{ A_OPEN, "open", "Enter", N_("open the highlighted case or relative") },
@@ -44,6 +47,7 @@ static const struct ui_action person_actions[] = {
 	{ P_ALIAS, "person-alias", "n", N_("add an alias: a previous name, another spelling") },
 	{ P_LINK, "person-link", "l", N_("link a relative, found by person number or name") },
 	{ P_ADDRESS, "person-address", "w", N_("add an address") },
+	{ P_NATIONAL, "person-national", "N", N_("the person's cases at other offices, from the national tier (read-only)") },
 	{ A_SAVE, "save", "F5 ^S", N_("in a form: save") },
 };
 
@@ -688,6 +692,28 @@ static void person_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	free(l.v);
 }
 
+/*
+ * N: asks the national tier for this person's cases at other offices, only when asked (the
+ * screen never waits on the network by itself), and says them on the message line (F8 reads
+ * a long one whole): "Cases at other offices: AS-BTM-2026-000004 (asylum, lodged)".
+ */
+static void person_national(struct screen *sc, const struct person_view *p)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	char *text = NULL;
+
+	if (!ui_national) {
+		ui_error(sc->ui, "%s", _("this casedesk has no national tier"));
+		return;
+	}
+	if (ui_national->cases(sc->ui, p->number, 0, &text, &err) != CD_OK) {
+		ui_error(sc->ui, "%s", err.msg);
+		return;
+	}
+	ui_say(sc->ui, "%s", text);
+	free(text);
+}
+
 static unsigned person_key(struct screen *sc, int action, wint_t ch)
 {
 	struct person_view *p = sc->data;
@@ -770,6 +796,9 @@ static unsigned person_key(struct screen *sc, int action, wint_t ch)
 		return UI_HANDLED;
 	case P_ADDRESS:
 		form_start(p, PF_ADDRESS, today);
+		return UI_HANDLED;
+	case P_NATIONAL:
+		person_national(sc, p);
 		return UI_HANDLED;
 	case P_NEW_CASE: {
 		/* Ask which workflow first: a case is never opened by a stray key. */

@@ -19,6 +19,7 @@
 #include "screens/columns.h"
 #include "screens/fmt.h"
 #include "screens/input.h"
+#include "screens/natlookup.h"
 #include "screens/term.h"
 #include "screens/ui.h"
 
@@ -26,8 +27,12 @@
 /* Rows of results drawn: the best ones; a thin client pays for every row redrawn on each key. */
 #define SEARCH_SHOWN 12
 
+/* The national search (issue 15): its own action, ^N (printable keys are the query's). */
+enum { S_NATIONAL = A_SCREEN_FIRST };
+
 static const struct ui_action search_actions[] = {
 	{ A_OPEN, "open", "Enter", N_("open the highlighted person or case") },
+	{ S_NATIONAL, "national-search", "^N", N_("ask the national tier: the same search over every office (read-only)") },
 	{ A_UP, "up", "Up", N_("previous result") },
 	{ A_DOWN, "down", "Down", N_("next result") },
 };
@@ -38,7 +43,84 @@ struct search {
 	size_t n, selected;
 	char shown[INPUT_MAX * 4 + 1];   /* the query whose hits are on screen */
 	int audited;                     /* ... and its audit row is written */
+	/* ^N: the national tier's hits for the query, shown instead of the local ones until
+	 * the query changes. */
+	struct ui_nat_hit *nat;
+	size_t n_nat;
+	int national;
 };
+
+const struct ui_national *ui_national;
+
+void ui_nat_hits_free(struct ui_nat_hit *h, size_t n)
+{
+	for (size_t i = 0; h && i < n; i++) {
+		free(h[i].surname);
+		free(h[i].given);
+		free(h[i].surname_latin);
+		free(h[i].given_latin);
+	}
+	free(h);
+}
+
+static void national_clear(struct search *s)
+{
+	ui_nat_hits_free(s->nat, s->n_nat);
+	s->nat = NULL;
+	s->n_nat = 0;
+	s->national = 0;
+}
+
+/* ^N: the query on screen asked of the national tier (connects, waits at most its timeout). */
+static void national_run(struct screen *sc)
+{
+	struct search *s = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+	char q[INPUT_MAX * 4 + 1];
+
+	input_get(&s->query, q, sizeof q);
+	if (!ui_national) {
+		ui_error(sc->ui, "%s", _("this casedesk has no national tier"));
+		return;
+	}
+	if (!q[0]) {
+		ui_error(sc->ui, "%s", _("type a name first, then ^N asks the national tier"));
+		return;
+	}
+	national_clear(s);
+	if (ui_national->search(sc->ui, q, SEARCH_SHOWN, &s->nat, &s->n_nat, &err) != CD_OK) {
+		ui_error(sc->ui, "%s", err.msg);
+		return;
+	}
+	s->national = 1;
+	s->selected = 0;
+	ui_say(sc->ui, _("national tier: %zu found; the office that registered each is shown, Enter opens (read-only "
+			 "when not in this store)"),
+	       s->n_nat);
+}
+
+/* Enter on a national hit: the person screen when this store holds them, else their record. */
+static void national_open(struct screen *sc)
+{
+	struct search *s = sc->data;
+	struct cd_error err = CD_ERROR_INIT;
+	char *text = NULL;
+
+	if (!s->n_nat)
+		return;
+	const struct ui_nat_hit *h = &s->nat[s->selected];
+	if (h->local) {
+		ui_open(sc->ui, UI_PERSON, h->number);
+		return;
+	}
+	if (ui_national->cases(sc->ui, h->number, 1, &text, &err) != CD_OK) {
+		ui_error(sc->ui, "%s", err.msg);
+		return;
+	}
+	ui_say(sc->ui, _("%s is registered at %s and not in this store: read-only"), h->number, h->office);
+	ui_view(sc->ui, h->number, text);
+	free(text);
+}
 
 /* Audits the query on screen once, with the people the screen showed of its hits. */
 static void settle(struct screen *sc)
@@ -61,6 +143,9 @@ static void run(struct screen *sc)
 	char q[INPUT_MAX * 4 + 1];
 
 	input_get(&s->query, q, sizeof q);
+	/* Another query: the national hits were of the one before (a reload keeps them). */
+	if (strcmp(q, s->shown) != 0)
+		national_clear(s);
 	/* Cleared to type another query: the one that was on screen has settled. */
 	if (!q[0])
 		settle(sc);
@@ -94,6 +179,7 @@ static void search_close(struct screen *sc)
 	struct search *s = sc->data;
 	settle(sc);
 	search_hits_free(s->hits, s->n);
+	national_clear(s);
 	free(s);
 }
 
@@ -120,7 +206,17 @@ static void layout(const struct search *s, struct col c[SC_N], int cols)
 		c[i] = def[i];
 		col_want(&c[i], c[i].head);
 	}
-	for (size_t i = 0; i < s->n && i < SEARCH_SHOWN; i++) {
+	for (size_t i = 0; s->national && i < s->n_nat; i++) {
+		const struct ui_nat_hit *h = &s->nat[i];
+		col_want(&c[SC_NUMBER], h->number);
+		col_want(&c[SC_SURNAME], h->surname);
+		col_want(&c[SC_GIVEN], h->given);
+		col_want_width(&c[SC_LATIN], term_width(h->surname_latin) + 2 + term_width(h->given_latin));
+		col_want(&c[SC_BORN], h->dob);
+		col_want(&c[SC_NAT], h->nationality);
+		col_want_width(&c[SC_WHY], term_width(_("office")) + 1 + term_width(h->office));
+	}
+	for (size_t i = 0; !s->national && i < s->n && i < SEARCH_SHOWN; i++) {
 		const struct cd_search_hit *h = &s->hits[i];
 		col_want(&c[SC_NUMBER], h->number);
 		col_want(&c[SC_SURNAME], h->surname);
@@ -136,6 +232,31 @@ static void layout(const struct search *s, struct col c[SC_N], int cols)
 	cols_layout(c, SC_N, cols);
 }
 
+/* The national hits: the last column names the office that registered each person. */
+static void draw_national(const struct search *s, WINDOW *w, int rows, int cols, const struct col *c)
+{
+	if (!s->n_nat)
+		term_put(w, 6, 2, _("No one found in the national tier."), cols - 4, 0);
+	for (size_t i = 0; i < s->n_nat && (int)i < rows - 6; i++) {
+		const struct ui_nat_hit *h = &s->nat[i];
+		int y = 5 + (int)i, sel = i == s->selected;
+		enum term_style st = sel ? ST_SELECTED : ST_NORMAL;
+		char latin[160], office[48];
+		if (sel)
+			term_fill(w, y, 0, cols, ST_SELECTED);
+		snprintf(latin, sizeof latin, "%s, %s", h->surname_latin, h->given_latin);
+		/* TRANSLATORS: a national search hit: the office that registered the person */
+		snprintf(office, sizeof office, "%s %s", _("office"), h->office);
+		col_put(w, y, &c[SC_NUMBER], h->number, st);
+		col_put(w, y, &c[SC_SURNAME], h->surname, st);
+		col_put(w, y, &c[SC_GIVEN], h->given, st);
+		col_put(w, y, &c[SC_LATIN], latin, st);
+		col_put(w, y, &c[SC_BORN], h->dob, st);
+		col_put(w, y, &c[SC_NAT], h->nationality, st);
+		col_put(w, y, &c[SC_WHY], office, st);
+	}
+}
+
 static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
 	struct search *s = sc->data;
@@ -147,6 +268,10 @@ static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	struct col c[SC_N];
 	layout(s, c, cols);
 	cols_head(w, 4, c, SC_N, ST_LABEL);
+	if (s->national) {
+		draw_national(s, w, rows, cols, c);
+		return;
+	}
 	if (s->n == 0 && s->query.len > 0)
 		term_put(w, 6, 2, _("No one found. Names need three letters; try another spelling or a document number."),
 			 cols - 4, 0);
@@ -187,11 +312,16 @@ static unsigned search_key(struct screen *sc, int action, wint_t ch)
 			s->selected--;
 		return UI_HANDLED;
 	case A_DOWN:
-		if (s->selected + 1 < s->n && s->selected + 1 < SEARCH_SHOWN)
+		if (s->selected + 1 < (s->national ? s->n_nat : s->n) && s->selected + 1 < SEARCH_SHOWN)
 			s->selected++;
 		return UI_HANDLED;
+	case S_NATIONAL:
+		national_run(sc);
+		return UI_HANDLED;
 	case A_OPEN:
-		if (s->n) {
+		if (s->national) {
+			national_open(sc);
+		} else if (s->n) {
 			const struct cd_search_hit *h = &s->hits[s->selected];
 			settle(sc);
 			/* A case number found its case: that is what was asked for.  Another unit's

@@ -1099,3 +1099,61 @@ int search_read(struct cd_store *s, const struct cd_actor *actor, const char *qu
 	}
 	return rc;
 }
+
+/* ---- the same reading for a search held elsewhere (the national tier) ------------------- */
+
+size_t search_query_keys(const char *query, char groups[][2][32], size_t max, char year[8])
+{
+	struct query q = { .raw = CD_BUF_INIT, .latin = CD_BUF_INIT };
+	size_t n = 0;
+
+	year[0] = '\0';
+	if (translit_load(NULL))
+		return 0;
+	parse_query(query, &q);
+	for (size_t i = 0; i < q.n && n < max; i++) {
+		/* An article typed alone is the next word's (AL MALIKI): no key of its own. */
+		if (!q.w[i].key[0] || skippable(&q, i))
+			continue;
+		snprintf(groups[n][0], sizeof groups[n][0], "%s", q.w[i].key);
+		snprintf(groups[n][1], sizeof groups[n][1], "%s",
+			 strcmp(q.w[i].key2, q.w[i].key) != 0 ? q.w[i].key2 : "");
+		n++;
+	}
+	if (n && q.dob[0])
+		snprintf(year, 8, "y%.4s", q.dob);
+	buf_release(&q.raw);
+	buf_release(&q.latin);
+	return n;
+}
+
+int search_score_names(const char *query, const char *const names[5], const char *dob, char *why, size_t why_size,
+		       const char **via, int *dob_rank)
+{
+	struct query q = { .raw = CD_BUF_INIT, .latin = CD_BUF_INIT };
+	struct cands *cs = calloc(1, sizeof *cs);
+	int score = 0;
+
+	*via = NULL;
+	*dob_rank = 0;
+	why[0] = '\0';
+	if (!cs || translit_load(NULL))
+		goto out;
+	parse_query(query, &q);
+	if (!q.n)
+		goto out;
+	struct pairing *p = &cs->pair;
+	p->nw = name_words(names[0], names[2], names[4], 0, cs->w, PERSON_WORDS);
+	p->nw += name_words(names[1], names[3], names[4], 1, cs->w + p->nw, PERSON_WORDS - p->nw);
+	p->nq = q.n;
+	p->wref = cs->w;
+	for (size_t k = 0; k < p->nw; k++)
+		p->role[k] = cs->w[k].role;
+	/* A whole query, as `casedesk search` reads one: typos allowed in every word. */
+	score = score_person(&q, p, dob ? dob : "", 0, why, why_size, dob_rank, via);
+out:
+	free(cs);
+	buf_release(&q.raw);
+	buf_release(&q.latin);
+	return score;
+}

@@ -72,6 +72,20 @@ int search_audit(struct cd_store *s, const struct cd_actor *actor, const char *q
 /* search_people, then search_audit with `purpose`: a search whose results are shown. */
 int search_read(struct cd_store *s, const struct cd_actor *actor, const char *query, int limit,
 		const char *purpose, struct cd_search_hit **out, size_t *n, struct cd_error *err);
+/*
+ * For a search held elsewhere (the national tier, app/cmd_search_national): the query read
+ * as the local name search reads it.  search_query_keys fills groups[i] with typed word i's
+ * skeleton key and, when it has one, the key without its article (groups[i][1], else "");
+ * *year gets "y1987" when a date was typed ("" otherwise).  Returns how many groups (0:
+ * no name in the query).  search_score_names scores one person against the query with the
+ * local search's own scoring (name_level, word pairing, dob filter): 0 drops them.
+ * names[] as search_person_words takes them; why/via as in struct cd_search_hit; dob_rank
+ * (how much of a typed date matched) breaks ties as the local search does.
+ */
+size_t search_query_keys(const char *query, char groups[][2][32], size_t max, char year[8]);
+int search_score_names(const char *query, const char *const names[5], const char *dob, char *why, size_t why_size,
+		       const char **via, int *dob_rank);
+
 /* "case", "document", "name", "person": the JSON value; marked N_(), shown through _(). */
 const char *cd_match_name(enum cd_match m);
 
