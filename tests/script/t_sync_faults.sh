@@ -84,6 +84,65 @@ expect_eq "the tier holds every op of the store, each once" \
 expect_eq "every op marked sent" "$(unsent "$C")" 0
 expect_eq "the high-water mark is the last op" "$(nat "SELECT high_water FROM origins WHERE store_uuid = '$OC'")" "$COPS"
 
+# ---- 2. kits whose clocks are days wrong ------------------------------------------------
+# The same work done twice, each time on its own national database: once with every clock
+# right, once with the first kit's clock a week ahead and then, set back, a week behind
+# (its later ops stamped earlier), and the second kit's a week behind.  The tier's rows,
+# its conflicts and each origin's ops must come out the same.
+# clocks DIR DB K1_FIRST K1_THEN K2: the work; the tier's result in DIR/result.
+clocks() {
+	d=$1 nname=$2 k1a=$3 k1b=$4 k2=$5
+	mkdir -p "$d"
+	pg_createdb "$nname"
+	ndb=$(pg_conninfo "$nname")
+	"$CD" national init --db "$ndb" >/dev/null || fail "national init $nname"
+	"$CD" --store "$d/o" init --office TBS --training >/dev/null || fail "init the office in $d"
+	"$CD" --store "$d/o" --user admin kit new "$d/k1" --office TBS --block 20 >/dev/null 2>&1 || fail "kit new in $d"
+	"$CD" --store "$d/o" --user admin kit new "$d/k2" --office TBS --block 20 >/dev/null 2>&1 || fail "kit new in $d"
+	p0=$("$CD" --store "$d/o" --user clerk person add --surname Aliyev --given Rashad --dob 1985 --sex M --nationality AZE)
+	c0=$("$CD" --store "$d/o" --user clerk case new residence --person "$p0")
+	for s in o k1 k2; do "$CD" --store "$d/$s" --user admin sync --db "$ndb" >/dev/null 2>&1 || fail "first sync of $s in $d"; done
+	p1=$(CASEDESK_TODAY=$k1a "$CD" --store "$d/k1" --user clerk person add --surname Huseynov --given Elvin --dob 1992 --sex M --nationality AZE)
+	CASEDESK_TODAY=$k1a "$CD" --store "$d/k1" --user clerk case new residence --person "$p1" >/dev/null || fail "kit 1 opens a case in $d"
+	CASEDESK_TODAY=$k1b "$CD" --store "$d/k1" --user caseworker person correct "$p1" --field given --value Elwin --reason "card" >/dev/null ||
+		fail "kit 1 corrects its own person later with an earlier clock, in $d"
+	CASEDESK_TODAY=$k1b "$CD" --store "$d/k1" --user caseworker person correct "$p0" --field surname --value Aliyeu --reason "card" >/dev/null ||
+		fail "kit 1 corrects the office's person in $d"
+	p2=$(CASEDESK_TODAY=$k2 "$CD" --store "$d/k2" --user clerk person add --surname Karimova --given Aysel --dob 1999 --sex F --nationality AZE)
+	CASEDESK_TODAY=$k2 "$CD" --store "$d/k2" --user caseworker person correct "$p0" --field surname --value Aliev --reason "she said" >/dev/null ||
+		fail "kit 2 corrects the office's person in $d"
+	CASEDESK_TODAY=$k2 "$CD" --store "$d/k2" --user caseworker person correct "$p2" --field dob --value 1998 --reason "card" >/dev/null ||
+		fail "kit 2 corrects its own person in $d"
+	"$CD" --store "$d/o" --user caseworker person correct "$p0" --field given --value Rashid --reason "passport" >/dev/null ||
+		fail "the office corrects its person in $d"
+	# The kit with the earliest clock syncs last: a clock-ordered merge would put it first.
+	for s in o k1 k2 o k1 k2; do "$CD" --store "$d/$s" --user admin sync --db "$ndb" >/dev/null 2>&1 || fail "sync of $s in $d"; done
+	{
+		echo "persons:"; pg_sql "$nname" "SELECT number, surname, given, dob, row_version FROM persons ORDER BY number"
+		echo "cases:"; pg_sql "$nname" "SELECT number, state, row_version FROM cases ORDER BY number"
+		echo "conflicts:"; pg_sql "$nname" "SELECT g.name, c.field, c.base, c.theirs, c.ours FROM conflicts c JOIN origins g ON g.store_uuid = c.origin ORDER BY 1, 2"
+		echo "ops:"; pg_sql "$nname" "SELECT g.name, string_agg(o.entity || ' ' || o.op, ',' ORDER BY o.origin_seq) FROM ops o JOIN origins g ON g.store_uuid = o.origin GROUP BY g.name ORDER BY 1"
+		for s in o k1 k2; do echo "$s:"; sqlite3 "$d/$s" "SELECT number, surname, given, dob FROM person ORDER BY number"; done
+	} >"$d/result"
+}
+clocks "$T/right" natright 2026-03-02 2026-03-02 2026-03-02
+clocks "$T/wrong" natwrong 2026-03-09 2026-02-23 2026-02-23
+expect_eq "the wrong clocks are in the kits' ops" \
+	"$(q "$T/wrong/k1" "SELECT group_concat(DISTINCT substr(at, 1, 10)) FROM outbox") / $(q "$T/wrong/k2" "SELECT group_concat(DISTINCT substr(at, 1, 10)) FROM outbox")" \
+	"2026-03-09,2026-02-23 / 2026-02-23"
+if cmp -s "$T/right/result" "$T/wrong/result"; then
+	pass "the tier and the three stores come out the same whatever the kits' clocks"
+else
+	fail "the tier and the three stores come out the same whatever the kits' clocks" "$(diff "$T/right/result" "$T/wrong/result" | head -20)"
+fi
+
+for dbn in natright natwrong; do
+	expect_eq "each origin's ops arrived in their seq order ($db)" \
+		"$(pg_sql "$dbn" "SELECT count(*) FROM ops a JOIN ops b ON a.origin = b.origin AND a.origin_seq < b.origin_seq AND a.server_seq > b.server_seq")" 0
+done
+expect_eq "the clash on the office's person is one conflict, with right clocks and wrong" \
+	"$(pg_sql natright "SELECT count(*) FROM conflicts WHERE field = 'surname'")$(pg_sql natwrong "SELECT count(*) FROM conflicts WHERE field = 'surname'")" 11
+
 # ---- 3. an office and two kits editing one person ---------------------------------------
 O=$T/office.casedesk
 K1=$T/k1.casedesk
