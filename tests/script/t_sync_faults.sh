@@ -137,7 +137,7 @@ else
 fi
 
 for dbn in natright natwrong; do
-	expect_eq "each origin's ops arrived in their seq order ($db)" \
+	expect_eq "each origin's ops arrived in their seq order ($dbn)" \
 		"$(pg_sql "$dbn" "SELECT count(*) FROM ops a JOIN ops b ON a.origin = b.origin AND a.origin_seq < b.origin_seq AND a.server_seq > b.server_seq")" 0
 done
 expect_eq "the clash on the office's person is one conflict, with right clocks and wrong" \
