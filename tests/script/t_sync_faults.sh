@@ -191,3 +191,122 @@ for s in "$O" "$K1"; do
 		'1|"Leylah"|"Leyla"'
 	expect_eq "  and keeps the tier's value" "$(q "$s" "SELECT given FROM person WHERE uuid = '$UM'")" Leyla
 done
+
+# ---- 4. the "Done when", smaller: an office, two kits, 60 people over three days ---------
+pg_createdb natdone
+DD=$(pg_conninfo natdone)
+"$CD" national init --db "$DD" >/dev/null || fail "national init natdone"
+OD=$T/done-office.casedesk
+KA=$T/done-ka.casedesk
+KB=$T/done-kb.casedesk
+syncd() { "$CD" --store "$1" --user admin sync --db "$DD" >"$T/sync.out" 2>&1 || fail "sync of $(basename "$1")" "$(cat "$T/sync.out")"; }
+"$CD" --store "$OD" init --office BRD --training >/dev/null || { fail "init BRD"; exit 0; }
+"$CD" --store "$OD" --user admin kit new "$KA" --office BRD --block 100 >/dev/null 2>&1 || fail "kit new KA"
+"$CD" --store "$OD" --user admin kit new "$KB" --office BRD --block 100 >/dev/null 2>&1 || fail "kit new KB"
+for i in 1 2 3 4 5; do
+	"$CD" --store "$OD" --user clerk person add --surname "Office$i" --given Known --dob "198$i" --sex M --nationality SYR >/dev/null 2>&1 || fail "office registers $i"
+done
+PK=$("$CD" --store "$OD" --user clerk person add --surname Haddad --given Omar --dob 1984-02-03 --sex M --nationality SYR)
+CK=$("$CD" --store "$OD" --user clerk case new residence --person "$PK")
+syncd "$OD"; syncd "$KA"; syncd "$KB"
+expect_eq "both kits pulled the office's persons and case" \
+	"$(q "$KA" "SELECT count(*) FROM person"),$(q "$KA" "SELECT count(*) FROM cases") $(q "$KB" "SELECT count(*) FROM person"),$(q "$KB" "SELECT count(*) FROM cases")" "6,1 6,1"
+# A second office store, as the office was now: it gets the second kit's work by hand.
+sqlite3 "$OD" ".backup '$T/done-office2.casedesk'"
+OD2=$T/done-office2.casedesk
+
+# Offline: ten people a kit a day over three days, a case for the first of each day; the
+# first kit registers again, on day 2, the person the office already has.
+for day in 03 04 05; do
+	for k in A B; do
+		eval "st=\$K$k"
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			p=$(CASEDESK_TODAY=2026-03-$day "$CD" --store "$st" --user clerk person add --surname "Kit$k$day" --given "Person$i" \
+				--dob "19$((70 + i))" --sex F --nationality AFG 2>/dev/null) || fail "kit $k registers person $i on day $day"
+			[ "$i" = 1 ] && { CASEDESK_TODAY=2026-03-$day "$CD" --store "$st" --user clerk case new residence --person "$p" >/dev/null ||
+				fail "kit $k opens a case on day $day"; }
+		done
+	done
+	[ "$day" = 04 ] && { CASEDESK_TODAY=2026-03-04 "$CD" --store "$KA" --user clerk person add --surname Haddad --given Omar \
+		--dob 1984-02-03 --sex M --nationality SYR --force >/dev/null 2>&1 || fail "kit A registers the office's person again"; }
+done
+# The office's case edited at the office and on a kit: two steps from the same state.
+"$CD" --store "$OD" --user caseworker case move "$CK" request_documents --set missing_documents=passport \
+	--set documents_due=2026-04-01 >"$T/step.out" 2>&1 || fail "the office takes a step on $CK" "$(cat "$T/step.out")"
+CASEDESK_TODAY=2026-03-05 "$CD" --store "$KA" --user caseworker case move "$CK" request_documents --set missing_documents=birth_certificate \
+	--set documents_due=2026-04-15 >"$T/step.out" 2>&1 || fail "kit A takes the step too, with other values" "$(cat "$T/step.out")"
+
+# The bundle: kit B to the second office store, trusted both ways.
+"$CD" --store "$KB" --user admin bundle key >"$T/keykb" || fail "bundle key on kit B"
+"$CD" --store "$OD2" --user admin bundle key >"$T/keyod2" || fail "bundle key on the second office store"
+key() { sed -n "s/^$1 *//p" "$2"; }
+expect_rc "the office trusts kit B" 0 "$CD" --store "$OD2" --user admin bundle trust --origin "$(key origin "$T/keykb")" --office BRD --key "$(key key "$T/keykb")"
+expect_rc "kit B trusts the office" 0 "$CD" --store "$KB" --user admin bundle trust --origin "$(key origin "$T/keyod2")" --office BRD --key "$(key key "$T/keyod2")"
+expect_rc "kit B exports its ops" 0 "$CD" --store "$KB" --user admin bundle export -o "$T/kb.bundle"
+expect_rc "the office imports them" 0 "$CD" --store "$OD2" --user admin bundle import "$T/kb.bundle" -o "$T/kb.ack"
+expect_rc "kit B takes the acknowledgement" 0 "$CD" --store "$KB" --user admin bundle ack "$T/kb.ack"
+
+# The network: kit A syncs, kit B's sync is killed in the middle (its backend waiting on a
+# lock a psql session holds on the tier's ops), then every store syncs twice.
+syncd "$KA"
+PGAPPNAME=locker "$PG_BIN/psql" -X -q "$DD" -c "BEGIN; LOCK TABLE ops IN EXCLUSIVE MODE; SELECT pg_sleep(60)" >/dev/null 2>&1 &
+lockpid=$!
+locked() { [ "$(pg_sql natdone "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'locker' AND l.granted AND l.relation = 'ops'::regclass")" = 1 ]; }
+wait_for "the locker's lock" locked
+"$CD" --store "$KB" --user admin sync --db "$DD" --batch 5 >/dev/null 2>&1 &
+pid=$!
+blocked() { [ "$(pg_sql natdone "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'casedesk' AND wait_event_type = 'Lock'")" = 1 ]; }
+wait_for "kit B's sync waiting on the tier" blocked
+kill -9 "$pid"; wait "$pid" 2>/dev/null
+pg_sql natdone "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'locker'" >/dev/null
+wait "$lockpid" 2>/dev/null
+# The killed client's backend runs on to the end of what it was sent, then goes.
+gone() { [ "$(pg_sql natdone "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'casedesk'")" = 0 ]; }
+wait_for "the killed sync's backend to end" gone
+# The killed client's batch may still commit once the lock is gone (the backend had it all):
+# at most that one batch on the tier, none of it marked sent in the kit.
+KILLED=$(pg_sql natdone "SELECT count(*) FROM ops o JOIN origins g ON g.store_uuid = o.origin WHERE g.name = 'K02'")
+expect_eq "the killed sync left at most one batch of kit B on the tier, none marked sent" \
+	"$([ "$KILLED" -le 5 ] && echo ok || echo "$KILLED ops"),$(q "$KB" "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")" "ok,0"
+syncd "$KB"
+expect_grep "the next sync of kit B sends every op, the killed batch as already there" \
+	": $(ops_of "$KB") ops sent ($(( $(ops_of "$KB") - KILLED )) new to the national tier, $KILLED already there)" "$T/sync.out"
+for round in 1 2; do syncd "$OD"; syncd "$KA"; syncd "$KB"; done
+
+OPS=$(( $(ops_of "$OD") + $(ops_of "$KA") + $(ops_of "$KB") ))
+expect_eq "nothing lost: the tier's ops are the three stores' ops" "$(pg_sql natdone "SELECT count(*) FROM ops")" "$OPS"
+expect_eq "every op of every store marked sent" "$(unsent "$OD")$(unsent "$KA")$(unsent "$KB")" 000
+expect_eq "every person on the tier, each number once (6 + 61)" \
+	"$(pg_sql natdone "SELECT count(*) || ',' || count(DISTINCT number) FROM persons")" "67,67"
+expect_eq "every case, each number once (1 + 6)" \
+	"$(pg_sql natdone "SELECT count(*) || ',' || count(DISTINCT number) FROM cases")" "7,7"
+for s in "$OD" "$KA" "$KB"; do
+	expect_eq "$(basename "$s") holds every person" "$(q "$s" "SELECT count(*) || ',' || count(DISTINCT number) FROM person")" "67,67"
+done
+# The tier holds a case's state, not its fields (national cases): the state is the same on
+# both sides, so the clash on the fields is queued where the fields are, in the stores.
+expect_eq "the case's state on the tier is the step both took" "$(pg_sql natdone "SELECT state FROM cases WHERE number = '$CK'")" awaiting_documents
+for s in "$OD" "$KA"; do
+	expect_eq "$(basename "$s") queues the clash on the fields, both values kept" \
+		"$(q "$s" "SELECT count(*) || '|' || group_concat(field || ':' || theirs || '/' || ours, ',') FROM (SELECT c.field, CASE WHEN c.theirs < c.ours THEN c.theirs ELSE c.ours END AS theirs, CASE WHEN c.theirs < c.ours THEN c.ours ELSE c.theirs END AS ours FROM conflicts c JOIN cases k ON k.uuid = c.entity_uuid WHERE k.number = '$CK' ORDER BY c.field)")" \
+		'2|field.documents_due:"2026-04-01"/"2026-04-15",field.missing_documents:"birth_certificate"/"passport"'
+done
+expect_rc "and in kit A's queue" 0 "$CD" --store "$KA" --user supervisor conflict list
+expect_grep "  the office's value and the kit's" "$CK *field.missing_documents *null *\"passport\" *\"birth_certificate\"" "$T/out"
+# A SIGKILL and a second sync leave the same counts: sync once more, nothing changes.
+before="$(pg_sql natdone "SELECT (SELECT count(*) FROM ops) || ',' || (SELECT count(*) FROM persons) || ',' || (SELECT count(*) FROM cases) || ',' || (SELECT count(*) FROM conflicts)")"
+syncd "$KB"; syncd "$OD"
+expect_eq "another sync changes no count" \
+	"$(pg_sql natdone "SELECT (SELECT count(*) FROM ops) || ',' || (SELECT count(*) FROM persons) || ',' || (SELECT count(*) FROM cases) || ',' || (SELECT count(*) FROM conflicts)")" "$before"
+
+# The bundle gave the second office store the rows the network gave the first.
+kb_rows() {
+	sqlite3 "$1" "SELECT p.uuid, p.number, p.surname, p.given, p.dob, p.sex, p.nationality, p.row_version FROM person p
+		WHERE p.surname LIKE 'KitB%' ORDER BY p.number;
+		SELECT c.uuid, c.number, p.number, c.state, c.row_version FROM cases c JOIN person p ON p.id = c.person_id
+		WHERE p.surname LIKE 'KitB%' ORDER BY c.number"
+}
+kb_rows "$OD" >"$T/net.rows"; kb_rows "$OD2" >"$T/hand.rows"
+expect_eq "kit B's 30 persons and 3 cases reached both offices" "$(wc -l <"$T/net.rows") $(wc -l <"$T/hand.rows")" "33 33"
+if cmp -s "$T/net.rows" "$T/hand.rows"; then pass "the bundle gave the same rows as the network"
+else fail "the bundle gave the same rows as the network" "$(diff "$T/net.rows" "$T/hand.rows" | head -10)"; fi
