@@ -1201,7 +1201,11 @@ int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *pat
 		goto rollback;
 	}
 	store_now(s, now, sizeof now);
-	if ((rc = st_prepare(s, "UPDATE outbox SET sent_at = coalesce(sent_at, ?3), acked_at = ?3"
+	/* Acknowledged only: sent_at stays for the national tier.  The receiving store applies
+	 * the ops but does not pass them on (sync pushes a store's own ops), so ops marked sent
+	 * here would never reach the tier: the kit's next sync sends them, and the tier and the
+	 * receiver take ops they already have as already there. */
+	if ((rc = st_prepare(s, "UPDATE outbox SET acked_at = ?3"
 				" WHERE origin = ?1 AND origin_seq <= ?2 AND acked_at IS NULL",
 			     &st, err)))
 		goto rollback;

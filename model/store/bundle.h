@@ -139,7 +139,8 @@ struct bundle_ack_result {
 	int64_t seq, n_marked, conflicts;
 };
 /* Reads an acknowledgement (signed by a trusted receiver, for this store's ops) and marks
- * this store's ops up to its seq acknowledged.  Twice changes nothing.  Admins only. */
+ * this store's ops up to its seq acknowledged (not sent: the national tier has not got them,
+ * sync still sends them).  Twice changes nothing.  Admins only. */
 int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *path, struct bundle_ack_result *res,
 	       struct cd_error *err);
 
