@@ -145,18 +145,7 @@ out_nort:
 
 int conflict_open_count(struct cd_store *s, int64_t *n, struct cd_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = st_prepare(s, "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL", &st, err);
-	*n = 0;
-	if (rc)
-		return rc;
-	int r = st_row(s, st, _("counting open conflicts"), err);
-	if (r > 0)
-		*n = sqlite3_column_int64(st, 0);
-	else
-		rc = r < 0 ? CD_ESTORE : CD_OK;
-	st_finish(s, st);
-	return rc;
+	return st_count(s, "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL", _("counting open conflicts"), n, err);
 }
 
 /* The conflict `ref` names (its number or uuid) into *c, inside the caller's transaction. */

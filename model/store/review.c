@@ -317,18 +317,7 @@ out_nort:
 
 int review_open_count(struct cd_store *s, int64_t *n, struct cd_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = st_prepare(s, "SELECT count(*) FROM dupe_review WHERE decision IS NULL", &st, err);
-	*n = 0;
-	if (rc)
-		return rc;
-	int r = st_row(s, st, _("counting possible duplicates"), err);
-	if (r > 0)
-		*n = sqlite3_column_int64(st, 0);
-	else
-		rc = r < 0 ? CD_ESTORE : CD_OK;
-	st_finish(s, st);
-	return rc;
+	return st_count(s, "SELECT count(*) FROM dupe_review WHERE decision IS NULL", _("counting possible duplicates"), n, err);
 }
 
 /* The row `ref` names (its number or uuid), inside the caller's transaction. */

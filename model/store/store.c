@@ -79,6 +79,22 @@ int st_row(struct cd_store *s, sqlite3_stmt *st, const char *doing, struct cd_er
 	return -1;
 }
 
+int st_count(struct cd_store *s, const char *sql, const char *doing, int64_t *n, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = st_prepare(s, sql, &st, err);
+	*n = 0;
+	if (rc)
+		return rc;
+	int r = st_row(s, st, doing, err);
+	if (r > 0)
+		*n = sqlite3_column_int64(st, 0);
+	else if (r < 0)
+		rc = CD_ESTORE;
+	st_finish(s, st);
+	return rc;
+}
+
 int st_prepare(struct cd_store *s, const char *sql, sqlite3_stmt **st, struct cd_error *err)
 {
 	for (int i = 0; i < s->n_cache; i++) {

@@ -59,6 +59,9 @@ int st_fail(struct cd_store *s, const char *doing, struct cd_error *err);
  * A failed step is never the end of the rows: a short list or "not found" would be a lie.
  */
 int st_row(struct cd_store *s, sqlite3_stmt *st, const char *doing, struct cd_error *err);
+/* The one integer a query without parameters gives (SELECT count(*) ...) into *n (0 when
+ * it gives no row); CD_ESTORE with err saying `doing` when the store cannot be read. */
+int st_count(struct cd_store *s, const char *sql, const char *doing, int64_t *n, struct cd_error *err);
 /* One row of the settings table: 1 with the value in buf, 0 when absent, -1 with err
  * filled when the read failed; the write replaces the value (CD_OK or CD_ESTORE). */
 int st_setting_read(struct cd_store *s, const char *key, char *buf, size_t size, struct cd_error *err);
