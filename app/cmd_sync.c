@@ -32,7 +32,6 @@
 
 struct sync_totals {
 	int64_t sent, inserted, conflicts, waiting_at_start;
-	int pull;                  /* 1: the pull ran (after a push that went through) */
 	int64_t pulled, applied, already, pull_conflicts;
 };
 
@@ -173,7 +172,6 @@ int cmd_sync(struct cli *c)
 	connected = 1;
 	if ((rc = push_all(c, n, (size_t)batch, show, &t)))
 		goto out;
-	t.pull = 1;
 	rc = pull_all(c, n, (size_t)batch, &t);
 out:
 	/* Recorded whatever happened (a usage error aside): the status line shows the last outcome. */
@@ -195,11 +193,9 @@ out:
 			json_kv_int(&w, "new", t.inserted);
 			json_kv_int(&w, "conflicts", t.conflicts);
 			json_kv_int(&w, "waiting", st.unsent);
-			if (t.pull) {
-				json_kv_int(&w, "pulled", t.pulled);
-				json_kv_int(&w, "pull_applied", t.applied);
-				json_kv_int(&w, "pull_conflicts", t.pull_conflicts);
-			}
+			json_kv_int(&w, "pulled", t.pulled);
+			json_kv_int(&w, "pull_applied", t.applied);
+			json_kv_int(&w, "pull_conflicts", t.pull_conflicts);
 			json_object_end(&w);
 			if (!(rc = cli_json_print(c, &w)))
 				c->json_written = 1;
@@ -209,11 +205,9 @@ out:
 				 "%lld conflicts kept the national value; %lld waiting\n"),
 			       national_where(n), (long long)t.sent, (long long)t.inserted, (long long)(t.sent - t.inserted),
 			       (long long)t.conflicts, (long long)st.unsent);
-			if (t.pull)
-				printf(_("pulled %lld ops of other stores: %lld applied, %lld had been applied before, "
-					 "%lld conflicts queued\n"),
-				       (long long)t.pulled, (long long)t.applied, (long long)t.already,
-				       (long long)t.pull_conflicts);
+			printf(_("pulled %lld ops of other stores: %lld applied, %lld had been applied before, "
+				 "%lld conflicts queued\n"),
+			       (long long)t.pulled, (long long)t.applied, (long long)t.already, (long long)t.pull_conflicts);
 		}
 	} else if (connected && t.sent) {
 		fprintf(stderr, _("sync: %lld ops were sent and marked before the failure; the rest waits for the next sync\n"),
