@@ -80,6 +80,8 @@ expect_eq "its person is on the tier with a number from its block" \
 	"$(nat "SELECT count(*) FROM persons WHERE surname = 'Lomidze' AND origin = '$(origin_of "$KIT")'")" 1
 # The kit pulls the persons of every office, the office's own among them: its number rules
 # are for the numbers it issues, not for the persons it is sent (schema 20).
+PULLABLE=$(nat "SELECT count(*) FROM persons WHERE surname <> 'Lomidze'")
+if [ "$PULLABLE" -gt 0 ]; then pass "the offices' persons are on the tier to pull ($PULLABLE)"; else fail "the offices' persons are on the tier to pull"; fi
 expect_eq "and it pulled the office's persons, numbered outside its block" \
 	"$(q "$KIT" "SELECT count(*) FROM person WHERE number NOT IN (SELECT number FROM person WHERE surname = 'Lomidze')")" \
 	"$(nat "SELECT count(*) FROM persons WHERE surname <> 'Lomidze'")"
