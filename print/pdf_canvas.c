@@ -333,7 +333,12 @@ static PangoLayout *shown_line(struct pdf_canvas *c, const PangoFontDescription 
 	e->text = strdup(text);
 	e->fd = e->text ? fd : NULL;
 	e->size = size;
-	return set_text(e->layout, fd, size, text, -1, PANGO_ALIGN_LEFT);
+	/* Counted like canvas_set_text's: a letterhead or page word in a script no font has is
+	 * refused as a name is (form_render). */
+	PangoLayout *l = set_text(e->layout, fd, size, text, -1, PANGO_ALIGN_LEFT);
+	if (l)
+		c->unknown_glyphs += pango_layout_get_unknown_glyphs_count(l);
+	return l;
 }
 
 void canvas_show(struct pdf_canvas *c, const PangoFontDescription *fd, double size, double x, double baseline,
