@@ -23,6 +23,11 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 # (Debian's libpq-dev; its .pc is "libpq").
 PKG_CFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null)
 PKG_LIBS   += $(shell pkg-config --libs libpq 2>/dev/null)
+# External checks over HTTPS (model/net/, issue 16): libcurl (Debian's libcurl4-openssl-dev,
+# the OpenSSL flavour, as the rest of casedesk uses OpenSSL) and json-c for reading the
+# gateway's replies (libjson-c-dev: a small, long-kept JSON parser; writing stays ours).
+PKG_CFLAGS += $(shell pkg-config --cflags libcurl json-c 2>/dev/null)
+PKG_LIBS   += $(shell pkg-config --libs libcurl json-c 2>/dev/null)
 
 DATADIR  ?= $(CURDIR)/data
 LOCALEDIR ?= $(CURDIR)/build/locale

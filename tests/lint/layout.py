@@ -19,10 +19,12 @@ ALLOWED = {
     "model/store":    ["model/base", "model/identity", "model/bio"],
     # The national tier (PostgreSQL through libpq): beside the store, never under it.
     "model/national": ["model/base", "model/identity"],
+    # The check gateway over HTTPS (libcurl, issue 16): beside the store, never under it.
+    "model/net":      ["model/base"],
     "workflow":       ["model/base", "model/identity", "model/bio", "model/store"],
     "print":          ["model/base", "model/identity", "model/bio", "model/store", "workflow"],
     "screens":        ["model/base", "model/identity", "model/bio", "model/store", "workflow", "print"],
-    "app":            ["model/base", "model/identity", "model/bio", "model/store", "model/national", "workflow", "print",
+    "app":            ["model/base", "model/identity", "model/bio", "model/store", "model/national", "model/net", "workflow", "print",
                        "screens"],
     "app/enrol":      ["model/base", "model/bio"],
 }
@@ -35,6 +37,7 @@ SYSTEM_ONLY = {
     "libpq-fe.h": ["model/national"], "postgresql/libpq-fe.h": ["model/national"],
     "curses.h": ["screens"], "ncurses.h": ["screens"], "ncursesw/curses.h": ["screens"],
     "fprint.h": ["app/enrol"],
+    "curl/curl.h": ["model/net"], "json-c/json.h": ["model/net"],
 }
 BANNED = re.compile(r"(?<![A-Za-z0-9_])(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi)\s*\(")
 
@@ -146,7 +149,7 @@ names = {
     "placed": "every source file sits in a folder of the layout",
     "layers": "each layer includes only the layers below it",
     "private": "model/store/store_internal.h and model/national/national_internal.h stay in their folders",
-    "system": "sqlite3.h only in model/store/, libpq only in model/national/, curses only in screens/, libfprint only in app/enrol/",
+    "system": "sqlite3.h only in model/store/, libpq only in model/national/, libcurl and json-c only in model/net/, curses only in screens/, libfprint only in app/enrol/",
     "cycles": "no two modules need each other",
     "banned": "no strcpy, strcat, sprintf, vsprintf, gets, strtok, atoi",
 }
