@@ -1261,10 +1261,10 @@ int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *pat
 		goto rollback;
 	}
 	store_now(s, now, sizeof now);
-	/* Acknowledged only: sent_at stays for the national tier.  The receiving store applies
-	 * the ops but does not pass them on (sync pushes a store's own ops), so ops marked sent
-	 * here would never reach the tier: the kit's next sync sends them, and the tier and the
-	 * receiver take ops they already have as already there. */
+	/* Acknowledged only: sent_at stays for the national tier.  The receiving store relays
+	 * the ops at its next sync (app/sync_relay.c), but when that is nobody knows here: the
+	 * kit's next sync sends them too, and the tier and the receiver take ops they already
+	 * have as already there. */
 	if ((rc = st_prepare(s, "UPDATE outbox SET acked_at = ?3"
 				" WHERE origin = ?1 AND origin_seq <= ?2 AND acked_at IS NULL",
 			     &st, err)))
