@@ -26,6 +26,7 @@
 #include "model/store/kit.h"
 #include "model/store/oplog.h"
 #include "app/cli.h"
+#include "app/sync_relay.h"
 
 #define SYNC_BATCH_DEFAULT 500
 #define SYNC_BATCH_MAX 100000
@@ -171,6 +172,10 @@ int cmd_sync(struct cli *c)
 		goto out;
 	connected = 1;
 	if ((rc = push_all(c, n, (size_t)batch, show, &t)))
+		goto out;
+	/* Other stores' ops that came here in bundles, each under its own origin (sync_relay.c). */
+	struct relay_totals relayed;
+	if ((rc = sync_relay(c, n, (size_t)batch, &relayed)))
 		goto out;
 	rc = pull_all(c, n, (size_t)batch, &t);
 out:

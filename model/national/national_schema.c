@@ -243,6 +243,57 @@ static const char *const migrations[] = {
 	"  high_water := greatest(hw, expect - 1);"
 	"  UPDATE origins g SET high_water = cd_push.high_water WHERE g.store_uuid = p_origin;"
 	" END $cd$;",
+
+	/* 2 -> 3 and 3 -> 4: placeholders for other branches' migrations 3 and 4 (the lead
+	 * renumbers at merge); they change nothing. */
+	"SELECT 1;",
+	"SELECT 1;",
+
+	/* 4 -> 5: resolutions travel.  A store's conflict resolution is an op ("resolve") naming
+	 * the two values it settles (payload.resolution: ours, theirs, by).  When one is inserted
+	 * here, before cd_push_op applies it, this trigger writes its value where the tier holds
+	 * either of the two (so the apply finds it done and queues no new conflict), and closes
+	 * the tier's open conflicts on the same row and field between the same two values, with
+	 * who resolved it, at which office, and when.  A trigger and not a change to cd_push:
+	 * the push stays one function tuned for speed, and an op inserted by any path counts. */
+	"CREATE FUNCTION cd_resolution_arrived() RETURNS trigger LANGUAGE plpgsql AS $cd$"
+	" DECLARE"
+	"  r jsonb := NEW.payload->'resolution';"
+	"  a text; b text; f text; fv jsonb; nv jsonb; col text; eu uuid; sv text; who text;"
+	" BEGIN"
+	"  IF r IS NULL OR jsonb_typeof(r) <> 'object' OR jsonb_typeof(NEW.payload->'fields') IS DISTINCT FROM 'object'"
+	"   OR NEW.entity_uuid !~ '^[0-9a-fA-F-]{36}$' THEN RETURN NULL; END IF;"
+	"  a := r->>'ours'; b := r->>'theirs'; eu := NEW.entity_uuid::uuid;"
+	"  SELECT coalesce(r->>'by', '?') || ' (' || g.name || ')' INTO who FROM origins g WHERE g.store_uuid = NEW.origin;"
+	"  FOR f, fv IN SELECT key, value FROM jsonb_each(NEW.payload->'fields') LOOP"
+	"   nv := coalesce(fv->'new', 'null'::jsonb);"
+	"   col := CASE WHEN NEW.entity = 'case' AND f = 'person' THEN 'person_uuid' ELSE f END;"
+	"   IF NEW.entity = 'person' AND col IN ('surname', 'given', 'surname_latin', 'given_latin', 'dob',"
+	"    'nationality', 'sex', 'birth_place') THEN"
+	"    SELECT to_jsonb(p)->>col INTO sv FROM persons p WHERE p.uuid = eu FOR UPDATE;"
+	"    IF FOUND AND sv IS DISTINCT FROM nv #>> '{}' AND (sv IS NOT DISTINCT FROM a OR sv IS NOT DISTINCT FROM b) THEN"
+	"     EXECUTE format('UPDATE persons p SET %I = r.%I, row_version = p.row_version + 1, updated_at = now()"
+	" FROM jsonb_populate_record(NULL::persons, $1) r WHERE p.uuid = $2', col, col)"
+	"      USING jsonb_build_object(col, nv), eu;"
+	"    END IF;"
+	"   ELSIF NEW.entity = 'case' AND col IN ('state', 'workflow_version', 'person_uuid') THEN"
+	"    SELECT to_jsonb(c)->>col INTO sv FROM cases c WHERE c.uuid = eu FOR UPDATE;"
+	"    IF FOUND AND sv IS DISTINCT FROM nv #>> '{}' AND (sv IS NOT DISTINCT FROM a OR sv IS NOT DISTINCT FROM b) THEN"
+	"     EXECUTE format('UPDATE cases c SET %I = r.%I, row_version = c.row_version + 1, updated_at = now()"
+	" FROM jsonb_populate_record(NULL::cases, $1) r WHERE c.uuid = $2', col, col)"
+	"      USING jsonb_build_object(col, nv), eu;"
+	"    END IF;"
+	"   END IF;"
+	"   UPDATE conflicts c SET resolved_by = coalesce(who, coalesce(r->>'by', '?')), resolved_at = NEW.at,"
+	"    resolved_value = nv"
+	"   WHERE c.resolved_at IS NULL AND c.entity = NEW.entity AND c.entity_uuid = eu AND c.field = f"
+	"    AND ((c.theirs #>> '{}') IS NOT DISTINCT FROM a AND (c.ours #>> '{}') IS NOT DISTINCT FROM b"
+	"     OR (c.theirs #>> '{}') IS NOT DISTINCT FROM b AND (c.ours #>> '{}') IS NOT DISTINCT FROM a);"
+	"  END LOOP;"
+	"  RETURN NULL;"
+	" END $cd$;"
+	"CREATE TRIGGER ops_resolution_arrived AFTER INSERT ON ops FOR EACH ROW WHEN (NEW.op = 'resolve')"
+	" EXECUTE FUNCTION cd_resolution_arrived();",
 };
 
 int national_schema_latest(void)

@@ -843,6 +843,162 @@ static const char *skip_reason(const struct cd_remote_op *op, int purged, int ha
 	return NULL;
 }
 
+/* ---- decisions that travel: a resolution, a duplicate review --------------------------- */
+
+/* "name (OFFICE)" of the supervisor who decided at the op's origin, into out. */
+static void decided_by(struct cd_store *s, const struct cd_remote_op *op, const char *path, char *out, size_t size)
+{
+	char *by = meta(s, op->payload, path);
+	snprintf(out, size, "%s (%s)", by && *by ? by : "?", op->origin_office && *op->origin_office ? op->origin_office : "?");
+	free(by);
+}
+
+/*
+ * A resolution made at another store closes this store's open conflicts on the same row
+ * and field between the same two values (or from the same op), in the resolver's name, at
+ * the resolution's time, with its reason: one conflict is not left open twice.  Called
+ * after the op's applied_ops row is written (schema 23 lets a conflict name a supervisor
+ * who is not a user here only for an op applied here).
+ */
+static int close_resolved(struct applying *a, int *closed, struct cd_error *err)
+{
+	static const char sql[] =
+		"UPDATE conflicts SET resolved_by = ?1, resolved_at = ?2,"
+		" resolution = CASE WHEN ?3 IS CAST(json_extract(ours, '$') AS TEXT) THEN 'ours'"
+		"  WHEN ?3 IS CAST(json_extract(theirs, '$') AS TEXT) THEN 'theirs' ELSE 'typed' END,"
+		" resolved_value = json_quote(?3), reason = ?4, resolution_op = ?5"
+		" WHERE resolved_at IS NULL AND entity = ?6 AND entity_uuid = ?7 AND field = ?8"
+		" AND ((CAST(json_extract(theirs, '$') AS TEXT) IS ?9 AND CAST(json_extract(ours, '$') AS TEXT) IS ?10)"
+		"  OR (CAST(json_extract(theirs, '$') AS TEXT) IS ?10 AND CAST(json_extract(ours, '$') AS TEXT) IS ?9)"
+		"  OR (?11 IS NOT NULL AND op_uuid = ?11))";
+	char who[128];
+	char *ours = meta(a->s, a->op->payload, "$.resolution.ours");
+	char *theirs = meta(a->s, a->op->payload, "$.resolution.theirs");
+	char *from = meta(a->s, a->op->payload, "$.resolution.op");
+	char *reason = meta(a->s, a->op->payload, "$.reason");
+	sqlite3_stmt *st = NULL;
+	int rc = CD_OK;
+
+	decided_by(a->s, a->op, "$.resolution.by", who, sizeof who);
+	for (size_t i = 0; i < a->n && !rc; i++) {
+		if ((rc = st_prepare(a->s, sql, &st, err)))
+			break;
+		st_bind_text(st, 1, who);
+		st_bind_text(st, 2, a->op->at && *a->op->at ? a->op->at : a->now);
+		st_bind_text(st, 3, a->f[i].new_v);
+		st_bind_text(st, 4, reason && *reason ? reason : "resolved at another office");
+		st_bind_text(st, 5, a->op->uuid);
+		st_bind_text(st, 6, a->op->entity);
+		st_bind_text(st, 7, a->op->entity_uuid);
+		st_bind_text(st, 8, a->f[i].name);
+		st_bind_text(st, 9, ours);
+		st_bind_text(st, 10, theirs);
+		st_bind_text(st, 11, from && *from ? from : NULL);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = st_fail(a->s, _("closing a conflict resolved at another office"), err);
+		else
+			*closed += sqlite3_changes(a->s->db);
+		st_finish(a->s, st);
+		st = NULL;
+	}
+	free(ours);
+	free(theirs);
+	free(from);
+	free(reason);
+	return rc;
+}
+
+/*
+ * A duplicate review decided at another store ("review" op on that store's person, payload
+ * {"review":{"person","candidate","decision","by","reason"}}): a dismissal closes this
+ * store's open review of the same pair (either way round), in the decider's name, with an
+ * event on the local person.  A merge is not made here by an op (merges are made at each
+ * office by hand): the review stays open for it, and applied_ops says so.  *note gets what
+ * happened, for applied_ops.
+ */
+static int close_reviewed(struct applying *a, const char **note, struct cd_error *err)
+{
+	/* The open row of the pair (either way round) and this store's person of it. */
+	static const char find_sql[] =
+		"SELECT r.id, coalesce((SELECT p.id FROM person p WHERE p.uuid = r.candidate_uuid AND p.merged_into IS NULL),"
+		"  (SELECT p.id FROM person p WHERE p.uuid = r.person_uuid AND p.merged_into IS NULL), 0)"
+		" FROM dupe_review r WHERE r.decision IS NULL"
+		" AND ((r.person_uuid = ?1 AND r.candidate_uuid = ?2) OR (r.person_uuid = ?2 AND r.candidate_uuid = ?1))";
+	static const char sql[] =
+		"UPDATE dupe_review SET decision = 'dismissed', decided_by = ?1, decided_at = ?2, reason = ?3"
+		" WHERE id = ?4 AND decision IS NULL";
+	char who[128], ev_note[160];
+	char *pu = meta(a->s, a->op->payload, "$.review.person");
+	char *cu = meta(a->s, a->op->payload, "$.review.candidate");
+	char *decision = meta(a->s, a->op->payload, "$.review.decision");
+	char *reason = meta(a->s, a->op->payload, "$.review.reason");
+	sqlite3_stmt *st = NULL;
+	int64_t id = 0, pid = 0;
+	int rc = CD_OK, r;
+
+	*note = N_("applied: no open review of this pair here");
+	if (!pu || !cu || !decision) {
+		rc = cd_error_set(err, CD_EINPUT, _("op %s: a review op names the pair and the decision"), a->op->uuid);
+		goto out;
+	}
+	if (strcmp(decision, "dismissed") != 0) {
+		*note = N_("applied: merged at its origin; the merge is made here by hand (casedesk review merge)");
+		goto out;
+	}
+	decided_by(a->s, a->op, "$.review.by", who, sizeof who);
+	/* Marks the decision as an op's (schema 23): the decider need not be a user here. */
+	if ((rc = st_exec(a->s, "INSERT INTO applying(op) VALUES ('review')", err)))
+		goto out;
+	if ((rc = st_prepare(a->s, find_sql, &st, err)))
+		goto unmark;
+	st_bind_text(st, 1, pu);
+	st_bind_text(st, 2, cu);
+	if ((r = st_row(a->s, st, _("reading the duplicate review of a pair"), err)) > 0) {
+		id = sqlite3_column_int64(st, 0);
+		pid = sqlite3_column_int64(st, 1);
+	}
+	st_finish(a->s, st);
+	st = NULL;
+	if (r < 0) {
+		rc = CD_ESTORE;
+		goto unmark;
+	}
+	if (!id)
+		goto unmark;
+	if ((rc = st_prepare(a->s, sql, &st, err)))
+		goto unmark;
+	st_bind_text(st, 1, who);
+	st_bind_text(st, 2, a->op->at && *a->op->at ? a->op->at : a->now);
+	st_bind_text(st, 3, reason && *reason ? reason : "dismissed at another office");
+	sqlite3_bind_int64(st, 4, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(a->s, _("closing a duplicate review decided at another office"), err);
+	else
+		*note = N_("applied: the review of this pair here is closed as dismissed at its origin");
+	st_finish(a->s, st);
+	st = NULL;
+	if (!rc) {
+		snprintf(ev_note, sizeof ev_note, "duplicate review %lld: dismissed at %s", (long long)id, who);
+		struct cd_event ev = { .person_id = pid, .kind = "duplicate_reviewed", .field = "dupe_review",
+				       .new_value = "dismissed", .note = ev_note };
+		rc = store_add_event(a->s, a->actor, &ev, err);
+	}
+unmark: {
+	struct cd_error e2 = CD_ERROR_INIT;
+	int rc2 = st_exec(a->s, "DELETE FROM applying", &e2);
+	if (!rc && rc2) {
+		rc = rc2;
+		*err = e2;
+	}
+}
+out:
+	free(pu);
+	free(cu);
+	free(decision);
+	free(reason);
+	return rc;
+}
+
 int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_remote_op *op,
 	     struct cd_apply_result *res, struct cd_error *err)
 {
@@ -912,6 +1068,15 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 							    "object"), op->uuid);
 			goto out;
 		}
+		if (!purged && has_fields && strcmp(op->op, "review") == 0) {
+			const char *note = NULL;
+			res->outcome = APPLY_APPLIED;
+			if ((rc = close_reviewed(&a, &note, err)) ||
+			    (rc = store_add_audit(s, actor, "change", op->entity, op->entity_uuid, "sync", err)) ||
+			    (rc = record_applied(s, op, "applied", note, a.now, err)))
+				goto out;
+			goto done;
+		}
 		const char *why = skip_reason(op, purged, has_fields);
 		if (!why && !(a.e = entity_of(op->entity)))
 			why = N_("skipped: this program applies no ops of this entity");
@@ -959,6 +1124,12 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 	res->outcome = res->n_conflicts ? APPLY_CONFLICTED : APPLY_APPLIED;
 	if ((rc = record_applied(s, op, res->n_conflicts ? "conflicted" : "applied", NULL, a.now, err)))
 		goto out;
+	if (strcmp(op->op, "resolve") == 0) {
+		int closed = 0;
+		if ((rc = close_resolved(&a, &closed, err)))
+			goto out;
+		res->n_closed = closed;
+	}
 done:
 	rc = store_commit(s, err);
 	in_txn = 0;

@@ -20,6 +20,11 @@
  * cases, every person) may jump numbers; it must still come after its origin's last.  Nothing
  * depends on the ops' wall clock ("at").
  *
+ * Decisions travel: a conflict's resolution ("resolve") made elsewhere also closes this
+ * store's open conflict on the same field between the same two values, and a duplicate
+ * review dismissed elsewhere ("review", on that store's person) closes this store's open
+ * review of the same pair, each in the origin's supervisor's name, at the origin's time.
+ *
  * Every op applied is written in this store like a local change (its event, its audit row
  * with the purpose "sync", and a row in the applied-ops record), all in one transaction
  * with the op: applied whole or not at all.  An applied op is not re-sent as this store's
@@ -62,6 +67,7 @@ struct cd_apply_result {
 	enum cd_apply_outcome outcome;
 	int n_fields;              /* fields written */
 	int n_conflicts;           /* fields sent to the conflict queue */
+	int n_closed;              /* a resolution's: conflicts here it closed (the same two values) */
 };
 
 /*

@@ -487,9 +487,9 @@ static int parse_op(char *l, char *e, size_t line, size_t offset, struct bundle_
 }
 
 enum { H_KIND, H_ID, H_ORIGIN, H_OFFICE, H_CREATED, H_FIRST, H_LAST, H_COUNT, H_ACKED, H_FOR, H_SEQ, H_APPLIED,
-       H_ALREADY, H_CONFLICTS, H_N };
+       H_ALREADY, H_CONFLICTS, H_NAME, H_ROLE, H_N };
 static const char *const header_names[H_N] = { "kind", "id", "origin", "office", "created", "first", "last", "count",
-					       "acked", "for", "seq", "applied", "already", "conflicts" };
+					       "acked", "for", "seq", "applied", "already", "conflicts", "name", "role" };
 
 /* One header line "name value": checked and stored in b. */
 static int parse_header(struct bundle *b, const char *l, size_t n, size_t line, size_t offset, int seen[H_N],
@@ -533,6 +533,15 @@ static int parse_header(struct bundle *b, const char *l, size_t n, size_t line, 
 	case H_CREATED:
 		if ((ok = is_word(v, vn, sizeof b->created)))
 			memcpy(b->created, v, vn);
+		break;
+	case H_NAME:
+		/* Optional (relay): the origin's name as the national tier lists it (K07, TBS). */
+		if ((ok = is_word(v, vn, sizeof b->name)))
+			memcpy(b->name, v, vn);
+		break;
+	case H_ROLE:
+		if ((ok = (vn == 3 && !memcmp(v, "kit", 3)) || (vn == 6 && !memcmp(v, "office", 6))))
+			memcpy(b->role, v, vn);
 		break;
 	default: {
 		int64_t *slot[H_N] = { [H_FIRST] = &b->first, [H_LAST] = &b->last, [H_COUNT] = &b->count,
@@ -833,7 +842,7 @@ int bundle_export(struct cd_store *s, const struct cd_actor *actor, const char *
 					" WHERE origin = ?1 AND acked_at IS NOT NULL";
 	static const char ops_sql[] = "SELECT uuid, origin_seq, entity, entity_uuid, op, at, payload FROM outbox"
 				      " WHERE origin = ?1 AND acked_at IS NULL ORDER BY origin_seq";
-	char priv[BUNDLE_KEY_B64] = "", pub[BUNDLE_KEY_B64], id[37], now[40], sig[128];
+	char priv[BUNDLE_KEY_B64] = "", pub[BUNDLE_KEY_B64], id[37], now[40], sig[128], kit_name[32] = "";
 	unsigned char digest[32];
 	struct outfile o = OUTFILE_INIT;
 	struct emitter em = { &o, NULL };
@@ -885,11 +894,18 @@ int bundle_export(struct cd_store *s, const struct cd_actor *actor, const char *
 	opened = 1;
 	cd_uuid7(id);
 	store_now(s, now, sizeof now);
+	/* Who this store is, for a receiver that relays its ops to the national tier under
+	 * this store's own origin (a kit's name, else the office code). */
+	if ((r = st_setting_read(s, "kit_name", kit_name, sizeof kit_name, err)) < 0) {
+		rc = CD_ESTORE;
+		goto out;
+	}
 	buf_printf(&b,
 		   "%s%d\nkind ops\nid %s\norigin %s\noffice %s\ncreated %s\nfirst %lld\nlast %lld\ncount %lld\n"
-		   "acked %lld\n--\n",
+		   "acked %lld\nname %s\nrole %s\n--\n",
 		   MAGIC, BUNDLE_FORMAT, id, s->uuid, store_office(s), now, (long long)res->first, (long long)res->last,
-		   (long long)res->count, (long long)res->acked);
+		   (long long)res->count, (long long)res->acked, r > 0 && kit_name[0] ? kit_name : store_office(s),
+		   r > 0 && kit_name[0] ? "kit" : "office");
 	if ((rc = emit_buf(&em, &b, err)) || (rc = st_prepare(s, ops_sql, &st, err)))
 		goto out;
 	st_bind_text(st, 1, s->uuid);
@@ -1067,6 +1083,46 @@ out:
 	return rc;
 }
 
+/*
+ * Keeps an op that came in this bundle for this store's sync to relay to the national tier
+ * (schema 23's relay_ops; app/sync_relay.c), under its origin as the tier should name it:
+ * the bundle's name and role, or - a bundle from before they were written - the kit this
+ * store leased numbers to under that uuid, else the office code.  Twice changes nothing.
+ */
+static int relay_keep(struct cd_store *s, const struct bundle *b, const struct cd_remote_op *op, struct cd_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO relay_ops(uuid, origin, origin_seq, origin_office, origin_name, origin_kind, at, entity,"
+		" entity_uuid, op, payload, received_at)"
+		" SELECT ?1, ?2, ?3, ?4, coalesce(?5, (SELECT max(kit_name) FROM number_blocks WHERE kit_uuid = ?2), ?4),"
+		"  coalesce(?6, CASE WHEN EXISTS (SELECT 1 FROM number_blocks WHERE kit_uuid = ?2) THEN 'kit'"
+		"   ELSE 'office' END), ?7, ?8, ?9, ?10, ?11, ?12"
+		" ON CONFLICT DO NOTHING";
+	sqlite3_stmt *st = NULL;
+	char now[40];
+	int rc;
+
+	if ((rc = st_prepare(s, sql, &st, err)))
+		return rc;
+	store_now(s, now, sizeof now);
+	st_bind_text(st, 1, op->uuid);
+	st_bind_text(st, 2, op->origin);
+	sqlite3_bind_int64(st, 3, op->origin_seq);
+	st_bind_text(st, 4, b->office);
+	st_bind_text(st, 5, b->name[0] ? b->name : NULL);
+	st_bind_text(st, 6, b->role[0] ? b->role : NULL);
+	st_bind_text(st, 7, op->at);
+	st_bind_text(st, 8, op->entity);
+	st_bind_text(st, 9, op->entity_uuid);
+	st_bind_text(st, 10, op->op);
+	st_bind_text(st, 11, op->payload);
+	st_bind_text(st, 12, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("keeping an op to relay to the national tier"), err);
+	st_finish(s, st);
+	return rc;
+}
+
 int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *path, const char *ack_path,
 		  unsigned ack_flags, struct bundle_import_result *res, struct cd_error *err)
 {
@@ -1112,10 +1168,14 @@ int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *
 					(long long)b.ops[i].op.origin_seq);
 			goto out;
 		}
-		if (ar.outcome == APPLY_ALREADY)
+		if (ar.outcome == APPLY_ALREADY) {
 			res->n_already++;
-		else
+		} else {
 			res->n_new++;
+			/* Came by hand, not from the tier: kept until this store's sync relays it. */
+			if ((rc = relay_keep(s, &b, &b.ops[i].op, err)))
+				goto out;
+		}
 		res->n_conflicts += ar.n_conflicts;
 	}
 	res->acked = b.last > hw ? b.last : hw;
@@ -1201,10 +1261,10 @@ int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *pat
 		goto rollback;
 	}
 	store_now(s, now, sizeof now);
-	/* Acknowledged only: sent_at stays for the national tier.  The receiving store applies
-	 * the ops but does not pass them on (sync pushes a store's own ops), so ops marked sent
-	 * here would never reach the tier: the kit's next sync sends them, and the tier and the
-	 * receiver take ops they already have as already there. */
+	/* Acknowledged only: sent_at stays for the national tier.  The receiving store relays
+	 * the ops at its next sync (app/sync_relay.c), but when that is nobody knows here: the
+	 * kit's next sync sends them too, and the tier and the receiver take ops they already
+	 * have as already there. */
 	if ((rc = st_prepare(s, "UPDATE outbox SET acked_at = ?3"
 				" WHERE origin = ?1 AND origin_seq <= ?2 AND acked_at IS NULL",
 			     &st, err)))

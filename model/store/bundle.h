@@ -14,6 +14,8 @@
  *   created TIMESTAMP        informational
  *   first N / last N / count N    (ops) the seqs it carries, strictly consecutive
  *   acked N                  (ops) the highest seq the sender knows acknowledged (0: none)
+ *   name NAME / role kit|office   (ops, optional) the sender as the national tier names it, so
+ *                            that a receiver relays its ops to the tier under the sender's origin
  *   for UUID / seq N / applied N / already N / conflicts N   (ack) which origin's ops this
  *                            store now has up to seq N, and what the import did
  *   --
@@ -59,6 +61,7 @@ struct bundle_op {
 struct bundle {
 	int kind;
 	char id[40], origin[40], office[8], created[40];
+	char name[32], role[8];                             /* ops, optional: the origin as the tier names it */
 	int64_t first, last, count, acked;                 /* ops */
 	char for_origin[40];                               /* ack */
 	int64_t seq, applied, already, conflicts;          /* ack */

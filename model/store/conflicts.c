@@ -262,6 +262,11 @@ int conflict_resolve(struct cd_store *s, const struct cd_actor *actor, const cha
 		json_kv_string(w, "conflict", c.uuid);
 		json_kv_string(w, "ours", ours);
 		json_kv_string(w, "theirs", theirs);
+		/* Who, and which op the conflict came from: a store with the same conflict open
+		 * closes it in this supervisor's name when the op arrives (apply.c). */
+		json_kv_string(w, "by", actor->name);
+		json_kv_string(w, "op", c.op_uuid);
+		json_kv_string(w, "how", names[how]);
 		json_object_end(w);
 	}
 	op_meta_text(&op, "reason", reason);

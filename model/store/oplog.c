@@ -484,3 +484,139 @@ int oplog_pull_cursor_set(struct cd_store *s, int64_t seq, struct cd_error *err)
 	}
 	return store_commit(s, err);
 }
+
+/* ---- relay: other stores' ops that came here by hand ----------------------------------- */
+
+int oplog_relay_origins(struct cd_store *s, struct cd_relay_origin **out, size_t *n, struct cd_error *err)
+{
+	static const char sql[] = "SELECT origin, max(origin_office), max(origin_name), max(origin_kind),"
+				  " min(origin_seq), max(origin_seq), count(*)"
+				  " FROM relay_ops WHERE relayed_at IS NULL GROUP BY origin ORDER BY origin";
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, r;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = st_prepare(s, sql, &st, err)))
+		return rc;
+	while ((r = st_row(s, st, _("reading the ops waiting for relay"), err)) > 0) {
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 4;
+			struct cd_relay_origin *p = realloc(*out, ncap * sizeof *p);
+			if (!p) {
+				rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+				break;
+			}
+			*out = p;
+			cap = ncap;
+		}
+		struct cd_relay_origin *o = &(*out)[(*n)++];
+		memset(o, 0, sizeof *o);
+		copy_text(o->origin, sizeof o->origin, st, 0);
+		copy_text(o->office, sizeof o->office, st, 1);
+		copy_text(o->name, sizeof o->name, st, 2);
+		copy_text(o->kind, sizeof o->kind, st, 3);
+		o->first = sqlite3_column_int64(st, 4);
+		o->last = sqlite3_column_int64(st, 5);
+		o->waiting = sqlite3_column_int64(st, 6);
+	}
+	if (r < 0)
+		rc = CD_ESTORE;
+	st_finish(s, st);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int oplog_relay_batch(struct cd_store *s, const char *origin, int64_t after, size_t limit, struct cd_op_batch *b,
+		      struct cd_error *err)
+{
+	/* The columns of OP_COLUMNS (read_row), sent and acknowledged empty: these are not ours. */
+	static const char sql[] =
+		"SELECT o.uuid, o.origin, o.origin_seq, o.at, o.entity, o.entity_uuid, o.op, '', '', o.payload,"
+		" CASE WHEN o.entity = 'person' THEN (SELECT k.keys FROM person p JOIN person_key k ON k.rowid = p.id"
+		"  WHERE p.uuid = o.entity_uuid) END"
+		" FROM relay_ops o WHERE o.origin = ?1 AND o.relayed_at IS NULL AND o.origin_seq > ?2"
+		" ORDER BY o.origin_seq LIMIT ?3";
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	memset(b, 0, sizeof *b);
+	if (!limit)
+		return CD_OK;
+	if (!(b->rows = calloc(limit, sizeof *b->rows)) || !(b->payloads = calloc(limit, sizeof *b->payloads)) ||
+	    !(b->name_keys = calloc(limit, sizeof *b->name_keys))) {
+		oplog_batch_release(b);
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	}
+	if ((rc = st_prepare(s, sql, &st, err)))
+		goto fail;
+	st_bind_text(st, 1, origin);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	while ((r = st_row(s, st, _("reading the ops waiting for relay"), err)) > 0) {
+		size_t i = b->n;
+		read_row(st, &b->rows[i]);
+		b->payloads[i] = st_dup_column(st, 9);
+		b->name_keys[i] = sqlite3_column_type(st, 10) == SQLITE_NULL ? NULL : st_dup_column(st, 10);
+		b->n++;
+		if (!b->payloads[i] || (sqlite3_column_type(st, 10) != SQLITE_NULL && !b->name_keys[i])) {
+			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+			goto fail;
+		}
+	}
+	if (r < 0) {
+		rc = CD_ESTORE;
+		goto fail;
+	}
+	st_finish(s, st);
+	return CD_OK;
+fail:
+	st_finish(s, st);
+	oplog_batch_release(b);
+	return rc;
+}
+
+int oplog_relay_mark(struct cd_store *s, const struct cd_actor *actor, const char *origin, int64_t upto_seq,
+		     int64_t *marked, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int rc;
+
+	if (marked)
+		*marked = 0;
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_prepare(s, "UPDATE relay_ops SET relayed_at = ?1, payload = NULL"
+				" WHERE origin = ?2 AND origin_seq <= ?3 AND relayed_at IS NULL",
+			     &st, err)))
+		goto fail;
+	store_now(s, now, sizeof now);
+	st_bind_text(st, 1, now);
+	st_bind_text(st, 2, origin);
+	sqlite3_bind_int64(st, 3, upto_seq);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = st_fail(s, _("marking relayed ops"), err);
+		goto fail;
+	}
+	int64_t n = sqlite3_changes64(s->db);
+	st_finish(s, st);
+	st = NULL;
+	/* Another store's values left this one for the national tier. */
+	if (n > 0 && (rc = store_add_audit(s, actor, "sync", "relay_ops", origin, "sync (relay)", err)))
+		goto fail;
+	if ((rc = store_commit(s, err)))
+		return rc;
+	if (marked)
+		*marked = n;
+	return CD_OK;
+fail:
+	st_finish(s, st);
+	store_rollback(s);
+	return rc;
+}

@@ -109,4 +109,37 @@ int oplog_pull_cursor_set(struct cd_store *s, int64_t seq, struct cd_error *err)
 /* Records a sync's outcome (ok: 1 finished, 0 failed) at the store's now. */
 int oplog_sync_record(struct cd_store *s, int ok, struct cd_error *err);
 
+/* ---- relay (app/sync_relay.c): other stores' ops that came here by hand ------------------ */
+
+/*
+ * An op another store made that came here in a bundle (never one pulled from the national
+ * tier) waits in relay_ops (schema 23) with its payload until this store's sync has pushed
+ * it to the tier under its own origin: the origin's office, name and kind as the bundle
+ * named them.  One row per origin that has ops waiting.
+ */
+struct cd_relay_origin {
+	char origin[40];
+	char office[16];
+	char name[32];
+	char kind[8];              /* kit or office */
+	int64_t first, last;       /* the seqs waiting (first..last; a gap is possible) */
+	int64_t waiting;
+};
+int oplog_relay_origins(struct cd_store *s, struct cd_relay_origin **out, size_t *n, struct cd_error *err);
+
+/*
+ * Up to `limit` of `origin`'s ops waiting for relay after seq `after`, in seq order, with
+ * their payloads and (person ops) the person's search keys here, as oplog_unsent_batch.
+ */
+int oplog_relay_batch(struct cd_store *s, const char *origin, int64_t after, size_t limit, struct cd_op_batch *b,
+		      struct cd_error *err);
+
+/*
+ * Marks `origin`'s waiting ops up to `upto_seq` relayed (the tier has them, by this store or
+ * another path) and drops their values, in one transaction with an audit row.  *marked
+ * (may be NULL) gets how many.
+ */
+int oplog_relay_mark(struct cd_store *s, const struct cd_actor *actor, const char *origin, int64_t upto_seq,
+		     int64_t *marked, struct cd_error *err);
+
 #endif

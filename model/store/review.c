@@ -362,6 +362,31 @@ out_nort:
 
 /* ---- the queue decided --------------------------------------------------------------- */
 
+/*
+ * The decision as an op of its own ("review", on this store's person of the pair: persons'
+ * ops reach every office), so that a store with the same pair open closes it (apply.c)
+ * rather than leaving it open twice.  No fields: nothing of the person changes by it.
+ */
+static int decision_op(struct cd_store *s, const struct cd_actor *actor, const struct cd_review *r,
+		       const char *decision, const char *reason, struct cd_error *err)
+{
+	struct cd_op op;
+	int rc;
+
+	op_init(&op, 0);
+	struct json_writer *w = op_meta(&op, "review");
+	json_object(w);
+	json_kv_string(w, "person", r->person_uuid);
+	json_kv_string(w, "candidate", r->candidate_uuid);
+	json_kv_string(w, "decision", decision);
+	json_kv_string(w, "by", actor->name);
+	json_kv_string(w, "reason", reason);
+	json_object_end(w);
+	rc = op_record(s, actor, NULL, "duplicate review", &op, "person", r->candidate_uuid, "review", err);
+	op_release(&op);
+	return rc;
+}
+
 static int decide(struct cd_store *s, const struct cd_actor *actor, const struct cd_review *r,
 		  const char *decision, const char *reason, const char *survivor, struct cd_error *err)
 {
@@ -402,7 +427,9 @@ static int decide(struct cd_store *s, const struct cd_actor *actor, const struct
 		 r->origin_office[0] ? r->origin_office : "?", r->score, decision);
 	struct cd_event ev = { .person_id = pid, .kind = "duplicate_reviewed", .field = "dupe_review",
 			       .new_value = decision, .note = note };
-	return store_add_event(s, actor, &ev, err);
+	if ((rc = store_add_event(s, actor, &ev, err)))
+		return rc;
+	return decision_op(s, actor, r, decision, reason, err);
 }
 
 static int open_row(struct cd_store *s, const struct cd_actor *actor, const char *ref, const char *reason,

@@ -622,6 +622,58 @@ static const char *const migrations[] = {
 	"  OR new.decided_at IS NULL OR trim(coalesce(new.reason, '')) = ''"
 	"  OR NOT EXISTS (SELECT 1 FROM users u WHERE u.name = new.decided_by AND (u.roles & 4) != 0)))"
 	" BEGIN SELECT RAISE(ABORT, 'a duplicate review is decided once, by a supervisor, with a reason'); END;",
+
+	/* 21 -> 22: a placeholder for another branch's migration 22 (the lead renumbers at
+	 * merge); it changes nothing. */
+	"SELECT 1;",
+
+	/* 22 -> 23: relay (model/store/oplog.h, app/sync_relay.c).  relay_ops: an op of another
+	 * store that came here by hand (a bundle) and not from the national tier, kept with its
+	 * payload and its origin's office, name and kind until this store's sync has handed it
+	 * to the tier under that origin (relayed_at); then its values are dropped (payload NULL),
+	 * the row kept as the proof of what was passed on.  Ops pulled from the tier never come
+	 * here: nothing goes back where it came from.  A row changes only by its relay, once,
+	 * or by the erasure of a purged record's values, like the outbox's.
+	 * Resolutions travel: a conflict (or a duplicate review) closed here by an op of another
+	 * store names that store's supervisor, who need not be a user here; the op must be one
+	 * this store has applied (applied_ops, written before the close). */
+	"CREATE TABLE relay_ops ("
+	" uuid TEXT PRIMARY KEY, origin TEXT NOT NULL, origin_seq INTEGER NOT NULL CHECK (origin_seq > 0),"
+	" origin_office TEXT NOT NULL, origin_name TEXT NOT NULL,"
+	" origin_kind TEXT NOT NULL CHECK (origin_kind IN ('office', 'kit')),"
+	" at TEXT NOT NULL, entity TEXT NOT NULL, entity_uuid TEXT NOT NULL, op TEXT NOT NULL,"
+	" payload TEXT, received_at TEXT NOT NULL, relayed_at TEXT,"
+	" CHECK ((relayed_at IS NULL) = (payload IS NOT NULL)),"
+	" UNIQUE (origin, origin_seq));"
+	"CREATE INDEX relay_ops_waiting ON relay_ops(origin, origin_seq) WHERE relayed_at IS NULL;"
+	"CREATE TRIGGER relay_ops_no_delete BEFORE DELETE ON relay_ops"
+	" BEGIN SELECT RAISE(ABORT, 'relayed ops are kept'); END;"
+	"CREATE TRIGGER relay_ops_update BEFORE UPDATE ON relay_ops WHEN NOT ("
+	" new.uuid IS old.uuid AND new.origin IS old.origin AND new.origin_seq IS old.origin_seq"
+	" AND new.origin_office IS old.origin_office AND new.origin_name IS old.origin_name"
+	" AND new.origin_kind IS old.origin_kind AND new.at IS old.at AND new.entity IS old.entity"
+	" AND new.entity_uuid IS old.entity_uuid AND new.op IS old.op AND new.received_at IS old.received_at"
+	" AND ((old.relayed_at IS NULL AND new.relayed_at IS NOT NULL AND new.payload IS NULL)"
+	"  OR (new.relayed_at IS old.relayed_at AND (new.payload IS old.payload"
+	"   OR (old.payload IS NOT NULL AND new.payload = '{\"purged\":true}')))))"
+	" BEGIN SELECT RAISE(ABORT, 'an op waiting for relay changes only when relayed, once'); END;"
+	"DROP TRIGGER conflicts_resolve_once;"
+	"CREATE TRIGGER conflicts_resolve_once BEFORE UPDATE ON conflicts WHEN"
+	" old.resolved_at IS NOT NULL OR new.resolved_at IS NULL OR new.resolved_by IS NULL"
+	" OR new.resolution IS NULL OR trim(coalesce(new.reason, '')) = ''"
+	" OR (NOT EXISTS (SELECT 1 FROM users u WHERE u.name = new.resolved_by AND (u.roles & 4) != 0)"
+	"  AND NOT EXISTS (SELECT 1 FROM applied_ops a WHERE a.uuid = new.resolution_op))"
+	" BEGIN SELECT RAISE(ABORT, 'a conflict is resolved once, by a supervisor, with a reason'); END;"
+	"DROP TRIGGER dupe_review_decide_once;"
+	"CREATE TRIGGER dupe_review_decide_once BEFORE UPDATE ON dupe_review WHEN"
+	" old.decision IS NOT NULL"
+	" OR (new.decision IS NULL AND (new.score < old.score OR new.decided_by IS NOT NULL"
+	"  OR new.decided_at IS NOT NULL OR new.reason IS NOT NULL))"
+	" OR (new.decision IS NOT NULL AND (new.score IS NOT old.score OR new.reasons IS NOT old.reasons"
+	"  OR new.decided_at IS NULL OR trim(coalesce(new.reason, '')) = ''"
+	"  OR (NOT EXISTS (SELECT 1 FROM users u WHERE u.name = new.decided_by AND (u.roles & 4) != 0)"
+	"   AND NOT EXISTS (SELECT 1 FROM applying WHERE op = 'review'))))"
+	" BEGIN SELECT RAISE(ABORT, 'a duplicate review is decided once, by a supervisor, with a reason'); END;",
 };
 
 int schema_latest(void)

@@ -154,12 +154,12 @@ expect_rc "a line after the signature" 6 cd_as "$B" admin bundle import "$T/trai
 expect_grep "  said so" "something follows the signature" "$T/err"
 
 # Two ops swapped: out of order, also when A itself signed the swapped file.
-awk -v a=12 -v b=13 'NR == a { x = $0; next } NR == b { print; print x; next } { print }' "$T/a1.bundle" >"$T/swapped.bundle"
+awk -v a=14 -v b=15 'NR == a { x = $0; next } NR == b { print; print x; next } { print }' "$T/a1.bundle" >"$T/swapped.bundle"
 expect_rc "two ops swapped" 6 cd_as "$B" admin bundle import "$T/swapped.bundle"
-expect_grep "  out of order, naming the line" "swapped.bundle: out of order: line 12 (byte [0-9]*) holds op 2 where op 1 belongs" "$T/err"
+expect_grep "  out of order, naming the line" "swapped.bundle: out of order: line 14 (byte [0-9]*) holds op 2 where op 1 belongs" "$T/err"
 resign "$T/swapped.bundle" "$T/swapsigned.bundle" "$SEEDA"
 expect_rc "two ops swapped and signed by A's own key" 6 cd_as "$B" admin bundle import "$T/swapsigned.bundle"
-expect_grep "  still out of order" "out of order: line 12" "$T/err"
+expect_grep "  still out of order" "out of order: line 14" "$T/err"
 same_store "  B unchanged" "$B" "$T/b0.dump"
 
 # Signed by C, claiming to be A.

@@ -270,6 +270,20 @@ static void test_conflict_and_resolution(void **state)
 	 * resolution finds Kyiv already in place: nothing to do. */
 	assert_int_equal(sync_all(b, a), 1);
 	assert_string_equal(text(a, "SELECT birth_place FROM person"), "Kyiv");
+	/* A's conflict (the same field, the same two values) is closed by B's resolution: in
+	 * B's supervisor's name, B's reason, the value kept being A's own here. */
+	assert_string_equal(text(a, "SELECT resolved_by || '|' || resolution || '|' || resolved_value || '|' || reason"
+				    " || '|' || (resolution_op = (SELECT uuid FROM applied_ops WHERE origin_seq ="
+				    " (SELECT max(origin_seq) FROM applied_ops))) FROM conflicts"),
+			    "supervisor (TBS)|ours|\"Kyiv\"|the passport says Kyiv|1");
+	assert_int_equal(count(a, "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL"), 0);
+	/* A stranger's name is accepted only for an op applied here. */
+	assert_int_equal(sqlite3_exec(b->db, "INSERT INTO conflicts(uuid, entity, entity_uuid, field, base, theirs, ours,"
+				      " op_uuid, origin, at) VALUES ('c2', 'person', 'p', 'sex', 'null', '\"M\"', '\"F\"',"
+				      " 'o', 'x', 't')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(b->db, "UPDATE conflicts SET resolved_by = 'x (KIT)', resolved_at = 't',"
+					  " resolution = 'ours', reason = 'r', resolution_op = 'not-applied' WHERE uuid = 'c2'",
+					  NULL, NULL, NULL), SQLITE_OK);
 
 	/* Against sqlite3 on the file: a resolved conflict does not change or go. */
 	assert_int_not_equal(sqlite3_exec(b->db, "UPDATE conflicts SET resolved_value = '\"Odesa\"'", NULL, NULL, NULL),

@@ -314,6 +314,36 @@ static void test_keys(void **state)
 	assert_int_equal(bundle_fingerprint(odd, fpr, &err), CD_EINPUT);
 }
 
+/* The optional name and role (relay): read when there, refused when not a kit or office. */
+static void test_name_and_role(void **state)
+{
+	static const char named[] = "casedesk-bundle 1\nkind ops\nid 01a2436e-57c1-746d-8317-47e7d815c7f4\norigin " ORIGIN
+				    "\noffice TBS\ncreated 2026-03-02T10:00:00.000Z\nfirst 4\nlast 6\ncount 3\nacked 3\n"
+				    "name K07\nrole kit\n--\n";
+	static const char bad_role[] = "casedesk-bundle 1\nkind ops\nid 01a2436e-57c1-746d-8317-47e7d815c7f4\norigin " ORIGIN
+				       "\noffice TBS\ncreated 2026-03-02T10:00:00.000Z\nfirst 4\nlast 6\ncount 3\nacked 3\n"
+				       "role national\n--\n";
+	struct cd_buf b = CD_BUF_INIT;
+	struct bundle bd;
+	struct cd_error err = CD_ERROR_INIT;
+	(void)state;
+
+	make(&b, named, in_order, 3, priv);
+	assert_int_equal(bundle_parse(buf_str(&b), b.len, &bd, &err), CD_OK);
+	assert_string_equal(bd.name, "K07");
+	assert_string_equal(bd.role, "kit");
+	bundle_free(&bd);
+	make(&b, header, in_order, 3, priv);
+	assert_int_equal(bundle_parse(buf_str(&b), b.len, &bd, &err), CD_OK);
+	assert_string_equal(bd.name, "");
+	assert_string_equal(bd.role, "");
+	bundle_free(&bd);
+	make(&b, bad_role, in_order, 3, priv);
+	assert_int_equal(bundle_parse(buf_str(&b), b.len, &bd, &err), CD_EINPUT);
+	assert_non_null(strstr(err.msg, "header role has no valid value"));
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_ack),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_name_and_role),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "model/store/bundle.h"
 #include "model/store/cases.h"
 #include "model/store/merge.h"
 #include "model/store/office.h"
@@ -341,6 +342,98 @@ static void test_check_finds_gap(void **state)
 	store_close(s);
 }
 
+/*
+ * Relay (schema 23): another store's ops imported from its bundle wait with their payloads
+ * and the origin's name and kind; read in seq order after a mark, marked relayed once (the
+ * values dropped), never deleted; importing the bundle again keeps nothing twice.
+ */
+static void test_relay(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store_create_opts o = { .office = "KUT", .training = 1 };
+	struct cd_store *a = NULL, *b = fresh();
+	struct cd_actor admin_a, admin_b, clerk;
+	struct cd_person p;
+	struct cd_person_input in = { .surname = "Beridze", .given = "Nino", .sex = "F", .dob = "1988",
+				      .nationality = "GEO" };
+	char pa[200], bundle[200], pub[BUNDLE_KEY_B64], fpr[BUNDLE_FPR];
+	struct bundle_export_result ex;
+	struct bundle_import_result im;
+	struct cd_relay_origin *origins = NULL;
+	struct cd_op_batch batch;
+	size_t n = 0;
+	int64_t marked = 0;
+	(void)state;
+
+	snprintf(pa, sizeof pa, "%s.a", path);
+	snprintf(bundle, sizeof bundle, "%s.bundle", path);
+	unlink(pa);
+	unlink(bundle);
+	assert_int_equal(store_create(pa, &o, &err), CD_OK);
+	assert_int_equal(store_open(pa, &a, &err), CD_OK);
+	as(a, "clerk", &clerk);
+	as(a, "admin", &admin_a);
+	as(b, "admin", &admin_b);
+	assert_int_equal(person_add(a, &clerk, &in, &p, &err), CD_OK);
+	in.surname = "Abashidze";
+	assert_int_equal(person_add(a, &clerk, &in, &p, &err), CD_OK);
+	int64_t made = count(a, "SELECT count(*) FROM outbox");
+	assert_int_equal(bundle_key_public(a, &admin_a, pub, fpr, &err), CD_OK);
+	assert_int_equal(bundle_trust(b, &admin_b, a->uuid, "KUT", pub, &err), CD_OK);
+	assert_int_equal(bundle_export(a, &admin_a, bundle, 0, &ex, &err), CD_OK);
+	assert_int_equal(bundle_import(b, &admin_b, bundle, NULL, 0, &im, &err), CD_OK);
+
+	assert_int_equal(oplog_relay_origins(b, &origins, &n, &err), CD_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(origins[0].origin, a->uuid);
+	assert_string_equal(origins[0].office, "KUT");
+	assert_string_equal(origins[0].name, "KUT");
+	assert_string_equal(origins[0].kind, "office");
+	assert_int_equal(origins[0].first, 1);
+	assert_int_equal(origins[0].last, made);
+	assert_int_equal(origins[0].waiting, made);
+	free(origins);
+
+	assert_int_equal(oplog_relay_batch(b, a->uuid, 1, 100, &batch, &err), CD_OK);
+	assert_int_equal(batch.n, (size_t)made - 1);
+	assert_int_equal(batch.rows[0].seq, 2);
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT payload FROM outbox WHERE origin_seq = %lld", (long long)batch.rows[batch.n - 1].seq);
+	char want[512];
+	snprintf(want, sizeof want, "%s", text(a, sql));
+	assert_string_equal(batch.payloads[batch.n - 1], want);
+	int keyed = 0;
+	for (size_t i = 0; i < batch.n; i++)
+		keyed += batch.name_keys[i] != NULL;
+	assert_true(keyed >= 1);   /* a person op carries the person's keys as B has them */
+	oplog_batch_release(&batch);
+
+	assert_int_equal(oplog_relay_mark(b, &admin_b, a->uuid, 1, &marked, &err), CD_OK);
+	assert_int_equal(marked, 1);
+	assert_int_equal(count(b, "SELECT count(*) FROM relay_ops WHERE origin_seq = 1 AND payload IS NULL"
+				  " AND relayed_at IS NOT NULL"), 1);
+	assert_int_equal(oplog_relay_mark(b, &admin_b, a->uuid, 1, &marked, &err), CD_OK);
+	assert_int_equal(marked, 0);
+	assert_int_equal(count(b, "SELECT count(*) FROM audit WHERE entity = 'relay_ops'"), 1);
+	/* Again: nothing kept twice. */
+	assert_int_equal(bundle_import(b, &admin_b, bundle, NULL, 0, &im, &err), CD_OK);
+	assert_int_equal(count(b, "SELECT count(*) FROM relay_ops"), made);
+	/* sqlite3 on the file: a waiting op's values do not change, none is un-relayed or goes. */
+	assert_int_not_equal(sqlite3_exec(b->db, "UPDATE relay_ops SET payload = '{}' WHERE origin_seq = 2", NULL, NULL,
+					  NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(b->db, "UPDATE relay_ops SET relayed_at = NULL, payload = '{}'"
+					  " WHERE origin_seq = 1", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(b->db, "UPDATE relay_ops SET origin_name = 'K99'", NULL, NULL, NULL),
+			     SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(b->db, "DELETE FROM relay_ops", NULL, NULL, NULL), SQLITE_OK);
+	/* A's own log is never kept for relay in A. */
+	assert_int_equal(count(a, "SELECT count(*) FROM relay_ops"), 0);
+	store_close(a);
+	store_close(b);
+	unlink(pa);
+	unlink(bundle);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_uuids_only),
 		cmocka_unit_test(test_append_only),
 		cmocka_unit_test(test_check_finds_gap),
+		cmocka_unit_test(test_relay),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

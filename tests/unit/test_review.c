@@ -263,12 +263,73 @@ static void test_dismiss_once(void **state)
 	store_close(b);
 }
 
+/*
+ * A decision travels (issue 15): a pair registered at both offices is in review at both;
+ * dismissed at A, A's decision is an op ("review") that closes B's row of the same pair,
+ * in A's supervisor's name with A's reason and an event on B's person; a pair merged at A
+ * stays open at B (merges are made at each office by hand), applied_ops saying so.
+ */
+static void test_decision_travels(void **state)
+{
+	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS");
+	static const struct cd_person_input CHIDI_DOC = { .surname = "Okonkwo", .given = "Chidi", .sex = "M",
+							  .dob = "1970-01-15", .nationality = "UKR" };
+	struct cd_person pa, pb, qa, qb;
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor sup;
+	char sql[512], survivor[32], duplicate[32];
+	(void)state;
+
+	review_set_warn(DUPES_WARN_DEFAULT);
+	add(a, &IRYNA, "FB123456", &pa);
+	add(a, &CHIDI_DOC, "FB999111", &qa);
+	add(b, &IRYNA, "FB123456", &pb);
+	add(b, &CHIDI_DOC, "FB999111", &qb);
+	sync_all(a, b);
+	sync_all(b, a);
+	assert_int_equal(count(a, "SELECT count(*) FROM dupe_review WHERE decision IS NULL"), 2);
+	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review WHERE decision IS NULL"), 2);
+
+	as(a, "supervisor", &sup);
+	snprintf(sql, sizeof sql, "SELECT id FROM dupe_review WHERE candidate_uuid = '%s'", pa.uuid);
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)count(a, sql));
+	assert_int_equal(review_dismiss(a, &sup, id, "different fathers' names", &err), CD_OK);
+	assert_int_equal(count(a, "SELECT count(*) FROM outbox WHERE op = 'review' AND entity = 'person'"), 1);
+	snprintf(sql, sizeof sql, "SELECT id FROM dupe_review WHERE candidate_uuid = '%s'", qa.uuid);
+	snprintf(id, sizeof id, "%lld", (long long)count(a, sql));
+	assert_int_equal(review_merge(a, &sup, NULL, id, 0, "the same man", survivor, duplicate, &err), CD_OK);
+	assert_int_equal(count(a, "SELECT count(*) FROM outbox WHERE op = 'review'"), 2);
+
+	int64_t events = count(b, "SELECT count(*) FROM event WHERE kind = 'duplicate_reviewed'");
+	sync_all(a, b);
+	/* B's row of the pair (either way round) closed in A's name. */
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s' AND candidate_uuid = '%s'"
+		 " AND decision = 'dismissed' AND decided_by = 'supervisor (KIT)' AND reason = 'different fathers'' names'",
+		 pa.uuid, pb.uuid);
+	assert_int_equal(count(b, sql), 1);
+	assert_int_equal(count(b, "SELECT count(*) FROM event WHERE kind = 'duplicate_reviewed'"), events + 1);
+	/* The merged pair waits for B's own merge. */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE candidate_uuid = '%s' AND decision IS NULL",
+		 qb.uuid);
+	assert_int_equal(count(b, sql), 1);
+	assert_int_equal(count(b, "SELECT count(*) FROM applied_ops WHERE note LIKE 'applied: merged at its origin%'"), 1);
+	/* sqlite3 on the file still cannot decide a row in a stranger's name. */
+	assert_int_not_equal(sqlite3_exec(b->db, "UPDATE dupe_review SET decision = 'dismissed', decided_by = 'x (KIT)',"
+					  " decided_at = 'now', reason = 'r' WHERE decision IS NULL", NULL, NULL, NULL),
+			     SQLITE_OK);
+	store_close(a);
+	store_close(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arrival_queued),
 		cmocka_unit_test(test_threshold_and_merged),
 		cmocka_unit_test(test_dismiss_once),
+		cmocka_unit_test(test_decision_travels),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
