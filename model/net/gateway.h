@@ -59,6 +59,9 @@ enum cd_gw_outcome {
 	CD_GW_FAILED                /* refused for good (4xx other than 429): do not ask again */
 };
 
+/* A person's reply listing more matches than this is refused as malformed. */
+#define CD_GW_MAX_MATCHES 100
+
 struct cd_gw_match {
 	int score;                  /* 0-100 */
 	char list[64];
