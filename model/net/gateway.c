@@ -406,8 +406,17 @@ static void conclude(struct run *run, struct xfer *x, CURLcode res, const struct
 			 run->host, why);
 	} else if (res == CURLE_GOT_NOTHING || res == CURLE_RECV_ERROR || res == CURLE_SEND_ERROR ||
 		   res == CURLE_PARTIAL_FILE || res == CURLE_HTTP2 || res == CURLE_HTTP2_STREAM) {
-		snprintf(a->reason, sizeof a->reason, _("the connection to the gateway at %s broke off (%s)"),
-			 run->host, why);
+		long fresh = 0;
+		curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &fresh);
+		/* With TLS 1.3 the gateway checks our certificate after the handshake looks done
+		 * to us: its refusal arrives as a broken connection.  Name the file when it can be. */
+		if (fresh > 0)
+			snprintf(a->reason, sizeof a->reason,
+				 _("the connection to the gateway at %s broke off before an answer; if this repeats, the gateway may be refusing the client certificate %s (%s)"),
+				 run->host, cfg->client_cert ? cfg->client_cert : _("(none set)"), why);
+		else
+			snprintf(a->reason, sizeof a->reason, _("the connection to the gateway at %s broke off (%s)"),
+				 run->host, why);
 	} else {
 		snprintf(a->reason, sizeof a->reason, _("the transfer to the gateway at %s failed (%s)"), run->host, why);
 	}
