@@ -98,6 +98,20 @@ else
 	fail "the bearer token goes out as Authorization: Bearer" "$(grep k-token "$GW_LOG")"
 fi
 
+# ---- X-Purpose: control characters become spaces, bytes beyond ASCII are percent-encoded
+gw purpose --purpose "$(printf 'asylum case opened\nin K\303\266ln')" doc:k-purpose:AB1
+if grep '"key":"k-purpose"' "$GW_LOG" | grep -q '"purpose":"asylum case opened in K%C3%B6ln"'; then
+	pass "X-Purpose goes out as one ASCII header line"
+else
+	fail "X-Purpose goes out as one ASCII header line" "$(grep k-purpose "$GW_LOG")"
+fi
+
+# ---- a callback that asks to stop: the run returns its code, the transfers in flight are
+# abandoned (ASan's leak check runs at the tool's exit)
+gw stop --parallel 2 --stop-after 1 doc:k-s1:AB1 doc:k-s2:SLOW1 doc:k-s3:AB3 doc:k-s4:AB4
+expect_eq "a callback's stop ends the run with its code after one answer" "$(cat "$T/stop.rc") $(wc -l <"$T/stop.out")" "1 1"
+if grep -q "ERROR: \|runtime error" "$T/stop.err"; then fail "... cleanly" "$(head -5 "$T/stop.err")"; else pass "... cleanly"; fi
+
 # ---- 50 requests reuse connections
 before=$(gw_connections "$GW_LOG")
 seq 1 50 | sed 's/^/doc:reuse-/; s/$/:X1/' >"$T/fifty"
