@@ -1,621 +1,227 @@
 /*
- * gateway.c - the transfers to the country's check gateway (issue 16) with libcurl's multi
- * interface: one multi handle per run, so connections (and TLS sessions) are kept and
- * reused from one check to the next; at most max_parallel transfers in flight; HTTP/2
- * where the gateway offers it over TLS (several checks then share one connection).
+ * gateway.c - reading the check gateway's 2xx replies (issue 16): gateway_parse_reply and
+ * gateway_answer_release.  The transfers live in gateway_run.c, which calls this file and
+ * not the other way round (the layout lint's modules: one file each, no cycles); the
+ * libFuzzer target (tests/fuzz/fuzz_gwreply.c) and the unit test reach the parser without
+ * a network.
  *
- * Every transfer is HTTPS only, with the gateway's CA pinned (the system's CAs and CA
- * directory are not consulted), peer and host verified, a client certificate for mutual
- * TLS, connect and total time-outs and a cap on the reply (a longer reply is cut off in
- * the write callback, not read on).  Each request ends in exactly one answer: CLEAR or HIT
- * from a 2xx reply the parser (gateway_reply.c) accepts; RETRY for anything that may go
- * away (network, TLS, time-outs, 429/503 with Retry-After, other 5xx, a malformed or
- * oversized reply); FAILED for a refusal that asking again will not change (4xx other than
- * 429).  Reasons name files, hosts and HTTP statuses, never what was asked.
+ * The reply comes from outside and its answer decides whether a case may go ahead, so the
+ * parser is strict where it matters and lenient where it does not: "result" must be the
+ * string "clear" or "hit"; every field we keep has its type checked and must fit its
+ * buffer (a longer one is refused, never cut: a cut reference would point elsewhere);
+ * strings must be valid UTF-8 without control characters (they reach screens and the
+ * store); a hit must say where it was found; a person's matches are at most
+ * CD_GW_MAX_MATCHES.  Fields we do not know are ignored, so the gateway may add some.
+ * json-c (libjson-c) does the tokenising, with its strict mode and UTF-8 check on.
  */
-#include <ctype.h>
-#include <curl/curl.h>
-#include <pthread.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "model/base/buf.h"
 #include "model/base/i18n.h"
-#include "model/base/json.h"
 #include "model/net/gateway.h"
 
-#define DEFAULT_CONNECT_MS 5000L
-#define DEFAULT_TOTAL_MS 20000L
-#define DEFAULT_MAX_REPLY 65536u
-/* 0 in cd_gw_config: enough in flight that 1,000 checks answered in 100 ms each drain in
- * under 4 s on loopback (tests/bench/bench_gateway.sh); with HTTP/2 they share one
- * connection, with HTTP/1.1 each in-flight check holds one. */
-#define DEFAULT_PARALLEL 64
-#define MAX_PARALLEL 256
+/* The parser's own ceiling, whatever the caller's cap: json-c builds a tree in memory. */
+#define REPLY_MAX_BYTES (1u << 20)
+#define REPLY_MAX_DEPTH 16
 
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static CURLcode global_rc = CURLE_FAILED_INIT;
-
-/* libcurl's global set-up is not to be run twice nor beside other threads' transfers:
- * once per process, never cleaned up (the process's exit does that). */
-static void global_init(void)
+static int refuse(struct cd_gw_answer *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int refuse(struct cd_gw_answer *out, const char *fmt, ...)
 {
-	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	va_list ap;
+
+	free(out->matches);
+	out->matches = NULL;
+	out->n_matches = 0;
+	out->list[0] = out->reference[0] = out->checked_at[0] = '\0';
+	out->outcome = CD_GW_RETRY;
+	va_start(ap, fmt);
+	vsnprintf(out->reason, sizeof out->reason, fmt, ap);
+	va_end(ap);
+	return CD_EINPUT;
 }
 
-struct xfer {
-	size_t index;
-	CURL *easy;
-	struct curl_slist *headers;
-	struct cd_buf body;            /* the request's JSON */
-	struct cd_buf reply;           /* the reply, at most max_reply bytes */
-	size_t max_reply;
-	int too_big;                   /* the reply went past max_reply: cut off */
-	long retry_after;              /* from the last response's Retry-After, -1 none */
-	char errbuf[CURL_ERROR_SIZE];
-};
-
-struct run {
-	const struct cd_gw_config *cfg;
-	char url_doc[1024], url_person[1024];
-	char host[256];                /* for reasons: where we tried to go */
-	long connect_ms, total_ms;
-	size_t max_reply;
-	int parallel;
-	char *auth_header;             /* "Authorization: Bearer ..." or NULL */
-};
-
-static size_t on_write(char *data, size_t size, size_t n, void *userp)
+/* A string member: absent or null is "" when !required; anything else must be a string
+ * that fits dst (with its NUL) and holds no control character.  0, or -1 with the reason
+ * already in out. */
+static int get_string(struct json_object *obj, const char *key, char *dst, size_t cap, int required,
+		      struct cd_gw_answer *out)
 {
-	struct xfer *x = userp;
-	size_t len = size * n;
+	struct json_object *v = NULL;
+	const char *s;
+	size_t len, i;
 
-	if (x->reply.len + len > x->max_reply) {
-		x->too_big = 1;
-		return 0;              /* CURLE_WRITE_ERROR: the transfer stops here */
-	}
-	if (buf_add(&x->reply, data, len) != 0)
+	dst[0] = '\0';
+	if (!json_object_object_get_ex(obj, key, &v) || json_object_get_type(v) == json_type_null) {
+		if (required)
+			return refuse(out, _("the gateway's reply lacks the field \"%s\""), key), -1;
 		return 0;
-	return len;
-}
-
-/* Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3); -1 when neither. */
-static long parse_retry_after(const char *v, size_t n)
-{
-	char tmp[128];
-	size_t i;
-	time_t when;
-	long secs = 0;
-
-	while (n && isspace((unsigned char)*v))
-		v++, n--;
-	while (n && isspace((unsigned char)v[n - 1]))
-		n--;
-	if (n == 0 || n >= sizeof tmp)
-		return -1;
-	memcpy(tmp, v, n);
-	tmp[n] = '\0';
-	for (i = 0; i < n && isdigit((unsigned char)tmp[i]); i++) {
-		if (secs > 86400L * 365)
-			return 86400L * 365;
-		secs = secs * 10 + (tmp[i] - '0');
 	}
-	if (i == n)
-		return secs;
-	if (i != 0)
-		return -1;
-	when = curl_getdate(tmp, NULL);
-	if (when == (time_t)-1)
-		return -1;
-	secs = (long)(when - time(NULL));
-	return secs < 0 ? 0 : secs;
-}
-
-static size_t on_header(char *data, size_t size, size_t n, void *userp)
-{
-	struct xfer *x = userp;
-	size_t len = size * n;
-	static const char name[] = "retry-after:";
-
-	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
-		x->retry_after = -1;   /* a new response (after a 100 Continue): forget the old */
-	else if (len > sizeof name - 1 && strncasecmp(data, name, sizeof name - 1) == 0)
-		x->retry_after = parse_retry_after(data + sizeof name - 1, len - (sizeof name - 1));
-	return len;
-}
-
-/* Header values: no control characters (they would split the header); bytes beyond ASCII
- * and '%' are percent-encoded so a purpose in any language goes out as plain ASCII. */
-static int add_header(struct curl_slist **list, const char *name, const char *value)
-{
-	struct cd_buf b = CD_BUF_INIT;
-	struct curl_slist *l;
-	const unsigned char *p;
-	int rc = -1;
-
-	buf_printf(&b, "%s: ", name);
-	for (p = (const unsigned char *)(value ? value : ""); *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			buf_add(&b, " ", 1);
-		else if (*p >= 0x80 || *p == '%')
-			buf_printf(&b, "%%%02X", *p);
-		else
-			buf_add(&b, (const char *)p, 1);
+	if (json_object_get_type(v) != json_type_string)
+		return refuse(out, _("the gateway's reply has a field \"%s\" that is not a string"), key), -1;
+	s = json_object_get_string(v);
+	len = (size_t)json_object_get_string_len(v);
+	if (len >= cap)
+		return refuse(out, _("the gateway's reply has a field \"%s\" longer than this version of casedesk keeps"), key), -1;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			return refuse(out, _("the gateway's reply has a control character in the field \"%s\""), key), -1;
 	}
-	if (b.failed)
-		goto out;
-	l = curl_slist_append(*list, buf_str(&b));
-	if (!l)
-		goto out;
-	*list = l;
-	rc = 0;
-out:
-	buf_release(&b);
-	return rc;
-}
-
-static int write_body(const struct cd_gw_request *r, struct cd_buf *b)
-{
-	struct json_writer w;
-
-	json_init(&w, b);
-	json_object(&w);
-	if (r->kind == CD_GW_DOCUMENT) {
-		json_kv_string(&w, "number", r->number);
-		json_kv_string(&w, "issuer", r->issuer);
-		json_kv_string(&w, "kind", r->doc_kind);
-	} else {
-		json_kv_string(&w, "surname", r->surname);
-		json_kv_string(&w, "given", r->given);
-		json_kv_string(&w, "dob", r->dob);
-		json_kv_string(&w, "nationality", r->nationality);
-		json_kv_int(&w, "threshold", r->threshold);
-	}
-	json_object_end(&w);
-	return json_done(&w, NULL);
-}
-
-static int uuid_ok(const char *u)
-{
-	size_t n = 0;
-
-	if (!u)
-		return 0;
-	for (; u[n]; n++)
-		if (!(isalnum((unsigned char)u[n]) || u[n] == '-' || u[n] == '_' || u[n] == '.'))
-			return 0;
-	return n > 0 && n <= 128;
-}
-
-static void xfer_free(struct xfer *x)
-{
-	if (!x)
-		return;
-	if (x->easy)
-		curl_easy_cleanup(x->easy);
-	curl_slist_free_all(x->headers);
-	buf_release(&x->body);
-	buf_release(&x->reply);
-	free(x);
-}
-
-/* Sets up one transfer; NULL with the reason in `reason` when it cannot be. */
-static struct xfer *xfer_new(struct run *run, const struct cd_gw_request *r, size_t index, CURLSH *share,
-			     char *reason, size_t reason_cap, int *permanent)
-{
-	const struct cd_gw_config *cfg = run->cfg;
-	struct xfer *x = calloc(1, sizeof *x);
-	CURL *e;
-	CURLcode c = CURLE_OK;
-
-	if (!x) {
-		snprintf(reason, reason_cap, "%s", _("out of memory setting up the check"));
-		return NULL;
-	}
-	x->index = index;
-	x->retry_after = -1;
-	x->max_reply = run->max_reply;
-	buf_init(&x->body, 64 * 1024);
-	buf_init(&x->reply, run->max_reply + 1);
-	if (r->kind != CD_GW_DOCUMENT && r->kind != CD_GW_PERSON) {
-		snprintf(reason, reason_cap, "%s", _("the check is of an unknown kind"));
-		*permanent = 1;
-		goto fail;
-	}
-	if (!uuid_ok(r->uuid)) {
-		snprintf(reason, reason_cap, "%s", _("the check has no usable uuid for its Idempotency-Key"));
-		*permanent = 1;
-		goto fail;
-	}
-	if (write_body(r, &x->body) != CD_OK) {
-		snprintf(reason, reason_cap, "%s", _("the check's request could not be written (too long?)"));
-		*permanent = 1;
-		goto fail;
-	}
-	if (add_header(&x->headers, "Content-Type", "application/json") ||
-	    add_header(&x->headers, "Accept", "application/json") ||
-	    add_header(&x->headers, "Idempotency-Key", r->uuid) ||
-	    add_header(&x->headers, "X-Purpose", r->purpose) ||
-	    add_header(&x->headers, "Expect", "") ||
-	    (run->auth_header && !(x->headers = curl_slist_append(x->headers, run->auth_header)))) {
-		snprintf(reason, reason_cap, "%s", _("out of memory setting up the check"));
-		goto fail;
-	}
-	e = x->easy = curl_easy_init();
-	if (!e) {
-		snprintf(reason, reason_cap, "%s", _("libcurl could not set up a transfer"));
-		goto fail;
-	}
-#define SET(opt, val) do { if (c == CURLE_OK) c = curl_easy_setopt(e, opt, val); } while (0)
-	SET(CURLOPT_PRIVATE, x);
-	SET(CURLOPT_ERRORBUFFER, x->errbuf);
-	SET(CURLOPT_URL, r->kind == CD_GW_DOCUMENT ? run->url_doc : run->url_person);
-	SET(CURLOPT_PROTOCOLS_STR, "https");
-	SET(CURLOPT_REDIR_PROTOCOLS_STR, "https");
-	SET(CURLOPT_FOLLOWLOCATION, 0L);
-	SET(CURLOPT_NOSIGNAL, 1L);
-	SET(CURLOPT_POST, 1L);
-	SET(CURLOPT_POSTFIELDS, buf_str(&x->body));
-	SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body.len);
-	SET(CURLOPT_HTTPHEADER, x->headers);
-	SET(CURLOPT_USERAGENT, "casedesk");
-	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	SET(CURLOPT_PIPEWAIT, 1L);
-	SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	SET(CURLOPT_SSL_VERIFYPEER, 1L);
-	SET(CURLOPT_SSL_VERIFYHOST, 2L);
-	SET(CURLOPT_CAINFO, cfg->ca_file);
-	SET(CURLOPT_CAPATH, (char *)NULL);
-	if (cfg->client_cert) {
-		SET(CURLOPT_SSLCERT, cfg->client_cert);
-		SET(CURLOPT_SSLCERTTYPE, "PEM");
-		SET(CURLOPT_SSLKEY, cfg->client_key ? cfg->client_key : cfg->client_cert);
-		SET(CURLOPT_SSLKEYTYPE, "PEM");
-	}
-	SET(CURLOPT_CONNECTTIMEOUT_MS, run->connect_ms);
-	SET(CURLOPT_TIMEOUT_MS, run->total_ms);
-	SET(CURLOPT_WRITEFUNCTION, on_write);
-	SET(CURLOPT_WRITEDATA, x);
-	SET(CURLOPT_HEADERFUNCTION, on_header);
-	SET(CURLOPT_HEADERDATA, x);
-	/* Loopback never goes through a proxy the environment names. */
-	SET(CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
-	if (share)
-		SET(CURLOPT_SHARE, share);
-#undef SET
-	if (c != CURLE_OK) {
-		snprintf(reason, reason_cap, _("libcurl refused a transfer option: %s"), curl_easy_strerror(c));
-		goto fail;
-	}
-	return x;
-fail:
-	xfer_free(x);
-	return NULL;
-}
-
-static int contains(const char *hay, const char *needle)
-{
-	return hay && strstr(hay, needle) != NULL;
-}
-
-/* The answer to a transfer libcurl finished with `res`. */
-static void conclude(struct run *run, struct xfer *x, CURLcode res, const struct cd_gw_request *r,
-		     struct cd_gw_answer *a)
-{
-	const struct cd_gw_config *cfg = run->cfg;
-	const char *why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(res);
-	long status = 0;
-
-	memset(a, 0, sizeof *a);
-	a->outcome = CD_GW_RETRY;
-	a->retry_after_s = -1;
-	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-	if (res == CURLE_OK) {
-		a->http_status = status;
-		if (status >= 200 && status < 300) {
-			gateway_parse_reply(r->kind, x->reply.data, x->reply.len, a);
-			a->http_status = status;
-			return;
-		}
-		a->retry_after_s = x->retry_after;
-		if (status == 429 || status == 503) {
-			if (x->retry_after >= 0)
-				snprintf(a->reason, sizeof a->reason,
-					 _("the gateway at %s is busy (HTTP %ld) and asks to wait %ld s"),
-					 run->host, status, x->retry_after);
-			else
-				snprintf(a->reason, sizeof a->reason, _("the gateway at %s is busy (HTTP %ld)"),
-					 run->host, status);
-		} else if (status >= 500) {
-			snprintf(a->reason, sizeof a->reason, _("the gateway at %s failed (HTTP %ld); it will be asked again"),
-				 run->host, status);
-		} else if (status >= 400) {
-			a->outcome = CD_GW_FAILED;
-			if (status == 401 || status == 403)
-				snprintf(a->reason, sizeof a->reason,
-					 _("the gateway at %s refused casedesk (HTTP %ld): check the bearer token and the client certificate %s"),
-					 run->host, status, cfg->client_cert ? cfg->client_cert : _("(none set)"));
-			else
-				snprintf(a->reason, sizeof a->reason,
-					 _("the gateway at %s refused the check for good (HTTP %ld)"), run->host, status);
-		} else {
-			snprintf(a->reason, sizeof a->reason,
-				 _("the gateway at %s answered with HTTP %ld, which casedesk does not follow: check the gateway's address"),
-				 run->host, status);
-		}
-		return;
-	}
-	a->http_status = status;
-	switch (res) {
-	case CURLE_WRITE_ERROR:
-		if (x->too_big) {
-			snprintf(a->reason, sizeof a->reason,
-				 _("the gateway's reply was longer than %zu bytes and was cut off"), run->max_reply);
-			return;
-		}
-		break;
-	case CURLE_OPERATION_TIMEDOUT:
-		snprintf(a->reason, sizeof a->reason, _("the gateway at %s did not answer in time (connect %ld ms, total %ld ms)"),
-			 run->host, run->connect_ms, run->total_ms);
-		return;
-	case CURLE_COULDNT_RESOLVE_HOST:
-		snprintf(a->reason, sizeof a->reason, _("the gateway's host %s could not be found (DNS)"), run->host);
-		return;
-	case CURLE_COULDNT_CONNECT:
-		snprintf(a->reason, sizeof a->reason, _("could not connect to the gateway at %s (is it up? %s)"), run->host, why);
-		return;
-	case CURLE_PEER_FAILED_VERIFICATION:
-		if (contains(why, "subject name") || contains(why, "hostname"))
-			snprintf(a->reason, sizeof a->reason,
-				 _("the gateway's certificate is not made out to %s (%s)"), run->host, why);
-		else
-			snprintf(a->reason, sizeof a->reason,
-				 _("the gateway's certificate is not signed by the pinned CA %s (%s)"), cfg->ca_file, why);
-		return;
-	case CURLE_SSL_CACERT_BADFILE:
-		snprintf(a->reason, sizeof a->reason, _("the pinned CA file %s could not be read (%s)"), cfg->ca_file, why);
-		return;
-	case CURLE_SSL_CERTPROBLEM:
-		snprintf(a->reason, sizeof a->reason, _("the client certificate %s or its key %s could not be used (%s)"),
-			 cfg->client_cert ? cfg->client_cert : "-", cfg->client_key ? cfg->client_key : "-", why);
-		return;
-	default:
-		break;
-	}
-	/* The TLS errors that say the gateway refused our certificate come as handshake or,
-	 * with TLS 1.3, read errors: name the file to look at. */
-	if (contains(why, "certificate required") || contains(why, "bad certificate") ||
-	    contains(why, "unknown ca") || contains(why, "certificate unknown")) {
-		snprintf(a->reason, sizeof a->reason,
-			 _("the gateway at %s refused the client certificate %s (%s)"), run->host,
-			 cfg->client_cert ? cfg->client_cert : _("(none set)"), why);
-	} else if (contains(why, "certificate verify failed") || contains(why, "self-signed") ||
-		   contains(why, "unable to get local issuer")) {
-		snprintf(a->reason, sizeof a->reason,
-			 _("the gateway's certificate is not signed by the pinned CA %s (%s)"), cfg->ca_file, why);
-	} else if (!cfg->client_cert && (res == CURLE_SSL_CONNECT_ERROR || res == CURLE_RECV_ERROR ||
-					 res == CURLE_SEND_ERROR || res == CURLE_GOT_NOTHING)) {
-		snprintf(a->reason, sizeof a->reason,
-			 _("the gateway at %s closed the connection: it asks for a client certificate and none is set (%s)"),
-			 run->host, why);
-	} else if (res == CURLE_SSL_CONNECT_ERROR) {
-		snprintf(a->reason, sizeof a->reason, _("the TLS handshake with the gateway at %s failed (%s)"),
-			 run->host, why);
-	} else if (res == CURLE_GOT_NOTHING || res == CURLE_RECV_ERROR || res == CURLE_SEND_ERROR ||
-		   res == CURLE_PARTIAL_FILE || res == CURLE_HTTP2 || res == CURLE_HTTP2_STREAM) {
-		long fresh = 0;
-		curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &fresh);
-		/* With TLS 1.3 the gateway checks our certificate after the handshake looks done
-		 * to us: its refusal arrives as a broken connection.  Name the file when it can be. */
-		if (fresh > 0)
-			snprintf(a->reason, sizeof a->reason,
-				 _("the connection to the gateway at %s broke off before an answer; if this repeats, the gateway may be refusing the client certificate %s (%s)"),
-				 run->host, cfg->client_cert ? cfg->client_cert : _("(none set)"), why);
-		else
-			snprintf(a->reason, sizeof a->reason, _("the connection to the gateway at %s broke off (%s)"),
-				 run->host, why);
-	} else {
-		snprintf(a->reason, sizeof a->reason, _("the transfer to the gateway at %s failed (%s)"), run->host, why);
-	}
-}
-
-static int check_file(const char *path, const char *what, struct cd_error *err)
-{
-	if (access(path, R_OK) != 0)
-		return cd_error_set(err, CD_EINPUT, _("the gateway's %s %s cannot be read"), what, path);
-	return CD_OK;
-}
-
-static int has_control(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			return 1;
+	if (required && len == 0)
+		return refuse(out, _("the gateway's reply has an empty field \"%s\""), key), -1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
 	return 0;
 }
 
-/* Checks the config and fills run: the URLs, the host for reasons, the defaults. */
-static int prepare(const struct cd_gw_config *cfg, struct run *run, struct cd_error *err)
+static int get_matches(struct json_object *root, int hit, struct cd_gw_answer *out)
 {
-	const char *base = cfg ? cfg->base_url : NULL, *h, *end;
-	size_t blen;
-	int n;
+	struct json_object *arr = NULL;
+	size_t n, i;
 
-	memset(run, 0, sizeof *run);
-	run->cfg = cfg;
-	if (!base || !*base)
-		return cd_error_set(err, CD_EINPUT, _("no gateway address is set (gateway base URL)"));
-	if (strncasecmp(base, "https://", 8) != 0)
-		return cd_error_set(err, CD_EINPUT,
-				    _("the gateway address must start with https:// (checks never go out unencrypted)"));
-	if (has_control(base) || strchr(base, ' ') || strchr(base, '?') || strchr(base, '#'))
-		return cd_error_set(err, CD_EINPUT, _("the gateway address is not a plain https:// URL"));
-	blen = strlen(base);
-	while (blen > 8 && base[blen - 1] == '/')
-		blen--;
-	h = base + 8;
-	end = h + strcspn(h, "/");
-	if (end == h || (size_t)(end - h) >= sizeof run->host)
-		return cd_error_set(err, CD_EINPUT, _("the gateway address names no host"));
-	memcpy(run->host, h, (size_t)(end - h));
-	run->host[end - h] = '\0';
-	n = snprintf(run->url_doc, sizeof run->url_doc, "%.*s/v1/documents/check", (int)blen, base);
-	if (n < 0 || (size_t)n >= sizeof run->url_doc)
-		return cd_error_set(err, CD_EINPUT, _("the gateway address is too long"));
-	snprintf(run->url_person, sizeof run->url_person, "%.*s/v1/persons/match", (int)blen, base);
-	if (!cfg->ca_file || !*cfg->ca_file)
-		return cd_error_set(err, CD_EINPUT, _("no CA file is set for the gateway: its CA must be pinned"));
-	if (check_file(cfg->ca_file, _("CA file"), err))
-		return err ? err->code : CD_EINPUT;
-	if (cfg->client_cert && check_file(cfg->client_cert, _("client certificate"), err))
-		return err ? err->code : CD_EINPUT;
-	if (cfg->client_key && check_file(cfg->client_key, _("client key"), err))
-		return err ? err->code : CD_EINPUT;
-	if (cfg->bearer_token && *cfg->bearer_token) {
-		struct cd_buf b = CD_BUF_INIT;
-		if (has_control(cfg->bearer_token))
-			return cd_error_set(err, CD_EINPUT, _("the gateway's bearer token holds a control character"));
-		buf_printf(&b, "Authorization: Bearer %s", cfg->bearer_token);
-		if (b.failed) {
-			buf_release(&b);
-			return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
-		}
-		run->auth_header = buf_detach(&b);
+	if (!json_object_object_get_ex(root, "matches", &arr) || json_object_get_type(arr) == json_type_null) {
+		if (hit)
+			return refuse(out, _("the gateway's reply says \"hit\" but lacks the field \"%s\""), "matches"), -1;
+		return 0;
 	}
-	run->connect_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : DEFAULT_CONNECT_MS;
-	run->total_ms = cfg->total_timeout_ms > 0 ? cfg->total_timeout_ms : DEFAULT_TOTAL_MS;
-	run->max_reply = cfg->max_reply_bytes > 0 ? cfg->max_reply_bytes : DEFAULT_MAX_REPLY;
-	run->parallel = cfg->max_parallel > 0 ? cfg->max_parallel : DEFAULT_PARALLEL;
-	if (run->parallel > MAX_PARALLEL)
-		run->parallel = MAX_PARALLEL;
-	return CD_OK;
+	if (json_object_get_type(arr) != json_type_array)
+		return refuse(out, _("the gateway's reply has a field \"%s\" that is not an array"), "matches"), -1;
+	n = json_object_array_length(arr);
+	if (!hit && n > 0)
+		return refuse(out, _("the gateway's reply says \"clear\" but lists matches")), -1;
+	if (hit && n == 0)
+		return refuse(out, _("the gateway's reply says \"hit\" but lists no matches")), -1;
+	if (n > CD_GW_MAX_MATCHES)
+		return refuse(out, _("the gateway's reply lists more matches than casedesk takes (100)")), -1;
+	if (n == 0)
+		return 0;
+	out->matches = calloc(n, sizeof *out->matches);
+	if (!out->matches)
+		return refuse(out, _("out of memory reading the gateway's reply")), -1;
+	for (i = 0; i < n; i++) {
+		struct json_object *m = json_object_array_get_idx(arr, i), *score = NULL;
+		struct cd_gw_match *dst = &out->matches[i];
+		int64_t sc;
+
+		if (json_object_get_type(m) != json_type_object)
+			return refuse(out, _("the gateway's reply has a match that is not an object")), -1;
+		if (!json_object_object_get_ex(m, "score", &score) || json_object_get_type(score) != json_type_int)
+			return refuse(out, _("the gateway's reply has a match whose \"%s\" is not a whole number"), "score"), -1;
+		sc = json_object_get_int64(score);
+		if (sc < 0 || sc > 100)
+			return refuse(out, _("the gateway's reply has a match whose \"%s\" is outside 0-100"), "score"), -1;
+		dst->score = (int)sc;
+		if (get_string(m, "list", dst->list, sizeof dst->list, 1, out) ||
+		    get_string(m, "reference", dst->reference, sizeof dst->reference, 0, out))
+			return -1;
+		out->n_matches = i + 1;
+	}
+	return 0;
 }
 
-int gateway_run(const struct cd_gw_config *cfg, const struct cd_gw_request *reqs, size_t n,
-		cd_gw_on_answer on_answer, void *ctx, struct cd_error *err)
+int gateway_parse_reply(enum cd_gw_kind kind, const char *body, size_t len, struct cd_gw_answer *out)
 {
-	struct run run;
-	CURLM *multi = NULL;
-	CURLSH *share = NULL;
-	struct xfer **slots = NULL;    /* the transfers in flight, to abandon on a stop */
-	size_t next = 0, in_flight = 0;
-	int rc, running = 0;
+	struct json_tokener *tok = NULL;
+	struct json_object *root = NULL, *result = NULL;
+	const char *r;
+	size_t end;
+	int rc = CD_EINPUT, hit;
 
-	rc = prepare(cfg, &run, err);
-	if (rc != CD_OK)
-		goto out;
-	if (!on_answer || (n && !reqs)) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("gateway_run called without requests or a callback"));
-		goto out;
-	}
-	pthread_once(&global_once, global_init);
-	if (global_rc != CURLE_OK) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("libcurl could not start: %s"), curl_easy_strerror(global_rc));
+	memset(out, 0, sizeof *out);
+	out->outcome = CD_GW_RETRY;
+	out->retry_after_s = -1;
+	if (kind != CD_GW_DOCUMENT && kind != CD_GW_PERSON) {
+		refuse(out, _("a reply for an unknown kind of check"));
 		goto out;
 	}
-	slots = calloc((size_t)run.parallel, sizeof *slots);
-	multi = curl_multi_init();
-	if (!multi || !slots) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("libcurl could not start a multi handle"));
+	if (!body || len == 0) {
+		refuse(out, _("the gateway's reply is empty"));
 		goto out;
 	}
-	curl_multi_setopt(multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)run.parallel);
-	curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)run.parallel);
-	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)run.parallel);
-	/* TLS sessions and DNS answers shared between the run's transfers: a new connection
-	 * to the same gateway resumes the session instead of a full handshake. */
-	share = curl_share_init();
-	if (share) {
-		curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-		curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	if (len > REPLY_MAX_BYTES || len > (size_t)INT32_MAX) {
+		refuse(out, _("the gateway's reply is too long to read"));
+		goto out;
 	}
-
-	while (next < n || in_flight > 0) {
-		CURLMsg *msg;
-		int left;
-		CURLMcode mc;
-
-		/* Fill the free slots. */
-		while (next < n && in_flight < (size_t)run.parallel) {
-			struct cd_gw_answer a;
-			struct xfer *x;
-			int permanent = 0;
-
-			memset(&a, 0, sizeof a);
-			x = xfer_new(&run, &reqs[next], next, share, a.reason, sizeof a.reason, &permanent);
-			if (x && curl_multi_add_handle(multi, x->easy) != CURLM_OK) {
-				snprintf(a.reason, sizeof a.reason, "%s", _("libcurl could not take the transfer"));
-				xfer_free(x);
-				x = NULL;
-			}
-			if (!x) {
-				a.outcome = permanent ? CD_GW_FAILED : CD_GW_RETRY;
-				a.retry_after_s = -1;
-				rc = on_answer(ctx, next++, &a);
-				if (rc != 0)
-					goto out;
-				continue;
-			}
-			for (size_t s = 0; s < (size_t)run.parallel; s++)
-				if (!slots[s]) {
-					slots[s] = x;
-					break;
-				}
-			next++;
-			in_flight++;
-		}
-		if (in_flight == 0)
-			continue;
-		mc = curl_multi_perform(multi, &running);
-		if (mc != CURLM_OK) {
-			rc = cd_error_set(err, CD_EINTERNAL, _("libcurl failed: %s"), curl_multi_strerror(mc));
+	if (memchr(body, '\0', len)) {
+		refuse(out, _("the gateway's reply is not JSON (it holds a NUL byte)"));
+		goto out;
+	}
+	tok = json_tokener_new_ex(REPLY_MAX_DEPTH);
+	if (!tok) {
+		refuse(out, _("out of memory reading the gateway's reply"));
+		goto out;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	root = json_tokener_parse_ex(tok, body, (int)len);
+	if (!root && json_tokener_get_error(tok) == json_tokener_continue) {
+		refuse(out, "%s", _("the gateway's reply ends before its JSON value does"));
+		goto out;
+	}
+	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
+		char where[160];
+		snprintf(where, sizeof where, "%s, near byte %zu", json_tokener_error_desc(json_tokener_get_error(tok)),
+			 json_tokener_get_parse_end(tok));
+		refuse(out, _("the gateway's reply is not valid JSON (%s)"), where);
+		goto out;
+	}
+	for (end = json_tokener_get_parse_end(tok); end < len; end++) {
+		if (!strchr(" \t\r\n", body[end])) {
+			refuse(out, _("the gateway's reply has something after its JSON value"));
 			goto out;
 		}
-		while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
-			struct xfer *x = NULL;
-			struct cd_gw_answer a;
-
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-			conclude(&run, x, msg->data.result, &reqs[x->index], &a);
-			curl_multi_remove_handle(multi, x->easy);
-			for (size_t s = 0; s < (size_t)run.parallel; s++)
-				if (slots[s] == x)
-					slots[s] = NULL;
-			in_flight--;
-			rc = on_answer(ctx, x->index, &a);
-			gateway_answer_release(&a);
-			xfer_free(x);
-			if (rc != 0)
-				goto out;
-		}
-		if (running > 0 && (next >= n || in_flight >= (size_t)run.parallel)) {
-			mc = curl_multi_poll(multi, NULL, 0, 1000, NULL);
-			if (mc != CURLM_OK) {
-				rc = cd_error_set(err, CD_EINTERNAL, _("libcurl failed: %s"), curl_multi_strerror(mc));
-				goto out;
-			}
+	}
+	if (json_object_get_type(root) != json_type_object) {
+		refuse(out, _("the gateway's reply is not a JSON object"));
+		goto out;
+	}
+	if (!json_object_object_get_ex(root, "result", &result) || json_object_get_type(result) != json_type_string) {
+		refuse(out, _("the gateway's reply lacks the string field \"%s\""), "result");
+		goto out;
+	}
+	r = json_object_get_string(result);
+	if (strcmp(r, "clear") == 0) {
+		hit = 0;
+	} else if (strcmp(r, "hit") == 0) {
+		hit = 1;
+	} else {
+		refuse(out, _("the gateway's reply has a \"%s\" other than \"clear\" or \"hit\""), "result");
+		goto out;
+	}
+	if (get_string(root, "checked_at", out->checked_at, sizeof out->checked_at, 0, out))
+		goto out;
+	if (kind == CD_GW_DOCUMENT) {
+		/* A document hit must say which list found it; a clear may name the lists asked. */
+		if (get_string(root, "list", out->list, sizeof out->list, hit, out) ||
+		    get_string(root, "reference", out->reference, sizeof out->reference, 0, out))
+			goto out;
+	} else {
+		if (get_matches(root, hit, out))
+			goto out;
+		if (out->n_matches) {
+			memcpy(out->list, out->matches[0].list, sizeof out->list);
+			memcpy(out->reference, out->matches[0].reference, sizeof out->reference);
 		}
 	}
+	out->outcome = hit ? CD_GW_HIT : CD_GW_CLEAR;
+	out->reason[0] = '\0';
 	rc = CD_OK;
 out:
-	if (multi) {
-		/* Transfers still in flight (a stop asked by on_answer, or a failure): abandoned. */
-		for (size_t s = 0; slots && s < (size_t)run.parallel; s++)
-			if (slots[s]) {
-				curl_multi_remove_handle(multi, slots[s]->easy);
-				xfer_free(slots[s]);
-			}
-		curl_multi_cleanup(multi);
-	}
-	if (share)
-		curl_share_cleanup(share);
-	free(slots);
-	free(run.auth_header);
+	if (root)
+		json_object_put(root);
+	if (tok)
+		json_tokener_free(tok);
 	return rc;
+}
+
+void gateway_answer_release(struct cd_gw_answer *a)
+{
+	if (!a)
+		return;
+	free(a->matches);
+	a->matches = NULL;
+	a->n_matches = 0;
 }

@@ -1,6 +1,6 @@
 /*
  * fuzz_gwreply.c - libFuzzer target for the check gateway's reply parser
- * (model/net/gateway_reply.c): the first byte picks the kind of check (document or
+ * (model/net/gateway.c): the first byte picks the kind of check (document or
  * person), the rest is the reply's body as it came off the network.  Whatever the body,
  * the parser must answer CLEAR or HIT with CD_OK, or RETRY with CD_EINPUT and a reason;
  * every string it keeps must fit its field and hold no control character; the matches

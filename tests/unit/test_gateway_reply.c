@@ -1,6 +1,6 @@
 /*
  * test_gateway_reply.c - unit tests for the check gateway's reply parser
- * (model/net/gateway_reply.c, gateway_parse_reply): what it accepts (clear, hit, the
+ * (model/net/gateway.c, gateway_parse_reply): what it accepts (clear, hit, the
  * person's matches, unknown fields ignored) and what it refuses with a reason (not JSON,
  * trailing bytes, wrong types, a "result" other than clear/hit, strings too long for the
  * answer, control characters, invalid UTF-8, too many matches, a hit without its list).
