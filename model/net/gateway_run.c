@@ -277,6 +277,8 @@ static struct xfer *xfer_new(struct run *run, const struct cd_gw_request *r, siz
 	}
 	SET(CURLOPT_CONNECTTIMEOUT_MS, run->connect_ms);
 	SET(CURLOPT_TIMEOUT_MS, run->total_ms);
+	/* A reply announcing more than the cap is refused before its body is read. */
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)run->max_reply);
 	SET(CURLOPT_WRITEFUNCTION, on_write);
 	SET(CURLOPT_WRITEDATA, x);
 	SET(CURLOPT_HEADERFUNCTION, on_header);
@@ -350,6 +352,9 @@ static void conclude(struct run *run, struct xfer *x, CURLcode res, const struct
 	}
 	a->http_status = status;
 	switch (res) {
+	case CURLE_FILESIZE_EXCEEDED:
+		x->too_big = 1;
+		/* fall through */
 	case CURLE_WRITE_ERROR:
 		if (x->too_big) {
 			snprintf(a->reason, sizeof a->reason,

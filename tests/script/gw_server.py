@@ -36,7 +36,8 @@ The answer is chosen by the document number or the surname (its prefix, upper ca
     FLAKY*    503 (Retry-After: 1) the first time a key is seen, clear after that
     RESET*    the connection is reset without an answer
     BADJSON*  200 with a body that is not JSON
-    HUGE*     200 with a 1 MiB body
+    HUGE*     200 with a 1 MiB body (Content-Length says so)
+    STREAM*   200 with a 1 MiB body and no Content-Length (read until the connection closes)
     E400*     400 (final)
     anything else: 200 clear.
 A request without Idempotency-Key or X-Purpose, or whose body is not JSON, gets 400.
@@ -93,7 +94,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if isinstance(req, dict):
             what = str(req.get("number") if doc else req.get("surname") or "").upper()
         answer = "CLEAR"
-        for p in ("E503DATE", "E503", "E429", "E500", "E400", "HIT", "SLOW", "FLAKY", "RESET", "BADJSON", "HUGE"):
+        for p in ("E503DATE", "E503", "E429", "E500", "E400", "HIT", "SLOW", "FLAKY", "RESET", "BADJSON", "HUGE", "STREAM"):
             if what.startswith(p):
                 answer = p
                 break
@@ -147,6 +148,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(200, b'{"result": "clear", "list": ')
         if answer == "HUGE":
             return self.reply(200, b'{"result":"clear","pad":"' + b"x" * (1 << 20) + b'"}')
+        if answer == "STREAM":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                self.wfile.write(b'{"result":"clear","pad":"')
+                for _ in range(64):
+                    self.wfile.write(b"x" * 16384)
+                self.wfile.write(b'"}')
+            except OSError:
+                pass
+            return
         if answer == "HIT":
             if doc:
                 return self.reply(200, {"result": "hit", "list": "SLTD", "reference": "INTERPOL-SLTD-0042",
