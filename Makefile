@@ -1,4 +1,7 @@
 # casedesk - one build for the program, its tests and its benchmark.
+# The program's version: `casedesk --version` tells it (app/cmd_version.c, compiled in as
+# CD_VERSION) and debian/changelog is checked against it.
+VERSION := 0.9.0
 # Every library comes through pkg-config except iniparser, whose Debian package ships no .pc file.
 
 CC       ?= cc
@@ -38,6 +41,9 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) \
 	-DCD_DATADIR='"$(DATADIR)"' -DCD_LOCALEDIR='"$(LOCALEDIR)"' -DCD_FONTDIR='"$(FONTDIR)"' \
 	-D_FILE_OFFSET_BITS=64
+# Only app/cmd_version.c needs the version; it is rebuilt when the Makefile changes.
+build/app/cmd_version.o build/asan/app/cmd_version.o build/inst/app/cmd_version.o: ALL_CFLAGS += -DCD_VERSION='"$(VERSION)"'
+build/app/cmd_version.o build/asan/app/cmd_version.o build/inst/app/cmd_version.o: Makefile
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIB_SRC  := $(wildcard model/*/*.c workflow/*.c print/*.c)
