@@ -1251,3 +1251,56 @@ out:
 	store_rollback(s);
 	return rc;
 }
+
+/*
+ * Case numbers for shell completion (issue 17).  One range scan of the number's unique
+ * index from the prefix to just past it, in number order, capped twice: at most
+ * CASE_COMPLETE_SCAN index rows are looked at (so a user who may open few of the cases in
+ * the range costs no more than one who may open all) and at most `limit` are offered.
+ */
+#define CASE_COMPLETE_SCAN 2000
+
+int case_number_complete(struct cd_store *s, const struct cd_actor *actor, const char *prefix, size_t limit,
+			 void (*fn)(void *ctx, const char *number), void *ctx, struct cd_error *err)
+{
+	static const char sql[] =
+		"SELECT number FROM (SELECT number, workflow_id FROM cases WHERE number >= ?1 AND number < ?2"
+		" ORDER BY number LIMIT ?3)"
+		" WHERE ?4 = '*' OR instr(',' || ?4 || ',', ',' || workflow_id || ',') > 0"
+		" ORDER BY number LIMIT ?5";
+	char low[40], high[41];
+	sqlite3_stmt *st = NULL;
+	size_t n = 0;
+	int rc;
+
+	/* Numbers are upper case (AS-TBS-2026-000001): "as-" completes them too.  A prefix no
+	 * number can start with (too long) completes to nothing. */
+	if (strlen(prefix) >= sizeof low)
+		return CD_OK;
+	for (n = 0; prefix[n]; n++)
+		low[n] = prefix[n] >= 'a' && prefix[n] <= 'z' ? (char)(prefix[n] - 'a' + 'A') : prefix[n];
+	low[n] = '\0';
+	/* The first string past every number starting with low: its last byte raised by one
+	 * (a 0xff byte is dropped and the one before raised); "" has all numbers below 0xff. */
+	memcpy(high, low, n + 1);
+	while (n > 0 && (unsigned char)high[n - 1] == 0xff)
+		high[--n] = '\0';
+	if (n == 0) {
+		high[0] = (char)0xff;
+		high[1] = '\0';
+	} else {
+		high[n - 1] = (char)((unsigned char)high[n - 1] + 1);
+	}
+	if ((rc = st_prepare(s, sql, &st, err)))
+		return rc;
+	st_bind_text(st, 1, low);
+	st_bind_text(st, 2, high);
+	sqlite3_bind_int(st, 3, CASE_COMPLETE_SCAN);
+	st_bind_text(st, 4, actor->workflows);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)limit);
+	while ((rc = st_row(s, st, _("completing case numbers"), err)) > 0)
+		fn(ctx, (const char *)sqlite3_column_text(st, 0));
+	rc = rc < 0 ? CD_ESTORE : CD_OK;
+	st_finish(s, st);
+	return rc;
+}
