@@ -1,4 +1,7 @@
 # casedesk - one build for the program, its tests and its benchmark.
+# The program's version: `casedesk --version` tells it (app/cmd_version.c, compiled in as
+# CD_VERSION) and debian/changelog is checked against it.
+VERSION := 0.9.0
 # Every library comes through pkg-config except iniparser, whose Debian package ships no .pc file.
 
 CC       ?= cc
@@ -38,6 +41,9 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) \
 	-DCD_DATADIR='"$(DATADIR)"' -DCD_LOCALEDIR='"$(LOCALEDIR)"' -DCD_FONTDIR='"$(FONTDIR)"' \
 	-D_FILE_OFFSET_BITS=64
+# Only app/cmd_version.c needs the version; it is rebuilt when the Makefile changes.
+build/app/cmd_version.o build/asan/app/cmd_version.o build/inst/app/cmd_version.o: ALL_CFLAGS += -DCD_VERSION='"$(VERSION)"'
+build/app/cmd_version.o build/asan/app/cmd_version.o build/inst/app/cmd_version.o: Makefile
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIB_SRC  := $(wildcard model/*/*.c workflow/*.c print/*.c)
@@ -51,6 +57,7 @@ $(patsubst %.c,$(1)/%.o,$(2))
 endef
 
 .PHONY: all deps check asan unit test bench demo clean lint-workflows pot fonts install FORCE fuzz fuzz-bins
+.PHONY: man install-docs
 all: casedesk catalogues fonts
 
 # The MRZ is printed in OCR-B.  Debian ships it as CFF OpenType (fonts-ocr-b); Cairo 1.16
@@ -220,6 +227,7 @@ CHECK_ASAN_OPTIONS := detect_stack_use_after_return=1:detect_leaks=1$(if $(ASAN_
 # The test command: release build with warnings as errors, then every test under ASan + UBSan.
 check: deps
 	$(MAKE) casedesk catalogues fonts build/asan/casedesk build/asan/casedesk-enrol $(UNIT_BINS) $(TOOL_BINS) $(VFS_SHIM) $(FUZZ_BINS)
+	$(MAKE) man
 	ASAN_OPTIONS=$(CHECK_ASAN_OPTIONS) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	CASEDESK_BIN=$(CURDIR)/build/asan/casedesk CASEDESK_LOCALEDIR=$(CURDIR)/build/locale CASEDESK_FUZZ_DIR=$(CURDIR)/build/fuzz \
 		sh tests/run.sh $(UNIT_BINS)
@@ -305,6 +313,32 @@ install: build/inst/casedesk build/inst/casedesk-enrol catalogues fonts
 		echo "not root: $(DESTDIR)$(PREFIX)/bin/casedesk is installed without its group; as root run"; \
 		echo "  groupadd --system $(CASEDESK_GROUP); chgrp $(CASEDESK_GROUP) $(DESTDIR)$(PREFIX)/bin/casedesk; chmod 2755 $(DESTDIR)$(PREFIX)/bin/casedesk"; \
 	fi
+
+# Man pages and bash completion (issue 17).  casedesk(1) and casedesk-workflow(5) are
+# written by hand in data/man/ (tests/script/t_man.sh holds them to the command table,
+# the options, error.h and wf_load.c); casedesk.ini(5) is written by the program from its
+# settings table (app/config.c), so it cannot drift.  The footer carries VERSION.
+MAN_PAGES := build/man/casedesk.1 build/man/casedesk.ini.5 build/man/casedesk-workflow.5
+man: $(MAN_PAGES)
+build/man/casedesk.ini.5: casedesk Makefile
+	@mkdir -p $(dir $@)
+	@echo "  MAN     $@"
+	@CASEDESK_CONFIG=/nonexistent LC_ALL=C.UTF-8 LANGUAGE= ./casedesk config --man \
+		| sed '/^\.TH /s/"casedesk"/"casedesk $(VERSION)"/' >$@.part && mv -f $@.part $@
+build/man/%: data/man/% Makefile
+	@mkdir -p $(dir $@)
+	@echo "  MAN     $@"
+	@sed '/^\.TH /s/"casedesk"/"casedesk $(VERSION)"/' $< >$@.part && mv -f $@.part $@
+
+# Installed with the program: man1, man5 and bash-completion's folder under PREFIX.
+MANDIR        ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+install: install-docs
+install-docs: man
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(COMPLETIONDIR)
+	install -m 0644 build/man/casedesk.1 $(DESTDIR)$(MANDIR)/man1/casedesk.1
+	install -m 0644 build/man/casedesk.ini.5 build/man/casedesk-workflow.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 data/completion/casedesk $(DESTDIR)$(COMPLETIONDIR)/casedesk
 
 clean:
 	rm -rf build casedesk casedesk-enrol

@@ -64,6 +64,11 @@ void config_locale_start(void);
 const char *config_locale_missing(void);
 /* What to tell the user about it (translated): which locale, and how to add it. */
 void config_locale_notice(char *buf, size_t size);
+/*
+ * casedesk.ini(5) in roff, from the settings table (`casedesk config --man`): the Makefile
+ * writes build/man/casedesk.ini.5 with it.  CD_EINTERNAL when writing failed.
+ */
+int config_man(FILE *out);
 /* [ui] lock_minutes: idle minutes before the TUI locks (0: never, but see screens/ui.h for
  * field kits); the default when the file is broken or silent. */
 double config_lock_minutes(void);

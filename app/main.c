@@ -26,6 +26,10 @@ struct command {
 	const char *summary;
 };
 
+/* app/cmd_version.c, app/cmd_complete.c (issue 17): declared here, beside their table rows. */
+int cmd_version(struct cli *c);
+int cmd_complete(struct cli *c);
+
 static const struct command commands[] = {
 	{ "tui", cmd_tui, N_("tui                                     the terminal interface (also: no command)") },
 	{ "init", cmd_init, N_("init --office CODE [--training | --kit]   a new empty store; never overwrites") },
@@ -55,6 +59,8 @@ static const struct command commands[] = {
 	{ "national", cmd_national, N_("national init [--db CONNINFO] | status [--db CONNINFO] | use [--db CONNINFO | --none]   the national tier (PostgreSQL)") },
 	{ "sync", cmd_sync, N_("sync [--db CONNINFO] [--batch N] [--progress]   send this store's ops to the national tier") },
 	{ "config", cmd_config, N_("config                                  the settings in force and where each came from") },
+	{ "version", cmd_version, N_("version | --version                     the program's version, the schemas it speaks, its libraries' versions") },
+	{ "complete", cmd_complete, N_("complete workflows|forms|reports|cases [PREFIX]   words for shell completion, one a line") },
 };
 
 static void usage(FILE *f)
@@ -185,8 +191,8 @@ int main(int argc, char **argv)
 		return c.argc == 0 ? CD_EUSAGE : CD_OK;
 	}
 	if (strcmp(c.argv[0], "--version") == 0) {
-		printf("casedesk 0.1 (store schema %d)\n", CD_SCHEMA_VERSION);
-		return CD_OK;
+		rc = cmd_version(&c);
+		goto done;
 	}
 	rc = -1;
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -1251,3 +1251,135 @@ out:
 	store_rollback(s);
 	return rc;
 }
+
+/*
+ * Case numbers for shell completion (issue 17).  Fast on a million cases because every
+ * query is a range scan of the number's unique index, in number order, with a LIMIT:
+ *  - a user of every workflow: one range, from the prefix to just past it;
+ *  - a user of some workflows (need-to-know): one range per workflow, the prefix's range
+ *    cut to the workflow's own number prefix ("SV-"), read from one of its cases through
+ *    the workflow index; a workflow whose prefix cannot start with the typed one costs
+ *    nothing.  Rows of another workflow sharing the prefix are filtered out, and at most
+ *    CASE_COMPLETE_SCAN index rows are looked at per range.
+ * A workflow whose prefix changed between versions completes the numbers of the prefix
+ * its first case found carries; the others are still opened by number, as ever.
+ */
+#define CASE_COMPLETE_SCAN 2000
+#define CASE_NUMBER_MAX 40
+
+/* The first string past every one starting with `s` (n bytes): its last byte raised by one,
+ * a 0xff byte dropped and the one before raised; "" has every number below "\xff". */
+static void past_prefix(const char *s, size_t n, char out[CASE_NUMBER_MAX + 1])
+{
+	memcpy(out, s, n);
+	out[n] = '\0';
+	while (n > 0 && (unsigned char)out[n - 1] == 0xff)
+		out[--n] = '\0';
+	if (n == 0) {
+		out[0] = (char)0xff;
+		out[1] = '\0';
+	} else {
+		out[n - 1] = (char)((unsigned char)out[n - 1] + 1);
+	}
+}
+
+struct number_list {
+	char (*v)[CASE_NUMBER_MAX];
+	size_t n, cap;
+};
+
+static int number_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The numbers in [low, high) of `workflow` (NULL: any), at most `limit`, onto *list. */
+static int number_range(struct cd_store *s, const char *low, const char *high, const char *workflow, size_t limit,
+			struct number_list *list, struct cd_error *err)
+{
+	static const char sql[] =
+		"SELECT number FROM (SELECT number, workflow_id FROM cases WHERE number >= ?1 AND number < ?2"
+		" ORDER BY number LIMIT ?3) WHERE ?4 IS NULL OR workflow_id = ?4 ORDER BY number LIMIT ?5";
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (strcmp(low, high) >= 0)
+		return CD_OK;
+	if ((rc = st_prepare(s, sql, &st, err)))
+		return rc;
+	st_bind_text(st, 1, low);
+	st_bind_text(st, 2, high);
+	/* Every workflow's rows count: the cap bounds the work, not the answer. */
+	sqlite3_bind_int(st, 3, workflow ? CASE_COMPLETE_SCAN : (int)limit);
+	st_bind_text(st, 4, workflow);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)limit);
+	while ((rc = st_row(s, st, _("completing case numbers"), err)) > 0) {
+		ST_GROW(list->v, list->n, list->cap);
+		snprintf(list->v[list->n++], CASE_NUMBER_MAX, "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	rc = rc < 0 ? CD_ESTORE : CD_OK;
+out:
+	st_finish(s, st);
+	return rc;
+}
+
+/* The number prefix of a workflow's cases ("SV-"), from one of them; "" when it has none. */
+static int workflow_number_prefix(struct cd_store *s, const char *workflow, char out[CASE_NUMBER_MAX],
+				  struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	out[0] = '\0';
+	if ((rc = st_prepare(s, "SELECT number FROM cases WHERE workflow_id = ?1 LIMIT 1", &st, err)))
+		return rc;
+	st_bind_text(st, 1, workflow);
+	rc = st_row(s, st, _("completing case numbers"), err);
+	if (rc > 0) {
+		const char *number = (const char *)sqlite3_column_text(st, 0);
+		const char *dash = number ? strchr(number, '-') : NULL;
+		if (dash && (size_t)(dash - number) + 1 < CASE_NUMBER_MAX)
+			snprintf(out, CASE_NUMBER_MAX, "%.*s", (int)(dash - number) + 1, number);
+	}
+	rc = rc < 0 ? CD_ESTORE : CD_OK;
+	st_finish(s, st);
+	return rc;
+}
+
+int case_number_complete(struct cd_store *s, const struct cd_actor *actor, const char *prefix, size_t limit,
+			 void (*fn)(void *ctx, const char *number), void *ctx, struct cd_error *err)
+{
+	struct number_list list = { 0 };
+	char low[CASE_NUMBER_MAX], high[CASE_NUMBER_MAX + 1], wf_low[CASE_NUMBER_MAX], wf_high[CASE_NUMBER_MAX + 1];
+	char workflows[sizeof actor->workflows], *save = NULL;
+	size_t n;
+	int rc = CD_OK;
+
+	/* Numbers are upper case (AS-TBS-2026-000001): "as-" completes them too.  A prefix no
+	 * number can start with (too long) completes to nothing. */
+	if (strlen(prefix) >= sizeof low || limit == 0)
+		return CD_OK;
+	for (n = 0; prefix[n]; n++)
+		low[n] = prefix[n] >= 'a' && prefix[n] <= 'z' ? (char)(prefix[n] - 'a' + 'A') : prefix[n];
+	low[n] = '\0';
+	past_prefix(low, n, high);
+	if (strcmp(actor->workflows, "*") == 0) {
+		rc = number_range(s, low, high, NULL, limit, &list, err);
+		goto out;
+	}
+	snprintf(workflows, sizeof workflows, "%s", actor->workflows);
+	for (char *w = strtok_r(workflows, ",", &save); w && rc == CD_OK; w = strtok_r(NULL, ",", &save)) {
+		if ((rc = workflow_number_prefix(s, w, wf_low, err)) || !wf_low[0])
+			continue;
+		past_prefix(wf_low, strlen(wf_low), wf_high);
+		/* [low, high) cut to [wf_low, wf_high). */
+		rc = number_range(s, strcmp(low, wf_low) > 0 ? low : wf_low, strcmp(high, wf_high) < 0 ? high : wf_high, w,
+				  limit, &list, err);
+	}
+	qsort(list.v, list.n, sizeof list.v[0], number_cmp);
+out:
+	for (size_t i = 0; rc == CD_OK && i < list.n && i < limit; i++)
+		fn(ctx, list.v[i]);
+	free(list.v);
+	return rc;
+}

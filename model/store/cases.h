@@ -192,6 +192,16 @@ int workflow_pin(struct cd_store *s, const char *id, int version, const char *so
 /* The kept text of a version; CD_ENOTFOUND when this store never used it.  free() it. */
 int workflow_source(struct cd_store *s, const char *id, int version, char **source, struct cd_error *err);
 
+/*
+ * Shell completion (issue 17): calls fn with each case number starting with `prefix`
+ * (ASCII letters taken as upper case) that `actor` may open (need-to-know: the actor's
+ * workflows; no glass), in number order, at most `limit`.  One bounded range scan of the
+ * number index, fast on a million cases.  Not audited: a number names no one (see
+ * app/cmd_complete.c).
+ */
+int case_number_complete(struct cd_store *s, const struct cd_actor *actor, const char *prefix, size_t limit,
+			 void (*fn)(void *ctx, const char *number), void *ctx, struct cd_error *err);
+
 #endif
 
 /* ---- store-wide checks and the rows the guards read ---------------------------------- */
