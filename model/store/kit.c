@@ -192,7 +192,7 @@ out:
 int kit_status(struct cd_store *s, struct kit_blocks *out, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = st_prepare(s, "SELECT series, year, first, last, coalesce(returned, 0), kit_name FROM number_blocks"
+	int rc = st_prepare(s, "SELECT series, year, first, last, coalesce(returned, 0), kit_name, uuid FROM number_blocks"
 			       " ORDER BY series, year, first", &st, err);
 	if (rc)
 		return rc;
@@ -209,6 +209,7 @@ int kit_status(struct cd_store *s, struct kit_blocks *out, struct cd_error *err)
 		k.last = sqlite3_column_int64(st, 3);
 		k.returned = sqlite3_column_int64(st, 4);
 		snprintf(k.kit_name, sizeof k.kit_name, "%s", (const char *)sqlite3_column_text(st, 5));
+		snprintf(k.uuid, sizeof k.uuid, "%s", (const char *)sqlite3_column_text(st, 6));
 		if ((rc = blocks_push(out, &k, err)))
 			break;
 	}
@@ -323,6 +324,11 @@ static int lease_on_office(struct cd_store *office, const struct cd_actor *actor
 		k->last = k->first + o->block - 1;
 		free(r);
 		cd_uuid7(l[done].uuid);
+		/* From the national tier: above the office's own numbers and every block it knows
+		 * (the floor), and above every block the tier leased to anyone. */
+		if (o->lease && (rc = o->lease(o->lease_ctx, "kit", l[done].uuid, kit_uuid, store_office(office), k, o->block,
+					       k->first - 1, err)))
+			goto fail_txn;
 		if ((rc = insert_block(office, l[done].uuid, k, kit_uuid, now, actor->name, err)) ||
 		    (rc = lease_outbox(office, l[done].uuid, k, kit_uuid, "lease", err)))
 			goto fail_txn;
@@ -522,6 +528,11 @@ int kit_make(struct cd_store *office, const struct cd_actor *actor, const char *
 	    (rc = audit_keys_create(kit, escrow, escrow_size, err)) ||
 	    (rc = setting(kit, "store_uuid", kit_uuid, sizeof kit_uuid, err)))
 		goto out;
+	/* A kit leased from the national tier tops up from it at each sync (kit_sync_topup); one
+	 * leased from the office's own numbers does not: the office would not know its blocks. */
+	if (o->lease && ((rc = st_setting_write(kit, "kit_national", "1", err)) ||
+			 (o->national_db && (rc = st_setting_write(kit, "national.db", o->national_db, err)))))
+		goto out;
 	/* From here the office commits its leases: the kit exists whatever follows. */
 	if ((rc = lease_on_office(office, actor, name, kit_uuid, o, year, 1, &l, &n, err)))
 		goto out;
@@ -669,7 +680,7 @@ int kit_return(struct cd_store *kit, const struct cd_actor *actor, const char *o
 	       struct kit_blocks *returned, struct cd_error *err)
 {
 	struct kit_blocks all = { 0 };
-	char name[32], now[32];
+	char name[32], now[32], kit_uuid[40];
 	int is, rc;
 
 	if (!(actor->roles & CD_ROLE_ADMIN))
@@ -681,7 +692,7 @@ int kit_return(struct cd_store *kit, const struct cd_actor *actor, const char *o
 		return cd_error_set(err, CD_EREFUSED,
 				    _("%s is no field kit: `kit return` runs on the kit, with --office-store naming its "
 				      "office store"), store_path(kit));
-	if ((rc = store_begin(kit, err)))
+	if ((rc = setting(kit, "store_uuid", kit_uuid, sizeof kit_uuid, err)) || (rc = store_begin(kit, err)))
 		return rc;
 	store_now(kit, now, sizeof now);
 	if ((rc = kit_status(kit, &all, err)))
@@ -723,11 +734,14 @@ int kit_return(struct cd_store *kit, const struct cd_actor *actor, const char *o
 		ev.note = note;
 		if ((rc = store_add_event(kit, actor, &ev, err)))
 			goto txn;
-		/* What is given back: the void range itself. */
+		/* What is given back: the void range itself, as an op too, so that a sync or a
+		 * bundle carries it to the national tier, which never issues it. */
 		k->first = u.first;
 		k->last = u.last;
 		k->returned = 0;
 		k->left = k->total = 0;
+		if ((rc = lease_outbox(kit, k->uuid, k, kit_uuid, "void", err)))
+			goto txn;
 		if ((rc = blocks_push(returned, k, err)))
 			goto txn;
 	}
@@ -739,6 +753,92 @@ int kit_return(struct cd_store *kit, const struct cd_actor *actor, const char *o
 	goto out;
 txn:
 	store_rollback(kit);
+out:
+	kit_blocks_release(&all);
+	return rc;
+}
+
+/* ---- top-up at sync ------------------------------------------------------------------- */
+
+/* One block of `series` and `year` for the kit `s` itself, from the tier, written in. */
+static int sync_lease_one(struct cd_store *s, const struct cd_actor *actor, kit_lease_fn lease, void *ctx,
+			  const char *kit_uuid, const char *name, const char *series, int year, int64_t size,
+			  struct kit_blocks *leased, struct cd_error *err)
+{
+	struct lease l = { 0 };
+	char now[32];
+	int rc;
+
+	snprintf(l.k.series, sizeof l.k.series, "%s", series);
+	snprintf(l.k.kit_name, sizeof l.k.kit_name, "%s", name);
+	l.k.year = year;
+	cd_uuid7(l.uuid);
+	if ((rc = lease(ctx, "kit", l.uuid, kit_uuid, store_office(s), &l.k, size, 0, err)))
+		return rc;
+	snprintf(l.k.uuid, sizeof l.k.uuid, "%s", l.uuid);
+	if ((rc = store_begin(s, err)))
+		goto fail;
+	store_now(s, now, sizeof now);
+	if ((rc = insert_block(s, l.uuid, &l.k, kit_uuid, now, actor->name, err)) ||
+	    (rc = store_add_audit(s, actor, "change", "number_blocks", kit_uuid, "leased numbers from the national tier",
+				  err))) {
+		store_rollback(s);
+		goto fail;
+	}
+	if ((rc = store_commit(s, err)))
+		goto fail;
+	return blocks_push(leased, &l.k, err);
+fail:
+	/* Leased on the tier, not written here: burnt, never issued twice; the next sync leases again. */
+	return rc;
+}
+
+int kit_sync_topup(struct cd_store *s, const struct cd_actor *actor, kit_lease_fn lease, void *ctx,
+		   struct kit_blocks *leased, struct cd_error *err)
+{
+	struct kit_blocks all = { 0 };
+	char name[32], kit_uuid[40];
+	int is, rc, y, m, d;
+
+	char national[8];
+	if ((rc = kit_leased_is(s, &is, name, sizeof name, err)) || !is ||
+	    (rc = setting(s, "kit_national", national, sizeof national, err)) || !national[0])
+		return rc;
+	if ((rc = setting(s, "store_uuid", kit_uuid, sizeof kit_uuid, err)) || (rc = kit_status(s, &all, err)))
+		goto out;
+	cd_days_to_date(store_today(s), &y, &m, &d);
+	for (size_t i = 0; i < all.n; i++) {
+		const char *series = all.v[i].series;
+		int64_t size = 0;
+		int seen = 0, held_this = 0, held_next = 0, low = 0;
+		/* Each series once: the first of its rows (rows come ordered by series). */
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(all.v[j].series, series) == 0)
+				seen = 1;
+		if (seen)
+			continue;
+		for (size_t j = i; j < all.n; j++) {
+			const struct kit_block *b = &all.v[j];
+			if (strcmp(b->series, series) != 0)
+				continue;
+			/* The newest block's size is the next one's: what the office chose for this kit. */
+			size = b->last - b->first + 1;
+			if (b->year == 0 || b->year == y) {
+				held_this = 1;
+				low = kit_range_low(b->left, b->total);
+			}
+			if (b->year == y + 1)
+				held_next = 1;
+		}
+		if ((!held_this || low) &&
+		    (rc = sync_lease_one(s, actor, lease, ctx, kit_uuid, name, series, all.v[i].year ? y : 0, size, leased,
+					 err)))
+			goto out;
+		/* From 1 December, next year's case numbers: a kit offline over New Year goes on. */
+		if (all.v[i].year && m == 12 && !held_next &&
+		    (rc = sync_lease_one(s, actor, lease, ctx, kit_uuid, name, series, y + 1, size, leased, err)))
+			goto out;
+	}
 out:
 	kit_blocks_release(&all);
 	return rc;
