@@ -138,32 +138,6 @@ static int tier_open(struct cli *c, const char *national, struct kit_lease_opts 
 	return rc;
 }
 
-/* The case number prefixes of the workflows installed in the store, each once. */
-static int case_prefixes(struct cli *c, const char ***out, size_t *n)
-{
-	const char **p = NULL;
-	size_t count, used = 0;
-	int rc;
-	*out = NULL;
-	*n = 0;
-	if ((rc = cli_load_workflows(c)))
-		return rc;
-	count = registry_count(c->reg);
-	if (count && !(p = calloc(count, sizeof *p)))
-		return cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
-	for (size_t i = 0; i < count; i++) {
-		const char *prefix = registry_at(c->reg, i)->prefix;
-		size_t j = 0;
-		while (j < used && strcmp(p[j], prefix) != 0)
-			j++;
-		if (j == used)
-			p[used++] = prefix;
-	}
-	*out = p;
-	*n = used;
-	return CD_OK;
-}
-
 static int kit_new_cmd(struct cli *c)
 {
 	static const char usage[] = "kit new FILE --office CODE --block N [--name K07] [--year YYYY] [--national CONNINFO]";
@@ -182,7 +156,7 @@ static int kit_new_cmd(struct cli *c)
 	if (!o.office)
 		return cd_error_set(&c->err, CD_EUSAGE, _("--office CODE is needed: the office leasing the numbers; "
 							"usage: casedesk %s"), usage);
-	if ((rc = cli_open_acting(c)) || (rc = case_prefixes(c, &prefixes, &o.n_case_prefixes)) ||
+	if ((rc = cli_open_acting(c)) || (rc = sync_blocks_prefixes(c, &prefixes, &o.n_case_prefixes)) ||
 	    (rc = tier_open(c, national, &o, &n)))
 		goto out;
 	o.case_prefixes = prefixes;
@@ -232,7 +206,7 @@ static int kit_topup_cmd(struct cli *c)
 		return rc;
 	if (!kit)
 		return cd_error_set(&c->err, CD_EUSAGE, _("--kit KITFILE is needed; usage: casedesk %s"), usage);
-	if ((rc = cli_open_acting(c)) || (rc = case_prefixes(c, &prefixes, &o.n_case_prefixes)) ||
+	if ((rc = cli_open_acting(c)) || (rc = sync_blocks_prefixes(c, &prefixes, &o.n_case_prefixes)) ||
 	    (rc = tier_open(c, national, &o, &n)))
 		goto out;
 	if (!o.office)

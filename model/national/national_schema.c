@@ -329,7 +329,14 @@ static const char *const migrations[] = {
 	"  IF EXISTS (SELECT 1 FROM number_blocks b WHERE b.holder = NEW.origin AND b.office = off AND b.prefix = pfx"
 	"   AND b.year = yr) THEN"
 	"   IF NOT EXISTS (SELECT 1 FROM number_blocks b WHERE b.holder = NEW.origin AND b.office = off AND b.prefix = pfx"
-	"    AND b.year = yr AND n BETWEEN b.\"first\" AND coalesce(b.returned - 1, b.\"last\")) THEN"
+	"    AND b.year = yr AND n BETWEEN b.\"first\" AND coalesce(b.returned - 1, b.\"last\"))"
+	/* An office's numbers from before it leased from the tier lie below its first block
+	 * (cd_lease floors its blocks above them) and in nobody's block. */
+	"    AND NOT (EXISTS (SELECT 1 FROM origins g WHERE g.store_uuid = NEW.origin AND g.kind = 'office')"
+	"     AND n < (SELECT min(b.\"first\") FROM number_blocks b WHERE b.holder = NEW.origin AND b.office = off"
+	"      AND b.prefix = pfx AND b.year = yr)"
+	"     AND NOT EXISTS (SELECT 1 FROM number_blocks b WHERE b.office = off AND b.prefix = pfx AND b.year = yr"
+	"      AND n BETWEEN b.\"first\" AND b.\"last\")) THEN"
 	"    RAISE EXCEPTION 'number % lies outside every block of numbers this store was leased: a store issues"
 	" numbers only from its blocks', num USING ERRCODE = 'CD013';"
 	"   END IF;"

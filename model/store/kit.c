@@ -484,6 +484,9 @@ static int name_used(struct cd_store *s, const char *name, int *used, struct cd_
 	return CD_OK;
 }
 
+static int office_own(struct cd_store *office, const struct cd_actor *actor, const struct kit_lease_opts *o,
+		      struct cd_error *err);
+
 int kit_make(struct cd_store *office, const struct cd_actor *actor, const char *path,
 	     const struct kit_lease_opts *o, struct kit_blocks *leased, char *escrow, size_t escrow_size,
 	     struct cd_error *err)
@@ -518,6 +521,10 @@ int kit_make(struct cd_store *office, const struct cd_actor *actor, const char *
 				break;
 		}
 	}
+	/* From the tier: the office first holds its own blocks, so that its numbers never meet
+	 * the blocks the tier leases this kit at its syncs. */
+	if (o->lease && (rc = office_own(office, actor, o, err)))
+		return rc;
 	co.office = store_office(office);
 	co.training = store_is_training(office);
 	if ((rc = store_create(path, &co, err)))
@@ -585,6 +592,7 @@ int kit_topup(struct cd_store *office, const struct cd_actor *actor, const char 
 	/* Person numbers are not counted per year: next year's topup leases case numbers only. */
 	if ((rc = check_office(office, actor, o, &year, err)) ||
 	    (rc = open_kit_of(office, kit_path, &kit, name, sizeof name, kit_uuid, sizeof kit_uuid, err)) ||
+	    (o->lease && (rc = office_own(office, actor, o, err))) ||
 	    (rc = lease_on_office(office, actor, name, kit_uuid, o, year, !o->year || o->year == this_year(office),
 				  &l, &n, err)))
 		goto out;
@@ -841,5 +849,88 @@ int kit_sync_topup(struct cd_store *s, const struct cd_actor *actor, kit_lease_f
 	}
 out:
 	kit_blocks_release(&all);
+	return rc;
+}
+
+/* One series and year of the office's own, when due: none held, or a fifth or less left. */
+static int office_lease_one(struct cd_store *office, const struct cd_actor *actor, kit_lease_fn lease, void *ctx,
+			    const char *own_uuid, const char *series, int year, int only_if_none,
+			    struct kit_blocks *leased, struct cd_error *err)
+{
+	struct kit_range *all = NULL, *own = NULL;
+	size_t n_all = 0, n_own = 0;
+	struct lease l = { 0 };
+	char cname[48], now[32];
+	int64_t counter, left, total, size;
+	int rc, holds;
+
+	if ((rc = store_begin(office, err)))
+		return rc;
+	counter_name(series, year, cname, sizeof cname);
+	if ((rc = counter_value(office, cname, &counter, err)) ||
+	    (rc = store_number_ranges(office, series, year, &all, &n_all, err)) ||
+	    (rc = store_own_number_ranges(office, series, year, &own, &n_own, &holds, err)))
+		goto txn;
+	kit_range_left(own, n_own, counter, &left, &total);
+	if (n_own && (only_if_none || !kit_range_low(left, total))) {
+		store_rollback(office);
+		goto out;
+	}
+	size = n_own ? own[n_own - 1].last - own[n_own - 1].first + 1 : KIT_OFFICE_BLOCK;
+	snprintf(l.k.series, sizeof l.k.series, "%s", series);
+	snprintf(l.k.kit_name, sizeof l.k.kit_name, "%s", store_office(office));
+	l.k.year = year;
+	cd_uuid7(l.uuid);
+	store_now(office, now, sizeof now);
+	if ((rc = lease(ctx, "office", l.uuid, own_uuid, store_office(office), &l.k, size,
+			kit_lease_first(all, n_all, counter) - 1, err)) ||
+	    (rc = insert_block(office, l.uuid, &l.k, own_uuid, now, actor->name, err)) ||
+	    (rc = store_add_audit(office, actor, "change", "number_blocks", own_uuid,
+				  "leased the office's own numbers from the national tier", err)))
+		goto txn;
+	if ((rc = store_commit(office, err)))
+		goto out;
+	snprintf(l.k.uuid, sizeof l.k.uuid, "%s", l.uuid);
+	rc = blocks_push(leased, &l.k, err);
+	goto out;
+txn:
+	store_rollback(office);
+out:
+	free(all);
+	free(own);
+	return rc;
+}
+
+int kit_office_topup(struct cd_store *office, const struct cd_actor *actor, kit_lease_fn lease, void *ctx,
+		     const char *const *case_prefixes, size_t n_case_prefixes, struct kit_blocks *leased,
+		     struct cd_error *err)
+{
+	char own_uuid[40], series[32];
+	int is, rc, y, m, d;
+
+	if ((rc = kit_leased_is(office, &is, NULL, 0, err)) || is)
+		return rc;
+	if ((rc = setting(office, "store_uuid", own_uuid, sizeof own_uuid, err)))
+		return rc;
+	cd_days_to_date(store_today(office), &y, &m, &d);
+	if ((rc = office_lease_one(office, actor, lease, ctx, own_uuid, "person", 0, 0, leased, err)))
+		return rc;
+	for (size_t i = 0; i < n_case_prefixes; i++) {
+		snprintf(series, sizeof series, "case:%s", case_prefixes[i]);
+		if ((rc = office_lease_one(office, actor, lease, ctx, own_uuid, series, y, 0, leased, err)))
+			return rc;
+		/* From 1 December next year's, once: an office offline over New Year goes on too. */
+		if (m == 12 && (rc = office_lease_one(office, actor, lease, ctx, own_uuid, series, y + 1, 1, leased, err)))
+			return rc;
+	}
+	return CD_OK;
+}
+
+static int office_own(struct cd_store *office, const struct cd_actor *actor, const struct kit_lease_opts *o,
+		      struct cd_error *err)
+{
+	struct kit_blocks b = { 0 };
+	int rc = kit_office_topup(office, actor, o->lease, o->lease_ctx, o->case_prefixes, o->n_case_prefixes, &b, err);
+	kit_blocks_release(&b);
 	return rc;
 }

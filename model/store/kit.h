@@ -99,6 +99,20 @@ int kit_return(struct cd_store *kit, const struct cd_actor *actor, const char *o
  */
 int kit_sync_topup(struct cd_store *s, const struct cd_actor *actor, kit_lease_fn lease, void *ctx,
 		   struct kit_blocks *leased, struct cd_error *err);
+/*
+ * An office store's own series on the national tier: once it leases from the tier, an
+ * office numbers only from blocks the tier leased to it (store.c), since the tier leases
+ * its kits' top-ups at their syncs, unknown to the office.  At each sync, and before a kit
+ * is leased from the tier, the office takes a block of "person" and of each case series
+ * (case_prefixes) for this year (and from 1 December the next) when it holds none or a
+ * fifth or less is left: the size of its newest block, KIT_OFFICE_BLOCK at first, above
+ * its own counter and every block it knows.  The office's write lock is held across the
+ * lease, so no desk numbers in between.  A field kit: CD_OK, nothing taken.
+ */
+#define KIT_OFFICE_BLOCK 1000
+int kit_office_topup(struct cd_store *office, const struct cd_actor *actor, kit_lease_fn lease, void *ctx,
+		     const char *const *case_prefixes, size_t n_case_prefixes, struct kit_blocks *leased,
+		     struct cd_error *err);
 /* Every block of the store, with left/total per series and year (kit stores). */
 int kit_status(struct cd_store *s, struct kit_blocks *out, struct cd_error *err);
 

@@ -50,24 +50,27 @@ expect_rc "the office names its national database" 0 $CD --store "$O" --user adm
 
 # ---- two kits leased from the tier
 expect_rc "kit new leases from the tier the store names" 0 $CD --store "$O" --user admin kit new "$K1" --office TBS --block 10 --name K01
-expect_grep "above the office's own numbers" "P-TBS-000003..P-TBS-000012" "$T/out"
-expect_grep "case numbers too" "RP-TBS-2026-000003..RP-TBS-2026-000012" "$T/out"
+expect_grep "above the office's own block (3..1002, leased first)" "P-TBS-001003..P-TBS-001012" "$T/out"
+expect_grep "case numbers too" "RP-TBS-2026-001003..RP-TBS-2026-001012" "$T/out"
 expect_grep "and says so" "leased from the national tier" "$T/out"
 expect_rc "a second kit, --national naming the tier" 0 $CD --store "$O" --user admin kit new "$K2" --office TBS --block 10 --name K02 --national "$DB"
-expect_grep "after the first kit's block" "P-TBS-000013..P-TBS-000022" "$T/out"
+expect_grep "after the first kit's block" "P-TBS-001013..P-TBS-001022" "$T/out"
 expect_eq "the tier holds both kits' blocks, by holder" \
 	"$(nat "SELECT string_agg(holder_name || ':' || prefix || ':' || year || ':' || first || '-' || last, ',' ORDER BY first, prefix) FROM number_blocks WHERE prefix IN ('P', 'RP')")" \
-	"K01:P:0:3-12,K01:RP:2026:3-12,K02:P:0:13-22,K02:RP:2026:13-22"
-expect_eq "held by the kits' store uuids" \
-	"$(nat "SELECT count(*) FROM number_blocks WHERE holder IN ('$(origin_of "$K1")', '$(origin_of "$K2")')")" \
+	"TBS:P:0:3-1002,TBS:RP:2026:3-1002,K01:P:0:1003-1012,K01:RP:2026:1003-1012,K02:P:0:1013-1022,K02:RP:2026:1013-1022"
+expect_eq "held by the office's and the kits' store uuids" \
+	"$(nat "SELECT count(*) FROM number_blocks WHERE holder IN ('$(origin_of "$O")', '$(origin_of "$K1")', '$(origin_of "$K2")')")" \
 	"$(nat "SELECT count(*) FROM number_blocks")"
 expect_eq "no two blocks of a series meet" \
 	"$(nat "SELECT count(*) FROM number_blocks a JOIN number_blocks b ON a.id < b.id AND a.office = b.office
 	  AND a.prefix = b.prefix AND a.year = b.year AND a.first <= b.last AND b.first <= a.last")" 0
 nat "INSERT INTO number_blocks (office, prefix, year, first, last, holder) VALUES ('TBS', 'P', 0, 20, 30, '$(origin_of "$K1")')" >/dev/null 2>"$T/pgerr"
 expect_grep "and the tier itself refuses an overlapping block" "conflicting key value violates exclusion constraint" "$T/pgerr"
-expect_eq "the office records both leases, so its own numbers skip them" \
-	"$(q "$O" "SELECT count(*) FROM number_blocks WHERE series = 'person'")" 2
+expect_eq "the office records its own block and both kits'" \
+	"$(q "$O" "SELECT group_concat(kit_name || ':' || first, ',') FROM number_blocks WHERE series = 'person'")" "TBS:3,K01:1003,K02:1013"
+expect_eq "and numbers from its own block now" "$(person "$O")" "P-TBS-000003"
+expect_rc "its sync is accepted: numbers from before its block too" 0 $CD --store "$O" --user admin sync
+expect_eq "the tier holds the office's three" "$(nat "SELECT count(*) FROM persons WHERE origin = '$(origin_of "$O")'")" 3
 
 # ---- registering on the kits and syncing: accepted; no top-up while more than a fifth is left
 for i in 1 2 3; do person "$K1" >/dev/null || fail "register on K01" "$(tail -2 "$T/reg.err")"; done
@@ -77,21 +80,22 @@ expect_eq "with no lease while 7 of 10 are left" "$(grep -c 'leased from the nat
 expect_rc "K02 syncs" 0 $CD --store "$K2" --user admin sync
 expect_eq "the tier holds the kits' persons at their block's numbers" \
 	"$(nat "SELECT string_agg(number, ',' ORDER BY number) FROM persons")" \
-	"P-TBS-000003,P-TBS-000004,P-TBS-000005,P-TBS-000013,P-TBS-000014"
+	"P-TBS-000001,P-TBS-000002,P-TBS-000003,P-TBS-001003,P-TBS-001004,P-TBS-001005,P-TBS-001013,P-TBS-001014"
 
 # ---- top-up at sync when a fifth is left
 for i in 4 5 6 7 8; do person "$K1" >/dev/null || fail "register on K01 ($i)"; done
 : >"$T/reg.err"
-expect_eq "K01 has 2 of 10 person numbers left" "$(q "$K1" "SELECT count(*) FROM person")" 8
+$CD --store "$K1" --user admin kit status >"$T/status" 2>&1
+expect_grep "K01 has 2 of 10 person numbers left" "P-TBS-001003..P-TBS-001012  (2 of 10 left)" "$T/status"
 person "$K1" >/dev/null 2>&1
 expect_grep "and warns at a fifth left" "numbers of .* left" "$T/reg.err"
 expect_rc "K01 syncs with a fifth left" 0 $CD --store "$K1" --user admin sync
-expect_grep "and leases the next person block, above K02's" "leased from the national tier: P-TBS-000023..P-TBS-000032" "$T/out"
-expect_grep "and the next case block" "leased from the national tier: RP-TBS-2026-000023..RP-TBS-2026-000032" "$T/out"
-expect_eq "the kit holds it" "$(q "$K1" "SELECT count(*) FROM number_blocks WHERE series = 'person' AND first = 23 AND last = 32")" 1
-expect_eq "the tier too, for K01" "$(nat "SELECT holder_name FROM number_blocks WHERE prefix = 'P' AND first = 23")" K01
+expect_grep "and leases the next person block, above K02's" "leased from the national tier: P-TBS-001023..P-TBS-001032" "$T/out"
+expect_grep "and the next case block" "leased from the national tier: RP-TBS-2026-001023..RP-TBS-2026-001032" "$T/out"
+expect_eq "the kit holds it" "$(q "$K1" "SELECT count(*) FROM number_blocks WHERE series = 'person' AND first = 1023 AND last = 1032")" 1
+expect_eq "the tier too, for K01" "$(nat "SELECT holder_name FROM number_blocks WHERE prefix = 'P' AND first = 1023")" K01
 for i in 1 2 3; do person "$K1" >/dev/null || fail "register on K01 past its first block" "$(tail -2 "$T/reg.err")"; done
-expect_eq "the kit numbers on into its new block" "$(q "$K1" "SELECT max(number) FROM person")" "P-TBS-000024"
+expect_eq "the kit numbers on into its new block" "$(q "$K1" "SELECT max(number) FROM person")" "P-TBS-001024"
 expect_rc "and its sync is accepted" 0 $CD --store "$K1" --user admin sync
 expect_eq "nothing waits" "$(unsent "$K1")" 0
 
@@ -127,7 +131,7 @@ expect_eq "waiting to be sent" "$(q "$K2" "SELECT count(*) FROM outbox WHERE op 
 expect_rc "the return reaches the tier at sync" 0 env CASEDESK_TODAY=2027-01-03 $CD --store "$K2" --user admin sync
 expect_eq "the tier records the ranges void" \
 	"$(nat "SELECT string_agg(prefix || ':' || year || ':' || first || '-' || last, ',' ORDER BY prefix, year) FROM number_voids WHERE holder_name = 'K02' AND prefix IN ('P', 'RP')")" \
-	"P:0:16-22,RP:2026:15-22,RP:2027:2-10"
+	"P:0:1016-1022,RP:2026:1015-1022,RP:2027:2-10"
 expect_eq "and marks K02's blocks returned, all nine (five series, two years)" \
 	"$(nat "SELECT count(*) FROM number_blocks WHERE holder_name = 'K02' AND returned IS NOT NULL")" 9
 expect_rc "the office's own return ops are taken too, once" 0 $CD --store "$O" --user admin sync
@@ -154,9 +158,9 @@ expect_grep "saying why" "number $P5 is issued already, to another person: a num
 expect_eq "and the op stays unsent" "$(unsent "$K5")" 1
 expect_eq "the tier holds the number once" "$(nat "SELECT count(*) FROM persons WHERE number = '$P5'")" 1
 
-forge "$K2" P-TBS-000020
+forge "$K2" P-TBS-001020
 expect_rc "a void number is refused by the tier" 4 env CASEDESK_TODAY=2027-01-03 $CD --store "$K2" --user admin sync
-expect_grep "saying why" "number P-TBS-000020 was returned unused (by K02) and is void" "$T/err"
+expect_grep "saying why" "number P-TBS-001020 was returned unused (by K02) and is void" "$T/err"
 expect_eq "and stays unsent" "$(unsent "$K2")" 1
 
 # ---- an office without a tier works as before
