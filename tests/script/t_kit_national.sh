@@ -25,7 +25,7 @@ SEQ=0
 person() {
 	SEQ=$((SEQ + 1))
 	p=$($CD --store "$1" --user clerk person add --surname "Surname$SEQ" --given "Given$SEQ" --dob "1970-01-$((10 + SEQ % 18))" \
-		--sex F --nationality UKR 2>>"$T/reg.err") || return 1
+		--sex F --nationality UKR --force 2>>"$T/reg.err") || return 1
 	$CD --store "$1" --user caseworker case new residence --person "$p" >/dev/null 2>>"$T/reg.err" || return 1
 	echo "$p"
 }
@@ -162,6 +162,17 @@ forge "$K2" P-TBS-001020
 expect_rc "a void number is refused by the tier" 4 env CASEDESK_TODAY=2027-01-03 $CD --store "$K2" --user admin sync
 expect_grep "saying why" "number P-TBS-001020 was returned unused (by K02) and is void" "$T/err"
 expect_eq "and stays unsent" "$(unsent "$K2")" 1
+
+# ---- the office's own block spent: refused, and a sync leases the next
+sqlite3 "$O" "UPDATE counters SET value = 1002 WHERE name = 'person'"
+expect_rc "an office whose own block is spent refuses a new person" 4 $CD --store "$O" --user clerk person add --surname Office --given Spent --dob 1980 --sex M --nationality UKR
+expect_grep "saying to sync" "holds no unused number of it: run \`casedesk sync\`" "$T/err"
+expect_rc "the office's sync" 0 $CD --store "$O" --user admin sync
+NEXT=$(nat "SELECT first FROM number_blocks WHERE holder = '$(origin_of "$O")' AND prefix = 'P' ORDER BY first DESC LIMIT 1")
+expect_eq "leases its next block above every kit's" "$(nat "SELECT max(last) < $NEXT FROM number_blocks WHERE prefix = 'P' AND holder <> '$(origin_of "$O")'")" t
+expect_grep "and says so" "leased from the national tier: P-TBS-00$NEXT" "$T/out"
+expect_eq "the office numbers on in it" "$(person "$O")" "P-TBS-00$NEXT"
+expect_rc "accepted by the tier" 0 $CD --store "$O" --user admin sync
 
 # ---- an office without a tier works as before
 F=$T/offline.casedesk
