@@ -128,6 +128,9 @@ expect_eq "one void op a returned range, in the op log" "$(q "$K2" "SELECT count
 	"$(q "$K2" "SELECT count(*) FROM event WHERE kind = 'void'")"
 expect_eq "waiting to be sent" "$(q "$K2" "SELECT count(*) FROM outbox WHERE op = 'void' AND sent_at IS NULL")" \
 	"$(q "$K2" "SELECT count(*) FROM event WHERE kind = 'void'")"
+expect_rc "a bundle of the kit's ops" 0 $CD --store "$K2" --user admin bundle export -o "$T/k2.bundle"
+expect_eq "carries the void ops too" "$(grep -c '"number_block".*"void"\|"void".*"number_block"' "$T/k2.bundle")" \
+	"$(q "$K2" "SELECT count(*) FROM event WHERE kind = 'void'")"
 expect_rc "the return reaches the tier at sync" 0 env CASEDESK_TODAY=2027-01-03 $CD --store "$K2" --user admin sync
 expect_eq "the tier records the ranges void" \
 	"$(nat "SELECT string_agg(prefix || ':' || year || ':' || first || '-' || last, ',' ORDER BY prefix, year) FROM number_voids WHERE holder_name = 'K02' AND prefix IN ('P', 'RP')")" \
