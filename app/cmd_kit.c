@@ -10,8 +10,11 @@
 #include "model/base/i18n.h"
 #include "model/base/json.h"
 #include "model/base/number.h"
+#include "model/national/national.h"
 #include "model/store/kit.h"
+#include "model/store/nationaldb.h"
 #include "app/cli.h"
+#include "app/sync_blocks.h"
 #include "workflow/casework.h"
 #include "workflow/workflow.h"
 
@@ -109,38 +112,40 @@ static int take_lease(struct cli *c, struct kit_lease_opts *o, const char *usage
 	return CD_OK;
 }
 
-/* The case number prefixes of the workflows installed in the store, each once. */
-static int case_prefixes(struct cli *c, const char ***out, size_t *n)
+/*
+ * The national tier kit new and topup lease from: --national CONNINFO, else the store's own
+ * national database (`national use`); *n stays NULL when neither names one, and the office
+ * store leases from its own numbers as an office without a tier does.
+ */
+static int tier_open(struct cli *c, const char *national, struct kit_lease_opts *o, struct cd_national **n)
 {
-	const char **p = NULL;
-	size_t count, used = 0;
+	char *from_store = NULL;
 	int rc;
-	*out = NULL;
-	*n = 0;
-	if ((rc = cli_load_workflows(c)))
-		return rc;
-	count = registry_count(c->reg);
-	if (count && !(p = calloc(count, sizeof *p)))
-		return cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
-	for (size_t i = 0; i < count; i++) {
-		const char *prefix = registry_at(c->reg, i)->prefix;
-		size_t j = 0;
-		while (j < used && strcmp(p[j], prefix) != 0)
-			j++;
-		if (j == used)
-			p[used++] = prefix;
+	*n = NULL;
+	if (!national) {
+		if ((rc = store_national_db(c->store, &from_store, &c->err)) || !from_store)
+			return rc;
+		national = from_store;
 	}
-	*out = p;
-	*n = used;
-	return CD_OK;
+	if (!(rc = cli_national_open(c, national, n)) && !(rc = national_require_current(*n, &c->err))) {
+		o->lease = sync_blocks_lease;
+		o->lease_ctx = *n;
+		/* The kit syncs with the tier it was leased from: the string is kept past this call. */
+		if (!(o->national_db = strdup(national)))
+			rc = cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
+	}
+	free(from_store);
+	return rc;
 }
 
 static int kit_new_cmd(struct cli *c)
 {
-	static const char usage[] = "kit new FILE --office CODE --block N [--name K07] [--year YYYY]";
+	static const char usage[] = "kit new FILE --office CODE --block N [--name K07] [--year YYYY] [--national CONNINFO]";
 	struct kit_lease_opts o = { 0 };
 	struct kit_blocks b = { 0 };
+	struct cd_national *n = NULL;
 	const char **prefixes = NULL;
+	const char *national = cli_take(c, "--national");
 	char escrow[4200] = "";
 	int rc;
 
@@ -151,7 +156,8 @@ static int kit_new_cmd(struct cli *c)
 	if (!o.office)
 		return cd_error_set(&c->err, CD_EUSAGE, _("--office CODE is needed: the office leasing the numbers; "
 							"usage: casedesk %s"), usage);
-	if ((rc = cli_open_acting(c)) || (rc = case_prefixes(c, &prefixes, &o.n_case_prefixes)))
+	if ((rc = cli_open_acting(c)) || (rc = sync_blocks_prefixes(c, &prefixes, &o.n_case_prefixes)) ||
+	    (rc = tier_open(c, national, &o, &n)))
 		goto out;
 	o.case_prefixes = prefixes;
 	if ((rc = kit_make(c->store, &c->actor, c->argv[1], &o, &b, escrow, sizeof escrow, &c->err)))
@@ -174,8 +180,12 @@ static int kit_new_cmd(struct cli *c)
 		printf("%s", _("Take more numbers before these run out or the year turns: `casedesk kit topup --kit "
 			       "FILE --block N [--year YYYY]` here; unused ones go back with `casedesk kit return` on "
 			       "the kit.\n"));
+		if (n)
+			printf(_("leased from the national tier (%s); the kit takes more at each sync\n"), national_where(n));
 	}
 out:
+	national_close(n);
+	free((char *)o.national_db);
 	free(prefixes);
 	kit_blocks_release(&b);
 	return rc;
@@ -183,11 +193,12 @@ out:
 
 static int kit_topup_cmd(struct cli *c)
 {
-	static const char usage[] = "kit topup --kit KITFILE --block N [--year YYYY]";
+	static const char usage[] = "kit topup --kit KITFILE --block N [--year YYYY] [--national CONNINFO]";
 	struct kit_lease_opts o = { 0 };
 	struct kit_blocks b = { 0 };
+	struct cd_national *n = NULL;
 	const char **prefixes = NULL;
-	const char *kit = cli_take(c, "--kit");
+	const char *kit = cli_take(c, "--kit"), *national = cli_take(c, "--national");
 	int rc;
 
 	o.office = cli_take(c, "--office");
@@ -195,7 +206,8 @@ static int kit_topup_cmd(struct cli *c)
 		return rc;
 	if (!kit)
 		return cd_error_set(&c->err, CD_EUSAGE, _("--kit KITFILE is needed; usage: casedesk %s"), usage);
-	if ((rc = cli_open_acting(c)) || (rc = case_prefixes(c, &prefixes, &o.n_case_prefixes)))
+	if ((rc = cli_open_acting(c)) || (rc = sync_blocks_prefixes(c, &prefixes, &o.n_case_prefixes)) ||
+	    (rc = tier_open(c, national, &o, &n)))
 		goto out;
 	if (!o.office)
 		o.office = store_office(c->store);
@@ -204,6 +216,8 @@ static int kit_topup_cmd(struct cli *c)
 		goto out;
 	rc = print_blocks(c, _("leased to the kit:"), &b, NULL);
 out:
+	national_close(n);
+	free((char *)o.national_db);
 	free(prefixes);
 	kit_blocks_release(&b);
 	return rc;
@@ -249,8 +263,8 @@ static int kit_status_cmd(struct cli *c)
 
 int cmd_kit(struct cli *c)
 {
-	static const char usage[] = "kit new FILE --office CODE --block N [--name K07] [--year YYYY] | "
-				    "kit topup --kit KITFILE --block N [--year YYYY] | "
+	static const char usage[] = "kit new FILE --office CODE --block N [--name K07] [--year YYYY] [--national CONNINFO] | "
+				    "kit topup --kit KITFILE --block N [--year YYYY] [--national CONNINFO] | "
 				    "kit return [--office-store OFFICEFILE] | kit status";
 	if (c->argc >= 2 && strcmp(c->argv[1], "new") == 0) {
 		shift(c);

@@ -27,6 +27,7 @@
 #include "model/store/oplog.h"
 #include "app/cli.h"
 #include "app/sync_relay.h"
+#include "app/sync_blocks.h"
 
 #define SYNC_BATCH_DEFAULT 500
 #define SYNC_BATCH_MAX 100000
@@ -177,7 +178,8 @@ int cmd_sync(struct cli *c)
 	struct relay_totals relayed;
 	if ((rc = sync_relay(c, n, (size_t)batch, &relayed)))
 		goto out;
-	rc = pull_all(c, n, (size_t)batch, &t);
+	if (!(rc = pull_all(c, n, (size_t)batch, &t)))
+		rc = sync_blocks(c, n); /* numbers: a kit's top-up from the tier (app/sync_blocks.h) */
 out:
 	/* Recorded whatever happened (a usage error aside): the status line shows the last outcome. */
 	if (c->store) {

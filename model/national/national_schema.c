@@ -20,6 +20,7 @@
  *    makes two leases of one number (same office, prefix and year) impossible;
  *  - conflicts: a field changed on two sides, both values kept until a supervisor resolves.
  * Version 2 adds cd_push() and cd_push_op(): the push of one batch (see there).
+ * Version 4 makes the tier the authority for numbers: leases, voids, refusals (see there).
  * Values of fields are jsonb (text, numbers and null alike).  Local integer ids never appear:
  * uuids do.
  */
@@ -244,10 +245,132 @@ static const char *const migrations[] = {
 	"  UPDATE origins g SET high_water = cd_push.high_water WHERE g.store_uuid = p_origin;"
 	" END $cd$;",
 
-	/* 2 -> 3 and 3 -> 4: placeholders for other branches' migrations 3 and 4 (the lead
-	 * renumbers at merge); they change nothing. */
+	/* 2 -> 3: reserved for the push's speed work (helper nbench); the lead renumbers at
+	 * merge.  A no-op here so that version 4 keeps its number. */
 	"SELECT 1;",
-	"SELECT 1;",
+
+	/* 3 -> 4: the tier is the authority for numbers (model/national/national_blocks.h).
+	 *  - number_blocks gains the block's uuid (the same row in the stores that hold it),
+	 *    the holder's name (K07, or the office's code) and what was returned; person numbers
+	 *    are a series too (prefix 'P', year 0: they are not counted per year).  The
+	 *    exclusion constraint of version 1 keeps two blocks of one series from meeting.
+	 *  - number_voids: ranges given back unused (a kit's `void` op, an office's `return`
+	 *    op), never issued: a number once leased may have been written on paper.
+	 *  - cd_lease(): the next block of a series, above every block and void and above the
+	 *    floor the leasing store gives (its own numbers); a lease sent again with the same
+	 *    block uuid returns the block it made.
+	 *  - a trigger on ops: a person's or case's number arriving in an insert op is refused
+	 *    (the whole batch, SQLSTATE CD011..CD013, so the store keeps the ops unsent) when it
+	 *    is void, held by another person or case, or outside every block its origin holds of
+	 *    that series (an origin holding none may not number inside another's block).  On the
+	 *    op log, not in cd_push(), so it holds however the push is written.
+	 *  - a trigger on ops that records `void` and `return` ops of number blocks. */
+	"ALTER TABLE number_blocks DROP CONSTRAINT number_blocks_year_check,"
+	" ADD CONSTRAINT number_blocks_year_check CHECK (year = 0 OR year BETWEEN 2000 AND 9999),"
+	" ADD COLUMN uuid uuid UNIQUE,"
+	" ADD COLUMN holder_name text NOT NULL DEFAULT '',"
+	" ADD COLUMN returned bigint,"
+	" ADD COLUMN returned_at timestamptz,"
+	" ADD CONSTRAINT number_blocks_returned_check CHECK (returned IS NULL OR returned BETWEEN \"first\" AND \"last\");"
+	"CREATE TABLE number_voids ("
+	" office text NOT NULL, prefix text NOT NULL, year integer NOT NULL,"
+	" \"first\" bigint NOT NULL CHECK (\"first\" >= 1), \"last\" bigint NOT NULL,"
+	" holder uuid NOT NULL, holder_name text NOT NULL DEFAULT '',"
+	" op_uuid uuid REFERENCES ops(uuid), at timestamptz NOT NULL DEFAULT now(),"
+	" CHECK (\"last\" >= \"first\"),"
+	" UNIQUE (office, prefix, year, \"first\", \"last\"));"
+	"CREATE FUNCTION cd_lease(p_uuid uuid, p_holder uuid, p_office text, p_name text, p_kind text, p_prefix text,"
+	"  p_year integer, p_size bigint, p_floor bigint, OUT o_first bigint, OUT o_last bigint)"
+	" LANGUAGE plpgsql AS $cd$"
+	" BEGIN"
+	"  SELECT b.\"first\", b.\"last\" INTO o_first, o_last FROM number_blocks b WHERE b.uuid = p_uuid;"
+	"  IF FOUND THEN RETURN; END IF;"
+	"  IF p_size < 1 OR p_size > 1000000 THEN"
+	"   RAISE EXCEPTION 'a block is 1 to 1000000 numbers, not %', p_size USING ERRCODE = 'CD010';"
+	"  END IF;"
+	/* One lease of a series at a time: the next one reads this one's block. */
+	"  PERFORM pg_advisory_xact_lock(hashtextextended(p_office || '/' || p_prefix || '/' || p_year, 15));"
+	"  INSERT INTO origins (store_uuid, office, name, kind) VALUES (p_holder, p_office, p_name, p_kind)"
+	"   ON CONFLICT (store_uuid) DO NOTHING;"
+	"  o_first := greatest(coalesce((SELECT max(b.\"last\") FROM number_blocks b WHERE b.office = p_office"
+	"    AND b.prefix = p_prefix AND b.year = p_year), 0),"
+	"   coalesce((SELECT max(v.\"last\") FROM number_voids v WHERE v.office = p_office AND v.prefix = p_prefix"
+	"    AND v.year = p_year), 0), p_floor) + 1;"
+	"  o_last := o_first + p_size - 1;"
+	"  INSERT INTO number_blocks (uuid, office, prefix, year, \"first\", \"last\", holder, holder_name)"
+	"  VALUES (p_uuid, p_office, p_prefix, p_year, o_first, o_last, p_holder, p_name);"
+	" END $cd$;"
+	"CREATE FUNCTION cd_number_check() RETURNS trigger LANGUAGE plpgsql AS $cd$"
+	" DECLARE num text := NEW.payload->'fields'->'number'->>'new'; m text[]; pfx text; off text; yr integer;"
+	"  n bigint; who text;"
+	" BEGIN"
+	"  IF num IS NULL THEN RETURN NULL; END IF;"
+	"  IF NEW.entity = 'person' THEN"
+	"   m := regexp_match(num, '^P-(.+)-([0-9]{1,18})$');"
+	"   IF m IS NULL THEN RETURN NULL; END IF;"
+	"   pfx := 'P'; off := m[1]; yr := 0; n := m[2]::bigint;"
+	"  ELSE"
+	"   m := regexp_match(num, '^([^-]+)-(.+)-([0-9]{4})-([0-9]{1,18})$');"
+	"   IF m IS NULL THEN RETURN NULL; END IF;"
+	"   pfx := m[1]; off := m[2]; yr := m[3]::integer; n := m[4]::bigint;"
+	"  END IF;"
+	"  SELECT v.holder_name INTO who FROM number_voids v WHERE v.office = off AND v.prefix = pfx AND v.year = yr"
+	"   AND n BETWEEN v.\"first\" AND v.\"last\" LIMIT 1;"
+	"  IF FOUND THEN"
+	"   RAISE EXCEPTION 'number % was returned unused (by %) and is void: it is never issued', num, who"
+	"   USING ERRCODE = 'CD011';"
+	"  END IF;"
+	"  IF NEW.entity = 'person' AND EXISTS (SELECT 1 FROM persons p WHERE p.number = num AND p.uuid::text <> NEW.entity_uuid)"
+	"   OR NEW.entity = 'case' AND EXISTS (SELECT 1 FROM cases c WHERE c.number = num AND c.uuid::text <> NEW.entity_uuid)"
+	"  THEN"
+	"   RAISE EXCEPTION 'number % is issued already, to another %: a number is never issued twice', num, NEW.entity"
+	"   USING ERRCODE = 'CD012';"
+	"  END IF;"
+	"  IF EXISTS (SELECT 1 FROM number_blocks b WHERE b.holder = NEW.origin AND b.office = off AND b.prefix = pfx"
+	"   AND b.year = yr) THEN"
+	"   IF NOT EXISTS (SELECT 1 FROM number_blocks b WHERE b.holder = NEW.origin AND b.office = off AND b.prefix = pfx"
+	"    AND b.year = yr AND n BETWEEN b.\"first\" AND coalesce(b.returned - 1, b.\"last\"))"
+	/* An office's numbers from before it leased from the tier lie below its first block
+	 * (cd_lease floors its blocks above them) and in nobody's block. */
+	"    AND NOT (EXISTS (SELECT 1 FROM origins g WHERE g.store_uuid = NEW.origin AND g.kind = 'office')"
+	"     AND n < (SELECT min(b.\"first\") FROM number_blocks b WHERE b.holder = NEW.origin AND b.office = off"
+	"      AND b.prefix = pfx AND b.year = yr)"
+	"     AND NOT EXISTS (SELECT 1 FROM number_blocks b WHERE b.office = off AND b.prefix = pfx AND b.year = yr"
+	"      AND n BETWEEN b.\"first\" AND b.\"last\")) THEN"
+	"    RAISE EXCEPTION 'number % lies outside every block of numbers this store was leased: a store issues"
+	" numbers only from its blocks', num USING ERRCODE = 'CD013';"
+	"   END IF;"
+	"  ELSE"
+	"   SELECT b.holder_name INTO who FROM number_blocks b WHERE b.office = off AND b.prefix = pfx AND b.year = yr"
+	"    AND n BETWEEN b.\"first\" AND b.\"last\" LIMIT 1;"
+	"   IF FOUND THEN"
+	"    RAISE EXCEPTION 'number % lies in the block of numbers leased to %, not to this store', num, who"
+	"    USING ERRCODE = 'CD013';"
+	"   END IF;"
+	"  END IF;"
+	"  RETURN NULL;"
+	" END $cd$;"
+	"CREATE TRIGGER ops_number_check AFTER INSERT ON ops FOR EACH ROW"
+	" WHEN (NEW.op = 'insert' AND NEW.entity IN ('person', 'case')) EXECUTE FUNCTION cd_number_check();"
+	"CREATE FUNCTION cd_number_void() RETURNS trigger LANGUAGE plpgsql AS $cd$"
+	" DECLARE p jsonb := NEW.payload; ser text := NEW.payload->>'series'; pfx text; yr integer; lo bigint; hi bigint;"
+	"  off text;"
+	" BEGIN"
+	"  pfx := CASE WHEN ser = 'person' THEN 'P' WHEN ser LIKE 'case:_%' THEN substr(ser, 6) END;"
+	"  IF pfx IS NULL OR jsonb_typeof(p->'last') <> 'number' THEN RETURN NULL; END IF;"
+	"  yr := coalesce((p->>'year')::integer, 0);"
+	"  hi := (p->>'last')::bigint;"
+	"  lo := CASE WHEN NEW.op = 'void' THEN (p->>'first')::bigint ELSE (p->>'returned')::bigint END;"
+	"  IF lo IS NULL OR lo < 1 OR hi < lo THEN RETURN NULL; END IF;"
+	"  SELECT g.office INTO off FROM origins g WHERE g.store_uuid = NEW.origin;"
+	"  INSERT INTO number_voids (office, prefix, year, \"first\", \"last\", holder, holder_name, op_uuid)"
+	"  VALUES (off, pfx, yr, lo, hi, NEW.origin, coalesce(p->>'kit', ''), NEW.uuid) ON CONFLICT DO NOTHING;"
+	"  UPDATE number_blocks b SET returned = lo, returned_at = now() WHERE b.uuid::text = NEW.entity_uuid"
+	"   AND b.returned IS NULL AND lo BETWEEN b.\"first\" AND b.\"last\";"
+	"  RETURN NULL;"
+	" END $cd$;"
+	"CREATE TRIGGER ops_number_void AFTER INSERT ON ops FOR EACH ROW"
+	" WHEN (NEW.entity = 'number_block' AND NEW.op IN ('void', 'return')) EXECUTE FUNCTION cd_number_void();",
 
 	/* 4 -> 5: resolutions travel.  A store's conflict resolution is an op ("resolve") naming
 	 * the two values it settles (payload.resolution: ours, theirs, by).  When one is inserted

@@ -192,7 +192,7 @@ out:
 int kit_status(struct cd_store *s, struct kit_blocks *out, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = st_prepare(s, "SELECT series, year, first, last, coalesce(returned, 0), kit_name FROM number_blocks"
+	int rc = st_prepare(s, "SELECT series, year, first, last, coalesce(returned, 0), kit_name, uuid FROM number_blocks"
 			       " ORDER BY series, year, first", &st, err);
 	if (rc)
 		return rc;
@@ -209,6 +209,7 @@ int kit_status(struct cd_store *s, struct kit_blocks *out, struct cd_error *err)
 		k.last = sqlite3_column_int64(st, 3);
 		k.returned = sqlite3_column_int64(st, 4);
 		snprintf(k.kit_name, sizeof k.kit_name, "%s", (const char *)sqlite3_column_text(st, 5));
+		snprintf(k.uuid, sizeof k.uuid, "%s", (const char *)sqlite3_column_text(st, 6));
 		if ((rc = blocks_push(out, &k, err)))
 			break;
 	}
@@ -323,6 +324,11 @@ static int lease_on_office(struct cd_store *office, const struct cd_actor *actor
 		k->last = k->first + o->block - 1;
 		free(r);
 		cd_uuid7(l[done].uuid);
+		/* From the national tier: above the office's own numbers and every block it knows
+		 * (the floor), and above every block the tier leased to anyone. */
+		if (o->lease && (rc = o->lease(o->lease_ctx, "kit", l[done].uuid, kit_uuid, store_office(office), k, o->block,
+					       k->first - 1, err)))
+			goto fail_txn;
 		if ((rc = insert_block(office, l[done].uuid, k, kit_uuid, now, actor->name, err)) ||
 		    (rc = lease_outbox(office, l[done].uuid, k, kit_uuid, "lease", err)))
 			goto fail_txn;
@@ -478,6 +484,9 @@ static int name_used(struct cd_store *s, const char *name, int *used, struct cd_
 	return CD_OK;
 }
 
+static int office_own(struct cd_store *office, const struct cd_actor *actor, const struct kit_lease_opts *o,
+		      struct cd_error *err);
+
 int kit_make(struct cd_store *office, const struct cd_actor *actor, const char *path,
 	     const struct kit_lease_opts *o, struct kit_blocks *leased, char *escrow, size_t escrow_size,
 	     struct cd_error *err)
@@ -512,6 +521,10 @@ int kit_make(struct cd_store *office, const struct cd_actor *actor, const char *
 				break;
 		}
 	}
+	/* From the tier: the office first holds its own blocks, so that its numbers never meet
+	 * the blocks the tier leases this kit at its syncs. */
+	if (o->lease && (rc = office_own(office, actor, o, err)))
+		return rc;
 	co.office = store_office(office);
 	co.training = store_is_training(office);
 	if ((rc = store_create(path, &co, err)))
@@ -521,6 +534,11 @@ int kit_make(struct cd_store *office, const struct cd_actor *actor, const char *
 	if ((rc = store_open(path, &kit, err)) || (rc = copy_reference(kit, office, actor, name, err)) ||
 	    (rc = audit_keys_create(kit, escrow, escrow_size, err)) ||
 	    (rc = setting(kit, "store_uuid", kit_uuid, sizeof kit_uuid, err)))
+		goto out;
+	/* A kit leased from the national tier tops up from it at each sync (kit_sync_topup); one
+	 * leased from the office's own numbers does not: the office would not know its blocks. */
+	if (o->lease && ((rc = st_setting_write(kit, "kit_national", "1", err)) ||
+			 (o->national_db && (rc = st_setting_write(kit, "national.db", o->national_db, err)))))
 		goto out;
 	/* From here the office commits its leases: the kit exists whatever follows. */
 	if ((rc = lease_on_office(office, actor, name, kit_uuid, o, year, 1, &l, &n, err)))
@@ -574,6 +592,7 @@ int kit_topup(struct cd_store *office, const struct cd_actor *actor, const char 
 	/* Person numbers are not counted per year: next year's topup leases case numbers only. */
 	if ((rc = check_office(office, actor, o, &year, err)) ||
 	    (rc = open_kit_of(office, kit_path, &kit, name, sizeof name, kit_uuid, sizeof kit_uuid, err)) ||
+	    (o->lease && (rc = office_own(office, actor, o, err))) ||
 	    (rc = lease_on_office(office, actor, name, kit_uuid, o, year, !o->year || o->year == this_year(office),
 				  &l, &n, err)))
 		goto out;
@@ -669,7 +688,7 @@ int kit_return(struct cd_store *kit, const struct cd_actor *actor, const char *o
 	       struct kit_blocks *returned, struct cd_error *err)
 {
 	struct kit_blocks all = { 0 };
-	char name[32], now[32];
+	char name[32], now[32], kit_uuid[40];
 	int is, rc;
 
 	if (!(actor->roles & CD_ROLE_ADMIN))
@@ -681,7 +700,7 @@ int kit_return(struct cd_store *kit, const struct cd_actor *actor, const char *o
 		return cd_error_set(err, CD_EREFUSED,
 				    _("%s is no field kit: `kit return` runs on the kit, with --office-store naming its "
 				      "office store"), store_path(kit));
-	if ((rc = store_begin(kit, err)))
+	if ((rc = setting(kit, "store_uuid", kit_uuid, sizeof kit_uuid, err)) || (rc = store_begin(kit, err)))
 		return rc;
 	store_now(kit, now, sizeof now);
 	if ((rc = kit_status(kit, &all, err)))
@@ -723,11 +742,14 @@ int kit_return(struct cd_store *kit, const struct cd_actor *actor, const char *o
 		ev.note = note;
 		if ((rc = store_add_event(kit, actor, &ev, err)))
 			goto txn;
-		/* What is given back: the void range itself. */
+		/* What is given back: the void range itself, as an op too, so that a sync or a
+		 * bundle carries it to the national tier, which never issues it. */
 		k->first = u.first;
 		k->last = u.last;
 		k->returned = 0;
 		k->left = k->total = 0;
+		if ((rc = lease_outbox(kit, k->uuid, k, kit_uuid, "void", err)))
+			goto txn;
 		if ((rc = blocks_push(returned, k, err)))
 			goto txn;
 	}
@@ -741,5 +763,174 @@ txn:
 	store_rollback(kit);
 out:
 	kit_blocks_release(&all);
+	return rc;
+}
+
+/* ---- top-up at sync ------------------------------------------------------------------- */
+
+/* One block of `series` and `year` for the kit `s` itself, from the tier, written in. */
+static int sync_lease_one(struct cd_store *s, const struct cd_actor *actor, kit_lease_fn lease, void *ctx,
+			  const char *kit_uuid, const char *name, const char *series, int year, int64_t size,
+			  struct kit_blocks *leased, struct cd_error *err)
+{
+	struct lease l = { 0 };
+	char now[32];
+	int rc;
+
+	snprintf(l.k.series, sizeof l.k.series, "%s", series);
+	snprintf(l.k.kit_name, sizeof l.k.kit_name, "%s", name);
+	l.k.year = year;
+	cd_uuid7(l.uuid);
+	if ((rc = lease(ctx, "kit", l.uuid, kit_uuid, store_office(s), &l.k, size, 0, err)))
+		return rc;
+	snprintf(l.k.uuid, sizeof l.k.uuid, "%s", l.uuid);
+	if ((rc = store_begin(s, err)))
+		goto fail;
+	store_now(s, now, sizeof now);
+	if ((rc = insert_block(s, l.uuid, &l.k, kit_uuid, now, actor->name, err)) ||
+	    (rc = store_add_audit(s, actor, "change", "number_blocks", kit_uuid, "leased numbers from the national tier",
+				  err))) {
+		store_rollback(s);
+		goto fail;
+	}
+	if ((rc = store_commit(s, err)))
+		goto fail;
+	return blocks_push(leased, &l.k, err);
+fail:
+	/* Leased on the tier, not written here: burnt, never issued twice; the next sync leases again. */
+	return rc;
+}
+
+int kit_sync_topup(struct cd_store *s, const struct cd_actor *actor, kit_lease_fn lease, void *ctx,
+		   struct kit_blocks *leased, struct cd_error *err)
+{
+	struct kit_blocks all = { 0 };
+	char name[32], kit_uuid[40];
+	int is, rc, y, m, d;
+
+	char national[8];
+	if ((rc = kit_leased_is(s, &is, name, sizeof name, err)) || !is ||
+	    (rc = setting(s, "kit_national", national, sizeof national, err)) || !national[0])
+		return rc;
+	if ((rc = setting(s, "store_uuid", kit_uuid, sizeof kit_uuid, err)) || (rc = kit_status(s, &all, err)))
+		goto out;
+	cd_days_to_date(store_today(s), &y, &m, &d);
+	for (size_t i = 0; i < all.n; i++) {
+		const char *series = all.v[i].series;
+		int64_t size = 0;
+		int seen = 0, held_this = 0, held_next = 0, low = 0;
+		/* Each series once: the first of its rows (rows come ordered by series). */
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(all.v[j].series, series) == 0)
+				seen = 1;
+		if (seen)
+			continue;
+		for (size_t j = i; j < all.n; j++) {
+			const struct kit_block *b = &all.v[j];
+			if (strcmp(b->series, series) != 0)
+				continue;
+			/* The newest block's size is the next one's: what the office chose for this kit. */
+			size = b->last - b->first + 1;
+			if (b->year == 0 || b->year == y) {
+				held_this = 1;
+				low = kit_range_low(b->left, b->total);
+			}
+			if (b->year == y + 1)
+				held_next = 1;
+		}
+		if ((!held_this || low) &&
+		    (rc = sync_lease_one(s, actor, lease, ctx, kit_uuid, name, series, all.v[i].year ? y : 0, size, leased,
+					 err)))
+			goto out;
+		/* From 1 December, next year's case numbers: a kit offline over New Year goes on. */
+		if (all.v[i].year && m == 12 && !held_next &&
+		    (rc = sync_lease_one(s, actor, lease, ctx, kit_uuid, name, series, y + 1, size, leased, err)))
+			goto out;
+	}
+out:
+	kit_blocks_release(&all);
+	return rc;
+}
+
+/* One series and year of the office's own, when due: none held, or a fifth or less left. */
+static int office_lease_one(struct cd_store *office, const struct cd_actor *actor, kit_lease_fn lease, void *ctx,
+			    const char *own_uuid, const char *series, int year, int only_if_none,
+			    struct kit_blocks *leased, struct cd_error *err)
+{
+	struct kit_range *all = NULL, *own = NULL;
+	size_t n_all = 0, n_own = 0;
+	struct lease l = { 0 };
+	char cname[48], now[32];
+	int64_t counter, left, total, size;
+	int rc, holds;
+
+	if ((rc = store_begin(office, err)))
+		return rc;
+	counter_name(series, year, cname, sizeof cname);
+	if ((rc = counter_value(office, cname, &counter, err)) ||
+	    (rc = store_number_ranges(office, series, year, &all, &n_all, err)) ||
+	    (rc = store_own_number_ranges(office, series, year, &own, &n_own, &holds, err)))
+		goto txn;
+	kit_range_left(own, n_own, counter, &left, &total);
+	if (n_own && (only_if_none || !kit_range_low(left, total))) {
+		store_rollback(office);
+		goto out;
+	}
+	size = n_own ? own[n_own - 1].last - own[n_own - 1].first + 1 : KIT_OFFICE_BLOCK;
+	snprintf(l.k.series, sizeof l.k.series, "%s", series);
+	snprintf(l.k.kit_name, sizeof l.k.kit_name, "%s", store_office(office));
+	l.k.year = year;
+	cd_uuid7(l.uuid);
+	store_now(office, now, sizeof now);
+	if ((rc = lease(ctx, "office", l.uuid, own_uuid, store_office(office), &l.k, size,
+			kit_lease_first(all, n_all, counter) - 1, err)) ||
+	    (rc = insert_block(office, l.uuid, &l.k, own_uuid, now, actor->name, err)) ||
+	    (rc = store_add_audit(office, actor, "change", "number_blocks", own_uuid,
+				  "leased the office's own numbers from the national tier", err)))
+		goto txn;
+	if ((rc = store_commit(office, err)))
+		goto out;
+	snprintf(l.k.uuid, sizeof l.k.uuid, "%s", l.uuid);
+	rc = blocks_push(leased, &l.k, err);
+	goto out;
+txn:
+	store_rollback(office);
+out:
+	free(all);
+	free(own);
+	return rc;
+}
+
+int kit_office_topup(struct cd_store *office, const struct cd_actor *actor, kit_lease_fn lease, void *ctx,
+		     const char *const *case_prefixes, size_t n_case_prefixes, struct kit_blocks *leased,
+		     struct cd_error *err)
+{
+	char own_uuid[40], series[32];
+	int is, rc, y, m, d;
+
+	if ((rc = kit_leased_is(office, &is, NULL, 0, err)) || is)
+		return rc;
+	if ((rc = setting(office, "store_uuid", own_uuid, sizeof own_uuid, err)))
+		return rc;
+	cd_days_to_date(store_today(office), &y, &m, &d);
+	if ((rc = office_lease_one(office, actor, lease, ctx, own_uuid, "person", 0, 0, leased, err)))
+		return rc;
+	for (size_t i = 0; i < n_case_prefixes; i++) {
+		snprintf(series, sizeof series, "case:%s", case_prefixes[i]);
+		if ((rc = office_lease_one(office, actor, lease, ctx, own_uuid, series, y, 0, leased, err)))
+			return rc;
+		/* From 1 December next year's, once: an office offline over New Year goes on too. */
+		if (m == 12 && (rc = office_lease_one(office, actor, lease, ctx, own_uuid, series, y + 1, 1, leased, err)))
+			return rc;
+	}
+	return CD_OK;
+}
+
+static int office_own(struct cd_store *office, const struct cd_actor *actor, const struct kit_lease_opts *o,
+		      struct cd_error *err)
+{
+	struct kit_blocks b = { 0 };
+	int rc = kit_office_topup(office, actor, o->lease, o->lease_ctx, o->case_prefixes, o->n_case_prefixes, &b, err);
+	kit_blocks_release(&b);
 	return rc;
 }

@@ -469,6 +469,50 @@ out:
 	return rc;
 }
 
+int store_own_number_ranges(struct cd_store *s, const char *series, int year, struct kit_range **out, size_t *n,
+			    int *holds, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct kit_range *r = NULL;
+	size_t cap = 0;
+	int rc = st_prepare(s, "SELECT first, last, coalesce(returned, 0), series = ?1 AND year = ?2 FROM number_blocks"
+			       " WHERE kit_uuid = ?3 ORDER BY first", &st, err);
+	*out = NULL;
+	*n = 0;
+	*holds = 0;
+	if (rc)
+		return rc;
+	st_bind_text(st, 1, series);
+	sqlite3_bind_int(st, 2, year);
+	st_bind_text(st, 3, s->uuid);
+	for (;;) {
+		int got = st_row(s, st, _("reading the leased blocks of numbers"), err);
+		if (got < 0) {
+			rc = CD_ESTORE;
+			goto out;
+		}
+		if (!got)
+			break;
+		*holds = 1;
+		if (!sqlite3_column_int(st, 3))
+			continue;
+		ST_GROW(r, *n, cap);
+		r[*n].first = sqlite3_column_int64(st, 0);
+		r[*n].last = sqlite3_column_int64(st, 1);
+		r[*n].returned = sqlite3_column_int64(st, 2);
+		(*n)++;
+	}
+out:
+	st_finish(s, st);
+	if (rc) {
+		free(r);
+		r = NULL;
+		*n = 0;
+	}
+	*out = r;
+	return rc;
+}
+
 /* How a number of a series is written, for messages: RP-TBS-2026-000500 or P-TBS-000500. */
 static void series_number(const char *office, const char *series, int year, int64_t n, char *buf, size_t size)
 {
@@ -498,7 +542,26 @@ static int next_number(struct cd_store *s, const char *name, int64_t counter, in
 	if ((rc = store_number_ranges(s, series, year, &r, &n, err)))
 		return rc;
 	if (!found) {
-		*next = kit_office_next(r, n, counter);
+		/* An office that leases its own numbers from the national tier numbers from those
+		 * blocks only (the tier leases kits' blocks it does not know of); one without a
+		 * tier counts on, skipping the blocks it leased to its kits. */
+		struct kit_range *own = NULL;
+		size_t n_own = 0;
+		int holds = 0;
+		if ((rc = store_own_number_ranges(s, series, year, &own, &n_own, &holds, err)))
+			goto out;
+		*next = holds ? kit_kit_next(own, n_own, counter) : kit_office_next(r, n, counter);
+		free(own);
+		if (!*next && year)
+			rc = cd_error_set(err, CD_EREFUSED,
+					  _("office %s numbers %s from blocks leased by the national tier, and holds no unused "
+					    "number of it for %d: run `casedesk sync`, which leases the next block"),
+					  s->office, series, year);
+		else if (!*next)
+			rc = cd_error_set(err, CD_EREFUSED,
+					  _("office %s numbers %s from blocks leased by the national tier, and holds no unused "
+					    "number of it: run `casedesk sync`, which leases the next block"),
+					  s->office, series);
 		goto out;
 	}
 	if ((*next = kit_kit_next(r, n, counter)))

@@ -110,6 +110,11 @@ int store_next_counter(struct cd_store *s, const char *name, int64_t *value, str
 struct kit_range;
 int store_number_ranges(struct cd_store *s, const char *series, int year, struct kit_range **out, size_t *n,
 			struct cd_error *err);
+/* The blocks an office store holds itself, leased from the national tier (kit.h; kit_uuid
+ * its own store uuid), of one series and year; *holds 1 when it holds any of any series:
+ * it then numbers from them only. */
+int store_own_number_ranges(struct cd_store *s, const char *series, int year, struct kit_range **out, size_t *n,
+			    int *holds, struct cd_error *err);
 
 /* One change's bookkeeping, all inside the caller's transaction.  Events and audit rows
  * (each in its hash chain, with seals) are written by audit.c, the outbox by store.c. */
