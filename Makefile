@@ -309,10 +309,11 @@ install: build/inst/casedesk build/inst/casedesk-enrol catalogues fonts
 	fi
 
 # The Debian package (README, "Installing the Debian package"): debian/ drives Debian's own
-# tools over `make install`.  It is built in a copy of this tree (the files git knows, with
-# their uncommitted changes) under build/deb/, since dpkg-buildpackage cleans its tree first
-# and `make clean` here would take build/ with it; the package is then build/casedesk_VERSION_ARCH.deb,
-# checked by lintian (errors fail the target).  Packaging tools missing are installed first.
+# tools over `make install`.  It is built in a copy of this tree under build/deb/ (the files
+# git knows, with their uncommitted changes; outside git, the tree without build/ and
+# stores), since dpkg-buildpackage cleans its tree first and `make clean` here would take
+# build/ with it.  The package is then build/casedesk_VERSION_ARCH.deb, checked by lintian
+# (an error fails the target).  Packaging tools missing are installed first.
 DEB_TOOLS := debhelper fakeroot dpkg-dev lintian
 DEB_ARCH   = $(shell dpkg --print-architecture)
 DEB_FILE   = build/casedesk_$(VERSION)_$(DEB_ARCH).deb
@@ -328,8 +329,14 @@ deb: deps
 	@test "$$(dpkg-parsechangelog -S Version)" = "$(VERSION)" || \
 		{ echo "debian/changelog is at $$(dpkg-parsechangelog -S Version), the Makefile's VERSION is $(VERSION): add a changelog entry (dch -v $(VERSION))"; exit 1; }
 	rm -rf build/deb && mkdir -p build/deb/casedesk-$(VERSION)
-	git ls-files -z --cached --others --exclude-standard | xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
-		tar --null -T - -cf - | tar -xf - -C build/deb/casedesk-$(VERSION)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+			tar --null -T - -cf - | tar -xf - -C build/deb/casedesk-$(VERSION); \
+	else \
+		tar --anchored --no-wildcards-match-slash --exclude=./build --exclude=./casedesk --exclude=./casedesk-enrol \
+			--exclude='./*.casedesk*' -cf - . | \
+			tar -xf - -C build/deb/casedesk-$(VERSION); \
+	fi
 	cd build/deb/casedesk-$(VERSION) && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" \
 		nice dpkg-buildpackage -us -uc -b >../build.log 2>&1 || { tail -30 ../build.log; exit 1; }
 	mv -f build/deb/casedesk_$(VERSION)_$(DEB_ARCH).deb $(DEB_FILE)
