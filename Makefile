@@ -56,7 +56,7 @@ define objs
 $(patsubst %.c,$(1)/%.o,$(2))
 endef
 
-.PHONY: all deps check asan unit test bench demo clean lint-workflows pot fonts install FORCE fuzz fuzz-bins
+.PHONY: all deps check asan unit test bench demo clean lint-workflows pot fonts install FORCE fuzz fuzz-bins deb
 .PHONY: man install-docs
 all: casedesk catalogues fonts
 
@@ -270,6 +270,9 @@ INST_DATADIR   = $(PREFIX)/share/casedesk
 INST_LOCALEDIR = $(PREFIX)/share/locale
 INST_FONTDIR   = $(INST_DATADIR)/fonts
 CASEDESK_GROUP ?= casedesk
+# INSTALL_GROUP=no: install without creating the group or setting the setgid bit, for a package
+# build (fakeroot looks like root); the package's postinst does both (debian/postinst).
+INSTALL_GROUP ?= yes
 build/inst/%: DATADIR = $(INST_DATADIR)
 build/inst/%: LOCALEDIR = $(INST_LOCALEDIR)
 build/inst/%: FONTDIR = $(INST_FONTDIR)
@@ -304,7 +307,9 @@ install: build/inst/casedesk build/inst/casedesk-enrol catalogues fonts
 		install -D -m 0644 build/locale/$$l/LC_MESSAGES/casedesk.mo \
 			$(DESTDIR)$(INST_LOCALEDIR)/$$l/LC_MESSAGES/casedesk.mo || exit 1; \
 	done
-	@if [ "$$(id -u)" -eq 0 ]; then \
+	@if [ "$(INSTALL_GROUP)" = no ]; then \
+		echo "INSTALL_GROUP=no: $(DESTDIR)$(PREFIX)/bin/casedesk installed without its group; the package's postinst sets it"; \
+	elif [ "$$(id -u)" -eq 0 ]; then \
 		getent group $(CASEDESK_GROUP) >/dev/null || groupadd --system $(CASEDESK_GROUP) || exit 1; \
 		chgrp $(CASEDESK_GROUP) $(DESTDIR)$(PREFIX)/bin/casedesk && \
 		chmod 2755 $(DESTDIR)$(PREFIX)/bin/casedesk && \
@@ -339,6 +344,41 @@ install-docs: man
 	install -m 0644 build/man/casedesk.1 $(DESTDIR)$(MANDIR)/man1/casedesk.1
 	install -m 0644 build/man/casedesk.ini.5 build/man/casedesk-workflow.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 data/completion/casedesk $(DESTDIR)$(COMPLETIONDIR)/casedesk
+
+# The Debian package (README, "Installing the Debian package"): debian/ drives Debian's own
+# tools over `make install`.  It is built in a copy of this tree under build/deb/ (the files
+# git knows, with their uncommitted changes; outside git, the tree without build/ and
+# stores), since dpkg-buildpackage cleans its tree first and `make clean` here would take
+# build/ with it.  The package is then build/casedesk_VERSION_ARCH.deb, checked by lintian
+# (an error fails the target).  Packaging tools missing are installed first.
+DEB_TOOLS := debhelper fakeroot dpkg-dev lintian
+DEB_ARCH   = $(shell dpkg --print-architecture)
+DEB_FILE   = build/casedesk_$(VERSION)_$(DEB_ARCH).deb
+deb: deps
+	@missing=""; for p in $(DEB_TOOLS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "casedesk: installing missing Debian packages:$$missing"; \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends $$missing || exit 1; \
+	fi
+	@test "$$(dpkg-parsechangelog -S Version)" = "$(VERSION)" || \
+		{ echo "debian/changelog is at $$(dpkg-parsechangelog -S Version), the Makefile's VERSION is $(VERSION): add a changelog entry (dch -v $(VERSION))"; exit 1; }
+	rm -rf build/deb && mkdir -p build/deb/casedesk-$(VERSION)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+			tar --null -T - -cf - | tar -xf - -C build/deb/casedesk-$(VERSION); \
+	else \
+		tar --anchored --no-wildcards-match-slash --exclude=./build --exclude=./casedesk --exclude=./casedesk-enrol \
+			--exclude='./*.casedesk*' -cf - . | \
+			tar -xf - -C build/deb/casedesk-$(VERSION); \
+	fi
+	cd build/deb/casedesk-$(VERSION) && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" \
+		nice dpkg-buildpackage -us -uc -b >../build.log 2>&1 || { tail -30 ../build.log; exit 1; }
+	mv -f build/deb/casedesk_$(VERSION)_$(DEB_ARCH).deb $(DEB_FILE)
+	@echo "built $(DEB_FILE) ($$(du -k $(DEB_FILE) | cut -f1) kB); the build's log is build/deb/build.log"
+	lintian --fail-on error $(DEB_FILE)
 
 clean:
 	rm -rf build casedesk casedesk-enrol
