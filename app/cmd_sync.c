@@ -27,7 +27,7 @@
 #include "model/store/oplog.h"
 #include "app/cli.h"
 
-#define SYNC_BATCH_DEFAULT 500
+#define SYNC_BATCH_DEFAULT 5000
 #define SYNC_BATCH_MAX 100000
 
 struct sync_totals {

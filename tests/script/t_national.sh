@@ -17,9 +17,9 @@ DB=$(pg_conninfo national)
 # ---- init, twice, status
 expect_rc "national init creates the schema" 0 $CD national init --db "$DB"
 expect_grep "and says it did, naming the database but no password" \
-	"national tier (database national on 127.0.0.1:$PG_PORT as casedesk): schema created at version 2" "$T/out"
-expect_eq "schema_version holds version 2" "$(pg_sql national 'SELECT max(version) FROM schema_version')" 2
-expect_eq "every table of version 2 is there" \
+	"national tier (database national on 127.0.0.1:$PG_PORT as casedesk): schema created at version 3" "$T/out"
+expect_eq "schema_version holds version 3" "$(pg_sql national 'SELECT max(version) FROM schema_version')" 3
+expect_eq "every table of version 3 is there" \
 	"$(pg_sql national "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")" \
 	"cases,conflicts,number_blocks,ops,origins,persons,schema_version"
 expect_eq "pg_trgm and btree_gist are installed" \
@@ -31,11 +31,11 @@ expect_eq "names have a trigram GIN index, name keys a GIN index" \
 expect_grep "casedesk names itself to the server and sets a statement timeout" \
 	"app=casedesk:.*statement: SET statement_timeout = '300s'" "$PG_DIR/server.log"
 expect_rc "national init again" 0 $CD national init --db "$DB"
-expect_grep "is a no-op" "schema version 2 already; nothing to do" "$T/out"
-expect_eq "and applies nothing twice" "$(pg_sql national 'SELECT count(*) FROM schema_version')" 2
+expect_grep "is a no-op" "schema version 3 already; nothing to do" "$T/out"
+expect_eq "and applies nothing twice" "$(pg_sql national 'SELECT count(*) FROM schema_version')" 3
 
 expect_rc "national status" 0 $CD national status --db "$DB"
-expect_grep "prints the schema version" "^schema version: 2$" "$T/out"
+expect_grep "prints the schema version" "^schema version: 3$" "$T/out"
 expect_grep "and the counts" "^ops: 0, persons: 0, cases: 0, number blocks: 0, open conflicts: 0$" "$T/out"
 expect_grep "and no origin yet" "^0 origins$" "$T/out"
 
@@ -54,7 +54,7 @@ expect_grep "names the origin, its high-water mark and its ops" \
 expect_rc "status --json" 0 $CD --json national status --db "$DB"
 expect_eq "as JSON too" \
 	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["schema_version"], d["ops"], d["origins"][0]["high_water"])' "$T/out")" \
-	"2 2 2"
+	"3 2 2"
 if pg_sql national "INSERT INTO ops (uuid, origin, origin_seq, entity, entity_uuid, op, at, payload)
 	VALUES (gen_random_uuid(), '$O', 2, 'person', gen_random_uuid(), 'create', now(), '{}')" >/dev/null 2>&1; then
 	fail "an origin's sequence number is taken once" "a second op with origin_seq 2 went in"
@@ -86,16 +86,16 @@ wait $p1; r1=$?
 wait $p2; r2=$?
 expect_eq "two inits at once both succeed" "$r1 $r2" "0 0"
 expect_eq "one of them created the schema, the other found it" \
-	"$(cat "$T/race1" "$T/race2" | grep -c -e 'schema created at version 2' -e 'upgraded from version 1 to 2' -e 'nothing to do')" 2
-expect_eq "and each version is recorded once" "$(pg_sql race 'SELECT count(*) FROM schema_version')" 2
+	"$(cat "$T/race1" "$T/race2" | grep -c -e 'schema created at version 3' -e 'upgraded from version [12] to 3' -e 'nothing to do')" 2
+expect_eq "and each version is recorded once" "$(pg_sql race 'SELECT count(*) FROM schema_version')" 3
 
 # ---- a schema from the future is refused, untouched
-pg_sql national "INSERT INTO schema_version (version, program) VALUES (3, 'casedesk from the future')" >/dev/null
+pg_sql national "INSERT INTO schema_version (version, program) VALUES (4, 'casedesk from the future')" >/dev/null
 expect_rc "init on a newer schema is refused" 4 $CD national init --db "$DB"
-expect_grep "saying so in words" "has schema version 3, newer than this casedesk understands (2); upgrade casedesk" "$T/err"
+expect_grep "saying so in words" "has schema version 4, newer than this casedesk understands (3); upgrade casedesk" "$T/err"
 expect_rc "status on a newer schema is refused too" 4 $CD national status --db "$DB"
-expect_eq "and nothing was changed" "$(pg_sql national 'SELECT count(*) FROM schema_version')" 3
-pg_sql national "DELETE FROM schema_version WHERE version = 3" >/dev/null
+expect_eq "and nothing was changed" "$(pg_sql national 'SELECT count(*) FROM schema_version')" 4
+pg_sql national "DELETE FROM schema_version WHERE version = 4" >/dev/null
 
 # ---- someone else's database is left alone
 pg_createdb other
@@ -106,7 +106,7 @@ expect_eq "no schema_version table was made there" \
 	"$(pg_sql other "SELECT count(*) FROM pg_tables WHERE tablename = 'schema_version'")" 0
 pg_createdb empty
 expect_rc "status on an empty database" 4 $CD national status --db "$(pg_conninfo empty)"
-expect_grep "says to run national init" "no casedesk schema yet (version 0 of 2): run \`casedesk national init" "$T/err"
+expect_grep "says to run national init" "no casedesk schema yet (version 0 of 3): run \`casedesk national init" "$T/err"
 
 # ---- a wrong port is said in words, within the connect timeout
 BAD=$(pg_free_port)
