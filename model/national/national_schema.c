@@ -249,14 +249,21 @@ static const char *const migrations[] = {
 	 * a push means is unchanged: one batch, one transaction; ops inserted ON CONFLICT (uuid) DO
 	 * NOTHING; each field applied three ways; the high-water mark moved in the same
 	 * transaction.  What changes is how: the client COPYs the batch into a temporary staging
-	 * table (cd_push_prepare() makes it, per session) and cd_push_staged() takes it in a
-	 * fixed number of statements instead of several per op.  The ops of one entity are
-	 * applied in their order by rank (its 1st op in the batch, its 2nd ...), each rank
-	 * set-based over a working copy of the rows (cd_cur) whose fields are compared with
-	 * each op's old and new values exactly as cd_push_op() does; the persons and cases are
-	 * written once each at the end, row_version raised by the ops that changed them.  Within
-	 * a rank persons come before cases: a case registered in the same batch as its person
-	 * finds it.  cd_push() stays for a client of version 2. */
+	 * table (cd_push_prepare() makes the working tables, once a session) and
+	 * cd_push_staged() takes it in a number of statements that does not grow with the batch.
+	 * The insert into ops parses each payload once and hands the new ops on (RETURNING).
+	 * The fast path: a row the tier holds, or one the batch inserts first, whose fields meet
+	 * no conflict through the batch's ops (each op's old value is the value the previous op
+	 * left, or the tier's) takes its last values at once, row_version raised by the ops that
+	 * changed it - what applying the ops one by one gives.  Any other row (a conflict, ops
+	 * before its insert, a number another row holds, a case whose person is missing) takes
+	 * the slow path: rank by rank (its 1st op in the batch, its 2nd ...), each rank
+	 * set-based, every field compared as cd_push_op() does.  Persons and cases are written
+	 * once each at the end.  Within a rank persons come before cases, so a case registered
+	 * in the batch of its person finds it.  The working tables are temporary: no autovacuum
+	 * counts their rows, so they are ANALYZEd as they fill (a blind plan joins them by
+	 * nested loops), and JIT is off (compiling costs more than these statements run).
+	 * t_natpush checks the result against cd_push(), which stays for a client of version 2. */
 	"CREATE FUNCTION cd_push_prepare() RETURNS void LANGUAGE plpgsql AS $cd$"
 	" BEGIN"
 	" CREATE TEMP TABLE IF NOT EXISTS cd_stage (ord integer NOT NULL, uuid uuid NOT NULL, seq bigint, at timestamptz NOT NULL,"
