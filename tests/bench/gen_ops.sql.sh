@@ -10,7 +10,9 @@
 # steps (request_documents, documents_received, propose_decision, return_for_assessment,
 # propose_decision), each with its base row version, old and new value.  Seqs follow the
 # store's last one; TAG (a number < 65536) makes the uuids of one generator run its own;
-# PREFIX makes the person and case numbers unique across stores (P-PREFIX-0000001,
+# Names and dates of birth vary as a population's do (a few thousand spellings of each
+# name, seventy years of births), so that the tier's indexes and a duplicate check see
+# realistic spreads.  PREFIX makes the person and case numbers unique across stores (P-PREFIX-0000001,
 # RP-PREFIX-2026-0000001).  LAST (0..7, default 7) keeps ops 0..LAST of each registration:
 # 0 writes persons only.  Only the op log is written (no person rows): the push reads the
 # op log, and a person op then carries no name keys.  One SQL statement: 1,000,000 ops take
@@ -26,7 +28,8 @@ sn(n, s) AS (VALUES (0, 'Beridze'), (1, 'Kovalenko'), (2, 'Abashidze'), (3, 'Lom
 gn(n, g) AS (VALUES (0, 'Nino'), (1, 'Irina'), (2, 'Levan'), (3, 'Tamar'), (4, 'Ahmad'), (5, 'Olena'), (6, 'Giorgi'),
  (7, 'Fatima'), (8, 'Oksana'), (9, 'Reza'), (10, 'Mariam'), (11, 'Dmytro'), (12, 'Zainab')),
 reg AS (SELECT i, sn.s || CASE WHEN i % 7 = 0 THEN '' ELSE char(97 + i % 19) || char(97 + (i / 19) % 23) END AS sur,
-  gn.g AS giv, printf('%04d', 1950 + i % 55) || CASE WHEN i % 3 = 0 THEN '' ELSE printf('-%02d-%02d', 1 + i % 12, 1 + i % 28) END AS dob,
+  gn.g || CASE WHEN i % 5 = 0 THEN '' ELSE char(97 + (i / 391) % 17) || char(97 + (i / 7) % 21) END AS giv,
+  printf('%04d', 1940 + (i / 3) % 70) || CASE WHEN i % 3 = 0 THEN '' ELSE printf('-%02d-%02d', 1 + i % 12, 1 + i % 28) END AS dob,
   printf('%08x-0001-7000-8000-%012x', $3, i) AS pu, printf('%08x-0002-7000-8000-%012x', $3, i) AS du,
   printf('%08x-0003-7000-8000-%012x', $3, i) AS cu, printf('P-%s-%07d', '$4', i) AS pn, printf('RP-%s-2026-%07d', '$4', i) AS cn
  FROM r JOIN sn ON sn.n = i % 17 JOIN gn ON gn.n = (i / 17) % 13),
