@@ -22,7 +22,8 @@
 # 125,000 registrations through the CLI would take hours; the pull's persons reach the tier
 # by a `casedesk sync` of such a store.  The search's persons are the people of STORE (the
 # bench's demo store, with their name keys as the store computed them) copied into the
-# tier's persons table; without STORE the search line is skipped.  A missed target is
+# tier's persons table (repeated under new numbers when STORE holds fewer than asked); without
+# STORE the search line is skipped.  A missed target is
 # printed, never a failure: the script exits 0 unless the bench itself breaks.
 set -u
 cd "$(dirname "$0")/../.."
@@ -137,6 +138,16 @@ sqlite3 -separator '	' "$store" "SELECT p.uuid, p.number, p.surname, p.given, p.
 t0=$(now)
 nat search "\\copy persons (uuid, number, surname, given, surname_latin, given_latin, dob, nationality, sex, origin_office, name_keys) FROM '$T/persons.tsv'" ||
 	die "loading the persons failed"
+# A store with fewer people than asked for is repeated, each copy under a number and uuid of
+# its own: the index is as large as asked, and every name is held several times (harder for
+# the search: more candidates to score).
+src=$(nat search "SELECT count(*) FROM persons")
+if [ "$src" -gt 0 ] && [ "$src" -lt "$PERSONS" ]; then
+	nat search "INSERT INTO persons (uuid, number, surname, given, surname_latin, given_latin, dob, nationality, sex,
+		origin_office, name_keys) SELECT gen_random_uuid(), number || '-' || g, surname, given, surname_latin, given_latin,
+		dob, nationality, sex, origin_office, name_keys FROM persons, generate_series(1, ($PERSONS - 1) / $src) g
+		LIMIT $PERSONS - $src" || die "repeating the persons failed"
+fi
 nat search "VACUUM ANALYZE persons" || die "VACUUM ANALYZE failed"
 t1=$(now)
 held=$(nat search "SELECT count(*) FROM persons")
