@@ -143,6 +143,11 @@ build/tool_ttybench: build/tests/tool/tool_ttybench.o
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^
 
+# Issue 15: the national search timed as `search --national` runs it (tests/bench/bench_national.sh).
+build/tool_natsearch: build/tests/tool/tool_natsearch.o build/libcasedesk.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
+
 build/bench: build/tests/bench/bench.o build/libcasedesk.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
@@ -256,7 +261,7 @@ demo: deps
 
 # BENCH_PERSONS=20000 make bench for a quick run; the store is cached in build/bench-*.casedesk.
 bench: deps
-	$(MAKE) casedesk casedesk-enrol catalogues fonts build/bench build/tool_ttybench build/bench_names build/bench_bio build/bench_kdf build/tool_gateway  # bench_names: issue 5, bench_bio: issue 6, bench_kdf: issue 12, tool_gateway: issue 16
+	$(MAKE) casedesk casedesk-enrol catalogues fonts build/bench build/tool_ttybench build/bench_names build/bench_bio build/bench_kdf build/tool_gateway build/tool_natsearch  # bench_names: issue 5, bench_bio: issue 6, bench_kdf: issue 12, tool_gateway: issue 16, tool_natsearch: issue 15
 	sh tests/bench/bench.sh
 
 # Installing on an office server (README, "An office server with thin clients"): casedesk is

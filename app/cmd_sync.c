@@ -29,7 +29,7 @@
 #include "app/sync_relay.h"
 #include "app/sync_blocks.h"
 
-#define SYNC_BATCH_DEFAULT 500
+#define SYNC_BATCH_DEFAULT 5000
 #define SYNC_BATCH_MAX 100000
 
 struct sync_totals {

@@ -1,8 +1,10 @@
 /*
  * national_push.c - the push of one batch of ops to the national tier (national_push.h).
- * It owns how a batch travels: as one jsonb array in one parameter of one statement, so
- * that the batch, the apply and the high-water mark commit together in one round trip and
- * the store may mark the batch sent as soon as this returns CD_OK.
+ * It owns how a batch travels: COPYed into a staging table and taken by one function call
+ * (cd_push_staged, national schema 3) inside one transaction, so that the batch, the apply
+ * and the high-water mark commit together and the store may mark the batch sent as soon as
+ * this returns CD_OK.  COPY and a set-based apply, rather than a jsonb array walked op by op
+ * (cd_push, schema 2): a backlog of a million ops goes at COPY's pace, not a statement's.
  */
 #include "model/national/national_push.h"
 
@@ -12,87 +14,149 @@
 
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
-#include "model/base/json.h"
 #include "model/national/national_internal.h"
 
-/* Appends ops as the jsonb array cd_push() reads: [{"uuid","seq","at","entity",
- * "entity_uuid","op","payload":{...},"name_keys":[...]}, ...]. */
-static void batch_json(struct cd_buf *b, const struct cd_push_op *ops, size_t n_ops)
+/* Appends s to b as a field of COPY's text format: backslash, tab, newline and carriage
+ * return escaped (JSON from the store holds backslashes of its own). */
+static void copy_text(struct cd_buf *b, const char *s)
 {
-	buf_puts(b, "[");
+	const char *run = s;
+	for (; *s; s++) {
+		const char *esc = NULL;
+		switch (*s) {
+		case '\\': esc = "\\\\"; break;
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		default: continue;
+		}
+		buf_add(b, run, (size_t)(s - run));
+		buf_puts(b, esc);
+		run = s + 1;
+	}
+	buf_add(b, run, (size_t)(s - run));
+}
+
+/* The name keys as a text[] literal ({"KVLNK","IRN"}), escaped for COPY; \N when none. */
+static void copy_keys(struct cd_buf *b, const char *keys)
+{
+	if (!keys || !*keys) {
+		buf_puts(b, "\\N");
+		return;
+	}
+	struct cd_buf lit = CD_BUF_INIT;
+	buf_puts(&lit, "{");
+	int first = 1;
+	for (const char *p = keys; *p;) {
+		size_t len = strcspn(p, " ");
+		if (len) {
+			buf_puts(&lit, first ? "\"" : ",\"");
+			first = 0;
+			for (size_t i = 0; i < len; i++) {
+				if (p[i] == '"' || p[i] == '\\')
+					buf_puts(&lit, "\\");
+				buf_add(&lit, &p[i], 1);
+			}
+			buf_puts(&lit, "\"");
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	buf_puts(&lit, "}");
+	copy_text(b, buf_str(&lit));
+	if (lit.failed)
+		b->failed = 1;
+	buf_release(&lit);
+}
+
+/* The batch as COPY rows of cd_stage: ord, uuid, seq, at, entity, entity_uuid, op, payload,
+ * name_keys. */
+static void batch_copy(struct cd_buf *b, const struct cd_push_op *ops, size_t n_ops)
+{
 	for (size_t i = 0; i < n_ops; i++) {
 		const struct cd_push_op *o = &ops[i];
-		buf_puts(b, i ? ",{\"uuid\":" : "{\"uuid\":");
-		json_buf_string(b, o->uuid);
-		buf_printf(b, ",\"seq\":%lld,\"at\":", (long long)o->seq);
-		json_buf_string(b, o->at);
-		buf_puts(b, ",\"entity\":");
-		json_buf_string(b, o->entity);
-		buf_puts(b, ",\"entity_uuid\":");
-		json_buf_string(b, o->entity_uuid);
-		buf_puts(b, ",\"op\":");
-		json_buf_string(b, o->op);
+		buf_printf(b, "%zu\t", i);
+		copy_text(b, o->uuid);
+		buf_printf(b, "\t%lld\t", (long long)o->seq);
+		copy_text(b, o->at);
+		buf_puts(b, "\t");
+		copy_text(b, o->entity);
+		buf_puts(b, "\t");
+		copy_text(b, o->entity_uuid);
+		buf_puts(b, "\t");
+		copy_text(b, o->op);
+		buf_puts(b, "\t");
 		/* The payload is JSON the store's own writer made: it travels as it is. */
-		buf_puts(b, ",\"payload\":");
-		buf_puts(b, o->payload && *o->payload ? o->payload : "{}");
-		if (o->name_keys && *o->name_keys) {
-			buf_puts(b, ",\"name_keys\":[");
-			const char *p = o->name_keys;
-			int first = 1;
-			while (*p) {
-				size_t len = strcspn(p, " ");
-				if (len) {
-					if (!first)
-						buf_puts(b, ",");
-					first = 0;
-					char key[128];
-					snprintf(key, sizeof key, "%.*s", (int)(len < sizeof key - 1 ? len : sizeof key - 1), p);
-					json_buf_string(b, key);
-				}
-				p += len;
-				p += strspn(p, " ");
-			}
-			buf_puts(b, "]");
-		}
-		buf_puts(b, "}");
+		copy_text(b, o->payload && *o->payload ? o->payload : "{}");
+		buf_puts(b, "\t");
+		copy_keys(b, o->name_keys);
+		buf_puts(b, "\n");
 	}
-	buf_puts(b, "]");
+}
+
+/* A failed statement of the push: cd_push_staged's own refusals (SQLSTATE CDnnn) are
+ * sentences for people already. */
+static int push_failed(struct cd_national *n, PGresult *r, const struct cd_push_op *ops, size_t n_ops, const char *what,
+		       struct cd_error *err)
+{
+	if (r && PQresultStatus(r) == PGRES_FATAL_ERROR) {
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		if (state && strncmp(state, "CD", 2) == 0)
+			return cd_error_set(err, CD_EREFUSED, _("the national tier (%s) refused the batch of ops %lld to %lld: %s"),
+					    n->where, n_ops ? (long long)ops[0].seq : 0LL,
+					    n_ops ? (long long)ops[n_ops - 1].seq : 0LL, primary ? primary : "?");
+	}
+	return nat_check(n, r, what, err);
 }
 
 int national_push(struct cd_national *n, const struct cd_push_origin *origin, const struct cd_push_op *ops, size_t n_ops,
 		  struct cd_push_result *res, struct cd_error *err)
 {
-	/* A batch of 500 ops is well under a megabyte; the cap only stops a runaway. */
+	/* A batch of 5,000 ops is a few megabytes; the cap only stops a runaway. */
 	struct cd_buf b;
 	PGresult *r = NULL;
-	int rc = CD_OK;
+	int rc = CD_OK, open = 0;
+	char what[96];
 
 	memset(res, 0, sizeof *res);
-	buf_init(&b, 256u << 20);
-	batch_json(&b, ops, n_ops);
+	snprintf(what, sizeof what, _("pushing ops %lld to %lld"), n_ops ? (long long)ops[0].seq : 0LL,
+		 n_ops ? (long long)ops[n_ops - 1].seq : 0LL);
+	buf_init(&b, 1024u << 20);
+	batch_copy(&b, ops, n_ops);
 	if (b.failed) {
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory building a batch of %zu ops"), n_ops);
 		goto out;
 	}
-	const char *params[5] = { origin->store_uuid, origin->office, origin->name, origin->kind, buf_str(&b) };
-	/* One statement outside BEGIN: its own transaction, committed when the answer comes. */
-	r = PQexecParams(n->conn, "SELECT inserted, conflicts, high_water FROM cd_push($1::uuid, $2, $3, $4, $5::jsonb)",
-			 5, NULL, params, NULL, NULL, 0);
-	if (r && PQresultStatus(r) == PGRES_FATAL_ERROR) {
-		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-		if (state && strncmp(state, "CD", 2) == 0) {
-			/* cd_push's own refusals are sentences for people already. */
-			rc = cd_error_set(err, CD_EREFUSED, _("the national tier (%s) refused the batch of ops %lld to %lld: %s"),
-					  n->where, n_ops ? (long long)ops[0].seq : 0LL,
-					  n_ops ? (long long)ops[n_ops - 1].seq : 0LL, primary ? primary : "?");
-			goto out;
-		}
+	/* One transaction, four round trips: the staging table, the COPY, the apply, the commit. */
+	if ((rc = nat_exec(n, "BEGIN; SELECT cd_push_prepare()", what, err)))
+		goto out;
+	open = 1;
+	r = PQexec(n->conn, "COPY cd_stage (ord, uuid, seq, at, entity, entity_uuid, op, payload, name_keys) FROM STDIN");
+	if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
+		rc = nat_check(n, r, what, err);
+		if (!rc)
+			rc = cd_error_set(err, CD_ESTORE, _("national tier (%s): %s: the server did not take the batch"),
+					  n->where, what);
+		goto out;
 	}
-	char what[96];
-	snprintf(what, sizeof what, _("pushing ops %lld to %lld"), n_ops ? (long long)ops[0].seq : 0LL,
-		 n_ops ? (long long)ops[n_ops - 1].seq : 0LL);
-	if ((rc = nat_check(n, r, what, err)))
+	PQclear(r);
+	r = NULL;
+	if (PQputCopyData(n->conn, b.data, (int)b.len) != 1 || PQputCopyEnd(n->conn, NULL) != 1) {
+		rc = nat_check(n, NULL, what, err);
+		goto out;
+	}
+	r = PQgetResult(n->conn);
+	if ((rc = push_failed(n, r, ops, n_ops, what, err)))
+		goto out;
+	PQclear(r);
+	/* Drain: COPY answers with one result, then NULL. */
+	while ((r = PQgetResult(n->conn)))
+		PQclear(r);
+	const char *params[4] = { origin->store_uuid, origin->office, origin->name, origin->kind };
+	r = PQexecParams(n->conn, "SELECT inserted, conflicts, high_water FROM cd_push_staged($1::uuid, $2, $3, $4)", 4,
+			 NULL, params, NULL, NULL, 0);
+	if ((rc = push_failed(n, r, ops, n_ops, what, err)))
 		goto out;
 	if (PQntuples(r) != 1) {
 		rc = cd_error_set(err, CD_ESTORE, _("national tier (%s): %s: no answer"), n->where, what);
@@ -101,8 +165,21 @@ int national_push(struct cd_national *n, const struct cd_push_origin *origin, co
 	res->inserted = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
 	res->conflicts = (int)strtol(PQgetvalue(r, 0, 1), NULL, 10);
 	res->high_water = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+	PQclear(r);
+	/* CD_OK only once the server acknowledged the commit: then the store may mark the batch. */
+	r = PQexec(n->conn, "COMMIT");
+	open = 0;
+	if ((rc = nat_check(n, r, what, err)))
+		goto out;
+	if (strcmp(PQcmdStatus(r), "COMMIT") != 0)
+		rc = cd_error_set(err, CD_ESTORE, _("national tier (%s): %s: the transaction was rolled back"), n->where,
+				  what);
 out:
 	PQclear(r);
+	if (open)
+		nat_rollback(n);
+	if (rc)
+		memset(res, 0, sizeof *res);
 	buf_release(&b);
 	return rc;
 }

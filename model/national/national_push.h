@@ -5,8 +5,8 @@
  * them sent once national_push has returned CD_OK, which is after PostgreSQL acknowledged
  * the batch's commit.
  *
- * A batch is ONE statement, SELECT cd_push(...) (national_schema.c, version 2), and so one
- * transaction and one round trip: the origin is upserted, its high-water mark checked and
+ * A batch is ONE transaction (national_schema.c, version 3): COPY into a staging table, then
+ * SELECT cd_push_staged(...), then COMMIT.  In it the origin is upserted, its high-water mark checked and
  * moved, the ops inserted ON CONFLICT (uuid) DO NOTHING and each new one applied to the
  * national persons and cases three ways per field (a conflict keeps the server's value and
  * records ours).  A batch sent again after a crash between the commit and the store's mark

@@ -153,3 +153,4 @@ sh tests/bench/bench_gateway.sh 1000 100 || echo "bench: the gateway bench faile
 echo
 sh .ci/deps --bench || echo "bench: could not install the --bench packages (PostgreSQL); going on"
 sh tests/bench/bench_pg.sh "$store" build/bench-names.queries.tsv || echo "bench: the PostgreSQL comparison failed; going on"
+sh tests/bench/bench_national.sh "$store" || echo "bench: the national tier's bench failed; going on"
