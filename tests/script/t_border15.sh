@@ -98,7 +98,6 @@ for s in "$KA" "$KB"; do
 	expect_eq "$(basename "$s" .casedesk) goes out with the office's persons and cases" \
 		"$(q "$s" "SELECT (SELECT count(*) FROM person) || ',' || (SELECT count(*) FROM cases)")" "10,10"
 done
-UM=$(q "$O" "SELECT uuid FROM person WHERE number = '$PM'")
 
 # ---- three days offline ---------------------------------------------------------------
 # The office registers, on day 1, a man the kits do not know of.
@@ -107,11 +106,11 @@ CASEDESK_TODAY=2026-03-03 as "$O" clerk document add "$PH" --number N0123456 --i
 	fail "the office adds Haddad's passport"
 CASEDESK_TODAY=2026-03-03 as "$O" clerk case new residence --person "$PH" >/dev/null || fail "the office opens Haddad's case"
 
-# 150 people a kit, 50 a day, distinct names and birth dates (no digits: names keep letters
-# only); kit B's 70th, on day 2, is Haddad again as a tired clerk would type him.
-# The kits' people are no pair of duplicates: a surname is two parts, each part far from the
-# others of its list (other consonants, not one typo away), the kits' second parts and given
-# names their own, and kit A's birth years before kit B's.
+# 150 people a kit, 50 a day; kit B's 70th, on day 2, is Haddad again as a tired clerk would
+# type him.  The others are no pair of duplicates (names keep letters only, digits would be
+# dropped): a surname is two parts, each far from the others of its list (other consonants,
+# not one typo away), the kits' second parts and given names their own, and kit A's birth
+# years before kit B's.
 people() { # people LETTER: day surname given dob sex nationality passport, one a line
 	awk -v k="$1" 'BEGIN {
 		split("Bar Del Fin Gor Hul Jak Kem Lom Mur Nev Pos Rud Sib Tov Wex", a, " ")
