@@ -15,6 +15,7 @@
 #include "model/store/cases.h"
 #include "model/store/checks.h"
 #include "app/cli.h"
+#include "app/cmd_checkrun.h"
 
 static void shift(struct cli *c)
 {
@@ -207,6 +208,7 @@ int cmd_check(struct cli *c)
 		int (*run)(struct cli *);
 	} subs[] = {
 		{ "record", check_record_cmd }, { "clear", check_clear_cmd }, { "list", check_list_cmd },
+		{ "run", check_run_cmd }, { "hits", check_hits_cmd }, { "requeue", check_requeue_cmd },
 	};
 	for (size_t i = 0; c->argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp(c->argv[1], subs[i].name) == 0) {
@@ -215,5 +217,6 @@ int cmd_check(struct cli *c)
 		}
 	return cd_error_set(&c->err, CD_EUSAGE,
 			    _("usage: casedesk check record NUMBER --list L --result clear|hit [--note TEXT] | "
-			      "check clear NUMBER --list L --reason TEXT | check list NUMBER"));
+			      "check clear NUMBER --list L --reason TEXT | check list NUMBER | "
+			      "check run [--watch] [--limit N] [--parallel N] | check hits | check requeue NUMBER --list L"));
 }

@@ -138,7 +138,7 @@ static int newest_answer(struct cd_store *s, int64_t case_id, const char *list, 
 	if ((rc = st_prepare(s, "SELECT k.id, coalesce(k.result, 'pending'), k.cleared_at IS NOT NULL,"
 				" coalesce(k.recorded_by, 0), coalesce(u.name, '') FROM checks k"
 				" LEFT JOIN users u ON u.id = k.recorded_by"
-				" WHERE k.case_id = ?1 AND k.list = ?2 ORDER BY k.id DESC LIMIT 1", &st, err)))
+				" WHERE k.case_id = ?1 AND k.list = ?2 ORDER BY" CHECKS_ANSWER_ORDER("k") " LIMIT 1", &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, case_id);
 	st_bind_text(st, 2, list);
@@ -380,11 +380,13 @@ int checks_current(struct cd_store *s, int64_t case_id, struct cd_check **out, s
 	*n = 0;
 	/* The newest row per list: the index checks_case_list(case_id, list, id) answers it. */
 	if ((rc = st_prepare(s, "SELECT k.id, k.list, coalesce(k.result, 'pending'), k.source, r.name, k.note,"
-				" k.answered_at, c.name, k.cleared_at, k.clear_reason"
+				" k.answered_at, c.name, k.cleared_at, k.clear_reason,"
+				" k.asked_at, k.kind, k.reason, k.attempts, coalesce(k.next_try, 0)"
 				" FROM checks k LEFT JOIN users r ON r.id = k.recorded_by"
 				" LEFT JOIN users c ON c.id = k.cleared_by"
-				" WHERE k.case_id = ?1 AND k.id = (SELECT max(id) FROM checks WHERE case_id = ?1"
-				"  AND list = k.list) ORDER BY k.list", &st, err)))
+				" WHERE k.case_id = ?1 AND k.id = (SELECT x.id FROM checks x WHERE x.case_id = ?1"
+				"  AND x.list = k.list ORDER BY" CHECKS_ANSWER_ORDER("x") " LIMIT 1) ORDER BY k.list",
+				&st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, case_id);
 	while ((rc = st_row(s, st, _("reading a case's checks"), err)) > 0) {
@@ -401,6 +403,11 @@ int checks_current(struct cd_store *s, int64_t case_id, struct cd_check **out, s
 		r->cleared_by = st_dup_column(st, 7);
 		r->cleared_at = st_dup_column(st, 8);
 		r->clear_reason = st_dup_column(st, 9);
+		r->asked_at = st_dup_column(st, 10);
+		r->kind = st_dup_column(st, 11);
+		r->reason = st_dup_column(st, 12);
+		r->attempts = sqlite3_column_int(st, 13);
+		r->next_try = sqlite3_column_int64(st, 14);
 		if (!r->list || !r->result) {
 			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 			goto out;
@@ -460,6 +467,9 @@ void checks_free(struct cd_check *rows, size_t n)
 		free(rows[i].cleared_by);
 		free(rows[i].cleared_at);
 		free(rows[i].clear_reason);
+		free(rows[i].asked_at);
+		free(rows[i].kind);
+		free(rows[i].reason);
 	}
 	free(rows);
 }

@@ -3,9 +3,9 @@
  * watchlist ...): recording an answer, a supervisor clearing a hit, and reading them.
  *
  * One row of the `checks` table is one answer.  Recording again for a list adds a row and
- * the newest one counts, so every answer stays as it came (and as an event in the case's
- * history); a network check (issue 16) will add rows asked as 'pending' and answered later
- * through the same table.  Which lists a case needs is the workflow's (`checks =` in its
+ * the newest one counts (but see CHECKS_ANSWER_ORDER: a hit holds, a queued check is waited
+ * for), so every answer stays as it came (and as an event in the case's history); a network
+ * check (model/store/checkqueue.h) is a row queued as 'pending' and answered later.  Which lists a case needs is the workflow's (`checks =` in its
  * file): the caller passes them in and a list outside them is refused here, so no
  * front-end can differ.  Every change is one transaction with its event, audit row and
  * outbox row; need-to-know applies as for any read or write of the case (cases.h).
@@ -22,7 +22,7 @@
 /* A note on an answer and a clearing's reason: a few lines, not a document. */
 #define CHECK_TEXT_MAX 2000
 
-/* The newest answer for one list. */
+/* The answer for one list (CHECKS_ANSWER_ORDER). */
 struct cd_check {
 	int64_t id;
 	char *list;
@@ -32,7 +32,26 @@ struct cd_check {
 	char *note;
 	char *answered_at;
 	char *cleared_by, *cleared_at, *clear_reason;   /* a hit a supervisor cleared; else NULL */
+	/* A network check (source "network", model/store/checkqueue.h); hand rows: NULL, 0. */
+	char *asked_at;             /* queued: "pending since" */
+	char *kind;                 /* document, person */
+	char *reason;               /* why the last try did not answer (pending, error) */
+	int attempts;
+	int64_t next_try;           /* Unix seconds of the next try; 0: not asked again */
 };
+
+/*
+ * Which row is a list's answer, as an ORDER BY over rows `x` of one case and list: an
+ * uncleared hit holds whatever came after it; else a network check still pending that no
+ * hand answer came after (every queued check of a list is waited for: a document's hit
+ * must not hide behind another's clear); else the newest row.
+ */
+#define CHECKS_ANSWER_ORDER(x)                                                                        \
+	" CASE WHEN " x ".result = 'hit' AND " x ".cleared_at IS NULL THEN 2"                           \
+	" WHEN " x ".result = 'pending' AND " x ".source = 'network' AND NOT EXISTS (SELECT 1 FROM checks h" \
+	"  WHERE h.case_id = " x ".case_id AND h.list = " x ".list AND h.id > " x ".id"                  \
+	"  AND h.source != 'network') THEN 1 ELSE 0 END DESC, " x ".id DESC"
+
 
 /* What to record or clear on a case. */
 struct cd_check_answer {
