@@ -140,6 +140,11 @@ static int check_list_cmd(struct cli *c)
 			json_kv_string(&w, "cleared_by", x->row ? x->row->cleared_by : NULL);
 			json_kv_string(&w, "cleared_at", x->row ? x->row->cleared_at : NULL);
 			json_kv_string(&w, "clear_reason", x->row ? x->row->clear_reason : NULL);
+			if (x->row && x->row->kind) {   /* a network check: its queue */
+				json_kv_string(&w, "asked_at", x->row->asked_at);
+				json_kv_int(&w, "attempts", x->row->attempts);
+				json_kv_string(&w, "reason", x->row->reason);
+			}
 			json_object_end(&w);
 		}
 		json_array_end(&w);
@@ -182,6 +187,19 @@ static int check_list_cmd(struct cli *c)
 		if (!x->required)
 			printf("  (%s)", _("not a list this workflow names"));
 		fputc('\n', stdout);
+		if (r && r->kind && (!strcmp(r->result, "pending") || !strcmp(r->result, "error"))) {
+			/* "pending since 2026-12-05 10:14, 3 tries: gateway unreachable" */
+			minute(r->asked_at, when, sizeof when);
+			fputs("    ", stdout);
+			if (!strcmp(r->result, "error"))
+				out_safef(stdout, _("failed after %d tries: %s (a supervisor: casedesk check requeue %s --list %s)"),
+					  r->attempts, r->reason ? r->reason : "", k->number, x->list);
+			else
+				out_safef(stdout, ngettext("pending since %s, %d try: %s", "pending since %s, %d tries: %s",
+							   (unsigned long)r->attempts),
+					  when, r->attempts, r->reason ? _(r->reason) : _("not asked yet"));
+			fputc('\n', stdout);
+		}
 		if (r && r->note && r->note[0]) {
 			fputs("    ", stdout);
 			out_safef(stdout, _("note: %s"), r->note);

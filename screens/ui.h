@@ -137,6 +137,7 @@ struct ui {
 	int64_t unsynced;
 	char sync_word[40];    /* the last sync's outcome, as recorded by `casedesk sync`: "online 10:00", "offline 03-01", "never synced" */
 	char kit_numbers[48];  /* a field kit running low on numbers: "2/10 numbers" (model/store/kit.h), else "" */
+	int64_t checks_pending;  /* network checks waiting for the gateway (model/store/checkqueue.h) */
 	int mono;              /* no colour: NO_COLOR, or the terminal has none */
 	int shared;            /* the store belongs to another account: an office server's */
 	/* A push asked for by a screen (ui_open) or the loop, done after the key is handled. */

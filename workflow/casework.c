@@ -422,13 +422,14 @@ static void pending_why(const struct workflow *wf, const struct wf_facts *facts,
 	if (strcmp(err->msg, expect) != 0)
 		return;
 	used = (size_t)snprintf(why, sizeof why, "%s", err->msg);
-	for (size_t i = 0; i < n && used < sizeof why; i++) {
-		const struct cd_check *k = &rows[i];
+	/* In the workflow's order of its lists, as "checks missing" names them. */
+	for (size_t j = 0; j < wf->n_checks && used < sizeof why; j++) {
+		const struct cd_check *k = NULL;
 		char since[20];
-		int named = 0;
-		for (size_t j = 0; j < wf->n_checks && !named; j++)
-			named = !strcmp(wf->checks[j], k->list);
-		if (!named || !k->source || strcmp(k->source, "network") != 0)
+		for (size_t i = 0; i < n && !k; i++)
+			if (!strcmp(wf->checks[j], rows[i].list))
+				k = &rows[i];
+		if (!k || !k->source || strcmp(k->source, "network") != 0)
 			continue;
 		snprintf(since, sizeof since, "%.16s", k->asked_at ? k->asked_at : "");
 		if (strlen(since) > 10 && since[10] == 'T')
@@ -440,7 +441,7 @@ static void pending_why(const struct workflow *wf, const struct wf_facts *facts,
 						 k->list, since, k->attempts, k->reason ? _(k->reason) : "");
 		else if (!strcmp(k->result, "pending"))
 			used += (size_t)snprintf(why + used, sizeof why - used, _("; check %s pending since %s (%s)"), k->list,
-						 since, k->reason ? _(k->reason) : _("not asked yet: casedesk check run"));
+						 since, k->reason ? _(k->reason) : _("not asked yet"));
 		else if (!strcmp(k->result, "error"))
 			used += (size_t)snprintf(why + used, sizeof why - used,
 						 _("; check %s failed: %s (a supervisor re-queues it or records it by hand)"),
