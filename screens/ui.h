@@ -109,6 +109,7 @@ enum ui_screen_kind {
 	UI_VIEWER,             /* a long text in full: given with ui_view, not the argument */
 	UI_CONFLICTS,          /* the conflict queue (supervisors) */
 	UI_REVIEW,             /* possible duplicates from other offices (d on the worklist) */
+	UI_CHECK_HITS,         /* check hits no supervisor has cleared (x on the worklist), issue 16 */
 };
 
 /* One entry of that table: a kind, its screen and the global action that opens it (or A_NONE). */

@@ -989,7 +989,8 @@ static void check_checks_needed(struct builder *b)
 /*
  * `network.LIST = document|person` in [workflow]: LIST (one of `checks`) is asked of the
  * country's check gateway, about the case's documents or its person; the other lists stay
- * recorded by hand.  A list asked twice, or not named in `checks`, is a mistake in the file.
+ * recorded by hand.  A list not named in `checks` is a mistake in the file (one asked twice
+ * is a duplicate key, which the INI reader refuses).
  */
 static void check_network_keys(struct builder *b)
 {
@@ -1028,14 +1029,6 @@ static void check_network_keys(struct builder *b)
 				break;
 		if (i == wf->n_checks) {
 			problem_add(b->p, key->line, _("key '%s' in [workflow]: list '%s' is not named in checks"),
-				    key->raw, list);
-			continue;
-		}
-		for (i = 0; i < wf->n_network; i++)
-			if (!strcmp(wf->network_lists[i], list))
-				break;
-		if (i < wf->n_network) {
-			problem_add(b->p, key->line, _("key '%s' in [workflow]: list %s is asked of the network twice"),
 				    key->raw, list);
 			continue;
 		}
