@@ -23,6 +23,7 @@
 #include "model/base/number.h"
 #include "model/net/gateway.h"
 #include "model/store/checkqueue.h"
+#include "model/store/checks.h"
 #include "app/cli.h"
 #include "app/config.h"
 
@@ -302,7 +303,8 @@ int check_requeue_cmd(struct cli *c)
 		return rc;
 	if (!list)
 		return cd_error_set(&c->err, CD_EUSAGE, _("--list is required: casedesk %s"), usage);
-	if ((rc = cli_open_acting(c)) || (rc = checkqueue_requeue(c->store, &c->actor, c->argv[1], list, &c->err)))
+	if ((rc = cli_open_acting(c)) || (rc = checks_requeue(c->store, &c->actor, &(struct cd_check_answer){ .number = c->argv[1], .list = list },
+				 &c->err)))
 		return rc;
 	out_safef(stdout, _("%s: the check on %s is queued again\n"), c->argv[1], list);
 	return CD_OK;

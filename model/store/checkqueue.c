@@ -12,8 +12,6 @@
 #include <time.h>
 
 #include "model/base/i18n.h"
-#include "model/store/cases.h"
-#include "model/store/checks.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -476,63 +474,41 @@ done:
 	return rc;
 }
 
-int checkqueue_requeue(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *list,
-		       struct cd_error *err)
+int checkqueue_requeue_row(struct cd_store *s, const struct cd_actor *actor, int64_t id, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	struct cd_case *c = NULL;
-	char now[32], kind[16] = "", source[16] = "", result[16] = "", purpose[200] = "";
-	int64_t doc = 0, version = 0;
+	char now[32], kind[16] = "", list[64] = "", purpose[200] = "";
+	int64_t doc = 0, version = 0, case_id = 0, person_id = 0;
 	int rc;
 
-	if (!(actor->roles & CD_ROLE_SUPERVISOR))
-		return cd_error_set(err, CD_EREFUSED, _("re-queueing a failed check needs the role supervisor"));
-	if ((rc = case_load(s, actor, number, NULL, &c, err)))
+	if ((rc = st_prepare(s, "SELECT coalesce(k.kind, ''), k.list, coalesce(k.document_id, 0), coalesce(k.purpose, ''),"
+				" c.id, c.person_id FROM checks k JOIN cases c ON c.id = k.case_id"
+				" WHERE k.id = ?1 AND k.source = 'network' AND k.result = 'error'", &st, err)))
 		return rc;
-	if ((rc = store_begin(s, err)))
-		goto done;
-	if ((rc = st_prepare(s, "SELECT coalesce(x.kind, ''), x.source, coalesce(x.result, ''), coalesce(x.document_id, 0),"
-				" coalesce(x.purpose, '') FROM checks x WHERE x.case_id = ?1 AND x.list = ?2"
-				" ORDER BY" CHECKS_ANSWER_ORDER("x") " LIMIT 1", &st, err)))
-		goto out;
-	sqlite3_bind_int64(st, 1, c->id);
-	st_bind_text(st, 2, list);
+	sqlite3_bind_int64(st, 1, id);
 	if ((rc = st_row(s, st, _("reading a case's checks"), err)) > 0) {
 		snprintf(kind, sizeof kind, "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(source, sizeof source, "%s", (const char *)sqlite3_column_text(st, 1));
-		snprintf(result, sizeof result, "%s", (const char *)sqlite3_column_text(st, 2));
-		doc = sqlite3_column_int64(st, 3);
-		snprintf(purpose, sizeof purpose, "%s", (const char *)sqlite3_column_text(st, 4));
-	} else if (rc < 0) {
-		rc = CD_ESTORE;
-		goto out;
+		snprintf(list, sizeof list, "%s", (const char *)sqlite3_column_text(st, 1));
+		doc = sqlite3_column_int64(st, 2);
+		snprintf(purpose, sizeof purpose, "%s", (const char *)sqlite3_column_text(st, 3));
+		case_id = sqlite3_column_int64(st, 4);
+		person_id = sqlite3_column_int64(st, 5);
+		rc = CD_OK;
+	} else {
+		rc = rc < 0 ? CD_ESTORE : cd_error_set(err, CD_EREFUSED, _("check %lld is no failed network check"),
+						       (long long)id);
 	}
 	st_finish(s, st);
-	st = NULL;
-	if (strcmp(source, "network") != 0 || strcmp(result, "error") != 0) {
-		rc = cd_error_set(err, CD_EREFUSED, _("case %s: the answer on %s is no failed network check (%s); only a "
-						      "failed one is re-queued"), c->number, list, result[0] ? result : _("none"));
-		goto out;
-	}
+	if (rc)
+		return rc;
 	store_now(s, now, sizeof now);
-	if ((rc = insert_check(s, c->id, c->person_id, list, strcmp(kind, "document") == 0 ? CQ_DOCUMENT : CQ_PERSON,
-			       doc, purpose, now, (int64_t)time(NULL), err)) ||
-	    (rc = case_touch(s, actor, c->id, now, &version, err)))
-		goto out;
-	{
-		struct cd_event ev = { .case_id = c->id, .person_id = c->person_id, .kind = "check", .field = list,
-				       .old_value = "error", .new_value = "pending", .row_version = version };
-		if ((rc = store_add_event(s, actor, &ev, err)))
-			goto out;
-	}
-	rc = store_commit(s, err);
-	goto done;
-out:
-	st_finish(s, st);
-	store_rollback(s);
-done:
-	case_free(c);
-	return rc;
+	if ((rc = insert_check(s, case_id, person_id, list, strcmp(kind, "document") == 0 ? CQ_DOCUMENT : CQ_PERSON, doc,
+			       purpose, now, (int64_t)time(NULL), err)) ||
+	    (rc = case_touch(s, actor, case_id, now, &version, err)))
+		return rc;
+	struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "check", .field = list,
+			       .old_value = "error", .new_value = "pending", .row_version = version };
+	return store_add_event(s, actor, &ev, err);
 }
 
 int checkqueue_pending_count(struct cd_store *s, int64_t *n, struct cd_error *err)

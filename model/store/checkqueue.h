@@ -23,6 +23,18 @@
 #include "model/base/error.h"
 #include "model/store/store.h"
 
+/*
+ * Which row is a list's answer, as an ORDER BY over rows `x` of one case and list: an
+ * uncleared hit holds whatever came after it; else a network check still pending that no
+ * hand answer came after (every queued check of a list is waited for: a document's hit
+ * must not hide behind another's clear); else the newest row.
+ */
+#define CHECKS_ANSWER_ORDER(x)                                                                        \
+	" CASE WHEN " x ".result = 'hit' AND " x ".cleared_at IS NULL THEN 2"                           \
+	" WHEN " x ".result = 'pending' AND " x ".source = 'network' AND NOT EXISTS (SELECT 1 FROM checks h" \
+	"  WHERE h.case_id = " x ".case_id AND h.list = " x ".list AND h.id > " x ".id"                  \
+	"  AND h.source != 'network') THEN 1 ELSE 0 END DESC, " x ".id DESC"
+
 enum cq_kind { CQ_DOCUMENT = 1, CQ_PERSON = 2 };   /* as cd_gw_kind and WF_NET_* */
 
 /* The lists a workflow asks of the network, as its file names them; strings borrowed. */
@@ -108,12 +120,12 @@ int checkqueue_record(struct cd_store *s, const struct cd_actor *actor, int64_t 
 long checkqueue_backoff(int attempts, long retry_after_s, unsigned jitter);
 
 /*
- * A supervisor re-queues the list's failed check on case `number` (its answer 'error'): a
- * new pending check asking the same, tried at once.  CD_EREFUSED for other roles, or when
- * the list's answer is no failed network check.
+ * Queues check row `id` (a failed network check) again: a new pending row asking the same,
+ * tried at once, an event on the case.  For checks_requeue (model/store/checks.h), which
+ * holds the rules (supervisor, need-to-know, the list's answer a failure); inside its
+ * transaction.
  */
-int checkqueue_requeue(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *list,
-		       struct cd_error *err);
+int checkqueue_requeue_row(struct cd_store *s, const struct cd_actor *actor, int64_t id, struct cd_error *err);
 
 /* How many checks wait for the gateway (pending on open cases), for the status line. */
 int checkqueue_pending_count(struct cd_store *s, int64_t *n, struct cd_error *err);

@@ -16,6 +16,7 @@
 #include "model/base/json.h"
 #include "model/base/text.h"
 #include "model/store/cases.h"
+#include "model/store/checkqueue.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -472,4 +473,44 @@ void checks_free(struct cd_check *rows, size_t n)
 		free(rows[i].reason);
 	}
 	free(rows);
+}
+
+int checks_requeue(struct cd_store *s, const struct cd_actor *actor, const struct cd_check_answer *a,
+		   struct cd_error *err)
+{
+	char number[40];
+	int64_t case_id = 0;
+	int rc;
+	struct answer prev;
+	sqlite3_stmt *st = NULL;
+	char source[16] = "";
+
+	if (!(actor->roles & CD_ROLE_SUPERVISOR))
+		return cd_error_set(err, CD_EREFUSED, _("re-queueing a failed check needs the role supervisor"));
+	/* No list_named: only a list the case was asked over the network has a failure to re-queue. */
+	if ((rc = open_case(s, actor, a->number, &case_id, number, err)))
+		return rc;
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = newest_answer(s, case_id, a->list, &prev, err)))
+		goto out;
+	if (prev.id) {
+		if ((rc = st_prepare(s, "SELECT source FROM checks WHERE id = ?1", &st, err)))
+			goto out;
+		sqlite3_bind_int64(st, 1, prev.id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(source, sizeof source, "%s", (const char *)sqlite3_column_text(st, 0));
+		st_finish(s, st);
+	}
+	if (!prev.id || strcmp(source, "network") != 0 || strcmp(prev.result, "error") != 0) {
+		rc = cd_error_set(err, CD_EREFUSED, _("case %s: the answer on %s is no failed network check (%s); only a "
+						      "failed one is re-queued"), number, a->list, prev.id ? prev.result : _("none"));
+		goto out;
+	}
+	if ((rc = checkqueue_requeue_row(s, actor, prev.id, err)))
+		goto out;
+	return store_commit(s, err);
+out:
+	store_rollback(s);
+	return rc;
 }

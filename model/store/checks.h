@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "model/base/error.h"
+#include "model/store/checkqueue.h"   /* CHECKS_ANSWER_ORDER */
 #include "model/store/store.h"
 
 /* A note on an answer and a clearing's reason: a few lines, not a document. */
@@ -40,17 +41,6 @@ struct cd_check {
 	int64_t next_try;           /* Unix seconds of the next try; 0: not asked again */
 };
 
-/*
- * Which row is a list's answer, as an ORDER BY over rows `x` of one case and list: an
- * uncleared hit holds whatever came after it; else a network check still pending that no
- * hand answer came after (every queued check of a list is waited for: a document's hit
- * must not hide behind another's clear); else the newest row.
- */
-#define CHECKS_ANSWER_ORDER(x)                                                                        \
-	" CASE WHEN " x ".result = 'hit' AND " x ".cleared_at IS NULL THEN 2"                           \
-	" WHEN " x ".result = 'pending' AND " x ".source = 'network' AND NOT EXISTS (SELECT 1 FROM checks h" \
-	"  WHERE h.case_id = " x ".case_id AND h.list = " x ".list AND h.id > " x ".id"                  \
-	"  AND h.source != 'network') THEN 1 ELSE 0 END DESC, " x ".id DESC"
 
 
 /* What to record or clear on a case. */
@@ -98,6 +88,14 @@ int checks_current(struct cd_store *s, int64_t case_id, struct cd_check **out, s
  */
 int checks_read(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *purpose,
 		struct cd_check **out, size_t *n, struct cd_error *err);
+
+/*
+ * A supervisor re-queues the list's failed network check on case `a->number` (its answer
+ * 'error'): a new pending check asking the same, tried at once (model/store/checkqueue.h).
+ * CD_EREFUSED for other roles, or when the list's answer is no failed network check.
+ */
+int checks_requeue(struct cd_store *s, const struct cd_actor *actor, const struct cd_check_answer *a,
+		   struct cd_error *err);
 
 void checks_free(struct cd_check *rows, size_t n);
 

@@ -458,9 +458,9 @@ static void test_failed_and_requeued(void **state)
 		assert_string_not_equal(due[i].list, "national_watchlist");
 	checkqueue_free(due, n);
 	/* a supervisor re-queues it: a new check asking the same */
-	assert_int_equal(checkqueue_requeue(fx.s, &fx.caseworker, fx.number, "national_watchlist", &err), CD_EREFUSED);
-	assert_int_equal(checkqueue_requeue(fx.s, &fx.supervisor, fx.number, "sis", &err), CD_EREFUSED);
-	assert_int_equal(checkqueue_requeue(fx.s, &fx.supervisor, fx.number, "national_watchlist", &err), CD_OK);
+	assert_int_equal(checks_requeue(fx.s, &fx.caseworker, &(struct cd_check_answer){ .number = fx.number, .list = "national_watchlist" }, &err), CD_EREFUSED);
+	assert_int_equal(checks_requeue(fx.s, &fx.supervisor, &(struct cd_check_answer){ .number = fx.number, .list = "sis" }, &err), CD_EREFUSED);
+	assert_int_equal(checks_requeue(fx.s, &fx.supervisor, &(struct cd_check_answer){ .number = fx.number, .list = "national_watchlist" }, &err), CD_OK);
 	assert_int_equal(count("SELECT count(*) FROM checks WHERE list = 'national_watchlist' AND result = 'pending'"
 			       " AND attempts = 0 AND next_try IS NOT NULL"), 1);
 	text_of("SELECT group_concat(new_value) FROM event WHERE kind = 'check' AND field = 'national_watchlist'", buf,
