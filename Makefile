@@ -127,6 +127,11 @@ build/asan/tests/%: build/asan/tests/%.o build/asan/libcasedesk.a
 	@echo "  LD asan $@"
 	@$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) $(CMOCKA_LIBS) -lm
 
+# Issue 16: the check gateway's client driven from the command line (tests/bench/bench_gateway.sh).
+build/tool_gateway: build/tests/tool/tool_gateway.o build/libcasedesk.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
+
 build/tool_ttybench: build/tests/tool/tool_ttybench.o
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^
@@ -243,7 +248,7 @@ demo: deps
 
 # BENCH_PERSONS=20000 make bench for a quick run; the store is cached in build/bench-*.casedesk.
 bench: deps
-	$(MAKE) casedesk casedesk-enrol catalogues fonts build/bench build/tool_ttybench build/bench_names build/bench_bio build/bench_kdf  # bench_names: issue 5, bench_bio: issue 6, bench_kdf: issue 12
+	$(MAKE) casedesk casedesk-enrol catalogues fonts build/bench build/tool_ttybench build/bench_names build/bench_bio build/bench_kdf build/tool_gateway  # bench_names: issue 5, bench_bio: issue 6, bench_kdf: issue 12, tool_gateway: issue 16
 	sh tests/bench/bench.sh
 
 # Installing on an office server (README, "An office server with thin clients"): casedesk is

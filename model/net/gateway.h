@@ -36,7 +36,7 @@ struct cd_gw_config {
 	long connect_timeout_ms;    /* 0: 5000 */
 	long total_timeout_ms;      /* 0: 20000 */
 	size_t max_reply_bytes;     /* 0: 65536; a longer reply is an error, not read on */
-	int max_parallel;           /* 0: 16; transfers in flight at once */
+	int max_parallel;           /* 0: 64 (the bench's target on loopback); transfers in flight at once */
 };
 
 /* One check to ask; strings borrowed. */
@@ -58,6 +58,9 @@ enum cd_gw_outcome {
 	                               429/503/5xx, a malformed or oversized reply */
 	CD_GW_FAILED                /* refused for good (4xx other than 429): do not ask again */
 };
+
+/* A person's reply listing more matches than this is refused as malformed. */
+#define CD_GW_MAX_MATCHES 100
 
 struct cd_gw_match {
 	int score;                  /* 0-100 */

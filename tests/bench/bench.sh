@@ -137,6 +137,9 @@ rm -f build/bench-wf10k.ini
 # an unknown user.
 ./build/bench_kdf 21 || exit 1
 
+# External checks (issue 16): 1,000 checks against a loopback gateway answering in 100 ms, in parallel and one at a time.
+sh tests/bench/bench_gateway.sh 1000 100 || echo "bench: the gateway bench failed; going on"
+
 # Names (issue 5): fuzzy search and the duplicate check, with recall of the seeded duplicates
 # (tests/bench/bench_names.c; a store built before --seed-duplicates has no STORE.duplicates.tsv:
 # then only search is measured), and the same queries through PostgreSQL pg_trgm
