@@ -236,5 +236,5 @@ int cmd_check(struct cli *c)
 	return cd_error_set(&c->err, CD_EUSAGE,
 			    _("usage: casedesk check record NUMBER --list L --result clear|hit [--note TEXT] | "
 			      "check clear NUMBER --list L --reason TEXT | check list NUMBER | "
-			      "check run [--watch] [--limit N] [--parallel N] | check hits | check requeue NUMBER --list L"));
+			      "check run [--watch] [--all] [--limit N] [--parallel N] | check hits | check requeue NUMBER --list L"));
 }

@@ -1,5 +1,5 @@
 /*
- * cmd_checkrun.c - `check run [--watch] [--limit N] [--parallel N]`, `check hits` and
+ * cmd_checkrun.c - `check run [--watch] [--all] [--limit N] [--parallel N]`, `check hits` and
  * `check requeue`: the queued network checks (model/store/checkqueue.h) asked of the
  * country's check gateway (model/net/gateway.h), each answer recorded as it comes, and the
  * supervisors' side of what came back.  Apart from cmd_check.c (answers by hand) because
@@ -110,7 +110,8 @@ static int read_token(const char *path, char *buf, size_t size, struct cd_error 
 }
 
 /* One pass: every check due now (up to `limit`), in batches. */
-static int run_pass(struct cli *c, const struct cd_gw_config *gw, size_t limit, struct run *r)
+/* `all`: every pending check, due or not (the gateway is back: no need to wait for the backoff). */
+static int run_pass(struct cli *c, const struct cd_gw_config *gw, size_t limit, int all, struct run *r)
 {
 	int rc = CD_OK;
 
@@ -118,7 +119,7 @@ static int run_pass(struct cli *c, const struct cd_gw_config *gw, size_t limit, 
 		struct cq_check *due = NULL;
 		struct cd_gw_request *reqs = NULL;
 		size_t n = 0, want = limit - r->asked - r->skipped;
-		if ((rc = checkqueue_due(c->store, &c->actor, (int64_t)time(NULL), want < RUN_BATCH ? want : RUN_BATCH,
+		if ((rc = checkqueue_due(c->store, &c->actor, all ? INT64_MAX : (int64_t)time(NULL), want < RUN_BATCH ? want : RUN_BATCH,
 					 &due, &n, &c->err)))
 			return rc;
 		if (!n) {
@@ -175,9 +176,9 @@ static void print_summary(struct cli *c, const struct run *r)
 
 int check_run_cmd(struct cli *c)
 {
-	static const char usage[] = "check run [--watch] [--limit N] [--parallel N]";
+	static const char usage[] = "check run [--watch] [--all] [--limit N] [--parallel N]";
 	const char *limit_s = cli_take(c, "--limit"), *parallel_s = cli_take(c, "--parallel");
-	int watch = cli_flag(c, "--watch");
+	int watch = cli_flag(c, "--watch"), all = cli_flag(c, "--all");
 	struct cd_gateway_settings set;
 	struct cd_gw_config gw;
 	struct run r;
@@ -227,9 +228,19 @@ int check_run_cmd(struct cli *c)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 	}
+	int first = 1;
 	do {
-		if ((rc = run_pass(c, &gw, limit ? (size_t)limit : SIZE_MAX, &r)))
+		size_t cap = limit ? (size_t)limit : SIZE_MAX;
+		/* --all asks each pending check once, due or not: a retried one waits for its turn. */
+		if (first && all) {
+			if ((rc = checkqueue_pending_count(c->store, &pending, &c->err)))
+				break;
+			if ((size_t)pending < cap)
+				cap = (size_t)pending;
+		}
+		if ((rc = run_pass(c, &gw, cap, first && all, &r)))
 			break;
+		first = 0;
 		print_summary(c, &r);
 		if (!watch || stop_asked)
 			break;

@@ -38,7 +38,7 @@ static const struct command commands[] = {
 	{ "family", cmd_family, N_("family link PERSON RELATIVE --relation spouse|child|parent|sibling") },
 	{ "search", cmd_search, N_("search QUERY [--limit N]                names in any script; document, person and case numbers, or their last digits") },
 	{ "case", cmd_case, N_("case new WORKFLOW --person ID | show N | history N | list [...] | move N TRANSITION [--set F=V]... | assign N USER|--me|--none") },
-	{ "check", cmd_check, N_("check record N --list L --result clear|hit [--note T] | clear N --list L --reason T | list N | run [--watch] [--limit N] [--parallel N] | hits | requeue N --list L   a case's checks; run asks the queued ones of the check gateway") },
+	{ "check", cmd_check, N_("check record N --list L --result clear|hit [--note T] | clear N --list L --reason T | list N | run [--watch] [--all] [--limit N] [--parallel N] | hits | requeue N --list L   a case's checks; run asks the queued ones of the check gateway") },
 	{ "enrol", cmd_enrol, N_("enrol PERSON [--fingers all|F,...] [--face FILE] [--exception F=REASON]... | enrol verify PERSON --finger F | enrol search --finger F | enrol duplicates [PERSON]") },
 	{ "mrz", cmd_mrz, N_("mrz parse [--json] < LINES | mrz make PERSON [--format F]   check a machine-readable zone, or write one from a document on file") },
 	{ "form", cmd_form, N_("form CASE FORMID -o FILE.pdf [--force] [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf [--force] CASE... | form lint FILE... | form list") },
