@@ -24,6 +24,7 @@
 #include "model/net/gateway.h"
 #include "model/store/checkqueue.h"
 #include "model/store/checks.h"
+#include "model/store/roles.h"
 #include "app/cli.h"
 #include "app/config.h"
 
@@ -196,6 +197,9 @@ int check_run_cmd(struct cli *c)
 		return CD_EUSAGE;
 	if ((rc = config_gateway(&set, &c->err)) || (rc = cli_open_acting(c)))
 		return rc;
+	if (!(c->actor.roles & (CD_ROLE_CASEWORKER | CD_ROLE_SUPERVISOR)))
+		return cd_error_set(&c->err, CD_EREFUSED, _("asking the check gateway needs the role caseworker or supervisor "
+							     "(a service account is a user with the role caseworker)"));
 	if (!set.url[0]) {
 		rc = checkqueue_pending_count(c->store, &pending, &c->err);
 		if (rc)

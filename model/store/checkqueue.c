@@ -506,7 +506,9 @@ int checkqueue_requeue_row(struct cd_store *s, const struct cd_actor *actor, int
 			       purpose, now, (int64_t)time(NULL), err)) ||
 	    (rc = case_touch(s, actor, case_id, now, &version, err)))
 		return rc;
-	struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "check", .field = list,
+	/* Its own kind: a check asked again is no answer (store check compares answers with
+	 * their `check` events). */
+	struct cd_event ev = { .case_id = case_id, .person_id = person_id, .kind = "check_requeued", .field = list,
 			       .old_value = "error", .new_value = "pending", .row_version = version };
 	return store_add_event(s, actor, &ev, err);
 }

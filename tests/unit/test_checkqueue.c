@@ -463,9 +463,13 @@ static void test_failed_and_requeued(void **state)
 	assert_int_equal(checks_requeue(fx.s, &fx.supervisor, &(struct cd_check_answer){ .number = fx.number, .list = "national_watchlist" }, &err), CD_OK);
 	assert_int_equal(count("SELECT count(*) FROM checks WHERE list = 'national_watchlist' AND result = 'pending'"
 			       " AND attempts = 0 AND next_try IS NOT NULL"), 1);
-	text_of("SELECT group_concat(new_value) FROM event WHERE kind = 'check' AND field = 'national_watchlist'", buf,
-		sizeof buf);
-	assert_string_equal(buf, "error,pending");
+	text_of("SELECT group_concat(kind || ':' || new_value) FROM event WHERE kind LIKE 'check%' AND field = 'national_watchlist'",
+		buf, sizeof buf);
+	assert_string_equal(buf, "check:error,check_requeued:pending");
+	/* store check: every answer has its event, none without */
+	int64_t mismatched = -1;
+	assert_int_equal(store_checks_trail_check(fx.s, &mismatched, &err), CD_OK);
+	assert_int_equal(mismatched, 0);
 	/* or records it by hand, as before */
 	assert_int_equal(cw_check_record(fx.s, fx.reg, &fx.caseworker, fx.number, "national_watchlist", "clear",
 					 "asked by telephone", &err), CD_OK);
