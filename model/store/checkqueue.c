@@ -386,9 +386,11 @@ int checkqueue_record(struct cd_store *s, const struct cd_actor *actor, int64_t 
 	if ((rc = queued_read(s, id, &q, err)))
 		goto out;
 	if (strcmp(q.result, "pending") != 0) {
-		rc = cd_error_set(err, CD_ECONFLICT, _("case %s: the check on %s was answered meanwhile (%s)"), q.number,
-				  q.list, q.result);
-		goto out;
+		/* Nothing written: this level ends without dooming a caller's group of answers. */
+		if ((rc = store_commit(s, err)))
+			return rc;
+		return cd_error_set(err, CD_ECONFLICT, _("case %s: the check on %s was answered meanwhile (%s)"), q.number,
+				    q.list, q.result);
 	}
 	store_now(s, at, sizeof at);
 	switch (a->outcome) {
