@@ -138,10 +138,36 @@ expect_grep "says it failed and who may ask again" "failed after 1 tries: .*case
 expect_rc "a caseworker does not re-queue" 4 cli --user caseworker check requeue "$C2" --list sltd
 expect_rc "a supervisor re-queues it" 0 cli --user supervisor check requeue "$C2" --list sltd
 expect_eq "a new check, pending" "$(sqlite3 "$S" "SELECT count(*) FROM checks c JOIN cases k ON k.id = c.case_id WHERE k.number = '$C2' AND c.list = 'sltd' AND c.result = 'pending'")" 1
+
+# ---- check run --watch: asks what is due, keeps running until interrupted
+"$CD" --store "$S" --user caseworker check run --watch >"$T/watch.out" 2>"$T/watch.err" &
+WPID=$!
+i=0
+while ! grep -qs "^asked 1: 0 clear, 0 hit, 0 to retry, 1 failed" "$T/watch.out" && [ "$i" -lt 300 ] && kill -0 "$WPID" 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+expect_grep "--watch asks the re-queued check" "^asked 1: 0 clear, 0 hit, 0 to retry, 1 failed" "$T/watch.out"
+if kill -0 "$WPID" 2>/dev/null; then pass "--watch keeps running"; else fail "--watch keeps running" "$(cat "$T/watch.err")"; fi
+kill -TERM "$WPID" 2>/dev/null
+i=0
+while kill -0 "$WPID" 2>/dev/null && [ "$i" -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if kill -0 "$WPID" 2>/dev/null; then
+	fail "--watch ends when told to (SIGTERM)"
+	kill -KILL "$WPID" 2>/dev/null
+else pass "--watch ends when told to (SIGTERM)"; fi
+wait "$WPID"
+expect_eq "and exits 0: stopped as asked, nothing waiting (the check failed for good again)" "$?" 0
+if grep -Eq 'Sanitizer|runtime error' "$T/watch.err"; then fail "--watch: no sanitizer report" "$(head -20 "$T/watch.err")"
+else pass "--watch: no sanitizer report"; fi
 gw_stop
 
 # ---- no gateway set: the checks wait, and the exit code says so
 rm -f "$CASEDESK_CONFIG"
+cli --user supervisor check requeue "$C2" --list sltd >/dev/null
 expect_rc "no [gateway] url: 11" 11 cli --user caseworker check run
 expect_grep "naming the file" "no \[gateway\] url in $CASEDESK_CONFIG: 1 checks wait in the queue" "$T/err"
 expect_rc "a clerk does not run the queue" 4 cli --user clerk check run
