@@ -427,10 +427,11 @@ static void conclude(struct run *run, struct xfer *x, CURLcode res, const struct
 	}
 }
 
-static int check_file(const char *path, const char *what, struct cd_error *err)
+/* msg names the file with its one %s. */
+static int check_file(const char *path, const char *msg, struct cd_error *err)
 {
 	if (access(path, R_OK) != 0)
-		return cd_error_set(err, CD_EINPUT, _("the gateway's %s %s cannot be read"), what, path);
+		return cd_error_set(err, CD_EINPUT, msg, path);
 	return CD_OK;
 }
 
@@ -463,6 +464,10 @@ static int prepare(const struct cd_gw_config *cfg, struct run *run, struct cd_er
 		blen--;
 	h = base + 8;
 	end = h + strcspn(h, "/");
+	/* user:password@ in the address never goes into a reason. */
+	for (const char *at = h; at < end; at++)
+		if (*at == '@')
+			h = at + 1;
 	if (end == h || (size_t)(end - h) >= sizeof run->host)
 		return cd_error_set(err, CD_EINPUT, _("the gateway address names no host"));
 	memcpy(run->host, h, (size_t)(end - h));
@@ -473,12 +478,10 @@ static int prepare(const struct cd_gw_config *cfg, struct run *run, struct cd_er
 	snprintf(run->url_person, sizeof run->url_person, "%.*s/v1/persons/match", (int)blen, base);
 	if (!cfg->ca_file || !*cfg->ca_file)
 		return cd_error_set(err, CD_EINPUT, _("no CA file is set for the gateway: its CA must be pinned"));
-	if (check_file(cfg->ca_file, _("CA file"), err))
-		return err ? err->code : CD_EINPUT;
-	if (cfg->client_cert && check_file(cfg->client_cert, _("client certificate"), err))
-		return err ? err->code : CD_EINPUT;
-	if (cfg->client_key && check_file(cfg->client_key, _("client key"), err))
-		return err ? err->code : CD_EINPUT;
+	if (check_file(cfg->ca_file, _("the gateway's CA file %s cannot be read"), err) ||
+	    (cfg->client_cert && check_file(cfg->client_cert, _("the client certificate %s cannot be read"), err)) ||
+	    (cfg->client_key && check_file(cfg->client_key, _("the client key %s cannot be read"), err)))
+		return CD_EINPUT;
 	if (cfg->bearer_token && *cfg->bearer_token) {
 		struct cd_buf b = CD_BUF_INIT;
 		if (has_control(cfg->bearer_token))
