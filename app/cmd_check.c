@@ -15,6 +15,7 @@
 #include "model/store/cases.h"
 #include "model/store/checks.h"
 #include "app/cli.h"
+#include "app/cmd_checkrun.h"
 
 static void shift(struct cli *c)
 {
@@ -139,6 +140,11 @@ static int check_list_cmd(struct cli *c)
 			json_kv_string(&w, "cleared_by", x->row ? x->row->cleared_by : NULL);
 			json_kv_string(&w, "cleared_at", x->row ? x->row->cleared_at : NULL);
 			json_kv_string(&w, "clear_reason", x->row ? x->row->clear_reason : NULL);
+			if (x->row && x->row->kind) {   /* a network check: its queue */
+				json_kv_string(&w, "asked_at", x->row->asked_at);
+				json_kv_int(&w, "attempts", x->row->attempts);
+				json_kv_string(&w, "reason", x->row->reason);
+			}
 			json_object_end(&w);
 		}
 		json_array_end(&w);
@@ -181,6 +187,19 @@ static int check_list_cmd(struct cli *c)
 		if (!x->required)
 			printf("  (%s)", _("not a list this workflow names"));
 		fputc('\n', stdout);
+		if (r && r->kind && (!strcmp(r->result, "pending") || !strcmp(r->result, "error"))) {
+			/* "pending since 2026-12-05 10:14, 3 tries: gateway unreachable" */
+			minute(r->asked_at, when, sizeof when);
+			fputs("    ", stdout);
+			if (!strcmp(r->result, "error"))
+				out_safef(stdout, _("failed after %d tries: %s (a supervisor: casedesk check requeue %s --list %s)"),
+					  r->attempts, r->reason ? r->reason : "", k->number, x->list);
+			else
+				out_safef(stdout, ngettext("pending since %s, %d try: %s", "pending since %s, %d tries: %s",
+							   (unsigned long)r->attempts),
+					  when, r->attempts, r->reason ? _(r->reason) : _("not asked yet"));
+			fputc('\n', stdout);
+		}
 		if (r && r->note && r->note[0]) {
 			fputs("    ", stdout);
 			out_safef(stdout, _("note: %s"), r->note);
@@ -207,6 +226,7 @@ int cmd_check(struct cli *c)
 		int (*run)(struct cli *);
 	} subs[] = {
 		{ "record", check_record_cmd }, { "clear", check_clear_cmd }, { "list", check_list_cmd },
+		{ "run", check_run_cmd }, { "hits", check_hits_cmd }, { "requeue", check_requeue_cmd },
 	};
 	for (size_t i = 0; c->argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp(c->argv[1], subs[i].name) == 0) {
@@ -215,5 +235,6 @@ int cmd_check(struct cli *c)
 		}
 	return cd_error_set(&c->err, CD_EUSAGE,
 			    _("usage: casedesk check record NUMBER --list L --result clear|hit [--note TEXT] | "
-			      "check clear NUMBER --list L --reason TEXT | check list NUMBER"));
+			      "check clear NUMBER --list L --reason TEXT | check list NUMBER | "
+			      "check run [--watch] [--all] [--limit N] [--parallel N] | check hits | check requeue NUMBER --list L"));
 }

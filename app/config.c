@@ -29,6 +29,8 @@ enum cfg_type {
 	CFG_KEYMAP,      /* [keys]: any action name = key names; checked by the keymap */
 	CFG_RETENTION,   /* [retention]: any workflow id = a period (10y, 60m); may only shorten */
 	CFG_MINUTES,     /* minutes from 0 to 1440, fractions allowed (0.5 is 30 seconds) */
+	CFG_TEXT,        /* a URL or a file's path, one line; empty: not set */
+	CFG_NUMBER,      /* a whole number from the row's min to its max */
 };
 
 struct cfg_def {
@@ -53,8 +55,49 @@ static const struct cfg_def defs[] = {
 	  N_("action = keys: binds an action named in the ? help to keys (a letter, F1-F12, ^A-^Z, Enter, Esc, ...)") },
 	{ "retention", NULL, CFG_RETENTION, "",
 	  N_("workflow = period (8y, 36m): the office keeps that workflow's cases for less than its [retention] says; never for more") },
+	/* The country's check gateway, asked by `casedesk check run` (README, "External checks"). */
+	{ "gateway", "url", CFG_TEXT, "",
+	  N_("the check gateway's base URL, https:// only (e.g. https://gateway.example/api); empty: checks wait in the queue") },
+	{ "gateway", "client_cert", CFG_TEXT, "",
+	  N_("this office's client certificate (PEM) for mutual TLS with the check gateway") },
+	{ "gateway", "client_key", CFG_TEXT, "",
+	  N_("the client certificate's private key (PEM), readable only by the account that runs check run") },
+	{ "gateway", "ca_file", CFG_TEXT, "",
+	  N_("the gateway's CA certificate (PEM), pinned: the system's CAs are not trusted for the gateway") },
+	{ "gateway", "token_file", CFG_TEXT, "",
+	  N_("a file holding an OAuth2 bearer token for the gateway, if it asks for one; empty: none") },
+	{ "gateway", "connect_timeout", CFG_NUMBER, "5",
+	  N_("seconds to wait for a connection to the gateway (1-300)") },
+	{ "gateway", "total_timeout", CFG_NUMBER, "20",
+	  N_("seconds a whole check may take before it is tried again later (1-3600)") },
+	{ "gateway", "max_reply_kb", CFG_NUMBER, "64",
+	  N_("the largest reply taken from the gateway, in KiB (1-65536); a longer one is refused and tried again") },
+	{ "gateway", "parallel", CFG_NUMBER, "16",
+	  N_("checks asked at once (1-256); check run --parallel overrides it") },
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
+
+/* The ranges of the CFG_NUMBER rows (a column of their own, so the other rows stay as written). */
+static const struct {
+	const char *section, *key;
+	long min, max;
+} ranges[] = {
+	{ "gateway", "connect_timeout", 1, 300 },
+	{ "gateway", "total_timeout", 1, 3600 },
+	{ "gateway", "max_reply_kb", 1, 65536 },
+	{ "gateway", "parallel", 1, 256 },
+};
+
+static void range_of(const struct cfg_def *d, long *min, long *max)
+{
+	*min = 0;
+	*max = 0;
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+		if (!strcmp(ranges[i].section, d->section) && d->key && !strcmp(ranges[i].key, d->key)) {
+			*min = ranges[i].min;
+			*max = ranges[i].max;
+		}
+}
 
 enum origin { FROM_DEFAULT, FROM_FILE, FROM_ENV };
 
@@ -199,6 +242,22 @@ static int take(const struct cfg_def *d, const struct ini_key *k, struct cd_erro
 					    path, k->line, d->section, d->key, k->value);
 		cfg.lock_minutes = m;
 		snprintf(cfg.lock_text, sizeof cfg.lock_text, "%s", k->value);
+		return CD_OK;
+	}
+	case CFG_TEXT:
+		if (strchr(k->value, '\n') || strlen(k->value) >= 4096)
+			return cd_error_set(err, CD_EINPUT, _("%s:%d: [%s] %s: give one line, a URL or a file's path"), path,
+					    k->line, d->section, d->key);
+		return CD_OK;
+	case CFG_NUMBER: {
+		char *end;
+		long n, min, max;
+		range_of(d, &min, &max);
+		errno = 0;
+		n = *k->value && *k->value != '+' && *k->value != '-' ? strtol(k->value, &end, 10) : -1;
+		if (n < 0 || errno || *end || n < min || n > max)
+			return cd_error_set(err, CD_EINPUT, _("%s:%d: [%s] %s: give a whole number from %ld to %ld, not '%s'"),
+					    path, k->line, d->section, d->key, min, max, k->value);
 		return CD_OK;
 	}
 	case CFG_KEYMAP:
@@ -368,6 +427,12 @@ int config_print(FILE *out, struct cd_error *err)
 				snprintf(origin, sizeof origin, "%s", _("default"));
 		} else if (d->type == CFG_MINUTES) {
 			value = cfg.lock_text;
+			if (k)
+				snprintf(origin, sizeof origin, "%s:%d", cfg.path, k->line);
+			else
+				snprintf(origin, sizeof origin, "%s", _("default"));
+		} else if (d->type == CFG_TEXT || d->type == CFG_NUMBER) {
+			value = k ? k->value : d->def;
 			if (k)
 				snprintf(origin, sizeof origin, "%s:%d", cfg.path, k->line);
 			else
@@ -585,4 +650,31 @@ void config_locale_notice(char *buf, size_t size)
 	snprintf(buf, size,
 		 _("locale %s is not installed; using C.UTF-8 for characters. To add it (as root): locale-gen %s, or dpkg-reconfigure locales"),
 		 locale_missing, locale_missing);
+}
+
+/* A [gateway] value in force: the file's (checked when read), else the table's default. */
+static const char *gateway_value(const char *key)
+{
+	const struct ini_key *k = cfg.file_exists ? ini_key(&cfg.ini, "gateway", key) : NULL;
+	const struct cfg_def *d = def_of("gateway", key);
+	return k ? k->value : d ? d->def : "";
+}
+
+int config_gateway(struct cd_gateway_settings *out, struct cd_error *err)
+{
+	int rc = config_load(err);
+
+	memset(out, 0, sizeof *out);
+	if (rc != CD_OK)
+		return rc;
+	out->url = gateway_value("url");
+	out->client_cert = gateway_value("client_cert");
+	out->client_key = gateway_value("client_key");
+	out->ca_file = gateway_value("ca_file");
+	out->token_file = gateway_value("token_file");
+	out->connect_timeout_s = strtol(gateway_value("connect_timeout"), NULL, 10);
+	out->total_timeout_s = strtol(gateway_value("total_timeout"), NULL, 10);
+	out->max_reply_kb = strtol(gateway_value("max_reply_kb"), NULL, 10);
+	out->parallel = (int)strtol(gateway_value("parallel"), NULL, 10);
+	return CD_OK;
 }

@@ -73,4 +73,16 @@ int config_man(FILE *out);
  * field kits); the default when the file is broken or silent. */
 double config_lock_minutes(void);
 
+/*
+ * [gateway]: where and how `casedesk check run` asks the country's check gateway (strings
+ * borrowed from the settings file, "" when not set; numbers checked against their ranges
+ * when the file was read).
+ */
+struct cd_gateway_settings {
+	const char *url, *client_cert, *client_key, *ca_file, *token_file;
+	long connect_timeout_s, total_timeout_s, max_reply_kb;
+	int parallel;
+};
+int config_gateway(struct cd_gateway_settings *out, struct cd_error *err);
+
 #endif

@@ -42,7 +42,7 @@ static const struct command commands[] = {
 	{ "family", cmd_family, N_("family link PERSON RELATIVE --relation spouse|child|parent|sibling") },
 	{ "search", cmd_search, N_("search QUERY [--limit N]                names in any script; document, person and case numbers, or their last digits") },
 	{ "case", cmd_case, N_("case new WORKFLOW --person ID | show N | history N | list [...] | move N TRANSITION [--set F=V]... | assign N USER|--me|--none") },
-	{ "check", cmd_check, N_("check record N --list L --result clear|hit [--note T] | clear N --list L --reason T | list N   a case's checks") },
+	{ "check", cmd_check, N_("check record N --list L --result clear|hit [--note T] | clear N --list L --reason T | list N | run [--watch] [--all] [--limit N] [--parallel N] | hits | requeue N --list L   a case's checks; run asks the queued ones of the check gateway") },
 	{ "enrol", cmd_enrol, N_("enrol PERSON [--fingers all|F,...] [--face FILE] [--exception F=REASON]... | enrol verify PERSON --finger F | enrol search --finger F | enrol duplicates [PERSON]") },
 	{ "mrz", cmd_mrz, N_("mrz parse [--json] < LINES | mrz make PERSON [--format F]   check a machine-readable zone, or write one from a document on file") },
 	{ "form", cmd_form, N_("form CASE FORMID -o FILE.pdf [--force] [--preview] [--lang LL] | form --batch FORMID -o FILE.pdf [--force] CASE... | form lint FILE... | form list") },
@@ -76,6 +76,7 @@ static void usage(FILE *f)
 			   "first: reload and retry), 6 bad input, 7 store error, 8 the enrolment helper or its\n"
 			   "device failed, 9 audit verify: warnings (rows not yet sealed), 10 audit verify: the trail\n"
 			   "was tampered with.\n"));
+	fprintf(f, "%s", _("11 check run: some checks are not answered; they wait in the queue.\n"));
 	fprintf(f, "%s", _("\nOn a field kit (init --kit) --user or $CASEDESK_USER says who acts, and that user's\n"
 			   "passphrase is asked at the terminal, or read from --passphrase-fd N (one a line).\n"));
 }

@@ -20,6 +20,7 @@ static const struct ui_screen_entry screen_table[] = {
 	{ UI_VIEWER, &viewer_screen, A_NONE },
 	{ UI_CONFLICTS, &conflicts_screen, A_CONFLICTS },
 	{ UI_REVIEW, &review_screen, A_NONE },
+	{ UI_CHECK_HITS, &checkhits_screen, A_NONE },
 };
 static const struct ui_screens screens = { screen_table, sizeof screen_table / sizeof screen_table[0] };
 

@@ -1324,6 +1324,34 @@ static const char *check_word(enum wf_check_answer a)
 }
 
 /*
+ * Below the checks' line, a line for each list whose network check waits or failed, so the
+ * desk sees why the case cannot be decided yet:
+ *   "sltd: pending since 12-05 10:14, 3 tries: gateway unreachable"
+ */
+static int check_queue_draw(const struct case_view *v, WINDOW *w, int y, int cols)
+{
+	for (size_t i = 0; i < v->checks.n; i++) {
+		const struct cw_check *k = &v->checks.v[i];
+		const struct cd_check *r = k->row;
+		char item[512];
+		if (!k->required || !r || !r->kind || (strcmp(r->result, "pending") != 0 && strcmp(r->result, "error") != 0))
+			continue;
+		const char *at = r->asked_at && strlen(r->asked_at) >= 16 ? r->asked_at + 5 : "";
+		if (!strcmp(r->result, "error"))
+			snprintf(item, sizeof item, _("%s: failed: %s"), k->list, r->reason ? r->reason : "");
+		else if (!r->attempts)
+			snprintf(item, sizeof item, _("%s: pending since %.5s %.5s: %s"), k->list, at, at[0] ? at + 6 : "",
+				 r->reason ? _(r->reason) : _("not asked yet"));
+		else
+			snprintf(item, sizeof item, ngettext("%s: pending since %.5s %.5s, %d try: %s",
+							     "%s: pending since %.5s %.5s, %d tries: %s", (unsigned long)r->attempts),
+				 k->list, at, at[0] ? at + 6 : "", r->attempts, r->reason ? _(r->reason) : "");
+		term_put_styled(w, y++, 14, item, cols - 15, 0, ST_WARN);
+	}
+	return y;
+}
+
+/*
  * "Checks  sis clear, sltd HIT — missing: national_watchlist": answered lists with their
  * answer, then the missing ones; a second line when one is not enough at this width.
  */
@@ -1358,7 +1386,7 @@ static int check_block_draw(const struct case_view *v, WINDOW *w, int y, int col
 	term_put_styled(w, y, 1, _("Checks"), 12, 1, ST_LABEL);
 	for (int r = 0; r <= row; r++)
 		term_put_styled(w, y++, 14, line[r], width, 0, held ? ST_ERROR : missing ? ST_WARN : ST_NORMAL);
-	return y;
+	return check_queue_draw(v, w, y, cols);
 }
 
 /* A list of the case's with its answer, or NULL. */

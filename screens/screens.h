@@ -19,5 +19,6 @@ extern const struct screen_ops admin_screen;
 extern const struct screen_ops viewer_screen;
 extern const struct screen_ops conflicts_screen;
 extern const struct screen_ops review_screen;
+extern const struct screen_ops checkhits_screen;
 
 #endif

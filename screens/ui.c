@@ -18,6 +18,7 @@
 #include "model/base/i18n.h"
 #include "model/base/number.h"
 #include "model/base/privilege.h"
+#include "model/store/checkqueue.h"
 #include "model/store/roles.h"
 #include "model/store/kit.h"
 #include "model/store/oplog.h"
@@ -364,9 +365,17 @@ static void sync_read(struct ui *ui)
 	snprintf(ui->sync_word, sizeof ui->sync_word, st.last_ok ? _("online %s") : _("offline %s"), when);
 }
 
+/* Network checks waiting for the gateway, read when the unsynced count is (0 when unreadable). */
+static void checks_pending_read(struct ui *ui)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	if (checkqueue_pending_count(ui->store, &ui->checks_pending, &err) != CD_OK)
+		ui->checks_pending = 0;
+}
+
 static void draw_status(struct ui *ui, int rows, int cols)
 {
-	char roles[96], line[256], clock[8];
+	char roles[96], line[256], clock[8], pending[48] = "";
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -374,9 +383,14 @@ static void draw_status(struct ui *ui, int rows, int cols)
 	strftime(clock, sizeof clock, "%H:%M", &tm);
 	cd_roles_format(ui->actor.roles, roles, sizeof roles);
 	/* The store is local or shared (on a server several desks use); offline comes with sync. */
-	snprintf(line, sizeof line, " %s │ %s (%s) │ %s │ %lld %s%s%s │ %s%s%s ", store_office(ui->store), ui->actor.name,
+	/* "3 checks pending": network checks the gateway has not answered yet. */
+	if (ui->checks_pending > 0)
+		snprintf(pending, sizeof pending, ngettext("%lld check pending │ ", "%lld checks pending │ ",
+							   (unsigned long)ui->checks_pending), (long long)ui->checks_pending);
+	snprintf(line, sizeof line, " %s │ %s (%s) │ %s │ %lld %s%s%s │ %s%s%s%s ", store_office(ui->store), ui->actor.name,
 		 roles, store_is_training(ui->store) ? _("training") : ui->shared ? _("shared") : _("local"), (long long)ui->unsynced,
-		 _("unsynced"), ui->sync_word[0] ? ", " : "", ui->sync_word, ui->kit_numbers, ui->kit_numbers[0] ? " │ " : "", clock);
+		 _("unsynced"), ui->sync_word[0] ? ", " : "", ui->sync_word, ui->kit_numbers, ui->kit_numbers[0] ? " │ " : "",
+		 pending, clock);
 	term_fill(stdscr, rows - 1, 0, cols, ST_STATUS);
 	term_put_styled(stdscr, rows - 1, 0, line, cols, 0, ST_STATUS);
 	term_fill(stdscr, rows - 2, 0, cols, ST_NORMAL);
@@ -560,6 +574,7 @@ static int poll_store(struct ui *ui, struct cd_error *err)
 			sc->ops->reload(sc);
 		sync_read(ui);
 		kit_numbers_read(ui);
+		checks_pending_read(ui);
 	}
 	return CD_OK;
 }
@@ -581,6 +596,7 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 	ui.data_version = store_data_version(s);
 	sync_read(&ui);
 	kit_numbers_read(&ui);
+	checks_pending_read(&ui);
 	build_bindings(screens);
 	fmt_init();
 	{
@@ -725,8 +741,10 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 		}
 		/* This desk's own commits move no data_version: a registration done here may have
 		 * taken a field kit's number. */
-		if (res & (UI_BACK | UI_RELOAD))
+		if (res & (UI_BACK | UI_RELOAD)) {
 			kit_numbers_read(&ui);
+			checks_pending_read(&ui);
+		}
 	}
 	while (ui.depth > 0)
 		pop(&ui);

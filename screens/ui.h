@@ -109,6 +109,7 @@ enum ui_screen_kind {
 	UI_VIEWER,             /* a long text in full: given with ui_view, not the argument */
 	UI_CONFLICTS,          /* the conflict queue (supervisors) */
 	UI_REVIEW,             /* possible duplicates from other offices (d on the worklist) */
+	UI_CHECK_HITS,         /* check hits no supervisor has cleared (x on the worklist), issue 16 */
 };
 
 /* One entry of that table: a kind, its screen and the global action that opens it (or A_NONE). */
@@ -137,6 +138,7 @@ struct ui {
 	int64_t unsynced;
 	char sync_word[40];    /* the last sync's outcome, as recorded by `casedesk sync`: "online 10:00", "offline 03-01", "never synced" */
 	char kit_numbers[48];  /* a field kit running low on numbers: "2/10 numbers" (model/store/kit.h), else "" */
+	int64_t checks_pending;  /* network checks waiting for the gateway (model/store/checkqueue.h) */
 	int mono;              /* no colour: NO_COLOR, or the terminal has none */
 	int shared;            /* the store belongs to another account: an office server's */
 	/* A push asked for by a screen (ui_open) or the loop, done after the key is handled. */

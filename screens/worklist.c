@@ -30,6 +30,8 @@ enum { W_MINE = A_SCREEN_FIRST, W_TEAM, W_UNASSIGNED, W_WORKFLOW, W_STATE, W_OVE
        W_RELEASE };
 /* The duplicate review queue (screens/review.c), issue 15: its own value, its own row. */
 enum { W_REVIEW = A_SCREEN_FIRST + 50 };
+/* The check hits to review (screens/checkhits.c), issue 16: its own value, its own row. */
+enum { W_CHECK_HITS = A_SCREEN_FIRST + 60 };
 
 static const struct ui_action worklist_actions[] = {
 	{ A_OPEN, "open", "Enter", N_("open the highlighted case") },
@@ -43,6 +45,7 @@ static const struct ui_action worklist_actions[] = {
 	{ W_HANDOVER, "hand-over", "h", N_("hand it over (supervisors)") },
 	{ W_RELEASE, "release", "r", N_("release the case") },
 	{ W_REVIEW, "duplicates", "d", N_("possible duplicates arrived from other offices (supervisors)") },
+	{ W_CHECK_HITS, "check-hits", "x", N_("hits on checks no supervisor has cleared yet (supervisors)") },
 };
 
 struct worklist {
@@ -280,6 +283,9 @@ static unsigned worklist_key(struct screen *sc, int action, wint_t ch)
 	switch (action) {
 	case W_REVIEW:
 		ui_open(sc->ui, UI_REVIEW, NULL);
+		return UI_HANDLED;
+	case W_CHECK_HITS:
+		ui_open(sc->ui, UI_CHECK_HITS, NULL);
 		return UI_HANDLED;
 	case W_TAKE:
 	case W_HANDOVER:

@@ -11,6 +11,7 @@
 #include "model/identity/countries.h"
 #include "model/base/i18n.h"
 #include "model/base/ini.h"
+#include "model/store/checkqueue.h"
 #include "model/store/roles.h"
 #include "model/store/workflows.h"
 #include "workflow/assign.h"
@@ -331,7 +332,18 @@ int cw_case_new_at(struct cd_store *s, struct wf_registry *reg, const struct cd_
 		.assignee = assignee,
 		.at = at,
 	};
-	return case_create(s, actor, &in, number_out, err);
+	/* The checks the workflow asks of the network are queued with the case, in its
+	 * transaction (model/store/checkqueue.h). */
+	struct cq_lists net = { .lists = (const char *const *)wf->network_lists, .kinds = wf->network_kinds,
+				.n = wf->n_network };
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = case_create(s, actor, &in, number_out, err)) ||
+	    (rc = checkqueue_case_opened(s, number_out, &net, err))) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
 }
 
 static const char *case_value_of(void *ctx, const char *field)
@@ -388,6 +400,54 @@ static int gather_checks(struct cd_store *s, const struct cd_case *c, struct cd_
 		(*facts)[i].answer = answer_of(&(*rows)[i]);
 	}
 	return CD_OK;
+}
+
+/*
+ * A refusal "checks missing: sltd" says why a list has no answer when a network check waits
+ * for it: "check sltd pending since 2026-12-05 10:14 (3 tries: gateway unreachable: ...)".
+ * Only that refusal (the guard's own words, rebuilt here to compare) is added to.
+ */
+static void pending_why(const struct workflow *wf, const struct wf_facts *facts, const struct cd_check *rows,
+			size_t n, struct cd_error *err)
+{
+	char hits[512], missing[512], expect[CD_ERRMSG_MAX], why[CD_ERRMSG_MAX];
+	size_t used;
+
+	if (err->code != CD_EREFUSED)
+		return;
+	wf_checks_outstanding(wf, facts, hits, sizeof hits, missing, sizeof missing);
+	if (!missing[0])
+		return;
+	snprintf(expect, sizeof expect, _("checks missing: %s"), missing);
+	if (strcmp(err->msg, expect) != 0)
+		return;
+	used = (size_t)snprintf(why, sizeof why, "%s", err->msg);
+	/* In the workflow's order of its lists, as "checks missing" names them. */
+	for (size_t j = 0; j < wf->n_checks && used < sizeof why; j++) {
+		const struct cd_check *k = NULL;
+		char since[20];
+		for (size_t i = 0; i < n && !k; i++)
+			if (!strcmp(wf->checks[j], rows[i].list))
+				k = &rows[i];
+		if (!k || !k->source || strcmp(k->source, "network") != 0)
+			continue;
+		snprintf(since, sizeof since, "%.16s", k->asked_at ? k->asked_at : "");
+		if (strlen(since) > 10 && since[10] == 'T')
+			since[10] = ' ';
+		if (!strcmp(k->result, "pending") && k->attempts)
+			used += (size_t)snprintf(why + used, sizeof why - used,
+						 ngettext("; check %s pending since %s (%d try: %s)",
+							  "; check %s pending since %s (%d tries: %s)", (unsigned long)k->attempts),
+						 k->list, since, k->attempts, k->reason ? _(k->reason) : "");
+		else if (!strcmp(k->result, "pending"))
+			used += (size_t)snprintf(why + used, sizeof why - used, _("; check %s pending since %s (%s)"), k->list,
+						 since, k->reason ? _(k->reason) : _("not asked yet"));
+		else if (!strcmp(k->result, "error"))
+			used += (size_t)snprintf(why + used, sizeof why - used,
+						 _("; check %s failed: %s (a supervisor re-queues it or records it by hand)"),
+						 k->list, k->reason ? k->reason : "");
+	}
+	cd_error_set(err, CD_EREFUSED, "%s", why);
 }
 
 static void fill_facts(const struct cd_case *c, const struct cd_actor *actor,
@@ -455,8 +515,10 @@ int cw_case_move(struct cd_store *s, struct wf_registry *reg, const struct cd_ac
 	facts.checks = check_facts;
 	facts.n_checks = n_check_rows;
 	facts.today = today;
-	if ((rc = wf_check(wf, t, &facts, mv->values, mv->n_values, err)))
+	if ((rc = wf_check(wf, t, &facts, mv->values, mv->n_values, err))) {
+		pending_why(wf, &facts, check_rows, n_check_rows, err);
 		goto out;
+	}
 	wf_next_deadline(wf, t, today, c->due_day, c->frozen_left, &due, &frozen);
 	names = calloc(mv->n_values + 1, sizeof *names);
 	values = calloc(mv->n_values + 1, sizeof *values);
@@ -540,8 +602,10 @@ int cw_case_options(struct cd_store *s, struct wf_registry *reg, const struct cd
 			continue;
 		opts[count].t = t;
 		opts[count].allowed = wf_check_guards(wf, t, &facts, &why) == CD_OK;
-		if (!opts[count].allowed)
+		if (!opts[count].allowed) {
+			pending_why(wf, &facts, check_rows, n_check_rows, &why);
 			memcpy(opts[count].reason, why.msg, sizeof why.msg);
+		}
 		count++;
 	}
 	*out = opts;

@@ -263,6 +263,7 @@ static void join_names(const char *const *names, char *buf, size_t size)
 /* ------------------------------------------------------------------------------------ */
 /* Names the format knows.                                                               */
 
+#define NETWORK_KEY "network."
 static const char *const workflow_keys[] = { "id", "title", "prefix", "version", "initial", "checks", NULL };
 static const char *const state_keys[] = { "title", "deadline", "clock", "final", "outcome", "legal_basis", NULL };
 static const char *const transition_keys[] = { "title", "from", "to", "role", "fields",
@@ -320,6 +321,8 @@ void wf_free(struct workflow *wf)
 	}
 	free(wf->fields);
 	free_list(wf->checks, wf->n_checks);
+	free_list(wf->network_lists, wf->n_network);
+	free(wf->network_kinds);
 	free(wf->id);
 	free(wf->title);
 	free(wf->prefix);
@@ -460,6 +463,9 @@ static void check_keys(struct builder *b, const struct ini_section *s, const cha
 		size_t i, base = ini_key_lang(name, lang);
 		/* A field's choice labels (choice.ID, choice.ID[uk]) are checked by check_choice_labels. */
 		if (known == field_keys && !strncmp(name, CHOICE_KEY, strlen(CHOICE_KEY)))
+			continue;
+		/* network.LIST = document|person is checked by check_network_keys. */
+		if (known == workflow_keys && !strncmp(name, NETWORK_KEY, strlen(NETWORK_KEY)))
 			continue;
 		if (base) {
 			if (strlen(translatable) == base && !strncmp(name, translatable, base))
@@ -978,6 +984,57 @@ static void check_checks_needed(struct builder *b)
 	}
 	for (size_t i = 0; i < n; i++)
 		wf->checks[wf->n_checks++] = bdup(b, before_the_key[i]);
+}
+
+/*
+ * `network.LIST = document|person` in [workflow]: LIST (one of `checks`) is asked of the
+ * country's check gateway, about the case's documents or its person; the other lists stay
+ * recorded by hand.  A list not named in `checks` is a mistake in the file (one asked twice
+ * is a duplicate key, which the INI reader refuses).
+ */
+static void check_network_keys(struct builder *b)
+{
+	struct workflow *wf = b->wf;
+	const struct ini_section *s = ini_section(&b->ini, "workflow");
+	size_t n = 0;
+
+	for (size_t k = 0; s && k < s->n_keys; k++)
+		n += !strncmp(s->keys[k].name, NETWORK_KEY, strlen(NETWORK_KEY));
+	if (!n)
+		return;
+	wf->network_lists = calloc(n, sizeof *wf->network_lists);
+	wf->network_kinds = calloc(n, sizeof *wf->network_kinds);
+	if (!wf->network_lists || !wf->network_kinds) {
+		b->oom = 1;
+		return;
+	}
+	for (size_t k = 0; k < s->n_keys; k++) {
+		const struct ini_key *key = &s->keys[k];
+		const char *list = key->name + strlen(NETWORK_KEY);
+		size_t i;
+		int kind;
+		if (strncmp(key->name, NETWORK_KEY, strlen(NETWORK_KEY)) != 0)
+			continue;
+		if (!strcmp(key->value, "document"))
+			kind = WF_NET_DOCUMENT;
+		else if (!strcmp(key->value, "person"))
+			kind = WF_NET_PERSON;
+		else {
+			problem_add(b->p, key->line, _("key '%s' in [workflow]: a list is asked about a document or a "
+						       "person, not '%s'"), key->raw, key->value);
+			continue;
+		}
+		for (i = 0; i < wf->n_checks; i++)
+			if (!strcmp(wf->checks[i], list))
+				break;
+		if (i == wf->n_checks) {
+			problem_add(b->p, key->line, _("key '%s' in [workflow]: list '%s' is not named in checks"),
+				    key->raw, list);
+			continue;
+		}
+		wf->network_kinds[wf->n_network] = kind;
+		wf->network_lists[wf->n_network++] = bdup(b, list);
+	}
 }
 
 static void check_workflow_section(struct builder *b)
@@ -1922,6 +1979,7 @@ static int build(const char *text, const char *name, const struct wf_known *know
 	check_retention(&b);
 	check_four_eyes(&b);
 	check_checks_needed(&b);
+	check_network_keys(&b);
 out:
 	if (rc == CD_OK && (b.oom || p->oom))
 		rc = CD_EINTERNAL;

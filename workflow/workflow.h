@@ -166,6 +166,15 @@ struct workflow {
 	 */
 	char **checks;
 	size_t n_checks;
+	/*
+	 * `network.sltd = document`, `network.sis = person` in [workflow]: the lists of `checks`
+	 * asked of the country's check gateway (model/net/gateway.h) rather than recorded by
+	 * hand; queued when a case is opened (person) or a document entered (document).
+	 * network_kinds[i] is WF_NET_DOCUMENT or WF_NET_PERSON for network_lists[i].
+	 */
+	char **network_lists;
+	int *network_kinds;
+	size_t n_network;
 	char *path;                    /* file it came from, for messages */
 	/*
 	 * The file's text without its translation lines (`title[ru] = ...`), kept so a store
@@ -307,6 +316,8 @@ int wf_field_rules_check(const struct workflow *wf, const struct wf_field *f,
 
 /* Whether a step asks before it is saved: into a final state, or `confirm = yes`. */
 int wf_transition_confirms(const struct workflow *wf, const struct wf_transition *t);
+
+enum { WF_NET_DOCUMENT = 1, WF_NET_PERSON = 2 };   /* the values of cd_gw_kind */
 
 /* One step taken on a case, as its history keeps it. */
 struct wf_step_done {

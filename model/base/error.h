@@ -22,6 +22,7 @@ enum cd_code {
 	CD_EDEVICE = 8,    /* the biometric helper or its capture device failed */
 	CD_EAUDITWARN = 9, /* audit verify: nothing forged, but something to see to (rows not yet sealed) */
 	CD_ETAMPERED = 10, /* audit verify: the trail was changed, cut or forged */
+	CD_EPENDING = 11,  /* check run: some checks are not answered; they wait in the queue */
 };
 
 #define CD_ERRMSG_MAX 512

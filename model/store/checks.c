@@ -16,6 +16,7 @@
 #include "model/base/json.h"
 #include "model/base/text.h"
 #include "model/store/cases.h"
+#include "model/store/checkqueue.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -138,7 +139,7 @@ static int newest_answer(struct cd_store *s, int64_t case_id, const char *list, 
 	if ((rc = st_prepare(s, "SELECT k.id, coalesce(k.result, 'pending'), k.cleared_at IS NOT NULL,"
 				" coalesce(k.recorded_by, 0), coalesce(u.name, '') FROM checks k"
 				" LEFT JOIN users u ON u.id = k.recorded_by"
-				" WHERE k.case_id = ?1 AND k.list = ?2 ORDER BY k.id DESC LIMIT 1", &st, err)))
+				" WHERE k.case_id = ?1 AND k.list = ?2 ORDER BY" CHECKS_ANSWER_ORDER("k") " LIMIT 1", &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, case_id);
 	st_bind_text(st, 2, list);
@@ -380,11 +381,13 @@ int checks_current(struct cd_store *s, int64_t case_id, struct cd_check **out, s
 	*n = 0;
 	/* The newest row per list: the index checks_case_list(case_id, list, id) answers it. */
 	if ((rc = st_prepare(s, "SELECT k.id, k.list, coalesce(k.result, 'pending'), k.source, r.name, k.note,"
-				" k.answered_at, c.name, k.cleared_at, k.clear_reason"
+				" k.answered_at, c.name, k.cleared_at, k.clear_reason,"
+				" k.asked_at, k.kind, k.reason, k.attempts, coalesce(k.next_try, 0)"
 				" FROM checks k LEFT JOIN users r ON r.id = k.recorded_by"
 				" LEFT JOIN users c ON c.id = k.cleared_by"
-				" WHERE k.case_id = ?1 AND k.id = (SELECT max(id) FROM checks WHERE case_id = ?1"
-				"  AND list = k.list) ORDER BY k.list", &st, err)))
+				" WHERE k.case_id = ?1 AND k.id = (SELECT x.id FROM checks x WHERE x.case_id = ?1"
+				"  AND x.list = k.list ORDER BY" CHECKS_ANSWER_ORDER("x") " LIMIT 1) ORDER BY k.list",
+				&st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, case_id);
 	while ((rc = st_row(s, st, _("reading a case's checks"), err)) > 0) {
@@ -401,6 +404,11 @@ int checks_current(struct cd_store *s, int64_t case_id, struct cd_check **out, s
 		r->cleared_by = st_dup_column(st, 7);
 		r->cleared_at = st_dup_column(st, 8);
 		r->clear_reason = st_dup_column(st, 9);
+		r->asked_at = st_dup_column(st, 10);
+		r->kind = st_dup_column(st, 11);
+		r->reason = st_dup_column(st, 12);
+		r->attempts = sqlite3_column_int(st, 13);
+		r->next_try = sqlite3_column_int64(st, 14);
 		if (!r->list || !r->result) {
 			rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 			goto out;
@@ -460,6 +468,49 @@ void checks_free(struct cd_check *rows, size_t n)
 		free(rows[i].cleared_by);
 		free(rows[i].cleared_at);
 		free(rows[i].clear_reason);
+		free(rows[i].asked_at);
+		free(rows[i].kind);
+		free(rows[i].reason);
 	}
 	free(rows);
+}
+
+int checks_requeue(struct cd_store *s, const struct cd_actor *actor, const struct cd_check_answer *a,
+		   struct cd_error *err)
+{
+	char number[40];
+	int64_t case_id = 0;
+	int rc;
+	struct answer prev;
+	sqlite3_stmt *st = NULL;
+	char source[16] = "";
+
+	if (!(actor->roles & CD_ROLE_SUPERVISOR))
+		return cd_error_set(err, CD_EREFUSED, _("re-queueing a failed check needs the role supervisor"));
+	/* No list_named: only a list the case was asked over the network has a failure to re-queue. */
+	if ((rc = open_case(s, actor, a->number, &case_id, number, err)))
+		return rc;
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = newest_answer(s, case_id, a->list, &prev, err)))
+		goto out;
+	if (prev.id) {
+		if ((rc = st_prepare(s, "SELECT source FROM checks WHERE id = ?1", &st, err)))
+			goto out;
+		sqlite3_bind_int64(st, 1, prev.id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(source, sizeof source, "%s", (const char *)sqlite3_column_text(st, 0));
+		st_finish(s, st);
+	}
+	if (!prev.id || strcmp(source, "network") != 0 || strcmp(prev.result, "error") != 0) {
+		rc = cd_error_set(err, CD_EREFUSED, _("case %s: the answer on %s is no failed network check (%s); only a "
+						      "failed one is re-queued"), number, a->list, prev.id ? prev.result : _("none"));
+		goto out;
+	}
+	if ((rc = checkqueue_requeue_row(s, actor, prev.id, err)))
+		goto out;
+	return store_commit(s, err);
+out:
+	store_rollback(s);
+	return rc;
 }

@@ -3,9 +3,9 @@
  * watchlist ...): recording an answer, a supervisor clearing a hit, and reading them.
  *
  * One row of the `checks` table is one answer.  Recording again for a list adds a row and
- * the newest one counts, so every answer stays as it came (and as an event in the case's
- * history); a network check (issue 16) will add rows asked as 'pending' and answered later
- * through the same table.  Which lists a case needs is the workflow's (`checks =` in its
+ * the newest one counts (but see CHECKS_ANSWER_ORDER: a hit holds, a queued check is waited
+ * for), so every answer stays as it came (and as an event in the case's history); a network
+ * check (model/store/checkqueue.h) is a row queued as 'pending' and answered later.  Which lists a case needs is the workflow's (`checks =` in its
  * file): the caller passes them in and a list outside them is refused here, so no
  * front-end can differ.  Every change is one transaction with its event, audit row and
  * outbox row; need-to-know applies as for any read or write of the case (cases.h).
@@ -17,12 +17,13 @@
 #include <stdint.h>
 
 #include "model/base/error.h"
+#include "model/store/checkqueue.h"   /* CHECKS_ANSWER_ORDER */
 #include "model/store/store.h"
 
 /* A note on an answer and a clearing's reason: a few lines, not a document. */
 #define CHECK_TEXT_MAX 2000
 
-/* The newest answer for one list. */
+/* The answer for one list (CHECKS_ANSWER_ORDER). */
 struct cd_check {
 	int64_t id;
 	char *list;
@@ -32,7 +33,15 @@ struct cd_check {
 	char *note;
 	char *answered_at;
 	char *cleared_by, *cleared_at, *clear_reason;   /* a hit a supervisor cleared; else NULL */
+	/* A network check (source "network", model/store/checkqueue.h); hand rows: NULL, 0. */
+	char *asked_at;             /* queued: "pending since" */
+	char *kind;                 /* document, person */
+	char *reason;               /* why the last try did not answer (pending, error) */
+	int attempts;
+	int64_t next_try;           /* Unix seconds of the next try; 0: not asked again */
 };
+
+
 
 /* What to record or clear on a case. */
 struct cd_check_answer {
@@ -79,6 +88,14 @@ int checks_current(struct cd_store *s, int64_t case_id, struct cd_check **out, s
  */
 int checks_read(struct cd_store *s, const struct cd_actor *actor, const char *number, const char *purpose,
 		struct cd_check **out, size_t *n, struct cd_error *err);
+
+/*
+ * A supervisor re-queues the list's failed network check on case `a->number` (its answer
+ * 'error'): a new pending check asking the same, tried at once (model/store/checkqueue.h).
+ * CD_EREFUSED for other roles, or when the list's answer is no failed network check.
+ */
+int checks_requeue(struct cd_store *s, const struct cd_actor *actor, const struct cd_check_answer *a,
+		   struct cd_error *err);
 
 void checks_free(struct cd_check *rows, size_t n);
 

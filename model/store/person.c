@@ -11,6 +11,7 @@
 #include "model/identity/docnum.h"
 #include "model/base/i18n.h"
 #include "model/base/json.h"
+#include "model/store/checkqueue.h"
 #include "model/store/lostdocs.h"
 #include "model/store/person_internal.h"
 #include "model/store/roles.h"
@@ -414,6 +415,9 @@ static int add_document(struct cd_store *s, const struct cd_actor *actor, const 
 		rc = st_fail(s, _("adding a document"), err);
 		goto out;
 	}
+	/* The person's open cases that ask about documents ask about this one (issue 16). */
+	if ((rc = checkqueue_document_entered(s, pid, sqlite3_last_insert_rowid(s->db), err)))
+		goto out;
 	{
 		struct cd_event ev = { .person_id = pid, .kind = "document_added", .field = kind, .note = note };
 		if ((rc = store_add_event(s, actor, &ev, err)))

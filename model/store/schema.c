@@ -623,8 +623,8 @@ static const char *const migrations[] = {
 	"  OR NOT EXISTS (SELECT 1 FROM users u WHERE u.name = new.decided_by AND (u.roles & 4) != 0)))"
 	" BEGIN SELECT RAISE(ABORT, 'a duplicate review is decided once, by a supervisor, with a reason'); END;",
 
-	/* 21 -> 22: a placeholder for another branch's migration 22 (the lead renumbers at
-	 * merge); it changes nothing. */
+	/* 21 -> 22: nothing (a number given to a branch that needed no store migration; kept
+	 * so that stores already at 23 or 24 keep their numbers). */
 	"SELECT 1;",
 
 	/* 22 -> 23: relay (model/store/oplog.h, app/sync_relay.c).  relay_ops: an op of another
@@ -674,6 +674,33 @@ static const char *const migrations[] = {
 	"  OR (NOT EXISTS (SELECT 1 FROM users u WHERE u.name = new.decided_by AND (u.roles & 4) != 0)"
 	"   AND NOT EXISTS (SELECT 1 FROM applying WHERE op = 'review'))))"
 	" BEGIN SELECT RAISE(ABORT, 'a duplicate review is decided once, by a supervisor, with a reason'); END;",
+
+	/* 23 -> 24: network checks queued in the same `checks` table as hand-recorded ones
+	 * (model/store/checkqueue.h, issue 16).  A queued check is a row with source 'network'
+	 * and result 'pending' (its uuid is the Idempotency-Key of every try): what it asks
+	 * about (kind, the document when a document is asked), why (purpose, X-Purpose), how
+	 * often it was tried, when next (Unix seconds; NULL: not asked again - answered,
+	 * failed, or waiting for a document) and why the last try did not answer.  The
+	 * gateway's answer is written once (schema 14's triggers); what it is about never
+	 * changes, and its tries only count up. */
+	"ALTER TABLE checks ADD COLUMN kind TEXT CHECK (kind IN ('document','person'));"
+	"ALTER TABLE checks ADD COLUMN document_id INTEGER;"
+	"ALTER TABLE checks ADD COLUMN purpose TEXT;"
+	"ALTER TABLE checks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE checks ADD COLUMN next_try INTEGER;"
+	"ALTER TABLE checks ADD COLUMN reason TEXT;"
+	"CREATE INDEX checks_due ON checks(next_try, id) WHERE result = 'pending' AND source = 'network';"
+	"CREATE INDEX checks_pending ON checks(case_id) WHERE result IN ('pending','error') OR"
+	" (result = 'hit' AND cleared_at IS NULL);"
+	"CREATE TRIGGER checks_queue_fixed BEFORE UPDATE ON checks WHEN"
+	" new.kind IS NOT old.kind OR new.purpose IS NOT old.purpose OR new.attempts < old.attempts"
+	" OR (new.document_id IS NOT old.document_id AND old.document_id IS NOT NULL)"
+	" OR (old.result IS NOT 'pending' AND (new.next_try IS NOT NULL OR new.attempts IS NOT old.attempts))"
+	" BEGIN SELECT RAISE(ABORT, 'what a queued check asks does not change, and its tries only count up'); END;"
+	"CREATE TRIGGER checks_queue_insert BEFORE INSERT ON checks WHEN"
+	" (new.source = 'network' AND (new.kind IS NULL OR new.purpose IS NULL OR new.attempts != 0))"
+	" OR (new.source != 'network' AND (new.kind IS NOT NULL OR new.next_try IS NOT NULL))"
+	" BEGIN SELECT RAISE(ABORT, 'a network check is queued with what it asks and why, untried'); END;",
 };
 
 int schema_latest(void)

@@ -795,10 +795,12 @@ int store_checks_trail_check(struct cd_store *s, int64_t *mismatched, struct cd_
 {
 	/* Per case, list and answer: as many recorded answers as `check` events, either way.
 	 * Rows from before schema 12 (no recorded_by, no event) and purged cases (rows gone,
-	 * events emptied) are not compared. */
+	 * events emptied) are not compared; a network check (checkqueue.c) has its event once
+	 * answered (clear, hit, error), none while it waits. */
 	static const char sql[] =
 		"WITH r AS (SELECT case_id c, list l, result v, count(*) n FROM checks"
-		"  WHERE source IN ('hand','demo') AND recorded_by IS NOT NULL GROUP BY 1, 2, 3),"
+		"  WHERE (source IN ('hand','demo') AND recorded_by IS NOT NULL)"
+		"   OR (source = 'network' AND result IN ('clear','hit','error')) GROUP BY 1, 2, 3),"
 		" e AS (SELECT case_id c, field l, new_value v, count(*) n FROM event WHERE kind = 'check'"
 		"  GROUP BY 1, 2, 3),"
 		" k AS (SELECT c, l, v FROM r UNION SELECT c, l, v FROM e)"

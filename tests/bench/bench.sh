@@ -139,6 +139,8 @@ rm -f build/bench-wf10k.ini
 
 # External checks (issue 16): 1,000 checks against a loopback gateway answering in 100 ms, in parallel and one at a time.
 sh tests/bench/bench_gateway.sh 1000 100 || echo "bench: the gateway bench failed; going on"
+# The same through the store: 1,000 queued checks drained by `check run`, and by `check run --parallel 1`.
+sh tests/bench/bench_checkrun.sh 1000 100 || echo "bench: the check run bench failed; going on"
 
 # Names (issue 5): fuzzy search and the duplicate check, with recall of the seeded duplicates
 # (tests/bench/bench_names.c; a store built before --seed-duplicates has no STORE.duplicates.tsv:
