@@ -328,7 +328,7 @@ install: build/inst/casedesk build/inst/casedesk-enrol catalogues fonts
 # written by hand in data/man/ (tests/script/t_man.sh holds them to the command table,
 # the options, error.h and wf_load.c); casedesk.ini(5) is written by the program from its
 # settings table (app/config.c), so it cannot drift.  The footer carries VERSION.
-MAN_PAGES := build/man/casedesk.1 build/man/casedesk.ini.5 build/man/casedesk-workflow.5
+MAN_PAGES := build/man/casedesk.1 build/man/casedesk-enrol.1 build/man/casedesk.ini.5 build/man/casedesk-workflow.5
 man: $(MAN_PAGES)
 build/man/casedesk.ini.5: casedesk Makefile
 	@mkdir -p $(dir $@)
@@ -346,7 +346,7 @@ COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 install: install-docs
 install-docs: man
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(COMPLETIONDIR)
-	install -m 0644 build/man/casedesk.1 $(DESTDIR)$(MANDIR)/man1/casedesk.1
+	install -m 0644 build/man/casedesk.1 build/man/casedesk-enrol.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 build/man/casedesk.ini.5 build/man/casedesk-workflow.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 data/completion/casedesk $(DESTDIR)$(COMPLETIONDIR)/casedesk
 

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 M=build/man
-for page in casedesk.1 casedesk.ini.5 casedesk-workflow.5; do
+for page in casedesk.1 casedesk-enrol.1 casedesk.ini.5 casedesk-workflow.5; do
 	if [ ! -f "$M/$page" ]; then
 		fail "$M/$page is built" "run make man"
 		continue
@@ -97,7 +97,7 @@ if grep -q warning "$T/out" "$T/err"; then fail "the example draws no warning" "
 
 # make install puts the pages and the completion where man and bash-completion look.
 if env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s install-docs DESTDIR="$T/dest" PREFIX=/usr >"$T/install.log" 2>&1; then
-	for f in share/man/man1/casedesk.1 share/man/man5/casedesk.ini.5 share/man/man5/casedesk-workflow.5 \
+	for f in share/man/man1/casedesk.1 share/man/man1/casedesk-enrol.1 share/man/man5/casedesk.ini.5 share/man/man5/casedesk-workflow.5 \
 		share/bash-completion/completions/casedesk; do
 		if [ -f "$T/dest/usr/$f" ]; then pass "make install: /usr/$f"; else fail "make install: /usr/$f"; fi
 	done
