@@ -207,8 +207,8 @@ static int check_list_cmd(struct cli *c)
 		}
 	}
 	if (ks.outstanding)
-		printf(ngettext("%zu list holds the case (missing or a hit)\n",
-				"%zu lists hold the case (missing or a hit)\n", (unsigned long)ks.outstanding),
+		printf(ngettext("%zu list holds the case (missing, waiting for the gateway, or a hit)\n",
+				"%zu lists hold the case (missing, waiting for the gateway, or a hit)\n", (unsigned long)ks.outstanding),
 		       ks.outstanding);
 	else
 		printf("%s\n", _("every list the workflow names is clear"));

@@ -1359,20 +1359,27 @@ static int check_block_draw(const struct case_view *v, WINDOW *w, int y, int col
 {
 	char line[2][512] = { "", "" };
 	size_t used[2] = { 0, 0 };
-	int row = 0, width = cols - 15, missing = 0, held = 0;
+	int row = 0, width = cols - 15, missing = 0, waiting = 0, held = 0;
 
 	if (!v->checks.n)
 		return y;
-	for (int pass = 0; pass < 2; pass++)
+	/* Answered lists, then the missing ones, then those a network check waits for (each of
+	 * those has a line of its own below, saying since when and why). */
+	for (int pass = 0; pass < 3; pass++)
 		for (size_t i = 0; i < v->checks.n; i++) {
 			const struct cw_check *k = &v->checks.v[i];
 			char item[256];
-			if (!k->required || (pass == 0) != (k->answer != WF_CHECK_MISSING))
+			int queued = k->row && k->row->kind && !strcmp(k->row->result, "pending");
+			if (!k->required || (pass == 0) != (k->answer != WF_CHECK_MISSING)
+			    || (pass == 1 && queued) || (pass == 2 && !queued))
 				continue;
 			if (pass == 0)
 				snprintf(item, sizeof item, "%s%s %s", used[row] ? ", " : "", k->list, check_word(k->answer));
-			else
+			else if (pass == 1)
 				snprintf(item, sizeof item, "%s%s", missing++ ? ", " : (used[row] ? _(" — missing: ") : _("missing: ")),
+					 k->list);
+			else
+				snprintf(item, sizeof item, "%s%s", waiting++ ? ", " : (used[row] ? _(" — waiting: ") : _("waiting: ")),
 					 k->list);
 			held |= k->answer == WF_CHECK_HIT;
 			if (row == 0 && used[0] && text_width(line[0]) + text_width(item) > width)
@@ -1381,6 +1388,7 @@ static int check_block_draw(const struct case_view *v, WINDOW *w, int y, int col
 			if (used[row] >= sizeof line[row])
 				used[row] = sizeof line[row] - 1;
 		}
+	missing += waiting;
 	if (!missing && !held)
 		snprintf(line[row] + used[row], sizeof line[row] - used[row], "%s", _(" — all clear"));
 	term_put_styled(w, y, 1, _("Checks"), 12, 1, ST_LABEL);

@@ -387,10 +387,17 @@ static void draw_status(struct ui *ui, int rows, int cols)
 	if (ui->checks_pending > 0)
 		snprintf(pending, sizeof pending, ngettext("%lld check pending │ ", "%lld checks pending │ ",
 							   (unsigned long)ui->checks_pending), (long long)ui->checks_pending);
-	snprintf(line, sizeof line, " %s │ %s (%s) │ %s │ %lld %s%s%s │ %s%s%s%s ", store_office(ui->store), ui->actor.name,
-		 roles, store_is_training(ui->store) ? _("training") : ui->shared ? _("shared") : _("local"), (long long)ui->unsynced,
-		 _("unsynced"), ui->sync_word[0] ? ", " : "", ui->sync_word, ui->kit_numbers, ui->kit_numbers[0] ? " │ " : "",
-		 pending, clock);
+	int n = snprintf(line, sizeof line, " %s │ %s (%s) │ %s │ %lld %s%s%s │ %s%s%s", store_office(ui->store), ui->actor.name,
+			 roles, store_is_training(ui->store) ? _("training") : ui->shared ? _("shared") : _("local"),
+			 (long long)ui->unsynced, _("unsynced"), ui->sync_word[0] ? ", " : "", ui->sync_word, ui->kit_numbers,
+			 ui->kit_numbers[0] ? " │ " : "", pending);
+	/* The clock is the first thing to go at 80 columns: half a time ("03:2") reads as wrong. */
+	if (n > 0 && (size_t)n < sizeof line) {
+		if (term_width(line) + (int)strlen(clock) + 1 <= cols)
+			snprintf(line + n, sizeof line - (size_t)n, "%s ", clock);
+		else if (n >= 4 && !strcmp(line + n - 4, "│ "))
+			line[n - 4] = '\0';
+	}
 	term_fill(stdscr, rows - 1, 0, cols, ST_STATUS);
 	term_put_styled(stdscr, rows - 1, 0, line, cols, 0, ST_STATUS);
 	term_fill(stdscr, rows - 2, 0, cols, ST_NORMAL);

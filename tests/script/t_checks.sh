@@ -112,7 +112,7 @@ C2=$(cli --user caseworker case new residence --person "$P2" --assign caseworker
 start desk caseworker
 tm resize-window -t desk -x 80 -y 24
 open_case desk "$C2" "$P2" || exit 0
-see "the case shows the lists missing" desk "^ Checks +missing: sis, sltd, national_watchlist"
+see "the case shows the lists waiting for the gateway (none is set up)" desk "^ Checks +waiting: sis, sltd, national_watchlist"
 keys desk c
 see "c opens the check form" desk "Record a check"
 see "offering a missing list" desk "List +< sis >"
@@ -124,7 +124,7 @@ see "c a clear again" desk "Result +< clear >"
 keys desk Tab
 type_text desk "checked at the counter"
 keys desk F5
-see "the missing list shrinks" desk "^ Checks +sis clear — missing: sltd, national_watchlist"
+see "the missing list shrinks" desk "^ Checks +sis clear — waiting: sltd, national_watchlist"
 expect_eq "recorded in the store as the caseworker's" \
 	"$(sqlite3 "$S" "SELECT k.list || ':' || k.result || ':' || u.name || ':' || k.note FROM checks k JOIN users u ON u.id = k.recorded_by JOIN cases c ON c.id = k.case_id WHERE c.number = '$C2'")" \
 	"sis:clear:caseworker:checked at the counter"
@@ -145,14 +145,14 @@ cli --user caseworker check record "$C2" --list sltd --result hit --note "number
 start sup supervisor
 tm resize-window -t sup -x 80 -y 24
 open_case sup "$C2" "$P2" || exit 0
-see "the hit shows" sup "^ Checks +sis clear, sltd HIT — missing: national_watchlist"
+see "the hit shows" sup "^ Checks +sis clear, sltd HIT — waiting: national_watchlist"
 keys sup C
 see "C opens the clearing form on the hit" sup "List +sltd"
 keys sup F5
 see "a reason is required" sup "cleared with a reason: say why"
 type_text sup "the number belongs to another passport"
 keys sup F5
-see "the hit is cleared" sup "^ Checks +sis clear, sltd cleared — missing: national_watchlist"
+see "the hit is cleared" sup "^ Checks +sis clear, sltd cleared — waiting: national_watchlist"
 expect_eq "cleared in the store by the supervisor, with the reason" \
 	"$(sqlite3 "$S" "SELECT u.name || ':' || k.clear_reason FROM checks k JOIN users u ON u.id = k.cleared_by JOIN cases c ON c.id = k.case_id WHERE c.number = '$C2'")" \
 	"supervisor:the number belongs to another passport"

@@ -86,7 +86,7 @@ day() {
 	C=$(grep -Eo 'RP-TBS-2026-[0-9]+' "$T/screen" | head -1)
 	see "lodged" desk "State +Application lodged"
 	see "a clerk opening it does not hold it" desk "Assignee +nobody has taken this case"
-	see "the three checks are missing" desk "Checks +missing: sis, sltd, national_watchlist"
+	see "the three checks wait for the gateway" desk "Checks +waiting: sis, sltd, national_watchlist"
 
 	# ---- F9: the caseworker takes it and records the checks
 	keys desk F9
