@@ -21,6 +21,7 @@
 
 #include "model/base/i18n.h"
 #include "model/base/number.h"
+#include "model/base/privilege.h"
 #include "model/net/gateway.h"
 #include "model/store/checkqueue.h"
 #include "model/store/checks.h"
@@ -251,15 +252,25 @@ int check_run_cmd(struct cli *c)
 	if (!(c->actor.roles & (CD_ROLE_CASEWORKER | CD_ROLE_SUPERVISOR)))
 		return cd_error_set(&c->err, CD_EREFUSED, _("asking the check gateway needs the role caseworker or supervisor "
 							     "(a service account is a user with the role caseworker)"));
+	if (set.user_section_ignored) {
+		char path[4096];
+		config_path(path, sizeof path);
+		fprintf(stderr, _("casedesk: [gateway] in %s is not used: on this server only %s (root's) names the check "
+				  "gateway\n"), path, set.from);
+	}
 	if (!set.url[0]) {
 		rc = checkqueue_pending_count(c->store, &pending, &c->err);
 		if (rc)
 			return rc;
 		char path[4096];
 		config_path(path, sizeof path);
+		if (privilege_setgid() || !strcmp(path, set.from))
+			return cd_error_set(&c->err, pending ? CD_EPENDING : CD_EINPUT,
+					    _("no [gateway] url in %s: %lld checks wait in the queue (see casedesk config)"),
+					    set.from, (long long)pending);
 		return cd_error_set(&c->err, pending ? CD_EPENDING : CD_EINPUT,
-				    _("no [gateway] url in %s: %lld checks wait in the queue (see casedesk config)"), path,
-				    (long long)pending);
+				    _("no [gateway] url in %s nor in %s: %lld checks wait in the queue (see casedesk config)"),
+				    path, set.from, (long long)pending);
 	}
 	if (set.token_file[0] && (rc = read_token(set.token_file, token, sizeof token, &c->err)))
 		return rc;

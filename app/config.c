@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "model/base/i18n.h"
@@ -196,9 +197,8 @@ static int parse_percent(const char *v, int *out)
 }
 
 /* Checks one key against its row of the table and takes its value. */
-static int take(const struct cfg_def *d, const struct ini_key *k, struct cd_error *err)
+static int take(const struct cfg_def *d, const struct ini_key *k, const char *path, struct cd_error *err)
 {
-	const char *path = cfg.path;
 	struct cd_error why = CD_ERROR_INIT;
 
 	switch (d->type) {
@@ -292,7 +292,7 @@ static int check_file(struct cd_error *err)
 				return cd_error_set(err, CD_EINPUT, _("%s:%d: unknown key '%s' in [%s] (known keys: %s)"),
 						    cfg.path, s->keys[k].line, s->keys[k].raw, s->raw,
 						    key_names(s->name, names, sizeof names));
-			if ((rc = take(d, &s->keys[k], err)) != CD_OK)
+			if ((rc = take(d, &s->keys[k], cfg.path, err)) != CD_OK)
 				return rc;
 		}
 	}
@@ -387,6 +387,10 @@ static void print_row(FILE *out, const char *name, const char *value, const char
 	fprintf(out, "%-28s %-32s %s\n", nv, origin, help);
 }
 
+static int system_load(struct cd_error *err);
+static int gateway_from_system(void);
+static const char *gateway_value(const char *key, const char **path, int *line);
+
 int config_print(FILE *out, struct cd_error *err)
 {
 	char origin[4200], num[16];
@@ -429,6 +433,19 @@ int config_print(FILE *out, struct cd_error *err)
 			value = cfg.lock_text;
 			if (k)
 				snprintf(origin, sizeof origin, "%s:%d", cfg.path, k->line);
+			else
+				snprintf(origin, sizeof origin, "%s", _("default"));
+		} else if (!strcmp(d->section, "gateway")) {
+			/* Root's file when it is the one in force (gateway_from_system); a refused one
+			 * counts as none, and says why on the first row. */
+			const char *path;
+			int line;
+			struct cd_error why = CD_ERROR_INIT;
+			if (gateway_from_system() && system_load(&why) != CD_OK && !strcmp(d->key, "url"))
+				fprintf(out, "# %s\n", why.msg);
+			value = gateway_value(d->key, &path, &line);
+			if (line)
+				snprintf(origin, sizeof origin, "%s:%d", path, line);
 			else
 				snprintf(origin, sizeof origin, "%s", _("default"));
 		} else if (d->type == CFG_TEXT || d->type == CFG_NUMBER) {
@@ -652,11 +669,92 @@ void config_locale_notice(char *buf, size_t size)
 		 locale_missing, locale_missing);
 }
 
-/* A [gateway] value in force: the file's (checked when read), else the table's default. */
-static const char *gateway_value(const char *key)
+/*
+ * The office's own settings file, root's: where the check gateway is set on a server.
+ * A setgid casedesk (a real store's desks) takes [gateway] from here ONLY: a user's file
+ * naming a gateway of their choosing could send every applicant's name to it, or answer
+ * every check "clear" (README, "External checks").  It must belong to root and be writable
+ * by nobody else, or it is refused; it holds [gateway] and nothing else.
+ */
+#ifndef CD_SYSCONFIG
+#define CD_SYSCONFIG "/etc/casedesk/casedesk.ini"
+#endif
+static struct {
+	int loaded, rc, exists;
+	struct ini ini;
+	struct cd_error err;
+} sys;
+
+static int system_load(struct cd_error *err)
 {
-	const struct ini_key *k = cfg.file_exists ? ini_key(&cfg.ini, "gateway", key) : NULL;
+	struct stat st;
+
+	if (sys.loaded)
+		goto out;
+	sys.loaded = 1;
+	if (stat(CD_SYSCONFIG, &st) != 0) {
+		if (errno != ENOENT)
+			sys.rc = cd_error_set(&sys.err, CD_EINPUT, _("%s cannot be read: %s"), CD_SYSCONFIG, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
+		sys.rc = cd_error_set(&sys.err, CD_EREFUSED,
+				      _("%s is not used: it must be a file of root's that nobody else may write, since it "
+					"names the check gateway (as root: chown root: %s; chmod 644 %s)"),
+				      CD_SYSCONFIG, CD_SYSCONFIG, CD_SYSCONFIG);
+		goto out;
+	}
+	if ((sys.rc = ini_load(&sys.ini, CD_SYSCONFIG, NULL, NULL, &sys.err)) != CD_OK) {
+		if (sys.rc == CD_ENOTFOUND)
+			sys.rc = CD_OK;
+		goto out;
+	}
+	sys.exists = 1;
+	for (size_t i = 0; i < sys.ini.n_sections && !sys.rc; i++) {
+		const struct ini_section *sec = &sys.ini.sections[i];
+		if (strcmp(sec->name, "gateway") != 0) {
+			sys.rc = cd_error_set(&sys.err, CD_EINPUT, _("%s:%d: only [gateway] belongs here, not [%s] (the rest "
+								  "is each user's own file)"), CD_SYSCONFIG, sec->line, sec->raw);
+			break;
+		}
+		for (size_t k = 0; k < sec->n_keys && !sys.rc; k++) {
+			const struct cfg_def *d = def_of("gateway", sec->keys[k].name);
+			if (!d || !d->key) {
+				char names[256];
+				sys.rc = cd_error_set(&sys.err, CD_EINPUT, _("%s:%d: unknown key '%s' in [%s] (known keys: %s)"),
+						      CD_SYSCONFIG, sec->keys[k].line, sec->keys[k].raw, sec->raw,
+						      key_names("gateway", names, sizeof names));
+			} else {
+				sys.rc = take(d, &sec->keys[k], CD_SYSCONFIG, &sys.err);
+			}
+		}
+	}
+out:
+	if (sys.rc && err)
+		*err = sys.err;
+	return sys.rc;
+}
+
+/* Which file sets the gateway: root's when setgid, or when the user's own file has no [gateway]. */
+static int gateway_from_system(void)
+{
+	return privilege_setgid() || !(cfg.file_exists && ini_section(&cfg.ini, "gateway"));
+}
+
+/* A [gateway] value in force: the file's (checked when read), else the table's default. */
+static const char *gateway_value(const char *key, const char **path, int *line)
+{
+	const struct ini_key *k;
 	const struct cfg_def *d = def_of("gateway", key);
+
+	if (gateway_from_system()) {
+		k = sys.exists && !sys.rc ? ini_key(&sys.ini, "gateway", key) : NULL;
+		*path = CD_SYSCONFIG;
+	} else {
+		k = ini_key(&cfg.ini, "gateway", key);
+		*path = cfg.path;
+	}
+	*line = k ? k->line : 0;
 	return k ? k->value : d ? d->def : "";
 }
 
@@ -664,17 +762,24 @@ int config_gateway(struct cd_gateway_settings *out, struct cd_error *err)
 {
 	int rc = config_load(err);
 
+	const char *path;
+	int line;
+
 	memset(out, 0, sizeof *out);
 	if (rc != CD_OK)
 		return rc;
-	out->url = gateway_value("url");
-	out->client_cert = gateway_value("client_cert");
-	out->client_key = gateway_value("client_key");
-	out->ca_file = gateway_value("ca_file");
-	out->token_file = gateway_value("token_file");
-	out->connect_timeout_s = strtol(gateway_value("connect_timeout"), NULL, 10);
-	out->total_timeout_s = strtol(gateway_value("total_timeout"), NULL, 10);
-	out->max_reply_kb = strtol(gateway_value("max_reply_kb"), NULL, 10);
-	out->parallel = (int)strtol(gateway_value("parallel"), NULL, 10);
+	if (gateway_from_system() && (rc = system_load(err)) != CD_OK)
+		return rc;
+	out->url = gateway_value("url", &path, &line);
+	out->client_cert = gateway_value("client_cert", &path, &line);
+	out->client_key = gateway_value("client_key", &path, &line);
+	out->ca_file = gateway_value("ca_file", &path, &line);
+	out->token_file = gateway_value("token_file", &path, &line);
+	out->connect_timeout_s = strtol(gateway_value("connect_timeout", &path, &line), NULL, 10);
+	out->total_timeout_s = strtol(gateway_value("total_timeout", &path, &line), NULL, 10);
+	out->max_reply_kb = strtol(gateway_value("max_reply_kb", &path, &line), NULL, 10);
+	out->parallel = (int)strtol(gateway_value("parallel", &path, &line), NULL, 10);
+	out->from = path;
+	out->user_section_ignored = privilege_setgid() && cfg.file_exists && ini_section(&cfg.ini, "gateway");
 	return CD_OK;
 }

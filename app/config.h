@@ -76,12 +76,17 @@ double config_lock_minutes(void);
 /*
  * [gateway]: where and how `casedesk check run` asks the country's check gateway (strings
  * borrowed from the settings file, "" when not set; numbers checked against their ranges
- * when the file was read).
+ * when the file was read).  The file is root's /etc/casedesk/casedesk.ini whenever casedesk
+ * runs setgid (a real store on a server: a user's own file is not asked), and otherwise the
+ * user's file when it has a [gateway] section, else root's.  Root's file must belong to
+ * root and be writable by root alone (CD_EREFUSED otherwise, saying how to mend it).
  */
 struct cd_gateway_settings {
 	const char *url, *client_cert, *client_key, *ca_file, *token_file;
 	long connect_timeout_s, total_timeout_s, max_reply_kb;
 	int parallel;
+	const char *from;           /* the file the values come from (for messages) */
+	int user_section_ignored;   /* setgid, and the user's own file has a [gateway] not used */
 };
 int config_gateway(struct cd_gateway_settings *out, struct cd_error *err);
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -28,10 +29,50 @@ static int decide(void)
 	return privileged;
 }
 
+/*
+ * The variables a setgid casedesk keeps.  Everything else goes before any library reads
+ * it: libraries read the environment with plain getenv() and would act on it with the
+ * group's rights - libcurl's SSLKEYLOGFILE appends TLS secrets to any file the group may
+ * write (a store's seal key, say), its proxies reroute the gateway's traffic, libpq's
+ * PGPASSFILE/PGSSLKEY read the group's files, fontconfig's FONTCONFIG_FILE parses one.
+ * Kept: who and where the user is, the terminal, the language, and casedesk's own
+ * CASEDESK_* (which cd_env() ignores anyway, except the store's path, the training user
+ * and day, which the store itself judges).
+ */
+static int env_kept(const char *entry)
+{
+	static const char *const names[] = { "HOME", "USER", "LOGNAME", "PATH", "TERM", "COLUMNS", "LINES", "LANG",
+					     "LANGUAGE", "TZ", "NO_COLOR", "ESCDELAY" };
+	const char *eq = strchr(entry, '=');
+	size_t len = eq ? (size_t)(eq - entry) : strlen(entry);
+
+	if (!strncmp(entry, "LC_", 3) || !strncmp(entry, "CASEDESK_", 9))
+		return 1;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i]) == len && !strncmp(entry, names[i], len))
+			return 1;
+	return 0;
+}
+
+/* Drops every variable env_kept() does not keep, in place (environ is ours to edit). */
+static void env_scrub(void)
+{
+	extern char **environ;
+	size_t keep = 0;
+
+	if (!environ)
+		return;
+	for (size_t i = 0; environ[i]; i++)
+		if (env_kept(environ[i]))
+			environ[keep++] = environ[i];
+	environ[keep] = NULL;
+}
+
 void privilege_init(void)
 {
 	if (!decide())
 		return;
+	env_scrub();
 	/* A core file would hold the keys and whatever personal data was in memory; the kernel
 	 * already refuses one for a setgid exec by default, but fs.suid_dumpable may say otherwise. */
 	struct rlimit none = { 0, 0 };

@@ -4,7 +4,8 @@
  * must never reach further than that.  This module owns the rules a setgid program lives
  * by, in one place so no caller can forget one:
  *  - environment that could redirect the program (data, settings, keys, the helper, fonts,
- *    print folders) is ignored: cd_env();
+ *    print folders) is ignored: cd_env(); and every variable but a short list (the user,
+ *    the terminal, the language) is dropped at start, before any library reads it;
  *  - files written for the user are created with the user's own ids: privilege_as_user()
  *    around their creation (model/base/outfile.c does it);
  *  - the group is dropped before another program runs: privilege_drop_for_child();
@@ -16,7 +17,8 @@
 
 /*
  * Called first thing in main(): notes whether we run with a group that is not the user's
- * (setgid exec, or the kernel's AT_SECURE) and, if so, turns core dumps off.
+ * (setgid exec, or the kernel's AT_SECURE) and, if so, drops the environment down to the
+ * variables privilege.c keeps and turns core dumps off.
  */
 void privilege_init(void);
 

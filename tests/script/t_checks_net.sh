@@ -173,6 +173,6 @@ gw_stop
 rm -f "$CASEDESK_CONFIG"
 cli --user supervisor check requeue "$C2" --list sltd >/dev/null
 expect_rc "no [gateway] url: 11" 11 cli --user caseworker check run
-expect_grep "naming the file" "no \[gateway\] url in $CASEDESK_CONFIG: 1 checks wait in the queue" "$T/err"
+expect_grep "naming both files it looked in" "no \[gateway\] url in $CASEDESK_CONFIG nor in /etc/casedesk/casedesk.ini: 1 checks wait in the queue" "$T/err"
 expect_rc "a clerk does not run the queue" 4 cli --user clerk check run
 expect_rc "the store checks out" 0 cli --user admin store check
