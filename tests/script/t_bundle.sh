@@ -82,7 +82,7 @@ expect_rc "export -o FILE" 0 cd_as "$A" admin bundle export -o "$T/a1.bundle"
 expect_grep "  says what it holds" "ops 1 to $NA ($NA) of origin $OA" "$T/out"
 expect_eq "  the file is 0600" "$(stat -c %a "$T/a1.bundle")" 600
 expect_eq "  its header" "$(sed -n '1,2p;7,10p' "$T/a1.bundle" | tr '\n' ' ')" \
-	"casedesk-bundle 1 kind ops first 1 last $NA count $NA acked 0 "
+	"casedesk-bundle 2 kind ops first 1 last $NA count $NA acked 0 "
 expect_eq "  one op a line" "$(grep -c '^{' "$T/a1.bundle")" "$NA"
 expect_grep "  signed at the end" '^signature ed25519 ' "$T/a1.bundle"
 expect_eq "  nothing marked sent or acknowledged" \
@@ -154,12 +154,13 @@ expect_rc "a line after the signature" 6 cd_as "$B" admin bundle import "$T/trai
 expect_grep "  said so" "something follows the signature" "$T/err"
 
 # Two ops swapped: out of order, also when A itself signed the swapped file.
-awk -v a=14 -v b=15 'NR == a { x = $0; next } NR == b { print; print x; next } { print }' "$T/a1.bundle" >"$T/swapped.bundle"
+L1=$(grep -n '^{' "$T/a1.bundle" | head -1 | cut -d: -f1)
+awk -v a="$L1" -v b=$((L1 + 1)) 'NR == a { x = $0; next } NR == b { print; print x; next } { print }' "$T/a1.bundle" >"$T/swapped.bundle"
 expect_rc "two ops swapped" 6 cd_as "$B" admin bundle import "$T/swapped.bundle"
-expect_grep "  out of order, naming the line" "swapped.bundle: out of order: line 14 (byte [0-9]*) holds op 2 where op 1 belongs" "$T/err"
+expect_grep "  out of order, naming the line" "swapped.bundle: out of order: line $L1 (byte [0-9]*) holds op 2 where op 1 belongs" "$T/err"
 resign "$T/swapped.bundle" "$T/swapsigned.bundle" "$SEEDA"
 expect_rc "two ops swapped and signed by A's own key" 6 cd_as "$B" admin bundle import "$T/swapsigned.bundle"
-expect_grep "  still out of order" "out of order: line 14" "$T/err"
+expect_grep "  still out of order" "out of order: line $L1" "$T/err"
 same_store "  B unchanged" "$B" "$T/b0.dump"
 
 # Signed by C, claiming to be A.
