@@ -323,3 +323,23 @@ expect_rc "a format 1 bundle imports (C, which trusts A)" 0 cd_as "$C" admin bun
 expect_grep "  all $NA new" ": $NA new, 0 already had" "$T/out"
 expect_eq "  its acknowledgement is format 1, with no held" "$(sed -n 1p "$T/a1v1.ack") $(grep -c '^held ' "$T/a1v1.ack")" "casedesk-bundle 1 0"
 for s in O KA KB; do eval "st=\$$s"; expect_rc "store check on $s" 0 cd_as "$st" admin store check; done
+
+# A purged record's values go from the held ops too: kit A's visa applicant withdrawn in 2015,
+# purged at O eleven years on; O's next bundle carries those ops as {"purged":true} only.
+PG=$(CASEDESK_TODAY=2015-06-01 cd_as "$KA" clerk person add --surname Oldvisa --given Gone --dob 1980-01-01 --sex F --nationality SYR)
+CG=$(CASEDESK_TODAY=2015-06-01 cd_as "$KA" clerk case new visa --person "$PG")
+CASEDESK_TODAY=2015-06-01 cd_as "$KA" clerk case move "$CG" withdraw --set withdrawal_date=2015-06-01 --note "changed plans" >/dev/null 2>&1
+PGU=$(sqlite3 "$KA" "SELECT uuid FROM person WHERE number = '$PG'")
+cd_as "$KA" admin bundle export -o "$T/ka2.bundle" >/dev/null
+# (imported the same day: a case's closing date here is the day this store applied its step)
+expect_rc "O imports kit A's old visa case" 0 env CASEDESK_TODAY=2015-06-01 "$CD" --store "$O" --user admin bundle import "$T/ka2.bundle"
+expect_eq "  held with its values" "$(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE payload LIKE '%Oldvisa%'")" 1
+for i in 1 2; do CASEDESK_TODAY=2026-06-01 cd_as "$O" admin retention run >/dev/null 2>&1; done
+expect_eq "after O's retention runs, the person purged and no held op keeps the name" \
+	"$(sqlite3 "$O" "SELECT count(*) FROM person WHERE uuid = '$PGU' AND purged_at IS NOT NULL") $(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE payload LIKE '%Oldvisa%'")" "1 0"
+expect_rc "O exports for kit B" 0 cd_as "$O" admin bundle export -o "$T/o-kb3.bundle" --for "$OKB"
+expect_eq "  the old case's ops carried, without the name" "$(grep -c '"payload":{"purged":true}' "$T/o-kb3.bundle") $(grep -c Oldvisa "$T/o-kb3.bundle")" "3 0"
+expect_rc "kit B imports it" 0 cd_as "$KB" admin bundle import "$T/o-kb3.bundle"
+expect_eq "  recorded as skipped, the person not made" \
+	"$(sqlite3 "$KB" "SELECT count(*) FROM applied_ops a JOIN held_ops h USING (uuid) WHERE h.entity_uuid = '$PGU' AND a.outcome = 'skipped'") $(sqlite3 "$KB" "SELECT count(*) FROM person WHERE uuid = '$PGU'")" \
+	"$(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE entity_uuid = '$PGU'") 0"
