@@ -341,5 +341,5 @@ expect_rc "O exports for kit B" 0 cd_as "$O" admin bundle export -o "$T/o-kb3.bu
 expect_eq "  the old case's ops carried, without the name" "$(grep -c '"payload":{"purged":true}' "$T/o-kb3.bundle") $(grep -c Oldvisa "$T/o-kb3.bundle")" "3 0"
 expect_rc "kit B imports it" 0 cd_as "$KB" admin bundle import "$T/o-kb3.bundle"
 expect_eq "  recorded as skipped, the person not made" \
-	"$(sqlite3 "$KB" "SELECT count(*) FROM applied_ops a JOIN held_ops h USING (uuid) WHERE h.entity_uuid = '$PGU' AND a.outcome = 'skipped'") $(sqlite3 "$KB" "SELECT count(*) FROM person WHERE uuid = '$PGU'")" \
+	"$(sqlite3 "$KB" "SELECT count(*) FROM applied_ops a JOIN held_ops h USING (uuid) WHERE h.entity_uuid = '$PGU' AND a.origin = '$OKA' AND a.outcome = 'skipped'") $(sqlite3 "$KB" "SELECT count(*) FROM person WHERE uuid = '$PGU'")" \
 	"$(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE entity_uuid = '$PGU'") 0"
