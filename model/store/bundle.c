@@ -482,6 +482,7 @@ static int parse_op(char *l, char *e, size_t line, size_t offset, struct bundle_
 	o->op.payload = start[M_PAYLOAD];
 	o->line = line;
 	o->offset = offset;
+	o->carried = 0;
 	return CD_OK;
 #undef AT
 }
@@ -566,8 +567,8 @@ static int parse_header(struct bundle *b, const char *l, size_t n, size_t line, 
 static int carried_in_order(const struct bundle *b, size_t line, size_t pos, struct cd_error *err)
 {
 	const struct bundle_op *o = &b->ops[b->n_ops];
-	for (size_t i = b->n_ops; i-- > b->n_own;) {
-		if (strcmp(b->ops[i].op.origin, o->op.origin) != 0)
+	for (size_t i = b->n_ops; i-- > 0;) {
+		if (!b->ops[i].carried || strcmp(b->ops[i].op.origin, o->op.origin) != 0)
 			continue;
 		if (b->ops[i].op.origin_seq >= o->op.origin_seq)
 			return BAD(_("out of order: line %zu (byte %zu) holds op %lld of origin %s after its op %lld"), line,
@@ -670,20 +671,16 @@ int bundle_parse(const char *data, size_t len, struct bundle *b, struct cd_error
 			if ((rc = parse_op(l, nl, line, pos, &b->ops[b->n_ops], err)))
 				goto out;
 			struct bundle_op *o = &b->ops[b->n_ops];
-			int64_t want = b->first + (int64_t)b->n_ops;
+			int64_t want = b->first + (int64_t)b->n_own;
 			if (strcmp(o->op.origin, b->origin) != 0) {
-				/* Another origin's op: carried (format 2), after the bundle's own. */
+				/* Another origin's op: carried (format 2), among the bundle's own in the
+				 * order they happened at the sender. */
 				if (!b->carried) {
 					rc = BAD(_("line %zu (byte %zu): an op of another origin than the bundle's"), line,
 						 pos);
 					goto out;
 				}
-				if ((int64_t)b->n_own < b->count) {
-					rc = BAD(_("line %zu (byte %zu): an op of another origin before the bundle's own "
-						   "end (cut short or reordered)"),
-						 line, pos);
-					goto out;
-				}
+				o->carried = 1;
 				if ((rc = carried_in_order(b, line, pos, err)))
 					goto out;
 				b->n_ops++;
@@ -696,11 +693,6 @@ int bundle_parse(const char *data, size_t len, struct bundle *b, struct cd_error
 				pos = next;
 				continue;
 			}
-			if (b->n_ops != b->n_own) {
-				rc = BAD(_("line %zu (byte %zu): an op of the bundle's own origin after the carried ones"),
-					 line, pos);
-				goto out;
-			}
 			if (o->op.origin_seq != want) {
 				rc = BAD(_("out of order: line %zu (byte %zu) holds op %lld where op %lld belongs"), line, pos,
 					 (long long)o->op.origin_seq, (long long)want);
@@ -708,7 +700,7 @@ int bundle_parse(const char *data, size_t len, struct bundle *b, struct cd_error
 			}
 			b->n_ops++;
 			b->n_own++;
-			if ((int64_t)b->n_ops > b->count) {
+			if ((int64_t)b->n_own > b->count) {
 				rc = BAD(_("line %zu (byte %zu): more ops than the header's count (%lld)"), line, pos,
 					 (long long)b->count);
 				goto out;
@@ -975,8 +967,6 @@ int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const ch
 					" FROM outbox WHERE origin = ?1 AND acked_at IS NULL";
 	static const char acked_sql[] = "SELECT coalesce(max(origin_seq), 0) FROM outbox"
 					" WHERE origin = ?1 AND acked_at IS NOT NULL";
-	static const char ops_sql[] = "SELECT uuid, origin_seq, entity, entity_uuid, op, at, payload FROM outbox"
-				      " WHERE origin = ?1 AND acked_at IS NULL ORDER BY origin_seq";
 	char priv[BUNDLE_KEY_B64] = "", pub[BUNDLE_KEY_B64], id[37], now[40], sig[128], kit_name[32] = "";
 	unsigned char digest[32];
 	struct outfile o = OUTFILE_INIT;
@@ -1061,41 +1051,34 @@ int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const ch
 	if (for_origin)
 		buf_printf(&b, "to %s\n", for_origin);
 	buf_puts(&b, "--\n");
-	if ((rc = emit_buf(&em, &b, err)) || (rc = st_prepare(s, ops_sql, &st, err)))
-		goto out;
-	st_bind_text(st, 1, s->uuid);
-	int64_t n = 0;
-	while ((r = st_row(s, st, _("reading the op log"), err)) > 0) {
-		if ((rc = emit_op(&em, &b, (const char *)sqlite3_column_text(st, 0), s->uuid, sqlite3_column_int64(st, 1),
-				  store_office(s), (const char *)sqlite3_column_text(st, 2),
-				  (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
-				  (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6), err)))
-			goto out;
-		n++;
-	}
-	if (r < 0) {
-		rc = CD_ESTORE;
-		goto out;
-	}
-	st_finish(s, st);
-	st = NULL;
-	/* Then the others' ops, in the order they came here (each origin's seqs rising). */
-	if ((rc = st_prepare(s, CARRIED_FROM("h.uuid, h.origin, h.origin_seq, coalesce(h.origin_office, (SELECT"
+	/* One stream in the order things happened here: the own ops by seq, each held op just
+	 * after the own op that was the last when it came (after_seq), so that what an op needs
+	 * (the insert of the person it changes, whoever made it) comes before it. */
+	if ((rc = emit_buf(&em, &b, err)) ||
+	    (rc = st_prepare(s, "SELECT uuid, ?2, origin_seq, ?3, entity, entity_uuid, op, at, payload, origin_seq AS k1,"
+				" 1 AS k2, 0 AS k3 FROM outbox WHERE origin = ?2 AND acked_at IS NULL"
+				" UNION ALL "
+				CARRIED_FROM("h.uuid, h.origin, h.origin_seq, coalesce(h.origin_office, (SELECT"
 					     " o.office FROM origins o WHERE o.origin = h.origin), '?'), h.entity,"
-					     " h.entity_uuid, h.op, coalesce(h.at, '?'), h.payload")
-				 " ORDER BY h.pos",
+					     " h.entity_uuid, h.op, coalesce(h.at, '?'), h.payload, h.after_seq + 1, 0, h.pos")
+				" ORDER BY k1, k2, k3",
 			     &st, err)))
 		goto out;
 	st_bind_text(st, 1, for_origin);
-	int64_t nc = 0;
-	while ((r = st_row(s, st, _("reading the ops held from other stores"), err)) > 0) {
+	st_bind_text(st, 2, s->uuid);
+	st_bind_text(st, 3, store_office(s));
+	int64_t n = 0, nc = 0;
+	while ((r = st_row(s, st, _("reading the op log"), err)) > 0) {
 		if ((rc = emit_op(&em, &b, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
 				  sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3),
 				  (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
 				  (const char *)sqlite3_column_text(st, 6), (const char *)sqlite3_column_text(st, 7),
 				  (const char *)sqlite3_column_text(st, 8), err)))
 			goto out;
-		nc++;
+		if (sqlite3_column_int(st, 10))
+			n++;
+		else
+			nc++;
 	}
 	if (r < 0) {
 		rc = CD_ESTORE;
@@ -1339,7 +1322,7 @@ int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *
 	for (size_t i = 0; i < b.n_ops; i++) {
 		struct cd_apply_result ar;
 		struct cd_remote_op op = b.ops[i].op;
-		int carried = i >= b.n_own;
+		int carried = b.ops[i].carried;
 		/* A carried op of this store's own making came back: it is here, in the outbox. */
 		if ((!carried && op.origin_seq <= hw) || (carried && strcmp(op.origin, s->uuid) == 0)) {
 			res->n_already++;

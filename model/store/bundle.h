@@ -26,10 +26,12 @@
  *                            store now has up to seq N, and what the import did
  *   --
  *   {"uuid":...,"origin":...,"seq":N,"office":...,"entity":...,"entity_uuid":...,"op":...,
- *    "at":...,"payload":{...}}       (ops) one op a line, in seq order; then (format 2) the
- *                            carried ops, each under its own origin and seq, in the order they
- *                            arrived at the sender (per origin its seqs rising, gaps allowed:
- *                            the sender holds only what was in its scope, as a pull does)
+ *    "at":...,"payload":{...}}       (ops) one op a line, its own in seq order; among them
+ *                            (format 2) the carried ops, each under its own origin and seq,
+ *                            all in the order they happened at the sender (an own op on a
+ *                            person another store made after that person's insert; per origin
+ *                            its seqs rising, gaps allowed: the sender holds only what was in
+ *                            its scope, as a pull does)
  *   signature ed25519 BASE64  the Ed25519 signature of the SHA-256 of every byte before
  *                            this line, by the key of `origin`; nothing may follow it
  *
@@ -66,6 +68,7 @@ struct bundle_op {
 	struct cd_remote_op op;    /* its strings point into the bundle's text */
 	size_t line;               /* 1-based line of the file */
 	size_t offset;             /* byte offset of that line */
+	int carried;               /* 1: another origin's op the sender held (format 2) */
 };
 
 /* A parsed bundle: what the header says, its ops, and the digest its signature covers. */
@@ -80,7 +83,7 @@ struct bundle {
 	int64_t carried;           /* ops (format 2): how many ops of other origins follow its own */
 	int64_t held;              /* ops: the sender's held_ops position it carried up to; ack: the
 				    * same, given back, so the sender carries from there next time */
-	size_t n_own;              /* ops[0 .. n_own) its origin's own, then the carried ones */
+	size_t n_own;              /* how many of ops are its origin's own (the rest: carried) */
 	unsigned char digest[32];  /* SHA-256 of every byte before the signature line */
 	unsigned char sig[64];
 	struct bundle_op *ops;

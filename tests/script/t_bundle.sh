@@ -261,6 +261,10 @@ NKA=$(sqlite3 "$KA" "SELECT count(*) FROM outbox") NO=$(sqlite3 "$O" "SELECT cou
 cd_as "$KA" admin bundle export -o "$T/ka.bundle" >/dev/null
 expect_rc "O imports kit A's bundle" 0 cd_as "$O" admin bundle import "$T/ka.bundle" -o "$T/ka.ack"
 expect_eq "  O holds kit A's $NKA ops, brought by kit A" "$(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE origin = '$OKA' AND via = '$OKA'")" "$NKA"
+# O corrects kit A's person: its own op on a record another store made, which the bundle
+# must put after that record's insert.
+expect_rc "O corrects a person kit A registered" 0 cd_as "$O" caseworker person correct "$PA1" --field given --value Rashid --reason "passport seen"
+NO=$(sqlite3 "$O" "SELECT count(*) FROM outbox")
 expect_rc "O exports for kit B" 0 cd_as "$O" admin bundle export -o "$T/o-kb.bundle" --for "$OKB"
 expect_grep "  saying it carries kit A's ops" "and $NKA ops of other stores held here" "$T/out"
 expect_eq "  format 2: O's own $NO ops, kit A's $NKA carried, addressed to kit B" \
@@ -273,6 +277,7 @@ expect_rc "kit B imports O's bundle" 0 cd_as "$KB" admin bundle import "$T/o-kb.
 expect_grep "  $((NO + NKA)) new, $NKA of them carried" ": $((NO + NKA)) new, 0 already had" "$T/out"
 expect_eq "  kit B holds kit A's two persons, by uuid, and O's" \
 	"$(sqlite3 "$KB" "SELECT count(*) FROM person WHERE uuid IN ('$PU1', '$PU2')") $(sqlite3 "$KB" "SELECT count(*) FROM person")" "2 4"
+expect_eq "  with O's correction of kit A's person" "$(sqlite3 "$KB" "SELECT given FROM person WHERE uuid = '$PU1'")" Rashid
 expect_eq "  kit A's ops applied under kit A's origin and seqs" \
 	"$(sqlite3 "$KB" "SELECT count(*) || ',' || min(origin_seq) || ',' || max(origin_seq) FROM applied_ops WHERE origin = '$OKA'")" "$NKA,1,$NKA"
 expect_eq "  none of them kept for relay, none in kit B's own op log" \
