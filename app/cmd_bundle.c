@@ -51,8 +51,8 @@ static int bundle_trust_cmd(struct cli *c)
 
 static int bundle_export_cmd(struct cli *c)
 {
-	static const char usage[] = "bundle export -o FILE [--force]";
-	const char *out = cli_take(c, "-o");
+	static const char usage[] = "bundle export -o FILE [--for ORIGIN] [--force]";
+	const char *out = cli_take(c, "-o"), *for_origin = cli_take(c, "--for");
 	unsigned flags = cli_flag(c, "--force") ? OUTFILE_FORCE : 0;
 	struct bundle_export_result res;
 	int rc;
@@ -61,14 +61,18 @@ static int bundle_export_cmd(struct cli *c)
 		return rc;
 	if (!out)
 		return cd_error_set(&c->err, CD_EUSAGE, _("usage: casedesk %s"), usage);
-	if ((rc = cli_open_acting(c)) || (rc = bundle_export(c->store, &c->actor, out, flags, &res, &c->err)))
+	if ((rc = cli_open_acting(c)) ||
+	    (rc = bundle_export_for(c->store, &c->actor, out, for_origin, flags, &res, &c->err)))
 		return rc;
-	if (!res.count) {
+	if (!res.count && !res.carried) {
 		printf("%s\n", _("no op waiting for an acknowledgement: no bundle written"));
 		return CD_OK;
 	}
 	out_safef(stdout, _("%s: ops %lld to %lld (%lld) of origin %s, office %s\n"), out, (long long)res.first,
 		  (long long)res.last, (long long)res.count, oplog_origin(c->store), store_office(c->store));
+	if (res.carried)
+		printf(_("  and %lld ops of other stores held here, that the receiver may not have\n"),
+		       (long long)res.carried);
 	printf("%s\n", _("Carry it to the other store (casedesk bundle import) and bring back its acknowledgement "
 			 "(casedesk bundle ack); until then every export carries these ops again."));
 	return CD_OK;
@@ -88,6 +92,9 @@ static int bundle_import_cmd(struct cli *c)
 	out_safef(stdout, _("%s: ops %lld to %lld of origin %s (office %s): %lld new, %lld already had, %lld conflicts\n"),
 		  c->argv[1], (long long)res.first, (long long)res.last, res.origin, res.office, (long long)res.n_new,
 		  (long long)res.n_already, (long long)res.n_conflicts);
+	if (res.carried)
+		printf(_("  of them %lld carried from other stores, %lld of those new here\n"), (long long)res.carried,
+		       (long long)res.carried_new);
 	if (res.ack_written)
 		out_safef(stdout, _("acknowledgement (ops up to %lld) written to %s: carry it back (casedesk bundle ack)\n"),
 			  (long long)res.acked, ack);
@@ -128,5 +135,5 @@ int cmd_bundle(struct cli *c)
 		}
 	return cd_error_set(&c->err, CD_EUSAGE,
 			    _("usage: casedesk bundle key | bundle trust --origin UUID --office CODE --key KEY | bundle "
-			      "export -o FILE [--force] | bundle import FILE [-o ACKFILE] [--force] | bundle ack FILE"));
+			      "export -o FILE [--for ORIGIN] [--force] | bundle import FILE [-o ACKFILE] [--force] | bundle ack FILE"));
 }

@@ -810,6 +810,26 @@ static int record_applied(struct cd_store *s, const struct cd_remote_op *op, con
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = st_fail(s, _("moving the origin's high-water mark"), err);
 	st_finish(s, st);
+	if (rc)
+		return rc;
+	/* Kept whole (schema 25), for a bundle to carry it on to a store with no link. */
+	if ((rc = st_prepare(s, "INSERT INTO held_ops(uuid, origin, origin_seq, origin_office, at, entity, entity_uuid,"
+				" op, payload, after_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+				" (SELECT coalesce(max(origin_seq), 0) FROM outbox WHERE origin = ?10))", &st, err)))
+		return rc;
+	st_bind_text(st, 1, op->uuid);
+	st_bind_text(st, 2, op->origin);
+	sqlite3_bind_int64(st, 3, op->origin_seq);
+	st_bind_text(st, 4, op->origin_office);
+	st_bind_text(st, 5, op->at);
+	st_bind_text(st, 6, op->entity);
+	st_bind_text(st, 7, op->entity_uuid);
+	st_bind_text(st, 8, op->op);
+	st_bind_text(st, 9, op->payload);
+	st_bind_text(st, 10, s->uuid);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("keeping an applied op to carry on"), err);
+	st_finish(s, st);
 	return rc;
 }
 

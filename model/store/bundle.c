@@ -482,14 +482,16 @@ static int parse_op(char *l, char *e, size_t line, size_t offset, struct bundle_
 	o->op.payload = start[M_PAYLOAD];
 	o->line = line;
 	o->offset = offset;
+	o->carried = 0;
 	return CD_OK;
 #undef AT
 }
 
 enum { H_KIND, H_ID, H_ORIGIN, H_OFFICE, H_CREATED, H_FIRST, H_LAST, H_COUNT, H_ACKED, H_FOR, H_SEQ, H_APPLIED,
-       H_ALREADY, H_CONFLICTS, H_NAME, H_ROLE, H_N };
+       H_ALREADY, H_CONFLICTS, H_NAME, H_ROLE, H_CARRIED, H_HELD, H_TO, H_N };
 static const char *const header_names[H_N] = { "kind", "id", "origin", "office", "created", "first", "last", "count",
-					       "acked", "for", "seq", "applied", "already", "conflicts", "name", "role" };
+					       "acked", "for", "seq", "applied", "already", "conflicts", "name", "role",
+					       "carried", "held", "to" };
 
 /* One header line "name value": checked and stored in b. */
 static int parse_header(struct bundle *b, const char *l, size_t n, size_t line, size_t offset, int seen[H_N],
@@ -523,8 +525,9 @@ static int parse_header(struct bundle *b, const char *l, size_t n, size_t line, 
 	case H_ID:
 	case H_ORIGIN:
 	case H_FOR:
+	case H_TO:
 		if ((ok = is_uuid(v, vn)))
-			memcpy(h == H_ID ? b->id : h == H_ORIGIN ? b->origin : b->for_origin, v, vn);
+			memcpy(h == H_ID ? b->id : h == H_ORIGIN ? b->origin : h == H_FOR ? b->for_origin : b->to, v, vn);
 		break;
 	case H_OFFICE:
 		if ((ok = is_office(v, vn)))
@@ -546,12 +549,32 @@ static int parse_header(struct bundle *b, const char *l, size_t n, size_t line, 
 	default: {
 		int64_t *slot[H_N] = { [H_FIRST] = &b->first, [H_LAST] = &b->last, [H_COUNT] = &b->count,
 				       [H_ACKED] = &b->acked, [H_SEQ] = &b->seq, [H_APPLIED] = &b->applied,
-				       [H_ALREADY] = &b->already, [H_CONFLICTS] = &b->conflicts };
+				       [H_ALREADY] = &b->already, [H_CONFLICTS] = &b->conflicts,
+				       [H_CARRIED] = &b->carried, [H_HELD] = &b->held };
 		ok = parse_count(v, vn, slot[h]) == 0;
 	}
 	}
 	if (!ok)
 		return BAD(_("line %zu (byte %zu): header %s has no valid value"), line, offset, header_names[h]);
+	return CD_OK;
+}
+
+/*
+ * The carried op just read (b->ops[b->n_ops]) comes after every earlier carried op of its
+ * origin: the seqs of one origin rise (gaps allowed: the sender held only its scope).  A
+ * linear look back per origin: a bundle carries the ops of a handful of stores.
+ */
+static int carried_in_order(const struct bundle *b, size_t line, size_t pos, struct cd_error *err)
+{
+	const struct bundle_op *o = &b->ops[b->n_ops];
+	for (size_t i = b->n_ops; i-- > 0;) {
+		if (!b->ops[i].carried || strcmp(b->ops[i].op.origin, o->op.origin) != 0)
+			continue;
+		if (b->ops[i].op.origin_seq >= o->op.origin_seq)
+			return BAD(_("out of order: line %zu (byte %zu) holds op %lld of origin %s after its op %lld"), line,
+				   pos, (long long)o->op.origin_seq, o->op.origin, (long long)b->ops[i].op.origin_seq);
+		return CD_OK;
+	}
 	return CD_OK;
 }
 
@@ -593,11 +616,13 @@ int bundle_parse(const char *data, size_t len, struct bundle *b, struct cd_error
 				rc = BAD(_("line 1: no format version after \"casedesk-bundle\""));
 				goto out;
 			}
-			if (v != BUNDLE_FORMAT) {
-				rc = BAD(_("bundle format %lld; this program reads format %d%s"), (long long)v, BUNDLE_FORMAT,
+			if (v < BUNDLE_FORMAT_OLDEST || v > BUNDLE_FORMAT) {
+				rc = BAD(_("bundle format %lld; this program reads formats %d to %d%s"), (long long)v,
+					 BUNDLE_FORMAT_OLDEST, BUNDLE_FORMAT,
 					 v > BUNDLE_FORMAT ? _(" (made by a newer casedesk: update this one)") : "");
 				goto out;
 			}
+			b->format = (int)v;
 		} else if (in_header) {
 			if (n == 2 && !memcmp(l, "--", 2)) {
 				in_header = 0;
@@ -610,7 +635,19 @@ int bundle_parse(const char *data, size_t len, struct bundle *b, struct cd_error
 							 header_names[need[i]]);
 						goto out;
 					}
-				if (b->kind == BUNDLE_OPS && (b->count < 1 || b->first < 1 || b->last != b->first + b->count - 1)) {
+				/* Format 2: the others' ops counted, and (then only) none of its own. */
+				if (b->format >= 2 && b->kind == BUNDLE_OPS && (!seen[H_CARRIED] || !seen[H_HELD])) {
+					rc = BAD(_("line %zu (byte %zu): the header has no %s"), line, pos,
+						 header_names[seen[H_CARRIED] ? H_HELD : H_CARRIED]);
+					goto out;
+				}
+				if (b->format < 2 && (seen[H_CARRIED] || seen[H_HELD] || seen[H_TO])) {
+					rc = BAD(_("line %zu (byte %zu): a format 1 bundle carries no other origin's ops"),
+						 line, pos);
+					goto out;
+				}
+				if (b->kind == BUNDLE_OPS && (b->count < (b->carried ? 0 : 1) || b->first < 1 ||
+							      b->last != b->first + b->count - 1)) {
 					rc = BAD(_("the header's first, last and count do not agree"));
 					goto out;
 				}
@@ -634,10 +671,27 @@ int bundle_parse(const char *data, size_t len, struct bundle *b, struct cd_error
 			if ((rc = parse_op(l, nl, line, pos, &b->ops[b->n_ops], err)))
 				goto out;
 			struct bundle_op *o = &b->ops[b->n_ops];
-			int64_t want = b->first + (int64_t)b->n_ops;
+			int64_t want = b->first + (int64_t)b->n_own;
 			if (strcmp(o->op.origin, b->origin) != 0) {
-				rc = BAD(_("line %zu (byte %zu): an op of another origin than the bundle's"), line, pos);
-				goto out;
+				/* Another origin's op: carried (format 2), among the bundle's own in the
+				 * order they happened at the sender. */
+				if (!b->carried) {
+					rc = BAD(_("line %zu (byte %zu): an op of another origin than the bundle's"), line,
+						 pos);
+					goto out;
+				}
+				o->carried = 1;
+				if ((rc = carried_in_order(b, line, pos, err)))
+					goto out;
+				b->n_ops++;
+				if ((int64_t)(b->n_ops - b->n_own) > b->carried) {
+					rc = BAD(_("line %zu (byte %zu): more ops of other origins than the header's "
+						   "carried (%lld)"),
+						 line, pos, (long long)b->carried);
+					goto out;
+				}
+				pos = next;
+				continue;
 			}
 			if (o->op.origin_seq != want) {
 				rc = BAD(_("out of order: line %zu (byte %zu) holds op %lld where op %lld belongs"), line, pos,
@@ -645,7 +699,8 @@ int bundle_parse(const char *data, size_t len, struct bundle *b, struct cd_error
 				goto out;
 			}
 			b->n_ops++;
-			if ((int64_t)b->n_ops > b->count) {
+			b->n_own++;
+			if ((int64_t)b->n_own > b->count) {
 				rc = BAD(_("line %zu (byte %zu): more ops than the header's count (%lld)"), line, pos,
 					 (long long)b->count);
 				goto out;
@@ -661,8 +716,13 @@ int bundle_parse(const char *data, size_t len, struct bundle *b, struct cd_error
 			 in_header ? _(", inside its header") : "");
 		goto out;
 	}
-	if (b->kind == BUNDLE_OPS && (int64_t)b->n_ops != b->count) {
-		rc = BAD(_("cut short: the header says %lld ops, the file holds %zu"), (long long)b->count, b->n_ops);
+	if (b->kind == BUNDLE_OPS && (int64_t)b->n_own != b->count) {
+		rc = BAD(_("cut short: the header says %lld ops, the file holds %zu"), (long long)b->count, b->n_own);
+		goto out;
+	}
+	if (b->kind == BUNDLE_OPS && (int64_t)(b->n_ops - b->n_own) != b->carried) {
+		rc = BAD(_("cut short: the header says %lld ops of other origins, the file holds %zu"),
+			 (long long)b->carried, b->n_ops - b->n_own);
 		goto out;
 	}
 	return CD_OK;
@@ -833,15 +893,80 @@ static int emit_buf(struct emitter *em, struct cd_buf *b, struct cd_error *err)
 	return emit(em, buf_str(b), b->len, err);
 }
 
+/*
+ * The held ops (schema 25) a receiver may lack: ?1 the receiver, or NULL for every trusted
+ * store.  Not its own, not what its own bundle brought, not what its acknowledgement said it
+ * had (carry_acks).  SEL is the select list.
+ */
+#define CARRIED_FROM(SEL)                                                                                        \
+	"SELECT " SEL " FROM held_ops h WHERE EXISTS (SELECT 1 FROM trusted_origins t"                                \
+	" LEFT JOIN carry_acks c ON c.receiver = t.origin WHERE (?1 IS NULL OR t.origin = ?1)"                        \
+	" AND t.origin <> h.origin AND h.via IS NOT t.origin AND h.pos > coalesce(c.held, 0))"
+
+static int carried_count(struct cd_store *s, const char *for_origin, int64_t *n, int64_t *held, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if ((rc = st_prepare(s, CARRIED_FROM("count(*)"), &st, err)))
+		return rc;
+	st_bind_text(st, 1, for_origin);
+	if ((r = st_row(s, st, _("reading the ops held from other stores"), err)) > 0)
+		*n = sqlite3_column_int64(st, 0);
+	st_finish(s, st);
+	if (r <= 0)
+		return r < 0 ? CD_ESTORE : st_fail(s, _("reading the ops held from other stores"), err);
+	if ((rc = st_prepare(s, "SELECT coalesce(max(pos), 0) FROM held_ops", &st, err)))
+		return rc;
+	if ((r = st_row(s, st, _("reading the ops held from other stores"), err)) > 0)
+		*held = sqlite3_column_int64(st, 0);
+	st_finish(s, st);
+	if (r <= 0)
+		return r < 0 ? CD_ESTORE : st_fail(s, _("reading the ops held from other stores"), err);
+	return CD_OK;
+}
+
+/* One op line: the members in the reader's order, the stored payload spliced as it is (the
+ * one writer's JSON, one line). */
+static int emit_op(struct emitter *em, struct cd_buf *b, const char *uuid, const char *origin, int64_t seq,
+		   const char *office, const char *entity, const char *entity_uuid, const char *op, const char *at,
+		   const char *payload, struct cd_error *err)
+{
+	struct json_writer w;
+	int rc;
+
+	buf_reset(b);
+	json_init(&w, b);
+	json_object(&w);
+	json_kv_string(&w, "uuid", uuid);
+	json_kv_string(&w, "origin", origin);
+	json_kv_int(&w, "seq", seq);
+	json_kv_string(&w, "office", office);
+	json_kv_string(&w, "entity", entity);
+	json_kv_string(&w, "entity_uuid", entity_uuid);
+	json_kv_string(&w, "op", op);
+	json_kv_string(&w, "at", at);
+	json_object_end(&w);
+	if ((rc = json_done(&w, err)))
+		return rc;
+	b->len--;
+	buf_printf(b, ",\"payload\":%s}\n", payload ? payload : "{}");
+	return emit_buf(em, b, err);
+}
+
 int bundle_export(struct cd_store *s, const struct cd_actor *actor, const char *path, unsigned flags,
 		  struct bundle_export_result *res, struct cd_error *err)
+{
+	return bundle_export_for(s, actor, path, NULL, flags, res, err);
+}
+
+int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const char *path, const char *for_origin,
+		      unsigned flags, struct bundle_export_result *res, struct cd_error *err)
 {
 	static const char range_sql[] = "SELECT count(*), coalesce(min(origin_seq), 0), coalesce(max(origin_seq), 0)"
 					" FROM outbox WHERE origin = ?1 AND acked_at IS NULL";
 	static const char acked_sql[] = "SELECT coalesce(max(origin_seq), 0) FROM outbox"
 					" WHERE origin = ?1 AND acked_at IS NOT NULL";
-	static const char ops_sql[] = "SELECT uuid, origin_seq, entity, entity_uuid, op, at, payload FROM outbox"
-				      " WHERE origin = ?1 AND acked_at IS NULL ORDER BY origin_seq";
 	char priv[BUNDLE_KEY_B64] = "", pub[BUNDLE_KEY_B64], id[37], now[40], sig[128], kit_name[32] = "";
 	unsigned char digest[32];
 	struct outfile o = OUTFILE_INIT;
@@ -853,7 +978,18 @@ int bundle_export(struct cd_store *s, const struct cd_actor *actor, const char *
 	memset(res, 0, sizeof *res);
 	if ((rc = admin_only(actor, err)) || (rc = outfile_check(path, flags, err)) || (rc = store_begin(s, err)))
 		return rc;
-	if ((rc = own_key(s, priv, pub, err)) || (rc = st_prepare(s, range_sql, &st, err)))
+	if (for_origin) {
+		char fo[8], fk[BUNDLE_KEY_B64];
+		if ((r = trusted_key(s, for_origin, fo, fk, err)) <= 0) {
+			rc = r < 0 ? CD_ESTORE
+				   : cd_error_set(err, CD_EINPUT, _("--for %s: not a store trusted here (`casedesk bundle "
+								    "trust` first)"),
+						  for_origin);
+			goto out;
+		}
+	}
+	if ((rc = own_key(s, priv, pub, err)) || (rc = carried_count(s, for_origin, &res->carried, &res->held, err)) ||
+	    (rc = st_prepare(s, range_sql, &st, err)))
 		goto out;
 	st_bind_text(st, 1, s->uuid);
 	if ((r = st_row(s, st, _("reading the op log"), err)) <= 0) {
@@ -874,10 +1010,15 @@ int bundle_export(struct cd_store *s, const struct cd_actor *actor, const char *
 	res->acked = sqlite3_column_int64(st, 0);
 	st_finish(s, st);
 	st = NULL;
-	if (res->count == 0) {
+	if (res->count == 0 && res->carried == 0) {
 		/* Nothing to carry: the key made (if it was) is kept, no file is written. */
 		OPENSSL_cleanse(priv, sizeof priv);
 		return store_commit(s, err);
+	}
+	if (res->count == 0) {
+		/* Others' ops only: the own range is empty, just after what was acknowledged. */
+		res->first = res->acked + 1;
+		res->last = res->acked;
 	}
 	if (res->last - res->first + 1 != res->count) {
 		rc = cd_error_set(err, CD_ESTORE, _("this store's op log is not whole (ops %lld to %lld, %lld of them): "
@@ -902,37 +1043,42 @@ int bundle_export(struct cd_store *s, const struct cd_actor *actor, const char *
 	}
 	buf_printf(&b,
 		   "%s%d\nkind ops\nid %s\norigin %s\noffice %s\ncreated %s\nfirst %lld\nlast %lld\ncount %lld\n"
-		   "acked %lld\nname %s\nrole %s\n--\n",
+		   "acked %lld\nname %s\nrole %s\ncarried %lld\nheld %lld\n",
 		   MAGIC, BUNDLE_FORMAT, id, s->uuid, store_office(s), now, (long long)res->first, (long long)res->last,
 		   (long long)res->count, (long long)res->acked, r > 0 && kit_name[0] ? kit_name : store_office(s),
-		   r > 0 && kit_name[0] ? "kit" : "office");
-	if ((rc = emit_buf(&em, &b, err)) || (rc = st_prepare(s, ops_sql, &st, err)))
+		   r > 0 && kit_name[0] ? "kit" : "office", (long long)res->carried, (long long)res->held);
+	/* Made for one store: only its acknowledgement moves what it is known to hold. */
+	if (for_origin)
+		buf_printf(&b, "to %s\n", for_origin);
+	buf_puts(&b, "--\n");
+	/* One stream in the order things happened here: the own ops by seq, each held op just
+	 * after the own op that was the last when it came (after_seq), so that what an op needs
+	 * (the insert of the person it changes, whoever made it) comes before it. */
+	if ((rc = emit_buf(&em, &b, err)) ||
+	    (rc = st_prepare(s, "SELECT uuid, ?2, origin_seq, ?3, entity, entity_uuid, op, at, payload, origin_seq AS k1,"
+				" 1 AS k2, 0 AS k3 FROM outbox WHERE origin = ?2 AND acked_at IS NULL"
+				" UNION ALL "
+				CARRIED_FROM("h.uuid, h.origin, h.origin_seq, coalesce(h.origin_office, (SELECT"
+					     " o.office FROM origins o WHERE o.origin = h.origin), '?'), h.entity,"
+					     " h.entity_uuid, h.op, coalesce(h.at, '?'), h.payload, h.after_seq + 1, 0, h.pos")
+				" ORDER BY k1, k2, k3",
+			     &st, err)))
 		goto out;
-	st_bind_text(st, 1, s->uuid);
-	int64_t n = 0;
+	st_bind_text(st, 1, for_origin);
+	st_bind_text(st, 2, s->uuid);
+	st_bind_text(st, 3, store_office(s));
+	int64_t n = 0, nc = 0;
 	while ((r = st_row(s, st, _("reading the op log"), err)) > 0) {
-		struct json_writer w;
-		const char *payload = (const char *)sqlite3_column_text(st, 6);
-		buf_reset(&b);
-		json_init(&w, &b);
-		json_object(&w);
-		json_kv_string(&w, "uuid", (const char *)sqlite3_column_text(st, 0));
-		json_kv_string(&w, "origin", s->uuid);
-		json_kv_int(&w, "seq", sqlite3_column_int64(st, 1));
-		json_kv_string(&w, "office", store_office(s));
-		json_kv_string(&w, "entity", (const char *)sqlite3_column_text(st, 2));
-		json_kv_string(&w, "entity_uuid", (const char *)sqlite3_column_text(st, 3));
-		json_kv_string(&w, "op", (const char *)sqlite3_column_text(st, 4));
-		json_kv_string(&w, "at", (const char *)sqlite3_column_text(st, 5));
-		json_object_end(&w);
-		if ((rc = json_done(&w, err)))
+		if ((rc = emit_op(&em, &b, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+				  sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3),
+				  (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
+				  (const char *)sqlite3_column_text(st, 6), (const char *)sqlite3_column_text(st, 7),
+				  (const char *)sqlite3_column_text(st, 8), err)))
 			goto out;
-		/* The payload is stored JSON (the one writer's, one line): spliced as it is. */
-		b.len--;
-		buf_printf(&b, ",\"payload\":%s}\n", payload ? payload : "{}");
-		if ((rc = emit_buf(&em, &b, err)))
-			goto out;
-		n++;
+		if (sqlite3_column_int(st, 10))
+			n++;
+		else
+			nc++;
 	}
 	if (r < 0) {
 		rc = CD_ESTORE;
@@ -940,7 +1086,7 @@ int bundle_export(struct cd_store *s, const struct cd_actor *actor, const char *
 	}
 	st_finish(s, st);
 	st = NULL;
-	if (n != res->count) {
+	if (n != res->count || nc != res->carried) {
 		rc = cd_error_set(err, CD_EINTERNAL, _("internal error: the op log changed during the export; please report it"));
 		goto out;
 	}
@@ -1123,6 +1269,22 @@ static int relay_keep(struct cd_store *s, const struct bundle *b, const struct c
 	return rc;
 }
 
+/* The held op `uuid` (written by op_apply just now) came in `via`'s bundle. */
+static int held_via(struct cd_store *s, const char *uuid, const char *via, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = st_prepare(s, "UPDATE held_ops SET via = ?2 WHERE uuid = ?1 AND via IS NULL", &st, err)))
+		return rc;
+	st_bind_text(st, 1, uuid);
+	st_bind_text(st, 2, via);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("noting which bundle brought an op"), err);
+	st_finish(s, st);
+	return rc;
+}
+
 int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *path, const char *ack_path,
 		  unsigned ack_flags, struct bundle_import_result *res, struct cd_error *err)
 {
@@ -1148,7 +1310,7 @@ int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *
 	begun = 1;
 	if ((rc = op_origin_high_water(s, b.origin, &hw, err)))
 		goto out;
-	if (b.first > hw + 1) {
+	if (b.count > 0 && b.first > hw + 1) {
 		rc = cd_error_set(err, CD_EREFUSED,
 				  _("%s: ops %lld to %lld of origin %s (office %s) are missing here: import the bundle "
 				    "that carries them first (this one starts at op %lld); nothing was applied"),
@@ -1156,29 +1318,41 @@ int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *
 		goto out;
 	}
 	/* All or none: op_apply joins this transaction. */
+	res->carried = (int64_t)(b.n_ops - b.n_own);
 	for (size_t i = 0; i < b.n_ops; i++) {
 		struct cd_apply_result ar;
-		if (b.ops[i].op.origin_seq <= hw) {
+		struct cd_remote_op op = b.ops[i].op;
+		int carried = b.ops[i].carried;
+		/* A carried op of this store's own making came back: it is here, in the outbox. */
+		if ((!carried && op.origin_seq <= hw) || (carried && strcmp(op.origin, s->uuid) == 0)) {
 			res->n_already++;
 			continue;
 		}
+		/* Carried: what the sender held of its scope, as a pull brings it (a jump no gap). */
+		op.scoped = carried;
 		memset(&ar, 0, sizeof ar);
-		if ((rc = op_apply(s, actor, &b.ops[i].op, &ar, err))) {
-			cd_error_prefix(err, _("%s line %zu (op %lld); nothing was applied"), path, b.ops[i].line,
-					(long long)b.ops[i].op.origin_seq);
+		if ((rc = op_apply(s, actor, &op, &ar, err))) {
+			cd_error_prefix(err, _("%s line %zu (op %lld of origin %s); nothing was applied"), path, b.ops[i].line,
+					(long long)op.origin_seq, op.origin);
 			goto out;
 		}
 		if (ar.outcome == APPLY_ALREADY) {
 			res->n_already++;
 		} else {
 			res->n_new++;
-			/* Came by hand, not from the tier: kept until this store's sync relays it. */
-			if ((rc = relay_keep(s, &b, &b.ops[i].op, err)))
+			res->carried_new += carried;
+			/* Never carried back to the store whose bundle brought it. */
+			if ((rc = held_via(s, op.uuid, b.origin, err)))
+				goto out;
+			/* Its own op came by hand, not from the tier: kept until this store's sync
+			 * relays it.  A carried op is not: its sender got it from the tier, or
+			 * relays it itself, and a kit must never pass it on as if it were its own. */
+			if (!carried && (rc = relay_keep(s, &b, &op, err)))
 				goto out;
 		}
 		res->n_conflicts += ar.n_conflicts;
 	}
-	res->acked = b.last > hw ? b.last : hw;
+	res->acked = b.count > 0 && b.last > hw ? b.last : hw;
 	if (ack_path && (rc = own_key(s, priv, pub, err)))
 		goto out;
 	if ((rc = store_commit(s, err)))
@@ -1191,9 +1365,13 @@ int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *
 	store_now(s, now, sizeof now);
 	buf_printf(&ack,
 		   "%s%d\nkind ack\nid %s\norigin %s\noffice %s\ncreated %s\nfor %s\nseq %lld\napplied %lld\nalready %lld\n"
-		   "conflicts %lld\n--\n",
-		   MAGIC, BUNDLE_FORMAT, id, s->uuid, store_office(s), now, b.origin, (long long)res->acked,
+		   "conflicts %lld\n",
+		   MAGIC, b.format, id, s->uuid, store_office(s), now, b.origin, (long long)res->acked,
 		   (long long)res->n_new, (long long)res->n_already, (long long)res->n_conflicts);
+	/* What of the sender's held ops this store now has (format 2): its next bundle starts after. */
+	if (b.held > 0 && (!b.to[0] || strcmp(b.to, s->uuid) == 0))
+		buf_printf(&ack, "held %lld\n", (long long)b.held);
+	buf_puts(&ack, "--\n");
 	if (ack.failed) {
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 		goto out;
@@ -1279,6 +1457,24 @@ int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *pat
 	res->n_marked = sqlite3_changes(s->db);
 	st_finish(s, st);
 	st = NULL;
+	/* The carried ops the receiver now has: its next bundle from here starts after them. */
+	if (b.held > 0) {
+		if ((rc = st_prepare(s, "INSERT INTO carry_acks(receiver, held, acked_at) VALUES (?1, ?2, ?3)"
+					" ON CONFLICT(receiver) DO UPDATE SET held = max(held, excluded.held),"
+					" acked_at = excluded.acked_at",
+				     &st, err)))
+			goto rollback;
+		st_bind_text(st, 1, b.origin);
+		sqlite3_bind_int64(st, 2, b.held);
+		st_bind_text(st, 3, now);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = st_fail(s, _("keeping what a receiver acknowledged"), err);
+			goto rollback;
+		}
+		st_finish(s, st);
+		st = NULL;
+		res->held = b.held;
+	}
 	if ((rc = store_commit(s, err)))
 		goto out;
 	bundle_free(&b);

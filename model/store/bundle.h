@@ -16,11 +16,22 @@
  *   acked N                  (ops) the highest seq the sender knows acknowledged (0: none)
  *   name NAME / role kit|office   (ops, optional) the sender as the national tier names it, so
  *                            that a receiver relays its ops to the tier under the sender's origin
+ *   to UUID                  (ops, format 2, optional) made for that store (export --for):
+ *                            another store may import it, but its acknowledgement gives no held
+ *   carried N / held N       (ops, format 2) N ops of other origins follow the sender's own, and
+ *                            the sender's held_ops position they go up to; (ack, optional) held N:
+ *                            that position given back.  Format 2 allows count 0 (then first is
+ *                            acked + 1 and last is acked) when it carries others' ops only.
  *   for UUID / seq N / applied N / already N / conflicts N   (ack) which origin's ops this
  *                            store now has up to seq N, and what the import did
  *   --
  *   {"uuid":...,"origin":...,"seq":N,"office":...,"entity":...,"entity_uuid":...,"op":...,
- *    "at":...,"payload":{...}}       (ops) one op a line, in seq order
+ *    "at":...,"payload":{...}}       (ops) one op a line, its own in seq order; among them
+ *                            (format 2) the carried ops, each under its own origin and seq,
+ *                            all in the order they happened at the sender (an own op on a
+ *                            person another store made after that person's insert; per origin
+ *                            its seqs rising, gaps allowed: the sender holds only what was in
+ *                            its scope, as a pull does)
  *   signature ed25519 BASE64  the Ed25519 signature of the SHA-256 of every byte before
  *                            this line, by the key of `origin`; nothing may follow it
  *
@@ -41,7 +52,9 @@
 #include "model/store/apply.h"
 #include "model/store/store.h"
 
-#define BUNDLE_FORMAT 1
+/* Format 2 adds the ops of other origins a store holds (carried, held); format 1 is still read. */
+#define BUNDLE_FORMAT 2
+#define BUNDLE_FORMAT_OLDEST 1
 /* The largest bundle read: a kit's surge weeks are a few hundred MB at most. */
 #define BUNDLE_MAX_BYTES ((size_t)1 << 30)
 /* A public key as base64 of its 32 raw bytes (44 characters) + NUL. */
@@ -55,16 +68,22 @@ struct bundle_op {
 	struct cd_remote_op op;    /* its strings point into the bundle's text */
 	size_t line;               /* 1-based line of the file */
 	size_t offset;             /* byte offset of that line */
+	int carried;               /* 1: another origin's op the sender held (format 2) */
 };
 
 /* A parsed bundle: what the header says, its ops, and the digest its signature covers. */
 struct bundle {
-	int kind;
+	int kind, format;
 	char id[40], origin[40], office[8], created[40];
 	char name[32], role[8];                             /* ops, optional: the origin as the tier names it */
 	int64_t first, last, count, acked;                 /* ops */
 	char for_origin[40];                               /* ack */
+	char to[40];                                       /* ops, optional: made for this store only */
 	int64_t seq, applied, already, conflicts;          /* ack */
+	int64_t carried;           /* ops (format 2): how many ops of other origins follow its own */
+	int64_t held;              /* ops: the sender's held_ops position it carried up to; ack: the
+				    * same, given back, so the sender carries from there next time */
+	size_t n_own;              /* how many of ops are its origin's own (the rest: carried) */
 	unsigned char digest[32];  /* SHA-256 of every byte before the signature line */
 	unsigned char sig[64];
 	struct bundle_op *ops;
@@ -110,6 +129,7 @@ int bundle_trust(struct cd_store *s, const struct cd_actor *actor, const char *o
 
 struct bundle_export_result {
 	int64_t first, last, count, acked;
+	int64_t carried, held;     /* other origins' ops in it; the held_ops position it goes up to */
 };
 /*
  * Writes this store's ops not yet acknowledged (acked_at IS NULL), in seq order, into a new
@@ -119,18 +139,32 @@ struct bundle_export_result {
  */
 int bundle_export(struct cd_store *s, const struct cd_actor *actor, const char *path, unsigned flags,
 		  struct bundle_export_result *res, struct cd_error *err);
+/*
+ * The same, and (format 2) the ops of other stores this store applied (held_ops, schema 25:
+ * from pulls and from bundles) that a receiver may not have yet, each under its own origin
+ * and seq: those whose origin is not the receiver, that did not come from the receiver's own
+ * bundle, and that lie after what the receiver's last acknowledgement said it had.  The
+ * receiver: `for_origin` (a trusted store's uuid), or NULL: every trusted store (an op goes
+ * in when one of them may lack it).  Writes a file when there is an own op or a carried one.
+ */
+int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const char *path, const char *for_origin,
+		      unsigned flags, struct bundle_export_result *res, struct cd_error *err);
 
 struct bundle_import_result {
 	char origin[40], office[8];
 	int64_t first, last;
 	int64_t n_new, n_already, n_conflicts;
+	int64_t carried, carried_new;  /* of them, other origins' ops the bundle carried; how many new */
 	int64_t acked;             /* the seq the acknowledgement says this store has */
 	int ack_written;
 };
 /*
  * Checks the bundle at `path` whole (structure, a trusted key of its origin, its signature,
  * no gap after this store's high-water mark for that origin), then applies the ops it does
- * not have in one transaction (all or none), then writes the signed acknowledgement to
+ * not have in one transaction (all or none): the origin's own as before, the carried ones by
+ * the rules of a scoped pull (by uuid once; per origin in order, a jump no gap; this store's
+ * own never; never kept for relay to the tier: the store they came from has them, or relays
+ * them itself), then writes the signed acknowledgement to
  * `ack_path` (NULL: none; ack_flags as outfile.h).  Every refusal names the file and leaves
  * the store as it was.  Admins only.
  */
@@ -140,9 +174,11 @@ int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *
 struct bundle_ack_result {
 	char receiver[40], office[8];
 	int64_t seq, n_marked, conflicts;
+	int64_t held;              /* the carried position the receiver now has (0: none said) */
 };
 /* Reads an acknowledgement (signed by a trusted receiver, for this store's ops) and marks
- * this store's ops up to its seq acknowledged (not sent: the national tier has not got them,
+ * this store's ops up to its seq acknowledged, and the receiver's carried position (held)
+ * raised (not sent: the national tier has not got them,
  * sync still sends them).  Twice changes nothing.  Admins only. */
 int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *path, struct bundle_ack_result *res,
 	       struct cd_error *err);

@@ -599,6 +599,16 @@ static int purge_outbox(struct cd_store *s, struct cd_error *err)
 			"  OR json_extract(payload, '$.case') IN " GONE_CASE
 			"  OR json_extract(payload, '$.fields.case.new') IN " GONE_CASE ")))",
 		     err);
+	/* Other stores' ops held here to carry on by bundle (schema 25): the same. */
+	if (!rc)
+		rc = st_exec(s, "UPDATE held_ops SET payload = '" PURGED_PAYLOAD "'"
+				" WHERE payload <> '" PURGED_PAYLOAD "' AND op NOT IN ('purge', 'anonymise') AND ("
+				" entity_uuid IN " GONE_PERSON " OR entity_uuid IN " GONE_CASE
+				" OR (json_valid(payload) AND (json_extract(payload, '$.person') IN " GONE_PERSON
+				"  OR json_extract(payload, '$.fields.person.new') IN " GONE_PERSON
+				"  OR json_extract(payload, '$.case') IN " GONE_CASE
+				"  OR json_extract(payload, '$.fields.case.new') IN " GONE_CASE ")))",
+			     err);
 	if (rc) {
 		store_rollback(s);
 		return rc;

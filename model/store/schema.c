@@ -701,6 +701,39 @@ static const char *const migrations[] = {
 	" (new.source = 'network' AND (new.kind IS NULL OR new.purpose IS NULL OR new.attempts != 0))"
 	" OR (new.source != 'network' AND (new.kind IS NOT NULL OR new.next_try IS NOT NULL))"
 	" BEGIN SELECT RAISE(ABORT, 'a network check is queued with what it asks and why, untried'); END;",
+
+	/* 24 -> 25: carrying on by hand what came from elsewhere (model/store/bundle.h, format 2).
+	 * held_ops: every op of another store applied here (from a pull or a bundle), whole,
+	 * in the order it arrived (pos), so that a bundle can carry it on to a store with no
+	 * link under its own origin and seq, as the network's pull would; via: the store whose
+	 * bundle brought it (NULL: a pull), never carried back there; after_seq: this store's own
+	 * last op when it came, so that a bundle keeps the order things happened here (an own op
+	 * on a person another store made goes after that person's insert).  carry_acks: per receiving
+	 * store, the highest pos its acknowledgement says it has, so that a bundle does not grow
+	 * without bound.  A held op changes only by learning its via once or the erasure of a
+	 * purged record's values; ops and cursors are never deleted, cursors only rise. */
+	"CREATE TABLE held_ops ("
+	" pos INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, origin TEXT NOT NULL,"
+	" origin_seq INTEGER NOT NULL CHECK (origin_seq > 0), origin_office TEXT, at TEXT, entity TEXT NOT NULL,"
+	" entity_uuid TEXT NOT NULL, op TEXT NOT NULL, payload TEXT NOT NULL, via TEXT,"
+	" after_seq INTEGER NOT NULL DEFAULT 0, UNIQUE (origin, origin_seq));"
+	"CREATE TRIGGER held_ops_no_delete BEFORE DELETE ON held_ops"
+	" BEGIN SELECT RAISE(ABORT, 'held ops are kept'); END;"
+	"CREATE TRIGGER held_ops_update BEFORE UPDATE ON held_ops WHEN NOT ("
+	" new.pos IS old.pos AND new.uuid IS old.uuid AND new.origin IS old.origin"
+	" AND new.origin_seq IS old.origin_seq AND new.origin_office IS old.origin_office AND new.at IS old.at"
+	" AND new.entity IS old.entity AND new.entity_uuid IS old.entity_uuid AND new.op IS old.op"
+	" AND new.after_seq IS old.after_seq"
+	" AND (new.via IS old.via OR old.via IS NULL)"
+	" AND (new.payload IS old.payload OR new.payload = '{\"purged\":true}'))"
+	" BEGIN SELECT RAISE(ABORT, 'a held op changes only by its via, once, or its erasure'); END;"
+	"CREATE TABLE carry_acks ("
+	" receiver TEXT PRIMARY KEY, held INTEGER NOT NULL CHECK (held >= 0), acked_at TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TRIGGER carry_acks_rise BEFORE UPDATE ON carry_acks WHEN new.held < old.held"
+	" OR new.receiver IS NOT old.receiver"
+	" BEGIN SELECT RAISE(ABORT, 'what a receiver acknowledged never goes down'); END;"
+	"CREATE TRIGGER carry_acks_no_delete BEFORE DELETE ON carry_acks"
+	" BEGIN SELECT RAISE(ABORT, 'acknowledgements are kept'); END;",
 };
 
 int schema_latest(void)

@@ -82,7 +82,7 @@ expect_rc "export -o FILE" 0 cd_as "$A" admin bundle export -o "$T/a1.bundle"
 expect_grep "  says what it holds" "ops 1 to $NA ($NA) of origin $OA" "$T/out"
 expect_eq "  the file is 0600" "$(stat -c %a "$T/a1.bundle")" 600
 expect_eq "  its header" "$(sed -n '1,2p;7,10p' "$T/a1.bundle" | tr '\n' ' ')" \
-	"casedesk-bundle 1 kind ops first 1 last $NA count $NA acked 0 "
+	"casedesk-bundle 2 kind ops first 1 last $NA count $NA acked 0 "
 expect_eq "  one op a line" "$(grep -c '^{' "$T/a1.bundle")" "$NA"
 expect_grep "  signed at the end" '^signature ed25519 ' "$T/a1.bundle"
 expect_eq "  nothing marked sent or acknowledged" \
@@ -154,12 +154,13 @@ expect_rc "a line after the signature" 6 cd_as "$B" admin bundle import "$T/trai
 expect_grep "  said so" "something follows the signature" "$T/err"
 
 # Two ops swapped: out of order, also when A itself signed the swapped file.
-awk -v a=14 -v b=15 'NR == a { x = $0; next } NR == b { print; print x; next } { print }' "$T/a1.bundle" >"$T/swapped.bundle"
+L1=$(grep -n '^{' "$T/a1.bundle" | head -1 | cut -d: -f1)
+awk -v a="$L1" -v b=$((L1 + 1)) 'NR == a { x = $0; next } NR == b { print; print x; next } { print }' "$T/a1.bundle" >"$T/swapped.bundle"
 expect_rc "two ops swapped" 6 cd_as "$B" admin bundle import "$T/swapped.bundle"
-expect_grep "  out of order, naming the line" "swapped.bundle: out of order: line 14 (byte [0-9]*) holds op 2 where op 1 belongs" "$T/err"
+expect_grep "  out of order, naming the line" "swapped.bundle: out of order: line $L1 (byte [0-9]*) holds op 2 where op 1 belongs" "$T/err"
 resign "$T/swapped.bundle" "$T/swapsigned.bundle" "$SEEDA"
 expect_rc "two ops swapped and signed by A's own key" 6 cd_as "$B" admin bundle import "$T/swapsigned.bundle"
-expect_grep "  still out of order" "out of order: line 14" "$T/err"
+expect_grep "  still out of order" "out of order: line $L1" "$T/err"
 same_store "  B unchanged" "$B" "$T/b0.dump"
 
 # Signed by C, claiming to be A.
@@ -238,3 +239,112 @@ cd_as "$A" admin bundle export -o "$T/a3.bundle" >/dev/null
 expect_eq "the next export starts after the acknowledged ops" "$(field first "$T/a3.bundle") $(field acked "$T/a3.bundle")" "$((NA + 1)) $NA"
 expect_rc "store check on A" 0 cd_as "$A" admin store check
 expect_rc "store check on B" 0 cd_as "$B" admin store check
+
+# ---- carrying on what came from elsewhere (format 2) -------------------------------------
+# An office O holds kit KA's ops (KA's bundle, by hand) and its own; kit KB, with no link,
+# gets them in O's bundle, each under its own origin, as the network's pull would bring them.
+O=$T/o.casedesk KA=$T/ka.casedesk KB=$T/kb.casedesk
+for s in O:BRD KA:BRA KB:BRB; do
+	eval "st=\$${s%%:*}"
+	"$CD" --store "$st" init --office "${s#*:}" --training >/dev/null || { fail "init ${s%%:*}"; exit 0; }
+	cd_as "$st" admin bundle key >"$T/key${s%%:*}"
+done
+origin() { field origin "$T/key$1"; }
+trust() { cd_as "$1" admin bundle trust --origin "$(origin "$2")" --office "$(field office "$T/key$2")" --key "$(field key "$T/key$2")" >/dev/null; }
+trust "$O" KA; trust "$O" KB; trust "$KA" O; trust "$KB" O
+OKA=$(origin KA) OKB=$(origin KB) OO=$(origin O)
+PA1=$(cd_as "$KA" clerk person add --surname Aliyev --given Rashad --dob 1985-05-05 --sex M --nationality AZE)
+PA2=$(cd_as "$KA" clerk person add --surname Huseynova --given Leyla --dob 1990-09-09 --sex F --nationality AZE)
+cd_as "$O" clerk person add --surname Office --given Ola --dob 1975-01-01 --sex F --nationality NOR >/dev/null
+cd_as "$KB" clerk person add --surname Kitbee --given Bo --dob 1999-12-12 --sex M --nationality SWE >/dev/null
+NKA=$(sqlite3 "$KA" "SELECT count(*) FROM outbox") NO=$(sqlite3 "$O" "SELECT count(*) FROM outbox")
+cd_as "$KA" admin bundle export -o "$T/ka.bundle" >/dev/null
+expect_rc "O imports kit A's bundle" 0 cd_as "$O" admin bundle import "$T/ka.bundle" -o "$T/ka.ack"
+expect_eq "  O holds kit A's $NKA ops, brought by kit A" "$(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE origin = '$OKA' AND via = '$OKA'")" "$NKA"
+# O corrects kit A's person: its own op on a record another store made, which the bundle
+# must put after that record's insert.
+expect_rc "O corrects a person kit A registered" 0 cd_as "$O" caseworker person correct "$PA1" --field given --value Rashid --reason "passport seen"
+NO=$(sqlite3 "$O" "SELECT count(*) FROM outbox")
+expect_rc "O exports for kit B" 0 cd_as "$O" admin bundle export -o "$T/o-kb.bundle" --for "$OKB"
+expect_grep "  saying it carries kit A's ops" "and $NKA ops of other stores held here" "$T/out"
+expect_eq "  format 2: O's own $NO ops, kit A's $NKA carried, addressed to kit B" \
+	"$(sed -n 1p "$T/o-kb.bundle") $(field count "$T/o-kb.bundle") $(field carried "$T/o-kb.bundle") $(field to "$T/o-kb.bundle")" \
+	"casedesk-bundle 2 $NO $NKA $OKB"
+expect_eq "  each under its own origin" "$(grep -c "\"origin\":\"$OKA\"" "$T/o-kb.bundle") $(grep -c "\"origin\":\"$OO\"" "$T/o-kb.bundle")" "$NKA $NO"
+expect_rc "export --for a store not trusted" 6 cd_as "$O" admin bundle export -o "$T/x2.bundle" --for "$OA"
+PU1=$(sqlite3 "$KA" "SELECT uuid FROM person WHERE number = '$PA1'") PU2=$(sqlite3 "$KA" "SELECT uuid FROM person WHERE number = '$PA2'")
+expect_rc "kit B imports O's bundle" 0 cd_as "$KB" admin bundle import "$T/o-kb.bundle" -o "$T/o-kb.ack"
+expect_grep "  $((NO + NKA)) new, $NKA of them carried" ": $((NO + NKA)) new, 0 already had" "$T/out"
+expect_eq "  kit B holds kit A's two persons, by uuid, and O's" \
+	"$(sqlite3 "$KB" "SELECT count(*) FROM person WHERE uuid IN ('$PU1', '$PU2')") $(sqlite3 "$KB" "SELECT count(*) FROM person")" "2 4"
+expect_eq "  with O's correction of kit A's person" "$(sqlite3 "$KB" "SELECT given FROM person WHERE uuid = '$PU1'")" Rashid
+expect_eq "  kit A's ops applied under kit A's origin and seqs" \
+	"$(sqlite3 "$KB" "SELECT count(*) || ',' || min(origin_seq) || ',' || max(origin_seq) FROM applied_ops WHERE origin = '$OKA'")" "$NKA,1,$NKA"
+expect_eq "  none of them kept for relay, none in kit B's own op log" \
+	"$(sqlite3 "$KB" "SELECT (SELECT count(*) FROM relay_ops WHERE origin = '$OKA') + (SELECT count(*) FROM outbox WHERE origin <> '$OKB')")" 0
+dump "$KB" "$T/kb1.dump"
+expect_rc "kit B imports it twice" 0 cd_as "$KB" admin bundle import "$T/o-kb.bundle"
+expect_grep "  nothing new" ": 0 new, $((NO + NKA)) already had" "$T/out"
+same_store "  kit B unchanged" "$KB" "$T/kb1.dump"
+expect_eq "the acknowledgement gives back O's held position" "$(field held "$T/o-kb.ack")" "$(sqlite3 "$O" "SELECT max(pos) FROM held_ops")"
+expect_rc "O reads kit B's acknowledgement" 0 cd_as "$O" admin bundle ack "$T/o-kb.ack"
+expect_rc "O's next export for kit B" 0 cd_as "$O" admin bundle export -o "$T/o-kb2.bundle" --for "$OKB"
+expect_grep "  has nothing left to carry" "no op waiting for an acknowledgement" "$T/out"
+# Kit B's next bundle to O: its own ops only, kit A's not carried back (as kit B's or at all).
+cd_as "$KB" clerk person add --surname Lindqvist --given Bea --dob 2001-01-01 --sex F --nationality SWE >/dev/null 2>&1
+NKB=$(sqlite3 "$KB" "SELECT count(*) FROM outbox")
+expect_rc "kit B exports for O" 0 cd_as "$KB" admin bundle export -o "$T/kb.bundle"
+expect_eq "  its own $NKB ops, nothing carried" "$(field count "$T/kb.bundle") $(field carried "$T/kb.bundle")" "$NKB 0"
+expect_eq "  every op line of kit B's origin" "$(grep -c '^{' "$T/kb.bundle") $(grep -c "\"origin\":\"$OKB\"" "$T/kb.bundle")" "$NKB $NKB"
+expect_eq "  kit A's ops in none" "$(grep -c "\"uuid\":\"\\($(sqlite3 "$KA" "SELECT group_concat(uuid, '\\|') FROM outbox")\\)\"" "$T/kb.bundle")" 0
+expect_rc "O imports kit B's bundle" 0 cd_as "$O" admin bundle import "$T/kb.bundle" -o "$T/kb.ack"
+expect_grep "  all $NKB new" ": $NKB new, 0 already had" "$T/out"
+# O's bundle for every store it trusts: kit A may lack kit B's ops (brought by kit B).
+expect_rc "O exports for every store it trusts" 0 cd_as "$O" admin bundle export -o "$T/o-all.bundle"
+expect_eq "  carrying kit B's $NKB ops, not kit A's back" \
+	"$(field carried "$T/o-all.bundle") $(grep -c "\"origin\":\"$OKB\"" "$T/o-all.bundle") $(grep -c "\"origin\":\"$OKA\"" "$T/o-all.bundle")" "$NKB $NKB 0"
+expect_rc "kit A imports it" 0 cd_as "$KA" admin bundle import "$T/o-all.bundle"
+# (O's own ops are not in it: kit B acknowledged them, and an own op is acknowledged once.)
+expect_eq "  kit A holds kit B's two persons" "$(sqlite3 "$KA" "SELECT count(*) FROM person")" 4
+# Refusals hold for the carried part: two of kit B's carried ops swapped, re-signed by O.
+SEEDO=$(sqlite3 "$O" "SELECT private_key FROM bundle_key")
+L1=$(grep -n "\"origin\":\"$OKB\"" "$T/o-all.bundle" | head -1 | cut -d: -f1)
+awk -v a="$L1" -v b=$((L1 + 1)) 'NR == a { x = $0; next } NR == b { print; print x; next } { print }' "$T/o-all.bundle" >"$T/o-swap.raw"
+resign "$T/o-swap.raw" "$T/o-swap.bundle" "$SEEDO"
+dump "$KA" "$T/ka1.dump"
+expect_rc "carried ops swapped (signed by O)" 6 cd_as "$KA" admin bundle import "$T/o-swap.bundle"
+expect_grep "  out of order, naming kit B's origin" "out of order: line $((L1 + 1)) (byte [0-9]*) holds op 1 of origin $OKB after its op 2" "$T/err"
+grep -v "\"origin\":\"$OKB\",\"seq\":$NKB," "$T/o-all.bundle" >"$T/o-cut.raw"
+resign "$T/o-cut.raw" "$T/o-cut.bundle" "$SEEDO"
+expect_rc "a carried op cut away (signed by O)" 6 cd_as "$KA" admin bundle import "$T/o-cut.bundle"
+expect_grep "  the header's carried against the file" "the header says $NKB ops of other origins, the file holds $((NKB - 1))" "$T/err"
+sed "s/\"origin\":\"$OKB\",\"seq\":1,/\"origin\":\"$OKB\",\"seq\":1,/" "$T/o-all.bundle" | python3 -c 'import sys; d=sys.stdin.read(); i=d.index("Kitbee"); sys.stdout.write(d[:i]+"Kitbaa"+d[i+6:])' >"$T/o-alt.bundle"
+expect_rc "a carried op altered" 4 cd_as "$KA" admin bundle import "$T/o-alt.bundle"
+same_store "  kit A unchanged by every refusal" "$KA" "$T/ka1.dump"
+# A format 1 bundle (before carrying) still goes in: A's first bundle, rewritten as one.
+grep -v '^\(carried\|held\) ' "$T/a1.bundle" | sed '1s/ 2$/ 1/' >"$T/a1v1.raw"
+resign "$T/a1v1.raw" "$T/a1v1.bundle" "$SEEDA"
+expect_rc "a format 1 bundle imports (C, which trusts A)" 0 cd_as "$C" admin bundle import "$T/a1v1.bundle" -o "$T/a1v1.ack"
+expect_grep "  all $NA new" ": $NA new, 0 already had" "$T/out"
+expect_eq "  its acknowledgement is format 1, with no held" "$(sed -n 1p "$T/a1v1.ack") $(grep -c '^held ' "$T/a1v1.ack")" "casedesk-bundle 1 0"
+for s in O KA KB; do eval "st=\$$s"; expect_rc "store check on $s" 0 cd_as "$st" admin store check; done
+
+# A purged record's values go from the held ops too: kit A's visa applicant withdrawn in 2015,
+# purged at O eleven years on; O's next bundle carries those ops as {"purged":true} only.
+PG=$(CASEDESK_TODAY=2015-06-01 cd_as "$KA" clerk person add --surname Oldvisa --given Gone --dob 1980-01-01 --sex F --nationality SYR)
+CG=$(CASEDESK_TODAY=2015-06-01 cd_as "$KA" clerk case new visa --person "$PG")
+CASEDESK_TODAY=2015-06-01 cd_as "$KA" clerk case move "$CG" withdraw --set withdrawal_date=2015-06-01 --note "changed plans" >/dev/null 2>&1
+PGU=$(sqlite3 "$KA" "SELECT uuid FROM person WHERE number = '$PG'")
+cd_as "$KA" admin bundle export -o "$T/ka2.bundle" >/dev/null
+# (imported the same day: a case's closing date here is the day this store applied its step)
+expect_rc "O imports kit A's old visa case" 0 env CASEDESK_TODAY=2015-06-01 "$CD" --store "$O" --user admin bundle import "$T/ka2.bundle"
+expect_eq "  held with its values" "$(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE payload LIKE '%Oldvisa%'")" 1
+for i in 1 2; do CASEDESK_TODAY=2026-06-01 cd_as "$O" admin retention run >/dev/null 2>&1; done
+expect_eq "after O's retention runs, the person purged and no held op keeps the name" \
+	"$(sqlite3 "$O" "SELECT count(*) FROM person WHERE uuid = '$PGU' AND purged_at IS NOT NULL") $(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE payload LIKE '%Oldvisa%'")" "1 0"
+expect_rc "O exports for kit B" 0 cd_as "$O" admin bundle export -o "$T/o-kb3.bundle" --for "$OKB"
+expect_eq "  the old case's ops carried, without the name" "$(grep -c '"payload":{"purged":true}' "$T/o-kb3.bundle") $(grep -c Oldvisa "$T/o-kb3.bundle")" "3 0"
+expect_rc "kit B imports it" 0 cd_as "$KB" admin bundle import "$T/o-kb3.bundle"
+expect_eq "  recorded as skipped, the person not made" \
+	"$(sqlite3 "$KB" "SELECT count(*) FROM applied_ops a JOIN held_ops h USING (uuid) WHERE h.entity_uuid = '$PGU' AND a.origin = '$OKA' AND a.outcome = 'skipped'") $(sqlite3 "$KB" "SELECT count(*) FROM person WHERE uuid = '$PGU'")" \
+	"$(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE entity_uuid = '$PGU'") 0"

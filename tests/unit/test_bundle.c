@@ -215,7 +215,8 @@ static void test_malformed(void **state)
 	(void)state;
 
 	expect_refused("", "not a casedesk bundle");
-	expect_refused("casedesk-bundle 2\n", "bundle format 2; this program reads format 1");
+	expect_refused("casedesk-bundle 3\n", "bundle format 3; this program reads formats 1 to 2 (made by a newer");
+	expect_refused("casedesk-bundle 0\n", "bundle format 0; this program reads formats 1 to 2");
 	expect_refused("casedesk-bundle x\n", "no format version");
 	expect_refused("casedesk-bundle 1\nkind ops\nkind ops\n", "line 3 (byte 27): header kind twice");
 	expect_refused("casedesk-bundle 1\nkind maybe\n", "line 2 (byte 18): header kind has no valid value");
@@ -344,6 +345,128 @@ static void test_name_and_role(void **state)
 	buf_release(&b);
 }
 
+/* Format 2: the sender's own ops 4..6, then ops of two other origins it holds. */
+#define OTHER1 "01a2436e-572d-78ad-9c39-c5540d19d3f3"
+#define OTHER2 "01a2436e-572d-78ad-9c39-c5540d19d3f4"
+static const char header2[] = "casedesk-bundle 2\nkind ops\nid 01a2436e-57c1-746d-8317-47e7d815c7f4\norigin " ORIGIN
+			      "\noffice TBS\ncreated 2026-03-02T10:00:00.000Z\nfirst 4\nlast 6\ncount 3\nacked 3\n"
+			      "carried 3\nheld 42\n--\n";
+
+struct carried { const char *origin; int seq; };
+
+static void make2(struct cd_buf *b, const char *head, const int *own, int n_own, const struct carried *c, int n_c)
+{
+	unsigned char digest[32];
+	char sig[128];
+	struct cd_error err = CD_ERROR_INIT;
+
+	buf_reset(b);
+	buf_puts(b, head);
+	for (int i = 0; i < n_own; i++)
+		op_line(b, own[i], ORIGIN);
+	for (int i = 0; i < n_c; i++)
+		op_line(b, c[i].seq, c[i].origin);
+	SHA256((const unsigned char *)buf_str(b), b->len, digest);
+	assert_int_equal(bundle_sign_line(digest, priv, sig, &err), CD_OK);
+	buf_puts(b, sig);
+}
+
+static void test_carried(void **state)
+{
+	static const struct carried good[] = { { OTHER1, 2 }, { OTHER2, 1 }, { OTHER1, 7 } };
+	static const struct carried back[] = { { OTHER1, 7 }, { OTHER2, 1 }, { OTHER1, 2 } };
+	struct cd_buf b = CD_BUF_INIT;
+	struct bundle bd;
+	struct cd_error err = CD_ERROR_INIT;
+	(void)state;
+
+	make2(&b, header2, in_order, 3, good, 3);
+	assert_int_equal(bundle_parse(buf_str(&b), b.len, &bd, &err), CD_OK);
+	assert_int_equal(bd.format, 2);
+	assert_int_equal(bd.n_own, 3);
+	assert_int_equal(bd.n_ops, 6);
+	assert_int_equal(bd.carried, 3);
+	assert_int_equal(bd.held, 42);
+	assert_string_equal(bd.ops[3].op.origin, OTHER1);
+	assert_int_equal(bd.ops[5].op.origin_seq, 7);
+	assert_int_equal(bundle_verify(&bd, pub, &err), CD_OK);
+	bundle_free(&bd);
+	/* Cut anywhere: refused. */
+	for (size_t n = 0; n < b.len; n++) {
+		struct cd_error e2 = CD_ERROR_INIT;
+		if (bundle_parse(buf_str(&b), n, &bd, &e2) != CD_EINPUT)
+			fail_msg("a format 2 bundle cut at byte %zu of %zu was read", n, b.len);
+	}
+	/* One origin's ops going back: reordered. */
+	make2(&b, header2, in_order, 3, back, 3);
+	expect_refused(buf_str(&b), "holds op 2 of origin " OTHER1 " after its op 7");
+	/* Fewer or more than the header says. */
+	make2(&b, header2, in_order, 3, good, 2);
+	expect_refused(buf_str(&b), "the header says 3 ops of other origins, the file holds 2");
+	static const struct carried four[] = { { OTHER1, 2 }, { OTHER2, 1 }, { OTHER1, 7 }, { OTHER1, 8 } };
+	make2(&b, header2, in_order, 3, four, 4);
+	expect_refused(buf_str(&b), "more ops of other origins than the header's carried (3)");
+	/* Carried ops among the sender's own (the order things happened there): read. */
+	{
+		struct cd_buf m = CD_BUF_INIT;
+		unsigned char digest[32];
+		char sig[128];
+		buf_puts(&m, header2);
+		op_line(&m, 4, ORIGIN);
+		op_line(&m, 2, OTHER1);
+		op_line(&m, 5, ORIGIN);
+		op_line(&m, 1, OTHER2);
+		op_line(&m, 7, OTHER1);
+		op_line(&m, 6, ORIGIN);
+		SHA256((const unsigned char *)buf_str(&m), m.len, digest);
+		assert_int_equal(bundle_sign_line(digest, priv, sig, &err), CD_OK);
+		buf_puts(&m, sig);
+		assert_int_equal(bundle_parse(buf_str(&m), m.len, &bd, &err), CD_OK);
+		assert_int_equal(bd.n_own, 3);
+		assert_int_equal(bd.ops[1].carried, 1);
+		assert_int_equal(bd.ops[2].carried, 0);
+		assert_int_equal(bd.ops[2].op.origin_seq, 5);
+		bundle_free(&bd);
+		/* ... but the own ones still in their order. */
+		buf_reset(&m);
+		buf_puts(&m, header2);
+		op_line(&m, 4, ORIGIN);
+		op_line(&m, 2, OTHER1);
+		op_line(&m, 6, ORIGIN);
+		expect_refused(buf_str(&m), "holds op 6 where op 5 belongs");
+		buf_release(&m);
+	}
+	/* Format 1 carries none; format 2 says how many. */
+	static const char h1[] = "casedesk-bundle 1\nkind ops\nid 01a2436e-57c1-746d-8317-47e7d815c7f4\norigin " ORIGIN
+				 "\noffice TBS\ncreated 2026-03-02T10:00:00.000Z\nfirst 4\nlast 6\ncount 3\nacked 3\n"
+				 "carried 3\nheld 42\n--\n";
+	make2(&b, h1, in_order, 3, good, 3);
+	expect_refused(buf_str(&b), "a format 1 bundle carries no other origin's ops");
+	make(&b, header, in_order, 3, priv);
+	assert_int_equal(bundle_parse(buf_str(&b), b.len, &bd, &err), CD_OK);
+	assert_int_equal(bd.format, 1);
+	bundle_free(&bd);
+	static const char h2bare[] = "casedesk-bundle 2\nkind ops\nid 01a2436e-57c1-746d-8317-47e7d815c7f4\norigin " ORIGIN
+				     "\noffice TBS\ncreated 2026-03-02T10:00:00.000Z\nfirst 4\nlast 6\ncount 3\nacked 3\n--\n";
+	make(&b, h2bare, in_order, 3, priv);
+	expect_refused(buf_str(&b), "the header has no carried");
+	/* Others' ops only: count 0, first just after acked. */
+	static const char h0[] = "casedesk-bundle 2\nkind ops\nid 01a2436e-57c1-746d-8317-47e7d815c7f4\norigin " ORIGIN
+				 "\noffice TBS\ncreated 2026-03-02T10:00:00.000Z\nfirst 4\nlast 3\ncount 0\nacked 3\n"
+				 "carried 3\nheld 9\n--\n";
+	make2(&b, h0, NULL, 0, good, 3);
+	assert_int_equal(bundle_parse(buf_str(&b), b.len, &bd, &err), CD_OK);
+	assert_int_equal(bd.n_own, 0);
+	assert_int_equal(bd.n_ops, 3);
+	bundle_free(&bd);
+	static const char h00[] = "casedesk-bundle 2\nkind ops\nid 01a2436e-57c1-746d-8317-47e7d815c7f4\norigin " ORIGIN
+				  "\noffice TBS\ncreated 2026-03-02T10:00:00.000Z\nfirst 4\nlast 3\ncount 0\nacked 3\n"
+				  "carried 0\nheld 9\n--\n";
+	make2(&b, h00, NULL, 0, NULL, 0);
+	expect_refused(buf_str(&b), "the header's first, last and count do not agree");
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_ack),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_name_and_role),
+		cmocka_unit_test(test_carried),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
