@@ -56,6 +56,11 @@ static void add_cand(struct cand *c, size_t *n, int64_t id, int doc)
 		c[(*n)++] = (struct cand){ id, doc };
 }
 
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int run_ids(struct cd_store *s, const char *sql, const char *match, int rows, struct cand *c, size_t *n,
 		   struct cd_error *err)
 {
@@ -69,6 +74,139 @@ static int run_ids(struct cd_store *s, const char *sql, const char *match, int r
 		add_cand(c, n, sqlite3_column_int64(st, 0), 0);
 	rc = rc == SQLITE_DONE ? CD_OK : st_fail(s, _("looking for duplicates"), err);
 	st_finish(s, st);
+	return rc;
+}
+
+/* ---- the typo lookups, read through their narrow half ----------------------------------
+ *
+ * A typo lookup ORs a hundred-odd keys one edit away from a name's (typo_keys_or) and ANDs
+ * them with the other name and the birth month: FTS5 seeks every one of those terms, most
+ * of which no one holds, and that was four fifths of a pull's duplicate check.  The same
+ * rows are found by reading the narrow half alone (the other name and the month: a few
+ * people) in rowid order, as FTS5 returns the whole query's rows, and keeping those holding
+ * one of the typo keys, up to the same LIMIT: the same candidates, because the whole
+ * query's rows are the narrow half's that hold a typo key.  When the narrow half holds more
+ * than TYPO_SCAN rows (a common name in a large office), the whole query runs instead.
+ */
+#define TYPO_SCAN 400
+
+/* The keys of an FTS5 OR list ("K1" OR "K2" ...), lower-cased as the ascii tokenizer
+ * folds them, sorted; 0 when a term is not one plain token (then the query runs whole). */
+static int typo_terms(const char *list, char ***out, size_t *n)
+{
+	char **t = NULL;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	for (const char *q = strchr(list, '"'); q; q = strchr(q, '"')) {
+		const char *e = strchr(q + 1, '"');
+		if (!e)
+			goto bad;
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 128;
+			char **g = realloc(t, nc * sizeof *g);
+			if (!g)
+				goto bad;
+			t = g;
+			cap = nc;
+		}
+		size_t len = (size_t)(e - q - 1);
+		if (!len || !(t[*n] = malloc(len + 1)))
+			goto bad;
+		for (size_t i = 0; i < len; i++) {
+			char c = q[1 + i];
+			if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+				free(t[*n]);
+				goto bad;
+			}
+			t[*n][i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+		}
+		t[(*n)++][len] = 0;
+		q = e + 1;
+	}
+	qsort(t, *n, sizeof *t, by_text);
+	*out = t;
+	return 1;
+bad:
+	while (*n)
+		free(t[--*n]);
+	free(t);
+	return 0;
+}
+
+/* Whether a row's keys ("KVLNKB NN y1940 m194002") hold one of the sorted terms. */
+static int holds_term(const char *keys, char *const *t, size_t n)
+{
+	char tok[40];
+	while (keys && *keys) {
+		size_t len = 0;
+		while (*keys && !((*keys >= 'A' && *keys <= 'Z') || (*keys >= 'a' && *keys <= 'z') ||
+				  (*keys >= '0' && *keys <= '9')))
+			keys++;
+		while ((*keys >= 'A' && *keys <= 'Z') || (*keys >= 'a' && *keys <= 'z') || (*keys >= '0' && *keys <= '9')) {
+			if (len + 1 < sizeof tok)
+				tok[len] = *keys >= 'A' && *keys <= 'Z' ? (char)(*keys - 'A' + 'a') : *keys;
+			len++;
+			keys++;
+		}
+		if (len && len < sizeof tok) {
+			const char *k = tok;
+			tok[len] = 0;
+			if (bsearch(&k, t, n, sizeof *t, by_text))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The rows of "TYPO AND NARROW" (LIMIT rows) added to the candidates: through NARROW alone
+ * when it holds few rows, else the whole query.  `typo` is the OR list, `narrow` the rest.
+ */
+static int run_typo(struct cd_store *s, const char *typo, const char *narrow, int rows, struct cand *c, size_t *n,
+		    struct cd_error *err)
+{
+	static const char keys_sql[] = "SELECT k.rowid FROM person_key k WHERE person_key MATCH ?1 LIMIT ?2";
+	static const char narrow_sql[] = "SELECT k.rowid, k.keys FROM person_key k WHERE person_key MATCH ?1 LIMIT ?2";
+	sqlite3_stmt *st = NULL;
+	char **t = NULL;
+	size_t nt = 0, seen = 0;
+	int rc, found = 0, whole = 1;
+	struct cd_buf m = CD_BUF_INIT;
+
+	if (typo_terms(typo, &t, &nt)) {
+		if ((rc = st_prepare(s, narrow_sql, &st, err)))
+			goto out;
+		sqlite3_bind_text(st, 1, narrow, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, TYPO_SCAN + 1);
+		while (found < rows && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (++seen > TYPO_SCAN)
+				break;
+			if (holds_term((const char *)sqlite3_column_text(st, 1), t, nt)) {
+				add_cand(c, n, sqlite3_column_int64(st, 0), 0);
+				found++;
+			}
+		}
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			rc = st_fail(s, _("looking for duplicates"), err);
+			goto out;
+		}
+		/* Done when the LIMIT was reached or the narrow half was read to its end. */
+		whole = found < rows && seen > TYPO_SCAN;
+		st_finish(s, st);
+		st = NULL;
+	}
+	rc = CD_OK;
+	if (whole) {
+		buf_printf(&m, "%s AND %s", typo, narrow);
+		rc = m.failed ? cd_error_set(err, CD_EINTERNAL, _("out of memory")) : run_ids(s, keys_sql, buf_str(&m), rows, c, n, err);
+	}
+out:
+	st_finish(s, st);
+	buf_release(&m);
+	while (nt)
+		free(t[--nt]);
+	free(t);
 	return rc;
 }
 
@@ -188,7 +326,7 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 	struct cd_name_word sw[WORDS], gw[WORDS];
 	struct cand *cand = NULL;
 	struct cd_dupe *res = NULL;
-	struct cd_buf m = CD_BUF_INIT;
+	struct cd_buf m = CD_BUF_INIT, m2 = CD_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	size_t ns = 0, ng = 0, nc = 0, nres = 0;
 	int rc, year = 0, own_read = s->txn_depth == 0;
@@ -282,10 +420,11 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 	 * tokens cost more to read than the names'. */
 	for (int side = 0; side < 2 && year; side++) {
 		buf_reset(&m);
+		buf_reset(&m2);
 		if (typo_keys_or(&m, side ? gw : sw, side ? ng : ns, !side) &&
-		    (buf_puts(&m, " AND "), keys_or(&m, side ? sw : gw, side ? ns : ng)) &&
-		    (buf_puts(&m, month[0] ? month : years), !m.failed) &&
-		    (rc = run_ids(s, keys_sql, buf_str(&m), NEAR_ROWS, cand, &nc, err)))
+		    keys_or(&m2, side ? sw : gw, side ? ns : ng) &&
+		    (buf_puts(&m2, month[0] ? month : years), !m.failed && !m2.failed) &&
+		    (rc = run_typo(s, buf_str(&m), buf_str(&m2), NEAR_ROWS, cand, &nc, err)))
 			goto out;
 	}
 	/* Either name born in the same month. */
@@ -385,6 +524,7 @@ out:
 		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 out_free:
 	buf_release(&m);
+	buf_release(&m2);
 	free(cand);
 	dupes_free(res, nres);
 	return rc;
