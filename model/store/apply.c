@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "model/base/i18n.h"
+#include "model/store/dupes.h"
 #include "model/store/person_internal.h"
 #include "model/store/review.h"
 #include "model/store/roles.h"
@@ -999,6 +1000,18 @@ out:
 	return rc;
 }
 
+/* A person whose name keys the op may have changed: dupes.c's copy of them reads the row
+ * again (a pull holds one, dupes_cache_begin), before this op's own duplicate check. */
+static int keys_noted(struct applying *a, struct cd_error *err)
+{
+	const char *e = a->e->entity;
+	if (strcmp(e, "person") == 0)
+		return dupes_cache_note(a->s, a->row_id, err);
+	if ((strcmp(e, "alias") == 0 || strcmp(e, "family") == 0) && a->person_id)
+		return dupes_cache_note(a->s, a->person_id, err);
+	return CD_OK;
+}
+
 int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_remote_op *op,
 	     struct cd_apply_result *res, struct cd_error *err)
 {
@@ -1099,6 +1112,8 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 		/* Marked as sent here, so a kit's rules on the numbers it issues let it in (schema 20). */
 		if (!(rc = st_exec(s, "INSERT INTO applying(op) VALUES ('insert')", err))) {
 			rc = insert_row(&a, err);
+			if (!rc)
+				rc = keys_noted(&a, err);
 			/* A person (or a passport) from another office: is it one of ours? (review.h) */
 			if (!rc)
 				rc = review_on_arrival(s, op->entity, a.row_id,
@@ -1116,6 +1131,8 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 				  op->uuid, op->entity, op->entity_uuid);
 	} else {
 		rc = apply_fields(&a, err);
+		if (!rc)
+			rc = keys_noted(&a, err);
 	}
 	if (rc)
 		goto out;

@@ -61,11 +61,419 @@ static int by_text(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* ---- the name-key index in memory (dupes_cache_begin, dupes.h) ---------------------------
+ *
+ * Why: a pull applies thousands of persons, each checked with eight or so FTS5 queries; a
+ * query's parse and cursors cost more than its answer.  The copy holds, per key (a token as
+ * the ascii tokenizer reads person_key: runs of letters and digits, ASCII folded to lower
+ * case), the rows holding it, and per row its keys.  A lookup is "G1 AND G2 ...", each group
+ * one key or "(K1 OR K2 ...)"; its rows are those of the group with the fewest, kept when
+ * every group has a key in the row, in rowid order up to the LIMIT: what FTS5 returns.
+ * A match of another shape is left to FTS5.  A row changed is read again (note); its old
+ * entries in the per-key lists stay and are dropped by the every-group test.
+ */
+struct kc_row {
+	int64_t id;
+	int *tok;                     /* key numbers; NULL: slot free (a row without keys) */
+	int n;
+};
+
+struct kc {
+	struct cd_store *s;
+	char **tok;                   /* key number -> key */
+	int64_t **post;               /* key number -> rows holding it (ascending, maybe stale) */
+	size_t *npost, *cpost;
+	int ntok, ctok;
+	int *tslot;                   /* hash of keys: key number + 1, 0 empty */
+	size_t tcap;
+	struct kc_row *rows;          /* hash of rows by id: id 0 empty */
+	size_t rcap, nrows;
+	int failed;
+};
+
+static struct kc *kcache;
+
+static uint64_t kc_hash(const char *k, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
+	return h;
+}
+
+static int is_tokch(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
+}
+
+/* The number of key k (len bytes, folded already); -1 unknown (add 0) or out of memory. */
+static int kc_tok(struct kc *c, const char *k, size_t len, int add)
+{
+	if (add && (size_t)(c->ntok + 1) * 2 > c->tcap) {
+		size_t ncap = c->tcap ? c->tcap * 2 : 4096;
+		int *t = calloc(ncap, sizeof *t);
+		if (!t)
+			return -1;
+		for (int i = 0; i < c->ntok; i++) {
+			size_t h = kc_hash(c->tok[i], strlen(c->tok[i])) & (ncap - 1);
+			while (t[h])
+				h = (h + 1) & (ncap - 1);
+			t[h] = i + 1;
+		}
+		free(c->tslot);
+		c->tslot = t;
+		c->tcap = ncap;
+	}
+	if (!c->tcap)
+		return -1;
+	size_t h = kc_hash(k, len) & (c->tcap - 1);
+	for (; c->tslot[h]; h = (h + 1) & (c->tcap - 1)) {
+		const char *t = c->tok[c->tslot[h] - 1];
+		if (strncmp(t, k, len) == 0 && t[len] == 0)
+			return c->tslot[h] - 1;
+	}
+	if (!add)
+		return -1;
+	if (c->ntok == c->ctok) {
+		int nc = c->ctok ? c->ctok * 2 : 1024;
+		char **t = realloc(c->tok, (size_t)nc * sizeof *t);
+		if (t)
+			c->tok = t;
+		int64_t **p = realloc(c->post, (size_t)nc * sizeof *p);
+		if (p)
+			c->post = p;
+		size_t *np = realloc(c->npost, (size_t)nc * sizeof *np);
+		if (np)
+			c->npost = np;
+		size_t *cp = realloc(c->cpost, (size_t)nc * sizeof *cp);
+		if (cp)
+			c->cpost = cp;
+		if (!t || !p || !np || !cp)
+			return -1;
+		c->ctok = nc;
+	}
+	if (!(c->tok[c->ntok] = malloc(len + 1)))
+		return -1;
+	memcpy(c->tok[c->ntok], k, len);
+	c->tok[c->ntok][len] = 0;
+	c->post[c->ntok] = NULL;
+	c->npost[c->ntok] = c->cpost[c->ntok] = 0;
+	c->tslot[h] = c->ntok + 1;
+	return c->ntok++;
+}
+
+static struct kc_row *kc_row(struct kc *c, int64_t id)
+{
+	if (!c->rcap)
+		return NULL;
+	for (size_t h = (uint64_t)id * 11400714819323198485ull & (c->rcap - 1); c->rows[h].id;
+	     h = (h + 1) & (c->rcap - 1))
+		if (c->rows[h].id == id)
+			return &c->rows[h];
+	return NULL;
+}
+
+static struct kc_row *kc_row_add(struct kc *c, int64_t id)
+{
+	struct kc_row *r = kc_row(c, id);
+	if (r)
+		return r;
+	if ((c->nrows + 1) * 2 > c->rcap) {
+		size_t ncap = c->rcap ? c->rcap * 2 : 4096;
+		struct kc_row *t = calloc(ncap, sizeof *t);
+		if (!t)
+			return NULL;
+		for (size_t i = 0; i < c->rcap; i++)
+			if (c->rows[i].id) {
+				size_t h = (uint64_t)c->rows[i].id * 11400714819323198485ull & (ncap - 1);
+				while (t[h].id)
+					h = (h + 1) & (ncap - 1);
+				t[h] = c->rows[i];
+			}
+		free(c->rows);
+		c->rows = t;
+		c->rcap = ncap;
+	}
+	size_t h = (uint64_t)id * 11400714819323198485ull & (c->rcap - 1);
+	while (c->rows[h].id)
+		h = (h + 1) & (c->rcap - 1);
+	c->rows[h] = (struct kc_row){ .id = id };
+	c->nrows++;
+	return &c->rows[h];
+}
+
+/* Row id now holds `keys` (NULL: no row); 0, or -1 out of memory. */
+static int kc_set(struct kc *c, int64_t id, const char *keys)
+{
+	struct kc_row *r = kc_row_add(c, id);
+	int tok[64], n = 0;
+	char low[64];
+	if (!id || !r)
+		return -1;
+	while (keys && *keys) {
+		size_t len = 0;
+		while (*keys && !is_tokch(*keys))
+			keys++;
+		while (is_tokch(*keys)) {
+			if (len < sizeof low)
+				low[len] = *keys >= 'A' && *keys <= 'Z' ? (char)(*keys - 'A' + 'a') : *keys;
+			len++;
+			keys++;
+		}
+		if (!len)
+			continue;
+		if (len > sizeof low || n == 64)
+			return -1;   /* not a row of keys as namekeys writes them: the copy is not sure */
+		int t = kc_tok(c, low, len, 1);
+		if (t < 0)
+			return -1;
+		int dup = 0;
+		for (int i = 0; i < n; i++)
+			dup |= tok[i] == t;
+		if (dup)
+			continue;
+		tok[n++] = t;
+		/* Rows come in ascending id while loading; a row read again may come out of order. */
+		size_t np = c->npost[t];
+		if (np && c->post[t][np - 1] == id)
+			continue;
+		if (np == c->cpost[t]) {
+			size_t nc = c->cpost[t] ? c->cpost[t] * 2 : 4;
+			int64_t *g = realloc(c->post[t], nc * sizeof *g);
+			if (!g)
+				return -1;
+			c->post[t] = g;
+			c->cpost[t] = nc;
+		}
+		c->post[t][c->npost[t]++] = id;
+	}
+	free(r->tok);
+	r->tok = NULL;
+	r->n = 0;
+	if (n) {
+		if (!(r->tok = malloc((size_t)n * sizeof *r->tok)))
+			return -1;
+		memcpy(r->tok, tok, (size_t)n * sizeof *tok);
+		r->n = n;
+	}
+	return 0;
+}
+
+static void kc_free(struct kc *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < c->ntok; i++) {
+		free(c->tok[i]);
+		free(c->post[i]);
+	}
+	for (size_t i = 0; i < c->rcap; i++)
+		free(c->rows[i].tok);
+	free(c->tok);
+	free(c->post);
+	free(c->npost);
+	free(c->cpost);
+	free(c->tslot);
+	free(c->rows);
+	free(c);
+}
+
+int dupes_cache_begin(struct cd_store *s, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct kc *c = NULL;
+	int rc;
+
+	dupes_cache_end(NULL);
+	if (!(c = calloc(1, sizeof *c)))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	c->s = s;
+	if ((rc = st_prepare(s, "SELECT rowid, keys FROM person_key", &st, err)))
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (kc_set(c, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1))) {
+			c->failed = 1;
+			break;
+		}
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? CD_OK : st_fail(s, _("reading the search index"), err);
+out:
+	st_finish(s, st);
+	if (rc || c->failed)
+		kc_free(c);   /* a copy that could not be made: the lookups go to FTS5 */
+	else
+		kcache = c;
+	return rc;
+}
+
+int dupes_cache_note(struct cd_store *s, int64_t person_id, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+	if (!kcache || kcache->s != s)
+		return CD_OK;
+	if ((rc = st_prepare(s, "SELECT keys FROM person_key WHERE rowid = ?1", &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, person_id);
+	if ((r = st_row(s, st, _("reading the search index"), err)) < 0)
+		rc = CD_ESTORE;
+	else if (kc_set(kcache, person_id, r > 0 ? (const char *)sqlite3_column_text(st, 0) : NULL))
+		kcache->failed = 1;   /* out of memory: the copy is dropped below */
+	st_finish(s, st);
+	if (rc || kcache->failed)
+		dupes_cache_end(s);
+	return rc;
+}
+
+void dupes_cache_end(struct cd_store *s)
+{
+	(void)s;
+	kc_free(kcache);
+	kcache = NULL;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+#define KC_GROUPS 8
+#define KC_TERMS 512
+
+/*
+ * The rows of MATCH `match` (LIMIT rows) from the copy, added to the candidates; 1 when
+ * the match is not of the shape the copy answers (FTS5 must), -1 out of memory.
+ */
+static int kc_match(struct kc *c, const char *match, int rows, struct cand *cand, size_t *n)
+{
+	int g[KC_GROUPS][KC_TERMS], ng[KC_GROUPS] = { 0 }, groups = 0, in_group = 0, want = 1, found = 0;
+	const char *p = match;
+	char low[64];
+
+	/* G1 AND G2 ...: G one term or "(" term OR term ... ")"; a term "KEY" or KEY. */
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (want && !in_group && *p == '(') {
+			if (groups == KC_GROUPS)
+				return 1;
+			groups++;
+			in_group = 1;
+			p++;
+			continue;
+		}
+		if (!want && in_group && *p == ')') {
+			in_group = 0;
+			p++;
+			continue;
+		}
+		const char *w = p;
+		size_t len = 0;
+		int quoted = *p == '"';
+		if (quoted) {
+			w = ++p;
+			while (*p && *p != '"')
+				p++;
+			if (*p != '"')
+				return 1;
+			len = (size_t)(p - w);
+			p++;
+		} else {
+			while (*p && *p != ' ' && *p != '(' && *p != ')' && *p != '"')
+				p++;
+			len = (size_t)(p - w);
+		}
+		if (!quoted && len == 3 && strncmp(w, "AND", 3) == 0) {
+			if (want || in_group)
+				return 1;
+			want = 1;
+			continue;
+		}
+		if (!quoted && len == 2 && strncmp(w, "OR", 2) == 0) {
+			if (want || !in_group)
+				return 1;
+			want = 1;
+			continue;
+		}
+		if (!want || !len || len >= sizeof low || (!quoted && (len == 3 && strncmp(w, "NOT", 3) == 0)))
+			return 1;
+		for (size_t i = 0; i < len; i++) {
+			if (!is_tokch(w[i]))
+				return 1;   /* two tokens, a prefix (*), a column filter: FTS5's */
+			low[i] = w[i] >= 'A' && w[i] <= 'Z' ? (char)(w[i] - 'A' + 'a') : w[i];
+		}
+		if (!in_group) {
+			if (groups == KC_GROUPS)
+				return 1;
+			groups++;
+		}
+		if (ng[groups - 1] == KC_TERMS)
+			return 1;
+		g[groups - 1][ng[groups - 1]++] = kc_tok(c, low, len, 0);
+		want = 0;
+	}
+	if (want || in_group || !groups)
+		return 1;
+	/* The group with the fewest rows gives the rows to test. */
+	int best = -1;
+	size_t best_n = 0;
+	for (int i = 0; i < groups; i++) {
+		size_t t = 0;
+		for (int k = 0; k < ng[i]; k++)
+			if (g[i][k] >= 0)
+				t += c->npost[g[i][k]];
+		if (best < 0 || t < best_n) {
+			best = i;
+			best_n = t;
+		}
+	}
+	if (!best_n)
+		return 0;
+	int64_t *ids = malloc(best_n * sizeof *ids);
+	size_t nid = 0;
+	if (!ids)
+		return -1;
+	for (int k = 0; k < ng[best]; k++)
+		if (g[best][k] >= 0) {
+			memcpy(ids + nid, c->post[g[best][k]], c->npost[g[best][k]] * sizeof *ids);
+			nid += c->npost[g[best][k]];
+		}
+	qsort(ids, nid, sizeof *ids, by_id);
+	for (size_t i = 0; i < nid && found < rows; i++) {
+		if (i && ids[i] == ids[i - 1])
+			continue;
+		struct kc_row *r = kc_row(c, ids[i]);
+		int all = r && r->n;
+		for (int gi = 0; gi < groups && all; gi++) {
+			int has = 0;
+			for (int k = 0; k < ng[gi] && !has; k++)
+				for (int t = 0; t < r->n && !has; t++)
+					has = r->tok[t] == g[gi][k];
+			all = has;
+		}
+		if (all) {
+			add_cand(cand, n, ids[i], 0);
+			found++;
+		}
+	}
+	free(ids);
+	return 0;
+}
+
 static int run_ids(struct cd_store *s, const char *sql, const char *match, int rows, struct cand *c, size_t *n,
 		   struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
+	if (kcache && kcache->s == s) {
+		int k = kc_match(kcache, match, rows, c, n);
+		if (k < 0)
+			return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		if (k == 0)
+			return CD_OK;
+	}
 	if ((rc = st_prepare(s, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
@@ -174,7 +582,9 @@ static int run_typo(struct cd_store *s, const char *typo, const char *narrow, in
 	int rc, found = 0, whole = 1;
 	struct cd_buf m = CD_BUF_INIT;
 
-	if (typo_terms(typo, &t, &nt)) {
+	if (kcache && kcache->s == s) {
+		whole = 1;   /* the copy reads the typo keys cheaply: the whole query at once */
+	} else if (typo_terms(typo, &t, &nt)) {
 		if ((rc = st_prepare(s, narrow_sql, &st, err)))
 			goto out;
 		sqlite3_bind_text(st, 1, narrow, -1, SQLITE_STATIC);
