@@ -83,6 +83,8 @@ struct kc {
 	char **tok;                   /* key number -> key */
 	int64_t **post;               /* key number -> rows holding it (ascending, maybe stale) */
 	size_t *npost, *cpost;
+	unsigned char *gmask;         /* key number -> the groups of the lookup at hand holding it */
+	unsigned char *unsorted;      /* key number -> its rows are out of order (a row read again) */
 	int ntok, ctok;
 	int *tslot;                   /* hash of keys: key number + 1, 0 empty */
 	size_t tcap;
@@ -148,7 +150,13 @@ static int kc_tok(struct kc *c, const char *k, size_t len, int add)
 		size_t *cp = realloc(c->cpost, (size_t)nc * sizeof *cp);
 		if (cp)
 			c->cpost = cp;
-		if (!t || !p || !np || !cp)
+		unsigned char *gm = realloc(c->gmask, (size_t)nc);
+		if (gm)
+			c->gmask = gm;
+		unsigned char *us = realloc(c->unsorted, (size_t)nc);
+		if (us)
+			c->unsorted = us;
+		if (!t || !p || !np || !cp || !gm || !us)
 			return -1;
 		c->ctok = nc;
 	}
@@ -158,6 +166,7 @@ static int kc_tok(struct kc *c, const char *k, size_t len, int add)
 	c->tok[c->ntok][len] = 0;
 	c->post[c->ntok] = NULL;
 	c->npost[c->ntok] = c->cpost[c->ntok] = 0;
+	c->gmask[c->ntok] = c->unsorted[c->ntok] = 0;
 	c->tslot[h] = c->ntok + 1;
 	return c->ntok++;
 }
@@ -245,6 +254,8 @@ static int kc_set(struct kc *c, int64_t id, const char *keys)
 			c->post[t] = g;
 			c->cpost[t] = nc;
 		}
+		if (np && c->post[t][np - 1] > id)
+			c->unsorted[t] = 1;
 		c->post[t][c->npost[t]++] = id;
 	}
 	free(r->tok);
@@ -273,6 +284,8 @@ static void kc_free(struct kc *c)
 	free(c->post);
 	free(c->npost);
 	free(c->cpost);
+	free(c->gmask);
+	free(c->unsorted);
 	free(c->tslot);
 	free(c->rows);
 	free(c);
@@ -416,50 +429,70 @@ static int kc_match(struct kc *c, const char *match, int rows, struct cand *cand
 	}
 	if (want || in_group || !groups)
 		return 1;
-	/* The group with the fewest rows gives the rows to test. */
-	int best = -1;
+	/* The group with the fewest rows gives the rows to test; a row is kept when its keys
+	 * cover every group (gmask: per key, the groups naming it). */
+	int best = -1, known = 0;
 	size_t best_n = 0;
+	unsigned all_groups = (1u << groups) - 1;
 	for (int i = 0; i < groups; i++) {
 		size_t t = 0;
+		int terms = 0;
 		for (int k = 0; k < ng[i]; k++)
-			if (g[i][k] >= 0)
+			if (g[i][k] >= 0) {
 				t += c->npost[g[i][k]];
+				terms++;
+				c->gmask[g[i][k]] |= (unsigned char)(1u << i);
+			}
 		if (best < 0 || t < best_n) {
 			best = i;
 			best_n = t;
+			known = terms;
 		}
 	}
-	if (!best_n)
-		return 0;
-	int64_t *ids = malloc(best_n * sizeof *ids);
+	int64_t *ids = NULL, *list;
 	size_t nid = 0;
-	if (!ids)
-		return -1;
-	for (int k = 0; k < ng[best]; k++)
-		if (g[best][k] >= 0) {
-			memcpy(ids + nid, c->post[g[best][k]], c->npost[g[best][k]] * sizeof *ids);
-			nid += c->npost[g[best][k]];
+	if (!best_n)
+		goto done;
+	if (known == 1) {
+		/* One key: its rows as they are, when in order (as loaded and as persons arrive). */
+		for (int k = 0; k < ng[best]; k++)
+			if (g[best][k] >= 0 && !c->unsorted[g[best][k]]) {
+				list = c->post[g[best][k]];
+				nid = c->npost[g[best][k]];
+			}
+	}
+	if (!nid) {
+		if (!(ids = malloc(best_n * sizeof *ids))) {
+			found = -1;
+			goto done;
 		}
-	qsort(ids, nid, sizeof *ids, by_id);
+		for (int k = 0; k < ng[best]; k++)
+			if (g[best][k] >= 0) {
+				memcpy(ids + nid, c->post[g[best][k]], c->npost[g[best][k]] * sizeof *ids);
+				nid += c->npost[g[best][k]];
+			}
+		qsort(ids, nid, sizeof *ids, by_id);
+		list = ids;
+	}
 	for (size_t i = 0; i < nid && found < rows; i++) {
-		if (i && ids[i] == ids[i - 1])
+		if (i && list[i] == list[i - 1])
 			continue;
-		struct kc_row *r = kc_row(c, ids[i]);
-		int all = r && r->n;
-		for (int gi = 0; gi < groups && all; gi++) {
-			int has = 0;
-			for (int k = 0; k < ng[gi] && !has; k++)
-				for (int t = 0; t < r->n && !has; t++)
-					has = r->tok[t] == g[gi][k];
-			all = has;
-		}
-		if (all) {
-			add_cand(cand, n, ids[i], 0);
+		struct kc_row *r = kc_row(c, list[i]);
+		unsigned have = 0;
+		for (int t = 0; r && t < r->n; t++)
+			have |= c->gmask[r->tok[t]];
+		if (have == all_groups) {
+			add_cand(cand, n, list[i], 0);
 			found++;
 		}
 	}
+done:
+	for (int i = 0; i < groups; i++)
+		for (int k = 0; k < ng[i]; k++)
+			if (g[i][k] >= 0)
+				c->gmask[g[i][k]] = 0;
 	free(ids);
-	return 0;
+	return found < 0 ? -1 : 0;
 }
 
 static int run_ids(struct cd_store *s, const char *sql, const char *match, int rows, struct cand *c, size_t *n,
