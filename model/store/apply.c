@@ -1000,6 +1000,18 @@ out:
 	return rc;
 }
 
+/* One statement through the store's prepared-statement cache: run for every insert a pull
+ * applies, where sqlite3_exec would parse it again each time. */
+static int exec_kept(struct cd_store *s, const char *sql, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = st_prepare(s, sql, &st, err);
+	if (!rc && sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("writing"), err);
+	st_finish(s, st);
+	return rc;
+}
+
 /* A person whose name keys the op may have changed: dupes.c's copy of them reads the row
  * again (a pull holds one, dupes_cache_begin), before this op's own duplicate check. */
 static int keys_noted(struct applying *a, struct cd_error *err)
@@ -1110,7 +1122,7 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 		goto out;
 	if (!a.row_id && strcmp(op->op, "insert") == 0) {
 		/* Marked as sent here, so a kit's rules on the numbers it issues let it in (schema 20). */
-		if (!(rc = st_exec(s, "INSERT INTO applying(op) VALUES ('insert')", err))) {
+		if (!(rc = exec_kept(s, "INSERT INTO applying(op) VALUES ('insert')", err))) {
 			rc = insert_row(&a, err);
 			if (!rc)
 				rc = keys_noted(&a, err);
@@ -1119,7 +1131,7 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 				rc = review_on_arrival(s, op->entity, a.row_id,
 						       op->origin_office ? op->origin_office : op->origin, a.now, NULL, err);
 			struct cd_error e2 = CD_ERROR_INIT;
-			int rc2 = st_exec(s, "DELETE FROM applying", &e2);
+			int rc2 = exec_kept(s, "DELETE FROM applying", &e2);
 			if (!rc && rc2) {
 				rc = rc2;
 				*err = e2;
