@@ -88,6 +88,8 @@ struct kc {
 	int ntok, ctok;
 	int *tslot;                   /* hash of keys: key number + 1, 0 empty */
 	size_t tcap;
+	char **memo;                  /* hash of "flags:KEY" -> its typo edits as OR terms */
+	size_t mcap, nmemo;
 	struct kc_row *rows;          /* hash of rows by id: id 0 empty */
 	size_t rcap, nrows;
 	int failed;
@@ -288,7 +290,45 @@ static void kc_free(struct kc *c)
 	free(c->unsorted);
 	free(c->tslot);
 	free(c->rows);
+	for (size_t i = 0; i < c->mcap; i++)
+		free(c->memo[i]);
+	free(c->memo);
 	free(c);
+}
+
+#define KC_MEMO 65536   /* keys whose edits are kept; past it, made each time */
+
+/* Key's edits (name_key_edits with `edits`) as OR terms, kept in the copy; "" none; NULL
+ * when no copy is held or on a failure (the caller makes them itself). */
+static const char *kc_edits(const char *key, unsigned edits)
+{
+	struct kc *c = kcache;
+	char tag[48];
+	if (!c || strlen(key) > 32)
+		return NULL;
+	if (!c->mcap) {
+		if (!(c->memo = calloc(2 * KC_MEMO, sizeof *c->memo)))
+			return NULL;
+		c->mcap = 2 * KC_MEMO;
+	}
+	int tl = snprintf(tag, sizeof tag, "%u:%s", edits, key);
+	size_t h = kc_hash(tag, (size_t)tl) & (c->mcap - 1);
+	for (; c->memo[h]; h = (h + 1) & (c->mcap - 1))
+		if (strncmp(c->memo[h], tag, (size_t)tl) == 0 && c->memo[h][tl] == '=')
+			return c->memo[h] + tl + 1;
+	if (c->nmemo >= KC_MEMO)
+		return NULL;
+	struct cd_buf b = CD_BUF_INIT;
+	int terms = 0;
+	buf_printf(&b, "%s=", tag);
+	name_key_edits(&b, key, edits, 3, &terms);
+	if (b.failed || !(c->memo[h] = strdup(buf_str(&b)))) {
+		buf_release(&b);
+		return NULL;
+	}
+	buf_release(&b);
+	c->nmemo++;
+	return c->memo[h] + tl + 1;
 }
 
 int dupes_cache_begin(struct cd_store *s, struct cd_error *err)
@@ -687,10 +727,19 @@ static int typo_keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n
 	buf_puts(b, "(");
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(w[i].key);
-		if (len >= 3)
-			name_key_edits(b, w[i].key,
-					 KEY_DROP | KEY_SWAP | (changed && len >= 4 ? KEY_CHANGE : 0) | (len == 3 ? KEY_ADD : 0),
-					 3, &terms);
+		unsigned edits = KEY_DROP | KEY_SWAP | (changed && len >= 4 ? KEY_CHANGE : 0) | (len == 3 ? KEY_ADD : 0);
+		const char *kept;
+		if (len < 3)
+			continue;
+		/* With the copy held (a pull), each key's edits are made once: the same names come
+		 * back thousands of times, and the edits are a hundred snprintf calls.  A key shared
+		 * by two words is then ORed twice, which finds the same rows. */
+		if ((kept = kc_edits(w[i].key, edits))) {
+			if (*kept)
+				buf_printf(b, "%s%s", terms++ ? " OR " : "", kept);
+			continue;
+		}
+		name_key_edits(b, w[i].key, edits, 3, &terms);
 	}
 	if (terms)
 		buf_puts(b, ")");
