@@ -123,8 +123,10 @@ static int pull_all(struct cli *c, struct cd_national *n, size_t batch, struct s
 		if ((rc = store_begin(c->store, &c->err)))
 			break;
 		/* A long pull checks its persons against a copy of the name keys (dupes.h). */
-		if (!cached && b.n >= SYNC_CACHE_FROM && !(rc = dupes_cache_begin(c->store, &c->err)))
+		if (!cached && b.n >= SYNC_CACHE_FROM && !(rc = dupes_cache_begin(c->store, &c->err))) {
 			cached = 1;
+			apply_long_run(c->store, 1);   /* only speed depends on it */
+		}
 		for (size_t i = 0; i < b.n && !rc; i++) {
 			const struct cd_pull_op *o = &b.ops[i];
 			struct cd_remote_op rop = { .uuid = o->uuid, .origin = o->origin, .origin_seq = o->origin_seq,
@@ -153,8 +155,10 @@ static int pull_all(struct cli *c, struct cd_national *n, size_t batch, struct s
 		national_pull_release(&b);
 	}
 	national_pull_release(&b);
-	if (cached)
+	if (cached) {
 		dupes_cache_end(c->store);
+		apply_long_run(c->store, 0);
+	}
 	return rc;
 }
 
