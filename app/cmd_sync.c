@@ -23,6 +23,7 @@
 #include "model/national/national.h"
 #include "model/national/national_push.h"
 #include "model/store/apply.h"
+#include "model/store/dupes.h"
 #include "model/store/kit.h"
 #include "model/store/oplog.h"
 #include "app/cli.h"
@@ -30,6 +31,7 @@
 #include "app/sync_blocks.h"
 
 #define SYNC_BATCH_DEFAULT 5000
+#define SYNC_CACHE_FROM 1000   /* ops in a pull batch that make the name keys worth copying */
 #define SYNC_BATCH_MAX 100000
 
 struct sync_totals {
@@ -109,7 +111,7 @@ static int pull_all(struct cli *c, struct cd_national *n, size_t batch, struct s
 {
 	struct cd_pull_batch b = { 0 };
 	int64_t cursor = 0;
-	int rc;
+	int rc, cached = 0;
 
 	if ((rc = oplog_pull_cursor(c->store, &cursor, &c->err)))
 		return rc;
@@ -120,6 +122,11 @@ static int pull_all(struct cli *c, struct cd_national *n, size_t batch, struct s
 			break;
 		if ((rc = store_begin(c->store, &c->err)))
 			break;
+		/* A long pull checks its persons against a copy of the name keys (dupes.h). */
+		if (!cached && b.n >= SYNC_CACHE_FROM && !(rc = dupes_cache_begin(c->store, &c->err))) {
+			cached = 1;
+			apply_long_run(c->store, 1);   /* only speed depends on it */
+		}
 		for (size_t i = 0; i < b.n && !rc; i++) {
 			const struct cd_pull_op *o = &b.ops[i];
 			struct cd_remote_op rop = { .uuid = o->uuid, .origin = o->origin, .origin_seq = o->origin_seq,
@@ -148,6 +155,10 @@ static int pull_all(struct cli *c, struct cd_national *n, size_t batch, struct s
 		national_pull_release(&b);
 	}
 	national_pull_release(&b);
+	if (cached) {
+		dupes_cache_end(c->store);
+		apply_long_run(c->store, 0);
+	}
 	return rc;
 }
 

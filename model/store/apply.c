@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "model/base/i18n.h"
+#include "model/store/dupes.h"
 #include "model/store/person_internal.h"
 #include "model/store/review.h"
 #include "model/store/roles.h"
@@ -1019,6 +1020,30 @@ out:
 	return rc;
 }
 
+/* One statement through the store's prepared-statement cache: run for every insert a pull
+ * applies, where sqlite3_exec would parse it again each time. */
+static int exec_kept(struct cd_store *s, const char *sql, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = st_prepare(s, sql, &st, err);
+	if (!rc && sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("writing"), err);
+	st_finish(s, st);
+	return rc;
+}
+
+/* A person whose name keys the op may have changed: dupes.c's copy of them reads the row
+ * again (a pull holds one, dupes_cache_begin), before this op's own duplicate check. */
+static int keys_noted(struct applying *a, struct cd_error *err)
+{
+	const char *e = a->e->entity;
+	if (strcmp(e, "person") == 0)
+		return dupes_cache_note(a->s, a->row_id, err);
+	if ((strcmp(e, "alias") == 0 || strcmp(e, "family") == 0) && a->person_id)
+		return dupes_cache_note(a->s, a->person_id, err);
+	return CD_OK;
+}
+
 int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_remote_op *op,
 	     struct cd_apply_result *res, struct cd_error *err)
 {
@@ -1117,14 +1142,16 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 		goto out;
 	if (!a.row_id && strcmp(op->op, "insert") == 0) {
 		/* Marked as sent here, so a kit's rules on the numbers it issues let it in (schema 20). */
-		if (!(rc = st_exec(s, "INSERT INTO applying(op) VALUES ('insert')", err))) {
+		if (!(rc = exec_kept(s, "INSERT INTO applying(op) VALUES ('insert')", err))) {
 			rc = insert_row(&a, err);
+			if (!rc)
+				rc = keys_noted(&a, err);
 			/* A person (or a passport) from another office: is it one of ours? (review.h) */
 			if (!rc)
 				rc = review_on_arrival(s, op->entity, a.row_id,
 						       op->origin_office ? op->origin_office : op->origin, a.now, NULL, err);
 			struct cd_error e2 = CD_ERROR_INIT;
-			int rc2 = st_exec(s, "DELETE FROM applying", &e2);
+			int rc2 = exec_kept(s, "DELETE FROM applying", &e2);
 			if (!rc && rc2) {
 				rc = rc2;
 				*err = e2;
@@ -1136,6 +1163,8 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 				  op->uuid, op->entity, op->entity_uuid);
 	} else {
 		rc = apply_fields(&a, err);
+		if (!rc)
+			rc = keys_noted(&a, err);
 	}
 	if (rc)
 		goto out;
@@ -1164,6 +1193,17 @@ out:
 	free(a.also_old[0]);
 	free(a.also_old[1]);
 	return rc;
+}
+
+int apply_long_run(struct cd_store *s, int on)
+{
+	/* A pull batch of thousands of persons writes their rows, events, search keys and
+	 * reviews in one transaction: with the store's usual 8 MB of page cache its pages spill
+	 * to the file and are read back; 64 MB holds a batch.  Durability is unchanged. */
+	return sqlite3_exec(s->db, on ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-8192", NULL, NULL, NULL) ==
+			       SQLITE_OK
+		       ? CD_OK
+		       : CD_ESTORE;
 }
 
 /* ---- a resolution's value ------------------------------------------------------------ */

@@ -80,6 +80,9 @@ struct cd_apply_result {
 int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_remote_op *op,
 	     struct cd_apply_result *res, struct cd_error *err);
 
+/* A long run of ops (a pull's batches) begins (on 1) or ends (0): a larger page cache
+ * meanwhile.  CD_ESTORE when the store refused the setting (the run still works). */
+int apply_long_run(struct cd_store *s, int on);
 /* The highest origin_seq of `origin` applied here without a gap (0: none). */
 int op_origin_high_water(struct cd_store *s, const char *origin, int64_t *seq, struct cd_error *err);
 

@@ -56,11 +56,497 @@ static void add_cand(struct cand *c, size_t *n, int64_t id, int doc)
 		c[(*n)++] = (struct cand){ id, doc };
 }
 
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ---- the name-key index in memory (dupes_cache_begin, dupes.h) ---------------------------
+ *
+ * Why: a pull applies thousands of persons, each checked with eight or so FTS5 queries; a
+ * query's parse and cursors cost more than its answer.  The copy holds, per key (a token as
+ * the ascii tokenizer reads person_key: runs of letters and digits, ASCII folded to lower
+ * case), the rows holding it, and per row its keys.  A lookup is "G1 AND G2 ...", each group
+ * one key or "(K1 OR K2 ...)"; its rows are those of the group with the fewest, kept when
+ * every group has a key in the row, in rowid order up to the LIMIT: what FTS5 returns.
+ * A match of another shape is left to FTS5.  A row changed is read again (note); its old
+ * entries in the per-key lists stay and are dropped by the every-group test.
+ */
+struct kc_row {
+	int64_t id;
+	int *tok;                     /* key numbers; NULL: slot free (a row without keys) */
+	int n;
+};
+
+struct kc {
+	struct cd_store *s;
+	char **tok;                   /* key number -> key */
+	int64_t **post;               /* key number -> rows holding it (ascending, maybe stale) */
+	size_t *npost, *cpost;
+	unsigned char *gmask;         /* key number -> the groups of the lookup at hand holding it */
+	unsigned char *unsorted;      /* key number -> its rows are out of order (a row read again) */
+	int ntok, ctok;
+	int *tslot;                   /* hash of keys: key number + 1, 0 empty */
+	size_t tcap;
+	char **memo;                  /* hash of "flags:KEY" -> its typo edits as OR terms */
+	size_t mcap, nmemo;
+	struct kc_row *rows;          /* hash of rows by id: id 0 empty */
+	size_t rcap, nrows;
+	int failed;
+};
+
+static struct kc *kcache;
+
+static uint64_t kc_hash(const char *k, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
+	return h;
+}
+
+static int is_tokch(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
+}
+
+/* The number of key k (len bytes, folded already); -1 unknown (add 0) or out of memory. */
+static int kc_tok(struct kc *c, const char *k, size_t len, int add)
+{
+	if (add && (size_t)(c->ntok + 1) * 2 > c->tcap) {
+		size_t ncap = c->tcap ? c->tcap * 2 : 4096;
+		int *t = calloc(ncap, sizeof *t);
+		if (!t)
+			return -1;
+		for (int i = 0; i < c->ntok; i++) {
+			size_t h = kc_hash(c->tok[i], strlen(c->tok[i])) & (ncap - 1);
+			while (t[h])
+				h = (h + 1) & (ncap - 1);
+			t[h] = i + 1;
+		}
+		free(c->tslot);
+		c->tslot = t;
+		c->tcap = ncap;
+	}
+	if (!c->tcap)
+		return -1;
+	size_t h = kc_hash(k, len) & (c->tcap - 1);
+	for (; c->tslot[h]; h = (h + 1) & (c->tcap - 1)) {
+		const char *t = c->tok[c->tslot[h] - 1];
+		if (strncmp(t, k, len) == 0 && t[len] == 0)
+			return c->tslot[h] - 1;
+	}
+	if (!add)
+		return -1;
+	if (c->ntok == c->ctok) {
+		int nc = c->ctok ? c->ctok * 2 : 1024;
+		char **t = realloc(c->tok, (size_t)nc * sizeof *t);
+		if (t)
+			c->tok = t;
+		int64_t **p = realloc(c->post, (size_t)nc * sizeof *p);
+		if (p)
+			c->post = p;
+		size_t *np = realloc(c->npost, (size_t)nc * sizeof *np);
+		if (np)
+			c->npost = np;
+		size_t *cp = realloc(c->cpost, (size_t)nc * sizeof *cp);
+		if (cp)
+			c->cpost = cp;
+		unsigned char *gm = realloc(c->gmask, (size_t)nc);
+		if (gm)
+			c->gmask = gm;
+		unsigned char *us = realloc(c->unsorted, (size_t)nc);
+		if (us)
+			c->unsorted = us;
+		if (!t || !p || !np || !cp || !gm || !us)
+			return -1;
+		c->ctok = nc;
+	}
+	if (!(c->tok[c->ntok] = malloc(len + 1)))
+		return -1;
+	memcpy(c->tok[c->ntok], k, len);
+	c->tok[c->ntok][len] = 0;
+	c->post[c->ntok] = NULL;
+	c->npost[c->ntok] = c->cpost[c->ntok] = 0;
+	c->gmask[c->ntok] = c->unsorted[c->ntok] = 0;
+	c->tslot[h] = c->ntok + 1;
+	return c->ntok++;
+}
+
+static struct kc_row *kc_row(struct kc *c, int64_t id)
+{
+	if (!c->rcap)
+		return NULL;
+	for (size_t h = (uint64_t)id * 11400714819323198485ull & (c->rcap - 1); c->rows[h].id;
+	     h = (h + 1) & (c->rcap - 1))
+		if (c->rows[h].id == id)
+			return &c->rows[h];
+	return NULL;
+}
+
+static struct kc_row *kc_row_add(struct kc *c, int64_t id)
+{
+	struct kc_row *r = kc_row(c, id);
+	if (r)
+		return r;
+	if ((c->nrows + 1) * 2 > c->rcap) {
+		size_t ncap = c->rcap ? c->rcap * 2 : 4096;
+		struct kc_row *t = calloc(ncap, sizeof *t);
+		if (!t)
+			return NULL;
+		for (size_t i = 0; i < c->rcap; i++)
+			if (c->rows[i].id) {
+				size_t h = (uint64_t)c->rows[i].id * 11400714819323198485ull & (ncap - 1);
+				while (t[h].id)
+					h = (h + 1) & (ncap - 1);
+				t[h] = c->rows[i];
+			}
+		free(c->rows);
+		c->rows = t;
+		c->rcap = ncap;
+	}
+	size_t h = (uint64_t)id * 11400714819323198485ull & (c->rcap - 1);
+	while (c->rows[h].id)
+		h = (h + 1) & (c->rcap - 1);
+	c->rows[h] = (struct kc_row){ .id = id };
+	c->nrows++;
+	return &c->rows[h];
+}
+
+/* Row id now holds `keys` (NULL: no row); 0, or -1 out of memory. */
+static int kc_set(struct kc *c, int64_t id, const char *keys)
+{
+	struct kc_row *r = kc_row_add(c, id);
+	int tok[64], n = 0;
+	char low[64];
+	if (!id || !r)
+		return -1;
+	while (keys && *keys) {
+		size_t len = 0;
+		while (*keys && !is_tokch(*keys))
+			keys++;
+		while (is_tokch(*keys)) {
+			if (len < sizeof low)
+				low[len] = *keys >= 'A' && *keys <= 'Z' ? (char)(*keys - 'A' + 'a') : *keys;
+			len++;
+			keys++;
+		}
+		if (!len)
+			continue;
+		if (len > sizeof low || n == 64)
+			return -1;   /* not a row of keys as namekeys writes them: the copy is not sure */
+		int t = kc_tok(c, low, len, 1);
+		if (t < 0)
+			return -1;
+		int dup = 0;
+		for (int i = 0; i < n; i++)
+			dup |= tok[i] == t;
+		if (dup)
+			continue;
+		tok[n++] = t;
+		/* Rows come in ascending id while loading; a row read again may come out of order. */
+		size_t np = c->npost[t];
+		if (np && c->post[t][np - 1] == id)
+			continue;
+		if (np == c->cpost[t]) {
+			size_t nc = c->cpost[t] ? c->cpost[t] * 2 : 4;
+			int64_t *g = realloc(c->post[t], nc * sizeof *g);
+			if (!g)
+				return -1;
+			c->post[t] = g;
+			c->cpost[t] = nc;
+		}
+		if (np && c->post[t][np - 1] > id)
+			c->unsorted[t] = 1;
+		c->post[t][c->npost[t]++] = id;
+	}
+	free(r->tok);
+	r->tok = NULL;
+	r->n = 0;
+	if (n) {
+		if (!(r->tok = malloc((size_t)n * sizeof *r->tok)))
+			return -1;
+		memcpy(r->tok, tok, (size_t)n * sizeof *tok);
+		r->n = n;
+	}
+	return 0;
+}
+
+static void kc_free(struct kc *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < c->ntok; i++) {
+		free(c->tok[i]);
+		free(c->post[i]);
+	}
+	for (size_t i = 0; i < c->rcap; i++)
+		free(c->rows[i].tok);
+	free(c->tok);
+	free(c->post);
+	free(c->npost);
+	free(c->cpost);
+	free(c->gmask);
+	free(c->unsorted);
+	free(c->tslot);
+	free(c->rows);
+	for (size_t i = 0; i < c->mcap; i++)
+		free(c->memo[i]);
+	free(c->memo);
+	free(c);
+}
+
+#define KC_MEMO 65536   /* keys whose edits are kept; past it, made each time */
+
+/* Key's edits (name_key_edits with `edits`) as OR terms, kept in the copy; "" none; NULL
+ * when no copy is held or on a failure (the caller makes them itself). */
+static const char *kc_edits(const char *key, unsigned edits)
+{
+	struct kc *c = kcache;
+	char tag[48];
+	if (!c || strlen(key) > 32)
+		return NULL;
+	if (!c->mcap) {
+		if (!(c->memo = calloc(2 * KC_MEMO, sizeof *c->memo)))
+			return NULL;
+		c->mcap = 2 * KC_MEMO;
+	}
+	int tl = snprintf(tag, sizeof tag, "%u:%s", edits, key);
+	size_t h = kc_hash(tag, (size_t)tl) & (c->mcap - 1);
+	for (; c->memo[h]; h = (h + 1) & (c->mcap - 1))
+		if (strncmp(c->memo[h], tag, (size_t)tl) == 0 && c->memo[h][tl] == '=')
+			return c->memo[h] + tl + 1;
+	if (c->nmemo >= KC_MEMO)
+		return NULL;
+	struct cd_buf b = CD_BUF_INIT;
+	int terms = 0;
+	buf_printf(&b, "%s=", tag);
+	name_key_edits(&b, key, edits, 3, &terms);
+	if (b.failed || !(c->memo[h] = strdup(buf_str(&b)))) {
+		buf_release(&b);
+		return NULL;
+	}
+	buf_release(&b);
+	c->nmemo++;
+	return c->memo[h] + tl + 1;
+}
+
+int dupes_cache_begin(struct cd_store *s, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct kc *c = NULL;
+	int rc;
+
+	dupes_cache_end(NULL);
+	if (!(c = calloc(1, sizeof *c)))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	c->s = s;
+	if ((rc = st_prepare(s, "SELECT rowid, keys FROM person_key", &st, err)))
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (kc_set(c, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1))) {
+			c->failed = 1;
+			break;
+		}
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? CD_OK : st_fail(s, _("reading the search index"), err);
+out:
+	st_finish(s, st);
+	if (rc || c->failed)
+		kc_free(c);   /* a copy that could not be made: the lookups go to FTS5 */
+	else
+		kcache = c;
+	return rc;
+}
+
+int dupes_cache_note(struct cd_store *s, int64_t person_id, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+	if (!kcache || kcache->s != s)
+		return CD_OK;
+	if ((rc = st_prepare(s, "SELECT keys FROM person_key WHERE rowid = ?1", &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, person_id);
+	if ((r = st_row(s, st, _("reading the search index"), err)) < 0)
+		rc = CD_ESTORE;
+	else if (kc_set(kcache, person_id, r > 0 ? (const char *)sqlite3_column_text(st, 0) : NULL))
+		kcache->failed = 1;   /* out of memory: the copy is dropped below */
+	st_finish(s, st);
+	if (rc || kcache->failed)
+		dupes_cache_end(s);
+	return rc;
+}
+
+void dupes_cache_end(struct cd_store *s)
+{
+	(void)s;
+	kc_free(kcache);
+	kcache = NULL;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+#define KC_GROUPS 8
+#define KC_TERMS 512
+
+/*
+ * The rows of MATCH `match` (LIMIT rows) from the copy, added to the candidates; 1 when
+ * the match is not of the shape the copy answers (FTS5 must), -1 out of memory.
+ */
+static int kc_match(struct kc *c, const char *match, int rows, struct cand *cand, size_t *n)
+{
+	int g[KC_GROUPS][KC_TERMS], ng[KC_GROUPS] = { 0 }, groups = 0, in_group = 0, want = 1, found = 0;
+	const char *p = match;
+	char low[64];
+
+	/* G1 AND G2 ...: G one term or "(" term OR term ... ")"; a term "KEY" or KEY. */
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (want && !in_group && *p == '(') {
+			if (groups == KC_GROUPS)
+				return 1;
+			groups++;
+			in_group = 1;
+			p++;
+			continue;
+		}
+		if (!want && in_group && *p == ')') {
+			in_group = 0;
+			p++;
+			continue;
+		}
+		const char *w = p;
+		size_t len = 0;
+		int quoted = *p == '"';
+		if (quoted) {
+			w = ++p;
+			while (*p && *p != '"')
+				p++;
+			if (*p != '"')
+				return 1;
+			len = (size_t)(p - w);
+			p++;
+		} else {
+			while (*p && *p != ' ' && *p != '(' && *p != ')' && *p != '"')
+				p++;
+			len = (size_t)(p - w);
+		}
+		if (!quoted && len == 3 && strncmp(w, "AND", 3) == 0) {
+			if (want || in_group)
+				return 1;
+			want = 1;
+			continue;
+		}
+		if (!quoted && len == 2 && strncmp(w, "OR", 2) == 0) {
+			if (want || !in_group)
+				return 1;
+			want = 1;
+			continue;
+		}
+		if (!want || !len || len >= sizeof low || (!quoted && (len == 3 && strncmp(w, "NOT", 3) == 0)))
+			return 1;
+		for (size_t i = 0; i < len; i++) {
+			if (!is_tokch(w[i]))
+				return 1;   /* two tokens, a prefix (*), a column filter: FTS5's */
+			low[i] = w[i] >= 'A' && w[i] <= 'Z' ? (char)(w[i] - 'A' + 'a') : w[i];
+		}
+		if (!in_group) {
+			if (groups == KC_GROUPS)
+				return 1;
+			groups++;
+		}
+		if (ng[groups - 1] == KC_TERMS)
+			return 1;
+		g[groups - 1][ng[groups - 1]++] = kc_tok(c, low, len, 0);
+		want = 0;
+	}
+	if (want || in_group || !groups)
+		return 1;
+	/* The group with the fewest rows gives the rows to test; a row is kept when its keys
+	 * cover every group (gmask: per key, the groups naming it). */
+	int best = -1, known = 0;
+	size_t best_n = 0;
+	unsigned all_groups = (1u << groups) - 1;
+	for (int i = 0; i < groups; i++) {
+		size_t t = 0;
+		int terms = 0;
+		for (int k = 0; k < ng[i]; k++)
+			if (g[i][k] >= 0) {
+				t += c->npost[g[i][k]];
+				terms++;
+				c->gmask[g[i][k]] |= (unsigned char)(1u << i);
+			}
+		if (best < 0 || t < best_n) {
+			best = i;
+			best_n = t;
+			known = terms;
+		}
+	}
+	int64_t *ids = NULL, *list;
+	size_t nid = 0;
+	if (!best_n)
+		goto done;
+	if (known == 1) {
+		/* One key: its rows as they are, when in order (as loaded and as persons arrive). */
+		for (int k = 0; k < ng[best]; k++)
+			if (g[best][k] >= 0 && !c->unsorted[g[best][k]]) {
+				list = c->post[g[best][k]];
+				nid = c->npost[g[best][k]];
+			}
+	}
+	if (!nid) {
+		if (!(ids = malloc(best_n * sizeof *ids))) {
+			found = -1;
+			goto done;
+		}
+		for (int k = 0; k < ng[best]; k++)
+			if (g[best][k] >= 0) {
+				memcpy(ids + nid, c->post[g[best][k]], c->npost[g[best][k]] * sizeof *ids);
+				nid += c->npost[g[best][k]];
+			}
+		qsort(ids, nid, sizeof *ids, by_id);
+		list = ids;
+	}
+	for (size_t i = 0; i < nid && found < rows; i++) {
+		if (i && list[i] == list[i - 1])
+			continue;
+		struct kc_row *r = kc_row(c, list[i]);
+		unsigned have = 0;
+		for (int t = 0; r && t < r->n; t++)
+			have |= c->gmask[r->tok[t]];
+		if (have == all_groups) {
+			add_cand(cand, n, list[i], 0);
+			found++;
+		}
+	}
+done:
+	for (int i = 0; i < groups; i++)
+		for (int k = 0; k < ng[i]; k++)
+			if (g[i][k] >= 0)
+				c->gmask[g[i][k]] = 0;
+	free(ids);
+	return found < 0 ? -1 : 0;
+}
+
 static int run_ids(struct cd_store *s, const char *sql, const char *match, int rows, struct cand *c, size_t *n,
 		   struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
+	if (kcache && kcache->s == s) {
+		int k = kc_match(kcache, match, rows, c, n);
+		if (k < 0)
+			return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		if (k == 0)
+			return CD_OK;
+	}
 	if ((rc = st_prepare(s, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
@@ -69,6 +555,141 @@ static int run_ids(struct cd_store *s, const char *sql, const char *match, int r
 		add_cand(c, n, sqlite3_column_int64(st, 0), 0);
 	rc = rc == SQLITE_DONE ? CD_OK : st_fail(s, _("looking for duplicates"), err);
 	st_finish(s, st);
+	return rc;
+}
+
+/* ---- the typo lookups, read through their narrow half ----------------------------------
+ *
+ * A typo lookup ORs a hundred-odd keys one edit away from a name's (typo_keys_or) and ANDs
+ * them with the other name and the birth month: FTS5 seeks every one of those terms, most
+ * of which no one holds, and that was four fifths of a pull's duplicate check.  The same
+ * rows are found by reading the narrow half alone (the other name and the month: a few
+ * people) in rowid order, as FTS5 returns the whole query's rows, and keeping those holding
+ * one of the typo keys, up to the same LIMIT: the same candidates, because the whole
+ * query's rows are the narrow half's that hold a typo key.  When the narrow half holds more
+ * than TYPO_SCAN rows (a common name in a large office), the whole query runs instead.
+ */
+#define TYPO_SCAN 400
+
+/* The keys of an FTS5 OR list ("K1" OR "K2" ...), lower-cased as the ascii tokenizer
+ * folds them, sorted; 0 when a term is not one plain token (then the query runs whole). */
+static int typo_terms(const char *list, char ***out, size_t *n)
+{
+	char **t = NULL;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	for (const char *q = strchr(list, '"'); q; q = strchr(q, '"')) {
+		const char *e = strchr(q + 1, '"');
+		if (!e)
+			goto bad;
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 128;
+			char **g = realloc(t, nc * sizeof *g);
+			if (!g)
+				goto bad;
+			t = g;
+			cap = nc;
+		}
+		size_t len = (size_t)(e - q - 1);
+		if (!len || !(t[*n] = malloc(len + 1)))
+			goto bad;
+		for (size_t i = 0; i < len; i++) {
+			char c = q[1 + i];
+			if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+				free(t[*n]);
+				goto bad;
+			}
+			t[*n][i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+		}
+		t[(*n)++][len] = 0;
+		q = e + 1;
+	}
+	qsort(t, *n, sizeof *t, by_text);
+	*out = t;
+	return 1;
+bad:
+	while (*n)
+		free(t[--*n]);
+	free(t);
+	return 0;
+}
+
+/* Whether a row's keys ("KVLNKB NN y1940 m194002") hold one of the sorted terms. */
+static int holds_term(const char *keys, char *const *t, size_t n)
+{
+	char tok[40];
+	while (keys && *keys) {
+		size_t len = 0;
+		while (*keys && !((*keys >= 'A' && *keys <= 'Z') || (*keys >= 'a' && *keys <= 'z') ||
+				  (*keys >= '0' && *keys <= '9')))
+			keys++;
+		while ((*keys >= 'A' && *keys <= 'Z') || (*keys >= 'a' && *keys <= 'z') || (*keys >= '0' && *keys <= '9')) {
+			if (len + 1 < sizeof tok)
+				tok[len] = *keys >= 'A' && *keys <= 'Z' ? (char)(*keys - 'A' + 'a') : *keys;
+			len++;
+			keys++;
+		}
+		if (len && len < sizeof tok) {
+			const char *k = tok;
+			tok[len] = 0;
+			if (bsearch(&k, t, n, sizeof *t, by_text))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The rows of "TYPO AND NARROW" (LIMIT rows) added to the candidates: through NARROW alone
+ * when it holds few rows, else the whole query.  `typo` is the OR list, `narrow` the rest.
+ */
+static int run_typo(struct cd_store *s, const char *typo, const char *narrow, int rows, struct cand *c, size_t *n,
+		    struct cd_error *err)
+{
+	static const char keys_sql[] = "SELECT k.rowid FROM person_key k WHERE person_key MATCH ?1 LIMIT ?2";
+	static const char narrow_sql[] = "SELECT k.rowid, k.keys FROM person_key k WHERE person_key MATCH ?1 LIMIT ?2";
+	sqlite3_stmt *st = NULL;
+	char **t = NULL;
+	size_t nt = 0, seen = 0;
+	int rc, found = 0, whole = 1;
+	struct cd_buf m = CD_BUF_INIT;
+
+	if (kcache && kcache->s == s) {
+		whole = 1;   /* the copy reads the typo keys cheaply: the whole query at once */
+	} else if (typo_terms(typo, &t, &nt)) {
+		if ((rc = st_prepare(s, narrow_sql, &st, err)))
+			goto out;
+		sqlite3_bind_text(st, 1, narrow, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, TYPO_SCAN + 1);
+		while (found < rows && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (++seen > TYPO_SCAN)
+				break;
+			if (holds_term((const char *)sqlite3_column_text(st, 1), t, nt)) {
+				add_cand(c, n, sqlite3_column_int64(st, 0), 0);
+				found++;
+			}
+		}
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			rc = st_fail(s, _("looking for duplicates"), err);
+			goto out;
+		}
+		/* Done when the LIMIT was reached or the narrow half was read to its end. */
+		whole = found < rows && seen > TYPO_SCAN;
+		st_finish(s, st);
+		st = NULL;
+	}
+	rc = CD_OK;
+	if (whole) {
+		buf_printf(&m, "%s AND %s", typo, narrow);
+		rc = m.failed ? cd_error_set(err, CD_EINTERNAL, _("out of memory")) : run_ids(s, keys_sql, buf_str(&m), rows, c, n, err);
+	}
+out:
+	st_finish(s, st);
+	buf_release(&m);
+	while (nt)
+		free(t[--nt]);
+	free(t);
 	return rc;
 }
 
@@ -106,10 +727,19 @@ static int typo_keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n
 	buf_puts(b, "(");
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(w[i].key);
-		if (len >= 3)
-			name_key_edits(b, w[i].key,
-					 KEY_DROP | KEY_SWAP | (changed && len >= 4 ? KEY_CHANGE : 0) | (len == 3 ? KEY_ADD : 0),
-					 3, &terms);
+		unsigned edits = KEY_DROP | KEY_SWAP | (changed && len >= 4 ? KEY_CHANGE : 0) | (len == 3 ? KEY_ADD : 0);
+		const char *kept;
+		if (len < 3)
+			continue;
+		/* With the copy held (a pull), each key's edits are made once: the same names come
+		 * back thousands of times, and the edits are a hundred snprintf calls.  A key shared
+		 * by two words is then ORed twice, which finds the same rows. */
+		if ((kept = kc_edits(w[i].key, edits))) {
+			if (*kept)
+				buf_printf(b, "%s%s", terms++ ? " OR " : "", kept);
+			continue;
+		}
+		name_key_edits(b, w[i].key, edits, 3, &terms);
 	}
 	if (terms)
 		buf_puts(b, ")");
@@ -188,7 +818,7 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 	struct cd_name_word sw[WORDS], gw[WORDS];
 	struct cand *cand = NULL;
 	struct cd_dupe *res = NULL;
-	struct cd_buf m = CD_BUF_INIT;
+	struct cd_buf m = CD_BUF_INIT, m2 = CD_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	size_t ns = 0, ng = 0, nc = 0, nres = 0;
 	int rc, year = 0, own_read = s->txn_depth == 0;
@@ -282,10 +912,11 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 	 * tokens cost more to read than the names'. */
 	for (int side = 0; side < 2 && year; side++) {
 		buf_reset(&m);
+		buf_reset(&m2);
 		if (typo_keys_or(&m, side ? gw : sw, side ? ng : ns, !side) &&
-		    (buf_puts(&m, " AND "), keys_or(&m, side ? sw : gw, side ? ns : ng)) &&
-		    (buf_puts(&m, month[0] ? month : years), !m.failed) &&
-		    (rc = run_ids(s, keys_sql, buf_str(&m), NEAR_ROWS, cand, &nc, err)))
+		    keys_or(&m2, side ? sw : gw, side ? ns : ng) &&
+		    (buf_puts(&m2, month[0] ? month : years), !m.failed && !m2.failed) &&
+		    (rc = run_typo(s, buf_str(&m), buf_str(&m2), NEAR_ROWS, cand, &nc, err)))
 			goto out;
 	}
 	/* Either name born in the same month. */
@@ -385,6 +1016,7 @@ out:
 		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 out_free:
 	buf_release(&m);
+	buf_release(&m2);
 	free(cand);
 	dupes_free(res, nres);
 	return rc;

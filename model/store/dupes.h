@@ -17,6 +17,7 @@
 #define CD_DUPES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/base/error.h"
 #include "model/store/person.h"
@@ -50,6 +51,18 @@ struct cd_dupe {
 int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char *doc_number,
 	       struct cd_dupe **out, size_t *n, struct cd_error *err);
 void dupes_free(struct cd_dupe *d, size_t n);
+
+/*
+ * The name-key index held in memory for a long run of checks (a pull of many persons):
+ * between begin and end, dupes_find answers its lookups over the skeleton keys (person_key)
+ * from a copy read once, the same rows in the same order as FTS5 gives them, instead of a
+ * query each.  Whoever changes a person's keys meanwhile says so with dupes_cache_note
+ * (the person's row is read again from person_key), before the next dupes_find.  One store
+ * at a time; end drops the copy (also after a failed or rolled-back run).
+ */
+int dupes_cache_begin(struct cd_store *s, struct cd_error *err);
+int dupes_cache_note(struct cd_store *s, int64_t person_id, struct cd_error *err);
+void dupes_cache_end(struct cd_store *s);
 
 /*
  * Fingerprint duplicates: pairs of records whose fingers matched when one of them was

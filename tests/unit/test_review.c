@@ -323,6 +323,157 @@ static void test_decision_travels(void **state)
 	store_close(b);
 }
 
+/* ---- a pull's batch, checked against dupes.c's copy of the name keys -------------------- */
+
+/* The rows of `s`'s review queue as person numbers, score and reasons, one per line. */
+static char *reviews(struct cd_store *s)
+{
+	sqlite3_stmt *st;
+	size_t len = 0, cap = 1;
+	char *out = calloc(1, 1);
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT p.number || '|' || c.number || '|' || r.score || '|' || r.reasons"
+					    " FROM dupe_review r JOIN person p ON p.uuid = r.person_uuid"
+					    " JOIN person c ON c.uuid = r.candidate_uuid ORDER BY 1", -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *row = (const char *)sqlite3_column_text(st, 0);
+		size_t k = strlen(row);
+		while (len + k + 2 > cap)
+			cap *= 2;
+		out = realloc(out, cap);
+		assert_non_null(out);
+		memcpy(out + len, row, k);
+		len += k;
+		out[len++] = '\n';
+		out[len] = 0;
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+static const char *const SURNAMES[] = { "Shevchenko", "Kovalenko", "Beridze", "Mohammadi", "Haddad", "Petrenko" };
+static const char *const GIVENS[] = { "Olena", "Irina", "Levan", "Reza", "Fatima", "Oksana", "Dmytro" };
+
+/* A crowd of people with shared names and near dates: many candidates for every lookup. */
+static void crowd(struct cd_store *s, int n)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor clerk;
+	as(s, "clerk", &clerk);
+	for (int i = 0; i < n; i++) {
+		char dob[16];
+		struct cd_person p;
+		snprintf(dob, sizeof dob, i % 4 ? "%d-%02d-%02d" : "%d", 1980 + i % 7, 1 + i % 12, 1 + i % 28);
+		struct cd_person_input in = { .surname = SURNAMES[i % 6], .given = GIVENS[(i / 6) % 7], .sex = "F",
+					      .dob = dob, .nationality = i % 3 ? "UKR" : "GEO" };
+		assert_int_equal(person_add(s, &clerk, &in, &p, &err), CD_OK);
+	}
+}
+
+/*
+ * Two persons arriving in one batch that duplicate each other, and one duplicating a local
+ * person: with the copy of the name keys (as a pull makes it) both reviews are queued, and
+ * the queue is the one the FTS5 index gives without the copy.
+ */
+static void test_batch_cached(void **state)
+{
+	static const struct cd_person_input OLENA = { .surname = "Шевчук", .given = "Олена", .sex = "F",
+						      .dob = "1985-03-12", .nationality = "UKR" };
+	static const struct cd_person_input OLENA2 = { .surname = "Shevchuck", .given = "Olena", .sex = "F",
+						       .dob = "1985-03-12", .nationality = "UKR" };
+	char path_c[192];
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS"), *c;
+	struct cd_person l, lc, x1, x2, y;
+	char sql[256];
+	(void)state;
+
+	snprintf(path_c, sizeof path_c, "%s/c.casedesk", dir);
+	c = make(path_c, "TBS");
+	review_set_warn(DUPES_WARN_DEFAULT);
+	add(b, &IRYNA, NULL, &l);
+	add(c, &IRYNA, NULL, &lc);
+	crowd(b, 40);
+	crowd(c, 40);
+	add(a, &OLENA, NULL, &x1);
+	add(a, &OLENA2, NULL, &x2);
+	add(a, &IRYNA, NULL, &y);
+	crowd(a, 60);
+	/* B: the batch in one transaction, against the copy. */
+	assert_int_equal(store_begin(b, &err), CD_OK);
+	assert_int_equal(dupes_cache_begin(b, &err), CD_OK);
+	sync_all(a, b);
+	dupes_cache_end(b);
+	assert_int_equal(store_commit(b, &err), CD_OK);
+	/* C: op by op, against the FTS5 index. */
+	sync_all(a, c);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s' AND candidate_uuid = '%s'",
+		 x2.uuid, x1.uuid);
+	assert_int_equal(count(b, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s' AND candidate_uuid = '%s'",
+		 y.uuid, l.uuid);
+	assert_int_equal(count(b, sql), 1);
+	char *qb = reviews(b), *qc = reviews(c);
+	assert_true(strlen(qb) > 0);
+	assert_string_equal(qb, qc);
+	free(qb);
+	free(qc);
+	store_close(a);
+	store_close(b);
+	store_close(c);
+}
+
+/* dupes_find with the copy finds what it finds without, typos and swaps included; a person
+ * added while the copy is held is found once noted. */
+static void test_cache_same_rows(void **state)
+{
+	static const struct cd_person_input Q[] = {
+		{ .surname = "Shevchenko", .given = "Olena", .dob = "1981-02-02", .nationality = "UKR" },
+		{ .surname = "Shevchanko", .given = "Olena", .dob = "1981-02-02", .nationality = "UKR" },
+		{ .surname = "Kovalenko", .given = "Irnia", .dob = "1982-03", .nationality = "UKR" },
+		{ .surname = "Levan", .given = "Beridze", .dob = "1984", .nationality = "GEO" },
+		{ .surname = "Mohamadi", .given = "Reza", .dob = "1983-04-04", .nationality = "GEO" },
+		{ .surname = "Petrenko", .given = "Dmytro", .nationality = "UKR" },
+		{ .surname = "Хаддад", .given = "Фатима", .dob = "1985-05-05", .nationality = "UKR" },
+	};
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *b = make(path_b, "TBS");
+	(void)state;
+
+	crowd(b, 300);
+	for (size_t i = 0; i < sizeof Q / sizeof Q[0]; i++) {
+		struct cd_dupe *d1 = NULL, *d2 = NULL;
+		size_t n1 = 0, n2 = 0;
+		assert_int_equal(dupes_cache_begin(b, &err), CD_OK);
+		assert_int_equal(dupes_find(b, &Q[i], NULL, &d1, &n1, &err), CD_OK);
+		dupes_cache_end(b);
+		assert_int_equal(dupes_find(b, &Q[i], NULL, &d2, &n2, &err), CD_OK);
+		assert_int_equal(n1, n2);
+		for (size_t k = 0; k < n1; k++) {
+			assert_string_equal(d1[k].number, d2[k].number);
+			assert_int_equal(d1[k].score, d2[k].score);
+			assert_string_equal(d1[k].why, d2[k].why);
+		}
+		dupes_free(d1, n1);
+		dupes_free(d2, n2);
+	}
+	/* Held while a person is added: found once noted. */
+	static const struct cd_person_input NEW = { .surname = "Tsereteli", .given = "Nino", .sex = "F", .dob = "1990-01-01",
+						    .nationality = "GEO" };
+	struct cd_person p;
+	struct cd_dupe *d = NULL;
+	size_t n = 0;
+	assert_int_equal(dupes_cache_begin(b, &err), CD_OK);
+	add(b, &NEW, NULL, &p);
+	assert_int_equal(dupes_cache_note(b, p.id, &err), CD_OK);
+	assert_int_equal(dupes_find(b, &NEW, NULL, &d, &n, &err), CD_OK);
+	dupes_cache_end(b);
+	assert_true(n >= 1);
+	assert_string_equal(d[0].number, p.number);
+	dupes_free(d, n);
+	store_close(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +481,8 @@ int main(void)
 		cmocka_unit_test(test_threshold_and_merged),
 		cmocka_unit_test(test_dismiss_once),
 		cmocka_unit_test(test_decision_travels),
+		cmocka_unit_test(test_batch_cached),
+		cmocka_unit_test(test_cache_same_rows),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
