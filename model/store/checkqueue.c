@@ -441,13 +441,18 @@ int checkqueue_record(struct cd_store *s, const struct cd_actor *actor, int64_t 
 		goto done;
 	}
 	if ((rc = st_prepare(s, "UPDATE checks SET result = ?2, answered_at = ?3, attempts = attempts + 1,"
-				" next_try = NULL, reason = ?4, note = ?5 WHERE id = ?1", &st, err)))
+				" next_try = NULL, reason = ?4, note = ?5, recorded_by = ?6 WHERE id = ?1", &st, err)))
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
 	st_bind_text(st, 2, result);
 	st_bind_text(st, 3, at);
 	st_bind_text(st, 4, a->outcome == CQ_FAILED ? note : NULL);
 	st_bind_text(st, 5, note[0] ? note : NULL);
+	/* Who ran the ask is who recorded its answer: the four-eyes rule (checks_clear, and the
+	 * trigger checks_clearing) keeps a supervisor who ran `check run` from clearing the hit
+	 * it brought; a service account's hit any supervisor clears. */
+	if (actor->user_id)
+		sqlite3_bind_int64(st, 6, actor->user_id);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = st_fail(s, _("saving a check"), err);
 		goto out;
