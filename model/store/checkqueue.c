@@ -362,10 +362,12 @@ static int case_touch(struct cd_store *s, const struct cd_actor *actor, int64_t 
 }
 
 /* The disclosure: what was sent, to whom, why (no personal data in the row). */
-static int disclose(struct cd_store *s, const struct cd_actor *actor, const struct queued *q, struct cd_error *err)
+static int disclose(struct cd_store *s, const struct cd_actor *actor, const struct queued *q, const char *gateway,
+		    struct cd_error *err)
 {
-	char purpose[320];
-	snprintf(purpose, sizeof purpose, "check gateway, list %s: %s", q->list, q->purpose);
+	char purpose[512];
+	snprintf(purpose, sizeof purpose, "check gateway%s%.200s, list %s: %s", gateway && gateway[0] ? " " : "",
+		 gateway ? gateway : "", q->list, q->purpose);
 	return store_add_audit(s, actor, "disclose", "case", q->case_uuid, purpose, err);
 }
 
@@ -435,7 +437,7 @@ int checkqueue_record(struct cd_store *s, const struct cd_actor *actor, int64_t 
 			goto out;
 		}
 		/* Something reached the gateway (it answered, if badly): that was a disclosure. */
-		if (a->http_status > 0 && (rc = disclose(s, actor, &q, err)))
+		if (a->http_status > 0 && (rc = disclose(s, actor, &q, a->gateway, err)))
 			goto out;
 		rc = store_commit(s, err);
 		goto done;
@@ -468,7 +470,7 @@ int checkqueue_record(struct cd_store *s, const struct cd_actor *actor, int64_t 
 		if ((rc = store_add_event(s, actor, &ev, err)))
 			goto out;
 	}
-	if ((a->outcome != CQ_FAILED || a->http_status > 0) && (rc = disclose(s, actor, &q, err)))
+	if ((a->outcome != CQ_FAILED || a->http_status > 0) && (rc = disclose(s, actor, &q, a->gateway, err)))
 		goto out;
 	rc = store_commit(s, err);
 	goto done;

@@ -40,7 +40,7 @@ fi
 gw_start main || { fail "the test server starts"; exit 0; }
 cat >"$CASEDESK_CONFIG" <<CONF
 [gateway]
-url = $GW_URL
+url = https://desk:s3cret@127.0.0.1:$GW_PORT/
 client_cert = $GW_PKI/client.pem
 client_key = $GW_PKI/client.key
 ca_file = $GW_PKI/ca.pem
@@ -52,6 +52,10 @@ expect_grep "sltd a hit, the person lists clear" "^asked 3: 2 clear, 1 hit, 0 to
 expect_eq "the network answers are recorded as the runner's" \
 	"$(sqlite3 "$S" "SELECT group_concat(k.list || ':' || coalesce(u.name, '-'), ' ') FROM (SELECT * FROM checks ORDER BY list) k LEFT JOIN users u ON u.id = k.recorded_by")" \
 	"national_watchlist:supervisor sis:supervisor sltd:supervisor"
+expect_eq "the disclosure rows name the gateway that answered, host and port" \
+	"$(sqlite3 "$S" "SELECT count(*) FROM audit WHERE action = 'disclose' AND purpose LIKE 'check gateway 127.0.0.1:$GW_PORT, list %: residence case $C opened'")" 3
+expect_eq "and never the credentials its URL carries" \
+	"$(sqlite3 "$S" "SELECT count(*) FROM audit WHERE purpose LIKE '%s3cret%' OR purpose LIKE '%desk:%'")" 0
 expect_rc "the supervisor who ran the ask does not clear its hit" 4 \
 	cli --user supervisor check clear "$C" --list sltd --reason "not our applicant"
 expect_grep "four-eyes rule" "you recorded the hit on sltd yourself; a supervisor other than supervisor clears it" "$T/err"
