@@ -48,8 +48,10 @@ struct run {
 	int rc;                 /* a store error that stopped the run */
 	struct cd_error err;
 	/* Answers are committed in groups (ANSWERS_PER_COMMIT, or after COMMIT_MS): one commit
-	 * per answer would make the store, not the gateway, the bottleneck.  An answer lost to
-	 * a crash before its commit is asked again, with the same Idempotency-Key. */
+	 * per answer would make the store, not the gateway, the bottleneck.  A group never
+	 * stays open across a wait for the network (on_idle commits it): the store's write
+	 * lock would hold every other desk for as long as a slow gateway takes.  An answer
+	 * lost to a crash before its commit is asked again, with the same Idempotency-Key. */
 	int open;
 	size_t in_txn;
 	struct timespec since;
@@ -172,6 +174,19 @@ static void gateway_host(const char *url, char *out, size_t size)
 		else if (p[i] == ']')
 			has_port = 0;
 	snprintf(out, size, "%.*s%s", (int)n, p, has_port ? "" : ":443");
+}
+
+/* gateway_run waits for the network next: the group's transaction ends first. */
+static int on_idle(void *ctx)
+{
+	struct run *r = ctx;
+	int rc;
+
+	if (r->open && (rc = group_end(r))) {
+		r->rc = rc;
+		return rc;
+	}
+	return 0;
 }
 
 /* The bearer token: the file's first line. */
@@ -307,6 +322,7 @@ int check_run_cmd(struct cli *c)
 	gw.total_timeout_ms = set.total_timeout_s * 1000;
 	gw.max_reply_bytes = (size_t)set.max_reply_kb * 1024;
 	gw.max_parallel = parallel ? (int)parallel : set.parallel;
+	gw.on_idle = on_idle;
 	if (getrandom(&r.rnd, sizeof r.rnd, 0) != (ssize_t)sizeof r.rnd)
 		r.rnd = (uint32_t)time(NULL);
 	r.c = c;
