@@ -16,6 +16,8 @@ chmod 600 "$T/key"
 "$FPTOOL" face "$T/face.ppm" ok || fail "a face photo to enrol"
 
 $CD demo --persons 300 --seed 5 >/dev/null 2>&1 || { fail "demo store"; exit 0; }
+# (an office with no check gateway answers its checks by hand: lib.sh, no_gateway)
+no_gateway "$S" || fail "an office with no check gateway"
 # An asylum case from made to granted on day $1 for person $2; extra words go in its texts.
 decide() {
 	day=$1 p=$2 words=$3
