@@ -49,11 +49,14 @@ struct run {
 	int rc;                 /* a store error that stopped the run */
 	struct cd_error err;
 	/* Answers are committed in groups (ANSWERS_PER_COMMIT, or after COMMIT_MS): one commit
-	 * per answer would make the store, not the gateway, the bottleneck.  An answer lost to
-	 * a crash before its commit is asked again, with the same Idempotency-Key. */
+	 * per answer would make the store, not the gateway, the bottleneck.  A group never
+	 * stays open across a wait for the network (on_idle commits it): the store's write
+	 * lock would hold every other desk for as long as a slow gateway takes.  An answer
+	 * lost to a crash before its commit is asked again, with the same Idempotency-Key. */
 	int open;
 	size_t in_txn;
 	struct timespec since;
+	const char *gateway;    /* host:port, for the disclosure rows */
 };
 
 #define ANSWERS_PER_COMMIT 200
@@ -101,6 +104,7 @@ static int on_answer(void *ctx, size_t index, const struct cd_gw_answer *g)
 		.checked_at = g->checked_at,
 		.reason = g->reason,
 		.jitter = next_random(r),
+		.gateway = r->gateway,
 	};
 	int rc;
 
@@ -137,6 +141,51 @@ static int on_answer(void *ctx, size_t index, const struct cd_gw_answer *g)
 	case CQ_HIT: r->hit++; break;
 	case CQ_RETRY: r->retry++; break;
 	case CQ_FAILED: r->failed++; break;
+	}
+	return 0;
+}
+
+/*
+ * The gateway as the disclosure rows name it: host:port of [gateway] url, without the
+ * scheme, any user:password@ and the path (a URL may carry credentials; the audit trail
+ * must not).  "" when the URL has nothing printable to name.
+ */
+static void gateway_host(const char *url, char *out, size_t size)
+{
+	const char *p = strstr(url, "://"), *end, *at;
+	size_t n;
+	int has_port = 0;
+
+	out[0] = '\0';
+	p = p ? p + 3 : url;
+	end = p + strcspn(p, "/?#");
+	for (at = p; at < end; at++)
+		if (*at == '@')
+			p = at + 1;   /* the last '@' of the authority ends its user info */
+	n = (size_t)(end - p);
+	if (!n || n + 5 >= size)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] <= 0x20 || (unsigned char)p[i] >= 0x7f)
+			return;
+	/* A port after the host (or after an IPv6 literal's ']'). */
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == ':')
+			has_port = 1;
+		else if (p[i] == ']')
+			has_port = 0;
+	snprintf(out, size, "%.*s%s", (int)n, p, has_port ? "" : ":443");
+}
+
+/* gateway_run waits for the network next: the group's transaction ends first. */
+static int on_idle(void *ctx)
+{
+	struct run *r = ctx;
+	int rc;
+
+	if (r->open && (rc = group_end(r))) {
+		r->rc = rc;
+		return rc;
 	}
 	return 0;
 }
@@ -284,9 +333,13 @@ int check_run_cmd(struct cli *c)
 	gw.total_timeout_ms = set.total_timeout_s * 1000;
 	gw.max_reply_bytes = (size_t)set.max_reply_kb * 1024;
 	gw.max_parallel = parallel ? (int)parallel : set.parallel;
+	gw.on_idle = on_idle;
 	if (getrandom(&r.rnd, sizeof r.rnd, 0) != (ssize_t)sizeof r.rnd)
 		r.rnd = (uint32_t)time(NULL);
 	r.c = c;
+	char gw_host[256];
+	gateway_host(set.url, gw_host, sizeof gw_host);
+	r.gateway = gw_host;
 	if (watch) {
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
@@ -322,6 +375,7 @@ int check_run_cmd(struct cli *c)
 			;
 		memset(&r, 0, sizeof r);
 		r.c = c;
+		r.gateway = gw_host;
 		r.rnd = (uint32_t)now | 1u;
 	} while (!stop_asked);
 	if (rc)

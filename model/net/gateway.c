@@ -44,6 +44,80 @@ static int refuse(struct cd_gw_answer *out, const char *fmt, ...)
 	return CD_EINPUT;
 }
 
+/*
+ * Whether the UTF-8 text at p (n bytes left) starts with a C1 control (U+0080-U+009F) or a
+ * bidirectional control (U+200E/F, U+202A-U+202E, U+2066-U+2069, U+061C): a reference or
+ * list name holding one can show on a screen as something it is not (a reversed reference
+ * read as another), so a reply carrying one is refused.  The text is valid UTF-8 already
+ * (json-c's check), so the lead byte says how many follow.
+ */
+static int invisible_control(const unsigned char *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+		return 1;
+	if (n >= 2 && p[0] == 0xD8 && p[1] == 0x9C)
+		return 1;
+	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE)))
+		return 1;
+	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+		return 1;
+	return 0;
+}
+
+/*
+ * Duplicate keys.  json-c keeps the last of a duplicate key and says nothing, so
+ * {"result":"hit",...,"result":"clear"} would read as clear - and another reader of the same
+ * body (a gateway's own log, an auditor's tool) may keep the first.  A reply is refused if
+ * any of its objects repeats a key: the members written in the body (every ':' outside a
+ * string is one member, in JSON that json-c has just accepted in strict mode) are counted
+ * and compared with the members the parsed tree holds; a repeated key leaves the tree
+ * with fewer (its earlier value, and everything under it, is dropped), so the counts
+ * differ exactly when a key repeats.  The same walk refuses the escape \u0000 anywhere -
+ * in a key too, where json-c would cut it short and "result\u0000x" would read as "result".
+ */
+static int raw_members(const char *b, size_t len, size_t *members)
+{
+	int in_string = 0;
+
+	*members = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = b[i];
+		if (in_string) {
+			if (c == '\\') {
+				if (i + 5 < len && b[i + 1] == 'u' && memcmp(b + i + 2, "0000", 4) == 0)
+					return -1;
+				i++;   /* the escaped character: never a quote that ends the string */
+			} else if (c == '"') {
+				in_string = 0;
+			}
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == ':') {
+			(*members)++;
+		}
+	}
+	return 0;
+}
+
+/* The members of every object in the tree (its depth is bounded by the tokener). */
+static size_t tree_members(struct json_object *o)
+{
+	size_t n = 0;
+
+	if (json_object_get_type(o) == json_type_object) {
+		n = (size_t)json_object_object_length(o);
+		json_object_object_foreach(o, key, val) {
+			(void)key;
+			n += tree_members(val);
+		}
+	} else if (json_object_get_type(o) == json_type_array) {
+		size_t len = json_object_array_length(o);
+		for (size_t i = 0; i < len; i++)
+			n += tree_members(json_object_array_get_idx(o, i));
+	}
+	return n;
+}
+
 /* A string member: absent or null is "" when !required; anything else must be a string
  * that fits dst (with its NUL) and holds no control character.  0, or -1 with the reason
  * already in out. */
@@ -68,8 +142,11 @@ static int get_string(struct json_object *obj, const char *key, char *dst, size_
 		return refuse(out, _("the gateway's reply has a field \"%s\" longer than this version of casedesk keeps"), key), -1;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
+		if (c < 0x20 || c == 0x7f)   /* a NUL (\u0000) too: it would cut the text short */
 			return refuse(out, _("the gateway's reply has a control character in the field \"%s\""), key), -1;
+		if (invisible_control((const unsigned char *)s + i, len - i))
+			return refuse(out, _("the gateway's reply has a C1 control or a text-direction control in the "
+					     "field \"%s\""), key), -1;
 	}
 	if (required && len == 0)
 		return refuse(out, _("the gateway's reply has an empty field \"%s\""), key), -1;
@@ -128,7 +205,7 @@ int gateway_parse_reply(enum cd_gw_kind kind, const char *body, size_t len, stru
 	struct json_tokener *tok = NULL;
 	struct json_object *root = NULL, *result = NULL;
 	const char *r;
-	size_t end;
+	size_t end, rlen;
 	int rc = CD_EINPUT, hit;
 
 	memset(out, 0, sizeof *out);
@@ -178,14 +255,27 @@ int gateway_parse_reply(enum cd_gw_kind kind, const char *body, size_t len, stru
 		refuse(out, _("the gateway's reply is not a JSON object"));
 		goto out;
 	}
+	{
+		size_t written = 0;
+		if (raw_members(body, len, &written)) {
+			refuse(out, _("the gateway's reply has a control character: a NUL (\\u0000)"));
+			goto out;
+		}
+		if (written != tree_members(root)) {
+			refuse(out, _("the gateway's reply repeats a key in one of its objects"));
+			goto out;
+		}
+	}
 	if (!json_object_object_get_ex(root, "result", &result) || json_object_get_type(result) != json_type_string) {
 		refuse(out, _("the gateway's reply lacks the string field \"%s\""), "result");
 		goto out;
 	}
+	/* Compared with its length: "clear\u0000x" is not "clear". */
 	r = json_object_get_string(result);
-	if (strcmp(r, "clear") == 0) {
+	rlen = (size_t)json_object_get_string_len(result);
+	if (rlen == 5 && memcmp(r, "clear", 5) == 0) {
 		hit = 0;
-	} else if (strcmp(r, "hit") == 0) {
+	} else if (rlen == 3 && memcmp(r, "hit", 3) == 0) {
 		hit = 1;
 	} else {
 		refuse(out, _("the gateway's reply has a \"%s\" other than \"clear\" or \"hit\""), "result");

@@ -26,6 +26,15 @@
 
 enum cd_gw_kind { CD_GW_DOCUMENT = 1, CD_GW_PERSON = 2 };
 
+/*
+ * Called before each wait for the network (curl_multi_poll), whenever no answer is ready to
+ * hand over, with on_answer's ctx: the caller ends there whatever it must not hold across a
+ * wait of up to a transfer's time-out - a store write transaction above all, which would
+ * keep every other desk from writing while a slow gateway thinks.  A non-zero return stops
+ * the run as on_answer's does.  NULL: nothing to do.
+ */
+typedef int (*cd_gw_on_idle)(void *ctx);
+
 /* Where and how to ask; strings borrowed.  Zero/NULL fields take the defaults noted. */
 struct cd_gw_config {
 	const char *base_url;       /* https://gateway.example/api (no trailing slash needed) */
@@ -37,6 +46,7 @@ struct cd_gw_config {
 	long total_timeout_ms;      /* 0: 20000 */
 	size_t max_reply_bytes;     /* 0: 65536; a longer reply is an error, not read on */
 	int max_parallel;           /* 0: 64 (the bench's target on loopback); transfers in flight at once */
+	cd_gw_on_idle on_idle;      /* see above; NULL: none */
 };
 
 /* One check to ask; strings borrowed. */

@@ -603,6 +603,10 @@ int gateway_run(const struct cd_gw_config *cfg, const struct cd_gw_request *reqs
 				goto out;
 		}
 		if (running > 0 && (next >= n || in_flight >= (size_t)run.parallel)) {
+			/* Nothing to hand over until the network says more: the caller lets go of
+			 * what it must not hold across the wait (cd_gw_on_idle). */
+			if (cfg->on_idle && (rc = cfg->on_idle(ctx)) != 0)
+				goto out;
 			mc = curl_multi_poll(multi, NULL, 0, 1000, NULL);
 			if (mc != CURLM_OK) {
 				rc = cd_error_set(err, CD_EINTERNAL, _("libcurl failed: %s"), curl_multi_strerror(mc));

@@ -362,10 +362,12 @@ static int case_touch(struct cd_store *s, const struct cd_actor *actor, int64_t 
 }
 
 /* The disclosure: what was sent, to whom, why (no personal data in the row). */
-static int disclose(struct cd_store *s, const struct cd_actor *actor, const struct queued *q, struct cd_error *err)
+static int disclose(struct cd_store *s, const struct cd_actor *actor, const struct queued *q, const char *gateway,
+		    struct cd_error *err)
 {
-	char purpose[320];
-	snprintf(purpose, sizeof purpose, "check gateway, list %s: %s", q->list, q->purpose);
+	char purpose[512];
+	snprintf(purpose, sizeof purpose, "check gateway%s%.200s, list %s: %s", gateway && gateway[0] ? " " : "",
+		 gateway ? gateway : "", q->list, q->purpose);
 	return store_add_audit(s, actor, "disclose", "case", q->case_uuid, purpose, err);
 }
 
@@ -435,19 +437,24 @@ int checkqueue_record(struct cd_store *s, const struct cd_actor *actor, int64_t 
 			goto out;
 		}
 		/* Something reached the gateway (it answered, if badly): that was a disclosure. */
-		if (a->http_status > 0 && (rc = disclose(s, actor, &q, err)))
+		if (a->http_status > 0 && (rc = disclose(s, actor, &q, a->gateway, err)))
 			goto out;
 		rc = store_commit(s, err);
 		goto done;
 	}
 	if ((rc = st_prepare(s, "UPDATE checks SET result = ?2, answered_at = ?3, attempts = attempts + 1,"
-				" next_try = NULL, reason = ?4, note = ?5 WHERE id = ?1", &st, err)))
+				" next_try = NULL, reason = ?4, note = ?5, recorded_by = ?6 WHERE id = ?1", &st, err)))
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
 	st_bind_text(st, 2, result);
 	st_bind_text(st, 3, at);
 	st_bind_text(st, 4, a->outcome == CQ_FAILED ? note : NULL);
 	st_bind_text(st, 5, note[0] ? note : NULL);
+	/* Who ran the ask is who recorded its answer: the four-eyes rule (checks_clear, and the
+	 * trigger checks_clearing) keeps a supervisor who ran `check run` from clearing the hit
+	 * it brought; a service account's hit any supervisor clears. */
+	if (actor->user_id)
+		sqlite3_bind_int64(st, 6, actor->user_id);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = st_fail(s, _("saving a check"), err);
 		goto out;
@@ -463,7 +470,7 @@ int checkqueue_record(struct cd_store *s, const struct cd_actor *actor, int64_t 
 		if ((rc = store_add_event(s, actor, &ev, err)))
 			goto out;
 	}
-	if ((a->outcome != CQ_FAILED || a->http_status > 0) && (rc = disclose(s, actor, &q, err)))
+	if ((a->outcome != CQ_FAILED || a->http_status > 0) && (rc = disclose(s, actor, &q, a->gateway, err)))
 		goto out;
 	rc = store_commit(s, err);
 	goto done;

@@ -100,11 +100,15 @@ struct cq_answer {
 	const char *checked_at;
 	const char *reason;          /* RETRY, FAILED: what went wrong */
 	unsigned jitter;             /* RETRY: a random number for the backoff's jitter */
+	const char *gateway;         /* the gateway asked, host:port (never the URL: it may carry
+	                                credentials), named in the disclosure row; NULL: not said */
 };
 
 /*
  * Records the answer for queued check `id` at `now` (Unix seconds), in one transaction.
- * CLEAR/HIT: the list's answer, an event on the case and a "disclose" audit row; RETRY:
+ * CLEAR/HIT: the list's answer, an event on the case and a "disclose" audit row naming the
+ * gateway ("check gateway HOST:PORT, list L: PURPOSE", so that an auditor can tell a
+ * gateway that should not have been asked); RETRY:
  * tries + 1, the reason, next_try = now + checkqueue_backoff(); FAILED: 'error' with the
  * reason, not asked again.  A check no longer pending (answered meanwhile) is CD_ECONFLICT.
  */

@@ -125,7 +125,7 @@ static int bump_version(struct cd_store *s, const struct cd_actor *actor, struct
  * recorded it (user row id, 0: not known; the name for a message, "" when not known). */
 struct answer {
 	int64_t id, recorded_by;
-	char result[16], recorder[64];
+	char result[16], recorder[64], source[16], asked_at[32];
 	int cleared;
 };
 
@@ -137,7 +137,7 @@ static int newest_answer(struct cd_store *s, int64_t case_id, const char *list, 
 
 	memset(out, 0, sizeof *out);
 	if ((rc = st_prepare(s, "SELECT k.id, coalesce(k.result, 'pending'), k.cleared_at IS NOT NULL,"
-				" coalesce(k.recorded_by, 0), coalesce(u.name, '') FROM checks k"
+				" coalesce(k.recorded_by, 0), coalesce(u.name, ''), coalesce(k.source, ''), coalesce(k.asked_at, '') FROM checks k"
 				" LEFT JOIN users u ON u.id = k.recorded_by"
 				" WHERE k.case_id = ?1 AND k.list = ?2 ORDER BY" CHECKS_ANSWER_ORDER("k") " LIMIT 1", &st, err)))
 		return rc;
@@ -149,6 +149,8 @@ static int newest_answer(struct cd_store *s, int64_t case_id, const char *list, 
 		out->cleared = sqlite3_column_int(st, 2);
 		out->recorded_by = sqlite3_column_int64(st, 3);
 		snprintf(out->recorder, sizeof out->recorder, "%s", (const char *)sqlite3_column_text(st, 4));
+		snprintf(out->source, sizeof out->source, "%s", (const char *)sqlite3_column_text(st, 5));
+		snprintf(out->asked_at, sizeof out->asked_at, "%s", (const char *)sqlite3_column_text(st, 6));
 	}
 	rc = rc < 0 ? CD_ESTORE : CD_OK;
 	st_finish(s, st);
@@ -256,6 +258,25 @@ int checks_record(struct cd_store *s, const struct cd_actor *actor, const struct
 				  _("case %s has a hit on %s: it stands until a supervisor clears it with a reason "
 				    "(casedesk check clear %s --list %s --reason TEXT)"), c.number, a->list, c.number,
 				  a->list);
+		goto out;
+	}
+	/* A list the gateway is asked about is the gateway's to answer: a hand answer written
+	 * over a check still pending would outrank it (CHECKS_ANSWER_ORDER) and the gateway
+	 * would never be asked.  Only when the gateway failed for good (a final refusal) may a
+	 * supervisor answer by hand instead of re-queueing (README, "External checks"). */
+	if (prev.id && strcmp(prev.result, "pending") == 0) {
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("case %s: the check on %s waits for the check gateway (pending since %.16s); it is "
+				    "answered by the gateway, not by hand: casedesk check run (casedesk check list %s says "
+				    "why it waits)"), c.number, a->list, prev.asked_at[0] ? prev.asked_at : "-", c.number);
+		goto out;
+	}
+	if (prev.id && strcmp(prev.result, "error") == 0 && strcmp(prev.source, "network") == 0 &&
+	    !(actor->roles & CD_ROLE_SUPERVISOR)) {
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("case %s: the check gateway refused the check on %s for good; a supervisor re-queues it "
+				    "(casedesk check requeue %s --list %s) or records the answer by hand"), c.number, a->list,
+				  c.number, a->list);
 		goto out;
 	}
 	if ((rc = st_prepare(s, "INSERT INTO checks(uuid, case_id, person_id, list, asked_at, answered_at, result,"

@@ -31,3 +31,17 @@ expect_grep() {
 expect_eq() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', wanted '$3'"; fi
 }
+
+# no_gateway STORE: installs the workflows of $CASEDESK_DATA without their `network.` lines (each
+# version raised by 60): an office with no check gateway, whose caseworkers answer every
+# check by hand.  A list the workflow asks of the gateway is the gateway's to answer while
+# pending (t_checks_hand_network.sh), so the tests that decide cases by hand-recorded
+# checks set their store up as such an office.
+no_gateway() {
+	mkdir -p "$T/nogw" || return 1
+	for f in "$CASEDESK_DATA"/workflows/*.ini; do
+		awk '/^network\./ { next } /^version *=/ && !done { sub(/[0-9]+/, $3 + 60); done = 1 } { print }' \
+			"$f" >"$T/nogw/${f##*/}" || return 1
+	done
+	"$CD" --store "$1" --user admin workflow install "$T/nogw"/*.ini >/dev/null
+}

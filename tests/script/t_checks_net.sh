@@ -102,7 +102,7 @@ expect_eq "each answer an event on the case" \
 	"$(sqlite3 "$S" "SELECT group_concat(field || ':' || new_value, ' ') FROM (SELECT * FROM event WHERE kind = 'check' ORDER BY field)")" \
 	"national_watchlist:clear sis:clear sltd:hit"
 expect_eq "and a disclosure audit row with its purpose (one per request the gateway saw)" \
-	"$(sqlite3 "$S" "SELECT count(*) FROM audit WHERE action = 'disclose' AND purpose LIKE 'check gateway, list %: residence case $C opened'")" 5
+	"$(sqlite3 "$S" "SELECT count(*) FROM audit WHERE action = 'disclose' AND purpose LIKE 'check gateway 127.0.0.1:$PORT, list %: residence case $C opened'")" 5
 expect_eq "the hit's list and reference kept" \
 	"$(sqlite3 "$S" "SELECT note LIKE 'list SLTD, reference %' FROM checks WHERE list = 'sltd'")" 1
 

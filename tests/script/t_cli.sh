@@ -7,6 +7,8 @@ export CASEDESK_TODAY=2026-03-02
 
 # ---- a store's life
 expect_rc "init makes a training store" 0 $CD --store "$S" init --office TBS --training
+# (an office with no check gateway answers its checks by hand: lib.sh, no_gateway)
+no_gateway "$S" || fail "an office with no check gateway"
 expect_rc "init refuses to overwrite" 2 $CD --store "$S" init --office TBS --training
 expect_grep "overwrite refusal says why" "never overwrites" "$T/err"
 printf 'hello' >"$T/not-a-store"

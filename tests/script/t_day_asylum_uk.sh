@@ -29,6 +29,8 @@ trap 'unfeed; tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
 LOCALEDIR=${CASEDESK_LOCALEDIR:-$(pwd)/build/locale}
 
 "$CD" --store "$S" init --office TBS --training >/dev/null || { fail "init a training store"; exit 0; }
+# (an office with no check gateway answers its checks by hand: lib.sh, no_gateway)
+no_gateway "$S" || fail "an office with no check gateway"
 # A refusal says where and how long to appeal (issue 14): the office's settings.
 for kv in "appeal_court=Tbilisi City Court" "appeal_court_address=Agmashenebeli Alley 64" appeal_limit=30d; do
 	"$CD" --store "$S" --user admin office set "${kv%%=*}" "${kv#*=}" >/dev/null || fail "office set ${kv%%=*}"

@@ -9,6 +9,8 @@ S=$CASEDESK_STORE
 q() { sqlite3 "$S" "$1"; }
 
 expect_rc "a training store" 0 $CD init --training --office TBS
+# (an office with no check gateway answers its checks by hand: lib.sh, no_gateway)
+no_gateway "$S" || fail "an office with no check gateway"
 P=$($CD --user clerk person add --surname Roe --given Ann --dob 1980 --sex F --nationality UKR)
 $CD --user clerk document add "$P" --number "FE 1" --issuer UKR --expires 2030-01-01 >/dev/null
 C=$($CD --user clerk case new residence --person "$P")

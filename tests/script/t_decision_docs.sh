@@ -16,6 +16,8 @@ pdftext() { pdftotext -layout "$1" - 2>/dev/null; }
 no_grep() { if grep -q -- "$2" "$3"; then fail "$1" "'$2' found in $3"; else pass "$1"; fi; }
 
 expect_rc "a training store" 0 $CD init --training --office TBS
+# (an office with no check gateway answers its checks by hand: lib.sh, no_gateway)
+no_gateway "$S" || fail "an office with no check gateway"
 $CD --user admin office set appeal_court "Tbilisi City Court" >/dev/null || fail "appeal_court set"
 $CD --user admin office set appeal_court_address "Agmashenebeli Alley 64, Tbilisi" >/dev/null || fail "address set"
 $CD --user admin office set appeal_limit 30d >/dev/null || fail "appeal_limit set"

@@ -16,6 +16,8 @@ chmod 600 "$T/key"
 "$FPTOOL" face "$T/face.ppm" ok || fail "a face photo to enrol"
 
 $CD demo --persons 300 --seed 5 >/dev/null 2>&1 || { fail "demo store"; exit 0; }
+# (an office with no check gateway answers its checks by hand: lib.sh, no_gateway)
+no_gateway "$S" || fail "an office with no check gateway"
 # An asylum case from made to granted on day $1 for person $2; extra words go in its texts.
 decide() {
 	day=$1 p=$2 words=$3
@@ -195,6 +197,7 @@ expect_grep "a bad clock start is named" "asylum.ini:[0-9]*: from is 'opened'" "
 F=$T/fault.casedesk
 export CASEDESK_STORE=$F CASEDESK_TODAY=2015-06-01
 $CD init --office TBS --training >/dev/null
+no_gateway "$CASEDESK_STORE" || fail "an office with no check gateway"
 FP=$(person Faultyname Halfway 1992)
 as clerk $CD document add "$FP" --number FL2222222 --issuer SYR --expires 2030-01-01 >/dev/null
 as clerk $CD enrol "$FP" --face "$T/face.ppm" >/dev/null 2>&1
@@ -218,6 +221,7 @@ sed -i 's/^action = purge$/action = anonymise/' "$D/workflows/visa.ini"
 A=$T/anon.casedesk
 export CASEDESK_STORE=$A CASEDESK_DATA=$D CASEDESK_TODAY=2015-06-01
 $CD init --office TBS --training >/dev/null
+no_gateway "$CASEDESK_STORE" || fail "an office with no check gateway"
 ANON=$(person Anonymouse Replaceme 1970)
 as clerk $CD document add "$ANON" --number AN5555555 --issuer SYR --expires 2030-01-01 >/dev/null
 ANONV=$(as clerk $CD case new visa --person "$ANON")

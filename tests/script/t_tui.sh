@@ -17,6 +17,8 @@ state_of() { sqlite3 "$S" "SELECT state || ' v' || row_version FROM cases WHERE 
 
 # ---- the store: people and cases whose numbers and names the checks know
 cli init --office TBS --training >/dev/null || { fail "init a training store"; exit 0; }
+# (an office with no check gateway answers its checks by hand: lib.sh, no_gateway)
+no_gateway "$S" || fail "an office with no check gateway"
 sqlite3 "$S" "INSERT INTO users(uuid, name, roles, created_at) VALUES ('u-both', 'both', 6, '2026-01-01')"
 person() { cli --user clerk person add "$@"; }
 P1=$(person --surname "Шевченко" --given "Олександр" --surname-latin SHEVCHENKO --given-latin OLEKSANDR \

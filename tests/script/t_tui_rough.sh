@@ -15,6 +15,8 @@ fi
 S=$T/office.casedesk
 export CASEDESK_TODAY=2026-03-02
 "$CD" --store "$S" init --office TBS --training >/dev/null || { fail "init a training store"; exit 0; }
+# (an office with no check gateway answers its checks by hand: lib.sh, no_gateway)
+no_gateway "$S" || fail "an office with no check gateway"
 cli() { "$CD" --store "$S" "$@"; }
 RLO=$(printf '\342\200\256')   # U+202E RIGHT-TO-LEFT OVERRIDE
 P1=$(cli --user clerk person add --surname Doe --given John --dob 1980 --sex M --nationality GBR)

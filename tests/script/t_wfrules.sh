@@ -103,6 +103,8 @@ expect_grep "a doctored installed text is refused, naming where" "asylum version
 S=$T/train.casedesk
 export CASEDESK_STORE=$S
 expect_rc "a training store" 0 $CD init --office TBS --training
+# (an office with no check gateway answers its checks by hand: lib.sh, no_gateway)
+no_gateway "$S" || fail "an office with no check gateway"
 sqlite3 "$S" "INSERT INTO users(uuid, name, roles, created_at) VALUES ('u-both', 'both', 6, '2026-01-01'),
 	('u-both2', 'both2', 6, '2026-01-01')"
 P=$($CD --user clerk person add --surname Roe --given Ann --dob 1980 --sex F --nationality UKR)

@@ -259,8 +259,16 @@ static void test_due_order_and_bounds(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(due[0].list, "sltd");
 	checkqueue_free(due, n);
-	/* answered by hand meanwhile: not asked */
-	assert_int_equal(cw_check_record(fx.s, fx.reg, &fx.caseworker, fx.number, "sltd", "clear", NULL, &err), CD_OK);
+	/* a pending network check is the gateway's to answer: not by hand (review18) */
+	assert_int_equal(cw_check_record(fx.s, fx.reg, &fx.caseworker, fx.number, "sltd", "clear", NULL, &err),
+			 CD_EREFUSED);
+	assert_non_null(strstr(err.msg, "the check on sltd waits for the check gateway (pending since "));
+	assert_int_equal(cw_check_record(fx.s, fx.reg, &fx.supervisor, fx.number, "sltd", "clear", NULL, &err),
+			 CD_EREFUSED);
+	/* a store written before that rule may hold a hand answer after it: that one is not asked */
+	exec("INSERT INTO checks(uuid, case_id, person_id, list, asked_at, answered_at, result, source, recorded_by)"
+	     " SELECT '01900000-0000-7000-8000-000000000001', case_id, person_id, list, asked_at, asked_at, 'clear',"
+	     " 'hand', (SELECT id FROM users WHERE name = 'caseworker') FROM checks WHERE list = 'sltd'");
 	assert_int_equal(checkqueue_due(fx.s, &fx.caseworker, now, 100, &due, &n, &err), CD_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(due[0].list, "sis");
@@ -470,8 +478,15 @@ static void test_failed_and_requeued(void **state)
 	int64_t mismatched = -1;
 	assert_int_equal(store_checks_trail_check(fx.s, &mismatched, &err), CD_OK);
 	assert_int_equal(mismatched, 0);
-	/* or records it by hand, as before */
+	/* re-queued, it is pending again: nobody answers it by hand */
+	assert_int_equal(cw_check_record(fx.s, fx.reg, &fx.supervisor, fx.number, "national_watchlist", "clear",
+					 "asked by telephone", &err), CD_EREFUSED);
+	/* failed again: a caseworker does not answer it by hand; a supervisor may */
+	record(check_id("national_watchlist"), CQ_FAILED, -1, "the gateway refused the request (HTTP 400)", now);
 	assert_int_equal(cw_check_record(fx.s, fx.reg, &fx.caseworker, fx.number, "national_watchlist", "clear",
+					 "asked by telephone", &err), CD_EREFUSED);
+	assert_non_null(strstr(err.msg, "refused the check on national_watchlist for good; a supervisor"));
+	assert_int_equal(cw_check_record(fx.s, fx.reg, &fx.supervisor, fx.number, "national_watchlist", "clear",
 					 "asked by telephone", &err), CD_OK);
 	int64_t pending = -1;
 	assert_int_equal(checkqueue_pending_count(fx.s, &pending, &err), CD_OK);

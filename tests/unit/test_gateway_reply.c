@@ -188,6 +188,45 @@ static void test_bounds(void **state)
 	refused(0, "{\"result\":\"clear\"}", "unknown kind");
 }
 
+/* Replies that would read one way here and another elsewhere (review18): a "result" with a
+ * NUL after its word, a repeated key (json-c keeps the last), controls that hide or turn
+ * text on a screen. */
+static void test_smuggled(void **state)
+{
+	struct cd_gw_answer a;
+	(void)state;
+
+	refused(CD_GW_DOCUMENT, "{\"result\":\"clear\\u0000x\"}", "NUL");
+	refused(CD_GW_DOCUMENT, "{\"result\":\"hit\\u0000\",\"list\":\"SLTD\"}", "NUL");
+	refused(CD_GW_DOCUMENT, "{\"result\":\"clear\",\"result\\u0000x\":\"hit\"}", "NUL");
+	refused(CD_GW_DOCUMENT, "{\"result\":\"hit\",\"list\":\"SLTD\",\"result\":\"clear\"}", "repeats a key");
+	/* the same key spelt with an escape is the same key */
+	refused(CD_GW_DOCUMENT, "{\"result\":\"hit\",\"list\":\"SLTD\",\"r\\u0065sult\":\"clear\"}", "repeats a key");
+	/* at any depth, and under a value a later duplicate dropped */
+	refused(CD_GW_PERSON, "{\"result\":\"hit\",\"matches\":[{\"score\":90,\"list\":\"A\",\"list\":\"B\"}]}",
+		"repeats a key");
+	refused(CD_GW_DOCUMENT, "{\"x\":{\"a\":1,\"b\":2},\"x\":{},\"result\":\"clear\"}", "repeats a key");
+	/* colons and quotes inside strings are no members */
+	assert_int_equal(parse(CD_GW_DOCUMENT, "{\"result\":\"hit\",\"list\":\"SLTD\",\"reference\":\"a:b\\\":c\","
+			       "\"checked_at\":\"2026-03-02T10:00:00Z\",\"extra\":{\"k:\":[1,{\"z\":\"\\\\\"}]}}", &a), CD_OK);
+	assert_int_equal(a.outcome, CD_GW_HIT);
+	assert_string_equal(a.reference, "a:b\":c");
+	gateway_answer_release(&a);
+	/* C1 and direction controls, as escapes and as raw UTF-8 */
+	refused(CD_GW_DOCUMENT, "{\"result\":\"hit\",\"list\":\"SLTD\",\"reference\":\"INT\\u0085-42\"}", "C1 control");
+	refused(CD_GW_DOCUMENT, "{\"result\":\"hit\",\"list\":\"SLTD\",\"reference\":\"\xc2\x9b" "31m\"}", "C1 control");
+	refused(CD_GW_DOCUMENT, "{\"result\":\"hit\",\"list\":\"SLTD\",\"reference\":\"\\u202e24-TNI\"}", "direction");
+	refused(CD_GW_DOCUMENT, "{\"result\":\"hit\",\"list\":\"SL\xe2\x81\xa6TD\"}", "direction");
+	refused(CD_GW_DOCUMENT, "{\"result\":\"clear\",\"checked_at\":\"2026\\u200f-03-02\"}", "direction");
+	refused(CD_GW_DOCUMENT, "{\"result\":\"clear\",\"checked_at\":\"2026\\u061c-03-02\"}", "direction");
+	refused(CD_GW_PERSON, "{\"result\":\"hit\",\"matches\":[{\"score\":90,\"list\":\"A\\u2069\"}]}", "direction");
+	/* other letters beyond ASCII stay welcome */
+	assert_int_equal(parse(CD_GW_DOCUMENT, "{\"result\":\"hit\",\"list\":\"\xd0\xa1\xd0\x9f\",\"reference\":\"\\u00e9\\u2010\"}", &a),
+			 CD_OK);
+	assert_string_equal(a.reference, "\xc3\xa9\xe2\x80\x90");
+	gateway_answer_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_not_json),
 		cmocka_unit_test(test_result_and_types),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_smuggled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
