@@ -260,15 +260,18 @@ int checks_record(struct cd_store *s, const struct cd_actor *actor, const struct
 				  a->list);
 		goto out;
 	}
-	/* A list the gateway is asked about is the gateway's to answer: a hand answer written
-	 * over a check still pending would outrank it (CHECKS_ANSWER_ORDER) and the gateway
-	 * would never be asked.  Only when the gateway failed for good (a final refusal) may a
-	 * supervisor answer by hand instead of re-queueing (README, "External checks"). */
-	if (prev.id && strcmp(prev.result, "pending") == 0) {
+	/* A list the gateway is asked about is the gateway's to answer: a caseworker's hand
+	 * answer written over a check still pending would outrank it (CHECKS_ANSWER_ORDER) and
+	 * the gateway would never be asked.  A supervisor may, saying in the note how the list
+	 * was checked instead (an office with no gateway yet, or one down for days: the case
+	 * must not wait for ever), and the answer and note are theirs in the case's history. */
+	if (prev.id && strcmp(prev.result, "pending") == 0 &&
+	    (!(actor->roles & CD_ROLE_SUPERVISOR) || !note || strlen(note) < 10)) {
 		rc = cd_error_set(err, CD_EREFUSED,
 				  _("case %s: the check on %s waits for the check gateway (pending since %.16s); it is "
-				    "answered by the gateway, not by hand: casedesk check run (casedesk check list %s says "
-				    "why it waits)"), c.number, a->list, prev.asked_at[0] ? prev.asked_at : "-", c.number);
+				    "answered by the gateway (casedesk check run), or by a supervisor by hand with a note "
+				    "saying how it was checked (--note, ten characters or more)"),
+				  c.number, a->list, prev.asked_at[0] ? prev.asked_at : "-");
 		goto out;
 	}
 	if (prev.id && strcmp(prev.result, "error") == 0 && strcmp(prev.source, "network") == 0 &&

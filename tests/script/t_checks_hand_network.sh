@@ -2,8 +2,9 @@
 # t_checks_hand_network.sh - a list the check gateway is asked about is the gateway's to
 # answer (issue 16; review18's hole: a caseworker's hand "clear" over a network check still
 # pending outranked it, the gateway was never asked and the case was decided on one word):
-# while it is pending nobody answers it by hand; once the gateway refused it for good, a
-# supervisor may (or re-queues it); a hit brought by a supervisor's `check run` is cleared
+# while it is pending a caseworker does not answer it by hand, a supervisor only with a note
+# saying how it was checked; once the gateway refused it for good, a supervisor may (or
+# re-queues it); a hit brought by a supervisor's `check run` is cleared
 # by another supervisor (four eyes: the runner recorded it).
 . tests/script/lib.sh
 . tests/script/gw_lib.sh
@@ -19,12 +20,13 @@ C=$(cli --user caseworker case new residence --person "$P" --assign caseworker)
 expect_eq "three network checks queued" \
 	"$(sqlite3 "$S" "SELECT count(*) FROM checks WHERE source = 'network' AND result = 'pending'")" 3
 
-# ---- pending (no gateway set up yet): nobody answers by hand
+# ---- pending (no gateway set up yet): no caseworker answers by hand
 expect_rc "a caseworker may not answer a pending network check by hand" 4 \
 	cli --user caseworker check record "$C" --list sltd --result clear
 expect_grep "saying it waits for the gateway, since when, and what answers it" \
-	"case $C: the check on sltd waits for the check gateway (pending since 2026-03-02T[0-9:]*); it is answered by the gateway, not by hand: casedesk check run" "$T/err"
-expect_rc "nor a supervisor" 4 cli --user supervisor check record "$C" --list sis --result clear
+	"case $C: the check on sltd waits for the check gateway (pending since 2026-03-02T[0-9:]*); it is answered by the gateway (casedesk check run), or by a supervisor by hand with a note" "$T/err"
+expect_rc "nor a supervisor without a note saying how it was checked" 4 cli --user supervisor check record "$C" --list sis --result clear
+expect_rc "nor with a note too short to say it" 4 cli --user supervisor check record "$C" --list sis --result clear --note "ok"
 expect_rc "nor a hit by hand" 4 cli --user caseworker check record "$C" --list national_watchlist --result hit
 expect_eq "nothing recorded by hand" "$(sqlite3 "$S" "SELECT count(*) FROM checks WHERE source != 'network'")" 0
 cli --user caseworker case move "$C" confirm_receipt --set permit_reason=family >/dev/null 2>&1
@@ -78,5 +80,21 @@ expect_rc "a supervisor does, by hand" 0 \
 cli --user caseworker case move "$C2" confirm_receipt --set permit_reason=family >/dev/null 2>&1
 expect_rc "then the proposal goes" 0 \
 	cli --user caseworker case move "$C2" propose_decision --set proposed_outcome=grant --set "proposal_reason=meets the conditions"
+
+# ---- an office whose gateway is down for days: a supervisor answers a pending check by hand
+P3=$(cli --user clerk person add --surname Doe --given Jan --dob 1979 --sex M --nationality UKR)
+cli --user clerk document add "$P3" --number FK778899 --issuer UKR --expires 2031-01-01 >/dev/null
+C3=$(cli --user caseworker case new residence --person "$P3" --assign caseworker)
+for l in sis sltd national_watchlist; do
+	expect_rc "a supervisor records $l by hand over the pending check, saying how" 0 \
+		cli --user supervisor check record "$C3" --list $l --result clear --note "asked SIRENE by phone, ref 4471"
+done
+expect_rc "check run" 0 cli --user caseworker check run --all
+expect_grep "does not ask the gateway what a supervisor answered" "^asked 0:" "$T/out"
+cli --user caseworker case move "$C3" confirm_receipt --set permit_reason=family >/dev/null 2>&1
+expect_rc "and the proposal goes" 0 \
+	cli --user caseworker case move "$C3" propose_decision --set proposed_outcome=grant --set "proposal_reason=meets the conditions"
+expect_rc "check list" 0 cli --user caseworker check list "$C3"
+expect_grep "naming the supervisor and the note" "note: asked SIRENE by phone, ref 4471" "$T/out"
 gw_stop
 expect_rc "the store checks out" 0 cli --user admin store check

@@ -478,9 +478,13 @@ static void test_failed_and_requeued(void **state)
 	int64_t mismatched = -1;
 	assert_int_equal(store_checks_trail_check(fx.s, &mismatched, &err), CD_OK);
 	assert_int_equal(mismatched, 0);
-	/* re-queued, it is pending again: nobody answers it by hand */
-	assert_int_equal(cw_check_record(fx.s, fx.reg, &fx.supervisor, fx.number, "national_watchlist", "clear",
+	/* re-queued, it is pending again: a caseworker does not answer it by hand, nor a
+	 * supervisor without a note saying how it was checked */
+	assert_int_equal(cw_check_record(fx.s, fx.reg, &fx.caseworker, fx.number, "national_watchlist", "clear",
 					 "asked by telephone", &err), CD_EREFUSED);
+	assert_int_equal(cw_check_record(fx.s, fx.reg, &fx.supervisor, fx.number, "national_watchlist", "clear",
+					 "", &err), CD_EREFUSED);
+	assert_non_null(strstr(err.msg, "or by a supervisor by hand with a note"));
 	/* failed again: a caseworker does not answer it by hand; a supervisor may */
 	record(check_id("national_watchlist"), CQ_FAILED, -1, "the gateway refused the request (HTTP 400)", now);
 	assert_int_equal(cw_check_record(fx.s, fx.reg, &fx.caseworker, fx.number, "national_watchlist", "clear",
