@@ -375,8 +375,14 @@ fail:
 	return rc;
 }
 
-int oplog_mark_sent(struct cd_store *s, const struct cd_actor *actor, const char *origin, int64_t upto_seq,
-		    int64_t *marked, struct cd_error *err)
+/*
+ * Marks an origin's ops up to `upto_seq` as gone to the national tier, in one transaction
+ * with the audit row that says their values left this store: `sql` is the UPDATE (?1 now,
+ * ?2 origin, ?3 upto_seq), `what` names the step in a failure.
+ */
+static int mark_upto(struct cd_store *s, const struct cd_actor *actor, const char *sql, const char *what,
+		     const char *audit_table, const char *audit_ref, const char *audit_purpose, const char *origin,
+		     int64_t upto_seq, int64_t *marked, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	char now[32];
@@ -386,22 +392,20 @@ int oplog_mark_sent(struct cd_store *s, const struct cd_actor *actor, const char
 		*marked = 0;
 	if ((rc = store_begin(s, err)))
 		return rc;
-	if ((rc = st_prepare(s, "UPDATE outbox SET sent_at = ?1 WHERE origin = ?2 AND origin_seq <= ?3 AND sent_at IS NULL",
-			     &st, err)))
+	if ((rc = st_prepare(s, sql, &st, err)))
 		goto fail;
 	store_now(s, now, sizeof now);
 	st_bind_text(st, 1, now);
 	st_bind_text(st, 2, origin);
 	sqlite3_bind_int64(st, 3, upto_seq);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = st_fail(s, _("marking ops sent"), err);
+		rc = st_fail(s, what, err);
 		goto fail;
 	}
 	int64_t n = sqlite3_changes64(s->db);
 	st_finish(s, st);
 	st = NULL;
-	/* The values of these ops left the store for the national tier. */
-	if (n > 0 && (rc = store_add_audit(s, actor, "sync", "outbox", NULL, "sync", err)))
+	if (n > 0 && (rc = store_add_audit(s, actor, "sync", audit_table, audit_ref, audit_purpose, err)))
 		goto fail;
 	if ((rc = store_commit(s, err)))
 		return rc;
@@ -412,6 +416,14 @@ fail:
 	st_finish(s, st);
 	store_rollback(s);
 	return rc;
+}
+
+int oplog_mark_sent(struct cd_store *s, const struct cd_actor *actor, const char *origin, int64_t upto_seq,
+		    int64_t *marked, struct cd_error *err)
+{
+	/* The values of these ops left the store for the national tier. */
+	return mark_upto(s, actor, "UPDATE outbox SET sent_at = ?1 WHERE origin = ?2 AND origin_seq <= ?3 AND sent_at IS NULL",
+			 _("marking ops sent"), "outbox", NULL, "sync", origin, upto_seq, marked, err);
 }
 
 int oplog_sync_record(struct cd_store *s, int ok, struct cd_error *err)
@@ -584,39 +596,8 @@ fail:
 int oplog_relay_mark(struct cd_store *s, const struct cd_actor *actor, const char *origin, int64_t upto_seq,
 		     int64_t *marked, struct cd_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	char now[32];
-	int rc;
-
-	if (marked)
-		*marked = 0;
-	if ((rc = store_begin(s, err)))
-		return rc;
-	if ((rc = st_prepare(s, "UPDATE relay_ops SET relayed_at = ?1, payload = NULL"
-				" WHERE origin = ?2 AND origin_seq <= ?3 AND relayed_at IS NULL",
-			     &st, err)))
-		goto fail;
-	store_now(s, now, sizeof now);
-	st_bind_text(st, 1, now);
-	st_bind_text(st, 2, origin);
-	sqlite3_bind_int64(st, 3, upto_seq);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = st_fail(s, _("marking relayed ops"), err);
-		goto fail;
-	}
-	int64_t n = sqlite3_changes64(s->db);
-	st_finish(s, st);
-	st = NULL;
 	/* Another store's values left this one for the national tier. */
-	if (n > 0 && (rc = store_add_audit(s, actor, "sync", "relay_ops", origin, "sync (relay)", err)))
-		goto fail;
-	if ((rc = store_commit(s, err)))
-		return rc;
-	if (marked)
-		*marked = n;
-	return CD_OK;
-fail:
-	st_finish(s, st);
-	store_rollback(s);
-	return rc;
+	return mark_upto(s, actor, "UPDATE relay_ops SET relayed_at = ?1, payload = NULL"
+				   " WHERE origin = ?2 AND origin_seq <= ?3 AND relayed_at IS NULL",
+			 _("marking relayed ops"), "relay_ops", origin, "sync (relay)", origin, upto_seq, marked, err);
 }
