@@ -15,7 +15,7 @@
  * connection reuse, HTTP/2 where offered, time-outs, a cap on the reply) and the reply
  * parser.  It knows nothing of the store: the queue (model/store/checkqueue) picks the
  * due checks, app/cmd_check.c hands them here and records each answer as it comes.
- * No SQL, no curses, no personal data in any reason text.
+ * No SQL, no drawing, no personal data in any reason text.
  */
 #ifndef CD_GATEWAY_H
 #define CD_GATEWAY_H
