@@ -7,8 +7,8 @@
  * Each layer reports the libraries whose headers it alone includes (tests/lint/layout.py):
  * base_lib_versions (OpenSSL, libunistring), store_lib_versions (SQLite),
  * national_lib_versions (libpq), net_lib_versions (libcurl, json-c), print_lib_versions
- * (Cairo, Pango, libxlsxwriter, libqrencode), term_lib_versions (screens/, the terminal library); app/ puts the
- * rows together.  Each function fills at most `max` rows and returns how many it filled.
+ * (Cairo, Pango, libxlsxwriter, libqrencode), term_lib_versions (screens/, the terminal
+ * library); app/ puts the rows together.  Each function fills at most `max` rows and returns how many it filled.
  */
 #ifndef CD_LIBVERSION_H
 #define CD_LIBVERSION_H
