@@ -586,29 +586,26 @@ static int purge_group(struct cd_store *s, const struct cd_actor *actor, const s
  */
 #define GONE_PERSON "(SELECT uuid FROM person WHERE purge_action IS NOT NULL)"
 #define GONE_CASE "(SELECT uuid FROM cases WHERE purge_action IS NOT NULL)"
+#define ERASE_PAYLOADS(table)                                                                               \
+	"UPDATE " table " SET payload = '" PURGED_PAYLOAD "'"                                                   \
+	" WHERE payload IS NOT NULL AND payload <> '" PURGED_PAYLOAD "' AND op NOT IN ('purge', 'anonymise') AND (" \
+	" entity_uuid IN " GONE_PERSON " OR entity_uuid IN " GONE_CASE                                          \
+	" OR (json_valid(payload) AND (json_extract(payload, '$.person') IN " GONE_PERSON                       \
+	"  OR json_extract(payload, '$.fields.person.new') IN " GONE_PERSON                                     \
+	"  OR json_extract(payload, '$.case') IN " GONE_CASE                                                    \
+	"  OR json_extract(payload, '$.fields.case.new') IN " GONE_CASE ")))"
 static int purge_outbox(struct cd_store *s, struct cd_error *err)
 {
+	/* This store's own ops; other stores' ops held here to carry on by bundle (schema 25);
+	 * other stores' ops waiting here to be relayed to the tier (schema 23: one already
+	 * relayed keeps no payload). */
+	static const char *const erase[] = { ERASE_PAYLOADS("outbox"), ERASE_PAYLOADS("held_ops"),
+					     ERASE_PAYLOADS("relay_ops") };
 	int rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = st_exec(s, "UPDATE outbox SET payload = '" PURGED_PAYLOAD "'"
-			" WHERE payload <> '" PURGED_PAYLOAD "' AND op NOT IN ('purge', 'anonymise') AND ("
-			" entity_uuid IN " GONE_PERSON " OR entity_uuid IN " GONE_CASE
-			" OR (json_valid(payload) AND (json_extract(payload, '$.person') IN " GONE_PERSON
-			"  OR json_extract(payload, '$.fields.person.new') IN " GONE_PERSON
-			"  OR json_extract(payload, '$.case') IN " GONE_CASE
-			"  OR json_extract(payload, '$.fields.case.new') IN " GONE_CASE ")))",
-		     err);
-	/* Other stores' ops held here to carry on by bundle (schema 25): the same. */
-	if (!rc)
-		rc = st_exec(s, "UPDATE held_ops SET payload = '" PURGED_PAYLOAD "'"
-				" WHERE payload <> '" PURGED_PAYLOAD "' AND op NOT IN ('purge', 'anonymise') AND ("
-				" entity_uuid IN " GONE_PERSON " OR entity_uuid IN " GONE_CASE
-				" OR (json_valid(payload) AND (json_extract(payload, '$.person') IN " GONE_PERSON
-				"  OR json_extract(payload, '$.fields.person.new') IN " GONE_PERSON
-				"  OR json_extract(payload, '$.case') IN " GONE_CASE
-				"  OR json_extract(payload, '$.fields.case.new') IN " GONE_CASE ")))",
-			     err);
+	for (size_t i = 0; i < sizeof erase / sizeof erase[0] && !rc; i++)
+		rc = st_exec(s, erase[i], err);
 	if (rc) {
 		store_rollback(s);
 		return rc;

@@ -339,9 +339,12 @@ cd_as "$KA" admin bundle export -o "$T/ka2.bundle" >/dev/null
 # (imported the same day: a case's closing date here is the day this store applied its step)
 expect_rc "O imports kit A's old visa case" 0 env CASEDESK_TODAY=2015-06-01 "$CD" --store "$O" --user admin bundle import "$T/ka2.bundle"
 expect_eq "  held with its values" "$(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE payload LIKE '%Oldvisa%'")" 1
+expect_eq "  and waiting for relay with its values" "$(sqlite3 "$O" "SELECT count(*) FROM relay_ops WHERE payload LIKE '%Oldvisa%'")" 1
 for i in 1 2; do CASEDESK_TODAY=2026-06-01 cd_as "$O" admin retention run >/dev/null 2>&1; done
 expect_eq "after O's retention runs, the person purged and no held op keeps the name" \
 	"$(sqlite3 "$O" "SELECT count(*) FROM person WHERE uuid = '$PGU' AND purged_at IS NOT NULL") $(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE payload LIKE '%Oldvisa%'")" "1 0"
+expect_eq "  nor does an op waiting for relay (it goes to the tier as {\"purged\":true})" \
+	"$(sqlite3 "$O" "SELECT count(*) FROM relay_ops WHERE payload LIKE '%Oldvisa%'") $(sqlite3 "$O" "SELECT count(*) FROM relay_ops WHERE entity_uuid = '$PGU' AND payload = '{\"purged\":true}'")" "0 1"
 expect_rc "O exports for kit B" 0 cd_as "$O" admin bundle export -o "$T/o-kb3.bundle" --for "$OKB"
 expect_eq "  the old case's ops carried, without the name" "$(grep -c '"payload":{"purged":true}' "$T/o-kb3.bundle") $(grep -c Oldvisa "$T/o-kb3.bundle")" "3 0"
 expect_rc "kit B imports it" 0 cd_as "$KB" admin bundle import "$T/o-kb3.bundle"
