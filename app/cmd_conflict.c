@@ -134,6 +134,7 @@ static int conflict_resolve_cmd(struct cli *c)
 	const char *keep = cli_take(c, "--keep"), *value = cli_take(c, "--value"), *reason = cli_take(c, "--reason");
 	enum cd_conflict_choice how;
 	char op_uuid[40];
+	struct cd_conflict_pair pair;
 	int rc;
 
 	if (c->err.code)
@@ -152,9 +153,16 @@ static int conflict_resolve_cmd(struct cli *c)
 		how = CONFLICT_TYPED;
 	if ((rc = cli_open_acting(c)))
 		return rc;
-	if ((rc = conflict_resolve(c->store, &c->actor, c->argv[1], how, value, reason, op_uuid, &c->err)))
+	if ((rc = conflict_resolve(c->store, &c->actor, c->argv[1], how, value, reason, op_uuid, &pair, &c->err)))
 		return rc;
 	out_safef(stdout, _("conflict %s resolved; the resolution is op %s\n"), c->argv[1], op_uuid);
+	if (pair.id && pair.resolved)
+		out_safef(stdout, _("conflict %lld on %s, raised by the same change, resolved the same way; op %s\n"),
+			  (long long)pair.id, pair.field, pair.op_uuid);
+	else if (pair.id)
+		out_safef(stdout, _("conflict %lld on %s, raised by the same change, is still open: type its value too "
+				    "(casedesk conflict resolve %lld --value V --reason TEXT)\n"),
+			  (long long)pair.id, pair.field, (long long)pair.id);
 	return CD_OK;
 }
 

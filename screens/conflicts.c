@@ -138,6 +138,7 @@ static void submit(struct screen *sc)
 	struct conflicts *c = sc->data;
 	struct cd_error err = CD_ERROR_INIT;
 	char text[INPUT_MAX * 4 + 1], ref[32], op[40];
+	struct cd_conflict_pair pair;
 
 	input_get(&c->in, text, sizeof text);
 	if (c->asking == ASK_VALUE) {
@@ -148,7 +149,7 @@ static void submit(struct screen *sc)
 	}
 	snprintf(ref, sizeof ref, "%lld", (long long)c->rows[c->sel].id);
 	if (conflict_resolve(sc->ui->store, &sc->ui->actor, ref, c->how, c->how == CONFLICT_TYPED ? c->value : NULL, text,
-			     op, &err) != CD_OK) {
+			     op, &pair, &err) != CD_OK) {
 		/* The prompt stays with what was typed, to be put right. */
 		ui_error(sc->ui, "%s", err.msg);
 		return;
@@ -157,6 +158,12 @@ static void submit(struct screen *sc)
 	       c->how == CONFLICT_KEEP_OURS ? _("ours kept") : c->how == CONFLICT_TAKE_THEIRS ? _("theirs taken")
 											     : _("value typed"),
 	       op);
+	if (pair.id && pair.resolved)
+		ui_say(sc->ui, _("conflicts %s and %lld (%s, the same change) resolved (%s)"), ref, (long long)pair.id,
+		       pair.field, c->how == CONFLICT_KEEP_OURS ? _("ours kept") : _("theirs taken"));
+	else if (pair.id)
+		ui_say(sc->ui, _("conflict %s resolved; %lld (%s, the same change) is still open: type its value too"), ref,
+		       (long long)pair.id, pair.field);
 	c->asking = ASK_NONE;
 	load(sc);
 }

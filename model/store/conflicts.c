@@ -214,22 +214,139 @@ static int same(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-int conflict_resolve(struct cd_store *s, const struct cd_actor *actor, const char *ref, enum cd_conflict_choice how,
-		     const char *value, const char *reason, char op_uuid[40], struct cd_error *err)
+/* The field a name's other script pairs with (a surname and its Latin spelling change in one
+ * edit, and one decision settles both), NULL when none. */
+static const char *paired_field(const char *entity, const char *field)
+{
+	static const char *const pairs[][2] = { { "surname", "surname_latin" }, { "given", "given_latin" } };
+	if (strcmp(entity, "person") != 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		if (strcmp(field, pairs[i][0]) == 0)
+			return pairs[i][1];
+		if (strcmp(field, pairs[i][1]) == 0)
+			return pairs[i][0];
+	}
+	return NULL;
+}
+
+/* Resolves the open conflict *c inside the caller's transaction: the value written, the
+ * resolution op recorded (its uuid into made), the row closed. */
+static int resolve_one(struct cd_store *s, const struct cd_actor *actor, const struct cd_conflict *c,
+		       enum cd_conflict_choice how, const char *value, const char *reason, char made[40],
+		       struct cd_error *err)
 {
 	static const char *const names[] = { "ours", "theirs", "typed" };
-	struct cd_conflict c;
-	char *ours = NULL, *theirs = NULL, now[32], made[40] = "";
+	char *ours = NULL, *theirs = NULL, now[32];
 	const char *want;
 	sqlite3_stmt *st = NULL;
 	struct cd_op op;
 	int64_t version = 0;
 	int rc;
 
-	memset(&c, 0, sizeof c);
 	op_init(&op, 0);
+	made[0] = '\0';
+	if ((rc = json_text(s, c->ours, &ours, err)) || (rc = json_text(s, c->theirs, &theirs, err)))
+		goto out;
+	want = how == CONFLICT_KEEP_OURS ? ours : how == CONFLICT_TAKE_THEIRS ? theirs : value;
+	/* Written here only when it is not this store's value already. */
+	if ((rc = apply_resolution(s, actor, c->entity, c->entity_uuid, c->field, ours, want, !same(want, ours), err)))
+		goto out;
+	if ((rc = apply_row_version(s, c->entity, c->entity_uuid, &version, err)))
+		goto out;
+	/* The op: from ours (or, when ours is kept, from theirs) to the value; both named. */
+	op.base = version > 0 ? version : 1;
+	op_text(&op, c->field, same(want, ours) ? theirs : ours, want);
+	{
+		struct json_writer *w = op_meta(&op, "resolution");
+		json_object(w);
+		json_kv_string(w, "conflict", c->uuid);
+		json_kv_string(w, "ours", ours);
+		json_kv_string(w, "theirs", theirs);
+		/* Who, and which op the conflict came from: a store with the same conflict open
+		 * closes it in this supervisor's name when the op arrives (apply.c). */
+		json_kv_string(w, "by", actor->name);
+		json_kv_string(w, "op", c->op_uuid);
+		json_kv_string(w, "how", names[how]);
+		json_object_end(w);
+	}
+	op_meta_text(&op, "reason", reason);
+	if ((rc = op_record(s, actor, NULL, "conflict resolution", &op, c->entity, c->entity_uuid, "resolve", err)))
+		goto out;
+	if ((rc = st_prepare(s, "SELECT uuid FROM outbox WHERE origin = ?1 ORDER BY origin_seq DESC LIMIT 1", &st, err)))
+		goto out;
+	st_bind_text(st, 1, s->uuid);
+	if (st_row(s, st, _("reading the resolution's op"), err) > 0)
+		snprintf(made, 40, "%s", (const char *)sqlite3_column_text(st, 0));
+	st_finish(s, st);
+	st = NULL;
+	store_now(s, now, sizeof now);
+	if ((rc = st_prepare(s, "UPDATE conflicts SET resolved_by = ?1, resolved_at = ?2, resolution = ?3,"
+				" resolved_value = json_quote(?4), reason = ?5, resolution_op = ?6 WHERE id = ?7",
+			     &st, err)))
+		goto out;
+	st_bind_text(st, 1, actor->name);
+	st_bind_text(st, 2, now);
+	st_bind_text(st, 3, names[how]);
+	st_bind_text(st, 4, want);
+	st_bind_text(st, 5, reason);
+	st_bind_text(st, 6, made);
+	sqlite3_bind_int64(st, 7, c->id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("recording the resolution"), err);
+out:
+	st_finish(s, st);
+	op_release(&op);
+	free(ours);
+	free(theirs);
+	return rc;
+}
+
+/* The open conflict on the paired field that the same op raised (a surname's Latin spelling)
+ * into *pair; CD_ENOTFOUND when there is none. */
+static int find_paired(struct cd_store *s, const struct cd_conflict *c, struct cd_conflict *pair, struct cd_error *err)
+{
+	const char *field = paired_field(c->entity, c->field);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(pair, 0, sizeof *pair);
+	if (!field)
+		return CD_ENOTFOUND;
+	if ((rc = st_prepare(s, "SELECT c.uuid FROM conflicts c WHERE c.resolved_at IS NULL AND c.entity = ?1"
+				" AND c.entity_uuid = ?2 AND c.op_uuid = ?3 AND c.field = ?4 ORDER BY c.id LIMIT 1",
+			     &st, err)))
+		return rc;
+	st_bind_text(st, 1, c->entity);
+	st_bind_text(st, 2, c->entity_uuid);
+	st_bind_text(st, 3, c->op_uuid);
+	st_bind_text(st, 4, field);
+	int r = st_row(s, st, _("reading the conflict queue"), err);
+	char uuid[40] = "";
+	if (r > 0)
+		snprintf(uuid, sizeof uuid, "%s", (const char *)sqlite3_column_text(st, 0));
+	st_finish(s, st);
+	if (r < 0)
+		return CD_ESTORE;
+	if (!uuid[0])
+		return CD_ENOTFOUND;
+	return find(s, uuid, pair, err);
+}
+
+int conflict_resolve(struct cd_store *s, const struct cd_actor *actor, const char *ref, enum cd_conflict_choice how,
+		     const char *value, const char *reason, char op_uuid[40], struct cd_conflict_pair *paired,
+		     struct cd_error *err)
+{
+	struct cd_conflict c, pair;
+	char made[40] = "", pair_made[40] = "";
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	memset(&pair, 0, sizeof pair);
 	if (op_uuid)
 		op_uuid[0] = '\0';
+	if (paired)
+		memset(paired, 0, sizeof *paired);
 	if ((rc = supervisor(actor, err)))
 		goto out_nort;
 	if (!reason || !reason[strspn(reason, " \t")]) {
@@ -245,70 +362,36 @@ int conflict_resolve(struct cd_store *s, const struct cd_actor *actor, const cha
 				  (long long)c.id, c.resolved_by, c.resolved_at);
 		goto out;
 	}
-	if ((rc = json_text(s, c.ours, &ours, err)) || (rc = json_text(s, c.theirs, &theirs, err)))
+	if ((rc = resolve_one(s, actor, &c, how, value, reason, made, err)))
 		goto out;
-	want = how == CONFLICT_KEEP_OURS ? ours : how == CONFLICT_TAKE_THEIRS ? theirs : value;
-	/* Written here only when it is not this store's value already. */
-	if ((rc = apply_resolution(s, actor, c.entity, c.entity_uuid, c.field, ours, want, !same(want, ours), err)))
-		goto out;
-	if ((rc = apply_row_version(s, c.entity, c.entity_uuid, &version, err)))
-		goto out;
-	/* The op: from ours (or, when ours is kept, from theirs) to the value; both named. */
-	op.base = version > 0 ? version : 1;
-	op_text(&op, c.field, same(want, ours) ? theirs : ours, want);
-	{
-		struct json_writer *w = op_meta(&op, "resolution");
-		json_object(w);
-		json_kv_string(w, "conflict", c.uuid);
-		json_kv_string(w, "ours", ours);
-		json_kv_string(w, "theirs", theirs);
-		/* Who, and which op the conflict came from: a store with the same conflict open
-		 * closes it in this supervisor's name when the op arrives (apply.c). */
-		json_kv_string(w, "by", actor->name);
-		json_kv_string(w, "op", c.op_uuid);
-		json_kv_string(w, "how", names[how]);
-		json_object_end(w);
-	}
-	op_meta_text(&op, "reason", reason);
-	if ((rc = op_record(s, actor, NULL, "conflict resolution", &op, c.entity, c.entity_uuid, "resolve", err)))
-		goto out;
-	if ((rc = st_prepare(s, "SELECT uuid FROM outbox WHERE origin = ?1 ORDER BY origin_seq DESC LIMIT 1", &st, err)))
-		goto out;
-	st_bind_text(st, 1, s->uuid);
-	if (st_row(s, st, _("reading the resolution's op"), err) > 0)
-		snprintf(made, sizeof made, "%s", (const char *)sqlite3_column_text(st, 0));
-	st_finish(s, st);
-	st = NULL;
-	store_now(s, now, sizeof now);
-	if ((rc = st_prepare(s, "UPDATE conflicts SET resolved_by = ?1, resolved_at = ?2, resolution = ?3,"
-				" resolved_value = json_quote(?4), reason = ?5, resolution_op = ?6 WHERE id = ?7",
-			     &st, err)))
-		goto out;
-	st_bind_text(st, 1, actor->name);
-	st_bind_text(st, 2, now);
-	st_bind_text(st, 3, names[how]);
-	st_bind_text(st, 4, want);
-	st_bind_text(st, 5, reason);
-	st_bind_text(st, 6, made);
-	sqlite3_bind_int64(st, 7, c.id);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = st_fail(s, _("recording the resolution"), err);
+	/* A surname kept from one side and its Latin spelling from the other would make a person
+	 * no document names: keeping ours or taking theirs settles the pair.  A typed value is
+	 * one script's: the other stays open, said so, for the supervisor to type. */
+	rc = find_paired(s, &c, &pair, err);
+	if (rc == CD_OK && how != CONFLICT_TYPED) {
+		if ((rc = resolve_one(s, actor, &pair, how, NULL, reason, pair_made, err)))
+			goto out;
+	} else if (rc == CD_ENOTFOUND) {
+		rc = CD_OK;
+		cd_error_clear(err);
+	} else if (rc) {
 		goto out;
 	}
-	st_finish(s, st);
-	st = NULL;
 	if ((rc = store_commit(s, err)))
 		goto out_nort;
 	if (op_uuid)
 		snprintf(op_uuid, 40, "%s", made);
+	if (paired && pair.id) {
+		paired->id = pair.id;
+		paired->resolved = how != CONFLICT_TYPED;
+		snprintf(paired->field, sizeof paired->field, "%s", pair.field);
+		snprintf(paired->op_uuid, sizeof paired->op_uuid, "%s", pair_made);
+	}
 	goto out_nort;
 out:
-	st_finish(s, st);
 	store_rollback(s);
 out_nort:
-	op_release(&op);
 	conflict_clear(&c);
-	free(ours);
-	free(theirs);
+	conflict_clear(&pair);
 	return rc;
 }

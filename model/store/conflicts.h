@@ -55,14 +55,26 @@ int conflict_show(struct cd_store *s, const struct cd_actor *actor, const char *
 		  struct cd_error *err);
 void conflict_clear(struct cd_conflict *c);
 
+struct cd_conflict_pair {
+	int64_t id;                /* 0: the resolved conflict had no open pair */
+	char field[96];            /* surname_latin for surname, and so on */
+	int resolved;              /* 1: settled the same way (its op in op_uuid); 0: left open */
+	char op_uuid[40];
+};
+
 /*
  * Resolves an open conflict: a supervisor, with a reason (CD_EINPUT without one); `value` is
  * the typed text for CONFLICT_TYPED (NULL clears the field).  The value is written here when
  * it is not this store's already, and the resolution is one op ("resolve") naming both
  * values it replaces, so the store that made the other one takes it too.  A resolved
  * conflict is refused (CD_EREFUSED).  *op_uuid (may be NULL) receives the resolution's op.
+ * A person's name and its Latin spelling changed in one edit are a pair: keeping ours or
+ * taking theirs on one settles the other's open conflict the same way, in the same
+ * transaction, as an op of its own; a typed value leaves it open.  *paired (may be NULL)
+ * says which.
  */
 int conflict_resolve(struct cd_store *s, const struct cd_actor *actor, const char *ref, enum cd_conflict_choice how,
-		     const char *value, const char *reason, char op_uuid[40], struct cd_error *err);
+		     const char *value, const char *reason, char op_uuid[40], struct cd_conflict_pair *paired,
+		     struct cd_error *err);
 
 #endif

@@ -19,9 +19,9 @@ cli init --office TBS --training >/dev/null || { fail "init a training store"; e
 P=$(cli --user clerk person add --surname Ivanova --given Anna --dob 1991-07-04 --sex F --nationality UKR \
 	--birth-place Lviv)
 U=$(q "SELECT uuid FROM person")
-queue() {   # queue FIELD BASE THEIRS OURS: an open conflict from office KIT on the person
+queue() {   # queue FIELD BASE THEIRS OURS [OP]: an open conflict from office KIT on the person
 	q "INSERT INTO conflicts(uuid, entity, entity_uuid, field, base, theirs, ours, op_uuid, origin, origin_office, at)
-	   VALUES (lower(hex(randomblob(16))), 'person', '$U', '$1', '$2', '$3', '$4', 'op-$1', 'kit-origin', 'KIT',
+	   VALUES (lower(hex(randomblob(16))), 'person', '$U', '$1', '$2', '$3', '$4', '${5:-op-$1}', 'kit-origin', 'KIT',
 	   '2026-03-02T10:00:00Z')"
 }
 queue birth_place null '"Kyiv"' '"Lviv"'
@@ -65,6 +65,24 @@ expect_grep "the queue is empty" "no open conflict" "$T/out"
 expect_rc "--all lists the resolved" 0 cli --user supervisor conflict list --all
 expect_eq "three resolved" "$(grep -c 'resolved' "$T/out")" 3
 expect_rc "an unknown conflict" 3 cli --user supervisor conflict show 99
+
+# A surname and its Latin spelling changed in one edit are a pair: one decision settles both
+# (else the person would keep a surname from one office and its spelling from the other).
+LAT=$(q "SELECT surname_latin FROM person")
+queue surname '"Petrova"' '"Petrenko"' '"Petrova"' op-rename
+queue surname_latin "\"$LAT\"" '"PETRENKO"' "\"$LAT\"" op-rename
+queue surname_latin '"X"' '"Y"' "\"$LAT\"" op-other
+OPS=$(q "SELECT count(*) FROM outbox")
+expect_rc "take theirs on the surname" 0 cli --user supervisor conflict resolve 4 --keep theirs --reason "new passport"
+expect_grep "  says its pair was settled too" "conflict 5 on surname_latin, raised by the same change, resolved the same way" "$T/out"
+expect_eq "  both written, both closed, an op each, the other change's conflict left open" \
+	"$(q "SELECT surname || ' ' || surname_latin FROM person") $(q "SELECT group_concat(id || ':' || coalesce(resolution, 'open'), ',') FROM conflicts WHERE id >= 4") $(($(q "SELECT count(*) FROM outbox") - OPS))" \
+	"Petrenko PETRENKO 4:theirs,5:theirs,6:open 2"
+queue given '"Anna"' '"Hanna"' '"Anna"' op-given
+queue given_latin '"ANNA"' '"HANNA"' '"ANNA"' op-given
+expect_rc "a typed given name" 0 cli --user supervisor conflict resolve 7 --value Ganna --reason "as in the passport"
+expect_grep "  says its pair is still open, and how to settle it" "conflict 8 on given_latin, raised by the same change, is still open" "$T/out"
+expect_eq "  only the typed one closed" "$(q "SELECT group_concat(id || ':' || coalesce(resolution, 'open'), ',') FROM conflicts WHERE id >= 7")" "7:typed,8:open"
 
 attempt "a resolved conflict's value" "UPDATE conflicts SET resolved_value = '\"X\"' WHERE id = 1"
 attempt "what a conflict is about" "UPDATE conflicts SET theirs = '\"X\"' WHERE id = 1"

@@ -150,9 +150,9 @@ expect_eq "the surname is a conflict at the office, at K07 and on the tier" \
 CID=$(q "$O" "SELECT id FROM conflicts WHERE resolved_at IS NULL AND field = 'surname'")
 expect_rc "the office's supervisor keeps the office's value" 0 \
 	cd_as "$O" supervisor conflict resolve "$CID" --keep ours --reason "marriage certificate seen"
-CID=$(q "$O" "SELECT id FROM conflicts WHERE resolved_at IS NULL AND field = 'surname_latin'")
-expect_rc "  and its Latin form" 0 \
-	cd_as "$O" supervisor conflict resolve "$CID" --keep ours --reason "marriage certificate seen"
+expect_eq "  and its Latin form with it (the same change's pair), as an op of its own" \
+	"$(open_c "$O" surname_latin):$(q "$O" "SELECT resolution || ':' || reason FROM conflicts WHERE field = 'surname_latin'"):$(q "$O" "SELECT count(*) FROM outbox WHERE op = 'resolve'")" \
+	"0:ours:marriage certificate seen:2"
 expect_rc "the office syncs" 0 cd_as "$O" admin sync --db "$DB"
 expect_eq "  the tier's conflict is closed, by whom, with the value" \
 	"$(nat "SELECT count(*) FILTER (WHERE resolved_at IS NULL) || ':' || max(resolved_by) || ':' || max(resolved_value #>> '{}') FROM conflicts WHERE field = 'surname'")" \

@@ -22,7 +22,7 @@ P=$(cli --user clerk person add --surname Ivanova --given Anna --dob 1991-07-04 
 U=$(q "SELECT uuid FROM person")
 queue() {
 	q "INSERT INTO conflicts(uuid, entity, entity_uuid, field, base, theirs, ours, op_uuid, origin, origin_office, at)
-	   VALUES (lower(hex(randomblob(16))), 'person', '$U', '$1', '$2', '$3', '$4', 'op-$1', 'kit-origin', 'KIT',
+	   VALUES (lower(hex(randomblob(16))), 'person', '$U', '$1', '$2', '$3', '$4', '${5:-op-$1}', 'kit-origin', 'KIT',
 	   '2026-03-02T10:00:00Z')"
 }
 queue birth_place null '"Kyiv"' '"Lviv"'
@@ -74,3 +74,20 @@ see "none left" sup "No open conflict"
 expect_eq "the store has the typed value" "$(q "SELECT surname FROM person")" Petrova
 expect_eq "three resolutions, by the supervisor" "$(q "SELECT count(*) FROM conflicts WHERE resolved_by = 'supervisor'")" 3
 quit sup
+
+# A surname and its Latin spelling from one change: one decision settles both.
+queue surname '"Petrova"' '"Petrenko"' '"Petrova"' op-rename
+queue surname_latin '"PETROVA"' '"PETRENKO"' '"PETROVA"' op-rename
+start sup2 supervisor
+tm resize-window -t sup2 -x 80 -y 24
+wait_for sup2 "Worklist|worklist" || exit 0
+keys sup2 F7
+see "the pair is two lines" sup2 "Conflicts — 2 open"
+keys sup2 t
+wait_for sup2 "Reason:" || exit 0
+type_text sup2 "new passport"
+keys sup2 Enter
+see "taking theirs on the surname settles its Latin spelling, and says so" sup2 "conflicts 4 and 5 \\(surname_latin, the same change\\) resolved"
+see "  none left" sup2 "No open conflict"
+expect_eq "  the store has both of theirs" "$(q "SELECT surname || ' ' || surname_latin FROM person")" "Petrenko PETRENKO"
+quit sup2

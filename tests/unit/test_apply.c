@@ -256,16 +256,16 @@ static void test_conflict_and_resolution(void **state)
 	/* Resolved with A's value: written in B as its own op, naming both values. */
 	char op_uuid[40];
 	int64_t ops = count(b, "SELECT count(*) FROM outbox");
-	assert_int_equal(conflict_resolve(b, &sup, ref, CONFLICT_TAKE_THEIRS, NULL, "", op_uuid, &err), CD_EINPUT);
-	assert_int_equal(conflict_resolve(b, &cw, ref, CONFLICT_TAKE_THEIRS, NULL, "seen", op_uuid, &err), CD_EREFUSED);
+	assert_int_equal(conflict_resolve(b, &sup, ref, CONFLICT_TAKE_THEIRS, NULL, "", op_uuid, NULL, &err), CD_EINPUT);
+	assert_int_equal(conflict_resolve(b, &cw, ref, CONFLICT_TAKE_THEIRS, NULL, "seen", op_uuid, NULL, &err), CD_EREFUSED);
 	assert_int_equal(conflict_resolve(b, &sup, ref, CONFLICT_TAKE_THEIRS, NULL, "the passport says Kyiv", op_uuid,
-					  &err), CD_OK);
+					  NULL, &err), CD_OK);
 	assert_string_equal(text(b, "SELECT birth_place FROM person"), "Kyiv");
 	assert_int_equal(count(b, "SELECT count(*) FROM outbox"), ops + 1);
 	assert_string_equal(text(b, "SELECT op || ' ' || json_extract(payload, '$.fields.birth_place.new') FROM outbox"
 				    " ORDER BY origin_seq DESC LIMIT 1"), "resolve Kyiv");
 	assert_string_equal(text(b, "SELECT resolution_op FROM conflicts"), op_uuid);
-	assert_int_equal(conflict_resolve(b, &sup, ref, CONFLICT_KEEP_OURS, NULL, "again", NULL, &err), CD_EREFUSED);
+	assert_int_equal(conflict_resolve(b, &sup, ref, CONFLICT_KEEP_OURS, NULL, "again", NULL, NULL, &err), CD_EREFUSED);
 	/* B's ops go to A: B's Lviv meets A's Kyiv there (queued at A, as at B), and the
 	 * resolution finds Kyiv already in place: nothing to do. */
 	assert_int_equal(sync_all(b, a), 1);
@@ -342,7 +342,7 @@ static void test_transition_conflict(void **state)
 	as(b, "supervisor", &sup);
 	char ref[48];
 	snprintf(ref, sizeof ref, "%s", text(b, "SELECT uuid FROM conflicts"));
-	assert_int_equal(conflict_resolve(b, &sup, ref, CONFLICT_KEEP_OURS, NULL, "assessment stands", NULL, &err),
+	assert_int_equal(conflict_resolve(b, &sup, ref, CONFLICT_KEEP_OURS, NULL, "assessment stands", NULL, NULL, &err),
 			 CD_OK);
 	assert_string_equal(text(b, "SELECT state FROM cases"), "assessment");
 	assert_string_equal(text(b, "SELECT json_extract(payload, '$.fields.state.old') || '>' ||"
