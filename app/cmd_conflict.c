@@ -31,6 +31,7 @@ static int print_json(struct cli *c, const struct cd_conflict *k)
 	json_kv_string(&w, "op", k->op_uuid);
 	json_kv_string(&w, "origin", k->origin);
 	json_kv_string(&w, "office", k->origin_office);
+	json_kv_string(&w, "kit", k->origin_kit[0] ? k->origin_kit : NULL);
 	json_kv_string(&w, "at", k->at);
 	json_kv_string(&w, "resolved_by", k->resolved_by[0] ? k->resolved_by : NULL);
 	json_kv_string(&w, "resolved_at", k->resolved_at[0] ? k->resolved_at : NULL);
@@ -70,7 +71,7 @@ static int conflict_list_cmd(struct cli *c)
 	if (!n) {
 		printf("%s\n", all ? _("no conflict in this store") : _("no open conflict"));
 	} else {
-		printf("%s\n", _("ID    RECORD              FIELD            BASE           THEIRS         OURS           FROM   QUEUED"));
+		printf("%s\n", _("ID    RECORD              FIELD            BASE           THEIRS         OURS           FROM     QUEUED"));
 		for (size_t i = 0; i < n; i++) {
 			const struct cd_conflict *k = &rows[i];
 			printf("%-5lld ", (long long)k->id);
@@ -84,7 +85,9 @@ static int conflict_list_cmd(struct cli *c)
 			printf(" ");
 			out_safe_pad(stdout, k->ours, 14);
 			printf(" ");
-			out_safe_pad(stdout, k->origin_office, 6);
+			char from[48];
+			snprintf(from, sizeof from, "%s%s%s", k->origin_office, k->origin_kit[0] ? "/" : "", k->origin_kit);
+			out_safe_pad(stdout, from, 8);
 			out_safef(stdout, " %s%s\n", k->at, k->resolved_at[0] ? _(" (resolved)") : "");
 		}
 	}
@@ -112,8 +115,12 @@ static int conflict_show_cmd(struct cli *c)
 	out_safef(stdout, _("conflict %lld (%s)\n"), (long long)k.id, k.uuid);
 	out_safef(stdout, _("  %s %s %s, field %s\n"), k.entity, k.label, k.entity_uuid, k.field);
 	out_safef(stdout, _("  base:   %s\n"), k.base);
-	out_safef(stdout, _("  theirs: %s (office %s, op %s)\n"), k.theirs, k.origin_office[0] ? k.origin_office : "?",
-		  k.op_uuid);
+	if (k.origin_kit[0])
+		out_safef(stdout, _("  theirs: %s (kit %s of office %s, op %s)\n"), k.theirs, k.origin_kit,
+			  k.origin_office[0] ? k.origin_office : "?", k.op_uuid);
+	else
+		out_safef(stdout, _("  theirs: %s (office %s, op %s)\n"), k.theirs,
+			  k.origin_office[0] ? k.origin_office : "?", k.op_uuid);
 	out_safef(stdout, _("  ours:   %s (kept here)\n"), k.ours);
 	out_safef(stdout, _("  queued: %s\n"), k.at);
 	if (k.resolved_at[0]) {

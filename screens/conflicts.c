@@ -112,14 +112,26 @@ static void conflicts_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		term_put_styled(w, y, x[2], k->base, x[3] - x[2] - 1, 0, sel ? st : ST_DIM);
 		term_put_styled(w, y, x[3], k->theirs, x[4] - x[3] - 1, 0, st);
 		term_put_styled(w, y, x[4], k->ours, x[5] - x[4] - 1, 0, st);
-		term_put_styled(w, y, x[5], k->origin_office, cols - x[5] - 1, 0, st);
+		char from[48];
+		snprintf(from, sizeof from, "%s%s%s", k->origin_office, k->origin_kit[0] ? "/" : "", k->origin_kit);
+		term_put_styled(w, y, x[5], from, cols - x[5] - 1, 0, st);
 	}
 	if (c->n) {
-		/* The highlighted one in full, under the list: who and when. */
+		/* The highlighted one in full, under the list: the three values the columns may cut,
+		 * who and when. */
 		const struct cd_conflict *k = &c->rows[c->sel];
 		char line[256];
-		snprintf(line, sizeof line, _("%s %s: theirs from office %s, queued %s"), k->entity,
-			 k->label[0] ? k->label : k->entity_uuid, k->origin_office[0] ? k->origin_office : "?", k->at);
+		snprintf(line, sizeof line, _("ours %s │ theirs %s │ base %s"), k->ours ? k->ours : "null",
+			 k->theirs ? k->theirs : "null", k->base ? k->base : "null");
+		term_put_styled(w, rows - 5, 1, line, cols - 2, 0, ST_NORMAL);
+		if (k->origin_kit[0])
+			snprintf(line, sizeof line, _("%s %s: theirs from kit %s of office %s, queued %s"), k->entity,
+				 k->label[0] ? k->label : k->entity_uuid, k->origin_kit,
+				 k->origin_office[0] ? k->origin_office : "?", k->at);
+		else
+			snprintf(line, sizeof line, _("%s %s: theirs from office %s, queued %s"), k->entity,
+				 k->label[0] ? k->label : k->entity_uuid, k->origin_office[0] ? k->origin_office : "?",
+				 k->at);
 		term_put_styled(w, rows - 4, 1, line, cols - 2, 0, ST_DIM);
 	}
 	if (c->asking != ASK_NONE) {

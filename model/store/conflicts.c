@@ -35,7 +35,9 @@
 	"  WHERE t.uuid = c.entity_uuid) END, ''),"                                                        \
 	" c.field, c.base, c.theirs, c.ours, c.op_uuid, c.origin, coalesce(c.origin_office, ''), c.at,"   \
 	" coalesce(c.resolved_by, ''), coalesce(c.resolved_at, ''), coalesce(c.resolution, ''),"          \
-	" c.resolved_value, c.reason, coalesce(c.resolution_op, '')"
+	" c.resolved_value, c.reason, coalesce(c.resolution_op, ''),"                                      \
+	" coalesce((SELECT b.kit_name FROM number_blocks b WHERE b.kit_uuid = c.origin"                     \
+	"  AND b.kit_name IS NOT coalesce(c.origin_office, '') LIMIT 1), '')"
 
 static void copy(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
@@ -65,6 +67,7 @@ static int read_row(sqlite3_stmt *st, struct cd_conflict *c)
 	c->resolved_value = st_dup_column(st, 16);
 	c->reason = st_dup_column(st, 17);
 	copy(c->resolution_op, sizeof c->resolution_op, st, 18);
+	copy(c->origin_kit, sizeof c->origin_kit, st, 19);
 	/* The JSON columns are never NULL (json_quote writes null as text). */
 	if (!c->base || !c->theirs || !c->ours)
 		return CD_EINTERNAL;

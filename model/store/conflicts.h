@@ -27,6 +27,7 @@ struct cd_conflict {
 	char op_uuid[40];
 	char origin[40];
 	char origin_office[16];    /* who: the office whose store made the op */
+	char origin_kit[24];       /* and the kit, when it is one this store made (K01), else "" */
 	char at[32];               /* when it was queued here */
 	char resolved_by[64];      /* "" while open */
 	char resolved_at[32];

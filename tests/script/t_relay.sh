@@ -147,6 +147,8 @@ open_c() { q "$1" "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL AND 
 expect_eq "the surname is a conflict at the office, at K07 and on the tier" \
 	"$(open_c "$O" surname):$(open_c "$K" surname):$(nat "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL AND field = 'surname'")" \
 	"1:1:1"
+expect_rc "the office's conflict list" 0 cd_as "$O" supervisor conflict list
+expect_grep "  names the kit the other value came from, with its office" '"Sidorova" *"Petrova" *TBS/K07 ' "$T/out"
 CID=$(q "$O" "SELECT id FROM conflicts WHERE resolved_at IS NULL AND field = 'surname'")
 expect_rc "the office's supervisor keeps the office's value" 0 \
 	cd_as "$O" supervisor conflict resolve "$CID" --keep ours --reason "marriage certificate seen"
