@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "model/base/i18n.h"
+#include "model/store/nationaldb.h"
 #include "model/store/roles.h"
 #include "model/store/search.h"
 #include "screens/columns.h"
@@ -48,6 +49,7 @@ struct search {
 	struct ui_nat_hit *nat;
 	size_t n_nat;
 	int national;
+	int has_tier;                    /* the store names a national tier: ^N is said */
 };
 
 const struct ui_national *ui_national;
@@ -170,6 +172,10 @@ static int search_open(struct screen *sc, const char *arg, struct cd_error *err)
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	sc->data = s;
 	input_set(&s->query, arg);
+	char *db = NULL;
+	struct cd_error ignored = CD_ERROR_INIT;
+	s->has_tier = ui_national && store_national_db(sc->ui->store, &db, &ignored) == CD_OK && db;
+	free(db);
 	run(sc);
 	return CD_OK;
 }
@@ -261,7 +267,7 @@ static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
 	struct search *s = sc->data;
 	term_fill(w, 0, 0, cols, ST_TITLE);
-	term_put_styled(w, 0, 1, _("Search — names in any script, document or case number — Enter opens, Esc goes back"),
+	term_put_styled(w, 0, 1, _("Search — names in any script, document or case number; Enter opens, Esc back"),
 			cols - 2, 0, ST_TITLE);
 	term_put_styled(w, 2, 1, _("Find:"), 6, 0, ST_LABEL);
 	input_draw(&s->query, w, 2, 8, cols - 10, 1);
@@ -301,6 +307,12 @@ static void search_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	if (s->n > SEARCH_SHOWN && 5 + SEARCH_SHOWN < rows)
 		term_put_styled(w, 5 + SEARCH_SHOWN, 1, _("more match: type more of the name, a date of birth or a document number"),
 				cols - 2, 0, ST_DIM);
+	/* Printable keys are the query's, so ? cannot show the keys here: the one key a
+	 * caseworker would not guess is said under the results. */
+	int below = 6 + (int)(s->n < SEARCH_SHOWN ? s->n : SEARCH_SHOWN + 1);
+	if (s->has_tier && s->query.len > 0 && below < rows)
+		term_put_styled(w, below, 1, _("^N asks the national tier the same: every office's persons"), cols - 2, 0,
+				ST_DIM);
 }
 
 static unsigned search_key(struct screen *sc, int action, wint_t ch)

@@ -105,6 +105,7 @@ if command -v tmux >/dev/null 2>&1; then
 	wait_for tuin "Worklist" >/dev/null
 	keys tuin F3
 	type_text tuin "Shevchenko Oleksandr"
+	see "the search screen says ^N asks the national tier (the store names one)" tuin "\\^N asks the national tier the same"
 	keys tuin C-n
 	see "^N lists the national hits, each with its office" tuin "$PB .*office BTM"
 	see "TBS's own person marked with its office" tuin "$PA .*office TBS"
