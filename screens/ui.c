@@ -335,6 +335,12 @@ static void kit_numbers_read(struct ui *ui)
 	int low = 0, year = 0;
 	struct cd_error err = CD_ERROR_INIT;
 	ui->kit_numbers[0] = '\0';
+	int is_kit = 0;
+	if (kit_leased_is(ui->store, &is_kit, ui->kit_name, sizeof ui->kit_name, &err) != CD_OK || !is_kit)
+		ui->kit_name[0] = '\0';
+	/* A kit made by `init --kit` has users with passphrases but no name of its own. */
+	if (!ui->kit_name[0] && kit_store_is(ui->store, &is_kit, &err) == CD_OK && is_kit)
+		snprintf(ui->kit_name, sizeof ui->kit_name, "%s", _("kit"));
 	if (kit_block_low(ui->store, &low, series, sizeof series, &year, &left, &total, &err) == CD_OK && low)
 		snprintf(ui->kit_numbers, sizeof ui->kit_numbers, _("%lld/%lld numbers"), (long long)left, (long long)total);
 }
@@ -387,7 +393,9 @@ static void draw_status(struct ui *ui, int rows, int cols)
 	if (ui->checks_pending > 0)
 		snprintf(pending, sizeof pending, ngettext("%lld check pending │ ", "%lld checks pending │ ",
 							   (unsigned long)ui->checks_pending), (long long)ui->checks_pending);
-	int n = snprintf(line, sizeof line, " %s │ %s (%s) │ %s │ %lld %s%s%s │ %s%s%s", store_office(ui->store), ui->actor.name,
+	/* A field kit says which one (TBS/K07): its numbers and its sync are its own. */
+	int n = snprintf(line, sizeof line, " %s%s%s │ %s (%s) │ %s │ %lld %s%s%s │ %s%s%s", store_office(ui->store),
+			 ui->kit_name[0] ? "/" : "", ui->kit_name, ui->actor.name,
 			 roles, store_is_training(ui->store) ? _("training") : ui->shared ? _("shared") : _("local"),
 			 (long long)ui->unsynced, _("unsynced"), ui->sync_word[0] ? ", " : "", ui->sync_word, ui->kit_numbers,
 			 ui->kit_numbers[0] ? " │ " : "", pending);

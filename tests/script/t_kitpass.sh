@@ -138,6 +138,7 @@ if poll desk "rides" 1 1; then fail "nothing typed in the passphrase is echoed";
 keys desk Enter
 see "the right one opens the worklist" desk "Worklist"
 see "as bob" desk "bob \(caseworker\)"
+see "the status line says it is a kit of its office" desk "^ TBS/kit │ bob \(caseworker\)"
 see "idle, the screen locks" desk "locked \(idle\); bob was working here" 20
 unseen "covering the worklist" desk "Worklist" 1
 type_text desk "$BOB"
@@ -158,6 +159,7 @@ P=$T/plain.casedesk
 S=$P
 start plain caseworker "CASEDESK_CONFIG=$T/lock.ini"
 see "a training store opens on its worklist" plain "Worklist"
+see "  its status line names the office alone" plain "^ TBS │ caseworker"
 see "idle, its screen locks too" plain "The screen is locked. Press Enter"
 unseen "covering the worklist" plain "Worklist" 1
 keys plain Enter

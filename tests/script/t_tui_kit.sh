@@ -40,6 +40,7 @@ wait_for kit "Nationality \(AAA\) +UKR" || exit 0
 keys kit F5
 see "registered in the kit" kit "^ Person P-TBS-000008"
 see "2 of 10 left: the status line says so" kit "2/10 numbers"
+see "  and names the kit with its office" kit "^ TBS/K[0-9]+ │ "
 quit kit
 
 # The office store never shows it.
