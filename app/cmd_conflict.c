@@ -163,7 +163,10 @@ static int conflict_resolve_cmd(struct cli *c)
 	if ((rc = conflict_resolve(c->store, &c->actor, c->argv[1], how, value, reason, op_uuid, &pair, &c->err)))
 		return rc;
 	out_safef(stdout, _("conflict %s resolved; the resolution is op %s\n"), c->argv[1], op_uuid);
-	if (pair.id && pair.resolved)
+	if (pair.id && pair.resolved && pair.how == CONFLICT_TYPED)
+		out_safef(stdout, _("conflict %lld on %s, raised by the same change, resolved with the name's Latin form "
+				    "%s; op %s\n"), (long long)pair.id, pair.field, pair.value, pair.op_uuid);
+	else if (pair.id && pair.resolved)
 		out_safef(stdout, _("conflict %lld on %s, raised by the same change, resolved the same way; op %s\n"),
 			  (long long)pair.id, pair.field, pair.op_uuid);
 	else if (pair.id)

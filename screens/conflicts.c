@@ -170,7 +170,10 @@ static void submit(struct screen *sc)
 	       c->how == CONFLICT_KEEP_OURS ? _("ours kept") : c->how == CONFLICT_TAKE_THEIRS ? _("theirs taken")
 											     : _("value typed"),
 	       op);
-	if (pair.id && pair.resolved)
+	if (pair.id && pair.resolved && pair.how == CONFLICT_TYPED)
+		ui_say(sc->ui, _("conflicts %s and %lld (%s, the same change) resolved: %s"), ref, (long long)pair.id,
+		       pair.field, pair.value);
+	else if (pair.id && pair.resolved)
 		ui_say(sc->ui, _("conflicts %s and %lld (%s, the same change) resolved (%s)"), ref, (long long)pair.id,
 		       pair.field, c->how == CONFLICT_KEEP_OURS ? _("ours kept") : _("theirs taken"));
 	else if (pair.id)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "model/base/caldate.h"
+#include "model/store/conflicts.h"
 #include "model/store/dupes.h"
 #include "model/base/i18n.h"
 #include "model/store/person.h"
@@ -93,6 +94,7 @@ struct person_view {
 	struct cd_person_record *r;
 	struct cd_bio_dupe *bio_dupes;   /* the same fingers under another record (dupes.h) */
 	size_t n_bio_dupes;
+	char disputed[160];      /* fields with an open sync conflict (conflicts.h), "" when none */
 	size_t selected;         /* a row of: documents, then relatives, then cases */
 	int placed;              /* the selection was put on the first case once */
 	int choosing;            /* asked which workflow a new case is for */
@@ -137,6 +139,13 @@ static int load(struct screen *sc, const char *purpose, struct cd_error *err)
 	/* Read with the person, whose view person_load audited. */
 	if ((rc = dupes_biometric(sc->ui->store, &sc->ui->actor, r->person.number, NULL, &bd, &nbd, err))) {
 		person_record_free(r);
+		return rc;
+	}
+	/* A field another store changed too waits for a supervisor: the caseworker reading it
+	 * should know the value may change. */
+	if ((rc = conflict_open_fields(sc->ui->store, r->person.uuid, p->disputed, sizeof p->disputed, err))) {
+		person_record_free(r);
+		free(bd);
 		return rc;
 	}
 	person_record_free(p->r);
@@ -582,6 +591,9 @@ static void build_lines(struct person_view *p, const struct wf_registry *reg, lo
 				 _("possible duplicate: %s has the same %s (found %.10s); a supervisor may merge "
 				   "the two records"), d->other, d->finger, d->at);
 	}
+	if (p->disputed[0] && (ln = add_line(l, _("Disputed"), 16, ST_WARN, -1)))
+		snprintf(ln->text, sizeof ln->text, _("%s: changed elsewhere; a supervisor decides"),
+			 p->disputed);
 	add_line(l, NULL, 16, ST_NORMAL, -1);
 	if (!r->n_documents && (ln = add_line(l, _("Documents"), 16, ST_WARN, -1)))
 		snprintf(ln->text, sizeof ln->text, "%s", _("none on file — d adds one"));

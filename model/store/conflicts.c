@@ -16,6 +16,8 @@
 
 #include "model/base/i18n.h"
 #include "model/store/apply.h"
+#include "model/store/person_edit.h"
+#include "model/store/person_internal.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -144,6 +146,23 @@ out:
 out_nort:
 	conflict_free(rows, got);
 	return rc;
+}
+
+int conflict_open_fields(struct cd_store *s, const char *entity_uuid, char *buf, size_t size, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = st_prepare(s, "SELECT group_concat(field, ', ') FROM (SELECT DISTINCT field FROM conflicts"
+			       " WHERE entity_uuid = ?1 AND resolved_at IS NULL ORDER BY field)", &st, err);
+	if (size)
+		buf[0] = '\0';
+	if (rc)
+		return rc;
+	st_bind_text(st, 1, entity_uuid);
+	int r = st_row(s, st, _("reading the conflict queue"), err);
+	if (r > 0 && sqlite3_column_text(st, 0) && size)
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	st_finish(s, st);
+	return r < 0 ? CD_ESTORE : CD_OK;
 }
 
 int conflict_open_count(struct cd_store *s, int64_t *n, struct cd_error *err)
@@ -305,6 +324,49 @@ out:
 	return rc;
 }
 
+/* The ICAO Latin form of a name typed for conflict *c (a person's surname or given names),
+ * by the person's nationality, into *out (malloc'd). */
+static int typed_latin(struct cd_store *s, const struct cd_conflict *c, const char *value, char **out,
+		       struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char nat[8] = "";
+	int rc = st_prepare(s, "SELECT nationality FROM person WHERE uuid = ?1", &st, err);
+	*out = NULL;
+	if (rc)
+		return rc;
+	st_bind_text(st, 1, c->entity_uuid);
+	int r = st_row(s, st, _("reading the person of a conflict"), err);
+	if (r > 0 && sqlite3_column_text(st, 0))
+		snprintf(nat, sizeof nat, "%s", (const char *)sqlite3_column_text(st, 0));
+	st_finish(s, st);
+	if (r < 0)
+		return CD_ESTORE;
+	int surname = strcmp(c->field, "surname") == 0;
+	if (!(*out = person_icao_of(value, nat, surname ? "surname" : "given names",
+				    surname ? "a value for surname_latin" : "a value for given_latin", err)))
+		return err && err->code ? err->code : CD_EINPUT;
+	return CD_OK;
+}
+
+/* Whether the person of conflict *c holds `latin` in `field` already. */
+static int same_latin(struct cd_store *s, const struct cd_conflict *c, const char *field, const char *latin)
+{
+	sqlite3_stmt *st = NULL;
+	int is = 0;
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT %s = ?2 FROM person WHERE uuid = ?1",
+		 strcmp(field, "surname_latin") == 0 ? "surname_latin" : "given_latin");
+	if (st_prepare(s, sql, &st, NULL) != CD_OK)
+		return 0;
+	st_bind_text(st, 1, c->entity_uuid);
+	st_bind_text(st, 2, latin);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		is = sqlite3_column_int(st, 0);
+	st_finish(s, st);
+	return is;
+}
+
 /* The open conflict on the paired field that the same op raised (a surname's Latin spelling)
  * into *pair; CD_ENOTFOUND when there is none. */
 static int find_paired(struct cd_store *s, const struct cd_conflict *c, struct cd_conflict *pair, struct cd_error *err)
@@ -341,7 +403,8 @@ int conflict_resolve(struct cd_store *s, const struct cd_actor *actor, const cha
 		     struct cd_error *err)
 {
 	struct cd_conflict c, pair;
-	char made[40] = "", pair_made[40] = "";
+	char made[40] = "", pair_made[40] = "", *latin = NULL;
+	enum cd_conflict_choice paired_how = how;
 	int rc;
 
 	memset(&c, 0, sizeof c);
@@ -374,9 +437,37 @@ int conflict_resolve(struct cd_store *s, const struct cd_actor *actor, const cha
 	if (rc == CD_OK && how != CONFLICT_TYPED) {
 		if ((rc = resolve_one(s, actor, &pair, how, NULL, reason, pair_made, err)))
 			goto out;
+		paired_how = how;
+	} else if (rc == CD_OK && value && (strcmp(c.field, "surname") == 0 || strcmp(c.field, "given") == 0)) {
+		/* A typed name takes its Latin form as a correction does (person_edit.c): the
+		 * spelling of the old name belonged to the old name. */
+		if ((rc = typed_latin(s, &c, value, &latin, err)) ||
+		    (rc = resolve_one(s, actor, &pair, CONFLICT_TYPED, latin, reason, pair_made, err)))
+			goto out;
+		paired_how = CONFLICT_TYPED;
 	} else if (rc == CD_ENOTFOUND) {
 		rc = CD_OK;
 		cd_error_clear(err);
+		/* A typed name with no Latin conflict beside it: its Latin form follows as in a
+		 * correction, an op of its own (the search reads the Latin form). */
+		if (value && strcmp(c.entity, "person") == 0 &&
+		    (strcmp(c.field, "surname") == 0 || strcmp(c.field, "given") == 0)) {
+			int surname = strcmp(c.field, "surname") == 0;
+			struct cd_person_fix fix = { surname ? "surname_latin" : "given_latin", NULL };
+			char why[160];
+			if ((rc = typed_latin(s, &c, value, &latin, err)))
+				goto out;
+			fix.value = latin;
+			snprintf(why, sizeof why, _("the Latin form of the %s settled in conflict %lld"), c.field,
+				 (long long)c.id);
+			rc = person_correct(s, actor, c.entity_uuid, 0, &fix, 1, why, NULL, err);
+			if (rc == CD_EINPUT && same_latin(s, &c, fix.field, latin)) {
+				rc = CD_OK;   /* already that: nothing to correct */
+				cd_error_clear(err);
+			}
+			if (rc)
+				goto out;
+		}
 	} else if (rc) {
 		goto out;
 	}
@@ -386,7 +477,10 @@ int conflict_resolve(struct cd_store *s, const struct cd_actor *actor, const cha
 		snprintf(op_uuid, 40, "%s", made);
 	if (paired && pair.id) {
 		paired->id = pair.id;
-		paired->resolved = how != CONFLICT_TYPED;
+		paired->resolved = pair_made[0] != '\0';
+		paired->how = paired_how;
+		if (latin)
+			snprintf(paired->value, sizeof paired->value, "%s", latin);
 		snprintf(paired->field, sizeof paired->field, "%s", pair.field);
 		snprintf(paired->op_uuid, sizeof paired->op_uuid, "%s", pair_made);
 	}
@@ -396,5 +490,6 @@ out:
 out_nort:
 	conflict_clear(&c);
 	conflict_clear(&pair);
+	free(latin);
 	return rc;
 }

@@ -48,6 +48,13 @@ int conflict_list(struct cd_store *s, const struct cd_actor *actor, int all, str
 		  struct cd_error *err);
 void conflict_free(struct cd_conflict *rows, size_t n);
 
+/*
+ * The fields of one record with an open conflict, as "surname, surname_latin" into buf (""
+ * when none).  Field names only, no values: anyone who may see the record may know that a
+ * supervisor has a value of it to settle.
+ */
+int conflict_open_fields(struct cd_store *s, const char *entity_uuid, char *buf, size_t size, struct cd_error *err);
+
 /* How many are open (no values: anyone may ask, for the status line and the menu). */
 int conflict_open_count(struct cd_store *s, int64_t *n, struct cd_error *err);
 
@@ -59,7 +66,9 @@ void conflict_clear(struct cd_conflict *c);
 struct cd_conflict_pair {
 	int64_t id;                /* 0: the resolved conflict had no open pair */
 	char field[96];            /* surname_latin for surname, and so on */
-	int resolved;              /* 1: settled the same way (its op in op_uuid); 0: left open */
+	int resolved;              /* 1: settled (its op in op_uuid); 0: left open */
+	enum cd_conflict_choice how;   /* as the one asked for; TYPED: a typed name's Latin form */
+	char value[128];           /* with TYPED: that Latin form */
 	char op_uuid[40];
 };
 
@@ -71,8 +80,9 @@ struct cd_conflict_pair {
  * conflict is refused (CD_EREFUSED).  *op_uuid (may be NULL) receives the resolution's op.
  * A person's name and its Latin spelling changed in one edit are a pair: keeping ours or
  * taking theirs on one settles the other's open conflict the same way, in the same
- * transaction, as an op of its own; a typed value leaves it open.  *paired (may be NULL)
- * says which.
+ * transaction, as an op of its own; a typed surname or given name settles its Latin
+ * spelling with the name's ICAO form, as a correction would; a typed Latin spelling leaves
+ * the name open.  *paired (may be NULL) says which.
  */
 int conflict_resolve(struct cd_store *s, const struct cd_actor *actor, const char *ref, enum cd_conflict_choice how,
 		     const char *value, const char *reason, char op_uuid[40], struct cd_conflict_pair *paired,

@@ -60,6 +60,9 @@ expect_eq "keeping ours is an op too, from theirs to ours" "$(q "SELECT json_ext
 expect_rc "a typed value" 0 cli --user supervisor conflict resolve 3 --value Petrova --reason "married name"
 expect_eq "the typed value is written" "$(q "SELECT surname FROM person")" Petrova
 expect_eq "and in the search index" "$(q "SELECT count(*) FROM person_fts WHERE person_fts MATCH 'Petrova'")" 1
+expect_eq "  its Latin form follows, as in a correction (an op of its own), and the search finds it" \
+	"$(q "SELECT surname_latin FROM person") $(q "SELECT count(*) FROM outbox WHERE op = 'update' AND json_extract(payload, '$.fields.surname_latin.new') = 'PETROVA'") $(cli --user clerk search Petrova | grep -c "$P")" \
+	"PETROVA 1 1"
 expect_rc "nothing open" 0 cli --user supervisor conflict list
 expect_grep "the queue is empty" "no open conflict" "$T/out"
 expect_rc "--all lists the resolved" 0 cli --user supervisor conflict list --all
@@ -81,8 +84,15 @@ expect_eq "  both written, both closed, an op each, the other change's conflict 
 queue given '"Anna"' '"Hanna"' '"Anna"' op-given
 queue given_latin '"ANNA"' '"HANNA"' '"ANNA"' op-given
 expect_rc "a typed given name" 0 cli --user supervisor conflict resolve 7 --value Ganna --reason "as in the passport"
-expect_grep "  says its pair is still open, and how to settle it" "conflict 8 on given_latin, raised by the same change, is still open" "$T/out"
-expect_eq "  only the typed one closed" "$(q "SELECT group_concat(id || ':' || coalesce(resolution, 'open'), ',') FROM conflicts WHERE id >= 7")" "7:typed,8:open"
+expect_grep "  says its Latin spelling was settled with the name's ICAO form" "conflict 8 on given_latin, raised by the same change, resolved with the name's Latin form GANNA" "$T/out"
+expect_eq "  both closed, typed; the person found by the new name" \
+	"$(q "SELECT group_concat(id || ':' || coalesce(resolution, 'open'), ',') FROM conflicts WHERE id >= 7") $(q "SELECT given || ' ' || given_latin FROM person") $(cli --user clerk search "Petrenko Ganna" | grep -c "$P")" \
+	"7:typed,8:typed Ganna GANNA 1"
+queue surname_latin '"PETRENKO"' '"PETRENKOVA"' '"PETRENKO"' op-latin
+queue surname '"Petrenko"' '"Petrenkova"' '"Petrenko"' op-latin
+expect_rc "a typed Latin spelling" 0 cli --user supervisor conflict resolve 9 --value PETRENKO --reason "ICAO as in the passport"
+expect_grep "  leaves the name open, and says how to settle it" "conflict 10 on surname, raised by the same change, is still open" "$T/out"
+expect_eq "  only the typed one closed" "$(q "SELECT group_concat(id || ':' || coalesce(resolution, 'open'), ',') FROM conflicts WHERE id >= 9")" "9:typed,10:open"
 
 attempt "a resolved conflict's value" "UPDATE conflicts SET resolved_value = '\"X\"' WHERE id = 1"
 attempt "what a conflict is about" "UPDATE conflicts SET theirs = '\"X\"' WHERE id = 1"

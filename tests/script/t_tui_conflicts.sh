@@ -34,6 +34,14 @@ tm resize-window -t cw -x 80 -y 24
 wait_for cw "Worklist|worklist" || exit 0
 keys cw F7
 see "a caseworker is told the queue is for supervisors" cw "for supervisors"
+keys cw Escape /
+type_text cw "Ivanova"
+wait_for cw "$P" || exit 0
+keys cw Enter
+see "the person screen says which fields wait for a supervisor, without their values" cw \
+	"Disputed +birth_place, given, surname: changed elsewhere"
+if grep -q "Hanna\|Kyiv\|Ivanova-Petrova" "$T/screen"; then fail "  no other store's value shown to a caseworker"
+else pass "  no other store's value shown to a caseworker"; fi
 quit cw
 
 start sup supervisor
@@ -73,6 +81,12 @@ see "a typed value" sup "resolved \\(value typed\\)"
 see "none left" sup "No open conflict"
 expect_eq "the store has the typed value" "$(q "SELECT surname FROM person")" Petrova
 expect_eq "three resolutions, by the supervisor" "$(q "SELECT count(*) FROM conflicts WHERE resolved_by = 'supervisor'")" 3
+keys sup Escape /
+type_text sup "Petrova"
+wait_for sup "$P" || exit 0
+keys sup Enter
+see "once settled, the person screen opens" sup "^ Person $P"
+unseen "  with nothing disputed" sup "Disputed" 1
 quit sup
 
 # A surname and its Latin spelling from one change: one decision settles both.
