@@ -13,7 +13,8 @@
  *   office CODE              that store's office
  *   created TIMESTAMP        informational
  *   first N / last N / count N    (ops) the seqs it carries, strictly consecutive
- *   acked N                  (ops) the highest seq the sender knows acknowledged (0: none)
+ *   acked N                  (ops) the highest seq the sender knows acknowledged by the store it
+ *                            is for (without `to`: by every store it trusts; 0: none)
  *   name NAME / role kit|office   (ops, optional) the sender as the national tier names it, so
  *                            that a receiver relays its ops to the tier under the sender's origin
  *   to UUID                  (ops, format 2, optional) made for that store (export --for):
@@ -130,9 +131,16 @@ int bundle_trust(struct cd_store *s, const struct cd_actor *actor, const char *o
 struct bundle_export_result {
 	int64_t first, last, count, acked;
 	int64_t carried, held;     /* other origins' ops in it; the held_ops position it goes up to */
+	char scope[8];             /* the receiver's office the carried ops were cut to ("": none known) */
+	int64_t unfiltered;        /* no receiver known: carried ops the network's pull would not give
+				    * every store (cases, checks ...) */
+	char unfiltered_offices[64];  /* the offices of the cases among them, comma-separated */
+	int64_t own_other_office;  /* with a receiver: own ops on cases of another office than its own
+				    * (they go all the same: own ops go whole) */
 };
 /*
- * Writes this store's ops not yet acknowledged (acked_at IS NULL), in seq order, into a new
+ * Writes this store's ops not yet acknowledged by every store it trusts (own_acks, schema 26:
+ * per receiver), in seq order, into a new
  * bundle at `path` (model/base/outfile.h: 0600, OUTFILE_FORCE to replace, never a link).
  * Marks nothing: an op stays in every export until its acknowledgement comes back.  With no
  * op waiting, writes nothing (count 0).  Admins only; audited as one export.
@@ -145,7 +153,13 @@ int bundle_export(struct cd_store *s, const struct cd_actor *actor, const char *
  * and seq: those whose origin is not the receiver, that did not come from the receiver's own
  * bundle, and that lie after what the receiver's last acknowledgement said it had.  The
  * receiver: `for_origin` (a trusted store's uuid), or NULL: every trusted store (an op goes
- * in when one of them may lack it).  Writes a file when there is an own op or a carried one.
+ * in when one of them may lack it).  Own ops: those after what that receiver acknowledged
+ * (NULL: after the least any trusted store acknowledged).  With a receiver, the carried ops
+ * are cut to its scope as the network's pull cuts it (its office as trusted: persons,
+ * documents, aliases, addresses, families of every office, cases of its office only); with
+ * none, they are not, and res->unfiltered says how many lie outside that scope.  A store's
+ * own ops go whole (the receiver relays them to the tier).  Writes a file when there is an
+ * own op or a carried one.
  */
 int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const char *path, const char *for_origin,
 		      unsigned flags, struct bundle_export_result *res, struct cd_error *err);
@@ -177,7 +191,8 @@ struct bundle_ack_result {
 	int64_t held;              /* the carried position the receiver now has (0: none said) */
 };
 /* Reads an acknowledgement (signed by a trusted receiver, for this store's ops) and marks
- * this store's ops up to its seq acknowledged, and the receiver's carried position (held)
+ * this store's ops up to its seq acknowledged by that receiver (own_acks; acked_at: by some
+ * store, the first time), and the receiver's carried position (held)
  * raised (not sent: the national tier has not got them,
  * sync still sends them).  Twice changes nothing.  Admins only. */
 int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *path, struct bundle_ack_result *res,
