@@ -77,8 +77,8 @@ static int bundle_export_cmd(struct cli *c)
 		printf(_("  cut to the receiver's scope (office %s): persons of every office, cases of %s only\n"),
 		       res.scope, res.scope);
 	if (res.own_other_office)
-		printf(_("  %lld of this store's own ops are on cases of other offices than %s: a store's own ops "
-			 "go whole, in their order (the receiver passes them on to the national tier)\n"),
+		printf(_("  %lld of this store's own ops are on cases of other offices than %s: they go without "
+			 "their content (the national tier gets them from this store's own sync)\n"),
 		       (long long)res.own_other_office, res.scope);
 	if (!res.scope[0] && res.unfiltered)
 		out_safef(stdout,

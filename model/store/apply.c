@@ -852,6 +852,9 @@ static const char *skip_reason(const struct cd_remote_op *op, int purged, int ha
 {
 	if (purged)
 		return N_("skipped: its values were erased at its origin (a purged or anonymised record)");
+	if (strcmp(op->payload, "{\"out_of_scope\":true}") == 0)   /* bundle.h BUNDLE_OUT_OF_SCOPE */
+		return N_("skipped: out of this store's scope (a case of another office), its content left out of "
+			  "the bundle made for it");
 	if (!has_fields)
 		return N_("skipped: made before schema 16, its payload has no fields to apply");
 	if (strcmp(op->entity, "user") == 0 || strcmp(op->entity, "setting") == 0)

@@ -908,7 +908,7 @@ static int emit_buf(struct emitter *em, struct cd_buf *b, struct cd_error *err)
 	"SELECT " SEL " FROM held_ops h WHERE EXISTS (SELECT 1 FROM trusted_origins t"                                \
 	" LEFT JOIN carry_acks c ON c.receiver = t.origin WHERE (?1 IS NULL OR t.origin = ?1)"                        \
 	" AND t.origin <> h.origin AND h.via IS NOT t.origin AND h.pos > coalesce(c.held, 0))"                        \
-	" AND (?4 IS NULL OR " IN_SCOPE("h", "?4") ")"
+	" AND (?4 IS NULL OR " IN_SCOPE("h", "?4") ") AND h.payload <> '" BUNDLE_OUT_OF_SCOPE "'"
 
 static int carried_count(struct cd_store *s, const char *for_origin, const char *scope, int64_t *n, int64_t *held,
 			 struct cd_error *err)
@@ -1055,9 +1055,9 @@ int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const ch
 	res->last = sqlite3_column_int64(st, 2);
 	st_finish(s, st);
 	st = NULL;
-	/* Own ops go whole and in order (the format's own seqs are consecutive, and the receiver
-	 * relays them to the tier): those on cases of another office than the receiver's are
-	 * counted, so that the export says so. */
+	/* Own ops go in order, every seq (the format's own seqs are consecutive), but those on
+	 * cases of another office than the receiver's go without their payload (the stub
+	 * BUNDLE_OUT_OF_SCOPE): counted, so that the export says so. */
 	if (scope[0]) {
 		if ((rc = st_prepare(s, "SELECT count(*) FROM outbox o JOIN cases c ON c.uuid = o.entity_uuid"
 					" WHERE o.origin = ?1 AND o.origin_seq > ?2 AND o.entity = 'case' AND c.office <> ?3",
@@ -1119,7 +1119,10 @@ int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const ch
 	 * after the own op that was the last when it came (after_seq), so that what an op needs
 	 * (the insert of the person it changes, whoever made it) comes before it. */
 	if ((rc = emit_buf(&em, &b, err)) ||
-	    (rc = st_prepare(s, "SELECT uuid, ?2, origin_seq, ?3, entity, entity_uuid, op, at, payload, origin_seq AS k1,"
+	    (rc = st_prepare(s, "SELECT uuid, ?2, origin_seq, ?3, entity, entity_uuid, op, at,"
+				" CASE WHEN ?4 IS NOT NULL AND entity = 'case' AND EXISTS (SELECT 1 FROM cases c"
+				"  WHERE c.uuid = outbox.entity_uuid AND c.office <> ?4) THEN '" BUNDLE_OUT_OF_SCOPE "'"
+				"  ELSE payload END, origin_seq AS k1,"
 				" 1 AS k2, 0 AS k3 FROM outbox WHERE origin = ?2 AND origin_seq > ?5"
 				" UNION ALL "
 				CARRIED_FROM("h.uuid, h.origin, h.origin_seq, coalesce(h.origin_office, (SELECT"
@@ -1413,7 +1416,7 @@ int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *
 			/* Its own op came by hand, not from the tier: kept until this store's sync
 			 * relays it.  A carried op is not: its sender got it from the tier, or
 			 * relays it itself, and a kit must never pass it on as if it were its own. */
-			if (!carried && (rc = relay_keep(s, &b, &op, err)))
+			if (!carried && strcmp(op.payload, BUNDLE_OUT_OF_SCOPE) != 0 && (rc = relay_keep(s, &b, &op, err)))
 				goto out;
 		}
 		res->n_conflicts += ar.n_conflicts;

@@ -56,6 +56,13 @@
 /* Format 2 adds the ops of other origins a store holds (carried, held); format 1 is still read. */
 #define BUNDLE_FORMAT 2
 #define BUNDLE_FORMAT_OLDEST 1
+/*
+ * The payload an own op goes with in a bundle made for a store whose scope does not hold it
+ * (a case of another office): its uuid, seq and kind only, so that the receiver's sequence of
+ * the sender's ops stays whole.  The receiver records it as skipped, never relays it to the
+ * tier (the sender's own sync sends it whole) and never carries it on.
+ */
+#define BUNDLE_OUT_OF_SCOPE "{\"out_of_scope\":true}"
 /* The largest bundle read: a kit's surge weeks are a few hundred MB at most. */
 #define BUNDLE_MAX_BYTES ((size_t)1 << 30)
 /* A public key as base64 of its 32 raw bytes (44 characters) + NUL. */
@@ -136,7 +143,7 @@ struct bundle_export_result {
 				    * every store (cases, checks ...) */
 	char unfiltered_offices[64];  /* the offices of the cases among them, comma-separated */
 	int64_t own_other_office;  /* with a receiver: own ops on cases of another office than its own
-				    * (they go all the same: own ops go whole) */
+				    * (they go as BUNDLE_OUT_OF_SCOPE stubs) */
 };
 /*
  * Writes this store's ops not yet acknowledged by every store it trusts (own_acks, schema 26:
@@ -158,8 +165,9 @@ int bundle_export(struct cd_store *s, const struct cd_actor *actor, const char *
  * are cut to its scope as the network's pull cuts it (its office as trusted: persons,
  * documents, aliases, addresses, families of every office, cases of its office only); with
  * none, they are not, and res->unfiltered says how many lie outside that scope.  A store's
- * own ops go whole (the receiver relays them to the tier).  Writes a file when there is an
- * own op or a carried one.
+ * own ops go every one, in order (the receiver relays them to the tier), those outside the
+ * receiver's scope as BUNDLE_OUT_OF_SCOPE stubs.  Writes a file when there is an own op or a
+ * carried one.
  */
 int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const char *path, const char *for_origin,
 		      unsigned flags, struct bundle_export_result *res, struct cd_error *err);

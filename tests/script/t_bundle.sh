@@ -378,19 +378,30 @@ expect_rc "O imports kit A's case" 0 cd_as "$O" admin bundle import "$T/ka3.bund
 expect_eq "  O holds its $NCS case ops" "$(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE entity_uuid = '$CSU'")" "$NCS"
 expect_rc "O exports for kit B (office BRB)" 0 cd_as "$O" admin bundle export -o "$T/o-kb4.bundle" --for "$OKB"
 expect_grep "  saying it is cut to kit B's office" "cut to the receiver's scope (office BRB)" "$T/out"
-expect_grep "  and that O's own op on kit A's old case (its purge) goes all the same" \
-	"1 of this store's own ops are on cases of other offices than BRB" "$T/out"
+expect_grep "  and that O's own op on kit A's old case (its purge) goes without its content" \
+	"1 of this store's own ops are on cases of other offices than BRB: they go without their content" "$T/out"
 expect_eq "  kit A's new person in it, its case of BRA not" \
 	"$(grep -c "\"entity_uuid\":\"$PSU\"" "$T/o-kb4.bundle") $(grep -c "\"entity_uuid\":\"$CSU\"" "$T/o-kb4.bundle")" "1 0"
-expect_eq "  no other store's case op at all (O's own ops go whole: kit B relays them)" \
-	"$(grep '^{' "$T/o-kb4.bundle" | grep -v "\"origin\":\"$OO\"" | grep -c '"entity":"case"')" 0
+expect_eq "  no case op with its content at all: O's own is a stub, in its place in O's seqs" \
+	"$(grep '^{' "$T/o-kb4.bundle" | grep '"entity":"case"' | grep -vc '"payload":{"out_of_scope":true}}$') $(grep -c "\"origin\":\"$OO\".*\"payload\":{\"out_of_scope\":true}}\$" "$T/o-kb4.bundle")" "0 1"
 expect_rc "kit B imports it" 0 cd_as "$KB" admin bundle import "$T/o-kb4.bundle" -o "$T/o-kb4.ack"
 expect_eq "  kit B has the person, not the case" \
 	"$(sqlite3 "$KB" "SELECT count(*) FROM person WHERE uuid = '$PSU'") $(sqlite3 "$KB" "SELECT count(*) FROM cases WHERE uuid = '$CSU'")" "1 0"
+expect_eq "  O's stub recorded as skipped, out of scope, never kept for relay to the tier" \
+	"$(sqlite3 "$KB" "SELECT count(*) FROM applied_ops WHERE origin = '$OO' AND outcome = 'skipped' AND note LIKE 'skipped: out of this store''s scope%'") $(sqlite3 "$KB" "SELECT count(*) FROM relay_ops r JOIN held_ops h USING (uuid) WHERE h.payload = '{\"out_of_scope\":true}'")" "1 0"
 expect_rc "O exports for kit S (office BRA, kit A's)" 0 cd_as "$O" admin bundle export -o "$T/o-ks.bundle" --for "$OKS"
 expect_eq "  the case in it" "$(grep -c "\"entity_uuid\":\"$CSU\"" "$T/o-ks.bundle")" "$NCS"
 expect_rc "kit S imports it" 0 cd_as "$KS" admin bundle import "$T/o-ks.bundle"
 expect_eq "  kit S has the case, of office BRA" "$(sqlite3 "$KS" "SELECT office FROM cases WHERE uuid = '$CSU'")" BRA
+expect_eq "  and O's purge of kit A's old BRA case whole, not a stub" \
+	"$(grep -c '"payload":{"out_of_scope":true}' "$T/o-ks.bundle")" 0
+# Kit B never carries O's stub on, not even in a bundle for every store it trusts, kit S among
+# them, whose scope holds that case (kit S would record it as skipped and never take the op
+# whole from the tier).
+trust "$KB" KS
+expect_rc "kit B exports for every store it trusts" 0 cd_as "$KB" admin bundle export -o "$T/kb-ks.bundle"
+expect_eq "  O's ops carried, the stub kit B holds not among them" \
+	"$(sqlite3 "$KB" "SELECT count(*) FROM held_ops WHERE payload = '{\"out_of_scope\":true}'") $(grep -c "\"origin\":\"$OO\"" "$T/kb-ks.bundle" | grep -cv '^0$') $(grep -c out_of_scope "$T/kb-ks.bundle")" "1 1 0"
 expect_rc "O exports for every store it trusts" 0 cd_as "$O" admin bundle export -o "$T/o-all2.bundle"
 expect_grep "  saying it is not cut to a receiver's scope, with the cases' office" \
 	"not cut to a receiver's scope (no --for ORIGIN): [0-9]* of the carried ops are cases (of offices BRA)" "$T/out"
