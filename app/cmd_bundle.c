@@ -73,6 +73,19 @@ static int bundle_export_cmd(struct cli *c)
 	if (res.carried)
 		printf(_("  and %lld ops of other stores held here, that the receiver may not have\n"),
 		       (long long)res.carried);
+	if (res.scope[0])
+		printf(_("  cut to the receiver's scope (office %s): persons of every office, cases of %s only\n"),
+		       res.scope, res.scope);
+	if (res.own_other_office)
+		printf(_("  %lld of this store's own ops are on cases of other offices than %s: they go without "
+			 "their content (the national tier gets them from this store's own sync)\n"),
+		       (long long)res.own_other_office, res.scope);
+	if (!res.scope[0] && res.unfiltered)
+		out_safef(stdout,
+			  _("  not cut to a receiver's scope (no --for ORIGIN): %lld of the carried ops are cases "
+			    "(of offices %s) or checks and the like, which the network gives a store only of its own "
+			    "office or not at all; --for ORIGIN leaves out what the receiver's office does not hold\n"),
+			  (long long)res.unfiltered, res.unfiltered_offices[0] ? res.unfiltered_offices : "-");
 	printf("%s\n", _("Carry it to the other store (casedesk bundle import) and bring back its acknowledgement "
 			 "(casedesk bundle ack); until then every export carries these ops again."));
 	return CD_OK;

@@ -852,6 +852,9 @@ static const char *skip_reason(const struct cd_remote_op *op, int purged, int ha
 {
 	if (purged)
 		return N_("skipped: its values were erased at its origin (a purged or anonymised record)");
+	if (strcmp(op->payload, "{\"out_of_scope\":true}") == 0)   /* bundle.h BUNDLE_OUT_OF_SCOPE */
+		return N_("skipped: out of this store's scope (a case of another office), its content left out of "
+			  "the bundle made for it");
 	if (!has_fields)
 		return N_("skipped: made before schema 16, its payload has no fields to apply");
 	if (strcmp(op->entity, "user") == 0 || strcmp(op->entity, "setting") == 0)
@@ -872,6 +875,32 @@ static void decided_by(struct cd_store *s, const struct cd_remote_op *op, const 
 	char *by = meta(s, op->payload, path);
 	snprintf(out, size, "%s (%s)", by && *by ? by : "?", op->origin_office && *op->origin_office ? op->origin_office : "?");
 	free(by);
+}
+
+/* ---- decisions that travel: a merge --------------------------------------------------- */
+
+/*
+ * A merge made at another store ("merge" on the duplicate, its survivor in the payload) that
+ * settles a pair this store has in review: made here too and the pair closed as merged by
+ * who merged at which office, when (review.h review_settle_merged).  *settled 0: no such
+ * pair open here, or not mergeable here; the op is then recorded as skipped as before.
+ */
+static int settle_merge(struct applying *a, int *settled, struct cd_error *err)
+{
+	char who[128];
+	char *surv = meta(a->s, a->op->payload, "$.survivor");
+	char *reason = meta(a->s, a->op->payload, "$.reason");
+	int rc = CD_OK;
+
+	*settled = 0;
+	if (surv && *surv && strcmp(surv, a->op->entity_uuid) != 0) {
+		decided_by(a->s, a->op, "$.by", who, sizeof who);
+		rc = review_settle_merged(a->s, a->actor, a->op->entity_uuid, surv, who,
+					  a->op->at && *a->op->at ? a->op->at : a->now, reason, settled, err);
+	}
+	free(surv);
+	free(reason);
+	return rc;
 }
 
 /*
@@ -962,10 +991,6 @@ static int close_reviewed(struct applying *a, const char **note, struct cd_error
 		rc = cd_error_set(err, CD_EINPUT, _("op %s: a review op names the pair and the decision"), a->op->uuid);
 		goto out;
 	}
-	if (strcmp(decision, "dismissed") != 0) {
-		*note = N_("applied: merged at its origin; the merge is made here by hand (casedesk review merge)");
-		goto out;
-	}
 	decided_by(a->s, a->op, "$.review.by", who, sizeof who);
 	/* Marks the decision as an op's (schema 23): the decider need not be a user here. */
 	if ((rc = st_exec(a->s, "INSERT INTO applying(op) VALUES ('review')", err)))
@@ -985,7 +1010,13 @@ static int close_reviewed(struct applying *a, const char **note, struct cd_error
 		goto unmark;
 	}
 	if (!id)
+		goto unmark;   /* (a merge's own op closed it as merged already: settle_merge) */
+	if (strcmp(decision, "dismissed") != 0) {
+		/* Its merge op could not make the merge here (review_settle_merged): left to a
+		 * supervisor. */
+		*note = N_("applied: merged at its origin; the merge is made here by hand (casedesk review merge)");
 		goto unmark;
+	}
 	if ((rc = st_prepare(a->s, sql, &st, err)))
 		goto unmark;
 	st_bind_text(st, 1, who);
@@ -1121,6 +1152,21 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 			    (rc = record_applied(s, op, "applied", note, a.now, err)))
 				goto out;
 			goto done;
+		}
+		if (!purged && has_fields && strcmp(op->op, "merge") == 0 && strcmp(op->entity, "person") == 0) {
+			int settled = 0;
+			if ((rc = settle_merge(&a, &settled, err)))
+				goto out;
+			if (settled) {
+				res->outcome = APPLY_APPLIED;
+				if ((rc = store_add_audit(s, actor, "change", op->entity, op->entity_uuid, "sync", err)) ||
+				    (rc = record_applied(s, op, "applied",
+							 N_("applied: the pair in review here is merged and closed as "
+							    "merged at its origin"),
+							 a.now, err)))
+					goto out;
+				goto done;
+			}
 		}
 		const char *why = skip_reason(op, purged, has_fields);
 		if (!why && !(a.e = entity_of(op->entity)))

@@ -896,14 +896,22 @@ static int emit_buf(struct emitter *em, struct cd_buf *b, struct cd_error *err)
 /*
  * The held ops (schema 25) a receiver may lack: ?1 the receiver, or NULL for every trusted
  * store.  Not its own, not what its own bundle brought, not what its acknowledgement said it
- * had (carry_acks).  SEL is the select list.
+ * had (carry_acks).  ?4: the receiver's office when it is known (--for): then only what the
+ * network's pull would give it (model/national/national_push.c national_pull): persons and
+ * their documents, aliases, addresses and families of every office, cases of its office
+ * only - a kit of TBS gets no case of BTM from a bundle either.  SEL is the select list.
  */
+#define IN_SCOPE(H, OFFICE)                                                                                      \
+	"(" H ".entity IN ('person', 'document', 'alias', 'address', 'family') OR (" H ".entity = 'case'"             \
+	" AND EXISTS (SELECT 1 FROM cases c WHERE c.uuid = " H ".entity_uuid AND c.office = " OFFICE ")))"
 #define CARRIED_FROM(SEL)                                                                                        \
 	"SELECT " SEL " FROM held_ops h WHERE EXISTS (SELECT 1 FROM trusted_origins t"                                \
 	" LEFT JOIN carry_acks c ON c.receiver = t.origin WHERE (?1 IS NULL OR t.origin = ?1)"                        \
-	" AND t.origin <> h.origin AND h.via IS NOT t.origin AND h.pos > coalesce(c.held, 0))"
+	" AND t.origin <> h.origin AND h.via IS NOT t.origin AND h.pos > coalesce(c.held, 0))"                        \
+	" AND (?4 IS NULL OR " IN_SCOPE("h", "?4") ") AND h.payload <> '" BUNDLE_OUT_OF_SCOPE "'"
 
-static int carried_count(struct cd_store *s, const char *for_origin, int64_t *n, int64_t *held, struct cd_error *err)
+static int carried_count(struct cd_store *s, const char *for_origin, const char *scope, int64_t *n, int64_t *held,
+			 struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, r;
@@ -911,6 +919,7 @@ static int carried_count(struct cd_store *s, const char *for_origin, int64_t *n,
 	if ((rc = st_prepare(s, CARRIED_FROM("count(*)"), &st, err)))
 		return rc;
 	st_bind_text(st, 1, for_origin);
+	st_bind_text(st, 4, scope);
 	if ((r = st_row(s, st, _("reading the ops held from other stores"), err)) > 0)
 		*n = sqlite3_column_int64(st, 0);
 	st_finish(s, st);
@@ -920,6 +929,32 @@ static int carried_count(struct cd_store *s, const char *for_origin, int64_t *n,
 		return rc;
 	if ((r = st_row(s, st, _("reading the ops held from other stores"), err)) > 0)
 		*held = sqlite3_column_int64(st, 0);
+	st_finish(s, st);
+	if (r <= 0)
+		return r < 0 ? CD_ESTORE : st_fail(s, _("reading the ops held from other stores"), err);
+	return CD_OK;
+}
+
+/*
+ * A bundle for every trusted store (no --for) is cut to no receiver's scope: how many of its
+ * carried ops the network's pull would not give every store (cases, and so of which offices;
+ * checks and the like, which it gives none), so that the export can say so.
+ */
+static int unfiltered_count(struct cd_store *s, struct bundle_export_result *res, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if ((rc = st_prepare(s, "SELECT count(*), coalesce(group_concat(DISTINCT c.office), '') FROM (" CARRIED_FROM("h.*")
+				") x LEFT JOIN cases c ON x.entity = 'case' AND c.uuid = x.entity_uuid"
+				" WHERE x.entity NOT IN ('person', 'document', 'alias', 'address', 'family')",
+			     &st, err)))
+		return rc;
+	if ((r = st_row(s, st, _("reading the ops held from other stores"), err)) > 0) {
+		res->unfiltered = sqlite3_column_int64(st, 0);
+		snprintf(res->unfiltered_offices, sizeof res->unfiltered_offices, "%s",
+			 (const char *)sqlite3_column_text(st, 1));
+	}
 	st_finish(s, st);
 	if (r <= 0)
 		return r < 0 ? CD_ESTORE : st_fail(s, _("reading the ops held from other stores"), err);
@@ -964,10 +999,15 @@ int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const ch
 		      unsigned flags, struct bundle_export_result *res, struct cd_error *err)
 {
 	static const char range_sql[] = "SELECT count(*), coalesce(min(origin_seq), 0), coalesce(max(origin_seq), 0)"
-					" FROM outbox WHERE origin = ?1 AND acked_at IS NULL";
-	static const char acked_sql[] = "SELECT coalesce(max(origin_seq), 0) FROM outbox"
-					" WHERE origin = ?1 AND acked_at IS NOT NULL";
+					" FROM outbox WHERE origin = ?1 AND origin_seq > ?2";
+	/* Acknowledged per receiver (schema 26): what this one said it has; for every trusted
+	 * store, what the one that has the least said (an op goes in when one may lack it). */
+	static const char acked_sql[] =
+		"SELECT CASE WHEN ?1 IS NOT NULL THEN coalesce((SELECT acked_seq FROM own_acks WHERE receiver = ?1), 0)"
+		" ELSE coalesce((SELECT min(coalesce(a.acked_seq, 0)) FROM trusted_origins t"
+		"  LEFT JOIN own_acks a ON a.receiver = t.origin), 0) END";
 	char priv[BUNDLE_KEY_B64] = "", pub[BUNDLE_KEY_B64], id[37], now[40], sig[128], kit_name[32] = "";
+	char scope[8] = "";
 	unsigned char digest[32];
 	struct outfile o = OUTFILE_INIT;
 	struct emitter em = { &o, NULL };
@@ -979,19 +1019,33 @@ int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const ch
 	if ((rc = admin_only(actor, err)) || (rc = outfile_check(path, flags, err)) || (rc = store_begin(s, err)))
 		return rc;
 	if (for_origin) {
-		char fo[8], fk[BUNDLE_KEY_B64];
-		if ((r = trusted_key(s, for_origin, fo, fk, err)) <= 0) {
+		/* The receiver's office, as it was trusted (its bundles and acknowledgements are
+		 * refused when they say another): the scope its bundle is cut to. */
+		char fk[BUNDLE_KEY_B64];
+		if ((r = trusted_key(s, for_origin, scope, fk, err)) <= 0) {
 			rc = r < 0 ? CD_ESTORE
 				   : cd_error_set(err, CD_EINPUT, _("--for %s: not a store trusted here (`casedesk bundle "
 								    "trust` first)"),
 						  for_origin);
 			goto out;
 		}
+		snprintf(res->scope, sizeof res->scope, "%s", scope);
 	}
-	if ((rc = own_key(s, priv, pub, err)) || (rc = carried_count(s, for_origin, &res->carried, &res->held, err)) ||
-	    (rc = st_prepare(s, range_sql, &st, err)))
+	if ((rc = own_key(s, priv, pub, err)) ||
+	    (rc = carried_count(s, for_origin, scope[0] ? scope : NULL, &res->carried, &res->held, err)) ||
+	    (!scope[0] && (rc = unfiltered_count(s, res, err))) || (rc = st_prepare(s, acked_sql, &st, err)))
+		goto out;
+	st_bind_text(st, 1, for_origin);
+	if ((r = st_row(s, st, _("reading the op log"), err)) <= 0) {
+		rc = r < 0 ? CD_ESTORE : st_fail(s, _("reading the op log"), err);
+		goto out;
+	}
+	res->acked = sqlite3_column_int64(st, 0);
+	st_finish(s, st);
+	if ((rc = st_prepare(s, range_sql, &st, err)))
 		goto out;
 	st_bind_text(st, 1, s->uuid);
+	sqlite3_bind_int64(st, 2, res->acked);
 	if ((r = st_row(s, st, _("reading the op log"), err)) <= 0) {
 		rc = r < 0 ? CD_ESTORE : st_fail(s, _("reading the op log"), err);
 		goto out;
@@ -1000,16 +1054,26 @@ int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const ch
 	res->first = sqlite3_column_int64(st, 1);
 	res->last = sqlite3_column_int64(st, 2);
 	st_finish(s, st);
-	if ((rc = st_prepare(s, acked_sql, &st, err)))
-		goto out;
-	st_bind_text(st, 1, s->uuid);
-	if ((r = st_row(s, st, _("reading the op log"), err)) <= 0) {
-		rc = r < 0 ? CD_ESTORE : st_fail(s, _("reading the op log"), err);
-		goto out;
-	}
-	res->acked = sqlite3_column_int64(st, 0);
-	st_finish(s, st);
 	st = NULL;
+	/* Own ops go in order, every seq (the format's own seqs are consecutive), but those on
+	 * cases of another office than the receiver's go without their payload (the stub
+	 * BUNDLE_OUT_OF_SCOPE): counted, so that the export says so. */
+	if (scope[0]) {
+		if ((rc = st_prepare(s, "SELECT count(*) FROM outbox o JOIN cases c ON c.uuid = o.entity_uuid"
+					" WHERE o.origin = ?1 AND o.origin_seq > ?2 AND o.entity = 'case' AND c.office <> ?3",
+				     &st, err)))
+			goto out;
+		st_bind_text(st, 1, s->uuid);
+		sqlite3_bind_int64(st, 2, res->acked);
+		st_bind_text(st, 3, scope);
+		if ((r = st_row(s, st, _("reading the op log"), err)) <= 0) {
+			rc = r < 0 ? CD_ESTORE : st_fail(s, _("reading the op log"), err);
+			goto out;
+		}
+		res->own_other_office = sqlite3_column_int64(st, 0);
+		st_finish(s, st);
+		st = NULL;
+	}
 	if (res->count == 0 && res->carried == 0) {
 		/* Nothing to carry: the key made (if it was) is kept, no file is written. */
 		OPENSSL_cleanse(priv, sizeof priv);
@@ -1055,8 +1119,11 @@ int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const ch
 	 * after the own op that was the last when it came (after_seq), so that what an op needs
 	 * (the insert of the person it changes, whoever made it) comes before it. */
 	if ((rc = emit_buf(&em, &b, err)) ||
-	    (rc = st_prepare(s, "SELECT uuid, ?2, origin_seq, ?3, entity, entity_uuid, op, at, payload, origin_seq AS k1,"
-				" 1 AS k2, 0 AS k3 FROM outbox WHERE origin = ?2 AND acked_at IS NULL"
+	    (rc = st_prepare(s, "SELECT uuid, ?2, origin_seq, ?3, entity, entity_uuid, op, at,"
+				" CASE WHEN ?4 IS NOT NULL AND entity = 'case' AND EXISTS (SELECT 1 FROM cases c"
+				"  WHERE c.uuid = outbox.entity_uuid AND c.office <> ?4) THEN '" BUNDLE_OUT_OF_SCOPE "'"
+				"  ELSE payload END, origin_seq AS k1,"
+				" 1 AS k2, 0 AS k3 FROM outbox WHERE origin = ?2 AND origin_seq > ?5"
 				" UNION ALL "
 				CARRIED_FROM("h.uuid, h.origin, h.origin_seq, coalesce(h.origin_office, (SELECT"
 					     " o.office FROM origins o WHERE o.origin = h.origin), '?'), h.entity,"
@@ -1067,6 +1134,8 @@ int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const ch
 	st_bind_text(st, 1, for_origin);
 	st_bind_text(st, 2, s->uuid);
 	st_bind_text(st, 3, store_office(s));
+	st_bind_text(st, 4, scope[0] ? scope : NULL);
+	sqlite3_bind_int64(st, 5, res->acked);
 	int64_t n = 0, nc = 0;
 	while ((r = st_row(s, st, _("reading the op log"), err)) > 0) {
 		if ((rc = emit_op(&em, &b, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
@@ -1347,7 +1416,7 @@ int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *
 			/* Its own op came by hand, not from the tier: kept until this store's sync
 			 * relays it.  A carried op is not: its sender got it from the tier, or
 			 * relays it itself, and a kit must never pass it on as if it were its own. */
-			if (!carried && (rc = relay_keep(s, &b, &op, err)))
+			if (!carried && strcmp(op.payload, BUNDLE_OUT_OF_SCOPE) != 0 && (rc = relay_keep(s, &b, &op, err)))
 				goto out;
 		}
 		res->n_conflicts += ar.n_conflicts;
@@ -1455,6 +1524,22 @@ int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *pat
 		goto rollback;
 	}
 	res->n_marked = sqlite3_changes(s->db);
+	st_finish(s, st);
+	st = NULL;
+	/* Acknowledged by this receiver (schema 26): only its next bundle starts after them; another
+	 * store's still carries them until its own acknowledgement comes back. */
+	if ((rc = st_prepare(s, "INSERT INTO own_acks(receiver, acked_seq, acked_at) VALUES (?1, ?2, ?3)"
+				" ON CONFLICT(receiver) DO UPDATE SET acked_seq = max(acked_seq, excluded.acked_seq),"
+				" acked_at = excluded.acked_at",
+			     &st, err)))
+		goto rollback;
+	st_bind_text(st, 1, b.origin);
+	sqlite3_bind_int64(st, 2, b.seq);
+	st_bind_text(st, 3, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = st_fail(s, _("keeping what a receiver acknowledged"), err);
+		goto rollback;
+	}
 	st_finish(s, st);
 	st = NULL;
 	/* The carried ops the receiver now has: its next bundle from here starts after them. */

@@ -13,7 +13,8 @@
  *   office CODE              that store's office
  *   created TIMESTAMP        informational
  *   first N / last N / count N    (ops) the seqs it carries, strictly consecutive
- *   acked N                  (ops) the highest seq the sender knows acknowledged (0: none)
+ *   acked N                  (ops) the highest seq the sender knows acknowledged by the store it
+ *                            is for (without `to`: by every store it trusts; 0: none)
  *   name NAME / role kit|office   (ops, optional) the sender as the national tier names it, so
  *                            that a receiver relays its ops to the tier under the sender's origin
  *   to UUID                  (ops, format 2, optional) made for that store (export --for):
@@ -55,6 +56,13 @@
 /* Format 2 adds the ops of other origins a store holds (carried, held); format 1 is still read. */
 #define BUNDLE_FORMAT 2
 #define BUNDLE_FORMAT_OLDEST 1
+/*
+ * The payload an own op goes with in a bundle made for a store whose scope does not hold it
+ * (a case of another office): its uuid, seq and kind only, so that the receiver's sequence of
+ * the sender's ops stays whole.  The receiver records it as skipped, never relays it to the
+ * tier (the sender's own sync sends it whole) and never carries it on.
+ */
+#define BUNDLE_OUT_OF_SCOPE "{\"out_of_scope\":true}"
 /* The largest bundle read: a kit's surge weeks are a few hundred MB at most. */
 #define BUNDLE_MAX_BYTES ((size_t)1 << 30)
 /* A public key as base64 of its 32 raw bytes (44 characters) + NUL. */
@@ -130,9 +138,16 @@ int bundle_trust(struct cd_store *s, const struct cd_actor *actor, const char *o
 struct bundle_export_result {
 	int64_t first, last, count, acked;
 	int64_t carried, held;     /* other origins' ops in it; the held_ops position it goes up to */
+	char scope[8];             /* the receiver's office the carried ops were cut to ("": none known) */
+	int64_t unfiltered;        /* no receiver known: carried ops the network's pull would not give
+				    * every store (cases, checks ...) */
+	char unfiltered_offices[64];  /* the offices of the cases among them, comma-separated */
+	int64_t own_other_office;  /* with a receiver: own ops on cases of another office than its own
+				    * (they go as BUNDLE_OUT_OF_SCOPE stubs) */
 };
 /*
- * Writes this store's ops not yet acknowledged (acked_at IS NULL), in seq order, into a new
+ * Writes this store's ops not yet acknowledged by every store it trusts (own_acks, schema 26:
+ * per receiver), in seq order, into a new
  * bundle at `path` (model/base/outfile.h: 0600, OUTFILE_FORCE to replace, never a link).
  * Marks nothing: an op stays in every export until its acknowledgement comes back.  With no
  * op waiting, writes nothing (count 0).  Admins only; audited as one export.
@@ -145,7 +160,14 @@ int bundle_export(struct cd_store *s, const struct cd_actor *actor, const char *
  * and seq: those whose origin is not the receiver, that did not come from the receiver's own
  * bundle, and that lie after what the receiver's last acknowledgement said it had.  The
  * receiver: `for_origin` (a trusted store's uuid), or NULL: every trusted store (an op goes
- * in when one of them may lack it).  Writes a file when there is an own op or a carried one.
+ * in when one of them may lack it).  Own ops: those after what that receiver acknowledged
+ * (NULL: after the least any trusted store acknowledged).  With a receiver, the carried ops
+ * are cut to its scope as the network's pull cuts it (its office as trusted: persons,
+ * documents, aliases, addresses, families of every office, cases of its office only); with
+ * none, they are not, and res->unfiltered says how many lie outside that scope.  A store's
+ * own ops go every one, in order (the receiver relays them to the tier), those outside the
+ * receiver's scope as BUNDLE_OUT_OF_SCOPE stubs.  Writes a file when there is an own op or a
+ * carried one.
  */
 int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const char *path, const char *for_origin,
 		      unsigned flags, struct bundle_export_result *res, struct cd_error *err);
@@ -177,7 +199,8 @@ struct bundle_ack_result {
 	int64_t held;              /* the carried position the receiver now has (0: none said) */
 };
 /* Reads an acknowledgement (signed by a trusted receiver, for this store's ops) and marks
- * this store's ops up to its seq acknowledged, and the receiver's carried position (held)
+ * this store's ops up to its seq acknowledged by that receiver (own_acks; acked_at: by some
+ * store, the first time), and the receiver's carried position (held)
  * raised (not sent: the national tier has not got them,
  * sync still sends them).  Twice changes nothing.  Admins only. */
 int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *path, struct bundle_ack_result *res,

@@ -341,7 +341,7 @@ static void tally(struct cd_merge_summary *out, const char *table, long n)
 /* Event, audit and outbox of a merge or an unmerge. */
 static int bookkeeping(struct cd_store *s, const struct cd_actor *actor, const char *kind, const struct who *dup,
 		       const struct who *surv, const char *record, const char *alias_uuid, const char *reason,
-		       struct cd_error *err)
+		       int applied, struct cd_error *err)
 {
 	struct cd_op op;
 	int rc;
@@ -357,11 +357,13 @@ static int bookkeeping(struct cd_store *s, const struct cd_actor *actor, const c
 	op_text(&op, "merged_into", merge ? NULL : surv->uuid, merge ? surv->uuid : NULL);
 	op_meta_text(&op, "survivor", surv->uuid);
 	op_meta_text(&op, "reason", reason);
+	/* Who merged: a store that has the pair in review closes it in their name (review.h). */
+	op_meta_text(&op, "by", actor->name);
 	if (alias_uuid)
 		op_meta_text(&op, "new_alias", alias_uuid);
 	rc = write_moved(s, op_meta(&op, "moved"), record, err);
 	if (!rc && !(rc = store_add_event(s, actor, &ev, err)) && !(rc = store_add_event(s, actor, &ev2, err)) &&
-	    !(rc = store_add_audit(s, actor, kind, "person", dup->uuid, kind, err)))
+	    !(rc = store_add_audit(s, actor, kind, "person", dup->uuid, kind, err)) && !applied)
 		rc = op_write(s, &op, "person", dup->uuid, kind, err);
 	op_release(&op);
 	return rc;
@@ -377,8 +379,10 @@ static int check_reason(const char *reason, int required, struct cd_error *err)
 	return text_check(reason, "--reason", TEXT_LINE, err);
 }
 
-int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key, const char *survivor,
-		 const char *duplicate, const char *reason, struct cd_merge_summary *out, struct cd_error *err)
+/* applied: the merge of another store's op (merge_person_applied), else a supervisor's here. */
+static int merge_do(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key, const char *survivor,
+		    const char *duplicate, const char *reason, int applied, struct cd_merge_summary *out,
+		    struct cd_error *err)
 {
 	struct who surv = { 0 }, dup = { 0 };
 	struct cd_buf rec = CD_BUF_INIT;
@@ -388,7 +392,7 @@ int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct 
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (!(actor->roles & CD_ROLE_SUPERVISOR))
+	if (!applied && !(actor->roles & CD_ROLE_SUPERVISOR))
 		return cd_error_set(err, CD_EREFUSED, _("merging records needs the role supervisor"));
 	if ((rc = check_reason(reason, 1, err)))
 		return rc;
@@ -500,7 +504,7 @@ int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct 
 		goto out;
 	if ((rc = mark(s, dup.id, surv.id, now, err)) || (rc = mark(s, surv.id, 0, now, err)) ||
 	    (rc = index_person(s, surv.id, 1, err)) || (rc = index_person(s, dup.id, 0, err)) ||
-	    (rc = bookkeeping(s, actor, "merge", &dup, &surv, buf_str(&rec), uuid, reason, err)))
+	    (rc = bookkeeping(s, actor, "merge", &dup, &surv, buf_str(&rec), uuid, reason, applied, err)))
 		goto out;
 	if ((rc = store_commit(s, err)))
 		goto out_free;
@@ -518,6 +522,18 @@ out_free:
 	who_release(&surv);
 	who_release(&dup);
 	return rc;
+}
+
+int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key, const char *survivor,
+		 const char *duplicate, const char *reason, struct cd_merge_summary *out, struct cd_error *err)
+{
+	return merge_do(s, actor, key, survivor, duplicate, reason, 0, out, err);
+}
+
+int merge_person_applied(struct cd_store *s, const struct cd_actor *actor, const char *survivor, const char *duplicate,
+			 const char *reason, struct cd_merge_summary *out, struct cd_error *err)
+{
+	return merge_do(s, actor, NULL, survivor, duplicate, reason, 1, out, err);
 }
 
 int merge_undo(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key, const char *duplicate,
@@ -605,7 +621,7 @@ int merge_undo(struct cd_store *s, const struct cd_actor *actor, const struct bi
 	store_now(s, now, sizeof now);
 	if ((rc = mark(s, dup.id, 0, now, err)) || (rc = mark(s, surv.id, 0, now, err)) ||
 	    (rc = index_person(s, surv.id, 1, err)) || (rc = index_person(s, dup.id, 1, err)) ||
-	    (rc = bookkeeping(s, actor, "unmerge", &dup, &surv, record, NULL, reason && *reason ? reason : NULL, err)))
+	    (rc = bookkeeping(s, actor, "unmerge", &dup, &surv, record, NULL, reason && *reason ? reason : NULL, 0, err)))
 		goto out;
 	if ((rc = store_commit(s, err)))
 		goto out_free;

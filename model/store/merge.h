@@ -29,6 +29,14 @@ struct cd_merge_summary {
  */
 int merge_person(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key, const char *survivor,
 		 const char *duplicate, const char *reason, struct cd_merge_summary *out, struct cd_error *err);
+/*
+ * The same merge, made here because another store's merge op arrived (review.c settles the
+ * pair this store has in review): no role asked (the merge was decided at its origin), no
+ * op of this store's own written (the arrived op is recorded as applied and keeps its
+ * origin), and no key: the caller makes sure no sealed template has to move.
+ */
+int merge_person_applied(struct cd_store *s, const struct cd_actor *actor, const char *survivor, const char *duplicate,
+			 const char *reason, struct cd_merge_summary *out, struct cd_error *err);
 
 /*
  * Undoes the last merge of `duplicate` from its event: moves back what moved, removes the

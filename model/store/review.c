@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "model/base/i18n.h"
+#include "model/base/text.h"
 #include "model/store/dupes.h"
 #include "model/store/merge.h"
 #include "model/store/person.h"
@@ -490,5 +491,99 @@ fail:
 	store_rollback(s);
 out:
 	review_clear(&r);
+	return rc;
+}
+
+/* ---- a merge made elsewhere ----------------------------------------------------------- */
+
+int review_settle_merged(struct cd_store *s, const struct cd_actor *actor, const char *dup, const char *surv,
+			 const char *by, const char *at, const char *reason, int *settled, struct cd_error *err)
+{
+	/* The open row of the pair (either way round), and whether the merge can be made here
+	 * as it was there: both records here and not merged, none merged into the duplicate,
+	 * no sealed template of the duplicate to move (that needs the biometric key). */
+	static const char find_sql[] =
+		"SELECT r.id, r.score, coalesce(r.origin_office, ''),"
+		" (SELECT count(*) FROM person p WHERE p.uuid IN (?1, ?2) AND p.merged_into IS NULL),"
+		" (SELECT count(*) FROM person p JOIN person d ON p.merged_into = d.id WHERE d.uuid = ?1),"
+		" (SELECT count(*) FROM biometric b JOIN person d ON b.person_id = d.id WHERE d.uuid = ?1"
+		"  AND b.template IS NOT NULL AND b.synthetic = 0)"
+		" FROM dupe_review r WHERE r.decision IS NULL"
+		" AND ((r.person_uuid = ?1 AND r.candidate_uuid = ?2) OR (r.person_uuid = ?2 AND r.candidate_uuid = ?1))"
+		" ORDER BY r.id LIMIT 1";
+	static const char close_sql[] = "UPDATE dupe_review SET decision = 'merged', decided_by = ?2, decided_at = ?3,"
+					" reason = ?4 WHERE id = ?1 AND decision IS NULL";
+	struct cd_merge_summary sum;
+	struct cd_error ignored = CD_ERROR_INIT;
+	sqlite3_stmt *st = NULL;
+	char why[600], note[200], office[8] = "";
+	int64_t id = 0, pid = 0;
+	int rc, r, ok = 0, score = 0;
+
+	*settled = 0;
+	if ((rc = st_prepare(s, find_sql, &st, err)))
+		return rc;
+	st_bind_text(st, 1, dup);
+	st_bind_text(st, 2, surv);
+	if ((r = st_row(s, st, _("reading the duplicate review of a pair"), err)) > 0) {
+		id = sqlite3_column_int64(st, 0);
+		score = sqlite3_column_int(st, 1);
+		snprintf(office, sizeof office, "%s", (const char *)sqlite3_column_text(st, 2));
+		ok = sqlite3_column_int(st, 3) == 2 && sqlite3_column_int(st, 4) == 0 && sqlite3_column_int(st, 5) == 0;
+	}
+	st_finish(s, st);
+	st = NULL;
+	if (r < 0)
+		return CD_ESTORE;
+	if (!id || !ok)
+		return CD_OK;
+	/* The reason as the merge event's note: the origin's, when it is one line of clean text. */
+	if (!reason || !*reason || strlen(reason) > 400 || text_check(reason, "reason", TEXT_LINE, &ignored))
+		reason = "merged at another office";
+	snprintf(why, sizeof why, "merged at %s: %s", by, reason);
+	if (text_check(why, "reason", TEXT_LINE, &ignored))
+		snprintf(why, sizeof why, "%s", "merged at another office");
+	if ((rc = merge_person_applied(s, actor, surv, dup, why, &sum, err)))
+		return rc;
+	/* Decided by who merged there (schema 23's marker: the decider need not be a user here). */
+	if ((rc = st_exec(s, "INSERT INTO applying(op) VALUES ('review')", err)))
+		return rc;
+	if ((rc = st_prepare(s, close_sql, &st, err)))
+		goto unmark;
+	sqlite3_bind_int64(st, 1, id);
+	st_bind_text(st, 2, by);
+	st_bind_text(st, 3, at);
+	st_bind_text(st, 4, reason);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("closing a duplicate review merged at another office"), err);
+	st_finish(s, st);
+	st = NULL;
+	if (rc)
+		goto unmark;
+	if ((rc = st_prepare(s, "SELECT id FROM person WHERE uuid = ?1", &st, err)))
+		goto unmark;
+	st_bind_text(st, 1, surv);
+	if ((r = st_row(s, st, _("reading a reviewed person"), err)) > 0)
+		pid = sqlite3_column_int64(st, 0);
+	st_finish(s, st);
+	if (r < 0) {
+		rc = CD_ESTORE;
+		goto unmark;
+	}
+	snprintf(note, sizeof note, "duplicate review %lld (%s, score %d): merged at %s", (long long)id,
+		 office[0] ? office : "?", score, by);
+	struct cd_event ev = { .person_id = pid, .kind = "duplicate_reviewed", .field = "dupe_review",
+			       .new_value = "merged", .note = note };
+	if ((rc = store_add_event(s, actor, &ev, err)))
+		goto unmark;
+	*settled = 1;
+unmark: {
+	struct cd_error e2 = CD_ERROR_INIT;
+	int rc2 = st_exec(s, "DELETE FROM applying", &e2);
+	if (!rc && rc2) {
+		rc = rc2;
+		*err = e2;
+	}
+}
 	return rc;
 }

@@ -84,4 +84,18 @@ int review_dismiss(struct cd_store *s, const struct cd_actor *actor, const char 
 int review_merge(struct cd_store *s, const struct cd_actor *actor, const struct bio_key *key, const char *ref,
 		 int keep_arrived, const char *reason, char survivor[32], char duplicate[32], struct cd_error *err);
 
+/*
+ * A merge made at another store (its "merge" op: `dup` merged into `surv`, by `by` - "name
+ * (OFFICE)" - at `at`) settles the pair this store has open in review, either way round, as a
+ * merge here would: the same merge made here (merge.h merge_person_applied: the duplicate's
+ * rows move to the survivor, and its old number leads there) and the pair closed as merged,
+ * decided by `by` at `at` with the origin's reason, so that no supervisor merges it twice.
+ * *settled 0 and nothing changed when no such pair is open here, or the merge cannot be made
+ * here as it was there (either record merged already here, others merged into the duplicate,
+ * or its sealed templates would need the biometric key): a supervisor decides it by hand.
+ * Inside the caller's transaction (op_apply).
+ */
+int review_settle_merged(struct cd_store *s, const struct cd_actor *actor, const char *dup, const char *surv,
+			 const char *by, const char *at, const char *reason, int *settled, struct cd_error *err);
+
 #endif

@@ -734,6 +734,27 @@ static const char *const migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'what a receiver acknowledged never goes down'); END;"
 	"CREATE TRIGGER carry_acks_no_delete BEFORE DELETE ON carry_acks"
 	" BEGIN SELECT RAISE(ABORT, 'acknowledgements are kept'); END;",
+
+	/* 25 -> 26: this store's own ops acknowledged per receiver (model/store/bundle.h).
+	 * outbox.acked_at says only that some store acknowledged an op; a bundle for kit B must
+	 * still carry what kit A alone acknowledged.  own_acks: per receiving store, the highest
+	 * own seq its acknowledgement says it has; it only rises and is never deleted.  A store
+	 * that trusts one store only knew whose acknowledgements those were: they are that
+	 * store's.  With several trusted, nobody knows whose: each gets the own ops again from
+	 * the first, once, and takes those it has as already there. */
+	"CREATE TABLE own_acks ("
+	" receiver TEXT PRIMARY KEY, acked_seq INTEGER NOT NULL CHECK (acked_seq >= 0), acked_at TEXT NOT NULL)"
+	" WITHOUT ROWID;"
+	"CREATE TRIGGER own_acks_rise BEFORE UPDATE ON own_acks WHEN new.acked_seq < old.acked_seq"
+	" OR new.receiver IS NOT old.receiver"
+	" BEGIN SELECT RAISE(ABORT, 'what a receiver acknowledged never goes down'); END;"
+	"CREATE TRIGGER own_acks_no_delete BEFORE DELETE ON own_acks"
+	" BEGIN SELECT RAISE(ABORT, 'acknowledgements are kept'); END;"
+	"INSERT INTO own_acks(receiver, acked_seq, acked_at)"
+	" SELECT t.origin, o.seq, o.at FROM trusted_origins t,"
+	"  (SELECT max(origin_seq) AS seq, max(acked_at) AS at FROM outbox WHERE acked_at IS NOT NULL"
+	"   AND origin = (SELECT value FROM settings WHERE key = 'store_uuid')) o"
+	" WHERE o.seq IS NOT NULL AND (SELECT count(*) FROM trusted_origins) = 1;",
 };
 
 int schema_latest(void)

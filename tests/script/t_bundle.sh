@@ -176,10 +176,13 @@ expect_grep "  names C's origin, not trusted" "origin $OC (office ALT) is not tr
 expect_rc "A's own bundle back in A" 4 cd_as "$A" admin bundle import "$T/a1.bundle"
 expect_grep "  made by this store" "made by this store itself" "$T/err"
 
-# A gap before the first op: A's first two ops acknowledged by hand, so its next export
-# starts at op 3, which B (having none of A's ops) cannot take.
-sqlite3 "$A" "UPDATE outbox SET acked_at = '2026-03-02T09:00:00.000Z' WHERE origin_seq <= 2"
-cd_as "$A" admin bundle export -o "$T/gap.bundle" >/dev/null
+# A gap before the first op: in a copy of A (same key, same origin), B trusted and A's first
+# two ops acknowledged by B by hand (own_acks, schema 26: acknowledgements are per receiver),
+# so the copy's next export for B starts at op 3, which B (having none of A's ops) cannot take.
+cp "$A" "$T/a-copy.casedesk"
+sqlite3 "$T/a-copy.casedesk" "INSERT INTO trusted_origins(origin, office, public_key, added_at) VALUES ('$OB', 'KUT', '$KB', '2026-03-02T09:00:00.000Z');
+	INSERT INTO own_acks(receiver, acked_seq, acked_at) VALUES ('$OB', 2, '2026-03-02T09:00:00.000Z')"
+cd_as "$T/a-copy.casedesk" admin bundle export -o "$T/gap.bundle" --for "$OB" >/dev/null
 expect_eq "the export after an acknowledgement starts after it" "$(field first "$T/gap.bundle") $(field acked "$T/gap.bundle")" "3 2"
 expect_rc "a bundle after a gap" 4 cd_as "$B" admin bundle import "$T/gap.bundle"
 expect_grep "  names the missing ops and asks for the earlier bundle" \
@@ -227,7 +230,7 @@ cd_as "$C" admin bundle trust --origin "$OB" --office KUT --key "$KB" >/dev/null
 expect_rc "A's acknowledgement read by C" 4 cd_as "$C" admin bundle ack "$T/ack1"
 expect_grep "  the ops of another store" "acknowledges the ops of another store (origin $OA)" "$T/err"
 expect_rc "A reads B's acknowledgement" 0 cd_as "$A" admin bundle ack "$T/ack1"
-expect_grep "  up to $NA, the rest marked" "has this store's ops up to $NA (0 conflicts there); $((NA - 2)) ops marked acknowledged" "$T/out"
+expect_grep "  up to $NA, the rest marked" "has this store's ops up to $NA (0 conflicts there); $NA ops marked acknowledged" "$T/out"
 expect_eq "  every op acknowledged, none marked sent (the national tier has not got them)" \
 	"$(sqlite3 "$A" "SELECT count(*) FROM outbox WHERE acked_at IS NULL OR sent_at IS NOT NULL")" 0
 expect_rc "  twice changes nothing" 0 cd_as "$A" admin bundle ack "$T/ack1"
@@ -303,9 +306,16 @@ expect_grep "  all $NKB new" ": $NKB new, 0 already had" "$T/out"
 expect_rc "O exports for every store it trusts" 0 cd_as "$O" admin bundle export -o "$T/o-all.bundle"
 expect_eq "  carrying kit B's $NKB ops, not kit A's back" \
 	"$(field carried "$T/o-all.bundle") $(grep -c "\"origin\":\"$OKB\"" "$T/o-all.bundle") $(grep -c "\"origin\":\"$OKA\"" "$T/o-all.bundle")" "$NKB $NKB 0"
-expect_rc "kit A imports it" 0 cd_as "$KA" admin bundle import "$T/o-all.bundle"
-# (O's own ops are not in it: kit B acknowledged them, and an own op is acknowledged once.)
-expect_eq "  kit A holds kit B's two persons" "$(sqlite3 "$KA" "SELECT count(*) FROM person")" 4
+# O's own ops are in it too: kit B acknowledged them, kit A never did (acknowledgements are
+# per receiver, schema 26).  This test said before that kit A got none of them - "an own op is
+# acknowledged once" - and so kit A, with no link, never learnt of O's person.
+expect_eq "  and O's own $NO ops, which kit A never acknowledged" \
+	"$(field first "$T/o-all.bundle") $(field count "$T/o-all.bundle") $(field acked "$T/o-all.bundle")" "1 $NO 0"
+expect_rc "kit A imports it" 0 cd_as "$KA" admin bundle import "$T/o-all.bundle" -o "$T/o-ka.ack"
+expect_eq "  kit A holds kit B's two persons and O's" "$(sqlite3 "$KA" "SELECT count(*) FROM person")" 5
+expect_rc "O reads kit A's acknowledgement" 0 cd_as "$O" admin bundle ack "$T/o-ka.ack"
+expect_eq "  O keeps each receiver's acknowledgement of its own ops" \
+	"$(sqlite3 "$O" "SELECT group_concat(acked_seq, ' ') FROM (SELECT acked_seq FROM own_acks WHERE receiver IN ('$OKA', '$OKB') ORDER BY receiver = '$OKB')")" "$NO $NO"
 # Refusals hold for the carried part: two of kit B's carried ops swapped, re-signed by O.
 SEEDO=$(sqlite3 "$O" "SELECT private_key FROM bundle_key")
 L1=$(grep -n "\"origin\":\"$OKB\"" "$T/o-all.bundle" | head -1 | cut -d: -f1)
@@ -346,8 +356,57 @@ expect_eq "after O's retention runs, the person purged and no held op keeps the 
 expect_eq "  nor does an op waiting for relay (it goes to the tier as {\"purged\":true})" \
 	"$(sqlite3 "$O" "SELECT count(*) FROM relay_ops WHERE payload LIKE '%Oldvisa%'") $(sqlite3 "$O" "SELECT count(*) FROM relay_ops WHERE entity_uuid = '$PGU' AND payload = '{\"purged\":true}'")" "0 1"
 expect_rc "O exports for kit B" 0 cd_as "$O" admin bundle export -o "$T/o-kb3.bundle" --for "$OKB"
-expect_eq "  the old case's ops carried, without the name" "$(grep -c '"payload":{"purged":true}' "$T/o-kb3.bundle") $(grep -c Oldvisa "$T/o-kb3.bundle")" "3 0"
+# (the person's op only: the case is of kit A's office BRA, and kit B is of BRB - out of its scope)
+expect_eq "  the old person's op carried, without the name" "$(grep -c '"payload":{"purged":true}' "$T/o-kb3.bundle") $(grep -c Oldvisa "$T/o-kb3.bundle")" "1 0"
 expect_rc "kit B imports it" 0 cd_as "$KB" admin bundle import "$T/o-kb3.bundle"
 expect_eq "  recorded as skipped, the person not made" \
 	"$(sqlite3 "$KB" "SELECT count(*) FROM applied_ops a JOIN held_ops h USING (uuid) WHERE h.entity_uuid = '$PGU' AND a.origin = '$OKA' AND a.outcome = 'skipped'") $(sqlite3 "$KB" "SELECT count(*) FROM person WHERE uuid = '$PGU'")" \
 	"$(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE entity_uuid = '$PGU'") 0"
+
+# ---- a bundle for one store is cut to its scope, as the network's pull is -----------------
+# Kit A (office BRA) opens a case; O holds it.  Kit B (office BRB) gets kit A's person but not
+# the case; kit S, of kit A's office BRA, gets both; a bundle for no one store says what it
+# carries unfiltered.
+KS=$T/ks.casedesk
+"$CD" --store "$KS" init --office BRA --training >/dev/null || fail "init KS"
+cd_as "$KS" admin bundle key >"$T/keyKS"
+trust "$O" KS; trust "$KS" O
+OKS=$(origin KS)
+PS=$(cd_as "$KA" clerk person add --surname Scoped --given Sam --dob 1988-08-08 --sex M --nationality IRQ)
+CS=$(cd_as "$KA" clerk case new visa --person "$PS")
+PSU=$(sqlite3 "$KA" "SELECT uuid FROM person WHERE number = '$PS'") CSU=$(sqlite3 "$KA" "SELECT uuid FROM cases WHERE number = '$CS'")
+NCS=$(sqlite3 "$KA" "SELECT count(*) FROM outbox WHERE entity = 'case' AND entity_uuid = '$CSU'")
+cd_as "$KA" admin bundle export -o "$T/ka3.bundle" --force >/dev/null
+expect_rc "O imports kit A's case" 0 cd_as "$O" admin bundle import "$T/ka3.bundle"
+expect_eq "  O holds its $NCS case ops" "$(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE entity_uuid = '$CSU'")" "$NCS"
+expect_rc "O exports for kit B (office BRB)" 0 cd_as "$O" admin bundle export -o "$T/o-kb4.bundle" --for "$OKB"
+expect_grep "  saying it is cut to kit B's office" "cut to the receiver's scope (office BRB)" "$T/out"
+expect_grep "  and that O's own op on kit A's old case (its purge) goes without its content" \
+	"1 of this store's own ops are on cases of other offices than BRB: they go without their content" "$T/out"
+expect_eq "  kit A's new person in it, its case of BRA not" \
+	"$(grep -c "\"entity_uuid\":\"$PSU\"" "$T/o-kb4.bundle") $(grep -c "\"entity_uuid\":\"$CSU\"" "$T/o-kb4.bundle")" "1 0"
+expect_eq "  no case op with its content at all: O's own is a stub, in its place in O's seqs" \
+	"$(grep '^{' "$T/o-kb4.bundle" | grep '"entity":"case"' | grep -vc '"payload":{"out_of_scope":true}}$') $(grep -c "\"origin\":\"$OO\".*\"payload\":{\"out_of_scope\":true}}\$" "$T/o-kb4.bundle")" "0 1"
+expect_rc "kit B imports it" 0 cd_as "$KB" admin bundle import "$T/o-kb4.bundle" -o "$T/o-kb4.ack"
+expect_eq "  kit B has the person, not the case" \
+	"$(sqlite3 "$KB" "SELECT count(*) FROM person WHERE uuid = '$PSU'") $(sqlite3 "$KB" "SELECT count(*) FROM cases WHERE uuid = '$CSU'")" "1 0"
+expect_eq "  O's stub recorded as skipped, out of scope, never kept for relay to the tier" \
+	"$(sqlite3 "$KB" "SELECT count(*) FROM applied_ops WHERE origin = '$OO' AND outcome = 'skipped' AND note LIKE 'skipped: out of this store''s scope%'") $(sqlite3 "$KB" "SELECT count(*) FROM relay_ops r JOIN held_ops h USING (uuid) WHERE h.payload = '{\"out_of_scope\":true}'")" "1 0"
+expect_rc "O exports for kit S (office BRA, kit A's)" 0 cd_as "$O" admin bundle export -o "$T/o-ks.bundle" --for "$OKS"
+expect_eq "  the case in it" "$(grep -c "\"entity_uuid\":\"$CSU\"" "$T/o-ks.bundle")" "$NCS"
+expect_rc "kit S imports it" 0 cd_as "$KS" admin bundle import "$T/o-ks.bundle"
+expect_eq "  kit S has the case, of office BRA" "$(sqlite3 "$KS" "SELECT office FROM cases WHERE uuid = '$CSU'")" BRA
+expect_eq "  and O's purge of kit A's old BRA case whole, not a stub" \
+	"$(grep -c '"payload":{"out_of_scope":true}' "$T/o-ks.bundle")" 0
+# Kit B never carries O's stub on, not even in a bundle for every store it trusts, kit S among
+# them, whose scope holds that case (kit S would record it as skipped and never take the op
+# whole from the tier).
+trust "$KB" KS
+expect_rc "kit B exports for every store it trusts" 0 cd_as "$KB" admin bundle export -o "$T/kb-ks.bundle"
+expect_eq "  O's ops carried, the stub kit B holds not among them" \
+	"$(sqlite3 "$KB" "SELECT count(*) FROM held_ops WHERE payload = '{\"out_of_scope\":true}'") $(grep -c "\"origin\":\"$OO\"" "$T/kb-ks.bundle" | grep -cv '^0$') $(grep -c out_of_scope "$T/kb-ks.bundle")" "1 1 0"
+expect_rc "O exports for every store it trusts" 0 cd_as "$O" admin bundle export -o "$T/o-all2.bundle"
+expect_grep "  saying it is not cut to a receiver's scope, with the cases' office" \
+	"not cut to a receiver's scope (no --for ORIGIN): [0-9]* of the carried ops are cases (of offices BRA)" "$T/out"
+expect_eq "  the case in it" "$(grep -c "\"entity_uuid\":\"$CSU\"" "$T/o-all2.bundle")" "$NCS"
+for s in O KB KS; do eval "st=\$$s"; expect_rc "store check on $s" 0 cd_as "$st" admin store check; done

@@ -267,7 +267,9 @@ static void test_dismiss_once(void **state)
  * A decision travels (issue 15): a pair registered at both offices is in review at both;
  * dismissed at A, A's decision is an op ("review") that closes B's row of the same pair,
  * in A's supervisor's name with A's reason and an event on B's person; a pair merged at A
- * stays open at B (merges are made at each office by hand), applied_ops saying so.
+ * is merged at B too when A's merge op arrives, and B's row closed as merged in A's
+ * supervisor's name (this test said before that it stayed open for B's own merge: a
+ * supervisor at B would have merged it a second time).
  */
 static void test_decision_travels(void **state)
 {
@@ -309,13 +311,23 @@ static void test_decision_travels(void **state)
 		 " AND decision = 'dismissed' AND decided_by = 'supervisor (KIT)' AND reason = 'different fathers'' names'",
 		 pa.uuid, pb.uuid);
 	assert_int_equal(count(b, sql), 1);
-	assert_int_equal(count(b, "SELECT count(*) FROM event WHERE kind = 'duplicate_reviewed'"), events + 1);
-	/* The merged pair waits for B's own merge. */
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE candidate_uuid = '%s' AND decision IS NULL",
-		 qb.uuid);
+	/* One event for the dismissal, one for the merged pair below. */
+	assert_int_equal(count(b, "SELECT count(*) FROM event WHERE kind = 'duplicate_reviewed'"), events + 2);
+	/* The merged pair is merged here too, as at A (B's record into A's), and closed as merged. */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE candidate_uuid = '%s' AND decision = 'merged'"
+		 " AND decided_by = 'supervisor (KIT)' AND reason = 'the same man'", qb.uuid);
 	assert_int_equal(count(b, sql), 1);
-	assert_int_equal(count(b, "SELECT count(*) FROM applied_ops WHERE note LIKE 'applied: merged at its origin%'"), 1);
-	/* sqlite3 on the file still cannot decide a row in a stranger's name. */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM person p JOIN person q ON q.id = p.merged_into"
+		 " WHERE p.uuid = '%s' AND q.uuid = '%s'", qb.uuid, qa.uuid);
+	assert_int_equal(count(b, sql), 1);
+	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review WHERE decision IS NULL"), 0);
+	assert_int_equal(count(b, "SELECT count(*) FROM applied_ops WHERE note LIKE 'applied: the pair in review here is"
+				  " merged%'"), 1);
+	assert_int_equal(count(b, "SELECT count(*) FROM outbox WHERE op = 'merge'"), 0);
+	/* sqlite3 on the file still cannot decide a row in a stranger's name (a new pair queued). */
+	assert_int_equal(sqlite3_exec(b->db, "INSERT INTO dupe_review(uuid, person_uuid, candidate_uuid, score, reasons,"
+				      " queued_at) VALUES ('x-open', 'p-x', 'c-x', 50, 'r', 'now')", NULL, NULL, NULL),
+			 SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(b->db, "UPDATE dupe_review SET decision = 'dismissed', decided_by = 'x (KIT)',"
 					  " decided_at = 'now', reason = 'r' WHERE decision IS NULL", NULL, NULL, NULL),
 			     SQLITE_OK);
