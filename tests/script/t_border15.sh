@@ -27,13 +27,11 @@
 #    in its conflict queue (`conflict list`), both on the TUI's Duplicates (d) and Conflicts
 #    (F7) screens; and run 2's end state the same as run 1's.
 #
-# Checks named "[relay]" need the office to pass a kit's bundled ops on to the tier at its
-# next sync (issue 15 deliverable 7 with 4; the "relay" branch).  Without it they fail:
-# kit B's ops reach the office by hand but never the tier, so neither kit A.  The check named
-# "[carry-back]" needs the office's bundle to carry what it applied from other stores (kit
-# A's people, arrived by its pull) to a kit that has no link: a bundle carries its own
-# store's ops only, so by hand kit B never learns of kit A's people as the network's pull
-# teaches it.
+# Checks named "[relay]" hold because the office passes a kit's bundled ops on to the tier at
+# its next sync (issue 15 deliverable 7 with 4; app/sync_relay.c): without it kit B's ops
+# would reach the office by hand but never the tier, so never kit A.  Checks named
+# "[carry-back]" hold because the office's bundle carries what it applied from other stores
+# (kit A's people, arrived by its pull) to kit B, which has no link (bundle format 2).
 . tests/script/lib.sh
 . tests/script/pg_lib.sh
 . tests/script/tui_lib.sh
