@@ -1,0 +1,120 @@
+#!/bin/sh
+# t_hostile15.sh - issue 15 tried by a hostile user and a careless caseworker (helper
+# hostile15), against the real binary, real stores and a real PostgreSQL (pg_lib.sh).  Each
+# section is one attack on a promise: "nothing lost, nothing duplicated, nothing silently
+# overwritten", and that a rule holds against sqlite3 on a kit's file, a variable or a file.
+#
+#  1. numbers: a tampered kit renumbers a person it already sent, by an update op, to a
+#     number inside another kit's block; the tier must refuse it as it refuses such an insert.
+#  2. carried ops: a trusted kit's bundle carries a forged op under another kit's origin at
+#     a high sequence; that kit's genuine ops, imported next, must not be dropped as "already
+#     had" (nothing lost).
+#  3. the tier named by the store: on a real store (setgid casedesk, as root only), a clerk
+#     must not point sync (or a national search) at a database of their own with --db; the
+#     variable CASEDESK_NATIONAL_DB is ignored there too.
+. tests/script/lib.sh
+. tests/script/pg_lib.sh
+
+pg_start
+pg_createdb national
+pg_createdb other
+DB=$(pg_conninfo national)
+OTHER=$(pg_conninfo other)
+export CASEDESK_TODAY=2026-03-10
+q() { sqlite3 "$1" "$2"; }
+nat() { pg_sql national "$1"; }
+origin_of() { q "$1" "SELECT value FROM settings WHERE key = 'store_uuid'"; }
+unsent() { q "$1" "SELECT count(*) FROM outbox WHERE sent_at IS NULL"; }
+field() { sed -n "s/^$1 *//p" "$2"; }
+SEQ=0
+person() {
+	SEQ=$((SEQ + 1))
+	$CD --store "$1" --user clerk person add --surname "Surname$SEQ" --given "Given$SEQ" --dob "1970-01-$((10 + SEQ % 18))" \
+		--sex F --nationality UKR --force 2>>"$T/reg.err"
+}
+# resign IN OUT SEED: as t_bundle.sh: IN without its signature, signed again with SEED.
+resign() {
+	grep -v '^signature ' "$1" >"$T/rs.body"
+	python3 -c 'import sys, base64; sys.stdout.buffer.write(bytes.fromhex("302e020100300506032b657004220420") + base64.b64decode(sys.argv[1]))' "$3" >"$T/rs.der"
+	openssl pkey -inform DER -in "$T/rs.der" -out "$T/rs.pem" 2>/dev/null
+	openssl dgst -sha256 -binary "$T/rs.body" >"$T/rs.dg"
+	sig=$(openssl pkeyutl -sign -rawin -inkey "$T/rs.pem" -in "$T/rs.dg" | base64 -w0)
+	{ cat "$T/rs.body"; printf 'signature ed25519 %s\n' "$sig"; } >"$2"
+	rm -f "$T/rs.body" "$T/rs.der" "$T/rs.pem" "$T/rs.dg"
+}
+
+$CD national init --db "$DB" >/dev/null || { fail "national init"; exit 0; }
+
+# ---- 1. numbers: a renumbering update op from a tampered kit --------------------------------
+O=$T/office.casedesk K1=$T/k01.casedesk K2=$T/k02.casedesk
+$CD --store "$O" init --office TBS --training >/dev/null 2>&1 || { fail "init"; exit 0; }
+$CD --store "$O" --user admin national use --db "$DB" >/dev/null 2>&1 || fail "national use"
+$CD --store "$O" --user admin kit new "$K1" --office TBS --block 10 --name K01 >/dev/null 2>&1 || fail "kit new K01"
+$CD --store "$O" --user admin kit new "$K2" --office TBS --block 10 --name K02 >/dev/null 2>&1 || fail "kit new K02"
+P1=$(person "$K1")
+expect_rc "K01 registers $P1 and syncs" 0 $CD --store "$K1" --user admin sync
+PU=$(q "$K1" "SELECT uuid FROM person WHERE number = '$P1'")
+K2LAST=$(q "$K2" "SELECT printf('P-TBS-%06d', last) FROM number_blocks WHERE series = 'person'")
+# sqlite3 on the kit's file: an update op renumbering the person into K02's block.
+q "$K1" "INSERT INTO outbox(uuid, origin, origin_seq, at, entity, entity_uuid, op, payload)
+SELECT '0190d000-0000-7000-8000-00000000f001', '$(origin_of "$K1")', (SELECT max(origin_seq) FROM outbox) + 1,
+ '2026-03-10T11:00:00.000Z', 'person', '$PU', 'update',
+ json_object('fields', json_object('number', json_object('base', 1, 'old', '$P1', 'new', '$K2LAST')))"
+$CD --store "$K1" --user admin sync >"$T/out" 2>"$T/err"
+rc=$?
+if [ "$rc" -ne 0 ]; then pass "a renumbering into K02's block is refused by the tier (exit $rc)"; else fail "a renumbering into K02's block is refused by the tier" "the sync was accepted"; fi
+expect_eq "  the tier keeps the person's number" "$(nat "SELECT number FROM persons WHERE uuid = '$PU'")" "$P1"
+expect_eq "  and no person holds K02's number" "$(nat "SELECT count(*) FROM persons WHERE number = '$K2LAST'")" 0
+# K02 registers up to its block's last number and sends them: never refused for a number
+# it was leased.
+for i in 1 2 3 4 5 6 7 8 9 10; do P2=$(person "$K2"); done
+expect_eq "K02 issues $K2LAST, its own block's last" "$P2" "$K2LAST"
+expect_rc "  and the tier takes it from K02" 0 $CD --store "$K2" --user admin sync
+expect_eq "  nothing of K02's waits" "$(unsent "$K2")" 0
+
+# ---- 2. a forged carried op under another kit's origin ------------------------------------
+BO=$T/bo.casedesk BA=$T/ba.casedesk BB=$T/bb.casedesk
+for s in BO:BRD BA:BRA BB:BRB; do
+	eval "st=\$${s%%:*}"
+	$CD --store "$st" init --office "${s#*:}" --training >/dev/null 2>&1 || { fail "init ${s%%:*}"; exit 0; }
+	$CD --store "$st" --user admin bundle key >"$T/key${s%%:*}"
+done
+trust() { $CD --store "$1" --user admin bundle trust --origin "$(field origin "$T/key$2")" --office "$(field office "$T/key$2")" --key "$(field key "$T/key$2")" >/dev/null; }
+trust "$BO" BA; trust "$BO" BB
+OBA=$(field origin "$T/keyBA") OBB=$(field origin "$T/keyBB")
+PA=$($CD --store "$BA" --user clerk person add --surname Aliyev --given Rashad --dob 1985-05-05 --sex M --nationality AZE)
+$CD --store "$BA" --user clerk document add "$PA" --number C01234567 --issuer AZE --kind passport >/dev/null
+PAU=$(q "$BA" "SELECT uuid FROM person WHERE number = '$PA'")
+NBA=$(q "$BA" "SELECT count(*) FROM outbox")
+$CD --store "$BB" --user clerk person add --surname Kitbee --given Bo --dob 1999-12-12 --sex M --nationality SWE >/dev/null
+$CD --store "$BB" --user admin bundle export -o "$T/bb.bundle" >/dev/null
+# Kit B (its owner has its key: sqlite3 on a training kit, root on a real one) adds one op
+# "of kit A", number 50, and signs the bundle again as itself.
+python3 - "$T/bb.bundle" "$T/bb-forged.raw" "$OBA" <<'EOF'
+import sys, json, re
+lines = open(sys.argv[1], encoding='utf-8').read().split('\n')
+ops = [i for i, l in enumerate(lines) if l.startswith('{')]
+op = json.loads(lines[ops[0]])
+op['origin'] = sys.argv[3]
+op['seq'] = 50
+op['uuid'] = '0190d000-0000-7000-8000-00000000f002'
+op['entity_uuid'] = '0190e000-0000-7000-8000-00000000f002'
+op['office'] = 'BRA'
+op['payload']['fields']['number']['new'] = 'P-BRA-000050'
+text = json.dumps(op, ensure_ascii=False, separators=(',', ':'))
+lines.insert(ops[-1] + 1, text)
+out = []
+for l in lines:
+    if l.startswith('carried '):
+        l = 'carried 1'
+    out.append(l)
+open(sys.argv[2], 'w', encoding='utf-8').write('\n'.join(out))
+EOF
+resign "$T/bb-forged.raw" "$T/bb-forged.bundle" "$(q "$BB" "SELECT private_key FROM bundle_key")"
+$CD --store "$BO" --user admin bundle import "$T/bb-forged.bundle" >"$T/forged.out" 2>"$T/forged.err"
+echo "    (kit B's forged bundle at the office: exit $?: $(cat "$T/forged.out" "$T/forged.err" | head -2 | tr '\n' ' '))"
+$CD --store "$BA" --user admin bundle export -o "$T/ba.bundle" >/dev/null
+expect_rc "the office imports kit A's own bundle after it" 0 $CD --store "$BO" --user admin bundle import "$T/ba.bundle"
+expect_eq "  kit A's person is there: nothing lost" "$(q "$BO" "SELECT count(*) FROM person WHERE uuid = '$PAU'")" 1
+expect_eq "  every one of kit A's $NBA ops applied or refused in words, none counted as had" \
+	"$(q "$BO" "SELECT count(*) FROM applied_ops WHERE origin = '$OBA' AND origin_seq <= $NBA")" "$NBA"
