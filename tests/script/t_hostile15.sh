@@ -118,3 +118,38 @@ expect_rc "the office imports kit A's own bundle after it" 0 $CD --store "$BO" -
 expect_eq "  kit A's person is there: nothing lost" "$(q "$BO" "SELECT count(*) FROM person WHERE uuid = '$PAU'")" 1
 expect_eq "  every one of kit A's $NBA ops applied or refused in words, none counted as had" \
 	"$(q "$BO" "SELECT count(*) FROM applied_ops WHERE origin = '$OBA' AND origin_seq <= $NBA")" "$NBA"
+
+# ---- 3. a real store: the tier is the one its admin named, not a clerk's --db ---------------
+# As t_setgid_gateway.sh: a setgid copy of the release build, two OS accounts, the store in a
+# casedesk directory.  A clerk's own tier (any PostgreSQL they reach) must not receive the
+# store's ops (every person's values), nor feed it ops.
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: the real store part needs root (useradd, a setgid copy); CI runs it as root"
+	exit 0
+fi
+[ -x ./casedesk ] || { fail "the release casedesk is built" "run make casedesk"; exit 0; }
+UA=cdha$$; UB=cdhb$$; made_group=""
+cleanup() { userdel "$UA" 2>/dev/null; userdel "$UB" 2>/dev/null; [ -n "$made_group" ] && groupdel casedesk 2>/dev/null; pg_stop; rm -rf "$T"; }
+trap cleanup EXIT
+getent group casedesk >/dev/null || { groupadd --system casedesk && made_group=1; } || { fail "groupadd casedesk"; exit 0; }
+chmod 755 "$T"
+cp ./casedesk "$T/casedesk" && chgrp casedesk "$T/casedesk" && chmod 2755 "$T/casedesk" || { fail "a setgid copy"; exit 0; }
+useradd -M -U -s /bin/sh "$UA" && useradd -M -U -s /bin/sh "$UB" || { fail "useradd"; exit 0; }
+as() { u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups sh -c 'umask 077; exec "$@"' sh "$@"; }
+D=$T/srv; install -d -o root -g casedesk -m 2770 "$D"; S=$D/office.casedesk
+unset CASEDESK_TODAY
+as "$UA" "$T/casedesk" --store "$S" init --office ABC >"$T/init.log" 2>&1 || { fail "init" "$(cat "$T/init.log")"; exit 0; }
+as "$UA" "$T/casedesk" --store "$S" user add "$UB" --role clerk --workflows all >/dev/null 2>&1
+as "$UA" "$T/casedesk" --store "$S" national use --db "$DB" >/dev/null 2>&1 || fail "the admin names the national database"
+as "$UB" "$T/casedesk" --store "$S" person add --surname Melnyk --given Ira --dob 1989-02-03 --sex F --nationality UKR >/dev/null 2>&1 ||
+	fail "the clerk registers a person"
+$CD national init --db "$OTHER" >/dev/null || fail "national init of the clerk's own tier"
+expect_rc "a clerk's sync --db to a tier of their own is refused" 4 as "$UB" "$T/casedesk" --store "$S" sync --db "$OTHER"
+expect_grep "  saying the admin names the tier" "national use" "$T/err"
+expect_eq "  the clerk's tier got no op" "$(pg_sql other "SELECT count(*) FROM ops")" 0
+expect_rc "a clerk's national search --db on their own tier is refused" 4 as "$UB" "$T/casedesk" --store "$S" search --national Melnyk --db "$OTHER"
+expect_rc "CASEDESK_NATIONAL_DB is not read under setgid: the clerk's sync goes to the named tier" 0 \
+	as "$UB" env CASEDESK_NATIONAL_DB="$OTHER" "$T/casedesk" --store "$S" sync
+expect_eq "  the clerk's tier still got no op" "$(pg_sql other "SELECT count(*) FROM ops")" 0
+expect_eq "  the named tier got the person" "$(nat "SELECT count(*) FROM persons WHERE surname = 'Melnyk'")" 1
+expect_rc "the admin may still give --db (an admin names the tier anyway)" 0 as "$UA" "$T/casedesk" --store "$S" national status --db "$DB"
