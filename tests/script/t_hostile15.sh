@@ -71,6 +71,17 @@ for i in 1 2 3 4 5 6 7 8 9 10; do P2=$(person "$K2"); done
 expect_eq "K02 issues $K2LAST, its own block's last" "$P2" "$K2LAST"
 expect_rc "  and the tier takes it from K02" 0 $CD --store "$K2" --user admin sync
 expect_eq "  nothing of K02's waits" "$(unsent "$K2")" 0
+# Renumbered onto a number the tier holds: the database's own refusal must not be shown with
+# the number in it (numbers, names and birth dates never in an error text).
+Q1=$(person "$K1")
+$CD --store "$K1" --user admin sync >/dev/null 2>&1
+q "$K1" "INSERT INTO outbox(uuid, origin, origin_seq, at, entity, entity_uuid, op, payload)
+SELECT '0190d000-0000-7000-8000-00000000f003', '$(origin_of "$K1")', (SELECT max(origin_seq) FROM outbox) + 1,
+ '2026-03-10T12:00:00.000Z', 'person', '$PU', 'update',
+ json_object('fields', json_object('number', json_object('base', 2, 'old', '$(nat "SELECT number FROM persons WHERE uuid = '$PU'")', 'new', '$Q1')))"
+$CD --store "$K1" --user admin sync >"$T/out" 2>"$T/err"
+echo "    (a renumbering onto $Q1: exit $?: $(head -c 300 "$T/err"))"
+if grep -q "$Q1" "$T/err"; then fail "  the refusal does not name the number" "$(head -c 300 "$T/err")"; else pass "  the refusal does not name the number"; fi
 
 # ---- 2. a forged carried op under another kit's origin ------------------------------------
 BO=$T/bo.casedesk BA=$T/ba.casedesk BB=$T/bb.casedesk
@@ -118,6 +129,48 @@ expect_rc "the office imports kit A's own bundle after it" 0 $CD --store "$BO" -
 expect_eq "  kit A's person is there: nothing lost" "$(q "$BO" "SELECT count(*) FROM person WHERE uuid = '$PAU'")" 1
 expect_eq "  every one of kit A's $NBA ops applied or refused in words, none counted as had" \
 	"$(q "$BO" "SELECT count(*) FROM applied_ops WHERE origin = '$OBA' AND origin_seq <= $NBA")" "$NBA"
+
+# ---- 4. the national search: only the roles that read persons, each read audited ---------
+expect_rc "the office syncs (K01's and K02's persons come to it)" 0 $CD --store "$O" --user admin sync
+expect_rc "an admin (no reading role) may not search nationally" 4 $CD --store "$O" --user admin search --national Surname
+A0=$(q "$O" "SELECT count(*) FROM audit WHERE entity = 'national'")
+expect_rc "a clerk searches nationally" 0 $CD --store "$O" --user clerk search --national Surname
+expect_grep "  and finds K01's person" "Surname1 " "$T/out"
+expect_eq "  the store's audit has the search, in the clerk's name" \
+	"$(q "$O" "SELECT count(*) FROM audit WHERE entity = 'national' AND user_name = 'clerk' AND action = 'search'")" "$((A0 + 1))"
+expect_eq "  the query's text is not in the audit" "$(q "$O" "SELECT count(*) FROM audit WHERE entity_uuid LIKE '%Surname%' OR purpose LIKE '%Surname%'")" 0
+# The tier is read by every office: it must say who read what there, not only each store.
+expect_eq "  the tier records the read too (a table of reads: who, which store, when)" \
+	"$(nat "SELECT count(*) > 0 FROM information_schema.tables WHERE table_schema = 'public' AND table_name ~ '(audit|read)'")" t
+
+# ---- 5. an escape sequence in a name from another office --------------------------------
+EA=$T/ea.casedesk EB=$T/eb.casedesk
+for s in EA:EAA EB:EBB; do
+	eval "st=\$${s%%:*}"
+	$CD --store "$st" init --office "${s#*:}" --training >/dev/null 2>&1 || { fail "init ${s%%:*}"; exit 0; }
+	$CD --store "$st" --user admin bundle key >"$T/key${s%%:*}"
+done
+trust "$EB" EA
+# EA's owner drops the op log's guards (sqlite3 on a training store) and writes a title
+# string and a clear-screen into a name its bundle carries.
+q "$EA" "DROP TRIGGER outbox_no_update"
+PE=$($CD --store "$EA" --user clerk person add --surname Wicked --given Cy --dob 1990-01-01 --sex F --nationality SWE)
+q "$EA" "UPDATE outbox SET payload = replace(payload, '\"Wicked\"', '\"Wicked\\u001b]0;pwned\\u0007\\u001b[2J\"')"
+$CD --store "$EA" --user admin bundle export -o "$T/ea.bundle" >/dev/null
+$CD --store "$EB" --user admin bundle import "$T/ea.bundle" >"$T/out" 2>"$T/err"
+ESC=$(printf '\033')
+if grep -q "$ESC" "$T/out" "$T/err"; then fail "the import's messages carry no raw escape"; else pass "the import's messages carry no raw escape"; fi
+if [ "$(q "$EB" "SELECT count(*) FROM person WHERE number = '$PE'")" = 1 ]; then
+	$CD --store "$EB" --user clerk person show "$PE" >"$T/show" 2>&1
+	$CD --store "$EB" --user clerk search Wicked >>"$T/show" 2>&1
+	if grep -q "$ESC" "$T/show"; then fail "person show and search print no raw escape from another office's name"; else pass "person show and search print no raw escape from another office's name"; fi
+else
+	pass "the name with control characters was not stored ($(head -c 200 "$T/err"))"
+fi
+
+# ---- 6. the conflict queue is a supervisor's --------------------------------------------
+expect_rc "a clerk may not list conflicts" 4 $CD --store "$O" --user clerk conflict list
+expect_rc "a caseworker may not resolve one" 4 $CD --store "$O" --user caseworker conflict resolve 1 --keep ours --reason x
 
 # ---- 3. a real store: the tier is the one its admin named, not a clerk's --db ---------------
 # As t_setgid_gateway.sh: a setgid copy of the release build, two OS accounts, the store in a
