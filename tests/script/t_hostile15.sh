@@ -11,7 +11,15 @@
 #     had" (nothing lost).
 #  3. the tier named by the store: on a real store (setgid casedesk, as root only), a clerk
 #     must not point sync (or a national search) at a database of their own with --db; the
-#     variable CASEDESK_NATIONAL_DB is ignored there too.
+#     variable CASEDESK_NATIONAL_DB is ignored there too.  (Last: it needs root.)
+#  4. the national search: only the roles that read persons; audited in the store and on
+#     the tier.
+#  5. a name with an escape sequence, bundled from another office: never printed raw.
+#  6. the conflict queue: supervisors only.
+#  7. a "resolve" op of an origin the office never trusted, carried in a trusted kit's
+#     bundle: must not close the office's conflict nor overwrite the value.
+#  8. a kit's file copied to a second laptop: the copy's registrations are not dropped as
+#     "already had" by a bundle, nor marked sent by a sync.
 . tests/script/lib.sh
 . tests/script/pg_lib.sh
 
@@ -171,6 +179,93 @@ fi
 # ---- 6. the conflict queue is a supervisor's --------------------------------------------
 expect_rc "a clerk may not list conflicts" 4 $CD --store "$O" --user clerk conflict list
 expect_rc "a caseworker may not resolve one" 4 $CD --store "$O" --user caseworker conflict resolve 1 --keep ours --reason x
+
+# ---- 7. a resolution from a store this office never trusted, carried by one it trusts -----
+CO=$T/co.casedesk CA=$T/ca.casedesk CB=$T/cb.casedesk
+for s in CO:CRO CA:CRA CB:CRB; do
+	eval "st=\$${s%%:*}"
+	$CD --store "$st" init --office "${s#*:}" --training >/dev/null 2>&1 || { fail "init ${s%%:*}"; exit 0; }
+	$CD --store "$st" --user admin bundle key >"$T/key${s%%:*}"
+done
+trust "$CO" CA; trust "$CO" CB
+PC=$($CD --store "$CA" --user clerk person add --surname Nazarov --given Timur --dob 1988-08-08 --sex M --nationality UZB)
+PCU=$(q "$CA" "SELECT uuid FROM person WHERE number = '$PC'")
+$CD --store "$CA" --user admin bundle export -o "$T/ca1.bundle" >/dev/null
+$CD --store "$CO" --user admin bundle import "$T/ca1.bundle" -o "$T/ca1.ack" >/dev/null 2>&1 || fail "the office imports kit A's person"
+$CD --store "$CA" --user admin bundle trust --origin "$(field origin "$T/keyCO")" --office CRO --key "$(field key "$T/keyCO")" >/dev/null
+$CD --store "$CA" --user admin bundle ack "$T/ca1.ack" >/dev/null 2>&1
+$CD --store "$CO" --user caseworker person correct "$PC" --field given --value Timour --reason "passport seen" >/dev/null
+$CD --store "$CA" --user caseworker person correct "$PC" --field given --value Temur --reason "visa seen" >/dev/null
+$CD --store "$CA" --user admin bundle export -o "$T/ca2.bundle" >/dev/null
+$CD --store "$CO" --user admin bundle import "$T/ca2.bundle" >/dev/null 2>&1
+open_given() { q "$CO" "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL AND entity_uuid = '$PCU' AND field = 'given'"; }
+expect_eq "the office and kit A changed one name: its conflict open at the office" "$(open_given)" 1
+COP=$(q "$CO" "SELECT op_uuid FROM conflicts WHERE entity_uuid = '$PCU' AND field = 'given'")
+$CD --store "$CB" --user clerk person add --surname Bystander --given Bo --dob 1999-12-12 --sex M --nationality SWE >/dev/null
+$CD --store "$CB" --user admin bundle export -o "$T/cb.bundle" >/dev/null
+# Kit B carries a "resolve" op of an origin the office never heard of, naming a supervisor
+# "mallory" who exists nowhere, and signs the bundle as itself.
+python3 - "$T/cb.bundle" "$T/cb-forged.raw" "$PCU" "$COP" <<'PY'
+import sys, json
+lines = open(sys.argv[1], encoding='utf-8').read().split('\n')
+ops = [i for i, l in enumerate(lines) if l.startswith('{')]
+op = json.loads(lines[ops[0]])
+op.update({'uuid': '0190d000-0000-7000-8000-00000000f007', 'origin': '0190d000-0000-7000-8000-0000000bad07',
+           'seq': 1, 'office': 'ZZZ', 'entity': 'person', 'entity_uuid': sys.argv[3], 'op': 'resolve'})
+op['payload'] = {'fields': {'given': {'base': 2, 'old': 'Timour', 'new': 'Mallory'}},
+                 'resolution': {'ours': 'Temur', 'theirs': 'Timour', 'by': 'mallory', 'op': sys.argv[4], 'how': 'typed'},
+                 'reason': 'forged'}
+lines.insert(ops[-1] + 1, json.dumps(op, ensure_ascii=False, separators=(',', ':')))
+lines = ['carried 1' if l.startswith('carried ') else l for l in lines]
+open(sys.argv[2], 'w', encoding='utf-8').write('\n'.join(lines))
+PY
+resign "$T/cb-forged.raw" "$T/cb-forged.bundle" "$(q "$CB" "SELECT private_key FROM bundle_key")"
+$CD --store "$CO" --user admin bundle import "$T/cb-forged.bundle" >"$T/out" 2>"$T/err"
+echo "    (kit B's bundle with a foreign resolution: exit $?: $(cat "$T/out" "$T/err" | head -2 | tr '\n' ' '))"
+expect_eq "a resolution from an origin never trusted here leaves the conflict open" "$(open_given)" 1
+expect_eq "  and the name as the office had it" "$(q "$CO" "SELECT given FROM person WHERE uuid = '$PCU'")" Timour
+
+# ---- 8. a careless caseworker copies a kit's file to a second laptop ----------------------
+# Both copies are one origin with one block: they issue the same numbers and the same op
+# sequence with different ops.  Neither path may drop the second copy's registrations as
+# "already had", nor take them as the first's: each must be refused, in words, and kept.
+DO=$T/do.casedesk DK=$T/dk.casedesk
+$CD --store "$DO" init --office DUP --training >/dev/null 2>&1 || { fail "init DO"; exit 0; }
+$CD --store "$DO" --user admin bundle key >"$T/keyDO"
+$CD --store "$DO" --user admin kit new "$DK" --office DUP --block 20 --name D01 >/dev/null 2>&1 || fail "kit new D01"
+$CD --store "$DK" --user admin bundle key >"$T/keyDK"
+trust "$DO" DK
+cp "$DK" "$T/dk2.casedesk"; DK2=$T/dk2.casedesk
+N1=$($CD --store "$DK" --user clerk person add --surname Copyone --given Ann --dob 1980-01-01 --sex F --nationality SYR)
+N2=$($CD --store "$DK2" --user clerk person add --surname Copytwo --given Bea --dob 1981-02-02 --sex F --nationality IRQ)
+expect_eq "the two copies issue one number to two people (what the copy does)" "$N1" "$N2"
+$CD --store "$DK" --user admin bundle export -o "$T/dk.bundle" >/dev/null
+$CD --store "$DK2" --user admin bundle export -o "$T/dk2.bundle" >/dev/null
+$CD --store "$DO" --user admin bundle import "$T/dk.bundle" >/dev/null 2>&1 || fail "the office imports the first copy's bundle"
+$CD --store "$DO" --user admin bundle import "$T/dk2.bundle" >"$T/out" 2>"$T/err"
+rc=$?
+echo "    (the second copy's bundle: exit $rc: $(cat "$T/out" "$T/err" | head -2 | tr '\n' ' '))"
+if [ "$rc" -ne 0 ] || [ "$(q "$DO" "SELECT count(*) FROM person WHERE surname = 'Copytwo'")" = 1 ]; then
+	pass "the second copy's registration is refused in words or kept, never counted as had"
+else
+	fail "the second copy's registration is refused in words or kept, never counted as had" "$(cat "$T/out")"
+fi
+# By the network: both copies sync to the tier.
+pg_createdb dupnat
+DUPDB=$(pg_conninfo dupnat)
+$CD national init --db "$DUPDB" >/dev/null || fail "national init dupnat"
+expect_rc "the first copy syncs" 0 $CD --store "$DK" --user admin sync --db "$DUPDB"
+$CD --store "$DK2" --user admin sync --db "$DUPDB" >"$T/out" 2>"$T/err"
+rc=$?
+echo "    (the second copy's sync: exit $rc: $(head -c 300 "$T/err"))"
+if [ "$rc" -ne 0 ] || [ "$(pg_sql dupnat "SELECT count(*) FROM persons WHERE surname = 'Copytwo'")" = 1 ]; then
+	pass "the second copy's sync is refused in words or its person kept"
+else
+	fail "the second copy's sync is refused in words or its person kept" "$(head -3 "$T/out")"
+fi
+expect_eq "  the second copy's op is not marked sent unless the tier has it" \
+	"$(q "$DK2" "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")" \
+	"$(pg_sql dupnat "SELECT count(*) FROM ops WHERE uuid::text IN ($(q "$DK2" "SELECT group_concat(quote(uuid)) FROM outbox"))")"
 
 # ---- 3. a real store: the tier is the one its admin named, not a clerk's --db ---------------
 # As t_setgid_gateway.sh: a setgid copy of the release build, two OS accounts, the store in a
