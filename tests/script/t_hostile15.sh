@@ -20,6 +20,8 @@
 #     bundle: must not close the office's conflict nor overwrite the value.
 #  8. a kit's file copied to a second laptop: the copy's registrations are not dropped as
 #     "already had" by a bundle, nor marked sent by a sync.
+#  9. a tampered kit's bundle at its office: a number from its returned (void) range, and
+#     one from the office's own next numbers, must not be taken.
 . tests/script/lib.sh
 . tests/script/pg_lib.sh
 
@@ -266,6 +268,31 @@ fi
 expect_eq "  the second copy's op is not marked sent unless the tier has it" \
 	"$(q "$DK2" "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")" \
 	"$(pg_sql dupnat "SELECT count(*) FROM ops WHERE uuid::text IN ($(q "$DK2" "SELECT group_concat(quote(uuid)) FROM outbox"))")"
+
+# ---- 9. a tampered kit's numbers by hand: outside its block, or returned void ------------
+# The office leased the block and holds the returns: a bundle's insert with a number the kit
+# was never leased (the office's own next) or gave back must not be taken, else the office
+# cannot register its next person (its number taken) and a void number is issued.
+VO=$T/vo.casedesk VK=$T/vk.casedesk
+$CD --store "$VO" init --office VVV --training >/dev/null 2>&1 || { fail "init VO"; exit 0; }
+$CD --store "$VO" --user admin kit new "$VK" --office VVV --block 5 --name V1 >/dev/null 2>&1 || fail "kit new V1"
+$CD --store "$VK" --user admin bundle key >"$T/keyVK"
+trust "$VO" VK
+$CD --store "$VK" --user clerk person add --surname Early --given One --dob 1990-01-01 --sex M --nationality SWE >/dev/null
+$CD --store "$VK" --user admin kit return --office-store "$VO" >/dev/null 2>&1 || fail "kit return"
+# sqlite3 on the kit: the returned block made live again, one person numbered from the void
+# range, one renumbered to the office's own next number (op log and row alike).
+q "$VK" "DROP TRIGGER number_blocks_update; UPDATE number_blocks SET returned = NULL, returned_at = NULL; DROP TRIGGER outbox_no_update"
+VOID=$($CD --store "$VK" --user clerk person add --surname Voidnum --given Two --dob 1990-02-02 --sex M --nationality SWE)
+OWN=$(q "$VO" "SELECT printf('P-VVV-%06d', max(last) + 1) FROM number_blocks WHERE series = 'person'")
+OUTN=$($CD --store "$VK" --user clerk person add --surname Outside --given Three --dob 1990-03-03 --sex M --nationality SWE)
+q "$VK" "UPDATE outbox SET payload = replace(payload, '\"$OUTN\"', '\"$OWN\"'); UPDATE person SET number = '$OWN' WHERE number = '$OUTN'"
+$CD --store "$VK" --user admin bundle export -o "$T/vk.bundle" >/dev/null
+$CD --store "$VO" --user admin bundle import "$T/vk.bundle" >"$T/out" 2>"$T/err"
+echo "    (the tampered kit's bundle: exit $?: $(cat "$T/out" "$T/err" | head -1))"
+expect_eq "the office holds no person at the void number $VOID" "$(q "$VO" "SELECT count(*) FROM person WHERE number = '$VOID'")" 0
+expect_eq "nor one of the kit's at the office's own next number $OWN" "$(q "$VO" "SELECT count(*) FROM person WHERE number = '$OWN' AND surname = 'Outside'")" 0
+expect_rc "the office registers its next person" 0 $CD --store "$VO" --user clerk person add --surname Office --given Own --dob 1970-01-01 --sex F --nationality NOR
 
 # ---- 3. a real store: the tier is the one its admin named, not a clerk's --db ---------------
 # As t_setgid_gateway.sh: a setgid copy of the release build, two OS accounts, the store in a
