@@ -6,6 +6,11 @@
  * Which database: --db CONNINFO; else $CASEDESK_NATIONAL_DB (ignored when installed setgid,
  * like every variable that could redirect casedesk: for tests and development); else the
  * store's own setting (`national use`), when a store is given.
+ *
+ * On a real store --db is an admin's: a clerk's sync to a database of their own would send
+ * it every op (every person's values), mark them sent so that the named tier never gets
+ * them, and apply whatever that database holds as other stores' ops.  The admin names the
+ * tier with `national use` anyway; a training store is open to sqlite3 and keeps --db.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +22,8 @@
 #include "model/base/privilege.h"
 #include "model/national/national.h"
 #include "model/store/nationaldb.h"
+#include "model/store/roles.h"
+#include "model/store/store.h"
 #include "app/cli.h"
 
 static void shift(struct cli *c)
@@ -31,6 +38,11 @@ int cli_national_open(struct cli *c, const char *db, struct cd_national **out)
 	int rc;
 
 	*out = NULL;
+	if (db && *db && c->store && !store_is_training(c->store) && !(c->actor.roles & CD_ROLE_ADMIN))
+		return cd_error_set(&c->err, CD_EREFUSED,
+				    _("--db: on the real store %s only an admin names the national database "
+				      "(`casedesk national use --db CONNINFO`); leave --db out to use the one it names"),
+				    c->store_path);
 	if (!db || !*db)
 		db = cd_env("CASEDESK_NATIONAL_DB");
 	if ((!db || !*db) && c->store_path && *c->store_path) {
