@@ -22,6 +22,7 @@
 #include "model/base/privilege.h"
 #include "model/national/national.h"
 #include "model/store/nationaldb.h"
+#include "model/store/oplog.h"
 #include "model/store/roles.h"
 #include "model/store/store.h"
 #include "app/cli.h"
@@ -57,6 +58,9 @@ int cli_national_open(struct cli *c, const char *db, struct cd_national **out)
 	}
 	rc = national_connect(db, out, &c->err);
 	free(from_store);
+	/* Reads of the tier's persons are recorded there under the store, user and purpose. */
+	if (!rc && c->store)
+		national_set_reader(*out, oplog_origin(c->store), store_office(c->store), c->actor.name, c->purpose);
 	return rc;
 }
 

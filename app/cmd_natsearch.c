@@ -23,6 +23,7 @@
 #include "model/national/national_search.h"
 #include "model/store/access.h"
 #include "model/store/person.h"
+#include "model/store/oplog.h"
 #include "model/store/roles.h"
 #include "model/store/search.h"
 #include "model/store/nationaldb.h"
@@ -324,6 +325,8 @@ static int tui_connect(struct ui *ui, struct cd_national **n, struct cd_error *e
 				      "use --db CONNINFO`"));
 	rc = national_connect(db, n, err);
 	free(db);
+	if (!rc)
+		national_set_reader(*n, oplog_origin(ui->store), store_office(ui->store), ui->actor.name, "casework");
 	return rc;
 }
 

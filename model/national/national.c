@@ -182,6 +182,15 @@ fail:
 	return rc;
 }
 
+void national_set_reader(struct cd_national *n, const char *store_uuid, const char *office, const char *user,
+			 const char *purpose)
+{
+	snprintf(n->reader_origin, sizeof n->reader_origin, "%s", store_uuid ? store_uuid : "");
+	snprintf(n->reader_office, sizeof n->reader_office, "%s", office ? office : "");
+	snprintf(n->reader_user, sizeof n->reader_user, "%s", user ? user : "");
+	snprintf(n->reader_purpose, sizeof n->reader_purpose, "%s", purpose && *purpose ? purpose : "casework");
+}
+
 void national_close(struct cd_national *n)
 {
 	if (!n)

@@ -42,6 +42,15 @@ int national_conninfo_check(const char *conninfo, struct cd_error *err);
 int national_connect(const char *conninfo, struct cd_national **out, struct cd_error *err);
 void national_close(struct cd_national *n);
 
+/*
+ * Names who reads persons through this connection: the store (its uuid and office), the
+ * user and the purpose.  The tier records every read of its persons (a national search's
+ * candidates, a person's record, a person's cases) in its table `reads` with these, in the
+ * statement that reads: the reads of a connection with no reader named are refused.
+ */
+void national_set_reader(struct cd_national *n, const char *store_uuid, const char *office, const char *user,
+			 const char *purpose);
+
 /* "database D on HOST:PORT as USER", for messages; never the password. */
 const char *national_where(const struct cd_national *n);
 

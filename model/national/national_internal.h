@@ -14,6 +14,9 @@
 struct cd_national {
 	PGconn *conn;
 	char where[256];   /* national_where() */
+	/* Who reads persons through this connection (national_set_reader): each read of the
+	 * tier's persons is recorded there under these (national schema, table reads). */
+	char reader_origin[40], reader_office[16], reader_user[64], reader_purpose[64];
 };
 
 /*

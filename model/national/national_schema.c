@@ -22,7 +22,8 @@
  * Version 2 adds cd_push() and cd_push_op(): the push of one batch (see there); version 3
  * cd_push_staged(), the same push taken set-based from a COPY.
  * Version 4 makes the tier the authority for numbers: leases, voids, refusals (see there);
- * version 5 closes conflicts a resolution arriving settles.
+ * version 5 closes conflicts a resolution arriving settles; version 6 refuses a changed
+ * number and records who read the tier's persons.
  * Values of fields are jsonb (text, numbers and null alike).  Local integer ids never appear:
  * uuids do.
  */
@@ -659,6 +660,43 @@ static const char *const migrations[] = {
 	" END $cd$;"
 	"CREATE TRIGGER ops_resolution_arrived AFTER INSERT ON ops FOR EACH ROW WHEN (NEW.op = 'resolve')"
 	" EXECUTE FUNCTION cd_resolution_arrived();",
+
+	/* 5 -> 6: two rules a hostile review found missing (tests/script/t_hostile15.sh).
+	 *  - A number never changes once issued: an op other than an insert that names a
+	 *    person's or case's number (a tampered kit's "update" renumbering a person into
+	 *    another kit's block, which then had its own honest batch refused) is refused, the
+	 *    whole batch, SQLSTATE CD014.  The WHEN clause keeps the cost off every other op.
+	 *  - The tier records who read its persons: `reads`, one row a read (a national search's
+	 *    candidates, a person's record, a person's cases), written by the statement that
+	 *    reads (model/national/national_search.c), with the store, office, user and purpose
+	 *    the store named and the persons that left the tier; append-only.  The store audits
+	 *    its users' reads too; this is the tier's own account, which no store can skip by
+	 *    the program's path.  (A login that may SELECT the tables directly is the database
+	 *    administrator's to refuse: the README says how.) */
+	"CREATE FUNCTION cd_number_fixed() RETURNS trigger LANGUAGE plpgsql AS $cd$"
+	" BEGIN"
+	"  RAISE EXCEPTION 'op % of this store would change the number of a % (%): a number never changes once issued',"
+	"   NEW.origin_seq, NEW.entity, NEW.entity_uuid USING ERRCODE = 'CD014';"
+	" END $cd$;"
+	"CREATE TRIGGER ops_number_fixed AFTER INSERT ON ops FOR EACH ROW"
+	" WHEN (NEW.op <> 'insert' AND NEW.entity IN ('person', 'case') AND NEW.payload -> 'fields' ? 'number')"
+	" EXECUTE FUNCTION cd_number_fixed();"
+	"CREATE TABLE reads ("
+	" id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	" at timestamptz NOT NULL DEFAULT now(),"
+	" origin uuid NOT NULL,"
+	" office text NOT NULL,"
+	" user_name text NOT NULL CHECK (user_name <> ''),"
+	" purpose text NOT NULL,"
+	" kind text NOT NULL CHECK (kind IN ('search', 'record', 'cases')),"
+	" persons uuid[] NOT NULL DEFAULT '{}',"
+	" db_user text NOT NULL DEFAULT session_user);"
+	"CREATE INDEX reads_at ON reads (at);"
+	"CREATE INDEX reads_persons ON reads USING gin (persons);"
+	"CREATE FUNCTION cd_reads_kept() RETURNS trigger LANGUAGE plpgsql AS $cd$"
+	" BEGIN RAISE EXCEPTION 'the record of reads is append-only' USING ERRCODE = 'CD015'; END $cd$;"
+	"CREATE TRIGGER reads_kept BEFORE UPDATE OR DELETE ON reads FOR EACH ROW EXECUTE FUNCTION cd_reads_kept();"
+	"CREATE TRIGGER reads_kept_truncate BEFORE TRUNCATE ON reads FOR EACH STATEMENT EXECUTE FUNCTION cd_reads_kept();",
 };
 
 int national_schema_latest(void)

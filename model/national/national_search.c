@@ -49,6 +49,34 @@ static int fill_person(PGresult *r, int row, struct cd_nat_person *p)
 	return 0;
 }
 
+/* The reads of a connection with no reader named are refused: the tier records each. */
+static int reader_named(struct cd_national *n, struct cd_error *err)
+{
+	if (!n->reader_origin[0] || !n->reader_user[0])
+		return cd_error_set(err, CD_EINTERNAL,
+				    _("national tier (%s): a read of persons names no reader (store, user, purpose)"),
+				    n->where);
+	return CD_OK;
+}
+
+/* The data-modifying part of a read's statement: the persons of CTE `hits` (column uuid)
+ * recorded in `reads` as read by the connection's reader; its parameters start at $first. */
+static void log_reads(struct cd_buf *sql, const char *kind, size_t first)
+{
+	buf_printf(sql,
+		   ", logged AS (INSERT INTO reads (origin, office, user_name, purpose, kind, persons)"
+		   " SELECT $%zu::uuid, $%zu, $%zu, $%zu, '%s', coalesce(array_agg(DISTINCT h.uuid::uuid), '{}') FROM hits h)",
+		   first, first + 1, first + 2, first + 3, kind);
+}
+
+static void reader_params(struct cd_national *n, const char **params, size_t *np)
+{
+	params[(*np)++] = n->reader_origin;
+	params[(*np)++] = n->reader_office;
+	params[(*np)++] = n->reader_user;
+	params[(*np)++] = n->reader_purpose;
+}
+
 /* A text[] literal of one or two keys: {"KEY","KEY2"}. */
 static void array_literal(struct cd_buf *b, const char *const *keys, size_t n)
 {
@@ -72,7 +100,7 @@ int national_search_candidates(struct cd_national *n, const char *text, const ch
 	/* Parameters: $1 the text for the trigram pass, $2 a pass's limit, $3 want, $4... the key groups. */
 	enum { MAX_GROUPS = 8 };
 	struct cd_buf sql = CD_BUF_INIT, lit[MAX_GROUPS + 1];
-	const char *params[MAX_GROUPS + 4];
+	const char *params[MAX_GROUPS + 8];
 	char limit_s[16], want_s[16];
 	PGresult *r = NULL;
 	size_t np = 0, ng = n_groups < MAX_GROUPS ? n_groups : MAX_GROUPS;
@@ -82,6 +110,8 @@ int national_search_candidates(struct cd_national *n, const char *text, const ch
 	*n_out = 0;
 	for (size_t i = 0; i <= MAX_GROUPS; i++)
 		buf_init(&lit[i], 4096);
+	if ((rc = reader_named(n, err)))
+		goto out;
 	snprintf(limit_s, sizeof limit_s, "%d", NATIONAL_SEARCH_PASS);
 	snprintf(want_s, sizeof want_s, "%d", want);
 	params[np++] = text;
@@ -102,18 +132,25 @@ int national_search_candidates(struct cd_national *n, const char *text, const ch
 			params[np] = buf_str(&lit[MAX_GROUPS]);
 			buf_printf(&sql, " AND p.name_keys @> $%zu::text[]", ++np);
 		}
-		buf_puts(&sql, " LIMIT $2::int) SELECT * FROM k UNION ");
+		buf_puts(&sql, " LIMIT $2::int), ");
+	} else {
+		buf_puts(&sql, "WITH ");
 	}
 	/* The words as typed, by trigram word similarity: typos the keys do not forgive.  Only
 	 * when the keys brought fewer than `want` (a one-time filter: the scan is not run
 	 * otherwise): `want` hits at the keys' level (a variant or better) rank above any that
 	 * needs a typo forgiven, as the local search's count_at_least reasons. */
-	buf_puts(&sql, "(SELECT " PERSON_COLS " FROM persons p WHERE p.merged_into IS NULL AND $1 <% p.names");
+	buf_puts(&sql, "t AS (SELECT " PERSON_COLS " FROM persons p WHERE p.merged_into IS NULL AND $1 <% p.names");
 	if (ng)
 		buf_puts(&sql, " AND (SELECT count(*) FROM k) < $3::int");
 	else
 		buf_puts(&sql, " AND $3::int > 0");
-	buf_puts(&sql, " ORDER BY $1 <<-> p.names LIMIT $2::int)");
+	buf_puts(&sql, " ORDER BY $1 <<-> p.names LIMIT $2::int),");
+	buf_puts(&sql, ng ? " hits AS (SELECT * FROM k UNION SELECT * FROM t)" : " hits AS (SELECT * FROM t)");
+	/* What leaves the tier is recorded there, in the same statement: every candidate. */
+	log_reads(&sql, "search", np + 1);
+	reader_params(n, params, &np);
+	buf_puts(&sql, " SELECT * FROM hits");
 	if (sql.failed) {
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 		goto out;
@@ -148,13 +185,24 @@ out:
 
 int national_person_get(struct cd_national *n, const char *ref, struct cd_nat_person *out, struct cd_error *err)
 {
-	const char *params[1] = { ref };
+	const char *params[5] = { ref };
+	size_t np = 1;
+	struct cd_buf sql = CD_BUF_INIT;
+	PGresult *r = NULL;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	PGresult *r = PQexecParams(n->conn,
-				   "SELECT " PERSON_COLS " FROM persons p WHERE p.number = upper($1) OR p.uuid::text = lower($1)",
-				   1, NULL, params, NULL, NULL, 0);
+	if ((rc = reader_named(n, err)))
+		goto out;
+	buf_puts(&sql, "WITH hits AS (SELECT " PERSON_COLS " FROM persons p WHERE p.number = upper($1) OR p.uuid::text = lower($1))");
+	log_reads(&sql, "record", np + 1);
+	reader_params(n, params, &np);
+	buf_puts(&sql, " SELECT * FROM hits");
+	if (sql.failed) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	r = PQexecParams(n->conn, buf_str(&sql), (int)np, NULL, params, NULL, NULL, 0);
 	if ((rc = nat_check(n, r, _("reading a national person"), err)))
 		goto out;
 	if (PQntuples(r) < 1) {
@@ -165,6 +213,7 @@ int national_person_get(struct cd_national *n, const char *ref, struct cd_nat_pe
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 out:
 	PQclear(r);
+	buf_release(&sql);
 	if (rc)
 		national_person_release(out);
 	return rc;
@@ -184,15 +233,26 @@ void national_cases_free(struct cd_nat_case *c, size_t n)
 int national_person_cases(struct cd_national *n, const char *person_uuid, struct cd_nat_case **out, size_t *n_out,
 			  struct cd_error *err)
 {
-	const char *params[1] = { person_uuid };
+	const char *params[5] = { person_uuid };
+	size_t np = 1;
+	struct cd_buf sql = CD_BUF_INIT;
 	PGresult *r = NULL;
 	int rc;
 
 	*out = NULL;
 	*n_out = 0;
-	r = PQexecParams(n->conn,
-			 "SELECT number, office, workflow, state FROM cases WHERE person_uuid::text = lower($1) ORDER BY number",
-			 1, NULL, params, NULL, NULL, 0);
+	if ((rc = reader_named(n, err)))
+		goto out;
+	/* The person whose cases are read is the read's person (recorded even with no case). */
+	buf_puts(&sql, "WITH hits AS (SELECT p.uuid FROM persons p WHERE p.uuid::text = lower($1))");
+	log_reads(&sql, "cases", np + 1);
+	reader_params(n, params, &np);
+	buf_puts(&sql, " SELECT number, office, workflow, state FROM cases WHERE person_uuid::text = lower($1) ORDER BY number");
+	if (sql.failed) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	r = PQexecParams(n->conn, buf_str(&sql), (int)np, NULL, params, NULL, NULL, 0);
 	if ((rc = nat_check(n, r, _("reading a person's national cases"), err)))
 		goto out;
 	int rows = PQntuples(r);
@@ -212,6 +272,7 @@ int national_person_cases(struct cd_national *n, const char *person_uuid, struct
 	}
 out:
 	PQclear(r);
+	buf_release(&sql);
 	if (rc) {
 		national_cases_free(*out, *n_out);
 		*out = NULL;

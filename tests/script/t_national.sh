@@ -14,7 +14,7 @@ pg_start -c log_statement=all -c log_line_prefix=app=%a:
 pg_createdb national
 DB=$(pg_conninfo national)
 # The national schema's latest version (national_schema.c), and one newer than it.
-LATEST=5
+LATEST=6
 NEWER=$((LATEST + 1))
 
 # ---- init, twice, status
@@ -24,7 +24,7 @@ expect_grep "and says it did, naming the database but no password" \
 expect_eq "schema_version holds version $LATEST" "$(pg_sql national 'SELECT max(version) FROM schema_version')" $LATEST
 expect_eq "every table of version $LATEST is there" \
 	"$(pg_sql national "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")" \
-	"cases,conflicts,number_blocks,number_voids,ops,origins,persons,schema_version"
+	"cases,conflicts,number_blocks,number_voids,ops,origins,persons,reads,schema_version"
 expect_eq "pg_trgm and btree_gist are installed" \
 	"$(pg_sql national "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension WHERE extname <> 'plpgsql'")" \
 	"btree_gist,pg_trgm"

@@ -67,6 +67,16 @@ expect_eq "each national search is an audited read with its purpose" \
 	"$(q "$A" "SELECT count(*) FROM audit WHERE action = 'search' AND entity = 'national' AND purpose IS NOT NULL")" 6
 expect_rc "an admin alone may not read national persons" 4 "$CD" --store "$A" --user admin search --national --db "$DB" "Shevchenko"
 expect_grep "in words" "may not read persons from the national tier" "$T/err"
+# ---- recorded on the tier too (national schema 6): who, which store, what left the tier
+PBU=$(pg_sql national "SELECT uuid FROM persons WHERE number = '$PB'")
+expect_eq "the tier records each national search under the store, office, user and purpose" \
+	"$(pg_sql national "SELECT count(*) || ' ' || count(DISTINCT origin) || ' ' || min(office) || ' ' || min(user_name) FROM reads WHERE kind = 'search'")" \
+	"6 1 TBS clerk"
+expect_eq "  with the persons that left the tier (BTM's person among the candidates)" \
+	"$(pg_sql national "SELECT count(*) > 0 FROM reads WHERE kind = 'search' AND persons @> ARRAY['$PBU'::uuid]")" t
+expect_eq "  the refused admin read nothing there" "$(pg_sql national "SELECT count(*) FROM reads WHERE user_name = 'admin'")" 0
+if pg_sql national "DELETE FROM reads" >"$T/del.out" 2>&1; then fail "  the record of reads refuses a DELETE"; else pass "  the record of reads refuses a DELETE"; fi
+if pg_sql national "UPDATE reads SET user_name = 'x'" >"$T/del.out" 2>&1; then fail "  and an UPDATE"; else pass "  and an UPDATE"; fi
 
 # ---- the person's cases at other offices
 # A person BTM registers after TBS's last sync: TBS does not hold them.
@@ -96,6 +106,8 @@ expect_grep "json: cases_elsewhere" "\"cases_elsewhere\":\[{\"number\":\"$CB\",\
 expect_rc "TBS's own person has no cases elsewhere" 0 "$CD" --store "$A" --user caseworker person show --national --db "$DB" "$PA"
 expect_eq "none" "$(sed -n '/^cases at other offices:/{n;p}' "$T/out")" "  none"
 expect_rc "a number the tier does not hold" 3 "$CD" --store "$A" --user caseworker person show --national --db "$DB" P-XXX-000001
+expect_eq "a person's record and cases read from the tier are recorded there, each naming the person" \
+	"$(pg_sql national "SELECT count(*) FILTER (WHERE kind = 'cases' AND persons @> ARRAY['$PBU'::uuid]) > 0 AND count(*) FILTER (WHERE kind = 'record') > 0 FROM reads WHERE user_name IN ('caseworker', 'vclerk')")" t
 
 # ---- the TUI (80x24): ^N on the search screen, N on the person screen
 "$CD" --store "$A" --user admin national use --db "$DB" >/dev/null 2>&1 || fail "national use"
