@@ -538,6 +538,14 @@ static int queue_conflict(struct applying *a, const struct fval *v, const char *
  * The column fields to write, in one UPDATE: a row's rules (a check's clearing: who, when and
  * why together) see the change whole, and the row version rises once.
  */
+/* A person's search index rows after an op changed its names: in a long pull they wait for
+ * the batch's end (dupes_index_defer, dupes.h: one FTS5 write for the batch, not a segment
+ * per op), else written now. */
+static int index_refresh(struct cd_store *s, int64_t person_id, struct cd_error *err)
+{
+	return dupes_index_defer(s, person_id) ? CD_OK : person_fts_refresh(s, person_id, err);
+}
+
 static int write_columns(struct applying *a, const size_t *idx, size_t k, struct cd_error *err)
 {
 	struct cd_buf sql;
@@ -633,7 +641,7 @@ static int apply_fields(struct applying *a, struct cd_error *err)
 			a->res->n_fields++;
 	}
 	if (!rc && names)
-		rc = person_fts_refresh(a->s, a->row_id, err);
+		rc = index_refresh(a->s, a->row_id, err);
 out:
 	for (size_t i = 0; before && i < a->n; i++)
 		free(before[i]);
@@ -738,7 +746,7 @@ static int insert_row(struct applying *a, struct cd_error *err)
 		goto out;
 	if (a->person_id && strcmp(a->e->entity, "document") != 0 && strcmp(a->e->entity, "address") != 0 &&
 	    strcmp(a->e->entity, "case") != 0 && strcmp(a->e->entity, "check") != 0 &&
-	    (rc = person_fts_refresh(a->s, a->person_id, err)))
+	    (rc = index_refresh(a->s, a->person_id, err)))
 		goto out;
 	{
 		char note[96];

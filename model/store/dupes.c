@@ -76,6 +76,7 @@ struct kc_row {
 	int64_t id;
 	int *tok;                     /* key numbers; NULL: slot free (a row without keys) */
 	int n;
+	int waiting;                  /* its index rows wait for dupes_index_flush */
 };
 
 struct kc {
@@ -92,6 +93,8 @@ struct kc {
 	size_t mcap, nmemo;
 	struct kc_row *rows;          /* hash of rows by id: id 0 empty */
 	size_t rcap, nrows;
+	int64_t *wait;                /* persons whose index rows wait (dupes_index_defer) */
+	size_t nwait, cwait;
 	int failed;
 };
 
@@ -290,6 +293,7 @@ static void kc_free(struct kc *c)
 	free(c->unsorted);
 	free(c->tslot);
 	free(c->rows);
+	free(c->wait);
 	for (size_t i = 0; i < c->mcap; i++)
 		free(c->memo[i]);
 	free(c->memo);
@@ -360,16 +364,22 @@ out:
 
 int dupes_cache_note(struct cd_store *s, int64_t person_id, struct cd_error *err)
 {
+	/* A person whose index rows wait has no person_key row yet: its keys are computed as
+	 * the flush will write them (the same SQL as person_fts_refresh's). */
+	static const char computed_sql[] = SEARCH_KEYS_SQL " WHERE p.id = ?1 AND " SEARCH_INDEXED_SQL;   /* (id, keys) */
 	sqlite3_stmt *st = NULL;
+	struct kc_row *row;
 	int rc, r;
 	if (!kcache || kcache->s != s)
 		return CD_OK;
-	if ((rc = st_prepare(s, "SELECT keys FROM person_key WHERE rowid = ?1", &st, err)))
+	row = kc_row(kcache, person_id);
+	int computed = row && row->waiting;
+	if ((rc = st_prepare(s, computed ? computed_sql : "SELECT rowid, keys FROM person_key WHERE rowid = ?1", &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, person_id);
 	if ((r = st_row(s, st, _("reading the search index"), err)) < 0)
 		rc = CD_ESTORE;
-	else if (kc_set(kcache, person_id, r > 0 ? (const char *)sqlite3_column_text(st, 0) : NULL))
+	else if (kc_set(kcache, person_id, r > 0 ? (const char *)sqlite3_column_text(st, 1) : NULL))
 		kcache->failed = 1;   /* out of memory: the copy is dropped below */
 	st_finish(s, st);
 	if (rc || kcache->failed)
@@ -382,6 +392,79 @@ void dupes_cache_end(struct cd_store *s)
 	(void)s;
 	kc_free(kcache);
 	kcache = NULL;
+}
+
+int dupes_index_defer(struct cd_store *s, int64_t person_id)
+{
+	struct kc *c = kcache;
+	struct kc_row *r;
+	if (!c || c->s != s || c->failed || !(r = kc_row_add(c, person_id)))
+		return 0;
+	if (r->waiting)
+		return 1;
+	if (c->nwait == c->cwait) {
+		size_t nc = c->cwait ? c->cwait * 2 : 1024;
+		int64_t *w = realloc(c->wait, nc * sizeof *w);
+		if (!w)
+			return 0;   /* the caller writes this person's rows itself */
+		c->wait = w;
+		c->cwait = nc;
+	}
+	c->wait[c->nwait++] = person_id;
+	r->waiting = 1;
+	return 1;
+}
+
+static int by_id(const void *a, const void *b);
+
+int dupes_index_flush(struct cd_store *s, struct cd_error *err)
+{
+	/* person_fts_refresh's four statements, for every waiting person at once: the ids go
+	 * in as a JSON array, in rowid order (FTS5 appends rows in order cheaply). */
+#define WAITING " IN (SELECT value FROM json_each(?1))"
+	static const char *const sqls[4] = {
+		"DELETE FROM person_fts WHERE rowid" WAITING,
+		"DELETE FROM person_key WHERE rowid" WAITING,
+		"INSERT INTO person_fts(rowid, names)" SEARCH_NAMES_SQL " WHERE p.id" WAITING " AND " SEARCH_INDEXED_SQL,
+		"INSERT INTO person_key(rowid, keys)" SEARCH_KEYS_SQL " WHERE p.id" WAITING " AND " SEARCH_INDEXED_SQL,
+	};
+#undef WAITING
+	struct kc *c = kcache;
+	struct cd_buf ids = CD_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc = CD_OK;
+
+	if (!c || c->s != s || !c->nwait)
+		return CD_OK;
+	qsort(c->wait, c->nwait, sizeof *c->wait, by_id);
+	buf_puts(&ids, "[");
+	for (size_t i = 0; i < c->nwait; i++)
+		buf_printf(&ids, "%s%lld", i ? "," : "", (long long)c->wait[i]);
+	buf_puts(&ids, "]");
+	if (ids.failed) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	for (int i = 0; i < 4 && rc == CD_OK; i++) {
+		if ((rc = st_prepare(s, sqls[i], &st, err)))
+			break;
+		sqlite3_bind_text(st, 1, buf_str(&ids), -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = st_fail(s, _("updating the search index"), err);
+		st_finish(s, st);
+		st = NULL;
+	}
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < c->nwait; i++) {
+		struct kc_row *r = kc_row(c, c->wait[i]);
+		if (r)
+			r->waiting = 0;
+	}
+	c->nwait = 0;
+out:
+	buf_release(&ids);
+	return rc;
 }
 
 static int by_id(const void *a, const void *b)
@@ -547,7 +630,8 @@ static int run_ids(struct cd_store *s, const char *sql, const char *match, int r
 		if (k == 0)
 			return CD_OK;
 	}
-	if ((rc = st_prepare(s, sql, &st, err)))
+	/* FTS5 answers: it must hold the persons whose rows wait. */
+	if ((rc = dupes_index_flush(s, err)) || (rc = st_prepare(s, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, rows);
@@ -658,7 +742,7 @@ static int run_typo(struct cd_store *s, const char *typo, const char *narrow, in
 	if (kcache && kcache->s == s) {
 		whole = 1;   /* the copy reads the typo keys cheaply: the whole query at once */
 	} else if (typo_terms(typo, &t, &nt)) {
-		if ((rc = st_prepare(s, narrow_sql, &st, err)))
+		if ((rc = dupes_index_flush(s, err)) || (rc = st_prepare(s, narrow_sql, &st, err)))
 			goto out;
 		sqlite3_bind_text(st, 1, narrow, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, TYPO_SCAN + 1);
