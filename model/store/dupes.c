@@ -77,6 +77,7 @@ struct kc_row {
 	int *tok;                     /* key numbers; NULL: slot free (a row without keys) */
 	int n;
 	int waiting;                  /* its index rows wait for dupes_index_flush */
+	char *held;                   /* what scoring reads of the person (kc_hold), NULL not yet */
 };
 
 struct kc {
@@ -288,6 +289,8 @@ static int kc_set(struct kc *c, int64_t id, const char *keys)
 	c->sig[id] = 0;
 	for (int i = 0; i < n; i++)
 		c->sig[id] |= kc_bit(tok[i]);
+	free(r->held);   /* noted: the person may have changed */
+	r->held = NULL;
 	free(r->tok);
 	r->tok = NULL;
 	r->n = 0;
@@ -308,8 +311,10 @@ static void kc_free(struct kc *c)
 		free(c->tok[i]);
 		free(c->post[i]);
 	}
-	for (size_t i = 0; i < c->rcap; i++)
+	for (size_t i = 0; i < c->rcap; i++) {
 		free(c->rows[i].tok);
+		free(c->rows[i].held);
+	}
 	free(c->tok);
 	free(c->post);
 	free(c->npost);
@@ -439,6 +444,83 @@ int dupes_index_defer(struct cd_store *s, int64_t person_id)
 	c->wait[c->nwait++] = person_id;
 	r->waiting = 1;
 	return 1;
+}
+
+/* ---- what scoring reads of a stored person, held in the copy ------------------------------
+ *
+ * Why: a candidate is scored from its row and its words (search_person_words: every name
+ * transliterated, and its aliases read), and a pull scores the same people again and again,
+ * a few hundred candidates per arriving person.  The copy keeps, per row, its date of
+ * birth, nationality and words, packed: "dob\0nat\0" then per word role, arabic and alias
+ * flags and "icao\0key\0key2\0orig\0", ended by a zero byte.  dupes_cache_note drops
+ * them (kc_set) whenever the person, an alias or a family row changes, as for the keys.
+ */
+static void put_str(struct cd_buf *b, const char *t)
+{
+	t = t ? t : "";
+	buf_add(b, t, strlen(t) + 1);   /* with its terminator */
+}
+
+static void kc_hold(struct kc *c, int64_t id, const char *dob, const char *nat, const struct cd_name_word *w,
+		    size_t nw)
+{
+	struct kc_row *r = kc_row(c, id);
+	struct cd_buf b = CD_BUF_INIT;
+	if (!r || r->held)
+		return;   /* (a row without keys is no candidate of the copy's) */
+	put_str(&b, dob);
+	put_str(&b, nat);
+	for (size_t i = 0; i < nw; i++) {
+		char flags = (char)(1 + (w[i].role & 1) + (w[i].arabic ? 2 : 0) + (w[i].alias ? 4 : 0));
+		buf_add(&b, &flags, 1);
+		put_str(&b, w[i].icao);
+		put_str(&b, w[i].key);
+		put_str(&b, w[i].key2);
+		put_str(&b, w[i].orig);
+	}
+	buf_add(&b, "", 1);
+	if (!b.failed && (r->held = malloc(b.len)))
+		memcpy(r->held, b.data, b.len);
+	buf_release(&b);
+}
+
+static const char *get_str(const char *p, char *out, size_t size)
+{
+	size_t len = strlen(p);
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, p, len);
+	out[len] = 0;
+	return p + strlen(p) + 1;
+}
+
+/* The held words of row id into w (at most max); -1 when none are held. */
+static long kc_held(struct kc *c, int64_t id, const char **dob, const char **nat, struct cd_name_word *w,
+		    size_t max)
+{
+	struct kc_row *r = c ? kc_row(c, id) : NULL;
+	const char *p;
+	size_t n = 0;
+	if (!r || !r->held)
+		return -1;
+	p = r->held;
+	*dob = p;
+	p += strlen(p) + 1;
+	*nat = p;
+	p += strlen(p) + 1;
+	while (*p && n < max) {
+		struct cd_name_word *x = &w[n++];
+		int flags = *p++ - 1;
+		memset(x, 0, sizeof *x);
+		x->role = flags & 1;
+		x->arabic = (flags & 2) != 0;
+		x->alias = (flags & 4) != 0;
+		p = get_str(p, x->icao, sizeof x->icao);
+		p = get_str(p, x->key, sizeof x->key);
+		p = get_str(p, x->key2, sizeof x->key2);
+		p = get_str(p, x->orig, sizeof x->orig);
+	}
+	return (long)n;
 }
 
 static int by_id(const void *a, const void *b);
@@ -1057,42 +1139,69 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		if (!m.failed && (rc = run_ids(s, keys_sql, buf_str(&m), BROAD_ROWS, cand, &nc, err)))
 			goto out;
 	}
+	const char *reading = _("looking for duplicates");
+	struct kc *held_in = kcache && kcache->s == s ? kcache : NULL;
 	for (size_t i = 0; i < nc; i++) {
 		struct cd_name_word w[STORED_WORDS];
-		const char *names[5], *dob_why = NULL;
+		const char *names[5], *dob_why = NULL, *their_dob = NULL, *their_nat = NULL;
 		int worst = CD_NAME_EXACT, worst_swapped = CD_NAME_EXACT, score;
 		char name_part[160] = "", dob_part[96] = "";
+		/* Held in the copy (a pull): scored without a query; the row is read for a listed one. */
+		long held = kc_held(held_in, cand[i].id, &their_dob, &their_nat, w, STORED_WORDS);
+		size_t nw = held < 0 ? 0 : (size_t)held;
 
-		if ((rc = st_prepare(s, person_sql, &st, err)))
-			goto out;
-		sqlite3_bind_int64(st, 1, cand[i].id);
-		if ((rc = st_row(s, st, _("looking for duplicates"), err)) <= 0) {
-			if (rc < 0) {
-				rc = CD_ESTORE;   /* a candidate lost to a failed read would hide a duplicate */
+		if (held < 0) {
+			if ((rc = st_prepare(s, person_sql, &st, err)))
+				goto out;
+			sqlite3_bind_int64(st, 1, cand[i].id);
+			if ((rc = st_row(s, st, reading, err)) <= 0) {
+				if (rc < 0) {
+					rc = CD_ESTORE;   /* a candidate lost to a failed read would hide a duplicate */
+					goto out;
+				}
+				st_finish(s, st);
+				st = NULL;
+				continue;
+			}
+			rc = CD_OK;
+			for (int k = 0; k < 4; k++)
+				names[k] = (const char *)sqlite3_column_text(st, 1 + k);
+			names[4] = (const char *)sqlite3_column_text(st, 6);
+			nw = search_person_words(s, cand[i].id, names, w, STORED_WORDS, err);
+			if (err && err->code == CD_ESTORE) {
+				rc = CD_ESTORE;
 				goto out;
 			}
-			st_finish(s, st);
-			st = NULL;
-			continue;
-		}
-		rc = CD_OK;
-		for (int k = 0; k < 4; k++)
-			names[k] = (const char *)sqlite3_column_text(st, 1 + k);
-		names[4] = (const char *)sqlite3_column_text(st, 6);
-		size_t nw = search_person_words(s, cand[i].id, names, w, STORED_WORDS, err);
-		if (err && err->code == CD_ESTORE) {
-			rc = CD_ESTORE;
-			goto out;
+			their_dob = (const char *)sqlite3_column_text(st, 5);
+			their_nat = (const char *)sqlite3_column_text(st, 6);
+			if (held_in)
+				kc_hold(held_in, cand[i].id, their_dob, their_nat, w, nw);
 		}
 		int in_order = (side_level(sw, ns, w, nw, 0, &worst) + side_level(gw, ng, w, nw, 1, &worst)) / 2;
 		int swapped = (side_level(sw, ns, w, nw, 1, &worst_swapped) +
 			       side_level(gw, ng, w, nw, 0, &worst_swapped)) / 2 * 9 / 10;
 		int name = in_order >= swapped ? in_order : swapped;
-		int dob = dob_points(in->dob ? in->dob : "", (const char *)sqlite3_column_text(st, 5), &dob_why);
-		int same_nat = nat && strcmp(nat, (const char *)sqlite3_column_text(st, 6)) == 0;
+		int dob = dob_points(in->dob ? in->dob : "", their_dob, &dob_why);
+		int same_nat = nat && strcmp(nat, their_nat) == 0;
 		score = name * 60 / 100 + dob + (same_nat ? 10 : 0);
 		if (cand[i].doc)
 			score = 100;
+		if (score >= DUPES_FLOOR && !st) {
+			/* A held candidate listed: its row, for the names and number shown. */
+			if ((rc = st_prepare(s, person_sql, &st, err)))
+				goto out;
+			sqlite3_bind_int64(st, 1, cand[i].id);
+			if ((rc = st_row(s, st, reading, err)) <= 0) {
+				if (rc < 0) {
+					rc = CD_ESTORE;
+					goto out;
+				}
+				st_finish(s, st);
+				st = NULL;
+				continue;
+			}
+			rc = CD_OK;
+		}
 		if (score >= DUPES_FLOOR) {   /* (nres <= nc <= CAND_MAX: res has room) */
 			struct cd_dupe *d = &res[nres++];
 			if (name)
