@@ -1207,11 +1207,24 @@ int apply_long_run(struct cd_store *s, int on)
 {
 	/* A pull batch of thousands of persons writes their rows, events, search keys and
 	 * reviews in one transaction: with the store's usual 8 MB of page cache its pages spill
-	 * to the file and are read back; 64 MB holds a batch.  Durability is unchanged. */
-	return sqlite3_exec(s->db, on ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-8192", NULL, NULL, NULL) ==
-			       SQLITE_OK
-		       ? CD_OK
-		       : CD_ESTORE;
+	 * to the file and are read back; 64 MB holds a batch.  Each op is a savepoint, whose
+	 * pages are copied to a statement journal: in memory (temp_store), not a temporary file
+	 * written through the kernel op after op.  Durability is unchanged: the journal only
+	 * undoes an op that fails, and the batch commits as before. */
+	static int saved_temp = -1;
+	char sql[96];
+	if (on && saved_temp < 0) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(s->db, "PRAGMA temp_store", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			saved_temp = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=%d; PRAGMA temp_store=%d", on ? -65536 : -8192,
+		 on ? 2 : saved_temp < 0 ? 0 : saved_temp);
+	if (!on)
+		saved_temp = -1;
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? CD_OK : CD_ESTORE;
 }
 
 /* ---- a resolution's value ------------------------------------------------------------ */
