@@ -583,6 +583,7 @@ static int by_id(const void *a, const void *b)
 
 #define KC_GROUPS 8
 #define KC_TERMS 512
+#define KC_MERGE 16   /* lists of one group merged as read; more are copied and sorted */
 
 /*
  * The rows of MATCH `match` (LIMIT rows) from the copy, added to the candidates; 1 when
@@ -662,39 +663,47 @@ static int kc_match(struct kc *c, const char *match, int rows, struct cand *cand
 		return 1;
 	/* The group with the fewest rows gives the rows to test; a row is kept when its keys
 	 * cover every group (gmask: per key, the groups naming it). */
-	int best = -1, known = 0;
+	int best = -1;
 	size_t best_n = 0;
 	unsigned all_groups = (1u << groups) - 1;
 	uint64_t gsig[KC_GROUPS] = { 0 };
 	for (int i = 0; i < groups; i++) {
 		size_t t = 0;
-		int terms = 0;
 		for (int k = 0; k < ng[i]; k++)
 			if (g[i][k] >= 0) {
 				t += c->npost[g[i][k]];
-				terms++;
 				c->gmask[g[i][k]] |= (unsigned char)(1u << i);
 				gsig[i] |= kc_bit(g[i][k]);
 			}
 		if (best < 0 || t < best_n) {
 			best = i;
 			best_n = t;
-			known = terms;
 		}
 	}
-	int64_t *ids = NULL, *list;
+	int64_t *ids = NULL, *list = NULL;
 	size_t nid = 0;
+	const int64_t *head[KC_MERGE];   /* several keys, each list in order: merged as read */
+	size_t left[KC_MERGE];
+	int nhead = 0;
 	if (!best_n)
 		goto done;
-	if (known == 1) {
-		/* One key: its rows as they are, when in order (as loaded and as persons arrive). */
-		for (int k = 0; k < ng[best]; k++)
-			if (g[best][k] >= 0 && !c->unsorted[g[best][k]]) {
-				list = c->post[g[best][k]];
-				nid = c->npost[g[best][k]];
-			}
+	for (int k = 0; k < ng[best] && nhead >= 0; k++) {
+		int t = g[best][k];
+		if (t < 0 || !c->npost[t])
+			continue;
+		if (c->unsorted[t] || nhead == KC_MERGE) {
+			nhead = -1;   /* a list out of order, or too many: copied and sorted below */
+			break;
+		}
+		head[nhead] = c->post[t];
+		left[nhead++] = c->npost[t];
 	}
-	if (!nid) {
+	if (nhead == 1) {
+		/* One key: its rows as they are (in order as loaded and as persons arrive). */
+		list = (int64_t *)head[0];
+		nid = left[0];
+		nhead = 0;
+	} else if (nhead < 0) {
 		if (!(ids = malloc(best_n * sizeof *ids))) {
 			found = -1;
 			goto done;
@@ -706,24 +715,45 @@ static int kc_match(struct kc *c, const char *match, int rows, struct cand *cand
 			}
 		qsort(ids, nid, sizeof *ids, by_id);
 		list = ids;
+		nhead = 0;
 	}
-	for (size_t i = 0; i < nid && found < rows; i++) {
-		if (i && list[i] == list[i - 1])
-			continue;
-		if ((uint64_t)list[i] < c->nsig) {
-			uint64_t sg = c->sig[list[i]];
+	/* The rows in id order, each once, until the LIMIT: what FTS5 returns. */
+	for (size_t i = 0; found < rows;) {
+		int64_t id;
+		if (nhead > 0) {
+			int64_t least = INT64_MAX;
+			for (int h = 0; h < nhead; h++)
+				if (left[h] && *head[h] < least)
+					least = *head[h];
+			if (least == INT64_MAX)
+				break;
+			for (int h = 0; h < nhead; h++)
+				if (left[h] && *head[h] == least) {
+					head[h]++;
+					left[h]--;
+				}
+			id = least;
+		} else {
+			if (i >= nid)
+				break;
+			id = list[i++];
+			if (i > 1 && id == list[i - 2])
+				continue;
+		}
+		if ((uint64_t)id < c->nsig) {
+			uint64_t sg = c->sig[id];
 			int miss = 0;
 			for (int k = 0; k < groups; k++)
 				miss |= !(sg & gsig[k]);
 			if (miss)
 				continue;
 		}
-		struct kc_row *r = kc_row(c, list[i]);
+		struct kc_row *r = kc_row(c, id);
 		unsigned have = 0;
 		for (int t = 0; r && t < r->n; t++)
 			have |= c->gmask[r->tok[t]];
 		if (have == all_groups) {
-			add_cand(cand, n, list[i], 0);
+			add_cand(cand, n, id, 0);
 			found++;
 		}
 	}
