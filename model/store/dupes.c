@@ -72,12 +72,16 @@ static int by_text(const void *a, const void *b)
  * A match of another shape is left to FTS5.  A row changed is read again (note); its old
  * entries in the per-key lists stay and are dropped by the every-group test.
  */
+#define KC_INLINE 5   /* a row's keys held in its slot; more in a block of their own */
+
 struct kc_row {
-	int64_t id;
-	int *tok;                     /* key numbers; NULL: slot free (a row without keys) */
-	int n;
+	int64_t id;                   /* 0: no row */
+	uint64_t sig;                 /* one bit per key it holds (kc_bit) */
+	int n;                        /* its keys: tin when n <= KC_INLINE, else more */
 	int waiting;                  /* its index rows wait for dupes_index_flush */
 	char *held;                   /* what scoring reads of the person (kc_hold), NULL not yet */
+	int *more;
+	int tin[KC_INLINE];
 };
 
 struct kc {
@@ -92,10 +96,9 @@ struct kc {
 	size_t tcap;
 	char **memo;                  /* hash of "flags:KEY" -> its typo edits as OR terms */
 	size_t mcap, nmemo;
-	struct kc_row *rows;          /* hash of rows by id: id 0 empty */
-	size_t rcap, nrows;
-	uint64_t *sig;                /* row id -> one bit per key it holds (kc_bit), 0 none */
-	size_t nsig;
+	struct kc_row *rows;          /* by row id (person ids are dense): a lookup tests a
+				       * thousand rows, each one read from memory, not a hash probed */
+	size_t rcap;
 	int64_t *wait;                /* persons whose index rows wait (dupes_index_defer) */
 	size_t nwait, cwait;
 	int failed;
@@ -104,9 +107,8 @@ struct kc {
 static struct kc *kcache;
 
 /* A key's bit in a row's signature.  Why: a lookup tests every row of its narrowest group,
- * a thousand and more at a hundred thousand people, and reading each row's keys is a cache
- * miss; the signatures sit in one array in id order, and a row missing a group's bits is
- * not a match (a row passing is still tested key by key). */
+ * a thousand and more at a hundred thousand people; a row missing a group's bits is not a
+ * match, told without reading its keys (a row passing is still tested key by key). */
 static uint64_t kc_bit(int tok)
 {
 	return 1ull << (((uint64_t)(unsigned)tok * 11400714819323198485ull) >> 58);
@@ -190,42 +192,33 @@ static int kc_tok(struct kc *c, const char *k, size_t len, int add)
 
 static struct kc_row *kc_row(struct kc *c, int64_t id)
 {
-	if (!c->rcap)
-		return NULL;
-	for (size_t h = (uint64_t)id * 11400714819323198485ull & (c->rcap - 1); c->rows[h].id;
-	     h = (h + 1) & (c->rcap - 1))
-		if (c->rows[h].id == id)
-			return &c->rows[h];
-	return NULL;
+	return id > 0 && (uint64_t)id < c->rcap && c->rows[id].id ? &c->rows[id] : NULL;
 }
+
+static const int *kc_toks(const struct kc_row *r)
+{
+	return r->n <= KC_INLINE ? r->tin : r->more;
+}
+
+#define KC_ROWS_MAX (1ull << 27)   /* row ids past it: no copy (FTS5 answers) */
 
 static struct kc_row *kc_row_add(struct kc *c, int64_t id)
 {
-	struct kc_row *r = kc_row(c, id);
-	if (r)
-		return r;
-	if ((c->nrows + 1) * 2 > c->rcap) {
-		size_t ncap = c->rcap ? c->rcap * 2 : 4096;
-		struct kc_row *t = calloc(ncap, sizeof *t);
+	if (id <= 0 || (uint64_t)id >= KC_ROWS_MAX)
+		return NULL;
+	if ((uint64_t)id >= c->rcap) {
+		size_t ncap = c->rcap ? c->rcap : 4096;
+		while (ncap <= (uint64_t)id)
+			ncap *= 2;
+		struct kc_row *t = realloc(c->rows, ncap * sizeof *t);
 		if (!t)
 			return NULL;
-		for (size_t i = 0; i < c->rcap; i++)
-			if (c->rows[i].id) {
-				size_t h = (uint64_t)c->rows[i].id * 11400714819323198485ull & (ncap - 1);
-				while (t[h].id)
-					h = (h + 1) & (ncap - 1);
-				t[h] = c->rows[i];
-			}
-		free(c->rows);
+		memset(t + c->rcap, 0, (ncap - c->rcap) * sizeof *t);
 		c->rows = t;
 		c->rcap = ncap;
 	}
-	size_t h = (uint64_t)id * 11400714819323198485ull & (c->rcap - 1);
-	while (c->rows[h].id)
-		h = (h + 1) & (c->rcap - 1);
-	c->rows[h] = (struct kc_row){ .id = id };
-	c->nrows++;
-	return &c->rows[h];
+	c->rows[id].id = id;
+	return &c->rows[id];
 }
 
 /* Row id now holds `keys` (NULL: no row); 0, or -1 out of memory. */
@@ -275,31 +268,18 @@ static int kc_set(struct kc *c, int64_t id, const char *keys)
 			c->unsorted[t] = 1;
 		c->post[t][c->npost[t]++] = id;
 	}
-	if ((uint64_t)id >= c->nsig) {
-		size_t ns = c->nsig ? c->nsig : 4096;
-		while (ns <= (uint64_t)id)
-			ns *= 2;
-		uint64_t *g = realloc(c->sig, ns * sizeof *g);
-		if (!g)
-			return -1;
-		memset(g + c->nsig, 0, (ns - c->nsig) * sizeof *g);
-		c->sig = g;
-		c->nsig = ns;
-	}
-	c->sig[id] = 0;
+	r->sig = 0;
 	for (int i = 0; i < n; i++)
-		c->sig[id] |= kc_bit(tok[i]);
+		r->sig |= kc_bit(tok[i]);
 	free(r->held);   /* noted: the person may have changed */
 	r->held = NULL;
-	free(r->tok);
-	r->tok = NULL;
+	free(r->more);
+	r->more = NULL;
 	r->n = 0;
-	if (n) {
-		if (!(r->tok = malloc((size_t)n * sizeof *r->tok)))
-			return -1;
-		memcpy(r->tok, tok, (size_t)n * sizeof *tok);
-		r->n = n;
-	}
+	if (n > KC_INLINE && !(r->more = malloc((size_t)n * sizeof *r->more)))
+		return -1;
+	memcpy(n > KC_INLINE ? r->more : r->tin, tok, (size_t)n * sizeof *tok);
+	r->n = n;
 	return 0;
 }
 
@@ -312,7 +292,7 @@ static void kc_free(struct kc *c)
 		free(c->post[i]);
 	}
 	for (size_t i = 0; i < c->rcap; i++) {
-		free(c->rows[i].tok);
+		free(c->rows[i].more);
 		free(c->rows[i].held);
 	}
 	free(c->tok);
@@ -324,7 +304,6 @@ static void kc_free(struct kc *c)
 	free(c->tslot);
 	free(c->rows);
 	free(c->wait);
-	free(c->sig);
 	for (size_t i = 0; i < c->mcap; i++)
 		free(c->memo[i]);
 	free(c->memo);
@@ -740,18 +719,18 @@ static int kc_match(struct kc *c, const char *match, int rows, struct cand *cand
 			if (i > 1 && id == list[i - 2])
 				continue;
 		}
-		if ((uint64_t)id < c->nsig) {
-			uint64_t sg = c->sig[id];
-			int miss = 0;
-			for (int k = 0; k < groups; k++)
-				miss |= !(sg & gsig[k]);
-			if (miss)
-				continue;
-		}
 		struct kc_row *r = kc_row(c, id);
+		if (!r)
+			continue;
+		int miss = 0;
+		for (int k = 0; k < groups; k++)
+			miss |= !(r->sig & gsig[k]);
+		if (miss)
+			continue;
+		const int *rt = kc_toks(r);
 		unsigned have = 0;
-		for (int t = 0; r && t < r->n; t++)
-			have |= c->gmask[r->tok[t]];
+		for (int t = 0; t < r->n; t++)
+			have |= c->gmask[rt[t]];
 		if (have == all_groups) {
 			add_cand(cand, n, id, 0);
 			found++;
