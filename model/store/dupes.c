@@ -93,6 +93,8 @@ struct kc {
 	unsigned char *unsorted;      /* key number -> its rows are out of order (a row read again) */
 	int ntok, ctok;
 	int *tslot;                   /* hash of keys: key number + 1, 0 empty */
+	uint32_t *tcheck;             /* per slot, the key's hash's high half: most keys looked
+				       * up are typo edits nobody holds, told apart without strncmp */
 	size_t tcap;
 	char **memo;                  /* hash of "flags:KEY" -> its typo edits as OR terms */
 	size_t mcap, nmemo;
@@ -133,22 +135,33 @@ static int kc_tok(struct kc *c, const char *k, size_t len, int add)
 	if (add && (size_t)(c->ntok + 1) * 2 > c->tcap) {
 		size_t ncap = c->tcap ? c->tcap * 2 : 4096;
 		int *t = calloc(ncap, sizeof *t);
-		if (!t)
+		uint32_t *tc = calloc(ncap, sizeof *tc);
+		if (!t || !tc) {
+			free(t);
+			free(tc);
 			return -1;
+		}
 		for (int i = 0; i < c->ntok; i++) {
-			size_t h = kc_hash(c->tok[i], strlen(c->tok[i])) & (ncap - 1);
+			uint64_t hv = kc_hash(c->tok[i], strlen(c->tok[i]));
+			size_t h = hv & (ncap - 1);
 			while (t[h])
 				h = (h + 1) & (ncap - 1);
 			t[h] = i + 1;
+			tc[h] = (uint32_t)(hv >> 32);
 		}
 		free(c->tslot);
+		free(c->tcheck);
 		c->tslot = t;
+		c->tcheck = tc;
 		c->tcap = ncap;
 	}
 	if (!c->tcap)
 		return -1;
-	size_t h = kc_hash(k, len) & (c->tcap - 1);
+	uint64_t hv = kc_hash(k, len);
+	size_t h = hv & (c->tcap - 1);
 	for (; c->tslot[h]; h = (h + 1) & (c->tcap - 1)) {
+		if (c->tcheck[h] != (uint32_t)(hv >> 32))
+			continue;
 		const char *t = c->tok[c->tslot[h] - 1];
 		if (strncmp(t, k, len) == 0 && t[len] == 0)
 			return c->tslot[h] - 1;
@@ -187,6 +200,7 @@ static int kc_tok(struct kc *c, const char *k, size_t len, int add)
 	c->npost[c->ntok] = c->cpost[c->ntok] = 0;
 	c->gmask[c->ntok] = c->unsorted[c->ntok] = 0;
 	c->tslot[h] = c->ntok + 1;
+	c->tcheck[h] = (uint32_t)(hv >> 32);
 	return c->ntok++;
 }
 
@@ -302,6 +316,7 @@ static void kc_free(struct kc *c)
 	free(c->gmask);
 	free(c->unsorted);
 	free(c->tslot);
+	free(c->tcheck);
 	free(c->rows);
 	free(c->wait);
 	for (size_t i = 0; i < c->mcap; i++)
@@ -892,7 +907,11 @@ static int run_typo(struct cd_store *s, const char *typo, const char *narrow, in
 	}
 	rc = CD_OK;
 	if (whole) {
-		buf_printf(&m, "%s AND %s", typo, narrow);
+		/* (Appended, not printed: the typo list is a few kilobytes, and printf copies it
+		 * a character at a time.) */
+		buf_puts(&m, typo);
+		buf_puts(&m, " AND ");
+		buf_puts(&m, narrow);
 		rc = m.failed ? cd_error_set(err, CD_EINTERNAL, _("out of memory")) : run_ids(s, keys_sql, buf_str(&m), rows, c, n, err);
 	}
 out:
@@ -946,8 +965,10 @@ static int typo_keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n
 		 * back thousands of times, and the edits are a hundred snprintf calls.  A key shared
 		 * by two words is then ORed twice, which finds the same rows. */
 		if ((kept = kc_edits(w[i].key, edits))) {
-			if (*kept)
-				buf_printf(b, "%s%s", terms++ ? " OR " : "", kept);
+			if (*kept) {
+				buf_puts(b, terms++ ? " OR " : "");
+				buf_puts(b, kept);
+			}
 			continue;
 		}
 		name_key_edits(b, w[i].key, edits, 3, &terms);
