@@ -1207,10 +1207,11 @@ int apply_long_run(struct cd_store *s, int on)
 {
 	/* A pull batch of thousands of persons writes their rows, events, search keys and
 	 * reviews in one transaction: with the store's usual 8 MB of page cache its pages spill
-	 * to the file and are read back; 64 MB holds a batch.  Each op is a savepoint, whose
-	 * pages are copied to a statement journal: in memory (temp_store), not a temporary file
-	 * written through the kernel op after op.  Durability is unchanged: the journal only
-	 * undoes an op that fails, and the batch commits as before. */
+	 * to the file and are read back; 64 MB holds a batch.  A writing statement with
+	 * triggers or conflict clauses copies the pages it changes to a statement journal:
+	 * kept in memory (temp_store), not a temporary file written through the kernel
+	 * statement after statement.  Durability is unchanged: that journal only undoes a
+	 * statement that fails, and the batch commits as before. */
 	static int saved_temp = -1;
 	char sql[96];
 	if (on && saved_temp < 0) {

@@ -67,10 +67,11 @@ void dupes_cache_end(struct cd_store *s);
 /*
  * While the copy is held, a person's search index rows (person_fts, person_key) may wait:
  * dupes_index_defer(s, id) returns 1 when it took the person (the caller then writes no
- * index rows), 0 when the caller must refresh them itself (no copy held).  Why: every op a
- * pull applies is a savepoint, and FTS5 writes out what it holds at each savepoint once its
- * table was written in the transaction: a person's index rows written one op at a time cost
- * a segment each and their merging.  dupes_index_flush writes every waiting person's rows
+ * index rows), 0 when the caller must refresh them itself (no copy held).  Why: a writing
+ * statement inside a transaction opens a statement savepoint (its journal), and FTS5
+ * writes out what it holds at each savepoint once its table was written in the
+ * transaction: a person's index rows written op by op cost a segment each and their
+ * merging.  dupes_index_flush writes every waiting person's rows
  * (as person_fts_refresh would, from the rows as they are now) in one pass; whoever commits
  * the run's transaction calls it first, so the index is whole when the transaction commits.
  * dupes_find flushes before any lookup it must leave to FTS5.  End drops what still waits
