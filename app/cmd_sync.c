@@ -143,6 +143,10 @@ static int pull_all(struct cli *c, struct cd_national *n, size_t batch, struct s
 				t->applied++;
 			t->pull_conflicts += res.n_conflicts;
 		}
+		/* The persons' search index rows waited for the batch (dupes.h): written before
+		 * the batch commits with its cursor, so a kill never leaves them missing. */
+		if (!rc)
+			rc = dupes_index_flush(c->store, &c->err);
 		if (!rc)
 			rc = oplog_pull_cursor_set(c->store, b.ops[b.n - 1].server_seq, &c->err);
 		if (rc) {

@@ -538,6 +538,14 @@ static int queue_conflict(struct applying *a, const struct fval *v, const char *
  * The column fields to write, in one UPDATE: a row's rules (a check's clearing: who, when and
  * why together) see the change whole, and the row version rises once.
  */
+/* A person's search index rows after an op changed its names: in a long pull they wait for
+ * the batch's end (dupes_index_defer, dupes.h: one FTS5 write for the batch, not a segment
+ * per op), else written now. */
+static int index_refresh(struct cd_store *s, int64_t person_id, struct cd_error *err)
+{
+	return dupes_index_defer(s, person_id) ? CD_OK : person_fts_refresh(s, person_id, err);
+}
+
 static int write_columns(struct applying *a, const size_t *idx, size_t k, struct cd_error *err)
 {
 	struct cd_buf sql;
@@ -633,7 +641,7 @@ static int apply_fields(struct applying *a, struct cd_error *err)
 			a->res->n_fields++;
 	}
 	if (!rc && names)
-		rc = person_fts_refresh(a->s, a->row_id, err);
+		rc = index_refresh(a->s, a->row_id, err);
 out:
 	for (size_t i = 0; before && i < a->n; i++)
 		free(before[i]);
@@ -738,7 +746,7 @@ static int insert_row(struct applying *a, struct cd_error *err)
 		goto out;
 	if (a->person_id && strcmp(a->e->entity, "document") != 0 && strcmp(a->e->entity, "address") != 0 &&
 	    strcmp(a->e->entity, "case") != 0 && strcmp(a->e->entity, "check") != 0 &&
-	    (rc = person_fts_refresh(a->s, a->person_id, err)))
+	    (rc = index_refresh(a->s, a->person_id, err)))
 		goto out;
 	{
 		char note[96];
@@ -1245,11 +1253,25 @@ int apply_long_run(struct cd_store *s, int on)
 {
 	/* A pull batch of thousands of persons writes their rows, events, search keys and
 	 * reviews in one transaction: with the store's usual 8 MB of page cache its pages spill
-	 * to the file and are read back; 64 MB holds a batch.  Durability is unchanged. */
-	return sqlite3_exec(s->db, on ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-8192", NULL, NULL, NULL) ==
-			       SQLITE_OK
-		       ? CD_OK
-		       : CD_ESTORE;
+	 * to the file and are read back; 64 MB holds a batch.  A writing statement with
+	 * triggers or conflict clauses copies the pages it changes to a statement journal:
+	 * kept in memory (temp_store), not a temporary file written through the kernel
+	 * statement after statement.  Durability is unchanged: that journal only undoes a
+	 * statement that fails, and the batch commits as before. */
+	static int saved_temp = -1;
+	char sql[96];
+	if (on && saved_temp < 0) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(s->db, "PRAGMA temp_store", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			saved_temp = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=%d; PRAGMA temp_store=%d", on ? -65536 : -8192,
+		 on ? 2 : saved_temp < 0 ? 0 : saved_temp);
+	if (!on)
+		saved_temp = -1;
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? CD_OK : CD_ESTORE;
 }
 
 /* ---- a resolution's value ------------------------------------------------------------ */

@@ -72,10 +72,16 @@ static int by_text(const void *a, const void *b)
  * A match of another shape is left to FTS5.  A row changed is read again (note); its old
  * entries in the per-key lists stay and are dropped by the every-group test.
  */
+#define KC_INLINE 5   /* a row's keys held in its slot; more in a block of their own */
+
 struct kc_row {
-	int64_t id;
-	int *tok;                     /* key numbers; NULL: slot free (a row without keys) */
-	int n;
+	int64_t id;                   /* 0: no row */
+	uint64_t sig;                 /* one bit per key it holds (kc_bit) */
+	int n;                        /* its keys: tin when n <= KC_INLINE, else more */
+	int waiting;                  /* its index rows wait for dupes_index_flush */
+	char *held;                   /* what scoring reads of the person (kc_hold), NULL not yet */
+	int *more;
+	int tin[KC_INLINE];
 };
 
 struct kc {
@@ -87,15 +93,28 @@ struct kc {
 	unsigned char *unsorted;      /* key number -> its rows are out of order (a row read again) */
 	int ntok, ctok;
 	int *tslot;                   /* hash of keys: key number + 1, 0 empty */
+	uint32_t *tcheck;             /* per slot, the key's hash's high half: most keys looked
+				       * up are typo edits nobody holds, told apart without strncmp */
 	size_t tcap;
 	char **memo;                  /* hash of "flags:KEY" -> its typo edits as OR terms */
 	size_t mcap, nmemo;
-	struct kc_row *rows;          /* hash of rows by id: id 0 empty */
-	size_t rcap, nrows;
+	struct kc_row *rows;          /* by row id (person ids are dense): a lookup tests a
+				       * thousand rows, each one read from memory, not a hash probed */
+	size_t rcap;
+	int64_t *wait;                /* persons whose index rows wait (dupes_index_defer) */
+	size_t nwait, cwait;
 	int failed;
 };
 
 static struct kc *kcache;
+
+/* A key's bit in a row's signature.  Why: a lookup tests every row of its narrowest group,
+ * a thousand and more at a hundred thousand people; a row missing a group's bits is not a
+ * match, told without reading its keys (a row passing is still tested key by key). */
+static uint64_t kc_bit(int tok)
+{
+	return 1ull << (((uint64_t)(unsigned)tok * 11400714819323198485ull) >> 58);
+}
 
 static uint64_t kc_hash(const char *k, size_t len)
 {
@@ -116,22 +135,33 @@ static int kc_tok(struct kc *c, const char *k, size_t len, int add)
 	if (add && (size_t)(c->ntok + 1) * 2 > c->tcap) {
 		size_t ncap = c->tcap ? c->tcap * 2 : 4096;
 		int *t = calloc(ncap, sizeof *t);
-		if (!t)
+		uint32_t *tc = calloc(ncap, sizeof *tc);
+		if (!t || !tc) {
+			free(t);
+			free(tc);
 			return -1;
+		}
 		for (int i = 0; i < c->ntok; i++) {
-			size_t h = kc_hash(c->tok[i], strlen(c->tok[i])) & (ncap - 1);
+			uint64_t hv = kc_hash(c->tok[i], strlen(c->tok[i]));
+			size_t h = hv & (ncap - 1);
 			while (t[h])
 				h = (h + 1) & (ncap - 1);
 			t[h] = i + 1;
+			tc[h] = (uint32_t)(hv >> 32);
 		}
 		free(c->tslot);
+		free(c->tcheck);
 		c->tslot = t;
+		c->tcheck = tc;
 		c->tcap = ncap;
 	}
 	if (!c->tcap)
 		return -1;
-	size_t h = kc_hash(k, len) & (c->tcap - 1);
+	uint64_t hv = kc_hash(k, len);
+	size_t h = hv & (c->tcap - 1);
 	for (; c->tslot[h]; h = (h + 1) & (c->tcap - 1)) {
+		if (c->tcheck[h] != (uint32_t)(hv >> 32))
+			continue;
 		const char *t = c->tok[c->tslot[h] - 1];
 		if (strncmp(t, k, len) == 0 && t[len] == 0)
 			return c->tslot[h] - 1;
@@ -170,47 +200,39 @@ static int kc_tok(struct kc *c, const char *k, size_t len, int add)
 	c->npost[c->ntok] = c->cpost[c->ntok] = 0;
 	c->gmask[c->ntok] = c->unsorted[c->ntok] = 0;
 	c->tslot[h] = c->ntok + 1;
+	c->tcheck[h] = (uint32_t)(hv >> 32);
 	return c->ntok++;
 }
 
 static struct kc_row *kc_row(struct kc *c, int64_t id)
 {
-	if (!c->rcap)
-		return NULL;
-	for (size_t h = (uint64_t)id * 11400714819323198485ull & (c->rcap - 1); c->rows[h].id;
-	     h = (h + 1) & (c->rcap - 1))
-		if (c->rows[h].id == id)
-			return &c->rows[h];
-	return NULL;
+	return id > 0 && (uint64_t)id < c->rcap && c->rows[id].id ? &c->rows[id] : NULL;
 }
+
+static const int *kc_toks(const struct kc_row *r)
+{
+	return r->n <= KC_INLINE ? r->tin : r->more;
+}
+
+#define KC_ROWS_MAX (1ull << 27)   /* row ids past it: no copy (FTS5 answers) */
 
 static struct kc_row *kc_row_add(struct kc *c, int64_t id)
 {
-	struct kc_row *r = kc_row(c, id);
-	if (r)
-		return r;
-	if ((c->nrows + 1) * 2 > c->rcap) {
-		size_t ncap = c->rcap ? c->rcap * 2 : 4096;
-		struct kc_row *t = calloc(ncap, sizeof *t);
+	if (id <= 0 || (uint64_t)id >= KC_ROWS_MAX)
+		return NULL;
+	if ((uint64_t)id >= c->rcap) {
+		size_t ncap = c->rcap ? c->rcap : 4096;
+		while (ncap <= (uint64_t)id)
+			ncap *= 2;
+		struct kc_row *t = realloc(c->rows, ncap * sizeof *t);
 		if (!t)
 			return NULL;
-		for (size_t i = 0; i < c->rcap; i++)
-			if (c->rows[i].id) {
-				size_t h = (uint64_t)c->rows[i].id * 11400714819323198485ull & (ncap - 1);
-				while (t[h].id)
-					h = (h + 1) & (ncap - 1);
-				t[h] = c->rows[i];
-			}
-		free(c->rows);
+		memset(t + c->rcap, 0, (ncap - c->rcap) * sizeof *t);
 		c->rows = t;
 		c->rcap = ncap;
 	}
-	size_t h = (uint64_t)id * 11400714819323198485ull & (c->rcap - 1);
-	while (c->rows[h].id)
-		h = (h + 1) & (c->rcap - 1);
-	c->rows[h] = (struct kc_row){ .id = id };
-	c->nrows++;
-	return &c->rows[h];
+	c->rows[id].id = id;
+	return &c->rows[id];
 }
 
 /* Row id now holds `keys` (NULL: no row); 0, or -1 out of memory. */
@@ -260,15 +282,18 @@ static int kc_set(struct kc *c, int64_t id, const char *keys)
 			c->unsorted[t] = 1;
 		c->post[t][c->npost[t]++] = id;
 	}
-	free(r->tok);
-	r->tok = NULL;
+	r->sig = 0;
+	for (int i = 0; i < n; i++)
+		r->sig |= kc_bit(tok[i]);
+	free(r->held);   /* noted: the person may have changed */
+	r->held = NULL;
+	free(r->more);
+	r->more = NULL;
 	r->n = 0;
-	if (n) {
-		if (!(r->tok = malloc((size_t)n * sizeof *r->tok)))
-			return -1;
-		memcpy(r->tok, tok, (size_t)n * sizeof *tok);
-		r->n = n;
-	}
+	if (n > KC_INLINE && !(r->more = malloc((size_t)n * sizeof *r->more)))
+		return -1;
+	memcpy(n > KC_INLINE ? r->more : r->tin, tok, (size_t)n * sizeof *tok);
+	r->n = n;
 	return 0;
 }
 
@@ -280,8 +305,10 @@ static void kc_free(struct kc *c)
 		free(c->tok[i]);
 		free(c->post[i]);
 	}
-	for (size_t i = 0; i < c->rcap; i++)
-		free(c->rows[i].tok);
+	for (size_t i = 0; i < c->rcap; i++) {
+		free(c->rows[i].more);
+		free(c->rows[i].held);
+	}
 	free(c->tok);
 	free(c->post);
 	free(c->npost);
@@ -289,7 +316,9 @@ static void kc_free(struct kc *c)
 	free(c->gmask);
 	free(c->unsorted);
 	free(c->tslot);
+	free(c->tcheck);
 	free(c->rows);
+	free(c->wait);
 	for (size_t i = 0; i < c->mcap; i++)
 		free(c->memo[i]);
 	free(c->memo);
@@ -360,16 +389,22 @@ out:
 
 int dupes_cache_note(struct cd_store *s, int64_t person_id, struct cd_error *err)
 {
+	/* A person whose index rows wait has no person_key row yet: its keys are computed as
+	 * the flush will write them (the same SQL as person_fts_refresh's). */
+	static const char computed_sql[] = SEARCH_KEYS_SQL " WHERE p.id = ?1 AND " SEARCH_INDEXED_SQL;   /* (id, keys) */
 	sqlite3_stmt *st = NULL;
+	struct kc_row *row;
 	int rc, r;
 	if (!kcache || kcache->s != s)
 		return CD_OK;
-	if ((rc = st_prepare(s, "SELECT keys FROM person_key WHERE rowid = ?1", &st, err)))
+	row = kc_row(kcache, person_id);
+	int computed = row && row->waiting;
+	if ((rc = st_prepare(s, computed ? computed_sql : "SELECT rowid, keys FROM person_key WHERE rowid = ?1", &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, person_id);
 	if ((r = st_row(s, st, _("reading the search index"), err)) < 0)
 		rc = CD_ESTORE;
-	else if (kc_set(kcache, person_id, r > 0 ? (const char *)sqlite3_column_text(st, 0) : NULL))
+	else if (kc_set(kcache, person_id, r > 0 ? (const char *)sqlite3_column_text(st, 1) : NULL))
 		kcache->failed = 1;   /* out of memory: the copy is dropped below */
 	st_finish(s, st);
 	if (rc || kcache->failed)
@@ -384,6 +419,156 @@ void dupes_cache_end(struct cd_store *s)
 	kcache = NULL;
 }
 
+int dupes_index_defer(struct cd_store *s, int64_t person_id)
+{
+	struct kc *c = kcache;
+	struct kc_row *r;
+	if (!c || c->s != s || c->failed || !(r = kc_row_add(c, person_id)))
+		return 0;
+	if (r->waiting)
+		return 1;
+	if (c->nwait == c->cwait) {
+		size_t nc = c->cwait ? c->cwait * 2 : 1024;
+		int64_t *w = realloc(c->wait, nc * sizeof *w);
+		if (!w)
+			return 0;   /* the caller writes this person's rows itself */
+		c->wait = w;
+		c->cwait = nc;
+	}
+	c->wait[c->nwait++] = person_id;
+	r->waiting = 1;
+	return 1;
+}
+
+/* ---- what scoring reads of a stored person, held in the copy ------------------------------
+ *
+ * Why: a candidate is scored from its row and its words (search_person_words: every name
+ * transliterated, and its aliases read), and a pull scores the same people again and again,
+ * a few hundred candidates per arriving person.  The copy keeps, per row, its date of
+ * birth, nationality and words, packed: "dob\0nat\0" then per word role, arabic and alias
+ * flags and "icao\0key\0key2\0orig\0", ended by a zero byte.  dupes_cache_note drops
+ * them (kc_set) whenever the person, an alias or a family row changes, as for the keys.
+ */
+static void put_str(struct cd_buf *b, const char *t)
+{
+	t = t ? t : "";
+	buf_add(b, t, strlen(t) + 1);   /* with its terminator */
+}
+
+static void kc_hold(struct kc *c, int64_t id, const char *dob, const char *nat, const struct cd_name_word *w,
+		    size_t nw)
+{
+	struct kc_row *r = kc_row(c, id);
+	struct cd_buf b = CD_BUF_INIT;
+	if (!r || r->held)
+		return;   /* (a row without keys is no candidate of the copy's) */
+	put_str(&b, dob);
+	put_str(&b, nat);
+	for (size_t i = 0; i < nw; i++) {
+		char flags = (char)(1 + (w[i].role & 1) + (w[i].arabic ? 2 : 0) + (w[i].alias ? 4 : 0));
+		buf_add(&b, &flags, 1);
+		put_str(&b, w[i].icao);
+		put_str(&b, w[i].key);
+		put_str(&b, w[i].key2);
+		put_str(&b, w[i].orig);
+	}
+	buf_add(&b, "", 1);
+	if (!b.failed && (r->held = malloc(b.len)))
+		memcpy(r->held, b.data, b.len);
+	buf_release(&b);
+}
+
+static const char *get_str(const char *p, char *out, size_t size)
+{
+	size_t len = strlen(p);
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, p, len);
+	out[len] = 0;
+	return p + strlen(p) + 1;
+}
+
+/* The held words of row id into w (at most max); -1 when none are held. */
+static long kc_held(struct kc *c, int64_t id, const char **dob, const char **nat, struct cd_name_word *w,
+		    size_t max)
+{
+	struct kc_row *r = c ? kc_row(c, id) : NULL;
+	const char *p;
+	size_t n = 0;
+	if (!r || !r->held)
+		return -1;
+	p = r->held;
+	*dob = p;
+	p += strlen(p) + 1;
+	*nat = p;
+	p += strlen(p) + 1;
+	while (*p && n < max) {
+		struct cd_name_word *x = &w[n++];
+		int flags = *p++ - 1;
+		memset(x, 0, sizeof *x);
+		x->role = flags & 1;
+		x->arabic = (flags & 2) != 0;
+		x->alias = (flags & 4) != 0;
+		p = get_str(p, x->icao, sizeof x->icao);
+		p = get_str(p, x->key, sizeof x->key);
+		p = get_str(p, x->key2, sizeof x->key2);
+		p = get_str(p, x->orig, sizeof x->orig);
+	}
+	return (long)n;
+}
+
+static int by_id(const void *a, const void *b);
+
+int dupes_index_flush(struct cd_store *s, struct cd_error *err)
+{
+	/* person_fts_refresh's four statements, for every waiting person at once: the ids go
+	 * in as a JSON array, in rowid order (FTS5 appends rows in order cheaply). */
+#define WAITING " IN (SELECT value FROM json_each(?1))"
+	static const char *const sqls[4] = {
+		"DELETE FROM person_fts WHERE rowid" WAITING,
+		"DELETE FROM person_key WHERE rowid" WAITING,
+		"INSERT INTO person_fts(rowid, names)" SEARCH_NAMES_SQL " WHERE p.id" WAITING " AND " SEARCH_INDEXED_SQL,
+		"INSERT INTO person_key(rowid, keys)" SEARCH_KEYS_SQL " WHERE p.id" WAITING " AND " SEARCH_INDEXED_SQL,
+	};
+#undef WAITING
+	struct kc *c = kcache;
+	struct cd_buf ids = CD_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc = CD_OK;
+
+	if (!c || c->s != s || !c->nwait)
+		return CD_OK;
+	qsort(c->wait, c->nwait, sizeof *c->wait, by_id);
+	buf_puts(&ids, "[");
+	for (size_t i = 0; i < c->nwait; i++)
+		buf_printf(&ids, "%s%lld", i ? "," : "", (long long)c->wait[i]);
+	buf_puts(&ids, "]");
+	if (ids.failed) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	for (int i = 0; i < 4 && rc == CD_OK; i++) {
+		if ((rc = st_prepare(s, sqls[i], &st, err)))
+			break;
+		sqlite3_bind_text(st, 1, buf_str(&ids), -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = st_fail(s, _("updating the search index"), err);
+		st_finish(s, st);
+		st = NULL;
+	}
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < c->nwait; i++) {
+		struct kc_row *r = kc_row(c, c->wait[i]);
+		if (r)
+			r->waiting = 0;
+	}
+	c->nwait = 0;
+out:
+	buf_release(&ids);
+	return rc;
+}
+
 static int by_id(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -392,6 +577,7 @@ static int by_id(const void *a, const void *b)
 
 #define KC_GROUPS 8
 #define KC_TERMS 512
+#define KC_MERGE 16   /* lists of one group merged as read; more are copied and sorted */
 
 /*
  * The rows of MATCH `match` (LIMIT rows) from the copy, added to the candidates; 1 when
@@ -471,37 +657,47 @@ static int kc_match(struct kc *c, const char *match, int rows, struct cand *cand
 		return 1;
 	/* The group with the fewest rows gives the rows to test; a row is kept when its keys
 	 * cover every group (gmask: per key, the groups naming it). */
-	int best = -1, known = 0;
+	int best = -1;
 	size_t best_n = 0;
 	unsigned all_groups = (1u << groups) - 1;
+	uint64_t gsig[KC_GROUPS] = { 0 };
 	for (int i = 0; i < groups; i++) {
 		size_t t = 0;
-		int terms = 0;
 		for (int k = 0; k < ng[i]; k++)
 			if (g[i][k] >= 0) {
 				t += c->npost[g[i][k]];
-				terms++;
 				c->gmask[g[i][k]] |= (unsigned char)(1u << i);
+				gsig[i] |= kc_bit(g[i][k]);
 			}
 		if (best < 0 || t < best_n) {
 			best = i;
 			best_n = t;
-			known = terms;
 		}
 	}
-	int64_t *ids = NULL, *list;
+	int64_t *ids = NULL, *list = NULL;
 	size_t nid = 0;
+	const int64_t *head[KC_MERGE];   /* several keys, each list in order: merged as read */
+	size_t left[KC_MERGE];
+	int nhead = 0;
 	if (!best_n)
 		goto done;
-	if (known == 1) {
-		/* One key: its rows as they are, when in order (as loaded and as persons arrive). */
-		for (int k = 0; k < ng[best]; k++)
-			if (g[best][k] >= 0 && !c->unsorted[g[best][k]]) {
-				list = c->post[g[best][k]];
-				nid = c->npost[g[best][k]];
-			}
+	for (int k = 0; k < ng[best] && nhead >= 0; k++) {
+		int t = g[best][k];
+		if (t < 0 || !c->npost[t])
+			continue;
+		if (c->unsorted[t] || nhead == KC_MERGE) {
+			nhead = -1;   /* a list out of order, or too many: copied and sorted below */
+			break;
+		}
+		head[nhead] = c->post[t];
+		left[nhead++] = c->npost[t];
 	}
-	if (!nid) {
+	if (nhead == 1) {
+		/* One key: its rows as they are (in order as loaded and as persons arrive). */
+		list = (int64_t *)head[0];
+		nid = left[0];
+		nhead = 0;
+	} else if (nhead < 0) {
 		if (!(ids = malloc(best_n * sizeof *ids))) {
 			found = -1;
 			goto done;
@@ -513,16 +709,45 @@ static int kc_match(struct kc *c, const char *match, int rows, struct cand *cand
 			}
 		qsort(ids, nid, sizeof *ids, by_id);
 		list = ids;
+		nhead = 0;
 	}
-	for (size_t i = 0; i < nid && found < rows; i++) {
-		if (i && list[i] == list[i - 1])
+	/* The rows in id order, each once, until the LIMIT: what FTS5 returns. */
+	for (size_t i = 0; found < rows;) {
+		int64_t id;
+		if (nhead > 0) {
+			int64_t least = INT64_MAX;
+			for (int h = 0; h < nhead; h++)
+				if (left[h] && *head[h] < least)
+					least = *head[h];
+			if (least == INT64_MAX)
+				break;
+			for (int h = 0; h < nhead; h++)
+				if (left[h] && *head[h] == least) {
+					head[h]++;
+					left[h]--;
+				}
+			id = least;
+		} else {
+			if (i >= nid)
+				break;
+			id = list[i++];
+			if (i > 1 && id == list[i - 2])
+				continue;
+		}
+		struct kc_row *r = kc_row(c, id);
+		if (!r)
 			continue;
-		struct kc_row *r = kc_row(c, list[i]);
+		int miss = 0;
+		for (int k = 0; k < groups; k++)
+			miss |= !(r->sig & gsig[k]);
+		if (miss)
+			continue;
+		const int *rt = kc_toks(r);
 		unsigned have = 0;
-		for (int t = 0; r && t < r->n; t++)
-			have |= c->gmask[r->tok[t]];
+		for (int t = 0; t < r->n; t++)
+			have |= c->gmask[rt[t]];
 		if (have == all_groups) {
-			add_cand(cand, n, list[i], 0);
+			add_cand(cand, n, id, 0);
 			found++;
 		}
 	}
@@ -547,7 +772,8 @@ static int run_ids(struct cd_store *s, const char *sql, const char *match, int r
 		if (k == 0)
 			return CD_OK;
 	}
-	if ((rc = st_prepare(s, sql, &st, err)))
+	/* FTS5 answers: it must hold the persons whose rows wait. */
+	if ((rc = dupes_index_flush(s, err)) || (rc = st_prepare(s, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, rows);
@@ -658,7 +884,7 @@ static int run_typo(struct cd_store *s, const char *typo, const char *narrow, in
 	if (kcache && kcache->s == s) {
 		whole = 1;   /* the copy reads the typo keys cheaply: the whole query at once */
 	} else if (typo_terms(typo, &t, &nt)) {
-		if ((rc = st_prepare(s, narrow_sql, &st, err)))
+		if ((rc = dupes_index_flush(s, err)) || (rc = st_prepare(s, narrow_sql, &st, err)))
 			goto out;
 		sqlite3_bind_text(st, 1, narrow, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, TYPO_SCAN + 1);
@@ -681,7 +907,11 @@ static int run_typo(struct cd_store *s, const char *typo, const char *narrow, in
 	}
 	rc = CD_OK;
 	if (whole) {
-		buf_printf(&m, "%s AND %s", typo, narrow);
+		/* (Appended, not printed: the typo list is a few kilobytes, and printf copies it
+		 * a character at a time.) */
+		buf_puts(&m, typo);
+		buf_puts(&m, " AND ");
+		buf_puts(&m, narrow);
 		rc = m.failed ? cd_error_set(err, CD_EINTERNAL, _("out of memory")) : run_ids(s, keys_sql, buf_str(&m), rows, c, n, err);
 	}
 out:
@@ -735,8 +965,10 @@ static int typo_keys_or(struct cd_buf *b, const struct cd_name_word *w, size_t n
 		 * back thousands of times, and the edits are a hundred snprintf calls.  A key shared
 		 * by two words is then ORed twice, which finds the same rows. */
 		if ((kept = kc_edits(w[i].key, edits))) {
-			if (*kept)
-				buf_printf(b, "%s%s", terms++ ? " OR " : "", kept);
+			if (*kept) {
+				buf_puts(b, terms++ ? " OR " : "");
+				buf_puts(b, kept);
+			}
 			continue;
 		}
 		name_key_edits(b, w[i].key, edits, 3, &terms);
@@ -937,42 +1169,69 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		if (!m.failed && (rc = run_ids(s, keys_sql, buf_str(&m), BROAD_ROWS, cand, &nc, err)))
 			goto out;
 	}
+	const char *reading = _("looking for duplicates");
+	struct kc *held_in = kcache && kcache->s == s ? kcache : NULL;
 	for (size_t i = 0; i < nc; i++) {
 		struct cd_name_word w[STORED_WORDS];
-		const char *names[5], *dob_why = NULL;
+		const char *names[5], *dob_why = NULL, *their_dob = NULL, *their_nat = NULL;
 		int worst = CD_NAME_EXACT, worst_swapped = CD_NAME_EXACT, score;
 		char name_part[160] = "", dob_part[96] = "";
+		/* Held in the copy (a pull): scored without a query; the row is read for a listed one. */
+		long held = kc_held(held_in, cand[i].id, &their_dob, &their_nat, w, STORED_WORDS);
+		size_t nw = held < 0 ? 0 : (size_t)held;
 
-		if ((rc = st_prepare(s, person_sql, &st, err)))
-			goto out;
-		sqlite3_bind_int64(st, 1, cand[i].id);
-		if ((rc = st_row(s, st, _("looking for duplicates"), err)) <= 0) {
-			if (rc < 0) {
-				rc = CD_ESTORE;   /* a candidate lost to a failed read would hide a duplicate */
+		if (held < 0) {
+			if ((rc = st_prepare(s, person_sql, &st, err)))
+				goto out;
+			sqlite3_bind_int64(st, 1, cand[i].id);
+			if ((rc = st_row(s, st, reading, err)) <= 0) {
+				if (rc < 0) {
+					rc = CD_ESTORE;   /* a candidate lost to a failed read would hide a duplicate */
+					goto out;
+				}
+				st_finish(s, st);
+				st = NULL;
+				continue;
+			}
+			rc = CD_OK;
+			for (int k = 0; k < 4; k++)
+				names[k] = (const char *)sqlite3_column_text(st, 1 + k);
+			names[4] = (const char *)sqlite3_column_text(st, 6);
+			nw = search_person_words(s, cand[i].id, names, w, STORED_WORDS, err);
+			if (err && err->code == CD_ESTORE) {
+				rc = CD_ESTORE;
 				goto out;
 			}
-			st_finish(s, st);
-			st = NULL;
-			continue;
-		}
-		rc = CD_OK;
-		for (int k = 0; k < 4; k++)
-			names[k] = (const char *)sqlite3_column_text(st, 1 + k);
-		names[4] = (const char *)sqlite3_column_text(st, 6);
-		size_t nw = search_person_words(s, cand[i].id, names, w, STORED_WORDS, err);
-		if (err && err->code == CD_ESTORE) {
-			rc = CD_ESTORE;
-			goto out;
+			their_dob = (const char *)sqlite3_column_text(st, 5);
+			their_nat = (const char *)sqlite3_column_text(st, 6);
+			if (held_in)
+				kc_hold(held_in, cand[i].id, their_dob, their_nat, w, nw);
 		}
 		int in_order = (side_level(sw, ns, w, nw, 0, &worst) + side_level(gw, ng, w, nw, 1, &worst)) / 2;
 		int swapped = (side_level(sw, ns, w, nw, 1, &worst_swapped) +
 			       side_level(gw, ng, w, nw, 0, &worst_swapped)) / 2 * 9 / 10;
 		int name = in_order >= swapped ? in_order : swapped;
-		int dob = dob_points(in->dob ? in->dob : "", (const char *)sqlite3_column_text(st, 5), &dob_why);
-		int same_nat = nat && strcmp(nat, (const char *)sqlite3_column_text(st, 6)) == 0;
+		int dob = dob_points(in->dob ? in->dob : "", their_dob, &dob_why);
+		int same_nat = nat && strcmp(nat, their_nat) == 0;
 		score = name * 60 / 100 + dob + (same_nat ? 10 : 0);
 		if (cand[i].doc)
 			score = 100;
+		if (score >= DUPES_FLOOR && !st) {
+			/* A held candidate listed: its row, for the names and number shown. */
+			if ((rc = st_prepare(s, person_sql, &st, err)))
+				goto out;
+			sqlite3_bind_int64(st, 1, cand[i].id);
+			if ((rc = st_row(s, st, reading, err)) <= 0) {
+				if (rc < 0) {
+					rc = CD_ESTORE;
+					goto out;
+				}
+				st_finish(s, st);
+				st = NULL;
+				continue;
+			}
+			rc = CD_OK;
+		}
 		if (score >= DUPES_FLOOR) {   /* (nres <= nc <= CAND_MAX: res has room) */
 			struct cd_dupe *d = &res[nres++];
 			if (name)

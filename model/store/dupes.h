@@ -57,12 +57,28 @@ void dupes_free(struct cd_dupe *d, size_t n);
  * between begin and end, dupes_find answers its lookups over the skeleton keys (person_key)
  * from a copy read once, the same rows in the same order as FTS5 gives them, instead of a
  * query each.  Whoever changes a person's keys meanwhile says so with dupes_cache_note
- * (the person's row is read again from person_key), before the next dupes_find.  One store
+ * (the person's keys are computed again from the person's rows), before the next dupes_find.  One store
  * at a time; end drops the copy (also after a failed or rolled-back run).
  */
 int dupes_cache_begin(struct cd_store *s, struct cd_error *err);
 int dupes_cache_note(struct cd_store *s, int64_t person_id, struct cd_error *err);
 void dupes_cache_end(struct cd_store *s);
+
+/*
+ * While the copy is held, a person's search index rows (person_fts, person_key) may wait:
+ * dupes_index_defer(s, id) returns 1 when it took the person (the caller then writes no
+ * index rows), 0 when the caller must refresh them itself (no copy held).  Why: a writing
+ * statement inside a transaction opens a statement savepoint (its journal), and FTS5
+ * writes out what it holds at each savepoint once its table was written in the
+ * transaction: a person's index rows written op by op cost a segment each and their
+ * merging.  dupes_index_flush writes every waiting person's rows
+ * (as person_fts_refresh would, from the rows as they are now) in one pass; whoever commits
+ * the run's transaction calls it first, so the index is whole when the transaction commits.
+ * dupes_find flushes before any lookup it must leave to FTS5.  End drops what still waits
+ * (after a rolled-back run nothing should be written).
+ */
+int dupes_index_defer(struct cd_store *s, int64_t person_id);
+int dupes_index_flush(struct cd_store *s, struct cd_error *err);
 
 /*
  * Fingerprint duplicates: pairs of records whose fingers matched when one of them was

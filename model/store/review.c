@@ -41,30 +41,18 @@ int review_warn(void)
 static int queue_pair(struct cd_store *s, const char *person_uuid, const char *cand_uuid, int score,
 		      const char *why, const char *office, const char *now, int *added, struct cd_error *err)
 {
-	static const char raise_sql[] = "UPDATE dupe_review SET score = ?3, reasons = ?4 WHERE person_uuid = ?1"
-					" AND candidate_uuid = ?2 AND decision IS NULL AND score < ?3";
-	static const char insert_sql[] = "INSERT INTO dupe_review(uuid, person_uuid, candidate_uuid, score, reasons,"
-					 " origin_office, queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-					 " ON CONFLICT(person_uuid, candidate_uuid) DO NOTHING";
+	/* One statement a pair (a pull queues hundreds of thousands): a new pair is queued, a
+	 * pair queued undecided with a lower score is raised, anything else stays. */
+	static const char sql[] = "INSERT INTO dupe_review(uuid, person_uuid, candidate_uuid, score, reasons,"
+				  " origin_office, queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+				  " ON CONFLICT(person_uuid, candidate_uuid) DO UPDATE SET score = excluded.score,"
+				  " reasons = excluded.reasons WHERE decision IS NULL AND score < excluded.score";
 	sqlite3_stmt *st = NULL;
 	char uuid[37];
 	int rc;
 
 	*added = 0;
-	if ((rc = st_prepare(s, raise_sql, &st, err)))
-		return rc;
-	st_bind_text(st, 1, person_uuid);
-	st_bind_text(st, 2, cand_uuid);
-	sqlite3_bind_int(st, 3, score);
-	st_bind_text(st, 4, why);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = st_fail(s, _("queueing a possible duplicate"), err);
-		goto out;
-	}
-	*added = sqlite3_changes(s->db) > 0;
-	st_finish(s, st);
-	st = NULL;
-	if ((rc = st_prepare(s, insert_sql, &st, err)))
+	if ((rc = st_prepare(s, sql, &st, err)))
 		return rc;
 	cd_uuid7(uuid);
 	st_bind_text(st, 1, uuid);
@@ -74,12 +62,10 @@ static int queue_pair(struct cd_store *s, const char *person_uuid, const char *c
 	st_bind_text(st, 5, why);
 	st_bind_text(st, 6, office);
 	st_bind_text(st, 7, now);
-	if (sqlite3_step(st) != SQLITE_DONE) {
+	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = st_fail(s, _("queueing a possible duplicate"), err);
-		goto out;
-	}
-	*added |= sqlite3_changes(s->db) > 0;
-out:
+	else
+		*added = sqlite3_changes(s->db) > 0;
 	st_finish(s, st);
 	return rc;
 }

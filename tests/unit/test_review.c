@@ -23,6 +23,7 @@
 #include "model/store/dupes.h"
 #include "model/store/merge.h"
 #include "model/store/person.h"
+#include "model/store/person_edit.h"
 #include "model/store/review.h"
 #include "model/store/store_internal.h"
 #include "model/store/users.h"
@@ -382,6 +383,25 @@ static void crowd(struct cd_store *s, int n)
 	}
 }
 
+/* Both search indexes of a store, row by row, as text. */
+static const char *index_text(struct cd_store *s)
+{
+	static char out[2][65536];
+	static int which;
+	sqlite3_stmt *st;
+	size_t len = 0;
+	which ^= 1;
+	out[which][0] = 0;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT k.rowid || ':' || k.keys || ':' || f.names FROM person_key k"
+					    " JOIN person_fts f ON f.rowid = k.rowid ORDER BY k.rowid", -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW && len + 512 < sizeof out[which])
+		len += (size_t)snprintf(out[which] + len, sizeof out[which] - len, "%s\n",
+					(const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return out[which];
+}
+
 /*
  * Two persons arriving in one batch that duplicate each other, and one duplicating a local
  * person: with the copy of the name keys (as a pull makes it) both reviews are queued, and
@@ -411,14 +431,21 @@ static void test_batch_cached(void **state)
 	add(a, &OLENA2, NULL, &x2);
 	add(a, &IRYNA, NULL, &y);
 	crowd(a, 60);
-	/* B: the batch in one transaction, against the copy. */
+	/* B: the batch in one transaction, against the copy; the arrived persons' index rows
+	 * wait for the batch's end (dupes_index_flush). */
+	int64_t keyed = count(b, "SELECT count(*) FROM person_key");
 	assert_int_equal(store_begin(b, &err), CD_OK);
 	assert_int_equal(dupes_cache_begin(b, &err), CD_OK);
 	sync_all(a, b);
+	assert_int_equal(count(b, "SELECT count(*) FROM person_key"), keyed);
+	assert_int_equal(dupes_index_flush(b, &err), CD_OK);
 	dupes_cache_end(b);
 	assert_int_equal(store_commit(b, &err), CD_OK);
 	/* C: op by op, against the FTS5 index. */
 	sync_all(a, c);
+	/* Both indexes whole and the same: every arrived person found by name. */
+	assert_int_equal(count(b, "SELECT count(*) FROM person_key"), keyed + 63);
+	assert_string_equal(index_text(b), index_text(c));
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s' AND candidate_uuid = '%s'",
 		 x2.uuid, x1.uuid);
 	assert_int_equal(count(b, sql), 1);
@@ -430,6 +457,65 @@ static void test_batch_cached(void **state)
 	assert_string_equal(qb, qc);
 	free(qb);
 	free(qc);
+	store_close(a);
+	store_close(b);
+	store_close(c);
+}
+
+/*
+ * A person renamed in the batch that brought it, after it was scored as a candidate: the
+ * copy reads it again (its keys computed, its index rows still waiting), so a later arrival
+ * under the new name is scored against the new name, and the index holds the new name
+ * only - the queue and the index as op by op without the copy.
+ */
+static void test_batch_renamed(void **state)
+{
+	static const struct cd_person_input X = { .surname = "Shevchenko", .given = "Olena", .sex = "F",
+						  .dob = "1985-03-12", .nationality = "UKR" };
+	static const struct cd_person_input Z = { .surname = "Bondarenko", .given = "Olena", .sex = "F",
+						  .dob = "1985-03-12", .nationality = "UKR" };
+	char path_c[192];
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS"), *c;
+	struct cd_person x, y, z;
+	struct cd_actor cw;
+	char sql[256];
+	(void)state;
+
+	snprintf(path_c, sizeof path_c, "%s/c.casedesk", dir);
+	c = make(path_c, "TBS");
+	review_set_warn(DUPES_WARN_DEFAULT);
+	crowd(b, 30);
+	crowd(c, 30);
+	add(a, &X, NULL, &x);
+	add(a, &X, NULL, &y);   /* scores x: x's words are held */
+	struct cd_person_fix fix[] = { { "surname", "Bondarenko" } };
+	as(a, "caseworker", &cw);
+	assert_int_equal(person_correct(a, &cw, x.number, 0, fix, 1, "passport seen", NULL, &err), CD_OK);
+	add(a, &Z, NULL, &z);
+	assert_int_equal(store_begin(b, &err), CD_OK);
+	assert_int_equal(dupes_cache_begin(b, &err), CD_OK);
+	sync_all(a, b);
+	assert_int_equal(dupes_index_flush(b, &err), CD_OK);
+	dupes_cache_end(b);
+	assert_int_equal(store_commit(b, &err), CD_OK);
+	sync_all(a, c);
+	/* z and x now share every name and the date of birth: the top score. */
+	snprintf(sql, sizeof sql, "SELECT score FROM dupe_review WHERE person_uuid = '%s' AND candidate_uuid = '%s'",
+		 z.uuid, x.uuid);
+	assert_int_equal(count(b, sql), count(c, sql));
+	assert_true(count(b, sql) >= 90);
+	char *qb = reviews(b), *qc = reviews(c);
+	assert_string_equal(qb, qc);
+	free(qb);
+	free(qc);
+	assert_string_equal(index_text(b), index_text(c));
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM person_fts WHERE person_fts MATCH '%s' AND rowid ="
+		 " (SELECT id FROM person WHERE uuid = '%s')", "Shevchenko", x.uuid);
+	assert_int_equal(count(b, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM person_fts WHERE person_fts MATCH '%s' AND rowid ="
+		 " (SELECT id FROM person WHERE uuid = '%s')", "Bondarenko", x.uuid);
+	assert_int_equal(count(b, sql), 1);
 	store_close(a);
 	store_close(b);
 	store_close(c);
@@ -494,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_dismiss_once),
 		cmocka_unit_test(test_decision_travels),
 		cmocka_unit_test(test_batch_cached),
+		cmocka_unit_test(test_batch_renamed),
 		cmocka_unit_test(test_cache_same_rows),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
