@@ -79,7 +79,7 @@ static void review_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 	size_t top = 0, visible = rows > 9 ? (size_t)(rows - 9) : 1;
 
 	term_fill(w, 0, 0, cols, ST_TITLE);
-	snprintf(title, sizeof title, _("Possible duplicates from other offices — %zu open"), r->n);
+	snprintf(title, sizeof title, _("Possible duplicates from other stores (offices, kits) — %zu open"), r->n);
 	term_put_styled(w, 0, 1, title, cols - 12, 0, ST_TITLE);
 	term_put_styled(w, 0, cols - 10, _("? keys"), 9, 0, ST_TITLE);
 	if (r->refused) {

@@ -42,7 +42,7 @@ start sup supervisor
 tm resize-window -t sup -x 80 -y 24
 wait_for sup "Worklist|worklist" || exit 0
 keys sup d
-see "d on the worklist opens the Duplicates screen" sup "Possible duplicates from other offices — 2 open"
+see "d on the worklist opens the Duplicates screen" sup "Possible duplicates from other stores \\(offices, kits\\) — 2 open"
 see "the passport pair first: score, arrived, office, ours" sup "100 +$A1 +KIT +$S1"
 see "  the pair's names side by side" sup "arrived \\(KIT\\): Коваленко, Ірина, born 1991-07-04"
 screen sup >"$T/screen"
