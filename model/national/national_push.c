@@ -109,6 +109,19 @@ static int push_failed(struct cd_national *n, PGresult *r, int64_t first, int64_
 	return nat_check(n, r, what, err);
 }
 
+/* Reads what answers are left, so that the connection is free for a ROLLBACK; a COPY the
+ * server still waits for ends there (the caller rolls it back). */
+static void drain(struct cd_national *n)
+{
+	PGresult *r;
+	while ((r = PQgetResult(n->conn))) {
+		ExecStatusType st = PQresultStatus(r);
+		PQclear(r);
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || PQstatus(n->conn) != CONNECTION_OK)
+			break;
+	}
+}
+
 int national_push_encode(const struct cd_push_op *ops, size_t n_ops, struct cd_push_batch *pb, struct cd_error *err)
 {
 	/* A batch of 5,000 ops is a few megabytes; the cap only stops a runaway.  The buffer
@@ -201,8 +214,7 @@ int national_push_send(struct cd_national *n, const struct cd_push_origin *origi
 out:
 	PQclear(r);
 	if (open) {
-		while ((r = PQgetResult(n->conn)))
-			PQclear(r);
+		drain(n);
 		nat_rollback(n);
 	}
 	buf_release(&sql);
@@ -240,8 +252,7 @@ int national_push_wait(struct cd_national *n, struct cd_push_batch *pb, struct c
 out:
 	PQclear(r);
 	/* The rest of the answers (none when all went well), then the connection is idle. */
-	while ((r = PQgetResult(n->conn)))
-		PQclear(r);
+	drain(n);
 	if (rc) {
 		memset(res, 0, sizeof *res);
 		if (PQtransactionStatus(n->conn) != PQTRANS_IDLE)
