@@ -48,7 +48,28 @@ static void progress(int show, int tty, int64_t done, int64_t total)
 	fflush(stderr);
 }
 
-/* Pushes every unsent op of this store, batch by batch. */
+/* A batch whose commit the tier acknowledged: only now the store may say so. */
+static int push_landed(struct cli *c, const char *origin, const struct cd_push_batch *pb,
+		       const struct cd_push_result *res, struct cd_error *err, int show, int tty, struct sync_totals *t)
+{
+	int rc = oplog_mark_sent(c->store, &c->actor, origin, pb->last, NULL, err);
+	if (rc)
+		return rc;
+	t->sent += (int64_t)pb->n;
+	t->inserted += res->inserted;
+	t->conflicts += res->conflicts;
+	progress(show, tty, t->sent, t->waiting_at_start);
+	return CD_OK;
+}
+
+/*
+ * Pushes every unsent op of this store, batch by batch, two batches in play: while the tier
+ * applies and commits batch N, this side reads and encodes batch N+1 from the store; once
+ * N's commit is acknowledged, N+1 is sent and then N marked sent.  A batch is marked only
+ * after ITS commit was acknowledged; a batch that fails stays unsent, and the one before it
+ * is marked all the same (it committed).  Killed anywhere, the next sync sends again what
+ * was not marked and the tier takes nothing twice.
+ */
 static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show, struct sync_totals *t)
 {
 	const int tty = isatty(2);
@@ -56,8 +77,11 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 	struct cd_sync_status st;
 	struct cd_op_batch b = { 0 };
 	struct cd_push_op *ops = NULL;
+	struct cd_push_batch pb[2] = { { .n = 0 } };
+	struct cd_push_result res;
+	struct cd_error later;     /* what failed after the first failure (the first is reported) */
 	char kit_name[32] = "";
-	int is_kit = 0, rc;
+	int is_kit = 0, rc, k = 0;
 	int64_t after = 0;
 
 	if ((rc = kit_leased_is(c->store, &is_kit, kit_name, sizeof kit_name, &c->err)) ||
@@ -71,9 +95,9 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 	if (!(ops = calloc(batch, sizeof *ops)))
 		return cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
 	for (;;) {
+		/* pb[k] is the batch being made, pb[!k] the one on its way (if sent). */
+		struct cd_push_batch *next = &pb[k], *flying = &pb[!k];
 		if ((rc = oplog_unsent_batch(c->store, after, batch, &b, &c->err)))
-			break;
-		if (!b.n)
 			break;
 		for (size_t i = 0; i < b.n; i++) {
 			const struct cd_op_row *r = &b.rows[i];
@@ -81,23 +105,38 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 						      .entity_uuid = r->entity_uuid, .op = r->op, .payload = b.payloads[i],
 						      .name_keys = b.name_keys[i] };
 		}
-		struct cd_push_result res;
-		if ((rc = national_push(n, &origin, ops, b.n, &res, &c->err)))
-			break;
-		/* Committed on the tier: only now the store may say so. */
-		int64_t last = b.rows[b.n - 1].seq;
-		if ((rc = oplog_mark_sent(c->store, &c->actor, origin.store_uuid, last, NULL, &c->err)))
-			break;
-		t->sent += (int64_t)b.n;
-		t->inserted += res.inserted;
-		t->conflicts += res.conflicts;
-		after = last;
+		rc = national_push_encode(ops, b.n, next, &c->err);
 		oplog_batch_release(&b);
-		progress(show, tty, t->sent, t->waiting_at_start);
+		if (rc)
+			break;
+		int landed = 0;
+		if (flying->sent) {
+			if ((rc = national_push_wait(n, flying, &res, &c->err)))
+				break;
+			landed = 1;
+		}
+		if (next->n)
+			rc = national_push_send(n, &origin, next, &c->err);
+		if (landed) {
+			int mrc = push_landed(c, origin.store_uuid, flying, &res, rc ? &later : &c->err, show, tty, t);
+			if (!rc)
+				rc = mrc;
+		}
+		if (rc || !next->n)
+			break;
+		after = next->last;
+		k = !k;
 	}
+	/* Stopped with a batch on its way (the store failed meanwhile): its answer is still
+	 * taken, and the batch marked if it committed. */
+	for (int i = 0; i < 2; i++)
+		if (pb[i].sent && !national_push_wait(n, &pb[i], &res, &later))
+			push_landed(c, origin.store_uuid, &pb[i], &res, &later, show, tty, t);
 	if (show && tty && t->sent)
 		fputs("\n", stderr);
 	oplog_batch_release(&b);
+	national_push_batch_release(&pb[0]);
+	national_push_batch_release(&pb[1]);
 	free(ops);
 	return rc;
 }

@@ -96,7 +96,7 @@ static void batch_copy(struct cd_buf *b, const struct cd_push_op *ops, size_t n_
 
 /* A failed statement of the push: cd_push_staged's own refusals (SQLSTATE CDnnn) are
  * sentences for people already. */
-static int push_failed(struct cd_national *n, PGresult *r, const struct cd_push_op *ops, size_t n_ops, const char *what,
+static int push_failed(struct cd_national *n, PGresult *r, int64_t first, int64_t last, const char *what,
 		       struct cd_error *err)
 {
 	if (r && PQresultStatus(r) == PGRES_FATAL_ERROR) {
@@ -104,62 +104,138 @@ static int push_failed(struct cd_national *n, PGresult *r, const struct cd_push_
 		const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
 		if (state && strncmp(state, "CD", 2) == 0)
 			return cd_error_set(err, CD_EREFUSED, _("the national tier (%s) refused the batch of ops %lld to %lld: %s"),
-					    n->where, n_ops ? (long long)ops[0].seq : 0LL,
-					    n_ops ? (long long)ops[n_ops - 1].seq : 0LL, primary ? primary : "?");
+					    n->where, (long long)first, (long long)last, primary ? primary : "?");
 	}
 	return nat_check(n, r, what, err);
 }
 
-int national_push(struct cd_national *n, const struct cd_push_origin *origin, const struct cd_push_op *ops, size_t n_ops,
-		  struct cd_push_result *res, struct cd_error *err)
+/* Reads what answers are left, so that the connection is free for a ROLLBACK; a COPY the
+ * server still waits for ends there (the caller rolls it back). */
+static void drain(struct cd_national *n)
 {
-	/* A batch of 5,000 ops is a few megabytes; the cap only stops a runaway. */
-	struct cd_buf b;
+	PGresult *r;
+	while ((r = PQgetResult(n->conn))) {
+		ExecStatusType st = PQresultStatus(r);
+		PQclear(r);
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || PQstatus(n->conn) != CONNECTION_OK)
+			break;
+	}
+}
+
+int national_push_encode(const struct cd_push_op *ops, size_t n_ops, struct cd_push_batch *pb, struct cd_error *err)
+{
+	/* A batch of 5,000 ops is a few megabytes; the cap only stops a runaway.  The buffer
+	 * of the batch before is reused: its size fits the next. */
+	if (!pb->copy.max)
+		buf_init(&pb->copy, 1024u << 20);
+	buf_reset(&pb->copy);
+	pb->n = n_ops;
+	pb->first = n_ops ? ops[0].seq : 0;
+	pb->last = n_ops ? ops[n_ops - 1].seq : 0;
+	pb->sent = 0;
+	snprintf(pb->what, sizeof pb->what, _("pushing ops %lld to %lld"), (long long)pb->first, (long long)pb->last);
+	batch_copy(&pb->copy, ops, n_ops);
+	if (pb->copy.failed)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory building a batch of %zu ops"), n_ops);
+	return CD_OK;
+}
+
+/* The apply and the commit as one simple query, the origin's values quoted as literals:
+ * PostgreSQL runs the COMMIT only if the apply succeeded (the rest of a query string is
+ * skipped after an error), and the client needs no round trip between the two. */
+static int apply_sql(struct cd_national *n, const struct cd_push_origin *origin, struct cd_buf *sql, const char *what,
+		     struct cd_error *err)
+{
+	const char *vals[4] = { origin->store_uuid, origin->office, origin->name, origin->kind };
+	int rc = CD_OK;
+
+	buf_puts(sql, "SELECT inserted, conflicts, high_water FROM cd_push_staged(");
+	for (int i = 0; i < 4 && !rc; i++) {
+		char *lit = PQescapeLiteral(n->conn, vals[i], strlen(vals[i]));
+		if (!lit) {
+			rc = cd_error_set(err, CD_ESTORE, _("national tier (%s): %s: %s"), n->where, what,
+					  PQerrorMessage(n->conn));
+			break;
+		}
+		buf_puts(sql, i ? ", " : "");
+		buf_puts(sql, lit);
+		buf_puts(sql, i ? "" : "::uuid");
+		PQfreemem(lit);
+	}
+	buf_puts(sql, "); COMMIT");
+	if (!rc && sql->failed)
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	return rc;
+}
+
+int national_push_send(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
+		       struct cd_error *err)
+{
+	struct cd_buf sql = CD_BUF_INIT;
 	PGresult *r = NULL;
 	int rc = CD_OK, open = 0;
-	char what[96];
 
-	memset(res, 0, sizeof *res);
-	snprintf(what, sizeof what, _("pushing ops %lld to %lld"), n_ops ? (long long)ops[0].seq : 0LL,
-		 n_ops ? (long long)ops[n_ops - 1].seq : 0LL);
-	buf_init(&b, 1024u << 20);
-	batch_copy(&b, ops, n_ops);
-	if (b.failed) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory building a batch of %zu ops"), n_ops);
+	pb->sent = 0;
+	if ((rc = apply_sql(n, origin, &sql, pb->what, err)))
 		goto out;
-	}
-	/* One transaction, four round trips: the staging table, the COPY, the apply, the commit. */
-	if ((rc = nat_exec(n, "BEGIN; SELECT cd_push_prepare()", what, err)))
+	/* One transaction: the staging table, the COPY, then the apply and the commit sent
+	 * without waiting (national_push_wait reads their answers). */
+	if ((rc = nat_exec(n, "BEGIN; SELECT cd_push_prepare()", pb->what, err)))
 		goto out;
 	open = 1;
 	r = PQexec(n->conn, "COPY cd_stage (ord, uuid, seq, at, entity, entity_uuid, op, payload, name_keys) FROM STDIN");
 	if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
-		rc = nat_check(n, r, what, err);
+		rc = nat_check(n, r, pb->what, err);
 		if (!rc)
 			rc = cd_error_set(err, CD_ESTORE, _("national tier (%s): %s: the server did not take the batch"),
-					  n->where, what);
+					  n->where, pb->what);
 		goto out;
 	}
 	PQclear(r);
 	r = NULL;
-	if (PQputCopyData(n->conn, b.data, (int)b.len) != 1 || PQputCopyEnd(n->conn, NULL) != 1) {
-		rc = nat_check(n, NULL, what, err);
+	if (PQputCopyData(n->conn, pb->copy.data ? pb->copy.data : "", (int)pb->copy.len) != 1 ||
+	    PQputCopyEnd(n->conn, NULL) != 1) {
+		rc = nat_check(n, NULL, pb->what, err);
 		goto out;
 	}
 	r = PQgetResult(n->conn);
-	if ((rc = push_failed(n, r, ops, n_ops, what, err)))
+	if ((rc = push_failed(n, r, pb->first, pb->last, pb->what, err)))
 		goto out;
 	PQclear(r);
 	/* Drain: COPY answers with one result, then NULL. */
 	while ((r = PQgetResult(n->conn)))
 		PQclear(r);
-	const char *params[4] = { origin->store_uuid, origin->office, origin->name, origin->kind };
-	r = PQexecParams(n->conn, "SELECT inserted, conflicts, high_water FROM cd_push_staged($1::uuid, $2, $3, $4)", 4,
-			 NULL, params, NULL, NULL, 0);
-	if ((rc = push_failed(n, r, ops, n_ops, what, err)))
+	if (!PQsendQuery(n->conn, buf_str(&sql))) {
+		rc = nat_check(n, NULL, pb->what, err);
+		goto out;
+	}
+	pb->sent = 1;
+	open = 0;
+out:
+	PQclear(r);
+	if (open) {
+		drain(n);
+		nat_rollback(n);
+	}
+	buf_release(&sql);
+	return rc;
+}
+
+int national_push_wait(struct cd_national *n, struct cd_push_batch *pb, struct cd_push_result *res,
+		       struct cd_error *err)
+{
+	PGresult *r = NULL;
+	int rc = CD_OK;
+
+	memset(res, 0, sizeof *res);
+	if (!pb->sent)
+		return cd_error_set(err, CD_EINTERNAL, _("national tier (%s): %s: nothing was sent"), n->where, pb->what);
+	pb->sent = 0;
+	r = PQgetResult(n->conn);
+	if ((rc = push_failed(n, r, pb->first, pb->last, pb->what, err)))
 		goto out;
 	if (PQntuples(r) != 1) {
-		rc = cd_error_set(err, CD_ESTORE, _("national tier (%s): %s: no answer"), n->where, what);
+		rc = cd_error_set(err, CD_ESTORE, _("national tier (%s): %s: no answer"), n->where, pb->what);
 		goto out;
 	}
 	res->inserted = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
@@ -167,20 +243,40 @@ int national_push(struct cd_national *n, const struct cd_push_origin *origin, co
 	res->high_water = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
 	PQclear(r);
 	/* CD_OK only once the server acknowledged the commit: then the store may mark the batch. */
-	r = PQexec(n->conn, "COMMIT");
-	open = 0;
-	if ((rc = nat_check(n, r, what, err)))
+	r = PQgetResult(n->conn);
+	if ((rc = nat_check(n, r, pb->what, err)))
 		goto out;
 	if (strcmp(PQcmdStatus(r), "COMMIT") != 0)
 		rc = cd_error_set(err, CD_ESTORE, _("national tier (%s): %s: the transaction was rolled back"), n->where,
-				  what);
+				  pb->what);
 out:
 	PQclear(r);
-	if (open)
-		nat_rollback(n);
-	if (rc)
+	/* The rest of the answers (none when all went well), then the connection is idle. */
+	drain(n);
+	if (rc) {
 		memset(res, 0, sizeof *res);
-	buf_release(&b);
+		if (PQtransactionStatus(n->conn) != PQTRANS_IDLE)
+			nat_rollback(n);
+	}
+	return rc;
+}
+
+void national_push_batch_release(struct cd_push_batch *pb)
+{
+	buf_release(&pb->copy);
+	memset(pb, 0, sizeof *pb);
+}
+
+int national_push(struct cd_national *n, const struct cd_push_origin *origin, const struct cd_push_op *ops, size_t n_ops,
+		  struct cd_push_result *res, struct cd_error *err)
+{
+	struct cd_push_batch pb = { 0 };
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (!(rc = national_push_encode(ops, n_ops, &pb, err)) && !(rc = national_push_send(n, origin, &pb, err)))
+		rc = national_push_wait(n, &pb, res, err);
+	national_push_batch_release(&pb);
 	return rc;
 }
 

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/base/buf.h"
 #include "model/base/error.h"
 #include "model/national/national.h"
 
@@ -52,6 +53,32 @@ struct cd_push_result {
  */
 int national_push(struct cd_national *n, const struct cd_push_origin *origin, const struct cd_push_op *ops, size_t n_ops,
 		  struct cd_push_result *res, struct cd_error *err);
+
+/*
+ * The same push in three steps, so that a caller may overlap its own work with the tier's
+ * (app/cmd_sync.c reads and encodes batch N+1 while the tier applies batch N):
+ *  - national_push_encode: the batch as COPY rows into pb (the ops' strings are copied, the
+ *    rows may be released after it); pb may be a batch used before (its buffer is reused);
+ *  - national_push_send: the transaction opened, the rows COPYed, and the apply and the
+ *    commit sent without waiting for them (pb->sent);
+ *  - national_push_wait: their answers.  CD_OK only once the server acknowledged the
+ *    commit, exactly as national_push.  Nothing else may use the connection between a send
+ *    and its wait.
+ * national_push_batch_release frees pb.
+ */
+struct cd_push_batch {
+	struct cd_buf copy;        /* the COPY rows */
+	size_t n;
+	int64_t first, last;       /* the batch's first and last seq */
+	int sent;                  /* sent and not yet waited for */
+	char what[96];             /* "pushing ops 1 to 5000", for messages */
+};
+int national_push_encode(const struct cd_push_op *ops, size_t n_ops, struct cd_push_batch *pb, struct cd_error *err);
+int national_push_send(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
+		       struct cd_error *err);
+int national_push_wait(struct cd_national *n, struct cd_push_batch *pb, struct cd_push_result *res,
+		       struct cd_error *err);
+void national_push_batch_release(struct cd_push_batch *pb);
 
 /* ---- the pull: what other origins changed in this store's scope ------------------------- */
 

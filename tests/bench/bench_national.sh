@@ -25,6 +25,7 @@
 # tier's persons table (repeated under new numbers when STORE holds fewer than asked); without
 # STORE the search line is skipped.  A missed target is
 # printed, never a failure: the script exits 0 unless the bench itself breaks.
+# BENCH_NATIONAL_ONLY=push (or surge, pull, search) runs that one line alone, for iterating.
 set -u
 cd "$(dirname "$0")/../.."
 store=${1:-}
@@ -33,6 +34,8 @@ REGS=${BENCH_NATIONAL_REGS:-1500}
 PULL=${BENCH_NATIONAL_PULL:-100000}
 PERSONS=${BENCH_NATIONAL_PERSONS:-1000000}
 QUERIES=${BENCH_NATIONAL_QUERIES:-1000}
+ONLY=${BENCH_NATIONAL_ONLY:-}
+want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 CD=${CASEDESK_BIN:-$PWD/casedesk}
 export CASEDESK_DATA=${CASEDESK_DATA:-$PWD/data}
 export CASEDESK_TODAY=2026-03-04
@@ -58,10 +61,11 @@ die() {
 
 echo
 echo "National tier (issue 15): PostgreSQL on loopback, fsync on, synchronous_commit on"
-pg_start -c fsync=on -c synchronous_commit=on -c shared_buffers=256MB -c max_wal_size=4GB -c work_mem=32MB
+pg_start -c fsync=on -c synchronous_commit=on -c shared_buffers=256MB -c max_wal_size=4GB -c work_mem=32MB ${BENCH_NATIONAL_PG_OPTS:-}
 nat() { "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 "$(pg_conninfo "$1")" -c "$2"; }
 
 # ---- surge: a kit of office TBS, three days of registrations, one sync
+if want surge; then
 pg_createdb surge
 "$CD" national init --db "$(pg_conninfo surge)" >/dev/null || die "national init failed"
 "$CD" --store "$T/tbs.casedesk" init --office TBS --training >/dev/null || die "init of the office store failed"
@@ -76,8 +80,10 @@ t1=$(now)
 s=$(secs "$t0" "$t1")
 echo "surge: kit's three days, $(commas "$REGS") registrations = $(commas "$kops") ops, synced in $s s" \
 	"(target < 10 s: $(ok "$(awk -v s="$s" 'BEGIN { print (s < 10) }')"))"
+fi
 
 # ---- push: a backlog of OPS ops, then COPY of the same rows beside it
+if want push; then
 pg_createdb push
 "$CD" national init --db "$(pg_conninfo push)" >/dev/null || die "national init failed"
 "$CD" --store "$T/btm.casedesk" init --office BTM --training >/dev/null || die "init of the office store failed"
@@ -101,8 +107,12 @@ echo "push: $(commas "$bops") ops in $(secs "$t0" "$t1") s = $(commas "$prate") 
 	"$(commas "$crate") rows/s; ratio $ratio (target >= 20,000 ops/s and >= 0.5:" \
 	"$(ok "$(awk -v p="$prate" -v r="$ratio" 'BEGIN { print (p >= 20000 && r >= 0.5) }')"))"
 rm -f "$T/backlog.csv"
+# For profiling: the server's log (statement durations, auto_explain) kept past the exit.
+[ -n "${BENCH_NATIONAL_PGLOG:-}" ] && { sleep 1; nat push "SELECT funcname, calls, round(total_time), round(self_time) FROM pg_stat_user_functions ORDER BY 3 DESC"; cp "$PG_DIR/server.log" "$BENCH_NATIONAL_PGLOG"; }
+fi
 
 # ---- pull: PULL persons of office GEO on the tier, pulled into a new office store
+if want pull; then
 pg_createdb pull
 "$CD" national init --db "$(pg_conninfo pull)" >/dev/null || die "national init failed"
 "$CD" --store "$T/geo.casedesk" init --office GEO --training >/dev/null || die "init of the source store failed"
@@ -122,8 +132,10 @@ at=$(awk -v s="$s" -v g="$got" 'BEGIN { printf "%.1f", g ? s * 100000 / g : 0 }'
 echo "pull: $(commas "$got") persons (search keys for $(commas "$keyed")) into an office store in $s s" \
 	"= $(commas "$(rate "$got" "$t0" "$t1")") persons/s, 100,000 in $at s (target < 30 s:" \
 	"$(ok "$(awk -v a="$at" -v g="$got" -v w="$PULL" 'BEGIN { print (a < 30 && g == w) }')"))"
+fi
 
 # ---- search: PERSONS persons of STORE on the tier, QUERIES queries
+want search || exit 0
 if [ -z "$store" ] || [ ! -f "$store" ]; then
 	echo "search: skipped (no store given to take the persons from)"
 	exit 0

@@ -67,7 +67,7 @@ expect_eq "each national search is an audited read with its purpose" \
 	"$(q "$A" "SELECT count(*) FROM audit WHERE action = 'search' AND entity = 'national' AND purpose IS NOT NULL")" 6
 expect_rc "an admin alone may not read national persons" 4 "$CD" --store "$A" --user admin search --national --db "$DB" "Shevchenko"
 expect_grep "in words" "may not read persons from the national tier" "$T/err"
-# ---- recorded on the tier too (national schema 6): who, which store, what left the tier
+# ---- recorded on the tier too (national schema 7): who, which store, what left the tier
 PBU=$(pg_sql national "SELECT uuid FROM persons WHERE number = '$PB'")
 expect_eq "the tier records each national search under the store, office, user and purpose" \
 	"$(pg_sql national "SELECT count(*) || ' ' || count(DISTINCT origin) || ' ' || min(office) || ' ' || min(user_name) FROM reads WHERE kind = 'search'")" \
