@@ -102,9 +102,19 @@ static int push_failed(struct cd_national *n, PGresult *r, int64_t first, int64_
 	if (r && PQresultStatus(r) == PGRES_FATAL_ERROR) {
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		const char *constraint = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
 		if (state && strncmp(state, "CD", 2) == 0)
 			return cd_error_set(err, CD_EREFUSED, _("the national tier (%s) refused the batch of ops %lld to %lld: %s"),
 					    n->where, (long long)first, (long long)last, primary ? primary : "?");
+		/* The tier holds an op of this store's under the same number but another uuid: two
+		 * stores share one identity - a kit's file copied to a second machine. */
+		if (state && strcmp(state, "23505") == 0 && constraint && strcmp(constraint, "ops_origin_origin_seq_key") == 0)
+			return cd_error_set(err, CD_EREFUSED,
+					    _("the national tier (%s) holds other ops under this store's numbers %lld to %lld: "
+					      "two stores are using one identity (a kit's file copied to a second machine?). "
+					      "Nothing was sent; keep using one of the two and ask the office to make a new "
+					      "kit for the other"),
+					    n->where, (long long)first, (long long)last);
 	}
 	return nat_check(n, r, what, err);
 }
