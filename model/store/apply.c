@@ -823,10 +823,15 @@ static int record_applied(struct cd_store *s, const struct cd_remote_op *op, con
 	st_finish(s, st);
 	if (rc)
 		return rc;
-	/* Kept whole (schema 25), for a bundle to carry it on to a store with no link. */
+	/* Kept whole (schema 25), for a bundle to carry it on to a store with no link - unless an
+	 * op of its origin with a higher seq is held already (it came late: the origin's own
+	 * bundle after a pull or a carrier brought later ops): a bundle carries each origin's ops
+	 * in rising order (bundle.h), and the origin's own bundle, or the national tier this
+	 * store relays it to, brings it to the others. */
 	if ((rc = st_prepare(s, "INSERT INTO held_ops(uuid, origin, origin_seq, origin_office, at, entity, entity_uuid,"
-				" op, payload, after_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-				" (SELECT coalesce(max(origin_seq), 0) FROM outbox WHERE origin = ?10))", &st, err)))
+				" op, payload, after_seq) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+				" (SELECT coalesce(max(origin_seq), 0) FROM outbox WHERE origin = ?10)"
+				" WHERE NOT EXISTS (SELECT 1 FROM held_ops WHERE origin = ?2 AND origin_seq > ?3)", &st, err)))
 		return rc;
 	st_bind_text(st, 1, op->uuid);
 	st_bind_text(st, 2, op->origin);
