@@ -829,8 +829,8 @@ static int record_applied(struct cd_store *s, const struct cd_remote_op *op, con
 	 * in rising order (bundle.h), and the origin's own bundle, or the national tier this
 	 * store relays it to, brings it to the others. */
 	if ((rc = st_prepare(s, "INSERT INTO held_ops(uuid, origin, origin_seq, origin_office, at, entity, entity_uuid,"
-				" op, payload, after_seq) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-				" (SELECT coalesce(max(origin_seq), 0) FROM outbox WHERE origin = ?10)"
+				" op, payload, after_seq, via) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+				" (SELECT coalesce(max(origin_seq), 0) FROM outbox WHERE origin = ?10), ?11"
 				" WHERE NOT EXISTS (SELECT 1 FROM held_ops WHERE origin = ?2 AND origin_seq > ?3)", &st, err)))
 		return rc;
 	st_bind_text(st, 1, op->uuid);
@@ -843,6 +843,7 @@ static int record_applied(struct cd_store *s, const struct cd_remote_op *op, con
 	st_bind_text(st, 8, op->op);
 	st_bind_text(st, 9, op->payload);
 	st_bind_text(st, 10, s->uuid);
+	st_bind_text(st, 11, op->via);   /* never carried back there; NULL: the tier's (origin_known) */
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = st_fail(s, _("keeping an applied op to carry on"), err);
 	st_finish(s, st);
