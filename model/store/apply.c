@@ -793,7 +793,19 @@ static int record_applied(struct cd_store *s, const struct cd_remote_op *op, con
 			  const char *now, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc, late;
+	/* Late: an op of its origin with a higher seq was applied here before it (a pull's or a
+	 * carried op's jump, then the origin's own bundle).  Rare; the usual op is the last. */
+	if ((rc = st_prepare(s, "SELECT EXISTS (SELECT 1 FROM applied_ops WHERE origin = ?1 AND origin_seq > ?2)", &st,
+			     err)))
+		return rc;
+	st_bind_text(st, 1, op->origin);
+	sqlite3_bind_int64(st, 2, op->origin_seq);
+	late = st_row(s, st, _("reading what this store has applied"), err);
+	late = late > 0 ? sqlite3_column_int(st, 0) : late;
+	st_finish(s, st);
+	if (late < 0)
+		return CD_ESTORE;
 	if ((rc = st_prepare(s, "INSERT INTO applied_ops(uuid, origin, origin_seq, applied_at, outcome, note)"
 				" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, err)))
 		return rc;
@@ -811,9 +823,13 @@ static int record_applied(struct cd_store *s, const struct cd_remote_op *op, con
 	/* The mark rises only over ops applied here without a gap: from this op (when it is the
 	 * next) over those applied before it out of order (a pull's or a carried op's jump).  A
 	 * jump never moves it: "op 50 of kit A" carried by kit B leaves kit A's 1 to 49 to come. */
-	if ((rc = st_prepare(s, "INSERT INTO origins(origin, office, high_water) VALUES (?1, ?2, " MARK_AFTER("0") ")"
-				" ON CONFLICT(origin) DO UPDATE SET high_water = " MARK_AFTER("high_water") ","
-				" office = coalesce(excluded.office, office)", &st, err)))
+	if ((rc = st_prepare(s, late ? "INSERT INTO origins(origin, office, high_water) VALUES (?1, ?2, " MARK_AFTER("0") ")"
+				       " ON CONFLICT(origin) DO UPDATE SET high_water = " MARK_AFTER("high_water") ","
+				       " office = coalesce(excluded.office, office)"
+				     : "INSERT INTO origins(origin, office, high_water) VALUES (?1, ?2, ?3 = 1)"
+				       " ON CONFLICT(origin) DO UPDATE SET high_water = CASE WHEN ?3 = high_water + 1 THEN ?3"
+				       " ELSE high_water END, office = coalesce(excluded.office, office)",
+			     &st, err)))
 		return rc;
 	st_bind_text(st, 1, op->origin);
 	st_bind_text(st, 2, op->origin_office);
@@ -828,10 +844,14 @@ static int record_applied(struct cd_store *s, const struct cd_remote_op *op, con
 	 * bundle after a pull or a carrier brought later ops): a bundle carries each origin's ops
 	 * in rising order (bundle.h), and the origin's own bundle, or the national tier this
 	 * store relays it to, brings it to the others. */
-	if ((rc = st_prepare(s, "INSERT INTO held_ops(uuid, origin, origin_seq, origin_office, at, entity, entity_uuid,"
-				" op, payload, after_seq, via) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-				" (SELECT coalesce(max(origin_seq), 0) FROM outbox WHERE origin = ?10), ?11"
-				" WHERE NOT EXISTS (SELECT 1 FROM held_ops WHERE origin = ?2 AND origin_seq > ?3)", &st, err)))
+	if ((rc = st_prepare(s, late ? "INSERT INTO held_ops(uuid, origin, origin_seq, origin_office, at, entity,"
+				       " entity_uuid, op, payload, after_seq, via) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+				       " (SELECT coalesce(max(origin_seq), 0) FROM outbox WHERE origin = ?10), ?11"
+				       " WHERE NOT EXISTS (SELECT 1 FROM held_ops WHERE origin = ?2 AND origin_seq > ?3)"
+				     : "INSERT INTO held_ops(uuid, origin, origin_seq, origin_office, at, entity,"
+				       " entity_uuid, op, payload, after_seq, via) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+				       " (SELECT coalesce(max(origin_seq), 0) FROM outbox WHERE origin = ?10), ?11)",
+			     &st, err)))
 		return rc;
 	st_bind_text(st, 1, op->uuid);
 	st_bind_text(st, 2, op->origin);
