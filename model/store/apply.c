@@ -11,7 +11,10 @@
  * What is skipped, with its reason in applied_ops: payloads erased by retention
  * ({"purged":true}), ops from before schema 16 (no "fields"), an office's own users and
  * settings (never merged), biometric enrolments (their templates do not travel in ops),
- * and merges, purges and anonymisations (applied by hand at each office for now).
+ * and merges, purges and anonymisations (applied by hand at each office for now); decisions
+ * a bundle carried from a store this one does not know, and renumberings from the tier.
+ * What an op may claim (its identity, its number, a decision) is checked in one block before
+ * op_apply: "who may say what".
  */
 #include "model/store/apply.h"
 
