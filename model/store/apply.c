@@ -11,7 +11,10 @@
  * What is skipped, with its reason in applied_ops: payloads erased by retention
  * ({"purged":true}), ops from before schema 16 (no "fields"), an office's own users and
  * settings (never merged), biometric enrolments (their templates do not travel in ops),
- * and merges, purges and anonymisations (applied by hand at each office for now).
+ * and merges, purges and anonymisations (applied by hand at each office for now); decisions
+ * a bundle carried from a store this one does not know, and renumberings from the tier.
+ * What an op may claim (its identity, its number, a decision) is checked in one block before
+ * op_apply: "who may say what".
  */
 #include "model/store/apply.h"
 
@@ -790,11 +793,30 @@ int op_origin_high_water(struct cd_store *s, const char *origin, int64_t *seq, s
 	return rc;
 }
 
+/* The mark of origin ?1 after op ?3 is applied, when it stood at MARK: the last of the run of
+ * seqs applied here from ?3 on when ?3 is MARK + 1, else MARK. */
+#define MARK_AFTER(MARK)                                                                                     \
+	"CASE WHEN ?3 = " MARK " + 1 THEN (WITH RECURSIVE run(n) AS (SELECT ?3 UNION ALL SELECT n + 1 FROM run"   \
+	" WHERE EXISTS (SELECT 1 FROM applied_ops x WHERE x.origin = ?1 AND x.origin_seq = n + 1))"             \
+	" SELECT max(n) FROM run) ELSE " MARK " END"
+
 static int record_applied(struct cd_store *s, const struct cd_remote_op *op, const char *outcome, const char *note,
 			  const char *now, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc, late;
+	/* Late: an op of its origin with a higher seq was applied here before it (a pull's or a
+	 * carried op's jump, then the origin's own bundle).  Rare; the usual op is the last. */
+	if ((rc = st_prepare(s, "SELECT EXISTS (SELECT 1 FROM applied_ops WHERE origin = ?1 AND origin_seq > ?2)", &st,
+			     err)))
+		return rc;
+	st_bind_text(st, 1, op->origin);
+	sqlite3_bind_int64(st, 2, op->origin_seq);
+	late = st_row(s, st, _("reading what this store has applied"), err);
+	late = late > 0 ? sqlite3_column_int(st, 0) : late;
+	st_finish(s, st);
+	if (late < 0)
+		return CD_ESTORE;
 	if ((rc = st_prepare(s, "INSERT INTO applied_ops(uuid, origin, origin_seq, applied_at, outcome, note)"
 				" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, err)))
 		return rc;
@@ -809,9 +831,16 @@ static int record_applied(struct cd_store *s, const struct cd_remote_op *op, con
 	st_finish(s, st);
 	if (rc)
 		return rc;
-	if ((rc = st_prepare(s, "INSERT INTO origins(origin, office, high_water) VALUES (?1, ?2, ?3)"
-				" ON CONFLICT(origin) DO UPDATE SET high_water = excluded.high_water,"
-				" office = coalesce(excluded.office, office)", &st, err)))
+	/* The mark rises only over ops applied here without a gap: from this op (when it is the
+	 * next) over those applied before it out of order (a pull's or a carried op's jump).  A
+	 * jump never moves it: "op 50 of kit A" carried by kit B leaves kit A's 1 to 49 to come. */
+	if ((rc = st_prepare(s, late ? "INSERT INTO origins(origin, office, high_water) VALUES (?1, ?2, " MARK_AFTER("0") ")"
+				       " ON CONFLICT(origin) DO UPDATE SET high_water = " MARK_AFTER("high_water") ","
+				       " office = coalesce(excluded.office, office)"
+				     : "INSERT INTO origins(origin, office, high_water) VALUES (?1, ?2, ?3 = 1)"
+				       " ON CONFLICT(origin) DO UPDATE SET high_water = CASE WHEN ?3 = high_water + 1 THEN ?3"
+				       " ELSE high_water END, office = coalesce(excluded.office, office)",
+			     &st, err)))
 		return rc;
 	st_bind_text(st, 1, op->origin);
 	st_bind_text(st, 2, op->origin_office);
@@ -821,10 +850,19 @@ static int record_applied(struct cd_store *s, const struct cd_remote_op *op, con
 	st_finish(s, st);
 	if (rc)
 		return rc;
-	/* Kept whole (schema 25), for a bundle to carry it on to a store with no link. */
-	if ((rc = st_prepare(s, "INSERT INTO held_ops(uuid, origin, origin_seq, origin_office, at, entity, entity_uuid,"
-				" op, payload, after_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-				" (SELECT coalesce(max(origin_seq), 0) FROM outbox WHERE origin = ?10))", &st, err)))
+	/* Kept whole (schema 25), for a bundle to carry it on to a store with no link - unless an
+	 * op of its origin with a higher seq is held already (it came late: the origin's own
+	 * bundle after a pull or a carrier brought later ops): a bundle carries each origin's ops
+	 * in rising order (bundle.h), and the origin's own bundle, or the national tier this
+	 * store relays it to, brings it to the others. */
+	if ((rc = st_prepare(s, late ? "INSERT INTO held_ops(uuid, origin, origin_seq, origin_office, at, entity,"
+				       " entity_uuid, op, payload, after_seq, via) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+				       " (SELECT coalesce(max(origin_seq), 0) FROM outbox WHERE origin = ?10), ?11"
+				       " WHERE NOT EXISTS (SELECT 1 FROM held_ops WHERE origin = ?2 AND origin_seq > ?3)"
+				     : "INSERT INTO held_ops(uuid, origin, origin_seq, origin_office, at, entity,"
+				       " entity_uuid, op, payload, after_seq, via) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+				       " (SELECT coalesce(max(origin_seq), 0) FROM outbox WHERE origin = ?10), ?11)",
+			     &st, err)))
 		return rc;
 	st_bind_text(st, 1, op->uuid);
 	st_bind_text(st, 2, op->origin);
@@ -836,6 +874,7 @@ static int record_applied(struct cd_store *s, const struct cd_remote_op *op, con
 	st_bind_text(st, 8, op->op);
 	st_bind_text(st, 9, op->payload);
 	st_bind_text(st, 10, s->uuid);
+	st_bind_text(st, 11, op->via);   /* never carried back there; NULL: the tier's (origin_known) */
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = st_fail(s, _("keeping an applied op to carry on"), err);
 	st_finish(s, st);
@@ -1083,6 +1122,221 @@ static int keys_noted(struct applying *a, struct cd_error *err)
 	return CD_OK;
 }
 
+/* ---- who may say what: an op's identity, its numbers, its decisions ------------------- */
+
+/* "kit K01 of office TBS" or "office TBS": the store `op` came from, as people here name it. */
+static void origin_label(struct cd_store *s, const struct cd_remote_op *op, char *out, size_t size)
+{
+	struct cd_error ignored = CD_ERROR_INIT;
+	sqlite3_stmt *st = NULL;
+	const char *office = op->origin_office && *op->origin_office ? op->origin_office : "?";
+
+	snprintf(out, size, _("office %s"), office);
+	if (st_prepare(s, "SELECT max(kit_name) FROM number_blocks WHERE kit_uuid = ?1", &st, &ignored))
+		return;
+	st_bind_text(st, 1, op->origin);
+	if (st_row(s, st, _("reading the leased blocks of numbers"), &ignored) > 0 && sqlite3_column_text(st, 0))
+		snprintf(out, size, _("kit %s of office %s"), (const char *)sqlite3_column_text(st, 0), office);
+	st_finish(s, st);
+}
+
+static int two_identities(struct cd_store *s, const struct cd_remote_op *op, struct cd_error *err)
+{
+	char who[96];
+	origin_label(s, op, who, sizeof who);
+	return cd_error_set(err, CD_EREFUSED,
+			    _("op %lld of store %s (%s) came with another identity than the op %lld applied here: two "
+			      "stores are using one identity (a kit's file copied to a second machine?) or the op was "
+			      "forged"),
+			    (long long)op->origin_seq, op->origin, who, (long long)op->origin_seq);
+}
+
+/*
+ * "Already had" only when this very op was applied here under its origin and seq: an op whose
+ * uuid was applied as another origin's or seq, or whose origin and seq were applied under
+ * another uuid, is refused (CD_EREFUSED), never counted as had.  `known`: the op's uuid was
+ * applied (or made) here.
+ */
+static int op_identity(struct cd_store *s, const struct cd_remote_op *op, int known, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if ((rc = st_prepare(s, known ? "SELECT 1 FROM applied_ops WHERE uuid = ?3 AND (origin <> ?1 OR origin_seq <> ?2)"
+					" UNION ALL SELECT 1 FROM outbox WHERE uuid = ?3"
+				      : "SELECT 1 FROM applied_ops WHERE origin = ?1 AND origin_seq = ?2",
+			     &st, err)))
+		return rc;
+	st_bind_text(st, 1, op->origin);
+	sqlite3_bind_int64(st, 2, op->origin_seq);
+	if (known)
+		st_bind_text(st, 3, op->uuid);
+	r = st_row(s, st, _("reading what this store has applied"), err);
+	st_finish(s, st);
+	if (r < 0)
+		return CD_ESTORE;
+	return r > 0 ? two_identities(s, op, err) : CD_OK;
+}
+
+/*
+ * 1 when this store knows the store `origin` as more than a name in a bundle: trusted here
+ * (its own bundles are accepted), a kit it made (number_blocks), or one whose ops came here
+ * from the national tier (held_ops with no via: a pull).  A decision another store carries
+ * is honoured only from such an origin.
+ */
+static int origin_known(struct cd_store *s, const char *origin, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (st_prepare(s, "SELECT 1 FROM trusted_origins WHERE origin = ?1"
+			  " UNION ALL SELECT 1 FROM number_blocks WHERE kit_uuid = ?1"
+			  " UNION ALL SELECT 1 FROM held_ops WHERE origin = ?1 AND via IS NULL LIMIT 1",
+		       &st, err))
+		return -1;
+	st_bind_text(st, 1, origin);
+	r = st_row(s, st, _("reading the stores this one knows"), err);
+	st_finish(s, st);
+	return r;
+}
+
+/*
+ * A decision (a resolution, a review, a merge, a purge: anything but data) carried in a
+ * bundle from an origin this store does not know: *why is the note it is recorded skipped
+ * with (the conflict or pair it names stays open here); NULL when it may be applied.  Data
+ * ops a trusted carrier vouches for are applied as before: they lose nothing and settle nothing.
+ */
+static int decision_gate(struct cd_store *s, const struct cd_remote_op *op, const char **why, struct cd_error *err)
+{
+	int r;
+
+	*why = NULL;
+	if (!op->via || strcmp(op->via, op->origin) == 0 || strcmp(op->op, "insert") == 0 ||
+	    strcmp(op->op, "update") == 0 || strcmp(op->op, "transition") == 0 || strcmp(op->op, "assign") == 0)
+		return CD_OK;
+	if ((r = origin_known(s, op->origin, err)) < 0)
+		return CD_ESTORE;
+	if (!r)
+		*why = N_("skipped: a decision (resolution, review, merge or purge) carried in another store's bundle "
+			  "from a store this one does not know (not trusted here, not a kit it made, never seen from the "
+			  "national tier); what it decides stays open here for a supervisor");
+	return CD_OK;
+}
+
+/* 1 when p is 1 to max decimal digits and nothing else; *v their value. */
+static int all_digits(const char *p, size_t max, long long *v)
+{
+	size_t n = strspn(p, "0123456789");
+	long long x = 0;
+	if (n == 0 || n > max || p[n])
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		x = x * 10 + (p[i] - '0');
+	*v = x;
+	return 1;
+}
+
+/*
+ * An op's number field: an update never changes a person's or a case's number (numbers never
+ * change once issued), and an insert that came by hand (via) numbered in this office's series,
+ * at a store that leased blocks to kits, must hold a number of a block leased to its origin,
+ * below what that block returned, not held here already, never one of this office's own.
+ * Refused whole (CD_EREFUSED): the bundle is kept and can be imported once the kit is put
+ * right, and the office's next number stays its own.  Never names the number.  A renumbering
+ * from the national tier is not refused but skipped (*why, the note).
+ */
+static int number_rule(struct applying *a, const char **why, struct cd_error *err)
+{
+	/* Per series and year (0 for persons): ?1 the number's integer, ?2 the origin, ?3 this store. */
+	static const char sql[] =
+		"SELECT EXISTS (SELECT 1 FROM number_blocks WHERE kit_uuid <> ?3),"
+		" EXISTS (SELECT 1 FROM number_blocks b WHERE b.series = ?4 AND b.year = ?5 AND b.kit_uuid = ?2"
+		"  AND ?1 BETWEEN b.first AND coalesce(b.returned - 1, b.last)),"
+		" EXISTS (SELECT 1 FROM number_blocks b WHERE b.series = ?4 AND b.year = ?5 AND ?1 BETWEEN b.first AND b.last),"
+		" EXISTS (SELECT 1 FROM number_blocks WHERE kit_uuid = ?3),"
+		" CASE WHEN ?6 = 'person' THEN EXISTS (SELECT 1 FROM person WHERE number = ?7)"
+		"  ELSE EXISTS (SELECT 1 FROM cases WHERE number = ?7) END";
+	const struct cd_remote_op *op = a->op;
+	const struct fval *v = NULL;
+	int person = strcmp(op->entity, "person") == 0, rc = CD_OK, r;
+	char who[96], series[40], prefix[16];
+	long long year = 0, num = 0;
+	sqlite3_stmt *st = NULL;
+
+	if (!person && strcmp(op->entity, "case") != 0)
+		return CD_OK;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->f[i].name, "number") == 0)
+			v = &a->f[i];
+	if (!v)
+		return CD_OK;
+	if (strcmp(op->op, "update") == 0) {
+		if (!v->new_v || (v->old && strcmp(v->old, v->new_v) == 0))
+			return CD_OK;
+		/* From the tier (which refuses such an op now): skipped, so that one op from an
+		 * older tier does not stop every later pull. */
+		if (!op->via) {
+			*why = N_("skipped: it changes a person's or a case's number, and numbers never change once "
+				  "issued");
+			return CD_OK;
+		}
+		origin_label(a->s, op, who, sizeof who);
+		return cd_error_set(err, CD_EREFUSED,
+				    _("op %lld of store %s (%s) changes the number of %s %s: numbers never change once "
+				      "issued; the op is not genuine (a store's file changed by hand)"),
+				    (long long)op->origin_seq, op->origin, who, op->entity, op->entity_uuid);
+	}
+	if (strcmp(op->op, "insert") != 0 || a->row_id || !op->via || !v->new_v)
+		return CD_OK;   /* from the national tier: the tier is the authority on numbers */
+	/* In this office's series?  P-OFFICE-NNNNNN, or PREFIX-OFFICE-YYYY-NNNNNN. */
+	const char *n = v->new_v, *o = store_office(a->s);
+	size_t lo = strlen(o);
+	if (person) {
+		if (strncmp(n, "P-", 2) != 0 || strncmp(n + 2, o, lo) != 0 || n[2 + lo] != '-' ||
+		    !all_digits(n + 3 + lo, 18, &num))
+			return CD_OK;
+		snprintf(series, sizeof series, "person");
+	} else {
+		const char *d = strchr(n, '-');
+		if (!d || (size_t)(d - n) >= sizeof prefix || strncmp(d + 1, o, lo) != 0 || d[1 + lo] != '-' ||
+		    strspn(d + 2 + lo, "0123456789") != 4 || d[6 + lo] != '-' || !all_digits(d + 7 + lo, 18, &num))
+			return CD_OK;
+		for (int i = 2; i < 6; i++)
+			year = year * 10 + (d[i + lo] - '0');
+		snprintf(prefix, sizeof prefix, "%.*s", (int)(d - n), n);
+		snprintf(series, sizeof series, "case:%s", prefix);
+	}
+	if ((rc = st_prepare(a->s, sql, &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, num);
+	st_bind_text(st, 2, op->origin);
+	st_bind_text(st, 3, a->s->uuid);
+	st_bind_text(st, 4, series);
+	sqlite3_bind_int64(st, 5, year);
+	st_bind_text(st, 6, op->entity);
+	st_bind_text(st, 7, n);
+	if ((r = st_row(a->s, st, _("reading the leased blocks of numbers"), err)) <= 0) {
+		rc = r < 0 ? CD_ESTORE : st_fail(a->s, _("reading the leased blocks of numbers"), err);
+		goto out;
+	}
+	int lessor = sqlite3_column_int(st, 0), leased = sqlite3_column_int(st, 1), in_block = sqlite3_column_int(st, 2);
+	int own_blocks = sqlite3_column_int(st, 3), held = sqlite3_column_int(st, 4);
+	/* Not in a block this store knows and it holds none of its own: the number is of this
+	 * office's own counter.  Holding its own (from the national tier), a number outside every
+	 * block known here was leased by the tier, which keeps it once. */
+	if (lessor && (held || (!leased && (in_block || !own_blocks)))) {
+		origin_label(a->s, op, who, sizeof who);
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("op %lld of store %s (%s) registers a %s under a number this office never leased to "
+				    "it, or took back unused, or issued already: the store's file was changed by hand; "
+				    "the office's numbers are left as they were (ask a supervisor to examine that store)"),
+				  (long long)op->origin_seq, op->origin, who, person ? _("person") : _("case"));
+	}
+out:
+	st_finish(a->s, st);
+	return rc;
+}
+
 int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_remote_op *op,
 	     struct cd_apply_result *res, struct cd_error *err)
 {
@@ -1107,18 +1361,16 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 		rc = CD_ESTORE;
 		goto out;
 	}
+	if ((rc = op_identity(s, op, known, err)))
+		goto out;
 	if (known) {
 		res->outcome = APPLY_ALREADY;
 		goto done;
 	}
 	if ((rc = op_origin_high_water(s, op->origin, &hw, err)))
 		goto out;
-	if (op->origin_seq <= hw) {
-		rc = cd_error_set(err, CD_EREFUSED, _("op %s claims number %lld of origin %s, which this store has "
-						      "applied as another op; the op or its origin is not genuine"),
-				  op->uuid, (long long)op->origin_seq, op->origin);
-		goto out;
-	}
+	/* At or under the mark with its seq free here: a store whose mark a jump moved before
+	 * the mark rose only over ops applied; the op is new, and judged by its uuid and seq. */
 	if (op->origin_seq > hw + 1 && !op->scoped) {
 		rc = cd_error_set(err, CD_EREFUSED, _("op %s is number %lld of origin %s, but this store has applied "
 						      "up to %lld: op %lld is missing; apply the ops in their order"),
@@ -1151,6 +1403,15 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 			rc = cd_error_set(err, CD_EINPUT, _("op %s: its payload is not a JSON object with a \"fields\" "
 							    "object"), op->uuid);
 			goto out;
+		}
+		const char *untrusted = NULL;
+		if ((rc = decision_gate(s, op, &untrusted, err)))
+			goto out;
+		if (untrusted) {
+			res->outcome = APPLY_SKIPPED;
+			if ((rc = record_applied(s, op, "skipped", untrusted, a.now, err)))
+				goto out;
+			goto done;
 		}
 		if (!purged && has_fields && strcmp(op->op, "review") == 0) {
 			const char *note = NULL;
@@ -1192,8 +1453,15 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 		a.also_old[0] = meta(s, op->payload, "$.resolution.ours");
 		a.also_old[1] = meta(s, op->payload, "$.resolution.theirs");
 	}
-	if ((rc = find_row(&a, err)))
+	const char *renumbers = NULL;
+	if ((rc = find_row(&a, err)) || (rc = number_rule(&a, &renumbers, err)))
 		goto out;
+	if (renumbers) {
+		res->outcome = APPLY_SKIPPED;
+		if ((rc = record_applied(s, op, "skipped", renumbers, a.now, err)))
+			goto out;
+		goto done;
+	}
 	if (!a.row_id && strcmp(op->op, "insert") == 0) {
 		/* Marked as sent here, so a kit's rules on the numbers it issues let it in (schema 20). */
 		if (!(rc = exec_kept(s, "INSERT INTO applying(op) VALUES ('insert')", err))) {

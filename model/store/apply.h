@@ -12,13 +12,25 @@
  * field by field as above.  A step (transition) whose "from" state is not the case's state
  * here is a conflict on the case's state, never a second transition.
  *
- * Idempotent: an op whose uuid this store has already applied (or made) changes nothing and
- * says so.  Per origin this store remembers the highest origin_seq applied without a gap
- * (op_origin_high_water); an op past a gap is refused (CD_EREFUSED, naming the missing
- * number), so ops of one origin are applied in their order and none is skipped.  A scoped
- * op (a pull: the national tier sends only what this store's scope holds - its office's
- * cases, every person) may jump numbers; it must still come after its origin's last.  Nothing
- * depends on the ops' wall clock ("at").
+ * Idempotent: an op whose uuid this store has already applied (or made) under its origin and
+ * seq changes nothing and says so.  An op whose origin and seq were applied here under
+ * another uuid is refused (CD_EREFUSED): two stores use one identity (a kit's file copied) or
+ * the op is forged; it is never "already had".  Per origin this store remembers the highest
+ * origin_seq applied without a gap (op_origin_high_water: it rises only over ops applied
+ * here, contiguously); an origin's own ops (a bundle) past that mark are refused (naming the
+ * missing number), so they are applied in their order and none is skipped.  A scoped op (a
+ * pull, or an op a bundle carries: only what the sender's scope held) may jump numbers and
+ * is judged by its uuid and seq alone; it never moves the mark past ops not applied here, so
+ * a forged "op 50 of kit A" cannot make kit A's real ops 1 to 49 look had.  Nothing depends
+ * on the ops' wall clock ("at").
+ *
+ * By hand (via set): an insert of a person or case numbered in this office's series, at a
+ * store that leased blocks to kits, must hold a number of a block leased to its origin and
+ * not returned, not held already, never the office's own (CD_EREFUSED: the bundle is
+ * refused whole, nothing lost, the office's numbering untouched).  From anywhere: an update
+ * that changes a number is refused (numbers never change once issued).  Decisions (resolve,
+ * review, merge, purge ...) carried from an origin this store does not know (not trusted
+ * here, not a kit it made, never seen from the national tier) are recorded as skipped.
  *
  * Decisions travel: a conflict's resolution ("resolve") made elsewhere also closes this
  * store's open conflict on the same field between the same two values, and a duplicate
@@ -52,6 +64,10 @@ struct cd_remote_op {
 	int scoped;                /* 1: from a pull that sends only the ops in this store's scope
 	                            * (sync): a jump in its origin's numbers is not a gap, only
 	                            * their order is kept; 0: the origin's every op (a bundle) */
+	const char *via;           /* the store whose bundle brought it (its own ops too); NULL: the
+	                            * national tier.  An op that came by hand must have a number
+	                            * leased to its origin, and a decision carried from an origin
+	                            * this store does not know is not honoured (op_apply) */
 };
 
 enum cd_apply_outcome {

@@ -1354,6 +1354,32 @@ static int held_via(struct cd_store *s, const char *uuid, const char *via, struc
 	return rc;
 }
 
+/* An op under this store's own origin that a bundle carried back: CD_OK when it is this
+ * store's op (its outbox holds that uuid at that seq), else refused: another store uses this
+ * store's identity (its file copied) or the op was forged. */
+static int own_came_back(struct cd_store *s, const struct cd_remote_op *op, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if ((rc = st_prepare(s, "SELECT 1 FROM outbox WHERE uuid = ?1 AND origin = ?2 AND origin_seq = ?3", &st, err)))
+		return rc;
+	st_bind_text(st, 1, op->uuid);
+	st_bind_text(st, 2, op->origin);
+	sqlite3_bind_int64(st, 3, op->origin_seq);
+	r = st_row(s, st, _("reading the op log"), err);
+	st_finish(s, st);
+	if (r < 0)
+		return CD_ESTORE;
+	if (r == 0)
+		return cd_error_set(err, CD_EREFUSED,
+				    _("op %lld of this store (%s) came back with another identity than its own op %lld: "
+				      "two stores are using one identity (this store's file copied to a second machine?) "
+				      "or the bundle was forged"),
+				    (long long)op->origin_seq, op->origin, (long long)op->origin_seq);
+	return CD_OK;
+}
+
 int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *path, const char *ack_path,
 		  unsigned ack_flags, struct bundle_import_result *res, struct cd_error *err)
 {
@@ -1392,13 +1418,23 @@ int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *
 		struct cd_apply_result ar;
 		struct cd_remote_op op = b.ops[i].op;
 		int carried = b.ops[i].carried;
-		/* A carried op of this store's own making came back: it is here, in the outbox. */
-		if ((!carried && op.origin_seq <= hw) || (carried && strcmp(op.origin, s->uuid) == 0)) {
+		/* A carried op of this store's own making came back: had only when the outbox holds
+		 * that very op; any other op under this store's identity is refused. */
+		if (carried && strcmp(op.origin, s->uuid) == 0) {
+			if ((rc = own_came_back(s, &op, err))) {
+				cd_error_prefix(err, _("%s line %zu (op %lld of origin %s); nothing was applied"), path,
+						b.ops[i].line, (long long)op.origin_seq, op.origin);
+				goto out;
+			}
 			res->n_already++;
 			continue;
 		}
-		/* Carried: what the sender held of its scope, as a pull brings it (a jump no gap). */
+		/* Every other op is judged by op_apply: had only when its uuid was applied here
+		 * under its origin and seq (never by the mark alone: a forged or copied op under
+		 * a seq applied here is refused, not dropped as had).  Carried: what the sender
+		 * held of its scope, as a pull brings it (a jump no gap). */
 		op.scoped = carried;
+		op.via = b.origin;
 		memset(&ar, 0, sizeof ar);
 		if ((rc = op_apply(s, actor, &op, &ar, err))) {
 			cd_error_prefix(err, _("%s line %zu (op %lld of origin %s); nothing was applied"), path, b.ops[i].line,

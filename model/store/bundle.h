@@ -183,10 +183,14 @@ struct bundle_import_result {
 /*
  * Checks the bundle at `path` whole (structure, a trusted key of its origin, its signature,
  * no gap after this store's high-water mark for that origin), then applies the ops it does
- * not have in one transaction (all or none): the origin's own as before, the carried ones by
- * the rules of a scoped pull (by uuid once; per origin in order, a jump no gap; this store's
- * own never; never kept for relay to the tier: the store they came from has them, or relays
- * them itself), then writes the signed acknowledgement to
+ * not have in one transaction (all or none): an op is had only when its uuid was applied here
+ * under its origin and seq - another op under a seq applied here refuses the whole bundle
+ * (two stores with one identity, or forged), and so does an op under this store's own origin
+ * that is not the very op of its outbox; the origin's own as before, the carried ones by
+ * the rules of a scoped pull (by uuid and seq alone, a jump no gap and never moving a mark;
+ * decisions of an origin this store does not know skipped, apply.h; never kept for relay to
+ * the tier: the store they came from has them, or relays them itself), then writes the
+ * signed acknowledgement to
  * `ack_path` (NULL: none; ack_flags as outfile.h).  Every refusal names the file and leaves
  * the store as it was.  Admins only.
  */

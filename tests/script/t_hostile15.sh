@@ -252,6 +252,24 @@ if [ "$rc" -ne 0 ] || [ "$(q "$DO" "SELECT count(*) FROM person WHERE surname = 
 else
 	fail "the second copy's registration is refused in words or kept, never counted as had" "$(cat "$T/out")"
 fi
+# The office's own identity in a trusted kit's bundle (a copy of the office's file, or a forgery):
+# never taken as the office's own op that came back, never applied.
+python3 - "$T/dk.bundle" "$T/dk-own.raw" "$(origin_of "$DO")" <<'PY'
+import sys, json
+lines = open(sys.argv[1], encoding='utf-8').read().split('\n')
+ops = [i for i, l in enumerate(lines) if l.startswith('{')]
+op = json.loads(lines[ops[0]])
+op.update({'uuid': '0190d000-0000-7000-8000-00000000f008', 'origin': sys.argv[3], 'seq': 1, 'office': 'DUP'})
+lines.insert(ops[-1] + 1, json.dumps(op, ensure_ascii=False, separators=(',', ':')))
+lines = ['carried 1' if l.startswith('carried ') else l for l in lines]
+open(sys.argv[2], 'w', encoding='utf-8').write('\n'.join(lines))
+PY
+resign "$T/dk-own.raw" "$T/dk-own.bundle" "$(q "$DK" "SELECT private_key FROM bundle_key")"
+AO=$(q "$DO" "SELECT count(*) FROM applied_ops")
+expect_rc "an op under the office's own identity, carried in a kit's bundle, is refused" 4 \
+	$CD --store "$DO" --user admin bundle import "$T/dk-own.bundle"
+expect_grep "  saying two stores use one identity" "came back with another identity than its own op 1" "$T/err"
+expect_eq "  nothing applied" "$(q "$DO" "SELECT count(*) FROM applied_ops")" "$AO"
 # By the network: both copies sync to the tier.
 pg_createdb dupnat
 DUPDB=$(pg_conninfo dupnat)
