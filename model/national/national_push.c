@@ -112,7 +112,7 @@ static int push_failed(struct cd_national *n, PGresult *r, int64_t first, int64_
 			return cd_error_set(err, CD_EREFUSED,
 					    _("the national tier (%s) holds other ops under this store's numbers %lld to %lld: "
 					      "two stores are using one identity (a kit's file copied to a second machine?). "
-					      "Nothing was sent; keep using one of the two and ask the office to make a new "
+					      "These ops were not sent; keep using one of the two and ask the office to make a new "
 					      "kit for the other"),
 					    n->where, (long long)first, (long long)last);
 	}

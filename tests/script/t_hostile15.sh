@@ -283,6 +283,8 @@ if [ "$rc" -ne 0 ] || [ "$(pg_sql dupnat "SELECT count(*) FROM persons WHERE sur
 else
 	fail "the second copy's sync is refused in words or its person kept" "$(head -3 "$T/out")"
 fi
+expect_grep "  the refusal says two stores share one identity, and what to do, not the database's words" \
+	"two stores are using one identity (a kit's file copied to a second machine?). These ops were not sent" "$T/err"
 expect_eq "  the second copy's op is not marked sent unless the tier has it" \
 	"$(q "$DK2" "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")" \
 	"$(pg_sql dupnat "SELECT count(*) FROM ops WHERE uuid::text IN ($(q "$DK2" "SELECT group_concat(quote(uuid)) FROM outbox"))")"
