@@ -77,6 +77,24 @@ static void reader_params(struct cd_national *n, const char **params, size_t *np
 	params[(*np)++] = n->reader_purpose;
 }
 
+/*
+ * Runs a read: `sql` holds a WITH list ending in CTE `hits` (the persons read); the record
+ * of the read is added, then `tail` (the statement's own SELECT).  *r receives the result
+ * (PQclear it, even on failure); the reader's parameters follow the caller's np.
+ */
+static int exec_logged(struct cd_national *n, struct cd_buf *sql, const char *kind, const char *tail,
+		       const char **params, size_t np, const char *what, PGresult **r, struct cd_error *err)
+{
+	*r = NULL;
+	log_reads(sql, kind, np + 1);
+	reader_params(n, params, &np);
+	buf_puts(sql, tail);
+	if (sql->failed)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	*r = PQexecParams(n->conn, buf_str(sql), (int)np, NULL, params, NULL, NULL, 0);
+	return nat_check(n, *r, what, err);
+}
+
 /* A text[] literal of one or two keys: {"KEY","KEY2"}. */
 static void array_literal(struct cd_buf *b, const char *const *keys, size_t n)
 {
@@ -148,15 +166,8 @@ int national_search_candidates(struct cd_national *n, const char *text, const ch
 	buf_puts(&sql, " ORDER BY $1 <<-> p.names LIMIT $2::int),");
 	buf_puts(&sql, ng ? " hits AS (SELECT * FROM k UNION SELECT * FROM t)" : " hits AS (SELECT * FROM t)");
 	/* What leaves the tier is recorded there, in the same statement: every candidate. */
-	log_reads(&sql, "search", np + 1);
-	reader_params(n, params, &np);
-	buf_puts(&sql, " SELECT * FROM hits");
-	if (sql.failed) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
-		goto out;
-	}
-	r = PQexecParams(n->conn, buf_str(&sql), (int)np, NULL, params, NULL, NULL, 0);
-	if ((rc = nat_check(n, r, _("searching the national persons"), err)))
+	if ((rc = exec_logged(n, &sql, "search", " SELECT * FROM hits", params, np, _("searching the national persons"), &r,
+			      err)))
 		goto out;
 	int rows = PQntuples(r);
 	if (rows > 0 && !(*out = calloc((size_t)rows, sizeof **out))) {
@@ -195,15 +206,7 @@ int national_person_get(struct cd_national *n, const char *ref, struct cd_nat_pe
 	if ((rc = reader_named(n, err)))
 		goto out;
 	buf_puts(&sql, "WITH hits AS (SELECT " PERSON_COLS " FROM persons p WHERE p.number = upper($1) OR p.uuid::text = lower($1))");
-	log_reads(&sql, "record", np + 1);
-	reader_params(n, params, &np);
-	buf_puts(&sql, " SELECT * FROM hits");
-	if (sql.failed) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
-		goto out;
-	}
-	r = PQexecParams(n->conn, buf_str(&sql), (int)np, NULL, params, NULL, NULL, 0);
-	if ((rc = nat_check(n, r, _("reading a national person"), err)))
+	if ((rc = exec_logged(n, &sql, "record", " SELECT * FROM hits", params, np, _("reading a national person"), &r, err)))
 		goto out;
 	if (PQntuples(r) < 1) {
 		rc = cd_error_set(err, CD_ENOTFOUND, _("the national tier (%s) holds no person with that number"), n->where);
@@ -245,15 +248,10 @@ int national_person_cases(struct cd_national *n, const char *person_uuid, struct
 		goto out;
 	/* The person whose cases are read is the read's person (recorded even with no case). */
 	buf_puts(&sql, "WITH hits AS (SELECT p.uuid FROM persons p WHERE p.uuid::text = lower($1))");
-	log_reads(&sql, "cases", np + 1);
-	reader_params(n, params, &np);
-	buf_puts(&sql, " SELECT number, office, workflow, state FROM cases WHERE person_uuid::text = lower($1) ORDER BY number");
-	if (sql.failed) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
-		goto out;
-	}
-	r = PQexecParams(n->conn, buf_str(&sql), (int)np, NULL, params, NULL, NULL, 0);
-	if ((rc = nat_check(n, r, _("reading a person's national cases"), err)))
+	if ((rc = exec_logged(n, &sql, "cases",
+			      " SELECT number, office, workflow, state FROM cases WHERE person_uuid::text = lower($1)"
+			      " ORDER BY number",
+			      params, np, _("reading a person's national cases"), &r, err)))
 		goto out;
 	int rows = PQntuples(r);
 	if (rows > 0 && !(*out = calloc((size_t)rows, sizeof **out))) {
