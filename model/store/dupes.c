@@ -1044,6 +1044,12 @@ static int by_score(const void *a, const void *b)
 int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char *doc_number,
 	       struct cd_dupe **out, size_t *n, struct cd_error *err)
 {
+	return dupes_find_from(s, in, doc_number, DUPES_FLOOR, out, n, err);
+}
+
+int dupes_find_from(struct cd_store *s, const struct cd_person_input *in, const char *doc_number, int floor,
+		    struct cd_dupe **out, size_t *n, struct cd_error *err)
+{
 	static const char keys_sql[] = "SELECT k.rowid FROM person_key k WHERE person_key MATCH ?1 LIMIT ?2";
 	static const char person_sql[] = "SELECT number, surname, given, surname_latin, given_latin, dob, nationality"
 					 " FROM person WHERE id = ?1";
@@ -1059,6 +1065,8 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 
 	*out = NULL;
 	*n = 0;
+	if (floor < DUPES_FLOOR)
+		floor = DUPES_FLOOR;
 	/* The date of birth becomes part of the index queries below: it is checked first, so
 	 * that "2024-2-3" or "-1" is the caller's bad input, never a query the index refuses. */
 	if (in->dob && *in->dob) {
@@ -1216,7 +1224,7 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		score = name * 60 / 100 + dob + (same_nat ? 10 : 0);
 		if (cand[i].doc)
 			score = 100;
-		if (score >= DUPES_FLOOR && !st) {
+		if (score >= floor && !st) {
 			/* A held candidate listed: its row, for the names and number shown. */
 			if ((rc = st_prepare(s, person_sql, &st, err)))
 				goto out;
@@ -1232,7 +1240,7 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 			}
 			rc = CD_OK;
 		}
-		if (score >= DUPES_FLOOR) {   /* (nres <= nc <= CAND_MAX: res has room) */
+		if (score >= floor) {   /* (nres <= nc <= CAND_MAX: res has room) */
 			struct cd_dupe *d = &res[nres++];
 			if (name)
 				snprintf(name_part, sizeof name_part, _("name: %s%s%s"),

@@ -128,13 +128,13 @@ int review_on_arrival(struct cd_store *s, const char *entity, int64_t row_id, co
 		struct cd_person_input in = { .surname = sur, .given = giv, .surname_latin = sl, .given_latin = gl,
 					      .dob = dob, .nationality = nat };
 		struct cd_error e2 = CD_ERROR_INIT;
-		rc = dupes_find(s, &in, doc, &d, &nd, &e2);
+		rc = dupes_find_from(s, &in, doc, warn_threshold, &d, &nd, &e2);
 		if (rc == CD_EINPUT) {
 			/* A date of birth this program would not take at registration came from another
 			 * store: nothing to compare by it, and no reason to refuse the op. */
 			in.dob = NULL;
 			cd_error_clear(&e2);
-			rc = dupes_find(s, &in, doc, &d, &nd, &e2);
+			rc = dupes_find_from(s, &in, doc, warn_threshold, &d, &nd, &e2);
 		}
 		if (rc) {
 			*err = e2;
