@@ -76,7 +76,6 @@ static int by_text(const void *a, const void *b)
 
 struct kc_row {
 	int64_t id;                   /* 0: no row */
-	uint64_t sig;                 /* one bit per key it holds (kc_bit) */
 	int n;                        /* its keys: tin when n <= KC_INLINE, else more */
 	int waiting;                  /* its index rows wait for dupes_index_flush */
 	char *held;                   /* what scoring reads of the person (kc_hold), NULL not yet */
@@ -100,6 +99,9 @@ struct kc {
 	size_t mcap, nmemo;
 	struct kc_row *rows;          /* by row id (person ids are dense): a lookup tests a
 				       * thousand rows, each one read from memory, not a hash probed */
+	uint64_t *sig;                /* by row id, one bit per key the row holds (kc_bit), 0 no
+				       * keys: apart from the rows, eight bytes a row, so the rows a
+				       * lookup skips cost a cache line per eight, not one each */
 	size_t rcap;
 	int64_t *wait;                /* persons whose index rows wait (dupes_index_defer) */
 	size_t nwait, cwait;
@@ -229,6 +231,11 @@ static struct kc_row *kc_row_add(struct kc *c, int64_t id)
 			return NULL;
 		memset(t + c->rcap, 0, (ncap - c->rcap) * sizeof *t);
 		c->rows = t;
+		uint64_t *g = realloc(c->sig, ncap * sizeof *g);
+		if (!g)
+			return NULL;   /* (rows grown, rcap not: the new slots are unused) */
+		memset(g + c->rcap, 0, (ncap - c->rcap) * sizeof *g);
+		c->sig = g;
 		c->rcap = ncap;
 	}
 	c->rows[id].id = id;
@@ -282,9 +289,10 @@ static int kc_set(struct kc *c, int64_t id, const char *keys)
 			c->unsorted[t] = 1;
 		c->post[t][c->npost[t]++] = id;
 	}
-	r->sig = 0;
+	uint64_t sig = 0;
 	for (int i = 0; i < n; i++)
-		r->sig |= kc_bit(tok[i]);
+		sig |= kc_bit(tok[i]);
+	c->sig[id] = sig;
 	free(r->held);   /* noted: the person may have changed */
 	r->held = NULL;
 	free(r->more);
@@ -318,6 +326,7 @@ static void kc_free(struct kc *c)
 	free(c->tslot);
 	free(c->tcheck);
 	free(c->rows);
+	free(c->sig);
 	free(c->wait);
 	for (size_t i = 0; i < c->mcap; i++)
 		free(c->memo[i]);
@@ -734,14 +743,14 @@ static int kc_match(struct kc *c, const char *match, int rows, struct cand *cand
 			if (i > 1 && id == list[i - 2])
 				continue;
 		}
-		struct kc_row *r = kc_row(c, id);
-		if (!r)
-			continue;
-		int miss = 0;
+		/* A row without keys (sig 0) or without a row misses every group. */
+		uint64_t sig = id > 0 && (uint64_t)id < c->rcap ? c->sig[id] : 0;
+		int miss = !sig;
 		for (int k = 0; k < groups; k++)
-			miss |= !(r->sig & gsig[k]);
+			miss |= !(sig & gsig[k]);
 		if (miss)
 			continue;
+		const struct kc_row *r = &c->rows[id];
 		const int *rt = kc_toks(r);
 		unsigned have = 0;
 		for (int t = 0; t < r->n; t++)
