@@ -1060,8 +1060,8 @@ int dupes_find_from(struct cd_store *s, const struct cd_person_input *in, const 
 		    struct cd_dupe **out, size_t *n, struct cd_error *err)
 {
 	static const char keys_sql[] = "SELECT k.rowid FROM person_key k WHERE person_key MATCH ?1 LIMIT ?2";
-	static const char person_sql[] = "SELECT number, surname, given, surname_latin, given_latin, dob, nationality"
-					 " FROM person WHERE id = ?1";
+	static const char person_sql[] = "SELECT number, surname, given, surname_latin, given_latin, dob, nationality,"
+					 " uuid, merged_into IS NOT NULL FROM person WHERE id = ?1";
 	struct cd_name_word sw[WORDS], gw[WORDS];
 	struct cand *cand = NULL;
 	struct cd_dupe *res = NULL;
@@ -1269,6 +1269,9 @@ int dupes_find_from(struct cd_store *s, const struct cd_person_input *in, const 
 			snprintf(d->dob, sizeof d->dob, "%s", (const char *)sqlite3_column_text(st, 5));
 			snprintf(d->nationality, sizeof d->nationality, "%s", (const char *)sqlite3_column_text(st, 6));
 			d->score = score;
+			d->id = cand[i].id;
+			snprintf(d->uuid, sizeof d->uuid, "%s", (const char *)sqlite3_column_text(st, 7));
+			d->merged = sqlite3_column_int(st, 8);
 		}
 		st_finish(s, st);
 		st = NULL;

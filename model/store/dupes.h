@@ -40,6 +40,9 @@ struct cd_dupe {
 	char dob[11];
 	char nationality[4];
 	int score;
+	int64_t id;                    /* its row, its uuid, and whether it was merged away: */
+	char uuid[40];                 /* read with the rest, so that the review queue does */
+	int merged;                    /* not look the person up again by number */
 	char why[256];                 /* "name: variant; dob: year; nationality" (translated: room
 					* for UTF-8) */
 };

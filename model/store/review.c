@@ -76,7 +76,6 @@ int review_on_arrival(struct cd_store *s, const char *entity, int64_t row_id, co
 	static const char doc_sql[] = "SELECT person_id, number FROM document WHERE id = ?1";
 	static const char person_sql[] = "SELECT uuid, surname, given, surname_latin, given_latin, dob, nationality,"
 					 " merged_into FROM person WHERE id = ?1";
-	static const char cand_sql[] = "SELECT uuid FROM person WHERE number = ?1 AND merged_into IS NULL AND id != ?2";
 	sqlite3_stmt *st = NULL;
 	struct cd_dupe *d = NULL;
 	size_t nd = 0;
@@ -141,26 +140,13 @@ int review_on_arrival(struct cd_store *s, const char *entity, int64_t row_id, co
 			goto out;
 		}
 	}
+	/* dupes_find read each listed person's row (numbers are unique): its uuid, and whether
+	 * it was merged away, come with it. */
 	for (size_t i = 0; i < nd && d[i].score >= warn_threshold; i++) {
 		int added = 0;
-		char *cand = NULL;
-		if ((rc = st_prepare(s, cand_sql, &st, err)))
-			goto out;
-		st_bind_text(st, 1, d[i].number);
-		sqlite3_bind_int64(st, 2, person_id);
-		if ((r = st_row(s, st, _("reading a possible duplicate"), err)) > 0)
-			cand = st_dup_column(st, 0);
-		st_finish(s, st);
-		st = NULL;
-		if (r < 0) {
-			rc = CD_ESTORE;
-			goto out;
-		}
-		if (!cand)
+		if (d[i].id == person_id || d[i].merged || !d[i].uuid[0])
 			continue;   /* the arrived person itself, or one merged away */
-		rc = queue_pair(s, uuid, cand, d[i].score, d[i].why, origin_office, now, &added, err);
-		free(cand);
-		if (rc)
+		if ((rc = queue_pair(s, uuid, d[i].uuid, d[i].score, d[i].why, origin_office, now, &added, err)))
 			goto out;
 		if (queued)
 			*queued += added;
