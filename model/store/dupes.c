@@ -586,6 +586,7 @@ static int by_id(const void *a, const void *b)
 
 #define KC_GROUPS 8
 #define KC_TERMS 512
+#define KC_AHEAD 8    /* rows of a list whose signatures are asked for ahead of their test */
 #define KC_MERGE 16   /* lists of one group merged as read; more are copied and sorted */
 
 /*
@@ -739,6 +740,10 @@ static int kc_match(struct kc *c, const char *match, int rows, struct cand *cand
 		} else {
 			if (i >= nid)
 				break;
+			/* The signatures of the rows a few ahead asked for now: a list's rows are
+			 * far apart in the array, and each test otherwise waits for memory. */
+			if (i + KC_AHEAD < nid && (uint64_t)list[i + KC_AHEAD] < c->rcap)
+				__builtin_prefetch(&c->sig[list[i + KC_AHEAD]]);
 			id = list[i++];
 			if (i > 1 && id == list[i - 2])
 				continue;
