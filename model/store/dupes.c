@@ -489,12 +489,10 @@ static void kc_hold(struct kc *c, int64_t id, const char *dob, const char *nat, 
 
 static const char *get_str(const char *p, char *out, size_t size)
 {
-	size_t len = strlen(p);
-	if (len >= size)
-		len = size - 1;
+	size_t whole = strlen(p), len = whole < size ? whole : size - 1;
 	memcpy(out, p, len);
 	out[len] = 0;
-	return p + strlen(p) + 1;
+	return p + whole + 1;
 }
 
 /* The held words of row id into w (at most max); -1 when none are held. */
