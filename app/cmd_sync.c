@@ -149,16 +149,27 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 static int pull_all(struct cli *c, struct cd_national *n, size_t batch, struct sync_totals *t)
 {
 	struct cd_pull_batch b = { 0 };
+	const char *self = oplog_origin(c->store), *office = store_office(c->store);
 	int64_t cursor = 0;
-	int rc, cached = 0;
+	int rc, cached = 0, asked = 0;
 
 	if ((rc = oplog_pull_cursor(c->store, &cursor, &c->err)))
 		return rc;
+	if ((rc = national_pull_send(n, self, office, cursor, batch, &c->err)))
+		return rc;
+	asked = 1;
 	for (;;) {
-		if ((rc = national_pull(n, oplog_origin(c->store), store_office(c->store), cursor, batch, &b, &c->err)))
+		asked = 0;
+		if ((rc = national_pull_take(n, &b, &c->err)))
 			break;
 		if (!b.n)
 			break;
+		/* The next batch is asked for now: the tier reads it while this one is applied
+		 * (national_push.h).  Its cursor is this batch's last server_seq whether or not this
+		 * batch commits here: killed before, the next pull asks from the stored cursor. */
+		if ((rc = national_pull_send(n, self, office, b.ops[b.n - 1].server_seq, batch, &c->err)))
+			break;
+		asked = 1;
 		if ((rc = store_begin(c->store, &c->err)))
 			break;
 		/* A long pull checks its persons against a copy of the name keys (dupes.h). */
@@ -173,6 +184,8 @@ static int pull_all(struct cli *c, struct cd_national *n, size_t batch, struct s
 						    .entity_uuid = o->entity_uuid, .op = o->op, .at = o->at, .payload = o->payload,
 						    .scoped = 1 };
 			struct cd_apply_result res = { 0 };
+			if ((i & 255) == 255)
+				national_pull_poll(n);   /* the next batch's rows off the socket */
 			if ((rc = op_apply(c->store, &c->actor, &rop, &res, &c->err)))
 				break;
 			t->pulled++;
@@ -194,9 +207,10 @@ static int pull_all(struct cli *c, struct cd_national *n, size_t batch, struct s
 		}
 		if ((rc = store_commit(c->store, &c->err)))
 			break;
-		cursor = b.ops[b.n - 1].server_seq;
 		national_pull_release(&b);
 	}
+	if (asked)
+		national_pull_cancel(n);   /* the connection is used after the pull (sync_blocks) */
 	national_pull_release(&b);
 	if (cached) {
 		dupes_cache_end(c->store);

@@ -310,8 +310,17 @@ void national_pull_release(struct cd_pull_batch *b)
 	b->n = 0;
 }
 
-int national_pull(struct cd_national *n, const char *self, const char *office, int64_t after, size_t limit,
-		  struct cd_pull_batch *out, struct cd_error *err)
+/*
+ * The pull's query is sent (national_pull_send) and its rows taken (national_pull_take) in
+ * two steps.  Why: a pull applies a batch for seconds while the tier would sit idle; with
+ * the next batch's query sent before the batch is applied, the server's work and the rows'
+ * transfer overlap the apply (national_pull_poll reads what arrived meanwhile, so the
+ * server is not held up by a full socket).  The cursor is the tier's server_seq, so a batch
+ * asked for before the last one committed here is the same batch: killed in between, the
+ * rows read ahead are simply never applied, and the next pull asks again.
+ */
+int national_pull_send(struct cd_national *n, const char *self, const char *office, int64_t after, size_t limit,
+		       struct cd_error *err)
 {
 	static const char sql[] =
 		"SELECT o.uuid, o.origin, g.office, o.entity, o.entity_uuid, o.op,"
@@ -322,14 +331,36 @@ int national_pull(struct cd_national *n, const char *self, const char *office, i
 		"  OR (o.entity = 'case' AND EXISTS (SELECT 1 FROM cases c WHERE c.uuid::text = o.entity_uuid AND c.office = $3)))"
 		" ORDER BY o.server_seq LIMIT $4::bigint";
 	char after_s[24], limit_s[24];
+
+	snprintf(after_s, sizeof after_s, "%lld", (long long)after);
+	snprintf(limit_s, sizeof limit_s, "%zu", limit);
+	const char *params[4] = { after_s, self, office, limit_s };
+	if (!PQsendQueryParams(n->conn, sql, 4, NULL, params, NULL, NULL, 0))
+		return nat_check(n, NULL, _("reading the ops of other stores"), err);
+	return CD_OK;
+}
+
+void national_pull_poll(struct cd_national *n)
+{
+	/* Never blocks (libpq's socket is non-blocking); an error shows in national_pull_take. */
+	PQconsumeInput(n->conn);
+}
+
+void national_pull_cancel(struct cd_national *n)
+{
+	PGresult *r;
+	while ((r = PQgetResult(n->conn)))
+		PQclear(r);
+}
+
+int national_pull_take(struct cd_national *n, struct cd_pull_batch *out, struct cd_error *err)
+{
 	PGresult *r = NULL;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	snprintf(after_s, sizeof after_s, "%lld", (long long)after);
-	snprintf(limit_s, sizeof limit_s, "%zu", limit);
-	const char *params[4] = { after_s, self, office, limit_s };
-	r = PQexecParams(n->conn, sql, 4, NULL, params, NULL, NULL, 0);
+	r = PQgetResult(n->conn);
+	national_pull_cancel(n);   /* one query, one result: the connection is free again */
 	if ((rc = nat_check(n, r, _("reading the ops of other stores"), err)))
 		goto out;
 	int rows = PQntuples(r);
@@ -355,4 +386,14 @@ out:
 	if (rc)
 		national_pull_release(out);
 	return rc;
+}
+
+int national_pull(struct cd_national *n, const char *self, const char *office, int64_t after, size_t limit,
+		  struct cd_pull_batch *out, struct cd_error *err)
+{
+	int rc;
+	memset(out, 0, sizeof *out);
+	if ((rc = national_pull_send(n, self, office, after, limit, err)))
+		return rc;
+	return national_pull_take(n, out, err);
 }

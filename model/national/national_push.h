@@ -103,5 +103,13 @@ struct cd_pull_batch {
 int national_pull(struct cd_national *n, const char *self, const char *office, int64_t after, size_t limit,
 		  struct cd_pull_batch *out, struct cd_error *err);
 void national_pull_release(struct cd_pull_batch *b);
+/* national_pull in two steps, so the tier works while the caller applies (national_push.c):
+ * send, then take (or cancel: a query sent is always taken or cancelled before the
+ * connection is used again); poll reads rows arrived meanwhile, never blocking. */
+int national_pull_send(struct cd_national *n, const char *self, const char *office, int64_t after, size_t limit,
+		       struct cd_error *err);
+int national_pull_take(struct cd_national *n, struct cd_pull_batch *out, struct cd_error *err);
+void national_pull_poll(struct cd_national *n);
+void national_pull_cancel(struct cd_national *n);
 
 #endif

@@ -76,7 +76,6 @@ static int by_text(const void *a, const void *b)
 
 struct kc_row {
 	int64_t id;                   /* 0: no row */
-	uint64_t sig;                 /* one bit per key it holds (kc_bit) */
 	int n;                        /* its keys: tin when n <= KC_INLINE, else more */
 	int waiting;                  /* its index rows wait for dupes_index_flush */
 	char *held;                   /* what scoring reads of the person (kc_hold), NULL not yet */
@@ -100,6 +99,9 @@ struct kc {
 	size_t mcap, nmemo;
 	struct kc_row *rows;          /* by row id (person ids are dense): a lookup tests a
 				       * thousand rows, each one read from memory, not a hash probed */
+	uint64_t *sig;                /* by row id, one bit per key the row holds (kc_bit), 0 no
+				       * keys: apart from the rows, eight bytes a row, so the rows a
+				       * lookup skips cost a cache line per eight, not one each */
 	size_t rcap;
 	int64_t *wait;                /* persons whose index rows wait (dupes_index_defer) */
 	size_t nwait, cwait;
@@ -229,6 +231,11 @@ static struct kc_row *kc_row_add(struct kc *c, int64_t id)
 			return NULL;
 		memset(t + c->rcap, 0, (ncap - c->rcap) * sizeof *t);
 		c->rows = t;
+		uint64_t *g = realloc(c->sig, ncap * sizeof *g);
+		if (!g)
+			return NULL;   /* (rows grown, rcap not: the new slots are unused) */
+		memset(g + c->rcap, 0, (ncap - c->rcap) * sizeof *g);
+		c->sig = g;
 		c->rcap = ncap;
 	}
 	c->rows[id].id = id;
@@ -282,9 +289,10 @@ static int kc_set(struct kc *c, int64_t id, const char *keys)
 			c->unsorted[t] = 1;
 		c->post[t][c->npost[t]++] = id;
 	}
-	r->sig = 0;
+	uint64_t sig = 0;
 	for (int i = 0; i < n; i++)
-		r->sig |= kc_bit(tok[i]);
+		sig |= kc_bit(tok[i]);
+	c->sig[id] = sig;
 	free(r->held);   /* noted: the person may have changed */
 	r->held = NULL;
 	free(r->more);
@@ -318,6 +326,7 @@ static void kc_free(struct kc *c)
 	free(c->tslot);
 	free(c->tcheck);
 	free(c->rows);
+	free(c->sig);
 	free(c->wait);
 	for (size_t i = 0; i < c->mcap; i++)
 		free(c->memo[i]);
@@ -480,12 +489,10 @@ static void kc_hold(struct kc *c, int64_t id, const char *dob, const char *nat, 
 
 static const char *get_str(const char *p, char *out, size_t size)
 {
-	size_t len = strlen(p);
-	if (len >= size)
-		len = size - 1;
+	size_t whole = strlen(p), len = whole < size ? whole : size - 1;
 	memcpy(out, p, len);
 	out[len] = 0;
-	return p + strlen(p) + 1;
+	return p + whole + 1;
 }
 
 /* The held words of row id into w (at most max); -1 when none are held. */
@@ -577,6 +584,7 @@ static int by_id(const void *a, const void *b)
 
 #define KC_GROUPS 8
 #define KC_TERMS 512
+#define KC_AHEAD 8    /* rows of a list whose signatures are asked for ahead of their test */
 #define KC_MERGE 16   /* lists of one group merged as read; more are copied and sorted */
 
 /*
@@ -730,18 +738,22 @@ static int kc_match(struct kc *c, const char *match, int rows, struct cand *cand
 		} else {
 			if (i >= nid)
 				break;
+			/* The signatures of the rows a few ahead asked for now: a list's rows are
+			 * far apart in the array, and each test otherwise waits for memory. */
+			if (i + KC_AHEAD < nid && (uint64_t)list[i + KC_AHEAD] < c->rcap)
+				__builtin_prefetch(&c->sig[list[i + KC_AHEAD]]);
 			id = list[i++];
 			if (i > 1 && id == list[i - 2])
 				continue;
 		}
-		struct kc_row *r = kc_row(c, id);
-		if (!r)
-			continue;
-		int miss = 0;
+		/* A row without keys (sig 0) or without a row misses every group. */
+		uint64_t sig = id > 0 && (uint64_t)id < c->rcap ? c->sig[id] : 0;
+		int miss = !sig;
 		for (int k = 0; k < groups; k++)
-			miss |= !(r->sig & gsig[k]);
+			miss |= !(sig & gsig[k]);
 		if (miss)
 			continue;
+		const struct kc_row *r = &c->rows[id];
 		const int *rt = kc_toks(r);
 		unsigned have = 0;
 		for (int t = 0; t < r->n; t++)
@@ -1044,9 +1056,15 @@ static int by_score(const void *a, const void *b)
 int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char *doc_number,
 	       struct cd_dupe **out, size_t *n, struct cd_error *err)
 {
+	return dupes_find_from(s, in, doc_number, DUPES_FLOOR, out, n, err);
+}
+
+int dupes_find_from(struct cd_store *s, const struct cd_person_input *in, const char *doc_number, int floor,
+		    struct cd_dupe **out, size_t *n, struct cd_error *err)
+{
 	static const char keys_sql[] = "SELECT k.rowid FROM person_key k WHERE person_key MATCH ?1 LIMIT ?2";
-	static const char person_sql[] = "SELECT number, surname, given, surname_latin, given_latin, dob, nationality"
-					 " FROM person WHERE id = ?1";
+	static const char person_sql[] = "SELECT number, surname, given, surname_latin, given_latin, dob, nationality,"
+					 " uuid, merged_into IS NOT NULL FROM person WHERE id = ?1";
 	struct cd_name_word sw[WORDS], gw[WORDS];
 	struct cand *cand = NULL;
 	struct cd_dupe *res = NULL;
@@ -1059,6 +1077,8 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 
 	*out = NULL;
 	*n = 0;
+	if (floor < DUPES_FLOOR)
+		floor = DUPES_FLOOR;
 	/* The date of birth becomes part of the index queries below: it is checked first, so
 	 * that "2024-2-3" or "-1" is the caller's bad input, never a query the index refuses. */
 	if (in->dob && *in->dob) {
@@ -1216,7 +1236,7 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 		score = name * 60 / 100 + dob + (same_nat ? 10 : 0);
 		if (cand[i].doc)
 			score = 100;
-		if (score >= DUPES_FLOOR && !st) {
+		if (score >= floor && !st) {
 			/* A held candidate listed: its row, for the names and number shown. */
 			if ((rc = st_prepare(s, person_sql, &st, err)))
 				goto out;
@@ -1232,7 +1252,7 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 			}
 			rc = CD_OK;
 		}
-		if (score >= DUPES_FLOOR) {   /* (nres <= nc <= CAND_MAX: res has room) */
+		if (score >= floor) {   /* (nres <= nc <= CAND_MAX: res has room) */
 			struct cd_dupe *d = &res[nres++];
 			if (name)
 				snprintf(name_part, sizeof name_part, _("name: %s%s%s"),
@@ -1252,6 +1272,9 @@ int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char 
 			snprintf(d->dob, sizeof d->dob, "%s", (const char *)sqlite3_column_text(st, 5));
 			snprintf(d->nationality, sizeof d->nationality, "%s", (const char *)sqlite3_column_text(st, 6));
 			d->score = score;
+			d->id = cand[i].id;
+			snprintf(d->uuid, sizeof d->uuid, "%s", (const char *)sqlite3_column_text(st, 7));
+			d->merged = sqlite3_column_int(st, 8);
 		}
 		st_finish(s, st);
 		st = NULL;

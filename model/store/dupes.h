@@ -40,6 +40,9 @@ struct cd_dupe {
 	char dob[11];
 	char nationality[4];
 	int score;
+	int64_t id;                    /* its row, its uuid, and whether it was merged away: */
+	char uuid[40];                 /* read with the rest, so that the review queue does */
+	int merged;                    /* not look the person up again by number */
 	char why[256];                 /* "name: variant; dob: year; nationality" (translated: room
 					* for UTF-8) */
 };
@@ -50,6 +53,12 @@ struct cd_dupe {
  */
 int dupes_find(struct cd_store *s, const struct cd_person_input *in, const char *doc_number,
 	       struct cd_dupe **out, size_t *n, struct cd_error *err);
+/* The same, listing only people scoring `floor` or more (below DUPES_FLOOR: DUPES_FLOOR):
+ * exactly the head of dupes_find's list that scores `floor` or more, the order being total
+ * (score, then number).  Why: the review queue takes only pairs at its threshold, and each
+ * person listed costs a row read; a pull lists hundreds of thousands below it. */
+int dupes_find_from(struct cd_store *s, const struct cd_person_input *in, const char *doc_number, int floor,
+		    struct cd_dupe **out, size_t *n, struct cd_error *err);
 void dupes_free(struct cd_dupe *d, size_t n);
 
 /*

@@ -76,7 +76,6 @@ int review_on_arrival(struct cd_store *s, const char *entity, int64_t row_id, co
 	static const char doc_sql[] = "SELECT person_id, number FROM document WHERE id = ?1";
 	static const char person_sql[] = "SELECT uuid, surname, given, surname_latin, given_latin, dob, nationality,"
 					 " merged_into FROM person WHERE id = ?1";
-	static const char cand_sql[] = "SELECT uuid FROM person WHERE number = ?1 AND merged_into IS NULL AND id != ?2";
 	sqlite3_stmt *st = NULL;
 	struct cd_dupe *d = NULL;
 	size_t nd = 0;
@@ -128,39 +127,26 @@ int review_on_arrival(struct cd_store *s, const char *entity, int64_t row_id, co
 		struct cd_person_input in = { .surname = sur, .given = giv, .surname_latin = sl, .given_latin = gl,
 					      .dob = dob, .nationality = nat };
 		struct cd_error e2 = CD_ERROR_INIT;
-		rc = dupes_find(s, &in, doc, &d, &nd, &e2);
+		rc = dupes_find_from(s, &in, doc, warn_threshold, &d, &nd, &e2);
 		if (rc == CD_EINPUT) {
 			/* A date of birth this program would not take at registration came from another
 			 * store: nothing to compare by it, and no reason to refuse the op. */
 			in.dob = NULL;
 			cd_error_clear(&e2);
-			rc = dupes_find(s, &in, doc, &d, &nd, &e2);
+			rc = dupes_find_from(s, &in, doc, warn_threshold, &d, &nd, &e2);
 		}
 		if (rc) {
 			*err = e2;
 			goto out;
 		}
 	}
+	/* dupes_find read each listed person's row (numbers are unique): its uuid, and whether
+	 * it was merged away, come with it. */
 	for (size_t i = 0; i < nd && d[i].score >= warn_threshold; i++) {
 		int added = 0;
-		char *cand = NULL;
-		if ((rc = st_prepare(s, cand_sql, &st, err)))
-			goto out;
-		st_bind_text(st, 1, d[i].number);
-		sqlite3_bind_int64(st, 2, person_id);
-		if ((r = st_row(s, st, _("reading a possible duplicate"), err)) > 0)
-			cand = st_dup_column(st, 0);
-		st_finish(s, st);
-		st = NULL;
-		if (r < 0) {
-			rc = CD_ESTORE;
-			goto out;
-		}
-		if (!cand)
+		if (d[i].id == person_id || d[i].merged || !d[i].uuid[0])
 			continue;   /* the arrived person itself, or one merged away */
-		rc = queue_pair(s, uuid, cand, d[i].score, d[i].why, origin_office, now, &added, err);
-		free(cand);
-		if (rc)
+		if ((rc = queue_pair(s, uuid, d[i].uuid, d[i].score, d[i].why, origin_office, now, &added, err)))
 			goto out;
 		if (queued)
 			*queued += added;

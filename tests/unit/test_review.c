@@ -572,6 +572,59 @@ static void test_cache_same_rows(void **state)
 	store_close(b);
 }
 
+/* dupes_find_from lists exactly the head of dupes_find's list at its floor, with each
+ * person's row id, uuid and merged state as the person table holds them (the review queue
+ * takes the uuid from there instead of a lookup by number). */
+static void test_find_from_head(void **state)
+{
+	static const struct cd_person_input Q[] = {
+		{ .surname = "Shevchenko", .given = "Olena", .dob = "1981-02-02", .nationality = "UKR" },
+		{ .surname = "Kovalenko", .given = "Irnia", .dob = "1982-03", .nationality = "UKR" },
+		{ .surname = "Mohamadi", .given = "Reza", .dob = "1983-04-04", .nationality = "GEO" },
+		{ .surname = "Petrenko", .given = "Dmytro", .nationality = "UKR" },
+	};
+	static const int floors[] = { 0, DUPES_FLOOR, 55, DUPES_WARN_DEFAULT, 75, 100 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *b = make(path_b, "TBS");
+	size_t listed = 0, narrowed = 0;
+	char sql[400];
+	(void)state;
+
+	crowd(b, 300);
+	for (size_t i = 0; i < sizeof Q / sizeof Q[0]; i++) {
+		struct cd_dupe *all = NULL;
+		size_t nall = 0;
+		assert_int_equal(dupes_find(b, &Q[i], NULL, &all, &nall, &err), CD_OK);
+		listed += nall;
+		for (size_t k = 0; k < nall; k++) {
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM person WHERE id = %lld AND number = '%s' AND uuid = '%s'"
+				 " AND (merged_into IS NOT NULL) = %d", (long long)all[k].id, all[k].number, all[k].uuid,
+				 all[k].merged);
+			assert_int_equal(count(b, sql), 1);
+		}
+		for (size_t f = 0; f < sizeof floors / sizeof floors[0]; f++) {
+			struct cd_dupe *d = NULL;
+			size_t n = 0, head = 0;
+			assert_int_equal(dupes_find_from(b, &Q[i], NULL, floors[f], &d, &n, &err), CD_OK);
+			while (head < nall && all[head].score >= floors[f])
+				head++;
+			assert_int_equal(n, head);
+			narrowed += nall - head;
+			for (size_t k = 0; k < n; k++) {
+				assert_string_equal(d[k].number, all[k].number);
+				assert_string_equal(d[k].uuid, all[k].uuid);
+				assert_int_equal(d[k].score, all[k].score);
+				assert_string_equal(d[k].why, all[k].why);
+			}
+			dupes_free(d, n);
+		}
+		dupes_free(all, nall);
+	}
+	assert_true(listed > 0);
+	assert_true(narrowed > 0);   /* some floor left people out: the test compared something */
+	store_close(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -582,6 +635,7 @@ int main(void)
 		cmocka_unit_test(test_batch_cached),
 		cmocka_unit_test(test_batch_renamed),
 		cmocka_unit_test(test_cache_same_rows),
+		cmocka_unit_test(test_find_from_head),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
