@@ -428,6 +428,16 @@ int conflict_resolve(struct cd_store *s, const struct cd_actor *actor, const cha
 				  (long long)c.id, c.resolved_by, c.resolved_at);
 		goto out;
 	}
+	/* A number once issued never changes (the tier refuses it too, national schema 7): a
+	 * number conflict keeps this store's; two records under two numbers are merged. */
+	if (strcmp(c.field, "number") == 0 && (strcmp(c.entity, "person") == 0 || strcmp(c.entity, "case") == 0) &&
+	    how != CONFLICT_KEEP_OURS) {
+		rc = cd_error_set(err, CD_EREFUSED,
+				  _("conflict %lld is about a %s's number, and a number never changes once issued: keep "
+				    "this store's (--keep ours); if the two are one record, merge them"),
+				  (long long)c.id, c.entity);
+		goto out;
+	}
 	if ((rc = resolve_one(s, actor, &c, how, value, reason, made, err)))
 		goto out;
 	/* A surname kept from one side and its Latin spelling from the other would make a person

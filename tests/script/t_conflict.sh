@@ -93,6 +93,14 @@ queue surname '"Petrenko"' '"Petrenkova"' '"Petrenko"' op-latin
 expect_rc "a typed Latin spelling" 0 cli --user supervisor conflict resolve 9 --value PETRENKO --reason "ICAO as in the passport"
 expect_grep "  leaves the name open, and says how to settle it" "conflict 10 on surname, raised by the same change, is still open" "$T/out"
 expect_eq "  only the typed one closed" "$(q "SELECT group_concat(id || ':' || coalesce(resolution, 'open'), ',') FROM conflicts WHERE id >= 9")" "9:typed,10:open"
+# A number never changes once issued: a number conflict keeps this store's.
+queue number '"P-TBS-000001"' '"P-TBS-000777"' '"P-TBS-000001"' op-number
+NID=$(q "SELECT id FROM conflicts WHERE field = 'number'")
+expect_rc "a number conflict is not resolved by taking theirs" 4 cli --user supervisor conflict resolve "$NID" --keep theirs --reason "theirs"
+expect_grep "  in words, saying what to do" "a number never changes once issued: keep this store's (--keep ours)" "$T/err"
+expect_rc "  nor by a typed number" 4 cli --user supervisor conflict resolve "$NID" --value P-TBS-000999 --reason "typed"
+expect_eq "  the number unchanged, the conflict open" "$(q "SELECT number FROM person") $(q "SELECT resolved_at IS NULL FROM conflicts WHERE id = $NID")" "$P 1"
+expect_rc "  keeping ours settles it" 0 cli --user supervisor conflict resolve "$NID" --keep ours --reason "our number was issued first"
 
 attempt "a resolved conflict's value" "UPDATE conflicts SET resolved_value = '\"X\"' WHERE id = 1"
 attempt "what a conflict is about" "UPDATE conflicts SET theirs = '\"X\"' WHERE id = 1"
