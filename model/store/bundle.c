@@ -1503,6 +1503,29 @@ out:
 	return rc;
 }
 
+
+/* What a receiver acknowledged, in `table` (own_acks or carry_acks, keyed by receiver): its
+ * `column` only rises. */
+static int ack_rise(struct cd_store *s, const char *table, const char *column, const char *receiver, int64_t value,
+		    const char *now, struct cd_error *err)
+{
+	char sql[256];
+	sqlite3_stmt *st = NULL;
+	snprintf(sql, sizeof sql, "INSERT INTO %s(receiver, %s, acked_at) VALUES (?1, ?2, ?3) ON CONFLICT(receiver) DO"
+		 " UPDATE SET %s = max(%s, excluded.%s), acked_at = excluded.acked_at", table, column, column, column,
+		 column);
+	int rc = st_prepare(s, sql, &st, err);
+	if (rc)
+		return rc;
+	st_bind_text(st, 1, receiver);
+	sqlite3_bind_int64(st, 2, value);
+	st_bind_text(st, 3, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("keeping what a receiver acknowledged"), err);
+	st_finish(s, st);
+	return rc;
+}
+
 int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *path, struct bundle_ack_result *res,
 	       struct cd_error *err)
 {
@@ -1564,36 +1587,12 @@ int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *pat
 	st = NULL;
 	/* Acknowledged by this receiver (schema 26): only its next bundle starts after them; another
 	 * store's still carries them until its own acknowledgement comes back. */
-	if ((rc = st_prepare(s, "INSERT INTO own_acks(receiver, acked_seq, acked_at) VALUES (?1, ?2, ?3)"
-				" ON CONFLICT(receiver) DO UPDATE SET acked_seq = max(acked_seq, excluded.acked_seq),"
-				" acked_at = excluded.acked_at",
-			     &st, err)))
+	if ((rc = ack_rise(s, "own_acks", "acked_seq", b.origin, b.seq, now, err)))
 		goto rollback;
-	st_bind_text(st, 1, b.origin);
-	sqlite3_bind_int64(st, 2, b.seq);
-	st_bind_text(st, 3, now);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = st_fail(s, _("keeping what a receiver acknowledged"), err);
-		goto rollback;
-	}
-	st_finish(s, st);
-	st = NULL;
 	/* The carried ops the receiver now has: its next bundle from here starts after them. */
 	if (b.held > 0) {
-		if ((rc = st_prepare(s, "INSERT INTO carry_acks(receiver, held, acked_at) VALUES (?1, ?2, ?3)"
-					" ON CONFLICT(receiver) DO UPDATE SET held = max(held, excluded.held),"
-					" acked_at = excluded.acked_at",
-				     &st, err)))
+		if ((rc = ack_rise(s, "carry_acks", "held", b.origin, b.held, now, err)))
 			goto rollback;
-		st_bind_text(st, 1, b.origin);
-		sqlite3_bind_int64(st, 2, b.held);
-		st_bind_text(st, 3, now);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = st_fail(s, _("keeping what a receiver acknowledged"), err);
-			goto rollback;
-		}
-		st_finish(s, st);
-		st = NULL;
 		res->held = b.held;
 	}
 	if ((rc = store_commit(s, err)))
