@@ -326,6 +326,20 @@ static void pop(struct ui *ui)
 
 /* ---- drawing ------------------------------------------------------------------------------ */
 
+/* The field kit's name for the status line (TBS/K07), "" in an office store: read once when
+ * the TUI starts, as a kit is named when it is made and nothing renames it while the TUI runs
+ * (the status refresh after each commit need not ask the store again). */
+static void kit_name_read(struct ui *ui)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	int is_kit = 0;
+	if (kit_leased_is(ui->store, &is_kit, ui->kit_name, sizeof ui->kit_name, &err) != CD_OK || !is_kit)
+		ui->kit_name[0] = '\0';
+	/* A kit made by `init --kit` has users with passphrases but no name of its own. */
+	if (!ui->kit_name[0] && kit_store_is(ui->store, &is_kit, &err) == CD_OK && is_kit)
+		snprintf(ui->kit_name, sizeof ui->kit_name, "%s", _("kit"));
+}
+
 /* The status word of a field kit whose numbers run low (a fifth or less left), read when the
  * unsynced count is: "" elsewhere. */
 static void kit_numbers_read(struct ui *ui)
@@ -335,12 +349,6 @@ static void kit_numbers_read(struct ui *ui)
 	int low = 0, year = 0;
 	struct cd_error err = CD_ERROR_INIT;
 	ui->kit_numbers[0] = '\0';
-	int is_kit = 0;
-	if (kit_leased_is(ui->store, &is_kit, ui->kit_name, sizeof ui->kit_name, &err) != CD_OK || !is_kit)
-		ui->kit_name[0] = '\0';
-	/* A kit made by `init --kit` has users with passphrases but no name of its own. */
-	if (!ui->kit_name[0] && kit_store_is(ui->store, &is_kit, &err) == CD_OK && is_kit)
-		snprintf(ui->kit_name, sizeof ui->kit_name, "%s", _("kit"));
 	if (kit_block_low(ui->store, &low, series, sizeof series, &year, &left, &total, &err) == CD_OK && low)
 		snprintf(ui->kit_numbers, sizeof ui->kit_numbers, _("%lld/%lld numbers"), (long long)left, (long long)total);
 }
@@ -610,6 +618,7 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 	ui.reg = reg;
 	ui.data_version = store_data_version(s);
 	sync_read(&ui);
+	kit_name_read(&ui);
 	kit_numbers_read(&ui);
 	checks_pending_read(&ui);
 	build_bindings(screens);

@@ -138,7 +138,7 @@ struct ui {
 	int64_t unsynced;
 	char sync_word[40];    /* the last sync's outcome, as recorded by `casedesk sync`: "online 10:00", "offline 03-01", "never synced" */
 	char kit_numbers[48];  /* a field kit running low on numbers: "2/10 numbers" (model/store/kit.h), else "" */
-	char kit_name[24];               /* a field kit's name (K07), "" in an office store */
+	char kit_name[24];               /* a field kit's name (K07), "" in an office store: read once, at start */
 	int64_t checks_pending;  /* network checks waiting for the gateway (model/store/checkqueue.h) */
 	int mono;              /* no colour: NO_COLOR, or the terminal has none */
 	int shared;            /* the store belongs to another account: an office server's */

@@ -38,33 +38,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static struct cd_store *make(void)
-{
-	struct cd_store_create_opts o = { .office = "TBS", .training = 1 };
-	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = NULL;
-	unlink(path);
-	assert_int_equal(store_create(path, &o, &err), CD_OK);
-	assert_int_equal(store_open(path, &s, &err), CD_OK);
-	return s;
-}
-
-static int64_t count(struct cd_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t n = -1;
-	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
-static void exec(struct cd_store *s, const char *sql)
-{
-	assert_int_equal(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
-}
-
 static int64_t mark(struct cd_store *s, const char *origin)
 {
 	struct cd_error err = CD_ERROR_INIT;
@@ -73,12 +46,21 @@ static int64_t mark(struct cd_store *s, const char *origin)
 	return hw;
 }
 
+/* Applies `op` as the training admin, `err` cleared first. */
+static int apply_as_admin(struct cd_store *s, const struct cd_remote_op *op, struct cd_apply_result *res,
+			  struct cd_error *err)
+{
+	struct cd_actor admin;
+	*err = (struct cd_error)CD_ERROR_INIT;
+	store_actor(s, "admin", &admin);
+	return op_apply(s, &admin, op, res, err);
+}
+
 /* Applies a person insert (uuid "...-0000000001NN" of entity "...-0000000002NN") of `origin`
  * at `seq` with `number`, brought by `via` (NULL: the national tier); scoped when carried. */
 static int insert(struct cd_store *s, const char *uuid, const char *origin, int64_t seq, const char *entity,
 		  const char *number, const char *via, struct cd_apply_result *res, struct cd_error *err)
 {
-	struct cd_actor admin;
 	char payload[512];
 	snprintf(payload, sizeof payload,
 		 "{\"fields\":{\"number\":{\"base\":0,\"old\":null,\"new\":\"%s\"},"
@@ -91,14 +73,12 @@ static int insert(struct cd_store *s, const char *uuid, const char *origin, int6
 	struct cd_remote_op op = { .uuid = uuid, .origin = origin, .origin_seq = seq, .origin_office = "TBS",
 				   .entity = "person", .entity_uuid = entity, .op = "insert", .at = "2026-03-02T10:00:00Z",
 				   .payload = payload, .scoped = via && strcmp(via, origin) != 0, .via = via };
-	*err = (struct cd_error)CD_ERROR_INIT;
-	assert_int_equal(user_resolve(s, "admin", &admin, err), CD_OK);
-	return op_apply(s, &admin, &op, res, err);
+	return apply_as_admin(s, &op, res, err);
 }
 
 static void test_identity(void **state)
 {
-	struct cd_store *s = make();
+	struct cd_store *s = store_fresh();
 	struct cd_apply_result res;
 	struct cd_error err;
 	(void)state;
@@ -119,14 +99,14 @@ static void test_identity(void **state)
 	/* The applied op's uuid under another seq: refused too. */
 	assert_int_equal(insert(s, "0190d000-0000-7000-8000-000000000101", KIT_A, 2, "0190d000-0000-7000-8000-000000000201",
 				"P-KIT-000001", KIT_A, &res, &err), CD_EREFUSED);
-	assert_int_equal(count(s, "SELECT count(*) FROM person"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM applied_ops"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM applied_ops"), 1);
 	store_close(s);
 }
 
 static void test_jump_keeps_mark(void **state)
 {
-	struct cd_store *s = make();
+	struct cd_store *s = store_fresh();
 	struct cd_apply_result res;
 	struct cd_error err;
 	(void)state;
@@ -152,18 +132,17 @@ static void test_jump_keeps_mark(void **state)
 	assert_int_equal(insert(s, "0190d000-0000-7000-8000-000000000102", KIT_A, 2, "0190d000-0000-7000-8000-000000000202",
 				"P-KIT-000002", KIT_A, &res, &err), CD_OK);
 	assert_int_equal(mark(s, KIT_A), 3);
-	assert_int_equal(count(s, "SELECT count(*) FROM person"), 4);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person"), 4);
 	/* Ops 1 to 3 came after op 50 was held: applied, not held to carry on (a bundle carries
 	 * each origin's ops rising; kit A's own bundle and the tier bring them on). */
-	assert_int_equal(count(s, "SELECT count(*) FROM held_ops"), 1);
-	assert_int_equal(count(s, "SELECT origin_seq FROM held_ops WHERE via = '" KIT_B "'"), 50);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM held_ops"), 1);
+	assert_int_equal(store_count(s, "SELECT origin_seq FROM held_ops WHERE via = '" KIT_B "'"), 50);
 	store_close(s);
 }
 
 static int resolve(struct cd_store *s, const char *uuid, const char *origin, int64_t seq, const char *via,
 		   struct cd_apply_result *res, struct cd_error *err)
 {
-	struct cd_actor admin;
 	struct cd_remote_op op = { .uuid = uuid, .origin = origin, .origin_seq = seq, .origin_office = "ZZZ",
 				   .entity = "person", .entity_uuid = "0190d000-0000-7000-8000-000000000201",
 				   .op = "resolve", .at = "2026-03-02T11:00:00Z",
@@ -171,14 +150,12 @@ static int resolve(struct cd_store *s, const char *uuid, const char *origin, int
 					      "\"resolution\":{\"ours\":\"Anna\",\"theirs\":\"Anne\",\"by\":\"mallory\","
 					      "\"how\":\"typed\"},\"reason\":\"forged\"}",
 				   .scoped = 1, .via = via };
-	*err = (struct cd_error)CD_ERROR_INIT;
-	assert_int_equal(user_resolve(s, "admin", &admin, err), CD_OK);
-	return op_apply(s, &admin, &op, res, err);
+	return apply_as_admin(s, &op, res, err);
 }
 
 static void test_decisions(void **state)
 {
-	struct cd_store *s = make();
+	struct cd_store *s = store_fresh();
 	struct cd_apply_result res;
 	struct cd_error err;
 	(void)state;
@@ -188,16 +165,16 @@ static void test_decisions(void **state)
 	/* A resolution of a store never heard of, carried by kit B: skipped, the name kept. */
 	assert_int_equal(resolve(s, "0190d000-0000-7000-8000-000000000301", STRANGER, 1, KIT_B, &res, &err), CD_OK);
 	assert_int_equal(res.outcome, APPLY_SKIPPED);
-	assert_int_equal(count(s, "SELECT count(*) FROM person WHERE given = 'Anna'"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM applied_ops WHERE outcome = 'skipped'"
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person WHERE given = 'Anna'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM applied_ops WHERE outcome = 'skipped'"
 				  " AND note LIKE '%a store this one does not know%'"), 1);
 	/* The same from the national tier (no carrier): the tier introduced it; applied. */
 	assert_int_equal(resolve(s, "0190d000-0000-7000-8000-000000000302", STRANGER, 2, NULL, &res, &err), CD_OK);
 	assert_int_equal(res.outcome, APPLY_APPLIED);
-	assert_int_equal(count(s, "SELECT count(*) FROM person WHERE given = 'Mallory'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person WHERE given = 'Mallory'"), 1);
 	/* A carried decision of an origin trusted here is honoured. */
-	exec(s, "UPDATE person SET given = 'Anna'");
-	exec(s, "INSERT INTO trusted_origins(origin, office, public_key, added_at) VALUES ('" KIT_A "', 'TBS', 'k', 'now')");
+	store_exec(s, "UPDATE person SET given = 'Anna'");
+	store_exec(s, "INSERT INTO trusted_origins(origin, office, public_key, added_at) VALUES ('" KIT_A "', 'TBS', 'k', 'now')");
 	assert_int_equal(resolve(s, "0190d000-0000-7000-8000-000000000303", KIT_A, 7, KIT_B, &res, &err), CD_OK);
 	assert_int_equal(res.outcome, APPLY_APPLIED);
 	store_close(s);
@@ -205,14 +182,14 @@ static void test_decisions(void **state)
 
 static void test_numbers(void **state)
 {
-	struct cd_store *s = make();
+	struct cd_store *s = store_fresh();
 	struct cd_apply_result res;
 	struct cd_error err;
 	struct cd_actor admin;
 	(void)state;
 
 	/* Kit A was leased P-TBS-000100..109 here and returned 105..109. */
-	exec(s, "INSERT INTO number_blocks(uuid, series, year, first, last, kit_name, kit_uuid, leased_at, leased_by)"
+	store_exec(s, "INSERT INTO number_blocks(uuid, series, year, first, last, kit_name, kit_uuid, leased_at, leased_by)"
 		" VALUES ('blk-a', 'person', 0, 100, 109, 'K01', '" KIT_A "', 'now', 'admin');"
 		"UPDATE number_blocks SET returned = 105, returned_at = 'now' WHERE uuid = 'blk-a'");
 	assert_int_equal(insert(s, "0190d000-0000-7000-8000-000000000101", KIT_A, 1, "0190d000-0000-7000-8000-000000000201",
@@ -231,7 +208,7 @@ static void test_numbers(void **state)
 	/* From the national tier (the authority on numbers): taken. */
 	assert_int_equal(insert(s, "0190d000-0000-7000-8000-000000000103", KIT_A, 3, "0190d000-0000-7000-8000-000000000203",
 				"P-TBS-000107", NULL, &res, &err), CD_OK);
-	assert_int_equal(count(s, "SELECT count(*) FROM person"), 3);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person"), 3);
 	/* An update that renumbers: refused by hand, skipped from the tier; never applied. */
 	struct cd_remote_op up = { .uuid = "0190d000-0000-7000-8000-000000000104", .origin = KIT_A, .origin_seq = 4,
 				   .origin_office = "TBS", .entity = "person",
@@ -239,15 +216,15 @@ static void test_numbers(void **state)
 				   .payload = "{\"fields\":{\"number\":{\"base\":1,\"old\":\"P-TBS-000101\","
 					      "\"new\":\"P-TBS-000102\"}}}",
 				   .via = KIT_A };
-	assert_int_equal(user_resolve(s, "admin", &admin, &err), CD_OK);
+	store_actor(s, "admin", &admin);
 	assert_int_equal(op_apply(s, &admin, &up, &res, &err), CD_EREFUSED);
 	assert_non_null(strstr(err.msg, "numbers never change once issued"));
 	up.via = NULL;
 	assert_int_equal(op_apply(s, &admin, &up, &res, &err), CD_OK);
 	assert_int_equal(res.outcome, APPLY_SKIPPED);
-	assert_int_equal(count(s, "SELECT count(*) FROM person WHERE number = 'P-TBS-000101'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person WHERE number = 'P-TBS-000101'"), 1);
 	/* The office still numbers its own next person: nothing of its series was taken. */
-	assert_int_equal(count(s, "SELECT count(*) FROM person WHERE number = 'P-TBS-000001'"), 0);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person WHERE number = 'P-TBS-000001'"), 0);
 	store_close(s);
 }
 

@@ -32,23 +32,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static struct cd_store *fresh(void)
-{
-	struct cd_store_create_opts o = { .office = "TBS", .training = 1 };
-	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = NULL;
-	unlink(path);
-	assert_int_equal(store_create(path, &o, &err), CD_OK);
-	assert_int_equal(store_open(path, &s, &err), CD_OK);
-	return s;
-}
-
-static void actor(struct cd_store *s, const char *name, struct cd_actor *a)
-{
-	struct cd_error err = CD_ERROR_INIT;
-	assert_int_equal(user_resolve(s, name, a, &err), CD_OK);
-}
-
 static void add(struct cd_store *s, const struct cd_actor *a, const char *given, struct cd_person *p)
 {
 	struct cd_error err = CD_ERROR_INIT;
@@ -57,29 +40,18 @@ static void add(struct cd_store *s, const struct cd_actor *a, const char *given,
 	assert_int_equal(person_add(s, a, &in, p, &err), CD_OK);
 }
 
-static int64_t count(struct cd_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t n = -1;
-	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 static void test_merge_and_unmerge(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = fresh();
+	struct cd_store *s = store_fresh();
 	struct cd_actor clerk, sup;
 	struct cd_person a, b, c;
 	struct cd_merge_summary m;
 	char surv[32], at[32];
 	(void)state;
 
-	actor(s, "clerk", &clerk);
-	actor(s, "supervisor", &sup);
+	store_actor(s, "clerk", &clerk);
+	store_actor(s, "supervisor", &sup);
 	add(s, &clerk, "Ірина", &a);
 	add(s, &clerk, "Ирина", &b);
 	add(s, &clerk, "Олена", &c);
@@ -97,42 +69,42 @@ static void test_merge_and_unmerge(void **state)
 	assert_int_equal(m.documents, 1);
 	assert_int_equal(m.aliases, 2);   /* the birth name, and the duplicate's own names */
 	assert_int_equal(m.family, 2);    /* b-c both ways; the a-b links stay with b */
-	assert_int_equal(count(s, "SELECT count(*) FROM document WHERE person_id = 1"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM alias WHERE person_id = 1 AND kind = 'merged'"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM family WHERE person_id = 1 AND relative_id = 1"), 0);
-	assert_int_equal(count(s, "SELECT merged_into FROM person WHERE id = 2"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM person_fts WHERE rowid = 2"), 0);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM document WHERE person_id = 1"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM alias WHERE person_id = 1 AND kind = 'merged'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM family WHERE person_id = 1 AND relative_id = 1"), 0);
+	assert_int_equal(store_count(s, "SELECT merged_into FROM person WHERE id = 2"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person_fts WHERE rowid = 2"), 0);
 	assert_int_equal(merge_follow(s, b.number, surv, at, &err), 1);
 	assert_string_equal(surv, a.number);
 	assert_int_equal(merge_follow(s, a.number, surv, at, &err), 0);
 	/* A merged duplicate, or a survivor into a merged one, is refused. */
 	assert_int_equal(merge_person(s, &sup, NULL, c.number, b.number, "x", &m, &err), CD_EREFUSED);
 	assert_int_equal(merge_person(s, &sup, NULL, b.number, c.number, "x", &m, &err), CD_EREFUSED);
-	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'merge'"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM outbox WHERE op = 'merge'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM event WHERE kind = 'merge'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox WHERE op = 'merge'"), 1);
 
 	assert_int_equal(merge_undo(s, &clerk, NULL, b.number, NULL, &m, &err), CD_EREFUSED);
 	assert_int_equal(merge_undo(s, &sup, NULL, a.number, NULL, &m, &err), CD_EREFUSED);
 	assert_int_equal(merge_undo(s, &sup, NULL, b.number, "wrong pair", &m, &err), CD_OK);
-	assert_int_equal(count(s, "SELECT count(*) FROM document WHERE person_id = 2"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM alias WHERE person_id = 2"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM alias WHERE person_id = 1"), 0);
-	assert_int_equal(count(s, "SELECT count(*) FROM family WHERE person_id = 2 OR relative_id = 2"), 4);
-	assert_int_equal(count(s, "SELECT count(*) FROM person WHERE merged_into IS NOT NULL"), 0);
-	assert_int_equal(count(s, "SELECT count(*) FROM person_fts WHERE rowid = 2"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'unmerge'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM document WHERE person_id = 2"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM alias WHERE person_id = 2"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM alias WHERE person_id = 1"), 0);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM family WHERE person_id = 2 OR relative_id = 2"), 4);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person WHERE merged_into IS NOT NULL"), 0);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person_fts WHERE rowid = 2"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM event WHERE kind = 'unmerge'"), 1);
 	assert_int_equal(merge_undo(s, &sup, NULL, b.number, NULL, &m, &err), CD_EREFUSED);
 	/* A second merge after the unmerge works, and its own event is the one undone. */
 	assert_int_equal(merge_person(s, &sup, NULL, a.number, b.number, "again", &m, &err), CD_OK);
 	assert_int_equal(merge_undo(s, &sup, NULL, b.number, NULL, &m, &err), CD_OK);
-	assert_int_equal(count(s, "SELECT count(*) FROM document WHERE person_id = 2"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM document WHERE person_id = 2"), 1);
 	store_close(s);
 }
 
 static void test_templates_are_resealed(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = fresh();
+	struct cd_store *s = store_fresh();
 	struct cd_actor clerk, sup;
 	struct cd_person a, b;
 	struct cd_merge_summary m;
@@ -144,8 +116,8 @@ static void test_templates_are_resealed(void **state)
 	(void)state;
 
 	memset(key.k, 7, sizeof key.k);
-	actor(s, "clerk", &clerk);
-	actor(s, "supervisor", &sup);
+	store_actor(s, "clerk", &clerk);
+	store_actor(s, "supervisor", &sup);
 	add(s, &clerk, "Ірина", &a);
 	add(s, &clerk, "Ирина", &b);
 	snprintf(aad, sizeof aad, "casedesk-biometric-1|%s|finger|right_index", b.uuid);
@@ -160,8 +132,8 @@ static void test_templates_are_resealed(void **state)
 
 	/* Without the key nothing moves. */
 	assert_int_equal(merge_person(s, &sup, NULL, a.number, b.number, "same", &m, &err), CD_EREFUSED);
-	assert_int_equal(count(s, "SELECT count(*) FROM biometric WHERE person_id = 2"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM person WHERE merged_into IS NOT NULL"), 0);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM biometric WHERE person_id = 2"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person WHERE merged_into IS NOT NULL"), 0);
 
 	assert_int_equal(merge_person(s, &sup, &key, a.number, b.number, "same", &m, &err), CD_OK);
 	assert_int_equal(m.biometrics, 1);
@@ -175,14 +147,14 @@ static void test_templates_are_resealed(void **state)
 	free(plain);
 	sqlite3_finalize(st);
 	assert_int_equal(merge_undo(s, &sup, &key, b.number, NULL, &m, &err), CD_OK);
-	assert_int_equal(count(s, "SELECT count(*) FROM biometric WHERE person_id = 2"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM biometric WHERE person_id = 2"), 1);
 	store_close(s);
 }
 
 static void test_lostdocs_gate(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = fresh();
+	struct cd_store *s = store_fresh();
 	struct cd_actor clerk, sup;
 	struct cd_person a;
 	struct cd_lostdocs_import imp;
@@ -190,8 +162,8 @@ static void test_lostdocs_gate(void **state)
 	FILE *f;
 	(void)state;
 
-	actor(s, "clerk", &clerk);
-	actor(s, "supervisor", &sup);
+	store_actor(s, "clerk", &clerk);
+	store_actor(s, "supervisor", &sup);
 	add(s, &clerk, "Ірина", &a);
 	snprintf(csv, sizeof csv, "%s/list.csv", dir);
 	assert_non_null(f = fopen(csv, "w"));
@@ -208,17 +180,17 @@ static void test_lostdocs_gate(void **state)
 
 	assert_int_equal(document_add(s, &clerk, a.number, "passport", "FE-111", "UKR", NULL, NULL, 0, &err), CD_EREFUSED);
 	assert_non_null(strstr(err.msg, "FE111 of UKR"));
-	assert_int_equal(count(s, "SELECT count(*) FROM document"), 0);
-	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'document_refused' AND person_id = 1"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM document"), 0);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM event WHERE kind = 'document_refused' AND person_id = 1"), 1);
 	assert_int_equal(document_add(s, &clerk, a.number, "passport", "FE-111", "UKR", NULL, NULL, 1, &err), CD_OK);
-	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'document_forced' AND person_id = 1"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM event WHERE kind = 'document_forced' AND person_id = 1"), 1);
 	/* Forcing is the one call's, not the store's. */
 	assert_int_equal(document_add(s, &clerk, a.number, "passport", "FE111", "UKR", NULL, NULL, 0, &err), CD_EREFUSED);
 	/* In the caller's transaction a refusal is undone with it. */
 	assert_int_equal(store_begin(s, &err), CD_OK);
 	assert_int_equal(document_add(s, &clerk, a.number, "passport", "FE111", "UKR", NULL, NULL, 0, &err), CD_EREFUSED);
 	store_rollback(s);
-	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'document_refused'"), 2);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM event WHERE kind = 'document_refused'"), 2);
 	store_close(s);
 }
 

@@ -37,34 +37,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static struct cd_store *fresh(void)
-{
-	struct cd_store_create_opts o = { .office = "TBS", .training = 1 };
-	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = NULL;
-	unlink(path);
-	assert_int_equal(store_create(path, &o, &err), CD_OK);
-	assert_int_equal(store_open(path, &s, &err), CD_OK);
-	return s;
-}
-
-static void as(struct cd_store *s, const char *name, struct cd_actor *a)
-{
-	struct cd_error err = CD_ERROR_INIT;
-	assert_int_equal(user_resolve(s, name, a, &err), CD_OK);
-}
-
-static int64_t count(struct cd_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t n = -1;
-	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 /* One text from the newest op: `sql` selects it (NULL reads as ""). */
 static const char *text(struct cd_store *s, const char *sql)
 {
@@ -91,39 +63,39 @@ static void add(struct cd_store *s, const struct cd_actor *a, const char *surnam
 static void test_correction(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = fresh();
+	struct cd_store *s = store_fresh();
 	struct cd_actor clerk, cw;
 	struct cd_person p;
 	int64_t v = 0;
 	(void)state;
 
-	as(s, "clerk", &clerk);
-	as(s, "caseworker", &cw);
+	store_actor(s, "clerk", &clerk);
+	store_actor(s, "caseworker", &cw);
 	add(s, &clerk, "Ivanova", &p);
 	/* The insert: every field on base 0, old null. */
 	assert_string_equal(text(s, "SELECT op FROM outbox WHERE origin_seq = 1"), "insert");
-	assert_int_equal(count(s, "SELECT json_extract(payload, '$.fields.surname.base') FROM outbox WHERE origin_seq = 1"), 0);
-	assert_int_equal(count(s, "SELECT json_type(payload, '$.fields.surname.old') = 'null' FROM outbox WHERE origin_seq = 1"), 1);
+	assert_int_equal(store_count(s, "SELECT json_extract(payload, '$.fields.surname.base') FROM outbox WHERE origin_seq = 1"), 0);
+	assert_int_equal(store_count(s, "SELECT json_type(payload, '$.fields.surname.old') = 'null' FROM outbox WHERE origin_seq = 1"), 1);
 	struct cd_person_fix fix[] = { { "given", "Hanna" } };
 	assert_int_equal(person_correct(s, &cw, p.number, 1, fix, 1, "typo", &v, &err), CD_OK);
 	assert_int_equal(v, 2);
-	int64_t before = count(s, "SELECT count(*) FROM outbox");
+	int64_t before = store_count(s, "SELECT count(*) FROM outbox");
 	struct cd_person_fix fix2[] = { { "surname", "Petrova" }, { "surname_latin", "PETROVA" } };
 	assert_int_equal(person_correct(s, &cw, p.number, 2, fix2, 2, "passport seen", &v, &err), CD_OK);
 	assert_int_equal(v, 3);
 	/* One op for the correction, made on version 2, with old and new; the row is at 3. */
-	assert_int_equal(count(s, "SELECT count(*) FROM outbox"), before + 1);
-	assert_int_equal(count(s, "SELECT row_version FROM person"), 3);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox"), before + 1);
+	assert_int_equal(store_count(s, "SELECT row_version FROM person"), 3);
 	assert_string_equal(text(s, "SELECT entity || ' ' || op FROM outbox ORDER BY origin_seq DESC LIMIT 1"),
 			    "person update");
-	assert_int_equal(count(s, "SELECT json_extract(payload, '$.fields.surname.base') FROM outbox"
+	assert_int_equal(store_count(s, "SELECT json_extract(payload, '$.fields.surname.base') FROM outbox"
 				  " ORDER BY origin_seq DESC LIMIT 1"), 2);
 	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.surname.old') FROM outbox"
 				    " ORDER BY origin_seq DESC LIMIT 1"), "Ivanova");
 	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.surname.new') FROM outbox"
 				    " ORDER BY origin_seq DESC LIMIT 1"), "Petrova");
 	/* Only what changed: the given name was not touched. */
-	assert_int_equal(count(s, "SELECT json_type(payload, '$.fields.given') IS NULL FROM outbox"
+	assert_int_equal(store_count(s, "SELECT json_type(payload, '$.fields.given') IS NULL FROM outbox"
 				  " ORDER BY origin_seq DESC LIMIT 1"), 1);
 	assert_string_equal(text(s, "SELECT entity_uuid FROM outbox ORDER BY origin_seq DESC LIMIT 1"), p.uuid);
 	/* The origin is the store's own uuid. */
@@ -131,22 +103,22 @@ static void test_correction(void **state)
 			    text(s, "SELECT value FROM settings WHERE key = 'store_uuid'"));
 	/* A stale version is a conflict and writes no op. */
 	assert_int_equal(person_correct(s, &cw, p.number, 2, fix, 1, "again", &v, &err), CD_ECONFLICT);
-	assert_int_equal(count(s, "SELECT count(*) FROM outbox"), before + 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox"), before + 1);
 	store_close(s);
 }
 
 static void test_transition(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = fresh();
+	struct cd_store *s = store_fresh();
 	struct cd_actor clerk, cw;
 	struct cd_person p;
 	char number[40];
 	int64_t v = 0;
 	(void)state;
 
-	as(s, "clerk", &clerk);
-	as(s, "caseworker", &cw);
+	store_actor(s, "clerk", &clerk);
+	store_actor(s, "caseworker", &cw);
 	add(s, &clerk, "Ivanova", &p);
 	assert_int_equal(workflow_pin(s, "residence", 1, "[workflow]\nid = residence\n", &err), CD_OK);
 	struct cd_case_new cn = { .workflow_id = "residence", .workflow_version = 1, .prefix = "RP",
@@ -164,14 +136,14 @@ static void test_transition(void **state)
 	assert_string_equal(text(s, "SELECT op FROM outbox ORDER BY origin_seq DESC LIMIT 1"), "transition");
 	assert_string_equal(text(s, "SELECT json_extract(payload, '$.transition') FROM outbox"
 				    " ORDER BY origin_seq DESC LIMIT 1"), "assess");
-	assert_int_equal(count(s, "SELECT json_extract(payload, '$.fields.state.base') FROM outbox"
+	assert_int_equal(store_count(s, "SELECT json_extract(payload, '$.fields.state.base') FROM outbox"
 				  " ORDER BY origin_seq DESC LIMIT 1"), 1);
 	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.state.old') || '>' ||"
 				    " json_extract(payload, '$.fields.state.new') FROM outbox ORDER BY origin_seq DESC LIMIT 1"),
 			    "lodged>assessment");
 	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.\"field.employer\".new') FROM outbox"
 				    " ORDER BY origin_seq DESC LIMIT 1"), "ACME");
-	assert_int_equal(count(s, "SELECT json_type(payload, '$.fields.\"field.employer\".old') = 'null' FROM outbox"
+	assert_int_equal(store_count(s, "SELECT json_type(payload, '$.fields.\"field.employer\".old') = 'null' FROM outbox"
 				  " ORDER BY origin_seq DESC LIMIT 1"), 1);
 	store_close(s);
 }
@@ -179,35 +151,35 @@ static void test_transition(void **state)
 static void test_gapless(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = fresh();
+	struct cd_store *s = store_fresh();
 	struct cd_actor clerk;
 	struct cd_person p;
 	int64_t gaps = -1, first = -1;
 	(void)state;
 
-	as(s, "clerk", &clerk);
+	store_actor(s, "clerk", &clerk);
 	add(s, &clerk, "Ivanova", &p);
 	for (int i = 0; i < 99; i++) {
 		char alias[32];
 		snprintf(alias, sizeof alias, "Alias%c%c", 'A' + i / 26, 'A' + i % 26);
 		assert_int_equal(alias_add(s, &clerk, p.number, "alias", alias, "Anna", &err), CD_OK);
 	}
-	assert_int_equal(count(s, "SELECT count(*) FROM outbox"), 100);
-	assert_int_equal(count(s, "SELECT max(origin_seq) FROM outbox"), 100);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox"), 100);
+	assert_int_equal(store_count(s, "SELECT max(origin_seq) FROM outbox"), 100);
 	/* A change inside a transaction that rolls back: its op and its number go with it. */
 	assert_int_equal(store_begin(s, &err), CD_OK);
 	assert_int_equal(alias_add(s, &clerk, p.number, "alias", "Gone", "Anna", &err), CD_OK);
-	assert_int_equal(count(s, "SELECT max(origin_seq) FROM outbox"), 101);
+	assert_int_equal(store_count(s, "SELECT max(origin_seq) FROM outbox"), 101);
 	store_rollback(s);
-	assert_int_equal(count(s, "SELECT count(*) FROM outbox"), 100);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox"), 100);
 	/* A change refused half way (a second link of the same pair) takes no number either. */
 	struct cd_person q;
 	add(s, &clerk, "Petrova", &q);
 	assert_int_equal(family_link(s, &clerk, p.number, q.number, "sibling", &err), CD_OK);
 	assert_int_equal(family_link(s, &clerk, p.number, q.number, "sibling", &err), CD_EINPUT);
 	assert_int_equal(alias_add(s, &clerk, p.number, "alias", "Kept", "Anna", &err), CD_OK);
-	assert_int_equal(count(s, "SELECT count(*) FROM outbox"), 104);
-	assert_int_equal(count(s, "SELECT max(origin_seq) FROM outbox"), 104);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox"), 104);
+	assert_int_equal(store_count(s, "SELECT max(origin_seq) FROM outbox"), 104);
 	assert_int_equal(oplog_check(s, &gaps, &first, &err), CD_OK);
 	assert_int_equal(gaps, 0);
 	assert_int_equal(first, 0);
@@ -217,7 +189,7 @@ static void test_gapless(void **state)
 static void test_uuids_only(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = fresh();
+	struct cd_store *s = store_fresh();
 	struct cd_actor clerk, cw, sup, admin;
 	struct cd_person p, q;
 	struct cd_merge_summary m;
@@ -225,10 +197,10 @@ static void test_uuids_only(void **state)
 	int64_t v;
 	(void)state;
 
-	as(s, "clerk", &clerk);
-	as(s, "caseworker", &cw);
-	as(s, "supervisor", &sup);
-	as(s, "admin", &admin);
+	store_actor(s, "clerk", &clerk);
+	store_actor(s, "caseworker", &cw);
+	store_actor(s, "supervisor", &sup);
+	store_actor(s, "admin", &admin);
 	add(s, &clerk, "Ivanova", &p);
 	add(s, &clerk, "Ivanowa", &q);
 	assert_int_equal(document_add(s, &clerk, p.number, "passport", "AB1234567", "UKR", NULL, NULL, 0, &err), CD_OK);
@@ -251,19 +223,19 @@ static void test_uuids_only(void **state)
 	assert_int_equal(user_set_active(s, &admin, "vera", 0, &err), CD_OK);
 	assert_int_equal(office_set(s, &admin, "name", "Tbilisi office", &err), CD_OK);
 	assert_int_equal(merge_person(s, &sup, NULL, p.number, q.number, "same person", &m, &err), CD_OK);
-	assert_true(count(s, "SELECT count(DISTINCT entity) FROM outbox") == 8);
+	assert_true(store_count(s, "SELECT count(DISTINCT entity) FROM outbox") == 8);
 
 	/* No integer in any payload but the versions and the few counts that are values. */
-	assert_int_equal(count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t WHERE t.type = 'integer'"
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t WHERE t.type = 'integer'"
 				  " AND t.key <> 'base' AND t.path NOT IN ('$.fields.\"workflow_version\"', '$.fields.active')"),
 			 0);
 	/* Every reference to another row is a uuid that row has. */
-	assert_int_equal(count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t"
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t"
 				  " WHERE t.key = 'new' AND t.path IN ('$.fields.person', '$.fields.relative',"
 				  " '$.fields.\"merged_into\"') AND t.atom NOT IN (SELECT uuid FROM person)"), 0);
-	assert_true(count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t"
+	assert_true(store_count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t"
 			     " WHERE t.key = 'new' AND t.path = '$.fields.person'") >= 5);
-	assert_int_equal(count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t"
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t"
 				  " WHERE t.key = 'new' AND t.path = '$.fields.\"merged_into\"'"), 1);
 	/* The assignment says who held the case before and who now, on the version it moved from. */
 	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.assignee.new') || '@' ||"
@@ -285,12 +257,12 @@ static int try_sql(struct cd_store *s, const char *sql)
 
 static void test_append_only(void **state)
 {
-	struct cd_store *s = fresh();
+	struct cd_store *s = store_fresh();
 	struct cd_actor clerk;
 	struct cd_person p, q;
 	(void)state;
 
-	as(s, "clerk", &clerk);
+	store_actor(s, "clerk", &clerk);
 	add(s, &clerk, "Ivanova", &p);
 	add(s, &clerk, "Petrova", &q);
 	assert_int_equal(try_sql(s, "UPDATE outbox SET payload = '{}' WHERE origin_seq = 1"), SQLITE_CONSTRAINT);
@@ -312,9 +284,9 @@ static void test_append_only(void **state)
 	assert_int_equal(try_sql(s, "UPDATE outbox SET payload = '{\"purged\":true}' WHERE origin_seq = 2"),
 			 SQLITE_CONSTRAINT);
 	/* Row versions: any update raises one, by hand too; none goes down. */
-	int64_t v = count(s, "SELECT row_version FROM person WHERE id = 2");
+	int64_t v = store_count(s, "SELECT row_version FROM person WHERE id = 2");
 	assert_int_equal(try_sql(s, "UPDATE person SET birth_place = 'Lviv' WHERE id = 2"), SQLITE_OK);
-	assert_int_equal(count(s, "SELECT row_version FROM person WHERE id = 2"), v + 1);
+	assert_int_equal(store_count(s, "SELECT row_version FROM person WHERE id = 2"), v + 1);
 	assert_int_equal(try_sql(s, "UPDATE person SET row_version = 1 WHERE id = 2"), SQLITE_CONSTRAINT);
 	assert_int_equal(try_sql(s, "UPDATE document SET row_version = 0"), SQLITE_OK);   /* no rows: nothing to refuse */
 	store_close(s);
@@ -323,13 +295,13 @@ static void test_append_only(void **state)
 static void test_check_finds_gap(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = fresh();
+	struct cd_store *s = store_fresh();
 	struct cd_actor clerk;
 	struct cd_person p;
 	int64_t gaps = -1, first = -1;
 	(void)state;
 
-	as(s, "clerk", &clerk);
+	store_actor(s, "clerk", &clerk);
 	for (int i = 0; i < 5; i++)
 		add(s, &clerk, "Ivanova", &p);
 	assert_int_equal(oplog_check(s, &gaps, &first, &err), CD_OK);
@@ -351,7 +323,7 @@ static void test_relay(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
 	struct cd_store_create_opts o = { .office = "KUT", .training = 1 };
-	struct cd_store *a = NULL, *b = fresh();
+	struct cd_store *a = NULL, *b = store_fresh();
 	struct cd_actor admin_a, admin_b, clerk;
 	struct cd_person p;
 	struct cd_person_input in = { .surname = "Beridze", .given = "Nino", .sex = "F", .dob = "1988",
@@ -371,13 +343,13 @@ static void test_relay(void **state)
 	unlink(bundle);
 	assert_int_equal(store_create(pa, &o, &err), CD_OK);
 	assert_int_equal(store_open(pa, &a, &err), CD_OK);
-	as(a, "clerk", &clerk);
-	as(a, "admin", &admin_a);
-	as(b, "admin", &admin_b);
+	store_actor(a, "clerk", &clerk);
+	store_actor(a, "admin", &admin_a);
+	store_actor(b, "admin", &admin_b);
 	assert_int_equal(person_add(a, &clerk, &in, &p, &err), CD_OK);
 	in.surname = "Abashidze";
 	assert_int_equal(person_add(a, &clerk, &in, &p, &err), CD_OK);
-	int64_t made = count(a, "SELECT count(*) FROM outbox");
+	int64_t made = store_count(a, "SELECT count(*) FROM outbox");
 	assert_int_equal(bundle_key_public(a, &admin_a, pub, fpr, &err), CD_OK);
 	assert_int_equal(bundle_trust(b, &admin_b, a->uuid, "KUT", pub, &err), CD_OK);
 	assert_int_equal(bundle_export(a, &admin_a, bundle, 0, &ex, &err), CD_OK);
@@ -410,14 +382,14 @@ static void test_relay(void **state)
 
 	assert_int_equal(oplog_relay_mark(b, &admin_b, a->uuid, 1, &marked, &err), CD_OK);
 	assert_int_equal(marked, 1);
-	assert_int_equal(count(b, "SELECT count(*) FROM relay_ops WHERE origin_seq = 1 AND payload IS NULL"
+	assert_int_equal(store_count(b, "SELECT count(*) FROM relay_ops WHERE origin_seq = 1 AND payload IS NULL"
 				  " AND relayed_at IS NOT NULL"), 1);
 	assert_int_equal(oplog_relay_mark(b, &admin_b, a->uuid, 1, &marked, &err), CD_OK);
 	assert_int_equal(marked, 0);
-	assert_int_equal(count(b, "SELECT count(*) FROM audit WHERE entity = 'relay_ops'"), 1);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM audit WHERE entity = 'relay_ops'"), 1);
 	/* Again: nothing kept twice. */
 	assert_int_equal(bundle_import(b, &admin_b, bundle, NULL, 0, &im, &err), CD_OK);
-	assert_int_equal(count(b, "SELECT count(*) FROM relay_ops"), made);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM relay_ops"), made);
 	/* sqlite3 on the file: a waiting op's values do not change, none is un-relayed or goes. */
 	assert_int_not_equal(sqlite3_exec(b->db, "UPDATE relay_ops SET payload = '{}' WHERE origin_seq = 2", NULL, NULL,
 					  NULL), SQLITE_OK);
@@ -427,7 +399,7 @@ static void test_relay(void **state)
 			     SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(b->db, "DELETE FROM relay_ops", NULL, NULL, NULL), SQLITE_OK);
 	/* A's own log is never kept for relay in A. */
-	assert_int_equal(count(a, "SELECT count(*) FROM relay_ops"), 0);
+	assert_int_equal(store_count(a, "SELECT count(*) FROM relay_ops"), 0);
 	store_close(a);
 	store_close(b);
 	unlink(pa);

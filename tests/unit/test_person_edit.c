@@ -32,40 +32,12 @@ static int setup(void **state)
 	return 0;
 }
 
-static struct cd_store *fresh(void)
-{
-	struct cd_store_create_opts o = { .office = "TBS", .training = 1 };
-	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = NULL;
-	unlink(path);
-	assert_int_equal(store_create(path, &o, &err), CD_OK);
-	assert_int_equal(store_open(path, &s, &err), CD_OK);
-	return s;
-}
-
-static void actor(struct cd_store *s, const char *name, struct cd_actor *a)
-{
-	struct cd_error err = CD_ERROR_INIT;
-	assert_int_equal(user_resolve(s, name, a, &err), CD_OK);
-}
-
 static void add(struct cd_store *s, const struct cd_actor *a, struct cd_person *p)
 {
 	struct cd_error err = CD_ERROR_INIT;
 	struct cd_person_input in = { .surname = "Ковальчук", .given = "Ірина", .sex = "F", .dob = "1991-07",
 				      .nationality = "UKR" };
 	assert_int_equal(person_add(s, a, &in, p, &err), CD_OK);
-}
-
-static int64_t count(struct cd_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t n = -1;
-	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
 }
 
 /* 1 when a search for `query` finds person `number`. */
@@ -85,16 +57,16 @@ static int found(struct cd_store *s, const struct cd_actor *a, const char *query
 static void test_correct(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = fresh();
+	struct cd_store *s = store_fresh();
 	struct cd_actor clerk, cw, sup;
 	struct cd_person p;
 	struct cd_person_record *r;
 	int64_t v = 0;
 	(void)state;
 
-	actor(s, "clerk", &clerk);
-	actor(s, "caseworker", &cw);
-	actor(s, "supervisor", &sup);
+	store_actor(s, "clerk", &clerk);
+	store_actor(s, "caseworker", &cw);
+	store_actor(s, "supervisor", &sup);
 	add(s, &clerk, &p);
 	assert_true(found(s, &cw, "Ковальчук", p.number));
 
@@ -114,12 +86,12 @@ static void test_correct(void **state)
 	assert_true(found(s, &cw, "Коваленко", p.number));
 	assert_true(found(s, &cw, "KOVALENKO", p.number));
 	/* One event a changed field, with old, new and the reason; one audit row; one outbox row. */
-	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'person_corrected' AND note = 'passport seen'"
+	assert_int_equal(store_count(s, "SELECT count(*) FROM event WHERE kind = 'person_corrected' AND note = 'passport seen'"
 				  " AND ((field = 'surname' AND old_value = 'Ковальчук' AND new_value = 'Коваленко')"
 				  "  OR (field = 'surname_latin' AND old_value = 'KOVALCHUK' AND new_value = 'KOVALENKO')"
 				  "  OR (field = 'dob' AND old_value = '1991-07' AND new_value = '1991-07-04'))"), 3);
-	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE entity = 'person' AND purpose = 'correction'"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM outbox WHERE entity = 'person' AND op = 'update'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM audit WHERE entity = 'person' AND purpose = 'correction'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox WHERE entity = 'person' AND op = 'update'"), 1);
 
 	/* A stale version is refused, names no one, and writes nothing. */
 	struct cd_person_fix sex = { "sex", "X" };
@@ -127,7 +99,7 @@ static void test_correct(void **state)
 	assert_null(strstr(err.msg, "Коваленко"));
 	assert_null(strstr(err.msg, "KOVALENKO"));
 	assert_non_null(strstr(err.msg, "version 1, now 2"));
-	assert_int_equal(count(s, "SELECT count(*) FROM person WHERE sex = 'X'"), 0);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person WHERE sex = 'X'"), 0);
 	assert_int_equal(person_correct(s, &sup, p.number, 2, &sex, 1, "self-declared", &v, &err), CD_OK);
 	assert_int_equal(v, 3);
 
@@ -153,19 +125,19 @@ static void test_correct(void **state)
 	assert_int_equal(person_correct(s, &cw, p.number, 0, &lower, 1, "x", NULL, &err), CD_EINPUT);
 	assert_int_equal(person_correct(s, &cw, "P-TBS-999999", 0, &sex, 1, "x", NULL, &err), CD_ENOTFOUND);
 	/* None of them moved the version or wrote an event. */
-	assert_int_equal(count(s, "SELECT row_version FROM person"), 3);
-	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'person_corrected'"), 4);
+	assert_int_equal(store_count(s, "SELECT row_version FROM person"), 3);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM event WHERE kind = 'person_corrected'"), 4);
 	/* A Latin form given with the name is taken as given. */
 	struct cd_person_fix both[] = { { "given", "Iryna" }, { "given_latin", "IRINA" } };
 	assert_int_equal(person_correct(s, &cw, p.number, 0, both, 2, "as in passport", NULL, &err), CD_OK);
-	assert_int_equal(count(s, "SELECT count(*) FROM person WHERE given = 'Iryna' AND given_latin = 'IRINA'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM person WHERE given = 'Iryna' AND given_latin = 'IRINA'"), 1);
 	store_close(s);
 }
 
 static void test_documents(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = fresh();
+	struct cd_store *s = store_fresh();
 	struct cd_actor clerk, sup, admin;
 	struct cd_person p;
 	struct cd_lostdocs_import imp;
@@ -173,9 +145,9 @@ static void test_documents(void **state)
 	FILE *f;
 	(void)state;
 
-	actor(s, "clerk", &clerk);
-	actor(s, "supervisor", &sup);
-	actor(s, "admin", &admin);
+	store_actor(s, "clerk", &clerk);
+	store_actor(s, "supervisor", &sup);
+	store_actor(s, "admin", &admin);
 	add(s, &clerk, &p);
 	assert_int_equal(document_add(s, &clerk, p.number, "passport", "FE 1234", "UKR", "2021-01-01", "2031-01-01", 0,
 				      &err), CD_OK);
@@ -184,10 +156,10 @@ static void test_documents(void **state)
 	assert_int_equal(document_expire(s, &clerk, p.number, "XX1", NULL, "lost", &err), CD_ENOTFOUND);
 	assert_int_equal(document_expire(s, &admin, p.number, "FE1234", NULL, "lost", &err), CD_EREFUSED);
 	assert_int_equal(document_expire(s, &clerk, p.number, "fe-1234", NULL, "reported lost", &err), CD_OK);
-	assert_int_equal(count(s, "SELECT count(*) FROM document WHERE expires = '2026-03-02'"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'document_expired' AND old_value = '2031-01-01'"
+	assert_int_equal(store_count(s, "SELECT count(*) FROM document WHERE expires = '2026-03-02'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM event WHERE kind = 'document_expired' AND old_value = '2031-01-01'"
 				  " AND new_value = '2026-03-02' AND note = 'reported lost'"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE entity = 'document' AND purpose = 'correction'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM audit WHERE entity = 'document' AND purpose = 'correction'"), 1);
 	/* A later date would lengthen it: refused. */
 	assert_int_equal(document_expire(s, &clerk, p.number, "FE1234", "2026-06-01", "x", &err), CD_EINPUT);
 
@@ -202,12 +174,12 @@ static void test_documents(void **state)
 			 CD_EREFUSED);
 	assert_int_equal(document_add_because(s, &clerk, p.number, "passport", "EB777", "UKR", NULL, NULL, "  ", &err),
 			 CD_EINPUT);
-	assert_int_equal(count(s, "SELECT count(*) FROM document WHERE number = 'EB777'"), 0);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM document WHERE number = 'EB777'"), 0);
 	assert_int_equal(document_add_because(s, &clerk, p.number, "passport", "EB777", "UKR", NULL, NULL,
 					      "owner here, police report", &err), CD_OK);
-	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'document_added'"
+	assert_int_equal(store_count(s, "SELECT count(*) FROM event WHERE kind = 'document_added'"
 				  " AND note = 'owner here, police report'"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'document_forced'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM event WHERE kind = 'document_forced'"), 1);
 	/* Not listed: no reason needed, none kept. */
 	assert_int_equal(document_add_because(s, &clerk, p.number, "id", "ZZ1", "UKR", NULL, "2030-01-01", NULL, &err),
 			 CD_OK);
@@ -217,19 +189,19 @@ static void test_documents(void **state)
 static void test_alias_and_address(void **state)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = fresh();
+	struct cd_store *s = store_fresh();
 	struct cd_actor clerk, admin;
 	struct cd_person p;
 	struct cd_person_record *r;
 	(void)state;
 
-	actor(s, "clerk", &clerk);
-	actor(s, "admin", &admin);
+	store_actor(s, "clerk", &clerk);
+	store_actor(s, "admin", &admin);
 	add(s, &clerk, &p);
 	/* An alias: bad bytes refused; "Müller" with a combining diaeresis stored composed. */
 	assert_int_equal(alias_add(s, &clerk, p.number, "spelling", "M\xff", "Anna", &err), CD_EINPUT);
 	assert_int_equal(alias_add(s, &clerk, p.number, "spelling", "Mu\xcc\x88ller", "Anna", &err), CD_OK);
-	assert_int_equal(count(s, "SELECT count(*) FROM alias WHERE surname = 'M\xc3\xbcller' AND kind = 'spelling'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM alias WHERE surname = 'M\xc3\xbcller' AND kind = 'spelling'"), 1);
 	assert_true(found(s, &clerk, "MUELLER", p.number) || found(s, &clerk, "Müller", p.number));
 
 	struct cd_address_input bad_kind = { .kind = "home", .line = "1 Main St" };
@@ -243,11 +215,11 @@ static void test_alias_and_address(void **state)
 	struct cd_address_input ok = { .kind = "stay", .line = "вул. Хрещатик 1", .city = "Київ", .country = "UKR",
 				       .since = "2026-01-15" };
 	assert_int_equal(address_add(s, &admin, p.number, &ok, &err), CD_EREFUSED);
-	assert_int_equal(count(s, "SELECT count(*) FROM address"), 0);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM address"), 0);
 	assert_int_equal(address_add(s, &clerk, p.number, &ok, &err), CD_OK);
-	assert_int_equal(count(s, "SELECT count(*) FROM event WHERE kind = 'address_added'"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE action = 'change' AND entity = 'address'"), 1);
-	assert_int_equal(count(s, "SELECT count(*) FROM outbox WHERE entity = 'address'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM event WHERE kind = 'address_added'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM audit WHERE action = 'change' AND entity = 'address'"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox WHERE entity = 'address'"), 1);
 	assert_int_equal(person_load(s, &clerk, p.number, NULL, &r, &err), CD_OK);
 	assert_int_equal(r->n_addresses, 1);
 	assert_string_equal(r->addresses[0].kind, "stay");

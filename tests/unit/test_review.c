@@ -40,34 +40,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static struct cd_store *make(const char *p, const char *office)
-{
-	struct cd_store_create_opts o = { .office = office, .training = 1 };
-	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *s = NULL;
-	unlink(p);
-	assert_int_equal(store_create(p, &o, &err), CD_OK);
-	assert_int_equal(store_open(p, &s, &err), CD_OK);
-	return s;
-}
-
-static void as(struct cd_store *s, const char *name, struct cd_actor *a)
-{
-	struct cd_error err = CD_ERROR_INIT;
-	assert_int_equal(user_resolve(s, name, a, &err), CD_OK);
-}
-
-static int64_t count(struct cd_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t n = -1;
-	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 /* Everything of `from` that `to` has not applied yet, in order. */
 static void sync_all(struct cd_store *from, struct cd_store *to)
 {
@@ -76,7 +48,7 @@ static void sync_all(struct cd_store *from, struct cd_store *to)
 	struct cd_actor admin;
 	sqlite3_stmt *st;
 	int64_t hw = 0;
-	as(to, "admin", &admin);
+	store_actor(to, "admin", &admin);
 	assert_int_equal(op_origin_high_water(to, from->uuid, &hw, &err), CD_OK);
 	assert_int_equal(sqlite3_prepare_v2(from->db, "SELECT uuid, origin, origin_seq, entity, entity_uuid, op, at,"
 					    " payload FROM outbox WHERE origin_seq > ?1 ORDER BY origin_seq", -1, &st,
@@ -109,7 +81,7 @@ static void add(struct cd_store *s, const struct cd_person_input *in, const char
 {
 	struct cd_error err = CD_ERROR_INIT;
 	struct cd_actor clerk;
-	as(s, "clerk", &clerk);
+	store_actor(s, "clerk", &clerk);
 	assert_int_equal(person_add(s, &clerk, in, p, &err), CD_OK);
 	if (passport)
 		assert_int_equal(document_add(s, &clerk, p->number, "passport", passport, "UKR", NULL, NULL, 0, &err),
@@ -131,7 +103,7 @@ static int name_score(struct cd_store *s, const struct cd_person_input *in)
 
 static void test_arrival_queued(void **state)
 {
-	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS");
+	struct cd_store *a = store_at(path, "KIT"), *b = store_at(path_b, "TBS");
 	struct cd_person pa, pb, qa;
 	char sql[256];
 	(void)state;
@@ -144,21 +116,21 @@ static void test_arrival_queued(void **state)
 	add(a, &CHIDI, NULL, &qa);
 	sync_all(a, b);
 	/* One row: A's Iryna against B's, scored as dupes_find scores the pair by name. */
-	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review"), 1);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM dupe_review"), 1);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s' AND candidate_uuid = '%s'"
 		 " AND score = %d AND origin_office = 'KIT' AND decision IS NULL", pa.uuid, pb.uuid, expected);
-	assert_int_equal(count(b, sql), 1);
+	assert_int_equal(store_count(b, sql), 1);
 	/* The dissimilar person queued nothing. */
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s'", qa.uuid);
-	assert_int_equal(count(b, sql), 0);
+	assert_int_equal(store_count(b, sql), 0);
 	/* A's passport arrives: the same number raises the open pair to 100, no second row. */
 	struct cd_error err = CD_ERROR_INIT;
 	struct cd_actor clerk;
-	as(a, "clerk", &clerk);
+	store_actor(a, "clerk", &clerk);
 	assert_int_equal(document_add(a, &clerk, pa.number, "passport", "FB123456", "UKR", NULL, NULL, 0, &err), CD_OK);
 	sync_all(a, b);
-	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review"), 1);
-	assert_int_equal(count(b, "SELECT score FROM dupe_review"), 100);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM dupe_review"), 1);
+	assert_int_equal(store_count(b, "SELECT score FROM dupe_review"), 100);
 	/* The open count names nobody and is anyone's. */
 	int64_t open = 0;
 	assert_int_equal(review_open_count(b, &open, &err), CD_OK);
@@ -169,7 +141,7 @@ static void test_arrival_queued(void **state)
 
 static void test_threshold_and_merged(void **state)
 {
-	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS");
+	struct cd_store *a = store_at(path, "KIT"), *b = store_at(path_b, "TBS");
 	struct cd_person pa, pb, pb2, ra;
 	struct cd_error err = CD_ERROR_INIT;
 	struct cd_actor sup;
@@ -180,13 +152,13 @@ static void test_threshold_and_merged(void **state)
 	review_set_warn(100);
 	add(a, &IRYNA, NULL, &pa);
 	sync_all(a, b);
-	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review"), 0);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM dupe_review"), 0);
 	review_set_warn(0);   /* out of range: ignored */
 	assert_int_equal(review_warn(), 100);
 	review_set_warn(DUPES_WARN_DEFAULT);
 	/* A second Iryna in B, merged into the first: only the survivor is a candidate. */
 	add(b, &IRYNA, NULL, &pb2);
-	as(b, "supervisor", &sup);
+	store_actor(b, "supervisor", &sup);
 	struct cd_merge_summary m;
 	assert_int_equal(merge_person(b, &sup, NULL, pb.number, pb2.number, "same person", &m, &err), CD_OK);
 	struct cd_person_input again = IRYNA;
@@ -195,9 +167,9 @@ static void test_threshold_and_merged(void **state)
 	sync_all(a, b);
 	char sql[256];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s'", ra.uuid);
-	int64_t rows = count(b, sql);
+	int64_t rows = store_count(b, sql);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE candidate_uuid = '%s'", pb2.uuid);
-	assert_int_equal(count(b, sql), 0);
+	assert_int_equal(store_count(b, sql), 0);
 	/* The earlier arrival (pa, not queued at 100) is B's person now, and a candidate. */
 	assert_true(rows >= 1);
 	store_close(a);
@@ -206,7 +178,7 @@ static void test_threshold_and_merged(void **state)
 
 static void test_dismiss_once(void **state)
 {
-	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS");
+	struct cd_store *a = store_at(path, "KIT"), *b = store_at(path_b, "TBS");
 	struct cd_person pa, pb;
 	struct cd_error err = CD_ERROR_INIT;
 	struct cd_actor sup, cw;
@@ -218,8 +190,8 @@ static void test_dismiss_once(void **state)
 	add(b, &IRYNA, "FB123456", &pb);
 	add(a, &IRYNA, "FB123456", &pa);
 	sync_all(a, b);
-	as(b, "supervisor", &sup);
-	as(b, "caseworker", &cw);
+	store_actor(b, "supervisor", &sup);
+	store_actor(b, "caseworker", &cw);
 	assert_int_equal(review_list(b, &cw, 0, &rows, &n, &err), CD_EREFUSED);
 	cd_error_clear(&err);
 	assert_int_equal(review_list(b, &sup, 0, &rows, &n, &err), CD_OK);
@@ -231,23 +203,23 @@ static void test_dismiss_once(void **state)
 	snprintf(id, sizeof id, "%lld", (long long)rows[0].id);
 	review_free(rows, n);
 	/* Listed: both persons audited with the purpose. */
-	assert_int_equal(count(b, "SELECT count(*) FROM audit WHERE purpose = 'duplicate review'"), 2);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM audit WHERE purpose = 'duplicate review'"), 2);
 
 	assert_int_equal(review_dismiss(b, &cw, id, "two people", &err), CD_EREFUSED);
 	cd_error_clear(&err);
 	assert_int_equal(review_dismiss(b, &sup, id, "", &err), CD_EINPUT);
 	cd_error_clear(&err);
 	assert_int_equal(review_dismiss(b, &sup, id, "twins, checked by phone", &err), CD_OK);
-	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review WHERE decision = 'dismissed'"
+	assert_int_equal(store_count(b, "SELECT count(*) FROM dupe_review WHERE decision = 'dismissed'"
 				  " AND decided_by = 'supervisor' AND reason = 'twins, checked by phone'"), 1);
-	assert_int_equal(count(b, "SELECT count(*) FROM event WHERE kind = 'duplicate_reviewed'"), 1);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM event WHERE kind = 'duplicate_reviewed'"), 1);
 	/* Once. */
 	assert_int_equal(review_dismiss(b, &sup, id, "again", &err), CD_EREFUSED);
 	cd_error_clear(&err);
 	char survivor[32], duplicate[32];
 	assert_int_equal(review_merge(b, &sup, NULL, id, 0, "after all", survivor, duplicate, &err), CD_EREFUSED);
 	cd_error_clear(&err);
-	assert_int_equal(count(b, "SELECT count(*) FROM person WHERE merged_into IS NOT NULL"), 0);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM person WHERE merged_into IS NOT NULL"), 0);
 	/* sqlite3 on the file: a decided row does not change and does not go. */
 	assert_int_not_equal(sqlite3_exec(b->db, "UPDATE dupe_review SET decision = 'merged'", NULL, NULL, NULL),
 			     SQLITE_OK);
@@ -258,7 +230,7 @@ static void test_dismiss_once(void **state)
 					  " reasons, queued_at, decision) VALUES ('u', 'p', 'c', 70, '', 'now',"
 					  " 'dismissed')", NULL, NULL, NULL),
 			     SQLITE_OK);
-	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review WHERE decision = 'dismissed' AND reason ="
+	assert_int_equal(store_count(b, "SELECT count(*) FROM dupe_review WHERE decision = 'dismissed' AND reason ="
 				  " 'twins, checked by phone'"), 1);
 	store_close(a);
 	store_close(b);
@@ -274,7 +246,7 @@ static void test_dismiss_once(void **state)
  */
 static void test_decision_travels(void **state)
 {
-	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS");
+	struct cd_store *a = store_at(path, "KIT"), *b = store_at(path_b, "TBS");
 	static const struct cd_person_input CHIDI_DOC = { .surname = "Okonkwo", .given = "Chidi", .sex = "M",
 							  .dob = "1970-01-15", .nationality = "UKR" };
 	struct cd_person pa, pb, qa, qb;
@@ -290,41 +262,41 @@ static void test_decision_travels(void **state)
 	add(b, &CHIDI_DOC, "FB999111", &qb);
 	sync_all(a, b);
 	sync_all(b, a);
-	assert_int_equal(count(a, "SELECT count(*) FROM dupe_review WHERE decision IS NULL"), 2);
-	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review WHERE decision IS NULL"), 2);
+	assert_int_equal(store_count(a, "SELECT count(*) FROM dupe_review WHERE decision IS NULL"), 2);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM dupe_review WHERE decision IS NULL"), 2);
 
-	as(a, "supervisor", &sup);
+	store_actor(a, "supervisor", &sup);
 	snprintf(sql, sizeof sql, "SELECT id FROM dupe_review WHERE candidate_uuid = '%s'", pa.uuid);
 	char id[24];
-	snprintf(id, sizeof id, "%lld", (long long)count(a, sql));
+	snprintf(id, sizeof id, "%lld", (long long)store_count(a, sql));
 	assert_int_equal(review_dismiss(a, &sup, id, "different fathers' names", &err), CD_OK);
-	assert_int_equal(count(a, "SELECT count(*) FROM outbox WHERE op = 'review' AND entity = 'person'"), 1);
+	assert_int_equal(store_count(a, "SELECT count(*) FROM outbox WHERE op = 'review' AND entity = 'person'"), 1);
 	snprintf(sql, sizeof sql, "SELECT id FROM dupe_review WHERE candidate_uuid = '%s'", qa.uuid);
-	snprintf(id, sizeof id, "%lld", (long long)count(a, sql));
+	snprintf(id, sizeof id, "%lld", (long long)store_count(a, sql));
 	assert_int_equal(review_merge(a, &sup, NULL, id, 0, "the same man", survivor, duplicate, &err), CD_OK);
-	assert_int_equal(count(a, "SELECT count(*) FROM outbox WHERE op = 'review'"), 2);
+	assert_int_equal(store_count(a, "SELECT count(*) FROM outbox WHERE op = 'review'"), 2);
 
-	int64_t events = count(b, "SELECT count(*) FROM event WHERE kind = 'duplicate_reviewed'");
+	int64_t events = store_count(b, "SELECT count(*) FROM event WHERE kind = 'duplicate_reviewed'");
 	sync_all(a, b);
 	/* B's row of the pair (either way round) closed in A's name. */
 	snprintf(sql, sizeof sql,
 		 "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s' AND candidate_uuid = '%s'"
 		 " AND decision = 'dismissed' AND decided_by = 'supervisor (KIT)' AND reason = 'different fathers'' names'",
 		 pa.uuid, pb.uuid);
-	assert_int_equal(count(b, sql), 1);
+	assert_int_equal(store_count(b, sql), 1);
 	/* One event for the dismissal, one for the merged pair below. */
-	assert_int_equal(count(b, "SELECT count(*) FROM event WHERE kind = 'duplicate_reviewed'"), events + 2);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM event WHERE kind = 'duplicate_reviewed'"), events + 2);
 	/* The merged pair is merged here too, as at A (B's record into A's), and closed as merged. */
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE candidate_uuid = '%s' AND decision = 'merged'"
 		 " AND decided_by = 'supervisor (KIT)' AND reason = 'the same man'", qb.uuid);
-	assert_int_equal(count(b, sql), 1);
+	assert_int_equal(store_count(b, sql), 1);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM person p JOIN person q ON q.id = p.merged_into"
 		 " WHERE p.uuid = '%s' AND q.uuid = '%s'", qb.uuid, qa.uuid);
-	assert_int_equal(count(b, sql), 1);
-	assert_int_equal(count(b, "SELECT count(*) FROM dupe_review WHERE decision IS NULL"), 0);
-	assert_int_equal(count(b, "SELECT count(*) FROM applied_ops WHERE note LIKE 'applied: the pair in review here is"
+	assert_int_equal(store_count(b, sql), 1);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM dupe_review WHERE decision IS NULL"), 0);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM applied_ops WHERE note LIKE 'applied: the pair in review here is"
 				  " merged%'"), 1);
-	assert_int_equal(count(b, "SELECT count(*) FROM outbox WHERE op = 'merge'"), 0);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM outbox WHERE op = 'merge'"), 0);
 	/* sqlite3 on the file still cannot decide a row in a stranger's name (a new pair queued). */
 	assert_int_equal(sqlite3_exec(b->db, "INSERT INTO dupe_review(uuid, person_uuid, candidate_uuid, score, reasons,"
 				      " queued_at) VALUES ('x-open', 'p-x', 'c-x', 50, 'r', 'now')", NULL, NULL, NULL),
@@ -372,7 +344,7 @@ static void crowd(struct cd_store *s, int n)
 {
 	struct cd_error err = CD_ERROR_INIT;
 	struct cd_actor clerk;
-	as(s, "clerk", &clerk);
+	store_actor(s, "clerk", &clerk);
 	for (int i = 0; i < n; i++) {
 		char dob[16];
 		struct cd_person p;
@@ -415,13 +387,13 @@ static void test_batch_cached(void **state)
 						       .dob = "1985-03-12", .nationality = "UKR" };
 	char path_c[192];
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS"), *c;
+	struct cd_store *a = store_at(path, "KIT"), *b = store_at(path_b, "TBS"), *c;
 	struct cd_person l, lc, x1, x2, y;
 	char sql[256];
 	(void)state;
 
 	snprintf(path_c, sizeof path_c, "%s/c.casedesk", dir);
-	c = make(path_c, "TBS");
+	c = store_at(path_c, "TBS");
 	review_set_warn(DUPES_WARN_DEFAULT);
 	add(b, &IRYNA, NULL, &l);
 	add(c, &IRYNA, NULL, &lc);
@@ -433,25 +405,25 @@ static void test_batch_cached(void **state)
 	crowd(a, 60);
 	/* B: the batch in one transaction, against the copy; the arrived persons' index rows
 	 * wait for the batch's end (dupes_index_flush). */
-	int64_t keyed = count(b, "SELECT count(*) FROM person_key");
+	int64_t keyed = store_count(b, "SELECT count(*) FROM person_key");
 	assert_int_equal(store_begin(b, &err), CD_OK);
 	assert_int_equal(dupes_cache_begin(b, &err), CD_OK);
 	sync_all(a, b);
-	assert_int_equal(count(b, "SELECT count(*) FROM person_key"), keyed);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM person_key"), keyed);
 	assert_int_equal(dupes_index_flush(b, &err), CD_OK);
 	dupes_cache_end(b);
 	assert_int_equal(store_commit(b, &err), CD_OK);
 	/* C: op by op, against the FTS5 index. */
 	sync_all(a, c);
 	/* Both indexes whole and the same: every arrived person found by name. */
-	assert_int_equal(count(b, "SELECT count(*) FROM person_key"), keyed + 63);
+	assert_int_equal(store_count(b, "SELECT count(*) FROM person_key"), keyed + 63);
 	assert_string_equal(index_text(b), index_text(c));
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s' AND candidate_uuid = '%s'",
 		 x2.uuid, x1.uuid);
-	assert_int_equal(count(b, sql), 1);
+	assert_int_equal(store_count(b, sql), 1);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM dupe_review WHERE person_uuid = '%s' AND candidate_uuid = '%s'",
 		 y.uuid, l.uuid);
-	assert_int_equal(count(b, sql), 1);
+	assert_int_equal(store_count(b, sql), 1);
 	char *qb = reviews(b), *qc = reviews(c);
 	assert_true(strlen(qb) > 0);
 	assert_string_equal(qb, qc);
@@ -476,21 +448,21 @@ static void test_batch_renamed(void **state)
 						  .dob = "1985-03-12", .nationality = "UKR" };
 	char path_c[192];
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *a = make(path, "KIT"), *b = make(path_b, "TBS"), *c;
+	struct cd_store *a = store_at(path, "KIT"), *b = store_at(path_b, "TBS"), *c;
 	struct cd_person x, y, z;
 	struct cd_actor cw;
 	char sql[256];
 	(void)state;
 
 	snprintf(path_c, sizeof path_c, "%s/c.casedesk", dir);
-	c = make(path_c, "TBS");
+	c = store_at(path_c, "TBS");
 	review_set_warn(DUPES_WARN_DEFAULT);
 	crowd(b, 30);
 	crowd(c, 30);
 	add(a, &X, NULL, &x);
 	add(a, &X, NULL, &y);   /* scores x: x's words are held */
 	struct cd_person_fix fix[] = { { "surname", "Bondarenko" } };
-	as(a, "caseworker", &cw);
+	store_actor(a, "caseworker", &cw);
 	assert_int_equal(person_correct(a, &cw, x.number, 0, fix, 1, "passport seen", NULL, &err), CD_OK);
 	add(a, &Z, NULL, &z);
 	assert_int_equal(store_begin(b, &err), CD_OK);
@@ -503,8 +475,8 @@ static void test_batch_renamed(void **state)
 	/* z and x now share every name and the date of birth: the top score. */
 	snprintf(sql, sizeof sql, "SELECT score FROM dupe_review WHERE person_uuid = '%s' AND candidate_uuid = '%s'",
 		 z.uuid, x.uuid);
-	assert_int_equal(count(b, sql), count(c, sql));
-	assert_true(count(b, sql) >= 90);
+	assert_int_equal(store_count(b, sql), store_count(c, sql));
+	assert_true(store_count(b, sql) >= 90);
 	char *qb = reviews(b), *qc = reviews(c);
 	assert_string_equal(qb, qc);
 	free(qb);
@@ -512,10 +484,10 @@ static void test_batch_renamed(void **state)
 	assert_string_equal(index_text(b), index_text(c));
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM person_fts WHERE person_fts MATCH '%s' AND rowid ="
 		 " (SELECT id FROM person WHERE uuid = '%s')", "Shevchenko", x.uuid);
-	assert_int_equal(count(b, sql), 0);
+	assert_int_equal(store_count(b, sql), 0);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM person_fts WHERE person_fts MATCH '%s' AND rowid ="
 		 " (SELECT id FROM person WHERE uuid = '%s')", "Bondarenko", x.uuid);
-	assert_int_equal(count(b, sql), 1);
+	assert_int_equal(store_count(b, sql), 1);
 	store_close(a);
 	store_close(b);
 	store_close(c);
@@ -535,7 +507,7 @@ static void test_cache_same_rows(void **state)
 		{ .surname = "Хаддад", .given = "Фатима", .dob = "1985-05-05", .nationality = "UKR" },
 	};
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *b = make(path_b, "TBS");
+	struct cd_store *b = store_at(path_b, "TBS");
 	(void)state;
 
 	crowd(b, 300);
@@ -585,7 +557,7 @@ static void test_find_from_head(void **state)
 	};
 	static const int floors[] = { 0, DUPES_FLOOR, 55, DUPES_WARN_DEFAULT, 75, 100 };
 	struct cd_error err = CD_ERROR_INIT;
-	struct cd_store *b = make(path_b, "TBS");
+	struct cd_store *b = store_at(path_b, "TBS");
 	size_t listed = 0, narrowed = 0;
 	char sql[400];
 	(void)state;
@@ -600,7 +572,7 @@ static void test_find_from_head(void **state)
 			snprintf(sql, sizeof sql, "SELECT count(*) FROM person WHERE id = %lld AND number = '%s' AND uuid = '%s'"
 				 " AND (merged_into IS NOT NULL) = %d", (long long)all[k].id, all[k].number, all[k].uuid,
 				 all[k].merged);
-			assert_int_equal(count(b, sql), 1);
+			assert_int_equal(store_count(b, sql), 1);
 		}
 		for (size_t f = 0; f < sizeof floors / sizeof floors[0]; f++) {
 			struct cd_dupe *d = NULL;
