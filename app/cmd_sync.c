@@ -63,12 +63,15 @@ static int push_landed(struct cli *c, const char *origin, const struct cd_push_b
 }
 
 /*
- * Pushes every unsent op of this store, batch by batch, two batches in play: while the tier
- * applies and commits batch N, this side reads and encodes batch N+1 from the store; once
- * N's commit is acknowledged, N+1 is sent and then N marked sent.  A batch is marked only
- * after ITS commit was acknowledged; a batch that fails stays unsent, and the one before it
- * is marked all the same (it committed).  Killed anywhere, the next sync sends again what
- * was not marked and the tier takes nothing twice.
+ * Pushes every unsent op of this store, batch by batch, two batches in play on two
+ * connections: while the tier applies and commits batch N on one, this side reads and
+ * encodes batch N+1 from the store and stages it on the other (the staging needs no lock,
+ * so the tier's second core does it beside N's apply; national_push.h); once N's commit is
+ * acknowledged, N+1's apply is sent and then N marked sent.  A batch is marked only after
+ * ITS commit was acknowledged; a batch that fails stays unsent, and the one before it is
+ * marked all the same (it committed).  Killed anywhere, the next sync sends again what was
+ * not marked and the tier takes nothing twice.  Without a second connection (a backlog of
+ * one batch, or the tier refused it) the batches take turns on the one.
  */
 static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show, struct sync_totals *t)
 {
@@ -78,6 +81,7 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 	struct cd_op_batch b = { 0 };
 	struct cd_push_op *ops = NULL;
 	struct cd_push_batch pb[2] = { { .n = 0 } };
+	struct cd_national *conn[2] = { n, n }, *second = NULL;
 	struct cd_push_result res;
 	struct cd_error later;     /* what failed after the first failure (the first is reported) */
 	char kit_name[32] = "";
@@ -94,8 +98,11 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 	t->waiting_at_start = st.unsent;
 	if (!(ops = calloc(batch, sizeof *ops)))
 		return cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
+	/* A second connection is worth its setup only for a backlog of several batches. */
+	if (st.unsent > (int64_t)batch && national_connect_again(n, &second, &later) == CD_OK)
+		conn[1] = second;
 	for (;;) {
-		/* pb[k] is the batch being made, pb[!k] the one on its way (if sent). */
+		/* pb[k] is the batch being made (on conn[k]), pb[!k] the one on its way (if sent). */
 		struct cd_push_batch *next = &pb[k], *flying = &pb[!k];
 		if ((rc = oplog_unsent_batch(c->store, after, batch, &b, &c->err)))
 			break;
@@ -110,13 +117,23 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 		if (rc)
 			break;
 		int landed = 0;
-		if (flying->sent) {
-			if ((rc = national_push_wait(n, flying, &res, &c->err)))
+		/* One connection: the batch on its way is answered before the next may use it. */
+		if (flying->sent && conn[k] == conn[!k]) {
+			if ((rc = national_push_wait(conn[!k], flying, &res, &c->err)))
 				break;
 			landed = 1;
 		}
 		if (next->n)
-			rc = national_push_send(n, &origin, next, &c->err);
+			rc = national_push_stage(conn[k], &origin, next, &c->err);
+		if (flying->sent && !landed) {
+			int wrc = national_push_wait(conn[!k], flying, &res, rc ? &later : &c->err);
+			if (!wrc)
+				landed = 1;
+			else if (!rc)
+				rc = wrc;
+		}
+		if (next->staged && !rc)
+			rc = national_push_apply(conn[k], &origin, next, &c->err);
 		if (landed) {
 			int mrc = push_landed(c, origin.store_uuid, flying, &res, rc ? &later : &c->err, show, tty, t);
 			if (!rc)
@@ -128,15 +145,19 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 		k = !k;
 	}
 	/* Stopped with a batch on its way (the store failed meanwhile): its answer is still
-	 * taken, and the batch marked if it committed. */
-	for (int i = 0; i < 2; i++)
-		if (pb[i].sent && !national_push_wait(n, &pb[i], &res, &later))
+	 * taken, and the batch marked if it committed.  A batch staged and never applied is
+	 * rolled back with its connection. */
+	for (int i = 0; i < 2; i++) {
+		if (pb[i].sent && !national_push_wait(conn[i], &pb[i], &res, &later))
 			push_landed(c, origin.store_uuid, &pb[i], &res, &later, show, tty, t);
+		national_push_drop(conn[i], &pb[i]);
+	}
 	if (show && tty && t->sent)
 		fputs("\n", stderr);
 	oplog_batch_release(&b);
 	national_push_batch_release(&pb[0]);
 	national_push_batch_release(&pb[1]);
+	national_close(second);
 	free(ops);
 	return rc;
 }
