@@ -1,10 +1,12 @@
 /*
  * national_push.c - the push of one batch of ops to the national tier (national_push.h).
- * It owns how a batch travels: COPYed into a staging table and taken by one function call
- * (cd_push_staged, national schema 3) inside one transaction, so that the batch, the apply
- * and the high-water mark commit together and the store may mark the batch sent as soon as
- * this returns CD_OK.  COPY and a set-based apply, rather than a jsonb array walked op by op
- * (cd_push, schema 2): a backlog of a million ops goes at COPY's pace, not a statement's.
+ * It owns how a batch travels: COPYed into a working table, staged (cd_push_stage) and
+ * applied (cd_push_batch, national schema 8) inside one transaction, so that the batch, the
+ * apply and the high-water mark commit together and the store may mark the batch sent as
+ * soon as this returns CD_OK.  COPY and a set-based apply, rather than a jsonb array walked
+ * op by op (cd_push, schema 2): a backlog of a million ops goes near COPY's pace.  The
+ * staging is a step of its own so that a caller with two connections stages one batch
+ * while the tier applies the one before (national_push.h).
  */
 #include "model/national/national_push.h"
 
@@ -69,7 +71,7 @@ static void copy_keys(struct cd_buf *b, const char *keys)
 	buf_release(&lit);
 }
 
-/* The batch as COPY rows of cd_stage: ord, uuid, seq, at, entity, entity_uuid, op, payload,
+/* The batch as COPY rows of cd_batch: ord, uuid, seq, at, entity, entity_uuid, op, payload,
  * name_keys. */
 static void batch_copy(struct cd_buf *b, const struct cd_push_op *ops, size_t n_ops)
 {
@@ -94,7 +96,7 @@ static void batch_copy(struct cd_buf *b, const struct cd_push_op *ops, size_t n_
 	}
 }
 
-/* A failed statement of the push: cd_push_staged's own refusals (SQLSTATE CDnnn) are
+/* A failed statement of the push: cd_push_batch's own refusals (SQLSTATE CDnnn) are
  * sentences for people already. */
 static int push_failed(struct cd_national *n, PGresult *r, int64_t first, int64_t last, const char *what,
 		       struct cd_error *err)

@@ -5,9 +5,11 @@
  * them sent once national_push has returned CD_OK, which is after PostgreSQL acknowledged
  * the batch's commit.
  *
- * A batch is ONE transaction (national_schema.c, version 3): COPY into a staging table, then
- * SELECT cd_push_staged(...), then COMMIT.  In it the origin is upserted, its high-water mark checked and
- * moved, the ops inserted ON CONFLICT (uuid) DO NOTHING and each new one applied to the
+ * A batch is ONE transaction (national_schema.c, version 8): COPY into a working table,
+ * SELECT cd_push_stage(...) (what depends on the batch alone, outside the tier's push lock),
+ * then SELECT cd_push_batch(...) and COMMIT.  In it the origin is upserted, its high-water
+ * mark checked and moved, the ops above the mark inserted (those at or under it are had
+ * already: a retry, each checked to be the very op) and each new one applied to the
  * national persons and cases three ways per field (a conflict keeps the server's value and
  * records ours).  A batch sent again after a crash between the commit and the store's mark
  * inserts nothing and moves nothing.
