@@ -795,12 +795,20 @@ static const char *const migrations[] = {
 	 *    is free is written at once from its insert and its last values; an entity the tier
 	 *    holds whose chain meets no conflict takes its last values; everything else goes
 	 *    the slow path of version 3, rank by rank.
-	 *  - ops.origin's foreign key, checked by a query per op, becomes one check per
-	 *    statement (a trigger on the inserted rows) and a trigger keeping an origin with ops.
+	 *  - The foreign keys from ops, persons and cases to origins, checked by a query per
+	 *    row, become one check per statement (a trigger on the inserted rows; a row trigger
+	 *    for an update of the column) and a trigger that keeps an origin something names.
+	 *    The origin's row is written once a batch, not twice: each version of it is another
+	 *    step for every such lookup until the page is pruned.
+	 *  - cd_push_tidy() moves the entries new persons left in their GIN indexes' pending
+	 *    lists into the indexes, called by the staging: the work a pending list that fills
+	 *    up hands to whichever insert finds it full (100 ms or more, under the lock) is done
+	 *    outside the lock, a batch's worth at a time, so searches never scan a long list.
+	 *    Only an index's owner may clean it: the function runs with the owner's rights, for
+	 *    those two indexes only.
 	 *  - The number check of version 6 parses numbers with split_part instead of regular
 	 *    expressions with captures (a third of its time), same numbers, same refusals.
 	 * cd_push_staged stays: the reference t_natpush_diff.sh compares against. */
-	/* 7 -> 8 BEGIN */
 	"ALTER TABLE ops DROP CONSTRAINT ops_origin_fkey;"
 	"ALTER TABLE persons DROP CONSTRAINT persons_origin_fkey;"
 	"ALTER TABLE cases DROP CONSTRAINT cases_origin_fkey;"
@@ -1155,7 +1163,6 @@ static const char *const migrations[] = {
 	"   USING ERRCODE = 'CD013';"
 	"  END IF;"
 	" END $cd$;",
-	/* 7 -> 8 END */
 };
 
 int national_schema_latest(void)
