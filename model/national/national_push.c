@@ -176,6 +176,19 @@ static int apply_sql(struct cd_national *n, const struct cd_push_origin *origin,
 	return rc;
 }
 
+/* The answer of the statement sent last (COPY's end, the staging): checked, then the
+ * connection drained (a statement answers with one result, then NULL). */
+static int take_answer(struct cd_national *n, const struct cd_push_batch *pb, struct cd_error *err)
+{
+	PGresult *r = PQgetResult(n->conn);
+	int rc = push_failed(n, r, pb->first, pb->last, pb->what, err);
+	PQclear(r);
+	if (!rc)
+		while ((r = PQgetResult(n->conn)))
+			PQclear(r);
+	return rc;
+}
+
 int national_push_stage(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
 			struct cd_error *err)
 {
@@ -211,14 +224,8 @@ int national_push_stage(struct cd_national *n, const struct cd_push_origin *orig
 		rc = nat_check(n, NULL, pb->what, err);
 		goto out;
 	}
-	r = PQgetResult(n->conn);
-	if ((rc = push_failed(n, r, pb->first, pb->last, pb->what, err)))
+	if ((rc = take_answer(n, pb, err)))
 		goto out;
-	PQclear(r);
-	r = NULL;
-	/* Drain: COPY answers with one result, then NULL. */
-	while ((r = PQgetResult(n->conn)))
-		PQclear(r);
 	if (!PQsendQuery(n->conn, stage)) {
 		rc = nat_check(n, NULL, pb->what, err);
 		goto out;
@@ -239,20 +246,12 @@ int national_push_apply(struct cd_national *n, const struct cd_push_origin *orig
 			struct cd_error *err)
 {
 	struct cd_buf sql = CD_BUF_INIT;
-	PGresult *r = NULL;
 	int rc = CD_OK;
 
 	if (!pb->staged)
 		return cd_error_set(err, CD_EINTERNAL, _("national tier (%s): %s: nothing was staged"), n->where, pb->what);
 	pb->staged = 0;
-	r = PQgetResult(n->conn);
-	if ((rc = push_failed(n, r, pb->first, pb->last, pb->what, err)))
-		goto out;
-	PQclear(r);
-	r = NULL;
-	while ((r = PQgetResult(n->conn)))
-		PQclear(r);
-	if ((rc = apply_sql(n, origin, &sql, pb->what, err)))
+	if ((rc = take_answer(n, pb, err)) || (rc = apply_sql(n, origin, &sql, pb->what, err)))
 		goto out;
 	if (!PQsendQuery(n->conn, buf_str(&sql))) {
 		rc = nat_check(n, NULL, pb->what, err);
@@ -260,7 +259,6 @@ int national_push_apply(struct cd_national *n, const struct cd_push_origin *orig
 	}
 	pb->sent = 1;
 out:
-	PQclear(r);
 	if (rc) {
 		drain(n);
 		if (PQtransactionStatus(n->conn) != PQTRANS_IDLE)
