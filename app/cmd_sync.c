@@ -62,27 +62,54 @@ static int push_landed(struct cli *c, const char *origin, const struct cd_push_b
 	return CD_OK;
 }
 
+/* The store's next unsent ops after seq `after`, at most `batch`, encoded into pb (pb->n 0:
+ * none left). */
+static int push_encode_next(struct cli *c, int64_t after, size_t batch, struct cd_push_op *ops,
+			    struct cd_push_batch *pb)
+{
+	struct cd_op_batch b = { 0 };
+	int rc = oplog_unsent_batch(c->store, after, batch, &b, &c->err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < b.n; i++) {
+		const struct cd_op_row *r = &b.rows[i];
+		ops[i] = (struct cd_push_op){ .uuid = r->uuid, .seq = r->seq, .at = r->at, .entity = r->entity,
+					      .entity_uuid = r->entity_uuid, .op = r->op, .payload = b.payloads[i],
+					      .name_keys = b.name_keys[i] };
+	}
+	rc = national_push_encode(ops, b.n, pb, &c->err);
+	oplog_batch_release(&b);
+	return rc;
+}
+
 /*
- * Pushes every unsent op of this store, batch by batch, two batches in play: while the tier
- * applies and commits batch N, this side reads and encodes batch N+1 from the store; once
- * N's commit is acknowledged, N+1 is sent and then N marked sent.  A batch is marked only
- * after ITS commit was acknowledged; a batch that fails stays unsent, and the one before it
- * is marked all the same (it committed).  Killed anywhere, the next sync sends again what
- * was not marked and the tier takes nothing twice.
+ * Pushes every unsent op of this store, batch by batch, as a pipeline over two connections
+ * to the tier.  Batch i uses connection i % 2 and buffer i % 3.  In one round:
+ *  - batch i is staged (COPY and cd_push_stage: no lock) on its connection while the
+ *    tier applies batch i-1 on the other;
+ *  - meanwhile this side reads and encodes batch i+1 from the store;
+ *  - once batch i-1's commit is acknowledged, batch i's apply is sent, and batch i-1 is
+ *    marked sent while the tier applies batch i.
+ * So the tier's two cores and this process work at once and a round lasts as long as the
+ * slowest of them (national_push.h).  A batch is marked only after ITS commit was
+ * acknowledged; a batch that fails stays unsent, and the ones before it are marked all the
+ * same (they committed).  Killed anywhere, the next sync sends again what was not marked
+ * and the tier takes nothing twice.  Without a second connection (a backlog of one batch,
+ * or the tier refused it) the batches take turns on the one.
  */
 static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show, struct sync_totals *t)
 {
 	const int tty = isatty(2);
 	struct cd_push_origin origin;
 	struct cd_sync_status st;
-	struct cd_op_batch b = { 0 };
 	struct cd_push_op *ops = NULL;
-	struct cd_push_batch pb[2] = { { .n = 0 } };
+	struct cd_push_batch pb[3] = { { .n = 0 } };
+	struct cd_national *conn[2] = { n, n }, *second = NULL;
+	struct cd_national *on[3] = { NULL, NULL, NULL };   /* the connection pb[i] was staged on */
 	struct cd_push_result res;
 	struct cd_error later;     /* what failed after the first failure (the first is reported) */
 	char kit_name[32] = "";
-	int is_kit = 0, rc, k = 0;
-	int64_t after = 0;
+	int is_kit = 0, rc;
 
 	if ((rc = kit_leased_is(c->store, &is_kit, kit_name, sizeof kit_name, &c->err)) ||
 	    (rc = oplog_sync_status(c->store, &st, &c->err)))
@@ -94,49 +121,58 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 	t->waiting_at_start = st.unsent;
 	if (!(ops = calloc(batch, sizeof *ops)))
 		return cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
-	for (;;) {
-		/* pb[k] is the batch being made, pb[!k] the one on its way (if sent). */
-		struct cd_push_batch *next = &pb[k], *flying = &pb[!k];
-		if ((rc = oplog_unsent_batch(c->store, after, batch, &b, &c->err)))
-			break;
-		for (size_t i = 0; i < b.n; i++) {
-			const struct cd_op_row *r = &b.rows[i];
-			ops[i] = (struct cd_push_op){ .uuid = r->uuid, .seq = r->seq, .at = r->at, .entity = r->entity,
-						      .entity_uuid = r->entity_uuid, .op = r->op, .payload = b.payloads[i],
-						      .name_keys = b.name_keys[i] };
-		}
-		rc = national_push_encode(ops, b.n, next, &c->err);
-		oplog_batch_release(&b);
-		if (rc)
-			break;
+	/* A second connection is worth its setup only for a backlog of several batches. */
+	if (st.unsent > (int64_t)batch && national_connect_again(n, &second, &later) == CD_OK)
+		conn[1] = second;
+	rc = push_encode_next(c, 0, batch, ops, &pb[0]);
+	for (size_t i = 0; !rc; i++) {
+		struct cd_push_batch *cur = &pb[i % 3], *prev = i ? &pb[(i + 2) % 3] : NULL, *next = &pb[(i + 1) % 3];
+		struct cd_national *here = conn[i % 2], *there = conn[(i + 1) % 2];
 		int landed = 0;
-		if (flying->sent) {
-			if ((rc = national_push_wait(n, flying, &res, &c->err)))
+		/* One connection: the batch before is answered before this one may use it. */
+		if (prev && prev->sent && here == there) {
+			if ((rc = national_push_wait(there, prev, &res, &c->err)))
 				break;
 			landed = 1;
 		}
-		if (next->n)
-			rc = national_push_send(n, &origin, next, &c->err);
+		if (cur->n) {
+			on[i % 3] = here;
+			rc = national_push_stage(here, &origin, cur, &c->err);
+		}
+		if (!rc && cur->n)
+			rc = push_encode_next(c, cur->last, batch, ops, next);
+		if (prev && prev->sent && !landed) {
+			int wrc = national_push_wait(there, prev, &res, rc ? &later : &c->err);
+			if (!wrc)
+				landed = 1;
+			else if (!rc)
+				rc = wrc;
+		}
+		if (cur->staged && !rc)
+			rc = national_push_apply(here, &origin, cur, &c->err);
 		if (landed) {
-			int mrc = push_landed(c, origin.store_uuid, flying, &res, rc ? &later : &c->err, show, tty, t);
+			int mrc = push_landed(c, origin.store_uuid, prev, &res, rc ? &later : &c->err, show, tty, t);
 			if (!rc)
 				rc = mrc;
 		}
-		if (rc || !next->n)
+		if (!cur->n)
 			break;
-		after = next->last;
-		k = !k;
 	}
 	/* Stopped with a batch on its way (the store failed meanwhile): its answer is still
-	 * taken, and the batch marked if it committed. */
-	for (int i = 0; i < 2; i++)
-		if (pb[i].sent && !national_push_wait(n, &pb[i], &res, &later))
+	 * taken, and the batch marked if it committed.  A batch staged and never applied is
+	 * rolled back with its connection. */
+	for (size_t i = 0; i < 3; i++) {
+		if (!on[i])
+			continue;
+		if (pb[i].sent && !national_push_wait(on[i], &pb[i], &res, &later))
 			push_landed(c, origin.store_uuid, &pb[i], &res, &later, show, tty, t);
+		national_push_drop(on[i], &pb[i]);
+	}
 	if (show && tty && t->sent)
 		fputs("\n", stderr);
-	oplog_batch_release(&b);
-	national_push_batch_release(&pb[0]);
-	national_push_batch_release(&pb[1]);
+	for (size_t i = 0; i < 3; i++)
+		national_push_batch_release(&pb[i]);
+	national_close(second);
 	free(ops);
 	return rc;
 }

@@ -147,7 +147,8 @@ int national_connect(const char *conninfo, struct cd_national **out, struct cd_e
 	}
 	n->conn = PQconnectdbParams(keys, vals, 1);
 	privilege_restore();
-	if (!n->conn) {
+	if (!n->conn || !(n->conninfo = strdup(conninfo))) {
+		PQfinish(n->conn);
 		free(n);
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	}
@@ -182,6 +183,14 @@ fail:
 	return rc;
 }
 
+int national_connect_again(const struct cd_national *n, struct cd_national **out, struct cd_error *err)
+{
+	int rc = national_connect(n->conninfo, out, err);
+	if (!rc)
+		national_set_reader(*out, n->reader_origin, n->reader_office, n->reader_user, n->reader_purpose);
+	return rc;
+}
+
 void national_set_reader(struct cd_national *n, const char *store_uuid, const char *office, const char *user,
 			 const char *purpose)
 {
@@ -196,6 +205,7 @@ void national_close(struct cd_national *n)
 	if (!n)
 		return;
 	PQfinish(n->conn);
+	free(n->conninfo);
 	free(n);
 }
 

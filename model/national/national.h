@@ -40,6 +40,9 @@ int national_conninfo_check(const char *conninfo, struct cd_error *err);
  * certificates) the user could read anyway.
  */
 int national_connect(const char *conninfo, struct cd_national **out, struct cd_error *err);
+/* A second connection to the tier n is connected to, as the same reader (a push stages one
+ * batch on it while the first applies another). */
+int national_connect_again(const struct cd_national *n, struct cd_national **out, struct cd_error *err);
 void national_close(struct cd_national *n);
 
 /*

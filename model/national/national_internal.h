@@ -13,6 +13,7 @@
 
 struct cd_national {
 	PGconn *conn;
+	char *conninfo;    /* as given to national_connect: national_connect_again opens another */
 	char where[256];   /* national_where() */
 	/* Who reads persons through this connection (national_set_reader): each read of the
 	 * tier's persons is recorded there under these (national schema, table reads). */

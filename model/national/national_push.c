@@ -1,10 +1,12 @@
 /*
  * national_push.c - the push of one batch of ops to the national tier (national_push.h).
- * It owns how a batch travels: COPYed into a staging table and taken by one function call
- * (cd_push_staged, national schema 3) inside one transaction, so that the batch, the apply
- * and the high-water mark commit together and the store may mark the batch sent as soon as
- * this returns CD_OK.  COPY and a set-based apply, rather than a jsonb array walked op by op
- * (cd_push, schema 2): a backlog of a million ops goes at COPY's pace, not a statement's.
+ * It owns how a batch travels: COPYed into a working table, staged (cd_push_stage) and
+ * applied (cd_push_batch, national schema 8) inside one transaction, so that the batch, the
+ * apply and the high-water mark commit together and the store may mark the batch sent as
+ * soon as this returns CD_OK.  COPY and a set-based apply, rather than a jsonb array walked
+ * op by op (cd_push, schema 2): a backlog of a million ops goes near COPY's pace.  The
+ * staging is a step of its own so that a caller with two connections stages one batch
+ * while the tier applies the one before (national_push.h).
  */
 #include "model/national/national_push.h"
 
@@ -69,7 +71,7 @@ static void copy_keys(struct cd_buf *b, const char *keys)
 	buf_release(&lit);
 }
 
-/* The batch as COPY rows of cd_stage: ord, uuid, seq, at, entity, entity_uuid, op, payload,
+/* The batch as COPY rows of cd_batch: ord, uuid, seq, at, entity, entity_uuid, op, payload,
  * name_keys. */
 static void batch_copy(struct cd_buf *b, const struct cd_push_op *ops, size_t n_ops)
 {
@@ -94,7 +96,7 @@ static void batch_copy(struct cd_buf *b, const struct cd_push_op *ops, size_t n_
 	}
 }
 
-/* A failed statement of the push: cd_push_staged's own refusals (SQLSTATE CDnnn) are
+/* A failed statement of the push: cd_push_batch's own refusals (SQLSTATE CDnnn) are
  * sentences for people already. */
 static int push_failed(struct cd_national *n, PGresult *r, int64_t first, int64_t last, const char *what,
 		       struct cd_error *err)
@@ -142,7 +144,7 @@ int national_push_encode(const struct cd_push_op *ops, size_t n_ops, struct cd_p
 	pb->n = n_ops;
 	pb->first = n_ops ? ops[0].seq : 0;
 	pb->last = n_ops ? ops[n_ops - 1].seq : 0;
-	pb->sent = 0;
+	pb->sent = pb->staged = 0;
 	snprintf(pb->what, sizeof pb->what, _("pushing ops %lld to %lld"), (long long)pb->first, (long long)pb->last);
 	batch_copy(&pb->copy, ops, n_ops);
 	if (pb->copy.failed)
@@ -157,43 +159,57 @@ static int apply_sql(struct cd_national *n, const struct cd_push_origin *origin,
 		     struct cd_error *err)
 {
 	const char *vals[4] = { origin->store_uuid, origin->office, origin->name, origin->kind };
+	char *lits[4] = { NULL, NULL, NULL, NULL };
 	int rc = CD_OK;
 
-	buf_puts(sql, "SELECT inserted, conflicts, high_water FROM cd_push_staged(");
-	for (int i = 0; i < 4 && !rc; i++) {
-		char *lit = PQescapeLiteral(n->conn, vals[i], strlen(vals[i]));
-		if (!lit) {
+	for (int i = 0; i < 4 && !rc; i++)
+		if (!(lits[i] = PQescapeLiteral(n->conn, vals[i], strlen(vals[i]))))
 			rc = cd_error_set(err, CD_ESTORE, _("national tier (%s): %s: %s"), n->where, what,
 					  PQerrorMessage(n->conn));
-			break;
-		}
-		buf_puts(sql, i ? ", " : "");
-		buf_puts(sql, lit);
-		buf_puts(sql, i ? "" : "::uuid");
-		PQfreemem(lit);
-	}
-	buf_puts(sql, "); COMMIT");
+	if (!rc)
+		buf_printf(sql, "SELECT inserted, conflicts, high_water FROM cd_push_batch(%s::uuid, %s, %s, %s); COMMIT",
+			   lits[0], lits[1], lits[2], lits[3]);
+	for (int i = 0; i < 4; i++)
+		PQfreemem(lits[i]);
 	if (!rc && sql->failed)
 		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
 	return rc;
 }
 
-int national_push_send(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
-		       struct cd_error *err)
+/* The answer of the statement sent last (COPY's end, the staging): checked, then the
+ * connection drained (a statement answers with one result, then NULL). */
+static int take_answer(struct cd_national *n, const struct cd_push_batch *pb, struct cd_error *err)
 {
-	struct cd_buf sql = CD_BUF_INIT;
+	PGresult *r = PQgetResult(n->conn);
+	int rc = push_failed(n, r, pb->first, pb->last, pb->what, err);
+	PQclear(r);
+	if (!rc)
+		while ((r = PQgetResult(n->conn)))
+			PQclear(r);
+	return rc;
+}
+
+int national_push_stage(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
+			struct cd_error *err)
+{
 	PGresult *r = NULL;
+	char *office = NULL;
+	char stage[96];
 	int rc = CD_OK, open = 0;
 
-	pb->sent = 0;
-	if ((rc = apply_sql(n, origin, &sql, pb->what, err)))
+	pb->sent = pb->staged = 0;
+	if (!(office = PQescapeLiteral(n->conn, origin->office, strlen(origin->office)))) {
+		rc = cd_error_set(err, CD_ESTORE, _("national tier (%s): %s: %s"), n->where, pb->what,
+				  PQerrorMessage(n->conn));
 		goto out;
-	/* One transaction: the staging table, the COPY, then the apply and the commit sent
-	 * without waiting (national_push_wait reads their answers). */
-	if ((rc = nat_exec(n, "BEGIN; SELECT cd_push_prepare()", pb->what, err)))
+	}
+	snprintf(stage, sizeof stage, "SELECT cd_push_stage(%s)", office);
+	/* One transaction: the working tables, the COPY, then the staging sent without waiting
+	 * (national_push_apply reads its answer). */
+	if ((rc = nat_exec(n, "BEGIN; SELECT cd_push_prepare8()", pb->what, err)))
 		goto out;
 	open = 1;
-	r = PQexec(n->conn, "COPY cd_stage (ord, uuid, seq, at, entity, entity_uuid, op, payload, name_keys) FROM STDIN");
+	r = PQexec(n->conn, "COPY cd_batch (ord, uuid, seq, at, entity, entity_uuid, op, payload, name_keys) FROM STDIN");
 	if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
 		rc = nat_check(n, r, pb->what, err);
 		if (!rc)
@@ -208,27 +224,55 @@ int national_push_send(struct cd_national *n, const struct cd_push_origin *origi
 		rc = nat_check(n, NULL, pb->what, err);
 		goto out;
 	}
-	r = PQgetResult(n->conn);
-	if ((rc = push_failed(n, r, pb->first, pb->last, pb->what, err)))
+	if ((rc = take_answer(n, pb, err)))
 		goto out;
+	if (!PQsendQuery(n->conn, stage)) {
+		rc = nat_check(n, NULL, pb->what, err);
+		goto out;
+	}
+	pb->staged = 1;
+	open = 0;
+out:
 	PQclear(r);
-	/* Drain: COPY answers with one result, then NULL. */
-	while ((r = PQgetResult(n->conn)))
-		PQclear(r);
+	PQfreemem(office);
+	if (open) {
+		drain(n);
+		nat_rollback(n);
+	}
+	return rc;
+}
+
+int national_push_apply(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
+			struct cd_error *err)
+{
+	struct cd_buf sql = CD_BUF_INIT;
+	int rc = CD_OK;
+
+	if (!pb->staged)
+		return cd_error_set(err, CD_EINTERNAL, _("national tier (%s): %s: nothing was staged"), n->where, pb->what);
+	pb->staged = 0;
+	if ((rc = take_answer(n, pb, err)) || (rc = apply_sql(n, origin, &sql, pb->what, err)))
+		goto out;
 	if (!PQsendQuery(n->conn, buf_str(&sql))) {
 		rc = nat_check(n, NULL, pb->what, err);
 		goto out;
 	}
 	pb->sent = 1;
-	open = 0;
 out:
-	PQclear(r);
-	if (open) {
+	if (rc) {
 		drain(n);
-		nat_rollback(n);
+		if (PQtransactionStatus(n->conn) != PQTRANS_IDLE)
+			nat_rollback(n);
 	}
 	buf_release(&sql);
 	return rc;
+}
+
+int national_push_send(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
+		       struct cd_error *err)
+{
+	int rc = national_push_stage(n, origin, pb, err);
+	return rc ? rc : national_push_apply(n, origin, pb, err);
 }
 
 int national_push_wait(struct cd_national *n, struct cd_push_batch *pb, struct cd_push_result *res,
@@ -269,6 +313,16 @@ out:
 			nat_rollback(n);
 	}
 	return rc;
+}
+
+void national_push_drop(struct cd_national *n, struct cd_push_batch *pb)
+{
+	if (!pb->staged)
+		return;
+	pb->staged = 0;
+	drain(n);
+	if (PQtransactionStatus(n->conn) != PQTRANS_IDLE)
+		nat_rollback(n);
 }
 
 void national_push_batch_release(struct cd_push_batch *pb)

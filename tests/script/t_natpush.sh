@@ -1,6 +1,7 @@
 #!/bin/sh
 # t_natpush.sh - the push's meaning under its set-based path (national schema 3,
-# cd_push_staged) against a real PostgreSQL: ONE batch that mixes ops already on the tier
+# cd_push_staged; since schema 8 cd_push_stage and cd_push_batch, what `sync` sends) against
+# a real PostgreSQL: ONE batch that mixes ops already on the tier
 # (sent by a copy of the store, as after a crash between the commit and the mark) with new
 # ones; a person created and corrected, a case opened and moved three times in that batch
 # (each row written once, row_version counting the ops that changed it); a field changed on
@@ -103,3 +104,16 @@ nat "BEGIN; SELECT cd_push_prepare();
  SELECT * FROM cd_push_staged('$ORIGIN', 'TBS', 'TBS', 'office'); COMMIT" >/dev/null 2>"$T/pgerr"
 expect_grep "a gap inside a batch is refused" "must follow each other: op $((ALL + 3)) came where $((ALL + 2)) was due" "$T/pgerr"
 expect_eq "and nothing of it is kept" "$(nat 'SELECT count(*) FROM ops')" "$ALL"
+# The same through the push casedesk sends now (schema 8: staged outside the lock, applied under it).
+nat "BEGIN; SELECT cd_push_prepare8();
+ INSERT INTO cd_batch VALUES (0, gen_random_uuid(), $((ALL + 1)), now(), 'person', gen_random_uuid()::text, 'insert', '{}', NULL),
+  (1, gen_random_uuid(), $((ALL + 3)), now(), 'person', gen_random_uuid()::text, 'insert', '{}', NULL);
+ SELECT cd_push_stage('TBS'); SELECT * FROM cd_push_batch('$ORIGIN', 'TBS', 'TBS', 'office'); COMMIT" >/dev/null 2>"$T/pgerr"
+expect_grep "schema 8: a gap inside a batch is refused" "must follow each other: op $((ALL + 3)) came where $((ALL + 2)) was due" "$T/pgerr"
+expect_eq "schema 8: and nothing of it is kept" "$(nat 'SELECT count(*) FROM ops')" "$ALL"
+# A batch applied without its staging is refused, nothing kept (the client sends both in one transaction).
+nat "BEGIN; SELECT cd_push_prepare8();
+ INSERT INTO cd_batch VALUES (0, gen_random_uuid(), $((ALL + 1)), now(), 'person', gen_random_uuid()::text, 'insert', '{}', NULL);
+ SELECT * FROM cd_push_batch('$ORIGIN', 'TBS', 'TBS', 'office'); COMMIT" >/dev/null 2>"$T/pgerr"
+expect_grep "schema 8: a batch never staged is refused" "was not staged" "$T/pgerr"
+expect_eq "schema 8: and nothing of it is kept either" "$(nat 'SELECT count(*) FROM ops')" "$ALL"

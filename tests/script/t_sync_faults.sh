@@ -64,7 +64,9 @@ wait_for "the push's backend and its first ops on the tier" backend_pushing
 TERM_N=$(nat "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'casedesk'")
 wait "$pid"; rc=$?
 CUT_AT=$(nat "SELECT count(*) FROM ops WHERE origin = '$OC'")
-expect_eq "one casedesk backend terminated" "$TERM_N" 1
+# The push stages one batch on a second connection while the first applies another: both go.
+if [ "$TERM_N" -ge 1 ] && [ "$TERM_N" -le 2 ]; then pass "the push's casedesk backends terminated ($TERM_N)"
+else fail "the push's casedesk backends terminated" "got $TERM_N, wanted 1 or 2"; fi
 if [ "$CUT_AT" -lt "$COPS" ]; then
 	pass "the push was cut in the middle ($CUT_AT of $COPS ops on the tier)"
 	expect_eq "the cut push fails" "$([ "$rc" -ne 0 ] && echo failed || echo "exit $rc")" failed
