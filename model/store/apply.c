@@ -1594,12 +1594,14 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 	if ((rc = store_add_audit(s, actor, "change", op->entity, op->entity_uuid, "sync", err)))
 		goto out;
 	res->outcome = res->n_conflicts ? APPLY_CONFLICTED : APPLY_APPLIED;
-	if ((rc = record_applied(s, op, res->n_conflicts ? "conflicted" : "applied",
-				 planted && res->n_conflicts ? N_("conflicted: a text field holds control characters; not taken, queued "
-					      "for a supervisor")
-					 : NULL,
-				 a.now, err)))
-		goto out;
+	{
+		const char *note = planted && res->n_conflicts
+					   ? N_("conflicted: a text field holds control characters; not taken, queued for "
+						"a supervisor")
+					   : NULL;
+		if ((rc = record_applied(s, op, res->n_conflicts ? "conflicted" : "applied", note, a.now, err)))
+			goto out;
+	}
 	if (strcmp(op->op, "resolve") == 0) {
 		int closed = 0;
 		if ((rc = close_resolved(&a, &closed, err)))
