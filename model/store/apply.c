@@ -15,6 +15,15 @@
  * a bundle carried from a store this one does not know, and renumberings from the tier.
  * What an op may claim (its identity, its number, a decision) is checked in one block before
  * op_apply: "who may say what".
+ *
+ * Text with control characters (ESC, BEL, DEL, C1; bad UTF-8), which no desk may type
+ * (text.h) but a tampered kit or store can put in an op: the field is not taken.  A row this
+ * store has keeps its value; a row the op makes gets the text with each such character as
+ * U+FFFD, so the person exists and is found.  Either way the arriving value waits in the
+ * conflict queue (theirs; ours the value kept), where a supervisor keeps ours or types one
+ * (taking theirs is refused, conflicts.c): nothing lost, nothing planted.  The conflict queue
+ * and not a skip, because a skip would drop the op's clean fields with the bad one.  The op
+ * itself is kept as it came (held_ops): a store it is carried on to judges it again.
  */
 #include "model/store/apply.h"
 
@@ -22,7 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistr.h>
+
 #include "model/base/i18n.h"
+#include "model/base/text.h"
 #include "model/store/dupes.h"
 #include "model/store/person_internal.h"
 #include "model/store/review.h"
@@ -105,6 +117,7 @@ struct fval {
 	char *old, *new_v;
 	int old_int, new_int;
 	int write;                  /* apply_fields: this field is to be written */
+	char *clean;                /* new_v holds control characters: it with each as U+FFFD */
 	const struct fdesc *d;
 };
 
@@ -155,8 +168,77 @@ static void fvals_free(struct fval *f, size_t n)
 		free(f[i].name);
 		free(f[i].old);
 		free(f[i].new_v);
+		free(f[i].clean);
 	}
 	free(f);
+}
+
+/* ---- text that would plant control characters ------------------------------------------ */
+
+/* Which text a field holds: a case field and a check's clearing reason are written as notes
+ * are, over lines (wf_rules.c, checks.c); the rest one line. */
+static enum text_lines lines_of(const char *entity, const char *field)
+{
+	if ((strcmp(entity, "case") == 0 && strncmp(field, "field.", 6) == 0) ||
+	    (strcmp(entity, "check") == 0 && strcmp(field, "clear_reason") == 0))
+		return TEXT_MULTILINE;
+	return TEXT_LINE;
+}
+
+int apply_value_plants(const char *entity, const char *field, const char *value)
+{
+	struct cd_error ignored = CD_ERROR_INIT;
+	return value && text_check(value, field, lines_of(entity, field), &ignored) != CD_OK;
+}
+
+/* `value` with each control character (as lines allows) and each byte that is not UTF-8 as
+ * U+FFFD, malloc'd; NULL when memory ran out. */
+static char *without_controls(const char *value, enum text_lines lines)
+{
+	static const char fffd[] = "\xef\xbf\xbd";
+	const uint8_t *p = (const uint8_t *)value, *end = p + strlen(value);
+	struct cd_buf b;
+	char *out = NULL;
+
+	buf_init(&b, CD_BUF_MAX_DEFAULT);
+	while (p < end) {
+		ucs4_t uc;
+		int n = u8_mbtouc(&uc, p, (size_t)(end - p));
+		/* u8_mbtouc reads a bad sequence as U+FFFD too; a real U+FFFD is three bytes of it. */
+		int bad = uc == 0xfffd && !(n == 3 && memcmp(p, fffd, 3) == 0);
+		if (bad || (text_is_control(uc) && !(lines == TEXT_MULTILINE && (uc == '\n' || uc == '\t'))))
+			buf_add(&b, fffd, 3);
+		else
+			buf_add(&b, (const char *)p, (size_t)n);
+		p += n;
+	}
+	if (!b.failed)
+		out = strdup(buf_str(&b));
+	buf_release(&b);
+	return out;
+}
+
+/* Marks the op's text fields that hold control characters (their clean form in clean) and
+ * says in *planted whether any does. */
+static int screen_text(struct applying *a, int *planted, struct cd_error *err)
+{
+	*planted = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		struct fval *v = &a->f[i];
+		if ((v->d->kind != F_TEXT && v->d->kind != F_CASEFIELD) || v->new_int ||
+		    !apply_value_plants(a->e->entity, v->name, v->new_v))
+			continue;
+		if (!(v->clean = without_controls(v->new_v, lines_of(a->e->entity, v->name))))
+			return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		*planted = 1;
+	}
+	return CD_OK;
+}
+
+/* The value a new row takes for field v: its clean form when the op's holds control characters. */
+static const char *insert_value(const struct fval *v)
+{
+	return v->clean ? v->clean : v->new_v;
 }
 
 /*
@@ -529,8 +611,10 @@ static int queue_conflict(struct applying *a, const struct fval *v, const char *
 		char note[160];
 		struct cd_event ev = { .person_id = a->person_id, .case_id = a->case_id, .kind = "note",
 				       .note = note, .row_version = row_version(a) };
-		snprintf(note, sizeof note, "sync conflict on %s.%s from %s: kept here, queued for a supervisor",
-			 a->e->entity, v->name, a->op->origin_office ? a->op->origin_office : a->op->origin);
+		snprintf(note, sizeof note, v->clean ? "sync conflict on %s.%s from %s: its value holds control "
+			 "characters; not taken, queued for a supervisor" : "sync conflict on %s.%s from %s: kept here,"
+			 " queued for a supervisor", a->e->entity, v->name,
+			 a->op->origin_office ? a->op->origin_office : a->op->origin);
 		rc = store_add_event(a->s, a->actor, &ev, err);
 	}
 	a->res->n_conflicts++;
@@ -615,7 +699,14 @@ static int apply_fields(struct applying *a, struct cd_error *err)
 			char *here = NULL;
 			if ((rc = here_value(a, v, &here, err)))
 				break;
-			if (same(here, v->new_v)) {
+			if (v->clean && !same(here, v->new_v)) {
+				/* Control characters: this store's value stays, theirs waits for a
+				 * supervisor (a state so held takes no closing with it either). */
+				if (is_state)
+					a->state_conflicted = 1;
+				rc = queue_conflict(a, v, here, err);
+				free(here);
+			} else if (same(here, v->new_v)) {
 				free(here);   /* nothing to do: the change came here another way */
 			} else if (same(here, v->old) || (a->also_old[0] && same(here, a->also_old[0])) ||
 				   (a->also_old[1] && same(here, a->also_old[1]))) {
@@ -725,7 +816,7 @@ static int insert_row(struct applying *a, struct cd_error *err)
 	for (size_t i = 0; i < a->n; i++) {
 		if (a->f[i].d->kind == F_CLOSED || a->f[i].d->kind == F_CASEFIELD)
 			continue;
-		if ((rc = bind_value(a, st, p++, &a->f[i], a->f[i].new_v, err)))
+		if ((rc = bind_value(a, st, p++, &a->f[i], insert_value(&a->f[i]), err)))
 			goto out;
 	}
 	if (a->check_person)
@@ -744,7 +835,7 @@ static int insert_row(struct applying *a, struct cd_error *err)
 	/* What the insert could not name as a column: a case's closing and its fields. */
 	for (size_t i = 0; i < a->n && !rc; i++)
 		if (a->f[i].d->kind == F_CLOSED || a->f[i].d->kind == F_CASEFIELD)
-			rc = write_field(a, &a->f[i], a->f[i].new_v, err);
+			rc = write_field(a, &a->f[i], insert_value(&a->f[i]), err);
 	if (rc)
 		goto out;
 	if (a->person_id && strcmp(a->e->entity, "document") != 0 && strcmp(a->e->entity, "address") != 0 &&
@@ -759,14 +850,19 @@ static int insert_row(struct applying *a, struct cd_error *err)
 		/* What `store check` compares the rows with: a case's state, a check's answer. */
 		for (size_t i = 0; i < a->n; i++) {
 			if (strcmp(a->e->entity, "case") == 0 && strcmp(a->f[i].name, "state") == 0)
-				ev.to_state = a->f[i].new_v;
+				ev.to_state = insert_value(&a->f[i]);
 			else if (strcmp(a->e->entity, "check") == 0 && strcmp(a->f[i].name, "list") == 0)
-				ev.field = a->f[i].new_v;
+				ev.field = insert_value(&a->f[i]);
 			else if (strcmp(a->e->entity, "check") == 0 && strcmp(a->f[i].name, "result") == 0)
-				ev.new_value = a->f[i].new_v;
+				ev.new_value = insert_value(&a->f[i]);
 		}
 		rc = store_add_event(a->s, a->actor, &ev, err);
 	}
+	/* What came with control characters: the row holds its clean form, the value as it came
+	 * waits for a supervisor. */
+	for (size_t i = 0; i < a->n && !rc; i++)
+		if (a->f[i].clean)
+			rc = queue_conflict(a, &a->f[i], a->f[i].clean, err);
 out:
 	st_finish(a->s, st);
 	buf_release(&cols);
@@ -978,6 +1074,9 @@ static int close_resolved(struct applying *a, int *closed, struct cd_error *err)
 
 	decided_by(a->s, a->op, "$.resolution.by", who, sizeof who);
 	for (size_t i = 0; i < a->n && !rc; i++) {
+		/* A value with control characters was not taken here: what it settles stays open. */
+		if (a->f[i].clean)
+			continue;
 		if ((rc = st_prepare(a->s, sql, &st, err)))
 			break;
 		st_bind_text(st, 1, who);
@@ -1342,7 +1441,7 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 {
 	struct applying a = { .s = s, .actor = actor, .op = op, .res = res };
 	int64_t hw = 0;
-	int rc, in_txn = 0;
+	int rc, in_txn = 0, planted = 0;
 
 	memset(res, 0, sizeof *res);
 	if (!op || !op->uuid || !op->origin || !op->entity || !op->entity_uuid || !op->op || !op->payload ||
@@ -1462,6 +1561,8 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 			goto out;
 		goto done;
 	}
+	if ((rc = screen_text(&a, &planted, err)))
+		goto out;
 	if (!a.row_id && strcmp(op->op, "insert") == 0) {
 		/* Marked as sent here, so a kit's rules on the numbers it issues let it in (schema 20). */
 		if (!(rc = exec_kept(s, "INSERT INTO applying(op) VALUES ('insert')", err))) {
@@ -1493,8 +1594,14 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 	if ((rc = store_add_audit(s, actor, "change", op->entity, op->entity_uuid, "sync", err)))
 		goto out;
 	res->outcome = res->n_conflicts ? APPLY_CONFLICTED : APPLY_APPLIED;
-	if ((rc = record_applied(s, op, res->n_conflicts ? "conflicted" : "applied", NULL, a.now, err)))
-		goto out;
+	{
+		const char *note = planted && res->n_conflicts
+					   ? N_("conflicted: a text field holds control characters; not taken, queued for "
+						"a supervisor")
+					   : NULL;
+		if ((rc = record_applied(s, op, res->n_conflicts ? "conflicted" : "applied", note, a.now, err)))
+			goto out;
+	}
 	if (strcmp(op->op, "resolve") == 0) {
 		int closed = 0;
 		if ((rc = close_resolved(&a, &closed, err)))

@@ -109,6 +109,13 @@ int op_origin_high_water(struct cd_store *s, const char *origin, int64_t *seq, s
  */
 int apply_resolution(struct cd_store *s, const struct cd_actor *actor, const char *entity, const char *entity_uuid,
 		     const char *field, const char *ours, const char *value, int write, struct cd_error *err);
+/*
+ * Whether `value` of `entity`.`field` holds what no desk may type there (text.h: a control
+ * character, with newline and tab only in a case's fields and a check's clearing reason; bad
+ * UTF-8): such a value from another store is not taken but queued as a conflict (op_apply),
+ * and a resolution may not take it (conflicts.c).  0 for NULL.
+ */
+int apply_value_plants(const char *entity, const char *field, const char *value);
 /* The row version of an entity named by uuid here (0: no such row). */
 int apply_row_version(struct cd_store *s, const char *entity, const char *entity_uuid, int64_t *version,
 		      struct cd_error *err);

@@ -271,6 +271,19 @@ static int resolve_one(struct cd_store *s, const struct cd_actor *actor, const s
 	if ((rc = json_text(s, c->ours, &ours, err)) || (rc = json_text(s, c->theirs, &theirs, err)))
 		goto out;
 	want = how == CONFLICT_KEEP_OURS ? ours : how == CONFLICT_TAKE_THEIRS ? theirs : value;
+	/* Their value came with control characters (an escape sequence, a bell): apply.c did not
+	 * take it, and neither may a resolution, nor a typed value carry them.  Never the value. */
+	if (how != CONFLICT_KEEP_OURS && apply_value_plants(c->entity, c->field, want)) {
+		rc = cd_error_set(err, CD_EREFUSED,
+				  how == CONFLICT_TAKE_THEIRS
+					  ? _("conflict %lld: their value of %s holds control characters (an escape "
+					      "sequence, a bell or the like), which would be planted in the record and "
+					      "passed on to every store; keep ours or type the value")
+					  : _("conflict %lld: the value typed for %s holds control characters; type it "
+					      "again without them"),
+				  (long long)c->id, c->field);
+		goto out;
+	}
 	/* Written here only when it is not this store's value already. */
 	if ((rc = apply_resolution(s, actor, c->entity, c->entity_uuid, c->field, ours, want, !same(want, ours), err)))
 		goto out;
@@ -470,12 +483,10 @@ int conflict_resolve(struct cd_store *s, const struct cd_actor *actor, const cha
 			fix.value = latin;
 			snprintf(why, sizeof why, _("the Latin form of the %s settled in conflict %lld"), c.field,
 				 (long long)c.id);
-			rc = person_correct(s, actor, c.entity_uuid, 0, &fix, 1, why, NULL, err);
-			if (rc == CD_EINPUT && same_latin(s, &c, fix.field, latin)) {
-				rc = CD_OK;   /* already that: nothing to correct */
-				cd_error_clear(err);
-			}
-			if (rc)
+			/* Already that: nothing to correct.  Asked first: a correction refused inside
+			 * this transaction would undo the resolution with it (store_commit). */
+			if (!same_latin(s, &c, fix.field, latin) &&
+			    (rc = person_correct(s, actor, c.entity_uuid, 0, &fix, 1, why, NULL, err)))
 				goto out;
 		}
 	} else if (rc) {

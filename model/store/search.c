@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
+#include <unistr.h>
 
 #include "model/base/buf.h"
 #include "model/base/i18n.h"
@@ -370,15 +372,71 @@ static int idset_add(struct idset *set, int64_t id)
 	return 1;
 }
 
+/* Whether every letter of `name` is Latin script (marks and punctuation belong to any):
+ * Petrova, Ştefănescu, Nguyễn; not Петрова. */
+static int latin_script(const char *name)
+{
+	const uint8_t *p = (const uint8_t *)name, *end = p + strlen(name);
+	while (p < end) {
+		ucs4_t uc;
+		int n = u8_mbtouc(&uc, p, (size_t)(end - p));
+		if (uc >= 0x80) {
+			const uc_script_t *sc = uc_script(uc);
+			if (sc && strcmp(sc->name, "Latin") != 0 && strcmp(sc->name, "Common") != 0 &&
+			    strcmp(sc->name, "Inherited") != 0)
+				return 0;
+		}
+		p += n;
+	}
+	return 1;
+}
+
+/*
+ * The words of one name (its stored ICAO form beside it) into w[n..], and how many there are
+ * now.  A name written in Latin letters whose own ICAO reading differs from the stored form
+ * (Petrova kept beside IVANOVA; a Latin form typed from another document) is found by both:
+ * the words of its own reading that the stored form lacks are added.  Only those: a name
+ * that reads as its stored form (Ştefănescu, STEFANESCU) gives its words once.  The cheap
+ * test first: a word as written (folded) that is its ICAO word reads as itself.
+ */
+static size_t name_and_written(const char *name, const char *latin, const char *nat, int role,
+			       struct cd_name_word *w, size_t n, size_t max)
+{
+	struct cd_name_word own[16];
+	size_t from = n, k, differ = 0;
+
+	n += name_words(name, latin, nat, role, w + n, max - n);
+	if (!name || !latin || n == from)
+		return n;
+	for (size_t i = from; i < n && !differ; i++)
+		differ = strcmp(w[i].orig, w[i].icao) != 0;
+	if (!differ || !latin_script(name))
+		return n;
+	k = name_words(name, NULL, nat, role, own, sizeof own / sizeof own[0]);
+	for (size_t j = 0; j < k && n < max; j++) {
+		size_t i = from;
+		while (i < n && strcmp(w[i].icao, own[j].icao) != 0)
+			i++;
+		if (i == n)
+			w[n++] = own[j];
+	}
+	return n;
+}
+
+/* A person's own names (not their aliases) into w: surname words first, then given names. */
+static size_t own_words(const char *const names[5], struct cd_name_word *w, size_t max)
+{
+	size_t n = name_and_written(names[0], names[2], names[4], 0, w, 0, max);
+	return name_and_written(names[1], names[3], names[4], 1, w, n, max);
+}
+
 size_t search_person_words(struct cd_store *s, int64_t id, const char *const names[5], struct cd_name_word *w,
 			   size_t max, struct cd_error *err)
 {
 	const char *nat = names[4];
 	sqlite3_stmt *st = NULL;
-	size_t n = 0;
+	size_t n = own_words(names, w, max);
 
-	n += name_words(names[0], names[2], nat, 0, w + n, max - n);
-	n += name_words(names[1], names[3], nat, 1, w + n, max - n);
 	if (st_prepare(s, "SELECT surname, given, surname_latin, given_latin FROM alias WHERE person_id = ?1",
 		       &st, err))
 		return n;
@@ -1143,8 +1201,7 @@ int search_score_names(const char *query, const char *const names[5], const char
 	if (!q.n)
 		goto out;
 	struct pairing *p = &cs->pair;
-	p->nw = name_words(names[0], names[2], names[4], 0, cs->w, PERSON_WORDS);
-	p->nw += name_words(names[1], names[3], names[4], 1, cs->w + p->nw, PERSON_WORDS - p->nw);
+	p->nw = own_words(names, cs->w, PERSON_WORDS);
 	p->nq = q.n;
 	p->wref = cs->w;
 	for (size_t k = 0; k < p->nw; k++)

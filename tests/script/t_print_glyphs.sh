@@ -14,15 +14,16 @@ done
 $CD init --office TBS --training >/dev/null 2>&1 || { fail "a training store"; exit 0; }
 
 # person KEY SURNAME GIVEN NAT [SURNAME_LATIN GIVEN_LATIN]: a person with a residence case,
-# its acknowledgement printed to $T/KEY.pdf; $T/KEY.latin holds the ICAO surname.
+# its acknowledgement printed to $T/KEY.pdf; $T/KEY.latin holds the ICAO surname.  --force:
+# one person is registered twice on purpose (vi, vi0: the same name with and without marks).
 person() {
 	key=$1 sur=$2 giv=$3 nat=$4
 	shift 4
 	if [ $# -ge 2 ]; then
 		id=$($CD person add --surname "$sur" --given "$giv" --surname-latin "$1" --given-latin "$2" \
-			--dob 1990-01-01 --sex F --nationality "$nat" 2>"$T/err")
+			--dob 1990-01-01 --sex F --nationality "$nat" --force 2>"$T/err")
 	else
-		id=$($CD person add --surname "$sur" --given "$giv" --dob 1990-01-01 --sex F --nationality "$nat" 2>"$T/err")
+		id=$($CD person add --surname "$sur" --given "$giv" --dob 1990-01-01 --sex F --nationality "$nat" --force 2>"$T/err")
 	fi
 	[ -n "$id" ] || { fail "$key: person added" "$(cat "$T/err")"; return 0; }
 	n=$($CD case new residence --person "$id" 2>"$T/err")

@@ -15,9 +15,11 @@
 
 #include <cmocka.h>
 
+#include "model/identity/namescore.h"
 #include "model/store/cases.h"
 #include "model/store/dupes.h"
 #include "model/store/person.h"
+#include "model/store/person_edit.h"
 #include "model/store/search.h"
 #include "model/store/store_internal.h"
 #include "model/store/users.h"
@@ -277,6 +279,64 @@ static void aliases(void **state)
 	expect_top("Al Husseini", mohammad, "name: variant");
 }
 
+/* The words search scores person `number` by (search_person_words). */
+static size_t person_words(const char *number, struct cd_name_word *w, size_t max)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t n = 0;
+	assert_int_equal(sqlite3_prepare_v2(store->db, "SELECT id, surname, given, surname_latin, given_latin, nationality"
+						       " FROM person WHERE number = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	const char *names[5];
+	for (int k = 0; k < 5; k++)
+		names[k] = (const char *)sqlite3_column_text(st, 1 + k);
+	n = search_person_words(store, sqlite3_column_int64(st, 0), names, w, max, &err);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * A name written in Latin letters whose stored ICAO form is another spelling (a correction
+ * left Petrova beside IVANOVA) is found by either, each as an exact hit; a name that reads
+ * as its ICAO form (Ştefănescu, STEFANESCU) is scored by its words once.
+ */
+static void latin_written(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_actor clerk, cw;
+	struct cd_name_word w[16];
+	char petrova[32], stefanescu[32], why[256];
+	const char *via = NULL;
+	int dob_rank = 0;
+	(void)state;
+	assert_int_equal(user_resolve(store, "clerk", &clerk, &err), CD_OK);
+	assert_int_equal(user_resolve(store, "caseworker", &cw, &err), CD_OK);
+	add(&clerk, "Petrova", "Anna", "1980-02-03", "BGR", petrova);
+	add(&clerk, "Ştefănescu", "Ion", "1970", "ROU", stefanescu);
+	struct cd_person_fix fix = { "surname_latin", "IVANOVA" };
+	assert_int_equal(person_correct(store, &cw, petrova, 0, &fix, 1, "an older form's Latin name", NULL, &err), CD_OK);
+
+	expect_top("Ivanova", petrova, "name: exact ICAO");
+	expect_top("Petrova", petrova, "name: exact ICAO");
+	expect_top("Petrova Anna", petrova, "name: exact ICAO");
+	expect_top("Petrova 1980", petrova, "name: exact ICAO; dob: year");
+	expect_top("Petrva", petrova, "name: ");
+	expect_top("Ştefănescu", stefanescu, "name: exact");
+	expect_top("Stefanescu Ion", stefanescu, "name: exact ICAO");
+	/* Petrova's words: PETROVA beside IVANOVA, and ANNA once; Ştefănescu's two. */
+	assert_int_equal(person_words(petrova, w, 16), 3);
+	assert_string_equal(w[0].icao, "IVANOVA");
+	assert_string_equal(w[1].icao, "PETROVA");
+	assert_int_equal(w[1].role, 0);
+	assert_int_equal(person_words(stefanescu, w, 16), 2);
+	/* The national search's scoring reads names the same way. */
+	const char *names[5] = { "Petrova", "Anna", "IVANOVA", "ANNA", "BGR" };
+	assert_int_equal(search_score_names("Petrova Anna", names, "1980-02-03", why, sizeof why, &via, &dob_rank), 100);
+	assert_int_equal(search_score_names("Ivanova", names, "1980-02-03", why, sizeof why, &via, &dob_rank), 100);
+}
+
 /* A store made at schema 4 gets its keys when opened. */
 static void migrated(void **state)
 {
@@ -453,6 +513,7 @@ int main(void)
 		cmocka_unit_test(dates),
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(aliases),
+		cmocka_unit_test(latin_written),
 		cmocka_unit_test(migrated),
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(duplicates_in_a_crowd),
