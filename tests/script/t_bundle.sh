@@ -358,7 +358,14 @@ expect_eq "  nor does an op waiting for relay (it goes to the tier as {\"purged\
 expect_rc "O exports for kit B" 0 cd_as "$O" admin bundle export -o "$T/o-kb3.bundle" --for "$OKB"
 # (the person's op only: the case is of kit A's office BRA, and kit B is of BRB - out of its scope)
 expect_eq "  the old person's op carried, without the name" "$(grep -c '"payload":{"purged":true}' "$T/o-kb3.bundle") $(grep -c Oldvisa "$T/o-kb3.bundle")" "1 0"
+# Schema 27: the erased op keeps kit A's signature and the digest it covers, its salt gone with
+# the values; kit B, now knowing kit A's key, checks the stub by that digest.
+expect_eq "  O's held and relay copies keep kit A's signature, the salt dropped" \
+	"$(sqlite3 "$O" "SELECT length(sig) || ':' || length(sig_commit) FROM held_ops WHERE entity_uuid = '$PGU' AND entity = 'person'") $(sqlite3 "$O" "SELECT length(sig) || ':' || length(sig_commit) FROM relay_ops WHERE entity_uuid = '$PGU' AND entity = 'person'")" \
+	"88:64 88:64"
+trust "$KB" KA
 expect_rc "kit B imports it" 0 cd_as "$KB" admin bundle import "$T/o-kb3.bundle"
+expect_grep "  the erased op verified by kit A's key" "carried ops: [1-9][0-9]* verified by their origin's key, 0 only vouched" "$T/out"
 expect_eq "  recorded as skipped, the person not made" \
 	"$(sqlite3 "$KB" "SELECT count(*) FROM applied_ops a JOIN held_ops h USING (uuid) WHERE h.entity_uuid = '$PGU' AND a.origin = '$OKA' AND a.outcome = 'skipped'") $(sqlite3 "$KB" "SELECT count(*) FROM person WHERE uuid = '$PGU'")" \
 	"$(sqlite3 "$O" "SELECT count(*) FROM held_ops WHERE entity_uuid = '$PGU'") 0"
