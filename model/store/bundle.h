@@ -201,7 +201,10 @@ struct bundle_import_result {
 };
 /*
  * Checks the bundle at `path` whole (structure, a trusted key of its origin, its signature,
- * no gap after this store's high-water mark for that origin), then applies the ops it does
+ * no gap after this store's high-water mark for that origin, and (format 3) every op's own
+ * signature whose origin's key is known here - trusted, or the bundle's signer: one that does
+ * not hold refuses the whole bundle naming the op's position and its origin; a carried op of
+ * such an origin without a signature is not applied, res->carried_unsigned), then applies the ops it does
  * not have in one transaction (all or none): an op is had only when its uuid was applied here
  * under its origin and seq - another op under a seq applied here refuses the whole bundle
  * (two stores with one identity, or forged), and so does an op under this store's own origin
