@@ -1511,6 +1511,17 @@ static int check_op_sigs(struct cd_store *s, const struct bundle *b, const char 
 					  b->name[0] ? b->name : b->office);
 			goto out;
 		}
+		/* The office an op names is not signed (the origin's trusted office is): a carried
+		 * op must not pass its origin off as another office's. */
+		if (o->carried && strcmp(o->op.origin_office, k->office) != 0) {
+			rc = cd_error_set(err, CD_EREFUSED,
+					  _("%s: op %zu (line %zu) of %s/%s says it is of office %s, but %s is trusted here as "
+					    "office %s: the bundle was altered or forged by the store that made it (%s/%s); it "
+					    "was not applied"),
+					  path, i + 1, o->line, k->office, k->name, o->op.origin_office, k->name, k->office,
+					  b->office, b->name[0] ? b->name : b->office);
+			goto out;
+		}
 		res->carried_verified += o->carried;
 	}
 out:

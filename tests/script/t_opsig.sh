@@ -109,6 +109,14 @@ same_store "  O unchanged" "$O" "$T/o1.dump"
 expect_eq "  no forged surname at O" "$(q "$O" "SELECT count(*) FROM person WHERE surname = 'Forgedze'")" 0
 expect_eq "  A's second person not at O either" "$(q "$O" "SELECT count(*) FROM person WHERE number = '$A2'")" 0
 
+# A's op with its signature whole, but under another office: refused too.
+sed "s/\"origin\":\"$OA\",\"seq\":1,\"office\":\"TBS\"/\"origin\":\"$OA\",\"seq\":1,\"office\":\"BTM\"/" "$T/b-first.bundle" >"$T/b-office.raw"
+resign "$T/b-office.raw" "$T/b-office.bundle" "$(q "$B" "SELECT private_key FROM bundle_key")"
+expect_eq "  (the office changed in B's bundle, signed again by B)" "$(grep -c '"office":"BTM"' "$T/b-office.bundle")" 1
+expect_rc "O refuses an op of A under another office" 4 cd_as "$O" admin bundle import "$T/b-office.bundle"
+expect_grep "  naming the office A is trusted as" "of TBS/K01 says it is of office BTM, but K01 is trusted here as office TBS" "$T/err"
+same_store "  O unchanged" "$O" "$T/o1.dump"
+
 # The signature stripped as well: no longer a forgery O can see, so the op is not applied.
 SEQ2=$(q "$B" "SELECT origin_seq FROM held_ops WHERE origin = '$OA' AND entity = 'person' AND op = 'insert' AND payload LIKE '%Beridze%'")
 q "$B" "DROP TRIGGER held_ops_sig_fixed; UPDATE held_ops SET payload = replace(payload, 'Beridze', 'Strippedze'), sig = NULL, sig_commit = NULL WHERE origin = '$OA' AND origin_seq = $SEQ2; UPDATE held_ops SET payload = replace(payload, 'Forgedze', 'Abashidze') WHERE origin = '$OA' AND origin_seq = $SEQ"
