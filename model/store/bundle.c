@@ -460,7 +460,6 @@ static int parse_op(char *l, char *e, size_t line, size_t offset, struct bundle_
 	if (!start[M_SIG] != !start[M_COMMIT])
 		return BAD(_("line %zu (byte %zu): the op has no member %s"), line, offset,
 			   member_names[start[M_SIG] ? M_COMMIT : M_SIG]);
-
 	if (!is_uuid(start[M_ORIGIN], (size_t)(end[M_ORIGIN] - start[M_ORIGIN])))
 		return BAD(_("line %zu (byte %zu): member origin is not a store uuid"), line, AT(start[M_ORIGIN]));
 	/* Every member read: the strings decoded in place (a decoded string is never longer
@@ -850,6 +849,36 @@ int bundle_trust_add(struct cd_store *s, const char *origin, const char *office,
 {
 	int added;
 	return trust_add(s, origin, office, pub_b64, &added, err);
+}
+
+int bundle_trust_kit(struct cd_store *office, struct cd_store *kit, struct cd_error *err)
+{
+	char priv[BUNDLE_KEY_B64], opub[BUNDLE_KEY_B64], kpub[BUNDLE_KEY_B64];
+	int rc, added;
+
+	/* The office's key first (kept even if what follows fails: it is the office's anyway),
+	 * then the kit's with its trust of the office, then the office's trust of the kit. */
+	if ((rc = store_begin(office, err)))
+		return rc;
+	if ((rc = own_key(office, priv, opub, err)) || (rc = store_commit(office, err)))
+		goto fail_office;
+	if ((rc = store_begin(kit, err)))
+		goto out;
+	if ((rc = own_key(kit, priv, kpub, err)) ||
+	    (rc = trust_add(kit, office->uuid, store_office(office), opub, &added, err)) || (rc = store_commit(kit, err))) {
+		store_rollback(kit);
+		goto out;
+	}
+	if ((rc = store_begin(office, err)))
+		goto out;
+	if ((rc = trust_add(office, kit->uuid, store_office(kit), kpub, &added, err)) || (rc = store_commit(office, err)))
+		goto fail_office;
+	goto out;
+fail_office:
+	store_rollback(office);
+out:
+	OPENSSL_cleanse(priv, sizeof priv);
+	return rc;
 }
 
 int bundle_trust(struct cd_store *s, const struct cd_actor *actor, const char *origin, const char *office,

@@ -149,6 +149,13 @@ int bundle_trust_add(struct cd_store *s, const char *origin, const char *office,
 		     struct cd_error *err);
 int bundle_trust(struct cd_store *s, const struct cd_actor *actor, const char *origin, const char *office,
 		 const char *pub_b64, struct cd_error *err);
+/*
+ * `kit new`: the office and the kit it is making trust each other's keys (each made now when
+ * it has none), so that the office's own kits are known here without a telephone call: the
+ * office holds both files.  Three short transactions (the office's key, the kit's side, the
+ * office's side); CD_EREFUSED when either already trusts the other's uuid with another key.
+ */
+int bundle_trust_kit(struct cd_store *office, struct cd_store *kit, struct cd_error *err);
 
 struct bundle_export_result {
 	int64_t first, last, count, acked;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t_opsig.sh - carried ops signed one by one by their origin (issue 15, trust; schema 27,
 # bundle format 3) through the real binary, with training stores: an office O and kits A, B
-# and D that O made, A and B trusting each other and O, O trusting all three.
+# and D that O made (kit new makes the office and each kit trust the other's key), A and B
+# trusting each other, D trusting A, E (another office) trusting B.
 #  - every op a store writes is signed by its own key (made with its first op);
 #  - A's op goes to B in A's bundle (held there with its signature), B carries it to O: O
 #    checks it with A's key ("verified by their origin's key"), and carries it on to D, which
@@ -49,6 +50,11 @@ for k in A:K01 B:K02 D:K03; do
 		{ fail "kit new ${k#*:}"; exit 0; }
 done
 for s in O A B D E; do key_of "$(store_of $s)" $s; done
+# The office's own kits: kit new made their keys and each side trusts the other's.
+expect_eq "the office knows the key of each kit it made" \
+	"$(q "$O" "SELECT count(*) FROM trusted_origins t WHERE (origin, public_key) IN (VALUES ('$(field origin "$T/key.A")', '$(field key "$T/key.A")'), ('$(field origin "$T/key.B")', '$(field key "$T/key.B")'), ('$(field origin "$T/key.D")', '$(field key "$T/key.D")'))")" 3
+expect_eq "  and each kit the office's" \
+	"$(for k in A B D; do q "$(store_of $k)" "SELECT count(*) FROM trusted_origins WHERE origin = '$(field origin "$T/key.O")' AND public_key = '$(field key "$T/key.O")'"; done | tr -d '\n')" 111
 trust A B; trust B A; trust A O; trust O A; trust B O; trust O B; trust D O; trust O D; trust A D; trust B E
 OA=$(field origin "$T/key.A")
 
