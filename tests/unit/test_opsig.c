@@ -4,8 +4,9 @@
  * changed and another key each refused; an erased payload verifies by its digest alone and
  * only when erased; bundle format 3 op lines read with their sig and commit, format 2 ones
  * refused with them; and on a real store file, every op written is signed by the store's
- * key (made with the first op of a training store), its erasure drops the salt only, and
- * the signature cannot be changed with sqlite3.
+ * key (made with the first op of a training store) and the signature cannot be changed with
+ * sqlite3; a store of schema 26 keeps its old ops unsigned and signs the new; a held op's
+ * signature is set once, and its erasure drops the salt only.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -346,6 +347,68 @@ static void test_store_signs(void **state)
 	store_close(s);
 }
 
+/* A store of schema 26 keeps its ops unsigned (NULL) through migration 27; the ops written
+ * after are signed.  held_ops: a signature is set once on an unsigned row and then never
+ * changes; erasing the payload drops the salt and keeps the digest. */
+static void test_upgrade_from_26(void **state)
+{
+	struct cd_store_create_opts opts = { .office = "TBS", .training = 1, .schema_version = 26 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = NULL;
+	struct cd_actor clerk;
+	struct cd_person p;
+	char sig[OPSIG_SIG_B64], commit[OPSIG_COMMIT_HEX], sql[1024];
+	sqlite3 *db;
+	(void)state;
+
+	unlink(path);
+	assert_int_equal(store_create(path, &opts, &err), CD_OK);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO outbox(uuid, origin, origin_seq, at, entity, entity_uuid, op, payload)"
+					  " SELECT 'old-1', value, 1, '2026-01-01T00:00:00.000Z', 'person', 'p-1', 'insert',"
+					  " '{\"fields\":{}}' FROM settings WHERE key = 'store_uuid'",
+					  NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, &s, &err), CD_OK);
+	assert_int_equal(store_schema_version(s), 27);
+	assert_string_equal(text(s, "SELECT coalesce(sig, 'NULL') || coalesce(sig_commit, 'NULL') FROM outbox WHERE uuid = 'old-1'"),
+			    "NULLNULL");
+	assert_int_equal(user_resolve(s, "clerk", &clerk, &err), CD_OK);
+	struct cd_person_input in = { .surname = "Koval", .given = "Anna", .sex = "F", .dob = "1990-01-02",
+				      .nationality = "UKR" };
+	assert_int_equal(person_add(s, &clerk, &in, &p, &err), CD_OK);
+	assert_string_equal(text(s, "SELECT count(*) FROM outbox WHERE origin_seq > 1 AND sig IS NULL"), "0");
+	assert_string_equal(text(s, "SELECT count(*) > 0 FROM outbox WHERE origin_seq > 1"), "1");
+	/* The old op cannot be given a signature afterwards: what it was is not known. */
+	assert_int_not_equal(sqlite3_exec(s->db, "UPDATE outbox SET sig = (SELECT sig FROM outbox WHERE origin_seq = 2)"
+						 " WHERE uuid = 'old-1'", NULL, NULL, NULL),
+			     SQLITE_OK);
+	/* A held op of another store: unsigned as applied, its signature set once. */
+	struct opsig_op o = sample();
+	assert_int_equal(opsig_sign(&o, priv, salt, sig, commit, &err), CD_OK);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO held_ops(uuid, origin, origin_seq, origin_office, at, entity, entity_uuid, op, payload)"
+		 " VALUES ('%s', '%s', %lld, 'TBS', '%s', '%s', '%s', '%s', '%s')",
+		 o.uuid, o.origin, (long long)o.seq, o.at, o.entity, o.entity_uuid, o.op, o.payload);
+	assert_int_equal(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof sql, "UPDATE held_ops SET sig = '%s', sig_commit = '%s' WHERE uuid = '%s'", sig, commit, o.uuid);
+	assert_int_equal(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(s->db, "UPDATE held_ops SET sig = NULL, sig_commit = NULL", NULL, NULL, NULL),
+			     SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(s->db, "UPDATE held_ops SET sig_commit = substr(sig_commit, 33)", NULL, NULL,
+					  NULL),
+			     SQLITE_OK);
+	/* Erased (retention.c): the salt goes, the digest stays, and the stub still checks. */
+	assert_int_equal(sqlite3_exec(s->db, "UPDATE held_ops SET payload = '{\"purged\":true}'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_string_equal(text(s, "SELECT sig_commit FROM held_ops"), commit + 32);
+	struct opsig_op e = o;
+	e.payload = OPSIG_ERASED;
+	assert_int_equal(opsig_verify(&e, sig, commit + 32, pub, &err), CD_OK);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_erased),
 		cmocka_unit_test(test_bundle_members),
 		cmocka_unit_test(test_store_signs),
+		cmocka_unit_test(test_upgrade_from_26),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
