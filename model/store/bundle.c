@@ -1153,6 +1153,8 @@ int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const ch
 				"  ELSE payload END, origin_seq AS k1,"
 				" 1 AS k2, 0 AS k3, sig, sig_commit FROM outbox WHERE origin = ?2 AND origin_seq > ?5"
 				" UNION ALL "
+				/* Each held op with its origin's signature as it came (schema 27); one
+				 * pulled from the national tier has none (the tier keeps none). */
 				CARRIED_FROM("h.uuid, h.origin, h.origin_seq, coalesce(h.origin_office, (SELECT"
 					     " o.office FROM origins o WHERE o.origin = h.origin), '?'), h.entity,"
 					     " h.entity_uuid, h.op, coalesce(h.at, '?'), h.payload, h.after_seq + 1, 0, h.pos,"
