@@ -105,9 +105,18 @@ static int bundle_import_cmd(struct cli *c)
 	out_safef(stdout, _("%s: ops %lld to %lld of origin %s (office %s): %lld new, %lld already had, %lld conflicts\n"),
 		  c->argv[1], (long long)res.first, (long long)res.last, res.origin, res.office, (long long)res.n_new,
 		  (long long)res.n_already, (long long)res.n_conflicts);
-	if (res.carried)
+	if (res.carried) {
 		printf(_("  of them %lld carried from other stores, %lld of those new here\n"), (long long)res.carried,
 		       (long long)res.carried_new);
+		printf(_("  carried ops: %lld verified by their origin's key, %lld only vouched for by the store that "
+			 "carried them (their origin's key is not known here)\n"),
+		       (long long)res.carried_verified, (long long)res.carried_vouched);
+	}
+	if (res.carried_unsigned)
+		printf(_("  %lld carried ops of origins whose key is known here came without their signature (pulled "
+			 "from the national tier, or made before their origin signed its ops): not applied; they come "
+			 "from their origin or the tier\n"),
+		       (long long)res.carried_unsigned);
 	if (res.ack_written)
 		out_safef(stdout, _("acknowledgement (ops up to %lld) written to %s: carry it back (casedesk bundle ack)\n"),
 			  (long long)res.acked, ack);

@@ -28,6 +28,7 @@
 #include "model/base/json.h"
 #include "model/base/outfile.h"
 #include "model/base/privilege.h"
+#include "model/store/opsig.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -375,10 +376,11 @@ static const char *unescape(char *p, const char *e)
 #define BAD(...) cd_error_set(err, CD_EINPUT, __VA_ARGS__)
 
 enum {
-	M_UUID, M_ORIGIN, M_SEQ, M_OFFICE, M_ENTITY, M_ENTITY_UUID, M_OP, M_AT, M_PAYLOAD, M_COUNT
+	M_UUID, M_ORIGIN, M_SEQ, M_OFFICE, M_ENTITY, M_ENTITY_UUID, M_OP, M_AT, M_PAYLOAD, M_SIG, M_COMMIT, M_COUNT
 };
+/* sig and commit (format 3) are optional: an op made before its origin signed has none. */
 static const char *const member_names[M_COUNT] = { "uuid", "origin", "seq", "office", "entity",
-						   "entity_uuid", "op", "at", "payload" };
+						   "entity_uuid", "op", "at", "payload", "sig", "commit" };
 
 /*
  * One op line (l .. e, without its '\n'), read in place: the strings are cut with NULs once
@@ -452,15 +454,18 @@ static int parse_op(char *l, char *e, size_t line, size_t offset, struct bundle_
 	p = skip_ws(p + 1, e);
 	if (p != e)
 		return BAD(_("line %zu (byte %zu): something follows the op's closing '}'"), line, AT(p));
-	for (int m = 0; m < M_COUNT; m++)
+	for (int m = 0; m < M_SIG; m++)
 		if (!start[m])
 			return BAD(_("line %zu (byte %zu): the op has no member %s"), line, offset, member_names[m]);
+	if (!start[M_SIG] != !start[M_COMMIT])
+		return BAD(_("line %zu (byte %zu): the op has no member %s"), line, offset,
+			   member_names[start[M_SIG] ? M_COMMIT : M_SIG]);
 	if (!is_uuid(start[M_ORIGIN], (size_t)(end[M_ORIGIN] - start[M_ORIGIN])))
 		return BAD(_("line %zu (byte %zu): member origin is not a store uuid"), line, AT(start[M_ORIGIN]));
 	/* Every member read: the strings decoded in place (a decoded string is never longer
 	 * than its JSON form) and cut where they end; no member overlaps another. */
 	for (int m = 0; m < M_COUNT; m++) {
-		if (m == M_SEQ)
+		if (m == M_SEQ || !start[m])
 			continue;
 		if (m == M_PAYLOAD) {
 			*(char *)end[m] = '\0';
@@ -471,6 +476,12 @@ static int parse_op(char *l, char *e, size_t line, size_t offset, struct bundle_
 			return BAD(_("line %zu (byte %zu): member %s holds a control character or a lone surrogate"), line,
 				   AT(bad), member_names[m]);
 	}
+	if (start[M_SIG] && !opsig_sig_form(start[M_SIG], strlen(start[M_SIG])))
+		return BAD(_("line %zu (byte %zu): member sig is not an Ed25519 signature in base64"), line,
+			   AT(start[M_SIG]));
+	if (start[M_COMMIT] && !opsig_commit_form(start[M_COMMIT], strlen(start[M_COMMIT])))
+		return BAD(_("line %zu (byte %zu): member commit is not 64 or 96 hex digits"), line,
+			   AT(start[M_COMMIT]));
 	o->op.uuid = start[M_UUID];
 	o->op.origin = start[M_ORIGIN];
 	o->op.origin_seq = seq;
@@ -480,6 +491,8 @@ static int parse_op(char *l, char *e, size_t line, size_t offset, struct bundle_
 	o->op.op = start[M_OP];
 	o->op.at = start[M_AT];
 	o->op.payload = start[M_PAYLOAD];
+	o->sig = start[M_SIG];
+	o->commit = start[M_COMMIT];
 	o->line = line;
 	o->offset = offset;
 	o->carried = 0;
@@ -672,6 +685,11 @@ int bundle_parse(const char *data, size_t len, struct bundle *b, struct cd_error
 				goto out;
 			struct bundle_op *o = &b->ops[b->n_ops];
 			int64_t want = b->first + (int64_t)b->n_own;
+			if (b->format < 3 && o->sig) {
+				rc = BAD(_("line %zu (byte %zu): a format %d bundle carries no op signatures"), line, pos,
+					 b->format);
+				goto out;
+			}
 			if (strcmp(o->op.origin, b->origin) != 0) {
 				/* Another origin's op: carried (format 2), among the bundle's own in the
 				 * order they happened at the sender. */
@@ -740,36 +758,11 @@ static int admin_only(const struct cd_actor *actor, struct cd_error *err)
 	return cd_error_set(err, CD_EREFUSED, _("bundles are for admins; %s is not one"), actor ? actor->name : "?");
 }
 
-/* This store's key pair, made (inside the caller's transaction) when it has none yet. */
+/* This store's key pair, made (inside the caller's transaction) when it has none yet: the
+ * key its ops are signed with too (opsig.h). */
 static int own_key(struct cd_store *s, char priv[BUNDLE_KEY_B64], char pub[BUNDLE_KEY_B64], struct cd_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	char now[40];
-	int rc, r;
-
-	if ((rc = st_prepare(s, "SELECT private_key, public_key FROM bundle_key WHERE id = 1", &st, err)))
-		return rc;
-	r = st_row(s, st, _("reading this store's bundle key"), err);
-	if (r > 0) {
-		snprintf(priv, BUNDLE_KEY_B64, "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(pub, BUNDLE_KEY_B64, "%s", (const char *)sqlite3_column_text(st, 1));
-	}
-	st_finish(s, st);
-	if (r != 0)
-		return r < 0 ? CD_ESTORE : CD_OK;
-	if ((rc = bundle_keypair_new(priv, pub, err)))
-		return rc;
-	store_now(s, now, sizeof now);
-	if ((rc = st_prepare(s, "INSERT INTO bundle_key(id, private_key, public_key, created_at) VALUES (1, ?1, ?2, ?3)",
-			     &st, err)))
-		return rc;
-	st_bind_text(st, 1, priv);
-	st_bind_text(st, 2, pub);
-	st_bind_text(st, 3, now);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = st_fail(s, _("keeping this store's bundle key"), err);
-	st_finish(s, st);
-	return rc;
+	return opsig_own_key(s, priv, pub, err);
 }
 
 int bundle_key_public(struct cd_store *s, const struct cd_actor *actor, char pub_b64[BUNDLE_KEY_B64],
@@ -856,6 +849,36 @@ int bundle_trust_add(struct cd_store *s, const char *origin, const char *office,
 {
 	int added;
 	return trust_add(s, origin, office, pub_b64, &added, err);
+}
+
+int bundle_trust_kit(struct cd_store *office, struct cd_store *kit, struct cd_error *err)
+{
+	char priv[BUNDLE_KEY_B64], opub[BUNDLE_KEY_B64], kpub[BUNDLE_KEY_B64];
+	int rc, added;
+
+	/* The office's key first (kept even if what follows fails: it is the office's anyway),
+	 * then the kit's with its trust of the office, then the office's trust of the kit. */
+	if ((rc = store_begin(office, err)))
+		return rc;
+	if ((rc = own_key(office, priv, opub, err)) || (rc = store_commit(office, err)))
+		goto fail_office;
+	if ((rc = store_begin(kit, err)))
+		goto out;
+	if ((rc = own_key(kit, priv, kpub, err)) ||
+	    (rc = trust_add(kit, office->uuid, store_office(office), opub, &added, err)) || (rc = store_commit(kit, err))) {
+		store_rollback(kit);
+		goto out;
+	}
+	if ((rc = store_begin(office, err)))
+		goto out;
+	if ((rc = trust_add(office, kit->uuid, store_office(kit), kpub, &added, err)) || (rc = store_commit(office, err)))
+		goto fail_office;
+	goto out;
+fail_office:
+	store_rollback(office);
+out:
+	OPENSSL_cleanse(priv, sizeof priv);
+	return rc;
 }
 
 int bundle_trust(struct cd_store *s, const struct cd_actor *actor, const char *origin, const char *office,
@@ -961,11 +984,12 @@ static int unfiltered_count(struct cd_store *s, struct bundle_export_result *res
 	return CD_OK;
 }
 
-/* One op line: the members in the reader's order, the stored payload spliced as it is (the
- * one writer's JSON, one line). */
+/* One op line: the members in the reader's order, the op's signature and commitment as its
+ * origin wrote them (none when it has none), the stored payload spliced as it is (the one
+ * writer's JSON, one line: the bytes its signature covers). */
 static int emit_op(struct emitter *em, struct cd_buf *b, const char *uuid, const char *origin, int64_t seq,
 		   const char *office, const char *entity, const char *entity_uuid, const char *op, const char *at,
-		   const char *payload, struct cd_error *err)
+		   const char *sig, const char *commit, const char *payload, struct cd_error *err)
 {
 	struct json_writer w;
 	int rc;
@@ -981,6 +1005,10 @@ static int emit_op(struct emitter *em, struct cd_buf *b, const char *uuid, const
 	json_kv_string(&w, "entity_uuid", entity_uuid);
 	json_kv_string(&w, "op", op);
 	json_kv_string(&w, "at", at);
+	if (sig && commit) {
+		json_kv_string(&w, "sig", sig);
+		json_kv_string(&w, "commit", commit);
+	}
 	json_object_end(&w);
 	if ((rc = json_done(&w, err)))
 		return rc;
@@ -1123,11 +1151,14 @@ int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const ch
 				" CASE WHEN ?4 IS NOT NULL AND entity = 'case' AND EXISTS (SELECT 1 FROM cases c"
 				"  WHERE c.uuid = outbox.entity_uuid AND c.office <> ?4) THEN '" BUNDLE_OUT_OF_SCOPE "'"
 				"  ELSE payload END, origin_seq AS k1,"
-				" 1 AS k2, 0 AS k3 FROM outbox WHERE origin = ?2 AND origin_seq > ?5"
+				" 1 AS k2, 0 AS k3, sig, sig_commit FROM outbox WHERE origin = ?2 AND origin_seq > ?5"
 				" UNION ALL "
+				/* Each held op with its origin's signature as it came (schema 27); one
+				 * pulled from the national tier has none (the tier keeps none). */
 				CARRIED_FROM("h.uuid, h.origin, h.origin_seq, coalesce(h.origin_office, (SELECT"
 					     " o.office FROM origins o WHERE o.origin = h.origin), '?'), h.entity,"
-					     " h.entity_uuid, h.op, coalesce(h.at, '?'), h.payload, h.after_seq + 1, 0, h.pos")
+					     " h.entity_uuid, h.op, coalesce(h.at, '?'), h.payload, h.after_seq + 1, 0, h.pos,"
+					     " h.sig, h.sig_commit")
 				" ORDER BY k1, k2, k3",
 			     &st, err)))
 		goto out;
@@ -1138,11 +1169,16 @@ int bundle_export_for(struct cd_store *s, const struct cd_actor *actor, const ch
 	sqlite3_bind_int64(st, 5, res->acked);
 	int64_t n = 0, nc = 0;
 	while ((r = st_row(s, st, _("reading the op log"), err)) > 0) {
+		const char *payload = (const char *)sqlite3_column_text(st, 8);
+		/* An own op on another office's case goes as a stub without its content: its
+		 * signature, which covers the content, stays here. */
+		int stub = payload && strcmp(payload, BUNDLE_OUT_OF_SCOPE) == 0;
 		if ((rc = emit_op(&em, &b, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
 				  sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3),
 				  (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
 				  (const char *)sqlite3_column_text(st, 6), (const char *)sqlite3_column_text(st, 7),
-				  (const char *)sqlite3_column_text(st, 8), err)))
+				  stub ? NULL : (const char *)sqlite3_column_text(st, 12),
+				  stub ? NULL : (const char *)sqlite3_column_text(st, 13), payload, err)))
 			goto out;
 		if (sqlite3_column_int(st, 10))
 			n++;
@@ -1243,8 +1279,10 @@ out:
 	return rc;
 }
 
-/* Reads, parses and authenticates a bundle of `kind` at path; every refusal names the file. */
-static int load_verified(struct cd_store *s, const char *path, int kind, struct bundle *b, struct cd_error *err)
+/* Reads, parses and authenticates a bundle of `kind` at path; every refusal names the file.
+ * key (may be NULL) gets the public key its origin is trusted with. */
+static int load_verified(struct cd_store *s, const char *path, int kind, struct bundle *b, char key[BUNDLE_KEY_B64],
+			 struct cd_error *err)
 {
 	char office[8], pub[BUNDLE_KEY_B64];
 	char *data = NULL;
@@ -1292,6 +1330,8 @@ static int load_verified(struct cd_store *s, const char *path, int kind, struct 
 		cd_error_prefix(err, "%s", path);
 		goto out;
 	}
+	if (key)
+		snprintf(key, BUNDLE_KEY_B64, "%s", pub);
 	return CD_OK;
 out:
 	bundle_free(b);
@@ -1304,15 +1344,17 @@ out:
  * the bundle's name and role, or - a bundle from before they were written - the kit this
  * store leased numbers to under that uuid, else the office code.  Twice changes nothing.
  */
-static int relay_keep(struct cd_store *s, const struct bundle *b, const struct cd_remote_op *op, struct cd_error *err)
+static int relay_keep(struct cd_store *s, const struct bundle *b, const struct bundle_op *bo, struct cd_error *err)
 {
+	/* With the op's own signature (schema 27), as its origin wrote it. */
 	static const char sql[] =
 		"INSERT INTO relay_ops(uuid, origin, origin_seq, origin_office, origin_name, origin_kind, at, entity,"
-		" entity_uuid, op, payload, received_at)"
+		" entity_uuid, op, payload, received_at, sig, sig_commit)"
 		" SELECT ?1, ?2, ?3, ?4, coalesce(?5, (SELECT max(kit_name) FROM number_blocks WHERE kit_uuid = ?2), ?4),"
 		"  coalesce(?6, CASE WHEN EXISTS (SELECT 1 FROM number_blocks WHERE kit_uuid = ?2) THEN 'kit'"
-		"   ELSE 'office' END), ?7, ?8, ?9, ?10, ?11, ?12"
+		"   ELSE 'office' END), ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14"
 		" ON CONFLICT DO NOTHING";
+	const struct cd_remote_op *op = &bo->op;
 	sqlite3_stmt *st = NULL;
 	char now[40];
 	int rc;
@@ -1332,6 +1374,8 @@ static int relay_keep(struct cd_store *s, const struct bundle *b, const struct c
 	st_bind_text(st, 10, op->op);
 	st_bind_text(st, 11, op->payload);
 	st_bind_text(st, 12, now);
+	st_bind_text(st, 13, bo->sig);
+	st_bind_text(st, 14, bo->commit);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = st_fail(s, _("keeping an op to relay to the national tier"), err);
 	st_finish(s, st);
@@ -1351,6 +1395,168 @@ static int held_via(struct cd_store *s, const char *uuid, const char *via, struc
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = st_fail(s, _("noting which bundle brought an op"), err);
 	st_finish(s, st);
+	return rc;
+}
+
+/* The held op `uuid` (written by op_apply just now) keeps its origin's signature, so that a
+ * bundle carrying it on carries the signature too (schema 27): set once, never changed. */
+static int held_sig(struct cd_store *s, const char *uuid, const char *sig, const char *commit, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!sig || !commit)
+		return CD_OK;
+	if ((rc = st_prepare(s, "UPDATE held_ops SET sig = ?2, sig_commit = ?3 WHERE uuid = ?1 AND sig IS NULL"
+				" AND sig_commit IS NULL", &st, err)))
+		return rc;
+	st_bind_text(st, 1, uuid);
+	st_bind_text(st, 2, sig);
+	st_bind_text(st, 3, commit);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("keeping an op's signature to carry it on"), err);
+	st_finish(s, st);
+	return rc;
+}
+
+/* An origin a bundle's ops name, and whether its key is known here (trusted, or the bundle's
+ * signer): then a signature its ops carry is checked against that key. */
+struct origin_key {
+	char origin[40];
+	int known;
+	char pub[BUNDLE_KEY_B64];
+	char office[8];
+	char name[32];             /* as people know it: a kit's name, else its office code */
+};
+
+/* The name an origin goes by here: the kit this store leased numbers to under that uuid, the
+ * name its own bundle gave it, else "" (the caller falls back to its uuid's first digits). */
+static int origin_name(struct cd_store *s, const char *origin, char name[32], struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	name[0] = '\0';
+	if ((rc = st_prepare(s, "SELECT coalesce((SELECT max(kit_name) FROM number_blocks WHERE kit_uuid = ?1),"
+				" (SELECT max(origin_name) FROM relay_ops WHERE origin = ?1))", &st, err)))
+		return rc;
+	st_bind_text(st, 1, origin);
+	if ((r = st_row(s, st, _("reading the trusted origins"), err)) > 0 && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		snprintf(name, 32, "%s", (const char *)sqlite3_column_text(st, 0));
+	st_finish(s, st);
+	return r < 0 ? CD_ESTORE : CD_OK;
+}
+
+static int origin_key_load(struct cd_store *s, const struct bundle *b, const struct bundle_op *o, const char *bundle_pub,
+			   struct origin_key *k, struct cd_error *err)
+{
+	const char *origin = o->op.origin;
+	int rc = CD_OK, r;
+
+	memset(k, 0, sizeof *k);
+	snprintf(k->origin, sizeof k->origin, "%s", origin);
+	if (strcmp(origin, b->origin) == 0) {
+		k->known = 1;
+		snprintf(k->pub, sizeof k->pub, "%s", bundle_pub);
+		snprintf(k->office, sizeof k->office, "%s", b->office);
+		snprintf(k->name, sizeof k->name, "%s", b->name);
+	} else {
+		if ((r = trusted_key(s, origin, k->office, k->pub, err)) < 0)
+			return CD_ESTORE;
+		k->known = r > 0;
+		if (!k->known)
+			snprintf(k->office, sizeof k->office, "%s", o->op.origin_office);
+		if ((rc = origin_name(s, origin, k->name, err)))
+			return rc;
+	}
+	if (!k->name[0])
+		snprintf(k->name, sizeof k->name, "%.8s", origin);
+	return CD_OK;
+}
+
+/*
+ * Each op's own signature (format 3), checked before anything is applied.  An op whose
+ * origin's key is known here (trusted, or the bundle's signer) and that carries a
+ * signature must be signed by that key, or the whole bundle is refused: its signer altered
+ * or forged it.  A carried op of such an origin without a signature (pulled from the tier,
+ * which keeps none, or made before its origin signed its ops) is not applied (skip[i] = 1):
+ * it comes from its origin or the tier.  An op of an origin whose key is not known here is
+ * vouched for by the bundle's signer alone, as before schema 27.  The bundle's own ops are
+ * its signer's: unsigned ones (from before schema 27) are covered by the bundle's signature.
+ * This store's own ops that come back are judged against its outbox instead (own_came_back).
+ */
+static int check_op_sigs(struct cd_store *s, const struct bundle *b, const char *path, const char *bundle_pub,
+			 unsigned char *skip, struct bundle_import_result *res, struct cd_error *err)
+{
+	struct origin_key *keys = NULL;
+	size_t nk = 0, cap = 0;
+	int rc = CD_OK;
+
+	for (size_t i = 0; i < b->n_ops; i++) {
+		const struct bundle_op *o = &b->ops[i];
+		struct origin_key *k = NULL;
+		/* This store's own ops that came back are judged against its outbox, which is
+		 * stronger than any signature (own_came_back), and are never applied. */
+		if (strcmp(o->op.origin, s->uuid) == 0)
+			continue;
+		for (size_t j = 0; j < nk && !k; j++)
+			if (strcmp(keys[j].origin, o->op.origin) == 0)
+				k = &keys[j];
+		if (!k) {
+			ST_GROW(keys, nk, cap);
+			k = &keys[nk];
+			if ((rc = origin_key_load(s, b, o, bundle_pub, k, err)))
+				goto out;
+			nk++;
+		}
+		if (!o->sig) {
+			if (o->carried) {
+				if (k->known) {
+					skip[i] = 1;
+					res->carried_unsigned++;
+				} else {
+					res->carried_vouched++;
+				}
+			}
+			continue;
+		}
+		if (!k->known) {
+			res->carried_vouched += o->carried;
+			continue;
+		}
+		struct opsig_op so = { o->op.uuid, o->op.origin, o->op.origin_seq, o->op.entity, o->op.entity_uuid,
+				       o->op.op, o->op.at, o->op.payload };
+		struct cd_error why = CD_ERROR_INIT;
+		int v = opsig_verify(&so, o->sig, o->commit, k->pub, &why);
+		if (v == CD_EINTERNAL) {
+			*err = why;
+			rc = v;
+			goto out;
+		}
+		if (v) {
+			rc = cd_error_set(err, CD_EREFUSED,
+					  _("%s: op %zu (line %zu) claims to come from %s/%s but is not signed by %s's key (%s):"
+					    " the bundle was altered or forged by the store that made it (%s/%s); it was not"
+					    " applied"),
+					  path, i + 1, o->line, k->office, k->name, k->name, why.msg, b->office,
+					  b->name[0] ? b->name : b->office);
+			goto out;
+		}
+		/* The office an op names is not signed (the origin's trusted office is): a carried
+		 * op must not pass its origin off as another office's. */
+		if (o->carried && strcmp(o->op.origin_office, k->office) != 0) {
+			rc = cd_error_set(err, CD_EREFUSED,
+					  _("%s: op %zu (line %zu) of %s/%s says it is of office %s, but %s is trusted here as "
+					    "office %s: the bundle was altered or forged by the store that made it (%s/%s); it "
+					    "was not applied"),
+					  path, i + 1, o->line, k->office, k->name, o->op.origin_office, k->name, k->office,
+					  b->office, b->name[0] ? b->name : b->office);
+			goto out;
+		}
+		res->carried_verified += o->carried;
+	}
+out:
+	free(keys);
 	return rc;
 }
 
@@ -1383,8 +1589,8 @@ static int own_came_back(struct cd_store *s, const struct cd_remote_op *op, stru
 int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *path, const char *ack_path,
 		  unsigned ack_flags, struct bundle_import_result *res, struct cd_error *err)
 {
-	char priv[BUNDLE_KEY_B64] = "", pub[BUNDLE_KEY_B64], id[37], now[40], sig[128];
-	unsigned char digest[32];
+	char priv[BUNDLE_KEY_B64] = "", pub[BUNDLE_KEY_B64], id[37], now[40], sig[128], bundle_pub[BUNDLE_KEY_B64];
+	unsigned char digest[32], *skip = NULL;
 	struct cd_buf ack = CD_BUF_INIT;
 	struct bundle b;
 	int64_t hw = 0;
@@ -1392,7 +1598,7 @@ int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *
 
 	memset(res, 0, sizeof *res);
 	memset(&b, 0, sizeof b);
-	if ((rc = admin_only(actor, err)) || (rc = load_verified(s, path, BUNDLE_OPS, &b, err)))
+	if ((rc = admin_only(actor, err)) || (rc = load_verified(s, path, BUNDLE_OPS, &b, bundle_pub, err)))
 		return rc;
 	snprintf(res->origin, sizeof res->origin, "%s", b.origin);
 	snprintf(res->office, sizeof res->office, "%s", b.office);
@@ -1412,12 +1618,21 @@ int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *
 				  path, (long long)(hw + 1), (long long)(b.first - 1), b.origin, b.office, (long long)b.first);
 		goto out;
 	}
+	/* Every op's own signature first: a refusal leaves nothing applied. */
+	if (b.n_ops && !(skip = calloc(b.n_ops, 1))) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+		goto out;
+	}
+	if ((rc = check_op_sigs(s, &b, path, bundle_pub, skip, res, err)))
+		goto out;
 	/* All or none: op_apply joins this transaction. */
 	res->carried = (int64_t)(b.n_ops - b.n_own);
 	for (size_t i = 0; i < b.n_ops; i++) {
 		struct cd_apply_result ar;
 		struct cd_remote_op op = b.ops[i].op;
 		int carried = b.ops[i].carried;
+		if (skip[i])
+			continue;
 		/* A carried op of this store's own making came back: had only when the outbox holds
 		 * that very op; any other op under this store's identity is refused. */
 		if (carried && strcmp(op.origin, s->uuid) == 0) {
@@ -1446,13 +1661,16 @@ int bundle_import(struct cd_store *s, const struct cd_actor *actor, const char *
 		} else {
 			res->n_new++;
 			res->carried_new += carried;
-			/* Never carried back to the store whose bundle brought it. */
-			if ((rc = held_via(s, op.uuid, b.origin, err)))
+			/* Never carried back to the store whose bundle brought it; carried on
+			 * with its origin's signature. */
+			if ((rc = held_via(s, op.uuid, b.origin, err)) ||
+			    (rc = held_sig(s, op.uuid, b.ops[i].sig, b.ops[i].commit, err)))
 				goto out;
 			/* Its own op came by hand, not from the tier: kept until this store's sync
 			 * relays it.  A carried op is not: its sender got it from the tier, or
 			 * relays it itself, and a kit must never pass it on as if it were its own. */
-			if (!carried && strcmp(op.payload, BUNDLE_OUT_OF_SCOPE) != 0 && (rc = relay_keep(s, &b, &op, err)))
+			if (!carried && strcmp(op.payload, BUNDLE_OUT_OF_SCOPE) != 0 &&
+			    (rc = relay_keep(s, &b, &b.ops[i], err)))
 				goto out;
 		}
 		res->n_conflicts += ar.n_conflicts;
@@ -1493,6 +1711,7 @@ done:
 	OPENSSL_cleanse(priv, sizeof priv);
 	buf_release(&ack);
 	bundle_free(&b);
+	free(skip);
 	return CD_OK;
 out:
 	OPENSSL_cleanse(priv, sizeof priv);
@@ -1500,6 +1719,7 @@ out:
 		store_rollback(s);
 	buf_release(&ack);
 	bundle_free(&b);
+	free(skip);
 	return rc;
 }
 
@@ -1536,7 +1756,7 @@ int bundle_ack(struct cd_store *s, const struct cd_actor *actor, const char *pat
 	int rc, r;
 
 	memset(res, 0, sizeof *res);
-	if ((rc = admin_only(actor, err)) || (rc = load_verified(s, path, BUNDLE_ACK, &b, err)))
+	if ((rc = admin_only(actor, err)) || (rc = load_verified(s, path, BUNDLE_ACK, &b, NULL, err)))
 		return rc;
 	snprintf(res->receiver, sizeof res->receiver, "%s", b.origin);
 	snprintf(res->office, sizeof res->office, "%s", b.office);

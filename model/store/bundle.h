@@ -27,12 +27,22 @@
  *                            store now has up to seq N, and what the import did
  *   --
  *   {"uuid":...,"origin":...,"seq":N,"office":...,"entity":...,"entity_uuid":...,"op":...,
- *    "at":...,"payload":{...}}       (ops) one op a line, its own in seq order; among them
+ *    "at":...,"sig":...,"commit":...,"payload":{...}}
+ *                            (ops) one op a line, its own in seq order; among them
  *                            (format 2) the carried ops, each under its own origin and seq,
  *                            all in the order they happened at the sender (an own op on a
  *                            person another store made after that person's insert; per origin
  *                            its seqs rising, gaps allowed: the sender holds only what was in
  *                            its scope, as a pull does)
+ *                            (format 3) sig and commit: the op's own Ed25519 signature by its
+ *                            origin's key and the salted digest of its payload it covers
+ *                            (opsig.h), as the origin wrote them and every store passed them
+ *                            on; absent for an op its origin made before schema 27, or that a
+ *                            store pulled from the national tier (which keeps no signature).
+ *                            A receiver that knows the origin's key (trusted, or its own)
+ *                            refuses the whole bundle for a signature that does not hold, and
+ *                            does not apply an unsigned op of that origin carried by another
+ *                            store (it comes from its origin itself or the tier)
  *   signature ed25519 BASE64  the Ed25519 signature of the SHA-256 of every byte before
  *                            this line, by the key of `origin`; nothing may follow it
  *
@@ -53,8 +63,10 @@
 #include "model/store/apply.h"
 #include "model/store/store.h"
 
-/* Format 2 adds the ops of other origins a store holds (carried, held); format 1 is still read. */
-#define BUNDLE_FORMAT 2
+/* Format 2 adds the ops of other origins a store holds (carried, held); format 3 each op's own
+ * signature by its origin (sig, commit); formats 1 and 2, written by older stores, are still
+ * read, their carried ops vouched for by the bundle's signer alone. */
+#define BUNDLE_FORMAT 3
 #define BUNDLE_FORMAT_OLDEST 1
 /*
  * The payload an own op goes with in a bundle made for a store whose scope does not hold it
@@ -77,6 +89,9 @@ struct bundle_op {
 	size_t line;               /* 1-based line of the file */
 	size_t offset;             /* byte offset of that line */
 	int carried;               /* 1: another origin's op the sender held (format 2) */
+	const char *sig, *commit;  /* (format 3) its origin's signature of it and the commitment to its
+				    * payload (opsig.h); NULL: unsigned (made before its origin signed,
+				    * or pulled from the national tier) */
 };
 
 /* A parsed bundle: what the header says, its ops, and the digest its signature covers. */
@@ -134,6 +149,13 @@ int bundle_trust_add(struct cd_store *s, const char *origin, const char *office,
 		     struct cd_error *err);
 int bundle_trust(struct cd_store *s, const struct cd_actor *actor, const char *origin, const char *office,
 		 const char *pub_b64, struct cd_error *err);
+/*
+ * `kit new`: the office and the kit it is making trust each other's keys (each made now when
+ * it has none), so that the office's own kits are known here without a telephone call: the
+ * office holds both files.  Three short transactions (the office's key, the kit's side, the
+ * office's side); CD_EREFUSED when either already trusts the other's uuid with another key.
+ */
+int bundle_trust_kit(struct cd_store *office, struct cd_store *kit, struct cd_error *err);
 
 struct bundle_export_result {
 	int64_t first, last, count, acked;
@@ -177,12 +199,19 @@ struct bundle_import_result {
 	int64_t first, last;
 	int64_t n_new, n_already, n_conflicts;
 	int64_t carried, carried_new;  /* of them, other origins' ops the bundle carried; how many new */
+	int64_t carried_verified;  /* carried ops signed by their origin, checked with its key known here */
+	int64_t carried_vouched;   /* carried ops of origins whose key is not known here: the carrier's word */
+	int64_t carried_unsigned;  /* carried ops without a signature of origins whose key is known here:
+				    * not applied (pulled from the tier, or made before schema 27) */
 	int64_t acked;             /* the seq the acknowledgement says this store has */
 	int ack_written;
 };
 /*
  * Checks the bundle at `path` whole (structure, a trusted key of its origin, its signature,
- * no gap after this store's high-water mark for that origin), then applies the ops it does
+ * no gap after this store's high-water mark for that origin, and (format 3) every op's own
+ * signature whose origin's key is known here - trusted, or the bundle's signer: one that does
+ * not hold refuses the whole bundle naming the op's position and its origin; a carried op of
+ * such an origin without a signature is not applied, res->carried_unsigned), then applies the ops it does
  * not have in one transaction (all or none): an op is had only when its uuid was applied here
  * under its origin and seq - another op under a seq applied here refuses the whole bundle
  * (two stores with one identity, or forged), and so does an op under this store's own origin

@@ -17,6 +17,7 @@
 #include "model/base/json.h"
 #include "model/base/buf.h"
 #include "model/store/audit.h"
+#include "model/store/bundle.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -549,6 +550,14 @@ int kit_make(struct cd_store *office, const struct cd_actor *actor, const char *
 			     _("the office leased numbers to kit %s but writing them into %s failed (%s); those "
 			       "numbers stay unused; run `casedesk kit topup --kit %s --block N` for new ones"),
 			     name, path, err->msg, path);
+		goto out;
+	}
+	/* The office's own kit: each knows the other's key (bundle.h), so that the ops each signs
+	 * are checked wherever they are carried (schema 27). */
+	if ((rc = bundle_trust_kit(office, kit, err))) {
+		cd_error_prefix(err, _("kit %s is made, but the office and the kit do not know each other's keys yet "
+				       "(trust them with `casedesk bundle key` and `casedesk bundle trust`)"),
+				path);
 		goto out;
 	}
 	rc = copy_blocks_out(l, n, leased, err);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "model/base/i18n.h"
+#include "model/store/opsig.h"
 #include "model/store/roles.h"
 #include "model/store/store_internal.h"
 
@@ -138,6 +139,65 @@ struct json_writer *op_meta(struct cd_op *op, const char *key)
 void op_meta_text(struct cd_op *op, const char *key, const char *value)
 {
 	json_string(op_meta(op, key), value);
+}
+
+/*
+ * The one writer of this store's outbox (store_internal.h): the op numbered, signed with this
+ * store's key (opsig.h, schema 27; the key made on first need, inside this transaction, so a
+ * store made before it had one - a training store, a kit - gets it with its first op) and
+ * written, all in the change's own transaction.
+ */
+int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_uuid,
+		     const char *op, const struct json_writer *payload, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char uuid[37], now[32], sig[OPSIG_SIG_B64], commit[OPSIG_COMMIT_HEX];
+	int64_t seq = 0;
+	int rc, r;
+
+	if (s->bulk)
+		return CD_OK;
+	if (!payload)
+		return cd_error_set(err, CD_EINTERNAL, _("internal error: an outbox row for %s without its payload; "
+							 "please report it"), entity);
+	if ((rc = json_done(payload, err)))
+		return rc;
+	if (!s->uuid[0])
+		return cd_error_set(err, CD_EINTERNAL, _("store %s has no store_uuid setting, so its changes cannot be "
+							 "numbered for sync; please report it"), s->path);
+	/* The next number of this origin, taken under the write lock of the change's own
+	 * transaction: a rollback gives it back, so the numbering has no gap. */
+	if ((rc = st_prepare(s, "SELECT coalesce(max(origin_seq), 0) + 1 FROM outbox WHERE origin = ?1", &st, err)))
+		return rc;
+	st_bind_text(st, 1, s->uuid);
+	if ((r = st_row(s, st, _("numbering the change for sync"), err)) > 0)
+		seq = sqlite3_column_int64(st, 0);
+	st_finish(s, st);
+	if (r <= 0)
+		return r < 0 ? CD_ESTORE : st_fail(s, _("numbering the change for sync"), err);
+	cd_uuid7(uuid);
+	store_now(s, now, sizeof now);
+	struct opsig_op o = { uuid, s->uuid, seq, entity, entity_uuid, op, now, buf_str(payload->out) };
+	if ((rc = opsig_sign_own(s, &o, sig, commit, err)))
+		return rc;
+	if ((rc = st_prepare(s, "INSERT INTO outbox(uuid, origin, origin_seq, at, entity, entity_uuid, op, payload, sig,"
+				" sig_commit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			     &st, err)))
+		return rc;
+	st_bind_text(st, 1, uuid);
+	st_bind_text(st, 2, s->uuid);
+	sqlite3_bind_int64(st, 3, seq);
+	st_bind_text(st, 4, now);
+	st_bind_text(st, 5, entity);
+	st_bind_text(st, 6, entity_uuid);
+	st_bind_text(st, 7, op);
+	st_bind_text(st, 8, o.payload);
+	st_bind_text(st, 9, sig);
+	st_bind_text(st, 10, commit);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("queueing the change for sync"), err);
+	st_finish(s, st);
+	return rc;
 }
 
 int op_write(struct cd_store *s, struct cd_op *op, const char *entity, const char *entity_uuid, const char *kind,

@@ -755,6 +755,50 @@ static const char *const migrations[] = {
 	"  (SELECT max(origin_seq) AS seq, max(acked_at) AS at FROM outbox WHERE acked_at IS NOT NULL"
 	"   AND origin = (SELECT value FROM settings WHERE key = 'store_uuid')) o"
 	" WHERE o.seq IS NOT NULL AND (SELECT count(*) FROM trusted_origins) = 1;",
+
+	/* 26 -> 27: every op signed by the store that made it (model/store/opsig.h).  sig: the
+	 * Ed25519 signature of the op by its origin's key (base64); sig_commit: the salt and the
+	 * SHA-256 digest of its payload that the signature covers (96 hex digits; 64, the digest
+	 * alone, once the payload is erased or relayed: the salt goes with the values).  outbox:
+	 * this store's own, written with the op.  held_ops: as the op came to this store (set once,
+	 * just after it was applied), so that a bundle carrying it on carries its origin's
+	 * signature.  relay_ops: as the origin's own bundle brought it.
+	 * NULL means no signature: an op made before its origin was at schema 27, or one pulled
+	 * from the national tier (the tier keeps its payload as jsonb and gives it back
+	 * re-encoded, so it keeps no signature).  Such an op is vouched for only by the store
+	 * whose bundle brings it: a receiver that knows its origin's key does not apply it
+	 * carried by another store (bundle.c) - it comes from its origin or the tier - and one
+	 * that does not know the key applies it by the carrier's word, as before 27.
+	 * A signature never changes; the commitment only loses its salt. */
+	"ALTER TABLE outbox ADD COLUMN sig TEXT;"
+	"ALTER TABLE outbox ADD COLUMN sig_commit TEXT;"
+	"ALTER TABLE held_ops ADD COLUMN sig TEXT;"
+	"ALTER TABLE held_ops ADD COLUMN sig_commit TEXT;"
+	"ALTER TABLE relay_ops ADD COLUMN sig TEXT;"
+	"ALTER TABLE relay_ops ADD COLUMN sig_commit TEXT;"
+	"CREATE TRIGGER outbox_sig_fixed BEFORE UPDATE ON outbox WHEN NOT (new.sig IS old.sig"
+	" AND (new.sig_commit IS old.sig_commit OR (length(old.sig_commit) = 96"
+	"  AND new.sig_commit = substr(old.sig_commit, 33) AND new.payload = '{\"purged\":true}')))"
+	" BEGIN SELECT RAISE(ABORT, 'an op''s signature never changes'); END;"
+	"CREATE TRIGGER outbox_sig_erase AFTER UPDATE OF payload ON outbox"
+	" WHEN new.payload = '{\"purged\":true}' AND length(new.sig_commit) = 96"
+	" BEGIN UPDATE outbox SET sig_commit = substr(new.sig_commit, 33) WHERE id = new.id; END;"
+	"CREATE TRIGGER held_ops_sig_fixed BEFORE UPDATE ON held_ops WHEN NOT ("
+	" (old.sig IS NULL AND old.sig_commit IS NULL AND new.payload IS old.payload)"
+	" OR (new.sig IS old.sig AND (new.sig_commit IS old.sig_commit OR (length(old.sig_commit) = 96"
+	"  AND new.sig_commit = substr(old.sig_commit, 33) AND new.payload = '{\"purged\":true}'))))"
+	" BEGIN SELECT RAISE(ABORT, 'a held op''s signature is set once and never changes'); END;"
+	"CREATE TRIGGER held_ops_sig_erase AFTER UPDATE OF payload ON held_ops"
+	" WHEN new.payload = '{\"purged\":true}' AND length(new.sig_commit) = 96"
+	" BEGIN UPDATE held_ops SET sig_commit = substr(new.sig_commit, 33) WHERE pos = new.pos; END;"
+	"CREATE TRIGGER relay_ops_sig_fixed BEFORE UPDATE ON relay_ops WHEN NOT (new.sig IS old.sig"
+	" AND (new.sig_commit IS old.sig_commit OR (length(old.sig_commit) = 96"
+	"  AND new.sig_commit = substr(old.sig_commit, 33)"
+	"  AND (new.payload IS NULL OR new.payload = '{\"purged\":true}'))))"
+	" BEGIN SELECT RAISE(ABORT, 'an op''s signature never changes'); END;"
+	"CREATE TRIGGER relay_ops_sig_erase AFTER UPDATE OF payload ON relay_ops"
+	" WHEN (new.payload IS NULL OR new.payload = '{\"purged\":true}') AND length(new.sig_commit) = 96"
+	" BEGIN UPDATE relay_ops SET sig_commit = substr(new.sig_commit, 33) WHERE uuid = new.uuid; END;",
 };
 
 int schema_latest(void)

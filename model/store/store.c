@@ -619,44 +619,7 @@ int store_next_counter(struct cd_store *s, const char *name, int64_t *value, str
 
 /* store_add_event and store_add_audit, with their hash chains and seals: audit.c. */
 
-int store_add_outbox(struct cd_store *s, const char *entity, const char *entity_uuid,
-		     const char *op, const struct json_writer *payload, struct cd_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	char uuid[37], now[32];
-	int rc;
-
-	if (s->bulk)
-		return CD_OK;
-	if (!payload)
-		return cd_error_set(err, CD_EINTERNAL, _("internal error: an outbox row for %s without its payload; "
-							 "please report it"), entity);
-	if ((rc = json_done(payload, err)))
-		return rc;
-	if (!s->uuid[0])
-		return cd_error_set(err, CD_EINTERNAL, _("store %s has no store_uuid setting, so its changes cannot be "
-							 "numbered for sync; please report it"), s->path);
-	/* The next number of this origin, taken under the write lock of the change's own
-	 * transaction: a rollback gives it back, so the numbering has no gap. */
-	rc = st_prepare(s, "INSERT INTO outbox(uuid, origin, origin_seq, at, entity, entity_uuid, op, payload)"
-			   " SELECT ?1, ?7, coalesce(max(origin_seq), 0) + 1, ?2, ?3, ?4, ?5, ?6"
-			   " FROM outbox WHERE origin = ?7", &st, err);
-	if (rc)
-		return rc;
-	cd_uuid7(uuid);
-	store_now(s, now, sizeof now);
-	st_bind_text(st, 1, uuid);
-	st_bind_text(st, 2, now);
-	st_bind_text(st, 3, entity);
-	st_bind_text(st, 4, entity_uuid);
-	st_bind_text(st, 5, op);
-	st_bind_text(st, 6, buf_str(payload->out));
-	st_bind_text(st, 7, s->uuid);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = st_fail(s, _("queueing the change for sync"), err);
-	st_finish(s, st);
-	return rc;
-}
+/* store_add_outbox, which signs each op with this store's key (schema 27): oplog.c. */
 
 int store_checkpoint(struct cd_store *s, struct cd_error *err)
 {

@@ -117,7 +117,7 @@ int store_own_number_ranges(struct cd_store *s, const char *series, int year, st
 			    int *holds, struct cd_error *err);
 
 /* One change's bookkeeping, all inside the caller's transaction.  Events and audit rows
- * (each in its hash chain, with seals) are written by audit.c, the outbox by store.c. */
+ * (each in its hash chain, with seals) are written by audit.c, the outbox by oplog.c (signed, schema 27). */
 struct cd_event {
 	int64_t case_id;          /* 0: none */
 	int64_t person_id;        /* 0: none */

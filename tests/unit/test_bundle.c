@@ -215,8 +215,8 @@ static void test_malformed(void **state)
 	(void)state;
 
 	expect_refused("", "not a casedesk bundle");
-	expect_refused("casedesk-bundle 3\n", "bundle format 3; this program reads formats 1 to 2 (made by a newer");
-	expect_refused("casedesk-bundle 0\n", "bundle format 0; this program reads formats 1 to 2");
+	expect_refused("casedesk-bundle 4\n", "bundle format 4; this program reads formats 1 to 3 (made by a newer");
+	expect_refused("casedesk-bundle 0\n", "bundle format 0; this program reads formats 1 to 3");
 	expect_refused("casedesk-bundle x\n", "no format version");
 	expect_refused("casedesk-bundle 1\nkind ops\nkind ops\n", "line 3 (byte 27): header kind twice");
 	expect_refused("casedesk-bundle 1\nkind maybe\n", "line 2 (byte 18): header kind has no valid value");

@@ -1,0 +1,299 @@
+/*
+ * opsig.c - per-op Ed25519 signatures (opsig.h): the canonical bytes, signing with this
+ * store's key as each op is written (oplog.c), and the check a receiver makes of a carried
+ * op (bundle.c).  Owns the store's key pair too (the bundle key of schema 19): the op log
+ * and bundles need the same key, and neither should need the other module for it.
+ *
+ * Why a cached key: every op of a store is signed in its change's transaction, and OpenSSL
+ * derives the public point from the seed each time a key is loaded; the seed read from the
+ * store is compared with the cached one on every use, so a key made inside a transaction
+ * that rolled back is never used for another.
+ */
+#include "model/store/opsig.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "model/base/i18n.h"
+#include "model/store/store_internal.h"
+
+#define ENC_MAGIC "casedesk-op-signature 1\n"
+
+static void b64_encode(const unsigned char *raw, size_t n, char *out)
+{
+	EVP_EncodeBlock((unsigned char *)out, raw, (int)n);
+}
+
+/* Strict: exactly the canonical base64 of `want` bytes (re-encoded and compared). */
+static int b64_decode(const char *text, size_t tlen, unsigned char *out, size_t want)
+{
+	unsigned char tmp[96];
+	char again[132];
+	size_t enc = 4 * ((want + 2) / 3);
+
+	if (want > 64 || tlen != enc)
+		return -1;
+	if (EVP_DecodeBlock(tmp, (const unsigned char *)text, (int)tlen) < (int)want)
+		return -1;
+	b64_encode(tmp, want, again);
+	if (memcmp(again, text, tlen) != 0)
+		return -1;
+	memcpy(out, tmp, want);
+	OPENSSL_cleanse(tmp, sizeof tmp);
+	return 0;
+}
+
+static void hex_encode(const unsigned char *raw, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[raw[i] >> 4];
+		out[2 * i + 1] = digits[raw[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* Lower-case hex only (the one form written), n digits into n / 2 bytes. */
+static int hex_decode(const char *text, size_t n, unsigned char *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = text[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (v < 0)
+			return -1;
+		if (i % 2 == 0)
+			out[i / 2] = (unsigned char)(v << 4);
+		else
+			out[i / 2] |= (unsigned char)v;
+	}
+	return 0;
+}
+
+int opsig_sig_form(const char *text, size_t n)
+{
+	unsigned char raw[64];
+	return text && n == OPSIG_SIG_B64 - 1 && b64_decode(text, n, raw, 64) == 0;
+}
+
+int opsig_commit_form(const char *text, size_t n)
+{
+	unsigned char raw[48];
+	return text && (n == 96 || n == 64) && hex_decode(text, n, raw) == 0;
+}
+
+int opsig_digest(const unsigned char salt[OPSIG_SALT], const char *payload, unsigned char digest[32])
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	unsigned int n = 32;
+	int ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 && EVP_DigestUpdate(c, salt, OPSIG_SALT) == 1 &&
+		 EVP_DigestUpdate(c, payload, strlen(payload)) == 1 && EVP_DigestFinal_ex(c, digest, &n) == 1;
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+static void enc_member(struct cd_buf *out, const char *name, const char *value)
+{
+	size_t n = value ? strlen(value) : 0;
+	buf_printf(out, "%s %zu:", name, n);
+	buf_add(out, value ? value : "", n);
+	buf_puts(out, "\n");
+}
+
+int opsig_encode(const struct opsig_op *op, const unsigned char digest[32], struct cd_buf *out, struct cd_error *err)
+{
+	char seq[24], hex[65];
+
+	buf_reset(out);
+	snprintf(seq, sizeof seq, "%lld", (long long)op->seq);
+	hex_encode(digest, 32, hex);
+	buf_puts(out, ENC_MAGIC);
+	enc_member(out, "uuid", op->uuid);
+	enc_member(out, "origin", op->origin);
+	enc_member(out, "seq", seq);
+	enc_member(out, "entity", op->entity);
+	enc_member(out, "entity_uuid", op->entity_uuid);
+	enc_member(out, "op", op->op);
+	enc_member(out, "at", op->at);
+	buf_printf(out, "payload %s\n", hex);
+	if (out->failed)
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	return CD_OK;
+}
+
+/* The signing key of the last seed used: loading it costs more than signing one op. */
+static struct {
+	char seed[45];
+	EVP_PKEY *key;
+} cache;
+
+static EVP_PKEY *signing_key(const char *priv_b64)
+{
+	unsigned char seed[32];
+	EVP_PKEY *key;
+
+	if (cache.key && strcmp(cache.seed, priv_b64) == 0)
+		return cache.key;
+	if (strlen(priv_b64) >= sizeof cache.seed || b64_decode(priv_b64, strlen(priv_b64), seed, 32))
+		return NULL;
+	key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
+	OPENSSL_cleanse(seed, sizeof seed);
+	if (!key)
+		return NULL;
+	EVP_PKEY_free(cache.key);
+	OPENSSL_cleanse(cache.seed, sizeof cache.seed);
+	cache.key = key;
+	snprintf(cache.seed, sizeof cache.seed, "%s", priv_b64);
+	return key;
+}
+
+int opsig_sign(const struct opsig_op *op, const char *priv_b64, const unsigned char *salt, char sig[OPSIG_SIG_B64],
+	       char commit[OPSIG_COMMIT_HEX], struct cd_error *err)
+{
+	unsigned char s[OPSIG_SALT], digest[32], raw[64];
+	size_t n = sizeof raw;
+	struct cd_buf enc = CD_BUF_INIT;
+	EVP_MD_CTX *md = NULL;
+	EVP_PKEY *key;
+	int rc;
+
+	if (!(key = signing_key(priv_b64)))
+		return cd_error_set(err, CD_ESTORE, _("this store's signing key is damaged (not 32 bytes of base64)"));
+	if (salt)
+		memcpy(s, salt, sizeof s);
+	else if (RAND_bytes(s, sizeof s) != 1)
+		return cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not make random bytes to sign an op"));
+	if (opsig_digest(s, op->payload, digest))
+		return cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not hash an op"));
+	if ((rc = opsig_encode(op, digest, &enc, err)))
+		goto out;
+	if (!(md = EVP_MD_CTX_new()) || EVP_DigestSignInit(md, NULL, NULL, NULL, key) <= 0 ||
+	    EVP_DigestSign(md, raw, &n, (const unsigned char *)buf_str(&enc), enc.len) <= 0 || n != 64) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not sign an op"));
+		goto out;
+	}
+	b64_encode(raw, 64, sig);
+	hex_encode(s, OPSIG_SALT, commit);
+	hex_encode(digest, 32, commit + 2 * OPSIG_SALT);
+out:
+	EVP_MD_CTX_free(md);
+	buf_release(&enc);
+	return rc;
+}
+
+int opsig_verify(const struct opsig_op *op, const char *sig, const char *commit, const char *pub_b64,
+		 struct cd_error *err)
+{
+	unsigned char raw[64], pub[32], salt[OPSIG_SALT], digest[32], want[32];
+	struct cd_buf enc = CD_BUF_INIT;
+	EVP_PKEY *key = NULL;
+	EVP_MD_CTX *md = NULL;
+	size_t cn = commit ? strlen(commit) : 0;
+	int rc;
+
+	if (!sig || b64_decode(sig, strlen(sig), raw, 64))
+		return cd_error_set(err, CD_EINPUT, _("its signature is not 64 bytes of base64"));
+	if (!opsig_commit_form(commit, cn))
+		return cd_error_set(err, CD_EINPUT, _("its commitment is not 48 or 32 bytes of hex"));
+	if (b64_decode(pub_b64, strlen(pub_b64), pub, 32))
+		return cd_error_set(err, CD_EINPUT, _("the key it is checked with is not 32 bytes of base64"));
+	if (cn == 96) {
+		/* The payload is here: it must be the one committed to. */
+		hex_decode(commit, 32, salt);
+		hex_decode(commit + 32, 64, want);
+		if (opsig_digest(salt, op->payload, digest))
+			return cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not hash an op"));
+		if (CRYPTO_memcmp(digest, want, 32) != 0)
+			return cd_error_set(err, CD_EREFUSED, _("its content is not the content that was signed"));
+	} else {
+		/* Erased at some store on the way: the digest alone, for an erased payload only. */
+		if (strcmp(op->payload, OPSIG_ERASED) != 0)
+			return cd_error_set(err, CD_EREFUSED, _("it carries content but only the digest of erased content"));
+		hex_decode(commit, 64, digest);
+	}
+	if ((rc = opsig_encode(op, digest, &enc, err)))
+		goto out;
+	if (!(key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32)) || !(md = EVP_MD_CTX_new()) ||
+	    EVP_DigestVerifyInit(md, NULL, NULL, NULL, key) <= 0) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not read an Ed25519 key"));
+		goto out;
+	}
+	if (EVP_DigestVerify(md, raw, 64, (const unsigned char *)buf_str(&enc), enc.len) != 1)
+		rc = cd_error_set(err, CD_EREFUSED, _("its signature does not match its members or the key"));
+out:
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(key);
+	buf_release(&enc);
+	return rc;
+}
+
+/* ---- the store's own key ----------------------------------------------------------------- */
+
+static int keypair_new(char priv_b64[45], char pub_b64[45], struct cd_error *err)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
+	EVP_PKEY *key = NULL;
+	unsigned char priv[32], pub[32];
+	size_t np = sizeof priv, nq = sizeof pub;
+	int rc = CD_OK;
+
+	if (!ctx || EVP_PKEY_keygen_init(ctx) <= 0 || EVP_PKEY_keygen(ctx, &key) <= 0 ||
+	    EVP_PKEY_get_raw_private_key(key, priv, &np) <= 0 || EVP_PKEY_get_raw_public_key(key, pub, &nq) <= 0 ||
+	    np != 32 || nq != 32) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not make an Ed25519 key pair"));
+		goto out;
+	}
+	b64_encode(priv, 32, priv_b64);
+	b64_encode(pub, 32, pub_b64);
+out:
+	OPENSSL_cleanse(priv, sizeof priv);
+	EVP_PKEY_free(key);
+	EVP_PKEY_CTX_free(ctx);
+	return rc;
+}
+
+int opsig_own_key(struct cd_store *s, char priv[45], char pub[45], struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char now[40];
+	int rc, r;
+
+	if ((rc = st_prepare(s, "SELECT private_key, public_key FROM bundle_key WHERE id = 1", &st, err)))
+		return rc;
+	r = st_row(s, st, _("reading this store's bundle key"), err);
+	if (r > 0) {
+		snprintf(priv, 45, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(pub, 45, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	st_finish(s, st);
+	if (r != 0)
+		return r < 0 ? CD_ESTORE : CD_OK;
+	if ((rc = keypair_new(priv, pub, err)))
+		return rc;
+	store_now(s, now, sizeof now);
+	if ((rc = st_prepare(s, "INSERT INTO bundle_key(id, private_key, public_key, created_at) VALUES (1, ?1, ?2, ?3)",
+			     &st, err)))
+		return rc;
+	st_bind_text(st, 1, priv);
+	st_bind_text(st, 2, pub);
+	st_bind_text(st, 3, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(s, _("keeping this store's bundle key"), err);
+	st_finish(s, st);
+	return rc;
+}
+
+int opsig_sign_own(struct cd_store *s, const struct opsig_op *op, char sig[OPSIG_SIG_B64],
+		   char commit[OPSIG_COMMIT_HEX], struct cd_error *err)
+{
+	char priv[45], pub[45];
+	int rc = opsig_own_key(s, priv, pub, err);
+
+	if (!rc)
+		rc = opsig_sign(op, priv, NULL, sig, commit, err);
+	OPENSSL_cleanse(priv, sizeof priv);
+	return rc;
+}
