@@ -85,17 +85,17 @@ static int push_encode_next(struct cli *c, int64_t after, size_t batch, struct c
 /*
  * Pushes every unsent op of this store, batch by batch, as a pipeline over two connections
  * to the tier.  Batch i uses connection i % 2 and buffer i % 3.  In one round:
- *  - batch i is staged (COPY and cd_push_stage: no lock) on its connection while the
- *    tier applies batch i-1 on the other;
+ *  - batch i is sent on its connection while the tier applies batch i-1 on the other: the
+ *    tier stages batch i (what depends on the batch alone) at once and applies it as soon
+ *    as batch i-1 has committed and let go of the push lock (national_push.h);
  *  - meanwhile this side reads and encodes batch i+1 from the store;
- *  - once batch i-1's commit is acknowledged, batch i's apply is sent, and batch i-1 is
- *    marked sent while the tier applies batch i.
- * So the tier's two cores and this process work at once and a round lasts as long as the
- * slowest of them (national_push.h).  A batch is marked only after ITS commit was
- * acknowledged; a batch that fails stays unsent, and the ones before it are marked all the
- * same (they committed).  Killed anywhere, the next sync sends again what was not marked
- * and the tier takes nothing twice.  Without a second connection (a backlog of one batch,
- * or the tier refused it) the batches take turns on the one.
+ *  - once batch i-1's commit is acknowledged, it is marked sent while the tier applies i.
+ * So the tier's two cores and this process work at once.  A batch is marked only after ITS
+ * commit was acknowledged; a batch that fails stays unsent, and so do those after it (the
+ * tier refuses a batch that does not follow its mark); the ones before it are marked all
+ * the same (they committed).  Killed anywhere, the next sync sends again what was not
+ * marked and the tier takes nothing twice.  Without a second connection (a backlog of one
+ * batch, or the tier refused it) the batches take turns on the one.
  */
 static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show, struct sync_totals *t)
 {
@@ -105,7 +105,7 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 	struct cd_push_op *ops = NULL;
 	struct cd_push_batch pb[3] = { { .n = 0 } };
 	struct cd_national *conn[2] = { n, n }, *second = NULL;
-	struct cd_national *on[3] = { NULL, NULL, NULL };   /* the connection pb[i] was staged on */
+	struct cd_national *on[3] = { NULL, NULL, NULL };   /* the connection pb[i] was sent on */
 	struct cd_push_result res;
 	struct cd_error later;     /* what failed after the first failure (the first is reported) */
 	char kit_name[32] = "";
@@ -137,7 +137,7 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 		}
 		if (cur->n) {
 			on[i % 3] = here;
-			rc = national_push_stage(here, &origin, cur, &c->err);
+			rc = national_push_send(here, &origin, cur, &c->err);
 		}
 		if (!rc && cur->n)
 			rc = push_encode_next(c, cur->last, batch, ops, next);
@@ -148,8 +148,6 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 			else if (!rc)
 				rc = wrc;
 		}
-		if (cur->staged && !rc)
-			rc = national_push_apply(here, &origin, cur, &c->err);
 		if (landed) {
 			int mrc = push_landed(c, origin.store_uuid, prev, &res, rc ? &later : &c->err, show, tty, t);
 			if (!rc)
@@ -158,15 +156,18 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 		if (!cur->n)
 			break;
 	}
-	/* Stopped with a batch on its way (the store failed meanwhile): its answer is still
-	 * taken, and the batch marked if it committed.  A batch staged and never applied is
-	 * rolled back with its connection. */
-	for (size_t i = 0; i < 3; i++) {
-		if (!on[i])
-			continue;
-		if (pb[i].sent && !national_push_wait(on[i], &pb[i], &res, &later))
-			push_landed(c, origin.store_uuid, &pb[i], &res, &later, show, tty, t);
-		national_push_drop(on[i], &pb[i]);
+	/* Stopped with batches on their way (the store failed meanwhile): their answers are still
+	 * taken, and each marked if it committed, in order. */
+	for (;;) {
+		struct cd_push_batch *first = NULL;
+		size_t at = 0;
+		for (size_t i = 0; i < 3; i++)
+			if (on[i] && pb[i].sent && (!first || pb[i].first < first->first))
+				first = &pb[i], at = i;
+		if (!first)
+			break;
+		if (!national_push_wait(on[at], first, &res, &later))
+			push_landed(c, origin.store_uuid, first, &res, &later, show, tty, t);
 	}
 	if (show && tty && t->sent)
 		fputs("\n", stderr);

@@ -1,12 +1,13 @@
 /*
  * national_push.c - the push of one batch of ops to the national tier (national_push.h).
- * It owns how a batch travels: COPYed into a working table, staged (cd_push_stage) and
- * applied (cd_push_batch, national schema 8) inside one transaction, so that the batch, the
- * apply and the high-water mark commit together and the store may mark the batch sent as
- * soon as this returns CD_OK.  COPY and a set-based apply, rather than a jsonb array walked
- * op by op (cd_push, schema 2): a backlog of a million ops goes near COPY's pace.  The
- * staging is a step of its own so that a caller with two connections stages one batch
- * while the tier applies the one before (national_push.h).
+ * It owns how a batch travels: COPYed into a working table and pushed by one call
+ * (cd_push_batch, national schema 8) inside one transaction, so that the batch, the apply
+ * and the high-water mark commit together and the store may mark the batch sent as soon as
+ * this returns CD_OK.  COPY and a set-based apply, rather than a jsonb array walked op by
+ * op (cd_push, schema 2): a backlog of a million ops goes near COPY's pace.  The call
+ * stages the batch before it takes the tier's push lock, so a caller with two connections
+ * sends batch N+1 while the tier applies N and N+1's staging runs meanwhile
+ * (national_push.h).
  */
 #include "model/national/national_push.h"
 
@@ -144,7 +145,7 @@ int national_push_encode(const struct cd_push_op *ops, size_t n_ops, struct cd_p
 	pb->n = n_ops;
 	pb->first = n_ops ? ops[0].seq : 0;
 	pb->last = n_ops ? ops[n_ops - 1].seq : 0;
-	pb->sent = pb->staged = 0;
+	pb->sent = 0;
 	snprintf(pb->what, sizeof pb->what, _("pushing ops %lld to %lld"), (long long)pb->first, (long long)pb->last);
 	batch_copy(&pb->copy, ops, n_ops);
 	if (pb->copy.failed)
@@ -176,8 +177,8 @@ static int apply_sql(struct cd_national *n, const struct cd_push_origin *origin,
 	return rc;
 }
 
-/* The answer of the statement sent last (COPY's end, the staging): checked, then the
- * connection drained (a statement answers with one result, then NULL). */
+/* The answer of the statement sent last (COPY's end): checked, then the connection
+ * drained (a statement answers with one result, then NULL). */
 static int take_answer(struct cd_national *n, const struct cd_push_batch *pb, struct cd_error *err)
 {
 	PGresult *r = PQgetResult(n->conn);
@@ -189,24 +190,26 @@ static int take_answer(struct cd_national *n, const struct cd_push_batch *pb, st
 	return rc;
 }
 
-int national_push_stage(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
-			struct cd_error *err)
+int national_push_send(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
+		       struct cd_error *err)
 {
+	struct cd_buf sql = CD_BUF_INIT;
 	PGresult *r = NULL;
-	char *office = NULL;
-	char stage[96];
 	int rc = CD_OK, open = 0;
 
-	pb->sent = pb->staged = 0;
-	if (!(office = PQescapeLiteral(n->conn, origin->office, strlen(origin->office)))) {
-		rc = cd_error_set(err, CD_ESTORE, _("national tier (%s): %s: %s"), n->where, pb->what,
-				  PQerrorMessage(n->conn));
+	pb->sent = 0;
+	if ((rc = apply_sql(n, origin, &sql, pb->what, err)))
 		goto out;
-	}
-	snprintf(stage, sizeof stage, "SELECT cd_push_stage(%s)", office);
-	/* One transaction: the working tables, the COPY, then the staging sent without waiting
-	 * (national_push_apply reads its answer). */
-	if ((rc = nat_exec(n, "BEGIN; SELECT cd_push_prepare8()", pb->what, err)))
+	/* One transaction: the working tables and the batch's ticket (a batch sent while the
+	 * one before it is still on its way waits for that one's ticket before it takes the
+	 * tier's push lock: batches of one store are applied in their order), the COPY, then
+	 * the push and the commit sent without waiting (national_push_wait reads their answers). */
+	char *who = PQescapeLiteral(n->conn, origin->store_uuid, strlen(origin->store_uuid));
+	char begin[160];
+	snprintf(begin, sizeof begin, "BEGIN; SELECT cd_push_prepare8(); SELECT cd_push_ticket(%s::uuid, %lld)",
+		 who ? who : "NULL", (long long)pb->last);
+	PQfreemem(who);
+	if ((rc = nat_exec(n, begin, pb->what, err)))
 		goto out;
 	open = 1;
 	r = PQexec(n->conn, "COPY cd_batch (ord, uuid, seq, at, entity, entity_uuid, op, payload, name_keys) FROM STDIN");
@@ -226,53 +229,20 @@ int national_push_stage(struct cd_national *n, const struct cd_push_origin *orig
 	}
 	if ((rc = take_answer(n, pb, err)))
 		goto out;
-	if (!PQsendQuery(n->conn, stage)) {
-		rc = nat_check(n, NULL, pb->what, err);
-		goto out;
-	}
-	pb->staged = 1;
-	open = 0;
-out:
-	PQclear(r);
-	PQfreemem(office);
-	if (open) {
-		drain(n);
-		nat_rollback(n);
-	}
-	return rc;
-}
-
-int national_push_apply(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
-			struct cd_error *err)
-{
-	struct cd_buf sql = CD_BUF_INIT;
-	int rc = CD_OK;
-
-	if (!pb->staged)
-		return cd_error_set(err, CD_EINTERNAL, _("national tier (%s): %s: nothing was staged"), n->where, pb->what);
-	pb->staged = 0;
-	if ((rc = take_answer(n, pb, err)) || (rc = apply_sql(n, origin, &sql, pb->what, err)))
-		goto out;
 	if (!PQsendQuery(n->conn, buf_str(&sql))) {
 		rc = nat_check(n, NULL, pb->what, err);
 		goto out;
 	}
 	pb->sent = 1;
+	open = 0;
 out:
-	if (rc) {
+	PQclear(r);
+	if (open) {
 		drain(n);
-		if (PQtransactionStatus(n->conn) != PQTRANS_IDLE)
-			nat_rollback(n);
+		nat_rollback(n);
 	}
 	buf_release(&sql);
 	return rc;
-}
-
-int national_push_send(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
-		       struct cd_error *err)
-{
-	int rc = national_push_stage(n, origin, pb, err);
-	return rc ? rc : national_push_apply(n, origin, pb, err);
 }
 
 int national_push_wait(struct cd_national *n, struct cd_push_batch *pb, struct cd_push_result *res,
@@ -313,16 +283,6 @@ out:
 			nat_rollback(n);
 	}
 	return rc;
-}
-
-void national_push_drop(struct cd_national *n, struct cd_push_batch *pb)
-{
-	if (!pb->staged)
-		return;
-	pb->staged = 0;
-	drain(n);
-	if (PQtransactionStatus(n->conn) != PQTRANS_IDLE)
-		nat_rollback(n);
 }
 
 void national_push_batch_release(struct cd_push_batch *pb)

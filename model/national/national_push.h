@@ -6,8 +6,8 @@
  * the batch's commit.
  *
  * A batch is ONE transaction (national_schema.c, version 8): COPY into a working table,
- * SELECT cd_push_stage(...) (what depends on the batch alone, outside the tier's push lock),
- * then SELECT cd_push_batch(...) and COMMIT.  In it the origin is upserted, its high-water
+ * then SELECT cd_push_batch(...) (which stages what depends on the batch alone before it
+ * takes the tier's push lock) and COMMIT.  In it the origin is upserted, its high-water
  * mark checked and moved, the ops above the mark inserted (those at or under it are had
  * already: a retry, each checked to be the very op) and each new one applied to the
  * national persons and cases three ways per field (a conflict keeps the server's value and
@@ -58,41 +58,30 @@ int national_push(struct cd_national *n, const struct cd_push_origin *origin, co
 
 /*
  * The same push in steps, so that a caller may overlap its own work with the tier's and
- * one batch's staging with another's apply (app/cmd_sync.c reads and encodes batch N+1 and
- * stages it on a second connection while the tier applies batch N on the first):
+ * one batch's staging with another's apply (app/cmd_sync.c sends batch N+1 on a second
+ * connection while the tier applies batch N on the first; cd_push_batch stages N+1 before
+ * it waits for the push lock N holds):
  *  - national_push_encode: the batch as COPY rows into pb (the ops' strings are copied, the
  *    rows may be released after it); pb may be a batch used before (its buffer is reused);
- *  - national_push_stage: the transaction opened, the rows COPYed, and the staging (the
- *    half of the work that depends on the batch alone, cd_push_stage: no lock, so it runs
- *    beside another connection's apply) sent without waiting for it (pb->staged);
- *  - national_push_apply: the staging's answer taken, the apply and the commit sent
- *    without waiting (pb->sent); the apply takes the tier's push lock;
+ *  - national_push_send: the transaction opened, the rows COPYed, and the push and the
+ *    commit sent without waiting for them (pb->sent);
  *  - national_push_wait: their answers.  CD_OK only once the server acknowledged the
- *    commit, exactly as national_push.  Nothing else may use the connection between a
- *    stage and its wait.
- * national_push_send is stage and apply at once.  national_push_drop abandons a staged
- * batch; national_push_batch_release frees pb.
+ *    commit, exactly as national_push.  Nothing else may use the connection between a send
+ *    and its wait.
+ * national_push_batch_release frees pb.
  */
 struct cd_push_batch {
 	struct cd_buf copy;        /* the COPY rows */
 	size_t n;
 	int64_t first, last;       /* the batch's first and last seq */
-	int staged;                /* staged, apply not yet sent */
 	int sent;                  /* sent and not yet waited for */
 	char what[96];             /* "pushing ops 1 to 5000", for messages */
 };
 int national_push_encode(const struct cd_push_op *ops, size_t n_ops, struct cd_push_batch *pb, struct cd_error *err);
-int national_push_stage(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
-			struct cd_error *err);
-int national_push_apply(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
-			struct cd_error *err);
 int national_push_send(struct cd_national *n, const struct cd_push_origin *origin, struct cd_push_batch *pb,
 		       struct cd_error *err);
 int national_push_wait(struct cd_national *n, struct cd_push_batch *pb, struct cd_push_result *res,
 		       struct cd_error *err);
-/* A batch staged and never applied: its staging's answer read and its transaction rolled
- * back, so that the connection may be used again. */
-void national_push_drop(struct cd_national *n, struct cd_push_batch *pb);
 void national_push_batch_release(struct cd_push_batch *pb);
 
 /* ---- the pull: what other origins changed in this store's scope ------------------------- */

@@ -777,13 +777,18 @@ static const char *const migrations[] = {
 	/* 7 -> 8: the push, faster (issue 15's bench: 20,000 ops/s and half of COPY's rate).  What a
 	 * push means is unchanged (t_natpush_diff.sh holds it to version 3's cd_push_staged over
 	 * random batches, t_natpush to version 2's cd_push); how it is done changes:
-	 *  - Two halves.  cd_push_stage() does what depends on the batch alone - the batch's
-	 *    order checked, its entities grouped, each field's chain of values through the
-	 *    batch's ops, the row a new entity will have - and takes no lock, so a client with
-	 *    two connections stages batch N+1 on one while the tier applies N on the other
-	 *    (national_push.h).  cd_push_batch() takes the push lock and does what depends on
-	 *    the tier: the high-water mark, the ops inserted, rows held looked up, numbers
-	 *    checked, rows written.
+	 *  - Two halves in one call.  cd_push_batch() first stages the batch (cd_push_stage():
+	 *    what depends on the batch alone - the batch's order checked, its entities grouped,
+	 *    each field's chain of values through the batch's ops, the row a new entity will
+	 *    have), then takes the push lock and does what depends on the tier: the high-water
+	 *    mark, the ops inserted, rows held looked up, numbers checked, rows written.  A
+	 *    client with two connections sends batch N+1 while the tier applies N: N+1's
+	 *    staging runs on the tier's other core, and its apply waits for the lock.  Staged in
+	 *    the same call, the working tables are the call's own: what the login writes into
+	 *    them before counts for nothing (t_natpush).
+	 *  - Tickets: a batch takes an advisory lock named by its store and last op at BEGIN
+	 *    (cd_push_ticket()), and before the push lock waits for the one named by the op
+	 *    before its first: the batch before it, if still on its way, is applied first.
 	 *  - The ops go into `ops` by a plain INSERT: ops above the origin's high-water mark are
 	 *    new (the mark moves with its ops in one transaction), those at or under it are had
 	 *    already and are only checked to be the very ops (a retry).  An op whose uuid the
@@ -867,8 +872,14 @@ static const char *const migrations[] = {
 	" CREATE TEMP TABLE IF NOT EXISTS cd_new (ord bigint, op_uuid uuid, ent text, eu uuid, raw jsonb, keys text[],"
 	" dup boolean, ok boolean) ON COMMIT DELETE ROWS;"
 	" END $cd$;"
-	"CREATE FUNCTION cd_push_tidy() RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $cd$"
-	" SELECT gin_clean_pending_list('persons_names_trgm'::regclass) + gin_clean_pending_list('persons_name_keys'::regclass) $cd$;"
+	"DO $do$ BEGIN"
+	" EXECUTE format('CREATE FUNCTION cd_push_tidy() RETURNS void LANGUAGE sql SECURITY DEFINER'"
+	" || ' SET search_path = pg_catalog, pg_temp AS $f$ SELECT gin_clean_pending_list(%L::regclass)'"
+	" || ' + gin_clean_pending_list(%L::regclass) $f$', quote_ident(current_schema()) || '.persons_names_trgm',"
+	" quote_ident(current_schema()) || '.persons_name_keys');"
+	" END $do$;"
+	"CREATE FUNCTION cd_push_ticket(p_origin uuid, p_last bigint) RETURNS void LANGUAGE sql AS $cd$"
+	" SELECT pg_advisory_xact_lock(hashtextextended(p_origin::text || '/' || p_last, 7161541336458782572)) $cd$;"
 	"CREATE FUNCTION cd_push_stage(p_office text) RETURNS void LANGUAGE plpgsql SET jit = off AS $cd$"
 	" DECLARE uuid_re constant text := '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';"
 	" BEGIN"
@@ -933,14 +944,16 @@ static const char *const migrations[] = {
 	" uuid_re constant text := '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';"
 	" BEGIN"
 	" inserted := 0; conflicts := 0;"
+	" PERFORM cd_push_stage(p_office);"
+	" SELECT * INTO m FROM cd_meta;"
+	" IF m.first_seq > 1 THEN"
+	" PERFORM pg_advisory_xact_lock_shared(hashtextextended(p_origin::text || '/' || (m.first_seq - 1), 7161541336458782572));"
+	" END IF;"
 	" PERFORM pg_advisory_xact_lock(7161541336458782572);"
 	" INSERT INTO origins AS g (store_uuid, office, name, kind, last_sync) VALUES (p_origin, p_office, p_name, p_kind, now())"
 	" ON CONFLICT (store_uuid) DO NOTHING;"
 	" SELECT g.high_water INTO hw FROM origins g WHERE g.store_uuid = p_origin FOR UPDATE;"
 	" SELECT * INTO m FROM cd_meta;"
-	" IF NOT FOUND THEN"
-	" RAISE EXCEPTION 'the batch was not staged (cd_push_stage)' USING ERRCODE = 'CD004';"
-	" END IF;"
 	" IF m.first_seq IS NULL THEN"
 	" high_water := hw;"
 	" UPDATE origins g SET office = p_office, name = p_name, kind = p_kind, last_sync = now() WHERE g.store_uuid = p_origin;"
@@ -992,7 +1005,7 @@ static const char *const migrations[] = {
 	" FROM (SELECT j.eu, x.* FROM cd_ent j CROSS JOIN LATERAL (SELECT to_jsonb(q) AS cur, q.number AS num"
 	" FROM cases q WHERE q.uuid = j.eu FOR UPDATE) x WHERE j.ent = 'case') h"
 	" WHERE k.ent = 'case' AND k.eu = h.eu;"
-	" WITH ok AS MATERIALIZED (SELECT k.ent, k.eu, k.newrow || coalesce(k.patch, '{}') AS row, k.nchg0,"
+	" WITH ok AS MATERIALIZED (SELECT k.ent, k.eu, k.newrow || coalesce(k.patch, '{}') AS row, k.newrow->>'person_uuid' AS pu, k.nchg0,"
 	" CASE WHEN k.ent <> 'person' THEN NULL WHEN k.key_ord IS NULL THEN k.keys0"
 	" ELSE coalesce((SELECT s.name_keys FROM cd_batch s WHERE s.ord = k.key_ord), k.keys0) END AS keys"
 	" FROM cd_ent k WHERE k.fresh AND NOT k.held AND NOT k.broken"
@@ -1006,9 +1019,9 @@ static const char *const migrations[] = {
 	" ic AS (INSERT INTO cases (uuid, number, office, workflow, workflow_version, state, person_uuid, origin, row_version)"
 	" SELECT o.eu, q.number, q.office, q.workflow, q.workflow_version, q.state, q.person_uuid, p_origin, 1 + o.nchg0"
 	" FROM ok o CROSS JOIN LATERAL jsonb_populate_record(NULL::cases, o.row) q"
-	" WHERE o.ent = 'case' AND CASE WHEN lower(o.row->>'person_uuid') ~ uuid_re THEN"
-	" EXISTS (SELECT 1 FROM persons p WHERE p.uuid = (o.row->>'person_uuid')::uuid)"
-	" OR (o.row->>'person_uuid')::uuid IN (SELECT j.eu FROM ok j WHERE j.ent = 'person') ELSE false END RETURNING uuid)"
+	" WHERE o.ent = 'case' AND CASE WHEN lower(o.pu) ~ uuid_re THEN"
+	" EXISTS (SELECT 1 FROM persons p WHERE p.uuid = o.pu::uuid)"
+	" OR o.pu::uuid IN (SELECT j.eu FROM ok j WHERE j.ent = 'person') ELSE false END RETURNING uuid)"
 	" UPDATE cd_ent k SET slow = true"
 	" WHERE NOT k.held AND NOT (k.ent = 'person' AND k.eu IN (SELECT uuid FROM ip))"
 	" AND NOT (k.ent = 'case' AND k.eu IN (SELECT uuid FROM ic));"

@@ -16,10 +16,15 @@ other in one batch, old values that match the tier and old values that do not
 (conflicts), names with name keys and without, two origins taking turns.
 """
 import json
+import os
 import random
 import sys
 
 seed, mode = int(sys.argv[1]), sys.argv[2]
+# NATPUSH_MOVES=0 leaves cases with the person of their insert (to tell one finding from another).
+MOVES = 0.1 if os.environ.get("NATPUSH_MOVES", "1") != "0" else 0.0
+# NATPUSH_LONG=1: one batch in twelve 200-400 ops long (slower; chains dozens of ops deep).
+LONG = os.environ.get("NATPUSH_LONG", "0") == "1"
 rnd = random.Random(seed)
 
 ORIGINS = [("00000000-0000-7000-8000-00000000000a", "TBS", "TBS", "office"),
@@ -50,6 +55,14 @@ def val(col):
         return rnd.choice(STATES)
     if col == "workflow_version":
         return rnd.choice([6, 7, "7", " 8"])
+    if col == "person":
+        # A case moved to another person in the batch (one the tier may not hold yet; upper
+        # case).  Never to a person no op makes: the tier's foreign key refuses the batch.
+        made = [u for u in persons if u in belief] or persons[:1]
+        return rnd.choice(made + [made[0].upper()])
+    if rnd.random() < 0.06:
+        # Odd JSON from a careless store: numbers written two ways, true, an object, a list.
+        return rnd.choice([12, 12.0, True, {"x": "y"}, ["Haddad"], "\u00e9"])
     return rnd.choice(NAMES)
 
 
@@ -97,6 +110,13 @@ def update(ent, u):
         new = val(c)
         f[c] = field(old, new)
         belief.setdefault(u, {})[c] = new
+    if ent == "case" and rnd.random() < MOVES:
+        # Now and then a case moved to another person in the batch (its person's value
+        # through the batch decides whether its insert found one).
+        known = belief.get(u, {}).get("person")
+        new = val("person")
+        f["person"] = field(known if rnd.random() < 0.75 else val("person"), new)
+        belief.setdefault(u, {})["person"] = new
     kind = "transition" if ent == "case" and "state" in f else "update"
     return ent, u, kind, {"fields": f}
 
@@ -127,7 +147,7 @@ for b in range(12):
     cur_batch = b
     origin = ORIGINS[b % 2] if rnd.random() < 0.8 else ORIGINS[rnd.randint(0, 1)]
     rows = []
-    for i in range(rnd.randint(1, rnd.choice([6, 14, 40]))):
+    for i in range(rnd.randint(1, rnd.choice([6, 14, 40])) if not LONG or rnd.random() > 0.08 else rnd.randint(200, 400)):
         op_no += 1
         seqs[origin[0]] += 1
         ent, u, kind, payload = make_op()
@@ -137,7 +157,7 @@ for b in range(12):
         if rnd.random() < 0.05:
             u = u.upper()
         rows.append((i, f"00000000-0009-7000-8000-{seed % 65536:04x}{op_no:08x}", seqs[origin[0]],
-                     f"2026-03-02T08:{i:02d}:00Z", ent, u, kind, json.dumps(payload), keys))
+                     f"2026-03-02T08:{i % 60:02d}:{i // 60:02d}Z", ent, u, kind, json.dumps(payload), keys))
     table = "cd_stage" if mode == "STAGED" else "cd_batch"
     out = [f"\\echo batch {b}", "BEGIN;", "SELECT cd_push_prepare();" if mode == "STAGED" else "SELECT cd_push_prepare8();"]
     for r in rows:

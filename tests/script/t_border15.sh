@@ -293,7 +293,8 @@ held() { [ "$(net "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.
 wait_state "the holder's lock" held
 "$CD" --store "$KB" --user admin sync --db "$DB" --batch 5 >"$T/killed.out" 2>&1 &
 pid=$!
-waiting() { [ "$(net "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'casedesk' AND wait_event_type = 'Lock'")" = 1 ]; }
+# (Held at the hold's own lock: the push's second connection waits on the push lock too.)
+waiting() { [ "$(net "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 15015 AND NOT granted")" = 1 ]; }
 wait_state "kit B's push held on the tier" waiting
 kill -9 "$pid"
 wait "$pid" 2>/dev/null; krc=$?
@@ -311,8 +312,9 @@ if [ "$ON_TIER" -ge 100 ] && [ "$ON_TIER" -lt "$KB_UNSENT" ]; then
 else
 	fail "  in the middle of its push" "$ON_TIER of $KB_UNSENT ops on the tier"
 fi
-expect_eq "  the kit marked sent what the tier acknowledged, at most one batch less" \
-	"$([ "$MARKED" -le "$ON_TIER" ] && [ "$MARKED" -ge $((ON_TIER - 5)) ] && echo ok || echo "$MARKED marked, $ON_TIER on the tier")" ok
+# Two batches are on their way at once (one applied, the next staged and waiting its turn).
+expect_eq "  the kit marked sent what the tier acknowledged, at most two batches less" \
+	"$([ "$MARKED" -le "$ON_TIER" ] && [ "$MARKED" -ge $((ON_TIER - 10)) ] && echo ok || echo "$MARKED marked, $ON_TIER on the tier")" ok
 expect_rc "kit B syncs again" 0 "$CD" --store "$KB" --user admin sync --db "$DB"
 expect_grep "  sending the rest, what the tier had as already there" \
 	": $((KB_UNSENT - MARKED)) ops sent ($((KB_UNSENT - ON_TIER)) new to the national tier, $((ON_TIER - MARKED)) already there)" "$T/out"

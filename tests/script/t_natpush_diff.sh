@@ -11,7 +11,7 @@
 . tests/script/lib.sh
 . tests/script/pg_lib.sh
 
-SEEDS=${NATPUSH_SEEDS:-24}
+SEEDS=${NATPUSH_SEEDS:-40}
 pg_start
 pg_createdb template_nat
 "$CD" national init --db "$(pg_conninfo template_nat)" >/dev/null || { fail "national init"; exit 0; }
