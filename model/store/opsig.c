@@ -18,34 +18,11 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "model/base/b64.h"
 #include "model/base/i18n.h"
 #include "model/store/store_internal.h"
 
 #define ENC_MAGIC "casedesk-op-signature 1\n"
-
-static void b64_encode(const unsigned char *raw, size_t n, char *out)
-{
-	EVP_EncodeBlock((unsigned char *)out, raw, (int)n);
-}
-
-/* Strict: exactly the canonical base64 of `want` bytes (re-encoded and compared). */
-static int b64_decode(const char *text, size_t tlen, unsigned char *out, size_t want)
-{
-	unsigned char tmp[96];
-	char again[132];
-	size_t enc = 4 * ((want + 2) / 3);
-
-	if (want > 64 || tlen != enc)
-		return -1;
-	if (EVP_DecodeBlock(tmp, (const unsigned char *)text, (int)tlen) < (int)want)
-		return -1;
-	b64_encode(tmp, want, again);
-	if (memcmp(again, text, tlen) != 0)
-		return -1;
-	memcpy(out, tmp, want);
-	OPENSSL_cleanse(tmp, sizeof tmp);
-	return 0;
-}
 
 static void hex_encode(const unsigned char *raw, size_t n, char *out)
 {
