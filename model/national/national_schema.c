@@ -786,6 +786,9 @@ static const char *const migrations[] = {
 	 *    staging runs on the tier's other core, and its apply waits for the lock.  Staged in
 	 *    the same call, the working tables are the call's own: what the login writes into
 	 *    them before counts for nothing (t_natpush).
+	 *  - An origin's kind (office or kit) is the one the tier first recorded (a kit's lease
+	 *    records it): a kit that calls itself an office in a later push stays a kit to the
+	 *    number check, which lets an office number below its blocks (hostile16).
 	 *  - Tickets: a batch takes an advisory lock named by its store and last op at BEGIN
 	 *    (cd_push_ticket()), and before the push lock waits for the one named by the op
 	 *    before its first: the batch before it, if still on its way, is applied first.
@@ -956,7 +959,7 @@ static const char *const migrations[] = {
 	" SELECT * INTO m FROM cd_meta;"
 	" IF m.first_seq IS NULL THEN"
 	" high_water := hw;"
-	" UPDATE origins g SET office = p_office, name = p_name, kind = p_kind, last_sync = now() WHERE g.store_uuid = p_origin;"
+	" UPDATE origins g SET office = p_office, name = p_name, last_sync = now() WHERE g.store_uuid = p_origin;"
 	" RETURN;"
 	" END IF;"
 	" IF m.first_seq > hw + 1 THEN"
@@ -981,7 +984,7 @@ static const char *const migrations[] = {
 	" PERFORM cd_push_stage(p_office);"
 	" END IF;"
 	" high_water := greatest(hw, m.last_seq);"
-	" UPDATE origins g SET high_water = cd_push_batch.high_water, office = p_office, name = p_name, kind = p_kind, last_sync = now()"
+	" UPDATE origins g SET high_water = cd_push_batch.high_water, office = p_office, name = p_name, last_sync = now()"
 	" WHERE g.store_uuid = p_origin;"
 	" BEGIN"
 	" INSERT INTO ops (uuid, origin, origin_seq, entity, entity_uuid, op, at, payload)"

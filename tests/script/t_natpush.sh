@@ -127,3 +127,15 @@ nat "BEGIN; SELECT cd_push_prepare8();
 expect_eq "schema 8: the working tables the login changed count for nothing" \
 	"$(nat "SELECT (SELECT surname FROM persons WHERE uuid = '$P1'), (SELECT high_water FROM origins WHERE store_uuid = '$ORIGIN')")" \
 	"Real|$((ALL + 1))"
+
+# A kit that calls itself an office stays a kit to the tier (the kind its lease recorded):
+# an office may number below its first block, a kit never (hostile16 found the kind taken
+# from each push, so that a kit's number below its block went through).
+KIT=$(nat "SELECT gen_random_uuid()")
+nat "SELECT o_first FROM cd_lease(gen_random_uuid(), '$KIT', 'TBS', 'K07', 'kit', 'P', 0, 100, 500)" >/dev/null
+nat "BEGIN; SELECT cd_push_prepare8();
+ INSERT INTO cd_batch VALUES (0, gen_random_uuid(), 1, now(), 'person', gen_random_uuid()::text, 'insert',
+  '{\"fields\": {\"number\": {\"old\": null, \"new\": \"P-TBS-0000011\"}, \"surname\": {\"old\": null, \"new\": \"Below\"}}}', NULL);
+ SELECT * FROM cd_push_batch('$KIT', 'TBS', 'K07', 'office'); COMMIT" >/dev/null 2>"$T/pgerr"
+expect_grep "a kit calling itself an office is refused a number below its block" "outside every block" "$T/pgerr"
+expect_eq "  and stays a kit" "$(nat "SELECT kind FROM origins WHERE store_uuid = '$KIT'")" kit
