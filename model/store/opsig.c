@@ -19,6 +19,7 @@
 #include <openssl/rand.h>
 
 #include "model/base/b64.h"
+#include "model/base/ed25519.h"
 #include "model/base/i18n.h"
 #include "model/store/store_internal.h"
 
@@ -209,29 +210,6 @@ out:
 
 /* ---- the store's own key ----------------------------------------------------------------- */
 
-static int keypair_new(char priv_b64[45], char pub_b64[45], struct cd_error *err)
-{
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
-	EVP_PKEY *key = NULL;
-	unsigned char priv[32], pub[32];
-	size_t np = sizeof priv, nq = sizeof pub;
-	int rc = CD_OK;
-
-	if (!ctx || EVP_PKEY_keygen_init(ctx) <= 0 || EVP_PKEY_keygen(ctx, &key) <= 0 ||
-	    EVP_PKEY_get_raw_private_key(key, priv, &np) <= 0 || EVP_PKEY_get_raw_public_key(key, pub, &nq) <= 0 ||
-	    np != 32 || nq != 32) {
-		rc = cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not make an Ed25519 key pair"));
-		goto out;
-	}
-	b64_encode(priv, 32, priv_b64);
-	b64_encode(pub, 32, pub_b64);
-out:
-	OPENSSL_cleanse(priv, sizeof priv);
-	EVP_PKEY_free(key);
-	EVP_PKEY_CTX_free(ctx);
-	return rc;
-}
-
 int opsig_own_key(struct cd_store *s, char priv[45], char pub[45], struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -248,7 +226,7 @@ int opsig_own_key(struct cd_store *s, char priv[45], char pub[45], struct cd_err
 	st_finish(s, st);
 	if (r != 0)
 		return r < 0 ? CD_ESTORE : CD_OK;
-	if ((rc = keypair_new(priv, pub, err)))
+	if ((rc = ed25519_keypair_new(priv, pub, err)))
 		return rc;
 	store_now(s, now, sizeof now);
 	if ((rc = st_prepare(s, "INSERT INTO bundle_key(id, private_key, public_key, created_at) VALUES (1, ?1, ?2, ?3)",

@@ -1,7 +1,8 @@
 /*
  * test_b64.c - base64 for keys and signatures (model/base/b64.c): what is written reads
  * back; the reader takes only the one canonical spelling of exactly the bytes asked for
- * (a key with another spelling could pass a comparison of texts and not of keys).
+ * (a key with another spelling could pass a comparison of texts and not of keys).  And the
+ * key pairs written in it (model/base/ed25519.c): 32 bytes each, never the same twice.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "model/base/b64.h"
+#include "model/base/ed25519.h"
 
 static void round_trip(void **state)
 {
@@ -48,11 +50,27 @@ static void only_the_canonical_spelling(void **state)
 	assert_int_equal(b64_decode(text, 44, out, 65), -1);   /* beyond what a key or signature is */
 }
 
+static void key_pairs(void **state)
+{
+	(void)state;
+	char priv[ED25519_KEY_B64], pub[ED25519_KEY_B64], priv2[ED25519_KEY_B64], pub2[ED25519_KEY_B64];
+	unsigned char raw[32];
+	struct cd_error err = { 0 };
+	assert_int_equal(ed25519_keypair_new(priv, pub, &err), CD_OK);
+	assert_int_equal(ed25519_keypair_new(priv2, pub2, &err), CD_OK);
+	assert_int_equal(b64_decode(priv, strlen(priv), raw, 32), 0);
+	assert_int_equal(b64_decode(pub, strlen(pub), raw, 32), 0);
+	assert_string_not_equal(priv, priv2);
+	assert_string_not_equal(pub, pub2);
+	assert_string_not_equal(priv, pub);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(only_the_canonical_spelling),
+		cmocka_unit_test(key_pairs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
