@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base/b64.h"
 #include "model/base/i18n.h"
 
 /*
@@ -32,16 +33,6 @@ static int params_ok(const struct kdf_params *p)
 {
 	return p->log2n >= LOG2N_MIN && p->log2n <= LOG2N_MAX && p->r >= 1 && p->r <= R_MAX && p->p >= 1 &&
 	       p->p <= P_MAX;
-}
-
-static void to_hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
 }
 
 static int hex_digit(char c)
@@ -92,8 +83,8 @@ int kdf_hash_salt(const char *pass, size_t len, const struct kdf_params *p, cons
 		return cd_error_set(err, CD_EINTERNAL, _("passphrase hash: parameters out of range"));
 	if ((rc = derive(pass, len, p, salt, salt_len, key, sizeof key, err)))
 		return rc;
-	to_hex(salt, salt_len, salt_hex);
-	to_hex(key, sizeof key, key_hex);
+	hex_encode(salt, salt_len, salt_hex);
+	hex_encode(key, sizeof key, key_hex);
 	OPENSSL_cleanse(key, sizeof key);
 	if ((size_t)snprintf(out, size, "scrypt$ln=%u,r=%u,p=%u$%s$%s", p->log2n, p->r, p->p, salt_hex, key_hex) >=
 	    size)

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/base/b64.h"
 #include "model/base/i18n.h"
 #include "model/base/privilege.h"
 #include "model/base/text.h"
@@ -44,16 +45,6 @@
 #define RATCHET_LABEL "casedesk seal key: next epoch"
 
 /* ---- hashing ------------------------------------------------------------------------- */
-
-static void hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 static int unhex(const char *text, unsigned char *out, size_t n)
 {
@@ -74,7 +65,7 @@ static void sha256_hex(const char *text, char out[65])
 	unsigned char md[32];
 	unsigned int len = 0;
 	EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL);
-	hex(md, 32, out);
+	hex_encode(md, 32, out);
 }
 
 /* The audit row's link, as it has been since schema 1: SHA-256 of the fields joined by '|'. */
@@ -126,7 +117,7 @@ static void fields_digest(const char *prefix, const char *const *col, int n_cols
 		n += len;
 	}
 	SHA256((const unsigned char *)text, n, md);
-	hex(md, 32, out);
+	hex_encode(md, 32, out);
 	if (text != stack)
 		free(text);
 }
@@ -229,7 +220,7 @@ int store_add_event(struct cd_store *s, const struct cd_actor *actor, const stru
 	 * would give the text away to anyone who tries the likely ones. */
 	if (RAND_bytes(salt_bytes, sizeof salt_bytes) != 1)
 		return cd_error_set(err, CD_EINTERNAL, _("no random numbers for the history's text salt"));
-	hex(salt_bytes, sizeof salt_bytes, salt);
+	hex_encode(salt_bytes, sizeof salt_bytes, salt);
 	event_text_digest(salt, ev->old_value, ev->new_value, ev->note, text_digest);
 	event_digest(prev, col, text_digest, hash);
 	rc = st_prepare(s, "INSERT INTO event(id, uuid, at, user_name, case_id, person_id, kind,"
@@ -442,7 +433,7 @@ static int write_key_new(const char *path, const char *magic, const struct seal_
 	char text[512], keyhex[2 * KEY_BYTES + 1];
 	int fd, n, rc = CD_OK;
 
-	hex(k->key, KEY_BYTES, keyhex);
+	hex_encode(k->key, KEY_BYTES, keyhex);
 	n = snprintf(text, sizeof text, "%s\nstore %s\nepoch %lld\nkey %s\n", magic, k->store,
 		     (long long)k->epoch, keyhex);
 	if (k->has_head)
@@ -637,7 +628,7 @@ static void seal_mac(const unsigned char key[KEY_BYTES], const char *store, cons
 			 (long long)r->epoch, r->at, (long long)r->audit_id, r->audit_hash, (long long)r->event_id,
 			 r->event_hash, r->prev_mac);
 	HMAC(EVP_sha256(), key, KEY_BYTES, (const unsigned char *)text, (size_t)n, md, &len);
-	hex(md, 32, out);
+	hex_encode(md, 32, out);
 }
 
 static int store_uuid(struct cd_store *s, char out[40], struct cd_error *err)

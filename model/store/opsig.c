@@ -25,16 +25,6 @@
 
 #define ENC_MAGIC "casedesk-op-signature 1\n"
 
-static void hex_encode(const unsigned char *raw, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[raw[i] >> 4];
-		out[2 * i + 1] = digits[raw[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* Lower-case hex only (the one form written), n digits into n / 2 bytes. */
 static int hex_decode(const char *text, size_t n, unsigned char *out)
 {

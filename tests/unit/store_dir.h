@@ -74,6 +74,20 @@ static inline int64_t store_count(struct cd_store *s, const char *sql)
 	return n;
 }
 
+/* The first column of the first row `sql` selects, as text ("" when no row or NULL); the
+ * buffer is the next call's too. */
+static inline const char *store_text(struct cd_store *s, const char *sql)
+{
+	static char out[512];
+	sqlite3_stmt *st;
+	out[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return out;
+}
+
 /* Runs `sql` on the file directly, as sqlite3 would (for what the API refuses to do). */
 static inline void store_exec(struct cd_store *s, const char *sql)
 {

@@ -50,6 +50,17 @@ static void only_the_canonical_spelling(void **state)
 	assert_int_equal(b64_decode(text, 44, out, 65), -1);   /* beyond what a key or signature is */
 }
 
+static void hex_digests(void **state)
+{
+	(void)state;
+	const unsigned char raw[4] = { 0x00, 0x9f, 0xa0, 0xff };
+	char out[9];
+	hex_encode(raw, sizeof raw, out);
+	assert_string_equal(out, "009fa0ff");
+	hex_encode(raw, 0, out);
+	assert_string_equal(out, "");
+}
+
 static void key_pairs(void **state)
 {
 	(void)state;
@@ -70,6 +81,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(only_the_canonical_spelling),
+		cmocka_unit_test(hex_digests),
 		cmocka_unit_test(key_pairs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,19 +37,6 @@ static int setup(void **state)
 	return 0;
 }
 
-/* One text from the newest op: `sql` selects it (NULL reads as ""). */
-static const char *text(struct cd_store *s, const char *sql)
-{
-	static char out[512];
-	sqlite3_stmt *st;
-	out[0] = '\0';
-	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return out;
-}
-
 static void add(struct cd_store *s, const struct cd_actor *a, const char *surname, struct cd_person *p)
 {
 	struct cd_error err = CD_ERROR_INIT;
@@ -73,7 +60,7 @@ static void test_correction(void **state)
 	store_actor(s, "caseworker", &cw);
 	add(s, &clerk, "Ivanova", &p);
 	/* The insert: every field on base 0, old null. */
-	assert_string_equal(text(s, "SELECT op FROM outbox WHERE origin_seq = 1"), "insert");
+	assert_string_equal(store_text(s, "SELECT op FROM outbox WHERE origin_seq = 1"), "insert");
 	assert_int_equal(store_count(s, "SELECT json_extract(payload, '$.fields.surname.base') FROM outbox WHERE origin_seq = 1"), 0);
 	assert_int_equal(store_count(s, "SELECT json_type(payload, '$.fields.surname.old') = 'null' FROM outbox WHERE origin_seq = 1"), 1);
 	struct cd_person_fix fix[] = { { "given", "Hanna" } };
@@ -86,21 +73,21 @@ static void test_correction(void **state)
 	/* One op for the correction, made on version 2, with old and new; the row is at 3. */
 	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox"), before + 1);
 	assert_int_equal(store_count(s, "SELECT row_version FROM person"), 3);
-	assert_string_equal(text(s, "SELECT entity || ' ' || op FROM outbox ORDER BY origin_seq DESC LIMIT 1"),
+	assert_string_equal(store_text(s, "SELECT entity || ' ' || op FROM outbox ORDER BY origin_seq DESC LIMIT 1"),
 			    "person update");
 	assert_int_equal(store_count(s, "SELECT json_extract(payload, '$.fields.surname.base') FROM outbox"
 				  " ORDER BY origin_seq DESC LIMIT 1"), 2);
-	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.surname.old') FROM outbox"
+	assert_string_equal(store_text(s, "SELECT json_extract(payload, '$.fields.surname.old') FROM outbox"
 				    " ORDER BY origin_seq DESC LIMIT 1"), "Ivanova");
-	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.surname.new') FROM outbox"
+	assert_string_equal(store_text(s, "SELECT json_extract(payload, '$.fields.surname.new') FROM outbox"
 				    " ORDER BY origin_seq DESC LIMIT 1"), "Petrova");
 	/* Only what changed: the given name was not touched. */
 	assert_int_equal(store_count(s, "SELECT json_type(payload, '$.fields.given') IS NULL FROM outbox"
 				  " ORDER BY origin_seq DESC LIMIT 1"), 1);
-	assert_string_equal(text(s, "SELECT entity_uuid FROM outbox ORDER BY origin_seq DESC LIMIT 1"), p.uuid);
+	assert_string_equal(store_text(s, "SELECT entity_uuid FROM outbox ORDER BY origin_seq DESC LIMIT 1"), p.uuid);
 	/* The origin is the store's own uuid. */
-	assert_string_equal(text(s, "SELECT origin FROM outbox ORDER BY origin_seq DESC LIMIT 1"),
-			    text(s, "SELECT value FROM settings WHERE key = 'store_uuid'"));
+	assert_string_equal(store_text(s, "SELECT origin FROM outbox ORDER BY origin_seq DESC LIMIT 1"),
+			    store_text(s, "SELECT value FROM settings WHERE key = 'store_uuid'"));
 	/* A stale version is a conflict and writes no op. */
 	assert_int_equal(person_correct(s, &cw, p.number, 2, fix, 1, "again", &v, &err), CD_ECONFLICT);
 	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox"), before + 1);
@@ -125,7 +112,7 @@ static void test_transition(void **state)
 				  .initial_state = "lodged", .person_ref = p.number, .due_day = -1, .frozen_left = -1 };
 	assert_int_equal(case_create(s, &clerk, &cn, number, &err), CD_OK);
 	/* The case names its person by uuid. */
-	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.person.new') FROM outbox"
+	assert_string_equal(store_text(s, "SELECT json_extract(payload, '$.fields.person.new') FROM outbox"
 				    " ORDER BY origin_seq DESC LIMIT 1"), p.uuid);
 	const char *names[] = { "employer" }, *values[] = { "ACME" };
 	struct cd_case_step step = { .number = number, .expected_version = 1, .transition = "assess",
@@ -133,15 +120,15 @@ static void test_transition(void **state)
 				     .names = names, .values = values, .n_values = 1 };
 	assert_int_equal(case_step(s, &cw, &step, &v, &err), CD_OK);
 	assert_int_equal(v, 2);
-	assert_string_equal(text(s, "SELECT op FROM outbox ORDER BY origin_seq DESC LIMIT 1"), "transition");
-	assert_string_equal(text(s, "SELECT json_extract(payload, '$.transition') FROM outbox"
+	assert_string_equal(store_text(s, "SELECT op FROM outbox ORDER BY origin_seq DESC LIMIT 1"), "transition");
+	assert_string_equal(store_text(s, "SELECT json_extract(payload, '$.transition') FROM outbox"
 				    " ORDER BY origin_seq DESC LIMIT 1"), "assess");
 	assert_int_equal(store_count(s, "SELECT json_extract(payload, '$.fields.state.base') FROM outbox"
 				  " ORDER BY origin_seq DESC LIMIT 1"), 1);
-	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.state.old') || '>' ||"
+	assert_string_equal(store_text(s, "SELECT json_extract(payload, '$.fields.state.old') || '>' ||"
 				    " json_extract(payload, '$.fields.state.new') FROM outbox ORDER BY origin_seq DESC LIMIT 1"),
 			    "lodged>assessment");
-	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.\"field.employer\".new') FROM outbox"
+	assert_string_equal(store_text(s, "SELECT json_extract(payload, '$.fields.\"field.employer\".new') FROM outbox"
 				    " ORDER BY origin_seq DESC LIMIT 1"), "ACME");
 	assert_int_equal(store_count(s, "SELECT json_type(payload, '$.fields.\"field.employer\".old') = 'null' FROM outbox"
 				  " ORDER BY origin_seq DESC LIMIT 1"), 1);
@@ -238,14 +225,14 @@ static void test_uuids_only(void **state)
 	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox o, json_tree(o.payload) t"
 				  " WHERE t.key = 'new' AND t.path = '$.fields.\"merged_into\"'"), 1);
 	/* The assignment says who held the case before and who now, on the version it moved from. */
-	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.assignee.new') || '@' ||"
+	assert_string_equal(store_text(s, "SELECT json_extract(payload, '$.fields.assignee.new') || '@' ||"
 				    " json_extract(payload, '$.fields.assignee.base') FROM outbox WHERE op = 'assign'"),
 			    "caseworker@2");
 	/* The setting's op has the value before (none) and after. */
-	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.value.new') FROM outbox"
+	assert_string_equal(store_text(s, "SELECT json_extract(payload, '$.fields.value.new') FROM outbox"
 				    " WHERE entity = 'setting'"), "Tbilisi office");
 	/* The merge names the survivor by uuid, on the duplicate's version before. */
-	assert_string_equal(text(s, "SELECT json_extract(payload, '$.fields.merged_into.new') FROM outbox"
+	assert_string_equal(store_text(s, "SELECT json_extract(payload, '$.fields.merged_into.new') FROM outbox"
 				    " WHERE op = 'merge'"), p.uuid);
 	store_close(s);
 }
@@ -372,7 +359,7 @@ static void test_relay(void **state)
 	char sql[256];
 	snprintf(sql, sizeof sql, "SELECT payload FROM outbox WHERE origin_seq = %lld", (long long)batch.rows[batch.n - 1].seq);
 	char want[512];
-	snprintf(want, sizeof want, "%s", text(a, sql));
+	snprintf(want, sizeof want, "%s", store_text(a, sql));
 	assert_string_equal(batch.payloads[batch.n - 1], want);
 	int keyed = 0;
 	for (size_t i = 0; i < batch.n; i++)

@@ -266,18 +266,6 @@ static void test_bundle_members(void **state)
 	buf_release(&b);
 }
 
-static const char *text(struct cd_store *s, const char *sql)
-{
-	static char out[512];
-	sqlite3_stmt *st;
-	out[0] = '\0';
-	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return out;
-}
-
 /* Every op of the store verifies with the store's public key, as stored. */
 static int all_verify(struct cd_store *s, const char *key)
 {
@@ -324,16 +312,16 @@ static void test_store_signs(void **state)
 	in.surname = "Bondar";
 	assert_int_equal(person_add(s, &clerk, &in, &p, &err), CD_OK);
 	/* The key was made with the first op; every op is signed by it. */
-	snprintf(key, sizeof key, "%s", text(s, "SELECT public_key FROM bundle_key"));
+	snprintf(key, sizeof key, "%s", store_text(s, "SELECT public_key FROM bundle_key"));
 	assert_int_equal(strlen(key), 44);
-	assert_string_equal(text(s, "SELECT count(*) FROM outbox WHERE sig IS NULL OR length(sig_commit) <> 96"), "0");
+	assert_string_equal(store_text(s, "SELECT count(*) FROM outbox WHERE sig IS NULL OR length(sig_commit) <> 96"), "0");
 	assert_true(all_verify(s, key) >= 2);
 	/* Not with another key. */
 	struct cd_error e2 = CD_ERROR_INIT;
 	struct opsig_op o = { "x", "y", 1, "person", "z", "insert", "t", "{}" };
 	char sig1[OPSIG_SIG_B64], commit1[OPSIG_COMMIT_HEX];
-	snprintf(sig1, sizeof sig1, "%s", text(s, "SELECT sig FROM outbox LIMIT 1"));
-	snprintf(commit1, sizeof commit1, "%s", text(s, "SELECT sig_commit FROM outbox LIMIT 1"));
+	snprintf(sig1, sizeof sig1, "%s", store_text(s, "SELECT sig FROM outbox LIMIT 1"));
+	snprintf(commit1, sizeof commit1, "%s", store_text(s, "SELECT sig_commit FROM outbox LIMIT 1"));
 	assert_int_equal(opsig_verify(&o, sig1, commit1, key, &e2), CD_EREFUSED);
 	/* The signature never changes, not even with sqlite3 on the file. */
 	assert_int_not_equal(sqlite3_exec(s->db, "UPDATE outbox SET sig = (SELECT sig FROM outbox WHERE origin_seq = 2)"
@@ -372,14 +360,14 @@ static void test_upgrade_from_26(void **state)
 	sqlite3_close(db);
 	assert_int_equal(store_open(path, &s, &err), CD_OK);
 	assert_int_equal(store_schema_version(s), 27);
-	assert_string_equal(text(s, "SELECT coalesce(sig, 'NULL') || coalesce(sig_commit, 'NULL') FROM outbox WHERE uuid = 'old-1'"),
+	assert_string_equal(store_text(s, "SELECT coalesce(sig, 'NULL') || coalesce(sig_commit, 'NULL') FROM outbox WHERE uuid = 'old-1'"),
 			    "NULLNULL");
 	assert_int_equal(user_resolve(s, "clerk", &clerk, &err), CD_OK);
 	struct cd_person_input in = { .surname = "Koval", .given = "Anna", .sex = "F", .dob = "1990-01-02",
 				      .nationality = "UKR" };
 	assert_int_equal(person_add(s, &clerk, &in, &p, &err), CD_OK);
-	assert_string_equal(text(s, "SELECT count(*) FROM outbox WHERE origin_seq > 1 AND sig IS NULL"), "0");
-	assert_string_equal(text(s, "SELECT count(*) > 0 FROM outbox WHERE origin_seq > 1"), "1");
+	assert_string_equal(store_text(s, "SELECT count(*) FROM outbox WHERE origin_seq > 1 AND sig IS NULL"), "0");
+	assert_string_equal(store_text(s, "SELECT count(*) > 0 FROM outbox WHERE origin_seq > 1"), "1");
 	/* The old op cannot be given a signature afterwards: what it was is not known. */
 	assert_int_not_equal(sqlite3_exec(s->db, "UPDATE outbox SET sig = (SELECT sig FROM outbox WHERE origin_seq = 2)"
 						 " WHERE uuid = 'old-1'", NULL, NULL, NULL),
@@ -402,7 +390,7 @@ static void test_upgrade_from_26(void **state)
 	/* Erased (retention.c): the salt goes, the digest stays, and the stub still checks. */
 	assert_int_equal(sqlite3_exec(s->db, "UPDATE held_ops SET payload = '{\"purged\":true}'", NULL, NULL, NULL),
 			 SQLITE_OK);
-	assert_string_equal(text(s, "SELECT sig_commit FROM held_ops"), commit + 32);
+	assert_string_equal(store_text(s, "SELECT sig_commit FROM held_ops"), commit + 32);
 	struct opsig_op e = o;
 	e.payload = OPSIG_ERASED;
 	assert_int_equal(opsig_verify(&e, sig, commit + 32, pub, &err), CD_OK);
