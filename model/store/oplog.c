@@ -364,6 +364,175 @@ int oplog_check(struct cd_store *s, int64_t *gaps, int64_t *first_bad, struct cd
 	return rc;
 }
 
+/* ---- store check: every op's signature ----------------------------------------------- */
+
+/* The key of one origin, loaded once for all its ops (NULL: not known here). */
+struct sig_origin {
+	char origin[40];
+	struct opsig_key *key;
+};
+
+struct sig_walk {
+	struct cd_store *s;
+	struct oplog_sig_report *r;
+	struct sig_origin *keys;
+	size_t nk, cap;
+	int table;                 /* 0 outbox, 1 held_ops, 2 relay_ops: the order findings rank in */
+};
+
+static const char *const sig_tables[] = { "outbox", "held_ops", "relay_ops" };
+
+static void sig_finding(struct sig_walk *w, const char *origin, int64_t seq, const char *why)
+{
+	struct oplog_sig_report *r = w->r;
+	int first = !r->bad++;
+	int rank = 0;
+
+	for (int i = 0; i < 3; i++)
+		if (r->first_table[0] && strcmp(r->first_table, sig_tables[i]) == 0)
+			rank = i;
+	if (!first && (w->table > rank || (w->table == rank && seq >= r->first_seq)))
+		return;
+	r->first_seq = seq;
+	snprintf(r->first_origin, sizeof r->first_origin, "%s", origin);
+	snprintf(r->first_table, sizeof r->first_table, "%s", sig_tables[w->table]);
+	snprintf(r->first_why, sizeof r->first_why, "%s", why);
+}
+
+/* The key `origin`'s signatures are checked with: this store's own, or the one it trusts
+ * that origin with; *key NULL when none is known. */
+static int sig_key(struct sig_walk *w, const char *origin, struct opsig_key **key, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct sig_origin *o;
+	int rc = CD_OK, r;
+
+	*key = NULL;
+	for (size_t i = 0; i < w->nk; i++)
+		if (strcmp(w->keys[i].origin, origin) == 0) {
+			*key = w->keys[i].key;
+			return CD_OK;
+		}
+	ST_GROW(w->keys, w->nk, w->cap);
+	o = &w->keys[w->nk++];
+	memset(o, 0, sizeof *o);
+	snprintf(o->origin, sizeof o->origin, "%s", origin);
+	if ((rc = st_prepare(w->s, strcmp(origin, w->s->uuid) == 0
+					   ? "SELECT public_key FROM bundle_key WHERE id = 1 AND ?1 IS NOT NULL"
+					   : "SELECT public_key FROM trusted_origins WHERE origin = ?1",
+			     &st, err)))
+		goto out;
+	st_bind_text(st, 1, origin);
+	if ((r = st_row(w->s, st, _("reading the keys ops are checked with"), err)) < 0) {
+		rc = CD_ESTORE;
+		goto out;
+	}
+	/* A key that is not of its form checks nothing: its ops are findings, not an error. */
+	if (r > 0) {
+		struct cd_error ignored = CD_ERROR_INIT;
+		if (opsig_key_load((const char *)sqlite3_column_text(st, 0), &o->key, &ignored) == CD_EINTERNAL) {
+			*err = ignored;
+			rc = CD_EINTERNAL;
+			goto out;
+		}
+	}
+	*key = o->key;
+out:
+	st_finish(w->s, st);
+	return rc;
+}
+
+/*
+ * Walks one table's ops.  own_from: this store's first signed op (0: none signed), below
+ * which its ops were made before schema 27 and carry no signature.
+ */
+static int sig_walk_table(struct sig_walk *w, const char *sql, int64_t own_from, struct cd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if ((rc = st_prepare(w->s, sql, &st, err)))
+		return rc;
+	while ((r = st_row(w->s, st, _("checking the ops' signatures"), err)) > 0) {
+		struct opsig_op o = { (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+				      sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3),
+				      (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
+				      (const char *)sqlite3_column_text(st, 6), (const char *)sqlite3_column_text(st, 7) };
+		const char *sig = (const char *)sqlite3_column_text(st, 8);
+		const char *commit = (const char *)sqlite3_column_text(st, 9);
+		const char *origin = o.origin ? o.origin : "";
+		int own = strcmp(origin, w->s->uuid) == 0;
+		struct opsig_key *key;
+
+		if (!sig && !commit) {
+			/* Schema 27 on: every op this store writes is signed, so after its first
+			 * signed one an unsigned one had its signature taken away. */
+			if (own && w->table == 0 && own_from && o.seq > own_from)
+				sig_finding(w, origin, o.seq, _("it has no signature, though this store signed the ops "
+								"before it"));
+			else
+				w->r->unsigned_ok++;
+			continue;
+		}
+		if ((rc = sig_key(w, origin, &key, err)))
+			break;
+		if (!key) {
+			if (own)
+				sig_finding(w, origin, o.seq, _("it is signed, but this store has no key to check it with"));
+			else
+				w->r->unknown++;
+			continue;
+		}
+		struct cd_error why = CD_ERROR_INIT;
+		int v = opsig_verify_key(&o, sig, commit, key, &why);
+		if (v == CD_EINTERNAL) {
+			*err = why;
+			rc = v;
+			break;
+		}
+		if (v)
+			sig_finding(w, origin, o.seq, why.msg);
+		else
+			w->r->verified++;
+	}
+	if (r < 0 && !rc)
+		rc = CD_ESTORE;
+	st_finish(w->s, st);
+	return rc;
+}
+
+int oplog_sig_check(struct cd_store *s, struct oplog_sig_report *r, struct cd_error *err)
+{
+#define SIG_COLUMNS "uuid, origin, origin_seq, entity, entity_uuid, op, at, payload, sig, sig_commit"
+	static const char *const sql[] = {
+		"SELECT " SIG_COLUMNS " FROM outbox",
+		"SELECT " SIG_COLUMNS " FROM held_ops",
+		"SELECT " SIG_COLUMNS " FROM relay_ops",
+	};
+	struct sig_walk w = { .s = s, .r = r };
+	sqlite3_stmt *st = NULL;
+	int64_t own_from = 0;
+	int rc, n;
+
+	memset(r, 0, sizeof *r);
+	if ((rc = st_prepare(s, "SELECT coalesce(min(origin_seq), 0) FROM outbox WHERE origin = ?1 AND sig IS NOT NULL",
+			     &st, err)))
+		return rc;
+	st_bind_text(st, 1, s->uuid);
+	if ((n = st_row(s, st, _("checking the ops' signatures"), err)) > 0)
+		own_from = sqlite3_column_int64(st, 0);
+	st_finish(s, st);
+	if (n <= 0)
+		return n < 0 ? CD_ESTORE : st_fail(s, _("checking the ops' signatures"), err);
+	for (w.table = 0; w.table < 3 && !rc; w.table++)
+		rc = sig_walk_table(&w, sql[w.table], own_from, err);
+	for (size_t i = 0; i < w.nk; i++)
+		opsig_key_free(w.keys[i].key);
+	free(w.keys);
+	return rc;
+#undef SIG_COLUMNS
+}
+
 /* ---- sync: the push's reads and marks ------------------------------------------------ */
 
 void oplog_batch_release(struct cd_op_batch *b)

@@ -12,6 +12,7 @@
 #include "model/store/opsig.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -152,40 +153,69 @@ out:
 	return rc;
 }
 
-int opsig_verify(const struct opsig_op *op, const char *sig, const char *commit, const char *pub_b64,
-		 struct cd_error *err)
+struct opsig_key {
+	EVP_PKEY *pkey;
+};
+
+int opsig_key_load(const char *pub_b64, struct opsig_key **out, struct cd_error *err)
 {
-	unsigned char raw[64], pub[32], salt[OPSIG_SALT], digest[32], want[32];
+	unsigned char pub[32];
+	struct opsig_key *k;
+
+	*out = NULL;
+	if (!pub_b64 || b64_decode(pub_b64, strlen(pub_b64), pub, 32))
+		return cd_error_set(err, CD_EINPUT, _("the key it is checked with is not 32 bytes of base64"));
+	if (!(k = calloc(1, sizeof *k)))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	if (!(k->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32))) {
+		free(k);
+		return cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not read an Ed25519 key"));
+	}
+	*out = k;
+	return CD_OK;
+}
+
+void opsig_key_free(struct opsig_key *key)
+{
+	if (!key)
+		return;
+	EVP_PKEY_free(key->pkey);
+	free(key);
+}
+
+int opsig_verify_key(const struct opsig_op *op, const char *sig, const char *commit, const struct opsig_key *key,
+		     struct cd_error *err)
+{
+	unsigned char raw[64], salt[OPSIG_SALT], digest[32], want[32];
 	struct cd_buf enc = CD_BUF_INIT;
-	EVP_PKEY *key = NULL;
 	EVP_MD_CTX *md = NULL;
 	size_t cn = commit ? strlen(commit) : 0;
 	int rc;
 
-	if (!sig || b64_decode(sig, strlen(sig), raw, 64))
+	if (!sig || strlen(sig) != OPSIG_SIG_B64 - 1 || b64_decode(sig, strlen(sig), raw, 64))
 		return cd_error_set(err, CD_EINPUT, _("its signature is not 64 bytes of base64"));
 	if (!opsig_commit_form(commit, cn))
 		return cd_error_set(err, CD_EINPUT, _("its commitment is not 48 or 32 bytes of hex"));
-	if (b64_decode(pub_b64, strlen(pub_b64), pub, 32))
-		return cd_error_set(err, CD_EINPUT, _("the key it is checked with is not 32 bytes of base64"));
 	if (cn == 96) {
 		/* The payload is here: it must be the one committed to. */
 		hex_decode(commit, 32, salt);
 		hex_decode(commit + 32, 64, want);
+		if (!op->payload)
+			return cd_error_set(err, CD_EREFUSED, _("its content is gone but its commitment still has its salt"));
 		if (opsig_digest(salt, op->payload, digest))
 			return cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not hash an op"));
 		if (CRYPTO_memcmp(digest, want, 32) != 0)
 			return cd_error_set(err, CD_EREFUSED, _("its content is not the content that was signed"));
 	} else {
-		/* Erased at some store on the way: the digest alone, for an erased payload only. */
-		if (strcmp(op->payload, OPSIG_ERASED) != 0)
+		/* Erased at some store on the way (or its values dropped once relayed, NULL): the
+		 * digest alone, for an erased payload only. */
+		if (op->payload && strcmp(op->payload, OPSIG_ERASED) != 0)
 			return cd_error_set(err, CD_EREFUSED, _("it carries content but only the digest of erased content"));
 		hex_decode(commit, 64, digest);
 	}
 	if ((rc = opsig_encode(op, digest, &enc, err)))
 		goto out;
-	if (!(key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32)) || !(md = EVP_MD_CTX_new()) ||
-	    EVP_DigestVerifyInit(md, NULL, NULL, NULL, key) <= 0) {
+	if (!(md = EVP_MD_CTX_new()) || EVP_DigestVerifyInit(md, NULL, NULL, NULL, key->pkey) <= 0) {
 		rc = cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not read an Ed25519 key"));
 		goto out;
 	}
@@ -193,8 +223,25 @@ int opsig_verify(const struct opsig_op *op, const char *sig, const char *commit,
 		rc = cd_error_set(err, CD_EREFUSED, _("its signature does not match its members or the key"));
 out:
 	EVP_MD_CTX_free(md);
-	EVP_PKEY_free(key);
 	buf_release(&enc);
+	return rc;
+}
+
+int opsig_verify(const struct opsig_op *op, const char *sig, const char *commit, const char *pub_b64,
+		 struct cd_error *err)
+{
+	struct opsig_key *key = NULL;
+	int rc;
+
+	/* The op's own form first, then the key: the message names what is wrong with the op. */
+	if (!sig || b64_decode(sig, strlen(sig), (unsigned char[64]){ 0 }, 64))
+		return cd_error_set(err, CD_EINPUT, _("its signature is not 64 bytes of base64"));
+	if (!opsig_commit_form(commit, commit ? strlen(commit) : 0))
+		return cd_error_set(err, CD_EINPUT, _("its commitment is not 48 or 32 bytes of hex"));
+	if ((rc = opsig_key_load(pub_b64, &key, err)))
+		return rc;
+	rc = opsig_verify_key(op, sig, commit, key, err);
+	opsig_key_free(key);
 	return rc;
 }
 

@@ -74,6 +74,21 @@ int opsig_sign(const struct opsig_op *op, const char *priv_b64, const unsigned c
 int opsig_verify(const struct opsig_op *op, const char *sig, const char *commit, const char *pub_b64,
 		 struct cd_error *err);
 
+/*
+ * A public key loaded once for many checks: `store check` verifies every op of an origin
+ * with one key, and loading it per op would cost as much as a third of the check.
+ */
+struct opsig_key;
+/* *out the key pub_b64 names (CD_EINPUT when it is not 32 bytes of base64). */
+int opsig_key_load(const char *pub_b64, struct opsig_key **out, struct cd_error *err);
+void opsig_key_free(struct opsig_key *key);
+/*
+ * opsig_verify with a loaded key.  A payload NULL holds only with a commitment of its digest
+ * alone (64 hex digits): relay_ops drops an op's values once relayed (oplog_relay_mark).
+ */
+int opsig_verify_key(const struct opsig_op *op, const char *sig, const char *commit, const struct opsig_key *key,
+		     struct cd_error *err);
+
 /* Whether text is of the form of a signature or a commitment (no key needed). */
 int opsig_sig_form(const char *text, size_t n);
 int opsig_commit_form(const char *text, size_t n);
