@@ -2,7 +2,7 @@
  * oplog.c - the op log (oplog.h): the builder every writer in model/store uses to say what
  * a change did field by field (struct cd_op, store_internal.h), the one call that writes a
  * change's event, audit row and op together, and the admin's reads of the log and the
- * `store check` of its numbering.
+ * `store check` of its numbering and of every op's signature.
  *
  * Why the fields are a JSON payload and not a child table: an op is one immutable unit
  * that travels whole (the national tier keeps it as one row, inserted ON CONFLICT (uuid)

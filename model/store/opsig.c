@@ -1,7 +1,8 @@
 /*
  * opsig.c - per-op Ed25519 signatures (opsig.h): the canonical bytes, signing with this
  * store's key as each op is written (oplog.c), and the check a receiver makes of a carried
- * op (bundle.c).  Owns the store's key pair too (the bundle key of schema 19): the op log
+ * op (bundle.c) and `store check` makes of every op (oplog_sig_check, with the MAC of its
+ * checkpoint).  Owns the store's key pair too (the bundle key of schema 19): the op log
  * and bundles need the same key, and neither should need the other module for it.
  *
  * Why a cached key: every op of a store is signed in its change's transaction, and OpenSSL
@@ -254,7 +255,7 @@ int opsig_mac_new(const char *priv_b64, struct opsig_mac **out, struct cd_error 
 	static const char label[] = "casedesk-opsig-checkpoint 1\n";
 	unsigned char seed[32], key[32];
 	char sha256[] = "SHA256";
-	OSSL_PARAM params[] = { OSSL_PARAM_construct_utf8_string("digest", sha256, 0), OSSL_PARAM_construct_end() };
+	OSSL_PARAM params[] = { OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, sha256, 0), OSSL_PARAM_construct_end() };
 	struct opsig_mac *m = NULL;
 	EVP_MD_CTX *md = NULL;
 	unsigned int n = 32;
