@@ -148,6 +148,11 @@ build/tool_natsearch: build/tests/tool/tool_natsearch.o build/libcasedesk.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
 
+# Issue 15: a bench store's ops signed as the store would sign them, for timing `store check`.
+build/tool_opsign: build/tests/tool/tool_opsign.o build/libcasedesk.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm
+
 build/bench: build/tests/bench/bench.o build/libcasedesk.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(INI_LIBS) -lm

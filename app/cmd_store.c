@@ -574,7 +574,7 @@ static int store_set_kit(struct cli *c)
 
 /*
  * `store check [--rebuild-index]`: SQLite's integrity check, every case against its history,
- * and the search indexes against the people.  A finding marks the store damaged
+ * the search indexes against the people, the op log's numbering and every op's signature.  A finding marks the store damaged
  * (store_damage_mark): it then refuses every change until a check comes back clean, which
  * clears the mark.  --rebuild-index first refills the search indexes from the people (the
  * repair for an index that does not match them).
@@ -582,6 +582,7 @@ static int store_set_kit(struct cli *c)
 int cmd_store(struct cli *c)
 {
 	int64_t bad = 0, unsynced = 0, index_bad = 0, checks_bad = 0, ops_bad = 0, ops_first = 0;
+	struct oplog_sig_report sigs = { 0 };
 	struct cd_buf finding = CD_BUF_INIT;
 	int rc, rebuild, audit_warnings = 0;
 
@@ -612,6 +613,7 @@ int cmd_store(struct cli *c)
 	    (rc = store_search_index_check(c->store, &index_bad, &c->err)) ||
 	    (rc = store_checks_trail_check(c->store, &checks_bad, &c->err)) ||
 	    (rc = oplog_check(c->store, &ops_bad, &ops_first, &c->err)) ||
+	    (rc = oplog_sig_check(c->store, &sigs, &c->err)) ||
 	    (rc = store_unsynced_count(c->store, &unsynced, &c->err)))
 		goto out;
 	if (bad)
@@ -635,6 +637,15 @@ int cmd_store(struct cli *c)
 					      "%sthe op log's numbering is broken from op %lld on (%lld ops out of place)",
 					      (unsigned long)ops_bad),
 			   finding.len ? "; " : "", (long long)ops_first, (long long)ops_bad);
+	/* An op that is not as its origin signed it: the national tier and every store it is
+	 * carried to would take it as the origin's. */
+	if (sigs.bad)
+		buf_printf(&finding, ngettext("%s%lld op is not as its origin signed it (the first: op %lld of origin %s "
+					      "in %s: %s)",
+					      "%s%lld ops are not as their origins signed them (the first: op %lld of origin %s "
+					      "in %s: %s)", (unsigned long)sigs.bad),
+			   finding.len ? "; " : "", (long long)sigs.bad, (long long)sigs.first_seq, sigs.first_origin,
+			   sigs.first_table, sigs.first_why);
 found:
 	if (finding.len) {
 		if ((rc = store_damage_mark(c->store, buf_str(&finding), &c->err)))
@@ -643,7 +654,7 @@ found:
 				  _("store %s is damaged: %s.  It takes no changes until repaired: %s; then run "
 				    "`casedesk store check` again"),
 				  store_path(c->store), buf_str(&finding),
-				  index_bad && !bad && !checks_bad && !ops_bad && !integrity[0]
+				  index_bad && !bad && !checks_bad && !ops_bad && !sigs.bad && !integrity[0]
 					  ? _("`casedesk store check --rebuild-index` rebuilds the search index")
 					  : _("restore it from a backup (see \"A damaged store\" in the README)"));
 		goto out;
@@ -664,6 +675,10 @@ found:
 		json_kv_string(&w, "search_index", "ok");
 		json_kv_int(&w, "schema", store_schema_version(c->store));
 		json_kv_int(&w, "unsynced", unsynced);
+		json_kv_int(&w, "op_signatures_verified", sigs.verified);
+		json_kv_int(&w, "op_signatures_absent", sigs.unsigned_ok);
+		json_kv_int(&w, "op_signatures_unknown_key", sigs.unknown);
+		json_kv_int(&w, "op_signatures_bad", sigs.bad);
 		json_kv_string(&w, "audit", audit_warnings ? "warning" : "ok");
 		json_kv_int(&w, "audit_warnings", audit_warnings);
 		json_object_end(&w);
@@ -677,6 +692,13 @@ found:
 			"store ok: integrity ok, every case agrees with its history, the search index matches the "
 			"people, schema %d, %lld changes not yet synced", (unsigned long)unsynced),
 	       store_schema_version(c->store), (long long)unsynced);
+	printf(ngettext(", %lld op signature holds", ", %lld op signatures hold", (unsigned long)sigs.verified),
+	       (long long)sigs.verified);
+	if (sigs.unknown)
+		printf(ngettext(" (%lld of an origin whose key this store does not know, not checked)",
+				" (%lld of origins whose keys this store does not know, not checked)",
+				(unsigned long)sigs.unknown),
+		       (long long)sigs.unknown);
 	printf(ngettext(", audit trail whole (%d warning)\n", ", audit trail whole (%d warnings)\n",
 			(unsigned long)audit_warnings), audit_warnings);
 out:

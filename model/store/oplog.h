@@ -64,6 +64,30 @@ int oplog_show(struct cd_store *s, const struct cd_actor *actor, const char *uui
  */
 int oplog_check(struct cd_store *s, int64_t *gaps, int64_t *first_bad, struct cd_error *err);
 
+/*
+ * `store check`: every op's own signature (opsig.h, schema 27), in the outbox, held_ops and
+ * relay_ops: this store's ops by its own key (bundle_key), another origin's by the key this
+ * store trusts it with (trusted_origins, as bundle import does).  No signature is allowed
+ * where schema 27 allows it: this store's ops numbered before its first signed one (made
+ * before 27), other origins' ops (pulled from the tier, or made before their origin was at
+ * 27).  An own op without one numbered after a signed one, a signature that does not hold
+ * or is not of its form, is a finding.  Signatures of origins whose key is not known here
+ * are counted, not checked.  Reads only; fills err on a store error only.
+ */
+struct oplog_sig_report {
+	int64_t verified;          /* signatures that hold */
+	int64_t unsigned_ok;       /* no signature, where the schema allows none */
+	int64_t unknown;           /* signed by an origin whose key this store does not know */
+	int64_t bad;               /* findings */
+	/* The first finding (outbox before held_ops before relay_ops, then the lowest number):
+	 * never its payload. */
+	int64_t first_seq;
+	char first_origin[40];
+	char first_table[12];      /* "outbox", "held_ops" or "relay_ops" */
+	char first_why[160];       /* what is wrong with it, as opsig_verify_key says */
+};
+int oplog_sig_check(struct cd_store *s, struct oplog_sig_report *r, struct cd_error *err);
+
 /* This store's origin uuid (the store_uuid setting). */
 const char *oplog_origin(const struct cd_store *s);
 

@@ -1,7 +1,8 @@
 /*
  * opsig.c - per-op Ed25519 signatures (opsig.h): the canonical bytes, signing with this
  * store's key as each op is written (oplog.c), and the check a receiver makes of a carried
- * op (bundle.c).  Owns the store's key pair too (the bundle key of schema 19): the op log
+ * op (bundle.c) and `store check` makes of every op (oplog_sig_check, with the MAC of its
+ * checkpoint).  Owns the store's key pair too (the bundle key of schema 19): the op log
  * and bundles need the same key, and neither should need the other module for it.
  *
  * Why a cached key: every op of a store is signed in its change's transaction, and OpenSSL
@@ -12,10 +13,13 @@
 #include "model/store/opsig.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include "model/base/b64.h"
@@ -152,49 +156,172 @@ out:
 	return rc;
 }
 
-int opsig_verify(const struct opsig_op *op, const char *sig, const char *commit, const char *pub_b64,
-		 struct cd_error *err)
-{
-	unsigned char raw[64], pub[32], salt[OPSIG_SALT], digest[32], want[32];
-	struct cd_buf enc = CD_BUF_INIT;
-	EVP_PKEY *key = NULL;
-	EVP_MD_CTX *md = NULL;
-	size_t cn = commit ? strlen(commit) : 0;
-	int rc;
+struct opsig_key {
+	EVP_PKEY *pkey;
+};
 
-	if (!sig || b64_decode(sig, strlen(sig), raw, 64))
+int opsig_key_load(const char *pub_b64, struct opsig_key **out, struct cd_error *err)
+{
+	unsigned char pub[32];
+	struct opsig_key *k;
+
+	*out = NULL;
+	if (!pub_b64 || b64_decode(pub_b64, strlen(pub_b64), pub, 32))
+		return cd_error_set(err, CD_EINPUT, _("the key it is checked with is not 32 bytes of base64"));
+	if (!(k = calloc(1, sizeof *k)))
+		return cd_error_set(err, CD_EINTERNAL, _("out of memory"));
+	if (!(k->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32))) {
+		free(k);
+		return cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not read an Ed25519 key"));
+	}
+	*out = k;
+	return CD_OK;
+}
+
+void opsig_key_free(struct opsig_key *key)
+{
+	if (!key)
+		return;
+	EVP_PKEY_free(key->pkey);
+	free(key);
+}
+
+int opsig_message(const struct opsig_op *op, const char *sig, const char *commit, unsigned char raw[64],
+		  struct cd_buf *enc, struct cd_error *err)
+{
+	unsigned char salt[OPSIG_SALT], digest[32], want[32];
+	size_t cn = commit ? strlen(commit) : 0;
+
+	if (!sig || strlen(sig) != OPSIG_SIG_B64 - 1 || b64_decode(sig, strlen(sig), raw, 64))
 		return cd_error_set(err, CD_EINPUT, _("its signature is not 64 bytes of base64"));
 	if (!opsig_commit_form(commit, cn))
 		return cd_error_set(err, CD_EINPUT, _("its commitment is not 48 or 32 bytes of hex"));
-	if (b64_decode(pub_b64, strlen(pub_b64), pub, 32))
-		return cd_error_set(err, CD_EINPUT, _("the key it is checked with is not 32 bytes of base64"));
 	if (cn == 96) {
 		/* The payload is here: it must be the one committed to. */
 		hex_decode(commit, 32, salt);
 		hex_decode(commit + 32, 64, want);
+		if (!op->payload)
+			return cd_error_set(err, CD_EREFUSED, _("its content is gone but its commitment still has its salt"));
 		if (opsig_digest(salt, op->payload, digest))
 			return cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not hash an op"));
 		if (CRYPTO_memcmp(digest, want, 32) != 0)
 			return cd_error_set(err, CD_EREFUSED, _("its content is not the content that was signed"));
 	} else {
-		/* Erased at some store on the way: the digest alone, for an erased payload only. */
-		if (strcmp(op->payload, OPSIG_ERASED) != 0)
+		/* Erased at some store on the way (or its values dropped once relayed, NULL): the
+		 * digest alone, for an erased payload only. */
+		if (op->payload && strcmp(op->payload, OPSIG_ERASED) != 0)
 			return cd_error_set(err, CD_EREFUSED, _("it carries content but only the digest of erased content"));
 		hex_decode(commit, 64, digest);
 	}
-	if ((rc = opsig_encode(op, digest, &enc, err)))
-		goto out;
-	if (!(key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32)) || !(md = EVP_MD_CTX_new()) ||
-	    EVP_DigestVerifyInit(md, NULL, NULL, NULL, key) <= 0) {
+	return opsig_encode(op, digest, enc, err);
+}
+
+int opsig_verify_message(const struct cd_buf *enc, const unsigned char raw[64], const struct opsig_key *key,
+			 struct cd_error *err)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int rc = CD_OK;
+
+	if (!md || EVP_DigestVerifyInit(md, NULL, NULL, NULL, key->pkey) <= 0)
 		rc = cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not read an Ed25519 key"));
-		goto out;
-	}
-	if (EVP_DigestVerify(md, raw, 64, (const unsigned char *)buf_str(&enc), enc.len) != 1)
+	else if (EVP_DigestVerify(md, raw, 64, (const unsigned char *)enc->data, enc->len) != 1)
 		rc = cd_error_set(err, CD_EREFUSED, _("its signature does not match its members or the key"));
-out:
 	EVP_MD_CTX_free(md);
-	EVP_PKEY_free(key);
+	return rc;
+}
+
+int opsig_verify_key(const struct opsig_op *op, const char *sig, const char *commit, const struct opsig_key *key,
+		     struct cd_error *err)
+{
+	unsigned char raw[64];
+	struct cd_buf enc = CD_BUF_INIT;
+	int rc = opsig_message(op, sig, commit, raw, &enc, err);
+
+	if (!rc)
+		rc = opsig_verify_message(&enc, raw, key, err);
 	buf_release(&enc);
+	return rc;
+}
+
+/* ---- the check's checkpoint ---------------------------------------------------------------- */
+
+struct opsig_mac {
+	EVP_MAC *mac;
+	EVP_MAC_CTX *ctx;
+};
+
+int opsig_mac_new(const char *priv_b64, struct opsig_mac **out, struct cd_error *err)
+{
+	static const char label[] = "casedesk-opsig-checkpoint 1\n";
+	unsigned char seed[32], key[32];
+	char sha256[] = "SHA256";
+	OSSL_PARAM params[] = { OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, sha256, 0), OSSL_PARAM_construct_end() };
+	struct opsig_mac *m = NULL;
+	EVP_MD_CTX *md = NULL;
+	unsigned int n = 32;
+	int rc = CD_OK;
+
+	*out = NULL;
+	if (!priv_b64 || b64_decode(priv_b64, strlen(priv_b64), seed, 32))
+		return cd_error_set(err, CD_ESTORE, _("this store's signing key is damaged (not 32 bytes of base64)"));
+	/* The MAC key is the seed's own, apart from any signature: SHA-256(label || seed). */
+	if (!(md = EVP_MD_CTX_new()) || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(md, label, sizeof label - 1) != 1 || EVP_DigestUpdate(md, seed, 32) != 1 ||
+	    EVP_DigestFinal_ex(md, key, &n) != 1 || !(m = calloc(1, sizeof *m)) ||
+	    !(m->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) || !(m->ctx = EVP_MAC_CTX_new(m->mac)) ||
+	    EVP_MAC_init(m->ctx, key, 32, params) != 1) {
+		rc = cd_error_set(err, CD_EINTERNAL, _("OpenSSL could not start an HMAC"));
+		opsig_mac_free(m);
+		m = NULL;
+	}
+	EVP_MD_CTX_free(md);
+	OPENSSL_cleanse(seed, sizeof seed);
+	OPENSSL_cleanse(key, sizeof key);
+	*out = m;
+	return rc;
+}
+
+void opsig_mac_add(struct opsig_mac *m, const struct cd_buf *enc, const char *sig)
+{
+	EVP_MAC_update(m->ctx, (const unsigned char *)enc->data, enc->len);
+	EVP_MAC_update(m->ctx, (const unsigned char *)sig, OPSIG_SIG_B64 - 1);
+}
+
+int opsig_mac_hex(struct opsig_mac *m, char hex[65])
+{
+	unsigned char out[32];
+	size_t n = 0;
+
+	if (EVP_MAC_final(m->ctx, out, &n, sizeof out) != 1 || n != 32)
+		return -1;
+	hex_encode(out, 32, hex);
+	return 0;
+}
+
+void opsig_mac_free(struct opsig_mac *m)
+{
+	if (!m)
+		return;
+	EVP_MAC_CTX_free(m->ctx);
+	EVP_MAC_free(m->mac);
+	free(m);
+}
+
+int opsig_verify(const struct opsig_op *op, const char *sig, const char *commit, const char *pub_b64,
+		 struct cd_error *err)
+{
+	struct opsig_key *key = NULL;
+	int rc;
+
+	/* The op's own form first, then the key: the message names what is wrong with the op. */
+	if (!sig || b64_decode(sig, strlen(sig), (unsigned char[64]){ 0 }, 64))
+		return cd_error_set(err, CD_EINPUT, _("its signature is not 64 bytes of base64"));
+	if (!opsig_commit_form(commit, commit ? strlen(commit) : 0))
+		return cd_error_set(err, CD_EINPUT, _("its commitment is not 48 or 32 bytes of hex"));
+	if ((rc = opsig_key_load(pub_b64, &key, err)))
+		return rc;
+	rc = opsig_verify_key(op, sig, commit, key, err);
+	opsig_key_free(key);
 	return rc;
 }
 

@@ -74,6 +74,45 @@ int opsig_sign(const struct opsig_op *op, const char *priv_b64, const unsigned c
 int opsig_verify(const struct opsig_op *op, const char *sig, const char *commit, const char *pub_b64,
 		 struct cd_error *err);
 
+/*
+ * A public key loaded once for many checks: `store check` verifies every op of an origin
+ * with one key, and loading it per op would cost as much as a third of the check.
+ */
+struct opsig_key;
+/* *out the key pub_b64 names (CD_EINPUT when it is not 32 bytes of base64). */
+int opsig_key_load(const char *pub_b64, struct opsig_key **out, struct cd_error *err);
+void opsig_key_free(struct opsig_key *key);
+/*
+ * opsig_verify with a loaded key.  A payload NULL holds only with a commitment of its digest
+ * alone (64 hex digits): relay_ops drops an op's values once relayed (oplog_relay_mark).
+ */
+int opsig_verify_key(const struct opsig_op *op, const char *sig, const char *commit, const struct opsig_key *key,
+		     struct cd_error *err);
+
+/*
+ * The two halves of opsig_verify_key: the bytes the signature covers (into enc, reset first)
+ * and the signature raw, once sig and commit are of their form and the payload is the one
+ * committed to (CD_EINPUT, CD_EREFUSED otherwise, as opsig_verify); then the Ed25519 check.
+ */
+int opsig_message(const struct opsig_op *op, const char *sig, const char *commit, unsigned char raw[64],
+		  struct cd_buf *enc, struct cd_error *err);
+int opsig_verify_message(const struct cd_buf *enc, const unsigned char raw[64], const struct opsig_key *key,
+			 struct cd_error *err);
+
+/*
+ * `store check`'s checkpoint of this store's own ops (oplog_sig_check): an HMAC-SHA-256,
+ * keyed from the store's private seed, over each verified op's signed bytes and signature.
+ * Why a MAC may stand in for a signature check already made: only the holder of the seed
+ * can make either, so a checkpoint that still holds says the ops are the bytes that were
+ * verified, at a few microseconds an op instead of an Ed25519 verification's hundred.
+ */
+struct opsig_mac;
+int opsig_mac_new(const char *priv_b64, struct opsig_mac **out, struct cd_error *err);
+void opsig_mac_add(struct opsig_mac *m, const struct cd_buf *enc, const char *sig);
+/* The MAC so far as 64 hex digits (once: it ends the MAC); -1 when OpenSSL failed. */
+int opsig_mac_hex(struct opsig_mac *m, char hex[65]);
+void opsig_mac_free(struct opsig_mac *m);
+
 /* Whether text is of the form of a signature or a commitment (no key needed). */
 int opsig_sig_form(const char *text, size_t n);
 int opsig_commit_form(const char *text, size_t n);

@@ -22,6 +22,7 @@
 
 #include "model/base/buf.h"
 #include "model/store/bundle.h"
+#include "model/store/oplog.h"
 #include "model/store/opsig.h"
 #include "model/store/person.h"
 #include "model/store/store_internal.h"
@@ -397,6 +398,206 @@ static void test_upgrade_from_26(void **state)
 	store_close(s);
 }
 
+/* ---- store check's walker (oplog_sig_check) ------------------------------------------------ */
+
+static void exec_ok(struct cd_store *s, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : "?");
+}
+
+/* A store with three persons' ops (signed), checked clean once (its checkpoint left). */
+static struct cd_store *three_ops(void)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = store_fresh();
+	struct cd_actor clerk;
+	struct cd_person p;
+	struct oplog_sig_report r;
+	const char *names[] = { "Koval", "Bondar", "Melnyk" };
+
+	store_actor(s, "clerk", &clerk);
+	for (int i = 0; i < 3; i++) {
+		struct cd_person_input in = { .surname = names[i], .given = "Anna", .sex = "F", .dob = "1990-01-02",
+					      .nationality = "UKR" };
+		assert_int_equal(person_add(s, &clerk, &in, &p, &err), CD_OK);
+	}
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.verified, 3);
+	assert_int_equal(r.bad, 0);
+	assert_int_equal(r.unsigned_ok, 0);
+	return s;
+}
+
+/* What a hostile user with sqlite3 does first: the triggers that keep ops as written go. */
+static void drop_guards(struct cd_store *s)
+{
+	exec_ok(s, "DROP TRIGGER outbox_no_update; DROP TRIGGER outbox_sig_fixed;");
+}
+
+static void test_check_clean(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct oplog_sig_report r;
+	struct cd_store *s = three_ops();
+	(void)state;
+
+	/* Again, through the checkpoint: the same counts. */
+	assert_string_equal(store_text(s, "SELECT substr(value, 1, 2) FROM settings WHERE key = 'opsig_checked'"), "3 ");
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.verified, 3);
+	assert_int_equal(r.bad, 0);
+	/* A checkpoint edited by hand costs a full check, and hides nothing. */
+	exec_ok(s, "UPDATE settings SET value = '3 " "0000000000000000000000000000000000000000000000000000000000000000'"
+		   " WHERE key = 'opsig_checked'");
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.verified, 3);
+	assert_int_equal(r.bad, 0);
+	store_close(s);
+}
+
+static void test_check_tampered_payload(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct oplog_sig_report r;
+	struct cd_store *s = three_ops();
+	(void)state;
+
+	drop_guards(s);
+	exec_ok(s, "UPDATE outbox SET payload = replace(payload, '\"Bondar\"', '\"Bondarenko\"') WHERE origin_seq = 2");
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.bad, 1);
+	assert_int_equal(r.verified, 2);
+	assert_int_equal(r.first_seq, 2);
+	assert_string_equal(r.first_origin, s->uuid);
+	assert_string_equal(r.first_table, "outbox");
+	assert_non_null(strstr(r.first_why, "not the content that was signed"));
+	/* No checkpoint from a check with findings: the old one stays. */
+	assert_string_equal(store_text(s, "SELECT substr(value, 1, 2) FROM settings WHERE key = 'opsig_checked'"), "3 ");
+	store_close(s);
+}
+
+/* A member the payload's digest does not cover: only the signature (or the checkpoint's
+ * MAC, then the signature) finds it. */
+static void test_check_tampered_seq(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct oplog_sig_report r;
+	struct cd_store *s = three_ops();
+	(void)state;
+
+	drop_guards(s);
+	exec_ok(s, "UPDATE outbox SET origin_seq = 4 WHERE origin_seq = 3");
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.bad, 1);
+	assert_int_equal(r.verified, 2);
+	assert_int_equal(r.first_seq, 4);
+	assert_non_null(strstr(r.first_why, "does not match its members"));
+	/* Under the checkpoint (seq 2 stays below it): the MAC differs, every op is verified. */
+	exec_ok(s, "UPDATE outbox SET origin_seq = 3 WHERE origin_seq = 4; UPDATE outbox SET entity = 'case' WHERE origin_seq = 2");
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.bad, 1);
+	assert_int_equal(r.verified, 2);
+	assert_int_equal(r.first_seq, 2);
+	store_close(s);
+}
+
+static void test_check_dropped_signature(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct oplog_sig_report r;
+	struct cd_store *s = three_ops();
+	(void)state;
+
+	drop_guards(s);
+	exec_ok(s, "UPDATE outbox SET sig = NULL, sig_commit = NULL WHERE origin_seq = 3");
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.bad, 1);
+	assert_int_equal(r.verified, 2);
+	assert_int_equal(r.first_seq, 3);
+	assert_non_null(strstr(r.first_why, "no signature"));
+	/* The signature without its commitment is no better. */
+	exec_ok(s, "UPDATE outbox SET sig_commit = NULL WHERE origin_seq = 2");
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.bad, 2);
+	assert_int_equal(r.first_seq, 2);
+	store_close(s);
+}
+
+/* Ops from before schema 27 carry none and pass; the ones after are checked. */
+static void test_check_pre27(void **state)
+{
+	struct cd_store_create_opts opts = { .office = "TBS", .training = 1, .schema_version = 26 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct oplog_sig_report r;
+	struct cd_store *s = NULL;
+	struct cd_actor clerk;
+	struct cd_person p;
+	sqlite3 *db;
+	(void)state;
+
+	unlink(path);
+	assert_int_equal(store_create(path, &opts, &err), CD_OK);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO outbox(uuid, origin, origin_seq, at, entity, entity_uuid, op, payload)"
+					  " SELECT 'old-' || n, value, n, '2026-01-01T00:00:00.000Z', 'person', 'p-1', 'insert',"
+					  " '{\"fields\":{}}' FROM settings, (SELECT 1 AS n UNION ALL SELECT 2)"
+					  " WHERE key = 'store_uuid'",
+					  NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, &s, &err), CD_OK);
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.unsigned_ok, 2);
+	assert_int_equal(r.bad, 0);
+	assert_int_equal(r.verified, 0);
+	store_actor(s, "clerk", &clerk);
+	struct cd_person_input in = { .surname = "Koval", .given = "Anna", .sex = "F", .dob = "1990-01-02",
+				      .nationality = "UKR" };
+	assert_int_equal(person_add(s, &clerk, &in, &p, &err), CD_OK);
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.unsigned_ok, 2);
+	assert_int_equal(r.verified, 1);
+	assert_int_equal(r.bad, 0);
+	store_close(s);
+}
+
+/* Another origin's ops: checked by the key this store trusts it with, counted when unknown. */
+static void test_check_held(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct oplog_sig_report r;
+	struct opsig_op o = sample();
+	char sig[OPSIG_SIG_B64], commit[OPSIG_COMMIT_HEX], sql[1200];
+	struct cd_store *s = three_ops();
+	(void)state;
+
+	assert_int_equal(opsig_sign(&o, priv, salt, sig, commit, &err), CD_OK);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO held_ops(uuid, origin, origin_seq, origin_office, at, entity, entity_uuid, op, payload, sig,"
+		 " sig_commit) VALUES ('%s', '%s', %lld, 'BTM', '%s', '%s', '%s', '%s', '%s', '%s', '%s')",
+		 o.uuid, o.origin, (long long)o.seq, o.at, o.entity, o.entity_uuid, o.op, o.payload, sig, commit);
+	exec_ok(s, sql);
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.unknown, 1);
+	assert_int_equal(r.bad, 0);
+	snprintf(sql, sizeof sql, "INSERT INTO trusted_origins(origin, office, public_key, added_at) VALUES ('%s', 'BTM',"
+		 " '%s', '2026-03-02')", ORIGIN, pub);
+	exec_ok(s, sql);
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.unknown, 0);
+	assert_int_equal(r.verified, 4);
+	exec_ok(s, "DROP TRIGGER held_ops_update; DROP TRIGGER held_ops_sig_fixed;"
+		   " UPDATE held_ops SET payload = replace(payload, 'Kovalenko', 'Kovalchuk')");
+	assert_int_equal(oplog_sig_check(s, &r, &err), CD_OK);
+	assert_int_equal(r.bad, 1);
+	assert_int_equal(r.first_seq, 12);
+	assert_string_equal(r.first_origin, ORIGIN);
+	assert_string_equal(r.first_table, "held_ops");
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +608,12 @@ int main(void)
 		cmocka_unit_test(test_bundle_members),
 		cmocka_unit_test(test_store_signs),
 		cmocka_unit_test(test_upgrade_from_26),
+		cmocka_unit_test(test_check_clean),
+		cmocka_unit_test(test_check_tampered_payload),
+		cmocka_unit_test(test_check_tampered_seq),
+		cmocka_unit_test(test_check_dropped_signature),
+		cmocka_unit_test(test_check_pre27),
+		cmocka_unit_test(test_check_held),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
