@@ -155,6 +155,9 @@ for b in range(12):
         keys = None
         if ent == "person" and rnd.random() < 0.6:
             keys = "{" + ",".join(rnd.sample(["BRDZ", "LMDZ", "IVNV", "HDD", "NSR"], 2)) + "}"
+        # Drawn as before, so that each seed makes the batches it made: an entity's uuid in
+        # upper case was one entity to both pushes; the tier refuses it now (schema 9, CD017).
+        rnd.random()
         rows.append((i, f"00000000-0009-7000-8000-{seed % 65536:04x}{op_no:08x}", seqs[origin[0]],
                      f"2026-03-02T08:{i % 60:02d}:{i // 60:02d}Z", ent, u, kind, json.dumps(payload), keys))
     table = "cd_stage" if mode == "STAGED" else "cd_batch"
