@@ -1212,10 +1212,11 @@ static const char *const migrations[] = {
 	 *    characters are not controls there (a desk may take a name with them, the screens
 	 *    show them inert), so they are not here: refusing what a store takes at entry would
 	 *    stop an honest store's sync for good.
-	 * All three are checked by the ops' statement trigger, in one pass over the inserted
-	 * ops before the number check: a row's payload is read as text once (a C0 character is
-	 * an escape there, DEL and C1 are themselves) and only the rare row that may hold one
-	 * is looked at field by field.
+	 *    These three are checked by the ops' statement trigger, in one pass over the
+	 *    inserted ops before the number check: a row's payload is read as text once (a C0
+	 *    character is an escape there, DEL and C1 are themselves) and only the rare row that
+	 *    may hold one is looked at field by field.  (That text is most of the cost: about
+	 *    3.5 us an op, 18 ms a batch of 5,000, under the push lock.)
 	 *  - A case moved to a person the tier does not hold (a kit's, not synced yet) failed the
 	 *    batch's COMMIT on the deferred foreign key, then every later batch of the store
 	 *    (they start above its mark).  It is a conflict now, as a field the tier cannot
