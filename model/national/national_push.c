@@ -97,8 +97,37 @@ static void batch_copy(struct cd_buf *b, const struct cd_push_op *ops, size_t n_
 	}
 }
 
+/* Whether s is a uuid as casedesk writes every one (cd_uuid7): lower-case hexadecimal,
+ * 8-4-4-4-12.  PostgreSQL's uuid type also reads upper case and hyphens elsewhere, so one
+ * uuid could reach the tier written two ways: two entities to the staging (national schema
+ * 9 refuses an odd entity uuid; an op's own uuid is read into a uuid column before any
+ * check of the tier's could see its text, so it is judged here). */
+static int canonical_uuid(const char *s)
+{
+	size_t i;
+	for (i = 0; s[i]; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
+			return 0;
+		}
+	}
+	return i == 36;
+}
+
+/* What the store's user is to do when the tier refuses an op no casedesk writes: the op
+ * log is append-only, so the batch is refused every time until the office looks at it. */
+static const char *not_written_by_casedesk(void)
+{
+	return _("casedesk never writes such an op: this store's file was changed outside casedesk or is damaged. "
+		 "Nothing of the batch was taken; sync stops here. Run `casedesk store check` and call the office's "
+		 "administrator, who keeps the file for investigation");
+}
+
 /* A failed statement of the push: cd_push_batch's own refusals (SQLSTATE CDnnn) are
- * sentences for people already. */
+ * sentences for people already; those of an op no casedesk writes (CD016 a number, CD017 a
+ * uuid, CD018 a control character, national schema 9) say what to do. */
 static int push_failed(struct cd_national *n, PGresult *r, int64_t first, int64_t last, const char *what,
 		       struct cd_error *err)
 {
@@ -106,6 +135,10 @@ static int push_failed(struct cd_national *n, PGresult *r, int64_t first, int64_
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
 		const char *constraint = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
+		if (state && (strcmp(state, "CD016") == 0 || strcmp(state, "CD017") == 0 || strcmp(state, "CD018") == 0))
+			return cd_error_set(err, CD_EREFUSED,
+					    _("the national tier (%s) refused the batch of ops %lld to %lld: %s. %s"), n->where,
+					    (long long)first, (long long)last, primary ? primary : "?", not_written_by_casedesk());
 		if (state && strncmp(state, "CD", 2) == 0)
 			return cd_error_set(err, CD_EREFUSED, _("the national tier (%s) refused the batch of ops %lld to %lld: %s"),
 					    n->where, (long long)first, (long long)last, primary ? primary : "?");
@@ -147,6 +180,17 @@ int national_push_encode(const struct cd_push_op *ops, size_t n_ops, struct cd_p
 	pb->last = n_ops ? ops[n_ops - 1].seq : 0;
 	pb->sent = 0;
 	snprintf(pb->what, sizeof pb->what, _("pushing ops %lld to %lld"), (long long)pb->first, (long long)pb->last);
+	/* Settings are named by their key, every other entity by its uuid. */
+	for (size_t i = 0; i < n_ops; i++) {
+		int op_ok = canonical_uuid(ops[i].uuid);
+		if (!op_ok || (strcmp(ops[i].entity, "setting") != 0 && !canonical_uuid(ops[i].entity_uuid)))
+			return cd_error_set(err, CD_EREFUSED,
+					    _("op %lld of this store: its %s is not written as casedesk writes uuids (lower "
+					      "case, 8-4-4-4-12 hexadecimal digits), so the national tier could take one uuid "
+					      "for two. %s"),
+					    (long long)ops[i].seq, op_ok ? _("entity's uuid") : _("uuid"),
+					    not_written_by_casedesk());
+	}
 	batch_copy(&pb->copy, ops, n_ops);
 	if (pb->copy.failed)
 		return cd_error_set(err, CD_EINTERNAL, _("out of memory building a batch of %zu ops"), n_ops);

@@ -49,7 +49,8 @@ struct cd_push_result {
  * Pushes ops[0..n) (seqs following each other) in one transaction.  CD_OK only once the
  * server acknowledged the commit.  Refused by the tier (CD_EREFUSED): a batch that starts
  * past the origin's high-water mark + 1 (ops missing before it), or an op the tier holds
- * under another origin or number.  A lost connection or a failed statement: CD_ESTORE,
+ * under another origin or number; and an op no casedesk writes (a number, a uuid or a
+ * control character: national schema 9), an odd uuid already here before sending.  A lost connection or a failed statement: CD_ESTORE,
  * and nothing of the batch is kept (the transaction never committed) - or, if the commit
  * went through before the answer was lost, all of it, and sending it again is harmless.
  */

@@ -25,7 +25,9 @@
  * version 5 closes conflicts a resolution arriving settles; version 6 takes version 4's
  * number check set-based, once per statement (a large push's time was half of it); version
  * 7 refuses a changed number and records who read the tier's persons; version 8 splits the
- * push in a staging without lock and an apply under it (see there).
+ * push in a staging without lock and an apply under it (see there); version 9 refuses
+ * numbers, uuids and text no casedesk writes, and makes a case moved to a person the tier
+ * does not hold a conflict instead of a failed commit.
  * Values of fields are jsonb (text, numbers and null alike).  Local integer ids never appear:
  * uuids do.
  */
@@ -1179,6 +1181,192 @@ static const char *const migrations[] = {
 	"   USING ERRCODE = 'CD013';"
 	"  END IF;"
 	" END $cd$;",
+
+	/* 8 -> 9: the tier refuses what a tampered or broken store pushes (tier7; the holes are
+	 * hostile16's, tests/script/t_natpush_hostile.sh).  casedesk writes each of these one way
+	 * only, so another form comes from a store's file changed by other means, and taking it
+	 * would let one thing be two on the tier:
+	 *  - An issued number in another text form (a space after it, more zero padding, a
+	 *    no-break space, "rp-" for "RP-") passed the number check, which skipped what it
+	 *    could not parse, and was issued a second time.  A person's or case's insert must
+	 *    carry its number as casedesk issues it (person.c, cases.c, kit.c: P-OFFICE-NNNNNN,
+	 *    PREFIX-OFFICE-YYYY-NNNNNN: an office of 2 to 5 and a prefix of 1 to 4 capital letters,
+	 *    six digits, more only from 1,000,000 on), or the batch is refused (CD016).  Ops from
+	 *    before the op log (no "fields") are not judged: the push does not apply them either.
+	 *    (Stores, the demo and the bench's backlog, tests/bench/gen_ops.sql.sh, all write this
+	 *    form; only test fixtures wrote seven padded digits, and were changed.)
+	 *  - An entity's uuid in another text form (upper case, hyphens elsewhere: PostgreSQL's
+	 *    uuid type reads both alike, the staging groups by the text) is refused (CD017), but
+	 *    for settings, which ops name by their key.  (An op's own uuid is a uuid column: its
+	 *    text is gone by here; the client refuses an odd one before sending, national_push.c.)
+	 *  - Control characters (C0, DEL, C1) anywhere in an op (its entity, kind, entity uuid,
+	 *    any field's name or values, any member of its payload): refused (CD018), naming the
+	 *    op and the field, never the text.  Newline and tab are allowed where a desk may type
+	 *    them (a case's fields and a check's clearing reason, notes and reasons outside the
+	 *    fields), as model/base/text.h allows them.  Refused rather than kept out as a store
+	 *    keeps them out of its rows (model/store/apply.c: U+FFFD and a conflict): a store
+	 *    judges what comes from many others and must go on; here the store that pushed it is
+	 *    the one at fault, no honest store can (entry refuses such text since the first
+	 *    store), refusing stops that store alone, and the tier never holds the text to pass
+	 *    on.  The rule is the stores' own: U+2028, U+2029 and the bidirectional format
+	 *    characters are not controls there (a desk may take a name with them, the screens
+	 *    show them inert), so they are not here: refusing what a store takes at entry would
+	 *    stop an honest store's sync for good.
+	 *    These three are checked by the ops' statement trigger, in one pass over the
+	 *    inserted ops before the number check: a row's payload is read as text once (a C0
+	 *    character is an escape there, DEL and C1 are themselves) and only the rare row that
+	 *    may hold one is looked at field by field.  (That text is most of the cost: about
+	 *    3.5 us an op, 18 ms a batch of 5,000, under the push lock.)
+	 *  - A case moved to a person the tier does not hold (a kit's, not synced yet) failed the
+	 *    batch's COMMIT on the deferred foreign key, then every later batch of the store
+	 *    (they start above its mark).  It is a conflict now, as a field the tier cannot
+	 *    take: the case keeps the tier's person, the conflict names the op that moved it
+	 *    (theirs the tier's person, ours the pushed one), the batch commits.  A row trigger
+	 *    whose WHEN clause is false unless the person changes, so no other update pays; a
+	 *    resolution or a later op takes the person once the tier holds it. */
+	"CREATE OR REPLACE FUNCTION cd_number_check() RETURNS trigger LANGUAGE plpgsql AS $cd$"
+	" DECLARE bad record; cand record; fld text; form text;"
+	"  raw_ctl constant text := '[' || chr(1) || '-' || chr(31) || chr(127) || '-' || chr(159) || ']';"
+	"  maybe constant text := '[' || chr(1) || '-' || chr(31) || chr(127) || '-' || chr(159) || '\\\\]';"
+	"  js_line constant text := '(^|[^\\\\])(\\\\\\\\)*\\\\[bfnrtu]|[' || chr(127) || '-' || chr(159) || ']';"
+	"  js_lines constant text := '(^|[^\\\\])(\\\\\\\\)*\\\\[bfru]|[' || chr(127) || '-' || chr(159) || ']';"
+	"  person_re constant text := '^P-[A-Z]{2,5}-([0-9]{6}|[1-9][0-9]{6,17})$';"
+	"  case_re constant text := '^[A-Z]{1,4}-[A-Z]{2,5}-[1-9][0-9]{3}-([0-9]{6}|[1-9][0-9]{6,17})$';"
+	" BEGIN"
+	"  FOR cand IN SELECT t.origin_seq AS seq, t.entity, t.op, t.entity_uuid AS eu, t.payload"
+	"    FROM cd_inserted_ops t"
+	"    WHERE (t.entity || t.op || t.entity_uuid || t.payload::text) ~ maybe"
+	"    OR t.entity <> 'setting' AND NOT (t.entity_uuid LIKE '________-____-____-____-____________'"
+	"     AND t.entity_uuid ~ '^[-0-9a-f]*$' AND length(replace(t.entity_uuid, '-', '')) = 32)"
+	"    OR t.op = 'insert' AND t.entity IN ('person', 'case') AND t.payload ? 'fields'"
+	"    AND coalesce(t.payload #>> '{fields,number,new}' !~ CASE t.entity WHEN 'person' THEN person_re ELSE case_re END,"
+	"     true)"
+	"    ORDER BY t.server_seq"
+	"  LOOP"
+	"   IF (cand.entity || cand.op || cand.eu) ~ raw_ctl THEN"
+	"    RAISE EXCEPTION 'op % of this store: its % holds a control character (C0, DEL or C1)',"
+	"    cand.seq, CASE WHEN cand.entity ~ raw_ctl THEN 'entity' WHEN cand.op ~ raw_ctl THEN 'kind'"
+	"     ELSE 'entity uuid' END"
+	"    USING ERRCODE = 'CD018';"
+	"   END IF;"
+	"   IF cand.entity <> 'setting' AND NOT (cand.eu LIKE '________-____-____-____-____________'"
+	"    AND cand.eu ~ '^[-0-9a-f]*$' AND length(replace(cand.eu, '-', '')) = 32) THEN"
+	"    RAISE EXCEPTION 'op % of this store names its % by a uuid not written as casedesk writes uuids"
+	" (lower case, 8-4-4-4-12 hexadecimal digits): one uuid written two ways would be two entities',"
+	"    cand.seq, cand.entity"
+	"    USING ERRCODE = 'CD017';"
+	"   END IF;"
+	"   IF cand.payload::text ~ maybe THEN"
+	"    SELECT CASE WHEN x.k ~ raw_ctl THEN x.wh || 'name' ELSE x.wh || x.k END INTO fld FROM ("
+	"    SELECT 1 AS o, 'field ' AS wh, fe.key AS k, to_jsonb(fe.key)::text || fe.value::text AS js,"
+	"    cand.entity = 'case' AND fe.key LIKE 'field.%' OR cand.entity = 'check' AND fe.key = 'clear_reason' AS lines"
+	"    FROM jsonb_each(CASE WHEN jsonb_typeof(cand.payload->'fields') = 'object' THEN cand.payload->'fields' END) fe"
+	"    UNION ALL"
+	"    SELECT 2, 'member ', pe.key, to_jsonb(pe.key)::text || pe.value::text, true"
+	"    FROM jsonb_each(CASE WHEN jsonb_typeof(cand.payload) = 'object' THEN cand.payload END) pe"
+	"    WHERE NOT (pe.key = 'fields' AND jsonb_typeof(pe.value) = 'object')"
+	"    UNION ALL"
+	"    SELECT 3, '', 'payload', cand.payload::text, false WHERE jsonb_typeof(cand.payload) <> 'object') x"
+	"    WHERE x.js ~ CASE WHEN x.lines THEN js_lines ELSE js_line END ORDER BY x.o LIMIT 1;"
+	"    IF FOUND THEN"
+	"     RAISE EXCEPTION 'op % of this store: its % holds a control character (C0, DEL or C1), which no desk"
+	" can type', cand.seq, fld USING ERRCODE = 'CD018';"
+	"    END IF;"
+	"   END IF;"
+	"   IF cand.op = 'insert' AND cand.entity IN ('person', 'case')"
+	"    AND cand.payload ? 'fields' AND coalesce(cand.payload #>> '{fields,number,new}'"
+	"     !~ CASE cand.entity WHEN 'person' THEN person_re ELSE case_re END, true) THEN"
+	"    form := CASE cand.entity WHEN 'person' THEN 'P-OFFICE-NNNNNN' ELSE 'PREFIX-OFFICE-YYYY-NNNNNN' END;"
+	"    IF cand.payload #>> '{fields,number,new}' IS NULL THEN"
+	"     RAISE EXCEPTION 'op % of this store inserts a % without a number: casedesk numbers every % it makes (%)',"
+	"    cand.seq, cand.entity, cand.entity, form USING ERRCODE = 'CD016';"
+	"    END IF;"
+	"    RAISE EXCEPTION 'op % of this store inserts a % whose number is not written as casedesk issues"
+	" numbers: % is expected, %, then six digits (more only from 1000000 on, never padded further), nothing"
+	" before or after', cand.seq, cand.entity, form, CASE cand.entity WHEN 'case' THEN 'a prefix of 1 to 4 and"
+	" an office code of 2 to 5 capital letters, the year' ELSE 'an office code of 2 to 5 capital letters' END"
+	"    USING ERRCODE = 'CD016';"
+	"   END IF;"
+	"  END LOOP;"
+	"  WITH c AS MATERIALIZED (SELECT t.server_seq, t.origin, t.entity AS ent, t.entity_uuid AS eu, x.num,"
+	"    split_part(x.num, '-', 1) AS p1, split_part(x.num, '-', -2) AS p2, split_part(x.num, '-', -1) AS p3"
+	"    FROM cd_inserted_ops t CROSS JOIN LATERAL (SELECT t.payload->'fields'->'number'->>'new' AS num) x"
+	"    WHERE t.op = 'insert' AND t.entity IN ('person', 'case') AND x.num IS NOT NULL),"
+	"   q AS MATERIALIZED (SELECT c.server_seq, c.origin, c.ent, c.eu, c.num,"
+	"    CASE WHEN c.ent = 'person' THEN 'P' ELSE c.p1 END AS pfx,"
+	"    CASE WHEN c.ent = 'person' THEN substr(c.num, 3, length(c.num) - 3 - length(c.p3))"
+	"     ELSE substr(c.num, length(c.p1) + 2, length(c.num) - length(c.p1) - length(c.p2) - length(c.p3) - 3) END AS off,"
+	"    CASE WHEN c.ent = 'person' THEN 0 ELSE c.p2::integer END AS yr, c.p3::bigint AS n"
+	"    FROM c WHERE length(c.p3) BETWEEN 1 AND 18 AND translate(c.p3, '0123456789', '') = ''"
+	"    AND CASE WHEN c.ent = 'person' THEN left(c.num, 2) = 'P-' AND length(c.num) - 3 - length(c.p3) >= 1"
+	"     ELSE length(c.p1) >= 1 AND length(c.p2) = 4 AND translate(c.p2, '0123456789', '') = ''"
+	"      AND length(c.num) - length(c.p1) - length(c.p2) - length(c.p3) - 3 >= 1 END)"
+	"  SELECT q.num, q.ent, r.code, r.who INTO bad FROM q CROSS JOIN LATERAL ("
+	"    SELECT 1 AS k, 'CD011' AS code, v.holder_name AS who FROM number_voids v WHERE v.office = q.off"
+	"     AND v.prefix = q.pfx AND v.year = q.yr AND q.n BETWEEN v.\"first\" AND v.\"last\""
+	"     AND NOT EXISTS (SELECT 1 FROM cd_inserted_ops t WHERE t.uuid = v.op_uuid AND t.server_seq > q.server_seq)"
+	"    UNION ALL"
+	"    SELECT 2, 'CD012', NULL WHERE q.ent = 'person' AND EXISTS (SELECT 1 FROM persons p WHERE p.number = q.num"
+	"     AND p.uuid::text <> q.eu) OR q.ent = 'case' AND EXISTS (SELECT 1 FROM cases x WHERE x.number = q.num"
+	"     AND x.uuid::text <> q.eu)"
+	"    UNION ALL"
+	"    SELECT 3, 'CD013', NULL WHERE EXISTS (SELECT 1 FROM number_blocks b WHERE b.holder = q.origin"
+	"     AND b.office = q.off AND b.prefix = q.pfx AND b.year = q.yr)"
+	"     AND NOT EXISTS (SELECT 1 FROM number_blocks b WHERE b.holder = q.origin AND b.office = q.off"
+	"      AND b.prefix = q.pfx AND b.year = q.yr AND q.n BETWEEN b.\"first\" AND CASE WHEN b.returned IS NULL"
+	"       OR EXISTS (SELECT 1 FROM cd_inserted_ops t WHERE t.entity = 'number_block' AND t.op = 'return'"
+	"        AND t.entity_uuid = b.uuid::text AND t.server_seq > q.server_seq)"
+	"       AND NOT EXISTS (SELECT 1 FROM cd_inserted_ops t WHERE t.entity = 'number_block' AND t.op = 'return'"
+	"        AND t.entity_uuid = b.uuid::text AND t.server_seq < q.server_seq)"
+	"       THEN b.\"last\" ELSE b.returned - 1 END)"
+	"     AND NOT (EXISTS (SELECT 1 FROM origins g WHERE g.store_uuid = q.origin AND g.kind = 'office')"
+	"      AND q.n < (SELECT min(b.\"first\") FROM number_blocks b WHERE b.holder = q.origin AND b.office = q.off"
+	"       AND b.prefix = q.pfx AND b.year = q.yr)"
+	"      AND NOT EXISTS (SELECT 1 FROM number_blocks b WHERE b.office = q.off AND b.prefix = q.pfx AND b.year = q.yr"
+	"       AND q.n BETWEEN b.\"first\" AND b.\"last\"))"
+	"    UNION ALL"
+	"    (SELECT 4, 'CD014', b.holder_name FROM number_blocks b WHERE NOT EXISTS (SELECT 1 FROM number_blocks o"
+	"     WHERE o.holder = q.origin AND o.office = q.off AND o.prefix = q.pfx AND o.year = q.yr)"
+	"     AND b.office = q.off AND b.prefix = q.pfx AND b.year = q.yr AND q.n BETWEEN b.\"first\" AND b.\"last\" LIMIT 1)"
+	"    ORDER BY k LIMIT 1) r"
+	"  ORDER BY q.server_seq LIMIT 1;"
+	"  IF NOT FOUND THEN RETURN NULL; END IF;"
+	"  IF bad.code = 'CD011' THEN"
+	"   RAISE EXCEPTION 'number % was returned unused (by %) and is void: it is never issued', bad.num, bad.who"
+	"   USING ERRCODE = 'CD011';"
+	"  ELSIF bad.code = 'CD012' THEN"
+	"   RAISE EXCEPTION 'number % is issued already, to another %: a number is never issued twice', bad.num, bad.ent"
+	"   USING ERRCODE = 'CD012';"
+	"  ELSIF bad.code = 'CD013' THEN"
+	"   RAISE EXCEPTION 'number % lies outside every block of numbers this store was leased: a store issues"
+	" numbers only from its blocks', bad.num USING ERRCODE = 'CD013';"
+	"  ELSE"
+	"   RAISE EXCEPTION 'number % lies in the block of numbers leased to %, not to this store', bad.num, bad.who"
+	"   USING ERRCODE = 'CD013';"
+	"  END IF;"
+	" END $cd$;"
+	"CREATE FUNCTION cd_case_person_held() RETURNS trigger LANGUAGE plpgsql AS $cd$"
+	" DECLARE o record;"
+	" BEGIN"
+	"  IF EXISTS (SELECT 1 FROM persons p WHERE p.uuid = NEW.person_uuid) THEN RETURN NEW; END IF;"
+	"  SELECT s.uuid, s.origin, m.key, m.value INTO o FROM ops s"
+	"   CROSS JOIN LATERAL (SELECT e.key, e.value"
+	"    FROM jsonb_each(CASE WHEN jsonb_typeof(s.payload->'fields') = 'object' THEN s.payload->'fields' END) e"
+	"    WHERE e.key IN ('person', 'person_uuid') AND lower(e.value->>'new') IS NOT DISTINCT FROM NEW.person_uuid::text"
+	"    ORDER BY e.key = 'person_uuid' DESC LIMIT 1) m"
+	"   WHERE s.entity = 'case' AND s.entity_uuid = NEW.uuid::text ORDER BY s.server_seq DESC LIMIT 1;"
+	"  IF NOT FOUND THEN RETURN NEW; END IF;"
+	"  INSERT INTO conflicts (uuid, entity, entity_uuid, field, base, theirs, ours, op_uuid, origin)"
+	"   SELECT gen_random_uuid(), 'case', NEW.uuid, o.key, o.value->'old', to_jsonb(OLD.person_uuid::text),"
+	"    o.value->'new', o.uuid, o.origin"
+	"   WHERE NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.resolved_at IS NULL AND c.entity = 'case'"
+	"    AND c.entity_uuid = NEW.uuid AND c.field = o.key AND c.theirs = to_jsonb(OLD.person_uuid::text)"
+	"    AND lower(c.ours #>> '{}') IS NOT DISTINCT FROM NEW.person_uuid::text);"
+	"  NEW.person_uuid := OLD.person_uuid;"
+	"  RETURN NEW;"
+	" END $cd$;"
+	"CREATE TRIGGER cases_person_held BEFORE UPDATE OF person_uuid ON cases FOR EACH ROW"
+	" WHEN (NEW.person_uuid IS DISTINCT FROM OLD.person_uuid) EXECUTE FUNCTION cd_case_person_held();",
 };
 
 int national_schema_latest(void)

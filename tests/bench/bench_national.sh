@@ -71,7 +71,7 @@ pg_createdb surge
 "$CD" --store "$T/tbs.casedesk" init --office TBS --training >/dev/null || die "init of the office store failed"
 "$CD" --store "$T/tbs.casedesk" --user admin kit new "$T/k07.casedesk" --office TBS --block 2000 >/dev/null 2>&1 ||
 	die "kit new failed"
-gen_registrations "$T/k07.casedesk" "$REGS" 1 TBSK07 || die "writing the kit's registrations failed"
+gen_registrations "$T/k07.casedesk" "$REGS" 1 TBSK || die "writing the kit's registrations failed"
 kops=$(sqlite3 "$T/k07.casedesk" "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
 t0=$(now)
 "$CD" --store "$T/k07.casedesk" --user admin sync --db "$(pg_conninfo surge)" >"$T/surge.out" 2>&1 ||

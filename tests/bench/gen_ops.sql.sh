@@ -12,9 +12,11 @@
 # store's last one; TAG (a number < 65536) makes the uuids of one generator run its own;
 # Names and dates of birth vary as a population's do (a few thousand spellings of each
 # name, seventy years of births), so that the tier's indexes and a duplicate check see
-# realistic spreads.  PREFIX makes the person and case numbers unique across stores (P-PREFIX-0000001,
-# RP-PREFIX-2026-0000001).  LAST (0..7, default 7) keeps ops 0..LAST of each registration:
-# 0 writes persons only.  Only the op log is written (no person rows): the push reads the
+# realistic spreads.  PREFIX makes the person and case numbers unique across stores
+# (P-PREFIX-000001, RP-PREFIX-2026-000001): 2 to 5 capital letters, numbered as casedesk
+# numbers them (six digits, more from 1,000,000 on), the one form the tier takes (national
+# schema 9).  LAST (0..7, default 7) keeps ops 0..LAST of each registration: 0 writes
+# persons only.  Only the op log is written (no person rows): the push reads the
 # op log, and a person op then carries no name keys.  One SQL statement: 1,000,000 ops take
 # seconds, where 125,000 registrations through the CLI would take hours.
 gen_registrations() {
@@ -31,7 +33,7 @@ reg AS (SELECT i, sn.s || CASE WHEN i % 7 = 0 THEN '' ELSE char(97 + i % 19) || 
   gn.g || CASE WHEN i % 5 = 0 THEN '' ELSE char(97 + (i / 391) % 17) || char(97 + (i / 7) % 21) END AS giv,
   printf('%04d', 1940 + (i / 3) % 70) || CASE WHEN i % 3 = 0 THEN '' ELSE printf('-%02d-%02d', 1 + i % 12, 1 + i % 28) END AS dob,
   printf('%08x-0001-7000-8000-%012x', $3, i) AS pu, printf('%08x-0002-7000-8000-%012x', $3, i) AS du,
-  printf('%08x-0003-7000-8000-%012x', $3, i) AS cu, printf('P-%s-%07d', '$4', i) AS pn, printf('RP-%s-2026-%07d', '$4', i) AS cn
+  printf('%08x-0003-7000-8000-%012x', $3, i) AS cu, printf('P-%s-%06d', '$4', i) AS pn, printf('RP-%s-2026-%06d', '$4', i) AS cn
  FROM r JOIN sn ON sn.n = i % 17 JOIN gn ON gn.n = (i / 17) % 13),
 f(n, v) AS (SELECT 0, json_object('base', 0, 'old', NULL, 'new', NULL)),
 st(j, tr, a, b) AS (VALUES (3, 'request_documents', 'lodged', 'awaiting_documents'),

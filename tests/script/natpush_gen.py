@@ -74,8 +74,9 @@ def number(prefix, u, batch):
     # Its own number mostly; now and then one two entities share, within one batch only
     # (across batches the tier refuses it before the apply: CD012).
     if rnd.random() < 0.15:
-        return f"{prefix}9{batch:03d}{rnd.randint(0, 1)}"
-    return f"{prefix}{int(u[-12:].replace('FF', 'ff'), 16):07d}"
+        return f"{prefix}9{batch:04d}{rnd.randint(0, 1)}"
+    # Written as casedesk writes numbers (six digits): the tier refuses any other form (schema 9).
+    return f"{prefix}{int(u[-12:].replace('FF', 'ff'), 16):06d}"
 
 
 def person_insert(u):
@@ -154,8 +155,9 @@ for b in range(12):
         keys = None
         if ent == "person" and rnd.random() < 0.6:
             keys = "{" + ",".join(rnd.sample(["BRDZ", "LMDZ", "IVNV", "HDD", "NSR"], 2)) + "}"
-        if rnd.random() < 0.05:
-            u = u.upper()
+        # Drawn as before, so that each seed makes the batches it made: an entity's uuid in
+        # upper case was one entity to both pushes; the tier refuses it now (schema 9, CD017).
+        rnd.random()
         rows.append((i, f"00000000-0009-7000-8000-{seed % 65536:04x}{op_no:08x}", seqs[origin[0]],
                      f"2026-03-02T08:{i % 60:02d}:{i // 60:02d}Z", ent, u, kind, json.dumps(payload), keys))
     table = "cd_stage" if mode == "STAGED" else "cd_batch"

@@ -115,7 +115,7 @@ expect_eq "schema 8: and nothing of it is kept" "$(nat 'SELECT count(*) FROM ops
 # before it (a high-water mark 1,000 ahead, a forged name) count for nothing.
 P1=$(nat "SELECT gen_random_uuid()")
 # (A number inside the store's block: the tier checks it as any other.)
-N1=$(nat "SELECT 'P-TBS-' || lpad((b.last)::text, 7, '0') FROM number_blocks b WHERE b.holder = '$ORIGIN' AND b.prefix = 'P'
+N1=$(nat "SELECT 'P-TBS-' || lpad((b.last)::text, 6, '0') FROM number_blocks b WHERE b.holder = '$ORIGIN' AND b.prefix = 'P'
  ORDER BY b.last DESC LIMIT 1")
 nat "BEGIN; SELECT cd_push_prepare8();
  INSERT INTO cd_batch VALUES (0, gen_random_uuid(), $((ALL + 1)), now(), 'person', '$P1', 'insert',
@@ -135,7 +135,7 @@ KIT=$(nat "SELECT gen_random_uuid()")
 nat "SELECT o_first FROM cd_lease(gen_random_uuid(), '$KIT', 'TBS', 'K07', 'kit', 'P', 0, 100, 500)" >/dev/null
 nat "BEGIN; SELECT cd_push_prepare8();
  INSERT INTO cd_batch VALUES (0, gen_random_uuid(), 1, now(), 'person', gen_random_uuid()::text, 'insert',
-  '{\"fields\": {\"number\": {\"old\": null, \"new\": \"P-TBS-0000011\"}, \"surname\": {\"old\": null, \"new\": \"Below\"}}}', NULL);
+  '{\"fields\": {\"number\": {\"old\": null, \"new\": \"P-TBS-000011\"}, \"surname\": {\"old\": null, \"new\": \"Below\"}}}', NULL);
  SELECT * FROM cd_push_batch('$KIT', 'TBS', 'K07', 'office'); COMMIT" >/dev/null 2>"$T/pgerr"
 expect_grep "a kit calling itself an office is refused a number below its block" "outside every block" "$T/pgerr"
 expect_eq "  and stays a kit" "$(nat "SELECT kind FROM origins WHERE store_uuid = '$KIT'")" kit

@@ -26,14 +26,14 @@ origin_of() { sqlite3 "$1" "SELECT value FROM settings WHERE key = 'store_uuid'"
 on_tier() { nat "SELECT count(*) || ',' || coalesce(max(origin_seq), 0) FROM ops WHERE origin = '$(origin_of "$1")'"; }
 "$CD" national init --db "$DB" >/dev/null || { fail "national init"; exit 0; }
 
-# Office AAA puts person P-BTM-0000001 on the tier (a number of a series nobody leased).
+# Office AAA puts person P-BTM-000001 on the tier (a number of a series nobody leased).
 A=$T/aaa.casedesk
 "$CD" --store "$A" init --office AAA --training >/dev/null || { fail "init of AAA"; exit 0; }
 gen_registrations "$A" 1 1 BTM 0 || { fail "writing AAA's person"; exit 0; }
 expect_rc "AAA pushes its person" 0 "$CD" --store "$A" --user admin sync --db "$DB"
-expect_eq "the tier holds the number" "$(nat "SELECT count(*) FROM persons WHERE number = 'P-BTM-0000001'")" 1
+expect_eq "the tier holds the number" "$(nat "SELECT count(*) FROM persons WHERE number = 'P-BTM-000001'")" 1
 
-# ---- one batch of 2,001 ops, op 1,201 a person numbered P-BTM-0000001 again
+# ---- one batch of 2,001 ops, op 1,201 a person numbered P-BTM-000001 again
 B=$T/bbb.casedesk
 "$CD" --store "$B" init --office BBB --training >/dev/null || { fail "init of BBB"; exit 0; }
 gen_registrations "$B" 150 2 XYZ && gen_registrations "$B" 1 3 BTM 0 && gen_registrations "$B" 100 4 QQQ ||
@@ -41,7 +41,7 @@ gen_registrations "$B" 150 2 XYZ && gen_registrations "$B" 1 3 BTM 0 && gen_regi
 expect_eq "BBB holds 2,001 unsent ops" "$(unsent "$B")" 2001
 expect_rc "the batch is refused" 4 "$CD" --store "$B" --user admin sync --db "$DB" --batch 5000
 expect_grep "with the row-by-row check's sentence" \
-	"refused the batch of ops 1 to 2001: number P-BTM-0000001 is issued already, to another person: a number is never issued twice" "$T/err"
+	"refused the batch of ops 1 to 2001: number P-BTM-000001 is issued already, to another person: a number is never issued twice" "$T/err"
 expect_eq "nothing of the batch is on the tier" "$(on_tier "$B")" "0,0"
 expect_eq "no person or case of it either" \
 	"$(nat "SELECT count(*) FROM persons WHERE number LIKE 'P-XYZ-%' OR number LIKE 'P-QQQ-%'")" 0
@@ -49,7 +49,7 @@ expect_eq "every op stays unsent in the store" "$(unsent "$B")" 2001
 
 # ---- the same ops in batches of 500: 1..500, 501..1000, 1001..1500 commit, 1501..2000 is refused
 expect_rc "the pipelined push stops at the refused batch" 4 "$CD" --store "$B" --user admin sync --db "$DB" --batch 500
-expect_grep "naming it" "refused the batch of ops 1001 to 1500: number P-BTM-0000001 is issued already" "$T/err"
+expect_grep "naming it" "refused the batch of ops 1001 to 1500: number P-BTM-000001 is issued already" "$T/err"
 expect_eq "the batches before it are marked sent, up to their last op exactly" "$(sent_upto "$B")" 1000
 expect_eq "and the refused batch and the one after it are not" "$(unsent "$B")" 1001
 expect_eq "the tier holds exactly the committed batches" "$(on_tier "$B")" "1000,1000"
