@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "model/base/buf.h"
@@ -30,7 +31,7 @@
 #include "app/sync_relay.h"
 #include "app/sync_blocks.h"
 
-#define SYNC_BATCH_DEFAULT 5000
+#define SYNC_BATCH_DEFAULT 5000   /* ops in a pull or relay batch; a push batch follows the link (push_all) */
 #define SYNC_CACHE_FROM 1000   /* ops in a pull batch that make the name keys worth copying */
 #define SYNC_BATCH_MAX 100000
 
@@ -88,15 +89,24 @@ static int push_encode_next(struct cli *c, int64_t after, size_t batch, struct c
  *  - batch i is sent on its connection while the tier applies batch i-1 on the other: the
  *    tier stages batch i (what depends on the batch alone) at once and applies it as soon
  *    as batch i-1 has committed and let go of the push lock (national_push.h);
- *  - meanwhile this side reads and encodes batch i+1 from the store;
- *  - once batch i-1's commit is acknowledged, it is marked sent while the tier applies i.
+ *  - once batch i-1's commit is acknowledged, it is marked sent while the tier applies i,
+ *    and this side reads and encodes batch i+1 from the store.
  * So the tier's two cores and this process work at once.  A batch is marked only after ITS
  * commit was acknowledged; a batch that fails stays unsent, and so do those after it (the
  * tier refuses a batch that does not follow its mark); the ones before it are marked all
  * the same (they committed).  Killed anywhere, the next sync sends again what was not
  * marked and the tier takes nothing twice.  Without a second connection (a backlog of one
  * batch, or the tier refused it) the batches take turns on the one.
+ * `batch` 0: each batch's size follows the link (national_push_next_size), else `batch`.
  */
+/* Milliseconds on a clock that never goes back, for a batch's time on its way. */
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show, struct sync_totals *t)
 {
 	const int tty = isatty(2);
@@ -106,6 +116,8 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 	struct cd_push_batch pb[3] = { { .n = 0 } };
 	struct cd_national *conn[2] = { n, n }, *second = NULL;
 	struct cd_national *on[3] = { NULL, NULL, NULL };   /* the connection pb[i] was sent on */
+	int64_t sent_ms[3] = { 0, 0, 0 };                    /* when pb[i] was sent */
+	size_t size = batch ? batch : NATIONAL_PUSH_FIRST, room = batch ? batch : NATIONAL_PUSH_MOST;
 	struct cd_push_result res;
 	struct cd_error later;     /* what failed after the first failure (the first is reported) */
 	char kit_name[32] = "";
@@ -119,12 +131,12 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 	origin.kind = is_kit ? "kit" : "office";
 	origin.name = is_kit && kit_name[0] ? kit_name : store_office(c->store);
 	t->waiting_at_start = st.unsent;
-	if (!(ops = calloc(batch, sizeof *ops)))
+	if (!(ops = calloc(room, sizeof *ops)))
 		return cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
 	/* A second connection is worth its setup only for a backlog of several batches. */
-	if (st.unsent > (int64_t)batch && national_connect_again(n, &second, &later) == CD_OK)
+	if (st.unsent > (int64_t)size && national_connect_again(n, &second, &later) == CD_OK)
 		conn[1] = second;
-	rc = push_encode_next(c, 0, batch, ops, &pb[0]);
+	rc = push_encode_next(c, 0, size, ops, &pb[0]);
 	for (size_t i = 0; !rc; i++) {
 		struct cd_push_batch *cur = &pb[i % 3], *prev = i ? &pb[(i + 2) % 3] : NULL, *next = &pb[(i + 1) % 3];
 		struct cd_national *here = conn[i % 2], *there = conn[(i + 1) % 2];
@@ -137,10 +149,9 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 		}
 		if (cur->n) {
 			on[i % 3] = here;
+			sent_ms[i % 3] = monotonic_ms();
 			rc = national_push_send(here, &origin, cur, &c->err);
 		}
-		if (!rc && cur->n)
-			rc = push_encode_next(c, cur->last, batch, ops, next);
 		if (prev && prev->sent && !landed) {
 			int wrc = national_push_wait(there, prev, &res, rc ? &later : &c->err);
 			if (!wrc)
@@ -150,9 +161,15 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 		}
 		if (landed) {
 			int mrc = push_landed(c, origin.store_uuid, prev, &res, rc ? &later : &c->err, show, tty, t);
+			if (!batch)
+				size = national_push_next_size(size, prev->n, monotonic_ms() - sent_ms[(i + 2) % 3]);
 			if (!rc)
 				rc = mrc;
 		}
+		/* Read once the batch before has landed, so that its pace sizes this one; the tier
+		 * applies cur meanwhile. */
+		if (!rc && cur->n)
+			rc = push_encode_next(c, cur->last, size, ops, next);
 		if (!cur->n)
 			break;
 	}
@@ -277,7 +294,7 @@ int cmd_sync(struct cli *c)
 	if ((rc = cli_national_open(c, db, &n)) || (rc = national_require_current(n, &c->err)))
 		goto out;
 	connected = 1;
-	if ((rc = push_all(c, n, (size_t)batch, show, &t)))
+	if ((rc = push_all(c, n, batch_s ? (size_t)batch : 0, show, &t)))
 		goto out;
 	/* Other stores' ops that came here in bundles, each under its own origin (sync_relay.c). */
 	struct relay_totals relayed;

@@ -455,3 +455,25 @@ int national_pull(struct cd_national *n, const char *self, const char *office, i
 		return rc;
 	return national_pull_take(n, out, err);
 }
+
+size_t national_push_next_size(size_t current, size_t sent, int64_t elapsed_ms)
+{
+	double want;
+
+	if (current < NATIONAL_PUSH_FEWEST)
+		current = NATIONAL_PUSH_FEWEST;
+	if (sent == 0)
+		return current > NATIONAL_PUSH_MOST ? NATIONAL_PUSH_MOST : current;
+	if (elapsed_ms < 1)
+		elapsed_ms = 1;
+	want = (double)sent * NATIONAL_PUSH_AIM_MS / (double)elapsed_ms;
+	if (want > 2.0 * (double)current)
+		want = 2.0 * (double)current;
+	if (want < (double)current / 2.0)
+		want = (double)current / 2.0;
+	if (want < NATIONAL_PUSH_FEWEST)
+		return NATIONAL_PUSH_FEWEST;
+	if (want > NATIONAL_PUSH_MOST)
+		return NATIONAL_PUSH_MOST;
+	return (size_t)want;
+}

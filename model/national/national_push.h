@@ -85,6 +85,22 @@ int national_push_wait(struct cd_national *n, struct cd_push_batch *pb, struct c
 		       struct cd_error *err);
 void national_push_batch_release(struct cd_push_batch *pb);
 
+/*
+ * How many ops the next batch takes when the caller does not fix it (`sync` without
+ * --batch).  A batch is one transaction: a link that drops loses the batch on its way,
+ * so over a slow link it must be small (5,000 ops are 2 MB: four minutes at 64 kbit/s),
+ * and over a fast one big enough that its fixed costs vanish.  The first batch takes
+ * NATIONAL_PUSH_FIRST ops; after each batch the tier acknowledged, the next aims at
+ * NATIONAL_PUSH_AIM_MS of sending and applying at the rate that batch went, at most
+ * doubling or halving at a time, never fewer than NATIONAL_PUSH_FEWEST nor more than
+ * NATIONAL_PUSH_MOST.  `sent` ops took `elapsed_ms` from being sent to being acknowledged.
+ */
+#define NATIONAL_PUSH_FIRST 500
+#define NATIONAL_PUSH_FEWEST 50
+#define NATIONAL_PUSH_MOST 10000
+#define NATIONAL_PUSH_AIM_MS 2000
+size_t national_push_next_size(size_t current, size_t sent, int64_t elapsed_ms);
+
 /* ---- the pull: what other origins changed in this store's scope ------------------------- */
 
 /* One op of another origin as the tier holds it (strings malloc'd, released with the batch). */

@@ -15,6 +15,7 @@
 
 #include "model/base/error.h"
 #include "model/national/national.h"
+#include "model/national/national_push.h"
 #include "model/national/national_schema.h"
 
 static void refused_silently(const char *conninfo, int code)
@@ -68,12 +69,43 @@ static void test_migrations_are_gapless(void **state)
 	assert_non_null(strstr(national_schema_migration(0), "UNIQUE (origin, origin_seq)"));
 }
 
+/* A push batch's size follows the link: a batch is lost whole when the link drops. */
+static void test_batch_size_follows_the_link(void **state)
+{
+	(void)state;
+	size_t size = NATIONAL_PUSH_FIRST;
+	/* Loopback: 1,000 ops back in 50 ms.  At most double at a time, up to the most. */
+	size = national_push_next_size(size, size, 50);
+	assert_int_equal(size, 2 * NATIONAL_PUSH_FIRST);
+	for (int i = 0; i < 10; i++)
+		size = national_push_next_size(size, size, 50);
+	assert_int_equal(size, NATIONAL_PUSH_MOST);
+	/* 64 kbit/s: 8 kB/s, an op of 430 bytes about 54 ms: 1,000 ops take 54 s.  At most half
+	 * at a time, down to what takes about the aim (37 ops: the fewest). */
+	size = NATIONAL_PUSH_FIRST;
+	size = national_push_next_size(size, size, (int64_t)size * 54);
+	assert_int_equal(size, NATIONAL_PUSH_FIRST / 2);
+	for (int i = 0; i < 10; i++)
+		size = national_push_next_size(size, size, (int64_t)size * 54);
+	assert_int_equal(size, NATIONAL_PUSH_FEWEST);
+	/* 1 Mbit/s: an op 3.4 ms, the aim's 2 s about 580 ops: the size settles there. */
+	size = NATIONAL_PUSH_FIRST;
+	for (int i = 0; i < 10; i++)
+		size = national_push_next_size(size, size, (int64_t)size * 34 / 10);
+	assert_in_range(size, 560, 600);
+	/* Nothing sent, or no time measured: no division by zero, no leap past the most. */
+	assert_int_equal(national_push_next_size(800, 0, 0), 800);
+	assert_int_equal(national_push_next_size(800, 800, 0), 1600);
+	assert_int_equal(national_push_next_size(0, 0, 100), NATIONAL_PUSH_FEWEST);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_passwords_are_refused),
 		cmocka_unit_test(test_good_and_bad_strings),
 		cmocka_unit_test(test_migrations_are_gapless),
+		cmocka_unit_test(test_batch_size_follows_the_link),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
