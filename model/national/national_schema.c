@@ -28,7 +28,8 @@
  * push in a staging without lock and an apply under it (see there); version 9 refuses
  * numbers, uuids and text no casedesk writes, and makes a case moved to a person the tier
  * does not hold a conflict instead of a failed commit; version 10 makes the push's check
- * that a new row's number is free an index probe (never a hash of all persons and cases).
+ * that a new row's number is free an index probe (never a hash of all persons and cases)
+ * and gives a number two inserts of a batch carry to the first, as version 3 does.
  * Values of fields are jsonb (text, numbers and null alike).  Local integer ids never appear:
  * uuids do.
  */
@@ -1368,14 +1369,81 @@ static const char *const migrations[] = {
 	" END $cd$;"
 	"CREATE TRIGGER cases_person_held BEFORE UPDATE OF person_uuid ON cases FOR EACH ROW"
 	" WHEN (NEW.person_uuid IS DISTINCT FROM OLD.person_uuid) EXECUTE FUNCTION cd_case_person_held();",
-	/* 9 -> 10: the push's check that a new person's or case's number is free, made one index
-	 * probe per entity.  Version 8 wrote it as NOT EXISTS (...) inside an AND/OR, which the
-	 * planner may turn into a hashed subplan: the batch then reads and hashes the whole of
-	 * persons and of cases.  It did so in the 1,000,000-op bench from about 20,000 persons
-	 * on (at 100,000: 25 ms of each batch's time under the push lock); with 1,000,000 held
-	 * it chose the index.  A scalar subquery with LIMIT 1 is never hashed.  The slow path's
-	 * same check (cd_new) likewise.  What a push means is unchanged (t_natpush_diff holds it
-	 * to version 3). */
+	/* 9 -> 10: two mends to the push (cd_push_stage, cd_push_batch).
+	 *  - A new person or case whose number another insert of the batch also carries is
+	 *    taken by the slow path, in the batch's order, as version 3 takes it: the first
+	 *    insert gets the number, the later one a conflict.  Version 8 looked only at the
+	 *    smallest number of an entity inserted twice, so a single insert with that entity's
+	 *    other number took the fast path, was written first, and the entity inserted before
+	 *    it got the conflict instead (t_natpush_diff, seed 21 of a shifted stream).
+	 *  - The check that a new row's number is free is one index probe per entity.  Version
+	 *    8 wrote it as NOT EXISTS (...) inside an AND/OR, which the planner may turn into a
+	 *    hashed subplan: the batch then reads and hashes the whole of persons and of cases.
+	 *    It did so in the 1,000,000-op bench from about 20,000 persons on (at 100,000: 25 ms
+	 *    of each batch's time under the push lock); with 1,000,000 held it chose the index.
+	 *    A scalar subquery with LIMIT 1 is never hashed.  The slow path's same check (cd_new)
+	 *    likewise.
+	 * What a push means is otherwise unchanged (t_natpush_diff holds it to version 3). */
+	"CREATE OR REPLACE FUNCTION cd_push_stage(p_office text) RETURNS void LANGUAGE plpgsql SET jit = off AS $cd$"
+	" DECLARE uuid_re constant text := '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';"
+	" BEGIN"
+	" DELETE FROM cd_meta;"
+	" DELETE FROM cd_ent;"
+	" DELETE FROM cd_link;"
+	" ANALYZE cd_batch (entity, op);"
+	" INSERT INTO cd_meta (first_seq, last_seq) SELECT min(s.seq) FILTER (WHERE s.ord = 0), max(s.seq) FROM cd_batch s;"
+	" UPDATE cd_meta m SET bad_seq = b.seq, bad_due = b.due FROM (SELECT s.seq, m2.first_seq + s.ord AS due FROM cd_batch s,"
+	" cd_meta m2 WHERE s.seq IS DISTINCT FROM m2.first_seq + s.ord ORDER BY s.ord LIMIT 1) b;"
+	" INSERT INTO cd_ent (ent, eu, eu_text, first_ord, fresh, ins_num, newrow, keys0)"
+	" SELECT x.ent, x.eu_text::uuid, x.eu_text, x.first_ord, x.fresh, x.ins_num,"
+	" CASE WHEN x.fresh THEN CASE x.ent WHEN 'person' THEN jsonb_build_object('number', coalesce(f->'number'->>'new', ''),"
+	" 'surname', coalesce(f->'surname'->>'new', ''), 'given', coalesce(f->'given'->>'new', ''),"
+	" 'surname_latin', coalesce(f->'surname_latin'->>'new', ''), 'given_latin', coalesce(f->'given_latin'->>'new', ''),"
+	" 'dob', coalesce(f->'dob'->>'new', ''), 'nationality', coalesce(f->'nationality'->>'new', ''),"
+	" 'sex', coalesce(f->'sex'->>'new', 'X'), 'birth_place', f->'birth_place'->>'new')"
+	" ELSE jsonb_build_object('number', coalesce(f->'number'->>'new', ''), 'office', coalesce(f->'office'->>'new', p_office),"
+	" 'workflow', coalesce(f->'workflow'->>'new', ''), 'workflow_version', x.ins_wv::integer,"
+	" 'state', coalesce(f->'state'->>'new', ''), 'person_uuid', x.ins_pu::uuid) END END,"
+	" CASE WHEN x.fresh AND x.ent = 'person' THEN coalesce(i.name_keys, '{}') END"
+	" FROM (SELECT g.*, g.ins_ord = g.first_ord AND g.n_ins = 1 AND g.ins_num IS NOT NULL"
+	" AND nn.n = 1"
+	" AND (g.ent = 'person' OR (g.ins_wv IS NULL OR length(g.ins_wv) BETWEEN 1 AND 9 AND translate(g.ins_wv, '0123456789', '') = '')"
+	" AND lower(g.ins_pu) ~ uuid_re) AS fresh"
+	" FROM (SELECT s.entity AS ent, lower(s.entity_uuid) AS eu_text, min(s.ord) AS first_ord,"
+	" min(s.ord) FILTER (WHERE s.op = 'insert') AS ins_ord, count(*) FILTER (WHERE s.op = 'insert') AS n_ins,"
+	" min(s.payload #>> '{fields,number,new}') FILTER (WHERE s.op = 'insert') AS ins_num,"
+	" min(s.payload #>> '{fields,workflow_version,new}') FILTER (WHERE s.op = 'insert' AND s.entity = 'case') AS ins_wv,"
+	" min(coalesce(s.payload #>> '{fields,person_uuid,new}', CASE WHEN s.payload #> '{fields,person_uuid}' IS NULL"
+	" THEN s.payload #>> '{fields,person,new}' END)) FILTER (WHERE s.op = 'insert' AND s.entity = 'case') AS ins_pu"
+	" FROM cd_batch s WHERE s.entity IN ('person', 'case') AND jsonb_typeof(s.payload->'fields') = 'object'"
+	" AND length(s.entity_uuid) = 36 AND translate(s.entity_uuid, '0123456789abcdefABCDEF-', '') = ''"
+	" GROUP BY s.entity, lower(s.entity_uuid)) g"
+	" LEFT JOIN (SELECT t.entity AS ent, t.payload #>> '{fields,number,new}' AS num, count(*) AS n"
+	" FROM cd_batch t WHERE t.op = 'insert' AND t.entity IN ('person', 'case') GROUP BY 1, 2) nn"
+	" ON nn.ent = g.ent AND nn.num = g.ins_num) x"
+	" LEFT JOIN cd_batch i ON x.fresh AND i.ord = x.ins_ord"
+	" LEFT JOIN LATERAL (SELECT i.payload->'fields' AS f) ff ON true;"
+	" INSERT INTO cd_link (ent, eu, ord, col, old, nv, prev, keyed, last)"
+	" SELECT v.ent, v.eu, v.ord, v.col, v.old, v.nv,"
+	" coalesce(lag(v.nv) OVER w, CASE WHEN v.fresh THEN coalesce(v.newrow->v.col, 'null'::jsonb) END),"
+	" v.keyed, lead(v.ord) OVER w IS NULL"
+	" FROM (SELECT k.ent, k.eu, k.fresh, k.newrow, s.ord, x.col, fe.value->'old' AS old,"
+	" coalesce(fe.value->'new', 'null'::jsonb) AS nv, s.name_keys IS NOT NULL AS keyed"
+	" FROM cd_batch s JOIN cd_ent k ON k.ent = s.entity AND k.eu_text = lower(s.entity_uuid)"
+	" CROSS JOIN LATERAL jsonb_each(s.payload->'fields') fe"
+	" CROSS JOIN LATERAL (SELECT CASE WHEN k.ent = 'case' AND fe.key = 'person' THEN 'person_uuid' ELSE fe.key END AS col) x"
+	" WHERE s.entity IN ('person', 'case') AND jsonb_typeof(s.payload->'fields') = 'object'"
+	" AND NOT (k.fresh AND s.ord = k.first_ord) AND x.col = ANY (cd_push_cols(k.ent))) v"
+	" WINDOW w AS (PARTITION BY v.ent, v.eu, v.col ORDER BY v.ord);"
+	" UPDATE cd_ent k SET patch = a.patch, broken = a.broken, nchg0 = a.n, key_ord = a.key_ord"
+	" FROM (SELECT h.ent, h.eu, jsonb_object_agg(h.col, h.nv) FILTER (WHERE h.last) AS patch,"
+	" count(DISTINCT h.ord) FILTER (WHERE h.prev <> h.nv) AS n,"
+	" coalesce(bool_or(h.prev <> h.nv AND h.prev <> coalesce(h.old, 'null'::jsonb)), false) AS broken,"
+	" max(h.ord) FILTER (WHERE h.prev <> h.nv AND h.keyed) AS key_ord"
+	" FROM cd_link h GROUP BY h.ent, h.eu) a"
+	" WHERE k.ent = a.ent AND k.eu = a.eu;"
+	" PERFORM cd_push_tidy();"
+	" END $cd$;"
 	"CREATE OR REPLACE FUNCTION cd_push_batch(p_origin uuid, p_office text, p_name text, p_kind text,"
 	" OUT inserted integer, OUT conflicts integer, OUT high_water bigint)"
 	" LANGUAGE plpgsql SET jit = off AS $cd$"
