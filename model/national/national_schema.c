@@ -1369,7 +1369,7 @@ static const char *const migrations[] = {
 	" END $cd$;"
 	"CREATE TRIGGER cases_person_held BEFORE UPDATE OF person_uuid ON cases FOR EACH ROW"
 	" WHEN (NEW.person_uuid IS DISTINCT FROM OLD.person_uuid) EXECUTE FUNCTION cd_case_person_held();",
-	/* 9 -> 10: two mends to the push (cd_push_stage, cd_push_batch).
+	/* 9 -> 10: three mends to the push (cd_push_stage, cd_push_batch, cd_case_person_held).
 	 *  - A new person or case whose number another insert of the batch also carries is
 	 *    taken by the slow path, in the batch's order, as version 3 takes it: the first
 	 *    insert gets the number, the later one a conflict.  Version 8 looked only at the
@@ -1383,6 +1383,9 @@ static const char *const migrations[] = {
 	 *    of each batch's time under the push lock); with 1,000,000 held it chose the index.
 	 *    A scalar subquery with LIMIT 1 is never hashed.  The slow path's same check (cd_new)
 	 *    likewise.
+	 *  - A case moved to a person the tier does not hold (version 9's conflict, queued by
+	 *    the trigger on cases) counts among the batch's conflicts, so that `sync` says so;
+	 *    the trigger adds it up in a transaction-local setting cd_push_batch zeroes first.
 	 * What a push means is otherwise unchanged (t_natpush_diff holds it to version 3). */
 	"CREATE OR REPLACE FUNCTION cd_push_stage(p_office text) RETURNS void LANGUAGE plpgsql SET jit = off AS $cd$"
 	" DECLARE uuid_re constant text := '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';"
@@ -1451,6 +1454,7 @@ static const char *const migrations[] = {
 	" uuid_re constant text := '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';"
 	" BEGIN"
 	" inserted := 0; conflicts := 0;"
+	" PERFORM set_config('casedesk.held_conflicts', '0', true);"
 	" PERFORM cd_push_stage(p_office);"
 	" SELECT * INTO m FROM cd_meta;"
 	" IF m.first_seq > 1 THEN"
@@ -1622,6 +1626,32 @@ static const char *const migrations[] = {
 	" row_version = t.row_version + k.nchg, updated_at = now()"
 	" FROM cd_ent k CROSS JOIN LATERAL jsonb_populate_record(NULL::cases, k.cur) q"
 	" WHERE k.ent = 'case' AND NOT k.isnew AND k.nchg > 0 AND t.uuid = k.eu;"
+	" conflicts := conflicts + current_setting('casedesk.held_conflicts')::integer;"
+	" END $cd$;"
+	"CREATE OR REPLACE FUNCTION cd_case_person_held() RETURNS trigger LANGUAGE plpgsql AS $cd$"
+	" DECLARE o record; n integer;"
+	" BEGIN"
+	"  IF EXISTS (SELECT 1 FROM persons p WHERE p.uuid = NEW.person_uuid) THEN RETURN NEW; END IF;"
+	"  SELECT s.uuid, s.origin, m.key, m.value INTO o FROM ops s"
+	"   CROSS JOIN LATERAL (SELECT e.key, e.value"
+	"    FROM jsonb_each(CASE WHEN jsonb_typeof(s.payload->'fields') = 'object' THEN s.payload->'fields' END) e"
+	"    WHERE e.key IN ('person', 'person_uuid') AND lower(e.value->>'new') IS NOT DISTINCT FROM NEW.person_uuid::text"
+	"    ORDER BY e.key = 'person_uuid' DESC LIMIT 1) m"
+	"   WHERE s.entity = 'case' AND s.entity_uuid = NEW.uuid::text ORDER BY s.server_seq DESC LIMIT 1;"
+	"  IF NOT FOUND THEN RETURN NEW; END IF;"
+	"  INSERT INTO conflicts (uuid, entity, entity_uuid, field, base, theirs, ours, op_uuid, origin)"
+	"   SELECT gen_random_uuid(), 'case', NEW.uuid, o.key, o.value->'old', to_jsonb(OLD.person_uuid::text),"
+	"    o.value->'new', o.uuid, o.origin"
+	"   WHERE NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.resolved_at IS NULL AND c.entity = 'case'"
+	"    AND c.entity_uuid = NEW.uuid AND c.field = o.key AND c.theirs = to_jsonb(OLD.person_uuid::text)"
+	"    AND lower(c.ours #>> '{}') IS NOT DISTINCT FROM NEW.person_uuid::text);"
+	"  GET DIAGNOSTICS n = ROW_COUNT;"
+	"  IF n > 0 THEN"
+	"   PERFORM set_config('casedesk.held_conflicts',"
+	"    (coalesce(nullif(current_setting('casedesk.held_conflicts', true), ''), '0')::integer + n)::text, true);"
+	"  END IF;"
+	"  NEW.person_uuid := OLD.person_uuid;"
+	"  RETURN NEW;"
 	" END $cd$;",
 };
 

@@ -197,6 +197,7 @@ case $out in
 batch*) pass "a case moved to a person the tier does not hold: the batch commits ($out)" ;;
 *) fail "a case moved to a person the tier does not hold refuses the batch (and every later one)" "$out" ;;
 esac
+expect_eq "  the batch's answer counts the conflict (sync prints it)" "$(echo "$out" | cut -d'|' -f2,3)" "1|1"
 expect_eq "  the case keeps the tier's person, its other field taken" \
 	"$(pg_sql move "SELECT person_uuid, state FROM cases WHERE uuid = '$C8'")" "$P1|assessment"
 expect_eq "  a conflict: case, person, base, theirs the tier's, ours the pushed, the op and its store" \
