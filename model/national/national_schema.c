@@ -1386,6 +1386,8 @@ static const char *const migrations[] = {
 	 *  - A case moved to a person the tier does not hold (version 9's conflict, queued by
 	 *    the trigger on cases) counts among the batch's conflicts, so that `sync` says so;
 	 *    the trigger adds it up in a transaction-local setting cd_push_batch zeroes first.
+	 *  - The staging lowers an entity's uuid under the "C" collation: the same letters, without
+	 *    the database locale's lookups (about 2% of a 1,000,000-op push).
 	 * What a push means is otherwise unchanged (t_natpush_diff holds it to version 3). */
 	"CREATE OR REPLACE FUNCTION cd_push_stage(p_office text) RETURNS void LANGUAGE plpgsql SET jit = off AS $cd$"
 	" DECLARE uuid_re constant text := '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';"
@@ -1412,7 +1414,7 @@ static const char *const migrations[] = {
 	" AND nn.n = 1"
 	" AND (g.ent = 'person' OR (g.ins_wv IS NULL OR length(g.ins_wv) BETWEEN 1 AND 9 AND translate(g.ins_wv, '0123456789', '') = '')"
 	" AND lower(g.ins_pu) ~ uuid_re) AS fresh"
-	" FROM (SELECT s.entity AS ent, lower(s.entity_uuid) AS eu_text, min(s.ord) AS first_ord,"
+	" FROM (SELECT s.entity AS ent, lower(s.entity_uuid COLLATE \"C\") AS eu_text, min(s.ord) AS first_ord,"
 	" min(s.ord) FILTER (WHERE s.op = 'insert') AS ins_ord, count(*) FILTER (WHERE s.op = 'insert') AS n_ins,"
 	" min(s.payload #>> '{fields,number,new}') FILTER (WHERE s.op = 'insert') AS ins_num,"
 	" min(s.payload #>> '{fields,workflow_version,new}') FILTER (WHERE s.op = 'insert' AND s.entity = 'case') AS ins_wv,"
@@ -1420,7 +1422,7 @@ static const char *const migrations[] = {
 	" THEN s.payload #>> '{fields,person,new}' END)) FILTER (WHERE s.op = 'insert' AND s.entity = 'case') AS ins_pu"
 	" FROM cd_batch s WHERE s.entity IN ('person', 'case') AND jsonb_typeof(s.payload->'fields') = 'object'"
 	" AND length(s.entity_uuid) = 36 AND translate(s.entity_uuid, '0123456789abcdefABCDEF-', '') = ''"
-	" GROUP BY s.entity, lower(s.entity_uuid)) g"
+	" GROUP BY s.entity, lower(s.entity_uuid COLLATE \"C\")) g"
 	" LEFT JOIN (SELECT t.entity AS ent, t.payload #>> '{fields,number,new}' AS num, count(*) AS n"
 	" FROM cd_batch t WHERE t.op = 'insert' AND t.entity IN ('person', 'case') GROUP BY 1, 2) nn"
 	" ON nn.ent = g.ent AND nn.num = g.ins_num) x"
@@ -1432,7 +1434,7 @@ static const char *const migrations[] = {
 	" v.keyed, lead(v.ord) OVER w IS NULL"
 	" FROM (SELECT k.ent, k.eu, k.fresh, k.newrow, s.ord, x.col, fe.value->'old' AS old,"
 	" coalesce(fe.value->'new', 'null'::jsonb) AS nv, s.name_keys IS NOT NULL AS keyed"
-	" FROM cd_batch s JOIN cd_ent k ON k.ent = s.entity AND k.eu_text = lower(s.entity_uuid)"
+	" FROM cd_batch s JOIN cd_ent k ON k.ent = s.entity AND k.eu_text = lower(s.entity_uuid COLLATE \"C\")"
 	" CROSS JOIN LATERAL jsonb_each(s.payload->'fields') fe"
 	" CROSS JOIN LATERAL (SELECT CASE WHEN k.ent = 'case' AND fe.key = 'person' THEN 'person_uuid' ELSE fe.key END AS col) x"
 	" WHERE s.entity IN ('person', 'case') AND jsonb_typeof(s.payload->'fields') = 'object'"
