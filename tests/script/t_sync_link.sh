@@ -7,8 +7,8 @@
 # while the first is on its way (two are in flight), so the first answer sizes the third.
 # Here the line is real: a relay on loopback (slowlink.py) paces the store's bytes to 32 kB/s
 # on their way to a real PostgreSQL, so a 500-op batch (about 190 kB) cannot take less than
-# five seconds: the third batch must be half the first, the fourth half again, and none
-# after bigger.  Each batch is one transaction on the tier: the ops' xmin tells the batches
+# five seconds: the third batch must be half the first, the fourth smaller again, and none
+# after as big as the third.  Each batch is one transaction on the tier: the ops' xmin tells the batches
 # apart.  --batch N still fixes the size.
 . tests/script/lib.sh
 . tests/script/pg_lib.sh
@@ -48,11 +48,16 @@ pg_sql national "SELECT count(*) FROM ops GROUP BY xmin::text ORDER BY min(origi
 set -- $(cat "$T/sizes")
 expect_eq "  the first two batches: 500 ops each (the second read before any answer)" "$1 ${2:-none}" "500 500"
 expect_eq "  the third: half the first (whose 500 ops took five seconds or more)" "${3:-none}" 250
-expect_eq "  the fourth: half again" "${4:-none}" 125
+# The fourth follows the second, which took its five seconds and more beside the first:
+# smaller than the third, and never below half of it (125).
+if [ -n "${4:-}" ] && [ "$4" -ge 125 ] && [ "$4" -lt 250 ]; then pass "  the fourth: smaller again ($4 ops)"
+else fail "  the fourth: smaller again" "batches: $(cat "$T/sizes")"; fi
+# The later ones follow the line's pace (about 150 ops of two seconds here, less when a batch
+# waits for the one before): never back up to the third's size.
 shift 4
 bigger=""
-for n in "$@"; do [ "$n" -le 125 ] || bigger="$bigger $n"; done
-expect_eq "  none after it bigger (batches: $(cat "$T/sizes"))" "$bigger" ""
+for n in "$@"; do [ "$n" -lt 250 ] || bigger="$bigger $n"; done
+expect_eq "  none after it as big as the third (batches: $(cat "$T/sizes"))" "$bigger" ""
 expect_eq "  every op on the tier once" "$(pg_sql national 'SELECT count(*), count(DISTINCT uuid) FROM ops')" "$OPS|$OPS"
 
 # --batch fixes the size, on any line.
