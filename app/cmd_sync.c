@@ -83,6 +83,14 @@ static int push_encode_next(struct cli *c, int64_t after, size_t batch, struct c
 	return rc;
 }
 
+/* Milliseconds on a clock that never goes back, for a batch's time on its way. */
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
  * Pushes every unsent op of this store, batch by batch, as a pipeline over two connections
  * to the tier.  Batch i uses connection i % 2 and buffer i % 3.  In one round:
@@ -99,14 +107,6 @@ static int push_encode_next(struct cli *c, int64_t after, size_t batch, struct c
  * batch, or the tier refused it) the batches take turns on the one.
  * `batch` 0: each batch's size follows the link (national_push_next_size), else `batch`.
  */
-/* Milliseconds on a clock that never goes back, for a batch's time on its way. */
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show, struct sync_totals *t)
 {
 	const int tty = isatty(2);
