@@ -120,7 +120,7 @@ build/asan/casedesk: $(call objs,build/asan,$(APP_SRC)) build/asan/libcasedesk.a
 # casedesk looks for it.
 FPRINT_CFLAGS := $(shell pkg-config --cflags libfprint-2 2>/dev/null)
 FPRINT_LIBS   := $(shell pkg-config --libs libfprint-2 2>/dev/null) -lpthread
-ENROL_SRC     := $(wildcard app/enrol/*.c) model/bio/wire.c model/base/buf.c model/base/json.c model/base/error.c model/base/pnm.c
+ENROL_SRC     := $(wildcard app/enrol/*.c) model/bio/wire.c model/base/buf.c model/base/clock.c model/base/json.c model/base/error.c model/base/pnm.c
 build/app/enrol/%.o build/asan/app/enrol/%.o build/inst/app/enrol/%.o: ALL_CFLAGS += $(FPRINT_CFLAGS)
 casedesk-enrol: $(call objs,build,$(ENROL_SRC))
 	@echo "  LD      $@"

@@ -14,10 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "model/base/buf.h"
+#include "model/base/clock.h"
 #include "model/base/i18n.h"
 #include "model/base/json.h"
 #include "model/base/number.h"
@@ -83,14 +83,6 @@ static int push_encode_next(struct cli *c, int64_t after, size_t batch, struct c
 	return rc;
 }
 
-/* Milliseconds on a clock that never goes back, for a batch's time on its way. */
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Pushes every unsent op of this store, batch by batch, as a pipeline over two connections
  * to the tier.  Batch i uses connection i % 2 and buffer i % 3.  In one round:
@@ -149,7 +141,7 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 		}
 		if (cur->n) {
 			on[i % 3] = here;
-			sent_ms[i % 3] = monotonic_ms();
+			sent_ms[i % 3] = cd_monotonic_ms();
 			rc = national_push_send(here, &origin, cur, &c->err);
 		}
 		if (prev && prev->sent && !landed) {
@@ -162,7 +154,7 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 		if (landed) {
 			int mrc = push_landed(c, origin.store_uuid, prev, &res, rc ? &later : &c->err, show, tty, t);
 			if (!batch)
-				size = national_push_next_size(size, prev->n, monotonic_ms() - sent_ms[(i + 2) % 3]);
+				size = national_push_next_size(size, prev->n, cd_monotonic_ms() - sent_ms[(i + 2) % 3]);
 			if (!rc)
 				rc = mrc;
 		}

@@ -27,6 +27,7 @@
 
 #include <linux/videodev2.h>
 
+#include "model/base/clock.h"
 #include "model/base/pnm.h"
 #include "app/enrol/enrol.h"
 
@@ -58,13 +59,6 @@ static int xioctl(int fd, unsigned long request, void *arg)
 	return r;
 }
 
-static long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
 struct mapping {
 	void *start;
 	size_t length;
@@ -80,7 +74,7 @@ const char *camera_capture(int timeout_ms, struct cd_buf *ppm, int *code)
 	const char *why = NULL;
 	unsigned n_maps = 0;
 	int streaming = 0, frames = 0;
-	long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 10000);
+	long deadline = cd_monotonic_ms() + (timeout_ms > 0 ? timeout_ms : 10000);
 
 	*code = BW_EDEVICE;
 	int fd = open(camera_path(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -146,7 +140,7 @@ const char *camera_capture(int timeout_ms, struct cd_buf *ppm, int *code)
 			why = "cancelled";
 			goto out;
 		}
-		long left = deadline - now_ms();
+		long left = deadline - cd_monotonic_ms();
 		if (left <= 0) {
 			*code = BW_ETIMEOUT;
 			why = "the camera sent no picture in time";

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/base/clock.h"
 #include "model/base/i18n.h"
 #include "model/base/privilege.h"
 #include "model/base/json.h"
@@ -38,13 +39,6 @@ struct bio_helper {
 	char finger_device[64], face_device[64];
 	struct sigaction old_pipe;
 };
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Stops the child for good and says why in err (which the caller set). */
 static void kill_helper(struct bio_helper *h)
@@ -85,7 +79,7 @@ static int helper_gone(struct bio_helper *h, const char *doing, struct cd_error 
 
 static int send_line(struct bio_helper *h, const char *line, size_t n, const char *doing, struct cd_error *err)
 {
-	long deadline = now_ms() + START_TIMEOUT_MS;
+	long deadline = cd_monotonic_ms() + START_TIMEOUT_MS;
 	while (n) {
 		ssize_t w = write(h->to_fd, line, n);
 		if (w > 0) {
@@ -97,7 +91,7 @@ static int send_line(struct bio_helper *h, const char *line, size_t n, const cha
 			continue;
 		if (w < 0 && errno == EAGAIN) {
 			struct pollfd p = { h->to_fd, POLLOUT, 0 };
-			long left = deadline - now_ms();
+			long left = deadline - cd_monotonic_ms();
 			if (left <= 0 || poll(&p, 1, (int)left) == 0) {
 				kill_helper(h);
 				return cd_error_set(err, CD_EDEVICE,
@@ -149,7 +143,7 @@ static int read_msg(struct bio_helper *h, long deadline, const char *doing, int 
 					    _("the enrolment helper wrote a line longer than its protocol allows during "
 					      "%s; it was stopped and nothing was stored"), doing);
 		}
-		long left = deadline - now_ms();
+		long left = deadline - cd_monotonic_ms();
 		if (left <= 0) {
 			kill_helper(h);
 			return cd_error_set(err, CD_EDEVICE,
@@ -219,7 +213,7 @@ static int request(struct bio_helper *h, const char *cmd, const char *members, l
 	 * original's pool, gone when this function returns). */
 	for (;;) {
 		struct bw_msg *m = reply;
-		if ((rc = read_msg(h, now_ms() + wait_ms, doing, &cancel, m, err)))
+		if ((rc = read_msg(h, cd_monotonic_ms() + wait_ms, doing, &cancel, m, err)))
 			return rc;
 		if (cancel == 2)
 			cancel_sent = 1;
