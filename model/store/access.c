@@ -187,7 +187,7 @@ static const struct section {
 	/* Whatever names the person or one of their rows goes to the national tier. */
 	{ "national_tier", N_("Disclosures: records sent or waiting for the national tier"), 0,
 	  SUBJECT "SELECT o.at, o.entity, o.op, CASE WHEN o.sent_at IS NULL THEN 'waiting' ELSE 'sent' END AS status,"
-	  " o.sent_at FROM outbox o WHERE o.entity_uuid IN (SELECT u FROM subj)"
+	  " o.sent_at FROM outbox_state o WHERE o.entity_uuid IN (SELECT u FROM subj)"
 	  " OR instr(o.payload, (SELECT uuid FROM person WHERE id = ?1)) > 0 ORDER BY o.id" },
 	{ "sources", N_("Sources: who recorded what"), 0,
 	  SUBJECT "SELECT e.at, e.user_name AS user, e.kind AS recorded,"

@@ -246,6 +246,10 @@ const char *oplog_origin(const struct cd_store *s)
 }
 
 #define OP_COLUMNS "uuid, origin, origin_seq, at, entity, entity_uuid, op, coalesce(sent_at, ''), coalesce(acked_at, '')"
+/* Ops read with OP_COLUMNS come from outbox_state, which tells when each was sent (schema
+ * 28: a mark per acknowledged batch, outbox_sent, or sent_at as marked before). */
+/* The highest seq of origin ?1 marked sent: what waits is above it (and has no sent_at). */
+#define SENT_MARK_OF_1 "coalesce((SELECT max(upto_seq) FROM outbox_sent WHERE origin = ?1), 0)"
 
 static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
@@ -276,8 +280,8 @@ static int admin_only(const struct cd_actor *actor, struct cd_error *err)
 int oplog_list(struct cd_store *s, const struct cd_actor *actor, int unsent_only, cd_op_cb cb, void *ctx,
 	       struct cd_error *err)
 {
-	static const char all_sql[] = "SELECT " OP_COLUMNS " FROM outbox ORDER BY origin = ?1 DESC, origin, origin_seq";
-	static const char unsent_sql[] = "SELECT " OP_COLUMNS " FROM outbox WHERE sent_at IS NULL"
+	static const char all_sql[] = "SELECT " OP_COLUMNS " FROM outbox_state ORDER BY origin = ?1 DESC, origin, origin_seq";
+	static const char unsent_sql[] = "SELECT " OP_COLUMNS " FROM outbox_state WHERE sent_at IS NULL"
 					 " ORDER BY origin = ?1 DESC, origin, origin_seq";
 	sqlite3_stmt *st = NULL;
 	struct cd_op_row row;
@@ -310,7 +314,7 @@ int oplog_show(struct cd_store *s, const struct cd_actor *actor, const char *uui
 		return cd_error_set(err, CD_EINPUT, _("--purpose: an op shows the values it changed; say why you read it"));
 	if ((rc = store_begin(s, err)))
 		return rc;
-	if ((rc = st_prepare(s, "SELECT " OP_COLUMNS ", payload FROM outbox WHERE uuid = ?1", &st, err)))
+	if ((rc = st_prepare(s, "SELECT " OP_COLUMNS ", payload FROM outbox_state WHERE uuid = ?1", &st, err)))
 		goto out;
 	st_bind_text(st, 1, uuid);
 	if ((r = st_row(s, st, _("reading the op log"), err)) <= 0) {
@@ -693,7 +697,7 @@ int oplog_unsent_batch(struct cd_store *s, int64_t after, size_t limit, struct c
 		"SELECT " OP_COLUMNS ", payload,"
 		" CASE WHEN o.entity = 'person' THEN (SELECT k.keys FROM person p JOIN person_key k ON k.rowid = p.id"
 		"  WHERE p.uuid = o.entity_uuid) END"
-		" FROM outbox o WHERE o.origin = ?1 AND o.sent_at IS NULL AND o.origin_seq > ?2"
+		" FROM outbox o WHERE o.origin = ?1 AND o.sent_at IS NULL AND o.origin_seq > max(?2, " SENT_MARK_OF_1 ")"
 		" ORDER BY o.origin_seq LIMIT ?3";
 	sqlite3_stmt *st = NULL;
 	int rc, r;
@@ -788,9 +792,59 @@ fail:
 int oplog_mark_sent(struct cd_store *s, const struct cd_actor *actor, const char *origin, int64_t upto_seq,
 		    int64_t *marked, struct cd_error *err)
 {
-	/* The values of these ops left the store for the national tier. */
-	return mark_upto(s, actor, "UPDATE outbox SET sent_at = ?1 WHERE origin = ?2 AND origin_seq <= ?3 AND sent_at IS NULL",
-			 _("marking ops sent"), "outbox", NULL, "sync", origin, upto_seq, marked, err);
+	/* The values of these ops left the store for the national tier.  One row, whatever the
+	 * batch's size (schema 28): the mark rises to the last waiting op at or under upto_seq,
+	 * never past an op this store has not made. */
+	static const char waiting_sql[] = "SELECT count(*), max(origin_seq) FROM outbox WHERE origin = ?1"
+					  " AND sent_at IS NULL AND origin_seq > " SENT_MARK_OF_1 " AND origin_seq <= ?2";
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0, top = 0;
+	char now[32];
+	int rc, r;
+
+	if (marked)
+		*marked = 0;
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = st_prepare(s, waiting_sql, &st, err)))
+		goto fail;
+	st_bind_text(st, 1, origin);
+	sqlite3_bind_int64(st, 2, upto_seq);
+	if ((r = st_row(s, st, _("marking ops sent"), err)) > 0) {
+		n = sqlite3_column_int64(st, 0);
+		top = sqlite3_column_int64(st, 1);
+	}
+	st_finish(s, st);
+	st = NULL;
+	if (r <= 0) {
+		rc = r < 0 ? CD_ESTORE : cd_error_set(err, CD_ESTORE, _("marking ops sent: no answer"));
+		goto fail;
+	}
+	if (n > 0) {
+		if ((rc = st_prepare(s, "INSERT INTO outbox_sent(origin, upto_seq, at) VALUES (?1, ?2, ?3)", &st, err)))
+			goto fail;
+		store_now(s, now, sizeof now);
+		st_bind_text(st, 1, origin);
+		sqlite3_bind_int64(st, 2, top);
+		st_bind_text(st, 3, now);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = st_fail(s, _("marking ops sent"), err);
+			goto fail;
+		}
+		st_finish(s, st);
+		st = NULL;
+		if ((rc = store_add_audit(s, actor, "sync", "outbox", NULL, "sync", err)))
+			goto fail;
+	}
+	if ((rc = store_commit(s, err)))
+		return rc;
+	if (marked)
+		*marked = n;
+	return CD_OK;
+fail:
+	st_finish(s, st);
+	store_rollback(s);
+	return rc;
 }
 
 int oplog_sync_record(struct cd_store *s, int ok, struct cd_error *err)
@@ -817,7 +871,7 @@ int oplog_sync_status(struct cd_store *s, struct cd_sync_status *st, struct cd_e
 
 	memset(st, 0, sizeof *st);
 	st->last_ok = -1;
-	if ((rc = st_prepare(s, "SELECT count(*) FROM outbox WHERE origin = ?1 AND sent_at IS NULL", &q, err)))
+	if ((rc = st_prepare(s, "SELECT count(*) FROM outbox WHERE origin = ?1 AND sent_at IS NULL AND origin_seq > " SENT_MARK_OF_1, &q, err)))
 		return rc;
 	st_bind_text(q, 1, s->uuid);
 	r = st_row(s, q, _("counting the ops waiting to be sent"), err);

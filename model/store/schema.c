@@ -799,6 +799,45 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER relay_ops_sig_erase AFTER UPDATE OF payload ON relay_ops"
 	" WHEN (new.payload IS NULL OR new.payload = '{\"purged\":true}') AND length(new.sig_commit) = 96"
 	" BEGIN UPDATE relay_ops SET sig_commit = substr(new.sig_commit, 33) WHERE uuid = new.uuid; END;",
+
+	/* 27 -> 28: ops sent to the national tier are marked by a mark that rises, not row by
+	 * row.  A sync marked each batch with an UPDATE of every op in it, which rewrote each
+	 * row (payload and signature with it), ran the append-only triggers per row and took it
+	 * out of a partial index: a third of the sync's own work in a 1,000,000-op push, on the
+	 * same two cores as the tier.  The tier takes a store's ops strictly in seq order (its
+	 * high-water mark), so what went is always a prefix: ops 1..N.  outbox_sent keeps N, one
+	 * row per acknowledged batch with when it was marked; an op is sent when its sent_at is
+	 * set (marked before 28, kept as it was) or its seq is at or under its origin's highest
+	 * mark, and was sent at the time of the first mark that covers it (outbox_state shows
+	 * that).  A mark never goes down, never changes and is never deleted.  The marks of
+	 * before 28 become one mark per origin: the longest run of ops from the first that were
+	 * all sent (never one past an op that was not: that op would be lost).  Nor does a mark
+	 * pass the origin's last op, or the ops made after it would count as sent.  outbox_unsent
+	 * indexed the rows the UPDATE took out; what waits is now the range above the mark,
+	 * which UNIQUE (origin, origin_seq) finds. */
+	"CREATE TABLE outbox_sent ("
+	" origin TEXT NOT NULL, upto_seq INTEGER NOT NULL CHECK (upto_seq > 0), at TEXT NOT NULL,"
+	" PRIMARY KEY (origin, upto_seq)) WITHOUT ROWID;"
+	"INSERT INTO outbox_sent(origin, upto_seq, at)"
+	" SELECT o.origin, max(o.origin_seq), max(o.sent_at) FROM outbox o WHERE o.sent_at IS NOT NULL"
+	" AND NOT EXISTS (SELECT 1 FROM outbox u WHERE u.origin = o.origin AND u.sent_at IS NULL"
+	"  AND u.origin_seq < o.origin_seq)"
+	" GROUP BY o.origin;"
+	"CREATE TRIGGER outbox_sent_rises BEFORE INSERT ON outbox_sent"
+	" WHEN new.upto_seq <= coalesce((SELECT max(m.upto_seq) FROM outbox_sent m WHERE m.origin = new.origin), 0)"
+	" BEGIN SELECT RAISE(ABORT, 'the mark of ops sent only rises'); END;"
+	"CREATE TRIGGER outbox_sent_made BEFORE INSERT ON outbox_sent"
+	" WHEN new.upto_seq > coalesce((SELECT max(o.origin_seq) FROM outbox o WHERE o.origin = new.origin), 0)"
+	" BEGIN SELECT RAISE(ABORT, 'a mark of ops sent never passes the last op: ops made later would count as sent'); END;"
+	"CREATE TRIGGER outbox_sent_fixed BEFORE UPDATE ON outbox_sent"
+	" BEGIN SELECT RAISE(ABORT, 'a mark of ops sent never changes'); END;"
+	"CREATE TRIGGER outbox_sent_kept BEFORE DELETE ON outbox_sent"
+	" BEGIN SELECT RAISE(ABORT, 'a mark of ops sent is kept'); END;"
+	"DROP INDEX outbox_unsent;"
+	"CREATE VIEW outbox_state AS SELECT o.id, o.uuid, o.origin, o.origin_seq, o.at, o.entity, o.entity_uuid,"
+	" o.op, o.payload, coalesce(o.sent_at, (SELECT m.at FROM outbox_sent m WHERE m.origin = o.origin"
+	"  AND m.upto_seq >= o.origin_seq ORDER BY m.upto_seq LIMIT 1)) AS sent_at,"
+	" o.acked_at, o.sig, o.sig_commit FROM outbox o;",
 };
 
 int schema_latest(void)

@@ -632,9 +632,12 @@ int store_checkpoint(struct cd_store *s, struct cd_error *err)
 int store_unsynced_count(struct cd_store *s, int64_t *count, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = st_prepare(s, "SELECT count(*) FROM outbox WHERE sent_at IS NULL", &st, err);
+	/* This store's own ops that wait (oplog.c: above the mark of those sent, schema 28). */
+	int rc = st_prepare(s, "SELECT count(*) FROM outbox WHERE origin = ?1 AND sent_at IS NULL AND origin_seq >"
+			    " coalesce((SELECT max(upto_seq) FROM outbox_sent WHERE origin = ?1), 0)", &st, err);
 	if (rc)
 		return rc;
+	st_bind_text(st, 1, s->uuid);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*count = sqlite3_column_int64(st, 0);
 	else

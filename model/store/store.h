@@ -15,7 +15,7 @@
 
 #include "model/base/error.h"
 
-#define CD_SCHEMA_VERSION 27
+#define CD_SCHEMA_VERSION 28
 /* 'CSKD': marks a SQLite file as a casedesk store. */
 #define CD_APPLICATION_ID 0x43534b44
 

@@ -74,7 +74,7 @@ pg_createdb surge
 "$CD" --store "$T/tbs.casedesk" --user admin kit new "$T/k07.casedesk" --office TBS --block 2000 >/dev/null 2>&1 ||
 	die "kit new failed"
 gen_registrations "$T/k07.casedesk" "$REGS" 1 TBSK || die "writing the kit's registrations failed"
-kops=$(sqlite3 "$T/k07.casedesk" "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+kops=$(sqlite3 "$T/k07.casedesk" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL")
 t0=$(now)
 "$CD" --store "$T/k07.casedesk" --user admin sync --db "$(pg_conninfo surge)" >"$T/surge.out" 2>&1 ||
 	die "the kit's sync failed: $(cat "$T/surge.out")"
@@ -91,7 +91,7 @@ fi
 if want push; then
 "$CD" --store "$T/btm.casedesk" init --office BTM --training >/dev/null || die "init of the office store failed"
 gen_registrations "$T/btm.casedesk" $((OPS / 8)) 2 BTM || die "writing the backlog failed"
-bops=$(sqlite3 "$T/btm.casedesk" "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+bops=$(sqlite3 "$T/btm.casedesk" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL")
 sqlite3 -csv "$T/btm.casedesk" "SELECT uuid, origin, origin_seq, at, entity, entity_uuid, op, payload FROM outbox" \
 	>"$T/backlog.csv" || die "exporting the backlog failed"
 : >"$T/pairs"

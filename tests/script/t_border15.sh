@@ -279,7 +279,7 @@ OB=$(origin_of "$KB")
 sync_ "$O" "$DB"
 sync_ "$KA" "$DB"
 KB_BEFORE=$(net "SELECT count(*) FROM ops WHERE origin = '$OB'")
-KB_UNSENT=$(q "$KB" "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+KB_UNSENT=$(q "$KB" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL")
 # The tier holds kit B's ops past the first 100 of this push until this script lets go.
 net "CREATE FUNCTION t15_hold() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN
 	IF NEW.origin = '$OB' AND (SELECT count(*) FROM ops WHERE origin = NEW.origin) >= $((KB_BEFORE + 100)) THEN
@@ -305,7 +305,7 @@ gone() { [ "$(net "SELECT count(*) FROM pg_stat_activity WHERE application_name 
 wait_state "the killed sync's backend to end" gone
 net "DROP TRIGGER t15_hold ON ops; DROP FUNCTION t15_hold()" >/dev/null || fail "the hold taken off the tier"
 ON_TIER=$(( $(net "SELECT count(*) FROM ops WHERE origin = '$OB'") - KB_BEFORE ))
-MARKED=$(( KB_UNSENT - $(q "$KB" "SELECT count(*) FROM outbox WHERE sent_at IS NULL") ))
+MARKED=$(( KB_UNSENT - $(q "$KB" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL") ))
 expect_eq "kit B's sync was killed by SIGKILL (exit 137)" "$krc" 137
 if [ "$ON_TIER" -ge 100 ] && [ "$ON_TIER" -lt "$KB_UNSENT" ]; then
 	pass "  in the middle of its push ($ON_TIER of $KB_UNSENT ops on the tier)"
@@ -320,7 +320,7 @@ expect_grep "  sending the rest, what the tier had as already there" \
 	": $((KB_UNSENT - MARKED)) ops sent ($((KB_UNSENT - ON_TIER)) new to the national tier, $((ON_TIER - MARKED)) already there)" "$T/out"
 for s in "$O" "$KA" "$KB" "$O" "$KA" "$KB"; do sync_ "$s" "$DB"; done
 expect_eq "net: every op of every store marked sent" \
-	"$(q "$O" "SELECT count(*) FROM outbox WHERE sent_at IS NULL")$(q "$KA" "SELECT count(*) FROM outbox WHERE sent_at IS NULL")$(q "$KB" "SELECT count(*) FROM outbox WHERE sent_at IS NULL")" 000
+	"$(q "$O" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL")$(q "$KA" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL")$(q "$KB" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL")" 000
 end_state net nat "$O" "$KA" "$KB" "" ""
 counts() { # counts NATDB: the tier's counts, then each store's
 	pg_sql "$1" "SELECT (SELECT count(*) FROM ops) || ',' || (SELECT count(*) FROM persons) || ',' || (SELECT count(*) FROM cases) || ',' || (SELECT count(*) FROM conflicts)"
@@ -348,7 +348,7 @@ expect_eq "hand: every op of kit B acknowledged" "$(q "$KB" "SELECT count(*) FRO
 # The office, then kit A, sync: the office passes kit B's ops on (relay), kit A pulls them.
 for s in "$O" "$KA" "$O" "$KA"; do sync_ "$s" "$DH"; done
 expect_eq "hand: every op of the office and kit A marked sent" \
-	"$(q "$O" "SELECT count(*) FROM outbox WHERE sent_at IS NULL")$(q "$KA" "SELECT count(*) FROM outbox WHERE sent_at IS NULL")" 00
+	"$(q "$O" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL")$(q "$KA" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL")" 00
 # What the office has goes back to kit B by hand too, as the network's pull brings it.
 expect_rc "hand: the office exports its ops for kit B" 0 as "$O" admin bundle export -o "$T/o.bundle"
 expect_rc "hand: kit B imports them" 0 as "$KB" admin bundle import "$T/o.bundle" -o "$T/o.ack"

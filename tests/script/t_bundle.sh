@@ -86,7 +86,7 @@ expect_eq "  its header" "$(sed -n '1,2p;7,10p' "$T/a1.bundle" | tr '\n' ' ')" \
 expect_eq "  one op a line" "$(grep -c '^{' "$T/a1.bundle")" "$NA"
 expect_grep "  signed at the end" '^signature ed25519 ' "$T/a1.bundle"
 expect_eq "  nothing marked sent or acknowledged" \
-	"$(sqlite3 "$A" "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL OR acked_at IS NOT NULL")" 0
+	"$(sqlite3 "$A" "SELECT count(*) FROM outbox_state WHERE sent_at IS NOT NULL OR acked_at IS NOT NULL")" 0
 expect_eq "  the export is audited" "$(sqlite3 "$A" "SELECT count(*) FROM audit WHERE action = 'export' AND entity = 'bundle'")" 1
 expect_rc "export over an existing file without --force" 2 cd_as "$A" admin bundle export -o "$T/a1.bundle"
 ln -s "$T/target" "$T/link.bundle"
@@ -232,7 +232,7 @@ expect_grep "  the ops of another store" "acknowledges the ops of another store 
 expect_rc "A reads B's acknowledgement" 0 cd_as "$A" admin bundle ack "$T/ack1"
 expect_grep "  up to $NA, the rest marked" "has this store's ops up to $NA (0 conflicts there); $NA ops marked acknowledged" "$T/out"
 expect_eq "  every op acknowledged, none marked sent (the national tier has not got them)" \
-	"$(sqlite3 "$A" "SELECT count(*) FROM outbox WHERE acked_at IS NULL OR sent_at IS NOT NULL")" 0
+	"$(sqlite3 "$A" "SELECT count(*) FROM outbox_state WHERE acked_at IS NULL OR sent_at IS NOT NULL")" 0
 expect_rc "  twice changes nothing" 0 cd_as "$A" admin bundle ack "$T/ack1"
 expect_grep "  0 marked" "0 ops marked acknowledged" "$T/out"
 expect_rc "with every op acknowledged, export writes nothing" 0 cd_as "$A" admin bundle export -o "$T/a3.bundle"

@@ -34,7 +34,7 @@ export CASEDESK_TODAY=2026-03-10
 q() { sqlite3 "$1" "$2"; }
 nat() { pg_sql national "$1"; }
 origin_of() { q "$1" "SELECT value FROM settings WHERE key = 'store_uuid'"; }
-unsent() { q "$1" "SELECT count(*) FROM outbox WHERE sent_at IS NULL"; }
+unsent() { q "$1" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL"; }
 field() { sed -n "s/^$1 *//p" "$2"; }
 SEQ=0
 person() {
@@ -286,7 +286,7 @@ fi
 expect_grep "  the refusal says two stores share one identity, and what to do, not the database's words" \
 	"two stores are using one identity (a kit's file copied to a second machine?). These ops were not sent" "$T/err"
 expect_eq "  the second copy's op is not marked sent unless the tier has it" \
-	"$(q "$DK2" "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")" \
+	"$(q "$DK2" "SELECT count(*) FROM outbox_state WHERE sent_at IS NOT NULL")" \
 	"$(pg_sql dupnat "SELECT count(*) FROM ops WHERE uuid::text IN ($(q "$DK2" "SELECT group_concat(quote(uuid)) FROM outbox"))")"
 
 # ---- 9. a tampered kit's numbers by hand: outside its block, or returned void ------------

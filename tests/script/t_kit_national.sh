@@ -19,7 +19,7 @@ K2=$T/k02.casedesk
 q() { sqlite3 "$1" "$2"; }
 nat() { pg_sql national "$1"; }
 origin_of() { q "$1" "SELECT value FROM settings WHERE key = 'store_uuid'"; }
-unsent() { q "$1" "SELECT count(*) FROM outbox WHERE sent_at IS NULL"; }
+unsent() { q "$1" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL"; }
 SEQ=0
 # person STORE: registers a person (distinct names) and a residence case; prints the person's number.
 person() {
@@ -126,7 +126,7 @@ expect_eq "the tier holds the 2027 case" "$(nat "SELECT count(*) FROM cases WHER
 expect_rc "K02 returns its unused numbers" 0 $CD --store "$K2" --user admin kit return --office-store "$O"
 expect_eq "one void op a returned range, in the op log" "$(q "$K2" "SELECT count(*) FROM outbox WHERE entity = 'number_block' AND op = 'void'")" \
 	"$(q "$K2" "SELECT count(*) FROM event WHERE kind = 'void'")"
-expect_eq "waiting to be sent" "$(q "$K2" "SELECT count(*) FROM outbox WHERE op = 'void' AND sent_at IS NULL")" \
+expect_eq "waiting to be sent" "$(q "$K2" "SELECT count(*) FROM outbox_state WHERE op = 'void' AND sent_at IS NULL")" \
 	"$(q "$K2" "SELECT count(*) FROM event WHERE kind = 'void'")"
 expect_rc "a bundle of the kit's ops" 0 $CD --store "$K2" --user admin bundle export -o "$T/k2.bundle"
 expect_eq "carries the void ops too" "$(grep -c '"number_block".*"void"\|"void".*"number_block"' "$T/k2.bundle")" \

@@ -63,7 +63,7 @@ expect_eq "a case opened and moved three times in it: the last state, row_versio
 	"$(nat "SELECT state || ' ' || row_version FROM cases WHERE number = '$C'")" "awaiting_documents 4"
 expect_eq "the high-water mark is the last op" \
 	"$(nat "SELECT high_water FROM origins WHERE office = 'TBS'")" "$ALL"
-expect_eq "every op is marked sent" "$(sqlite3 "$A" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" 0
+expect_eq "every op is marked sent" "$(sqlite3 "$A" 'SELECT count(*) FROM outbox_state WHERE sent_at IS NULL')" 0
 
 # The same batch again (the store from before the sync): nothing changes on the tier.
 SNAP="SELECT (SELECT count(*) FROM ops) || ',' || (SELECT count(*) FROM conflicts) || ',' ||

@@ -20,8 +20,8 @@ pg_createdb national
 DB=$(pg_conninfo national)
 export CASEDESK_TODAY=2026-03-04
 nat() { pg_sql national "$1"; }
-unsent() { sqlite3 "$1" "SELECT count(*) FROM outbox WHERE sent_at IS NULL"; }
-sent_upto() { sqlite3 "$1" "SELECT coalesce(max(origin_seq), 0) FROM outbox WHERE sent_at IS NOT NULL"; }
+unsent() { sqlite3 "$1" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL"; }
+sent_upto() { sqlite3 "$1" "SELECT coalesce(max(origin_seq), 0) FROM outbox_state WHERE sent_at IS NOT NULL"; }
 origin_of() { sqlite3 "$1" "SELECT value FROM settings WHERE key = 'store_uuid'"; }
 on_tier() { nat "SELECT count(*) || ',' || coalesce(max(origin_seq), 0) FROM ops WHERE origin = '$(origin_of "$1")'"; }
 "$CD" national init --db "$DB" >/dev/null || { fail "national init"; exit 0; }

@@ -47,7 +47,7 @@ expect_rc "sync of the second office" 0 "$CD" --store "$B" --user admin sync --d
 TOTAL=$(( $(ops_of "$A") + $(ops_of "$B") ))
 expect_eq "the national ops equal the stores' ops" "$(nat 'SELECT count(*) FROM ops')" "$TOTAL"
 expect_eq "every op of both stores is marked sent" \
-	"$(q "$A" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')$(q "$B" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" 00
+	"$(q "$A" 'SELECT count(*) FROM outbox_state WHERE sent_at IS NULL')$(q "$B" 'SELECT count(*) FROM outbox_state WHERE sent_at IS NULL')" 00
 expect_eq "the tier holds the persons and cases" "$(nat 'SELECT count(*) FROM persons'),$(nat 'SELECT count(*) FROM cases')" "3,2"
 expect_eq "with the corrected name" "$(nat "SELECT surname || ' ' || surname_latin || ' ' || row_version FROM persons WHERE number = '$PA'")" \
 	"Коваленко KOVALENKO 2"
@@ -126,7 +126,7 @@ nat "UPDATE origins SET high_water = 2 WHERE store_uuid = '$(origin_of "$A")'" >
 "$CD" --store "$A" --user clerk person add --surname Gap --given Test --dob 1990 --sex M --nationality GEO >/dev/null
 expect_rc "a batch that does not follow the tier's high-water mark" 4 "$CD" --store "$A" --user admin sync --db "$DB"
 expect_grep "is refused in words" "refused the batch of ops $((HW + 1)) to $((HW + 1)): this batch starts at op $((HW + 1)), but the national tier holds this store's ops up to 2 only" "$T/err"
-expect_eq "and stays unsent" "$(q "$A" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" 1
+expect_eq "and stays unsent" "$(q "$A" 'SELECT count(*) FROM outbox_state WHERE sent_at IS NULL')" 1
 nat "UPDATE origins SET high_water = $HW WHERE store_uuid = '$(origin_of "$A")'" >/dev/null
 expect_rc "sent once the mark is right" 0 "$CD" --store "$A" --user admin sync --db "$DB"
 
@@ -154,7 +154,7 @@ BAD=$(pg_free_port)
 expect_rc "--batch 0 is a usage error" 2 "$CD" --store "$K" --user admin sync --db "$DB" --batch 0
 expect_rc "sync to a port nothing listens on fails" 7 "$CD" --store "$K" --user admin sync --db "host=127.0.0.1 port=$BAD user=casedesk dbname=national connect_timeout=3"
 expect_grep "saying so in words" "cannot connect to the national tier (database national on 127.0.0.1:$BAD as casedesk)" "$T/err"
-expect_eq "and marks nothing sent" "$(q "$K" 'SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL')" 0
+expect_eq "and marks nothing sent" "$(q "$K" 'SELECT count(*) FROM outbox_state WHERE sent_at IS NOT NULL')" 0
 if command -v tmux >/dev/null 2>&1; then
 	S=$K start tuik clerk
 	tm resize-window -t tuik -x 80 -y 24
@@ -171,7 +171,7 @@ for round in 1 2 3 4 5 6 7 8 9 10; do
 	sleep "$(python3 -c 'import random; print(round(random.uniform(0.01, 0.2), 3))')"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	echo "$(nat "SELECT count(*) FROM ops WHERE origin = '$ORIGIN'") $(q "$K" 'SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL')" >>"$T/rounds"
+	echo "$(nat "SELECT count(*) FROM ops WHERE origin = '$ORIGIN'") $(q "$K" 'SELECT count(*) FROM outbox_state WHERE sent_at IS NOT NULL')" >>"$T/rounds"
 done
 # How far the killed syncs got (the tier's ops, the store's marked ops), for a failure's report.
 ROUNDS=$(tr '\n' ';' <"$T/rounds")
@@ -184,7 +184,7 @@ expect_eq "each once, at its own number" \
 	"$(nat "SELECT count(DISTINCT uuid) || ',' || count(DISTINCT origin_seq) || ',' || max(origin_seq) FROM ops WHERE origin = '$ORIGIN'")" \
 	"$KOPS,$KOPS,$KOPS"
 expect_eq "one national person per registration" "$(nat "SELECT count(*) FROM persons WHERE number LIKE 'P-KIL-%'")" "$KOPS"
-expect_eq "every op is marked sent" "$(q "$K" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" 0
+expect_eq "every op is marked sent" "$(q "$K" 'SELECT count(*) FROM outbox_state WHERE sent_at IS NULL')" 0
 expect_eq "the high-water mark is the last op" "$(nat "SELECT high_water FROM origins WHERE store_uuid = '$ORIGIN'")" "$KOPS"
 
 # ---- PostgreSQL stopped in the middle of a sync, then started
@@ -216,7 +216,7 @@ $PG_AS "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
 	fail "PostgreSQL starts again"
 expect_rc "after the server is back, sync completes" 0 "$CD" --store "$P2" --user admin sync --db "$DB" --batch 20
 expect_eq "with every op once" "$(nat "SELECT count(*) || ',' || count(DISTINCT origin_seq) FROM ops WHERE origin = '$O2'")" "$P2OPS,$P2OPS"
-expect_eq "and every op marked sent" "$(q "$P2" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" 0
+expect_eq "and every op marked sent" "$(q "$P2" 'SELECT count(*) FROM outbox_state WHERE sent_at IS NULL')" 0
 
 # ---- a national schema newer than this casedesk: refused, nothing sent or marked
 "$CD" --store "$P2" --user clerk person add --surname Later --given Op --dob 1990 --sex M --nationality GEO >/dev/null
@@ -225,7 +225,7 @@ nat "INSERT INTO schema_version (version, program) VALUES (99, 'casedesk from th
 expect_rc "sync against a newer national schema is refused" 4 "$CD" --store "$P2" --user admin sync --db "$DB"
 expect_grep "saying to upgrade casedesk" "newer than this casedesk understands" "$T/err"
 expect_eq "nothing was sent" "$(nat 'SELECT count(*) FROM ops')" "$N0"
-expect_eq "nothing was marked" "$(q "$P2" 'SELECT count(*) FROM outbox WHERE sent_at IS NULL')" 1
+expect_eq "nothing was marked" "$(q "$P2" 'SELECT count(*) FROM outbox_state WHERE sent_at IS NULL')" 1
 nat "DELETE FROM schema_version WHERE version = 99" >/dev/null
 
 # ---- the pull: other offices' ops applied with op_apply (model/store/apply.h), in scope:

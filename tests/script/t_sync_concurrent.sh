@@ -42,7 +42,7 @@ for o in TBS BTM KUT; do
 	origin=$(sqlite3 "$T/$o.casedesk" "SELECT value FROM settings WHERE key = 'store_uuid'")
 	last=$(sqlite3 "$T/$o.casedesk" "SELECT max(origin_seq) FROM outbox")
 	expect_eq "$o's high-water mark is its last op" "$(nat "SELECT high_water FROM origins WHERE store_uuid = '$origin'")" "$last"
-	expect_eq "$o marks every op sent" "$(sqlite3 "$T/$o.casedesk" "SELECT count(*) FROM outbox WHERE sent_at IS NULL")" 0
+	expect_eq "$o marks every op sent" "$(sqlite3 "$T/$o.casedesk" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL")" 0
 done
 # Each case's five steps arrived in order: every case stands where its last step left it.
 expect_eq "every case in the state of its last step" "$(nat "SELECT count(*) FROM cases WHERE state = 'proposed' AND row_version = 6")" \

@@ -26,7 +26,7 @@ q() { sqlite3 "$1" "$2"; }
 nat() { pg_sql national "$1"; }
 origin_of() { q "$1" "SELECT value FROM settings WHERE key = 'store_uuid'"; }
 ops_of() { q "$1" "SELECT count(*) FROM outbox"; }
-unsent() { q "$1" "SELECT count(*) FROM outbox WHERE sent_at IS NULL"; }
+unsent() { q "$1" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL"; }
 sync_() { "$CD" --store "$1" --user admin sync --db "$DB" >"$T/sync.out" 2>&1; }
 # wait_for WHAT CMD...: up to 30 s for CMD to succeed (a state, polled), else a failure.
 wait_for() {
@@ -73,7 +73,7 @@ if [ "$CUT_AT" -lt "$COPS" ]; then
 	expect_grep "saying so in words, naming the national tier" "national tier" "$T/cut.err"
 	# The last batch's commit may have reached the tier with the cut reply lost: at most one
 	# batch (one op here) on the tier that the store has not marked.
-	MARKED=$(q "$C" 'SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL')
+	MARKED=$(q "$C" 'SELECT count(*) FROM outbox_state WHERE sent_at IS NOT NULL')
 	expect_eq "the store marked sent what the tier holds (or one batch less)" \
 		"$([ "$MARKED" -le "$CUT_AT" ] && [ "$MARKED" -ge $((CUT_AT - 1)) ] && echo ok || echo "$MARKED marked, $CUT_AT on the tier")" ok
 else
@@ -270,7 +270,7 @@ wait_for "the killed sync's backend to end" gone
 # all): at most the two on their way, none of it marked sent in the kit.
 KILLED=$(pg_sql natdone "SELECT count(*) FROM ops o JOIN origins g ON g.store_uuid = o.origin WHERE g.name = 'K02'")
 expect_eq "the killed sync left at most two batches of kit B on the tier, none marked sent" \
-	"$([ "$KILLED" -le 10 ] && echo ok || echo "$KILLED ops"),$(q "$KB" "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")" "ok,0"
+	"$([ "$KILLED" -le 10 ] && echo ok || echo "$KILLED ops"),$(q "$KB" "SELECT count(*) FROM outbox_state WHERE sent_at IS NOT NULL")" "ok,0"
 syncd "$KB"
 expect_grep "the next sync of kit B sends every op, the killed batch as already there" \
 	": $(ops_of "$KB") ops sent ($(( $(ops_of "$KB") - KILLED )) new to the national tier, $KILLED already there)" "$T/sync.out"

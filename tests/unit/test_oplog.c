@@ -4,7 +4,8 @@
  * case step names the state it moved from; the per-origin numbering is gapless across 100
  * changes and a rolled back one; payloads name other rows by uuid only; ops refuse change
  * and deletion from sqlite3 (but for sent_at once, and a purged record's erasure); and the
- * numbering check finds a gap made by hand.
+ * numbering check finds a gap made by hand; ops sent are marked by a mark that only rises
+ * (schema 28), kept as they were marked before it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -301,6 +302,130 @@ static void test_check_finds_gap(void **state)
 	store_close(s);
 }
 
+static void mark(struct cd_store *s, const struct cd_actor *a, int64_t upto, int64_t want_marked)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	int64_t marked = -1;
+	assert_int_equal(oplog_mark_sent(s, a, oplog_origin(s), upto, &marked, &err), CD_OK);
+	assert_int_equal(marked, want_marked);
+}
+
+static int64_t waiting(struct cd_store *s)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_sync_status st;
+	int64_t unsynced = -1;
+	assert_int_equal(oplog_sync_status(s, &st, &err), CD_OK);
+	assert_int_equal(store_unsynced_count(s, &unsynced, &err), CD_OK);
+	assert_int_equal(unsynced, st.unsent);
+	return st.unsent;
+}
+
+/*
+ * Sent ops (schema 28): a mark per acknowledged batch, never a row rewritten; what waits is
+ * above the mark, read from there in seq order; a mark covers no op not yet made, never
+ * goes down, never changes, is never deleted; each op tells when the mark that covered
+ * it was made.
+ */
+static void test_sent_mark(void **state)
+{
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = store_fresh();
+	struct cd_actor admin, clerk;
+	struct cd_person p;
+	struct cd_op_batch b;
+	char sql[256];
+	(void)state;
+
+	store_actor(s, "admin", &admin);
+	store_actor(s, "clerk", &clerk);
+	for (int i = 0; i < 6; i++)
+		add(s, &clerk, "Ivanova", &p);
+	int64_t made = store_count(s, "SELECT max(origin_seq) FROM outbox");
+	assert_true(made >= 6);
+	assert_int_equal(waiting(s), made);
+	int64_t audits = store_count(s, "SELECT count(*) FROM audit WHERE action = 'sync'");
+
+	mark(s, &admin, 4, 4);
+	assert_int_equal(waiting(s), made - 4);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox_sent"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL"), 0);   /* no row rewritten */
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL"), made - 4);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM audit WHERE action = 'sync'"), audits + 1);
+	assert_int_equal(oplog_unsent_batch(s, 0, 100, &b, &err), CD_OK);
+	assert_int_equal((int64_t)b.n, made - 4);
+	assert_int_equal(b.rows[0].seq, 5);
+	assert_string_equal(b.rows[0].sent_at, "");
+	oplog_batch_release(&b);
+
+	/* Marking again what is marked: nothing, and no audit row saying values left. */
+	mark(s, &admin, 3, 0);
+	mark(s, &admin, 4, 0);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox_sent"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM audit WHERE action = 'sync'"), audits + 1);
+	/* Past the last op: only what was made is marked; a later op waits. */
+	mark(s, &admin, made + 50, made - 4);
+	assert_int_equal(waiting(s), 0);
+	assert_int_equal(store_count(s, "SELECT max(upto_seq) FROM outbox_sent"), made);
+	add(s, &clerk, "Petrova", &p);
+	assert_true(waiting(s) > 0);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL"), waiting(s));
+
+	/* From sqlite3: no mark past the last op, none lower, none changed or deleted. */
+	snprintf(sql, sizeof sql, "INSERT INTO outbox_sent VALUES ('%s', 100000, 'x')", oplog_origin(s));
+	assert_int_equal(try_sql(s, sql), SQLITE_CONSTRAINT);
+	snprintf(sql, sizeof sql, "INSERT INTO outbox_sent VALUES ('%s', 2, 'x')", oplog_origin(s));
+	assert_int_equal(try_sql(s, sql), SQLITE_CONSTRAINT);
+	assert_int_equal(try_sql(s, "UPDATE outbox_sent SET upto_seq = 1"), SQLITE_CONSTRAINT);
+	assert_int_equal(try_sql(s, "DELETE FROM outbox_sent"), SQLITE_CONSTRAINT);
+	assert_int_equal(waiting(s), store_count(s, "SELECT max(origin_seq) FROM outbox") - made);
+	/* Each op's time sent: that of the first mark that covers it. */
+	assert_int_equal(store_count(s, "SELECT count(DISTINCT sent_at) FROM outbox_state WHERE sent_at IS NOT NULL"
+					" AND origin_seq <= 4"), 1);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox_state o WHERE o.origin_seq <= 4 AND o.sent_at ="
+					" (SELECT at FROM outbox_sent WHERE upto_seq = 4)"), 4);
+	assert_int_equal(store_count(s, "SELECT count(*) FROM outbox_state o WHERE o.origin_seq > 4 AND o.sent_at ="
+					" (SELECT at FROM outbox_sent WHERE upto_seq > 4)"), made - 4);
+	store_close(s);
+}
+
+/* A store of schema 27 whose ops 1..3 were marked sent row by row, op 5 too (out of order,
+ * by hand): the migration makes one mark at 3, never one past op 4, which still goes; op 5
+ * stays sent by its own sent_at; each keeps the time it was sent. */
+static void test_sent_from_27(void **state)
+{
+	struct cd_store_create_opts opts = { .office = "TBS", .training = 1, .schema_version = 27 };
+	struct cd_error err = CD_ERROR_INIT;
+	struct cd_store *s = NULL;
+	struct cd_op_batch b;
+	sqlite3 *db;
+	(void)state;
+
+	unlink(path);
+	assert_int_equal(store_create(path, &opts, &err), CD_OK);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6)"
+					  " INSERT INTO outbox(uuid, origin, origin_seq, at, entity, entity_uuid, op, payload, sent_at)"
+					  " SELECT 'old-' || i, (SELECT value FROM settings WHERE key = 'store_uuid'), i,"
+					  " '2026-01-01T00:00:00.000Z', 'person', 'p-' || i, 'insert', '{\"fields\":{}}',"
+					  " CASE WHEN i <= 3 OR i = 5 THEN '2026-01-0' || i || 'T00:00:00.000Z' END FROM n",
+					  NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, &s, &err), CD_OK);
+	assert_int_equal(store_schema_version(s), CD_SCHEMA_VERSION);
+	assert_int_equal(store_count(s, "SELECT max(upto_seq) FROM outbox_sent"), 3);
+	assert_string_equal(store_text(s, "SELECT group_concat(origin_seq || ':' || coalesce(substr(sent_at, 1, 10), '-'), ' ')"
+					  " FROM (SELECT * FROM outbox_state ORDER BY origin_seq)"),
+			    "1:2026-01-01 2:2026-01-02 3:2026-01-03 4:- 5:2026-01-05 6:-");
+	assert_int_equal(oplog_unsent_batch(s, 0, 100, &b, &err), CD_OK);
+	assert_int_equal((int64_t)b.n, 2);
+	assert_int_equal(b.rows[0].seq, 4);
+	assert_int_equal(b.rows[1].seq, 6);
+	oplog_batch_release(&b);
+	store_close(s);
+}
+
 /*
  * Relay (schema 23): another store's ops imported from its bundle wait with their payloads
  * and the origin's name and kind; read in seq order after a mark, marked relayed once (the
@@ -403,6 +528,8 @@ int main(void)
 		cmocka_unit_test(test_append_only),
 		cmocka_unit_test(test_check_finds_gap),
 		cmocka_unit_test(test_relay),
+		cmocka_unit_test(test_sent_mark),
+		cmocka_unit_test(test_sent_from_27),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

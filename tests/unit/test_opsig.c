@@ -360,7 +360,7 @@ static void test_upgrade_from_26(void **state)
 			 SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(store_open(path, &s, &err), CD_OK);
-	assert_int_equal(store_schema_version(s), 27);
+	assert_int_equal(store_schema_version(s), CD_SCHEMA_VERSION);
 	assert_string_equal(store_text(s, "SELECT coalesce(sig, 'NULL') || coalesce(sig_commit, 'NULL') FROM outbox WHERE uuid = 'old-1'"),
 			    "NULLNULL");
 	assert_int_equal(user_resolve(s, "clerk", &clerk, &err), CD_OK);
