@@ -23,6 +23,7 @@
 #include "model/base/number.h"
 #include "model/national/national.h"
 #include "model/national/national_push.h"
+#include "model/national/national_relay.h"
 #include "model/store/apply.h"
 #include "model/store/dupes.h"
 #include "model/store/kit.h"
@@ -64,12 +65,13 @@ static int push_landed(struct cli *c, const char *origin, const struct cd_push_b
 }
 
 /* The store's next unsent ops after seq `after`, at most `batch`, encoded into pb (pb->n 0:
- * none left). */
-static int push_encode_next(struct cli *c, int64_t after, size_t batch, struct cd_push_op *ops,
+ * none left).  Under `resend_to` the ops go whether marked sent or not (push_all). */
+static int push_encode_next(struct cli *c, int64_t after, int64_t resend_to, size_t batch, struct cd_push_op *ops,
 			    struct cd_push_batch *pb)
 {
 	struct cd_op_batch b = { 0 };
-	int rc = oplog_unsent_batch(c->store, after, batch, &b, &c->err);
+	int rc = after < resend_to ? oplog_own_batch(c->store, after, batch, &b, &c->err)
+				   : oplog_unsent_batch(c->store, after, batch, &b, &c->err);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < b.n; i++) {
@@ -98,6 +100,10 @@ static int push_encode_next(struct cli *c, int64_t after, size_t batch, struct c
  * marked and the tier takes nothing twice.  Without a second connection (a backlog of one
  * batch, or the tier refused it) the batches take turns on the one.
  * `batch` 0: each batch's size follows the link (national_push_next_size), else `batch`.
+ * The tier's word on what it holds comes first: when it holds fewer of this store's ops than
+ * the store marked sent (a tier restored from an older backup, another national database
+ * named since, a mark written by hand), the ops from its mark on go again, sent or not.
+ * Nothing the tier lacks stays behind a mark; what it has it takes as a no-op.
  */
 static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show, struct sync_totals *t)
 {
@@ -113,6 +119,7 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 	struct cd_push_result res;
 	struct cd_error later;     /* what failed after the first failure (the first is reported) */
 	char kit_name[32] = "";
+	int64_t tier_has = 0, marked_upto = 0, resend_to = 0;
 	int is_kit = 0, rc;
 
 	if ((rc = kit_leased_is(c->store, &is_kit, kit_name, sizeof kit_name, &c->err)) ||
@@ -122,13 +129,24 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 	origin.office = store_office(c->store);
 	origin.kind = is_kit ? "kit" : "office";
 	origin.name = is_kit && kit_name[0] ? kit_name : store_office(c->store);
+	if ((rc = national_origin_high_water(n, origin.store_uuid, &tier_has, &c->err)) ||
+	    (rc = oplog_sent_upto(c->store, &marked_upto, &c->err)))
+		return rc;
 	t->waiting_at_start = st.unsent;
+	if (tier_has < marked_upto) {
+		resend_to = marked_upto;
+		t->waiting_at_start += marked_upto - tier_has;
+		fprintf(stderr, _("sync: %s holds this store's ops up to %lld only, though ops up to %lld were marked sent here;"
+				  " sending ops %lld to %lld again\n"),
+			national_where(n), (long long)tier_has, (long long)marked_upto, (long long)tier_has + 1,
+			(long long)marked_upto);
+	}
 	if (!(ops = calloc(room, sizeof *ops)))
 		return cd_error_set(&c->err, CD_EINTERNAL, _("out of memory"));
 	/* A second connection is worth its setup only for a backlog of several batches. */
-	if (st.unsent > (int64_t)size && national_connect_again(n, &second, &later) == CD_OK)
+	if (t->waiting_at_start > (int64_t)size && national_connect_again(n, &second, &later) == CD_OK)
 		conn[1] = second;
-	rc = push_encode_next(c, 0, size, ops, &pb[0]);
+	rc = push_encode_next(c, resend_to ? tier_has : 0, resend_to, size, ops, &pb[0]);
 	for (size_t i = 0; !rc; i++) {
 		struct cd_push_batch *cur = &pb[i % 3], *prev = i ? &pb[(i + 2) % 3] : NULL, *next = &pb[(i + 1) % 3];
 		struct cd_national *here = conn[i % 2], *there = conn[(i + 1) % 2];
@@ -161,7 +179,7 @@ static int push_all(struct cli *c, struct cd_national *n, size_t batch, int show
 		/* Read once the batch before has landed, so that its pace sizes this one; the tier
 		 * applies cur meanwhile. */
 		if (!rc && cur->n)
-			rc = push_encode_next(c, cur->last, size, ops, next);
+			rc = push_encode_next(c, cur->last, resend_to, size, ops, next);
 		if (!cur->n)
 			break;
 	}

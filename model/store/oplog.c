@@ -689,16 +689,19 @@ void oplog_batch_release(struct cd_op_batch *b)
 	memset(b, 0, sizeof *b);
 }
 
-int oplog_unsent_batch(struct cd_store *s, int64_t after, size_t limit, struct cd_op_batch *b, struct cd_error *err)
+/* A person op carries the person's keys as the local search has them now (person_key,
+ * cd_name_keys): the national tier searches with the same keys. */
+#define BATCH_SELECT "SELECT " OP_COLUMNS ", payload," \
+	" CASE WHEN o.entity = 'person' THEN (SELECT k.keys FROM person p JOIN person_key k ON k.rowid = p.id" \
+	"  WHERE p.uuid = o.entity_uuid) END FROM outbox o WHERE o.origin = ?1 "
+
+static int read_batch(struct cd_store *s, int64_t after, size_t limit, int sent_too, struct cd_op_batch *b,
+		      struct cd_error *err)
 {
-	/* A person op carries the person's keys as the local search has them now (person_key,
-	 * cd_name_keys): the national tier searches with the same keys. */
-	static const char sql[] =
-		"SELECT " OP_COLUMNS ", payload,"
-		" CASE WHEN o.entity = 'person' THEN (SELECT k.keys FROM person p JOIN person_key k ON k.rowid = p.id"
-		"  WHERE p.uuid = o.entity_uuid) END"
-		" FROM outbox o WHERE o.origin = ?1 AND o.sent_at IS NULL AND o.origin_seq > max(?2, " SENT_MARK_OF_1 ")"
-		" ORDER BY o.origin_seq LIMIT ?3";
+	static const char unsent_sql[] = BATCH_SELECT "AND o.sent_at IS NULL AND o.origin_seq > max(?2, " SENT_MARK_OF_1 ")"
+					 " ORDER BY o.origin_seq LIMIT ?3";
+	static const char all_sql[] = BATCH_SELECT "AND o.origin_seq > ?2 ORDER BY o.origin_seq LIMIT ?3";
+	const char *sql = sent_too ? all_sql : unsent_sql;
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
@@ -744,6 +747,35 @@ fail_txn:
 fail:
 	oplog_batch_release(b);
 	return rc;
+}
+
+int oplog_unsent_batch(struct cd_store *s, int64_t after, size_t limit, struct cd_op_batch *b, struct cd_error *err)
+{
+	return read_batch(s, after, limit, 0, b, err);
+}
+
+int oplog_own_batch(struct cd_store *s, int64_t after, size_t limit, struct cd_op_batch *b, struct cd_error *err)
+{
+	return read_batch(s, after, limit, 1, b, err);
+}
+
+int oplog_sent_upto(struct cd_store *s, int64_t *upto, struct cd_error *err)
+{
+	/* The mark, or an op marked sent row by row before schema 28 above it. */
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	*upto = 0;
+	if ((rc = st_prepare(s, "SELECT max(" SENT_MARK_OF_1 ", coalesce((SELECT max(origin_seq) FROM outbox"
+				" WHERE origin = ?1 AND sent_at IS NOT NULL), 0))", &st, err)))
+		return rc;
+	st_bind_text(st, 1, s->uuid);
+	if ((r = st_row(s, st, _("reading which ops were sent"), err)) > 0)
+		*upto = sqlite3_column_int64(st, 0);
+	st_finish(s, st);
+	if (r <= 0)
+		return r < 0 ? CD_ESTORE : cd_error_set(err, CD_ESTORE, _("reading which ops were sent: no answer"));
+	return CD_OK;
 }
 
 /*

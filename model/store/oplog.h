@@ -110,6 +110,16 @@ int oplog_unsent_batch(struct cd_store *s, int64_t after, size_t limit, struct c
 void oplog_batch_release(struct cd_op_batch *b);
 
 /*
+ * Up to `limit` of this store's own ops after seq `after`, sent or not, in seq order: what a
+ * national tier that lost ops this store marked sent (restored from an older backup, or
+ * another tier named since) is sent again.
+ */
+int oplog_own_batch(struct cd_store *s, int64_t after, size_t limit, struct cd_op_batch *b, struct cd_error *err);
+
+/* The highest seq of this store's own ops marked sent (0: none). */
+int oplog_sent_upto(struct cd_store *s, int64_t *upto, struct cd_error *err);
+
+/*
  * Marks `origin`'s ops up to `upto_seq` sent, in one transaction with an audit row (the
  * values left the store, purpose "sync").  Call it only after the national tier
  * acknowledged their commit: a crash before it makes the next sync send them again, which
