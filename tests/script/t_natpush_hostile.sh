@@ -15,7 +15,8 @@
 #     never the text; newline in a multi-line field, a backslash, U+2028 still taken;
 #  4. a case moved to a person the tier does not hold failed the batch's COMMIT and every
 #     later batch of the store: a conflict now, the case keeping the tier's person, until a
-#     resolution after the person arrives moves it.
+#     resolution after the person arrives moves it (and, from schema 11, whatever the
+#     spelling of the person's uuid).
 . tests/script/lib.sh
 . tests/script/pg_lib.sh
 
@@ -235,3 +236,15 @@ expect_eq "  the resolution then moves the case and closes the conflict" \
 	 (SELECT count(*) FROM conflicts WHERE entity_uuid = '$C8' AND resolved_at IS NULL)")" "$GHOST|0"
 expect_eq "  every batch of the store was taken: its mark is its last op" "$(hw move)" \
 	"$(pg_sql move "SELECT max(origin_seq) FROM ops WHERE origin = '$ORIGIN'")"
+# The person uuid spelt as PostgreSQL's uuid type also reads it (capitals in braces): before
+# schema 11 the move found no op of its own, went through, and the COMMIT failed on the
+# foreign key - the store's every later batch with it.
+SPELT="{00000000-0001-7000-8000-0000000000FE}"
+out=$(one move case $C8 update "{\"fields\":{\"person\":{\"old\":\"$GHOST\",\"new\":\"$SPELT\"}}}")
+case $out in batch*) pass "  a move to a person not held, its uuid in capitals and braces: a conflict, the batch commits" ;;
+*) fail "  a move to a person not held, its uuid in capitals and braces, refuses the batch" "$out" ;; esac
+expect_eq "  the case keeps its person; the conflict keeps the pushed spelling" \
+	"$(pg_sql move "SELECT (SELECT person_uuid FROM cases WHERE uuid = '$C8'),
+	 (SELECT c.ours #>> '{}' FROM conflicts c WHERE c.entity_uuid = '$C8' AND c.resolved_at IS NULL)")" "$GHOST|$SPELT"
+out=$(one move case $C8 update '{"fields":{"state":{"old":"proposed","new":"assessment"}}}')
+case $out in batch*) pass "  and the store's next batch goes through" ;; *) fail "  the store's next batch is refused" "$out" ;; esac
