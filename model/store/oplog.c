@@ -765,13 +765,16 @@ int oplog_own_batch(struct cd_store *s, int64_t after, size_t limit, struct cd_o
 
 int oplog_sent_upto(struct cd_store *s, int64_t *upto, struct cd_error *err)
 {
-	/* The mark, or an op marked sent row by row before schema 28 above it. */
+	/* The mark, or an op marked sent row by row before schema 28 above it.  Only above it:
+	 * nothing indexes sent_at, and under the mark (every op since 28) the scan would read
+	 * the whole op log at every sync. */
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
 	*upto = 0;
 	if ((rc = st_prepare(s, "SELECT max(" SENT_MARK_OF_1 ", coalesce((SELECT max(origin_seq) FROM outbox"
-				" WHERE origin = ?1 AND sent_at IS NOT NULL), 0))", &st, err)))
+				" WHERE origin = ?1 AND origin_seq > " SENT_MARK_OF_1 " AND sent_at IS NOT NULL), 0))",
+			     &st, err)))
 		return rc;
 	st_bind_text(st, 1, s->uuid);
 	if ((r = st_row(s, st, _("reading which ops were sent"), err)) > 0)
