@@ -698,7 +698,11 @@ void oplog_batch_release(struct cd_op_batch *b)
 static int read_batch(struct cd_store *s, int64_t after, size_t limit, int sent_too, struct cd_op_batch *b,
 		      struct cd_error *err)
 {
-	static const char unsent_sql[] = BATCH_SELECT "AND o.sent_at IS NULL AND o.origin_seq > max(?2, " SENT_MARK_OF_1 ")"
+	/* Above the mark every op goes, a sent_at or not: the tier takes a batch only when its
+	 * ops follow each other, and a sent_at above the mark (written by hand, or kept from
+	 * before schema 28 over an op that never went) would leave a hole it refuses at every
+	 * sync.  What the tier holds already it takes as a no-op. */
+	static const char unsent_sql[] = BATCH_SELECT "AND o.origin_seq > max(?2, " SENT_MARK_OF_1 ")"
 					 " ORDER BY o.origin_seq LIMIT ?3";
 	static const char all_sql[] = BATCH_SELECT "AND o.origin_seq > ?2 ORDER BY o.origin_seq LIMIT ?3";
 	const char *sql = sent_too ? all_sql : unsent_sql;
@@ -761,13 +765,16 @@ int oplog_own_batch(struct cd_store *s, int64_t after, size_t limit, struct cd_o
 
 int oplog_sent_upto(struct cd_store *s, int64_t *upto, struct cd_error *err)
 {
-	/* The mark, or an op marked sent row by row before schema 28 above it. */
+	/* The mark, or an op marked sent row by row before schema 28 above it.  Only above it:
+	 * nothing indexes sent_at, and under the mark (every op since 28) the scan would read
+	 * the whole op log at every sync. */
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
 	*upto = 0;
 	if ((rc = st_prepare(s, "SELECT max(" SENT_MARK_OF_1 ", coalesce((SELECT max(origin_seq) FROM outbox"
-				" WHERE origin = ?1 AND sent_at IS NOT NULL), 0))", &st, err)))
+				" WHERE origin = ?1 AND origin_seq > " SENT_MARK_OF_1 " AND sent_at IS NOT NULL), 0))",
+			     &st, err)))
 		return rc;
 	st_bind_text(st, 1, s->uuid);
 	if ((r = st_row(s, st, _("reading which ops were sent"), err)) > 0)
@@ -825,10 +832,14 @@ int oplog_mark_sent(struct cd_store *s, const struct cd_actor *actor, const char
 		    int64_t *marked, struct cd_error *err)
 {
 	/* The values of these ops left the store for the national tier.  One row, whatever the
-	 * batch's size (schema 28): the mark rises to the last waiting op at or under upto_seq,
-	 * never past an op this store has not made. */
-	static const char waiting_sql[] = "SELECT count(*), max(origin_seq) FROM outbox WHERE origin = ?1"
-					  " AND sent_at IS NULL AND origin_seq > " SENT_MARK_OF_1 " AND origin_seq <= ?2";
+	 * batch's size (schema 28): the mark rises to the last op at or under upto_seq, never
+	 * past an op this store has not made.  To the last op, not the last one waiting: an op
+	 * with a sent_at above the mark went in the batch too (read_batch), and under a mark
+	 * that stopped short of it every sync would send it again. */
+	static const char waiting_sql[] = "SELECT (SELECT count(*) FROM outbox WHERE origin = ?1 AND sent_at IS NULL"
+					  "  AND origin_seq > " SENT_MARK_OF_1 " AND origin_seq <= ?2),"
+					  " (SELECT max(origin_seq) FROM outbox WHERE origin = ?1 AND origin_seq <= ?2"
+					  "  AND origin_seq > " SENT_MARK_OF_1 ")";
 	sqlite3_stmt *st = NULL;
 	int64_t n = 0, top = 0;
 	char now[32];
@@ -852,7 +863,7 @@ int oplog_mark_sent(struct cd_store *s, const struct cd_actor *actor, const char
 		rc = r < 0 ? CD_ESTORE : cd_error_set(err, CD_ESTORE, _("marking ops sent: no answer"));
 		goto fail;
 	}
-	if (n > 0) {
+	if (top > 0) {
 		if ((rc = st_prepare(s, "INSERT INTO outbox_sent(origin, upto_seq, at) VALUES (?1, ?2, ?3)", &st, err)))
 			goto fail;
 		store_now(s, now, sizeof now);

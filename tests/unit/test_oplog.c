@@ -391,13 +391,16 @@ static void test_sent_mark(void **state)
 
 /* A store of schema 27 whose ops 1..3 were marked sent row by row, op 5 too (out of order,
  * by hand): the migration makes one mark at 3, never one past op 4, which still goes; op 5
- * stays sent by its own sent_at; each keeps the time it was sent. */
+ * stays sent by its own sent_at; each keeps the time it was sent.  Op 5 goes with 4 and 6
+ * all the same: the tier refuses a batch with a hole.  A batch marked up to op 5 leaves
+ * only op 6 to send, not op 5 again. */
 static void test_sent_from_27(void **state)
 {
 	struct cd_store_create_opts opts = { .office = "TBS", .training = 1, .schema_version = 27 };
 	struct cd_error err = CD_ERROR_INIT;
 	struct cd_store *s = NULL;
 	struct cd_op_batch b;
+	struct cd_actor admin;
 	sqlite3 *db;
 	(void)state;
 
@@ -419,9 +422,17 @@ static void test_sent_from_27(void **state)
 					  " FROM (SELECT * FROM outbox_state ORDER BY origin_seq)"),
 			    "1:2026-01-01 2:2026-01-02 3:2026-01-03 4:- 5:2026-01-05 6:-");
 	assert_int_equal(oplog_unsent_batch(s, 0, 100, &b, &err), CD_OK);
-	assert_int_equal((int64_t)b.n, 2);
+	assert_int_equal((int64_t)b.n, 3);
 	assert_int_equal(b.rows[0].seq, 4);
-	assert_int_equal(b.rows[1].seq, 6);
+	assert_int_equal(b.rows[1].seq, 5);
+	assert_int_equal(b.rows[2].seq, 6);
+	oplog_batch_release(&b);
+	store_actor(s, "admin", &admin);
+	mark(s, &admin, 5, 1);
+	assert_int_equal(store_count(s, "SELECT max(upto_seq) FROM outbox_sent"), 5);
+	assert_int_equal(oplog_unsent_batch(s, 0, 100, &b, &err), CD_OK);
+	assert_int_equal((int64_t)b.n, 1);
+	assert_int_equal(b.rows[0].seq, 6);
 	oplog_batch_release(&b);
 	store_close(s);
 }
