@@ -104,8 +104,9 @@ struct cd_op_batch {
 /*
  * Up to `limit` of this store's own ops above its mark of ops sent, in origin_seq order,
  * after seq `after` (0: from the first); a sent_at above the mark (by hand, or from before
- * schema 28) does not keep an op back, so the ops follow each other.  Only this store's origin: ops applied from
- * other stores keep theirs and are never sent back.  Release with oplog_batch_release.
+ * schema 28) does not keep an op back, so the ops follow each other.  Only this store's
+ * origin: ops applied from other stores keep theirs and are never sent back.  Release with
+ * oplog_batch_release.
  */
 int oplog_unsent_batch(struct cd_store *s, int64_t after, size_t limit, struct cd_op_batch *b, struct cd_error *err);
 void oplog_batch_release(struct cd_op_batch *b);
