@@ -281,7 +281,10 @@ int oplog_list(struct cd_store *s, const struct cd_actor *actor, int unsent_only
 	       struct cd_error *err)
 {
 	static const char all_sql[] = "SELECT " OP_COLUMNS " FROM outbox_state ORDER BY origin = ?1 DESC, origin, origin_seq";
-	static const char unsent_sql[] = "SELECT " OP_COLUMNS " FROM outbox_state WHERE sent_at IS NULL"
+	/* What waits: this store's own ops above its mark (the range the index finds; scanning
+	 * the view for sent_at IS NULL reads every op ever made). */
+	static const char unsent_sql[] = "SELECT " OP_COLUMNS " FROM outbox_state WHERE origin = ?1"
+					 " AND origin_seq > " SENT_MARK_OF_1 " AND sent_at IS NULL"
 					 " ORDER BY origin = ?1 DESC, origin, origin_seq";
 	sqlite3_stmt *st = NULL;
 	struct cd_op_row row;
