@@ -76,8 +76,9 @@ static void conflicts_close(struct screen *sc)
 static void conflicts_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
 	/* The record's column holds a whole case number (RP-TBS-2026-000001, 18 characters): it
-	 * is what a supervisor looks the case up by.  The values are shown in full below. */
-	static const int x[] = { 1, 20, 36, 46, 57, 68 };
+	 * is what a supervisor looks the case up by; the values keep their 11 and the office/kit
+	 * (TBS/K07) its 7.  The values are shown in full below. */
+	static const int x[] = { 1, 20, 36, 48, 60, 72 };
 	struct conflicts *c = sc->data;
 	const char *const head[] = { _("Record"), _("Field"), _("Base"), _("Theirs"), _("Ours"), _("From") };
 	char title[128];
