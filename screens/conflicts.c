@@ -75,7 +75,10 @@ static void conflicts_close(struct screen *sc)
 
 static void conflicts_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
-	static const int x[] = { 1, 18, 34, 46, 58, 70 };
+	/* The record's column holds a whole case number (RP-TBS-2026-000001, 18 characters): it
+	 * is what a supervisor looks the case up by; the values keep their 11 and the office/kit
+	 * (TBS/K07) its 7.  The values are shown in full below. */
+	static const int x[] = { 1, 20, 36, 48, 60, 72 };
 	struct conflicts *c = sc->data;
 	const char *const head[] = { _("Record"), _("Field"), _("Base"), _("Theirs"), _("Ours"), _("From") };
 	char title[128];
@@ -120,18 +123,23 @@ static void conflicts_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		/* The highlighted one in full, under the list: the three values the columns may cut,
 		 * who and when. */
 		const struct cd_conflict *k = &c->rows[c->sel];
-		char line[256];
+		char line[256], at[20];
+		/* "2026-03-05 21:56", not the stored "2026-03-05T21:56:04.111Z": at 80 columns the
+		 * milliseconds pushed the time itself off the line. */
+		snprintf(at, sizeof at, "%.16s", k->at);
+		if (strlen(at) > 10 && at[10] == 'T')
+			at[10] = ' ';
 		snprintf(line, sizeof line, _("ours %s │ theirs %s │ base %s"), k->ours ? k->ours : "null",
 			 k->theirs ? k->theirs : "null", k->base ? k->base : "null");
 		term_put_styled(w, rows - 5, 1, line, cols - 2, 0, ST_NORMAL);
 		if (k->origin_kit[0])
 			snprintf(line, sizeof line, _("%s %s: theirs from kit %s of office %s, queued %s"), k->entity,
 				 k->label[0] ? k->label : k->entity_uuid, k->origin_kit,
-				 k->origin_office[0] ? k->origin_office : "?", k->at);
+				 k->origin_office[0] ? k->origin_office : "?", at);
 		else
 			snprintf(line, sizeof line, _("%s %s: theirs from office %s, queued %s"), k->entity,
 				 k->label[0] ? k->label : k->entity_uuid, k->origin_office[0] ? k->origin_office : "?",
-				 k->at);
+				 at);
 		term_put_styled(w, rows - 4, 1, line, cols - 2, 0, ST_DIM);
 	}
 	if (c->asking != ASK_NONE) {

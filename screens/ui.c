@@ -401,12 +401,22 @@ static void draw_status(struct ui *ui, int rows, int cols)
 	if (ui->checks_pending > 0)
 		snprintf(pending, sizeof pending, ngettext("%lld check pending │ ", "%lld checks pending │ ",
 							   (unsigned long)ui->checks_pending), (long long)ui->checks_pending);
-	/* A field kit says which one (TBS/K07): its numbers and its sync are its own. */
-	int n = snprintf(line, sizeof line, " %s%s%s │ %s (%s) │ %s │ %lld %s%s%s │ %s%s%s", store_office(ui->store),
-			 ui->kit_name[0] ? "/" : "", ui->kit_name, ui->actor.name,
-			 roles, store_is_training(ui->store) ? _("training") : ui->shared ? _("shared") : _("local"),
-			 (long long)ui->unsynced, _("unsynced"), ui->sync_word[0] ? ", " : "", ui->sync_word, ui->kit_numbers,
-			 ui->kit_numbers[0] ? " │ " : "", pending);
+	/* A field kit says which one (TBS/K07): its numbers and its sync are its own.  What does
+	 * not fit at 80 columns gives way whole, least needed first - the roles, then the checks
+	 * pending - so that a kit's "30/180 numbers" is never cut to "30/180 number". */
+	int n = 0;
+	for (int drop = 0; drop <= 2; drop++) {
+		char with_roles[112] = "";
+		if (drop < 1)
+			snprintf(with_roles, sizeof with_roles, " (%s)", roles);
+		n = snprintf(line, sizeof line, " %s%s%s │ %s%s │ %s │ %lld %s%s%s │ %s%s%s", store_office(ui->store),
+			     ui->kit_name[0] ? "/" : "", ui->kit_name, ui->actor.name, with_roles,
+			     store_is_training(ui->store) ? _("training") : ui->shared ? _("shared") : _("local"),
+			     (long long)ui->unsynced, _("unsynced"), ui->sync_word[0] ? ", " : "", ui->sync_word,
+			     ui->kit_numbers, ui->kit_numbers[0] ? " │ " : "", drop < 2 ? pending : "");
+		if (n < 0 || (size_t)n >= sizeof line || term_width(line) <= cols)
+			break;
+	}
 	/* The clock is the first thing to go at 80 columns: half a time ("03:2") reads as wrong. */
 	if (n > 0 && (size_t)n < sizeof line) {
 		if (term_width(line) + (int)strlen(clock) + 1 <= cols)
@@ -764,8 +774,9 @@ int ui_run(struct cd_store *s, const struct cd_actor *actor, struct wf_registry 
 			res |= UI_RELOAD;
 		}
 		/* This desk's own commits move no data_version: a registration done here may have
-		 * taken a field kit's number. */
+		 * taken a field kit's number and written ops. */
 		if (res & (UI_BACK | UI_RELOAD)) {
+			sync_read(&ui);   /* and may have written ops: the status line's "N unsynced" */
 			kit_numbers_read(&ui);
 			checks_pending_read(&ui);
 		}
