@@ -744,6 +744,45 @@ out:
 	return rc;
 }
 
+/*
+ * A case's clock as the store that made the op worked it out (its due day and the days a
+ * stopped clock keeps: the op's "due_day" and "frozen_left", cases.c), taken with the case
+ * when it is made here and with its state when the op's step is: the deadline belongs to
+ * the state the case is in.  A state held back by a conflict keeps this store's clock; an
+ * op without one (made before the ops carried it) leaves the clock as it is; a value that
+ * is not a day number is not taken.
+ */
+static int case_clock(struct applying *a, int inserted, struct cd_error *err)
+{
+	static const char sql[] =
+		"UPDATE cases SET due_day = CASE json_type(?2, '$.due_day') WHEN 'null' THEN NULL"
+		"  ELSE json_extract(?2, '$.due_day') END,"
+		" frozen_left = CASE json_type(?2, '$.frozen_left') WHEN 'null' THEN NULL"
+		"  ELSE json_extract(?2, '$.frozen_left') END"
+		" WHERE id = ?1 AND json_valid(?2)"
+		" AND (json_type(?2, '$.due_day') = 'null' OR json_type(?2, '$.due_day') = 'integer'"
+		"  AND json_extract(?2, '$.due_day') BETWEEN 0 AND 2932896)"
+		" AND (json_type(?2, '$.frozen_left') = 'null' OR json_type(?2, '$.frozen_left') = 'integer'"
+		"  AND json_extract(?2, '$.frozen_left') BETWEEN 0 AND 2932896)";
+	sqlite3_stmt *st = NULL;
+	int rc, moved = inserted;
+
+	if (strcmp(a->e->entity, "case") != 0 || !a->row_id)
+		return CD_OK;
+	for (size_t i = 0; i < a->n && !moved; i++)
+		moved = a->f[i].write && strcmp(a->f[i].name, "state") == 0;
+	if (!moved)
+		return CD_OK;
+	if ((rc = st_prepare(a->s, sql, &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, a->row_id);
+	st_bind_text(st, 2, a->op->payload);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(a->s, _("writing a case's deadline an op carries"), err);
+	st_finish(a->s, st);
+	return rc;
+}
+
 /* A row this store does not have: made with the op's uuid and every field it names. */
 static int insert_row(struct applying *a, struct cd_error *err)
 {
@@ -1568,6 +1607,8 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 		if (!(rc = exec_kept(s, "INSERT INTO applying(op) VALUES ('insert')", err))) {
 			rc = insert_row(&a, err);
 			if (!rc)
+				rc = case_clock(&a, 1, err);
+			if (!rc)
 				rc = keys_noted(&a, err);
 			/* A person (or a passport) from another office: is it one of ours? (review.h) */
 			if (!rc)
@@ -1586,6 +1627,8 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 				  op->uuid, op->entity, op->entity_uuid);
 	} else {
 		rc = apply_fields(&a, err);
+		if (!rc)
+			rc = case_clock(&a, 0, err);
 		if (!rc)
 			rc = keys_noted(&a, err);
 	}

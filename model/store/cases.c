@@ -216,6 +216,7 @@ int case_create(struct cd_store *s, const struct cd_actor *actor, const struct c
 		op_text(&op, "office", NULL, s->office);
 		op_text(&op, "state", NULL, in->initial_state);
 		op_text(&op, "assignee", NULL, in->assignee);
+		op_clock(&op, in->due_day, in->frozen_left);
 		rc = op_record(s, actor, NULL, "casework", &op, "case", uuid, "insert", err);
 		op_release(&op);
 		if (rc)
@@ -679,8 +680,10 @@ static int step_case(struct cd_store *s, const struct cd_actor *actor, const str
 			goto out;
 	}
 	op_meta_text(&op, "number", number);
-	if (step->transition)
+	if (step->transition) {
 		op_meta_text(&op, "transition", step->transition);
+		op_clock(&op, step->due_day, step->frozen_left);
+	}
 	if (step->note)
 		op_meta_text(&op, "note", step->note);
 	if ((rc = op_record(s, actor, NULL, "casework", &op, "case", uuid, step->transition ? "transition" : "update",

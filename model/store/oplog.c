@@ -144,6 +144,21 @@ void op_meta_text(struct cd_op *op, const char *key, const char *value)
 	json_string(op_meta(op, key), value);
 }
 
+void op_clock(struct cd_op *op, long due_day, long frozen_left)
+{
+	/* Days since 1970-01-01, as cases.due_day keeps them; null: no clock (or a running one). */
+	struct json_writer *w = op_meta(op, "due_day");
+	if (due_day < 0)
+		json_null(w);
+	else
+		json_int(w, due_day);
+	w = op_meta(op, "frozen_left");
+	if (frozen_left < 0)
+		json_null(w);
+	else
+		json_int(w, frozen_left);
+}
+
 /*
  * The one writer of this store's outbox (store_internal.h): the op numbered, signed with this
  * store's key (opsig.h, schema 27; the key made on first need, inside this transaction, so a

@@ -175,6 +175,9 @@ void op_int(struct cd_op *op, const char *field, int has_old, int64_t old, int64
 void op_person(struct cd_store *s, struct cd_op *op, const char *field, int64_t old_pid, int64_t new_pid);
 /* A top-level member after the fields: the transition taken, the reason, what moved. */
 void op_meta_text(struct cd_op *op, const char *key, const char *value);
+/* A case's clock after the op (cases.due_day, frozen_left; -1: none), so that a store the op
+ * reaches shows the deadline the store that made it worked out (apply.c: with the state). */
+void op_clock(struct cd_op *op, long due_day, long frozen_left);
 /* The writer positioned for a top-level member `key` after the fields (its value is the next call). */
 struct json_writer *op_meta(struct cd_op *op, const char *key);
 /* Writes the op (store_add_outbox). */
