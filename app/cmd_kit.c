@@ -12,6 +12,7 @@
 #include "model/base/number.h"
 #include "model/national/national.h"
 #include "model/store/kit.h"
+#include "model/store/kit_range.h"
 #include "model/store/nationaldb.h"
 #include "app/cli.h"
 #include "app/sync_blocks.h"
@@ -22,15 +23,6 @@ static void shift(struct cli *c)
 {
 	c->argv++;
 	c->argc--;
-}
-
-/* RP-TBS-2026-000500 or P-TBS-000500. */
-static void number_of(const char *office, const struct kit_block *k, int64_t n, char *buf, size_t size)
-{
-	if (strncmp(k->series, "case:", 5) == 0)
-		snprintf(buf, size, "%s-%s-%04d-%06lld", k->series + 5, office, k->year, (long long)n);
-	else
-		snprintf(buf, size, "P-%s-%06lld", office, (long long)n);
 }
 
 static int print_blocks(struct cli *c, const char *title, const struct kit_blocks *b, const char *escrow)
@@ -48,8 +40,8 @@ static int print_blocks(struct cli *c, const char *title, const struct kit_block
 		json_array(&w);
 		for (size_t i = 0; i < b->n; i++) {
 			char lo[48], hi[48];
-			number_of(office, &b->v[i], b->v[i].first, lo, sizeof lo);
-			number_of(office, &b->v[i], b->v[i].last, hi, sizeof hi);
+			kit_number_text(office, b->v[i].series, b->v[i].year, b->v[i].first, lo, sizeof lo);
+			kit_number_text(office, b->v[i].series, b->v[i].year, b->v[i].last, hi, sizeof hi);
 			json_object(&w);
 			json_kv_string(&w, "kit", b->v[i].kit_name);
 			json_kv_string(&w, "series", b->v[i].series);
@@ -76,11 +68,11 @@ static int print_blocks(struct cli *c, const char *title, const struct kit_block
 		printf("%s\n", title);
 	for (size_t i = 0; i < b->n; i++) {
 		char lo[48], hi[48], ret[48];
-		number_of(office, &b->v[i], b->v[i].first, lo, sizeof lo);
-		number_of(office, &b->v[i], b->v[i].last, hi, sizeof hi);
+		kit_number_text(office, b->v[i].series, b->v[i].year, b->v[i].first, lo, sizeof lo);
+		kit_number_text(office, b->v[i].series, b->v[i].year, b->v[i].last, hi, sizeof hi);
 		out_safef(stdout, "  %-6s %s..%s", b->v[i].kit_name, lo, hi);
 		if (b->v[i].returned) {
-			number_of(office, &b->v[i], b->v[i].returned, ret, sizeof ret);
+			kit_number_text(office, b->v[i].series, b->v[i].year, b->v[i].returned, ret, sizeof ret);
 			printf(_("  returned from %s"), ret);
 		}
 		if (b->v[i].total)
@@ -288,27 +280,24 @@ int cmd_kit(struct cli *c)
 void cli_kit_warn(struct cli *c)
 {
 	struct cd_error err = CD_ERROR_INIT;
-	char series[32];
+	char series[32], form[48];
 	int64_t left, total;
 	int low = 0, year = 0, missing = 0;
 	if (!c->store)
 		return;
 	if (kit_next_year_missing(c->store, &missing, series, sizeof series, &year, &err) == CD_OK && missing) {
+		kit_number_text(store_office(c->store), series, year, -1, form, sizeof form);
 		fputs("casedesk: ", stderr);
-		fprintf(stderr, _("warning: this field kit holds no numbers of %s for %d yet; take them before the year "
+		fprintf(stderr, _("warning: this field kit holds no numbers %s yet; take them before the year "
 				  "turns: `casedesk kit topup --kit KITFILE --block N --year %d` on the office store\n"),
-			series, year, year);
+			form, year);
 	}
 	if (kit_block_low(c->store, &low, series, sizeof series, &year, &left, &total, &err) || !low)
 		return;
 	/* The kit warns while it can still take more: a fifth of its numbers or fewer are left. */
+	kit_number_text(store_office(c->store), series, year, -1, form, sizeof form);
 	fputs("casedesk: ", stderr);
-	if (year)
-		fprintf(stderr, _("warning: this field kit has %lld of %lld numbers of %s for %d left; the office leases "
-				  "more with `casedesk kit topup --kit KITFILE --block N`, or sync\n"),
-			(long long)left, (long long)total, series, year);
-	else
-		fprintf(stderr, _("warning: this field kit has %lld of %lld numbers of %s left; the office leases more "
-				  "with `casedesk kit topup --kit KITFILE --block N`, or sync\n"),
-			(long long)left, (long long)total, series);
+	fprintf(stderr, _("warning: this field kit has %lld of %lld numbers %s left; the office leases more "
+			  "with `casedesk kit topup --kit KITFILE --block N`, or sync\n"),
+		(long long)left, (long long)total, form);
 }

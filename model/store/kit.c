@@ -72,15 +72,6 @@ int kit_leased_is(struct cd_store *s, int *is, char *name, size_t size, struct c
 	return found < 0 ? CD_ESTORE : CD_OK;
 }
 
-/* How a number of `series` is written, for messages: "RP-TBS-2026-000500". */
-static void number_text(const char *office, const char *series, int year, int64_t n, char *buf, size_t size)
-{
-	if (strncmp(series, "case:", 5) == 0)
-		snprintf(buf, size, "%s-%s-%04d-%06lld", series + 5, office, year, (long long)n);
-	else
-		snprintf(buf, size, "P-%s-%06lld", office, (long long)n);
-}
-
 /* ---- status --------------------------------------------------------------------------- */
 
 int kit_block_status(struct cd_store *s, const char *series, int year, int64_t *left, int64_t *total,
@@ -743,8 +734,8 @@ int kit_return(struct cd_store *kit, const struct cd_actor *actor, const char *o
 			goto txn;
 		}
 		st_finish(kit, st);
-		number_text(store_office(kit), k->series, k->year, u.first, lo, sizeof lo);
-		number_text(store_office(kit), k->series, k->year, u.last, hi, sizeof hi);
+		kit_number_text(store_office(kit), k->series, k->year, u.first, lo, sizeof lo);
+		kit_number_text(store_office(kit), k->series, k->year, u.last, hi, sizeof hi);
 		snprintf(note, sizeof note, "%s..%s", lo, hi);
 		ev.kind = "void";
 		ev.field = k->series;

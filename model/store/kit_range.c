@@ -1,6 +1,7 @@
 /* kit_range.c - the arithmetic of leased blocks of numbers; see kit_range.h. */
 #include "model/store/kit_range.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,4 +106,17 @@ int kit_series_split(const char *counter, char *series, size_t size, int *year, 
 	memcpy(series, counter, len);
 	series[len] = '\0';
 	return CD_OK;
+}
+
+void kit_number_text(const char *office, const char *series, int year, int64_t n, char *buf, size_t size)
+{
+	char digits[24];
+	if (n < 0)
+		snprintf(digits, sizeof digits, "NNNNNN");
+	else
+		snprintf(digits, sizeof digits, "%06lld", (long long)n);
+	if (strncmp(series, "case:", 5) == 0)
+		snprintf(buf, size, "%s-%s-%04d-%s", series + 5, office, year, digits);
+	else
+		snprintf(buf, size, "P-%s-%s", office, digits);
 }

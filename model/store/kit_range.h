@@ -43,4 +43,8 @@ int kit_range_low(int64_t left, int64_t total);
  * CD_OK, or CD_EINTERNAL when `series` is too small. */
 int kit_series_split(const char *counter, char *series, size_t size, int *year, struct cd_error *err);
 
+/* How a number of `series` ("person", "case:RP") is written: "P-TBS-000500",
+ * "RP-TBS-2026-000500"; n < 0 writes the form itself for messages: "RP-TBS-2027-NNNNNN". */
+void kit_number_text(const char *office, const char *series, int year, int64_t n, char *buf, size_t size);
+
 #endif

@@ -513,15 +513,6 @@ out:
 	return rc;
 }
 
-/* How a number of a series is written, for messages: RP-TBS-2026-000500 or P-TBS-000500. */
-static void series_number(const char *office, const char *series, int year, int64_t n, char *buf, size_t size)
-{
-	if (strncmp(series, "case:", 5) == 0)
-		snprintf(buf, size, "%s-%s-%04d-%06lld", series + 5, office, year, (long long)n);
-	else
-		snprintf(buf, size, "P-%s-%06lld", office, (long long)n);
-}
-
 /*
  * The number after `counter` of counter `name` ("case:RP:2026"): on a field kit (the
  * setting kit_name, model/store/kit.c) the next of its leased blocks, refused saying how to
@@ -552,28 +543,29 @@ static int next_number(struct cd_store *s, const char *name, int64_t counter, in
 			goto out;
 		*next = holds ? kit_kit_next(own, n_own, counter) : kit_office_next(r, n, counter);
 		free(own);
-		if (!*next && year)
+		if (!*next) {
+			char form[48];
+			kit_number_text(s->office, series, year, -1, form, sizeof form);
 			rc = cd_error_set(err, CD_EREFUSED,
-					  _("office %s numbers %s from blocks leased by the national tier, and holds no unused "
-					    "number of it for %d: run `casedesk sync`, which leases the next block"),
-					  s->office, series, year);
-		else if (!*next)
-			rc = cd_error_set(err, CD_EREFUSED,
-					  _("office %s numbers %s from blocks leased by the national tier, and holds no unused "
-					    "number of it: run `casedesk sync`, which leases the next block"),
-					  s->office, series);
+					  _("office %s takes its numbers %s from blocks leased by the national tier, and holds "
+					    "no unused one: run `casedesk sync`, which leases the next block"),
+					  s->office, form);
+		}
 		goto out;
 	}
 	if ((*next = kit_kit_next(r, n, counter)))
 		goto out;
-	if (!n && year)
+	if (!n && year) {
+		char form[48];
+		kit_number_text(s->office, series, year, -1, form, sizeof form);
 		rc = cd_error_set(err, CD_EREFUSED,
-				  _("field kit %s holds no numbers of %s for %d (a block is leased per year): run "
+				  _("field kit %s holds no numbers %s (a block is leased per year): run "
 				    "`casedesk kit topup --kit KITFILE --block N --year %d` on the office store, or sync"),
-				  kit, series, year, year);
+				  kit, form, year);
+	}
 	else {
 		char last[48];
-		series_number(s->office, series, year, n ? r[n - 1].last : 0, last, sizeof last);
+		kit_number_text(s->office, series, year, n ? r[n - 1].last : 0, last, sizeof last);
 		rc = cd_error_set(err, CD_EREFUSED,
 				  _("field kit %s has used every number leased to it (%s was the last): no new "
 				    "number until the office leases more: run `casedesk kit topup --kit KITFILE "
