@@ -366,7 +366,9 @@ static void sync_read(struct ui *ui)
 		ui->sync_word[0] = '\0';
 		return;
 	}
-	ui->unsynced = st.unsent;
+	/* Neither sent nor carried by a bundle that was acknowledged: what is only here. */
+	if (store_unsynced_count(ui->store, &ui->unsynced, NULL) != CD_OK)
+		ui->unsynced = st.unsent;
 	if (st.last_ok < 0 || strlen(st.last_at) < 16) {
 		ui->sync_word[0] = '\0';   /* never synced: the count says it all */
 		return;

@@ -624,9 +624,13 @@ int store_checkpoint(struct cd_store *s, struct cd_error *err)
 int store_unsynced_count(struct cd_store *s, int64_t *count, struct cd_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	/* This store's own ops that wait (oplog.c: above the mark of those sent, schema 28). */
-	int rc = st_prepare(s, "SELECT count(*) FROM outbox WHERE origin = ?1 AND sent_at IS NULL AND origin_seq >"
-			    " coalesce((SELECT max(upto_seq) FROM outbox_sent WHERE origin = ?1), 0)", &st, err);
+	/* This store's own ops that are nowhere else yet: neither sent to the national tier
+	 * (oplog.c: above the mark of those sent, schema 28) nor acknowledged by a store a
+	 * bundle took them to (own_acks: the highest own op each receiver has).  A kit that
+	 * only carries bundles sees its count fall when the acknowledgement comes back. */
+	int rc = st_prepare(s, "SELECT count(*) FROM outbox WHERE origin = ?1 AND sent_at IS NULL AND acked_at IS NULL"
+			    " AND origin_seq > max(coalesce((SELECT max(upto_seq) FROM outbox_sent WHERE origin = ?1), 0),"
+			    " coalesce((SELECT max(acked_seq) FROM own_acks), 0))", &st, err);
 	if (rc)
 		return rc;
 	st_bind_text(st, 1, s->uuid);

@@ -91,7 +91,8 @@ int store_set_bulk(struct cd_store *s, int on, struct cd_error *err);
 /* Folds the WAL into the store file and empties it (before the file is moved or copied). */
 int store_checkpoint(struct cd_store *s, struct cd_error *err);
 
-/* Number of outbox rows not yet sent to the national tier. */
+/* This store's own ops that are nowhere else yet: not sent to the national tier, and not
+ * acknowledged by a store a bundle carried them to. */
 int store_unsynced_count(struct cd_store *s, int64_t *count, struct cd_error *err);
 
 /*

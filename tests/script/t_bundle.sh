@@ -229,10 +229,16 @@ same_store "  A unchanged by every refusal" "$A" "$T/a0.dump"
 cd_as "$C" admin bundle trust --origin "$OB" --office KUT --key "$KB" >/dev/null
 expect_rc "A's acknowledgement read by C" 4 cd_as "$C" admin bundle ack "$T/ack1"
 expect_grep "  the ops of another store" "acknowledges the ops of another store (origin $OA)" "$T/err"
+expect_rc "before it, store check counts A's ops as not yet synced" 0 cd_as "$A" admin store check
+expect_grep "  all $NA of them" "$NA changes not yet synced" "$T/out"
 expect_rc "A reads B's acknowledgement" 0 cd_as "$A" admin bundle ack "$T/ack1"
 expect_grep "  up to $NA, the rest marked" "has this store's ops up to $NA (0 conflicts there); $NA ops marked acknowledged" "$T/out"
 expect_eq "  every op acknowledged, none marked sent (the national tier has not got them)" \
 	"$(sqlite3 "$A" "SELECT count(*) FROM outbox_state WHERE acked_at IS NULL OR sent_at IS NOT NULL")" 0
+expect_rc "  store check" 0 cd_as "$A" admin store check
+expect_grep "  counts none as not yet synced: B has them (the status line's count too)" " 0 changes not yet synced" "$T/out"
+expect_eq "  while sync would still send them all to the national tier" \
+	"$(sqlite3 "$A" "SELECT count(*) FROM outbox_state WHERE sent_at IS NULL")" "$NA"
 expect_rc "  twice changes nothing" 0 cd_as "$A" admin bundle ack "$T/ack1"
 expect_grep "  0 marked" "0 ops marked acknowledged" "$T/out"
 expect_rc "with every op acknowledged, export writes nothing" 0 cd_as "$A" admin bundle export -o "$T/a3.bundle"
