@@ -33,6 +33,8 @@ static int print_json(struct cli *c, const struct cd_conflict *k)
 	json_kv_string(&w, "office", k->origin_office);
 	json_kv_string(&w, "kit", k->origin_kit[0] ? k->origin_kit : NULL);
 	json_kv_string(&w, "at", k->at);
+	json_kv_string(&w, "by", k->by[0] ? k->by : NULL);
+	json_kv_string(&w, "made_at", k->made_at[0] ? k->made_at : NULL);
 	json_kv_string(&w, "resolved_by", k->resolved_by[0] ? k->resolved_by : NULL);
 	json_kv_string(&w, "resolved_at", k->resolved_at[0] ? k->resolved_at : NULL);
 	json_kv_string(&w, "resolution", k->resolution[0] ? k->resolution : NULL);
@@ -121,6 +123,8 @@ static int conflict_show_cmd(struct cli *c)
 	else
 		out_safef(stdout, _("  theirs: %s (office %s, op %s)\n"), k.theirs,
 			  k.origin_office[0] ? k.origin_office : "?", k.op_uuid);
+	if (k.by[0])
+		out_safef(stdout, _("  theirs made by %s at %s\n"), k.by, k.made_at[0] ? k.made_at : "?");
 	out_safef(stdout, _("  ours:   %s (kept here)\n"), k.ours);
 	out_safef(stdout, _("  queued: %s\n"), k.at);
 	if (k.resolved_at[0]) {

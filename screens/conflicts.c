@@ -125,14 +125,23 @@ static void conflicts_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 		const struct cd_conflict *k = &c->rows[c->sel];
 		char line[256], at[20];
 		/* "2026-03-05 21:56", not the stored "2026-03-05T21:56:04.111Z": at 80 columns the
-		 * milliseconds pushed the time itself off the line. */
-		snprintf(at, sizeof at, "%.16s", k->at);
+		 * milliseconds pushed the time itself off the line.  Who made theirs and when, where
+		 * the op says (ops since it carried its user); else when it was queued here. */
+		snprintf(at, sizeof at, "%.16s", k->by[0] && k->made_at[0] ? k->made_at : k->at);
 		if (strlen(at) > 10 && at[10] == 'T')
 			at[10] = ' ';
 		snprintf(line, sizeof line, _("ours %s │ theirs %s │ base %s"), k->ours ? k->ours : "null",
 			 k->theirs ? k->theirs : "null", k->base ? k->base : "null");
 		term_put_styled(w, rows - 5, 1, line, cols - 2, 0, ST_NORMAL);
-		if (k->origin_kit[0])
+		if (k->by[0] && k->origin_kit[0])
+			snprintf(line, sizeof line, _("%s %s: theirs by %s, kit %s of office %s, %s"), k->entity,
+				 k->label[0] ? k->label : k->entity_uuid, k->by, k->origin_kit,
+				 k->origin_office[0] ? k->origin_office : "?", at);
+		else if (k->by[0])
+			snprintf(line, sizeof line, _("%s %s: theirs by %s, office %s, %s"), k->entity,
+				 k->label[0] ? k->label : k->entity_uuid, k->by,
+				 k->origin_office[0] ? k->origin_office : "?", at);
+		else if (k->origin_kit[0])
 			snprintf(line, sizeof line, _("%s %s: theirs from kit %s of office %s, queued %s"), k->entity,
 				 k->label[0] ? k->label : k->entity_uuid, k->origin_kit,
 				 k->origin_office[0] ? k->origin_office : "?", at);

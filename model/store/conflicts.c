@@ -39,7 +39,12 @@
 	" coalesce(c.resolved_by, ''), coalesce(c.resolved_at, ''), coalesce(c.resolution, ''),"          \
 	" c.resolved_value, c.reason, coalesce(c.resolution_op, ''),"                                      \
 	" coalesce((SELECT b.kit_name FROM number_blocks b WHERE b.kit_uuid = c.origin"                     \
-	"  AND b.kit_name IS NOT coalesce(c.origin_office, '') LIMIT 1), '')"
+	"  AND b.kit_name IS NOT coalesce(c.origin_office, '') LIMIT 1), ''),"                              \
+	" coalesce((SELECT CASE WHEN json_valid(h.payload) AND json_type(h.payload, '$.by') = 'text'"       \
+	"  AND length(json_extract(h.payload, '$.by')) BETWEEN 2 AND 32"                                    \
+	"  AND json_extract(h.payload, '$.by') NOT GLOB '*[^a-z0-9._-]*'"                                   \
+	"  THEN json_extract(h.payload, '$.by') END FROM held_ops h WHERE h.uuid = c.op_uuid), ''),"        \
+	" coalesce((SELECT h.at FROM held_ops h WHERE h.uuid = c.op_uuid), '')"
 
 static void copy(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
@@ -70,6 +75,8 @@ static int read_row(sqlite3_stmt *st, struct cd_conflict *c)
 	c->reason = st_dup_column(st, 17);
 	copy(c->resolution_op, sizeof c->resolution_op, st, 18);
 	copy(c->origin_kit, sizeof c->origin_kit, st, 19);
+	copy(c->by, sizeof c->by, st, 20);
+	copy(c->made_at, sizeof c->made_at, st, 21);
 	/* The JSON columns are never NULL (json_quote writes null as text). */
 	if (!c->base || !c->theirs || !c->ours)
 		return CD_EINTERNAL;

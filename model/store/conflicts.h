@@ -29,6 +29,8 @@ struct cd_conflict {
 	char origin_office[16];    /* who: the office whose store made the op */
 	char origin_kit[24];       /* and the kit, when it is one this store made (K01), else "" */
 	char at[32];               /* when it was queued here */
+	char by[64];               /* who made theirs: the op's user at its store ("" for an op of before) */
+	char made_at[32];          /* and when, by that store's clock */
 	char resolved_by[64];      /* "" while open */
 	char resolved_at[32];
 	char resolution[8];        /* ours, theirs, typed */

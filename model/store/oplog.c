@@ -250,6 +250,10 @@ int op_record(struct cd_store *s, const struct cd_actor *actor, const struct cd_
 		return CD_OK;
 	if ((rc = store_add_audit(s, actor, "change", entity, entity_uuid, purpose, err)))
 		return rc;
+	/* Who made the change (the user's name, as the store's history and audit name them): a
+	 * store the op reaches shows it beside a conflict the op makes there. */
+	if (actor && actor->name[0])
+		op_meta_text(op, "by", actor->name);
 	return op_write(s, op, entity, entity_uuid, kind, err);
 }
 

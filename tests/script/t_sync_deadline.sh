@@ -5,7 +5,8 @@
 # out from its workflow (a new 90-day clock on lodging, a stopped clock while documents are
 # awaited, the days left resumed on their arrival).  Before the ops carried the clock a
 # pulled case had none: a kit's worklist sorted the office's cases last and showed none of
-# them overdue.  A step held back by a conflict keeps this store's clock.
+# them overdue.  A step held back by a conflict keeps this store's clock; the conflict names
+# the user who took the office's step, and when (ops carry their user).
 . tests/script/lib.sh
 . tests/script/pg_lib.sh
 
@@ -60,6 +61,9 @@ at 2026-03-26 --store "$K" --user admin sync >/dev/null 2>&1
 expect_eq "a step the kit's state held back brings no clock" "$(clock "$K" "$C")" "$KIT"
 expect_eq "  the state is in the kit's conflict queue" \
 	"$(sqlite3 "$K" "SELECT count(*) FROM conflicts WHERE field = 'state' AND resolved_at IS NULL")" 1
+CID=$(sqlite3 "$K" "SELECT id FROM conflicts WHERE field = 'state' AND resolved_at IS NULL")
+expect_rc "  conflict show at the kit" 0 at 2026-03-26 --store "$K" --user supervisor conflict show "$CID"
+expect_grep "  names who made theirs at the office, and when" "theirs made by caseworker at 2026-03-25T" "$T/out"
 
 # An op without a clock (made before the ops carried one) leaves the clock as it is.
 expect_eq "ops carry the clock" "$(sqlite3 "$O" "SELECT count(*) FROM outbox WHERE entity = 'case'
