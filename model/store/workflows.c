@@ -125,12 +125,25 @@ int workflow_newest(struct cd_store *s, const char *id, int *version, struct cd_
 	if (rc)
 		return rc;
 	st_bind_text(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		*version = sqlite3_column_int(st, 0);
-	else
-		rc = cd_error_set(err, CD_ENOTFOUND,
-				  _("no workflow %s is installed in this store; an admin installs it with "
-				    "`casedesk workflow install FILE`"), id);
+		st_finish(s, st);
+		return rc;
+	}
 	st_finish(s, st);
-	return rc;
+	/* A name mistyped is the likelier case: say which ones there are. */
+	char names[256] = "";
+	if (st_prepare(s, "SELECT group_concat(workflow_id, ', ') FROM (SELECT DISTINCT workflow_id FROM workflow_def"
+			  " ORDER BY workflow_id)", &st, NULL) == CD_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			snprintf(names, sizeof names, "%s", (const char *)sqlite3_column_text(st, 0));
+		st_finish(s, st);
+	}
+	if (names[0])
+		return cd_error_set(err, CD_ENOTFOUND,
+				    _("no workflow %s is installed in this store (installed: %s); an admin installs "
+				      "another with `casedesk workflow install FILE`"), id, names);
+	return cd_error_set(err, CD_ENOTFOUND,
+			    _("no workflow %s is installed in this store; an admin installs it with "
+			      "`casedesk workflow install FILE`"), id);
 }

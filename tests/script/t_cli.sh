@@ -84,6 +84,8 @@ case "$C" in RP-TBS-2026-0000*) pass "case number has prefix, office and year";;
 C2=$($CD --user clerk case new residence --person "$P2")
 expect_eq "case numbers do not repeat" "$(echo "$C2" | cut -d- -f4)" 000002
 expect_rc "unknown workflow" 3 $CD --user clerk case new nosuch --person "$P1"
+expect_grep "  names the ones installed (a name mistyped is likelier than one missing)" \
+	"no workflow nosuch is installed in this store (installed: asylum, residence, visa, work)" "$T/err"
 expect_rc "case for unknown person" 3 $CD --user clerk case new residence --person P-TBS-424242
 expect_rc "case show" 0 $CD --user caseworker --json case show "$C"
 expect_grep "deadline is 90 days from lodging" '"deadline":"2026-05-31"' "$T/out"
