@@ -8,7 +8,8 @@
 # (compare `person add`, `document add`, `case new residence`, `case move` in a store's
 # outbox): a person insert (9 fields), a document insert (6), a case insert (7) and five
 # steps (request_documents, documents_received, propose_decision, return_for_assessment,
-# propose_decision), each with its base row version, old and new value.  Seqs follow the
+# propose_decision), each with its base row version, old and new value, each op with its
+# user and a case's with its clock (due_day, frozen_left).  Seqs follow the
 # store's last one; TAG (a number < 65536) makes the uuids of one generator run its own;
 # Names and dates of birth vary as a population's do (a few thousand spellings of each
 # name, seventy years of births), so that the tier's indexes and a duplicate check see
@@ -53,20 +54,23 @@ SELECT printf('%08x-%04x-7000-8000-%012x', $3, 16 + j, i), (SELECT value FROM se
   'given_latin', json_object('base', 0, 'old', NULL, 'new', upper(giv)),
   'sex', json_object('base', 0, 'old', NULL, 'new', CASE WHEN i % 2 THEN 'F' ELSE 'M' END),
   'dob', json_object('base', 0, 'old', NULL, 'new', dob), 'nationality', json_object('base', 0, 'old', NULL, 'new', 'GEO'),
-  'birth_place', json_object('base', 0, 'old', NULL, 'new', NULL)))
+  'birth_place', json_object('base', 0, 'old', NULL, 'new', NULL)), 'by', 'clerk')
  WHEN 1 THEN json_object('fields', json_object(
   'person', json_object('base', 0, 'old', NULL, 'new', pu), 'kind', json_object('base', 0, 'old', NULL, 'new', 'passport'),
   'number', json_object('base', 0, 'old', NULL, 'new', printf('%s%07d', '$4', i)),
   'issuer', json_object('base', 0, 'old', NULL, 'new', 'GEO'), 'issued', json_object('base', 0, 'old', NULL, 'new', NULL),
-  'expires', json_object('base', 0, 'old', NULL, 'new', '2030-01-01')))
+  'expires', json_object('base', 0, 'old', NULL, 'new', '2030-01-01')), 'by', 'clerk')
  WHEN 2 THEN json_object('fields', json_object(
   'number', json_object('base', 0, 'old', NULL, 'new', cn), 'person', json_object('base', 0, 'old', NULL, 'new', pu),
   'workflow', json_object('base', 0, 'old', NULL, 'new', 'residence'),
   'workflow_version', json_object('base', 0, 'old', NULL, 'new', 6),
   'office', json_object('base', 0, 'old', NULL, 'new', (SELECT value FROM settings WHERE key = 'office')),
-  'state', json_object('base', 0, 'old', NULL, 'new', 'lodged'), 'assignee', json_object('base', 0, 'old', NULL, 'new', NULL)))
+  'state', json_object('base', 0, 'old', NULL, 'new', 'lodged'), 'assignee', json_object('base', 0, 'old', NULL, 'new', NULL)),
+  'due_day', 20606 + i % 30, 'frozen_left', NULL, 'by', 'clerk')
  ELSE (SELECT json_object('fields', json_object('state', json_object('base', j - 2, 'old', st.a, 'new', st.b)),
-  'number', cn, 'transition', st.tr) FROM st WHERE st.j = k.j)
+  'number', cn, 'transition', st.tr,
+  'due_day', CASE WHEN st.b = 'awaiting_documents' THEN NULL ELSE 20640 + i % 30 END,
+  'frozen_left', CASE WHEN st.b = 'awaiting_documents' THEN 80 END, 'by', 'caseworker') FROM st WHERE st.j = k.j)
  END
 FROM reg, k, base ORDER BY i, j"
 }
