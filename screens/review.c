@@ -71,7 +71,8 @@ static void review_close(struct screen *sc)
 
 static void review_draw(struct screen *sc, WINDOW *w, int rows, int cols)
 {
-	static const int x[] = { 1, 7, 23, 30, 46 };
+	/* From holds a kit beside its office (TBS/K07, 7 characters); a number takes 12 to 13. */
+	static const int x[] = { 1, 7, 21, 29, 44 };
 	struct review *r = sc->data;
 	const char *const head[] = { _("Score"), _("Arrived"), _("From"), _("This office"), _("Why") };
 	char title[128];

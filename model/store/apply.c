@@ -783,6 +783,23 @@ static int case_clock(struct applying *a, int inserted, struct cd_error *err)
 	return rc;
 }
 
+/* Where an op comes from, for people: its office, and the kit when it is one of this store's
+ * kits ("TBS/K08", from the blocks leased to it); the origin's uuid when no office is known. */
+static void origin_short(struct cd_store *s, const struct cd_remote_op *op, char *buf, size_t size)
+{
+	const char *office = op->origin_office ? op->origin_office : op->origin;
+	sqlite3_stmt *st = NULL;
+	snprintf(buf, size, "%s", office);
+	if (!op->origin_office || dyn_prepare(s, "SELECT kit_name FROM number_blocks WHERE kit_uuid = ?1"
+					      " AND kit_name IS NOT NULL AND kit_name <> ?2 LIMIT 1", &st) != 0)
+		return;
+	st_bind_text(st, 1, op->origin);
+	st_bind_text(st, 2, op->origin_office);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(buf, size, "%s/%s", op->origin_office, (const char *)sqlite3_column_text(st, 0));
+	st_finish(s, st);
+}
+
 /* A row this store does not have: made with the op's uuid and every field it names. */
 static int insert_row(struct applying *a, struct cd_error *err)
 {
@@ -1610,10 +1627,14 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 				rc = case_clock(&a, 1, err);
 			if (!rc)
 				rc = keys_noted(&a, err);
-			/* A person (or a passport) from another office: is it one of ours? (review.h) */
-			if (!rc)
-				rc = review_on_arrival(s, op->entity, a.row_id,
-						       op->origin_office ? op->origin_office : op->origin, a.now, NULL, err);
+			/* A person (or a passport) from another office: is it one of ours? (review.h)
+			 * Queued as from TBS/K08 when the op is a field kit's this office made, as the
+			 * conflicts name it. */
+			if (!rc) {
+				char from[64];
+				origin_short(s, op, from, sizeof from);
+				rc = review_on_arrival(s, op->entity, a.row_id, from, a.now, NULL, err);
+			}
 			struct cd_error e2 = CD_ERROR_INIT;
 			int rc2 = exec_kept(s, "DELETE FROM applying", &e2);
 			if (!rc && rc2) {
