@@ -780,6 +780,24 @@ static int case_clock(struct applying *a, int inserted, struct cd_error *err)
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = st_fail(a->s, _("writing a case's deadline an op carries"), err);
 	st_finish(a->s, st);
+	st = NULL;
+	/* When: the case was opened, and entered its state, when its store says - not when the
+	 * op arrived here.  The statistics count applications by the day they were opened: a
+	 * kit's surge synced next month is last month's.  An op's time not written as casedesk
+	 * writes times is not taken. */
+	if (rc || !a->op->at)
+		return rc;
+	if ((rc = st_prepare(a->s, inserted ? "UPDATE cases SET opened_at = ?2, state_since = ?2 WHERE id = ?1"
+					      " AND ?2 GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:*Z'"
+					    : "UPDATE cases SET state_since = ?2 WHERE id = ?1"
+					      " AND ?2 GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:*Z'",
+			     &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, a->row_id);
+	st_bind_text(st, 2, a->op->at);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = st_fail(a->s, _("writing when a case was opened"), err);
+	st_finish(a->s, st);
 	return rc;
 }
 

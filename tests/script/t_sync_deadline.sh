@@ -5,7 +5,8 @@
 # out from its workflow (a new 90-day clock on lodging, a stopped clock while documents are
 # awaited, the days left resumed on their arrival).  Before the ops carried the clock a
 # pulled case had none: a kit's worklist sorted the office's cases last and showed none of
-# them overdue.  A step held back by a conflict keeps this store's clock; the conflict names
+# them overdue.  The case is opened, and in its state since, when the store that took the
+# step says, not when the op arrived (the statistics count applications by that day).  A step held back by a conflict keeps this store's clock; the conflict names
 # the user who took the office's step, and when (ops carry their user).
 . tests/script/lib.sh
 . tests/script/pg_lib.sh
@@ -28,8 +29,11 @@ case $OPENED in */-) [ "${OPENED%/-}" != - ] && pass "the office's case has a ru
 *) fail "the office's case has a running clock" "$OPENED" ;; esac
 expect_rc "the office syncs" 0 at 2026-03-02 --store "$O" --user admin sync
 expect_rc "kit new" 0 at 2026-03-02 --store "$O" --user admin kit new "$K" --office TBS --block 20 --name K07
-expect_rc "the kit syncs" 0 at 2026-03-02 --store "$K" --user admin sync
+expect_rc "the kit syncs, the day after" 0 at 2026-03-03 --store "$K" --user admin sync
 expect_eq "the kit shows the office's case with its deadline" "$(clock "$K" "$C")" "$OPENED"
+when() { sqlite3 "$1" "SELECT substr(opened_at, 1, 10) || ' ' || substr(state_since, 1, 10) FROM cases WHERE number = '$2'"; }
+expect_eq "  opened, and in its state since, when the office says (the statistics count by it)" \
+	"$(when "$K" "$C")" "2026-03-02 2026-03-02"
 expect_rc "  which the kit's worklist sorts by" 0 at 2026-03-02 --store "$K" --user caseworker case list
 expect_grep "  and says" "$C .*days left" "$T/out"
 
@@ -47,8 +51,9 @@ expect_rc "the kit takes the documents in" 0 at 2026-03-22 --store "$K" --user c
 RESUMED=$(clock "$K" "$C")
 case $RESUMED in */-) pass "  its clock resumes ($RESUMED)" ;; *) fail "  its clock resumes" "$RESUMED" ;; esac
 at 2026-03-22 --store "$K" --user admin sync >/dev/null 2>&1 || fail "the kit's second sync"
-at 2026-03-22 --store "$O" --user admin sync >/dev/null 2>&1 || fail "the office's third sync"
+at 2026-03-23 --store "$O" --user admin sync >/dev/null 2>&1 || fail "the office's third sync, the day after"
 expect_eq "the office's case has the kit's deadline" "$(clock "$O" "$C")" "$RESUMED"
+expect_eq "  and the kit's day it entered its state" "$(when "$O" "$C")" "2026-03-02 2026-03-22"
 
 # The same step on both sides: the office's is a conflict at the kit, whose clock stays.
 at 2026-03-25 --store "$O" --user caseworker case move "$C" withdraw --set withdrawal_date=2026-03-25 >/dev/null 2>&1
