@@ -787,10 +787,10 @@ static int case_clock(struct applying *a, int inserted, struct cd_error *err)
 	 * writes times is not taken. */
 	if (rc || !a->op->at)
 		return rc;
+#define CD_TIME_GLOB "'[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:*Z'"
 	if ((rc = st_prepare(a->s, inserted ? "UPDATE cases SET opened_at = ?2, state_since = ?2 WHERE id = ?1"
-					      " AND ?2 GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:*Z'"
-					    : "UPDATE cases SET state_since = ?2 WHERE id = ?1"
-					      " AND ?2 GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:*Z'",
+					      " AND ?2 GLOB " CD_TIME_GLOB
+					    : "UPDATE cases SET state_since = ?2 WHERE id = ?1 AND ?2 GLOB " CD_TIME_GLOB,
 			     &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, a->row_id);
@@ -799,23 +799,7 @@ static int case_clock(struct applying *a, int inserted, struct cd_error *err)
 		rc = st_fail(a->s, _("writing when a case was opened"), err);
 	st_finish(a->s, st);
 	return rc;
-}
-
-/* Where an op comes from, for people: its office, and the kit when it is one of this store's
- * kits ("TBS/K08", from the blocks leased to it); the origin's uuid when no office is known. */
-static void origin_short(struct cd_store *s, const struct cd_remote_op *op, char *buf, size_t size)
-{
-	const char *office = op->origin_office ? op->origin_office : op->origin;
-	sqlite3_stmt *st = NULL;
-	snprintf(buf, size, "%s", office);
-	if (!op->origin_office || dyn_prepare(s, "SELECT kit_name FROM number_blocks WHERE kit_uuid = ?1"
-					      " AND kit_name IS NOT NULL AND kit_name <> ?2 LIMIT 1", &st) != 0)
-		return;
-	st_bind_text(st, 1, op->origin);
-	st_bind_text(st, 2, op->origin_office);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(buf, size, "%s/%s", op->origin_office, (const char *)sqlite3_column_text(st, 0));
-	st_finish(s, st);
+#undef CD_TIME_GLOB
 }
 
 /* A row this store does not have: made with the op's uuid and every field it names. */
@@ -1297,20 +1281,49 @@ static int keys_noted(struct applying *a, struct cd_error *err)
 
 /* ---- who may say what: an op's identity, its numbers, its decisions ------------------- */
 
-/* "kit K01 of office TBS" or "office TBS": the store `op` came from, as people here name it. */
-static void origin_label(struct cd_store *s, const struct cd_remote_op *op, char *out, size_t size)
+/* The name of the field kit `op` came from when it is one this store made (number_blocks:
+ * the blocks leased to it; the office's own carry the office's name), else "". */
+static void origin_kit(struct cd_store *s, const struct cd_remote_op *op, char *out, size_t size)
 {
 	struct cd_error ignored = CD_ERROR_INIT;
 	sqlite3_stmt *st = NULL;
-	const char *office = op->origin_office && *op->origin_office ? op->origin_office : "?";
 
-	snprintf(out, size, _("office %s"), office);
-	if (st_prepare(s, "SELECT max(kit_name) FROM number_blocks WHERE kit_uuid = ?1", &st, &ignored))
+	out[0] = '\0';
+	if (st_prepare(s, "SELECT max(kit_name) FROM number_blocks WHERE kit_uuid = ?1 AND kit_name IS NOT ?2", &st,
+		       &ignored))
 		return;
 	st_bind_text(st, 1, op->origin);
+	st_bind_text(st, 2, op->origin_office);
 	if (st_row(s, st, _("reading the leased blocks of numbers"), &ignored) > 0 && sqlite3_column_text(st, 0))
-		snprintf(out, size, _("kit %s of office %s"), (const char *)sqlite3_column_text(st, 0), office);
+		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
 	st_finish(s, st);
+}
+
+/* "kit K01 of office TBS" or "office TBS": the store `op` came from, as people here name it. */
+static void origin_label(struct cd_store *s, const struct cd_remote_op *op, char *out, size_t size)
+{
+	const char *office = op->origin_office && *op->origin_office ? op->origin_office : "?";
+	char kit[64];
+
+	origin_kit(s, op, kit, sizeof kit);
+	if (kit[0])
+		snprintf(out, size, _("kit %s of office %s"), kit, office);
+	else
+		snprintf(out, size, _("office %s"), office);
+}
+
+/* The same in a column's few characters: "TBS/K08", "TBS" (the origin's uuid when no office
+ * is known), as the conflicts and the review queue show it. */
+static void origin_short(struct cd_store *s, const struct cd_remote_op *op, char *out, size_t size)
+{
+	char kit[64];
+
+	if (!op->origin_office || !*op->origin_office) {
+		snprintf(out, size, "%s", op->origin);
+		return;
+	}
+	origin_kit(s, op, kit, sizeof kit);
+	snprintf(out, size, kit[0] ? "%s/%s" : "%s", op->origin_office, kit);
 }
 
 static int two_identities(struct cd_store *s, const struct cd_remote_op *op, struct cd_error *err)
@@ -1648,7 +1661,7 @@ int op_apply(struct cd_store *s, const struct cd_actor *actor, const struct cd_r
 			/* A person (or a passport) from another office: is it one of ours? (review.h)
 			 * Queued as from TBS/K08 when the op is a field kit's this office made, as the
 			 * conflicts name it. */
-			if (!rc) {
+			if (!rc && (strcmp(op->entity, "person") == 0 || strcmp(op->entity, "document") == 0)) {
 				char from[64];
 				origin_short(s, op, from, sizeof from);
 				rc = review_on_arrival(s, op->entity, a.row_id, from, a.now, NULL, err);
